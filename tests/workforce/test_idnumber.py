@@ -1,0 +1,78 @@
+"""GB 11643 ID numbers: check character, old numbers, Excel damage, masking, protection."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workforce.idnumber import (
+    IdNumberError,
+    check_character,
+    decrypt,
+    encrypt,
+    lookup_hash,
+    mask,
+    parse_id_number,
+)
+
+
+def test_valid_number_from_the_standard_is_accepted(env):
+    n = parse_id_number("11010519491231002X")
+    assert n.value == "11010519491231002X"
+    assert n.birth_date == dt.date(1949, 12, 31)
+    assert n.gender == "female"
+
+
+def test_lower_case_x_is_normalised(env):
+    assert parse_id_number("11010519491231002x").value == "11010519491231002X"
+
+
+def test_wrong_check_character_is_refused_with_the_expected_one(env):
+    with pytest.raises(IdNumberError) as err:
+        parse_id_number("130402198207290622")
+    assert "校验位" in err.value.zh and "check character" in err.value.en
+
+
+def test_old_fifteen_digit_number_is_upgraded(env):
+    assert parse_id_number("110105491231002").value == "11010519491231002X"
+
+
+@pytest.mark.parametrize("mangled", [4.41602198709011e17, "4.41602E+17", "4.41602198709011E+17"])
+def test_number_mangled_by_excel_is_caught_and_named(env, mangled):
+    with pytest.raises(IdNumberError) as err:
+        parse_id_number(mangled)
+    assert "Excel" in err.value.zh
+
+
+def test_impossible_birth_date_is_refused(env):
+    first17 = "44160219870230123"
+    with pytest.raises(IdNumberError, match="impossible birth date"):
+        parse_id_number(first17 + check_character(first17))
+
+
+@given(
+    area=st.sampled_from(["441602", "110105", "440304"]),
+    birth=st.dates(dt.date(1940, 1, 1), dt.date(2010, 12, 31)),
+    seq=st.integers(0, 999),
+)
+def test_any_number_with_its_check_character_round_trips(area, birth, seq):
+    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
+    number = parse_id_number(first17 + check_character(first17))
+    assert number.birth_date == birth
+    assert number.gender == ("male" if seq % 2 else "female")
+    wrong = next(c for c in "0123456789X" if c != number.value[-1])
+    with pytest.raises(IdNumberError):
+        parse_id_number(first17 + wrong)
+
+
+def test_masked_shows_area_and_last_four_only(env):
+    assert mask("11010519491231002X") == "110105********002X"
+
+
+def test_protected_value_decrypts_and_hash_is_stable(env):
+    token = encrypt("11010519491231002X")
+    assert "1101051949" not in token
+    assert decrypt(token) == "11010519491231002X"
+    assert encrypt("11010519491231002X") != token  # random nonce
+    assert lookup_hash("11010519491231002X") == lookup_hash("11010519491231002X")

@@ -1,0 +1,56 @@
+"""Settings, read once from the environment (prefix ``WORKFORCE_``).
+
+Defaults make the bundled sample district run with nothing configured: an embedded
+SQLite file under ``var/``. The secret key that protects ID numbers has a development
+default that is refused outside development, so a production deployment cannot start
+with a key that is published in this repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field can be set as ``WORKFORCE_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="WORKFORCE_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'workforce.sqlite3'}"
+    secret_key: str = DEVELOPMENT_SECRET
+    """Protects ID numbers at rest (AES-GCM key and HMAC key are derived from it)
+    and signs web sessions. Changing it makes stored ID numbers unreadable."""
+    language: Literal["zh", "en"] = "zh"
+    actor: str = "cli"
+    """Who the audit log names for command-line changes when no user is given."""
+
+    @model_validator(mode="after")
+    def _refuse_development_secret_in_production(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "WORKFORCE_SECRET_KEY must be set to a private value of at least 32 characters "
+                "in production (WORKFORCE_SECRET_KEY 生产环境必须设置为至少32位的私有密钥)"
+            )
+        return self
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A 32-byte key for one purpose, derived from the secret key."""
+        return hashlib.sha256(f"{purpose}:{self.secret_key}".encode()).digest()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

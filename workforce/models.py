@@ -1,0 +1,199 @@
+"""The registry's tables (SQLModel). One module, because the tables reference each other
+and Alembic autogenerates migrations from this metadata.
+
+Conventions: codes (subjects, levels, statuses …) are the ASCII codes of ``data/codes``;
+dates are ``datetime.date``; timestamps are timezone-aware UTC; hours are decimal class hours (学时).
+ID numbers are never stored in clear (see :mod:`workforce.idnumber`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import JSON, Column, Numeric, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class School(SQLModel, table=True):
+    """A school or kindergarten (学校/幼儿园)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True, description="学校代码")
+    name: str = Field(max_length=100, description="学校名称")
+    town: str = Field(max_length=50, description="所在街道或镇 (street or town)")
+    zone: str = Field(max_length=16, description="urban 城区 / rural 农村")
+    level: str = Field(max_length=32, description="school_levels code")
+    ownership: str = Field(default="public", max_length=16, description="public / private")
+    is_quality: bool = Field(default=False, description="优质学校 (quality school)")
+    is_weak: bool = Field(default=False, description="薄弱学校 (weak school)")
+    pupils: int = Field(default=0, ge=0)
+    disabled_pupils: int = Field(default=0, ge=0, description="随班就读残疾学生数")
+    classes_by_grade: list[int] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="classes in each of the level's grades, in grade order",
+    )
+    post_ceiling: int = Field(default=0, ge=0, description="核定编制 (established-post ceiling)")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    active: bool = True
+    version: int = Field(default=1, description="optimistic-concurrency counter")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Teacher(SQLModel, table=True):
+    """A teacher or kindergarten teacher (教职工)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_no: str = Field(max_length=32, unique=True, index=True, description="工号")
+    name: str = Field(max_length=50, index=True)
+    gender: str = Field(max_length=8)
+    birth_date: dt.date
+    id_number_encrypted: str | None = Field(default=None, sa_column=Column(Text))
+    id_number_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    post_type: str = Field(max_length=16, description="established 在编 / temporary 临聘 / other")
+    first_employed_on: dt.date | None = None
+    school_id: int = Field(foreign_key="school.id", index=True)
+    joined_school_on: dt.date = Field(description="到本校任教时间")
+    main_subject: str = Field(max_length=32)
+    other_subjects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    education: str | None = Field(default=None, max_length=32)
+    title: str | None = Field(default=None, max_length=32)
+    is_head_teacher: bool = Field(default=False, description="班主任")
+    is_principal: bool = Field(default=False, description="校长")
+    retirement_category: str | None = Field(default=None, max_length=16)
+    retirement_confirmed_on: dt.date | None = Field(
+        default=None, description="HR-confirmed retirement date, overrides the statutory one"
+    )
+    status: str = Field(default="active", max_length=16)
+    version: int = Field(default=1, description="optimistic-concurrency counter")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Certificate(SQLModel, table=True):
+    """A teaching certificate (教师资格证)."""
+
+    __table_args__ = (UniqueConstraint("teacher_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    level: str = Field(max_length=32)
+    subject: str = Field(max_length=32)
+    number: str = Field(max_length=64)
+    valid_until: dt.date | None = Field(default=None, description="定期注册有效期至")
+
+
+class Designation(SQLModel, table=True):
+    """A key-teacher or talent designation for a term (骨干教师, 学科带头人 …)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    kind: str = Field(max_length=32)
+    tier: str = Field(max_length=16)
+    subject: str | None = Field(default=None, max_length=32)
+    term_start: dt.date
+    term_end: dt.date
+    issuer: str | None = Field(default=None, max_length=100)
+
+
+class TrainingRecord(SQLModel, table=True):
+    """Continuing-education hours (继续教育学时)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    date: dt.date
+    hours: Decimal = Field(sa_column=Column(Numeric(6, 1), nullable=False))
+    category: str = Field(max_length=32)
+    provider: str | None = Field(default=None, max_length=100)
+    certificate_no: str | None = Field(default=None, max_length=64)
+    title: str | None = Field(default=None, max_length=200, description="培训项目名称")
+
+
+class RotationRecord(SQLModel, table=True):
+    """One rotation in a teacher's history (交流轮岗记录)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    from_school_id: int = Field(foreign_key="school.id")
+    to_school_id: int = Field(foreign_key="school.id")
+    kind: str = Field(max_length=16, description="transfer / secondment")
+    start_on: dt.date
+    planned_end_on: dt.date | None = None
+    actual_end_on: dt.date | None = None
+    plan_id: int | None = Field(default=None, foreign_key="rotationplan.id")
+
+
+class Exemption(SQLModel, table=True):
+    """An exemption or deferral from rotation (暂缓/免于交流)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    reason: str = Field(max_length=16)
+    from_on: dt.date
+    until_on: dt.date
+    note: str | None = Field(default=None, max_length=200)
+
+
+class RotationWish(SQLModel, table=True):
+    """A teacher's ranked wish for a destination school in a rotation year (交流志愿)."""
+
+    __table_args__ = (UniqueConstraint("teacher_id", "year", "rank"),)
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    year: int
+    rank: int = Field(ge=1, description="1 = first choice")
+    school_id: int = Field(foreign_key="school.id")
+
+
+class RotationPlan(SQLModel, table=True):
+    """A proposed rotation plan: draft → approved → applied (or superseded)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    status: str = Field(default="draft", max_length=16)
+    solver_status: str = Field(max_length=16)
+    gap: float | None = None
+    moves: int = 0
+    instance_json: str = Field(sa_column=Column(Text, nullable=False))
+    plan_json: str = Field(sa_column=Column(Text, nullable=False))
+    parent_id: int | None = Field(default=None, foreign_key="rotationplan.id")
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    approved_by: str | None = Field(default=None, max_length=64)
+    approved_at: dt.datetime | None = None
+    applied_by: str | None = Field(default=None, max_length=64)
+    applied_at: dt.datetime | None = None
+    version: int = 1
+
+
+class ImportBatch(SQLModel, table=True):
+    """One import run: what file, who, what came of it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=64)
+    file_name: str = Field(max_length=255)
+    entity: str = Field(max_length=32)
+    status: str = Field(max_length=16, description="committed / failed / unchanged")
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AuditLog(SQLModel, table=True):
+    """Every change to the registry, and every unmasked view or export of personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=32, description="create / update / delete / unmask / …")
+    entity: str = Field(max_length=32, index=True)
+    entity_key: str = Field(max_length=128, index=True)
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+    import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id")
+    note: str | None = Field(default=None, max_length=500)

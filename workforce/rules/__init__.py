@@ -1,0 +1,1 @@
+"""Policy rules owned by the registry side: one module per rule, each citing its source."""

@@ -1,0 +1,63 @@
+"""Statutory retirement age under the 2025 reform (全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》, 2024-09-13, in force 2025-01-01).
+
+Retirement month = birth month + base × 12 + delay, where
+delay = min(cap, ⌊months since the start month ÷ step⌋ + 1) for those born in or after
+the start month, and 0 for those born earlier (domain.md §7):
+
+=========  ====  ==========  ==============  ===========
+category   base  start       step (months)   cap (months)
+=========  ====  ==========  ==============  ===========
+male_60    60    1965-01     4               36 (→ 63)
+female_55  55    1970-01     4               36 (→ 58)
+female_50  50    1975-01     2               60 (→ 55)
+=========  ====  ==========  ==============  ===========
+
+Teachers are normally ``male_60`` or ``female_55``. An HR-confirmed retirement date on
+the teacher (women with senior titles, special cases) overrides the computed one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RetirementScheme:
+    base_years: int
+    start_year: int
+    start_month: int
+    step_months: int
+    cap_months: int
+
+
+SCHEMES: dict[str, RetirementScheme] = {
+    "male_60": RetirementScheme(60, 1965, 1, 4, 36),
+    "female_55": RetirementScheme(55, 1970, 1, 4, 36),
+    "female_50": RetirementScheme(50, 1975, 1, 2, 60),
+}
+
+
+def default_category(gender: str) -> str:
+    """Teachers' usual category: men 60, women in the 55 (cadre) category."""
+    return "male_60" if gender == "male" else "female_55"
+
+
+def delay_months(birth: dt.date, category: str) -> int:
+    s = SCHEMES[category]
+    months_since_start = (birth.year - s.start_year) * 12 + (birth.month - s.start_month)
+    if months_since_start < 0:
+        return 0
+    return min(s.cap_months, months_since_start // s.step_months + 1)
+
+
+def statutory_retirement_date(birth: dt.date, category: str) -> dt.date:
+    """The first day of the month in which the teacher reaches statutory retirement age."""
+    s = SCHEMES[category]
+    index = birth.year * 12 + (birth.month - 1) + s.base_years * 12 + delay_months(birth, category)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def retirement_date(birth: dt.date, category: str, confirmed: dt.date | None = None) -> dt.date:
+    """The HR-confirmed date when there is one, else the statutory date."""
+    return confirmed or statutory_retirement_date(birth, category)
