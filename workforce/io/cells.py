@@ -1,0 +1,307 @@
+"""Cell types: how one spreadsheet cell is read into a registry value and written back.
+
+Each type has ``parse(raw)`` (a non-blank cell as calamine or the CSV reader gives it:
+``str``, ``float``, ``int``, ``bool``, ``date`` or ``datetime``) that returns the value or
+raises :class:`CellError`, and ``export(value, language)`` that gives what a sheet shows
+(text, number or date) such that parsing it again yields the same value — the round trip
+import → export → import changes nothing. ``cacheable`` types are parsed once per distinct
+raw value of a column (dates, codes and flags repeat a lot in 100,000-row sheets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from workforce.codes import code_list
+from workforce.dates import DateError, parse_date
+from workforce.idnumber import IdNumberError, parse_id_number
+from workforce.io.messages import Language, Text, message, message_each
+
+LIST_SEPARATORS = re.compile(r"[、;；，,]")
+"""Separators clerks put between codes in one cell (、 ; ； ， ,)."""
+YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "t"})
+NO = frozenset({"否", "n", "no", "false", "0", "×", "f"})
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; ``text`` says why in both languages."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+def is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def as_text(raw: object) -> str:
+    """A cell as text; an integral number (Excel's 123.0) becomes ``"123"``."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+        return raw.date().isoformat()
+    return str(raw).strip()
+
+
+@dataclass(frozen=True)
+class TextCell:
+    max_length: int | None = None
+    cacheable: ClassVar[bool] = False
+    describe: ClassVar[Text] = Text("文本", "text")
+
+    def parse(self, raw: object) -> str:
+        text = as_text(raw)
+        if self.max_length is not None and len(text) > self.max_length:
+            raise CellError(message("too_long", limit=self.max_length))
+        return text
+
+    def export(self, value: Any, language: Language) -> Any:
+        return value
+
+
+@dataclass(frozen=True)
+class IntCell:
+    minimum: int | None = 0
+    cacheable: ClassVar[bool] = True
+    describe: ClassVar[Text] = Text("整数", "whole number")
+
+    def parse(self, raw: object) -> int:
+        try:
+            number = float(as_text(raw)) if not isinstance(raw, (int, float)) else raw
+        except ValueError:
+            raise CellError(message("not_int", value=as_text(raw))) from None
+        if isinstance(raw, bool) or not float(number).is_integer():
+            raise CellError(message("not_int", value=as_text(raw)))
+        value = int(number)
+        if self.minimum is not None and value < self.minimum:
+            raise CellError(message("below_minimum", minimum=self.minimum))
+        return value
+
+    def export(self, value: Any, language: Language) -> Any:
+        return value
+
+
+@dataclass(frozen=True)
+class DecimalCell:
+    """A decimal such as class hours (学时); ``positive`` refuses 0 and below."""
+
+    places: int = 1
+    positive: bool = True
+    cacheable: ClassVar[bool] = True
+    describe: ClassVar[Text] = Text("数字（可带一位小数）", "number (one decimal place)")
+
+    def parse(self, raw: object) -> Decimal:
+        try:
+            value = Decimal(repr(raw) if isinstance(raw, float) else as_text(raw))
+        except InvalidOperation:
+            raise CellError(message("not_number", value=as_text(raw))) from None
+        if not value.is_finite():
+            raise CellError(message("not_number", value=as_text(raw)))
+        if self.positive and value <= 0:
+            raise CellError(message("not_positive"))
+        rounded = value.quantize(Decimal(1).scaleb(-self.places))
+        if rounded != value:
+            raise CellError(message("too_many_places", places=self.places))
+        return rounded
+
+    def export(self, value: Any, language: Language) -> Any:
+        return float(value)
+
+
+@dataclass(frozen=True)
+class FloatCell:
+    """A coordinate or other real number within ``[minimum, maximum]``."""
+
+    minimum: float
+    maximum: float
+    cacheable: ClassVar[bool] = True
+    describe: ClassVar[Text] = Text("数字", "number")
+
+    def parse(self, raw: object) -> float:
+        try:
+            value = float(raw) if isinstance(raw, (int, float)) else float(as_text(raw))
+        except ValueError:
+            raise CellError(message("not_number", value=as_text(raw))) from None
+        if value != value or value < self.minimum:
+            raise CellError(message("below_minimum", minimum=self.minimum))
+        if value > self.maximum:
+            raise CellError(message("above_maximum", maximum=self.maximum))
+        return value
+
+    def export(self, value: Any, language: Language) -> Any:
+        return value
+
+
+@dataclass(frozen=True)
+class BoolCell:
+    cacheable: ClassVar[bool] = True
+    describe: ClassVar[Text] = Text("是/否", "是 (yes) / 否 (no)")
+
+    def parse(self, raw: object) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        text = as_text(raw).casefold()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise CellError(message("not_bool", value=as_text(raw)))
+
+    def export(self, value: Any, language: Language) -> Any:
+        return message("yes" if value else "no").render(language)
+
+
+@dataclass(frozen=True)
+class DateCell:
+    cacheable: ClassVar[bool] = True
+    describe: ClassVar[Text] = Text(
+        "日期（2019-09-01、2019/9/1、2019.9.1 或 2019年9月1日）",
+        "date (2019-09-01, 2019/9/1, 2019.9.1 or 2019年9月1日)",
+    )
+
+    def parse(self, raw: object) -> dt.date:
+        try:
+            return parse_date(raw)
+        except DateError as error:
+            raise CellError(Text.of(error)) from None
+
+    def export(self, value: Any, language: Language) -> Any:
+        return value
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    """One code of a code list, written as its code, Chinese or English label or an alias."""
+
+    codes: str
+    cacheable: ClassVar[bool] = True
+
+    @property
+    def describe(self) -> Text:
+        return Text(f"代码表“{self.codes}”", f"code list {self.codes!r}")
+
+    def parse(self, raw: object) -> str:
+        found = code_list(self.codes).parse(as_text(raw))
+        if found is None:
+            raise CellError(self._not_found(as_text(raw)))
+        return found
+
+    def _not_found(self, value: str) -> Text:
+        codes = code_list(self.codes).codes
+        return message_each(
+            "not_in_codes",
+            zh={"value": value, "codes": self.codes, "choices": "、".join(c.zh for c in codes)},
+            en={"value": value, "codes": self.codes, "choices": ", ".join(c.en for c in codes)},
+        )
+
+    def export(self, value: Any, language: Language) -> Any:
+        return code_list(self.codes).label(value, language)
+
+
+@dataclass(frozen=True)
+class CodesCell(CodeCell):
+    """Several codes in one cell, separated by 、 ; ； ， or , (e.g. other subjects)."""
+
+    @property
+    def describe(self) -> Text:
+        return Text(
+            f"代码表“{self.codes}”，多个用“、”分隔",
+            f"code list {self.codes!r}, several separated by 、",
+        )
+
+    def parse(self, raw: object) -> list[str]:
+        values = [part.strip() for part in LIST_SEPARATORS.split(as_text(raw)) if part.strip()]
+        return [CodeCell.parse(self, part) for part in values]
+
+    def export(self, value: Any, language: Language) -> Any:
+        labels = code_list(self.codes)
+        return "、".join(labels.label(code, language) for code in value)
+
+
+@dataclass(frozen=True)
+class IntListCell:
+    """Whole numbers in one cell, e.g. classes per grade ``3,3,3,3,3,3``."""
+
+    cacheable: ClassVar[bool] = True
+    describe: ClassVar[Text] = Text(
+        "逗号分隔的整数，如 3,3,3,3,3,3", "whole numbers, e.g. 3,3,3,3,3,3"
+    )
+
+    def parse(self, raw: object) -> list[int]:
+        if isinstance(raw, float) and raw.is_integer() and raw >= 0:
+            return [int(raw)]
+        parts = [part.strip() for part in LIST_SEPARATORS.split(as_text(raw)) if part.strip()]
+        if not parts or not all(part.isdigit() for part in parts):
+            raise CellError(message("not_int_list", value=as_text(raw)))
+        return [int(part) for part in parts]
+
+    def export(self, value: Any, language: Language) -> Any:
+        return ",".join(str(n) for n in value)
+
+
+MASK_CHARACTER = "*"
+
+
+@dataclass(frozen=True)
+class IdNumberCell:
+    """A resident ID number; a masked one (with ``*``) is kept as text and means "unchanged"."""
+
+    cacheable: ClassVar[bool] = False
+    describe: ClassVar[Text] = Text(
+        "18位身份证号（文本格式）；含 * 的掩码表示不修改",
+        "18-character ID number (as text); a masked one with * means unchanged",
+    )
+
+    def parse(self, raw: object) -> str:
+        if isinstance(raw, str) and MASK_CHARACTER in raw:
+            return raw.strip()
+        try:
+            return parse_id_number(raw).value
+        except IdNumberError as error:
+            raise CellError(Text.of(error)) from None
+
+    def export(self, value: Any, language: Language) -> Any:
+        return value
+
+
+@dataclass(frozen=True)
+class ReferenceCell:
+    """The natural key of another record: a school code or a teacher's staff number."""
+
+    target: str
+    """``schools`` or ``teachers``: whose key the cell holds."""
+    cacheable: ClassVar[bool] = True
+
+    @property
+    def describe(self) -> Text:
+        if self.target == "schools":
+            return Text(
+                "学校代码（须已存在或在本文件中）", "school code (existing or in this file)"
+            )
+        return Text("工号（须已存在或在本文件中）", "staff number (existing or in this file)")
+
+    def parse(self, raw: object) -> str:
+        return as_text(raw)
+
+    def export(self, value: Any, language: Language) -> Any:
+        return value
+
+
+CellType = (
+    TextCell
+    | IntCell
+    | DecimalCell
+    | FloatCell
+    | BoolCell
+    | DateCell
+    | CodeCell
+    | CodesCell
+    | IntListCell
+    | IdNumberCell
+    | ReferenceCell
+)

@@ -1,0 +1,152 @@
+"""What an import would change: each parsed row is matched by its natural key against the
+rows already in the database (loaded with one query per entity) and becomes a creation,
+an update with its field-by-field changes (before → after), or nothing.
+
+Rules that make a re-import change nothing:
+- a blank cell means the model's default (``None``, ``False``, ``0``, an empty list) —
+  what the export writes for it;
+- a column the sheet does not have is left as it is;
+- an ID number that is blank or masked (contains ``*``) leaves the stored number as it is;
+  ID numbers are compared by their keyed hash, never decrypted in bulk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from workforce.idnumber import decrypt, lookup_hash, mask
+from workforce.io.cells import MASK_CHARACTER, ReferenceCell
+from workforce.io.lookups import RegistryIndex
+from workforce.io.parse import ParsedSheet
+from workforce.io.spec import ColumnSpec, EntitySpec
+
+ID_NUMBER = "id_number"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    column: ColumnSpec
+    before: Any
+    after: Any
+
+
+@dataclass
+class RowUpdate:
+    position: int
+    row_id: int
+    version: int | None
+    changes: list[FieldChange]
+
+
+@dataclass
+class SheetChanges:
+    parsed: ParsedSheet
+    creates: list[int] = field(default_factory=list)
+    """Positions of rows whose key is new."""
+    updates: list[RowUpdate] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def spec(self) -> EntitySpec:
+        return self.parsed.spec
+
+
+@dataclass(frozen=True)
+class ExistingRow:
+    row_id: int
+    version: int | None
+    values: dict[str, Any]
+    """Values by column key; references as keys (school code, staff number); for the ID
+    number, the stored hash."""
+    encrypted_id: str | None = None
+
+
+def default_value(spec: EntitySpec, column: ColumnSpec) -> Any:
+    """What a blank cell means for ``column``: the model field's default (the ID number,
+    which is no model field, has none)."""
+    info = spec.model.model_fields.get(column.model_field)
+    return None if info is None else info.get_default(call_default_factory=True)
+
+
+def effective(spec: EntitySpec, column: ColumnSpec, value: Any) -> Any:
+    return default_value(spec, column) if value is None else value
+
+
+def id_hash(hashes: dict[str, str], number: str) -> str:
+    """The lookup hash of ``number``, computed once per import (``hashes`` is the cache)."""
+    found = hashes.get(number)
+    if found is None:
+        found = hashes[number] = lookup_hash(number)
+    return found
+
+
+def load_existing(
+    session: Session, spec: EntitySpec, index: RegistryIndex
+) -> dict[tuple, ExistingRow]:
+    """Every row of the entity's table by natural key, with one query."""
+    table = spec.table
+    reverse = {c.key: index.keys(c.cell.target) for c in spec.references}  # type: ignore[union-attr]
+    existing: dict[tuple, ExistingRow] = {}
+    for row in session.execute(select(table)).mappings():
+        values: dict[str, Any] = {}
+        for column in spec.columns:
+            if column.key == ID_NUMBER:
+                values[ID_NUMBER] = row["id_number_hash"]
+            elif isinstance(column.cell, ReferenceCell):
+                values[column.key] = reverse[column.key].get(row[column.model_field])
+            else:
+                values[column.key] = row[column.model_field]
+        existing[tuple(values[k] for k in spec.key)] = ExistingRow(
+            row["id"],
+            row.get("version"),
+            values,
+            row.get("id_number_encrypted"),
+        )
+    return existing
+
+
+def compare(
+    session: Session, parsed: ParsedSheet, index: RegistryIndex, hashes: dict[str, str]
+) -> SheetChanges:
+    """The creations and updates that would bring the database in line with the sheet.
+
+    ``hashes`` caches ID number → lookup hash for the whole import.
+    """
+    spec = parsed.spec
+    existing = load_existing(session, spec, index)
+    result = SheetChanges(parsed)
+    present = [spec.column(k) for k in parsed.columns]
+    for position, record in enumerate(parsed.records):
+        found = existing.get(tuple(record.get(k) for k in spec.key))
+        if found is None:
+            result.creates.append(position)
+            continue
+        changes = [
+            change
+            for column in present
+            if (change := _change(spec, column, record.get(column.key), found, hashes))
+        ]
+        if changes:
+            result.updates.append(RowUpdate(position, found.row_id, found.version, changes))
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _change(
+    spec: EntitySpec, column: ColumnSpec, value: Any, found: ExistingRow, hashes: dict[str, str]
+) -> FieldChange | None:
+    if column.key == ID_NUMBER:
+        if value is None or MASK_CHARACTER in value:
+            return None
+        if id_hash(hashes, value) == found.values[ID_NUMBER]:
+            return None
+        before = mask(decrypt(found.encrypted_id)) if found.encrypted_id else None
+        return FieldChange(column, before, mask(value))
+    new = effective(spec, column, value)
+    old = found.values[column.key]
+    return None if new == old else FieldChange(column, old, new)

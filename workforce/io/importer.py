@@ -1,0 +1,177 @@
+"""Import a clerk's file: read → detect each sheet's entity → parse → validate everything →
+compare with the registry → write it all in one transaction (or, in a dry run, nothing).
+
+A workbook may hold several sheets (schools, teachers, certificates …); they are written
+in dependency order, so a certificates sheet may name teachers that the teachers sheet of
+the same workbook adds. Any problem anywhere fails the whole import: the registry is left
+exactly as it was and only an :class:`~workforce.models.ImportBatch` row with the status
+``failed`` and its counts is recorded (in a transaction of its own), so a failed upload is
+visible in the import log. A dry run records nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from workforce.io.apply import write_changes
+from workforce.io.changes import SheetChanges, compare
+from workforce.io.entities import SPECS
+from workforce.io.lookups import RegistryIndex
+from workforce.io.messages import message
+from workforce.io.parse import ParsedSheet, detect, parse_sheet
+from workforce.io.problems import Problem
+from workforce.io.readers import RawSheet, UnreadableFile, read_file
+from workforce.io.spec import EntitySpec
+from workforce.io.validate import cross_check
+from workforce.models import ImportBatch
+
+Status = Literal["committed", "unchanged", "failed", "dry_run"]
+SPEC_ORDER = {name: i for i, name in enumerate(SPECS)}
+MAX_ENTITY_TEXT = 32
+
+
+@dataclass
+class ImportReport:
+    file: str
+    status: Status
+    sheets: list[ParsedSheet] = field(default_factory=list)
+    changes: list[SheetChanges] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    batch_id: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return any(c.creates or c.updates for c in self.changes)
+
+    def counts(self) -> dict[str, int]:
+        """Row counts for the import log: ``rows``, ``problems`` and per entity
+        ``<entity>.created`` / ``.updated`` / ``.unchanged``."""
+        counts = {"rows": sum(len(s.records) for s in self.sheets), "problems": len(self.problems)}
+        for c in self.changes:
+            name = c.spec.name
+            counts[f"{name}.created"] = counts.get(f"{name}.created", 0) + len(c.creates)
+            counts[f"{name}.updated"] = counts.get(f"{name}.updated", 0) + len(c.updates)
+            counts[f"{name}.unchanged"] = counts.get(f"{name}.unchanged", 0) + c.unchanged
+        return counts
+
+    @property
+    def entity(self) -> str:
+        text = "+".join(dict.fromkeys(s.spec.name for s in self.sheets)) or "unknown"
+        return text if len(text) <= MAX_ENTITY_TEXT else "multiple"
+
+
+def import_file(
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    entity: EntitySpec | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import ``path`` (xlsx or csv) into the registry; see the module docstring."""
+    report = ImportReport(path.name, "failed")
+    try:
+        raw_sheets = read_file(path)
+    except UnreadableFile as error:
+        report.problems.append(Problem(path.name, "", error.text))
+        return _failed(engine, report, actor, dry_run)
+    with Session(engine, expire_on_commit=False) as session:
+        index = RegistryIndex(session)
+        hashes: dict[str, str] = {}
+        _parse_all(report, raw_sheets, entity)
+        cross_check(report.sheets, index, hashes)
+        report.problems = sorted(
+            [p for p in report.problems if p.row is None]
+            + [p for s in report.sheets for p in s.problems],
+            key=lambda p: (p.sheet, p.row or 0, p.column or 0),
+        )
+        if report.problems:
+            session.rollback()
+            return _failed(engine, report, actor, dry_run)
+        report.changes = [compare(session, s, index, hashes) for s in report.sheets]
+        if dry_run:
+            session.rollback()
+            report.status = "dry_run"
+            return report
+        report.status = "committed" if report.changed else "unchanged"
+        try:
+            report.batch_id = _write(session, report, index, hashes, actor)
+            session.commit()
+        except DBAPIError as error:
+            session.rollback()
+            report.status = "failed"
+            reason = str(error.orig or error).splitlines()[0]
+            report.problems.append(
+                Problem(path.name, "", message("database_refused", reason=reason))
+            )
+            return _failed(engine, report, actor, dry_run)
+    return report
+
+
+def _parse_all(report: ImportReport, raw_sheets: list[RawSheet], entity: EntitySpec | None) -> None:
+    chosen = raw_sheets
+    if entity is not None:
+        named = [s for s in raw_sheets if entity.identifies(s.name)]
+        chosen = named or raw_sheets[:1]
+    for sheet in chosen:
+        found = detect(sheet, entity)
+        if found is None:
+            if len(chosen) == 1:
+                report.problems.append(_not_detected(report.file, sheet))
+            else:
+                report.notices.append(
+                    Problem(report.file, sheet.name, message("ignored_sheet", sheet=sheet.name))
+                )
+            continue
+        spec, header_index = found
+        report.sheets.append(parse_sheet(report.file, sheet, spec, header_index))
+    report.sheets.sort(key=lambda s: SPEC_ORDER[s.spec.name])
+    for sheet in report.sheets:
+        report.notices.extend(sheet.notices)
+
+
+def _not_detected(file: str, sheet: RawSheet) -> Problem:
+    choices = ", ".join(SPECS)
+    return Problem(file, sheet.name, message("entity_not_detected", choices=choices))
+
+
+def _write(
+    session: Session, report: ImportReport, index: RegistryIndex, hashes: dict[str, str], actor: str
+) -> int:
+    batch = ImportBatch(
+        actor=actor, file_name=report.file, entity=report.entity, status=report.status,
+        counts=report.counts(),
+    )  # fmt: skip
+    session.add(batch)
+    session.flush()
+    assert batch.id is not None
+    written: set[str] = set()
+    for changes in report.changes:
+        if changes.spec.name not in written and written & {"schools", "teachers"}:
+            index.refresh()  # rows just added may be referenced by the next entity
+        write_changes(session, changes, index=index, hashes=hashes, actor=actor, batch_id=batch.id)
+        written.add(changes.spec.name)
+    return batch.id
+
+
+def _failed(engine: Engine, report: ImportReport, actor: str, dry_run: bool) -> ImportReport:
+    """Record the failed import in the import log (never in a dry run)."""
+    report.status = "failed"
+    if dry_run:
+        return report
+    with Session(engine, expire_on_commit=False) as session:
+        batch = ImportBatch(
+            actor=actor, file_name=report.file[:255], entity=report.entity, status="failed",
+            counts=report.counts(),
+        )  # fmt: skip
+        session.add(batch)
+        session.commit()
+        report.batch_id = batch.id
+    return report

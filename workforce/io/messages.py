@@ -1,0 +1,159 @@
+"""Message catalogue of the import / export area: every user-facing sentence, Chinese first.
+
+A :class:`Text` holds one sentence in both languages; :func:`message` fills a catalogue
+entry with its parameters. Errors raised by :mod:`workforce.dates` and
+:mod:`workforce.idnumber` already carry ``zh`` / ``en`` and are wrapped with :meth:`Text.of`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Language = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def render(self, language: Language = "zh") -> str:
+        return self.zh if language == "zh" else self.en
+
+    @classmethod
+    def of(cls, error: Any) -> Text:
+        """The two-language text of an error that has ``zh`` and ``en`` attributes."""
+        return cls(error.zh, error.en)
+
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # cells
+    "required": ("必填项为空", "this column is required"),
+    "not_int": ("“{value}”不是整数", "{value!r} is not a whole number"),
+    "not_number": ("“{value}”不是数字", "{value!r} is not a number"),
+    "below_minimum": ("应不小于 {minimum}", "must be at least {minimum}"),
+    "not_positive": ("应大于 0", "must be greater than 0"),
+    "too_many_places": ("最多 {places} 位小数", "at most {places} decimal places"),
+    "above_maximum": ("应不大于 {maximum}", "must be at most {maximum}"),
+    "not_bool": ("“{value}”应填“是”或“否”", "{value!r} must be 是 (yes) or 否 (no)"),
+    "not_in_codes": (
+        "“{value}”不在代码表“{codes}”中（可选：{choices}）",
+        "{value!r} is not in the code list {codes!r} (choose from: {choices})",
+    ),
+    "too_long": ("超过 {limit} 个字符", "longer than {limit} characters"),
+    "not_int_list": (
+        "“{value}”应为用逗号分隔的整数，如 3,3,3,3,3,3",
+        "{value!r} must be whole numbers separated by commas, e.g. 3,3,3,3,3,3",
+    ),
+    # rows
+    "birth_date_mismatch": (
+        "出生日期 {birth} 与身份证号中的 {expected} 不一致",
+        "birth date {birth} differs from {expected} in the ID number",
+    ),
+    "gender_mismatch": (
+        "性别“{gender}”与身份证号（{expected}）不一致",
+        "gender {gender!r} differs from the ID number ({expected})",
+    ),
+    "date_order": (
+        "{later}（{end}）早于{earlier}（{start}）",
+        "{later_en} ({end}) is before {earlier_en} ({start})",
+    ),
+    "duplicate_key": (
+        "与第 {other_row} 行重复（{key}）",
+        "duplicates row {other_row} ({key})",
+    ),
+    "duplicate_id_in_file": (
+        "身份证号与第 {other_row} 行（工号 {other}）重复",
+        "the ID number duplicates row {other_row} (staff number {other})",
+    ),
+    "duplicate_id_in_database": (
+        "身份证号与数据库中工号 {other} 的教师重复",
+        "the ID number belongs to teacher {other} in the database",
+    ),
+    "unknown_school": (
+        "学校代码“{value}”在数据库和本文件中都不存在",
+        "school code {value!r} is neither in the database nor in this file",
+    ),
+    "unknown_teacher": (
+        "工号“{value}”在数据库和本文件中都不存在",
+        "staff number {value!r} is neither in the database nor in this file",
+    ),
+    "masked_id_for_new_teacher": (
+        "新教师的身份证号不能是掩码（含 *），请填写完整号码或留空",
+        "a new teacher's ID number cannot be masked (contain *); give it in full or leave it blank",
+    ),
+    # sheets and files
+    "missing_columns": (
+        "缺少必需的列：{columns}",
+        "required columns are missing: {columns}",
+    ),
+    "duplicate_column": (
+        "列“{header}”出现了两次",
+        "column {header!r} appears twice",
+    ),
+    "entity_not_detected": (
+        "无法从工作表名或表头判断数据类型，请用 --entity 指定（{choices}）",
+        "cannot tell what the sheet holds from its name or headers; give --entity ({choices})",
+    ),
+    "unknown_entity": (
+        "未知的数据类型“{value}”（可选：{choices}）",
+        "unknown entity {value!r} ({choices})",
+    ),
+    "unsupported_file": (
+        "不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv",
+        "unsupported file type {suffix!r}; use .xlsx or .csv",
+    ),
+    "unreadable_file": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "empty_sheet": ("工作表没有表头行", "the sheet has no header row"),
+    "database_refused": (
+        "数据库拒绝了写入，已全部撤销：{reason}",
+        "the database refused the changes, all were undone: {reason}",
+    ),
+    # notices and summaries
+    "ignored_column": ("已忽略未知的列“{header}”", "ignored unknown column {header!r}"),
+    "ignored_sheet": ("已跳过无法识别的工作表“{sheet}”", "skipped unrecognised sheet {sheet!r}"),
+    "sheet_summary": (
+        "{entity}：{rows} 行，新增 {created}，修改 {updated}，无变化 {unchanged}",
+        "{entity_en}: {rows} rows, {created} new, {updated} changed, {unchanged} unchanged",
+    ),
+    "nothing_changed": (
+        "没有任何变化，数据库未改动",
+        "nothing changed; the database was not touched",
+    ),
+    "dry_run": (
+        "试运行：以下为将要进行的修改，数据库未改动",
+        "dry run: what would change; nothing was written",
+    ),
+    "committed": ("已导入（批次 {batch}）", "imported (batch {batch})"),
+    "failed": (
+        "导入失败：发现 {count} 个问题，数据库未改动",
+        "import failed: {count} problems found; the database was not changed",
+    ),
+    "more_changes": ("……另有 {count} 处修改未列出", "… and {count} more changes not listed"),
+    "created_row": ("新增 {entity} {key}", "new {entity_en} {key}"),
+    "errors_written": ("错误报告已写入 {path}", "error report written to {path}"),
+    "exported": ("已导出 {rows} 行到 {path}", "exported {rows} rows to {path}"),
+    "template_written": ("模板已写入 {path}", "template written to {path}"),
+    "problem": (
+        "{file} 工作表“{sheet}” 第{row}行 {column}列（{header}）值“{value}”：{message}",
+        "{file} sheet {sheet!r} row {row} column {column} ({header}) value {value!r}: {message}",
+    ),
+    "problem_no_cell": ("{file} 工作表“{sheet}”：{message}", "{file} sheet {sheet!r}: {message}"),
+    "errors_column": ("错误说明", "Errors"),
+    "codes_sheet": ("代码表", "Codes"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+}
+
+
+def message_each(message_id: str, zh: dict[str, Any], en: dict[str, Any]) -> Text:
+    """A catalogue entry whose parameters differ by language (labels, lists of choices)."""
+    zh_template, en_template = MESSAGES[message_id]
+    return Text(zh_template.format(**zh), en_template.format(**en))
+
+
+def message(message_id: str, **params: Any) -> Text:
+    """The catalogue entry ``message_id`` in both languages, with ``params`` filled in."""
+    zh, en = MESSAGES[message_id]
+    return Text(zh.format(**params), en.format(**params))

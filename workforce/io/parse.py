@@ -1,0 +1,175 @@
+"""From a raw sheet to parsed rows: find the header row, tell which entity the sheet holds,
+map its headers to the spec's columns and parse every cell, column by column.
+
+Parsing is column-wise so that a column's repeated values (dates, codes, flags, school
+codes) are parsed once each: a 100,000-row sheet has only a few thousand distinct dates.
+Every cell problem is collected; nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from workforce.io.cells import CellError, is_blank
+from workforce.io.entities import SPECS
+from workforce.io.messages import MESSAGES, Text, message, message_each
+from workforce.io.problems import Problem
+from workforce.io.readers import RawSheet
+from workforce.io.spec import ColumnSpec, EntitySpec, normalise
+
+HEADER_SEARCH_ROWS = 10
+"""The header may sit below a title row or two; it is searched for in the first rows."""
+ERROR_COLUMN_NAMES = frozenset(normalise(name) for name in MESSAGES["errors_column"])
+"""The error report's own column: ignored silently when a fixed report is re-imported."""
+
+
+@dataclass
+class ParsedSheet:
+    """One sheet's rows, parsed: ``records[i]`` holds the values of Excel row ``rows[i]``
+    by column key, only for the columns the sheet has (absent columns are left untouched
+    on update)."""
+
+    file: str
+    sheet: RawSheet
+    spec: EntitySpec
+    header_row: int
+    columns: dict[str, int]
+    """Column key → 0-based index in the sheet."""
+    headers: dict[str, str]
+    """Column key → header as written."""
+    rows: list[int] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    bad_rows: set[int] = field(default_factory=set)
+    """Positions (in ``records``) of rows with at least one problem."""
+
+    def problem(self, position: int, key: str, text: Text) -> Problem:
+        """Record a problem at the cell of column ``key`` in row ``position``."""
+        column = self.columns.get(key)
+        raw: object = None
+        if column is not None:
+            row = self.sheet.rows[self.rows[position] - 1]
+            raw = row[column] if column < len(row) else None
+        found = Problem(
+            self.file, self.sheet.name, text, row=self.rows[position], column=column,
+            header=self.headers.get(key, self.spec.column(key).zh), value=raw,
+        )  # fmt: skip
+        self.problems.append(found)
+        self.bad_rows.add(position)
+        return found
+
+
+def header_score(spec: EntitySpec, row: list[object]) -> int:
+    """How many of the spec's columns the row names (0 if a key column is missing)."""
+    matched = {c.key for cell in row if (c := spec.match_header(str(cell))) is not None}
+    if not set(spec.key) <= matched:
+        return 0
+    return len(matched)
+
+
+def detect(sheet: RawSheet, entity: EntitySpec | None) -> tuple[EntitySpec, int] | None:
+    """The sheet's spec and 0-based header row index, or None when it cannot be told.
+
+    A given ``entity`` wins; then the sheet name; then the headers that match best.
+    """
+    candidates = [i for i, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]) if any(row)]
+    if not candidates:
+        return None
+    named = entity or next((s for s in SPECS.values() if s.identifies(sheet.name)), None)
+    specs = [named] if named else list(SPECS.values())
+    score, index, spec = max(
+        ((header_score(s, sheet.rows[i]), -i, s) for s in specs for i in candidates),
+        key=lambda t: (t[0], t[1]),
+    )
+    if score == 0:
+        return (named, candidates[0]) if named else None
+    return spec, -index
+
+
+def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int) -> ParsedSheet:
+    header = sheet.rows[header_index]
+    parsed = ParsedSheet(file, sheet, spec, header_index + 1, {}, {})
+    _map_columns(parsed, header)
+    if parsed.problems:
+        return parsed
+    for number, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
+        if any(not is_blank(cell) for cell in row):
+            parsed.rows.append(number)
+            parsed.records.append({})
+    for key, index in parsed.columns.items():
+        _parse_column(parsed, spec.column(key), index)
+    for position, record in enumerate(parsed.records):
+        for check in spec.checks:
+            for key, text in check(record, spec):
+                parsed.problem(position, key, text)
+    return parsed
+
+
+def _map_columns(parsed: ParsedSheet, header: list[object]) -> None:
+    spec = parsed.spec
+    for index, cell in enumerate(header):
+        name = str(cell).strip()
+        if not name:
+            continue
+        column = spec.match_header(name)
+        if column is None:
+            if normalise(name) not in ERROR_COLUMN_NAMES:
+                parsed.notices.append(
+                    _sheet_problem(parsed, message("ignored_column", header=name))
+                )
+        elif column.key in parsed.columns:
+            parsed.problems.append(
+                _sheet_problem(parsed, message("duplicate_column", header=name), index, name)
+            )
+        else:
+            parsed.columns[column.key] = index
+            parsed.headers[column.key] = name
+    missing = [c for c in spec.columns if c.required and c.key not in parsed.columns]
+    if missing:
+        parsed.problems.append(
+            _sheet_problem(
+                parsed,
+                message_each(
+                    "missing_columns",
+                    zh={"columns": "、".join(c.zh for c in missing)},
+                    en={"columns": ", ".join(c.en for c in missing)},
+                ),
+            )
+        )
+
+
+def _sheet_problem(
+    parsed: ParsedSheet, text: Text, column: int | None = None, header: str | None = None
+) -> Problem:
+    row = parsed.header_row if column is not None else None
+    return Problem(parsed.file, parsed.sheet.name, text, row=row, column=column, header=header)
+
+
+def _parse_column(parsed: ParsedSheet, column: ColumnSpec, index: int) -> None:
+    """Parse one column of every row; parse each distinct raw value once when cacheable."""
+    cell_type = column.cell
+    cache: dict[tuple[type, object], Any] = {}
+    sheet_rows = parsed.sheet.rows
+    for position, number in enumerate(parsed.rows):
+        row = sheet_rows[number - 1]
+        raw = row[index] if index < len(row) else None
+        if is_blank(raw):
+            if column.required:
+                parsed.problem(position, column.key, message("required"))
+            parsed.records[position][column.key] = None
+            continue
+        cache_key = (type(raw), raw)
+        outcome = cache.get(cache_key) if cell_type.cacheable else None
+        if outcome is None:
+            try:
+                outcome = cell_type.parse(raw)
+            except CellError as error:
+                outcome = error
+            if cell_type.cacheable:
+                cache[cache_key] = outcome
+        if isinstance(outcome, CellError):
+            parsed.problem(position, column.key, outcome.text)
+            outcome = None
+        parsed.records[position][column.key] = outcome

@@ -1,0 +1,78 @@
+"""Reading clerks' files into raw sheets: xlsx with python-calamine, CSV in any encoding
+Excel writes.
+
+Rows keep Excel's numbering (row 1 is the first row of the sheet, whatever is blank
+above the header), so every problem can name the row the clerk sees. CSV is decoded as
+UTF-8 (with or without BOM; UTF-8 is self-validating, so a GBK file almost never decodes
+as UTF-8 by accident) and otherwise as GB18030, the superset of GBK that Excel on a
+Chinese Windows writes. In CSV a leading apostrophe is Excel's text marker: it is removed,
+which is how :mod:`workforce.io.writers` protects cells that start like a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from workforce.io.messages import Text, message
+
+TEXT_MARKER = "'"
+
+
+class UnreadableFile(Exception):
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[list[object]]
+    """All rows from the sheet's row 1; ``rows[i]`` is Excel row ``i + 1``."""
+
+
+def read_file(path: Path) -> list[RawSheet]:
+    """The sheets of an ``.xlsx`` workbook, or a ``.csv`` as one sheet named after the file."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path)
+    if suffix == ".csv":
+        return [RawSheet(path.stem, read_csv_rows(path.read_bytes()))]
+    raise UnreadableFile(message("unsupported_file", suffix=suffix or path.name))
+
+
+def _read_xlsx(path: Path) -> list[RawSheet]:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return [
+            RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in workbook.sheet_names
+        ]
+    except (CalamineError, OSError, ValueError) as error:
+        raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 with BOM, UTF-8, else GB18030 (GBK's superset)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def read_csv_rows(data: bytes) -> list[list[object]]:
+    try:
+        text = decode_csv(data)
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+    return [
+        [cell[1:] if cell.startswith(TEXT_MARKER) else cell for cell in row]
+        for row in csv.reader(io.StringIO(text, newline=""))
+    ]

@@ -1,0 +1,111 @@
+"""The shape of a declarative import spec: one :class:`EntitySpec` per importable entity.
+
+A spec lists the sheet's columns in template order. From it alone the template, the
+header matching and cell parsing, the validation, the upsert and the export are derived,
+so adding a column to a sheet means adding one :class:`ColumnSpec`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import SQLModel
+
+from workforce.io.cells import CellType, CodeCell, ReferenceCell, TextCell
+from workforce.io.messages import Language, Text
+
+
+def normalise(header: str) -> str:
+    """A header compared without spaces, case or a required-marker ``*``."""
+    return "".join(str(header).split()).replace("*", "").casefold()
+
+
+RowCheck = Callable[[Mapping[str, Any], "EntitySpec"], Iterable[tuple[str, Text]]]
+"""A check of one parsed row (values by column key): yields (column key, problem) pairs."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    """Stable key of the column (also its name in the audit log and the docs)."""
+    zh: str
+    """Header as clerks write it (the template's header)."""
+    en: str
+    cell: CellType
+    field: str | None = None
+    """Model field the value lands in; a reference column names the id field it resolves to."""
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+
+    @property
+    def model_field(self) -> str:
+        return self.field or self.key
+
+    def header(self, language: Language = "zh") -> str:
+        return self.zh if language == "zh" else self.en
+
+    def names(self) -> list[str]:
+        """Every header under which the column is recognised (compared normalised)."""
+        return [self.zh, self.en, self.key, *self.aliases]
+
+    @property
+    def code_list(self) -> str | None:
+        return self.cell.codes if isinstance(self.cell, CodeCell) else None
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str
+    """CLI name: ``teachers``, ``schools`` …"""
+    zh: str
+    en: str
+    model: type[SQLModel]
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+    """Column keys of the natural key that an import upserts by."""
+    checks: tuple[RowCheck, ...] = ()
+    sheet_names: tuple[str, ...] = ()
+    """Other sheet names that identify the entity."""
+    _by_header: dict[str, ColumnSpec] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for column in self.columns:
+            for name in column.names():
+                self._by_header.setdefault(normalise(name), column)
+
+    def column(self, key: str) -> ColumnSpec:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def match_header(self, header: str) -> ColumnSpec | None:
+        return self._by_header.get(normalise(header))
+
+    def identifies(self, sheet_name: str) -> bool:
+        names = (self.name, self.zh, self.en, *self.sheet_names)
+        return normalise(sheet_name) in {normalise(n) for n in names}
+
+    @property
+    def table(self) -> Any:
+        return self.model.__table__  # type: ignore[attr-defined]
+
+    @property
+    def references(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if isinstance(c.cell, ReferenceCell)]
+
+    def label(self, language: Language = "zh") -> str:
+        return self.zh if language == "zh" else self.en
+
+    def key_text(self, values: Mapping[str, Any]) -> str:
+        """The natural key as one string (audit ``entity_key``, messages)."""
+        return "|".join("" if values.get(k) is None else str(values[k]) for k in self.key)
+
+
+def text(key: str, zh: str, en: str, model: type[SQLModel], **options: Any) -> ColumnSpec:
+    """A text column whose length limit is the model column's."""
+    length = model.__table__.c[options.get("field") or key].type.length  # type: ignore[attr-defined]
+    return ColumnSpec(key, zh, en, TextCell(length), **options)
