@@ -1,0 +1,244 @@
+"""An independent checker: does a plan keep every rule of its instance?
+
+`check_plan(instance, plan)` re-verifies any plan — the optimizer's, the greedy baseline's, one
+edited by hand — and returns findings (empty = the plan keeps every rule). It shares no code
+with the model: it reads the instance and the moves and uses only the rule definitions
+(`optimizer.rules`) and the constraint catalogue. It also verifies that the quota and shortage
+figures the plan reports are true.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict
+
+from optimizer.constraints import CATALOGUE
+from optimizer.instance import Instance
+from optimizer.plan import Plan
+from optimizer.rules import (
+    add_years,
+    cert_covers,
+    counts_in_quota_base,
+    eligibility_blockers,
+    in_school_quota_scope,
+    is_available,
+    is_key,
+    key_share_fraction,
+    move_direction,
+    must_rotate_principal,
+    principal_direction_ok,
+    share_target,
+)
+
+
+class Finding(BaseModel):
+    """A broken rule: its constraint name, where, and what is wrong (Chinese and English)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    constraint: str
+    scope: str
+    zh: str
+    en: str
+
+
+def _finding(constraint: str, scope: str, zh: str, en: str) -> Finding:
+    info = CATALOGUE[constraint]
+    return Finding(constraint=constraint, scope=scope, zh=f"{info.zh}：{zh}", en=f"{info.en}: {en}")
+
+
+def check_plan(instance: Instance, plan: Plan) -> list[Finding]:
+    """Every rule the plan breaks; empty when it keeps them all."""
+    if plan.status in ("infeasible", "unknown"):
+        return _check_no_plan(plan)
+    findings = _check_moves(instance, plan)
+    findings += _check_pins(instance, plan)
+    findings += _check_capacity(instance, plan)
+    findings += _check_principals(instance, plan)
+    findings += _check_quotas(instance, plan)
+    findings += _check_shortages(instance, plan)
+    return findings
+
+
+def _check_no_plan(plan: Plan) -> list[Finding]:
+    findings = []
+    if plan.moves:
+        findings.append(_finding("plan.figures", "plan", f"状态为{plan.status}却列出了交流",
+                                 f"status {plan.status} but the plan lists moves"))
+    if plan.status == "infeasible" and not (plan.conflicts and plan.relaxation):
+        findings.append(_finding("plan.figures", "plan", "无解却没有说明冲突与放宽方案",
+                                 "infeasible without conflicts and a relaxation"))
+    return findings
+
+
+def _check_moves(instance: Instance, plan: Plan) -> list[Finding]:
+    """Per move: once, known people and schools, eligibility, subject, certificate, direction,
+    role, dates, and the flags the plan reports."""
+    rules, as_of = instance.rules, instance.as_of
+    findings = []
+    for staff_no, n in Counter(m.staff_no for m in plan.moves).items():
+        if n > 1:
+            findings.append(_finding("move.once", staff_no, f"出现{n}次", f"appears {n} times"))
+    for m in plan.moves:
+        teacher = instance.teacher_by_staff_no.get(m.staff_no)
+        dest = instance.school_by_code.get(m.to_school)
+        if teacher is None or dest is None or teacher.school != m.from_school:
+            findings.append(_finding("plan.figures", m.staff_no, "教师、学校或派出学校不符",
+                                     "unknown teacher or school, or wrong source school"))
+            continue
+        source = instance.school_by_code[teacher.school]
+        for blocker in eligibility_blockers(teacher, as_of, rules):
+            findings.append(_finding(blocker.constraint, m.staff_no, str(blocker.params),
+                                     str(blocker.params)))
+        if m.role != ("principal" if teacher.is_principal else "teacher"):
+            findings.append(_finding("principal.post", m.staff_no, "校长与教师身份不符",
+                                     "role does not match the teacher's post"))
+        if m.role == "teacher" and (m.subject is None or m.subject not in teacher.can_teach):
+            findings.append(_finding("move.subject", m.staff_no, f"{m.subject}不在可教学科内",
+                                     f"{m.subject} is not among {teacher.can_teach}"))
+        if not cert_covers(teacher.cert_levels, dest, rules):
+            findings.append(_finding("move.certificate", m.staff_no,
+                                     f"{teacher.cert_levels}不覆盖{dest.level}",
+                                     f"{teacher.cert_levels} do not cover {dest.level}"))
+        if move_direction(source, dest, rules) is None:
+            findings.append(_finding("move.direction", m.staff_no,
+                                     f"{source.name}→{dest.name}", f"{source.code} → {dest.code}"))
+        if teacher.is_principal and not principal_direction_ok(source, dest, rules):
+            findings.append(_finding("principal.direction", m.staff_no,
+                                     f"{source.name}→{dest.name}", f"{source.code} → {dest.code}"))
+        end = add_years(as_of, rules.terms.secondment_years) if m.kind == "secondment" else None
+        if m.kind != rules.terms.default_kind or m.start != as_of or m.planned_end != end:
+            findings.append(_finding("plan.terms", m.staff_no, f"{m.kind} {m.start}–{m.planned_end}",
+                                     f"{m.kind} {m.start}–{m.planned_end}"))
+        rank = teacher.wishes.index(m.to_school) + 1 if m.to_school in teacher.wishes else None
+        if m.wish_rank != rank or m.is_key != is_key(teacher, as_of, rules):
+            findings.append(_finding("plan.figures", m.staff_no, "志愿序号或骨干标记不实",
+                                     "wish rank or key flag is wrong"))
+    return findings
+
+
+def _check_pins(instance: Instance, plan: Plan) -> list[Finding]:
+    moved = {m.staff_no: m.to_school for m in plan.moves}
+    findings = []
+    for pin in instance.pins:
+        dest = moved.get(pin.staff_no)
+        broken = {
+            "must_move": dest is None,
+            "must_stay": dest is not None,
+            "must_go": dest != pin.school,
+            "forbid": dest is not None and dest == pin.school,
+        }[pin.kind]
+        if broken:
+            findings.append(_finding(f"pin.{pin.kind}", pin.staff_no,
+                                     f"实际去向：{dest or '留任'}", f"actual: {dest or 'stays'}"))
+    return findings
+
+
+def _check_capacity(instance: Instance, plan: Plan) -> list[Finding]:
+    """Subject capacity, post ceiling and minimum kept, from the counts of the moves."""
+    main = {t.staff_no: t.main_subject for t in instance.teachers}
+    arrivals = Counter((m.to_school, m.subject) for m in plan.moves if m.role == "teacher")
+    departures = Counter((m.from_school, main[m.staff_no]) for m in plan.moves
+                         if m.role == "teacher" and m.staff_no in main)
+    findings = []
+    for (school, subject), n in sorted(arrivals.items()):
+        s = instance.school_by_code.get(school)
+        room = (s.shortage(subject) if s else 0) + departures[(school, subject)]
+        if n > room:
+            findings.append(_finding("capacity.subject", f"{school}:{subject}",
+                                     f"调入{n}人，缺口加调出仅{room}",
+                                     f"{n} arrive, shortage plus departures is {room}"))
+    headcount = Counter(t.school for t in instance.teachers if t.post_type == "established")
+    net = Counter(m.to_school for m in plan.moves)
+    net.subtract(Counter(m.from_school for m in plan.moves))
+    for school in instance.schools:
+        free = max(0, school.post_ceiling - headcount[school.code])
+        if net[school.code] > free:
+            findings.append(_finding("capacity.post_ceiling", school.code,
+                                     f"净增{net[school.code]}人，空余编制{free}",
+                                     f"net gain {net[school.code]}, free posts {free}"))
+        for entry in school.staffing:
+            loss = departures[(school.code, entry.subject)] - arrivals[(school.code, entry.subject)]
+            if loss > max(0, entry.in_post - entry.min_keep):
+                findings.append(_finding(
+                    "sending.min_keep", f"{school.code}:{entry.subject}",
+                    f"净调出{loss}人，在岗{entry.in_post}人须保留{entry.min_keep}人",
+                    f"net loss {loss}, {entry.in_post} in post, {entry.min_keep} must stay"))
+    return findings
+
+
+def _check_principals(instance: Instance, plan: Plan) -> list[Finding]:
+    """Principal posts (vacant or vacated) and principals who must rotate."""
+    rules, as_of = instance.rules, instance.as_of
+    staffed = {t.school for t in instance.teachers if t.is_principal}
+    p_in = Counter(m.to_school for m in plan.moves if m.role == "principal")
+    p_out = Counter(m.from_school for m in plan.moves if m.role == "principal")
+    findings = []
+    for school, n in sorted(p_in.items()):
+        if n > p_out[school] + (school not in staffed):
+            findings.append(_finding("principal.post", school, f"到任校长{n}人，无空出岗位",
+                                     f"{n} principals arrive without an open post"))
+    moved = {m.staff_no for m in plan.moves}
+    for t in instance.teachers:
+        if (must_rotate_principal(t, rules) and is_available(t, as_of, rules)
+                and t.staff_no not in moved):
+            findings.append(_finding("principal.two_terms", t.staff_no, "未安排交流",
+                                     "not rotated"))
+    return findings
+
+
+def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
+    """Each quota is met, and the figures the plan reports for it are true."""
+    rules, as_of = instance.rules, instance.as_of
+    q = rules.quotas
+    moves = plan.moves
+    established = sum(t.post_type == "established" for t in instance.teachers)
+    truth = {("quota.district_share", "district"):
+             (established, share_target(q.district_share, established), len(moves))}
+    base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
+    leaving = Counter(m.from_school for m in moves)
+    for school in instance.schools:
+        if in_school_quota_scope(school):
+            n = base[school.code]
+            truth[("quota.school_share", school.code)] = (
+                n, share_target(q.school_share, n), leaving[school.code])
+    share = key_share_fraction(rules)
+    key_moves = sum(is_key(instance.teacher_by_staff_no[m.staff_no], as_of, rules)
+                    for m in moves if m.staff_no in instance.teacher_by_staff_no)
+    truth[("quota.key_share", "district")] = (
+        len(moves), -(-share.numerator * len(moves) // share.denominator), key_moves)
+    reported = {(r.name, r.scope): r for r in plan.quotas}
+    findings = []
+    for (name, scope), (n, target, achieved) in sorted(truth.items()):
+        if achieved < target:
+            findings.append(_finding(name, scope, f"须{target}人，实际{achieved}人",
+                                     f"needs {target}, has {achieved}"))
+        r = reported.get((name, scope))
+        if r is None or (r.base, r.target, r.achieved, r.margin, r.met) != (
+                n, target, achieved, achieved - target, achieved >= target):
+            findings.append(_finding("plan.figures", f"{name}:{scope}", "报告的指标数字不实",
+                                     "the reported quota figures are wrong"))
+    return findings
+
+
+def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
+    """The reported rural shortage figures match the moves."""
+    main = {t.staff_no: t.main_subject for t in instance.teachers}
+    arrivals = Counter((m.to_school, m.subject) for m in plan.moves if m.role == "teacher")
+    departures = Counter((m.from_school, main.get(m.staff_no)) for m in plan.moves
+                         if m.role == "teacher")
+    truth = {}
+    for school in instance.schools:
+        if school.zone == "rural":
+            for entry in school.staffing:
+                if entry.shortage > 0:
+                    key = (school.code, entry.subject)
+                    filled = min(entry.shortage, max(0, arrivals[key] - departures[key]))
+                    truth[key] = (entry.shortage, filled, entry.shortage - filled)
+    reported = {(r.school, r.subject): (r.slots, r.filled, r.unfilled) for r in plan.shortages}
+    if reported == truth:
+        return []
+    wrong = sorted(k for k in truth.keys() | reported.keys() if truth.get(k) != reported.get(k))
+    return [_finding("plan.figures", f"{s}:{j}", "报告的缺口数字不实",
+                     "the reported shortage figures are wrong") for s, j in wrong]

@@ -1,0 +1,116 @@
+"""The catalogue of named constraints: one stable name per rule, in plain Chinese and English.
+
+The same names appear in the model's constraint rows, in move explanations, in the conflicts of
+an infeasible solve and in the checker's findings. `rule_keys` point into
+`RotationRules.sources` (data/rules/rotation.yaml), where each default's policy source lives;
+`source` names the document for rules that have no configurable number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ConstraintInfo:
+    name: str
+    zh: str
+    en: str
+    source: str
+    rule_keys: tuple[str, ...] = ()
+
+
+_OPINION_2014 = "教育部等《关于推进县（区）域内义务教育学校校长教师交流轮岗的意见》(2014)"
+_PLAN = "《源城区教育发展\"十四五\"规划》第三章第三节"
+
+CATALOGUE: dict[str, ConstraintInfo] = {
+    c.name: c
+    for c in (
+        ConstraintInfo("eligibility.established_post", "只有在编教师参加交流",
+                       "only established-post (在编) teachers rotate", _PLAN,
+                       ("eligibility.established_only",)),
+        ConstraintInfo("eligibility.on_secondment", "正在外校交流的教师不再列入",
+                       "a teacher already seconded elsewhere is not rotated again", _OPINION_2014),
+        ConstraintInfo("eligibility.service_years", "须在现学校连续任教满规定年限",
+                       "the teacher must have served the required years at the current school",
+                       _OPINION_2014, ("eligibility.min_years_at_school",)),
+        ConstraintInfo("eligibility.retirement_margin", "距法定退休须多于规定年限",
+                       "more than the required years must remain to statutory retirement",
+                       "地方实践", ("eligibility.min_years_to_retirement",)),
+        ConstraintInfo("eligibility.exemption", "处于暂缓或免于交流期间的教师不交流",
+                       "a teacher who is deferred or exempt on the reference date does not rotate",
+                       "地方实践"),
+        ConstraintInfo("eligibility.cooldown", "上次交流结束未满规定年限的不再交流",
+                       "no rotation within the cool-down years after the last one",
+                       "地方实践", ("eligibility.cooldown_years",)),
+        ConstraintInfo("eligibility.age_cap", "超过交流年龄上限的不交流",
+                       "teachers above the age cap do not rotate", "地方实践",
+                       ("eligibility.max_age_male", "eligibility.max_age_female")),
+        ConstraintInfo("quota.district_share", "全区交流人数不低于在编教师总数的规定比例",
+                       "district-wide, at least the set share of all established teachers rotate",
+                       _PLAN, ("quotas.district_share",)),
+        ConstraintInfo("quota.school_share",
+                       "城区学校、优质学校交流人数不低于符合交流条件教师的规定比例",
+                       "each urban or quality school rotates at least the set share of its "
+                       "teachers who meet the conditions", _PLAN,
+                       ("quotas.school_share", "quotas.school_quota_base")),
+        ConstraintInfo("quota.key_share", "骨干教师不低于交流总数的规定比例",
+                       "key teachers are at least the set share of all who rotate", _PLAN,
+                       ("quotas.key_share", "quotas.key_kinds", "quotas.key_min_tier")),
+        ConstraintInfo("move.once", "每位教师每年至多交流一次",
+                       "each teacher moves at most once a year", "本系统约定"),
+        ConstraintInfo("move.direction", "交流须符合允许的方向（城区→乡村、优质→薄弱等）",
+                       "a move must follow an allowed direction (urban → rural, quality → weak …)",
+                       _OPINION_2014,
+                       ("directions.urban_to_rural", "directions.quality_to_non_quality",
+                        "directions.rural_to_urban", "directions.non_quality_to_quality",
+                        "directions.lateral")),
+        ConstraintInfo("move.certificate", "教师资格证书学段须覆盖接收学校学段",
+                       "the teacher's certificate level must cover the receiving school's level",
+                       "《教师资格条例》(1995)", ("certificates.required_by_school_level",)),
+        ConstraintInfo("move.subject", "到接收学校任教的学科须为本人可教学科",
+                       "the subject taught at the destination must be one the teacher can teach",
+                       "本系统约定"),
+        ConstraintInfo("capacity.subject",
+                       "某学科调入人数不超过接收学校该学科缺口加本校该学科调出人数",
+                       "arrivals in a subject are at most the school's shortage in it plus its "
+                       "own departures in it", "本系统约定"),
+        ConstraintInfo("capacity.post_ceiling", "交流后在岗人数不超过核定编制",
+                       "headcount after the moves stays within the approved post ceiling "
+                       "(a school already above it may not grow)", "编制管理规定"),
+        ConstraintInfo("sending.min_keep", "派出学校各学科须保留最低人数",
+                       "the sending school keeps at least its minimum in every subject",
+                       "本系统约定"),
+        ConstraintInfo("principal.two_terms", "校长在同一学校任满两届应交流",
+                       "a principal who served two full terms at one school must rotate",
+                       _OPINION_2014, ("principals.must_rotate_after_terms",)),
+        ConstraintInfo("principal.direction", "城区校长交流到乡村学校或薄弱学校",
+                       "an urban principal goes to a rural or a weak school",
+                       "《源城区教育发展\"十四五\"规划》第三章第四节",
+                       ("principals.urban_to_rural_or_weak",)),
+        ConstraintInfo("principal.post", "校长只到空出的校长岗位",
+                       "a principal only fills a principal post that is vacant or vacated",
+                       "本系统约定"),
+        ConstraintInfo("pin.must_move", "人事股指定：该教师须交流",
+                       "pinned by the personnel office: the teacher must move", "人事股指定"),
+        ConstraintInfo("pin.must_stay", "人事股指定：该教师留任",
+                       "pinned by the personnel office: the teacher stays", "人事股指定"),
+        ConstraintInfo("pin.must_go", "人事股指定：该教师须到指定学校",
+                       "pinned by the personnel office: the teacher goes to the named school",
+                       "人事股指定"),
+        ConstraintInfo("pin.forbid", "人事股指定：该教师不到指定学校",
+                       "pinned by the personnel office: the teacher does not go to the named school",
+                       "人事股指定"),
+        ConstraintInfo("plan.figures", "方案中报告的指标与缺口数字须与实际一致",
+                       "the quota and shortage figures reported in the plan must be true",
+                       "本系统约定"),
+        ConstraintInfo("plan.terms", "交流期限与起止日期须符合规则",
+                       "the kind, start and planned end of each move follow the rules",
+                       _OPINION_2014, ("terms.default_kind", "terms.secondment_years")),
+    )
+}
+
+
+def describe(name: str) -> ConstraintInfo:
+    """The catalogue entry of a constraint name (KeyError for an unknown name)."""
+    return CATALOGUE[name]

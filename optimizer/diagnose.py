@@ -1,0 +1,132 @@
+"""When the rules cannot all hold: which ones, in plain words with numbers, and the smallest
+relaxation that makes a plan possible.
+
+The elastic model is the same model with a non-negative slack on every quota, pin and
+principal-term row, minimising the total slack (in people). Every other row holds with no move
+at all, so the elastic model is always feasible, and its optimum is the fewest people by which
+the targets must be lowered. Each positive slack becomes a relaxation item and a conflict whose
+text counts why the people are missing (deferred, near retirement, no receiving place …).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from optimizer.constraints import CATALOGUE
+from optimizer.instance import Instance
+from optimizer.messages import percent, render
+from optimizer.model import build_model, run, set_objective
+from optimizer.network import Network
+from optimizer.plan import Conflict, RelaxationItem
+from optimizer.rules import (
+    counts_in_quota_base,
+    eligibility_blockers,
+    is_available,
+    is_key,
+    key_share_fraction,
+)
+from optimizer.settings import SolveSettings
+
+
+def diagnose(instance: Instance, net: Network, settings: SolveSettings
+             ) -> tuple[list[Conflict], list[RelaxationItem]]:
+    """Conflicts and the minimum-total-slack relaxation of an infeasible instance."""
+    backend = "highs" if settings.backend == "cpsat" else settings.backend
+    model = build_model(instance, net, backend, elastic=True)
+    set_objective(model, [(var, 1.0) for var in model.slack.values()], maximize=False)
+    run(model, max(5.0, settings.time_limit_s), settings.threads, settings.seed, 0.0, backend)
+    conflicts, relaxation = [], []
+    moved_total = round(sum(v.solution_value() for v in model.x + model.y))
+    for (name, scope), var in sorted(model.slack.items()):
+        short = round(var.solution_value())
+        if short <= 0:
+            continue
+        target = _target(net, instance, name, scope, moved_total, short)
+        achievable = target - short
+        conflicts.append(_conflict(instance, net, name, scope, target, achievable, short))
+        info = CATALOGUE[name]
+        relax = render("relax", rule=info.zh, rule_en=info.en, scope=scope, target=target,
+                       achievable=achievable)
+        relaxation.append(RelaxationItem(constraint=name, scope=scope, target=target,
+                                         achievable=achievable, relax_by=short, zh=relax.zh,
+                                         en=relax.en))
+    return conflicts, relaxation
+
+
+def _target(net: Network, instance: Instance, name: str, scope: str, moved: int, short: int
+            ) -> int:
+    if name == "quota.district_share":
+        return net.district_target
+    if name == "quota.school_share":
+        return net.school_targets[scope]
+    if name == "quota.key_share":
+        share = key_share_fraction(instance.rules)
+        return -(-share.numerator * moved // share.denominator)
+    return 1
+
+
+def _conflict(instance: Instance, net: Network, name: str, scope: str, target: int,
+              achievable: int, short: int) -> Conflict:
+    rules, as_of = instance.rules, instance.as_of
+    q = rules.quotas
+    if name == "quota.school_share":
+        school = instance.school_by_code[scope]
+        base = [t for t in instance.teachers
+                if t.school == scope and counts_in_quota_base(t, as_of, rules)]
+        blocked = Counter()
+        available = 0
+        for t in base:
+            blockers = eligibility_blockers(t, as_of, rules)
+            pinned = any(p.kind == "must_stay" for p in instance.pins_by_teacher.get(t.staff_no, []))
+            if blockers:
+                blocked[blockers[0].constraint] += 1
+            elif pinned:
+                blocked["pin.must_stay"] += 1
+            else:
+                available += 1
+        detail_zh = "、".join(f"{CATALOGUE[c].zh}{n}人" for c, n in sorted(blocked.items()))
+        detail_en = "; ".join(f"{n}: {CATALOGUE[c].en}" for c, n in sorted(blocked.items()))
+        params = dict(school_name=school.name, base=len(base), share=percent(q.school_share),
+                      target=target, blocked=sum(blocked.values()), available=available,
+                      achievable=achievable)
+        text = render("conflict.quota.school_share", blocked_detail=detail_zh or "无", **params)
+        text_en = render("conflict.quota.school_share", blocked_detail=detail_en or "none",
+                         **params)
+        return Conflict(constraint=name, scope=scope, params=text.params, zh=text.zh,
+                        en=text_en.en)
+    if name == "quota.district_share":
+        available = sum(is_available(t, as_of, rules) for t in instance.teachers)
+        text = render("conflict.quota.district_share", base=net.district_base,
+                      share=percent(q.district_share), target=target, available=available,
+                      achievable=achievable)
+    elif name == "quota.key_share":
+        available = sum(is_available(t, as_of, rules) and is_key(t, as_of, rules)
+                        for t in instance.teachers)
+        text = render("conflict.quota.key_share", share=percent(q.key_share),
+                      available=available, relax_by=short)
+    elif name == "principal.two_terms":
+        t = instance.teacher_by_staff_no[scope]
+        text = render("conflict.principal.two_terms", name=t.name,
+                      school_name=instance.school_by_code[t.school].name,
+                      terms=t.principal_terms_at_school)
+    else:
+        text = _pin_conflict(instance, net, name, scope)
+    return Conflict(constraint=name, scope=scope, params=text.params, zh=text.zh, en=text.en)
+
+
+def _pin_conflict(instance: Instance, net: Network, name: str, staff_no: str):
+    teacher = instance.teacher_by_staff_no[staff_no]
+    pin = next(p for p in instance.pins_by_teacher[staff_no] if f"pin.{p.kind}" == name)
+    blockers = eligibility_blockers(teacher, instance.as_of, instance.rules)
+    has_arcs = any(staff_no in net.groups[a.group].members for a in net.arcs) or any(
+        net.principals[a.group] == staff_no for a in net.principal_arcs)
+    if blockers:
+        why = render("pin.why.blocked", blockers=",".join(b.constraint for b in blockers))
+    elif not has_arcs:
+        why = render("pin.why.no_destination")
+    else:
+        why = render("pin.why.capacity")
+    where = f"（{instance.school_by_code[pin.school].name}）" if pin.school else ""
+    where_en = f" ({instance.school_by_code[pin.school].name})" if pin.school else ""
+    return render("conflict.pin", name=teacher.name, pin=f"{CATALOGUE[name].zh}{where}",
+                  pin_en=f"{pin.kind}{where_en}", why=why.zh, why_en=why.en)

@@ -1,0 +1,225 @@
+"""Explanations of a plan: why each teacher and school, each quota's figure, each unfilled slot.
+
+These functions take the instance and the moves only (not the model), so the greedy baseline's
+plans are explained the same way as the optimizer's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from optimizer.instance import Instance, Teacher
+from optimizer.messages import percent, render
+from optimizer.plan import Move, QuotaResult, Reason, ShortageResult
+from optimizer.rules import (
+    add_years,
+    cert_covers,
+    counts_in_quota_base,
+    eligible_since,
+    in_school_quota_scope,
+    is_available,
+    is_key,
+    key_share_fraction,
+    move_direction,
+    must_rotate_principal,
+    school_distance_km,
+    share_target,
+    subject_weight,
+)
+
+
+def make_move(instance: Instance, teacher: Teacher, to_school: str, subject: str | None,
+              reasons: list[Reason]) -> Move:
+    """A move with its dates, kind and distance taken from the rules."""
+    rules = instance.rules
+    source = instance.school_by_code[teacher.school]
+    dest = instance.school_by_code[to_school]
+    kind = rules.terms.default_kind
+    return Move(
+        staff_no=teacher.staff_no, name=teacher.name,
+        role="principal" if teacher.is_principal else "teacher",
+        from_school=source.code, to_school=dest.code, subject=subject, kind=kind,
+        start=instance.as_of,
+        planned_end=add_years(instance.as_of, rules.terms.secondment_years)
+        if kind == "secondment" else None,
+        wish_rank=teacher.wishes.index(to_school) + 1 if to_school in teacher.wishes else None,
+        distance_km=round(school_distance_km(source, dest), 1),
+        is_key=is_key(teacher, instance.as_of, rules), reasons=reasons,
+    )
+
+
+def move_reasons(instance: Instance, teacher: Teacher, to_school: str, subject: str | None,
+                 departing_in_subject: int, order: tuple[int, int] | None) -> list[Reason]:
+    """Why this teacher (eligibility, key status, order, wish, pin) and why this school
+    (shortage or swap, direction, distance). `order` is (position, size) within the group."""
+    rules, as_of = instance.rules, instance.as_of
+    source = instance.school_by_code[teacher.school]
+    dest = instance.school_by_code[to_school]
+    since = eligible_since(teacher, rules)
+    reasons = [render("why.teacher.eligible", since=since.isoformat(), from_name=source.name,
+                      years=as_of.year - teacher.joined_school_on.year
+                      - ((as_of.month, as_of.day) < (teacher.joined_school_on.month,
+                                                     teacher.joined_school_on.day)))]
+    if is_key(teacher, as_of, rules):
+        reasons.append(render("why.teacher.key"))
+    if teacher.is_principal and must_rotate_principal(teacher, rules):
+        reasons.append(render("why.principal.two_terms", terms=teacher.principal_terms_at_school))
+    if order is not None and order[1] > 1:
+        reasons.append(render("why.teacher.order", position=order[0], size=order[1]))
+    if to_school in teacher.wishes:
+        reasons.append(render("why.teacher.wish", rank=teacher.wishes.index(to_school) + 1))
+    if teacher.volunteer:
+        reasons.append(render("why.teacher.volunteer"))
+    for pin in instance.pins_by_teacher.get(teacher.staff_no, []):
+        if pin.kind in ("must_move", "must_go"):
+            reasons.append(render("why.teacher.pinned", pin=pin.kind))
+    if subject is None:
+        reasons.append(render("why.principal.post", to_name=dest.name))
+    elif dest.shortage(subject) > 0:
+        reasons.append(render("why.school.shortage", to_name=dest.name, subject=subject,
+                              slots=dest.shortage(subject)))
+    elif departing_in_subject > 0:
+        reasons.append(render("why.school.swap", to_name=dest.name, subject=subject))
+    direction = move_direction(source, dest, rules)
+    if direction is not None:
+        reasons.append(render("why.school.direction", direction=direction))
+    reasons.append(render("why.school.distance",
+                          km=round(school_distance_km(source, dest), 1)))
+    return reasons
+
+
+def quota_results(instance: Instance, moves: list[Move]) -> list[QuotaResult]:
+    """The district, per-school and key-teacher quotas with target, achieved and margin."""
+    rules, as_of = instance.rules, instance.as_of
+    q = rules.quotas
+    established = sum(t.post_type == "established" for t in instance.teachers)
+    results = []
+    target = share_target(q.district_share, established)
+    results.append(_quota("quota.district_share", "district", established, target, len(moves),
+                          "quota.figure.district", share=percent(q.district_share)))
+    departures = Counter(m.from_school for m in moves)
+    base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
+    for school in sorted(instance.schools, key=lambda s: s.code):
+        if not in_school_quota_scope(school):
+            continue
+        n = base[school.code]
+        results.append(_quota(
+            "quota.school_share", school.code, n, share_target(q.school_share, n),
+            departures[school.code], "quota.figure.school", school_name=school.name,
+            share=percent(q.school_share)))
+    key_moves = sum(m.is_key for m in moves)
+    share = key_share_fraction(rules)
+    key_target = -(-share.numerator * len(moves) // share.denominator)
+    results.append(_quota("quota.key_share", "district", len(moves), key_target, key_moves,
+                          "quota.figure.key", total=len(moves), share=percent(q.key_share)))
+    return results
+
+
+def _quota(name: str, scope: str, base: int, target: int, achieved: int, template: str,
+           **params: str | int) -> QuotaResult:
+    margin = achieved - target
+    return QuotaResult(
+        name=name, scope=scope, base=base, target=target, achieved=achieved, margin=margin,
+        met=margin >= 0,
+        reasons=[render(template, base=base, target=target, achieved=achieved, margin=margin,
+                        **params)],
+    )
+
+
+def shortage_results(instance: Instance, moves: list[Move], pruned_nearest: int | None,
+                     greedy: bool = False) -> list[ShortageResult]:
+    """Each rural shortage with the slots the plan fills and, for the rest, why."""
+    rules = instance.rules
+    context = _MoveTotals(instance, moves)
+    results = []
+    for school in sorted(instance.schools, key=lambda s: s.code):
+        if school.zone != "rural":
+            continue
+        for entry in sorted(school.staffing, key=lambda e: e.subject):
+            if entry.shortage == 0:
+                continue
+            key = (school.code, entry.subject)
+            arrivals, departures = context.arrivals[key], context.departures[key]
+            filled = min(entry.shortage, max(0, arrivals - departures))
+            unfilled = entry.shortage - filled
+            results.append(ShortageResult(
+                school=school.code, subject=entry.subject, slots=entry.shortage,
+                weight=subject_weight(entry.subject, rules), arrivals=arrivals,
+                departures=departures, filled=filled, unfilled=unfilled,
+                reasons=context.unfilled_reasons(school.code, entry.subject, pruned_nearest,
+                                                 greedy) if unfilled else [],
+            ))
+    return results
+
+
+class _MoveTotals:
+    """Counts of a set of moves by school and subject, and the available teachers by subject."""
+
+    def __init__(self, instance: Instance, moves: list[Move]) -> None:
+        self.instance = instance
+        self.moves = moves
+        self.moved = {m.staff_no for m in moves}
+        self.arrivals = Counter((m.to_school, m.subject) for m in moves if m.subject)
+        self.departures: Counter[tuple[str, str | None]] = Counter()
+        for m in moves:
+            if m.role == "teacher":
+                main = instance.teacher_by_staff_no[m.staff_no].main_subject
+                self.departures[(m.from_school, main)] += 1
+        self.net_in = Counter(m.to_school for m in moves)
+        self.net_in.subtract(Counter(m.from_school for m in moves))
+        self.headcount = Counter(t.school for t in instance.teachers
+                                 if t.post_type == "established")
+        self.available_by_subject: dict[str, list[Teacher]] = {}
+        for t in instance.teachers:
+            if not t.is_principal and is_available(t, instance.as_of, instance.rules):
+                for subject in t.can_teach:
+                    self.available_by_subject.setdefault(subject, []).append(t)
+
+    def unfilled_reasons(self, school: str, subject: str, pruned_nearest: int | None,
+                         greedy: bool) -> list[Reason]:
+        """Why some slots stay empty: no candidate at all, candidates used elsewhere, the
+        minimum a candidate's school keeps, this school's ceiling, the key share, pruning."""
+        instance = self.instance
+        rules, as_of = instance.rules, instance.as_of
+        dest = instance.school_by_code[school]
+        candidates = [
+            t for t in self.available_by_subject.get(subject, [])
+            if t.school != school and cert_covers(t.cert_levels, dest, rules)
+            and move_direction(instance.school_by_code[t.school], dest, rules) is not None
+            and not any(p.kind == "must_stay" or (p.kind == "forbid" and p.school == school)
+                        for p in instance.pins_by_teacher.get(t.staff_no, []))
+        ]
+        if not candidates:
+            return [render("unfilled.no_candidate", subject=subject)]
+        reasons = []
+        used = [t for t in candidates if t.staff_no in self.moved]
+        if used:
+            reasons.append(render("unfilled.used_elsewhere", count=len(used)))
+        if greedy:
+            return reasons + [render("unfilled.greedy")]
+        rest = [t for t in candidates if t.staff_no not in self.moved]
+        at_minimum = [t for t in rest if self._at_minimum(t)]
+        if at_minimum:
+            reasons.append(render("unfilled.source_min_keep", count=len(at_minimum)))
+        if self.headcount[school] + self.net_in[school] >= dest.post_ceiling:
+            reasons.append(render("unfilled.post_ceiling", ceiling=dest.post_ceiling))
+        share = key_share_fraction(rules)
+        keys = sum(m.is_key for m in self.moves)
+        if share and share.denominator * keys < share.numerator * (len(self.moves) + 1) and any(
+                not is_key(t, as_of, rules) for t in rest):
+            reasons.append(render("unfilled.key_share"))
+        if pruned_nearest is not None:
+            reasons.append(render("unfilled.pruned", nearest=pruned_nearest))
+        remaining = len(rest) - len(at_minimum)
+        if remaining > 0:
+            reasons.append(render("unfilled.trade_off", count=remaining))
+        return reasons
+
+    def _at_minimum(self, teacher: Teacher) -> bool:
+        school = self.instance.school_by_code[teacher.school]
+        entry = school.staffing_by_subject.get(teacher.main_subject)
+        if entry is None:
+            return False
+        out = self.departures[(school.code, teacher.main_subject)]
+        back = self.arrivals[(school.code, teacher.main_subject)]
+        return out - back >= entry.in_post - entry.min_keep

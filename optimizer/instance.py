@@ -1,0 +1,209 @@
+"""The optimizer's input: one district on one reference date (`Instance`).
+
+This is the contract `workforce.snapshot` fills from the registry. Everything the solver needs is
+here as plain data, so a saved instance reproduces any plan made from it. Derived figures that
+depend on other policy functions (statutory retirement date, subject shortage from the demand
+norms) are computed outside and passed in; rotation rules travel inside (`rules`).
+
+Validation refuses: duplicate school codes or staff numbers, a teacher at an unknown school, a
+wish or pin naming an unknown school or teacher, a main subject missing from `can_teach`,
+duplicate subjects in one school's staffing, `min_keep` above `in_post`, and contradictory pins
+for one teacher.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from optimizer.rules import CertLevel, RotationRules, SchoolLevel, Tier
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class SubjectStaffing(_Strict):
+    """One subject at one school."""
+
+    subject: str = Field(description="Subject code, e.g. 'pe', 'math' (opaque to the optimizer).")
+    in_post: int = Field(
+        ge=0, description="Established teachers teaching it as main subject (returning secondees "
+        "counted)."
+    )
+    shortage: int = Field(
+        0, ge=0, description="Unfilled slots from the demand norms (computed outside); ≥ 0."
+    )
+    min_keep: int = Field(0, ge=0, description="The school keeps at least this many in it.")
+
+    @model_validator(mode="after")
+    def _keep_not_above_post(self) -> SubjectStaffing:
+        if self.min_keep > self.in_post:
+            raise ValueError(f"{self.subject}: min_keep {self.min_keep} > in_post {self.in_post}")
+        return self
+
+
+class School(_Strict):
+    """A school (学校) and its subject staffing."""
+
+    code: str = Field(description="Stable school code, unique in the instance.")
+    name: str = Field(description="School name (Chinese).")
+    zone: Literal["urban", "rural"] = Field(description="城区 (urban) or 乡村 (rural).")
+    is_quality: bool = Field(False, description="优质学校.")
+    is_weak: bool = Field(False, description="薄弱学校.")
+    level: SchoolLevel = Field(description="Sets the minimum certificate level (see the rules).")
+    post_ceiling: int = Field(ge=0, description="核定编制: approved number of established posts.")
+    lat: float = Field(ge=-90, le=90, description="Latitude in degrees.")
+    lon: float = Field(ge=-180, le=180, description="Longitude in degrees.")
+    staffing: list[SubjectStaffing] = Field(default_factory=list, description="Per subject.")
+
+    @field_validator("staffing")
+    @classmethod
+    def _unique_subjects(cls, staffing: list[SubjectStaffing]) -> list[SubjectStaffing]:
+        dup = [s for s, n in Counter(x.subject for x in staffing).items() if n > 1]
+        if dup:
+            raise ValueError(f"subject listed twice in staffing: {dup}")
+        return staffing
+
+    @cached_property
+    def staffing_by_subject(self) -> dict[str, SubjectStaffing]:
+        return {s.subject: s for s in self.staffing}
+
+    def shortage(self, subject: str) -> int:
+        entry = self.staffing_by_subject.get(subject)
+        return entry.shortage if entry else 0
+
+
+class Designation(_Strict):
+    """A title such as 区级骨干教师, valid for a term."""
+
+    kind: str = Field(description="e.g. key_teacher, subject_leader, teaching_expert, rising_star.")
+    tier: Tier = Field(description="school < district < city < province < national.")
+    valid_from: date
+    valid_until: date | None = Field(None, description="Last valid day; None = open-ended.")
+
+
+class Exemption(_Strict):
+    """A period in which the teacher is deferred or exempt (暂缓/免于交流)."""
+
+    reason: str = Field(description="e.g. pregnancy, illness, deferred.")
+    from_date: date = Field(alias="from", description="First day.")
+    until: date | None = Field(None, description="Last day; None = open-ended.")
+
+
+class Teacher(_Strict):
+    """A teacher or principal on the reference date."""
+
+    staff_no: str = Field(description="Unique staff number.")
+    name: str
+    school: str = Field(description="Code of the school where the teacher holds the post.")
+    gender: Literal["male", "female"]
+    birth_date: date | None = Field(None, description="Needed only when an age cap is on.")
+    post_type: Literal["established", "temporary", "other"] = Field(
+        description="established = 在编, temporary = 临聘."
+    )
+    main_subject: str
+    can_teach: list[str] = Field(description="Main subject plus certified subjects (a set).")
+    cert_levels: list[CertLevel] = Field(default_factory=list, description="Certificates held.")
+    joined_school_on: date = Field(description="Start of the current unbroken service there.")
+    retirement_date: date = Field(description="Statutory retirement date (computed outside).")
+    designations: list[Designation] = Field(default_factory=list)
+    exemptions: list[Exemption] = Field(default_factory=list)
+    last_rotation_end: date | None = Field(None, description="End of the last rotation, if any.")
+    on_secondment: bool = Field(False, description="Currently seconded to another school.")
+    is_principal: bool = False
+    principal_terms_at_school: int = Field(0, ge=0, description="Full terms as principal here.")
+    wishes: list[str] = Field(default_factory=list, description="School codes, rank 1 first.")
+    volunteer: bool = Field(False, description="Asked to rotate this year.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Teacher:
+        self.can_teach = sorted(set(self.can_teach) | {self.main_subject})
+        if len(set(self.wishes)) != len(self.wishes):
+            raise ValueError(f"{self.staff_no}: a school appears twice in wishes")
+        if self.school in self.wishes:
+            raise ValueError(f"{self.staff_no}: wishes name the teacher's own school")
+        return self
+
+
+class Pin(_Strict):
+    """A decision of the personnel office that the solve keeps."""
+
+    kind: Literal["must_move", "must_stay", "must_go", "forbid"] = Field(
+        description="must_move: destination free; must_go / forbid: `school` required."
+    )
+    staff_no: str
+    school: str | None = Field(None, description="Destination for must_go / forbid.")
+    note: str = Field("", description="Why, in the office's words.")
+
+    @model_validator(mode="after")
+    def _school_when_needed(self) -> Pin:
+        needs = self.kind in ("must_go", "forbid")
+        if needs != (self.school is not None):
+            raise ValueError(f"pin {self.kind} for {self.staff_no}: school is "
+                             f"{'required' if needs else 'not allowed'}")
+        return self
+
+
+class Instance(_Strict):
+    """One district, one reference date, the rules, and the office's pins."""
+
+    year: int = Field(description="The school year the plan is for (e.g. 2026).")
+    as_of: date = Field(description="Reference date: the start of the school year.")
+    rules: RotationRules = Field(default_factory=RotationRules)
+    schools: list[School]
+    teachers: list[Teacher]
+    pins: list[Pin] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> Instance:
+        codes = Counter(s.code for s in self.schools)
+        staff = Counter(t.staff_no for t in self.teachers)
+        if dup := [c for c, n in codes.items() if n > 1]:
+            raise ValueError(f"duplicate school codes: {dup}")
+        if dup := [c for c, n in staff.items() if n > 1]:
+            raise ValueError(f"duplicate staff numbers: {dup}")
+        for t in self.teachers:
+            if t.school not in codes:
+                raise ValueError(f"{t.staff_no}: unknown school {t.school}")
+            if unknown := [w for w in t.wishes if w not in codes]:
+                raise ValueError(f"{t.staff_no}: unknown wished schools {unknown}")
+        for p in self.pins:
+            if p.staff_no not in staff:
+                raise ValueError(f"pin for unknown teacher {p.staff_no}")
+            if p.school is not None and p.school not in codes:
+                raise ValueError(f"pin for {p.staff_no}: unknown school {p.school}")
+        for staff_no, pins in self.pins_by_teacher.items():
+            kinds = Counter(p.kind for p in pins)
+            fixed = kinds["must_stay"] + kinds["must_go"] + kinds["must_move"]
+            goes = {p.school for p in pins if p.kind == "must_go"}
+            banned = {p.school for p in pins if p.kind == "forbid"}
+            if fixed > 1 or goes & banned:
+                raise ValueError(f"contradictory pins for {staff_no}: {sorted(kinds)}")
+        return self
+
+    @cached_property
+    def school_by_code(self) -> dict[str, School]:
+        return {s.code: s for s in self.schools}
+
+    @cached_property
+    def teacher_by_staff_no(self) -> dict[str, Teacher]:
+        return {t.staff_no: t for t in self.teachers}
+
+    @cached_property
+    def pins_by_teacher(self) -> dict[str, list[Pin]]:
+        grouped: dict[str, list[Pin]] = {}
+        for pin in self.pins:
+            grouped.setdefault(pin.staff_no, []).append(pin)
+        return grouped
+
+    def with_pins(self, pins: list[Pin]) -> Instance:
+        """A copy with `pins` added; earlier pins on the same teachers are replaced."""
+        touched = {p.staff_no for p in pins}
+        kept = [p for p in self.pins if p.staff_no not in touched]
+        return self.model_validate({**self.model_dump(by_alias=True), "pins": [
+            p.model_dump() for p in kept + pins]})

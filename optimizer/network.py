@@ -1,0 +1,257 @@
+"""The flow network behind the model: groups of interchangeable teachers and their arcs.
+
+Teachers who may rotate are grouped when the model cannot tell them apart: same school, main
+subject, subjects they can teach, highest certificate, key status, volunteer flag and wishes, and
+no pin. A group's flow to (destination, subject) is one integer variable, so a district of 3,400
+teachers becomes a few hundred groups. Pinned teachers form groups of one.
+
+An arc group → (destination, subject) exists only when it can carry flow: the direction is
+allowed, the certificate covers the destination, the group can teach the subject, and the
+destination either has a shortage in it or has teachers of that main subject who could leave
+(a swap). With `nearest` set, each (group, subject) keeps only its `nearest` such destinations
+plus the wished and pinned ones; the plan then states that its bound is for the pruned model.
+
+Principals never join groups: they fill principal posts only, one binary arc per
+(principal, school whose post is vacant or whose principal may leave).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.instance import Instance, Teacher
+from optimizer.rules import (
+    cert_covers,
+    cert_rank,
+    counts_in_quota_base,
+    direction_between,
+    haversine_km,
+    in_school_quota_scope,
+    is_available,
+    is_key,
+    move_preference,
+    must_rotate_principal,
+    principal_direction_ok,
+    required_cert_rank,
+    share_target,
+    wish_rank,
+)
+from optimizer.settings import SolveSettings
+
+
+@dataclass(frozen=True)
+class TeacherGroup:
+    """Interchangeable available teachers; `members` in hand-out order (longest at the school
+    first, then staff number)."""
+
+    index: int
+    school: str
+    main_subject: str
+    can_teach: tuple[str, ...]
+    cert: int
+    key: bool
+    members: tuple[str, ...]
+    must_move: bool = False
+    must_go: str | None = None
+
+
+@dataclass(frozen=True)
+class Arc:
+    """Flow of a group (or one principal) to a destination; `subject` is None for principals."""
+
+    group: int
+    source: str
+    dest: str
+    subject: str | None
+    distance_km: float
+    preference: int
+    wish_rank: int | None
+    key: bool
+
+
+@dataclass
+class Network:
+    """Everything the model needs, indexed for building rows quickly."""
+
+    groups: list[TeacherGroup]
+    arcs: list[Arc]
+    principals: list[str]
+    principal_arcs: list[Arc]
+    must_rotate_principals: list[str]
+    headcount: dict[str, int]
+    quota_base: dict[str, int]
+    district_base: int
+    district_target: int
+    school_targets: dict[str, int]
+    pruned: bool = False
+    pruning: str = "none: every feasible destination kept (exact model)"
+
+    @property
+    def teacher_pins(self) -> dict[int, str]:
+        """Group index → pin kind for singleton groups with a must_move / must_go pin."""
+        return {g.index: ("must_go" if g.must_go else "must_move")
+                for g in self.groups if g.must_move}
+
+
+def _group_key(teacher: Teacher, instance: Instance) -> tuple:
+    rules, as_of = instance.rules, instance.as_of
+    pinned = teacher.staff_no if teacher.staff_no in instance.pins_by_teacher else ""
+    return (teacher.school, teacher.main_subject, tuple(teacher.can_teach),
+            cert_rank(teacher.cert_levels), is_key(teacher, as_of, rules), teacher.volunteer,
+            tuple(teacher.wishes), pinned)
+
+
+def build_groups(instance: Instance) -> list[TeacherGroup]:
+    """Available, non-principal teachers without a must_stay pin, grouped deterministically."""
+    rules, as_of = instance.rules, instance.as_of
+    buckets: dict[tuple, list[Teacher]] = defaultdict(list)
+    for t in instance.teachers:
+        pins = instance.pins_by_teacher.get(t.staff_no, [])
+        if t.is_principal or any(p.kind == "must_stay" for p in pins):
+            continue
+        if is_available(t, as_of, rules):
+            buckets[_group_key(t, instance)].append(t)
+    groups = []
+    for index, key in enumerate(sorted(buckets)):
+        members = sorted(buckets[key], key=lambda t: (t.joined_school_on, t.staff_no))
+        pins = instance.pins_by_teacher.get(members[0].staff_no, []) if key[-1] else []
+        must_go = next((p.school for p in pins if p.kind == "must_go"), None)
+        groups.append(TeacherGroup(
+            index=index, school=key[0], main_subject=key[1], can_teach=key[2], cert=key[3],
+            key=key[4], members=tuple(t.staff_no for t in members),
+            must_move=any(p.kind in ("must_move", "must_go") for p in pins), must_go=must_go,
+        ))
+    return groups
+
+
+def build_network(instance: Instance, settings: SolveSettings) -> Network:
+    """Groups, arcs (pruned as the settings say), principal arcs and quota figures."""
+    rules, as_of = instance.rules, instance.as_of
+    schools = sorted(instance.schools, key=lambda s: s.code)
+    position = {s.code: i for i, s in enumerate(schools)}
+    lat = np.array([s.lat for s in schools])
+    lon = np.array([s.lon for s in schools])
+    groups = build_groups(instance)
+
+    kinds = sorted({(s.zone, s.is_quality) for s in schools})
+    kind_of = np.array([kinds.index((s.zone, s.is_quality)) for s in schools])
+    allowed_kind = np.array([[direction_between(a, b, rules) is not None for b in kinds]
+                             for a in kinds], dtype=bool)
+    required = np.array([required_cert_rank(s, rules) for s in schools])
+
+    # Destinations that can take subject j: a shortage, or available teachers of main j who
+    # might leave and so open a place (a swap).
+    open_for: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(schools), dtype=bool))
+    for s in schools:
+        for entry in s.staffing:
+            if entry.shortage > 0:
+                open_for[entry.subject][position[s.code]] = True
+    for g in groups:
+        open_for[g.main_subject][position[g.school]] = True
+
+    exact_arcs = sum(
+        int((allowed_kind[kind_of[position[g.school]]][kind_of] & open_for[j]).sum())
+        for g in groups for j in g.can_teach
+    )
+    nearest = settings.nearest_destinations
+    if nearest is None and exact_arcs > settings.prune_above_arcs:
+        nearest = settings.auto_nearest
+    pruned = nearest is not None
+
+    arcs: list[Arc] = []
+    order_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for g in groups:
+        src = position[g.school]
+        if src not in order_cache:
+            dist = haversine_km(lat[src], lon[src], lat, lon)
+            order_cache[src] = (dist, np.argsort(dist, kind="stable"))
+        dist, order = order_cache[src]
+        teacher = instance.teacher_by_staff_no[g.members[0]]
+        pins = instance.pins_by_teacher.get(teacher.staff_no, [])
+        forbidden = {p.school for p in pins if p.kind == "forbid"}
+        wished = [position[w] for w in teacher.wishes]
+        reachable = allowed_kind[kind_of[src]][kind_of] & (required <= g.cert)
+        reachable[src] = False
+        for j in g.can_teach:
+            candidates = order[(reachable & open_for[j])[order]]
+            chosen = list(candidates[:nearest]) if pruned else list(candidates)
+            chosen += [d for d in wished if reachable[d] and open_for[j][d]]
+            if g.must_go:
+                must = position[g.must_go]
+                chosen = [must] if reachable[must] else []
+            for d in sorted(set(chosen), key=lambda d: (dist[d], d)):
+                code = schools[d].code
+                if code in forbidden:
+                    continue
+                arcs.append(Arc(
+                    group=g.index, source=g.school, dest=code, subject=j,
+                    distance_km=round(float(dist[d]), 3),
+                    preference=move_preference(teacher, code, rules),
+                    wish_rank=wish_rank(teacher, code), key=g.key,
+                ))
+
+    principals, principal_arcs, must_rotate = _principal_arcs(instance)
+    headcount: dict[str, int] = defaultdict(int)
+    quota_base: dict[str, int] = defaultdict(int)
+    district_base = 0
+    for t in instance.teachers:
+        if t.post_type == "established":
+            headcount[t.school] += 1
+            district_base += 1
+        if counts_in_quota_base(t, as_of, rules):
+            quota_base[t.school] += 1
+    school_targets = {
+        s.code: share_target(rules.quotas.school_share, quota_base[s.code])
+        for s in schools if in_school_quota_scope(s)
+    }
+    return Network(
+        groups=groups, arcs=arcs, principals=principals, principal_arcs=principal_arcs,
+        must_rotate_principals=must_rotate, headcount=dict(headcount),
+        quota_base=dict(quota_base), district_base=district_base,
+        district_target=share_target(rules.quotas.district_share, district_base),
+        school_targets=school_targets, pruned=pruned,
+        pruning=(f"nearest {nearest} destinations per teacher group and subject, plus wished "
+                 f"and pinned ones ({len(arcs)} of {exact_arcs} arcs); bound is for this model"
+                 if pruned else "none: every feasible destination kept (exact model)"),
+    )
+
+
+def _principal_arcs(instance: Instance) -> tuple[list[str], list[Arc], list[str]]:
+    """Available principals, their arcs to principal posts, and those who must rotate."""
+    rules, as_of = instance.rules, instance.as_of
+    principal_at: dict[str, Teacher] = {}
+    for t in instance.teachers:
+        if t.is_principal:
+            principal_at[t.school] = t
+    movable = sorted(
+        t.staff_no for t in principal_at.values()
+        if is_available(t, as_of, rules)
+        and not any(p.kind == "must_stay" for p in instance.pins_by_teacher.get(t.staff_no, []))
+    )
+    open_posts = {s.code for s in instance.schools if s.code not in principal_at} | {
+        instance.teacher_by_staff_no[p].school for p in movable}
+    arcs = []
+    for number, staff_no in enumerate(movable):
+        t = instance.teacher_by_staff_no[staff_no]
+        src = instance.school_by_code[t.school]
+        pins = instance.pins_by_teacher.get(staff_no, [])
+        forbidden = {p.school for p in pins if p.kind == "forbid"}
+        must_go = next((p.school for p in pins if p.kind == "must_go"), None)
+        for code in sorted(open_posts - {t.school} - forbidden):
+            dst = instance.school_by_code[code]
+            if must_go not in (None, code):
+                continue
+            if (direction_between((src.zone, src.is_quality), (dst.zone, dst.is_quality), rules)
+                    and principal_direction_ok(src, dst, rules)
+                    and cert_covers(t.cert_levels, dst, rules)):
+                arcs.append(Arc(
+                    group=number, source=src.code, dest=code, subject=None,
+                    distance_km=round(float(haversine_km(src.lat, src.lon, dst.lat, dst.lon)), 3),
+                    preference=move_preference(t, code, rules), wish_rank=wish_rank(t, code),
+                    key=is_key(t, as_of, rules),
+                ))
+    must = [p for p in movable if must_rotate_principal(instance.teacher_by_staff_no[p], rules)]
+    return movable, arcs, must

@@ -1,0 +1,37 @@
+"""How to solve: back-end, time limit, determinism and arc pruning (`SolveSettings`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SolveSettings(BaseModel):
+    """Settings of one solve; recorded in the plan so that the plan can be reproduced."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["highs", "scip", "cpsat"] = Field(
+        "highs", description="highs / scip: MIP over teacher groups; cpsat: the same model on CP-SAT."
+    )
+    time_limit_s: float = Field(60.0, gt=0, description="Wall-clock budget for all levels.")
+    threads: int = Field(1, ge=1, description="Solver threads; 1 keeps the result deterministic.")
+    seed: int = Field(0, description="Random seed handed to the solver.")
+    relative_gap: float = Field(
+        0.0, ge=0, description="Stop a level when its relative gap is at most this."
+    )
+    nearest_destinations: int | None = Field(
+        None, ge=1,
+        description="Arc pruning: per teacher group and subject keep only this many nearest "
+        "destinations (plus wished and pinned ones). None = no pruning (exact model).",
+    )
+    prune_above_arcs: int = Field(
+        400_000, ge=1,
+        description="When nearest_destinations is None and the exact model would have more arcs "
+        "than this, prune to `auto_nearest` destinations; the plan says so.",
+    )
+    auto_nearest: int = Field(12, ge=1, description="k used by automatic pruning.")
+    relax_when_infeasible: bool = Field(
+        True, description="On infeasibility, compute the smallest relaxation and the conflicts."
+    )
