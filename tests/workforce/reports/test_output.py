@@ -1,0 +1,80 @@
+"""The xlsx and JSON forms of a report, read back from real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+
+from workforce.reports.output import save_report
+from workforce.reports.result import Column, Note, Report, View
+from workforce.reports.scope import ReportError
+
+
+def _report() -> Report:
+    view = View(
+        key="v", zh="按学校", en="By school",
+        columns=[
+            Column(key="school", zh="学校名称", en="School", kind="text"),
+            Column(key="subject", zh="学科", en="Subject", kind="code:subjects"),
+            Column(key="n", zh="教师数", en="Teachers", kind="int"),
+            Column(key="rate", zh="完成率", en="Completion rate", kind="percent"),
+            Column(key="on", zh="日期", en="Date", kind="date"),
+            Column(key="ok", zh="达标", en="Meets", kind="bool"),
+            Column(key="status", zh="状态", en="Status", kind="enum:training_status"),
+        ],
+        rows=[
+            {"school": "源城区某某非常长名字的实验小学", "subject": "pe", "n": 12, "rate": 0.25,
+             "on": "2025-08-31", "ok": True, "status": "at_risk"},
+            {"school": "B", "subject": "music", "n": 3, "rate": None, "on": None, "ok": False,
+             "status": "done"},
+        ],
+    )
+    return Report(name="demo", zh="示例", en="Demo", as_of=dt.date(2025, 6, 30),
+                  parameters={"cycle": "2021-2025"}, views=[view],
+                  notes=[Note(zh="口径说明", en="Definition")])
+
+
+def test_xlsx_has_a_sheet_per_view_frozen_header_numbers_and_labels(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "r.xlsx"
+    save_report(_report(), path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["按学校", "口径与依据"]
+    sheet = book["按学校"]
+    assert sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[1]] == ["学校名称", "学科", "教师数", "完成率", "日期", "达标",
+                                          "状态"]
+    first = [c.value for c in sheet[2]]
+    assert first[1:4] == ["体育", 12, 0.25]
+    assert first[4] == dt.datetime(2025, 8, 31)
+    assert first[5:] == ["是", "有风险"]
+    assert sheet["D2"].number_format == "0.0%"
+    assert sheet["C3"].value == 3 and sheet["D3"].value is None
+    assert sheet.column_dimensions["A"].width >= 30  # the long CJK name fits
+    notes = [row[1].value for row in book["口径与依据"].iter_rows(min_row=2)]
+    assert "口径说明" in notes and "2021-2025" in notes
+
+
+def test_xlsx_in_english(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "r.xlsx"
+    save_report(_report(), path, language="en")
+    sheet = openpyxl.load_workbook(path)["By school"]
+    assert sheet["B1"].value == "Subject" and sheet["B2"].value == "Physical education"
+    assert sheet["G2"].value == "At risk"
+
+
+def test_json_is_the_typed_result(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "r.json"
+    save_report(_report(), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["views"][0]["rows"][0]["rate"] == 0.25
+    assert data["views"][0]["columns"][1] == {"key": "subject", "zh": "学科", "en": "Subject",
+                                              "kind": "code:subjects"}
+    assert Report.model_validate(data) == _report()
+
+
+def test_other_suffix_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ReportError, match="must end in .xlsx or .json"):
+        save_report(_report(), tmp_path / "r.csv")

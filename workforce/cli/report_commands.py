@@ -1,0 +1,90 @@
+"""``workforce report NAME``: the oversight reports, saved as .xlsx or .json, with a chart.
+
+Every command takes ``--as-of`` (default: today), ``--school CODE`` where a report can be
+narrowed to one school, ``--out FILE.xlsx|FILE.json``, ``--lang zh|en`` and ``--chart
+FILE.png``. Bad input (an unknown school, a wrong file suffix, a date that is not one) is
+reported in Chinese (or English) with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workforce.cli.app import app, fail
+from workforce.config import get_settings
+from workforce.dates import DateError, parse_date
+from workforce.db import session_scope
+from workforce.reports.charts import save_chart
+from workforce.reports.messages import error
+from workforce.reports.output import check_output_path, save_report
+from workforce.reports.result import Report
+from workforce.reports.scope import ReportError
+from workforce.reports.training import training_report
+from workforce.rules.training import TrainingRuleError
+
+report_app = typer.Typer(name="report", help="督导报表 / Oversight reports.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日期 / as-of date (default today)")]
+School = Annotated[str | None, typer.Option("--school", help="学校代码 / one school's code")]
+Out = Annotated[Path, typer.Option("--out", help="输出文件 .xlsx 或 .json / output file")]
+Lang = Annotated[str | None, typer.Option("--lang", help="zh（默认）或 en / header language")]
+Chart = Annotated[Path | None, typer.Option("--chart", help="图表 PNG 文件 / chart image")]
+
+
+def _run(
+    make: Callable[..., Report],
+    out: Path,
+    lang: str | None,
+    chart: Path | None,
+    as_of: str | None,
+    **options: object,
+) -> None:
+    language = lang or get_settings().language
+    if language not in ("zh", "en"):
+        raise fail(*_both("bad_language"), language="zh")
+    try:
+        day = parse_date(as_of) if as_of else dt.date.today()
+    except DateError as exc:
+        raise fail(
+            error("bad_date", "zh", detail=exc.zh), error("bad_date", "en", detail=exc.en), language
+        ) from None
+    try:
+        check_output_path(out)
+        with session_scope() as session:
+            report = make(session, as_of=day, **options)
+        save_report(report, out, language)
+        drawn = save_chart(report, chart, language) if chart else None
+    except (ReportError, TrainingRuleError) as exc:
+        raise fail(exc.zh, exc.en, language) from None
+    typer.echo(f"{report.title(language)} → {out}")
+    if chart:
+        typer.echo(f"{'图表' if language == 'zh' else 'chart'} → {chart}")
+        if drawn != language:
+            typer.echo(
+                "本机无中文字体（可安装 fonts-noto-cjk），图表使用英文标注 / "
+                "no CJK font installed: chart labels are in English",
+                err=True,
+            )
+
+
+def _both(key: str) -> tuple[str, str]:
+    return error(key, "zh"), error(key, "en")
+
+
+@report_app.command("training")
+def training_command(
+    out: Out,
+    cycle: Annotated[str | None, typer.Option("--cycle", help="培训周期，如 2021-2025")] = None,
+    school: School = None,
+    as_of: AsOf = None,
+    lang: Lang = None,
+    chart: Chart = None,
+) -> None:
+    """继续教育学时完成情况 / Continuing-education hours by teacher, school and district."""
+    _run(training_report, out, lang, chart, as_of, cycle=cycle, school=school)

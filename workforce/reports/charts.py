@@ -1,0 +1,112 @@
+"""Chart images (PNG) for the reports people would rather look at than read: completion by
+school, the trend towards the key-teacher goals, shortages by subject, rotation by year.
+
+Matplotlib with the Agg backend (no display needed). Chinese labels need a CJK font; when the
+machine has none (``fc-list :lang=zh`` is empty; Debian's ``fonts-noto-cjk`` provides one) the
+chart falls back to English labels rather than drawing empty boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from workforce.codes import code_list  # noqa: E402
+from workforce.reports.result import Report  # noqa: E402
+from workforce.reports.scope import ReportError  # noqa: E402
+
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+MAX_BARS = 40
+
+
+@lru_cache
+def cjk_font() -> str | None:
+    """The name of an installed font that can draw Chinese, or None."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def chart_language(requested: str) -> str:
+    """``requested`` when it can be drawn; English when Chinese is asked but no font has it."""
+    return "zh" if requested == "zh" and cjk_font() else "en"
+
+
+def _figure(language: str, height: float = 6.0) -> Figure:
+    if language == "zh":
+        plt.rcParams["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
+    else:
+        plt.rcParams["font.sans-serif"] = ["DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt.figure(figsize=(10, height), dpi=110)
+
+
+def _t(language: str, zh: str, en: str) -> str:
+    return zh if language == "zh" else en
+
+
+def training_chart(report: Report, language: str) -> Figure:
+    """Completion rate by school, lowest first (at most MAX_BARS schools), district line."""
+    rows = [r for r in report.view("training.schools").rows if r["teachers"]]
+    rows = sorted(rows, key=lambda r: (r["completion_rate"], r["school_code"]))[:MAX_BARS]
+    (district,) = report.view("training.district").rows
+    fig = _figure(language, height=max(4.0, 0.28 * len(rows) + 1.5))
+    ax = fig.add_subplot()
+    labels = [r["school_name"] if language == "zh" else r["school_code"] for r in rows]
+    ax.barh(labels, [100 * r["completion_rate"] for r in rows], color="#4472C4")
+    if district["completion_rate"] is not None:
+        ax.axvline(
+            100 * district["completion_rate"],
+            color="#C00000",
+            linestyle="--",
+            label=_t(language, "全区", "District"),
+        )
+        ax.legend(loc="lower right")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(_t(language, "学时完成率（%）", "Completion rate (%)"))
+    ax.set_title(
+        _t(
+            language,
+            f"继续教育学时完成率（周期 {report.parameters['cycle']}，最低的学校）",
+            f"Training completion, cycle {report.parameters['cycle']} (lowest schools)",
+        )
+    )
+    fig.tight_layout()
+    return fig
+
+
+CHARTS: dict[str, Callable[[Report, str], Figure]] = {"training": training_chart}
+
+
+def save_chart(report: Report, path: Path, language: str = "zh") -> str:
+    """Draw the report's chart to ``path`` (PNG); returns the language actually used."""
+    if path.suffix.lower() != ".png":
+        raise ReportError.of("bad_chart", path=str(path))
+    drawn = chart_language(language)
+    fig = CHARTS[report.name](report, drawn)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return drawn
+
+
+def subject_label(code: str, language: str) -> str:
+    subjects = code_list("subjects")
+    return subjects.label(code, language) if code in subjects else code

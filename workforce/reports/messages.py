@@ -1,0 +1,161 @@
+"""The reports' message catalogue: column headers, sheet titles, status labels, notes and
+errors, each in Chinese and English. Report modules name columns by key and never spell a
+header themselves, so the same column reads the same in every report.
+"""
+
+from __future__ import annotations
+
+from workforce.reports.result import Column
+
+# key: (zh, en, kind)
+COLUMNS: dict[str, tuple[str, str, str]] = {
+    # who and where
+    "staff_no": ("工号", "Staff no.", "text"),
+    "name": ("姓名", "Name", "text"),
+    "school_code": ("学校代码", "School code", "text"),
+    "school_name": ("学校名称", "School", "text"),
+    "zone": ("城乡", "Urban/rural", "code:zones"),
+    "level": ("学段/学校类型", "School level", "code:school_levels"),
+    "main_subject": ("任教学科", "Main subject", "code:subjects"),
+    "subject": ("学科", "Subject", "code:subjects"),
+    "post_type": ("用工性质", "Post type", "code:post_types"),
+    "first_employed_on": ("参加工作时间", "First employed", "date"),
+    "pupils": ("在校生数", "Pupils", "int"),
+    "teachers": ("教师数", "Teachers", "int"),
+    "year": ("年度", "Year", "int"),
+    # training
+    "hours": ("本周期已修学时", "Hours this cycle", "number"),
+    "required": ("应修学时", "Hours required", "number"),
+    "remaining": ("尚缺学时", "Hours remaining", "number"),
+    "years_left": ("周期剩余年数", "Years left in cycle", "number"),
+    "needed_pace": ("每年需修学时", "Hours needed per year", "number"),
+    "standard_pace": ("标准年进度", "Standard hours per year", "number"),
+    "status": ("完成状态", "Status", "enum:training_status"),
+    "done": ("已完成", "Done", "int"),
+    "on_track": ("进度正常", "On track", "int"),
+    "at_risk": ("有风险", "At risk", "int"),
+    "behind": ("滞后", "Behind", "int"),
+    "cannot_finish": ("周期内无法完成", "Cannot finish in time", "int"),
+    "completion_rate": ("完成率", "Completion rate", "percent"),
+    "certificate_no": ("资格证书编号", "Certificate no.", "text"),
+    "certificate_level": ("资格种类", "Certificate level", "code:certificate_levels"),
+    "valid_until": ("注册有效期至", "Registration valid until", "date"),
+    "days_to_expiry": ("距到期天数", "Days to expiry", "int"),
+    # talent
+    "target_key": ("目标", "Goal", "enum:talent_target"),
+    "kinds": ("称号类别", "Designation kinds", "text"),
+    "tier_rule": ("层级口径", "Tier counted", "text"),
+    "target": ("目标值", "Target", "number"),
+    "target_year": ("目标年份", "Target year", "int"),
+    "current": ("现有数", "Current", "int"),
+    "gap": ("差距", "Gap", "number"),
+    "attainment": ("完成比例", "Share of target", "percent"),
+    "projection": ("按现有进度预计", "Projected at present pace", "number"),
+    "projection_basis": ("预计口径", "Projection basis", "enum:projection_basis"),
+    "source": ("依据", "Source", "text"),
+    "kind": ("称号", "Designation", "code:designation_kinds"),
+    "tier": ("层级", "Tier", "code:designation_tiers"),
+    "term_start": ("任期开始", "Term start", "date"),
+    "term_end": ("任期结束", "Term end", "date"),
+    "days_left": ("剩余天数", "Days left", "int"),
+    "key_teachers": ("县级及以上骨干教师数", "County-level+ key teachers", "int"),
+    "per_100_pupils": ("每百名学生拥有数", "Per 100 pupils", "number"),
+    "threshold": ("标准", "Threshold", "number"),
+    "meets": ("达标", "Meets", "bool"),
+    "in_evaluation": ("纳入优质均衡评估", "In the county evaluation", "bool"),
+    # qualifications
+    "indicator": ("指标", "Indicator", "enum:qualification_indicator"),
+    "stage": ("学段", "Stage", "enum:stage"),
+    "qualified": ("达标人数", "Qualified", "int"),
+    "rate": ("当前比例", "Current rate", "percent"),
+    "baseline": ("2020年基数", "2020 baseline", "percent"),
+    "baseline_source": ("基数来源", "Baseline source", "text"),
+    "target_rate": ("2025年目标", "2025 target", "percent"),
+    "target_source": ("目标来源", "Target source", "text"),
+    "rate_gap": ("距目标（百分点）", "Gap to target (points)", "number"),
+    "urban_rate": ("城区比例", "Urban rate", "percent"),
+    "rural_rate": ("农村比例", "Rural rate", "percent"),
+}
+
+VIEWS: dict[str, tuple[str, str]] = {
+    "training.district": ("全区汇总", "District"),
+    "training.schools": ("按学校", "By school"),
+    "training.subjects": ("按学科", "By subject"),
+    "training.levels": ("按学段", "By school level"),
+    "training.zones": ("按城乡", "Urban/rural"),
+    "training.teachers": ("教师明细", "Teachers"),
+    "training.certificates": ("资格注册风险", "Re-registration at risk"),
+    "talent.goals": ("目标完成情况", "Goals"),
+    "talent.by_year": ("逐年变化", "Year by year"),
+    "talent.zones": ("按城乡", "Urban/rural"),
+    "talent.subjects": ("按学科", "By subject"),
+    "talent.expiring": ("12个月内到期", "Expiring in 12 months"),
+    "talent.per_100_pupils": ("每百名学生骨干教师", "Key teachers per 100 pupils"),
+    "qualifications.indicators": ("学历与持证指标", "Indicators"),
+    "qualifications.targets": ("目标对照", "Targets"),
+    "qualifications.schools": ("按学校", "By school"),
+    "notes": ("口径与依据", "Definitions and sources"),
+}
+
+REPORTS: dict[str, tuple[str, str]] = {
+    "training": ("继续教育学时完成情况", "Continuing-education hours"),
+    "talent": ("骨干教师与名师培养目标", "Key teachers and talent goals"),
+    "qualifications": ("教师学历与持证指标", "Qualification indicators"),
+    "staffing": ("学科师资配置", "Subject staffing"),
+    "rotation": ("交流轮岗完成情况", "Rotation compliance"),
+}
+
+ENUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "training_status": {
+        "done": ("已完成", "Done"),
+        "on_track": ("进度正常", "On track"),
+        "at_risk": ("有风险", "At risk"),
+        "behind": ("滞后", "Behind"),
+        "cannot_finish": ("周期内无法完成", "Cannot finish in time"),
+    },
+    "projection_basis": {
+        "projected": ("按现有进度线性外推", "Linear projection at the present pace"),
+        "actual": ("目标年末实际数", "Actual count at the target year's end"),
+    },
+    "stage": {
+        "kindergarten": ("幼儿园", "Kindergarten"),
+        "primary": ("小学", "Primary"),
+        "junior": ("初中", "Junior secondary"),
+        "senior": ("高中阶段", "Senior secondary"),
+    },
+}
+
+
+def columns(*keys: str) -> list[Column]:
+    """The catalogue's columns, in the order given."""
+    return [Column(key=k, zh=COLUMNS[k][0], en=COLUMNS[k][1], kind=COLUMNS[k][2]) for k in keys]
+
+
+def view_title(key: str) -> tuple[str, str]:
+    return VIEWS[key]
+
+
+def enum_label(catalogue: str, value: str, language: str) -> str:
+    """The label of ``value`` in an enum catalogue; the value itself when it has none."""
+    zh_en = ENUMS.get(catalogue, {}).get(value)
+    if zh_en is None:
+        return value
+    return zh_en[0] if language == "zh" else zh_en[1]
+
+
+ERRORS: dict[str, tuple[str, str]] = {
+    "unknown_school": ("学校代码“{code}”不存在", "unknown school code {code!r}"),
+    "bad_output": (
+        "输出文件“{path}”须以 .xlsx 或 .json 结尾",
+        "output file {path!r} must end in .xlsx or .json",
+    ),
+    "bad_chart": ("图表文件“{path}”须以 .png 结尾", "chart file {path!r} must end in .png"),
+    "bad_date": ("--as-of：{detail}", "--as-of: {detail}"),
+    "bad_language": ("--lang 只能是 zh 或 en", "--lang must be zh or en"),
+    "bad_targets": ("目标文件 {path} 有误：{detail}", "targets file {path} is invalid: {detail}"),
+}
+
+
+def error(key: str, language: str = "zh", **values: object) -> str:
+    zh, en = ERRORS[key]
+    return (zh if language == "zh" else en).format(**values)

@@ -1,0 +1,27 @@
+"""Save a report as the user asked: ``.xlsx`` (a workbook for people) or ``.json`` (the same
+typed result the web API serves)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workforce.reports.result import Report
+from workforce.reports.scope import ReportError
+from workforce.reports.xlsx import write_xlsx
+
+OUTPUT_SUFFIXES = (".xlsx", ".json")
+
+
+def check_output_path(path: Path) -> None:
+    """Refuse an output name that is neither .xlsx nor .json before any work is done."""
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ReportError.of("bad_output", path=str(path))
+
+
+def save_report(report: Report, path: Path, language: str = "zh") -> None:
+    check_output_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".json":
+        path.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    else:
+        write_xlsx(report, path, language)

@@ -1,0 +1,243 @@
+"""Training compliance (继续教育学时完成情况): per teacher, school, subject, level, urban or rural,
+and the district; plus the teaching certificates whose re-registration (定期注册) is at risk
+because the hours are short.
+
+Every figure follows :mod:`workforce.rules.training` (hours owed, statuses and their exact
+definitions). Who is counted: teachers whose status is in the rule's ``counted_statuses``
+(active, seconded) and who were employed on the as-of date (``first_employed_on`` unknown or
+not after it). Hours: the training records dated from the cycle's start to the as-of date (or
+the cycle's end, if earlier). Completion rate = teachers ``done`` ÷ teachers counted.
+
+A certificate's re-registration is at risk when its ``valid_until`` falls inside the cycle
+(re-registration is due within it, or is already overdue) and its holder's status is not
+``done``: completing the hours is a condition of re-registration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlmodel import Session
+
+from workforce.reports import frames
+from workforce.reports.messages import REPORTS, columns, view_title
+from workforce.reports.result import Note, Report, View
+from workforce.reports.scope import school_by_code
+from workforce.rules.training import STATUSES, TrainingRules, assess, default_training_rules
+
+TEACHER_VIEW = (
+    "staff_no",
+    "name",
+    "school_code",
+    "school_name",
+    "zone",
+    "level",
+    "main_subject",
+    "post_type",
+    "first_employed_on",
+    "hours",
+    "required",
+    "remaining",
+    "years_left",
+    "standard_pace",
+    "needed_pace",
+    "status",
+)
+SUMMARY = ("teachers", *STATUSES, "completion_rate")
+
+
+def training_report(
+    session: Session,
+    *,
+    as_of: dt.date,
+    cycle: str | None = None,
+    school: str | None = None,
+    rules: TrainingRules | None = None,
+) -> Report:
+    """Training compliance on ``as_of`` in ``cycle`` (default: the cycle containing ``as_of``),
+    for the district or one school (by code)."""
+    rules = rules or default_training_rules()
+    the_cycle = rules.cycle(cycle) if cycle else rules.cycle_on(as_of)
+    only = school_by_code(session, school)
+    people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
+
+    views = [
+        _summary_view("training.district", people.assign(district="all"), ["district"], ()),
+        _summary_view(
+            "training.schools",
+            people,
+            ["school_code", "school_name", "zone", "level"],
+            ("school_code", "school_name", "zone", "level"),
+        ),
+        _summary_view("training.subjects", people, ["main_subject"], ("main_subject",)),
+        _summary_view("training.levels", people, ["level"], ("level",)),
+        _summary_view("training.zones", people, ["zone"], ("zone",)),
+        _teacher_view(people),
+        _certificate_view(session, people, the_cycle.start, the_cycle.end, as_of),
+    ]
+    zh, en = REPORTS["training"]
+    return Report(
+        name="training",
+        zh=zh,
+        en=en,
+        as_of=as_of,
+        parameters={"cycle": the_cycle.name, "school": school},
+        views=views,
+        notes=_notes(rules, the_cycle.name),
+    )
+
+
+def assessed_teachers(
+    session: Session,
+    cycle_name: str,
+    as_of: dt.date,
+    rules: TrainingRules,
+    school_id: int | None = None,
+) -> pd.DataFrame:
+    """One row per counted teacher with school fields, hours and the rule's assessment."""
+    cycle = rules.cycle(cycle_name)
+    teachers = frames.teachers(session, rules.counted_statuses, school_id)
+    employed = teachers["first_employed_on"].map(lambda d: d is None or d <= as_of)
+    teachers = teachers[employed.astype(bool)]
+    schools = frames.schools(session).rename(
+        columns={"id": "school_id", "code": "school_code", "name": "school_name"}
+    )
+    people = teachers.merge(
+        schools[["school_id", "school_code", "school_name", "zone", "level"]],
+        on="school_id",
+        how="left",
+    )
+    hours = frames.training_hours(session, cycle.start, min(as_of, cycle.end))
+    people["hours"] = people["id"].map(hours).fillna(0.0).astype(float)
+    results = [
+        assess(h, f, cycle, as_of, rules)
+        for h, f in zip(people["hours"], people["first_employed_on"], strict=True)
+    ]
+    for field in ("required", "remaining", "years_left", "standard_pace", "needed_pace", "status"):
+        people[field] = [getattr(r, field) for r in results]
+    return people.sort_values(["school_code", "staff_no"], kind="stable").reset_index(drop=True)
+
+
+def status_summary(people: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Teachers, counts by status and completion rate for each group of ``by``."""
+    counts = (
+        (
+            pd.crosstab([people[c] for c in by], people["status"]).reindex(
+                columns=list(STATUSES), fill_value=0
+            )
+        )
+        if len(people)
+        else pd.DataFrame(columns=[*by, *STATUSES]).set_index(by)
+    )
+    counts["teachers"] = counts[list(STATUSES)].sum(axis=1)
+    counts["completion_rate"] = (counts["done"] / counts["teachers"]).where(counts["teachers"] > 0)
+    return counts.reset_index()
+
+
+def _summary_view(key: str, people: pd.DataFrame, by: list[str], shown: tuple[str, ...]) -> View:
+    table = status_summary(people, by)
+    zh, en = view_title(key)
+    return View(
+        key=key,
+        zh=zh,
+        en=en,
+        columns=columns(*shown, *SUMMARY),
+        rows=frames.records(table, (*shown, *SUMMARY)),
+    )
+
+
+def _teacher_view(people: pd.DataFrame) -> View:
+    zh, en = view_title("training.teachers")
+    return View(
+        key="training.teachers",
+        zh=zh,
+        en=en,
+        columns=columns(*TEACHER_VIEW),
+        rows=frames.records(people, TEACHER_VIEW),
+    )
+
+
+def _certificate_view(
+    session: Session, people: pd.DataFrame, start: dt.date, end: dt.date, as_of: dt.date
+) -> View:
+    certs = frames.certificates(session)
+    due = certs["valid_until"].map(lambda d: d is not None and start <= d <= end).astype(bool)
+    short = people[people["status"] != "done"]
+    at_risk = certs[due].merge(short, left_on="teacher_id", right_on="id", how="inner")
+    at_risk = at_risk.rename(
+        columns={"number": "certificate_no", "level_x": "certificate_level", "level_y": "level"}
+    )
+    at_risk["days_to_expiry"] = [(d - as_of).days for d in at_risk["valid_until"]]
+    at_risk = at_risk.sort_values(["valid_until", "school_code", "staff_no"], kind="stable")
+    keys = (
+        "staff_no",
+        "name",
+        "school_code",
+        "school_name",
+        "certificate_no",
+        "certificate_level",
+        "valid_until",
+        "days_to_expiry",
+        "hours",
+        "required",
+        "remaining",
+        "status",
+    )
+    zh, en = view_title("training.certificates")
+    return View(
+        key="training.certificates",
+        zh=zh,
+        en=en,
+        columns=columns(*keys),
+        rows=frames.records(at_risk, keys),
+    )
+
+
+def _notes(rules: TrainingRules, cycle: str) -> list[Note]:
+    the_cycle = rules.cycle(cycle)
+    source = rules.sources
+    notes = [
+        Note(
+            zh=f"培训周期 {the_cycle.name}（{the_cycle.start}至{the_cycle.end}），每周期应修"
+            f"{rules.hours_per_cycle:g}学时；依据：{source['hours_per_cycle'].document}",
+            en=f"Cycle {the_cycle.name} ({the_cycle.start} to {the_cycle.end}): "
+            f"{rules.hours_per_cycle:g} class hours per cycle; source: "
+            f"{source['hours_per_cycle'].document}",
+        ),
+        Note(
+            zh=f"新教师试用期应修{rules.probation_hours:g}学时；周期中途入职者按在本周期内的"
+            f"天数折算（试用期按试用期标准、其后按周期标准），向上取整；参加工作时间缺失者按"
+            f"全周期计。依据：{source['probation_hours'].document}",
+            en=f"New teachers owe {rules.probation_hours:g} hours in the probation year; a "
+            "mid-cycle joiner owes a pro-rata share by days inside the cycle (probation rate, "
+            "then cycle rate), rounded up; a missing first-employment date counts as the "
+            "full cycle.",
+        ),
+        Note(
+            zh="所需年进度 = 尚缺学时 ÷ 周期剩余年数（至少按"
+            f"{rules.min_remaining_years:g}年计）；与本人标准年进度之比 ≤"
+            f"{rules.on_track_max_ratio:g} 为进度正常，≤{rules.at_risk_max_ratio:g} 为有风险，"
+            f"≤{rules.max_credible_ratio:g} 为滞后，更高或周期已结束仍未完成为周期内无法完成。"
+            "（本系统约定，可在 data/rules/training.yaml 调整）",
+            en="Needed pace = hours remaining ÷ years left in the cycle (at least "
+            f"{rules.min_remaining_years:g}); as a multiple of the teacher's own even pace: "
+            f"≤ {rules.on_track_max_ratio:g} on track, ≤ {rules.at_risk_max_ratio:g} at risk, "
+            f"≤ {rules.max_credible_ratio:g} behind, above that (or the cycle over and short) "
+            "cannot finish. A convention of this system, set in data/rules/training.yaml.",
+        ),
+        Note(
+            zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师，统计日已参加工作）。优质均衡评估"
+            "要求360学时培训完成率100%（教督〔2017〕6号）。",
+            en="Completion rate = teachers done ÷ teachers counted (active or seconded, employed "
+            "on the as-of date). The county evaluation asks for 100% (教督〔2017〕6号).",
+        ),
+        Note(
+            zh="资格注册风险：资格证注册有效期在本周期内（含已过期）且学时未完成者；完成学时是"
+            "定期注册的条件（《中小学教师资格定期注册暂行办法》）。",
+            en="Re-registration at risk: the certificate's registration ends within the cycle "
+            "(or has ended) and the holder's hours are not done; the hours are a condition "
+            "of re-registration.",
+        ),
+    ]
+    return notes
