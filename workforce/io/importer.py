@@ -23,17 +23,21 @@ from workforce.io.apply import write_changes
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
 from workforce.io.lookups import RegistryIndex
-from workforce.io.messages import message
+from workforce.io.messages import MESSAGES, message
 from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
-from workforce.io.spec import EntitySpec
+from workforce.io.spec import EntitySpec, normalise
 from workforce.io.validate import cross_check
 from workforce.models import ImportBatch
 
 Status = Literal["committed", "unchanged", "failed", "dry_run"]
 SPEC_ORDER = {name: i for i, name in enumerate(SPECS)}
 MAX_ENTITY_TEXT = 32
+AUXILIARY_SHEETS = frozenset(
+    normalise(name) for key in ("codes_sheet", "problems_sheet") for name in MESSAGES[key]
+)
+"""Sheets that templates and error reports add; skipped without a notice."""
 
 
 @dataclass
@@ -121,6 +125,8 @@ def _parse_all(report: ImportReport, raw_sheets: list[RawSheet], entity: EntityS
         named = [s for s in raw_sheets if entity.identifies(s.name)]
         chosen = named or raw_sheets[:1]
     for sheet in chosen:
+        if normalise(sheet.name) in AUXILIARY_SHEETS:
+            continue
         found = detect(sheet, entity)
         if found is None:
             if len(chosen) == 1:

@@ -130,8 +130,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "导入失败：发现 {count} 个问题，数据库未改动",
         "import failed: {count} problems found; the database was not changed",
     ),
-    "more_changes": ("……另有 {count} 处修改未列出", "… and {count} more changes not listed"),
-    "created_row": ("新增 {entity} {key}", "new {entity_en} {key}"),
+    "more_lines": ("……另有 {count} 条未列出", "… and {count} more not listed"),
+    "field_change": (
+        "{entity} {key}：{header} {before} → {after}",
+        "{entity} {key}: {header} {before} → {after}",
+    ),
+    "blank": ("（空）", "(blank)"),
     "errors_written": ("错误报告已写入 {path}", "error report written to {path}"),
     "exported": ("已导出 {rows} 行到 {path}", "exported {rows} rows to {path}"),
     "template_written": ("模板已写入 {path}", "template written to {path}"),
@@ -142,6 +146,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "problem_no_cell": ("{file} 工作表“{sheet}”：{message}", "{file} sheet {sheet!r}: {message}"),
     "errors_column": ("错误说明", "Errors"),
     "codes_sheet": ("代码表", "Codes"),
+    "problems_sheet": ("问题清单", "Problems"),
+    "problem_list_headers": (
+        "文件|工作表|行|列|表头|值|问题",
+        "File|Sheet|Row|Column|Header|Value|Problem",
+    ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }

@@ -1,0 +1,111 @@
+"""``workforce import`` / ``export`` / ``template``: the registry's Excel and CSV exchange."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workforce.cli.app import app, fail
+from workforce.config import get_settings
+from workforce.db import get_engine
+from workforce.io.entities import SPECS, spec_for
+from workforce.io.error_report import write_error_report
+from workforce.io.exporter import UnknownSchool, export_entity
+from workforce.io.importer import import_file
+from workforce.io.messages import Language, message
+from workforce.io.spec import EntitySpec
+from workforce.io.summary import summary_lines
+from workforce.io.template import write_template
+
+EntityName = Annotated[str, typer.Argument(help=f"数据类型 / entity: {', '.join(SPECS)}")]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="zh（默认）或 en / zh (default) or en")
+]
+ActorOption = Annotated[
+    str | None, typer.Option("--actor", help="审计日志中的操作人 / who the audit log names")
+]
+
+
+def _language(lang: str | None) -> Language:
+    return "en" if (lang or get_settings().language) == "en" else "zh"
+
+
+def _spec(name: str, language: Language) -> EntitySpec:
+    try:
+        return spec_for(name)
+    except KeyError:
+        text = message("unknown_entity", value=name, choices=", ".join(SPECS))
+        raise fail(text.zh, text.en, language) from None
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="xlsx 或 csv 文件 / xlsx or csv file")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只检查并列出修改，不写入 / check only")
+    ] = False,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="不能自动识别时指定 / when not detected")
+    ] = None,
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors-out", help="错误报告 xlsx / error report xlsx")
+    ] = None,
+    show: Annotated[int, typer.Option("--show", help="最多列出几条 / lines to list")] = 100,
+    lang: LangOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """导入学校、教师及其记录 / Import schools, teachers and their records (all or nothing)."""
+    language = _language(lang)
+    spec = _spec(entity, language) if entity else None
+    report = import_file(
+        get_engine(), file, actor=actor or get_settings().actor, entity=spec, dry_run=dry_run
+    )
+    for line in summary_lines(report, language, show):
+        typer.echo(line)
+    if report.status == "failed":
+        if errors_out is not None:
+            write_error_report(report, errors_out, language)
+            typer.echo(message("errors_written", path=errors_out).render(language))
+        raise typer.Exit(code=1)
+
+
+@app.command("export")
+def export_command(
+    entity: EntityName,
+    out: Annotated[Path, typer.Option("--out", help="输出 .xlsx 或 .csv / output file")],
+    school: Annotated[
+        str | None, typer.Option("--school", help="只导出该学校 / one school's rows")
+    ] = None,
+    unmask_id_numbers: Annotated[
+        bool,
+        typer.Option("--unmask-id-numbers", help="导出完整身份证号（记入审计）/ audited"),
+    ] = False,
+    lang: LangOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """按模板格式导出 / Export in the template's layout (ID numbers masked by default)."""
+    language = _language(lang)
+    spec = _spec(entity, language)
+    try:
+        rows = export_entity(
+            get_engine(), spec, out, actor=actor or get_settings().actor, school=school,
+            unmask_id_numbers=unmask_id_numbers, language=language,
+        )  # fmt: skip
+    except UnknownSchool:
+        text = message("unknown_school", value=school)
+        raise fail(text.zh, text.en, language) from None
+    typer.echo(message("exported", rows=rows, path=out).render(language))
+
+
+@app.command("template")
+def template_command(
+    entity: EntityName,
+    out: Annotated[Path, typer.Option("--out", help="输出 .xlsx / output .xlsx")],
+    lang: LangOption = None,
+) -> None:
+    """生成导入模板（含代码表）/ Write the import template with its codes sheet."""
+    language = _language(lang)
+    write_template(_spec(entity, language), out, language)
+    typer.echo(message("template_written", path=out).render(language))

@@ -1,0 +1,48 @@
+"""The error report: the imported rows again, in the template's layout, with an extra
+error column and the bad cells highlighted, so the clerk fixes them in place and uploads
+the same file again (the importer ignores the error column and the problem list sheet).
+
+A second sheet lists every problem (row, column, header, value, message), including
+those that concern a whole sheet or file (a missing column, an unreadable file).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from workforce.io.importer import ImportReport
+from workforce.io.messages import Language
+from workforce.io.parse import ParsedSheet
+from workforce.io.problems import Problem
+from workforce.io.writers import Cell, SheetData, write_xlsx
+
+
+def write_error_report(report: ImportReport, out: Path, language: Language = "zh") -> None:
+    sheets = [_sheet_data(sheet, language) for sheet in report.sheets]
+    write_xlsx(out, sheets, language, problems=report.problems)
+
+
+def _sheet_data(parsed: ParsedSheet, language: Language) -> SheetData:
+    """The sheet's rows in the spec's column order, as the clerk wrote them."""
+    spec_index = {column.key: i for i, column in enumerate(parsed.spec.columns)}
+    by_row: dict[int, list[Problem]] = defaultdict(list)
+    for problem in parsed.problems:
+        if problem.row is not None:
+            by_row[problem.row].append(problem)
+    sheet_to_spec = {parsed.columns[key]: spec_index[key] for key in parsed.columns}
+    rows: list[list[Cell]] = []
+    errors: list[str] = []
+    bad: set[tuple[int, int]] = set()
+    for r, number in enumerate(parsed.rows):
+        raw = parsed.sheet.rows[number - 1]
+        row: list[Cell] = [None] * len(spec_index)
+        for sheet_column, spec_column in sheet_to_spec.items():
+            value = raw[sheet_column] if sheet_column < len(raw) else None
+            row[spec_column] = None if value == "" else value  # type: ignore[assignment]
+        for problem in by_row.get(number, ()):
+            if problem.column in sheet_to_spec:
+                bad.add((r, sheet_to_spec[problem.column]))
+        rows.append(row)
+        errors.append("；".join(p.text.render(language) for p in by_row.get(number, ())))
+    return SheetData(parsed.spec, rows, errors, bad)
