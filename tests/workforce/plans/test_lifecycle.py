@@ -1,0 +1,106 @@
+"""Plans in the registry: propose, approve, apply (all or nothing, never twice), re-solve."""
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from optimizer import Pin, SolveSettings, check_plan
+from workforce.models import AuditLog, RotationPlan, RotationRecord, School, Teacher
+from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
+
+from ..district import build_small_district
+
+FAST = SolveSettings(time_limit_s=20)
+
+
+def _table_rows(session, model):
+    return sorted(tuple(sorted(r.model_dump().items())) for r in session.exec(select(model)))
+
+
+def test_proposed_plan_fills_the_rural_pe_shortage_and_passes_the_checker(session):
+    build_small_district(session)
+    record, instance, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+    session.commit()
+    assert plan.status == "optimal"
+    assert not check_plan(instance, plan)
+    pe_moves = [m for m in plan.moves if m.subject == "pe"]
+    assert pe_moves and {m.to_school for m in pe_moves} <= {"R1", "R2"}
+    assert any(m.is_key for m in plan.moves)
+    assert record.status == "draft" and record.moves == len(plan.moves)
+    assert session.exec(select(AuditLog).where(AuditLog.entity == "rotation_plan")).one()
+
+
+def test_approve_then_apply_moves_teachers_and_writes_history_once(session):
+    build_small_district(session)
+    record, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+    other, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+    session.commit()
+    approve_plan(session, record.id, actor="chief")
+    session.commit()
+    assert session.get(RotationPlan, other.id).status == "superseded"
+
+    apply_plan(session, record.id, actor="chief")
+    session.commit()
+    for move in plan.moves:
+        teacher = session.exec(select(Teacher).where(Teacher.staff_no == move.staff_no)).one()
+        assert session.get(School, teacher.school_id).code == move.to_school
+    history = session.exec(select(RotationRecord).where(RotationRecord.plan_id == record.id)).all()
+    assert len(history) == len(plan.moves)
+    assert {h.kind for h in history} == {"secondment"}
+    assert all(h.planned_end_on == dt.date(2029, 8, 31) or h.planned_end_on for h in history)
+
+    with pytest.raises(PlanError) as err:
+        apply_plan(session, record.id, actor="chief")
+    assert err.value.key == "already_applied" and "不能重复执行" in err.value.zh
+
+
+def test_apply_refuses_and_changes_nothing_when_the_registry_moved_on(session):
+    build_small_district(session)
+    record, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+    approve_plan(session, record.id, actor="chief")
+    session.commit()
+    moved = plan.moves[0].staff_no
+    teacher = session.exec(select(Teacher).where(Teacher.staff_no == moved)).one()
+    teacher.status = "left"
+    session.commit()
+    before = {m: _table_rows(session, m) for m in (Teacher, RotationRecord, AuditLog)}
+
+    with pytest.raises(PlanError) as err:
+        apply_plan(session, record.id, actor="chief")
+    session.rollback()
+    assert err.value.key == "registry_changed" and moved in err.value.zh
+    assert {m: _table_rows(session, m) for m in before} == before
+    assert session.get(RotationPlan, record.id).status == "approved"
+
+
+def test_only_a_draft_can_be_approved_and_only_an_approved_plan_applied(session):
+    build_small_district(session)
+    record, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+    session.commit()
+    with pytest.raises(PlanError, match="only an approved plan"):
+        apply_plan(session, record.id, actor="chief")
+    approve_plan(session, record.id, actor="chief")
+    with pytest.raises(PlanError, match="only a draft"):
+        approve_plan(session, record.id, actor="chief")
+    with pytest.raises(PlanError, match="does not exist"):
+        approve_plan(session, 999, actor="chief")
+
+
+def test_resolve_keeps_the_pin_and_records_the_parent(session):
+    build_small_district(session)
+    record, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+    session.commit()
+    chosen = plan.moves[0]
+    other_rural = "R2" if chosen.to_school == "R1" else "R1"
+    child, instance, replanned = resolve_plan(
+        session,
+        record.id,
+        pins=[Pin(kind="must_go", staff_no=chosen.staff_no, school=other_rural)],
+        actor="hr1",
+        settings=FAST,
+    )
+    assert child.parent_id == record.id
+    assert not check_plan(instance, replanned)
+    move = next(m for m in replanned.moves if m.staff_no == chosen.staff_no)
+    assert move.to_school == other_rural

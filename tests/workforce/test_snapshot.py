@@ -1,0 +1,68 @@
+"""The registry as the optimizer's instance: scope, teacher facts and staffing."""
+
+import datetime as dt
+
+from sqlmodel import select
+
+from workforce.models import Exemption, RotationRecord, RotationWish, Teacher
+from workforce.rules.demand import demand_by_school
+from workforce.snapshot import build_instance
+
+from .district import build_small_district
+
+
+def test_instance_holds_the_compulsory_schools_and_their_teachers(session):
+    build_small_district(session)
+    instance = build_instance(session, year=2026)
+    assert instance.as_of == dt.date(2026, 9, 1)
+    assert [s.code for s in instance.schools] == ["R1", "R2", "U1"]  # no kindergarten
+    assert len(instance.teachers) == 20
+
+
+def test_staffing_comes_from_the_demand_rule(session):
+    schools = build_small_district(session)
+    instance = build_instance(session, year=2026)
+    demand = demand_by_school(session, dt.date(2026, 9, 1))
+    rural_pe = demand[schools["R1"].id].subjects["pe"]
+    staffing = instance.school_by_code["R1"].staffing_by_subject["pe"]
+    assert staffing.shortage == rural_pe.shortage_slots > 0
+    assert staffing.in_post == 0
+    urban_pe = instance.school_by_code["U1"].staffing_by_subject["pe"]
+    assert urban_pe.in_post == 6 and urban_pe.min_keep == 4
+
+
+def test_teacher_facts_include_retirement_designations_exemptions_and_wishes(session):
+    schools = build_small_district(session)
+    instance = build_instance(session, year=2026)
+    key = instance.teacher_by_staff_no["UPE0"]
+    assert key.retirement_date == dt.date(2043, 5, 1)  # born 1985-05, female_55: 55 y + 36 m
+    assert [d.kind for d in key.designations] == ["key_teacher"]
+    assert key.can_teach == ["pe"] and key.cert_levels == ["primary"]
+
+    teacher = session.exec(select(Teacher).where(Teacher.staff_no == "UMA1")).one()
+    session.add(
+        Exemption(
+            teacher_id=teacher.id,
+            reason="nursing",
+            from_on=dt.date(2026, 3, 1),
+            until_on=dt.date(2027, 3, 1),
+        )
+    )
+    session.add(RotationWish(teacher_id=teacher.id, year=2026, rank=1, school_id=schools["R2"].id))
+    session.add(
+        RotationRecord(
+            teacher_id=teacher.id,
+            from_school_id=schools["U1"].id,
+            to_school_id=schools["R1"].id,
+            kind="secondment",
+            start_on=dt.date(2019, 9, 1),
+            planned_end_on=dt.date(2022, 8, 31),
+            actual_end_on=dt.date(2022, 8, 31),
+        )
+    )
+    session.commit()
+    facts = build_instance(session, year=2026).teacher_by_staff_no["UMA1"]
+    assert facts.exemptions[0].reason == "nursing"
+    assert facts.wishes == ["R2"] and facts.volunteer
+    assert facts.last_rotation_end == dt.date(2022, 8, 31)
+    assert not facts.on_secondment

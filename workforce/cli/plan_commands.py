@@ -1,0 +1,259 @@
+"""``workforce plan``, ``workforce check-plan`` and ``workforce plans …``: propose the year's
+rotation on the registry, verify any saved plan independently, and move drafts along."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import inspect
+
+from optimizer import Instance, Pin, Plan, SolveSettings, check_plan
+from workforce.cli.app import app, fail
+from workforce.codes import code_list
+from workforce.config import get_settings
+from workforce.db import get_engine, session_scope
+from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
+from workforce.plans.lifecycle import plan_as_json, plans_of_year
+from workforce.plans.workbook import write_plan_workbook
+
+plans_app = typer.Typer(
+    help="方案管理：列表、重新求解、审批、执行 / Manage plans.", no_args_is_help=True
+)
+app.add_typer(plans_app, name="plans")
+
+Language = Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh 或 en")]
+TimeLimit = Annotated[float, typer.Option("--time-limit", help="求解时限（秒）/ seconds")]
+Backend = Annotated[
+    Literal["highs", "scip", "cpsat"], typer.Option("--backend", help="MIP: highs / scip; cpsat")
+]
+
+
+def _require_database(language: str) -> None:
+    if not inspect(get_engine()).has_table("teacher"):
+        raise fail(
+            "数据库尚未建立：请先运行 workforce demo（样例区）或 workforce migrate 并导入数据",
+            "the database is not set up: run `workforce demo` (sample district) or "
+            "`workforce migrate` and import your sheets",
+            language,
+        )
+
+
+def write_plan(out: Path, record_json: str, instance: Instance, plan: Plan, language: str) -> None:
+    if out.suffix.lower() == ".xlsx":
+        write_plan_workbook(out, instance, plan, language=language)
+    else:
+        out.write_text(record_json, encoding="utf-8")
+
+
+def print_plan_summary(instance: Instance, plan: Plan, language: str = "zh") -> None:
+    """Status, quotas with margins, and the rural shortages filled by subject."""
+    zh = language == "zh"
+    subjects = code_list("subjects")
+    gap = "—" if plan.relative_gap is None else f"{plan.relative_gap:.4%}"
+    typer.echo(
+        (
+            f"方案状态：{plan.status}；交流 {len(plan.moves)} 人；相对差距 {gap}；"
+            f"用时 {plan.stats.wall_time_s:.2f} 秒"
+        )
+        if zh
+        else (
+            f"status {plan.status}; {len(plan.moves)} moves; gap {gap}; "
+            f"{plan.stats.wall_time_s:.2f} s"
+        )
+    )
+    district = [q for q in plan.quotas if q.scope == "district"]
+    schools = [q for q in plan.quotas if q.scope != "district"]
+    for q in district:
+        typer.echo(
+            f"  {q.name}: {q.achieved}/{q.target} ({'达标' if q.met else '未达标'}，余量 {q.margin})"
+            if zh
+            else f"  {q.name}: {q.achieved}/{q.target} ({'met' if q.met else 'NOT met'}, "
+            f"margin {q.margin})"
+        )
+    if schools:
+        met = sum(q.met for q in schools)
+        typer.echo(
+            f"  城区/优质学校 10% 指标：{met}/{len(schools)} 所学校达标"
+            if zh
+            else f"  urban/quality schools at 10%: {met}/{len(schools)} met"
+        )
+    slots: Counter[str] = Counter()
+    filled: Counter[str] = Counter()
+    for s in plan.shortages:
+        slots[s.subject] += s.slots
+        filled[s.subject] += s.filled
+    if slots:
+        typer.echo("  农村学校学科缺口补充：" if zh else "  rural shortages filled:")
+        for subject, total in sorted(slots.items(), key=lambda kv: -kv[1]):
+            label = subjects.label(subject, language) if subject in subjects else subject
+            typer.echo(f"    {label}: {filled[subject]}/{total}")
+    for c in plan.conflicts:
+        typer.echo(f"  ✗ {c.zh if zh else c.en}")
+    for r in plan.relaxation:
+        typer.echo(f"  ↳ {r.zh if zh else r.en}")
+
+
+@app.command("plan")
+def plan_command(
+    year: Annotated[int, typer.Option("--year", help="交流年度 / rotation year")],
+    time_limit: TimeLimit = 60.0,
+    backend: Backend = "highs",
+    out: Annotated[Path | None, typer.Option("--out", help="plan.json 或 plan.xlsx")] = None,
+    actor: Annotated[str | None, typer.Option("--actor")] = None,
+    language: Language = "zh",
+) -> None:
+    """生成年度交流轮岗方案（草稿）/ Propose the year's rotation plan and keep it as a draft."""
+    _require_database(language)
+    settings = SolveSettings(time_limit_s=time_limit, backend=backend)
+    with session_scope() as session:
+        record, instance, plan = propose_plan(
+            session, year=year, actor=actor or get_settings().actor, settings=settings
+        )
+        saved = plan_as_json(record)
+    typer.echo(f"方案草稿 #{record.id} 已保存" if language == "zh" else f"draft plan #{record.id}")
+    print_plan_summary(instance, plan, language)
+    if out:
+        write_plan(out, saved, instance, plan, language)
+        typer.echo(f"→ {out}")
+
+
+@app.command("check-plan")
+def check_plan_command(
+    file: Annotated[Path, typer.Argument(help="plan.json（由 workforce plan 写出）")],
+    instance_file: Annotated[
+        Path | None, typer.Option("--instance", help="实例文件；默认取方案文件内的 instance")
+    ] = None,
+    language: Language = "zh",
+) -> None:
+    """独立校验方案是否满足每条规则 / Verify every rule on a saved plan, independently."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        embedded = data.pop("instance", None)
+        data.pop("registry_plan_id", None)
+        data.pop("registry_status", None)
+        raw_instance = (
+            json.loads(instance_file.read_text(encoding="utf-8")) if instance_file else embedded
+        )
+        if raw_instance is None:
+            raise fail(
+                f"{file}：方案文件中没有 instance，请用 --instance 指定实例文件",
+                f"{file}: the plan has no embedded instance; give one with --instance",
+                language,
+            )
+        plan = Plan.model_validate(data)
+        instance = Instance.model_validate(raw_instance)
+    except (OSError, json.JSONDecodeError, ValidationError) as exc:
+        raise fail(f"{file}：无法读取方案：{exc}", f"{file}: cannot read the plan: {exc}", language)
+    findings = check_plan(instance, plan)
+    if not findings:
+        typer.echo(
+            f"方案通过校验：{len(plan.moves)} 人交流，所有规则均满足"
+            if language == "zh"
+            else f"the plan passes: {len(plan.moves)} moves, every rule holds"
+        )
+        return
+    for f in findings:
+        typer.echo(f"✗ [{f.constraint}] {f.zh if language == 'zh' else f.en}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _plan_error(exc: PlanError, language: str) -> typer.Exit:
+    return fail(exc.zh, exc.en, language)
+
+
+@plans_app.command("list")
+def list_command(
+    year: Annotated[int, typer.Option("--year")],
+    language: Language = "zh",
+) -> None:
+    """列出某年度的方案 / List the plans of a year."""
+    _require_database(language)
+    with session_scope() as session:
+        for p in plans_of_year(session, year):
+            typer.echo(
+                f"#{p.id}\t{p.status}\t{p.solver_status}\t{p.moves}\t"
+                f"{p.created_by}\t{p.created_at:%Y-%m-%d %H:%M}"
+            )
+
+
+@plans_app.command("resolve")
+def resolve_command(
+    plan_id: Annotated[int, typer.Argument()],
+    must_move: Annotated[list[str], typer.Option("--must-move", help="工号")] = [],  # noqa: B006
+    must_stay: Annotated[list[str], typer.Option("--must-stay", help="工号")] = [],  # noqa: B006
+    must_go: Annotated[list[str], typer.Option("--must-go", help="工号=学校代码")] = [],  # noqa: B006
+    forbid: Annotated[list[str], typer.Option("--forbid", help="工号=学校代码")] = [],  # noqa: B006
+    time_limit: TimeLimit = 60.0,
+    actor: Annotated[str | None, typer.Option("--actor")] = None,
+    language: Language = "zh",
+) -> None:
+    """按固定要求重新求解 / Re-solve a plan keeping the given pins."""
+    _require_database(language)
+    pins = [Pin(kind="must_move", staff_no=s) for s in must_move]
+    pins += [Pin(kind="must_stay", staff_no=s) for s in must_stay]
+    for kind, pairs in (("must_go", must_go), ("forbid", forbid)):
+        for pair in pairs:
+            staff_no, _, school = pair.partition("=")
+            if not school:
+                raise fail(
+                    f"--{kind.replace('_', '-')} 应写作 工号=学校代码，而不是“{pair}”",
+                    f"--{kind.replace('_', '-')} takes STAFF_NO=SCHOOL_CODE, not {pair!r}",
+                    language,
+                )
+            pins.append(Pin(kind=kind, staff_no=staff_no, school=school))
+    try:
+        with session_scope() as session:
+            record, instance, plan = resolve_plan(
+                session,
+                plan_id,
+                pins=pins,
+                actor=actor or get_settings().actor,
+                settings=SolveSettings(time_limit_s=time_limit),
+            )
+    except PlanError as exc:
+        raise _plan_error(exc, language) from None
+    except ValueError as exc:
+        raise fail(f"固定要求无效：{exc}", f"invalid pins: {exc}", language) from None
+    typer.echo(f"新方案草稿 #{record.id}" if language == "zh" else f"new draft #{record.id}")
+    print_plan_summary(instance, plan, language)
+
+
+@plans_app.command("approve")
+def approve_command(
+    plan_id: Annotated[int, typer.Argument()],
+    actor: Annotated[str | None, typer.Option("--actor")] = None,
+    language: Language = "zh",
+) -> None:
+    """审批方案（须通过独立校验）/ Approve a draft (it must pass the independent check)."""
+    _require_database(language)
+    try:
+        with session_scope() as session:
+            approve_plan(session, plan_id, actor=actor or get_settings().actor)
+    except PlanError as exc:
+        raise _plan_error(exc, language) from None
+    typer.echo(f"方案 #{plan_id} 已审批" if language == "zh" else f"plan #{plan_id} approved")
+
+
+@plans_app.command("apply")
+def apply_command(
+    plan_id: Annotated[int, typer.Argument()],
+    actor: Annotated[str | None, typer.Option("--actor")] = None,
+    language: Language = "zh",
+) -> None:
+    """执行已审批的方案（全部成功或全部不变）/ Apply an approved plan, all or nothing."""
+    _require_database(language)
+    try:
+        with session_scope() as session:
+            record = apply_plan(session, plan_id, actor=actor or get_settings().actor)
+    except PlanError as exc:
+        raise _plan_error(exc, language) from None
+    typer.echo(
+        f"方案 #{plan_id} 已执行：{record.moves} 人调整任教学校并记入交流档案"
+        if language == "zh"
+        else f"plan #{plan_id} applied: {record.moves} teachers moved, history written"
+    )

@@ -1,0 +1,48 @@
+"""User-facing messages of the plan lifecycle (zh first, en), by message id."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_found": ("方案 {plan_id} 不存在", "plan {plan_id} does not exist"),
+    "not_draft": (
+        "方案 {plan_id} 的状态是“{status}”，只有草稿可以审批",
+        "plan {plan_id} is {status}; only a draft can be approved",
+    ),
+    "no_plan": (
+        "方案 {plan_id} 没有可行的调动安排（求解状态 {solver_status}），不能审批",
+        "plan {plan_id} has no feasible moves (solver status {solver_status}) and cannot be approved",
+    ),
+    "check_failed": (
+        "方案 {plan_id} 未通过独立校验：{findings}",
+        "plan {plan_id} fails the independent check: {findings}",
+    ),
+    "stale_version": (
+        "方案 {plan_id} 已被他人修改（版本 {current}，您看到的是 {expected}），请刷新后重试",
+        "plan {plan_id} was changed by someone else (version {current}, you saw {expected}); "
+        "reload and try again",
+    ),
+    "not_approved": (
+        "方案 {plan_id} 的状态是“{status}”，只有已审批的方案可以执行",
+        "plan {plan_id} is {status}; only an approved plan can be applied",
+    ),
+    "already_applied": (
+        "方案 {plan_id} 已于 {applied_at} 由 {applied_by} 执行，不能重复执行",
+        "plan {plan_id} was already applied on {applied_at} by {applied_by}; it cannot be "
+        "applied twice",
+    ),
+    "registry_changed": (
+        "登记信息在方案生成后已变化，方案无法执行：{details_zh}。请重新生成方案。",
+        "the registry changed since the plan was made, so it cannot be applied: {details_en}. "
+        "Propose a new plan.",
+    ),
+    "teacher_moved": (
+        "{staff_no} 现在 {current} 而非 {expected}",
+        "{staff_no} is now at {current}, not {expected}",
+    ),
+    "teacher_inactive": ("{staff_no} 状态为“{status}”", "{staff_no} has status {status}"),
+    "teacher_missing": ("{staff_no} 已不在登记中", "{staff_no} is no longer in the registry"),
+    "school_missing": ("学校 {code} 已不存在或已停用", "school {code} is missing or inactive"),
+}
+
+
+def message(key: str, language: str = "zh", **params: object) -> str:
+    zh, en = MESSAGES[key]
+    return (zh if language == "zh" else en).format(**params)

@@ -1,0 +1,220 @@
+"""The registry on one reference date, as the optimizer's plain-data :class:`optimizer.Instance`.
+
+This is the only bridge from the database to the solver: it reads the schools in scope, their
+teachers and everything the rotation rules look at, and computes the figures that belong to
+registry-side rules — subject demand (:mod:`workforce.rules.demand`) and statutory retirement
+(:mod:`workforce.rules.retirement`). The optimizer then needs no database, and a saved instance
+reproduces its plan.
+
+Scope (who takes part): active **public** schools of the compulsory-education levels — the 2014
+opinion (教育部等《关于推进县（区）域内义务教育学校校长教师交流轮岗的意见》) concerns
+义务教育学校: primary, junior secondary, nine-year and complete secondary schools. Kindergartens,
+senior and special schools are out of scope by default (``levels`` widens it). Teachers: active
+staff of those schools (temporary staff too — the rules decide who may rotate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from optimizer import Instance, RotationRules, load_rules
+from optimizer.instance import (
+    Designation as InstanceDesignation,
+)
+from optimizer.instance import (
+    Exemption as InstanceExemption,
+)
+from optimizer.instance import (
+    Pin,
+    SubjectStaffing,
+)
+from optimizer.instance import (
+    School as InstanceSchool,
+)
+from optimizer.instance import (
+    Teacher as InstanceTeacher,
+)
+from workforce.models import (
+    Certificate,
+    Designation,
+    Exemption,
+    RotationRecord,
+    RotationWish,
+    School,
+    Teacher,
+)
+from workforce.rules.demand import demand_by_school
+from workforce.rules.retirement import default_category, retirement_date
+
+COMPULSORY_LEVELS = ("primary", "junior", "nine_year", "complete_secondary")
+"""School levels in scope by default: compulsory education (义务教育学校)."""
+CERTIFICATE_LEVELS_KNOWN_TO_THE_OPTIMIZER = {"kindergarten", "primary", "junior", "senior"}
+"""Vocational certificates are valid for senior-secondary cultural courses (domain.md §5)."""
+CERTIFICATE_LEVEL_EQUIVALENT = {
+    "vocational": "senior",
+    "vocational_practice": "senior",
+    "higher": "senior",
+}
+PRINCIPAL_TERM_YEARS = 3
+"""A principal's term (任期) used to count full terms at one school (local practice: 3 years)."""
+
+
+def school_year_start(year: int) -> dt.date:
+    """The reference date of a rotation year: 1 September (the autumn term)."""
+    return dt.date(year, 9, 1)
+
+
+def build_instance(
+    session: Session,
+    *,
+    year: int,
+    as_of: dt.date | None = None,
+    rules: RotationRules | None = None,
+    pins: Iterable[Pin] = (),
+    levels: Iterable[str] = COMPULSORY_LEVELS,
+) -> Instance:
+    """Read the registry and return the instance of the ``year`` rotation.
+
+    A fixed number of queries whatever the district's size: schools, demand (three queries),
+    teachers, then certificates, designations, exemptions, rotations and wishes of those
+    teachers, each as one set-based query.
+    """
+    as_of = as_of or school_year_start(year)
+    rules = rules or load_rules()
+    schools = session.scalars(
+        select(School)
+        .where(
+            School.active.is_(True), School.ownership == "public", School.level.in_(list(levels))
+        )
+        .order_by(School.code)
+    ).all()
+    school_ids = {s.id: s for s in schools}
+    demand = demand_by_school(session, as_of)
+    teachers = session.scalars(
+        select(Teacher)
+        .where(Teacher.school_id.in_(list(school_ids)), Teacher.status.in_(["active", "seconded"]))
+        .order_by(Teacher.staff_no)
+    ).all()
+    teacher_ids = [t.id for t in teachers]
+    children = _children_by_teacher(session, teacher_ids, year)
+    code_of = {s.id: s.code for s in session.scalars(select(School))}
+
+    instance_schools = [
+        InstanceSchool(
+            code=s.code,
+            name=s.name,
+            zone=s.zone,
+            is_quality=s.is_quality,
+            is_weak=s.is_weak,
+            level=s.level,
+            post_ceiling=s.post_ceiling,
+            lat=s.lat if s.lat is not None else 0.0,
+            lon=s.lon if s.lon is not None else 0.0,
+            staffing=[
+                SubjectStaffing(
+                    subject=d.subject,
+                    in_post=d.in_post,
+                    shortage=d.shortage_slots,
+                    min_keep=min(d.min_keep, d.in_post),
+                )
+                for d in demand[s.id].subjects.values()
+            ]
+            if s.id in demand
+            else [],
+        )
+        for s in schools
+    ]
+    instance_teachers = [_instance_teacher(t, children, code_of, as_of) for t in teachers]
+    return Instance(
+        year=year,
+        as_of=as_of,
+        rules=rules,
+        schools=instance_schools,
+        teachers=instance_teachers,
+        pins=list(pins),
+    )
+
+
+def _instance_teacher(
+    t: Teacher, children: dict[str, dict[int, list]], code_of: dict[int, str], as_of: dt.date
+) -> InstanceTeacher:
+    certificates: list[Certificate] = children["certificates"].get(t.id, [])
+    rotations: list[RotationRecord] = children["rotations"].get(t.id, [])
+    ended = [r.actual_end_on or r.planned_end_on for r in rotations]
+    ended = [d for d in ended if d is not None and d <= as_of]
+    on_secondment = any(
+        r.kind == "secondment"
+        and r.start_on <= as_of
+        and r.actual_end_on is None
+        and (r.planned_end_on is None or r.planned_end_on >= as_of)
+        for r in rotations
+    )
+    cert_levels = sorted(
+        {
+            CERTIFICATE_LEVEL_EQUIVALENT.get(c.level, c.level)
+            for c in certificates
+            if CERTIFICATE_LEVEL_EQUIVALENT.get(c.level, c.level)
+            in CERTIFICATE_LEVELS_KNOWN_TO_THE_OPTIMIZER
+        }
+    )
+    wishes = [code_of[w.school_id] for w in children["wishes"].get(t.id, [])]
+    years_here = (as_of - t.joined_school_on).days // 365
+    category = t.retirement_category or default_category(t.gender)
+    return InstanceTeacher(
+        staff_no=t.staff_no,
+        name=t.name,
+        school=code_of[t.school_id],
+        gender=t.gender,
+        birth_date=t.birth_date,
+        post_type=t.post_type,
+        main_subject=t.main_subject,
+        can_teach=sorted({t.main_subject, *(c.subject for c in certificates)}),
+        cert_levels=cert_levels,
+        joined_school_on=t.joined_school_on,
+        retirement_date=retirement_date(t.birth_date, category, t.retirement_confirmed_on),
+        designations=[
+            InstanceDesignation(
+                kind=d.kind, tier=d.tier, valid_from=d.term_start, valid_until=d.term_end
+            )
+            for d in children["designations"].get(t.id, [])
+        ],
+        exemptions=[
+            InstanceExemption(reason=e.reason, **{"from": e.from_on}, until=e.until_on)
+            for e in children["exemptions"].get(t.id, [])
+        ],
+        last_rotation_end=max(ended, default=None),
+        on_secondment=on_secondment,
+        is_principal=t.is_principal,
+        principal_terms_at_school=years_here // PRINCIPAL_TERM_YEARS if t.is_principal else 0,
+        wishes=[w for w in dict.fromkeys(wishes) if w != code_of[t.school_id]],
+        volunteer=bool(wishes),
+    )
+
+
+def _children_by_teacher(
+    session: Session, teacher_ids: list[int], year: int
+) -> dict[str, dict[int, list]]:
+    """Each child table of the given teachers, grouped by teacher id (one query per table)."""
+    wanted = set(teacher_ids)
+    queries = {
+        "certificates": select(Certificate).order_by(Certificate.id),
+        "designations": select(Designation).order_by(Designation.term_start, Designation.id),
+        "exemptions": select(Exemption).order_by(Exemption.from_on, Exemption.id),
+        "rotations": select(RotationRecord).order_by(RotationRecord.start_on, RotationRecord.id),
+        "wishes": select(RotationWish)
+        .where(RotationWish.year == year)
+        .order_by(RotationWish.teacher_id, RotationWish.rank),
+    }
+    grouped: dict[str, dict[int, list]] = {}
+    for name, query in queries.items():
+        by_teacher: dict[int, list] = defaultdict(list)
+        for row in session.scalars(query):
+            if row.teacher_id in wanted:
+                by_teacher[row.teacher_id].append(row)
+        grouped[name] = by_teacher
+    return grouped
