@@ -1,6 +1,6 @@
 """A small district built by hand for registry-side tests: one urban quality primary school
-with surplus PE teachers (6 in post, 4 to keep) (one of them a district key teacher) and two rural primary schools
-short of PE — so this year's rotation has an obvious best move."""
+with surplus PE teachers (6 in post, 4 to keep; one a district key teacher) and two rural
+primary schools short of PE — so this year's rotation has an obvious best move."""
 
 from __future__ import annotations
 

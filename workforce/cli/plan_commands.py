@@ -148,7 +148,9 @@ def check_plan_command(
         plan = Plan.model_validate(data)
         instance = Instance.model_validate(raw_instance)
     except (OSError, json.JSONDecodeError, ValidationError) as exc:
-        raise fail(f"{file}：无法读取方案：{exc}", f"{file}: cannot read the plan: {exc}", language)
+        raise fail(
+            f"{file}：无法读取方案：{exc}", f"{file}: cannot read the plan: {exc}", language
+        ) from None
     findings = check_plan(instance, plan)
     if not findings:
         typer.echo(
