@@ -24,6 +24,7 @@ from workforce.reports.messages import error
 from workforce.reports.output import check_output_path, save_report
 from workforce.reports.result import Report
 from workforce.reports.scope import ReportError
+from workforce.reports.talent import talent_report
 from workforce.reports.training import training_report
 from workforce.rules.training import TrainingRuleError
 
@@ -88,3 +89,9 @@ def training_command(
 ) -> None:
     """继续教育学时完成情况 / Continuing-education hours by teacher, school and district."""
     _run(training_report, out, lang, chart, as_of, cycle=cycle, school=school)
+
+
+@report_app.command("talent")
+def talent_command(out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None) -> None:
+    """骨干教师与名师培养目标 / Key teachers and talent goals against the 2025 targets."""
+    _run(talent_report, out, lang, chart, as_of)

@@ -8,6 +8,7 @@ chart falls back to English labels rather than drawing empty boxes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -92,7 +93,50 @@ def training_chart(report: Report, language: str) -> Figure:
     return fig
 
 
-CHARTS: dict[str, Callable[[Report, str], Figure]] = {"training": training_chart}
+def talent_chart(report: Report, language: str) -> Figure:
+    """Year-end counts of the first goal (700 key teachers) with its target and projection."""
+    goal = report.view("talent.goals").rows[0]
+    by_year = report.view("talent.by_year")
+    key = by_year.columns[1].key
+    label = by_year.columns[1].header(language)
+    days = [dt.date.fromisoformat(r["date"]) for r in by_year.rows]
+    counts = [r[key] for r in by_year.rows]
+    fig = _figure(language, height=5.0)
+    ax = fig.add_subplot()
+    ax.plot(days, counts, marker="o", color="#4472C4", label=label)
+    end = dt.date(goal["target_year"], 12, 31)
+    ax.axhline(
+        goal["target"],
+        color="#C00000",
+        linestyle="--",
+        label=_t(language, f"目标 {goal['target']}", f"target {goal['target']}"),
+    )
+    if goal["projection_basis"] == "projected":
+        ax.plot(
+            [days[-1], end],
+            [counts[-1], goal["projection"]],
+            linestyle=":",
+            marker="x",
+            color="#4472C4",
+            label=_t(language, "按现有进度预计", "projection"),
+        )
+    ax.set_ylim(0, max(goal["target"], *counts) * 1.1)
+    ax.set_title(
+        _t(
+            language,
+            f"{label}：逐年人数与{goal['target_year']}年目标",
+            f"{label}: year-end counts and the {goal['target_year']} target",
+        )
+    )
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+CHARTS: dict[str, Callable[[Report, str], Figure]] = {
+    "training": training_chart,
+    "talent": talent_chart,
+}
 
 
 def save_chart(report: Report, path: Path, language: str = "zh") -> str:

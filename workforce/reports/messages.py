@@ -42,7 +42,9 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "valid_until": ("注册有效期至", "Registration valid until", "date"),
     "days_to_expiry": ("距到期天数", "Days to expiry", "int"),
     # talent
-    "target_key": ("目标", "Goal", "enum:talent_target"),
+    "target_key": ("目标", "Goal", "label"),
+    "schools": ("学校数", "Schools", "int"),
+    "schools_meeting": ("达标学校数", "Schools meeting it", "int"),
     "kinds": ("称号类别", "Designation kinds", "text"),
     "tier_rule": ("层级口径", "Tier counted", "text"),
     "target": ("目标值", "Target", "number"),
@@ -91,6 +93,7 @@ VIEWS: dict[str, tuple[str, str]] = {
     "talent.subjects": ("按学科", "By subject"),
     "talent.expiring": ("12个月内到期", "Expiring in 12 months"),
     "talent.per_100_pupils": ("每百名学生骨干教师", "Key teachers per 100 pupils"),
+    "talent.per_100_district": ("每百名学生骨干教师汇总", "Per 100 pupils, district"),
     "qualifications.indicators": ("学历与持证指标", "Indicators"),
     "qualifications.targets": ("目标对照", "Targets"),
     "qualifications.schools": ("按学校", "By school"),

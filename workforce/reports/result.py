@@ -27,7 +27,7 @@ class Column(BaseModel):
     kind: str = Field(
         "text",
         description="text | int | number | percent (a 0–1 fraction) | date | bool | "
-        "code:<code list> | enum:<catalogue>",
+        "code:<code list> | enum:<catalogue> | label (a {zh, en} object)",
     )
 
     def header(self, language: str) -> str:

@@ -66,6 +66,8 @@ def _cell(column: Column, value: Any, language: str) -> Any:
         return enum_label(kind.removeprefix("enum:"), str(value), language)
     if kind == "date":
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    if kind == "label":
+        return value[language]
     if kind == "bool":
         return _BOOL[language][0 if value else 1]
     return value

@@ -33,43 +33,98 @@ class DistrictBuilder:
         return row
 
     def school(self, code: str, **fields: Any) -> School:
-        values: dict[str, Any] = {"name": f"学校{code}", "town": "上城", "zone": "urban",
-                                  "level": "primary", "pupils": 500}
+        values: dict[str, Any] = {
+            "name": f"学校{code}",
+            "town": "上城",
+            "zone": "urban",
+            "level": "primary",
+            "pupils": 500,
+        }
         values.update(fields)
         return self._add(School(code=code, **values))
 
     def teacher(self, school: School, **fields: Any) -> Teacher:
         self._staff += 1
         values: dict[str, Any] = {
-            "staff_no": f"T{self._staff:04d}", "name": f"教师{self._staff}", "gender": "female",
-            "birth_date": dt.date(1985, 3, 1), "post_type": "established",
-            "first_employed_on": dt.date(2008, 9, 1), "joined_school_on": dt.date(2008, 9, 1),
-            "main_subject": "chinese", "education": "bachelor",
+            "staff_no": f"T{self._staff:04d}",
+            "name": f"教师{self._staff}",
+            "gender": "female",
+            "birth_date": dt.date(1985, 3, 1),
+            "post_type": "established",
+            "first_employed_on": dt.date(2008, 9, 1),
+            "joined_school_on": dt.date(2008, 9, 1),
+            "main_subject": "chinese",
+            "education": "bachelor",
         }
         values.update(fields)
         return self._add(Teacher(school_id=school.id, **values))
 
     def training(self, teacher: Teacher, hours: float, on: dt.date) -> TrainingRecord:
-        return self._add(TrainingRecord(teacher_id=teacher.id, date=on,
-                                        hours=Decimal(str(hours)), category="centralised"))
+        return self._add(
+            TrainingRecord(
+                teacher_id=teacher.id, date=on, hours=Decimal(str(hours)), category="centralised"
+            )
+        )
 
-    def certificate(self, teacher: Teacher, level: str, subject: str,
-                    valid_until: dt.date | None = None, number: str | None = None) -> Certificate:
-        return self._add(Certificate(teacher_id=teacher.id, level=level, subject=subject,
-                                     number=number or f"C-{teacher.staff_no}-{level}-{subject}",
-                                     valid_until=valid_until))
+    def certificate(
+        self,
+        teacher: Teacher,
+        level: str,
+        subject: str,
+        valid_until: dt.date | None = None,
+        number: str | None = None,
+    ) -> Certificate:
+        return self._add(
+            Certificate(
+                teacher_id=teacher.id,
+                level=level,
+                subject=subject,
+                number=number or f"C-{teacher.staff_no}-{level}-{subject}",
+                valid_until=valid_until,
+            )
+        )
 
-    def designation(self, teacher: Teacher, kind: str, tier: str, start: dt.date,
-                    end: dt.date, subject: str | None = None) -> Designation:
-        return self._add(Designation(teacher_id=teacher.id, kind=kind, tier=tier,
-                                     subject=subject, term_start=start, term_end=end))
+    def designation(
+        self,
+        teacher: Teacher,
+        kind: str,
+        tier: str,
+        start: dt.date,
+        end: dt.date,
+        subject: str | None = None,
+    ) -> Designation:
+        return self._add(
+            Designation(
+                teacher_id=teacher.id,
+                kind=kind,
+                tier=tier,
+                subject=subject,
+                term_start=start,
+                term_end=end,
+            )
+        )
 
-    def rotation(self, teacher: Teacher, source: School, destination: School, start: dt.date,
-                 kind: str = "secondment", planned_end: dt.date | None = None,
-                 actual_end: dt.date | None = None) -> RotationRecord:
-        return self._add(RotationRecord(teacher_id=teacher.id, from_school_id=source.id,
-                                        to_school_id=destination.id, kind=kind, start_on=start,
-                                        planned_end_on=planned_end, actual_end_on=actual_end))
+    def rotation(
+        self,
+        teacher: Teacher,
+        source: School,
+        destination: School,
+        start: dt.date,
+        kind: str = "secondment",
+        planned_end: dt.date | None = None,
+        actual_end: dt.date | None = None,
+    ) -> RotationRecord:
+        return self._add(
+            RotationRecord(
+                teacher_id=teacher.id,
+                from_school_id=source.id,
+                to_school_id=destination.id,
+                kind=kind,
+                start_on=start,
+                planned_end_on=planned_end,
+                actual_end_on=actual_end,
+            )
+        )
 
 
 @pytest.fixture

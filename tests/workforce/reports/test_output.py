@@ -15,7 +15,9 @@ from workforce.reports.scope import ReportError
 
 def _report() -> Report:
     view = View(
-        key="v", zh="按学校", en="By school",
+        key="v",
+        zh="按学校",
+        en="By school",
         columns=[
             Column(key="school", zh="学校名称", en="School", kind="text"),
             Column(key="subject", zh="学科", en="Subject", kind="code:subjects"),
@@ -26,15 +28,35 @@ def _report() -> Report:
             Column(key="status", zh="状态", en="Status", kind="enum:training_status"),
         ],
         rows=[
-            {"school": "源城区某某非常长名字的实验小学", "subject": "pe", "n": 12, "rate": 0.25,
-             "on": "2025-08-31", "ok": True, "status": "at_risk"},
-            {"school": "B", "subject": "music", "n": 3, "rate": None, "on": None, "ok": False,
-             "status": "done"},
+            {
+                "school": "源城区某某非常长名字的实验小学",
+                "subject": "pe",
+                "n": 12,
+                "rate": 0.25,
+                "on": "2025-08-31",
+                "ok": True,
+                "status": "at_risk",
+            },
+            {
+                "school": "B",
+                "subject": "music",
+                "n": 3,
+                "rate": None,
+                "on": None,
+                "ok": False,
+                "status": "done",
+            },
         ],
     )
-    return Report(name="demo", zh="示例", en="Demo", as_of=dt.date(2025, 6, 30),
-                  parameters={"cycle": "2021-2025"}, views=[view],
-                  notes=[Note(zh="口径说明", en="Definition")])
+    return Report(
+        name="demo",
+        zh="示例",
+        en="Demo",
+        as_of=dt.date(2025, 6, 30),
+        parameters={"cycle": "2021-2025"},
+        views=[view],
+        notes=[Note(zh="口径说明", en="Definition")],
+    )
 
 
 def test_xlsx_has_a_sheet_per_view_frozen_header_numbers_and_labels(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -44,8 +66,15 @@ def test_xlsx_has_a_sheet_per_view_frozen_header_numbers_and_labels(tmp_path) ->
     assert book.sheetnames == ["按学校", "口径与依据"]
     sheet = book["按学校"]
     assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == ["学校名称", "学科", "教师数", "完成率", "日期", "达标",
-                                          "状态"]
+    assert [c.value for c in sheet[1]] == [
+        "学校名称",
+        "学科",
+        "教师数",
+        "完成率",
+        "日期",
+        "达标",
+        "状态",
+    ]
     first = [c.value for c in sheet[2]]
     assert first[1:4] == ["体育", 12, 0.25]
     assert first[4] == dt.datetime(2025, 8, 31)
@@ -70,8 +99,12 @@ def test_json_is_the_typed_result(tmp_path) -> None:  # type: ignore[no-untyped-
     save_report(_report(), path)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["views"][0]["rows"][0]["rate"] == 0.25
-    assert data["views"][0]["columns"][1] == {"key": "subject", "zh": "学科", "en": "Subject",
-                                              "kind": "code:subjects"}
+    assert data["views"][0]["columns"][1] == {
+        "key": "subject",
+        "zh": "学科",
+        "en": "Subject",
+        "kind": "code:subjects",
+    }
     assert Report.model_validate(data) == _report()
 
 

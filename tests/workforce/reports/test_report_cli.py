@@ -23,16 +23,30 @@ def _district(build) -> None:  # type: ignore[no-untyped-def]
 def test_training_report_to_xlsx_json_and_chart(build, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _district(build)
     out, chart = tmp_path / "training.xlsx", tmp_path / "training.png"
-    result = runner.invoke(app, ["report", "training", "--cycle", "2021-2025", "--as-of",
-                                 "2025-06-30", "--out", str(out), "--chart", str(chart)])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "training",
+            "--cycle",
+            "2021-2025",
+            "--as-of",
+            "2025-06-30",
+            "--out",
+            str(out),
+            "--chart",
+            str(chart),
+        ],
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "全区汇总"
     assert book["全区汇总"]["A2"].value == 2  # teachers
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     json_out = tmp_path / "training.json"
-    result = runner.invoke(app, ["report", "training", "--as-of", "2025/6/30", "--out",
-                                 str(json_out), "--lang", "en"])
+    result = runner.invoke(
+        app, ["report", "training", "--as-of", "2025/6/30", "--out", str(json_out), "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert '"completion_rate": 0.5' in json_out.read_text(encoding="utf-8")
 
@@ -44,10 +58,45 @@ def test_bad_input_gets_a_clear_message_not_a_traceback(build, tmp_path) -> None
         (["--out", str(tmp_path / "a.csv")], "须以 .xlsx 或 .json 结尾"),
         (["--as-of", "2025-13-01", "--out", str(tmp_path / "a.xlsx")], "不存在"),
         (["--cycle", "2016-2020", "--out", str(tmp_path / "a.xlsx")], "培训周期“2016-2020”不存在"),
-        (["--as-of", "2019-01-01", "--out", str(tmp_path / "a.xlsx")], "不在任何已配置的培训周期内"),
+        (
+            ["--as-of", "2019-01-01", "--out", str(tmp_path / "a.xlsx")],
+            "不在任何已配置的培训周期内",
+        ),
     ]
     for args, message in cases:
         result = runner.invoke(app, ["report", "training", *args])
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output
         assert "Traceback" not in result.output
+
+
+def test_talent_report_with_its_chart(build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    teacher = build.teacher(build.school("U1"))
+    build.designation(
+        teacher, "key_teacher", "district", dt.date(2022, 1, 1), dt.date(2026, 12, 31)
+    )
+    build.session.commit()
+    out, chart = tmp_path / "talent.xlsx", tmp_path / "talent.png"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "talent",
+            "--as-of",
+            "2025-06-30",
+            "--out",
+            str(out),
+            "--chart",
+            str(chart),
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Goals"]
+    assert [sheet["A2"].value, sheet["D2"].value, sheet["F2"].value] == [
+        "District key teachers",
+        700,
+        1,
+    ]
+    assert chart.stat().st_size > 10_000

@@ -28,13 +28,18 @@ def district(build):  # type: ignore[no-untyped-def]
     build.training(t["short"], 100, dt.date(2025, 7, 15))  # after the as-of date: not counted
     # joined mid-cycle: owes 217 (probation 120 + 96.01 rounded up); 67 left over 0.504 years
     # = 133/year against their own 92.9/year → ratio 1.43 → at risk.
-    t["joiner"] = build.teacher(junior, first_employed_on=dt.date(2023, 9, 1),
-                                joined_school_on=dt.date(2023, 9, 1))
+    t["joiner"] = build.teacher(
+        junior, first_employed_on=dt.date(2023, 9, 1), joined_school_on=dt.date(2023, 9, 1)
+    )
     build.training(t["joiner"], 150, dt.date(2024, 6, 1))
     # probation year 2024-09-01..2025-08-31: owes 120 + 360 × 122/1826 (24.05) → 145;
     # 45 left → 89.3/year against 108.7/year → on track.
-    t["probation"] = build.teacher(rural, first_employed_on=dt.date(2024, 9, 1),
-                                   joined_school_on=dt.date(2024, 9, 1), main_subject="math")
+    t["probation"] = build.teacher(
+        rural,
+        first_employed_on=dt.date(2024, 9, 1),
+        joined_school_on=dt.date(2024, 9, 1),
+        main_subject="math",
+    )
     build.training(t["probation"], 100, dt.date(2025, 3, 1))
     # 60 left → 119/year vs 72/year → ratio 1.65 → behind.
     t["behind"] = build.teacher(rural)
@@ -59,7 +64,11 @@ def test_per_teacher_hours_required_and_status(session, district) -> None:  # ty
     assert len(rows) == 5  # the leaver and the not-yet-employed teacher are not counted
     done = rows[district["done"].staff_no]
     assert (done["hours"], done["required"], done["remaining"], done["status"]) == (
-        360, 360, 0, "done")
+        360,
+        360,
+        0,
+        "done",
+    )
     short = rows[district["short"].staff_no]
     assert (short["hours"], short["remaining"], short["status"]) == (200, 160, "cannot_finish")
     assert short["years_left"] == pytest.approx(184 / 365.2425)
@@ -75,8 +84,13 @@ def test_summaries_by_school_subject_level_zone_and_district(session, district) 
     report = training_report(session, as_of=AS_OF)
     (total,) = report.view("training.district").rows
     assert total["teachers"] == 5
-    assert (total["done"], total["on_track"], total["at_risk"], total["behind"],
-            total["cannot_finish"]) == (1, 1, 1, 1, 1)
+    assert (
+        total["done"],
+        total["on_track"],
+        total["at_risk"],
+        total["behind"],
+        total["cannot_finish"],
+    ) == (1, 1, 1, 1, 1)
     assert total["completion_rate"] == pytest.approx(0.2)
     schools = _by(report.view("training.schools").rows, "school_code")
     assert schools["U1"]["teachers"] == 2 and schools["U1"]["completion_rate"] == 0.5

@@ -1,0 +1,404 @@
+"""Key-teacher and talent goals (骨干教师与名师培养目标) against the plan's 2025 targets.
+
+The goals (700 区级骨干教师, 300 区级骨干班主任, 60 三名工作室, 10 名校长, 20 名班主任, 30 名教师)
+and the per-100-pupils threshold are data in ``data/targets/talent.yaml``, each with its source
+and the tier rule it counts by (``exact`` or ``at_least``; the file says why).
+
+Counting: a goal counts **distinct teachers** holding, on the day, a designation of one of the
+goal's kinds at the goal's tier (or above, for ``at_least``), valid that day
+(``term_start <= day <= term_end``: a designation that ended yesterday no longer counts).
+
+* current — on the as-of date, teachers still serving (status active or seconded);
+* year by year — on 31 December of each year from the baseline to the last year end before the
+  as-of date, from the terms alone (the registry does not record when a teacher left, so past
+  counts include teachers who have since left or retired);
+* projection to the target year — linear at the present pace: pace = (count on the as-of date −
+  count on the baseline date 2020-12-31) ÷ years between them; projected = count on the as-of
+  date + pace × years from the as-of date to the target year's 31 December (never below 0).
+  Both counts here are from the terms alone, so the pace is not distorted by who has since left.
+  Once the target year is over the report shows the actual year-end count instead.
+* key teachers per 100 pupils — the county evaluation's indicator (≥ 1, 教督〔2017〕6号) for each
+  school of the configured levels: serving teachers of the school who are key teachers by
+  :func:`optimizer.rules.is_key` on the as-of date, × 100 ÷ pupils.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlmodel import Session
+
+from optimizer.rules import TIERS, RotationRules, load_rules
+from workforce.config import DATA_DIR
+from workforce.reports import frames
+from workforce.reports.keyteachers import key_teacher_ids, rule_designations
+from workforce.reports.messages import REPORTS, columns, view_title
+from workforce.reports.result import Column, Note, Report, View
+from workforce.reports.scope import ReportError
+
+TALENT_TARGETS = DATA_DIR / "targets" / "talent.yaml"
+SERVING = ("active", "seconded")
+EXPIRY_WINDOW_DAYS = 365
+
+
+class Goal(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    zh: str
+    en: str
+    kinds: tuple[str, ...]
+    tier: str
+    tier_match: Literal["exact", "at_least"]
+    target: int
+    year: int
+    source: str
+
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers this goal counts."""
+        return (self.tier,) if self.tier_match == "exact" else TIERS[TIERS.index(self.tier) :]
+
+    def end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+
+class PerPupilRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float
+    levels: tuple[str, ...]
+    source: str
+    definition: str
+
+
+class TalentTargets(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    goals: tuple[Goal, ...]
+    baseline_date: dt.date
+    baseline_source: str
+    key_teachers_per_100_pupils: PerPupilRule
+
+
+def load_talent_targets(path: Path | None = None) -> TalentTargets:
+    """Read ``data/targets/talent.yaml`` (or ``path``); a broken file is a ReportError."""
+    path = path or TALENT_TARGETS
+    try:
+        return TalentTargets(**yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, TypeError, yaml.YAMLError) as exc:
+        raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
+
+
+@lru_cache
+def default_talent_targets() -> TalentTargets:
+    return load_talent_targets()
+
+
+def talent_report(
+    session: Session,
+    *,
+    as_of: dt.date,
+    targets: TalentTargets | None = None,
+    rotation_rules: RotationRules | None = None,
+) -> Report:
+    """Designations against the plan's goals on ``as_of`` (district-wide)."""
+    targets = targets or default_talent_targets()
+    rotation_rules = rotation_rules or load_rules()
+    designations = frames.designations(session)
+    teachers = frames.teachers(session)
+    schools = frames.schools(session)
+    people = teachers.merge(
+        schools[["id", "code", "name", "zone", "level"]].rename(
+            columns={"id": "school_id", "code": "school_code", "name": "school_name"}
+        ),
+        on="school_id",
+        how="left",
+    )
+    serving = set(people.loc[people["status"].isin(SERVING), "id"])
+    matches = {goal.key: _matching(designations, goal) for goal in targets.goals}
+
+    views = [
+        _goals_view(targets, matches, serving, as_of),
+        _by_year_view(targets, matches, as_of),
+        _breakdown_view("talent.zones", "zone", targets, matches, serving, people, as_of),
+        _breakdown_view(
+            "talent.subjects", "main_subject", targets, matches, serving, people, as_of
+        ),
+        _expiring_view(designations, people, serving, as_of),
+        *_per_pupil_views(targets, designations, people, schools, serving, as_of, rotation_rules),
+    ]
+    zh, en = REPORTS["talent"]
+    return Report(
+        name="talent", zh=zh, en=en, as_of=as_of, parameters={}, views=views, notes=_notes(targets)
+    )
+
+
+def _matching(designations: pd.DataFrame, goal: Goal) -> pd.DataFrame:
+    mask = designations["kind"].isin(goal.kinds) & designations["tier"].isin(goal.tiers())
+    return designations.loc[mask, ["teacher_id", "term_start", "term_end"]]
+
+
+def holders(designations: pd.DataFrame, day: dt.date) -> set[int]:
+    """Distinct teachers with one of ``designations`` valid on ``day``."""
+    valid = designations["term_start"].map(lambda d: d <= day).astype(bool) & designations[
+        "term_end"
+    ].map(lambda d: day <= d).astype(bool)
+    return set(designations.loc[valid, "teacher_id"].astype(int))
+
+
+def projection(
+    targets: TalentTargets, goal: Goal, matching: pd.DataFrame, as_of: dt.date
+) -> tuple[float, str]:
+    """(figure, basis): the actual year-end count once the target year is over, else the
+    linear projection at the pace since the baseline date (see the module docstring)."""
+    if as_of >= goal.end():
+        return float(len(holders(matching, goal.end()))), "actual"
+    start = len(holders(matching, targets.baseline_date))
+    now = len(holders(matching, as_of))
+    years = (as_of - targets.baseline_date).days / 365.2425
+    pace = (now - start) / years if years > 0 else 0.0
+    ahead = (goal.end() - as_of).days / 365.2425
+    return max(0.0, round(now + pace * ahead, 1)), "projected"
+
+
+def _goal_columns(targets: TalentTargets) -> list[Column]:
+    return [Column(key=g.key, zh=g.zh, en=g.en, kind="int") for g in targets.goals]
+
+
+def _goals_view(
+    targets: TalentTargets, matches: dict[str, pd.DataFrame], serving: set[int], as_of: dt.date
+) -> View:
+    rows = []
+    for goal in targets.goals:
+        current = len(holders(matches[goal.key], as_of) & serving)
+        figure, basis = projection(targets, goal, matches[goal.key], as_of)
+        rows.append(
+            {
+                "target_key": {"zh": goal.zh, "en": goal.en},
+                "kinds": "、".join(goal.kinds),
+                "tier_rule": f"{goal.tier}{'' if goal.tier_match == 'exact' else '+'}",
+                "target": goal.target,
+                "target_year": goal.year,
+                "current": current,
+                "gap": goal.target - current,
+                "attainment": current / goal.target,
+                "projection": figure,
+                "projection_basis": basis,
+                "source": goal.source,
+            }
+        )
+    keys = (
+        "target_key",
+        "kinds",
+        "tier_rule",
+        "target",
+        "target_year",
+        "current",
+        "gap",
+        "attainment",
+        "projection",
+        "projection_basis",
+        "source",
+    )
+    zh, en = view_title("talent.goals")
+    return View(key="talent.goals", zh=zh, en=en, columns=columns(*keys), rows=rows)
+
+
+def _by_year_view(targets: TalentTargets, matches: dict[str, pd.DataFrame], as_of: dt.date) -> View:
+    days = [
+        dt.date(y, 12, 31)
+        for y in range(targets.baseline_date.year, as_of.year + 1)
+        if dt.date(y, 12, 31) < as_of
+    ]
+    days.append(as_of)
+    rows = [
+        {
+            "date": day.isoformat(),
+            **{g.key: len(holders(matches[g.key], day)) for g in targets.goals},
+        }
+        for day in days
+    ]
+    date_column = Column(
+        key="date", zh="日期（年末或统计日）", en="Date (year end or as-of)", kind="date"
+    )
+    zh, en = view_title("talent.by_year")
+    return View(
+        key="talent.by_year",
+        zh=zh,
+        en=en,
+        columns=[date_column, *_goal_columns(targets)],
+        rows=rows,
+    )
+
+
+def _breakdown_view(
+    key: str,
+    by: str,
+    targets: TalentTargets,
+    matches: dict[str, pd.DataFrame],
+    serving: set[int],
+    people: pd.DataFrame,
+    as_of: dt.date,
+) -> View:
+    group_of = dict(zip(people["id"], people[by], strict=True))
+    table: dict[str, dict[str, int]] = {}
+    for goal in targets.goals:
+        for teacher_id in holders(matches[goal.key], as_of) & serving:
+            row = table.setdefault(group_of[teacher_id], {g.key: 0 for g in targets.goals})
+            row[goal.key] += 1
+    rows = [{by: group, **counts} for group, counts in sorted(table.items())]
+    zh, en = view_title(key)
+    return View(key=key, zh=zh, en=en, columns=[*columns(by), *_goal_columns(targets)], rows=rows)
+
+
+def _expiring_view(
+    designations: pd.DataFrame, people: pd.DataFrame, serving: set[int], as_of: dt.date
+) -> View:
+    horizon = as_of + dt.timedelta(days=EXPIRY_WINDOW_DAYS)
+    soon = designations[
+        designations["term_start"].map(lambda d: d <= as_of).astype(bool)
+        & designations["term_end"].map(lambda d: as_of <= d <= horizon).astype(bool)
+        & designations["teacher_id"].isin(serving)
+    ].merge(
+        people[["id", "staff_no", "name", "school_code", "school_name"]],
+        left_on="teacher_id",
+        right_on="id",
+    )
+    soon["days_left"] = [(d - as_of).days for d in soon["term_end"]]
+    soon = soon.sort_values(["term_end", "school_code", "staff_no"], kind="stable")
+    keys = (
+        "staff_no",
+        "name",
+        "school_code",
+        "school_name",
+        "kind",
+        "tier",
+        "subject",
+        "term_start",
+        "term_end",
+        "days_left",
+    )
+    zh, en = view_title("talent.expiring")
+    return View(
+        key="talent.expiring", zh=zh, en=en, columns=columns(*keys), rows=frames.records(soon, keys)
+    )
+
+
+def _per_pupil_views(
+    targets: TalentTargets,
+    designations: pd.DataFrame,
+    people: pd.DataFrame,
+    schools: pd.DataFrame,
+    serving: set[int],
+    as_of: dt.date,
+    rules: RotationRules,
+) -> list[View]:
+    rule = targets.key_teachers_per_100_pupils
+    key_ids = key_teacher_ids(rule_designations(designations), as_of, rules) & serving
+    per_school = people.loc[people["id"].isin(key_ids)].groupby("school_id").size()
+    table = (
+        schools.loc[schools["active"].astype(bool)]
+        .rename(columns={"code": "school_code", "name": "school_name"})
+        .copy()
+    )
+    table["key_teachers"] = table["id"].map(per_school).fillna(0).astype(int)
+    table["per_100_pupils"] = (100 * table["key_teachers"] / table["pupils"]).where(
+        table["pupils"] > 0
+    )
+    table["threshold"] = rule.threshold
+    table["in_evaluation"] = table["level"].isin(rule.levels)
+    table["meets"] = (table["per_100_pupils"] >= rule.threshold).where(
+        table["in_evaluation"] & table["per_100_pupils"].notna()
+    )
+    table = table.sort_values("school_code")
+    keys = (
+        "school_code",
+        "school_name",
+        "zone",
+        "level",
+        "pupils",
+        "key_teachers",
+        "per_100_pupils",
+        "threshold",
+        "in_evaluation",
+        "meets",
+    )
+    zh, en = view_title("talent.per_100_pupils")
+    per_school_view = View(
+        key="talent.per_100_pupils",
+        zh=zh,
+        en=en,
+        columns=columns(*keys),
+        rows=frames.records(table, keys),
+    )
+    scope = table[table["in_evaluation"]]
+    pupils = int(scope["pupils"].sum())
+    key_teachers = int(scope["key_teachers"].sum())
+    summary = {
+        "schools": len(scope),
+        "schools_meeting": int(scope["meets"].fillna(False).sum()),
+        "pupils": pupils,
+        "key_teachers": key_teachers,
+        "per_100_pupils": 100 * key_teachers / pupils if pupils else None,
+        "threshold": rule.threshold,
+    }
+    zh, en = view_title("talent.per_100_district")
+    summary_view = View(
+        key="talent.per_100_district",
+        zh=zh,
+        en=en,
+        columns=columns(
+            "schools", "schools_meeting", "pupils", "key_teachers", "per_100_pupils", "threshold"
+        ),
+        rows=[summary],
+    )
+    return [per_school_view, summary_view]
+
+
+def _notes(targets: TalentTargets) -> list[Note]:
+    rule = targets.key_teachers_per_100_pupils
+    return [
+        Note(
+            zh="计数口径：同一教师持有多个符合条件的称号只计1人；称号在任期内（任期开始日至结束日，"
+            "含两端）有效，昨日到期者不再计入。tier_rule 中“+”表示该层级及以上均计入（理由见 "
+            "data/targets/talent.yaml）。",
+            en="Distinct teachers; a designation counts from its term start to its term end, "
+            "both included (one that ended yesterday does not). A '+' after the tier means "
+            "that tier and above (why: data/targets/talent.yaml).",
+        ),
+        Note(
+            zh="现有数只计在岗、借调教师；逐年数据按任期推算（登记册未记录离职日期，往年数含已离职、"
+            "退休者）。",
+            en="Current counts serving teachers only; year-end counts come from the terms alone "
+            "(the registry has no leaving dates, so past years include later leavers).",
+        ),
+        Note(
+            zh="预计方法：年均净增 =（统计日人数 − 基期人数）÷ 间隔年数，预计数 = 统计日人数 + 年均"
+            f"净增 × 距目标年末年数；基期 {targets.baseline_date}。{targets.baseline_source}。"
+            "目标年已过则列目标年末实际数。",
+            en="Projection: yearly net gain = (count on the as-of date − count on the baseline "
+            f"date {targets.baseline_date}) ÷ years between; projected = count now + gain × "
+            "years to the target year's end. After the target year: the actual year-end "
+            "count.",
+        ),
+        Note(
+            zh=f"每百名学生县级及以上骨干教师数 ≥ {rule.threshold:g}："
+            f"{rule.source}。{rule.definition}。",
+            en=f"County-level-or-above key teachers per 100 pupils ≥ {rule.threshold:g} "
+            f"(教督〔2017〕6号), for levels {', '.join(rule.levels)}; key teacher as defined "
+            "by optimizer.rules.is_key.",
+        ),
+        *[
+            Note(
+                zh=f"{g.zh} {g.target}（{g.year}年）：{g.source}",
+                en=f"{g.en}: {g.target} by {g.year}; source: {g.source}",
+            )
+            for g in targets.goals
+        ],
+    ]
