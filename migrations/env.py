@@ -3,6 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import workforce.accounts.models  # noqa: F401  (users, tokens, sign-in attempts, corrections)
 import workforce.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from workforce.config import get_settings
 from workforce.db import make_engine

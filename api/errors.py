@@ -1,0 +1,104 @@
+"""The one place that turns errors into HTTP answers.
+
+Every refusal has the same shape, so clients and pages handle them alike::
+
+    {"detail": {"zh": "…", "en": "…"}, "code": "stale_version", …extra}
+
+Domain errors map by class to a status; request validation errors become 422 with each
+problem's location; anything unexpected becomes a logged 500 without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.messages import API_MESSAGES
+from workforce.services.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    VersionRequired,
+)
+from workforce.services.messages import Text
+
+logger = logging.getLogger(__name__)
+
+STATUS_OF: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    InvalidInput: 422,
+    Conflict: 409,
+    VersionRequired: 428,
+    RateLimited: 429,
+}
+
+
+def error_body(text: Text, **extra: Any) -> dict[str, Any]:
+    return {"detail": text.as_dict(), "code": text.id, **jsonable_encoder(extra)}
+
+
+def status_of(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]
+    return 400
+
+
+async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    headers: dict[str, str] = {}
+    if isinstance(error, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.extra.get("retry_after", 60))
+    return JSONResponse(
+        error_body(error.text, **error.extra), status_code=status_of(error), headers=headers
+    )
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+        for e in error.errors()
+    ]
+    summary = "; ".join(f"{'.'.join(p['loc'])}: {p['msg']}" for p in problems[:5])
+    text = API_MESSAGES.text("invalid_request", summary=summary)
+    return JSONResponse(error_body(text, errors=problems), status_code=422)
+
+
+async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 404:
+        text = API_MESSAGES.text("route_not_found")
+    elif error.status_code == 405:
+        text = API_MESSAGES.text("method_not_allowed")
+    else:
+        text = API_MESSAGES.text("http_error", status=error.status_code)
+    return JSONResponse(
+        error_body(text), status_code=error.status_code, headers=getattr(error, "headers", None)
+    )
+
+
+async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(error_body(API_MESSAGES.text("internal_error")), status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,57 @@
+"""The application factory: ``create_app(settings)`` builds the HTTP API.
+
+Routes live under ``/api``, the OpenAPI description at ``/api/openapi.json`` and the
+interactive documentation at ``/api/docs``. ``workforce serve`` runs it with uvicorn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from api.errors import install_error_handlers
+from api.routes import audit, auth, corrections, records, schools, teachers, users
+from api.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
+from workforce.config import Settings, get_settings
+from workforce.db import make_engine
+
+API_PREFIX = "/api"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new application with its own database engine, configured by ``settings``
+    (by default the environment's, see :class:`workforce.config.Settings`)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="教师队伍管理与交流轮岗系统 API / Teacher workforce API",
+        description="源城区教育局 — 教师名册、培训、骨干教师、交流轮岗 / Yuancheng District "
+        "teacher registry and rotation planning.",
+        version="0.1.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.derived_key("session-cookie").hex(),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    install_error_handlers(app)
+    for module in (auth, users, schools, teachers, records, corrections, audit):
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
+    return app

@@ -1,0 +1,22 @@
+"""User-facing messages of the HTTP layer (zh first, en available)."""
+
+from workforce.services.messages import Catalogue
+
+API_MESSAGES = Catalogue(
+    {
+        "invalid_request": (
+            "请求数据有误：{summary}",
+            "the request is not valid: {summary}",
+        ),
+        "route_not_found": ("请求的地址不存在", "no such address"),
+        "method_not_allowed": (
+            "该地址不支持此请求方法",
+            "this address does not accept that method",
+        ),
+        "http_error": ("请求无法处理（{status}）", "the request could not be handled ({status})"),
+        "internal_error": (
+            "服务器内部错误，已记录，请联系管理员",
+            "internal server error; it was logged, please contact the administrator",
+        ),
+    }
+)

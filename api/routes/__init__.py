@@ -1,0 +1,1 @@
+"""HTTP routes, one module per resource; :data:`api_router` gathers them under ``/api``."""

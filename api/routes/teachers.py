@@ -1,0 +1,218 @@
+"""Teachers: list and search, detail with their records, create, update (optimistic
+concurrency), deactivate. ID numbers are masked unless an allowed role asks with
+``unmask=true``, which is written to the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from api.deps import Editor, IfMatch, Reader, SessionDep, chosen_version
+from api.schemas.common import Page
+from api.schemas.registry import (
+    CertificatePublic,
+    DesignationPublic,
+    ExemptionPublic,
+    RotationPublic,
+    TeacherDetail,
+    TeacherPublic,
+    TrainingPublic,
+)
+from workforce.accounts.models import User
+from workforce.accounts.scope import get_visible
+from workforce.models import (
+    Certificate,
+    Designation,
+    Exemption,
+    RotationRecord,
+    Teacher,
+    TrainingRecord,
+)
+from workforce.services.disclosure import disclose_id_numbers
+from workforce.services.fields import PostType, Subject, TeacherStatus, Zone
+from workforce.services.messages import REGISTRY_MESSAGES
+from workforce.services.queries import TeacherFilters, list_teachers
+from workforce.services.teachers import (
+    TeacherCreate,
+    TeacherUpdate,
+    create_teacher,
+    deactivate_teacher,
+    masked_id_number,
+    update_teacher,
+)
+
+router = APIRouter(prefix="/teachers", tags=["teachers"])
+
+Unmask = Annotated[
+    bool,
+    Query(description="显示完整身份证号（仅管理员和人事股，记入审计日志）/ show full ID numbers"),
+]
+
+
+class TeacherPatch(TeacherUpdate):
+    version: int | None = Field(default=None, ge=1, description="读取时的版本号（或 If-Match）")
+
+
+class TeacherDeactivate(BaseModel):
+    status: Literal["left", "retired"] = Field(default="left", description="离职 left / 退休")
+    version: int | None = Field(default=None, ge=1, description="读取时的版本号（或 If-Match）")
+
+
+def _id_numbers(
+    session: Session, user: User, teachers: Sequence[Teacher], unmask: bool
+) -> dict[int, str | None]:
+    """What each teacher's ``id_number`` shows: clear (audited) or masked."""
+    if unmask:
+        shown = disclose_id_numbers(
+            session, actor=user.username, role=user.role, teachers=teachers, purpose="view"
+        )
+        session.commit()
+        return {t.id: shown.get(t.id) for t in teachers if t.id is not None}
+    return {t.id: masked_id_number(t) for t in teachers if t.id is not None}
+
+
+def _public(session: Session, user: User, teacher: Teacher, unmask: bool) -> TeacherPublic:
+    shown = _id_numbers(session, user, [teacher], unmask)
+    return TeacherPublic.model_validate(teacher).model_copy(update={"id_number": shown[teacher.id]})
+
+
+def _visible(session: Session, user: User, teacher_id: int) -> Teacher:
+    return get_visible(
+        session,
+        user,
+        Teacher,
+        teacher_id,
+        REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
+    )
+
+
+@router.get("", response_model=Page[TeacherPublic])
+def list_teachers_route(
+    session: SessionDep,
+    user: Reader,
+    school_id: int | None = None,
+    subject: Subject | None = None,
+    post_type: PostType | None = None,
+    status: TeacherStatus | None = None,
+    zone: Zone | None = None,
+    key_teacher: Annotated[bool | None, Query(description="区级及以上在任骨干教师")] = None,
+    q: Annotated[
+        str | None, Query(max_length=50, description="工号或身份证号（精确）、姓名（前缀）")
+    ] = None,
+    unmask: Unmask = False,
+    skip: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Page[TeacherPublic]:
+    """教师列表与查询（按权限范围）/ List and search the teachers you may see."""
+    filters = TeacherFilters(
+        school_id=school_id,
+        subject=subject,
+        post_type=post_type,
+        status=status,
+        zone=zone,
+        key_teacher=key_teacher,
+        q=q,
+    )
+    rows, count = list_teachers(session, viewer=user, filters=filters, skip=skip, limit=limit)
+    shown = _id_numbers(session, user, rows, unmask)
+    data = [
+        TeacherPublic.model_validate(t).model_copy(update={"id_number": shown[t.id]}) for t in rows
+    ]
+    return Page(data=data, count=count)
+
+
+@router.get("/{teacher_id}", response_model=TeacherDetail)
+def read_teacher(
+    session: SessionDep, user: Reader, teacher_id: int, response: Response, unmask: Unmask = False
+) -> TeacherDetail:
+    """教师详情：证书、称号、培训、交流经历、暂缓交流 / One teacher with their records."""
+    teacher = _visible(session, user, teacher_id)
+    public = _public(session, user, teacher, unmask)
+
+    def children(model):  # type: ignore[no-untyped-def]
+        return session.exec(
+            select(model).where(model.teacher_id == teacher.id).order_by(model.id)
+        ).all()
+
+    training = children(TrainingRecord)
+    response.headers["ETag"] = f'"{teacher.version}"'
+    return TeacherDetail(
+        **public.model_dump(),
+        **teacher.model_dump(
+            include={
+                "first_employed_on",
+                "other_subjects",
+                "retirement_category",
+                "retirement_confirmed_on",
+                "created_at",
+                "updated_at",
+            }
+        ),
+        certificates=[CertificatePublic.model_validate(c) for c in children(Certificate)],
+        designations=[DesignationPublic.model_validate(d) for d in children(Designation)],
+        training=[TrainingPublic.model_validate(r) for r in training],
+        training_hours_total=sum((r.hours for r in training), Decimal(0)),
+        rotations=[RotationPublic.model_validate(r) for r in children(RotationRecord)],
+        exemptions=[ExemptionPublic.model_validate(e) for e in children(Exemption)],
+    )
+
+
+@router.post("", response_model=TeacherPublic, status_code=201)
+def create_teacher_route(
+    session: SessionDep, user: Editor, body: TeacherCreate, response: Response
+) -> TeacherPublic:
+    """新建教师 / Create a teacher."""
+    teacher = create_teacher(session, actor=user.username, data=body)
+    session.commit()
+    response.headers["ETag"] = f'"{teacher.version}"'
+    return _public(session, user, teacher, unmask=False)
+
+
+@router.patch("/{teacher_id}", response_model=TeacherPublic)
+def update_teacher_route(
+    session: SessionDep,
+    user: Editor,
+    teacher_id: int,
+    body: TeacherPatch,
+    if_match: IfMatch,
+    response: Response,
+) -> TeacherPublic:
+    """修改教师信息（需提供读取时的版本号）/ Change a teacher; send the version you read."""
+    changes = TeacherUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
+    teacher = update_teacher(
+        session,
+        actor=user.username,
+        teacher_id=teacher_id,
+        data=changes,
+        version=chosen_version(if_match, body.version),
+    )
+    session.commit()
+    response.headers["ETag"] = f'"{teacher.version}"'
+    return _public(session, user, teacher, unmask=False)
+
+
+@router.post("/{teacher_id}/deactivate", response_model=TeacherPublic)
+def deactivate_teacher_route(
+    session: SessionDep,
+    user: Editor,
+    teacher_id: int,
+    body: TeacherDeactivate,
+    if_match: IfMatch,
+    response: Response,
+) -> TeacherPublic:
+    """教师离职或退休（不删除）/ Mark a teacher as left or retired; never deleted."""
+    teacher = deactivate_teacher(
+        session,
+        actor=user.username,
+        teacher_id=teacher_id,
+        version=chosen_version(if_match, body.version),
+        status=body.status,
+    )
+    session.commit()
+    response.headers["ETag"] = f'"{teacher.version}"'
+    return _public(session, user, teacher, unmask=False)

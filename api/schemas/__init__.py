@@ -1,0 +1,1 @@
+"""Response models: what the API shows of each record (never a table model as such)."""

@@ -1,0 +1,120 @@
+"""Public views of schools, teachers and the teachers' records.
+
+ID numbers appear only as ``id_number``: masked (``441602********123X``) unless the caller
+asked for and was allowed the unmasked view. Encrypted values and hashes never leave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class SchoolPublic(Record):
+    id: int
+    code: str
+    name: str
+    town: str
+    zone: str
+    level: str
+    ownership: str
+    is_quality: bool
+    is_weak: bool
+    pupils: int
+    disabled_pupils: int
+    classes_by_grade: list[int]
+    post_ceiling: int
+    lat: float | None
+    lon: float | None
+    active: bool
+    version: int
+    updated_at: dt.datetime
+
+
+class TeacherPublic(Record):
+    id: int
+    staff_no: str
+    name: str
+    gender: str
+    birth_date: dt.date
+    id_number: str | None = None
+    post_type: str
+    school_id: int
+    joined_school_on: dt.date
+    main_subject: str
+    education: str | None
+    title: str | None
+    is_head_teacher: bool
+    is_principal: bool
+    status: str
+    version: int
+
+
+class CertificatePublic(Record):
+    id: int
+    level: str
+    subject: str
+    number: str
+    valid_until: dt.date | None
+
+
+class DesignationPublic(Record):
+    id: int
+    teacher_id: int
+    kind: str
+    tier: str
+    subject: str | None
+    term_start: dt.date
+    term_end: dt.date
+    issuer: str | None
+
+
+class TrainingPublic(Record):
+    id: int
+    teacher_id: int
+    date: dt.date
+    hours: Decimal
+    category: str
+    provider: str | None
+    certificate_no: str | None
+    title: str | None
+
+
+class RotationPublic(Record):
+    id: int
+    from_school_id: int
+    to_school_id: int
+    kind: str
+    start_on: dt.date
+    planned_end_on: dt.date | None
+    actual_end_on: dt.date | None
+    plan_id: int | None
+
+
+class ExemptionPublic(Record):
+    id: int
+    reason: str
+    from_on: dt.date
+    until_on: dt.date
+    note: str | None
+
+
+class TeacherDetail(TeacherPublic):
+    first_employed_on: dt.date | None
+    other_subjects: list[str]
+    retirement_category: str | None
+    retirement_confirmed_on: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    certificates: list[CertificatePublic]
+    designations: list[DesignationPublic]
+    training: list[TrainingPublic]
+    training_hours_total: Decimal
+    rotations: list[RotationPublic]
+    exemptions: list[ExemptionPublic]

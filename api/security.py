@@ -1,0 +1,74 @@
+"""Cookie sessions for the pages, with CSRF protection.
+
+The session cookie is signed by Starlette's ``SessionMiddleware`` (itsdangerous) with a key
+derived from the settings' secret key; it holds the user id and a per-session CSRF token.
+Every unsafe request (POST, PUT, PATCH, DELETE) that relies on the cookie must echo that
+token, in the ``X-CSRF-Token`` header or a ``csrf_token`` form field, so that another site
+cannot make a signed-in browser change anything. Requests with a bearer token carry no
+ambient credentials and need no CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Request
+
+from workforce.accounts.messages import ACCOUNT_MESSAGES
+from workforce.accounts.models import User
+from workforce.services.errors import Forbidden
+
+SESSION_COOKIE = "workforce_session"
+SESSION_MAX_AGE = 12 * 60 * 60
+"""Seconds; like a bearer token, a browser session lasts one working day."""
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def start_session(request: Request, user: User) -> str:
+    """Sign ``user`` in on this browser; returns the new session's CSRF token.
+
+    The old session is discarded first, so a session id planted before sign-in is useless.
+    """
+    request.session.clear()
+    token = secrets.token_urlsafe(32)
+    request.session.update({"user_id": user.id, "csrf": token})
+    return token
+
+
+def end_session(request: Request) -> None:
+    request.session.clear()
+
+
+def session_user_id(request: Request) -> int | None:
+    user_id = request.session.get("user_id")
+    return user_id if isinstance(user_id, int) else None
+
+
+def csrf_token(request: Request) -> str | None:
+    """The CSRF token pages put in their forms (``<input name="csrf_token">``)."""
+    token = request.session.get("csrf")
+    return token if isinstance(token, str) else None
+
+
+def uses_bearer_token(request: Request) -> bool:
+    return request.headers.get("authorization", "").lower().startswith("bearer ")
+
+
+async def csrf_protect(request: Request) -> None:
+    """Dependency: refuse an unsafe cookie-authenticated request without the right token."""
+    if request.method in SAFE_METHODS or uses_bearer_token(request):
+        return
+    if session_user_id(request) is None:
+        return
+    expected = csrf_token(request) or ""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form_value = (await request.form()).get(CSRF_FIELD)
+        sent = form_value if isinstance(form_value, str) else None
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise Forbidden(ACCOUNT_MESSAGES.text("csrf_failed"))

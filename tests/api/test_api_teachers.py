@@ -1,0 +1,274 @@
+"""Teacher routes: list filters and search, detail, create, update with optimistic
+concurrency, deactivate, and ID-number masking with audited unmasking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api_helpers import id_number
+from sqlmodel import Session, select
+
+from workforce.models import AuditLog, Designation, TrainingRecord
+from workforce.services.versioning import parse_version
+
+
+def staff_numbers(response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [t["staff_no"] for t in response.json()["data"]]
+
+
+def test_list_pages_and_counts(client, district):
+    response = client.get("/api/teachers?limit=2&skip=1", headers=district.headers["hr"])
+    assert staff_numbers(response) == ["T002", "T003"]
+    assert response.json()["count"] == 5
+
+
+def test_list_filters(client, district):
+    h = district.headers["admin"]
+    a = district.school_a.id
+    assert staff_numbers(client.get(f"/api/teachers?school_id={a}", headers=h)) == [
+        "T001",
+        "T002",
+        "T003",
+    ]
+    assert staff_numbers(client.get("/api/teachers?subject=体育", headers=h)) == ["T002"]
+    assert staff_numbers(client.get("/api/teachers?post_type=temporary", headers=h)) == ["T003"]
+    assert staff_numbers(client.get("/api/teachers?zone=rural", headers=h)) == ["T101", "T102"]
+    assert staff_numbers(client.get("/api/teachers?status=left", headers=h)) == []
+
+
+def test_key_teacher_filter_counts_county_tier_in_term(client, district, engine):
+    today = dt.date.today()
+    t001, t002 = district.teachers_a[0], district.teachers_a[1]
+    with Session(engine) as session:
+        for teacher, tier in ((t001, "district"), (t002, "school")):
+            session.add(
+                Designation(
+                    teacher_id=teacher.id,
+                    kind="key_teacher",
+                    tier=tier,
+                    term_start=today - dt.timedelta(days=30),
+                    term_end=today + dt.timedelta(days=300),
+                )
+            )
+        session.commit()
+    h = district.headers["hr"]
+    assert staff_numbers(client.get("/api/teachers?key_teacher=true", headers=h)) == ["T001"]
+    assert "T001" not in staff_numbers(client.get("/api/teachers?key_teacher=false", headers=h))
+
+
+def test_search_by_name_prefix_staff_number_and_id_number(client, district):
+    h = district.headers["hr"]
+    assert staff_numbers(client.get("/api/teachers", params={"q": "张"}, headers=h)) == [
+        "T001",
+        "T002",
+    ]
+    assert staff_numbers(client.get("/api/teachers", params={"q": "T101"}, headers=h)) == ["T101"]
+    number = district.id_numbers["T102"]
+    found = client.get("/api/teachers", params={"q": number.lower()}, headers=h)
+    assert staff_numbers(found) == ["T102"]
+    partial = client.get("/api/teachers", params={"q": number[:10]}, headers=h)
+    assert staff_numbers(partial) == []
+
+
+def test_id_numbers_are_masked_by_default(client, district):
+    response = client.get("/api/teachers", headers=district.headers["admin"])
+    shown = {t["staff_no"]: t["id_number"] for t in response.json()["data"]}
+    clear = district.id_numbers["T001"]
+    assert shown["T001"] == clear[:6] + "********" + clear[-4:]
+
+
+def test_unmasking_is_shown_to_hr_and_written_to_the_audit_log(client, district, engine):
+    teacher = district.teachers_a[0]
+    response = client.get(f"/api/teachers/{teacher.id}?unmask=true", headers=district.headers["hr"])
+    assert response.json()["id_number"] == district.id_numbers["T001"]
+    listed = client.get("/api/teachers?unmask=true&zone=rural", headers=district.headers["admin"])
+    assert {t["id_number"] for t in listed.json()["data"]} == {
+        district.id_numbers["T101"],
+        district.id_numbers["T102"],
+    }
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+    assert sorted((e.actor, e.entity_key) for e in entries) == [
+        ("admin", "T101"),
+        ("admin", "T102"),
+        ("hr", "T001"),
+    ]
+
+
+def test_clerks_and_auditors_may_never_unmask(client, district, engine):
+    teacher = district.teachers_a[0]
+    for role in ("clerk_a", "auditor"):
+        detail = client.get(
+            f"/api/teachers/{teacher.id}?unmask=true", headers=district.headers[role]
+        )
+        listed = client.get("/api/teachers?unmask=true", headers=district.headers[role])
+        assert (detail.status_code, listed.status_code) == (403, 403)
+        assert detail.json()["code"] == "unmask_forbidden"
+    with Session(engine) as session:
+        assert session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all() == []
+
+
+def test_detail_lists_records_and_training_total(client, district, engine):
+    teacher = district.teachers_a[0]
+    with Session(engine) as session:
+        for hours in ("24.5", "12"):
+            session.add(
+                TrainingRecord(
+                    teacher_id=teacher.id, date=dt.date(2024, 3, 1), hours=hours, category="online"
+                )
+            )
+        session.commit()
+    response = client.get(f"/api/teachers/{teacher.id}", headers=district.headers["clerk_a"])
+    body = response.json()
+    assert response.headers["etag"] == '"1"'
+    assert float(body["training_hours_total"]) == 36.5
+    assert len(body["training"]) == 2
+    assert body["designations"] == body["rotations"] == body["exemptions"] == []
+
+
+def new_teacher(district, **changes):
+    payload = {
+        "staff_no": "T900",
+        "name": "陈新",
+        "gender": "男",
+        "birth_date": "1995年6月15日",
+        "id_number": id_number(dt.date(1995, 6, 15), 901),
+        "post_type": "在编",
+        "school_id": district.school_b.id,
+        "joined_school_on": "2020.9.1",
+        "main_subject": "体育",
+    }
+    payload.update(changes)
+    return payload
+
+
+def test_create_teacher_accepts_labels_and_clerk_dates(client, district, engine):
+    response = client.post(
+        "/api/teachers", json=new_teacher(district), headers=district.headers["hr"]
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["gender"], body["post_type"], body["main_subject"]) == (
+        "male",
+        "established",
+        "pe",
+    )
+    assert body["birth_date"] == "1995-06-15"
+    assert body["id_number"].startswith("441602") and "*" in body["id_number"]
+    with Session(engine) as session:
+        entry = session.exec(select(AuditLog).where(AuditLog.entity_key == "T900")).one()
+    assert (entry.actor, entry.action) == ("hr", "create")
+    assert "id_number_encrypted" not in entry.after and "*" in entry.after["id_number_masked"]
+
+
+def test_create_teacher_refuses_bad_input_with_the_field_named(client, district):
+    h = district.headers["hr"]
+    bad_subject = client.post(
+        "/api/teachers", json=new_teacher(district, main_subject="舞蹈"), headers=h
+    )
+    assert bad_subject.status_code == 422
+    assert bad_subject.json()["errors"][0]["loc"] == ["body", "main_subject"]
+    assert "舞蹈" in bad_subject.json()["detail"]["zh"]
+    wrong_birth = client.post(
+        "/api/teachers", json=new_teacher(district, birth_date="1995-06-16"), headers=h
+    )
+    assert wrong_birth.status_code == 422
+    assert "身份证号" in wrong_birth.json()["detail"]["zh"]
+    taken = client.post("/api/teachers", json=new_teacher(district, staff_no="T001"), headers=h)
+    assert (taken.status_code, taken.json()["code"]) == (409, "staff_no_taken")
+    duplicate_id = client.post(
+        "/api/teachers",
+        json=new_teacher(district, id_number=district.id_numbers["T001"], birth_date="1980-03-12"),
+        headers=h,
+    )
+    assert (duplicate_id.status_code, duplicate_id.json()["code"]) == (409, "id_number_taken")
+    no_school = client.post("/api/teachers", json=new_teacher(district, school_id=999), headers=h)
+    assert (no_school.status_code, no_school.json()["code"]) == (422, "school_unknown")
+
+
+def test_update_increments_version_and_audits(client, district, engine):
+    teacher = district.teachers_a[0]
+    h = district.headers["hr"]
+    response = client.patch(
+        f"/api/teachers/{teacher.id}", json={"title": "一级教师"}, headers={**h, "If-Match": '"1"'}
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["title"], response.json()["version"]) == ("first", 2)
+    assert response.headers["etag"] == '"2"'
+    again = client.patch(
+        f"/api/teachers/{teacher.id}", json={"title": "高级教师", "version": 2}, headers=h
+    )
+    assert again.json()["version"] == 3
+    with Session(engine) as session:
+        updates = session.exec(
+            select(AuditLog).where(AuditLog.entity_key == "T001", AuditLog.action == "update")
+        ).all()
+    assert [(u.before["title"], u.after["title"]) for u in updates] == [
+        (None, "first"),
+        ("first", "senior"),
+    ]
+
+
+def test_stale_version_is_refused_with_the_current_values(client, district):
+    teacher = district.teachers_a[0]
+    h = district.headers["hr"]
+    first = client.patch(
+        f"/api/teachers/{teacher.id}", json={"name": "张叁", "version": 1}, headers=h
+    )
+    assert first.status_code == 200
+    second = client.patch(
+        f"/api/teachers/{teacher.id}", json={"name": "张三丰", "version": 1}, headers=h
+    )
+    assert second.status_code == 409
+    body = second.json()
+    assert body["code"] == "stale_version"
+    assert body["current_version"] == 2
+    assert body["current"]["name"] == "张叁"
+    assert "id_number_encrypted" not in body["current"]
+    assert client.get(f"/api/teachers/{teacher.id}", headers=h).json()["name"] == "张叁"
+
+
+def test_update_without_version_is_refused(client, district):
+    teacher = district.teachers_a[0]
+    response = client.patch(
+        f"/api/teachers/{teacher.id}", json={"name": "张叁"}, headers=district.headers["hr"]
+    )
+    assert (response.status_code, response.json()["code"]) == (428, "version_required")
+    bad = client.patch(
+        f"/api/teachers/{teacher.id}",
+        json={"name": "张叁"},
+        headers={**district.headers["hr"], "If-Match": "abc"},
+    )
+    assert (bad.status_code, bad.json()["code"]) == (422, "version_invalid")
+
+
+def test_if_match_forms():
+    assert parse_version('"3"') == 3
+    assert parse_version('W/"4"') == 4
+    assert parse_version(None) is None
+
+
+def test_update_refuses_emptying_a_required_field(client, district):
+    teacher = district.teachers_a[0]
+    response = client.patch(
+        f"/api/teachers/{teacher.id}",
+        json={"name": None, "version": 1},
+        headers=district.headers["hr"],
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "value_required")
+
+
+def test_deactivate_marks_left_and_keeps_the_record(client, district):
+    teacher = district.teachers_b[0]
+    h = district.headers["admin"]
+    response = client.post(
+        f"/api/teachers/{teacher.id}/deactivate",
+        json={"status": "retired", "version": 1},
+        headers=h,
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["version"]) == ("retired", 2)
+    assert client.get(f"/api/teachers/{teacher.id}", headers=h).status_code == 200
+    again = client.post(f"/api/teachers/{teacher.id}/deactivate", json={"version": 2}, headers=h)
+    assert (again.status_code, again.json()["code"]) == (409, "already_inactive")

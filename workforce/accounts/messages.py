@@ -1,0 +1,60 @@
+"""User-facing messages of accounts and sign-in (zh first, en available)."""
+
+from workforce.services.messages import Catalogue
+
+ACCOUNT_MESSAGES = Catalogue(
+    {
+        "bad_credentials": ("用户名或密码错误", "wrong username or password"),
+        "too_many_failures": (
+            "登录失败次数过多，请在 {minutes} 分钟后再试",
+            "too many failed sign-ins; try again in {minutes} minutes",
+        ),
+        "not_signed_in": ("请先登录", "please sign in first"),
+        "token_invalid": (
+            "访问令牌无效或已过期，请重新登录",
+            "the access token is invalid or expired; sign in again",
+        ),
+        "user_inactive": ("该账号已停用", "this account is deactivated"),
+        "forbidden": (
+            "您的角色（{role}）无权执行此操作",
+            "your role ({role}) is not allowed to do this",
+        ),
+        "unmask_forbidden": (
+            "您的角色（{role}）不能查看完整身份证号",
+            "your role ({role}) may not see full ID numbers",
+        ),
+        "csrf_failed": (
+            "表单校验令牌缺失或不匹配，请刷新页面后重试",
+            "the form's CSRF token is missing or wrong; reload the page and try again",
+        ),
+        "username_taken": ("用户名“{username}”已存在", "username {username!r} is already taken"),
+        "username_invalid": (
+            "用户名“{username}”只能包含字母、数字、点、下划线和短横线（2–64位）",
+            "username {username!r} may only contain letters, digits, dots, underscores "
+            "and hyphens (2–64)",
+        ),
+        "unknown_role": (
+            "角色“{role}”不存在；可选：{roles}",
+            "role {role!r} does not exist; choose one of {roles}",
+        ),
+        "clerk_needs_school": (
+            "学校人事专干必须指定所属学校",
+            "a school clerk must belong to a school",
+        ),
+        "school_only_for_clerks": (
+            "只有学校人事专干可以指定学校",
+            "only school clerks belong to a school",
+        ),
+        "unknown_school": ("学校（编号 {school_id}）不存在", "school {school_id} does not exist"),
+        "password_too_short": (
+            "密码至少需要 {min_length} 位",
+            "the password needs at least {min_length} characters",
+        ),
+        "password_mismatch": ("两次输入的密码不一致", "the two passwords differ"),
+        "user_not_found": ("用户（编号 {key}）不存在", "user {key} does not exist"),
+        "cannot_demote_self": (
+            "不能停用自己的账号或取消自己的管理员角色",
+            "you cannot deactivate yourself or give up your own administrator role",
+        ),
+    }
+)

@@ -1,0 +1,71 @@
+"""Roles and what each may do: the one table of rights that every check consults.
+
+- ``admin`` 区教育局管理员 (district administrator): everything, user administration included.
+- ``hr`` 区人事股 (district HR): the registry, imports, reports and plans; no user administration.
+- ``clerk`` 学校人事专干 (school clerk): reads their own school only and proposes corrections.
+- ``auditor`` 审计 (auditor): reads everything, the audit log included; changes nothing.
+
+ID numbers are shown masked to everyone; admin and hr may ask for them unmasked (and that
+view is written to the audit log). Clerks and auditors never see them unmasked (PIPL: the
+least each role needs).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    admin = "admin"
+    hr = "hr"
+    clerk = "clerk"
+    auditor = "auditor"
+
+
+class Permission(StrEnum):
+    read_registry = "read_registry"
+    write_registry = "write_registry"
+    propose_correction = "propose_correction"
+    review_correction = "review_correction"
+    unmask_id_numbers = "unmask_id_numbers"
+    read_audit = "read_audit"
+    manage_users = "manage_users"
+    manage_plans = "manage_plans"
+    import_data = "import_data"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.admin: ("区教育局管理员", "District administrator"),
+    Role.hr: ("区人事股", "District HR"),
+    Role.clerk: ("学校人事专干", "School clerk"),
+    Role.auditor: ("审计人员", "Auditor"),
+}
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.admin: frozenset(Permission),
+    Role.hr: frozenset(
+        {
+            Permission.read_registry,
+            Permission.write_registry,
+            Permission.review_correction,
+            Permission.unmask_id_numbers,
+            Permission.manage_plans,
+            Permission.import_data,
+        }
+    ),
+    Role.clerk: frozenset({Permission.read_registry, Permission.propose_correction}),
+    Role.auditor: frozenset({Permission.read_registry, Permission.read_audit}),
+}
+
+
+def allows(role: str, permission: Permission) -> bool:
+    """Whether ``role`` (a role code) has ``permission``; unknown roles have none."""
+    try:
+        return permission in PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+def is_school_bound(role: str) -> bool:
+    """Roles that see a single school (the user's ``school_id``) rather than the district."""
+    return role == Role.clerk

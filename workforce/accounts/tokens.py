@@ -1,0 +1,50 @@
+"""Bearer tokens for the API: random, stored only as a SHA-256 hash, with an expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlmodel import Session, select
+
+from workforce.accounts.messages import ACCOUNT_MESSAGES
+from workforce.accounts.models import ApiToken, User
+from workforce.models import utcnow
+from workforce.services.errors import Unauthenticated
+
+TOKEN_LIFETIME = dt.timedelta(hours=12)
+"""One working day: a token from the morning's sign-in expires overnight."""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(
+    session: Session, *, user: User, lifetime: dt.timedelta = TOKEN_LIFETIME
+) -> tuple[str, ApiToken]:
+    """A new token for ``user``; the clear token is returned once and never stored."""
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + lifetime)
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def user_for_token(session: Session, *, token: str) -> User:
+    """The active user a token belongs to; raises :class:`Unauthenticated` otherwise."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None or row.revoked or row.expires_at <= utcnow():
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("token_invalid"))
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("user_inactive"))
+    return user
+
+
+def revoke_token(session: Session, *, token: str) -> None:
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is not None:
+        row.revoked = True
+        session.add(row)

@@ -1,0 +1,144 @@
+"""Creating and changing accounts; every change is written to the audit log."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from workforce import audit
+from workforce.accounts.messages import ACCOUNT_MESSAGES
+from workforce.accounts.models import User
+from workforce.accounts.passwords import hash_password, verify_password
+from workforce.accounts.roles import Role, is_school_bound
+from workforce.models import School
+from workforce.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+
+_USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
+
+
+class UserCreate(BaseModel):
+    username: str = Field(max_length=64, description="登录名（字母、数字、._-）")
+    display_name: str = Field(min_length=1, max_length=100, description="姓名")
+    role: Role
+    school_id: int | None = Field(default=None, description="学校人事专干所属学校")
+    password: str = Field(max_length=256)
+
+
+class UserUpdate(BaseModel):
+    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    role: Role | None = None
+    school_id: int | None = None
+    active: bool | None = None
+    password: str | None = Field(default=None, max_length=256)
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    """The audit view of an account (never the password hash)."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "school_id": user.school_id,
+        "active": user.active,
+    }
+
+
+def create_user(session: Session, *, actor: str, data: UserCreate) -> User:
+    """A new account; refuses a taken username, a clerk without a school and a weak password."""
+    if not _USERNAME.match(data.username):
+        raise InvalidInput(ACCOUNT_MESSAGES.text("username_invalid", username=data.username))
+    if session.exec(select(User.id).where(User.username == data.username)).first() is not None:
+        raise Conflict(ACCOUNT_MESSAGES.text("username_taken", username=data.username))
+    _check_school(session, role=data.role, school_id=data.school_id)
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        role=data.role.value,
+        school_id=data.school_id,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_key=user.username,
+        after=user_snapshot(user),
+    )
+    return user
+
+
+def update_user(session: Session, *, actor: User, user_id: int, data: UserUpdate) -> User:
+    """Change an account; an administrator cannot lock themself out."""
+    user = get_user(session, user_id=user_id)
+    changes = data.model_dump(exclude_unset=True)
+    if user.id == actor.id and (
+        changes.get("active") is False or changes.get("role", Role.admin) != Role.admin
+    ):
+        raise Forbidden(ACCOUNT_MESSAGES.text("cannot_demote_self"))
+    before = user_snapshot(user)
+    role = Role(changes.get("role", user.role))
+    school_id = changes.get("school_id", user.school_id if is_school_bound(role) else None)
+    _check_school(session, role=role, school_id=school_id)
+    user.role, user.school_id = role.value, school_id
+    if "display_name" in changes and changes["display_name"] is not None:
+        user.display_name = changes["display_name"]
+    if changes.get("active") is not None:
+        user.active = changes["active"]
+    if changes.get("password") is not None:
+        user.password_hash = hash_password(changes["password"])
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.username,
+        action="update",
+        entity="user",
+        entity_key=user.username,
+        before=before,
+        after=user_snapshot(user),
+        note="password reset" if changes.get("password") else None,
+    )
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(ACCOUNT_MESSAGES.text("user_not_found", key=user_id))
+    return user
+
+
+def find_user(session: Session, *, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def _check_school(session: Session, *, role: Role, school_id: int | None) -> None:
+    if is_school_bound(role):
+        if school_id is None:
+            raise InvalidInput(ACCOUNT_MESSAGES.text("clerk_needs_school"))
+        if session.get(School, school_id) is None:
+            raise InvalidInput(ACCOUNT_MESSAGES.text("unknown_school", school_id=school_id))
+    elif school_id is not None:
+        raise InvalidInput(ACCOUNT_MESSAGES.text("school_only_for_clerks"))
+
+
+def change_own_password(session: Session, *, user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one (audited, without either)."""
+    if not verify_password(user.password_hash, current):
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("bad_credentials"))
+    user.password_hash = hash_password(new)
+    session.add(user)
+    audit.record(
+        session,
+        actor=user.username,
+        action="update",
+        entity="user",
+        entity_key=user.username,
+        note="password changed",
+    )

@@ -1,0 +1,46 @@
+"""Showing ID numbers in full: only to roles with the right, and always written to the
+audit log (action ``unmask``), for views and exports alike (PIPL: log who saw what)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from workforce import audit
+from workforce.accounts.messages import ACCOUNT_MESSAGES
+from workforce.accounts.roles import Permission, allows
+from workforce.idnumber import decrypt
+from workforce.models import Teacher
+from workforce.services.errors import Forbidden
+
+
+def disclose_id_numbers(
+    session: Session, *, actor: str, role: str, teachers: Iterable[Teacher], purpose: str
+) -> dict[int, str]:
+    """The clear ID numbers of ``teachers`` (by teacher id), one audit entry per teacher
+    whose number is shown; ``purpose`` (``view``, ``export`` …) goes into the entry's note.
+    Raises :class:`Forbidden` for roles that may not see them."""
+    if not allows(role, Permission.unmask_id_numbers):
+        raise Forbidden(ACCOUNT_MESSAGES.text("unmask_forbidden", role=role))
+    teachers = list(teachers)
+    shown = {
+        t.id: decrypt(t.id_number_encrypted)
+        for t in teachers
+        if t.id is not None and t.id_number_encrypted is not None
+    }
+    staff_no = {t.id: t.staff_no for t in teachers}
+    audit.record_many(
+        session,
+        [
+            {
+                "actor": actor,
+                "action": "unmask",
+                "entity": "teacher",
+                "entity_key": staff_no[teacher_id],
+                "note": purpose,
+            }
+            for teacher_id in shown
+        ],
+    )
+    return shown

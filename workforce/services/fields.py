@@ -1,0 +1,65 @@
+"""Field types shared by the request models of the registry services.
+
+A code field accepts what a clerk may type — the ASCII code, the Chinese or English
+label, or an alias (``体育``, ``PE``, ``pe``) — and stores the code of ``data/codes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from workforce.codes import code_list
+from workforce.dates import DateError, parse_date
+from workforce.services.messages import REGISTRY_MESSAGES
+
+
+def _code_parser(list_name: str):  # type: ignore[no-untyped-def]
+    def parse(value: str) -> str:
+        codes = code_list(list_name)
+        code = codes.parse(value)
+        if code is None:
+            text = REGISTRY_MESSAGES.text(
+                "unknown_code",
+                value=value,
+                list_name=list_name,
+                choices_zh="、".join(c.zh for c in codes.codes),
+                choices=", ".join(codes.code_values),
+            )
+            raise ValueError(text.joined())
+        return code
+
+    return parse
+
+
+def code_field(list_name: str) -> object:
+    """Annotated metadata turning a label or alias of ``list_name`` into its code."""
+    return AfterValidator(_code_parser(list_name))
+
+
+def _date(value: object) -> object:
+    """Dates as clerks write them (2021.9.1, 2021年9月1日 …) via :func:`parse_date`."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise ValueError(f"{error.zh} / {error.en}") from None
+
+
+Subject = Annotated[str, Field(max_length=32), code_field("subjects")]
+Gender = Annotated[str, Field(max_length=8), code_field("genders")]
+PostType = Annotated[str, Field(max_length=16), code_field("post_types")]
+Education = Annotated[str, Field(max_length=32), code_field("education_levels")]
+Title = Annotated[str, Field(max_length=32), code_field("titles")]
+RetirementCategory = Annotated[str, Field(max_length=16), code_field("retirement_categories")]
+TeacherStatus = Annotated[str, Field(max_length=16), code_field("teacher_statuses")]
+SchoolLevel = Annotated[str, Field(max_length=32), code_field("school_levels")]
+Zone = Annotated[str, Field(max_length=16), code_field("zones")]
+Ownership = Annotated[str, Field(max_length=16), code_field("ownership")]
+DesignationKind = Annotated[str, Field(max_length=32), code_field("designation_kinds")]
+DesignationTier = Annotated[str, Field(max_length=16), code_field("designation_tiers")]
+TrainingCategory = Annotated[str, Field(max_length=32), code_field("training_categories")]
+Day = Annotated[dt.date, BeforeValidator(_date)]

@@ -1,0 +1,135 @@
+"""Read queries of the registry, always scoped to what the viewer may see.
+
+The teacher list serves both browsing (filters, paging) and the search box: ``q`` matches
+a staff number exactly, an ID number exactly (through its keyed hash — the clear number is
+never compared), or the start of a name (``张`` finds 张三 and 张小红; a prefix range, so
+the name index answers it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, or_, select
+from sqlmodel import Session
+
+from workforce.accounts.scope import Viewer, restrict
+from workforce.codes import code_list
+from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
+from workforce.models import Designation, School, Teacher
+
+COUNTY_TIER_RANK = 2
+"""Rank of 区(县)级 in ``designation_tiers``: only county level and above counts as a key
+teacher for the county evaluation (domain reference §5)."""
+
+
+@dataclass(frozen=True)
+class TeacherFilters:
+    school_id: int | None = None
+    subject: str | None = None
+    post_type: str | None = None
+    status: str | None = None
+    zone: str | None = None
+    key_teacher: bool | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class SchoolFilters:
+    zone: str | None = None
+    level: str | None = None
+    town: str | None = None
+    active: bool | None = None
+    q: str | None = None
+
+
+def key_teacher_condition(as_of: dt.date):  # type: ignore[no-untyped-def]
+    """SQL condition: the teacher holds a key-teacher designation (a kind marked
+    ``key_teacher`` in the code list) of county tier or above whose term covers ``as_of``."""
+    kinds = [
+        c.code for c in code_list("designation_kinds").codes if c.extra["key_teacher"] == "yes"
+    ]
+    tiers = [
+        c.code
+        for c in code_list("designation_tiers").codes
+        if int(c.extra["rank"]) >= COUNTY_TIER_RANK
+    ]
+    return exists().where(
+        Designation.teacher_id == Teacher.id,
+        Designation.kind.in_(kinds),
+        Designation.tier.in_(tiers),
+        Designation.term_start <= as_of,
+        Designation.term_end >= as_of,
+    )
+
+
+def _search_condition(q: str):  # type: ignore[no-untyped-def]
+    text = q.strip()
+    conditions = [Teacher.staff_no == text, _name_prefix(text)]
+    with contextlib.suppress(IdNumberError):
+        conditions.append(Teacher.id_number_hash == lookup_hash(parse_id_number(text).value))
+    return or_(*conditions)
+
+
+def _name_prefix(text: str):  # type: ignore[no-untyped-def]
+    return (Teacher.name >= text) & (Teacher.name < text + "\U0010ffff")
+
+
+def list_teachers(
+    session: Session,
+    *,
+    viewer: Viewer,
+    filters: TeacherFilters,
+    skip: int,
+    limit: int,
+    as_of: dt.date | None = None,
+) -> tuple[Sequence[Teacher], int]:
+    """One page of the teachers ``viewer`` may see that match ``filters`` (ordered by id),
+    and how many match in all."""
+    statement = restrict(select(Teacher), viewer, Teacher)
+    f = filters
+    if f.school_id is not None:
+        statement = statement.where(Teacher.school_id == f.school_id)
+    if f.subject:
+        statement = statement.where(Teacher.main_subject == f.subject)
+    if f.post_type:
+        statement = statement.where(Teacher.post_type == f.post_type)
+    if f.status:
+        statement = statement.where(Teacher.status == f.status)
+    if f.zone:
+        zone_schools = select(School.id).where(School.zone == f.zone)
+        statement = statement.where(Teacher.school_id.in_(zone_schools))
+    if f.key_teacher is not None:
+        condition = key_teacher_condition(as_of or dt.date.today())
+        statement = statement.where(condition if f.key_teacher else ~condition)
+    if f.q and f.q.strip():
+        statement = statement.where(_search_condition(f.q))
+    count = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+    rows = session.execute(statement.order_by(Teacher.id).offset(skip).limit(limit)).scalars().all()
+    return rows, count
+
+
+def list_schools(
+    session: Session, *, viewer: Viewer, filters: SchoolFilters, skip: int, limit: int
+) -> tuple[Sequence[School], int]:
+    statement = restrict(select(School), viewer, School)
+    f = filters
+    if f.zone:
+        statement = statement.where(School.zone == f.zone)
+    if f.level:
+        statement = statement.where(School.level == f.level)
+    if f.town:
+        statement = statement.where(School.town == f.town)
+    if f.active is not None:
+        statement = statement.where(School.active == f.active)
+    if f.q and f.q.strip():
+        text = f.q.strip()
+        statement = statement.where(or_(School.code == text, School.name.contains(text)))
+    count = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+    rows = (
+        session.execute(statement.order_by(School.code).offset(skip).limit(limit)).scalars().all()
+    )
+    return rows, count

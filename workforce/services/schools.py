@@ -1,0 +1,159 @@
+"""Registry services for schools: create, update (optimistic concurrency), deactivate.
+
+Schools are never deleted — rotation history and audit entries refer to them — only
+deactivated, and only once no active teacher remains.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from workforce import audit
+from workforce.models import School, Teacher, utcnow
+from workforce.services.changes import changes_of
+from workforce.services.errors import Conflict, NotFound
+from workforce.services.fields import Ownership, SchoolLevel, Zone
+from workforce.services.messages import REGISTRY_MESSAGES
+from workforce.services.versioning import claim_next_version
+
+WORKING_STATUSES = ("active", "seconded")
+"""Teacher statuses that still hold a post at their school."""
+
+
+class SchoolBase(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="学校名称")
+    town: str = Field(min_length=1, max_length=50, description="所在街道或镇")
+    zone: Zone = Field(description="urban 城区 / rural 农村")
+    level: SchoolLevel = Field(description="学段 (school_levels)")
+    ownership: Ownership = "public"
+    is_quality: bool = Field(default=False, description="优质学校")
+    is_weak: bool = Field(default=False, description="薄弱学校")
+    pupils: int = Field(default=0, ge=0, le=100_000)
+    disabled_pupils: int = Field(default=0, ge=0, le=10_000)
+    classes_by_grade: list[int] = Field(default_factory=list, max_length=12)
+    post_ceiling: int = Field(default=0, ge=0, le=10_000, description="核定编制")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class SchoolCreate(SchoolBase):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^\S+$", description="学校代码")
+
+
+class SchoolUpdate(BaseModel):
+    """Fields to change; omitted fields stay as they are."""
+
+    code: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^\S+$")
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    town: str | None = Field(default=None, min_length=1, max_length=50)
+    zone: Zone | None = None
+    level: SchoolLevel | None = None
+    ownership: Ownership | None = None
+    is_quality: bool | None = None
+    is_weak: bool | None = None
+    pupils: int | None = Field(default=None, ge=0, le=100_000)
+    disabled_pupils: int | None = Field(default=None, ge=0, le=10_000)
+    classes_by_grade: list[int] | None = Field(default=None, max_length=12)
+    post_ceiling: int | None = Field(default=None, ge=0, le=10_000)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+def school_snapshot(school: School) -> dict[str, Any]:
+    """The values the audit log and a conflict answer show."""
+    return school.model_dump(exclude={"created_at", "updated_at"})
+
+
+def get_school(session: Session, *, school_id: int) -> School:
+    school = session.get(School, school_id)
+    if school is None:
+        raise NotFound(REGISTRY_MESSAGES.text("school_not_found", key=school_id))
+    return school
+
+
+def create_school(session: Session, *, actor: str, data: SchoolCreate) -> School:
+    _refuse_taken_code(session, code=data.code, school_id=None)
+    school = School(**data.model_dump())
+    session.add(school)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="school",
+        entity_key=school.code,
+        after=school_snapshot(school),
+    )
+    return school
+
+
+def update_school(
+    session: Session, *, actor: str, school_id: int, data: SchoolUpdate, version: int | None
+) -> School:
+    """Apply the fields set in ``data`` if ``version`` is still the current one."""
+    school = get_school(session, school_id=school_id)
+    changes = changes_of(data, nullable={"lat", "lon"})
+    if "code" in changes:
+        _refuse_taken_code(session, code=changes["code"], school_id=school.id)
+    before = school_snapshot(school)
+    claim_next_version(session, school, sent=version, snapshot=school_snapshot)
+    for key, value in changes.items():
+        setattr(school, key, value)
+    school.updated_at = utcnow()
+    session.add(school)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="school",
+        entity_key=school.code,
+        before=before,
+        after=school_snapshot(school),
+    )
+    return school
+
+
+def deactivate_school(
+    session: Session, *, actor: str, school_id: int, version: int | None
+) -> School:
+    """Mark a school inactive; refused while teachers still work there."""
+    school = get_school(session, school_id=school_id)
+    if not school.active:
+        raise Conflict(
+            REGISTRY_MESSAGES.text("already_inactive", entity_zh="该学校", entity_en="the school")
+        )
+    working = session.exec(
+        select(func.count())
+        .select_from(Teacher)
+        .where(Teacher.school_id == school.id, Teacher.status.in_(WORKING_STATUSES))
+    ).one()
+    if working:
+        raise Conflict(
+            REGISTRY_MESSAGES.text("school_has_teachers", name=school.name, count=working)
+        )
+    before = school_snapshot(school)
+    claim_next_version(session, school, sent=version, snapshot=school_snapshot)
+    school.active = False
+    session.add(school)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="deactivate",
+        entity="school",
+        entity_key=school.code,
+        before=before,
+        after=school_snapshot(school),
+    )
+    return school
+
+
+def _refuse_taken_code(session: Session, *, code: str, school_id: int | None) -> None:
+    other = session.exec(select(School.id).where(School.code == code)).first()
+    if other is not None and other != school_id:
+        raise Conflict(REGISTRY_MESSAGES.text("school_code_taken", code=code))

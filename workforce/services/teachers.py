@@ -1,0 +1,278 @@
+"""Registry services for teachers: create, update (optimistic concurrency), deactivate.
+
+ID numbers arrive in clear in a request, are validated (GB 11643) and stored only as
+ciphertext plus keyed hash (:mod:`workforce.idnumber`); audit entries show them masked.
+Teachers are never deleted: one who leaves or retires keeps their history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from sqlmodel import Session, select
+
+from workforce import audit
+from workforce.idnumber import IdNumberError, decrypt, encrypt, lookup_hash, mask, parse_id_number
+from workforce.models import School, Teacher, utcnow
+from workforce.services.changes import changes_of
+from workforce.services.errors import Conflict, InvalidInput, NotFound
+from workforce.services.fields import (
+    Day,
+    Education,
+    Gender,
+    PostType,
+    RetirementCategory,
+    Subject,
+    TeacherStatus,
+    Title,
+)
+from workforce.services.messages import REGISTRY_MESSAGES
+from workforce.services.versioning import claim_next_version
+
+NULLABLE_FIELDS = frozenset(
+    {
+        "id_number",
+        "first_employed_on",
+        "education",
+        "title",
+        "retirement_category",
+        "retirement_confirmed_on",
+    }
+)
+
+
+def _normalise_id_number(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_id_number(value).value
+    except IdNumberError as error:
+        raise ValueError(f"{error.zh} / {error.en}") from None
+
+
+class TeacherBase(BaseModel):
+    name: str = Field(min_length=1, max_length=50, description="姓名")
+    gender: Gender
+    birth_date: Day
+    post_type: PostType = Field(description="在编 established / 临聘 temporary / other")
+    first_employed_on: Day | None = Field(default=None, description="参加工作时间")
+    school_id: int = Field(description="任教学校")
+    joined_school_on: Day = Field(description="到本校任教时间")
+    main_subject: Subject = Field(description="主教学科")
+    other_subjects: list[Subject] = Field(default_factory=list, max_length=10)
+    education: Education | None = None
+    title: Title | None = None
+    is_head_teacher: bool = Field(default=False, description="班主任")
+    is_principal: bool = Field(default=False, description="校长")
+    retirement_category: RetirementCategory | None = None
+    retirement_confirmed_on: Day | None = None
+
+
+class TeacherCreate(TeacherBase):
+    staff_no: str = Field(min_length=1, max_length=32, pattern=r"^\S+$", description="工号")
+    id_number: str | None = Field(default=None, max_length=32, description="身份证号（明文提交）")
+
+    _id_number = field_validator("id_number")(_normalise_id_number)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TeacherCreate:
+        _check_consistency(
+            id_number=self.id_number,
+            birth_date=self.birth_date,
+            gender=self.gender,
+            first_employed_on=self.first_employed_on,
+            joined_school_on=self.joined_school_on,
+        )
+        return self
+
+
+class TeacherUpdate(BaseModel):
+    """Fields to change; omitted fields stay as they are, ``null`` clears an optional one."""
+
+    staff_no: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^\S+$")
+    id_number: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    gender: Gender | None = None
+    birth_date: Day | None = None
+    post_type: PostType | None = None
+    first_employed_on: Day | None = None
+    school_id: int | None = None
+    joined_school_on: Day | None = None
+    main_subject: Subject | None = None
+    other_subjects: list[Subject] | None = Field(default=None, max_length=10)
+    education: Education | None = None
+    title: Title | None = None
+    is_head_teacher: bool | None = None
+    is_principal: bool | None = None
+    retirement_category: RetirementCategory | None = None
+    retirement_confirmed_on: Day | None = None
+    status: TeacherStatus | None = None
+
+    _id_number = field_validator("id_number")(_normalise_id_number)
+
+
+def _check_consistency(
+    *,
+    id_number: str | None,
+    birth_date: dt.date,
+    gender: str,
+    first_employed_on: dt.date | None,
+    joined_school_on: dt.date,
+) -> None:
+    """Refuse values that contradict each other (raised as ``ValueError`` for validation)."""
+    if id_number is not None:
+        parsed = parse_id_number(id_number)
+        if parsed.birth_date != birth_date:
+            raise ValueError(
+                REGISTRY_MESSAGES.text(
+                    "id_birth_date", birth_date=birth_date, id_birth_date=parsed.birth_date
+                ).joined()
+            )
+        if parsed.gender != gender:
+            raise ValueError(REGISTRY_MESSAGES.text("id_gender").joined())
+    if joined_school_on < birth_date:
+        raise ValueError(REGISTRY_MESSAGES.text("joined_before_birth").joined())
+    if first_employed_on is not None and first_employed_on > joined_school_on:
+        raise ValueError(REGISTRY_MESSAGES.text("employed_after_joining").joined())
+
+
+def teacher_snapshot(teacher: Teacher) -> dict[str, Any]:
+    """The values the audit log and a conflict answer show: the ID number masked."""
+    values = teacher.model_dump(
+        exclude={"id_number_encrypted", "id_number_hash", "created_at", "updated_at"}
+    )
+    values["id_number_masked"] = masked_id_number(teacher)
+    return values
+
+
+def masked_id_number(teacher: Teacher) -> str | None:
+    if teacher.id_number_encrypted is None:
+        return None
+    return mask(decrypt(teacher.id_number_encrypted))
+
+
+def get_teacher(session: Session, *, teacher_id: int) -> Teacher:
+    teacher = session.get(Teacher, teacher_id)
+    if teacher is None:
+        raise NotFound(REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id))
+    return teacher
+
+
+def create_teacher(session: Session, *, actor: str, data: TeacherCreate) -> Teacher:
+    _refuse_inactive_school(session, school_id=data.school_id)
+    _refuse_taken_staff_no(session, staff_no=data.staff_no, teacher_id=None)
+    values = data.model_dump(exclude={"id_number"})
+    teacher = Teacher(**values, **_protected_id_number(session, data.id_number, teacher_id=None))
+    session.add(teacher)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="teacher",
+        entity_key=teacher.staff_no,
+        after=teacher_snapshot(teacher),
+    )
+    return teacher
+
+
+def update_teacher(
+    session: Session, *, actor: str, teacher_id: int, data: TeacherUpdate, version: int | None
+) -> Teacher:
+    """Apply the fields set in ``data`` if ``version`` is still the current one."""
+    teacher = get_teacher(session, teacher_id=teacher_id)
+    changes = changes_of(data, nullable=NULLABLE_FIELDS)
+    if "school_id" in changes and changes["school_id"] != teacher.school_id:
+        _refuse_inactive_school(session, school_id=changes["school_id"])
+    if "staff_no" in changes:
+        _refuse_taken_staff_no(session, staff_no=changes["staff_no"], teacher_id=teacher.id)
+    if "id_number" in changes:
+        changes.update(_protected_id_number(session, changes.pop("id_number"), teacher.id))
+    merged = {**teacher.model_dump(), **changes}
+    current_id = decrypt(teacher.id_number_encrypted) if teacher.id_number_encrypted else None
+    try:
+        _check_consistency(
+            id_number=data.id_number if "id_number" in data.model_fields_set else current_id,
+            birth_date=merged["birth_date"],
+            gender=merged["gender"],
+            first_employed_on=merged["first_employed_on"],
+            joined_school_on=merged["joined_school_on"],
+        )
+    except ValueError as error:
+        raise InvalidInput(REGISTRY_MESSAGES.text("inconsistent", reason=str(error))) from None
+    before = teacher_snapshot(teacher)
+    claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
+    for key, value in changes.items():
+        setattr(teacher, key, value)
+    teacher.updated_at = utcnow()
+    session.add(teacher)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="teacher",
+        entity_key=teacher.staff_no,
+        before=before,
+        after=teacher_snapshot(teacher),
+    )
+    return teacher
+
+
+def deactivate_teacher(
+    session: Session,
+    *,
+    actor: str,
+    teacher_id: int,
+    version: int | None,
+    status: Literal["left", "retired"] = "left",
+) -> Teacher:
+    """Mark a teacher as left (离职/调出) or retired; the record and its history stay."""
+    teacher = get_teacher(session, teacher_id=teacher_id)
+    if teacher.status in ("left", "retired"):
+        raise Conflict(
+            REGISTRY_MESSAGES.text("already_inactive", entity_zh="该教师", entity_en="the teacher")
+        )
+    before = teacher_snapshot(teacher)
+    claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
+    teacher.status = status
+    session.add(teacher)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="deactivate",
+        entity="teacher",
+        entity_key=teacher.staff_no,
+        before=before,
+        after=teacher_snapshot(teacher),
+    )
+    return teacher
+
+
+def _protected_id_number(
+    session: Session, id_number: str | None, teacher_id: int | None
+) -> dict[str, str | None]:
+    if id_number is None:
+        return {"id_number_encrypted": None, "id_number_hash": None}
+    digest = lookup_hash(id_number)
+    other = session.exec(select(Teacher.id).where(Teacher.id_number_hash == digest)).first()
+    if other is not None and other != teacher_id:
+        raise Conflict(REGISTRY_MESSAGES.text("id_number_taken"))
+    return {"id_number_encrypted": encrypt(id_number), "id_number_hash": digest}
+
+
+def _refuse_inactive_school(session: Session, *, school_id: int) -> None:
+    school = session.get(School, school_id)
+    if school is None:
+        raise InvalidInput(REGISTRY_MESSAGES.text("school_unknown", key=school_id))
+    if not school.active:
+        raise InvalidInput(REGISTRY_MESSAGES.text("school_inactive", name=school.name))
+
+
+def _refuse_taken_staff_no(session: Session, *, staff_no: str, teacher_id: int | None) -> None:
+    other = session.exec(select(Teacher.id).where(Teacher.staff_no == staff_no)).first()
+    if other is not None and other != teacher_id:
+        raise Conflict(REGISTRY_MESSAGES.text("staff_no_taken", staff_no=staff_no))
