@@ -197,3 +197,26 @@ class AuditLog(SQLModel, table=True):
     after: dict | None = Field(default=None, sa_column=Column(JSON))
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id")
     note: str | None = Field(default=None, max_length=500)
+
+
+class SolveJob(SQLModel, table=True):
+    """A solve running in its own process: queued → running → done / failed / stopped.
+
+    Kept in the database (not in a server's memory) so every web worker sees the same jobs and a
+    job outlives the request that started it. ``pid`` is the solving process, for stopping it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    status: str = Field(default="queued", max_length=16)
+    stage: str = Field(default="queued", max_length=32, description="building / solving / saving")
+    parent_plan_id: int | None = Field(default=None, foreign_key="rotationplan.id")
+    pins: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    plan_id: int | None = Field(default=None, foreign_key="rotationplan.id")
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    pid: int | None = None
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
