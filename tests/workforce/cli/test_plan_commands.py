@@ -1,0 +1,77 @@
+"""`workforce plan`, `check-plan` and `plans …` as a user runs them."""
+
+import json
+
+import openpyxl
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from workforce.cli import app
+
+from ..district import build_small_district
+
+runner = CliRunner()
+
+
+def _invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_plan_writes_json_that_check_plan_accepts(engine, tmp_path):
+    with Session(engine) as session:
+        build_small_district(session)
+    out = tmp_path / "plan.json"
+    result = _invoke("plan", "--year", "2026", "--time-limit", "20", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "方案草稿 #1 已保存" in result.output and "达标" in result.output
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    assert saved["status"] == "optimal" and saved["relative_gap"] is not None
+    move = saved["moves"][0]
+    assert {"staff_no", "from_school", "to_school", "subject", "reasons"} <= set(move)
+    checked = _invoke("check-plan", str(out))
+    assert checked.exit_code == 0 and "通过校验" in checked.output
+
+
+def test_check_plan_names_the_broken_rule(engine, tmp_path):
+    with Session(engine) as session:
+        build_small_district(session)
+    out = tmp_path / "plan.json"
+    _invoke("plan", "--year", "2026", "--time-limit", "20", "--out", str(out))
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    saved["moves"] = saved["moves"][:0]  # nobody moves: every quota fails
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    result = _invoke("check-plan", str(out))
+    assert result.exit_code == 1
+    assert "quota" in result.output
+
+
+def test_plan_workbook_has_chinese_sheets(engine, tmp_path):
+    with Session(engine) as session:
+        build_small_district(session)
+    out = tmp_path / "plan.xlsx"
+    assert _invoke("plan", "--year", "2026", "--out", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert book.sheetnames == ["概况", "交流名单", "指标完成情况", "学科缺口"]
+    header = next(book["交流名单"].iter_rows(max_row=1, values_only=True))
+    assert header[:3] == ("工号", "姓名", "原学校代码")
+
+
+def test_approve_and_apply_from_the_command_line(engine):
+    with Session(engine) as session:
+        build_small_district(session)
+    assert _invoke("plan", "--year", "2026").exit_code == 0
+    assert "已审批" in _invoke("plans", "approve", "1").output
+    applied = _invoke("plans", "apply", "1")
+    assert applied.exit_code == 0 and "已执行" in applied.output
+    again = _invoke("plans", "apply", "1")
+    assert again.exit_code == 2 and "不能重复执行" in again.output
+
+
+def test_plan_without_a_database_says_what_to_do(env, tmp_path):
+    env.setenv("WORKFORCE_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    from workforce import config, db
+
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    result = _invoke("plan", "--year", "2026")
+    assert result.exit_code == 2 and "workforce demo" in result.output
