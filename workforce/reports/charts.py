@@ -133,9 +133,65 @@ def talent_chart(report: Report, language: str) -> Figure:
     return fig
 
 
+def staffing_chart(report: Report, language: str) -> Figure:
+    """District shortage and surplus (FTE) by subject, focus subjects first."""
+    rows = report.view("staffing.subject_totals").rows
+    fig = _figure(language, height=max(4.0, 0.35 * len(rows) + 1.5))
+    ax = fig.add_subplot()
+    labels = [subject_label(r["subject"], language) + (" *" if r["focus"] else "") for r in rows]
+    ax.barh(
+        labels,
+        [r["shortage"] for r in rows],
+        color="#C00000",
+        label=_t(language, "缺编", "shortage"),
+    )
+    ax.barh(
+        labels,
+        [-r["surplus"] for r in rows],
+        color="#70AD47",
+        label=_t(language, "超编", "surplus"),
+    )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.invert_yaxis()
+    ax.set_xlabel(
+        _t(language, "专任教师数（* 为重点学科）", "Full-time teachers (* focus subject)")
+    )
+    ax.set_title(_t(language, "各学科缺编与超编（全区合计）", "Shortage and surplus by subject"))
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def qualifications_chart(report: Report, language: str) -> Figure:
+    """Each indicator's rate now against every target the plan gives."""
+    rows = report.view("qualifications.indicators").rows
+    targets = report.view("qualifications.targets").rows
+    fig = _figure(language, height=5.0)
+    ax = fig.add_subplot()
+    labels = [r["indicator"][language] for r in rows]
+    ax.barh(
+        labels,
+        [100 * (r["rate"] or 0) for r in rows],
+        color="#4472C4",
+        label=_t(language, "当前", "now"),
+    )
+    for i, row in enumerate(rows):
+        for target in targets:
+            if target["indicator"] == row["indicator"] and target["figure_kind"] == "target":
+                ax.plot(100 * target["figure"], i, marker="|", markersize=18, color="#C00000")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 105)
+    ax.set_xlabel(_t(language, "比例（%），红线为规划目标", "Rate (%); red marks: plan targets"))
+    ax.set_title(_t(language, "教师学历与持证指标", "Qualification indicators"))
+    fig.tight_layout()
+    return fig
+
+
 CHARTS: dict[str, Callable[[Report, str], Figure]] = {
     "training": training_chart,
     "talent": talent_chart,
+    "staffing": staffing_chart,
+    "qualifications": qualifications_chart,
 }
 
 

@@ -76,7 +76,29 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "target_source": ("目标来源", "Target source", "text"),
     "rate_gap": ("距目标（百分点）", "Gap to target (points)", "number"),
     "urban_rate": ("城区比例", "Urban rate", "percent"),
+    "figure_kind": ("类别", "Figure", "enum:figure_kind"),
+    "figure_year": ("年份", "Year", "int"),
+    "figure": ("规划数值", "Plan figure", "percent"),
     "rural_rate": ("农村比例", "Rural rate", "percent"),
+    # staffing
+    "need": ("需求（专任教师数）", "Need (FTE)", "number"),
+    "in_post": ("在岗", "In post", "int"),
+    "shortage": ("缺编", "Shortage (FTE)", "number"),
+    "surplus": ("超编", "Surplus (FTE)", "number"),
+    "shortage_slots": ("缺岗数", "Posts to fill", "int"),
+    "focus": ("重点学科", "Focus subject", "bool"),
+    "schools_short": ("缺岗学校数", "Schools short", "int"),
+    "pe_arts_teachers": ("体育艺术专任教师数", "PE + arts teachers", "int"),
+    "full_time_required": ("须配专职", "Full-time required", "bool"),
+    "psychology_teachers": ("心理专职教师数", "Psychology teachers", "int"),
+    "disabled_pupils": ("随班就读残疾学生数", "Disabled pupils", "int"),
+    "resource_required": ("须配资源教师", "Resource teacher required", "bool"),
+    "resource_teachers": ("资源教师数", "Resource teachers", "int"),
+    "temporary": ("临聘教师数", "Temporary teachers", "int"),
+    "temporary_share": ("临聘占比", "Temporary share", "percent"),
+    "out_of_field": ("跨学科任教人数", "Teaching out of field", "int"),
+    "out_of_field_share": ("跨学科任教占比", "Out-of-field share", "percent"),
+    "certificate_subjects": ("资格证学科", "Certificate subjects", "text"),
 }
 
 VIEWS: dict[str, tuple[str, str]] = {
@@ -97,6 +119,13 @@ VIEWS: dict[str, tuple[str, str]] = {
     "qualifications.indicators": ("学历与持证指标", "Indicators"),
     "qualifications.targets": ("目标对照", "Targets"),
     "qualifications.schools": ("按学校", "By school"),
+    "staffing.subjects": ("学校学科缺编", "By school and subject"),
+    "staffing.subject_totals": ("学科汇总", "By subject"),
+    "staffing.pe_arts": ("体育艺术教师", "PE and arts per 100 pupils"),
+    "staffing.psychology": ("心理健康教师", "Psychology teachers"),
+    "staffing.resource": ("资源教师", "Resource teachers"),
+    "staffing.schools": ("临聘与跨学科", "Temporary and out of field"),
+    "staffing.out_of_field": ("跨学科任教明细", "Teaching out of field"),
     "notes": ("口径与依据", "Definitions and sources"),
 }
 
@@ -119,6 +148,10 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "projection_basis": {
         "projected": ("按现有进度线性外推", "Linear projection at the present pace"),
         "actual": ("目标年末实际数", "Actual count at the target year's end"),
+    },
+    "figure_kind": {
+        "baseline": ("基数", "Baseline"),
+        "target": ("目标", "Target"),
     },
     "stage": {
         "kindergarten": ("幼儿园", "Kindergarten"),
