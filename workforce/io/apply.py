@@ -16,7 +16,7 @@ from sqlmodel import Session
 from workforce import audit
 from workforce.idnumber import encrypt, mask
 from workforce.io.cells import ReferenceCell
-from workforce.io.changes import ID_NUMBER, SheetChanges, effective, id_hash
+from workforce.io.changes import ID_NUMBER, SheetChanges, column_defaults, id_hash
 from workforce.io.lookups import RegistryIndex
 from workforce.io.spec import EntitySpec
 from workforce.models import utcnow
@@ -47,7 +47,7 @@ def _model_defaults(spec: EntitySpec) -> dict[str, Any]:
         name: info.get_default(call_default_factory=True)
         for name, info in spec.model.model_fields.items()
         if name not in set_by_columns
-    }
+    }  # once per sheet: pydantic inspects the factory's signature on every call
 
 
 def _insert(
@@ -62,28 +62,37 @@ def _insert(
     spec = changes.spec
     if not changes.creates:
         return
-    defaults = _model_defaults(spec)
-    ids = {c.key: index.ids(c.cell.target) for c in spec.references}  # type: ignore[union-attr]
+    model_defaults = _model_defaults(spec)
+    blank_means = column_defaults(spec)
+    plain = [
+        (c.key, c.model_field, blank_means[c.key])
+        for c in spec.columns
+        if c.key != ID_NUMBER and not isinstance(c.cell, ReferenceCell)
+    ]
+    references = [
+        (c.key, c.model_field, index.ids(c.cell.target))  # type: ignore[union-attr]
+        for c in spec.references
+    ]
+    with_id_number = any(c.key == ID_NUMBER for c in spec.columns)
     rows = []
     for position in changes.creates:
         record = changes.parsed.records[position]
-        row = dict(defaults)
+        row = dict(model_defaults)
         after: dict[str, Any] = {}
-        for column in spec.columns:
-            value = effective(spec, column, record.get(column.key))
-            if column.key == ID_NUMBER:
-                row["id_number_encrypted"] = encrypt(value) if value else None
-                row["id_number_hash"] = id_hash(hashes, value) if value else None
-                after[ID_NUMBER] = mask(value) if value else None
-            elif isinstance(column.cell, ReferenceCell):
-                row[column.model_field] = ids[column.key][value]
-                after[column.key] = value
-            else:
-                row[column.model_field] = value
-                after[column.key] = value
+        for key, model_field, default in plain:
+            value = record.get(key)
+            row[model_field] = after[key] = default if value is None else value
+        for key, model_field, ids in references:
+            after[key] = record[key]
+            row[model_field] = ids[record[key]]
+        if with_id_number:
+            number = record.get(ID_NUMBER)
+            row["id_number_encrypted"] = encrypt(number) if number else None
+            row["id_number_hash"] = id_hash(hashes, number) if number else None
+            after[ID_NUMBER] = mask(number) if number else None
         rows.append(row)
         entries.append(_entry(spec, actor, batch_id, "create", after, None, after))
-    session.execute(insert(spec.table), rows)
+    session.connection().execute(insert(spec.table), rows)
 
 
 def _update(

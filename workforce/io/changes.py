@@ -13,8 +13,10 @@ Rules that make a re-import change nothing:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from pydantic_core import PydanticUndefined
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -65,15 +67,22 @@ class ExistingRow:
     encrypted_id: str | None = None
 
 
-def default_value(spec: EntitySpec, column: ColumnSpec) -> Any:
-    """What a blank cell means for ``column``: the model field's default (the ID number,
-    which is no model field, has none)."""
-    info = spec.model.model_fields.get(column.model_field)
-    return None if info is None else info.get_default(call_default_factory=True)
+@cache
+def column_defaults(spec: EntitySpec) -> dict[str, Any]:
+    """What a blank cell means for each column: the model field's default (the ID number,
+    which is no model field, has none). Computed once per spec: pydantic's ``get_default``
+    inspects the factory's signature on every call."""
+    fields = spec.model.model_fields
+    defaults = {}
+    for column in spec.columns:
+        info = fields.get(column.model_field)
+        value = None if info is None else info.get_default(call_default_factory=True)
+        defaults[column.key] = None if value is PydanticUndefined else value
+    return defaults
 
 
 def effective(spec: EntitySpec, column: ColumnSpec, value: Any) -> Any:
-    return default_value(spec, column) if value is None else value
+    return column_defaults(spec)[column.key] if value is None else value
 
 
 def id_hash(hashes: dict[str, str], number: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workforce.codes import code_list
-from workforce.idnumber import parse_id_number
+from workforce.idnumber import IdNumber
 from workforce.io.cells import (
     MASK_CHARACTER,
     BoolCell,
@@ -75,7 +75,7 @@ def id_number_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple
     number = row.get("id_number")
     if not number or MASK_CHARACTER in number:
         return
-    parsed = parse_id_number(number)
+    parsed = IdNumber(number)  # already validated by its cell
     birth = row.get("birth_date")
     if birth is not None and birth != parsed.birth_date:
         yield (

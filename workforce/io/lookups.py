@@ -20,11 +20,11 @@ class RegistryIndex:
 
     @cached_property
     def school_ids(self) -> dict[str, int]:
-        return dict(self.session.execute(select(School.code, School.id)).tuples().all())
+        return dict(self.session.execute(select(School.code, School.id)).all())
 
     @cached_property
     def teacher_ids(self) -> dict[str, int]:
-        return dict(self.session.execute(select(Teacher.staff_no, Teacher.id)).tuples().all())
+        return dict(self.session.execute(select(Teacher.staff_no, Teacher.id)).all())
 
     @cached_property
     def id_hash_owners(self) -> dict[str, str]:
@@ -34,7 +34,7 @@ class RegistryIndex:
                 Teacher.id_number_hash.is_not(None)  # type: ignore[union-attr]
             )
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
     def ids(self, target: str) -> dict[str, int]:
         """Key → id for ``schools`` (by code) or ``teachers`` (by staff number)."""

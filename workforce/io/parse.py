@@ -62,9 +62,9 @@ class ParsedSheet:
 
 
 def header_score(spec: EntitySpec, row: list[object]) -> int:
-    """How many of the spec's columns the row names (0 if a key column is missing)."""
+    """How many of the spec's columns the row names (0 if a required key column is missing)."""
     matched = {c.key for cell in row if (c := spec.match_header(str(cell))) is not None}
-    if not set(spec.key) <= matched:
+    if not {k for k in spec.key if spec.column(k).required} <= matched:
         return 0
     return len(matched)
 
@@ -149,27 +149,27 @@ def _sheet_problem(
 
 def _parse_column(parsed: ParsedSheet, column: ColumnSpec, index: int) -> None:
     """Parse one column of every row; parse each distinct raw value once when cacheable."""
-    cell_type = column.cell
+    cell_type, key, required = column.cell, column.key, column.required
+    cacheable = cell_type.cacheable
     cache: dict[tuple[type, object], Any] = {}
-    sheet_rows = parsed.sheet.rows
+    sheet_rows, records = parsed.sheet.rows, parsed.records
     for position, number in enumerate(parsed.rows):
         row = sheet_rows[number - 1]
         raw = row[index] if index < len(row) else None
-        if is_blank(raw):
-            if column.required:
-                parsed.problem(position, column.key, message("required"))
-            parsed.records[position][column.key] = None
+        if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+            if required:
+                parsed.problem(position, key, message("required"))
+            records[position][key] = None
             continue
-        cache_key = (type(raw), raw)
-        outcome = cache.get(cache_key) if cell_type.cacheable else None
+        outcome = cache.get((type(raw), raw)) if cacheable else None
         if outcome is None:
             try:
                 outcome = cell_type.parse(raw)
             except CellError as error:
                 outcome = error
-            if cell_type.cacheable:
-                cache[cache_key] = outcome
-        if isinstance(outcome, CellError):
-            parsed.problem(position, column.key, outcome.text)
+            if cacheable:
+                cache[(type(raw), raw)] = outcome
+        if type(outcome) is CellError:
+            parsed.problem(position, key, outcome.text)
             outcome = None
-        parsed.records[position][column.key] = outcome
+        records[position][key] = outcome

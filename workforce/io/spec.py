@@ -56,8 +56,10 @@ class ColumnSpec:
         return self.cell.codes if isinstance(self.cell, CodeCell) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EntitySpec:
+    """An entity's sheet. Specs are singletons, so they compare and hash by identity."""
+
     name: str
     """CLI name: ``teachers``, ``schools`` …"""
     zh: str

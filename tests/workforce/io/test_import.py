@@ -1,0 +1,337 @@
+"""Importing sheets into the registry: validation before writing, all or nothing, upsert by
+natural key, change reports, the import log and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import xlsxwriter
+from sqlalchemy import select
+from sqlmodel import Session
+
+from tests.workforce.io.conftest import (
+    LI_ID,
+    SCHOOLS_HEADER,
+    SCHOOLS_ROWS,
+    TEACHERS_HEADER,
+    TEACHERS_ROWS,
+    count,
+    id_number,
+    rendered,
+    snapshot,
+)
+from workforce.idnumber import decrypt, lookup_hash, mask
+from workforce.io.entities import TEACHERS
+from workforce.io.importer import import_file
+from workforce.io.summary import summary_lines
+from workforce.models import AuditLog, ImportBatch, School, Teacher
+
+
+def test_teachers_are_created_with_codes_dates_lists_and_protected_id_numbers(registry):
+    with Session(registry) as session:
+        li = session.exec(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
+        school = session.get(School, li.school_id)
+        assert school is not None and school.code == "S01"
+        assert school.classes_by_grade == [3, 3, 3, 3, 3, 3]
+        assert (li.gender, li.main_subject, li.other_subjects) == ("male", "math", ["science"])
+        assert (li.title, li.is_head_teacher, li.post_type) == ("first", True, "established")
+        assert li.joined_school_on == dt.date(2015, 8, 28)
+        assert decrypt(li.id_number_encrypted) == LI_ID
+        assert li.id_number_hash == lookup_hash(LI_ID)
+
+
+def test_english_headers_and_a_title_row_above_them_are_understood(engine, write_csv):
+    english = ["School code", "School name", "Town", "Zone", "School level"]
+    path = write_csv(
+        "anything.csv",
+        ["源城区学校名单"],
+        [[], english, ["S09", "高莲小学", "新江", "urban", "Primary school"]],
+    )
+    report = import_file(engine, path, actor="clerk")
+    assert report.status == "committed", rendered(report)
+    assert report.changes[0].spec.name == "schools"
+
+
+def test_entity_is_detected_from_the_sheet_name(engine, write_csv):
+    path = write_csv(
+        "学校.csv",
+        ["代码", "名称", "街道", "城乡类别", "学段"],
+        [["S09", "高莲小学", "新江", "城区", "小学"]],
+    )
+    assert import_file(engine, path, actor="clerk").status == "committed"
+
+
+def test_reimporting_the_same_sheet_changes_nothing_and_says_so(registry, write_csv):
+    before = snapshot(registry)
+    report = import_file(
+        registry, write_csv("again.csv", TEACHERS_HEADER, TEACHERS_ROWS), actor="clerk"
+    )
+    assert report.status == "unchanged"
+    assert report.counts()["teachers.unchanged"] == 2
+    assert any("nothing changed" in line for line in summary_lines(report, "en"))
+    after = snapshot(registry)
+    assert after["importbatch"][-1][5] == "unchanged"
+    assert {k: v for k, v in after.items() if k != "importbatch"} == {
+        k: v for k, v in before.items() if k != "importbatch"
+    }
+
+
+def test_changes_are_reported_field_by_field_and_audited(registry, write_csv):
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][6] = "S02"  # school
+    rows[0][10] = "高级教师"  # title
+    report = import_file(registry, write_csv("moved.csv", TEACHERS_HEADER, rows), actor="hr-li")
+    assert report.status == "committed"
+    [update] = report.changes[0].updates
+    assert {(c.column.key, c.before, c.after) for c in update.changes} == {
+        ("school_code", "S01", "S02"),
+        ("title", "first", "senior"),
+    }
+    lines = summary_lines(report, "zh")
+    assert "教师 T001：学校代码 S01 → S02" in lines
+    assert "教师 T001：职称 一级教师 → 高级教师" in lines
+    with Session(registry) as session:
+        entry = session.exec(
+            select(AuditLog).where(AuditLog.action == "update", AuditLog.entity_key == "T001")
+        ).scalar_one()
+        teacher = session.exec(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
+    assert (entry.actor, entry.import_batch_id) == ("hr-li", report.batch_id)
+    assert entry.before == {"school_code": "S01", "title": "first"}
+    assert entry.after == {"school_code": "S02", "title": "senior"}
+    assert teacher.version == 2
+
+
+def test_audit_log_never_holds_an_id_number_in_clear(registry, write_csv):
+    rows = [list(TEACHERS_ROWS[0])]
+    new_number = id_number(dt.date(1985, 3, 12), 135)
+    rows[0][4] = new_number
+    assert (
+        import_file(registry, write_csv("id.csv", TEACHERS_HEADER, rows), actor="hr").status
+        == "committed"
+    )
+    with Session(registry) as session:
+        logged = " ".join(
+            str((e.before, e.after)) for e in session.exec(select(AuditLog)).scalars()
+        )
+    assert LI_ID not in logged and new_number not in logged
+    assert mask(LI_ID) in logged and mask(new_number) in logged
+
+
+def test_a_masked_id_number_means_unchanged(registry, write_csv):
+    rows = [list(TEACHERS_ROWS[0])]
+    rows[0][4] = "441602********1234"
+    report = import_file(registry, write_csv("masked.csv", TEACHERS_HEADER, rows), actor="hr")
+    assert report.status == "unchanged", rendered(report)
+    with Session(registry) as session:
+        li = session.exec(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
+    assert decrypt(li.id_number_encrypted) == LI_ID
+
+
+def test_a_new_teacher_cannot_have_a_masked_id_number(registry, write_csv):
+    row = [
+        "T009",
+        "赵六",
+        "男",
+        "1985-03-12",
+        "441602********1234",
+        "在编",
+        "S01",
+        "2020-09-01",
+        "数学",
+        "",
+        "",
+        "",
+    ]
+    report = import_file(registry, write_csv("new.csv", TEACHERS_HEADER, [row]), actor="hr")
+    assert report.status == "failed"
+    assert "masked" in rendered(report)[0]
+
+
+def test_duplicate_staff_numbers_within_the_file_name_both_rows(engine, write_csv):
+    import_file(engine, write_csv("schools.csv", SCHOOLS_HEADER, SCHOOLS_ROWS), actor="setup")
+    rows = [TEACHERS_ROWS[0], TEACHERS_ROWS[1], [*TEACHERS_ROWS[1][:4], "", *TEACHERS_ROWS[1][5:]]]
+    report = import_file(engine, write_csv("dup.csv", TEACHERS_HEADER, rows), actor="hr")
+    assert report.status == "failed"
+    [problem] = report.problems
+    assert (problem.row, problem.column_letter, problem.header) == (4, "A", "工号")
+    assert "第 3 行" in problem.text.zh and problem.row == 4
+
+
+def test_an_existing_staff_number_updates_the_teacher_instead_of_adding_one(registry, write_csv):
+    rows = [list(TEACHERS_ROWS[1])]
+    rows[0][1] = "王芳芳"
+    report = import_file(registry, write_csv("rename.csv", TEACHERS_HEADER, rows), actor="hr")
+    assert report.counts()["teachers.updated"] == 1
+    assert count(registry, "teacher") == 2
+
+
+def test_duplicate_id_numbers_in_the_file_and_against_the_database(registry, write_csv):
+    rows = [
+        ["T010", "甲", "男", "1985-03-12", LI_ID, "在编", "S01", "2020-09-01", "数学", "", "", ""],
+        ["T011", "乙", "男", "1970-01-01", id_number(dt.date(1970, 1, 1), 11), "在编", "S01", "2020-09-01", "数学", "", "", ""],
+        ["T012", "丙", "男", "1970-01-01", id_number(dt.date(1970, 1, 1), 11), "在编", "S01", "2020-09-01", "数学", "", "", ""],
+    ]  # fmt: skip
+    report = import_file(registry, write_csv("ids.csv", TEACHERS_HEADER, rows), actor="hr")
+    messages = rendered(report)
+    assert len(messages) == 2
+    assert "row 2" in messages[0] and "belongs to teacher T001" in messages[0]
+    assert "row 4" in messages[1] and "duplicates row 3 (staff number T011)" in messages[1]
+
+
+def test_unknown_school_codes_are_named_with_row_and_column(registry, write_csv):
+    row = ["T020", "钱七", "女", "1990-07-01", "", "在编", "S99", "2020-09-01", "语文", "", "", ""]
+    report = import_file(registry, write_csv("unknown.csv", TEACHERS_HEADER, [row]), actor="hr")
+    [problem] = report.problems
+    assert (problem.file, problem.row, problem.column_letter, problem.value) == (
+        "unknown.csv",
+        2,
+        "G",
+        "S99",
+    )
+    assert problem.text.zh == "学校代码“S99”在数据库和本文件中都不存在"
+
+
+def test_id_numbers_mangled_by_excel_and_wrong_check_characters_are_caught(registry, write_csv):
+    base = ["在编", "S01", "2020-09-01", "语文", "", "", ""]
+    rows = [
+        ["T030", "甲", "男", "1987-09-01", "4.41602198709011E+17", *base],
+        ["T031", "乙", "男", "1982-07-29", "130402198207290622", *base],
+    ]
+    report = import_file(registry, write_csv("ids.csv", TEACHERS_HEADER, rows), actor="hr")
+    first, second = report.problems
+    assert "scientific notation" in first.text.en and first.column_letter == "E"
+    assert "check character" in second.text.en and second.row == 3
+
+
+def test_birth_date_and_gender_must_agree_with_the_id_number(registry, write_csv):
+    row = ["T040", "孙八", "女", "1985-03-13", id_number(dt.date(1985, 3, 12), 125), "在编", "S01", "2020-09-01", "语文", "", "", ""]  # fmt: skip
+    report = import_file(registry, write_csv("agree.csv", TEACHERS_HEADER, [row]), actor="hr")
+    assert [p.header for p in report.problems] == ["性别", "出生日期"]
+    assert "1985-03-12" in report.problems[1].text.zh
+
+
+def test_a_failed_import_leaves_every_table_unchanged_row_by_row(registry, write_csv):
+    before = snapshot(registry)
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][1] = "改了名字"
+    rows.append(
+        ["T050", "新人", "男", "1990-13-01", "", "在编", "S01", "2020-09-01", "语文", "", "", ""]
+    )
+    report = import_file(registry, write_csv("bad.csv", TEACHERS_HEADER, rows), actor="hr")
+    assert report.status == "failed"
+    after = snapshot(registry)
+    assert {k: v for k, v in after.items() if k != "importbatch"} == {
+        k: v for k, v in before.items() if k != "importbatch"
+    }
+    assert after["importbatch"][:-1] == before["importbatch"]
+    with Session(registry) as session:
+        batch = session.get(ImportBatch, report.batch_id)
+    assert batch is not None and batch.status == "failed"
+    assert batch.counts == {"rows": 3, "problems": 1}
+
+
+def test_a_dry_run_writes_nothing_and_says_what_would_change(registry, write_csv):
+    before = snapshot(registry)
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[1][11] = "是"
+    rows.append(
+        ["T060", "新人", "男", "1990-01-01", "", "临聘", "S01", "2020.9.1", "体育", "", "", ""]
+    )
+    report = import_file(
+        registry, write_csv("dry.csv", TEACHERS_HEADER, rows), actor="hr", dry_run=True
+    )
+    assert report.status == "dry_run"
+    assert report.counts() | {} == {
+        "rows": 3, "problems": 0, "teachers.created": 1, "teachers.updated": 1,
+        "teachers.unchanged": 1,
+    }  # fmt: skip
+    assert "Teachers T002: Head teacher no → yes" in summary_lines(report, "en")
+    assert snapshot(registry) == before
+
+
+def test_a_workbook_sheet_may_reference_rows_of_another_sheet_and_of_the_database(
+    registry, tmp_path
+):
+    path = tmp_path / "workbook.xlsx"
+    sheets = {
+        "教师资格证": (["工号", "资格种类", "任教学科", "证书编号", "有效期至"],
+                  [["T001", "小学", "数学", "C-1", dt.date(2027, 8, 31)], ["T070", "初中", "体育", "C-2", None]]),
+        "教师": (TEACHERS_HEADER,
+               [["T070", "周九", "男", "1980-05-05", None, "在编", "S03", "2020-09-01", "体育", None, None, None]]),
+        "学校": (SCHOOLS_HEADER, [["S03", "下角小学", "源西", "城区", "小学", None, None]]),
+    }  # fmt: skip
+    workbook = xlsxwriter.Workbook(str(path))
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for name, (header, rows) in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, header)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif value is not None:
+                    sheet.write_string(r, c, value)
+    workbook.close()
+    report = import_file(registry, path, actor="hr")
+    assert report.status == "committed", rendered(report)
+    assert [c.spec.name for c in report.changes] == ["schools", "teachers", "certificates"]
+    assert report.counts()["certificates.created"] == 2
+    with Session(registry) as session:
+        batch = session.get(ImportBatch, report.batch_id)
+    assert batch is not None and batch.entity == "schools+teachers+certificates"
+
+
+def test_child_records_are_checked_for_order_hours_and_teachers(registry, write_csv):
+    designations = write_csv(
+        "designations.csv",
+        ["工号", "称号类别", "级别", "任期开始", "任期结束"],
+        [["T001", "骨干教师", "区级", "2023-09-01", "2023-08-31"], ["T404", "骨干教师", "区级", "2023-09-01", "2026-08-31"]],
+    )  # fmt: skip
+    messages = rendered(import_file(registry, designations, actor="hr"))
+    assert "Term end (2023-08-31) is before Term start (2023-09-01)" in messages[0]
+    assert "staff number 'T404' is neither in the database nor in this file" in messages[1]
+    training = write_csv(
+        "training.csv",
+        ["工号", "培训日期", "学时", "培训类别"],
+        [["T001", "2024-07-15", "0", "集中"]],
+    )
+    assert "must be greater than 0" in rendered(import_file(registry, training, actor="hr"))[0]
+
+
+def test_training_upserts_by_its_documented_key(registry, write_csv):
+    header = ["工号", "培训日期", "学时", "培训类别", "培训机构", "培训项目"]
+    first = write_csv(
+        "t1.csv", header, [["T001", "2024-07-15", "24", "集中", "市教师发展中心", "新课标"]]
+    )
+    first_report = import_file(registry, first, actor="hr")
+    assert first_report.status == "committed", rendered(first_report)
+    more_hours = write_csv(
+        "t2.csv", header, [["T001", "2024/7/15", "24.5", "集中培训", "市教师发展中心", "新课标"]]
+    )
+    report = import_file(registry, more_hours, actor="hr")
+    assert report.counts()["training.updated"] == 1
+    assert [
+        (c.column.key, str(c.before), str(c.after)) for c in report.changes[0].updates[0].changes
+    ] == [("hours", "24.0", "24.5")]
+    assert count(registry, "trainingrecord") == 1
+
+
+def test_a_missing_required_column_fails_the_sheet(engine, write_csv):
+    path = write_csv("teachers.csv", ["工号", "姓名"], [["T1", "甲"]])
+    report = import_file(engine, path, actor="hr")
+    assert report.status == "failed"
+    assert "required columns are missing: Gender, Birth date" in rendered(report)[0]
+
+
+def test_unrecognisable_sheet_and_unsupported_file_are_reported_not_raised(
+    engine, write_csv, tmp_path
+):
+    report = import_file(engine, write_csv("misc.csv", ["甲", "乙"], [["1", "2"]]), actor="hr")
+    assert "--entity" in rendered(report)[0]
+    other = tmp_path / "teachers.txt"
+    other.write_text("x", encoding="utf-8")
+    assert "unsupported file type '.txt'" in rendered(import_file(engine, other, actor="hr"))[0]
+    report = import_file(
+        engine, write_csv("misc.csv", ["甲", "乙"], [["1", "2"]]), actor="hr", entity=TEACHERS
+    )
+    assert "required columns are missing" in rendered(report)[0]
