@@ -1,0 +1,385 @@
+"""Subject demand (学科需求): how many full-time teachers of each subject a school needs, and
+how many it has — one definition for the optimizer's instance builder and the staffing reports.
+
+For a primary or secondary school and a subject (domain.md §4)::
+
+    need = Σ over the school's grades of classes × weekly periods of the subject in that grade
+           ÷ the standard weekly load of one teacher of that subject in the grade's band
+
+(bands: grades 1–6 primary, 7–9 junior, 10–12 senior). From the reference date of Guangdong's
+daily PE lesson (autumn 2026) PE has 5 periods a week in every grade it covers. Per-school parts:
+
+- psychology: 1.0 when the school has at least the threshold number of pupils (the plan gives
+  two contradictory pairs of thresholds; ``data/norms/staffing.yaml`` says which one is used),
+  else a part-time share (0.5);
+- special education: 1.0 resource teacher at a regular school with ≥ 5 disabled pupils; a
+  special school needs 2.5 special-education teachers per class;
+- kindergartens need 2 ``preschool`` teachers per class (carers are not teachers).
+
+In post = established + temporary teachers whose main subject it is, active, at the school —
+except that a teacher on a secondment whose planned end is before the reference date and whose
+actual end is not yet recorded is counted at the school they return to (``from_school``).
+
+From need and in post (with a tolerance, 0.25 FTE by default, for periods that colleagues or a
+teacher shared between schools (走教) can absorb):
+
+- ``shortage`` / ``surplus`` = the positive part of need − in post / in post − need (FTE);
+- ``shortage_slots`` = max(0, ⌈need − in post − tolerance⌉): posts worth filling;
+- ``min_keep`` = max(0, ⌈need − tolerance⌉): the fewest teachers of the subject the school
+  must keep (a sending school may not drop below it);
+- ``spare`` = max(0, in post − min_keep): teachers who could leave without creating a shortage.
+
+Norms are data (``data/norms/*.yaml``, each value with its source); :func:`load_norms` reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from workforce.config import DATA_DIR
+from workforce.models import RotationRecord, School, Teacher
+
+NORMS_DIR = DATA_DIR / "norms"
+COUNTED_POST_TYPES = ("established", "temporary")
+"""Post types counted in post: 在编 and 临聘 (other staff, e.g. private schools' own, are not)."""
+
+
+class DemandError(ValueError):
+    """School data the rule cannot work with; ``zh`` and ``en`` say what and where."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+@dataclass(frozen=True)
+class DemandNorms:
+    """The norms of the rule, as loaded from ``data/norms/``."""
+
+    periods: Mapping[str, tuple[int, ...]]
+    """subject → weekly periods per class in grades 1–12."""
+    daily_pe_periods: int
+    daily_pe_from: dt.date
+    daily_pe_grades: frozenset[int]
+    loads: Mapping[str, Mapping[str, int]]
+    """band (primary / junior / senior) → subject → periods a full-time teacher teaches."""
+    grades_by_level: Mapping[str, tuple[int, ...]]
+    pupils_per_staff: Mapping[str, float]
+    kindergarten_teachers_per_class: float
+    kindergarten_carers_per_class: float
+    special_teachers_per_class: float
+    resource_teacher_min_disabled: int
+    psychology_thresholds: Mapping[str, int]
+    """primary / secondary → pupils from which a full-time psychology teacher is needed."""
+    psychology_school_kind: Mapping[str, str]
+    psychology_part_time_fte: float
+    tolerance: float
+
+    def weekly_periods(self, subject: str, grade: int, as_of: dt.date) -> int:
+        """Periods a week of ``subject`` for one class of ``grade`` on the date ``as_of``."""
+        if subject == "pe" and as_of >= self.daily_pe_from and grade in self.daily_pe_grades:
+            return self.daily_pe_periods
+        return self.periods[subject][grade - 1]
+
+
+@dataclass(frozen=True)
+class SubjectDemand:
+    """Need and supply of one subject at one school (FTE = full-time teachers)."""
+
+    subject: str
+    need: float
+    in_post: int
+    shortage: float
+    surplus: float
+    shortage_slots: int
+    min_keep: int
+    spare: int
+
+
+@dataclass(frozen=True)
+class SchoolDemand:
+    """All subjects of one school, as read from the registry."""
+
+    school_id: int
+    code: str
+    level: str
+    zone: str
+    subjects: Mapping[str, SubjectDemand]
+
+
+def band_of_grade(grade: int) -> str:
+    """The load band of a school grade: 1–6 primary, 7–9 junior, 10–12 senior."""
+    return "primary" if grade <= 6 else "junior" if grade <= 9 else "senior"
+
+
+def _value(node: Mapping[str, Any], key: str) -> Any:
+    return node[key]["value"]
+
+
+def load_norms(directory: Path = NORMS_DIR) -> DemandNorms:
+    """Read the norms from ``course_hours.yaml``, ``teaching_loads.yaml`` and ``staffing.yaml``."""
+
+    def read(name: str) -> dict[str, Any]:
+        path = directory / name
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise DemandError(
+                f"无法读取编制标准文件 {path}：{exc}", f"cannot read {path}: {exc}"
+            ) from exc
+
+    hours, loads, staffing = (
+        read("course_hours.yaml"),
+        read("teaching_loads.yaml"),
+        read("staffing.yaml"),
+    )
+    periods = {s: tuple(node["value"]) for s, node in hours["periods"].items()}
+    for subject, row in periods.items():
+        if len(row) != 12:
+            raise DemandError(
+                f"course_hours.yaml 中“{subject}”的课时应有12个年级，实有{len(row)}个",
+                f"course_hours.yaml: {subject!r} must list 12 grades, not {len(row)}",
+            )
+    daily = hours["daily_pe"]
+    psychology = staffing["psychology"]
+    chosen = _value(psychology, "thresholds_from")
+    thresholds = _value(psychology, "thresholds")
+    if chosen not in thresholds:
+        raise DemandError(
+            f"staffing.yaml 中 psychology.thresholds_from 应为 {sorted(thresholds)} 之一，"
+            f"实为“{chosen}”",
+            f"staffing.yaml: psychology.thresholds_from must be one of {sorted(thresholds)}",
+        )
+    return DemandNorms(
+        periods=periods,
+        daily_pe_periods=_value(daily, "periods"),
+        daily_pe_from=_value(daily, "from"),
+        daily_pe_grades=frozenset(_value(daily, "grades")),
+        loads={band: dict(node["value"]) for band, node in loads["loads"].items()},
+        grades_by_level={
+            level: tuple(range(first, last + 1))
+            for level, (first, last) in staffing["grades_by_level"]["value"].items()
+        },
+        pupils_per_staff=dict(staffing["pupils_per_staff"]["value"]),
+        kindergarten_teachers_per_class=_value(staffing["kindergarten"], "teachers_per_class"),
+        kindergarten_carers_per_class=_value(staffing["kindergarten"], "carers_per_class"),
+        special_teachers_per_class=_value(staffing["special_school"], "teachers_per_class"),
+        resource_teacher_min_disabled=_value(staffing["resource_teacher"], "min_disabled_pupils"),
+        psychology_thresholds=dict(thresholds[chosen]),
+        psychology_school_kind=dict(_value(psychology, "school_kind")),
+        psychology_part_time_fte=_value(psychology, "part_time_fte"),
+        tolerance=staffing["tolerance"]["value"],
+    )
+
+
+@lru_cache
+def default_norms() -> DemandNorms:
+    """The norms in ``data/norms/`` (read once)."""
+    return load_norms()
+
+
+def _grades(level: str, classes_by_grade: Sequence[int], norms: DemandNorms) -> tuple[int, ...]:
+    if level not in norms.grades_by_level:
+        raise DemandError(f"未知的学校类型“{level}”", f"unknown school level {level!r}")
+    grades = norms.grades_by_level[level]
+    if len(classes_by_grade) != len(grades):
+        raise DemandError(
+            f"{level} 学校应填写{len(grades)}个年级的班数，实为{len(classes_by_grade)}个",
+            f"a {level} school has {len(grades)} grades; classes_by_grade has "
+            f"{len(classes_by_grade)} entries",
+        )
+    if any(c < 0 for c in classes_by_grade):
+        raise DemandError("班数不能为负数", "class counts cannot be negative")
+    return grades
+
+
+def subject_need(
+    *,
+    level: str,
+    classes_by_grade: Sequence[int],
+    pupils: int,
+    disabled_pupils: int = 0,
+    as_of: dt.date,
+    norms: DemandNorms | None = None,
+) -> dict[str, float]:
+    """Full-time teachers needed per subject (only subjects with a positive need)."""
+    norms = norms or default_norms()
+    grades = _grades(level, classes_by_grade, norms)
+    classes = sum(classes_by_grade)
+    if level == "kindergarten":
+        return {"preschool": classes * norms.kindergarten_teachers_per_class} if classes else {}
+    need: dict[str, float] = defaultdict(float)
+    if level == "special":
+        if classes:
+            need["special_ed"] = classes * norms.special_teachers_per_class
+    else:
+        for grade, count in zip(grades, classes_by_grade, strict=True):
+            loads = norms.loads[band_of_grade(grade)]
+            for subject in norms.periods:
+                periods = norms.weekly_periods(subject, grade, as_of)
+                if count and periods:
+                    need[subject] += count * periods / loads[subject]
+        if disabled_pupils >= norms.resource_teacher_min_disabled:
+            need["special_ed"] += 1.0
+    if pupils > 0:
+        threshold = norms.psychology_thresholds[norms.psychology_school_kind[level]]
+        need["psychology"] = 1.0 if pupils >= threshold else norms.psychology_part_time_fte
+    return {subject: round(value, 4) for subject, value in need.items()}
+
+
+def _ceil(value: float) -> int:
+    """Ceiling that ignores floating-point dust (2.0000000001 → 2)."""
+    return math.ceil(round(value, 6))
+
+
+def compare(subject: str, need: float, in_post: int, tolerance: float) -> SubjectDemand:
+    """Shortage, surplus, slots and the minimum to keep for one subject (see module docs)."""
+    min_keep = max(0, _ceil(need - tolerance))
+    return SubjectDemand(
+        subject=subject,
+        need=need,
+        in_post=in_post,
+        shortage=round(max(0.0, need - in_post), 4),
+        surplus=round(max(0.0, in_post - need), 4),
+        shortage_slots=max(0, _ceil(need - in_post - tolerance)),
+        min_keep=min_keep,
+        spare=max(0, in_post - min_keep),
+    )
+
+
+def school_demand(
+    *,
+    level: str,
+    classes_by_grade: Sequence[int],
+    pupils: int,
+    in_post: Mapping[str, int],
+    as_of: dt.date,
+    disabled_pupils: int = 0,
+    norms: DemandNorms | None = None,
+) -> dict[str, SubjectDemand]:
+    """Demand and supply of every subject that the school needs or has a teacher of.
+
+    ``in_post`` maps a subject to the number of established + temporary teachers counted at the
+    school (see the module docs for who is counted where).
+    """
+    norms = norms or default_norms()
+    need = subject_need(
+        level=level,
+        classes_by_grade=classes_by_grade,
+        pupils=pupils,
+        disabled_pupils=disabled_pupils,
+        as_of=as_of,
+        norms=norms,
+    )
+    subjects = sorted(set(need) | {s for s, n in in_post.items() if n})
+    return {s: compare(s, need.get(s, 0.0), in_post.get(s, 0), norms.tolerance) for s in subjects}
+
+
+def staff_ceiling(
+    *, level: str, classes_by_grade: Sequence[int], pupils: int, norms: DemandNorms | None = None
+) -> int:
+    """Established-post ceiling (核定编制) by the staff : pupil ratios.
+
+    Pupils are shared between the bands in proportion to their classes; a kindergarten gets
+    teachers and carers per class.
+    """
+    norms = norms or default_norms()
+    grades = _grades(level, classes_by_grade, norms)
+    classes = sum(classes_by_grade)
+    if level == "kindergarten":
+        per_class = norms.kindergarten_teachers_per_class + norms.kindergarten_carers_per_class
+        return _ceil(classes * per_class)
+    if not classes:
+        return 0
+    if level == "special":
+        return _ceil(pupils / norms.pupils_per_staff["special"])
+    staff = 0.0
+    for grade, count in zip(grades, classes_by_grade, strict=True):
+        staff += pupils * count / classes / norms.pupils_per_staff[band_of_grade(grade)]
+    return _ceil(staff)
+
+
+def demand_by_school(
+    db: Session | Connection,
+    as_of: dt.date,
+    norms: DemandNorms | None = None,
+) -> dict[int, SchoolDemand]:
+    """Demand and supply of every active school in the registry, keyed by school id.
+
+    Three queries whatever the size of the district: the schools, the teachers counted per
+    school and subject, and the secondments ending before ``as_of`` that are not yet closed.
+    """
+    norms = norms or default_norms()
+    counted = (
+        Teacher.status == "active",
+        Teacher.post_type.in_(COUNTED_POST_TYPES),
+    )
+    in_post: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = db.execute(
+        select(Teacher.school_id, Teacher.main_subject, func.count())
+        .where(*counted)
+        .group_by(Teacher.school_id, Teacher.main_subject)
+    )
+    for school_id, subject, count in rows:
+        in_post[school_id][subject] = count
+    returning = db.execute(
+        select(
+            RotationRecord.teacher_id,
+            Teacher.school_id,
+            Teacher.main_subject,
+            RotationRecord.from_school_id,
+            RotationRecord.start_on,
+        )
+        .join(Teacher, Teacher.id == RotationRecord.teacher_id)
+        .where(
+            *counted,
+            RotationRecord.kind == "secondment",
+            RotationRecord.planned_end_on < as_of,
+            RotationRecord.actual_end_on.is_(None),
+        )
+        .order_by(RotationRecord.teacher_id, RotationRecord.start_on)
+    )
+    latest = {teacher_id: rest for teacher_id, *rest in returning}
+    for school_id, subject, home_id, _start in latest.values():
+        if home_id != school_id:
+            in_post[school_id][subject] -= 1
+            in_post[home_id][subject] = in_post[home_id].get(subject, 0) + 1
+    schools = db.execute(
+        select(
+            School.id,
+            School.code,
+            School.level,
+            School.zone,
+            School.classes_by_grade,
+            School.pupils,
+            School.disabled_pupils,
+        ).where(School.active.is_(True))
+    )
+    result: dict[int, SchoolDemand] = {}
+    for school_id, code, level, zone, classes, pupils, disabled in schools:
+        try:
+            subjects = school_demand(
+                level=level,
+                classes_by_grade=classes,
+                pupils=pupils,
+                disabled_pupils=disabled,
+                in_post=in_post.get(school_id, {}),
+                as_of=as_of,
+                norms=norms,
+            )
+        except DemandError as exc:
+            raise DemandError(f"学校 {code}：{exc.zh}", f"school {code}: {exc.en}") from None
+        result[school_id] = SchoolDemand(school_id, code, level, zone, subjects)
+    return result
