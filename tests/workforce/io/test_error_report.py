@@ -1,0 +1,49 @@
+"""The error report: the clerk's rows in the template's layout, an error column, the bad
+cells highlighted, a problem list; fixed and uploaded again, it imports."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from tests.workforce.io.conftest import TEACHERS_HEADER, TEACHERS_ROWS, rendered
+from workforce.io.entities import TEACHERS
+from workforce.io.error_report import write_error_report
+from workforce.io.importer import import_file
+
+BAD_FILL = "FFFFC7CE"
+
+
+def test_error_report_can_be_fixed_and_uploaded_again(registry, write_csv, tmp_path):
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[1][6] = "S99"
+    rows[1][7] = "2018-02-30"
+    header = ["备注", *TEACHERS_HEADER]  # an unknown column is left out of the report
+    path = write_csv("teachers.csv", header, [["x", *row] for row in rows])
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed" and len(report.problems) == 2
+    out = tmp_path / "errors.xlsx"
+    write_error_report(report, out)
+
+    book = openpyxl.load_workbook(out)
+    sheet = book["教师"]
+    headers = [c.value for c in sheet[1]]
+    assert headers == [c.zh for c in TEACHERS.columns] + ["错误说明"]
+    school, joined = headers.index("学校代码") + 1, headers.index("到本校任教时间") + 1
+    assert sheet.cell(3, school).value == "S99"
+    assert sheet.cell(3, school).fill.fgColor.rgb == BAD_FILL
+    assert sheet.cell(3, joined).fill.fgColor.rgb == BAD_FILL
+    assert sheet.cell(2, school).fill.fgColor.rgb != BAD_FILL
+    assert (
+        "S99" in sheet.cell(3, len(headers)).value
+        and "2018-02-30" in sheet.cell(3, len(headers)).value
+    )
+    assert sheet.cell(2, len(headers)).value is None
+    problems = book["问题清单"]
+    assert [c.value for c in problems[2]][:5] == ["teachers.csv", "teachers", 3, "H", "学校代码"]
+
+    sheet.cell(3, school).value = "S02"
+    sheet.cell(3, joined).value = "2018-03-01"
+    book.save(out)
+    fixed = import_file(registry, out, actor="clerk")
+    assert fixed.status == "committed", rendered(fixed)
+    assert fixed.counts()["teachers.updated"] == 1

@@ -1,0 +1,44 @@
+"""Reading files: CSV encodings that Excel writes, the text marker, xlsx rows as Excel numbers them."""
+
+from __future__ import annotations
+
+import pytest
+import xlsxwriter
+
+from workforce.io.readers import UnreadableFile, decode_csv, read_file
+
+ROWS = "工号,姓名\nT001,李明\nT002,'=SUM(A1)\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encoding_is_detected_not_asked(tmp_path, encoding):
+    path = tmp_path / "teachers.csv"
+    path.write_bytes(ROWS.encode(encoding))
+    [sheet] = read_file(path)
+    assert sheet.name == "teachers"
+    assert sheet.rows == [["工号", "姓名"], ["T001", "李明"], ["T002", "=SUM(A1)"]]
+
+
+def test_utf8_is_preferred_because_it_validates_itself():
+    text = "源城区教师"
+    assert decode_csv(text.encode("utf-8")) == text
+    assert decode_csv(text.encode("gbk")) == text
+
+
+def test_xlsx_rows_keep_excel_numbering_below_blank_rows(tmp_path):
+    path = tmp_path / "book.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("教师")
+    sheet.write_string(2, 1, "工号")
+    sheet.write_string(3, 1, "T001")
+    workbook.close()
+    [read] = read_file(path)
+    assert read.rows[2][1] == "工号" and read.rows[3][1] == "T001"
+
+
+def test_unreadable_files_raise_a_two_language_error(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(UnreadableFile) as error:
+        read_file(broken)
+    assert "无法读取文件" in error.value.text.zh
