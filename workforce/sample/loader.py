@@ -62,7 +62,7 @@ def load_district(
          "created_at": now, "updated_at": now}
         for s in district.schools
     ))  # fmt: skip
-    school_id = dict(session.execute(select(School.code, School.id)).tuples().all())
+    school_id = {code: id_ for code, id_ in session.execute(select(School.code, School.id))}
     _insert(session, Teacher, (
         {"staff_no": t.staff_no, "name": t.name, "gender": t.gender, "birth_date": t.birth_date,
          "id_number_encrypted": encrypt(t.id_number) if t.id_number else None,
@@ -76,7 +76,7 @@ def load_district(
          "created_at": now, "updated_at": now}
         for t in district.teachers
     ))  # fmt: skip
-    teacher_id = dict(session.execute(select(Teacher.staff_no, Teacher.id)).tuples().all())
+    teacher_id = {no: id_ for no, id_ in session.execute(select(Teacher.staff_no, Teacher.id))}
     _insert(session, Certificate, (
         {"teacher_id": teacher_id[c.staff_no], "level": c.level, "subject": c.subject,
          "number": c.number, "valid_until": c.valid_until}
