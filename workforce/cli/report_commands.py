@@ -22,8 +22,11 @@ from workforce.db import session_scope
 from workforce.reports.charts import save_chart
 from workforce.reports.messages import error
 from workforce.reports.output import check_output_path, save_report
+from workforce.reports.qualifications import qualifications_report
 from workforce.reports.result import Report
+from workforce.reports.rotation import rotation_report
 from workforce.reports.scope import ReportError
+from workforce.reports.staffing import staffing_report
 from workforce.reports.talent import talent_report
 from workforce.reports.training import training_report
 from workforce.rules.training import TrainingRuleError
@@ -95,3 +98,25 @@ def training_command(
 def talent_command(out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None) -> None:
     """骨干教师与名师培养目标 / Key teachers and talent goals against the 2025 targets."""
     _run(talent_report, out, lang, chart, as_of)
+
+
+@report_app.command("qualifications")
+def qualifications_command(
+    out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
+) -> None:
+    """教师学历与持证指标 / Qualification indicators against the plan's baselines and targets."""
+    _run(qualifications_report, out, lang, chart, as_of)
+
+
+@report_app.command("staffing")
+def staffing_command(
+    out: Out, school: School = None, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
+) -> None:
+    """学科师资配置 / Subject staffing: shortages, PE and arts, psychology, resource teachers."""
+    _run(staffing_report, out, lang, chart, as_of, school=school)
+
+
+@report_app.command("rotation")
+def rotation_command(out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None) -> None:
+    """交流轮岗完成情况 / Rotation compliance by year against the plan's quotas."""
+    _run(rotation_report, out, lang, chart, as_of)

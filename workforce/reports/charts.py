@@ -187,7 +187,36 @@ def qualifications_chart(report: Report, language: str) -> Figure:
     return fig
 
 
+def rotation_chart(report: Report, language: str) -> Figure:
+    """Share of 在编 teachers moved each year against the district target."""
+    rows = report.view("rotation.years").rows
+    fig = _figure(language, height=4.5)
+    ax = fig.add_subplot()
+    years = [str(r["year"]) for r in rows]
+    ax.bar(
+        years,
+        [100 * (r["moved_share"] or 0) for r in rows],
+        color="#4472C4",
+        label=_t(language, "交流比例", "share moved"),
+    )
+    ax.plot(
+        years,
+        [100 * r["district_target"] if r["district_target"] is not None else None for r in rows],
+        color="#C00000",
+        marker="_",
+        markersize=30,
+        linestyle="",
+        label=_t(language, "目标", "target"),
+    )
+    ax.set_ylabel(_t(language, "占在编教师（%）", "% of established teachers"))
+    ax.set_title(_t(language, "教师交流轮岗比例（逐年）", "Teachers rotated, by year"))
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
 CHARTS: dict[str, Callable[[Report, str], Figure]] = {
+    "rotation": rotation_chart,
     "training": training_chart,
     "talent": talent_chart,
     "staffing": staffing_chart,

@@ -30,6 +30,11 @@ def rule_designations(designations: pd.DataFrame) -> dict[int, list[RuleDesignat
     return held
 
 
+def is_key_on(designations: list[RuleDesignation], day: dt.date, rules: RotationRules) -> bool:
+    """Whether a teacher holding ``designations`` is a key teacher on ``day``."""
+    return is_key(RuleTeacher.model_construct(designations=designations), day, rules)
+
+
 def key_teacher_ids(
     held: dict[int, list[RuleDesignation]], day: dt.date, rules: RotationRules
 ) -> set[int]:
@@ -37,5 +42,5 @@ def key_teacher_ids(
     return {
         teacher_id
         for teacher_id, designations in held.items()
-        if is_key(RuleTeacher.model_construct(designations=designations), day, rules)
+        if is_key_on(designations, day, rules)
     }

@@ -99,6 +99,26 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "out_of_field": ("跨学科任教人数", "Teaching out of field", "int"),
     "out_of_field_share": ("跨学科任教占比", "Out-of-field share", "percent"),
     "certificate_subjects": ("资格证学科", "Certificate subjects", "text"),
+    # rotation
+    "reference_day": ("基数日", "Reference day", "date"),
+    "established": ("在编教师数", "Established teachers", "int"),
+    "moved": ("交流人数", "Moved", "int"),
+    "moved_share": ("交流比例", "Share moved", "percent"),
+    "plan_figure": ("规划数", "Plan figure", "percent"),
+    "district_target": ("全区目标比例", "District target", "percent"),
+    "district_met": ("全区达标", "District target met", "bool"),
+    "key_moved": ("交流骨干教师数", "Key teachers moved", "int"),
+    "key_share": ("骨干教师占比", "Key-teacher share", "percent"),
+    "key_target": ("骨干目标比例", "Key-teacher target", "percent"),
+    "key_met": ("骨干达标", "Key target met", "bool"),
+    "scope_schools": ("城区及优质学校数", "Urban or quality schools", "int"),
+    "scope_schools_met": ("达标学校数", "Schools meeting it", "int"),
+    "scope_base": ("符合交流条件教师数", "Teachers meeting the conditions", "int"),
+    "scope_moved": ("其中交流人数", "Moved from these schools", "int"),
+    "is_quality": ("优质学校", "Quality school", "bool"),
+    "quota_base": ("符合交流条件教师数", "Teachers meeting the conditions", "int"),
+    "school_target": ("目标比例", "Target share", "percent"),
+    "quota": ("应交流人数", "Quota", "int"),
 }
 
 VIEWS: dict[str, tuple[str, str]] = {
@@ -126,6 +146,8 @@ VIEWS: dict[str, tuple[str, str]] = {
     "staffing.resource": ("资源教师", "Resource teachers"),
     "staffing.schools": ("临聘与跨学科", "Temporary and out of field"),
     "staffing.out_of_field": ("跨学科任教明细", "Teaching out of field"),
+    "rotation.years": ("逐年完成情况", "Year by year"),
+    "rotation.schools": ("城区及优质学校", "Urban and quality schools"),
     "notes": ("口径与依据", "Definitions and sources"),
 }
 

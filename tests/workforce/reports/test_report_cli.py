@@ -100,3 +100,17 @@ def test_talent_report_with_its_chart(build, tmp_path) -> None:  # type: ignore[
         1,
     ]
     assert chart.stat().st_size > 10_000
+
+
+def test_staffing_qualifications_and_rotation_reports_with_charts(build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    school = build.school("K1", level="kindergarten", pupils=60, classes_by_grade=[1, 1, 0])
+    build.teacher(school, main_subject="preschool", education="associate")
+    build.session.commit()
+    for name in ("staffing", "qualifications", "rotation"):
+        out, chart = tmp_path / f"{name}.xlsx", tmp_path / f"{name}.png"
+        result = runner.invoke(
+            app, ["report", name, "--as-of", "2025-09-01", "--out", str(out), "--chart", str(chart)]
+        )
+        assert result.exit_code == 0, result.output
+        assert openpyxl.load_workbook(out).sheetnames[-1] == "口径与依据"
+        assert chart.stat().st_size > 10_000

@@ -1,0 +1,86 @@
+"""Rotation compliance from a hand-built history, 2021–2023 (reference day 1 September)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from workforce.reports.rotation import rotation_report
+
+D = dt.date
+
+
+@pytest.fixture
+def district(build):  # type: ignore[no-untyped-def]
+    urban = build.school("U1", zone="urban")
+    rural = build.school("R1", zone="rural", town="源南")
+    quality = build.school("Q1", zone="rural", is_quality=True, town="埔前")
+    t = {}
+    for name, school, joined in [
+        ("a", urban, D(2010, 9, 1)),
+        ("b", urban, D(2010, 9, 1)),
+        ("c", urban, D(2016, 9, 1)),
+        ("d", urban, D(2019, 9, 1)),
+        ("g", rural, D(2010, 9, 1)),
+        ("h", quality, D(2012, 9, 1)),
+        ("i", quality, D(2020, 9, 1)),
+    ]:
+        t[name] = build.teacher(school, joined_school_on=joined, first_employed_on=joined)
+    t["e"] = build.teacher(urban, post_type="temporary")  # not 在编
+    # f transferred R1 → U1 on 2022-09-01: at R1 since 2010 before that.
+    t["f"] = build.teacher(urban, joined_school_on=D(2022, 9, 1), first_employed_on=D(2010, 9, 1))
+    build.rotation(t["f"], rural, urban, D(2022, 9, 1), kind="transfer")
+    # retired 2022-07-01: 在编 in 2021 only.
+    t["j"] = build.teacher(rural, status="retired", retirement_confirmed_on=D(2022, 7, 1))
+    build.teacher(rural, status="left")  # no leaving date: never counted
+    build.rotation(t["a"], urban, rural, D(2021, 9, 1), planned_end=D(2024, 8, 31))
+    build.rotation(t["h"], quality, rural, D(2023, 9, 1), planned_end=D(2024, 8, 31))
+    build.rotation(t["b"], urban, rural, D(2023, 9, 1), planned_end=D(2024, 8, 31))
+    build.designation(t["a"], "key_teacher", "district", D(2020, 1, 1), D(2023, 12, 31))
+    build.designation(t["h"], "rising_star", "district", D(2023, 1, 1), D(2025, 12, 31))
+    build.designation(t["b"], "key_teacher", "school", D(2020, 1, 1), D(2025, 12, 31))
+    build.session.commit()
+    return t
+
+
+def test_district_and_key_shares_by_year(session, district) -> None:  # type: ignore[no-untyped-def]
+    years = {
+        r["year"]: r
+        for r in rotation_report(session, as_of=D(2023, 12, 31)).view("rotation.years").rows
+    }
+    assert list(years) == [2021, 2022, 2023]
+    assert [(years[y]["established"], years[y]["moved"]) for y in years] == [(9, 1), (8, 1), (8, 2)]
+    assert years[2021]["moved_share"] == pytest.approx(1 / 9)
+    assert years[2021]["plan_figure"] == 0.032
+    assert years[2021]["district_target"] is None and years[2021]["district_met"] is None
+    assert (years[2022]["district_target"], years[2022]["district_met"]) == (0.05, True)
+    # key teachers moved: a (2021), none (2022: f holds nothing), h but not b (school tier).
+    assert [years[y]["key_share"] for y in years] == [1.0, 0.0, 0.5]
+    assert (years[2022]["key_met"], years[2023]["key_met"]) == (False, True)
+
+
+def test_urban_and_quality_school_quotas(session, district) -> None:  # type: ignore[no-untyped-def]
+    rows = {
+        (r["year"], r["school_code"]): r
+        for r in rotation_report(session, as_of=D(2023, 12, 31)).view("rotation.schools").rows
+    }
+    assert {code for _, code in rows} == {"U1", "Q1"}  # R1 is neither urban nor quality
+    # 2021: a and b have ≥ 6 years (a moves on the reference day: still counted); c has 5.
+    assert (rows[(2021, "U1")]["quota_base"], rows[(2021, "U1")]["moved"]) == (2, 1)
+    assert rows[(2021, "U1")]["meets"] is None  # quotas apply from 2022
+    # 2022: a is away on secondment; c reaches exactly 6 years on the reference day; f's
+    # transfer starts that day, so f is still R1's.
+    u1 = rows[(2022, "U1")]
+    assert (u1["quota_base"], u1["moved"], u1["quota"], u1["meets"]) == (2, 0, 1, False)
+    assert rows[(2022, "Q1")]["meets"] is False
+    # 2023: b moves (base: b, c; f has 1 year at U1); h moves from Q1.
+    u1 = rows[(2023, "U1")]
+    assert (u1["quota_base"], u1["moved"], u1["moved_share"], u1["meets"]) == (2, 1, 0.5, True)
+    assert (rows[(2023, "Q1")]["quota_base"], rows[(2023, "Q1")]["meets"]) == (1, True)
+    years = {
+        r["year"]: r
+        for r in rotation_report(session, as_of=D(2023, 12, 31)).view("rotation.years").rows
+    }
+    assert (years[2023]["scope_schools"], years[2023]["scope_schools_met"]) == (2, 2)
+    assert (years[2023]["scope_base"], years[2023]["scope_moved"]) == (3, 2)

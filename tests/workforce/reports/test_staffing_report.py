@@ -1,0 +1,128 @@
+"""Staffing figures on a district built by hand, with schools exactly at the thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from workforce.reports.staffing import staffing_report
+from workforce.rules.demand import demand_by_school
+
+AS_OF = dt.date(2025, 9, 1)
+
+
+@pytest.fixture
+def district(build):  # type: ignore[no-untyped-def]
+    # 1000 pupils: exactly the primary psychology threshold (ch.3); 5 disabled pupils: exactly
+    # the resource-teacher threshold; 9 PE + arts teachers: exactly 0.9 per 100 pupils.
+    primary = build.school(
+        "P1", level="primary", pupils=1000, disabled_pupils=5, classes_by_grade=[4, 4, 4, 4, 4, 4]
+    )
+    junior = build.school(
+        "J1",
+        level="junior",
+        pupils=1199,
+        disabled_pupils=4,
+        classes_by_grade=[8, 8, 8],
+        zone="rural",
+    )
+    kinder = build.school("K1", level="kindergarten", pupils=150, classes_by_grade=[2, 2, 1])
+    for subject, count in (
+        ("pe", 4),
+        ("music", 3),
+        ("art", 2),
+        ("psychology", 1),
+        ("special_ed", 1),
+    ):
+        for _ in range(count):
+            teacher = build.teacher(primary, main_subject=subject)
+            build.certificate(teacher, "primary", subject)
+    build.teacher(primary, main_subject="chinese", post_type="temporary")  # no certificate
+    math = build.teacher(primary, main_subject="math")
+    build.certificate(math, "primary", "chinese")  # certified in another subject
+    build.teacher(primary, main_subject="math", status="retired")  # not in post
+    maths = build.teacher(junior, main_subject="math")
+    build.certificate(maths, "junior", "math")
+    for _ in range(7):
+        teacher = build.teacher(kinder, main_subject="preschool")
+        build.certificate(teacher, "kindergarten", "preschool")
+    build.session.commit()
+
+
+def _rows(report, view, key="school_code"):  # type: ignore[no-untyped-def]
+    return {r[key]: r for r in report.view(view).rows}
+
+
+def test_need_and_in_post_are_the_demand_rule(session, district) -> None:  # type: ignore[no-untyped-def]
+    report = staffing_report(session, as_of=AS_OF)
+    rows = {(r["school_code"], r["subject"]): r for r in report.view("staffing.subjects").rows}
+    # kindergarten: 5 classes × 2 teachers = 10 needed, 7 in post → 3 short.
+    kinder = rows[("K1", "preschool")]
+    assert (kinder["need"], kinder["in_post"], kinder["shortage"], kinder["surplus"]) == (
+        10,
+        7,
+        3,
+        0,
+    )
+    demand = demand_by_school(session, AS_OF)
+    for (code, subject), row in rows.items():
+        school = next(d for d in demand.values() if d.code == code)
+        expected = school.subjects[subject]
+        assert (row["need"], row["in_post"], row["shortage"]) == (
+            expected.need,
+            expected.in_post,
+            expected.shortage,
+        )
+    totals = _rows(report, "staffing.subject_totals", "subject")
+    assert totals["pe"]["focus"] is True and totals["math"]["focus"] is False
+    assert totals["preschool"]["schools_short"] == 1
+
+
+def test_pe_and_arts_per_100_pupils_exactly_at_the_threshold(session, district) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(staffing_report(session, as_of=AS_OF), "staffing.pe_arts")
+    assert (rows["P1"]["pe_arts_teachers"], rows["P1"]["per_100_pupils"]) == (9, 0.9)
+    assert rows["P1"]["meets"] is True
+    assert (rows["J1"]["pe_arts_teachers"], rows["J1"]["meets"]) == (0, False)
+    assert "K1" not in rows
+
+
+def test_psychology_threshold_applied_and_included(session, district) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(staffing_report(session, as_of=AS_OF), "staffing.psychology")
+    assert (rows["P1"]["threshold"], rows["P1"]["full_time_required"], rows["P1"]["meets"]) == (
+        1000,
+        True,
+        True,
+    )
+    # 1199 pupils: one below the secondary threshold of chapter 3 → part-time suffices.
+    assert (rows["J1"]["threshold"], rows["J1"]["full_time_required"]) == (1200, False)
+    assert rows["J1"]["meets"] is None
+
+
+def test_resource_teacher_at_five_disabled_pupils(session, district) -> None:  # type: ignore[no-untyped-def]
+    rows = _rows(staffing_report(session, as_of=AS_OF), "staffing.resource")
+    assert (
+        rows["P1"]["resource_required"],
+        rows["P1"]["resource_teachers"],
+        rows["P1"]["meets"],
+    ) == (True, 1, True)
+    assert (rows["J1"]["resource_required"], rows["J1"]["meets"]) == (False, None)
+
+
+def test_temporary_share_and_out_of_field(session, district) -> None:  # type: ignore[no-untyped-def]
+    report = staffing_report(session, as_of=AS_OF)
+    schools = _rows(report, "staffing.schools")
+    assert (schools["P1"]["teachers"], schools["P1"]["temporary"]) == (13, 1)
+    assert schools["P1"]["temporary_share"] == pytest.approx(1 / 13)
+    assert (schools["P1"]["out_of_field"], schools["J1"]["out_of_field"]) == (2, 0)
+    outside = report.view("staffing.out_of_field").rows
+    assert sorted((r["main_subject"], r["certificate_subjects"]) for r in outside) == [
+        ("chinese", ""),
+        ("math", "chinese"),
+    ]
+
+
+def test_one_school(session, district) -> None:  # type: ignore[no-untyped-def]
+    report = staffing_report(session, as_of=AS_OF, school="J1")
+    assert {r["school_code"] for r in report.view("staffing.subjects").rows} == {"J1"}
+    assert [r["school_code"] for r in report.view("staffing.schools").rows] == ["J1"]

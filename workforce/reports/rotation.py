@@ -1,0 +1,430 @@
+"""Rotation compliance (交流轮岗完成情况) year by year, from the rotation history.
+
+The quotas and who counts are the rotation rules' own definitions (:mod:`optimizer.rules`,
+``data/rules/rotation.yaml``): ``quotas.district_share`` (5% of 在编 teachers),
+``quotas.school_share`` of the quota base at each school in scope
+(:func:`~optimizer.rules.in_school_quota_scope`: urban or quality), the base itself
+(:func:`~optimizer.rules.counts_in_quota_base`), key teachers (:func:`~optimizer.rules.is_key`)
+and their share (``quotas.key_share``, 20%), and the whole-person rounding of a quota
+(:func:`~optimizer.rules.share_target`). ``data/targets/rotation.yaml`` holds the 2021 baseline
+(3.2%) and the year the quotas start (2022).
+
+For year Y, with the reference day R = 1 September of Y:
+
+* moved = distinct 在编 teachers with a rotation record starting in Y (transfer or secondment);
+* 在编 teachers = established teachers employed by R and in service then: status active or
+  seconded, or retired with a retirement date after R (the registry keeps no leaving date, so
+  teachers who left are not counted in any year);
+* district share = moved ÷ 在编 teachers, against ``district_share`` from the quota year on;
+* key share = moved teachers who were key teachers on their move's start day ÷ moved;
+* each school in scope: its quota base on R (each teacher's school and years there are rebuilt
+  from the transfer history: a teacher who transferred later was at the transfer's source
+  school, since the previous transfer or first employment), moved = base or not, teachers who
+  left it in Y; quota = ``share_target(school_share, base)``; met when moved ≥ quota. A school's
+  zone and quality are today's (the registry keeps no history of them). A move that starts on
+  the reference day itself happens after it: the teacher still counts at the source school.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import select
+from sqlmodel import Session
+
+from optimizer.instance import Exemption as RuleExemption
+from optimizer.instance import School as RuleSchool
+from optimizer.rules import (
+    RotationRules,
+    counts_in_quota_base,
+    in_school_quota_scope,
+    load_rules,
+    share_target,
+)
+from workforce.config import DATA_DIR
+from workforce.models import Exemption
+from workforce.reports import frames
+from workforce.reports.keyteachers import is_key_on, rule_designations
+from workforce.reports.messages import REPORTS, columns, view_title
+from workforce.reports.result import Note, Report, View
+from workforce.reports.scope import ReportError
+from workforce.rules.retirement import default_category, retirement_date
+
+if TYPE_CHECKING:
+    from optimizer.instance import Designation as RuleDesignation
+    from optimizer.instance import Teacher as RuleTeacher
+
+ROTATION_TARGETS = DATA_DIR / "targets" / "rotation.yaml"
+IN_SERVICE = ("active", "seconded")
+
+
+class YearFigure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int
+    share: float | None = None
+    source: str
+
+
+class ReferenceDay(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    month: int
+    day: int
+    source: str
+
+
+class RotationTargets(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    baseline: YearFigure
+    quotas_from_year: YearFigure
+    reference_day: ReferenceDay
+
+
+def load_rotation_targets(path: Path | None = None) -> RotationTargets:
+    path = path or ROTATION_TARGETS
+    try:
+        return RotationTargets(**yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, TypeError, yaml.YAMLError) as exc:
+        raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
+
+
+@lru_cache
+def default_rotation_targets() -> RotationTargets:
+    return load_rotation_targets()
+
+
+@dataclass
+class TeacherOnDay:
+    """A teacher as the rule functions read one (the attributes of
+    :class:`optimizer.instance.Teacher` that eligibility and key status use), rebuilt for a
+    past reference day."""
+
+    post_type: str
+    gender: str
+    birth_date: dt.date
+    joined_school_on: dt.date
+    retirement_date: dt.date
+    on_secondment: bool = False
+    last_rotation_end: dt.date | None = None
+    exemptions: list[RuleExemption] = field(default_factory=list)
+    designations: list[RuleDesignation] = field(default_factory=list)
+
+
+def rotation_report(
+    session: Session,
+    *,
+    as_of: dt.date,
+    rules: RotationRules | None = None,
+    targets: RotationTargets | None = None,
+) -> Report:
+    """Rotation compliance for each year from the baseline year to the as-of year."""
+    rules = rules or load_rules()
+    targets = targets or default_rotation_targets()
+    teachers = frames.teachers(session)
+    schools = frames.schools(session)
+    moves = frames.rotations(session)
+    moves = moves[moves["start_on"].map(lambda d: d <= as_of).astype(bool)]
+    held = rule_designations(frames.designations(session))
+    exemptions = _exemptions(session)
+    history = _history(moves)
+    in_scope = {
+        int(row.id): in_school_quota_scope(
+            cast(RuleSchool, RuleSchool.model_construct(zone=row.zone, is_quality=row.is_quality))
+        )
+        for row in schools.itertuples()
+    }
+    established = teachers[teachers["post_type"] == "established"]
+
+    first_year = min([targets.baseline.year, *(d.year for d in moves["start_on"])])
+    year_rows, school_rows = [], []
+    for year in range(first_year, as_of.year + 1):
+        day = dt.date(year, targets.reference_day.month, targets.reference_day.day)
+        moved_year = moves[moves["start_on"].map(lambda d, y=year: d.year == y).astype(bool)]
+        moved_year = moved_year[moved_year["teacher_id"].isin(set(established["id"]))]
+        year_row, schools_of_year = _year(
+            year,
+            day,
+            established,
+            schools,
+            moved_year,
+            history,
+            held,
+            exemptions,
+            in_scope,
+            rules,
+            targets,
+        )
+        year_rows.append(year_row)
+        school_rows.extend(schools_of_year)
+
+    year_keys = (
+        "year",
+        "reference_day",
+        "established",
+        "moved",
+        "moved_share",
+        "plan_figure",
+        "district_target",
+        "district_met",
+        "key_moved",
+        "key_share",
+        "key_target",
+        "key_met",
+        "scope_schools",
+        "scope_schools_met",
+        "scope_base",
+        "scope_moved",
+    )
+    school_keys = (
+        "year",
+        "school_code",
+        "school_name",
+        "zone",
+        "is_quality",
+        "quota_base",
+        "moved",
+        "moved_share",
+        "school_target",
+        "quota",
+        "meets",
+    )
+    zh, en = REPORTS["rotation"]
+    return Report(
+        name="rotation",
+        zh=zh,
+        en=en,
+        as_of=as_of,
+        parameters={},
+        views=[
+            View(
+                key="rotation.years",
+                zh=view_title("rotation.years")[0],
+                en=view_title("rotation.years")[1],
+                columns=columns(*year_keys),
+                rows=year_rows,
+            ),
+            View(
+                key="rotation.schools",
+                zh=view_title("rotation.schools")[0],
+                en=view_title("rotation.schools")[1],
+                columns=columns(*school_keys),
+                rows=school_rows,
+            ),
+        ],
+        notes=_notes(rules, targets),
+    )
+
+
+def _exemptions(session: Session) -> dict[int, list[RuleExemption]]:
+    rows = session.execute(
+        select(Exemption.teacher_id, Exemption.reason, Exemption.from_on, Exemption.until_on)
+    )
+    out: dict[int, list[RuleExemption]] = {}
+    for teacher_id, reason, start, until in rows:
+        out.setdefault(teacher_id, []).append(
+            RuleExemption.model_construct(reason=reason, from_date=start, until=until)
+        )
+    return out
+
+
+def _history(moves: pd.DataFrame) -> dict[int, list[tuple]]:  # type: ignore[type-arg]
+    """Rotation records per teacher, oldest first."""
+    ordered = moves.sort_values("start_on", kind="stable")
+    history: dict[int, list[tuple]] = {}  # type: ignore[type-arg]
+    for record in ordered.itertuples(index=False):
+        history.setdefault(int(record.teacher_id), []).append(record)
+    return history
+
+
+def _place_on(teacher, records: list, day: dt.date) -> tuple[int, dt.date] | None:  # type: ignore[no-untyped-def]
+    """(school id, joined that school) on ``day``, rebuilt from the transfers; None when the
+    teacher was not yet employed."""
+    transfers = [r for r in records if r.kind == "transfer"]
+    later = [r for r in transfers if r.start_on >= day]
+    if not later:
+        if teacher.joined_school_on > day and not transfers:
+            return None
+        return int(teacher.school_id), teacher.joined_school_on
+    earlier = [r for r in transfers if r.start_on < day]
+    joined = (
+        earlier[-1].start_on
+        if earlier
+        else (teacher.first_employed_on or min(r.start_on for r in records))
+    )
+    if joined > day:
+        return None
+    return int(later[0].from_school_id), joined
+
+
+def _on_day(
+    teacher,
+    records: list,
+    day: dt.date,
+    joined: dt.date,
+    held: dict,  # type: ignore[no-untyped-def]
+    exemptions: dict,
+) -> TeacherOnDay:
+    ended = [r.actual_end_on or r.planned_end_on for r in records]
+    category = teacher.retirement_category or default_category(teacher.gender)
+    return TeacherOnDay(
+        post_type=teacher.post_type,
+        gender=teacher.gender,
+        birth_date=teacher.birth_date,
+        joined_school_on=joined,
+        retirement_date=retirement_date(
+            teacher.birth_date, category, teacher.retirement_confirmed_on
+        ),
+        on_secondment=any(
+            r.kind == "secondment"
+            and r.start_on < day
+            and (
+                (r.actual_end_on or r.planned_end_on) is None
+                or (r.actual_end_on or r.planned_end_on) >= day
+            )
+            for r in records
+        ),
+        last_rotation_end=max((d for d in ended if d is not None and d <= day), default=None),
+        exemptions=exemptions.get(int(teacher.id), []),
+        designations=held.get(int(teacher.id), []),
+    )
+
+
+def _in_service(teacher, day: dt.date) -> bool:  # type: ignore[no-untyped-def]
+    if teacher.status in IN_SERVICE:
+        return True
+    if teacher.status != "retired":
+        return False
+    category = teacher.retirement_category or default_category(teacher.gender)
+    return retirement_date(teacher.birth_date, category, teacher.retirement_confirmed_on) > day
+
+
+def _year(
+    year: int,
+    day: dt.date,
+    established: pd.DataFrame,
+    schools: pd.DataFrame,
+    moved_year: pd.DataFrame,
+    history: dict,
+    held: dict,
+    exemptions: dict,  # type: ignore[type-arg]
+    in_scope: dict[int, bool],
+    rules: RotationRules,
+    targets: RotationTargets,
+) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+    base: dict[int, int] = {}
+    count = 0
+    for teacher in established.itertuples(index=False):
+        records = history.get(int(teacher.id), [])
+        place = _place_on(teacher, records, day)
+        if place is None or not _in_service(teacher, day):
+            continue
+        count += 1
+        school_id, joined = place
+        if in_scope.get(school_id):
+            person = _on_day(teacher, records, day, joined, held, exemptions)
+            if counts_in_quota_base(cast("RuleTeacher", person), day, rules):
+                base[school_id] = base.get(school_id, 0) + 1
+
+    movers = moved_year.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
+    key_moved = sum(
+        is_key_on(held.get(int(teacher_id), []), start, rules)
+        for teacher_id, start in zip(movers["teacher_id"], movers["start_on"], strict=True)
+    )
+    left_from = (
+        moved_year.drop_duplicates(["teacher_id", "from_school_id"])
+        .groupby("from_school_id")
+        .size()
+    )
+    quotas_apply = year >= targets.quotas_from_year.year
+    school_rows = []
+    for school in schools.itertuples(index=False):
+        if not in_scope.get(int(school.id)):
+            continue
+        quota_base = base.get(int(school.id), 0)
+        moved = int(left_from.get(school.id, 0))
+        quota = share_target(rules.quotas.school_share, quota_base)
+        school_rows.append(
+            {
+                "year": year,
+                "school_code": school.code,
+                "school_name": school.name,
+                "zone": school.zone,
+                "is_quality": bool(school.is_quality),
+                "quota_base": quota_base,
+                "moved": moved,
+                "moved_share": moved / quota_base if quota_base else None,
+                "school_target": rules.quotas.school_share,
+                "quota": quota,
+                "meets": moved >= quota if quotas_apply else None,
+            }
+        )
+    moved_count = len(movers)
+    share = moved_count / count if count else None
+    key_share = key_moved / moved_count if moved_count else None
+    row = {
+        "year": year,
+        "reference_day": day.isoformat(),
+        "established": count,
+        "moved": moved_count,
+        "moved_share": share,
+        "plan_figure": targets.baseline.share if year == targets.baseline.year else None,
+        "district_target": rules.quotas.district_share if quotas_apply else None,
+        "district_met": (moved_count >= share_target(rules.quotas.district_share, count))
+        if quotas_apply
+        else None,
+        "key_moved": key_moved,
+        "key_share": key_share,
+        "key_target": rules.quotas.key_share if quotas_apply else None,
+        "key_met": (key_share is not None and key_share >= rules.quotas.key_share)
+        if quotas_apply
+        else None,
+        "scope_schools": len(school_rows),
+        "scope_schools_met": sum(bool(r["meets"]) for r in school_rows) if quotas_apply else None,
+        "scope_base": sum(r["quota_base"] for r in school_rows),
+        "scope_moved": sum(r["moved"] for r in school_rows),
+    }
+    return row, school_rows
+
+
+def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
+    q = rules.quotas
+    return [
+        Note(
+            zh=f"全区：每年交流人数 ≥ 在编教师的 {q.district_share:.0%}（自{targets.quotas_from_year.year}"
+            f"年起；{targets.quotas_from_year.source}）。{targets.baseline.year}年规划数："
+            f"{targets.baseline.share:.1%}（{targets.baseline.source}）。",
+            en=f"District: moved ≥ {q.district_share:.0%} of 在编 teachers each year from "
+            f"{targets.quotas_from_year.year}; the plan's {targets.baseline.year} figure: "
+            f"{targets.baseline.share:.1%}.",
+        ),
+        Note(
+            zh=f"城区学校、优质学校：交流人数 ≥ 符合交流条件教师的 {q.school_share:.0%}（口径 "
+            f"{q.school_quota_base}，见 data/rules/rotation.yaml；人数向上取整）。",
+            en=f"Urban or quality schools: moved ≥ {q.school_share:.0%} of the teachers meeting "
+            f"the exchange conditions (base '{q.school_quota_base}', data/rules/rotation.yaml; "
+            "rounded up to whole people).",
+        ),
+        Note(
+            zh=f"骨干教师（{'、'.join(q.key_kinds)}，{q.key_min_tier}级及以上，交流开始日有效）"
+            f"占交流总数 ≥ {q.key_share:.0%}。",
+            en=f"Key teachers ({', '.join(q.key_kinds)}, tier {q.key_min_tier} or above, valid "
+            f"on the move's start day) ≥ {q.key_share:.0%} of those moved.",
+        ),
+        Note(
+            zh=f"基数日：每年{targets.reference_day.month}月{targets.reference_day.day}日；"
+            f"{targets.reference_day.source}。在编人数含当时在岗、后来退休者，不含已离职者"
+            "（登记册无离职日期）；任教年限按调动记录还原；学校城乡、优质属性按当前登记。",
+            en="Reference day: 1 September of each year. 在编 counts teachers in service then, "
+            "including later retirees but not leavers (no leaving date is recorded); years "
+            "at a school are rebuilt from the transfers; school zone and quality are today's.",
+        ),
+    ]

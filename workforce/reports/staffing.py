@@ -1,0 +1,389 @@
+"""Subject staffing (学科师资配置): need, in post and shortage or surplus per school and subject,
+PE + arts teachers per 100 pupils, full-time psychology teachers, resource teachers, the
+temporary-teacher share and teachers teaching outside their certified subject.
+
+Need, in post, shortage and surplus are exactly :func:`workforce.rules.demand.demand_by_school`
+(one definition shared with the optimizer); so are the psychology thresholds (the plan's two
+versions, the one applied named by ``data/norms/staffing.yaml``) and the resource-teacher
+threshold. Indicators of this report (``data/targets/staffing.yaml``):
+
+* PE + arts per 100 pupils = in post of pe + music + art × 100 ÷ pupils, ≥ 0.9 at primary,
+  junior and nine-year schools (教督〔2017〕6号; a school exactly at 0.9 meets it);
+* psychology: a school with pupils ≥ the applied threshold (threshold included) needs a
+  full-time psychology teacher (main subject psychology, in post ≥ 1); others a part-time one;
+* resource teacher: a regular school with disabled pupils ≥ the threshold (5, included) needs a
+  teacher whose main subject is special_ed;
+* temporary share = 临聘 teachers ÷ all teachers in post (status active) at the school;
+* out of field = an active teacher whose main subject is not the subject of any of their
+  teaching certificates (a teacher with no certificate is out of field too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlmodel import Session
+
+from workforce.config import DATA_DIR
+from workforce.reports import frames
+from workforce.reports.messages import REPORTS, columns, view_title
+from workforce.reports.result import Note, Report, View
+from workforce.reports.scope import ReportError, school_by_code
+from workforce.rules.demand import DemandError, DemandNorms, default_norms, demand_by_school
+
+STAFFING_TARGETS = DATA_DIR / "targets" / "staffing.yaml"
+
+
+class FocusSubjects(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: tuple[str, ...]
+    source: str
+
+
+class PerPupilSubjects(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subjects: tuple[str, ...]
+    threshold: float
+    levels: tuple[str, ...]
+    source: str
+
+
+class StaffingTargets(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    focus_subjects: FocusSubjects
+    pe_arts_per_100_pupils: PerPupilSubjects
+
+
+def load_staffing_targets(path: Path | None = None) -> StaffingTargets:
+    path = path or STAFFING_TARGETS
+    try:
+        return StaffingTargets(**yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, TypeError, yaml.YAMLError) as exc:
+        raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
+
+
+@lru_cache
+def default_staffing_targets() -> StaffingTargets:
+    return load_staffing_targets()
+
+
+def staffing_report(
+    session: Session,
+    *,
+    as_of: dt.date,
+    school: str | None = None,
+    norms: DemandNorms | None = None,
+    targets: StaffingTargets | None = None,
+) -> Report:
+    """Staffing of every active school (or one school) on ``as_of``."""
+    norms = norms or default_norms()
+    targets = targets or default_staffing_targets()
+    only = school_by_code(session, school)
+    try:
+        demand = demand_by_school(session, as_of, norms)
+    except DemandError as exc:
+        raise ReportError(exc.zh, exc.en) from None
+    schools = frames.schools(session).rename(columns={"code": "school_code", "name": "school_name"})
+    schools = schools[schools["id"].isin(list(demand))]
+    if only is not None:
+        schools = schools[schools["id"] == only.id]
+    subjects = _subject_table(demand, schools)
+    teachers = frames.teachers(session, ("active",), only.id if only else None)
+    views = [
+        _view(
+            "staffing.subjects",
+            subjects,
+            (
+                "school_code",
+                "school_name",
+                "zone",
+                "level",
+                "subject",
+                "need",
+                "in_post",
+                "shortage",
+                "surplus",
+                "shortage_slots",
+            ),
+        ),
+        _view(
+            "staffing.subject_totals",
+            _subject_totals(subjects, targets),
+            ("subject", "focus", "need", "in_post", "shortage", "surplus", "schools_short"),
+        ),
+        _view(
+            "staffing.pe_arts",
+            _pe_arts(subjects, schools, targets),
+            (
+                "school_code",
+                "school_name",
+                "zone",
+                "level",
+                "pupils",
+                "pe_arts_teachers",
+                "per_100_pupils",
+                "threshold",
+                "meets",
+            ),
+        ),
+        _view(
+            "staffing.psychology",
+            _psychology(subjects, schools, norms),
+            (
+                "school_code",
+                "school_name",
+                "level",
+                "pupils",
+                "threshold",
+                "full_time_required",
+                "psychology_teachers",
+                "meets",
+            ),
+        ),
+        _view(
+            "staffing.resource",
+            _resource(subjects, schools, norms),
+            (
+                "school_code",
+                "school_name",
+                "level",
+                "disabled_pupils",
+                "resource_required",
+                "resource_teachers",
+                "meets",
+            ),
+        ),
+        _view(
+            "staffing.schools",
+            _school_people(teachers, schools, session),
+            (
+                "school_code",
+                "school_name",
+                "zone",
+                "level",
+                "teachers",
+                "temporary",
+                "temporary_share",
+                "out_of_field",
+                "out_of_field_share",
+            ),
+        ),
+        _view(
+            "staffing.out_of_field",
+            _out_of_field(teachers, schools, session),
+            (
+                "staff_no",
+                "name",
+                "school_code",
+                "school_name",
+                "main_subject",
+                "post_type",
+                "certificate_subjects",
+            ),
+        ),
+    ]
+    zh, en = REPORTS["staffing"]
+    return Report(
+        name="staffing",
+        zh=zh,
+        en=en,
+        as_of=as_of,
+        parameters={"school": school},
+        views=views,
+        notes=_notes(norms, targets),
+    )
+
+
+def _view(key: str, table: pd.DataFrame, keys: tuple[str, ...]) -> View:
+    zh, en = view_title(key)
+    return View(key=key, zh=zh, en=en, columns=columns(*keys), rows=frames.records(table, keys))
+
+
+def _subject_table(demand: dict, schools: pd.DataFrame) -> pd.DataFrame:  # type: ignore[type-arg]
+    rows = [
+        {
+            "id": school_id,
+            "subject": s.subject,
+            "need": s.need,
+            "in_post": s.in_post,
+            "shortage": s.shortage,
+            "surplus": s.surplus,
+            "shortage_slots": s.shortage_slots,
+        }
+        for school_id, school in demand.items()
+        for s in school.subjects.values()
+    ]
+    table = pd.DataFrame(
+        rows, columns=["id", "subject", "need", "in_post", "shortage", "surplus", "shortage_slots"]
+    )
+    table = schools[
+        ["id", "school_code", "school_name", "zone", "level", "pupils", "disabled_pupils"]
+    ].merge(table, on="id")
+    return table.sort_values(["school_code", "subject"], kind="stable")
+
+
+def _subject_totals(subjects: pd.DataFrame, targets: StaffingTargets) -> pd.DataFrame:
+    totals = (
+        subjects.groupby("subject")
+        .agg(
+            need=("need", "sum"),
+            in_post=("in_post", "sum"),
+            shortage=("shortage", "sum"),
+            surplus=("surplus", "sum"),
+            schools_short=("shortage_slots", lambda s: int((s > 0).sum())),
+        )
+        .reset_index()
+    )
+    totals["focus"] = totals["subject"].isin(targets.focus_subjects.value)
+    for column in ("need", "shortage", "surplus"):
+        totals[column] = totals[column].round(2)
+    return totals.sort_values(["focus", "shortage"], ascending=[False, False], kind="stable")
+
+
+def _in_post(subjects: pd.DataFrame, wanted: tuple[str, ...]) -> pd.Series:
+    return subjects[subjects["subject"].isin(wanted)].groupby("id")["in_post"].sum()
+
+
+def _pe_arts(
+    subjects: pd.DataFrame, schools: pd.DataFrame, targets: StaffingTargets
+) -> pd.DataFrame:
+    rule = targets.pe_arts_per_100_pupils
+    table = schools[schools["level"].isin(rule.levels)].copy()
+    table["pe_arts_teachers"] = table["id"].map(_in_post(subjects, rule.subjects)).fillna(0)
+    table["pe_arts_teachers"] = table["pe_arts_teachers"].astype(int)
+    table["per_100_pupils"] = (100 * table["pe_arts_teachers"] / table["pupils"]).where(
+        table["pupils"] > 0
+    )
+    table["threshold"] = rule.threshold
+    # round before comparing: 9 teachers for 1000 pupils is 0.9 exactly, not 0.8999…
+    table["meets"] = (table["per_100_pupils"].round(9) >= rule.threshold).where(
+        table["per_100_pupils"].notna()
+    )
+    return table.sort_values("school_code")
+
+
+def _psychology(subjects: pd.DataFrame, schools: pd.DataFrame, norms: DemandNorms) -> pd.DataFrame:
+    table = schools[schools["level"].isin(list(norms.psychology_school_kind))].copy()
+    table["threshold"] = [
+        norms.psychology_thresholds[norms.psychology_school_kind[level]] for level in table["level"]
+    ]
+    table["full_time_required"] = table["pupils"] >= table["threshold"]
+    table["psychology_teachers"] = table["id"].map(_in_post(subjects, ("psychology",))).fillna(0)
+    table["psychology_teachers"] = table["psychology_teachers"].astype(int)
+    table["meets"] = (table["psychology_teachers"] >= 1).where(table["full_time_required"])
+    return table.sort_values("school_code")
+
+
+def _resource(subjects: pd.DataFrame, schools: pd.DataFrame, norms: DemandNorms) -> pd.DataFrame:
+    regular = ~schools["level"].isin(["special", "kindergarten"])
+    table = schools[regular & (schools["disabled_pupils"] > 0)].copy()
+    table["resource_required"] = table["disabled_pupils"] >= norms.resource_teacher_min_disabled
+    table["resource_teachers"] = table["id"].map(_in_post(subjects, ("special_ed",))).fillna(0)
+    table["resource_teachers"] = table["resource_teachers"].astype(int)
+    table["meets"] = (table["resource_teachers"] >= 1).where(table["resource_required"])
+    return table.sort_values("school_code")
+
+
+def _certified_subjects(session: Session) -> pd.Series:
+    certs = frames.certificates(session)
+    return certs.groupby("teacher_id")["subject"].agg(lambda s: sorted(set(s)))
+
+
+def _out_of_field_mask(teachers: pd.DataFrame, certified: pd.Series) -> pd.Series:
+    held = teachers["id"].map(certified)
+    return pd.Series(
+        [
+            not isinstance(subjects, list) or main not in subjects
+            for main, subjects in zip(teachers["main_subject"], held, strict=True)
+        ],
+        index=teachers.index,
+    )
+
+
+def _school_people(teachers: pd.DataFrame, schools: pd.DataFrame, session: Session) -> pd.DataFrame:
+    people = teachers.assign(
+        temporary=teachers["post_type"] == "temporary",
+        out_of_field=_out_of_field_mask(teachers, _certified_subjects(session)),
+    )
+    counts = people.groupby("school_id").agg(
+        teachers=("id", "size"),
+        temporary=("temporary", "sum"),
+        out_of_field=("out_of_field", "sum"),
+    )
+    table = schools.merge(counts, left_on="id", right_index=True, how="left")
+    for column in ("teachers", "temporary", "out_of_field"):
+        table[column] = table[column].fillna(0).astype(int)
+    table["temporary_share"] = (table["temporary"] / table["teachers"]).where(table["teachers"] > 0)
+    table["out_of_field_share"] = (table["out_of_field"] / table["teachers"]).where(
+        table["teachers"] > 0
+    )
+    return table.sort_values("school_code")
+
+
+def _out_of_field(teachers: pd.DataFrame, schools: pd.DataFrame, session: Session) -> pd.DataFrame:
+    certified = _certified_subjects(session)
+    outside = teachers[_out_of_field_mask(teachers, certified)].copy()
+    outside["certificate_subjects"] = [
+        "、".join(subjects) if isinstance(subjects, list) else ""
+        for subjects in outside["id"].map(certified)
+    ]
+    outside = outside.merge(
+        schools[["id", "school_code", "school_name"]],
+        left_on="school_id",
+        right_on="id",
+        suffixes=("", "_school"),
+    )
+    return outside.sort_values(["school_code", "staff_no"], kind="stable")
+
+
+def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
+    rule = targets.pe_arts_per_100_pupils
+    applied = ", ".join(f"{kind} ≥ {n}" for kind, n in norms.psychology_thresholds.items())
+    return [
+        Note(
+            zh="需求、在岗、缺编与超编均来自 workforce.rules.demand（按课时标准、周课时与教师标准工作量"
+            "计算；在岗 = 在编 + 临聘、在岗状态、以该学科为主教学科的教师），单位为专任教师数。",
+            en="Need, in post, shortage and surplus come from workforce.rules.demand (periods ÷ "
+            "standard load; in post = established + temporary active teachers with that main "
+            "subject), in full-time teachers.",
+        ),
+        Note(
+            zh=f"重点学科（结构性缺编）：{'、'.join(targets.focus_subjects.value)}；"
+            f"{targets.focus_subjects.source}",
+            en=f"Focus subjects: {', '.join(targets.focus_subjects.value)} (plan annex 2, 二.3).",
+        ),
+        Note(
+            zh=f"每百名学生体育、艺术专任教师数 ≥ {rule.threshold:g}（含本数）；{rule.source}",
+            en=f"PE + arts teachers per 100 pupils ≥ {rule.threshold:g} (included), "
+            "教督〔2017〕6号.",
+        ),
+        Note(
+            zh=f"心理健康专职教师门槛（采用 data/norms/staffing.yaml 中选定的版本）：{applied}"
+            "（学生数达到门槛含本数）。规划第三章为小学1000人、中学1200人，附件2为中学1000人、"
+            "小学1200人。",
+            en=f"Full-time psychology teacher thresholds applied (data/norms/staffing.yaml): "
+            f"{applied} pupils (threshold included). The plan's ch.3 says primary 1000 / "
+            "secondary 1200; annex 2 swaps them.",
+        ),
+        Note(
+            zh=f"资源教师：普通学校随班就读残疾学生 ≥ {norms.resource_teacher_min_disabled} 人"
+            "须配专职资源教师（主教学科为特殊教育的教师计入）；规划第三章第八节。",
+            en=f"Resource teacher: a regular school with ≥ {norms.resource_teacher_min_disabled} "
+            "disabled pupils needs one (a teacher whose main subject is special_ed counts); "
+            "plan ch.3 §8.",
+        ),
+        Note(
+            zh="跨学科任教：主教学科不在本人任何教师资格证的学科之内（无证者亦计入）。临聘占比 = "
+            "临聘教师 ÷ 在岗教师。",
+            en="Out of field: main subject not among the subjects of the teacher's certificates "
+            "(no certificate counts too). Temporary share = 临聘 ÷ active teachers.",
+        ),
+    ]
