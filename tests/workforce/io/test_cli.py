@@ -1,0 +1,53 @@
+"""`workforce template`, `import` and `export` as a clerk runs them."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from tests.workforce.io.conftest import TEACHERS_HEADER, TEACHERS_ROWS, snapshot
+from workforce.cli import app
+
+runner = CliRunner()
+
+
+def _invoke(*args: object):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_template_dry_run_import_and_export(registry, write_csv, tmp_path):
+    template = tmp_path / "模板.xlsx"
+    result = _invoke("template", "teachers", "--out", template)
+    assert result.exit_code == 0 and template.exists()
+
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][1] = "李明明"
+    path = write_csv("teachers.csv", TEACHERS_HEADER, rows)
+    before = snapshot(registry)
+    dry = _invoke("import", path, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "试运行" in dry.output and "教师 T001：姓名 李明 → 李明明" in dry.output
+    assert snapshot(registry) == before
+
+    done = _invoke("import", path, "--lang", "en", "--actor", "hr-li")
+    assert done.exit_code == 0 and "1 changed" in done.output and "imported (batch" in done.output
+    again = _invoke("import", path)
+    assert again.exit_code == 0 and "没有任何变化" in again.output
+
+    out = tmp_path / "export.csv"
+    exported = _invoke("export", "teachers", "--out", out, "--school", "S01")
+    assert exported.exit_code == 0 and "已导出 1 行" in exported.output
+
+
+def test_a_failed_import_exits_1_and_writes_the_error_report(registry, write_csv, tmp_path):
+    rows = [[*TEACHERS_ROWS[0][:6], "S99", *TEACHERS_ROWS[0][7:]]]
+    errors = tmp_path / "errors.xlsx"
+    result = _invoke("import", write_csv("bad.csv", TEACHERS_HEADER, rows), "--errors-out", errors)
+    assert result.exit_code == 1
+    assert "第2行 G列（学校代码）值“S99”" in result.output and errors.exists()
+
+
+def test_usage_errors_are_named_not_raised(registry, tmp_path):
+    result = _invoke("export", "pupils", "--out", tmp_path / "x.csv")
+    assert result.exit_code == 2 and "未知的数据类型“pupils”" in result.output
+    result = _invoke("export", "teachers", "--out", tmp_path / "x.csv", "--school", "S99")
+    assert result.exit_code == 2 and "S99" in result.output
