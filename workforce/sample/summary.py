@@ -1,0 +1,206 @@
+"""A short overview of a district in the registry, as ``workforce demo`` prints it: schools,
+teachers, qualification rates against the 2020 baseline, key teachers against the 2025 goal,
+and the rural schools' shortages by the subject-demand rule.
+
+The figures are read from the registry (not from the generator), so the summary also describes
+a real district once its data are imported. Labels are in :data:`MESSAGES` (zh first, en).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import distinct, func, select
+from sqlmodel import Session
+
+from workforce.codes import code_list
+from workforce.models import Certificate, Designation, School, Teacher
+from workforce.rules.demand import demand_by_school
+from workforce.sample.calibration import QUALIFICATION_BASELINE, STAGE_OF_LEVEL
+
+KEY_TEACHER_GOAL = 700
+KEY_HEAD_TEACHER_GOAL = 300
+"""Plan ch.3 §3.2: 700 district key teachers and 300 district key head teachers by 2025."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "title": {"zh": "样本区概况（{as_of}）", "en": "Sample district overview ({as_of})"},
+    "schools": {"zh": "学校：{items}（共{total}所）", "en": "Schools: {items} ({total} in all)"},
+    "school_item": {"zh": "{label}{count}所（民办{private}）", "en": "{label} {count} ({private} private)"},
+    "teachers": {
+        "zh": "公办中小学教师 {total} 人：在编 {established}、临聘 {temporary}；"
+        "幼儿园教师 {kindergarten} 人；民办学校教师 {private} 人",
+        "en": "Public primary/secondary teachers {total}: established {established}, temporary "
+        "{temporary}; kindergarten teachers {kindergarten}; private schools' teachers {private}",
+    },
+    "qualifications": {"zh": "学历与持证（2020年基线）：", "en": "Qualifications (2020 baseline):"},
+    "rate": {"zh": "  {label}：{rate:.2%}（基线 {baseline:.2%}）", "en": "  {label}: {rate:.2%} (baseline {baseline:.2%})"},
+    "key_teachers": {
+        "zh": "区级骨干教师 {key} 人（2025年目标 {key_goal}）；区级骨干班主任 {head} 人（目标 {head_goal}）",
+        "en": "District key teachers {key} (2025 goal {key_goal}); district key head teachers "
+        "{head} (goal {head_goal})",
+    },
+    "rural_shortage": {
+        "zh": "农村学校缺编（按学科需求规则，岗位数）：{items}",
+        "en": "Rural schools' shortages (subject-demand rule, posts): {items}",
+    },
+    "urban_spare": {
+        "zh": "城区学校可交流的富余教师：{items}",
+        "en": "Urban schools' teachers who could rotate without a shortage: {items}",
+    },
+    "none": {"zh": "无", "en": "none"},
+    "kindergarten_associate_or_above": {"zh": "幼儿园教师大专及以上", "en": "Kindergarten, associate degree or above"},
+    "kindergarten_certified": {"zh": "幼儿园教师持证", "en": "Kindergarten, certified"},
+    "primary_bachelor_or_above": {"zh": "小学教师本科及以上", "en": "Primary, bachelor or above"},
+    "junior_bachelor_or_above": {"zh": "初中教师本科及以上", "en": "Junior secondary, bachelor or above"},
+    "senior_postgraduate": {"zh": "高中教师研究生", "en": "Senior secondary, postgraduate"},
+}  # fmt: skip
+
+INDICATORS: dict[str, tuple[str, frozenset[str] | None]] = {
+    # indicator → (stage, educations that count; None = holds a certificate)
+    "kindergarten_associate_or_above": (
+        "kindergarten",
+        frozenset({"associate", "bachelor", "master", "doctorate"}),
+    ),
+    "kindergarten_certified": ("kindergarten", None),
+    "primary_bachelor_or_above": ("primary", frozenset({"bachelor", "master", "doctorate"})),
+    "junior_bachelor_or_above": ("junior", frozenset({"bachelor", "master", "doctorate"})),
+    "senior_postgraduate": ("senior", frozenset({"master", "doctorate"})),
+}
+
+
+def message(message_id: str, language: str, /, **values: object) -> str:
+    return MESSAGES[message_id]["zh" if language == "zh" else "en"].format(**values)
+
+
+@dataclass
+class DistrictSummary:
+    as_of: dt.date
+    schools: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(level, ownership) → schools."""
+    teachers: Counter[str] = field(default_factory=Counter)
+    """public_established, public_temporary, kindergarten, private → active teachers."""
+    rates: dict[str, float] = field(default_factory=dict)
+    key_teachers: int = 0
+    key_head_teachers: int = 0
+    rural_shortage: Counter[str] = field(default_factory=Counter)
+    urban_spare: Counter[str] = field(default_factory=Counter)
+
+
+def district_summary(session: Session, as_of: dt.date) -> DistrictSummary:
+    """The figures of the summary, in a handful of grouped queries."""
+    summary = DistrictSummary(as_of=as_of)
+    levels: dict[int, tuple[str, str, str]] = {}
+    for school_id, level, ownership, zone in session.execute(
+        select(School.id, School.level, School.ownership, School.zone).where(School.active)
+    ):
+        levels[school_id] = (level, ownership, zone)
+        summary.schools[(level, ownership)] += 1
+    certified = select(Certificate.teacher_id).distinct().scalar_subquery()
+    rows = session.execute(
+        select(
+            Teacher.school_id,
+            Teacher.post_type,
+            Teacher.education,
+            Teacher.id.in_(certified),
+            func.count(),
+        )
+        .where(Teacher.status == "active")
+        .group_by(
+            Teacher.school_id, Teacher.post_type, Teacher.education, Teacher.id.in_(certified)
+        )
+    )
+    reached: Counter[str] = Counter()
+    stage_total: Counter[str] = Counter()
+    for school_id, post_type, education, has_certificate, count in rows:
+        level, ownership, _ = levels[school_id]
+        stage = STAGE_OF_LEVEL[level]
+        if level == "kindergarten":
+            summary.teachers["kindergarten"] += count
+        elif ownership == "private":
+            summary.teachers["private"] += count
+        elif post_type in ("established", "temporary"):
+            summary.teachers[f"public_{post_type}"] += count
+        stage_total[stage] += count
+        for indicator, (indicator_stage, educations) in INDICATORS.items():
+            if indicator_stage == stage and (
+                has_certificate if educations is None else education in educations
+            ):
+                reached[indicator] += count
+    summary.rates = {
+        indicator: reached[indicator] / stage_total[stage]
+        for indicator, (stage, _) in INDICATORS.items()
+        if stage_total[stage]
+    }
+    summary.key_teachers = _designated(session, "key_teacher", as_of)
+    summary.key_head_teachers = _designated(session, "key_head_teacher", as_of)
+    for demand in demand_by_school(session, as_of).values():
+        _, ownership, zone = levels[demand.school_id]
+        if ownership != "public" or demand.level == "kindergarten":
+            continue
+        for subject, d in demand.subjects.items():
+            if zone == "rural":
+                summary.rural_shortage[subject] += d.shortage_slots
+            else:
+                summary.urban_spare[subject] += d.spare
+    return summary
+
+
+def _designated(session: Session, kind: str, as_of: dt.date) -> int:
+    """Teachers holding a valid district-level designation of ``kind`` on ``as_of``."""
+    return (
+        session.scalar(
+            select(func.count(distinct(Designation.teacher_id))).where(
+                Designation.kind == kind,
+                Designation.tier == "district",
+                Designation.term_start <= as_of,
+                Designation.term_end >= as_of,
+            )
+        )
+        or 0
+    )
+
+
+def summary_lines(summary: DistrictSummary, language: str = "zh") -> list[str]:
+    """The summary as printable lines, Chinese first (``language="en"`` for English)."""
+    levels, subjects = code_list("school_levels"), code_list("subjects")
+    by_level: Counter[str] = Counter()
+    private: Counter[str] = Counter()
+    for (level, ownership), count in summary.schools.items():
+        by_level[level] += count
+        private[level] += count if ownership == "private" else 0
+    school_items = [
+        message("school_item", language, label=levels.label(level, language), count=by_level[level], private=private[level])
+        for level in levels.code_values
+        if by_level[level]
+    ]  # fmt: skip
+    separator = "、" if language == "zh" else ", "
+    t = summary.teachers
+
+    def subject_items(counts: Counter[str]) -> str:
+        items = [f"{subjects.label(s, language)} {n}" for s, n in counts.most_common() if n]
+        return separator.join(items) or message("none", language)
+
+    lines = [
+        message("title", language, as_of=summary.as_of.isoformat()),
+        message("schools", language, items=separator.join(school_items), total=sum(by_level.values())),
+        message(
+            "teachers", language,
+            total=t["public_established"] + t["public_temporary"],
+            established=t["public_established"], temporary=t["public_temporary"],
+            kindergarten=t["kindergarten"], private=t["private"],
+        ),
+        message("qualifications", language),
+        *(
+            message("rate", language, label=message(k, language), rate=rate, baseline=QUALIFICATION_BASELINE[k])
+            for k, rate in summary.rates.items()
+        ),
+        message(
+            "key_teachers", language, key=summary.key_teachers, key_goal=KEY_TEACHER_GOAL,
+            head=summary.key_head_teachers, head_goal=KEY_HEAD_TEACHER_GOAL,
+        ),
+        message("rural_shortage", language, items=subject_items(summary.rural_shortage)),
+        message("urban_spare", language, items=subject_items(summary.urban_spare)),
+    ]  # fmt: skip
+    return lines
