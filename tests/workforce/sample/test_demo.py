@@ -1,0 +1,74 @@
+"""``workforce demo`` on a temporary database, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from workforce import config, db
+from workforce.cli import app
+from workforce.models import School, Teacher
+
+
+@pytest.fixture
+def demo_db(env: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    env.setenv("WORKFORCE_DATABASE_URL", url)
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    return url
+
+
+def _teachers(url: str) -> int:
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        count = session.scalar(select(func.count()).select_from(Teacher)) or 0
+    engine.dispose()
+    return count
+
+
+def test_demo_loads_once_and_summarises(demo_db: str) -> None:
+    runner = CliRunner()
+    first = runner.invoke(app, ["demo", "--teachers", "300", "--seed", "4"])
+    assert first.exit_code == 0, first.output
+    assert "样本区概况" in first.output
+    assert "农村学校缺编" in first.output and "体育" in first.output
+    assert "区级骨干教师" in first.output
+    loaded = _teachers(demo_db)
+    assert loaded > 300
+
+    again = runner.invoke(app, ["demo"])
+    assert again.exit_code == 0, again.output
+    assert "未重复载入" in again.output
+    assert _teachers(demo_db) == loaded
+
+
+def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--teachers", "300"]).exit_code == 0
+    loaded = _teachers(demo_db)
+
+    bad = runner.invoke(app, ["demo", "--reset", "--teachers", "50"])
+    assert bad.exit_code == 2
+    assert "至少需要100名教师" in bad.output
+    assert _teachers(demo_db) == loaded
+
+    rebuilt = runner.invoke(app, ["demo", "--reset", "--teachers", "200"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert 0 < _teachers(demo_db) < loaded
+    engine = db.make_engine(demo_db)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(School)) > 0
+    engine.dispose()
+
+
+def test_english_summary(demo_db: str, env: pytest.MonkeyPatch) -> None:
+    env.setenv("WORKFORCE_LANGUAGE", "en")
+    config.get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["demo", "--teachers", "150"])
+    assert result.exit_code == 0, result.output
+    assert "Rural schools' shortages" in result.output
