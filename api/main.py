@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.errors import install_error_handlers
+from api.pages import install_pages
 from api.routes import audit, auth, corrections, records, schools, teachers, users
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
 from workforce.config import Settings, get_settings
@@ -54,4 +55,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (auth, users, schools, teachers, records, corrections, audit):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
+    install_pages(app)
     return app

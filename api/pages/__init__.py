@@ -1,0 +1,24 @@
+"""Server-rendered pages for the personnel office and school clerks, under ``/``.
+
+:func:`install_pages` adds them to the app built by :func:`api.main.create_app`: the page
+routes (sign-in, dashboard, teachers, imports, plans, audit log), all behind the API's CSRF
+check, and the static files (stylesheet, a little vanilla JavaScript) under ``/static``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.pages import audit, dashboard, imports, plans, signin, teachers
+from api.security import csrf_protect
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def install_pages(app: FastAPI) -> None:
+    for module in (signin, dashboard, teachers, imports, plans, audit):
+        app.include_router(module.router, dependencies=[Depends(csrf_protect)])
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

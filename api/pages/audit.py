@@ -1,0 +1,91 @@
+"""The audit log page (administrators and auditors): filters by entity, key, actor, action and
+dates, newest first, paged. The query is the API's own route function, so the page and
+``GET /api/audit`` always show the same entries to the same people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from api.deps import AuditReader, SessionDep
+from api.i18n.catalogue import UI
+from api.pages.rendering import render
+from api.pages.routing import page_router
+from api.routes.audit import EARLIEST, LATEST, list_audit_entries
+from workforce.services.errors import InvalidInput
+
+router = page_router()
+
+PAGE_SIZE = 50
+Filter = Annotated[str | None, Query(max_length=128)]
+Day = Annotated[dt.date | None, Query(ge=EARLIEST, le=LATEST)]
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    user: AuditReader,
+    entity: Filter = None,
+    entity_key: Filter = None,
+    actor: Filter = None,
+    action: Filter = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    filters = {
+        "entity": _blank_to_none(entity),
+        "entity_key": _blank_to_none(entity_key),
+        "actor": _blank_to_none(actor),
+        "action": _blank_to_none(action),
+    }
+    days = {"since": _day(since), "until": _day(until)}
+    result = list_audit_entries(
+        session=session,
+        _user=user,
+        **filters,
+        **days,
+        skip=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    return render(
+        request,
+        "audit.html",
+        user=user,
+        entries=result.data,
+        count=result.count,
+        page=page,
+        pages=max(1, -(-result.count // PAGE_SIZE)),
+        filters={
+            **{k: v or "" for k, v in filters.items()},
+            "since": since or "",
+            "until": until or "",
+        },
+        pretty=pretty_json,
+        page_url=lambda n: str(request.url.include_query_params(page=n)),
+    )
+
+
+def pretty_json(value: object) -> str:
+    """A before/after snapshot as readable JSON (Chinese kept as is); a dash when empty."""
+    return json.dumps(value, ensure_ascii=False, indent=1, default=str) if value else "—"
+
+
+def _day(value: str | None) -> dt.date | None:
+    """A date filter from the form (``YYYY-MM-DD``; blank means none), within the API's bounds."""
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(UI.text("bad_date", value=value)) from None
+    return min(max(day, EARLIEST), LATEST)

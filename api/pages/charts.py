@@ -1,0 +1,115 @@
+"""Charts drawn on the server as inline SVG, so the dashboard works offline with no script
+library: horizontal bars, a line towards a target, and a half-circle gauge. Every text in a
+chart is escaped; sizes are SVG user units (≈ CSS pixels)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+LABEL_WIDTH = 150
+BAR_HEIGHT = 18
+BAR_GAP = 6
+CHART_WIDTH = 560
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    """Drawn length, in the chart's unit (a 0–1 share, a head count …)."""
+    text: str
+    """What is written at the end of the bar (``85%``, ``3/5`` …)."""
+    tone: str = "primary"
+    """CSS class suffix: primary, warn, bad."""
+
+
+def bar_chart(bars: Sequence[Bar], *, maximum: float | None = None, title: str = "") -> Markup:
+    """Horizontal bars, one per row, scaled to ``maximum`` (default: the largest value)."""
+    top = maximum or max((b.value for b in bars), default=0) or 1
+    usable = CHART_WIDTH - LABEL_WIDTH - 60
+    height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    parts = [
+        f'<svg class="chart bars" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, bar in enumerate(bars):
+        y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
+        width = max(0.0, min(bar.value / top, 1.0)) * usable
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end">{escape(bar.label)}</text>'
+            f'<rect class="bar-bg" x="{LABEL_WIDTH}" y="{y}" width="{usable}" '
+            f'height="{BAR_HEIGHT}"/>'
+            f'<rect class="bar-{escape(bar.tone)}" x="{LABEL_WIDTH}" y="{y}" '
+            f'width="{width:.1f}" height="{BAR_HEIGHT}"/>'
+            f'<text x="{LABEL_WIDTH + usable + 6}" y="{y + 13}">{escape(bar.text)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def line_chart(
+    points: Sequence[tuple[str, float]], *, target: float, target_label: str, title: str = ""
+) -> Markup:
+    """A line through ``points`` (x label, value) with a dashed line at ``target``."""
+    width, height, left, bottom, top_pad = CHART_WIDTH, 220, 50, 30, 20
+    top = max([target, *(v for _, v in points)]) * 1.1 or 1
+    plot_w, plot_h = width - left - 20, height - bottom - top_pad
+    step = plot_w / max(len(points) - 1, 1)
+
+    def y_of(value: float) -> float:
+        return top_pad + plot_h * (1 - value / top)
+
+    coords = [(left + i * step, y_of(v)) for i, (_, v) in enumerate(points)]
+    target_y = y_of(target)
+    parts = [
+        f'<svg class="chart line" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<line class="axis" x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" '
+        f'y2="{top_pad + plot_h}"/>',
+        f'<line class="target" x1="{left}" y1="{target_y:.1f}" x2="{left + plot_w}" '
+        f'y2="{target_y:.1f}"/>',
+        f'<text class="target-label" x="{left + plot_w}" y="{target_y - 5:.1f}" '
+        f'text-anchor="end">{escape(target_label)}</text>',
+    ]
+    if coords:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline class="series" points="{path}"/>')
+    for (x, y), (label, value) in zip(coords, points, strict=True):
+        parts.append(
+            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3.5"/>'
+            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{value:g}</text>'
+            f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def gauge(achieved: float, target: float, *, caption: str) -> Markup:
+    """A half-circle gauge of ``achieved`` against ``target``; full at 125 % of the target,
+    with a tick at the target, green when met."""
+    full = max(target * 1.25, achieved, 1)
+    radius, cx, cy = 70, 90, 85
+
+    def point(share: float) -> tuple[float, float]:
+        angle = math.pi * (1 - min(max(share, 0.0), 1.0))
+        return cx + radius * math.cos(angle), cy - radius * math.sin(angle)
+
+    end_x, end_y = point(achieved / full)
+    tick_x, tick_y = point(target / full)
+    tone = "good" if achieved >= target else "bad"
+    return Markup(
+        f'<svg class="chart gauge" viewBox="0 0 180 120" role="img" aria-label="{escape(caption)}" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<path class="gauge-bg" d="M {cx - radius} {cy} A {radius} {radius} 0 0 1 '
+        f'{cx + radius} {cy}"/>'
+        f'<path class="gauge-{tone}" d="M {cx - radius} {cy} A {radius} {radius} 0 0 1 '
+        f'{end_x:.1f} {end_y:.1f}"/>'
+        f'<circle class="gauge-tick" cx="{tick_x:.1f}" cy="{tick_y:.1f}" r="4"/>'
+        f'<text class="gauge-value" x="{cx}" y="{cy - 8}" text-anchor="middle">'
+        f"{achieved:g} / {target:g}</text>"
+        f'<text x="{cx}" y="{cy + 25}" text-anchor="middle">{escape(caption)}</text></svg>'
+    )

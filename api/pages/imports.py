@@ -1,0 +1,200 @@
+"""The import wizard: choose the entity, upload an xlsx or csv → the dry run's report (each
+problem with row, column, value and message, or the field-by-field changes) → commit; the
+error workbook to download and fix; blank templates.
+
+The work is :func:`workforce.io.importer.import_file` itself (all or nothing, audited); the
+routes are plain ``def`` so it runs in the server's thread pool and never blocks other
+requests. Only roles with the ``import_data`` right (admin, hr) may import.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from api.i18n import Language, page_language
+from api.i18n.catalogue import UI
+from api.pages.access import Importer
+from api.pages.rendering import render
+from api.pages.routing import page_router
+from api.pages.uploads import Upload, find_upload, save_upload
+from workforce.io.changes import ID_NUMBER, FieldChange
+from workforce.io.entities import SPECS
+from workforce.io.error_report import write_error_report
+from workforce.io.importer import ImportReport, import_file
+from workforce.io.spec import EntitySpec
+from workforce.io.template import write_template
+from workforce.services.errors import NotFound
+
+router = page_router()
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHANGES_SHOWN = 500
+"""Rows of the change and problem tables on the page; the error workbook has them all."""
+
+
+def chosen_spec(entity: str) -> EntitySpec | None:
+    """The spec the user chose; ``auto`` (or blank) lets the importer detect each sheet's."""
+    if entity in ("", "auto"):
+        return None
+    if entity not in SPECS:
+        raise NotFound(UI.text("unknown_entity", entity=entity, choices=", ".join(SPECS)))
+    return SPECS[entity]
+
+
+def shown_value(change: FieldChange, value: Any, language: Language) -> str:
+    if value is None or value == []:
+        return "—"
+    if change.column.key == ID_NUMBER:
+        return str(value)  # the importer hands ID numbers over masked
+    return str(change.column.cell.export(value, language))
+
+
+def report_view(report: ImportReport, language: Language) -> dict[str, Any]:
+    """What the report page shows: per-sheet counts, the changes, the problems."""
+    sheets = [
+        {
+            "entity": c.spec.label(language),
+            "rows": len(c.parsed.records),
+            "created": len(c.creates),
+            "updated": len(c.updates),
+            "unchanged": c.unchanged,
+        }
+        for c in report.changes
+    ]
+    changes = [
+        {
+            "entity": c.spec.label(language),
+            "key": c.spec.key_text(c.parsed.records[u.position]),
+            "header": f.column.header(language),
+            "before": shown_value(f, f.before, language),
+            "after": shown_value(f, f.after, language),
+        }
+        for c in report.changes
+        for u in c.updates
+        for f in u.changes
+    ]
+    problems = [
+        {
+            "sheet": p.sheet,
+            "row": p.row,
+            "column": p.column_letter,
+            "header": p.header,
+            "value": "" if p.value is None else str(p.value),
+            "message": p.text.render(language),
+        }
+        for p in report.problems
+    ]
+    return {
+        "status": report.status,
+        "sheets": sheets,
+        "changes": changes[:CHANGES_SHOWN],
+        "changes_total": len(changes),
+        "problems": problems[:CHANGES_SHOWN],
+        "problems_total": len(problems),
+        "notices": [n.render(language) for n in report.notices],
+        "batch_id": report.batch_id,
+        "file": report.file,
+    }
+
+
+@router.get("/imports")
+def import_start(request: Request, user: Importer) -> Response:
+    return render(request, "import_start.html", user=user, specs=SPECS)
+
+
+def _run(
+    request: Request, upload: Upload, user_name: str, entity: str, dry_run: bool
+) -> ImportReport:
+    report = import_file(
+        request.app.state.engine,
+        upload.path,
+        actor=user_name,
+        entity=chosen_spec(entity),
+        dry_run=dry_run,
+    )
+    if report.problems:
+        write_error_report(report, upload.error_report, page_language(request))
+    return report
+
+
+@router.post("/imports")
+async def import_check(
+    request: Request,
+    user: Importer,
+    file: Annotated[UploadFile, File()],
+    entity: Annotated[str, Form(max_length=32)] = "auto",
+) -> Response:
+    """Keep the upload and show the dry run: nothing is written yet."""
+    chosen_spec(entity)
+    upload = await save_upload(request, file)
+    report = await run_in_threadpool(_run, request, upload, user.username, entity, True)
+    return render(
+        request,
+        "import_report.html",
+        user=user,
+        token=upload.token,
+        entity=entity,
+        report=report_view(report, page_language(request)),
+        committed=False,
+    )
+
+
+@router.post("/imports/{token}/commit")
+def import_commit(
+    request: Request,
+    user: Importer,
+    token: str,
+    entity: Annotated[str, Form(max_length=32)] = "auto",
+) -> Response:
+    """Import the file checked in the dry run, for real (all or nothing)."""
+    upload = find_upload(request, token)
+    report = _run(request, upload, user.username, entity, False)
+    return render(
+        request,
+        "import_report.html",
+        user=user,
+        token=upload.token,
+        entity=entity,
+        report=report_view(report, page_language(request)),
+        committed=True,
+    )
+
+
+@router.get("/imports/{token}/errors.xlsx")
+def import_errors(request: Request, user: Importer, token: str) -> Response:
+    upload = find_upload(request, token)
+    if not upload.error_report.is_file():
+        return RedirectResponse("/imports", status_code=303)
+    name = f"{Path(upload.path.name).stem}-错误报告.xlsx"
+    return FileResponse(upload.error_report, media_type=XLSX, filename=name)
+
+
+@router.get("/imports/templates/{entity}.xlsx")
+def import_template(request: Request, user: Importer, entity: str) -> Response:
+    spec = chosen_spec(entity)
+    if spec is None:
+        raise NotFound(UI.text("unknown_entity", entity=entity, choices=", ".join(SPECS)))
+    language = page_language(request)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{spec.name}.xlsx"
+        write_template(spec, path, language)
+        content = path.read_bytes()
+    filename = (
+        f"{spec.label(language)}-模板.xlsx" if language == "zh" else f"{spec.name}-template.xlsx"
+    )
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": _attachment(filename)},
+    )
+
+
+def _attachment(filename: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,301 @@
+"""The plan pages: start a solve (year, time limit) → its progress (polled; a stop button) →
+the plan: moves with their reasons, quotas with margins, unfilled shortages with reasons,
+conflicts and the smallest relaxation when infeasible; pin and unpin moves, re-solve with the
+pins, approve, apply (confirmed), and download the plan workbook and the notice letters.
+
+Solves run in their own process (:mod:`workforce.plans.jobs`), so the server never waits for
+one. Viewing is for the district roles; changing (solve, pin, approve, apply) needs the
+``manage_plans`` right (admin, hr).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Form, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlmodel import Session, select
+
+from api.deps import SessionDep
+from api.i18n import page_language
+from api.i18n.catalogue import UI
+from api.pages.access import DistrictReader, PlanManager
+from api.pages.letters import notice_letters_pdf
+from api.pages.pins import (
+    PIN_KINDS,
+    add_pending,
+    clear_pending,
+    make_pin,
+    pending_pins,
+    remove_pending,
+)
+from api.pages.rendering import flash, render
+from api.pages.routing import page_router
+from optimizer import SolveSettings
+from workforce.accounts.models import User
+from workforce.accounts.roles import Permission, allows
+from workforce.models import RotationPlan, SolveJob
+from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
+from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
+from workforce.plans.lifecycle import plans_of_year
+from workforce.plans.workbook import write_plan_workbook
+from workforce.services.errors import NotFound
+from workforce.services.messages import Text
+
+router = page_router()
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_TIME_LIMIT_S = 30
+MAX_TIME_LIMIT_S = 600
+Year = Annotated[int, Form(ge=2000, le=2100)]
+TimeLimit = Annotated[float, Form(ge=1, le=MAX_TIME_LIMIT_S)]
+
+
+def may_manage(user: User) -> bool:
+    """Whether the page offers the solve, pin, approve and apply controls."""
+    return allows(user.role, Permission.manage_plans)
+
+
+def _plan_record(session: Session, plan_id: int) -> RotationPlan:
+    record = session.get(RotationPlan, plan_id)
+    if record is None:
+        raise NotFound(UI.text("plan_not_found", plan_id=plan_id))
+    return record
+
+
+def _job(request: Request, job_id: int) -> SolveJob:
+    job = get_job(request.app.state.engine, job_id)
+    if job is None:
+        raise NotFound(UI.text("job_not_found", job_id=job_id))
+    return job
+
+
+def _plan_error_text(error: PlanError) -> Text:
+    return Text(error.key, error.zh, error.en)
+
+
+def _to_plan(plan_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+
+@router.get("/plans")
+def plans_page(
+    request: Request,
+    session: SessionDep,
+    user: DistrictReader,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> Response:
+    year = year or dt.date.today().year
+    jobs = session.exec(
+        select(SolveJob).where(SolveJob.year == year).order_by(SolveJob.id.desc()).limit(10)  # type: ignore[union-attr]
+    ).all()
+    return render(
+        request,
+        "plans.html",
+        user=user,
+        year=year,
+        plans=list(reversed(plans_of_year(session, year))),
+        jobs=jobs,
+        default_time_limit=DEFAULT_TIME_LIMIT_S,
+        max_time_limit=MAX_TIME_LIMIT_S,
+        can_manage=may_manage(user),
+    )
+
+
+@router.post("/plans/solve")
+def start_solve(request: Request, user: PlanManager, year: Year, time_limit: TimeLimit) -> Response:
+    job = start_solve_job(
+        request.app.state.engine,
+        year=year,
+        actor=user.username,
+        settings=SolveSettings(time_limit_s=time_limit),
+    )
+    return RedirectResponse(f"/plans/jobs/{job.id}", status_code=303)
+
+
+def job_state(job: SolveJob) -> dict[str, object]:
+    """What the progress page polls: status, stage, the plan when done, a one-line error."""
+    started = job.started_at or job.created_at
+    end = job.finished_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return {
+        "id": job.id,
+        "status": job.status,
+        "stage": job.stage,
+        "finished": job.status in FINISHED,
+        "plan_id": job.plan_id,
+        "elapsed_s": round(max(0.0, (end - started.replace(tzinfo=None)).total_seconds()), 1),
+        "error": (job.error or "").splitlines()[0] if job.error else None,
+    }
+
+
+@router.get("/plans/jobs/{job_id}")
+def job_page(request: Request, user: DistrictReader, job_id: int) -> Response:
+    job = _job(request, job_id)
+    return render(
+        request, "job.html", user=user, job=job, state=job_state(job), can_manage=may_manage(user)
+    )
+
+
+@router.get("/plans/jobs/{job_id}/status")
+def job_status(request: Request, user: DistrictReader, job_id: int) -> Response:
+    return JSONResponse(job_state(_job(request, job_id)))
+
+
+@router.post("/plans/jobs/{job_id}/stop")
+def stop_solve(request: Request, user: PlanManager, job_id: int) -> Response:
+    _job(request, job_id)
+    stop_job(request.app.state.engine, job_id)
+    flash(request, "info", UI.text("job_stopped", job_id=job_id))
+    return RedirectResponse(f"/plans/jobs/{job_id}", status_code=303)
+
+
+@router.get("/plans/{plan_id}")
+def plan_page(
+    request: Request, session: SessionDep, user: DistrictReader, plan_id: int
+) -> Response:
+    record = _plan_record(session, plan_id)
+    instance, plan = load_plan(record)
+    schools = {s.code: s.name for s in instance.schools}
+    pinned = {p.staff_no: p for p in instance.pins}
+    return render(
+        request,
+        "plan.html",
+        user=user,
+        record=record,
+        plan=plan,
+        schools=schools,
+        school_codes=sorted(schools),
+        district_quotas=[q for q in plan.quotas if q.scope == "district"],
+        school_quotas=sorted(
+            (q for q in plan.quotas if q.scope != "district"), key=lambda q: (q.margin, q.scope)
+        ),
+        unfilled=[s for s in plan.shortages if s.unfilled > 0],
+        filled_total=sum(s.filled for s in plan.shortages),
+        slots_total=sum(s.slots for s in plan.shortages),
+        pinned=pinned,
+        pending=pending_pins(request, plan_id),
+        pin_kinds=PIN_KINDS,
+        default_time_limit=record_time_limit(plan.provenance.settings),
+        can_manage=may_manage(user),
+    )
+
+
+def record_time_limit(settings: SolveSettings) -> float:
+    return min(settings.time_limit_s, MAX_TIME_LIMIT_S)
+
+
+@router.post("/plans/{plan_id}/pins")
+def pin_move(
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    plan_id: int,
+    staff_no: Annotated[str, Form(max_length=32)],
+    kind: Annotated[str, Form(max_length=16)],
+    school: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    instance, _ = load_plan(_plan_record(session, plan_id))
+    pin = make_pin(instance, kind=kind, staff_no=staff_no, school=school or None)
+    add_pending(request, plan_id, pin)
+    flash(request, "success", UI.text("pin_added", staff_no=staff_no))
+    return _to_plan(plan_id)
+
+
+@router.post("/plans/{plan_id}/pins/remove")
+def unpin_move(
+    request: Request, user: PlanManager, plan_id: int, staff_no: Annotated[str, Form(max_length=32)]
+) -> Response:
+    remove_pending(request, plan_id, staff_no)
+    flash(request, "info", UI.text("pin_removed", staff_no=staff_no))
+    return _to_plan(plan_id)
+
+
+@router.post("/plans/{plan_id}/resolve")
+def resolve(
+    request: Request, session: SessionDep, user: PlanManager, plan_id: int, time_limit: TimeLimit
+) -> Response:
+    """Re-solve the plan's instance with the pending pins added (a new draft, a new job)."""
+    record = _plan_record(session, plan_id)
+    job = start_solve_job(
+        request.app.state.engine,
+        year=record.year,
+        actor=user.username,
+        settings=SolveSettings(time_limit_s=time_limit),
+        parent_plan_id=plan_id,
+        pins=pending_pins(request, plan_id),
+    )
+    clear_pending(request)
+    return RedirectResponse(f"/plans/jobs/{job.id}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/approve")
+def approve(
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    plan_id: int,
+    version: Annotated[int, Form(ge=1)],
+) -> Response:
+    try:
+        approve_plan(session, plan_id, actor=user.username, expected_version=version)
+        session.commit()
+        flash(request, "success", UI.text("plan_approved", plan_id=plan_id))
+    except PlanError as error:
+        session.rollback()
+        flash(request, "error", _plan_error_text(error))
+    return _to_plan(plan_id)
+
+
+@router.post("/plans/{plan_id}/apply")
+def apply(
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    plan_id: int,
+    confirm: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Carry out an approved plan; the form must carry the ticked confirmation."""
+    if confirm != "yes":
+        flash(request, "error", UI.text("apply_confirm_missing"))
+        return _to_plan(plan_id)
+    try:
+        apply_plan(session, plan_id, actor=user.username)
+        session.commit()
+        flash(request, "success", UI.text("plan_applied", plan_id=plan_id))
+    except PlanError as error:
+        session.rollback()
+        flash(request, "error", _plan_error_text(error))
+    return _to_plan(plan_id)
+
+
+@router.get("/plans/{plan_id}/workbook.xlsx")
+def plan_workbook(
+    request: Request, session: SessionDep, user: DistrictReader, plan_id: int
+) -> Response:
+    instance, plan = load_plan(_plan_record(session, plan_id))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.xlsx"
+        write_plan_workbook(path, instance, plan, language=page_language(request))
+        content = path.read_bytes()
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'},
+    )
+
+
+@router.get("/plans/{plan_id}/letters.pdf")
+def plan_letters(
+    request: Request, session: SessionDep, user: DistrictReader, plan_id: int
+) -> Response:
+    record = _plan_record(session, plan_id)
+    instance, plan = load_plan(record)
+    content = notice_letters_pdf(instance, plan, plan_id=plan_id, status=record.status)
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="notices-plan-{plan_id}.pdf"'},
+    )

@@ -1,0 +1,56 @@
+"""Page routes answer in HTML, never in JSON: :class:`PageRoute` turns a refusal into a
+redirect to the sign-in page (not signed in) or an error page in the user's language
+(forbidden, not found, invalid input …), with the status the API would give."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from api.errors import status_of
+from api.i18n import page_language
+from api.i18n.catalogue import UI
+from api.pages.rendering import render
+from workforce.services.errors import DomainError, Unauthenticated
+from workforce.services.messages import Text
+
+
+def sign_in_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def error_page(request: Request, text: Text, status_code: int) -> Response:
+    """The error page; the user is not looked up again (the error may be about them)."""
+    message = text.zh if page_language(request) == "zh" else text.en
+    return render(request, "error.html", user=None, status_code=status_code, message=message)
+
+
+class PageRoute(APIRoute):
+    """An API route whose domain and validation errors become pages."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Unauthenticated:
+                return sign_in_redirect(request)
+            except DomainError as error:
+                return error_page(request, error.text, status_of(error))
+            except RequestValidationError as error:
+                fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
+                return error_page(request, UI.text("invalid_request", fields=fields), 422)
+
+        return page_handler
+
+
+def page_router() -> APIRouter:
+    """A router for pages: HTML errors, left out of the OpenAPI description."""
+    return APIRouter(route_class=PageRoute, include_in_schema=False)

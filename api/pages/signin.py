@@ -1,0 +1,92 @@
+"""Signing in and out of the pages.
+
+The sign-in form carries a CSRF token too: before sign-in the browser gets an anonymous
+session holding only that token, so another site cannot sign a browser in to an account of
+its choosing. Wrong passwords and the rate limit (:mod:`workforce.accounts.signin`) are
+shown on the form with the status the API gives (401, 429 with ``Retry-After``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import SessionDep
+from api.pages.rendering import render
+from api.pages.routing import page_router
+from api.routes.auth import client_address
+from api.security import CSRF_FIELD, csrf_token, end_session, session_user_id, start_session
+from workforce.accounts.messages import ACCOUNT_MESSAGES
+from workforce.accounts.signin import sign_in
+from workforce.services.errors import Forbidden, RateLimited, Unauthenticated
+
+router = page_router()
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after sign-in: a path on this site only (never ``//other.site``)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def anonymous_csrf_token(request: Request) -> str:
+    """The CSRF token of this browser's session, created for a visitor not yet signed in."""
+    token = csrf_token(request)
+    if token is None:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    if session_user_id(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    anonymous_csrf_token(request)
+    return render(request, "login.html", user=None, next=safe_next(next), error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf: Annotated[str, Form(alias=CSRF_FIELD, max_length=128)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    expected = csrf_token(request)
+    if not expected or not hmac.compare_digest(expected, csrf):
+        raise Forbidden(ACCOUNT_MESSAGES.text("csrf_failed"))
+    try:
+        user = sign_in(
+            session, username=username, password=password, client=client_address(request)
+        )
+    except (Unauthenticated, RateLimited) as error:
+        status, headers = 401, {}
+        if isinstance(error, RateLimited):
+            status, headers = 429, {"Retry-After": str(error.extra.get("retry_after", 60))}
+        response = render(
+            request,
+            "login.html",
+            user=None,
+            status_code=status,
+            next=safe_next(next),
+            error=error.text,
+            username=username,
+        )
+        response.headers.update(headers)
+        return response
+    start_session(request, user)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    end_session(request)
+    return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,201 @@
+"""The teacher list (filters, search, paging) and the teacher page (details with the ID number
+masked, certificates, designations, training hours this cycle, rotation history, exemptions),
+and a clerk's correction proposal from the teacher page.
+
+Every query goes through the registry's scoped services (``list_teachers``, ``get_visible``),
+so a clerk sees their own school only and another school's teacher is "not found".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from api.deps import Proposer, Reader, SessionDep
+from api.i18n import page_language
+from api.i18n.catalogue import UI
+from api.pages.rendering import flash, render
+from api.pages.routing import page_router
+from workforce.accounts.models import User
+from workforce.accounts.roles import Permission, allows
+from workforce.accounts.scope import get_visible
+from workforce.codes import code_list
+from workforce.models import (
+    Certificate,
+    Designation,
+    Exemption,
+    RotationRecord,
+    School,
+    Teacher,
+    TrainingRecord,
+)
+from workforce.reports.messages import enum_label
+from workforce.rules.training import assess, default_training_rules
+from workforce.services.corrections import (
+    CORRECTABLE_FIELDS,
+    CorrectionCreate,
+    propose_correction,
+)
+from workforce.services.errors import InvalidInput
+from workforce.services.messages import REGISTRY_MESSAGES
+from workforce.services.queries import SchoolFilters, TeacherFilters, list_schools, list_teachers
+from workforce.services.teachers import masked_id_number
+
+router = page_router()
+
+PAGE_SIZE = 50
+FILTER_LISTS = {"subject": "subjects", "post_type": "post_types", "status": "teacher_statuses"}
+
+
+def parse_code(list_name: str, value: str | None) -> str | None:
+    """The code a filter names (blank means any); an unknown value is a clear 422."""
+    if not value:
+        return None
+    codes = code_list(list_name)
+    code = codes.parse(value)
+    if code is None:
+        raise InvalidInput(
+            REGISTRY_MESSAGES.text(
+                "unknown_code",
+                value=value,
+                list_name=list_name,
+                choices_zh="、".join(c.zh for c in codes.codes),
+                choices=", ".join(codes.code_values),
+            )
+        )
+    return code
+
+
+def visible_schools(session: Session, user: User) -> list[School]:
+    rows, _ = list_schools(session, viewer=user, filters=SchoolFilters(), skip=0, limit=10_000)
+    return list(rows)
+
+
+@router.get("/teachers")
+def teacher_list(
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    school_id: Annotated[str | None, Query(max_length=12)] = None,
+    subject: Annotated[str | None, Query(max_length=32)] = None,
+    post_type: Annotated[str | None, Query(max_length=32)] = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
+    q: Annotated[str | None, Query(max_length=50)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    schools = visible_schools(session, user)
+    chosen_school = int(school_id) if school_id and school_id.isdigit() else None
+    filters = TeacherFilters(
+        school_id=chosen_school,
+        subject=parse_code("subjects", subject),
+        post_type=parse_code("post_types", post_type),
+        status=parse_code("teacher_statuses", status),
+        key_teacher={"yes": True, "no": False}.get(key_teacher or ""),
+        q=q,
+    )
+    rows, count = list_teachers(
+        session, viewer=user, filters=filters, skip=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    pages = max(1, -(-count // PAGE_SIZE))
+    return render(
+        request,
+        "teachers.html",
+        user=user,
+        teachers=rows,
+        count=count,
+        page=page,
+        pages=pages,
+        schools=schools,
+        school_names={s.id: s.name for s in schools},
+        filters=filters,
+        key_teacher=key_teacher or "",
+        q=q or "",
+        code_lists={key: code_list(name).codes for key, name in FILTER_LISTS.items()},
+        page_url=lambda n: str(request.url.include_query_params(page=n)),
+    )
+
+
+def _children(session: Session, model: type, teacher_id: int) -> list:  # type: ignore[type-arg]
+    return list(
+        session.exec(select(model).where(model.teacher_id == teacher_id).order_by(model.id)).all()  # type: ignore[attr-defined]
+    )
+
+
+def training_this_cycle(teacher: Teacher, records: list[TrainingRecord], today: dt.date) -> dict:  # type: ignore[type-arg]
+    """Hours recorded in the cycle containing ``today`` and the training rule's assessment."""
+    rules = default_training_rules()
+    cycle = rules.cycle_on(today)
+    in_cycle = [r for r in records if cycle.start <= r.date <= min(today, cycle.end)]
+    hours = sum((r.hours for r in in_cycle), Decimal(0))
+    assessment = assess(float(hours), teacher.first_employed_on, cycle, today, rules)
+    return {"cycle": cycle, "records": in_cycle, "hours": hours, "assessment": assessment}
+
+
+@router.get("/teachers/{teacher_id}")
+def teacher_page(request: Request, session: SessionDep, user: Reader, teacher_id: int) -> Response:
+    teacher = get_visible(
+        session,
+        user,
+        Teacher,
+        teacher_id,
+        REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
+    )
+    rotations = _children(session, RotationRecord, teacher_id)
+    school_ids = (
+        {teacher.school_id}
+        | {r.from_school_id for r in rotations}
+        | {r.to_school_id for r in rotations}
+    )
+    schools = {s.id: s.name for s in session.exec(select(School).where(School.id.in_(school_ids)))}  # type: ignore[union-attr]
+    training = training_this_cycle(
+        teacher, _children(session, TrainingRecord, teacher_id), dt.date.today()
+    )
+    return render(
+        request,
+        "teacher.html",
+        user=user,
+        teacher=teacher,
+        id_number=masked_id_number(teacher),
+        school_names=schools,
+        certificates=_children(session, Certificate, teacher_id),
+        designations=_children(session, Designation, teacher_id),
+        training=training,
+        training_status=enum_label(
+            "training_status", training["assessment"].status, page_language(request)
+        ),
+        rotations=rotations,
+        exemptions=_children(session, Exemption, teacher_id),
+        correctable_fields=CORRECTABLE_FIELDS,
+        can_propose=allows(user.role, Permission.propose_correction),
+    )
+
+
+@router.post("/teachers/{teacher_id}/corrections")
+def propose_correction_page(
+    request: Request,
+    session: SessionDep,
+    user: Proposer,
+    teacher_id: int,
+    field: Annotated[str, Form(max_length=64)],
+    proposed_value: Annotated[str, Form(max_length=200)],
+    reason: Annotated[str, Form(max_length=500)],
+) -> Response:
+    """A clerk proposes a correction of one field; district HR reviews it."""
+    try:
+        data = CorrectionCreate(
+            teacher_id=teacher_id, field=field, proposed_value=proposed_value, reason=reason
+        )
+    except ValidationError as error:
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
+        raise InvalidInput(UI.text("invalid_request", fields=fields)) from None
+    propose_correction(session, actor=user.username, viewer=user, data=data)
+    session.commit()
+    flash(request, "success", UI.text("correction_sent"))
+    return RedirectResponse(f"/teachers/{teacher_id}", status_code=303)
