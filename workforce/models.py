@@ -67,6 +67,9 @@ class Teacher(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=32)
     is_head_teacher: bool = Field(default=False, description="班主任")
     is_principal: bool = Field(default=False, description="校长")
+    principal_since: dt.date | None = Field(
+        default=None, description="任现职校长时间: start of the current principalship at this school"
+    )
     retirement_category: str | None = Field(default=None, max_length=16)
     retirement_confirmed_on: dt.date | None = Field(
         default=None, description="HR-confirmed retirement date, overrides the statutory one"

@@ -48,6 +48,7 @@ from workforce.models import (
     School,
     Teacher,
 )
+from workforce.dates import years_between
 from workforce.rules.demand import demand_by_school
 from workforce.rules.retirement import default_category, retirement_date
 
@@ -61,7 +62,8 @@ CERTIFICATE_LEVEL_EQUIVALENT = {
     "higher": "senior",
 }
 PRINCIPAL_TERM_YEARS = 3
-"""A principal's term (任期) used to count full terms at one school (local practice: 3 years)."""
+"""A principal's term (任期) used to count full terms at one school (local practice: 3 years),
+counted from ``Teacher.principal_since`` (or the date the principal joined the school)."""
 
 
 def school_year_start(year: int) -> dt.date:
@@ -163,7 +165,8 @@ def _instance_teacher(
         }
     )
     wishes = [code_of[w.school_id] for w in children["wishes"].get(t.id, [])]
-    years_here = (as_of - t.joined_school_on).days // 365
+    principal_from = max(t.principal_since or t.joined_school_on, t.joined_school_on)
+    principal_years = years_between(principal_from, as_of)
     category = t.retirement_category or default_category(t.gender)
     return InstanceTeacher(
         staff_no=t.staff_no,
@@ -190,7 +193,7 @@ def _instance_teacher(
         last_rotation_end=max(ended, default=None),
         on_secondment=on_secondment,
         is_principal=t.is_principal,
-        principal_terms_at_school=years_here // PRINCIPAL_TERM_YEARS if t.is_principal else 0,
+        principal_terms_at_school=principal_years // PRINCIPAL_TERM_YEARS if t.is_principal else 0,
         wishes=[w for w in dict.fromkeys(wishes) if w != code_of[t.school_id]],
         volunteer=bool(wishes),
     )
