@@ -1,0 +1,35 @@
+"""Helpers for the page tests (imported by name): a browser-like client signed in through
+the sign-in form, and the CSRF token of the page it last saw."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import PASSWORD
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def signed_in(app: FastAPI, username: str) -> TestClient:
+    """A client with its own cookies, signed in as ``username`` through ``/login``."""
+    client = TestClient(app, follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
+    )
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def token_for(client: TestClient, path: str = "/teachers") -> str:
+    """The signed-in session's CSRF token, read from a page's sign-out form."""
+    return csrf_of(client.get(path).text)

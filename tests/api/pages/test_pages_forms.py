@@ -1,0 +1,208 @@
+"""The pages' forms and language: sign-in (wrong password, rate limit, CSRF), sign-out, the
+language switch, CSRF refusals, the import wizard (dry run → commit, problems with row and
+column, the error workbook), the audit log's filters and a plan page's refusals."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import District
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from page_helpers import csrf_of, signed_in, token_for
+from sqlmodel import Session, select
+
+from api.main import create_app
+from optimizer import SolveSettings
+from workforce.models import AuditLog, School
+from workforce.plans import propose_plan
+
+
+@pytest.fixture
+def app(engine, district: District) -> FastAPI:  # type: ignore[no-untyped-def]
+    return create_app()
+
+
+def test_wrong_password_is_shown_on_the_form_then_the_rate_limit(
+    app: FastAPI, district: District
+) -> None:
+    client = TestClient(app, follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    form = {"username": "hr", "password": "not the password", "csrf_token": token}
+    wrong = client.post("/login", data=form)
+    assert wrong.status_code == 401
+    assert "用户名或密码错误" in wrong.text
+    for _ in range(4):
+        client.post("/login", data=form)
+    locked = client.post("/login", data=form)
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.text
+    assert int(locked.headers["Retry-After"]) > 0
+
+
+def test_sign_in_without_the_csrf_token_is_refused(app: FastAPI, district: District) -> None:
+    client = TestClient(app, follow_redirects=False)
+    client.get("/login")
+    refused = client.post("/login", data={"username": "hr", "password": "whatever-long"})
+    assert refused.status_code == 403
+    assert "校验令牌" in refused.text
+
+
+def test_sign_in_goes_back_to_the_page_asked_for_and_only_on_this_site(
+    app: FastAPI, district: District
+) -> None:
+    from conftest import PASSWORD
+
+    client = TestClient(app, follow_redirects=False)
+    for wanted, expected in (("/audit", "/audit"), ("//evil.example/x", "/")):
+        client.cookies.clear()
+        token = csrf_of(client.get("/login").text)
+        answer = client.post(
+            "/login",
+            data={"username": "admin", "password": PASSWORD, "csrf_token": token, "next": wanted},
+        )
+        assert answer.headers["location"] == expected
+
+
+def test_a_form_post_without_the_token_is_refused_while_signed_in(
+    app: FastAPI, district: District
+) -> None:
+    hr = signed_in(app, "hr")
+    for path, data in (
+        ("/logout", {}),
+        ("/plans/solve", {"year": "2026", "time_limit": "5"}),
+        ("/imports/abc/commit", {"entity": "auto"}),
+    ):
+        answer = hr.post(path, data=data)
+        assert answer.status_code == 403, path
+        assert "校验令牌" in answer.text
+    assert hr.get("/teachers").status_code == 200  # still signed in
+
+
+def test_sign_out_ends_the_session(app: FastAPI, district: District) -> None:
+    hr = signed_in(app, "hr")
+    answer = hr.post("/logout", data={"csrf_token": token_for(hr)})
+    assert answer.headers["location"] == "/login"
+    assert hr.get("/teachers").status_code == 303
+
+
+def test_the_language_switch_is_remembered(app: FastAPI, district: District) -> None:
+    hr = signed_in(app, "hr")
+    assert "教师名册" in hr.get("/teachers").text
+    english = hr.get("/teachers", params={"lang": "en"})
+    assert "Teachers" in english.text and "教师名册" not in english.text
+    assert english.cookies.get("lang") == "en"
+    assert "教师名册" not in hr.get("/teachers").text
+    assert "教师名册" in hr.get("/teachers", params={"lang": "zh"}).text
+    refused = signed_in(app, "clerk_a").get("/audit", params={"lang": "en"})
+    assert refused.status_code == 403 and "not allowed" in refused.text
+
+
+SCHOOL_HEADER = "学校代码,学校名称,所在街道/镇,城乡类别,学段\n"
+
+
+def _upload(client: TestClient, name: str, content: str) -> tuple[str, str]:
+    """Upload a CSV as schools; returns (the report page, the commit path)."""
+    page = client.get("/imports").text
+    answer = client.post(
+        "/imports",
+        data={"csrf_token": csrf_of(page), "entity": "schools"},
+        files={"file": (name, io.BytesIO(content.encode("utf-8")), "text/csv")},
+    )
+    assert answer.status_code == 200, answer.text[:500]
+    commit = (
+        answer.text.split('action="/imports/')[1].split('"')[0] if "/commit" in answer.text else ""
+    )
+    return answer.text, commit
+
+
+def test_import_wizard_dry_run_then_commit(app: FastAPI, district: District, engine) -> None:  # type: ignore[no-untyped-def]
+    hr = signed_in(app, "hr")
+    report, commit = _upload(
+        hr,
+        "学校.csv",
+        SCHOOL_HEADER + "C001,新城小学,上城,城区,小学\nA001,东埔小学,新街,城区,小学\n",
+    )
+    assert "预检查通过" in report
+    assert "东埔" in report and "新街" in report  # the field-by-field change of A001's town
+    with Session(engine) as session:
+        assert session.exec(select(School).where(School.code == "C001")).first() is None
+    done = hr.post(f"/imports/{commit}", data={"csrf_token": csrf_of(report), "entity": "schools"})
+    assert "已导入" in done.text
+    with Session(engine) as session:
+        assert session.exec(select(School).where(School.code == "C001")).one().name == "新城小学"
+    other = signed_in(app, "admin")
+    assert (
+        other.post(
+            f"/imports/{commit}", data={"csrf_token": token_for(other), "entity": "schools"}
+        ).status_code
+        == 404
+    )  # an upload belongs to the session that made it
+
+
+def test_import_problems_name_row_and_column_and_come_as_a_workbook(
+    app: FastAPI, district: District, tmp_path: Path
+) -> None:
+    hr = signed_in(app, "hr")
+    report, _ = _upload(hr, "bad.csv", SCHOOL_HEADER + "C002,新城二小,上城,火星,小学\n")
+    assert "未导入任何数据" in report
+    assert "火星" in report and ">2<" in report and "D" in report  # row 2, column D (城乡类别)
+    link = report.split('href="/imports/')[1].split('"')[0]
+    workbook = hr.get(f"/imports/{link}")
+    assert workbook.status_code == 200
+    path = tmp_path / "errors.xlsx"
+    path.write_bytes(workbook.content)
+    cells = [c.value for row in load_workbook(path).worksheets[0].iter_rows() for c in row]
+    assert "火星" in cells
+
+
+def test_an_upload_of_another_type_is_refused_clearly(app: FastAPI, district: District) -> None:
+    hr = signed_in(app, "hr")
+    answer = hr.post(
+        "/imports",
+        data={"csrf_token": token_for(hr), "entity": "auto"},
+        files={"file": ("notes.txt", io.BytesIO(b"hello"), "text/plain")},
+    )
+    assert answer.status_code == 422
+    assert "notes.txt" in answer.text
+
+
+def test_the_audit_log_filters(app: FastAPI, district: District) -> None:
+    admin = signed_in(app, "admin")
+    everything = admin.get("/audit").text
+    assert "T001" in everything and "A001" in everything
+    schools_only = admin.get("/audit", params={"entity": "school"}).text
+    assert "A001" in schools_only and ">T001<" not in schools_only
+    assert admin.get("/audit", params={"since": "yesterday"}).status_code == 422
+
+
+def test_a_plan_page_shows_the_plan_and_refuses_changes_to_readers(
+    app: FastAPI, district: District, engine
+) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine, expire_on_commit=False) as session:
+        for school in session.exec(select(School)):
+            school.classes_by_grade, school.pupils, school.post_ceiling = [2] * 6, 500, 30
+            session.add(school)
+        session.flush()
+        record, _, plan = propose_plan(
+            session, year=2026, actor="hr", settings=SolveSettings(time_limit_s=5)
+        )
+        session.commit()
+    auditor = signed_in(app, "auditor")
+    page = auditor.get(f"/plans/{record.id}")
+    assert page.status_code == 200 and "方案" in page.text
+    assert 'action="/plans/' not in page.text  # no controls for a reader
+    refused = auditor.post(
+        f"/plans/{record.id}/approve", data={"csrf_token": csrf_of(page.text), "version": "1"}
+    )
+    assert refused.status_code == 403
+    assert signed_in(app, "clerk_a").get(f"/plans/{record.id}").status_code == 403
+    hr = signed_in(app, "hr")
+    hr.post(f"/plans/{record.id}/apply", data={"csrf_token": token_for(hr)})
+    after = hr.get(f"/plans/{record.id}").text
+    assert "请先勾选确认" in after
+    with Session(engine) as session:
+        assert not session.exec(select(AuditLog).where(AuditLog.action == "apply")).first()
