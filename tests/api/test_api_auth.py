@@ -1,0 +1,164 @@
+"""Signing in: bearer tokens, expiry and revocation, the failed-sign-in rate limit, cookie
+sessions and their CSRF protection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import PASSWORD
+from sqlmodel import Session, select
+
+from workforce.accounts.models import ApiToken, SignInAttempt, User
+from workforce.accounts.signin import MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USERNAME
+from workforce.models import utcnow
+
+
+def sign_in(client, username: str, password: str = PASSWORD, path: str = "/api/auth/token"):
+    return client.post(path, data={"username": username, "password": password})
+
+
+def test_token_from_username_and_password(client, district):
+    response = sign_in(client, "hr")
+    assert response.status_code == 200, response.text
+    token = response.json()["access_token"]
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["username"] == "hr"
+
+
+def test_tokens_are_stored_only_as_hashes(client, district, engine):
+    token = sign_in(client, "hr").json()["access_token"]
+    with Session(engine) as session:
+        stored = [row.token_hash for row in session.exec(select(ApiToken)).all()]
+    assert token not in stored and all(len(h) == 64 for h in stored)
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, district):
+    wrong = sign_in(client, "hr", "not the password")
+    unknown = sign_in(client, "nobody-at-all", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+    assert wrong.json()["code"] == "bad_credentials"
+
+
+def test_expired_revoked_and_unknown_tokens_are_refused(client, district, engine):
+    headers = district.headers["hr"]
+    assert client.delete("/api/auth/token", headers=headers).status_code == 204
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+    token = sign_in(client, "admin").json()["access_token"]
+    with Session(engine) as session:
+        row = session.exec(select(ApiToken).where(ApiToken.revoked.is_(False))).all()[-1]
+        row.expires_at = utcnow() - dt.timedelta(seconds=1)
+        session.add(row)
+        session.commit()
+    expired = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert (expired.status_code, expired.json()["code"]) == (401, "token_invalid")
+    assert expired.headers["www-authenticate"] == "Bearer"
+    bogus = client.get("/api/auth/me", headers={"Authorization": "Bearer made-up"})
+    assert bogus.status_code == 401
+
+
+def test_deactivated_user_loses_access(client, district):
+    admin = district.headers["admin"]
+    hr_id = district.users["hr"].id
+    assert (
+        client.patch(f"/api/users/{hr_id}", json={"active": False}, headers=admin).status_code
+        == 200
+    )
+    assert client.get("/api/auth/me", headers=district.headers["hr"]).status_code == 401
+    assert sign_in(client, "hr").json()["code"] == "user_inactive"
+
+
+def test_failed_sign_ins_lock_the_username(client, district):
+    for _ in range(MAX_FAILURES_PER_USERNAME):
+        assert sign_in(client, "hr", "guess").status_code == 401
+    locked = sign_in(client, "hr")
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "too_many_failures"
+    assert "分钟" in locked.json()["detail"]["zh"]
+    assert 0 < int(locked.headers["retry-after"]) <= 15 * 60
+    assert sign_in(client, "admin").status_code == 200
+
+
+def test_failures_older_than_the_window_do_not_count(client, district, engine):
+    for _ in range(MAX_FAILURES_PER_USERNAME):
+        sign_in(client, "hr", "guess")
+    with Session(engine) as session:
+        for attempt in session.exec(select(SignInAttempt)).all():
+            attempt.at = attempt.at - dt.timedelta(minutes=16)
+            session.add(attempt)
+        session.commit()
+    assert sign_in(client, "hr").status_code == 200
+
+
+def test_a_success_resets_the_username_count(client, district):
+    for _ in range(MAX_FAILURES_PER_USERNAME - 1):
+        sign_in(client, "hr", "guess")
+    assert sign_in(client, "hr").status_code == 200
+    assert sign_in(client, "hr", "guess").status_code == 401
+    assert sign_in(client, "hr").status_code == 200
+
+
+def test_failed_sign_ins_lock_the_client_address(client, district):
+    for n in range(MAX_FAILURES_PER_CLIENT):
+        assert sign_in(client, f"someone{n}", "guess").status_code == 401
+    assert sign_in(client, "admin").status_code == 429
+
+
+def test_rate_limit_holds_across_app_instances(client, district):
+    """Two workers share the database, so failures at one count at the other."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    for _ in range(MAX_FAILURES_PER_USERNAME):
+        sign_in(client, "hr", "guess")
+    with TestClient(create_app()) as other_worker:
+        assert sign_in(other_worker, "hr").status_code == 429
+
+
+def test_cookie_session_needs_the_csrf_token_for_changes(client, district):
+    started = sign_in(client, "hr", path="/api/auth/session")
+    assert started.status_code == 200, started.text
+    csrf = started.json()["csrf_token"]
+    assert client.get("/api/auth/me").json()["username"] == "hr"
+    teacher = district.teachers_a[0]
+    change = {"title": "一级教师", "version": 1}
+    refused = client.patch(f"/api/teachers/{teacher.id}", json=change)
+    assert (refused.status_code, refused.json()["code"]) == (403, "csrf_failed")
+    forged = client.patch(f"/api/teachers/{teacher.id}", json=change, headers={"X-CSRF-Token": "x"})
+    assert forged.status_code == 403
+    accepted = client.patch(
+        f"/api/teachers/{teacher.id}", json=change, headers={"X-CSRF-Token": csrf}
+    )
+    assert accepted.status_code == 200, accepted.text
+
+
+def test_csrf_token_may_come_in_a_form_field(client, district):
+    csrf = sign_in(client, "admin", path="/api/auth/session").json()["csrf_token"]
+    form = {"username": "x", "password": PASSWORD, "csrf_token": "wrong"}
+    assert client.post("/api/auth/token", data=form).json()["code"] == "csrf_failed"
+    form["csrf_token"] = csrf
+    assert client.post("/api/auth/token", data=form).json()["code"] == "bad_credentials"
+
+
+def test_sign_out_ends_the_cookie_session(client, district):
+    csrf = sign_in(client, "hr", path="/api/auth/session").json()["csrf_token"]
+    assert client.delete("/api/auth/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_session_cookie_is_signed(client, district):
+    sign_in(client, "clerk_a", path="/api/auth/session")
+    cookie = client.cookies.get("workforce_session")
+    assert cookie
+    client.cookies.clear()
+    client.cookies.set(
+        "workforce_session", cookie[:-4] + ("AAAA" if cookie[-4:] != "AAAA" else "BBBB")
+    )
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_passwords_are_argon2_hashes(district, engine):
+    with Session(engine) as session:
+        hashes = [u.password_hash for u in session.exec(select(User)).all()]
+    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
