@@ -1,21 +1,44 @@
 """Who is a key teacher (骨干教师) on a day, by the rotation rules' one definition
 (:func:`optimizer.rules.is_key`: a designation of a key kind, at the minimum tier or above,
-valid that day), applied to the designations loaded in bulk."""
+valid that day), applied to the designations loaded in bulk.
+
+The rule functions read attributes only; the light views below carry exactly the attributes
+of :class:`optimizer.instance.Designation` and ``Teacher.designations`` that they read, because
+building a pydantic instance per teacher costs seconds over a 100,000-teacher district.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
-from optimizer.instance import Designation as RuleDesignation
-from optimizer.instance import Teacher as RuleTeacher
 from optimizer.rules import RotationRules, is_key
 
+if TYPE_CHECKING:
+    from optimizer.instance import Teacher as RuleTeacher
 
-def rule_designations(designations: pd.DataFrame) -> dict[int, list[RuleDesignation]]:
+
+@dataclass(frozen=True, slots=True)
+class DesignationView:
+    """A designation as :func:`optimizer.rules.is_key` reads it."""
+
+    kind: str
+    tier: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class _DesignationHolder:
+    designations: list[DesignationView]
+
+
+def rule_designations(designations: pd.DataFrame) -> dict[int, list[DesignationView]]:
     """The registry's designations per teacher id, as the rule functions read them."""
-    held: dict[int, list[RuleDesignation]] = {}
+    held: dict[int, list[DesignationView]] = {}
     for teacher_id, kind, tier, start, end in zip(
         designations["teacher_id"],
         designations["kind"],
@@ -24,19 +47,17 @@ def rule_designations(designations: pd.DataFrame) -> dict[int, list[RuleDesignat
         designations["term_end"],
         strict=True,
     ):
-        held.setdefault(int(teacher_id), []).append(
-            RuleDesignation.model_construct(kind=kind, tier=tier, valid_from=start, valid_until=end)
-        )
+        held.setdefault(int(teacher_id), []).append(DesignationView(kind, tier, start, end))
     return held
 
 
-def is_key_on(designations: list[RuleDesignation], day: dt.date, rules: RotationRules) -> bool:
+def is_key_on(designations: list[DesignationView], day: dt.date, rules: RotationRules) -> bool:
     """Whether a teacher holding ``designations`` is a key teacher on ``day``."""
-    return is_key(RuleTeacher.model_construct(designations=designations), day, rules)
+    return is_key(cast("RuleTeacher", _DesignationHolder(designations)), day, rules)
 
 
 def key_teacher_ids(
-    held: dict[int, list[RuleDesignation]], day: dt.date, rules: RotationRules
+    held: dict[int, list[DesignationView]], day: dt.date, rules: RotationRules
 ) -> set[int]:
     """Ids of the teachers who are key teachers on ``day``."""
     return {

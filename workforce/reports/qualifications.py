@@ -212,35 +212,25 @@ def _rate(scope: pd.DataFrame, key: str) -> float | None:
 
 
 def _school_view(people: pd.DataFrame, targets: QualificationTargets) -> View:
-    rows = []
+    """Each school's rate of every indicator of its stages (None where it has no such stage)."""
     staged = people[people["stage"].notna()]
-    for (code, name, zone, level), group in staged.groupby(
-        ["school_code", "school_name", "zone", "level"], sort=True
-    ):
-        row = {
-            "school_code": code,
-            "school_name": name,
-            "zone": zone,
-            "level": level,
-            "teachers": len(group),
-        }
-        for indicator in targets.indicators:
-            scope = group[group["stage"] == indicator.stage]
-            row[indicator.key] = _rate(scope, indicator.key)
-        rows.append(row)
+    by = ["school_code", "school_name", "zone", "level"]
+    table = staged.groupby(by).size().rename("teachers").reset_index()
+    for indicator in targets.indicators:
+        in_stage = staged[staged["stage"] == indicator.stage]
+        rates = in_stage.groupby(by)[indicator.key].mean().rename(indicator.key).reset_index()
+        table = table.merge(rates, on=by, how="left")
     indicator_columns = [
         Column(key=i.key, zh=i.zh, en=i.en, kind="percent") for i in targets.indicators
     ]
+    keys = (*by, "teachers", *(i.key for i in targets.indicators))
     zh, en = view_title("qualifications.schools")
     return View(
         key="qualifications.schools",
         zh=zh,
         en=en,
-        columns=[
-            *columns("school_code", "school_name", "zone", "level", "teachers"),
-            *indicator_columns,
-        ],
-        rows=rows,
+        columns=[*columns(*by, "teachers"), *indicator_columns],
+        rows=frames.records(table.sort_values("school_code"), keys),
     )
 
 

@@ -9,12 +9,15 @@ and their share (``quotas.key_share``, 20%), and the whole-person rounding of a 
 (:func:`~optimizer.rules.share_target`). ``data/targets/rotation.yaml`` holds the 2021 baseline
 (3.2%) and the year the quotas start (2022).
 
-For year Y, with the reference day R = 1 September of Y:
+Scope: the public schools of the compulsory-education levels, as for the optimizer
+(:data:`workforce.snapshot.COMPULSORY_LEVELS`; ``levels`` widens it). For year Y, with the
+reference day R = 1 September of Y:
 
 * moved = distinct 在编 teachers with a rotation record starting in Y (transfer or secondment);
-* 在编 teachers = established teachers employed by R and in service then: status active or
-  seconded, or retired with a retirement date after R (the registry keeps no leaving date, so
-  teachers who left are not counted in any year);
+* 在编 teachers = established teachers employed by R (first employment) and in service then:
+  status active or seconded, or retired with a retirement date after R (the registry keeps no
+  leaving date, so teachers who left are not counted in any year), at a school in scope on R
+  (their current school when the registry cannot tell where they were);
 * district share = moved ÷ 在编 teachers, against ``district_share`` from the quota year on;
 * key share = moved teachers who were key teachers on their move's start day ÷ moved;
 * each school in scope: its quota base on R (each teacher's school and years there are rebuilt
@@ -28,6 +31,7 @@ For year Y, with the reference day R = 1 September of Y:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,8 +43,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlmodel import Session
 
-from optimizer.instance import Exemption as RuleExemption
-from optimizer.instance import School as RuleSchool
 from optimizer.rules import (
     RotationRules,
     counts_in_quota_base,
@@ -51,14 +53,15 @@ from optimizer.rules import (
 from workforce.config import DATA_DIR
 from workforce.models import Exemption
 from workforce.reports import frames
-from workforce.reports.keyteachers import is_key_on, rule_designations
+from workforce.reports.keyteachers import DesignationView, is_key_on, rule_designations
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import ReportError
 from workforce.rules.retirement import default_category, retirement_date
+from workforce.snapshot import COMPULSORY_LEVELS
 
 if TYPE_CHECKING:
-    from optimizer.instance import Designation as RuleDesignation
+    from optimizer.instance import School as RuleSchool
     from optimizer.instance import Teacher as RuleTeacher
 
 ROTATION_TARGETS = DATA_DIR / "targets" / "rotation.yaml"
@@ -102,7 +105,24 @@ def default_rotation_targets() -> RotationTargets:
     return load_rotation_targets()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class ExemptionView:
+    """An exemption as the eligibility rule reads one."""
+
+    reason: str
+    from_date: dt.date
+    until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolView:
+    """A school as :func:`optimizer.rules.in_school_quota_scope` reads one."""
+
+    zone: str
+    is_quality: bool
+
+
+@dataclass(slots=True)
 class TeacherOnDay:
     """A teacher as the rule functions read one (the attributes of
     :class:`optimizer.instance.Teacher` that eligibility and key status use), rebuilt for a
@@ -115,8 +135,8 @@ class TeacherOnDay:
     retirement_date: dt.date
     on_secondment: bool = False
     last_rotation_end: dt.date | None = None
-    exemptions: list[RuleExemption] = field(default_factory=list)
-    designations: list[RuleDesignation] = field(default_factory=list)
+    exemptions: list[ExemptionView] = field(default_factory=list)
+    designations: list[DesignationView] = field(default_factory=list)
 
 
 def rotation_report(
@@ -125,8 +145,11 @@ def rotation_report(
     as_of: dt.date,
     rules: RotationRules | None = None,
     targets: RotationTargets | None = None,
+    levels: Iterable[str] = COMPULSORY_LEVELS,
 ) -> Report:
-    """Rotation compliance for each year from the baseline year to the as-of year."""
+    """Rotation compliance for each year from the baseline year to the as-of year, over the
+    public schools of ``levels`` (by default the rotation's own scope: compulsory education,
+    as :mod:`workforce.snapshot` builds the optimizer's instance)."""
     rules = rules or load_rules()
     targets = targets or default_rotation_targets()
     teachers = frames.teachers(session)
@@ -136,11 +159,13 @@ def rotation_report(
     held = rule_designations(frames.designations(session))
     exemptions = _exemptions(session)
     history = _history(moves)
+    counted = schools[(schools["ownership"] == "public") & schools["level"].isin(list(levels))]
+    counted_schools = set(counted["id"].astype(int))
     in_scope = {
         int(row.id): in_school_quota_scope(
-            cast(RuleSchool, RuleSchool.model_construct(zone=row.zone, is_quality=row.is_quality))
+            cast("RuleSchool", SchoolView(row.zone, bool(row.is_quality)))
         )
-        for row in schools.itertuples()
+        for row in counted.itertuples()
     }
     established = teachers[teachers["post_type"] == "established"]
 
@@ -149,7 +174,10 @@ def rotation_report(
     for year in range(first_year, as_of.year + 1):
         day = dt.date(year, targets.reference_day.month, targets.reference_day.day)
         moved_year = moves[moves["start_on"].map(lambda d, y=year: d.year == y).astype(bool)]
-        moved_year = moved_year[moved_year["teacher_id"].isin(set(established["id"]))]
+        moved_year = moved_year[
+            moved_year["teacher_id"].isin(set(established["id"]))
+            & moved_year["from_school_id"].isin(counted_schools)
+        ]
         year_row, schools_of_year = _year(
             year,
             day,
@@ -160,6 +188,7 @@ def rotation_report(
             held,
             exemptions,
             in_scope,
+            counted_schools,
             rules,
             targets,
         )
@@ -224,15 +253,13 @@ def rotation_report(
     )
 
 
-def _exemptions(session: Session) -> dict[int, list[RuleExemption]]:
+def _exemptions(session: Session) -> dict[int, list[ExemptionView]]:
     rows = session.execute(
         select(Exemption.teacher_id, Exemption.reason, Exemption.from_on, Exemption.until_on)
     )
-    out: dict[int, list[RuleExemption]] = {}
+    out: dict[int, list[ExemptionView]] = {}
     for teacher_id, reason, start, until in rows:
-        out.setdefault(teacher_id, []).append(
-            RuleExemption.model_construct(reason=reason, from_date=start, until=until)
-        )
+        out.setdefault(teacher_id, []).append(ExemptionView(reason, start, until))
     return out
 
 
@@ -245,22 +272,27 @@ def _history(moves: pd.DataFrame) -> dict[int, list[tuple]]:  # type: ignore[typ
     return history
 
 
+def _employed_by(teacher, records: list, day: dt.date) -> bool:  # type: ignore[no-untyped-def]
+    """Employed on ``day``: first employment (or, unknown, the earliest date on record)."""
+    since = teacher.first_employed_on or min(
+        [teacher.joined_school_on, *(r.start_on for r in records)]
+    )
+    return since <= day
+
+
 def _place_on(teacher, records: list, day: dt.date) -> tuple[int, dt.date] | None:  # type: ignore[no-untyped-def]
     """(school id, joined that school) on ``day``, rebuilt from the transfers; None when the
-    teacher was not yet employed."""
+    registry cannot tell (the teacher joined the current school later with no transfer on
+    record, or the first employment date is unknown)."""
     transfers = [r for r in records if r.kind == "transfer"]
     later = [r for r in transfers if r.start_on >= day]
     if not later:
-        if teacher.joined_school_on > day and not transfers:
+        if teacher.joined_school_on > day:
             return None
         return int(teacher.school_id), teacher.joined_school_on
     earlier = [r for r in transfers if r.start_on < day]
-    joined = (
-        earlier[-1].start_on
-        if earlier
-        else (teacher.first_employed_on or min(r.start_on for r in records))
-    )
-    if joined > day:
+    joined = earlier[-1].start_on if earlier else teacher.first_employed_on
+    if joined is None or joined > day:
         return None
     return int(later[0].from_school_id), joined
 
@@ -317,6 +349,7 @@ def _year(
     held: dict,
     exemptions: dict,  # type: ignore[type-arg]
     in_scope: dict[int, bool],
+    counted_schools: set[int],
     rules: RotationRules,
     targets: RotationTargets,
 ) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
@@ -324,10 +357,14 @@ def _year(
     count = 0
     for teacher in established.itertuples(index=False):
         records = history.get(int(teacher.id), [])
+        if not _employed_by(teacher, records, day) or not _in_service(teacher, day):
+            continue
         place = _place_on(teacher, records, day)
-        if place is None or not _in_service(teacher, day):
+        if (place[0] if place else int(teacher.school_id)) not in counted_schools:
             continue
         count += 1
+        if place is None:
+            continue
         school_id, joined = place
         if in_scope.get(school_id):
             person = _on_day(teacher, records, day, joined, held, exemptions)
