@@ -71,7 +71,8 @@ def load_district(
          "school_id": school_id[t.school_code], "joined_school_on": t.joined_school_on,
          "main_subject": t.main_subject, "other_subjects": t.other_subjects,
          "education": t.education, "title": t.title, "is_head_teacher": t.is_head_teacher,
-         "is_principal": t.is_principal, "retirement_category": t.retirement_category,
+         "is_principal": t.is_principal, "principal_since": t.principal_since,
+         "retirement_category": t.retirement_category,
          "retirement_confirmed_on": None, "status": "active", "version": 1,
          "created_at": now, "updated_at": now}
         for t in district.teachers

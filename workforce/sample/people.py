@@ -107,7 +107,7 @@ def make_teachers(rng: random.Random, posts: list[Post], as_of: dt.date) -> list
         )
     _assign_education(rng, teachers, posts)
     _assign_years_at_school(rng, teachers, as_of)
-    _assign_roles(rng, teachers, posts)
+    _assign_roles(rng, teachers, posts, as_of)
     return teachers
 
 
@@ -154,8 +154,11 @@ def _assign_years_at_school(
         teacher.joined_school_on = as_of - dt.timedelta(days=days)
 
 
-def _assign_roles(rng: random.Random, teachers: list[SampleTeacher], posts: list[Post]) -> None:
-    """One principal per school (an experienced teacher); one head teacher (班主任) per class."""
+def _assign_roles(
+    rng: random.Random, teachers: list[SampleTeacher], posts: list[Post], as_of: dt.date
+) -> None:
+    """One principal per school (an experienced teacher, in post for 0–8 years and never longer
+    than at the school); one head teacher (班主任) per class."""
     by_school: dict[str, list[int]] = defaultdict(list)
     for i, post in enumerate(posts):
         by_school[post.school.code].append(i)
@@ -164,6 +167,8 @@ def _assign_roles(rng: random.Random, teachers: list[SampleTeacher], posts: list
         seniority = sorted(members, key=lambda i: teachers[i].first_employed_on)
         principal = teachers[rng.choice(seniority[: max(1, len(seniority) // 5)])]
         principal.is_principal = True
+        in_post = as_of - dt.timedelta(days=rng.randint(0, 8 * 365))
+        principal.principal_since = max(in_post, principal.joined_school_on)
         if principal.title in ("none", "third", "second"):
             principal.title = "first"
         candidates = [i for i in members if not teachers[i].is_principal]

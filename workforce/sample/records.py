@@ -52,6 +52,7 @@ class SampleTeacher:
     is_head_teacher: bool
     is_principal: bool
     retirement_category: str
+    principal_since: dt.date | None = None
 
 
 @dataclass(slots=True)
