@@ -1,0 +1,108 @@
+"""Accounts: creation rules, the sign-in rate limit, tokens and the scoping function."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from workforce.accounts.models import SignInAttempt, User
+from workforce.accounts.roles import Permission, Role, allows
+from workforce.accounts.scope import restrict
+from workforce.accounts.signin import MAX_FAILURES_PER_USERNAME, sign_in
+from workforce.accounts.tokens import issue_token, user_for_token
+from workforce.accounts.users import UserCreate, create_user
+from workforce.models import Designation, School, Teacher
+from workforce.services.errors import Conflict, InvalidInput, RateLimited, Unauthenticated
+
+PASSWORD = "a long enough password"
+
+
+def _user(session, username="hr", role=Role.hr, school_id=None):
+    data = UserCreate(
+        username=username, display_name=username, role=role, school_id=school_id, password=PASSWORD
+    )
+    return create_user(session, actor="cli", data=data)
+
+
+def test_role_table():
+    assert allows("hr", Permission.write_registry)
+    assert not allows("hr", Permission.manage_users)
+    assert not allows("clerk", Permission.unmask_id_numbers)
+    assert not allows("auditor", Permission.write_registry)
+    assert allows("auditor", Permission.read_audit)
+    assert not allows("no-such-role", Permission.read_registry)
+
+
+def test_user_rules(session):
+    _user(session)
+    with pytest.raises(Conflict):
+        _user(session)
+    with pytest.raises(InvalidInput):
+        _user(session, "clerk", Role.clerk)
+    with pytest.raises(InvalidInput):
+        _user(session, "名字 有空格")
+
+
+def test_sign_in_locks_after_repeated_failures(session):
+    _user(session)
+    session.commit()
+    for _ in range(MAX_FAILURES_PER_USERNAME):
+        with pytest.raises(Unauthenticated):
+            sign_in(session, username="hr", password="wrong", client="10.0.0.1")
+    with pytest.raises(RateLimited) as locked:
+        sign_in(session, username="hr", password=PASSWORD, client="10.0.0.2")
+    assert 0 < locked.value.extra["retry_after"] <= 900
+    assert len(session.exec(select(SignInAttempt)).all()) == MAX_FAILURES_PER_USERNAME
+
+
+def test_token_expiry(session):
+    user = _user(session)
+    token, _ = issue_token(session, user=user, lifetime=dt.timedelta(seconds=-1))
+    with pytest.raises(Unauthenticated):
+        user_for_token(session, token=token)
+    fresh, _ = issue_token(session, user=user)
+    assert user_for_token(session, token=fresh).id == user.id
+
+
+def test_restrict_limits_a_clerk_to_their_school(session):
+    schools = [School(code=c, name=c, town="上城", zone="urban", level="primary") for c in "AB"]
+    session.add_all(schools)
+    session.flush()
+    teachers = [
+        Teacher(
+            staff_no=f"T{s.code}",
+            name="某",
+            gender="male",
+            birth_date=dt.date(1980, 1, 1),
+            post_type="established",
+            school_id=s.id,
+            joined_school_on=dt.date(2010, 1, 1),
+            main_subject="math",
+        )
+        for s in schools
+    ]
+    session.add_all(teachers)
+    session.flush()
+    session.add_all(
+        Designation(
+            teacher_id=t.id,
+            kind="key_teacher",
+            tier="district",
+            term_start=dt.date(2024, 1, 1),
+            term_end=dt.date(2026, 12, 31),
+        )
+        for t in teachers
+    )
+    session.flush()
+    clerk = User(
+        username="c", display_name="c", role="clerk", school_id=schools[0].id, password_hash="-"
+    )
+    hr = User(username="h", display_name="h", role="hr", password_hash="-")
+    orphan = User(username="o", display_name="o", role="clerk", password_hash="-")
+    for model, expected in ((School, 1), (Teacher, 1), (Designation, 1)):
+        assert len(session.exec(restrict(select(model), clerk, model)).all()) == expected
+        assert len(session.exec(restrict(select(model), hr, model)).all()) == 2
+        assert session.exec(restrict(select(model), orphan, model)).all() == []
+    assert session.exec(restrict(select(User), clerk, User)).all() == []
