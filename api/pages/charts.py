@@ -14,6 +14,8 @@ LABEL_WIDTH = 150
 BAR_HEIGHT = 18
 BAR_GAP = 6
 CHART_WIDTH = 560
+VALUE_WIDTH = 120
+"""Room right of a bar for its value text (``85% (34/40)``)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Bar:
 def bar_chart(bars: Sequence[Bar], *, maximum: float | None = None, title: str = "") -> Markup:
     """Horizontal bars, one per row, scaled to ``maximum`` (default: the largest value)."""
     top = maximum or max((b.value for b in bars), default=0) or 1
-    usable = CHART_WIDTH - LABEL_WIDTH - 60
+    usable = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     parts = [
         f'<svg class="chart bars" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '

@@ -118,15 +118,15 @@ def start_solve(request: Request, user: PlanManager, year: Year, time_limit: Tim
 
 def job_state(job: SolveJob) -> dict[str, object]:
     """What the progress page polls: status, stage, the plan when done, a one-line error."""
-    started = job.started_at or job.created_at
-    end = job.finished_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started = (job.started_at or job.created_at).replace(tzinfo=None)
+    end = (job.finished_at or dt.datetime.now(dt.UTC)).replace(tzinfo=None)  # both UTC
     return {
         "id": job.id,
         "status": job.status,
         "stage": job.stage,
         "finished": job.status in FINISHED,
         "plan_id": job.plan_id,
-        "elapsed_s": round(max(0.0, (end - started.replace(tzinfo=None)).total_seconds()), 1),
+        "elapsed_s": round(max(0.0, (end - started).total_seconds()), 1),
         "error": (job.error or "").splitlines()[0] if job.error else None,
     }
 

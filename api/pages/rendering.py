@@ -4,6 +4,7 @@ the one-time messages (flashes) left by the previous request."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +30,16 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 FlashKind = Literal["info", "success", "error"]
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+"""Times are stored in UTC and shown in China Standard Time (UTC+8 all year, no DST)."""
+
+
+def local_time(moment: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time (naive or aware) as Beijing time; blank for none."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(CHINA_TIME).strftime(pattern)
 
 
 def flash(request: Request, kind: FlashKind, text: Text) -> None:
@@ -99,6 +110,7 @@ def render(
             "label": code_label(language),
             "role_label": lambda role: role_label(role, language),
             "user": user,
+            "local_time": local_time,
             "nav": navigation(user),
             "csrf_token": csrf_token(request) or "",
             "flashes": _pop_flashes(request, language),
