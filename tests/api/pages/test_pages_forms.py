@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import District
+from conftest import PASSWORD, District
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -54,8 +54,6 @@ def test_sign_in_without_the_csrf_token_is_refused(app: FastAPI, district: Distr
 def test_sign_in_goes_back_to_the_page_asked_for_and_only_on_this_site(
     app: FastAPI, district: District
 ) -> None:
-    from conftest import PASSWORD
-
     client = TestClient(app, follow_redirects=False)
     for wanted, expected in (("/audit", "/audit"), ("//evil.example/x", "/")):
         client.cookies.clear()
@@ -200,6 +198,9 @@ def test_a_plan_page_shows_the_plan_and_refuses_changes_to_readers(
     )
     assert refused.status_code == 403
     assert signed_in(app, "clerk_a").get(f"/plans/{record.id}").status_code == 403
+    letters = auditor.get(f"/plans/{record.id}/letters.pdf")
+    assert letters.status_code == 200 and letters.content.startswith(b"%PDF")
+    assert auditor.get(f"/plans/{record.id}/workbook.xlsx").content.startswith(b"PK")
     hr = signed_in(app, "hr")
     hr.post(f"/plans/{record.id}/apply", data={"csrf_token": token_for(hr)})
     after = hr.get(f"/plans/{record.id}").text
