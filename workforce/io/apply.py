@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from workforce import audit
 from workforce.idnumber import encrypt, mask
+from workforce.io.bulk import insert_rows
 from workforce.io.cells import ReferenceCell
 from workforce.io.changes import ID_NUMBER, SheetChanges, column_defaults, id_hash
 from workforce.io.lookups import RegistryIndex
@@ -92,7 +93,7 @@ def _insert(
             after[ID_NUMBER] = mask(number) if number else None
         rows.append(row)
         entries.append(_entry(spec, actor, batch_id, "create", after, None, after))
-    session.connection().execute(insert(spec.table), rows)
+    insert_rows(session.connection(), spec.table, rows)
 
 
 def _update(
@@ -148,7 +149,7 @@ def _entry(
     return {
         "actor": actor,
         "action": action,
-        "entity": spec.model.__tablename__,  # type: ignore[attr-defined]
+        "entity": spec.table.name,
         "entity_key": spec.key_text(key_values),
         "before": before,
         "after": after,

@@ -4,8 +4,8 @@ Each type has ``parse(raw)`` (a non-blank cell as calamine or the CSV reader giv
 ``str``, ``float``, ``int``, ``bool``, ``date`` or ``datetime``) that returns the value or
 raises :class:`CellError`, and ``export(value, language)`` that gives what a sheet shows
 (text, number or date) such that parsing it again yields the same value — the round trip
-import → export → import changes nothing. ``cacheable`` types are parsed once per distinct
-raw value of a column (dates, codes and flags repeat a lot in 100,000-row sheets).
+import → export → import changes nothing. Parsing is deterministic: the importer parses
+each distinct raw value of a column once (dates, codes and flags repeat a lot).
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ def as_text(raw: object) -> str:
 @dataclass(frozen=True)
 class TextCell:
     max_length: int | None = None
-    cacheable: ClassVar[bool] = False
     describe: ClassVar[Text] = Text("文本", "text")
 
     def parse(self, raw: object) -> str:
@@ -67,7 +66,6 @@ class TextCell:
 @dataclass(frozen=True)
 class IntCell:
     minimum: int | None = 0
-    cacheable: ClassVar[bool] = True
     describe: ClassVar[Text] = Text("整数", "whole number")
 
     def parse(self, raw: object) -> int:
@@ -92,7 +90,6 @@ class DecimalCell:
 
     places: int = 1
     positive: bool = True
-    cacheable: ClassVar[bool] = True
     describe: ClassVar[Text] = Text("数字（可带一位小数）", "number (one decimal place)")
 
     def parse(self, raw: object) -> Decimal:
@@ -119,7 +116,6 @@ class FloatCell:
 
     minimum: float
     maximum: float
-    cacheable: ClassVar[bool] = True
     describe: ClassVar[Text] = Text("数字", "number")
 
     def parse(self, raw: object) -> float:
@@ -139,7 +135,6 @@ class FloatCell:
 
 @dataclass(frozen=True)
 class BoolCell:
-    cacheable: ClassVar[bool] = True
     describe: ClassVar[Text] = Text("是/否", "是 (yes) / 否 (no)")
 
     def parse(self, raw: object) -> bool:
@@ -158,7 +153,6 @@ class BoolCell:
 
 @dataclass(frozen=True)
 class DateCell:
-    cacheable: ClassVar[bool] = True
     describe: ClassVar[Text] = Text(
         "日期（2019-09-01、2019/9/1、2019.9.1 或 2019年9月1日）",
         "date (2019-09-01, 2019/9/1, 2019.9.1 or 2019年9月1日)",
@@ -179,7 +173,6 @@ class CodeCell:
     """One code of a code list, written as its code, Chinese or English label or an alias."""
 
     codes: str
-    cacheable: ClassVar[bool] = True
 
     @property
     def describe(self) -> Text:
@@ -227,7 +220,6 @@ class CodesCell(CodeCell):
 class IntListCell:
     """Whole numbers in one cell, e.g. classes per grade ``3,3,3,3,3,3``."""
 
-    cacheable: ClassVar[bool] = True
     describe: ClassVar[Text] = Text(
         "逗号分隔的整数，如 3,3,3,3,3,3", "whole numbers, e.g. 3,3,3,3,3,3"
     )
@@ -251,7 +243,6 @@ MASK_CHARACTER = "*"
 class IdNumberCell:
     """A resident ID number; a masked one (with ``*``) is kept as text and means "unchanged"."""
 
-    cacheable: ClassVar[bool] = False
     describe: ClassVar[Text] = Text(
         "18位身份证号（文本格式）；含 * 的掩码表示不修改",
         "18-character ID number (as text); a masked one with * means unchanged",
@@ -275,7 +266,6 @@ class ReferenceCell:
 
     target: str
     """``schools`` or ``teachers``: whose key the cell holds."""
-    cacheable: ClassVar[bool] = True
 
     @property
     def describe(self) -> Text:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workforce.io.cells import CellError, is_blank
+from workforce.io.cells import BoolCell, CellError, is_blank
 from workforce.io.entities import SPECS
 from workforce.io.messages import MESSAGES, Text, message, message_each
 from workforce.io.problems import Problem
@@ -42,8 +42,6 @@ class ParsedSheet:
     records: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
-    bad_rows: set[int] = field(default_factory=set)
-    """Positions (in ``records``) of rows with at least one problem."""
 
     def problem(self, position: int, key: str, text: Text) -> Problem:
         """Record a problem at the cell of column ``key`` in row ``position``."""
@@ -57,14 +55,13 @@ class ParsedSheet:
             header=self.headers.get(key, self.spec.column(key).zh), value=raw,
         )  # fmt: skip
         self.problems.append(found)
-        self.bad_rows.add(position)
         return found
 
 
 def header_score(spec: EntitySpec, row: list[object]) -> int:
     """How many of the spec's columns the row names (0 if a required key column is missing)."""
     matched = {c.key for cell in row if (c := spec.match_header(str(cell))) is not None}
-    if not {k for k in spec.key if spec.column(k).required} <= matched:
+    if not set(spec.required_key) <= matched:
         return 0
     return len(matched)
 
@@ -94,12 +91,14 @@ def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int)
     _map_columns(parsed, header)
     if parsed.problems:
         return parsed
+    data = []
     for number, row in enumerate(sheet.rows[header_index + 1 :], start=header_index + 2):
-        if any(not is_blank(cell) for cell in row):
+        if _has_value(row):
             parsed.rows.append(number)
-            parsed.records.append({})
-    for key, index in parsed.columns.items():
-        _parse_column(parsed, spec.column(key), index)
+            data.append(row)
+    keys = list(parsed.columns)
+    columns = [_parse_column(parsed, spec.column(k), parsed.columns[k], data) for k in keys]
+    parsed.records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
     for position, record in enumerate(parsed.records):
         for check in spec.checks:
             for key, text in check(record, spec):
@@ -147,29 +146,43 @@ def _sheet_problem(
     return Problem(parsed.file, parsed.sheet.name, text, row=row, column=column, header=header)
 
 
-def _parse_column(parsed: ParsedSheet, column: ColumnSpec, index: int) -> None:
-    """Parse one column of every row; parse each distinct raw value once when cacheable."""
-    cell_type, key, required = column.cell, column.key, column.required
-    cacheable = cell_type.cacheable
-    cache: dict[tuple[type, object], Any] = {}
-    sheet_rows, records = parsed.sheet.rows, parsed.records
-    for position, number in enumerate(parsed.rows):
-        row = sheet_rows[number - 1]
-        raw = row[index] if index < len(row) else None
-        if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
-            if required:
-                parsed.problem(position, key, message("required"))
-            records[position][key] = None
-            continue
-        outcome = cache.get((type(raw), raw)) if cacheable else None
-        if outcome is None:
-            try:
-                outcome = cell_type.parse(raw)
-            except CellError as error:
-                outcome = error
-            if cacheable:
-                cache[(type(raw), raw)] = outcome
-        if type(outcome) is CellError:
-            parsed.problem(position, key, outcome.text)
-            outcome = None
-        records[position][key] = outcome
+def _has_value(row: list[object]) -> bool:
+    """Whether a row holds anything (most rows answer at their first cell)."""
+    return any(not is_blank(cell) for cell in row)
+
+
+def _parse_column(
+    parsed: ParsedSheet, column: ColumnSpec, index: int, data: list[list[object]]
+) -> list[Any]:
+    """The parsed values of one column (None for blank or bad cells, each bad one reported).
+
+    Each distinct raw value is parsed once and the column is mapped through the results,
+    so the per-cell work runs in C. Python's ``1 == 1.0 == True`` would let a yes/no cell
+    share a result with a number; a column with boolean cells (Excel TRUE/FALSE) that is not
+    a yes/no column is therefore parsed cell by cell.
+    """
+    raws = [row[index] if index < len(row) else None for row in data]
+    if bool in set(map(type, raws)) and not isinstance(column.cell, BoolCell):
+        outcomes = [_outcome(column, raw) for raw in raws]
+    else:
+        by_raw = {raw: _outcome(column, raw) for raw in set(raws)}
+        outcomes = [by_raw[raw] for raw in raws]
+        if not any(o is None or type(o) is CellError for o in by_raw.values()):
+            return outcomes
+    for position, outcome in enumerate(outcomes):
+        if outcome is None and column.required:
+            parsed.problem(position, column.key, message("required"))
+        elif type(outcome) is CellError:
+            parsed.problem(position, column.key, outcome.text)
+            outcomes[position] = None
+    return outcomes
+
+
+def _outcome(column: ColumnSpec, raw: object) -> Any:
+    """The parsed value of ``raw``, None when blank, or the :class:`CellError`."""
+    if is_blank(raw):
+        return None
+    try:
+        return column.cell.parse(raw)
+    except CellError as error:
+        return error

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlmodel import SQLModel
@@ -78,6 +79,11 @@ class EntitySpec:
             for name in column.names():
                 self._by_header.setdefault(normalise(name), column)
 
+    @cached_property
+    def required_key(self) -> tuple[str, ...]:
+        """The key columns that must not be blank (optional ones may: a training provider)."""
+        return tuple(k for k in self.key if self.column(k).required)
+
     def column(self, key: str) -> ColumnSpec:
         for column in self.columns:
             if column.key == key:
@@ -91,8 +97,9 @@ class EntitySpec:
         names = (self.name, self.zh, self.en, *self.sheet_names)
         return normalise(sheet_name) in {normalise(n) for n in names}
 
-    @property
+    @cached_property
     def table(self) -> Any:
+        """The model's table (cached: the ORM's class attribute lookup is slow in loops)."""
         return self.model.__table__  # type: ignore[attr-defined]
 
     @property
@@ -104,7 +111,7 @@ class EntitySpec:
 
     def key_text(self, values: Mapping[str, Any]) -> str:
         """The natural key as one string (audit ``entity_key``, messages)."""
-        return "|".join("" if values.get(k) is None else str(values[k]) for k in self.key)
+        return "|".join(["" if values.get(k) is None else str(values[k]) for k in self.key])
 
 
 def text(key: str, zh: str, en: str, model: type[SQLModel], **options: Any) -> ColumnSpec:

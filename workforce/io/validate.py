@@ -39,8 +39,8 @@ def _duplicate_keys(sheets: list[ParsedSheet]) -> None:
         for sheet, position in _rows(sheets, entity):
             record = sheet.records[position]
             key = tuple(record.get(k) for k in sheet.spec.key)
-            if any(record.get(k) is None for k in sheet.spec.key if sheet.spec.column(k).required):
-                continue
+            if any(record.get(k) is None for k in sheet.spec.required_key):
+                continue  # a blank required key cell is already a problem of its own
             if key in seen:
                 first_sheet, first = seen[key]
                 sheet.problem(

@@ -1,0 +1,51 @@
+"""Bulk insert of many rows, column by column.
+
+SQLAlchemy's executemany runs every column's bind processor (dates to text on SQLite, JSON,
+timezone handling) once per row, in Python. An import repeats few values per column
+(dates, codes, the one ``created_at``), so here each column's processor runs once per
+distinct value and the driver's ``executemany`` gets the finished parameter rows: the same
+SQL and the same stored values, at a fraction of the cost for 100,000 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.engine import Connection, Dialect
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table``."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    columns = [_processed(table, key, [row[key] for row in rows], dialect) for key in keys]
+    if compiled.positional:
+        by_key = dict(zip(keys, columns, strict=True))
+        ordered = [by_key[name] for name in compiled.positiontup or ()]
+        parameters: list[Any] = list(zip(*ordered, strict=True))
+    else:
+        parameters = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+    connection.exec_driver_sql(str(compiled), parameters)
+
+
+def _processed(table: Table, key: str, values: list[Any], dialect: Dialect) -> list[Any]:
+    column_type = table.c[key].type.dialect_impl(dialect)
+    process: Callable[[Any], Any] | None = column_type.bind_processor(dialect)
+    if process is None:
+        return values
+    done: dict[tuple[type, Any], Any] = {}
+    out = []
+    for value in values:
+        cache_key = (list, tuple(value)) if type(value) is list else (type(value), value)
+        try:
+            out.append(done[cache_key])
+        except KeyError:
+            out.append(done.setdefault(cache_key, process(value)))
+        except TypeError:  # an unhashable value (a JSON object): processed as it is
+            out.append(process(value))
+    return out
