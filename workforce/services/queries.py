@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from workforce.accounts.scope import Viewer, restrict
@@ -47,7 +47,7 @@ class SchoolFilters:
 
 
 def key_teacher_condition(as_of: dt.date):  # type: ignore[no-untyped-def]
-    """SQL condition: the teacher holds a key-teacher designation (a kind marked
+    """SQL condition (an uncorrelated IN, evaluated once rather than per teacher): the teacher holds a key-teacher designation (a kind marked
     ``key_teacher`` in the code list) of county tier or above whose term covers ``as_of``."""
     kinds = [
         c.code for c in code_list("designation_kinds").codes if c.extra["key_teacher"] == "yes"
@@ -57,13 +57,13 @@ def key_teacher_condition(as_of: dt.date):  # type: ignore[no-untyped-def]
         for c in code_list("designation_tiers").codes
         if int(c.extra["rank"]) >= COUNTY_TIER_RANK
     ]
-    return exists().where(
-        Designation.teacher_id == Teacher.id,
+    holders = select(Designation.teacher_id).where(
         Designation.kind.in_(kinds),
         Designation.tier.in_(tiers),
         Designation.term_start <= as_of,
         Designation.term_end >= as_of,
     )
+    return Teacher.id.in_(holders)
 
 
 def _search_condition(q: str):  # type: ignore[no-untyped-def]
@@ -89,26 +89,31 @@ def list_teachers(
 ) -> tuple[Sequence[Teacher], int]:
     """One page of the teachers ``viewer`` may see that match ``filters`` (ordered by id),
     and how many match in all."""
-    statement = restrict(select(Teacher), viewer, Teacher)
     f = filters
+    conditions = []
     if f.school_id is not None:
-        statement = statement.where(Teacher.school_id == f.school_id)
+        conditions.append(Teacher.school_id == f.school_id)
     if f.subject:
-        statement = statement.where(Teacher.main_subject == f.subject)
+        conditions.append(Teacher.main_subject == f.subject)
     if f.post_type:
-        statement = statement.where(Teacher.post_type == f.post_type)
+        conditions.append(Teacher.post_type == f.post_type)
     if f.status:
-        statement = statement.where(Teacher.status == f.status)
+        conditions.append(Teacher.status == f.status)
     if f.zone:
-        zone_schools = select(School.id).where(School.zone == f.zone)
-        statement = statement.where(Teacher.school_id.in_(zone_schools))
+        conditions.append(Teacher.school_id.in_(select(School.id).where(School.zone == f.zone)))
     if f.key_teacher is not None:
         condition = key_teacher_condition(as_of or dt.date.today())
-        statement = statement.where(condition if f.key_teacher else ~condition)
+        conditions.append(condition if f.key_teacher else ~condition)
     if f.q and f.q.strip():
-        statement = statement.where(_search_condition(f.q))
-    count = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = session.execute(statement.order_by(Teacher.id).offset(skip).limit(limit)).scalars().all()
+        conditions.append(_search_condition(f.q))
+    count_statement = select(func.count()).select_from(Teacher).where(*conditions)
+    count = session.execute(restrict(count_statement, viewer, Teacher)).scalar_one()
+    rows_statement = select(Teacher).where(*conditions).order_by(Teacher.id)
+    rows = (
+        session.execute(restrict(rows_statement, viewer, Teacher).offset(skip).limit(limit))
+        .scalars()
+        .all()
+    )
     return rows, count
 
 
