@@ -138,14 +138,17 @@ def _parse_all(report: ImportReport, raw_sheets: list[RawSheet], entity: EntityS
             continue
         spec, header_index = found
         report.sheets.append(parse_sheet(report.file, sheet, spec, header_index))
+    if not report.sheets and not report.problems:  # a workbook none of whose sheets is known
+        report.problems.append(_not_detected(report.file, chosen[0] if chosen else None))
     report.sheets.sort(key=lambda s: SPEC_ORDER[s.spec.name])
     for sheet in report.sheets:
         report.notices.extend(sheet.notices)
 
 
-def _not_detected(file: str, sheet: RawSheet) -> Problem:
-    choices = ", ".join(SPECS)
-    return Problem(file, sheet.name, message("entity_not_detected", choices=choices))
+def _not_detected(file: str, sheet: RawSheet | None) -> Problem:
+    if sheet is None or not any(any(row) for row in sheet.rows):
+        return Problem(file, sheet.name if sheet else "", message("empty_sheet"))
+    return Problem(file, sheet.name, message("entity_not_detected", choices=", ".join(SPECS)))
 
 
 def _write(

@@ -335,3 +335,20 @@ def test_unrecognisable_sheet_and_unsupported_file_are_reported_not_raised(
         engine, write_csv("misc.csv", ["甲", "乙"], [["1", "2"]]), actor="hr", entity=TEACHERS
     )
     assert "required columns are missing" in rendered(report)[0]
+
+
+def test_an_empty_file_and_a_workbook_of_unknown_sheets_fail_with_a_reason(engine, tmp_path):
+    empty = tmp_path / "teachers.csv"
+    empty.write_bytes(b"")
+    assert "no header row" in rendered(import_file(engine, empty, actor="hr"))[0]
+    book = tmp_path / "misc.xlsx"
+    workbook = xlsxwriter.Workbook(str(book))
+    for name in ("甲", "乙"):
+        workbook.add_worksheet(name).write_row(0, 0, ["名称", "数量"])
+    workbook.close()
+    report = import_file(engine, book, actor="hr")
+    assert report.status == "failed" and "--entity" in rendered(report)[0]
+    assert [n.render("en") for n in report.notices] == [
+        "misc.xlsx sheet '甲': skipped unrecognised sheet '甲'",
+        "misc.xlsx sheet '乙': skipped unrecognised sheet '乙'",
+    ]
