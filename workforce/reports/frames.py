@@ -2,7 +2,7 @@
 
 Each function is one SQL query (aggregated in the database where a report needs a sum), so a
 report over 100,000 teachers costs a handful of queries, never one per teacher. Dates come
-back as ``datetime.date`` objects; :func:`to_datetime` turns a column into ``datetime64`` when a
+back as ``datetime.date`` objects; :func:`day_array` turns a column into ``datetime64[D]`` when a
 report compares dates in bulk.
 """
 
@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -73,15 +74,20 @@ def schools(session: Session) -> pd.DataFrame:
 
 
 def teachers(
-    session: Session, statuses: Iterable[str] | None = None, school_id: int | None = None
+    session: Session,
+    statuses: Iterable[str] | None = None,
+    school_id: int | None = None,
+    columns: Iterable[str] = TEACHER_COLUMNS,
 ) -> pd.DataFrame:
-    """Teachers, optionally only those with one of ``statuses`` and at one school."""
-    statement = select(*(getattr(Teacher, c) for c in TEACHER_COLUMNS))
+    """Teachers, optionally only those with one of ``statuses`` and at one school, with only
+    the ``columns`` a report reads (each date column costs a parse per row)."""
+    names = list(columns)
+    statement = select(*(getattr(Teacher, c) for c in names))
     if statuses is not None:
         statement = statement.where(Teacher.status.in_(list(statuses)))
     if school_id is not None:
         statement = statement.where(Teacher.school_id == school_id)
-    return _frame(session, statement, TEACHER_COLUMNS)
+    return _frame(session, statement, names)
 
 
 def training_hours(session: Session, start: dt.date, end: dt.date) -> pd.Series:
@@ -145,21 +151,37 @@ def rotations(session: Session) -> pd.DataFrame:
     )
 
 
-def to_datetime(series: pd.Series) -> pd.Series:
-    """A column of dates (or None) as ``datetime64`` (NaT for None), for bulk comparison."""
-    return pd.to_datetime(series, errors="raise")
+def day_array(series: pd.Series) -> np.ndarray:
+    """A column of dates as ``datetime64[D]`` (NaT for None), for comparisons in bulk; day
+    precision covers any calendar date (no nanosecond overflow for far-future term ends)."""
+    return np.array([d if d is not None else "NaT" for d in series], dtype="datetime64[D]")
 
 
 def records(frame: pd.DataFrame, keys: Iterable[str]) -> list[dict[str, Any]]:
     """Rows of ``frame`` (only ``keys``) as JSON-ready dicts: NaN/NaT → None, numpy scalars →
-    Python numbers, dates → ISO strings."""
-    part = frame.loc[:, list(keys)].astype(object)
-    part = part.where(part.notna(), None)
-    rows = part.to_dict("records")
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, dt.date):
-                row[key] = value.isoformat()
-            elif hasattr(value, "item"):
-                row[key] = value.item()
-    return rows
+    Python values, dates → ISO strings. Works column by column (``tolist`` unboxes numpy
+    scalars in C), which keeps 100,000-row views fast."""
+    names = list(keys)
+    columns = [_json_values(frame[name]) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _json_values(series: pd.Series) -> list[Any]:
+    values = series.tolist()
+    if series.dtype.kind in "iub":
+        return values
+    if series.dtype.kind == "f":
+        return [None if v != v else v for v in values]  # NaN is the only value unequal to itself
+    return [_json_value(v) for v in values]
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item"):  # a numpy scalar inside an object column
+        return value.item()
+    return value

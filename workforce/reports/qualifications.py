@@ -167,7 +167,9 @@ def qualifications_report(
 
 def staged_teachers(session: Session, targets: QualificationTargets) -> pd.DataFrame:
     """Counted teachers with school, stage, education rank and certificate facts."""
-    teachers = frames.teachers(session, targets.counted_statuses)
+    teachers = frames.teachers(
+        session, targets.counted_statuses, columns=("id", "school_id", "education")
+    )
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )

@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -139,6 +140,52 @@ class TeacherOnDay:
     designations: list[DesignationView] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Career:
+    """What a report needs of one established teacher for every year, computed once."""
+
+    id: int
+    school_id: int
+    joined_school_on: dt.date
+    first_employed_on: dt.date | None
+    employed_since: dt.date
+    in_service_until: dt.date | None
+    """Last day in service: None = still serving; a retiree's retirement date."""
+    post_type: str
+    gender: str
+    birth_date: dt.date
+    retirement_date: dt.date
+    records: tuple = ()  # type: ignore[type-arg]
+
+
+def _careers(teachers: pd.DataFrame, history: dict) -> list[Career]:  # type: ignore[type-arg]
+    """Established teachers still serving or retired (leavers have no leaving date)."""
+    careers = []
+    for t in teachers.itertuples(index=False):
+        if t.post_type != "established" or (t.status not in IN_SERVICE and t.status != "retired"):
+            continue
+        records = tuple(history.get(int(t.id), ()))
+        category = t.retirement_category or default_category(t.gender)
+        retires = retirement_date(t.birth_date, category, t.retirement_confirmed_on)
+        since = t.first_employed_on or min([t.joined_school_on, *(r.start_on for r in records)])
+        careers.append(
+            Career(
+                id=int(t.id),
+                school_id=int(t.school_id),
+                joined_school_on=t.joined_school_on,
+                first_employed_on=t.first_employed_on,
+                employed_since=since,
+                in_service_until=None if t.status in IN_SERVICE else retires,
+                post_type=t.post_type,
+                gender=t.gender,
+                birth_date=t.birth_date,
+                retirement_date=retires,
+                records=records,
+            )
+        )
+    return careers
+
+
 def rotation_report(
     session: Session,
     *,
@@ -155,7 +202,7 @@ def rotation_report(
     teachers = frames.teachers(session)
     schools = frames.schools(session)
     moves = frames.rotations(session)
-    moves = moves[moves["start_on"].map(lambda d: d <= as_of).astype(bool)]
+    moves = moves[frames.day_array(moves["start_on"]) <= np.datetime64(as_of, "D")]
     held = rule_designations(frames.designations(session))
     exemptions = _exemptions(session)
     history = _history(moves)
@@ -167,24 +214,25 @@ def rotation_report(
         )
         for row in counted.itertuples()
     }
-    established = teachers[teachers["post_type"] == "established"]
+    careers = _careers(teachers, history)
+    established_ids = {c.id for c in careers}
+    start_years = np.array([d.year for d in moves["start_on"]], dtype=int)
 
     first_year = min([targets.baseline.year, *(d.year for d in moves["start_on"])])
     year_rows, school_rows = [], []
     for year in range(first_year, as_of.year + 1):
         day = dt.date(year, targets.reference_day.month, targets.reference_day.day)
-        moved_year = moves[moves["start_on"].map(lambda d, y=year: d.year == y).astype(bool)]
-        moved_year = moved_year[
-            moved_year["teacher_id"].isin(set(established["id"]))
-            & moved_year["from_school_id"].isin(counted_schools)
+        moved_year = moves[
+            (start_years == year)
+            & moves["teacher_id"].isin(established_ids)
+            & moves["from_school_id"].isin(counted_schools)
         ]
         year_row, schools_of_year = _year(
             year,
             day,
-            established,
+            careers,
             schools,
             moved_year,
-            history,
             held,
             exemptions,
             in_scope,
@@ -272,14 +320,6 @@ def _history(moves: pd.DataFrame) -> dict[int, list[tuple]]:  # type: ignore[typ
     return history
 
 
-def _employed_by(teacher, records: list, day: dt.date) -> bool:  # type: ignore[no-untyped-def]
-    """Employed on ``day``: first employment (or, unknown, the earliest date on record)."""
-    since = teacher.first_employed_on or min(
-        [teacher.joined_school_on, *(r.start_on for r in records)]
-    )
-    return since <= day
-
-
 def _place_on(teacher, records: list, day: dt.date) -> tuple[int, dt.date] | None:  # type: ignore[no-untyped-def]
     """(school id, joined that school) on ``day``, rebuilt from the transfers; None when the
     registry cannot tell (the teacher joined the current school later with no transfer on
@@ -289,7 +329,7 @@ def _place_on(teacher, records: list, day: dt.date) -> tuple[int, dt.date] | Non
     if not later:
         if teacher.joined_school_on > day:
             return None
-        return int(teacher.school_id), teacher.joined_school_on
+        return teacher.school_id, teacher.joined_school_on
     earlier = [r for r in transfers if r.start_on < day]
     joined = earlier[-1].start_on if earlier else teacher.first_employed_on
     if joined is None or joined > day:
@@ -306,15 +346,12 @@ def _on_day(
     exemptions: dict,
 ) -> TeacherOnDay:
     ended = [r.actual_end_on or r.planned_end_on for r in records]
-    category = teacher.retirement_category or default_category(teacher.gender)
     return TeacherOnDay(
         post_type=teacher.post_type,
         gender=teacher.gender,
         birth_date=teacher.birth_date,
         joined_school_on=joined,
-        retirement_date=retirement_date(
-            teacher.birth_date, category, teacher.retirement_confirmed_on
-        ),
+        retirement_date=teacher.retirement_date,
         on_secondment=any(
             r.kind == "secondment"
             and r.start_on < day
@@ -325,27 +362,17 @@ def _on_day(
             for r in records
         ),
         last_rotation_end=max((d for d in ended if d is not None and d <= day), default=None),
-        exemptions=exemptions.get(int(teacher.id), []),
-        designations=held.get(int(teacher.id), []),
+        exemptions=exemptions.get(teacher.id, []),
+        designations=held.get(teacher.id, []),
     )
-
-
-def _in_service(teacher, day: dt.date) -> bool:  # type: ignore[no-untyped-def]
-    if teacher.status in IN_SERVICE:
-        return True
-    if teacher.status != "retired":
-        return False
-    category = teacher.retirement_category or default_category(teacher.gender)
-    return retirement_date(teacher.birth_date, category, teacher.retirement_confirmed_on) > day
 
 
 def _year(
     year: int,
     day: dt.date,
-    established: pd.DataFrame,
+    careers: list[Career],
     schools: pd.DataFrame,
     moved_year: pd.DataFrame,
-    history: dict,
     held: dict,
     exemptions: dict,  # type: ignore[type-arg]
     in_scope: dict[int, bool],
@@ -355,12 +382,14 @@ def _year(
 ) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
     base: dict[int, int] = {}
     count = 0
-    for teacher in established.itertuples(index=False):
-        records = history.get(int(teacher.id), [])
-        if not _employed_by(teacher, records, day) or not _in_service(teacher, day):
+    for teacher in careers:
+        if teacher.employed_since > day or (
+            teacher.in_service_until is not None and teacher.in_service_until <= day
+        ):
             continue
+        records = teacher.records
         place = _place_on(teacher, records, day)
-        if (place[0] if place else int(teacher.school_id)) not in counted_schools:
+        if (place[0] if place else teacher.school_id) not in counted_schools:
             continue
         count += 1
         if place is None:

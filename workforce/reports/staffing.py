@@ -96,7 +96,13 @@ def staffing_report(
     if only is not None:
         schools = schools[schools["id"] == only.id]
     subjects = _subject_table(demand, schools)
-    teachers = frames.teachers(session, ("active",), only.id if only else None)
+    teachers = frames.teachers(
+        session,
+        ("active",),
+        only.id if only else None,
+        columns=("id", "staff_no", "name", "school_id", "post_type", "main_subject"),
+    )
+    certified = _certificate_subjects(session)
     views = [
         _view(
             "staffing.subjects",
@@ -163,7 +169,7 @@ def staffing_report(
         ),
         _view(
             "staffing.schools",
-            _school_people(teachers, schools, session),
+            _school_people(teachers, schools, certified),
             (
                 "school_code",
                 "school_name",
@@ -178,7 +184,7 @@ def staffing_report(
         ),
         _view(
             "staffing.out_of_field",
-            _out_of_field(teachers, schools, session),
+            _out_of_field(teachers, schools, certified),
             (
                 "staff_no",
                 "name",
@@ -232,13 +238,14 @@ def _subject_table(demand: dict, schools: pd.DataFrame) -> pd.DataFrame:  # type
 
 def _subject_totals(subjects: pd.DataFrame, targets: StaffingTargets) -> pd.DataFrame:
     totals = (
-        subjects.groupby("subject")
+        subjects.assign(short=subjects["shortage_slots"] > 0)
+        .groupby("subject")
         .agg(
             need=("need", "sum"),
             in_post=("in_post", "sum"),
             shortage=("shortage", "sum"),
             surplus=("surplus", "sum"),
-            schools_short=("shortage_slots", lambda s: int((s > 0).sum())),
+            schools_short=("short", "sum"),
         )
         .reset_index()
     )
@@ -292,26 +299,25 @@ def _resource(subjects: pd.DataFrame, schools: pd.DataFrame, norms: DemandNorms)
     return table.sort_values("school_code")
 
 
-def _certified_subjects(session: Session) -> pd.Series:
-    certs = frames.certificates(session)
-    return certs.groupby("teacher_id")["subject"].agg(lambda s: sorted(set(s)))
+def _certificate_subjects(session: Session) -> pd.DataFrame:
+    """Distinct (teacher_id, subject) pairs of the teaching certificates."""
+    return frames.certificates(session)[["teacher_id", "subject"]].drop_duplicates()
 
 
-def _out_of_field_mask(teachers: pd.DataFrame, certified: pd.Series) -> pd.Series:
-    held = teachers["id"].map(certified)
-    return pd.Series(
-        [
-            not isinstance(subjects, list) or main not in subjects
-            for main, subjects in zip(teachers["main_subject"], held, strict=True)
-        ],
-        index=teachers.index,
+def _out_of_field_mask(teachers: pd.DataFrame, certified: pd.DataFrame) -> pd.Series:
+    """True where the teacher holds no certificate in their main subject (a join, not a loop)."""
+    matched = teachers[["id", "main_subject"]].merge(
+        certified, left_on=["id", "main_subject"], right_on=["teacher_id", "subject"], how="left"
     )
+    return pd.Series(matched["teacher_id"].isna().to_numpy(), index=teachers.index)
 
 
-def _school_people(teachers: pd.DataFrame, schools: pd.DataFrame, session: Session) -> pd.DataFrame:
+def _school_people(
+    teachers: pd.DataFrame, schools: pd.DataFrame, certified: pd.DataFrame
+) -> pd.DataFrame:
     people = teachers.assign(
         temporary=teachers["post_type"] == "temporary",
-        out_of_field=_out_of_field_mask(teachers, _certified_subjects(session)),
+        out_of_field=_out_of_field_mask(teachers, certified),
     )
     counts = people.groupby("school_id").agg(
         teachers=("id", "size"),
@@ -328,13 +334,13 @@ def _school_people(teachers: pd.DataFrame, schools: pd.DataFrame, session: Sessi
     return table.sort_values("school_code")
 
 
-def _out_of_field(teachers: pd.DataFrame, schools: pd.DataFrame, session: Session) -> pd.DataFrame:
-    certified = _certified_subjects(session)
+def _out_of_field(
+    teachers: pd.DataFrame, schools: pd.DataFrame, certified: pd.DataFrame
+) -> pd.DataFrame:
     outside = teachers[_out_of_field_mask(teachers, certified)].copy()
-    outside["certificate_subjects"] = [
-        "、".join(subjects) if isinstance(subjects, list) else ""
-        for subjects in outside["id"].map(certified)
-    ]
+    held = certified[certified["teacher_id"].isin(set(outside["id"]))]
+    listed = held.sort_values("subject").groupby("teacher_id")["subject"].agg("、".join).to_dict()
+    outside["certificate_subjects"] = [listed.get(i, "") for i in outside["id"]]
     outside = outside.merge(
         schools[["id", "school_code", "school_name"]],
         left_on="school_id",

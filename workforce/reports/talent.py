@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -111,7 +112,11 @@ def talent_report(
     targets = targets or default_talent_targets()
     rotation_rules = rotation_rules or load_rules()
     designations = frames.designations(session)
-    teachers = frames.teachers(session)
+    designations["start_day"] = frames.day_array(designations["term_start"])
+    designations["end_day"] = frames.day_array(designations["term_end"])
+    teachers = frames.teachers(
+        session, columns=("id", "staff_no", "name", "school_id", "main_subject", "status")
+    )
     schools = frames.schools(session)
     people = teachers.merge(
         schools[["id", "code", "name", "zone", "level"]].rename(
@@ -141,14 +146,15 @@ def talent_report(
 
 def _matching(designations: pd.DataFrame, goal: Goal) -> pd.DataFrame:
     mask = designations["kind"].isin(goal.kinds) & designations["tier"].isin(goal.tiers())
-    return designations.loc[mask, ["teacher_id", "term_start", "term_end"]]
+    return designations.loc[mask, ["teacher_id", "start_day", "end_day"]]
 
 
 def holders(designations: pd.DataFrame, day: dt.date) -> set[int]:
-    """Distinct teachers with one of ``designations`` valid on ``day``."""
-    valid = designations["term_start"].map(lambda d: d <= day).astype(bool) & designations[
-        "term_end"
-    ].map(lambda d: day <= d).astype(bool)
+    """Distinct teachers with one of ``designations`` valid on ``day`` (term ends included)."""
+    on = np.datetime64(day, "D")
+    valid = (designations["start_day"].to_numpy() <= on) & (
+        on <= designations["end_day"].to_numpy()
+    )
     return set(designations.loc[valid, "teacher_id"].astype(int))
 
 
@@ -262,8 +268,9 @@ def _expiring_view(
 ) -> View:
     horizon = as_of + dt.timedelta(days=EXPIRY_WINDOW_DAYS)
     soon = designations[
-        designations["term_start"].map(lambda d: d <= as_of).astype(bool)
-        & designations["term_end"].map(lambda d: as_of <= d <= horizon).astype(bool)
+        (designations["start_day"] <= np.datetime64(as_of, "D"))
+        & (designations["end_day"] >= np.datetime64(as_of, "D"))
+        & (designations["end_day"] <= np.datetime64(horizon, "D"))
         & designations["teacher_id"].isin(serving)
     ].merge(
         people[["id", "staff_no", "name", "school_code", "school_name"]],

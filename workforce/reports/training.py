@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
@@ -24,7 +25,13 @@ from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import school_by_code
-from workforce.rules.training import STATUSES, TrainingRules, assess, default_training_rules
+from workforce.rules.training import (
+    STATUSES,
+    Assessment,
+    TrainingRules,
+    assess,
+    default_training_rules,
+)
 
 TEACHER_VIEW = (
     "staff_no",
@@ -97,7 +104,20 @@ def assessed_teachers(
 ) -> pd.DataFrame:
     """One row per counted teacher with school fields, hours and the rule's assessment."""
     cycle = rules.cycle(cycle_name)
-    teachers = frames.teachers(session, rules.counted_statuses, school_id)
+    teachers = frames.teachers(
+        session,
+        rules.counted_statuses,
+        school_id,
+        columns=(
+            "id",
+            "staff_no",
+            "name",
+            "school_id",
+            "post_type",
+            "first_employed_on",
+            "main_subject",
+        ),
+    )
     employed = teachers["first_employed_on"].map(lambda d: d is None or d <= as_of)
     teachers = teachers[employed.astype(bool)]
     schools = frames.schools(session).rename(
@@ -110,10 +130,15 @@ def assessed_teachers(
     )
     hours = frames.training_hours(session, cycle.start, min(as_of, cycle.end))
     people["hours"] = people["id"].map(hours).fillna(0.0).astype(float)
-    results = [
-        assess(h, f, cycle, as_of, rules)
-        for h, f in zip(people["hours"], people["first_employed_on"], strict=True)
-    ]
+    # Teachers employed before the cycle owe the same, so (hours, start) repeats a lot: assess
+    # each distinct pair once.
+    memo: dict[tuple[float, dt.date | None], Assessment] = {}
+    results = []
+    for hours, first in zip(people["hours"], people["first_employed_on"], strict=True):
+        key = (hours, first if first is not None and first > cycle.start else None)
+        if key not in memo:
+            memo[key] = assess(hours, first, cycle, as_of, rules)
+        results.append(memo[key])
     for field in ("required", "remaining", "years_left", "standard_pace", "needed_pace", "status"):
         people[field] = [getattr(r, field) for r in results]
     return people.sort_values(["school_code", "staff_no"], kind="stable").reset_index(drop=True)
@@ -162,7 +187,8 @@ def _certificate_view(
     session: Session, people: pd.DataFrame, start: dt.date, end: dt.date, as_of: dt.date
 ) -> View:
     certs = frames.certificates(session)
-    due = certs["valid_until"].map(lambda d: d is not None and start <= d <= end).astype(bool)
+    until = frames.day_array(certs["valid_until"])
+    due = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
     short = people[people["status"] != "done"]
     at_risk = certs[due].merge(short, left_on="teacher_id", right_on="id", how="inner")
     at_risk = at_risk.rename(

@@ -7,6 +7,7 @@ and filter them; codes shown as their Chinese (or English) labels.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,23 +55,29 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _cell(column: Column, value: Any, language: str) -> Any:
-    """The value as Excel should hold it (labels for codes, dates as dates)."""
-    if value is None:
-        return None
+def _converter(column: Column, language: str) -> Callable[[Any], Any]:
+    """How a value of ``column`` is written: labels for codes and enums, dates as dates, 是/否
+    for booleans; built once per column so a 100,000-row sheet does no lookups per cell."""
     kind = column.kind
     if kind.startswith("code:"):
-        codes = code_list(kind.removeprefix("code:"))
-        return codes.label(value, language) if value in codes else str(value)
+        labels = {c.code: c.label(language) for c in code_list(kind.removeprefix("code:")).codes}
+        return lambda v: labels.get(v, str(v))
     if kind.startswith("enum:"):
-        return enum_label(kind.removeprefix("enum:"), str(value), language)
+        catalogue = kind.removeprefix("enum:")
+        return lambda v: enum_label(catalogue, str(v), language)
     if kind == "date":
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    if kind == "label":
-        return value[language]
+        return lambda v: v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
     if kind == "bool":
-        return _BOOL[language][0 if value else 1]
-    return value
+        yes, no = _BOOL[language]
+        return lambda v: yes if v else no
+    if kind == "label":
+        return lambda v: v[language]
+    return lambda v: v
+
+
+def _cell(column: Column, value: Any, language: str) -> Any:
+    """The value as Excel should hold it (None stays empty)."""
+    return None if value is None else _converter(column, language)(value)
 
 
 def _display_width(value: Any) -> int:
@@ -92,17 +99,22 @@ def _write_view(workbook, view: View, language: str, header, formats, used: set[
     sheet.freeze_panes(1, 0)
     for col, column in enumerate(view.columns):
         sheet.write_string(0, col, column.header(language), header)
+    plan = [
+        (col, column.key, _converter(column, language), formats.get(column.kind))
+        for col, column in enumerate(view.columns)
+    ]
     for r, row in enumerate(view.rows, start=1):
-        for col, column in enumerate(view.columns):
-            value = _cell(column, row.get(column.key), language)
-            if value is None:
+        for col, key, convert, number_format in plan:
+            raw = row.get(key)
+            if raw is None:
                 continue
+            value = convert(raw)
             if isinstance(value, dt.date):
                 sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), formats["date"])
             elif isinstance(value, bool) or not isinstance(value, int | float):
                 sheet.write_string(r, col, str(value))
             else:
-                sheet.write_number(r, col, value, formats.get(column.kind))
+                sheet.write_number(r, col, value, number_format)
     if view.rows:
         sheet.autofilter(0, 0, len(view.rows), len(view.columns) - 1)
 
