@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -50,6 +50,7 @@ class School(SQLModel, table=True):
 class Teacher(SQLModel, table=True):
     """A teacher or kindergarten teacher (教职工)."""
 
+    __table_args__ = (Index("ix_teacher_school_status", "school_id", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     staff_no: str = Field(max_length=32, unique=True, index=True, description="工号")
     name: str = Field(max_length=50, index=True)
@@ -61,7 +62,7 @@ class Teacher(SQLModel, table=True):
     first_employed_on: dt.date | None = None
     school_id: int = Field(foreign_key="school.id", index=True)
     joined_school_on: dt.date = Field(description="到本校任教时间")
-    main_subject: str = Field(max_length=32)
+    main_subject: str = Field(max_length=32, index=True)
     other_subjects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     education: str | None = Field(default=None, max_length=32)
     title: str | None = Field(default=None, max_length=32)
@@ -95,6 +96,7 @@ class Certificate(SQLModel, table=True):
 class Designation(SQLModel, table=True):
     """A key-teacher or talent designation for a term (骨干教师, 学科带头人 …)."""
 
+    __table_args__ = (Index("ix_designation_kind_tier_end", "kind", "tier", "term_end"),)
     id: int | None = Field(default=None, primary_key=True)
     teacher_id: int = Field(foreign_key="teacher.id", index=True)
     kind: str = Field(max_length=32)
