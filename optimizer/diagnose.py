@@ -15,7 +15,8 @@ from collections import Counter
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
 from optimizer.messages import percent, render
-from optimizer.model import build_model, run, set_objective
+from optimizer.levels import solve_level
+from optimizer.model import build_model, set_objective
 from optimizer.network import Network
 from optimizer.plan import Conflict, RelaxationItem
 from optimizer.rules import (
@@ -31,14 +32,17 @@ from optimizer.settings import SolveSettings
 def diagnose(instance: Instance, net: Network, settings: SolveSettings
              ) -> tuple[list[Conflict], list[RelaxationItem]]:
     """Conflicts and the minimum-total-slack relaxation of an infeasible instance."""
-    backend = "highs" if settings.backend == "cpsat" else settings.backend
-    model = build_model(instance, net, backend, elastic=True)
+    model = build_model(instance, net, settings.backend, elastic=True)
     set_objective(model, [(var, 1.0) for var in model.slack.values()], maximize=False)
-    run(model, max(5.0, settings.time_limit_s), settings.threads, settings.seed, 0.0, backend)
+    result = solve_level(model, False, max(5.0, settings.time_limit_s), settings.threads,
+                         settings.seed, 0.0, settings.backend, settings.lp_guided)
+    if result.values is None:
+        return [], []
+    values = result.values
     conflicts, relaxation = [], []
-    moved_total = round(sum(v.solution_value() for v in model.x + model.y))
+    moved_total = round(sum(values[v.index()] for v in model.x + model.y))
     for (name, scope), var in sorted(model.slack.items()):
-        short = round(var.solution_value())
+        short = round(values[var.index()])
         if short <= 0:
             continue
         target = _target(net, instance, name, scope, moved_total, short)

@@ -97,6 +97,9 @@ class SolverStats(_Strict):
     arcs: int = Field(description="Flow variables group → (destination, subject).")
     pruned: bool
     pruning: str = Field(description="How arcs were pruned; the bound is for the pruned model.")
+    level_methods: list[str] = Field(
+        default_factory=list, description="How each level was solved (see optimizer.levels)."
+    )
 
 
 class Provenance(_Strict):

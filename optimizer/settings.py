@@ -32,6 +32,10 @@ class SolveSettings(BaseModel):
         "than this, prune to `auto_nearest` destinations; the plan says so.",
     )
     auto_nearest: int = Field(12, ge=1, description="k used by automatic pruning.")
+    lp_guided: bool = Field(
+        True, description="Solve each level's LP relaxation first and search around it "
+        "(see optimizer.levels); False runs the plain MIP."
+    )
     relax_when_infeasible: bool = Field(
         True, description="On infeasibility, compute the smallest relaxation and the conflicts."
     )

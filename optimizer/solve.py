@@ -26,12 +26,11 @@ from optimizer.instance import Instance, Pin
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
-    RotationModel,
     build_model,
     fix_level,
-    run,
     set_objective,
 )
+from optimizer.levels import solve_level
 from optimizer.network import Network, build_network
 from optimizer.plan import Move, ObjectiveLevel, Plan, Provenance, SolverStats
 from optimizer.settings import SolveSettings
@@ -48,13 +47,19 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
 
     levels: list[ObjectiveLevel] = []
     values: tuple[list[float], list[float]] | None = None
+    incumbent: list[float] | None = None
     first_plan_at = None
     failed_status = None
+    methods: list[str] = []
+    node_counts: list[int | None] = []
     for name, sense in LEVELS:
         maximize = sense == "max"
         set_objective(model, model.terms[name], maximize)
-        result = run(model, deadline - time.perf_counter(), settings.threads, settings.seed,
-                     settings.relative_gap, settings.backend)
+        result = solve_level(model, maximize, deadline - time.perf_counter(), settings.threads,
+                             settings.seed, settings.relative_gap, settings.backend,
+                             settings.lp_guided, incumbent)
+        methods.append(result.method)
+        node_counts.append(result.nodes)
         if result.value is None:
             if values is None:
                 failed_status = result.status
@@ -62,7 +67,8 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
             levels.append(ObjectiveLevel(name=name, sense=sense, value=None, bound=None,
                                          relative_gap=None, proven_optimal=False))
             continue
-        values = ([v.solution_value() for v in model.x], [v.solution_value() for v in model.y])
+        incumbent = result.values
+        values = ([incumbent[v.index()] for v in model.x], [incumbent[v.index()] for v in model.y])
         if first_plan_at is None:
             first_plan_at = time.perf_counter() - started
         levels.append(_level(name, sense, result.value, result.bound,
@@ -73,8 +79,9 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         backend=settings.backend, wall_time_s=round(time.perf_counter() - started, 3),
         build_time_s=round(build_time, 3),
         time_to_first_plan_s=round(first_plan_at, 3) if first_plan_at else None,
-        nodes=_nodes(model), groups=len(net.groups), arcs=len(net.arcs), pruned=net.pruned,
-        pruning=net.pruning,
+        nodes=sum(n for n in node_counts if n is not None) if any(
+            n is not None for n in node_counts) else None, groups=len(net.groups), arcs=len(net.arcs), pruned=net.pruned,
+        pruning=net.pruning, level_methods=methods,
     )
     provenance = _provenance(instance, settings, "lexicographic MIP over teacher groups"
                              if settings.backend != "cpsat"
@@ -151,14 +158,6 @@ def _level(name: str, sense: str, value: float, bound: float | None, proven: boo
         round(gap, 6), bound=None if bound is None else round(bound, 3),
         proven_optimal=proven or gap == 0,
     )
-
-
-def _nodes(model: RotationModel) -> int | None:
-    """Branch-and-bound nodes of the last level (None where the back-end does not count)."""
-    if not model.solved:
-        return None
-    nodes = int(model.solver.nodes())
-    return nodes if nodes >= 0 else None
 
 
 def _provenance(instance: Instance, settings: SolveSettings, method: str) -> Provenance:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factories import free_rules, instance, key_designation, school, staffing, teacher
+from tests.optimizer.factories import free_rules, instance, key_designation, school, staffing, teacher
 
 
 def test_urban_teacher_fills_rural_pe_shortage(solve_checked):

@@ -1,0 +1,220 @@
+"""Benchmark of the rotation optimizer: greedy baseline, LP bound, MIP (HiGHS) and CP-SAT.
+
+    .venv/bin/python benchmarks/bench_optimizer.py            # 3,400 / 30,000 / 100,000 teachers
+    .venv/bin/python benchmarks/bench_optimizer.py --sizes 3400 --cpsat
+
+Prints a table and writes benchmarks/results/optimizer.json. The instance source is a callable
+`(n_teachers, seed) -> Instance` (`--source module:function`); the default is the synthetic
+district below, to be replaced by the project's sample-district generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import random
+import resource
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from optimizer import Instance, Plan, SolveSettings, check_plan, load_rules, solve  # noqa: E402
+from optimizer.baseline import greedy_plan  # noqa: E402
+from optimizer.bounds import lp_bound  # noqa: E402
+from optimizer.instance import Designation, Exemption, School, SubjectStaffing, Teacher  # noqa: E402
+
+InstanceSource = Callable[[int, int], Instance]
+
+AS_OF = date(2026, 9, 1)
+PRIMARY_MIX = {"chinese": 30, "math": 24, "english": 10, "pe": 8, "music": 5, "art": 5,
+               "science": 6, "it": 3, "psychology": 2, "labour": 2, "politics": 5}
+JUNIOR_MIX = {"chinese": 16, "math": 16, "english": 14, "physics": 7, "chemistry": 5,
+              "biology": 5, "history": 6, "geography": 5, "politics": 6, "pe": 8, "music": 3,
+              "art": 3, "it": 3, "psychology": 2, "labour": 1}
+EXTRA = {"chinese": ["politics", "history"], "math": ["science", "it", "physics"],
+         "english": ["music"], "physics": ["science"], "biology": ["science"],
+         "politics": ["history"], "pe": ["labour"], "music": ["art"], "art": ["music"]}
+PRIORITY = ("pe", "music", "art", "science", "psychology")
+
+
+def synthetic_district(n_teachers: int, seed: int = 0) -> Instance:
+    """A random district shaped like Yuancheng: ~35% rural schools, quality and weak ones,
+    primary / nine-year / junior / senior, rural shortages mostly in PE, arts, science and
+    psychology. About 1 school per 50 teachers."""
+    rng = random.Random(seed)
+    n_schools = max(4, round(n_teachers / 50))
+    schools: list[dict[str, Any]] = []
+    for i in range(n_schools):
+        rural = rng.random() < 0.35
+        level = rng.choices(["primary", "nine_year", "junior", "senior"], [55, 15, 25, 5])[0]
+        radius = 25 if rural else 5
+        schools.append(dict(
+            code=f"S{i:04d}", name=f"{'乡村' if rural else '城区'}{i}号学校",
+            zone="rural" if rural else "urban", is_quality=not rural and rng.random() < 0.2,
+            is_weak=rng.random() < 0.15, level=level,
+            lat=23.74 + rng.uniform(-radius, radius) / 111, lon=114.70 + rng.uniform(-radius, radius) / 102,
+            size=max(8, round(rng.gauss(0.7 if rural else 1.15, 0.3) * n_teachers / n_schools)),
+        ))
+    teachers: list[Teacher] = []
+    for s in schools:
+        mix = PRIMARY_MIX if s["level"] == "primary" else JUNIOR_MIX
+        cert = {"primary": "primary", "nine_year": "junior", "junior": "junior",
+                "senior": "senior"}[s["level"]]
+        for k in range(s["size"]):
+            main = rng.choices(list(mix), list(mix.values()))[0]
+            can = [main] + ([rng.choice(EXTRA[main])] if main in EXTRA and rng.random() < 0.3
+                            else [])
+            years_here = rng.uniform(0, 22)
+            to_retire = rng.uniform(0.5, 36)
+            key = rng.random() < 0.15
+            wishes = []
+            if rng.random() < 0.05:
+                wishes = [o["code"] for o in rng.sample(schools, 3) if o["code"] != s["code"]]
+            teachers.append(Teacher(
+                staff_no=f"{s['code']}-{k:03d}", name=f"教师{s['code']}{k}", school=s["code"],
+                gender=rng.choice(["male", "female"]),
+                post_type="established" if rng.random() < 0.93 else "temporary",
+                main_subject=main, can_teach=can,
+                cert_levels=[cert] if rng.random() < 0.8 else [cert, "senior"],
+                joined_school_on=AS_OF - timedelta(days=round(years_here * 365.25)),
+                retirement_date=AS_OF + timedelta(days=round(to_retire * 365.25)),
+                designations=[Designation(kind="key_teacher", tier=rng.choice(["district", "city"]),
+                                          valid_from=date(2024, 1, 1),
+                                          valid_until=date(2027, 12, 31))] if key else [],
+                exemptions=[Exemption(reason="deferred", from_date=date(2026, 1, 1),
+                                      until=date(2027, 7, 31))] if rng.random() < 0.03 else [],
+                last_rotation_end=date(2025, 7, 31) if rng.random() < 0.04 else None,
+                is_principal=k == 0, principal_terms_at_school=rng.choice([0, 1, 2]) if k == 0 else 0,
+                wishes=wishes, volunteer=rng.random() < 0.03,
+            ))
+    by_school: dict[str, dict[str, int]] = {}
+    headcount: dict[str, int] = {}
+    for t in teachers:
+        if t.post_type == "established":
+            by_school.setdefault(t.school, {}).setdefault(t.main_subject, 0)
+            by_school[t.school][t.main_subject] += 1
+            headcount[t.school] = headcount.get(t.school, 0) + 1
+    built = []
+    for s in schools:
+        staff = []
+        subjects = sorted(set(by_school.get(s["code"], {})) | set(PRIORITY))
+        for j in subjects:
+            in_post = by_school.get(s["code"], {}).get(j, 0)
+            shortage = 0
+            if s["zone"] == "rural" and rng.random() < (0.45 if j in PRIORITY else 0.08):
+                shortage = rng.randint(1, 2)
+            elif rng.random() < 0.03:
+                shortage = 1
+            staff.append(SubjectStaffing(subject=j, in_post=in_post, shortage=shortage,
+                                         min_keep=math.ceil(in_post * 0.6)))
+        ceiling = headcount.get(s["code"], 0) + (rng.randint(1, 5) if s["zone"] == "rural"
+                                                 else rng.randint(0, 2))
+        built.append(School(code=s["code"], name=s["name"], zone=s["zone"],
+                            is_quality=s["is_quality"], is_weak=s["is_weak"], level=s["level"],
+                            post_ceiling=ceiling, lat=s["lat"], lon=s["lon"], staffing=staff))
+    return Instance(year=2026, as_of=AS_OF, rules=load_rules(), schools=built, teachers=teachers)
+
+
+def weighted_fill(plan: Plan) -> int:
+    """Weighted rural shortage slots a plan fills (the first objective level, recomputed)."""
+    return sum(s.weight * s.filled for s in plan.shortages)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+               psutil.Process().memory_info().rss / 2**20)
+
+
+def run_method(name: str, instance: Instance, make: Callable[[], Plan | float]) -> dict[str, Any]:
+    started = time.perf_counter()
+    result = make()
+    elapsed = time.perf_counter() - started
+    row: dict[str, Any] = {"method": name, "time_final_s": round(elapsed, 2)}
+    if isinstance(result, Plan):
+        findings = check_plan(instance, result)
+        row.update(
+            status=result.status, time_first_s=result.stats.time_to_first_plan_s,
+            levels=[o.value for o in result.objectives], bound=result.best_bound,
+            gap=result.relative_gap, weighted_fill=weighted_fill(result),
+            moves=len(result.moves), quotas_met=all(q.met for q in result.quotas),
+            checker_findings=len(findings), pruning=result.stats.pruning,
+            groups=result.stats.groups, arcs=result.stats.arcs,
+        )
+    else:
+        row.update(status="lp", bound=round(result, 2))
+    row["peak_rss_mb"] = round(peak_rss_mb())
+    return row
+
+
+def bench(source: InstanceSource, sizes: list[int], cpsat_up_to: int,
+          time_limits: dict[int, float]) -> list[dict[str, Any]]:
+    rows = []
+    for n in sizes:
+        started = time.perf_counter()
+        instance = source(n, 1)
+        built = round(time.perf_counter() - started, 1)
+        limit = time_limits.get(n, 300.0)
+        settings = SolveSettings(time_limit_s=limit, backend="highs")
+        runs = [
+            run_method("greedy", instance, lambda i=instance: greedy_plan(i)),
+            run_method("lp_bound", instance, lambda i=instance, s=settings: lp_bound(i, s)),
+            run_method("mip_highs", instance, lambda i=instance, s=settings: solve(i, s)),
+        ]
+        if n <= cpsat_up_to:
+            cp = settings.model_copy(update={"backend": "cpsat"})
+            runs.append(run_method("cpsat", instance, lambda i=instance, s=cp: solve(i, s)))
+            scip = settings.model_copy(update={"backend": "scip"})
+            runs.append(run_method("mip_scip", instance, lambda i=instance, s=scip: solve(i, s)))
+        greedy_fill = runs[0]["weighted_fill"]
+        for row in runs:
+            row.update(instance=f"synthetic-{n}", teachers=len(instance.teachers),
+                       schools=len(instance.schools), instance_build_s=built)
+            if "weighted_fill" in row and greedy_fill:
+                row["better_than_greedy_pct"] = round(100 * (row["weighted_fill"] / greedy_fill - 1), 1)
+            rows.append(row)
+            print_row(row)
+    return rows
+
+
+COLUMNS = ("instance", "teachers", "method", "status", "time_first_s", "time_final_s", "levels",
+           "bound", "gap", "weighted_fill", "better_than_greedy_pct", "quotas_met", "peak_rss_mb")
+
+
+def print_row(row: dict[str, Any]) -> None:
+    print(" | ".join(str(row.get(c, "")) for c in COLUMNS), flush=True)
+
+
+def load_source(spec: str | None) -> InstanceSource:
+    if spec is None:
+        return synthetic_district
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3400, 30000, 100000])
+    parser.add_argument("--source", help="module:function returning an Instance (n, seed)")
+    parser.add_argument("--cpsat-up-to", type=int, default=5000)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "optimizer.json")
+    args = parser.parse_args(argv)
+    print(" | ".join(COLUMNS))
+    rows = bench(load_source(args.source), args.sizes, args.cpsat_up_to,
+                 {3400: 30.0, 30000: 60.0, 100000: 300.0})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""A greedy baseline: the plan a clerk with a spreadsheet would make.
+
+1. Pins first: must_go to the named school, must_move to the nearest school with room.
+2. Rural shortages in priority order (subject weight, then school code): each slot from the
+   nearest school with an available teacher who can teach the subject, longest at the school
+   first, as long as the sending school keeps its minimum.
+3. Quotas topped up: each urban or quality school below its 10% sends teachers (key teachers
+   first while the key share is short) to the nearest school with room, or swaps them with a
+   teacher of the same main subject there (对调); then the district 5% the same way.
+
+It keeps every hard rule except the quotas it fails to reach, which its plan reports as unmet.
+It serves as the benchmark's reference and never uses the model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+import hashlib
+from datetime import UTC, datetime
+
+from optimizer import __version__
+from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
+from optimizer.instance import Instance, School, Teacher
+from optimizer.plan import Move, Plan, Provenance, SolverStats
+from optimizer.rules import (
+    cert_covers,
+    counts_in_quota_base,
+    in_school_quota_scope,
+    is_available,
+    is_key,
+    key_share_fraction,
+    move_direction,
+    school_distance_km,
+    share_target,
+    subject_weight,
+)
+from optimizer.settings import SolveSettings
+
+
+class _Ledger:
+    """The running state of the clerk's sheet: who moved, and the counts the rules need."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.rules, self.as_of = instance.rules, instance.as_of
+        self.moves: list[tuple[Teacher, str, str]] = []
+        self.moved: set[str] = set()
+        self.arrivals: Counter[tuple[str, str]] = Counter()
+        self.departures: Counter[tuple[str, str]] = Counter()
+        self.net: Counter[str] = Counter()
+        headcount = Counter(t.school for t in instance.teachers if t.post_type == "established")
+        self.free = {s.code: max(0, s.post_ceiling - headcount[s.code]) for s in instance.schools}
+        self.key_moves = 0
+        self.left: Counter[str] = Counter()
+        self._distance: dict[str, list[tuple[float, School]]] = {}
+        self.by_school: dict[str, list[Teacher]] = defaultdict(list)
+        self.by_school_subject: dict[tuple[str, str], list[Teacher]] = defaultdict(list)
+        for t in sorted(instance.teachers, key=lambda t: (t.joined_school_on, t.staff_no)):
+            pins = instance.pins_by_teacher.get(t.staff_no, [])
+            if (not t.is_principal and is_available(t, self.as_of, self.rules)
+                    and not any(p.kind == "must_stay" for p in pins)):
+                self.by_school[t.school].append(t)
+                for subject in t.can_teach:
+                    self.by_school_subject[(t.school, subject)].append(t)
+
+    def nearest(self, code: str) -> list[tuple[float, School]]:
+        """Other schools by distance from `code` (cached)."""
+        if code not in self._distance:
+            here = self.instance.school_by_code[code]
+            self._distance[code] = sorted(
+                ((school_distance_km(here, s), s) for s in self.instance.schools
+                 if s.code != code), key=lambda p: (p[0], p[1].code))
+        return self._distance[code]
+
+    def room(self, school: School, subject: str) -> bool:
+        key = (school.code, subject)
+        return (self.arrivals[key] - self.departures[key] < school.shortage(subject)
+                and self.net[school.code] < self.free[school.code])
+
+    def can_leave(self, teacher: Teacher) -> bool:
+        entry = self.instance.school_by_code[teacher.school].staffing_by_subject.get(
+            teacher.main_subject)
+        if entry is None:
+            return True
+        key = (teacher.school, teacher.main_subject)
+        return self.departures[key] - self.arrivals[key] < entry.in_post - entry.min_keep
+
+    def fits(self, teacher: Teacher, dest: School) -> bool:
+        """Direction, certificate and pins allow teacher → dest."""
+        pins = self.instance.pins_by_teacher.get(teacher.staff_no, [])
+        return (move_direction(self.instance.school_by_code[teacher.school], dest, self.rules)
+                is not None and cert_covers(teacher.cert_levels, dest, self.rules)
+                and not any(p.kind == "forbid" and p.school == dest.code for p in pins))
+
+    def move(self, teacher: Teacher, dest: str, subject: str) -> None:
+        self.moves.append((teacher, dest, subject))
+        self.moved.add(teacher.staff_no)
+        self.arrivals[(dest, subject)] += 1
+        self.departures[(teacher.school, teacher.main_subject)] += 1
+        self.net[dest] += 1
+        self.net[teacher.school] -= 1
+        self.left[teacher.school] += 1
+        self.key_moves += is_key(teacher, self.as_of, self.rules)
+
+    def place(self, teacher: Teacher) -> bool:
+        """Send `teacher` to the nearest school with room in one of its subjects, or swap it
+        with a same-subject teacher of the nearest school that has one."""
+        if teacher.staff_no in self.moved or not self.can_leave(teacher):
+            return False
+        for _, dest in self.nearest(teacher.school):
+            if not self.fits(teacher, dest):
+                continue
+            subject = next((j for j in teacher.can_teach if self.room(dest, j)), None)
+            if subject is not None:
+                self.move(teacher, dest.code, subject)
+                return True
+            partner = self.swap_partner(teacher, dest)
+            if partner is not None:
+                self.move(teacher, dest.code, teacher.main_subject)
+                self.move(partner, teacher.school, teacher.main_subject)
+                return True
+        return False
+
+    def swap_partner(self, teacher: Teacher, dest: School) -> Teacher | None:
+        home = self.instance.school_by_code[teacher.school]
+        for other in self.candidates_at(dest.code):
+            if (other.main_subject == teacher.main_subject and other.staff_no not in self.moved
+                    and self.can_leave(other) and self.fits(other, home)):
+                return other
+        return None
+
+    def candidates_at(self, code: str) -> list[Teacher]:
+        """Available teachers of a school, longest there first."""
+        return self.by_school.get(code, [])
+
+
+def greedy_plan(instance: Instance) -> Plan:
+    """The clerk's plan for `instance` (see the module docstring)."""
+    started = time.perf_counter()
+    ledger = _Ledger(instance)
+    _place_pins(ledger)
+    _fill_rural_shortages(ledger)
+    _top_up_quotas(ledger)
+    moves = _to_moves(instance, ledger)
+    quotas = quota_results(instance, moves)
+    elapsed = round(time.perf_counter() - started, 3)
+    settings = SolveSettings(backend="highs")
+    return Plan(
+        status="feasible" if all(q.met for q in quotas) else "unknown", year=instance.year,
+        stats=SolverStats(backend="greedy", wall_time_s=elapsed, build_time_s=0.0,
+                          time_to_first_plan_s=elapsed, nodes=None, groups=0, arcs=0,
+                          pruned=False, pruning="none (greedy)"),
+        moves=moves, quotas=quotas, shortages=shortage_results(instance, moves, None, greedy=True),
+        provenance=Provenance(
+            optimizer_version=__version__, settings=settings, created_at=datetime.now(UTC),
+            instance_sha256=hashlib.sha256(instance.model_dump_json().encode()).hexdigest(),
+            method="greedy baseline"),
+    )
+
+
+def _place_pins(ledger: _Ledger) -> None:
+    for pin in sorted(ledger.instance.pins, key=lambda p: p.staff_no):
+        teacher = ledger.instance.teacher_by_staff_no[pin.staff_no]
+        if teacher.is_principal or not is_available(teacher, ledger.as_of, ledger.rules):
+            continue
+        if pin.kind == "must_go" and pin.school:
+            dest = ledger.instance.school_by_code[pin.school]
+            subject = next((j for j in teacher.can_teach if ledger.room(dest, j)), None)
+            if subject and ledger.fits(teacher, dest) and ledger.can_leave(teacher):
+                ledger.move(teacher, dest.code, subject)
+        elif pin.kind == "must_move":
+            ledger.place(teacher)
+
+
+def _fill_rural_shortages(ledger: _Ledger) -> None:
+    instance, rules = ledger.instance, ledger.rules
+    slots = sorted(
+        ((-subject_weight(e.subject, rules), s.code, e.subject)
+         for s in instance.schools if s.zone == "rural" for e in s.staffing if e.shortage > 0))
+    for _, code, subject in slots:
+        dest = instance.school_by_code[code]
+        sources = [source for _, source in ledger.nearest(code)
+                   if move_direction(source, dest, rules) is not None]
+        while ledger.room(dest, subject):
+            teacher = next(
+                (t for source in sources
+                 for t in ledger.by_school_subject.get((source.code, subject), [])
+                 if t.staff_no not in ledger.moved and ledger.fits(t, dest)
+                 and ledger.can_leave(t)), None)
+            if teacher is None:
+                break
+            ledger.move(teacher, code, subject)
+
+
+def _top_up_quotas(ledger: _Ledger) -> None:
+    instance, rules, as_of = ledger.instance, ledger.rules, ledger.as_of
+    q = rules.quotas
+    share = key_share_fraction(rules)
+
+    def key_short() -> bool:
+        return share.denominator * ledger.key_moves < share.numerator * (len(ledger.moves) + 1)
+
+    def ordered(teachers: list[Teacher]) -> list[Teacher]:
+        if key_short():
+            return sorted(teachers, key=lambda t: not is_key(t, as_of, rules))
+        return teachers
+
+    base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
+    for school in sorted(instance.schools, key=lambda s: s.code):
+        if not in_school_quota_scope(school):
+            continue
+        target = share_target(q.school_share, base[school.code])
+        for teacher in ordered(ledger.candidates_at(school.code)):
+            if ledger.left[school.code] >= target:
+                break
+            ledger.place(teacher)
+    established = sum(t.post_type == "established" for t in instance.teachers)
+    district_target = share_target(q.district_share, established)
+    schools = sorted(instance.schools, key=lambda s: (not in_school_quota_scope(s), s.code))
+    for school in schools:
+        for teacher in ordered(ledger.candidates_at(school.code)):
+            if len(ledger.moves) >= district_target:
+                return
+            ledger.place(teacher)
+
+
+def _to_moves(instance: Instance, ledger: _Ledger) -> list[Move]:
+    departing = Counter((t.school, t.main_subject) for t, _, _ in ledger.moves)
+    moves = [make_move(instance, t, dest, subject,
+                       move_reasons(instance, t, dest, subject, departing[(dest, subject)], None))
+             for t, dest, subject in ledger.moves]
+    return sorted(moves, key=lambda m: (m.from_school, m.staff_no))

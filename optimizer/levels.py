@@ -1,0 +1,204 @@
+"""Solving one objective level: the LP relaxation first, then small MIPs around it.
+
+Why: the model is a flow network with a few side rows (quotas, key share, principal posts), so
+its LP relaxation is nearly integral — on a 3,400-teacher district a few dozen of ~40,000 flows
+are fractional and the LP bound equals the integer optimum. Branch-and-bound on the whole model
+spends most of a minute looking for a first integer solution (HiGHS and SCIP alike; CP-SAT found
+none in a minute). So, with `lp_guided` (the default), each level is solved as:
+
+1. the LP relaxation in GLOP, warm-started from the previous level: infeasible → the level is
+   infeasible; integral → optimal, the LP is the proof;
+2. otherwise a MIP over a neighbourhood of the fractional variables, with every other integer
+   variable fixed at its (integral) LP value and substituted out, so the back-end receives a
+   small model. Radius 0 frees only the fractional variables; each widening also frees the
+   variables sharing a group, a destination slot or the swap partner's slot with a free one;
+3. when no neighbourhood reaches the LP bound, the full MIP with the time left; the better
+   solution is kept.
+
+A level's bound is the LP value rounded to an integer (every level is integral), tightened by the
+full MIP's bound when it ran. Without `lp_guided`, only step 3 runs (the back-end comparison).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+from optimizer.model import LevelResult, RotationModel, export, solve_lp, solve_mip
+
+_INTEGRAL = 1e-6
+NEIGHBOURHOOD_RADII = 1
+"""How many times the level-1 neighbourhood widens before the full MIP runs."""
+RINS_ROUNDS = 12
+"""Rounds of RINS (free where the LP and the incumbent differ, widened when a round stalls) on
+levels after the first."""
+FULL_MIP_MAX_VARIABLES = 20_000
+"""Above this the full MIP is not tried: on 40,000 variables HiGHS found no solution in a
+minute, and the time is better left unused than spent for nothing."""
+
+
+def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
+                seed: int, gap: float, backend: str, lp_guided: bool,
+                incumbent: list[float] | None = None) -> LevelResult:
+    """The best solution of the model's current objective (see the module docstring).
+
+    `incumbent` is a solution of the previous level: it is feasible here too (the previous
+    level is kept at its optimum), so this level never ends without a solution.
+    """
+    deadline = time.perf_counter() + time_limit_s
+    if not lp_guided:
+        if model.empty_infeasible_rows:
+            return LevelResult(pywraplp.Solver.INFEASIBLE, None, None, method="empty row")
+        result = solve_mip(export(model), backend, time_limit_s, threads, seed, gap)
+        result.method = "full MIP"
+        if result.value is not None:
+            result.value = round(result.value)
+        return result
+    lp = solve_lp(model, time_limit_s)
+    if lp.value is None or lp.values is None:
+        lp.method = "LP relaxation infeasible" if lp.status == pywraplp.Solver.INFEASIBLE else (
+            "LP relaxation not solved")
+        return lp
+    bound = math.floor(lp.value + _INTEGRAL) if maximize else math.ceil(lp.value - _INTEGRAL)
+    variables = model.solver.variables()
+    integer = [v.integer() for v in variables]
+    fractional = {i for i, x in enumerate(lp.values)
+                  if integer[i] and abs(x - round(x)) > _INTEGRAL}
+    if not fractional:
+        values = [round(x) if integer[i] else x for i, x in enumerate(lp.values)]
+        return LevelResult(pywraplp.Solver.OPTIMAL, bound, bound, values, method="LP integral")
+
+    proto = export(model)
+    best = LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
+    if incumbent is not None:
+        best = LevelResult(pywraplp.Solver.FEASIBLE, _objective(proto, incumbent), None,
+                           incumbent, method="previous level's solution")
+        links = _Links(proto)
+        widen = 0
+        for _ in range(RINS_ROUNDS):
+            assert best.values is not None
+            free = {i for i, x in enumerate(lp.values)
+                    if integer[i] and abs(x - best.values[i]) > _INTEGRAL}
+            if widen:
+                free = links.widen(free, integer, widen)
+            found = _solve_neighbourhood(proto, best.values, integer, free, backend,
+                                         _budget(deadline), threads, seed, gap)
+            if found.value is None or not _better(found, best, maximize):
+                if widen == len(_Links.FAMILIES):
+                    break
+                widen += 1  # stalled: look further around the same disagreement
+                continue
+            best = found
+            best.method = f"RINS around the previous level ({len(free)} free)"
+            if round(found.value) == bound:
+                break
+    else:
+        free = fractional
+        for radius in range(NEIGHBOURHOOD_RADII + 1):
+            if radius:
+                free = _Links(proto).widen(free, integer, radius)
+            found = _solve_neighbourhood(proto, lp.values, integer, free, backend,
+                                         _budget(deadline), threads, seed, gap)
+            if found.value is not None:
+                best = found
+                best.method = f"LP neighbourhood MIP (radius {radius}, {len(free)} free)"
+                break
+    if best.value is None or round(best.value) != bound:
+        remaining = deadline - time.perf_counter()
+        if remaining > 1.0 and len(proto.variable) <= FULL_MIP_MAX_VARIABLES:
+            full = solve_mip(proto, backend, remaining, threads, seed, gap)
+            if full.value is not None and (best.value is None or _better(full, best, maximize)):
+                best = full
+                best.method = "full MIP after LP neighbourhoods"
+            if full.bound is not None and full.status in (pywraplp.Solver.OPTIMAL,
+                                                          pywraplp.Solver.FEASIBLE):
+                bound = min(bound, full.bound) if maximize else max(bound, full.bound)
+    if best.value is None:
+        return LevelResult(pywraplp.Solver.NOT_SOLVED, None, None, method="no solution in time")
+    value = round(best.value)
+    limit = math.floor(bound + _INTEGRAL) if maximize else math.ceil(bound - _INTEGRAL)
+    return LevelResult(pywraplp.Solver.OPTIMAL if value == limit else pywraplp.Solver.FEASIBLE,
+                       value, bound, best.values, best.method, best.nodes)
+
+
+def _budget(deadline: float) -> float:
+    return max(0.5, (deadline - time.perf_counter()) / 4)
+
+
+def _objective(proto: linear_solver_pb2.MPModelProto, values: list[float]) -> float:
+    return proto.objective_offset + sum(
+        v.objective_coefficient * values[i] for i, v in enumerate(proto.variable))
+
+
+def _better(a: LevelResult, b: LevelResult, maximize: bool) -> bool:
+    assert a.value is not None and b.value is not None
+    return a.value > b.value if maximize else a.value < b.value
+
+
+class _Links:
+    """Which integer variables are neighbours, in widening circles: (1) the arcs of one group or
+    one principal and the principals meeting at one post; (2) also the arcs leaving the same
+    school in the same main subject; (3) also the arcs entering the same destination slot."""
+
+    FAMILIES = (("move.once[", "principal.post["), ("define.dep[",), ("define.arr[",))
+
+    def __init__(self, proto: linear_solver_pb2.MPModelProto) -> None:
+        self.members: dict[str, list[int]] = {}
+        self.rows_of: dict[int, list[str]] = {}
+        for row in proto.constraint:
+            if row.name.startswith(("move.once[", "principal.post[", "define.")):
+                self.members[row.name] = list(row.var_index)
+                for i in row.var_index:
+                    self.rows_of.setdefault(i, []).append(row.name)
+
+    def widen(self, free: set[int], integer: list[bool], radius: int) -> set[int]:
+        prefixes = tuple(p for family in self.FAMILIES[:radius] for p in family)
+        widened = set(free)
+        for i in free:
+            for name in self.rows_of.get(i, []):
+                if name.startswith(prefixes):
+                    widened.update(j for j in self.members[name] if integer[j])
+        return widened
+
+
+def _solve_neighbourhood(proto: linear_solver_pb2.MPModelProto, base: list[float],
+                         integer: list[bool], free: set[int], backend: str, budget: float,
+                         threads: int, seed: int, gap: float) -> LevelResult:
+    """Solve with every integer variable outside `free` fixed at its value in `base` (integral
+    there), substituted out of the rows so that the back-end gets a small model; values come
+    back for all variables."""
+    keep = [i for i in range(len(proto.variable)) if not integer[i] or i in free]
+    position = {i: k for k, i in enumerate(keep)}
+    fixed = [0.0] * len(proto.variable)
+    for i, x in enumerate(base):
+        if i not in position:
+            fixed[i] = round(x)
+    small = linear_solver_pb2.MPModelProto(maximize=proto.maximize)
+    small.objective_offset = proto.objective_offset + sum(
+        proto.variable[i].objective_coefficient * fixed[i]
+        for i in range(len(proto.variable)) if i not in position)
+    for i in keep:
+        small.variable.add().CopyFrom(proto.variable[i])
+    for row in proto.constraint:
+        constant = 0.0
+        indices, coefficients = [], []
+        for i, a in zip(row.var_index, row.coefficient, strict=True):
+            k = position.get(i)
+            if k is None:
+                constant += a * fixed[i]
+            else:
+                indices.append(k)
+                coefficients.append(a)
+        if indices:
+            small.constraint.add(var_index=indices, coefficient=coefficients,
+                                 lower_bound=row.lower_bound - constant,
+                                 upper_bound=row.upper_bound - constant, name=row.name)
+    result = solve_mip(small, backend, budget, threads, seed, gap)
+    if result.values is not None:
+        values = list(fixed)
+        for k, i in enumerate(keep):
+            values[i] = result.values[k]
+        result.values = values
+    return result
