@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     language: Literal["zh", "en"] = "zh"
     actor: str = "cli"
     """Who the audit log names for command-line changes when no user is given."""
+    upload_dir: Path = REPO_ROOT / "var" / "uploads"
+    """Where uploaded import files wait between their dry run and their commit (one folder
+    per upload, removed a day after it was made)."""
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Settings:

@@ -315,30 +315,4 @@ _AUDIT = {
     "entries_found": ("共 {count} 条记录", "{count} entries"),
 }
 
-_LETTERS = {
-    "letter_title": ("教师交流轮岗通知书", "Notice of teacher rotation"),
-    "letter_draft": ("（方案尚未审批，本通知书仅供核对）", "(draft plan: for checking only)"),
-    "letter_salutation": (
-        "{name} 同志（工号 {staff_no}）：",
-        "Dear {name} (staff no. {staff_no}),",
-    ),
-    "letter_body": (
-        "根据《源城区教育发展“十四五”规划》和本区 {year} 年度义务教育学校教师交流轮岗方案"
-        "（方案编号 {plan_id}），经研究，安排您自 {start} 起由{from_school}{kind}到"
-        "{to_school}任教{subject}。",
-        "Under the district plan and the {year} rotation plan (no. {plan_id}), you will move "
-        "from {from_school} to {to_school} from {start} ({kind}) to teach {subject}.",
-    ),
-    "letter_term": (
-        "交流期限至 {end}，期满后回原学校任教。",
-        "The term ends on {end}; you then return to your school.",
-    ),
-    "letter_report": (
-        "请按时到接收学校报到。如有疑问，请与区教育局人事股联系。",
-        "Please report to the receiving school on time; contact district HR with any question.",
-    ),
-    "letter_issuer": ("源城区教育局", "Yuancheng District Education Bureau"),
-    "letter_none": ("本方案没有交流安排。", "This plan moves nobody."),
-}
-
-UI = Catalogue({**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT, **_LETTERS})
+UI = Catalogue({**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT})

@@ -23,12 +23,12 @@ from api.i18n.catalogue import UI
 from api.pages.access import Importer
 from api.pages.rendering import render
 from api.pages.routing import page_router
-from api.pages.uploads import Upload, find_upload, save_upload
+from api.pages.uploads import find_upload, save_upload
+from api.uploads import Upload, chosen_spec
 from workforce.io.changes import ID_NUMBER, FieldChange
 from workforce.io.entities import SPECS
 from workforce.io.error_report import write_error_report
 from workforce.io.importer import ImportReport, import_file
-from workforce.io.spec import EntitySpec
 from workforce.io.template import write_template
 from workforce.services.errors import NotFound
 
@@ -37,15 +37,6 @@ router = page_router()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGES_SHOWN = 500
 """Rows of the change and problem tables on the page; the error workbook has them all."""
-
-
-def chosen_spec(entity: str) -> EntitySpec | None:
-    """The spec the user chose; ``auto`` (or blank) lets the importer detect each sheet's."""
-    if entity in ("", "auto"):
-        return None
-    if entity not in SPECS:
-        raise NotFound(UI.text("unknown_entity", entity=entity, choices=", ".join(SPECS)))
-    return SPECS[entity]
 
 
 def shown_value(change: FieldChange, value: Any, language: Language) -> str:
@@ -133,7 +124,7 @@ async def import_check(
 ) -> Response:
     """Keep the upload and show the dry run: nothing is written yet."""
     chosen_spec(entity)
-    upload = await save_upload(request, file)
+    upload = await save_upload(request, user, file, entity)
     report = await run_in_threadpool(_run, request, upload, user.username, entity, True)
     return render(
         request,
@@ -154,7 +145,7 @@ def import_commit(
     entity: Annotated[str, Form(max_length=32)] = "auto",
 ) -> Response:
     """Import the file checked in the dry run, for real (all or nothing)."""
-    upload = find_upload(request, token)
+    upload = find_upload(request, user, token)
     report = _run(request, upload, user.username, entity, False)
     return render(
         request,
@@ -169,7 +160,7 @@ def import_commit(
 
 @router.get("/imports/{token}/errors.xlsx")
 def import_errors(request: Request, user: Importer, token: str) -> Response:
-    upload = find_upload(request, token)
+    upload = find_upload(request, user, token)
     if not upload.error_report.is_file():
         return RedirectResponse("/imports", status_code=303)
     name = f"{Path(upload.path.name).stem}-错误报告.xlsx"

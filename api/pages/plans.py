@@ -23,7 +23,6 @@ from api.deps import SessionDep
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import DistrictReader, PlanManager
-from api.pages.letters import notice_letters_pdf
 from api.pages.pins import (
     PIN_KINDS,
     add_pending,
@@ -41,6 +40,7 @@ from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import plans_of_year
+from workforce.plans.notices import notice_letters_pdf
 from workforce.plans.workbook import write_plan_workbook
 from workforce.services.errors import NotFound
 from workforce.services.messages import Text
