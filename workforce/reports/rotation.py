@@ -161,9 +161,10 @@ class Career:
 def _careers(teachers: pd.DataFrame, history: dict) -> list[Career]:  # type: ignore[type-arg]
     """Established teachers still serving or retired (leavers have no leaving date)."""
     careers = []
-    for t in teachers.itertuples(index=False):
-        if t.post_type != "established" or (t.status not in IN_SERVICE and t.status != "retired"):
-            continue
+    kept = teachers[
+        (teachers["post_type"] == "established") & teachers["status"].isin([*IN_SERVICE, "retired"])
+    ]
+    for t in frames.plain_rows(kept):
         records = tuple(history.get(int(t.id), ()))
         category = t.retirement_category or default_category(t.gender)
         retires = retirement_date(t.birth_date, category, t.retirement_confirmed_on)
@@ -212,7 +213,7 @@ def rotation_report(
         int(row.id): in_school_quota_scope(
             cast("RuleSchool", SchoolView(row.zone, bool(row.is_quality)))
         )
-        for row in counted.itertuples()
+        for row in frames.plain_rows(counted)
     }
     careers = _careers(teachers, history)
     established_ids = {c.id for c in careers}
@@ -315,7 +316,7 @@ def _history(moves: pd.DataFrame) -> dict[int, list[tuple]]:  # type: ignore[typ
     """Rotation records per teacher, oldest first."""
     ordered = moves.sort_values("start_on", kind="stable")
     history: dict[int, list[tuple]] = {}  # type: ignore[type-arg]
-    for record in ordered.itertuples(index=False):
+    for record in frames.plain_rows(ordered):
         history.setdefault(int(record.teacher_id), []).append(record)
     return history
 
@@ -345,6 +346,16 @@ def _on_day(
     held: dict,  # type: ignore[no-untyped-def]
     exemptions: dict,
 ) -> TeacherOnDay:
+    if not records:  # most teachers: no rotation ever
+        return TeacherOnDay(
+            post_type=teacher.post_type,
+            gender=teacher.gender,
+            birth_date=teacher.birth_date,
+            joined_school_on=joined,
+            retirement_date=teacher.retirement_date,
+            exemptions=exemptions.get(teacher.id, []),
+            designations=held.get(teacher.id, []),
+        )
     ended = [r.actual_end_on or r.planned_end_on for r in records]
     return TeacherOnDay(
         post_type=teacher.post_type,
@@ -388,7 +399,14 @@ def _year(
         ):
             continue
         records = teacher.records
-        place = _place_on(teacher, records, day)
+        if records:
+            place = _place_on(teacher, records, day)
+        else:  # no rotation on record: at the current school since joining it
+            place = (
+                (teacher.school_id, teacher.joined_school_on)
+                if teacher.joined_school_on <= day
+                else None
+            )
         if (place[0] if place else teacher.school_id) not in counted_schools:
             continue
         count += 1
@@ -412,7 +430,7 @@ def _year(
     )
     quotas_apply = year >= targets.quotas_from_year.year
     school_rows = []
-    for school in schools.itertuples(index=False):
+    for school in frames.plain_rows(schools):
         if not in_scope.get(int(school.id)):
             continue
         quota_base = base.get(int(school.id), 0)
