@@ -25,6 +25,9 @@ from workforce.models import SolveJob, utcnow
 from workforce.plans.lifecycle import propose_plan, resolve_plan
 
 FINISHED = ("done", "failed", "stopped")
+UNPIN_KEY = "unpin"
+"""Key of the job's settings JSON holding the staff numbers to unpin (the job table has no
+column of its own for them)."""
 
 
 def start_solve_job(
@@ -35,15 +38,20 @@ def start_solve_job(
     settings: SolveSettings,
     parent_plan_id: int | None = None,
     pins: list[Pin] | None = None,
+    unpin: list[str] | None = None,
 ) -> SolveJob:
-    """Record a job and start its process; returns at once with the queued job."""
+    """Record a job and start its process; returns at once with the queued job.
+
+    ``unpin`` (staff numbers whose pins in the parent plan are dropped) only applies to a
+    re-solve; it is kept in the job's settings under :data:`UNPIN_KEY`.
+    """
     multiprocessing.active_children()  # reap finished solver processes
     with Session(engine, expire_on_commit=False) as session:
         job = SolveJob(
             year=year,
             parent_plan_id=parent_plan_id,
             pins=[p.model_dump() for p in pins or []],
-            settings=settings.model_dump(),
+            settings={**settings.model_dump(), UNPIN_KEY: list(unpin or [])},
             created_by=actor,
         )
         session.add(job)
@@ -102,7 +110,9 @@ def _run(job_id: int, database_url: str) -> None:
         job = _set(
             engine, job_id, status="running", stage="building", pid=os.getpid(), started_at=utcnow()
         )
-        settings = SolveSettings.model_validate(job.settings)
+        stored = dict(job.settings)
+        unpin = list(stored.pop(UNPIN_KEY, []))
+        settings = SolveSettings.model_validate(stored)
         pins = [Pin.model_validate(p) for p in job.pins]
         with Session(engine, expire_on_commit=False) as session:
             _set(engine, job_id, stage="solving")
@@ -113,6 +123,7 @@ def _run(job_id: int, database_url: str) -> None:
                     pins=pins,
                     actor=job.created_by,
                     settings=settings,
+                    unpin=unpin,
                 )
             else:
                 record, _, _ = propose_plan(

@@ -108,12 +108,17 @@ def resolve_plan(
     pins: list[Pin],
     actor: str,
     settings: SolveSettings | None = None,
+    unpin: list[str] | None = None,
 ) -> tuple[RotationPlan, Instance, Plan]:
     """Re-solve a kept plan's instance with ``pins`` added (replacing earlier pins of the same
-    teachers); the other moves are re-optimised. The new draft's parent is ``plan_id``."""
+    teachers) and the pins of the staff numbers in ``unpin`` dropped (a staff number both
+    unpinned and pinned keeps its new pin); the other moves are re-optimised. The new draft's
+    parent is ``plan_id``."""
     parent = _get(session, plan_id)
     instance, _ = load_plan(parent)
-    instance = instance.with_pins(pins)
+    dropped = set(unpin or ())
+    kept = [p for p in instance.pins if p.staff_no not in dropped]
+    instance = instance.model_copy(update={"pins": kept}).with_pins(pins)
     plan = solve(instance, settings)
     return _keep(session, instance, plan, actor, parent_id=parent.id), instance, plan
 
