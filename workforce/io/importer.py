@@ -11,6 +11,9 @@ visible in the import log. A dry run records nothing at all.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -80,6 +83,30 @@ def import_file(
     dry_run: bool = False,
 ) -> ImportReport:
     """Import ``path`` (xlsx or csv) into the registry; see the module docstring."""
+    with _cyclic_gc_paused():
+        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for the import.
+
+    A 100,000-row import allocates millions of containers (cells, rows, dicts) that form no
+    reference cycles; the collector would traverse them again and again as they pile up
+    (measured: a fifth of the import's CPU time). Reference counting still frees memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(
+    engine: Engine, path: Path, *, actor: str, entity: EntitySpec | None, dry_run: bool
+) -> ImportReport:
     report = ImportReport(path.name, "failed")
     try:
         raw_sheets = read_file(path)
