@@ -30,6 +30,7 @@ from optimizer.rules import (
     is_available,
     is_key,
     key_share_fraction,
+    max_net_loss,
     move_direction,
     school_distance_km,
     share_target,
@@ -84,7 +85,7 @@ class _Ledger:
         if entry is None:
             return True
         key = (teacher.school, teacher.main_subject)
-        return self.departures[key] - self.arrivals[key] < entry.in_post - entry.min_keep
+        return self.departures[key] - self.arrivals[key] < max_net_loss(entry)[0]
 
     def fits(self, teacher: Teacher, dest: School) -> bool:
         """Direction, certificate and pins allow teacher → dest."""

@@ -25,6 +25,7 @@ from optimizer.rules import (
     is_available,
     is_key,
     key_share_fraction,
+    max_net_loss,
     move_direction,
     must_rotate_principal,
     principal_direction_ok,
@@ -160,9 +161,10 @@ def _check_capacity(instance: Instance, plan: Plan) -> list[Finding]:
                                      f"net gain {net[school.code]}, free posts {free}"))
         for entry in school.staffing:
             loss = departures[(school.code, entry.subject)] - arrivals[(school.code, entry.subject)]
-            if loss > max(0, entry.in_post - entry.min_keep):
+            limit, name = max_net_loss(entry)
+            if loss > limit:
                 findings.append(_finding(
-                    "sending.min_keep", f"{school.code}:{entry.subject}",
+                    name, f"{school.code}:{entry.subject}",
                     f"净调出{loss}人，在岗{entry.in_post}人须保留{entry.min_keep}人",
                     f"net loss {loss}, {entry.in_post} in post, {entry.min_keep} must stay"))
     return findings

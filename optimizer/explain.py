@@ -20,6 +20,7 @@ from optimizer.rules import (
     is_available,
     is_key,
     key_share_fraction,
+    max_net_loss,
     move_direction,
     must_rotate_principal,
     school_distance_km,
@@ -222,4 +223,4 @@ class _MoveTotals:
             return False
         out = self.departures[(school.code, teacher.main_subject)]
         back = self.arrivals[(school.code, teacher.main_subject)]
-        return out - back >= entry.in_post - entry.min_keep
+        return out - back >= max_net_loss(entry)[0]

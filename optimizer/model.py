@@ -28,7 +28,7 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from optimizer.instance import Instance
 from optimizer.network import Network
-from optimizer.rules import key_share_fraction, subject_weight
+from optimizer.rules import key_share_fraction, max_net_loss, subject_weight
 
 LEVELS: tuple[tuple[str, str], ...] = (
     ("rural_shortage_filled", "max"),
@@ -142,7 +142,7 @@ def _row(model: RotationModel, lb: float, ub: float, name: str, coefficients: Te
 def _elastic(model: RotationModel, name: str, scope: str, elastic: bool, upper: float) -> Terms:
     if not elastic:
         return []
-    var = model.solver.NumVar(0, upper, f"slack[{name},{scope}]")
+    var = model.solver.IntVar(0, upper, f"slack[{name},{scope}]")  # people short
     model.slack[(name, scope)] = var
     return [(var, 1.0)]
 
@@ -202,15 +202,16 @@ def add_post_ceiling(model: RotationModel, instance: Instance, net: Network, ind
 
 
 def add_min_keep(model: RotationModel, instance: Instance) -> None:
-    """sending.min_keep: dep[s,j] − arr[s,j] ≤ in_post − min_keep (≥ 0)."""
+    """sending.min_keep / sending.shortage_kept: dep[s,j] − arr[s,j] ≤ the net loss the school
+    may bear in j (`rules.max_net_loss`: 0 while short of j, else in_post − min_keep)."""
     inf = model.solver.infinity()
     for (source, subject), leaving in model.dep.items():
         entry = instance.school_by_code[source].staffing_by_subject.get(subject)
         if entry is None:
             continue
         coming = model.arr.get((source, subject))
-        _row(model, -inf, max(0, entry.in_post - entry.min_keep),
-             f"sending.min_keep[{source},{subject}]",
+        limit, name = max_net_loss(entry)
+        _row(model, -inf, limit, f"{name}[{source},{subject}]",
              [(leaving, 1)] + ([(coming, -1)] if coming is not None else []))
 
 

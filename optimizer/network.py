@@ -8,8 +8,9 @@ teachers becomes a few hundred groups. Pinned teachers form groups of one.
 An arc group → (destination, subject) exists only when it can carry flow: the direction is
 allowed, the certificate covers the destination, the group can teach the subject, and the
 destination either has a shortage in it or has teachers of that main subject who could leave
-(a swap). With `nearest` set, each (group, subject) keeps only its `nearest` such destinations
-plus the wished and pinned ones; the plan then states that its bound is for the pruned model.
+(a swap). When pruned, each (group, subject) keeps its `nearest` schools short of the subject
+and its `swaps` nearest schools where only a swap is possible, plus the wished and pinned ones;
+the plan then states that its bound is for the pruned model.
 
 Principals never join groups: they fill principal posts only, one binary arc per
 (principal, school whose post is vacant or whose principal may leave).
@@ -144,21 +145,27 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
 
     # Destinations that can take subject j: a shortage, or available teachers of main j who
     # might leave and so open a place (a swap).
-    open_for: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(schools), dtype=bool))
+    def none() -> np.ndarray:
+        return np.zeros(len(schools), dtype=bool)
+
+    short_in: dict[str, np.ndarray] = defaultdict(none)
+    swap_in: dict[str, np.ndarray] = defaultdict(none)
     for s in schools:
         for entry in s.staffing:
             if entry.shortage > 0:
-                open_for[entry.subject][position[s.code]] = True
+                short_in[entry.subject][position[s.code]] = True
     for g in groups:
-        open_for[g.main_subject][position[g.school]] = True
+        swap_in[g.main_subject][position[g.school]] = True
+    open_for = {j: short_in[j] | swap_in[j] for j in set(short_in) | set(swap_in)}
+    swap_only = {j: swap_in[j] & ~short_in[j] for j in open_for}
 
     exact_arcs = sum(
         int((allowed_kind[kind_of[position[g.school]]][kind_of] & open_for[j]).sum())
-        for g in groups for j in g.can_teach
+        for g in groups for j in g.can_teach if j in open_for
     )
-    nearest = settings.nearest_destinations
+    nearest, swaps = settings.nearest_destinations, settings.nearest_swaps
     if nearest is None and exact_arcs > settings.prune_above_arcs:
-        nearest = settings.auto_nearest
+        nearest, swaps = settings.auto_nearest, settings.auto_swaps
     pruned = nearest is not None
 
     arcs: list[Arc] = []
@@ -176,8 +183,13 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         reachable = allowed_kind[kind_of[src]][kind_of] & (required <= g.cert)
         reachable[src] = False
         for j in g.can_teach:
-            candidates = order[(reachable & open_for[j])[order]]
-            chosen = list(candidates[:nearest]) if pruned else list(candidates)
+            if j not in open_for:
+                continue
+            if pruned:
+                chosen = (list(order[(reachable & short_in[j])[order]][:nearest])
+                          + list(order[(reachable & swap_only[j])[order]][:swaps]))
+            else:
+                chosen = list(order[(reachable & open_for[j])[order]])
             chosen += [d for d in wished if reachable[d] and open_for[j][d]]
             if g.must_go:
                 must = position[g.must_go]
@@ -213,8 +225,9 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         quota_base=dict(quota_base), district_base=district_base,
         district_target=share_target(rules.quotas.district_share, district_base),
         school_targets=school_targets, pruned=pruned,
-        pruning=(f"nearest {nearest} destinations per teacher group and subject, plus wished "
-                 f"and pinned ones ({len(arcs)} of {exact_arcs} arcs); bound is for this model"
+        pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
+                 f"subject and the nearest {swaps} where a swap is possible, plus wished and "
+                 f"pinned ones ({len(arcs)} of {exact_arcs} arcs); bound is for this model"
                  if pruned else "none: every feasible destination kept (exact model)"),
     )
 

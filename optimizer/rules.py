@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
-    from optimizer.instance import School, Teacher
+    from optimizer.instance import School, SubjectStaffing, Teacher
 
 CertLevel = Literal["kindergarten", "primary", "junior", "senior"]
 CERT_LEVELS: tuple[str, ...] = ("kindergarten", "primary", "junior", "senior")
@@ -398,6 +398,15 @@ def must_rotate_principal(teacher: Teacher, rules: RotationRules) -> bool:
     """A principal who served the configured number of full terms at the school must rotate."""
     terms = rules.principals.must_rotate_after_terms
     return teacher.is_principal and terms is not None and teacher.principal_terms_at_school >= terms
+
+
+def max_net_loss(entry: SubjectStaffing) -> tuple[int, str]:
+    """How many teachers of a subject a school may lose on balance (departures − arrivals), and
+    the rule that sets it: none while the school is short of the subject; otherwise down to its
+    minimum (never below zero, for a school already under its minimum)."""
+    if entry.shortage > 0:
+        return 0, "sending.shortage_kept"
+    return max(0, entry.in_post - entry.min_keep), "sending.min_keep"
 
 
 def subject_weight(subject: str, rules: RotationRules) -> int:

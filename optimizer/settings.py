@@ -24,14 +24,20 @@ class SolveSettings(BaseModel):
     nearest_destinations: int | None = Field(
         None, ge=1,
         description="Arc pruning: per teacher group and subject keep only this many nearest "
-        "destinations (plus wished and pinned ones). None = no pruning (exact model).",
+        "schools short of the subject (plus wished and pinned ones). None = no pruning.",
+    )
+    nearest_swaps: int = Field(
+        2, ge=0, description="With pruning: this many nearest schools where only a swap is "
+        "possible (no shortage, but teachers of that subject who may leave).",
     )
     prune_above_arcs: int = Field(
         400_000, ge=1,
         description="When nearest_destinations is None and the exact model would have more arcs "
         "than this, prune to `auto_nearest` destinations; the plan says so.",
     )
-    auto_nearest: int = Field(12, ge=1, description="k used by automatic pruning.")
+    auto_nearest: int = Field(8, ge=1, description="Shortage destinations kept by automatic "
+                              "pruning.")
+    auto_swaps: int = Field(2, ge=0, description="Swap destinations kept by automatic pruning.")
     lp_guided: bool = Field(
         True, description="Solve each level's LP relaxation first and search around it "
         "(see optimizer.levels); False runs the plain MIP."

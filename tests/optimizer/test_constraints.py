@@ -1,0 +1,187 @@
+"""Each named rule on tiny hand-made districts: a case where it holds and one where it cannot.
+
+Every plan goes through the independent checker (`solve_checked`). An infeasible case must name
+the conflicting rule in plain words, with numbers, and give a relaxation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from optimizer import Pin
+from optimizer.instance import Exemption
+from tests.optimizer.factories import (
+    free_rules,
+    instance,
+    key_designation,
+    school,
+    staffing,
+    teacher,
+)
+
+URBAN = school("U", "urban", staff=[staffing("math", 3), staffing("pe", 3)])
+RURAL = school("R", "rural", lat=23.80, staff=[staffing("math", 1, shortage=1),
+                                              staffing("pe", 0, shortage=1)])
+
+
+def moved(plan) -> dict[str, tuple[str, str | None]]:
+    return {m.staff_no: (m.to_school, m.subject) for m in plan.moves}
+
+
+def assert_conflict(plan, constraint: str, *fragments: str) -> None:
+    assert plan.status == "infeasible"
+    names = [c.constraint for c in plan.conflicts]
+    assert constraint in names, names
+    conflict = plan.conflicts[names.index(constraint)]
+    for fragment in fragments:
+        assert fragment in conflict.zh + conflict.en, (fragment, conflict.zh, conflict.en)
+    assert any(r.constraint == constraint and r.relax_by > 0 for r in plan.relaxation)
+
+
+@pytest.mark.parametrize("fields", [
+    {"joined_school_on": date(2022, 9, 1)},
+    {"retirement_date": date(2030, 1, 1)},
+    {"exemptions": [Exemption(reason="illness", from_date=date(2026, 1, 1))]},
+    {"last_rotation_end": date(2025, 7, 31)},
+    {"post_type": "temporary"},
+    {"on_secondment": True},
+])
+def test_eligibility_blocks_a_pinned_move(solve_checked, fields):
+    rules = free_rules()
+    ok = solve_checked(instance([URBAN, RURAL], [teacher("t", "U")], rules=rules,
+                                pins=[Pin(kind="must_move", staff_no="t")]))
+    assert "t" in moved(ok)
+    plan = solve_checked(instance([URBAN, RURAL], [teacher("t", "U", **fields)], rules=rules,
+                                  pins=[Pin(kind="must_move", staff_no="t")]))
+    assert_conflict(plan, "pin.must_move", "不符合交流条件")
+
+
+def test_district_quota_met_by_a_swap_or_named_when_impossible(solve_checked):
+    teachers = [teacher("u1", "U"), teacher("r1", "R")]
+    ok = solve_checked(instance([URBAN, RURAL], teachers, **{"quotas.district_share": 1.0,
+                                                          "quotas.key_share": 0}))
+    assert set(moved(ok)) == {"u1", "r1"}
+    young = [teacher("u1", "U", joined_school_on=date(2024, 9, 1)), teacher("r1", "R")]
+    plan = solve_checked(instance([URBAN, RURAL], young, **{"quotas.district_share": 1.0,
+                                                         "quotas.key_share": 0,
+                                                         "quotas.school_share": 0}))
+    assert_conflict(plan, "quota.district_share", "2", "100%")
+    [item] = [r for r in plan.relaxation if r.constraint == "quota.district_share"]
+    assert (item.target, item.achievable) == (2, 0)  # r1 has no place in town either
+
+
+def test_school_quota_names_the_deferred_teachers(solve_checked):
+    deferred = Exemption(reason="deferred", from_date=date(2026, 1, 1), until=date(2027, 7, 31))
+    baoyuan = school("BY", "urban", staff=[staffing("math", 7)]).model_copy(
+        update={"name": "宝源学校"})
+    teachers = [teacher(f"b{i}", "BY", exemptions=[deferred]) for i in range(7)]
+    plan = solve_checked(instance([baoyuan, RURAL], teachers, **{
+        "quotas.district_share": 0, "quotas.key_share": 0}))
+    assert_conflict(plan, "quota.school_share", "宝源学校", "符合交流条件教师7人", "须交流1人",
+                    "7人不能交流", "7 cannot rotate")
+    ok = solve_checked(instance([baoyuan, RURAL], [teacher("b0", "BY")], **{
+        "quotas.district_share": 0, "quotas.key_share": 0}))
+    assert ok.status == "optimal" and "b0" in moved(ok)
+
+
+def test_key_share_needs_a_key_teacher(solve_checked):
+    settings = {"quotas.district_share": 0.5, "quotas.school_share": 0, "quotas.key_share": 0.5}
+    with_key = [teacher("u1", "U", designations=[key_designation()]), teacher("r1", "R")]
+    ok = solve_checked(instance([URBAN, RURAL], with_key, **settings))
+    assert any(m.is_key for m in ok.moves)
+    plan = solve_checked(instance([URBAN, RURAL], [teacher("u1", "U"), teacher("r1", "R")],
+                                  **settings))
+    assert_conflict(plan, "quota.key_share", "50%")
+
+
+def test_certificate_must_cover_the_destination(solve_checked):
+    junior = school("J", "rural", level="junior", staff=[staffing("pe", 0, shortage=1)])
+    ok = solve_checked(instance([URBAN, junior], [teacher("t", "U", "pe")], rules=free_rules()))
+    assert moved(ok) == {"t": ("J", "pe")}
+    plan = solve_checked(instance([URBAN, junior], [teacher("t", "U", "pe",
+                                                            cert_levels=["primary"])],
+                                  rules=free_rules()))
+    assert plan.moves == []
+    [short] = plan.shortages
+    assert short.unfilled == 1 and short.reasons[0].code == "unfilled.no_candidate"
+
+
+def test_subject_must_be_teachable(solve_checked):
+    plan = solve_checked(instance([URBAN, RURAL], [teacher("t", "U", "math", volunteer=True)],
+                                  rules=free_rules()))
+    assert moved(plan) == {"t": ("R", "math")}  # math, not the PE it cannot teach
+    pe = {s.subject: s for s in plan.shortages}["pe"]
+    assert pe.unfilled == 1 and pe.reasons[0].code == "unfilled.no_candidate"
+    both = solve_checked(instance([URBAN, RURAL], [teacher("t", "U", "math",
+                                                           can_teach=["math", "pe"])],
+                                  rules=free_rules()))
+    assert moved(both) == {"t": ("R", "pe")}  # PE weighs 5, maths 1
+
+
+def test_direction_forbids_rural_to_rural_unless_lateral(solve_checked):
+    home = school("R", "rural", staff=[staffing("pe", 1)])
+    other = school("R2", "rural", staff=[staffing("pe", 0, shortage=1)])
+    pin = [Pin(kind="must_go", staff_no="t", school="R2")]
+    plan = solve_checked(instance([home, other], [teacher("t", "R", "pe")], pins=pin,
+                                  rules=free_rules()))
+    assert_conflict(plan, "pin.must_go", "方向")
+    ok = solve_checked(instance([home, other], [teacher("t", "R", "pe")], pins=pin,
+                                rules=free_rules(**{"directions.lateral": True})))
+    assert moved(ok) == {"t": ("R2", "pe")}
+
+
+def test_subject_capacity_limits_arrivals(solve_checked):
+    volunteers = [teacher(f"t{i}", "U", "pe", volunteer=True) for i in range(3)]
+    plan = solve_checked(instance([URBAN, RURAL], volunteers, rules=free_rules()))
+    assert len(plan.moves) == 1
+
+
+def test_post_ceiling_blocks_arrivals(solve_checked):
+    full = RURAL.model_copy(update={"post_ceiling": 1})
+    residents = [teacher("r1", "R", joined_school_on=date(2025, 9, 1))]
+    plan = solve_checked(instance([URBAN, full], [teacher("t", "U", "pe"), *residents],
+                                  rules=free_rules()))
+    assert plan.moves == []
+    assert any(r.code == "unfilled.post_ceiling" for s in plan.shortages for r in s.reasons)
+    roomy = RURAL.model_copy(update={"post_ceiling": 2})
+    ok = solve_checked(instance([URBAN, roomy], [teacher("t", "U", "pe"), *residents],
+                                rules=free_rules()))
+    assert moved(ok) == {"t": ("R", "pe")}
+
+
+def test_sending_school_keeps_its_minimum(solve_checked):
+    keep_all = school("U", "urban", staff=[staffing("pe", 1, min_keep=1)])
+    pin = [Pin(kind="must_move", staff_no="t")]
+    plan = solve_checked(instance([keep_all, RURAL], [teacher("t", "U", "pe")], pins=pin,
+                                  rules=free_rules()))
+    assert_conflict(plan, "pin.must_move")
+    spare = school("U", "urban", staff=[staffing("pe", 2, min_keep=1)])
+    ok = solve_checked(instance([spare, RURAL], [teacher("t", "U", "pe")], pins=pin,
+                                rules=free_rules()))
+    assert "t" in moved(ok)
+
+
+def test_principal_with_two_terms_swaps_posts(solve_checked):
+    principals = [teacher("pu", "U", is_principal=True, principal_terms_at_school=2),
+                  teacher("pr", "R", is_principal=True)]
+    plan = solve_checked(instance([URBAN, RURAL], principals, rules=free_rules()))
+    assert moved(plan) == {"pu": ("R", None), "pr": ("U", None)}
+    assert all(m.role == "principal" for m in plan.moves)
+    stuck = [principals[0], teacher("pr", "R", is_principal=True,
+                                     retirement_date=date(2028, 1, 1))]
+    plan = solve_checked(instance([URBAN, RURAL], stuck, rules=free_rules()))
+    assert_conflict(plan, "principal.two_terms", "校长")
+
+
+def test_urban_principal_goes_only_to_rural_or_weak_schools(solve_checked):
+    plain = school("P", "urban", quality=False)
+    quality = school("Q", "urban", quality=True)
+    principals = [teacher("pq", "Q", is_principal=True, principal_terms_at_school=2),
+                  teacher("pp", "P", is_principal=True)]
+    plan = solve_checked(instance([quality, plain], principals, rules=free_rules()))
+    assert_conflict(plan, "principal.two_terms")
+    weak_and_vacant = plain.model_copy(update={"is_weak": True})
+    ok = solve_checked(instance([quality, weak_and_vacant], principals[:1], rules=free_rules()))
+    assert moved(ok) == {"pq": ("P", None)}

@@ -1,0 +1,97 @@
+"""Random small districts: the checker accepts every plan, and the first two objective levels
+equal those of a brute-force enumeration of every assignment."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from optimizer import Instance, SolveSettings, check_plan, solve
+from optimizer.rules import (
+    cert_covers,
+    counts_in_quota_base,
+    in_school_quota_scope,
+    is_available,
+    is_key,
+    key_share_fraction,
+    max_net_loss,
+    move_direction,
+    move_preference,
+    share_target,
+    subject_weight,
+)
+from tests.optimizer.factories import district
+
+
+def brute_force(instance: Instance) -> tuple[int, int] | None:
+    """The lexicographic best (weighted rural fill, preference) over every assignment of the
+    available teachers (none of them principals), or None when no assignment keeps the rules."""
+    rules, as_of = instance.rules, instance.as_of
+    movers = [t for t in instance.teachers if is_available(t, as_of, rules)]
+    options = []
+    for t in movers:
+        source = instance.school_by_code[t.school]
+        options.append([None] + [
+            (d.code, j) for d in instance.schools
+            if move_direction(source, d, rules) and cert_covers(t.cert_levels, d, rules)
+            for j in t.can_teach])
+    established = sum(t.post_type == "established" for t in instance.teachers)
+    district_target = share_target(rules.quotas.district_share, established)
+    base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
+    school_targets = {s.code: share_target(rules.quotas.school_share, base[s.code])
+                      for s in instance.schools if in_school_quota_scope(s)}
+    headcount = Counter(t.school for t in instance.teachers if t.post_type == "established")
+    share = key_share_fraction(rules)
+    best = None
+    for combo in itertools.product(*options):
+        moves = [(t, o) for t, o in zip(movers, combo, strict=True) if o is not None]
+        arrivals = Counter(o for _, o in moves)
+        departures = Counter((t.school, t.main_subject) for t, _ in moves)
+        leaving = Counter(t.school for t, _ in moves)
+        net = Counter(d for _, (d, _) in moves)
+        net.subtract(leaving)
+        keys = sum(is_key(t, as_of, rules) for t, _ in moves)
+        if (len(moves) < district_target
+                or any(leaving[s] < n for s, n in school_targets.items())
+                or share.denominator * keys < share.numerator * len(moves)):
+            continue
+        ok = True
+        for school in instance.schools:
+            if net[school.code] > max(0, school.post_ceiling - headcount[school.code]):
+                ok = False
+            for e in school.staffing:
+                key = (school.code, e.subject)
+                if arrivals[key] - departures[key] > e.shortage or (
+                        departures[key] - arrivals[key] > max_net_loss(e)[0]):
+                    ok = False
+        if not ok or any(arrivals[k] > 0 and k[1] not in
+                         instance.school_by_code[k[0]].staffing_by_subject
+                         and arrivals[k] > departures[k] for k in arrivals):
+            continue
+        fill = sum(subject_weight(e.subject, rules)
+                   * min(e.shortage, max(0, arrivals[(s.code, e.subject)]
+                                         - departures[(s.code, e.subject)]))
+                   for s in instance.schools if s.zone == "rural" for e in s.staffing)
+        score = (fill, sum(move_preference(t, d, rules) for t, (d, _) in moves))
+        best = score if best is None or score > best else best
+    return best
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=10**9))
+def test_random_district_matches_brute_force(seed):
+    instance = district(random.Random(seed), max_schools=4, max_available=5)
+    plan = solve(instance, SolveSettings(time_limit_s=20))
+    assert check_plan(instance, plan) == []
+    expected = brute_force(instance)
+    if expected is None:
+        assert plan.status == "infeasible"
+        assert plan.conflicts and plan.relaxation
+        assert all(c.zh and c.en for c in plan.conflicts)
+    else:
+        assert plan.status == "optimal"
+        assert (plan.objectives[0].value, plan.objectives[1].value) == expected
