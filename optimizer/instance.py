@@ -15,16 +15,29 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from optimizer.rules import CertLevel, RotationRules, SchoolLevel, Tier
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class _Indexed(_Strict):
+    """Lookup tables over list fields, rebuilt when the list is another one: `model_copy` with
+    an update shares private state, so a cache keyed by name alone would go stale."""
+
+    _indexes: dict[str, tuple[object, dict]] = PrivateAttr(default_factory=dict)
+
+    def _indexed(self, name: str, source: list, build) -> dict:
+        cached = self._indexes.get(name)
+        if cached is None or cached[0] is not source:
+            cached = (source, build(source))
+            self._indexes[name] = cached
+        return cached[1]
 
 
 class SubjectStaffing(_Strict):
@@ -47,7 +60,7 @@ class SubjectStaffing(_Strict):
         return self
 
 
-class School(_Strict):
+class School(_Indexed):
     """A school (学校) and its subject staffing."""
 
     code: str = Field(description="Stable school code, unique in the instance.")
@@ -69,9 +82,9 @@ class School(_Strict):
             raise ValueError(f"subject listed twice in staffing: {dup}")
         return staffing
 
-    @cached_property
+    @property
     def staffing_by_subject(self) -> dict[str, SubjectStaffing]:
-        return {s.subject: s for s in self.staffing}
+        return self._indexed("staffing", self.staffing, lambda xs: {s.subject: s for s in xs})
 
     def shortage(self, subject: str) -> int:
         entry = self.staffing_by_subject.get(subject)
@@ -149,7 +162,7 @@ class Pin(_Strict):
         return self
 
 
-class Instance(_Strict):
+class Instance(_Indexed):
     """One district, one reference date, the rules, and the office's pins."""
 
     year: int = Field(description="The school year the plan is for (e.g. 2026).")
@@ -186,20 +199,23 @@ class Instance(_Strict):
                 raise ValueError(f"contradictory pins for {staff_no}: {sorted(kinds)}")
         return self
 
-    @cached_property
+    @property
     def school_by_code(self) -> dict[str, School]:
-        return {s.code: s for s in self.schools}
+        return self._indexed("schools", self.schools, lambda xs: {s.code: s for s in xs})
 
-    @cached_property
+    @property
     def teacher_by_staff_no(self) -> dict[str, Teacher]:
-        return {t.staff_no: t for t in self.teachers}
+        return self._indexed("teachers", self.teachers, lambda xs: {t.staff_no: t for t in xs})
 
-    @cached_property
+    @property
     def pins_by_teacher(self) -> dict[str, list[Pin]]:
-        grouped: dict[str, list[Pin]] = {}
-        for pin in self.pins:
-            grouped.setdefault(pin.staff_no, []).append(pin)
-        return grouped
+        def group(pins: list[Pin]) -> dict[str, list[Pin]]:
+            grouped: dict[str, list[Pin]] = {}
+            for pin in pins:
+                grouped.setdefault(pin.staff_no, []).append(pin)
+            return grouped
+
+        return self._indexed("pins", self.pins, group)
 
     def with_pins(self, pins: list[Pin]) -> Instance:
         """A copy with `pins` added; earlier pins on the same teachers are replaced."""

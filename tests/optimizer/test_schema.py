@@ -1,0 +1,66 @@
+"""Instance and plan: validation, JSON round trip, determinism, reproducibility."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from pydantic import ValidationError
+
+from optimizer import Instance, Pin, Plan, SolveSettings, solve
+from tests.optimizer.factories import district, instance, school, staffing, teacher
+
+
+def test_instance_refuses_inconsistent_data():
+    a = school("A")
+    with pytest.raises(ValidationError, match="duplicate school"):
+        instance([a, a], [])
+    with pytest.raises(ValidationError, match="duplicate staff"):
+        instance([a], [teacher("t", "A"), teacher("t", "A")])
+    with pytest.raises(ValidationError, match="unknown school"):
+        instance([a], [teacher("t", "B")])
+    with pytest.raises(ValidationError, match="wished"):
+        instance([a], [teacher("t", "A", wishes=["Z"])])
+    with pytest.raises(ValidationError, match="contradictory pins"):
+        instance([a, school("B")], [teacher("t", "A")],
+                 pins=[Pin(kind="must_stay", staff_no="t"), Pin(kind="must_move", staff_no="t")])
+    with pytest.raises(ValidationError, match="min_keep"):
+        staffing("pe", in_post=1, min_keep=2)
+    with pytest.raises(ValidationError, match="school is required"):
+        Pin(kind="must_go", staff_no="t")
+
+
+def test_main_subject_is_always_teachable():
+    assert teacher("t", "A", "pe", can_teach=["music"]).can_teach == ["music", "pe"]
+
+
+def test_json_round_trip_of_instance_and_plan():
+    inst = district(random.Random(3))
+    assert Instance.model_validate_json(inst.model_dump_json()) == inst
+    assert Instance.model_validate_json(inst.model_dump_json(by_alias=True)) == inst
+    plan = solve(inst, SolveSettings(time_limit_s=10))
+    assert Plan.model_validate_json(plan.model_dump_json()) == plan
+
+
+def test_same_instance_and_settings_give_the_same_plan():
+    inst = district(random.Random(9))
+    settings = SolveSettings(time_limit_s=10)
+    first, second = solve(inst, settings), solve(inst, settings)
+    assert first.content() == second.content()
+
+
+def test_a_plan_can_be_reproduced_from_what_it_records():
+    inst = district(random.Random(11))
+    plan = solve(inst, SolveSettings(time_limit_s=10, backend="scip"))
+    again = solve(inst, plan.provenance.settings)
+    assert again.content() == plan.content()
+    assert plan.provenance.instance_sha256 == again.provenance.instance_sha256
+
+
+@pytest.mark.parametrize("backend", ["highs", "scip", "cpsat"])
+def test_every_back_end_reaches_the_same_optimum(backend):
+    inst = district(random.Random(21))
+    reference = solve(inst, SolveSettings(time_limit_s=10))
+    plan = solve(inst, SolveSettings(time_limit_s=10, backend=backend, lp_guided=False))
+    assert plan.status == reference.status
+    assert [o.value for o in plan.objectives[:2]] == [o.value for o in reference.objectives[:2]]
