@@ -14,9 +14,9 @@ It serves as the benchmark's reference and never uses the model.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter, defaultdict
-import hashlib
 from datetime import UTC, datetime
 
 from optimizer import __version__
@@ -177,8 +177,8 @@ def _place_pins(ledger: _Ledger) -> None:
 def _fill_rural_shortages(ledger: _Ledger) -> None:
     instance, rules = ledger.instance, ledger.rules
     slots = sorted(
-        ((-subject_weight(e.subject, rules), s.code, e.subject)
-         for s in instance.schools if s.zone == "rural" for e in s.staffing if e.shortage > 0))
+        (-subject_weight(e.subject, rules), s.code, e.subject)
+         for s in instance.schools if s.zone == "rural" for e in s.staffing if e.shortage > 0)
     for _, code, subject in slots:
         dest = instance.school_by_code[code]
         sources = [source for _, source in ledger.nearest(code)

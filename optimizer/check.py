@@ -50,8 +50,13 @@ def _finding(constraint: str, scope: str, zh: str, en: str) -> Finding:
 
 
 def check_plan(instance: Instance, plan: Plan) -> list[Finding]:
-    """Every rule the plan breaks; empty when it keeps them all."""
-    if plan.status in ("infeasible", "unknown"):
+    """Every rule the plan breaks; empty when it keeps them all.
+
+    An infeasible plan, or an unknown one without moves, is checked for having no moves and
+    (when infeasible) for explaining itself. An unknown plan with moves — the greedy baseline's
+    when it misses a quota — is checked like any other, so its shortfalls show as findings.
+    """
+    if plan.status == "infeasible" or (plan.status == "unknown" and not plan.moves):
         return _check_no_plan(plan)
     findings = _check_moves(instance, plan)
     findings += _check_pins(instance, plan)

@@ -14,8 +14,8 @@ from collections import Counter
 
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
-from optimizer.messages import percent, render
 from optimizer.levels import solve_level
+from optimizer.messages import percent, render
 from optimizer.model import build_model, set_objective
 from optimizer.network import Network
 from optimizer.plan import Conflict, RelaxationItem

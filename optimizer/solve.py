@@ -23,6 +23,7 @@ from optimizer import __version__
 from optimizer.diagnose import diagnose
 from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
 from optimizer.instance import Instance, Pin
+from optimizer.levels import solve_level
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
@@ -30,7 +31,6 @@ from optimizer.model import (
     fix_level,
     set_objective,
 )
-from optimizer.levels import solve_level
 from optimizer.network import Network, build_network
 from optimizer.plan import Move, ObjectiveLevel, Plan, Provenance, SolverStats
 from optimizer.settings import SolveSettings

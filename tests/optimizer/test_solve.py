@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.optimizer.factories import free_rules, instance, key_designation, school, staffing, teacher
+from tests.optimizer.factories import (
+    free_rules,
+    instance,
+    key_designation,
+    school,
+    staffing,
+    teacher,
+)
 
 
 def test_urban_teacher_fills_rural_pe_shortage(solve_checked):
