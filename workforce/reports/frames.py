@@ -66,13 +66,10 @@ def _frame(session: Session, statement, columns: Iterable[str]) -> pd.DataFrame:
     names = list(columns)
     rows = session.execute(statement).all()
     # Column-wise construction: pandas inspecting each Row object costs seconds at 100,000 rows.
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    if not rows:
+        return pd.DataFrame({name: pd.Series([], dtype=object) for name in names})
     return pd.DataFrame(
-        {
-            name: pd.Series(list(column), dtype=object) if not column else list(column)
-            for name, column in zip(names, values, strict=True)
-        },
-        columns=names,
+        {name: list(column) for name, column in zip(names, zip(*rows, strict=True), strict=True)}
     )
 
 
