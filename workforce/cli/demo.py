@@ -1,24 +1,31 @@
 """``workforce demo``: create the database, load the synthetic sample district once, summarise it.
 
 Re-running leaves the data as they are (the district is loaded only into an empty registry);
-``--reset`` drops every table first (refused in production). The summary is printed by
-:func:`print_summary`, which later steps (the rotation plan) can extend.
+``--reset`` drops every table first (refused in production). After the summary, the demo
+proposes this year's rotation plan on the registry (kept as a draft, written as a Chinese
+workbook under ``var/``) and prints its quotas and the rural shortages it fills.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from sqlalchemy import MetaData, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from optimizer import SolveSettings
 from workforce.cli.app import app, fail
-from workforce.config import get_settings
-from workforce.db import get_engine, migrate
+from workforce.cli.plan_commands import print_plan_summary
+from workforce.config import REPO_ROOT, get_settings
+from workforce.db import get_engine, migrate, session_scope
 from workforce.models import School
+from workforce.plans import propose_plan
+from workforce.plans.workbook import write_plan_workbook
 from workforce.sample import SampleError, generate_district, load_district
 from workforce.sample.district import DEFAULT_AS_OF
 from workforce.sample.summary import DistrictSummary, district_summary, summary_lines
@@ -35,6 +42,11 @@ MESSAGES = {
         "en": "the database already holds data ({schools} schools); not loaded again — "
         "use --reset to rebuild",
     },
+    "plan_title": {
+        "zh": "{year}年交流轮岗方案（草稿 #{plan_id}）：",
+        "en": "{year} rotation plan (draft #{plan_id}):",
+    },
+    "plan_written": {"zh": "方案工作簿：{path}", "en": "plan workbook: {path}"},
     "reset_refused": {
         "zh": "生产环境不允许 --reset（会删除全部数据）",
         "en": "--reset is refused in production (it deletes all data)",
@@ -71,10 +83,16 @@ def demo_command(
     teachers: int = typer.Option(3400, "--teachers", help="公办中小学教师数 / public teachers"),
     seed: int = typer.Option(2021, "--seed", help="随机种子 / random seed"),
     reset: bool = typer.Option(False, "--reset", help="清空后重建 / drop and rebuild"),
+    time_limit: float = typer.Option(60.0, "--time-limit", help="求解时限（秒）/ solve seconds"),
+    plan_out: Annotated[
+        Path | None,
+        typer.Option("--plan-out", help="方案工作簿路径，默认 var/ 下 / plan workbook (default var/)"),
+    ] = None,
+    language: str | None = typer.Option(None, "--lang", help="zh 或 en"),
 ) -> None:
-    """建库并载入合成样本区，打印概况 / Create the database, load the sample district, summarise."""
+    """建库、载入样本区、生成本年度交流方案 / Load the sample district and propose this year's plan."""
     settings = get_settings()
-    language = settings.language
+    language = language or settings.language
     engine = get_engine()
     if reset and settings.environment == "production":
         raise fail(MESSAGES["reset_refused"]["zh"], MESSAGES["reset_refused"]["en"], language)
@@ -104,3 +122,17 @@ def demo_command(
         )  # fmt: skip
     with Session(engine) as session:
         print_summary(session, DEFAULT_AS_OF, language)
+    year = DEFAULT_AS_OF.year
+    with session_scope(engine) as session:
+        record, instance, plan = propose_plan(
+            session,
+            year=year,
+            actor=settings.actor,
+            settings=SolveSettings(time_limit_s=time_limit),
+        )
+    typer.echo(_say("plan_title", language, year=year, plan_id=record.id))
+    print_plan_summary(instance, plan, language)
+    workbook = plan_out or REPO_ROOT / "var" / f"rotation-plan-{year}-draft-{record.id}.xlsx"
+    workbook.parent.mkdir(parents=True, exist_ok=True)
+    write_plan_workbook(workbook, instance, plan, language=language)
+    typer.echo(_say("plan_written", language, path=workbook))

@@ -31,17 +31,24 @@ def _teachers(url: str) -> int:
     return count
 
 
-def test_demo_loads_once_and_summarises(demo_db: str) -> None:
+def test_demo_loads_once_summarises_and_proposes_the_plan(demo_db: str, tmp_path: Path) -> None:
     runner = CliRunner()
-    first = runner.invoke(app, ["demo", "--teachers", "300", "--seed", "4"])
+    workbook = tmp_path / "plan.xlsx"
+    first = runner.invoke(
+        app, ["demo", "--teachers", "300", "--seed", "4", "--plan-out", str(workbook)]
+    )
     assert first.exit_code == 0, first.output
     assert "样本区概况" in first.output
     assert "农村学校缺编" in first.output and "体育" in first.output
     assert "区级骨干教师" in first.output
+    assert "2026年交流轮岗方案（草稿 #1）" in first.output
+    assert "quota.district_share" in first.output and "未达标" not in first.output
+    assert "农村学校学科缺口补充" in first.output
+    assert workbook.exists()
     loaded = _teachers(demo_db)
     assert loaded > 300
 
-    again = runner.invoke(app, ["demo"])
+    again = runner.invoke(app, ["demo", "--plan-out", str(workbook)])
     assert again.exit_code == 0, again.output
     assert "未重复载入" in again.output
     assert _teachers(demo_db) == loaded
@@ -49,7 +56,8 @@ def test_demo_loads_once_and_summarises(demo_db: str) -> None:
 
 def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str) -> None:
     runner = CliRunner()
-    assert runner.invoke(app, ["demo", "--teachers", "300"]).exit_code == 0
+    out = ["--plan-out", str(demo_db.rsplit("/", 1)[0] + "/plan.xlsx")]
+    assert runner.invoke(app, ["demo", "--teachers", "300", *out]).exit_code == 0
     loaded = _teachers(demo_db)
 
     bad = runner.invoke(app, ["demo", "--reset", "--teachers", "50"])
@@ -57,7 +65,7 @@ def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str) -> None:
     assert "至少需要100名教师" in bad.output
     assert _teachers(demo_db) == loaded
 
-    rebuilt = runner.invoke(app, ["demo", "--reset", "--teachers", "200"])
+    rebuilt = runner.invoke(app, ["demo", "--reset", "--teachers", "200", *out])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert 0 < _teachers(demo_db) < loaded
     engine = db.make_engine(demo_db)
@@ -69,6 +77,9 @@ def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str) -> None:
 def test_english_summary(demo_db: str, env: pytest.MonkeyPatch) -> None:
     env.setenv("WORKFORCE_LANGUAGE", "en")
     config.get_settings.cache_clear()
-    result = CliRunner().invoke(app, ["demo", "--teachers", "150"])
+    result = CliRunner().invoke(
+        app,
+        ["demo", "--teachers", "150", "--plan-out", str(Path(demo_db[10:]).with_suffix(".xlsx"))],
+    )
     assert result.exit_code == 0, result.output
     assert "Rural schools' shortages" in result.output
