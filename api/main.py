@@ -14,7 +14,19 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.errors import install_error_handlers
 from api.pages import install_pages
-from api.routes import audit, auth, corrections, records, schools, teachers, users
+from api.routes import (
+    audit,
+    auth,
+    corrections,
+    exports,
+    imports,
+    plans,
+    records,
+    reports,
+    schools,
+    teachers,
+    users,
+)
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
 from workforce.config import Settings, get_settings
 from workforce.db import make_engine
@@ -53,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.environment == "production",
     )
     install_error_handlers(app)
-    for module in (auth, users, schools, teachers, records, corrections, audit):
+    routers = (auth, users, schools, teachers, records, corrections, audit)
+    for module in (*routers, imports, exports, reports, plans):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
     install_pages(app)
     return app

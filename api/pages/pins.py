@@ -6,13 +6,11 @@ plan at a time until they re-solve. Pins already solved with are part of the pla
 from __future__ import annotations
 
 from fastapi import Request
-from pydantic import ValidationError
 
 from api.i18n.catalogue import UI
-from optimizer import Instance, Pin
+from optimizer import Pin
 from workforce.services.errors import InvalidInput
 
-PIN_KINDS = ("must_stay", "must_go", "forbid", "must_move")
 MAX_PENDING = 40
 """Pending pins per plan: enough for a working session, small enough for the cookie."""
 
@@ -26,21 +24,6 @@ def pending_pins(request: Request, plan_id: int) -> list[Pin]:
 
 def _keep(request: Request, plan_id: int, pins: list[Pin]) -> None:
     request.session["pins"] = {"plan_id": plan_id, "pins": [p.model_dump() for p in pins]}
-
-
-def make_pin(instance: Instance, *, kind: str, staff_no: str, school: str | None) -> Pin:
-    """A pin on a teacher of the plan's instance; the school only for must_go / forbid."""
-    if kind not in PIN_KINDS:
-        raise InvalidInput(UI.text("pin_kind", kind=kind))
-    if staff_no not in {t.staff_no for t in instance.teachers}:
-        raise InvalidInput(UI.text("pin_teacher", staff_no=staff_no))
-    needs_school = kind in ("must_go", "forbid")
-    if needs_school and school not in {s.code for s in instance.schools}:
-        raise InvalidInput(UI.text("pin_school", school=school or ""))
-    try:
-        return Pin(kind=kind, staff_no=staff_no, school=school if needs_school else None)  # type: ignore[arg-type]
-    except ValidationError as error:
-        raise InvalidInput(UI.text("pin_invalid", reason=str(error.errors()[0]["msg"]))) from None
 
 
 def add_pending(request: Request, plan_id: int, pin: Pin) -> None:

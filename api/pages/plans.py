@@ -23,16 +23,11 @@ from api.deps import SessionDep
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import DistrictReader, PlanManager
-from api.pages.pins import (
-    PIN_KINDS,
-    add_pending,
-    clear_pending,
-    make_pin,
-    pending_pins,
-    remove_pending,
-)
+from api.pages.pins import add_pending, clear_pending, pending_pins, remove_pending
 from api.pages.rendering import flash, render
 from api.pages.routing import page_router
+from api.pins import PIN_KINDS, make_pin
+from api.schemas.plans import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S, JobPublic
 from optimizer import SolveSettings
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission, allows
@@ -48,8 +43,6 @@ from workforce.services.messages import Text
 router = page_router()
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DEFAULT_TIME_LIMIT_S = 30
-MAX_TIME_LIMIT_S = 600
 Year = Annotated[int, Form(ge=2000, le=2100)]
 TimeLimit = Annotated[float, Form(ge=1, le=MAX_TIME_LIMIT_S)]
 
@@ -118,17 +111,7 @@ def start_solve(request: Request, user: PlanManager, year: Year, time_limit: Tim
 
 def job_state(job: SolveJob) -> dict[str, object]:
     """What the progress page polls: status, stage, the plan when done, a one-line error."""
-    started = (job.started_at or job.created_at).replace(tzinfo=None)
-    end = (job.finished_at or dt.datetime.now(dt.UTC)).replace(tzinfo=None)  # both UTC
-    return {
-        "id": job.id,
-        "status": job.status,
-        "stage": job.stage,
-        "finished": job.status in FINISHED,
-        "plan_id": job.plan_id,
-        "elapsed_s": round(max(0.0, (end - started).total_seconds()), 1),
-        "error": (job.error or "").splitlines()[0] if job.error else None,
-    }
+    return JobPublic.of(job, FINISHED).model_dump(mode="json")
 
 
 @router.get("/plans/jobs/{job_id}")

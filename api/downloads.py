@@ -1,0 +1,36 @@
+"""File answers of the JSON API (workbooks, CSV, PDF, charts): the media types and the
+``Content-Disposition`` header that keeps Chinese file names intact (RFC 5987)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi.responses import Response
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+    "png": "image/png",
+}
+
+
+def download(content: bytes, filename: str) -> Response:
+    """``content`` as an attachment named ``filename`` (its suffix gives the media type)."""
+    suffix = filename.rsplit(".", 1)[-1].lower()
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[suffix],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+def written_file(filename: str, write: Callable[[Path], object]) -> bytes:
+    """The bytes ``write(path)`` puts in a fresh temporary file called ``filename``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        write(path)
+        return path.read_bytes()

@@ -1,0 +1,140 @@
+"""Imports over the API: upload an xlsx or csv → its dry run (every problem with file, sheet,
+row, column, value and message; or the field-by-field changes and counts) and an upload id →
+commit it (all or nothing) → the error workbook; blank templates.
+
+The work is :func:`workforce.io.importer.import_file` itself (one transaction, audited). A
+commit checks the file again against the registry as it is now: if it no longer passes,
+nothing is written and the answer is 409 with the problems. An upload is committed at most
+once (409 the second time) and is visible only to the user who made it. Only roles with the
+``import_data`` right (admin, hr) may import; templates are for every reader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from api.deps import Reader, require
+from api.downloads import download, written_file
+from api.routes.messages import WORK_MESSAGES
+from api.schemas.imports import ImportReportPublic, report_public
+from api.uploads import Upload, chosen_spec, find_upload, save_upload
+from workforce.accounts.models import User
+from workforce.accounts.roles import Permission
+from workforce.io.entities import SPECS
+from workforce.io.error_report import write_error_report
+from workforce.io.importer import ImportReport, import_file
+from workforce.io.template import write_template
+from workforce.services.errors import Conflict, InvalidInput, NotFound
+
+router = APIRouter(tags=["imports"])
+
+Importer = Annotated[User, Depends(require(Permission.import_data))]
+Language = Annotated[Literal["zh", "en"], Query(description="文件语言 / file language")]
+
+
+def _root(request: Request) -> Path:
+    return Path(request.app.state.settings.upload_dir)
+
+
+def _error_report_url(upload: Upload) -> str:
+    return f"/api/imports/{upload.token}/errors.xlsx"
+
+
+def _run(request: Request, upload: Upload, actor: str, *, dry_run: bool) -> ImportReport:
+    """Check (``dry_run``) or import the upload; writes the error workbook on problems."""
+    report = import_file(
+        request.app.state.engine,
+        upload.path,
+        actor=actor,
+        entity=chosen_spec(upload.entity),
+        dry_run=dry_run,
+    )
+    if report.problems:
+        write_error_report(report, upload.error_report, upload.language)  # type: ignore[arg-type]
+    return report
+
+
+def _public(report: ImportReport, upload: Upload) -> ImportReportPublic:
+    return report_public(
+        report,
+        upload_id=upload.token,
+        entity=upload.entity,
+        error_report=_error_report_url(upload) if report.problems else None,
+    )
+
+
+@router.post("/imports", response_model=ImportReportPublic, status_code=201)
+async def check_import(
+    request: Request,
+    user: Importer,
+    file: Annotated[UploadFile, File(description="xlsx 或 csv 文件 / an xlsx or csv file")],
+    entity: Annotated[
+        str, Form(max_length=32, description="数据类别，auto 为自动识别 / entity or auto")
+    ] = "auto",
+    lang: Language = "zh",
+) -> ImportReportPublic:
+    """上传并预检查（不写入）/ Upload a file and get its dry run; nothing is written yet."""
+    if entity not in ("", "auto", *SPECS):
+        raise InvalidInput(
+            WORK_MESSAGES.text("unknown_entity", entity=entity, choices=", ".join(SPECS))
+        )
+    assert user.id is not None
+    upload = await save_upload(_root(request), file, owner=user.id, entity=entity, language=lang)
+    report = await run_in_threadpool(_run, request, upload, user.username, dry_run=True)
+    return _public(report, upload)
+
+
+@router.post("/imports/{upload_id}/commit", response_model=ImportReportPublic)
+def commit_import(request: Request, user: Importer, upload_id: str) -> ImportReportPublic:
+    """正式导入已预检查的文件（全部成功或全部不写入）/ Import the checked file, all or nothing."""
+    assert user.id is not None
+    upload = find_upload(_root(request), upload_id, owner=user.id)
+    if not upload.claim_commit():
+        raise Conflict(WORK_MESSAGES.text("already_committed", upload_id=upload_id))
+    try:
+        report = _run(request, upload, user.username, dry_run=False)
+    except BaseException:
+        upload.release_commit()
+        raise
+    if report.status == "failed":
+        upload.release_commit()
+        public = _public(report, upload)
+        raise Conflict(
+            WORK_MESSAGES.text("no_longer_valid", file=report.file, count=len(report.problems)),
+            extra={
+                "problems": public.problems,
+                "problems_total": public.problems_total,
+                "error_report": public.error_report,
+                "batch_id": report.batch_id,
+            },
+        )
+    return _public(report, upload)
+
+
+@router.get("/imports/{upload_id}/errors.xlsx", response_class=Response)
+def import_errors(request: Request, user: Importer, upload_id: str) -> Response:
+    """错误报告（按模板格式，标出错误单元格）/ The error workbook, in the template's layout."""
+    assert user.id is not None
+    upload = find_upload(_root(request), upload_id, owner=user.id)
+    if not upload.error_report.is_file():
+        raise NotFound(WORK_MESSAGES.text("no_error_report"))
+    suffix = "错误报告" if upload.language == "zh" else "errors"
+    return download(upload.error_report.read_bytes(), f"{upload.path.stem}-{suffix}.xlsx")
+
+
+@router.get("/templates/{entity}.xlsx", response_class=Response)
+def import_template(user: Reader, entity: str, lang: Language = "zh") -> Response:
+    """空白导入模板（含代码表）/ The blank template of an entity, with its code sheet."""
+    spec = SPECS.get(entity)
+    if spec is None:
+        raise NotFound(
+            WORK_MESSAGES.text("unknown_entity", entity=entity, choices=", ".join(SPECS))
+        )
+    content = written_file(f"{spec.name}.xlsx", lambda path: write_template(spec, path, lang))
+    name = f"{spec.label(lang)}-模板.xlsx" if lang == "zh" else f"{spec.name}-template.xlsx"
+    return download(content, name)

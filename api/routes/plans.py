@@ -1,0 +1,242 @@
+"""Rotation plans over the API: solve jobs (started in their own process, polled, stopped),
+plans as kept in the registry, re-solving with pins added or removed, comparing two plans,
+approving (with the version read), applying (once), and the plan's workbook and notice
+letters.
+
+Rights: admin and hr do everything; auditors read; a school clerk reads only the part of each
+plan that concerns their school (:mod:`workforce.plans.school_view`): the moves leaving or
+reaching it, its shortages, the district's and its own quotas.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from api.deps import IfMatch, Reader, SessionDep, require
+from api.downloads import download, written_file
+from api.pins import check_pin
+from api.routes.messages import WORK_MESSAGES
+from api.schemas.common import Page
+from api.schemas.plans import JobPublic, PlanDetail, PlanSummary, ResolveRequest, SolveRequest
+from api.school_filter import visible_school
+from optimizer import Instance, Pin, Plan, SolveSettings
+from workforce.accounts.models import User
+from workforce.accounts.roles import Permission
+from workforce.models import RotationPlan, SolveJob
+from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
+from workforce.plans.compare import PlanComparison, compare_plans
+from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
+from workforce.plans.notices import notice_letters_pdf, write_notice_workbook
+from workforce.plans.school_view import pins_for_school, plan_for_school
+from workforce.plans.workbook import write_plan_workbook
+from workforce.services.errors import Conflict, NotFound, StaleVersion, VersionRequired
+from workforce.services.messages import REGISTRY_MESSAGES, Text
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+
+PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
+Language = Annotated[Literal["zh", "en"], Query(description="表头语言 / headers")]
+PLAN_ERROR_CLASS = {"not_found": NotFound, "stale_version": StaleVersion}
+"""How a lifecycle refusal maps to a domain error; every other one is a conflict."""
+
+
+def _plan_error(error: PlanError) -> Exception:
+    cls = PLAN_ERROR_CLASS.get(error.key, Conflict)
+    return cls(Text(error.key, error.zh, error.en))
+
+
+def _record(session: Session, plan_id: int) -> RotationPlan:
+    record = session.get(RotationPlan, plan_id)
+    if record is None:
+        raise NotFound(WORK_MESSAGES.text("plan_not_found", plan_id=plan_id))
+    return record
+
+
+def _job(request: Request, job_id: int) -> SolveJob:
+    job = get_job(request.app.state.engine, job_id)
+    if job is None:
+        raise NotFound(WORK_MESSAGES.text("job_not_found", job_id=job_id))
+    return job
+
+
+def _seen(session: Session, user: User, record: RotationPlan) -> tuple[Instance, Plan, list[Pin]]:
+    """The plan's instance, content and pins as ``user`` may see them."""
+    instance, plan = load_plan(record)
+    own = visible_school(session, user, None)
+    if own is None:
+        return instance, plan, instance.pins
+    return instance, plan_for_school(plan, own.code), pins_for_school(instance, own.code)
+
+
+def _job_answer(job: SolveJob, response: Response) -> JobPublic:
+    response.headers["Location"] = f"/api/plans/jobs/{job.id}"
+    return JobPublic.of(job, FINISHED)
+
+
+@router.post("/jobs", response_model=JobPublic, status_code=202)
+def start_job(
+    request: Request, user: PlanManager, body: SolveRequest, response: Response
+) -> JobPublic:
+    """开始求解（独立进程）/ Start a solve in its own process; poll the job it returns."""
+    job = start_solve_job(
+        request.app.state.engine,
+        year=body.year,
+        actor=user.username,
+        settings=SolveSettings(time_limit_s=body.time_limit_s, backend=body.backend),
+    )
+    return _job_answer(job, response)
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic)
+def read_job(request: Request, user: Reader, job_id: int) -> JobPublic:
+    """求解任务状态 / A solve job: status, stage, the plan once done."""
+    return JobPublic.of(_job(request, job_id), FINISHED)
+
+
+@router.post("/jobs/{job_id}/stop", response_model=JobPublic)
+def stop_solve(request: Request, user: PlanManager, job_id: int) -> JobPublic:
+    """停止求解 / Stop a running solve (a finished job is left as it is)."""
+    _job(request, job_id)
+    stopped = stop_job(request.app.state.engine, job_id)
+    assert stopped is not None
+    return JobPublic.of(stopped, FINISHED)
+
+
+@router.get("", response_model=Page[PlanSummary])
+def list_plans(
+    session: SessionDep,
+    user: Reader,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    skip: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Page[PlanSummary]:
+    """方案列表（最新在前）/ Plans kept in the registry, newest first."""
+    statement = select(RotationPlan)
+    if year is not None:
+        statement = statement.where(RotationPlan.year == year)
+    count = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+    rows = session.execute(
+        statement.order_by(RotationPlan.id.desc()).offset(skip).limit(limit)  # type: ignore[union-attr]
+    ).scalars()
+    return Page(data=[PlanSummary.model_validate(r) for r in rows], count=count)
+
+
+@router.get("/compare", response_model=PlanComparison)
+def compare(
+    session: SessionDep,
+    user: Reader,
+    a: Annotated[int, Query(description="方案 a 的编号")],
+    b: Annotated[int, Query(description="方案 b 的编号")],
+) -> PlanComparison:
+    """比较两个方案 / Moves only in a, only in b, changed destinations; figures side by side."""
+    _, plan_a, _ = _seen(session, user, _record(session, a))
+    _, plan_b, _ = _seen(session, user, _record(session, b))
+    return compare_plans(plan_a, plan_b)
+
+
+@router.get("/{plan_id}.xlsx", response_class=Response)
+def plan_workbook(
+    session: SessionDep, user: Reader, plan_id: int, lang: Language = "zh"
+) -> Response:
+    """方案工作簿 / The plan as a workbook: moves, quotas, shortages (or conflicts)."""
+    instance, plan, _ = _seen(session, user, _record(session, plan_id))
+    content = written_file(
+        "plan.xlsx", lambda path: write_plan_workbook(path, instance, plan, language=lang)
+    )
+    return download(content, f"plan-{plan_id}.xlsx")
+
+
+@router.get("/{plan_id}/notices.{file_format}", response_class=Response)
+def plan_notices(
+    session: SessionDep,
+    user: Reader,
+    plan_id: int,
+    file_format: Literal["pdf", "xlsx"],
+    lang: Language = "zh",
+) -> Response:
+    """交流轮岗通知书（每位交流教师一页 / 一行）/ Notice letters, one per moved teacher."""
+    record = _record(session, plan_id)
+    instance, plan, _ = _seen(session, user, record)
+    assert record.id is not None
+    if file_format == "pdf":
+        content = notice_letters_pdf(instance, plan, plan_id=record.id, status=record.status)
+    else:
+        content = written_file(
+            "notices.xlsx",
+            lambda path: write_notice_workbook(
+                path, instance, plan, plan_id=plan_id, status=record.status, language=lang
+            ),
+        )
+    return download(content, f"notices-plan-{plan_id}.{file_format}")
+
+
+@router.get("/{plan_id}", response_model=PlanDetail)
+def read_plan(session: SessionDep, user: Reader, plan_id: int, response: Response) -> PlanDetail:
+    """方案详情：调动及理由、指标、缺口、冲突、放宽、界与差距 / A plan with its content."""
+    record = _record(session, plan_id)
+    _, plan, pins = _seen(session, user, record)
+    response.headers["ETag"] = f'"{record.version}"'
+    return PlanDetail(registry=PlanSummary.model_validate(record), plan=plan, pins=pins)
+
+
+@router.post("/{plan_id}/resolve", response_model=JobPublic, status_code=202)
+def resolve(
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    plan_id: int,
+    body: ResolveRequest,
+    response: Response,
+) -> JobPublic:
+    """带锁定重新求解（新草稿，原方案为其父方案）/ Re-solve with pins added or removed."""
+    record = _record(session, plan_id)
+    instance, plan = load_plan(record)
+    pins = [check_pin(instance, pin) for pin in body.pins]
+    settings = SolveSettings(
+        time_limit_s=body.time_limit_s,
+        backend=body.backend or plan.provenance.settings.backend,
+    )
+    job = start_solve_job(
+        request.app.state.engine,
+        year=record.year,
+        actor=user.username,
+        settings=settings,
+        parent_plan_id=plan_id,
+        pins=pins,
+        unpin=body.unpin,
+    )
+    return _job_answer(job, response)
+
+
+@router.post("/{plan_id}/approve", response_model=PlanSummary)
+def approve(
+    session: SessionDep, user: PlanManager, plan_id: int, if_match: IfMatch, response: Response
+) -> PlanSummary:
+    """审批草稿（需 If-Match 版本号）/ Approve a draft; send the version you read (If-Match)."""
+    if if_match is None:
+        raise VersionRequired(REGISTRY_MESSAGES.text("version_required"))
+    try:
+        record = approve_plan(session, plan_id, actor=user.username, expected_version=if_match)
+        session.commit()
+    except PlanError as error:
+        session.rollback()
+        raise _plan_error(error) from None
+    response.headers["ETag"] = f'"{record.version}"'
+    return PlanSummary.model_validate(record)
+
+
+@router.post("/{plan_id}/apply", response_model=PlanSummary)
+def apply(session: SessionDep, user: PlanManager, plan_id: int, response: Response) -> PlanSummary:
+    """执行已审批的方案（全部或全不，不可重复）/ Apply an approved plan, all or nothing, once."""
+    try:
+        record = apply_plan(session, plan_id, actor=user.username)
+        session.commit()
+    except PlanError as error:
+        session.rollback()
+        raise _plan_error(error) from None
+    response.headers["ETag"] = f'"{record.version}"'
+    return PlanSummary.model_validate(record)

@@ -1,0 +1,175 @@
+"""The plans API end to end on a small hand-made district: solve job → poll → the plan →
+pin → re-solve → compare → approve (If-Match) → apply, never twice; the registry changing
+under an approved plan; stopping a job; files; and what a school's clerk sees of a plan."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import District
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from plan_fixtures import build_plan_district, keep_plan
+from sqlmodel import Session, select
+
+from workforce.models import AuditLog, School, Teacher
+
+
+@pytest.fixture
+def schools(district: District, engine) -> dict[str, School]:  # type: ignore[no-untyped-def]
+    return build_plan_district(district, engine)
+
+
+def _finished_job(client: TestClient, headers: dict[str, str], job: dict) -> dict:  # type: ignore[type-arg]
+    deadline = time.monotonic() + 60
+    while not job["finished"]:
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+        answer = client.get(f"/api/plans/jobs/{job['id']}", headers=headers)
+        assert answer.status_code == 200
+        job = answer.json()
+    assert job["status"] == "done", job["error"]
+    return job
+
+
+def test_solve_pin_resolve_compare_approve_apply(client, district, schools, engine):
+    hr = district.headers["hr"]
+    started = client.post("/api/plans/jobs", headers=hr, json={"year": 2026, "time_limit_s": 20})
+    assert started.status_code == 202 and started.headers["Location"].endswith(
+        str(started.json()["id"])
+    )
+    first_id = _finished_job(client, hr, started.json())["plan_id"]
+    first = client.get(f"/api/plans/{first_id}", headers=hr)
+    assert first.headers["ETag"] == '"1"'
+    plan = first.json()["plan"]
+    assert plan["status"] == "optimal" and plan["moves"] and plan["quotas"]
+    assert all(m["reasons"] for m in plan["moves"])
+    assert {"best_bound", "relative_gap", "shortages", "conflicts", "relaxation"} <= set(plan)
+    kept = plan["moves"][0]["staff_no"]
+
+    refused = client.post(
+        f"/api/plans/{first_id}/resolve",
+        headers=hr,
+        json={"pins": [{"kind": "must_go", "staff_no": kept, "school": "X9"}]},
+    )
+    assert refused.status_code == 422 and "X9" in refused.json()["detail"]["zh"]
+    job = client.post(
+        f"/api/plans/{first_id}/resolve",
+        headers=hr,
+        json={"pins": [{"kind": "must_stay", "staff_no": kept}], "time_limit_s": 20},
+    )
+    assert job.status_code == 202 and job.json()["parent_plan_id"] == first_id
+    second_id = _finished_job(client, hr, job.json())["plan_id"]
+    second = client.get(f"/api/plans/{second_id}", headers=hr).json()
+    assert second["registry"]["parent_id"] == first_id
+    assert second["pins"] == [{"kind": "must_stay", "staff_no": kept, "school": None, "note": ""}]
+    assert kept not in {m["staff_no"] for m in second["plan"]["moves"]}
+
+    comparison = client.get(
+        "/api/plans/compare", headers=hr, params={"a": first_id, "b": second_id}
+    ).json()
+    assert kept in {m["staff_no"] for m in comparison["only_in_a"]}
+    assert comparison["a"]["moves"] == len(plan["moves"])
+    assert {q["scope"] for q in comparison["quotas"]} >= {"district"}
+
+    listed = client.get("/api/plans", headers=hr, params={"year": 2026}).json()
+    assert [p["id"] for p in listed["data"]] == [second_id, first_id]
+
+    url = f"/api/plans/{second_id}"
+    assert client.post(f"{url}/approve", headers=hr).status_code == 428
+    stale = client.post(f"{url}/approve", headers={**hr, "If-Match": '"7"'})
+    assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
+    approved = client.post(f"{url}/approve", headers={**hr, "If-Match": '"1"'})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert client.get(f"/api/plans/{first_id}", headers=hr).json()["registry"]["status"] == (
+        "superseded"
+    )
+
+    applied = client.post(f"{url}/apply", headers=hr)
+    assert applied.status_code == 200 and applied.json()["status"] == "applied"
+    again = client.post(f"{url}/apply", headers=hr)
+    assert again.status_code == 409 and again.json()["code"] == "already_applied"
+    moved = second["plan"]["moves"][0]
+    with Session(engine) as session:
+        teacher = session.exec(select(Teacher).where(Teacher.staff_no == moved["staff_no"])).one()
+        assert session.get(School, teacher.school_id).code == moved["to_school"]
+        assert len(session.exec(select(AuditLog).where(AuditLog.action == "apply")).all()) == 1
+
+
+def test_apply_names_the_teachers_who_moved_since_the_plan_was_made(client, district, schools):
+    hr = district.headers["hr"]
+    plan_id = keep_plan(client.app.state.engine, status="approved")
+    moves = client.get(f"/api/plans/{plan_id}", headers=hr).json()["plan"]["moves"]
+    moved = moves[0]["staff_no"]
+    teacher = client.get("/api/teachers", headers=hr, params={"q": moved}).json()["data"][0]
+    other = next(s for code, s in schools.items() if code != moves[0]["from_school"])
+    changed = client.patch(
+        f"/api/teachers/{teacher['id']}",
+        headers=hr,
+        json={"school_id": other.id, "version": teacher["version"]},
+    )
+    assert changed.status_code == 200
+    refused = client.post(f"/api/plans/{plan_id}/apply", headers=hr)
+    assert refused.status_code == 409 and refused.json()["code"] == "registry_changed"
+    assert moved in refused.json()["detail"]["zh"] and moved in refused.json()["detail"]["en"]
+    assert client.get(f"/api/plans/{plan_id}", headers=hr).json()["registry"]["status"] == (
+        "approved"
+    )
+
+
+def test_a_clerk_sees_only_the_moves_touching_their_school(client, district, schools):
+    plan_id = keep_plan(client.app.state.engine)
+    full = client.get(f"/api/plans/{plan_id}", headers=district.headers["hr"]).json()["plan"]
+    destinations = {m["to_school"] for m in full["moves"]}
+    assert "R1" in destinations and len(destinations) > 1
+    own = client.get(f"/api/plans/{plan_id}", headers=district.headers["clerk_r1"]).json()["plan"]
+    assert own["moves"] and all("R1" in (m["from_school"], m["to_school"]) for m in own["moves"])
+    assert {s["school"] for s in own["shortages"]} <= {"R1"}
+    assert {q["scope"] for q in own["quotas"]} <= {"district", "R1"}
+    other = client.get(f"/api/plans/{plan_id}", headers=district.headers["clerk_a"]).json()
+    assert other["plan"]["moves"] == []
+    names = {m["name"] for m in full["moves"]} - {m["name"] for m in own["moves"]}
+    letters = client.get(f"/api/plans/{plan_id}/notices.xlsx", headers=district.headers["clerk_r1"])
+    assert letters.status_code == 200 and letters.content.startswith(b"PK")
+    compared = client.get(
+        "/api/plans/compare",
+        headers=district.headers["clerk_a"],
+        params={"a": plan_id, "b": plan_id},
+    ).json()
+    assert compared["same"] == 0 and not any(n in str(compared) for n in names)
+    for path, body in ((f"/api/plans/{plan_id}/resolve", {}), ("/api/plans/jobs", {"year": 2026})):
+        assert client.post(path, headers=district.headers["clerk_r1"], json=body).status_code == 403
+
+
+def test_a_stopped_job_makes_no_plan(client, district, schools):
+    hr = district.headers["hr"]
+    job = client.post("/api/plans/jobs", headers=hr, json={"year": 2026, "time_limit_s": 30})
+    stopped = client.post(f"/api/plans/jobs/{job.json()['id']}/stop", headers=hr)
+    assert stopped.status_code == 200 and stopped.json()["status"] == "stopped"
+    time.sleep(0.5)
+    state = client.get(f"/api/plans/jobs/{job.json()['id']}", headers=hr).json()
+    assert state["status"] == "stopped" and state["plan_id"] is None
+    assert client.get("/api/plans/jobs/999", headers=hr).status_code == 404
+
+
+def test_the_plan_workbook_and_notice_letters(client, district, schools, tmp_path):
+    plan_id = keep_plan(client.app.state.engine)
+    auditor = district.headers["auditor"]
+    workbook = client.get(f"/api/plans/{plan_id}.xlsx", headers=auditor)
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    pdf = client.get(f"/api/plans/{plan_id}/notices.pdf", headers=auditor)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-type"] == "application/pdf"
+    notices = client.get(
+        f"/api/plans/{plan_id}/notices.xlsx", headers=auditor, params={"lang": "en"}
+    )
+    path = tmp_path / "notices.xlsx"
+    path.write_bytes(notices.content)
+    sheet = load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    moves = client.get(f"/api/plans/{plan_id}", headers=auditor).json()["plan"]["moves"]
+    assert rows[0][0] == "Staff no." and len(rows) == len(moves) + 1
+    assert "交流轮岗方案" in rows[1][-1] and rows[1][-2] == "yes"  # a draft's letters say so
+    assert client.get("/api/plans/999.xlsx", headers=auditor).status_code == 404
+    assert client.get(f"/api/plans/{plan_id}/notices.doc", headers=auditor).status_code == 422
