@@ -1,0 +1,74 @@
+"""Reports over the API: JSON, workbook and chart; a clerk's reports are their own school's
+(training, staffing) and the district-wide ones are refused to them; bad parameters get a
+clear 422."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from workforce.models import School, TrainingRecord
+
+AS_OF = {"as_of": "2026-11-29"}
+
+
+def _with_classes_and_training(engine, district) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        for school in session.exec(select(School)):
+            school.classes_by_grade, school.pupils = [2] * 6, 500
+            session.add(school)
+        for teacher in (district.teachers_a[0], district.teachers_b[0]):
+            session.add(
+                TrainingRecord(
+                    teacher_id=teacher.id,
+                    date=dt.date(2026, 3, 1),
+                    hours=24,
+                    category="online",
+                )
+            )
+        session.commit()
+
+
+def test_each_report_as_json_workbook_and_chart(client, district, engine, tmp_path: Path):
+    _with_classes_and_training(engine, district)
+    auditor = district.headers["auditor"]
+    for name in ("training", "talent", "qualifications", "staffing", "rotation"):
+        report = client.get(f"/api/reports/{name}", headers=auditor, params=AS_OF)
+        assert report.status_code == 200, report.text
+        assert report.json()["name"] == name and report.json()["views"]
+        workbook = client.get(f"/api/reports/{name}.xlsx", headers=auditor, params=AS_OF)
+        path = tmp_path / f"{name}.xlsx"
+        path.write_bytes(workbook.content)
+        assert len(load_workbook(path).worksheets) == len(report.json()["views"]) + 1
+    chart = client.get("/api/reports/training.png", headers=auditor, params=AS_OF)
+    assert chart.status_code == 200 and chart.content.startswith(b"\x89PNG")
+
+
+def test_a_clerks_report_is_their_school_only(client, district, engine):
+    _with_classes_and_training(engine, district)
+    clerk = district.headers["clerk_a"]
+    training = client.get("/api/reports/training", headers=clerk, params=AS_OF).json()
+    assert training["parameters"]["school"] == "A001"
+    teachers = next(v for v in training["views"] if v["key"] == "training.teachers")
+    assert {r["staff_no"] for r in teachers["rows"]} == {"T001", "T002", "T003"}
+    staffing = client.get("/api/reports/staffing", headers=clerk, params=AS_OF).json()
+    assert "B001" not in str(staffing) and "A001" in str(staffing)
+    for name in ("training", "staffing"):
+        other = client.get(f"/api/reports/{name}.xlsx", headers=clerk, params={"school": "B001"})
+        assert other.status_code == 404
+    for name in ("talent", "qualifications", "rotation"):
+        refused = client.get(f"/api/reports/{name}.png", headers=clerk)
+        assert refused.status_code == 403 and refused.json()["code"] == "report_district_only"
+
+
+def test_bad_report_parameters_are_named(client, district):
+    hr = district.headers["hr"]
+    cycle = client.get("/api/reports/training", headers=hr, params={"cycle": "1990-1994"})
+    assert cycle.status_code == 422 and "1990-1994" in cycle.json()["detail"]["en"]
+    misplaced = client.get("/api/reports/talent", headers=hr, params={"school": "A001"})
+    assert misplaced.status_code == 422 and "school" in misplaced.json()["detail"]["en"]
+    assert client.get("/api/reports/salaries", headers=hr).status_code == 422
+    assert client.get("/api/reports/training", headers=hr, params={"as_of": "x"}).status_code == 422
