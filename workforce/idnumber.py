@@ -20,6 +20,7 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -118,25 +119,32 @@ def mask(value: str) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+@lru_cache(maxsize=4)
+def _keys(secret_key: str) -> tuple[bytes, AESGCM]:
+    """The hash key and the cipher for one secret key: derived once, not per ID number."""
+    settings = get_settings()
+    return (
+        settings.derived_key("id-number-hash"),
+        AESGCM(settings.derived_key("id-number-encryption")),
+    )
+
+
+def _current_keys() -> tuple[bytes, AESGCM]:
+    return _keys(get_settings().secret_key)
+
+
 def lookup_hash(value: str) -> str:
     """Keyed hash of a normalised ID number, for the unique index and exact search."""
-    key = get_settings().derived_key("id-number-hash")
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_current_keys()[0], value.encode(), hashlib.sha256).hexdigest()
 
 
 def encrypt(value: str) -> str:
     """AES-GCM with a random nonce; base64 text of nonce + ciphertext."""
     nonce = os.urandom(12)
-    sealed = AESGCM(get_settings().derived_key("id-number-encryption")).encrypt(
-        nonce, value.encode(), None
-    )
+    sealed = _current_keys()[1].encrypt(nonce, value.encode(), None)
     return base64.b64encode(nonce + sealed).decode()
 
 
 def decrypt(token: str) -> str:
     raw = base64.b64decode(token)
-    return (
-        AESGCM(get_settings().derived_key("id-number-encryption"))
-        .decrypt(raw[:12], raw[12:], None)
-        .decode()
-    )
+    return _current_keys()[1].decrypt(raw[:12], raw[12:], None).decode()
