@@ -94,7 +94,8 @@ def synthetic_district(n_teachers: int, seed: int = 0) -> Instance:
                 exemptions=[Exemption(reason="deferred", from_date=date(2026, 1, 1),
                                       until=date(2027, 7, 31))] if rng.random() < 0.03 else [],
                 last_rotation_end=date(2025, 7, 31) if rng.random() < 0.04 else None,
-                is_principal=k == 0, principal_terms_at_school=rng.choice([0, 1, 2]) if k == 0 else 0,
+                is_principal=k == 0,
+                principal_terms_at_school=rng.choices([0, 1, 2], [5, 4, 1])[0] if k == 0 else 0,
                 wishes=wishes, volunteer=rng.random() < 0.03,
             ))
     by_school: dict[str, dict[str, int]] = {}

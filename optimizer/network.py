@@ -205,7 +205,8 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                     wish_rank=wish_rank(teacher, code), key=g.key,
                 ))
 
-    principals, principal_arcs, must_rotate = _principal_arcs(instance)
+    principals, principal_arcs, must_rotate = _principal_arcs(
+        instance, settings.principal_posts_kept if pruned else None)
     headcount: dict[str, int] = defaultdict(int)
     quota_base: dict[str, int] = defaultdict(int)
     district_base = 0
@@ -232,9 +233,16 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     )
 
 
-def _principal_arcs(instance: Instance) -> tuple[list[str], list[Arc], list[str]]:
-    """Available principals, their arcs to principal posts, and those who must rotate."""
+def _principal_arcs(instance: Instance, nearest: int | None
+                    ) -> tuple[list[str], list[Arc], list[str]]:
+    """Available principals, their arcs to principal posts, and those who must rotate.
+
+    When pruned, a principal who must rotate keeps every allowed post; any other keeps the
+    `nearest` allowed posts, the wished ones and the posts that must-rotate principals vacate
+    (so that the chains of swaps those principals need stay possible)."""
     rules, as_of = instance.rules, instance.as_of
+    school_by_code = instance.school_by_code
+    pins_by_teacher = instance.pins_by_teacher
     principal_at: dict[str, Teacher] = {}
     for t in instance.teachers:
         if t.is_principal:
@@ -246,25 +254,32 @@ def _principal_arcs(instance: Instance) -> tuple[list[str], list[Arc], list[str]
     )
     open_posts = {s.code for s in instance.schools if s.code not in principal_at} | {
         instance.teacher_by_staff_no[p].school for p in movable}
+    posts = [school_by_code[code] for code in sorted(open_posts)]
+    must = [p for p in movable if must_rotate_principal(instance.teacher_by_staff_no[p], rules)]
+    vacated_for_sure = {instance.teacher_by_staff_no[p].school for p in must}
     arcs = []
     for number, staff_no in enumerate(movable):
         t = instance.teacher_by_staff_no[staff_no]
-        src = instance.school_by_code[t.school]
-        pins = instance.pins_by_teacher.get(staff_no, [])
+        src = school_by_code[t.school]
+        pins = pins_by_teacher.get(staff_no, [])
         forbidden = {p.school for p in pins if p.kind == "forbid"}
         must_go = next((p.school for p in pins if p.kind == "must_go"), None)
-        for code in sorted(open_posts - {t.school} - forbidden):
-            dst = instance.school_by_code[code]
-            if must_go not in (None, code):
-                continue
-            if (direction_between((src.zone, src.is_quality), (dst.zone, dst.is_quality), rules)
-                    and principal_direction_ok(src, dst, rules)
-                    and cert_covers(t.cert_levels, dst, rules)):
-                arcs.append(Arc(
-                    group=number, source=src.code, dest=code, subject=None,
-                    distance_km=round(float(haversine_km(src.lat, src.lon, dst.lat, dst.lon)), 3),
-                    preference=move_preference(t, code, rules), wish_rank=wish_rank(t, code),
-                    key=is_key(t, as_of, rules),
-                ))
-    must = [p for p in movable if must_rotate_principal(instance.teacher_by_staff_no[p], rules)]
+        allowed = [
+            (float(haversine_km(src.lat, src.lon, dst.lat, dst.lon)), dst) for dst in posts
+            if dst.code != src.code and dst.code not in forbidden and must_go in (None, dst.code)
+            and direction_between((src.zone, src.is_quality), (dst.zone, dst.is_quality), rules)
+            and principal_direction_ok(src, dst, rules) and cert_covers(t.cert_levels, dst, rules)
+        ]
+        allowed.sort(key=lambda pair: (pair[0], pair[1].code))
+        if nearest is not None and staff_no not in must:
+            allowed = allowed[:nearest] + [
+                p for p in allowed[nearest:]
+                if p[1].code in t.wishes or p[1].code in vacated_for_sure]
+        key = is_key(t, as_of, rules)
+        for distance, dst in allowed:
+            arcs.append(Arc(
+                group=number, source=src.code, dest=dst.code, subject=None,
+                distance_km=round(distance, 3), preference=move_preference(t, dst.code, rules),
+                wish_rank=wish_rank(t, dst.code), key=key,
+            ))
     return movable, arcs, must

@@ -42,6 +42,10 @@ class SolveSettings(BaseModel):
         True, description="Solve each level's LP relaxation first and search around it "
         "(see optimizer.levels); False runs the plain MIP."
     )
+    principal_posts_kept: int = Field(
+        30, ge=1, description="With pruning: the nearest allowed principal posts kept per "
+        "principal (plus wished and pinned ones)."
+    )
     relax_when_infeasible: bool = Field(
         True, description="On infeasibility, compute the smallest relaxation and the conflicts."
     )
