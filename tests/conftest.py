@@ -92,6 +92,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.Monk
     monkeypatch.setenv("WORKFORCE_ENVIRONMENT", "test")
     monkeypatch.setenv("WORKFORCE_SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("WORKFORCE_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    monkeypatch.setenv("WORKFORCE_UPLOAD_DIR", str(tmp_path / "uploads"))
     _clear_caches()
     yield monkeypatch
     _clear_caches()

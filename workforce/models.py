@@ -217,6 +217,11 @@ class SolveJob(SQLModel, table=True):
     stage: str = Field(default="queued", max_length=32, description="building / solving / saving")
     parent_plan_id: int | None = Field(default=None, foreign_key="rotationplan.id")
     pins: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    unpin: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="staff numbers whose pins in the parent plan are dropped",
+    )
     settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     plan_id: int | None = Field(default=None, foreign_key="rotationplan.id")
     error: str | None = Field(default=None, sa_column=Column(Text))

@@ -25,9 +25,6 @@ from workforce.models import SolveJob, utcnow
 from workforce.plans.lifecycle import propose_plan, resolve_plan
 
 FINISHED = ("done", "failed", "stopped")
-UNPIN_KEY = "unpin"
-"""Key of the job's settings JSON holding the staff numbers to unpin (the job table has no
-column of its own for them)."""
 
 
 def start_solve_job(
@@ -43,7 +40,7 @@ def start_solve_job(
     """Record a job and start its process; returns at once with the queued job.
 
     ``unpin`` (staff numbers whose pins in the parent plan are dropped) only applies to a
-    re-solve; it is kept in the job's settings under :data:`UNPIN_KEY`.
+    re-solve.
     """
     multiprocessing.active_children()  # reap finished solver processes
     with Session(engine, expire_on_commit=False) as session:
@@ -51,7 +48,8 @@ def start_solve_job(
             year=year,
             parent_plan_id=parent_plan_id,
             pins=[p.model_dump() for p in pins or []],
-            settings={**settings.model_dump(), UNPIN_KEY: list(unpin or [])},
+            settings=settings.model_dump(),
+            unpin=list(unpin or []),
             created_by=actor,
         )
         session.add(job)
@@ -110,9 +108,7 @@ def _run(job_id: int, database_url: str) -> None:
         job = _set(
             engine, job_id, status="running", stage="building", pid=os.getpid(), started_at=utcnow()
         )
-        stored = dict(job.settings)
-        unpin = list(stored.pop(UNPIN_KEY, []))
-        settings = SolveSettings.model_validate(stored)
+        settings = SolveSettings.model_validate(job.settings)
         pins = [Pin.model_validate(p) for p in job.pins]
         with Session(engine, expire_on_commit=False) as session:
             _set(engine, job_id, stage="solving")
@@ -123,7 +119,7 @@ def _run(job_id: int, database_url: str) -> None:
                     pins=pins,
                     actor=job.created_by,
                     settings=settings,
-                    unpin=unpin,
+                    unpin=job.unpin,
                 )
             else:
                 record, _, _ = propose_plan(
