@@ -170,13 +170,17 @@ def bench(source: InstanceSource, sizes: list[int], cpsat_up_to: int,
         runs = [
             run_method("greedy", instance, lambda i=instance: greedy_plan(i)),
             run_method("lp_bound", instance, lambda i=instance, s=settings: lp_bound(i, s)),
-            run_method("mip_highs", instance, lambda i=instance, s=settings: solve(i, s)),
+            run_method("lp_guided_highs", instance, lambda i=instance, s=settings: solve(i, s)),
         ]
         if n <= cpsat_up_to:
-            cp = settings.model_copy(update={"backend": "cpsat"})
-            runs.append(run_method("cpsat", instance, lambda i=instance, s=cp: solve(i, s)))
-            scip = settings.model_copy(update={"backend": "scip"})
-            runs.append(run_method("mip_scip", instance, lambda i=instance, s=scip: solve(i, s)))
+            for backend in ("scip", "cpsat"):
+                guided = settings.model_copy(update={"backend": backend})
+                runs.append(run_method(f"lp_guided_{backend}", instance,
+                                       lambda i=instance, s=guided: solve(i, s)))
+            for backend in ("highs", "scip", "cpsat"):
+                plain = settings.model_copy(update={"backend": backend, "lp_guided": False})
+                runs.append(run_method(f"plain_{backend}", instance,
+                                       lambda i=instance, s=plain: solve(i, s)))
         greedy_fill = runs[0]["weighted_fill"]
         for row in runs:
             row.update(instance=f"synthetic-{n}", teachers=len(instance.teachers),

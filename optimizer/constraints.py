@@ -113,7 +113,3 @@ CATALOGUE: dict[str, ConstraintInfo] = {
     )
 }
 
-
-def describe(name: str) -> ConstraintInfo:
-    """The catalogue entry of a constraint name (KeyError for an unknown name)."""
-    return CATALOGUE[name]

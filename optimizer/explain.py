@@ -13,6 +13,7 @@ from optimizer.messages import percent, render
 from optimizer.plan import Move, QuotaResult, Reason, ShortageResult
 from optimizer.rules import (
     add_years,
+    age_on,
     cert_covers,
     counts_in_quota_base,
     eligible_since,
@@ -58,9 +59,7 @@ def move_reasons(instance: Instance, teacher: Teacher, to_school: str, subject: 
     dest = instance.school_by_code[to_school]
     since = eligible_since(teacher, rules)
     reasons = [render("why.teacher.eligible", since=since.isoformat(), from_name=source.name,
-                      years=as_of.year - teacher.joined_school_on.year
-                      - ((as_of.month, as_of.day) < (teacher.joined_school_on.month,
-                                                     teacher.joined_school_on.day)))]
+                      years=age_on(teacher.joined_school_on, as_of))]
     if is_key(teacher, as_of, rules):
         reasons.append(render("why.teacher.key"))
     if teacher.is_principal and must_rotate_principal(teacher, rules):

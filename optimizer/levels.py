@@ -8,12 +8,14 @@ none in a minute). So, with `lp_guided` (the default), each level is solved as:
 
 1. the LP relaxation in GLOP, warm-started from the previous level: infeasible → the level is
    infeasible; integral → optimal, the LP is the proof;
-2. otherwise a MIP over a neighbourhood of the fractional variables, with every other integer
-   variable fixed at its (integral) LP value and substituted out, so the back-end receives a
-   small model. Radius 0 frees only the fractional variables; each widening also frees the
-   variables sharing a group, a destination slot or the swap partner's slot with a free one;
-3. when no neighbourhood reaches the LP bound, the full MIP with the time left; the better
-   solution is kept.
+2. otherwise a MIP over a neighbourhood, every other integer variable fixed and substituted
+   out so that the back-end receives a small model. Level 1 frees the fractional variables
+   (fixing the rest at their integral LP values), then whole groups if that has no solution.
+   Later levels use RINS: the previous level's plan is feasible here too, so the variables
+   where it disagrees with this level's LP are freed and the rest fixed at the plan; when a
+   round stalls the neighbourhood widens (group → source slot → destination slot);
+3. when that does not reach the LP bound and the model is small, the full MIP with the time
+   left; the better solution is kept.
 
 A level's bound is the LP value rounded to an integer (every level is integral), tightened by the
 full MIP's bound when it ran. Without `lp_guided`, only step 3 runs (the back-end comparison).

@@ -90,12 +90,6 @@ class Network:
     pruned: bool = False
     pruning: str = "none: every feasible destination kept (exact model)"
 
-    @property
-    def teacher_pins(self) -> dict[int, str]:
-        """Group index → pin kind for singleton groups with a must_move / must_go pin."""
-        return {g.index: ("must_go" if g.must_go else "must_move")
-                for g in self.groups if g.must_move}
-
 
 def _group_key(teacher: Teacher, instance: Instance) -> tuple:
     rules, as_of = instance.rules, instance.as_of

@@ -299,7 +299,7 @@ def eligible_since(teacher: Teacher, rules: RotationRules) -> date:
 
 
 def age_on(birth: date, day: date) -> int:
-    """Age in full years on `day`."""
+    """Full years from `birth` to `day` (an age, or years of service since a start date)."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 

@@ -6,8 +6,8 @@ Lexicographic by fixing, not by weights: each level is solved, then kept at its 
 (integer weights), so keeping a maximum ≥ value − 0.5 is exact: no tolerance leaks. A weighted
 sum would need weights above the range of all lower levels (the distance level alone reaches
 10^6 units on a large district), which puts 10^9-sized coefficients into a MIP — a known source
-of numerical trouble — for no gain in speed here, since each level solves in well under a second
-once the level before it is fixed.
+of numerical trouble. Fixing also lets each later level start from the previous level's plan,
+which stays feasible (optimizer.levels), so a plan exists as soon as level 1 is solved.
 """
 
 from __future__ import annotations
