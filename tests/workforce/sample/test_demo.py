@@ -54,9 +54,9 @@ def test_demo_loads_once_summarises_and_proposes_the_plan(demo_db: str, tmp_path
     assert _teachers(demo_db) == loaded
 
 
-def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str) -> None:
+def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str, tmp_path: Path) -> None:
     runner = CliRunner()
-    out = ["--plan-out", str(demo_db.rsplit("/", 1)[0] + "/plan.xlsx")]
+    out = ["--plan-out", str(tmp_path / "plan.xlsx")]
     assert runner.invoke(app, ["demo", "--teachers", "300", *out]).exit_code == 0
     loaded = _teachers(demo_db)
 
@@ -74,12 +74,12 @@ def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str) -> None:
     engine.dispose()
 
 
-def test_english_summary(demo_db: str, env: pytest.MonkeyPatch) -> None:
+def test_english_summary(demo_db: str, env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     env.setenv("WORKFORCE_LANGUAGE", "en")
     config.get_settings.cache_clear()
     result = CliRunner().invoke(
         app,
-        ["demo", "--teachers", "150", "--plan-out", str(Path(demo_db[10:]).with_suffix(".xlsx"))],
+        ["demo", "--teachers", "150", "--plan-out", str(tmp_path / "plan.xlsx")],
     )
     assert result.exit_code == 0, result.output
     assert "Rural schools' shortages" in result.output
