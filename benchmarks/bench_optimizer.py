@@ -148,7 +148,8 @@ def run_method(name: str, instance: Instance, make: Callable[[], Plan | float]) 
             status=result.status, time_first_s=result.stats.time_to_first_plan_s,
             levels=[o.value for o in result.objectives], bound=result.best_bound,
             gap=result.relative_gap, weighted_fill=weighted_fill(result),
-            moves=len(result.moves), quotas_met=all(q.met for q in result.quotas),
+            moves=len(result.moves),
+            quotas_met=bool(result.moves) and all(q.met for q in result.quotas),
             checker_findings=len(findings), pruning=result.stats.pruning,
             groups=result.stats.groups, arcs=result.stats.arcs,
         )

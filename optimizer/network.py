@@ -162,6 +162,9 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         nearest, swaps = settings.auto_nearest, settings.auto_swaps
     pruned = nearest is not None
 
+    slot_picks = (_nearest_groups_per_slot(groups, schools, position, lat, lon, kind_of,
+                                           allowed_kind, required, settings.groups_per_slot)
+                  if pruned else {})
     arcs: list[Arc] = []
     order_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for g in groups:
@@ -185,6 +188,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
             else:
                 chosen = list(order[(reachable & open_for[j])[order]])
             chosen += [d for d in wished if reachable[d] and open_for[j][d]]
+            chosen += slot_picks.get((g.index, j), [])
             if g.must_go:
                 must = position[g.must_go]
                 chosen = [must] if reachable[must] else []
@@ -221,10 +225,39 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         district_target=share_target(rules.quotas.district_share, district_base),
         school_targets=school_targets, pruned=pruned,
         pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
-                 f"subject and the nearest {swaps} where a swap is possible, plus wished and "
-                 f"pinned ones ({len(arcs)} of {exact_arcs} arcs); bound is for this model"
+                 f"subject and the nearest {swaps} where a swap is possible; per school short "
+                 f"of a subject the nearest {settings.groups_per_slot} groups that could fill "
+                 f"it; plus wished and pinned ones ({len(arcs)} of {exact_arcs} arcs); the "
+                 f"bound is for this model"
                  if pruned else "none: every feasible destination kept (exact model)"),
     )
+
+
+def _nearest_groups_per_slot(
+    groups: list[TeacherGroup], schools: list, position: dict[str, int], lat: np.ndarray,
+    lon: np.ndarray, kind_of: np.ndarray, allowed_kind: np.ndarray, required: np.ndarray, k: int,
+) -> dict[tuple[int, str], list[int]]:
+    """For every school short of a subject, the `k` nearest groups that could fill it (allowed
+    direction, certificate, subject): pruning from the slot's side, so that a remote rural
+    school is not left out because it is nobody's nearest."""
+    by_subject: dict[str, list[TeacherGroup]] = defaultdict(list)
+    for g in groups:
+        for j in g.can_teach:
+            by_subject[j].append(g)
+    picks: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for d, school in enumerate(schools):
+        for entry in school.staffing:
+            candidates = by_subject.get(entry.subject, [])
+            if entry.shortage == 0 or not candidates:
+                continue
+            src = np.array([position[g.school] for g in candidates])
+            cert = np.array([g.cert for g in candidates])
+            fits = allowed_kind[kind_of[src], kind_of[d]] & (cert >= required[d]) & (src != d)
+            dist = np.where(fits, haversine_km(lat[d], lon[d], lat[src], lon[src]), np.inf)
+            for i in np.argsort(dist, kind="stable")[:k]:
+                if np.isfinite(dist[i]):
+                    picks[(candidates[i].index, entry.subject)].append(d)
+    return picks
 
 
 def _principal_arcs(instance: Instance, nearest: int | None

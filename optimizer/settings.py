@@ -42,6 +42,10 @@ class SolveSettings(BaseModel):
         True, description="Solve each level's LP relaxation first and search around it "
         "(see optimizer.levels); False runs the plain MIP."
     )
+    groups_per_slot: int = Field(
+        20, ge=1, description="With pruning: per school short of a subject, the nearest teacher "
+        "groups that could fill it keep their arc there."
+    )
     principal_posts_kept: int = Field(
         30, ge=1, description="With pruning: the nearest allowed principal posts kept per "
         "principal (plus wished and pinned ones)."
