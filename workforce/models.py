@@ -50,7 +50,11 @@ class School(SQLModel, table=True):
 class Teacher(SQLModel, table=True):
     """A teacher or kindergarten teacher (教职工)."""
 
-    __table_args__ = (Index("ix_teacher_school_status", "school_id", "status"),)
+    __table_args__ = (
+        Index("ix_teacher_school_status", "school_id", "status"),
+        # Covers the subject + zone filter's count without reading the teachers' rows.
+        Index("ix_teacher_subject_school", "main_subject", "school_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     staff_no: str = Field(max_length=32, unique=True, index=True, description="工号")
     name: str = Field(max_length=50, index=True)
@@ -96,7 +100,13 @@ class Certificate(SQLModel, table=True):
 class Designation(SQLModel, table=True):
     """A key-teacher or talent designation for a term (骨干教师, 学科带头人 …)."""
 
-    __table_args__ = (Index("ix_designation_kind_tier_end", "kind", "tier", "term_end"),)
+    __table_args__ = (
+        # Covers the key-teacher filter (kind, tier, term on a day → teacher) from the index
+        # alone; its (kind, tier, term_end) prefix serves what ix_designation_kind_tier_end did.
+        Index(
+            "ix_designation_key_teachers", "kind", "tier", "term_end", "term_start", "teacher_id"
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     teacher_id: int = Field(foreign_key="teacher.id", index=True)
     kind: str = Field(max_length=32)
