@@ -4,6 +4,10 @@ The teacher list serves both browsing (filters, paging) and the search box: ``q`
 a staff number exactly, an ID number exactly (through its keyed hash — the clear number is
 never compared), or the start of a name (``张`` finds 张三 and 张小红; a prefix range, so
 the name index answers it).
+
+How many teachers match is counted once per filter, scope and day and kept until the registry
+changes (:class:`~workforce.services.registry_cache.RegistryCache`): paging through a list or
+reopening it does not count 100,000 rows again, and any change makes the next count fresh.
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
+from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import Viewer, restrict
 from workforce.codes import code_list
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import Designation, School, Teacher
+from workforce.services.registry_cache import RegistryCache
 
+TEACHER_COUNTS: RegistryCache[int] = RegistryCache(max_entries=1024)
+"""Matching teachers by (filters, viewer's scope, as-of day), until the registry changes."""
 COUNTY_TIER_RANK = 2
 """Rank of 区(县)级 in ``designation_tiers``: only county level and above counts as a key
 teacher for the county evaluation (domain reference §5)."""
@@ -89,6 +97,7 @@ def list_teachers(
 ) -> tuple[Sequence[Teacher], int]:
     """One page of the teachers ``viewer`` may see that match ``filters`` (ordered by id),
     and how many match in all."""
+    as_of = as_of or dt.date.today()
     f = filters
     conditions = []
     if f.school_id is not None:
@@ -102,12 +111,19 @@ def list_teachers(
     if f.zone:
         conditions.append(Teacher.school_id.in_(select(School.id).where(School.zone == f.zone)))
     if f.key_teacher is not None:
-        condition = key_teacher_condition(as_of or dt.date.today())
+        condition = key_teacher_condition(as_of)
         conditions.append(condition if f.key_teacher else ~condition)
     if f.q and f.q.strip():
         conditions.append(_search_condition(f.q))
-    count_statement = select(func.count()).select_from(Teacher).where(*conditions)
-    count = session.execute(restrict(count_statement, viewer, Teacher)).scalar_one()
+    count_statement = restrict(
+        select(func.count()).select_from(Teacher).where(*conditions), viewer, Teacher
+    )
+    scope = (is_school_bound(viewer.role), viewer.school_id)
+    count = TEACHER_COUNTS.get(
+        session,
+        (filters, scope, as_of),
+        lambda: session.execute(count_statement).scalar_one(),
+    )
     rows_statement = select(Teacher).where(*conditions).order_by(Teacher.id)
     rows = (
         session.execute(restrict(rows_statement, viewer, Teacher).offset(skip).limit(limit))
