@@ -3,8 +3,9 @@ key teachers against the 700 goal year by year, training completion by school, a
 shortages by subject that the latest plan fills or leaves.
 
 A school clerk sees only their own school's training completion; the district figures and the
-plan are for the district roles. Figures come from the report functions
-(:mod:`workforce.reports`) and the stored plan, never recomputed here.
+plan are for the district roles. The figures come from :mod:`api.pages.dashboard_figures`
+(the report functions and the stored plan, kept until the registry changes); this module only
+draws them in the reader's language.
 """
 
 from __future__ import annotations
@@ -15,38 +16,24 @@ from collections import defaultdict
 from fastapi import Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlmodel import Session
 
 from api.deps import Reader, SessionDep
 from api.i18n import Language, page_language, translator
 from api.i18n.catalogue import UI
 from api.pages.charts import Bar, bar_chart, gauge, line_chart
+from api.pages.dashboard_figures import (
+    KEY_TEACHER_GOAL,
+    SchoolCompletion,
+    district_figures,
+    school_training,
+)
 from api.pages.rendering import code_label, render
 from api.pages.routing import page_router
 from optimizer import Plan
 from workforce.accounts.roles import is_school_bound
-from workforce.models import RotationPlan, School
-from workforce.plans import load_plan
-from workforce.reports.talent import default_talent_targets, talent_report
-from workforce.reports.training import training_report
+from workforce.reports.talent import default_talent_targets
 
 router = page_router()
-
-KEY_TEACHER_GOAL = "key_teachers"
-"""The talent goal the trend follows: 700 district key teachers by 2025 (data/targets)."""
-SCHOOLS_SHOWN = 25
-"""Training bars: the schools with the lowest completion first, at most this many."""
-
-
-def latest_plan(session: Session, year: int) -> RotationPlan | None:
-    """The newest plan of ``year`` that is not superseded (applied, approved or draft)."""
-    return session.scalars(
-        select(RotationPlan)
-        .where(RotationPlan.year == year, RotationPlan.status != "superseded")
-        .order_by(RotationPlan.id.desc())
-        .limit(1)
-    ).first()
 
 
 def quota_gauges(plan: Plan, language: Language) -> list[Markup]:
@@ -63,10 +50,8 @@ def quota_gauges(plan: Plan, language: Language) -> list[Markup]:
     ]
 
 
-def key_teacher_trend(session: Session, as_of: dt.date, language: Language) -> Markup:
+def key_teacher_trend(points: list[tuple[str, float]], language: Language) -> Markup:
     goal = next(g for g in default_talent_targets().goals if g.key == KEY_TEACHER_GOAL)
-    rows = talent_report(session, as_of=as_of).view("talent.by_year").rows
-    points = [(row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows]
     t = translator(language)
     return line_chart(
         points,
@@ -76,19 +61,15 @@ def key_teacher_trend(session: Session, as_of: dt.date, language: Language) -> M
     )
 
 
-def training_by_school(
-    session: Session, as_of: dt.date, school_code: str | None, language: Language
-) -> Markup:
-    rows = training_report(session, as_of=as_of, school=school_code).view("training.schools").rows
-    rows = sorted(rows, key=lambda r: (r["completion_rate"] or 0, r["school_code"]))
+def training_by_school(schools: list[SchoolCompletion], language: Language) -> Markup:
     bars = [
         Bar(
-            label=row["school_name"],
-            value=row["completion_rate"] or 0,
-            text=f"{(row['completion_rate'] or 0):.0%} ({row['done']}/{row['teachers']})",
-            tone="primary" if (row["completion_rate"] or 0) >= 0.5 else "warn",
+            label=school.name,
+            value=school.rate or 0,
+            text=f"{(school.rate or 0):.0%} ({school.done}/{school.teachers})",
+            tone="primary" if (school.rate or 0) >= 0.5 else "warn",
         )
-        for row in rows[:SCHOOLS_SHOWN]
+        for school in schools
     ]
     return bar_chart(bars, maximum=1, title=translator(language)("dash_training"))
 
@@ -118,20 +99,19 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
     today = dt.date.today()
     context: dict[str, object] = {"year": today.year, "as_of": today}
     if is_school_bound(user.role):
-        school = session.get(School, user.school_id)
-        code = school.code if school else None
-        context["training_chart"] = training_by_school(session, today, code, language)
+        schools = school_training(session, today, user.school_id) if user.school_id else []
+        context["training_chart"] = training_by_school(schools, language)
         return render(request, "dashboard.html", user=user, **context)
-    record = latest_plan(session, today.year)
-    if record is not None:
-        _, plan = load_plan(record)
+    figures = district_figures(session, today)
+    if figures.plan is not None:
+        plan = figures.plan.plan
         context.update(
-            plan_record=record,
+            plan_record=figures.plan,
             gauges=quota_gauges(plan, language),
             schools_met=sum(q.met for q in plan.quotas if q.scope != "district"),
             schools_total=sum(q.scope != "district" for q in plan.quotas),
             shortage_chart=shortages_by_subject(plan, language),
         )
-    context["trend_chart"] = key_teacher_trend(session, today, language)
-    context["training_chart"] = training_by_school(session, today, None, language)
+    context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
+    context["training_chart"] = training_by_school(figures.training, language)
     return render(request, "dashboard.html", user=user, **context)

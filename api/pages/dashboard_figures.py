@@ -1,0 +1,139 @@
+"""The dashboard's figures, gathered from the registry once and kept until the registry changes.
+
+Over 100,000 teachers the figures take seconds (the training assessment of every teacher, the
+key-teacher counts of every year end), while the page is opened all day and the registry
+changes now and then. So they are computed on the first view and kept in a
+:class:`~workforce.services.registry_cache.RegistryCache`, keyed by the day (the figures are
+"as of today") and the scope (the district, or one clerk's school): every change to the
+registry writes an audit entry, which changes the registry's version, so the next view after
+any change computes them afresh — a kept figure is never stale.
+
+The numbers come from the report functions (:mod:`workforce.reports`) and the stored plan:
+
+* quota gauges and rural shortages — the year's latest plan that is not superseded (only its
+  ``plan_json``: the instance beside it holds every teacher and is not needed here);
+* key teachers year by year — the talent report's ``talent.by_year`` view;
+* training completion by school — the training report's assessment
+  (:func:`~workforce.reports.training.assessed_teachers`) summarised by school with its
+  :func:`~workforce.reports.training.status_summary`, without the per-teacher and certificate
+  views the dashboard does not show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from optimizer import Plan
+from workforce.models import RotationPlan
+from workforce.reports.talent import talent_report
+from workforce.reports.training import assessed_teachers, status_summary
+from workforce.rules.training import default_training_rules
+from workforce.services.registry_cache import RegistryCache
+
+KEY_TEACHER_GOAL = "key_teachers"
+"""The talent goal the trend follows: 700 district key teachers by 2025 (data/targets)."""
+SCHOOLS_SHOWN = 25
+"""Training bars: the schools with the lowest completion first, at most this many."""
+SCHOOL_GROUP = ["school_code", "school_name", "zone", "level"]
+
+
+@dataclass(frozen=True)
+class LatestPlan:
+    """The year's latest plan that is not superseded: its id, status and content (the page
+    template reads ``id`` and ``status`` as it would of the plan's row)."""
+
+    id: int
+    status: str
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class SchoolCompletion:
+    """Training completion of one school this cycle (``rate`` None when no one is counted)."""
+
+    code: str
+    name: str
+    teachers: int
+    done: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class DistrictFigures:
+    plan: LatestPlan | None
+    key_teachers_by_year: list[tuple[str, float]]
+    """(year, district key teachers on its 31 December), oldest first."""
+    training: list[SchoolCompletion]
+    """The :data:`SCHOOLS_SHOWN` schools with the lowest completion, lowest first."""
+
+
+_FIGURES: RegistryCache[DistrictFigures | list[SchoolCompletion]] = RegistryCache(max_entries=64)
+
+
+def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
+    """The district dashboard's figures on ``as_of``: kept, or computed and kept."""
+    figures = _FIGURES.get(session, ("district", as_of), lambda: _district(session, as_of))
+    assert isinstance(figures, DistrictFigures)
+    return figures
+
+
+def school_training(session: Session, as_of: dt.date, school_id: int) -> list[SchoolCompletion]:
+    """Training completion of one school on ``as_of`` (a clerk's dashboard)."""
+    rows = _FIGURES.get(
+        session, ("school", school_id, as_of), lambda: _training(session, as_of, school_id)
+    )
+    assert isinstance(rows, list)
+    return rows
+
+
+def latest_plan(session: Session, year: int) -> LatestPlan | None:
+    """The newest plan of ``year`` that is not superseded (applied, approved or draft)."""
+    row = session.execute(
+        select(RotationPlan.id, RotationPlan.status, RotationPlan.plan_json)
+        .where(RotationPlan.year == year, RotationPlan.status != "superseded")
+        .order_by(RotationPlan.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return LatestPlan(row.id, row.status, Plan.model_validate_json(row.plan_json))
+
+
+def _district(session: Session, as_of: dt.date) -> DistrictFigures:
+    rows = talent_report(session, as_of=as_of).view("talent.by_year").rows
+    return DistrictFigures(
+        plan=latest_plan(session, as_of.year),
+        key_teachers_by_year=[(row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows],
+        training=_training(session, as_of, None),
+    )
+
+
+def _training(session: Session, as_of: dt.date, school_id: int | None) -> list[SchoolCompletion]:
+    """Completion by school in the cycle containing ``as_of`` (the training report's default),
+    lowest first (ties by school code), at most :data:`SCHOOLS_SHOWN`."""
+    rules = default_training_rules()
+    people = assessed_teachers(session, rules.cycle_on(as_of).name, as_of, rules, school_id)
+    table = status_summary(people, SCHOOL_GROUP)
+    schools = [
+        SchoolCompletion(
+            code=str(code),
+            name=str(name),
+            teachers=int(teachers),
+            done=int(done),
+            rate=None if rate != rate else float(rate),  # NaN (no one counted) → None
+        )
+        for code, name, teachers, done, rate in zip(
+            table["school_code"],
+            table["school_name"],
+            table["teachers"],
+            table["done"],
+            table["completion_rate"],
+            strict=True,
+        )
+    ]
+    schools.sort(key=lambda s: (s.rate or 0, s.code))
+    return schools[:SCHOOLS_SHOWN]
