@@ -54,6 +54,9 @@ class Teacher(SQLModel, table=True):
         Index("ix_teacher_school_status", "school_id", "status"),
         # Covers the subject + zone filter's count without reading the teachers' rows.
         Index("ix_teacher_subject_school", "main_subject", "school_id"),
+        # Ids alone in id order: a deep page (OFFSET 90,000) skips through this narrow index
+        # instead of the table's full rows (SQLite; redundant with PostgreSQL's primary key).
+        Index("ix_teacher_id_order", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     staff_no: str = Field(max_length=32, unique=True, index=True, description="工号")
@@ -101,14 +104,15 @@ class Designation(SQLModel, table=True):
     """A key-teacher or talent designation for a term (骨干教师, 学科带头人 …)."""
 
     __table_args__ = (
-        # Covers the key-teacher filter (kind, tier, term on a day → teacher) from the index
-        # alone; its (kind, tier, term_end) prefix serves what ix_designation_kind_tier_end did.
+        # A teacher's designations, and whether one makes them a key teacher on a day, from the
+        # index alone: the key-teacher filter probes it per teacher, and reads it in teacher
+        # order for the district's key teachers page by page.
         Index(
-            "ix_designation_key_teachers", "kind", "tier", "term_end", "term_start", "teacher_id"
+            "ix_designation_teacher_terms", "teacher_id", "kind", "tier", "term_end", "term_start"
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
-    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    teacher_id: int = Field(foreign_key="teacher.id")
     kind: str = Field(max_length=32)
     tier: str = Field(max_length=16)
     subject: str | None = Field(default=None, max_length=32)

@@ -16,22 +16,24 @@ import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import Viewer, restrict
-from workforce.codes import code_list
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
-from workforce.models import Designation, School, Teacher
+from workforce.models import School, Teacher
+from workforce.services.key_teachers import (
+    key_teacher_condition,
+    key_teacher_count,
+    key_teacher_ids,
+)
 from workforce.services.registry_cache import RegistryCache
 
 TEACHER_COUNTS: RegistryCache[int] = RegistryCache(max_entries=1024)
 """Matching teachers by (filters, viewer's scope, as-of day), until the registry changes."""
-COUNTY_TIER_RANK = 2
-"""Rank of 区(县)级 in ``designation_tiers``: only county level and above counts as a key
-teacher for the county evaluation (domain reference §5)."""
 
 
 @dataclass(frozen=True)
@@ -52,26 +54,6 @@ class SchoolFilters:
     town: str | None = None
     active: bool | None = None
     q: str | None = None
-
-
-def key_teacher_condition(as_of: dt.date):  # type: ignore[no-untyped-def]
-    """SQL condition (an uncorrelated IN, evaluated once rather than per teacher): the teacher holds a key-teacher designation (a kind marked
-    ``key_teacher`` in the code list) of county tier or above whose term covers ``as_of``."""
-    kinds = [
-        c.code for c in code_list("designation_kinds").codes if c.extra["key_teacher"] == "yes"
-    ]
-    tiers = [
-        c.code
-        for c in code_list("designation_tiers").codes
-        if int(c.extra["rank"]) >= COUNTY_TIER_RANK
-    ]
-    holders = select(Designation.teacher_id).where(
-        Designation.kind.in_(kinds),
-        Designation.tier.in_(tiers),
-        Designation.term_start <= as_of,
-        Designation.term_end >= as_of,
-    )
-    return Teacher.id.in_(holders)
 
 
 def _search_condition(q: str):  # type: ignore[no-untyped-def]
@@ -98,8 +80,40 @@ def list_teachers(
     """One page of the teachers ``viewer`` may see that match ``filters`` (ordered by id),
     and how many match in all."""
     as_of = as_of or dt.date.today()
-    f = filters
-    conditions = []
+    conditions = _teacher_conditions(filters)
+    if filters.key_teacher and not conditions and not is_school_bound(viewer.role):
+        # The district's key teachers, nothing else asked: straight from the designations.
+        count_statement = key_teacher_count(as_of)
+        page_ids = key_teacher_ids(as_of).offset(skip).limit(limit)
+    else:
+        if filters.key_teacher is not None:
+            condition = key_teacher_condition(as_of)
+            conditions.append(condition if filters.key_teacher else ~condition)
+        count_statement = restrict(
+            select(func.count()).select_from(Teacher).where(*conditions), viewer, Teacher
+        )
+        # The page's ids first, then their rows: the skipping and sorting work on ids (from
+        # the narrowest index that answers), and only the page's rows are read in full.
+        page_ids = (
+            restrict(select(Teacher.id).where(*conditions), viewer, Teacher)
+            .order_by(Teacher.id)
+            .offset(skip)
+            .limit(limit)
+        )
+    scope = (is_school_bound(viewer.role), viewer.school_id)
+    count = TEACHER_COUNTS.get(
+        session,
+        (filters, scope, as_of),
+        lambda: session.execute(count_statement).scalar_one(),
+    )
+    rows_statement = select(Teacher).where(Teacher.id.in_(page_ids)).order_by(Teacher.id)
+    rows = session.execute(rows_statement).scalars().all()
+    return rows, count
+
+
+def _teacher_conditions(f: TeacherFilters) -> list[Any]:
+    """Conditions on Teacher for every filter but ``key_teacher``."""
+    conditions: list[Any] = []
     if f.school_id is not None:
         conditions.append(Teacher.school_id == f.school_id)
     if f.subject:
@@ -110,27 +124,9 @@ def list_teachers(
         conditions.append(Teacher.status == f.status)
     if f.zone:
         conditions.append(Teacher.school_id.in_(select(School.id).where(School.zone == f.zone)))
-    if f.key_teacher is not None:
-        condition = key_teacher_condition(as_of)
-        conditions.append(condition if f.key_teacher else ~condition)
     if f.q and f.q.strip():
         conditions.append(_search_condition(f.q))
-    count_statement = restrict(
-        select(func.count()).select_from(Teacher).where(*conditions), viewer, Teacher
-    )
-    scope = (is_school_bound(viewer.role), viewer.school_id)
-    count = TEACHER_COUNTS.get(
-        session,
-        (filters, scope, as_of),
-        lambda: session.execute(count_statement).scalar_one(),
-    )
-    rows_statement = select(Teacher).where(*conditions).order_by(Teacher.id)
-    rows = (
-        session.execute(restrict(rows_statement, viewer, Teacher).offset(skip).limit(limit))
-        .scalars()
-        .all()
-    )
-    return rows, count
+    return conditions
 
 
 def list_schools(

@@ -16,7 +16,8 @@ from workforce.codes import code_list
 from workforce.models import Designation, School, Teacher
 from workforce.sample import District, generate_district, load_district
 from workforce.services.designations import DesignationCreate, create_designation
-from workforce.services.queries import COUNTY_TIER_RANK, TeacherFilters, list_teachers
+from workforce.services.key_teachers import COUNTY_TIER_RANK
+from workforce.services.queries import TeacherFilters, list_teachers
 from workforce.services.teachers import TeacherCreate, create_teacher
 
 PAGE = 37
