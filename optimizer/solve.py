@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from ortools.linear_solver import pywraplp
 
 from optimizer import __version__
+from optimizer.baseline import greedy_plan
 from optimizer.diagnose import diagnose
 from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
 from optimizer.instance import Instance, Pin
@@ -86,14 +87,14 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
     provenance = _provenance(instance, settings, "lexicographic MIP over teacher groups"
                              if settings.backend != "cpsat"
                              else "lexicographic CP-SAT over teacher groups")
+    if values is None and failed_status != pywraplp.Solver.INFEASIBLE:
+        return _greedy_fallback(instance, settings, stats, started)
     if values is None:
-        infeasible = failed_status == pywraplp.Solver.INFEASIBLE
         conflicts, relaxation = (diagnose(instance, net, settings)
-                                 if infeasible and settings.relax_when_infeasible else ([], []))
+                                 if settings.relax_when_infeasible else ([], []))
         stats.wall_time_s = round(time.perf_counter() - started, 3)
-        return Plan(status="infeasible" if infeasible else "unknown", year=instance.year,
-                    stats=stats, conflicts=conflicts, relaxation=relaxation,
-                    provenance=provenance)
+        return Plan(status="infeasible", year=instance.year, stats=stats, conflicts=conflicts,
+                    relaxation=relaxation, provenance=provenance)
 
     moves = disaggregate(instance, net, values)
     nearest = settings.nearest_destinations or settings.auto_nearest if net.pruned else None
@@ -158,6 +159,19 @@ def _level(name: str, sense: str, value: float, bound: float | None, proven: boo
         round(gap, 6), bound=None if bound is None else round(bound, 3),
         proven_optimal=proven or gap == 0,
     )
+
+
+def _greedy_fallback(instance: Instance, settings: SolveSettings, stats: SolverStats,
+                     started: float) -> Plan:
+    """No level-1 solution within the time limit (the LP did not finish): rather than nothing,
+    the greedy clerk's plan, marked as such, with no bound. Its run time comes on top."""
+    plan = greedy_plan(instance)
+    stats.level_methods.append("greedy fallback: no level-1 solution within the time limit")
+    stats.wall_time_s = round(time.perf_counter() - started, 3)
+    stats.time_to_first_plan_s = stats.wall_time_s
+    return plan.model_copy(update={"stats": stats, "provenance": plan.provenance.model_copy(
+        update={"method": "greedy fallback (no level-1 solution within the time limit)",
+                "settings": settings})})
 
 
 def _provenance(instance: Instance, settings: SolveSettings, method: str) -> Provenance:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from tests.optimizer.factories import (
     free_rules,
     instance,
@@ -41,3 +43,23 @@ def test_quota_forces_a_swap_when_nobody_is_short(solve_checked):
     plan = solve_checked(inst)
     assert {(m.staff_no, m.to_school) for m in plan.moves} == {("u1", "R"), ("r1", "U")}
     assert all(q.met for q in plan.quotas)
+
+
+def test_without_a_level_one_solution_in_time_the_greedy_plan_comes_back(monkeypatch):
+    from optimizer import check_plan
+    from optimizer.model import LevelResult
+
+    solving = importlib.import_module("optimizer.solve")  # the name `optimizer.solve` is the function
+
+    monkeypatch.setattr(solving, "solve_level",
+                        lambda *args, **kwargs: LevelResult(6, None, None, method="timed out"))
+    inst = instance(
+        [school("U", "urban", staff=[staffing("pe", in_post=3)]),
+         school("R", "rural", lat=23.80, staff=[staffing("pe", in_post=0, shortage=1)])],
+        [teacher("t1", "U", "pe")], rules=free_rules(),
+    )
+    plan = solving.solve(inst)
+    assert plan.provenance.method.startswith("greedy fallback")
+    assert [m.staff_no for m in plan.moves] == ["t1"]
+    assert plan.objectives == [] and plan.best_bound is None
+    assert check_plan(inst, plan) == []
