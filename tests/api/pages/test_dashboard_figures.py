@@ -76,10 +76,13 @@ def test_a_new_plan_shows_at_once(engine: Engine, district: District):
 
 def test_a_clerk_sees_their_school_change_on_the_next_view(engine: Engine, district: District):
     app: FastAPI = create_app()
-    clerk = signed_in(app, district.users["clerk_a"].username)
-    assert "0% (0/3)" in clerk.get("/").text
-    with Session(engine, expire_on_commit=False) as session:
-        _full_cycle_of_training(session, district.teachers_a[1].id, dt.date.today())
-    page = clerk.get("/").text
+    try:
+        clerk = signed_in(app, district.users["clerk_a"].username)
+        assert "0% (0/3)" in clerk.get("/").text
+        with Session(engine, expire_on_commit=False) as session:
+            _full_cycle_of_training(session, district.teachers_a[1].id, dt.date.today())
+        page = clerk.get("/").text
+    finally:
+        app.state.engine.dispose()
     assert "33% (1/3)" in page
     assert "0% (0/3)" not in page
