@@ -71,23 +71,18 @@ class DistrictFigures:
     """The :data:`SCHOOLS_SHOWN` schools with the lowest completion, lowest first."""
 
 
-_FIGURES: RegistryCache[DistrictFigures | list[SchoolCompletion]] = RegistryCache(max_entries=64)
+_DISTRICT: RegistryCache[DistrictFigures] = RegistryCache(max_entries=4)
+_SCHOOLS: RegistryCache[list[SchoolCompletion]] = RegistryCache(max_entries=256)
 
 
 def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
     """The district dashboard's figures on ``as_of``: kept, or computed and kept."""
-    figures = _FIGURES.get(session, ("district", as_of), lambda: _district(session, as_of))
-    assert isinstance(figures, DistrictFigures)
-    return figures
+    return _DISTRICT.get(session, as_of, lambda: _district(session, as_of))
 
 
 def school_training(session: Session, as_of: dt.date, school_id: int) -> list[SchoolCompletion]:
     """Training completion of one school on ``as_of`` (a clerk's dashboard)."""
-    rows = _FIGURES.get(
-        session, ("school", school_id, as_of), lambda: _training(session, as_of, school_id)
-    )
-    assert isinstance(rows, list)
-    return rows
+    return _SCHOOLS.get(session, (school_id, as_of), lambda: _training(session, as_of, school_id))
 
 
 def latest_plan(session: Session, year: int) -> LatestPlan | None:
