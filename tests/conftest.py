@@ -76,6 +76,14 @@ def database_url(tmp_path: Path, _sqlite_template: Path, _postgres_engine: Engin
     if _postgres_engine is not None:
         tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
         with _postgres_engine.begin() as conn:
+            # A solve job a previous test started runs in its own process and may still hold
+            # a connection (and locks): end every other session on this worker's database.
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         return _postgres_engine.url.render_as_string(hide_password=False)
     path = tmp_path / "workforce.sqlite3"

@@ -4,6 +4,8 @@ own school's teachers; another school's teacher page is "not found"."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from conftest import District
 from fastapi import FastAPI
@@ -24,8 +26,10 @@ PAGES = {
 
 
 @pytest.fixture
-def app(engine, district: District) -> FastAPI:  # type: ignore[no-untyped-def]
-    return create_app()
+def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
+    app = create_app()
+    yield app
+    app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("role", ROLES)

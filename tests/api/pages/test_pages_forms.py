@@ -5,6 +5,7 @@ column, the error workbook), the audit log's filters and a plan page's refusals.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,10 @@ from workforce.plans import propose_plan
 
 
 @pytest.fixture
-def app(engine, district: District) -> FastAPI:  # type: ignore[no-untyped-def]
-    return create_app()
+def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
+    app = create_app()
+    yield app
+    app.state.engine.dispose()
 
 
 def test_wrong_password_is_shown_on_the_form_then_the_rate_limit(
