@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import inspect
 
 from optimizer import Instance, Pin, Plan, SolveSettings, check_plan
+from optimizer.constraints import CATALOGUE
 from workforce.cli.app import app, fail
 from workforce.codes import code_list
 from workforce.config import get_settings
@@ -50,6 +51,12 @@ def write_plan(out: Path, record_json: str, instance: Instance, plan: Plan, lang
         out.write_text(record_json, encoding="utf-8")
 
 
+def rule_title(name: str, language: str) -> str:
+    """The plain-language title of a named constraint (the name itself if it is not known)."""
+    info = CATALOGUE.get(name)
+    return name if info is None else (info.zh if language == "zh" else info.en)
+
+
 def print_plan_summary(instance: Instance, plan: Plan, language: str = "zh") -> None:
     """Status, quotas with margins, and the rural shortages filled by subject."""
     zh = language == "zh"
@@ -69,18 +76,20 @@ def print_plan_summary(instance: Instance, plan: Plan, language: str = "zh") -> 
     district = [q for q in plan.quotas if q.scope == "district"]
     schools = [q for q in plan.quotas if q.scope != "district"]
     for q in district:
+        title = rule_title(q.name, language)
         typer.echo(
-            f"  {q.name}: {q.achieved}/{q.target} ({'达标' if q.met else '未达标'}，余量 {q.margin})"
+            f"  {title}：{q.achieved}/{q.target}（{'达标' if q.met else '未达标'}，余量 {q.margin}）"
             if zh
-            else f"  {q.name}: {q.achieved}/{q.target} ({'met' if q.met else 'NOT met'}, "
+            else f"  {title}: {q.achieved}/{q.target} ({'met' if q.met else 'NOT met'}, "
             f"margin {q.margin})"
         )
     if schools:
         met = sum(q.met for q in schools)
+        title = rule_title("quota.school_share", language)
         typer.echo(
-            f"  城区/优质学校 10% 指标：{met}/{len(schools)} 所学校达标"
+            f"  {title}：{met}/{len(schools)} 所学校达标"
             if zh
-            else f"  urban/quality schools at 10%: {met}/{len(schools)} met"
+            else f"  {title}: {met} of {len(schools)} schools"
         )
     slots: Counter[str] = Counter()
     filled: Counter[str] = Counter()

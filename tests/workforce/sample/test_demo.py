@@ -42,7 +42,8 @@ def test_demo_loads_once_summarises_and_proposes_the_plan(demo_db: str, tmp_path
     assert "农村学校缺编" in first.output and "体育" in first.output
     assert "区级骨干教师" in first.output
     assert "2026年交流轮岗方案（草稿 #1）" in first.output
-    assert "quota.district_share" in first.output and "未达标" not in first.output
+    assert "全区交流人数不低于在编教师总数的规定比例" in first.output
+    assert "未达标" not in first.output
     assert "农村学校学科缺口补充" in first.output
     assert workbook.exists()
     loaded = _teachers(demo_db)
