@@ -9,11 +9,12 @@ recorded with the action ``unmask``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlmodel import Session
 
 from workforce.models import AuditLog, utcnow
@@ -64,24 +65,62 @@ def record(
 
 
 def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
-    """Insert many audit entries in one statement; returns how many."""
+    """Insert many audit entries in one statement; returns how many.
+
+    The rows go to the driver's ``executemany`` as finished tuples: ``before``/``after`` as
+    JSON text made by one C encoder (the same text SQLAlchemy's JSON type writes: dates as
+    ISO text, decimals as text, ``None`` as JSON ``null``) and the one ``at`` timestamp
+    converted once. SQLAlchemy's per-row parameter processing cost about 5 s per 100,000
+    entries of an import; this is the same SQL and the same stored values.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    at_type = AUDIT_TABLE.c.at.type.dialect_impl(dialect)
+    process_at = at_type.bind_processor(dialect)
     now = utcnow()
+    at = process_at(now) if process_at else now
+    encode = _JSON_ENCODER.encode
     rows = [
-        {
-            "at": now,
-            "actor": e["actor"],
-            "action": e["action"],
-            "entity": e["entity"],
-            "entity_key": e["entity_key"],
-            "before": jsonable(e.get("before")),
-            "after": jsonable(e.get("after")),
-            "import_batch_id": e.get("import_batch_id"),
-            "note": e.get("note"),
-        }
+        (
+            at,
+            e["actor"],
+            e["action"],
+            e["entity"],
+            e["entity_key"],
+            encode(e.get("before")),
+            encode(e.get("after")),
+            e.get("import_batch_id"),
+            e.get("note"),
+        )
         for e in entries
     ]
-    if rows:
-        # Core insert on the table: no ORM bookkeeping per row (a 100,000-row import's audit
-        # entries go in about twice as fast).
-        session.execute(insert(AuditLog.__table__), rows)
+    if not rows:
+        return 0
+    compiled = insert(AUDIT_TABLE).compile(dialect=dialect, column_keys=list(AUDIT_COLUMNS))
+    if compiled.positional:
+        order = [AUDIT_COLUMNS.index(name) for name in compiled.positiontup or ()]
+        parameters: list[Any] = (
+            rows if order == list(range(len(AUDIT_COLUMNS))) else
+            [tuple(row[i] for i in order) for row in rows]
+        )  # fmt: skip
+    else:
+        parameters = [dict(zip(AUDIT_COLUMNS, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(str(compiled), parameters)
     return len(rows)
+
+
+def _json_default(value: object) -> str:
+    """What :func:`jsonable` makes of the values JSON cannot hold by itself."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+AUDIT_TABLE: Table = AuditLog.__table__  # type: ignore[attr-defined]
+AUDIT_COLUMNS = (
+    "at", "actor", "action", "entity", "entity_key", "before", "after", "import_batch_id", "note",
+)  # fmt: skip
+_JSON_ENCODER = json.JSONEncoder(default=_json_default)
+"""``json.dumps``'s defaults (SQLAlchemy's JSON serializer) plus dates and decimals."""

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import hmac
 import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -44,8 +44,9 @@ class IdNumberError(ValueError):
 
 def check_character(first17: str) -> str:
     """The GB 11643 check character for 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(f"17 digits expected, got {first17!r}")
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _current_keys() -> tuple[bytes, AESGCM]:
 
 def lookup_hash(value: str) -> str:
     """Keyed hash of a normalised ID number, for the unique index and exact search."""
-    return hmac.new(_current_keys()[0], value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_current_keys()[0], value.encode(), "sha256").hex()
 
 
 def encrypt(value: str) -> str:
@@ -143,6 +144,17 @@ def encrypt(value: str) -> str:
     nonce = os.urandom(12)
     sealed = _current_keys()[1].encrypt(nonce, value.encode(), None)
     return base64.b64encode(nonce + sealed).decode()
+
+
+def encrypt_many(values: list[str]) -> list[str]:
+    """:func:`encrypt` for many numbers at once (one random draw for all the nonces)."""
+    cipher = _current_keys()[1]
+    nonces = os.urandom(12 * len(values))
+    out = []
+    for start, value in zip(range(0, len(nonces), 12), values, strict=True):
+        nonce = nonces[start : start + 12]
+        out.append(base64.b64encode(nonce + cipher.encrypt(nonce, value.encode(), None)).decode())
+    return out
 
 
 def decrypt(token: str) -> str:

@@ -14,8 +14,8 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from workforce import audit
-from workforce.idnumber import encrypt, mask
-from workforce.io.bulk import insert_rows
+from workforce.idnumber import encrypt, encrypt_many, mask
+from workforce.io.bulk import insert_columns
 from workforce.io.cells import ReferenceCell
 from workforce.io.changes import ID_NUMBER, SheetChanges, column_defaults, id_hash
 from workforce.io.lookups import RegistryIndex
@@ -63,37 +63,39 @@ def _insert(
     spec = changes.spec
     if not changes.creates:
         return
-    model_defaults = _model_defaults(spec)
+    records = changes.parsed.records
+    created = [records[position] for position in changes.creates]
+    count = len(created)
     blank_means = column_defaults(spec)
-    plain = [
-        (c.key, c.model_field, blank_means[c.key])
-        for c in spec.columns
-        if c.key != ID_NUMBER and not isinstance(c.cell, ReferenceCell)
-    ]
-    references = [
-        (c.key, c.model_field, index.ids(c.cell.target))  # type: ignore[union-attr]
-        for c in spec.references
-    ]
-    with_id_number = any(c.key == ID_NUMBER for c in spec.columns)
-    rows = []
-    for position in changes.creates:
-        record = changes.parsed.records[position]
-        row = dict(model_defaults)
-        after: dict[str, Any] = {}
-        for key, model_field, default in plain:
-            value = record.get(key)
-            row[model_field] = after[key] = default if value is None else value
-        for key, model_field, ids in references:
-            after[key] = record[key]
-            row[model_field] = ids[record[key]]
-        if with_id_number:
-            number = record.get(ID_NUMBER)
-            row["id_number_encrypted"] = encrypt(number) if number else None
-            row["id_number_hash"] = id_hash(hashes, number) if number else None
-            after[ID_NUMBER] = mask(number) if number else None
-        rows.append(row)
+    # Column by column: one list per table column, filled by comprehensions, instead of a
+    # dict per row (measured: a third of the insert's cost at 100,000 rows).
+    columns = {name: [value] * count for name, value in _model_defaults(spec).items()}
+    shown: dict[str, list[Any]] = {}  # the audit entries' ``after`` values, by column key
+    for column in spec.columns:
+        if column.key == ID_NUMBER or isinstance(column.cell, ReferenceCell):
+            continue
+        values = [record.get(column.key) for record in created]
+        default = blank_means[column.key]
+        if default is not None and None in values:
+            values = [default if value is None else value for value in values]
+        columns[column.model_field] = shown[column.key] = values
+    for column in spec.references:
+        ids = index.ids(column.cell.target)  # type: ignore[union-attr]
+        keys = [record[column.key] for record in created]
+        columns[column.model_field] = [ids[key] for key in keys]
+        shown[column.key] = keys
+    if any(c.key == ID_NUMBER for c in spec.columns):
+        numbers = [record.get(ID_NUMBER) for record in created]
+        present = [number for number in numbers if number]
+        sealed = dict(zip(present, encrypt_many(present), strict=True))
+        columns["id_number_encrypted"] = [sealed[n] if n else None for n in numbers]
+        columns["id_number_hash"] = [id_hash(hashes, n) if n else None for n in numbers]
+        shown[ID_NUMBER] = [mask(n) if n else None for n in numbers]
+    insert_columns(session.connection(), spec.table, columns)
+    keys = list(shown)
+    for values in zip(*shown.values(), strict=True):
+        after = dict(zip(keys, values, strict=True))
         entries.append(_entry(spec, actor, batch_id, "create", after, None, after))
-    insert_rows(session.connection(), spec.table, rows)
 
 
 def _update(

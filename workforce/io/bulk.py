@@ -1,4 +1,4 @@
-"""Bulk insert of many rows, column by column.
+"""Bulk insert of many rows, given column by column.
 
 SQLAlchemy's executemany runs every column's bind processor (dates to text on SQLite, JSON,
 timezone handling) once per row, in Python. An import repeats few values per column
@@ -9,27 +9,28 @@ SQL and the same stored values, at a fraction of the cost for 100,000 rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection, Dialect
 
 
-def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table``."""
-    if not rows:
+def insert_columns(connection: Connection, table: Table, columns: Mapping[str, list[Any]]) -> None:
+    """Insert rows given column by column (``columns``: column key → one value per row)."""
+    keys = list(columns)
+    if not keys or not columns[keys[0]]:
         return
     dialect = connection.dialect
-    keys = list(rows[0])
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    columns = [_processed(table, key, [row[key] for row in rows], dialect) for key in keys]
+    processed = {key: _processed(table, key, columns[key], dialect) for key in keys}
     if compiled.positional:
-        by_key = dict(zip(keys, columns, strict=True))
-        ordered = [by_key[name] for name in compiled.positiontup or ()]
+        ordered = [processed[name] for name in compiled.positiontup or ()]
         parameters: list[Any] = list(zip(*ordered, strict=True))
     else:
-        parameters = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+        parameters = [
+            dict(zip(keys, values, strict=True)) for values in zip(*processed.values(), strict=True)
+        ]
     connection.exec_driver_sql(str(compiled), parameters)
 
 

@@ -72,7 +72,10 @@ def read_csv_rows(data: bytes) -> list[list[object]]:
         text = decode_csv(data)
     except UnicodeDecodeError as error:
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+    rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline="")))
+    if TEXT_MARKER not in text:  # most files: no cell to unmark, no pass over 2 million cells
+        return rows
     return [
-        [cell[1:] if cell.startswith(TEXT_MARKER) else cell for cell in row]
-        for row in csv.reader(io.StringIO(text, newline=""))
+        [cell[1:] if cell.startswith(TEXT_MARKER) else cell for cell in row]  # type: ignore[attr-defined]
+        for row in rows
     ]
