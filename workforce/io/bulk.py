@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection, Dialect
 
+UNHASHABLE = frozenset({list, dict})
+
 
 def insert_columns(connection: Connection, table: Table, columns: Mapping[str, list[Any]]) -> None:
     """Insert rows given column by column (``columns``: column key → one value per row)."""
@@ -39,6 +41,12 @@ def _processed(table: Table, key: str, values: list[Any], dialect: Dialect) -> l
     process: Callable[[Any], Any] | None = column_type.bind_processor(dialect)
     if process is None:
         return values
+    kinds = set(map(type, values))
+    if len(kinds - {type(None)}) <= 1 and not kinds & UNHASHABLE:
+        # One type (and None): no two values can be equal across types (Python's
+        # 1 == 1.0 == True), so the distinct values themselves are the cache keys.
+        results = {value: process(value) for value in set(values)}
+        return list(map(results.__getitem__, values))
     done: dict[tuple[type, Any], Any] = {}
     out = []
     for value in values:
