@@ -221,6 +221,7 @@ def rotation_report(
 
     first_year = min([targets.baseline.year, *(d.year for d in moves["start_on"])])
     year_rows, school_rows = [], []
+    steady: dict[int, TeacherOnDay] = {}
     for year in range(first_year, as_of.year + 1):
         day = dt.date(year, targets.reference_day.month, targets.reference_day.day)
         moved_year = moves[
@@ -240,6 +241,7 @@ def rotation_report(
             counted_schools,
             rules,
             targets,
+            steady,
         )
         year_rows.append(year_row)
         school_rows.extend(schools_of_year)
@@ -390,7 +392,10 @@ def _year(
     counted_schools: set[int],
     rules: RotationRules,
     targets: RotationTargets,
+    steady: dict[int, TeacherOnDay],
 ) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+    """One year's district row and school rows. ``steady`` keeps, across the years, the
+    teachers with no rotation on record as the rules read them (the same on every day)."""
     base: dict[int, int] = {}
     count = 0
     for teacher in careers:
@@ -414,7 +419,12 @@ def _year(
             continue
         school_id, joined = place
         if in_scope.get(school_id):
-            person = _on_day(teacher, records, day, joined, held, exemptions)
+            if records:
+                person = _on_day(teacher, records, day, joined, held, exemptions)
+            else:  # the same every year: built once per report
+                person = steady.get(teacher.id) or steady.setdefault(
+                    teacher.id, _on_day(teacher, records, day, joined, held, exemptions)
+                )
             if counts_in_quota_base(cast("RuleTeacher", person), day, rules):
                 base[school_id] = base.get(school_id, 0) + 1
 
