@@ -16,7 +16,7 @@ from sqlmodel import Session
 from workforce import audit
 from workforce.idnumber import encrypt, encrypt_many, mask
 from workforce.io.bulk import insert_columns
-from workforce.io.cells import ReferenceCell
+from workforce.io.cells import DateCell, ReferenceCell
 from workforce.io.changes import ID_NUMBER, SheetChanges, column_defaults, id_hash
 from workforce.io.lookups import RegistryIndex
 from workforce.io.spec import EntitySpec
@@ -78,7 +78,8 @@ def _insert(
         default = blank_means[column.key]
         if default is not None and None in values:
             values = [default if value is None else value for value in values]
-        columns[column.model_field] = shown[column.key] = values
+        columns[column.model_field] = values
+        shown[column.key] = _iso_dates(values) if isinstance(column.cell, DateCell) else values
     for column in spec.references:
         ids = index.ids(column.cell.target)  # type: ignore[union-attr]
         keys = [record[column.key] for record in created]
@@ -96,6 +97,12 @@ def _insert(
     for values in zip(*shown.values(), strict=True):
         after = dict(zip(keys, values, strict=True))
         entries.append(_entry(spec, actor, batch_id, "create", after, None, after))
+
+
+def _iso_dates(values: list[Any]) -> list[Any]:
+    """Dates as the audit log holds them (ISO text), each distinct date converted once."""
+    text = {value: value.isoformat() for value in set(values) if value is not None}
+    return [None if value is None else text[value] for value in values]
 
 
 def _update(

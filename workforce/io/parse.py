@@ -9,6 +9,7 @@ Every cell problem is collected; nothing stops at the first one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from workforce.io.cells import BoolCell, CellError, is_blank
@@ -97,7 +98,13 @@ def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int)
             parsed.rows.append(number)
             data.append(row)
     keys = list(parsed.columns)
-    columns = [_parse_column(parsed, spec.column(k), parsed.columns[k], data) for k in keys]
+    # The sheet transposed in one pass (short rows padded with None): a column's cells are
+    # then one tuple, not 100,000 indexing steps per column.
+    cells_by_column = list(zip_longest(*data)) if data else []
+    columns = [
+        _parse_column(parsed, spec.column(k), _cells(cells_by_column, parsed.columns[k]))
+        for k in keys
+    ]
     parsed.records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
     for position, record in enumerate(parsed.records):
         for check in spec.checks:
@@ -151,9 +158,14 @@ def _has_value(row: list[object]) -> bool:
     return any(not is_blank(cell) for cell in row)
 
 
-def _parse_column(
-    parsed: ParsedSheet, column: ColumnSpec, index: int, data: list[list[object]]
-) -> list[Any]:
+def _cells(cells_by_column: list[tuple[object, ...]], index: int) -> list[object]:
+    """Column ``index`` of the data rows (None where a row is shorter)."""
+    if index < len(cells_by_column):
+        return list(cells_by_column[index])
+    return [None] * (len(cells_by_column[0]) if cells_by_column else 0)
+
+
+def _parse_column(parsed: ParsedSheet, column: ColumnSpec, raws: list[object]) -> list[Any]:
     """The parsed values of one column (None for blank or bad cells, each bad one reported).
 
     Each distinct raw value is parsed once and the column is mapped through the results,
@@ -161,7 +173,6 @@ def _parse_column(
     share a result with a number; a column with boolean cells (Excel TRUE/FALSE) that is not
     a yes/no column is therefore parsed cell by cell.
     """
-    raws = [row[index] if index < len(row) else None for row in data]
     if bool in set(map(type, raws)) and not isinstance(column.cell, BoolCell):
         outcomes = [_outcome(column, raw) for raw in raws]
     else:
