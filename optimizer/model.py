@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
+from optimizer.highs import solve_mip_highs
 from optimizer.instance import Instance
 from optimizer.network import Network
 from optimizer.rules import key_share_fraction, max_net_loss, subject_weight
@@ -343,8 +344,15 @@ def export(model: RotationModel) -> linear_solver_pb2.MPModelProto:
 
 
 def solve_mip(proto: linear_solver_pb2.MPModelProto, backend: str, time_limit_s: float,
-              threads: int, seed: int, gap: float) -> LevelResult:
-    """Solve a model proto with the MIP back-end (HiGHS, SCIP or CP-SAT)."""
+              threads: int, seed: int, gap: float, start: list[float] | None = None
+              ) -> LevelResult:
+    """Solve a model proto with the MIP back-end (HiGHS, SCIP or CP-SAT). HiGHS runs through
+    `highspy` (quiet, and `start` — a feasible solution — is its first incumbent); the others
+    through `pywraplp`, where `start` is not used."""
+    if backend == "highs":
+        status, value, bound, values, nodes = solve_mip_highs(proto, time_limit_s, threads, seed,
+                                                              gap, start)
+        return LevelResult(status, value, bound, values, nodes=nodes)
     solver = pywraplp.Solver.CreateSolver(SOLVER_IDS[backend])
     if solver is None:
         raise RuntimeError(f"OR-Tools has no {backend} back-end here")

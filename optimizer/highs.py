@@ -1,0 +1,96 @@
+"""The HiGHS back-end through its own Python API (`highspy`), quiet and with a start solution.
+
+Why not HiGHS through OR-Tools' `pywraplp`: that route prints HiGHS's banner ("Running HiGHS …")
+on every solve whatever `SuppressOutput` says — users saw it in the CLI and in tests — and it
+cannot hand HiGHS a start solution. Here the model proto is passed to HiGHS as arrays (one
+`addCols`, one `addRows`), output is off before anything can log, and the previous level's plan
+goes in as the incumbent (`setSolution`), so branch-and-bound starts with a cutoff.
+"""
+
+from __future__ import annotations
+
+import math
+
+import highspy
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+_FOUND = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit,
+          highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kSolutionLimit,
+          highspy.HighsModelStatus.kIterationLimit, highspy.HighsModelStatus.kObjectiveBound,
+          highspy.HighsModelStatus.kObjectiveTarget)
+
+
+class QuietHighs(highspy.Highs):
+    """`highspy.Highs` with output off from the start: the wrapper's own constructor installs its
+    callbacks first, and that already prints the banner to the process's stdout."""
+
+    def __init__(self) -> None:
+        super(highspy.Highs, self).__init__()  # the solver object alone, output still on
+        self.setOptionValue("output_flag", False)
+        self.callbacks = [highspy.highs.HighsCallback(highspy.cb.HighsCallbackType(kind), self)
+                          for kind in range(int(highspy.cb.HighsCallbackType.kCallbackMax) + 1)]
+        self.enableCallbacks()
+
+
+def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, threads: int,
+                    seed: int, gap: float, start: list[float] | None = None
+                    ) -> tuple[int, float | None, float | None, list[float] | None, int | None]:
+    """Solve the proto's MIP; returns (pywraplp status, value, bound, values, nodes).
+
+    `start` is a feasible solution (all variables, integral where integer) or None."""
+    if not proto.variable:  # HiGHS calls this an empty model and reports no solution
+        if all(r.lower_bound <= 0 <= r.upper_bound for r in proto.constraint):
+            return (pywraplp.Solver.OPTIMAL, proto.objective_offset, proto.objective_offset, [],
+                    0)
+        return pywraplp.Solver.INFEASIBLE, None, None, None, None
+    solver = QuietHighs()
+    for option, value in (("time_limit", max(0.05, time_limit_s)), ("threads", threads),
+                          ("random_seed", seed), ("mip_rel_gap", gap)):
+        solver.setOptionValue(option, value)
+    _pass(solver, proto)
+    if start is not None:
+        solver.setSolution(len(start), np.arange(len(start), dtype=np.int32),
+                           np.asarray(start, dtype=np.float64))
+    solver.run()
+    status = solver.getModelStatus()
+    info = solver.getInfo()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return pywraplp.Solver.INFEASIBLE, None, None, None, None
+    if status not in _FOUND or info.primal_solution_status != 2:  # 2: a feasible solution
+        return pywraplp.Solver.NOT_SOLVED, None, None, None, None
+    value = info.objective_function_value
+    bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    return (pywraplp.Solver.OPTIMAL if optimal else pywraplp.Solver.FEASIBLE, value, bound,
+            list(solver.getSolution().col_value), int(info.mip_node_count))
+
+
+def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto) -> None:
+    """Columns, rows (compressed by row), integrality and objective of the proto."""
+    n = len(proto.variable)
+    costs = np.fromiter((v.objective_coefficient for v in proto.variable), np.float64, n)
+    lower = np.fromiter((v.lower_bound for v in proto.variable), np.float64, n)
+    upper = np.fromiter((v.upper_bound for v in proto.variable), np.float64, n)
+    solver.addCols(n, costs, lower, upper, 0, np.zeros(n, np.int32), np.zeros(0, np.int32),
+                   np.zeros(0, np.float64))
+    rows = proto.constraint
+    starts = np.zeros(len(rows), np.int32)
+    indices: list[int] = []
+    values: list[float] = []
+    for r, row in enumerate(rows):
+        starts[r] = len(indices)
+        indices.extend(row.var_index)
+        values.extend(row.coefficient)
+    solver.addRows(len(rows), np.fromiter((r.lower_bound for r in rows), np.float64, len(rows)),
+                   np.fromiter((r.upper_bound for r in rows), np.float64, len(rows)),
+                   len(indices), starts, np.asarray(indices, np.int32),
+                   np.asarray(values, np.float64))
+    integer = np.flatnonzero([v.is_integer for v in proto.variable]).astype(np.int32)
+    if len(integer):
+        solver.changeColsIntegrality(len(integer), integer,
+                                     np.full(len(integer), int(highspy.HighsVarType.kInteger),
+                                             dtype=np.uint8))
+    solver.changeObjectiveOffset(proto.objective_offset)
+    solver.changeObjectiveSense(highspy.ObjSense.kMaximize if proto.maximize
+                                else highspy.ObjSense.kMinimize)
