@@ -56,7 +56,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
     for name, sense in LEVELS:
         maximize = sense == "max"
         set_objective(model, model.terms[name], maximize)
-        result = solve_level(model, maximize, deadline - time.perf_counter(), settings.threads,
+        result = solve_level(model, maximize, _level_budget(name, deadline), settings.threads,
                              settings.seed, settings.relative_gap, settings.backend,
                              settings.lp_guided, incumbent)
         methods.append(result.method)
@@ -106,6 +106,14 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         moves=moves, quotas=quota_results(instance, moves),
         shortages=shortage_results(instance, moves, nearest), provenance=provenance,
     )
+
+
+def _level_budget(name: str, deadline: float) -> float:
+    """Seconds for one level. Level 1 gets all that is left (without it there is no plan); the
+    preference level half of the rest, so that the distance level always gets time too (on
+    large districts an unbounded level 2 used to eat the whole limit)."""
+    remaining = max(0.0, deadline - time.perf_counter())
+    return remaining / 2 if name == "preference" else remaining
 
 
 def solve_with_pins(instance: Instance, pins: list[Pin], settings: SolveSettings | None = None
