@@ -12,10 +12,12 @@ report compares dates in bulk.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -105,6 +107,32 @@ def _converted(values: list[Any], sql_type: TypeEngine, dialect: Dialect, code: 
         return [process(value) for value in values]
     done = {value: process(value) for value in set(values)}
     return list(map(done.__getitem__, values))
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def cyclic_gc_paused(report: Callable[P, R]) -> Callable[P, R]:
+    """Run ``report`` with Python's cycle collector paused (reference counting still frees).
+
+    A report over 100,000 teachers allocates millions of small objects (rows, dates, rule
+    views) that form no cycles; the collector would traverse them, and the frames still alive,
+    again and again as they pile up (measured: a quarter of the training and rotation
+    reports' CPU time). The collector's previous state is restored afterwards.
+    """
+
+    @wraps(report)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return report(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
 
 
 SHARED_READS = "workforce.reports.shared_reads"
