@@ -8,6 +8,7 @@ ID numbers are written only encrypted and hashed; the audit log gets the masked 
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -66,6 +67,12 @@ def _insert(
     records = changes.parsed.records
     created = [records[position] for position in changes.creates]
     count = len(created)
+    in_sheet = changes.parsed.columns
+
+    def cells(key: str) -> list[Any]:
+        """The created rows' values of column ``key`` (None where the sheet lacks it)."""
+        return list(map(itemgetter(key), created)) if key in in_sheet else [None] * count
+
     blank_means = column_defaults(spec)
     # Column by column: one list per table column, filled by comprehensions, instead of a
     # dict per row (measured: a third of the insert's cost at 100,000 rows).
@@ -74,7 +81,7 @@ def _insert(
     for column in spec.columns:
         if column.key == ID_NUMBER or isinstance(column.cell, ReferenceCell):
             continue
-        values = [record.get(column.key) for record in created]
+        values = cells(column.key)
         default = blank_means[column.key]
         if default is not None and None in values:
             values = [default if value is None else value for value in values]
@@ -86,7 +93,7 @@ def _insert(
         columns[column.model_field] = [ids[key] for key in keys]
         shown[column.key] = keys
     if any(c.key == ID_NUMBER for c in spec.columns):
-        numbers = [record.get(ID_NUMBER) for record in created]
+        numbers = cells(ID_NUMBER)
         present = [number for number in numbers if number]
         sealed = dict(zip(present, encrypt_many(present), strict=True))
         columns["id_number_encrypted"] = [sealed[n] if n else None for n in numbers]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from workforce.idnumber import lookup_hashes
 from workforce.io.cells import MASK_CHARACTER, ReferenceCell
 from workforce.io.changes import id_hash
 from workforce.io.lookups import RegistryIndex
@@ -74,6 +75,7 @@ def _id_numbers(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[st
     in the database. A masked number (with ``*``) means "unchanged", so a new teacher
     cannot have one."""
     seen: dict[str, tuple[ParsedSheet, int]] = {}
+    _hash_all(sheets, hashes)
     owners = index.id_hash_owners
     known_teachers = index.teacher_ids
     for sheet, position in _rows(sheets, "teachers"):
@@ -97,3 +99,14 @@ def _id_numbers(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[st
         owner = owners.get(id_hash(hashes, number))
         if owner is not None and owner != staff_no:
             sheet.problem(position, "id_number", message("duplicate_id_in_database", other=owner))
+
+
+def _hash_all(sheets: list[ParsedSheet], hashes: dict[str, str]) -> None:
+    """Fill ``hashes`` with the lookup hash of every unmasked ID number of the sheets at once."""
+    numbers = {
+        number
+        for sheet, position in _rows(sheets, "teachers")
+        if (number := sheet.records[position].get("id_number")) and MASK_CHARACTER not in number
+    }
+    todo = [number for number in numbers if number not in hashes]
+    hashes.update(zip(todo, lookup_hashes(todo), strict=True))
