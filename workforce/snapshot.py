@@ -23,22 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, RotationRules, load_rules
-from optimizer.instance import (
-    Designation as InstanceDesignation,
-)
-from optimizer.instance import (
-    Exemption as InstanceExemption,
-)
-from optimizer.instance import (
-    Pin,
-    SubjectStaffing,
-)
-from optimizer.instance import (
-    School as InstanceSchool,
-)
-from optimizer.instance import (
-    Teacher as InstanceTeacher,
-)
+from optimizer.instance import Designation as InstanceDesignation
+from optimizer.instance import Exemption as InstanceExemption
+from optimizer.instance import Pin, SubjectStaffing
+from optimizer.instance import School as InstanceSchool
+from optimizer.instance import Teacher as InstanceTeacher
+from workforce.dates import years_between
 from workforce.models import (
     Certificate,
     Designation,
@@ -48,7 +38,6 @@ from workforce.models import (
     School,
     Teacher,
 )
-from workforce.dates import years_between
 from workforce.rules.demand import demand_by_school
 from workforce.rules.retirement import default_category, retirement_date
 

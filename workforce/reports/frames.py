@@ -12,11 +12,9 @@ report compares dates in bulk.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -26,6 +24,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
+from workforce import bulkwork
 from workforce.models import (
     Certificate,
     Designation,
@@ -113,26 +112,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def cyclic_gc_paused(report: Callable[P, R]) -> Callable[P, R]:
-    """Run ``report`` with Python's cycle collector paused (reference counting still frees).
-
-    A report over 100,000 teachers allocates millions of small objects (rows, dates, rule
-    views) that form no cycles; the collector would traverse them, and the frames still alive,
-    again and again as they pile up (measured: a quarter of the training and rotation
-    reports' CPU time). The collector's previous state is restored afterwards.
-    """
-
-    @wraps(report)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return report(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return run
+cyclic_gc_paused = bulkwork.cyclic_gc_paused
+"""Reports run with the cycle collector paused (see :mod:`workforce.bulkwork`)."""
 
 
 SHARED_READS = "workforce.reports.shared_reads"

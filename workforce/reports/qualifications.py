@@ -89,7 +89,7 @@ def default_qualification_targets() -> QualificationTargets:
     return load_qualification_targets()
 
 
-@frames.cyclic_gc_paused
+@frames.cyclic_gc_paused()
 def qualifications_report(
     session: Session,
     *,

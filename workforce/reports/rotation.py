@@ -187,7 +187,7 @@ def _careers(teachers: pd.DataFrame, history: dict) -> list[Career]:  # type: ig
     return careers
 
 
-@frames.cyclic_gc_paused
+@frames.cyclic_gc_paused()
 def rotation_report(
     session: Session,
     *,

@@ -75,7 +75,7 @@ def default_staffing_targets() -> StaffingTargets:
     return load_staffing_targets()
 
 
-@frames.cyclic_gc_paused
+@frames.cyclic_gc_paused()
 def staffing_report(
     session: Session,
     *,

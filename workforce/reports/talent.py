@@ -101,7 +101,7 @@ def default_talent_targets() -> TalentTargets:
     return load_talent_targets()
 
 
-@frames.cyclic_gc_paused
+@frames.cyclic_gc_paused()
 def talent_report(
     session: Session,
     *,

@@ -54,7 +54,7 @@ TEACHER_VIEW = (
 SUMMARY = ("teachers", *STATUSES, "completion_rate")
 
 
-@frames.cyclic_gc_paused
+@frames.cyclic_gc_paused()
 def training_report(
     session: Session,
     *,
