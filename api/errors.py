@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -92,6 +93,15 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _data_refused(request: Request, error: Exception) -> JSONResponse:
+    """The database refused a value of the request (PostgreSQL: a NUL character, text over a
+    column's length, a number out of range — SQLite accepts these silently): bad input, 422."""
+    logger.info(
+        "data refused by the database on %s %s: %s", request.method, request.url.path, error
+    )
+    return JSONResponse(error_body(API_MESSAGES.text("data_not_storable")), status_code=422)
+
+
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(error_body(API_MESSAGES.text("internal_error")), status_code=500)
@@ -101,4 +111,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(sqlalchemy.exc.DataError, _data_refused)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -14,6 +14,11 @@ API_MESSAGES = Catalogue(
             "this address does not accept that method",
         ),
         "http_error": ("请求无法处理（{status}）", "the request could not be handled ({status})"),
+        "data_not_storable": (
+            "数据无法保存：含有数据库不接受的内容（如控制字符、超长文本或超出范围的数值）",
+            "the data cannot be stored: it holds something the database refuses (a control "
+            "character, text that is too long, or a number out of range)",
+        ),
         "internal_error": (
             "服务器内部错误，已记录，请联系管理员",
             "internal server error; it was logged, please contact the administrator",

@@ -162,3 +162,12 @@ def test_passwords_are_argon2_hashes(district, engine):
     with Session(engine) as session:
         hashes = [u.password_hash for u in session.exec(select(User)).all()]
     assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+
+def test_a_value_the_database_refuses_is_bad_input_not_a_server_error(client, district):
+    """PostgreSQL refuses NUL characters and over-long text that SQLite stores silently;
+    either way the client gets a clear 4xx answer in both languages, never a 500."""
+    for username in ("h\x00r", "x" * 5000):
+        response = sign_in(client, username, path="/api/auth/session")
+        assert response.status_code in (401, 422), response.text
+        assert set(response.json()["detail"]) == {"zh", "en"}
