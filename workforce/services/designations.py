@@ -6,17 +6,13 @@ withdrawn (deleted with its values kept in the audit log).
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session
 
-from workforce import audit
-from workforce.models import Designation, Teacher
-from workforce.services.errors import NotFound
+from workforce.models import Designation
 from workforce.services.fields import Day, DesignationKind, DesignationTier, Subject
 from workforce.services.messages import REGISTRY_MESSAGES
-from workforce.services.teachers import get_teacher
+from workforce.services.teacher_records import add_teacher_record, withdraw_teacher_record
 
 
 class DesignationCreate(BaseModel):
@@ -42,45 +38,25 @@ class DesignationCreate(BaseModel):
         return self
 
 
-def designation_snapshot(designation: Designation) -> dict[str, Any]:
-    return designation.model_dump()
-
-
-def _key(teacher: Teacher, designation: Designation) -> str:
-    return f"{teacher.staff_no}/{designation.id}"
-
-
 def create_designation(
     session: Session, *, actor: str, teacher_id: int, data: DesignationCreate
 ) -> Designation:
-    teacher = get_teacher(session, teacher_id=teacher_id)
-    designation = Designation(teacher_id=teacher.id, **data.model_dump())
-    session.add(designation)
-    session.flush()
-    audit.record(
+    return add_teacher_record(
         session,
         actor=actor,
-        action="create",
         entity="designation",
-        entity_key=_key(teacher, designation),
-        after=designation_snapshot(designation),
+        teacher_id=teacher_id,
+        record=Designation(**data.model_dump()),
     )
-    return designation
 
 
 def withdraw_designation(session: Session, *, actor: str, designation_id: int) -> None:
-    """Remove a designation entered by mistake; the audit log keeps its values."""
-    designation = session.get(Designation, designation_id)
-    if designation is None:
-        raise NotFound(REGISTRY_MESSAGES.text("designation_not_found", key=designation_id))
-    teacher = get_teacher(session, teacher_id=designation.teacher_id)
-    audit.record(
+    """Remove a record entered by mistake; the audit log keeps its values."""
+    withdraw_teacher_record(
         session,
         actor=actor,
-        action="delete",
         entity="designation",
-        entity_key=_key(teacher, designation),
-        before=designation_snapshot(designation),
+        model=Designation,
+        record_id=designation_id,
+        not_found=REGISTRY_MESSAGES.text("designation_not_found", key=designation_id),
     )
-    session.delete(designation)
-    session.flush()

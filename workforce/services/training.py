@@ -8,17 +8,14 @@ the training rule and the reports, not here. A record entered by mistake is with
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from workforce import audit
-from workforce.models import Teacher, TrainingRecord
-from workforce.services.errors import NotFound
+from workforce.models import TrainingRecord
 from workforce.services.fields import Day, TrainingCategory
 from workforce.services.messages import REGISTRY_MESSAGES
-from workforce.services.teachers import get_teacher
+from workforce.services.teacher_records import add_teacher_record, withdraw_teacher_record
 
 
 class TrainingCreate(BaseModel):
@@ -30,45 +27,25 @@ class TrainingCreate(BaseModel):
     title: str | None = Field(default=None, max_length=200, description="培训项目名称")
 
 
-def training_snapshot(record: TrainingRecord) -> dict[str, Any]:
-    return record.model_dump()
-
-
-def _key(teacher: Teacher, record: TrainingRecord) -> str:
-    return f"{teacher.staff_no}/{record.id}"
-
-
 def create_training_record(
     session: Session, *, actor: str, teacher_id: int, data: TrainingCreate
 ) -> TrainingRecord:
-    teacher = get_teacher(session, teacher_id=teacher_id)
-    record = TrainingRecord(teacher_id=teacher.id, **data.model_dump())
-    session.add(record)
-    session.flush()
-    audit.record(
+    return add_teacher_record(
         session,
         actor=actor,
-        action="create",
         entity="training",
-        entity_key=_key(teacher, record),
-        after=training_snapshot(record),
+        teacher_id=teacher_id,
+        record=TrainingRecord(**data.model_dump()),
     )
-    return record
 
 
 def withdraw_training_record(session: Session, *, actor: str, record_id: int) -> None:
     """Remove a record entered by mistake; the audit log keeps its values."""
-    record = session.get(TrainingRecord, record_id)
-    if record is None:
-        raise NotFound(REGISTRY_MESSAGES.text("training_not_found", key=record_id))
-    teacher = get_teacher(session, teacher_id=record.teacher_id)
-    audit.record(
+    withdraw_teacher_record(
         session,
         actor=actor,
-        action="delete",
         entity="training",
-        entity_key=_key(teacher, record),
-        before=training_snapshot(record),
+        model=TrainingRecord,
+        record_id=record_id,
+        not_found=REGISTRY_MESSAGES.text("training_not_found", key=record_id),
     )
-    session.delete(record)
-    session.flush()
