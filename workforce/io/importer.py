@@ -11,16 +11,20 @@ visible in the import log. A dry run records nothing at all.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from workforce.audit import AUDIT_TABLE
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.io.apply import write_changes
+from workforce.io.bulk import indexes_rebuilt_after
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
 from workforce.io.lookups import RegistryIndex
@@ -170,12 +174,24 @@ def _write(
     session.flush()
     assert batch.id is not None
     written: set[str] = set()
-    for changes in report.changes:
-        if changes.spec.name not in written and written & {"schools", "teachers"}:
-            index.refresh()  # rows just added may be referenced by the next entity
-        write_changes(session, changes, index=index, hashes=hashes, actor=actor, batch_id=batch.id)
-        written.add(changes.spec.name)
+    with indexes_rebuilt_after(session.connection(), _incoming_rows(report)):
+        for changes in report.changes:
+            if changes.spec.name not in written and written & {"schools", "teachers"}:
+                index.refresh()  # rows just added may be referenced by the next entity
+            write_changes(
+                session, changes, index=index, hashes=hashes, actor=actor, batch_id=batch.id
+            )
+            written.add(changes.spec.name)
     return batch.id
+
+
+def _incoming_rows(report: ImportReport) -> dict[Table, int]:
+    """How many rows the import adds to each table: its new rows and their audit entries."""
+    incoming: Counter[Table] = Counter()
+    for changes in report.changes:
+        incoming[changes.spec.table] += len(changes.creates)
+        incoming[AUDIT_TABLE] += len(changes.creates) + len(changes.updates)
+    return incoming
 
 
 def _failed(engine: Engine, report: ImportReport, actor: str, dry_run: bool) -> ImportReport:
