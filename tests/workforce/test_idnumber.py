@@ -16,6 +16,8 @@ from workforce.idnumber import (
     parse_id_number,
 )
 
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
 
 def test_valid_number_from_the_standard_is_accepted(env):
     n = parse_id_number("11010519491231002X")
@@ -76,3 +78,17 @@ def test_protected_value_decrypts_and_hash_is_stable(env):
     assert decrypt(token) == "11010519491231002X"
     assert encrypt("11010519491231002X") != token  # random nonce
     assert lookup_hash("11010519491231002X") == lookup_hash("11010519491231002X")
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_character_is_the_iso_7064_mod_11_2_of_the_digits(first17):
+    weights = [2 ** (17 - i) % 11 for i in range(17)]  # the standard's W_i = 2^(i-1) mod 11
+    expected = "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    assert check_character(first17) == expected
+    assert check_character(first17.translate(FULL_WIDTH)) == expected
+
+
+def test_check_character_refuses_what_is_not_17_digits():
+    for wrong in ("4416021987023012", "4416021987023012a"):
+        with pytest.raises(ValueError):
+            check_character(wrong)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from workforce.codes import code_list
 from workforce.dates import DateError, parse_date
-from workforce.idnumber import IdNumberError, parse_id_number
+from workforce.idnumber import IdNumberError, normalised_id_number
 from workforce.io.messages import Language, Text, message, message_each
 
 LIST_SEPARATORS = re.compile(r"[、;；，,]")
@@ -37,6 +37,12 @@ class CellError(ValueError):
 
 def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def stripped_texts(raws: list[str]) -> list[str]:
+    """``as_text`` of many ``str`` cells in one pass: a column of staff numbers or names
+    holds as many distinct values as rows, so parsing each on its own costs a call per row."""
+    return list(map(str.strip, raws))
 
 
 def as_text(raw: object) -> str:
@@ -58,6 +64,14 @@ class TextCell:
         if self.max_length is not None and len(text) > self.max_length:
             raise CellError(message("too_long", limit=self.max_length))
         return text
+
+    def parse_texts(self, raws: list[str]) -> list[str | None] | None:
+        """:meth:`parse` of a column of text cells at once (blank ones None), or None when
+        a cell is too long: the caller then parses cell by cell, to report each."""
+        texts = stripped_texts(raws)
+        if self.max_length is not None and max(map(len, texts), default=0) > self.max_length:
+            return None
+        return [text or None for text in texts]
 
     def export(self, value: Any, language: Language) -> Any:
         return value
@@ -252,7 +266,7 @@ class IdNumberCell:
         if isinstance(raw, str) and MASK_CHARACTER in raw:
             return raw.strip()
         try:
-            return parse_id_number(raw).value
+            return normalised_id_number(raw)
         except IdNumberError as error:
             raise CellError(Text.of(error)) from None
 
@@ -277,6 +291,10 @@ class ReferenceCell:
 
     def parse(self, raw: object) -> str:
         return as_text(raw)
+
+    def parse_texts(self, raws: list[str]) -> list[str | None]:
+        """:meth:`parse` of a column of text cells at once (blank ones None)."""
+        return [text or None for text in stripped_texts(raws)]
 
     def export(self, value: Any, language: Language) -> Any:
         return value

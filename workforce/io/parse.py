@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
-from workforce.io.cells import BoolCell, CellError, is_blank
+from workforce.io.cells import BoolCell, CellError, ReferenceCell, TextCell, is_blank
 from workforce.io.entities import SPECS
 from workforce.io.messages import MESSAGES, Text, message, message_each
 from workforce.io.problems import Problem
@@ -168,16 +168,27 @@ def _cells(cells_by_column: list[tuple[object, ...]], index: int) -> list[object
 def _parse_column(parsed: ParsedSheet, column: ColumnSpec, raws: list[object]) -> list[Any]:
     """The parsed values of one column (None for blank or bad cells, each bad one reported).
 
-    Each distinct raw value is parsed once and the column is mapped through the results,
+    A text or reference column whose cells are all text is parsed in one pass. Otherwise
+    each distinct raw value is parsed once and the column is mapped through the results,
     so the per-cell work runs in C. Python's ``1 == 1.0 == True`` would let a yes/no cell
     share a result with a number; a column with boolean cells (Excel TRUE/FALSE) that is not
     a yes/no column is therefore parsed cell by cell.
     """
-    if bool in set(map(type, raws)) and not isinstance(column.cell, BoolCell):
+    kinds = set(map(type, raws))
+    texts = (
+        column.cell.parse_texts(raws)  # type: ignore[arg-type]
+        if kinds == {str} and isinstance(column.cell, (TextCell, ReferenceCell))
+        else None
+    )
+    if texts is not None:
+        if not (column.required and None in texts):
+            return texts
+        outcomes: list[Any] = texts
+    elif bool in kinds and not isinstance(column.cell, BoolCell):
         outcomes = [_outcome(column, raw) for raw in raws]
     else:
         by_raw = {raw: _outcome(column, raw) for raw in set(raws)}
-        outcomes = [by_raw[raw] for raw in raws]
+        outcomes = list(map(by_raw.__getitem__, raws))
         if not any(o is None or type(o) is CellError for o in by_raw.values()):
             return outcomes
     for position, outcome in enumerate(outcomes):
