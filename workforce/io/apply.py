@@ -101,9 +101,26 @@ def _insert(
         shown[ID_NUMBER] = [mask(n) if n else None for n in numbers]
     insert_columns(session.connection(), spec.table, columns)
     keys = list(shown)
-    for values in zip(*shown.values(), strict=True):
-        after = dict(zip(keys, values, strict=True))
-        entries.append(_entry(spec, actor, batch_id, "create", after, None, after))
+    afters = [dict(zip(keys, values, strict=True)) for values in zip(*shown.values(), strict=True)]
+    entity = str(spec.table.name)
+    entries.extend(
+        {
+            "actor": actor,
+            "action": "create",
+            "entity": entity,
+            "entity_key": entity_key,
+            "before": None,
+            "after": after,
+            "import_batch_id": batch_id,
+        }
+        for entity_key, after in zip(_key_texts(spec, shown), afters, strict=True)
+    )
+
+
+def _key_texts(spec: EntitySpec, shown: dict[str, list[Any]]) -> list[str]:
+    """:meth:`EntitySpec.key_text` of every created row, column by column."""
+    parts = [["" if value is None else str(value) for value in shown[key]] for key in spec.key]
+    return parts[0] if len(parts) == 1 else list(map("|".join, zip(*parts, strict=True)))
 
 
 def _iso_dates(values: list[Any]) -> list[Any]:
@@ -165,7 +182,7 @@ def _entry(
     return {
         "actor": actor,
         "action": action,
-        "entity": spec.table.name,
+        "entity": str(spec.table.name),  # plain text: the driver adapts a str subclass per row
         "entity_key": spec.key_text(key_values),
         "before": before,
         "after": after,

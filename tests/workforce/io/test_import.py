@@ -305,6 +305,10 @@ def test_training_upserts_by_its_documented_key(registry, write_csv):
     )
     first_report = import_file(registry, first, actor="hr")
     assert first_report.status == "committed", rendered(first_report)
+    with Session(registry) as session:
+        created = session.exec(select(AuditLog).where(AuditLog.entity == "trainingrecord")).one()
+    # staff number | date | category | provider | certificate number (blank)
+    assert created[0].entity_key == "T001|2024-07-15|centralised|市教师发展中心|"
     more_hours = write_csv(
         "t2.csv", header, [["T001", "2024/7/15", "24.5", "集中培训", "市教师发展中心", "新课标"]]
     )
