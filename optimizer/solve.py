@@ -13,6 +13,7 @@ which stays feasible (optimizer.levels), so a plan exists as soon as level 1 is 
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -24,13 +25,17 @@ from optimizer.baseline import greedy_plan
 from optimizer.diagnose import diagnose
 from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
 from optimizer.instance import Instance, Pin
-from optimizer.levels import solve_level
+from optimizer.levels import FULL_MIP_MAX_VARIABLES, solve_level
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
+    LevelResult,
+    RotationModel,
     build_model,
+    combined_terms,
     fix_level,
     set_objective,
+    term_value,
 )
 from optimizer.network import Network, build_network
 from optimizer.plan import Move, ObjectiveLevel, Plan, Provenance, SolverStats
@@ -53,28 +58,34 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
     failed_status = None
     methods: list[str] = []
     node_counts: list[int | None] = []
-    for name, sense in LEVELS:
-        maximize = sense == "max"
-        set_objective(model, model.terms[name], maximize)
-        result = solve_level(model, maximize, _level_budget(name, deadline), settings.threads,
-                             settings.seed, settings.relative_gap, settings.backend,
-                             settings.lp_guided, incumbent)
+    for stage in _stages(model, net):
+        if len(stage) == 2:
+            result = _solve_together(model, net, stage, deadline, settings, incumbent, levels)
+        else:
+            name, sense = stage[0]
+            maximize = sense == "max"
+            set_objective(model, model.terms[name], maximize)
+            result = solve_level(model, maximize, _level_budget(name, deadline),
+                                 settings.threads, settings.seed, settings.relative_gap,
+                                 settings.backend, settings.lp_guided, incumbent)
         methods.append(result.method)
         node_counts.append(result.nodes)
         if result.value is None:
             if values is None:
                 failed_status = result.status
                 break
-            levels.append(ObjectiveLevel(name=name, sense=sense, value=None, bound=None,
-                                         relative_gap=None, proven_optimal=False))
+            levels.extend(ObjectiveLevel(name=name, sense=sense, value=None, bound=None,
+                                         relative_gap=None, proven_optimal=False)
+                          for name, sense in stage)
             continue
         incumbent = result.values
         values = ([incumbent[v.index()] for v in model.x], [incumbent[v.index()] for v in model.y])
         if first_plan_at is None:
             first_plan_at = time.perf_counter() - started
-        levels.append(_level(name, sense, result.value, result.bound,
-                             result.status == pywraplp.Solver.OPTIMAL))
-        fix_level(model, name, result.value, maximize)
+        if len(stage) == 1:
+            levels.append(_level(name, sense, result.value, result.bound,
+                                 result.status == pywraplp.Solver.OPTIMAL))
+            fix_level(model, name, result.value, maximize)
 
     stats = SolverStats(
         backend=settings.backend, wall_time_s=round(time.perf_counter() - started, 3),
@@ -106,6 +117,50 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         moves=moves, quotas=quota_results(instance, moves),
         shortages=shortage_results(instance, moves, nearest), provenance=provenance,
     )
+
+
+def _stages(model: RotationModel, net: Network) -> list[tuple[tuple[str, str], ...]]:
+    """The levels in the order they are solved. The two later levels of a small model are one
+    stage, solved as one MIP with an exact combined objective (`combined_terms`); a large
+    model solves them one by one (its levels are searched around their LPs, see
+    optimizer.levels, which a combined objective would not help)."""
+    first, *later = LEVELS
+    if (len(later) == 2 and model.solver.NumVariables() <= FULL_MIP_MAX_VARIABLES
+            and combined_terms(model, net, later[0][0], later[1][0]) is not None):
+        return [(first,), tuple(later)]
+    return [(level,) for level in LEVELS]
+
+
+def _solve_together(model: RotationModel, net: Network, stage: tuple[tuple[str, str], ...], deadline: float,
+                    settings: SolveSettings, incumbent: list[float] | None,
+                    levels: list[ObjectiveLevel]) -> LevelResult:
+    """Solve (max upper, then min lower) as one MIP and record both levels in `levels`.
+
+    The combined bound B bounds every solution: weight·upper − lower ≤ B with
+    0 ≤ lower < weight, so upper ≤ ⌊(B + weight − 1) / weight⌋; when the plan reaches that,
+    every plan as good in `upper` has lower ≥ weight·upper − B."""
+    (upper, upper_sense), (lower, lower_sense) = stage
+    terms, weight = combined_terms(model, net, upper, lower)  # type: ignore[misc]
+    set_objective(model, terms, True)
+    result = solve_level(model, True, max(0.0, deadline - time.perf_counter()), settings.threads,
+                         settings.seed, settings.relative_gap, settings.backend,
+                         settings.lp_guided, incumbent)
+    if result.value is None or result.values is None:
+        return result
+    proven = result.status == pywraplp.Solver.OPTIMAL
+    upper_value = round(term_value(model.terms[upper], result.values))
+    lower_value = round(term_value(model.terms[lower], result.values))
+    upper_bound = lower_bound = None
+    if result.bound is not None:
+        upper_bound = math.floor((result.bound + weight - 1) / weight)
+        if upper_value == upper_bound:
+            lower_bound = max(0, math.ceil(weight * upper_value - result.bound))
+    levels.append(_level(upper, upper_sense, upper_value, upper_bound, proven))
+    levels.append(_level(lower, lower_sense, lower_value, lower_bound, proven))
+    fix_level(model, upper, upper_value, True)
+    fix_level(model, lower, lower_value, False)
+    result.method += f" (levels {upper} and {lower} together, weight {weight})"
+    return result
 
 
 def _level_budget(name: str, deadline: float) -> float:

@@ -1,4 +1,4 @@
-"""Random small districts: the checker accepts every plan, and the first two objective levels
+"""Random small districts: the checker accepts every plan, and its three objective levels
 equal those of a brute-force enumeration of every assignment."""
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ from optimizer.rules import (
     max_net_loss,
     move_direction,
     move_preference,
+    school_distance_km,
     share_target,
     subject_weight,
 )
 from tests.optimizer.factories import district
 
 
-def brute_force(instance: Instance) -> tuple[int, int] | None:
-    """The lexicographic best (weighted rural fill, preference) over every assignment of the
-    available teachers (none of them principals), or None when no assignment keeps the rules."""
+def brute_force(instance: Instance) -> tuple[int, int, int] | None:
+    """The lexicographic best (weighted rural fill, preference, − distance in 0.1-km units)
+    over every assignment of the available teachers (none of them principals), or None when no
+    assignment keeps the rules."""
     rules, as_of = instance.rules, instance.as_of
     movers = [t for t in instance.teachers if is_available(t, as_of, rules)]
     options = []
@@ -76,7 +78,10 @@ def brute_force(instance: Instance) -> tuple[int, int] | None:
                    * min(e.shortage, max(0, arrivals[(s.code, e.subject)]
                                          - departures[(s.code, e.subject)]))
                    for s in instance.schools if s.zone == "rural" for e in s.staffing)
-        score = (fill, sum(move_preference(t, d, rules) for t, (d, _) in moves))
+        distance = sum(round(round(school_distance_km(instance.school_by_code[t.school],
+                                                      instance.school_by_code[d]), 3) / 0.1)
+                       for t, (d, _) in moves)
+        score = (fill, sum(move_preference(t, d, rules) for t, (d, _) in moves), -distance)
         best = score if best is None or score > best else best
     return best
 
@@ -94,4 +99,5 @@ def test_random_district_matches_brute_force(seed):
         assert all(c.zh and c.en for c in plan.conflicts)
     else:
         assert plan.status == "optimal"
-        assert (plan.objectives[0].value, plan.objectives[1].value) == expected
+        fill, preference, distance = (level.value for level in plan.objectives)
+        assert (fill, preference, -round(distance * 10)) == expected
