@@ -8,6 +8,7 @@ Every cell problem is collected; nothing stops at the first one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
@@ -189,7 +190,7 @@ def _parse_column(parsed: ParsedSheet, column: ColumnSpec, raws: list[object]) -
     else:
         by_raw = {raw: _outcome(column, raw) for raw in set(raws)}
         outcomes = list(map(by_raw.__getitem__, raws))
-        if not any(o is None or type(o) is CellError for o in by_raw.values()):
+        if not _any_problem(column, by_raw.values()):
             return outcomes
     for position, outcome in enumerate(outcomes):
         if outcome is None and column.required:
@@ -198,6 +199,14 @@ def _parse_column(parsed: ParsedSheet, column: ColumnSpec, raws: list[object]) -
             parsed.problem(position, column.key, outcome.text)
             outcomes[position] = None
     return outcomes
+
+
+def _any_problem(column: ColumnSpec, outcomes: Iterable[Any]) -> bool:
+    """Whether some outcome is a problem: a bad cell, or a blank one in a required column
+    (a blank optional cell is none: the column's cells need not be gone through)."""
+    if column.required:
+        return any(o is None or type(o) is CellError for o in outcomes)
+    return any(type(o) is CellError for o in outcomes)
 
 
 def _outcome(column: ColumnSpec, raw: object) -> Any:
