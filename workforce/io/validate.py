@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from workforce.idnumber import lookup_hashes
 from workforce.io.cells import MASK_CHARACTER, ReferenceCell
-from workforce.io.changes import id_hash
 from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
@@ -36,6 +35,8 @@ def _where(sheet: ParsedSheet, position: int, other: ParsedSheet) -> str:
 
 def _duplicate_keys(sheets: list[ParsedSheet]) -> None:
     for entity in {s.spec.name for s in sheets}:
+        if _keys_all_distinct(sheets, entity):
+            continue  # the usual file: no row to go through
         seen: dict[tuple, tuple[ParsedSheet, int]] = {}
         for sheet, position in _rows(sheets, entity):
             record = sheet.records[position]
@@ -51,6 +52,17 @@ def _duplicate_keys(sheets: list[ParsedSheet]) -> None:
                 )  # fmt: skip
             else:
                 seen[key] = (sheet, position)
+
+
+def _keys_all_distinct(sheets: list[ParsedSheet], entity: str) -> bool:
+    """Whether no two rows of the entity's sheets have the same natural key (blank parts
+    included), found column by column and with one set."""
+    keys: list[tuple] = []
+    for sheet in sheets:
+        if sheet.spec.name == entity:
+            records = sheet.records
+            keys.extend(zip(*([r.get(k) for r in records] for k in sheet.spec.key), strict=True))
+    return len(set(keys)) == len(keys)
 
 
 def _references(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
@@ -78,35 +90,42 @@ def _id_numbers(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[st
     _hash_all(sheets, hashes)
     owners = index.id_hash_owners
     known_teachers = index.teacher_ids
-    for sheet, position in _rows(sheets, "teachers"):
-        record = sheet.records[position]
-        number, staff_no = record.get("id_number"), record.get("staff_no")
-        if number is None or staff_no is None:
-            continue
-        if MASK_CHARACTER in number:
-            if staff_no not in known_teachers:
-                sheet.problem(position, "id_number", message("masked_id_for_new_teacher"))
-            continue
-        if number in seen:
-            first_sheet, first = seen[number]
-            sheet.problem(
-                position, "id_number",
-                message("duplicate_id_in_file", other_row=_where(first_sheet, first, sheet),
-                        other=first_sheet.records[first]["staff_no"]),
-            )  # fmt: skip
-            continue
-        seen[number] = (sheet, position)
-        owner = owners.get(id_hash(hashes, number))
-        if owner is not None and owner != staff_no:
-            sheet.problem(position, "id_number", message("duplicate_id_in_database", other=owner))
+    for sheet in _teacher_sheets(sheets):
+        for position, record in enumerate(sheet.records):
+            number, staff_no = record.get("id_number"), record.get("staff_no")
+            if number is None or staff_no is None:
+                continue
+            if MASK_CHARACTER in number:
+                if staff_no not in known_teachers:
+                    sheet.problem(position, "id_number", message("masked_id_for_new_teacher"))
+                continue
+            if number in seen:
+                first_sheet, first = seen[number]
+                sheet.problem(
+                    position, "id_number",
+                    message("duplicate_id_in_file", other_row=_where(first_sheet, first, sheet),
+                            other=first_sheet.records[first]["staff_no"]),
+                )  # fmt: skip
+                continue
+            seen[number] = (sheet, position)
+            owner = owners.get(hashes[number]) if owners else None
+            if owner is not None and owner != staff_no:
+                sheet.problem(
+                    position, "id_number", message("duplicate_id_in_database", other=owner)
+                )
+
+
+def _teacher_sheets(sheets: list[ParsedSheet]) -> list[ParsedSheet]:
+    return [sheet for sheet in sheets if sheet.spec.name == "teachers"]
 
 
 def _hash_all(sheets: list[ParsedSheet], hashes: dict[str, str]) -> None:
     """Fill ``hashes`` with the lookup hash of every unmasked ID number of the sheets at once."""
     numbers = {
         number
-        for sheet, position in _rows(sheets, "teachers")
-        if (number := sheet.records[position].get("id_number")) and MASK_CHARACTER not in number
+        for sheet in _teacher_sheets(sheets)
+        for record in sheet.records
+        if (number := record.get("id_number")) and MASK_CHARACTER not in number
     }
     todo = [number for number in numbers if number not in hashes]
     hashes.update(zip(todo, lookup_hashes(todo), strict=True))
