@@ -155,8 +155,12 @@ def _sheet_problem(
 
 
 def _has_value(row: list[object]) -> bool:
-    """Whether a row holds anything (most rows answer at their first cell)."""
-    return any(not is_blank(cell) for cell in row)
+    """Whether a row holds anything (most rows answer at their first cell); ``is_blank``
+    written out, as this runs for every row."""
+    for cell in row:
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return True
+    return False
 
 
 def _cells(cells_by_column: list[tuple[object, ...]], index: int) -> list[object]:
