@@ -3,18 +3,21 @@ permission checks. Routes declare them through the ``Annotated`` aliases below."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.security import session_user_id
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
+from workforce.accounts.recent import RecentUsers
 from workforce.accounts.roles import Permission, allows
-from workforce.accounts.tokens import user_for_token
+from workforce.accounts.tokens import token_digest, token_holder
 from workforce.services.errors import Forbidden, Unauthenticated
 from workforce.services.versioning import parse_version
 
@@ -24,40 +27,89 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session on the app's engine; routes that change data call ``session.commit()``,
-    anything uncommitted is rolled back when the request ends."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    anything uncommitted is rolled back when the request ends.
+
+    Made on the event loop: a new session touches no database until first used (in the
+    route's thread), and a trip through the thread pool to make it and another to close it
+    cost more CPU than the rest of a small request's dependencies. Closing hands the
+    connection back to the pool, which rolls it back: an in-process call for SQLite, done
+    here; a network round trip for a database server, done in the thread pool.
+    """
+    engine = request.app.state.engine
+    session = Session(engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if engine.dialect.name == "sqlite":
+            session.close()
+        else:
+            await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-def get_current_user(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> User:
-    """The user of a bearer token, else of the session cookie; 401 when neither is valid."""
+def get_current_user(request: Request, session: SessionDep, credentials: Credentials) -> User:
+    """The user of a bearer token, else of the session cookie; 401 when neither is valid.
+    Checked in the database on every request (the routes that change the account or the
+    token use this one)."""
+    return _checked_user(request, session, credentials)[0]
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_recent_user(request: Request, session: SessionDep, credentials: Credentials) -> User:
+    """The user of a bearer token, else of the session cookie, as :func:`get_current_user`
+    finds it — or found it less than a moment ago (:mod:`workforce.accounts.recent`): what
+    the permission checks of every other route use."""
+    key = _credential_key(request, credentials)
+    recent: RecentUsers = request.app.state.recent_users
+    user = recent.get(key)
+    if user is None:
+        user, expires_at = await run_in_threadpool(_checked_user, request, session, credentials)
+        recent.keep(key, user, expires_at)
+    return user
+
+
+def forget_recent_users(request: Request) -> None:
+    """Check every credential in the database again: an account or a token just changed."""
+    request.app.state.recent_users.forget()
+
+
+def _credential_key(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Hashable:
+    """What identifies this request's credential (never the clear token); 401 without one."""
     if credentials is not None:
-        return user_for_token(session, token=credentials.credentials)
+        return ("token", token_digest(credentials.credentials))
+    user_id = session_user_id(request)
+    if user_id is None:
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("not_signed_in"))
+    return ("session", user_id)
+
+
+def _checked_user(
+    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
+) -> tuple[User, dt.datetime | None]:
+    """The active user of the request's credential and when that credential expires (None:
+    a session cookie, whose age the session middleware checks); 401 otherwise."""
+    if credentials is not None:
+        return token_holder(session, token=credentials.credentials)
     user_id = session_user_id(request)
     if user_id is None:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("not_signed_in"))
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("user_inactive"))
-    return user
-
-
-CurrentUser = Annotated[User, Depends(get_current_user)]
+    return user, None
 
 
 def require(permission: Permission) -> Callable[[User], User]:
     """A dependency giving the current user if their role has ``permission``, else 403."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: Annotated[User, Depends(get_recent_user)]) -> User:
         if not allows(user.role, permission):
             raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", role=user.role))
         return user

@@ -28,6 +28,7 @@ from api.routes import (
     users,
 )
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
+from workforce.accounts.recent import RecentUsers
 from workforce.config import Settings, get_settings
 from workforce.db import make_engine
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.recent_users = RecentUsers()
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.derived_key("session-cookie").hex(),

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from api.deps import CurrentUser, SessionDep, bearer_scheme
+from api.deps import CurrentUser, SessionDep, bearer_scheme, forget_recent_users
 from api.schemas.accounts import SessionStarted, TokenIssued, UserPublic
 from api.security import end_session, start_session
 from workforce.accounts.signin import sign_in
@@ -37,6 +37,7 @@ def create_token(
 
 @router.delete("/token", status_code=204)
 def delete_token(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
@@ -45,6 +46,7 @@ def delete_token(
     if credentials is not None:
         revoke_token(session, token=credentials.credentials)
         session.commit()
+        forget_recent_users(request)
     return Response(status_code=204)
 
 

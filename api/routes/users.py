@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import func, select
 
-from api.deps import Administrator, CurrentUser, SessionDep
+from api.deps import Administrator, CurrentUser, SessionDep, forget_recent_users
 from api.schemas.accounts import PasswordChange, UserPublic
 from api.schemas.common import Page
 from workforce.accounts.models import User
@@ -52,11 +52,12 @@ def read_user(session: SessionDep, _admin: Administrator, user_id: int) -> UserP
 
 @router.patch("/{user_id}", response_model=UserPublic)
 def update_user_route(
-    session: SessionDep, admin: Administrator, user_id: int, body: UserUpdate
+    request: Request, session: SessionDep, admin: Administrator, user_id: int, body: UserUpdate
 ) -> UserPublic:
     """修改用户（角色、学校、停用、重置密码）/ Change an account."""
     user = update_user(session, actor=admin, user_id=user_id, data=body)
     session.commit()
+    forget_recent_users(request)
     return UserPublic.model_validate(user)
 
 

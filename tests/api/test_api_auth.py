@@ -9,6 +9,7 @@ from conftest import PASSWORD
 from sqlmodel import Session, select
 
 from workforce.accounts.models import ApiToken, SignInAttempt, User
+from workforce.accounts.recent import RecentUsers
 from workforce.accounts.signin import MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USERNAME
 from workforce.models import utcnow
 
@@ -66,6 +67,42 @@ def test_deactivated_user_loses_access(client, district):
     )
     assert client.get("/api/auth/me", headers=district.headers["hr"]).status_code == 401
     assert sign_in(client, "hr").json()["code"] == "user_inactive"
+
+
+def test_revoked_token_and_deactivated_user_are_refused_at_once_by_every_route(client, district):
+    """The registry routes take a credential checked a moment ago as valid; revoking a token
+    or changing an account through this server makes every route check again."""
+    hr, auditor = district.headers["hr"], district.headers["auditor"]
+    assert client.get("/api/teachers", headers=hr).status_code == 200
+    assert client.get("/api/teachers", headers=auditor).status_code == 200
+    assert client.delete("/api/auth/token", headers=hr).status_code == 204
+    assert client.get("/api/teachers", headers=hr).status_code == 401
+    auditor_id = district.users["auditor"].id
+    admin = district.headers["admin"]
+    assert (
+        client.patch(f"/api/users/{auditor_id}", json={"active": False}, headers=admin)
+    ).status_code == 200
+    refused = client.get("/api/teachers", headers=auditor)
+    assert (refused.status_code, refused.json()["code"]) == (401, "user_inactive")
+
+
+def test_a_change_made_elsewhere_takes_effect_within_the_recent_window(client, district, engine):
+    """A token revoked by another process (here: in the database directly) is still taken
+    for at most ``ttl_s`` seconds after it was last checked, then refused."""
+    clock = [0.0]
+    client.app.state.recent_users = RecentUsers(ttl_s=2.0, clock=lambda: clock[0])
+    headers = district.headers["hr"]
+    assert client.get("/api/teachers", headers=headers).status_code == 200
+    with Session(engine) as session:
+        for row in session.exec(select(ApiToken)).all():
+            row.revoked = True
+            session.add(row)
+        session.commit()
+    clock[0] = 1.5
+    assert client.get("/api/teachers", headers=headers).status_code == 200
+    clock[0] = 2.0
+    assert client.get("/api/teachers", headers=headers).status_code == 401
+    assert client.get("/api/auth/me", headers=district.headers["admin"]).status_code == 401
 
 
 def test_failed_sign_ins_lock_the_username(client, district):

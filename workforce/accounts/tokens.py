@@ -17,7 +17,8 @@ TOKEN_LIFETIME = dt.timedelta(hours=12)
 """One working day: a token from the morning's sign-in expires overnight."""
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a token, and what identifies it without keeping it in the clear."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -26,7 +27,7 @@ def issue_token(
 ) -> tuple[str, ApiToken]:
     """A new token for ``user``; the clear token is returned once and never stored."""
     token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + lifetime)
+    row = ApiToken(user_id=user.id, token_hash=token_digest(token), expires_at=utcnow() + lifetime)
     session.add(row)
     session.flush()
     return token, row
@@ -34,17 +35,30 @@ def issue_token(
 
 def user_for_token(session: Session, *, token: str) -> User:
     """The active user a token belongs to; raises :class:`Unauthenticated` otherwise."""
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
-    if row is None or row.revoked or row.expires_at <= utcnow():
+    return token_holder(session, token=token)[0]
+
+
+def token_holder(session: Session, *, token: str) -> tuple[User, dt.datetime]:
+    """The active user a token belongs to and when the token expires, in one indexed query;
+    raises :class:`Unauthenticated` for an unknown, revoked or expired token or an inactive
+    user."""
+    found = session.exec(
+        select(User, ApiToken.revoked, ApiToken.expires_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_digest(token))
+    ).first()
+    if found is None:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("token_invalid"))
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    user, revoked, expires_at = found
+    if revoked or expires_at <= utcnow():
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("token_invalid"))
+    if not user.active:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("user_inactive"))
-    return user
+    return user, expires_at
 
 
 def revoke_token(session: Session, *, token: str) -> None:
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
     if row is not None:
         row.revoked = True
         session.add(row)
