@@ -29,13 +29,19 @@ RegistryVersion = tuple[int, int | None]
 """(largest audit id, number of audit entries — None on SQLite, where it is not needed)."""
 
 
+_LAST_ENTRY = select(func.max(AuditLog.id))
+_LAST_ENTRY_AND_COUNT = select(func.max(AuditLog.id), func.count())
+"""Built once: asked on every request that uses a kept figure, so SQLAlchemy reuses their
+compiled form without rebuilding them and their cache keys each time."""
+
+
 def registry_version(session: Session) -> RegistryVersion | None:
     """The registry's current data version as ``session`` sees it, or None when that is not a
     committed state (see the module's docstring)."""
     if session.get_bind().dialect.name == "sqlite":
-        last = session.execute(select(func.max(AuditLog.id))).scalar_one()
+        last = session.execute(_LAST_ENTRY).scalar_one()
         if session.connection().connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
             return None
         return (last or 0, None)
-    last, entries = session.execute(select(func.max(AuditLog.id), func.count())).one()
+    last, entries = session.execute(_LAST_ENTRY_AND_COUNT).one()
     return (last or 0, entries)
