@@ -66,7 +66,29 @@ def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, 
             list(solver.getSolution().col_value), int(info.mip_node_count))
 
 
-def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto) -> None:
+def solve_lp_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
+                   ) -> tuple[int, float | None, list[float] | None]:
+    """The LP relaxation of the proto (integrality dropped); (pywraplp status, value, values).
+
+    Used for the later levels of a large model: on the 30,000-teacher sample district the
+    preference level's LP took HiGHS 7.9 s from scratch, GLOP 16 s from scratch and more than
+    20 s warm-started from level 1's basis. (Level 1 stays in GLOP: HiGHS took 91 s there.)"""
+    solver = QuietHighs()
+    solver.setOptionValue("time_limit", max(0.05, time_limit_s))
+    solver.setOptionValue("threads", 1)
+    _pass(solver, proto, integrality=False)
+    solver.run()
+    status = solver.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return pywraplp.Solver.INFEASIBLE, None, None
+    if status != highspy.HighsModelStatus.kOptimal:
+        return pywraplp.Solver.NOT_SOLVED, None, None
+    return (pywraplp.Solver.OPTIMAL, solver.getInfo().objective_function_value,
+            list(solver.getSolution().col_value))
+
+
+def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto, integrality: bool = True
+          ) -> None:
     """Columns, rows (compressed by row), integrality and objective of the proto."""
     n = len(proto.variable)
     costs = np.fromiter((v.objective_coefficient for v in proto.variable), np.float64, n)
@@ -87,7 +109,7 @@ def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto) -> None:
                    len(indices), starts, np.asarray(indices, np.int32),
                    np.asarray(values, np.float64))
     integer = np.flatnonzero([v.is_integer for v in proto.variable]).astype(np.int32)
-    if len(integer):
+    if integrality and len(integer):
         solver.changeColsIntegrality(len(integer), integer,
                                      np.full(len(integer), int(highspy.HighsVarType.kInteger),
                                              dtype=np.uint8))

@@ -6,21 +6,24 @@ are fractional and the LP bound equals the integer optimum. Branch-and-bound on 
 spends most of a minute looking for a first integer solution (HiGHS and SCIP alike; CP-SAT found
 none in a minute). So, with `lp_guided` (the default), each level is solved as:
 
-1. the LP relaxation in GLOP: infeasible → the level is infeasible; integral → optimal, the LP
-   is the proof;
+1. the LP relaxation — level 1 in GLOP, later levels (their model exported with the earlier
+   levels' rows) in HiGHS, which solved the 30,000-teacher district's second LP twice as fast
+   as GLOP, while GLOP solved level 1 ten times faster than HiGHS: infeasible → the level is
+   infeasible; integral → optimal, the LP is the proof;
 2. otherwise a MIP over a neighbourhood, every other integer variable fixed and substituted
-   out so that the back-end receives a small model. Level 1 frees the fractional variables
-   (fixing the rest at their integral LP values), then whole groups if that has no solution.
-   Later levels of a large model use RINS: the previous level's plan is feasible here too, so
-   the variables where it disagrees with this level's LP are freed and the rest fixed at the
-   plan; when a round stalls the neighbourhood widens (group → source slot → destination slot);
+   out so that the back-end receives a small model: the fractional variables free, the rest
+   fixed at their integral LP values, then whole groups if that has no solution. A later level
+   keeps the previous level's plan when that is better (it is feasible here too), and on a
+   large model continues with RINS: the variables where the incumbent and this level's LP
+   disagree are freed and the rest fixed at the incumbent; when a round stalls the
+   neighbourhood widens (group → source slot → destination slot);
 3. when that does not reach the LP bound and the model is small, the full MIP with the time
    left; the better solution is kept.
 
 Later levels of a small model (≤ `FULL_MIP_MAX_VARIABLES`) skip steps 1–2 and run the full MIP
 at once: there the LP is not integral (the key-share and school-quota rows; sample district:
 preference LP 45 vs optimum 40, distance 15,120.5 vs 15,618), RINS rounds found nothing the MIP
-did not, and HiGHS proves each of these levels in 1–4 s.
+did not, and HiGHS proves the (combined, see optimizer.solve) later levels in under 2 s.
 
 A level's bound is the LP value rounded to an integer (every level is integral), tightened by the
 full MIP's bound when it ran. Without `lp_guided`, only step 3 runs (the back-end comparison).
@@ -33,7 +36,14 @@ import time
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-from optimizer.model import LevelResult, RotationModel, export, solve_lp, solve_mip
+from optimizer.model import (
+    LevelResult,
+    RotationModel,
+    export,
+    solve_lp,
+    solve_lp_exported,
+    solve_mip,
+)
 
 _INTEGRAL = 1e-6
 NEIGHBOURHOOD_RADII = 1
@@ -65,7 +75,11 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         return result
     if incumbent is not None and model.solver.NumVariables() <= FULL_MIP_MAX_VARIABLES:
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
-    lp = solve_lp(model, time_limit_s)
+    if incumbent is None:
+        lp = solve_lp(model, time_limit_s)
+    else:
+        proto = export(model)
+        lp = solve_lp_exported(proto, time_limit_s)
     if lp.value is None or lp.values is None:
         lp.method = "LP relaxation infeasible" if lp.status == pywraplp.Solver.INFEASIBLE else (
             "LP relaxation not solved")
@@ -79,26 +93,27 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         values = [round(x) if integer[i] else x for i, x in enumerate(lp.values)]
         return LevelResult(pywraplp.Solver.OPTIMAL, bound, bound, values, method="LP integral")
 
-    proto = export(model)
+    if incumbent is None:
+        proto = export(model)
     small = len(proto.variable) <= FULL_MIP_MAX_VARIABLES
     best = LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
     if incumbent is not None:
         best = LevelResult(pywraplp.Solver.FEASIBLE, _objective(proto, incumbent), None,
                            incumbent, method="previous level's solution")
-        if not small:
-            best = _rins(proto, lp.values, integer, best, bound, maximize, deadline, backend,
-                         threads, seed, gap)
-    else:
-        free = fractional
-        for radius in range(NEIGHBOURHOOD_RADII + 1):
-            if radius:
-                free = _Links(proto).widen(free, integer, radius)
-            found = _solve_neighbourhood(proto, lp.values, integer, free, backend,
-                                         _budget(deadline), threads, seed, gap)
-            if found.value is not None:
+    free = fractional
+    for radius in range(NEIGHBOURHOOD_RADII + 1):
+        if radius:
+            free = _Links(proto).widen(free, integer, radius)
+        found = _solve_neighbourhood(proto, lp.values, integer, free, backend,
+                                     _budget(deadline), threads, seed, gap)
+        if found.value is not None:
+            if best.value is None or _better(found, best, maximize):
                 best = found
                 best.method = f"LP neighbourhood MIP (radius {radius}, {len(free)} free)"
-                break
+            break
+    if incumbent is not None and not small and round(best.value) != bound:
+        best = _rins(proto, lp.values, integer, best, bound, maximize, deadline, backend,
+                     threads, seed, gap)
     if (best.value is None or round(best.value) != bound) and small:
         remaining = deadline - time.perf_counter()
         if remaining > 0.2:

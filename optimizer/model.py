@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-from optimizer.highs import solve_mip_highs
+from optimizer.highs import solve_lp_highs, solve_mip_highs
 from optimizer.instance import Instance
 from optimizer.network import Network
 from optimizer.rules import key_share_fraction, max_net_loss, subject_weight
@@ -380,6 +380,13 @@ def solve_lp(model: RotationModel, time_limit_s: float) -> LevelResult:
     value = model.solver.Objective().Value()
     return LevelResult(status, value, value,
                        [v.solution_value() for v in model.solver.variables()])
+
+
+def solve_lp_exported(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
+                      ) -> LevelResult:
+    """The LP relaxation of an exported model, by HiGHS (see `highs.solve_lp_highs`)."""
+    status, value, values = solve_lp_highs(proto, time_limit_s)
+    return LevelResult(status, value, value, values)
 
 
 def export(model: RotationModel) -> linear_solver_pb2.MPModelProto:

@@ -163,7 +163,8 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     pruned = nearest is not None
 
     slot_picks = (_nearest_groups_per_slot(groups, schools, position, lat, lon, kind_of,
-                                           allowed_kind, required, settings.groups_per_slot)
+                                           allowed_kind, required, settings.groups_per_slot,
+                                           _slots(schools, groups))
                   if pruned else {})
     arcs: list[Arc] = []
     order_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -226,37 +227,54 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         school_targets=school_targets, pruned=pruned,
         pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
                  f"subject and the nearest {swaps} where a swap is possible; per school short "
-                 f"of a subject the nearest {settings.groups_per_slot} groups that could fill "
-                 f"it; plus wished and pinned ones ({len(arcs)} of {exact_arcs} arcs); the "
+                 f"of a subject, and per subject a school with a 10% quota may exchange, the "
+                 f"nearest {settings.groups_per_slot} groups that could come; plus wished and "
+                 f"pinned ones ({len(arcs)} of {exact_arcs} arcs); the "
                  f"bound is for this model"
                  if pruned else "none: every feasible destination kept (exact model)"),
     )
 
 
+def _slots(schools: list, groups: list[TeacherGroup]) -> list[tuple[int, str]]:
+    """The places pruning must keep reachable from the destination's side: every (school,
+    subject) short of teachers, and at every school with a 10% quota every main subject of its
+    available teachers — where the school is at its minimum in that subject, a teacher can only
+    leave if another comes in (对调), so the incoming arcs are what makes the quota possible
+    (sample district of 30,000: a small urban primary school at its minimum in every subject
+    but one had no swap partner left among the pruned arcs, and the whole plan was infeasible)."""
+    slots = {(d, e.subject) for d, school in enumerate(schools) for e in school.staffing
+             if e.shortage > 0}
+    position = {school.code: d for d, school in enumerate(schools)}
+    slots |= {(position[g.school], g.main_subject) for g in groups
+              if in_school_quota_scope(schools[position[g.school]])}
+    return sorted(slots)
+
+
 def _nearest_groups_per_slot(
     groups: list[TeacherGroup], schools: list, position: dict[str, int], lat: np.ndarray,
     lon: np.ndarray, kind_of: np.ndarray, allowed_kind: np.ndarray, required: np.ndarray, k: int,
+    slots: list[tuple[int, str]],
 ) -> dict[tuple[int, str], list[int]]:
-    """For every school short of a subject, the `k` nearest groups that could fill it (allowed
+    """For every slot (school, subject), the `k` nearest groups that could come to it (allowed
     direction, certificate, subject): pruning from the slot's side, so that a remote rural
     school is not left out because it is nobody's nearest."""
     by_subject: dict[str, list[TeacherGroup]] = defaultdict(list)
     for g in groups:
         for j in g.can_teach:
             by_subject[j].append(g)
+    sources = {j: (np.array([position[g.school] for g in candidates]),
+                   np.array([g.cert for g in candidates])) for j, candidates in by_subject.items()}
     picks: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for d, school in enumerate(schools):
-        for entry in school.staffing:
-            candidates = by_subject.get(entry.subject, [])
-            if entry.shortage == 0 or not candidates:
-                continue
-            src = np.array([position[g.school] for g in candidates])
-            cert = np.array([g.cert for g in candidates])
-            fits = allowed_kind[kind_of[src], kind_of[d]] & (cert >= required[d]) & (src != d)
-            dist = np.where(fits, haversine_km(lat[d], lon[d], lat[src], lon[src]), np.inf)
-            for i in np.argsort(dist, kind="stable")[:k]:
-                if np.isfinite(dist[i]):
-                    picks[(candidates[i].index, entry.subject)].append(d)
+    for d, subject in slots:
+        if subject not in sources:
+            continue
+        candidates = by_subject[subject]
+        src, cert = sources[subject]
+        fits = allowed_kind[kind_of[src], kind_of[d]] & (cert >= required[d]) & (src != d)
+        dist = np.where(fits, haversine_km(lat[d], lon[d], lat[src], lon[src]), np.inf)
+        for i in np.argsort(dist, kind="stable")[:k]:
+            if np.isfinite(dist[i]):
+                picks[(candidates[i].index, subject)].append(d)
     return picks
 
 

@@ -25,7 +25,7 @@ from optimizer.baseline import greedy_plan
 from optimizer.diagnose import diagnose
 from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
 from optimizer.instance import Instance, Pin
-from optimizer.levels import FULL_MIP_MAX_VARIABLES, solve_level
+from optimizer.levels import solve_level
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
@@ -120,13 +120,11 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
 
 
 def _stages(model: RotationModel, net: Network) -> list[tuple[tuple[str, str], ...]]:
-    """The levels in the order they are solved. The two later levels of a small model are one
-    stage, solved as one MIP with an exact combined objective (`combined_terms`); a large
-    model solves them one by one (its levels are searched around their LPs, see
-    optimizer.levels, which a combined objective would not help)."""
+    """The levels in the order they are solved. The two later levels are one stage, solved as
+    one MIP with an exact combined objective (`combined_terms`), unless its weight would be
+    numerically unsafe; then they are solved one by one."""
     first, *later = LEVELS
-    if (len(later) == 2 and model.solver.NumVariables() <= FULL_MIP_MAX_VARIABLES
-            and combined_terms(model, net, later[0][0], later[1][0]) is not None):
+    if len(later) == 2 and combined_terms(model, net, later[0][0], later[1][0]) is not None:
         return [(first,), tuple(later)]
     return [(level,) for level in LEVELS]
 
