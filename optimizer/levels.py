@@ -79,7 +79,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         lp = solve_lp(model, time_limit_s)
     else:
         proto = export(model)
-        lp = solve_lp_exported(proto, time_limit_s)
+        lp = solve_lp_exported(proto, deadline - time.perf_counter())
     if lp.value is None or lp.values is None:
         lp.method = "LP relaxation infeasible" if lp.status == pywraplp.Solver.INFEASIBLE else (
             "LP relaxation not solved")
@@ -165,7 +165,13 @@ def _rins(proto: linear_solver_pb2.MPModelProto, relaxed: list[float], integer: 
     level's LP disagree, fix the rest; widen the neighbourhood when a round stalls."""
     links = _Links(proto)
     widen = 0
+    last_round = 0.0
     for _ in range(RINS_ROUNDS):
+        # A round's cost is mostly building its sub-model (seconds on 100,000 teachers), not
+        # the back-end's time limit: start one only when a round as long as the last still fits.
+        started = time.perf_counter()
+        if deadline - started < max(0.5, last_round):
+            break
         assert best.values is not None
         free = {i for i, x in enumerate(relaxed)
                 if integer[i] and abs(x - best.values[i]) > _INTEGRAL}
@@ -173,6 +179,7 @@ def _rins(proto: linear_solver_pb2.MPModelProto, relaxed: list[float], integer: 
             free = links.widen(free, integer, widen)
         found = _solve_neighbourhood(proto, best.values, integer, free, backend,
                                      _budget(deadline), threads, seed, gap)
+        last_round = time.perf_counter() - started
         if found.value is None or not _better(found, best, maximize):
             if widen == len(_Links.FAMILIES):
                 break

@@ -87,8 +87,10 @@ class Network:
     district_base: int
     district_target: int
     school_targets: dict[str, int]
+    geometry: Geometry | None = None
     pruned: bool = False
     pruning: str = "none: every feasible destination kept (exact model)"
+    exact_arcs: int = 0
 
 
 def _group_key(teacher: Teacher, instance: Instance) -> tuple:
@@ -122,41 +124,90 @@ def build_groups(instance: Instance) -> list[TeacherGroup]:
     return groups
 
 
+@dataclass
+class Geometry:
+    """Where each group may go, as boolean masks over the schools (sorted by code): allowed
+    direction, certificate, and open for the subject — short of it (`short_in`) or with
+    available teachers of that main subject who might leave (a swap). The exact model has an
+    arc for every destination in `exact_destinations`; pruning keeps a subset; the pricing of
+    the exact model's bound (optimizer.pricing) walks the whole set."""
+
+    schools: list
+    position: dict[str, int]
+    lat: np.ndarray
+    lon: np.ndarray
+    kind_of: np.ndarray
+    allowed_kind: np.ndarray
+    required: np.ndarray
+    short_in: dict[str, np.ndarray]
+    open_for: dict[str, np.ndarray]
+    swap_only: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, instance: Instance, groups: list[TeacherGroup]) -> Geometry:
+        rules = instance.rules
+        schools = sorted(instance.schools, key=lambda s: s.code)
+        position = {s.code: i for i, s in enumerate(schools)}
+        kinds = sorted({(s.zone, s.is_quality) for s in schools})
+
+        def none() -> np.ndarray:
+            return np.zeros(len(schools), dtype=bool)
+
+        short_in: dict[str, np.ndarray] = defaultdict(none)
+        swap_in: dict[str, np.ndarray] = defaultdict(none)
+        for s in schools:
+            for entry in s.staffing:
+                if entry.shortage > 0:
+                    short_in[entry.subject][position[s.code]] = True
+        for g in groups:
+            swap_in[g.main_subject][position[g.school]] = True
+        open_for = {j: short_in[j] | swap_in[j] for j in set(short_in) | set(swap_in)}
+        return cls(
+            schools=schools, position=position,
+            lat=np.array([s.lat for s in schools]), lon=np.array([s.lon for s in schools]),
+            kind_of=np.array([kinds.index((s.zone, s.is_quality)) for s in schools]),
+            allowed_kind=np.array([[direction_between(a, b, rules) is not None for b in kinds]
+                                   for a in kinds], dtype=bool),
+            required=np.array([required_cert_rank(s, rules) for s in schools]),
+            short_in=short_in, open_for=open_for,
+            swap_only={j: swap_in[j] & ~short_in[j] for j in open_for},
+        )
+
+    def reachable(self, group: TeacherGroup) -> np.ndarray:
+        """Schools the group may go to at all: allowed direction and certificate, not home."""
+        src = self.position[group.school]
+        mask = self.allowed_kind[self.kind_of[src]][self.kind_of] & (self.required <= group.cert)
+        mask[src] = False
+        return mask
+
+    def exact_destinations(self, group: TeacherGroup, subject: str, forbidden: set[str]
+                           ) -> np.ndarray:
+        """The exact model's destinations of (group, subject), pins applied."""
+        if subject not in self.open_for:
+            return np.zeros(len(self.schools), dtype=bool)
+        mask = self.reachable(group) & self.open_for[subject]
+        if group.must_go:
+            must = self.position[group.must_go]
+            keep = mask[must]
+            mask[:] = False
+            mask[must] = keep
+        for code in forbidden:
+            mask[self.position[code]] = False
+        return mask
+
+
 def build_network(instance: Instance, settings: SolveSettings) -> Network:
     """Groups, arcs (pruned as the settings say), principal arcs and quota figures."""
     rules, as_of = instance.rules, instance.as_of
-    schools = sorted(instance.schools, key=lambda s: s.code)
-    position = {s.code: i for i, s in enumerate(schools)}
-    lat = np.array([s.lat for s in schools])
-    lon = np.array([s.lon for s in schools])
     groups = build_groups(instance)
+    geo = Geometry.of(instance, groups)
+    schools, position, lat, lon = geo.schools, geo.position, geo.lat, geo.lon
+    kind_of, allowed_kind, required = geo.kind_of, geo.allowed_kind, geo.required
+    short_in, open_for, swap_only = geo.short_in, geo.open_for, geo.swap_only
 
-    kinds = sorted({(s.zone, s.is_quality) for s in schools})
-    kind_of = np.array([kinds.index((s.zone, s.is_quality)) for s in schools])
-    allowed_kind = np.array([[direction_between(a, b, rules) is not None for b in kinds]
-                             for a in kinds], dtype=bool)
-    required = np.array([required_cert_rank(s, rules) for s in schools])
-
-    # Destinations that can take subject j: a shortage, or available teachers of main j who
-    # might leave and so open a place (a swap).
-    def none() -> np.ndarray:
-        return np.zeros(len(schools), dtype=bool)
-
-    short_in: dict[str, np.ndarray] = defaultdict(none)
-    swap_in: dict[str, np.ndarray] = defaultdict(none)
-    for s in schools:
-        for entry in s.staffing:
-            if entry.shortage > 0:
-                short_in[entry.subject][position[s.code]] = True
-    for g in groups:
-        swap_in[g.main_subject][position[g.school]] = True
-    open_for = {j: short_in[j] | swap_in[j] for j in set(short_in) | set(swap_in)}
-    swap_only = {j: swap_in[j] & ~short_in[j] for j in open_for}
-
-    exact_arcs = sum(
-        int((allowed_kind[kind_of[position[g.school]]][kind_of] & open_for[j]).sum())
-        for g in groups for j in g.can_teach if j in open_for
-    )
+    exact_arcs = sum(int((reach & open_for[j]).sum())
+                     for g, reach in ((g, geo.reachable(g)) for g in groups)
+                     for j in g.can_teach if j in open_for)
     nearest, swaps = settings.nearest_destinations, settings.nearest_swaps
     if nearest is None and exact_arcs > settings.prune_above_arcs:
         nearest, swaps = settings.auto_nearest, settings.auto_swaps
@@ -178,8 +229,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         pins = instance.pins_by_teacher.get(teacher.staff_no, [])
         forbidden = {p.school for p in pins if p.kind == "forbid"}
         wished = [position[w] for w in teacher.wishes]
-        reachable = allowed_kind[kind_of[src]][kind_of] & (required <= g.cert)
-        reachable[src] = False
+        reachable = geo.reachable(g)
         for j in g.can_teach:
             if j not in open_for:
                 continue
@@ -204,7 +254,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                     wish_rank=wish_rank(teacher, code), key=g.key,
                 ))
 
-    principals, principal_arcs, must_rotate = _principal_arcs(
+    principals, principal_arcs, must_rotate = principal_posts(
         instance, settings.principal_posts_kept if pruned else None)
     headcount: dict[str, int] = defaultdict(int)
     quota_base: dict[str, int] = defaultdict(int)
@@ -224,13 +274,12 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         must_rotate_principals=must_rotate, headcount=dict(headcount),
         quota_base=dict(quota_base), district_base=district_base,
         district_target=share_target(rules.quotas.district_share, district_base),
-        school_targets=school_targets, pruned=pruned,
+        school_targets=school_targets, geometry=geo, pruned=pruned, exact_arcs=exact_arcs,
         pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
                  f"subject and the nearest {swaps} where a swap is possible; per school short "
                  f"of a subject, and per subject a school with a 10% quota may exchange, the "
                  f"nearest {settings.groups_per_slot} groups that could come; plus wished and "
-                 f"pinned ones ({len(arcs)} of {exact_arcs} arcs); the "
-                 f"bound is for this model"
+                 f"pinned ones ({len(arcs)} of {exact_arcs} arcs)"
                  if pruned else "none: every feasible destination kept (exact model)"),
     )
 
@@ -278,7 +327,7 @@ def _nearest_groups_per_slot(
     return picks
 
 
-def _principal_arcs(instance: Instance, nearest: int | None
+def principal_posts(instance: Instance, nearest: int | None
                     ) -> tuple[list[str], list[Arc], list[str]]:
     """Available principals, their arcs to principal posts, and those who must rotate.
 

@@ -39,6 +39,7 @@ from optimizer.model import (
 )
 from optimizer.network import Network, build_network
 from optimizer.plan import Move, ObjectiveLevel, Plan, Provenance, SolverStats
+from optimizer.pricing import exact_model_bound
 from optimizer.settings import SolveSettings
 
 
@@ -58,6 +59,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
     failed_status = None
     methods: list[str] = []
     node_counts: list[int | None] = []
+    stats_notes: list[str] = []
     for stage in _stages(model, net):
         if len(stage) == 2:
             result = _solve_together(model, net, stage, deadline, settings, incumbent, levels)
@@ -83,8 +85,10 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         if first_plan_at is None:
             first_plan_at = time.perf_counter() - started
         if len(stage) == 1:
-            levels.append(_level(name, sense, result.value, result.bound,
-                                 result.status == pywraplp.Solver.OPTIMAL))
+            bound, proven = result.bound, result.status == pywraplp.Solver.OPTIMAL
+            if not levels and net.pruned and settings.lp_guided:
+                bound, proven = _exact_bound(instance, net, model, result, stats_notes)
+            levels.append(_level(name, sense, result.value, bound, proven))
             fix_level(model, name, result.value, maximize)
 
     stats = SolverStats(
@@ -93,7 +97,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         time_to_first_plan_s=round(first_plan_at, 3) if first_plan_at else None,
         nodes=sum(n for n in node_counts if n is not None) if any(
             n is not None for n in node_counts) else None, groups=len(net.groups), arcs=len(net.arcs), pruned=net.pruned,
-        pruning=net.pruning, level_methods=methods,
+        pruning="; ".join([net.pruning, *stats_notes]), level_methods=methods,
     )
     provenance = _provenance(instance, settings, "lexicographic MIP over teacher groups"
                              if settings.backend != "cpsat"
@@ -117,6 +121,21 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         moves=moves, quotas=quota_results(instance, moves),
         shortages=shortage_results(instance, moves, nearest), provenance=provenance,
     )
+
+
+def _exact_bound(instance: Instance, net: Network, model: RotationModel, result: LevelResult,
+                 notes: list[str]) -> tuple[float | None, bool]:
+    """Level 1 of a pruned model: its bound for the exact model (optimizer.pricing), from the
+    LP that GLOP has just solved; proven when the plan reaches it. Says so in `notes`."""
+    exact = exact_model_bound(instance, net, model)
+    if exact is None:
+        notes.append("level-1 bound for this pruned model only (pricing the left-out arcs "
+                      "gave no finite bound)")
+        return result.bound, False
+    bound = math.floor(exact + 1e-6)
+    notes.append(f"level-1 bound {bound} holds for the exact model: its "
+                 f"{net.exact_arcs - len(net.arcs)} left-out arcs priced with the LP's duals")
+    return bound, result.value is not None and round(result.value) >= bound
 
 
 def _stages(model: RotationModel, net: Network) -> list[tuple[tuple[str, str], ...]]:
