@@ -54,8 +54,8 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_sche
 
 def get_current_user(request: Request, session: SessionDep, credentials: Credentials) -> User:
     """The user of a bearer token, else of the session cookie; 401 when neither is valid.
-    Checked in the database on every request (the routes that change the account or the
-    token use this one)."""
+    Checked in the database on every request: the account's own routes (``/auth/me``,
+    signing out, the password) use this one."""
     return _checked_user(request, session, credentials)[0]
 
 
