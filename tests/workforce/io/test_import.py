@@ -191,6 +191,28 @@ def test_unknown_school_codes_are_named_with_row_and_column(registry, write_csv)
     assert problem.text.zh == "学校代码“S99”在数据库和本文件中都不存在"
 
 
+def test_text_cells_are_trimmed_and_blank_or_over_long_ones_named(registry, write_csv):
+    base = ["男", "1985-03-12", "", "在编"]
+    rest = ["2020-09-01", "数学", "", "", ""]
+    good = [["  T040 ", " 孙八 ", *base, " S01", *rest]]
+    report = import_file(registry, write_csv("ok.csv", TEACHERS_HEADER, good), actor="hr")
+    assert report.status == "committed", rendered(report)
+    with Session(registry) as session:
+        added = session.exec(select(Teacher).where(Teacher.staff_no == "T040")).scalar_one()
+    assert added.name == "孙八"
+    bad = [
+        ["T041", "  ", *base, "S01", *rest],
+        ["T042", "长" * 51, *base, "  ", *rest],
+    ]
+    report = import_file(registry, write_csv("bad.csv", TEACHERS_HEADER, bad), actor="hr")
+    found = [(p.row, p.column_letter, p.text.en) for p in report.problems]
+    assert found == [
+        (2, "B", "this column is required"),
+        (3, "B", "longer than 50 characters"),
+        (3, "G", "this column is required"),
+    ]
+
+
 def test_id_numbers_mangled_by_excel_and_wrong_check_characters_are_caught(registry, write_csv):
     base = ["在编", "S01", "2020-09-01", "语文", "", "", ""]
     rows = [
