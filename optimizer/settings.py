@@ -46,6 +46,11 @@ class SolveSettings(BaseModel):
         20, ge=1, description="With pruning: per school short of a subject, the nearest teacher "
         "groups that could fill it keep their arc there."
     )
+    groups_per_open_slot: int = Field(
+        2, ge=1, description="With pruning: per school and subject it could take in only by a "
+        "swap (no shortage, no 10% quota), the nearest groups that could come keep their arc "
+        "there, so that every place of the exact model is in the pruned one too."
+    )
     principal_posts_kept: int = Field(
         30, ge=1, description="With pruning: the nearest allowed principal posts kept per "
         "principal (plus wished and pinned ones)."
