@@ -157,7 +157,10 @@ def load_rules(path: Path | str | None = None, overrides: dict[str, Any] | None 
     `overrides` replaces values, by dotted key (``{"quotas.district_share": 0.04}``) or nested
     (``{"quotas": {"district_share": 0.04}}``). Unknown keys are refused.
     """
-    raw = yaml.safe_load(Path(path or DEFAULT_RULES_PATH).read_text(encoding="utf-8"))
+    # libyaml's safe loader when PyYAML has it (0.14 s → ~0.02 s for this file; every solve
+    # reads it), the pure-Python one otherwise; both accept exactly the safe subset.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(Path(path or DEFAULT_RULES_PATH).read_text(encoding="utf-8"), Loader=loader)
     values: dict[str, Any] = {}
     sources: dict[str, PolicySource] = {}
     for section, leaves in raw.items():

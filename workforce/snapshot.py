@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, RotationRules, load_rules
@@ -77,8 +77,10 @@ def build_instance(
     """
     as_of = as_of or school_year_start(year)
     rules = rules or load_rules()
-    schools = session.scalars(
-        select(School)
+    # Plain rows, not ORM objects: nothing here is changed, and building ~11,000 mapped
+    # objects was half of the sample district's 2 s read.
+    schools = session.execute(
+        select(School.__table__)
         .where(
             School.active.is_(True), School.ownership == "public", School.level.in_(list(levels))
         )
@@ -86,14 +88,14 @@ def build_instance(
     ).all()
     school_ids = {s.id: s for s in schools}
     demand = demand_by_school(session, as_of)
-    teachers = session.scalars(
-        select(Teacher)
+    teachers = session.execute(
+        select(Teacher.__table__)
         .where(Teacher.school_id.in_(list(school_ids)), Teacher.status.in_(["active", "seconded"]))
         .order_by(Teacher.staff_no)
     ).all()
     teacher_ids = [t.id for t in teachers]
     children = _children_by_teacher(session, teacher_ids, year)
-    code_of = {s.id: s.code for s in session.scalars(select(School))}
+    code_of = dict(session.execute(select(School.id, School.code)).all())
 
     instance_schools = [
         InstanceSchool(
@@ -132,10 +134,12 @@ def build_instance(
 
 
 def _instance_teacher(
-    t: Teacher, children: dict[str, dict[int, list]], code_of: dict[int, str], as_of: dt.date
+    t: Row, children: dict[str, dict[int, list[Row]]], code_of: dict[int, str], as_of: dt.date
 ) -> InstanceTeacher:
-    certificates: list[Certificate] = children["certificates"].get(t.id, [])
-    rotations: list[RotationRecord] = children["rotations"].get(t.id, [])
+    """One teacher row (columns of the teacher table) and its child rows, as the optimizer
+    sees them."""
+    certificates = children["certificates"].get(t.id, [])
+    rotations = children["rotations"].get(t.id, [])
     ended = [r.actual_end_on or r.planned_end_on for r in rotations]
     ended = [d for d in ended if d is not None and d <= as_of]
     on_secondment = any(
@@ -190,22 +194,25 @@ def _instance_teacher(
 
 def _children_by_teacher(
     session: Session, teacher_ids: list[int], year: int
-) -> dict[str, dict[int, list]]:
-    """Each child table of the given teachers, grouped by teacher id (one query per table)."""
+) -> dict[str, dict[int, list[Row]]]:
+    """Each child table of the given teachers as plain rows, grouped by teacher id (one query
+    per table)."""
     wanted = set(teacher_ids)
     queries = {
-        "certificates": select(Certificate).order_by(Certificate.id),
-        "designations": select(Designation).order_by(Designation.term_start, Designation.id),
-        "exemptions": select(Exemption).order_by(Exemption.from_on, Exemption.id),
-        "rotations": select(RotationRecord).order_by(RotationRecord.start_on, RotationRecord.id),
-        "wishes": select(RotationWish)
+        "certificates": select(Certificate.__table__).order_by(Certificate.id),
+        "designations": select(Designation.__table__).order_by(
+            Designation.term_start, Designation.id),
+        "exemptions": select(Exemption.__table__).order_by(Exemption.from_on, Exemption.id),
+        "rotations": select(RotationRecord.__table__).order_by(
+            RotationRecord.start_on, RotationRecord.id),
+        "wishes": select(RotationWish.__table__)
         .where(RotationWish.year == year)
         .order_by(RotationWish.teacher_id, RotationWish.rank),
     }
-    grouped: dict[str, dict[int, list]] = {}
+    grouped: dict[str, dict[int, list[Row]]] = {}
     for name, query in queries.items():
-        by_teacher: dict[int, list] = defaultdict(list)
-        for row in session.scalars(query):
+        by_teacher: dict[int, list[Row]] = defaultdict(list)
+        for row in session.execute(query):
             if row.teacher_id in wanted:
                 by_teacher[row.teacher_id].append(row)
         grouped[name] = by_teacher
