@@ -19,6 +19,8 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
+import numpy as np
+
 from optimizer import __version__
 from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
 from optimizer.instance import Instance, School, Teacher
@@ -26,13 +28,13 @@ from optimizer.plan import Move, Plan, Provenance, SolverStats
 from optimizer.rules import (
     cert_covers,
     counts_in_quota_base,
+    direction_lookup,
+    haversine_km,
     in_school_quota_scope,
     is_available,
     is_key,
     key_share_fraction,
     max_net_loss,
-    move_direction,
-    school_distance_km,
     share_target,
     subject_weight,
 )
@@ -45,6 +47,14 @@ class _Ledger:
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
         self.rules, self.as_of = instance.rules, instance.as_of
+        # Plain dicts and a per-kind direction table: the instance's lookups go through
+        # pydantic attribute access, which dominated the run time at 30,000 teachers.
+        self.school_by_code = instance.school_by_code
+        self.pins_by_teacher = instance.pins_by_teacher
+        self.direction = direction_lookup(self.rules)
+        self._schools = sorted(instance.schools, key=lambda s: s.code)
+        self._lat = np.array([s.lat for s in self._schools])
+        self._lon = np.array([s.lon for s in self._schools])
         self.moves: list[tuple[Teacher, str, str]] = []
         self.moved: set[str] = set()
         self.arrivals: Counter[tuple[str, str]] = Counter()
@@ -58,7 +68,7 @@ class _Ledger:
         self.by_school: dict[str, list[Teacher]] = defaultdict(list)
         self.by_school_subject: dict[tuple[str, str], list[Teacher]] = defaultdict(list)
         for t in sorted(instance.teachers, key=lambda t: (t.joined_school_on, t.staff_no)):
-            pins = instance.pins_by_teacher.get(t.staff_no, [])
+            pins = self.pins_by_teacher.get(t.staff_no, [])
             if (not t.is_principal and is_available(t, self.as_of, self.rules)
                     and not any(p.kind == "must_stay" for p in pins)):
                 self.by_school[t.school].append(t)
@@ -66,12 +76,13 @@ class _Ledger:
                     self.by_school_subject[(t.school, subject)].append(t)
 
     def nearest(self, code: str) -> list[tuple[float, School]]:
-        """Other schools by distance from `code` (cached)."""
+        """Other schools by distance from `code`, ties by code (cached)."""
         if code not in self._distance:
-            here = self.instance.school_by_code[code]
-            self._distance[code] = sorted(
-                ((school_distance_km(here, s), s) for s in self.instance.schools
-                 if s.code != code), key=lambda p: (p[0], p[1].code))
+            here = self.school_by_code[code]
+            km = haversine_km(here.lat, here.lon, self._lat, self._lon)
+            order = np.argsort(km, kind="stable")  # schools are in code order: ties by code
+            self._distance[code] = [(float(km[i]), self._schools[i]) for i in order
+                                    if self._schools[i].code != code]
         return self._distance[code]
 
     def room(self, school: School, subject: str) -> bool:
@@ -80,7 +91,7 @@ class _Ledger:
                 and self.net[school.code] < self.free[school.code])
 
     def can_leave(self, teacher: Teacher) -> bool:
-        entry = self.instance.school_by_code[teacher.school].staffing_by_subject.get(
+        entry = self.school_by_code[teacher.school].staffing_by_subject.get(
             teacher.main_subject)
         if entry is None:
             return True
@@ -89,9 +100,9 @@ class _Ledger:
 
     def fits(self, teacher: Teacher, dest: School) -> bool:
         """Direction, certificate and pins allow teacher → dest."""
-        pins = self.instance.pins_by_teacher.get(teacher.staff_no, [])
-        return (move_direction(self.instance.school_by_code[teacher.school], dest, self.rules)
-                is not None and cert_covers(teacher.cert_levels, dest, self.rules)
+        pins = self.pins_by_teacher.get(teacher.staff_no, [])
+        return (self.direction(self.school_by_code[teacher.school], dest) is not None
+                and cert_covers(teacher.cert_levels, dest, self.rules)
                 and not any(p.kind == "forbid" and p.school == dest.code for p in pins))
 
     def move(self, teacher: Teacher, dest: str, subject: str) -> None:
@@ -124,7 +135,7 @@ class _Ledger:
         return False
 
     def swap_partner(self, teacher: Teacher, dest: School) -> Teacher | None:
-        home = self.instance.school_by_code[teacher.school]
+        home = self.school_by_code[teacher.school]
         for other in self.candidates_at(dest.code):
             if (other.main_subject == teacher.main_subject and other.staff_no not in self.moved
                     and self.can_leave(other) and self.fits(other, home)):
@@ -136,14 +147,20 @@ class _Ledger:
         return self.by_school.get(code, [])
 
 
-def greedy_plan(instance: Instance) -> Plan:
-    """The clerk's plan for `instance` (see the module docstring)."""
-    started = time.perf_counter()
+def greedy_moves(instance: Instance) -> list[tuple[Teacher, str, str]]:
+    """The clerk's moves as (teacher, destination code, subject), without a plan around them:
+    the optimizer seeds a pruned network with them (optimizer.network)."""
     ledger = _Ledger(instance)
     _place_pins(ledger)
     _fill_rural_shortages(ledger)
     _top_up_quotas(ledger)
-    moves = _to_moves(instance, ledger)
+    return ledger.moves
+
+
+def greedy_plan(instance: Instance) -> Plan:
+    """The clerk's plan for `instance` (see the module docstring)."""
+    started = time.perf_counter()
+    moves = _to_moves(instance, greedy_moves(instance))
     quotas = quota_results(instance, moves)
     elapsed = round(time.perf_counter() - started, 3)
     settings = SolveSettings(backend="highs")
@@ -166,7 +183,7 @@ def _place_pins(ledger: _Ledger) -> None:
         if teacher.is_principal or not is_available(teacher, ledger.as_of, ledger.rules):
             continue
         if pin.kind == "must_go" and pin.school:
-            dest = ledger.instance.school_by_code[pin.school]
+            dest = ledger.school_by_code[pin.school]
             subject = next((j for j in teacher.can_teach if ledger.room(dest, j)), None)
             if subject and ledger.fits(teacher, dest) and ledger.can_leave(teacher):
                 ledger.move(teacher, dest.code, subject)
@@ -180,9 +197,9 @@ def _fill_rural_shortages(ledger: _Ledger) -> None:
         (-subject_weight(e.subject, rules), s.code, e.subject)
          for s in instance.schools if s.zone == "rural" for e in s.staffing if e.shortage > 0)
     for _, code, subject in slots:
-        dest = instance.school_by_code[code]
+        dest = ledger.school_by_code[code]
         sources = [source for _, source in ledger.nearest(code)
-                   if move_direction(source, dest, rules) is not None]
+                   if ledger.direction(source, dest) is not None]
         while ledger.room(dest, subject):
             teacher = next(
                 (t for source in sources
@@ -226,9 +243,9 @@ def _top_up_quotas(ledger: _Ledger) -> None:
             ledger.place(teacher)
 
 
-def _to_moves(instance: Instance, ledger: _Ledger) -> list[Move]:
-    departing = Counter((t.school, t.main_subject) for t, _, _ in ledger.moves)
+def _to_moves(instance: Instance, chosen: list[tuple[Teacher, str, str]]) -> list[Move]:
+    departing = Counter((t.school, t.main_subject) for t, _, _ in chosen)
     moves = [make_move(instance, t, dest, subject,
                        move_reasons(instance, t, dest, subject, departing[(dest, subject)], None))
-             for t, dest, subject in ledger.moves]
+             for t, dest, subject in chosen]
     return sorted(moves, key=lambda m: (m.from_school, m.staff_no))

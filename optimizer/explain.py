@@ -16,6 +16,7 @@ from optimizer.rules import (
     age_on,
     cert_covers,
     counts_in_quota_base,
+    direction_lookup,
     eligible_since,
     in_school_quota_scope,
     is_available,
@@ -158,6 +159,10 @@ class _MoveTotals:
     def __init__(self, instance: Instance, moves: list[Move]) -> None:
         self.instance = instance
         self.moves = moves
+        # Plain lookups for the loops over candidates (pydantic attribute access is slow).
+        self.school_by_code = instance.school_by_code
+        self.pins_by_teacher = instance.pins_by_teacher
+        self.direction = direction_lookup(instance.rules)
         self.moved = {m.staff_no for m in moves}
         self.arrivals = Counter((m.to_school, m.subject) for m in moves if m.subject)
         self.departures: Counter[tuple[str, str | None]] = Counter()
@@ -181,13 +186,14 @@ class _MoveTotals:
         minimum a candidate's school keeps, this school's ceiling, the key share, pruning."""
         instance = self.instance
         rules, as_of = instance.rules, instance.as_of
-        dest = instance.school_by_code[school]
+        school_by_code, pins_by_teacher = self.school_by_code, self.pins_by_teacher
+        dest = school_by_code[school]
         candidates = [
             t for t in self.available_by_subject.get(subject, [])
             if t.school != school and cert_covers(t.cert_levels, dest, rules)
-            and move_direction(instance.school_by_code[t.school], dest, rules) is not None
+            and self.direction(school_by_code[t.school], dest) is not None
             and not any(p.kind == "must_stay" or (p.kind == "forbid" and p.school == school)
-                        for p in instance.pins_by_teacher.get(t.staff_no, []))
+                        for p in pins_by_teacher.get(t.staff_no, []))
         ]
         if not candidates:
             return [render("unfilled.no_candidate", subject=subject)]
@@ -216,7 +222,7 @@ class _MoveTotals:
         return reasons
 
     def _at_minimum(self, teacher: Teacher) -> bool:
-        school = self.instance.school_by_code[teacher.school]
+        school = self.school_by_code[teacher.school]
         entry = school.staffing_by_subject.get(teacher.main_subject)
         if entry is None:
             return False

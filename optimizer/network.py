@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.baseline import greedy_moves
 from optimizer.instance import Instance, Teacher
 from optimizer.rules import (
     cert_covers,
@@ -222,6 +223,8 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                                                        kind_of, allowed_kind, required, k,
                                                        slots).items():
                 slot_picks[key].extend(picks)
+        for key, d in _greedy_arcs(instance, groups, position):
+            slot_picks[key].append(d)
     arcs: list[Arc] = []
     order_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for g in groups:
@@ -285,7 +288,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                  f"of a subject, and per subject a school with a 10% quota may exchange, the "
                  f"nearest {settings.groups_per_slot} groups that could come (per other place "
                  f"open to a swap the nearest {settings.groups_per_open_slot}); plus wished and "
-                 f"pinned ones ({len(arcs)} of {exact_arcs} arcs)"
+                 f"pinned ones and those of the greedy clerk's plan ({len(arcs)} of {exact_arcs} arcs)"
                  if pruned else "none: every feasible destination kept (exact model)"),
     )
 
@@ -303,6 +306,17 @@ def _slots(schools: list, groups: list[TeacherGroup]) -> list[tuple[int, str]]:
     slots |= {(position[g.school], g.main_subject) for g in groups
               if in_school_quota_scope(schools[position[g.school]])}
     return sorted(slots)
+
+
+def _greedy_arcs(instance: Instance, groups: list[TeacherGroup], position: dict[str, int]
+                 ) -> list[tuple[tuple[int, str], int]]:
+    """((group, subject), destination) of every move of the greedy clerk's plan: a pruned model
+    that keeps them can do at least what the clerk does. Without them the 100,000-teacher
+    sample district filled 15,225 weighted slots against the clerk's 17,095 — its nearest
+    groups per slot were taken by other slots, where the clerk goes on to farther schools."""
+    group_of = {staff_no: g.index for g in groups for staff_no in g.members}
+    return [((group_of[t.staff_no], subject), position[dest])
+            for t, dest, subject in greedy_moves(instance) if t.staff_no in group_of]
 
 
 def _open_slots(geo: Geometry, taken: set[tuple[int, str]]) -> list[tuple[int, str]]:

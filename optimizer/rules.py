@@ -11,6 +11,7 @@ mean two things in two places.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -371,6 +372,23 @@ def move_direction(source: School, destination: School, rules: RotationRules) ->
     return direction_between(
         (source.zone, source.is_quality), (destination.zone, destination.is_quality), rules
     )
+
+
+def direction_lookup(rules: RotationRules) -> Callable[[School, School], str | None]:
+    """`move_direction` for hot loops: the rule checks run once per pair of school kinds
+    (there are at most four kinds), not once per pair of schools (the greedy baseline at
+    30,000 teachers spent 10 of its 13 s in them)."""
+    table: dict[tuple[str, bool, str, bool], str | None] = {}
+
+    def lookup(source: School, destination: School) -> str | None:
+        if source.code == destination.code:
+            return None
+        key = (source.zone, source.is_quality, destination.zone, destination.is_quality)
+        if key not in table:
+            table[key] = direction_between(key[:2], key[2:], rules)
+        return table[key]
+
+    return lookup
 
 
 def direction_between(

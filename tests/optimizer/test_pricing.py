@@ -65,23 +65,38 @@ def test_priced_bound_covers_the_principal_posts_pruning_left_out():
     assert exact_model_bound(inst, net, model) >= exact - 1e-6
 
 
-def test_a_pruned_solve_states_the_exact_models_bound():
-    # t1 at U1 is the nearest group of both slots R1 and R2; t2 at U2 keeps only its nearest
-    # school short of PE, R3, which is at its post ceiling. Pruned, one slot stays out of
-    # reach: the plan fills 5 (one PE slot, weight 5), the exact model fills 10 — and the
-    # level-1 bound, priced over the left-out arcs, admits that (≥ 10), where the pruned
-    # model's own LP bound would claim 5 and call the plan optimal.
+def far_slot_district() -> Instance:
+    """t1 at U1 is the nearest group of both slots R1 and R2; t2 at U2 keeps only its nearest
+    school short of PE, R3, which is at its post ceiling: pruned to the nearest, one of R1 and
+    R2 is out of reach. The greedy clerk fills both (t2 goes on to R2)."""
     schools = [school("U1", "urban", lat=23.80, staff=[staffing("pe", in_post=3)]),
                school("U2", "urban", lat=23.60, staff=[staffing("pe", in_post=3)]),
                school("R1", "rural", lat=23.79, staff=[staffing("pe", in_post=0, shortage=1)]),
                school("R2", "rural", lat=23.81, staff=[staffing("pe", in_post=0, shortage=1)]),
                school("R3", "rural", lat=23.61, ceiling=0,
                       staff=[staffing("pe", in_post=0, shortage=1)])]
-    inst = instance(schools, [teacher("t1", "U1", "pe"), teacher("t2", "U2", "pe")],
+    return instance(schools, [teacher("t1", "U1", "pe"), teacher("t2", "U2", "pe")],
                     rules=free_rules())
+
+
+def test_a_pruned_solve_states_the_exact_models_bound(monkeypatch):
+    # Without the greedy clerk's arcs (switched off here to isolate the pricing), the plan
+    # fills 5 (one PE slot, weight 5) where the exact model fills 10 — and the level-1 bound,
+    # priced over the left-out arcs, admits that (≥ 10), where the pruned model's own LP bound
+    # would claim 5 and call the plan optimal.
+    monkeypatch.setattr("optimizer.network.greedy_moves", lambda instance: [])
+    inst = far_slot_district()
     plan = solve(inst, PRUNED.model_copy(update={"time_limit_s": 20}))
     exact = solve(inst, SolveSettings(time_limit_s=20))
     assert (plan.objectives[0].value, exact.objectives[0].value) == (5, 10)
     assert plan.objectives[0].bound >= 10
     assert plan.status == "feasible" and not plan.objectives[0].proven_optimal
     assert "holds for the exact model" in plan.stats.pruning
+
+
+def test_a_pruned_network_keeps_the_greedy_clerks_moves():
+    inst = far_slot_district()
+    plan = solve(inst, PRUNED.model_copy(update={"time_limit_s": 20}))
+    # Pruned to one destination, the plan still fills both slots, as the exact model does.
+    assert plan.objectives[0].value == 10 and plan.objectives[0].bound >= 10
+    assert "greedy" in plan.stats.pruning
