@@ -124,6 +124,10 @@ class PrincipalRules(_Strict):
     must_rotate_after_terms: int | None = Field(
         2, ge=1, description="Full terms at one school after which a principal must rotate."
     )
+    term_years: int = Field(
+        3, ge=1, description="Years of one principal's term (任期), to count full terms at a "
+        "school from the date the principal took the post there."
+    )
     urban_to_rural_or_weak: bool = Field(
         True, description="An urban principal may only go to a rural or a weak school."
     )

@@ -50,9 +50,6 @@ CERTIFICATE_LEVEL_EQUIVALENT = {
     "vocational_practice": "senior",
     "higher": "senior",
 }
-PRINCIPAL_TERM_YEARS = 3
-"""A principal's term (任期) used to count full terms at one school (local practice: 3 years),
-counted from ``Teacher.principal_since`` (or the date the principal joined the school)."""
 
 
 def school_year_start(year: int) -> dt.date:
@@ -122,7 +119,9 @@ def build_instance(
         )
         for s in schools
     ]
-    instance_teachers = [_instance_teacher(t, children, code_of, as_of) for t in teachers]
+    term_years = rules.principals.term_years
+    instance_teachers = [_instance_teacher(t, children, code_of, as_of, term_years)
+                         for t in teachers]
     return Instance(
         year=year,
         as_of=as_of,
@@ -134,10 +133,12 @@ def build_instance(
 
 
 def _instance_teacher(
-    t: Row, children: dict[str, dict[int, list[Row]]], code_of: dict[int, str], as_of: dt.date
+    t: Row, children: dict[str, dict[int, list[Row]]], code_of: dict[int, str], as_of: dt.date,
+    term_years: int,
 ) -> InstanceTeacher:
     """One teacher row (columns of the teacher table) and its child rows, as the optimizer
-    sees them."""
+    sees them. A principal's full terms at the school are counted in `term_years` (the rules'
+    `principals.term_years`) from ``principal_since`` (or the date they joined the school)."""
     certificates = children["certificates"].get(t.id, [])
     rotations = children["rotations"].get(t.id, [])
     ended = [r.actual_end_on or r.planned_end_on for r in rotations]
@@ -186,7 +187,7 @@ def _instance_teacher(
         last_rotation_end=max(ended, default=None),
         on_secondment=on_secondment,
         is_principal=t.is_principal,
-        principal_terms_at_school=principal_years // PRINCIPAL_TERM_YEARS if t.is_principal else 0,
+        principal_terms_at_school=principal_years // term_years if t.is_principal else 0,
         wishes=[w for w in dict.fromkeys(wishes) if w != code_of[t.school_id]],
         volunteer=bool(wishes),
     )

@@ -4,6 +4,7 @@ import datetime as dt
 
 from sqlmodel import select
 
+from optimizer import load_rules
 from workforce.models import Exemption, RotationRecord, RotationWish, Teacher
 from workforce.rules.demand import demand_by_school
 from workforce.snapshot import build_instance
@@ -66,3 +67,18 @@ def test_teacher_facts_include_retirement_designations_exemptions_and_wishes(ses
     assert facts.wishes == ["R2"] and facts.volunteer
     assert facts.last_rotation_end == dt.date(2022, 8, 31)
     assert not facts.on_secondment
+
+
+def test_principal_terms_are_counted_in_the_rules_term_length(session):
+    build_small_district(session)
+    principal = session.exec(select(Teacher).where(Teacher.staff_no == "UMA1")).one()
+    principal.is_principal = True
+    principal.joined_school_on = dt.date(2015, 9, 1)
+    principal.principal_since = dt.date(2019, 9, 1)  # 7 full years on 2026-09-01
+    session.add(principal)
+    session.commit()
+    default = build_instance(session, year=2026).teacher_by_staff_no["UMA1"]
+    assert default.is_principal and default.principal_terms_at_school == 2  # 3-year terms
+    longer = build_instance(session, year=2026,
+                            rules=load_rules(overrides={"principals.term_years": 4}))
+    assert longer.teacher_by_staff_no["UMA1"].principal_terms_at_school == 1
