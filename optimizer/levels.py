@@ -111,7 +111,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
                 best = found
                 best.method = f"LP neighbourhood MIP (radius {radius}, {len(free)} free)"
             break
-    if incumbent is not None and not small and round(best.value) != bound:
+    if incumbent is not None and round(best.value) != bound:  # a large model (small ones returned)
         best = _rins(proto, lp.values, integer, best, bound, maximize, deadline, backend,
                      threads, seed, gap)
     if (best.value is None or round(best.value) != bound) and small:
@@ -121,8 +121,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
             if full.value is not None and (best.value is None or not _better(best, full,
                                                                              maximize)):
                 best = full
-                best.method = ("full MIP from the previous level's solution"
-                               if incumbent is not None else "full MIP from the LP neighbourhood")
+                best.method = "full MIP from the LP neighbourhood"
             if full.bound is not None and full.status in (pywraplp.Solver.OPTIMAL,
                                                           pywraplp.Solver.FEASIBLE):
                 bound = min(bound, full.bound) if maximize else max(bound, full.bound)

@@ -31,6 +31,7 @@ from optimizer.model import (
     LEVELS,
     LevelResult,
     RotationModel,
+    Terms,
     build_model,
     combined_terms,
     fix_level,
@@ -70,9 +71,10 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
     methods: list[str] = []
     node_counts: list[int | None] = []
     stats_notes: list[str] = []
-    for stage in _stages(model, net):
-        if len(stage) == 2:
-            result = _solve_together(model, net, stage, deadline, settings, incumbent, levels)
+    for stage, combined in _stages(model, net):
+        if combined is not None:
+            result = _solve_together(model, stage, combined, deadline, settings, incumbent,
+                                     levels)
         else:
             name, sense = stage[0]
             maximize = sense == "max"
@@ -152,18 +154,25 @@ def _exact_bound(instance: Instance, net: Network, model: RotationModel, result:
     return bound, result.value is not None and round(result.value) >= bound
 
 
-def _stages(model: RotationModel, net: Network) -> list[tuple[tuple[str, str], ...]]:
-    """The levels in the order they are solved. The two later levels are one stage, solved as
-    one MIP with an exact combined objective (`combined_terms`), unless its weight would be
-    numerically unsafe; then they are solved one by one."""
+Stage = tuple[tuple[str, str], ...]
+
+
+def _stages(model: RotationModel, net: Network
+            ) -> list[tuple[Stage, tuple[Terms, int] | None]]:
+    """The levels in the order they are solved, each stage with its combined objective when it
+    has one. The two later levels are one stage, solved as one MIP with an exact combined
+    objective (`combined_terms`), unless its weight would be numerically unsafe; then they are
+    solved one by one."""
     first, *later = LEVELS
-    if len(later) == 2 and combined_terms(model, net, later[0][0], later[1][0]) is not None:
-        return [(first,), tuple(later)]
-    return [(level,) for level in LEVELS]
+    combined = (combined_terms(model, net, later[0][0], later[1][0]) if len(later) == 2
+                else None)
+    if combined is not None:
+        return [((first,), None), (tuple(later), combined)]
+    return [((level,), None) for level in LEVELS]
 
 
-def _solve_together(model: RotationModel, net: Network, stage: tuple[tuple[str, str], ...], deadline: float,
-                    settings: SolveSettings, incumbent: list[float] | None,
+def _solve_together(model: RotationModel, stage: Stage, combined: tuple[Terms, int],
+                    deadline: float, settings: SolveSettings, incumbent: list[float] | None,
                     levels: list[ObjectiveLevel]) -> LevelResult:
     """Solve (max upper, then min lower) as one MIP and record both levels in `levels`.
 
@@ -171,7 +180,7 @@ def _solve_together(model: RotationModel, net: Network, stage: tuple[tuple[str, 
     0 ≤ lower < weight, so upper ≤ ⌊(B + weight − 1) / weight⌋; when the plan reaches that,
     every plan as good in `upper` has lower ≥ weight·upper − B."""
     (upper, upper_sense), (lower, lower_sense) = stage
-    terms, weight = combined_terms(model, net, upper, lower)  # type: ignore[misc]
+    terms, weight = combined
     set_objective(model, terms, True)
     result = solve_level(model, True, max(0.0, deadline - time.perf_counter()), settings.threads,
                          settings.seed, settings.relative_gap, settings.backend,
