@@ -3,8 +3,8 @@
 Why not HiGHS through OR-Tools' `pywraplp`: that route prints HiGHS's banner ("Running HiGHS …")
 on every solve whatever `SuppressOutput` says — users saw it in the CLI and in tests — and it
 cannot hand HiGHS a start solution. Here the model proto is passed to HiGHS as arrays (one
-`addCols`, one `addRows`), output is off before anything can log, and the previous level's plan
-goes in as the incumbent (`setSolution`), so branch-and-bound starts with a cutoff.
+`addCols`, one `addRows`), output is off before anything can log, and a known feasible solution
+can go in as the incumbent (`setSolution`), so branch-and-bound starts with a cutoff.
 """
 
 from __future__ import annotations

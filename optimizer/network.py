@@ -206,9 +206,9 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     kind_of, allowed_kind, required = geo.kind_of, geo.allowed_kind, geo.required
     short_in, open_for, swap_only = geo.short_in, geo.open_for, geo.swap_only
 
-    exact_arcs = sum(int((reach & open_for[j]).sum())
-                     for g, reach in ((g, geo.reachable(g)) for g in groups)
-                     for j in g.can_teach if j in open_for)
+    exact = {(g.index, j): geo.exact_destinations(g, j, forbidden_schools(instance, g))
+             for g in groups for j in g.can_teach if j in open_for}
+    exact_arcs = sum(int(mask.sum()) for mask in exact.values())
     nearest, swaps = settings.nearest_destinations, settings.nearest_swaps
     if nearest is None and exact_arcs > settings.prune_above_arcs:
         nearest, swaps = settings.auto_nearest, settings.auto_swaps
@@ -234,27 +234,20 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
             order_cache[src] = (dist, np.argsort(dist, kind="stable"))
         dist, order = order_cache[src]
         teacher = instance.teacher_by_staff_no[g.members[0]]
-        pins = instance.pins_by_teacher.get(teacher.staff_no, [])
-        forbidden = {p.school for p in pins if p.kind == "forbid"}
         wished = [position[w] for w in teacher.wishes]
-        reachable = geo.reachable(g)
         for j in g.can_teach:
             if j not in open_for:
                 continue
-            if pruned:
-                chosen = (list(order[(reachable & short_in[j])[order]][:nearest])
-                          + list(order[(reachable & swap_only[j])[order]][:swaps]))
+            allowed = exact[(g.index, j)]
+            if pruned:  # a subset of the exact destinations, by distance and on purpose
+                chosen = (list(order[(allowed & short_in[j])[order]][:nearest])
+                          + list(order[(allowed & swap_only[j])[order]][:swaps])
+                          + [d for d in wished if allowed[d]]
+                          + [d for d in slot_picks.get((g.index, j), []) if allowed[d]])
             else:
-                chosen = list(order[(reachable & open_for[j])[order]])
-            chosen += [d for d in wished if reachable[d] and open_for[j][d]]
-            chosen += slot_picks.get((g.index, j), [])
-            if g.must_go:
-                must = position[g.must_go]
-                chosen = [must] if reachable[must] else []
+                chosen = list(np.flatnonzero(allowed))
             for d in sorted(set(chosen), key=lambda d: (dist[d], d)):
                 code = schools[d].code
-                if code in forbidden:
-                    continue
                 arcs.append(Arc(
                     group=g.index, source=g.school, dest=code, subject=j,
                     distance_km=round(float(dist[d]), 3),
@@ -306,6 +299,12 @@ def _slots(schools: list, groups: list[TeacherGroup]) -> list[tuple[int, str]]:
     slots |= {(position[g.school], g.main_subject) for g in groups
               if in_school_quota_scope(schools[position[g.school]])}
     return sorted(slots)
+
+
+def forbidden_schools(instance: Instance, group: TeacherGroup) -> set[str]:
+    """Schools a `forbid` pin keeps the group from (pinned teachers are groups of one)."""
+    return {p.school for p in instance.pins_by_teacher.get(group.members[0], [])
+            if p.kind == "forbid"}
 
 
 def _greedy_arcs(instance: Instance, groups: list[TeacherGroup], position: dict[str, int]

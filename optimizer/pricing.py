@@ -26,7 +26,7 @@ import numpy as np
 
 from optimizer.instance import Instance
 from optimizer.model import RotationModel
-from optimizer.network import Network, principal_posts
+from optimizer.network import Network, forbidden_schools, principal_posts
 from optimizer.rules import key_share_fraction, subject_weight
 
 _TOLERANCE = 1e-9
@@ -143,8 +143,7 @@ def _group_arcs(instance: Instance, net: Network, prices: dict[str, float],
                + (define_price(f"kdep[{g.school}]") if g.key else 0.0)
                - prices.get(f"pin.must_move[{member}]", 0.0)
                - prices.get(f"pin.must_go[{member}]", 0.0))
-        forbidden = {p.school for p in instance.pins_by_teacher.get(member, [])
-                     if p.kind == "forbid"}
+        forbidden = forbidden_schools(instance, g)
         best = 0.0
         for j in g.can_teach:
             mask = geo.exact_destinations(g, j, forbidden)
