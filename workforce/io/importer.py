@@ -24,7 +24,7 @@ from sqlmodel import Session
 from workforce.audit import AUDIT_TABLE
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.io.apply import write_changes
-from workforce.io.bulk import indexes_rebuilt_after
+from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
 from workforce.io.lookups import RegistryIndex
@@ -174,7 +174,8 @@ def _write(
     session.flush()
     assert batch.id is not None
     written: set[str] = set()
-    with indexes_rebuilt_after(session.connection(), _incoming_rows(report)):
+    connection = session.connection()
+    with bulk_page_cache(connection), indexes_rebuilt_after(connection, _incoming_rows(report)):
         for changes in report.changes:
             if changes.spec.name not in written and written & {"schools", "teachers"}:
                 index.refresh()  # rows just added may be referenced by the next entity

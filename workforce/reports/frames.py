@@ -15,7 +15,7 @@ import datetime as dt
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
-from workforce import bulkwork
 from workforce.models import (
     Certificate,
     Designation,
@@ -106,14 +105,6 @@ def _converted(values: list[Any], sql_type: TypeEngine, dialect: Dialect, code: 
         return [process(value) for value in values]
     done = {value: process(value) for value in set(values)}
     return list(map(done.__getitem__, values))
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-cyclic_gc_paused = bulkwork.cyclic_gc_paused
-"""Reports run with the cycle collector paused (see :mod:`workforce.bulkwork`)."""
 
 
 SHARED_READS = "workforce.reports.shared_reads"

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlmodel import Session
 
+from workforce.bulkwork import cyclic_gc_paused
 from workforce.codes import code_list
 from workforce.config import DATA_DIR
 from workforce.reports import frames
@@ -89,7 +90,7 @@ def default_qualification_targets() -> QualificationTargets:
     return load_qualification_targets()
 
 
-@frames.cyclic_gc_paused()
+@cyclic_gc_paused()
 def qualifications_report(
     session: Session,
     *,

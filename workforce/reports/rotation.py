@@ -51,6 +51,7 @@ from optimizer.rules import (
     load_rules,
     share_target,
 )
+from workforce.bulkwork import cyclic_gc_paused
 from workforce.config import DATA_DIR
 from workforce.models import Exemption
 from workforce.reports import frames
@@ -187,7 +188,7 @@ def _careers(teachers: pd.DataFrame, history: dict) -> list[Career]:  # type: ig
     return careers
 
 
-@frames.cyclic_gc_paused()
+@cyclic_gc_paused()
 def rotation_report(
     session: Session,
     *,

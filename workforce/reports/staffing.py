@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
+from workforce.bulkwork import cyclic_gc_paused
 from workforce.config import DATA_DIR
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
@@ -75,7 +76,7 @@ def default_staffing_targets() -> StaffingTargets:
     return load_staffing_targets()
 
 
-@frames.cyclic_gc_paused()
+@cyclic_gc_paused()
 def staffing_report(
     session: Session,
     *,

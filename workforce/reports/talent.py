@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from optimizer.rules import TIERS, RotationRules, load_rules
+from workforce.bulkwork import cyclic_gc_paused
 from workforce.config import DATA_DIR
 from workforce.reports import frames
 from workforce.reports.keyteachers import key_teacher_ids, rule_designations
@@ -101,7 +102,7 @@ def default_talent_targets() -> TalentTargets:
     return load_talent_targets()
 
 
-@frames.cyclic_gc_paused()
+@cyclic_gc_paused()
 def talent_report(
     session: Session,
     *,

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
+from workforce.bulkwork import cyclic_gc_paused
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
@@ -54,7 +55,7 @@ TEACHER_VIEW = (
 SUMMARY = ("teachers", *STATUSES, "completion_rate")
 
 
-@frames.cyclic_gc_paused()
+@cyclic_gc_paused()
 def training_report(
     session: Session,
     *,

@@ -100,3 +100,22 @@ def test_a_duplicate_is_refused_by_the_rebuilt_unique_index_and_nothing_stays(en
         session.rollback()
     assert indexes(engine, "school") == before
     assert count(engine, "school") == 0
+
+
+def cache_size(connection: Connection) -> int | None:
+    """SQLite's page cache setting (negative: KiB); None on PostgreSQL, which has none."""
+    if connection.dialect.name != "sqlite":
+        return None
+    return connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+
+
+def test_only_the_bulk_import_gets_the_large_page_cache(engine):
+    with engine.connect() as connection:
+        usual = cache_size(connection)
+        with bulk.bulk_page_cache(connection):
+            during = cache_size(connection)
+        after = cache_size(connection)
+    if engine.dialect.name == "sqlite":
+        assert usual > -bulk.BULK_PAGE_CACHE_KIB  # web and report connections keep SQLite's
+        assert during == -bulk.BULK_PAGE_CACHE_KIB
+    assert after == usual
