@@ -70,8 +70,9 @@ async def get_recent_user(request: Request, session: SessionDep, credentials: Cr
     recent: RecentUsers = request.app.state.recent_users
     user = recent.get(key)
     if user is None:
+        generation = recent.generation()
         user, expires_at = await run_in_threadpool(_checked_user, request, session, credentials)
-        recent.keep(key, user, expires_at)
+        recent.keep(key, user, expires_at, checked_in=generation)
     return user
 
 

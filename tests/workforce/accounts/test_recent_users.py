@@ -63,3 +63,14 @@ def test_forget_and_the_size_bound():
     assert recent.get("a") is None and recent.get("c") is not None
     recent.forget()
     assert recent.get("b") is None and recent.get("c") is None
+
+
+def test_a_check_that_began_before_a_revocation_is_not_kept():
+    recent = RecentUsers(clock=Clock())
+    began = recent.generation()
+    recent.forget()  # a token revoked while the check was in the database
+    recent.keep("key", _clerk(), expires_at=None, checked_in=began)
+    assert recent.get("key") is None
+    recent.keep("key", _clerk(), expires_at=None, checked_in=recent.generation())
+    assert recent.get("key") is not None
+
