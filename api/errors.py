@@ -102,6 +102,15 @@ async def _data_refused(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(error_body(API_MESSAGES.text("data_not_storable")), status_code=422)
 
 
+async def _number_out_of_range(request: Request, error: Exception) -> JSONResponse:
+    """SQLite's way of refusing a number of the request: its driver raises OverflowError for an
+    integer beyond 64 bits (an id or an offset in the URL), where PostgreSQL raises DataError.
+    Any other OverflowError is a fault of ours: 500."""
+    if "SQLite INTEGER" in str(error):
+        return await _data_refused(request, error)
+    return await _unexpected_error(request, error)
+
+
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(error_body(API_MESSAGES.text("internal_error")), status_code=500)
@@ -112,4 +121,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(sqlalchemy.exc.DataError, _data_refused)
+    app.add_exception_handler(OverflowError, _number_out_of_range)
     app.add_exception_handler(Exception, _unexpected_error)
