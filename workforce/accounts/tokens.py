@@ -33,11 +33,6 @@ def issue_token(
     return token, row
 
 
-def user_for_token(session: Session, *, token: str) -> User:
-    """The active user a token belongs to; raises :class:`Unauthenticated` otherwise."""
-    return token_holder(session, token=token)[0]
-
-
 def token_holder(session: Session, *, token: str) -> tuple[User, dt.datetime]:
     """The active user a token belongs to and when the token expires, in one indexed query;
     raises :class:`Unauthenticated` for an unknown, revoked or expired token or an inactive

@@ -11,7 +11,7 @@ from workforce.accounts.models import SignInAttempt, User
 from workforce.accounts.roles import Permission, Role, allows
 from workforce.accounts.scope import restrict
 from workforce.accounts.signin import MAX_FAILURES_PER_USERNAME, sign_in
-from workforce.accounts.tokens import issue_token, user_for_token
+from workforce.accounts.tokens import issue_token, token_holder
 from workforce.accounts.users import UserCreate, create_user
 from workforce.models import Designation, School, Teacher
 from workforce.services.errors import Conflict, InvalidInput, RateLimited, Unauthenticated
@@ -61,9 +61,10 @@ def test_token_expiry(session):
     user = _user(session)
     token, _ = issue_token(session, user=user, lifetime=dt.timedelta(seconds=-1))
     with pytest.raises(Unauthenticated):
-        user_for_token(session, token=token)
-    fresh, _ = issue_token(session, user=user)
-    assert user_for_token(session, token=fresh).id == user.id
+        token_holder(session, token=token)
+    fresh, row = issue_token(session, user=user)
+    holder, expires_at = token_holder(session, token=fresh)
+    assert holder.id == user.id and expires_at == row.expires_at
 
 
 def test_restrict_limits_a_clerk_to_their_school(session):
