@@ -51,7 +51,12 @@ class Settings(BaseSettings):
 
     def derived_key(self, purpose: str) -> bytes:
         """A 32-byte key for one purpose, derived from the secret key."""
-        return hashlib.sha256(f"{purpose}:{self.secret_key}".encode()).digest()
+        return derive_key(self.secret_key, purpose)
+
+
+def derive_key(secret_key: str, purpose: str) -> bytes:
+    """A 32-byte key for one purpose, derived from ``secret_key``."""
+    return hashlib.sha256(f"{purpose}:{secret_key}".encode()).digest()
 
 
 @lru_cache

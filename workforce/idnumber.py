@@ -24,7 +24,7 @@ from operator import mul
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from workforce.config import get_settings
+from workforce.config import derive_key, get_settings
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -173,11 +173,10 @@ def mask(value: str) -> str:
 
 @lru_cache(maxsize=4)
 def _keys(secret_key: str) -> tuple[bytes, AESGCM]:
-    """The hash key and the cipher for one secret key: derived once, not per ID number."""
-    settings = get_settings()
+    """The hash key and the cipher of one secret key: derived once, not per ID number."""
     return (
-        settings.derived_key("id-number-hash"),
-        AESGCM(settings.derived_key("id-number-encryption")),
+        derive_key(secret_key, "id-number-hash"),
+        AESGCM(derive_key(secret_key, "id-number-encryption")),
     )
 
 
@@ -187,7 +186,7 @@ def _current_keys() -> tuple[bytes, AESGCM]:
 
 def lookup_hash(value: str) -> str:
     """Keyed hash of a normalised ID number, for the unique index and exact search."""
-    return hmac.digest(_current_keys()[0], value.encode(), "sha256").hex()
+    return lookup_hashes([value])[0]
 
 
 def lookup_hashes(values: list[str]) -> list[str]:
@@ -198,9 +197,7 @@ def lookup_hashes(values: list[str]) -> list[str]:
 
 def encrypt(value: str) -> str:
     """AES-GCM with a random nonce; base64 text of nonce + ciphertext."""
-    nonce = os.urandom(12)
-    sealed = _current_keys()[1].encrypt(nonce, value.encode(), None)
-    return base64.b64encode(nonce + sealed).decode()
+    return encrypt_many([value])[0]
 
 
 def encrypt_many(values: list[str]) -> list[str]:
