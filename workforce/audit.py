@@ -20,21 +20,6 @@ from sqlmodel import Session
 from workforce.models import AuditLog, utcnow
 
 
-def jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """A copy of ``values`` that JSON can hold (dates as ISO text, decimals as text)."""
-    if values is None:
-        return None
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, (dt.date, dt.datetime)):
-            out[key] = value.isoformat()
-        elif isinstance(value, Decimal):
-            out[key] = str(value)
-        else:
-            out[key] = value
-    return out
-
-
 def record(
     session: Session,
     *,
@@ -120,7 +105,7 @@ def json_text(value: Any) -> str:
 
 
 def _json_default(value: object) -> str:
-    """What :func:`jsonable` makes of the values JSON cannot hold by itself."""
+    """Dates as ISO text and decimals as text: the values JSON cannot hold by itself."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):

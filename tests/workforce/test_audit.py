@@ -61,7 +61,7 @@ def test_stored_text_is_exact_and_reads_back_as_the_recorded_values(session):
         "reviewed_at": "2024-05-06T07:08:09",
     }
     expected_after = {"name": "张叁", "hours": "0.10", "birth_date": None}
-    assert json.loads(BEFORE_TEXT) == expected_before == audit.jsonable(BEFORE)
+    assert json.loads(BEFORE_TEXT) == expected_before
     assert json.loads(AFTER_TEXT) == expected_after
     entry = session.exec(select(AuditLog)).one()
     assert (entry.before, entry.after) == (expected_before, expected_after)
@@ -81,7 +81,7 @@ def test_same_text_as_an_entry_written_through_the_orm(session):
     session.add(
         AuditLog(
             actor="hr", action="update", entity="teacher", entity_key="T1",
-            before=audit.jsonable(BEFORE), after=audit.jsonable(AFTER),
+            before=json.loads(BEFORE_TEXT), after=json.loads(AFTER_TEXT),
         )
     )  # fmt: skip
     session.flush()
