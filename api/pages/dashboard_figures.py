@@ -22,6 +22,7 @@ The numbers come from the report functions (:mod:`workforce.reports`) and the st
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -30,7 +31,7 @@ from sqlmodel import Session
 from optimizer import Plan
 from workforce.models import RotationPlan
 from workforce.reports.talent import talent_report
-from workforce.reports.training import assessed_teachers, status_summary
+from workforce.reports.training import SCHOOL_COLUMNS, assessed_teachers, status_summary
 from workforce.rules.training import default_training_rules
 from workforce.services.registry_cache import RegistryCache
 
@@ -38,7 +39,6 @@ KEY_TEACHER_GOAL = "key_teachers"
 """The talent goal the trend follows: 700 district key teachers by 2025 (data/targets)."""
 SCHOOLS_SHOWN = 25
 """Training bars: the schools with the lowest completion first, at most this many."""
-SCHOOL_GROUP = ["school_code", "school_name", "zone", "level"]
 
 
 @dataclass(frozen=True)
@@ -64,15 +64,18 @@ class SchoolCompletion:
 
 @dataclass(frozen=True)
 class DistrictFigures:
+    """Kept and shared by every request until the registry changes: tuples, and the plan is
+    only read."""
+
     plan: LatestPlan | None
-    key_teachers_by_year: list[tuple[str, float]]
+    key_teachers_by_year: tuple[tuple[str, float], ...]
     """(year, district key teachers on its 31 December), oldest first."""
-    training: list[SchoolCompletion]
+    training: tuple[SchoolCompletion, ...]
     """The :data:`SCHOOLS_SHOWN` schools with the lowest completion, lowest first."""
 
 
 _DISTRICT: RegistryCache[DistrictFigures] = RegistryCache(max_entries=4)
-_SCHOOLS: RegistryCache[list[SchoolCompletion]] = RegistryCache(max_entries=256)
+_SCHOOLS: RegistryCache[tuple[SchoolCompletion, ...]] = RegistryCache(max_entries=256)
 
 
 def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
@@ -80,7 +83,8 @@ def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
     return _DISTRICT.get(session, as_of, lambda: _district(session, as_of))
 
 
-def school_training(session: Session, as_of: dt.date, school_id: int) -> list[SchoolCompletion]:
+def school_training(session: Session, as_of: dt.date, school_id: int
+                    ) -> tuple[SchoolCompletion, ...]:
     """Training completion of one school on ``as_of`` (a clerk's dashboard)."""
     return _SCHOOLS.get(session, (school_id, as_of), lambda: _training(session, as_of, school_id))
 
@@ -102,24 +106,25 @@ def _district(session: Session, as_of: dt.date) -> DistrictFigures:
     rows = talent_report(session, as_of=as_of).view("talent.by_year").rows
     return DistrictFigures(
         plan=latest_plan(session, as_of.year),
-        key_teachers_by_year=[(row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows],
+        key_teachers_by_year=tuple((row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows),
         training=_training(session, as_of, None),
     )
 
 
-def _training(session: Session, as_of: dt.date, school_id: int | None) -> list[SchoolCompletion]:
+def _training(session: Session, as_of: dt.date, school_id: int | None
+              ) -> tuple[SchoolCompletion, ...]:
     """Completion by school in the cycle containing ``as_of`` (the training report's default),
     lowest first (ties by school code), at most :data:`SCHOOLS_SHOWN`."""
     rules = default_training_rules()
     people = assessed_teachers(session, rules.cycle_on(as_of).name, as_of, rules, school_id)
-    table = status_summary(people, SCHOOL_GROUP)
+    table = status_summary(people, list(SCHOOL_COLUMNS))
     schools = [
         SchoolCompletion(
             code=str(code),
             name=str(name),
             teachers=int(teachers),
             done=int(done),
-            rate=None if rate != rate else float(rate),  # NaN (no one counted) → None
+            rate=None if math.isnan(rate) else float(rate),  # NaN: no one counted
         )
         for code, name, teachers, done, rate in zip(
             table["school_code"],
@@ -131,4 +136,4 @@ def _training(session: Session, as_of: dt.date, school_id: int | None) -> list[S
         )
     ]
     schools.sort(key=lambda s: (s.rate or 0, s.code))
-    return schools[:SCHOOLS_SHOWN]
+    return tuple(schools[:SCHOOLS_SHOWN])

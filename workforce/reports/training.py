@@ -55,6 +55,10 @@ TEACHER_VIEW = (
 SUMMARY = ("teachers", *STATUSES, "completion_rate")
 
 
+SCHOOL_COLUMNS = ("school_code", "school_name", "zone", "level")
+"""How the report names a school: what its by-school view groups on (the dashboard too)."""
+
+
 @cyclic_gc_paused()
 def training_report(
     session: Session,
@@ -76,8 +80,8 @@ def training_report(
         _summary_view(
             "training.schools",
             people,
-            ["school_code", "school_name", "zone", "level"],
-            ("school_code", "school_name", "zone", "level"),
+            list(SCHOOL_COLUMNS),
+            SCHOOL_COLUMNS,
         ),
         _summary_view("training.subjects", people, ["main_subject"], ("main_subject",)),
         _summary_view("training.levels", people, ["level"], ("level",)),
