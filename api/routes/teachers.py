@@ -141,7 +141,8 @@ def list_teachers_route(
     )
     shown = _id_numbers(session, user, rows, unmask)
     data = [
-        {**dict(zip(LISTED_FIELDS, row, strict=False)), "id_number": shown[row.id]} for row in rows
+        {**{name: row._mapping[name] for name in LISTED_FIELDS}, "id_number": shown[row.id]}
+        for row in rows
     ]
     page = TEACHER_PAGE.validate_python({"data": data, "count": count})
     return Response(TEACHER_PAGE.dump_json(page), media_type="application/json")
