@@ -77,7 +77,24 @@ class QuotaRules(_Strict):
         description="'service': established teachers with enough years at the school (exempt ones "
         "included); 'available': only those who may rotate this year.",
     )
-    key_share: float = Field(0.20, ge=0, le=1, description="Key teachers' share of all moved.")
+    district_share_base: Literal["whole_district", "compulsory"] = Field(
+        "whole_district",
+        description="Base of the district share: 'whole_district' = every 在编 teacher of the "
+        "district's public schools (the plan's 全区在编教师总数); 'compulsory' = those of the "
+        "compulsory and complete-secondary schools only.",
+    )
+    reverse_flows_count: bool = Field(
+        True,
+        description="Whether reverse flows (rural → urban, non-quality → quality: 跟岗学习) count "
+        "toward the district share.",
+    )
+    key_share: float = Field(0.20, ge=0, le=1, description="Key teachers' share of the moves "
+                             "named by key_share_base.")
+    key_share_base: Literal["all_moves", "urban_quality_moves"] = Field(
+        "urban_quality_moves",
+        description="What the key share is a share of: 'urban_quality_moves' = the moves out of "
+        "urban and quality schools (the plan's 其中); 'all_moves' = every move of the year.",
+    )
     key_kinds: list[str] = Field(
         default_factory=lambda: ["key_teacher", "subject_leader", "teaching_expert", "rising_star"],
         description="Designation kinds that make a key teacher (骨干教师).",
