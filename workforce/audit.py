@@ -4,11 +4,17 @@ Every service that changes the registry calls :func:`record` (or :func:`record_m
 for bulk work) inside the same transaction as the change, so a change and its audit
 entry land together or not at all. Unmasked views and exports of ID numbers are
 recorded with the action ``unmask``.
+
+Entries store ID numbers masked (:func:`workforce.idnumber.mask`) and birth dates in full
+(the audit trail of a birth date correction needs the day); :func:`shown_values` is how an
+entry's values are shown to its readers: birth dates as their month, and anything shaped like
+a 15- or 18-character ID number masked (docs/security.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from json.encoder import c_make_encoder, encode_basestring_ascii
@@ -17,7 +23,35 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlmodel import Session
 
+from workforce.idnumber import birth_month, mask
 from workforce.models import AuditLog, utcnow
+
+BIRTH_DATE_KEYS = frozenset({"birth_date"})
+"""Keys whose values are birth dates: shown as their month."""
+ID_NUMBER_SHAPE = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+"""A 15- or 18-character ID number inside any text."""
+
+
+def shown_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """An entry's ``before``/``after`` as its readers see it: birth dates (under
+    :data:`BIRTH_DATE_KEYS`, or a correction's values when its ``field`` is one) as their
+    month, and every ID-number-shaped text masked. The stored entry is not changed."""
+    if values is None:
+        return None
+    birth_field = values.get("field") in BIRTH_DATE_KEYS
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in BIRTH_DATE_KEYS or (birth_field and key in {"current_value", "proposed_value"}):
+            value = birth_month(value) if value else value
+        elif isinstance(value, str):
+            value = masked_text(value)
+        shown[key] = value
+    return shown
+
+
+def masked_text(text: str) -> str:
+    """``text`` with every ID-number-shaped run of digits masked."""
+    return ID_NUMBER_SHAPE.sub(lambda m: mask(m.group(0)), text)
 
 
 def record(

@@ -164,11 +164,33 @@ def _checked(text: str) -> str:
     return text
 
 
+MASK_CHARACTER = "*"
+
+
 def mask(value: str) -> str:
-    """Show the area prefix and the last four characters: ``441602********123X``."""
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    """The number as everyone sees it without an audited unmasking: every character hidden
+    (``******************``), only that a number is on file shows.
+
+    Why nothing is kept: the birth date (shown as a month, :func:`birth_month`), the gender
+    (the parity of the 17th digit) and the school or hometown (the area code) are shown
+    beside the number, and the check character follows from the other 17. With the area
+    known and the birth month shown, the unknowns are the day (28-31) and the sequence
+    (500 of a parity): at least 14,000 numbers fit. Keeping the last character would divide
+    that by 11 (the check character), the last four by 5,500 — one number. The older mask
+    ``441602********8936`` hid exactly the birth date shown beside it. See docs/security.md.
+    """
+    return MASK_CHARACTER * len(value)
+
+
+def birth_month(born: dt.date | str | None) -> str | None:
+    """A birth date as it is shown beside a masked ID number: the month, ``YYYY-MM``
+    (出生年月, the field of Chinese personnel forms). The day is part of the ID number and
+    is shown only with it, through an audited unmasking. Text is taken as ISO ``YYYY-MM-DD``
+    (as the audit log stores dates); None stays None."""
+    if born is None:
+        return None
+    text = born.isoformat() if isinstance(born, dt.date) else str(born)
+    return text[:7]
 
 
 @lru_cache(maxsize=4)

@@ -75,6 +75,7 @@ _TEACHERS = {
     "id_number": ("身份证号", "ID number"),
     "gender": ("性别", "Gender"),
     "birth_date": ("出生日期", "Birth date"),
+    "birth_month": ("出生年月", "Birth month"),
     "education": ("学历", "Education"),
     "title": ("职称", "Title"),
     "first_employed": ("参加工作时间", "First employed"),

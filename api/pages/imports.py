@@ -25,6 +25,7 @@ from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.pages.uploads import find_upload, save_upload
 from api.uploads import Upload, chosen_spec
+from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER, FieldChange
 from workforce.io.entities import SPECS
 from workforce.io.error_report import write_error_report
@@ -44,6 +45,8 @@ def shown_value(change: FieldChange, value: Any, language: Language) -> str:
         return "—"
     if change.column.key == ID_NUMBER:
         return str(value)  # the importer hands ID numbers over masked
+    if change.column.key == "birth_date":
+        return str(birth_month(value))  # the day would give the masked number back
     return str(change.column.cell.export(value, language))
 
 

@@ -26,6 +26,7 @@ from workforce.accounts.models import User
 from workforce.accounts.roles import Permission, allows
 from workforce.accounts.scope import get_visible
 from workforce.codes import code_list
+from workforce.idnumber import birth_month
 from workforce.models import (
     Certificate,
     Designation,
@@ -163,6 +164,7 @@ def teacher_page(request: Request, session: SessionDep, user: Reader, teacher_id
         user=user,
         teacher=teacher,
         id_number=masked_id_number(teacher),
+        birth_month=birth_month(teacher.birth_date),
         school_names=schools,
         certificates=_children(session, Certificate, teacher_id),
         designations=_children(session, Designation, teacher_id),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from api.deps import AuditReader, SessionDep
 from api.schemas.accounts import AuditEntryPublic
 from api.schemas.common import Page
+from workforce.audit import masked_text, shown_values
 from workforce.models import AuditLog
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -58,7 +59,21 @@ def list_audit_entries(
     rows = session.execute(
         statement.order_by(AuditLog.id.desc()).offset(skip).limit(limit)
     ).scalars()
-    return Page(data=[AuditEntryPublic.model_validate(e) for e in rows], count=count)
+    return Page(data=[_shown(e) for e in rows], count=count)
+
+
+def _shown(entry: AuditLog) -> AuditEntryPublic:
+    """An entry as readers see it: birth dates as months, ID numbers masked
+    (:func:`workforce.audit.shown_values`)."""
+    public = AuditEntryPublic.model_validate(entry)
+    return public.model_copy(
+        update={
+            "before": shown_values(public.before),
+            "after": shown_values(public.after),
+            "note": masked_text(public.note) if public.note else public.note,
+            "entity_key": masked_text(public.entity_key),
+        }
+    )
 
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))

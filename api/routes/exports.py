@@ -5,12 +5,15 @@ Scoped through :mod:`api.school_filter`: a school clerk gets their own school's 
 (naming another school answers 404); district roles may narrow to one school. ID numbers are
 masked unless ``unmask=true`` is asked by a role allowed to see them; every number shown in
 full is written to the audit log through the disclosure service, in the same transaction as
-the reading.
+the reading. A masked export gives birth dates as their month (``YYYY-MM``), as the pages do:
+the day would give the number back (docs/security.md). Such a file is for reading; one to edit
+and import again is an unmasked export.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -21,6 +24,7 @@ from api.downloads import download, written_file
 from api.routes.messages import WORK_MESSAGES
 from api.school_filter import visible_school
 from workforce.accounts.scope import restrict
+from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER
 from workforce.io.entities import SPECS
 from workforce.io.exporter import export_rows
@@ -71,6 +75,8 @@ def export_entity_route(
     rows, _ = export_rows(
         session, spec, school=only.code if only else None, unmask_id_numbers=unmask, language=lang
     )
+    if not unmask:
+        _birth_months_only(spec.columns, rows)
     data = SheetData(spec, rows)
     if file_format == "csv":
         content = written_file(filename, lambda path: write_csv(path, data, lang))
@@ -78,3 +84,14 @@ def export_entity_route(
         content = written_file(filename, lambda path: write_xlsx(path, [data], lang))
     session.commit()
     return download(content, filename)
+
+
+BIRTH_DATE = "birth_date"
+
+
+def _birth_months_only(columns: Sequence[Any], rows: list[list[Any]]) -> None:
+    """Replace, in place, every birth date cell of ``rows`` by its month."""
+    at = [i for i, column in enumerate(columns) if column.key == BIRTH_DATE]
+    for row in rows:
+        for i in at:
+            row[i] = birth_month(row[i])

@@ -25,6 +25,7 @@ from api.schemas.registry import (
 )
 from workforce.accounts.models import User
 from workforce.accounts.scope import get_visible
+from workforce.idnumber import birth_month
 from workforce.models import (
     Certificate,
     Designation,
@@ -86,7 +87,20 @@ def _id_numbers(
 
 def _public(session: Session, user: User, teacher: Teacher, unmask: bool) -> TeacherPublic:
     shown = _id_numbers(session, user, [teacher], unmask)
-    return TeacherPublic.model_validate(teacher).model_copy(update={"id_number": shown[teacher.id]})
+    values = {name: getattr(teacher, name) for name in LISTED_FIELDS}
+    return TeacherPublic.model_validate(_shown_row(values, shown[teacher.id], unmask))
+
+
+def _shown_row(values: dict[str, object], id_number: str | None, unmask: bool) -> dict:
+    """A teacher's listed values as shown: the number as disclosed, the birth date as its
+    month unless the number is disclosed too (the day would give the number back)."""
+    born = values["birth_date"]
+    return {
+        **values,
+        "id_number": id_number,
+        "birth_month": birth_month(born),  # type: ignore[arg-type]
+        "birth_date": born if unmask else None,
+    }
 
 
 def _visible(session: Session, user: User, teacher_id: int) -> Teacher:
@@ -100,7 +114,9 @@ def _visible(session: Session, user: User, teacher_id: int) -> Teacher:
 
 
 TEACHER_PAGE = TypeAdapter(Page[TeacherPublic])
-LISTED_FIELDS = tuple(name for name in TeacherPublic.model_fields if name != "id_number")
+LISTED_FIELDS = tuple(
+    name for name in TeacherPublic.model_fields if name not in {"id_number", "birth_month"}
+)
 LISTED_COLUMNS = (*(getattr(Teacher, name) for name in LISTED_FIELDS), Teacher.id_number_encrypted)
 """The list reads only what a page shows, and the encrypted number to mask."""
 
@@ -141,7 +157,7 @@ def list_teachers_route(
     )
     shown = _id_numbers(session, user, rows, unmask)
     data = [
-        {**{name: row._mapping[name] for name in LISTED_FIELDS}, "id_number": shown[row.id]}
+        _shown_row({name: row._mapping[name] for name in LISTED_FIELDS}, shown[row.id], unmask)
         for row in rows
     ]
     page = TEACHER_PAGE.validate_python({"data": data, "count": count})

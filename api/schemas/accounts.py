@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from workforce.idnumber import birth_month
 
 
 class UserPublic(BaseModel):
@@ -51,6 +53,14 @@ class CorrectionPublic(BaseModel):
     reviewed_by: str | None
     reviewed_at: dt.datetime | None
     review_note: str | None
+
+    @model_validator(mode="after")
+    def _birth_month_only(self) -> CorrectionPublic:
+        """A birth date's current value is shown as its month, as everywhere a masked ID
+        number is shown (the day would give the number back; docs/security.md)."""
+        if self.field == "birth_date" and isinstance(self.current_value, str):
+            self.current_value = birth_month(self.current_value)
+        return self
 
 
 class AuditEntryPublic(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
+from workforce.idnumber import birth_month
 from workforce.io.importer import ImportReport
 
 LISTED = 1000
@@ -66,6 +67,14 @@ class ImportReportPublic(BaseModel):
     error_report: str | None = Field(description="Where to download the error workbook.")
 
 
+def _shown(column: str, value: Any) -> Any:
+    """A changed value as the dry run shows it: a birth date as its month (the day would give
+    the masked ID number back, docs/security.md); ID numbers come masked from the importer."""
+    if column == "birth_date" and value is not None:
+        return birth_month(value)
+    return jsonable_encoder(value)
+
+
 def report_public(
     report: ImportReport, *, upload_id: str, entity: str, error_report: str | None
 ) -> ImportReportPublic:
@@ -75,8 +84,8 @@ def report_public(
             key=c.spec.key_text(c.parsed.records[u.position]),
             column=f.column.key,
             header=Message(zh=f.column.zh, en=f.column.en),
-            before=jsonable_encoder(f.before),
-            after=jsonable_encoder(f.after),
+            before=_shown(f.column.key, f.before),
+            after=_shown(f.column.key, f.after),
         )
         for c in report.changes
         for u in c.updates

@@ -1,7 +1,10 @@
 """Public views of schools, teachers and the teachers' records.
 
-ID numbers appear only as ``id_number``: masked (``441602********123X``) unless the caller
-asked for and was allowed the unmasked view. Encrypted values and hashes never leave.
+ID numbers appear only as ``id_number``: masked (every character hidden) unless the caller
+asked for and was allowed the unmasked view. The birth date goes with the number: shown as
+``birth_month`` (``YYYY-MM``) to everyone, and in full as ``birth_date`` only in an unmasked
+(audited) view, since the day, the gender and the school's area rebuild the number.
+Encrypted values and hashes never leave.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Record(BaseModel):
@@ -42,7 +45,10 @@ class TeacherPublic(Record):
     staff_no: str
     name: str
     gender: str
-    birth_date: dt.date
+    birth_month: str = Field(description="出生年月 YYYY-MM")
+    birth_date: dt.date | None = Field(
+        default=None, description="出生日期：仅在完整显示身份证号时给出 / only when unmasked"
+    )
     id_number: str | None = None
     post_type: str
     school_id: int

@@ -94,3 +94,50 @@ def test_same_text_as_an_entry_written_through_the_orm(session):
 def test_a_value_json_cannot_hold_is_refused(session):
     with pytest.raises(TypeError, match="set is not JSON serializable"):
         _record(session, None, {"schools": {"S1"}})
+
+
+def test_migration_0008_remasks_the_numbers_already_in_the_log(env, tmp_path):
+    """Entries written with the old mask (area and last four shown) lose those digits; other
+    values, and entries without a masked number, stay as they were."""
+    from alembic import command
+
+    from workforce.db import alembic_config, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(alembic_config(engine), "0007")
+    old = {"name": "张三", "id_number_masked": "441602********8936", "birth_date": "1980-03-12"}
+    rows = [
+        ("create", json.dumps(None), json.dumps(old)),
+        ("update", json.dumps({"id_number": "44160219********"}), json.dumps({"name": "李四"})),
+        ("import", json.dumps({"id_number": "441602********123X"}), json.dumps(None)),
+    ]
+    with engine.begin() as connection:
+        for action, before, after in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO auditlog (at, actor, action, entity, entity_key, before, after)"
+                    " VALUES ('2026-01-01 00:00:00', 'cli', :action, 'teacher', 'T1', :b, :a)"
+                ),
+                {"action": action, "b": before, "a": after},
+            )
+    command.upgrade(alembic_config(engine), "0008")
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).order_by(AuditLog.id)).all()
+    engine.dispose()
+    assert len(entries) == 3
+    assert entries[0].after == {**old, "id_number_masked": "*" * 18}
+    assert entries[1].before == {"id_number": "44160219********"}  # not the old mask's shape
+    assert entries[2].before == {"id_number": "*" * 18} and entries[2].after is None
+
+
+def test_readers_see_birth_months_and_masked_numbers_only(env):
+    shown = audit.shown_values(
+        {"birth_date": "1980-03-12", "note": "号码 44160219800312113X 有误", "hours": 3}
+    )
+    assert shown == {"birth_date": "1980-03", "note": "号码 ****************** 有误", "hours": 3}
+    correction = audit.shown_values(
+        {"field": "birth_date", "current_value": "1980-03-12", "proposed_value": "1980-04-12"}
+    )
+    assert correction == {"field": "birth_date", "current_value": "1980-03",
+                          "proposed_value": "1980-04"}  # fmt: skip
+    assert audit.shown_values(None) is None

@@ -12,6 +12,7 @@ from workforce.idnumber import (
     decrypt,
     encrypt,
     lookup_hash,
+    birth_month,
     mask,
     parse_id_number,
 )
@@ -68,8 +69,12 @@ def test_any_number_with_its_check_character_round_trips(area, birth, seq):
         parse_id_number(first17 + wrong)
 
 
-def test_masked_shows_area_and_last_four_only(env):
-    assert mask("11010519491231002X") == "110105********002X"
+def test_masked_shows_no_character_of_the_number(env):
+    """Every character hidden: the area follows from the school, the birth date's month is
+    shown beside it, the check character from the rest (docs/security.md)."""
+    assert mask("11010519491231002X") == "*" * 18
+    assert birth_month(dt.date(1949, 12, 31)) == "1949-12"
+    assert birth_month("1949-12-31") == "1949-12" and birth_month(None) is None
 
 
 def test_protected_value_decrypts_and_hash_is_stable(env):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from workforce.idnumber import birth_month
 from workforce.io.changes import FieldChange
 from workforce.io.importer import ImportReport
 from workforce.io.messages import Language, message
@@ -74,4 +75,6 @@ def _shown(change: FieldChange, value: Any, language: Language) -> str:
         return message("blank").render(language)
     if change.column.key == "id_number":
         return str(value)  # already masked
+    if change.column.key == "birth_date":
+        return str(birth_month(value))  # the day would give the masked number back
     return str(change.column.cell.export(value, language))
