@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.security import session_user_id
+from api.security import session_token, session_user_id
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.recent import RecentUsers
@@ -85,26 +85,27 @@ def _credential_key(request: Request, credentials: HTTPAuthorizationCredentials 
     """What identifies this request's credential (never the clear token); 401 without one."""
     if credentials is not None:
         return ("token", token_digest(credentials.credentials))
-    user_id = session_user_id(request)
-    if user_id is None:
+    sid = session_token(request)
+    if sid is None or session_user_id(request) is None:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("not_signed_in"))
-    return ("session", user_id)
+    return ("session", token_digest(sid))
 
 
 def _checked_user(
     request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
 ) -> tuple[User, dt.datetime | None]:
-    """The active user of the request's credential and when that credential expires (None:
-    a session cookie, whose age the session middleware checks); 401 otherwise."""
+    """The active user of the request's credential and when that credential expires; 401
+    otherwise. A session cookie is checked like a bearer token: its server-side token must
+    be neither revoked (signed out, password changed) nor expired, and be the cookie user's."""
     if credentials is not None:
         return token_holder(session, token=credentials.credentials)
-    user_id = session_user_id(request)
-    if user_id is None:
+    sid, user_id = session_token(request), session_user_id(request)
+    if sid is None or user_id is None:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("not_signed_in"))
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        raise Unauthenticated(ACCOUNT_MESSAGES.text("user_inactive"))
-    return user, None
+    user, expires_at = token_holder(session, token=sid)
+    if user.id != user_id:
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("token_invalid"))
+    return user, expires_at
 
 
 def require(permission: Permission) -> Callable[[User], User]:

@@ -1,7 +1,11 @@
 """Cookie sessions for the pages, with CSRF protection.
 
 The session cookie is signed by Starlette's ``SessionMiddleware`` (itsdangerous) with a key
-derived from the settings' secret key; it holds the user id and a per-session CSRF token.
+derived from the settings' secret key; it holds the user id, a per-session CSRF token and the
+session's own random token, whose hash is a row of ``apitoken`` like a bearer token's. So a
+session ends on the server: signing out revokes that row, and changing or resetting the
+password revokes every row of the user (:func:`workforce.accounts.tokens.revoke_user_tokens`);
+a copy of the cookie kept from before is refused from then on.
 Every unsafe request (POST, PUT, PATCH, DELETE) that relies on the cookie must echo that
 token, in the ``X-CSRF-Token`` header or a ``csrf_token`` form field, so that another site
 cannot make a signed-in browser change anything. Requests with a bearer token carry no
@@ -10,13 +14,16 @@ ambient credentials and need no CSRF token.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 
 from fastapi import Request
+from sqlmodel import Session
 
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
+from workforce.accounts.tokens import issue_token, revoke_token
 from workforce.services.errors import Forbidden
 
 SESSION_COOKIE = "workforce_session"
@@ -27,19 +34,34 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-def start_session(request: Request, user: User) -> str:
+def start_session(request: Request, session: Session, user: User) -> str:
     """Sign ``user`` in on this browser; returns the new session's CSRF token.
 
     The old session is discarded first, so a session id planted before sign-in is useless.
+    The session's token is stored (hashed) and committed here.
     """
     request.session.clear()
-    token = secrets.token_urlsafe(32)
-    request.session.update({"user_id": user.id, "csrf": token})
-    return token
+    sid, _ = issue_token(session, user=user, lifetime=dt.timedelta(seconds=SESSION_MAX_AGE))
+    session.commit()
+    csrf = secrets.token_urlsafe(32)
+    request.session.update({"user_id": user.id, "sid": sid, "csrf": csrf})
+    return csrf
 
 
-def end_session(request: Request) -> None:
+def end_session(request: Request, session: Session) -> None:
+    """Sign out: the session's token is revoked in the database (committed), so the cookie
+    is refused even where a copy of it was kept, and the cookie is cleared."""
+    sid = session_token(request)
+    if sid is not None:
+        revoke_token(session, token=sid)
+        session.commit()
     request.session.clear()
+
+
+def session_token(request: Request) -> str | None:
+    """The server-side token of this browser's session (None: not signed in)."""
+    sid = request.session.get("sid")
+    return sid if isinstance(sid, str) else None
 
 
 def session_user_id(request: Request) -> int | None:

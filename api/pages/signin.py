@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SessionDep
+from api.deps import SessionDep, forget_recent_users
 from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.routes.auth import client_address
@@ -82,11 +82,12 @@ def login(
         )
         response.headers.update(headers)
         return response
-    start_session(request, user)
+    start_session(request, session, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    end_session(request)
+def logout(request: Request, session: SessionDep) -> Response:
+    end_session(request, session)
+    forget_recent_users(request)
     return RedirectResponse("/login", status_code=303)

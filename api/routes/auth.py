@@ -56,14 +56,15 @@ def create_session(
 ) -> SessionStarted:
     """登录网页（签名 Cookie 会话）/ Sign in to the pages with a signed session cookie."""
     user = sign_in(session, username=username, password=password, client=client_address(request))
-    csrf = start_session(request, user)
+    csrf = start_session(request, session, user)
     return SessionStarted(user=UserPublic.model_validate(user), csrf_token=csrf)
 
 
 @router.delete("/session", status_code=204)
-def delete_session(request: Request, user: CurrentUser) -> Response:
-    """退出网页登录 / Sign out of the pages."""
-    end_session(request)
+def delete_session(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """退出网页登录（会话在服务器端作废）/ Sign out of the pages; the session ends on the server."""
+    end_session(request, session)
+    forget_recent_users(request)
     return Response(status_code=204)
 
 

@@ -62,8 +62,12 @@ def update_user_route(
 
 
 @router.post("/me/password", status_code=204)
-def change_password_route(session: SessionDep, user: CurrentUser, body: PasswordChange) -> Response:
-    """修改本人密码 / Change your own password."""
+def change_password_route(
+    request: Request, session: SessionDep, user: CurrentUser, body: PasswordChange
+) -> Response:
+    """修改本人密码（所有令牌和会话随之失效，需重新登录）/ Change your own password; every
+    token and session of yours ends, this one included: sign in again."""
     change_own_password(session, user=user, current=body.current_password, new=body.new_password)
     session.commit()
+    forget_recent_users(request)
     return Response(status_code=204)

@@ -220,3 +220,64 @@ def test_a_number_beyond_the_database_is_bad_input_not_a_server_error(client, di
         response = client.get(path, headers=district.headers["admin"])
         assert 400 <= response.status_code < 500, (path, response.text)
         assert set(response.json()["detail"]) == {"zh", "en"}
+
+
+def _cookie_client(app, username: str):  # type: ignore[no-untyped-def]
+    """A separate browser signed in to the pages as ``username``: (client, csrf token)."""
+    from fastapi.testclient import TestClient
+
+    browser = TestClient(app)
+    started = sign_in(browser, username, path="/api/auth/session")
+    assert started.status_code == 200, started.text
+    return browser, started.json()["csrf_token"]
+
+
+def test_a_copy_of_the_cookie_is_refused_after_sign_out(client, district):
+    """Signing out ends the session on the server, at once in this worker (no 2 s wait)."""
+    browser, csrf = _cookie_client(client.app, "hr")
+    kept = browser.cookies.get("workforce_session")
+    assert browser.get("/api/teachers").status_code == 200  # checked and kept as recent
+    assert browser.delete("/api/auth/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    browser.cookies.clear()
+    browser.cookies.set("workforce_session", kept)
+    refused = [browser.get(path).status_code for path in ("/api/teachers", "/api/auth/me")]
+    assert refused == [401, 401]
+
+
+def test_changing_the_password_ends_every_token_and_session(client, district):
+    old_token = sign_in(client, "hr").json()["access_token"]
+    bearer = {"Authorization": f"Bearer {old_token}"}
+    browser, _ = _cookie_client(client.app, "hr")
+    assert client.get("/api/teachers", headers=bearer).status_code == 200
+    assert browser.get("/api/teachers").status_code == 200
+    changed = client.post(
+        "/api/users/me/password",
+        headers=district.headers["hr"],
+        json={"current_password": PASSWORD, "new_password": "a much newer passphrase 2026"},
+    )
+    assert changed.status_code == 204, changed.text
+    answers = [
+        client.get("/api/teachers", headers=bearer).status_code,
+        client.get("/api/teachers", headers=district.headers["hr"]).status_code,
+        browser.get("/api/teachers").status_code,
+    ]
+    assert answers == [401, 401, 401]
+    assert sign_in(client, "hr", "a much newer passphrase 2026").status_code == 200
+
+
+def test_a_password_reset_by_the_administrator_ends_the_users_sessions(client, district):
+    browser, _ = _cookie_client(client.app, "clerk_a")
+    assert browser.get("/api/teachers").status_code == 200
+    user_id = district.users["clerk_a"].id
+    reset = client.patch(
+        f"/api/users/{user_id}",
+        headers=district.headers["admin"],
+        json={"password": "reset by the chief 2026"},
+    )
+    assert reset.status_code == 200, reset.text
+    answers = [
+        browser.get("/api/teachers").status_code,
+        client.get("/api/teachers", headers=district.headers["clerk_a"]).status_code,
+        client.get("/api/teachers", headers=district.headers["clerk_b"]).status_code,
+    ]
+    assert answers == [401, 401, 200]  # another user's token is untouched

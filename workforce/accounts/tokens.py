@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from workforce.accounts.messages import ACCOUNT_MESSAGES
@@ -57,3 +58,14 @@ def revoke_token(session: Session, *, token: str) -> None:
     if row is not None:
         row.revoked = True
         session.add(row)
+
+
+def revoke_user_tokens(session: Session, *, user_id: int) -> int:
+    """Revoke every bearer token and browser session of a user (their password changed):
+    how many were still valid. The caller commits, and forgets recently checked users."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked.is_(False))  # type: ignore[attr-defined]
+        .values(revoked=True)
+    )
+    return result.rowcount or 0

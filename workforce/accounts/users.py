@@ -12,6 +12,7 @@ from workforce import audit
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.passwords import hash_password, verify_password
+from workforce.accounts.tokens import revoke_user_tokens
 from workforce.accounts.roles import Role, is_school_bound
 from workforce.models import School
 from workforce.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
@@ -92,6 +93,7 @@ def update_user(session: Session, *, actor: User, user_id: int, data: UserUpdate
         user.active = changes["active"]
     if changes.get("password") is not None:
         user.password_hash = hash_password(changes["password"])
+        revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
     session.add(user)
     session.flush()
     audit.record(
@@ -129,10 +131,12 @@ def _check_school(session: Session, *, role: Role, school_id: int | None) -> Non
 
 
 def change_own_password(session: Session, *, user: User, current: str, new: str) -> None:
-    """Replace the password after checking the current one (audited, without either)."""
+    """Replace the password after checking the current one (audited, without either); every
+    token and browser session of the user ends (whoever knew the old password signed out)."""
     if not verify_password(user.password_hash, current):
         raise Unauthenticated(ACCOUNT_MESSAGES.text("bad_credentials"))
     user.password_hash = hash_password(new)
+    revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
     session.add(user)
     audit.record(
         session,
