@@ -11,6 +11,7 @@ problem's location; anything unexpected becomes a logged 500 without internals.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import sqlalchemy.exc
@@ -21,6 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.messages import API_MESSAGES
+from api.redaction import redacted
 from workforce.services.errors import (
     Conflict,
     DomainError,
@@ -34,6 +36,10 @@ from workforce.services.errors import (
 from workforce.services.messages import Text
 
 logger = logging.getLogger(__name__)
+
+ID_NUMBER_FIELD = "id_number"
+_DIGIT_RUN = re.compile(r"[0-9０-９][0-9０-９Xx]{3,}")
+"""Four or more digits in a row: what of a bad ID number a message would repeat."""
 
 STATUS_OF: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -70,11 +76,18 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    """422 naming each problem's place and reason, never echoing an ID number: the value sent
+    is not repeated (no ``input``), and a message about an ``id_number`` field has its digits
+    hidden (\"ID number '4416…' must have 18 characters\" → ``'****…'``), as has any
+    ID-number-shaped text in any message (:func:`api.redaction.redacted`)."""
     assert isinstance(error, RequestValidationError)
-    problems = [
-        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))}
-        for e in error.errors()
-    ]
+    problems = []
+    for e in error.errors():
+        loc = [str(part) for part in e.get("loc", ())]
+        msg = redacted(str(e.get("msg", "")))
+        if ID_NUMBER_FIELD in loc:
+            msg = _DIGIT_RUN.sub(lambda m: "*" * len(m.group(0)), msg)
+        problems.append({"loc": loc, "msg": msg})
     summary = "; ".join(f"{'.'.join(p['loc'])}: {p['msg']}" for p in problems[:5])
     text = API_MESSAGES.text("invalid_request", summary=summary)
     return JSONResponse(error_body(text, errors=problems), status_code=422)
@@ -96,8 +109,11 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
 async def _data_refused(request: Request, error: Exception) -> JSONResponse:
     """The database refused a value of the request (PostgreSQL: a NUL character, text over a
     column's length, a number out of range — SQLite accepts these silently): bad input, 422."""
-    logger.info(
-        "data refused by the database on %s %s: %s", request.method, request.url.path, error
+    logger.info(  # the driver's reason only: the statement's parameters are personal data
+        "data refused by the database on %s %s: %s",
+        request.method,
+        request.url.path,
+        redacted(str(getattr(error, "orig", None) or type(error).__name__)),
     )
     return JSONResponse(error_body(API_MESSAGES.text("data_not_storable")), status_code=422)
 

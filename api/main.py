@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.errors import install_error_handlers
 from api.pages import install_pages
+from api.redaction import install_log_redaction
 from api.routes import (
     audit,
     auth,
@@ -39,6 +40,7 @@ API_PREFIX = "/api"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    install_log_redaction()  # again: the server may have configured its logging since
     _freeze_startup_objects()
     yield
     app.state.engine.dispose()
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.environment == "production",
     )
     install_error_handlers(app)
+    install_log_redaction()
     routers = (auth, users, schools, teachers, records, corrections, audit)
     for module in (*routers, imports, exports, reports, plans):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])

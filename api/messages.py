@@ -19,6 +19,11 @@ API_MESSAGES = Catalogue(
             "the data cannot be stored: it holds something the database refuses (a control "
             "character, text that is too long, or a number out of range)",
         ),
+        "id_search_by_post": (
+            "按身份证号查询请用 POST /api/teachers/search（号码放在请求体中，不进入网址和访问日志）",
+            "search by ID number with POST /api/teachers/search (the number in the request body, "
+            "never in an address or the access log)",
+        ),
         "internal_error": (
             "服务器内部错误，已记录，请联系管理员",
             "internal server error; it was logged, please contact the administrator",

@@ -62,6 +62,8 @@ LIST_KINDS = (
     "deep page",
 )
 DASHBOARD_KINDS = ("dashboard", "clerk dashboard")
+SEARCH_PATH = "/api/teachers/search"
+"""Where an ID number is searched for: by POST, in the body (docs/security.md)."""
 PLAN_TIME_LIMIT_S = 20.0
 """The benchmark's draft plan only has to exist (the dashboard shows its quotas and
 shortages), so its solve is short."""
@@ -194,8 +196,8 @@ def request_mix(
         params = {"q": rng.choice(data["surnames"])}
     elif kind == "search staff no":
         params = {"q": rng.choice(data["staff_numbers"])}
-    elif kind == "search id number":
-        params = {"q": rng.choice(data["id_numbers"])}
+    elif kind == "search id number":  # by POST: an ID number never goes in an address
+        return kind, SEARCH_PATH, {"q": rng.choice(data["id_numbers"])}, account
     elif kind == "deep page":
         params = {"skip": rng.randrange(0, 90_000), "limit": 50}
     return kind, "/api/teachers", params, account
@@ -277,15 +279,25 @@ class KeepAliveConnection(asyncio.Protocol):
         if not self._closed.done():
             self._closed.set_result(None)
 
-    async def get(self, target: str, header_lines: bytes) -> tuple[int, bytes]:
-        """GET ``target`` (path and query) with ``header_lines`` (each ending in CRLF):
-        the status and the whole body."""
+    async def get(
+        self, target: str, header_lines: bytes, json_body: bytes | None = None
+    ) -> tuple[int, bytes]:
+        """GET ``target`` (path and query) with ``header_lines`` (each ending in CRLF) — or
+        POST ``json_body`` to it: the status and the whole body."""
         assert self._transport is not None
         self._body = []
         self._done = asyncio.get_running_loop().create_future()
-        self._transport.write(
-            b"GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (target.encode(), self._host, header_lines)
-        )
+        if json_body is None:
+            head = b"GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n"
+            self._transport.write(head % (target.encode(), self._host, header_lines))
+        else:
+            head = (
+                b"POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n"
+            )
+            self._transport.write(
+                head % (target.encode(), self._host, header_lines, len(json_body)) + json_body
+            )
         return await self._done
 
     async def close(self) -> None:
@@ -328,11 +340,14 @@ async def run_clients(
                 if time.perf_counter() > deadline:
                     return
                 kind, path, params, account = request_mix(data, rng, kinds)
-                target = f"{path}?{urlencode(params)}" if params else path
+                posted = json.dumps(params).encode() if path == SEARCH_PATH else None
+                target = f"{path}?{urlencode(params)}" if params and posted is None else path
                 surface = "pages" if kind in DASHBOARD_KINDS else "api"
                 started = time.perf_counter()
                 try:
-                    status, body = await connection.get(target, credentials[(surface, account)])
+                    status, body = await connection.get(
+                        target, credentials[(surface, account)], posted
+                    )
                 except OSError as exc:
                     errors.append(f"{kind}: {type(exc).__name__} {exc}")
                     return

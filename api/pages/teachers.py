@@ -9,7 +9,9 @@ so a clerk sees their own school only and another school's teacher is "not found
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 from typing import Annotated
 
 from fastapi import Form, Query, Request
@@ -20,8 +22,10 @@ from sqlmodel import Session, select
 from api.deps import Proposer, Reader, SessionDep
 from api.i18n import page_language
 from api.i18n.catalogue import UI
+from api.messages import API_MESSAGES
 from api.pages.rendering import flash, render
 from api.pages.routing import page_router
+from api.redaction import looks_like_id_number
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission, allows
 from workforce.accounts.scope import get_visible
@@ -91,15 +95,71 @@ def teacher_list(
     q: Annotated[str | None, Query(max_length=50)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
+    """The list, filtered by the address (links, paging). An ID number in the address is
+    refused: the search form sends it by POST, out of the access log."""
+    if looks_like_id_number(q):
+        raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q)
+    return _list_page(request, session, user, criteria, page)
+
+
+@router.post("/teachers")
+def teacher_search(
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    school_id: Annotated[str | None, Form(max_length=12)] = None,
+    subject: Annotated[str | None, Form(max_length=32)] = None,
+    post_type: Annotated[str | None, Form(max_length=32)] = None,
+    status: Annotated[str | None, Form(max_length=32)] = None,
+    key_teacher: Annotated[str | None, Form(pattern="^(|yes|no)$")] = None,
+    q: Annotated[str | None, Form(max_length=50)] = None,
+) -> Response:
+    """The search form: its fields in the body, so that an ID number never stands in an
+    address (and so in no access or proxy log, no browser history)."""
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q)
+    return _list_page(request, session, user, criteria, 1)
+
+
+@dataclass(frozen=True)
+class ListCriteria:
+    """The list's filters as the form or the address gives them (text, parsed here)."""
+
+    school_id: str | None
+    subject: str | None
+    post_type: str | None
+    status: str | None
+    key_teacher: str | None
+    q: str | None
+
+    def query(self, page: int) -> str:
+        """The address of a page of this list; an ID number is left out of it (its search
+        has one answer, and the address would put it in the logs)."""
+        shown = {
+            "school_id": self.school_id,
+            "subject": self.subject,
+            "post_type": self.post_type,
+            "status": self.status,
+            "key_teacher": self.key_teacher,
+            "q": None if looks_like_id_number(self.q) else self.q,
+            "page": page,
+        }
+        return "/teachers?" + urlencode({k: v for k, v in shown.items() if v})
+
+
+def _list_page(
+    request: Request, session: Session, user: User, criteria: ListCriteria, page: int
+) -> Response:
     schools = visible_schools(session, user)
+    school_id = criteria.school_id
     chosen_school = int(school_id) if school_id and school_id.isdigit() else None
     filters = TeacherFilters(
         school_id=chosen_school,
-        subject=parse_code("subjects", subject),
-        post_type=parse_code("post_types", post_type),
-        status=parse_code("teacher_statuses", status),
-        key_teacher={"yes": True, "no": False}.get(key_teacher or ""),
-        q=q,
+        subject=parse_code("subjects", criteria.subject),
+        post_type=parse_code("post_types", criteria.post_type),
+        status=parse_code("teacher_statuses", criteria.status),
+        key_teacher={"yes": True, "no": False}.get(criteria.key_teacher or ""),
+        q=criteria.q,
     )
     rows, count = list_teachers(
         session, viewer=user, filters=filters, skip=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
@@ -116,10 +176,10 @@ def teacher_list(
         schools=schools,
         school_names={s.id: s.name for s in schools},
         filters=filters,
-        key_teacher=key_teacher or "",
-        q=q or "",
+        key_teacher=criteria.key_teacher or "",
+        q=criteria.q or "",
         code_lists={key: code_list(name).codes for key, name in FILTER_LISTS.items()},
-        page_url=lambda n: str(request.url.include_query_params(page=n)),
+        page_url=criteria.query,
     )
 
 

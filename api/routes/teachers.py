@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field, TypeAdapter
 from sqlmodel import Session, select
 
 from api.deps import Editor, IfMatch, Reader, SessionDep, chosen_version
+from api.messages import API_MESSAGES
+from api.redaction import looks_like_id_number
 from api.schemas.common import Page
 from api.schemas.registry import (
     CertificatePublic,
@@ -35,6 +37,7 @@ from workforce.models import (
     TrainingRecord,
 )
 from workforce.services.disclosure import disclose_id_numbers
+from workforce.services.errors import InvalidInput
 from workforce.services.fields import PostType, Subject, TeacherStatus, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.queries import TeacherFilters, list_teacher_rows
@@ -132,7 +135,11 @@ def list_teachers_route(
     zone: Zone | None = None,
     key_teacher: Annotated[bool | None, Query(description="区级及以上在任骨干教师")] = None,
     q: Annotated[
-        str | None, Query(max_length=50, description="工号或身份证号（精确）、姓名（前缀）")
+        str | None,
+        Query(
+            max_length=50,
+            description="工号（精确）、姓名（前缀）；身份证号请用 POST /api/teachers/search",
+        ),
     ] = None,
     unmask: Unmask = False,
     skip: Annotated[int, Query(ge=0)] = 0,
@@ -140,9 +147,13 @@ def list_teachers_route(
 ) -> Response:
     """教师列表与查询（按权限范围）/ List and search the teachers you may see.
 
-    The page is validated and written to JSON here, in the request's worker thread, and
-    returned as the finished response: FastAPI would otherwise validate the returned model a
-    second time, in one more trip through the thread pool."""
+    An ID number in ``q`` is refused (422, without the number): it would stand in the
+    address, and so in every access log and proxy log on the way; it goes by
+    ``POST /teachers/search``. The page is validated and written to JSON here, in the
+    request's worker thread, and returned as the finished response: FastAPI would otherwise
+    validate the returned model a second time, in one more trip through the thread pool."""
+    if looks_like_id_number(q):
+        raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
     filters = TeacherFilters(
         school_id=school_id,
         subject=subject,
@@ -152,6 +163,48 @@ def list_teachers_route(
         key_teacher=key_teacher,
         q=q,
     )
+    return _teacher_page(session, user, filters, unmask=unmask, skip=skip, limit=limit)
+
+
+class TeacherSearch(BaseModel):
+    """The teacher list's filters in a request body: how an ID number is searched for."""
+
+    q: str | None = Field(
+        default=None, max_length=50, description="身份证号或工号（精确）、姓名（前缀）"
+    )
+    school_id: int | None = None
+    subject: Subject | None = None
+    post_type: PostType | None = None
+    status: TeacherStatus | None = None
+    zone: Zone | None = None
+    key_teacher: bool | None = None
+    unmask: bool = Field(default=False, description="完整身份证号（仅管理员和人事股，记入审计日志）")
+    skip: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+@router.post("/search", response_model=Page[TeacherPublic])
+def search_teachers_route(session: SessionDep, user: Reader, body: TeacherSearch) -> Response:
+    """按身份证号等查询教师（条件在请求体中）/ Search the teachers you may see, the
+    criteria (an ID number among them) in the body, out of every address and access log."""
+    filters = TeacherFilters(
+        school_id=body.school_id,
+        subject=body.subject,
+        post_type=body.post_type,
+        status=body.status,
+        zone=body.zone,
+        key_teacher=body.key_teacher,
+        q=body.q,
+    )
+    return _teacher_page(
+        session, user, filters, unmask=body.unmask, skip=body.skip, limit=body.limit
+    )
+
+
+def _teacher_page(
+    session: Session, user: User, filters: TeacherFilters, *, unmask: bool, skip: int, limit: int
+) -> Response:
+    """One page of the teacher list as the finished JSON response."""
     rows, count = list_teacher_rows(
         session, viewer=user, filters=filters, columns=LISTED_COLUMNS, skip=skip, limit=limit
     )

@@ -65,10 +65,14 @@ def test_search_by_name_prefix_staff_number_and_id_number(client, district):
     ]
     assert staff_numbers(client.get("/api/teachers", params={"q": "T101"}, headers=h)) == ["T101"]
     number = district.id_numbers["T102"]
-    found = client.get("/api/teachers", params={"q": number.lower()}, headers=h)
+    found = client.post("/api/teachers/search", json={"q": number.lower()}, headers=h)
     assert staff_numbers(found) == ["T102"]
-    partial = client.get("/api/teachers", params={"q": number[:10]}, headers=h)
+    partial = client.post("/api/teachers/search", json={"q": number[:10]}, headers=h)
     assert staff_numbers(partial) == []
+    narrowed = client.post(
+        "/api/teachers/search", json={"q": "张", "subject": "pe", "limit": 5}, headers=h
+    )
+    assert staff_numbers(narrowed) == ["T002"]
 
 
 def test_id_numbers_are_masked_by_default(client, district):

@@ -4,12 +4,13 @@ own school's teachers; another school's teacher page is "not found"."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from conftest import District
 from fastapi import FastAPI
-from page_helpers import signed_in
+from page_helpers import signed_in, token_for
 
 from api.main import create_app
 
@@ -86,7 +87,11 @@ def test_the_teacher_list_filters_and_searches(app: FastAPI, district: District)
     assert "张小红" in pe and "张三" not in pe
     by_prefix = hr.get("/teachers", params={"q": "张"}).text
     assert "张三" in by_prefix and "张小红" in by_prefix and "李四" not in by_prefix
-    by_id = hr.get("/teachers", params={"q": district.id_numbers["T101"]}).text
-    assert "王五" in by_id and "张三" not in by_id
+    form = {"q": district.id_numbers["T101"], "csrf_token": token_for(hr)}
+    by_id = hr.post("/teachers", data=form)
+    assert by_id.status_code == 200, by_id.text
+    assert "王五" in by_id.text and "张三" not in by_id.text
+    links = re.findall(r'(?:href|action)="([^"]*)"', by_id.text)
+    assert links and not [link for link in links if district.id_numbers["T101"] in link]
     bad = hr.get("/teachers", params={"subject": "astrology"})
     assert bad.status_code == 422 and "astrology" in bad.text
