@@ -186,6 +186,7 @@ CASES = {
         body={"version": 1},
     ),
     "list teachers": Case("GET", "/api/teachers", everyone(200)),
+    "search teachers": Case("POST", "/api/teachers/search", everyone(200), body={"q": "张"}),
     "read teacher": Case("GET", "/api/teachers/{teacher}", READ_OWN),
     "create teacher": Case("POST", "/api/teachers", CREATED, body=NEW_TEACHER),
     "update teacher": Case(

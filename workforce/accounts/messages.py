@@ -50,6 +50,13 @@ ACCOUNT_MESSAGES = Catalogue(
             "密码至少需要 {min_length} 位",
             "the password needs at least {min_length} characters",
         ),
+        "password_too_weak": (
+            "密码太容易被猜中（常见密码、键盘顺序、重复或连续的字符、日期、与用户名或本系统相关的词）；"
+            "请用更长的、不常见的短语",
+            "the password is too easy to guess (a common password, a keyboard run, repeated or "
+            "sequential characters, a date, words of the username or of this system); use a "
+            "longer, uncommon phrase",
+        ),
         "password_mismatch": ("两次输入的密码不一致", "the two passwords differ"),
         "user_not_found": ("用户（编号 {key}）不存在", "user {key} does not exist"),
         "cannot_demote_self": (

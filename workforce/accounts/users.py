@@ -59,7 +59,7 @@ def create_user(session: Session, *, actor: str, data: UserCreate) -> User:
         display_name=data.display_name,
         role=data.role.value,
         school_id=data.school_id,
-        password_hash=hash_password(data.password),
+        password_hash=hash_password(data.password, (data.username, data.display_name)),
     )
     session.add(user)
     session.flush()
@@ -92,7 +92,9 @@ def update_user(session: Session, *, actor: User, user_id: int, data: UserUpdate
     if changes.get("active") is not None:
         user.active = changes["active"]
     if changes.get("password") is not None:
-        user.password_hash = hash_password(changes["password"])
+        user.password_hash = hash_password(
+            changes["password"], (user.username, user.display_name)
+        )
         revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
     session.add(user)
     session.flush()
@@ -135,7 +137,7 @@ def change_own_password(session: Session, *, user: User, current: str, new: str)
     token and browser session of the user ends (whoever knew the old password signed out)."""
     if not verify_password(user.password_hash, current):
         raise Unauthenticated(ACCOUNT_MESSAGES.text("bad_credentials"))
-    user.password_hash = hash_password(new)
+    user.password_hash = hash_password(new, (user.username, user.display_name, current))
     revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
     session.add(user)
     audit.record(

@@ -107,3 +107,36 @@ def test_restrict_limits_a_clerk_to_their_school(session):
         assert len(session.exec(restrict(select(model), hr, model)).all()) == 2
         assert session.exec(restrict(select(model), orphan, model)).all() == []
     assert session.exec(restrict(select(User), clerk, User)).all() == []
+
+
+WEAK_PASSWORDS = (
+    "aaaaaaaaaaaa",  # all the same character
+    "121212121212",  # two characters
+    "password123",
+    "qwertyuiop",
+    "1qaz2wsx3edc",  # a keyboard run
+    "1234567890",
+    "woaini1314",  # 我爱你一生一世, the pinyin classic
+    "Admin@123456",
+    "P@ssw0rd2026",
+    "Yuancheng2026",  # the place and the year
+    "chenxiaoming1",  # the account's own name
+)
+
+
+def test_common_and_repetitive_passwords_are_refused(session):
+    from workforce.accounts.passwords import check_password_strength
+
+    for password in WEAK_PASSWORDS:
+        with pytest.raises(InvalidInput) as refused:
+            check_password_strength(password, ("chenxiaoming", "陈小明"))
+        assert refused.value.text.id == "password_too_weak", password
+    for password in ("correct horse battery staple", "xk9#mQ2v!pL7", "Zhang3Feng1980秋"):
+        check_password_strength(password, ("chenxiaoming",))
+    with pytest.raises(InvalidInput):
+        create_user(
+            session,
+            actor="cli",
+            data=UserCreate(username="chen", display_name="陈", role="hr", password="woaini1314"),
+        )
+    assert len(WEAK_PASSWORDS) == 11
