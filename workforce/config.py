@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
     """Where uploaded import files wait between their dry run and their commit (one folder
     per upload, removed a day after it was made)."""
+    trusted_proxies: str = ""
+    """Addresses or networks (comma-separated, e.g. ``127.0.0.1,10.0.0.0/8``) of the reverse
+    proxies in front of the server: only a request from one of them has its client address
+    taken from ``X-Forwarded-For`` (for the sign-in limits); from anyone else it is ignored."""
+    public_origin: str | None = None
+    """The address users open, e.g. ``https://hr.example.edu.cn``: the one origin a browser
+    sign-in may come from besides the server's own (login CSRF). Links are never built from
+    the request's ``Host`` header."""
+    api_docs: bool | None = None
+    """``/api/docs`` and ``/api/openapi.json``: on by default, off by default in production."""
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Settings:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import func, select
 
 from api.deps import Administrator, CurrentUser, SessionDep, forget_recent_users
+from api.routes.auth import client_address
 from api.schemas.accounts import PasswordChange, UserPublic
 from api.schemas.common import Page
 from workforce.accounts.models import User
@@ -67,7 +68,13 @@ def change_password_route(
 ) -> Response:
     """修改本人密码（所有令牌和会话随之失效，需重新登录）/ Change your own password; every
     token and session of yours ends, this one included: sign in again."""
-    change_own_password(session, user=user, current=body.current_password, new=body.new_password)
+    change_own_password(
+        session,
+        user=user,
+        current=body.current_password,
+        new=body.new_password,
+        client=client_address(request),
+    )
     session.commit()
     forget_recent_users(request)
     return Response(status_code=204)

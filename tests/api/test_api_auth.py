@@ -281,3 +281,65 @@ def test_a_password_reset_by_the_administrator_ends_the_users_sessions(client, d
         client.get("/api/teachers", headers=district.headers["clerk_b"]).status_code,
     ]
     assert answers == [401, 401, 200]  # another user's token is untouched
+
+
+def test_x_forwarded_for_is_ignored_unless_from_a_configured_proxy(engine, district, env):
+    """A guesser cannot escape the per-address limit by sending a fresh X-Forwarded-For;
+    behind a configured proxy, the forwarded address is the one counted."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from workforce.config import Settings
+
+    guess = {"username": "hr", "password": "guess"}
+    with TestClient(create_app(), client=("203.0.113.5", 4000)) as direct:  # no proxy set
+        for n in range(MAX_FAILURES_PER_USERNAME):
+            spoofed = {"X-Forwarded-For": f"198.51.100.{n}"}
+            assert direct.post("/api/auth/token", headers=spoofed, data=guess).status_code == 401
+        assert sign_in_with(direct, "hr", {"X-Forwarded-For": "198.51.100.99"}).status_code == 429
+    proxied_app = create_app(Settings(trusted_proxies="10.0.0.0/8, 127.0.0.1"))
+    with TestClient(proxied_app, client=("10.0.0.2", 4000)) as proxy:
+        chain = {"X-Forwarded-For": "198.51.100.7, 10.0.0.9"}  # the client, then a proxy
+        guess = {"username": "admin", "password": "guess"}
+        for _ in range(MAX_FAILURES_PER_USERNAME):
+            assert proxy.post("/api/auth/token", headers=chain, data=guess).status_code == 401
+        assert sign_in_with(proxy, "admin", chain).status_code == 429  # 198.51.100.7 is locked
+        other = {"X-Forwarded-For": "198.51.100.8"}
+        assert sign_in_with(proxy, "admin", other).status_code == 200  # another client is not
+    with Session(engine) as session:
+        clients = sorted({a.client for a in session.exec(select(SignInAttempt)).all()})
+    assert clients == ["198.51.100.7", "198.51.100.8", "203.0.113.5"]
+
+
+def sign_in_with(client, username: str, headers: dict[str, str]):
+    return client.post(
+        "/api/auth/token", headers=headers, data={"username": username, "password": PASSWORD}
+    )
+
+
+def test_a_sign_in_posted_by_another_site_is_refused(client, district):
+    """Login CSRF: another site's page cannot sign the browser in to an attacker's account."""
+    data = {"username": "hr", "password": PASSWORD}
+    evil = client.post("/api/auth/session", data=data, headers={"Origin": "https://evil.example"})
+    assert evil.status_code == 403 and evil.json()["code"] == "csrf_failed"
+    fetch = client.post("/api/auth/session", data=data, headers={"Sec-Fetch-Site": "cross-site"})
+    assert fetch.status_code == 403
+    assert "workforce_session" not in client.cookies
+    same = client.post("/api/auth/session", data=data, headers={"Origin": "http://testserver"})
+    assert same.status_code == 200
+    client.cookies.clear()
+    assert client.post("/api/auth/session", data=data).status_code == 200  # not a browser
+
+
+def test_the_current_password_check_is_rate_limited(client, district):
+    """A stolen session cannot guess the password through the password change."""
+    h = district.headers["hr"]
+    tries = [
+        client.post("/api/users/me/password", headers=h,
+                    json={"current_password": f"guess {n}", "new_password": "x9!Lk2#vQ8zP"})
+        for n in range(MAX_FAILURES_PER_USERNAME + 1)
+    ]  # fmt: skip
+    assert [t.status_code for t in tries] == [401] * MAX_FAILURES_PER_USERNAME + [429]
+    right = client.post("/api/users/me/password", headers=h,
+                        json={"current_password": PASSWORD, "new_password": "x9!Lk2#vQ8zP"})  # fmt: skip
+    assert right.status_code == 429

@@ -11,11 +11,11 @@ from sqlmodel import Session, select
 from workforce import audit
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
-from workforce.accounts.passwords import hash_password, verify_password
-from workforce.accounts.tokens import revoke_user_tokens
+from workforce.accounts.passwords import hash_password
 from workforce.accounts.roles import Role, is_school_bound
+from workforce.accounts.tokens import revoke_user_tokens
 from workforce.models import School
-from workforce.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from workforce.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 
@@ -132,11 +132,15 @@ def _check_school(session: Session, *, role: Role, school_id: int | None) -> Non
         raise InvalidInput(ACCOUNT_MESSAGES.text("school_only_for_clerks"))
 
 
-def change_own_password(session: Session, *, user: User, current: str, new: str) -> None:
-    """Replace the password after checking the current one (audited, without either); every
+def change_own_password(
+    session: Session, *, user: User, current: str, new: str, client: str = "cli"
+) -> None:
+    """Replace the password after checking the current one under the sign-in limits (from
+    ``client``; the check is committed at once), audited without either password; every
     token and browser session of the user ends (whoever knew the old password signed out)."""
-    if not verify_password(user.password_hash, current):
-        raise Unauthenticated(ACCOUNT_MESSAGES.text("bad_credentials"))
+    from workforce.accounts.signin import check_current_password  # signin imports this module
+
+    check_current_password(session, user=user, password=current, client=client)
     user.password_hash = hash_password(new, (user.username, user.display_name, current))
     revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
     session.add(user)

@@ -45,16 +45,38 @@ def test_user_rules(session):
         _user(session, "名字 有空格")
 
 
-def test_sign_in_locks_after_repeated_failures(session):
+def test_sign_in_locks_the_guessing_address_not_the_account(session):
+    """The guesser's address is locked for that account; the owner elsewhere signs in."""
     _user(session)
     session.commit()
     for _ in range(MAX_FAILURES_PER_USERNAME):
         with pytest.raises(Unauthenticated):
             sign_in(session, username="hr", password="wrong", client="10.0.0.1")
     with pytest.raises(RateLimited) as locked:
-        sign_in(session, username="hr", password=PASSWORD, client="10.0.0.2")
+        sign_in(session, username="hr", password=PASSWORD, client="10.0.0.1")
     assert 0 < locked.value.extra["retry_after"] <= 900
     assert len(session.exec(select(SignInAttempt)).all()) == MAX_FAILURES_PER_USERNAME
+    assert sign_in(session, username="hr", password=PASSWORD, client="10.0.0.2").username == "hr"
+
+
+def test_many_addresses_guessing_one_account_slow_down_only_unknown_addresses(session):
+    """A distributed guesser meets an exponential back-off; the administrator at an address
+    they signed in from before does not (an attacker cannot lock them out)."""
+    from workforce.accounts.signin import ACCOUNT_BACKOFF_AFTER
+
+    _user(session, "chief", Role.admin)
+    session.commit()
+    sign_in(session, username="chief", password=PASSWORD, client="192.168.1.10")  # the office
+    guessers = [f"203.0.113.{n}" for n in range(ACCOUNT_BACKOFF_AFTER)]
+    for address in guessers:
+        with pytest.raises(Unauthenticated):
+            sign_in(session, username="chief", password="wrong", client=address)
+    for address in ("198.51.100.7", guessers[0]):
+        with pytest.raises(RateLimited) as slowed:
+            sign_in(session, username="chief", password=PASSWORD, client=address)
+        assert 0 < slowed.value.extra["retry_after"] <= 2
+    assert sign_in(session, username="chief", password=PASSWORD, client="192.168.1.10").id
+    assert len(guessers) == ACCOUNT_BACKOFF_AFTER == 10
 
 
 def test_token_expiry(session):
