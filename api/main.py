@@ -1,7 +1,9 @@
 """The application factory: ``create_app(settings)`` builds the HTTP API.
 
 Routes live under ``/api``, the OpenAPI description at ``/api/openapi.json`` and the
-interactive documentation at ``/api/docs``. ``workforce serve`` runs it with uvicorn.
+interactive documentation at ``/api/docs`` — both off in production unless
+``WORKFORCE_API_DOCS=true``. Every response carries the security headers
+(:class:`api.security.SecurityHeaders`). ``workforce serve`` runs it with uvicorn.
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ from api.routes import (
     teachers,
     users,
 )
-from api.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
+from api.security import SESSION_COOKIE, SESSION_MAX_AGE, SecurityHeaders, csrf_protect
 from workforce.accounts.recent import RecentUsers
 from workforce.config import Settings, get_settings
 from workforce.db import make_engine
 
 API_PREFIX = "/api"
+DOCS_PATH = f"{API_PREFIX}/docs"
 
 
 @asynccontextmanager
@@ -61,13 +64,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A new application with its own database engine, configured by ``settings``
     (by default the environment's, see :class:`workforce.config.Settings`)."""
     settings = settings or get_settings()
+    docs = settings.api_docs if settings.api_docs is not None else (
+        settings.environment != "production"
+    )
     app = FastAPI(
         title="教师队伍管理与交流轮岗系统 API / Teacher workforce API",
         description="源城区教育局 — 教师名册、培训、骨干教师、交流轮岗 / Yuancheng District "
         "teacher registry and rotation planning.",
         version="0.1.0",
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        openapi_url=f"{API_PREFIX}/openapi.json" if docs else None,
+        docs_url=DOCS_PATH if docs else None,
         redoc_url=None,
         lifespan=_lifespan,
     )
@@ -81,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=SESSION_MAX_AGE,
         same_site="lax",
         https_only=settings.environment == "production",
+    )
+    app.add_middleware(
+        SecurityHeaders, docs_path=DOCS_PATH, production=settings.environment == "production"
     )
     install_error_handlers(app)
     install_log_redaction()

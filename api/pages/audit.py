@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from api.deps import AuditReader, SessionDep
 from api.i18n.catalogue import UI
-from api.pages.rendering import render
+from api.pages.rendering import local_url, render
 from api.pages.routing import page_router
 from api.routes.audit import EARLIEST, LATEST, list_audit_entries
 from workforce.services.errors import InvalidInput
@@ -71,7 +71,7 @@ def audit_page(
             "until": until or "",
         },
         pretty=pretty_json,
-        page_url=lambda n: str(request.url.include_query_params(page=n)),
+        page_url=lambda n: local_url(request, page=n),
     )
 
 

@@ -114,7 +114,7 @@ def render(
             "nav": navigation(user),
             "csrf_token": csrf_token(request) or "",
             "flashes": _pop_flashes(request, language),
-            "switch_url": str(request.url.include_query_params(lang=other)),
+            "switch_url": local_url(request, lang=other),
             "other_lang": other,
             **context,
         },
@@ -125,3 +125,13 @@ def render(
             LANG_COOKIE, language, max_age=LANG_COOKIE_MAX_AGE, samesite="lax", httponly=True
         )
     return response
+
+
+def local_url(request: Request, **params: object) -> str:
+    """This page's address with ``params`` set, as a link relative to the site: path and
+    query only. Never built from the request's ``Host`` header, which the client chooses (a
+    forged Host would otherwise be written into the page's links: host header injection);
+    a path starting ``//`` is folded to one ``/`` so the link cannot leave the site."""
+    url = request.url.include_query_params(**params)
+    path = "/" + url.path.lstrip("/")
+    return path + (f"?{url.query}" if url.query else "")
