@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.messages import API_MESSAGES
 from api.redaction import redacted
+from workforce.audit import shown_values
 from workforce.services.errors import (
     Conflict,
     DomainError,
@@ -70,8 +71,11 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.extra.get("retry_after", 60))
+    extra = error.extra
+    if isinstance(extra.get("current"), dict):  # a conflict's current values, shown as anywhere
+        extra = {**extra, "current": shown_values(extra["current"])}
     return JSONResponse(
-        error_body(error.text, **error.extra), status_code=status_of(error), headers=headers
+        error_body(error.text, **extra), status_code=status_of(error), headers=headers
     )
 
 

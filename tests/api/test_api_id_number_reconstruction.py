@@ -63,6 +63,12 @@ def _seen_by(client, district, role: str, teacher) -> str:  # type: ignore[no-un
         )
         assert dry_run.status_code == 201, dry_run.text
         seen.append(dry_run.text)
+        # a change sent with a stale version: the conflict answer carries the current values
+        stale = client.patch(
+            f"/api/teachers/{teacher.id}", headers=h, json={"title": "二级", "version": 999}
+        )
+        assert stale.status_code == 409, stale.text
+        seen.append(stale.text)
     for text in seen:
         assert text, "every view answers"
     return "\n".join(seen)
