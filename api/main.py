@@ -64,8 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A new application with its own database engine, configured by ``settings``
     (by default the environment's, see :class:`workforce.config.Settings`)."""
     settings = settings or get_settings()
-    docs = settings.api_docs if settings.api_docs is not None else (
-        settings.environment != "production"
+    docs = (
+        settings.api_docs
+        if settings.api_docs is not None
+        else (settings.environment != "production")
     )
     app = FastAPI(
         title="教师队伍管理与交流轮岗系统 API / Teacher workforce API",

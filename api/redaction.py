@@ -22,7 +22,7 @@ import unicodedata
 from urllib.parse import unquote
 
 MIN_DIGITS = 14
-_ID_RUN = re.compile(r"(?<![0-9])[0-9]{%d,}[Xx]?(?![0-9])" % MIN_DIGITS)
+_ID_RUN = re.compile(rf"(?<![0-9])[0-9]{{{MIN_DIGITS},}}[Xx]?(?![0-9])")
 _SPACES = re.compile(r"(?<=[0-9])[\s+]+(?=[0-9Xx])")
 ACCESS_LOGGERS = ("uvicorn.access",)
 

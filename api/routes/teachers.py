@@ -178,7 +178,9 @@ class TeacherSearch(BaseModel):
     status: TeacherStatus | None = None
     zone: Zone | None = None
     key_teacher: bool | None = None
-    unmask: bool = Field(default=False, description="完整身份证号（仅管理员和人事股，记入审计日志）")
+    unmask: bool = Field(
+        default=False, description="完整身份证号（仅管理员和人事股，记入审计日志）"
+    )
     skip: int = Field(default=0, ge=0)
     limit: int = Field(default=50, ge=1, le=500)
 

@@ -215,8 +215,11 @@ def test_a_number_beyond_the_database_is_bad_input_not_a_server_error(client, di
     """An id or a filter of 2⁶³ and more: SQLite's driver and PostgreSQL refuse it their own
     ways; the client gets the same 4xx answer in both languages."""
     huge = 2**64
-    for path in (f"/api/teachers/{huge}", f"/api/teachers?school_id={huge}",
-                 f"/api/teachers?skip={huge}"):
+    for path in (
+        f"/api/teachers/{huge}",
+        f"/api/teachers?school_id={huge}",
+        f"/api/teachers?skip={huge}",
+    ):
         response = client.get(path, headers=district.headers["admin"])
         assert 400 <= response.status_code < 500, (path, response.text)
         assert set(response.json()["detail"]) == {"zh", "en"}

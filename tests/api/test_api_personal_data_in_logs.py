@@ -31,7 +31,9 @@ def _forms(number: str) -> list[str]:
 def test_an_id_number_in_the_address_is_refused_without_being_repeated(client, district):
     number = district.id_numbers["T101"]
     h = district.headers["hr"]
-    answers = [client.get("/api/teachers", params={"q": form}, headers=h) for form in _forms(number)]
+    answers = [
+        client.get("/api/teachers", params={"q": form}, headers=h) for form in _forms(number)
+    ]
     assert len(answers) == 4
     for answer in answers:
         assert answer.status_code == 422 and answer.json()["code"] == "id_search_by_post"
@@ -49,10 +51,17 @@ def test_a_bad_id_number_is_not_echoed_in_the_422(client, district):
         answer = client.post(
             "/api/teachers",
             headers=district.headers["hr"],
-            json={"staff_no": "T990", "name": "测试", "gender": "male", "birth_date": "1985-10-05",
-                  "id_number": number, "post_type": "established",
-                  "school_id": district.school_b.id, "joined_school_on": "2015-09-01",
-                  "main_subject": "math"},  # fmt: skip
+            json={
+                "staff_no": "T990",
+                "name": "测试",
+                "gender": "male",
+                "birth_date": "1985-10-05",
+                "id_number": number,
+                "post_type": "established",
+                "school_id": district.school_b.id,
+                "joined_school_on": "2015-09-01",
+                "main_subject": "math",
+            },  # fmt: skip
         )
         assert answer.status_code == 422, answer.text
         assert ["body", "id_number"] in [e["loc"] for e in answer.json()["errors"]]
@@ -94,8 +103,14 @@ def test_a_real_servers_access_log_has_no_id_number(engine, district):
     """uvicorn configures its loggers when it starts; the app's filter must hold after that."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, access_log=True,
-                       log_level="info", lifespan="on")  # fmt: skip
+        uvicorn.Config(
+            create_app(),
+            host="127.0.0.1",
+            port=port,
+            access_log=True,
+            log_level="info",
+            lifespan="on",
+        )  # fmt: skip
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 from workforce.idnumber import (
     IdNumberError,
+    birth_month,
     check_character,
     decrypt,
     encrypt,
     lookup_hash,
-    birth_month,
     mask,
     parse_id_number,
 )

@@ -92,9 +92,7 @@ def update_user(session: Session, *, actor: User, user_id: int, data: UserUpdate
     if changes.get("active") is not None:
         user.active = changes["active"]
     if changes.get("password") is not None:
-        user.password_hash = hash_password(
-            changes["password"], (user.username, user.display_name)
-        )
+        user.password_hash = hash_password(changes["password"], (user.username, user.display_name))
         revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
     session.add(user)
     session.flush()
