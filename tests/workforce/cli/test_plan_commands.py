@@ -60,7 +60,7 @@ def test_approve_and_apply_from_the_command_line(engine):
     with Session(engine) as session:
         build_small_district(session)
     assert _invoke("plan", "--year", "2026").exit_code == 0
-    assert "已审批" in _invoke("plans", "approve", "1").output
+    assert "已审批" in _invoke("plans", "approve", "1", "--comment", "同意", "--yes").output
     applied = _invoke("plans", "apply", "1")
     assert applied.exit_code == 0 and "已执行" in applied.output
     again = _invoke("plans", "apply", "1")
