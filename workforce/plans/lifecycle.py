@@ -31,6 +31,7 @@ from workforce import audit
 from workforce.config import get_settings
 from workforce.models import RotationPlan, RotationRecord, School, Teacher, utcnow
 from workforce.plans.messages import message
+from workforce.rules.demand import DemandError
 from workforce.snapshot import build_instance
 
 
@@ -466,7 +467,12 @@ def _verify_rules_still_hold(session: Session, instance: Instance, plan: Plan) -
     :func:`_verify_unchanged`, and the rest of that rule (wish rank, key flag) is the plan's
     report of the registry at solve time, not a rule the move breaks.
     """
-    fresh = build_instance(session, year=instance.year, as_of=instance.as_of, rules=instance.rules)
+    try:
+        fresh = build_instance(
+            session, year=instance.year, as_of=instance.as_of, rules=instance.rules
+        )
+    except DemandError as error:
+        raise PlanError("snapshot_failed", reason_zh=error.zh, reason_en=error.en) from None
     names = {m.staff_no: m.name for m in plan.moves}
     broken = [
         f

@@ -73,6 +73,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the registry changed since the plan was approved and the moves of {count} teachers "
         "no longer keep the rules, so nothing was applied: {details_en}. Propose a new plan.",
     ),
+    "snapshot_failed": (
+        "无法按当前登记信息复核方案，方案未执行：{reason_zh}",
+        "the plan cannot be re-checked against the registry as it is now, so nothing was "
+        "applied: {reason_en}",
+    ),
     "busy": (
         "另一项 {year} 年度方案操作正在进行，请稍后重试",
         "another step on the {year} plans is in progress; try again in a moment",

@@ -326,3 +326,17 @@ def test_apply_sets_the_school_and_the_joined_school_date_of_every_mover(engine)
                 select(RotationRecord).where(RotationRecord.teacher_id == teacher.id)
             ).one()
             assert session.get(School, record.from_school_id).code == move.from_school
+
+
+def test_apply_refuses_when_the_registry_cannot_be_read_as_an_instance(engine):
+    """A school's class counts emptied since the approval: the re-check cannot be made, so the
+    plan is refused with the school named, not failed with a server error."""
+    (plan_id,) = _district_with_drafts(engine)
+    _approve(engine, plan_id)
+    with Session(engine, expire_on_commit=False) as session:
+        school = session.exec(select(School).where(School.code == "R1")).one()
+        school.classes_by_grade = []
+        session.add(school)
+        session.commit()
+        error = _refused_apply(session, plan_id)
+    assert error.key == "snapshot_failed" and "R1" in error.zh and "R1" in error.en
