@@ -32,7 +32,10 @@ def pending_pins(session: Session, user: User, plan_id: int) -> list[Pin]:
         .where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
         .order_by(PlanPin.id)
     )
-    return [Pin(kind=r.kind, staff_no=r.staff_no, school=r.school) for r in rows]  # type: ignore[arg-type]
+    return [
+        Pin(kind=r.kind, staff_no=r.staff_no, school=r.school)  # type: ignore[arg-type]
+        for r in rows
+    ]
 
 
 def _audit(session: Session, user: User, plan_id: int, action: str, pin: dict | None) -> None:

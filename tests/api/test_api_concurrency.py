@@ -16,6 +16,7 @@ import uvicorn
 from conftest import District
 from plan_fixtures import build_plan_district, keep_plan
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.main import create_app
@@ -65,7 +66,9 @@ def _together(base: str, requests: list[tuple[str, str, dict]]) -> list[httpx.Re
     return answers  # type: ignore[return-value]
 
 
-def test_three_applies_sent_together_apply_once(server: str, engine, district: District) -> None:  # type: ignore[no-untyped-def]
+def test_three_applies_sent_together_apply_once(
+    server: str, engine: Engine, district: District
+) -> None:
     build_plan_district(district, engine)
     plan_id = keep_plan(engine, status="approved")
     hr = district.headers["hr"]
@@ -77,14 +80,18 @@ def test_three_applies_sent_together_apply_once(server: str, engine, district: D
     with Session(engine) as session:
         record = session.get(RotationPlan, plan_id)
         history = session.execute(
-            select(func.count()).select_from(RotationRecord).where(RotationRecord.plan_id == plan_id)
+            select(func.count())
+            .select_from(RotationRecord)
+            .where(RotationRecord.plan_id == plan_id)
         ).scalar_one()
         applies = session.exec(select(AuditLog).where(AuditLog.action == "apply")).all()
     assert record.status == "applied" and record.moves > 0
     assert history == record.moves and len(applies) == 1
 
 
-def test_accept_and_reject_sent_together_decide_once(server: str, engine, district: District) -> None:  # type: ignore[no-untyped-def]
+def test_accept_and_reject_sent_together_decide_once(
+    server: str, engine: Engine, district: District
+) -> None:
     teacher = district.teachers_a[1]
     proposed = httpx.post(
         f"{server}/api/corrections",

@@ -5,13 +5,16 @@ it was made against; accepting it after HR changed the same field is refused wit
 from __future__ import annotations
 
 from conftest import District
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from workforce.accounts.models import Correction
 from workforce.models import AuditLog, Teacher
 
 
-def _propose(client, district: District, teacher: Teacher, field: str, value: str) -> dict:  # type: ignore[no-untyped-def]
+def _propose(
+    client: TestClient, district: District, teacher: Teacher, field: str, value: str
+) -> dict:
     answer = client.post(
         "/api/corrections",
         json={"teacher_id": teacher.id, "field": field, "proposed_value": value, "reason": "核实"},
@@ -21,7 +24,7 @@ def _propose(client, district: District, teacher: Teacher, field: str, value: st
     return answer.json()
 
 
-def _hr_edit(client, district: District, teacher: Teacher, **fields: object) -> None:  # type: ignore[no-untyped-def]
+def _hr_edit(client: TestClient, district: District, teacher: Teacher, **fields: object) -> None:
     hr = district.headers["hr"]
     current = client.get(f"/api/teachers/{teacher.id}", headers=hr).json()
     edited = client.patch(

@@ -23,13 +23,14 @@ def hr(district: District, engine) -> dict[str, str]:  # type: ignore[no-untyped
     return district.headers["hr"]
 
 
-def test_apply_names_each_teacher_and_rule_the_registry_now_breaks(client, hr, engine):  # type: ignore[no-untyped-def]
+def test_apply_names_each_teacher_and_rule_the_registry_now_breaks(client, hr, engine):
     plan_id = keep_plan(engine, status="approved")
     moves = client.get(f"/api/plans/{plan_id}", headers=hr).json()["plan"]["moves"]
     exempted = moves[:2]
     with Session(engine) as session:
         for move in exempted:
-            teacher = session.exec(select(Teacher).where(Teacher.staff_no == move["staff_no"])).one()
+            staff_no = move["staff_no"]
+            teacher = session.exec(select(Teacher).where(Teacher.staff_no == staff_no)).one()
             session.add(
                 Exemption(
                     teacher_id=teacher.id,
@@ -55,7 +56,7 @@ def test_apply_names_each_teacher_and_rule_the_registry_now_breaks(client, hr, e
         assert len(session.exec(select(AuditLog)).all()) == audit_before
 
 
-def test_an_applied_year_needs_the_supplementary_choice(client, hr, engine):  # type: ignore[no-untyped-def]
+def test_an_applied_year_needs_the_supplementary_choice(client, hr, engine):
     applied_id = keep_plan(engine, status="approved")
     assert client.post(f"/api/plans/{applied_id}/apply", headers=hr).status_code == 200
     draft_id = keep_plan(engine)
@@ -90,7 +91,7 @@ def test_an_applied_year_needs_the_supplementary_choice(client, hr, engine):  # 
         assert latest_plan(session, 2026).id == applied_id  # the dashboard's plan
 
 
-def test_the_dashboard_shows_the_applied_plan_not_a_newer_draft(engine, hr):  # type: ignore[no-untyped-def]
+def test_the_dashboard_shows_the_applied_plan_not_a_newer_draft(engine, hr):
     applied_id = keep_plan(engine, status="draft")
     newer_id = keep_plan(engine)
     with Session(engine) as session:
@@ -102,7 +103,7 @@ def test_the_dashboard_shows_the_applied_plan_not_a_newer_draft(engine, hr):  # 
     assert newer_id > applied_id and (shown.id, shown.status) == (applied_id, "applied")
 
 
-def test_with_second_person_approval_the_drafter_cannot_approve(client, district, hr, engine, env):  # type: ignore[no-untyped-def]
+def test_with_second_person_approval_the_drafter_cannot_approve(client, district, hr, engine, env):
     env.setenv("WORKFORCE_PLAN_APPROVAL_SECOND_PERSON", "true")
     from workforce import config
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from page_helpers import signed_in, token_for
 from plan_fixtures import build_plan_district, keep_plan
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.main import create_app
@@ -46,7 +47,7 @@ def _plan_with_teachers(engine, extra: int) -> int:  # type: ignore[no-untyped-d
     return plan_id
 
 
-def test_two_hundred_pending_pins_are_kept_on_the_server(app: FastAPI, engine) -> None:  # type: ignore[no-untyped-def]
+def test_two_hundred_pending_pins_are_kept_on_the_server(app: FastAPI, engine: Engine) -> None:
     plan_id = _plan_with_teachers(engine, PINS)
     hr = signed_in(app, "hr")
     token = token_for(hr, f"/plans/{plan_id}")
@@ -80,7 +81,7 @@ def test_two_hundred_pending_pins_are_kept_on_the_server(app: FastAPI, engine) -
         assert dict(audited) == {"create": PINS, "delete": 1}
 
 
-def test_approval_needs_the_confirmation_and_a_comment(app: FastAPI, engine) -> None:  # type: ignore[no-untyped-def]
+def test_approval_needs_the_confirmation_and_a_comment(app: FastAPI, engine: Engine) -> None:
     plan_id = _plan_with_teachers(engine, 0)
     hr = signed_in(app, "hr")
     page = hr.get(f"/plans/{plan_id}").text

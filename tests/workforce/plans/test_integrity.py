@@ -155,7 +155,9 @@ def test_two_approved_plans_of_a_year_applied_together_apply_one(engine):
 def test_the_database_refuses_a_second_applied_plan_of_a_year(engine):
     first, second = _district_with_drafts(engine, drafts=2)
     with Session(engine) as session:
-        session.execute(update(RotationPlan).where(RotationPlan.id == first).values(status="applied"))
+        session.execute(
+            update(RotationPlan).where(RotationPlan.id == first).values(status="applied")
+        )
         session.commit()
         with pytest.raises(IntegrityError):
             session.execute(
