@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     actor: str = "cli"
     """Who the audit log names for command-line changes when no user is given."""
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
+    plan_approval_second_person: bool = False
+    """When on, a rotation plan must be approved by someone other than its drafter (双人审批:
+    the account that solved or re-solved it may not approve it)."""
     """Where uploaded import files wait between their dry run and their commit (one folder
     per upload, removed a day after it was made)."""
     trusted_proxies: str = ""

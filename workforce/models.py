@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, Index, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -171,8 +171,22 @@ class RotationWish(SQLModel, table=True):
 
 
 class RotationPlan(SQLModel, table=True):
-    """A proposed rotation plan: draft → approved → applied (or superseded)."""
+    """A proposed rotation plan: draft → approved → applied (or superseded).
 
+    At most one plan of a year is applied as the year's plan: a partial unique index on
+    ``year`` over the applied plans that are not supplementary (补充方案) makes the database
+    refuse a second one, whatever the engine and however the requests interleave.
+    """
+
+    __table_args__ = (
+        Index(
+            "uq_rotationplan_applied_year",
+            "year",
+            unique=True,
+            sqlite_where=text("status = 'applied' AND NOT supplementary"),
+            postgresql_where=text("status = 'applied' AND NOT supplementary"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True)
     status: str = Field(default="draft", max_length=16)
@@ -189,6 +203,13 @@ class RotationPlan(SQLModel, table=True):
     applied_by: str | None = Field(default=None, max_length=64)
     applied_at: dt.datetime | None = None
     version: int = 1
+    supplementary: bool = Field(
+        default=False,
+        description="补充方案: approved after the year's plan was applied, by explicit choice",
+    )
+    approval_comment: str | None = Field(
+        default=None, max_length=500, description="审批意见 given when approving"
+    )
 
 
 class ImportBatch(SQLModel, table=True):
@@ -244,3 +265,18 @@ class SolveJob(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
+
+
+class PlanPin(SQLModel, table=True):
+    """A pin chosen on a plan page and not yet solved with (one user's pending decision on one
+    teacher of one plan). Kept here, not in the session cookie, so a working session may hold
+    hundreds of pins; the pins a plan was solved with are part of its instance."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "username", "staff_no"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="rotationplan.id", index=True)
+    username: str = Field(max_length=64)
+    staff_no: str = Field(max_length=32)
+    kind: str = Field(max_length=16, description="must_stay / must_go / forbid / must_move")
+    school: str | None = Field(default=None, max_length=32)
+    created_at: dt.datetime = Field(default_factory=utcnow)

@@ -251,6 +251,27 @@ _PLANS = {
     ),
     "apply_confirm_missing": ("请先勾选确认后再执行方案", "tick the confirmation before applying"),
     "plan_approved": ("方案 {plan_id} 已审批", "plan {plan_id} was approved"),
+    "approval_comment": ("审批意见", "Approval comment"),
+    "approval_comment_line": ("审批意见：{comment}", "Approval comment: {comment}"),
+    "approve_checkbox": (
+        "我确认审批：{moves} 名教师交流；本年度其他待审批或待执行的方案将被替代",
+        "I confirm: {moves} teachers move; the year's other plans awaiting approval or "
+        "application are superseded",
+    ),
+    "approve_confirm_missing": (
+        "请先勾选确认并填写审批意见后再审批",
+        "tick the confirmation and write a comment before approving",
+    ),
+    "supplementary_choice": (
+        "作为补充方案（本年度方案 {plan_id} 已执行）",
+        "as a supplementary plan (the year's plan {plan_id} has been applied)",
+    ),
+    "supplementary": ("补充方案", "supplementary"),
+    "year_plan_applied": (
+        "本年度已执行方案 {plan_id}；再求解或审批须选择“补充方案”",
+        "the year's plan {plan_id} has been applied; solving or approving another needs the "
+        "supplementary choice",
+    ),
     "plan_applied": ("方案 {plan_id} 已执行", "plan {plan_id} was applied"),
     "pins": ("锁定", "Pins"),
     "pin": ("锁定", "Pin"),

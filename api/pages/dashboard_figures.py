@@ -10,7 +10,8 @@ any change computes them afresh — a kept figure is never stale.
 
 The numbers come from the report functions (:mod:`workforce.reports`) and the stored plan:
 
-* quota gauges and rural shortages — the year's latest plan that is not superseded (only its
+* quota gauges and rural shortages — the year's applied plan, or before one is applied the latest
+  plan that is not superseded (only its
   ``plan_json``: the instance beside it holds every teacher and is not needed here);
 * key teachers year by year — the talent report's ``talent.by_year`` view;
 * training completion by school — the training report's assessment
@@ -25,7 +26,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlmodel import Session
 
 from optimizer import Plan
@@ -90,11 +91,16 @@ def school_training(session: Session, as_of: dt.date, school_id: int
 
 
 def latest_plan(session: Session, year: int) -> LatestPlan | None:
-    """The newest plan of ``year`` that is not superseded (applied, approved or draft)."""
+    """The year's applied plan (not a supplementary one) once there is one; before that the
+    newest plan of ``year`` that is not superseded (approved or draft)."""
+    applied_first = case(
+        (and_(RotationPlan.status == "applied", RotationPlan.supplementary.is_(False)), 0),
+        else_=1,
+    )
     row = session.execute(
         select(RotationPlan.id, RotationPlan.status, RotationPlan.plan_json)
         .where(RotationPlan.year == year, RotationPlan.status != "superseded")
-        .order_by(RotationPlan.id.desc())
+        .order_by(applied_first, RotationPlan.id.desc())
         .limit(1)
     ).first()
     if row is None:

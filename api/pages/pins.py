@@ -1,42 +1,94 @@
-"""Pins chosen on a plan page and not yet solved with: the office's pending decisions
-(must stay, must go to S, forbid S, must move), kept in the user's signed session for one
-plan at a time until they re-solve. Pins already solved with are part of the plan's instance.
+"""Pins chosen on a plan page and not yet solved with: the office's pending decisions (must
+stay, must go to S, forbid S, must move), kept in the database (:class:`PlanPin`), one row per
+user, plan and teacher, until the user re-solves with them.
+
+They used to live in the signed session cookie, which a browser caps at about 4 KB (some 40
+pins); in the database a working session may hold a pin on every teacher of a large plan.
+Pins already solved with are part of the plan's instance. Adding and removing a pending pin is
+audited (entity ``plan_pin``) like every other change a user makes.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
 
 from api.i18n.catalogue import UI
 from optimizer import Pin
+from workforce import audit
+from workforce.accounts.models import User
+from workforce.models import PlanPin
 from workforce.services.errors import InvalidInput
 
-MAX_PENDING = 40
-"""Pending pins per plan: enough for a working session, small enough for the cookie."""
+MAX_PENDING = 2000
+"""Pending pins per user and plan: more than the movers of the largest district's plan; a
+bound so that one form cannot grow a table without end."""
 
 
-def pending_pins(request: Request, plan_id: int) -> list[Pin]:
-    stored = request.session.get("pins") or {}
-    if stored.get("plan_id") != plan_id:
-        return []
-    return [Pin.model_validate(p) for p in stored.get("pins", [])]
+def pending_pins(session: Session, user: User, plan_id: int) -> list[Pin]:
+    """The user's pending pins on the plan, in the order they were chosen."""
+    rows = session.scalars(
+        select(PlanPin)
+        .where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
+        .order_by(PlanPin.id)
+    )
+    return [
+        Pin(kind=r.kind, staff_no=r.staff_no, school=r.school)  # type: ignore[arg-type]
+        for r in rows
+    ]
 
 
-def _keep(request: Request, plan_id: int, pins: list[Pin]) -> None:
-    request.session["pins"] = {"plan_id": plan_id, "pins": [p.model_dump() for p in pins]}
+def _audit(session: Session, user: User, plan_id: int, action: str, pin: dict | None) -> None:
+    audit.record(
+        session,
+        actor=user.username,
+        action=action,
+        entity="plan_pin",
+        entity_key=f"{plan_id}:{pin['staff_no'] if pin else '*'}",
+        before=pin if action != "create" else None,
+        after=pin if action == "create" else None,
+    )
 
 
-def add_pending(request: Request, plan_id: int, pin: Pin) -> None:
-    """Add ``pin``, replacing a pending pin on the same teacher."""
-    pins = [p for p in pending_pins(request, plan_id) if p.staff_no != pin.staff_no]
-    if len(pins) >= MAX_PENDING:
-        raise InvalidInput(UI.text("pin_too_many", limit=MAX_PENDING))
-    _keep(request, plan_id, [*pins, pin])
+def add_pending(session: Session, user: User, plan_id: int, pin: Pin) -> None:
+    """Add ``pin``, replacing a pending pin of the user on the same teacher."""
+    existing = session.scalars(
+        select(PlanPin).where(
+            PlanPin.plan_id == plan_id,
+            PlanPin.username == user.username,
+            PlanPin.staff_no == pin.staff_no,
+        )
+    ).one_or_none()
+    if existing is None:
+        count = session.execute(
+            select(func.count())
+            .select_from(PlanPin)
+            .where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
+        ).scalar_one()
+        if count >= MAX_PENDING:
+            raise InvalidInput(UI.text("pin_too_many", limit=MAX_PENDING))
+        existing = PlanPin(plan_id=plan_id, username=user.username, staff_no=pin.staff_no, kind="")
+    existing.kind, existing.school = pin.kind, pin.school
+    session.add(existing)
+    session.flush()
+    _audit(session, user, plan_id, "create", pin.model_dump())
 
 
-def remove_pending(request: Request, plan_id: int, staff_no: str) -> None:
-    _keep(request, plan_id, [p for p in pending_pins(request, plan_id) if p.staff_no != staff_no])
+def remove_pending(session: Session, user: User, plan_id: int, staff_no: str) -> None:
+    """Drop the user's pending pin on ``staff_no`` (nothing when there is none)."""
+    removed = session.execute(
+        delete(PlanPin).where(
+            PlanPin.plan_id == plan_id,
+            PlanPin.username == user.username,
+            PlanPin.staff_no == staff_no,
+        )
+    )
+    if removed.rowcount:  # type: ignore[attr-defined]
+        _audit(session, user, plan_id, "delete", {"staff_no": staff_no})
 
 
-def clear_pending(request: Request) -> None:
-    request.session.pop("pins", None)
+def clear_pending(session: Session, user: User, plan_id: int) -> None:
+    """Drop the user's pending pins on the plan (they went into a re-solve)."""
+    session.execute(
+        delete(PlanPin).where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
+    )

@@ -34,7 +34,11 @@ from workforce.accounts.roles import Permission, allows
 from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
-from workforce.plans.lifecycle import plans_of_year
+from workforce.plans.lifecycle import (
+    applied_plan_of_year,
+    plans_of_year,
+    require_supplementary_choice,
+)
 from workforce.plans.notices import notice_letters_pdf
 from workforce.plans.workbook import write_plan_workbook
 from workforce.services.errors import NotFound
@@ -91,6 +95,7 @@ def plans_page(
         user=user,
         year=year,
         plans=list(reversed(plans_of_year(session, year))),
+        applied=applied_plan_of_year(session, year),
         jobs=jobs,
         default_time_limit=DEFAULT_TIME_LIMIT_S,
         max_time_limit=MAX_TIME_LIMIT_S,
@@ -99,7 +104,20 @@ def plans_page(
 
 
 @router.post("/plans/solve")
-def start_solve(request: Request, user: PlanManager, year: Year, time_limit: TimeLimit) -> Response:
+def start_solve(
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    year: Year,
+    time_limit: TimeLimit,
+    supplementary: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Start a solve; once the year's plan is applied, only with the supplementary choice."""
+    try:
+        require_supplementary_choice(session, year, supplementary=supplementary == "yes")
+    except PlanError as error:
+        flash(request, "error", _plan_error_text(error))
+        return RedirectResponse(f"/plans?year={year}", status_code=303)
     job = start_solve_job(
         request.app.state.engine,
         year=year,
@@ -159,7 +177,8 @@ def plan_page(
         filled_total=sum(s.filled for s in plan.shortages),
         slots_total=sum(s.slots for s in plan.shortages),
         pinned=pinned,
-        pending=pending_pins(request, plan_id),
+        pending=pending_pins(session, user, plan_id),
+        applied=applied_plan_of_year(session, record.year),
         pin_kinds=PIN_KINDS,
         default_time_limit=record_time_limit(plan.provenance.settings),
         can_manage=may_manage(user),
@@ -182,35 +201,54 @@ def pin_move(
 ) -> Response:
     instance, _ = load_plan(_plan_record(session, plan_id))
     pin = make_pin(instance, kind=kind, staff_no=staff_no, school=school or None)
-    add_pending(request, plan_id, pin)
+    add_pending(session, user, plan_id, pin)
+    session.commit()
     flash(request, "success", UI.text("pin_added", staff_no=staff_no))
     return _to_plan(plan_id)
 
 
 @router.post("/plans/{plan_id}/pins/remove")
 def unpin_move(
-    request: Request, user: PlanManager, plan_id: int, staff_no: Annotated[str, Form(max_length=32)]
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    plan_id: int,
+    staff_no: Annotated[str, Form(max_length=32)],
 ) -> Response:
-    remove_pending(request, plan_id, staff_no)
+    _plan_record(session, plan_id)
+    remove_pending(session, user, plan_id, staff_no)
+    session.commit()
     flash(request, "info", UI.text("pin_removed", staff_no=staff_no))
     return _to_plan(plan_id)
 
 
 @router.post("/plans/{plan_id}/resolve")
 def resolve(
-    request: Request, session: SessionDep, user: PlanManager, plan_id: int, time_limit: TimeLimit
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    plan_id: int,
+    time_limit: TimeLimit,
+    supplementary: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    """Re-solve the plan's instance with the pending pins added (a new draft, a new job)."""
+    """Re-solve the plan's instance with the pending pins added (a new draft, a new job);
+    once the year's plan is applied, only with the supplementary choice."""
     record = _plan_record(session, plan_id)
+    try:
+        require_supplementary_choice(session, record.year, supplementary=supplementary == "yes")
+    except PlanError as error:
+        flash(request, "error", _plan_error_text(error))
+        return _to_plan(plan_id)
     job = start_solve_job(
         request.app.state.engine,
         year=record.year,
         actor=user.username,
         settings=SolveSettings(time_limit_s=time_limit),
         parent_plan_id=plan_id,
-        pins=pending_pins(request, plan_id),
+        pins=pending_pins(session, user, plan_id),
     )
-    clear_pending(request)
+    clear_pending(session, user, plan_id)
+    session.commit()
     return RedirectResponse(f"/plans/jobs/{job.id}", status_code=303)
 
 
@@ -221,9 +259,23 @@ def approve(
     user: PlanManager,
     plan_id: int,
     version: Annotated[int, Form(ge=1)],
+    comment: Annotated[str, Form(max_length=500)] = "",
+    confirm: Annotated[str, Form(max_length=8)] = "",
+    supplementary: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
+    """Approve a draft: the form must carry the ticked confirmation and a comment."""
+    if confirm != "yes" or not comment.strip():
+        flash(request, "error", UI.text("approve_confirm_missing"))
+        return _to_plan(plan_id)
     try:
-        approve_plan(session, plan_id, actor=user.username, expected_version=version)
+        approve_plan(
+            session,
+            plan_id,
+            actor=user.username,
+            comment=comment,
+            expected_version=version,
+            supplementary=supplementary == "yes",
+        )
         session.commit()
         flash(request, "success", UI.text("plan_approved", plan_id=plan_id))
     except PlanError as error:

@@ -21,7 +21,14 @@ from api.downloads import download, written_file
 from api.pins import check_pin
 from api.routes.messages import WORK_MESSAGES
 from api.schemas.common import Page
-from api.schemas.plans import JobPublic, PlanDetail, PlanSummary, ResolveRequest, SolveRequest
+from api.schemas.plans import (
+    ApproveRequest,
+    JobPublic,
+    PlanDetail,
+    PlanSummary,
+    ResolveRequest,
+    SolveRequest,
+)
 from api.school_filter import visible_school
 from optimizer import Instance, Pin, Plan, SolveSettings
 from workforce.accounts.models import User
@@ -30,6 +37,7 @@ from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import PlanComparison, compare_plans
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
+from workforce.plans.lifecycle import require_supplementary_choice
 from workforce.plans.notices import notice_letters_pdf, write_notice_workbook
 from workforce.plans.school_view import pins_for_school, plan_for_school
 from workforce.plans.workbook import write_plan_workbook
@@ -46,7 +54,16 @@ PLAN_ERROR_CLASS = {"not_found": NotFound, "stale_version": StaleVersion}
 
 def _plan_error(error: PlanError) -> Exception:
     cls = PLAN_ERROR_CLASS.get(error.key, Conflict)
-    return cls(Text(error.key, error.zh, error.en))
+    extra = {"teachers": error.details} if error.details else None
+    return cls(Text(error.key, error.zh, error.en), extra=extra)
+
+
+def _supplementary_choice(session: Session, year: int, supplementary: bool) -> None:
+    """A new plan of a year whose plan was applied needs the supplementary choice (409)."""
+    try:
+        require_supplementary_choice(session, year, supplementary=supplementary)
+    except PlanError as error:
+        raise _plan_error(error) from None
 
 
 def _record(session: Session, plan_id: int) -> RotationPlan:
@@ -79,9 +96,15 @@ def _job_answer(job: SolveJob, response: Response) -> JobPublic:
 
 @router.post("/jobs", response_model=JobPublic, status_code=202)
 def start_job(
-    request: Request, user: PlanManager, body: SolveRequest, response: Response
+    request: Request,
+    session: SessionDep,
+    user: PlanManager,
+    body: SolveRequest,
+    response: Response,
 ) -> JobPublic:
-    """开始求解（独立进程）/ Start a solve in its own process; poll the job it returns."""
+    """开始求解（独立进程）/ Start a solve in its own process; poll the job it returns.
+    Once the year's plan has been applied, only a supplementary plan may be solved."""
+    _supplementary_choice(session, body.year, body.supplementary)
     job = start_solve_job(
         request.app.state.engine,
         year=body.year,
@@ -194,6 +217,7 @@ def resolve(
 ) -> JobPublic:
     """带锁定重新求解（新草稿，原方案为其父方案）/ Re-solve with pins added or removed."""
     record = _record(session, plan_id)
+    _supplementary_choice(session, record.year, body.supplementary)
     instance, plan = load_plan(record)
     pins = [check_pin(instance, pin) for pin in body.pins]
     settings = SolveSettings(
@@ -214,13 +238,28 @@ def resolve(
 
 @router.post("/{plan_id}/approve", response_model=PlanSummary)
 def approve(
-    session: SessionDep, user: PlanManager, plan_id: int, if_match: IfMatch, response: Response
+    session: SessionDep,
+    user: PlanManager,
+    plan_id: int,
+    if_match: IfMatch,
+    body: ApproveRequest,
+    response: Response,
 ) -> PlanSummary:
-    """审批草稿（需 If-Match 版本号）/ Approve a draft; send the version you read (If-Match)."""
+    """审批草稿（需 If-Match 版本号与审批意见）/ Approve a draft: send the version you read
+    (If-Match) and a comment; once the year's plan is applied, only as a supplementary plan.
+    With second-person approval on, the drafter may not approve. Other plans of the year
+    pending approval or application become superseded."""
     if if_match is None:
         raise VersionRequired(REGISTRY_MESSAGES.text("version_required"))
     try:
-        record = approve_plan(session, plan_id, actor=user.username, expected_version=if_match)
+        record = approve_plan(
+            session,
+            plan_id,
+            actor=user.username,
+            comment=body.comment,
+            expected_version=if_match,
+            supplementary=body.supplementary,
+        )
         session.commit()
     except PlanError as error:
         session.rollback()
@@ -231,7 +270,11 @@ def approve(
 
 @router.post("/{plan_id}/apply", response_model=PlanSummary)
 def apply(session: SessionDep, user: PlanManager, plan_id: int, response: Response) -> PlanSummary:
-    """执行已审批的方案（全部或全不，不可重复）/ Apply an approved plan, all or nothing, once."""
+    """执行已审批的方案（全部或全不，不可重复）/ Apply an approved plan, all or nothing, once.
+
+    Refused (409) when the plan is not approved or already applied, when the year's plan was
+    applied already, or when the registry changed so that a move no longer keeps the rules
+    (``teachers`` lists each teacher — staff number, name — and the rule now broken)."""
     try:
         record = apply_plan(session, plan_id, actor=user.username)
         session.commit()

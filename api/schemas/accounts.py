@@ -53,6 +53,8 @@ class CorrectionPublic(BaseModel):
     reviewed_by: str | None
     reviewed_at: dt.datetime | None
     review_note: str | None
+    teacher_version: int | None = None
+    """The teacher's version the proposal was made against."""
 
     @model_validator(mode="after")
     def _birth_month_only(self) -> CorrectionPublic:

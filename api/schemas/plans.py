@@ -24,6 +24,21 @@ class SolveRequest(BaseModel):
         DEFAULT_TIME_LIMIT_S, ge=1, le=MAX_TIME_LIMIT_S, description="求解时限（秒）"
     )
     backend: Backend = Field("highs", description="求解器 / solver back-end")
+    supplementary: bool = Field(
+        False,
+        description="补充方案：该年度方案已执行后再求解须明确选择 / a supplementary plan "
+        "(required once the year's plan has been applied)",
+    )
+
+
+class ApproveRequest(BaseModel):
+    """Approving a draft: the approver's comment (stored and audited) and, once the year's plan
+    has been applied, the explicit choice of a supplementary plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = Field(min_length=1, max_length=500, description="审批意见 / the approval comment")
+    supplementary: bool = Field(False, description="补充方案 / a supplementary plan")
 
 
 class ResolveRequest(BaseModel):
@@ -36,6 +51,7 @@ class ResolveRequest(BaseModel):
     unpin: list[str] = Field(default_factory=list, max_length=500, description="取消锁定的工号")
     time_limit_s: float = Field(DEFAULT_TIME_LIMIT_S, ge=1, le=MAX_TIME_LIMIT_S)
     backend: Backend | None = Field(None, description="默认沿用原方案的求解器")
+    supplementary: bool = Field(False, description="补充方案 / a supplementary plan")
 
 
 class JobPublic(BaseModel):
@@ -81,6 +97,8 @@ class PlanSummary(BaseModel):
     id: int
     year: int
     status: str = Field(description="draft | approved | applied | superseded")
+    supplementary: bool = Field(description="补充方案: approved after the year's plan was applied")
+    approval_comment: str | None = Field(description="审批意见 / the approver's comment")
     solver_status: str
     gap: float | None
     moves: int

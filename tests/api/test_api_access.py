@@ -264,7 +264,12 @@ CASES = {
         body={"unpin": ["UPE0"], "time_limit_s": 1},
     ),
     "approve plan": Case(
-        "POST", "/api/plans/{plan_id}/approve", DISTRICT_WRITE, with_plan, headers={"If-Match": "1"}
+        "POST",
+        "/api/plans/{plan_id}/approve",
+        DISTRICT_WRITE,
+        with_plan,
+        headers={"If-Match": "1"},
+        body={"comment": "同意"},
     ),
     "apply plan": Case("POST", "/api/plans/{plan_id}/apply", DISTRICT_WRITE, with_approved_plan),
 }

@@ -77,11 +77,15 @@ def test_solve_pin_resolve_compare_approve_apply(client, district, schools, engi
     assert [p["id"] for p in listed["data"]] == [second_id, first_id]
 
     url = f"/api/plans/{second_id}"
-    assert client.post(f"{url}/approve", headers=hr).status_code == 428
-    stale = client.post(f"{url}/approve", headers={**hr, "If-Match": '"7"'})
+    comment = {"comment": "经人事股研究同意"}
+    assert client.post(f"{url}/approve", headers=hr, json=comment).status_code == 428
+    no_comment = client.post(f"{url}/approve", headers={**hr, "If-Match": '"1"'}, json={})
+    assert no_comment.status_code == 422
+    stale = client.post(f"{url}/approve", headers={**hr, "If-Match": '"7"'}, json=comment)
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
-    approved = client.post(f"{url}/approve", headers={**hr, "If-Match": '"1"'})
+    approved = client.post(f"{url}/approve", headers={**hr, "If-Match": '"1"'}, json=comment)
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["approval_comment"] == "经人事股研究同意"
     assert client.get(f"/api/plans/{first_id}", headers=hr).json()["registry"]["status"] == (
         "superseded"
     )

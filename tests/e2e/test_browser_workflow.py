@@ -164,8 +164,11 @@ def test_sign_in_import_solve_pin_resolve_approve_apply(
     expect(page.get_by_text("已用于本方案")).to_be_visible()
     expect(page.locator(f'tr[data-staff-no="{pinned_staff_no}"]')).to_have_count(0)
 
+    page.get_by_test_id("approve-comment").fill("经人事股研究同意")
+    page.get_by_test_id("approve-confirm").check()
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("已审批")
+    expect(page.get_by_test_id("approval-comment")).to_contain_text("经人事股研究同意")
     moved = page.locator("tr[data-staff-no]").first
     moved_staff_no = moved.get_attribute("data-staff-no")
     destination = moved.locator("td").nth(1).inner_text().split("→")[1].split("\n")[0].strip()

@@ -70,3 +70,7 @@ class Correction(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=64)
     reviewed_at: dt.datetime | None = None
     review_note: str | None = Field(default=None, max_length=500)
+    teacher_version: int | None = Field(
+        default=None,
+        description="the teacher's version the proposal was made against (empty before 0009)",
+    )

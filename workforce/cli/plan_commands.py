@@ -237,14 +237,38 @@ def resolve_command(
 @plans_app.command("approve")
 def approve_command(
     plan_id: Annotated[int, typer.Argument()],
+    comment: Annotated[
+        str, typer.Option("--comment", help="审批意见（必填，记入审计）/ approval comment")
+    ],
+    supplementary: Annotated[
+        bool,
+        typer.Option(
+            "--supplementary", help="补充方案：该年度方案已执行后须明确选择 / supplementary plan"
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="不再询问确认 / do not ask to confirm")] = False,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
     language: Language = "zh",
 ) -> None:
-    """审批方案（须通过独立校验）/ Approve a draft (it must pass the independent check)."""
+    """审批方案（须通过独立校验、填写意见并确认）/ Approve a draft (it must pass the independent
+    check; a comment and a confirmation are asked for)."""
     _require_database(language)
+    if not yes and not typer.confirm(
+        f"审批方案 #{plan_id}？同年度其他待审批或待执行的方案将被替代"
+        if language == "zh"
+        else f"Approve plan #{plan_id}? The year's other pending plans are superseded",
+        default=False,
+    ):
+        raise fail("未审批", "not approved", language)
     try:
         with session_scope() as session:
-            approve_plan(session, plan_id, actor=actor or get_settings().actor)
+            approve_plan(
+                session,
+                plan_id,
+                actor=actor or get_settings().actor,
+                comment=comment,
+                supplementary=supplementary,
+            )
     except PlanError as exc:
         raise _plan_error(exc, language) from None
     typer.echo(f"方案 #{plan_id} 已审批" if language == "zh" else f"plan #{plan_id} approved")

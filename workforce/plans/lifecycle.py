@@ -4,9 +4,16 @@
   both the instance and the plan as JSON, so it can always be re-checked and reproduced.
 - :func:`resolve_plan` re-solves a kept instance with more pins (the office's decisions) and
   keeps the result as a new draft whose parent is the old one.
-- :func:`approve_plan` refuses a plan without moves, or one the independent checker rejects.
+- :func:`approve_plan` refuses a plan without moves, or one the independent checker rejects;
+  it takes a comment, may require a second person, and supersedes the year's other plans.
 - :func:`apply_plan` moves the teachers and writes their rotation history, all or nothing, and
-  never twice; it first verifies that every moved teacher is still where the plan found them.
+  exactly once (one applied plan a year, supplementary plans aside); it first verifies that
+  every moved teacher is still where the plan found them and that the checker, re-run on the
+  registry as it is now, finds no broken rule on any move.
+
+Approving and applying are status changes guarded by a conditional ``UPDATE`` that must
+change one row, inside a write transaction (SQLite ``BEGIN IMMEDIATE``), so requests sent at
+the same moment cannot both succeed on any engine.
 
 Every step writes the audit log in the same transaction.
 """
@@ -15,21 +22,36 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, Pin, Plan, SolveSettings, check_plan, solve
 from workforce import audit
+from workforce.config import get_settings
 from workforce.models import RotationPlan, RotationRecord, School, Teacher, utcnow
 from workforce.plans.messages import message
+from workforce.rules.demand import DemandError
 from workforce.snapshot import build_instance
+
+
+PENDING = ("draft", "approved")
+"""Statuses of a plan not yet applied nor superseded: approving one supersedes the others."""
+COMMENT_MAX = 500
+"""Characters of an approval comment (the column's length)."""
+PLAN_LOCK = 0x706C616E
+"""PostgreSQL advisory-lock class of the plan steps ("plan" in ASCII); the year is the key."""
 
 
 class PlanError(Exception):
     """A lifecycle step that cannot be done; ``zh`` and ``en`` say why."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(
+        self, key: str, *, details: list[dict[str, object]] | None = None, **params: object
+    ) -> None:
         self.key = key
+        self.details = details or []
+        """One entry per teacher and rule when the refusal concerns teachers."""
         self.zh = message(key, "zh", **params)
         self.en = message(key, "en", **params)
         super().__init__(self.en)
@@ -42,14 +64,47 @@ def load_plan(record: RotationPlan) -> tuple[Instance, Plan]:
     )
 
 
-def _get(session: Session, plan_id: int, *, lock: bool = False) -> RotationPlan:
+def _get(session: Session, plan_id: int, *, fresh: bool = False) -> RotationPlan:
+    """The plan; ``fresh`` reloads it from the database (after a conditional update)."""
     query = select(RotationPlan).where(RotationPlan.id == plan_id)
-    if lock:
-        query = query.with_for_update()
+    if fresh:
+        query = query.execution_options(populate_existing=True)
     record = session.scalars(query).one_or_none()
     if record is None:
         raise PlanError("not_found", plan_id=plan_id)
     return record
+
+
+def _begin_write(session: Session, year: int) -> None:
+    """Open the write transaction of a status change of ``year``'s plans.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock before anything is read (the
+    driver would otherwise start the transaction only at the first write, after the reads it
+    is based on), so the status checks, the registry checks and the changes see one state and
+    concurrent steps queue behind each other. If the session already wrote in this
+    transaction, it holds that lock already. A step waiting longer than the busy timeout is
+    refused as busy, not failed.
+
+    PostgreSQL: a transaction-scoped advisory lock on the year, so two approvals of different
+    drafts of a year — each superseding the other — queue instead of deadlocking on each
+    other's rows.
+
+    Neither lock is the guard against a double approval or application: the conditional
+    ``UPDATE … WHERE status = …`` that must change one row is, on every engine.
+    """
+    connection = session.connection()
+    try:
+        if connection.dialect.name == "sqlite":
+            raw = connection.connection.dbapi_connection
+            if raw is not None and not raw.in_transaction:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:lock, :year)"),
+                {"lock": PLAN_LOCK, "year": year},
+            )
+    except OperationalError:
+        raise PlanError("busy", year=year) from None
 
 
 def _keep(
@@ -124,17 +179,43 @@ def resolve_plan(
 
 
 def approve_plan(
-    session: Session, plan_id: int, *, actor: str, expected_version: int | None = None
+    session: Session,
+    plan_id: int,
+    *,
+    actor: str,
+    comment: str,
+    expected_version: int | None = None,
+    supplementary: bool = False,
 ) -> RotationPlan:
-    """Approve a draft: it must have moves and pass the independent checker. Other drafts of
-    the same year become ``superseded``."""
-    record = _get(session, plan_id, lock=True)
+    """Approve a draft with the approver's ``comment`` (审批意见, stored and audited).
+
+    The draft must have moves and pass the independent checker. When the setting
+    ``plan_approval_second_person`` is on, its drafter (``created_by``) may not approve it.
+    When the year already has an applied plan, approving another needs the explicit
+    ``supplementary`` choice (补充方案) — and the choice is refused when there is nothing to
+    supplement. The other drafts and approved plans of the year become ``superseded``.
+
+    The status change is the guard: ``UPDATE … WHERE status = 'draft' AND version = v`` must
+    change exactly one row inside the write transaction (see :func:`_begin_write`), so of two
+    approvals sent together exactly one succeeds on every engine.
+    """
+    record = _get(session, plan_id)
+    _begin_write(session, record.year)
+    record = _get(session, plan_id, fresh=True)
     if expected_version is not None and record.version != expected_version:
         raise PlanError(
             "stale_version", plan_id=plan_id, current=record.version, expected=expected_version
         )
     if record.status != "draft":
         raise PlanError("not_draft", plan_id=plan_id, status=record.status)
+    if get_settings().plan_approval_second_person and actor == record.created_by:
+        raise PlanError("drafter_cannot_approve", plan_id=plan_id, drafter=record.created_by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise PlanError("comment_required", plan_id=plan_id)
+    if len(comment) > COMMENT_MAX:
+        raise PlanError("comment_too_long", plan_id=plan_id, limit=COMMENT_MAX)
+    require_supplementary_choice(session, record.year, supplementary=supplementary)
     instance, plan = load_plan(record)
     if plan.status not in ("optimal", "feasible"):
         raise PlanError("no_plan", plan_id=plan_id, solver_status=plan.status)
@@ -144,53 +225,178 @@ def approve_plan(
             "check_failed", plan_id=plan_id, findings="; ".join(f.zh for f in findings[:5])
         )
     before = {"status": record.status, "version": record.version}
-    record.status = "approved"
-    record.approved_by = actor
-    record.approved_at = utcnow()
-    record.version += 1
-    session.execute(
+    claimed = session.execute(
         update(RotationPlan)
         .where(
-            RotationPlan.year == record.year,
+            RotationPlan.id == record.id,
             RotationPlan.status == "draft",
+            RotationPlan.version == record.version,
+        )
+        .values(
+            status="approved",
+            approved_by=actor,
+            approved_at=utcnow(),
+            approval_comment=comment,
+            supplementary=supplementary,
+            version=RotationPlan.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        record = _get(session, plan_id, fresh=True)
+        raise PlanError("not_draft", plan_id=plan_id, status=record.status)
+    record = _get(session, plan_id, fresh=True)
+    others = session.execute(
+        select(RotationPlan.id, RotationPlan.status, RotationPlan.version).where(
+            RotationPlan.year == record.year,
+            RotationPlan.status.in_(PENDING),
             RotationPlan.id != record.id,
         )
-        .values(status="superseded", version=RotationPlan.version + 1)
-    )
-    audit.record(
+    ).all()
+    if others:
+        session.execute(
+            update(RotationPlan)
+            .where(RotationPlan.id.in_([o.id for o in others]), RotationPlan.status.in_(PENDING))
+            .values(status="superseded", version=RotationPlan.version + 1)
+            .execution_options(synchronize_session="fetch")
+        )
+    audit.record_many(
         session,
-        actor=actor,
-        action="approve",
-        entity="rotation_plan",
-        entity_key=str(record.id),
-        before=before,
-        after={"status": "approved", "version": record.version},
+        [
+            dict(
+                actor=actor,
+                action="approve",
+                entity="rotation_plan",
+                entity_key=str(record.id),
+                before=before,
+                after={
+                    "status": "approved",
+                    "version": record.version,
+                    "comment": comment,
+                    "supplementary": supplementary,
+                },
+                note=comment[:500],
+            ),
+            *(
+                dict(
+                    actor=actor,
+                    action="supersede",
+                    entity="rotation_plan",
+                    entity_key=str(o.id),
+                    before={"status": o.status, "version": o.version},
+                    after={"status": "superseded", "version": o.version + 1},
+                    note=f"rotation plan {record.id} approved",
+                )
+                for o in others
+            ),
+        ],
     )
     session.flush()
     return record
 
 
-def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
-    """Carry out an approved plan at the start of term, all or nothing, never twice.
-
-    Each move becomes a :class:`RotationRecord` (from, to, kind, start, planned end, the plan)
-    and the teacher's current school becomes the destination — for a secondment too, since the
-    teacher teaches there for the term (the record keeps the home school, and the demand rule
-    counts a returning secondee at home). A transfer also resets the date the teacher joined
-    the school. If any moved teacher is no longer active at the school the plan found them at,
-    nothing is applied and every discrepancy is named.
-    """
-    record = _get(session, plan_id, lock=True)
-    if record.status == "applied":
-        raise PlanError(
-            "already_applied",
-            plan_id=plan_id,
-            applied_at=f"{record.applied_at:%Y-%m-%d %H:%M}",
-            applied_by=record.applied_by,
+def applied_plan_of_year(session: Session, year: int) -> RotationPlan | None:
+    """The year's applied plan (not a supplementary one), if any: the one the dashboard shows."""
+    return session.scalars(
+        select(RotationPlan).where(
+            RotationPlan.year == year,
+            RotationPlan.status == "applied",
+            RotationPlan.supplementary.is_(False),
         )
-    if record.status != "approved":
+    ).one_or_none()
+
+
+def require_supplementary_choice(session: Session, year: int, *, supplementary: bool) -> None:
+    """Refuse a new plan (solve or approval) of a year whose plan was applied unless the user
+    chose a supplementary plan (补充方案); refuse that choice when there is nothing to
+    supplement."""
+    applied = applied_plan_of_year(session, year)
+    if applied is not None and not supplementary:
+        raise PlanError(
+            "year_applied",
+            year=year,
+            applied_id=applied.id,
+            applied_at=f"{applied.applied_at:%Y-%m-%d}" if applied.applied_at else "",
+        )
+    if applied is None and supplementary:
+        raise PlanError("nothing_to_supplement", year=year)
+
+
+def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
+    """Carry out an approved plan at the start of term, all or nothing, exactly once.
+
+    The status change is the guard: ``UPDATE … SET status = 'applied' WHERE status =
+    'approved'`` must change exactly one row, inside the write transaction (see
+    :func:`_begin_write`); a second apply sent at the same moment changes none and is refused.
+    The database's partial unique index refuses a second applied plan of a year (supplementary
+    plans aside).
+
+    Then, inside the same transaction, the registry is verified: every moved teacher must still
+    be active at the school the plan found them at, and the independent checker
+    (:func:`optimizer.check_plan`) is re-run on the plan against a fresh snapshot of the
+    registry (:func:`workforce.snapshot.build_instance`, same year, reference date and rules),
+    so an exemption granted after approval, a changed subject or certificate, a new key-teacher
+    term that now blocks a move, … is caught. Any finding on a moved teacher refuses the whole
+    plan, naming each teacher (staff number and name) and the rule now broken. Figures of the
+    whole district (quotas, shortages, post ceilings) are not re-judged here: they describe
+    the plan as approved, and a registry change elsewhere must not block the term's moves.
+
+    Each move becomes a :class:`RotationRecord` (from, to, kind, start, planned end, the plan) —
+    the history — and the teacher's current school becomes the destination, with the date they
+    joined it (到本校时间) set to the move's start, for a secondment too, since the teacher
+    teaches there from that day (the record keeps the home school, and the demand rule counts a
+    returning secondee at home).
+
+    All of it happens in a savepoint: a refusal leaves the plan approved and the registry as it
+    was even if the caller went on to commit.
+    """
+    record = _get(session, plan_id)
+    _begin_write(session, record.year)
+    try:
+        with session.begin_nested():
+            record = _apply(session, plan_id, actor=actor)
+    except PlanError:
+        session.expire(record)  # its status was changed, then rolled back with the savepoint
+        raise
+    session.flush()
+    return record
+
+
+def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
+    record = _get(session, plan_id, fresh=True)
+    if record.status == "approved" and not record.supplementary:
+        applied = applied_plan_of_year(session, record.year)
+        if applied is not None:
+            raise PlanError(
+                "year_applied", year=record.year, applied_id=applied.id,
+                applied_at=f"{applied.applied_at:%Y-%m-%d}" if applied.applied_at else "",
+            )  # fmt: skip
+    try:
+        with session.begin_nested():
+            claimed = session.execute(
+                update(RotationPlan)
+                .where(RotationPlan.id == plan_id, RotationPlan.status == "approved")
+                .values(
+                    status="applied",
+                    applied_by=actor,
+                    applied_at=utcnow(),
+                    version=RotationPlan.version + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+    except IntegrityError:
+        raise PlanError("year_applied_now", year=record.year) from None
+    record = _get(session, plan_id, fresh=True)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if record.status == "applied":
+            raise PlanError(
+                "already_applied",
+                plan_id=plan_id,
+                applied_at=f"{record.applied_at:%Y-%m-%d %H:%M}",
+                applied_by=record.applied_by,
+            )
         raise PlanError("not_approved", plan_id=plan_id, status=record.status)
-    _, plan = load_plan(record)
+    instance, plan = load_plan(record)
     staff_nos = [m.staff_no for m in plan.moves]
     teachers = {
         t.staff_no: t
@@ -200,6 +406,7 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     }
     schools = {s.code: s for s in session.scalars(select(School).where(School.active.is_(True)))}
     _verify_unchanged(plan, teachers, schools)
+    _verify_rules_still_hold(session, instance, plan)
 
     history = []
     changes = []
@@ -207,8 +414,7 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
         teacher = teachers[move.staff_no]
         before = {"school": move.from_school, "joined_school_on": teacher.joined_school_on}
         teacher.school_id = schools[move.to_school].id
-        if move.kind == "transfer":
-            teacher.joined_school_on = move.start
+        teacher.joined_school_on = move.start
         teacher.version += 1
         teacher.updated_at = utcnow()
         history.append(
@@ -234,10 +440,6 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
             )
         )
     session.add_all(history)
-    record.status = "applied"
-    record.applied_by = actor
-    record.applied_at = utcnow()
-    record.version += 1
     changes.append(
         dict(
             actor=actor,
@@ -245,12 +447,51 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
             entity="rotation_plan",
             entity_key=str(record.id),
             before={"status": "approved"},
-            after={"status": "applied", "moves": len(plan.moves)},
+            after={
+                "status": "applied",
+                "moves": len(plan.moves),
+                "supplementary": record.supplementary,
+            },
         )
     )
     audit.record_many(session, changes)
     session.flush()
     return record
+
+
+def _verify_rules_still_hold(session: Session, instance: Instance, plan: Plan) -> None:
+    """Re-run the independent checker on ``plan`` against the registry as it is now.
+
+    Only the findings about moved teachers count (see :func:`apply_plan`). ``plan.figures``
+    findings are left out: the movers' identity and whereabouts were verified just before by
+    :func:`_verify_unchanged`, and the rest of that rule (wish rank, key flag) is the plan's
+    report of the registry at solve time, not a rule the move breaks.
+    """
+    try:
+        fresh = build_instance(
+            session, year=instance.year, as_of=instance.as_of, rules=instance.rules
+        )
+    except DemandError as error:
+        raise PlanError("snapshot_failed", reason_zh=error.zh, reason_en=error.en) from None
+    names = {m.staff_no: m.name for m in plan.moves}
+    broken = [
+        f
+        for f in check_plan(fresh, plan)
+        if f.scope in names and f.constraint != "plan.figures"
+    ]
+    if broken:
+        details = [
+            {"staff_no": f.scope, "name": names[f.scope], "rule": f.constraint, "zh": f.zh,
+             "en": f.en}
+            for f in broken
+        ]  # fmt: skip
+        raise PlanError(
+            "rules_now_broken",
+            details=details,
+            count=len({f.scope for f in broken}),
+            details_zh="；".join(f"{d['staff_no']} {d['name']}：{d['zh']}" for d in details),
+            details_en="; ".join(f"{d['staff_no']} {d['name']}: {d['en']}" for d in details),
+        )
 
 
 def _verify_unchanged(plan: Plan, teachers: dict[str, Teacher], schools: dict[str, School]) -> None:

@@ -40,6 +40,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "teacher_inactive": ("{staff_no} 状态为“{status}”", "{staff_no} has status {status}"),
     "teacher_missing": ("{staff_no} 已不在登记中", "{staff_no} is no longer in the registry"),
     "school_missing": ("学校 {code} 已不存在或已停用", "school {code} is missing or inactive"),
+    "drafter_cannot_approve": (
+        "方案 {plan_id} 由 {drafter} 起草，须由另一人审批（已启用双人审批）",
+        "plan {plan_id} was drafted by {drafter} and must be approved by someone else "
+        "(second-person approval is on)",
+    ),
+    "comment_required": (
+        "审批方案 {plan_id} 须填写审批意见",
+        "approving plan {plan_id} needs a comment",
+    ),
+    "comment_too_long": (
+        "方案 {plan_id} 的审批意见不能超过 {limit} 字",
+        "the comment on plan {plan_id} may not exceed {limit} characters",
+    ),
+    "year_applied": (
+        "{year} 年度的方案 {applied_id} 已于 {applied_at} 执行；如需再出方案，请选择“补充方案”",
+        "the {year} plan {applied_id} was applied on {applied_at}; to make another plan of "
+        "that year, choose a supplementary plan",
+    ),
+    "year_applied_now": (
+        "{year} 年度已有方案在此期间执行，本方案未执行；如需再出方案，请选择“补充方案”",
+        "another {year} plan was applied meanwhile, so this one was not; to make another plan "
+        "of that year, choose a supplementary plan",
+    ),
+    "nothing_to_supplement": (
+        "{year} 年度尚无已执行的方案，不能作为补充方案",
+        "the {year} rotation has no applied plan yet, so there is nothing to supplement",
+    ),
+    "rules_now_broken": (
+        "登记信息在方案审批后已变化，{count} 名教师的调动已不符合规则，方案未执行：{details_zh}。"
+        "请重新生成方案。",
+        "the registry changed since the plan was approved and the moves of {count} teachers "
+        "no longer keep the rules, so nothing was applied: {details_en}. Propose a new plan.",
+    ),
+    "snapshot_failed": (
+        "无法按当前登记信息复核方案，方案未执行：{reason_zh}",
+        "the plan cannot be re-checked against the registry as it is now, so nothing was "
+        "applied: {reason_en}",
+    ),
+    "busy": (
+        "另一项 {year} 年度方案操作正在进行，请稍后重试",
+        "another step on the {year} plans is in progress; try again in a moment",
+    ),
 }
 
 

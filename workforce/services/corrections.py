@@ -2,6 +2,13 @@
 district HR accepts it (the change is applied through :func:`update_teacher`, audited) or
 rejects it with a note.
 
+A correction records the teacher's version and the field's value it was made against.
+Accepting it after the same field was changed (by HR, an import, another correction) is
+refused with both values, never overwriting the newer one; a change of another field does not
+matter. A decision is a conditional status change (``UPDATE … WHERE status = 'proposed'``
+that must change one row), so of an accept and a reject sent together exactly one succeeds,
+on every engine.
+
 Clerks cannot propose an ID number (it would sit in clear in the proposal and clerks never
 see ID numbers), a school (a transfer is HR's decision) or a status (leaving and retiring
 are registry actions).
@@ -12,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import update
 from sqlmodel import Session
 
 from workforce import audit
@@ -73,6 +81,7 @@ def propose_correction(
         proposed_value=parsed.model_dump(mode="json")[data.field],
         reason=data.reason,
         proposed_by=actor,
+        teacher_version=teacher.version,
     )
     session.add(correction)
     session.flush()
@@ -90,9 +99,33 @@ def propose_correction(
 def accept_correction(
     session: Session, *, actor: str, correction_id: int, data: CorrectionReview
 ) -> Correction:
-    """Apply the proposed value to the teacher (audited as an update) and close the proposal."""
-    correction = _open_correction(session, correction_id)
+    """Apply the proposed value to the teacher (audited as an update) and close the proposal.
+
+    Refused (:class:`Conflict` ``correction_outdated``, with the value the proposal was made
+    against, the current one and the proposed one) when the field changed since the proposal.
+    On any refusal the caller rolls back, which also undoes the claimed decision.
+    """
+    correction = _claim(session, correction_id, actor=actor, status="accepted", note=data.note)
     teacher = get_teacher(session, teacher_id=correction.teacher_id)
+    current = teacher.model_dump(mode="json")[correction.field]
+    if current != correction.current_value:
+        raise Conflict(
+            REGISTRY_MESSAGES.text(
+                "correction_outdated",
+                field=correction.field,
+                based_on=correction.current_value,
+                current=current,
+                proposed=correction.proposed_value,
+            ),
+            extra={
+                "field": correction.field,
+                "proposal_based_on": correction.current_value,
+                "current_value": current,
+                "proposed_value": correction.proposed_value,
+                "proposal_teacher_version": correction.teacher_version,
+                "current_teacher_version": teacher.version,
+            },
+        )
     update_teacher(
         session,
         actor=actor,
@@ -100,47 +133,40 @@ def accept_correction(
         data=TeacherUpdate.model_validate({correction.field: correction.proposed_value}),
         version=teacher.version,
     )
-    return _close(session, correction, actor=actor, status="accepted", note=data.note)
+    return correction
 
 
 def reject_correction(
     session: Session, *, actor: str, correction_id: int, data: CorrectionReview
 ) -> Correction:
-    return _close(
-        session,
-        _open_correction(session, correction_id),
-        actor=actor,
-        status="rejected",
-        note=data.note,
-    )
+    return _claim(session, correction_id, actor=actor, status="rejected", note=data.note)
 
 
-def _open_correction(session: Session, correction_id: int) -> Correction:
+def _claim(
+    session: Session, correction_id: int, *, actor: str, status: str, note: str | None
+) -> Correction:
+    """Close a proposed correction with ``status`` — ``UPDATE … WHERE status = 'proposed'``,
+    which must change exactly one row — and audit the decision."""
     correction = session.get(Correction, correction_id)
     if correction is None:
         raise NotFound(REGISTRY_MESSAGES.text("correction_not_found", key=correction_id))
-    if correction.status != "proposed":
-        raise Conflict(REGISTRY_MESSAGES.text("correction_closed", status=correction.status))
-    return correction
-
-
-def _close(
-    session: Session, correction: Correction, *, actor: str, status: str, note: str | None
-) -> Correction:
     before = correction_snapshot(correction)
-    correction.status = status
-    correction.reviewed_by = actor
-    correction.reviewed_at = utcnow()
-    correction.review_note = note
-    session.add(correction)
-    session.flush()
+    claimed = session.execute(
+        update(Correction)
+        .where(Correction.id == correction_id, Correction.status == "proposed")
+        .values(status=status, reviewed_by=actor, reviewed_at=utcnow(), review_note=note)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(correction)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(REGISTRY_MESSAGES.text("correction_closed", status=correction.status))
     audit.record(
         session,
         actor=actor,
         action="accept" if status == "accepted" else "reject",
         entity="correction",
         entity_key=str(correction.id),
-        before=before,
+        before={**before, "status": "proposed"},
         after=correction_snapshot(correction),
     )
     return correction

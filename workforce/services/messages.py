@@ -130,5 +130,12 @@ REGISTRY_MESSAGES = Catalogue(
             "该更正申请已处理（{status}），不能再次审核",
             "this correction was already reviewed ({status})",
         ),
+        "correction_outdated": (
+            "字段“{field}”在提交更正后已被修改：申请时为“{based_on}”，现为“{current}”，"
+            "申请改为“{proposed}”。请核对后驳回，或请专干按现值重新申请",
+            "field {field!r} was changed after the correction was proposed: it was {based_on!r}, "
+            "it is now {current!r}, the proposal is {proposed!r}; review it and reject it, or "
+            "ask for a new proposal against the current value",
+        ),
     }
 )

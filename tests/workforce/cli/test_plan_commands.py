@@ -1,12 +1,15 @@
 """`workforce plan`, `check-plan` and `plans …` as a user runs them."""
 
+import datetime as dt
 import json
 
 import openpyxl
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from optimizer import Plan
 from workforce.cli import app
+from workforce.models import Exemption, RotationPlan, Teacher
 
 from ..district import build_small_district
 
@@ -60,11 +63,52 @@ def test_approve_and_apply_from_the_command_line(engine):
     with Session(engine) as session:
         build_small_district(session)
     assert _invoke("plan", "--year", "2026").exit_code == 0
-    assert "已审批" in _invoke("plans", "approve", "1").output
+    assert "已审批" in _invoke("plans", "approve", "1", "--comment", "同意", "--yes").output
     applied = _invoke("plans", "apply", "1")
     assert applied.exit_code == 0 and "已执行" in applied.output
     again = _invoke("plans", "apply", "1")
     assert again.exit_code == 2 and "不能重复执行" in again.output
+
+
+def test_approve_asks_for_a_comment_and_a_confirmation(engine):
+    with Session(engine) as session:
+        build_small_district(session)
+    assert _invoke("plan", "--year", "2026").exit_code == 0
+    missing = runner.invoke(app, ["plans", "approve", "1", "--yes"])
+    assert missing.exit_code == 2 and "--comment" in missing.output
+    declined = runner.invoke(app, ["plans", "approve", "1", "--comment", "同意"], input="n\n")
+    assert declined.exit_code == 2 and "未审批" in declined.output
+    confirmed = runner.invoke(app, ["plans", "approve", "1", "--comment", "同意"], input="y\n")
+    assert confirmed.exit_code == 0 and "已审批" in confirmed.output
+    with Session(engine) as session:
+        assert session.get(RotationPlan, 1).approval_comment == "同意"
+
+
+def test_apply_refuses_a_mover_exempted_after_approval(engine):
+    with Session(engine) as session:
+        build_small_district(session)
+    assert _invoke("plan", "--year", "2026").exit_code == 0
+    assert _invoke("plans", "approve", "1", "--comment", "同意", "--yes").exit_code == 0
+    with Session(engine) as session:
+        move = Plan.model_validate_json(session.get(RotationPlan, 1).plan_json).moves[0]
+        teacher = session.exec(select(Teacher).where(Teacher.staff_no == move.staff_no)).one()
+        teacher_id, school_id = teacher.id, teacher.school_id
+        session.add(
+            Exemption(
+                teacher_id=teacher_id,
+                reason="pregnancy",
+                from_on=dt.date(2026, 5, 1),
+                until_on=dt.date(2027, 6, 30),
+            )
+        )
+        session.commit()
+    for language, word in (("zh", "未执行"), ("en", "nothing was applied")):
+        refused = _invoke("plans", "apply", "1", "--lang", language)
+        assert refused.exit_code == 2 and word in refused.output
+        assert f"{move.staff_no} {move.name}" in refused.output
+    with Session(engine) as session:
+        assert session.get(RotationPlan, 1).status == "approved"
+        assert session.get(Teacher, teacher_id).school_id == school_id
 
 
 def test_plan_without_a_database_says_what_to_do(env, tmp_path):

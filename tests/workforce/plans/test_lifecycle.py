@@ -36,7 +36,7 @@ def test_approve_then_apply_moves_teachers_and_writes_history_once(session):
     record, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
     other, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST)
     session.commit()
-    approve_plan(session, record.id, actor="chief")
+    approve_plan(session, record.id, actor="chief", comment="同意")
     session.commit()
     assert session.get(RotationPlan, other.id).status == "superseded"
 
@@ -58,7 +58,7 @@ def test_approve_then_apply_moves_teachers_and_writes_history_once(session):
 def test_apply_refuses_and_changes_nothing_when_the_registry_moved_on(session):
     build_small_district(session)
     record, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
-    approve_plan(session, record.id, actor="chief")
+    approve_plan(session, record.id, actor="chief", comment="同意")
     session.commit()
     moved = plan.moves[0].staff_no
     teacher = session.exec(select(Teacher).where(Teacher.staff_no == moved)).one()
@@ -80,11 +80,11 @@ def test_only_a_draft_can_be_approved_and_only_an_approved_plan_applied(session)
     session.commit()
     with pytest.raises(PlanError, match="only an approved plan"):
         apply_plan(session, record.id, actor="chief")
-    approve_plan(session, record.id, actor="chief")
+    approve_plan(session, record.id, actor="chief", comment="同意")
     with pytest.raises(PlanError, match="only a draft"):
-        approve_plan(session, record.id, actor="chief")
+        approve_plan(session, record.id, actor="chief", comment="同意")
     with pytest.raises(PlanError, match="does not exist"):
-        approve_plan(session, 999, actor="chief")
+        approve_plan(session, 999, actor="chief", comment="同意")
 
 
 def test_resolve_keeps_the_pin_and_records_the_parent(session):

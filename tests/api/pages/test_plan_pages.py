@@ -1,0 +1,109 @@
+"""The plan page's pins and approval: pending pins kept on the server (200 of them), and an
+approval that needs the ticked confirmation and a comment, stored and shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from conftest import District
+from fastapi import FastAPI
+from page_helpers import signed_in, token_for
+from plan_fixtures import build_plan_district, keep_plan
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from api.main import create_app
+from optimizer import Instance
+from workforce.models import AuditLog, PlanPin, RotationPlan
+
+PINS = 200
+
+
+@pytest.fixture
+def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
+    build_plan_district(district, engine)
+    app = create_app()
+    yield app
+    app.state.engine.dispose()
+
+
+def _plan_with_teachers(engine, extra: int) -> int:  # type: ignore[no-untyped-def]
+    """A draft of the plan district whose instance holds ``extra`` more teachers (copies of
+    one, with their own staff numbers), so that many of them can be pinned."""
+    plan_id = keep_plan(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        record = session.get(RotationPlan, plan_id)
+        instance = Instance.model_validate_json(record.instance_json)
+        model = instance.teachers[0]
+        copies = [model.model_copy(update={"staff_no": f"X{i:04d}"}) for i in range(extra)]
+        data = instance.model_dump(mode="json", by_alias=True)
+        data["teachers"] += [c.model_dump(mode="json", by_alias=True) for c in copies]
+        record.instance_json = Instance.model_validate(data).model_dump_json(by_alias=True)
+        session.add(record)
+        session.commit()
+    return plan_id
+
+
+def test_two_hundred_pending_pins_are_kept_on_the_server(app: FastAPI, engine: Engine) -> None:
+    plan_id = _plan_with_teachers(engine, PINS)
+    hr = signed_in(app, "hr")
+    token = token_for(hr, f"/plans/{plan_id}")
+    for i in range(PINS):
+        answer = hr.post(
+            f"/plans/{plan_id}/pins",
+            data={"csrf_token": token, "staff_no": f"X{i:04d}", "kind": "must_stay"},
+        )
+        assert answer.status_code == 303
+    page = hr.get(f"/plans/{plan_id}").text
+    assert page.count('data-testid="pending-pin"') == PINS
+    assert "请求已被拒绝" not in page and "最多" not in page
+    assert all(len(value) < 4096 for value in hr.cookies.values())
+
+    removed = hr.post(
+        f"/plans/{plan_id}/pins/remove", data={"csrf_token": token, "staff_no": "X0007"}
+    )
+    assert removed.status_code == 303
+    assert hr.get(f"/plans/{plan_id}").text.count('data-testid="pending-pin"') == PINS - 1
+    # another user's pending pins are their own
+    admin = signed_in(app, "admin")
+    assert 'data-testid="pending-pin"' not in admin.get(f"/plans/{plan_id}").text
+    with Session(engine) as session:
+        kept = session.exec(select(PlanPin).where(PlanPin.plan_id == plan_id)).all()
+        assert len(kept) == PINS - 1 and {p.username for p in kept} == {"hr"}
+        audited = session.execute(
+            select(AuditLog.action, func.count())
+            .where(AuditLog.entity == "plan_pin")
+            .group_by(AuditLog.action)
+        ).all()
+        assert dict(audited) == {"create": PINS, "delete": 1}
+
+
+def test_approval_needs_the_confirmation_and_a_comment(app: FastAPI, engine: Engine) -> None:
+    plan_id = _plan_with_teachers(engine, 0)
+    hr = signed_in(app, "hr")
+    page = hr.get(f"/plans/{plan_id}").text
+    assert 'data-testid="approve-confirm"' in page and 'data-testid="approve-comment"' in page
+    token = token_for(hr, f"/plans/{plan_id}")
+    cases = [
+        {"version": "1", "comment": "同意"},  # not confirmed
+        {"version": "1", "confirm": "yes", "comment": "  "},  # no comment
+    ]
+    for form in cases:
+        hr.post(f"/plans/{plan_id}/approve", data={"csrf_token": token, **form})
+        assert "请先勾选确认并填写审批意见" in hr.get(f"/plans/{plan_id}").text
+    with Session(engine) as session:
+        assert session.get(RotationPlan, plan_id).status == "draft"
+    hr.post(
+        f"/plans/{plan_id}/approve",
+        data={"csrf_token": token, "version": "1", "confirm": "yes", "comment": "局务会通过"},
+    )
+    approved = hr.get(f"/plans/{plan_id}").text
+    assert re.search(r'data-testid="plan-status">已审批<', approved)
+    assert "审批意见：局务会通过" in approved
+    with Session(engine) as session:
+        entry = session.exec(select(AuditLog).where(AuditLog.action == "approve")).one()
+        assert entry.actor == "hr" and entry.after["comment"] == "局务会通过"
+    assert len(cases) == 2
