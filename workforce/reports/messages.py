@@ -119,6 +119,25 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "quota_base": ("符合交流条件教师数", "Teachers meeting the conditions", "int"),
     "school_target": ("目标比例", "Target share", "percent"),
     "quota": ("应交流人数", "Quota", "int"),
+    "year_status": ("年度状态", "Year status", "enum:rotation_year_status"),
+    "district_base": ("在编基数口径", "Base of the district share", "enum:district_share_base"),
+    "district_quota": ("全区应交流人数", "District quota (people)", "int"),
+    "district_base_other": ("另一口径", "Other reading of the base", "enum:district_share_base"),
+    "established_other": ("在编教师数（另一口径）", "Established (other reading)", "int"),
+    "moved_other": ("交流人数（另一口径）", "Moved (other reading)", "int"),
+    "moved_share_other": ("交流比例（另一口径）", "Share moved (other reading)", "percent"),
+    "district_met_other": ("全区达标（另一口径）", "District target met (other reading)", "bool"),
+    "key_base": ("骨干占比基数口径", "Base of the key-teacher share", "enum:key_share_base"),
+    "key_base_moved": ("骨干占比基数（交流人数）", "Moves in the key-share base", "int"),
+    "key_base_other": ("骨干占比另一口径", "Other reading of the key base", "enum:key_share_base"),
+    "key_base_moved_other": (
+        "骨干占比基数（另一口径）",
+        "Moves in the key-share base (other reading)",
+        "int",
+    ),
+    "key_moved_other": ("交流骨干教师数（另一口径）", "Key teachers moved (other reading)", "int"),
+    "key_share_other": ("骨干教师占比（另一口径）", "Key-teacher share (other reading)", "percent"),
+    "key_met_other": ("骨干达标（另一口径）", "Key target met (other reading)", "bool"),
 }
 
 VIEWS: dict[str, tuple[str, str]] = {
@@ -170,6 +189,22 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "projection_basis": {
         "projected": ("按现有进度线性外推", "Linear projection at the present pace"),
         "actual": ("目标年末实际数", "Actual count at the target year's end"),
+    },
+    "rotation_year_status": {
+        "before_quotas": ("指标年度之前（仅列数）", "Before the quota years (figures only)"),
+        "assessed": ("已到基数日，已评定", "Reference day passed: assessed"),
+        "not_yet_due": ("基数日未到，尚未评定", "Reference day not reached: not yet due"),
+    },
+    "district_share_base": {
+        "whole_district": ("全区在编教师总数（规划原文）", "All 在编 teachers of the district"),
+        "compulsory": ("仅义务教育及完全中学在编教师", "Compulsory and complete-secondary only"),
+    },
+    "key_share_base": {
+        "urban_quality_moves": (
+            "城区、优质学校交流人数（规划“其中”）",
+            "Moves out of urban and quality schools",
+        ),
+        "all_moves": ("全部交流人数", "All moves"),
     },
     "figure_kind": {
         "baseline": ("基数", "Baseline"),
