@@ -163,6 +163,23 @@ def teachers(
     return _teachers(session, statuses, school_id, names)
 
 
+def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Which teachers were employed on ``day``: first employed by then (when the date is not
+    recorded, joined their school by then). Needs the ``first_employed_on`` and
+    ``joined_school_on`` columns. A report dated in the past must not count people hired after
+    its date."""
+    first = teachers["first_employed_on"]
+    joined = teachers["joined_school_on"]
+    return pd.Series(
+        [
+            (f <= day) if f is not None and f == f else (j is not None and j <= day)
+            for f, j in zip(first, joined, strict=True)
+        ],
+        index=teachers.index,
+        dtype=bool,
+    )
+
+
 def _teachers(
     session: Session, statuses: Iterable[str] | None, school_id: int | None, names: list[str]
 ) -> pd.DataFrame:
