@@ -4,8 +4,9 @@ because the hours are short.
 
 Every figure follows :mod:`workforce.rules.training` (hours owed, statuses and their exact
 definitions). Who is counted: teachers whose status is in the rule's ``counted_statuses``
-(active, seconded) and who were employed on the as-of date (``first_employed_on`` unknown or
-not after it). Hours: the training records dated from the cycle's start to the as-of date (or
+(active, seconded) and who were employed on the as-of date and, when the cycle is over, on its
+last day (``first_employed_on`` unknown or not after either): a teacher hired after a cycle is
+outside it. Hours: the training records dated from the cycle's start to the as-of date (or
 the cycle's end, if earlier). Completion rate = teachers ``done`` ÷ teachers counted.
 
 A certificate's re-registration is at risk when its ``valid_until`` falls inside the cycle
@@ -124,7 +125,10 @@ def assessed_teachers(
             "main_subject",
         ),
     )
-    employed = teachers["first_employed_on"].map(lambda d: d is None or d <= as_of)
+    # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
+    # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
+    last_day = min(as_of, cycle.end)
+    employed = teachers["first_employed_on"].map(lambda d: d is None or d <= last_day)
     teachers = teachers[employed.astype(bool)]
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}

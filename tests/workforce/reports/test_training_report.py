@@ -130,3 +130,18 @@ def test_result_is_json_serialisable(session, district) -> None:  # type: ignore
     report = training_report(session, as_of=AS_OF)
     text = report.model_dump_json()
     assert '"training.teachers"' in text and "NaN" not in text
+
+
+def test_a_finished_cycle_leaves_out_teachers_hired_after_it(session, build) -> None:  # type: ignore[no-untyped-def]
+    """Run in 2026 for the 2021–2025 cycle, a teacher first employed in 2026 is outside that
+    cycle: not counted "done" with 0 hours owed."""
+    school = build.school("P1")
+    old = build.teacher(school, first_employed_on=dt.date(2010, 9, 1))
+    build.training(old, 360, dt.date(2024, 5, 1))
+    build.teacher(school, first_employed_on=dt.date(2026, 2, 1))
+    build.teacher(school, first_employed_on=dt.date(2012, 9, 1))  # 0 hours: not done
+    build.session.commit()
+    report = training_report(session, as_of=dt.date(2026, 9, 1), cycle="2021-2025")
+    (district,) = report.view("training.district").rows
+    assert (district["teachers"], district["done"], district["completion_rate"]) == (2, 1, 0.5)
+    assert len(report.view("training.teachers").rows) == 2
