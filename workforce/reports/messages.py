@@ -50,6 +50,9 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "target": ("目标值", "Target", "number"),
     "target_year": ("目标年份", "Target year", "int"),
     "current": ("现有数", "Current", "int"),
+    "due_date": ("目标到期日", "Due date", "date"),
+    "due_figure": ("到期日人数", "Count on the due date", "int"),
+    "verdict": ("评定", "Verdict", "enum:verdict"),
     "gap": ("差距", "Gap", "number"),
     "attainment": ("完成比例", "Share of target", "percent"),
     "projection": ("按现有进度预计", "Projected at present pace", "number"),
@@ -189,6 +192,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "projection_basis": {
         "projected": ("按现有进度线性外推", "Linear projection at the present pace"),
         "actual": ("目标年末实际数", "Actual count at the target year's end"),
+    },
+    "verdict": {
+        "met": ("达标", "Met"),
+        "not_met": ("未达标", "Not met"),
+        "not_yet_due": ("未到期", "Not yet due"),
     },
     "rotation_year_status": {
         "before_quotas": ("指标年度之前（仅列数）", "Before the quota years (figures only)"),

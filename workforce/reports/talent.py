@@ -185,6 +185,11 @@ def _goals_view(
     rows = []
     for goal in targets.goals:
         current = len(holders(matches[goal.key], as_of) & serving)
+        due = as_of >= goal.end()
+        # A target is judged on its due date, by the stock on that day (from the terms); the
+        # current figure is shown beside it, never in its place.
+        on_due = len(holders(matches[goal.key], goal.end())) if due else None
+        judged = on_due if on_due is not None else current
         figure, basis = projection(targets, goal, matches[goal.key], as_of)
         rows.append(
             {
@@ -193,11 +198,16 @@ def _goals_view(
                 "tier_rule": f"{goal.tier}{'' if goal.tier_match == 'exact' else '+'}",
                 "target": goal.target,
                 "target_year": goal.year,
+                "due_date": goal.end().isoformat(),
+                "due_figure": on_due,
+                "verdict": ("met" if on_due >= goal.target else "not_met")
+                if on_due is not None
+                else "not_yet_due",
                 "current": current,
-                "gap": goal.target - current,
-                "attainment": current / goal.target,
-                "projection": figure,
-                "projection_basis": basis,
+                "gap": goal.target - judged,
+                "attainment": judged / goal.target,
+                "projection": None if due else figure,
+                "projection_basis": None if due else basis,
                 "source": goal.source,
             }
         )
@@ -207,6 +217,9 @@ def _goals_view(
         "tier_rule",
         "target",
         "target_year",
+        "due_date",
+        "due_figure",
+        "verdict",
         "current",
         "gap",
         "attainment",
@@ -390,11 +403,13 @@ def _notes(targets: TalentTargets) -> list[Note]:
         Note(
             zh="预计方法：年均净增 =（统计日人数 − 基期人数）÷ 间隔年数，预计数 = 统计日人数 + 年均"
             f"净增 × 距目标年末年数；基期 {targets.baseline_date}。{targets.baseline_source}。"
-            "目标年已过则列目标年末实际数。",
+            "目标到期（目标年12月31日）后，按到期日人数评定达标与否，差距与完成比例按到期日人数"
+            "计算，现有数另列。",
             en="Projection: yearly net gain = (count on the as-of date − count on the baseline "
             f"date {targets.baseline_date}) ÷ years between; projected = count now + gain × "
-            "years to the target year's end. After the target year: the actual year-end "
-            "count.",
+            "years to the target year's end. Once due (31 December of the target year) a goal is "
+            "judged by the count on its due date (gap and share too); the current count is "
+            "shown beside it.",
         ),
         Note(
             zh=f"每百名学生县级及以上骨干教师数 ≥ {rule.threshold:g}："

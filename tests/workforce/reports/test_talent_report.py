@@ -110,7 +110,29 @@ def test_year_end_counts_and_projection(session, district) -> None:  # type: ign
 def test_after_the_target_year_the_actual_year_end_count_is_shown(session, district) -> None:  # type: ignore[no-untyped-def]
     key = _goal(talent_report(session, as_of=D(2026, 3, 1)), "区级骨干教师")
     # on 2025-12-31: a, b, d, e and the since-retired teacher (terms alone)
-    assert (key["projection"], key["projection_basis"]) == (5, "actual")
+    assert (key["due_date"], key["due_figure"], key["verdict"]) == ("2025-12-31", 5, "not_met")
+    assert (key["projection"], key["projection_basis"]) == (None, None)
+    assert key["current"] == 3  # b, d, e on 2026-03-01 (a's term ended on 2025-12-31)
+
+
+def test_a_goal_past_its_due_date_is_judged_on_that_date(session, district, build) -> None:  # type: ignore[no-untyped-def]
+    """Growth after the due date does not make a missed target met: 6 by 2025 with 5 on
+    2025-12-31 is 未达标 even when 6 hold a designation in 2026."""
+    for name in ("c", "f", "g"):
+        build.designation(district[name], "key_teacher", "district", D(2026, 1, 1), D(2028, 12, 31))
+    build.session.commit()
+    targets = default_talent_targets()
+    goals = tuple(
+        g.model_copy(update={"target": 6}) if g.key == "key_teachers" else g for g in targets.goals
+    )
+    report = talent_report(
+        session, as_of=D(2026, 3, 1), targets=targets.model_copy(update={"goals": goals})
+    )
+    key = _goal(report, "区级骨干教师")
+    assert (key["current"], key["due_figure"], key["verdict"]) == (6, 5, "not_met")
+    assert (key["gap"], key["attainment"]) == (1, pytest.approx(5 / 6))
+    before = _goal(talent_report(session, as_of=AS_OF), "区级骨干教师")
+    assert (before["verdict"], before["due_figure"]) == ("not_yet_due", None)
 
 
 def test_breakdowns_by_zone_and_subject(session, district) -> None:  # type: ignore[no-untyped-def]
