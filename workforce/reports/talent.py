@@ -32,14 +32,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlmodel import Session
 
 from optimizer.rules import TIERS, RotationRules, load_rules
 from workforce.bulkwork import cyclic_gc_paused
+from workforce.codes import code_list
 from workforce.config import DATA_DIR
 from workforce.reports import frames
-from workforce.reports.keyteachers import key_teacher_ids, rule_designations
+from workforce.reports.keyteachers import key_kinds, key_teacher_ids, key_tiers, rule_designations
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.scope import ReportError
@@ -50,20 +51,42 @@ EXPIRY_WINDOW_DAYS = 365
 
 
 class Goal(BaseModel):
+    """A goal counts the holders of ``kinds`` at ``tier`` (or above, ``at_least``); or, with
+    ``key_teacher_rule``, the key teachers of the rotation rules' one definition (the kinds and
+    minimum tier of ``data/rules/rotation.yaml``), so that 区级骨干教师 means one thing
+    everywhere."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
     zh: str
     en: str
-    kinds: tuple[str, ...]
-    tier: str
-    tier_match: Literal["exact", "at_least"]
+    key_teacher_rule: bool = False
+    kinds: tuple[str, ...] = ()
+    tier: str | None = None
+    tier_match: Literal["exact", "at_least"] = "at_least"
     target: int
     year: int
     source: str
 
-    def tiers(self) -> tuple[str, ...]:
+    @model_validator(mode="after")
+    def _one_definition(self) -> Goal:
+        if self.key_teacher_rule == bool(self.kinds or self.tier):
+            raise ValueError(
+                f"goal {self.key}: either key_teacher_rule: true or kinds and tier, not both"
+            )
+        if self.tier is not None and self.tier not in TIERS:
+            raise ValueError(f"goal {self.key}: unknown tier {self.tier!r}")
+        return self
+
+    def counted_kinds(self, rules: RotationRules) -> tuple[str, ...]:
+        return key_kinds(rules) if self.key_teacher_rule else self.kinds
+
+    def tiers(self, rules: RotationRules) -> tuple[str, ...]:
         """The tiers this goal counts."""
+        if self.key_teacher_rule:
+            return key_tiers(rules)
+        assert self.tier is not None
         return (self.tier,) if self.tier_match == "exact" else TIERS[TIERS.index(self.tier) :]
 
     def end(self) -> dt.date:
@@ -128,10 +151,10 @@ def talent_report(
         how="left",
     )
     serving = set(people.loc[people["status"].isin(SERVING), "id"])
-    matches = {goal.key: _matching(designations, goal) for goal in targets.goals}
+    matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
     views = [
-        _goals_view(targets, matches, serving, as_of),
+        _goals_view(targets, matches, serving, as_of, rotation_rules),
         _by_year_view(targets, matches, as_of),
         _breakdown_view("talent.zones", "zone", targets, matches, serving, people, as_of),
         _breakdown_view(
@@ -146,8 +169,10 @@ def talent_report(
     )
 
 
-def _matching(designations: pd.DataFrame, goal: Goal) -> pd.DataFrame:
-    mask = designations["kind"].isin(goal.kinds) & designations["tier"].isin(goal.tiers())
+def _matching(designations: pd.DataFrame, goal: Goal, rules: RotationRules) -> pd.DataFrame:
+    mask = designations["kind"].isin(goal.counted_kinds(rules)) & designations["tier"].isin(
+        goal.tiers(rules)
+    )
     return designations.loc[mask, ["teacher_id", "start_day", "end_day"]]
 
 
@@ -180,7 +205,11 @@ def _goal_columns(targets: TalentTargets) -> list[Column]:
 
 
 def _goals_view(
-    targets: TalentTargets, matches: dict[str, pd.DataFrame], serving: set[int], as_of: dt.date
+    targets: TalentTargets,
+    matches: dict[str, pd.DataFrame],
+    serving: set[int],
+    as_of: dt.date,
+    rules: RotationRules,
 ) -> View:
     rows = []
     for goal in targets.goals:
@@ -194,8 +223,8 @@ def _goals_view(
         rows.append(
             {
                 "target_key": {"zh": goal.zh, "en": goal.en},
-                "kinds": "、".join(goal.kinds),
-                "tier_rule": f"{goal.tier}{'' if goal.tier_match == 'exact' else '+'}",
+                "kinds": _kinds_label(goal, rules),
+                "tier_rule": _tier_label(goal, rules),
                 "target": goal.target,
                 "target_year": goal.year,
                 "due_date": goal.end().isoformat(),
@@ -229,6 +258,27 @@ def _goals_view(
     )
     zh, en = view_title("talent.goals")
     return View(key="talent.goals", zh=zh, en=en, columns=columns(*keys), rows=rows)
+
+
+def _kinds_label(goal: Goal, rules: RotationRules) -> dict[str, str]:
+    kinds = code_list("designation_kinds")
+    counted = goal.counted_kinds(rules)
+    return {
+        "zh": "、".join(kinds.label(k, "zh") for k in counted),
+        "en": ", ".join(kinds.label(k, "en") for k in counted),
+    }
+
+
+def _tier_label(goal: Goal, rules: RotationRules) -> dict[str, str]:
+    tiers = code_list("designation_tiers")
+    counted = goal.tiers(rules)
+    lowest = counted[0]
+    if len(counted) == 1:
+        return {"zh": f"仅{tiers.label(lowest, 'zh')}", "en": f"{tiers.label(lowest, 'en')} only"}
+    return {
+        "zh": f"{tiers.label(lowest, 'zh')}及以上",
+        "en": f"{tiers.label(lowest, 'en')} and above",
+    }
 
 
 def _by_year_view(targets: TalentTargets, matches: dict[str, pd.DataFrame], as_of: dt.date) -> View:
@@ -388,11 +438,15 @@ def _notes(targets: TalentTargets) -> list[Note]:
     return [
         Note(
             zh="计数口径：同一教师持有多个符合条件的称号只计1人；称号在任期内（任期开始日至结束日，"
-            "含两端）有效，昨日到期者不再计入。tier_rule 中“+”表示该层级及以上均计入（理由见 "
-            "data/targets/talent.yaml）。",
+            "含两端）有效，昨日到期者不再计入。“及以上”表示该层级及以上均计入（理由见 "
+            "data/targets/talent.yaml）。区级骨干教师按交流轮岗规则的同一定义计"
+            "（data/rules/rotation.yaml：quotas.key_kinds、quotas.key_min_tier），"
+            "与交流方案、教师名单筛选一致。",
             en="Distinct teachers; a designation counts from its term start to its term end, "
-            "both included (one that ended yesterday does not). A '+' after the tier means "
-            "that tier and above (why: data/targets/talent.yaml).",
+            "both included (one that ended yesterday does not). 'and above' = that tier and "
+            "higher (why: data/targets/talent.yaml). District key teachers follow the rotation "
+            "rules' one definition (quotas.key_kinds, quotas.key_min_tier), as the optimizer "
+            "and the teacher list's filter do.",
         ),
         Note(
             zh="现有数只计在岗、借调教师；逐年数据按任期推算（登记册未记录离职日期，往年数含已离职、"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from workforce.reports.talent import default_talent_targets, talent_report
+from optimizer.rules import load_rules
+from workforce.reports.talent import Goal, default_talent_targets, talent_report
 
 AS_OF = dt.date(2025, 6, 30)
 D = dt.date
@@ -62,7 +63,10 @@ def test_targets_are_data_with_sources() -> None:
         "famous_teachers": 30,
     }
     assert "700名区级骨干教师" in goals["key_teachers"].source
-    assert goals["key_teachers"].tiers() == ("district", "city", "province", "national")
+    rules = load_rules()
+    assert goals["key_teachers"].key_teacher_rule
+    assert goals["key_teachers"].tiers(rules) == ("district", "city", "province", "national")
+    assert goals["key_teachers"].counted_kinds(rules) == tuple(rules.quotas.key_kinds)
 
 
 def test_current_counts_against_targets(session, district) -> None:  # type: ignore[no-untyped-def]
@@ -79,11 +83,34 @@ def test_current_counts_against_targets(session, district) -> None:  # type: ign
 
 def test_exact_tier_counts_only_that_tier(session, district) -> None:  # type: ignore[no-untyped-def]
     targets = default_talent_targets()
-    exact = targets.model_copy(
-        update={"goals": tuple(g.model_copy(update={"tier_match": "exact"}) for g in targets.goals)}
+    own = Goal(
+        key="key_teachers",
+        zh="区级骨干教师",
+        en="District key teachers",
+        kinds=("key_teacher", "subject_leader", "teaching_expert", "rising_star"),
+        tier="district",
+        tier_match="exact",
+        target=700,
+        year=2025,
+        source="test",
     )
-    report = talent_report(session, as_of=AS_OF, targets=exact)
-    assert _goal(report, "区级骨干教师")["current"] == 2  # a and d; b and e are city tier
+    goals = tuple(own if g.key == "key_teachers" else g for g in targets.goals)
+    report = talent_report(session, as_of=AS_OF, targets=targets.model_copy(update={"goals": goals}))
+    key = _goal(report, "区级骨干教师")
+    assert key["current"] == 2  # a and d; b and e are city tier
+    assert key["tier_rule"] == {"zh": "仅区级", "en": "District (county) only"}
+
+
+def test_the_key_teacher_goal_follows_the_rotation_rules_definition(session, district) -> None:  # type: ignore[no-untyped-def]
+    """One definition: raising quotas.key_min_tier to city changes the 700 goal's count."""
+    city = load_rules(overrides={"quotas.key_min_tier": "city"})
+    report = talent_report(session, as_of=AS_OF, rotation_rules=city)
+    key = _goal(report, "区级骨干教师")
+    assert key["current"] == 2  # b and e hold city designations
+    assert key["tier_rule"]["zh"] == "市级及以上"
+    default = _goal(talent_report(session, as_of=AS_OF), "区级骨干教师")
+    assert default["kinds"]["zh"] == "骨干教师、学科带头人、教学能手、教坛新秀"
+    assert default["tier_rule"]["zh"] == "区级及以上"
 
 
 def test_year_end_counts_and_projection(session, district) -> None:  # type: ignore[no-untyped-def]
