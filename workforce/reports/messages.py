@@ -31,6 +31,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "needed_pace": ("每年需修学时", "Hours needed per year", "number"),
     "standard_pace": ("标准年进度", "Standard hours per year", "number"),
     "status": ("完成状态", "Status", "enum:training_status"),
+    "scope_group": ("统计范围", "Scope", "enum:scope_group"),
     "done": ("已完成", "Done", "int"),
     "on_track": ("进度正常", "On track", "int"),
     "at_risk": ("有风险", "At risk", "int"),
@@ -192,6 +193,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "projection_basis": {
         "projected": ("按现有进度线性外推", "Linear projection at the present pace"),
         "actual": ("目标年末实际数", "Actual count at the target year's end"),
+    },
+    "scope_group": {
+        "headline": ("中小学教师（总体）", "Primary and secondary teachers (headline)"),
+        "kindergarten": ("幼儿园教师（单列）", "Kindergarten teachers (separate)"),
+        "private": ("民办学校教师（单列）", "Private schools' teachers (separate)"),
     },
     "verdict": {
         "met": ("达标", "Met"),

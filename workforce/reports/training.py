@@ -26,7 +26,7 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
-from workforce.reports.scope import school_by_code
+from workforce.reports.scope import default_scopes, school_by_code
 from workforce.rules.training import (
     STATUSES,
     Assessment,
@@ -75,18 +75,24 @@ def training_report(
     the_cycle = rules.cycle(cycle) if cycle else rules.cycle_on(as_of)
     only = school_by_code(session, school)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
+    scope = default_scopes()["training_completion"]
+    people["scope_group"] = [
+        scope.group(o, level) for o, level in zip(people["ownership"], people["level"], strict=True)
+    ]
+    people = people[people["scope_group"].notna()]
+    headline = people[people["scope_group"] == "headline"]
 
     views = [
-        _summary_view("training.district", people.assign(district="all"), ["district"], ()),
+        _district_view(people),
         _summary_view(
             "training.schools",
             people,
             list(SCHOOL_COLUMNS),
             SCHOOL_COLUMNS,
         ),
-        _summary_view("training.subjects", people, ["main_subject"], ("main_subject",)),
+        _summary_view("training.subjects", headline, ["main_subject"], ("main_subject",)),
         _summary_view("training.levels", people, ["level"], ("level",)),
-        _summary_view("training.zones", people, ["zone"], ("zone",)),
+        _summary_view("training.zones", headline, ["zone"], ("zone",)),
         _teacher_view(people),
         _certificate_view(session, people, the_cycle.start, the_cycle.end, as_of),
     ]
@@ -134,7 +140,7 @@ def assessed_teachers(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )
     people = teachers.merge(
-        schools[["school_id", "school_code", "school_name", "zone", "level"]],
+        schools[["school_id", "school_code", "school_name", "zone", "level", "ownership"]],
         on="school_id",
         how="left",
     )
@@ -168,6 +174,31 @@ def status_summary(people: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     counts["teachers"] = counts[list(STATUSES)].sum(axis=1)
     counts["completion_rate"] = (counts["done"] / counts["teachers"]).where(counts["teachers"] > 0)
     return counts.reset_index()
+
+
+GROUPS = ("headline", "kindergarten", "private")
+
+
+def _district_view(people: pd.DataFrame) -> View:
+    """The headline (the scope's 中小学 teachers) first, then each group the scope shows
+    separately (kindergarten, private schools) on its own row when it has teachers."""
+    table = status_summary(people, ["scope_group"]).set_index("scope_group")
+    rows = []
+    for group in GROUPS:
+        if group in table.index:
+            rows.append({"scope_group": group, **table.loc[group].to_dict()})
+        elif group == "headline":
+            rows.append({"scope_group": group, "teachers": 0, **dict.fromkeys(STATUSES, 0),
+                         "completion_rate": None})  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["scope_group", *SUMMARY])
+    zh, en = view_title("training.district")
+    return View(
+        key="training.district",
+        zh=zh,
+        en=en,
+        columns=columns("scope_group", *SUMMARY),
+        rows=frames.records(frame, ("scope_group", *SUMMARY)),
+    )
 
 
 def _summary_view(key: str, people: pd.DataFrame, by: list[str], shown: tuple[str, ...]) -> View:

@@ -145,3 +145,28 @@ def test_a_finished_cycle_leaves_out_teachers_hired_after_it(session, build) -> 
     (district,) = report.view("training.district").rows
     assert (district["teachers"], district["done"], district["completion_rate"]) == (2, 1, 0.5)
     assert len(report.view("training.teachers").rows) == 2
+
+
+def test_kindergarten_and_private_teachers_are_shown_apart_from_the_headline(session, build) -> None:  # type: ignore[no-untyped-def]
+    """360 h is about 中小学 teachers: kindergarten and private-school teachers get their own
+    rows (data/reports/scopes.yaml, training_completion), not mixed into the headline."""
+    primary = build.school("P1")
+    kinder = build.school("K1", level="kindergarten")
+    private = build.school("M1", ownership="private")
+    done = build.teacher(primary)
+    build.training(done, 360, dt.date(2023, 1, 1))
+    build.teacher(primary)
+    build.teacher(kinder, main_subject="preschool")
+    build.teacher(private, post_type="other")
+    private_done = build.teacher(private, post_type="other")
+    build.training(private_done, 360, dt.date(2023, 1, 1))
+    build.session.commit()
+    report = training_report(session, as_of=AS_OF)
+    rows = {r["scope_group"]: r for r in report.view("training.district").rows}
+    assert list(rows) == ["headline", "kindergarten", "private"]
+    assert (rows["headline"]["teachers"], rows["headline"]["completion_rate"]) == (2, 0.5)
+    assert (rows["kindergarten"]["teachers"], rows["kindergarten"]["done"]) == (1, 0)
+    assert (rows["private"]["teachers"], rows["private"]["completion_rate"]) == (2, 0.5)
+    zones = report.view("training.zones").rows
+    assert sum(r["teachers"] for r in zones) == 2  # headline only
+    assert len(report.view("training.teachers").rows) == 5
