@@ -48,13 +48,13 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "schools_meeting": ("达标学校数", "Schools meeting it", "int"),
     "kinds": ("称号类别", "Designation kinds", "label"),
     "tier_rule": ("层级口径", "Tier counted", "label"),
-    "target": ("目标值", "Target", "number"),
+    "target": ("目标值", "Target", "int"),
     "target_year": ("目标年份", "Target year", "int"),
     "current": ("现有数", "Current", "int"),
     "due_date": ("目标到期日", "Due date", "date"),
     "due_figure": ("到期日人数", "Count on the due date", "int"),
     "verdict": ("评定", "Verdict", "enum:verdict"),
-    "gap": ("差距", "Gap", "number"),
+    "gap": ("差距", "Gap", "int"),
     "attainment": ("完成比例", "Share of target", "percent"),
     "projection": ("按现有进度预计", "Projected at present pace", "number"),
     "projection_basis": ("预计口径", "Projection basis", "enum:projection_basis"),
@@ -143,6 +143,37 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "key_share_other": ("骨干教师占比（另一口径）", "Key-teacher share (other reading)", "percent"),
     "key_met_other": ("骨干达标（另一口径）", "Key target met (other reading)", "bool"),
 }
+
+UNITS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "teachers", "done", "on_track", "at_risk", "behind", "cannot_finish", "current",
+            "due_figure", "key_teachers", "qualified", "in_post", "pe_arts_teachers",
+            "psychology_teachers", "resource_teachers", "temporary", "out_of_field",
+            "established", "moved", "key_moved", "scope_base", "scope_moved", "quota_base",
+            "quota", "district_quota", "established_other", "moved_other", "key_base_moved",
+            "key_moved_other", "key_base_moved_other", "pupils", "disabled_pupils", "target",
+            "gap", "need", "shortage", "surplus",
+        ),
+        "人",
+    ),
+    **dict.fromkeys(
+        ("schools", "schools_meeting", "schools_short", "scope_schools", "scope_schools_met"),
+        "所",
+    ),
+    "shortage_slots": "个",
+    "hours": "学时",
+    "required": "学时",
+    "remaining": "学时",
+    "needed_pace": "学时/年",
+    "standard_pace": "学时/年",
+    "years_left": "年",
+    "days_to_expiry": "天",
+    "days_left": "天",
+    "projection": "人",
+}  # fmt: skip
+"""The unit of a column's figures, added to its Chinese header (counts of people 人, schools
+所 …); every percent column's Chinese header ends in （%）."""
 
 VIEWS: dict[str, tuple[str, str]] = {
     "training.district": ("全区汇总", "District"),
@@ -233,9 +264,21 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+def with_unit(key: str, zh: str, kind: str) -> str:
+    """The Chinese header with its unit: （人）, （所）, （学时） … or （%） for a percent."""
+    unit = "%" if kind == "percent" else UNITS.get(key)
+    if unit is None or zh.endswith("）") and unit in zh:
+        return zh
+    return f"{zh}（{unit}）"
+
+
 def columns(*keys: str) -> list[Column]:
-    """The catalogue's columns, in the order given."""
-    return [Column(key=k, zh=COLUMNS[k][0], en=COLUMNS[k][1], kind=COLUMNS[k][2]) for k in keys]
+    """The catalogue's columns, in the order given (Chinese headers with their units)."""
+    return [
+        Column(key=k, zh=with_unit(k, COLUMNS[k][0], COLUMNS[k][2]), en=COLUMNS[k][1],
+               kind=COLUMNS[k][2])
+        for k in keys
+    ]  # fmt: skip
 
 
 def view_title(key: str) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from workforce.config import DATA_DIR
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
-from workforce.reports.scope import ReportError
+from workforce.reports.scope import ReportError, default_scopes
 
 QUALIFICATION_TARGETS = DATA_DIR / "targets" / "qualifications.yaml"
 
@@ -164,7 +164,15 @@ def qualifications_report(
         _school_view(people, targets),
     ]
     zh, en = REPORTS["qualifications"]
-    return Report(name="qualifications", zh=zh, en=en, as_of=as_of, views=views, notes=_notes())
+    return Report(
+        name="qualifications",
+        zh=zh,
+        en=en,
+        as_of=as_of,
+        views=views,
+        notes=_notes(),
+        scope=default_scopes().note("qualification_rates"),
+    )
 
 
 def staged_teachers(

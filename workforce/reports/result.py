@@ -64,6 +64,9 @@ class Report(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     views: list[View]
     notes: list[Note] = Field(default_factory=list)
+    scope: Note | None = Field(
+        None, description="Which schools and teachers the report covers, in words (zh, en)."
+    )
 
     def view(self, key: str) -> View:
         for view in self.views:

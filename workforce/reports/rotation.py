@@ -63,7 +63,7 @@ from workforce.config import DATA_DIR
 from workforce.models import Exemption
 from workforce.reports import frames
 from workforce.reports.keyteachers import DesignationView, is_key_on, rule_designations
-from workforce.reports.messages import REPORTS, columns, view_title
+from workforce.reports.messages import REPORTS, columns, enum_label, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import ReportError
 from workforce.rules.retirement import default_category, retirement_date
@@ -343,6 +343,7 @@ def rotation_report(
             ),
         ],
         notes=_notes(rules, targets),
+        scope=_scope(rules),
     )
 
 
@@ -617,6 +618,18 @@ def _year(
         "scope_moved": sum(r["moved"] for r in school_rows),
     }
     return row, school_rows
+
+
+def _scope(rules: RotationRules) -> Note:
+    """The district share's base as configured, the school quotas' schools."""
+    base = rules.quotas.district_share_base
+    zh_base = enum_label("district_share_base", base, "zh")
+    en_base = enum_label("district_share_base", base, "en")
+    return Note(
+        zh=f"全区比例基数：{zh_base}；学校比例：义务教育阶段公办城区学校、优质学校",
+        en=f"District share base: {en_base}; school quotas: public urban or quality schools "
+        "of compulsory education",
+    )
 
 
 def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:

@@ -20,6 +20,7 @@ from workforce.codes import code_list
 from workforce.config import DATA_DIR
 from workforce.models import School
 from workforce.reports.messages import error
+from workforce.reports.result import Note
 
 
 class ReportError(ValueError):
@@ -101,10 +102,26 @@ class IndicatorScope(BaseModel):
         return text
 
 
+class Named(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    zh: str
+    en: str
+
+
 class ReportScopes(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    district: Named
+    issuer: Named
     indicators: dict[str, IndicatorScope]
+
+    def note(self, *keys: str) -> Note:
+        """The scope of ``keys`` in words, as a report's ``scope``."""
+        return Note(
+            zh="；".join(f"{self[k].zh}：{self[k].describe('zh')}" for k in keys),
+            en="; ".join(f"{self[k].en}: {self[k].describe('en')}" for k in keys),
+        )
 
     def __getitem__(self, key: str) -> IndicatorScope:
         return self.indicators[key]

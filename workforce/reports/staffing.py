@@ -34,7 +34,7 @@ from workforce.config import DATA_DIR
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
-from workforce.reports.scope import ReportError, school_by_code
+from workforce.reports.scope import ReportError, school_by_code, default_scopes
 from workforce.rules.demand import DemandError, DemandNorms, default_norms, demand_by_school
 
 STAFFING_TARGETS = DATA_DIR / "targets" / "staffing.yaml"
@@ -207,6 +207,9 @@ def staffing_report(
         parameters={"school": school},
         views=views,
         notes=_notes(norms, targets),
+        scope=default_scopes().note(
+            "subject_staffing", "pe_arts_per_100_pupils", "psychology_teachers"
+        ),
     )
 
 

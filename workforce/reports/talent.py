@@ -43,7 +43,7 @@ from workforce.reports import frames
 from workforce.reports.keyteachers import key_kinds, key_teacher_ids, key_tiers, rule_designations
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
-from workforce.reports.scope import ReportError
+from workforce.reports.scope import ReportError, default_scopes
 
 TALENT_TARGETS = DATA_DIR / "targets" / "talent.yaml"
 SERVING = ("active", "seconded")
@@ -165,7 +165,18 @@ def talent_report(
     ]
     zh, en = REPORTS["talent"]
     return Report(
-        name="talent", zh=zh, en=en, as_of=as_of, parameters={}, views=views, notes=_notes(targets)
+        name="talent",
+        zh=zh,
+        en=en,
+        as_of=as_of,
+        parameters={},
+        views=views,
+        notes=_notes(targets),
+        scope=Note(
+            zh="培养目标：全区在岗、借调教师；" + default_scopes().note("key_teachers_per_100_pupils").zh,
+            en="Goals: every serving teacher of the district; "
+            + default_scopes().note("key_teachers_per_100_pupils").en,
+        ),
     )
 
 

@@ -105,6 +105,7 @@ def training_report(
         parameters={"cycle": the_cycle.name, "school": school},
         views=views,
         notes=_notes(rules, the_cycle.name),
+        scope=default_scopes().note("training_completion"),
     )
 
 

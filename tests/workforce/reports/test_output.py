@@ -65,33 +65,38 @@ def test_xlsx_has_a_sheet_per_view_frozen_header_numbers_and_labels(tmp_path) ->
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["按学校", "口径与依据"]
     sheet = book["按学校"]
-    assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == [
+    assert sheet.freeze_panes == "A5"  # three title rows, then the header
+    assert sheet["A1"].value == "源城区示例——按学校"
+    assert sheet["A2"].value.startswith("统计日期：2025-06-30")
+    assert sheet["A3"].value.startswith("填报单位：源城区教育局　制表日期：")
+    assert [c.value for c in sheet[4]] == [
         "学校名称",
         "学科",
         "教师数",
-        "完成率",
+        "完成率（%）",
         "日期",
         "达标",
         "状态",
     ]
-    first = [c.value for c in sheet[2]]
+    first = [c.value for c in sheet[5]]
     assert first[1:4] == ["体育", 12, 0.25]
     assert first[4] == dt.datetime(2025, 8, 31)
     assert first[5:] == ["是", "有风险"]
-    assert sheet["D2"].number_format == "0.0%"
-    assert sheet["C3"].value == 3 and sheet["D3"].value is None
+    assert sheet["D5"].number_format == "0.0%"
+    assert sheet["C6"].value == 3 and sheet["D6"].value is None
     assert sheet.column_dimensions["A"].width >= 30  # the long CJK name fits
-    notes = [row[1].value for row in book["口径与依据"].iter_rows(min_row=2)]
+    notes = [row[1].value for row in book["口径与依据"].iter_rows(min_row=5)]
     assert "口径说明" in notes and "2021-2025" in notes
+    items = [row[0].value for row in book["口径与依据"].iter_rows(min_row=5)]
+    assert "培训周期" in items and "cycle" not in items
 
 
 def test_xlsx_in_english(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "r.xlsx"
     save_report(_report(), path, language="en")
     sheet = openpyxl.load_workbook(path)["By school"]
-    assert sheet["B1"].value == "Subject" and sheet["B2"].value == "Physical education"
-    assert sheet["G2"].value == "At risk"
+    assert sheet["B4"].value == "Subject" and sheet["B5"].value == "Physical education"
+    assert sheet["G5"].value == "At risk"
 
 
 def test_json_is_the_typed_result(tmp_path) -> None:  # type: ignore[no-untyped-def]

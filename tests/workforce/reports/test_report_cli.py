@@ -41,7 +41,9 @@ def test_training_report_to_xlsx_json_and_chart(build, tmp_path) -> None:  # typ
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "全区汇总"
-    assert book["全区汇总"]["A2"].value == 2  # teachers
+    district = book["全区汇总"]
+    assert [district["A4"].value, district["B4"].value] == ["统计范围", "教师数（人）"]
+    assert [district["A5"].value, district["B5"].value] == ["中小学教师（总体）", 2]
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     json_out = tmp_path / "training.json"
     result = runner.invoke(
