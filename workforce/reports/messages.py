@@ -85,7 +85,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "figure": ("规划数值", "Plan figure", "percent"),
     "rural_rate": ("农村比例", "Rural rate", "percent"),
     # staffing
-    "need": ("需求（专任教师数）", "Need (FTE)", "number"),
+    "need": ("需求专任教师数", "Need (FTE)", "number"),
     "in_post": ("在岗", "In post", "int"),
     "shortage": ("缺编", "Shortage (FTE)", "number"),
     "surplus": ("超编", "Surplus (FTE)", "number"),
@@ -153,7 +153,7 @@ UNITS: dict[str, str] = {
             "established", "moved", "key_moved", "scope_base", "scope_moved", "quota_base",
             "quota", "district_quota", "established_other", "moved_other", "key_base_moved",
             "key_moved_other", "key_base_moved_other", "pupils", "disabled_pupils", "target",
-            "gap", "need", "shortage", "surplus",
+            "gap",
         ),
         "人",
     ),
@@ -170,7 +170,7 @@ UNITS: dict[str, str] = {
     "years_left": "年",
     "days_to_expiry": "天",
     "days_left": "天",
-    "projection": "人",
+    **dict.fromkeys(("need", "shortage", "surplus"), "折合人数"),
 }  # fmt: skip
 """The unit of a column's figures, added to its Chinese header (counts of people 人, schools
 所 …); every percent column's Chinese header ends in （%）."""
