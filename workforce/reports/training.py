@@ -92,6 +92,12 @@ def training_report(
         ),
         _summary_view("training.subjects", headline, ["main_subject"], ("main_subject",)),
         _summary_view("training.levels", people, ["level"], ("level",)),
+        _summary_view(
+            "training.school_types",
+            people,
+            ["scope_group", "ownership", "level"],
+            ("scope_group", "ownership", "level"),
+        ),
         _summary_view("training.zones", headline, ["zone"], ("zone",)),
         _teacher_view(people),
         _certificate_view(session, people, the_cycle.start, the_cycle.end, as_of),
