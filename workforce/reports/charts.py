@@ -121,10 +121,21 @@ def _source_line(fig: Figure, report: Report, language: str, zh: str, en: str) -
     )  # fmt: skip
 
 
-def short_source(source: str) -> str:
-    """The part of the plan a figure comes from, for a label: 附件1, 附件2, 第一章 …"""
-    found = re.findall(r"附件\d|第[一二三四五六七八九十]+章", source)
-    return "、".join(dict.fromkeys(found)) or source[:12]
+CHAPTERS = "一二三四五六七八九十"
+
+
+def short_source(source: str, language: str = "zh") -> str:
+    """The part of the plan a figure comes from, for a label: 附件1, 附件2, 第一章 … (in English:
+    annex 1, ch.1 …)."""
+    found = list(dict.fromkeys(re.findall(r"附件\d|第[一二三四五六七八九十]+章", source)))
+    if language == "zh":
+        return "、".join(found) or source[:12]
+    english = [
+        f"annex {part[2:]}" if part.startswith("附件") else f"ch.{CHAPTERS.index(part[1]) + 1}"
+        for part in found
+        if part.startswith("附件") or len(part) == 3
+    ]
+    return ", ".join(english) or "the plan"
 
 
 def _finish(fig: Figure) -> Figure:
@@ -139,9 +150,14 @@ def training_chart(report: Report, language: str) -> Figure:
     statuses = list(COLOURS)
     levels, owners = code_list("school_levels"), code_list("ownership")
     labels = [
-        f"{enum_label('scope_group', r['scope_group'], language).split('（')[0].split(' (')[0]}·"
-        f"{owners.label(r['ownership'], language)}{levels.label(r['level'], language)}"
-        f"（{r['teachers']}{_t(language, '人', '')}）"
+        _t(
+            language,
+            f"{enum_label('scope_group', r['scope_group'], 'zh').split('（')[0]}·"
+            f"{owners.label(r['ownership'], 'zh')}{levels.label(r['level'], 'zh')}"
+            f"（{r['teachers']}人）",
+            f"{owners.label(r['ownership'], 'en')} {levels.label(r['level'], 'en').lower()} "
+            f"({r['teachers']})",
+        )
         for r in rows
     ]
     fig = _figure(language, height=max(3.5, 0.5 * len(rows) + 2.0))
@@ -185,7 +201,7 @@ def talent_chart(report: Report, language: str) -> Figure:
         ax.annotate(str(count), (day, count), textcoords="offset points", xytext=(0, 6),
                     ha="center", fontsize=8)  # fmt: skip
     end = dt.date(goal["target_year"], 12, 31)
-    source = short_source(goal["source"])
+    source = short_source(goal["source"], language)
     ax.axhline(
         goal["target"],
         color="#C00000",
@@ -261,7 +277,9 @@ def qualifications_chart(report: Report, language: str) -> Figure:
                 x = 100 * target["figure"]
                 ax.plot(x, i, marker="|", markersize=18, color="#C00000",
                         label=_t(language, "规划目标", "plan target") if not marked else None)  # fmt: skip
-                ax.annotate(f"{x:.0f}%（{short_source(target['source'])}）", (x, i),
+                ax.annotate(_t(language, f"{x:.0f}%（{short_source(target['source'])}）",
+                                           f"{x:.0f}% ({short_source(target['source'], 'en')})"),
+                            (x, i),
                             textcoords="offset points", xytext=(3, 8), fontsize=7,
                             color="#C00000")  # fmt: skip
                 marked += 1
@@ -299,9 +317,11 @@ def rotation_chart(report: Report, language: str) -> Figure:
         ax.set_ylim(0, max([*values, *(t for t in targets if t is not None), 1]) * 1.3)
 
     share_panel(share_ax, "moved_share", "district_met", "district_target", "全区交流人数占在编教师（%）",
-                "District: moved ÷ 在编 (%)", "第三章第三节 5%")  # fmt: skip
+                "District: moved ÷ established (%)",
+                _t(language, "第三章第三节 5%", "plan ch.3 §3: 5%"))  # fmt: skip
     share_panel(key_ax, "key_share", "key_met", "key_target", "骨干教师占交流人数（%）",
-                "Key teachers among those moved (%)", "第三章第三节 20%")  # fmt: skip
+                "Key teachers among those moved (%)",
+                _t(language, "第三章第三节 20%", "plan ch.3 §3: 20%"))  # fmt: skip
     met = [r["scope_schools_met"] or 0 for r in rows]
     failed = [r["scope_schools"] - (r["scope_schools_met"] or 0)
               if r["scope_schools_met"] is not None else 0 for r in rows]  # fmt: skip
