@@ -63,6 +63,8 @@ class Goal(BaseModel):
     en: str
     key_teacher_rule: bool = False
     kinds: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    """When given, only designations of these subjects count (e.g. politics: 思政 studios)."""
     tier: str | None = None
     tier_match: Literal["exact", "at_least"] = "at_least"
     target: int
@@ -184,6 +186,8 @@ def _matching(designations: pd.DataFrame, goal: Goal, rules: RotationRules) -> p
     mask = designations["kind"].isin(goal.counted_kinds(rules)) & designations["tier"].isin(
         goal.tiers(rules)
     )
+    if goal.subjects:
+        mask &= designations["subject"].isin(list(goal.subjects))
     return designations.loc[mask, ["teacher_id", "start_day", "end_day"]]
 
 
@@ -272,12 +276,14 @@ def _goals_view(
 
 
 def _kinds_label(goal: Goal, rules: RotationRules) -> dict[str, str]:
-    kinds = code_list("designation_kinds")
+    kinds, subjects = code_list("designation_kinds"), code_list("subjects")
     counted = goal.counted_kinds(rules)
-    return {
-        "zh": "、".join(kinds.label(k, "zh") for k in counted),
-        "en": ", ".join(kinds.label(k, "en") for k in counted),
-    }
+    zh = "、".join(kinds.label(k, "zh") for k in counted)
+    en = ", ".join(kinds.label(k, "en") for k in counted)
+    if goal.subjects:
+        zh += "（" + "、".join(subjects.label(s, "zh") for s in goal.subjects) + "）"
+        en += " (" + ", ".join(subjects.label(s, "en") for s in goal.subjects) + ")"
+    return {"zh": zh, "en": en}
 
 
 def _tier_label(goal: Goal, rules: RotationRules) -> dict[str, str]:
@@ -482,6 +488,15 @@ def _notes(targets: TalentTargets) -> list[Note]:
             en=f"County-level-or-above key teachers per 100 pupils ≥ {rule.threshold:g} "
             f"(教督〔2017〕6号), for levels {', '.join(rule.levels)}; key teacher as defined "
             "by optimizer.rules.is_key.",
+        ),
+        Note(
+            zh="规划中登记册无数据、本表未列的项目：20节区级优质思政课（课例，非教师称号；第三章第二节"
+            "（一））；申报高级教师前须有1年以上农村或薄弱学校任教经历（登记册只记现有职称，无晋升日期，"
+            "无法标记）。",
+            en="Plan items the registry holds no data for, so not listed: 20 district model "
+            "ideology-and-politics lessons (lessons, not designations); a year of rural or weak-"
+            "school service before applying for 高级教师 (the registry keeps the current title, "
+            "not the date of a promotion).",
         ),
         *[
             Note(

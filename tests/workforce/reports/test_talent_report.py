@@ -61,6 +61,8 @@ def test_targets_are_data_with_sources() -> None:
         "famous_principals": 10,
         "famous_head_teachers": 20,
         "famous_teachers": 30,
+        "ideology_studios_district": 6,
+        "ideology_studios_city": 2,
     }
     assert "700名区级骨干教师" in goals["key_teachers"].source
     rules = load_rules()
@@ -191,3 +193,21 @@ def test_key_teachers_per_100_pupils(session, district) -> None:  # type: ignore
     (summary,) = report.view("talent.per_100_district").rows
     assert (summary["schools"], summary["schools_meeting"], summary["key_teachers"]) == (2, 1, 4)
     assert summary["per_100_pupils"] == pytest.approx(400 / 1200)
+
+
+def test_ideology_studios_count_politics_studio_hosts_by_exact_tier(session, build) -> None:  # type: ignore[no-untyped-def]
+    school = build.school("U1")
+    hosts = [build.teacher(school, main_subject="politics") for _ in range(4)]
+    build.designation(hosts[0], "studio_host", "district", D(2023, 1, 1), D(2026, 12, 31), "politics")
+    build.designation(hosts[1], "studio_host", "district", D(2023, 1, 1), D(2026, 12, 31), "politics")
+    build.designation(hosts[2], "studio_host", "city", D(2023, 1, 1), D(2026, 12, 31), "politics")
+    build.designation(hosts[3], "studio_host", "district", D(2023, 1, 1), D(2026, 12, 31), "math")
+    build.session.commit()
+    report = talent_report(session, as_of=AS_OF)
+    district = _goal(report, "区级思政名师工作室")
+    city = _goal(report, "市级思政名师工作室")
+    assert (district["current"], district["target"]) == (2, 6)
+    assert (city["current"], city["target"]) == (1, 2)
+    assert district["kinds"]["zh"] == "工作室主持人（道德与法治）"
+    assert _goal(report, "区级三名工作室")["current"] == 4  # every studio, district tier and up
+    assert any("优质思政课" in note.zh for note in report.notes)
