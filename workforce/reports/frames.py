@@ -206,6 +206,24 @@ def certificates(session: Session) -> pd.DataFrame:
     return _read(session, "certificates", lambda: _certificates(session))
 
 
+def certificates_expiring(session: Session, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Certificates whose registration ends from ``start`` to ``end`` (both included): a
+    filter in SQL, or on the shared frame inside :func:`shared_reads`."""
+    if SHARED_READS in session.info:
+        every = certificates(session)
+        until = day_array(every["valid_until"])
+        keep = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
+        return every[keep].reset_index(drop=True)
+    statement = select(
+        Certificate.teacher_id,
+        Certificate.level,
+        Certificate.subject,
+        Certificate.number,
+        Certificate.valid_until,
+    ).where(Certificate.valid_until >= start, Certificate.valid_until <= end)
+    return _frame(session, statement, ("teacher_id", "level", "subject", "number", "valid_until"))
+
+
 def _certificates(session: Session) -> pd.DataFrame:
     statement = select(
         Certificate.teacher_id,

@@ -76,9 +76,14 @@ def training_report(
     only = school_by_code(session, school)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
     scope = default_scopes()["training_completion"]
-    people["scope_group"] = [
-        scope.group(o, level) for o, level in zip(people["ownership"], people["level"], strict=True)
-    ]
+    kinds = people[["ownership", "level"]].drop_duplicates()
+    group_of = {
+        (o, level): scope.group(o, level)
+        for o, level in zip(kinds["ownership"], kinds["level"], strict=True)
+    }
+    people["scope_group"] = pd.Series(
+        list(zip(people["ownership"], people["level"], strict=True)), index=people.index
+    ).map(group_of)
     people = people[people["scope_group"].notna()]
     headline = people[people["scope_group"] == "headline"]
 
@@ -155,15 +160,22 @@ def assessed_teachers(
     people["hours"] = people["id"].map(hours).fillna(0.0).astype(float)
     # Teachers employed before the cycle owe the same, so (hours, start) repeats a lot: assess
     # each distinct pair once.
-    memo: dict[tuple[float, dt.date | None], Assessment] = {}
-    results = []
-    for hours, first in zip(people["hours"], people["first_employed_on"], strict=True):
+    memo: dict[tuple[float, dt.date | None], int] = {}
+    distinct: list[Assessment] = []
+    which = np.empty(len(people), dtype=np.intp)
+    for i, (hours, first) in enumerate(
+        zip(people["hours"], people["first_employed_on"], strict=True)
+    ):
         key = (hours, first if first is not None and first > cycle.start else None)
-        if key not in memo:
-            memo[key] = assess(hours, first, cycle, as_of, rules)
-        results.append(memo[key])
+        index = memo.get(key)
+        if index is None:
+            index = memo[key] = len(distinct)
+            distinct.append(assess(hours, first, cycle, as_of, rules))
+        which[i] = index
     for field in ("required", "remaining", "years_left", "standard_pace", "needed_pace", "status"):
-        people[field] = [getattr(r, field) for r in results]
+        values = [getattr(r, field) for r in distinct]
+        column = np.array(values, dtype=object if field == "status" else float)
+        people[field] = column[which] if len(distinct) else column
     return people.sort_values(["school_code", "staff_no"], kind="stable").reset_index(drop=True)
 
 
@@ -234,11 +246,9 @@ def _teacher_view(people: pd.DataFrame) -> View:
 def _certificate_view(
     session: Session, people: pd.DataFrame, start: dt.date, end: dt.date, as_of: dt.date
 ) -> View:
-    certs = frames.certificates(session)
-    until = frames.day_array(certs["valid_until"])
-    due = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
+    certs = frames.certificates_expiring(session, start, end)
     short = people[people["status"] != "done"]
-    at_risk = certs[due].merge(short, left_on="teacher_id", right_on="id", how="inner")
+    at_risk = certs.merge(short, left_on="teacher_id", right_on="id", how="inner")
     at_risk = at_risk.rename(
         columns={"number": "certificate_no", "level_x": "certificate_level", "level_y": "level"}
     )
