@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 
 ROTATION_TARGETS = DATA_DIR / "targets" / "rotation.yaml"
 IN_SERVICE = ("active", "seconded")
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 class YearFigure(BaseModel):
@@ -166,6 +167,35 @@ class Career:
     records: tuple = ()  # type: ignore[type-arg]
 
 
+@dataclass(frozen=True)
+class Roster:
+    """The established teachers with no rotation on record, as arrays for counting in bulk."""
+
+    careers: list[Career]
+    school_id: np.ndarray
+    joined: np.ndarray
+    since: np.ndarray
+    until: np.ndarray
+    """Last day in service, exclusive bound for the test ``until > day``; far future if serving."""
+
+    @classmethod
+    def of(cls, careers: list[Career]) -> Roster:
+        never = dt.date(9999, 12, 31).toordinal()
+
+        def days(ordinals: list[int]) -> np.ndarray:  # date → ordinal is fast; numpy's parse not
+            return (np.array(ordinals, dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
+
+        return cls(
+            careers=careers,
+            school_id=np.array([c.school_id for c in careers], dtype=np.int64),
+            joined=days([c.joined_school_on.toordinal() for c in careers]),
+            since=days([c.employed_since.toordinal() for c in careers]),
+            until=days([
+                c.in_service_until.toordinal() if c.in_service_until else never for c in careers
+            ]),
+        )  # fmt: skip
+
+
 def _careers(teachers: pd.DataFrame, history: dict) -> list[Career]:  # type: ignore[type-arg]
     """Established teachers still serving or retired (leavers have no leaving date)."""
     careers = []
@@ -209,7 +239,14 @@ def rotation_report(
     as :mod:`workforce.snapshot` builds the optimizer's instance)."""
     rules = rules or load_rules()
     targets = targets or default_rotation_targets()
-    teachers = frames.teachers(session)
+    teachers = frames.teachers(
+        session,
+        (*IN_SERVICE, "retired"),
+        columns=(
+            "id", "gender", "birth_date", "post_type", "first_employed_on", "school_id",
+            "joined_school_on", "retirement_category", "retirement_confirmed_on", "status",
+        ),
+    )  # fmt: skip
     schools = frames.schools(session)
     all_moves = frames.rotations(session)
     # Places and years at a school are rebuilt from every record (a transfer made after the
@@ -236,6 +273,8 @@ def rotation_report(
         int(row.id): (row.zone, bool(row.is_quality)) for row in frames.plain_rows(schools)
     }
     careers = _careers(teachers, history)
+    roster = Roster.of([c for c in careers if not c.records])
+    careers = [c for c in careers if c.records]
     established_ids = {c.id for c in careers}
     moves = moves[moves["teacher_id"].isin(established_ids)]
     moves = moves.assign(
@@ -259,6 +298,7 @@ def rotation_report(
             day,
             as_of,
             careers,
+            roster,
             schools,
             moves[start_years == year],
             held,
@@ -478,6 +518,7 @@ def _year(
     day: dt.date,
     as_of: dt.date,
     careers: list[Career],
+    roster: Roster,
     schools: pd.DataFrame,
     moved_year: pd.DataFrame,
     held: dict,
@@ -498,7 +539,24 @@ def _year(
     base: dict[int, int] = {}
     counts = dict.fromkeys(scopes, 0)
     known = scopes["whole_district"] | scopes["compulsory"]
-    for teacher in careers:
+    # Teachers with no rotation on record (most): at their current school since joining it;
+    # counted in bulk, the quota-base rule asked only for those at a school in scope.
+    on = np.datetime64(day, "D")
+    serving = (roster.since <= on) & (roster.until > on)
+    for reading, scope in scopes.items():
+        counts[reading] += int((serving & np.isin(roster.school_id, list(scope))).sum())
+    scoped = serving & (roster.joined <= on) & np.isin(
+        roster.school_id, [s for s in scopes["compulsory"] if in_scope.get(s)]
+    )
+    for i in np.flatnonzero(scoped):
+        teacher = roster.careers[i]
+        person = steady.get(teacher.id) or steady.setdefault(
+            teacher.id,
+            _on_day(teacher, (), day, teacher.joined_school_on, held, exemptions),
+        )
+        if counts_in_quota_base(cast("RuleTeacher", person), day, rules):
+            base[teacher.school_id] = base.get(teacher.school_id, 0) + 1
+    for teacher in careers:  # teachers with rotations: place rebuilt for the day
         if teacher.employed_since > day or (
             teacher.in_service_until is not None and teacher.in_service_until <= day
         ):
