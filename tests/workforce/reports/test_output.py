@@ -116,3 +116,28 @@ def test_json_is_the_typed_result(tmp_path) -> None:  # type: ignore[no-untyped-
 def test_other_suffix_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ReportError, match="must end in .xlsx or .json"):
         save_report(_report(), tmp_path / "r.csv")
+
+
+def test_a_large_view_goes_to_a_csv_in_a_zip_beside_the_workbook(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+    import zipfile
+
+    path = tmp_path / "r.xlsx"
+    written = save_report(_report(), path, detail_rows=1)
+    archive = tmp_path / "r-明细.zip"
+    assert written == [path, archive]
+    sheet = openpyxl.load_workbook(path)["按学校"]
+    assert sheet["B4"].value == "学科"
+    assert sheet["A5"].value == "本表共 2 行，见同目录压缩包 r-明细.zip 中的 按学校.csv"
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.namelist() == ["按学校.csv"]
+        text = zf.read("按学校.csv").decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0] == ["源城区示例——按学校"] and rows[2][0].startswith("填报单位：")
+    assert rows[3][:4] == ["学校名称", "学科", "教师数", "完成率（%）"]
+    assert rows[4][1:7] == ["体育", "12", "25.0%", "2025-08-31", "是", "有风险"]
+    assert rows[5][3] == "" and len(rows) == 6
+    # below the threshold everything stays in the workbook
+    assert save_report(_report(), tmp_path / "s.xlsx", detail_rows=2) == [tmp_path / "s.xlsx"]
