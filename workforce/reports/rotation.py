@@ -147,6 +147,7 @@ class TeacherOnDay:
     last_rotation_end: dt.date | None = None
     exemptions: list[ExemptionView] = field(default_factory=list)
     designations: list[DesignationView] = field(default_factory=list)
+    """The key-kind designations (all that key-teacher status reads)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,9 @@ def rotation_report(
     # started by the as-of date are counted as moves.
     history = _history(all_moves)
     moves = all_moves[frames.day_array(all_moves["start_on"]) <= np.datetime64(as_of, "D")]
-    held = rule_designations(frames.designations(session))
+    designations = frames.designations(session)
+    # Only the key kinds: the designations are read for key-teacher status alone.
+    held = rule_designations(designations[designations["kind"].isin(rules.quotas.key_kinds)])
     exemptions = _exemptions(session)
     public = schools[schools["ownership"] == "public"]
     counted = public[public["level"].isin(list(levels))]

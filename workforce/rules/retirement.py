@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -84,7 +85,14 @@ def delay_months(birth: dt.date, category: str) -> int:
 
 
 def statutory_retirement_date(birth: dt.date, category: str) -> dt.date:
-    """The first day of the month in which the teacher reaches statutory retirement age."""
+    """The first day of the month in which the teacher reaches statutory retirement age (it
+    depends on the birth year and month only: computed once per month and category)."""
+    return _statutory(birth.year, birth.month, category)
+
+
+@lru_cache(maxsize=4096)
+def _statutory(year: int, month: int, category: str) -> dt.date:
+    birth = dt.date(year, month, 1)
     s = SCHEMES[category]
     index = birth.year * 12 + (birth.month - 1) + s.base_years * 12 + delay_months(birth, category)
     return dt.date(index // 12, index % 12 + 1, 1)
