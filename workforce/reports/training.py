@@ -76,14 +76,9 @@ def training_report(
     only = school_by_code(session, school)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
     scope = default_scopes()["training_completion"]
-    kinds = people[["ownership", "level"]].drop_duplicates()
-    group_of = {
-        (o, level): scope.group(o, level)
-        for o, level in zip(kinds["ownership"], kinds["level"], strict=True)
-    }
-    people["scope_group"] = pd.Series(
-        list(zip(people["ownership"], people["level"], strict=True)), index=people.index
-    ).map(group_of)
+    kind = people["ownership"].astype(str) + "|" + people["level"].astype(str)
+    group_of = {k: scope.group(*k.split("|")) for k in kind.unique()}
+    people["scope_group"] = kind.map(group_of)
     people = people[people["scope_group"].notna()]
     headline = people[people["scope_group"] == "headline"]
 
@@ -182,14 +177,14 @@ def assessed_teachers(
 def status_summary(people: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Teachers, counts by status and completion rate for each group of ``by``."""
     counts = (
-        (
-            pd.crosstab([people[c] for c in by], people["status"]).reindex(
-                columns=list(STATUSES), fill_value=0
-            )
-        )
+        people.groupby([*by, "status"], sort=True)
+        .size()
+        .unstack("status", fill_value=0)
+        .reindex(columns=list(STATUSES), fill_value=0)
         if len(people)
         else pd.DataFrame(columns=[*by, *STATUSES]).set_index(by)
     )
+    counts.columns.name = None
     counts["teachers"] = counts[list(STATUSES)].sum(axis=1)
     counts["completion_rate"] = (counts["done"] / counts["teachers"]).where(counts["teachers"] > 0)
     return counts.reset_index()
