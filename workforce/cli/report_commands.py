@@ -62,11 +62,13 @@ def _run(
         check_output_path(out)
         with session_scope() as session:
             report = make(session, as_of=day, **options)
-        save_report(report, out, language)
+        written = save_report(report, out, language)
         drawn = save_chart(report, chart, language) if chart else None
     except (ReportError, TrainingRuleError) as exc:
         raise fail(exc.zh, exc.en, language) from None
     typer.echo(f"{report.title(language)} → {out}")
+    for extra in written[1:]:
+        typer.echo(f"{'明细' if language == 'zh' else 'detail rows'} → {extra}")
     if chart:
         typer.echo(f"{'图表' if language == 'zh' else 'chart'} → {chart}")
         if drawn != language:

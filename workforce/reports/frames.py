@@ -163,6 +163,23 @@ def teachers(
     return _teachers(session, statuses, school_id, names)
 
 
+def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Which teachers were employed on ``day``: first employed by then (when the date is not
+    recorded, joined their school by then). Needs the ``first_employed_on`` and
+    ``joined_school_on`` columns. A report dated in the past must not count people hired after
+    its date."""
+    first = teachers["first_employed_on"]
+    joined = teachers["joined_school_on"]
+    return pd.Series(
+        [
+            (f <= day) if f is not None and f == f else (j is not None and j <= day)
+            for f, j in zip(first, joined, strict=True)
+        ],
+        index=teachers.index,
+        dtype=bool,
+    )
+
+
 def _teachers(
     session: Session, statuses: Iterable[str] | None, school_id: int | None, names: list[str]
 ) -> pd.DataFrame:
@@ -187,6 +204,24 @@ def training_hours(session: Session, start: dt.date, end: dt.date) -> pd.Series:
 
 def certificates(session: Session) -> pd.DataFrame:
     return _read(session, "certificates", lambda: _certificates(session))
+
+
+def certificates_expiring(session: Session, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Certificates whose registration ends from ``start`` to ``end`` (both included): a
+    filter in SQL, or on the shared frame inside :func:`shared_reads`."""
+    if SHARED_READS in session.info:
+        every = certificates(session)
+        until = day_array(every["valid_until"])
+        keep = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
+        return every[keep].reset_index(drop=True)
+    statement = select(
+        Certificate.teacher_id,
+        Certificate.level,
+        Certificate.subject,
+        Certificate.number,
+        Certificate.valid_until,
+    ).where(Certificate.valid_until >= start, Certificate.valid_until <= end)
+    return _frame(session, statement, ("teacher_id", "level", "subject", "number", "valid_until"))
 
 
 def _certificates(session: Session) -> pd.DataFrame:

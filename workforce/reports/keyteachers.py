@@ -1,6 +1,9 @@
-"""Who is a key teacher (骨干教师) on a day, by the rotation rules' one definition
-(:func:`optimizer.rules.is_key`: a designation of a key kind, at the minimum tier or above,
-valid that day), applied to the designations loaded in bulk.
+"""Who is a key teacher (骨干教师, and so a 区级骨干教师) on a day, by the rotation rules' one
+definition (:func:`optimizer.rules.is_key`: a designation of a kind in ``quotas.key_kinds``, at
+``quotas.key_min_tier`` or above, valid that day; ``data/rules/rotation.yaml``), applied to the
+designations loaded in bulk. :func:`key_kinds` and :func:`key_tiers` give the same definition as
+lists, for SQL (the teacher list's key-teacher filter, the demo summary) and for the talent
+report's 700 区级骨干教师 goal: every place that counts key teachers reads it from here.
 
 The rule functions read attributes only; the light views below carry exactly the attributes
 of :class:`optimizer.instance.Designation` and ``Teacher.designations`` that they read, because
@@ -15,10 +18,31 @@ from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
-from optimizer.rules import RotationRules, is_key
+from optimizer.rules import TIERS, RotationRules, is_key, load_rules
 
 if TYPE_CHECKING:
     from optimizer.instance import Teacher as RuleTeacher
+
+
+def key_kinds(rules: RotationRules | None = None) -> tuple[str, ...]:
+    """Designation kinds that make a key teacher (``quotas.key_kinds``)."""
+    return tuple((rules or default_rules()).quotas.key_kinds)
+
+
+def key_tiers(rules: RotationRules | None = None) -> tuple[str, ...]:
+    """Tiers that count: ``quotas.key_min_tier`` and every tier above it (as ``is_key``)."""
+    rules = rules or default_rules()
+    return TIERS[TIERS.index(rules.quotas.key_min_tier) :]
+
+
+_DEFAULT: list[RotationRules] = []
+
+
+def default_rules() -> RotationRules:
+    """The repository's rotation rules, read once per process."""
+    if not _DEFAULT:
+        _DEFAULT.append(load_rules())
+    return _DEFAULT[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "school_name": ("学校名称", "School", "text"),
     "zone": ("城乡", "Urban/rural", "code:zones"),
     "level": ("学段/学校类型", "School level", "code:school_levels"),
+    "ownership": ("办学性质", "Ownership", "code:ownership"),
     "main_subject": ("任教学科", "Main subject", "code:subjects"),
     "subject": ("学科", "Subject", "code:subjects"),
     "post_type": ("用工性质", "Post type", "code:post_types"),
@@ -31,6 +32,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "needed_pace": ("每年需修学时", "Hours needed per year", "number"),
     "standard_pace": ("标准年进度", "Standard hours per year", "number"),
     "status": ("完成状态", "Status", "enum:training_status"),
+    "scope_group": ("统计范围", "Scope", "enum:scope_group"),
     "done": ("已完成", "Done", "int"),
     "on_track": ("进度正常", "On track", "int"),
     "at_risk": ("有风险", "At risk", "int"),
@@ -45,12 +47,15 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "target_key": ("目标", "Goal", "label"),
     "schools": ("学校数", "Schools", "int"),
     "schools_meeting": ("达标学校数", "Schools meeting it", "int"),
-    "kinds": ("称号类别", "Designation kinds", "text"),
-    "tier_rule": ("层级口径", "Tier counted", "text"),
-    "target": ("目标值", "Target", "number"),
+    "kinds": ("称号类别", "Designation kinds", "label"),
+    "tier_rule": ("层级口径", "Tier counted", "label"),
+    "target": ("目标值", "Target", "int"),
     "target_year": ("目标年份", "Target year", "int"),
     "current": ("现有数", "Current", "int"),
-    "gap": ("差距", "Gap", "number"),
+    "due_date": ("目标到期日", "Due date", "date"),
+    "due_figure": ("到期日人数", "Count on the due date", "int"),
+    "verdict": ("评定", "Verdict", "enum:verdict"),
+    "gap": ("差距", "Gap", "int"),
     "attainment": ("完成比例", "Share of target", "percent"),
     "projection": ("按现有进度预计", "Projected at present pace", "number"),
     "projection_basis": ("预计口径", "Projection basis", "enum:projection_basis"),
@@ -81,7 +86,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "figure": ("规划数值", "Plan figure", "percent"),
     "rural_rate": ("农村比例", "Rural rate", "percent"),
     # staffing
-    "need": ("需求（专任教师数）", "Need (FTE)", "number"),
+    "need": ("需求专任教师数", "Need (FTE)", "number"),
     "in_post": ("在岗", "In post", "int"),
     "shortage": ("缺编", "Shortage (FTE)", "number"),
     "surplus": ("超编", "Surplus (FTE)", "number"),
@@ -119,7 +124,57 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "quota_base": ("符合交流条件教师数", "Teachers meeting the conditions", "int"),
     "school_target": ("目标比例", "Target share", "percent"),
     "quota": ("应交流人数", "Quota", "int"),
+    "year_status": ("年度状态", "Year status", "enum:rotation_year_status"),
+    "district_base": ("在编基数口径", "Base of the district share", "enum:district_share_base"),
+    "district_quota": ("全区应交流人数", "District quota (people)", "int"),
+    "district_base_other": ("另一口径", "Other reading of the base", "enum:district_share_base"),
+    "established_other": ("在编教师数（另一口径）", "Established (other reading)", "int"),
+    "moved_other": ("交流人数（另一口径）", "Moved (other reading)", "int"),
+    "moved_share_other": ("交流比例（另一口径）", "Share moved (other reading)", "percent"),
+    "district_met_other": ("全区达标（另一口径）", "District target met (other reading)", "bool"),
+    "key_base": ("骨干占比基数口径", "Base of the key-teacher share", "enum:key_share_base"),
+    "key_base_moved": ("骨干占比基数（交流人数）", "Moves in the key-share base", "int"),
+    "key_base_other": ("骨干占比另一口径", "Other reading of the key base", "enum:key_share_base"),
+    "key_base_moved_other": (
+        "骨干占比基数（另一口径）",
+        "Moves in the key-share base (other reading)",
+        "int",
+    ),
+    "key_moved_other": ("交流骨干教师数（另一口径）", "Key teachers moved (other reading)", "int"),
+    "key_share_other": ("骨干教师占比（另一口径）", "Key-teacher share (other reading)", "percent"),
+    "key_met_other": ("骨干达标（另一口径）", "Key target met (other reading)", "bool"),
 }
+
+UNITS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "teachers", "done", "on_track", "at_risk", "behind", "cannot_finish", "current",
+            "due_figure", "key_teachers", "qualified", "in_post", "pe_arts_teachers",
+            "psychology_teachers", "resource_teachers", "temporary", "out_of_field",
+            "established", "moved", "key_moved", "scope_base", "scope_moved", "quota_base",
+            "quota", "district_quota", "established_other", "moved_other", "key_base_moved",
+            "key_moved_other", "key_base_moved_other", "pupils", "disabled_pupils", "target",
+            "gap",
+        ),
+        "人",
+    ),
+    **dict.fromkeys(
+        ("schools", "schools_meeting", "schools_short", "scope_schools", "scope_schools_met"),
+        "所",
+    ),
+    "shortage_slots": "个",
+    "hours": "学时",
+    "required": "学时",
+    "remaining": "学时",
+    "needed_pace": "学时/年",
+    "standard_pace": "学时/年",
+    "years_left": "年",
+    "days_to_expiry": "天",
+    "days_left": "天",
+    **dict.fromkeys(("need", "shortage", "surplus"), "折合人数"),
+}  # fmt: skip
+"""The unit of a column's figures, added to its Chinese header (counts of people 人, schools
+所 …); every percent column's Chinese header ends in （%）."""
 
 VIEWS: dict[str, tuple[str, str]] = {
     "training.district": ("全区汇总", "District"),
@@ -127,6 +182,7 @@ VIEWS: dict[str, tuple[str, str]] = {
     "training.subjects": ("按学科", "By subject"),
     "training.levels": ("按学段", "By school level"),
     "training.zones": ("按城乡", "Urban/rural"),
+    "training.school_types": ("按学校类型", "By school type"),
     "training.teachers": ("教师明细", "Teachers"),
     "training.certificates": ("资格注册风险", "Re-registration at risk"),
     "talent.goals": ("目标完成情况", "Goals"),
@@ -171,6 +227,32 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "projected": ("按现有进度线性外推", "Linear projection at the present pace"),
         "actual": ("目标年末实际数", "Actual count at the target year's end"),
     },
+    "scope_group": {
+        "headline": ("中小学教师（总体）", "Primary and secondary teachers (headline)"),
+        "kindergarten": ("幼儿园教师（单列）", "Kindergarten teachers (separate)"),
+        "private": ("民办学校教师（单列）", "Private schools' teachers (separate)"),
+    },
+    "verdict": {
+        "met": ("达标", "Met"),
+        "not_met": ("未达标", "Not met"),
+        "not_yet_due": ("未到期", "Not yet due"),
+    },
+    "rotation_year_status": {
+        "before_quotas": ("指标年度之前（仅列数）", "Before the quota years (figures only)"),
+        "assessed": ("已到基数日，已评定", "Reference day passed: assessed"),
+        "not_yet_due": ("基数日未到，尚未评定", "Reference day not reached: not yet due"),
+    },
+    "district_share_base": {
+        "whole_district": ("全区在编教师总数（规划原文）", "All 在编 teachers of the district"),
+        "compulsory": ("仅义务教育及完全中学在编教师", "Compulsory and complete-secondary only"),
+    },
+    "key_share_base": {
+        "urban_quality_moves": (
+            "城区、优质学校交流人数（规划“其中”）",
+            "Moves out of urban and quality schools",
+        ),
+        "all_moves": ("全部交流人数", "All moves"),
+    },
     "figure_kind": {
         "baseline": ("基数", "Baseline"),
         "target": ("目标", "Target"),
@@ -184,9 +266,21 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+def with_unit(key: str, zh: str, kind: str) -> str:
+    """The Chinese header with its unit: （人）, （所）, （学时） … or （%） for a percent."""
+    unit = "%" if kind == "percent" else UNITS.get(key)
+    if unit is None or zh.endswith("）") and unit in zh:
+        return zh
+    return f"{zh}（{unit}）"
+
+
 def columns(*keys: str) -> list[Column]:
-    """The catalogue's columns, in the order given."""
-    return [Column(key=k, zh=COLUMNS[k][0], en=COLUMNS[k][1], kind=COLUMNS[k][2]) for k in keys]
+    """The catalogue's columns, in the order given (Chinese headers with their units)."""
+    return [
+        Column(key=k, zh=with_unit(k, COLUMNS[k][0], COLUMNS[k][2]), en=COLUMNS[k][1],
+               kind=COLUMNS[k][2])
+        for k in keys
+    ]  # fmt: skip
 
 
 def view_title(key: str) -> tuple[str, str]:

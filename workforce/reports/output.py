@@ -18,10 +18,19 @@ def check_output_path(path: Path) -> None:
         raise ReportError.of("bad_output", path=str(path))
 
 
-def save_report(report: Report, path: Path, language: str = "zh") -> None:
+DETAIL_ROWS = 50_000
+"""A view of more rows than this goes to a CSV in a zip beside the workbook (see write_xlsx)."""
+
+
+def save_report(
+    report: Report, path: Path, language: str = "zh", detail_rows: int | None = DETAIL_ROWS
+) -> list[Path]:
+    """Write the report; returns the files written (the workbook, and the archive of its
+    large views when there is one)."""
     check_output_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".json":
         path.write_text(report.model_dump_json(indent=1), encoding="utf-8")
-    else:
-        write_xlsx(report, path, language)
+        return [path]
+    archive = write_xlsx(report, path, language, detail_rows=detail_rows)
+    return [path] if archive is None else [path, archive]

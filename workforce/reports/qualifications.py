@@ -29,7 +29,7 @@ from workforce.config import DATA_DIR
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
-from workforce.reports.scope import ReportError
+from workforce.reports.scope import ReportError, default_scopes
 
 QUALIFICATION_TARGETS = DATA_DIR / "targets" / "qualifications.yaml"
 
@@ -97,10 +97,10 @@ def qualifications_report(
     as_of: dt.date,
     targets: QualificationTargets | None = None,
 ) -> Report:
-    """Qualification rates of the teachers on the registry (the registry holds the present,
-    so ``as_of`` dates the report)."""
+    """Qualification rates of the teachers on the registry employed on ``as_of`` (people hired
+    after it are not counted; education and certificates are the registry's present ones)."""
     targets = targets or default_qualification_targets()
-    people = staged_teachers(session, targets)
+    people = staged_teachers(session, targets, as_of)
     for indicator in targets.indicators:
         people[indicator.key] = _meets(people, indicator.measure)
 
@@ -164,14 +164,29 @@ def qualifications_report(
         _school_view(people, targets),
     ]
     zh, en = REPORTS["qualifications"]
-    return Report(name="qualifications", zh=zh, en=en, as_of=as_of, views=views, notes=_notes())
-
-
-def staged_teachers(session: Session, targets: QualificationTargets) -> pd.DataFrame:
-    """Counted teachers with school, stage, education rank and certificate facts."""
-    teachers = frames.teachers(
-        session, targets.counted_statuses, columns=("id", "school_id", "education")
+    return Report(
+        name="qualifications",
+        zh=zh,
+        en=en,
+        as_of=as_of,
+        views=views,
+        notes=_notes(),
+        scope=default_scopes().note("qualification_rates"),
     )
+
+
+def staged_teachers(
+    session: Session, targets: QualificationTargets, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """Counted teachers (employed on ``as_of`` when given) with school, stage, education rank
+    and certificate facts."""
+    teachers = frames.teachers(
+        session,
+        targets.counted_statuses,
+        columns=("id", "school_id", "education", "first_employed_on", "joined_school_on"),
+    )
+    if as_of is not None:
+        teachers = teachers[frames.employed_by(teachers, as_of)].reset_index(drop=True)
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 
 class Column(BaseModel):
@@ -41,7 +41,9 @@ class View(BaseModel):
     zh: str
     en: str
     columns: list[Column]
-    rows: list[dict[str, Any]]
+    rows: SkipValidation[list[dict[str, Any]]]
+    """JSON-ready rows, built by the report code (``frames.records``): not validated again,
+    which would cost a second pass over 158,000 per-teacher rows for nothing."""
 
     def title(self, language: str) -> str:
         return self.zh if language == "zh" else self.en
@@ -64,6 +66,9 @@ class Report(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     views: list[View]
     notes: list[Note] = Field(default_factory=list)
+    scope: Note | None = Field(
+        None, description="Which schools and teachers the report covers, in words (zh, en)."
+    )
 
     def view(self, key: str) -> View:
         for view in self.views:

@@ -13,7 +13,14 @@ Scope: the public schools of the compulsory-education levels, as for the optimiz
 (:data:`workforce.snapshot.COMPULSORY_LEVELS`; ``levels`` widens it). For year Y, with the
 reference day R = 1 September of Y:
 
-* moved = distinct 在编 teachers with a rotation record starting in Y (transfer or secondment);
+* moved = distinct 在编 teachers with a rotation record starting in Y (transfer or secondment)
+  and by the as-of date, out of a school of the base (reverse flows left out when
+  ``quotas.reverse_flows_count`` is off);
+* the base (``quotas.district_share_base``): ``whole_district`` = every public school (the
+  plan's 全区在编教师总数), ``compulsory`` = the schools of ``levels``; the other reading is
+  shown beside the configured one, and so is the other reading of ``quotas.key_share_base``;
+* a year whose reference day is after the as-of date is "not yet due" (no verdict); places and
+  years at a school are rebuilt from every record, later ones included;
 * 在编 teachers = established teachers employed by R (first employment) and in service then:
   status active or seconded, or retired with a retirement date after R (the registry keeps no
   leaving date, so teachers who left are not counted in any year), at a school in scope on R
@@ -56,7 +63,7 @@ from workforce.config import DATA_DIR
 from workforce.models import Exemption
 from workforce.reports import frames
 from workforce.reports.keyteachers import DesignationView, is_key_on, rule_designations
-from workforce.reports.messages import REPORTS, columns, view_title
+from workforce.reports.messages import REPORTS, columns, enum_label, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import ReportError
 from workforce.rules.retirement import default_category, retirement_date
@@ -68,6 +75,7 @@ if TYPE_CHECKING:
 
 ROTATION_TARGETS = DATA_DIR / "targets" / "rotation.yaml"
 IN_SERVICE = ("active", "seconded")
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 class YearFigure(BaseModel):
@@ -139,6 +147,7 @@ class TeacherOnDay:
     last_rotation_end: dt.date | None = None
     exemptions: list[ExemptionView] = field(default_factory=list)
     designations: list[DesignationView] = field(default_factory=list)
+    """The key-kind designations (all that key-teacher status reads)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +166,35 @@ class Career:
     birth_date: dt.date
     retirement_date: dt.date
     records: tuple = ()  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The established teachers with no rotation on record, as arrays for counting in bulk."""
+
+    careers: list[Career]
+    school_id: np.ndarray
+    joined: np.ndarray
+    since: np.ndarray
+    until: np.ndarray
+    """Last day in service, exclusive bound for the test ``until > day``; far future if serving."""
+
+    @classmethod
+    def of(cls, careers: list[Career]) -> Roster:
+        never = dt.date(9999, 12, 31).toordinal()
+
+        def days(ordinals: list[int]) -> np.ndarray:  # date → ordinal is fast; numpy's parse not
+            return (np.array(ordinals, dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
+
+        return cls(
+            careers=careers,
+            school_id=np.array([c.school_id for c in careers], dtype=np.int64),
+            joined=days([c.joined_school_on.toordinal() for c in careers]),
+            since=days([c.employed_since.toordinal() for c in careers]),
+            until=days([
+                c.in_service_until.toordinal() if c.in_service_until else never for c in careers
+            ]),
+        )  # fmt: skip
 
 
 def _careers(teachers: pd.DataFrame, history: dict) -> list[Career]:  # type: ignore[type-arg]
@@ -202,23 +240,55 @@ def rotation_report(
     as :mod:`workforce.snapshot` builds the optimizer's instance)."""
     rules = rules or load_rules()
     targets = targets or default_rotation_targets()
-    teachers = frames.teachers(session)
+    teachers = frames.teachers(
+        session,
+        (*IN_SERVICE, "retired"),
+        columns=(
+            "id", "gender", "birth_date", "post_type", "first_employed_on", "school_id",
+            "joined_school_on", "retirement_category", "retirement_confirmed_on", "status",
+        ),
+    )  # fmt: skip
     schools = frames.schools(session)
-    moves = frames.rotations(session)
-    moves = moves[frames.day_array(moves["start_on"]) <= np.datetime64(as_of, "D")]
-    held = rule_designations(frames.designations(session))
+    all_moves = frames.rotations(session)
+    # Places and years at a school are rebuilt from every record (a transfer made after the
+    # as-of date still tells where the teacher was before it); only the moves that had
+    # started by the as-of date are counted as moves.
+    history = _history(all_moves)
+    moves = all_moves[frames.day_array(all_moves["start_on"]) <= np.datetime64(as_of, "D")]
+    designations = frames.designations(session)
+    # Only the key kinds: the designations are read for key-teacher status alone.
+    held = rule_designations(designations[designations["kind"].isin(rules.quotas.key_kinds)])
     exemptions = _exemptions(session)
-    history = _history(moves)
-    counted = schools[(schools["ownership"] == "public") & schools["level"].isin(list(levels))]
-    counted_schools = set(counted["id"].astype(int))
+    public = schools[schools["ownership"] == "public"]
+    counted = public[public["level"].isin(list(levels))]
+    scopes = {
+        "whole_district": set(public["id"].astype(int)),
+        "compulsory": set(counted["id"].astype(int)),
+    }
+    counted_schools = scopes["compulsory"]
     in_scope = {
         int(row.id): in_school_quota_scope(
             cast("RuleSchool", SchoolView(row.zone, bool(row.is_quality)))
         )
         for row in frames.plain_rows(counted)
     }
+    kinds = {
+        int(row.id): (row.zone, bool(row.is_quality)) for row in frames.plain_rows(schools)
+    }
     careers = _careers(teachers, history)
+    roster = Roster.of([c for c in careers if not c.records])
+    careers = [c for c in careers if c.records]
     established_ids = {c.id for c in careers}
+    moves = moves[moves["teacher_id"].isin(established_ids)]
+    moves = moves.assign(
+        reverse=np.array(
+            [
+                _is_reverse_flow(kinds.get(int(a)), kinds.get(int(b)))
+                for a, b in zip(moves["from_school_id"], moves["to_school_id"], strict=True)
+            ],
+            dtype=bool,
+        )
+    )
     start_years = np.array([d.year for d in moves["start_on"]], dtype=int)
 
     first_year = min([targets.baseline.year, *(d.year for d in moves["start_on"])])
@@ -226,21 +296,18 @@ def rotation_report(
     steady: dict[int, TeacherOnDay] = {}
     for year in range(first_year, as_of.year + 1):
         day = dt.date(year, targets.reference_day.month, targets.reference_day.day)
-        moved_year = moves[
-            (start_years == year)
-            & moves["teacher_id"].isin(established_ids)
-            & moves["from_school_id"].isin(counted_schools)
-        ]
         year_row, schools_of_year = _year(
             year,
             day,
+            as_of,
             careers,
+            roster,
             schools,
-            moved_year,
+            moves[start_years == year],
             held,
             exemptions,
             in_scope,
-            counted_schools,
+            scopes,
             rules,
             targets,
             steady,
@@ -251,16 +318,31 @@ def rotation_report(
     year_keys = (
         "year",
         "reference_day",
+        "year_status",
+        "district_base",
         "established",
         "moved",
         "moved_share",
         "plan_figure",
         "district_target",
+        "district_quota",
         "district_met",
+        "district_base_other",
+        "established_other",
+        "moved_other",
+        "moved_share_other",
+        "district_met_other",
+        "key_base",
+        "key_base_moved",
         "key_moved",
         "key_share",
         "key_target",
         "key_met",
+        "key_base_other",
+        "key_base_moved_other",
+        "key_moved_other",
+        "key_share_other",
+        "key_met_other",
         "scope_schools",
         "scope_schools_met",
         "scope_base",
@@ -268,6 +350,7 @@ def rotation_report(
     )
     school_keys = (
         "year",
+        "year_status",
         "school_code",
         "school_name",
         "zone",
@@ -303,6 +386,7 @@ def rotation_report(
             ),
         ],
         notes=_notes(rules, targets),
+        scope=_scope(rules),
     )
 
 
@@ -382,25 +466,100 @@ def _on_day(
     )
 
 
+OTHER_DISTRICT_BASE = {"whole_district": "compulsory", "compulsory": "whole_district"}
+OTHER_KEY_BASE = {"urban_quality_moves": "all_moves", "all_moves": "urban_quality_moves"}
+
+
+def _is_reverse_flow(
+    source: tuple[str, bool] | None, destination: tuple[str, bool] | None
+) -> bool:
+    """A reverse flow (跟岗学习): rural → urban or non-quality → quality, and not at the same
+    time a forward one (urban → rural, quality → non-quality); the directions of
+    ``data/rules/rotation.yaml`` (``directions.rural_to_urban``,
+    ``directions.non_quality_to_quality``). Unknown schools: not reverse."""
+    if source is None or destination is None:
+        return False
+    (src_zone, src_quality), (dst_zone, dst_quality) = source, destination
+    forward = (src_zone == "urban" and dst_zone == "rural") or (src_quality and not dst_quality)
+    reverse = (src_zone == "rural" and dst_zone == "urban") or (not src_quality and dst_quality)
+    return reverse and not forward
+
+
+def _district_moves(moved_year: pd.DataFrame, scope: set[int], rules: RotationRules) -> pd.DataFrame:
+    """The moves of the year counted toward the district share under a base reading: from a
+    school of that base, without the reverse flows when ``quotas.reverse_flows_count`` is off;
+    one per teacher (the first of the year)."""
+    kept = moved_year[moved_year["from_school_id"].isin(scope)]
+    if not rules.quotas.reverse_flows_count:
+        kept = kept[~kept["reverse"].astype(bool)]
+    return kept.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
+
+
+def _key_base_moves(
+    district_moves: pd.DataFrame, reading: str, in_scope: dict[int, bool]
+) -> pd.DataFrame:
+    """The moves the key-teacher share is a share of (``quotas.key_share_base``):
+    ``urban_quality_moves`` = those out of urban or quality schools (the plan's 其中);
+    ``all_moves`` = every move counted toward the district share."""
+    if reading == "all_moves":
+        return district_moves
+    mask = np.array(
+        [bool(in_scope.get(int(s))) for s in district_moves["from_school_id"]], dtype=bool
+    )
+    return district_moves[mask]
+
+
+def _key_count(moves: pd.DataFrame, held: dict, rules: RotationRules) -> int:  # type: ignore[type-arg]
+    return sum(
+        is_key_on(held.get(int(teacher_id), []), start, rules)
+        for teacher_id, start in zip(moves["teacher_id"], moves["start_on"], strict=True)
+    )
+
+
 def _year(
     year: int,
     day: dt.date,
+    as_of: dt.date,
     careers: list[Career],
+    roster: Roster,
     schools: pd.DataFrame,
     moved_year: pd.DataFrame,
     held: dict,
     exemptions: dict,  # type: ignore[type-arg]
     in_scope: dict[int, bool],
-    counted_schools: set[int],
+    scopes: dict[str, set[int]],
     rules: RotationRules,
     targets: RotationTargets,
     steady: dict[int, TeacherOnDay],
 ) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
     """One year's district row and school rows. ``steady`` keeps, across the years, the
-    teachers with no rotation on record as the rules read them (the same on every day)."""
+    teachers with no rotation on record as the rules read them (the same on every day).
+
+    ``scopes`` holds the schools of each reading of the district share's base
+    (``quotas.district_share_base``): the configured reading gives the main figures, the
+    other is shown beside them. A year whose reference day is after the as-of date is not
+    yet due: its figures so far are shown, with no verdict."""
     base: dict[int, int] = {}
-    count = 0
-    for teacher in careers:
+    counts = dict.fromkeys(scopes, 0)
+    known = scopes["whole_district"] | scopes["compulsory"]
+    # Teachers with no rotation on record (most): at their current school since joining it;
+    # counted in bulk, the quota-base rule asked only for those at a school in scope.
+    on = np.datetime64(day, "D")
+    serving = (roster.since <= on) & (roster.until > on)
+    for reading, scope in scopes.items():
+        counts[reading] += int((serving & np.isin(roster.school_id, list(scope))).sum())
+    scoped = serving & (roster.joined <= on) & np.isin(
+        roster.school_id, [s for s in scopes["compulsory"] if in_scope.get(s)]
+    )
+    for i in np.flatnonzero(scoped):
+        teacher = roster.careers[i]
+        person = steady.get(teacher.id) or steady.setdefault(
+            teacher.id,
+            _on_day(teacher, (), day, teacher.joined_school_on, held, exemptions),
+        )
+        if counts_in_quota_base(cast("RuleTeacher", person), day, rules):
+            base[teacher.school_id] = base.get(teacher.school_id, 0) + 1
+    for teacher in careers:  # teachers with rotations: place rebuilt for the day
         if teacher.employed_since > day or (
             teacher.in_service_until is not None and teacher.in_service_until <= day
         ):
@@ -414,10 +573,13 @@ def _year(
                 if teacher.joined_school_on <= day
                 else None
             )
-        if (place[0] if place else teacher.school_id) not in counted_schools:
+        where = place[0] if place else teacher.school_id
+        if where not in known:
             continue
-        count += 1
-        if place is None:
+        for reading, scope in scopes.items():
+            if where in scope:
+                counts[reading] += 1
+        if place is None or where not in scopes["compulsory"]:
             continue
         school_id, joined = place
         if in_scope.get(school_id):
@@ -430,17 +592,19 @@ def _year(
             if counts_in_quota_base(cast("RuleTeacher", person), day, rules):
                 base[school_id] = base.get(school_id, 0) + 1
 
-    movers = moved_year.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
-    key_moved = sum(
-        is_key_on(held.get(int(teacher_id), []), start, rules)
-        for teacher_id, start in zip(movers["teacher_id"], movers["start_on"], strict=True)
+    due = day <= as_of
+    status = (
+        "not_yet_due"
+        if not due
+        else ("assessed" if year >= targets.quotas_from_year.year else "before_quotas")
     )
+    judged = status == "assessed"
+    scope_moves = moved_year[moved_year["from_school_id"].isin(scopes["compulsory"])]
     left_from = (
-        moved_year.drop_duplicates(["teacher_id", "from_school_id"])
+        scope_moves.drop_duplicates(["teacher_id", "from_school_id"])
         .groupby("from_school_id")
         .size()
     )
-    quotas_apply = year >= targets.quotas_from_year.year
     school_rows = []
     for school in frames.plain_rows(schools):
         if not in_scope.get(int(school.id)):
@@ -451,6 +615,7 @@ def _year(
         school_rows.append(
             {
                 "year": year,
+                "year_status": status,
                 "school_code": school.code,
                 "school_name": school.name,
                 "zone": school.zone,
@@ -460,39 +625,86 @@ def _year(
                 "moved_share": moved / quota_base if quota_base else None,
                 "school_target": rules.quotas.school_share,
                 "quota": quota,
-                "meets": moved >= quota if quotas_apply else None,
+                "meets": moved >= quota if judged else None,
             }
         )
-    moved_count = len(movers)
-    share = moved_count / count if count else None
-    key_share = key_moved / moved_count if moved_count else None
+
+    def district(reading: str) -> dict:  # type: ignore[type-arg]
+        established = counts[reading]
+        movers = _district_moves(moved_year, scopes[reading], rules)
+        quota = share_target(rules.quotas.district_share, established)
+        return {
+            "established": established,
+            "moved": len(movers),
+            "moved_share": len(movers) / established if established else None,
+            "district_quota": quota if status != "before_quotas" else None,
+            "district_met": len(movers) >= quota if judged else None,
+            "movers": movers,
+        }
+
+    def key(movers: pd.DataFrame, reading: str) -> dict:  # type: ignore[type-arg]
+        in_base = _key_base_moves(movers, reading, in_scope)
+        key_moved = _key_count(in_base, held, rules)
+        share = key_moved / len(in_base) if len(in_base) else None
+        return {
+            "key_base_moved": len(in_base),
+            "key_moved": key_moved,
+            "key_share": share,
+            "key_met": (share is not None and share >= rules.quotas.key_share) if judged else None,
+        }
+
+    q = rules.quotas
+    main = district(q.district_share_base)
+    other = district(OTHER_DISTRICT_BASE[q.district_share_base])
+    key_main = key(main["movers"], q.key_share_base)
+    key_other = key(main["movers"], OTHER_KEY_BASE[q.key_share_base])
     row = {
         "year": year,
         "reference_day": day.isoformat(),
-        "established": count,
-        "moved": moved_count,
-        "moved_share": share,
+        "year_status": status,
+        "district_base": q.district_share_base,
+        **{k: v for k, v in main.items() if k != "movers"},
         "plan_figure": targets.baseline.share if year == targets.baseline.year else None,
-        "district_target": rules.quotas.district_share if quotas_apply else None,
-        "district_met": (moved_count >= share_target(rules.quotas.district_share, count))
-        if quotas_apply
-        else None,
-        "key_moved": key_moved,
-        "key_share": key_share,
-        "key_target": rules.quotas.key_share if quotas_apply else None,
-        "key_met": (key_share is not None and key_share >= rules.quotas.key_share)
-        if quotas_apply
-        else None,
+        "district_target": q.district_share if status != "before_quotas" else None,
+        "district_base_other": OTHER_DISTRICT_BASE[q.district_share_base],
+        **{f"{k}_other": v for k, v in other.items() if k not in ("movers", "district_quota")},
+        "key_base": q.key_share_base,
+        **key_main,
+        "key_target": q.key_share if status != "before_quotas" else None,
+        "key_base_other": OTHER_KEY_BASE[q.key_share_base],
+        **{f"{k}_other": v for k, v in key_other.items()},
         "scope_schools": len(school_rows),
-        "scope_schools_met": sum(bool(r["meets"]) for r in school_rows) if quotas_apply else None,
+        "scope_schools_met": sum(bool(r["meets"]) for r in school_rows) if judged else None,
         "scope_base": sum(r["quota_base"] for r in school_rows),
         "scope_moved": sum(r["moved"] for r in school_rows),
     }
     return row, school_rows
 
 
+def _scope(rules: RotationRules) -> Note:
+    """The district share's base as configured, the school quotas' schools."""
+    base = rules.quotas.district_share_base
+    zh_base = enum_label("district_share_base", base, "zh")
+    en_base = enum_label("district_share_base", base, "en")
+    return Note(
+        zh=f"全区比例基数：{zh_base}；学校比例：义务教育阶段公办城区学校、优质学校",
+        en=f"District share base: {en_base}; school quotas: public urban or quality schools "
+        "of compulsory education",
+    )
+
+
 def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
     q = rules.quotas
+    base_zh = {"whole_district": "全区公办学校在编教师总数（规划原文“全区在编教师总数”）",
+               "compulsory": "仅义务教育学校及完全中学在编教师"}
+    base_en = {"whole_district": "every 在编 teacher of the district's public schools",
+               "compulsory": "the 在编 teachers of compulsory and complete-secondary schools"}
+    key_zh = {"urban_quality_moves": "城区学校、优质学校的交流人数（规划“其中”）",
+              "all_moves": "全部交流人数"}
+    key_en = {"urban_quality_moves": "the moves out of urban and quality schools",
+              "all_moves": "every move"}
+    other = OTHER_DISTRICT_BASE[q.district_share_base]
+    other_key = OTHER_KEY_BASE[q.key_share_base]
     return [
         Note(
             zh=f"全区：每年交流人数 ≥ 在编教师的 {q.district_share:.0%}（自{targets.quotas_from_year.year}"
@@ -503,24 +715,43 @@ def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
             f"{targets.baseline.share:.1%}.",
         ),
         Note(
-            zh=f"城区学校、优质学校：交流人数 ≥ 符合交流条件教师的 {q.school_share:.0%}（口径 "
-            f"{q.school_quota_base}，见 data/rules/rotation.yaml；人数向上取整）。",
+            zh=f"在编基数口径（quotas.district_share_base，data/rules/rotation.yaml，与交流方案"
+            f"同一设置）：{base_zh[q.district_share_base]}；“另一口径”各列按"
+            f"{base_zh[other]}计算，供对照。反向交流（乡村→城区、薄弱→优质跟岗）"
+            f"{'计入' if q.reverse_flows_count else '不计入'}交流人数（quotas.reverse_flows_count）。",
+            en=f"Base of the district share (quotas.district_share_base, the same setting as the "
+            f"optimizer's): {base_en[q.district_share_base]}; the 'other reading' columns use "
+            f"{base_en[other]}. Reverse flows {'count' if q.reverse_flows_count else 'do not count'}"
+            " (quotas.reverse_flows_count).",
+        ),
+        Note(
+            zh=f"城区学校、优质学校：交流人数 ≥ 符合交流条件教师的 {q.school_share:.0%}"
+            f"（quotas.school_quota_base：{'按任教年限与在编身份' if q.school_quota_base == 'service' else '仅当年可交流者'}；"
+            "人数向上取整）。",
             en=f"Urban or quality schools: moved ≥ {q.school_share:.0%} of the teachers meeting "
-            f"the exchange conditions (base '{q.school_quota_base}', data/rules/rotation.yaml; "
+            f"the exchange conditions (quotas.school_quota_base = {q.school_quota_base}; "
             "rounded up to whole people).",
         ),
         Note(
-            zh=f"骨干教师（{'、'.join(q.key_kinds)}，{q.key_min_tier}级及以上，交流开始日有效）"
-            f"占交流总数 ≥ {q.key_share:.0%}。",
-            en=f"Key teachers ({', '.join(q.key_kinds)}, tier {q.key_min_tier} or above, valid "
-            f"on the move's start day) ≥ {q.key_share:.0%} of those moved.",
+            zh=f"骨干教师（区级骨干教师、学科带头人、教学能手、教坛新秀等，见 quotas.key_kinds；"
+            f"{q.key_min_tier == 'district' and '区级' or q.key_min_tier}及以上，交流开始日有效）"
+            f"占{key_zh[q.key_share_base]}的比例 ≥ {q.key_share:.0%}（quotas.key_share_base）；"
+            f"“另一口径”按{key_zh[other_key]}计算。",
+            en=f"Key teachers (quotas.key_kinds, tier {q.key_min_tier} or above, valid on the "
+            f"move's start day) ≥ {q.key_share:.0%} of {key_en[q.key_share_base]} "
+            f"(quotas.key_share_base); the 'other reading' uses {key_en[other_key]}.",
         ),
         Note(
             zh=f"基数日：每年{targets.reference_day.month}月{targets.reference_day.day}日；"
-            f"{targets.reference_day.source}。在编人数含当时在岗、后来退休者，不含已离职者"
-            "（登记册无离职日期）；任教年限按调动记录还原；学校城乡、优质属性按当前登记。",
-            en="Reference day: 1 September of each year. 在编 counts teachers in service then, "
-            "including later retirees but not leavers (no leaving date is recorded); years "
-            "at a school are rebuilt from the transfers; school zone and quality are today's.",
+            f"{targets.reference_day.source}。基数日在统计日期之后的年度“尚未评定”。"
+            "在编人数含当时在岗、后来退休者，不含已离职者"
+            "（登记册无离职日期）；任教学校与年限按全部调动记录还原（含统计日期之后的调动），"
+            "交流人数只计统计日期前已开始的交流；学校城乡、优质属性按当前登记。",
+            en="Reference day: 1 September of each year; a year whose reference day is after the "
+            "as-of date is not yet due. 在编 counts teachers in service then, "
+            "including later retirees but not leavers (no leaving date is recorded); schools "
+            "and years there are rebuilt from every transfer on record (later ones included); "
+            "moves count only when they started by the as-of date; school zone and quality "
+            "are today's.",
         ),
     ]

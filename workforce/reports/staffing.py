@@ -34,7 +34,7 @@ from workforce.config import DATA_DIR
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
-from workforce.reports.scope import ReportError, school_by_code
+from workforce.reports.scope import ReportError, school_by_code, default_scopes
 from workforce.rules.demand import DemandError, DemandNorms, default_norms, demand_by_school
 
 STAFFING_TARGETS = DATA_DIR / "targets" / "staffing.yaml"
@@ -207,6 +207,9 @@ def staffing_report(
         parameters={"school": school},
         views=views,
         notes=_notes(norms, targets),
+        scope=default_scopes().note(
+            "subject_staffing", "pe_arts_per_100_pupils", "psychology_teachers"
+        ),
     )
 
 
@@ -357,8 +360,9 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
     applied = ", ".join(f"{kind} ≥ {n}" for kind, n in norms.psychology_thresholds.items())
     return [
         Note(
-            zh="需求、在岗、缺编与超编均来自 workforce.rules.demand（按课时标准、周课时与教师标准工作量"
-            "计算；在岗 = 在编 + 临聘、在岗状态、以该学科为主教学科的教师），单位为专任教师数。",
+            zh="需求、在岗、缺编与超编均按学科需求规则计算（按课时标准、周课时与教师标准工作量"
+            "计算；在岗 = 在岗状态、以该学科为主教学科的教师：公办学校计在编、临聘，民办学校计其自有"
+            "教师（登记为“其他”），见 data/reports/scopes.yaml），单位为专任教师数（折合人数，可有小数）。",
             en="Need, in post, shortage and surplus come from workforce.rules.demand (periods ÷ "
             "standard load; in post = established + temporary active teachers with that main "
             "subject), in full-time teachers.",

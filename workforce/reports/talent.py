@@ -32,17 +32,18 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlmodel import Session
 
 from optimizer.rules import TIERS, RotationRules, load_rules
 from workforce.bulkwork import cyclic_gc_paused
+from workforce.codes import code_list
 from workforce.config import DATA_DIR
 from workforce.reports import frames
-from workforce.reports.keyteachers import key_teacher_ids, rule_designations
+from workforce.reports.keyteachers import key_kinds, key_teacher_ids, key_tiers, rule_designations
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
-from workforce.reports.scope import ReportError
+from workforce.reports.scope import ReportError, default_scopes
 
 TALENT_TARGETS = DATA_DIR / "targets" / "talent.yaml"
 SERVING = ("active", "seconded")
@@ -50,20 +51,44 @@ EXPIRY_WINDOW_DAYS = 365
 
 
 class Goal(BaseModel):
+    """A goal counts the holders of ``kinds`` at ``tier`` (or above, ``at_least``); or, with
+    ``key_teacher_rule``, the key teachers of the rotation rules' one definition (the kinds and
+    minimum tier of ``data/rules/rotation.yaml``), so that 区级骨干教师 means one thing
+    everywhere."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
     zh: str
     en: str
-    kinds: tuple[str, ...]
-    tier: str
-    tier_match: Literal["exact", "at_least"]
+    key_teacher_rule: bool = False
+    kinds: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    """When given, only designations of these subjects count (e.g. politics: 思政 studios)."""
+    tier: str | None = None
+    tier_match: Literal["exact", "at_least"] = "at_least"
     target: int
     year: int
     source: str
 
-    def tiers(self) -> tuple[str, ...]:
+    @model_validator(mode="after")
+    def _one_definition(self) -> Goal:
+        if self.key_teacher_rule == bool(self.kinds or self.tier):
+            raise ValueError(
+                f"goal {self.key}: either key_teacher_rule: true or kinds and tier, not both"
+            )
+        if self.tier is not None and self.tier not in TIERS:
+            raise ValueError(f"goal {self.key}: unknown tier {self.tier!r}")
+        return self
+
+    def counted_kinds(self, rules: RotationRules) -> tuple[str, ...]:
+        return key_kinds(rules) if self.key_teacher_rule else self.kinds
+
+    def tiers(self, rules: RotationRules) -> tuple[str, ...]:
         """The tiers this goal counts."""
+        if self.key_teacher_rule:
+            return key_tiers(rules)
+        assert self.tier is not None
         return (self.tier,) if self.tier_match == "exact" else TIERS[TIERS.index(self.tier) :]
 
     def end(self) -> dt.date:
@@ -128,10 +153,10 @@ def talent_report(
         how="left",
     )
     serving = set(people.loc[people["status"].isin(SERVING), "id"])
-    matches = {goal.key: _matching(designations, goal) for goal in targets.goals}
+    matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
     views = [
-        _goals_view(targets, matches, serving, as_of),
+        _goals_view(targets, matches, serving, as_of, rotation_rules),
         _by_year_view(targets, matches, as_of),
         _breakdown_view("talent.zones", "zone", targets, matches, serving, people, as_of),
         _breakdown_view(
@@ -142,12 +167,27 @@ def talent_report(
     ]
     zh, en = REPORTS["talent"]
     return Report(
-        name="talent", zh=zh, en=en, as_of=as_of, parameters={}, views=views, notes=_notes(targets)
+        name="talent",
+        zh=zh,
+        en=en,
+        as_of=as_of,
+        parameters={},
+        views=views,
+        notes=_notes(targets),
+        scope=Note(
+            zh="培养目标：全区在岗、借调教师；" + default_scopes().note("key_teachers_per_100_pupils").zh,
+            en="Goals: every serving teacher of the district; "
+            + default_scopes().note("key_teachers_per_100_pupils").en,
+        ),
     )
 
 
-def _matching(designations: pd.DataFrame, goal: Goal) -> pd.DataFrame:
-    mask = designations["kind"].isin(goal.kinds) & designations["tier"].isin(goal.tiers())
+def _matching(designations: pd.DataFrame, goal: Goal, rules: RotationRules) -> pd.DataFrame:
+    mask = designations["kind"].isin(goal.counted_kinds(rules)) & designations["tier"].isin(
+        goal.tiers(rules)
+    )
+    if goal.subjects:
+        mask &= designations["subject"].isin(list(goal.subjects))
     return designations.loc[mask, ["teacher_id", "start_day", "end_day"]]
 
 
@@ -180,24 +220,38 @@ def _goal_columns(targets: TalentTargets) -> list[Column]:
 
 
 def _goals_view(
-    targets: TalentTargets, matches: dict[str, pd.DataFrame], serving: set[int], as_of: dt.date
+    targets: TalentTargets,
+    matches: dict[str, pd.DataFrame],
+    serving: set[int],
+    as_of: dt.date,
+    rules: RotationRules,
 ) -> View:
     rows = []
     for goal in targets.goals:
         current = len(holders(matches[goal.key], as_of) & serving)
+        due = as_of >= goal.end()
+        # A target is judged on its due date, by the stock on that day (from the terms); the
+        # current figure is shown beside it, never in its place.
+        on_due = len(holders(matches[goal.key], goal.end())) if due else None
+        judged = on_due if on_due is not None else current
         figure, basis = projection(targets, goal, matches[goal.key], as_of)
         rows.append(
             {
                 "target_key": {"zh": goal.zh, "en": goal.en},
-                "kinds": "、".join(goal.kinds),
-                "tier_rule": f"{goal.tier}{'' if goal.tier_match == 'exact' else '+'}",
+                "kinds": _kinds_label(goal, rules),
+                "tier_rule": _tier_label(goal, rules),
                 "target": goal.target,
                 "target_year": goal.year,
+                "due_date": goal.end().isoformat(),
+                "due_figure": on_due,
+                "verdict": ("met" if on_due >= goal.target else "not_met")
+                if on_due is not None
+                else "not_yet_due",
                 "current": current,
-                "gap": goal.target - current,
-                "attainment": current / goal.target,
-                "projection": figure,
-                "projection_basis": basis,
+                "gap": goal.target - judged,
+                "attainment": judged / goal.target,
+                "projection": None if due else figure,
+                "projection_basis": None if due else basis,
                 "source": goal.source,
             }
         )
@@ -207,6 +261,9 @@ def _goals_view(
         "tier_rule",
         "target",
         "target_year",
+        "due_date",
+        "due_figure",
+        "verdict",
         "current",
         "gap",
         "attainment",
@@ -216,6 +273,29 @@ def _goals_view(
     )
     zh, en = view_title("talent.goals")
     return View(key="talent.goals", zh=zh, en=en, columns=columns(*keys), rows=rows)
+
+
+def _kinds_label(goal: Goal, rules: RotationRules) -> dict[str, str]:
+    kinds, subjects = code_list("designation_kinds"), code_list("subjects")
+    counted = goal.counted_kinds(rules)
+    zh = "、".join(kinds.label(k, "zh") for k in counted)
+    en = ", ".join(kinds.label(k, "en") for k in counted)
+    if goal.subjects:
+        zh += "（" + "、".join(subjects.label(s, "zh") for s in goal.subjects) + "）"
+        en += " (" + ", ".join(subjects.label(s, "en") for s in goal.subjects) + ")"
+    return {"zh": zh, "en": en}
+
+
+def _tier_label(goal: Goal, rules: RotationRules) -> dict[str, str]:
+    tiers = code_list("designation_tiers")
+    counted = goal.tiers(rules)
+    lowest = counted[0]
+    if len(counted) == 1:
+        return {"zh": f"仅{tiers.label(lowest, 'zh')}", "en": f"{tiers.label(lowest, 'en')} only"}
+    return {
+        "zh": f"{tiers.label(lowest, 'zh')}及以上",
+        "en": f"{tiers.label(lowest, 'en')} and above",
+    }
 
 
 def _by_year_view(targets: TalentTargets, matches: dict[str, pd.DataFrame], as_of: dt.date) -> View:
@@ -375,11 +455,15 @@ def _notes(targets: TalentTargets) -> list[Note]:
     return [
         Note(
             zh="计数口径：同一教师持有多个符合条件的称号只计1人；称号在任期内（任期开始日至结束日，"
-            "含两端）有效，昨日到期者不再计入。tier_rule 中“+”表示该层级及以上均计入（理由见 "
-            "data/targets/talent.yaml）。",
+            "含两端）有效，昨日到期者不再计入。“及以上”表示该层级及以上均计入（理由见 "
+            "data/targets/talent.yaml）。区级骨干教师按交流轮岗规则的同一定义计"
+            "（data/rules/rotation.yaml：quotas.key_kinds、quotas.key_min_tier），"
+            "与交流方案、教师名单筛选一致。",
             en="Distinct teachers; a designation counts from its term start to its term end, "
-            "both included (one that ended yesterday does not). A '+' after the tier means "
-            "that tier and above (why: data/targets/talent.yaml).",
+            "both included (one that ended yesterday does not). 'and above' = that tier and "
+            "higher (why: data/targets/talent.yaml). District key teachers follow the rotation "
+            "rules' one definition (quotas.key_kinds, quotas.key_min_tier), as the optimizer "
+            "and the teacher list's filter do.",
         ),
         Note(
             zh="现有数只计在岗、借调教师；逐年数据按任期推算（登记册未记录离职日期，往年数含已离职、"
@@ -390,11 +474,13 @@ def _notes(targets: TalentTargets) -> list[Note]:
         Note(
             zh="预计方法：年均净增 =（统计日人数 − 基期人数）÷ 间隔年数，预计数 = 统计日人数 + 年均"
             f"净增 × 距目标年末年数；基期 {targets.baseline_date}。{targets.baseline_source}。"
-            "目标年已过则列目标年末实际数。",
+            "目标到期（目标年12月31日）后，按到期日人数评定达标与否，差距与完成比例按到期日人数"
+            "计算，现有数另列。",
             en="Projection: yearly net gain = (count on the as-of date − count on the baseline "
             f"date {targets.baseline_date}) ÷ years between; projected = count now + gain × "
-            "years to the target year's end. After the target year: the actual year-end "
-            "count.",
+            "years to the target year's end. Once due (31 December of the target year) a goal is "
+            "judged by the count on its due date (gap and share too); the current count is "
+            "shown beside it.",
         ),
         Note(
             zh=f"每百名学生县级及以上骨干教师数 ≥ {rule.threshold:g}："
@@ -402,6 +488,15 @@ def _notes(targets: TalentTargets) -> list[Note]:
             en=f"County-level-or-above key teachers per 100 pupils ≥ {rule.threshold:g} "
             f"(教督〔2017〕6号), for levels {', '.join(rule.levels)}; key teacher as defined "
             "by optimizer.rules.is_key.",
+        ),
+        Note(
+            zh="规划中登记册无数据、本表未列的项目：20节区级优质思政课（课例，非教师称号；第三章第二节"
+            "（一））；申报高级教师前须有1年以上农村或薄弱学校任教经历（登记册只记现有职称，无晋升日期，"
+            "无法标记）。",
+            en="Plan items the registry holds no data for, so not listed: 20 district model "
+            "ideology-and-politics lessons (lessons, not designations); a year of rural or weak-"
+            "school service before applying for 高级教师 (the registry keeps the current title, "
+            "not the date of a promotion).",
         ),
         *[
             Note(

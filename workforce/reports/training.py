@@ -4,8 +4,9 @@ because the hours are short.
 
 Every figure follows :mod:`workforce.rules.training` (hours owed, statuses and their exact
 definitions). Who is counted: teachers whose status is in the rule's ``counted_statuses``
-(active, seconded) and who were employed on the as-of date (``first_employed_on`` unknown or
-not after it). Hours: the training records dated from the cycle's start to the as-of date (or
+(active, seconded) and who were employed on the as-of date and, when the cycle is over, on its
+last day (``first_employed_on`` unknown or not after either): a teacher hired after a cycle is
+outside it. Hours: the training records dated from the cycle's start to the as-of date (or
 the cycle's end, if earlier). Completion rate = teachers ``done`` ÷ teachers counted.
 
 A certificate's re-registration is at risk when its ``valid_until`` falls inside the cycle
@@ -25,7 +26,7 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.reports import frames
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
-from workforce.reports.scope import school_by_code
+from workforce.reports.scope import default_scopes, school_by_code
 from workforce.rules.training import (
     STATUSES,
     Assessment,
@@ -74,18 +75,30 @@ def training_report(
     the_cycle = rules.cycle(cycle) if cycle else rules.cycle_on(as_of)
     only = school_by_code(session, school)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
+    scope = default_scopes()["training_completion"]
+    kind = people["ownership"].astype(str) + "|" + people["level"].astype(str)
+    group_of = {k: scope.group(*k.split("|")) for k in kind.unique()}
+    people["scope_group"] = kind.map(group_of)
+    people = people[people["scope_group"].notna()]
+    headline = people[people["scope_group"] == "headline"]
 
     views = [
-        _summary_view("training.district", people.assign(district="all"), ["district"], ()),
+        _district_view(people),
         _summary_view(
             "training.schools",
             people,
             list(SCHOOL_COLUMNS),
             SCHOOL_COLUMNS,
         ),
-        _summary_view("training.subjects", people, ["main_subject"], ("main_subject",)),
+        _summary_view("training.subjects", headline, ["main_subject"], ("main_subject",)),
         _summary_view("training.levels", people, ["level"], ("level",)),
-        _summary_view("training.zones", people, ["zone"], ("zone",)),
+        _summary_view(
+            "training.school_types",
+            people,
+            ["scope_group", "ownership", "level"],
+            ("scope_group", "ownership", "level"),
+        ),
+        _summary_view("training.zones", headline, ["zone"], ("zone",)),
         _teacher_view(people),
         _certificate_view(session, people, the_cycle.start, the_cycle.end, as_of),
     ]
@@ -98,6 +111,7 @@ def training_report(
         parameters={"cycle": the_cycle.name, "school": school},
         views=views,
         notes=_notes(rules, the_cycle.name),
+        scope=default_scopes().note("training_completion"),
     )
 
 
@@ -124,13 +138,16 @@ def assessed_teachers(
             "main_subject",
         ),
     )
-    employed = teachers["first_employed_on"].map(lambda d: d is None or d <= as_of)
+    # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
+    # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
+    last_day = min(as_of, cycle.end)
+    employed = teachers["first_employed_on"].map(lambda d: d is None or d <= last_day)
     teachers = teachers[employed.astype(bool)]
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )
     people = teachers.merge(
-        schools[["school_id", "school_code", "school_name", "zone", "level"]],
+        schools[["school_id", "school_code", "school_name", "zone", "level", "ownership"]],
         on="school_id",
         how="left",
     )
@@ -138,32 +155,64 @@ def assessed_teachers(
     people["hours"] = people["id"].map(hours).fillna(0.0).astype(float)
     # Teachers employed before the cycle owe the same, so (hours, start) repeats a lot: assess
     # each distinct pair once.
-    memo: dict[tuple[float, dt.date | None], Assessment] = {}
-    results = []
-    for hours, first in zip(people["hours"], people["first_employed_on"], strict=True):
+    memo: dict[tuple[float, dt.date | None], int] = {}
+    distinct: list[Assessment] = []
+    which = np.empty(len(people), dtype=np.intp)
+    for i, (hours, first) in enumerate(
+        zip(people["hours"], people["first_employed_on"], strict=True)
+    ):
         key = (hours, first if first is not None and first > cycle.start else None)
-        if key not in memo:
-            memo[key] = assess(hours, first, cycle, as_of, rules)
-        results.append(memo[key])
+        index = memo.get(key)
+        if index is None:
+            index = memo[key] = len(distinct)
+            distinct.append(assess(hours, first, cycle, as_of, rules))
+        which[i] = index
     for field in ("required", "remaining", "years_left", "standard_pace", "needed_pace", "status"):
-        people[field] = [getattr(r, field) for r in results]
+        values = [getattr(r, field) for r in distinct]
+        column = np.array(values, dtype=object if field == "status" else float)
+        people[field] = column[which] if len(distinct) else column
     return people.sort_values(["school_code", "staff_no"], kind="stable").reset_index(drop=True)
 
 
 def status_summary(people: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Teachers, counts by status and completion rate for each group of ``by``."""
     counts = (
-        (
-            pd.crosstab([people[c] for c in by], people["status"]).reindex(
-                columns=list(STATUSES), fill_value=0
-            )
-        )
+        people.groupby([*by, "status"], sort=True)
+        .size()
+        .unstack("status", fill_value=0)
+        .reindex(columns=list(STATUSES), fill_value=0)
         if len(people)
         else pd.DataFrame(columns=[*by, *STATUSES]).set_index(by)
     )
+    counts.columns.name = None
     counts["teachers"] = counts[list(STATUSES)].sum(axis=1)
     counts["completion_rate"] = (counts["done"] / counts["teachers"]).where(counts["teachers"] > 0)
     return counts.reset_index()
+
+
+GROUPS = ("headline", "kindergarten", "private")
+
+
+def _district_view(people: pd.DataFrame) -> View:
+    """The headline (the scope's 中小学 teachers) first, then each group the scope shows
+    separately (kindergarten, private schools) on its own row when it has teachers."""
+    table = status_summary(people, ["scope_group"]).set_index("scope_group")
+    rows = []
+    for group in GROUPS:
+        if group in table.index:
+            rows.append({"scope_group": group, **table.loc[group].to_dict()})
+        elif group == "headline":
+            rows.append({"scope_group": group, "teachers": 0, **dict.fromkeys(STATUSES, 0),
+                         "completion_rate": None})  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["scope_group", *SUMMARY])
+    zh, en = view_title("training.district")
+    return View(
+        key="training.district",
+        zh=zh,
+        en=en,
+        columns=columns("scope_group", *SUMMARY),
+        rows=frames.records(frame, ("scope_group", *SUMMARY)),
+    )
 
 
 def _summary_view(key: str, people: pd.DataFrame, by: list[str], shown: tuple[str, ...]) -> View:
@@ -192,11 +241,9 @@ def _teacher_view(people: pd.DataFrame) -> View:
 def _certificate_view(
     session: Session, people: pd.DataFrame, start: dt.date, end: dt.date, as_of: dt.date
 ) -> View:
-    certs = frames.certificates(session)
-    until = frames.day_array(certs["valid_until"])
-    due = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
+    certs = frames.certificates_expiring(session, start, end)
     short = people[people["status"] != "done"]
-    at_risk = certs[due].merge(short, left_on="teacher_id", right_on="id", how="inner")
+    at_risk = certs.merge(short, left_on="teacher_id", right_on="id", how="inner")
     at_risk = at_risk.rename(
         columns={"number": "certificate_no", "level_x": "certificate_level", "level_y": "level"}
     )

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from workforce.config import DATA_DIR
@@ -52,7 +52,9 @@ from workforce.models import RotationRecord, School, Teacher
 
 NORMS_DIR = DATA_DIR / "norms"
 COUNTED_POST_TYPES = ("established", "temporary")
-"""Post types counted in post: 在编 and 临聘 (other staff, e.g. private schools' own, are not)."""
+"""Post types counted in post at a public school: 在编 and 临聘. Which post types count, by
+ownership, is the ``subject_staffing`` scope of ``data/reports/scopes.yaml`` (a private school's
+own teachers, post type 其他, count there)."""
 
 
 class DemandError(ValueError):
@@ -311,6 +313,22 @@ def staff_ceiling(
     return _ceil(staff)
 
 
+def _counted_post_types() -> Any:
+    """SQL condition on Teacher: a post type counted in post at a school of its ownership
+    (the ``subject_staffing`` scope of ``data/reports/scopes.yaml``)."""
+    from workforce.reports.scope import default_scopes  # the scope file's one loader
+
+    scope = default_scopes()["subject_staffing"]
+    conditions = []
+    for ownership, post_types in scope.post_types.items():
+        at_school = Teacher.school_id.in_(select(School.id).where(School.ownership == ownership))
+        if post_types == "all":
+            conditions.append(at_school)
+        else:
+            conditions.append(and_(at_school, Teacher.post_type.in_(list(post_types))))
+    return or_(*conditions)
+
+
 def demand_by_school(
     db: Session | Connection,
     as_of: dt.date,
@@ -322,10 +340,7 @@ def demand_by_school(
     school and subject, and the secondments ending before ``as_of`` that are not yet closed.
     """
     norms = norms or default_norms()
-    counted = (
-        Teacher.status == "active",
-        Teacher.post_type.in_(COUNTED_POST_TYPES),
-    )
+    counted = (Teacher.status == "active", _counted_post_types())
     in_post: dict[int, dict[str, int]] = defaultdict(dict)
     rows = db.execute(
         select(Teacher.school_id, Teacher.main_subject, func.count())

@@ -12,6 +12,9 @@ female_55  55    1970-01     4               36 (→ 58)
 female_50  50    1975-01     2               60 (→ 55)
 =========  ====  ==========  ==============  ===========
 
+The schedule is data, with its source: ``data/rules/retirement.yaml`` (a later change of the law
+changes that file, not this code).
+
 Teachers are normally ``male_60`` or ``female_55``. An HR-confirmed retirement date on
 the teacher (women with senior titles, special cases) overrides the computed one.
 """
@@ -20,6 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from workforce.config import DATA_DIR
+
+RETIREMENT_RULES = DATA_DIR / "rules" / "retirement.yaml"
 
 
 @dataclass(frozen=True)
@@ -31,11 +42,33 @@ class RetirementScheme:
     cap_months: int
 
 
-SCHEMES: dict[str, RetirementScheme] = {
-    "male_60": RetirementScheme(60, 1965, 1, 4, 36),
-    "female_55": RetirementScheme(55, 1970, 1, 4, 36),
-    "female_50": RetirementScheme(50, 1975, 1, 2, 60),
-}
+def load_schemes(path: Path | None = None) -> dict[str, RetirementScheme]:
+    """The schedule per retirement category from ``data/rules/retirement.yaml`` (or ``path``).
+    A file that lacks a field or holds a non-positive step says which category and field."""
+    path = path or RETIREMENT_RULES
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schemes = {}
+    for code, entry in (data.get("categories") or {}).items():
+        try:
+            scheme = RetirementScheme(
+                base_years=int(entry["base_years"]),
+                start_year=int(entry["start"]["year"]),
+                start_month=int(entry["start"]["month"]),
+                step_months=int(entry["step_months"]),
+                cap_months=int(entry["cap_months"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: category {code}: missing or bad field {exc}") from None
+        if scheme.step_months <= 0 or not 1 <= scheme.start_month <= 12 or scheme.cap_months < 0:
+            raise ValueError(f"{path}: category {code}: step, start month or cap out of range")
+        schemes[code] = scheme
+    if not schemes:
+        raise ValueError(f"{path}: no retirement categories")
+    return schemes
+
+
+SCHEMES: dict[str, RetirementScheme] = load_schemes()
+"""The schedule in force (``data/rules/retirement.yaml``), read once at import."""
 
 
 def default_category(gender: str) -> str:
@@ -52,7 +85,14 @@ def delay_months(birth: dt.date, category: str) -> int:
 
 
 def statutory_retirement_date(birth: dt.date, category: str) -> dt.date:
-    """The first day of the month in which the teacher reaches statutory retirement age."""
+    """The first day of the month in which the teacher reaches statutory retirement age (it
+    depends on the birth year and month only: computed once per month and category)."""
+    return _statutory(birth.year, birth.month, category)
+
+
+@lru_cache(maxsize=4096)
+def _statutory(year: int, month: int, category: str) -> dt.date:
+    birth = dt.date(year, month, 1)
     s = SCHEMES[category]
     index = birth.year * 12 + (birth.month - 1) + s.base_years * 12 + delay_months(birth, category)
     return dt.date(index // 12, index % 12 + 1, 1)

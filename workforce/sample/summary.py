@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
+from optimizer.rules import RotationRules
 from workforce.codes import code_list
 from workforce.models import Certificate, Designation, School, Teacher
+from workforce.reports.keyteachers import default_rules
+from workforce.reports.talent import SERVING, Goal, TalentTargets, default_talent_targets
 from workforce.rules.demand import demand_by_school
 from workforce.sample.calibration import QUALIFICATION_BASELINE, STAGE_OF_LEVEL
 
-KEY_TEACHER_GOAL = 700
-KEY_HEAD_TEACHER_GOAL = 300
-"""Plan ch.3 §3.2: 700 district key teachers and 300 district key head teachers by 2025."""
+SUMMARY_GOALS = ("key_teachers", "key_head_teachers")
+"""The talent goals the summary shows (data/targets/talent.yaml: 700 district key teachers and
+300 district key head teachers, plan ch.3 §3.3(二)); counted as the talent report counts them."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "title": {"zh": "样本区概况（{as_of}）", "en": "Sample district overview ({as_of})"},
@@ -37,9 +40,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "qualifications": {"zh": "学历与持证（2020年基线）：", "en": "Qualifications (2020 baseline):"},
     "rate": {"zh": "  {label}：{rate:.2%}（基线 {baseline:.2%}）", "en": "  {label}: {rate:.2%} (baseline {baseline:.2%})"},
     "key_teachers": {
-        "zh": "区级骨干教师 {key} 人（2025年目标 {key_goal}）；区级骨干班主任 {head} 人（目标 {head_goal}）",
-        "en": "District key teachers {key} (2025 goal {key_goal}); district key head teachers "
-        "{head} (goal {head_goal})",
+        "zh": "区级骨干教师 {key} 人（{key_year}年目标 {key_goal}）；区级骨干班主任 {head} 人（{head_year}年目标 {head_goal}）",
+        "en": "District key teachers {key} ({key_year} goal {key_goal}); district key head teachers "
+        "{head} ({head_year} goal {head_goal})",
     },
     "rural_shortage": {
         "zh": "农村学校缺编（按学科需求规则，岗位数）：{items}",
@@ -84,13 +87,23 @@ class DistrictSummary:
     rates: dict[str, float] = field(default_factory=dict)
     key_teachers: int = 0
     key_head_teachers: int = 0
+    goals: dict[str, Goal] = field(default_factory=dict)
+    """The talent goals shown, by key (targets and years from data/targets/talent.yaml)."""
     rural_shortage: Counter[str] = field(default_factory=Counter)
     urban_spare: Counter[str] = field(default_factory=Counter)
 
 
-def district_summary(session: Session, as_of: dt.date) -> DistrictSummary:
+def district_summary(
+    session: Session,
+    as_of: dt.date,
+    targets: TalentTargets | None = None,
+    rules: RotationRules | None = None,
+) -> DistrictSummary:
     """The figures of the summary, in a handful of grouped queries."""
     summary = DistrictSummary(as_of=as_of)
+    targets = targets or default_talent_targets()
+    rules = rules or default_rules()
+    summary.goals = {g.key: g for g in targets.goals if g.key in SUMMARY_GOALS}
     levels: dict[int, tuple[str, str, str]] = {}
     for school_id, level, ownership, zone in session.execute(
         select(School.id, School.level, School.ownership, School.zone).where(School.active)
@@ -133,8 +146,8 @@ def district_summary(session: Session, as_of: dt.date) -> DistrictSummary:
         for indicator, (stage, _) in INDICATORS.items()
         if stage_total[stage]
     }
-    summary.key_teachers = _designated(session, "key_teacher", as_of)
-    summary.key_head_teachers = _designated(session, "key_head_teacher", as_of)
+    summary.key_teachers = _holders(session, summary.goals["key_teachers"], rules, as_of)
+    summary.key_head_teachers = _holders(session, summary.goals["key_head_teachers"], rules, as_of)
     for demand in demand_by_school(session, as_of).values():
         _, ownership, zone = levels[demand.school_id]
         if ownership != "public" or demand.level == "kindergarten":
@@ -147,15 +160,19 @@ def district_summary(session: Session, as_of: dt.date) -> DistrictSummary:
     return summary
 
 
-def _designated(session: Session, kind: str, as_of: dt.date) -> int:
-    """Teachers holding a valid district-level designation of ``kind`` on ``as_of``."""
+def _holders(session: Session, goal: Goal, rules: RotationRules, as_of: dt.date) -> int:
+    """Serving teachers holding on ``as_of`` a designation the goal counts: the talent report's
+    current figure (for the key-teacher goal: the rotation rules' one definition)."""
     return (
         session.scalar(
-            select(func.count(distinct(Designation.teacher_id))).where(
-                Designation.kind == kind,
-                Designation.tier == "district",
+            select(func.count(distinct(Designation.teacher_id)))
+            .join(Teacher, Teacher.id == Designation.teacher_id)
+            .where(
+                Designation.kind.in_(goal.counted_kinds(rules)),
+                Designation.tier.in_(goal.tiers(rules)),
                 Designation.term_start <= as_of,
                 Designation.term_end >= as_of,
+                Teacher.status.in_(SERVING),
             )
         )
         or 0
@@ -197,8 +214,11 @@ def summary_lines(summary: DistrictSummary, language: str = "zh") -> list[str]:
             for k, rate in summary.rates.items()
         ),
         message(
-            "key_teachers", language, key=summary.key_teachers, key_goal=KEY_TEACHER_GOAL,
-            head=summary.key_head_teachers, head_goal=KEY_HEAD_TEACHER_GOAL,
+            "key_teachers", language,
+            key=summary.key_teachers, key_goal=summary.goals["key_teachers"].target,
+            key_year=summary.goals["key_teachers"].year,
+            head=summary.key_head_teachers, head_goal=summary.goals["key_head_teachers"].target,
+            head_year=summary.goals["key_head_teachers"].year,
         ),
         message("rural_shortage", language, items=subject_items(summary.rural_shortage)),
         message("urban_spare", language, items=subject_items(summary.urban_spare)),

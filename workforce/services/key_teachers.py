@@ -1,8 +1,9 @@
 """Who is a key teacher on a day (区级及以上在任骨干教师), as SQL for the teacher list.
 
-A key teacher holds, on the day, a designation of a kind marked ``key_teacher`` in the code
-list, of county tier or above (only those count for the county evaluation, domain reference
-§5), whose term covers the day. The index ``ix_designation_teacher_terms`` (teacher_id, kind,
+A key teacher holds, on the day, a designation of a key kind at the minimum tier or above whose
+term covers the day: the rotation rules' one definition (``quotas.key_kinds`` and
+``quotas.key_min_tier`` of ``data/rules/rotation.yaml``, read through
+:mod:`workforce.reports.keyteachers`), the same the reports and the optimizer use. The index ``ix_designation_teacher_terms`` (teacher_id, kind,
 tier, term_end, term_start) answers both forms below without reading designation rows:
 
 * :func:`key_teacher_condition` asks per teacher (a correlated EXISTS): cheap when other
@@ -19,27 +20,15 @@ from typing import Any
 
 from sqlalchemy import Select, distinct, func, select
 
-from workforce.codes import code_list
 from workforce.models import Designation, Teacher
-
-COUNTY_TIER_RANK = 2
-"""Rank of 区(县)级 in ``designation_tiers``: only county level and above counts as a key
-teacher for the county evaluation (domain reference §5)."""
+from workforce.reports.keyteachers import key_kinds, key_tiers
 
 
 def key_designation(as_of: dt.date) -> list[Any]:
     """Conditions on Designation: a key-teacher designation whose term covers ``as_of``."""
-    kinds = [
-        c.code for c in code_list("designation_kinds").codes if c.extra["key_teacher"] == "yes"
-    ]
-    tiers = [
-        c.code
-        for c in code_list("designation_tiers").codes
-        if int(c.extra["rank"]) >= COUNTY_TIER_RANK
-    ]
     return [
-        Designation.kind.in_(kinds),
-        Designation.tier.in_(tiers),
+        Designation.kind.in_(key_kinds()),
+        Designation.tier.in_(key_tiers()),
         Designation.term_start <= as_of,
         Designation.term_end >= as_of,
     ]

@@ -65,33 +65,38 @@ def test_xlsx_has_a_sheet_per_view_frozen_header_numbers_and_labels(tmp_path) ->
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["按学校", "口径与依据"]
     sheet = book["按学校"]
-    assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == [
+    assert sheet.freeze_panes == "A5"  # three title rows, then the header
+    assert sheet["A1"].value == "源城区示例——按学校"
+    assert sheet["A2"].value.startswith("统计日期：2025-06-30")
+    assert sheet["A3"].value.startswith("填报单位：源城区教育局　制表日期：")
+    assert [c.value for c in sheet[4]] == [
         "学校名称",
         "学科",
         "教师数",
-        "完成率",
+        "完成率（%）",
         "日期",
         "达标",
         "状态",
     ]
-    first = [c.value for c in sheet[2]]
+    first = [c.value for c in sheet[5]]
     assert first[1:4] == ["体育", 12, 0.25]
     assert first[4] == dt.datetime(2025, 8, 31)
     assert first[5:] == ["是", "有风险"]
-    assert sheet["D2"].number_format == "0.0%"
-    assert sheet["C3"].value == 3 and sheet["D3"].value is None
+    assert sheet["D5"].number_format == "0.0%"
+    assert sheet["C6"].value == 3 and sheet["D6"].value is None
     assert sheet.column_dimensions["A"].width >= 30  # the long CJK name fits
-    notes = [row[1].value for row in book["口径与依据"].iter_rows(min_row=2)]
+    notes = [row[1].value for row in book["口径与依据"].iter_rows(min_row=5)]
     assert "口径说明" in notes and "2021-2025" in notes
+    items = [row[0].value for row in book["口径与依据"].iter_rows(min_row=5)]
+    assert "培训周期" in items and "cycle" not in items
 
 
 def test_xlsx_in_english(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "r.xlsx"
     save_report(_report(), path, language="en")
     sheet = openpyxl.load_workbook(path)["By school"]
-    assert sheet["B1"].value == "Subject" and sheet["B2"].value == "Physical education"
-    assert sheet["G2"].value == "At risk"
+    assert sheet["B4"].value == "Subject" and sheet["B5"].value == "Physical education"
+    assert sheet["G5"].value == "At risk"
 
 
 def test_json_is_the_typed_result(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -111,3 +116,28 @@ def test_json_is_the_typed_result(tmp_path) -> None:  # type: ignore[no-untyped-
 def test_other_suffix_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ReportError, match="must end in .xlsx or .json"):
         save_report(_report(), tmp_path / "r.csv")
+
+
+def test_a_large_view_goes_to_a_csv_in_a_zip_beside_the_workbook(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+    import zipfile
+
+    path = tmp_path / "r.xlsx"
+    written = save_report(_report(), path, detail_rows=1)
+    archive = tmp_path / "r-明细.zip"
+    assert written == [path, archive]
+    sheet = openpyxl.load_workbook(path)["按学校"]
+    assert sheet["B4"].value == "学科"
+    assert sheet["A5"].value == "本表共 2 行，见同目录压缩包 r-明细.zip 中的 按学校.csv"
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.namelist() == ["按学校.csv"]
+        text = zf.read("按学校.csv").decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0] == ["源城区示例——按学校"] and rows[2][0].startswith("填报单位：")
+    assert rows[3][:4] == ["学校名称", "学科", "教师数", "完成率（%）"]
+    assert rows[4][1:7] == ["体育", "12", "25.0%", "2025-08-31", "是", "有风险"]
+    assert rows[5][3] == "" and len(rows) == 6
+    # below the threshold everything stays in the workbook
+    assert save_report(_report(), tmp_path / "s.xlsx", detail_rows=2) == [tmp_path / "s.xlsx"]

@@ -93,3 +93,21 @@ def test_per_school_rates(session, district) -> None:  # type: ignore[no-untyped
     assert rows["N1"]["primary_bachelor_plus"] == 0 and rows["N1"]["junior_bachelor_plus"] == 1
     assert rows["P1"]["primary_bachelor_plus"] == pytest.approx(2 / 3)
     assert rows["P1"]["senior_postgraduate"] is None
+
+
+def test_people_hired_after_the_date_are_not_counted(session, build) -> None:  # type: ignore[no-untyped-def]
+    primary = build.school("P1", level="primary")
+    build.teacher(primary, education="associate", first_employed_on=dt.date(2010, 9, 1))
+    build.teacher(primary, education="master", first_employed_on=dt.date(2025, 9, 1))
+    # no first-employment date: joining the school after the date tells the same
+    build.teacher(
+        primary, education="master", first_employed_on=None, joined_school_on=dt.date(2025, 9, 1)
+    )
+    build.session.commit()
+    counted = []
+    for day, expected in ((dt.date(2025, 6, 30), (1, 0)), (dt.date(2025, 12, 31), (3, 2))):
+        rows = _rows(qualifications_report(session, as_of=day), "qualifications.indicators")
+        row = rows["小学专任教师本科以上学历比例"]
+        counted.append((row["teachers"], row["qualified"]))
+        assert (row["teachers"], row["qualified"]) == expected, day
+    assert len(counted) == 2

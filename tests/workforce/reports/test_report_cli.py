@@ -41,7 +41,9 @@ def test_training_report_to_xlsx_json_and_chart(build, tmp_path) -> None:  # typ
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "全区汇总"
-    assert book["全区汇总"]["A2"].value == 2  # teachers
+    district = book["全区汇总"]
+    assert [district["A4"].value, district["B4"].value] == ["统计范围", "教师数（人）"]
+    assert [district["A5"].value, district["B5"].value] == ["中小学教师（总体）", 2]
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     json_out = tmp_path / "training.json"
     result = runner.invoke(
@@ -94,10 +96,14 @@ def test_talent_report_with_its_chart(build, tmp_path) -> None:  # type: ignore[
     )
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(out)["Goals"]
-    assert [sheet["A2"].value, sheet["D2"].value, sheet["F2"].value] == [
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "Goal")
+    first = dict(zip(rows[header], rows[header + 1], strict=True))
+    assert [first["Goal"], first["Target"], first["Current"], first["Verdict"]] == [
         "District key teachers",
         700,
         1,
+        "Not yet due",
     ]
     assert chart.stat().st_size > 10_000
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from optimizer.rules import load_rules
 from workforce.reports.rotation import rotation_report
 
 D = dt.date
@@ -56,7 +57,15 @@ def test_district_and_key_shares_by_year(session, district) -> None:  # type: ig
     assert years[2021]["district_target"] is None and years[2021]["district_met"] is None
     assert (years[2022]["district_target"], years[2022]["district_met"]) == (0.05, True)
     # key teachers moved: a (2021), none (2022: f holds nothing), h but not b (school tier).
-    assert [years[y]["key_share"] for y in years] == [1.0, 0.0, 0.5]
+    # The key share is of the moves out of urban or quality schools (the plan's 其中): f's
+    # 2022 transfer R1 → U1 is out of a rural school, so 2022 has no base under the default
+    # reading and 0 of 1 under "all moves".
+    assert [years[y]["key_share"] for y in years] == [1.0, None, 0.5]
+    assert [years[y]["key_share_other"] for y in years] == [1.0, 0.0, 0.5]
+    assert (years[2022]["key_base"], years[2022]["key_base_other"]) == (
+        "urban_quality_moves",
+        "all_moves",
+    )
     assert (years[2022]["key_met"], years[2023]["key_met"]) == (False, True)
 
 
@@ -84,3 +93,90 @@ def test_urban_and_quality_school_quotas(session, district) -> None:  # type: ig
     }
     assert (years[2023]["scope_schools"], years[2023]["scope_schools_met"]) == (2, 2)
     assert (years[2023]["scope_base"], years[2023]["scope_moved"]) == (3, 2)
+
+
+def test_a_past_date_rebuilds_places_from_later_transfers(session, build) -> None:  # type: ignore[no-untyped-def]
+    """A transfer made after the as-of date still tells where the teacher was before it: the
+    quota base of 2022 and 2023 must count x at U1 (old code dropped the 2024 record first,
+    lost x from U1's base and judged U1 as meeting its quota)."""
+    urban = build.school("U1", zone="urban")
+    rural = build.school("R1", zone="rural", town="源南")
+    x = build.teacher(rural, joined_school_on=D(2024, 9, 1), first_employed_on=D(2010, 9, 1))
+    build.rotation(x, urban, rural, D(2024, 9, 1), kind="transfer")
+    mover = build.teacher(urban, joined_school_on=D(2010, 9, 1), first_employed_on=D(2010, 9, 1))
+    build.rotation(mover, urban, rural, D(2022, 9, 1), planned_end=D(2025, 8, 31))
+    for _ in range(9):
+        build.teacher(urban, joined_school_on=D(2010, 9, 1), first_employed_on=D(2010, 9, 1))
+    build.session.commit()
+    rows = {
+        r["year"]: r
+        for r in rotation_report(session, as_of=D(2023, 12, 31)).view("rotation.schools").rows
+        if r["school_code"] == "U1"
+    }
+    assert sorted(rows) == [2021, 2022, 2023]
+    # 2022: x, the mover and 9 more = 11 with ≥ 6 years → quota ⌈1.1⌉ = 2, one moved: not met.
+    assert (rows[2022]["quota_base"], rows[2022]["quota"], rows[2022]["meets"]) == (11, 2, False)
+    # Only what was known by the date is counted as a move: x's 2024 transfer is not.
+    assert rows[2023]["moved"] == 0 and rows[2023]["quota_base"] == 10
+
+
+def test_a_year_whose_reference_day_is_after_the_date_is_not_yet_due(session, district) -> None:  # type: ignore[no-untyped-def]
+    report = rotation_report(session, as_of=D(2023, 6, 30))
+    years = {r["year"]: r for r in report.view("rotation.years").rows}
+    assert sorted(years) == [2021, 2022, 2023]
+    assert years[2023]["year_status"] == "not_yet_due"
+    assert (years[2023]["district_met"], years[2023]["key_met"]) == (None, None)
+    assert years[2023]["scope_schools_met"] is None
+    assert years[2022]["year_status"] == "assessed" and years[2021]["year_status"] == "before_quotas"
+    schools_2023 = [r for r in report.view("rotation.schools").rows if r["year"] == 2023]
+    assert len(schools_2023) == 2
+    assert all(r["meets"] is None and r["year_status"] == "not_yet_due" for r in schools_2023)
+
+
+def test_district_share_base_is_the_whole_district_with_the_other_reading_beside(
+    session, district, build
+) -> None:  # type: ignore[no-untyped-def]
+    """全区在编教师总数 counts kindergarten and senior-school 在编 teachers too (not private ones);
+    the compulsory reading is shown beside it, and the setting switches the two."""
+    kg = build.school("K1", level="kindergarten")
+    senior = build.school("S1", level="senior")
+    private = build.school("P1", level="primary", ownership="private")
+    for school in (kg, kg, senior):
+        build.teacher(school, joined_school_on=D(2010, 9, 1), first_employed_on=D(2010, 9, 1))
+    build.teacher(private, post_type="other")
+    build.session.commit()
+    years = {
+        r["year"]: r
+        for r in rotation_report(session, as_of=D(2023, 12, 31)).view("rotation.years").rows
+    }
+    assert len(years) == 3
+    assert (years[2022]["district_base"], years[2022]["district_base_other"]) == (
+        "whole_district",
+        "compulsory",
+    )
+    assert (years[2022]["established"], years[2022]["established_other"]) == (11, 8)
+    assert years[2022]["moved_share"] == pytest.approx(1 / 11)
+    assert years[2022]["moved_share_other"] == pytest.approx(1 / 8)
+    assert years[2022]["district_quota"] == 1
+    switched = load_rules(overrides={"quotas.district_share_base": "compulsory"})
+    years = {
+        r["year"]: r
+        for r in rotation_report(session, as_of=D(2023, 12, 31), rules=switched)
+        .view("rotation.years")
+        .rows
+    }
+    assert (years[2022]["established"], years[2022]["established_other"]) == (8, 11)
+
+
+def test_reverse_flows_can_be_left_out_of_the_district_share(session, district) -> None:  # type: ignore[no-untyped-def]
+    rules = load_rules(overrides={"quotas.reverse_flows_count": False})
+    years = {
+        r["year"]: r
+        for r in rotation_report(session, as_of=D(2023, 12, 31), rules=rules)
+        .view("rotation.years")
+        .rows
+    }
+    assert len(years) == 3
+    # f's 2022 transfer R1 → U1 is a reverse flow (rural → urban).
+    assert [years[y]["moved"] for y in years] == [1, 0, 2]
+    assert years[2022]["district_met"] is False

@@ -34,11 +34,15 @@ def test_sample_district_reports_match_its_calibration(session: Session) -> None
 
 
 def check_rotation_shares_by_year(session: Session, loaded: dt.date) -> None:
+    """The generator is calibrated on the compulsory-school reading of the base; the report's
+    default (the plan's 全区在编教师总数) shows that reading beside its own."""
     years = {
         r["year"]: r for r in rotation_report(session, as_of=loaded).view("rotation.years").rows
     }
+    assert years[2022]["district_base_other"] == "compulsory"
     for year, share in cal.ROTATION_SHARE_BY_YEAR.items():
-        assert years[year]["moved_share"] == pytest.approx(share, abs=0.004), year
+        assert years[year]["moved_share_other"] == pytest.approx(share, abs=0.004), year
+        assert years[year]["established"] > years[year]["established_other"], year
 
 
 def check_qualification_rates_at_the_2020_baseline(session: Session, loaded: dt.date) -> None:

@@ -126,3 +126,30 @@ def test_one_school(session, district) -> None:  # type: ignore[no-untyped-def]
     report = staffing_report(session, as_of=AS_OF, school="J1")
     assert {r["school_code"] for r in report.view("staffing.subjects").rows} == {"J1"}
     assert [r["school_code"] for r in report.view("staffing.schools").rows] == ["J1"]
+
+
+def test_a_private_schools_own_teachers_count_in_post(session, build) -> None:  # type: ignore[no-untyped-def]
+    """Private schools' teachers are post type 其他: their PE/arts and psychology teachers and
+    their preschool teachers fill the school's need (scope subject_staffing,
+    data/reports/scopes.yaml); a public school's 其他 staff still do not."""
+    private = build.school("M1", level="primary", ownership="private", pupils=1000,
+                           classes_by_grade=[4, 4, 4, 4, 4, 4])  # fmt: skip
+    kinder = build.school("MK", level="kindergarten", ownership="private", pupils=150,
+                          classes_by_grade=[2, 2, 1])  # fmt: skip
+    public = build.school("P9", level="primary", pupils=1000, classes_by_grade=[4, 4, 4, 4, 4, 4])
+    for subject, count in (("pe", 4), ("music", 3), ("art", 2), ("psychology", 1)):
+        for _ in range(count):
+            build.teacher(private, main_subject=subject, post_type="other")
+            build.teacher(public, main_subject=subject, post_type="other")
+    for _ in range(10):
+        build.teacher(kinder, main_subject="preschool", post_type="other")
+    build.session.commit()
+    report = staffing_report(session, as_of=AS_OF)
+    pe_arts = {r["school_code"]: r for r in report.view("staffing.pe_arts").rows}
+    psychology = {r["school_code"]: r for r in report.view("staffing.psychology").rows}
+    assert (pe_arts["M1"]["pe_arts_teachers"], pe_arts["M1"]["meets"]) == (9, True)
+    assert (pe_arts["P9"]["pe_arts_teachers"], pe_arts["P9"]["meets"]) == (0, False)
+    assert (psychology["M1"]["psychology_teachers"], psychology["M1"]["meets"]) == (1, True)
+    demand = demand_by_school(session, AS_OF)
+    preschool = demand[kinder.id].subjects["preschool"]
+    assert (preschool.in_post, preschool.shortage) == (10, 0)

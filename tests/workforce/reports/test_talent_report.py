@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from workforce.reports.talent import default_talent_targets, talent_report
+from optimizer.rules import load_rules
+from workforce.reports.talent import Goal, default_talent_targets, talent_report
 
 AS_OF = dt.date(2025, 6, 30)
 D = dt.date
@@ -60,9 +61,14 @@ def test_targets_are_data_with_sources() -> None:
         "famous_principals": 10,
         "famous_head_teachers": 20,
         "famous_teachers": 30,
+        "ideology_studios_district": 6,
+        "ideology_studios_city": 2,
     }
     assert "700名区级骨干教师" in goals["key_teachers"].source
-    assert goals["key_teachers"].tiers() == ("district", "city", "province", "national")
+    rules = load_rules()
+    assert goals["key_teachers"].key_teacher_rule
+    assert goals["key_teachers"].tiers(rules) == ("district", "city", "province", "national")
+    assert goals["key_teachers"].counted_kinds(rules) == tuple(rules.quotas.key_kinds)
 
 
 def test_current_counts_against_targets(session, district) -> None:  # type: ignore[no-untyped-def]
@@ -79,11 +85,34 @@ def test_current_counts_against_targets(session, district) -> None:  # type: ign
 
 def test_exact_tier_counts_only_that_tier(session, district) -> None:  # type: ignore[no-untyped-def]
     targets = default_talent_targets()
-    exact = targets.model_copy(
-        update={"goals": tuple(g.model_copy(update={"tier_match": "exact"}) for g in targets.goals)}
+    own = Goal(
+        key="key_teachers",
+        zh="区级骨干教师",
+        en="District key teachers",
+        kinds=("key_teacher", "subject_leader", "teaching_expert", "rising_star"),
+        tier="district",
+        tier_match="exact",
+        target=700,
+        year=2025,
+        source="test",
     )
-    report = talent_report(session, as_of=AS_OF, targets=exact)
-    assert _goal(report, "区级骨干教师")["current"] == 2  # a and d; b and e are city tier
+    goals = tuple(own if g.key == "key_teachers" else g for g in targets.goals)
+    report = talent_report(session, as_of=AS_OF, targets=targets.model_copy(update={"goals": goals}))
+    key = _goal(report, "区级骨干教师")
+    assert key["current"] == 2  # a and d; b and e are city tier
+    assert key["tier_rule"] == {"zh": "仅区级", "en": "District (county) only"}
+
+
+def test_the_key_teacher_goal_follows_the_rotation_rules_definition(session, district) -> None:  # type: ignore[no-untyped-def]
+    """One definition: raising quotas.key_min_tier to city changes the 700 goal's count."""
+    city = load_rules(overrides={"quotas.key_min_tier": "city"})
+    report = talent_report(session, as_of=AS_OF, rotation_rules=city)
+    key = _goal(report, "区级骨干教师")
+    assert key["current"] == 2  # b and e hold city designations
+    assert key["tier_rule"]["zh"] == "市级及以上"
+    default = _goal(talent_report(session, as_of=AS_OF), "区级骨干教师")
+    assert default["kinds"]["zh"] == "骨干教师、学科带头人、教学能手、教坛新秀"
+    assert default["tier_rule"]["zh"] == "区级及以上"
 
 
 def test_year_end_counts_and_projection(session, district) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +139,29 @@ def test_year_end_counts_and_projection(session, district) -> None:  # type: ign
 def test_after_the_target_year_the_actual_year_end_count_is_shown(session, district) -> None:  # type: ignore[no-untyped-def]
     key = _goal(talent_report(session, as_of=D(2026, 3, 1)), "区级骨干教师")
     # on 2025-12-31: a, b, d, e and the since-retired teacher (terms alone)
-    assert (key["projection"], key["projection_basis"]) == (5, "actual")
+    assert (key["due_date"], key["due_figure"], key["verdict"]) == ("2025-12-31", 5, "not_met")
+    assert (key["projection"], key["projection_basis"]) == (None, None)
+    assert key["current"] == 3  # b, d, e on 2026-03-01 (a's term ended on 2025-12-31)
+
+
+def test_a_goal_past_its_due_date_is_judged_on_that_date(session, district, build) -> None:  # type: ignore[no-untyped-def]
+    """Growth after the due date does not make a missed target met: 6 by 2025 with 5 on
+    2025-12-31 is 未达标 even when 6 hold a designation in 2026."""
+    for name in ("c", "f", "g"):
+        build.designation(district[name], "key_teacher", "district", D(2026, 1, 1), D(2028, 12, 31))
+    build.session.commit()
+    targets = default_talent_targets()
+    goals = tuple(
+        g.model_copy(update={"target": 6}) if g.key == "key_teachers" else g for g in targets.goals
+    )
+    report = talent_report(
+        session, as_of=D(2026, 3, 1), targets=targets.model_copy(update={"goals": goals})
+    )
+    key = _goal(report, "区级骨干教师")
+    assert (key["current"], key["due_figure"], key["verdict"]) == (6, 5, "not_met")
+    assert (key["gap"], key["attainment"]) == (1, pytest.approx(5 / 6))
+    before = _goal(talent_report(session, as_of=AS_OF), "区级骨干教师")
+    assert (before["verdict"], before["due_figure"]) == ("not_yet_due", None)
 
 
 def test_breakdowns_by_zone_and_subject(session, district) -> None:  # type: ignore[no-untyped-def]
@@ -142,3 +193,21 @@ def test_key_teachers_per_100_pupils(session, district) -> None:  # type: ignore
     (summary,) = report.view("talent.per_100_district").rows
     assert (summary["schools"], summary["schools_meeting"], summary["key_teachers"]) == (2, 1, 4)
     assert summary["per_100_pupils"] == pytest.approx(400 / 1200)
+
+
+def test_ideology_studios_count_politics_studio_hosts_by_exact_tier(session, build) -> None:  # type: ignore[no-untyped-def]
+    school = build.school("U1")
+    hosts = [build.teacher(school, main_subject="politics") for _ in range(4)]
+    build.designation(hosts[0], "studio_host", "district", D(2023, 1, 1), D(2026, 12, 31), "politics")
+    build.designation(hosts[1], "studio_host", "district", D(2023, 1, 1), D(2026, 12, 31), "politics")
+    build.designation(hosts[2], "studio_host", "city", D(2023, 1, 1), D(2026, 12, 31), "politics")
+    build.designation(hosts[3], "studio_host", "district", D(2023, 1, 1), D(2026, 12, 31), "math")
+    build.session.commit()
+    report = talent_report(session, as_of=AS_OF)
+    district = _goal(report, "区级思政名师工作室")
+    city = _goal(report, "市级思政名师工作室")
+    assert (district["current"], district["target"]) == (2, 6)
+    assert (city["current"], city["target"]) == (1, 2)
+    assert district["kinds"]["zh"] == "工作室主持人（道德与法治）"
+    assert _goal(report, "区级三名工作室")["current"] == 4  # every studio, district tier and up
+    assert any("优质思政课" in note.zh for note in report.notes)

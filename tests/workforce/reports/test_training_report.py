@@ -130,3 +130,43 @@ def test_result_is_json_serialisable(session, district) -> None:  # type: ignore
     report = training_report(session, as_of=AS_OF)
     text = report.model_dump_json()
     assert '"training.teachers"' in text and "NaN" not in text
+
+
+def test_a_finished_cycle_leaves_out_teachers_hired_after_it(session, build) -> None:  # type: ignore[no-untyped-def]
+    """Run in 2026 for the 2021–2025 cycle, a teacher first employed in 2026 is outside that
+    cycle: not counted "done" with 0 hours owed."""
+    school = build.school("P1")
+    old = build.teacher(school, first_employed_on=dt.date(2010, 9, 1))
+    build.training(old, 360, dt.date(2024, 5, 1))
+    build.teacher(school, first_employed_on=dt.date(2026, 2, 1))
+    build.teacher(school, first_employed_on=dt.date(2012, 9, 1))  # 0 hours: not done
+    build.session.commit()
+    report = training_report(session, as_of=dt.date(2026, 9, 1), cycle="2021-2025")
+    (district,) = report.view("training.district").rows
+    assert (district["teachers"], district["done"], district["completion_rate"]) == (2, 1, 0.5)
+    assert len(report.view("training.teachers").rows) == 2
+
+
+def test_kindergarten_and_private_teachers_are_shown_apart_from_the_headline(session, build) -> None:  # type: ignore[no-untyped-def]
+    """360 h is about 中小学 teachers: kindergarten and private-school teachers get their own
+    rows (data/reports/scopes.yaml, training_completion), not mixed into the headline."""
+    primary = build.school("P1")
+    kinder = build.school("K1", level="kindergarten")
+    private = build.school("M1", ownership="private")
+    done = build.teacher(primary)
+    build.training(done, 360, dt.date(2023, 1, 1))
+    build.teacher(primary)
+    build.teacher(kinder, main_subject="preschool")
+    build.teacher(private, post_type="other")
+    private_done = build.teacher(private, post_type="other")
+    build.training(private_done, 360, dt.date(2023, 1, 1))
+    build.session.commit()
+    report = training_report(session, as_of=AS_OF)
+    rows = {r["scope_group"]: r for r in report.view("training.district").rows}
+    assert list(rows) == ["headline", "kindergarten", "private"]
+    assert (rows["headline"]["teachers"], rows["headline"]["completion_rate"]) == (2, 0.5)
+    assert (rows["kindergarten"]["teachers"], rows["kindergarten"]["done"]) == (1, 0)
+    assert (rows["private"]["teachers"], rows["private"]["completion_rate"]) == (2, 0.5)
+    zones = report.view("training.zones").rows
+    assert sum(r["teachers"] for r in zones) == 2  # headline only
+    assert len(report.view("training.teachers").rows) == 5

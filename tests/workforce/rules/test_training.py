@@ -124,3 +124,19 @@ def test_unknown_cycle_and_dates_outside_cycles_are_refused_with_clear_text() ->
 def test_unknown_override_is_refused() -> None:
     with pytest.raises(TrainingRuleError, match="unknown training rule 'hours'"):
         load_training_rules(overrides={"hours": 300})
+
+
+def test_the_training_rules_cite_their_sources_exactly() -> None:
+    """Citations checked against the texts: the cycle is the plan's ch.3 §3 (2); the 120-hour
+    probation training is article 9 of the 1999 regulation; 360 hours a cycle comes from the
+    2011 opinion (教师〔2011〕1号)."""
+    import yaml
+
+    from workforce.config import DATA_DIR
+
+    data = yaml.safe_load((DATA_DIR / "rules" / "training.yaml").read_text(encoding="utf-8"))
+    sources = {key: entry["source"]["document"] for key, entry in data.items()}
+    assert "第三章第三节（二）" in sources["cycles"]
+    assert "第九条" in sources["probation_hours"] and "第八条" not in sources["probation_hours"]
+    assert "教师〔2011〕1号" in sources["hours_per_cycle"]
+    assert len(sources) >= 5

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from workforce.accounts.models import User
-from workforce.codes import code_list
 from workforce.models import Designation, School, Teacher
 from workforce.sample import District, generate_district, load_district
 from workforce.services.designations import DesignationCreate, create_designation
-from workforce.services.key_teachers import COUNTY_TIER_RANK
+from optimizer.rules import load_rules
+from workforce.reports.keyteachers import DesignationView, is_key_on
 from workforce.services.queries import TeacherFilters, list_teachers
 from workforce.services.teachers import TeacherCreate, create_teacher
 
@@ -44,18 +44,12 @@ def _all_pages(session: Session, viewer: User, filters: TeacherFilters, as_of: d
 
 
 def _key_teacher_ids(session: Session, as_of: dt.date) -> set[int]:
-    kinds = {
-        c.code for c in code_list("designation_kinds").codes if c.extra["key_teacher"] == "yes"
-    }
-    tiers = {
-        c.code
-        for c in code_list("designation_tiers").codes
-        if int(c.extra["rank"]) >= COUNTY_TIER_RANK
-    }
+    """Key teachers by the rotation rules' own is_key, one designation at a time."""
+    rules = load_rules()
     return {
         d.teacher_id
         for d in session.exec(select(Designation))
-        if d.kind in kinds and d.tier in tiers and d.term_start <= as_of <= d.term_end
+        if is_key_on([DesignationView(d.kind, d.tier, d.term_start, d.term_end)], as_of, rules)
     }
 
 

@@ -1,0 +1,47 @@
+"""data/reports/scopes.yaml: one scope per indicator, with its source, and in step with the
+targets files that name the same levels (so the two cannot silently disagree)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workforce.reports.scope import ReportError, default_scopes, load_scopes
+from workforce.reports.staffing import default_staffing_targets
+from workforce.reports.talent import default_talent_targets
+
+INDICATORS = {
+    "training_completion", "pe_arts_per_100_pupils", "psychology_teachers", "subject_staffing",
+    "key_teachers_per_100_pupils", "qualification_rates", "rotation_base",
+}  # fmt: skip
+
+
+def test_every_indicator_names_its_scope_and_source() -> None:
+    scopes = default_scopes()
+    assert set(scopes.indicators) == INDICATORS
+    for key, scope in scopes.indicators.items():
+        assert scope.source and scope.ownership and scope.levels and scope.post_types, key
+    training = scopes["training_completion"]
+    assert training.group("public", "primary") == "headline"
+    assert training.group("public", "kindergarten") == "kindergarten"
+    assert training.group("private", "primary") == "private"
+    staffing = scopes["subject_staffing"]
+    assert staffing.counts_teacher("private", "other")
+    assert not staffing.counts_teacher("public", "other")
+    assert scopes.issuer.zh == "源城区教育局"
+
+
+def test_scopes_agree_with_the_targets_files() -> None:
+    scopes = default_scopes()
+    pe_arts = default_staffing_targets().pe_arts_per_100_pupils
+    assert set(scopes["pe_arts_per_100_pupils"].levels) == set(pe_arts.levels)
+    per_100 = default_talent_targets().key_teachers_per_100_pupils
+    assert set(scopes["key_teachers_per_100_pupils"].levels) == set(per_100.levels)
+
+
+def test_a_broken_scope_file_names_the_problem(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "scopes.yaml"
+    text = (default_scopes.__wrapped__.__globals__["SCOPES_FILE"]).read_text(encoding="utf-8")
+    bad.write_text(text.replace("levels: [primary, junior, nine_year]", "levels: [primari]", 1),
+                   encoding="utf-8")  # fmt: skip
+    with pytest.raises(ReportError, match="primari"):
+        load_scopes(bad)
