@@ -14,7 +14,6 @@ It serves as the benchmark's reference and never uses the model.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from optimizer import __version__
+from optimizer.certify import instance_sha256
 from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
 from optimizer.instance import Instance, School, Teacher
 from optimizer.plan import Move, Plan, Provenance, SolverStats
@@ -172,7 +172,7 @@ def greedy_plan(instance: Instance) -> Plan:
         moves=moves, quotas=quotas, shortages=shortage_results(instance, moves, None, greedy=True),
         provenance=Provenance(
             optimizer_version=__version__, settings=settings, created_at=datetime.now(UTC),
-            instance_sha256=hashlib.sha256(instance.model_dump_json().encode()).hexdigest(),
+            instance_sha256=instance_sha256(instance),
             method="greedy baseline"),
     )
 

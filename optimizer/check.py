@@ -13,6 +13,12 @@ from collections import Counter
 
 from pydantic import BaseModel, ConfigDict
 
+from optimizer.certify import (
+    instance_sha256,
+    legacy_instance_sha256,
+    objective_values,
+    prove_level_one,
+)
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
 from optimizer.plan import Plan
@@ -29,6 +35,7 @@ from optimizer.rules import (
     move_direction,
     must_rotate_principal,
     principal_direction_ok,
+    school_distance_km,
     share_target,
 )
 
@@ -49,22 +56,153 @@ def _finding(constraint: str, scope: str, zh: str, en: str) -> Finding:
     return Finding(constraint=constraint, scope=scope, zh=f"{info.zh}：{zh}", en=f"{info.en}: {en}")
 
 
-def check_plan(instance: Instance, plan: Plan) -> list[Finding]:
-    """Every rule the plan breaks; empty when it keeps them all.
+def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool = True,
+               time_limit_s: float = 60.0) -> list[Finding]:
+    """Every rule the plan breaks and every claim of it that is not true; empty when it keeps
+    them all.
 
-    An infeasible plan, or an unknown one without moves, is checked for having no moves and
-    (when infeasible) for explaining itself. An unknown plan with moves — the greedy baseline's
-    when it misses a quota — is checked like any other, so its shortfalls show as findings.
+    Claims checked besides the moves: the instance hash the plan names (`plan.instance`), each
+    objective level's value recomputed from the moves (`plan.objective`), status, proof flags,
+    gaps and level 1's bound — re-proved by the checker's own model (`optimizer.certify`) when
+    `verify_bound` (`plan.bound`). An infeasible plan, or an unknown one without moves, is
+    checked for having no moves, for explaining itself, and (infeasible) for no plan existing.
+    An unknown plan with moves — the greedy baseline's when it misses a quota — is checked like
+    any other, so its shortfalls show as findings.
     """
+    findings = _check_instance_hash(instance, plan)
     if plan.status == "infeasible" or (plan.status == "unknown" and not plan.moves):
-        return _check_no_plan(plan)
-    findings = _check_moves(instance, plan)
+        findings += _check_no_plan(plan)
+        if plan.status == "infeasible" and verify_bound:
+            findings += _check_infeasible(instance, time_limit_s)
+        return findings
+    findings += _check_objectives(instance, plan)
+    if verify_bound:
+        findings += _check_bound(instance, plan, time_limit_s)
+    findings += _check_moves(instance, plan)
     findings += _check_pins(instance, plan)
     findings += _check_capacity(instance, plan)
     findings += _check_principals(instance, plan)
     findings += _check_quotas(instance, plan)
     findings += _check_shortages(instance, plan)
     return findings
+
+
+def _check_instance_hash(instance: Instance, plan: Plan) -> list[Finding]:
+    """The plan names the instance it was made from by its SHA-256; the instance at hand must be
+    that one (an exemption deleted or a date moved after solving changes the hash). Plans made
+    before the canonical hash carry pydantic's JSON hash, accepted as well."""
+    claimed = plan.provenance.instance_sha256
+    actual = instance_sha256(instance)
+    if claimed in (actual, legacy_instance_sha256(instance)):
+        return []
+    return [_finding("plan.instance", "plan",
+                     f"方案记录的实例摘要{claimed[:12]}…与所附实例{actual[:12]}…不符（实例在求解后被改动）",
+                     f"the plan's instance hash {claimed[:12]}… does not match the instance "
+                     f"{actual[:12]}… (edited after solving)")]
+
+
+_LEVEL_ZH = {"rural_shortage_filled": "农村学校缺口补充（加权）", "preference": "意愿得分",
+             "distance": "交流总距离（公里）"}
+
+
+def _check_objectives(instance: Instance, plan: Plan) -> list[Finding]:
+    """Each reported objective value equals its value recomputed from the moves; the status,
+    proof flags and gaps agree with the values and bounds; each move's distance is true."""
+    findings = []
+    truth = objective_values(instance, plan.moves)
+    for level in plan.objectives:
+        true = truth[level.name]
+        label = _LEVEL_ZH[level.name]
+        tolerance = 0.05 if level.name == "distance" else 1e-6
+        if level.value is None or abs(level.value - true) > tolerance:
+            findings.append(_finding("plan.objective", level.name,
+                                     f"{label}报告为{level.value}，按交流名单实为{true:g}",
+                                     f"{level.name} reported as {level.value}, the moves give "
+                                     f"{true:g}"))
+        if level.proven_optimal:
+            gap = (None if level.bound is None or level.value is None
+                   else abs(level.bound - level.value) / max(1.0, abs(level.value)))
+            if gap is None or gap > plan.provenance.settings.relative_gap + 1e-9:
+                findings.append(_finding("plan.bound", level.name,
+                                         f"{label}标为已证明最优，但其界{level.bound}与值"
+                                         f"{level.value}不符",
+                                         f"{level.name} marked proven optimal, but its bound "
+                                         f"{level.bound} does not match its value {level.value}"))
+        if level.bound is not None and level.value is not None and (
+                (level.sense == "max" and level.bound < level.value - 1e-6)
+                or (level.sense == "min" and level.bound > level.value + 1e-6)):
+            findings.append(_finding("plan.bound", level.name,
+                                     f"{label}的界{level.bound}比方案值{level.value}还差",
+                                     f"{level.name} bound {level.bound} is worse than the value "
+                                     f"{level.value}"))
+    names = [level.name for level in plan.objectives]
+    if plan.status == "optimal" and (
+            names != ["rural_shortage_filled", "preference", "distance"]
+            or not all(level.proven_optimal for level in plan.objectives)):
+        findings.append(_finding("plan.bound", "plan", "状态为optimal，但并非每一层目标都已证明最优",
+                                 "status optimal, but not every objective level is proven"))
+    first = plan.objectives[0] if plan.objectives else None
+    if first is not None and plan.best_bound != first.bound:
+        findings.append(_finding("plan.bound", "plan",
+                                 f"方案的最优界{plan.best_bound}与第一层目标的界{first.bound}不符",
+                                 f"best bound {plan.best_bound} differs from level 1's bound "
+                                 f"{first.bound}"))
+    for m in plan.moves:
+        src, dst = instance.school_by_code.get(m.from_school), instance.school_by_code.get(m.to_school)
+        if src and dst and abs(m.distance_km - round(school_distance_km(src, dst), 1)) > 0.051:
+            findings.append(_finding("plan.objective", m.staff_no,
+                                     f"{m.name}（{src.name}→{dst.name}）距离报告为{m.distance_km}公里，"
+                                     f"实为{school_distance_km(src, dst):.1f}公里",
+                                     f"{m.name} ({src.code} → {dst.code}) distance reported as "
+                                     f"{m.distance_km} km, actually "
+                                     f"{school_distance_km(src, dst):.1f} km"))
+    return findings
+
+
+def _check_bound(instance: Instance, plan: Plan, time_limit_s: float) -> list[Finding]:
+    """Level 1's claimed bound and optimality, re-proved by the checker's own model."""
+    first = plan.objectives[0] if plan.objectives else None
+    if first is None or first.name != "rural_shortage_filled" or (
+            first.bound is None and not first.proven_optimal):
+        return []  # no claim to verify (the greedy baseline claims none)
+    value = objective_values(instance, plan.moves)["rural_shortage_filled"]
+    proof = prove_level_one(instance, time_limit_s, target=value)
+    label = _LEVEL_ZH["rural_shortage_filled"]
+    if proof.status == "unknown" or proof.upper is None:
+        return [_finding("plan.bound", "rural_shortage_filled",
+                         f"{label}：独立复核在时限内未能证明方案所称的界{first.bound}（{proof.method}）",
+                         f"{label}: the independent re-solve could not confirm the claimed bound "
+                         f"{first.bound} within the time limit ({proof.method})")]
+    findings = []
+    if first.bound is not None and first.bound < proof.upper - 1e-6:
+        findings.append(_finding(
+            "plan.bound", "rural_shortage_filled",
+            f"方案称任何方案至多补充{first.bound:g}，独立复核证明的界为{proof.upper:g}"
+            f"（{proof.method}）——所称的界不成立",
+            f"the plan claims no plan fills more than {first.bound:g}; the independent re-solve "
+            f"proves only {proof.upper:g} ({proof.method}): the claimed bound does not hold"))
+    if first.proven_optimal and value < proof.upper - 1e-6:
+        findings.append(_finding(
+            "plan.bound", "rural_shortage_filled",
+            f"方案称已证明最优（{value:g}），独立复核的界为{proof.upper:g}（{proof.method}）",
+            f"the plan claims proven optimality at {value:g}; the independent re-solve's bound "
+            f"is {proof.upper:g} ({proof.method})"))
+    return findings
+
+
+def _check_infeasible(instance: Instance, time_limit_s: float) -> list[Finding]:
+    """An infeasible result is verified: the checker's own problem has no solution either."""
+    proof = prove_level_one(instance, time_limit_s)
+    if proof.status == "infeasible":
+        return []
+    if proof.status == "optimal":
+        zh = f"方案称无解，但独立复核找到了满足全部规则的方案（补充{proof.upper:g}）"
+        en = f"the plan claims no plan exists, but the independent re-solve found one " \
+             f"(filling {proof.upper:g})"
+    else:
+        zh, en = "方案称无解，独立复核在时限内未能证实", \
+            "the plan claims no plan exists; the independent re-solve could not confirm it in time"
+    return [_finding("plan.bound", "plan", zh, en)]
 
 
 def _check_no_plan(plan: Plan) -> list[Finding]:

@@ -12,7 +12,6 @@ which stays feasible (optimizer.levels), so a plan exists as soon as level 1 is 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from collections import Counter
@@ -21,6 +20,7 @@ from datetime import UTC, datetime
 from ortools.linear_solver import pywraplp
 
 from optimizer import __version__
+from optimizer.certify import instance_sha256
 from optimizer.baseline import greedy_plan
 from optimizer.diagnose import diagnose
 from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
@@ -278,6 +278,6 @@ def _greedy_fallback(instance: Instance, settings: SolveSettings, stats: SolverS
 
 
 def _provenance(instance: Instance, settings: SolveSettings, method: str) -> Provenance:
-    digest = hashlib.sha256(instance.model_dump_json().encode()).hexdigest()
+    digest = instance_sha256(instance)  # canonical: the checker verifies it (optimizer.certify)
     return Provenance(optimizer_version=__version__, settings=settings,
                       created_at=datetime.now(UTC), instance_sha256=digest, method=method)
