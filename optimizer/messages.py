@@ -7,8 +7,20 @@ a few are shown through labels: `subject` (subject code), `direction` (direction
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from optimizer.constraints import CATALOGUE
 from optimizer.plan import ParamValue, Reason
+
+if TYPE_CHECKING:
+    from optimizer.instance import School, Teacher
+    from optimizer.rules import Blocker
+
+CODES_DIR = Path(__file__).resolve().parent.parent / "data" / "codes"
+"""The project's code lists (data/codes/*.csv: code, zh, en, …): the labels users know."""
 
 SUBJECT_LABELS: dict[str, tuple[str, str]] = {
     "chinese": ("语文", "Chinese"), "math": ("数学", "maths"), "english": ("英语", "English"),
@@ -147,3 +159,89 @@ def render(code: str, **params: ParamValue) -> Reason:
 def percent(share: float) -> str:
     """0.05 → '5', 0.125 → '12.5'."""
     return f"{share * 100:g}"
+
+
+@cache
+def _code_list(name: str) -> dict[str, tuple[str, str]]:
+    path = CODES_DIR / f"{name}.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row["code"]: (row["zh"], row["en"]) for row in csv.DictReader(f)}
+
+
+def code_label(list_name: str, code: str | None, lang: int) -> str:
+    """The label of `code` in a code list (0 = Chinese, 1 = English); the code itself when the
+    list does not have it (a county's own code). Subjects fall back to `SUBJECT_LABELS`."""
+    if code is None:
+        return ""
+    labels = _code_list(list_name)
+    if code in labels:
+        return labels[code][lang]
+    if list_name == "subjects" and code in SUBJECT_LABELS:
+        return SUBJECT_LABELS[code][lang]
+    return code
+
+
+def code_labels(list_name: str, codes: list[str] | tuple[str, ...], lang: int) -> str:
+    """Several codes' labels, joined ('、' in Chinese); '无'/'none' for an empty list."""
+    if not codes:
+        return ("无", "none")[lang]
+    return ("、", ", ")[lang].join(code_label(list_name, c, lang) for c in codes)
+
+
+def teacher_label(teacher: Teacher, lang: int) -> str:
+    """'张三（工号T001）' / 'Zhang San (staff no. T001)'."""
+    return (f"{teacher.name}（工号{teacher.staff_no}）",
+            f"{teacher.name} (staff no. {teacher.staff_no})")[lang]
+
+
+def school_label(school: School, lang: int) -> str:
+    """'源城中学（S01）' / '源城中学 (S01)': the name users know and the code that is unique."""
+    return (f"{school.name}（{school.code}）", f"{school.name} ({school.code})")[lang]
+
+
+def school_kind(school: School, lang: int) -> str:
+    """The school's actual categories: zone, and quality or weak where it is one of them
+    ('城区、优质学校', '农村、薄弱学校', '城区学校')."""
+    zone = code_label("zones", school.zone, lang)
+    if school.is_quality:
+        return (f"{zone}、优质学校", f"{zone.lower()}, quality school")[lang]
+    if school.is_weak:
+        return (f"{zone}、薄弱学校", f"{zone.lower()}, weak school")[lang]
+    return (f"{zone}学校", f"{zone.lower()} school")[lang]
+
+
+def blocker_text(blocker: Blocker, lang: int) -> str:
+    """Why a teacher may not rotate, in plain words with the dates and numbers behind it."""
+    p = blocker.params
+    name = blocker.constraint
+    if name == "eligibility.established_post":
+        post = code_label("post_types", p.get("post_type"), lang)
+        return (f"岗位类别为{post}，只有在编教师参加交流",
+                f"post type {post}: only established-post teachers rotate")[lang]
+    if name == "eligibility.on_secondment":
+        return ("正在外校交流", "already seconded to another school")[lang]
+    if name == "eligibility.service_years":
+        return (f"{p['joined']}到现学校，须满{p['years']}年（{p['eligible_from']}起）才符合条件",
+                f"joined the school on {p['joined']}; {p['years']} years are needed "
+                f"(eligible from {p['eligible_from']})")[lang]
+    if name == "eligibility.retirement_margin":
+        return (f"法定退休日期{p['retirement_date']}，距今不足{p['years']}年",
+                f"statutory retirement on {p['retirement_date']}, not more than {p['years']} "
+                "years away")[lang]
+    if name == "eligibility.exemption":
+        reason = code_label("exemption_reasons", p.get("reason"), lang)
+        until = p.get("until")
+        return (f"暂缓或免于交流（{reason}，{'至' + until if until else '未定期限'}）",
+                f"deferred or exempt ({reason}, {'until ' + until if until else 'open-ended'})"
+                )[lang]
+    if name == "eligibility.cooldown":
+        return (f"上次交流于{p['last_rotation_end']}结束，未满{p['years']}年",
+                f"the last rotation ended on {p['last_rotation_end']}, fewer than {p['years']} "
+                "years ago")[lang]
+    if name == "eligibility.age_cap":
+        return (f"年龄{p['age']}岁，超过交流年龄上限{p['cap']}岁",
+                f"aged {p['age']}, above the cap of {p['cap']}")[lang]
+    info = CATALOGUE[name]
+    return (info.zh, info.en)[lang]

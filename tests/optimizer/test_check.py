@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -208,3 +209,57 @@ def test_a_true_infeasible_result_is_verified():
     made = solve(inst, SolveSettings(time_limit_s=10))
     assert made.status == "infeasible" and not made.moves
     assert check_plan(inst, made) == []
+
+
+def test_every_finding_names_who_and_where(plan):
+    """Each finding about a teacher names them (name and staff number), each about a school
+    names it (name and code), in both languages, with labels instead of codes or raw Python."""
+    from optimizer.instance import Designation
+
+    deferred = TEACHERS[0].model_copy(update={
+        "exemptions": [Exemption(reason="illness", from_date=date(2026, 1, 1))],
+        "joined_school_on": date(2024, 9, 1), "post_type": "temporary",
+        "designations": [Designation(kind="key_teacher", tier="school",
+                                     valid_from=date(2020, 1, 1))]})
+    blocked = INSTANCE.model_copy(update={"teachers": [deferred, *TEACHERS[1:]]})
+    tight = INSTANCE.model_copy(update={"schools": [
+        SCHOOLS[0], SCHOOLS[1].model_copy(update={"post_ceiling": 0}), SCHOOLS[2]]})
+    cases = [
+        (INSTANCE, plan.model_copy(update={"moves": plan.moves * 2})),
+        (INSTANCE, broken(plan, subject="music")),
+        (INSTANCE, broken(plan, to_school="J")),
+        (INSTANCE, broken(plan, subject="math")),
+        (INSTANCE, broken(plan, planned_end=date(2030, 1, 1), wish_rank=3)),
+        (INSTANCE, broken(plan, to_school="U")),
+        (tight, plan),
+        (blocked, plan),
+        (INSTANCE.with_pins([Pin(kind="must_stay", staff_no="u1")]), plan),
+        (INSTANCE.with_pins([Pin(kind="must_go", staff_no="u2", school="R")]), plan),
+        (INSTANCE, plan.model_copy(update={"moves": []})),
+    ]
+    schools = {s.code: s for s in SCHOOLS}
+    teachers = {t.staff_no: t for t in TEACHERS}
+    named = Counter()
+    for inst, candidate in cases:
+        for f in check_plan(inst, candidate):
+            for text in (f.zh, f.en):
+                assert "{" not in text and "['" not in text, text
+            head = f.scope.split(":")[0]
+            if head in teachers:
+                t = teachers[head]
+                assert t.name in f.zh and t.staff_no in f.zh and t.name in f.en, f
+                named["teacher"] += 1
+            elif head in schools:
+                s = schools[head]
+                assert f"{s.name}（{s.code}）" in f.zh and f"{s.name} ({s.code})" in f.en, f
+                named["school"] += 1
+            else:
+                assert head in ("district", "plan", "rural_shortage_filled", "preference",
+                                "distance"), f
+                named["district"] += 1
+    assert named["teacher"] >= 12 and named["school"] >= 4, named
+    labels = " ".join(f.zh for f in check_plan(blocked, plan))
+    assert "临聘" in labels and "重病" in labels and "2024-09-01到现学校" in labels
+    cert = check_plan(INSTANCE, broken(plan, to_school="J"))
+    assert any("小学教师资格、初级中学教师资格" in f.zh and "高级中学教师资格" in f.zh
+               for f in cert)
