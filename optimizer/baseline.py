@@ -22,7 +22,13 @@ import numpy as np
 
 from optimizer import __version__
 from optimizer.certify import instance_sha256
-from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
+from optimizer.explain import (
+    make_move,
+    move_reasons,
+    quota_results,
+    shortage_results,
+    with_quota_reasons,
+)
 from optimizer.instance import Instance, School, Teacher
 from optimizer.plan import Move, Plan, Provenance, SolverStats
 from optimizer.rules import (
@@ -160,7 +166,7 @@ def greedy_moves(instance: Instance) -> list[tuple[Teacher, str, str]]:
 def greedy_plan(instance: Instance) -> Plan:
     """The clerk's plan for `instance` (see the module docstring)."""
     started = time.perf_counter()
-    moves = _to_moves(instance, greedy_moves(instance))
+    moves = with_quota_reasons(instance, _to_moves(instance, greedy_moves(instance)))
     quotas = quota_results(instance, moves)
     elapsed = round(time.perf_counter() - started, 3)
     settings = SolveSettings(backend="highs")

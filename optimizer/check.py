@@ -22,6 +22,7 @@ from optimizer.certify import (
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance, School, Teacher
 from optimizer.messages import (
+    QUOTA_BASE_LABELS,
     blocker_text,
     code_label,
     code_labels,
@@ -505,9 +506,8 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
     return findings
 
 
-_BASE_ZH = {"service": "任教年限已满的在编教师", "available": "符合交流条件（当年可交流）教师"}
-_BASE_EN = {"service": "established teachers with the years of service",
-            "available": "teachers who may rotate this year"}
+_BASE_ZH = {k: v[0] for k, v in QUOTA_BASE_LABELS.items()}
+_BASE_EN = {k: v[1] for k, v in QUOTA_BASE_LABELS.items()}
 
 
 def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:

@@ -34,13 +34,15 @@ SUBJECT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 DIRECTION_LABELS: dict[str, tuple[str, str]] = {
-    "urban_to_rural": ("城区学校→乡村学校", "urban school → rural school"),
-    "quality_to_non_quality": ("优质学校→薄弱（非优质）学校", "quality school → non-quality school"),
-    "rural_to_urban": ("乡村学校→城区学校（跟岗学习）", "rural school → urban school (to learn)"),
-    "non_quality_to_quality": ("非优质学校→优质学校（跟岗学习）",
-                               "non-quality school → quality school (to learn)"),
+    "urban_to_rural": ("城区→乡村", "urban → rural"),
+    "quality_to_non_quality": ("优质学校→非优质学校", "quality school → non-quality school"),
+    "rural_to_urban": ("乡村→城区", "rural → urban"),
+    "non_quality_to_quality": ("非优质学校→优质学校", "non-quality school → quality school"),
     "lateral": ("同类学校之间", "between schools of the same kind"),
 }
+"""The allowed directions by their rule (optimizer.rules.DirectionRules), in neutral words: a
+non-quality school is not a weak one (薄弱学校 is a category of its own), and whether a reverse
+move is 跟岗学习 depends on who moves (a teacher learns; a principal takes a post)."""
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     # why this teacher
@@ -62,7 +64,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                             "{subject} teacher(s)"),
     "why.school.swap": ("{to_name}有{subject}教师同时交流出去，空出岗位",
                         "a {subject} teacher of {to_name} rotates out, freeing the place"),
-    "why.school.direction": ("方向：{direction}", "direction: {direction}"),
+    "why.school.direction": ("方向：{from_kind}→{to_kind}（{direction}）",
+                             "direction: {from_kind} → {to_kind} ({direction})"),
+    "why.school.direction.learn": ("方向：{from_kind}→{to_kind}（{direction}，跟岗学习）",
+                                   "direction: {from_kind} → {to_kind} ({direction}, to learn)"),
+    "why.teacher.school_quota": (
+        "{school_name}须交流不少于{target}人（{base_label}{base}人的{share}%），方案交流{achieved}人",
+        "{school_name} must rotate at least {target} ({share}% of {base} {base_label_en}); the "
+        "plan moves {achieved}"),
+    "why.teacher.district_quota": (
+        "全区须交流不少于{target}人（在编教师{base}人的{share}%），方案交流{achieved}人",
+        "the district must rotate at least {target} ({share}% of {base} established teachers); "
+        "the plan moves {achieved}"),
     "why.school.distance": ("距离{km}公里", "{km} km away"),
     # quotas
     "quota.figure.district": (
@@ -70,9 +83,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{base} established teachers; {share}% means at least {target}; the plan moves "
         "{achieved} (margin {margin})"),
     "quota.figure.school": (
-        "{school_name}：符合交流条件教师{base}人，按{share}%须交流不少于{target}人；方案交流{achieved}人，"
+        "{school_name}：{base_label}{base}人，按{share}%须交流不少于{target}人；方案交流{achieved}人，"
         "余量{margin}",
-        "{school_name}: {base} teachers meet the conditions; {share}% means at least {target}; "
+        "{school_name}: {base} {base_label_en}; {share}% means at least {target}; "
         "the plan moves {achieved} (margin {margin})"),
     "quota.figure.key": (
         "交流{total}人，骨干教师须不少于{share}%即{target}人；方案中骨干教师{achieved}人，余量{margin}",
@@ -88,8 +101,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unfilled.source_min_keep": ("{count}名候选教师所在学校调出后将低于该学科最低保留人数",
                                  "{count} candidates' schools would fall below their minimum in "
                                  "that subject"),
-    "unfilled.post_ceiling": ("本校交流后在岗人数已达核定编制{ceiling}人",
-                              "the school would exceed its post ceiling of {ceiling}"),
+    "unfilled.post_ceiling": ("决定性原因：{school_name}交流后在编人数已达核定编制{ceiling}人，"
+                              "再调入须先有人调出",
+                              "decisive: {school_name} is at its post ceiling of {ceiling} after "
+                              "the moves; another arrival needs a departure first"),
+    "unfilled.bound": ("经证明，任何满足全部规则的方案都不能补充更多缺口（第一层目标已达其界{bound}）",
+                       "proven: no plan that keeps every rule fills more (level 1 reaches its "
+                       "bound {bound})"),
     "unfilled.key_share": ("再调入非骨干教师将使骨干教师比例低于要求",
                            "another non-key teacher would push the key share below its minimum"),
     "unfilled.pruned": ("候选教师所在学校不在其最近的{nearest}所候选学校内（已剪枝）",
@@ -102,9 +120,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unfilled.greedy": ("按顺序分配时已无可用的候选教师", "no candidate was left when its turn came"),
     # conflicts
     "conflict.quota.school_share": (
-        "{school_name}：符合交流条件教师{base}人，按{share}%须交流{target}人；其中{blocked}人不能交流"
+        "{school_name}：{base_label}{base}人，按{share}%须交流{target}人；其中{blocked}人不能交流"
         "（{blocked_detail}），可交流{available}人，最多能安排{achievable}人",
-        "{school_name}: {base} teachers meet the conditions; {share}% needs {target}; {blocked} "
+        "{school_name}: {base} {base_label_en}; {share}% needs {target}; {blocked} "
         "cannot rotate ({blocked_detail}), {available} may, and at most {achievable} can be "
         "placed"),
     "conflict.quota.district_share": (
@@ -123,7 +141,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "is open in an allowed direction with certificate cover"),
     "conflict.pin": (
         "{name}被指定{pin}，但{why}",
-        "{name} is pinned to {pin_en}, but {why_en}"),
+        "{name_en} is pinned to {pin_en}, but {why_en}"),
+    "conflict.pin.blocked": (
+        "指定{pin}的教师{name}不符合交流条件：{why}。请取消该指定",
+        "{name_en}, pinned to {pin_en}, may not rotate: {why_en}. Please remove the pin"),
     "pin.why.blocked": ("该教师不符合交流条件：{blockers}", "the teacher may not rotate: {blockers}"),
     "pin.why.no_destination": ("没有方向允许、证书和学科都符合的学校",
                                "no school fits in direction, certificate and subject"),
@@ -245,3 +266,10 @@ def blocker_text(blocker: Blocker, lang: int) -> str:
                 f"aged {p['age']}, above the cap of {p['cap']}")[lang]
     info = CATALOGUE[name]
     return (info.zh, info.en)[lang]
+
+
+QUOTA_BASE_LABELS: dict[str, tuple[str, str]] = {
+    "available": ("符合交流条件教师", "teachers who may rotate this year"),
+    "service": ("任教年限已满的在编教师", "established teachers with the years of service"),
+}
+"""The school quota's base (rules `quotas.school_quota_base`) in words."""

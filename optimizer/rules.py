@@ -73,9 +73,10 @@ class QuotaRules(_Strict):
         0.10, ge=0, le=1, description="Share of the quota base at each urban or quality school."
     )
     school_quota_base: Literal["service", "available"] = Field(
-        "service",
-        description="'service': established teachers with enough years at the school (exempt ones "
-        "included); 'available': only those who may rotate this year.",
+        "available",
+        description="'available' (the plan's 符合交流条件教师): only those who may rotate this year "
+        "(no cool-down, exemption or retirement margin in the way); 'service': established "
+        "teachers with enough years at the school, those who may not rotate included.",
     )
     district_share_base: Literal["whole_district", "compulsory"] = Field(
         "whole_district",

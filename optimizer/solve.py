@@ -23,7 +23,13 @@ from optimizer import __version__
 from optimizer.certify import instance_sha256
 from optimizer.baseline import greedy_plan
 from optimizer.diagnose import diagnose
-from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
+from optimizer.explain import (
+    make_move,
+    move_reasons,
+    quota_results,
+    shortage_results,
+    with_quota_reasons,
+)
 from optimizer.instance import Instance, Pin
 from optimizer.levels import solve_level
 from optimizer.model import (
@@ -127,7 +133,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         return Plan(status="infeasible", year=instance.year, stats=stats, conflicts=conflicts,
                     relaxation=relaxation, provenance=provenance)
 
-    moves = disaggregate(instance, net, values)
+    moves = with_quota_reasons(instance, disaggregate(instance, net, values))
     nearest = settings.nearest_destinations or settings.auto_nearest if net.pruned else None
     proven = all(level.proven_optimal for level in levels)
     gaps = [level.relative_gap for level in levels if level.relative_gap is not None]
@@ -135,7 +141,9 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         status="optimal" if proven else "feasible", year=instance.year, objectives=levels,
         best_bound=levels[0].bound, relative_gap=max(gaps) if gaps else None, stats=stats,
         moves=moves, quotas=quota_results(instance, moves),
-        shortages=shortage_results(instance, moves, nearest), provenance=provenance,
+        shortages=shortage_results(instance, moves, nearest, proven_bound=levels[0].bound
+                                   if levels[0].proven_optimal else None),
+        provenance=provenance,
     )
 
 

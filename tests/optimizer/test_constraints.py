@@ -78,9 +78,16 @@ def test_school_quota_names_the_deferred_teachers(solve_checked):
         update={"name": "宝源学校"})
     teachers = [teacher(f"b{i}", "BY", exemptions=[deferred]) for i in range(7)]
     plan = solve_checked(instance([baoyuan, RURAL], teachers, **{
+        "quotas.district_share": 0, "quotas.key_share": 0, "quotas.school_quota_base": "service"}))
+    assert_conflict(plan, "quota.school_share", "宝源学校（BY）", "任教年限已满的在编教师7人",
+                    "须交流1人", "7人不能交流", "7 cannot rotate")
+    # The plan's reading (the default): deferred teachers do not meet the conditions this year,
+    # so they are not in the base and the school owes no move.
+    default = solve_checked(instance([baoyuan, RURAL], teachers, **{
         "quotas.district_share": 0, "quotas.key_share": 0}))
-    assert_conflict(plan, "quota.school_share", "宝源学校", "符合交流条件教师7人", "须交流1人",
-                    "7人不能交流", "7 cannot rotate")
+    [quota] = [q for q in default.quotas if q.scope == "BY"]
+    assert default.status == "optimal" and (quota.base, quota.target) == (0, 0)
+    assert quota.reasons[0].zh.startswith("宝源学校（BY）：符合交流条件教师0人")
     ok = solve_checked(instance([baoyuan, RURAL], [teacher("b0", "BY")], **{
         "quotas.district_share": 0, "quotas.key_share": 0}))
     assert ok.status == "optimal" and "b0" in moved(ok)
@@ -185,3 +192,76 @@ def test_urban_principal_goes_only_to_rural_or_weak_schools(solve_checked):
     weak_and_vacant = plain.model_copy(update={"is_weak": True})
     ok = solve_checked(instance([quality, weak_and_vacant], principals[:1], rules=free_rules()))
     assert moved(ok) == {"pq": ("P", None)}
+
+
+# ---------------------------------------------------------------- explanations tell the reason
+
+
+def test_a_quota_driven_move_says_which_quota(solve_checked):
+    """Nobody asked to move: each move out of the urban school says it is for its 10%."""
+    home = school("U", "urban", staff=[staffing("math", 12)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 1, shortage=3)])
+    teachers = [teacher(f"u{i:02}", "U") for i in range(12)] + [teacher("r1", "R")]
+    plan = solve_checked(instance([home, away], teachers, **{
+        "quotas.district_share": 0.0, "quotas.key_share": 0.0}))
+    assert len(plan.moves) == 3  # all three slots filled, ⌈10% of 12⌉ = 2 needed
+    for move in plan.moves:
+        [quota] = [r for r in move.reasons if r.code == "why.teacher.school_quota"]
+        assert quota.zh == "U学校须交流不少于2人（符合交流条件教师12人的10%），方案交流3人"
+        assert "U学校 must rotate at least 2" in quota.en
+    assert "r1" not in {m.staff_no for m in plan.moves}
+
+
+def test_direction_names_the_schools_actual_categories(solve_checked):
+    """An ordinary school is not called weak; a principal's reverse move is not 跟岗学习."""
+    quality = school("Q", "urban", quality=True, staff=[staffing("pe", 3)])
+    ordinary = school("O", "urban", lat=23.75, staff=[staffing("pe", 0, shortage=1)])
+    plan = solve_checked(instance([quality, ordinary], [teacher("t", "Q", "pe", volunteer=True)],
+                                  rules=free_rules()))
+    [move] = plan.moves
+    [direction] = [r for r in move.reasons if r.code.startswith("why.school.direction")]
+    assert direction.zh == "方向：城区、优质学校→城区学校（优质学校→非优质学校）"
+    assert "薄弱" not in direction.zh
+    rural = school("R", "rural", lat=23.80)
+    urban = school("U", "urban")
+    principal = teacher("p", "R", is_principal=True, volunteer=True, wishes=["U"])
+    led = solve_checked(instance([rural, urban], [principal], rules=free_rules()))
+    [move] = led.moves
+    texts = [r.zh for r in move.reasons]
+    assert "方向：农村学校→城区学校（乡村→城区）" in texts and not any("跟岗" in t for t in texts)
+
+
+def test_an_unfilled_slot_at_the_post_ceiling_gives_that_reason_first(solve_checked):
+    full = RURAL.model_copy(update={"post_ceiling": 1})
+    residents = [teacher("r1", "R", joined_school_on=date(2025, 9, 1))]
+    plan = solve_checked(instance([URBAN, full], [teacher("t", "U", "pe"), *residents],
+                                  rules=free_rules()))
+    unfilled = [s for s in plan.shortages if s.unfilled]
+    assert len(unfilled) == 2
+    for s in unfilled:
+        assert s.reasons[0].code == "unfilled.post_ceiling"
+        assert s.reasons[0].zh.startswith("决定性原因：R学校（R）交流后在编人数已达核定编制1人")
+
+
+def test_pruning_is_not_cited_when_the_bound_proves_no_plan_fills_more():
+    from optimizer.explain import shortage_results
+
+    inst = instance([URBAN, RURAL], [teacher("t", "U", "math")], rules=free_rules())
+    pruned = shortage_results(inst, [], pruned_nearest=8)
+    proven = shortage_results(inst, [], pruned_nearest=8, proven_bound=0.0)
+    assert len(pruned) == len(proven) == 2
+    assert any(r.code == "unfilled.pruned" for s in pruned for r in s.reasons)
+    codes = [r.code for s in proven for r in s.reasons]
+    assert "unfilled.pruned" not in codes and codes.count("unfilled.bound") == 1  # pe: nobody
+
+
+def test_a_pin_on_an_ineligible_teacher_asks_to_remove_it(solve_checked):
+    young = teacher("t", "U", "pe", joined_school_on=date(2024, 9, 1))
+    plan = solve_checked(instance([URBAN, RURAL], [young],
+                                  pins=[Pin(kind="must_move", staff_no="t")],
+                                  rules=free_rules()))
+    assert plan.status == "infeasible"
+    [conflict] = plan.conflicts
+    assert conflict.zh == ("指定必须交流的教师教师t（工号t）（U学校（U））不符合交流条件："
+                           "2024-09-01到现学校，须满6年（2030-09-01起）才符合条件。请取消该指定")
+    assert "Please remove the pin" in conflict.en and "staff no. t" in conflict.en
