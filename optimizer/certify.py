@@ -32,6 +32,9 @@ from optimizer.highs import QuietHighs
 from optimizer.instance import Instance
 from optimizer.plan import Move
 from optimizer.rules import (
+    counts_toward_district_share,
+    district_share_base,
+    in_key_share_base,
     cert_covers,
     cert_rank,
     counts_in_quota_base,
@@ -185,7 +188,8 @@ def prove_level_one(instance: Instance, time_limit_s: float = 60.0,
 class _LevelOne:
     """Level 1 written from the rules: maximise Σ weight × fill over rural shortages subject to
     eligibility, pins, direction, certificate, subject capacity, post ceiling, minimum kept,
-    principal posts and terms, and the three quotas."""
+    principal posts and terms, and the three quotas (with their bases as the rules read them:
+    `district_share_base`, `counts_toward_district_share`, `in_key_share_base`)."""
 
     def __init__(self, instance: Instance) -> None:
         rules, as_of = instance.rules, instance.as_of
@@ -224,8 +228,9 @@ class _LevelOne:
         out_main: dict[tuple[str, str], list[int]] = defaultdict(list)
         school_in: dict[str, list[int]] = defaultdict(list)
         school_out: dict[str, list[int]] = defaultdict(list)
-        all_moves: list[int] = []
-        key_moves: list[int] = []
+        counted: list[int] = []  # moves that count towards the district share
+        key_base: list[int] = []  # moves in the key share's base
+        key_moves: list[int] = []  # key teachers' moves among them
         by_code = instance.school_by_code
         for key in sorted(groups):
             school, main, can_teach, rank, key_flag, pinned = key
@@ -252,9 +257,12 @@ class _LevelOne:
                     out_main[(school, main)].append(c)
                     school_in[dst.code].append(c)
                     school_out[school].append(c)
-                    all_moves.append(c)
-                    if key_flag:
-                        key_moves.append(c)
+                    if counts_toward_district_share(src, dst, rules):
+                        counted.append(c)
+                    if in_key_share_base(src, rules):
+                        key_base.append(c)
+                        if key_flag:
+                            key_moves.append(c)
             rows.add([(c, 1.0) for c in own], -math.inf, len(members))
             if any(p.kind in ("must_move", "must_go") for p in t_pins):
                 rows.add([(c, 1.0) for c in own], 1, math.inf)
@@ -284,9 +292,12 @@ class _LevelOne:
                 p_out[t.school].append(c)
                 school_in[dst.code].append(c)
                 school_out[t.school].append(c)
-                all_moves.append(c)
-                if is_key(t, as_of, rules):
-                    key_moves.append(c)
+                if counts_toward_district_share(src, dst, rules):
+                    counted.append(c)
+                if in_key_share_base(src, rules):
+                    key_base.append(c)
+                    if is_key(t, as_of, rules):
+                        key_moves.append(c)
             rows.add([(c, 1.0) for c in own], -math.inf, 1)
             if must_rotate_principal(t, rules) or any(
                     p.kind in ("must_move", "must_go") for p in t_pins):
@@ -327,9 +338,8 @@ class _LevelOne:
                     rows.add([(f, 1.0)] + [(c, -1.0) for c in arr] + [(c, 1.0) for c in dep],
                              -math.inf, 0)
 
-        established = sum(t.post_type == "established" for t in instance.teachers)
-        rows.add([(c, 1.0) for c in all_moves], share_target(q.district_share, established),
-                 math.inf)
+        rows.add([(c, 1.0) for c in counted],
+                 share_target(q.district_share, district_share_base(instance)), math.inf)
         base: dict[str, int] = defaultdict(int)
         for t in instance.teachers:
             if counts_in_quota_base(t, as_of, rules):
@@ -343,7 +353,7 @@ class _LevelOne:
         if share > 0:
             p, d = share.numerator, share.denominator
             coef: dict[int, float] = defaultdict(float)
-            for c in all_moves:
+            for c in key_base:
                 coef[c] -= p
             for c in key_moves:
                 coef[c] += d

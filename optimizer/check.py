@@ -22,6 +22,8 @@ from optimizer.certify import (
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance, School, Teacher
 from optimizer.messages import (
+    DISTRICT_BASE_LABELS,
+    KEY_BASE_LABELS,
     QUOTA_BASE_LABELS,
     blocker_text,
     code_label,
@@ -33,6 +35,10 @@ from optimizer.messages import (
 )
 from optimizer.plan import Plan
 from optimizer.rules import (
+    counts_toward_district_share,
+    district_share_base,
+    in_key_share_base,
+    key_share_target,
     add_years,
     cert_covers,
     counts_in_quota_base,
@@ -456,9 +462,13 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
     rules, as_of = instance.rules, instance.as_of
     q = rules.quotas
     moves = plan.moves
-    established = sum(t.post_type == "established" for t in instance.teachers)
+    at = instance.school_by_code
+    known = [m for m in moves if m.from_school in at and m.to_school in at]
+    district_base = district_share_base(instance)
+    counted = sum(counts_toward_district_share(at[m.from_school], at[m.to_school], rules)
+                  for m in known)
     truth = {("quota.district_share", "district"):
-             (established, share_target(q.district_share, established), len(moves))}
+             (district_base, share_target(q.district_share, district_base), counted)}
     base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
     leaving = Counter(m.from_school for m in moves)
     for school in instance.schools:
@@ -467,10 +477,11 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
             truth[("quota.school_share", school.code)] = (
                 n, share_target(q.school_share, n), leaving[school.code])
     share = key_share_fraction(rules)
+    in_base = [m for m in known if in_key_share_base(at[m.from_school], rules)]
     key_moves = sum(is_key(instance.teacher_by_staff_no[m.staff_no], as_of, rules)
-                    for m in moves if m.staff_no in instance.teacher_by_staff_no)
+                    for m in in_base if m.staff_no in instance.teacher_by_staff_no)
     truth[("quota.key_share", "district")] = (
-        len(moves), -(-share.numerator * len(moves) // share.denominator), key_moves)
+        len(in_base), key_share_target(share, len(in_base)), key_moves)
     reported = {(r.name, r.scope): r for r in plan.quotas}
     shares = {"quota.district_share": percent(q.district_share),
               "quota.school_share": percent(q.school_share), "quota.key_share": percent(q.key_share)}
@@ -483,12 +494,17 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
                     f"{at_en} must rotate at least {target} ({shares[name]}% of {n} "
                     f"{_BASE_EN[q.school_quota_base]})")
         elif name == "quota.district_share":
-            what = (f"全区须交流不少于{target}人（在编教师{n}人的{shares[name]}%）",
+            base_zh, base_en = DISTRICT_BASE_LABELS[q.district_share_base]
+            counts_zh, counts_en = ("", "") if q.reverse_flows_count else (
+                "，跟岗学习的反向交流不计", "; reverse flows not counted")
+            what = (f"全区须交流不少于{target}人（{base_zh}{n}人的{shares[name]}%{counts_zh}）",
                     f"the district must rotate at least {target} ({shares[name]}% of {n} "
-                    "established teachers)")
+                    f"{base_en}{counts_en})")
         else:
-            what = (f"交流{n}人中骨干教师须不少于{target}人（{shares[name]}%）",
-                    f"of {n} moved, at least {target} must be key teachers ({shares[name]}%)")
+            moved_zh, moved_en = KEY_BASE_LABELS[q.key_share_base]
+            what = (f"{moved_zh}{n}人中骨干教师须不少于{target}人（{shares[name]}%）",
+                    f"of {n} {moved_en}, at least {target} must be key teachers "
+                    f"({shares[name]}%)")
         if achieved < target:
             findings.append(_finding(name, scope, f"{what[0]}，方案只有{achieved}人",
                                      f"{what[1]}; the plan has {achieved}"))

@@ -15,7 +15,7 @@ from collections import Counter
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
 from optimizer.levels import solve_level
-from optimizer.messages import QUOTA_BASE_LABELS, blocker_text, percent, render, school_label, teacher_label
+from optimizer.messages import DISTRICT_BASE_LABELS, QUOTA_BASE_LABELS, blocker_text, percent, render, school_label, teacher_label
 from optimizer.model import build_model, set_objective
 from optimizer.network import Network
 from optimizer.plan import Conflict, RelaxationItem
@@ -24,7 +24,9 @@ from optimizer.rules import (
     eligibility_blockers,
     is_available,
     is_key,
+    in_key_share_base,
     key_share_fraction,
+    key_share_target,
 )
 from optimizer.settings import SolveSettings
 
@@ -40,7 +42,11 @@ def diagnose(instance: Instance, net: Network, settings: SolveSettings
         return [], []
     values = result.values
     conflicts, relaxation = [], []
-    moved_total = round(sum(values[v.index()] for v in model.x + model.y))
+    at = instance.school_by_code
+    moved_total = round(sum(  # the moves in the key share's base (quotas.key_share_base)
+        values[v.index()] for v, a in zip(model.x + model.y, net.arcs + net.principal_arcs,
+                                          strict=True)
+        if in_key_share_base(at[a.source], instance.rules)))
     for (name, scope), var in sorted(model.slack.items()):
         short = round(values[var.index()])
         if short <= 0:
@@ -64,8 +70,7 @@ def _target(net: Network, instance: Instance, name: str, scope: str, moved: int,
     if name == "quota.school_share":
         return net.school_targets[scope]
     if name == "quota.key_share":
-        share = key_share_fraction(instance.rules)
-        return -(-share.numerator * moved // share.denominator)
+        return key_share_target(key_share_fraction(instance.rules), moved)
     return 1
 
 
@@ -102,7 +107,9 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
                         en=text_en.en)
     if name == "quota.district_share":
         available = sum(is_available(t, as_of, rules) for t in instance.teachers)
+        labels = DISTRICT_BASE_LABELS[q.district_share_base]
         text = render("conflict.quota.district_share", base=net.district_base,
+                      base_label=labels[0], base_label_en=labels[1],
                       share=percent(q.district_share), target=target, available=available,
                       achievable=achievable)
     elif name == "quota.key_share":

@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.instance import Instance, Teacher
-from optimizer.messages import QUOTA_BASE_LABELS, percent, render, school_kind, school_label
+from optimizer.messages import (
+    DISTRICT_BASE_LABELS,
+    KEY_BASE_LABELS,
+    QUOTA_BASE_LABELS,
+)
+from optimizer.messages import percent, render, school_kind, school_label
 from optimizer.plan import Move, QuotaResult, Reason, ShortageResult
 from optimizer.rules import (
+    counts_toward_district_share,
+    district_share_base,
+    in_key_share_base,
+    key_share_target,
     add_years,
     age_on,
     cert_covers,
@@ -105,10 +114,16 @@ def with_quota_reasons(instance: Instance, moves: list[Move]) -> list[Move]:
     q = rules.quotas
     leaving = Counter(m.from_school for m in moves)
     base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
-    established = sum(t.post_type == "established" for t in instance.teachers)
-    district = render("why.teacher.district_quota", base=established,
-                      target=share_target(q.district_share, established),
-                      share=percent(q.district_share), achieved=len(moves))
+    district_base = district_share_base(instance)
+    labels = DISTRICT_BASE_LABELS[q.district_share_base]
+    at = instance.school_by_code
+    district = render("why.teacher.district_quota", base=district_base,
+                      target=share_target(q.district_share, district_base),
+                      base_label=labels[0], base_label_en=labels[1],
+                      share=percent(q.district_share),
+                      achieved=sum(counts_toward_district_share(at[m.from_school],
+                                                                at[m.to_school], rules)
+                                   for m in moves))
     base_label = QUOTA_BASE_LABELS[q.school_quota_base]
     out = []
     for m in moves:
@@ -117,13 +132,15 @@ def with_quota_reasons(instance: Instance, moves: list[Move]) -> list[Move]:
         target = share_target(q.school_share, base[source.code])
         extra: list[Reason] = []
         if in_school_quota_scope(source) and target > 0:
-            extra.append(render("why.teacher.school_quota", school_name=source.name,
+            extra.append(render("why.teacher.school_quota", school_name=school_label(source, 0),
+                                school_name_en=school_label(source, 1),
                                 target=target, base=base[source.code],
                                 base_label=base_label[0], base_label_en=base_label[1],
                                 share=percent(q.school_share), achieved=leaving[source.code]))
         elif district.params["target"] and not (
                 teacher.volunteer or m.to_school in teacher.wishes
-                or m.staff_no in instance.pins_by_teacher):
+                or m.staff_no in instance.pins_by_teacher) and counts_toward_district_share(
+                    source, at[m.to_school], rules):
             extra.append(district)
         out.append(m.model_copy(update={"reasons": [*m.reasons[:1], *extra, *m.reasons[1:]]})
                    if extra else m)
@@ -134,11 +151,19 @@ def quota_results(instance: Instance, moves: list[Move]) -> list[QuotaResult]:
     """The district, per-school and key-teacher quotas with target, achieved and margin."""
     rules, as_of = instance.rules, instance.as_of
     q = rules.quotas
-    established = sum(t.post_type == "established" for t in instance.teachers)
+    at = instance.school_by_code
+    district_base = district_share_base(instance)
+    counted = sum(counts_toward_district_share(at[m.from_school], at[m.to_school], rules)
+                  for m in moves)
+    labels = DISTRICT_BASE_LABELS[q.district_share_base]
+    counting = ("", "") if q.reverse_flows_count else ("（跟岗学习的反向交流不计）",
+                                                      " (reverse flows not counted)")
     results = []
-    target = share_target(q.district_share, established)
-    results.append(_quota("quota.district_share", "district", established, target, len(moves),
-                          "quota.figure.district", share=percent(q.district_share)))
+    target = share_target(q.district_share, district_base)
+    results.append(_quota("quota.district_share", "district", district_base, target, counted,
+                          "quota.figure.district", share=percent(q.district_share),
+                          base_label=labels[0], base_label_en=labels[1], counting=counting[0],
+                          counting_en=counting[1]))
     departures = Counter(m.from_school for m in moves)
     base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
     for school in sorted(instance.schools, key=lambda s: s.code):
@@ -148,13 +173,16 @@ def quota_results(instance: Instance, moves: list[Move]) -> list[QuotaResult]:
         results.append(_quota(
             "quota.school_share", school.code, n, share_target(q.school_share, n),
             departures[school.code], "quota.figure.school", school_name=school_label(school, 0),
+            school_name_en=school_label(school, 1),
             share=percent(q.school_share), base_label=QUOTA_BASE_LABELS[q.school_quota_base][0],
             base_label_en=QUOTA_BASE_LABELS[q.school_quota_base][1]))
-    key_moves = sum(m.is_key for m in moves)
-    share = key_share_fraction(rules)
-    key_target = -(-share.numerator * len(moves) // share.denominator)
-    results.append(_quota("quota.key_share", "district", len(moves), key_target, key_moves,
-                          "quota.figure.key", total=len(moves), share=percent(q.key_share)))
+    in_base = [m for m in moves if in_key_share_base(at[m.from_school], rules)]
+    key_moves = sum(m.is_key for m in in_base)
+    key_target = key_share_target(key_share_fraction(rules), len(in_base))
+    moved = KEY_BASE_LABELS[q.key_share_base]
+    results.append(_quota("quota.key_share", "district", len(in_base), key_target, key_moves,
+                          "quota.figure.key", total=len(in_base), share=percent(q.key_share),
+                          moved_label=moved[0], moved_label_en=moved[1]))
     return results
 
 
@@ -264,9 +292,12 @@ class _MoveTotals:
         if at_minimum:
             reasons.append(render("unfilled.source_min_keep", count=len(at_minimum)))
         share = key_share_fraction(rules)
-        keys = sum(m.is_key for m in self.moves)
-        if share and share.denominator * keys < share.numerator * (len(self.moves) + 1) and any(
-                not is_key(t, as_of, rules) for t in rest):
+        in_base = [m for m in self.moves
+                   if in_key_share_base(school_by_code[m.from_school], rules)]
+        keys = sum(m.is_key for m in in_base)
+        if share and share.denominator * keys < share.numerator * (len(in_base) + 1) and any(
+                not is_key(t, as_of, rules)
+                and in_key_share_base(school_by_code[t.school], rules) for t in rest):
             reasons.append(render("unfilled.key_share"))
         if proven_bound is not None:
             reasons.append(render("unfilled.bound", bound=f"{proven_bound:g}"))

@@ -70,27 +70,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                                    "direction: {from_kind} → {to_kind} ({direction}, to learn)"),
     "why.teacher.school_quota": (
         "{school_name}须交流不少于{target}人（{base_label}{base}人的{share}%），方案交流{achieved}人",
-        "{school_name} must rotate at least {target} ({share}% of {base} {base_label_en}); the "
+        "{school_name_en} must rotate at least {target} ({share}% of {base} {base_label_en}); the "
         "plan moves {achieved}"),
     "why.teacher.district_quota": (
-        "全区须交流不少于{target}人（在编教师{base}人的{share}%），方案交流{achieved}人",
-        "the district must rotate at least {target} ({share}% of {base} established teachers); "
-        "the plan moves {achieved}"),
+        "全区须交流不少于{target}人（{base_label}{base}人的{share}%），方案计入{achieved}人",
+        "the district must rotate at least {target} ({share}% of {base} {base_label_en}); "
+        "the plan counts {achieved}"),
     "why.school.distance": ("距离{km}公里", "{km} km away"),
     # quotas
     "quota.figure.district": (
-        "全区在编教师{base}人，按{share}%须交流不少于{target}人；方案交流{achieved}人，余量{margin}",
-        "{base} established teachers; {share}% means at least {target}; the plan moves "
-        "{achieved} (margin {margin})"),
+        "{base_label}{base}人，按{share}%须交流不少于{target}人；方案计入{achieved}人{counting}，余量{margin}",
+        "{base} {base_label_en}; {share}% means at least {target}; the plan counts "
+        "{achieved}{counting_en} (margin {margin})"),
     "quota.figure.school": (
         "{school_name}：{base_label}{base}人，按{share}%须交流不少于{target}人；方案交流{achieved}人，"
         "余量{margin}",
-        "{school_name}: {base} {base_label_en}; {share}% means at least {target}; "
+        "{school_name_en}: {base} {base_label_en}; {share}% means at least {target}; "
         "the plan moves {achieved} (margin {margin})"),
     "quota.figure.key": (
-        "交流{total}人，骨干教师须不少于{share}%即{target}人；方案中骨干教师{achieved}人，余量{margin}",
-        "{total} move; key teachers must be at least {share}%, i.e. {target}; the plan has "
-        "{achieved} (margin {margin})"),
+        "{moved_label}{total}人，骨干教师须不少于{share}%即{target}人；其中骨干教师{achieved}人，余量{margin}",
+        "{total} {moved_label_en}; key teachers must be at least {share}%, i.e. {target}; the "
+        "plan has {achieved} (margin {margin})"),
     # unfilled shortages
     "unfilled.no_candidate": (
         "全区没有可交流且能任教{subject}、证书覆盖本校学段、方向允许的教师",
@@ -126,9 +126,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "cannot rotate ({blocked_detail}), {available} may, and at most {achievable} can be "
         "placed"),
     "conflict.quota.district_share": (
-        "全区在编教师{base}人，按{share}%须交流{target}人；可交流教师{available}人，"
+        "{base_label}{base}人，按{share}%须交流{target}人；可交流教师{available}人，"
         "受接收学校缺口、编制和派出学校最低保留数所限最多能安排{achievable}人",
-        "{base} established teachers; {share}% needs {target}; {available} may rotate, and "
+        "{base} {base_label_en}; {share}% needs {target}; {available} may rotate, and "
         "receiving shortages, ceilings and minimum staffing allow at most {achievable}"),
     "conflict.quota.key_share": (
         "骨干教师须不少于交流总数的{share}%；可交流的骨干教师{available}人，还差{relax_by}人",
@@ -273,3 +273,15 @@ QUOTA_BASE_LABELS: dict[str, tuple[str, str]] = {
     "service": ("任教年限已满的在编教师", "established teachers with the years of service"),
 }
 """The school quota's base (rules `quotas.school_quota_base`) in words."""
+
+DISTRICT_BASE_LABELS: dict[str, tuple[str, str]] = {
+    "whole_district": ("全区在编教师", "established teachers of the whole district"),
+    "compulsory": ("义务教育学校在编教师", "established teachers of the compulsory schools"),
+}
+"""The district share's base (rules `quotas.district_share_base`) in words."""
+
+KEY_BASE_LABELS: dict[str, tuple[str, str]] = {
+    "urban_quality_moves": ("城区、优质学校交流", "moved out of urban and quality schools"),
+    "all_moves": ("全区交流", "moved in the district"),
+}
+"""The key share's base (rules `quotas.key_share_base`) in words."""

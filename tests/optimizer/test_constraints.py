@@ -12,6 +12,7 @@ import pytest
 
 from optimizer import Pin
 from optimizer.instance import Exemption
+from optimizer.rules import load_rules
 from tests.optimizer.factories import (
     free_rules,
     instance,
@@ -207,8 +208,8 @@ def test_a_quota_driven_move_says_which_quota(solve_checked):
     assert len(plan.moves) == 3  # all three slots filled, ⌈10% of 12⌉ = 2 needed
     for move in plan.moves:
         [quota] = [r for r in move.reasons if r.code == "why.teacher.school_quota"]
-        assert quota.zh == "U学校须交流不少于2人（符合交流条件教师12人的10%），方案交流3人"
-        assert "U学校 must rotate at least 2" in quota.en
+        assert quota.zh == "U学校（U）须交流不少于2人（符合交流条件教师12人的10%），方案交流3人"
+        assert "U学校 (U) must rotate at least 2" in quota.en
     assert "r1" not in {m.staff_no for m in plan.moves}
 
 
@@ -265,3 +266,55 @@ def test_a_pin_on_an_ineligible_teacher_asks_to_remove_it(solve_checked):
     assert conflict.zh == ("指定必须交流的教师教师t（工号t）（U学校（U））不符合交流条件："
                            "2024-09-01到现学校，须满6年（2030-09-01起）才符合条件。请取消该指定")
     assert "Please remove the pin" in conflict.en and "staff no. t" in conflict.en
+
+
+# ---------------------------------------------------------------- the quotas' bases as rules
+
+
+def test_key_share_is_of_the_urban_and_quality_moves_by_default(solve_checked):
+    """U must send one of its ten (10%), none of them key; R's key teacher could swap in.
+    Of all moves, 1 key in 2 is 20% and enough; of the urban moves (the plan's 其中) it is not."""
+    home = school("U", "urban", staff=[staffing("math", 10)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 1)])
+    teachers = [teacher(f"u{i}", "U") for i in range(10)] + [
+        teacher("rk", "R", designations=[key_designation()])]
+    rules = {"quotas.district_share": 0}
+    plan = solve_checked(instance([home, away], teachers, **rules))
+    assert_conflict(plan, "quota.key_share", "20%")
+    every = solve_checked(instance([home, away], teachers, **rules,
+                                   **{"quotas.key_share_base": "all_moves"}))
+    assert every.status == "optimal" and "rk" in {m.staff_no for m in every.moves}
+    [key] = [q for q in every.quotas if q.name == "quota.key_share"]
+    assert (key.base, key.target, key.achieved) == (2, 1, 1)
+    assert key.reasons[0].zh.startswith("全区交流2人")
+
+
+def test_reverse_flows_can_be_left_out_of_the_district_share(solve_checked):
+    home = school("U", "urban", staff=[staffing("math", 1)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 1)])
+    teachers = [teacher("u1", "U"), teacher("r1", "R")]
+    rules = {"quotas.district_share": 1.0, "quotas.school_share": 0, "quotas.key_share": 0}
+    swap = solve_checked(instance([home, away], teachers, **rules))
+    assert swap.status == "optimal" and len(swap.moves) == 2  # the swap: both count
+    forward_only = solve_checked(instance([home, away], teachers, **rules,
+                                          **{"quotas.reverse_flows_count": False}))
+    assert_conflict(forward_only, "quota.district_share", "全区在编教师2人", "须交流2人")
+
+
+def test_the_district_share_base_is_the_whole_district_when_given(solve_checked):
+    home = school("U", "urban", staff=[staffing("math", 3)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 0, shortage=2)])
+    teachers = [teacher(f"u{i}", "U") for i in range(3)]
+    rules = {"quotas.school_share": 0, "quotas.key_share": 0}
+    whole = instance([home, away], teachers, **rules).model_copy(
+        update={"district_established": 40})
+    plan = solve_checked(whole)
+    [district] = [q for q in plan.quotas if q.name == "quota.district_share"]
+    assert (district.base, district.target) == (40, 2) and district.achieved >= 2
+    assert district.reasons[0].zh.startswith("全区在编教师40人")
+    compulsory = whole.model_copy(update={"rules": load_rules(overrides={
+        **rules, "quotas.district_share_base": "compulsory"})})
+    [district] = [q for q in solve_checked(compulsory).quotas
+                  if q.name == "quota.district_share"]
+    assert (district.base, district.target) == (3, 1)
+    assert district.reasons[0].zh.startswith("义务教育学校在编教师3人")
