@@ -108,9 +108,9 @@ def build_instance(
             staffing=[
                 SubjectStaffing(
                     subject=d.subject,
-                    in_post=d.in_post,
+                    in_post=d.established,
                     shortage=d.shortage_slots,
-                    min_keep=min(d.min_keep, d.in_post),
+                    min_keep=min(d.min_keep, d.established),
                 )
                 for d in demand[s.id].subjects.values()
             ]

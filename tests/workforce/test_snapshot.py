@@ -102,3 +102,15 @@ def test_the_district_share_base_counts_the_whole_district(session):
     assert district_share_base(instance) == 23
     compulsory = load_rules(overrides={"quotas.district_share_base": "compulsory"})
     assert district_share_base(build_instance(session, year=2026, rules=compulsory)) == 20
+
+
+def test_the_staffing_minimum_counts_established_teachers_only(session):
+    from .district import add_teacher
+
+    schools = build_small_district(session)
+    add_teacher(session, "UTMP", schools["U1"], post_type="temporary")
+    session.commit()
+    demand = demand_by_school(session, dt.date(2026, 9, 1))[schools["U1"].id].subjects["math"]
+    staffing = build_instance(session, year=2026).school_by_code["U1"].staffing_by_subject["math"]
+    assert (demand.in_post, demand.established) == (7, 6)
+    assert staffing.in_post == 6 and staffing.min_keep <= 6
