@@ -21,6 +21,7 @@ from workforce.db import get_engine, session_scope
 from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
 from workforce.plans.lifecycle import plan_as_json, plans_of_year
 from workforce.plans.workbook import write_plan_workbook
+from workforce.rules.demand import DemandError
 
 plans_app = typer.Typer(
     help="方案管理：列表、重新求解、审批、执行 / Manage plans.", no_args_is_help=True
@@ -119,11 +120,14 @@ def plan_command(
     """生成年度交流轮岗方案（草稿）/ Propose the year's rotation plan and keep it as a draft."""
     _require_database(language)
     settings = SolveSettings(time_limit_s=time_limit, backend=backend)
-    with session_scope() as session:
-        record, instance, plan = propose_plan(
-            session, year=year, actor=actor or get_settings().actor, settings=settings
-        )
-        saved = plan_as_json(record)
+    try:
+        with session_scope() as session:
+            record, instance, plan = propose_plan(
+                session, year=year, actor=actor or get_settings().actor, settings=settings
+            )
+            saved = plan_as_json(record)
+    except DemandError as exc:  # registry data the plan needs (a school's class counts …)
+        raise fail(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}", language) from None
     typer.echo(f"方案草稿 #{record.id} 已保存" if language == "zh" else f"draft plan #{record.id}")
     print_plan_summary(instance, plan, language)
     if out:

@@ -209,6 +209,13 @@ def _grades(level: str, classes_by_grade: Sequence[int], norms: DemandNorms) -> 
     if level not in norms.grades_by_level:
         raise DemandError(f"未知的学校类型“{level}”", f"unknown school level {level!r}")
     grades = norms.grades_by_level[level]
+    if not classes_by_grade:
+        raise DemandError(
+            f"未填写各年级班数（应填{len(grades)}个年级），无法按课时计算学科需求与编制；"
+            "请在学校信息中补填“各年级班数”后再生成方案",
+            f"the class counts of its {len(grades)} grades are missing, so subject demand and "
+            "the post ceiling cannot be computed; fill in the school's classes by grade first",
+        )
     if len(classes_by_grade) != len(grades):
         raise DemandError(
             f"{level} 学校应填写{len(grades)}个年级的班数，实为{len(classes_by_grade)}个",
@@ -426,6 +433,7 @@ def demand_by_school(
         select(
             School.id,
             School.code,
+            School.name,
             School.level,
             School.zone,
             School.classes_by_grade,
@@ -434,7 +442,7 @@ def demand_by_school(
         ).where(School.active.is_(True))
     )
     result: dict[int, SchoolDemand] = {}
-    for school_id, code, level, zone, classes, pupils, disabled in schools:
+    for school_id, code, name, level, zone, classes, pupils, disabled in schools:
         try:
             subjects = school_demand(
                 level=level,
@@ -448,6 +456,7 @@ def demand_by_school(
                 senior_certified=senior_certified.get(school_id, {}),
             )
         except DemandError as exc:
-            raise DemandError(f"学校 {code}：{exc.zh}", f"school {code}: {exc.en}") from None
+            raise DemandError(f"学校 {name}（{code}）：{exc.zh}",
+                              f"school {name} ({code}): {exc.en}") from None
         result[school_id] = SchoolDemand(school_id, code, level, zone, subjects)
     return result

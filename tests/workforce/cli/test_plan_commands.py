@@ -132,3 +132,17 @@ def test_check_plan_says_when_no_plan_exists(env, tmp_path):
     assert result.exit_code == 0, result.output
     assert "方案无解（已独立复核" in result.output and "通过校验" not in result.output
     assert "U学校" in result.output  # the conflict names the school
+
+
+def test_a_school_without_class_counts_is_named_not_a_failed_solve(engine):
+    from ..district import add_school
+
+    with Session(engine) as session:
+        build_small_district(session)
+        add_school(session, "E1", name="新建小学", classes_by_grade=[])
+        session.commit()
+    result = _invoke("plan", "--year", "2026")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "新建小学（E1）" in result.output and "未填写各年级班数" in result.output
+    english = _invoke("plan", "--year", "2026", "--lang", "en")
+    assert "新建小学 (E1)" in english.output and "class counts" in english.output
