@@ -3,8 +3,11 @@
 `check_plan(instance, plan)` re-verifies any plan — the optimizer's, the greedy baseline's, one
 edited by hand — and returns findings (empty = the plan keeps every rule). It shares no code
 with the model: it reads the instance and the moves and uses only the rule definitions
-(`optimizer.rules`) and the constraint catalogue. It also verifies that the quota and shortage
-figures the plan reports are true.
+(`optimizer.rules`) and the constraint catalogue. It also verifies every claim the plan makes:
+its quota and shortage figures, its objective values and distances, the hash of the instance it
+was made from, and level 1's bound, optimality or infeasibility — re-proved with the checker's
+own model (`optimizer.certify`). Each finding names the teacher (name, staff number) and/or the
+school (name, code) and the figures, with code-list labels, in Chinese and English.
 """
 
 from __future__ import annotations
@@ -164,7 +167,8 @@ def _check_objectives(instance: Instance, plan: Plan) -> list[Finding]:
                                  f"best bound {plan.best_bound} differs from level 1's bound "
                                  f"{first.bound}"))
     for m in plan.moves:
-        src, dst = instance.school_by_code.get(m.from_school), instance.school_by_code.get(m.to_school)
+        src = instance.school_by_code.get(m.from_school)
+        dst = instance.school_by_code.get(m.to_school)
         if src and dst and abs(m.distance_km - round(school_distance_km(src, dst), 1)) > 0.051:
             findings.append(_finding("plan.objective", m.staff_no,
                                      f"{m.name}（{src.name}→{dst.name}）距离报告为{m.distance_km}公里，"
@@ -484,7 +488,8 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
         len(in_base), key_share_target(share, len(in_base)), key_moves)
     reported = {(r.name, r.scope): r for r in plan.quotas}
     shares = {"quota.district_share": percent(q.district_share),
-              "quota.school_share": percent(q.school_share), "quota.key_share": percent(q.key_share)}
+              "quota.school_share": percent(q.school_share),
+              "quota.key_share": percent(q.key_share)}
     findings = []
     for (name, scope), (n, target, achieved) in sorted(truth.items()):
         if name == "quota.school_share":

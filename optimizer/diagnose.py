@@ -15,7 +15,15 @@ from collections import Counter
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
 from optimizer.levels import solve_level
-from optimizer.messages import DISTRICT_BASE_LABELS, QUOTA_BASE_LABELS, blocker_text, percent, render, school_label, teacher_label
+from optimizer.messages import (
+    DISTRICT_BASE_LABELS,
+    QUOTA_BASE_LABELS,
+    blocker_text,
+    percent,
+    render,
+    school_label,
+    teacher_label,
+)
 from optimizer.model import build_model, set_objective
 from optimizer.network import Network
 from optimizer.plan import Conflict, RelaxationItem

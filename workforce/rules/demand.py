@@ -331,7 +331,8 @@ def school_demand(
     uncovered: dict[str, float] = {}
     if level == "complete_secondary" and senior_certified is not None:
         junior_grades = len(norms.grades_by_level["junior"])
-        senior_need = subject_need(level="senior", classes_by_grade=classes_by_grade[junior_grades:],
+        senior_need = subject_need(level="senior",
+                                   classes_by_grade=classes_by_grade[junior_grades:],
                                    pupils=0, as_of=as_of, norms=norms)
         for s in subjects:
             senior = min(senior_certified.get(s, 0), in_post.get(s, 0))
