@@ -116,6 +116,20 @@ def objective_values(instance: Instance, moves: list[Move]) -> dict[str, float]:
 
 # ---------------------------------------------------------------- level 1, independently
 
+PROOF_MAX_ARCS = 1_500_000
+"""Above this `proof_size`, `check_plan` does not re-prove level 1 unless asked to: the re-solve
+grows with teachers × schools (the synthetic 30,000-teacher district: 2.8 million columns, 96 s
+only to build them on the 2-core machine), while the sample district (about 52,000 by this
+measure, 12,410 columns) re-proves in about a second."""
+
+
+def proof_size(instance: Instance) -> int:
+    """An upper bound on the columns of the checker's level-1 problem, cheap to compute:
+    Σ over the teachers who may rotate of their teachable subjects × the schools."""
+    rules, as_of = instance.rules, instance.as_of
+    return len(instance.schools) * sum(
+        len(t.can_teach) for t in instance.teachers if is_available(t, as_of, rules))
+
 
 @dataclass(frozen=True)
 class LevelOneProof:

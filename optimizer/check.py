@@ -17,9 +17,11 @@ from collections import Counter
 from pydantic import BaseModel, ConfigDict
 
 from optimizer.certify import (
+    PROOF_MAX_ARCS,
     instance_sha256,
     legacy_instance_sha256,
     objective_values,
+    proof_size,
     prove_level_one,
 )
 from optimizer.constraints import CATALOGUE
@@ -75,7 +77,7 @@ def _finding(constraint: str, scope: str, zh: str, en: str) -> Finding:
     return Finding(constraint=constraint, scope=scope, zh=f"{info.zh}：{zh}", en=f"{info.en}: {en}")
 
 
-def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool = True,
+def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool | None = None,
                time_limit_s: float = 60.0) -> list[Finding]:
     """Every rule the plan breaks and every claim of it that is not true; empty when it keeps
     them all.
@@ -83,12 +85,15 @@ def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool = True,
     Claims checked besides the moves: the instance hash the plan names (`plan.instance`), each
     objective level's value recomputed from the moves (`plan.objective`), status, proof flags,
     gaps and level 1's bound — re-proved by the checker's own model (`optimizer.certify`) when
-    `verify_bound` (`plan.bound`). An infeasible plan, or an unknown one without moves, is
+    `verify_bound` (`plan.bound`; None = when `bound_verifiable`, i.e. the instance is not too
+    large for the re-solve). An infeasible plan, or an unknown one without moves, is
     checked for having no moves, for explaining itself, and (infeasible) for no plan existing.
     An unknown plan with moves — the greedy baseline's when it misses a quota — is checked like
     any other, so its shortfalls show as findings.
     """
     findings = _check_instance_hash(instance, plan)
+    if verify_bound is None:
+        verify_bound = bound_verifiable(instance)
     if plan.status == "infeasible" or (plan.status == "unknown" and not plan.moves):
         findings += _check_no_plan(plan)
         if plan.status == "infeasible" and verify_bound:
@@ -104,6 +109,12 @@ def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool = True,
     findings += _check_quotas(instance, plan)
     findings += _check_shortages(instance, plan)
     return findings
+
+
+def bound_verifiable(instance: Instance) -> bool:
+    """Whether `check_plan` re-proves level 1 by default: the checker's problem is small
+    enough (`optimizer.certify.PROOF_MAX_ARCS`)."""
+    return proof_size(instance) <= PROOF_MAX_ARCS
 
 
 def _check_instance_hash(instance: Instance, plan: Plan) -> list[Finding]:

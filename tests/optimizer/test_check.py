@@ -263,3 +263,19 @@ def test_every_finding_names_who_and_where(plan):
     cert = check_plan(INSTANCE, broken(plan, to_school="J"))
     assert any("小学教师资格、初级中学教师资格" in f.zh and "高级中学教师资格" in f.zh
                for f in cert)
+
+
+def test_the_bound_is_re_proved_by_default_only_when_the_instance_is_small(plan, monkeypatch):
+    import optimizer.check
+
+    from optimizer.certify import proof_size
+
+    lowered = plan.model_copy(update={"objectives": _level(plan, 0, bound=4.0, value=4.0),
+                                      "best_bound": 4.0})
+    assert 0 < proof_size(INSTANCE) <= optimizer.check.PROOF_MAX_ARCS
+    assert _findings(INSTANCE, lowered, "plan.bound")  # 4 < the 5 any plan can reach
+    monkeypatch.setattr(optimizer.check, "PROOF_MAX_ARCS", 0)
+    assert not optimizer.check.bound_verifiable(INSTANCE)
+    assert [f for f in check_plan(INSTANCE, lowered) if f.constraint == "plan.bound"] == []
+    forced = check_plan(INSTANCE, lowered, verify_bound=True)
+    assert [f.scope for f in forced if f.constraint == "plan.bound"] == ["rural_shortage_filled"]

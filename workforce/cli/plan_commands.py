@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy import inspect
 
 from optimizer import Instance, Pin, Plan, SolveSettings, check_plan
+from optimizer.certify import PROOF_MAX_ARCS, proof_size
+from optimizer.check import bound_verifiable
 from optimizer.constraints import CATALOGUE
 from workforce.cli.app import app, fail
 from workforce.codes import code_list
@@ -144,6 +146,14 @@ def check_plan_command(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="独立复核第一层界的时限（秒）/ seconds")
     ] = 120.0,
+    verify_bound: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify-bound/--no-verify-bound",
+            help="独立复核第一层目标的界（默认：实例不过大时复核）/ re-prove level 1's bound "
+            "(default: when the instance is not too large)",
+        ),
+    ] = None,
     language: Language = "zh",
 ) -> None:
     """独立校验方案是否满足每条规则、所称数字是否属实 / Verify every rule and every claim of a
@@ -169,8 +179,10 @@ def check_plan_command(
         raise fail(
             f"{file}：无法读取方案：{exc}", f"{file}: cannot read the plan: {exc}", language
         ) from None
+    verified = bound_verifiable(instance) if verify_bound is None else verify_bound
     findings = [(f.constraint, f.zh, f.en)
-                for f in check_plan(instance, plan, time_limit_s=time_limit)]
+                for f in check_plan(instance, plan, verify_bound=verified,
+                                    time_limit_s=time_limit)]
     findings += _registry_findings(registry_id, plan, instance)
     if findings:
         for constraint, text_zh, text_en in findings:
@@ -178,10 +190,13 @@ def check_plan_command(
         raise typer.Exit(code=1)
     if plan.status == "infeasible":
         typer.echo(
-            "方案无解（已独立复核：没有满足全部规则的方案）；冲突与最小放宽："
+            ("方案无解（已独立复核：没有满足全部规则的方案）；冲突与最小放宽："
+             if verified else "方案无解（未独立复核，见 --verify-bound）；冲突与最小放宽：")
             if zh
-            else "no plan exists (verified independently: no plan keeps every rule); the "
-            "conflicts and the smallest relaxation:"
+            else ("no plan exists (verified independently: no plan keeps every rule); the "
+                  "conflicts and the smallest relaxation:" if verified else
+                  "no plan exists (not re-proved, see --verify-bound); the conflicts and the "
+                  "smallest relaxation:")
         )
         for c in plan.conflicts:
             typer.echo(f"  ✗ {c.zh if zh else c.en}")
@@ -193,11 +208,19 @@ def check_plan_command(
                    else "the solve found no plan: there are no moves to check")
         raise typer.Exit(code=1)
     first = plan.objectives[0] if plan.objectives else None
-    proof = (
-        ("；第一层目标的界经独立复核成立" if zh else "; level 1's bound re-proved independently")
-        if first is not None and first.bound is not None
-        else ""
-    )
+    if first is None or first.bound is None:
+        proof = ""
+    elif verified:
+        proof = "；第一层目标的界经独立复核成立" if zh else "; level 1's bound re-proved independently"
+    else:
+        size = proof_size(instance)
+        proof = (
+            f"；第一层目标的界未独立复核（实例过大：约{size}个候选去向，默认上限{PROOF_MAX_ARCS}；"
+            "可加 --verify-bound 强制复核）"
+            if zh
+            else f"; level 1's bound NOT re-proved (instance too large: about {size} candidate "
+            f"destinations, default limit {PROOF_MAX_ARCS}; --verify-bound forces it)"
+        )
     typer.echo(
         f"方案通过校验：{len(plan.moves)} 人交流，所有规则均满足，报告的数字属实{proof}"
         if zh

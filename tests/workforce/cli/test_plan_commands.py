@@ -146,3 +146,11 @@ def test_a_school_without_class_counts_is_named_not_a_failed_solve(engine):
     assert "新建小学（E1）" in result.output and "未填写各年级班数" in result.output
     english = _invoke("plan", "--year", "2026", "--lang", "en")
     assert "新建小学 (E1)" in english.output and "class counts" in english.output
+
+
+def test_check_plan_says_when_the_bound_was_not_re_proved(engine, tmp_path):
+    out, _ = _saved_plan(engine, tmp_path)
+    skipped = _invoke("check-plan", str(out), "--no-verify-bound")
+    assert skipped.exit_code == 0 and "第一层目标的界未独立复核" in skipped.output
+    proved = _invoke("check-plan", str(out), "--verify-bound", "--lang", "en")
+    assert proved.exit_code == 0 and "level 1's bound re-proved independently" in proved.output
