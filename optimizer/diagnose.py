@@ -104,7 +104,8 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
         detail_zh = "、".join(f"{CATALOGUE[c].zh}{n}人" for c, n in sorted(blocked.items()))
         detail_en = "; ".join(f"{n}: {CATALOGUE[c].en}" for c, n in sorted(blocked.items()))
         labels = QUOTA_BASE_LABELS[q.school_quota_base]
-        params = dict(school_name=school_label(school, 0), base=len(base),
+        params = dict(school_name=school_label(school, 0), school_name_en=school_label(school, 1),
+                      base=len(base),
                       base_label=labels[0], base_label_en=labels[1], share=percent(q.school_share),
                       target=target, blocked=sum(blocked.values()), available=available,
                       achievable=achievable)
@@ -127,9 +128,10 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
                       available=available, relax_by=short)
     elif name == "principal.two_terms":
         t = instance.teacher_by_staff_no[scope]
-        text = render("conflict.principal.two_terms", name=t.name,
-                      school_name=instance.school_by_code[t.school].name,
-                      terms=t.principal_terms_at_school)
+        home = instance.school_by_code[t.school]
+        text = render("conflict.principal.two_terms", name=teacher_label(t, 0),
+                      name_en=teacher_label(t, 1), school_name=school_label(home, 0),
+                      school_name_en=school_label(home, 1), terms=t.principal_terms_at_school)
     else:
         text = _pin_conflict(instance, net, name, scope)
     return Conflict(constraint=name, scope=scope, params=text.params, zh=text.zh, en=text.en)

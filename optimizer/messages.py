@@ -122,7 +122,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "conflict.quota.school_share": (
         "{school_name}：{base_label}{base}人，按{share}%须交流{target}人；其中{blocked}人不能交流"
         "（{blocked_detail}），可交流{available}人，最多能安排{achievable}人",
-        "{school_name}: {base} {base_label_en}; {share}% needs {target}; {blocked} "
+        "{school_name_en}: {base} {base_label_en}; {share}% needs {target}; {blocked} "
         "cannot rotate ({blocked_detail}), {available} may, and at most {achievable} can be "
         "placed"),
     "conflict.quota.district_share": (
@@ -137,7 +137,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "conflict.principal.two_terms": (
         "{name}（{school_name}校长，任满{terms}届）须交流，但没有可去的校长岗位"
         "（须为空缺或原校长可交流、方向允许、证书覆盖）",
-        "{name} (principal of {school_name}, {terms} terms) must rotate, but no principal post "
+        "{name_en} (principal of {school_name_en}, {terms} terms) must rotate, but no principal "
+        "post "
         "is open in an allowed direction with certificate cover"),
     "conflict.pin": (
         "{name}被指定{pin}，但{why}",

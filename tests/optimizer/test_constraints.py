@@ -180,7 +180,8 @@ def test_principal_with_two_terms_swaps_posts(solve_checked):
     stuck = [principals[0], teacher("pr", "R", is_principal=True,
                                      retirement_date=date(2028, 1, 1))]
     plan = solve_checked(instance([URBAN, RURAL], stuck, rules=free_rules()))
-    assert_conflict(plan, "principal.two_terms", "校长")
+    assert_conflict(plan, "principal.two_terms", "教师pu（工号pu）（U学校（U）校长，任满2届）",
+                    "教师pu (staff no. pu) (principal of U学校 (U), 2 terms)")
 
 
 def test_urban_principal_goes_only_to_rural_or_weak_schools(solve_checked):
