@@ -378,8 +378,9 @@ def demand_by_school(
 ) -> dict[int, SchoolDemand]:
     """Demand and supply of every active school in the registry, keyed by school id.
 
-    Three queries whatever the size of the district: the schools, the teachers counted per
-    school and subject, and the secondments ending before ``as_of`` that are not yet closed.
+    Four queries whatever the size of the district: the schools, the teachers counted per
+    school, subject and post type, those with a senior-secondary certificate, and the
+    secondments ending before ``as_of`` that are not yet closed.
     """
     norms = norms or default_norms()
     counted = (
@@ -400,12 +401,19 @@ def demand_by_school(
                 table[school_id][subject] = table[school_id].get(subject, 0) + n
 
     rows = db.execute(
-        select(Teacher.school_id, Teacher.main_subject, Teacher.post_type, senior, func.count())
+        select(Teacher.school_id, Teacher.main_subject, Teacher.post_type, func.count())
         .where(*counted)
-        .group_by(Teacher.school_id, Teacher.main_subject, Teacher.post_type, senior)
+        .group_by(Teacher.school_id, Teacher.main_subject, Teacher.post_type)
     )
-    for school_id, subject, post_type, has_senior, n in rows:
-        count(school_id, subject, post_type, has_senior, n)
+    for school_id, subject, post_type, n in rows:
+        count(school_id, subject, post_type, False, n)
+    rows = db.execute(  # apart, so that no expression with parameters is grouped by
+        select(Teacher.school_id, Teacher.main_subject, func.count())
+        .where(*counted, senior)
+        .group_by(Teacher.school_id, Teacher.main_subject)
+    )
+    for school_id, subject, n in rows:
+        senior_certified[school_id][subject] = n
     returning = db.execute(
         select(
             RotationRecord.teacher_id,

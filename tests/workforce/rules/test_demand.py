@@ -236,3 +236,29 @@ def test_a_junior_certificate_counts_only_towards_the_junior_section() -> None:
     assert split.shortage_slots == math.ceil(round(senior_need - 0.25, 6))
     senior = school_demand(**common, senior_certified={"physics": 2})["physics"]
     assert senior.shortage == unsplit.shortage  # senior-certified teachers teach both sections
+
+
+def test_the_registry_splits_a_complete_secondary_school_by_certificate(session: Session) -> None:
+    from workforce.models import Certificate
+
+    session.execute(insert(School), [
+        dict(code="W", name="完全中学", town="上城街道", zone="urban", level="complete_secondary",
+             pupils=600, classes_by_grade=[2, 2, 2, 2, 2, 2]),
+    ])  # fmt: skip
+    wid = session.execute(select(School.id)).scalar_one()
+    session.execute(insert(Teacher), [_teacher(n, wid, "physics") for n in (1, 2, 3)])
+    tids = sorted(session.execute(select(Teacher.id)).scalars())
+    session.execute(insert(Certificate), [
+        dict(teacher_id=tids[0], level="junior", subject="physics", number="C1"),
+        dict(teacher_id=tids[1], level="junior", subject="physics", number="C2"),
+        dict(teacher_id=tids[2], level="senior", subject="physics", number="C3"),
+    ])  # fmt: skip
+    session.commit()
+    physics = demand_by_school(session, AFTER_DAILY_PE)[wid].subjects["physics"]
+    expected = school_demand(level="complete_secondary", classes_by_grade=[2] * 6, pupils=600,
+                             in_post={"physics": 3}, senior_certified={"physics": 1},
+                             as_of=AFTER_DAILY_PE)["physics"]
+    unsplit = school_demand(level="complete_secondary", classes_by_grade=[2] * 6, pupils=600,
+                            in_post={"physics": 3}, as_of=AFTER_DAILY_PE)["physics"]
+    assert physics == expected and physics.in_post == physics.established == 3
+    assert physics.shortage > unsplit.shortage
