@@ -107,9 +107,10 @@ def with_quota_reasons(instance: Instance, moves: list[Move]) -> list[Move]:
 
     A move out of an urban or quality school counts towards that school's 10% quota: it says
     so, with the school's target, its base and how many the plan moves ("源城中学须交流不少于8人
-    （符合交流条件教师75人的10%），方案交流8人"). Any other move that neither the teacher asked for
-    (volunteer, wish) nor a pin explains is there for the district's 5%: it says that. Without
-    this, a non-volunteer's move gave only a distance and a subject."""
+    （符合交流条件教师75人的10%），方案交流8人"). Any other counted move that neither the teacher
+    asked for (volunteer, wish), nor a pin, nor a principal's full terms explain is there for the
+    district's 5%: it says that. Without this, a non-volunteer's move gave only a distance and a
+    subject."""
     rules, as_of = instance.rules, instance.as_of
     q = rules.quotas
     leaving = Counter(m.from_school for m in moves)
@@ -139,7 +140,8 @@ def with_quota_reasons(instance: Instance, moves: list[Move]) -> list[Move]:
                                 share=percent(q.school_share), achieved=leaving[source.code]))
         elif district.params["target"] and not (
                 teacher.volunteer or m.to_school in teacher.wishes
-                or m.staff_no in instance.pins_by_teacher) and counts_toward_district_share(
+                or m.staff_no in instance.pins_by_teacher
+                or must_rotate_principal(teacher, rules)) and counts_toward_district_share(
                     source, at[m.to_school], rules):
             extra.append(district)
         out.append(m.model_copy(update={"reasons": [*m.reasons[:1], *extra, *m.reasons[1:]]})

@@ -34,9 +34,9 @@ SUBJECT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 DIRECTION_LABELS: dict[str, tuple[str, str]] = {
-    "urban_to_rural": ("城区→乡村", "urban → rural"),
+    "urban_to_rural": ("城区→农村", "urban → rural"),
     "quality_to_non_quality": ("优质学校→非优质学校", "quality school → non-quality school"),
-    "rural_to_urban": ("乡村→城区", "rural → urban"),
+    "rural_to_urban": ("农村→城区", "rural → urban"),
     "non_quality_to_quality": ("非优质学校→优质学校", "non-quality school → quality school"),
     "lateral": ("同类学校之间", "between schools of the same kind"),
 }

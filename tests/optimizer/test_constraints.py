@@ -212,6 +212,13 @@ def test_a_quota_driven_move_says_which_quota(solve_checked):
         assert quota.zh == "U学校（U）须交流不少于2人（符合交流条件教师12人的10%），方案交流3人"
         assert "U学校 (U) must rotate at least 2" in quota.en
     assert "r1" not in {m.staff_no for m in plan.moves}
+    # a principal with full terms moves for that rule, not for the district's 5%
+    head = teacher("p", "R", is_principal=True, principal_terms_at_school=2)
+    led = solve_checked(instance([away, school("U", "urban")], [head], **{
+        "quotas.district_share": 1.0, "quotas.school_share": 0, "quotas.key_share": 0}))
+    [move] = led.moves
+    codes = [r.code for r in move.reasons]
+    assert "why.principal.two_terms" in codes and "why.teacher.district_quota" not in codes
 
 
 def test_direction_names_the_schools_actual_categories(solve_checked):
@@ -230,7 +237,7 @@ def test_direction_names_the_schools_actual_categories(solve_checked):
     led = solve_checked(instance([rural, urban], [principal], rules=free_rules()))
     [move] = led.moves
     texts = [r.zh for r in move.reasons]
-    assert "方向：农村学校→城区学校（乡村→城区）" in texts and not any("跟岗" in t for t in texts)
+    assert "方向：农村学校→城区学校（农村→城区）" in texts and not any("跟岗" in t for t in texts)
 
 
 def test_an_unfilled_slot_at_the_post_ceiling_gives_that_reason_first(solve_checked):
