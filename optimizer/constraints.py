@@ -60,7 +60,8 @@ CATALOGUE: dict[str, ConstraintInfo] = {
         ConstraintInfo("move.once", "每位教师每年至多交流一次",
                        "each teacher moves at most once a year", "本系统约定"),
         ConstraintInfo("move.direction", "交流须符合允许的方向（城区→农村、优质→非优质等）",
-                       "a move must follow an allowed direction (urban → rural, quality → non-quality …)",
+                       "a move must follow an allowed direction (urban → rural, quality → "
+                       "non-quality …)",
                        _OPINION_2014,
                        ("directions.urban_to_rural", "directions.quality_to_non_quality",
                         "directions.rural_to_urban", "directions.non_quality_to_quality",
