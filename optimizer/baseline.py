@@ -14,7 +14,6 @@ It serves as the benchmark's reference and never uses the model.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -22,10 +21,20 @@ from datetime import UTC, datetime
 import numpy as np
 
 from optimizer import __version__
-from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
+from optimizer.certify import instance_sha256
+from optimizer.explain import (
+    make_move,
+    move_reasons,
+    quota_results,
+    shortage_results,
+    with_quota_reasons,
+)
 from optimizer.instance import Instance, School, Teacher
 from optimizer.plan import Move, Plan, Provenance, SolverStats
 from optimizer.rules import (
+    counts_toward_district_share,
+    district_share_base,
+    in_key_share_base,
     cert_covers,
     counts_in_quota_base,
     direction_lookup,
@@ -62,7 +71,9 @@ class _Ledger:
         self.net: Counter[str] = Counter()
         headcount = Counter(t.school for t in instance.teachers if t.post_type == "established")
         self.free = {s.code: max(0, s.post_ceiling - headcount[s.code]) for s in instance.schools}
-        self.key_moves = 0
+        self.key_moves = 0  # key teachers' moves in the key share's base
+        self.key_base = 0  # moves in the key share's base (quotas.key_share_base)
+        self.counted = 0  # moves that count towards the district share
         self.left: Counter[str] = Counter()
         self._distance: dict[str, list[tuple[float, School]]] = {}
         self.by_school: dict[str, list[Teacher]] = defaultdict(list)
@@ -113,7 +124,12 @@ class _Ledger:
         self.net[dest] += 1
         self.net[teacher.school] -= 1
         self.left[teacher.school] += 1
-        self.key_moves += is_key(teacher, self.as_of, self.rules)
+        source = self.school_by_code[teacher.school]
+        self.counted += counts_toward_district_share(source, self.school_by_code[dest],
+                                                     self.rules)
+        if in_key_share_base(source, self.rules):
+            self.key_base += 1
+            self.key_moves += is_key(teacher, self.as_of, self.rules)
 
     def place(self, teacher: Teacher) -> bool:
         """Send `teacher` to the nearest school with room in one of its subjects, or swap it
@@ -160,7 +176,7 @@ def greedy_moves(instance: Instance) -> list[tuple[Teacher, str, str]]:
 def greedy_plan(instance: Instance) -> Plan:
     """The clerk's plan for `instance` (see the module docstring)."""
     started = time.perf_counter()
-    moves = _to_moves(instance, greedy_moves(instance))
+    moves = with_quota_reasons(instance, _to_moves(instance, greedy_moves(instance)))
     quotas = quota_results(instance, moves)
     elapsed = round(time.perf_counter() - started, 3)
     settings = SolveSettings(backend="highs")
@@ -172,7 +188,7 @@ def greedy_plan(instance: Instance) -> Plan:
         moves=moves, quotas=quotas, shortages=shortage_results(instance, moves, None, greedy=True),
         provenance=Provenance(
             optimizer_version=__version__, settings=settings, created_at=datetime.now(UTC),
-            instance_sha256=hashlib.sha256(instance.model_dump_json().encode()).hexdigest(),
+            instance_sha256=instance_sha256(instance),
             method="greedy baseline"),
     )
 
@@ -217,7 +233,7 @@ def _top_up_quotas(ledger: _Ledger) -> None:
     share = key_share_fraction(rules)
 
     def key_short() -> bool:
-        return share.denominator * ledger.key_moves < share.numerator * (len(ledger.moves) + 1)
+        return share.denominator * ledger.key_moves < share.numerator * (ledger.key_base + 1)
 
     def ordered(teachers: list[Teacher]) -> list[Teacher]:
         if key_short():
@@ -233,12 +249,11 @@ def _top_up_quotas(ledger: _Ledger) -> None:
             if ledger.left[school.code] >= target:
                 break
             ledger.place(teacher)
-    established = sum(t.post_type == "established" for t in instance.teachers)
-    district_target = share_target(q.district_share, established)
+    district_target = share_target(q.district_share, district_share_base(instance))
     schools = sorted(instance.schools, key=lambda s: (not in_school_quota_scope(s), s.code))
     for school in schools:
         for teacher in ordered(ledger.candidates_at(school.code)):
-            if len(ledger.moves) >= district_target:
+            if ledger.counted >= district_target:
                 return
             ledger.place(teacher)
 

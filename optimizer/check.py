@@ -3,8 +3,11 @@
 `check_plan(instance, plan)` re-verifies any plan — the optimizer's, the greedy baseline's, one
 edited by hand — and returns findings (empty = the plan keeps every rule). It shares no code
 with the model: it reads the instance and the moves and uses only the rule definitions
-(`optimizer.rules`) and the constraint catalogue. It also verifies that the quota and shortage
-figures the plan reports are true.
+(`optimizer.rules`) and the constraint catalogue. It also verifies every claim the plan makes:
+its quota and shortage figures, its objective values and distances, the hash of the instance it
+was made from, and level 1's bound, optimality or infeasibility — re-proved with the checker's
+own model (`optimizer.certify`). Each finding names the teacher (name, staff number) and/or the
+school (name, code) and the figures, with code-list labels, in Chinese and English.
 """
 
 from __future__ import annotations
@@ -13,10 +16,34 @@ from collections import Counter
 
 from pydantic import BaseModel, ConfigDict
 
+from optimizer.certify import (
+    PROOF_MAX_ARCS,
+    instance_sha256,
+    legacy_instance_sha256,
+    objective_values,
+    proof_size,
+    prove_level_one,
+)
 from optimizer.constraints import CATALOGUE
-from optimizer.instance import Instance
+from optimizer.instance import Instance, School, Teacher
+from optimizer.messages import (
+    DISTRICT_BASE_LABELS,
+    KEY_BASE_LABELS,
+    QUOTA_BASE_LABELS,
+    blocker_text,
+    code_label,
+    code_labels,
+    percent,
+    school_kind,
+    school_label,
+    teacher_label,
+)
 from optimizer.plan import Plan
 from optimizer.rules import (
+    counts_toward_district_share,
+    district_share_base,
+    in_key_share_base,
+    key_share_target,
     add_years,
     cert_covers,
     counts_in_quota_base,
@@ -29,6 +56,7 @@ from optimizer.rules import (
     move_direction,
     must_rotate_principal,
     principal_direction_ok,
+    school_distance_km,
     share_target,
 )
 
@@ -49,22 +77,163 @@ def _finding(constraint: str, scope: str, zh: str, en: str) -> Finding:
     return Finding(constraint=constraint, scope=scope, zh=f"{info.zh}：{zh}", en=f"{info.en}: {en}")
 
 
-def check_plan(instance: Instance, plan: Plan) -> list[Finding]:
-    """Every rule the plan breaks; empty when it keeps them all.
+def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool | None = None,
+               time_limit_s: float = 60.0) -> list[Finding]:
+    """Every rule the plan breaks and every claim of it that is not true; empty when it keeps
+    them all.
 
-    An infeasible plan, or an unknown one without moves, is checked for having no moves and
-    (when infeasible) for explaining itself. An unknown plan with moves — the greedy baseline's
-    when it misses a quota — is checked like any other, so its shortfalls show as findings.
+    Claims checked besides the moves: the instance hash the plan names (`plan.instance`), each
+    objective level's value recomputed from the moves (`plan.objective`), status, proof flags,
+    gaps and level 1's bound — re-proved by the checker's own model (`optimizer.certify`) when
+    `verify_bound` (`plan.bound`; None = when `bound_verifiable`, i.e. the instance is not too
+    large for the re-solve). An infeasible plan, or an unknown one without moves, is
+    checked for having no moves, for explaining itself, and (infeasible) for no plan existing.
+    An unknown plan with moves — the greedy baseline's when it misses a quota — is checked like
+    any other, so its shortfalls show as findings.
     """
+    findings = _check_instance_hash(instance, plan)
+    if verify_bound is None:
+        verify_bound = bound_verifiable(instance)
     if plan.status == "infeasible" or (plan.status == "unknown" and not plan.moves):
-        return _check_no_plan(plan)
-    findings = _check_moves(instance, plan)
+        findings += _check_no_plan(plan)
+        if plan.status == "infeasible" and verify_bound:
+            findings += _check_infeasible(instance, time_limit_s)
+        return findings
+    findings += _check_objectives(instance, plan)
+    if verify_bound:
+        findings += _check_bound(instance, plan, time_limit_s)
+    findings += _check_moves(instance, plan)
     findings += _check_pins(instance, plan)
     findings += _check_capacity(instance, plan)
     findings += _check_principals(instance, plan)
     findings += _check_quotas(instance, plan)
     findings += _check_shortages(instance, plan)
     return findings
+
+
+def bound_verifiable(instance: Instance) -> bool:
+    """Whether `check_plan` re-proves level 1 by default: the checker's problem is small
+    enough (`optimizer.certify.PROOF_MAX_ARCS`)."""
+    return proof_size(instance) <= PROOF_MAX_ARCS
+
+
+def _check_instance_hash(instance: Instance, plan: Plan) -> list[Finding]:
+    """The plan names the instance it was made from by its SHA-256; the instance at hand must be
+    that one (an exemption deleted or a date moved after solving changes the hash). Plans made
+    before the canonical hash carry pydantic's JSON hash, accepted as well."""
+    claimed = plan.provenance.instance_sha256
+    actual = instance_sha256(instance)
+    if claimed in (actual, legacy_instance_sha256(instance)):
+        return []
+    return [_finding("plan.instance", "plan",
+                     f"方案记录的实例摘要{claimed[:12]}…与所附实例{actual[:12]}…不符（实例在求解后被改动）",
+                     f"the plan's instance hash {claimed[:12]}… does not match the instance "
+                     f"{actual[:12]}… (edited after solving)")]
+
+
+_LEVEL_ZH = {"rural_shortage_filled": "农村学校缺口补充（加权）", "preference": "意愿得分",
+             "distance": "交流总距离（公里）"}
+
+
+def _check_objectives(instance: Instance, plan: Plan) -> list[Finding]:
+    """Each reported objective value equals its value recomputed from the moves; the status,
+    proof flags and gaps agree with the values and bounds; each move's distance is true."""
+    findings = []
+    truth = objective_values(instance, plan.moves)
+    for level in plan.objectives:
+        true = truth[level.name]
+        label = _LEVEL_ZH[level.name]
+        tolerance = 0.05 if level.name == "distance" else 1e-6
+        if level.value is None or abs(level.value - true) > tolerance:
+            findings.append(_finding("plan.objective", level.name,
+                                     f"{label}报告为{level.value}，按交流名单实为{true:g}",
+                                     f"{level.name} reported as {level.value}, the moves give "
+                                     f"{true:g}"))
+        if level.proven_optimal:
+            gap = (None if level.bound is None or level.value is None
+                   else abs(level.bound - level.value) / max(1.0, abs(level.value)))
+            if gap is None or gap > plan.provenance.settings.relative_gap + 1e-9:
+                findings.append(_finding("plan.bound", level.name,
+                                         f"{label}标为已证明最优，但其界{level.bound}与值"
+                                         f"{level.value}不符",
+                                         f"{level.name} marked proven optimal, but its bound "
+                                         f"{level.bound} does not match its value {level.value}"))
+        if level.bound is not None and level.value is not None and (
+                (level.sense == "max" and level.bound < level.value - 1e-6)
+                or (level.sense == "min" and level.bound > level.value + 1e-6)):
+            findings.append(_finding("plan.bound", level.name,
+                                     f"{label}的界{level.bound}比方案值{level.value}还差",
+                                     f"{level.name} bound {level.bound} is worse than the value "
+                                     f"{level.value}"))
+    names = [level.name for level in plan.objectives]
+    if plan.status == "optimal" and (
+            names != ["rural_shortage_filled", "preference", "distance"]
+            or not all(level.proven_optimal for level in plan.objectives)):
+        findings.append(_finding("plan.bound", "plan", "状态为optimal，但并非每一层目标都已证明最优",
+                                 "status optimal, but not every objective level is proven"))
+    first = plan.objectives[0] if plan.objectives else None
+    if first is not None and plan.best_bound != first.bound:
+        findings.append(_finding("plan.bound", "plan",
+                                 f"方案的最优界{plan.best_bound}与第一层目标的界{first.bound}不符",
+                                 f"best bound {plan.best_bound} differs from level 1's bound "
+                                 f"{first.bound}"))
+    for m in plan.moves:
+        src = instance.school_by_code.get(m.from_school)
+        dst = instance.school_by_code.get(m.to_school)
+        if src and dst and abs(m.distance_km - round(school_distance_km(src, dst), 1)) > 0.051:
+            findings.append(_finding("plan.objective", m.staff_no,
+                                     f"{m.name}（{src.name}→{dst.name}）距离报告为{m.distance_km}公里，"
+                                     f"实为{school_distance_km(src, dst):.1f}公里",
+                                     f"{m.name} ({src.code} → {dst.code}) distance reported as "
+                                     f"{m.distance_km} km, actually "
+                                     f"{school_distance_km(src, dst):.1f} km"))
+    return findings
+
+
+def _check_bound(instance: Instance, plan: Plan, time_limit_s: float) -> list[Finding]:
+    """Level 1's claimed bound and optimality, re-proved by the checker's own model."""
+    first = plan.objectives[0] if plan.objectives else None
+    if first is None or first.name != "rural_shortage_filled" or (
+            first.bound is None and not first.proven_optimal):
+        return []  # no claim to verify (the greedy baseline claims none)
+    value = objective_values(instance, plan.moves)["rural_shortage_filled"]
+    proof = prove_level_one(instance, time_limit_s, target=value)
+    label = _LEVEL_ZH["rural_shortage_filled"]
+    if proof.status == "unknown" or proof.upper is None:
+        return [_finding("plan.bound", "rural_shortage_filled",
+                         f"{label}：独立复核在时限内未能证明方案所称的界{first.bound}（{proof.method}）",
+                         f"{label}: the independent re-solve could not confirm the claimed bound "
+                         f"{first.bound} within the time limit ({proof.method})")]
+    findings = []
+    if first.bound is not None and first.bound < proof.upper - 1e-6:
+        findings.append(_finding(
+            "plan.bound", "rural_shortage_filled",
+            f"方案称任何方案至多补充{first.bound:g}，独立复核证明的界为{proof.upper:g}"
+            f"（{proof.method}）——所称的界不成立",
+            f"the plan claims no plan fills more than {first.bound:g}; the independent re-solve "
+            f"proves only {proof.upper:g} ({proof.method}): the claimed bound does not hold"))
+    if first.proven_optimal and value < proof.upper - 1e-6:
+        findings.append(_finding(
+            "plan.bound", "rural_shortage_filled",
+            f"方案称已证明最优（{value:g}），独立复核的界为{proof.upper:g}（{proof.method}）",
+            f"the plan claims proven optimality at {value:g}; the independent re-solve's bound "
+            f"is {proof.upper:g} ({proof.method})"))
+    return findings
+
+
+def _check_infeasible(instance: Instance, time_limit_s: float) -> list[Finding]:
+    """An infeasible result is verified: the checker's own problem has no solution either."""
+    proof = prove_level_one(instance, time_limit_s)
+    if proof.status == "infeasible":
+        return []
+    if proof.status == "optimal":
+        zh = f"方案称无解，但独立复核找到了满足全部规则的方案（补充{proof.upper:g}）"
+        en = f"the plan claims no plan exists, but the independent re-solve found one " \
+             f"(filling {proof.upper:g})"
+    else:
+        zh, en = "方案称无解，独立复核在时限内未能证实", \
+            "the plan claims no plan exists; the independent re-solve could not confirm it in time"
+    return [_finding("plan.bound", "plan", zh, en)]
 
 
 def _check_no_plan(plan: Plan) -> list[Finding]:
@@ -78,50 +247,123 @@ def _check_no_plan(plan: Plan) -> list[Finding]:
     return findings
 
 
+def _who(t: Teacher) -> tuple[str, str]:
+    return teacher_label(t, 0), teacher_label(t, 1)
+
+
+def _at(s: School) -> tuple[str, str]:
+    return school_label(s, 0), school_label(s, 1)
+
+
+def _subject(code: str | None) -> tuple[str, str]:
+    return code_label("subjects", code, 0), code_label("subjects", code, 1)
+
+
 def _check_moves(instance: Instance, plan: Plan) -> list[Finding]:
     """Per move: once, known people and schools, eligibility, subject, certificate, direction,
-    role, dates, and the flags the plan reports."""
+    role, dates, and the flags the plan reports. Each finding names the teacher (name and staff
+    number) and the schools (name and code)."""
     rules, as_of = instance.rules, instance.as_of
     findings = []
+    names = {m.staff_no: m.name for m in plan.moves}
     for staff_no, n in Counter(m.staff_no for m in plan.moves).items():
         if n > 1:
-            findings.append(_finding("move.once", staff_no, f"出现{n}次", f"appears {n} times"))
+            t = instance.teacher_by_staff_no.get(staff_no)
+            zh, en = _who(t) if t else (f"{names[staff_no]}（工号{staff_no}）",
+                                        f"{names[staff_no]} (staff no. {staff_no})")
+            findings.append(_finding("move.once", staff_no, f"{zh}在方案中出现{n}次",
+                                     f"{en} appears {n} times"))
     for m in plan.moves:
         teacher = instance.teacher_by_staff_no.get(m.staff_no)
         dest = instance.school_by_code.get(m.to_school)
         if teacher is None or dest is None or teacher.school != m.from_school:
-            findings.append(_finding("plan.figures", m.staff_no, "教师、学校或派出学校不符",
-                                     "unknown teacher or school, or wrong source school"))
+            problem = ("实例中没有该教师" if teacher is None else
+                       f"接收学校代码{m.to_school}不在实例中" if dest is None else
+                       f"该教师在{school_label(instance.school_by_code[teacher.school], 0)}任职，"
+                       f"方案记为{m.from_school}")
+            problem_en = ("no such teacher in the instance" if teacher is None else
+                          f"receiving school {m.to_school} is not in the instance" if dest is None
+                          else f"the teacher's school is "
+                          f"{school_label(instance.school_by_code[teacher.school], 1)}, the plan "
+                          f"says {m.from_school}")
+            findings.append(_finding("plan.figures", m.staff_no,
+                                     f"{m.name}（工号{m.staff_no}）：{problem}",
+                                     f"{m.name} (staff no. {m.staff_no}): {problem_en}"))
             continue
         source = instance.school_by_code[teacher.school]
+        who, who_en = _who(teacher)
+        src, src_en = _at(source)
+        dst, dst_en = _at(dest)
         for blocker in eligibility_blockers(teacher, as_of, rules):
-            findings.append(_finding(blocker.constraint, m.staff_no, str(blocker.params),
-                                     str(blocker.params)))
-        if m.role != ("principal" if teacher.is_principal else "teacher"):
-            findings.append(_finding("principal.post", m.staff_no, "校长与教师身份不符",
-                                     "role does not match the teacher's post"))
+            findings.append(_finding(blocker.constraint, m.staff_no,
+                                     f"{who}（{src}）不符合交流条件：{blocker_text(blocker, 0)}",
+                                     f"{who_en} ({src_en}) may not rotate: "
+                                     f"{blocker_text(blocker, 1)}"))
+        role = "principal" if teacher.is_principal else "teacher"
+        if m.role != role:
+            roles = {"principal": ("校长", "principal"), "teacher": ("教师", "teacher")}
+            findings.append(_finding("principal.post", m.staff_no,
+                                     f"{who}的岗位是{roles[role][0]}，方案记为{roles[m.role][0]}",
+                                     f"{who_en} is a {roles[role][1]}, the plan says "
+                                     f"{roles[m.role][1]}"))
         if m.role == "teacher" and (m.subject is None or m.subject not in teacher.can_teach):
-            findings.append(_finding("move.subject", m.staff_no, f"{m.subject}不在可教学科内",
-                                     f"{m.subject} is not among {teacher.can_teach}"))
+            subj, subj_en = _subject(m.subject)
+            findings.append(_finding(
+                "move.subject", m.staff_no,
+                f"{who}到{dst}任教{subj or '（未填学科）'}，不在其可教学科"
+                f"（{code_labels('subjects', teacher.can_teach, 0)}）内",
+                f"{who_en} is to teach {subj_en or '(no subject)'} at {dst_en}, not among "
+                f"{code_labels('subjects', teacher.can_teach, 1)}"))
         if not cert_covers(teacher.cert_levels, dest, rules):
-            findings.append(_finding("move.certificate", m.staff_no,
-                                     f"{teacher.cert_levels}不覆盖{dest.level}",
-                                     f"{teacher.cert_levels} do not cover {dest.level}"))
+            need = rules.certificates.required_by_school_level[dest.level]
+            findings.append(_finding(
+                "move.certificate", m.staff_no,
+                f"{who}持有{code_labels('certificate_levels', teacher.cert_levels, 0)}，"
+                f"{dst}为{code_label('school_levels', dest.level, 0)}，须"
+                f"{code_label('certificate_levels', need, 0)}或更高",
+                f"{who_en} holds {code_labels('certificate_levels', teacher.cert_levels, 1)}; "
+                f"{dst_en} is a {code_label('school_levels', dest.level, 1)} and needs "
+                f"{code_label('certificate_levels', need, 1)} or higher"))
         if move_direction(source, dest, rules) is None:
-            findings.append(_finding("move.direction", m.staff_no,
-                                     f"{source.name}→{dest.name}", f"{source.code} → {dest.code}"))
+            findings.append(_finding(
+                "move.direction", m.staff_no,
+                f"{who}：{src}（{school_kind(source, 0)}）→{dst}（{school_kind(dest, 0)}）"
+                "不是允许的交流方向",
+                f"{who_en}: {src_en} ({school_kind(source, 1)}) → {dst_en} "
+                f"({school_kind(dest, 1)}) is not an allowed direction"))
         if teacher.is_principal and not principal_direction_ok(source, dest, rules):
-            findings.append(_finding("principal.direction", m.staff_no,
-                                     f"{source.name}→{dest.name}", f"{source.code} → {dest.code}"))
+            findings.append(_finding(
+                "principal.direction", m.staff_no,
+                f"{who}（{src}校长）→{dst}（{school_kind(dest, 0)}）：城区校长只到乡村学校或薄弱学校",
+                f"{who_en} (principal of {src_en}) → {dst_en} ({school_kind(dest, 1)}): an "
+                "urban principal goes only to a rural or a weak school"))
         end = add_years(as_of, rules.terms.secondment_years) if m.kind == "secondment" else None
         if m.kind != rules.terms.default_kind or m.start != as_of or m.planned_end != end:
-            findings.append(_finding("plan.terms", m.staff_no, f"{m.kind} {m.start}–{m.planned_end}",
-                                     f"{m.kind} {m.start}–{m.planned_end}"))
+            kind = rules.terms.default_kind
+            want_end = (add_years(as_of, rules.terms.secondment_years)
+                        if kind == "secondment" else None)
+            findings.append(_finding(
+                "plan.terms", m.staff_no,
+                f"{who}：方案记为{code_label('rotation_kinds', m.kind, 0)} {m.start}至"
+                f"{m.planned_end or '—'}，按规则应为{code_label('rotation_kinds', kind, 0)} "
+                f"{as_of}至{want_end or '—'}",
+                f"{who_en}: the plan has {m.kind} {m.start} to {m.planned_end or '—'}, the rules "
+                f"give {kind} {as_of} to {want_end or '—'}"))
         rank = teacher.wishes.index(m.to_school) + 1 if m.to_school in teacher.wishes else None
-        if m.wish_rank != rank or m.is_key != is_key(teacher, as_of, rules):
-            findings.append(_finding("plan.figures", m.staff_no, "志愿序号或骨干标记不实",
-                                     "wish rank or key flag is wrong"))
+        key = is_key(teacher, as_of, rules)
+        if m.wish_rank != rank or m.is_key != key:
+            findings.append(_finding(
+                "plan.figures", m.staff_no,
+                f"{who}：志愿序号报告为{m.wish_rank}、实为{rank}；骨干标记报告为{m.is_key}、实为{key}",
+                f"{who_en}: wish rank reported {m.wish_rank}, actually {rank}; key flag "
+                f"reported {m.is_key}, actually {key}"))
     return findings
+
+
+_PIN_BROKEN = {"must_move": ("须交流，却未安排", "must move but stays"),
+               "must_stay": ("须留任，却被安排交流", "must stay but moves"),
+               "must_go": ("须到指定学校", "must go to the named school"),
+               "forbid": ("不得到指定学校", "must not go to the named school")}
 
 
 def _check_pins(instance: Instance, plan: Plan) -> list[Finding]:
@@ -136,8 +378,17 @@ def _check_pins(instance: Instance, plan: Plan) -> list[Finding]:
             "forbid": dest is not None and dest == pin.school,
         }[pin.kind]
         if broken:
-            findings.append(_finding(f"pin.{pin.kind}", pin.staff_no,
-                                     f"实际去向：{dest or '留任'}", f"actual: {dest or 'stays'}"))
+            who, who_en = _who(instance.teacher_by_staff_no[pin.staff_no])
+            named = instance.school_by_code.get(pin.school or "")
+            actual = instance.school_by_code.get(dest or "")
+            target = f"（{school_label(named, 0)}）" if named else ""
+            target_en = f" ({school_label(named, 1)})" if named else ""
+            findings.append(_finding(
+                f"pin.{pin.kind}", pin.staff_no,
+                f"{who}{_PIN_BROKEN[pin.kind][0]}{target}；方案中的去向："
+                f"{school_label(actual, 0) if actual else '留任'}",
+                f"{who_en} {_PIN_BROKEN[pin.kind][1]}{target_en}; in the plan: "
+                f"{school_label(actual, 1) if actual else 'stays'}"))
     return findings
 
 
@@ -148,30 +399,46 @@ def _check_capacity(instance: Instance, plan: Plan) -> list[Finding]:
     departures = Counter((m.from_school, main[m.staff_no]) for m in plan.moves
                          if m.role == "teacher" and m.staff_no in main)
     findings = []
-    for (school, subject), n in sorted(arrivals.items()):
+    for (school, subject), n in sorted(arrivals.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         s = instance.school_by_code.get(school)
-        room = (s.shortage(subject) if s else 0) + departures[(school, subject)]
-        if n > room:
-            findings.append(_finding("capacity.subject", f"{school}:{subject}",
-                                     f"调入{n}人，缺口加调出仅{room}",
-                                     f"{n} arrive, shortage plus departures is {room}"))
+        if s is None:
+            continue  # named by the move checks
+        short, out = s.shortage(subject), departures[(school, subject)]
+        if n > short + out:
+            at, at_en = _at(s)
+            subj, subj_en = _subject(subject)
+            findings.append(_finding(
+                "capacity.subject", f"{school}:{subject}",
+                f"{at}{subj}：调入{n}人，而缺口{short}人加本校该学科调出{out}人只容{short + out}人",
+                f"{at_en}, {subj_en}: {n} arrive, but the shortage of {short} plus {out} "
+                f"departing makes room for {short + out}"))
     headcount = Counter(t.school for t in instance.teachers if t.post_type == "established")
     net = Counter(m.to_school for m in plan.moves)
     net.subtract(Counter(m.from_school for m in plan.moves))
     for school in instance.schools:
+        at, at_en = _at(school)
         free = max(0, school.post_ceiling - headcount[school.code])
         if net[school.code] > free:
-            findings.append(_finding("capacity.post_ceiling", school.code,
-                                     f"净增{net[school.code]}人，空余编制{free}",
-                                     f"net gain {net[school.code]}, free posts {free}"))
+            findings.append(_finding(
+                "capacity.post_ceiling", school.code,
+                f"{at}：净增{net[school.code]}人，核定编制{school.post_ceiling}人、在编"
+                f"{headcount[school.code]}人，空余编制仅{free}人",
+                f"{at_en}: net gain {net[school.code]}, post ceiling {school.post_ceiling}, "
+                f"{headcount[school.code]} established, so only {free} free posts"))
         for entry in school.staffing:
             loss = departures[(school.code, entry.subject)] - arrivals[(school.code, entry.subject)]
             limit, name = max_net_loss(entry)
             if loss > limit:
-                findings.append(_finding(
-                    name, f"{school.code}:{entry.subject}",
-                    f"净调出{loss}人，在岗{entry.in_post}人须保留{entry.min_keep}人",
-                    f"net loss {loss}, {entry.in_post} in post, {entry.min_keep} must stay"))
+                subj, subj_en = _subject(entry.subject)
+                if name == "sending.shortage_kept":
+                    zh = f"{at}{subj}：本身缺{entry.shortage}人，却净调出{loss}人"
+                    en = f"{at_en}, {subj_en}: short of {entry.shortage} itself, yet loses {loss}"
+                else:
+                    zh = (f"{at}{subj}：净调出{loss}人，在岗{entry.in_post}人须保留"
+                          f"{entry.min_keep}人，至多调出{limit}人")
+                    en = (f"{at_en}, {subj_en}: net loss {loss}; {entry.in_post} in post, "
+                          f"{entry.min_keep} must stay, so at most {limit} may leave")
+                findings.append(_finding(name, f"{school.code}:{entry.subject}", zh, en))
     return findings
 
 
@@ -183,15 +450,25 @@ def _check_principals(instance: Instance, plan: Plan) -> list[Finding]:
     p_out = Counter(m.from_school for m in plan.moves if m.role == "principal")
     findings = []
     for school, n in sorted(p_in.items()):
-        if n > p_out[school] + (school not in staffed):
-            findings.append(_finding("principal.post", school, f"到任校长{n}人，无空出岗位",
-                                     f"{n} principals arrive without an open post"))
+        s = instance.school_by_code.get(school)
+        if s is not None and n > p_out[school] + (school not in staffed):
+            at, at_en = _at(s)
+            findings.append(_finding(
+                "principal.post", school,
+                f"{at}：到任校长{n}人，但校长岗位{'无人空出' if school in staffed else '只空缺1个'}",
+                f"{at_en}: {n} principals arrive, but "
+                f"{'no post is vacated' if school in staffed else 'only one post is vacant'}"))
     moved = {m.staff_no for m in plan.moves}
     for t in instance.teachers:
         if (must_rotate_principal(t, rules) and is_available(t, as_of, rules)
                 and t.staff_no not in moved):
-            findings.append(_finding("principal.two_terms", t.staff_no, "未安排交流",
-                                     "not rotated"))
+            who, who_en = _who(t)
+            at, at_en = _at(instance.school_by_code[t.school])
+            findings.append(_finding(
+                "principal.two_terms", t.staff_no,
+                f"{who}在{at}任校长满{t.principal_terms_at_school}届，未安排交流",
+                f"{who_en}, principal of {at_en} for {t.principal_terms_at_school} full terms, "
+                "is not rotated"))
     return findings
 
 
@@ -200,9 +477,13 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
     rules, as_of = instance.rules, instance.as_of
     q = rules.quotas
     moves = plan.moves
-    established = sum(t.post_type == "established" for t in instance.teachers)
+    at = instance.school_by_code
+    known = [m for m in moves if m.from_school in at and m.to_school in at]
+    district_base = district_share_base(instance)
+    counted = sum(counts_toward_district_share(at[m.from_school], at[m.to_school], rules)
+                  for m in known)
     truth = {("quota.district_share", "district"):
-             (established, share_target(q.district_share, established), len(moves))}
+             (district_base, share_target(q.district_share, district_base), counted)}
     base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
     leaving = Counter(m.from_school for m in moves)
     for school in instance.schools:
@@ -211,22 +492,54 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
             truth[("quota.school_share", school.code)] = (
                 n, share_target(q.school_share, n), leaving[school.code])
     share = key_share_fraction(rules)
+    in_base = [m for m in known if in_key_share_base(at[m.from_school], rules)]
     key_moves = sum(is_key(instance.teacher_by_staff_no[m.staff_no], as_of, rules)
-                    for m in moves if m.staff_no in instance.teacher_by_staff_no)
+                    for m in in_base if m.staff_no in instance.teacher_by_staff_no)
     truth[("quota.key_share", "district")] = (
-        len(moves), -(-share.numerator * len(moves) // share.denominator), key_moves)
+        len(in_base), key_share_target(share, len(in_base)), key_moves)
     reported = {(r.name, r.scope): r for r in plan.quotas}
+    shares = {"quota.district_share": percent(q.district_share),
+              "quota.school_share": percent(q.school_share),
+              "quota.key_share": percent(q.key_share)}
     findings = []
     for (name, scope), (n, target, achieved) in sorted(truth.items()):
+        if name == "quota.school_share":
+            at, at_en = _at(instance.school_by_code[scope])
+            what = (f"{at}须交流不少于{target}人（{_BASE_ZH[q.school_quota_base]}{n}人的"
+                    f"{shares[name]}%）",
+                    f"{at_en} must rotate at least {target} ({shares[name]}% of {n} "
+                    f"{_BASE_EN[q.school_quota_base]})")
+        elif name == "quota.district_share":
+            base_zh, base_en = DISTRICT_BASE_LABELS[q.district_share_base]
+            counts_zh, counts_en = ("", "") if q.reverse_flows_count else (
+                "，跟岗学习的反向交流不计", "; reverse flows not counted")
+            what = (f"全区须交流不少于{target}人（{base_zh}{n}人的{shares[name]}%{counts_zh}）",
+                    f"the district must rotate at least {target} ({shares[name]}% of {n} "
+                    f"{base_en}{counts_en})")
+        else:
+            moved_zh, moved_en = KEY_BASE_LABELS[q.key_share_base]
+            what = (f"{moved_zh}{n}人中骨干教师须不少于{target}人（{shares[name]}%）",
+                    f"of {n} {moved_en}, at least {target} must be key teachers "
+                    f"({shares[name]}%)")
         if achieved < target:
-            findings.append(_finding(name, scope, f"须{target}人，实际{achieved}人",
-                                     f"needs {target}, has {achieved}"))
+            findings.append(_finding(name, scope, f"{what[0]}，方案只有{achieved}人",
+                                     f"{what[1]}; the plan has {achieved}"))
         r = reported.get((name, scope))
         if r is None or (r.base, r.target, r.achieved, r.margin, r.met) != (
                 n, target, achieved, achieved - target, achieved >= target):
-            findings.append(_finding("plan.figures", f"{name}:{scope}", "报告的指标数字不实",
-                                     "the reported quota figures are wrong"))
+            said = ("未报告" if r is None else
+                    f"报告为基数{r.base}、须{r.target}、完成{r.achieved}、余量{r.margin}")
+            said_en = ("not reported" if r is None else f"reported base {r.base}, target "
+                       f"{r.target}, achieved {r.achieved}, margin {r.margin}")
+            findings.append(_finding(
+                "plan.figures", f"{scope}:{name}",
+                f"{CATALOGUE[name].zh}——{what[0]}，实际完成{achieved}人；方案{said}",
+                f"{CATALOGUE[name].en}: {what[1]}, achieved {achieved}; the plan {said_en}"))
     return findings
+
+
+_BASE_ZH = {k: v[0] for k, v in QUOTA_BASE_LABELS.items()}
+_BASE_EN = {k: v[1] for k, v in QUOTA_BASE_LABELS.items()}
 
 
 def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
@@ -247,5 +560,17 @@ def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
     if reported == truth:
         return []
     wrong = sorted(k for k in truth.keys() | reported.keys() if truth.get(k) != reported.get(k))
-    return [_finding("plan.figures", f"{s}:{j}", "报告的缺口数字不实",
-                     "the reported shortage figures are wrong") for s, j in wrong]
+    findings = []
+    for s, j in wrong:
+        school = instance.school_by_code.get(s)
+        at, at_en = _at(school) if school else (s, s)
+        subj, subj_en = _subject(j)
+        said, real = reported.get((s, j)), truth.get((s, j))
+        fmt = (lambda v: "无" if v is None else f"缺{v[0]}人、补{v[1]}人、未补{v[2]}人")
+        fmt_en = (lambda v: "none" if v is None else f"{v[0]} slots, {v[1]} filled, "
+                  f"{v[2]} unfilled")
+        findings.append(_finding("plan.figures", f"{s}:{j}",
+                                 f"{at}{subj}：方案报告{fmt(said)}，实际{fmt(real)}",
+                                 f"{at_en}, {subj_en}: the plan reports {fmt_en(said)}, in fact "
+                                 f"{fmt_en(real)}"))
+    return findings

@@ -15,7 +15,15 @@ from collections import Counter
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
 from optimizer.levels import solve_level
-from optimizer.messages import percent, render
+from optimizer.messages import (
+    DISTRICT_BASE_LABELS,
+    QUOTA_BASE_LABELS,
+    blocker_text,
+    percent,
+    render,
+    school_label,
+    teacher_label,
+)
 from optimizer.model import build_model, set_objective
 from optimizer.network import Network
 from optimizer.plan import Conflict, RelaxationItem
@@ -24,7 +32,9 @@ from optimizer.rules import (
     eligibility_blockers,
     is_available,
     is_key,
+    in_key_share_base,
     key_share_fraction,
+    key_share_target,
 )
 from optimizer.settings import SolveSettings
 
@@ -40,7 +50,11 @@ def diagnose(instance: Instance, net: Network, settings: SolveSettings
         return [], []
     values = result.values
     conflicts, relaxation = [], []
-    moved_total = round(sum(values[v.index()] for v in model.x + model.y))
+    at = instance.school_by_code
+    moved_total = round(sum(  # the moves in the key share's base (quotas.key_share_base)
+        values[v.index()] for v, a in zip(model.x + model.y, net.arcs + net.principal_arcs,
+                                          strict=True)
+        if in_key_share_base(at[a.source], instance.rules)))
     for (name, scope), var in sorted(model.slack.items()):
         short = round(values[var.index()])
         if short <= 0:
@@ -64,8 +78,7 @@ def _target(net: Network, instance: Instance, name: str, scope: str, moved: int,
     if name == "quota.school_share":
         return net.school_targets[scope]
     if name == "quota.key_share":
-        share = key_share_fraction(instance.rules)
-        return -(-share.numerator * moved // share.denominator)
+        return key_share_target(key_share_fraction(instance.rules), moved)
     return 1
 
 
@@ -90,7 +103,10 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
                 available += 1
         detail_zh = "、".join(f"{CATALOGUE[c].zh}{n}人" for c, n in sorted(blocked.items()))
         detail_en = "; ".join(f"{n}: {CATALOGUE[c].en}" for c, n in sorted(blocked.items()))
-        params = dict(school_name=school.name, base=len(base), share=percent(q.school_share),
+        labels = QUOTA_BASE_LABELS[q.school_quota_base]
+        params = dict(school_name=school_label(school, 0), school_name_en=school_label(school, 1),
+                      base=len(base),
+                      base_label=labels[0], base_label_en=labels[1], share=percent(q.school_share),
                       target=target, blocked=sum(blocked.values()), available=available,
                       achievable=achievable)
         text = render("conflict.quota.school_share", blocked_detail=detail_zh or "无", **params)
@@ -100,7 +116,9 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
                         en=text_en.en)
     if name == "quota.district_share":
         available = sum(is_available(t, as_of, rules) for t in instance.teachers)
+        labels = DISTRICT_BASE_LABELS[q.district_share_base]
         text = render("conflict.quota.district_share", base=net.district_base,
+                      base_label=labels[0], base_label_en=labels[1],
                       share=percent(q.district_share), target=target, available=available,
                       achievable=achievable)
     elif name == "quota.key_share":
@@ -110,27 +128,37 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
                       available=available, relax_by=short)
     elif name == "principal.two_terms":
         t = instance.teacher_by_staff_no[scope]
-        text = render("conflict.principal.two_terms", name=t.name,
-                      school_name=instance.school_by_code[t.school].name,
-                      terms=t.principal_terms_at_school)
+        home = instance.school_by_code[t.school]
+        text = render("conflict.principal.two_terms", name=teacher_label(t, 0),
+                      name_en=teacher_label(t, 1), school_name=school_label(home, 0),
+                      school_name_en=school_label(home, 1), terms=t.principal_terms_at_school)
     else:
         text = _pin_conflict(instance, net, name, scope)
     return Conflict(constraint=name, scope=scope, params=text.params, zh=text.zh, en=text.en)
 
 
+_PIN_PLAIN = {"must_move": ("必须交流", "must move"), "must_stay": ("必须留任", "must stay"),
+              "must_go": ("必须到", "must go to"), "forbid": ("不得到", "must not go to")}
+
+
 def _pin_conflict(instance: Instance, net: Network, name: str, staff_no: str):
+    """A pin that cannot hold, in plain words: who is pinned to what, and why not; a pin on a
+    teacher who may not rotate at all asks the office to remove it."""
     teacher = instance.teacher_by_staff_no[staff_no]
     pin = next(p for p in instance.pins_by_teacher[staff_no] if f"pin.{p.kind}" == name)
     blockers = eligibility_blockers(teacher, instance.as_of, instance.rules)
     has_arcs = any(staff_no in net.groups[a.group].members for a in net.arcs) or any(
         net.principals[a.group] == staff_no for a in net.principal_arcs)
+    named = instance.school_by_code[pin.school] if pin.school else None
+    what = _PIN_PLAIN[pin.kind][0] + (school_label(named, 0) if named else "")
+    what_en = _PIN_PLAIN[pin.kind][1] + (f" {school_label(named, 1)}" if named else "")
+    who = f"{teacher_label(teacher, 0)}（{school_label(instance.school_by_code[teacher.school], 0)}）"
+    who_en = (f"{teacher_label(teacher, 1)} "
+              f"({school_label(instance.school_by_code[teacher.school], 1)})")
     if blockers:
-        why = render("pin.why.blocked", blockers=",".join(b.constraint for b in blockers))
-    elif not has_arcs:
-        why = render("pin.why.no_destination")
-    else:
-        why = render("pin.why.capacity")
-    where = f"（{instance.school_by_code[pin.school].name}）" if pin.school else ""
-    where_en = f" ({instance.school_by_code[pin.school].name})" if pin.school else ""
-    return render("conflict.pin", name=teacher.name, pin=f"{CATALOGUE[name].zh}{where}",
-                  pin_en=f"{pin.kind}{where_en}", why=why.zh, why_en=why.en)
+        return render("conflict.pin.blocked", name=who, name_en=who_en, pin=what, pin_en=what_en,
+                      why="；".join(blocker_text(b, 0) for b in blockers),
+                      why_en="; ".join(blocker_text(b, 1) for b in blockers))
+    why = render("pin.why.no_destination" if not has_arcs else "pin.why.capacity")
+    return render("conflict.pin", name=who, name_en=who_en, pin=what, pin_en=what_en, why=why.zh,
+                  why_en=why.en)

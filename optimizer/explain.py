@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.instance import Instance, Teacher
-from optimizer.messages import percent, render
+from optimizer.messages import (
+    DISTRICT_BASE_LABELS,
+    KEY_BASE_LABELS,
+    QUOTA_BASE_LABELS,
+)
+from optimizer.messages import percent, render, school_kind, school_label
 from optimizer.plan import Move, QuotaResult, Reason, ShortageResult
 from optimizer.rules import (
+    counts_toward_district_share,
+    district_share_base,
+    in_key_share_base,
+    key_share_target,
     add_years,
     age_on,
     cert_covers,
@@ -83,21 +92,80 @@ def move_reasons(instance: Instance, teacher: Teacher, to_school: str, subject: 
         reasons.append(render("why.school.swap", to_name=dest.name, subject=subject))
     direction = move_direction(source, dest, rules)
     if direction is not None:
-        reasons.append(render("why.school.direction", direction=direction))
+        # A reverse move is 跟岗学习 for a teacher; a principal takes a post, learns nothing.
+        learn = subject is not None and direction in ("rural_to_urban", "non_quality_to_quality")
+        reasons.append(render("why.school.direction.learn" if learn else "why.school.direction",
+                              direction=direction, from_kind=school_kind(source, 0),
+                              to_kind=school_kind(dest, 0)))
     reasons.append(render("why.school.distance",
                           km=round(school_distance_km(source, dest), 1)))
     return reasons
+
+
+def with_quota_reasons(instance: Instance, moves: list[Move]) -> list[Move]:
+    """The moves with the quota that calls for each, once the whole plan is known.
+
+    A move out of an urban or quality school counts towards that school's 10% quota: it says
+    so, with the school's target, its base and how many the plan moves ("源城中学须交流不少于8人
+    （符合交流条件教师75人的10%），方案交流8人"). Any other counted move that neither the teacher
+    asked for (volunteer, wish), nor a pin, nor a principal's full terms explain is there for the
+    district's 5%: it says that. Without this, a non-volunteer's move gave only a distance and a
+    subject."""
+    rules, as_of = instance.rules, instance.as_of
+    q = rules.quotas
+    leaving = Counter(m.from_school for m in moves)
+    base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
+    district_base = district_share_base(instance)
+    labels = DISTRICT_BASE_LABELS[q.district_share_base]
+    at = instance.school_by_code
+    district = render("why.teacher.district_quota", base=district_base,
+                      target=share_target(q.district_share, district_base),
+                      base_label=labels[0], base_label_en=labels[1],
+                      share=percent(q.district_share),
+                      achieved=sum(counts_toward_district_share(at[m.from_school],
+                                                                at[m.to_school], rules)
+                                   for m in moves))
+    base_label = QUOTA_BASE_LABELS[q.school_quota_base]
+    out = []
+    for m in moves:
+        source = instance.school_by_code[m.from_school]
+        teacher = instance.teacher_by_staff_no[m.staff_no]
+        target = share_target(q.school_share, base[source.code])
+        extra: list[Reason] = []
+        if in_school_quota_scope(source) and target > 0:
+            extra.append(render("why.teacher.school_quota", school_name=school_label(source, 0),
+                                school_name_en=school_label(source, 1),
+                                target=target, base=base[source.code],
+                                base_label=base_label[0], base_label_en=base_label[1],
+                                share=percent(q.school_share), achieved=leaving[source.code]))
+        elif district.params["target"] and not (
+                teacher.volunteer or m.to_school in teacher.wishes
+                or m.staff_no in instance.pins_by_teacher
+                or must_rotate_principal(teacher, rules)) and counts_toward_district_share(
+                    source, at[m.to_school], rules):
+            extra.append(district)
+        out.append(m.model_copy(update={"reasons": [*m.reasons[:1], *extra, *m.reasons[1:]]})
+                   if extra else m)
+    return out
 
 
 def quota_results(instance: Instance, moves: list[Move]) -> list[QuotaResult]:
     """The district, per-school and key-teacher quotas with target, achieved and margin."""
     rules, as_of = instance.rules, instance.as_of
     q = rules.quotas
-    established = sum(t.post_type == "established" for t in instance.teachers)
+    at = instance.school_by_code
+    district_base = district_share_base(instance)
+    counted = sum(counts_toward_district_share(at[m.from_school], at[m.to_school], rules)
+                  for m in moves)
+    labels = DISTRICT_BASE_LABELS[q.district_share_base]
+    counting = ("", "") if q.reverse_flows_count else ("（跟岗学习的反向交流不计）",
+                                                      " (reverse flows not counted)")
     results = []
-    target = share_target(q.district_share, established)
-    results.append(_quota("quota.district_share", "district", established, target, len(moves),
-                          "quota.figure.district", share=percent(q.district_share)))
+    target = share_target(q.district_share, district_base)
+    results.append(_quota("quota.district_share", "district", district_base, target, counted,
+                          "quota.figure.district", share=percent(q.district_share),
+                          base_label=labels[0], base_label_en=labels[1], counting=counting[0],
+                          counting_en=counting[1]))
     departures = Counter(m.from_school for m in moves)
     base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
     for school in sorted(instance.schools, key=lambda s: s.code):
@@ -106,13 +174,17 @@ def quota_results(instance: Instance, moves: list[Move]) -> list[QuotaResult]:
         n = base[school.code]
         results.append(_quota(
             "quota.school_share", school.code, n, share_target(q.school_share, n),
-            departures[school.code], "quota.figure.school", school_name=school.name,
-            share=percent(q.school_share)))
-    key_moves = sum(m.is_key for m in moves)
-    share = key_share_fraction(rules)
-    key_target = -(-share.numerator * len(moves) // share.denominator)
-    results.append(_quota("quota.key_share", "district", len(moves), key_target, key_moves,
-                          "quota.figure.key", total=len(moves), share=percent(q.key_share)))
+            departures[school.code], "quota.figure.school", school_name=school_label(school, 0),
+            school_name_en=school_label(school, 1),
+            share=percent(q.school_share), base_label=QUOTA_BASE_LABELS[q.school_quota_base][0],
+            base_label_en=QUOTA_BASE_LABELS[q.school_quota_base][1]))
+    in_base = [m for m in moves if in_key_share_base(at[m.from_school], rules)]
+    key_moves = sum(m.is_key for m in in_base)
+    key_target = key_share_target(key_share_fraction(rules), len(in_base))
+    moved = KEY_BASE_LABELS[q.key_share_base]
+    results.append(_quota("quota.key_share", "district", len(in_base), key_target, key_moves,
+                          "quota.figure.key", total=len(in_base), share=percent(q.key_share),
+                          moved_label=moved[0], moved_label_en=moved[1]))
     return results
 
 
@@ -128,8 +200,15 @@ def _quota(name: str, scope: str, base: int, target: int, achieved: int, templat
 
 
 def shortage_results(instance: Instance, moves: list[Move], pruned_nearest: int | None,
-                     greedy: bool = False) -> list[ShortageResult]:
-    """Each rural shortage with the slots the plan fills and, for the rest, why."""
+                     greedy: bool = False, proven_bound: float | None = None
+                     ) -> list[ShortageResult]:
+    """Each rural shortage with the slots the plan fills and, for the rest, why.
+
+    `proven_bound`: level 1's bound when the plan reaches it (for the exact model). Then no plan
+    that keeps the rules fills more, so pruning is never the reason a slot stays empty, and the
+    reasons say so instead."""
+    if proven_bound is not None:
+        pruned_nearest = None
     rules = instance.rules
     context = _MoveTotals(instance, moves)
     results = []
@@ -148,7 +227,7 @@ def shortage_results(instance: Instance, moves: list[Move], pruned_nearest: int 
                 weight=subject_weight(entry.subject, rules), arrivals=arrivals,
                 departures=departures, filled=filled, unfilled=unfilled,
                 reasons=context.unfilled_reasons(school.code, entry.subject, pruned_nearest,
-                                                 greedy) if unfilled else [],
+                                                 greedy, proven_bound) if unfilled else [],
             ))
     return results
 
@@ -181,13 +260,20 @@ class _MoveTotals:
                     self.available_by_subject.setdefault(subject, []).append(t)
 
     def unfilled_reasons(self, school: str, subject: str, pruned_nearest: int | None,
-                         greedy: bool) -> list[Reason]:
-        """Why some slots stay empty: no candidate at all, candidates used elsewhere, the
-        minimum a candidate's school keeps, this school's ceiling, the key share, pruning."""
+                         greedy: bool, proven_bound: float | None = None) -> list[Reason]:
+        """Why some slots stay empty, the decisive reason first: this school's post ceiling
+        (nothing more can arrive without a departure), no candidate at all, candidates used
+        elsewhere, the minimum a candidate's school keeps, the key share, pruning (only when
+        the bound does not already prove that no plan fills more)."""
         instance = self.instance
         rules, as_of = instance.rules, instance.as_of
         school_by_code, pins_by_teacher = self.school_by_code, self.pins_by_teacher
         dest = school_by_code[school]
+        if not greedy and self.headcount[school] + self.net_in[school] >= dest.post_ceiling:
+            ceiling = [render("unfilled.post_ceiling", ceiling=dest.post_ceiling,
+                              school_name=school_label(dest, 0))]
+        else:
+            ceiling = []
         candidates = [
             t for t in self.available_by_subject.get(subject, [])
             if t.school != school and cert_covers(t.cert_levels, dest, rules)
@@ -196,8 +282,8 @@ class _MoveTotals:
                         for p in pins_by_teacher.get(t.staff_no, []))
         ]
         if not candidates:
-            return [render("unfilled.no_candidate", subject=subject)]
-        reasons = []
+            return ceiling + [render("unfilled.no_candidate", subject=subject)]
+        reasons = list(ceiling)
         used = [t for t in candidates if t.staff_no in self.moved]
         if used:
             reasons.append(render("unfilled.used_elsewhere", count=len(used)))
@@ -207,14 +293,17 @@ class _MoveTotals:
         at_minimum = [t for t in rest if self._at_minimum(t)]
         if at_minimum:
             reasons.append(render("unfilled.source_min_keep", count=len(at_minimum)))
-        if self.headcount[school] + self.net_in[school] >= dest.post_ceiling:
-            reasons.append(render("unfilled.post_ceiling", ceiling=dest.post_ceiling))
         share = key_share_fraction(rules)
-        keys = sum(m.is_key for m in self.moves)
-        if share and share.denominator * keys < share.numerator * (len(self.moves) + 1) and any(
-                not is_key(t, as_of, rules) for t in rest):
+        in_base = [m for m in self.moves
+                   if in_key_share_base(school_by_code[m.from_school], rules)]
+        keys = sum(m.is_key for m in in_base)
+        if share and share.denominator * keys < share.numerator * (len(in_base) + 1) and any(
+                not is_key(t, as_of, rules)
+                and in_key_share_base(school_by_code[t.school], rules) for t in rest):
             reasons.append(render("unfilled.key_share"))
-        if pruned_nearest is not None:
+        if proven_bound is not None:
+            reasons.append(render("unfilled.bound", bound=f"{proven_bound:g}"))
+        elif pruned_nearest is not None:
             reasons.append(render("unfilled.pruned", nearest=pruned_nearest))
         remaining = len(rest) - len(at_minimum)
         if remaining > 0:

@@ -171,6 +171,11 @@ class Instance(_Indexed):
     schools: list[School]
     teachers: list[Teacher]
     pins: list[Pin] = Field(default_factory=list)
+    district_established: int | None = Field(
+        None, ge=0, description="Established (在编) teachers of all the district's public "
+        "schools, those outside the rotation's scope (kindergartens, senior schools …) included: "
+        "the base of the district share when quotas.district_share_base is 'whole_district'. "
+        "None = the instance's own count.")
 
     @model_validator(mode="after")
     def _references(self) -> Instance:

@@ -23,13 +23,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from optimizer.highs import solve_lp_highs, solve_mip_highs
 from optimizer.instance import Instance
 from optimizer.network import Network
-from optimizer.rules import key_share_fraction, max_net_loss, subject_weight
+from optimizer.rules import (
+    counts_toward_district_share,
+    in_key_share_base,
+    key_share_fraction,
+    max_net_loss,
+    subject_weight,
+)
 
 LEVELS: tuple[tuple[str, str], ...] = (
     ("rural_shortage_filled", "max"),
@@ -123,7 +130,7 @@ def build_model(instance: Instance, net: Network, backend: str, *, elastic: bool
     add_post_ceiling(model, instance, net, index)
     add_min_keep(model, instance)
     add_principal_posts(model, instance, index)
-    add_district_quota(model, net, elastic)
+    add_district_quota(model, net, elastic, instance)
     add_school_quotas(model, net, index, elastic)
     add_key_share(model, instance, net, elastic)
     add_principal_two_terms(model, net, index, elastic)
@@ -225,11 +232,21 @@ def add_principal_posts(model: RotationModel, instance: Instance, index: _Index)
              [(model.y[i], 1) for i in arrivals] + [(model.y[i], -1) for i in index.p_out[dest]])
 
 
-def add_district_quota(model: RotationModel, net: Network, elastic: bool) -> None:
-    """quota.district_share: all moves ≥ ⌈share × established teachers⌉."""
+def add_district_quota(model: RotationModel, net: Network, elastic: bool,
+                       instance: Instance | None = None) -> None:
+    """quota.district_share: the moves that count ≥ ⌈share × base⌉ (net.district_target).
+    Every move counts unless the rules leave reverse flows out (quotas.reverse_flows_count);
+    then only the arcs that `counts_toward_district_share`."""
+    if instance is None or instance.rules.quotas.reverse_flows_count:
+        terms = [(v, 1) for v in model.dep.values()] + [(v, 1) for v in model.y]
+    else:
+        at, rules = instance.school_by_code, instance.rules
+        terms = [(v, 1) for v, a in chain(zip(model.x, net.arcs, strict=True),
+                                          zip(model.y, net.principal_arcs, strict=True))
+                 if counts_toward_district_share(at[a.source], at[a.dest], rules)]
     _row(model, net.district_target, model.solver.infinity(), "quota.district_share[district]",
-         [(v, 1) for v in model.dep.values()] + [(v, 1) for v in model.y]
-         + _elastic(model, "quota.district_share", "district", elastic, net.district_target))
+         terms + _elastic(model, "quota.district_share", "district", elastic,
+                          net.district_target))
 
 
 def add_school_quotas(model: RotationModel, net: Network, index: _Index, elastic: bool) -> None:
@@ -249,9 +266,14 @@ def add_key_share(model: RotationModel, instance: Instance, net: Network, elasti
     if share == 0:
         return
     p, q = share.numerator, share.denominator
-    principals = list(zip(model.y, net.principal_arcs, strict=True))
+    # Only the moves in the share's base (quotas.key_share_base): all, or those out of urban
+    # and quality schools.
+    at, rules = instance.school_by_code, instance.rules
+    principals = [(v, a) for v, a in zip(model.y, net.principal_arcs, strict=True)
+                  if in_key_share_base(at[a.source], rules)]
     _row(model, 0, model.solver.infinity(), "quota.key_share[district]",
-         [(v, q) for v in model.kdep.values()] + [(v, -p) for v in model.dep.values()]
+         [(v, q) for s, v in model.kdep.items() if in_key_share_base(at[s], rules)]
+         + [(v, -p) for (s, _), v in model.dep.items() if in_key_share_base(at[s], rules)]
          + [(v, q * a.key - p) for v, a in principals]
          + [(v, q) for v, _ in _elastic(model, "quota.key_share", "district", elastic,
                                         model.solver.infinity())])

@@ -26,6 +26,7 @@ import numpy as np
 from optimizer.baseline import greedy_moves
 from optimizer.instance import Instance, Teacher
 from optimizer.rules import (
+    district_share_base,
     cert_covers,
     cert_rank,
     counts_in_quota_base,
@@ -259,11 +260,9 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         instance, settings.principal_posts_kept if pruned else None)
     headcount: dict[str, int] = defaultdict(int)
     quota_base: dict[str, int] = defaultdict(int)
-    district_base = 0
     for t in instance.teachers:
         if t.post_type == "established":
             headcount[t.school] += 1
-            district_base += 1
         if counts_in_quota_base(t, as_of, rules):
             quota_base[t.school] += 1
     school_targets = {
@@ -273,8 +272,8 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     return Network(
         groups=groups, arcs=arcs, principals=principals, principal_arcs=principal_arcs,
         must_rotate_principals=must_rotate, headcount=dict(headcount),
-        quota_base=dict(quota_base), district_base=district_base,
-        district_target=share_target(rules.quotas.district_share, district_base),
+        quota_base=dict(quota_base), district_base=district_share_base(instance),
+        district_target=share_target(rules.quotas.district_share, district_share_base(instance)),
         school_targets=school_targets, geometry=geo, pruned=pruned, exact_arcs=exact_arcs,
         pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
                  f"subject and the nearest {swaps} where a swap is possible; per school short "

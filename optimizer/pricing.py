@@ -27,7 +27,7 @@ import numpy as np
 from optimizer.instance import Instance
 from optimizer.model import RotationModel
 from optimizer.network import Network, forbidden_schools, principal_posts
-from optimizer.rules import key_share_fraction, subject_weight
+from optimizer.rules import in_key_share_base, key_share_fraction, subject_weight
 
 _TOLERANCE = 1e-9
 
@@ -37,6 +37,8 @@ def exact_model_bound(instance: Instance, net: Network, model: RotationModel) ->
     of `model` that GLOP has just solved with the level-1 objective. None when a price has the
     wrong sign against an unbounded row side (the bound would be infinite)."""
     assert net.geometry is not None
+    if not instance.rules.quotas.reverse_flows_count:
+        return None  # the district row is then per arc, which the pricing below does not price
     prices = {row.name(): row.dual_value() for row in model.solver.constraints()}
     total = _row_terms(model)
     if total is None:
@@ -75,9 +77,11 @@ def _new_total_column(name: str, prices: dict[str, float], instance: Instance) -
     scope = scope.rstrip("]")
     share = key_share_fraction(instance.rules)
     key_price = prices.get("quota.key_share[district]", 0.0)
+    school = scope.split(",")[0]
+    if not in_key_share_base(instance.school_by_code[school], instance.rules):
+        key_price = 0.0  # the school's moves are outside the key share's base
     if kind == "kdep":
         return share.denominator * key_price
-    school = scope.split(",")[0]
     if kind == "arr":
         return (prices.get(f"capacity.post_ceiling[{school}]", 0.0)
                 - prices.get(f"sending.min_keep[{scope}]", 0.0)
@@ -186,7 +190,9 @@ def _principal_arcs(instance: Instance, prices: dict[str, float]) -> float:
             + prices.get(f"principal.two_terms[{staff_no}]", 0.0)
             + prices.get(f"pin.must_move[{staff_no}]", 0.0)
             + prices.get(f"pin.must_go[{staff_no}]", 0.0)
-            + key_price * (share.denominator * arc.key - share.numerator)
+            + (key_price * (share.denominator * arc.key - share.numerator)
+               if in_key_share_base(instance.school_by_code[arc.source], instance.rules)
+               else 0.0)
         )
         best[staff_no] = max(best[staff_no], -column)
     return sum(best.values())

@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
-    from optimizer.instance import School, SubjectStaffing, Teacher
+    from optimizer.instance import Instance, School, SubjectStaffing, Teacher
 
 CertLevel = Literal["kindergarten", "primary", "junior", "senior"]
 CERT_LEVELS: tuple[str, ...] = ("kindergarten", "primary", "junior", "senior")
@@ -73,9 +73,10 @@ class QuotaRules(_Strict):
         0.10, ge=0, le=1, description="Share of the quota base at each urban or quality school."
     )
     school_quota_base: Literal["service", "available"] = Field(
-        "service",
-        description="'service': established teachers with enough years at the school (exempt ones "
-        "included); 'available': only those who may rotate this year.",
+        "available",
+        description="'available' (the plan's 符合交流条件教师): only those who may rotate this year "
+        "(no cool-down, exemption or retirement margin in the way); 'service': established "
+        "teachers with enough years at the school, those who may not rotate included.",
     )
     district_share_base: Literal["whole_district", "compulsory"] = Field(
         "whole_district",
@@ -362,6 +363,50 @@ def share_target(share: float, base: int) -> int:
 
 def key_share_fraction(rules: RotationRules) -> Fraction:
     return Fraction(str(rules.quotas.key_share))
+
+
+COMPULSORY_SCHOOL_LEVELS: tuple[str, ...] = ("primary", "junior", "nine_year", "complete_secondary")
+"""义务教育学校 (and complete secondary schools, which hold a junior section): the schools the
+2014 opinion's rotation concerns."""
+
+
+def district_share_base(instance: Instance) -> int:
+    """The count the district share (5%) is taken of, as `quotas.district_share_base` reads it.
+
+    'whole_district' (the plan's 全区在编教师总数): every established teacher of the district's
+    public schools — `instance.district_established` when the registry gave it (the instance
+    itself holds only the schools in the rotation's scope), else the instance's own count;
+    'compulsory': the established teachers of the instance's compulsory-education schools."""
+    rules = instance.rules
+    if rules.quotas.district_share_base == "whole_district":
+        if instance.district_established is not None:
+            return instance.district_established
+        return sum(t.post_type == "established" for t in instance.teachers)
+    levels = {s.code for s in instance.schools if s.level in COMPULSORY_SCHOOL_LEVELS}
+    return sum(t.post_type == "established" and t.school in levels for t in instance.teachers)
+
+
+def counts_toward_district_share(source: School, destination: School,
+                                 rules: RotationRules) -> bool:
+    """Whether a move counts towards the district share: every move when reverse flows count
+    (`quotas.reverse_flows_count`, the plan's default), else only the forward flows —
+    urban → rural and quality → non-quality."""
+    if rules.quotas.reverse_flows_count:
+        return True
+    return ((source.zone == "urban" and destination.zone == "rural")
+            or (source.is_quality and not destination.is_quality))
+
+
+def in_key_share_base(source: School, rules: RotationRules) -> bool:
+    """Whether a move out of `source` is in the base of the key share: every move
+    ('all_moves'), or only the moves out of urban and quality schools ('urban_quality_moves',
+    the plan's 其中: the 20% is of those schools' rotations)."""
+    return rules.quotas.key_share_base == "all_moves" or in_school_quota_scope(source)
+
+
+def key_share_target(share: Fraction, base: int) -> int:
+    """⌈share × base⌉: key teachers needed among `base` moves."""
+    return -(-share.numerator * base // share.denominator)
 
 
 def in_school_quota_scope(school: School) -> bool:

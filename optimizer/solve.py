@@ -12,7 +12,6 @@ which stays feasible (optimizer.levels), so a plan exists as soon as level 1 is 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from collections import Counter
@@ -21,9 +20,16 @@ from datetime import UTC, datetime
 from ortools.linear_solver import pywraplp
 
 from optimizer import __version__
+from optimizer.certify import instance_sha256
 from optimizer.baseline import greedy_plan
 from optimizer.diagnose import diagnose
-from optimizer.explain import make_move, move_reasons, quota_results, shortage_results
+from optimizer.explain import (
+    make_move,
+    move_reasons,
+    quota_results,
+    shortage_results,
+    with_quota_reasons,
+)
 from optimizer.instance import Instance, Pin
 from optimizer.levels import solve_level
 from optimizer.model import (
@@ -127,7 +133,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         return Plan(status="infeasible", year=instance.year, stats=stats, conflicts=conflicts,
                     relaxation=relaxation, provenance=provenance)
 
-    moves = disaggregate(instance, net, values)
+    moves = with_quota_reasons(instance, disaggregate(instance, net, values))
     nearest = settings.nearest_destinations or settings.auto_nearest if net.pruned else None
     proven = all(level.proven_optimal for level in levels)
     gaps = [level.relative_gap for level in levels if level.relative_gap is not None]
@@ -135,7 +141,9 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         status="optimal" if proven else "feasible", year=instance.year, objectives=levels,
         best_bound=levels[0].bound, relative_gap=max(gaps) if gaps else None, stats=stats,
         moves=moves, quotas=quota_results(instance, moves),
-        shortages=shortage_results(instance, moves, nearest), provenance=provenance,
+        shortages=shortage_results(instance, moves, nearest, proven_bound=levels[0].bound
+                                   if levels[0].proven_optimal else None),
+        provenance=provenance,
     )
 
 
@@ -278,6 +286,6 @@ def _greedy_fallback(instance: Instance, settings: SolveSettings, stats: SolverS
 
 
 def _provenance(instance: Instance, settings: SolveSettings, method: str) -> Provenance:
-    digest = hashlib.sha256(instance.model_dump_json().encode()).hexdigest()
+    digest = instance_sha256(instance)  # canonical: the checker verifies it (optimizer.certify)
     return Provenance(optimizer_version=__version__, settings=settings,
                       created_at=datetime.now(UTC), instance_sha256=digest, method=method)

@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, RotationRules, load_rules
@@ -108,9 +108,9 @@ def build_instance(
             staffing=[
                 SubjectStaffing(
                     subject=d.subject,
-                    in_post=d.in_post,
+                    in_post=d.established,
                     shortage=d.shortage_slots,
-                    min_keep=min(d.min_keep, d.in_post),
+                    min_keep=min(d.min_keep, d.established),
                 )
                 for d in demand[s.id].subjects.values()
             ]
@@ -129,7 +129,26 @@ def build_instance(
         schools=instance_schools,
         teachers=instance_teachers,
         pins=list(pins),
+        district_established=district_established(session),
     )
+
+
+def district_established(session: Session) -> int:
+    """在编 teachers of all the district's active public schools, every level (kindergartens,
+    senior and special schools too): the plan's 全区在编教师总数, the district share's base when
+    ``quotas.district_share_base`` is ``whole_district``. Teachers in post or seconded, as in
+    the instance."""
+    return session.execute(
+        select(func.count())
+        .select_from(Teacher)
+        .join(School, School.id == Teacher.school_id)
+        .where(
+            School.active.is_(True),
+            School.ownership == "public",
+            Teacher.post_type == "established",
+            Teacher.status.in_(["active", "seconded"]),
+        )
+    ).scalar_one()
 
 
 def _instance_teacher(

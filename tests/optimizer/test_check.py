@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -96,4 +97,185 @@ def test_key_share_is_checked(plan):
 
 def test_an_infeasible_plan_must_explain_itself(plan):
     silent = plan.model_copy(update={"status": "infeasible", "moves": []})
-    assert names(INSTANCE, silent) == {"plan.figures"}
+    assert names(INSTANCE, silent) == {"plan.figures", "plan.bound"}  # and a plan exists
+
+
+# ---------------------------------------------------------------- claims beyond the moves
+
+
+def _findings(instance, plan, name):
+    return [f for f in check_plan(instance, plan) if f.constraint == name]
+
+
+def _level(plan, index, **changes):
+    levels = list(plan.objectives)
+    levels[index] = levels[index].model_copy(update=changes)
+    return levels
+
+
+def test_a_forged_level_one_value_and_bound_are_refused(plan):
+    """570 → 600 in the file: the value recomputed from the moves and the re-proved bound
+    both disagree, and the finding names the claim."""
+    first = plan.objectives[0]
+    assert first.value == first.bound == 5.0  # pe (weight 5) filled at R
+    forged = plan.model_copy(update={"objectives": _level(plan, 0, value=6.0, bound=6.0),
+                                     "best_bound": 6.0})
+    objective = _findings(INSTANCE, forged, "plan.objective")
+    assert len(objective) == 1 and "报告为6.0" in objective[0].zh and "实为5" in objective[0].zh
+    assert objective[0].scope == "rural_shortage_filled"
+    # the bound alone raised: a weaker claim, but "proven optimal" with bound ≠ value is not
+    raised = plan.model_copy(update={"objectives": _level(plan, 0, bound=6.0),
+                                     "best_bound": 6.0})
+    assert [f.scope for f in _findings(INSTANCE, raised, "plan.bound")] == [
+        "rural_shortage_filled"]
+
+
+def test_a_forged_optimal_status_is_refused_by_the_independent_bound():
+    """A plan with one move fewer than the optimum, relabelled 'optimal' with its bound set to
+    its own value (every figure consistent with itself): only the re-solve can tell, and does."""
+    from optimizer import SolveSettings, solve
+    from optimizer.certify import objective_values
+
+    schools = [school("U", "urban", staff=[staffing("pe", 3), staffing("music", 3)]),
+               school("R", "rural", lat=23.80,
+                      staff=[staffing("pe", 0, shortage=1), staffing("music", 0, shortage=1)])]
+    teachers = [teacher("p1", "U", "pe"), teacher("m1", "U", "music")]
+    inst = instance(schools, teachers, **{"quotas.district_share": 0.0,
+                                          "quotas.school_share": 0.0, "quotas.key_share": 0.0})
+    best = solve(inst, SolveSettings(time_limit_s=10))
+    assert best.status == "optimal" and len(best.moves) == 2 and check_plan(inst, best) == []
+    from optimizer.explain import quota_results, shortage_results
+
+    fewer = best.moves[:1]
+    value = objective_values(inst, fewer)["rural_shortage_filled"]
+    distance = objective_values(inst, fewer)["distance"]
+    levels = [best.objectives[0].model_copy(update={"value": value, "bound": value}),
+              best.objectives[1].model_copy(update={
+                  "value": objective_values(inst, fewer)["preference"],
+                  "bound": objective_values(inst, fewer)["preference"]}),
+              best.objectives[2].model_copy(update={"value": distance, "bound": distance})]
+    forged = best.model_copy(update={
+        "moves": fewer, "objectives": levels, "best_bound": value,
+        "quotas": quota_results(inst, fewer), "shortages": shortage_results(inst, fewer, None)})
+    found = check_plan(inst, forged)
+    assert [f.constraint for f in found] == ["plan.bound", "plan.bound"], [f.en for f in found]
+    assert all("独立复核" in f.zh for f in found)
+
+
+def test_a_forged_distance_is_refused(plan):
+    moved = broken(plan, distance_km=plan.moves[0].distance_km + 3)
+    found = _findings(INSTANCE, moved, "plan.objective")
+    assert len(found) == 1 and found[0].scope == "u1" and "教师u1" in found[0].zh
+    total = plan.model_copy(update={"objectives": _level(
+        plan, 2, value=plan.objectives[2].value - 1, bound=plan.objectives[2].value - 1)})
+    assert [f.scope for f in _findings(INSTANCE, total, "plan.objective")] == ["distance"]
+
+
+def test_an_instance_edited_after_solving_is_refused(plan):
+    """An exemption deleted from the embedded instance so that an exempt teacher's move
+    passes: the instance hash in the plan no longer matches."""
+    deferred = TEACHERS[0].model_copy(update={"exemptions": [
+        Exemption(reason="deferred", from_date=date(2026, 1, 1))]})
+    exempt = INSTANCE.model_copy(update={"teachers": [deferred, *TEACHERS[1:]]})
+    from optimizer.certify import instance_sha256
+
+    made_from_exempt = plan.model_copy(update={"provenance": plan.provenance.model_copy(
+        update={"instance_sha256": instance_sha256(exempt)})})
+    found = _findings(INSTANCE, made_from_exempt, "plan.instance")
+    assert len(found) == 1 and "求解后被改动" in found[0].zh
+    assert _findings(exempt, made_from_exempt, "plan.instance") == []
+
+
+def test_the_instance_hash_is_canonical(plan):
+    """Key order and spacing of the file do not change the hash; a value does."""
+    import json
+
+    from optimizer import Instance
+    from optimizer.certify import instance_sha256
+
+    data = json.loads(INSTANCE.model_dump_json(by_alias=True))
+    shuffled = json.loads(json.dumps(dict(reversed(list(data.items()))), indent=3))
+    assert instance_sha256(Instance.model_validate(shuffled)) == instance_sha256(INSTANCE)
+    assert plan.provenance.instance_sha256 == instance_sha256(INSTANCE)
+    data["teachers"][0]["retirement_date"] = "2030-09-01"
+    assert instance_sha256(Instance.model_validate(data)) != instance_sha256(INSTANCE)
+
+
+def test_a_true_infeasible_result_is_verified():
+    from optimizer import SolveSettings, solve
+
+    inst = instance([school("U", "urban", staff=[staffing("math", 3)])],
+                    [teacher("u1", "U")], **{"quotas.district_share": 1.0})
+    made = solve(inst, SolveSettings(time_limit_s=10))
+    assert made.status == "infeasible" and not made.moves
+    assert check_plan(inst, made) == []
+
+
+def test_every_finding_names_who_and_where(plan):
+    """Each finding about a teacher names them (name and staff number), each about a school
+    names it (name and code), in both languages, with labels instead of codes or raw Python."""
+    from optimizer.instance import Designation
+
+    deferred = TEACHERS[0].model_copy(update={
+        "exemptions": [Exemption(reason="illness", from_date=date(2026, 1, 1))],
+        "joined_school_on": date(2024, 9, 1), "post_type": "temporary",
+        "designations": [Designation(kind="key_teacher", tier="school",
+                                     valid_from=date(2020, 1, 1))]})
+    blocked = INSTANCE.model_copy(update={"teachers": [deferred, *TEACHERS[1:]]})
+    tight = INSTANCE.model_copy(update={"schools": [
+        SCHOOLS[0], SCHOOLS[1].model_copy(update={"post_ceiling": 0}), SCHOOLS[2]]})
+    cases = [
+        (INSTANCE, plan.model_copy(update={"moves": plan.moves * 2})),
+        (INSTANCE, broken(plan, subject="music")),
+        (INSTANCE, broken(plan, to_school="J")),
+        (INSTANCE, broken(plan, subject="math")),
+        (INSTANCE, broken(plan, planned_end=date(2030, 1, 1), wish_rank=3)),
+        (INSTANCE, broken(plan, to_school="U")),
+        (tight, plan),
+        (blocked, plan),
+        (INSTANCE.with_pins([Pin(kind="must_stay", staff_no="u1")]), plan),
+        (INSTANCE.with_pins([Pin(kind="must_go", staff_no="u2", school="R")]), plan),
+        (INSTANCE, plan.model_copy(update={"moves": []})),
+    ]
+    schools = {s.code: s for s in SCHOOLS}
+    teachers = {t.staff_no: t for t in TEACHERS}
+    named = Counter()
+    for inst, candidate in cases:
+        for f in check_plan(inst, candidate):
+            for text in (f.zh, f.en):
+                assert "{" not in text and "['" not in text, text
+            head = f.scope.split(":")[0]
+            if head in teachers:
+                t = teachers[head]
+                assert t.name in f.zh and t.staff_no in f.zh and t.name in f.en, f
+                named["teacher"] += 1
+            elif head in schools:
+                s = schools[head]
+                assert f"{s.name}（{s.code}）" in f.zh and f"{s.name} ({s.code})" in f.en, f
+                named["school"] += 1
+            else:
+                assert head in ("district", "plan", "rural_shortage_filled", "preference",
+                                "distance"), f
+                named["district"] += 1
+    assert named["teacher"] >= 12 and named["school"] >= 4, named
+    labels = " ".join(f.zh for f in check_plan(blocked, plan))
+    assert "临聘" in labels and "重病" in labels and "2024-09-01到现学校" in labels
+    cert = check_plan(INSTANCE, broken(plan, to_school="J"))
+    assert any("小学教师资格、初级中学教师资格" in f.zh and "高级中学教师资格" in f.zh
+               for f in cert)
+
+
+def test_the_bound_is_re_proved_by_default_only_when_the_instance_is_small(plan, monkeypatch):
+    import optimizer.check
+
+    from optimizer.certify import proof_size
+
+    lowered = plan.model_copy(update={"objectives": _level(plan, 0, bound=4.0, value=4.0),
+                                      "best_bound": 4.0})
+    assert 0 < proof_size(INSTANCE) <= optimizer.check.PROOF_MAX_ARCS
+    assert _findings(INSTANCE, lowered, "plan.bound")  # 4 < the 5 any plan can reach
+    monkeypatch.setattr(optimizer.check, "PROOF_MAX_ARCS", 0)
+    assert not optimizer.check.bound_verifiable(INSTANCE)
+    assert [f for f in check_plan(INSTANCE, lowered) if f.constraint == "plan.bound"] == []
+    forced = check_plan(INSTANCE, lowered, verify_bound=True)
+    assert [f.scope for f in forced if f.constraint == "plan.bound"] == ["rural_shortage_filled"]

@@ -12,6 +12,7 @@ import pytest
 
 from optimizer import Pin
 from optimizer.instance import Exemption
+from optimizer.rules import load_rules
 from tests.optimizer.factories import (
     free_rules,
     instance,
@@ -78,9 +79,16 @@ def test_school_quota_names_the_deferred_teachers(solve_checked):
         update={"name": "宝源学校"})
     teachers = [teacher(f"b{i}", "BY", exemptions=[deferred]) for i in range(7)]
     plan = solve_checked(instance([baoyuan, RURAL], teachers, **{
+        "quotas.district_share": 0, "quotas.key_share": 0, "quotas.school_quota_base": "service"}))
+    assert_conflict(plan, "quota.school_share", "宝源学校（BY）", "任教年限已满的在编教师7人",
+                    "须交流1人", "7人不能交流", "7 cannot rotate")
+    # The plan's reading (the default): deferred teachers do not meet the conditions this year,
+    # so they are not in the base and the school owes no move.
+    default = solve_checked(instance([baoyuan, RURAL], teachers, **{
         "quotas.district_share": 0, "quotas.key_share": 0}))
-    assert_conflict(plan, "quota.school_share", "宝源学校", "符合交流条件教师7人", "须交流1人",
-                    "7人不能交流", "7 cannot rotate")
+    [quota] = [q for q in default.quotas if q.scope == "BY"]
+    assert default.status == "optimal" and (quota.base, quota.target) == (0, 0)
+    assert quota.reasons[0].zh.startswith("宝源学校（BY）：符合交流条件教师0人")
     ok = solve_checked(instance([baoyuan, RURAL], [teacher("b0", "BY")], **{
         "quotas.district_share": 0, "quotas.key_share": 0}))
     assert ok.status == "optimal" and "b0" in moved(ok)
@@ -172,7 +180,8 @@ def test_principal_with_two_terms_swaps_posts(solve_checked):
     stuck = [principals[0], teacher("pr", "R", is_principal=True,
                                      retirement_date=date(2028, 1, 1))]
     plan = solve_checked(instance([URBAN, RURAL], stuck, rules=free_rules()))
-    assert_conflict(plan, "principal.two_terms", "校长")
+    assert_conflict(plan, "principal.two_terms", "教师pu（工号pu）（U学校（U）校长，任满2届）",
+                    "教师pu (staff no. pu) (principal of U学校 (U), 2 terms)")
 
 
 def test_urban_principal_goes_only_to_rural_or_weak_schools(solve_checked):
@@ -185,3 +194,135 @@ def test_urban_principal_goes_only_to_rural_or_weak_schools(solve_checked):
     weak_and_vacant = plain.model_copy(update={"is_weak": True})
     ok = solve_checked(instance([quality, weak_and_vacant], principals[:1], rules=free_rules()))
     assert moved(ok) == {"pq": ("P", None)}
+
+
+# ---------------------------------------------------------------- explanations tell the reason
+
+
+def test_a_quota_driven_move_says_which_quota(solve_checked):
+    """Nobody asked to move: each move out of the urban school says it is for its 10%."""
+    home = school("U", "urban", staff=[staffing("math", 12)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 1, shortage=3)])
+    teachers = [teacher(f"u{i:02}", "U") for i in range(12)] + [teacher("r1", "R")]
+    plan = solve_checked(instance([home, away], teachers, **{
+        "quotas.district_share": 0.0, "quotas.key_share": 0.0}))
+    assert len(plan.moves) == 3  # all three slots filled, ⌈10% of 12⌉ = 2 needed
+    for move in plan.moves:
+        [quota] = [r for r in move.reasons if r.code == "why.teacher.school_quota"]
+        assert quota.zh == "U学校（U）须交流不少于2人（符合交流条件教师12人的10%），方案交流3人"
+        assert "U学校 (U) must rotate at least 2" in quota.en
+    assert "r1" not in {m.staff_no for m in plan.moves}
+    # a principal with full terms moves for that rule, not for the district's 5%
+    head = teacher("p", "R", is_principal=True, principal_terms_at_school=2)
+    led = solve_checked(instance([away, school("U", "urban")], [head], **{
+        "quotas.district_share": 1.0, "quotas.school_share": 0, "quotas.key_share": 0}))
+    [move] = led.moves
+    codes = [r.code for r in move.reasons]
+    assert "why.principal.two_terms" in codes and "why.teacher.district_quota" not in codes
+
+
+def test_direction_names_the_schools_actual_categories(solve_checked):
+    """An ordinary school is not called weak; a principal's reverse move is not 跟岗学习."""
+    quality = school("Q", "urban", quality=True, staff=[staffing("pe", 3)])
+    ordinary = school("O", "urban", lat=23.75, staff=[staffing("pe", 0, shortage=1)])
+    plan = solve_checked(instance([quality, ordinary], [teacher("t", "Q", "pe", volunteer=True)],
+                                  rules=free_rules()))
+    [move] = plan.moves
+    [direction] = [r for r in move.reasons if r.code.startswith("why.school.direction")]
+    assert direction.zh == "方向：城区、优质学校→城区学校（优质学校→非优质学校）"
+    assert "薄弱" not in direction.zh
+    rural = school("R", "rural", lat=23.80)
+    urban = school("U", "urban")
+    principal = teacher("p", "R", is_principal=True, volunteer=True, wishes=["U"])
+    led = solve_checked(instance([rural, urban], [principal], rules=free_rules()))
+    [move] = led.moves
+    texts = [r.zh for r in move.reasons]
+    assert "方向：农村学校→城区学校（农村→城区）" in texts and not any("跟岗" in t for t in texts)
+
+
+def test_an_unfilled_slot_at_the_post_ceiling_gives_that_reason_first(solve_checked):
+    full = RURAL.model_copy(update={"post_ceiling": 1})
+    residents = [teacher("r1", "R", joined_school_on=date(2025, 9, 1))]
+    plan = solve_checked(instance([URBAN, full], [teacher("t", "U", "pe"), *residents],
+                                  rules=free_rules()))
+    unfilled = [s for s in plan.shortages if s.unfilled]
+    assert len(unfilled) == 2
+    for s in unfilled:
+        assert s.reasons[0].code == "unfilled.post_ceiling"
+        assert s.reasons[0].zh.startswith("决定性原因：R学校（R）交流后在编人数已达核定编制1人")
+
+
+def test_pruning_is_not_cited_when_the_bound_proves_no_plan_fills_more():
+    from optimizer.explain import shortage_results
+
+    inst = instance([URBAN, RURAL], [teacher("t", "U", "math")], rules=free_rules())
+    pruned = shortage_results(inst, [], pruned_nearest=8)
+    proven = shortage_results(inst, [], pruned_nearest=8, proven_bound=0.0)
+    assert len(pruned) == len(proven) == 2
+    assert any(r.code == "unfilled.pruned" for s in pruned for r in s.reasons)
+    codes = [r.code for s in proven for r in s.reasons]
+    assert "unfilled.pruned" not in codes and codes.count("unfilled.bound") == 1  # pe: nobody
+
+
+def test_a_pin_on_an_ineligible_teacher_asks_to_remove_it(solve_checked):
+    young = teacher("t", "U", "pe", joined_school_on=date(2024, 9, 1))
+    plan = solve_checked(instance([URBAN, RURAL], [young],
+                                  pins=[Pin(kind="must_move", staff_no="t")],
+                                  rules=free_rules()))
+    assert plan.status == "infeasible"
+    [conflict] = plan.conflicts
+    assert conflict.zh == ("指定必须交流的教师教师t（工号t）（U学校（U））不符合交流条件："
+                           "2024-09-01到现学校，须满6年（2030-09-01起）才符合条件。请取消该指定")
+    assert "Please remove the pin" in conflict.en and "staff no. t" in conflict.en
+
+
+# ---------------------------------------------------------------- the quotas' bases as rules
+
+
+def test_key_share_is_of_the_urban_and_quality_moves_by_default(solve_checked):
+    """U must send one of its ten (10%), none of them key; R's key teacher could swap in.
+    Of all moves, 1 key in 2 is 20% and enough; of the urban moves (the plan's 其中) it is not."""
+    home = school("U", "urban", staff=[staffing("math", 10)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 1)])
+    teachers = [teacher(f"u{i}", "U") for i in range(10)] + [
+        teacher("rk", "R", designations=[key_designation()])]
+    rules = {"quotas.district_share": 0}
+    plan = solve_checked(instance([home, away], teachers, **rules))
+    assert_conflict(plan, "quota.key_share", "20%")
+    every = solve_checked(instance([home, away], teachers, **rules,
+                                   **{"quotas.key_share_base": "all_moves"}))
+    assert every.status == "optimal" and "rk" in {m.staff_no for m in every.moves}
+    [key] = [q for q in every.quotas if q.name == "quota.key_share"]
+    assert (key.base, key.target, key.achieved) == (2, 1, 1)
+    assert key.reasons[0].zh.startswith("全区交流2人")
+
+
+def test_reverse_flows_can_be_left_out_of_the_district_share(solve_checked):
+    home = school("U", "urban", staff=[staffing("math", 1)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 1)])
+    teachers = [teacher("u1", "U"), teacher("r1", "R")]
+    rules = {"quotas.district_share": 1.0, "quotas.school_share": 0, "quotas.key_share": 0}
+    swap = solve_checked(instance([home, away], teachers, **rules))
+    assert swap.status == "optimal" and len(swap.moves) == 2  # the swap: both count
+    forward_only = solve_checked(instance([home, away], teachers, **rules,
+                                          **{"quotas.reverse_flows_count": False}))
+    assert_conflict(forward_only, "quota.district_share", "全区在编教师2人", "须交流2人")
+
+
+def test_the_district_share_base_is_the_whole_district_when_given(solve_checked):
+    home = school("U", "urban", staff=[staffing("math", 3)])
+    away = school("R", "rural", lat=23.80, staff=[staffing("math", 0, shortage=2)])
+    teachers = [teacher(f"u{i}", "U") for i in range(3)]
+    rules = {"quotas.school_share": 0, "quotas.key_share": 0}
+    whole = instance([home, away], teachers, **rules).model_copy(
+        update={"district_established": 40})
+    plan = solve_checked(whole)
+    [district] = [q for q in plan.quotas if q.name == "quota.district_share"]
+    assert (district.base, district.target) == (40, 2) and district.achieved >= 2
+    assert district.reasons[0].zh.startswith("全区在编教师40人")
+    compulsory = whole.model_copy(update={"rules": load_rules(overrides={
+        **rules, "quotas.district_share_base": "compulsory"})})
+    [district] = [q for q in solve_checked(compulsory).quotas
+                  if q.name == "quota.district_share"]
+    assert (district.base, district.target) == (3, 1)
+    assert district.reasons[0].zh.startswith("义务教育学校在编教师3人")

@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from optimizer import Instance, SolveSettings, check_plan, solve
 from optimizer.rules import (
+    counts_toward_district_share,
+    district_share_base,
+    in_key_share_base,
     cert_covers,
     counts_in_quota_base,
     in_school_quota_scope,
@@ -41,8 +44,7 @@ def brute_force(instance: Instance) -> tuple[int, int, int] | None:
             (d.code, j) for d in instance.schools
             if move_direction(source, d, rules) and cert_covers(t.cert_levels, d, rules)
             for j in t.can_teach])
-    established = sum(t.post_type == "established" for t in instance.teachers)
-    district_target = share_target(rules.quotas.district_share, established)
+    district_target = share_target(rules.quotas.district_share, district_share_base(instance))
     base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
     school_targets = {s.code: share_target(rules.quotas.school_share, base[s.code])
                       for s in instance.schools if in_school_quota_scope(s)}
@@ -56,10 +58,14 @@ def brute_force(instance: Instance) -> tuple[int, int, int] | None:
         leaving = Counter(t.school for t, _ in moves)
         net = Counter(d for _, (d, _) in moves)
         net.subtract(leaving)
-        keys = sum(is_key(t, as_of, rules) for t, _ in moves)
-        if (len(moves) < district_target
+        at = instance.school_by_code
+        counted = sum(counts_toward_district_share(at[t.school], at[d], rules)
+                      for t, (d, _) in moves)
+        in_base = [t for t, _ in moves if in_key_share_base(at[t.school], rules)]
+        keys = sum(is_key(t, as_of, rules) for t in in_base)
+        if (counted < district_target
                 or any(leaving[s] < n for s, n in school_targets.items())
-                or share.denominator * keys < share.numerator * len(moves)):
+                or share.denominator * keys < share.numerator * len(in_base)):
             continue
         ok = True
         for school in instance.schools:
@@ -87,9 +93,18 @@ def brute_force(instance: Instance) -> tuple[int, int, int] | None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=10**9))
-def test_random_district_matches_brute_force(seed):
-    instance = district(random.Random(seed), max_schools=4, max_available=5)
+@given(st.integers(min_value=0, max_value=10**9), st.booleans(),
+       st.sampled_from(["urban_quality_moves", "all_moves"]),
+       st.sampled_from(["whole_district", "compulsory"]), st.none() | st.integers(0, 60))
+def test_random_district_matches_brute_force(seed, reverse_flows_count, key_share_base,
+                                             district_share_base, district_established):
+    drawn = district(random.Random(seed), max_schools=4, max_available=5)
+    quotas = drawn.rules.quotas.model_copy(update={
+        "reverse_flows_count": reverse_flows_count, "key_share_base": key_share_base,
+        "district_share_base": district_share_base})
+    instance = drawn.model_copy(update={
+        "rules": drawn.rules.model_copy(update={"quotas": quotas}),
+        "district_established": district_established})
     plan = solve(instance, SolveSettings(time_limit_s=20))
     assert check_plan(instance, plan) == []
     expected = brute_force(instance)

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlmodel import select
 
 from optimizer import load_rules
-from workforce.models import Exemption, RotationRecord, RotationWish, Teacher
+from workforce.models import Exemption, RotationRecord, RotationWish, School, Teacher
 from workforce.rules.demand import demand_by_school
 from workforce.snapshot import build_instance
 
@@ -82,3 +82,35 @@ def test_principal_terms_are_counted_in_the_rules_term_length(session):
     longer = build_instance(session, year=2026,
                             rules=load_rules(overrides={"principals.term_years": 4}))
     assert longer.teacher_by_staff_no["UMA1"].principal_terms_at_school == 1
+
+
+def test_the_district_share_base_counts_the_whole_district(session):
+    """The plan's 全区在编教师总数: kindergarten staff count in the 5% base although the
+    kindergarten is outside the rotation's scope; temporary staff do not."""
+    from optimizer.rules import district_share_base
+
+    from .district import add_teacher
+
+    build_small_district(session)
+    kindergarten = session.exec(select(School).where(School.code == "K1")).one()
+    for n in range(3):
+        add_teacher(session, f"K{n}", kindergarten)
+    add_teacher(session, "KT", kindergarten, post_type="temporary")
+    session.commit()
+    instance = build_instance(session, year=2026)
+    assert len(instance.teachers) == 20 and instance.district_established == 23
+    assert district_share_base(instance) == 23
+    compulsory = load_rules(overrides={"quotas.district_share_base": "compulsory"})
+    assert district_share_base(build_instance(session, year=2026, rules=compulsory)) == 20
+
+
+def test_the_staffing_minimum_counts_established_teachers_only(session):
+    from .district import add_teacher
+
+    schools = build_small_district(session)
+    add_teacher(session, "UTMP", schools["U1"], post_type="temporary")
+    session.commit()
+    demand = demand_by_school(session, dt.date(2026, 9, 1))[schools["U1"].id].subjects["math"]
+    staffing = build_instance(session, year=2026).school_by_code["U1"].staffing_by_subject["math"]
+    assert (demand.in_post, demand.established) == (7, 6)
+    assert staffing.in_post == 6 and staffing.min_keep <= 6

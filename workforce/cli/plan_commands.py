@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy import inspect
 
 from optimizer import Instance, Pin, Plan, SolveSettings, check_plan
+from optimizer.certify import PROOF_MAX_ARCS, proof_size
+from optimizer.check import bound_verifiable
 from optimizer.constraints import CATALOGUE
 from workforce.cli.app import app, fail
 from workforce.codes import code_list
@@ -21,6 +23,7 @@ from workforce.db import get_engine, session_scope
 from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
 from workforce.plans.lifecycle import plan_as_json, plans_of_year
 from workforce.plans.workbook import write_plan_workbook
+from workforce.rules.demand import DemandError
 
 plans_app = typer.Typer(
     help="方案管理：列表、重新求解、审批、执行 / Manage plans.", no_args_is_help=True
@@ -119,11 +122,14 @@ def plan_command(
     """生成年度交流轮岗方案（草稿）/ Propose the year's rotation plan and keep it as a draft."""
     _require_database(language)
     settings = SolveSettings(time_limit_s=time_limit, backend=backend)
-    with session_scope() as session:
-        record, instance, plan = propose_plan(
-            session, year=year, actor=actor or get_settings().actor, settings=settings
-        )
-        saved = plan_as_json(record)
+    try:
+        with session_scope() as session:
+            record, instance, plan = propose_plan(
+                session, year=year, actor=actor or get_settings().actor, settings=settings
+            )
+            saved = plan_as_json(record)
+    except DemandError as exc:  # registry data the plan needs (a school's class counts …)
+        raise fail(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}", language) from None
     typer.echo(f"方案草稿 #{record.id} 已保存" if language == "zh" else f"draft plan #{record.id}")
     print_plan_summary(instance, plan, language)
     if out:
@@ -137,13 +143,26 @@ def check_plan_command(
     instance_file: Annotated[
         Path | None, typer.Option("--instance", help="实例文件；默认取方案文件内的 instance")
     ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="独立复核第一层界的时限（秒）/ seconds")
+    ] = 120.0,
+    verify_bound: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify-bound/--no-verify-bound",
+            help="独立复核第一层目标的界（默认：实例不过大时复核）/ re-prove level 1's bound "
+            "(default: when the instance is not too large)",
+        ),
+    ] = None,
     language: Language = "zh",
 ) -> None:
-    """独立校验方案是否满足每条规则 / Verify every rule on a saved plan, independently."""
+    """独立校验方案是否满足每条规则、所称数字是否属实 / Verify every rule and every claim of a
+    saved plan, independently."""
+    zh = language == "zh"
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         embedded = data.pop("instance", None)
-        data.pop("registry_plan_id", None)
+        registry_id = data.pop("registry_plan_id", None)
         data.pop("registry_status", None)
         raw_instance = (
             json.loads(instance_file.read_text(encoding="utf-8")) if instance_file else embedded
@@ -160,17 +179,91 @@ def check_plan_command(
         raise fail(
             f"{file}：无法读取方案：{exc}", f"{file}: cannot read the plan: {exc}", language
         ) from None
-    findings = check_plan(instance, plan)
-    if not findings:
+    verified = bound_verifiable(instance) if verify_bound is None else verify_bound
+    findings = [(f.constraint, f.zh, f.en)
+                for f in check_plan(instance, plan, verify_bound=verified,
+                                    time_limit_s=time_limit)]
+    findings += _registry_findings(registry_id, plan, instance)
+    if findings:
+        for constraint, text_zh, text_en in findings:
+            typer.echo(f"✗ [{constraint}] {text_zh if zh else text_en}", err=True)
+        raise typer.Exit(code=1)
+    if plan.status == "infeasible":
         typer.echo(
-            f"方案通过校验：{len(plan.moves)} 人交流，所有规则均满足"
-            if language == "zh"
-            else f"the plan passes: {len(plan.moves)} moves, every rule holds"
+            ("方案无解（已独立复核：没有满足全部规则的方案）；冲突与最小放宽："
+             if verified else "方案无解（未独立复核，见 --verify-bound）；冲突与最小放宽：")
+            if zh
+            else ("no plan exists (verified independently: no plan keeps every rule); the "
+                  "conflicts and the smallest relaxation:" if verified else
+                  "no plan exists (not re-proved, see --verify-bound); the conflicts and the "
+                  "smallest relaxation:")
         )
+        for c in plan.conflicts:
+            typer.echo(f"  ✗ {c.zh if zh else c.en}")
+        for r in plan.relaxation:
+            typer.echo(f"  ↳ {r.zh if zh else r.en}")
         return
-    for f in findings:
-        typer.echo(f"✗ [{f.constraint}] {f.zh if language == 'zh' else f.en}", err=True)
-    raise typer.Exit(code=1)
+    if plan.status == "unknown" and not plan.moves:
+        typer.echo("方案未求得结果：没有交流名单可校验" if zh
+                   else "the solve found no plan: there are no moves to check")
+        raise typer.Exit(code=1)
+    first = plan.objectives[0] if plan.objectives else None
+    if first is None or first.bound is None:
+        proof = ""
+    elif verified:
+        proof = "；第一层目标的界经独立复核成立" if zh else "; level 1's bound re-proved independently"
+    else:
+        size = proof_size(instance)
+        proof = (
+            f"；第一层目标的界未独立复核（实例过大：约{size}个候选去向，默认上限{PROOF_MAX_ARCS}；"
+            "可加 --verify-bound 强制复核）"
+            if zh
+            else f"; level 1's bound NOT re-proved (instance too large: about {size} candidate "
+            f"destinations, default limit {PROOF_MAX_ARCS}; --verify-bound forces it)"
+        )
+    typer.echo(
+        f"方案通过校验：{len(plan.moves)} 人交流，所有规则均满足，报告的数字属实{proof}"
+        if zh
+        else f"the plan passes: {len(plan.moves)} moves, every rule holds, the reported figures "
+        f"are true{proof}"
+    )
+
+
+def _registry_findings(registry_id: object, plan: Plan, instance: Instance
+                       ) -> list[tuple[str, str, str]]:
+    """A plan file that names a registry plan must match the registry's copy: same instance
+    (canonical hash) and same content. Anyone can recompute the hash of an instance they edited
+    and write it into the file; the registry's copy is what they cannot edit unseen (every change
+    to it is audited). No finding when the file names no registry plan or no database is set up
+    (the check then proves only what the file says about itself)."""
+    if registry_id is None:
+        return []
+    from optimizer.certify import instance_sha256
+    from workforce.models import RotationPlan
+
+    try:
+        if not inspect(get_engine()).has_table("rotationplan"):
+            return []
+        with session_scope() as session:
+            record = session.get(RotationPlan, int(registry_id))
+            stored = None if record is None else (record.instance_json, record.plan_json)
+    except (TypeError, ValueError):
+        stored = None
+    if stored is None:
+        return [("plan.registry", f"信息库中没有方案 #{registry_id}",
+                 f"the registry holds no plan #{registry_id}")]
+    stored_instance = Instance.model_validate_json(stored[0])
+    stored_plan = Plan.model_validate_json(stored[1])
+    found = []
+    if instance_sha256(stored_instance) != instance_sha256(instance):
+        found.append(("plan.registry",
+                      f"所附实例与信息库中方案 #{registry_id} 的实例不同（实例被改动）",
+                      f"the instance differs from the one of registry plan #{registry_id} "
+                      "(edited)"))
+    if stored_plan.content() != plan.content():
+        found.append(("plan.registry", f"方案内容与信息库中方案 #{registry_id} 不同（文件被改动）",
+                      f"the plan differs from registry plan #{registry_id} (the file was edited)"))
+    return found
 
 
 def _plan_error(exc: PlanError, language: str) -> typer.Exit:

@@ -19,6 +19,16 @@ daily PE lesson (autumn 2026) PE has 5 periods a week in every grade it covers. 
 In post = established + temporary teachers whose main subject it is, active, at the school —
 except that a teacher on a secondment whose planned end is before the reference date and whose
 actual end is not yet recorded is counted at the school they return to (``from_school``).
+``established`` is the 在编 part of it: the staffing minimum the rotation keeps is counted in
+established teachers only (temporary staff are not rotated and their contracts are not posts),
+so the optimizer's instance takes its ``in_post`` from it.
+
+A complete secondary school (完全中学, grades 7–12) has a junior and a senior section: a teacher
+without a senior-secondary certificate (高级中学 or an equivalent: 中职, 高校) can teach only the
+junior section, so they count only towards the junior section's need. The shortage is the senior
+section's (need − senior-certified teachers) plus the junior section's (need − the others − the
+senior-certified beyond the senior need); a junior teacher beyond the junior need does not hide a
+senior shortage.
 
 From need and in post (with a tolerance, 0.25 FTE by default, for periods that colleagues or a
 teacher shared between schools (走教) can absorb):
@@ -48,13 +58,16 @@ from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from workforce.config import DATA_DIR
-from workforce.models import RotationRecord, School, Teacher
+from workforce.models import Certificate, RotationRecord, School, Teacher
 
 NORMS_DIR = DATA_DIR / "norms"
 COUNTED_POST_TYPES = ("established", "temporary")
 """Post types counted in post at a public school: 在编 and 临聘. Which post types count, by
 ownership, is the ``subject_staffing`` scope of ``data/reports/scopes.yaml`` (a private school's
 own teachers, post type 其他, count there)."""
+SENIOR_CERTIFICATE_LEVELS = ("senior", "vocational", "vocational_practice", "higher")
+"""Certificates valid for senior-secondary teaching (高级中学, and per domain.md §5 the vocational
+and higher-education ones)."""
 
 
 class DemandError(ValueError):
@@ -108,6 +121,8 @@ class SubjectDemand:
     shortage_slots: int
     min_keep: int
     spare: int
+    established: int = 0
+    """The 在编 teachers among ``in_post`` (the staffing minimum the rotation keeps)."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +211,13 @@ def _grades(level: str, classes_by_grade: Sequence[int], norms: DemandNorms) -> 
     if level not in norms.grades_by_level:
         raise DemandError(f"未知的学校类型“{level}”", f"unknown school level {level!r}")
     grades = norms.grades_by_level[level]
+    if not classes_by_grade:
+        raise DemandError(
+            f"未填写各年级班数（应填{len(grades)}个年级），无法按课时计算学科需求与编制；"
+            "请在学校信息中补填“各年级班数”后再生成方案",
+            f"the class counts of its {len(grades)} grades are missing, so subject demand and "
+            "the post ceiling cannot be computed; fill in the school's classes by grade first",
+        )
     if len(classes_by_grade) != len(grades):
         raise DemandError(
             f"{level} 学校应填写{len(grades)}个年级的班数，实为{len(classes_by_grade)}个",
@@ -246,19 +268,36 @@ def _ceil(value: float) -> int:
     return math.ceil(round(value, 6))
 
 
-def compare(subject: str, need: float, in_post: int, tolerance: float) -> SubjectDemand:
-    """Shortage, surplus, slots and the minimum to keep for one subject (see module docs)."""
+def compare(subject: str, need: float, in_post: int, tolerance: float,
+            established: int | None = None, uncovered: float | None = None) -> SubjectDemand:
+    """Shortage, surplus, slots and the minimum to keep for one subject (see module docs).
+
+    ``uncovered``: the need the teachers in post cannot cover (FTE), when it is more than
+    need − in post — at a complete secondary school, the senior section's need that
+    junior-certified teachers cannot teach. ``established`` defaults to ``in_post``."""
     min_keep = max(0, _ceil(need - tolerance))
+    short = max(0.0, need - in_post) if uncovered is None else max(0.0, uncovered)
     return SubjectDemand(
         subject=subject,
         need=need,
         in_post=in_post,
-        shortage=round(max(0.0, need - in_post), 4),
+        shortage=round(short, 4),
         surplus=round(max(0.0, in_post - need), 4),
-        shortage_slots=max(0, _ceil(need - in_post - tolerance)),
+        shortage_slots=max(0, _ceil(short - tolerance)),
         min_keep=min_keep,
         spare=max(0, in_post - min_keep),
+        established=in_post if established is None else established,
     )
+
+
+def section_shortage(junior_need: float, senior_need: float, junior_only: int,
+                     senior_certified: int) -> float:
+    """The need a complete secondary school's teachers cannot cover (FTE): senior-certified
+    teachers cover the senior section first and the junior section with the rest;
+    junior-certified teachers only the junior section."""
+    senior_short = max(0.0, senior_need - senior_certified)
+    spare_senior = max(0.0, senior_certified - senior_need)
+    return senior_short + max(0.0, junior_need - junior_only - spare_senior)
 
 
 def school_demand(
@@ -270,11 +309,16 @@ def school_demand(
     as_of: dt.date,
     disabled_pupils: int = 0,
     norms: DemandNorms | None = None,
+    established: Mapping[str, int] | None = None,
+    senior_certified: Mapping[str, int] | None = None,
 ) -> dict[str, SubjectDemand]:
     """Demand and supply of every subject that the school needs or has a teacher of.
 
     ``in_post`` maps a subject to the number of established + temporary teachers counted at the
-    school (see the module docs for who is counted where).
+    school (see the module docs for who is counted where); ``established`` to the 在编 ones among
+    them (default: all); ``senior_certified`` to those with a senior-secondary certificate —
+    used at a complete secondary school, where the others count only towards the junior
+    section (default: all of them senior-certified, i.e. no split).
     """
     norms = norms or default_norms()
     need = subject_need(
@@ -286,7 +330,23 @@ def school_demand(
         norms=norms,
     )
     subjects = sorted(set(need) | {s for s, n in in_post.items() if n})
-    return {s: compare(s, need.get(s, 0.0), in_post.get(s, 0), norms.tolerance) for s in subjects}
+    uncovered: dict[str, float] = {}
+    if level == "complete_secondary" and senior_certified is not None:
+        junior_grades = len(norms.grades_by_level["junior"])
+        senior_need = subject_need(level="senior",
+                                   classes_by_grade=classes_by_grade[junior_grades:],
+                                   pupils=0, as_of=as_of, norms=norms)
+        for s in subjects:
+            senior = min(senior_certified.get(s, 0), in_post.get(s, 0))
+            uncovered[s] = section_shortage(
+                need.get(s, 0.0) - senior_need.get(s, 0.0), senior_need.get(s, 0.0),
+                in_post.get(s, 0) - senior, senior)
+    return {
+        s: compare(s, need.get(s, 0.0), in_post.get(s, 0), norms.tolerance,
+                   established=None if established is None else established.get(s, 0),
+                   uncovered=uncovered.get(s))
+        for s in subjects
+    }
 
 
 def staff_ceiling(
@@ -336,19 +396,39 @@ def demand_by_school(
 ) -> dict[int, SchoolDemand]:
     """Demand and supply of every active school in the registry, keyed by school id.
 
-    Three queries whatever the size of the district: the schools, the teachers counted per
-    school and subject, and the secondments ending before ``as_of`` that are not yet closed.
+    Four queries whatever the size of the district: the schools, the teachers counted per
+    school, subject and post type, those with a senior-secondary certificate, and the
+    secondments ending before ``as_of`` that are not yet closed.
     """
     norms = norms or default_norms()
     counted = (Teacher.status == "active", _counted_post_types())
+    senior = Teacher.id.in_(
+        select(Certificate.teacher_id).where(Certificate.level.in_(SENIOR_CERTIFICATE_LEVELS))
+    )
     in_post: dict[int, dict[str, int]] = defaultdict(dict)
+    established: dict[int, dict[str, int]] = defaultdict(dict)
+    senior_certified: dict[int, dict[str, int]] = defaultdict(dict)
+
+    def count(school_id: int, subject: str, post_type: str, has_senior: bool, n: int) -> None:
+        for table, counts in ((in_post, True), (established, post_type == "established"),
+                              (senior_certified, bool(has_senior))):
+            if counts:
+                table[school_id][subject] = table[school_id].get(subject, 0) + n
+
     rows = db.execute(
-        select(Teacher.school_id, Teacher.main_subject, func.count())
+        select(Teacher.school_id, Teacher.main_subject, Teacher.post_type, func.count())
         .where(*counted)
+        .group_by(Teacher.school_id, Teacher.main_subject, Teacher.post_type)
+    )
+    for school_id, subject, post_type, n in rows:
+        count(school_id, subject, post_type, False, n)
+    rows = db.execute(  # apart, so that no expression with parameters is grouped by
+        select(Teacher.school_id, Teacher.main_subject, func.count())
+        .where(*counted, senior)
         .group_by(Teacher.school_id, Teacher.main_subject)
     )
-    for school_id, subject, count in rows:
-        in_post[school_id][subject] = count
+    for school_id, subject, n in rows:
+        senior_certified[school_id][subject] = n
     returning = db.execute(
         select(
             RotationRecord.teacher_id,
@@ -356,6 +436,8 @@ def demand_by_school(
             Teacher.main_subject,
             RotationRecord.from_school_id,
             RotationRecord.start_on,
+            Teacher.post_type,
+            senior,
         )
         .join(Teacher, Teacher.id == RotationRecord.teacher_id)
         .where(
@@ -367,14 +449,15 @@ def demand_by_school(
         .order_by(RotationRecord.teacher_id, RotationRecord.start_on)
     )
     latest = {teacher_id: rest for teacher_id, *rest in returning}
-    for school_id, subject, home_id, _start in latest.values():
+    for school_id, subject, home_id, _start, post_type, has_senior in latest.values():
         if home_id != school_id:
-            in_post[school_id][subject] -= 1
-            in_post[home_id][subject] = in_post[home_id].get(subject, 0) + 1
+            count(school_id, subject, post_type, has_senior, -1)
+            count(home_id, subject, post_type, has_senior, 1)
     schools = db.execute(
         select(
             School.id,
             School.code,
+            School.name,
             School.level,
             School.zone,
             School.classes_by_grade,
@@ -383,7 +466,7 @@ def demand_by_school(
         ).where(School.active.is_(True))
     )
     result: dict[int, SchoolDemand] = {}
-    for school_id, code, level, zone, classes, pupils, disabled in schools:
+    for school_id, code, name, level, zone, classes, pupils, disabled in schools:
         try:
             subjects = school_demand(
                 level=level,
@@ -393,8 +476,11 @@ def demand_by_school(
                 in_post=in_post.get(school_id, {}),
                 as_of=as_of,
                 norms=norms,
+                established=established.get(school_id, {}),
+                senior_certified=senior_certified.get(school_id, {}),
             )
         except DemandError as exc:
-            raise DemandError(f"学校 {code}：{exc.zh}", f"school {code}: {exc.en}") from None
+            raise DemandError(f"学校 {name}（{code}）：{exc.zh}",
+                              f"school {name} ({code}): {exc.en}") from None
         result[school_id] = SchoolDemand(school_id, code, level, zone, subjects)
     return result

@@ -119,3 +119,82 @@ def test_plan_without_a_database_says_what_to_do(env, tmp_path):
     db.get_engine.cache_clear()
     result = _invoke("plan", "--year", "2026")
     assert result.exit_code == 2 and "workforce demo" in result.output
+
+
+def _saved_plan(engine, tmp_path):
+    with Session(engine) as session:
+        build_small_district(session)
+    out = tmp_path / "plan.json"
+    assert _invoke("plan", "--year", "2026", "--time-limit", "20", "--out", str(out)).exit_code == 0
+    return out, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_check_plan_refuses_a_forged_level_one_value(engine, tmp_path):
+    out, saved = _saved_plan(engine, tmp_path)
+    level = saved["objectives"][0]
+    level["value"] = level["bound"] = saved["best_bound"] = level["value"] + 30
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    result = _invoke("check-plan", str(out))
+    assert result.exit_code == 1
+    assert "[plan.objective]" in result.output and "农村学校缺口补充（加权）报告为" in result.output
+    assert "[plan.registry]" in result.output  # and the registry's copy says otherwise
+
+
+def test_check_plan_refuses_an_instance_edited_after_solving(engine, tmp_path):
+    """An exemption deleted and the hash recomputed by the forger: the file agrees with itself,
+    the registry's copy does not."""
+    from optimizer import Instance
+    from optimizer.certify import instance_sha256
+
+    out, saved = _saved_plan(engine, tmp_path)
+    teachers = saved["instance"]["teachers"]
+    teachers[0]["exemptions"] = [{"reason": "illness", "from": "2026-01-01", "until": None}]
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    edited = _invoke("check-plan", str(out))
+    assert edited.exit_code == 1 and "[plan.instance]" in edited.output
+    saved["provenance"]["instance_sha256"] = instance_sha256(Instance.model_validate(
+        saved["instance"]))
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    rehashed = _invoke("check-plan", str(out))
+    assert rehashed.exit_code == 1 and "[plan.instance]" not in rehashed.output
+    assert "与信息库中方案 #1 的实例不同" in rehashed.output
+
+
+def test_check_plan_says_when_no_plan_exists(env, tmp_path):
+    from optimizer import SolveSettings, solve
+    from tests.optimizer.factories import instance, school, staffing, teacher
+
+    inst = instance([school("U", "urban", staff=[staffing("math", 3)])], [teacher("u1", "U")],
+                    **{"quotas.district_share": 1.0})
+    plan = solve(inst, SolveSettings(time_limit_s=10))
+    assert plan.status == "infeasible"
+    out = tmp_path / "plan.json"
+    out.write_text(json.dumps({**plan.model_dump(mode="json"),
+                               "instance": inst.model_dump(mode="json", by_alias=True)},
+                              ensure_ascii=False), encoding="utf-8")
+    result = _invoke("check-plan", str(out))
+    assert result.exit_code == 0, result.output
+    assert "方案无解（已独立复核" in result.output and "通过校验" not in result.output
+    assert "U学校" in result.output  # the conflict names the school
+
+
+def test_a_school_without_class_counts_is_named_not_a_failed_solve(engine):
+    from ..district import add_school
+
+    with Session(engine) as session:
+        build_small_district(session)
+        add_school(session, "E1", name="新建小学", classes_by_grade=[])
+        session.commit()
+    result = _invoke("plan", "--year", "2026")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "新建小学（E1）" in result.output and "未填写各年级班数" in result.output
+    english = _invoke("plan", "--year", "2026", "--lang", "en")
+    assert "新建小学 (E1)" in english.output and "class counts" in english.output
+
+
+def test_check_plan_says_when_the_bound_was_not_re_proved(engine, tmp_path):
+    out, _ = _saved_plan(engine, tmp_path)
+    skipped = _invoke("check-plan", str(out), "--no-verify-bound")
+    assert skipped.exit_code == 0 and "第一层目标的界未独立复核" in skipped.output
+    proved = _invoke("check-plan", str(out), "--verify-bound", "--lang", "en")
+    assert proved.exit_code == 0 and "level 1's bound re-proved independently" in proved.output

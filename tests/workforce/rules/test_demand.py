@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import replace
 
 import pytest
@@ -196,3 +197,68 @@ def test_demand_from_the_registry_counts_returning_secondees_at_home(session: Se
     assert "music" in urban and urban["music"].in_post == 0
     # before the term ends the secondee still counts where they teach
     assert demand_by_school(session, dt.date(2026, 8, 31))[ids["R"]].subjects["pe"].in_post == 2
+
+
+def test_established_teachers_are_counted_apart_from_temporary_ones(session: Session) -> None:
+    """The staffing minimum the rotation keeps counts 在编 teachers only; the temporary PE
+    teacher still teaches (in post) but is not a post the rotation can count on."""
+    session.execute(insert(School), [
+        dict(code="R", name="乡村小学", town="埔前镇", zone="rural", level="primary",
+             pupils=300, classes_by_grade=ONE_CLASS_PER_GRADE),
+    ])  # fmt: skip
+    rid = session.execute(select(School.id)).scalar_one()
+    session.execute(insert(Teacher), [
+        _teacher(1, rid, "pe"), _teacher(2, rid, "pe", "temporary"), _teacher(3, rid, "math"),
+    ])  # fmt: skip
+    session.commit()
+    subjects = demand_by_school(session, AFTER_DAILY_PE)[rid].subjects
+    assert (subjects["pe"].in_post, subjects["pe"].established) == (2, 1)
+    assert (subjects["math"].in_post, subjects["math"].established) == (1, 1)
+    assert subjects["chinese"].established == 0 and len(subjects) >= 3
+
+
+def test_a_junior_certificate_counts_only_towards_the_junior_section() -> None:
+    """A complete secondary school (grades 7–12) with two physics teachers who hold only
+    junior certificates: they cover the junior section's physics, not the senior one's."""
+    classes = [2, 2, 2, 2, 2, 2]
+    need = subject_need(level="complete_secondary", classes_by_grade=classes, pupils=600,
+                        as_of=AFTER_DAILY_PE)
+    senior_need = subject_need(level="senior", classes_by_grade=classes[3:], pupils=0,
+                               as_of=AFTER_DAILY_PE)["physics"]
+    junior_need = need["physics"] - senior_need
+    assert 0 < junior_need <= 2 and senior_need > 0.25  # two junior teachers are enough there
+    common = dict(level="complete_secondary", classes_by_grade=classes, pupils=600,
+                  in_post={"physics": 2}, as_of=AFTER_DAILY_PE)
+    unsplit = school_demand(**common)["physics"]
+    split = school_demand(**common, senior_certified={"physics": 0})["physics"]
+    assert unsplit.shortage == round(max(0.0, need["physics"] - 2), 4)
+    assert split.shortage == round(senior_need, 4) > unsplit.shortage
+    assert split.shortage_slots == math.ceil(round(senior_need - 0.25, 6))
+    senior = school_demand(**common, senior_certified={"physics": 2})["physics"]
+    assert senior.shortage == unsplit.shortage  # senior-certified teachers teach both sections
+
+
+def test_the_registry_splits_a_complete_secondary_school_by_certificate(session: Session) -> None:
+    from workforce.models import Certificate
+
+    session.execute(insert(School), [
+        dict(code="W", name="完全中学", town="上城街道", zone="urban", level="complete_secondary",
+             pupils=600, classes_by_grade=[2, 2, 2, 2, 2, 2]),
+    ])  # fmt: skip
+    wid = session.execute(select(School.id)).scalar_one()
+    session.execute(insert(Teacher), [_teacher(n, wid, "physics") for n in (1, 2, 3)])
+    tids = sorted(session.execute(select(Teacher.id)).scalars())
+    session.execute(insert(Certificate), [
+        dict(teacher_id=tids[0], level="junior", subject="physics", number="C1"),
+        dict(teacher_id=tids[1], level="junior", subject="physics", number="C2"),
+        dict(teacher_id=tids[2], level="senior", subject="physics", number="C3"),
+    ])  # fmt: skip
+    session.commit()
+    physics = demand_by_school(session, AFTER_DAILY_PE)[wid].subjects["physics"]
+    expected = school_demand(level="complete_secondary", classes_by_grade=[2] * 6, pupils=600,
+                             in_post={"physics": 3}, senior_certified={"physics": 1},
+                             as_of=AFTER_DAILY_PE)["physics"]
+    unsplit = school_demand(level="complete_secondary", classes_by_grade=[2] * 6, pupils=600,
+                            in_post={"physics": 3}, as_of=AFTER_DAILY_PE)["physics"]
+    assert physics == expected and physics.in_post == physics.established == 3
+    assert physics.shortage > unsplit.shortage
