@@ -31,6 +31,7 @@ from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import MESSAGES, message
 from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
+from workforce.io.limits import ImportLimits, LimitExceeded
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
 from workforce.io.spec import EntitySpec, normalise
 from workforce.io.validate import cross_check
@@ -83,19 +84,31 @@ def import_file(
     actor: str,
     entity: EntitySpec | None = None,
     dry_run: bool = False,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
-    """Import ``path`` (xlsx or csv) into the registry; see the module docstring."""
+    """Import ``path`` (xlsx or csv) into the registry; see the module docstring.
+
+    A file beyond ``limits`` (by default the settings') fails unread, with the reason.
+    """
     with cyclic_gc_paused():
-        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run)
+        return _import(
+            engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits
+        )
 
 
 def _import(
-    engine: Engine, path: Path, *, actor: str, entity: EntitySpec | None, dry_run: bool
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    entity: EntitySpec | None,
+    dry_run: bool,
+    limits: ImportLimits | None,
 ) -> ImportReport:
     report = ImportReport(path.name, "failed")
     try:
-        raw_sheets = read_file(path)
-    except UnreadableFile as error:
+        raw_sheets = read_file(path, limits)
+    except (UnreadableFile, LimitExceeded) as error:
         report.problems.append(Problem(path.name, "", error.text))
         return _failed(engine, report, actor, dry_run)
     with Session(engine, expire_on_commit=False) as session:

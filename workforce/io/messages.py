@@ -105,6 +105,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unsupported file type {suffix!r}; use .xlsx or .csv",
     ),
     "unreadable_file": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "file_too_large": (
+        "文件“{file}”有 {size} MB，超过上限 {limit} MB，未读取",
+        "file {file!r} is {size} MiB, over the limit of {limit} MiB; it was not read",
+    ),
+    "expands_too_much": (
+        "文件“{file}”解压后有 {size} MB，超过上限 {limit} MB（可能是压缩炸弹），未读取",
+        "file {file!r} expands to {size} MiB, over the limit of {limit} MiB (a compression "
+        "bomb?); it was not read",
+    ),
+    "sheet_too_large": (
+        "文件“{file}”工作表“{sheet}”的范围达 {rows} 行 × {columns} 列，超过上限"
+        "（最多 {max_rows} 行、{max_columns} 列），未读取；请删除表格末尾多余的行列后再导入",
+        "file {file!r} sheet {sheet!r} spans {rows} rows × {columns} columns, over the limit "
+        "({max_rows} rows, {max_columns} columns); it was not read — delete the stray rows and "
+        "columns at the sheet's end and import it again",
+    ),
+    "sheet_too_many_cells": (
+        "文件“{file}”工作表“{sheet}”的范围 {rows} 行 × {columns} 列共 {cells} 个单元格，"
+        "超过上限 {max_cells} 个，未读取",
+        "file {file!r} sheet {sheet!r} spans {rows} rows × {columns} columns = {cells} cells, "
+        "over the limit of {max_cells}; it was not read",
+    ),
+    "row_too_large": (
+        "文件“{file}”工作表“{sheet}”中有一行超过 {limit} MB，未读取",
+        "file {file!r} sheet {sheet!r} has a row larger than {limit} MiB; it was not read",
+    ),
     "empty_sheet": ("工作表没有表头行", "the sheet has no header row"),
     "database_refused": (
         "数据库拒绝了写入，已全部撤销：{reason}",
