@@ -29,6 +29,7 @@ from api.routes import (
     teachers,
     users,
 )
+from api.uploads import BodySizeLimit
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
 from workforce.accounts.recent import RecentUsers
 from workforce.config import Settings, get_settings
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
     routers = (auth, users, schools, teachers, records, corrections, audit)
     for module in (*routers, imports, exports, reports, plans):

@@ -28,7 +28,7 @@ from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
 from workforce.io.lookups import RegistryIndex
-from workforce.io.messages import MESSAGES, message
+from workforce.io.messages import MESSAGES, Text, message
 from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
 from workforce.io.limits import ImportLimits, LimitExceeded
@@ -55,6 +55,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     batch_id: int | None = None
+    limit_exceeded: Text | None = None
+    """Why the file was refused unread by the import limits (then its only problem)."""
 
     @property
     def changed(self) -> bool:
@@ -109,6 +111,8 @@ def _import(
     try:
         raw_sheets = read_file(path, limits)
     except (UnreadableFile, LimitExceeded) as error:
+        if isinstance(error, LimitExceeded):
+            report.limit_exceeded = error.text
         report.problems.append(Problem(path.name, "", error.text))
         return _failed(engine, report, actor, dry_run)
     with Session(engine, expire_on_commit=False) as session:
