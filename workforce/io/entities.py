@@ -27,6 +27,7 @@ from workforce.io.cells import (
     ReferenceCell,
 )
 from workforce.io.messages import Text, message, message_each
+from workforce.io.plausible import plausible_teacher, plausible_training
 from workforce.io.spec import ColumnSpec, EntitySpec, RowCheck, text
 from workforce.models import (
     Certificate,
@@ -133,7 +134,7 @@ SCHOOLS = EntitySpec(
 TEACHERS = EntitySpec(
     name="teachers", zh="教师", en="Teachers", model=Teacher, key=("staff_no",),
     sheet_names=("教师信息", "教职工", "教师名单", "teacher"),
-    checks=(id_number_agrees,),
+    checks=(id_number_agrees, plausible_teacher),
     columns=(
         text("staff_no", "工号", "Staff number", Teacher, required=True,
              aliases=("教职工号", "职工号", "教师工号"), example="YC000123"),
@@ -213,6 +214,7 @@ TRAINING = EntitySpec(
     name="training", zh="继续教育", en="Training", model=TrainingRecord,
     key=("staff_no", "date", "category", "provider", "certificate_no"),
     sheet_names=("培训记录", "继续教育学时", "training records"),
+    checks=(plausible_training,),
     columns=(
         staff_no_reference(),
         ColumnSpec("date", "培训日期", "Date", DATE, required=True, aliases=("日期",),
@@ -240,7 +242,7 @@ EXEMPTIONS = EntitySpec(
                    required=True, aliases=("原因",), example="哺乳期"),
         ColumnSpec("from_on", "开始日期", "From", DATE, required=True, example="2025-03-01"),
         ColumnSpec("until_on", "结束日期", "Until", DATE, required=True, example="2026-02-28"),
-        text("note", "备注", "Note", Exemption),
+        text("note", "备注", "Note", Exemption, multiline=True),
     ),
 )  # fmt: skip
 

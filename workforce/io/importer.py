@@ -120,6 +120,8 @@ def _import(
         hashes: dict[str, str] = {}
         _parse_all(report, raw_sheets, entity)
         cross_check(report.sheets, index, hashes)
+        for sheet in report.sheets:  # warnings of the cells, rows and cross-checks
+            report.notices.extend(sheet.notices)
         report.problems = sorted(
             [p for p in report.problems if p.row is None]
             + [p for s in report.sheets for p in s.problems],
@@ -170,8 +172,6 @@ def _parse_all(report: ImportReport, raw_sheets: list[RawSheet], entity: EntityS
     if not report.sheets and not report.problems:  # a workbook none of whose sheets is known
         report.problems.append(_not_detected(report.file, chosen[0] if chosen else None))
     report.sheets.sort(key=lambda s: SPEC_ORDER[s.spec.name])
-    for sheet in report.sheets:
-        report.notices.extend(sheet.notices)
 
 
 def _not_detected(file: str, sheet: RawSheet | None) -> Problem:
