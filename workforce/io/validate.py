@@ -183,7 +183,8 @@ def _training_per_year(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
     ]  # fmt: skip
     if not rows:
         return
-    limit = plausibility().training_hours_per_year
+    bounds = plausibility()
+    limit = bounds.training_hours_per_year
     in_file: dict[tuple[str, int], list[tuple[ParsedSheet, int]]] = defaultdict(list)
     totals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     keys: set[tuple] = set()
@@ -192,6 +193,8 @@ def _training_per_year(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
         staff_no, day, hours = record.get("staff_no"), record.get("date"), record.get("hours")
         if staff_no is None or day is None or hours is None:
             continue
+        if hours > bounds.training_hours_per_record:
+            continue  # refused on its own already
         in_file[(staff_no, day.year)].append((sheet, position))
         totals[(staff_no, day.year)] += hours
         keys.add(tuple(record.get(k) for k in sheet.spec.key))
