@@ -28,6 +28,7 @@ from workforce.io.cells import (
 )
 from workforce.io.messages import Text, message, message_each
 from workforce.io.plausible import plausible_teacher, plausible_training
+from workforce.school_codes import is_school_code
 from workforce.io.spec import ColumnSpec, EntitySpec, RowCheck, text
 from workforce.models import (
     Certificate,
@@ -100,9 +101,17 @@ def id_number_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple
         )
 
 
+def school_code_form(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:
+    """A school code of letters, digits, ``-``, ``_`` and ``.`` only
+    (:mod:`workforce.school_codes`): a ``/`` in a code broke exports."""
+    code = row.get("code")
+    if code is not None and not is_school_code(code):
+        yield "code", message("school_code_form", value=code)
+
+
 SCHOOLS = EntitySpec(
     name="schools", zh="学校", en="Schools", model=School, key=("code",),
-    sheet_names=("学校信息", "学校名单", "school"),
+    sheet_names=("学校信息", "学校名单", "school"), checks=(school_code_form,),
     columns=(
         text("code", "学校代码", "School code", School, required=True,
              aliases=("学校编码", "代码"), example="YC-P-001"),

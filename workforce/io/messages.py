@@ -107,6 +107,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(warning) the ID number is masked and is not the mask of the stored number "
         "({stored}); the cell was ignored and the stored number kept",
     ),
+    "school_code_form": (
+        "学校代码“{value}”只能由英文字母、数字和 - _ . 组成（以字母或数字开头，最长32位），"
+        "不能含 / 、空格或汉字",
+        "school code {value!r} may hold only ASCII letters, digits, -, _ and . (starting with a "
+        "letter or digit, at most 32), no /, spaces or Chinese",
+    ),
     "duplicate_key": (
         "与第 {other_row} 行重复（{key}）",
         "duplicates row {other_row} ({key})",

@@ -270,3 +270,11 @@ def test_random_unicode_is_stored_normalised_or_refused_with_row_and_column(
             assert not any(unicodedata.category(c) in REFUSED_CATEGORIES | {"Cf"} for c in value), value
             assert value == value.strip()
             assert not any(c.isalnum() and not c.isascii() and unicodedata.normalize("NFKC", c).isascii() for c in value)
+
+
+@pytest.mark.parametrize("code", ["A/01", "A 01", "学校01", "-A01", "A01?", "A" * 33])
+def test_a_school_code_outside_the_safe_form_is_refused_with_row_and_column(engine, write_csv, code):
+    rows = [["S01", "埔前中心小学", "埔前", "农村", "小学", "", ""], [code, "高莲小学", "新江", "城区", "小学", "", ""]]
+    report = import_file(engine, write_csv("学校.csv", SCHOOLS_HEADER, rows), actor="clerk")
+    assert report.status == "failed"
+    assert {(p.row, p.column_letter) for p in report.problems} == {(3, "A")}, rendered(report)
