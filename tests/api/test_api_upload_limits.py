@@ -109,6 +109,7 @@ def test_the_server_refuses_hostile_workbooks_with_422_and_stays_up(server, tmp_
         hostile.far_cell(tmp_path / "lying.xlsx", dimension="A1"): "1,048,576 rows",
         hostile.deflate_bomb(tmp_path / "bomb.xlsx", 40): "expands to 40.0 MiB",
         hostile.deflate_bomb(tmp_path / "liar.xlsx", 40, declared=900): "over the limit of 32.0",
+        hostile.declared_strings(tmp_path / "strings.xlsx", 4 * 10**9): "4,000,000,000 shared",
     }
     answers = []
     for path, reason in files.items():
@@ -120,7 +121,7 @@ def test_the_server_refuses_hostile_workbooks_with_422_and_stays_up(server, tmp_
         assert path.name in detail["zh"] and path.name in detail["en"] and reason in detail["en"]
         assert "上限" in detail["zh"]
         assert server["process"].poll() is None, server["log"].read_text()
-    assert answers == [422] * 4
+    assert answers == [422] * 5
     assert not any(upload_dir.glob("*/*.xlsx"))  # refused files are not kept
     alive = _post(server, _csv(tmp_path))
     assert alive.status_code == 201 and alive.json()["status"] == "dry_run"

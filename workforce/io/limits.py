@@ -9,6 +9,9 @@ Two kinds of hostile file are refused by what they are, not by what reading them
   process is killed (or the reader panics). Both the declared dimension and every row and
   cell reference actually present in the sheet's XML are checked against the row, column
   and cell limits; the declared dimension alone could lie.
+- **the declared string table**: a workbook whose shared-string table declares four
+  billion strings (``<sst uniqueCount=…>``): the reader reserves 96 GB for them up front.
+  A count beyond the cell limit is refused.
 - **the deflate bomb**: a 1 MB xlsx whose XML expands to gigabytes. The sizes that the
   zip directory declares are summed first (cheap); then every member is decompressed as a
   stream, counting the bytes it really yields, and refused as soon as the total passes the
@@ -54,6 +57,8 @@ _ROW_END = re.compile(rb"</(?:\w+:)?row>")
 _PLAIN_ROW_REF = re.compile(rb'<row r="(\d+)"')
 _PLAIN_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)\d')
 _PLAIN_CELL_ROW = re.compile(rb'<c r="[A-Z]+(\d+)"')
+_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="(\d+)"')
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
 _SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
 DAMAGED = (
@@ -180,6 +185,8 @@ class _Scan:
                 continue
             if _is_worksheet(info.filename):
                 self._scan_sheet(info)
+            elif info.filename.lower().endswith("sharedstrings.xml"):
+                self._scan_shared_strings(info)
             else:
                 for _ in self._chunks(info):
                     pass
@@ -272,6 +279,28 @@ class _Scan:
             end = _SHEET_DATA_END.search(carry)
             extent.add(carry[: end.start()] if end else carry)
         check_table(self.file, sheet, extent.rows, extent.columns, self.limits)
+
+    def _scan_shared_strings(self, info: zipfile.ZipInfo) -> None:
+        """The shared-string table's declared counts: the xlsx reader reserves memory for
+        ``uniqueCount`` strings up front (24 bytes each: 4 billion declared, 96 GB, and
+        the process aborts), so a count beyond the cells a workbook may hold is refused."""
+        head: bytes | None = b""  # None once the start tag is read: the rest is only counted
+        for chunk in self._chunks(info):
+            if head is None or len(head) > SMALL_PART:
+                continue
+            head += chunk
+            tag = _SST_TAG.search(head)
+            if tag is None:
+                continue
+            head = None
+            for count in map(int, _SST_COUNT.findall(tag.group(0))):
+                if count > self.limits.max_cells:
+                    raise LimitExceeded(
+                        message(
+                            "too_many_strings", file=self.file, count=f"{count:,}",
+                            limit=f"{self.limits.max_cells:,}",
+                        )  # fmt: skip
+                    )
 
     def _check_dimension(self, sheet: str, ref: str) -> None:
         """A declared range (``A1:XFD1048576``) beyond the limits is refused as declared."""

@@ -181,6 +181,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file {file!r} sheet {sheet!r} spans {rows} rows × {columns} columns = {cells} cells, "
         "over the limit of {max_cells}; it was not read",
     ),
+    "too_many_strings": (
+        "文件“{file}”声明了 {count} 个共享字符串，超过单元格上限 {limit}，未读取",
+        "file {file!r} declares {count} shared strings, over the limit of {limit} cells; "
+        "it was not read",
+    ),
     "row_too_large": (
         "文件“{file}”工作表“{sheet}”中有一行超过 {limit} MB，未读取",
         "file {file!r} sheet {sheet!r} has a row larger than {limit} MiB; it was not read",

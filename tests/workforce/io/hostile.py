@@ -79,6 +79,33 @@ def cells_without_references(path: Path, columns: int) -> Path:
     return workbook(path, sheet_xml("A1", f"<row>{cells}</row>"))
 
 
+def declared_strings(path: Path, count: int) -> Path:
+    """A shared-string table declaring ``count`` strings and holding one (the reader
+    reserves memory for the declared count up front)."""
+    types = CONTENT_TYPES.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main" count="{count}" uniqueCount="{count}"><si><t>工号</t></si></sst>',
+        )
+        archive.writestr(SHEET, sheet_xml("A1", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))
+    return path
+
+
 def deflate_bomb(path: Path, mebibytes: int, *, declared: int | None = None) -> Path:
     """A sheet padded with ``mebibytes`` MiB of spaces (a thousandth of that on disk).
 

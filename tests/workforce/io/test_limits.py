@@ -87,6 +87,13 @@ def test_a_deflate_bomb_that_lies_about_its_size_is_refused_by_what_it_holds(tmp
     assert "expands to > 20.0 MiB, over the limit of 20.0 MiB" in text
 
 
+def test_a_string_table_declaring_billions_of_strings_is_refused(tmp_path):
+    text = refusal(hostile.declared_strings(tmp_path / "strings.xlsx", 4_000_000_000))
+    assert "declares 4,000,000,000 shared strings, over the limit of 20,000" in text
+    sheets = read_file(hostile.declared_strings(tmp_path / "ok.xlsx", 1), LIMITS)
+    assert sheets[0].rows == [["工号"]]
+
+
 def test_files_and_csv_sheets_beyond_the_limits_are_refused(tmp_path):
     big = tmp_path / "big.csv"
     big.write_bytes(b"a,b\n" * (5 * 2**20 // 4 + 1))
@@ -127,7 +134,7 @@ def _in_child(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", ["far", "lying", "bomb", "liar"])
+@pytest.mark.parametrize("kind", ["far", "lying", "bomb", "liar", "strings"])
 def test_the_cli_survives_every_hostile_file_and_names_the_reason(
     kind, tmp_path, database_url, env
 ):
@@ -137,6 +144,7 @@ def test_the_cli_survives_every_hostile_file_and_names_the_reason(
         "lying": lambda p: hostile.far_cell(p, dimension="A1"),
         "bomb": lambda p: hostile.deflate_bomb(p, 40),
         "liar": lambda p: hostile.deflate_bomb(p, 40, declared=2000),
+        "strings": lambda p: hostile.declared_strings(p, 4_000_000_000),
     }[kind]
     path = build(tmp_path / f"{kind}.xlsx")
     child = _in_child(
@@ -152,7 +160,10 @@ def test_the_cli_survives_every_hostile_file_and_names_the_reason(
         },
     )
     assert child.returncode == 1, (child.returncode, child.stderr[-2000:])
-    expected = "spans 1,048,576 rows" if kind in ("far", "lying") else "over the limit of 32.0 MiB"
+    expected = {
+        "far": "spans 1,048,576 rows", "lying": "spans 1,048,576 rows",
+        "strings": "declares 4,000,000,000 shared strings",
+    }.get(kind, "over the limit of 32.0 MiB")  # fmt: skip
     assert expected in child.stdout and path.name in child.stdout, child.stdout
     assert "Traceback" not in child.stderr
 
