@@ -309,3 +309,12 @@ def test_a_school_code_outside_the_safe_form_is_refused_with_row_and_column(engi
     report = import_file(engine, write_csv("学校.csv", SCHOOLS_HEADER, rows), actor="clerk")
     assert report.status == "failed"
     assert {(p.row, p.column_letter) for p in report.problems} == {(3, "A")}, rendered(report)
+
+
+def test_an_id_number_is_validated_in_ascii_after_normalisation():
+    from workforce.idnumber import IdNumberError, parse_id_number
+
+    written = [LI_ID.translate(FULL_WIDTH), f"\u200b{LI_ID}\ufeff", f"\u3000{LI_ID}\u00a0"]
+    assert [parse_id_number(w).value for w in written] == [LI_ID] * 3
+    with pytest.raises(IdNumberError):
+        parse_id_number("٤٤١٦٠٢" + LI_ID[6:])  # Arabic-Indic digits are not an ID number's
