@@ -29,8 +29,8 @@ from api.routes import (
     teachers,
     users,
 )
-from api.uploads import BodySizeLimit
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE, csrf_protect
+from api.uploads import BodySizeLimit
 from workforce.accounts.recent import RecentUsers
 from workforce.config import Settings, get_settings
 from workforce.db import make_engine

@@ -30,11 +30,10 @@ import os
 import re
 import secrets
 import shutil
-from dataclasses import dataclass
-from pathlib import Path
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request

@@ -26,6 +26,7 @@ from fastapi.responses import Response
 
 from api.deps import Reader, require
 from api.downloads import download, written_file
+from api.i18n.catalogue import UI
 from api.routes.messages import WORK_MESSAGES
 from api.schemas.imports import ImportReportPublic, report_public
 from api.uploads import (
@@ -37,7 +38,6 @@ from api.uploads import (
     save_upload,
     upload_form,
 )
-from api.i18n.catalogue import UI
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
 from workforce.io.entities import SPECS
@@ -125,7 +125,9 @@ def _public(report: ImportReport, upload: Upload) -> ImportReportPublic:
 @router.post(
     "/imports", response_model=ImportReportPublic, status_code=201, openapi_extra=UPLOAD_BODY
 )
-async def check_import(request: Request, user: Importer, lang: Language = "zh") -> ImportReportPublic:
+async def check_import(
+    request: Request, user: Importer, lang: Language = "zh"
+) -> ImportReportPublic:
     """上传并预检查（不写入）/ Upload a file and get its dry run; nothing is written yet."""
     assert user.id is not None
     root = _root(request)

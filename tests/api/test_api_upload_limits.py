@@ -183,14 +183,18 @@ def test_a_body_beyond_the_cap_is_refused_declared_or_streamed(server, upload_di
     chunk = b"x" * 256 * 1024
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(6))
     streamed, _ = _raw_request(
-        server, _multipart_head(0, token, chunked=True), b"%x\r\n%s\r\n" % (len(PART), PART) + chunks
+        server,
+        _multipart_head(0, token, chunked=True),
+        b"%x\r\n%s\r\n" % (len(PART), PART) + chunks,
     )
     assert streamed.startswith(b"HTTP/1.1 413"), streamed[:200]
     assert server["process"].poll() is None
     assert not any(upload_dir.glob("*/big.csv"))
 
 
-def test_uploads_are_private_and_deleted_after_commit_or_cancel(client, district, tmp_path, upload_dir):
+def test_uploads_are_private_and_deleted_after_commit_or_cancel(
+    client, district, tmp_path, upload_dir
+):
     hr = district.headers["hr"]
     path = _csv(tmp_path)
     ids = []
@@ -213,7 +217,10 @@ def test_uploads_are_private_and_deleted_after_commit_or_cancel(client, district
     again = client.post(f"/api/imports/{ids[0]}/commit", headers=hr)
     assert again.status_code == 409 and again.json()["code"] == "already_committed"
 
-    assert client.delete(f"/api/imports/{ids[1]}", headers=district.headers["admin"]).status_code == 404
+    assert (
+        client.delete(f"/api/imports/{ids[1]}", headers=district.headers["admin"]).status_code
+        == 404
+    )
     assert client.delete(f"/api/imports/{ids[1]}", headers=hr).status_code == 204
     assert not (upload_dir / ids[1]).exists()
     assert client.post(f"/api/imports/{ids[1]}/commit", headers=hr).status_code == 404

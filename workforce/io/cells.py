@@ -14,8 +14,8 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any, ClassVar
 
 from workforce.codes import code_list

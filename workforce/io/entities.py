@@ -28,7 +28,6 @@ from workforce.io.cells import (
 )
 from workforce.io.messages import Text, message, message_each
 from workforce.io.plausible import plausible_teacher, plausible_training
-from workforce.school_codes import is_school_code
 from workforce.io.spec import ColumnSpec, EntitySpec, RowCheck, text
 from workforce.models import (
     Certificate,
@@ -40,6 +39,7 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
+from workforce.school_codes import is_school_code
 
 DATE = DateCell()
 BOOL = BoolCell()

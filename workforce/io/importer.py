@@ -27,11 +27,11 @@ from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
+from workforce.io.limits import ImportLimits, LimitExceeded
 from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import MESSAGES, Text, message
 from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
-from workforce.io.limits import ImportLimits, LimitExceeded
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
 from workforce.io.spec import EntitySpec, normalise
 from workforce.io.validate import cross_check
@@ -93,9 +93,7 @@ def import_file(
     A file beyond ``limits`` (by default the settings') fails unread, with the reason.
     """
     with cyclic_gc_paused():
-        return _import(
-            engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits
-        )
+        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits)
 
 
 def _import(

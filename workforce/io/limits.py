@@ -128,16 +128,24 @@ def check_table(file: str, sheet: str, rows: int, columns: int, limits: ImportLi
     if rows > limits.max_rows or columns > limits.max_columns:
         raise LimitExceeded(
             message(
-                "sheet_too_large", file=file, sheet=sheet, rows=f"{rows:,}",
-                columns=f"{columns:,}", max_rows=f"{limits.max_rows:,}",
+                "sheet_too_large",
+                file=file,
+                sheet=sheet,
+                rows=f"{rows:,}",
+                columns=f"{columns:,}",
+                max_rows=f"{limits.max_rows:,}",
                 max_columns=f"{limits.max_columns:,}",
             )  # fmt: skip
         )
     if rows * columns > limits.max_cells:
         raise LimitExceeded(
             message(
-                "sheet_too_many_cells", file=file, sheet=sheet, rows=f"{rows:,}",
-                columns=f"{columns:,}", cells=f"{rows * columns:,}",
+                "sheet_too_many_cells",
+                file=file,
+                sheet=sheet,
+                rows=f"{rows:,}",
+                columns=f"{columns:,}",
+                cells=f"{rows * columns:,}",
                 max_cells=f"{limits.max_cells:,}",
             )  # fmt: skip
         )
@@ -160,7 +168,9 @@ def check_xlsx(path: Path, limits: ImportLimits) -> None:
         if declared > limits.max_uncompressed_bytes:
             raise LimitExceeded(
                 message(
-                    "expands_too_much", file=path.name, size=_mib(declared),
+                    "expands_too_much",
+                    file=path.name,
+                    size=_mib(declared),
                     limit=_mib(limits.max_uncompressed_bytes),
                 )  # fmt: skip
             )
@@ -194,7 +204,9 @@ class _Scan:
     def _too_much(self) -> LimitExceeded:
         return LimitExceeded(
             message(
-                "expands_too_much", file=self.file, size=f"> {_mib(self.total)}",
+                "expands_too_much",
+                file=self.file,
+                size=f"> {_mib(self.total)}",
                 limit=_mib(self.limits.max_uncompressed_bytes),
             )  # fmt: skip
         )
@@ -297,7 +309,9 @@ class _Scan:
                 if count > self.limits.max_cells:
                     raise LimitExceeded(
                         message(
-                            "too_many_strings", file=self.file, count=f"{count:,}",
+                            "too_many_strings",
+                            file=self.file,
+                            count=f"{count:,}",
                             limit=f"{self.limits.max_cells:,}",
                         )  # fmt: skip
                     )

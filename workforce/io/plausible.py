@@ -85,8 +85,9 @@ def plausible_teacher(row: Mapping[str, Any], spec: Any) -> Iterable[tuple]:
         if day is not None and day > today:
             yield key, message("date_in_future", date=day.isoformat())
     if first is not None and joined is not None and joined < first:
-        yield "joined_school_on", message(
-            "joined_before_employed", joined=joined.isoformat(), first=first.isoformat()
+        yield (
+            "joined_school_on",
+            message("joined_before_employed", joined=joined.isoformat(), first=first.isoformat()),
         )
     if birth is None:
         return
@@ -109,7 +110,11 @@ def plausible_teacher(row: Mapping[str, Any], spec: Any) -> Iterable[tuple]:
                 usual=bounds.usual_first_employment_age,
             ), WARNING  # fmt: skip
     if age >= bounds.oldest_active_age and row.get("status") in (None, "active"):
-        yield "birth_date", message("active_too_old", age=age, oldest=bounds.oldest_active_age), WARNING
+        yield (
+            "birth_date",
+            message("active_too_old", age=age, oldest=bounds.oldest_active_age),
+            WARNING,
+        )
 
 
 def plausible_training(row: Mapping[str, Any], spec: Any) -> Iterable[tuple]:
@@ -119,8 +124,9 @@ def plausible_training(row: Mapping[str, Any], spec: Any) -> Iterable[tuple]:
     bounds = plausibility()
     hours = row.get("hours")
     if hours is not None and hours > bounds.training_hours_per_record:
-        yield "hours", message(
-            "hours_per_record", hours=hours, limit=bounds.training_hours_per_record
+        yield (
+            "hours",
+            message("hours_per_record", hours=hours, limit=bounds.training_hours_per_record),
         )
     day = row.get("date")
     if day is not None and day > dt.date.today():

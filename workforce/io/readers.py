@@ -24,7 +24,13 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from workforce.io.limits import ImportLimits, LimitExceeded, check_file_size, check_table, check_xlsx
+from workforce.io.limits import (
+    ImportLimits,
+    LimitExceeded,
+    check_file_size,
+    check_table,
+    check_xlsx,
+)
 from workforce.io.messages import Text, message
 
 TEXT_MARKER = "'"

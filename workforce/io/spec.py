@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from workforce.io.cells import CellType, CodeCell, ReferenceCell, TextCell
-from workforce.io.messages import Language, Text
+from workforce.io.messages import Language
 
 
 def normalise(header: str) -> str:

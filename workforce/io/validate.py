@@ -165,7 +165,9 @@ def _masked_id_numbers(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
                 Teacher.staff_no.in_(staff[start : start + IN_CHUNK])  # type: ignore[attr-defined]
             )
         )
-        stored.update((staff_no, mask(decrypt(sealed)) if sealed else None) for staff_no, sealed in rows)
+        stored.update(
+            (staff_no, mask(decrypt(sealed)) if sealed else None) for staff_no, sealed in rows
+        )
     for sheet, position, staff_no, number in masked:
         shown = stored.get(staff_no)
         if shown != number:

@@ -50,9 +50,7 @@ class SchoolCreate(SchoolBase):
 class SchoolUpdate(BaseModel):
     """Fields to change; omitted fields stay as they are."""
 
-    code: str | None = Field(
-        default=None, min_length=1, max_length=32, pattern=SCHOOL_CODE_PATTERN
-    )
+    code: str | None = Field(default=None, min_length=1, max_length=32, pattern=SCHOOL_CODE_PATTERN)
     name: str | None = Field(default=None, min_length=1, max_length=100)
     town: str | None = Field(default=None, min_length=1, max_length=50)
     zone: Zone | None = None

@@ -70,7 +70,9 @@ def workbook(path: Path, sheet: str) -> Path:
 
 def far_cell(path: Path, *, dimension: str = "A1:XFD1048576") -> Path:
     """One cell at XFD1048576; ``dimension`` as declared (``A1`` makes it lie)."""
-    return workbook(path, sheet_xml(dimension, f'<row r="1048576">{inline("XFD1048576", "x")}</row>'))
+    return workbook(
+        path, sheet_xml(dimension, f'<row r="1048576">{inline("XFD1048576", "x")}</row>')
+    )
 
 
 def cells_without_references(path: Path, columns: int) -> Path:

@@ -16,11 +16,11 @@ import pytest
 
 from tests.workforce.io import hostile
 from tests.workforce.io.conftest import TEACHERS_HEADER, TEACHERS_ROWS, rendered
+from workforce.io.entities import TEACHERS
 from workforce.io.importer import import_file
 from workforce.io.limits import ImportLimits, LimitExceeded, check_xlsx, column_number
 from workforce.io.readers import read_file
 from workforce.io.template import write_template
-from workforce.io.entities import TEACHERS
 
 LIMITS = ImportLimits(
     max_bytes=5 * 2**20, max_rows=1000, max_columns=50, max_cells=20_000,

@@ -25,14 +25,17 @@ from tests.workforce.io.conftest import (
     snapshot,
 )
 from workforce.codes import code_list
+from workforce.idnumber import decrypt
 from workforce.io.cells import ReferenceCell, TextCell
 from workforce.io.entities import SPECS
-from workforce.idnumber import decrypt
 from workforce.io.importer import import_file
 from workforce.io.summary import summary_lines
-from workforce.models import School, Teacher, TrainingRecord
+from workforce.models import Teacher, TrainingRecord
 
-FULL_WIDTH = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ")
+FULL_WIDTH = str.maketrans(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ",
+)
 
 
 def teacher_row(**values: str) -> list[str]:
@@ -43,7 +46,9 @@ def teacher_row(**values: str) -> list[str]:
 
 def teacher(engine, staff_no: str) -> Teacher | None:
     with Session(engine) as session:
-        return session.exec(select(Teacher).where(Teacher.staff_no == staff_no)).scalar_one_or_none()
+        return session.exec(
+            select(Teacher).where(Teacher.staff_no == staff_no)
+        ).scalar_one_or_none()
 
 
 def test_full_width_digits_and_letters_are_stored_as_ascii(registry, write_csv):
@@ -58,20 +63,28 @@ def test_full_width_digits_and_letters_are_stored_as_ascii(registry, write_csv):
 
 def test_the_same_id_number_written_full_width_is_a_duplicate(registry, write_csv):
     in_db = teacher_row(工号="T777", 身份证号=LI_ID.translate(FULL_WIDTH))
-    twice = [teacher_row(工号="T778"), teacher_row(工号="T779", 身份证号=LI_ID.translate(FULL_WIDTH))]
-    against_db = rendered(import_file(registry, write_csv("a.csv", TEACHERS_HEADER, [in_db]), actor="c"))
+    twice = [
+        teacher_row(工号="T778"),
+        teacher_row(工号="T779", 身份证号=LI_ID.translate(FULL_WIDTH)),
+    ]
+    against_db = rendered(
+        import_file(registry, write_csv("a.csv", TEACHERS_HEADER, [in_db]), actor="c")
+    )
     in_file = rendered(import_file(registry, write_csv("b.csv", TEACHERS_HEADER, twice), actor="c"))
     assert any("belongs to teacher T001" in p for p in against_db), against_db
     assert any("duplicates row 2" in p and "row 3" in p for p in in_file), in_file
 
 
 @pytest.mark.parametrize(
-    "invisible", ["\u200b", "\ufeff", "\u200d", "\u2060", "\u00ad", "\u200e"],
+    "invisible",
+    ["\u200b", "\ufeff", "\u200d", "\u2060", "\u00ad", "\u200e"],
     ids=["zero-width space", "BOM", "zero-width joiner", "word joiner", "soft hyphen", "LRM"],
 )
 def test_format_characters_are_dropped_so_a_key_stays_the_same_key(registry, write_csv, invisible):
     before = snapshot(registry)
-    row = teacher_row(工号=f"T001{invisible}", 学校代码=f"{invisible}S01", 主教学科=f"数{invisible}学")
+    row = teacher_row(
+        工号=f"T001{invisible}", 学校代码=f"{invisible}S01", 主教学科=f"数{invisible}学"
+    )
     report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, [row]), actor="clerk")
     assert report.status == "unchanged", rendered(report)
     after = snapshot(registry)
@@ -88,7 +101,8 @@ def test_other_spaces_are_trimmed_and_read_as_spaces(registry, write_csv, space)
 
 
 @pytest.mark.parametrize(
-    "control", ["\x00", "\x1b[31m", "\x07", "\n", "\r", "\t", "\x7f", "\x85", "\u2028"],
+    "control",
+    ["\x00", "\x1b[31m", "\x07", "\n", "\r", "\t", "\x7f", "\x85", "\u2028"],
     ids=["NUL", "ESC colour", "BEL", "LF", "CR", "TAB", "DEL", "NEL", "line separator"],
 )
 def test_control_characters_in_single_line_cells_are_refused_with_row_and_column(
@@ -98,7 +112,11 @@ def test_control_characters_in_single_line_cells_are_refused_with_row_and_column
     rows = [teacher_row(工号="T900", 姓名=f"钱{control}七"), teacher_row(工号=f"T9{control}01")]
     report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk")
     assert report.status == "failed"
-    located = {(p.row, p.column_letter, p.header) for p in report.problems if "control character" in p.text.en}
+    located = {
+        (p.row, p.column_letter, p.header)
+        for p in report.problems
+        if "control character" in p.text.en
+    }
     assert located == {(2, "B", "姓名"), (3, "A", "工号")}, rendered(report)
     assert snapshot(registry)["teacher"] == before["teacher"]
 
@@ -125,8 +143,16 @@ TODAY = dt.date.today()
     [
         ({"出生日期": "2100-01-01"}, "D", "in the future"),
         ({"出生日期": "1899-12-31"}, "D", "before 1900-01-01"),
-        ({"出生日期": (TODAY.replace(year=TODAY.year - 12) - dt.timedelta(days=1)).isoformat(),
-          "到本校任教时间": TODAY.isoformat()}, "D", "no one under 16"),
+        (
+            {
+                "出生日期": (
+                    TODAY.replace(year=TODAY.year - 12) - dt.timedelta(days=1)
+                ).isoformat(),
+                "到本校任教时间": TODAY.isoformat(),
+            },
+            "D",
+            "no one under 16",
+        ),
         ({"到本校任教时间": "2001-01-01"}, "H", "no one under 16"),
         ({"到本校任教时间": "2100-09-01"}, "H", "in the future"),
     ],
@@ -136,7 +162,9 @@ def test_impossible_people_are_refused(registry, write_csv, values, column, word
     row = teacher_row(工号="T500", 身份证号="", **values)
     report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, [row]), actor="clerk")
     assert report.status == "failed"
-    assert any(p.column_letter == column and words in p.text.en for p in report.problems), rendered(report)
+    assert any(p.column_letter == column and words in p.text.en for p in report.problems), rendered(
+        report
+    )
 
 
 def test_first_employment_before_16_or_after_arrival_is_refused(registry, write_csv):
@@ -201,7 +229,9 @@ def test_official_names_and_common_variants_of_the_code_lists_are_read():
         for name, labels in OFFICIAL.items()
         for label in labels
     }
-    expected = {(name, label): code for name, labels in OFFICIAL.items() for label, code in labels.items()}
+    expected = {
+        (name, label): code for name, labels in OFFICIAL.items() for label, code in labels.items()
+    }
     assert read == expected and len(read) == 21
 
 
@@ -232,12 +262,16 @@ def test_a_blank_still_means_the_default_for_a_new_teacher(registry, write_csv):
 def test_a_masked_id_number_that_is_not_the_stored_ones_mask_is_warned_about(registry, write_csv):
     other = id_number(dt.date(1985, 3, 12), 555)
     rows = [teacher_row(身份证号=other[:6] + "********" + other[-4:])]
-    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="c", dry_run=True)
+    report = import_file(
+        registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="c", dry_run=True
+    )
     (warning,) = [n for n in report.notices if "masked" in n.text.en]
     assert (warning.row, warning.column_letter, warning.header) == (2, "E", "身份证号")
     assert "was ignored" in warning.render("en") and LI_ID[-4:] in warning.text.en
     matching = [teacher_row(身份证号=LI_ID[:6] + "********" + LI_ID[-4:])]
-    quiet = import_file(registry, write_csv("u.csv", TEACHERS_HEADER, matching), actor="c", dry_run=True)
+    quiet = import_file(
+        registry, write_csv("u.csv", TEACHERS_HEADER, matching), actor="c", dry_run=True
+    )
     assert not [n for n in quiet.notices if "masked" in n.text.en]
 
 
@@ -272,7 +306,9 @@ def _clean(value: str) -> bool:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     target=st.sampled_from(TEXT_COLUMNS),
     text=st.text(st.characters(codec="utf-8"), min_size=1, max_size=12),
@@ -304,8 +340,13 @@ def test_random_unicode_in_every_text_column_is_stored_normalised_or_refused_at_
 
 
 @pytest.mark.parametrize("code", ["A/01", "A 01", "学校01", "-A01", "A01?", "A" * 33])
-def test_a_school_code_outside_the_safe_form_is_refused_with_row_and_column(engine, write_csv, code):
-    rows = [["S01", "埔前中心小学", "埔前", "农村", "小学", "", ""], [code, "高莲小学", "新江", "城区", "小学", "", ""]]
+def test_a_school_code_outside_the_safe_form_is_refused_with_row_and_column(
+    engine, write_csv, code
+):
+    rows = [
+        ["S01", "埔前中心小学", "埔前", "农村", "小学", "", ""],
+        [code, "高莲小学", "新江", "城区", "小学", "", ""],
+    ]
     report = import_file(engine, write_csv("学校.csv", SCHOOLS_HEADER, rows), actor="clerk")
     assert report.status == "failed"
     assert {(p.row, p.column_letter) for p in report.problems} == {(3, "A")}, rendered(report)
