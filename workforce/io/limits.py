@@ -62,10 +62,12 @@ _SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="(\d+)"')
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
 _SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
 DAMAGED = (
-    zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error,
-    lzma.LZMAError, ValueError,
+    zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError, ValueError,
 )  # fmt: skip
-"""What reading a damaged, encrypted or unsupported member raises (the reader reports it)."""
+"""What reading a damaged member raises (the reader then reports the file unreadable)."""
+UNCHECKABLE = (NotImplementedError, RuntimeError)
+"""A member compressed by a method this check cannot read, or encrypted: its real size
+cannot be known, so the file is refused (Excel and WPS write only deflate or stored)."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,11 @@ class _Scan:
                         raise self._too_much()
                     yield chunk
         except DAMAGED:
-            return  # damaged, encrypted or of an unknown method: the reader will say so
+            return  # damaged: the reader will say so
+        except UNCHECKABLE:
+            raise LimitExceeded(
+                message("uncheckable_member", file=self.file, member=info.filename)
+            ) from None
 
     def _read_small(self, by_name: dict[str, zipfile.ZipInfo], name: str) -> bytes | None:
         info = by_name.get(name)

@@ -186,6 +186,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file {file!r} declares {count} shared strings, over the limit of {limit} cells; "
         "it was not read",
     ),
+    "uncheckable_member": (
+        "文件“{file}”中的“{member}”已加密或使用了不支持的压缩方式，无法确认其大小，未读取；"
+        "请用 Excel 或 WPS 另存为 .xlsx 后再导入",
+        "file {file!r} holds {member!r} encrypted or compressed by an unsupported method, so "
+        "its size cannot be checked; it was not read — save it again as .xlsx from Excel or WPS",
+    ),
     "row_too_large": (
         "文件“{file}”工作表“{sheet}”中有一行超过 {limit} MB，未读取",
         "file {file!r} sheet {sheet!r} has a row larger than {limit} MiB; it was not read",

@@ -94,6 +94,23 @@ def test_a_string_table_declaring_billions_of_strings_is_refused(tmp_path):
     assert sheets[0].rows == [["工号"]]
 
 
+def test_a_member_compressed_by_an_unknown_method_is_refused(tmp_path):
+    """Deflate64 (method 9): the reader's library might inflate it, this check cannot
+    measure it — refused rather than trusted."""
+    path = hostile.workbook(tmp_path / "deflate64.xlsx", hostile.sheet_xml("A1", ""))
+    data = bytearray(path.read_bytes())
+    patched = 0
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset] = 9
+            patched += 1
+            start = data.find(signature, start + 4)
+    path.write_bytes(bytes(data))
+    assert patched == 10
+    assert "compressed by an unsupported method" in refusal(path)
+
+
 def test_files_and_csv_sheets_beyond_the_limits_are_refused(tmp_path):
     big = tmp_path / "big.csv"
     big.write_bytes(b"a,b\n" * (5 * 2**20 // 4 + 1))
