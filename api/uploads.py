@@ -42,6 +42,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.i18n.catalogue import UI
+from workforce.config import get_settings
 from workforce.io.entities import SPECS
 from workforce.io.spec import EntitySpec
 from workforce.services.errors import InvalidInput, NotFound
@@ -151,10 +152,19 @@ async def upload_form(request: Request) -> AsyncIterator[tuple[UploadFile, dict[
 
 
 async def save_upload(
-    root: Path, file: UploadFile, *, owner: int, entity: str, language: str, max_bytes: int
+    root: Path,
+    file: UploadFile,
+    *,
+    owner: int,
+    entity: str,
+    language: str,
+    max_bytes: int | None = None,
 ) -> Upload:
     """Keep ``file`` under ``root`` (``0700`` folders, ``0600`` files); refuses other types
-    and sizes over ``max_bytes`` with a clear message."""
+    and sizes over ``max_bytes`` (by default the settings' ``upload_max_bytes``) with a
+    clear message."""
+    if max_bytes is None:
+        max_bytes = get_settings().upload_max_bytes
     name = clean_name(file.filename)
     if not name.lower().endswith(ALLOWED_SUFFIXES):
         raise InvalidInput(UI.text("upload_type", name=name))
