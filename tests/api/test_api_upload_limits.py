@@ -145,6 +145,18 @@ def _raw_request(server: dict, head: str, body: bytes) -> tuple[bytes, float]:
             if not piece:
                 break
             answer += piece
+        headers, _, content = answer.partition(b"\r\n\r\n")
+        length = next(
+            (int(line.split(b":")[1]) for line in headers.split(b"\r\n")
+             if line.lower().startswith(b"content-length:")),
+            0,
+        )  # fmt: skip
+        while len(content) < length:
+            piece = connection.recv(65536)
+            if not piece:
+                break
+            content += piece
+        answer = headers + b"\r\n\r\n" + content
     return answer, time.monotonic() - started
 
 
