@@ -33,6 +33,7 @@ from api.routes import (
     users,
 )
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE, SecurityHeaders, csrf_protect
+from api.uploads import BodySizeLimit
 from workforce.accounts.recent import RecentUsers
 from workforce.config import Settings, get_settings
 from workforce.db import make_engine
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         SecurityHeaders, docs_path=DOCS_PATH, production=settings.environment == "production"
     )
+    app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
     install_log_redaction()
     routers = (auth, users, schools, teachers, records, corrections, audit)

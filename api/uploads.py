@@ -5,9 +5,21 @@ Each upload gets a folder named by a random token (its upload id) under the conf
 ``upload_dir`` (:class:`workforce.config.Settings`). Beside the file the folder holds
 ``upload.json`` (who uploaded it, for which entity, in which language) and, once it is
 committed, a ``committed`` marker created atomically, so that of two commits of the same
-upload exactly one goes ahead. Only ``.xlsx`` and ``.csv`` files up to
-:data:`MAX_UPLOAD_BYTES` are kept; uploads older than :data:`KEPT_FOR` are removed whenever a
-new one arrives. An upload is found only by the user who made it (anyone else: not found).
+upload exactly one goes ahead. Only ``.xlsx`` and ``.csv`` files are kept; uploads older
+than :data:`KEPT_FOR` are removed whenever a new one arrives. An upload is found only by the
+user who made it (anyone else: not found).
+
+Protection (issue #9 item 4):
+
+- the body is read only after the route's permission check has passed: the upload routes
+  declare no form parameters (FastAPI would parse those before any dependency runs) and
+  read the form themselves (:func:`read_upload_form`), so an anonymous request is refused
+  before a byte of its body is stored;
+- :class:`BodySizeLimit` cuts every request body off at the configured
+  ``upload_max_bytes`` while it streams (413), whoever reads it (the CSRF check of a page
+  form reads it too), and refuses a declared ``Content-Length`` beyond it unread;
+- the upload folders are ``0700`` and every file in them ``0600``; the uploaded file is
+  deleted as soon as its import is committed or the upload is cancelled.
 """
 
 from __future__ import annotations
@@ -18,18 +30,28 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from fastapi import UploadFile
+from fastapi import Request
+from starlette.datastructures import UploadFile
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.i18n.catalogue import UI
+from workforce.config import get_settings
 from workforce.io.entities import SPECS
 from workforce.io.spec import EntitySpec
 from workforce.services.errors import InvalidInput, NotFound
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-"""20 MiB: a district's full teacher workbook is about 2 MiB."""
+FORM_OVERHEAD = 64 * 1024
+"""What a multipart body may hold beyond its file: boundaries, part headers, the CSRF token
+and the entity field."""
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 KEPT_FOR = dt.timedelta(days=1)
 """How long an upload waits for its commit: a working day, then it is swept away."""
@@ -74,6 +96,11 @@ class Upload:
         """Undo :meth:`claim_commit` after a commit that wrote nothing."""
         (self.folder / COMMITTED).unlink(missing_ok=True)
 
+    def forget_file(self) -> None:
+        """Delete the uploaded file once it is imported; the folder keeps its bookkeeping
+        (owner, the committed marker) until swept, so a second commit is told it was."""
+        self.path.unlink(missing_ok=True)
+
 
 def chosen_spec(entity: str) -> EntitySpec | None:
     """The spec the user chose; ``auto`` (or blank) lets the importer detect each sheet's."""
@@ -91,30 +118,80 @@ def clean_name(filename: str | None) -> str:
     return name[-100:]
 
 
+def private_folder(path: Path) -> None:
+    """Make ``path`` (and its missing parents) a folder only its owner can open."""
+    path.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    path.chmod(FOLDER_MODE)
+
+
+def private_file(path: Path) -> Any:
+    """A new file at ``path`` for writing, readable by its owner only (``0600`` from the
+    start, whatever the process's umask)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb")
+
+
+def made_private(path: Path) -> None:
+    """``chmod 0600`` a file another library wrote (the error workbook)."""
+    if path.exists():
+        path.chmod(FILE_MODE)
+
+
+@asynccontextmanager
+async def upload_form(request: Request) -> AsyncIterator[tuple[UploadFile, dict[str, str]]]:
+    """The uploaded ``file`` and the other (text) fields of the request's multipart form,
+    closed (its spooled temporary file removed) on leaving the block.
+
+    Entered by the upload routes after their permission check; the body's size is already
+    capped by :class:`BodySizeLimit`.
+    """
+    async with request.form(max_files=1, max_fields=16) as form:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise InvalidInput(UI.text("upload_missing"))
+        yield file, {key: value for key, value in form.items() if isinstance(value, str)}
+
+
 async def save_upload(
-    root: Path, file: UploadFile, *, owner: int, entity: str, language: str
+    root: Path,
+    file: UploadFile,
+    *,
+    owner: int,
+    entity: str,
+    language: str,
+    max_bytes: int | None = None,
 ) -> Upload:
-    """Keep ``file`` under ``root``; refuses other types and sizes with a clear message."""
+    """Keep ``file`` under ``root`` (``0700`` folders, ``0600`` files); refuses other types
+    and sizes over ``max_bytes`` (by default the settings' ``upload_max_bytes``) with a
+    clear message."""
+    if max_bytes is None:
+        max_bytes = get_settings().upload_max_bytes
     name = clean_name(file.filename)
     if not name.lower().endswith(ALLOWED_SUFFIXES):
         raise InvalidInput(UI.text("upload_type", name=name))
+    private_folder(root)
     sweep_old_uploads(root)
     token = secrets.token_urlsafe(16)
     folder = root / token
-    folder.mkdir(parents=True)
+    folder.mkdir(mode=FOLDER_MODE)
+    folder.chmod(FOLDER_MODE)
     path = folder / name
     size = 0
-    with path.open("wb") as out:
+    with private_file(path) as out:
         while chunk := await file.read(CHUNK):
             size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
+            if size > max_bytes:
                 out.close()
                 shutil.rmtree(folder, ignore_errors=True)
-                raise InvalidInput(UI.text("upload_too_large", mib=MAX_UPLOAD_BYTES // 2**20))
+                raise InvalidInput(UI.text("upload_too_large", mib=_mib(max_bytes)))
             out.write(chunk)
     meta = {"owner": owner, "entity": entity, "language": language, "file": name}
-    (folder / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    with private_file(folder / META) as out:
+        out.write(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return Upload(token, path, owner, entity, language)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:g}"
 
 
 def find_upload(root: Path, token: str, *, owner: int) -> Upload:
@@ -125,7 +202,8 @@ def find_upload(root: Path, token: str, *, owner: int) -> Upload:
         raise NotFound(UI.text("upload_not_found"))
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     path = folder / meta["file"]
-    if meta["owner"] != owner or not path.is_file():
+    imported = (folder / COMMITTED).exists()  # its file is deleted once imported
+    if meta["owner"] != owner or not (path.is_file() or imported):
         raise NotFound(UI.text("upload_not_found"))
     return Upload(token, path, meta["owner"], meta["entity"], meta["language"])
 
@@ -143,3 +221,60 @@ def sweep_old_uploads(root: Path, now: dt.datetime | None = None) -> None:
     for folder in root.iterdir():
         if folder.is_dir() and folder.stat().st_mtime < cutoff:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+class BodySizeLimit:
+    """ASGI middleware: no request body beyond the settings' ``upload_max_bytes`` (plus
+    :data:`FORM_OVERHEAD`) is read. A declared ``Content-Length`` beyond it is answered 413
+    at once; a body that streams past it (chunked, or lying about its length) is cut off
+    there: the client gets 413 and the application sees the client gone."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        max_bytes = scope["app"].state.settings.upload_max_bytes
+        limit = max_bytes + FORM_OVERHEAD
+        refusal = JSONResponse(
+            _refusal_body(max_bytes), status_code=413, headers={"Connection": "close"}
+        )
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await refusal(scope, receive, send)
+            return
+        state = {"read": 0, "refused": False, "started": False}
+
+        async def limited_receive() -> Message:
+            if state["refused"]:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                state["read"] += len(message.get("body", b""))
+                if state["read"] > limit:
+                    state["refused"] = True
+                    if not state["started"]:
+                        state["started"] = True
+                        await refusal(scope, receive, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if state["refused"]:
+                return  # the 413 is the answer; whatever the application says after is dropped
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not state["refused"]:
+                raise  # the application's own failure; a cut-off body's aftermath is not
+
+
+def _refusal_body(max_bytes: int) -> dict[str, Any]:
+    text = UI.text("upload_too_large", mib=_mib(max_bytes))
+    return {"detail": text.as_dict(), "code": text.id}

@@ -35,11 +35,11 @@ class Settings(BaseSettings):
     actor: str = "cli"
     """Who the audit log names for command-line changes when no user is given."""
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
+    """Where uploaded import files wait between their dry run and their commit (one folder
+    per upload, removed a day after it was made)."""
     plan_approval_second_person: bool = False
     """When on, a rotation plan must be approved by someone other than its drafter (双人审批:
     the account that solved or re-solved it may not approve it)."""
-    """Where uploaded import files wait between their dry run and their commit (one folder
-    per upload, removed a day after it was made)."""
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated, e.g. ``127.0.0.1,10.0.0.0/8``) of the reverse
     proxies in front of the server: only a request from one of them has its client address
@@ -50,6 +50,18 @@ class Settings(BaseSettings):
     the request's ``Host`` header."""
     api_docs: bool | None = None
     """``/api/docs`` and ``/api/openapi.json``: on by default, off by default in production."""
+    upload_max_bytes: int = 50 * 1024 * 1024
+    """Largest import file, web upload or ``workforce import`` (bytes; an upload is cut off
+    at this size while it streams). A 100,000-teacher CSV is about 17 MB, its xlsx 6 MB."""
+    import_max_rows: int = 200_000
+    """Rows a sheet may span (twice the largest district's teachers with their records)."""
+    import_max_columns: int = 200
+    """Columns a sheet may span (the widest template has 18)."""
+    import_max_cells: int = 10_000_000
+    """Rows × columns of a sheet as read (a dense rectangle from A1): about 500 MB in memory
+    at the limit. A 100,000-teacher sheet is 1.8 million."""
+    import_max_uncompressed_bytes: int = 500 * 1024 * 1024
+    """What an xlsx may decompress to (a 100,000-teacher workbook: about 80 MB)."""
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Settings:

@@ -18,6 +18,7 @@ import datetime as dt
 import hmac
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
@@ -28,9 +29,9 @@ from workforce.config import derive_key, get_settings
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_EIGHTEEN = re.compile(r"^\d{17}[\dX]$")
-_FIFTEEN = re.compile(r"^\d{15}$")
-_EXCEL_MANGLED = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+_EIGHTEEN = re.compile(r"^[0-9]{17}[0-9X]$")
+_FIFTEEN = re.compile(r"^[0-9]{15}$")
+_EXCEL_MANGLED = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$", re.IGNORECASE)
 
 
 class IdNumberError(ValueError):
@@ -129,8 +130,11 @@ def _as_exported(raw: object) -> bool:
 
 
 def _cleaned(raw: object) -> str:
-    """The number without spaces, upper-case, 15 digits upgraded; refused when not 15/18."""
-    text = "".join(str(raw).split()).upper()
+    """The number without spaces or invisible format characters, in ASCII (full-width
+    digits and Ｘ as NFKC maps them), upper-case, 15 digits upgraded; refused when not
+    15/18 ASCII digits — so that one number has one form, one hash, one owner."""
+    text = unicodedata.normalize("NFKC", str(raw))
+    text = "".join(c for c in "".join(text.split()) if unicodedata.category(c) != "Cf").upper()
     if _EXCEL_MANGLED.match(text):
         raise IdNumberError(
             f"身份证号“{text}”被Excel改成了科学计数法，末几位已丢失；请将该列设为文本后重新录入",

@@ -172,7 +172,13 @@ _IMPORTS = {
         "文件“{name}”不是 xlsx 或 csv 文件",
         "file {name!r} is not an xlsx or csv file",
     ),
-    "upload_too_large": ("文件超过 {mib} MB", "the file is larger than {mib} MiB"),
+    "upload_too_large": (
+        "上传内容超过上限 {mib} MB，未保存",
+        "the upload is larger than the limit of {mib} MiB; it was not kept",
+    ),
+    "upload_missing": ("请选择要上传的文件（字段 file）", "choose a file to upload (field 'file')"),
+    "upload_beyond_limits": ("{zh}", "{en}"),
+    "cancel_import": ("取消并删除上传文件", "Cancel and delete the upload"),
     "upload_not_found": (
         "找不到该上传文件（可能已过期），请重新上传",
         "that upload is gone (it may have expired); upload the file again",

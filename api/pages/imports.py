@@ -5,6 +5,10 @@ error workbook to download and fix; blank templates.
 The work is :func:`workforce.io.importer.import_file` itself (all or nothing, audited); the
 routes are plain ``def`` so it runs in the server's thread pool and never blocks other
 requests. Only roles with the ``import_data`` right (admin, hr) may import.
+
+The upload reads its form itself, after the permission check (:mod:`api.uploads`); a file
+beyond the import limits is refused (422) with the reason and not kept; the uploaded file
+is deleted once committed, or when the clerk cancels.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import File, Form, Request, UploadFile
+from fastapi import Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
@@ -23,8 +27,9 @@ from api.i18n.catalogue import UI
 from api.pages.access import Importer
 from api.pages.rendering import render
 from api.pages.routing import page_router
-from api.pages.uploads import find_upload, save_upload
-from api.uploads import Upload, chosen_spec
+from api.pages.uploads import cancel_upload, find_upload, save_upload, upload_root
+from api.routes.imports import refuse_beyond_limits
+from api.uploads import Upload, chosen_spec, made_private, upload_form
 from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER, FieldChange
 from workforce.io.entities import SPECS
@@ -113,22 +118,21 @@ def _run(
         entity=chosen_spec(entity),
         dry_run=dry_run,
     )
-    if report.problems:
+    if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, page_language(request))
+        made_private(upload.error_report)
     return report
 
 
 @router.post("/imports")
-async def import_check(
-    request: Request,
-    user: Importer,
-    file: Annotated[UploadFile, File()],
-    entity: Annotated[str, Form(max_length=32)] = "auto",
-) -> Response:
+async def import_check(request: Request, user: Importer) -> Response:
     """Keep the upload and show the dry run: nothing is written yet."""
-    chosen_spec(entity)
-    upload = await save_upload(request, user, file, entity)
+    async with upload_form(request) as (file, fields):
+        entity = fields.get("entity", "auto")[:32]
+        chosen_spec(entity)
+        upload = await save_upload(request, user, file, entity)
     report = await run_in_threadpool(_run, request, upload, user.username, entity, True)
+    refuse_beyond_limits(upload_root(request), upload, report)
     return render(
         request,
         "import_report.html",
@@ -150,6 +154,8 @@ def import_commit(
     """Import the file checked in the dry run, for real (all or nothing)."""
     upload = find_upload(request, user, token)
     report = _run(request, upload, user.username, entity, False)
+    if report.status != "failed":
+        upload.forget_file()
     return render(
         request,
         "import_report.html",
@@ -159,6 +165,13 @@ def import_commit(
         report=report_view(report, page_language(request)),
         committed=True,
     )
+
+
+@router.post("/imports/{token}/cancel")
+def import_cancel(request: Request, user: Importer, token: str) -> Response:
+    """Cancel a checked upload: its file and error report are deleted."""
+    cancel_upload(request, user, token)
+    return RedirectResponse("/imports", status_code=303)
 
 
 @router.get("/imports/{token}/errors.xlsx")

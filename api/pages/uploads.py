@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import Request, UploadFile
+from fastapi import Request
+from starlette.datastructures import UploadFile
 
 from api.i18n import page_language
 from api.i18n.catalogue import UI
@@ -30,13 +31,21 @@ async def save_upload(request: Request, user: User, file: UploadFile, entity: st
     assert user.id is not None
     root = upload_root(request)
     upload = await store_upload(
-        root, file, owner=user.id, entity=entity, language=page_language(request)
-    )
+        root, file, owner=user.id, entity=entity, language=page_language(request),
+        max_bytes=request.app.state.settings.upload_max_bytes,
+    )  # fmt: skip
     kept = [*request.session.get("uploads", []), upload.token]
     for old in kept[:-KEPT_PER_SESSION]:
         discard_upload(root, old)
     request.session["uploads"] = kept[-KEPT_PER_SESSION:]
     return upload
+
+
+def cancel_upload(request: Request, user: User, token: str) -> None:
+    """Delete the upload ``token`` of this session (its file and error report)."""
+    upload = find_upload(request, user, token)
+    discard_upload(upload_root(request), upload.token)
+    request.session["uploads"] = [t for t in request.session.get("uploads", []) if t != token]
 
 
 def find_upload(request: Request, user: User, token: str) -> Upload:

@@ -5,8 +5,14 @@ commit it (all or nothing) → the error workbook; blank templates.
 The work is :func:`workforce.io.importer.import_file` itself (one transaction, audited). A
 commit checks the file again against the registry as it is now: if it no longer passes,
 nothing is written and the answer is 409 with the problems. An upload is committed at most
-once (409 the second time) and is visible only to the user who made it. Only roles with the
-``import_data`` right (admin, hr) may import; templates are for every reader.
+once (409 the second time) and is visible only to the user who made it; its file is deleted
+when it is committed or cancelled. Only roles with the ``import_data`` right (admin, hr) may
+import; templates are for every reader.
+
+The upload route reads its form itself, after the permission check (see :mod:`api.uploads`):
+an anonymous upload is refused before its body is read. A file beyond the import limits
+(:mod:`workforce.io.limits`: size, what an xlsx expands to, rows × columns) is refused with
+422 naming the file and the limit, and is not kept.
 """
 
 from __future__ import annotations
@@ -14,15 +20,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import Reader, require
 from api.downloads import download, written_file
+from api.i18n.catalogue import UI
 from api.routes.messages import WORK_MESSAGES
 from api.schemas.imports import ImportReportPublic, report_public
-from api.uploads import Upload, chosen_spec, find_upload, save_upload
+from api.uploads import (
+    Upload,
+    chosen_spec,
+    discard_upload,
+    find_upload,
+    made_private,
+    save_upload,
+    upload_form,
+)
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
 from workforce.io.entities import SPECS
@@ -54,9 +69,48 @@ def _run(request: Request, upload: Upload, actor: str, *, dry_run: bool) -> Impo
         entity=chosen_spec(upload.entity),
         dry_run=dry_run,
     )
-    if report.problems:
+    if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, upload.language)  # type: ignore[arg-type]
+        made_private(upload.error_report)
     return report
+
+
+def refuse_beyond_limits(root: Path, upload: Upload, report: ImportReport) -> None:
+    """422 for a file the importer refused unread by its limits; the file is not kept."""
+    if report.limit_exceeded is not None:
+        discard_upload(root, upload.token)
+        text = report.limit_exceeded
+        raise InvalidInput(UI.text("upload_beyond_limits", zh=text.zh, en=text.en))
+
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "xlsx 或 csv 文件 / an xlsx or csv file",
+                        },
+                        "entity": {
+                            "type": "string",
+                            "maxLength": 32,
+                            "default": "auto",
+                            "description": "数据类别，auto 为自动识别 / entity or auto",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+"""The upload's form, documented by hand: declared as parameters, FastAPI would read the
+body before the permission check."""
 
 
 def _public(report: ImportReport, upload: Upload) -> ImportReportPublic:
@@ -68,24 +122,27 @@ def _public(report: ImportReport, upload: Upload) -> ImportReportPublic:
     )
 
 
-@router.post("/imports", response_model=ImportReportPublic, status_code=201)
+@router.post(
+    "/imports", response_model=ImportReportPublic, status_code=201, openapi_extra=UPLOAD_BODY
+)
 async def check_import(
-    request: Request,
-    user: Importer,
-    file: Annotated[UploadFile, File(description="xlsx 或 csv 文件 / an xlsx or csv file")],
-    entity: Annotated[
-        str, Form(max_length=32, description="数据类别，auto 为自动识别 / entity or auto")
-    ] = "auto",
-    lang: Language = "zh",
+    request: Request, user: Importer, lang: Language = "zh"
 ) -> ImportReportPublic:
     """上传并预检查（不写入）/ Upload a file and get its dry run; nothing is written yet."""
-    if entity not in ("", "auto", *SPECS):
-        raise InvalidInput(
-            WORK_MESSAGES.text("unknown_entity", entity=entity, choices=", ".join(SPECS))
-        )
     assert user.id is not None
-    upload = await save_upload(_root(request), file, owner=user.id, entity=entity, language=lang)
+    root = _root(request)
+    async with upload_form(request) as (file, fields):
+        entity = fields.get("entity", "auto")
+        if entity not in ("", "auto", *SPECS):
+            raise InvalidInput(
+                WORK_MESSAGES.text("unknown_entity", entity=entity[:32], choices=", ".join(SPECS))
+            )
+        upload = await save_upload(
+            root, file, owner=user.id, entity=entity, language=lang,
+            max_bytes=request.app.state.settings.upload_max_bytes,
+        )  # fmt: skip
     report = await run_in_threadpool(_run, request, upload, user.username, dry_run=True)
+    refuse_beyond_limits(root, upload, report)
     return _public(report, upload)
 
 
@@ -101,6 +158,8 @@ def commit_import(request: Request, user: Importer, upload_id: str) -> ImportRep
     except BaseException:
         upload.release_commit()
         raise
+    if report.status != "failed":
+        upload.forget_file()
     if report.status == "failed":
         upload.release_commit()
         public = _public(report, upload)
@@ -114,6 +173,15 @@ def commit_import(request: Request, user: Importer, upload_id: str) -> ImportRep
             },
         )
     return _public(report, upload)
+
+
+@router.delete("/imports/{upload_id}", status_code=204, response_class=Response)
+def cancel_import(request: Request, user: Importer, upload_id: str) -> Response:
+    """取消上传并删除文件 / Cancel an upload: its file (and error report) are deleted."""
+    assert user.id is not None
+    upload = find_upload(_root(request), upload_id, owner=user.id)
+    discard_upload(_root(request), upload.token)
+    return Response(status_code=204)
 
 
 @router.get("/imports/{upload_id}/errors.xlsx", response_class=Response)

@@ -239,6 +239,9 @@ CASES = {
     "import errors": Case(
         "GET", "/api/imports/{upload_id}/errors.xlsx", OWN_UPLOAD, with_bad_upload
     ),
+    "import cancel": Case(
+        "DELETE", "/api/imports/{upload_id}", everyone(403, hr=204, admin=404), with_upload
+    ),
     "template": Case("GET", "/api/templates/{entity}.xlsx", everyone(200), files_of),
     "export": Case("GET", "/api/exports/{entity}.{file_format}?school=A001", READ_OWN, files_of),
     "report": Case("GET", "/api/reports/{name}?school=A001", READ_OWN, files_of),

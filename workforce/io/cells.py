@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any, ClassVar
 
 from workforce.codes import code_list
@@ -39,14 +41,91 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def stripped_texts(raws: list[str]) -> list[str]:
+LINE_BREAKS = frozenset("\n\r\t")
+"""Control characters a multi-line text (a note) may hold: line breaks and tabs."""
+
+
+@cache
+def _translation() -> dict[int, str | None]:
+    """What every text cell goes through (issue #15), as one ``str.translate`` table:
+
+    - format characters (Unicode category Cf: zero-width space and joiners, the BOM, bidi
+      marks, soft hyphen, tags) are dropped — invisible, they would make a different key;
+    - a digit or Latin letter in any compatibility form (full-width ``１２Ａ``, circled,
+      super- or subscript …) becomes its ASCII form, as NFKC maps it;
+    - any other space (no-break, ideographic U+3000 …) becomes an ASCII space.
+
+    Other characters — Chinese, full-width punctuation such as （ ） — are left as written.
+    Built once, over the planes that hold such characters (the basic and supplementary
+    multilingual planes and the tags; the ideograph planes have none): about 0.1 s.
+    """
+    table: dict[int, str | None] = {}
+    for point in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        char = chr(point)
+        category = unicodedata.category(char)
+        if category == "Cf":
+            table[point] = None
+        elif point > 127:
+            if category == "Zs":
+                table[point] = " "
+                continue
+            mapped = unicodedata.normalize("NFKC", char)
+            if mapped != char and mapped.isascii() and mapped.isalnum():
+                table[point] = mapped
+    return table
+
+
+def _refused_character(text: str, multiline: bool) -> str | None:
+    """The first character a text cell may not hold: a control character (Cc; line breaks
+    and tabs only where ``multiline``), a line or paragraph separator in a single-line
+    cell, or a lone surrogate (no file can carry one)."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            if not (multiline and char in LINE_BREAKS):
+                return char
+        elif category == "Cs" or (category in ("Zl", "Zp") and not multiline):
+            return char
+    return None
+
+
+def character_name(char: str) -> str:
+    """``U+0000`` and the character's Unicode name (or its category for control ones)."""
+    name = unicodedata.name(char, "") or {"Cc": "CONTROL", "Cs": "SURROGATE"}.get(
+        unicodedata.category(char), "?"
+    )
+    return f"U+{ord(char):04X} {name}"
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """A text cell normalised (see :func:`_translation`) and trimmed; raises
+    :class:`CellError` naming the first control character it holds.
+
+    Plain printable ASCII — almost every staff number, code and date — is only trimmed.
+    """
+    if text.isascii() and text.isprintable():
+        return text.strip()
+    refused = _refused_character(text, multiline)
+    if refused is not None:
+        raise CellError(message("control_character", character=character_name(refused)))
+    return text.translate(_translation()).strip()
+
+
+def stripped_texts(raws: list[str]) -> list[str] | None:
     """``as_text`` of many ``str`` cells in one pass: a column of staff numbers or names
-    holds as many distinct values as rows, so parsing each on its own costs a call per row."""
-    return list(map(str.strip, raws))
+    holds as many distinct values as rows, so parsing each on its own costs a call per row.
+    None when some cell is refused: the caller then parses cell by cell to report each."""
+    try:
+        return [clean_text(raw) for raw in raws]
+    except CellError:
+        return None
 
 
 def as_text(raw: object) -> str:
-    """A cell as text; an integral number (Excel's 123.0) becomes ``"123"``."""
+    """A cell as text, cleaned (:func:`clean_text`); an integral number (Excel's 123.0)
+    becomes ``"123"``."""
+    if isinstance(raw, str):
+        return clean_text(raw)
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime) and raw.time() == dt.time():
@@ -57,18 +136,23 @@ def as_text(raw: object) -> str:
 @dataclass(frozen=True)
 class TextCell:
     max_length: int | None = None
+    multiline: bool = False
+    """Whether line breaks and tabs are allowed (a note); names and codes are single-line."""
     describe: ClassVar[Text] = Text("文本", "text")
 
     def parse(self, raw: object) -> str:
-        text = as_text(raw)
+        text = clean_text(raw, multiline=self.multiline) if isinstance(raw, str) else as_text(raw)
         if self.max_length is not None and len(text) > self.max_length:
             raise CellError(message("too_long", limit=self.max_length))
         return text
 
     def parse_texts(self, raws: list[str]) -> list[str | None] | None:
         """:meth:`parse` of a column of text cells at once (blank ones None), or None when
-        a cell is too long: the caller then parses cell by cell, to report each."""
-        texts = stripped_texts(raws)
+        a cell is refused (too long, a control character): the caller then parses cell by
+        cell, to report each."""
+        texts = None if self.multiline else stripped_texts(raws)
+        if texts is None:
+            return None
         if self.max_length is not None and max(map(len, texts), default=0) > self.max_length:
             return None
         return [text or None for text in texts]
@@ -174,7 +258,7 @@ class DateCell:
 
     def parse(self, raw: object) -> dt.date:
         try:
-            return parse_date(raw)
+            return parse_date(as_text(raw) if isinstance(raw, str) else raw)
         except DateError as error:
             raise CellError(Text.of(error)) from None
 
@@ -263,8 +347,10 @@ class IdNumberCell:
     )
 
     def parse(self, raw: object) -> str:
-        if isinstance(raw, str) and MASK_CHARACTER in raw:
-            return raw.strip()
+        if isinstance(raw, str):
+            raw = as_text(raw)  # full-width digits and X, zero-width characters
+            if MASK_CHARACTER in raw:
+                return raw
         try:
             return normalised_id_number(raw)
         except IdNumberError as error:
@@ -292,9 +378,11 @@ class ReferenceCell:
     def parse(self, raw: object) -> str:
         return as_text(raw)
 
-    def parse_texts(self, raws: list[str]) -> list[str | None]:
-        """:meth:`parse` of a column of text cells at once (blank ones None)."""
-        return [text or None for text in stripped_texts(raws)]
+    def parse_texts(self, raws: list[str]) -> list[str | None] | None:
+        """:meth:`parse` of a column of text cells at once (blank ones None), or None when
+        a cell is refused (the caller then parses cell by cell)."""
+        texts = stripped_texts(raws)
+        return None if texts is None else [text or None for text in texts]
 
     def export(self, value: Any, language: Language) -> Any:
         return value

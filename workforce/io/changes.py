@@ -3,8 +3,13 @@ rows already in the database (loaded with one query per entity) and becomes a cr
 an update with its field-by-field changes (before → after), or nothing.
 
 Rules that make a re-import change nothing:
-- a blank cell means the model's default (``None``, ``False``, ``0``, an empty list) —
-  what the export writes for it;
+- a blank cell of a new row means the model's default (``None``, ``False``, ``0``, an empty
+  list, 在岗 for the status, 公办 for the ownership);
+- a blank cell of an existing row clears a field whose default is empty (``None``, an empty
+  list — what the export writes for it) but never resets a field to a default that says
+  something (the status, the ownership, a yes/no flag, a count): there a blank means
+  "unchanged" — a retired teacher re-imported with the 状态 cell blank stays retired
+  (issue #15);
 - a column the sheet does not have is left as it is;
 - an ID number that is blank or masked (contains ``*``) leaves the stored number as it is;
   ID numbers are compared by their keyed hash, never decrypted in bulk.
@@ -27,6 +32,8 @@ from workforce.io.parse import ParsedSheet
 from workforce.io.spec import ColumnSpec, EntitySpec
 
 ID_NUMBER = "id_number"
+EMPTY_DEFAULTS = (None, [], "")
+"""Defaults that a blank cell may set on an existing row: they say nothing."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,8 @@ def _change(
             return None
         before = mask(decrypt(found.encrypted_id)) if found.encrypted_id else None
         return FieldChange(column, before, mask(value))
+    if value is None and column_defaults(spec)[column.key] not in EMPTY_DEFAULTS:
+        return None  # a blank never resets a stored value to a default that says something
     new = effective(spec, column, value)
     old = found.values[column.key]
     return None if new == old else FieldChange(column, old, new)

@@ -27,6 +27,7 @@ from workforce.io.cells import (
     ReferenceCell,
 )
 from workforce.io.messages import Text, message, message_each
+from workforce.io.plausible import plausible_teacher, plausible_training
 from workforce.io.spec import ColumnSpec, EntitySpec, RowCheck, text
 from workforce.models import (
     Certificate,
@@ -38,6 +39,7 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
+from workforce.school_codes import is_school_code
 
 DATE = DateCell()
 BOOL = BoolCell()
@@ -99,9 +101,17 @@ def id_number_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple
         )
 
 
+def school_code_form(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:
+    """A school code of letters, digits, ``-``, ``_`` and ``.`` only
+    (:mod:`workforce.school_codes`): a ``/`` in a code broke exports."""
+    code = row.get("code")
+    if code is not None and not is_school_code(code):
+        yield "code", message("school_code_form", value=code)
+
+
 SCHOOLS = EntitySpec(
     name="schools", zh="学校", en="Schools", model=School, key=("code",),
-    sheet_names=("学校信息", "学校名单", "school"),
+    sheet_names=("学校信息", "学校名单", "school"), checks=(school_code_form,),
     columns=(
         text("code", "学校代码", "School code", School, required=True,
              aliases=("学校编码", "代码"), example="YC-P-001"),
@@ -133,7 +143,7 @@ SCHOOLS = EntitySpec(
 TEACHERS = EntitySpec(
     name="teachers", zh="教师", en="Teachers", model=Teacher, key=("staff_no",),
     sheet_names=("教师信息", "教职工", "教师名单", "teacher"),
-    checks=(id_number_agrees,),
+    checks=(id_number_agrees, plausible_teacher),
     columns=(
         text("staff_no", "工号", "Staff number", Teacher, required=True,
              aliases=("教职工号", "职工号", "教师工号"), example="YC000123"),
@@ -213,6 +223,7 @@ TRAINING = EntitySpec(
     name="training", zh="继续教育", en="Training", model=TrainingRecord,
     key=("staff_no", "date", "category", "provider", "certificate_no"),
     sheet_names=("培训记录", "继续教育学时", "training records"),
+    checks=(plausible_training,),
     columns=(
         staff_no_reference(),
         ColumnSpec("date", "培训日期", "Date", DATE, required=True, aliases=("日期",),
@@ -240,7 +251,7 @@ EXEMPTIONS = EntitySpec(
                    required=True, aliases=("原因",), example="哺乳期"),
         ColumnSpec("from_on", "开始日期", "From", DATE, required=True, example="2025-03-01"),
         ColumnSpec("until_on", "结束日期", "Until", DATE, required=True, example="2026-02-28"),
-        text("note", "备注", "Note", Exemption),
+        text("note", "备注", "Note", Exemption, multiline=True),
     ),
 )  # fmt: skip
 

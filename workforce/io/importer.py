@@ -27,8 +27,9 @@ from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
+from workforce.io.limits import ImportLimits, LimitExceeded
 from workforce.io.lookups import RegistryIndex
-from workforce.io.messages import MESSAGES, message
+from workforce.io.messages import MESSAGES, Text, message
 from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
@@ -54,6 +55,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     batch_id: int | None = None
+    limit_exceeded: Text | None = None
+    """Why the file was refused unread by the import limits (then its only problem)."""
 
     @property
     def changed(self) -> bool:
@@ -83,19 +86,31 @@ def import_file(
     actor: str,
     entity: EntitySpec | None = None,
     dry_run: bool = False,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
-    """Import ``path`` (xlsx or csv) into the registry; see the module docstring."""
+    """Import ``path`` (xlsx or csv) into the registry; see the module docstring.
+
+    A file beyond ``limits`` (by default the settings') fails unread, with the reason.
+    """
     with cyclic_gc_paused():
-        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run)
+        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits)
 
 
 def _import(
-    engine: Engine, path: Path, *, actor: str, entity: EntitySpec | None, dry_run: bool
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    entity: EntitySpec | None,
+    dry_run: bool,
+    limits: ImportLimits | None,
 ) -> ImportReport:
     report = ImportReport(path.name, "failed")
     try:
-        raw_sheets = read_file(path)
-    except UnreadableFile as error:
+        raw_sheets = read_file(path, limits)
+    except (UnreadableFile, LimitExceeded) as error:
+        if isinstance(error, LimitExceeded):
+            report.limit_exceeded = error.text
         report.problems.append(Problem(path.name, "", error.text))
         return _failed(engine, report, actor, dry_run)
     with Session(engine, expire_on_commit=False) as session:
@@ -103,6 +118,8 @@ def _import(
         hashes: dict[str, str] = {}
         _parse_all(report, raw_sheets, entity)
         cross_check(report.sheets, index, hashes)
+        for sheet in report.sheets:  # warnings of the cells, rows and cross-checks
+            report.notices.extend(sheet.notices)
         report.problems = sorted(
             [p for p in report.problems if p.row is None]
             + [p for s in report.sheets for p in s.problems],
@@ -153,8 +170,6 @@ def _parse_all(report: ImportReport, raw_sheets: list[RawSheet], entity: EntityS
     if not report.sheets and not report.problems:  # a workbook none of whose sheets is known
         report.problems.append(_not_detected(report.file, chosen[0] if chosen else None))
     report.sheets.sort(key=lambda s: SPEC_ORDER[s.spec.name])
-    for sheet in report.sheets:
-        report.notices.extend(sheet.notices)
 
 
 def _not_detected(file: str, sheet: RawSheet | None) -> Problem:

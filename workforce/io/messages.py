@@ -42,6 +42,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value!r} is not in the code list {codes!r} (choose from: {choices})",
     ),
     "too_long": ("超过 {limit} 个字符", "longer than {limit} characters"),
+    "control_character": (
+        "含有不可见的控制字符 {character}（如换行、NUL、ESC 颜色代码），请删除后重新导入",
+        "holds the control character {character} (a line break, NUL, an ESC colour code …); "
+        "delete it and import again",
+    ),
     "not_int_list": (
         "“{value}”应为用逗号分隔的整数，如 3,3,3,3,3,3",
         "{value!r} must be whole numbers separated by commas, e.g. 3,3,3,3,3,3",
@@ -58,6 +63,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date_order": (
         "{later}（{end}）早于{earlier}（{start}）",
         "{later_en} ({end}) is before {earlier_en} ({start})",
+    ),
+    "birth_in_future": ("出生日期 {date} 在今天之后", "birth date {date} is in the future"),
+    "birth_too_early": (
+        "出生日期 {date} 早于 {earliest}，不可能是在册教师",
+        "birth date {date} is before {earliest}: no teacher on the register was born then",
+    ),
+    "date_in_future": ("日期 {date} 在今天之后", "the date {date} is in the future"),
+    "joined_before_employed": (
+        "到本校任教时间 {joined} 早于参加工作时间 {first}",
+        "joined the school on {joined}, before first employment on {first}",
+    ),
+    "too_young": (
+        "按出生日期今年仅 {age} 周岁，未满 {minimum} 周岁不能在册任职",
+        "by the birth date the teacher is {age}: no one under {minimum} can be employed",
+    ),
+    "employed_too_young": (
+        "{date} 时本人仅 {age} 周岁，未满 {minimum} 周岁不能参加工作",
+        "on {date} the teacher was {age}: no one under {minimum} can be employed",
+    ),
+    "employed_young": (
+        "（提醒）{date} 时本人仅 {age} 周岁，不满 {usual} 周岁任教极少见，请核对",
+        "(warning) on {date} the teacher was {age}; teaching before {usual} is rare — please check",
+    ),
+    "active_too_old": (
+        "（提醒）本人已 {age} 周岁，超过 {oldest} 周岁仍为在岗，请核对状态或出生日期",
+        "(warning) the teacher is {age}, past {oldest}, and still active — check the status "
+        "or the birth date",
+    ),
+    "hours_per_record": (
+        "一条记录 {hours} 学时，超过每条上限 {limit} 学时（见 data/rules/import_limits.yaml）",
+        "{hours} hours in one record, over the limit of {limit} per record "
+        "(see data/rules/import_limits.yaml)",
+    ),
+    "hours_per_year": (
+        "工号 {staff_no} 在 {year} 年的学时合计 {total}（含数据库中已有的 {stored}），超过每年上限 "
+        "{limit} 学时（见 data/rules/import_limits.yaml）",
+        "staff number {staff_no} would have {total} hours in {year} ({stored} already stored), "
+        "over the limit of {limit} a year (see data/rules/import_limits.yaml)",
+    ),
+    "masked_id_ignored": (
+        "（提醒）身份证号为掩码且与已存号码（{stored}）不符，已忽略此单元格，保留原号码",
+        "(warning) the ID number is masked and is not the mask of the stored number "
+        "({stored}); the cell was ignored and the stored number kept",
+    ),
+    "school_code_form": (
+        "学校代码“{value}”只能由英文字母、数字和 - _ . 组成（以字母或数字开头，最长32位），"
+        "不能含 / 、空格或汉字",
+        "school code {value!r} may hold only ASCII letters, digits, -, _ and . (starting with a "
+        "letter or digit, at most 32), no /, spaces or Chinese",
     ),
     "duplicate_key": (
         "与第 {other_row} 行重复（{key}）",
@@ -105,6 +159,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unsupported file type {suffix!r}; use .xlsx or .csv",
     ),
     "unreadable_file": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "file_too_large": (
+        "文件“{file}”有 {size} MB，超过上限 {limit} MB，未读取",
+        "file {file!r} is {size} MiB, over the limit of {limit} MiB; it was not read",
+    ),
+    "expands_too_much": (
+        "文件“{file}”解压后有 {size} MB，超过上限 {limit} MB（可能是压缩炸弹），未读取",
+        "file {file!r} expands to {size} MiB, over the limit of {limit} MiB (a compression "
+        "bomb?); it was not read",
+    ),
+    "sheet_too_large": (
+        "文件“{file}”工作表“{sheet}”的范围达 {rows} 行 × {columns} 列，超过上限"
+        "（最多 {max_rows} 行、{max_columns} 列），未读取；请删除表格末尾多余的行列后再导入",
+        "file {file!r} sheet {sheet!r} spans {rows} rows × {columns} columns, over the limit "
+        "({max_rows} rows, {max_columns} columns); it was not read — delete the stray rows and "
+        "columns at the sheet's end and import it again",
+    ),
+    "sheet_too_many_cells": (
+        "文件“{file}”工作表“{sheet}”的范围 {rows} 行 × {columns} 列共 {cells} 个单元格，"
+        "超过上限 {max_cells} 个，未读取",
+        "file {file!r} sheet {sheet!r} spans {rows} rows × {columns} columns = {cells} cells, "
+        "over the limit of {max_cells}; it was not read",
+    ),
+    "too_many_strings": (
+        "文件“{file}”声明了 {count} 个共享字符串，超过单元格上限 {limit}，未读取",
+        "file {file!r} declares {count} shared strings, over the limit of {limit} cells; "
+        "it was not read",
+    ),
+    "uncheckable_member": (
+        "文件“{file}”中的“{member}”已加密或使用了不支持的压缩方式，无法确认其大小，未读取；"
+        "请用 Excel 或 WPS 另存为 .xlsx 后再导入",
+        "file {file!r} holds {member!r} encrypted or compressed by an unsupported method, so "
+        "its size cannot be checked; it was not read — save it again as .xlsx from Excel or WPS",
+    ),
+    "row_too_large": (
+        "文件“{file}”工作表“{sheet}”中有一行超过 {limit} MB，未读取",
+        "file {file!r} sheet {sheet!r} has a row larger than {limit} MiB; it was not read",
+    ),
     "empty_sheet": ("工作表没有表头行", "the sheet has no header row"),
     "database_refused": (
         "数据库拒绝了写入，已全部撤销：{reason}",

@@ -47,6 +47,19 @@ class ParsedSheet:
 
     def problem(self, position: int, key: str, text: Text) -> Problem:
         """Record a problem at the cell of column ``key`` in row ``position``."""
+        found = self.located(position, key, text)
+        self.problems.append(found)
+        return found
+
+    def warn(self, position: int, key: str, text: Text) -> Problem:
+        """Record a warning (shown in the dry run and the summary; the import goes on) at
+        the cell of column ``key`` in row ``position``."""
+        found = self.located(position, key, text)
+        self.notices.append(found)
+        return found
+
+    def located(self, position: int, key: str, text: Text) -> Problem:
+        """``text`` placed at the cell of column ``key`` in row ``position``."""
         column = self.columns.get(key)
         raw: object = None
         if column is not None:
@@ -56,7 +69,6 @@ class ParsedSheet:
             self.file, self.sheet.name, text, row=self.rows[position], column=column,
             header=self.headers.get(key, self.spec.column(key).zh), value=raw,
         )  # fmt: skip
-        self.problems.append(found)
         return found
 
 
@@ -109,8 +121,11 @@ def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int)
     parsed.records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
     for position, record in enumerate(parsed.records):
         for check in spec.checks:
-            for key, text in check(record, spec):
-                parsed.problem(position, key, text)
+            for key, text, *severity in check(record, spec):
+                if severity:
+                    parsed.warn(position, key, text)
+                else:
+                    parsed.problem(position, key, text)
     return parsed
 
 
@@ -218,6 +233,7 @@ def _outcome(column: ColumnSpec, raw: object) -> Any:
     if is_blank(raw):
         return None
     try:
-        return column.cell.parse(raw)
+        value = column.cell.parse(raw)
     except CellError as error:
         return error
+    return None if value == "" else value  # only invisible characters: blank

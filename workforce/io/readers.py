@@ -7,6 +7,12 @@ UTF-8 (with or without BOM; UTF-8 is self-validating, so a GBK file almost never
 as UTF-8 by accident) and otherwise as GB18030, the superset of GBK that Excel on a
 Chinese Windows writes. In CSV a leading apostrophe is Excel's text marker: it is removed,
 which is how :mod:`workforce.io.writers` protects cells that start like a formula.
+
+Before anything is read, the file is held against the import limits
+(:mod:`workforce.io.limits`): its size, what an xlsx decompresses to, and how many rows and
+columns each sheet spans — a hostile file is refused by what it declares and holds, never
+by running the server out of memory. The reader's own failures (a panic of the xlsx
+library included) become :class:`UnreadableFile`, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,9 +24,19 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from workforce.io.limits import (
+    ImportLimits,
+    LimitExceeded,
+    check_file_size,
+    check_table,
+    check_xlsx,
+)
 from workforce.io.messages import Text, message
 
 TEXT_MARKER = "'"
+
+
+__all__ = ["LimitExceeded", "RawSheet", "UnreadableFile", "read_file"]
 
 
 class UnreadableFile(Exception):
@@ -36,13 +52,23 @@ class RawSheet:
     """All rows from the sheet's row 1; ``rows[i]`` is Excel row ``i + 1``."""
 
 
-def read_file(path: Path) -> list[RawSheet]:
-    """The sheets of an ``.xlsx`` workbook, or a ``.csv`` as one sheet named after the file."""
+def read_file(path: Path, limits: ImportLimits | None = None) -> list[RawSheet]:
+    """The sheets of an ``.xlsx`` workbook, or a ``.csv`` as one sheet named after the file.
+
+    Raises :class:`~workforce.io.limits.LimitExceeded` for a file beyond ``limits`` (by
+    default the settings'), :class:`UnreadableFile` for one that cannot be read.
+    """
+    limits = limits or ImportLimits.from_settings()
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
+        check_xlsx(path, limits)
         return _read_xlsx(path)
     if suffix == ".csv":
-        return [RawSheet(path.stem, read_csv_rows(path.read_bytes()))]
+        check_file_size(path, limits)
+        rows = read_csv_rows(path.read_bytes())
+        width = max(map(len, rows), default=0)
+        check_table(path.name, path.stem, len(rows), width, limits)
+        return [RawSheet(path.stem, rows)]
     raise UnreadableFile(message("unsupported_file", suffix=suffix or path.name))
 
 
@@ -54,6 +80,10 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             for name in workbook.sheet_names
         ]
     except (CalamineError, OSError, ValueError) as error:
+        raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+    except BaseException as error:  # the library's Rust panics (pyo3 PanicException)
+        if type(error).__name__ != "PanicException":
+            raise
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
 
 

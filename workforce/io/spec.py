@@ -7,6 +7,7 @@ so adding a column to a sheet means adding one :class:`ColumnSpec`.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,16 +16,21 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from workforce.io.cells import CellType, CodeCell, ReferenceCell, TextCell
-from workforce.io.messages import Language, Text
+from workforce.io.messages import Language
 
 
 def normalise(header: str) -> str:
-    """A header compared without spaces, case or a required-marker ``*``."""
-    return "".join(str(header).split()).replace("*", "").casefold()
+    """A header compared without spaces, invisible format characters, case or a
+    required-marker ``*``, full-width forms read as NFKC reads them (``Ｎａｍｅ`` = Name)."""
+    text = "".join(unicodedata.normalize("NFKC", str(header)).split())
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text.replace("*", "").casefold()
 
 
-RowCheck = Callable[[Mapping[str, Any], "EntitySpec"], Iterable[tuple[str, Text]]]
-"""A check of one parsed row (values by column key): yields (column key, problem) pairs."""
+RowCheck = Callable[[Mapping[str, Any], "EntitySpec"], Iterable[tuple]]
+"""A check of one parsed row (values by column key): yields (column key, problem) pairs,
+or (column key, text, ``"warning"``) for a warning that does not stop the import."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,10 @@ class EntitySpec:
         return "|".join(["" if values.get(k) is None else str(values[k]) for k in self.key])
 
 
-def text(key: str, zh: str, en: str, model: type[SQLModel], **options: Any) -> ColumnSpec:
-    """A text column whose length limit is the model column's."""
+def text(
+    key: str, zh: str, en: str, model: type[SQLModel], *, multiline: bool = False, **options: Any
+) -> ColumnSpec:
+    """A text column whose length limit is the model column's; single-line unless
+    ``multiline`` (a note may hold line breaks, a name or a code may not)."""
     length = model.__table__.c[options.get("field") or key].type.length  # type: ignore[attr-defined]
-    return ColumnSpec(key, zh, en, TextCell(length), **options)
+    return ColumnSpec(key, zh, en, TextCell(length, multiline), **options)

@@ -1,17 +1,28 @@
 """Checks across rows, sheets and the database, run after every cell is parsed and before
 anything is written: duplicate natural keys, references to schools and teachers that
-exist neither in the database nor in the file, and ID numbers held twice.
+exist neither in the database nor in the file, ID numbers held twice, masked ID numbers
+that are not the stored number's mask (a warning: the cell is ignored), and each
+teacher's continuing-education hours per year, the database's and the file's together.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 
-from workforce.idnumber import lookup_hashes
+from sqlalchemy import select
+
+from workforce.idnumber import decrypt, lookup_hashes, mask
 from workforce.io.cells import MASK_CHARACTER, ReferenceCell
 from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
+from workforce.io.plausible import plausibility
+from workforce.models import Teacher, TrainingRecord
+
+IN_CHUNK = 500
+"""Staff numbers per ``IN (…)`` query (well below every database's parameter limit)."""
 
 
 def cross_check(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[str, str]) -> None:
@@ -19,6 +30,8 @@ def cross_check(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[st
     _duplicate_keys(sheets)
     _references(sheets, index)
     _id_numbers(sheets, index, hashes)
+    _masked_id_numbers(sheets, index)
+    _training_per_year(sheets, index)
 
 
 def _rows(sheets: list[ParsedSheet], entity: str) -> Iterator[tuple[ParsedSheet, int]]:
@@ -129,3 +142,86 @@ def _hash_all(sheets: list[ParsedSheet], hashes: dict[str, str]) -> None:
     }
     todo = [number for number in numbers if number not in hashes]
     hashes.update(zip(todo, lookup_hashes(todo), strict=True))
+
+
+def _masked_id_numbers(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
+    """A masked ID number (as exports show it) keeps the stored number; when it is not the
+    mask of the stored number (or there is none), say so: the cell is ignored, with a
+    warning at its row and column, never silently."""
+    masked = [
+        (sheet, position, record["staff_no"], record["id_number"])
+        for sheet in _teacher_sheets(sheets)
+        for position, record in enumerate(sheet.records)
+        if (number := record.get("id_number")) and MASK_CHARACTER in number
+        and record.get("staff_no") in index.teacher_ids
+    ]  # fmt: skip
+    if not masked:
+        return
+    staff = sorted({staff_no for _, _, staff_no, _ in masked})
+    stored: dict[str, str | None] = {}
+    for start in range(0, len(staff), IN_CHUNK):
+        rows = index.session.execute(
+            select(Teacher.staff_no, Teacher.id_number_encrypted).where(
+                Teacher.staff_no.in_(staff[start : start + IN_CHUNK])  # type: ignore[attr-defined]
+            )
+        )
+        stored.update(
+            (staff_no, mask(decrypt(sealed)) if sealed else None) for staff_no, sealed in rows
+        )
+    for sheet, position, staff_no, number in masked:
+        shown = stored.get(staff_no)
+        if shown != number:
+            sheet.warn(position, "id_number", message("masked_id_ignored", stored=shown or "—"))
+
+
+def _training_per_year(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
+    """A teacher's hours in one calendar year — the stored records the file does not
+    replace, plus the file's — at most ``training_hours_per_year``
+    (``data/rules/import_limits.yaml``); each of the file's rows of a year beyond it is
+    refused."""
+    rows = [
+        (sheet, position) for sheet in sheets if sheet.spec.name == "training"
+        for position in range(len(sheet.records))
+    ]  # fmt: skip
+    if not rows:
+        return
+    bounds = plausibility()
+    limit = bounds.training_hours_per_year
+    in_file: dict[tuple[str, int], list[tuple[ParsedSheet, int]]] = defaultdict(list)
+    totals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    keys: set[tuple] = set()
+    for sheet, position in rows:
+        record = sheet.records[position]
+        staff_no, day, hours = record.get("staff_no"), record.get("date"), record.get("hours")
+        if staff_no is None or day is None or hours is None:
+            continue
+        if hours > bounds.training_hours_per_record:
+            continue  # refused on its own already
+        in_file[(staff_no, day.year)].append((sheet, position))
+        totals[(staff_no, day.year)] += hours
+        keys.add(tuple(record.get(k) for k in sheet.spec.key))
+    stored: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    ids = index.teacher_ids
+    teacher_ids = sorted({ids[staff_no] for staff_no, _ in in_file if staff_no in ids})
+    by_id = {ids[staff_no]: staff_no for staff_no, _ in in_file if staff_no in ids}
+    table = TrainingRecord.__table__.c  # type: ignore[attr-defined]
+    for start in range(0, len(teacher_ids), IN_CHUNK):
+        found = index.session.execute(
+            select(table.teacher_id, table.date, table.category, table.provider,
+                   table.certificate_no, table.hours)
+            .where(table.teacher_id.in_(teacher_ids[start : start + IN_CHUNK]))
+        )  # fmt: skip
+        for teacher_id, day, category, provider, certificate_no, hours in found:
+            staff_no = by_id[teacher_id]
+            if (staff_no, day, category, provider, certificate_no) in keys:
+                continue  # the file's row replaces it
+            stored[(staff_no, day.year)] += hours
+    for (staff_no, year), places in in_file.items():
+        total = totals[(staff_no, year)] + stored[(staff_no, year)]
+        if total > limit:
+            text = message(
+                "hours_per_year", staff_no=staff_no, year=year, total=total,
+                stored=stored[(staff_no, year)], limit=limit,
+            )  # fmt: skip
+            for sheet, position in places:
+                sheet.problem(position, "hours", text)

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from workforce import audit
 from workforce.models import School, Teacher, utcnow
+from workforce.school_codes import SCHOOL_CODE_PATTERN
 from workforce.services.changes import changes_of
 from workforce.services.errors import Conflict, NotFound
 from workforce.services.fields import Ownership, SchoolLevel, Zone
@@ -41,13 +42,15 @@ class SchoolBase(BaseModel):
 
 
 class SchoolCreate(SchoolBase):
-    code: str = Field(min_length=1, max_length=32, pattern=r"^\S+$", description="学校代码")
+    code: str = Field(
+        min_length=1, max_length=32, pattern=SCHOOL_CODE_PATTERN, description="学校代码"
+    )
 
 
 class SchoolUpdate(BaseModel):
     """Fields to change; omitted fields stay as they are."""
 
-    code: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^\S+$")
+    code: str | None = Field(default=None, min_length=1, max_length=32, pattern=SCHOOL_CODE_PATTERN)
     name: str | None = Field(default=None, min_length=1, max_length=100)
     town: str | None = Field(default=None, min_length=1, max_length=50)
     zone: Zone | None = None

@@ -1,0 +1,87 @@
+"""The import wizard's uploads (issue #9 item 4): a hostile workbook is refused with the
+reason and not kept, a checked upload can be cancelled (its file deleted), a committed
+upload's file is deleted, and implausible rows are warned about on the dry-run page."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import District
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from page_helpers import csrf_of, signed_in
+
+from api.main import create_app
+from tests.workforce.io import hostile
+
+SCHOOLS = "学校代码,学校名称,所在街道/镇,城乡类别,学段\nC001,新城小学,上城,城区,小学\n"
+
+
+@pytest.fixture
+def uploads(env: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    folder = tmp_path / "uploads"
+    env.setenv("WORKFORCE_UPLOAD_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def app(uploads: Path, engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
+    app = create_app()
+    yield app
+    app.state.engine.dispose()
+
+
+def _post(client, name: str, content: bytes):  # type: ignore[no-untyped-def]
+    page = client.get("/imports").text
+    return client.post(
+        "/imports", data={"csrf_token": csrf_of(page), "entity": "auto"},
+        files={"file": (name, io.BytesIO(content), "application/octet-stream")},
+    )  # fmt: skip
+
+
+def test_a_hostile_workbook_is_refused_with_its_reason_and_not_kept(app, uploads, tmp_path):
+    hr = signed_in(app, "hr")
+    path = hostile.far_cell(tmp_path / "far.xlsx")
+    answer = _post(hr, "far.xlsx", path.read_bytes())
+    assert answer.status_code == 422
+    assert "far.xlsx" in answer.text and "1,048,576" in answer.text and "上限" in answer.text
+    assert not list(uploads.glob("*/far.xlsx"))
+
+
+def test_a_checked_upload_is_cancelled_and_a_committed_one_forgotten(app, uploads):
+    hr = signed_in(app, "hr")
+    first = _post(hr, "学校.csv", SCHOOLS.encode())
+    token = first.text.split('action="/imports/')[1].split("/")[0]
+    assert (uploads / token / "学校.csv").is_file()
+    cancelled = hr.post(
+        f"/imports/{token}/cancel", data={"csrf_token": csrf_of(first.text)}, follow_redirects=False
+    )
+    assert cancelled.status_code == 303 and not (uploads / token).exists()
+
+    second = _post(hr, "学校.csv", SCHOOLS.encode())
+    token = second.text.split('action="/imports/')[1].split("/")[0]
+    done = hr.post(f"/imports/{token}/commit", data={"csrf_token": csrf_of(second.text)})
+    assert done.status_code == 200 and "已导入" in done.text
+    assert not (uploads / token / "学校.csv").exists()
+
+
+def test_an_anonymous_upload_is_refused(app, uploads):
+    with TestClient(app) as anonymous:
+        answer = anonymous.post(
+            "/imports", files={"file": ("学校.csv", io.BytesIO(SCHOOLS.encode()), "text/csv")},
+            follow_redirects=False,
+        )  # fmt: skip
+    assert answer.status_code in (303, 401)
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_implausible_rows_are_warned_about_on_the_dry_run_page(app, uploads):
+    hr = signed_in(app, "hr")
+    header = "工号,姓名,性别,出生日期,用人类型,学校代码,到本校任教时间,主教学科,参加工作时间\n"
+    row = "T900,钱七,女,1991-05-06,在编,A001,2015-09-01,数学,2008-09-01\n"  # employed at 17
+    page = _post(hr, "教师.csv", (header + row).encode())
+    assert page.status_code == 200 and "预检查通过" in page.text
+    assert "（提醒）2008-09-01 时本人仅 17 周岁" in page.text and "第2行" in page.text

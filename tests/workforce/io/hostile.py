@@ -1,0 +1,151 @@
+"""Hostile xlsx files, built byte by byte in the tests (issue #9 item 4): a tiny workbook
+whose one cell sits at XFD1048576 (with the dimension declared or lying), a sheet whose
+cells leave their references out, and deflate bombs (with true or lying declared sizes).
+
+Each workbook is the minimum an xlsx reader accepts: content types, the package and
+workbook relationships, ``xl/workbook.xml`` naming one sheet 教师, and the sheet.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>"
+)
+PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="教师" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    "</Relationships>"
+)
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def sheet_xml(dimension: str, rows: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>'
+    )
+
+
+def inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _package(archive: zipfile.ZipFile) -> None:
+    archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+    archive.writestr("_rels/.rels", PACKAGE_RELS)
+    archive.writestr("xl/workbook.xml", WORKBOOK)
+    archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+
+
+def workbook(path: Path, sheet: str) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        _package(archive)
+        archive.writestr(SHEET, sheet)
+    return path
+
+
+def far_cell(path: Path, *, dimension: str = "A1:XFD1048576") -> Path:
+    """One cell at XFD1048576; ``dimension`` as declared (``A1`` makes it lie)."""
+    return workbook(
+        path, sheet_xml(dimension, f'<row r="1048576">{inline("XFD1048576", "x")}</row>')
+    )
+
+
+def cells_without_references(path: Path, columns: int) -> Path:
+    """One row of ``columns`` cells none of which says where it is (the reader counts)."""
+    cells = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(columns))
+    return workbook(path, sheet_xml("A1", f"<row>{cells}</row>"))
+
+
+def declared_strings(path: Path, count: int) -> Path:
+    """A shared-string table declaring ``count`` strings and holding one (the reader
+    reserves memory for the declared count up front)."""
+    types = CONTENT_TYPES.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main" count="{count}" uniqueCount="{count}"><si><t>工号</t></si></sst>',
+        )
+        archive.writestr(SHEET, sheet_xml("A1", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))
+    return path
+
+
+def deflate_bomb(path: Path, mebibytes: int, *, declared: int | None = None) -> Path:
+    """A sheet padded with ``mebibytes`` MiB of spaces (a thousandth of that on disk).
+
+    With ``declared`` the zip's local and central headers claim that many bytes instead:
+    a bomb that lies about its size.
+    """
+    head = sheet_xml("A1", f'<row r="1">{inline("A1", "工号")}</row>').split("</sheetData>")[0]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        _package(archive)
+        with archive.open(SHEET, "w") as out:
+            out.write(head.encode())
+            block = b" " * 2**20
+            for _ in range(mebibytes):
+                out.write(block)
+            out.write(b"</sheetData></worksheet>")
+    if declared is not None:
+        _lie_about_size(path, SHEET, declared)
+    return path
+
+
+def _lie_about_size(path: Path, member: str, declared: int) -> None:
+    """Overwrite ``member``'s uncompressed size in its local and central headers."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    local = data.find(b"PK\x03\x04" + b"\x00" * 0)
+    patched = 0
+    while local != -1:
+        name_length = struct.unpack_from("<H", data, local + 26)[0]
+        if data[local + 30 : local + 30 + name_length] == name:
+            struct.pack_into("<I", data, local + 22, declared)
+            patched += 1
+        local = data.find(b"PK\x03\x04", local + 4)
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        name_length = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + name_length] == name:
+            struct.pack_into("<I", data, central + 24, declared)
+            patched += 1
+        central = data.find(b"PK\x01\x02", central + 4)
+    assert patched == 2, patched
+    path.write_bytes(bytes(data))
