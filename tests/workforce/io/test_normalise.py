@@ -25,7 +25,7 @@ from tests.workforce.io.conftest import (
     snapshot,
 )
 from workforce.codes import code_list
-from workforce.idnumber import decrypt
+from workforce.idnumber import decrypt, mask
 from workforce.io.cells import ReferenceCell, TextCell
 from workforce.io.entities import SPECS
 from workforce.io.importer import import_file
@@ -267,8 +267,17 @@ def test_a_masked_id_number_that_is_not_the_stored_ones_mask_is_warned_about(reg
     )
     (warning,) = [n for n in report.notices if "masked" in n.text.en]
     assert (warning.row, warning.column_letter, warning.header) == (2, "E", "身份证号")
-    assert "was ignored" in warning.render("en") and LI_ID[-4:] in warning.text.en
-    matching = [teacher_row(身份证号=LI_ID[:6] + "********" + LI_ID[-4:])]
+    # The warning shows the stored number only as everyone sees it (every character hidden),
+    # and a mask with visible digits never matches: otherwise the warning would be an oracle
+    # that confirms guessed digits one at a time.
+    assert "was ignored" in warning.render("en") and mask(LI_ID) in warning.text.en
+    assert LI_ID[-4:] not in warning.text.en and LI_ID[-4:] not in warning.text.zh
+    legacy = [teacher_row(身份证号=LI_ID[:6] + "********" + LI_ID[-4:])]
+    oracle = import_file(
+        registry, write_csv("v.csv", TEACHERS_HEADER, legacy), actor="c", dry_run=True
+    )
+    assert len([n for n in oracle.notices if "masked" in n.text.en]) == 1
+    matching = [teacher_row(身份证号=mask(LI_ID))]
     quiet = import_file(
         registry, write_csv("u.csv", TEACHERS_HEADER, matching), actor="c", dry_run=True
     )
