@@ -98,6 +98,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.Monk
         if key.startswith("WORKFORCE_") and key != "WORKFORCE_TEST_DATABASE_URL":
             monkeypatch.delenv(key)
     monkeypatch.setenv("WORKFORCE_ENVIRONMENT", "test")
+    monkeypatch.setenv("WORKFORCE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("WORKFORCE_SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("WORKFORCE_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     monkeypatch.setenv("WORKFORCE_UPLOAD_DIR", str(tmp_path / "uploads"))

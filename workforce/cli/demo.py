@@ -3,7 +3,9 @@
 Re-running leaves the data as they are (the district is loaded only into an empty registry);
 ``--reset`` drops every table first (refused in production). After the summary, the demo
 proposes this year's rotation plan on the registry (kept as a draft, written as a Chinese
-workbook under ``var/``) and prints its quotas and the rural shortages it fills.
+workbook under the instance's home) and prints its quotas and the rural shortages it fills.
+It says at the start where the instance's files are (home, database, config file with the
+generated secret key) and at the end where it put the workbook.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlmodel import Session
 from optimizer import SolveSettings
 from workforce.cli.app import app, fail
 from workforce.cli.plan_commands import print_plan_summary
-from workforce.config import REPO_ROOT, get_settings
+from workforce.config import Settings, get_settings
 from workforce.db import get_engine, migrate, session_scope
 from workforce.models import School
 from workforce.plans import propose_plan
@@ -47,6 +49,11 @@ MESSAGES = {
         "en": "{year} rotation plan (draft #{plan_id}):",
     },
     "plan_written": {"zh": "方案工作簿：{path}", "en": "plan workbook: {path}"},
+    "where": {
+        "zh": "实例目录（WORKFORCE_HOME）：{home}\n  数据库：{database}\n  配置文件（含密钥，仅本人可读）：{config}",
+        "en": "instance home (WORKFORCE_HOME): {home}\n  database: {database}\n"
+        "  config file (with the secret key, owner-only): {config}",
+    },
     "reset_refused": {
         "zh": "生产环境不允许 --reset（会删除全部数据）",
         "en": "--reset is refused in production (it deletes all data)",
@@ -63,6 +70,13 @@ def drop_everything(engine: Engine) -> None:
     metadata = MetaData()
     metadata.reflect(engine)
     metadata.drop_all(engine)
+
+
+def where_lines(settings: Settings, language: str) -> str:
+    """Where this instance keeps its files (the database without its password)."""
+    database = settings.database_url.split("@")[-1].removeprefix("sqlite:///")
+    return _say("where", language, home=settings.home, database=database,
+                config=settings.config_file)  # fmt: skip
 
 
 def print_summary(
@@ -86,7 +100,7 @@ def demo_command(
     time_limit: float = typer.Option(60.0, "--time-limit", help="求解时限（秒）/ solve seconds"),
     plan_out: Annotated[
         Path | None,
-        typer.Option("--plan-out", help="方案工作簿路径，默认 var/ 下 / plan workbook (default var/)"),
+        typer.Option("--plan-out", help="方案工作簿路径，默认实例目录下 / plan workbook (default: home)"),
     ] = None,
     language: str | None = typer.Option(None, "--lang", help="zh 或 en"),
 ) -> None:
@@ -96,6 +110,7 @@ def demo_command(
     engine = get_engine()
     if reset and settings.environment == "production":
         raise fail(MESSAGES["reset_refused"]["zh"], MESSAGES["reset_refused"]["en"], language)
+    typer.echo(where_lines(settings, language))
     schools = 0
     if not reset:
         migrate(engine)
@@ -132,7 +147,7 @@ def demo_command(
         )
     typer.echo(_say("plan_title", language, year=year, plan_id=record.id))
     print_plan_summary(instance, plan, language)
-    workbook = plan_out or REPO_ROOT / "var" / f"rotation-plan-{year}-draft-{record.id}.xlsx"
+    workbook = plan_out or settings.output_dir / f"rotation-plan-{year}-draft-{record.id}.xlsx"
     workbook.parent.mkdir(parents=True, exist_ok=True)
     write_plan_workbook(workbook, instance, plan, language=language)
     typer.echo(_say("plan_written", language, path=workbook))
