@@ -13,24 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import MetaData, func, select
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from optimizer import SolveSettings
 from workforce.cli.app import app, fail
-from workforce.cli.plan_commands import print_plan_summary
-from workforce.config import Settings, get_settings
-from workforce.db import get_engine, migrate, session_scope
-from workforce.models import School
-from workforce.plans import propose_plan
-from workforce.plans.workbook import write_plan_workbook
-from workforce.sample import SampleError, generate_district, load_district
-from workforce.sample.district import DEFAULT_AS_OF
-from workforce.sample.summary import DistrictSummary, district_summary, summary_lines
+
+if TYPE_CHECKING:  # imported when the command runs, so that `workforce --help` starts fast
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from workforce.config import Settings
+    from workforce.sample.summary import DistrictSummary
 
 MESSAGES = {
     "reset": {"zh": "已清空数据库", "en": "database dropped"},
@@ -67,6 +61,8 @@ def _say(key: str, language: str, **values: object) -> str:
 
 def drop_everything(engine: Engine) -> None:
     """Drop every table of the database, Alembic's version table included."""
+    from sqlalchemy import MetaData
+
     metadata = MetaData()
     metadata.reflect(engine)
     metadata.drop_all(engine)
@@ -81,11 +77,16 @@ def where_lines(settings: Settings, language: str) -> str:
 
 def print_summary(
     session: Session,
-    as_of: dt.date = DEFAULT_AS_OF,
+    as_of: dt.date | None = None,
     language: str = "zh",
     echo: Callable[[str], object] = typer.echo,
 ) -> DistrictSummary:
-    """Print the district summary; returns its figures for whatever is printed after it."""
+    """Print the district summary (as of the sample district's date unless given); returns its
+    figures for whatever is printed after it."""
+    from workforce.sample.district import DEFAULT_AS_OF
+    from workforce.sample.summary import district_summary, summary_lines
+
+    as_of = as_of or DEFAULT_AS_OF
     summary = district_summary(session, as_of)
     for line in summary_lines(summary, language):
         echo(line)
@@ -105,6 +106,20 @@ def demo_command(
     language: str | None = typer.Option(None, "--lang", help="zh 或 en"),
 ) -> None:
     """建库、载入样本区、生成本年度交流方案 / Load the sample district and propose this year's plan."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from optimizer import SolveSettings
+    from workforce.cli.plan_commands import print_plan_summary
+    from workforce.cli.server_commands import check_database_key
+    from workforce.config import get_settings
+    from workforce.db import get_engine, migrate, session_scope
+    from workforce.models import School
+    from workforce.plans import propose_plan
+    from workforce.plans.workbook import write_plan_workbook
+    from workforce.sample import SampleError, generate_district, load_district
+    from workforce.sample.district import DEFAULT_AS_OF
+
     settings = get_settings()
     language = language or settings.language
     engine = get_engine()
@@ -113,7 +128,9 @@ def demo_command(
     typer.echo(where_lines(settings, language))
     schools = 0
     if not reset:
+        check_database_key(language)  # a wrong key must not touch the database
         migrate(engine)
+        check_database_key(language)  # a database older than the check value records it now
         with Session(engine) as session:
             schools = session.scalar(select(func.count()).select_from(School)) or 0
         if schools:
@@ -128,6 +145,7 @@ def demo_command(
             drop_everything(engine)
             typer.echo(_say("reset", language))
             migrate(engine)
+            check_database_key(language)  # records this key for the rebuilt database
         load_district(engine, district)
         seconds = (dt.datetime.now() - started).total_seconds()
         counts = district.counts()
