@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     max_solver_processes: int = 2
     """At most this many solve jobs run at once on this machine (each is one solver process,
     about one core and up to 2 GB at 100,000 teachers); the others wait in order, queued."""
+    web_runs_solves: bool = True
+    """Whether the web server starts queued solve jobs on its own machine; false when
+    ``workforce worker`` runs them elsewhere (the web server then only queues)."""
 
     @model_validator(mode="after")
     def _resolve_paths_and_refuse_development_secret(self) -> Settings:

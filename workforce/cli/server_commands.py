@@ -93,12 +93,49 @@ def serve_command(
     if development_secret_refused(settings, host, insecure_dev=insecure_dev):
         raise fail(*SERVE_MESSAGES["development_secret"].values(), settings.language)
     check_database_key(settings.language)
+    if settings.web_runs_solves:  # jobs whose process died with the last server: failed; the
+        from workforce.db import get_engine  # queue: started again
+        from workforce.plans.jobs import dispatch
+
+        dispatch(get_engine())
     database = settings.database_url.split("@")[-1]
     typer.echo(_say("started", settings.language, home=settings.home, database=database,
                     workers=workers, host=host, port=port))  # fmt: skip
     import uvicorn
 
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command("worker")
+def worker_command(
+    processes: Annotated[
+        int | None,
+        typer.Option("--processes", help="最多同时求解数（默认按设置）/ solver processes (default: setting)"),
+    ] = None,
+    poll: Annotated[float, typer.Option("--poll", help="查询间隔（秒）/ seconds between looks")] = 2.0,
+) -> None:
+    """在本机运行排队的求解任务 / Run queued solve jobs on this machine (until stopped)."""
+    import signal
+
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+    from workforce.plans.jobs import RUNNER, run_worker
+
+    settings = get_settings()
+    check_database_key(settings.language)
+    running = [True]
+
+    def _stop(*_: object) -> None:
+        running[0] = False
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    limit = processes or settings.max_solver_processes
+    typer.echo(
+        f"求解工作进程 {RUNNER}：最多 {limit} 个求解同时运行 / solve worker {RUNNER}: at most "
+        f"{limit} solves at once"
+    )
+    run_worker(get_engine(), limit, poll_s=poll, keep_going=lambda: running[0])
 
 
 @app.command("rotate-secret")

@@ -22,8 +22,17 @@ OTHER_KEY = "another-secret-key-that-is-long-enough-0123456789"
 
 
 def _reload(env: pytest.MonkeyPatch) -> None:
+    """Settings and engine read again (the cached engine closed first)."""
+    if db.get_engine.cache_info().currsize:
+        db.get_engine().dispose()
     config.get_settings.cache_clear()
     db.get_engine.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _close_the_commands_engine(env):
+    yield
+    _reload(env)
 
 
 def _numbers(engine) -> dict[str, str]:
