@@ -14,6 +14,7 @@ from functools import cache
 from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from api import health
 from api.errors import install_error_handlers
 from api.pages import install_pages
 from api.routes import (
@@ -85,4 +86,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (*routers, imports, exports, reports, plans):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
     install_pages(app)
+    app.include_router(health.router)
     return app
