@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from api import health
+from api.docs_assets import install_docs
 from api.errors import install_error_handlers
 from api.pages import install_pages
 from api.routes import (
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "teacher registry and rotation planning.",
         version="0.1.0",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served with local assets below (no CDN on an intranet)
         redoc_url=None,
         lifespan=_lifespan,
     )
@@ -87,4 +88,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
     install_pages(app)
     app.include_router(health.router)
+    install_docs(app, docs_url=f"{API_PREFIX}/docs", openapi_url=f"{API_PREFIX}/openapi.json",
+                 title=app.title)  # fmt: skip
     return app
