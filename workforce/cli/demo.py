@@ -111,6 +111,7 @@ def demo_command(
 
     from optimizer import SolveSettings
     from workforce.cli.plan_commands import print_plan_summary
+    from workforce.cli.progress import echo_levels, working
     from workforce.cli.server_commands import check_database_key
     from workforce.config import get_settings
     from workforce.db import get_engine, migrate, session_scope
@@ -146,7 +147,8 @@ def demo_command(
             typer.echo(_say("reset", language))
             migrate(engine)
             check_database_key(language)  # records this key for the rebuilt database
-        load_district(engine, district)
+        with working("载入样本区…", "loading the sample district…", language):
+            load_district(engine, district)
         seconds = (dt.datetime.now() - started).total_seconds()
         counts = district.counts()
         typer.echo(
@@ -156,7 +158,8 @@ def demo_command(
     with Session(engine) as session:
         print_summary(session, DEFAULT_AS_OF, language)
     year = DEFAULT_AS_OF.year
-    with session_scope(engine) as session:
+    with working(f"求解 {year} 年交流方案…", f"solving the {year} rotation…", language), \
+            session_scope(engine) as session:  # fmt: skip
         record, instance, plan = propose_plan(
             session,
             year=year,
@@ -165,6 +168,7 @@ def demo_command(
         )
     typer.echo(_say("plan_title", language, year=year, plan_id=record.id))
     print_plan_summary(instance, plan, language)
+    echo_levels(plan, language)
     workbook = plan_out or settings.output_dir / f"rotation-plan-{year}-draft-{record.id}.xlsx"
     workbook.parent.mkdir(parents=True, exist_ok=True)
     write_plan_workbook(workbook, instance, plan, language=language)

@@ -63,6 +63,7 @@ def import_command(
     actor: ActorOption = None,
 ) -> None:
     """导入学校、教师及其记录 / Import schools, teachers and their records (all or nothing)."""
+    from workforce.cli.progress import working
     from workforce.config import get_settings
     from workforce.db import get_engine
     from workforce.io.error_report import write_error_report
@@ -72,9 +73,11 @@ def import_command(
 
     language = _language(lang)
     spec = _spec(entity, language) if entity else None
-    report = import_file(
-        get_engine(), file, actor=actor or get_settings().actor, entity=spec, dry_run=dry_run
-    )
+    with working(f"{'检查' if dry_run else '导入'} {file.name}…",
+                 f"{'checking' if dry_run else 'importing'} {file.name}…", language):  # fmt: skip
+        report = import_file(
+            get_engine(), file, actor=actor or get_settings().actor, entity=spec, dry_run=dry_run
+        )
     for line in summary_lines(report, language, show):
         typer.echo(line)
     if report.status == "failed":

@@ -125,17 +125,21 @@ def plan_command(
     from workforce.config import get_settings
     from workforce.db import session_scope
     from workforce.plans import propose_plan
+    from workforce.cli.progress import echo_levels, working
     from workforce.plans.lifecycle import plan_as_json
 
     _require_database(language)
     settings = SolveSettings(time_limit_s=time_limit, backend=backend)
-    with session_scope() as session:
+    with working(f"求解 {year} 年交流方案（时限 {time_limit:g} 秒）…",
+                 f"solving the {year} rotation (limit {time_limit:g} s)…", language), \
+            session_scope() as session:  # fmt: skip
         record, instance, plan = propose_plan(
             session, year=year, actor=actor or get_settings().actor, settings=settings
         )
         saved = plan_as_json(record)
     typer.echo(f"方案草稿 #{record.id} 已保存" if language == "zh" else f"draft plan #{record.id}")
     print_plan_summary(instance, plan, language)
+    echo_levels(plan, language)
     if out:
         write_plan(out, saved, instance, plan, language)
         typer.echo(f"→ {out}")

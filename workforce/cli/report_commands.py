@@ -44,6 +44,7 @@ def _run(
     as_of: str | None,
     **options: object,
 ) -> None:
+    from workforce.cli.progress import working
     from workforce.config import get_settings
     from workforce.dates import DateError, parse_date
     from workforce.db import session_scope
@@ -64,7 +65,7 @@ def _run(
         ) from None
     try:
         check_output_path(out)
-        with session_scope() as session:
+        with working("生成报表…", "building the report…", language), session_scope() as session:
             report = make(session, as_of=day, **options)
         save_report(report, out, language)
         drawn = save_chart(report, chart, language) if chart else None
