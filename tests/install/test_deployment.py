@@ -222,6 +222,9 @@ def test_serve_with_two_workers_on_postgresql_answers_health_and_sign_in(postgre
         workers = [p for p in psutil.Process(server.pid).children(recursive=True)
                    if "spawn_main" in " ".join(p.cmdline())]  # fmt: skip
         assert len(workers) == 2
+        log = tmp_path / "home" / "logs" / "server.log"  # the home holds the server's log
+        assert "Application startup complete" in log.read_text(encoding="utf-8")
+        assert "/healthz" in log.read_text(encoding="utf-8")
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)

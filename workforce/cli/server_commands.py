@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -103,7 +104,31 @@ def serve_command(
                     workers=workers, host=host, port=port))  # fmt: skip
     import uvicorn
 
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=server_log_config(settings.log_dir))  # fmt: skip
+
+
+def server_log_config(log_dir: Path) -> dict:
+    """Uvicorn's logging, plus the same lines (timestamped, no colours) in ``<home>/logs/
+    server.log`` (rotated at 10 MB, five kept), so the home holds the server's log too."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    log_dir.mkdir(parents=True, exist_ok=True)
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["file"] = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    config["handlers"]["file"] = {
+        "class": "logging.handlers.RotatingFileHandler",
+        "filename": str(log_dir / "server.log"),
+        "maxBytes": 10_000_000,
+        "backupCount": 5,
+        "encoding": "utf-8",
+        "formatter": "file",
+    }
+    for name in ("uvicorn", "uvicorn.access"):
+        config["loggers"][name]["handlers"] = [*config["loggers"][name]["handlers"], "file"]
+    return config
 
 
 @app.command("worker")
