@@ -229,3 +229,47 @@ def test_serve_with_two_workers_on_postgresql_answers_health_and_sign_in(postgre
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
         server.stdout.close()
+
+
+def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path):
+    # pg_dump into the archive, the database emptied, pg_restore back in one transaction.
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from workforce.backup import backup, restore
+    from workforce.cli.demo import drop_everything
+    from workforce.sample import generate_district, load_district
+
+    base = make_url(postgres_url)
+    with psycopg.connect(host=base.host, port=base.port, user=base.username,
+                         password=base.password, dbname=base.database,
+                         autocommit=True) as admin:  # fmt: skip
+        admin.execute("DROP DATABASE IF EXISTS backup_round_trip")
+        admin.execute("CREATE DATABASE backup_round_trip")
+    url = base.set(database="backup_round_trip").render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    try:
+        db.migrate(engine)
+        load_district(engine, generate_district(teachers=120, seed=9))
+        env.setenv("WORKFORCE_DATABASE_URL", url)
+        _reload()
+        before = _registry()
+        assert before[1] > 100
+        home = tmp_path / "home"
+        (home / "output").mkdir(parents=True)
+        (home / "output" / "plan.xlsx").write_bytes(b"plan")
+        archive = tmp_path / "pg.tar.gz"
+        manifest = backup(engine, home, archive)
+        assert (manifest.engine, manifest.migration, manifest.home_files) == ("postgresql",
+                                                                              "0011", 1)
+        drop_everything(engine)
+        (home / "output" / "plan.xlsx").unlink()
+        restore(engine, home, archive)
+        _reload()
+        assert _registry() == before
+        assert (home / "output" / "plan.xlsx").read_bytes() == b"plan"
+        refused = runner.invoke(app, ["restore", str(archive)])
+        assert refused.exit_code == 2 and "数据库中已有数据" in refused.output
+    finally:
+        _reload()
+        engine.dispose()
