@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     secret_key: str = ""
     """Protects ID numbers at rest (AES-GCM key and HMAC key are derived from it) and signs web
     sessions. Changing it makes stored ID numbers unreadable: use ``workforce rotate-secret``.
-    Empty only until :func:`get_settings` generates one into the home's config file."""
+    Required: :func:`get_settings` generates one into the home's config file when none is set."""
     language: Literal["zh", "en"] = "zh"
     actor: str = "cli"
     """Who the audit log names for command-line changes when no user is given."""
@@ -97,6 +97,11 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.home / 'workforce.sqlite3'}"
         if self.upload_dir is None:
             self.upload_dir = self.home / "uploads"
+        if not self.secret_key:
+            raise ValueError(
+                "no secret key: set WORKFORCE_SECRET_KEY or let get_settings() generate one into "
+                "the home's workforce.env (未设置密钥)"
+            )
         if self.environment == "production" and (
             self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32
         ):

@@ -1,5 +1,5 @@
-"""``workforce serve``, ``workforce rotate-secret``, ``workforce create-admin`` and
-``workforce create-user``.
+"""``workforce serve``, ``workforce worker`` (queued solve jobs on this machine),
+``workforce rotate-secret``, ``workforce create-admin`` and ``workforce create-user``.
 
 There is no default account or password: the first administrator is created here, with
 the password typed twice at a prompt (or read from standard input for scripts).
