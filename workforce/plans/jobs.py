@@ -155,7 +155,7 @@ def claim_next(engine: Engine, runner: str, max_processes: int) -> int | None:
                     claimed = connection.execute(
                         update(SolveJob)
                         .where(SolveJob.id == oldest, SolveJob.status == "queued")
-                        .values(status="running", stage="starting", runner=runner, slot=slot,
+                        .values(status="running", stage="building", runner=runner, slot=slot,
                                 pid=None, started_at=utcnow())  # fmt: skip
                         .returning(SolveJob.id)
                     ).scalar()

@@ -43,6 +43,16 @@ def test_a_job_solves_in_its_own_process_and_keeps_the_draft(engine):
         build_small_district(session)
     job = start_solve_job(engine, year=2026, actor="hr1", settings=SolveSettings(time_limit_s=20))
     assert job.status == "running" and job.pid and job.runner == RUNNER and job.slot == 1
+    stages = {job.stage}
+    deadline = time.monotonic() + 60
+    while get_job(engine, job.id).status not in ("done", "failed", "stopped"):
+        assert time.monotonic() < deadline
+        stages.add(get_job(engine, job.id).stage)
+        time.sleep(0.02)
+    stages.add(get_job(engine, job.id).stage)
+    from api.i18n.catalogue import UI
+
+    assert all(f"stage_{stage}" in UI for stage in stages), stages  # the job page names each
     done = _wait(engine, job.id)
     assert done.status == "done", done.error
     with Session(engine) as session:
