@@ -16,6 +16,8 @@ from functools import cache
 from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from api import health
+from api.docs_assets import install_docs
 from api.errors import install_error_handlers
 from api.pages import install_pages
 from api.redaction import install_log_redaction
@@ -76,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "teacher registry and rotation planning.",
         version="0.1.0",
         openapi_url=f"{API_PREFIX}/openapi.json" if docs else None,
-        docs_url=DOCS_PATH if docs else None,
+        docs_url=None,  # served with local assets below (no CDN on an intranet), when on
         redoc_url=None,
         lifespan=_lifespan,
     )
@@ -101,4 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (*routers, imports, exports, reports, plans):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
     install_pages(app)
+    app.include_router(health.router)
+    if docs:
+        install_docs(app, docs_url=DOCS_PATH, openapi_url=f"{API_PREFIX}/openapi.json",
+                     title=app.title)  # fmt: skip
     return app

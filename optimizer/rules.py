@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,7 +37,10 @@ Tier = Literal["school", "district", "city", "province", "national"]
 TIERS: tuple[str, ...] = ("school", "district", "city", "province", "national")
 """Designation tiers, lowest first (校级 < 区级 < 市级 < 省级 < 国家级)."""
 
-DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "rules" / "rotation.yaml"
+DEFAULT_RULES_PATH = Path(str(files("optimizer._rules").joinpath("rotation.yaml")))
+"""The rule defaults with their sources: the repository's ``data/rules/rotation.yaml``, which the
+build ships as the optimizer's own package ``optimizer._rules`` (read with importlib.resources,
+so the optimizer needs nothing from the registry and runs from any folder)."""
 
 
 class _Strict(BaseModel):
@@ -175,7 +179,7 @@ class RotationRules(_Strict):
 
 
 def load_rules(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> RotationRules:
-    """Read the rules YAML (default: the repository's data/rules/rotation.yaml).
+    """Read the rules YAML (default: :data:`DEFAULT_RULES_PATH`, the shipped rotation.yaml).
 
     `overrides` replaces values, by dotted key (``{"quotas.district_share": 0.04}``) or nested
     (``{"quotas": {"district_share": 0.04}}``). Unknown keys are refused.

@@ -35,6 +35,16 @@ def _clear_caches() -> None:
     db.get_engine.cache_clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _home_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A test that reads the settings without the ``env`` fixture still writes its home (the
+    generated secret, uploads) under the test run's temporary folder, not ``./var``."""
+    with pytest.MonkeyPatch.context() as patch:
+        if "WORKFORCE_HOME" not in os.environ:
+            patch.setenv("WORKFORCE_HOME", str(tmp_path_factory.mktemp("home")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
@@ -98,6 +108,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.Monk
         if key.startswith("WORKFORCE_") and key != "WORKFORCE_TEST_DATABASE_URL":
             monkeypatch.delenv(key)
     monkeypatch.setenv("WORKFORCE_ENVIRONMENT", "test")
+    monkeypatch.setenv("WORKFORCE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("WORKFORCE_SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("WORKFORCE_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     monkeypatch.setenv("WORKFORCE_UPLOAD_DIR", str(tmp_path / "uploads"))

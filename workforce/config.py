@@ -1,15 +1,29 @@
-"""Settings, read once from the environment (prefix ``WORKFORCE_``).
+"""Settings, read once from the environment (prefix ``WORKFORCE_``), and where an instance keeps
+its files.
 
-Defaults make the bundled sample district run with nothing configured: an embedded
-SQLite file under ``var/``. The secret key that protects ID numbers has a development
-default that is refused outside development, so a production deployment cannot start
-with a key that is published in this repository.
+One folder, the instance's *home* (``WORKFORCE_HOME``; default ``./var`` of the current folder,
+made absolute when the settings are read), holds everything a deployment writes: the embedded
+SQLite database, uploads waiting for their commit, generated workbooks, logs, and the instance's
+config file ``workforce.env`` (mode 0600) with its generated secret key. Nothing is written into
+the installed package or the source tree.
+
+The policy data (code lists, norms, targets, rule defaults) ship inside the installed package
+and are read with :func:`data_path` (``importlib.resources``), so an installed wheel runs from
+any folder.
+
+The secret key that protects ID numbers: taken from ``WORKFORCE_SECRET_KEY`` or the home's config
+file; when neither has one, the first run generates a random one into the config file (see
+:func:`ensure_secret_key`). The published development value is accepted only when set
+explicitly, and ``workforce serve`` refuses it unless bound to 127.0.0.1 with ``--insecure-dev``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
@@ -17,26 +31,58 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"
+"""The source checkout this module lies in. Only developer tools that rewrite the repository's
+own files (``python -m workforce.io.docs``) use it; nothing reads it at run time — in an
+installed wheel it is ``site-packages``."""
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
+CONFIG_FILE = "workforce.env"
+"""The instance's config file in its home: ``WORKFORCE_*=value`` lines (the generated secret key,
+and whatever else an administrator puts there); the environment wins over it."""
+
+
+def data_path(*parts: str) -> Path:
+    """A file or folder of the policy data shipped in the package ``workforce._data`` (the
+    repository's ``data/`` folder, mapped in by the build; an editable install maps it too)."""
+    try:
+        root = files("workforce._data")
+    except ModuleNotFoundError as error:  # an editable install made before the mapping existed
+        raise RuntimeError(
+            "the package data workforce._data is not installed: reinstall the project "
+            "(pip install -e . or pip install .) / 未安装数据包 workforce._data，请重新安装"
+        ) from error
+    return Path(str(root.joinpath(*parts)))
+
+
+DATA_DIR = data_path()
+"""The root of the shipped policy data (see :func:`data_path`)."""
+
+
+def default_home() -> Path:
+    """``WORKFORCE_HOME`` if set, else ``./var`` of the current folder; always absolute."""
+    return Path(os.environ.get("WORKFORCE_HOME") or Path.cwd() / "var").resolve()
 
 
 class Settings(BaseSettings):
-    """Runtime configuration. Every field can be set as ``WORKFORCE_<NAME>``."""
+    """Runtime configuration. Every field can be set as ``WORKFORCE_<NAME>``, in the environment
+    or in the home's ``workforce.env``."""
 
     model_config = SettingsConfigDict(env_prefix="WORKFORCE_", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'workforce.sqlite3'}"
-    secret_key: str = DEVELOPMENT_SECRET
-    """Protects ID numbers at rest (AES-GCM key and HMAC key are derived from it)
-    and signs web sessions. Changing it makes stored ID numbers unreadable."""
+    home: Path = Path("var")
+    """The instance's folder (see the module's docstring); made absolute."""
+    database_url: str = ""
+    """Any SQLAlchemy URL; empty means the embedded SQLite file ``<home>/workforce.sqlite3``."""
+    secret_key: str = ""
+    """Protects ID numbers at rest (AES-GCM key and HMAC key are derived from it) and signs web
+    sessions. Changing it makes stored ID numbers unreadable: use ``workforce rotate-secret``.
+    Required: :func:`get_settings` generates one into the home's config file when none is set."""
     language: Literal["zh", "en"] = "zh"
     actor: str = "cli"
     """Who the audit log names for command-line changes when no user is given."""
-    upload_dir: Path = REPO_ROOT / "var" / "uploads"
+    upload_dir: Path | None = None
     """Where uploaded import files wait between their dry run and their commit (one folder
-    per upload, removed a day after it was made)."""
+    per upload, removed a day after it was made); default ``<home>/uploads``."""
     plan_approval_second_person: bool = False
     """When on, a rotation plan must be approved by someone other than its drafter (双人审批:
     the account that solved or re-solved it may not approve it)."""
@@ -62,9 +108,25 @@ class Settings(BaseSettings):
     at the limit. A 100,000-teacher sheet is 1.8 million."""
     import_max_uncompressed_bytes: int = 500 * 1024 * 1024
     """What an xlsx may decompress to (a 100,000-teacher workbook: about 80 MB)."""
+    max_solver_processes: int = 2
+    """At most this many solve jobs run at once on this machine (each is one solver process,
+    about one core and up to 2 GB at 100,000 teachers); the others wait in order, queued."""
+    web_runs_solves: bool = True
+    """Whether the web server starts queued solve jobs on its own machine; false when
+    ``workforce worker`` runs them elsewhere (the web server then only queues)."""
 
     @model_validator(mode="after")
-    def _refuse_development_secret_in_production(self) -> Settings:
+    def _resolve_paths_and_refuse_development_secret(self) -> Settings:
+        self.home = self.home.resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.home / 'workforce.sqlite3'}"
+        if self.upload_dir is None:
+            self.upload_dir = self.home / "uploads"
+        if not self.secret_key:
+            raise ValueError(
+                "no secret key: set WORKFORCE_SECRET_KEY or let get_settings() generate one into "
+                "the home's workforce.env (未设置密钥)"
+            )
         if self.environment == "production" and (
             self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32
         ):
@@ -73,6 +135,19 @@ class Settings(BaseSettings):
                 "in production (WORKFORCE_SECRET_KEY 生产环境必须设置为至少32位的私有密钥)"
             )
         return self
+
+    @property
+    def config_file(self) -> Path:
+        return self.home / CONFIG_FILE
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def output_dir(self) -> Path:
+        """Where commands put the workbooks they generate when no path is given."""
+        return self.home / "output"
 
     def derived_key(self, purpose: str) -> bytes:
         """A 32-byte key for one purpose, derived from the secret key."""
@@ -84,6 +159,55 @@ def derive_key(secret_key: str, purpose: str) -> bytes:
     return hashlib.sha256(f"{purpose}:{secret_key}".encode()).digest()
 
 
+def read_config_file(path: Path) -> dict[str, str]:
+    """The ``NAME=value`` lines of an instance config file (comments and blanks skipped)."""
+    values: dict[str, str] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, sep, value = line.strip().partition("=")
+            if sep and not name.startswith("#"):
+                values[name.strip()] = value.strip()
+    return values
+
+
+def write_config_value(path: Path, name: str, value: str) -> None:
+    """Set ``name=value`` in the config file (created with mode 0600, other lines kept)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else [
+        "# workforce instance settings (WORKFORCE_* variables; the environment wins over them)",
+        "# 本实例的配置（WORKFORCE_* 变量；环境变量优先）。请妥善保管，勿泄露。",
+    ]  # fmt: skip
+    lines = [line for line in lines if line.partition("=")[0].strip() != name]
+    lines.append(f"{name}={value}")
+    temporary = path.with_suffix(".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+
+
+def ensure_secret_key(home: Path) -> bool:
+    """Generate a random secret key into ``<home>/workforce.env`` unless the environment or that
+    file already has one. Returns whether a key was generated."""
+    if os.environ.get("WORKFORCE_SECRET_KEY"):
+        return False
+    path = home / CONFIG_FILE
+    if read_config_file(path).get("WORKFORCE_SECRET_KEY"):
+        return False
+    write_config_value(path, "WORKFORCE_SECRET_KEY", secrets.token_urlsafe(48))
+    return True
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings of this process: the environment, then the home's config file, then the
+    defaults; the first run without a secret key generates one (see :func:`ensure_secret_key`)."""
+    home = default_home()
+    ensure_secret_key(home)
+    from_file = {
+        name.removeprefix("WORKFORCE_").lower(): value
+        for name, value in read_config_file(home / CONFIG_FILE).items()
+        if name.startswith("WORKFORCE_") and name != "WORKFORCE_HOME" and name not in os.environ
+    }
+    return Settings(**{**from_file, "home": home})

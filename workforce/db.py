@@ -1,6 +1,6 @@
 """Database engine and schema management.
 
-SQLite (a file under ``var/``) by default; ``WORKFORCE_DATABASE_URL`` selects another
+SQLite (a file in the instance's home, ``WORKFORCE_HOME``) by default; ``WORKFORCE_DATABASE_URL`` selects another
 engine, e.g. ``postgresql+psycopg://user@localhost/workforce``. The schema is always
 created by the Alembic migrations in ``migrations/`` — never by ``create_all`` — so a
 database made today can be upgraded tomorrow.
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
@@ -19,9 +20,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-from workforce.config import REPO_ROOT, get_settings
+from workforce.config import get_settings
 
-MIGRATIONS_DIR = REPO_ROOT / "migrations"
+MIGRATIONS_DIR = Path(str(files("workforce._migrations")))
+"""The Alembic scripts: the repository's ``migrations/`` folder, shipped as the package
+``workforce._migrations`` so that an installed wheel migrates its database from any folder."""
 
 
 def make_engine(url: str) -> Engine:

@@ -244,7 +244,12 @@ class SolveJob(SQLModel, table=True):
 
     Kept in the database (not in a server's memory) so every web worker sees the same jobs and a
     job outlives the request that started it. ``pid`` is the solving process, for stopping it.
+    A running job holds one of its machine's solver slots (``runner``, ``slot``: unique while
+    held, released as NULL when the job ends), which caps the solver processes per machine
+    (see :mod:`workforce.plans.jobs`).
     """
+
+    __table_args__ = (UniqueConstraint("runner", "slot", name="uq_solvejob_runner_slot"),)
 
     id: int | None = Field(default=None, primary_key=True)
     year: int
@@ -265,6 +270,20 @@ class SolveJob(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
+    runner: str | None = Field(
+        default=None, max_length=255, description="the machine (host name) that runs the job"
+    )
+    slot: int | None = Field(
+        default=None, description="the solver slot held on that machine while running, 1..N"
+    )
+
+
+class InstanceSetting(SQLModel, table=True):
+    """A named value that belongs to the database itself, e.g. the check value of the secret key
+    (``secret_key_check``) that lets every entry point refuse a changed key at start."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=255)
 
 
 class PlanPin(SQLModel, table=True):

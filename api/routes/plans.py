@@ -73,8 +73,10 @@ def _record(session: Session, plan_id: int) -> RotationPlan:
     return record
 
 
-def _job(request: Request, job_id: int) -> SolveJob:
-    job = get_job(request.app.state.engine, job_id)
+def _job(request: Request, job_id: int, user: User | None = None) -> SolveJob:
+    """The job; a school clerk's own jobs only (another's is "not found", not "forbidden")."""
+    own = user.username if user is not None and user.role == "clerk" else None
+    job = get_job(request.app.state.engine, job_id, visible_to=own)
     if job is None:
         raise NotFound(WORK_MESSAGES.text("job_not_found", job_id=job_id))
     return job
@@ -117,7 +119,7 @@ def start_job(
 @router.get("/jobs/{job_id}", response_model=JobPublic)
 def read_job(request: Request, user: Reader, job_id: int) -> JobPublic:
     """求解任务状态 / A solve job: status, stage, the plan once done."""
-    return JobPublic.of(_job(request, job_id), FINISHED)
+    return JobPublic.of(_job(request, job_id, user), FINISHED)
 
 
 @router.post("/jobs/{job_id}/stop", response_model=JobPublic)

@@ -248,7 +248,9 @@ CASES = {
     "report workbook": Case("GET", "/api/reports/{name}.xlsx?school=A001", READ_OWN, files_of),
     "report chart": Case("GET", "/api/reports/{name}.png?school=A001", READ_OWN, files_of),
     "start solve": Case("POST", "/api/plans/jobs", STARTED, body={"year": 2026, "time_limit_s": 1}),
-    "read job": Case("GET", "/api/plans/jobs/{job_id}", everyone(200), with_plan),
+    # a clerk sees only the solve jobs they started (#9.9): another's is not found
+    "read job": Case("GET", "/api/plans/jobs/{job_id}", everyone(200, clerk_a=404, clerk_b=404),
+                     with_plan),  # fmt: skip
     "stop job": Case("POST", "/api/plans/jobs/{job_id}/stop", DISTRICT_WRITE, with_plan),
     "list plans": Case("GET", "/api/plans", everyone(200)),
     "read plan": Case("GET", "/api/plans/{plan_id}", everyone(200), with_plan),

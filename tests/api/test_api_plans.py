@@ -177,3 +177,13 @@ def test_the_plan_workbook_and_notice_letters(client, district, schools, tmp_pat
     assert "交流轮岗方案" in rows[1][-1] and rows[1][-2] == "yes"  # a draft's letters say so
     assert client.get("/api/plans/999.xlsx", headers=auditor).status_code == 404
     assert client.get(f"/api/plans/{plan_id}/notices.doc", headers=auditor).status_code == 422
+
+
+def test_a_clerk_cannot_see_another_users_solve_job(client, district, schools):
+    started = client.post("/api/plans/jobs", headers=district.headers["hr"],
+                          json={"year": 2026, "time_limit_s": 20})  # fmt: skip
+    job_id = started.json()["id"]
+    assert client.get(f"/api/plans/jobs/{job_id}", headers=district.headers["hr"]).status_code == 200
+    other = client.get(f"/api/plans/jobs/{job_id}", headers=district.headers["clerk_r1"])
+    assert other.status_code == 404
+    client.post(f"/api/plans/jobs/{job_id}/stop", headers=district.headers["hr"])

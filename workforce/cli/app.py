@@ -1,4 +1,9 @@
-"""The ``workforce`` command: the Typer application that every command module registers on."""
+"""The ``workforce`` command: the Typer application that every command module registers on.
+
+Every command module imports only Typer and this module at the top and everything else inside
+its commands, so that ``workforce --help`` (and a mistyped option) answers at once; see
+``benchmarks/bench_cli.py`` and ``tests/workforce/cli/test_fast_cli.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain help text: Typer's rich help would import rich's markdown renderer (~0.1 s) on every
+    # `--help`; progress bars still use rich, imported when long work starts.
+    rich_markup_mode=None,
 )
 
 

@@ -1,17 +1,78 @@
-"""``workforce migrate``: create or upgrade the database schema."""
+"""``workforce migrate``: create or upgrade the database schema (and record or check the secret
+key's check value, see :mod:`workforce.secret`); ``workforce backup`` / ``restore``: the database
+and the instance's home in one archive (see :mod:`workforce.backup`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from workforce.cli.app import app
-from workforce.config import get_settings
-from workforce.db import migrate
+from workforce.cli.app import app, fail
 
 
 @app.command("migrate")
 def migrate_command() -> None:
     """创建或升级数据库结构 / Create or upgrade the database schema."""
+    from workforce.cli.server_commands import check_database_key
+    from workforce.config import get_settings
+    from workforce.db import migrate
+
+    settings = get_settings()
+    check_database_key(settings.language)  # a wrong key must not touch the database
     migrate()
-    url = get_settings().database_url
-    typer.echo(f"数据库已是最新结构 / database is up to date: {url.split('@')[-1]}")
+    check_database_key(settings.language)  # records the key on a database new to the check
+    typer.echo(f"数据库已是最新结构 / database is up to date: {settings.database_url.split('@')[-1]}")
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[
+        Path | None,
+        typer.Argument(help="备份文件 .tar.gz（默认实例目录 backups/ 下）/ archive (default: home)"),
+    ] = None,
+) -> None:
+    """备份数据库和实例目录（含密钥）/ Back up the database and the home (secret key included)."""
+    import datetime as dt
+
+    from workforce.backup import BackupError, backup, database_name
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+
+    settings = get_settings()
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = out or settings.home / "backups" / f"workforce-{stamp}.tar.gz"
+    try:
+        manifest = backup(get_engine(), settings.home, out)
+    except BackupError as error:
+        raise fail(error.zh, error.en, settings.language) from None
+    typer.echo(
+        f"已备份 {database_name(settings.database_url)}（迁移 {manifest.migration}）和实例目录 "
+        f"{manifest.home_files} 个文件 → {out}（含密钥，请妥善保管）/ backed up the database and "
+        f"{manifest.home_files} home files → {out} (holds the secret key: keep it safe)"
+    )
+
+
+@app.command("restore")
+def restore_command(
+    archive: Annotated[Path, typer.Argument(help="workforce backup 写出的 .tar.gz / the archive")],
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已有数据 / replace a database that holds data")
+    ] = False,
+) -> None:
+    """从备份恢复数据库和实例目录（请先停止服务）/ Restore the database and home (server stopped)."""
+    from workforce.backup import BackupError, restore
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+
+    settings = get_settings()
+    try:
+        manifest = restore(get_engine(), settings.home, archive, force=force)
+    except BackupError as error:
+        raise fail(error.zh, error.en, settings.language) from None
+    typer.echo(
+        f"已从 {archive} 恢复（{manifest.created}，迁移 {manifest.migration}）；如版本较旧，请运行 "
+        f"workforce migrate / restored from {archive} ({manifest.created}, migration "
+        f"{manifest.migration}); run `workforce migrate` if it is older"
+    )

@@ -3,7 +3,9 @@
 Re-running leaves the data as they are (the district is loaded only into an empty registry);
 ``--reset`` drops every table first (refused in production). After the summary, the demo
 proposes this year's rotation plan on the registry (kept as a draft, written as a Chinese
-workbook under ``var/``) and prints its quotas and the rural shortages it fills.
+workbook under the instance's home) and prints its quotas and the rural shortages it fills.
+It says at the start where the instance's files are (home, database, config file with the
+generated secret key) and at the end where it put the workbook.
 """
 
 from __future__ import annotations
@@ -11,24 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import MetaData, func, select
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from optimizer import SolveSettings
 from workforce.cli.app import app, fail
-from workforce.cli.plan_commands import print_plan_summary
-from workforce.config import REPO_ROOT, get_settings
-from workforce.db import get_engine, migrate, session_scope
-from workforce.models import School
-from workforce.plans import propose_plan
-from workforce.plans.workbook import write_plan_workbook
-from workforce.sample import SampleError, generate_district, load_district
-from workforce.sample.district import DEFAULT_AS_OF
-from workforce.sample.summary import DistrictSummary, district_summary, summary_lines
+
+if TYPE_CHECKING:  # imported when the command runs, so that `workforce --help` starts fast
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from workforce.config import Settings
+    from workforce.sample.summary import DistrictSummary
 
 MESSAGES = {
     "reset": {"zh": "已清空数据库", "en": "database dropped"},
@@ -47,6 +43,11 @@ MESSAGES = {
         "en": "{year} rotation plan (draft #{plan_id}):",
     },
     "plan_written": {"zh": "方案工作簿：{path}", "en": "plan workbook: {path}"},
+    "where": {
+        "zh": "实例目录（WORKFORCE_HOME）：{home}\n  数据库：{database}\n  配置文件（含密钥，仅本人可读）：{config}",
+        "en": "instance home (WORKFORCE_HOME): {home}\n  database: {database}\n"
+        "  config file (with the secret key, owner-only): {config}",
+    },
     "reset_refused": {
         "zh": "生产环境不允许 --reset（会删除全部数据）",
         "en": "--reset is refused in production (it deletes all data)",
@@ -60,18 +61,32 @@ def _say(key: str, language: str, **values: object) -> str:
 
 def drop_everything(engine: Engine) -> None:
     """Drop every table of the database, Alembic's version table included."""
+    from sqlalchemy import MetaData
+
     metadata = MetaData()
     metadata.reflect(engine)
     metadata.drop_all(engine)
 
 
+def where_lines(settings: Settings, language: str) -> str:
+    """Where this instance keeps its files (the database without its password)."""
+    database = settings.database_url.split("@")[-1].removeprefix("sqlite:///")
+    return _say("where", language, home=settings.home, database=database,
+                config=settings.config_file)  # fmt: skip
+
+
 def print_summary(
     session: Session,
-    as_of: dt.date = DEFAULT_AS_OF,
+    as_of: dt.date | None = None,
     language: str = "zh",
     echo: Callable[[str], object] = typer.echo,
 ) -> DistrictSummary:
-    """Print the district summary; returns its figures for whatever is printed after it."""
+    """Print the district summary (as of the sample district's date unless given); returns its
+    figures for whatever is printed after it."""
+    from workforce.sample.district import DEFAULT_AS_OF
+    from workforce.sample.summary import district_summary, summary_lines
+
+    as_of = as_of or DEFAULT_AS_OF
     summary = district_summary(session, as_of)
     for line in summary_lines(summary, language):
         echo(line)
@@ -86,19 +101,37 @@ def demo_command(
     time_limit: float = typer.Option(60.0, "--time-limit", help="求解时限（秒）/ solve seconds"),
     plan_out: Annotated[
         Path | None,
-        typer.Option("--plan-out", help="方案工作簿路径，默认 var/ 下 / plan workbook (default var/)"),
+        typer.Option("--plan-out", help="方案工作簿路径，默认实例目录下 / plan workbook (default: home)"),
     ] = None,
     language: str | None = typer.Option(None, "--lang", help="zh 或 en"),
 ) -> None:
     """建库、载入样本区、生成本年度交流方案 / Load the sample district and propose this year's plan."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from optimizer import SolveSettings
+    from workforce.cli.plan_commands import print_plan_summary
+    from workforce.cli.progress import echo_levels, working
+    from workforce.cli.server_commands import check_database_key
+    from workforce.config import get_settings
+    from workforce.db import get_engine, migrate, session_scope
+    from workforce.models import School
+    from workforce.plans import propose_plan
+    from workforce.plans.workbook import write_plan_workbook
+    from workforce.sample import SampleError, generate_district, load_district
+    from workforce.sample.district import DEFAULT_AS_OF
+
     settings = get_settings()
     language = language or settings.language
     engine = get_engine()
     if reset and settings.environment == "production":
         raise fail(MESSAGES["reset_refused"]["zh"], MESSAGES["reset_refused"]["en"], language)
+    typer.echo(where_lines(settings, language))
     schools = 0
     if not reset:
+        check_database_key(language)  # a wrong key must not touch the database
         migrate(engine)
+        check_database_key(language)  # a database older than the check value records it now
         with Session(engine) as session:
             schools = session.scalar(select(func.count()).select_from(School)) or 0
         if schools:
@@ -113,7 +146,9 @@ def demo_command(
             drop_everything(engine)
             typer.echo(_say("reset", language))
             migrate(engine)
-        load_district(engine, district)
+            check_database_key(language)  # records this key for the rebuilt database
+        with working("载入样本区…", "loading the sample district…", language):
+            load_district(engine, district)
         seconds = (dt.datetime.now() - started).total_seconds()
         counts = district.counts()
         typer.echo(
@@ -123,7 +158,8 @@ def demo_command(
     with Session(engine) as session:
         print_summary(session, DEFAULT_AS_OF, language)
     year = DEFAULT_AS_OF.year
-    with session_scope(engine) as session:
+    with working(f"求解 {year} 年交流方案…", f"solving the {year} rotation…", language), \
+            session_scope(engine) as session:  # fmt: skip
         record, instance, plan = propose_plan(
             session,
             year=year,
@@ -132,7 +168,8 @@ def demo_command(
         )
     typer.echo(_say("plan_title", language, year=year, plan_id=record.id))
     print_plan_summary(instance, plan, language)
-    workbook = plan_out or REPO_ROOT / "var" / f"rotation-plan-{year}-draft-{record.id}.xlsx"
+    echo_levels(plan, language)
+    workbook = plan_out or settings.output_dir / f"rotation-plan-{year}-draft-{record.id}.xlsx"
     workbook.parent.mkdir(parents=True, exist_ok=True)
     write_plan_workbook(workbook, instance, plan, language=language)
     typer.echo(_say("plan_written", language, path=workbook))

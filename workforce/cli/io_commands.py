@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from workforce.cli.app import app, fail
-from workforce.config import get_settings
-from workforce.db import get_engine
-from workforce.io.entities import SPECS, spec_for
-from workforce.io.error_report import write_error_report
-from workforce.io.exporter import UnknownSchool, export_entity
-from workforce.io.importer import import_file
-from workforce.io.messages import Language, message
-from workforce.io.spec import EntitySpec
-from workforce.io.summary import summary_lines
-from workforce.io.template import write_template
 
-EntityName = Annotated[str, typer.Argument(help=f"数据类型 / entity: {', '.join(SPECS)}")]
+if TYPE_CHECKING:  # imported when a command runs, so that `workforce --help` starts fast
+    from workforce.io.spec import EntitySpec
+
+Language = Literal["zh", "en"]
+ENTITY_NAMES = (
+    "schools", "teachers", "certificates", "designations", "training", "exemptions",
+    "rotations", "wishes",
+)
+"""The names of ``workforce.io.entities.SPECS``, for the help text without importing the specs
+(a test keeps the two equal)."""
+
+EntityName = Annotated[str, typer.Argument(help=f"数据类型 / entity: {', '.join(ENTITY_NAMES)}")]
 LangOption = Annotated[
     str | None, typer.Option("--lang", help="zh（默认）或 en / zh (default) or en")
 ]
@@ -29,10 +30,15 @@ ActorOption = Annotated[
 
 
 def _language(lang: str | None) -> Language:
+    from workforce.config import get_settings
+
     return "en" if (lang or get_settings().language) == "en" else "zh"
 
 
 def _spec(name: str, language: Language) -> EntitySpec:
+    from workforce.io.entities import SPECS, spec_for
+    from workforce.io.messages import message
+
     try:
         return spec_for(name)
     except KeyError:
@@ -57,11 +63,21 @@ def import_command(
     actor: ActorOption = None,
 ) -> None:
     """导入学校、教师及其记录 / Import schools, teachers and their records (all or nothing)."""
+    from workforce.cli.progress import working
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+    from workforce.io.error_report import write_error_report
+    from workforce.io.importer import import_file
+    from workforce.io.messages import message
+    from workforce.io.summary import summary_lines
+
     language = _language(lang)
     spec = _spec(entity, language) if entity else None
-    report = import_file(
-        get_engine(), file, actor=actor or get_settings().actor, entity=spec, dry_run=dry_run
-    )
+    with working(f"{'检查' if dry_run else '导入'} {file.name}…",
+                 f"{'checking' if dry_run else 'importing'} {file.name}…", language):  # fmt: skip
+        report = import_file(
+            get_engine(), file, actor=actor or get_settings().actor, entity=spec, dry_run=dry_run
+        )
     for line in summary_lines(report, language, show):
         typer.echo(line)
     if report.status == "failed":
@@ -86,6 +102,11 @@ def export_command(
     actor: ActorOption = None,
 ) -> None:
     """按模板格式导出 / Export in the template's layout (ID numbers masked by default)."""
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+    from workforce.io.exporter import UnknownSchool, export_entity
+    from workforce.io.messages import message
+
     language = _language(lang)
     spec = _spec(entity, language)
     try:
@@ -106,6 +127,9 @@ def template_command(
     lang: LangOption = None,
 ) -> None:
     """生成导入模板（含代码表）/ Write the import template with its codes sheet."""
+    from workforce.io.messages import message
+    from workforce.io.template import write_template
+
     language = _language(lang)
     write_template(_spec(entity, language), out, language)
     typer.echo(message("template_written", path=out).render(language))

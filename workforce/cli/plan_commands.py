@@ -6,27 +6,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy import inspect
 
-from optimizer import Instance, Pin, Plan, SolveSettings, check_plan
-from optimizer.certify import PROOF_MAX_ARCS, proof_size
-from optimizer.check import bound_verifiable
-from optimizer.constraints import CATALOGUE
 from workforce.cli.app import app, fail
-from workforce.codes import code_list
-from workforce.config import get_settings
-from workforce.db import get_engine, session_scope
-from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
-from workforce.plans.lifecycle import plan_as_json, plans_of_year
-from workforce.plans.workbook import write_plan_workbook
-from workforce.rules.demand import DemandError
+
+if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
+    from optimizer import Instance, Plan
+    from workforce.plans import PlanError
 
 plans_app = typer.Typer(
-    help="方案管理：列表、重新求解、审批、执行 / Manage plans.", no_args_is_help=True
+    help="方案管理：列表、重新求解、审批、执行 / Manage plans.", no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(plans_app, name="plans")
 
@@ -38,6 +30,9 @@ Backend = Annotated[
 
 
 def _require_database(language: str) -> None:
+    from sqlalchemy import inspect
+    from workforce.db import get_engine
+
     if not inspect(get_engine()).has_table("teacher"):
         raise fail(
             "数据库尚未建立：请先运行 workforce demo（样例区）或 workforce migrate 并导入数据",
@@ -48,6 +43,8 @@ def _require_database(language: str) -> None:
 
 
 def write_plan(out: Path, record_json: str, instance: Instance, plan: Plan, language: str) -> None:
+    from workforce.plans.workbook import write_plan_workbook
+
     if out.suffix.lower() == ".xlsx":
         write_plan_workbook(out, instance, plan, language=language)
     else:
@@ -56,12 +53,16 @@ def write_plan(out: Path, record_json: str, instance: Instance, plan: Plan, lang
 
 def rule_title(name: str, language: str) -> str:
     """The plain-language title of a named constraint (the name itself if it is not known)."""
+    from optimizer.constraints import CATALOGUE
+
     info = CATALOGUE.get(name)
     return name if info is None else (info.zh if language == "zh" else info.en)
 
 
 def print_plan_summary(instance: Instance, plan: Plan, language: str = "zh") -> None:
     """Status, quotas with margins, and the rural shortages filled by subject."""
+    from workforce.codes import code_list
+
     zh = language == "zh"
     subjects = code_list("subjects")
     gap = "—" if plan.relative_gap is None else f"{plan.relative_gap:.4%}"
@@ -120,10 +121,20 @@ def plan_command(
     language: Language = "zh",
 ) -> None:
     """生成年度交流轮岗方案（草稿）/ Propose the year's rotation plan and keep it as a draft."""
+    from optimizer import SolveSettings
+    from workforce.config import get_settings
+    from workforce.db import session_scope
+    from workforce.plans import propose_plan
+    from workforce.cli.progress import echo_levels, working
+    from workforce.plans.lifecycle import plan_as_json
+    from workforce.rules.demand import DemandError
+
     _require_database(language)
     settings = SolveSettings(time_limit_s=time_limit, backend=backend)
     try:
-        with session_scope() as session:
+        with working(f"求解 {year} 年交流方案（时限 {time_limit:g} 秒）…",
+                     f"solving the {year} rotation (limit {time_limit:g} s)…", language), \
+                session_scope() as session:  # fmt: skip
             record, instance, plan = propose_plan(
                 session, year=year, actor=actor or get_settings().actor, settings=settings
             )
@@ -132,6 +143,7 @@ def plan_command(
         raise fail(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}", language) from None
     typer.echo(f"方案草稿 #{record.id} 已保存" if language == "zh" else f"draft plan #{record.id}")
     print_plan_summary(instance, plan, language)
+    echo_levels(plan, language)
     if out:
         write_plan(out, saved, instance, plan, language)
         typer.echo(f"→ {out}")
@@ -158,6 +170,11 @@ def check_plan_command(
 ) -> None:
     """独立校验方案是否满足每条规则、所称数字是否属实 / Verify every rule and every claim of a
     saved plan, independently."""
+    from optimizer import Instance, Plan, check_plan
+    from optimizer.certify import PROOF_MAX_ARCS, proof_size
+    from optimizer.check import bound_verifiable
+    from pydantic import ValidationError
+
     zh = language == "zh"
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -236,6 +253,10 @@ def _registry_findings(registry_id: object, plan: Plan, instance: Instance
     and write it into the file; the registry's copy is what they cannot edit unseen (every change
     to it is audited). No finding when the file names no registry plan or no database is set up
     (the check then proves only what the file says about itself)."""
+    from optimizer import Instance, Plan
+    from sqlalchemy import inspect
+    from workforce.db import get_engine, session_scope
+
     if registry_id is None:
         return []
     from optimizer.certify import instance_sha256
@@ -276,6 +297,9 @@ def list_command(
     language: Language = "zh",
 ) -> None:
     """列出某年度的方案 / List the plans of a year."""
+    from workforce.db import session_scope
+    from workforce.plans.lifecycle import plans_of_year
+
     _require_database(language)
     with session_scope() as session:
         for p in plans_of_year(session, year):
@@ -297,6 +321,11 @@ def resolve_command(
     language: Language = "zh",
 ) -> None:
     """按固定要求重新求解 / Re-solve a plan keeping the given pins."""
+    from optimizer import Pin, SolveSettings
+    from workforce.config import get_settings
+    from workforce.db import session_scope
+    from workforce.plans import PlanError, resolve_plan
+
     _require_database(language)
     pins = [Pin(kind="must_move", staff_no=s) for s in must_move]
     pins += [Pin(kind="must_stay", staff_no=s) for s in must_stay]
@@ -345,6 +374,10 @@ def approve_command(
 ) -> None:
     """审批方案（须通过独立校验、填写意见并确认）/ Approve a draft (it must pass the independent
     check; a comment and a confirmation are asked for)."""
+    from workforce.config import get_settings
+    from workforce.db import session_scope
+    from workforce.plans import PlanError, approve_plan
+
     _require_database(language)
     if not yes and not typer.confirm(
         f"审批方案 #{plan_id}？同年度其他待审批或待执行的方案将被替代"
@@ -374,6 +407,10 @@ def apply_command(
     language: Language = "zh",
 ) -> None:
     """执行已审批的方案（全部成功或全部不变）/ Apply an approved plan, all or nothing."""
+    from workforce.config import get_settings
+    from workforce.db import session_scope
+    from workforce.plans import PlanError, apply_plan
+
     _require_database(language)
     try:
         with session_scope() as session:

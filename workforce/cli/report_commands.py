@@ -9,29 +9,19 @@ reported in Chinese (or English) with exit code 2, never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from workforce.cli.app import app, fail
-from workforce.config import get_settings
-from workforce.dates import DateError, parse_date
-from workforce.db import session_scope
-from workforce.reports.charts import save_chart
-from workforce.reports.messages import error
-from workforce.reports.output import check_output_path, save_report
-from workforce.reports.qualifications import qualifications_report
-from workforce.reports.result import Report
-from workforce.reports.rotation import rotation_report
-from workforce.reports.scope import ReportError
-from workforce.reports.staffing import staffing_report
-from workforce.reports.talent import talent_report
-from workforce.reports.training import training_report
-from workforce.rules.training import TrainingRuleError
 
-report_app = typer.Typer(name="report", help="督导报表 / Oversight reports.", no_args_is_help=True)
+if TYPE_CHECKING:  # imported when a report runs, so that `workforce --help` starts fast
+    from workforce.reports.result import Report
+
+report_app = typer.Typer(name="report", help="督导报表 / Oversight reports.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(report_app, name="report")
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日期 / as-of date (default today)")]
@@ -39,6 +29,11 @@ School = Annotated[str | None, typer.Option("--school", help="学校代码 / one
 Out = Annotated[Path, typer.Option("--out", help="输出文件 .xlsx 或 .json / output file")]
 Lang = Annotated[str | None, typer.Option("--lang", help="zh（默认）或 en / header language")]
 Chart = Annotated[Path | None, typer.Option("--chart", help="图表 PNG 文件 / chart image")]
+
+
+def _report(name: str) -> Callable[..., Report]:
+    """The report function ``workforce.reports.<name>.<name>_report``, imported now."""
+    return getattr(importlib.import_module(f"workforce.reports.{name}"), f"{name}_report")
 
 
 def _run(
@@ -49,6 +44,16 @@ def _run(
     as_of: str | None,
     **options: object,
 ) -> None:
+    from workforce.cli.progress import working
+    from workforce.config import get_settings
+    from workforce.dates import DateError, parse_date
+    from workforce.db import session_scope
+    from workforce.reports.charts import save_chart
+    from workforce.reports.messages import error
+    from workforce.reports.output import check_output_path, save_report
+    from workforce.reports.scope import ReportError
+    from workforce.rules.training import TrainingRuleError
+
     language = lang or get_settings().language
     if language not in ("zh", "en"):
         raise fail(*_both("bad_language"), language="zh")
@@ -60,7 +65,7 @@ def _run(
         ) from None
     try:
         check_output_path(out)
-        with session_scope() as session:
+        with working("生成报表…", "building the report…", language), session_scope() as session:
             report = make(session, as_of=day, **options)
         written = save_report(report, out, language)
         drawn = save_chart(report, chart, language) if chart else None
@@ -80,6 +85,8 @@ def _run(
 
 
 def _both(key: str) -> tuple[str, str]:
+    from workforce.reports.messages import error
+
     return error(key, "zh"), error(key, "en")
 
 
@@ -93,13 +100,13 @@ def training_command(
     chart: Chart = None,
 ) -> None:
     """继续教育学时完成情况 / Continuing-education hours by teacher, school and district."""
-    _run(training_report, out, lang, chart, as_of, cycle=cycle, school=school)
+    _run(_report("training"), out, lang, chart, as_of, cycle=cycle, school=school)
 
 
 @report_app.command("talent")
 def talent_command(out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None) -> None:
     """骨干教师与名师培养目标 / Key teachers and talent goals against the 2025 targets."""
-    _run(talent_report, out, lang, chart, as_of)
+    _run(_report("talent"), out, lang, chart, as_of)
 
 
 @report_app.command("qualifications")
@@ -107,7 +114,7 @@ def qualifications_command(
     out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
 ) -> None:
     """教师学历与持证指标 / Qualification indicators against the plan's baselines and targets."""
-    _run(qualifications_report, out, lang, chart, as_of)
+    _run(_report("qualifications"), out, lang, chart, as_of)
 
 
 @report_app.command("staffing")
@@ -115,10 +122,10 @@ def staffing_command(
     out: Out, school: School = None, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
 ) -> None:
     """学科师资配置 / Subject staffing: shortages, PE and arts, psychology, resource teachers."""
-    _run(staffing_report, out, lang, chart, as_of, school=school)
+    _run(_report("staffing"), out, lang, chart, as_of, school=school)
 
 
 @report_app.command("rotation")
 def rotation_command(out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None) -> None:
     """交流轮岗完成情况 / Rotation compliance by year against the plan's quotas."""
-    _run(rotation_report, out, lang, chart, as_of)
+    _run(_report("rotation"), out, lang, chart, as_of)

@@ -1,24 +1,80 @@
-"""``workforce serve``, ``workforce create-admin`` and ``workforce create-user``.
+"""``workforce serve``, ``workforce worker`` (queued solve jobs on this machine),
+``workforce rotate-secret``, ``workforce create-admin`` and ``workforce create-user``.
 
 There is no default account or password: the first administrator is created here, with
 the password typed twice at a prompt (or read from standard input for scripts).
+
+``serve`` refuses the published development secret unless it is bound to 127.0.0.1 *and* told
+``--insecure-dev``, and refuses a secret key that is not the one the database's ID numbers were
+stored with (see :mod:`workforce.secret`). Like every command module, this one imports what a
+command needs when it runs, so ``workforce --help`` starts fast.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
-from workforce.accounts.messages import ACCOUNT_MESSAGES
-from workforce.accounts.roles import Role
-from workforce.accounts.users import UserCreate, create_user
+from workforce.accounts.roles import Role  # an enum only: cheap to import for --help
 from workforce.cli.app import app, fail
-from workforce.config import get_settings
-from workforce.db import session_scope
-from workforce.services.errors import DomainError
+
+if TYPE_CHECKING:
+    from workforce.config import Settings
+
+SERVE_MESSAGES = {
+    "development_secret": {
+        "zh": "拒绝启动：正在使用公开的开发密钥。请设置 WORKFORCE_SECRET_KEY 或删除它以使用实例目录中"
+        "生成的密钥；仅在本机调试时可用 --host 127.0.0.1 --insecure-dev。",
+        "en": "refusing to start with the published development secret: set WORKFORCE_SECRET_KEY "
+        "(or unset it to use the key generated in the home); only for local debugging, "
+        "--host 127.0.0.1 --insecure-dev allows it.",
+    },
+    "started": {
+        "zh": "实例目录：{home}；数据库：{database}；{workers} 个工作进程，监听 http://{host}:{port}/",
+        "en": "home {home}; database {database}; {workers} workers on http://{host}:{port}/",
+    },
+    "rotated": {
+        "zh": "已用新密钥重新加密 {count} 个身份证号；{where}",
+        "en": "{count} ID numbers re-encrypted under the new key; {where}",
+    },
+    "rotate_env": {
+        "zh": "密钥来自环境变量 WORKFORCE_SECRET_KEY：请用 --new-key-stdin 提供新密钥，并在之后更新环境变量",
+        "en": "the key comes from the environment (WORKFORCE_SECRET_KEY): give the new key with "
+        "--new-key-stdin and update the environment afterwards",
+    },
+    "new_key_short": {
+        "zh": "新密钥至少需要32个字符", "en": "the new key must have at least 32 characters",
+    },
+}  # fmt: skip
+
+
+def _say(key: str, language: str, **values: object) -> str:
+    return SERVE_MESSAGES[key]["zh" if language == "zh" else "en"].format(**values)
+
+
+def development_secret_refused(settings: Settings, host: str, *, insecure_dev: bool) -> bool:
+    """Whether ``serve`` must refuse to start: the published development secret is allowed only
+    on the loopback address and only when asked for with ``--insecure-dev``."""
+    from workforce.config import DEVELOPMENT_SECRET
+
+    return settings.secret_key == DEVELOPMENT_SECRET and not (host == "127.0.0.1" and insecure_dev)
+
+
+def check_database_key(language: str) -> None:
+    """Exit with the clear message when the secret key is not the database's (see
+    :func:`workforce.secret.check_secret_key`)."""
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+    from workforce.secret import SecretKeyMismatch, check_secret_key
+
+    try:
+        check_secret_key(get_engine(), get_settings().secret_key)
+    except SecretKeyMismatch as error:
+        raise fail(error.zh, error.en, language) from None
 
 
 @app.command("serve")
@@ -26,14 +82,125 @@ def serve_command(
     host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
     workers: Annotated[int, typer.Option(help="工作进程数 / worker processes")] = 1,
+    insecure_dev: Annotated[
+        bool,
+        typer.Option("--insecure-dev", help="仅本机调试：允许开发密钥 / allow the dev secret locally"),
+    ] = False,
 ) -> None:
     """启动网页和 API 服务 / Run the web application and HTTP API."""
+    from workforce.config import get_settings
+
+    settings = get_settings()
+    if development_secret_refused(settings, host, insecure_dev=insecure_dev):
+        raise fail(*SERVE_MESSAGES["development_secret"].values(), settings.language)
+    check_database_key(settings.language)
+    if settings.web_runs_solves:  # jobs whose process died with the last server: failed; the
+        from workforce.db import get_engine  # queue: started again
+        from workforce.plans.jobs import dispatch
+
+        dispatch(get_engine())
+    database = settings.database_url.split("@")[-1]
+    typer.echo(_say("started", settings.language, home=settings.home, database=database,
+                    workers=workers, host=host, port=port))  # fmt: skip
     import uvicorn
 
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=server_log_config(settings.log_dir))  # fmt: skip
+
+
+def server_log_config(log_dir: Path) -> dict:
+    """Uvicorn's logging, plus the same lines (timestamped, no colours) in ``<home>/logs/
+    server.log`` (rotated at 10 MB, five kept), so the home holds the server's log too."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    log_dir.mkdir(parents=True, exist_ok=True)
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["file"] = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    config["handlers"]["file"] = {
+        "class": "logging.handlers.RotatingFileHandler",
+        "filename": str(log_dir / "server.log"),
+        "maxBytes": 10_000_000,
+        "backupCount": 5,
+        "encoding": "utf-8",
+        "formatter": "file",
+    }
+    for name in ("uvicorn", "uvicorn.access"):
+        config["loggers"][name]["handlers"] = [*config["loggers"][name]["handlers"], "file"]
+    return config
+
+
+@app.command("worker")
+def worker_command(
+    processes: Annotated[
+        int | None,
+        typer.Option("--processes", help="最多同时求解数（默认按设置）/ solver processes (default: setting)"),
+    ] = None,
+    poll: Annotated[float, typer.Option("--poll", help="查询间隔（秒）/ seconds between looks")] = 2.0,
+) -> None:
+    """在本机运行排队的求解任务 / Run queued solve jobs on this machine (until stopped)."""
+    import signal
+
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+    from workforce.plans.jobs import RUNNER, run_worker
+
+    settings = get_settings()
+    check_database_key(settings.language)
+    running = [True]
+
+    def _stop(*_: object) -> None:
+        running[0] = False
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    limit = processes or settings.max_solver_processes
+    typer.echo(
+        f"求解工作进程 {RUNNER}：最多 {limit} 个求解同时运行 / solve worker {RUNNER}: at most "
+        f"{limit} solves at once"
+    )
+    run_worker(get_engine(), limit, poll_s=poll, keep_going=lambda: running[0])
+
+
+@app.command("rotate-secret")
+def rotate_secret_command(
+    new_key_stdin: Annotated[
+        bool, typer.Option("--new-key-stdin", help="从标准输入读取新密钥 / read the new key")
+    ] = False,
+) -> None:
+    """更换密钥并重新加密全部身份证号（一个事务）/ Change the secret key, re-encrypting ID numbers."""
+    import secrets
+
+    from workforce.config import get_settings, write_config_value
+    from workforce.db import get_engine
+    from workforce.secret import SecretKeyMismatch, rotate_secret_key
+
+    settings = get_settings()
+    language = settings.language
+    from_environment = bool(os.environ.get("WORKFORCE_SECRET_KEY"))
+    if from_environment and not new_key_stdin:
+        raise fail(*SERVE_MESSAGES["rotate_env"].values(), language)
+    new = sys.stdin.readline().strip() if new_key_stdin else secrets.token_urlsafe(48)
+    if len(new) < 32:
+        raise fail(*SERVE_MESSAGES["new_key_short"].values(), language)
+    try:
+        count = rotate_secret_key(get_engine(), settings.secret_key, new, actor=settings.actor)
+    except SecretKeyMismatch as error:
+        raise fail(error.zh, error.en, language) from None
+    if from_environment:
+        where = "请更新环境变量 WORKFORCE_SECRET_KEY" if language == "zh" else (
+            "now set WORKFORCE_SECRET_KEY to the new key")  # fmt: skip
+    else:
+        write_config_value(settings.config_file, "WORKFORCE_SECRET_KEY", new)
+        where = f"{'新密钥已写入' if language == 'zh' else 'new key written to'} {settings.config_file}"
+    typer.echo(_say("rotated", language, count=count, where=where))
 
 
 def _read_password(password_stdin: bool) -> str:
+    from workforce.accounts.messages import ACCOUNT_MESSAGES
+    from workforce.config import get_settings
+
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
     first = typer.prompt("密码 / password", hide_input=True)
@@ -47,6 +214,13 @@ def _read_password(password_stdin: bool) -> str:
 def _create(
     username: str, display_name: str, role: Role, school_id: int | None, password: str
 ) -> None:
+    from pydantic import ValidationError
+
+    from workforce.accounts.users import UserCreate, create_user
+    from workforce.config import get_settings
+    from workforce.db import session_scope
+    from workforce.services.errors import DomainError
+
     settings = get_settings()
     data = dict(
         username=username,

@@ -1,12 +1,29 @@
-"""Solve jobs run in their own process, report their stage, and can be stopped."""
+"""Solve jobs run in their own process, report their stage, can be stopped, wait in a queue
+behind a cap on solver processes, and survive a restart (a lost process is marked failed)."""
 
+import datetime as dt
+import os
+import threading
 import time
 
-from sqlmodel import Session
+import psutil
+import pytest
+from sqlmodel import Session, select
 
 from optimizer import Pin, Plan, SolveSettings
-from workforce.models import RotationPlan
-from workforce.plans.jobs import get_job, start_solve_job, stop_job
+from workforce import config
+from workforce.models import RotationPlan, SolveJob, utcnow
+from workforce.plans.jobs import (
+    LOST_PROCESS_ERROR,
+    RUNNER,
+    claim_next,
+    dispatch,
+    get_job,
+    recover_lost_jobs,
+    run_worker,
+    start_solve_job,
+    stop_job,
+)
 
 from ..district import build_small_district
 
@@ -25,7 +42,17 @@ def test_a_job_solves_in_its_own_process_and_keeps_the_draft(engine):
     with Session(engine) as session:
         build_small_district(session)
     job = start_solve_job(engine, year=2026, actor="hr1", settings=SolveSettings(time_limit_s=20))
-    assert job.status == "queued" and job.pid
+    assert job.status == "running" and job.pid and job.runner == RUNNER and job.slot == 1
+    stages = {job.stage}
+    deadline = time.monotonic() + 60
+    while get_job(engine, job.id).status not in ("done", "failed", "stopped"):
+        assert time.monotonic() < deadline
+        stages.add(get_job(engine, job.id).stage)
+        time.sleep(0.02)
+    stages.add(get_job(engine, job.id).stage)
+    from api.i18n.catalogue import UI
+
+    assert all(f"stage_{stage}" in UI for stage in stages), stages  # the job page names each
     done = _wait(engine, job.id)
     assert done.status == "done", done.error
     with Session(engine) as session:
@@ -57,12 +84,151 @@ def test_a_resolve_job_keeps_pins_and_names_its_parent(engine):
         assert "UPE0" not in moved
 
 
+def _solver_processes() -> list[psutil.Process]:
+    """This test process's live spawned children (multiprocessing's resource tracker aside)."""
+    found = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(
+                process.cmdline()
+            ):
+                found.append(process)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
 def test_stopping_a_job_ends_its_process(engine):
     with Session(engine) as session:
         build_small_district(session)
     job = start_solve_job(engine, year=2026, actor="hr1", settings=SolveSettings(time_limit_s=20))
+    process = psutil.Process(job.pid)
+    assert process.is_running()
     stopped = stop_job(engine, job.id)
-    assert stopped.status == "stopped"
-    time.sleep(1.0)
+    assert stopped.status == "stopped" and stopped.slot is None
+    process.wait(timeout=20)  # the solver process itself has ended
+    assert not psutil.pid_exists(job.pid) or process.status() == psutil.STATUS_ZOMBIE
+    time.sleep(0.5)
     assert get_job(engine, job.id).status == "stopped"
     assert get_job(engine, job.id).plan_id is None
+
+
+def test_twenty_users_pressing_solve_queue_behind_the_cap(engine, env):
+    # 20 requests at once with 2 solver slots: never more than 2 solver processes or running
+    # jobs, the rest queued; all 20 end done, started in the order they were queued.
+    env.setenv("WORKFORCE_MAX_SOLVER_PROCESSES", "2")
+    config.get_settings.cache_clear()
+    with Session(engine) as session:
+        build_small_district(session)
+    ids: list[int] = []
+    lock = threading.Lock()
+
+    def press() -> None:
+        job = start_solve_job(engine, year=2026, actor="hr1",
+                              settings=SolveSettings(time_limit_s=20))  # fmt: skip
+        with lock:
+            ids.append(job.id)
+
+    users = [threading.Thread(target=press) for _ in range(20)]
+    for user in users:
+        user.start()
+    most_running = most_processes = 0
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            jobs = session.exec(select(SolveJob)).all()
+        running = sum(j.status == "running" for j in jobs)
+        most_running = max(most_running, running)
+        most_processes = max(most_processes, len(_solver_processes()))
+        if len(jobs) == 20 and all(j.status in ("done", "failed", "stopped") for j in jobs):
+            break
+        time.sleep(0.1)
+    for user in users:
+        user.join()
+    with Session(engine) as session:
+        jobs = session.exec(select(SolveJob).order_by(SolveJob.id)).all()
+    assert len(jobs) == 20 and sorted(ids) == [j.id for j in jobs]
+    assert [j.status for j in jobs] == ["done"] * 20, [j.error for j in jobs]
+    assert 1 <= most_running <= 2 and most_processes <= 2
+    # Claimed oldest first: no job started before an older one (two claimers at the same moment
+    # take their timestamps a few milliseconds apart from their UPDATEs, hence the tolerance).
+    starts = [j.started_at for j in jobs]
+    slack = dt.timedelta(milliseconds=100)
+    assert all(later >= earlier - slack for earlier, later in zip(starts, starts[1:]))
+    assert all(j.slot is None for j in jobs)
+
+
+def _claimed_job(engine, **values) -> int:
+    with Session(engine) as session:
+        job = SolveJob(year=2026, created_by="hr1", **values)
+        session.add(job)
+        session.commit()
+        return job.id
+
+
+def test_a_job_whose_process_died_is_failed_on_startup(engine):
+    dead = psutil.Popen(["true"])
+    dead.wait()
+    now = utcnow()
+    lost = _claimed_job(engine, status="running", runner=RUNNER, slot=1, pid=dead.pid,
+                        started_at=now)  # fmt: skip
+    legacy = _claimed_job(engine, status="running", pid=dead.pid, started_at=now)
+    never_started = _claimed_job(engine, status="running", runner=RUNNER, slot=2,
+                                 started_at=now - dt.timedelta(minutes=5))  # fmt: skip
+    alive = _claimed_job(engine, status="running", runner=RUNNER, slot=3, pid=os.getpid(),
+                         started_at=now)  # fmt: skip
+    elsewhere = _claimed_job(engine, status="running", runner="other-host", slot=1, pid=dead.pid,
+                             started_at=now)  # fmt: skip
+    queued = _claimed_job(engine)
+    assert sorted(recover_lost_jobs(engine)) == sorted([lost, legacy, never_started])
+    states = {i: get_job(engine, i) for i in (lost, legacy, never_started, alive, elsewhere, queued)}
+    for i in (lost, legacy, never_started):
+        assert (states[i].status, states[i].slot, states[i].error) == ("failed", None,
+                                                                        LOST_PROCESS_ERROR)
+    assert states[alive].status == "running" and states[elsewhere].status == "running"
+    assert states[queued].status == "queued"
+    assert recover_lost_jobs(engine) == []  # nothing is failed twice
+
+
+@pytest.mark.postgres
+def test_claiming_is_one_conditional_update_that_one_claimer_wins(engine):
+    job_ids = [_claimed_job(engine) for _ in range(3)]
+    claims: list[int | None] = []
+    barrier = threading.Barrier(6)
+
+    def claim() -> None:
+        barrier.wait()
+        claims.append(claim_next(engine, "host-a", 2))
+
+    threads = [threading.Thread(target=claim) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    won = [c for c in claims if c is not None]
+    assert sorted(won) == job_ids[:2]  # two slots: the two oldest jobs, each claimed once
+    with Session(engine) as session:
+        rows = session.exec(select(SolveJob).order_by(SolveJob.id)).all()
+    assert [(r.status, r.runner, r.slot) for r in rows][2] == ("queued", None, None)
+    assert sorted(r.slot for r in rows[:2]) == [1, 2]
+    assert claim_next(engine, "host-b", 1) == job_ids[2]  # another machine has its own slots
+
+
+def test_a_worker_on_another_machine_runs_what_the_web_only_queued(engine, env):
+    env.setenv("WORKFORCE_WEB_RUNS_SOLVES", "false")
+    config.get_settings.cache_clear()
+    with Session(engine) as session:
+        build_small_district(session)
+    job = start_solve_job(engine, year=2026, actor="hr1", settings=SolveSettings(time_limit_s=20))
+    assert job.status == "queued" and job.pid is None
+    rounds = iter(range(1))
+    run_worker(engine, 1, poll_s=0, keep_going=lambda: next(rounds, None) is not None)
+    done = _wait(engine, job.id)
+    assert done.status == "done" and done.runner == RUNNER, done.error
+
+
+def test_a_clerk_sees_only_their_own_jobs(engine):
+    mine = _claimed_job(engine)
+    assert get_job(engine, mine, visible_to="hr1").id == mine
+    assert get_job(engine, mine, visible_to="clerk7") is None
+    assert dispatch(engine, 0) == []  # no slot: nothing starts

@@ -1,0 +1,275 @@
+"""The production path of docs/deploy.md, tested: ``workforce serve --workers 2`` on a real
+PostgreSQL server (started the way a systemd unit starts it: migrate, create the administrator,
+serve), its health endpoint and a sign-in; ``backup``/``restore`` round trip; ``migrate`` of a
+database made by the first release's schema; ``/healthz`` telling a schema that needs migrating."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import stat
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from alembic import command
+from fastapi.testclient import TestClient
+from sqlalchemy import MetaData, func, insert
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from workforce import config, db
+from workforce.cli import app
+from workforce.idnumber import decrypt, encrypt, lookup_hash
+from workforce.models import School, Teacher
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFORCE = Path(sys.executable).with_name("workforce")
+runner = CliRunner()
+PASSWORD = "a long enough password for chief"
+
+
+def _reload() -> None:
+    if db.get_engine.cache_info().currsize:
+        db.get_engine().dispose()
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def home_instance(env, tmp_path):
+    """An instance configured only by its home: no database URL, no secret in the environment."""
+    for name in ("WORKFORCE_SECRET_KEY", "WORKFORCE_DATABASE_URL", "WORKFORCE_UPLOAD_DIR"):
+        env.delenv(name)
+    home = tmp_path / "instance"
+    env.setenv("WORKFORCE_HOME", str(home))
+    _reload()
+    yield home
+    _reload()
+
+
+def _registry() -> tuple[int, int, dict[str, str]]:
+    with Session(db.get_engine()) as session:
+        schools = session.scalar(select(func.count()).select_from(School))
+        teachers = session.exec(select(Teacher).where(Teacher.id_number_encrypted.is_not(None)))
+        numbers = {t.staff_no: decrypt(t.id_number_encrypted) for t in teachers}
+    return schools, len(numbers), numbers
+
+
+def test_backup_and_restore_round_trip_on_sqlite(home_instance, tmp_path):
+    made = runner.invoke(app, ["demo", "--teachers", "120", "--seed", "5", "--time-limit", "10"])
+    assert made.exit_code == 0, made.output
+    (home_instance / "uploads" / "u1").mkdir(parents=True)
+    (home_instance / "uploads" / "u1" / "教师.xlsx").write_bytes(b"sheet")
+    before = _registry()
+    assert before[0] > 0 and before[1] > 100
+    archive = tmp_path / "saved" / "backup.tar.gz"
+    saved = runner.invoke(app, ["backup", str(archive)])
+    assert saved.exit_code == 0, saved.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+    assert {"manifest.json", "database.sqlite3", "home/workforce.env",
+            "home/uploads/u1/教师.xlsx"} <= names  # fmt: skip
+
+    _reload()
+    for path in sorted(home_instance.rglob("*"), reverse=True):  # the machine is lost
+        path.unlink() if path.is_file() else path.rmdir()
+    _reload()  # a fresh process: the new, empty instance generates a new key
+    restored = runner.invoke(app, ["restore", str(archive)])
+    assert restored.exit_code == 0, restored.output
+    _reload()  # the restored config file brings back the key
+    assert _registry() == before
+    assert (home_instance / "uploads" / "u1" / "教师.xlsx").read_bytes() == b"sheet"
+    assert stat.S_IMODE((home_instance / "workforce.env").stat().st_mode) == 0o600
+    assert runner.invoke(app, ["migrate"]).exit_code == 0  # the key check passes
+
+    again = runner.invoke(app, ["restore", str(archive)])
+    assert again.exit_code == 2 and "数据库中已有数据" in again.output
+    assert runner.invoke(app, ["restore", str(archive), "--force"]).exit_code == 0
+
+
+@pytest.mark.postgres
+def test_migrate_upgrades_a_first_release_database_and_keeps_its_data(engine):
+    # The first release's schema (migrations 0001–0003) with a school, a teacher with an
+    # encrypted ID number, an account and a finished solve job, written with that schema's
+    # own columns; then today's `workforce migrate`.
+    from workforce.cli.demo import drop_everything
+
+    drop_everything(engine)
+    command.upgrade(db.alembic_config(engine), "0003")
+    tables = MetaData()
+    tables.reflect(engine)
+    now = dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC)
+    number = "44162219800101001X"
+    with engine.begin() as connection:
+        connection.execute(insert(tables.tables["school"]).values(
+            id=1, code="S001", name="源城区第一小学", town="上城街道", zone="urban",
+            level="primary", ownership="public", is_quality=True, is_weak=False, pupils=900,
+            disabled_pupils=2, classes_by_grade=[3, 3, 3, 3, 3, 3], post_ceiling=50, active=True,
+            version=1, created_at=now, updated_at=now))  # fmt: skip
+        connection.execute(insert(tables.tables["teacher"]).values(
+            id=1, staff_no="T0001", name="陈老师", gender="female", birth_date=dt.date(1980, 1, 1),
+            post_type="established", school_id=1, joined_school_on=dt.date(2010, 9, 1),
+            main_subject="pe", other_subjects=[], is_head_teacher=False, is_principal=False,
+            status="active", version=1, created_at=now, updated_at=now,
+            id_number_encrypted=encrypt(number), id_number_hash=lookup_hash(number)))  # fmt: skip
+        connection.execute(insert(tables.tables["app_user"]).values(
+            id=1, username="chief", display_name="陈局", role="admin", password_hash="x",
+            active=True, created_at=now))  # fmt: skip
+        connection.execute(insert(tables.tables["solvejob"]).values(
+            id=1, year=2026, status="done", stage="done", pins=[], settings={},
+            created_by="chief", created_at=now))  # fmt: skip
+
+    upgraded = runner.invoke(app, ["migrate"])
+    assert upgraded.exit_code == 0, upgraded.output
+    with engine.connect() as connection:
+        from alembic.migration import MigrationContext
+
+        assert MigrationContext.configure(connection).get_current_revision() == "0011"
+    with Session(engine) as session:
+        teacher = session.get(Teacher, 1)
+        assert (teacher.staff_no, teacher.name, teacher.school_id) == ("T0001", "陈老师", 1)
+        assert decrypt(teacher.id_number_encrypted) == number
+        assert session.get(School, 1).classes_by_grade == [3, 3, 3, 3, 3, 3]
+        from workforce.accounts.models import User
+        from workforce.models import InstanceSetting, SolveJob
+
+        assert session.get(User, 1).username == "chief"
+        job = session.get(SolveJob, 1)
+        assert (job.status, job.runner, job.slot, job.unpin) == ("done", None, None, [])
+        assert session.get(InstanceSetting, "secret_key_check") is not None
+
+
+@pytest.mark.postgres
+def test_healthz_reports_the_database_and_the_migration(engine):
+    from api.main import create_app
+
+    with TestClient(create_app()) as client:
+        ok = client.get("/healthz")
+        assert ok.status_code == 200
+        assert ok.json() == {"status": "ok", "database": "ok", "migration": "0011",
+                             "migration_head": "0011"}  # fmt: skip
+        command.downgrade(db.alembic_config(engine), "0010")
+        stale = client.get("/healthz")
+        assert stale.status_code == 503 and stale.json()["status"] == "migration_needed"
+        command.upgrade(db.alembic_config(engine), "head")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A private PostgreSQL server for this module (scripts/postgres), removed after."""
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"workforce-deploy-{os.getpid()}"
+    url = subprocess.run(["bash", str(ROOT / "scripts" / "postgres")], check=True, text=True,
+                         capture_output=True, env={**os.environ, "PGTEST_DIR": str(folder)},
+                         timeout=120).stdout.strip()  # fmt: skip
+    yield url
+    subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "stop", str(folder)], check=True,
+                   timeout=60)  # fmt: skip
+
+
+def test_serve_with_two_workers_on_postgresql_answers_health_and_sign_in(postgres_url, tmp_path):
+    # As the systemd unit of docs/deploy.md runs it: environment only, a home, migrate, the
+    # first administrator, then `workforce serve --workers 2`.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKFORCE_")}
+    env.update(WORKFORCE_HOME=str(tmp_path / "home"), WORKFORCE_DATABASE_URL=postgres_url,
+               WORKFORCE_ENVIRONMENT="production")  # fmt: skip
+    run = {"env": env, "capture_output": True, "text": True, "timeout": 120}
+    migrated = subprocess.run([str(WORKFORCE), "migrate"], **run)
+    assert migrated.returncode == 0, migrated.stderr
+    admin = subprocess.run([str(WORKFORCE), "create-admin", "chief", "--password-stdin"],
+                           input=PASSWORD + "\n", **run)  # fmt: skip
+    assert admin.returncode == 0, admin.stderr
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(WORKFORCE), "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        health = None
+        while time.monotonic() < deadline:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read()
+                time.sleep(0.5)
+        assert health is not None and health.status_code == 200, health
+        assert health.json()["status"] == "ok"
+        for _ in range(5):
+            token = httpx.post(f"{base}/api/auth/token", timeout=10,
+                               data={"username": "chief", "password": PASSWORD})  # fmt: skip
+            assert token.status_code == 200, token.text
+            me = httpx.get(f"{base}/api/auth/me", timeout=10, headers={
+                "Authorization": f"Bearer {token.json()['access_token']}"})  # fmt: skip
+            assert me.status_code == 200 and me.json()["role"] == "admin"
+        import psutil
+
+        workers = [p for p in psutil.Process(server.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(p.cmdline())]  # fmt: skip
+        assert len(workers) == 2
+        log = tmp_path / "home" / "logs" / "server.log"  # the home holds the server's log
+        assert "Application startup complete" in log.read_text(encoding="utf-8")
+        assert "/healthz" in log.read_text(encoding="utf-8")
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+        server.stdout.close()
+
+
+def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path):
+    # pg_dump into the archive, the database emptied, pg_restore back in one transaction.
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from workforce.backup import backup, restore
+    from workforce.cli.demo import drop_everything
+    from workforce.sample import generate_district, load_district
+
+    base = make_url(postgres_url)
+    with psycopg.connect(host=base.host, port=base.port, user=base.username,
+                         password=base.password, dbname=base.database,
+                         autocommit=True) as admin:  # fmt: skip
+        admin.execute("DROP DATABASE IF EXISTS backup_round_trip")
+        admin.execute("CREATE DATABASE backup_round_trip")
+    url = base.set(database="backup_round_trip").render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    try:
+        db.migrate(engine)
+        load_district(engine, generate_district(teachers=120, seed=9))
+        env.setenv("WORKFORCE_DATABASE_URL", url)
+        _reload()
+        before = _registry()
+        assert before[1] > 100
+        home = tmp_path / "home"
+        (home / "output").mkdir(parents=True)
+        (home / "output" / "plan.xlsx").write_bytes(b"plan")
+        archive = tmp_path / "pg.tar.gz"
+        manifest = backup(engine, home, archive)
+        assert (manifest.engine, manifest.migration, manifest.home_files) == ("postgresql",
+                                                                              "0011", 1)
+        drop_everything(engine)
+        (home / "output" / "plan.xlsx").unlink()
+        restore(engine, home, archive)
+        _reload()
+        assert _registry() == before
+        assert (home / "output" / "plan.xlsx").read_bytes() == b"plan"
+        refused = runner.invoke(app, ["restore", str(archive)])
+        assert refused.exit_code == 2 and "数据库中已有数据" in refused.output
+    finally:
+        _reload()
+        engine.dispose()

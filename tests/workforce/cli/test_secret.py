@@ -1,0 +1,170 @@
+"""No working secret by default: a generated key in the home, the development key refused by
+``serve``, a changed key refused at start, and ``rotate-secret`` re-encrypting in one go."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from workforce import config, db
+from workforce.cli import app
+from workforce.idnumber import decrypt, lookup_hash
+from workforce.models import AuditLog, InstanceSetting, Teacher
+from workforce.sample import generate_district, load_district
+from workforce.secret import SecretKeyMismatch, check_secret_key, check_value
+
+runner = CliRunner()
+OTHER_KEY = "another-secret-key-that-is-long-enough-0123456789"
+
+
+def _reload(env: pytest.MonkeyPatch) -> None:
+    """Settings and engine read again (the cached engine closed first)."""
+    if db.get_engine.cache_info().currsize:
+        db.get_engine().dispose()
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _close_the_commands_engine(env):
+    yield
+    _reload(env)
+
+
+def _numbers(engine) -> dict[str, str]:
+    with Session(engine) as session:
+        rows = session.exec(select(Teacher).where(Teacher.id_number_encrypted.is_not(None)))
+        return {t.staff_no: decrypt(t.id_number_encrypted) for t in rows}
+
+
+@pytest.fixture
+def loaded(engine):
+    load_district(engine, generate_district(teachers=120, seed=3))
+    check_secret_key(engine, config.get_settings().secret_key)
+    numbers = _numbers(engine)
+    assert len(numbers) > 100
+    return numbers
+
+
+def test_first_run_generates_a_private_secret_in_the_home(env, tmp_path):
+    for name in ("WORKFORCE_SECRET_KEY", "WORKFORCE_DATABASE_URL", "WORKFORCE_UPLOAD_DIR"):
+        env.delenv(name)
+    env.setenv("WORKFORCE_HOME", str(tmp_path / "home"))
+    _reload(env)
+    first = config.get_settings()
+    path = tmp_path / "home" / "workforce.env"
+    assert len(first.secret_key) >= 64 and first.secret_key != config.DEVELOPMENT_SECRET
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert first.database_url == f"sqlite:///{tmp_path / 'home' / 'workforce.sqlite3'}"
+    assert first.upload_dir == tmp_path / "home" / "uploads"
+    _reload(env)
+    assert config.get_settings().secret_key == first.secret_key  # kept, not generated again
+    other_home = tmp_path / "other"
+    env.setenv("WORKFORCE_HOME", str(other_home))
+    _reload(env)
+    assert config.get_settings().secret_key != first.secret_key  # one key per instance
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        (["--host", "0.0.0.0"], True),
+        (["--host", "0.0.0.0", "--insecure-dev"], True),
+        (["--host", "127.0.0.1"], True),
+    ],
+)
+def test_serve_refuses_the_development_secret(env, args, refused):
+    env.setenv("WORKFORCE_SECRET_KEY", config.DEVELOPMENT_SECRET)
+    env.setenv("WORKFORCE_ENVIRONMENT", "development")
+    _reload(env)
+    result = runner.invoke(app, ["serve", *args])
+    assert result.exit_code == 2
+    assert "拒绝启动：正在使用公开的开发密钥" in result.output
+
+
+def test_development_secret_is_allowed_only_on_loopback_with_the_flag(env):
+    from workforce.cli.server_commands import development_secret_refused
+
+    env.setenv("WORKFORCE_SECRET_KEY", config.DEVELOPMENT_SECRET)
+    _reload(env)
+    settings = config.get_settings()
+    assert not development_secret_refused(settings, "127.0.0.1", insecure_dev=True)
+    assert development_secret_refused(settings, "127.0.0.1", insecure_dev=False)
+    assert development_secret_refused(settings, "0.0.0.0", insecure_dev=True)
+    env.setenv("WORKFORCE_SECRET_KEY", OTHER_KEY)
+    _reload(env)
+    assert not development_secret_refused(config.get_settings(), "0.0.0.0", insecure_dev=False)
+
+
+@pytest.mark.postgres
+def test_a_changed_secret_is_refused_at_start(env, engine, loaded):
+    with Session(engine) as session:
+        assert session.get(InstanceSetting, "secret_key_check").value == check_value(
+            config.get_settings().secret_key
+        )
+    env.setenv("WORKFORCE_SECRET_KEY", OTHER_KEY)
+    _reload(env)
+    for command in (["migrate"], ["serve"], ["demo"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert "密钥与数据库不符" in result.output
+
+
+@pytest.mark.postgres
+def test_a_database_from_before_the_check_is_checked_by_decrypting(env, engine, loaded):
+    with Session(engine) as session:
+        session.delete(session.get(InstanceSetting, "secret_key_check"))
+        session.commit()
+    with pytest.raises(SecretKeyMismatch):
+        check_secret_key(engine, OTHER_KEY)
+    check_secret_key(engine, config.get_settings().secret_key)  # the right key is recorded
+    with Session(engine) as session:
+        assert session.get(InstanceSetting, "secret_key_check") is not None
+
+
+@pytest.mark.postgres
+def test_rotate_secret_reencrypts_every_id_number_in_one_transaction(env, engine, loaded, tmp_path):
+    env.delenv("WORKFORCE_SECRET_KEY")
+    home = tmp_path / "rotating"
+    config.write_config_value(home / "workforce.env", "WORKFORCE_SECRET_KEY", os.environ.get(
+        "WORKFORCE_TEST_SECRET", "test-secret-key-that-is-only-used-by-the-test-suite"))
+    env.setenv("WORKFORCE_HOME", str(home))
+    _reload(env)
+    old = config.get_settings().secret_key
+    result = runner.invoke(app, ["rotate-secret"])
+    assert result.exit_code == 0, result.output
+    assert f"已用新密钥重新加密 {len(loaded)} 个身份证号" in result.output
+    _reload(env)
+    new = config.get_settings().secret_key
+    assert new != old and stat.S_IMODE((home / "workforce.env").stat().st_mode) == 0o600
+    assert _numbers(engine) == loaded  # every number reads back under the new key
+    with Session(engine) as session:
+        teacher = session.exec(select(Teacher).where(Teacher.staff_no == next(iter(loaded)))).one()
+        assert teacher.id_number_hash == lookup_hash(loaded[teacher.staff_no])
+        assert session.exec(select(AuditLog).where(AuditLog.action == "rotate_secret")).one()
+    check_secret_key(engine, new)
+    with pytest.raises(SecretKeyMismatch):
+        check_secret_key(engine, old)
+
+
+@pytest.mark.postgres
+def test_rotate_secret_changes_nothing_when_a_number_cannot_be_read(env, engine, loaded):
+    from workforce.secret import rotate_secret_key
+
+    with Session(engine) as session:
+        teacher = session.exec(select(Teacher).where(Teacher.id_number_encrypted.is_not(None))
+                               .order_by(Teacher.id.desc())).first()  # fmt: skip
+        teacher.id_number_encrypted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        session.commit()
+    with Session(engine) as session:
+        before = session.exec(select(Teacher.id, Teacher.id_number_encrypted)).all()
+    old = config.get_settings().secret_key
+    with pytest.raises(SecretKeyMismatch):
+        rotate_secret_key(engine, old, OTHER_KEY, actor="test")
+    with Session(engine) as session:
+        assert session.exec(select(Teacher.id, Teacher.id_number_encrypted)).all() == before
+        assert session.get(InstanceSetting, "secret_key_check").value == check_value(old)

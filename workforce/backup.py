@@ -1,0 +1,192 @@
+"""``workforce backup`` / ``workforce restore``: one archive holds an instance — its database and
+its home (the config file with the secret key, uploads, generated workbooks, logs).
+
+The archive is a ``.tar.gz`` written with mode 0600 (it holds the secret key and the encrypted ID
+numbers: keep it as carefully as the server). Inside: ``manifest.json`` (when, which engine,
+which migration), the database — ``database.sqlite3`` made with SQLite's online backup (a
+consistent copy while the server runs) or ``database.pgdump`` made with ``pg_dump --format
+custom`` — and ``home/`` with every other file of the home.
+
+Restoring refuses a database that already holds a registry unless told ``--force`` (then the
+archive's database replaces it); it is all or nothing for the database (a restored SQLite file is
+swapped in at once; ``pg_restore`` runs in one transaction). Stop the server first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Engine, make_url
+
+FORMAT = 1
+SKIPPED_IN_HOME = ("workforce.sqlite3", "workforce.sqlite3-wal", "workforce.sqlite3-shm")
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done, with the reason in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+@dataclass
+class Manifest:
+    created: str
+    engine: str
+    migration: str | None
+    home_files: int
+    format: int = FORMAT
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _libpq_url(engine: Engine) -> str:
+    """The database URL as PostgreSQL's own tools take it (no ``+driver``)."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def postgres_tool(name: str) -> str:
+    """``pg_dump`` / ``pg_restore`` on PATH, else the newest under /usr/lib/postgresql (Debian)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)  # fmt: skip
+    if not candidates:
+        raise BackupError(f"找不到 {name}（请安装 postgresql-client）",
+                          f"{name} not found (install postgresql-client)")  # fmt: skip
+    return str(candidates[-1])
+
+
+def _current_migration(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup(engine: Engine, home: Path, out: Path) -> Manifest:
+    """Write the archive ``out`` of the database behind ``engine`` and the files in ``home``."""
+    out = out.resolve()
+    with tempfile.TemporaryDirectory(prefix="workforce-backup-") as scratch:
+        work = Path(scratch)
+        sqlite_file = _sqlite_file(engine)
+        if sqlite_file is not None:
+            kind, dumped = "sqlite", work / "database.sqlite3"
+            with sqlite3.connect(sqlite_file) as source, sqlite3.connect(dumped) as target:
+                source.backup(target)
+            target.close()
+            source.close()
+        elif engine.url.get_backend_name() == "postgresql":
+            kind, dumped = "postgresql", work / "database.pgdump"
+            subprocess.run([postgres_tool("pg_dump"), "--format=custom", "--no-owner",
+                            f"--file={dumped}", f"--dbname={_libpq_url(engine)}"],
+                           check=True, capture_output=True)  # fmt: skip
+        else:
+            raise BackupError(f"不支持的数据库：{engine.url.get_backend_name()}",
+                              f"unsupported database: {engine.url.get_backend_name()}")  # fmt: skip
+        files = [
+            p for p in sorted(home.rglob("*"))
+            if p.is_file() and p.name not in SKIPPED_IN_HOME and p.resolve() != out
+        ] if home.is_dir() else []  # fmt: skip
+        manifest = Manifest(
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            engine=kind,
+            migration=_current_migration(engine),
+            home_files=len(files),
+        )
+        (work / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=2))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(out.name + ".partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+            tar.add(work / "manifest.json", "manifest.json")
+            tar.add(dumped, dumped.name)
+            for path in files:
+                tar.add(path, f"home/{path.relative_to(home).as_posix()}")
+        os.replace(partial, out)
+    return manifest
+
+
+def _holds_registry(engine: Engine) -> bool:
+    from sqlmodel import Session
+
+    from workforce.models import School
+
+    if not inspect(engine).has_table("school"):
+        return False
+    with Session(engine) as session:
+        return session.scalar(select(School.id).limit(1)) is not None
+
+
+def restore(engine: Engine, home: Path, archive: Path, *, force: bool = False) -> Manifest:
+    """Put the archive's database behind ``engine`` and its files into ``home``."""
+    if _holds_registry(engine) and not force:
+        raise BackupError("数据库中已有数据；确认要用备份覆盖时加 --force",
+                          "the database already holds data; add --force to replace it "
+                          "with the backup")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="workforce-restore-") as scratch:
+        work = Path(scratch)
+        try:
+            with tarfile.open(archive, "r:gz") as tar:
+                tar.extractall(work, filter="data")
+            manifest = Manifest(**json.loads((work / "manifest.json").read_text()))
+        except (OSError, tarfile.TarError, KeyError, TypeError, json.JSONDecodeError) as error:
+            raise BackupError(f"{archive}：不是有效的备份文件（{error}）",
+                              f"{archive}: not a valid backup ({error})") from None  # fmt: skip
+        target_kind = "sqlite" if _sqlite_file(engine) else engine.url.get_backend_name()
+        if manifest.engine != target_kind:
+            raise BackupError(
+                f"备份来自 {manifest.engine}，当前数据库是 {target_kind}",
+                f"the backup is of {manifest.engine}, the database is {target_kind}",
+            )
+        engine.dispose()
+        if manifest.engine == "sqlite":
+            target = _sqlite_file(engine)
+            assert target is not None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            incoming = target.with_name(target.name + ".restoring")
+            shutil.copyfile(work / "database.sqlite3", incoming)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            os.replace(incoming, target)
+        else:
+            done = subprocess.run([postgres_tool("pg_restore"), "--clean", "--if-exists",
+                                   "--no-owner", "--single-transaction",
+                                   f"--dbname={_libpq_url(engine)}", str(work / "database.pgdump")],
+                                  capture_output=True, text=True)  # fmt: skip
+            if done.returncode != 0:
+                raise BackupError(f"pg_restore 失败：{done.stderr.strip()[:500]}",
+                                  f"pg_restore failed: {done.stderr.strip()[:500]}")  # fmt: skip
+        saved_home = work / "home"
+        if saved_home.is_dir():
+            for path in sorted(saved_home.rglob("*")):
+                if path.is_file():
+                    destination = home / path.relative_to(saved_home)
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, destination)
+        config_file = home / "workforce.env"
+        if config_file.exists():
+            config_file.chmod(0o600)
+    return manifest
+
+
+def database_name(url: str) -> str:
+    """The database's address without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
