@@ -83,7 +83,9 @@ def test_the_wheel_runs_the_demo_and_a_plan_from_an_empty_folder(installed, tmp_
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    demo = workforce("demo", "--teachers", "400", "--time-limit", "30")
+    # At 400 or 800 teachers the sample district has no plan at all (a two-term principal has
+    # no principal post to go to); 1,500 is the smallest size checked that has one.
+    demo = workforce("demo", "--teachers", "1500", "--time-limit", "30")
     home = folder / "var"
     assert f"实例目录（WORKFORCE_HOME）：{home}" in demo
     assert "已载入合成样本区" in demo and "方案工作簿：" in demo

@@ -58,8 +58,10 @@ def test_quiet_block_still_runs():
 def test_level_lines_name_each_level_with_its_gap():
     import random
 
-    plan = solve(district(random.Random(3)), SolveSettings(time_limit_s=10))  # an optimal one
-    assert plan.status == "optimal"
+    plans = (solve(district(random.Random(seed)), SolveSettings(time_limit_s=10))
+             for seed in range(20))  # fmt: skip
+    plan = next((p for p in plans if p.status == "optimal"), None)  # the first optimal one
+    assert plan is not None, "none of 20 small districts had an optimal plan"
     lines = level_lines(plan, "en")
     assert len(lines) == len(plan.objectives) == 3
     assert lines[0].startswith("  level 1 rural_shortage_filled: value ")
