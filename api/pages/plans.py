@@ -1,7 +1,10 @@
 """The plan pages: start a solve (year, time limit) → its progress (polled; a stop button) →
-the plan: moves with their reasons, quotas with margins, unfilled shortages with reasons,
-conflicts and the smallest relaxation when infeasible; pin and unpin moves, re-solve with the
-pins, approve, apply (confirmed), and download the plan workbook and the notice letters.
+the plan: moves with their reasons (filtered and paged on the server, see
+:mod:`api.pages.plan_moves`), quotas with margins, unfilled shortages with reasons, conflicts
+and the smallest relaxation when infeasible; pin any teacher of the district (a search box fed
+by a small lookup) and unpin, re-solve with the pins, approve, apply (confirmed), download the
+plan workbook and the notice letters; and two plans compared (moves added, removed, changed;
+every quota and shortage of both, with the change).
 
 Solves run in their own process (:mod:`workforce.plans.jobs`), so the server never waits for
 one. Viewing is for the district roles; changing (solve, pin, approve, apply) needs the

@@ -1,7 +1,7 @@
 """The plan comparison page (issue #13, item 5): two real solved plans — the plan district's
 draft and its re-solve with pins that keep one mover at home (another takes the place) and
-send another elsewhere — and the page shows the moves added, removed and changed, and the change in every
-quota and rural shortage, with Chinese labels only."""
+send another elsewhere — and the page shows the moves added, removed and changed, and the
+change in every quota and rural shortage, with Chinese labels only."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def _staff(html: str, testid: str) -> set[str]:
 
 
 def _cells(row: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
 
 
 def _signed(delta: int) -> str:

@@ -263,7 +263,7 @@ def test_pin_any_teacher_by_name_keeps_the_place_and_shows_names(
 
 
 def test_a_pin_to_the_teachers_own_school_is_refused_in_chinese(
-    app: FastAPI, engine: Engine
+    app: FastAPI, engine: Engine, district: District
 ) -> None:
     plan_id, instance, plan = _big_plan(engine)
     hr = signed_in(app, "hr")
@@ -289,6 +289,14 @@ def test_a_pin_to_the_teachers_own_school_is_refused_in_chinese(
     assert f'data-own-school="{names[mover.from_school]}"' in hr.get(f"/plans/{plan_id}").text
     with Session(engine) as session:
         assert not session.exec(select(PlanPin).where(PlanPin.plan_id == plan_id)).all()
+    # the plans API refuses it the same way (one check for both)
+    api = TestClient(app).post(
+        f"/api/plans/{plan_id}/resolve",
+        headers=district.headers["hr"],
+        json={"pins": [{"kind": "must_go", "staff_no": mover.staff_no,
+                        "school": mover.from_school}]},
+    )
+    assert api.status_code == 422 and "不能锁定交流到本校" in api.json()["detail"]["zh"]
     # another school is accepted
     other = next(c for c in names if c != mover.from_school)
     hr.post(
