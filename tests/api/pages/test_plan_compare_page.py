@@ -133,6 +133,10 @@ def test_the_compare_page_shows_moves_and_every_quota_and_shortage_change(
     for code in ("quota.", "secondment", "transfer", "must_", "optimal", "None"):
         assert code not in visible, code
 
+    english = hr.get("/plans/compare", params={"a": first_id, "b": second_id, "lang": "en"})
+    assert english.status_code == 200 and f"{len(added)} added" in english.text
+    assert "Rural shortages: the change" in english.text
+
     # the re-solve links to the comparison with its parent; the year's page offers the form
     assert f'href="/plans/compare?a={first_id}&amp;b={second_id}"' in hr.get(
         f"/plans/{second_id}"

@@ -125,6 +125,9 @@ def test_a_plan_of_2000_moves_is_a_bounded_page(app: FastAPI, engine: Engine) ->
     visible = re.sub(r"<[^>]+>", " ", html)
     for code in ("must_go", "must_stay", "to_rural", "within_urban", "secondment"):
         assert code not in visible, code
+    english = hr.get(f"/plans/{plan_id}", params={"lang": "en", "direction": "to_rural"})
+    assert english.status_code == 200 and "urban → rural" in english.text
+    assert "must go to the school" in english.text and "城区→乡村" not in english.text
 
 
 def test_filters_return_only_matching_moves(app: FastAPI, engine: Engine) -> None:
