@@ -284,7 +284,10 @@ _PLANS = {
     "pin_in_effect": ("已用于本方案", "used in this plan"),
     "pin_pending": ("待重新求解", "awaiting re-solve"),
     "state": ("状态", "State"),
-    "pin_added": ("已锁定 {staff_no}，重新求解后生效", "pinned {staff_no}; re-solve to use it"),
+    "pin_added": (
+        "已锁定 {name}（{staff_no}）：{kind}，重新求解后生效",
+        "pinned {name} ({staff_no}): {kind}; re-solve to use it",
+    ),
     "pin_removed": ("已取消 {staff_no} 的锁定", "unpinned {staff_no}"),
     "pin_kind": ("锁定方式“{kind}”不存在", "there is no pin kind {kind!r}"),
     "pin_teacher": (

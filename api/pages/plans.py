@@ -321,7 +321,17 @@ def pin_move(
         flash(request, "error", error.text)
         return _back_to_plan(plan_id, back, anchor)
     session.commit()
-    flash(request, "success", UI.text("pin_added", staff_no=chosen))
+    name = next(t.name for t in instance.teachers if t.staff_no == chosen)
+    kind_text = UI.text(f"pin_{pin.kind}")
+    flash(
+        request,
+        "success",
+        Text(
+            "pin_added",
+            UI.text("pin_added", name=name, staff_no=chosen, kind=kind_text.zh).zh,
+            UI.text("pin_added", name=name, staff_no=chosen, kind=kind_text.en).en,
+        ),
+    )
     return _back_to_plan(plan_id, back, anchor)
 
 

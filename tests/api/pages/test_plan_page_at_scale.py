@@ -235,6 +235,7 @@ def test_pin_any_teacher_by_name_keeps_the_place_and_shows_names(
     assert target.path == f"/plans/{plan_id}" and target.fragment == "pins"
     assert parse_qs(target.query) == {"school": ["R1"], "page": ["2"]}
     page = hr.get(answer.headers["location"]).text
+    assert f"已锁定 {staying.name}（{staying.staff_no}）：必须交流，重新求解后生效" in page
     row = re.search(r'<tr data-testid="pending-pin">(.*?)</tr>', page, re.S)
     assert row and f"<td>{staying.staff_no}</td><td>{staying.name}</td>" in row.group(1)
     assert "必须交流" in row.group(1)
