@@ -138,9 +138,14 @@ def test_the_compare_page_shows_moves_and_every_quota_and_shortage_change(
     assert "Rural shortages: the change" in english.text
 
     # the re-solve links to the comparison with its parent; the year's page offers the form
-    assert f'href="/plans/compare?a={first_id}&amp;b={second_id}"' in hr.get(
-        f"/plans/{second_id}"
-    ).text
+    second_page = hr.get(f"/plans/{second_id}").text
+    assert f'href="/plans/compare?a={first_id}&amp;b={second_id}"' in second_page
+    # the pins it was solved with, named
+    in_effect = re.findall(r'<tr data-testid="pin-in-effect">(.*?)</tr>', second_page, re.S)
+    names = {t.staff_no: t.name for t in instance.teachers}
+    assert len(in_effect) == 2
+    for staff_no in (kept_home, sent_elsewhere):
+        assert any(f"<td>{staff_no}</td><td>{names[staff_no]}</td>" in r for r in in_effect)
     assert 'data-testid="compare-form"' in hr.get("/plans", params={"year": 2026}).text
 
 
