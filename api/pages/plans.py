@@ -1,7 +1,10 @@
 """The plan pages: start a solve (year, time limit) → its progress (polled; a stop button) →
-the plan: moves with their reasons, quotas with margins, unfilled shortages with reasons,
-conflicts and the smallest relaxation when infeasible; pin and unpin moves, re-solve with the
-pins, approve, apply (confirmed), and download the plan workbook and the notice letters.
+the plan: moves with their reasons (filtered and paged on the server, see
+:mod:`api.pages.plan_moves`), quotas with margins, unfilled shortages with reasons, conflicts
+and the smallest relaxation when infeasible; pin any teacher of the district (a search box fed
+by a small lookup) and unpin, re-solve with the pins, approve, apply (confirmed), download the
+plan workbook and the notice letters; and two plans compared (moves added, removed, changed;
+every quota and shortage of both, with the change).
 
 Solves run in their own process (:mod:`workforce.plans.jobs`), so the server never waits for
 one. Viewing is for the district roles; changing (solve, pin, approve, apply) needs the
@@ -11,8 +14,10 @@ one. Viewing is for the district roles; changing (solve, pin, approve, apply) ne
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qsl
 from typing import Annotated
 
 from fastapi import Form, Query, Request
@@ -24,6 +29,16 @@ from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import DistrictReader, PlanManager
 from api.pages.pins import add_pending, clear_pending, pending_pins, remove_pending
+from api.pages.plan_moves import (
+    DIRECTIONS,
+    MoveFilters,
+    direction_of,
+    page_of,
+    parse_page,
+    resolve_school,
+    resolve_teacher,
+    teacher_matches,
+)
 from api.pages.rendering import flash, render
 from api.pages.routing import page_router
 from api.pins import PIN_KINDS, make_pin
@@ -34,6 +49,7 @@ from workforce.accounts.roles import Permission, allows
 from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
+from workforce.plans.compare import compare_plans
 from workforce.plans.lifecycle import (
     applied_plan_of_year,
     plans_of_year,
@@ -41,7 +57,7 @@ from workforce.plans.lifecycle import (
 )
 from workforce.plans.notices import notice_letters_pdf
 from workforce.plans.workbook import write_plan_workbook
-from workforce.services.errors import NotFound
+from workforce.services.errors import InvalidInput, NotFound
 from workforce.services.messages import Text
 
 router = page_router()
@@ -153,22 +169,95 @@ def stop_solve(request: Request, user: PlanManager, job_id: int) -> Response:
     return RedirectResponse(f"/plans/jobs/{job_id}", status_code=303)
 
 
+Filter = Annotated[str, Query(max_length=50)]
+
+
+@router.get("/plans/compare")
+def compare_page(
+    request: Request,
+    session: SessionDep,
+    user: DistrictReader,
+    a: Annotated[int, Query(ge=1)],
+    b: Annotated[int, Query(ge=1)],
+) -> Response:
+    """Two plans side by side: the moves plan ``b`` adds to, removes from and changes in plan
+    ``a``, and each quota and rural shortage of both with the change (b − a)."""
+    if a == b:
+        raise InvalidInput(UI.text("compare_same_plan"))
+    record_a, record_b = _plan_record(session, a), _plan_record(session, b)
+    instance_a, plan_a = load_plan(record_a)
+    instance_b, plan_b = load_plan(record_b)
+    schools = {s.code: s.name for s in instance_a.schools}
+    schools.update({s.code: s.name for s in instance_b.schools})
+    return render(
+        request,
+        "plan_compare.html",
+        user=user,
+        record_a=record_a,
+        record_b=record_b,
+        comparison=compare_plans(plan_a, plan_b),
+        schools=schools,
+    )
+
+
+@router.get("/plans/{plan_id}/teachers")
+def teacher_lookup(
+    session: SessionDep,
+    user: DistrictReader,
+    plan_id: int,
+    q: Annotated[str, Query(max_length=50)] = "",
+) -> Response:
+    """The pin form's teacher picker: a few teachers of the plan's instance (the whole
+    district) matching what was typed, as JSON — never the whole list."""
+    instance, plan = load_plan(_plan_record(session, plan_id))
+    moving = {m.staff_no for m in plan.moves}
+    return JSONResponse(teacher_matches(instance, q, moving))
+
+
 @router.get("/plans/{plan_id}")
 def plan_page(
-    request: Request, session: SessionDep, user: DistrictReader, plan_id: int
+    request: Request,
+    session: SessionDep,
+    user: DistrictReader,
+    plan_id: int,
+    school: Filter = "",
+    subject: Filter = "",
+    direction: Filter = "",
+    key: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
+    q: Filter = "",
+    page: Annotated[str, Query(max_length=20)] = "1",
 ) -> Response:
+    """The plan; its moves filtered by the address's school, subject, direction, key teacher
+    and search, a page at a time. A page that is not a whole number from 1 is answered on the
+    page's own filter form (422, page 1 shown); a page past the end shows the last page."""
     record = _plan_record(session, plan_id)
     instance, plan = load_plan(record)
     schools = {s.code: s.name for s in instance.schools}
+    zones = {s.code: s.zone for s in instance.schools}
+    filters = MoveFilters(school=school, subject=subject, direction=direction, key=key, q=q)
+    filters.check()
+    number = parse_page(page)
+    shown = page_of(filters.apply(plan.moves, zones), number or 1)
+    names = {t.staff_no: t.name for t in instance.teachers}
     pinned = {p.staff_no: p for p in instance.pins}
     return render(
         request,
         "plan.html",
+        status_code=200 if number else 422,
         user=user,
         record=record,
         plan=plan,
         schools=schools,
-        school_codes=sorted(schools),
+        school_codes=sorted(schools, key=lambda c: (schools[c], c)),
+        subjects=sorted({m.subject for m in plan.moves if m.subject}),
+        directions=DIRECTIONS,
+        direction_of=lambda m: direction_of(m, zones),
+        filters=filters,
+        shown=shown,
+        page_error=None if number else UI.text("page_invalid", value=page),
+        page_url=lambda n: f"/plans/{plan_id}?{filters.query(n)}",
+        back=filters.query(shown.page),
+        teacher_names=names,
         district_quotas=[q for q in plan.quotas if q.scope == "district"],
         school_quotas=sorted(
             (q for q in plan.quotas if q.scope != "district"), key=lambda q: (q.margin, q.scope)
@@ -189,22 +278,61 @@ def record_time_limit(settings: SolveSettings) -> float:
     return min(settings.time_limit_s, MAX_TIME_LIMIT_S)
 
 
+def _back_to_plan(plan_id: int, back: str, anchor: str) -> RedirectResponse:
+    """Back to the plan page the form was sent from: its filters and page (rebuilt from the
+    known fields only, so the redirect cannot be steered elsewhere) and the row or section
+    the user was at, so the browser keeps its place on the page."""
+    values = dict(parse_qsl(back))
+    filters = MoveFilters(
+        **{k: values.get(k, "")[:50] for k in ("school", "subject", "direction", "key", "q")}
+    )
+    number = parse_page(values.get("page", "1")) or 1
+    query = filters.query(number)
+    target = f"/plans/{plan_id}" + (f"?{query}" if query else "")
+    if re.fullmatch(r"[A-Za-z0-9_.-]{1,80}", anchor):
+        target += f"#{anchor}"
+    return RedirectResponse(target, status_code=303)
+
+
 @router.post("/plans/{plan_id}/pins")
 def pin_move(
     request: Request,
     session: SessionDep,
     user: PlanManager,
     plan_id: int,
-    staff_no: Annotated[str, Form(max_length=32)],
-    kind: Annotated[str, Form(max_length=16)],
-    school: Annotated[str, Form(max_length=32)] = "",
+    staff_no: Annotated[str, Form(max_length=80)],
+    kind: Annotated[str, Form(max_length=16)] = "",
+    school: Annotated[str, Form(max_length=80)] = "",
+    back: Annotated[str, Form(max_length=400)] = "",
+    anchor: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
+    """Add a pending pin on any teacher of the plan's instance (a staff number, or a name only
+    one teacher has); a refused pin (no kind chosen, the teacher's own school …) is named in
+    a message at the top of the same place of the page."""
     instance, _ = load_plan(_plan_record(session, plan_id))
-    pin = make_pin(instance, kind=kind, staff_no=staff_no, school=school or None)
-    add_pending(session, user, plan_id, pin)
+    try:
+        chosen = resolve_teacher(instance, staff_no)
+        pin = make_pin(
+            instance, kind=kind, staff_no=chosen, school=resolve_school(instance, school) or None
+        )
+        add_pending(session, user, plan_id, pin)
+    except InvalidInput as error:
+        session.rollback()
+        flash(request, "error", error.text)
+        return _back_to_plan(plan_id, back, anchor)
     session.commit()
-    flash(request, "success", UI.text("pin_added", staff_no=staff_no))
-    return _to_plan(plan_id)
+    name = next(t.name for t in instance.teachers if t.staff_no == chosen)
+    kind_text = UI.text(f"pin_{pin.kind}")
+    flash(
+        request,
+        "success",
+        Text(
+            "pin_added",
+            UI.text("pin_added", name=name, staff_no=chosen, kind=kind_text.zh).zh,
+            UI.text("pin_added", name=name, staff_no=chosen, kind=kind_text.en).en,
+        ),
+    )
+    return _back_to_plan(plan_id, back, anchor)
 
 
 @router.post("/plans/{plan_id}/pins/remove")
@@ -214,12 +342,13 @@ def unpin_move(
     user: PlanManager,
     plan_id: int,
     staff_no: Annotated[str, Form(max_length=32)],
+    back: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
     _plan_record(session, plan_id)
     remove_pending(session, user, plan_id, staff_no)
     session.commit()
     flash(request, "info", UI.text("pin_removed", staff_no=staff_no))
-    return _to_plan(plan_id)
+    return _back_to_plan(plan_id, back, "pins")
 
 
 @router.post("/plans/{plan_id}/resolve")

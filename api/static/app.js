@@ -58,3 +58,73 @@ if (job) {
   };
   window.setTimeout(poll, 500);
 }
+
+// The plan page's pin forms:
+// - the teacher box asks the server for a few matches as one types (never the whole district);
+// - a pin "must go to" the teacher's own school is refused at once, before it is sent
+//   (the server refuses it too);
+// - the scroll position is kept across the pin's round trip (the server also sends the
+//   browser back to the row, for pages without this script).
+const SCROLL_KEY = "plan-scroll:" + window.location.pathname;
+const kept = window.sessionStorage.getItem(SCROLL_KEY);
+if (kept !== null) {
+  window.sessionStorage.removeItem(SCROLL_KEY);
+  window.addEventListener("load", () => window.scrollTo(0, Number(kept)));
+}
+document.querySelectorAll("form.keep-scroll").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!event.defaultPrevented) window.sessionStorage.setItem(SCROLL_KEY, String(window.scrollY));
+  });
+});
+
+document.querySelectorAll("input[data-lookup]").forEach((input) => {
+  const list = document.getElementById(input.getAttribute("list"));
+  const form = input.form;
+  let found = [];
+  let timer = null;
+  const remember = () => {
+    const chosen = found.find((t) => t.staff_no === input.value.trim().split(" ")[0]);
+    form.dataset.ownSchool = chosen ? chosen.school : "";
+  };
+  input.addEventListener("input", () => {
+    remember();
+    window.clearTimeout(timer);
+    const typed = input.value.trim();
+    if (!typed) return;
+    timer = window.setTimeout(async () => {
+      const response = await fetch(input.dataset.lookup + "?q=" + encodeURIComponent(typed), {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      found = await response.json();
+      list.replaceChildren(
+        ...found.map((t) => {
+          const option = document.createElement("option");
+          option.value = t.staff_no;
+          option.label = t.name + " · " + t.school;
+          return option;
+        })
+      );
+      remember();
+    }, 250);
+  });
+});
+
+document.querySelectorAll("form.pin-form").forEach((form) => {
+  const kind = form.querySelector("select[name=kind]");
+  const school = form.querySelector("input[name=school]");
+  const check = () => {
+    const own = form.dataset.ownSchool || "";
+    const refused = kind.value === "must_go" && own !== "" && school.value.trim() === own;
+    school.setCustomValidity(refused ? form.dataset.ownMessage : "");
+    return !refused;
+  };
+  kind.addEventListener("change", check);
+  school.addEventListener("input", check);
+  form.addEventListener("submit", (event) => {
+    if (!check()) {
+      event.preventDefault();
+      school.reportValidity();
+    }
+  });
+});
