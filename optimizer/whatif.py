@@ -427,18 +427,22 @@ def _hold_the_rest(instance: Instance, plan: Plan, t: Teacher, dest: School) -> 
     """Pins that keep the base plan's decision for every teacher outside the move's
     neighbourhood: a mover keeps his destination (`must_go`), anyone else who may rotate stays
     (`must_stay`). Free are the teachers of the schools the move touches — the teacher's own
-    school, the destination, and where the base plan sent the teacher — and every base-plan
-    mover from or to one of them, so that departures can make room (ceiling, minimum kept,
-    swaps) and the quotas can be met again. The office's own pins on free teachers stay."""
+    school, the destination, and where the base plan sent the teacher —, every base-plan mover
+    from or to one of them, and every teacher whose main subject the moving teacher can teach,
+    so that departures can make room (ceiling, minimum kept, swaps), a replacement can come to
+    a school that must keep its number in the subject, and the quotas can be met again. The
+    office's own pins on free teachers stay."""
     moves = {m.staff_no: m for m in plan.moves}
     touched = {t.school, dest.code}
     if t.staff_no in moves:
         touched.add(moves[t.staff_no].to_school)
+    subjects = set(t.can_teach)
     free = {m.staff_no for m in plan.moves if m.from_school in touched or m.to_school in touched}
     rules, as_of = instance.rules, instance.as_of
     pins = []
     for other in instance.teachers:
-        if other.staff_no == t.staff_no or other.staff_no in free or other.school in touched:
+        if (other.staff_no == t.staff_no or other.staff_no in free or other.school in touched
+                or (other.main_subject in subjects and not other.is_principal)):
             continue
         if eligibility_blockers(other, as_of, rules):
             continue  # the model leaves them out anyway
