@@ -42,6 +42,8 @@ from optimizer.messages import blocker_text, school_label, teacher_label
 from optimizer.plan import Plan, Reason
 from optimizer.rules import (
     cert_covers,
+    cert_rank,
+    is_key,
     eligibility_blockers,
     move_direction,
     move_preference,
@@ -140,6 +142,10 @@ class Option(_Strict):
     other_moves_changed: int = Field(
         description="Moves of other teachers added, dropped or redirected by the re-solve.")
     solve_seconds: float
+    same_as: str | None = Field(None, description="Staff number of an interchangeable teacher "
+                                "(same group in the model, treated alike by the base plan) whose "
+                                "re-solve this answer shares: equal objective levels; quotas, "
+                                "subject and other moves are those of that plan.")
     reasons: list[Reason] = Field(default_factory=list,
                                   description="Why the move, in the plan keeping it.")
 
@@ -354,17 +360,27 @@ def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, t
            settings: SolveSettings | None, max_checks: int | None, excluded: _Excluded,
            example, scope: Scope) -> list[Option]:
     """Re-solve the ranked pairs in order until `k` feasible answers or `max_checks` solves;
-    the rest are listed as not checked. Answers sorted by the plan's lexicographic order."""
+    the rest are listed as not checked. A teacher interchangeable with one already re-solved
+    for the same school (`_class_key`) shares that answer instead of a solve of its own.
+    Answers sorted by the plan's lexicographic order."""
     settings = settings or resolve_settings()
     limit = 2 * k if max_checks is None else max_checks
     options: list[Option] = []
+    done: dict[tuple, Option] = {}
     for position, (t, dest, est) in enumerate(ranked):
-        if len(options) >= k or excluded.checked >= limit:
+        key = _class_key(instance, plan, t, dest)
+        shared = done.get(key)
+        if len(options) >= k or (shared is None and excluded.checked >= limit):
             for t2, dest2, _ in ranked[position:]:
                 excluded.add("whatif.not_checked", example(t2, dest2))
             break
-        excluded.checked += 1
-        option = _resolve(instance, plan, t, dest, est, settings, scope)
+        if shared is None:
+            excluded.checked += 1
+            option = done[key] = _resolve(instance, plan, t, dest, est, settings, scope)
+        else:
+            option = shared.model_copy(update=dict(
+                staff_no=t.staff_no, name=t.name, teacher=teacher_label(t, 0),
+                same_as=shared.staff_no, reasons=[], solve_seconds=0.0))
         if option.status in ("optimal", "feasible"):
             options.append(option)
         else:
@@ -372,6 +388,21 @@ def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, t
             excluded.add(code, example(t, dest))
     options.sort(key=_rank)
     return options
+
+
+def _class_key(instance: Instance, plan: Plan, t: Teacher, dest: School) -> tuple:
+    """Teachers the model cannot tell apart (optimizer.network groups them: same school, main
+    subject, subjects, highest certificate, key status, volunteer flag and wishes, no pin) and
+    whom the base plan treats alike get the same key for the same destination: pinning one or
+    the other gives plans of equal objective values. Principals and pinned teachers are
+    their own class."""
+    rules, as_of = instance.rules, instance.as_of
+    move = _plan_index(plan)[0].get(t.staff_no)
+    if t.is_principal or t.staff_no in instance.pins_by_teacher:
+        return (dest.code, t.staff_no)
+    return (dest.code, t.school, t.main_subject, tuple(t.can_teach), cert_rank(t.cert_levels),
+            is_key(t, as_of, rules), t.volunteer, tuple(t.wishes),
+            (move.to_school, move.subject) if move else None)
 
 
 def _resolve(instance: Instance, plan: Plan, t: Teacher, dest: School, est: tuple,
