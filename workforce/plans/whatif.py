@@ -8,6 +8,7 @@ from the registry and not kept: a question changes nothing in the registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
@@ -18,6 +19,7 @@ from optimizer import Instance, Plan, SolveSettings, solve
 from optimizer.whatif import WhatIf, WhatIfError, candidates, destinations, resolve_settings
 from workforce.models import RotationPlan
 from workforce.plans.lifecycle import load_plan
+from workforce.rules.demand import DemandError
 from workforce.snapshot import build_instance
 
 CURRENT = ("draft", "approved", "applied")
@@ -25,11 +27,13 @@ BASE_SOLVE_SECONDS = 60.0
 """Time limit of the base plan solved when the year has none kept (as `workforce plan`)."""
 
 
-def base_plan(session: Session, year: int, plan_id: int | None = None
+def base_plan(session: Session, year: int, plan_id: int | None = None,
+              check: Callable[[Instance], None] | None = None
               ) -> tuple[int | None, Instance, Plan]:
     """(registry id or None, instance, plan) the question is asked of: plan `plan_id` (it must
     be of `year`), else the newest current plan of the year with a solution, else a fresh solve
-    of the registry (id None)."""
+    of the registry (id None). `check` sees the instance before any solve (a question naming
+    an unknown school is refused at once, not after a minute's solve)."""
     query = select(RotationPlan).where(RotationPlan.year == year)
     if plan_id is not None:
         record = session.scalars(query.where(RotationPlan.id == plan_id)).first()
@@ -44,8 +48,15 @@ def base_plan(session: Session, year: int, plan_id: int | None = None
         ).first()
     if record is not None:
         instance, plan = load_plan(record)
+        if check is not None:
+            check(instance)
         return record.id, instance, plan
-    instance = build_instance(session, year=year)
+    try:
+        instance = build_instance(session, year=year)
+    except DemandError as exc:  # registry data the plan needs (a school's class counts …)
+        raise WhatIfError(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}") from None
+    if check is not None:
+        check(instance)
     return None, instance, solve(instance, SolveSettings(time_limit_s=BASE_SOLVE_SECONDS))
 
 
@@ -54,7 +65,14 @@ def ask(session: Session, *, question: Literal["candidates", "destinations"], ye
         k: int = 5, time_limit_s: float | None = None, plan_id: int | None = None,
         from_date: date | None = None) -> tuple[int | None, WhatIf]:
     """Answer one question on the registry; (base plan id or None, answer)."""
-    registry_id, instance, plan = base_plan(session, year, plan_id)
+    def check(instance: Instance) -> None:
+        if question == "candidates" and school and school not in instance.school_by_code:
+            raise WhatIfError(f"未知学校代码“{school}”", f"unknown school code {school!r}")
+        if question == "destinations" and staff_no and (
+                staff_no not in instance.teacher_by_staff_no):
+            raise WhatIfError(f"未知工号“{staff_no}”", f"unknown staff number {staff_no!r}")
+
+    registry_id, instance, plan = base_plan(session, year, plan_id, check)
     if plan.status not in ("optimal", "feasible"):
         raise WhatIfError(f"{year}年度的方案没有可行解，无法比较调动的影响",
                           f"the {year} plan has no solution to compare a move with")
