@@ -83,6 +83,9 @@ _OWN_REASONS: dict[str, tuple[str, str]] = {
                           "and no teacher of it who may leave)"),
     "whatif.infeasible": ("固定该调动后重新求解，没有满足全部规则的方案",
                           "re-solving with this move pinned finds no plan that keeps every rule"),
+    "whatif.other_subject": ("固定该调动后重新求解，该教师在该校任教其他学科，不补此空缺",
+                             "re-solving with the move pinned has the teacher teach another "
+                             "subject there, not this vacancy"),
     "whatif.not_checked": ("符合规则但按估算排在后面，未重新求解",
                            "passes the rules but ranked lower by the estimate; not re-solved"),
     "whatif.unknown": ("在时限内未求得固定该调动的方案",
@@ -227,7 +230,7 @@ def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int
     screened.sort(key=lambda p: (-p[1][0], -p[1][1], p[1][2], p[0].staff_no))
     options = _check(instance, plan, [(t, dest, est) for t, est in screened], k, settings,
                      max_checks, excluded, example=lambda t, d: _teacher_example(t, None),
-                     scope=_scope(instance, scope))
+                     scope=_scope(instance, scope), subject=subject)
     return WhatIf(question="candidates", year=instance.year, as_of=instance.as_of,
                   school=school, subject=subject, scope=_scope(instance, scope),
                   base_status=plan.status,
@@ -358,9 +361,10 @@ def _estimate(instance: Instance, plan: Plan, t: Teacher, dest: School, subjects
 
 def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, tuple]], k: int,
            settings: SolveSettings | None, max_checks: int | None, excluded: _Excluded,
-           example, scope: Scope) -> list[Option]:
+           example, scope: Scope, subject: str | None = None) -> list[Option]:
     """Re-solve the ranked pairs in order until `k` feasible answers or `max_checks` solves;
-    the rest are listed as not checked. A teacher interchangeable with one already re-solved
+    the rest are listed as not checked. For a vacancy (`subject` given) an answer whose plan
+    has the teacher teach another subject there does not fill it and is excluded. A teacher interchangeable with one already re-solved
     for the same school (`_class_key`) shares that answer instead of a solve of its own.
     Answers sorted by the plan's lexicographic order."""
     settings = settings or resolve_settings()
@@ -382,7 +386,10 @@ def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, t
                 staff_no=t.staff_no, name=t.name, teacher=teacher_label(t, 0),
                 same_as=shared.staff_no, reasons=[], solve_seconds=0.0))
         if option.status in ("optimal", "feasible"):
-            options.append(option)
+            if subject is not None and option.subject != subject:
+                excluded.add("whatif.other_subject", example(t, dest))
+            else:
+                options.append(option)
         else:
             code = "whatif.infeasible" if option.status == "infeasible" else "whatif.unknown"
             excluded.add(code, example(t, dest))
