@@ -41,6 +41,7 @@ from optimizer.instance import Instance, Pin, School, Teacher
 from optimizer.messages import blocker_text, school_label, teacher_label
 from optimizer.plan import Plan, Reason
 from optimizer.rules import (
+    add_years,
     cert_covers,
     cert_rank,
     is_key,
@@ -331,7 +332,8 @@ def _swappable(instance: Instance) -> set[tuple[str, str]]:
     rules, as_of = instance.rules, instance.as_of
     return {(t.school, t.main_subject) for t in instance.teachers
             if not t.is_principal and not eligibility_blockers(t, as_of, rules)
-            and not any(p.kind == "must_stay" for p in instance.pins_by_teacher.get(t.staff_no, []))}
+            and not any(p.kind == "must_stay"
+                        for p in instance.pins_by_teacher.get(t.staff_no, []))}
 
 
 def _estimate(instance: Instance, plan: Plan, t: Teacher, dest: School, subjects: list[str],
@@ -364,9 +366,9 @@ def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, t
            example, scope: Scope, subject: str | None = None) -> list[Option]:
     """Re-solve the ranked pairs in order until `k` feasible answers or `max_checks` solves;
     the rest are listed as not checked. For a vacancy (`subject` given) an answer whose plan
-    has the teacher teach another subject there does not fill it and is excluded. A teacher interchangeable with one already re-solved
-    for the same school (`_class_key`) shares that answer instead of a solve of its own.
-    Answers sorted by the plan's lexicographic order."""
+    has the teacher teach another subject there does not fill it and is excluded. A teacher
+    interchangeable with one already re-solved for the same school (`_class_key`) shares that
+    answer instead of a solve of its own. Answers sorted by the plan's lexicographic order."""
     settings = settings or resolve_settings()
     limit = 2 * k if max_checks is None else max_checks
     options: list[Option] = []
@@ -545,10 +547,12 @@ def _on_date(instance: Instance, plan: Plan, settings: SolveSettings | None,
     comparable."""
     if from_date is None or from_date == instance.as_of:
         return instance, plan, settings
-    if from_date.year not in (instance.year, instance.year + 1):
+    if not instance.as_of <= from_date < add_years(instance.as_of, 1):
         raise WhatIfError(
-            f"起始日期{from_date.isoformat()}不在{instance.year}学年内",
-            f"from date {from_date.isoformat()} is outside the {instance.year} school year")
+            f"起始日期{from_date.isoformat()}不在{instance.year}学年内"
+            f"（{instance.as_of.isoformat()}起一年）",
+            f"from date {from_date.isoformat()} is outside the {instance.year} school year "
+            f"(one year from {instance.as_of.isoformat()})")
     moved = Instance.model_validate({**instance.model_dump(by_alias=True),
                                      "as_of": from_date.isoformat()})
     return moved, solve(moved, settings or resolve_settings()), settings

@@ -5,6 +5,7 @@ plan can keep, and every teacher or school the rules screen out really cannot be
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 
@@ -213,6 +214,34 @@ def test_interchangeable_teachers_share_one_re_solve() -> None:
     assert answer.checked == 2
     for option in answer.options[2:]:
         _check_option(option, _pinned(instance, option.staff_no, "R"), base)
+
+
+def test_a_later_from_date_applies_the_rules_on_that_day() -> None:
+    """A teacher whose years at the school are complete only in October is not a candidate
+    from the start of the school year, but is one from November; the base plan is re-solved
+    on that day, so before and after are comparable. A day outside the year is refused."""
+    school_u = f.school("U", "urban", staff=[f.staffing("pe", in_post=2)])
+    school_r = f.school("R", "rural", lon=114.8, staff=[f.staffing("pe", 0, shortage=1)])
+    late = f.teacher("LATE", "U", "pe", joined_school_on=date(2020, 10, 15))
+    instance = f.instance([school_u, school_r], [late, f.teacher("NEW", "U", "pe",
+                          joined_school_on=date(2025, 9, 1))], rules=f.free_rules())
+    base = solve(instance, SETTINGS)
+    at_start = candidates(instance, base, "R", "pe", settings=SETTINGS)
+    assert at_start.options == []
+    assert _excluded_by(at_start) == {"LATE": "eligibility.service_years",
+                                      "NEW": "eligibility.service_years"}
+    later = candidates(instance, base, "R", "pe", settings=SETTINGS,
+                       from_date=date(2026, 11, 1))
+    assert later.as_of == date(2026, 11, 1)
+    assert [o.staff_no for o in later.options] == ["LATE"]
+    moved = instance.model_copy(update={"as_of": date(2026, 11, 1)})
+    pinned = solve(moved.with_pins([Pin(kind="must_go", staff_no="LATE", school="R")]), SETTINGS)
+    assert [lv.after for lv in later.options[0].levels] == _levels(pinned)
+    for outside in (date(2026, 8, 31), date(2027, 9, 1)):
+        with pytest.raises(WhatIfError) as info:
+            candidates(instance, base, "R", "pe", from_date=outside)
+        assert info.value.zh == (f"起始日期{outside.isoformat()}不在2026学年内"
+                                 "（2026-09-01起一年）")
 
 
 def _rank_key(option):

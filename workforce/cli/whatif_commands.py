@@ -32,7 +32,8 @@ Year = Annotated[int, typer.Option("--year", help="交流年度 / rotation year"
 K = Annotated[int, typer.Option("-k", "--top", help="列出前几名 / how many answers")]
 TimeLimit = Annotated[float | None, typer.Option(
     "--time-limit", help="每次重新求解的时限（秒）/ seconds per re-solve")]
-PlanId = Annotated[int | None, typer.Option("--plan", help="方案编号；默认该年度最新方案 / plan id")]
+PlanId = Annotated[int | None, typer.Option(
+    "--plan", help="方案编号；默认该年度最新方案 / plan id")]
 From = Annotated[str | None, typer.Option("--from", help="起始日期；默认学年开始 / from date")]
 
 LEVELS = {
@@ -143,7 +144,8 @@ def print_answer(answer: WhatIf, plan_id: int | None, language: str) -> None:
 def _run(language: str, plan_id: int | None, **question: object) -> None:
     try:
         with session_scope() as session:
-            registry_id, answer = ask(session, plan_id=plan_id, **question)  # type: ignore[arg-type]
+            registry_id, answer = ask(
+                session, plan_id=plan_id, **question)  # type: ignore[arg-type]
     except WhatIfError as exc:
         raise fail(exc.zh, exc.en, language) from None
     print_answer(answer, registry_id, language)
