@@ -63,7 +63,14 @@ def test_bad_input_is_named(engine):
                              "--year", "2026", "--lang", "en")
     unknown_plan = _invoke("whatif", "destinations", "--teacher", "UPE1", "--year", "2026",
                            "--plan", "99")
-    assert [r.exit_code for r in (unknown_subject, unknown_school, unknown_plan)] == [2, 2, 2]
+    bad_date = _invoke("whatif", "destinations", "--teacher", "UPE1", "--year", "2026",
+                       "--from", "2026-13-01")
+    outside = _invoke("whatif", "destinations", "--teacher", "UPE1", "--year", "2026",
+                      "--from", "2028-01-01")
+    assert [r.exit_code for r in (unknown_subject, unknown_school, unknown_plan, bad_date,
+                                  outside)] == [2, 2, 2, 2, 2]
+    assert "--from 不是有效日期：“2026-13-01”" in bad_date.output
+    assert "起始日期2028-01-01不在2026学年内" in outside.output
     assert "--subject：未知学科代码“xx”" in unknown_subject.output
     assert "unknown school code 'ZZ'" in unknown_school.output
     assert "2026年度没有编号为 #99 的方案" in unknown_plan.output
