@@ -180,6 +180,9 @@ class WhatIf(_Strict):
     school: str | None = None
     subject: str | None = None
     staff_no: str | None = None
+    about_zh: str = Field(description="Who or where the question is about, named: the school "
+                          "(name and code) or the teacher (name and staff number), Chinese.")
+    about_en: str
     scope: Literal["full", "local"] = Field(
         description="full: each answer is a re-solve of the whole plan; local: only the "
         "teachers of the schools the move touches are free, everyone else keeps the base "
@@ -228,12 +231,14 @@ def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int
             excluded.add(code, _teacher_example(t, text))
             continue
         screened.append((t, _estimate(instance, plan, t, dest, [subject])))
-    screened.sort(key=lambda p: (-p[1][0], -p[1][1], p[1][2], p[0].staff_no))
+    screened.sort(key=lambda p: (not _in_base(plan, p[0], dest), -p[1][0], -p[1][1], p[1][2],
+                                 p[0].staff_no))
     options = _check(instance, plan, [(t, dest, est) for t, est in screened], k, settings,
                      max_checks, excluded, example=lambda t, d: _teacher_example(t, None),
                      scope=_scope(instance, scope), subject=subject)
     return WhatIf(question="candidates", year=instance.year, as_of=instance.as_of,
                   school=school, subject=subject, scope=_scope(instance, scope),
+                  about_zh=school_label(dest, 0), about_en=school_label(dest, 1),
                   base_status=plan.status,
                   base_levels=_base_levels(plan), options=options,
                   excluded=excluded.groups(), screened=len(screened),
@@ -263,12 +268,14 @@ def destinations(instance: Instance, plan: Plan, staff_no: str, k: int = 5, *,
             excluded.add(code, _school_example(dest, text))
             continue
         screened.append((dest, _estimate(instance, plan, t, dest, sorted(subjects or []))))
-    screened.sort(key=lambda p: (-p[1][0], -p[1][1], p[1][2], p[0].code))
+    screened.sort(key=lambda p: (not _in_base(plan, t, p[0]), -p[1][0], -p[1][1], p[1][2],
+                                 p[0].code))
     options = _check(instance, plan, [(t, d, est) for d, est in screened], k, settings,
                      max_checks, excluded, example=lambda _t, d: _school_example(d, None),
                      scope=_scope(instance, scope))
     return WhatIf(question="destinations", year=instance.year, as_of=instance.as_of,
                   staff_no=staff_no, scope=_scope(instance, scope), base_status=plan.status,
+                  about_zh=teacher_label(t, 0), about_en=teacher_label(t, 1),
                   base_levels=_base_levels(plan),
                   options=options, excluded=excluded.groups(), screened=len(screened),
                   checked=excluded.checked, elapsed_s=round(time.perf_counter() - started, 3))
@@ -300,6 +307,8 @@ def _teacher_blocked(instance: Instance, t: Teacher, dest: School, subjects: set
         return "move.direction", None
     if t.is_principal and not principal_direction_ok(source, dest, rules):
         return "principal.direction", None
+    if t.is_principal and dest.code not in swappable_posts(instance):
+        return "principal.post", None
     if not cert_covers(t.cert_levels, dest, rules):
         return "move.certificate", None
     if subjects is not None:
@@ -324,6 +333,23 @@ def _plan_index(plan: Plan) -> tuple[dict, dict]:
                   {(s.school, s.subject): s.unfilled for s in plan.shortages})
         _INDEX[id(plan)] = cached
     return cached[1], cached[2]
+
+
+def _in_base(plan: Plan, t: Teacher, dest: School) -> bool:
+    """The base plan already sends `t` to `dest`: the answer is free (no change), so first."""
+    move = _plan_index(plan)[0].get(t.staff_no)
+    return move is not None and move.to_school == dest.code
+
+
+def swappable_posts(instance: Instance) -> set[str]:
+    """Schools whose principal post a rotating principal can take: vacant, or held by a
+    principal who may rotate (as optimizer.network.principal_posts)."""
+    rules, as_of = instance.rules, instance.as_of
+    held = {t.school: t for t in instance.teachers if t.is_principal}
+    return {s.code for s in instance.schools if s.code not in held} | {
+        code for code, p in held.items()
+        if not eligibility_blockers(p, as_of, rules)
+        and not any(pin.kind == "must_stay" for pin in instance.pins_by_teacher.get(p.staff_no, []))}
 
 
 def _swappable(instance: Instance) -> set[tuple[str, str]]:
@@ -468,9 +494,10 @@ def _hold_the_rest(instance: Instance, plan: Plan, t: Teacher, dest: School) -> 
     neighbourhood: a mover keeps his destination (`must_go`), anyone else who may rotate stays
     (`must_stay`). Free are the teachers of the schools the move touches — the teacher's own
     school, the destination, and where the base plan sent the teacher —, every base-plan mover
-    from or to one of them, and every teacher whose main subject the moving teacher can teach,
-    so that departures can make room (ceiling, minimum kept, swaps), a replacement can come to
-    a school that must keep its number in the subject, and the quotas can be met again. The
+    from or to one of them, and every teacher whose main subject the moving teacher can teach
+    (for a principal: every principal, whose posts form the chains of swaps), so that
+    departures can make room (ceiling, minimum kept, swaps), a replacement can come to a school
+    that must keep its number in the subject, and the quotas can be met again. The
     office's own pins on free teachers stay."""
     moves = {m.staff_no: m for m in plan.moves}
     touched = {t.school, dest.code}
@@ -482,7 +509,8 @@ def _hold_the_rest(instance: Instance, plan: Plan, t: Teacher, dest: School) -> 
     pins = []
     for other in instance.teachers:
         if (other.staff_no == t.staff_no or other.staff_no in free or other.school in touched
-                or (other.main_subject in subjects and not other.is_principal)):
+                or (other.is_principal == t.is_principal
+                    and (t.is_principal or other.main_subject in subjects))):
             continue
         if eligibility_blockers(other, as_of, rules):
             continue  # the model leaves them out anyway

@@ -35,7 +35,7 @@ def _feasible(plan) -> bool:
 
 
 NO_PLAN = ("eligibility.", "pin.", "move.direction", "move.certificate",
-           "principal.direction", "whatif.principal", "whatif.infeasible")
+           "principal.direction", "principal.post", "whatif.principal", "whatif.infeasible")
 """Exclusions that claim no plan can keep the move at all."""
 
 NOT_THIS_SUBJECT = ("move.subject", "whatif.no_opening")
@@ -242,6 +242,36 @@ def test_a_later_from_date_applies_the_rules_on_that_day() -> None:
             candidates(instance, base, "R", "pe", from_date=outside)
         assert info.value.zh == (f"起始日期{outside.isoformat()}不在2026学年内"
                                  "（2026-09-01起一年）")
+
+
+def test_a_principal_goes_only_to_a_post_that_can_be_free() -> None:
+    """Destinations of an urban principal, against every school pinned in turn: a vacant post
+    and one whose principal may rotate are answers; a post held by a principal who may not
+    rotate is excluded (principal.post) and indeed no plan fills it."""
+    schools = [f.school("U", "urban"), f.school("R1", "rural", lon=114.8),
+               f.school("R2", "rural", lon=114.75), f.school("R3", "rural", lon=114.78)]
+    principal = dict(is_principal=True, principal_terms_at_school=2)
+    teachers = [
+        f.teacher("PU", "U", **principal),
+        f.teacher("P1", "R1", **principal),
+        f.teacher("P3", "R3", joined_school_on=date(2025, 9, 1), **principal),
+    ]
+    instance = f.instance(schools, teachers, rules=f.free_rules())
+    base = solve(instance, SETTINGS)
+    assert _feasible(base)
+    answer = destinations(instance, base, "PU", k=5, settings=SETTINGS, scope="full")
+    options = {o.to_school: o for o in answer.options}
+    assert _excluded_by(answer) == {"R3": "principal.post"}
+    assert set(options) == {"R1", "R2"}
+    checked = 0
+    for code in ("R1", "R2", "R3"):
+        pinned = _pinned(instance, "PU", code)
+        if code in options:
+            _check_option(options[code], pinned, base)
+        else:
+            assert _check_exclusion("principal.post", pinned, "PU", None)
+        checked += 1
+    assert checked == 3
 
 
 def _rank_key(option):

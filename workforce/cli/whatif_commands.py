@@ -42,7 +42,7 @@ LEVELS = {
     "distance": ("交流总距离（公里）", "total distance (km)"),
 }
 TEXT = {
-    "candidates": ("{school}{subject}岗位的候选教师（自{as_of}起）",
+    "candidates": ("{school} {subject}岗位的候选教师（自{as_of}起）",
                    "candidates for {subject} at {school} (from {as_of})"),
     "destinations": ("{teacher}可去的学校（自{as_of}起）",
                      "where {teacher} could go (from {as_of})"),
@@ -101,12 +101,12 @@ def print_answer(answer: WhatIf, plan_id: int | None, language: str) -> None:
         return "" if code is None else (subjects.label(code, language)
                                         if code in subjects else code)
 
+    about = answer.about_zh if zh else answer.about_en
     if answer.question == "candidates":
-        title = _t("candidates", language, school=answer.school, subject=subject(answer.subject),
+        title = _t("candidates", language, school=about, subject=subject(answer.subject),
                    as_of=answer.as_of.isoformat())
     else:
-        title = _t("destinations", language, teacher=answer.staff_no,
-                   as_of=answer.as_of.isoformat())
+        title = _t("destinations", language, teacher=about, as_of=answer.as_of.isoformat())
     typer.echo(title)
     typer.echo("  " + (_t("base", language, plan=plan_id, status=answer.base_status)
                        if plan_id is not None else

@@ -31,7 +31,7 @@ def test_candidates_in_chinese_on_the_kept_plan(engine):
                      "2026", "-k", "2")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "R1体育岗位的候选教师（自2026-09-01起）"
+    assert lines[0] == "R1学校（R1） 体育岗位的候选教师（自2026-09-01起）"
     assert lines[1] == "  比较基准：方案 #1（optimal）"
     ranked = [line for line in lines if line[:3] in (" 1.", " 2.")]
     assert len(ranked) == 2
@@ -48,7 +48,7 @@ def test_destinations_in_english_and_solved_when_no_plan_is_kept(engine):
     result = _invoke("whatif", "destinations", "--teacher", "UPE1", "--year", "2026",
                      "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("where UPE1 could go (from 2026-09-01)\n"
+    assert result.output.startswith("where 教师UPE1 (staff no. UPE1) could go (from 2026-09-01)\n"
                                     "  compared with a plan solved now from the registry")
     assert " 1. " in result.output and "(staff no. UPE1)" in result.output
     assert _plans_and_audit(engine)[0] == 0
