@@ -220,6 +220,7 @@ def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int
     if dest is None:
         raise WhatIfError(f"未知学校代码“{school}”", f"unknown school code {school!r}")
     _require_k(k)
+    chosen = _scope(instance, scope)
     excluded = _Excluded()
     swappable = _swappable(instance)
     screened: list[tuple[Teacher, tuple[int, int, float]]] = []
@@ -235,9 +236,9 @@ def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int
                                  p[0].staff_no))
     options = _check(instance, plan, [(t, dest, est) for t, est in screened], k, settings,
                      max_checks, excluded, example=lambda t, d: _teacher_example(t, None),
-                     scope=_scope(instance, scope), subject=subject)
+                     scope=chosen, subject=subject)
     return WhatIf(question="candidates", year=instance.year, as_of=instance.as_of,
-                  school=school, subject=subject, scope=_scope(instance, scope),
+                  school=school, subject=subject, scope=chosen,
                   about_zh=school_label(dest, 0), about_en=school_label(dest, 1),
                   base_status=plan.status,
                   base_levels=_base_levels(plan), options=options,
@@ -256,6 +257,7 @@ def destinations(instance: Instance, plan: Plan, staff_no: str, k: int = 5, *,
     if t is None:
         raise WhatIfError(f"未知工号“{staff_no}”", f"unknown staff number {staff_no!r}")
     _require_k(k)
+    chosen = _scope(instance, scope)
     excluded = _Excluded()
     swappable = _swappable(instance)
     screened: list[tuple[School, tuple[int, int, float]]] = []
@@ -272,9 +274,9 @@ def destinations(instance: Instance, plan: Plan, staff_no: str, k: int = 5, *,
                                  p[0].code))
     options = _check(instance, plan, [(t, d, est) for d, est in screened], k, settings,
                      max_checks, excluded, example=lambda _t, d: _school_example(d, None),
-                     scope=_scope(instance, scope))
+                     scope=chosen)
     return WhatIf(question="destinations", year=instance.year, as_of=instance.as_of,
-                  staff_no=staff_no, scope=_scope(instance, scope), base_status=plan.status,
+                  staff_no=staff_no, scope=chosen, base_status=plan.status,
                   about_zh=teacher_label(t, 0), about_en=teacher_label(t, 1),
                   base_levels=_base_levels(plan),
                   options=options, excluded=excluded.groups(), screened=len(screened),

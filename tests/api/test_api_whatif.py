@@ -96,3 +96,17 @@ def test_an_unknown_school_or_teacher_is_named(client: TestClient, district, sch
                              params={"year": 2026, "staff_no": "NOBODY"})
     assert (bad_school.status_code, bad_teacher.status_code) == (422, 422)
     assert "ZZ9" in bad_school.text and "NOBODY" in bad_teacher.text
+
+
+def test_a_from_date_outside_the_year_is_refused_by_name(client: TestClient, district, schools,
+                                                         engine):
+    keep_plan(engine)
+    hr = district.headers["hr"]
+    later = client.get("/api/whatif/destinations", headers=hr,
+                       params={"year": 2026, "staff_no": "UPE1", "from": "2026-11-02"})
+    outside = client.get("/api/whatif/destinations", headers=hr,
+                         params={"year": 2026, "staff_no": "UPE1", "from": "2027-09-01"})
+    assert later.status_code == 200, later.text
+    assert later.json()["answer"]["as_of"] == "2026-11-02"
+    assert outside.status_code == 422
+    assert outside.json()["code"] == "whatif_invalid" and "2027-09-01" in outside.text
