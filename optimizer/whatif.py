@@ -132,8 +132,10 @@ class Option(_Strict):
     teacher: str = Field(description="Label: name and staff number (zh).")
     from_school: str
     from_school_label: str = Field(description="School name and code (zh).")
+    from_school_label_en: str
     to_school: str
     to_school_label: str = Field(description="School name and code (zh).")
+    to_school_label_en: str
     subject: str | None = Field(description="Subject taught there in the plan keeping the move.")
     in_base_plan: bool = Field(description="The base plan already makes this move.")
     distance_km: float
@@ -462,6 +464,8 @@ def _resolve(instance: Instance, plan: Plan, t: Teacher, dest: School, est: tupl
     return Option(
         staff_no=t.staff_no, name=t.name, teacher=teacher_label(t, 0), from_school=t.school,
         from_school_label=school_label(instance.school_by_code[t.school], 0),
+        from_school_label_en=school_label(instance.school_by_code[t.school], 1),
+        to_school_label_en=school_label(dest, 1),
         to_school=dest.code, to_school_label=school_label(dest, 0),
         subject=move.subject if move else None, in_base_plan=in_base,
         distance_km=round(school_distance_km(instance.school_by_code[t.school], dest), 2),

@@ -118,7 +118,9 @@ def print_answer(answer: WhatIf, plan_id: int | None, language: str) -> None:
     for rank, o in enumerate(answer.options, start=1):
         proven = all(level.proven_optimal for level in o.levels)
         teacher = o.teacher if zh else f"{o.name} (staff no. {o.staff_no})"
-        typer.echo(f"{rank:2d}. {teacher}  {o.from_school_label} → {o.to_school_label}  "
+        typer.echo(f"{rank:2d}. {teacher}  "
+                   f"{o.from_school_label if zh else o.from_school_label_en} → "
+                   f"{o.to_school_label if zh else o.to_school_label_en}  "
                    f"{subject(o.subject)}  {o.distance_km:g}{'公里' if zh else ' km'}"
                    f"{_t('in_plan', language) if o.in_base_plan else ''}")
         typer.echo(f"    {_level_line(o.levels, language)}"

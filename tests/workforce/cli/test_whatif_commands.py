@@ -50,7 +50,7 @@ def test_destinations_in_english_and_solved_when_no_plan_is_kept(engine):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("where 教师UPE1 (staff no. UPE1) could go (from 2026-09-01)\n"
                                     "  compared with a plan solved now from the registry")
-    assert " 1. " in result.output and "(staff no. UPE1)" in result.output
+    assert " 1. 教师UPE1 (staff no. UPE1)  U1学校 (U1) → " in result.output
     assert _plans_and_audit(engine)[0] == 0
 
 
