@@ -33,6 +33,7 @@ from api.routes import (
     schools,
     teachers,
     users,
+    whatif,
 )
 from api.security import SESSION_COOKIE, SESSION_MAX_AGE, SecurityHeaders, csrf_protect
 from api.uploads import BodySizeLimit
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (auth, users, schools, teachers, records, corrections, audit)
     for module in (*routers, imports, exports, reports, plans):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
+    app.include_router(whatif.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
     install_pages(app)
     app.include_router(health.router)
     if docs:

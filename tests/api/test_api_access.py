@@ -277,6 +277,10 @@ CASES = {
         body={"comment": "同意"},
     ),
     "apply plan": Case("POST", "/api/plans/{plan_id}/apply", DISTRICT_WRITE, with_approved_plan),
+    "whatif candidates": Case("GET", "/api/whatif/candidates?year=2026&school=R1&subject=pe&k=1",
+                              DISTRICT_WRITE, with_plan),
+    "whatif destinations": Case("GET", "/api/whatif/destinations?year=2026&staff_no=UPE1&k=1",
+                                DISTRICT_WRITE, with_plan),
 }
 
 

@@ -7,6 +7,7 @@ from workforce.cli import (  # noqa: F401  (importing a module registers its com
     plan_commands,
     report_commands,
     server_commands,
+    whatif_commands,
 )
 from workforce.cli.app import app
 

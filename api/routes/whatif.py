@@ -1,0 +1,82 @@
+"""``/api/whatif``: planning ahead on the year's plan (issue #14) — the best candidates for a
+vacancy, and where a teacher could go, each with what the move does to the plan.
+
+Personnel office only (permission ``manage_plans``: HR and admin; a school clerk or an auditor
+gets 403): the answers name teachers of every school. Read-only: the base is the year's newest
+current plan (or one solved now and not kept); nothing in the registry changes. The work is
+CPU-bound (a few re-solves), so the handlers are plain functions, run off the event loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from api.deps import SessionDep, require
+from optimizer.whatif import WhatIf, WhatIfError
+from workforce.accounts.models import User
+from workforce.accounts.roles import Permission
+from workforce.plans.whatif import ask
+from workforce.services.errors import InvalidInput
+from workforce.services.messages import Text
+
+router = APIRouter(prefix="/whatif", tags=["whatif"])
+
+PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
+Year = Annotated[int, Query(ge=2000, le=2100, description="交流年度 / rotation year")]
+K = Annotated[int, Query(ge=1, le=50, description="列出前几名 / how many answers")]
+TimeLimit = Annotated[float | None, Query(gt=0, le=60, alias="time_limit_s",
+                                          description="每次重新求解的时限（秒）")]
+PlanId = Annotated[int | None, Query(description="方案编号；默认该年度最新方案")]
+From = Annotated[dt.date | None, Query(alias="from", description="起始日期；默认学年开始")]
+
+
+class WhatIfAnswer(BaseModel):
+    """The answer and the registry plan it was asked of (None: solved now, not kept)."""
+
+    base_plan_id: int | None = Field(description="Registry id of the base plan, or None.")
+    answer: WhatIf
+
+
+def _ask(session, **question: object) -> WhatIfAnswer:
+    try:
+        plan_id, answer = ask(session, **question)  # type: ignore[arg-type]
+    except WhatIfError as exc:
+        raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
+    return WhatIfAnswer(base_plan_id=plan_id, answer=answer)
+
+
+@router.get("/candidates", response_model=WhatIfAnswer)
+def candidates(
+    session: SessionDep,
+    user: PlanManager,
+    year: Year,
+    school: Annotated[str, Query(min_length=1, max_length=32, description="学校代码")],
+    subject: Annotated[str, Query(min_length=1, max_length=32, description="学科代码")],
+    k: K = 5,
+    time_limit: TimeLimit = None,
+    plan_id: PlanId = None,
+    from_date: From = None,
+) -> WhatIfAnswer:
+    """空缺岗位的最佳候选教师及其影响 / The best teachers to fill a vacancy, and the effect."""
+    return _ask(session, question="candidates", year=year, school=school, subject=subject, k=k,
+                time_limit_s=time_limit, plan_id=plan_id, from_date=from_date)
+
+
+@router.get("/destinations", response_model=WhatIfAnswer)
+def destinations(
+    session: SessionDep,
+    user: PlanManager,
+    year: Year,
+    staff_no: Annotated[str, Query(min_length=1, max_length=32, description="工号")],
+    k: K = 5,
+    time_limit: TimeLimit = None,
+    plan_id: PlanId = None,
+    from_date: From = None,
+) -> WhatIfAnswer:
+    """教师可去的学校及其影响 / Where a teacher could go, and the effect."""
+    return _ask(session, question="destinations", year=year, staff_no=staff_no, k=k,
+                time_limit_s=time_limit, plan_id=plan_id, from_date=from_date)

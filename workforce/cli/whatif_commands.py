@@ -1,0 +1,188 @@
+"""``workforce whatif candidates|destinations``: planning ahead on the year's plan (issue #14).
+
+``candidates --school CODE --subject pe --year 2026 -k 5``: the best teachers to fill a vacancy,
+each with what the move does to the plan; ``destinations --teacher STAFFNO --year 2026``: where
+a teacher could go. The base is the year's newest current plan (or a plan solved now and not
+kept); nothing in the registry changes. Output in Chinese (``--lang en`` for English); bad input
+(an unknown school, teacher or plan) is named, with exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import typer
+
+from optimizer.constraints import CATALOGUE
+from optimizer.whatif import WhatIf, WhatIfError
+from workforce.cli.app import app, fail
+from workforce.codes import code_list
+from workforce.dates import DateError, parse_date
+from workforce.db import session_scope
+from workforce.plans.whatif import ask
+
+whatif_app = typer.Typer(
+    help="预先研判：空缺岗位的候选教师、教师可去的学校 / Planning ahead: candidates and "
+    "destinations.", no_args_is_help=True)
+app.add_typer(whatif_app, name="whatif")
+
+Language = Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh 或 en")]
+Year = Annotated[int, typer.Option("--year", help="交流年度 / rotation year")]
+K = Annotated[int, typer.Option("-k", "--top", help="列出前几名 / how many answers")]
+TimeLimit = Annotated[float | None, typer.Option(
+    "--time-limit", help="每次重新求解的时限（秒）/ seconds per re-solve")]
+PlanId = Annotated[int | None, typer.Option(
+    "--plan", help="方案编号；默认该年度最新方案 / plan id")]
+From = Annotated[str | None, typer.Option("--from", help="起始日期；默认学年开始 / from date")]
+
+LEVELS = {
+    "rural_shortage_filled": ("农村学校缺口补充（加权）", "rural shortage filled (weighted)"),
+    "preference": ("意愿得分", "preference points"),
+    "distance": ("交流总距离（公里）", "total distance (km)"),
+}
+TEXT = {
+    "candidates": ("{school} {subject}岗位的候选教师（自{as_of}起）",
+                   "candidates for {subject} at {school} (from {as_of})"),
+    "destinations": ("{teacher}可去的学校（自{as_of}起）",
+                     "where {teacher} could go (from {as_of})"),
+    "base": ("比较基准：方案 #{plan}（{status}）", "compared with plan #{plan} ({status})"),
+    "base_fresh": ("比较基准：按登记数据即时求解的方案（{status}，未保存）",
+                   "compared with a plan solved now from the registry ({status}, not kept)"),
+    "counts": ("符合规则 {screened} 个，重新求解 {checked} 个，用时 {seconds:.2f} 秒（{scope}）",
+               "{screened} pass the rules, {checked} re-solved, {seconds:.2f} s ({scope})"),
+    "full": ("全局重新求解", "whole plan re-solved"),
+    "local": ("只重排相关学校，其余保持原方案", "only the schools the move touches re-planned"),
+    "none": ("没有符合条件的结果", "no answer"),
+    "proven": ("已证明最优", "proven optimal"),
+    "not_proven": ("时限内最好结果，未证明最优", "best found in the time limit, not proven"),
+    "others": ("其他教师调整 {n} 人", "{n} other teachers' moves change"),
+    "in_plan": ("（原方案已有此调动）", " (already in the plan)"),
+    "excluded": ("未列入的原因：", "left out, and why:"),
+    "group": ("{reason}：{count} {unit}，如 {examples}", "{reason}: {count}, e.g. {examples}"),
+    "quota": ("{rule}（{scope}）：{before} → {after}（目标 {target}）",
+              "{rule} ({scope}): {before} → {after} (target {target})"),
+    "district": ("全区", "district"),
+}
+
+
+def _t(key: str, language: str, **values: object) -> str:
+    zh, en = TEXT[key]
+    return (zh if language == "zh" else en).format(**values)
+
+
+def _from_date(value: str | None, language: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError:
+        raise fail(f"--from 不是有效日期：“{value}”", f"--from is not a date: {value!r}",
+                   language) from None
+
+
+def _level_line(answer_levels, language: str) -> str:
+    parts = []
+    for level in answer_levels:
+        zh, en = LEVELS.get(level.name, (level.name, level.name))
+        change = level.change or 0.0
+        if level.name == "distance":
+            change = change / 10  # the level counts 0.1-km units
+        parts.append(f"{zh if language == 'zh' else en} {change:+g}")
+    return ("；" if language == "zh" else "; ").join(parts)
+
+
+def print_answer(answer: WhatIf, plan_id: int | None, language: str) -> None:
+    """The ranked answers with the change in every level and quota, then the exclusions."""
+    zh = language == "zh"
+    subjects = code_list("subjects")
+
+    def subject(code: str | None) -> str:
+        return "" if code is None else (subjects.label(code, language)
+                                        if code in subjects else code)
+
+    about = answer.about_zh if zh else answer.about_en
+    if answer.question == "candidates":
+        title = _t("candidates", language, school=about, subject=subject(answer.subject),
+                   as_of=answer.as_of.isoformat())
+    else:
+        title = _t("destinations", language, teacher=about, as_of=answer.as_of.isoformat())
+    typer.echo(title)
+    typer.echo("  " + (_t("base", language, plan=plan_id, status=answer.base_status)
+                       if plan_id is not None else
+                       _t("base_fresh", language, status=answer.base_status)))
+    typer.echo("  " + _t("counts", language, screened=answer.screened, checked=answer.checked,
+                         seconds=answer.elapsed_s, scope=_t(answer.scope, language)))
+    if not answer.options:
+        typer.echo("  " + _t("none", language))
+    for rank, o in enumerate(answer.options, start=1):
+        proven = all(level.proven_optimal for level in o.levels)
+        teacher = o.teacher if zh else f"{o.name} (staff no. {o.staff_no})"
+        typer.echo(f"{rank:2d}. {teacher}  "
+                   f"{o.from_school_label if zh else o.from_school_label_en} → "
+                   f"{o.to_school_label if zh else o.to_school_label_en}  "
+                   f"{subject(o.subject)}  {o.distance_km:g}{'公里' if zh else ' km'}"
+                   f"{_t('in_plan', language) if o.in_base_plan else ''}")
+        typer.echo(f"    {_level_line(o.levels, language)}"
+                   f"（{_t('proven' if proven else 'not_proven', language)}）" if zh else
+                   f"    {_level_line(o.levels, language)} "
+                   f"({_t('proven' if proven else 'not_proven', language)})")
+        for q in o.quotas:
+            info = CATALOGUE.get(q.name)
+            rule = q.name if info is None else (info.zh if zh else info.en)
+            scope = _t("district", language) if q.scope == "district" else q.scope
+            typer.echo("    " + _t("quota", language, rule=rule, scope=scope,
+                                   before=q.before, after=q.after, target=q.target))
+        typer.echo("    " + _t("others", language, n=o.other_moves_changed))
+    if answer.excluded:
+        typer.echo(_t("excluded", language))
+    for group in answer.excluded:
+        examples = ("、" if zh else "; ").join(e.zh if zh else e.en for e in group.examples)
+        typer.echo("  " + _t("group", language, reason=group.zh if zh else group.en,
+                             count=group.count, examples=examples,
+                             unit="人" if answer.question == "candidates" else "所"))
+
+
+def _run(language: str, plan_id: int | None, **question: object) -> None:
+    try:
+        with session_scope() as session:
+            registry_id, answer = ask(
+                session, plan_id=plan_id, **question)  # type: ignore[arg-type]
+    except WhatIfError as exc:
+        raise fail(exc.zh, exc.en, language) from None
+    print_answer(answer, registry_id, language)
+
+
+@whatif_app.command("candidates")
+def candidates_command(
+    school: Annotated[str, typer.Option("--school", help="学校代码 / school code")],
+    subject: Annotated[str, typer.Option("--subject", help="学科代码，如 pe / subject code")],
+    year: Year,
+    k: K = 5,
+    time_limit: TimeLimit = None,
+    plan: PlanId = None,
+    from_: From = None,
+    language: Language = "zh",
+) -> None:
+    """空缺岗位的最佳候选教师及其影响 / The best teachers to fill a vacancy, and the effect."""
+    subjects = code_list("subjects")
+    if subject not in subjects:
+        raise fail(f"--subject：未知学科代码“{subject}”", f"--subject: unknown subject code "
+                   f"{subject!r}", language)
+    _run(language, plan, question="candidates", year=year, school=school, subject=subject, k=k,
+         time_limit_s=time_limit, from_date=_from_date(from_, language))
+
+
+@whatif_app.command("destinations")
+def destinations_command(
+    teacher: Annotated[str, typer.Option("--teacher", help="工号 / staff number")],
+    year: Year,
+    k: K = 5,
+    time_limit: TimeLimit = None,
+    plan: PlanId = None,
+    from_: From = None,
+    language: Language = "zh",
+) -> None:
+    """教师可去的学校及其影响 / Where a teacher could go, and the effect."""
+    _run(language, plan, question="destinations", year=year, staff_no=teacher, k=k,
+         time_limit_s=time_limit, from_date=_from_date(from_, language))

@@ -1,0 +1,90 @@
+"""Planning ahead on the registry (issue #14): the base plan a what-if question is asked of, and
+the question itself (`optimizer.whatif` does the work).
+
+The base is the year's newest plan that is still current (a draft, approved or applied plan
+with a solution; superseded ones are skipped), or, when the year has none, a plan solved now
+from the registry and not kept: a question changes nothing in the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from optimizer import Instance, Plan, SolveSettings, solve
+from optimizer.whatif import WhatIf, WhatIfError, candidates, destinations, resolve_settings
+from workforce.models import RotationPlan
+from workforce.plans.lifecycle import load_plan
+from workforce.rules.demand import DemandError
+from workforce.snapshot import build_instance
+
+CURRENT = ("draft", "approved", "applied")
+BASE_SOLVE_SECONDS = 60.0
+"""Time limit of the base plan solved when the year has none kept (as `workforce plan`)."""
+
+
+def base_plan(session: Session, year: int, plan_id: int | None = None,
+              check: Callable[[Instance], None] | None = None
+              ) -> tuple[int | None, Instance, Plan]:
+    """(registry id or None, instance, plan) the question is asked of: plan `plan_id` (it must
+    be of `year`), else the newest current plan of the year with a solution, else a fresh solve
+    of the registry (id None). `check` sees the instance before any solve (a question naming
+    an unknown school is refused at once, not after a minute's solve)."""
+    query = select(RotationPlan).where(RotationPlan.year == year)
+    if plan_id is not None:
+        record = session.scalars(query.where(RotationPlan.id == plan_id)).first()
+        if record is None:
+            raise WhatIfError(f"{year}年度没有编号为 #{plan_id} 的方案",
+                              f"no plan #{plan_id} of year {year}")
+    else:
+        record = session.scalars(
+            query.where(RotationPlan.status.in_(CURRENT),
+                        RotationPlan.solver_status.in_(("optimal", "feasible")))
+            .order_by(RotationPlan.id.desc())
+        ).first()
+    if record is not None:
+        instance, plan = load_plan(record)
+        if check is not None:
+            check(instance)
+        return record.id, instance, plan
+    try:
+        instance = build_instance(session, year=year)
+    except DemandError as exc:  # registry data the plan needs (a school's class counts …)
+        raise WhatIfError(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}") from None
+    if check is not None:
+        check(instance)
+    return None, instance, solve(instance, SolveSettings(time_limit_s=BASE_SOLVE_SECONDS))
+
+
+def ask(session: Session, *, question: Literal["candidates", "destinations"], year: int,
+        school: str | None = None, subject: str | None = None, staff_no: str | None = None,
+        k: int = 5, time_limit_s: float | None = None, plan_id: int | None = None,
+        from_date: date | None = None) -> tuple[int | None, WhatIf]:
+    """Answer one question on the registry; (base plan id or None, answer)."""
+    def check(instance: Instance) -> None:
+        if question == "candidates" and school and school not in instance.school_by_code:
+            raise WhatIfError(f"未知学校代码“{school}”", f"unknown school code {school!r}")
+        if question == "destinations" and staff_no and (
+                staff_no not in instance.teacher_by_staff_no):
+            raise WhatIfError(f"未知工号“{staff_no}”", f"unknown staff number {staff_no!r}")
+
+    registry_id, instance, plan = base_plan(session, year, plan_id, check)
+    if plan.status not in ("optimal", "feasible"):
+        raise WhatIfError(f"{year}年度的方案没有可行解，无法比较调动的影响",
+                          f"the {year} plan has no solution to compare a move with")
+    settings = resolve_settings(time_limit_s) if time_limit_s else None
+    if question == "candidates":
+        if not school or not subject:
+            raise WhatIfError("须给出学校代码和学科", "a school code and a subject are required")
+        answer = candidates(instance, plan, school, subject, k, settings=settings,
+                            from_date=from_date)
+    else:
+        if not staff_no:
+            raise WhatIfError("须给出工号", "a staff number is required")
+        answer = destinations(instance, plan, staff_no, k, settings=settings,
+                              from_date=from_date)
+    return registry_id, answer
