@@ -79,7 +79,10 @@ class _Index:
         self.out_main: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.out_key: dict[str, list[int]] = defaultdict(list)
         self.by_group: dict[int, list[int]] = defaultdict(list)
+        self.by_member: dict[tuple[int, str], list[int]] = defaultdict(list)
         for i, a in enumerate(net.arcs):
+            if a.member:
+                self.by_member[(a.group, a.member)].append(i)
             self.into[(a.dest, a.subject)].append(i)
             self.out_main[(a.source, net.groups[a.group].main_subject)].append(i)
             if a.key:
@@ -113,7 +116,7 @@ def build_model(instance: Instance, net: Network, backend: str, *, elastic: bool
     sizes = [len(g.members) for g in net.groups]
     model = RotationModel(
         solver=solver,
-        x=[make(0, sizes[a.group], f"x{i}") for i, a in enumerate(net.arcs)],
+        x=[make(0, 1 if a.member else sizes[a.group], f"x{i}") for i, a in enumerate(net.arcs)],
         y=[make(0, 1, f"y{i}") for i in range(len(net.principal_arcs))],
     )
     index = _Index(net)
@@ -167,12 +170,17 @@ def add_flow_totals(model: RotationModel, net: Network, index: _Index, sizes: li
 
 
 def add_group_supply(model: RotationModel, net: Network, index: _Index) -> None:
-    """move.once: a group sends at most its size (each teacher moves at most once)."""
+    """move.once: a group sends at most its size, its wish arcs included, and a member with
+    more than one wish arc takes at most one of them (each teacher moves at most once)."""
     inf = model.solver.infinity()
     for g in net.groups:
         arcs = index.by_group[g.index]
         if len(arcs) > 1:
             _row(model, -inf, len(g.members), f"move.once[g{g.index}]",
+                 [(model.x[i], 1) for i in arcs])
+    for (group, member), arcs in sorted(index.by_member.items()):
+        if len(arcs) > 1:
+            _row(model, -inf, 1, f"move.once[g{group}:{member}]",
                  [(model.x[i], 1) for i in arcs])
     for staff_no, arcs in sorted(index.p_by.items()):
         if len(arcs) > 1:
