@@ -18,9 +18,8 @@ from workforce.cli.app import app, fail
 from workforce.codes import code_list
 from workforce.config import get_settings
 from workforce.db import get_engine, session_scope
-from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
+from workforce.plans import PlanError, apply_plan, approve_plan, resolve_plan
 from workforce.plans.lifecycle import plan_as_json, plans_of_year
-from workforce.plans.workbook import write_plan_workbook
 
 plans_app = typer.Typer(
     help="方案管理：列表、重新求解、审批、执行 / Manage plans.", no_args_is_help=True
@@ -46,6 +45,9 @@ def _require_database(language: str) -> None:
 
 def write_plan(out: Path, record_json: str, instance: Instance, plan: Plan, language: str) -> None:
     if out.suffix.lower() == ".xlsx":
+        # imported here: the workbook writer is only needed when a workbook is asked for
+        from workforce.plans.workbook import write_plan_workbook
+
         write_plan_workbook(out, instance, plan, language=language)
     else:
         out.write_text(record_json, encoding="utf-8")
@@ -114,21 +116,51 @@ def plan_command(
     backend: Backend = "highs",
     out: Annotated[Path | None, typer.Option("--out", help="plan.json 或 plan.xlsx")] = None,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
+    county: Annotated[
+        list[str],
+        typer.Option("--county", help="只编制该县（区）的方案，可重复；默认每个县（区）各一份 / "
+                     "only this county (repeatable); default: one plan per county"),
+    ] = [],  # noqa: B006
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="同时求解的进程数，默认为CPU核数 / processes "
+                     "solving counties side by side (default: one per core)"),
+    ] = None,
     language: Language = "zh",
 ) -> None:
-    """生成年度交流轮岗方案（草稿）/ Propose the year's rotation plan and keep it as a draft."""
+    """生成年度交流轮岗方案（草稿），每个县（区）一份 / Propose the year's rotation plan as a
+    draft — one per county when the registry records counties, solved side by side."""
+    from workforce.plans.counties import propose_county_plans
+
     _require_database(language)
     settings = SolveSettings(time_limit_s=time_limit, backend=backend)
-    with session_scope() as session:
-        record, instance, plan = propose_plan(
-            session, year=year, actor=actor or get_settings().actor, settings=settings
+    try:
+        with session_scope() as session:
+            kept = propose_county_plans(
+                session, year=year, actor=actor or get_settings().actor, settings=settings,
+                only=county or None, workers=workers,
+            )
+            saved = [plan_as_json(record) for _, record, _, _ in kept]
+    except PlanError as exc:
+        raise _plan_error(exc, language) from None
+    zh = language == "zh"
+    for (name, record, instance, plan), record_json in zip(kept, saved, strict=True):
+        if name is not None:
+            typer.echo(f"【{name}】" if zh else f"[{name}]")
+        typer.echo(f"方案草稿 #{record.id} 已保存" if zh else f"draft plan #{record.id}")
+        print_plan_summary(instance, plan, language)
+        if out:
+            target = out if name is None else out.with_name(f"{out.stem}-{name}{out.suffix}")
+            write_plan(target, record_json, instance, plan, language)
+            typer.echo(f"→ {target}")
+    if len(kept) > 1:
+        moves = sum(len(plan.moves) for *_, plan in kept)
+        proven = sum(plan.status == "optimal" for *_, plan in kept)
+        typer.echo(
+            f"合计：{len(kept)} 个县（区），交流 {moves} 人，{proven} 份方案已证明最优"
+            if zh
+            else f"in all: {len(kept)} counties, {moves} moves, {proven} plans proven optimal"
         )
-        saved = plan_as_json(record)
-    typer.echo(f"方案草稿 #{record.id} 已保存" if language == "zh" else f"draft plan #{record.id}")
-    print_plan_summary(instance, plan, language)
-    if out:
-        write_plan(out, saved, instance, plan, language)
-        typer.echo(f"→ {out}")
 
 
 @app.command("check-plan")
