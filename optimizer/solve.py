@@ -93,7 +93,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
                           for name, sense in stage)
             continue
         incumbent = result.values
-        values = ([incumbent[v.index()] for v in model.x], [incumbent[v.index()] for v in model.y])
+        values = _arc_values(model, incumbent)
         if first_plan_at is None:
             first_plan_at = time.perf_counter() - started
         if len(stage) == 1:
@@ -137,6 +137,16 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         moves=moves, quotas=quota_results(instance, moves),
         shortages=shortage_results(instance, moves, nearest), provenance=provenance,
     )
+
+
+def _arc_values(model: RotationModel, values: list[float]) -> tuple[list[float], list[float]]:
+    """The flows x and principal moves y of a solution. build_model creates them first, x then
+    y, so they are two slices (checked at both ends) — asking OR-Tools each variable's index
+    cost seconds on large models."""
+    nx, ny = len(model.x), len(model.y)
+    assert not nx or (model.x[0].index() == 0 and model.x[-1].index() == nx - 1)
+    assert not ny or (model.y[0].index() == nx and model.y[-1].index() == nx + ny - 1)
+    return list(values[:nx]), list(values[nx:nx + ny])
 
 
 def _exact_bound(instance: Instance, net: Network, model: RotationModel, result: LevelResult,
