@@ -219,7 +219,7 @@ def list_command(
     with session_scope() as session:
         for p in plans_of_year(session, year):
             typer.echo(
-                f"#{p.id}\t{p.status}\t{p.solver_status}\t{p.moves}\t"
+                f"#{p.id}\t{p.county or '-'}\t{p.status}\t{p.solver_status}\t{p.moves}\t"
                 f"{p.created_by}\t{p.created_at:%Y-%m-%d %H:%M}"
             )
 

@@ -144,5 +144,8 @@ def test_plan_command_by_county(engine, tmp_path):
     one = runner.invoke(app, ["plan", "--year", "2026", "--county", "和平县", "--lang", "en"],
                         catch_exceptions=False)
     assert one.exit_code == 0 and "[和平县]" in one.output and "东源县" not in one.output
+    listed = runner.invoke(app, ["plans", "list", "--year", "2026"], catch_exceptions=False)
+    rows = [line.split("\t") for line in listed.output.splitlines()]
+    assert sorted(r[1] for r in rows) == ["东源县", "和平县", "和平县"]
     bad = runner.invoke(app, ["plan", "--year", "2026", "--county", "龙川县"])
     assert bad.exit_code != 0 and "龙川县" in bad.output
