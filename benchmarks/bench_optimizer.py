@@ -152,6 +152,8 @@ def sample_district(n_teachers: int, seed: int = 2021) -> Instance:
         migrate(engine)
         load_district(engine, generate_district(teachers=n_teachers, seed=seed))
         loaded.touch()
+    else:
+        migrate(engine)  # a file cached before a schema change (e.g. school.county) is upgraded
     with Session(engine) as session:
         instance = build_instance(session, year=2026)
     engine.dispose()
@@ -234,23 +236,22 @@ def bench(source: InstanceSource, label: str, seed: int, sizes: list[int], cpsat
 
 
 def targets_met(n: int, row: dict[str, Any]) -> dict[str, bool]:
-    """The issue's targets for a size: the ~3,400 district proven optimal within 5 s; 30,000
-    within 0.1% of the bound in 60 s; 100,000 within 1% in 300 s and 4 GB; every quota met and
-    at least 30% more weighted rural fill than the greedy clerk. The gap is level 1's (the
-    lexicographic objective's first level, whose bound holds for the exact model); the later
-    levels' gaps are in `level_gaps`."""
-    gap = row["level_gaps"][0] if row.get("level_gaps") else None
-    limit_s, max_gap = {3400: (5.0, 0.0), 30000: (60.0, 0.001)}.get(n, (300.0, 0.01))
-    met = {
-        "time": row["time_final_s"] <= limit_s,
-        "gap": gap is not None and gap <= max_gap,
-        "quotas": bool(row.get("quotas_met")),
-        "vs_greedy_30pct": row.get("better_than_greedy_pct", 0.0) >= 30.0,
-    }
-    if n == 3400:
-        met["proven_optimal"] = row["status"] == "optimal"
+    """The targets of issue #11 for a size: the ~3,400 sample district proven optimal within
+    1.5 s (the solve; the issue's 1.5 s is `workforce plan` end to end, measured apart); 30,000
+    with all three levels proven within 5 s; 100,000 within 0.1% (level 1's gap, against a bound
+    that holds for the exact model) in 30 s and 1 GB. Also: every quota met, and (the older
+    target) at least 30% more weighted rural fill than the greedy clerk."""
+    gaps = row.get("level_gaps") or []
+    gap = gaps[0] if gaps else None
+    met = {"quotas": bool(row.get("quotas_met")),
+           "vs_greedy_30pct": row.get("better_than_greedy_pct", 0.0) >= 30.0}
+    if n <= 3400:
+        met.update(time=row["time_final_s"] <= 1.5, proven_optimal=row["status"] == "optimal")
+    elif n <= 30000:
+        met.update(time=row["time_final_s"] <= 5.0, proven_optimal=row["status"] == "optimal")
     else:
-        met["memory"] = row["peak_rss_mb"] <= 4096
+        met.update(time=row["time_final_s"] <= 30.0, gap=gap is not None and gap <= 0.001,
+                   memory=row["peak_rss_mb"] <= 1024)
     return met
 
 

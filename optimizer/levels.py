@@ -54,6 +54,13 @@ levels after the first."""
 FULL_MIP_MAX_VARIABLES = 20_000
 """Above this the full MIP is not tried: on 40,000 variables HiGHS found no solution in a
 minute, and the time is better left unused than spent for nothing."""
+FULL_MIP_WITH_START_MAX_VARIABLES = 160_000
+"""A later level up to this size (HiGHS) goes from its LP neighbourhood's solution to the full
+MIP with that solution as the first incumbent (`setSolution`), instead of RINS: the start gives
+HiGHS a cutoff, and its presolve and cuts then prove what RINS could not. Measured on a county of
+10,000 teachers (112,525 variables): the combined later levels proven optimal, the MIP taking
+11.8 s from the neighbourhood's solution (48 s from level 1's plan), where RINS ended at the
+time limit 1.3% from the preference bound."""
 
 
 def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
@@ -95,7 +102,9 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
 
     if incumbent is None:
         proto = export(model)
-    small = len(proto.variable) <= FULL_MIP_MAX_VARIABLES
+    small = len(proto.variable) <= FULL_MIP_MAX_VARIABLES or (
+        incumbent is not None and backend == "highs"
+        and len(proto.variable) <= FULL_MIP_WITH_START_MAX_VARIABLES)
     best = LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
     if incumbent is not None:
         best = LevelResult(pywraplp.Solver.FEASIBLE, _objective(proto, incumbent), None,
@@ -111,7 +120,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
                 best = found
                 best.method = f"LP neighbourhood MIP (radius {radius}, {len(free)} free)"
             break
-    if incumbent is not None and round(best.value) != bound:  # a large model (small ones returned)
+    if incumbent is not None and round(best.value) != bound and not small:  # a large model
         best = _rins(proto, lp.values, integer, best, bound, maximize, deadline, backend,
                      threads, seed, gap)
     if (best.value is None or round(best.value) != bound) and small:

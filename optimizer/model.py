@@ -86,7 +86,10 @@ class _Index:
         self.out_main: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.out_key: dict[str, list[int]] = defaultdict(list)
         self.by_group: dict[int, list[int]] = defaultdict(list)
+        self.by_member: dict[tuple[int, str], list[int]] = defaultdict(list)
         for i, a in enumerate(net.arcs):
+            if a.member:
+                self.by_member[(a.group, a.member)].append(i)
             self.into[(a.dest, a.subject)].append(i)
             self.out_main[(a.source, net.groups[a.group].main_subject)].append(i)
             if a.key:
@@ -120,7 +123,7 @@ def build_model(instance: Instance, net: Network, backend: str, *, elastic: bool
     sizes = [len(g.members) for g in net.groups]
     model = RotationModel(
         solver=solver,
-        x=[make(0, sizes[a.group], f"x{i}") for i, a in enumerate(net.arcs)],
+        x=[make(0, 1 if a.member else sizes[a.group], f"x{i}") for i, a in enumerate(net.arcs)],
         y=[make(0, 1, f"y{i}") for i in range(len(net.principal_arcs))],
     )
     index = _Index(net)
@@ -174,12 +177,17 @@ def add_flow_totals(model: RotationModel, net: Network, index: _Index, sizes: li
 
 
 def add_group_supply(model: RotationModel, net: Network, index: _Index) -> None:
-    """move.once: a group sends at most its size (each teacher moves at most once)."""
+    """move.once: a group sends at most its size, its wish arcs included, and a member with
+    more than one wish arc takes at most one of them (each teacher moves at most once)."""
     inf = model.solver.infinity()
     for g in net.groups:
         arcs = index.by_group[g.index]
         if len(arcs) > 1:
             _row(model, -inf, len(g.members), f"move.once[g{g.index}]",
+                 [(model.x[i], 1) for i in arcs])
+    for (group, member), arcs in sorted(index.by_member.items()):
+        if len(arcs) > 1:
+            _row(model, -inf, 1, f"move.once[g{group}:{member}]",
                  [(model.x[i], 1) for i in arcs])
     for staff_no, arcs in sorted(index.p_by.items()):
         if len(arcs) > 1:
@@ -345,15 +353,18 @@ def combined_terms(model: RotationModel, net: Network, first: str, second: str
     Why: solved one after the other, the two later levels of the sample district took 1.2 s
     and 3.4 s of HiGHS (each spends a second and more in presolve on the same model); together
     1.7 s. None when the weight would make coefficients too large (`COMBINED_MAX_COEFFICIENT`)."""
+    # Variable.index() is a call into OR-Tools: each variable's index is asked once here
+    # (30,000 teachers: 1.8 million calls took 3 s when every use asked again).
+    second_terms = [(var.index(), var, coef) for var, coef in model.terms[second]]
+    if any(coef < 0 for _, _, coef in second_terms):
+        return None
+    second_coef = {i: coef for i, _, coef in second_terms}
     longest: dict[tuple[bool, int], float] = {}
     sizes = [len(g.members) for g in net.groups]
-    second_coef = dict((var.index(), coef) for var, coef in model.terms[second])
     arcs = [((False, a.group), v) for v, a in zip(model.x, net.arcs, strict=True)] + [
         ((True, a.group), v) for v, a in zip(model.y, net.principal_arcs, strict=True)]
     for owner, var in arcs:
         longest[owner] = max(longest.get(owner, 0.0), second_coef.get(var.index(), 0.0))
-    if any(coef < 0 for coef in second_coef.values()):
-        return None
     weight = 1 + round(sum(c * (1 if principal else sizes[g]) for (principal, g), c in
                            longest.items()))
     first_terms = model.terms[first]
@@ -362,11 +373,12 @@ def combined_terms(model: RotationModel, net: Network, first: str, second: str
     coefficients: dict[int, float] = {}
     variables: dict[int, pywraplp.Variable] = {}
     for var, coef in first_terms:
-        coefficients[var.index()] = coefficients.get(var.index(), 0.0) + weight * coef
-        variables[var.index()] = var
-    for var, coef in model.terms[second]:
-        coefficients[var.index()] = coefficients.get(var.index(), 0.0) - coef
-        variables[var.index()] = var
+        i = var.index()
+        coefficients[i] = coefficients.get(i, 0.0) + weight * coef
+        variables[i] = var
+    for i, var, coef in second_terms:
+        coefficients[i] = coefficients.get(i, 0.0) - coef
+        variables[i] = var
     return [(variables[i], coefficients[i]) for i in sorted(variables)], weight
 
 

@@ -99,7 +99,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
                           for name, sense in stage)
             continue
         incumbent = result.values
-        values = ([incumbent[v.index()] for v in model.x], [incumbent[v.index()] for v in model.y])
+        values = _arc_values(model, incumbent)
         if first_plan_at is None:
             first_plan_at = time.perf_counter() - started
         if len(stage) == 1:
@@ -145,6 +145,16 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
                                    if levels[0].proven_optimal else None),
         provenance=provenance,
     )
+
+
+def _arc_values(model: RotationModel, values: list[float]) -> tuple[list[float], list[float]]:
+    """The flows x and principal moves y of a solution. build_model creates them first, x then
+    y, so they are two slices (checked at both ends) — asking OR-Tools each variable's index
+    cost seconds on large models."""
+    nx, ny = len(model.x), len(model.y)
+    assert not nx or (model.x[0].index() == 0 and model.x[-1].index() == nx - 1)
+    assert not ny or (model.y[0].index() == nx and model.y[-1].index() == nx + ny - 1)
+    return list(values[:nx]), list(values[nx:nx + ny])
 
 
 def _exact_bound(instance: Instance, net: Network, model: RotationModel, result: LevelResult,
@@ -242,15 +252,24 @@ def disaggregate(instance: Instance, net: Network, values: tuple[list[float], li
     moves = []
     for group_index in sorted(by_group):
         group = net.groups[group_index]
-        position = 0
-        for arc, n in sorted(by_group[group_index],
-                             key=lambda p: (p[0].distance_km, p[0].dest, p[0].subject)):
+        flows_of = sorted(by_group[group_index],
+                          key=lambda p: (p[0].member is None, p[0].distance_km, p[0].dest,
+                                         p[0].subject))
+        taken = {arc.member for arc, _ in flows_of if arc.member}
+        left = [m for m in group.members if m not in taken]
+        for arc, n in flows_of:
             for _ in range(n):
-                teacher = instance.teacher_by_staff_no[group.members[position]]
-                position += 1
+                if arc.member:  # a wish arc: its own member
+                    staff_no = arc.member
+                else:  # the first member left who did not wish this school (else the first)
+                    staff_no = next((m for m in left if arc.dest not in
+                                     instance.teacher_by_staff_no[m].wishes), left[0])
+                    left.remove(staff_no)
+                teacher = instance.teacher_by_staff_no[staff_no]
                 reasons = move_reasons(instance, teacher, arc.dest, arc.subject,
                                        departing[(arc.dest, arc.subject)],
-                                       (position, len(group.members)))
+                                       None if arc.member else
+                                       (group.members.index(staff_no) + 1, len(group.members)))
                 moves.append(make_move(instance, teacher, arc.dest, arc.subject, reasons))
     for arc, v in zip(net.principal_arcs, y_values, strict=True):
         if round(v) > 0:

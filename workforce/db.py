@@ -13,14 +13,16 @@ from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from workforce.config import get_settings
+
+if TYPE_CHECKING:  # Alembic is imported when a migration runs: 0.3 s that `workforce plan`
+    from alembic.config import Config  # and the API's requests do not need
 
 MIGRATIONS_DIR = Path(str(files("workforce._migrations")))
 """The Alembic scripts: the repository's ``migrations/`` folder, shipped as the package
@@ -53,6 +55,8 @@ def get_engine() -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -61,6 +65,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine | None = None) -> None:
     """Bring the database schema up to the newest migration (idempotent)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine or get_engine()), "head")
 
 

@@ -26,6 +26,13 @@ class School(SQLModel, table=True):
     code: str = Field(max_length=32, unique=True, index=True, description="学校代码")
     name: str = Field(max_length=100, description="学校名称")
     town: str = Field(max_length=50, description="所在街道或镇 (street or town)")
+    county: str | None = Field(
+        default=None,
+        max_length=50,
+        index=True,
+        description="所属县（区）: the county-level unit that rotates this school's teachers "
+        "(a prefecture city runs the policy per county); None in a registry of one county",
+    )
     zone: str = Field(max_length=16, description="urban 城区 / rural 农村")
     level: str = Field(max_length=32, description="school_levels code")
     ownership: str = Field(default="public", max_length=16, description="public / private")
@@ -196,6 +203,10 @@ class RotationPlan(SQLModel, table=True):
     instance_json: str = Field(sa_column=Column(Text, nullable=False))
     plan_json: str = Field(sa_column=Column(Text, nullable=False))
     parent_id: int | None = Field(default=None, foreign_key="rotationplan.id")
+    county: str | None = Field(
+        default=None, max_length=50, index=True,
+        description="the county whose schools the plan rotates (None: the whole registry)",
+    )
     created_by: str = Field(max_length=64)
     created_at: dt.datetime = Field(default_factory=utcnow)
     approved_by: str | None = Field(default=None, max_length=64)

@@ -65,8 +65,15 @@ def build_instance(
     rules: RotationRules | None = None,
     pins: Iterable[Pin] = (),
     levels: Iterable[str] = COMPULSORY_LEVELS,
+    county: str | None = None,
 ) -> Instance:
     """Read the registry and return the instance of the ``year`` rotation.
+
+    ``county`` limits it to the schools of one county (teachers rotate within their county:
+    a prefecture city runs the policy per county-level unit; ``NO_COUNTY`` for the schools
+    without one). A teacher's wishes for schools outside the instance are dropped: they cannot
+    be granted in this rotation. None takes every school in scope, as in a registry of one
+    county (where ``School.county`` is empty).
 
     A fixed number of queries whatever the district's size: schools, demand (three queries),
     teachers, then certificates, designations, exemptions, rotations and wishes of those
@@ -78,9 +85,7 @@ def build_instance(
     # objects was half of the sample district's 2 s read.
     schools = session.execute(
         select(School.__table__)
-        .where(
-            School.active.is_(True), School.ownership == "public", School.level.in_(list(levels))
-        )
+        .where(*_in_scope(levels, county))
         .order_by(School.code)
     ).all()
     school_ids = {s.id: s for s in schools}
@@ -120,7 +125,8 @@ def build_instance(
         for s in schools
     ]
     term_years = rules.principals.term_years
-    instance_teachers = [_instance_teacher(t, children, code_of, as_of, term_years)
+    in_scope = {s.code for s in schools}
+    instance_teachers = [_instance_teacher(t, children, code_of, as_of, term_years, in_scope)
                          for t in teachers]
     return Instance(
         year=year,
@@ -129,15 +135,15 @@ def build_instance(
         schools=instance_schools,
         teachers=instance_teachers,
         pins=list(pins),
-        district_established=district_established(session),
+        district_established=district_established(session, county),
     )
 
 
-def district_established(session: Session) -> int:
+def district_established(session: Session, county: str | None = None) -> int:
     """在编 teachers of all the district's active public schools, every level (kindergartens,
     senior and special schools too): the plan's 全区在编教师总数, the district share's base when
     ``quotas.district_share_base`` is ``whole_district``. Teachers in post or seconded, as in
-    the instance."""
+    the instance. With ``county``, that county's (the share is judged per county)."""
     return session.execute(
         select(func.count())
         .select_from(Teacher)
@@ -145,15 +151,47 @@ def district_established(session: Session) -> int:
         .where(
             School.active.is_(True),
             School.ownership == "public",
+            *_of_county(county),
             Teacher.post_type == "established",
             Teacher.status.in_(["active", "seconded"]),
         )
     ).scalar_one()
 
 
+def _in_scope(levels: Iterable[str], county: str | None) -> list:
+    """The conditions on a school in scope: active, public, of the given levels, and of the
+    county when one is given."""
+    return [
+        School.active.is_(True), School.ownership == "public", School.level.in_(list(levels)),
+        *_of_county(county),
+    ]
+
+
+def _of_county(county: str | None) -> list:
+    """The condition on a school of ``county`` (none when no county is given)."""
+    if county == NO_COUNTY:
+        return [School.county.is_(None)]
+    return [] if county is None else [School.county == county]
+
+
+NO_COUNTY = ""
+"""``build_instance(county=NO_COUNTY)``: the schools whose county is not recorded."""
+
+
+def counties(session: Session, *, levels: Iterable[str] = COMPULSORY_LEVELS) -> list[str]:
+    """The counties of the schools in scope, sorted; ``NO_COUNTY`` ("") first when some schools
+    have no county recorded. ``[NO_COUNTY]`` is a registry of one county (nothing recorded),
+    ``[]`` an empty one. Each county is one rotation instance (``build_instance(county=c)``):
+    teachers rotate within their county."""
+    found = session.execute(
+        select(School.county).where(*_in_scope(levels, None)).distinct()
+    ).scalars().all()
+    return sorted({c or NO_COUNTY for c in found})
+
+
 def _instance_teacher(
     t: Row, children: dict[str, dict[int, list[Row]]], code_of: dict[int, str], as_of: dt.date,
-    term_years: int,
+    term_years: int, in_scope: set[str] | None = None,
 ) -> InstanceTeacher:
     """One teacher row (columns of the teacher table) and its child rows, as the optimizer
     sees them. A principal's full terms at the school are counted in `term_years` (the rules'
@@ -177,7 +215,10 @@ def _instance_teacher(
             in CERTIFICATE_LEVELS_KNOWN_TO_THE_OPTIMIZER
         }
     )
-    wishes = [code_of[w.school_id] for w in children["wishes"].get(t.id, [])]
+    wished = [code_of[w.school_id] for w in children["wishes"].get(t.id, [])]
+    # A wish outside the county (or out of scope) cannot be granted; the teacher who made it
+    # still volunteered to rotate.
+    wishes = wished if in_scope is None else [w for w in wished if w in in_scope]
     principal_from = max(t.principal_since or t.joined_school_on, t.joined_school_on)
     principal_years = years_between(principal_from, as_of)
     category = t.retirement_category or default_category(t.gender)
@@ -208,7 +249,7 @@ def _instance_teacher(
         is_principal=t.is_principal,
         principal_terms_at_school=principal_years // term_years if t.is_principal else 0,
         wishes=[w for w in dict.fromkeys(wishes) if w != code_of[t.school_id]],
-        volunteer=bool(wishes),
+        volunteer=bool(wished),
     )
 
 

@@ -116,3 +116,53 @@ def test_random_district_matches_brute_force(seed, reverse_flows_count, key_shar
         assert plan.status == "optimal"
         fill, preference, distance = (level.value for level in plan.objectives)
         assert (fill, preference, -round(distance * 10)) == expected
+
+
+def _alike_but_wishes(rng: random.Random) -> Instance:
+    """A random small district whose available teachers at each school are alike in everything
+    the model groups by (main subject, subjects, certificate, key status, volunteer flag) and
+    differ only in their wishes — so that groups of several members carry wish arcs."""
+    base = district(rng, max_schools=3, max_available=5)
+    rules, as_of = base.rules, base.as_of
+    template: dict[str, object] = {}
+    teachers = []
+    for t in base.teachers:
+        if is_available(t, as_of, rules):
+            first = template.setdefault(t.school, t)
+            t = t.model_copy(update={
+                "main_subject": first.main_subject, "can_teach": list(first.can_teach),
+                "cert_levels": list(first.cert_levels), "designations": list(first.designations),
+                "volunteer": first.volunteer})
+        teachers.append(t)
+    return Instance(year=base.year, as_of=base.as_of, rules=rules, schools=base.schools,
+                    teachers=teachers)
+
+
+def test_wish_arcs_of_groups_match_brute_force():
+    """Wishes are not in the group key (optimizer.network): members of one group who wished
+    different schools take wish arcs of their own. The plan's three levels must still equal the
+    brute force's, and each move's wish rank must be its teacher's own."""
+    from optimizer.network import build_network
+
+    with_wish_arcs = optimal = 0
+    for seed in range(150):
+        instance = _alike_but_wishes(random.Random(seed))
+        net = build_network(instance, SolveSettings())
+        if not any(a.member for a in net.arcs):
+            continue
+        with_wish_arcs += 1
+        plan = solve(instance, SolveSettings(time_limit_s=20))
+        assert check_plan(instance, plan) == [], seed
+        expected = brute_force(instance)
+        if expected is None:
+            assert plan.status == "infeasible", seed
+            continue
+        optimal += 1
+        assert plan.status == "optimal", seed
+        fill, preference, distance = (level.value for level in plan.objectives)
+        assert (fill, preference, -round(distance * 10)) == expected, seed
+        for move in plan.moves:
+            wishes = instance.teacher_by_staff_no[move.staff_no].wishes
+            rank = wishes.index(move.to_school) + 1 if move.to_school in wishes else None
+            assert move.wish_rank == rank
+    assert with_wish_arcs >= 40 and optimal >= 15, (with_wish_arcs, optimal)

@@ -43,9 +43,10 @@ def _require_database(language: str) -> None:
 
 
 def write_plan(out: Path, record_json: str, instance: Instance, plan: Plan, language: str) -> None:
-    from workforce.plans.workbook import write_plan_workbook
-
     if out.suffix.lower() == ".xlsx":
+        # imported here: the workbook writer is only needed when a workbook is asked for
+        from workforce.plans.workbook import write_plan_workbook
+
         write_plan_workbook(out, instance, plan, language=language)
     else:
         out.write_text(record_json, encoding="utf-8")
@@ -118,14 +119,26 @@ def plan_command(
     backend: Backend = "highs",
     out: Annotated[Path | None, typer.Option("--out", help="plan.json 或 plan.xlsx")] = None,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
+    county: Annotated[
+        list[str],
+        typer.Option("--county", help="只编制该县（区）的方案，可重复；默认每个县（区）各一份 / "
+                     "only this county (repeatable); default: one plan per county"),
+    ] = [],  # noqa: B006
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="同时求解的进程数，默认为CPU核数 / processes "
+                     "solving counties side by side (default: one per core)"),
+    ] = None,
     language: Language = "zh",
 ) -> None:
-    """生成年度交流轮岗方案（草稿）/ Propose the year's rotation plan and keep it as a draft."""
+    """生成年度交流轮岗方案（草稿），每个县（区）一份 / Propose the year's rotation plan as a
+    draft — one per county when the registry records counties, solved side by side."""
     from optimizer import SolveSettings
+    from workforce.cli.progress import echo_levels, working
     from workforce.config import get_settings
     from workforce.db import session_scope
-    from workforce.plans import propose_plan
-    from workforce.cli.progress import echo_levels, working
+    from workforce.plans import PlanError
+    from workforce.plans.counties import propose_county_plans
     from workforce.plans.lifecycle import plan_as_json
     from workforce.rules.demand import DemandError
 
@@ -135,18 +148,34 @@ def plan_command(
         with working(f"求解 {year} 年交流方案（时限 {time_limit:g} 秒）…",
                      f"solving the {year} rotation (limit {time_limit:g} s)…", language), \
                 session_scope() as session:  # fmt: skip
-            record, instance, plan = propose_plan(
-                session, year=year, actor=actor or get_settings().actor, settings=settings
+            kept = propose_county_plans(
+                session, year=year, actor=actor or get_settings().actor, settings=settings,
+                only=county or None, workers=workers,
             )
-            saved = plan_as_json(record)
+            saved = [plan_as_json(record) for _, record, _, _ in kept]
+    except PlanError as exc:
+        raise _plan_error(exc, language) from None
     except DemandError as exc:  # registry data the plan needs (a school's class counts …)
         raise fail(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}", language) from None
-    typer.echo(f"方案草稿 #{record.id} 已保存" if language == "zh" else f"draft plan #{record.id}")
-    print_plan_summary(instance, plan, language)
-    echo_levels(plan, language)
-    if out:
-        write_plan(out, saved, instance, plan, language)
-        typer.echo(f"→ {out}")
+    zh = language == "zh"
+    for (name, record, instance, plan), record_json in zip(kept, saved, strict=True):
+        if name is not None:
+            typer.echo(f"【{name}】" if zh else f"[{name}]")
+        typer.echo(f"方案草稿 #{record.id} 已保存" if zh else f"draft plan #{record.id}")
+        print_plan_summary(instance, plan, language)
+        echo_levels(plan, language)
+        if out:
+            target = out if name is None else out.with_name(f"{out.stem}-{name}{out.suffix}")
+            write_plan(target, record_json, instance, plan, language)
+            typer.echo(f"→ {target}")
+    if len(kept) > 1:
+        moves = sum(len(plan.moves) for *_, plan in kept)
+        proven = sum(plan.status == "optimal" for *_, plan in kept)
+        typer.echo(
+            f"合计：{len(kept)} 个县（区），交流 {moves} 人，{proven} 份方案已证明最优"
+            if zh
+            else f"in all: {len(kept)} counties, {moves} moves, {proven} plans proven optimal"
+        )
 
 
 @app.command("check-plan")
@@ -304,7 +333,7 @@ def list_command(
     with session_scope() as session:
         for p in plans_of_year(session, year):
             typer.echo(
-                f"#{p.id}\t{p.status}\t{p.solver_status}\t{p.moves}\t"
+                f"#{p.id}\t{p.county or '-'}\t{p.status}\t{p.solver_status}\t{p.moves}\t"
                 f"{p.created_by}\t{p.created_at:%Y-%m-%d %H:%M}"
             )
 

@@ -119,6 +119,8 @@ SCHOOLS = EntitySpec(
              aliases=("校名", "名称"), example="埔前中心小学"),
         text("town", "所在街道/镇", "Town", School, required=True,
              aliases=("街道", "镇街", "所在镇街", "街道/镇"), example="埔前"),
+        text("county", "所属县区", "County", School,
+             aliases=("县区", "所属县（区）", "县（区）"), example="源城区"),
         ColumnSpec("zone", "城乡类别", "Zone", CodeCell("zones"), required=True,
                    aliases=("城区/农村",), example="农村"),
         ColumnSpec("level", "学段", "School level", CodeCell("school_levels"), required=True,

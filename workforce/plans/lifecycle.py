@@ -108,10 +108,12 @@ def _begin_write(session: Session, year: int) -> None:
 
 
 def _keep(
-    session: Session, instance: Instance, plan: Plan, actor: str, parent_id: int | None
+    session: Session, instance: Instance, plan: Plan, actor: str, parent_id: int | None,
+    county: str | None = None,
 ) -> RotationPlan:
     record = RotationPlan(
         year=instance.year,
+        county=county or None,
         status="draft",
         solver_status=plan.status,
         gap=plan.relative_gap,
@@ -136,6 +138,7 @@ def _keep(
             "moves": len(plan.moves),
             "gap": plan.relative_gap,
             "parent_id": parent_id,
+            "county": county or None,
         },
     )
     return record
@@ -149,11 +152,18 @@ def propose_plan(
     settings: SolveSettings | None = None,
     pins: list[Pin] | None = None,
     instance: Instance | None = None,
+    county: str | None = None,
+    plan: Plan | None = None,
 ) -> tuple[RotationPlan, Instance, Plan]:
-    """Solve the ``year`` rotation on the registry (or on ``instance``) and keep a draft."""
-    instance = instance or build_instance(session, year=year, pins=pins or [])
-    plan = solve(instance, settings)
-    return _keep(session, instance, plan, actor, parent_id=None), instance, plan
+    """Solve the ``year`` rotation on the registry (or on ``instance``) and keep a draft.
+
+    ``county`` limits it to one county's schools (``workforce.snapshot.build_instance``) and is
+    kept on the record; ``plan``, already solved on ``instance`` (e.g. in a process pool, one
+    county each: ``workforce.plans.counties``), is kept as it is."""
+    instance = instance or build_instance(session, year=year, pins=pins or [], county=county)
+    plan = plan or solve(instance, settings)
+    record = _keep(session, instance, plan, actor, parent_id=None, county=county)
+    return record, instance, plan
 
 
 def resolve_plan(
@@ -175,7 +185,8 @@ def resolve_plan(
     kept = [p for p in instance.pins if p.staff_no not in dropped]
     instance = instance.model_copy(update={"pins": kept}).with_pins(pins)
     plan = solve(instance, settings)
-    return _keep(session, instance, plan, actor, parent_id=parent.id), instance, plan
+    record = _keep(session, instance, plan, actor, parent_id=parent.id, county=parent.county)
+    return record, instance, plan
 
 
 def approve_plan(
@@ -251,6 +262,10 @@ def approve_plan(
             RotationPlan.year == record.year,
             RotationPlan.status.in_(PENDING),
             RotationPlan.id != record.id,
+            # each county's drafts compete only with that county's (one plan per county)
+            RotationPlan.county.is_(None)
+            if record.county is None
+            else RotationPlan.county == record.county,
         )
     ).all()
     if others:

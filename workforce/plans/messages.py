@@ -2,6 +2,10 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("方案 {plan_id} 不存在", "plan {plan_id} does not exist"),
+    "unknown_county": (
+        "学校名单中没有县（区）“{county}”；已登记的县（区）：{known}",
+        "no school of the registry is in county {county!r}; the counties recorded: {known}",
+    ),
     "not_draft": (
         "方案 {plan_id} 的状态是“{status}”，只有草稿可以审批",
         "plan {plan_id} is {status}; only a draft can be approved",
