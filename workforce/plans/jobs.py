@@ -39,6 +39,7 @@ from sqlmodel import Session
 from optimizer import Pin, SolveSettings
 from workforce.db import make_engine
 from workforce.models import SolveJob, utcnow
+from workforce.rules.demand import DemandError
 
 FINISHED = ("done", "failed", "stopped")
 RUNNER = socket.gethostname()
@@ -311,6 +312,10 @@ def _run_one(engine: Engine, job_id: int) -> bool:
         return True
     except SystemExit:
         return False
+    except DemandError as exc:  # registry data the plan needs: a problem to fix, not a crash
+        _set(engine, job_id, status="failed", stage="failed", slot=None, finished_at=utcnow(),
+             error=f"无法生成方案：{exc.zh} / cannot make the plan: {exc.en}")  # fmt: skip
+        return True
     except Exception as exc:  # the job must record any failure, whatever it is
         try:
             _set(

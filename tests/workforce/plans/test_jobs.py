@@ -232,3 +232,17 @@ def test_a_clerk_sees_only_their_own_jobs(engine):
     assert get_job(engine, mine, visible_to="hr1").id == mine
     assert get_job(engine, mine, visible_to="clerk7") is None
     assert dispatch(engine, 0) == []  # no slot: nothing starts
+
+
+def test_a_school_without_class_counts_fails_the_job_with_its_name_not_a_traceback(engine):
+    from ..district import add_school
+
+    with Session(engine) as session:
+        build_small_district(session)
+        add_school(session, "E1", name="新建小学", classes_by_grade=[])
+        session.commit()
+    job = start_solve_job(engine, year=2026, actor="hr1", settings=SolveSettings(time_limit_s=20))
+    failed = _wait(engine, job.id)
+    assert failed.status == "failed"
+    assert "新建小学（E1）" in failed.error and "未填写各年级班数" in failed.error
+    assert "Traceback" not in failed.error and "DemandError" not in failed.error
