@@ -10,17 +10,14 @@ kept); nothing in the registry changes. Output in Chinese (``--lang en`` for Eng
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from optimizer.constraints import CATALOGUE
-from optimizer.whatif import WhatIf, WhatIfError
 from workforce.cli.app import app, fail
-from workforce.codes import code_list
-from workforce.dates import DateError, parse_date
-from workforce.db import session_scope
-from workforce.plans.whatif import ask
+
+if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
+    from optimizer.whatif import WhatIf
 
 whatif_app = typer.Typer(
     help="预先研判：空缺岗位的候选教师、教师可去的学校 / Planning ahead: candidates and "
@@ -72,6 +69,8 @@ def _t(key: str, language: str, **values: object) -> str:
 
 
 def _from_date(value: str | None, language: str) -> dt.date | None:
+    from workforce.dates import DateError, parse_date
+
     if value is None:
         return None
     try:
@@ -94,6 +93,9 @@ def _level_line(answer_levels, language: str) -> str:
 
 def print_answer(answer: WhatIf, plan_id: int | None, language: str) -> None:
     """The ranked answers with the change in every level and quota, then the exclusions."""
+    from optimizer.constraints import CATALOGUE
+    from workforce.codes import code_list
+
     zh = language == "zh"
     subjects = code_list("subjects")
 
@@ -144,6 +146,10 @@ def print_answer(answer: WhatIf, plan_id: int | None, language: str) -> None:
 
 
 def _run(language: str, plan_id: int | None, **question: object) -> None:
+    from optimizer.whatif import WhatIfError
+    from workforce.db import session_scope
+    from workforce.plans.whatif import ask
+
     try:
         with session_scope() as session:
             registry_id, answer = ask(
@@ -165,6 +171,8 @@ def candidates_command(
     language: Language = "zh",
 ) -> None:
     """空缺岗位的最佳候选教师及其影响 / The best teachers to fill a vacancy, and the effect."""
+    from workforce.codes import code_list
+
     subjects = code_list("subjects")
     if subject not in subjects:
         raise fail(f"--subject：未知学科代码“{subject}”", f"--subject: unknown subject code "

@@ -92,7 +92,7 @@ def test_one_draft_per_county_solved_in_a_process_pool(session):
         assert [(m.staff_no, m.to_school) for m in alone.moves] == [
             (m.staff_no, m.to_school) for m in plan.moves]
     # approving one county's draft leaves the other county's draft a draft
-    approve_plan(session, kept[0][1].id, actor="hr")
+    approve_plan(session, kept[0][1].id, actor="hr", comment="东源县方案同意")
     session.commit()
     statuses = {r.county: r.status for r in session.exec(select(RotationPlan))}
     assert statuses == {"东源县": "approved", "和平县": "draft"}
