@@ -12,6 +12,7 @@ school (name, code) and the figures, with code-list labels, in Chinese and Engli
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from pydantic import BaseModel, ConfigDict
@@ -99,6 +100,9 @@ def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool | None = No
         if plan.status == "infeasible" and verify_bound:
             findings += _check_infeasible(instance, time_limit_s)
         return findings
+    shape = _check_claim_shape(plan)
+    if shape:  # NaN or misnamed levels: the value checks below would compare nothing
+        return findings + shape
     findings += _check_objectives(instance, plan)
     if verify_bound:
         findings += _check_bound(instance, plan, time_limit_s)
@@ -129,6 +133,59 @@ def _check_instance_hash(instance: Instance, plan: Plan) -> list[Finding]:
                      f"方案记录的实例摘要{claimed[:12]}…与所附实例{actual[:12]}…不符（实例在求解后被改动）",
                      f"the plan's instance hash {claimed[:12]}… does not match the instance "
                      f"{actual[:12]}… (edited after solving)")]
+
+
+LEVEL_ORDER: tuple[tuple[str, str], ...] = (
+    ("rural_shortage_filled", "max"), ("preference", "max"), ("distance", "min"))
+"""The objective levels a plan may report, in order, with their sense (optimizer.plan): the
+checker's own copy, so that a plan cannot redefine a level's sense."""
+
+
+def _check_claim_shape(plan: Plan) -> list[Finding]:
+    """The plan's claims are well-formed before their values are checked: every reported number
+    finite (NaN compares false with everything, so a NaN value or bound would pass each
+    comparison below), the levels the first ones of `LEVEL_ORDER` with their own sense (a
+    distance level relabelled 'max' would turn the bound check around), and each stated gap
+    the one its bound and value give, the plan's gap their largest."""
+    findings = []
+    numbers = [("best_bound", plan.best_bound), ("relative_gap", plan.relative_gap)]
+    numbers += [(f"{level.name}.{field}", getattr(level, field)) for level in plan.objectives
+                for field in ("value", "bound", "relative_gap")]
+    numbers += [(f"{m.staff_no}.distance_km", m.distance_km) for m in plan.moves]
+    for where, number in numbers:
+        if number is not None and not math.isfinite(number):
+            findings.append(_finding("plan.objective", where, f"{where}为{number}，不是有限数",
+                                     f"{where} is {number}, not a finite number"))
+    claimed = [(level.name, level.sense) for level in plan.objectives]
+    if claimed != list(LEVEL_ORDER[:len(claimed)]):
+        expected = "、".join(f"{name}（{sense}）" for name, sense in LEVEL_ORDER)
+        findings.append(_finding(
+            "plan.objective", "plan",
+            f"目标层为{claimed}，应依次为{expected}中的前{len(claimed)}层",
+            f"objective levels {claimed}; expected the first {len(claimed)} of "
+            f"{list(LEVEL_ORDER)}, in that order"))
+    if findings:
+        return findings
+    for level in plan.objectives:
+        true = (None if level.bound is None or level.value is None
+                else abs(level.bound - level.value) / max(1.0, abs(level.value)))
+        # value and bound are stated to 0.001 (optimizer.solve), the gap to 1e-6
+        tolerance = None if true is None else 1e-6 + 1e-3 / max(1.0, abs(level.value))
+        if (level.relative_gap is None) != (true is None) or (
+                true is not None and abs(level.relative_gap - true) > tolerance):
+            findings.append(_finding("plan.bound", level.name,
+                                     f"{level.name}的相对差距报告为{level.relative_gap}，"
+                                     f"按其界与值应为{true}",
+                                     f"{level.name} relative gap reported as "
+                                     f"{level.relative_gap}, its bound and value give {true}"))
+    gaps = [level.relative_gap for level in plan.objectives if level.relative_gap is not None]
+    largest = max(gaps) if gaps else None
+    if plan.relative_gap != largest:
+        findings.append(_finding("plan.bound", "plan",
+                                 f"方案的相对差距报告为{plan.relative_gap}，各层最大为{largest}",
+                                 f"the plan's relative gap is reported as {plan.relative_gap}, "
+                                 f"the largest of its levels' is {largest}"))
+    return findings
 
 
 _LEVEL_ZH = {"rural_shortage_filled": "农村学校缺口补充（加权）", "preference": "意愿得分",

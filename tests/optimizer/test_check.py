@@ -279,3 +279,33 @@ def test_the_bound_is_re_proved_by_default_only_when_the_instance_is_small(plan,
     assert [f for f in check_plan(INSTANCE, lowered) if f.constraint == "plan.bound"] == []
     forced = check_plan(INSTANCE, lowered, verify_bound=True)
     assert [f.scope for f in forced if f.constraint == "plan.bound"] == ["rural_shortage_filled"]
+
+
+def test_nan_misordered_levels_and_false_gaps_are_refused(plan):
+    """Claims that every comparison would let through: NaN compares false with everything, a
+    distance level relabelled 'max' turns the bound check around, and gaps nobody checked."""
+    nan = float("nan")
+    cases = {
+        "nan level": (plan.model_copy(update={"objectives": _level(plan, 1, value=nan,
+                                                                    bound=nan)}),
+                      {("plan.objective", "preference.value"),
+                       ("plan.objective", "preference.bound")}),
+        "nan plan gap": (plan.model_copy(update={"relative_gap": nan}),
+                         {("plan.objective", "relative_gap")}),
+        "infinite distance": (broken(plan, distance_km=float("inf")),
+                              {("plan.objective", "u1.distance_km")}),
+        "level twice": (plan.model_copy(update={"status": "feasible", "objectives": [
+            plan.objectives[0]] * 3}), {("plan.objective", "plan")}),
+        "sense turned": (plan.model_copy(update={"status": "feasible", "objectives": _level(
+            plan, 2, sense="max", proven_optimal=False, bound=1e9)}),
+            {("plan.objective", "plan")}),
+        "level gap": (plan.model_copy(update={"objectives": _level(plan, 1, relative_gap=0.7)}),
+                      {("plan.bound", "preference"), ("plan.bound", "plan")}),
+        "plan gap": (plan.model_copy(update={"relative_gap": 0.7}), {("plan.bound", "plan")}),
+        "optimal, one level": (plan.model_copy(update={"objectives": plan.objectives[:1]}),
+                               {("plan.bound", "plan")}),
+    }
+    for case, (forged, expected) in cases.items():
+        found = {(f.constraint, f.scope) for f in check_plan(INSTANCE, forged)}
+        assert found == expected, (case, found)
+    assert len(cases) == 8
