@@ -92,19 +92,34 @@ def brute_force(instance: Instance) -> tuple[int, int, int] | None:
     return best
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=10**9), st.booleans(),
-       st.sampled_from(["urban_quality_moves", "all_moves"]),
-       st.sampled_from(["whole_district", "compulsory"]), st.none() | st.integers(0, 60))
-def test_random_district_matches_brute_force(seed, reverse_flows_count, key_share_base,
-                                             district_share_base, district_established):
-    drawn = district(random.Random(seed), max_schools=4, max_available=5)
+def with_quota_keys(drawn: Instance, reverse_flows_count: bool, key_share_base: str,
+                    district_share_base: str, district_established: int | None,
+                    special: bool) -> Instance:
+    """`drawn` under the given quota bases (quotas.reverse_flows_count, key_share_base,
+    district_share_base, the registry's district headcount); `special`: the last school becomes
+    a special-education school, outside the 'compulsory' base but open to moves (its
+    certificate is the primary one), so that the two district bases differ."""
     quotas = drawn.rules.quotas.model_copy(update={
         "reverse_flows_count": reverse_flows_count, "key_share_base": key_share_base,
         "district_share_base": district_share_base})
-    instance = drawn.model_copy(update={
-        "rules": drawn.rules.model_copy(update={"quotas": quotas}),
+    schools = list(drawn.schools)
+    if special:
+        schools[-1] = schools[-1].model_copy(update={"level": "special"})
+    return drawn.model_copy(update={
+        "rules": drawn.rules.model_copy(update={"quotas": quotas}), "schools": schools,
         "district_established": district_established})
+
+
+QUOTA_KEYS = st.tuples(st.booleans(), st.sampled_from(["urban_quality_moves", "all_moves"]),
+              st.sampled_from(["whole_district", "compulsory"]),
+              st.none() | st.integers(0, 60), st.booleans())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=10**9), QUOTA_KEYS)
+def test_random_district_matches_brute_force(seed, quota_keys):
+    instance = with_quota_keys(district(random.Random(seed), max_schools=4, max_available=5),
+                               *quota_keys)
     plan = solve(instance, SolveSettings(time_limit_s=20))
     assert check_plan(instance, plan) == []
     expected = brute_force(instance)
@@ -145,8 +160,14 @@ def test_wish_arcs_of_groups_match_brute_force():
     from optimizer.network import build_network
 
     with_wish_arcs = optimal = 0
+    varied: Counter = Counter()
     for seed in range(150):
-        instance = _alike_but_wishes(random.Random(seed))
+        rng = random.Random(seed)
+        instance = with_quota_keys(
+            _alike_but_wishes(rng), rng.random() < 0.5,
+            rng.choice(["urban_quality_moves", "all_moves"]),
+            rng.choice(["whole_district", "compulsory"]),
+            rng.choice([None, rng.randint(0, 60)]), rng.random() < 0.5)
         net = build_network(instance, SolveSettings())
         if not any(a.member for a in net.arcs):
             continue
@@ -158,6 +179,10 @@ def test_wish_arcs_of_groups_match_brute_force():
             assert plan.status == "infeasible", seed
             continue
         optimal += 1
+        quotas = instance.rules.quotas
+        varied.update([("reverse", quotas.reverse_flows_count),
+                       ("key base", quotas.key_share_base),
+                       ("district base", quotas.district_share_base)])
         assert plan.status == "optimal", seed
         fill, preference, distance = (level.value for level in plan.objectives)
         assert (fill, preference, -round(distance * 10)) == expected, seed
@@ -166,3 +191,5 @@ def test_wish_arcs_of_groups_match_brute_force():
             rank = wishes.index(move.to_school) + 1 if move.to_school in wishes else None
             assert move.wish_rank == rank
     assert with_wish_arcs >= 40 and optimal >= 15, (with_wish_arcs, optimal)
+    # every value of every quota key met wish arcs in a plan that exists
+    assert len(varied) == 6 and min(varied.values()) >= 3, varied
