@@ -34,6 +34,21 @@ def _feasible(plan) -> bool:
     return plan.status in ("optimal", "feasible")
 
 
+def _feasible_districts():
+    """(seed, instance, base plan) of each of the `SEEDS` districts that has a plan."""
+    for seed in SEEDS:
+        instance = _district(seed)
+        base = solve(instance, SETTINGS)
+        if _feasible(base):
+            yield seed, instance, base
+
+
+def _vacancy(instance) -> tuple[str, str]:
+    """The asked vacancy: the rural school S1 (rural by construction), its largest shortage."""
+    school = instance.schools[1]
+    return school.code, max(f.SUBJECTS, key=lambda j: (school.shortage(j), j))
+
+
 NO_PLAN = ("eligibility.", "pin.", "move.direction", "move.certificate",
            "principal.direction", "principal.post", "whatif.principal", "whatif.infeasible")
 """Exclusions that claim no plan can keep the move at all."""
@@ -85,27 +100,22 @@ def test_candidates_equal_brute_force() -> None:
     subject; every exclusion's claim holds for the pinned re-solve; answers in the plan's
     lexicographic order."""
     answered = excluded = districts = 0
-    for seed in SEEDS:
-        instance = _district(seed)
-        base = solve(instance, SETTINGS)
-        if not _feasible(base):
-            continue
+    for _seed, instance, base in _feasible_districts():
         districts += 1
-        school = instance.schools[1]  # rural by construction
-        subject = max(f.SUBJECTS, key=lambda j: (school.shortage(j), j))
+        school, subject = _vacancy(instance)
         n = len(instance.teachers)
-        answer = candidates(instance, base, school.code, subject, k=n, settings=SETTINGS,
+        answer = candidates(instance, base, school, subject, k=n, settings=SETTINGS,
                             max_checks=n, scope="full")
         assert answer.scope == "full" and answer.checked <= answer.screened
         assert "whatif.not_checked" not in {g.code for g in answer.excluded}
         options = {o.staff_no: o for o in answer.options}
         reasons = _excluded_by(answer)
-        others = [t for t in instance.teachers if t.school != school.code]
+        others = [t for t in instance.teachers if t.school != school]
         assert set(options) | set(reasons) == {t.staff_no for t in others}
         assert not set(options) & set(reasons)
         assert all(o.subject == subject for o in answer.options)
         for t in others:
-            pinned = _pinned(instance, t.staff_no, school.code)
+            pinned = _pinned(instance, t.staff_no, school)
             if t.staff_no in options:
                 _check_option(options[t.staff_no], pinned, base)
                 answered += 1
@@ -121,11 +131,7 @@ def test_destinations_equal_brute_force() -> None:
     the answers are exactly the schools some plan can send the teacher to, with that plan's
     figures; the excluded schools' claims hold."""
     answered = excluded = districts = 0
-    for seed in SEEDS:
-        instance = _district(seed)
-        base = solve(instance, SETTINGS)
-        if not _feasible(base):
-            continue
+    for seed, instance, base in _feasible_districts():
         districts += 1
         t = instance.teachers[seed % len(instance.teachers)]
         answer = destinations(instance, base, t.staff_no, k=10, settings=SETTINGS,
@@ -148,18 +154,13 @@ def test_local_scope_never_beats_the_full_re_solve() -> None:
     """Local answers are real plans keeping the move (the checker accepts the pinned plan
     they come from) and cost at least what the whole re-solve costs."""
     compared = 0
-    for seed in SEEDS:
-        instance = _district(seed)
-        base = solve(instance, SETTINGS)
-        if not _feasible(base):
-            continue
-        school = instance.schools[1]
-        subject = max(f.SUBJECTS, key=lambda j: (school.shortage(j), j))
+    for _seed, instance, base in _feasible_districts():
+        school, subject = _vacancy(instance)
         n = len(instance.teachers)
-        local = candidates(instance, base, school.code, subject, k=n, settings=SETTINGS,
+        local = candidates(instance, base, school, subject, k=n, settings=SETTINGS,
                            max_checks=n, scope="local")
         full = {o.staff_no: o for o in candidates(
-            instance, base, school.code, subject, k=n, settings=SETTINGS, max_checks=n,
+            instance, base, school, subject, k=n, settings=SETTINGS, max_checks=n,
             scope="full").options}
         for option in local.options:
             assert option.staff_no in full
