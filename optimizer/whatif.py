@@ -223,28 +223,16 @@ def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int
         raise WhatIfError(f"未知学校代码“{school}”", f"unknown school code {school!r}")
     _require_k(k)
     chosen = _scope(instance, scope)
-    excluded = _Excluded()
-    swappable = _swappable(instance)
-    screened: list[tuple[Teacher, tuple[int, int, float]]] = []
-    for t in instance.teachers:
-        if t.school == school:
-            continue
-        code, text = _teacher_blocked(instance, t, dest, {subject}, swappable)
-        if code is not None:
-            excluded.add(code, _teacher_example(t, text))
-            continue
-        screened.append((t, _estimate(instance, plan, t, dest, [subject])))
-    screened.sort(key=lambda p: (not _in_base(plan, p[0], dest), -p[1][0], -p[1][1], p[1][2],
-                                 p[0].staff_no))
-    options = _check(instance, plan, [(t, dest, est) for t, est in screened], k, settings,
-                     max_checks, excluded, example=lambda t, d: _teacher_example(t, None),
-                     scope=chosen, subject=subject)
+    options, excluded, screened = _answers(
+        instance, plan, [(t, dest) for t in instance.teachers if t.school != school], {subject},
+        k, settings, max_checks, chosen, lambda t, _d, text: _teacher_example(t, text),
+        subject=subject)
     return WhatIf(question="candidates", year=instance.year, as_of=instance.as_of,
                   school=school, subject=subject, scope=chosen,
                   about_zh=school_label(dest, 0), about_en=school_label(dest, 1),
                   base_status=plan.status,
                   base_levels=_base_levels(plan), options=options,
-                  excluded=excluded.groups(), screened=len(screened),
+                  excluded=excluded.groups(), screened=screened,
                   checked=excluded.checked, elapsed_s=round(time.perf_counter() - started, 3))
 
 
@@ -260,29 +248,41 @@ def destinations(instance: Instance, plan: Plan, staff_no: str, k: int = 5, *,
         raise WhatIfError(f"未知工号“{staff_no}”", f"unknown staff number {staff_no!r}")
     _require_k(k)
     chosen = _scope(instance, scope)
-    excluded = _Excluded()
-    swappable = _swappable(instance)
-    screened: list[tuple[School, tuple[int, int, float]]] = []
-    subjects = None if t.is_principal else set(t.can_teach)
-    for dest in instance.schools:
-        if dest.code == t.school:
-            continue
-        code, text = _teacher_blocked(instance, t, dest, subjects, swappable)
-        if code is not None:
-            excluded.add(code, _school_example(dest, text))
-            continue
-        screened.append((dest, _estimate(instance, plan, t, dest, sorted(subjects or []))))
-    screened.sort(key=lambda p: (not _in_base(plan, t, p[0]), -p[1][0], -p[1][1], p[1][2],
-                                 p[0].code))
-    options = _check(instance, plan, [(t, d, est) for d, est in screened], k, settings,
-                     max_checks, excluded, example=lambda _t, d: _school_example(d, None),
-                     scope=chosen)
+    options, excluded, screened = _answers(
+        instance, plan, [(t, dest) for dest in instance.schools if dest.code != t.school],
+        None if t.is_principal else set(t.can_teach), k, settings, max_checks, chosen,
+        lambda _t, d, text: _school_example(d, text))
     return WhatIf(question="destinations", year=instance.year, as_of=instance.as_of,
                   staff_no=staff_no, scope=chosen, base_status=plan.status,
                   about_zh=teacher_label(t, 0), about_en=teacher_label(t, 1),
                   base_levels=_base_levels(plan),
-                  options=options, excluded=excluded.groups(), screened=len(screened),
+                  options=options, excluded=excluded.groups(), screened=screened,
                   checked=excluded.checked, elapsed_s=round(time.perf_counter() - started, 3))
+
+
+def _answers(instance: Instance, plan: Plan, pairs: list[tuple[Teacher, School]],
+             subjects: set[str] | None, k: int, settings: SolveSettings | None,
+             max_checks: int | None, scope: Scope, example, subject: str | None = None
+             ) -> tuple[list[Option], _Excluded, int]:
+    """Both questions: screen each (teacher, school) pair by the rules (`subjects` to teach
+    there; None for a principal's post), rank those left by base-plan membership and estimate
+    (ties by staff number, then school code), and re-solve them in that order (`_check`).
+    `example(teacher, school, detail)` describes an excluded pair. Returns the options, the
+    exclusions and how many pairs passed the screening."""
+    excluded = _Excluded()
+    swappable = _swappable(instance)
+    screened: list[tuple[Teacher, School, tuple[int, int, float]]] = []
+    for t, dest in pairs:
+        code, text = _teacher_blocked(instance, t, dest, subjects, swappable)
+        if code is not None:
+            excluded.add(code, example(t, dest, text))
+            continue
+        screened.append((t, dest, _estimate(instance, plan, t, dest, sorted(subjects or []))))
+    screened.sort(key=lambda p: (not _in_base(plan, p[0], p[1]), -p[2][0], -p[2][1], p[2][2],
+                                 p[0].staff_no, p[1].code))
+    options = _check(instance, plan, screened, k, settings, max_checks, excluded,
+                     example=lambda t, d: example(t, d, None), scope=scope, subject=subject)
+    return options, excluded, len(screened)
 
 
 # ------------------------------------------------------------------ screening by the rules
