@@ -241,11 +241,11 @@ def add_principal_posts(model: RotationModel, instance: Instance, index: _Index)
 
 
 def add_district_quota(model: RotationModel, net: Network, elastic: bool,
-                       instance: Instance | None = None) -> None:
+                       instance: Instance) -> None:
     """quota.district_share: the moves that count ≥ ⌈share × base⌉ (net.district_target).
     Every move counts unless the rules leave reverse flows out (quotas.reverse_flows_count);
     then only the arcs that `counts_toward_district_share`."""
-    if instance is None or instance.rules.quotas.reverse_flows_count:
+    if instance.rules.quotas.reverse_flows_count:
         terms = [(v, 1) for v in model.dep.values()] + [(v, 1) for v in model.y]
     else:
         at, rules = instance.school_by_code, instance.rules

@@ -293,6 +293,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
             headcount[t.school] += 1
         if counts_in_quota_base(t, as_of, rules):
             quota_base[t.school] += 1
+    district_base = district_share_base(instance)
     school_targets = {
         s.code: share_target(rules.quotas.school_share, quota_base[s.code])
         for s in schools if in_school_quota_scope(s)
@@ -300,8 +301,8 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     return Network(
         groups=groups, arcs=arcs, principals=principals, principal_arcs=principal_arcs,
         must_rotate_principals=must_rotate, headcount=dict(headcount),
-        quota_base=dict(quota_base), district_base=district_share_base(instance),
-        district_target=share_target(rules.quotas.district_share, district_share_base(instance)),
+        quota_base=dict(quota_base), district_base=district_base,
+        district_target=share_target(rules.quotas.district_share, district_base),
         school_targets=school_targets, geometry=geo, pruned=pruned, exact_arcs=exact_arcs,
         pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
                  f"subject and the nearest {swaps} where a swap is possible; per school short "
