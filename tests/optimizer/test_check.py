@@ -305,7 +305,14 @@ def test_nan_misordered_levels_and_false_gaps_are_refused(plan):
         "optimal, one level": (plan.model_copy(update={"objectives": plan.objectives[:1]}),
                                {("plan.bound", "plan")}),
     }
+    # a plan file as check-plan reads it: pydantic's JSON parser takes NaN and Infinity
+    from optimizer.plan import Plan
+
+    text = plan.model_dump_json()
+    assert text.count('"best_bound":5.0') == 1
+    cases["NaN in the file"] = (Plan.model_validate_json(text.replace(
+        '"best_bound":5.0', '"best_bound":NaN')), {("plan.objective", "best_bound")})
     for case, (forged, expected) in cases.items():
         found = {(f.constraint, f.scope) for f in check_plan(INSTANCE, forged)}
         assert found == expected, (case, found)
-    assert len(cases) == 8
+    assert len(cases) == 9
