@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, RotationRules, load_rules
@@ -168,9 +168,11 @@ def _in_scope(levels: Iterable[str], county: str | None) -> list:
 
 
 def _of_county(county: str | None) -> list:
-    """The condition on a school of ``county`` (none when no county is given)."""
+    """The condition on a school of ``county`` (none when no county is given). NO_COUNTY
+    takes NULL and "" alike, as `counties` lists them: a county stored as a blank string must
+    not leave its school out of every rotation."""
     if county == NO_COUNTY:
-        return [School.county.is_(None)]
+        return [or_(School.county.is_(None), School.county == NO_COUNTY)]
     return [] if county is None else [School.county == county]
 
 

@@ -114,3 +114,22 @@ def test_the_staffing_minimum_counts_established_teachers_only(session):
     staffing = build_instance(session, year=2026).school_by_code["U1"].staffing_by_subject["math"]
     assert (demand.in_post, demand.established) == (7, 6)
     assert staffing.in_post == 6 and staffing.min_keep <= 6
+
+
+def test_a_school_with_an_empty_county_is_in_the_no_county_rotation(session):
+    """`counties` lists a school whose county is stored as "" (a blank cell) under NO_COUNTY,
+    so `build_instance(county=NO_COUNTY)` must take it, not only the NULL ones — else its
+    teachers are in no county's rotation at all."""
+    from workforce.snapshot import NO_COUNTY, counties
+
+    schools = build_small_district(session)
+    schools["U1"].county = ""
+    schools["R1"].county = "源城区"
+    session.commit()
+    assert counties(session) == [NO_COUNTY, "源城区"]
+    no_county = build_instance(session, year=2026, county=NO_COUNTY)
+    by_county = build_instance(session, year=2026, county="源城区")
+    assert {s.code for s in no_county.schools} == {"U1", "R2"}
+    assert {s.code for s in by_county.schools} == {"R1"}
+    assert len(no_county.teachers) + len(by_county.teachers) == len(
+        build_instance(session, year=2026).teachers) == 20
