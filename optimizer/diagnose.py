@@ -17,6 +17,7 @@ from optimizer.instance import Instance
 from optimizer.levels import solve_level
 from optimizer.messages import (
     DISTRICT_BASE_LABELS,
+    KEY_BASE_LABELS,
     QUOTA_BASE_LABELS,
     blocker_text,
     percent,
@@ -122,9 +123,13 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
                       share=percent(q.district_share), target=target, available=available,
                       achievable=achievable)
     elif name == "quota.key_share":
+        # only key teachers whose move is in the share's base (quotas.key_share_base) help
+        at = instance.school_by_code
         available = sum(is_available(t, as_of, rules) and is_key(t, as_of, rules)
-                        for t in instance.teachers)
+                        and in_key_share_base(at[t.school], rules) for t in instance.teachers)
+        labels = KEY_BASE_LABELS[q.key_share_base]
         text = render("conflict.quota.key_share", share=percent(q.key_share),
+                      base_label=labels[0], base_label_en=labels[1],
                       available=available, relax_by=short)
     elif name == "principal.two_terms":
         t = instance.teacher_by_staff_no[scope]

@@ -131,9 +131,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{base} {base_label_en}; {share}% needs {target}; {available} may rotate, and "
         "receiving shortages, ceilings and minimum staffing allow at most {achievable}"),
     "conflict.quota.key_share": (
-        "骨干教师须不少于交流总数的{share}%；可交流的骨干教师{available}人，还差{relax_by}人",
-        "key teachers must be at least {share}% of all moved; {available} key teachers may "
-        "rotate, {relax_by} short"),
+        "骨干教师须不少于{base_label}人数的{share}%；其中可交流的骨干教师{available}人，"
+        "还差{relax_by}人",
+        "key teachers must be at least {share}% of those {base_label_en}; {available} key "
+        "teachers among them may rotate, {relax_by} short"),
     "conflict.principal.two_terms": (
         "{name}（{school_name}校长，任满{terms}届）须交流，但没有可去的校长岗位"
         "（须为空缺或原校长可交流、方向允许、证书覆盖）",
