@@ -155,6 +155,22 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "blocked.detail": ("{blockers}", "{blockers}"),
     "relax": ("将“{rule}”（{scope}）从{target}降到{achievable}",
               "lower “{rule_en}” ({scope}) from {target} to {achievable}"),
+    # why planning ahead (optimizer.whatif) leaves a teacher or school out
+    "whatif.principal": ("校长只交流到校长岗位，不补学科空缺",
+                         "a principal rotates to principal posts only, not to subject vacancies"),
+    "whatif.own_school": ("已在该校任职", "already at this school"),
+    "whatif.no_opening": ("该校没有本人可任教学科的空缺，也没有同学科教师同时交流出去",
+                          "no opening there in a subject the teacher can teach (no shortage, "
+                          "and no teacher of it who may leave)"),
+    "whatif.infeasible": ("固定该调动后重新求解，没有满足全部规则的方案",
+                          "re-solving with this move pinned finds no plan that keeps every rule"),
+    "whatif.other_subject": ("固定该调动后重新求解，该教师在该校任教其他学科，不补此空缺",
+                             "re-solving with the move pinned has the teacher teach another "
+                             "subject there, not this vacancy"),
+    "whatif.not_checked": ("符合规则但按估算排在后面，未重新求解",
+                           "passes the rules but ranked lower by the estimate; not re-solved"),
+    "whatif.unknown": ("在时限内未求得固定该调动的方案",
+                       "no plan keeping this move was found within the time limit"),
 }
 
 

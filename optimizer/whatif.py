@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance, Pin, School, Teacher
-from optimizer.messages import blocker_text, school_label, teacher_label
+from optimizer.messages import TEMPLATES, blocker_text, school_label, teacher_label
 from optimizer.plan import Plan, Reason
 from optimizer.rules import (
     add_years,
@@ -74,24 +74,6 @@ LEVEL_UNITS = {"rural_shortage_filled": "weighted slots", "preference": "points"
 
 EXAMPLES_PER_REASON = 3
 """Named examples shown for each group of excluded teachers or schools."""
-
-_OWN_REASONS: dict[str, tuple[str, str]] = {
-    "whatif.principal": ("校长只交流到校长岗位，不补学科空缺",
-                         "a principal rotates to principal posts only, not to subject vacancies"),
-    "whatif.own_school": ("已在该校任职", "already at this school"),
-    "whatif.no_opening": ("该校没有本人可任教学科的空缺，也没有同学科教师同时交流出去",
-                          "no opening there in a subject the teacher can teach (no shortage, "
-                          "and no teacher of it who may leave)"),
-    "whatif.infeasible": ("固定该调动后重新求解，没有满足全部规则的方案",
-                          "re-solving with this move pinned finds no plan that keeps every rule"),
-    "whatif.other_subject": ("固定该调动后重新求解，该教师在该校任教其他学科，不补此空缺",
-                             "re-solving with the move pinned has the teacher teach another "
-                             "subject there, not this vacancy"),
-    "whatif.not_checked": ("符合规则但按估算排在后面，未重新求解",
-                           "passes the rules but ranked lower by the estimate; not re-solved"),
-    "whatif.unknown": ("在时限内未求得固定该调动的方案",
-                       "no plan keeping this move was found within the time limit"),
-}
 
 
 class _Strict(BaseModel):
@@ -605,8 +587,8 @@ def _require_k(k: int) -> None:
 
 
 def _reason_text(code: str) -> tuple[str, str]:
-    if code in _OWN_REASONS:
-        return _OWN_REASONS[code]
+    if code in TEMPLATES:  # the what-if's own reasons ("whatif.…", optimizer.messages)
+        return TEMPLATES[code]
     info = CATALOGUE.get(code)
     return (info.zh, info.en) if info else (code, code)
 
