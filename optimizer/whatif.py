@@ -413,10 +413,11 @@ def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, t
 
 def _class_key(instance: Instance, plan: Plan, t: Teacher, dest: School) -> tuple:
     """Teachers the model cannot tell apart (optimizer.network groups them: same school, main
-    subject, subjects, highest certificate, key status, volunteer flag and wishes, no pin) and
-    whom the base plan treats alike get the same key for the same destination: pinning one or
-    the other gives plans of equal objective values. Principals and pinned teachers are
-    their own class."""
+    subject, subjects, highest certificate, key status and volunteer flag, no pin), with the
+    same wishes (the network keeps wishes out of its groups as wish arcs, but they change the
+    preference level), and whom the base plan treats alike get the same key for the same
+    destination: pinning one or the other gives plans of equal objective values. Principals
+    and pinned teachers are their own class."""
     rules, as_of = instance.rules, instance.as_of
     move = _plan_index(plan)[0].get(t.staff_no)
     if t.is_principal or t.staff_no in instance.pins_by_teacher:
