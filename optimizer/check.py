@@ -25,7 +25,7 @@ from optimizer.certify import (
     proof_size,
     prove_level_one,
 )
-from optimizer.constraints import CATALOGUE
+from optimizer.constraints import CATALOGUE, OBJECTIVES
 from optimizer.instance import Instance, School, Teacher
 from optimizer.messages import (
     DISTRICT_BASE_LABELS,
@@ -188,8 +188,6 @@ def _check_claim_shape(plan: Plan) -> list[Finding]:
     return findings
 
 
-_LEVEL_ZH = {"rural_shortage_filled": "农村学校缺口补充（加权）", "preference": "意愿得分",
-             "distance": "交流总距离（公里）"}
 
 
 def _check_objectives(instance: Instance, plan: Plan) -> list[Finding]:
@@ -199,7 +197,7 @@ def _check_objectives(instance: Instance, plan: Plan) -> list[Finding]:
     truth = objective_values(instance, plan.moves)
     for level in plan.objectives:
         true = truth[level.name]
-        label = _LEVEL_ZH[level.name]
+        label = OBJECTIVES[level.name].zh
         tolerance = 0.05 if level.name == "distance" else 1e-6
         if level.value is None or abs(level.value - true) > tolerance:
             findings.append(_finding("plan.objective", level.name,
@@ -255,7 +253,7 @@ def _check_bound(instance: Instance, plan: Plan, time_limit_s: float) -> list[Fi
         return []  # no claim to verify (the greedy baseline claims none)
     value = objective_values(instance, plan.moves)["rural_shortage_filled"]
     proof = prove_level_one(instance, time_limit_s, target=value)
-    label = _LEVEL_ZH["rural_shortage_filled"]
+    label = OBJECTIVES["rural_shortage_filled"].zh
     if proof.status == "unknown" or proof.upper is None:
         return [_finding("plan.bound", "rural_shortage_filled",
                          f"{label}：独立复核在时限内未能证明方案所称的界{first.bound}（{proof.method}）",

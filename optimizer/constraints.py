@@ -54,9 +54,11 @@ CATALOGUE: dict[str, ConstraintInfo] = {
                        "each urban or quality school rotates at least the set share of its "
                        "teachers who meet the conditions", _PLAN,
                        ("quotas.school_share", "quotas.school_quota_base")),
-        ConstraintInfo("quota.key_share", "骨干教师不低于交流总数的规定比例",
-                       "key teachers are at least the set share of all who rotate", _PLAN,
-                       ("quotas.key_share", "quotas.key_kinds", "quotas.key_min_tier")),
+        ConstraintInfo("quota.key_share", "骨干教师不低于交流人数（按规定口径）的规定比例",
+                       "key teachers are at least the set share of the moves the rule counts "
+                       "(by default those out of urban and quality schools)", _PLAN,
+                       ("quotas.key_share", "quotas.key_share_base", "quotas.key_kinds",
+                        "quotas.key_min_tier")),
         ConstraintInfo("move.once", "每位教师每年至多交流一次",
                        "each teacher moves at most once a year", "本系统约定"),
         ConstraintInfo("move.direction", "交流须符合允许的方向（城区→农村、优质→非优质等）",
@@ -126,3 +128,23 @@ CATALOGUE: dict[str, ConstraintInfo] = {
     )
 }
 
+
+@dataclass(frozen=True)
+class ObjectiveInfo:
+    """A soft objective level as users read it (solved in this order, each kept by the next)."""
+
+    name: str
+    zh: str
+    en: str
+
+
+OBJECTIVES: dict[str, ObjectiveInfo] = {
+    o.name: o
+    for o in (
+        ObjectiveInfo("rural_shortage_filled", "农村学校缺口补充（加权）",
+                      "rural shortage slots filled (weighted)"),
+        ObjectiveInfo("preference", "意愿得分", "preference score"),
+        ObjectiveInfo("distance", "交流总距离（公里）", "total distance (km)"),
+    )
+}
+"""The objective levels by name, in the order they are solved."""

@@ -43,17 +43,21 @@ def working(zh: str, en: str, language: str = "zh") -> Iterator[None]:
 def level_lines(plan: Plan, language: str = "zh") -> list[str]:
     """One line per objective level of a solved plan: its value, bound, gap and whether proven
     optimal (the levels are solved in order; a later one keeps the earlier ones' values)."""
+    from optimizer.constraints import OBJECTIVES
+
     lines = []
     for number, level in enumerate(plan.objectives, start=1):
+        info = OBJECTIVES.get(level.name)
+        title = level.name if info is None else (info.zh if language == "zh" else info.en)
         value = "—" if level.value is None else f"{level.value:g}"
         bound = "—" if level.bound is None else f"{level.bound:g}"
         gap = "—" if level.relative_gap is None else f"{level.relative_gap:.4%}"
         proven = ("已证明最优" if language == "zh" else "proven optimal") if level.proven_optimal \
             else ("未证明最优" if language == "zh" else "not proven")  # fmt: skip
         lines.append(
-            f"  第{number}层 {level.name}：值 {value}，界 {bound}，差距 {gap}（{proven}）"
+            f"  第{number}层 {title}：值 {value}，界 {bound}，差距 {gap}（{proven}）"
             if language == "zh"
-            else f"  level {number} {level.name}: value {value}, bound {bound}, "
+            else f"  level {number} {title}: value {value}, bound {bound}, "
             f"gap {gap} ({proven})"
         )
     return lines

@@ -64,6 +64,7 @@ def test_level_lines_name_each_level_with_its_gap():
     assert plan is not None, "none of 20 small districts had an optimal plan"
     lines = level_lines(plan, "en")
     assert len(lines) == len(plan.objectives) == 3
-    assert lines[0].startswith("  level 1 rural_shortage_filled: value ")
+    assert lines[0].startswith("  level 1 rural shortage slots filled (weighted): value ")
     assert all("gap 0.0000% (proven optimal)" in line for line in lines)
-    assert level_lines(plan, "zh")[0].startswith("  第1层 rural_shortage_filled：值 ")
+    assert level_lines(plan, "zh")[0].startswith("  第1层 农村学校缺口补充（加权）：值 ")
+    assert not any("_" in line for line in level_lines(plan, "zh"))  # no internal names
