@@ -33,7 +33,7 @@ import lzma
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -151,6 +151,26 @@ def check_table(file: str, sheet: str, rows: int, columns: int, limits: ImportLi
                 max_cells=f"{limits.max_cells:,}",
             )  # fmt: skip
         )
+
+
+def bounded_rows(rows: Iterable[list[str]], file: str, sheet: str, limits: ImportLimits) -> list[list[str]]:
+    """``rows`` (a CSV reader) as a list, refused as soon as they pass the row, column or
+    cell limit: a CSV within the size limit may still hold tens of millions of short rows
+    (``,\n`` 26 million times in 50 MiB), and listing them all before counting took
+    gigabytes of memory."""
+    kept: list[list[str]] = []
+    width = 0
+    for row in rows:
+        kept.append(row)
+        width = max(width, len(row))
+        if (
+            len(kept) > limits.max_rows
+            or width > limits.max_columns
+            or len(kept) * width > limits.max_cells
+        ):
+            check_table(file, sheet, len(kept), width, limits)
+    check_table(file, sheet, len(kept), width, limits)
+    return kept
 
 
 def check_xlsx(path: Path, limits: ImportLimits) -> None:

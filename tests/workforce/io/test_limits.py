@@ -182,6 +182,18 @@ def test_files_and_csv_sheets_beyond_the_limits_are_refused(tmp_path):
     assert "1 rows × 51 columns" in refusal(wide)
 
 
+
+def test_a_csv_of_millions_of_short_rows_is_refused_as_it_is_read(tmp_path):
+    """Within the size limit a CSV may hold millions of ``,`` rows; they were all listed
+    (gigabytes for a 50 MiB file) before being counted. Now reading stops at the first row
+    past the limit, which the message shows."""
+    short = tmp_path / "short.csv"
+    short.write_bytes(b",\n" * 2_000_000)
+    assert "1,001 rows × 2 columns" in refusal(short)
+    cells = tmp_path / "cells.csv"
+    cells.write_text((",".join(["x"] * 40) + "\n") * 900, encoding="utf-8")
+    assert "501 rows × 40 columns = 20,040 cells" in refusal(cells)
+
 def test_an_honest_workbook_passes_the_checks(tmp_path):
     path = tmp_path / "template.xlsx"
     write_template(TEACHERS, path, "zh")
