@@ -52,8 +52,9 @@ class PerPupilSubjects(BaseModel):
 
     subjects: tuple[str, ...]
     threshold: float
-    levels: tuple[str, ...]
     source: str
+    """The school levels evaluated are the indicator's scope (``data/reports/scopes.yaml``:
+    ``pe_arts_per_100_pupils``), the one place they are set."""
 
 
 class StaffingTargets(BaseModel):
@@ -268,7 +269,8 @@ def _pe_arts(
     subjects: pd.DataFrame, schools: pd.DataFrame, targets: StaffingTargets
 ) -> pd.DataFrame:
     rule = targets.pe_arts_per_100_pupils
-    table = schools[schools["level"].isin(rule.levels)].copy()
+    levels = default_scopes()["pe_arts_per_100_pupils"].levels
+    table = schools[schools["level"].isin(levels)].copy()
     table["pe_arts_teachers"] = table["id"].map(_in_post(subjects, rule.subjects)).fillna(0)
     table["pe_arts_teachers"] = table["pe_arts_teachers"].astype(int)
     table["per_100_pupils"] = (100 * table["pe_arts_teachers"] / table["pupils"]).where(

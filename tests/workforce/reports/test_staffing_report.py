@@ -153,3 +153,25 @@ def test_a_private_schools_own_teachers_count_in_post(session, build) -> None:  
     demand = demand_by_school(session, AS_OF)
     preschool = demand[kinder.id].subjects["preschool"]
     assert (preschool.in_post, preschool.shortage) == (10, 0)
+
+
+def test_the_pe_arts_levels_are_the_scope_files(session, district, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The levels evaluated come from data/reports/scopes.yaml alone (the targets file once
+    held its own copy, which the report used while the notes quoted the scope)."""
+    from workforce.reports import staffing
+    from workforce.reports.scope import default_scopes
+
+    scopes = default_scopes()
+    narrowed = scopes.model_copy(
+        update={
+            "indicators": {
+                **scopes.indicators,
+                "pe_arts_per_100_pupils": scopes["pe_arts_per_100_pupils"].model_copy(
+                    update={"levels": ("primary",)}
+                ),
+            }
+        }
+    )
+    assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.pe_arts")) >= {"P1", "J1"}
+    monkeypatch.setattr(staffing, "default_scopes", lambda: narrowed)
+    assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.pe_arts")) == {"P1"}
