@@ -155,23 +155,11 @@ def test_a_private_schools_own_teachers_count_in_post(session, build) -> None:  
     assert (preschool.in_post, preschool.shortage) == (10, 0)
 
 
-def test_the_pe_arts_levels_are_the_scope_files(session, district, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_pe_arts_levels_are_the_scope_files(session, district, narrow_scope) -> None:  # type: ignore[no-untyped-def]
     """The levels evaluated come from data/reports/scopes.yaml alone (the targets file once
     held its own copy, which the report used while the notes quoted the scope)."""
     from workforce.reports import staffing
-    from workforce.reports.scope import default_scopes
 
-    scopes = default_scopes()
-    narrowed = scopes.model_copy(
-        update={
-            "indicators": {
-                **scopes.indicators,
-                "pe_arts_per_100_pupils": scopes["pe_arts_per_100_pupils"].model_copy(
-                    update={"levels": ("primary",)}
-                ),
-            }
-        }
-    )
     assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.pe_arts")) >= {"P1", "J1"}
-    monkeypatch.setattr(staffing, "default_scopes", lambda: narrowed)
+    narrow_scope(staffing, "pe_arts_per_100_pupils", ("primary",))
     assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.pe_arts")) == {"P1"}

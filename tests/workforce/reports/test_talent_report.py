@@ -213,24 +213,12 @@ def test_ideology_studios_count_politics_studio_hosts_by_exact_tier(session, bui
     assert any("优质思政课" in note.zh for note in report.notes)
 
 
-def test_the_per_100_pupils_levels_are_the_scope_files(session, district, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_per_100_pupils_levels_are_the_scope_files(session, district, narrow_scope) -> None:  # type: ignore[no-untyped-def]
     """The levels evaluated come from data/reports/scopes.yaml alone (talent.yaml once held
     its own copy, which the report used while its notes quoted the scope)."""
     from workforce.reports import talent
-    from workforce.reports.scope import default_scopes
 
-    scopes = default_scopes()
-    narrowed = scopes.model_copy(
-        update={
-            "indicators": {
-                **scopes.indicators,
-                "key_teachers_per_100_pupils": scopes["key_teachers_per_100_pupils"].model_copy(
-                    update={"levels": ("kindergarten",)}
-                ),
-            }
-        }
-    )
-    monkeypatch.setattr(talent, "default_scopes", lambda: narrowed)
+    narrow_scope(talent, "key_teachers_per_100_pupils", ("kindergarten",))
     rows = {
         r["school_code"]: r["in_evaluation"]
         for r in talent_report(session, as_of=AS_OF).view("talent.per_100_pupils").rows
