@@ -285,7 +285,10 @@ def _pe_arts(
 
 
 def _psychology(subjects: pd.DataFrame, schools: pd.DataFrame, norms: DemandNorms) -> pd.DataFrame:
-    table = schools[schools["level"].isin(list(norms.psychology_school_kind))].copy()
+    """The schools of the ``psychology_teachers`` scope (``data/reports/scopes.yaml``, which the
+    notes quote), each against the threshold of its kind (the demand norms)."""
+    levels = set(default_scopes()["psychology_teachers"].levels) & set(norms.psychology_school_kind)
+    table = schools[schools["level"].isin(list(levels))].copy()
     table["threshold"] = [
         norms.psychology_thresholds[norms.psychology_school_kind[level]] for level in table["level"]
     ]
