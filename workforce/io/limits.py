@@ -33,7 +33,7 @@ import lzma
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -47,20 +47,20 @@ MAX_ROW_XML = 64 * 1024 * 1024
 SMALL_PART = 4 * 1024 * 1024
 """Workbook parts read whole to name the sheets (workbook.xml and its relationships)."""
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_DIMENSION = re.compile(rb'<(?:[^\s<>/:]+:)?dimension\b[^>]*?\bref="([^"]*)"')
+_ROW_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?row\b([^>]*)>")
 _ROW_REF = re.compile(rb'\br="(\d+)"')
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?c\b([^>]*)>")
 _CELL_REF = re.compile(rb'\br="\$?([A-Za-z]+)\$?(\d+)"')
 _REF = re.compile(r"^\$?([A-Za-z]{1,7})\$?(\d{1,10})$")
-_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_ROW_END = re.compile(rb"</(?:[^\s<>/:]+:)?row>")
 _PLAIN_ROW_REF = re.compile(rb'<row r="(\d+)"')
 _PLAIN_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)\d')
 _PLAIN_CELL_ROW = re.compile(rb'<c r="[A-Z]+(\d+)"')
-_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_SST_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?sst\b[^>]*>")
 _SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="(\d+)"')
-_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
-_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+_SHEET_DATA = re.compile(rb"<(?:[^\s<>/:]+:)?sheetData\b")
+_SHEET_DATA_END = re.compile(rb"</(?:[^\s<>/:]+:)?sheetData>")
 DAMAGED = (
     zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError, ValueError,
 )  # fmt: skip
@@ -153,6 +153,26 @@ def check_table(file: str, sheet: str, rows: int, columns: int, limits: ImportLi
         )
 
 
+def bounded_rows(rows: Iterable[list[str]], file: str, sheet: str, limits: ImportLimits) -> list[list[str]]:
+    """``rows`` (a CSV reader) as a list, refused as soon as they pass the row, column or
+    cell limit: a CSV within the size limit may still hold tens of millions of short rows
+    (``,\n`` 26 million times in 50 MiB), and listing them all before counting took
+    gigabytes of memory."""
+    kept: list[list[str]] = []
+    width = 0
+    for row in rows:
+        kept.append(row)
+        width = max(width, len(row))
+        if (
+            len(kept) > limits.max_rows
+            or width > limits.max_columns
+            or len(kept) * width > limits.max_cells
+        ):
+            check_table(file, sheet, len(kept), width, limits)
+    check_table(file, sheet, len(kept), width, limits)
+    return kept
+
+
 def check_xlsx(path: Path, limits: ImportLimits) -> None:
     """Refuse ``path`` (an xlsx) when it is, declares or expands to more than ``limits``.
 
@@ -193,15 +213,8 @@ class _Scan:
         by_name = {info.filename: info for info in members}
         self.names = self._sheet_names(by_name)
         for info in members:
-            if info.is_dir():
-                continue
-            if _is_worksheet(info.filename):
-                self._scan_sheet(info)
-            elif info.filename.lower().endswith("sharedstrings.xml"):
-                self._scan_shared_strings(info)
-            else:
-                for _ in self._chunks(info):
-                    pass
+            if not info.is_dir():
+                self._scan_member(info)
 
     def _too_much(self) -> LimitExceeded:
         return LimitExceeded(
@@ -267,13 +280,26 @@ class _Scan:
         except ElementTree.ParseError:
             return {}
 
-    def _scan_sheet(self, info: zipfile.ZipInfo) -> None:
-        """The sheet's declared dimension, then its real extent, against the limits."""
+    def _scan_member(self, info: zipfile.ZipInfo) -> None:
+        """Every member, whatever its name, as the reader could take it: a shared-string
+        table (its declared counts) or a sheet (its declared dimension, then its real
+        extent), against the limits.
+
+        The reader finds a sheet through the workbook's relationships, so a sheet may sit
+        at any path (``xl/data/far.bin``, ``/xl/…`` absolute, another letter case) and the
+        tags may carry any namespace prefix (``<a-b:row>``, ``<表:c>``); judging members by
+        their name would let such a sheet through unmeasured."""
         sheet = self.names.get(info.filename, info.filename)
         extent = _Extent()
+        head: bytes | None = b""  # the start of the member, until a string table's tag is read
         carry = b""
         inside = False  # within <sheetData>, where the cells are
         for chunk in self._chunks(info):
+            if head is not None:
+                head += chunk
+                if _SST_TAG.search(head) or _SHEET_DATA.search(head) or len(head) > SMALL_PART:
+                    self._check_shared_strings(head)
+                    head = None
             data = carry + chunk
             if not inside:
                 found = _DIMENSION.search(data)  # declared before the sheet's data
@@ -293,34 +319,30 @@ class _Scan:
                     message("row_too_large", file=self.file, sheet=sheet, limit=_mib(MAX_ROW_XML))
                 )
             check_table(self.file, sheet, extent.rows, extent.columns, self.limits)
+        if head is not None:
+            self._check_shared_strings(head)
         if inside:
             end = _SHEET_DATA_END.search(carry)
             extent.add(carry[: end.start()] if end else carry)
         check_table(self.file, sheet, extent.rows, extent.columns, self.limits)
 
-    def _scan_shared_strings(self, info: zipfile.ZipInfo) -> None:
+    def _check_shared_strings(self, head: bytes) -> None:
         """The shared-string table's declared counts: the xlsx reader reserves memory for
         ``uniqueCount`` strings up front (24 bytes each: 4 billion declared, 96 GB, and
         the process aborts), so a count beyond the cells a workbook may hold is refused."""
-        head: bytes | None = b""  # None once the start tag is read: the rest is only counted
-        for chunk in self._chunks(info):
-            if head is None or len(head) > SMALL_PART:
-                continue
-            head += chunk
-            tag = _SST_TAG.search(head)
-            if tag is None:
-                continue
-            head = None
-            for count in map(int, _SST_COUNT.findall(tag.group(0))):
-                if count > self.limits.max_cells:
-                    raise LimitExceeded(
-                        message(
-                            "too_many_strings",
-                            file=self.file,
-                            count=f"{count:,}",
-                            limit=f"{self.limits.max_cells:,}",
-                        )  # fmt: skip
-                    )
+        tag = _SST_TAG.search(head)
+        if tag is None:
+            return
+        for count in map(int, _SST_COUNT.findall(tag.group(0))):
+            if count > self.limits.max_cells:
+                raise LimitExceeded(
+                    message(
+                        "too_many_strings",
+                        file=self.file,
+                        count=f"{count:,}",
+                        limit=f"{self.limits.max_cells:,}",
+                    )  # fmt: skip
+                )
 
     def _check_dimension(self, sheet: str, ref: str) -> None:
         """A declared range (``A1:XFD1048576``) beyond the limits is refused as declared."""
@@ -330,10 +352,6 @@ class _Scan:
         rows = max(int(m.group(2)) for m in corners if m)
         columns = max(column_number(m.group(1)) for m in corners if m)
         check_table(self.file, sheet, rows, columns, self.limits)
-
-
-def _is_worksheet(name: str) -> bool:
-    return name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2
 
 
 def _last_row_end(data: bytes) -> int:

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -27,8 +29,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 from workforce.io.limits import (
     ImportLimits,
     LimitExceeded,
+    bounded_rows,
     check_file_size,
-    check_table,
     check_xlsx,
 )
 from workforce.io.messages import Text, message
@@ -65,9 +67,9 @@ def read_file(path: Path, limits: ImportLimits | None = None) -> list[RawSheet]:
         return _read_xlsx(path)
     if suffix == ".csv":
         check_file_size(path, limits)
-        rows = read_csv_rows(path.read_bytes())
-        width = max(map(len, rows), default=0)
-        check_table(path.name, path.stem, len(rows), width, limits)
+        rows = read_csv_rows(
+            path.read_bytes(), partial(bounded_rows, file=path.name, sheet=path.stem, limits=limits)
+        )
         return [RawSheet(path.stem, rows)]
     raise UnreadableFile(message("unsupported_file", suffix=suffix or path.name))
 
@@ -97,12 +99,15 @@ def decode_csv(data: bytes) -> str:
         return data.decode("gb18030")
 
 
-def read_csv_rows(data: bytes) -> list[list[object]]:
+def read_csv_rows(
+    data: bytes, collect: Callable[[Iterable[list[str]]], list[list[str]]] = list
+) -> list[list[object]]:
+    """The CSV's rows, gathered by ``collect`` (which may refuse them as they come)."""
     try:
         text = decode_csv(data)
     except UnicodeDecodeError as error:
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
-    rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline="")))
+    rows: list[list[object]] = collect(csv.reader(io.StringIO(text, newline="")))  # type: ignore[assignment]
     if TEXT_MARKER not in text:  # most files: no cell to unmark, no pass over 2 million cells
         return rows
     return [

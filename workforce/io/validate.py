@@ -13,13 +13,18 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from workforce.idnumber import decrypt, lookup_hashes, mask
+from workforce.idnumber import lookup_hashes, mask
 from workforce.io.cells import MASK_CHARACTER, ReferenceCell
 from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
 from workforce.io.plausible import plausibility
 from workforce.models import Teacher, TrainingRecord
+
+STORED_MASK = mask("0" * 18)
+"""The mask of every stored ID number: numbers are stored in their one 18-character form
+(:func:`workforce.idnumber.normalised_id_number`) and the mask hides every character, so
+whether a number is on file is all the comparison needs — no stored number is decrypted."""
 
 IN_CHUNK = 500
 """Staff numbers per ``IN (…)`` query (well below every database's parameter limit)."""
@@ -161,13 +166,11 @@ def _masked_id_numbers(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
     stored: dict[str, str | None] = {}
     for start in range(0, len(staff), IN_CHUNK):
         rows = index.session.execute(
-            select(Teacher.staff_no, Teacher.id_number_encrypted).where(
+            select(Teacher.staff_no, Teacher.id_number_encrypted.is_not(None)).where(  # type: ignore[union-attr]
                 Teacher.staff_no.in_(staff[start : start + IN_CHUNK])  # type: ignore[attr-defined]
             )
         )
-        stored.update(
-            (staff_no, mask(decrypt(sealed)) if sealed else None) for staff_no, sealed in rows
-        )
+        stored.update((staff_no, STORED_MASK if held else None) for staff_no, held in rows)
     for sheet, position, staff_no, number in masked:
         shown = stored.get(staff_no)
         if shown != number:

@@ -214,25 +214,18 @@ def certificates_expiring(session: Session, start: dt.date, end: dt.date) -> pd.
         until = day_array(every["valid_until"])
         keep = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
         return every[keep].reset_index(drop=True)
-    statement = select(
-        Certificate.teacher_id,
-        Certificate.level,
-        Certificate.subject,
-        Certificate.number,
-        Certificate.valid_until,
-    ).where(Certificate.valid_until >= start, Certificate.valid_until <= end)
-    return _frame(session, statement, ("teacher_id", "level", "subject", "number", "valid_until"))
-
-
-def _certificates(session: Session) -> pd.DataFrame:
-    statement = select(
-        Certificate.teacher_id,
-        Certificate.level,
-        Certificate.subject,
-        Certificate.number,
-        Certificate.valid_until,
+    return _certificates(
+        session, Certificate.valid_until >= start, Certificate.valid_until <= end
     )
-    return _frame(session, statement, ("teacher_id", "level", "subject", "number", "valid_until"))
+
+
+CERTIFICATE_COLUMNS = ("teacher_id", "level", "subject", "number", "valid_until")
+
+
+def _certificates(session: Session, *where: Any) -> pd.DataFrame:
+    """The certificates' :data:`CERTIFICATE_COLUMNS`, those matching ``where`` (all without)."""
+    statement = select(*(getattr(Certificate, c) for c in CERTIFICATE_COLUMNS)).where(*where)
+    return _frame(session, statement, CERTIFICATE_COLUMNS)
 
 
 def designations(session: Session) -> pd.DataFrame:

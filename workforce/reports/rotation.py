@@ -14,8 +14,10 @@ Scope: the public schools of the compulsory-education levels, as for the optimiz
 reference day R = 1 September of Y:
 
 * moved = distinct 在编 teachers with a rotation record starting in Y (transfer or secondment)
-  and by the as-of date, out of a school of the base (reverse flows left out when
-  ``quotas.reverse_flows_count`` is off);
+  and by the as-of date, out of a school of the base, counted as the optimizer counts it
+  (:func:`~optimizer.rules.counts_toward_district_share`: only urban → rural and quality →
+  non-quality moves when ``quotas.reverse_flows_count`` is off); the key share's base is
+  :func:`~optimizer.rules.in_key_share_base`'s;
 * the base (``quotas.district_share_base``): ``whole_district`` = every public school (the
   plan's 全区在编教师总数), ``compulsory`` = the schools of ``levels``; the other reading is
   shown beside the configured one, and so is the other reading of ``quotas.key_share_base``;
@@ -54,6 +56,8 @@ from sqlmodel import Session
 from optimizer.rules import (
     RotationRules,
     counts_in_quota_base,
+    counts_toward_district_share,
+    in_key_share_base,
     in_school_quota_scope,
     load_rules,
     share_target,
@@ -272,8 +276,9 @@ def rotation_report(
         )
         for row in frames.plain_rows(counted)
     }
-    kinds = {
-        int(row.id): (row.zone, bool(row.is_quality)) for row in frames.plain_rows(schools)
+    views = {
+        int(row.id): cast("RuleSchool", SchoolView(row.zone, bool(row.is_quality)))
+        for row in frames.plain_rows(schools)
     }
     careers = _careers(teachers, history)
     roster = Roster.of([c for c in careers if not c.records])
@@ -281,15 +286,21 @@ def rotation_report(
     established_ids = {c.id for c in careers}
     moves = moves[moves["teacher_id"].isin(established_ids)]
     moves = moves.assign(
-        reverse=np.array(
+        counts=np.array(
             [
-                _is_reverse_flow(kinds.get(int(a)), kinds.get(int(b)))
+                _counts(views.get(int(a)), views.get(int(b)), rules)
                 for a, b in zip(moves["from_school_id"], moves["to_school_id"], strict=True)
             ],
             dtype=bool,
         )
     )
     start_years = np.array([d.year for d in moves["start_on"]], dtype=int)
+    key_rules = {  # the rules under each reading of the key share's base
+        reading: rules.model_copy(
+            update={"quotas": rules.quotas.model_copy(update={"key_share_base": reading})}
+        )
+        for reading in OTHER_KEY_BASE
+    }
 
     first_year = min([targets.baseline.year, *(d.year for d in moves["start_on"])])
     year_rows, school_rows = [], []
@@ -307,6 +318,8 @@ def rotation_report(
             held,
             exemptions,
             in_scope,
+            views,
+            key_rules,
             scopes,
             rules,
             targets,
@@ -470,41 +483,34 @@ OTHER_DISTRICT_BASE = {"whole_district": "compulsory", "compulsory": "whole_dist
 OTHER_KEY_BASE = {"urban_quality_moves": "all_moves", "all_moves": "urban_quality_moves"}
 
 
-def _is_reverse_flow(
-    source: tuple[str, bool] | None, destination: tuple[str, bool] | None
-) -> bool:
-    """A reverse flow (跟岗学习): rural → urban or non-quality → quality, and not at the same
-    time a forward one (urban → rural, quality → non-quality); the directions of
-    ``data/rules/rotation.yaml`` (``directions.rural_to_urban``,
-    ``directions.non_quality_to_quality``). Unknown schools: not reverse."""
+def _counts(source: RuleSchool | None, destination: RuleSchool | None, rules: RotationRules) -> bool:
+    """Whether a move counts toward the district share, as the optimizer counts it
+    (:func:`optimizer.rules.counts_toward_district_share`); a move from or to a school the
+    registry no longer holds counts only when every move does."""
     if source is None or destination is None:
-        return False
-    (src_zone, src_quality), (dst_zone, dst_quality) = source, destination
-    forward = (src_zone == "urban" and dst_zone == "rural") or (src_quality and not dst_quality)
-    reverse = (src_zone == "rural" and dst_zone == "urban") or (not src_quality and dst_quality)
-    return reverse and not forward
+        return rules.quotas.reverse_flows_count
+    return counts_toward_district_share(source, destination, rules)
 
 
-def _district_moves(moved_year: pd.DataFrame, scope: set[int], rules: RotationRules) -> pd.DataFrame:
+def _district_moves(moved_year: pd.DataFrame, scope: set[int]) -> pd.DataFrame:
     """The moves of the year counted toward the district share under a base reading: from a
-    school of that base, without the reverse flows when ``quotas.reverse_flows_count`` is off;
-    one per teacher (the first of the year)."""
-    kept = moved_year[moved_year["from_school_id"].isin(scope)]
-    if not rules.quotas.reverse_flows_count:
-        kept = kept[~kept["reverse"].astype(bool)]
+    school of that base and counted by the rules (the ``counts`` column); one per teacher
+    (the first of the year)."""
+    kept = moved_year[moved_year["from_school_id"].isin(scope) & moved_year["counts"]]
     return kept.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
 
 
 def _key_base_moves(
-    district_moves: pd.DataFrame, reading: str, in_scope: dict[int, bool]
+    district_moves: pd.DataFrame, rules: RotationRules, views: dict[int, RuleSchool]
 ) -> pd.DataFrame:
-    """The moves the key-teacher share is a share of (``quotas.key_share_base``):
-    ``urban_quality_moves`` = those out of urban or quality schools (the plan's 其中);
-    ``all_moves`` = every move counted toward the district share."""
-    if reading == "all_moves":
-        return district_moves
+    """The moves the key-teacher share is a share of, as ``rules`` read
+    ``quotas.key_share_base`` (:func:`optimizer.rules.in_key_share_base`)."""
     mask = np.array(
-        [bool(in_scope.get(int(s))) for s in district_moves["from_school_id"]], dtype=bool
+        [
+            s in views and in_key_share_base(views[s], rules)
+            for s in map(int, district_moves["from_school_id"])
+        ],
+        dtype=bool,
     )
     return district_moves[mask]
 
@@ -527,6 +533,8 @@ def _year(
     held: dict,
     exemptions: dict,  # type: ignore[type-arg]
     in_scope: dict[int, bool],
+    views: dict[int, RuleSchool],
+    key_rules: dict[str, RotationRules],
     scopes: dict[str, set[int]],
     rules: RotationRules,
     targets: RotationTargets,
@@ -631,7 +639,7 @@ def _year(
 
     def district(reading: str) -> dict:  # type: ignore[type-arg]
         established = counts[reading]
-        movers = _district_moves(moved_year, scopes[reading], rules)
+        movers = _district_moves(moved_year, scopes[reading])
         quota = share_target(rules.quotas.district_share, established)
         return {
             "established": established,
@@ -643,7 +651,7 @@ def _year(
         }
 
     def key(movers: pd.DataFrame, reading: str) -> dict:  # type: ignore[type-arg]
-        in_base = _key_base_moves(movers, reading, in_scope)
+        in_base = _key_base_moves(movers, key_rules[reading], views)
         key_moved = _key_count(in_base, held, rules)
         share = key_moved / len(in_base) if len(in_base) else None
         return {
@@ -717,11 +725,13 @@ def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
         Note(
             zh=f"在编基数口径（quotas.district_share_base，data/rules/rotation.yaml，与交流方案"
             f"同一设置）：{base_zh[q.district_share_base]}；“另一口径”各列按"
-            f"{base_zh[other]}计算，供对照。反向交流（乡村→城区、薄弱→优质跟岗）"
-            f"{'计入' if q.reverse_flows_count else '不计入'}交流人数（quotas.reverse_flows_count）。",
+            f"{base_zh[other]}计算，供对照。"
+            f"{'各方向的交流（含乡村→城区、薄弱→优质跟岗）均计入' if q.reverse_flows_count else '仅城区→乡村、优质→薄弱的交流计入'}"
+            "交流人数（quotas.reverse_flows_count）。",
             en=f"Base of the district share (quotas.district_share_base, the same setting as the "
             f"optimizer's): {base_en[q.district_share_base]}; the 'other reading' columns use "
-            f"{base_en[other]}. Reverse flows {'count' if q.reverse_flows_count else 'do not count'}"
+            f"{base_en[other]}. "
+            f"{'Moves in every direction count (reverse flows too)' if q.reverse_flows_count else 'Only urban → rural and quality → non-quality moves count'}"
             " (quotas.reverse_flows_count).",
         ),
         Note(

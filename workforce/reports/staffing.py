@@ -52,8 +52,9 @@ class PerPupilSubjects(BaseModel):
 
     subjects: tuple[str, ...]
     threshold: float
-    levels: tuple[str, ...]
     source: str
+    """The school levels evaluated are the indicator's scope (``data/reports/scopes.yaml``:
+    ``pe_arts_per_100_pupils``), the one place they are set."""
 
 
 class StaffingTargets(BaseModel):
@@ -268,7 +269,8 @@ def _pe_arts(
     subjects: pd.DataFrame, schools: pd.DataFrame, targets: StaffingTargets
 ) -> pd.DataFrame:
     rule = targets.pe_arts_per_100_pupils
-    table = schools[schools["level"].isin(rule.levels)].copy()
+    levels = default_scopes()["pe_arts_per_100_pupils"].levels
+    table = schools[schools["level"].isin(levels)].copy()
     table["pe_arts_teachers"] = table["id"].map(_in_post(subjects, rule.subjects)).fillna(0)
     table["pe_arts_teachers"] = table["pe_arts_teachers"].astype(int)
     table["per_100_pupils"] = (100 * table["pe_arts_teachers"] / table["pupils"]).where(
@@ -283,7 +285,10 @@ def _pe_arts(
 
 
 def _psychology(subjects: pd.DataFrame, schools: pd.DataFrame, norms: DemandNorms) -> pd.DataFrame:
-    table = schools[schools["level"].isin(list(norms.psychology_school_kind))].copy()
+    """The schools of the ``psychology_teachers`` scope (``data/reports/scopes.yaml``, which the
+    notes quote), each against the threshold of its kind (the demand norms)."""
+    levels = set(default_scopes()["psychology_teachers"].levels) & set(norms.psychology_school_kind)
+    table = schools[schools["level"].isin(list(levels))].copy()
     table["threshold"] = [
         norms.psychology_thresholds[norms.psychology_school_kind[level]] for level in table["level"]
     ]

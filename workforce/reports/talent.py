@@ -99,9 +99,10 @@ class PerPupilRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     threshold: float
-    levels: tuple[str, ...]
     source: str
     definition: str
+    """The school levels evaluated are the indicator's scope (``data/reports/scopes.yaml``:
+    ``key_teachers_per_100_pupils``), the one place they are set."""
 
 
 class TalentTargets(BaseModel):
@@ -401,7 +402,7 @@ def _per_pupil_views(
         table["pupils"] > 0
     )
     table["threshold"] = rule.threshold
-    table["in_evaluation"] = table["level"].isin(rule.levels)
+    table["in_evaluation"] = table["level"].isin(default_scopes()["key_teachers_per_100_pupils"].levels)
     table["meets"] = (table["per_100_pupils"] >= rule.threshold).where(
         table["in_evaluation"] & table["per_100_pupils"].notna()
     )
@@ -486,7 +487,7 @@ def _notes(targets: TalentTargets) -> list[Note]:
             zh=f"每百名学生县级及以上骨干教师数 ≥ {rule.threshold:g}："
             f"{rule.source}。{rule.definition}。",
             en=f"County-level-or-above key teachers per 100 pupils ≥ {rule.threshold:g} "
-            f"(教督〔2017〕6号), for levels {', '.join(rule.levels)}; key teacher as defined "
+            f"(教督〔2017〕6号), for levels {', '.join(default_scopes()['key_teachers_per_100_pupils'].levels)}; key teacher as defined "
             "by optimizer.rules.is_key.",
         ),
         Note(

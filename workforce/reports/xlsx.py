@@ -20,6 +20,7 @@ from typing import Any
 import xlsxwriter
 
 from workforce.codes import code_list
+from workforce.io.writers import protect_csv_text
 from workforce.reports.messages import enum_label, view_title, with_unit
 from workforce.reports.result import Column, Report, View
 
@@ -108,7 +109,7 @@ def _csv_column(view: View, column: Column, language: str) -> list[Any]:
     if kind == "number":
         return ["" if v is None else round(v, 1) for v in values]
     if kind in ("int", "text"):
-        return ["" if v is None else v for v in values]
+        return ["" if v is None else _csv_safe(v) for v in values]
     convert = _converter(column, language)
     seen: dict[Any, Any] = {}
     out = []
@@ -119,9 +120,18 @@ def _csv_column(view: View, column: Column, language: str) -> list[Any]:
         key = v if not isinstance(v, dict) else tuple(v.items())
         if key not in seen:
             converted = convert(v)
-            seen[key] = converted.isoformat() if isinstance(converted, dt.date) else converted
+            seen[key] = (
+                converted.isoformat() if isinstance(converted, dt.date) else _csv_safe(converted)
+            )
         out.append(seen[key])
     return out
+
+
+def _csv_safe(value: Any) -> Any:
+    """A text that Excel would run as a formula (``=HYPERLINK(…)`` in a teacher's name or a
+    note) gets Excel's text marker, as the import's CSV exports do
+    (:func:`workforce.io.writers.protect_csv_text`); numbers stay numbers."""
+    return protect_csv_text(value) if isinstance(value, str) else value
 
 
 def title_lines(report: Report, language: str, made_on: dt.date) -> tuple[str, str, str]:

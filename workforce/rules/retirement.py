@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from workforce.codes import code_list
 from workforce.config import DATA_DIR
 
 RETIREMENT_RULES = DATA_DIR / "rules" / "retirement.yaml"
@@ -44,11 +45,19 @@ class RetirementScheme:
 
 def load_schemes(path: Path | None = None) -> dict[str, RetirementScheme]:
     """The schedule per retirement category from ``data/rules/retirement.yaml`` (or ``path``).
-    A file that lacks a field or holds a non-positive step says which category and field."""
+    A file that lacks a field or holds a non-positive step says which category and field; the
+    categories must be exactly those of ``data/codes/retirement_categories.csv``, which an
+    import accepts (one left out would fail every report on a teacher of it)."""
     path = path or RETIREMENT_RULES
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    categories = data.get("categories") if isinstance(data, dict) else None
+    if not isinstance(categories, dict):
+        raise ValueError(f"{path}: no 'categories' mapping")
     schemes = {}
-    for code, entry in (data.get("categories") or {}).items():
+    for code, entry in categories.items():
         try:
             scheme = RetirementScheme(
                 base_years=int(entry["base_years"]),
@@ -62,8 +71,13 @@ def load_schemes(path: Path | None = None) -> dict[str, RetirementScheme]:
         if scheme.step_months <= 0 or not 1 <= scheme.start_month <= 12 or scheme.cap_months < 0:
             raise ValueError(f"{path}: category {code}: step, start month or cap out of range")
         schemes[code] = scheme
-    if not schemes:
-        raise ValueError(f"{path}: no retirement categories")
+    known = set(code_list("retirement_categories").code_values)
+    if set(schemes) != known:
+        raise ValueError(
+            f"{path}: categories {sorted(schemes)} are not those of "
+            f"data/codes/retirement_categories.csv {sorted(known)} (a teacher of a category "
+            "without a schedule could not be given a retirement date)"
+        )
     return schemes
 
 

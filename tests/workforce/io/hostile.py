@@ -149,3 +149,38 @@ def _lie_about_size(path: Path, member: str, declared: int) -> None:
         central = data.find(b"PK\x01\x02", central + 4)
     assert patched == 2, patched
     path.write_bytes(bytes(data))
+
+
+def relocated(path: Path, member: str, target: str, sheet: str, *, strings: str | None = None) -> Path:
+    """A workbook whose one sheet is the zip member ``member``, which the workbook's
+    relationships name as ``target`` (the reader follows them: any path, any extension,
+    an absolute target, another letter case). With ``strings`` the shared-string table is
+    the member ``xl/strings.bin`` holding that XML."""
+    rels = WORKBOOK_RELS.replace('Target="worksheets/sheet1.xml"', f'Target="{target}"')
+    if strings is not None:
+        rels = rels.replace(
+            "</Relationships>",
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/sharedStrings" Target="strings.bin"/></Relationships>',
+        )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr(member, sheet)
+        if strings is not None:
+            archive.writestr("xl/strings.bin", strings)
+    return path
+
+
+def prefixed(sheet: str, prefix: str) -> str:
+    """``sheet`` with every tag under the namespace prefix ``prefix`` (``a-b``, ``表``):
+    legal XML the reader accepts, whatever the prefix."""
+    sheet = sheet.replace("<worksheet xmlns=", f"<{prefix}:worksheet xmlns:{prefix}=")
+    sheet = sheet.replace("</worksheet>", f"</{prefix}:worksheet>")
+    for tag in ("dimension", "sheetData", "row", "c", "is", "t", "v"):
+        for before, after in ((f"<{tag} ", f"<{prefix}:{tag} "), (f"<{tag}>", f"<{prefix}:{tag}>"),
+                              (f"</{tag}>", f"</{prefix}:{tag}>"), (f"<{tag}/>", f"<{prefix}:{tag}/>")):
+            sheet = sheet.replace(before, after)
+    return sheet

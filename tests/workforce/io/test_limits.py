@@ -10,6 +10,7 @@ import resource
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,64 @@ def test_a_member_compressed_by_an_unknown_method_is_refused(tmp_path):
     assert "compressed by an unsupported method" in refusal(path)
 
 
+FAR_ROWS = f'<row r="2000">{hostile.inline("ZZ2000", "x")}</row>'
+"""A cell beyond the test limits (2,000 rows × 702 columns) with its dimension lying."""
+
+
+@pytest.mark.parametrize(
+    ("member", "target"),
+    [
+        ("xl/data/far.xml", "data/far.xml"),
+        ("xl/data/far.xml", "/xl/data/far.xml"),
+        ("xl/worksheets/sheet1.bin", "worksheets/sheet1.bin"),
+        ("xl/Worksheets/Sheet1.xml", "worksheets/sheet1.xml"),
+        ("xl/worksheets/deeper/sheet1.xml", "worksheets/deeper/sheet1.xml"),
+    ],
+)
+def test_a_sheet_at_an_unusual_path_is_measured_as_the_reader_finds_it(tmp_path, member, target):
+    """The reader follows the workbook's relationships to any member; the check once
+    measured only ``xl/worksheets/*.xml`` and let these through unmeasured."""
+    path = hostile.relocated(tmp_path / "moved.xlsx", member, target,
+                             hostile.sheet_xml("A1", FAR_ROWS))
+    assert "2,000 rows × 702 columns" in refusal(path)
+    small = hostile.sheet_xml("A1", f'<row r="3">{hostile.inline("B3", "x")}</row>')
+    sheets = read_file(hostile.relocated(tmp_path / "small.xlsx", member, target, small), LIMITS)
+    assert len(sheets[0].rows) == 3  # the reader does read a sheet at that path
+
+
+@pytest.mark.parametrize("prefix", ["a-b", "x.y", "表"])
+def test_tags_under_any_namespace_prefix_are_measured(tmp_path, prefix):
+    """An XML prefix may hold '-', '.' or CJK letters; the check once matched only ``\\w``
+    prefixes, found no ``sheetData`` and measured nothing."""
+    sheet = hostile.prefixed(hostile.sheet_xml("A1", FAR_ROWS), prefix)
+    assert "2,000 rows × 702 columns" in refusal(hostile.workbook(tmp_path / "ns.xlsx", sheet))
+    small = hostile.prefixed(
+        hostile.sheet_xml("A1", f'<row r="3">{hostile.inline("B3", "x")}</row>'), prefix
+    )
+    assert len(read_file(hostile.workbook(tmp_path / "ok.xlsx", small), LIMITS)[0].rows) == 3
+
+
+def test_a_string_table_at_an_unusual_path_is_checked(tmp_path):
+    strings = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>工号</t>'
+        "</si></sst>"
+    )
+    sheet = hostile.sheet_xml("A1", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+    path = hostile.relocated(tmp_path / "strings.xlsx", hostile.SHEET, "worksheets/sheet1.xml",
+                             sheet, strings=strings)
+    assert "declares 4,000,000,000 shared strings" in refusal(path)
+
+
+def test_a_zip64_sheet_is_measured(tmp_path):
+    path = tmp_path / "zip64.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        hostile._package(archive)
+        with archive.open(hostile.SHEET, "w", force_zip64=True) as out:
+            out.write(hostile.sheet_xml("A1", FAR_ROWS).encode())
+    assert "2,000 rows × 702 columns" in refusal(path)
+
+
 def test_files_and_csv_sheets_beyond_the_limits_are_refused(tmp_path):
     big = tmp_path / "big.csv"
     big.write_bytes(b"a,b\n" * (5 * 2**20 // 4 + 1))
@@ -122,6 +181,18 @@ def test_files_and_csv_sheets_beyond_the_limits_are_refused(tmp_path):
     wide.write_text(",".join(["x"] * 51) + "\n", encoding="utf-8")
     assert "1 rows × 51 columns" in refusal(wide)
 
+
+
+def test_a_csv_of_millions_of_short_rows_is_refused_as_it_is_read(tmp_path):
+    """Within the size limit a CSV may hold millions of ``,`` rows; they were all listed
+    (gigabytes for a 50 MiB file) before being counted. Now reading stops at the first row
+    past the limit, which the message shows."""
+    short = tmp_path / "short.csv"
+    short.write_bytes(b",\n" * 2_000_000)
+    assert "1,001 rows × 2 columns" in refusal(short)
+    cells = tmp_path / "cells.csv"
+    cells.write_text((",".join(["x"] * 40) + "\n") * 900, encoding="utf-8")
+    assert "501 rows × 40 columns = 20,040 cells" in refusal(cells)
 
 def test_an_honest_workbook_passes_the_checks(tmp_path):
     path = tmp_path / "template.xlsx"

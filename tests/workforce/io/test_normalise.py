@@ -368,3 +368,29 @@ def test_an_id_number_is_validated_in_ascii_after_normalisation():
     assert [parse_id_number(w).value for w in written] == [LI_ID] * 3
     with pytest.raises(IdNumberError):
         parse_id_number("٤٤١٦٠٢" + LI_ID[6:])  # Arabic-Indic digits are not an ID number's
+
+
+def test_checking_masked_id_numbers_decrypts_no_stored_number(registry, write_csv, monkeypatch):
+    """Whether a masked cell is the stored number's mask depends only on a number being on
+    file (every stored number is 18 characters, the mask hides each): the check once
+    decrypted every stored number of the file's teachers to compute it."""
+    import workforce.io.validate as validate
+    from workforce import idnumber
+
+    calls: list[object] = []
+
+    def counted(sealed):  # type: ignore[no-untyped-def]
+        calls.append(sealed)
+        return real(sealed)
+
+    real = idnumber.decrypt
+    monkeypatch.setattr(idnumber, "decrypt", counted)
+    monkeypatch.setattr(validate, "decrypt", counted, raising=False)  # the old import by name
+    rows = [
+        teacher_row(身份证号=mask(LI_ID)),
+        teacher_row(工号="T002", 身份证号=LI_ID[:6] + "********" + LI_ID[-4:]),
+    ]
+    report = import_file(registry, write_csv("m.csv", TEACHERS_HEADER, rows), actor="c", dry_run=True)
+    assert calls == []
+    warned = [n for n in report.notices if "masked" in n.text.en]
+    assert [n.row for n in warned] == [3], rendered(report)

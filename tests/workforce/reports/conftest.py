@@ -4,6 +4,7 @@ real ``session``: each test states exactly the rows its figures come from."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -130,3 +131,20 @@ class DistrictBuilder:
 @pytest.fixture
 def build(session: Session) -> DistrictBuilder:
     return DistrictBuilder(session)
+
+
+@pytest.fixture
+def narrow_scope(monkeypatch: pytest.MonkeyPatch) -> Callable[[object, str, tuple[str, ...]], None]:
+    """``narrow_scope(module, indicator, levels)``: ``module``'s reports read the default
+    scopes with ``indicator`` covering only ``levels`` (data/reports/scopes.yaml edited)."""
+    from workforce.reports.scope import default_scopes
+
+    def narrow(module: object, indicator: str, levels: tuple[str, ...]) -> None:
+        scopes = default_scopes()
+        changed = scopes[indicator].model_copy(update={"levels": levels})
+        narrowed = scopes.model_copy(
+            update={"indicators": {**scopes.indicators, indicator: changed}}
+        )
+        monkeypatch.setattr(module, "default_scopes", lambda: narrowed)
+
+    return narrow

@@ -141,3 +141,24 @@ def test_a_large_view_goes_to_a_csv_in_a_zip_beside_the_workbook(tmp_path) -> No
     assert rows[5][3] == "" and len(rows) == 6
     # below the threshold everything stays in the workbook
     assert save_report(_report(), tmp_path / "s.xlsx", detail_rows=2) == [tmp_path / "s.xlsx"]
+
+
+def test_a_text_that_excel_would_run_as_a_formula_stays_text_in_the_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A name or note like ``=HYPERLINK(...)`` in the detail CSV was written as is, so Excel
+    ran it as a formula on opening; it now carries Excel's text marker, numbers unchanged."""
+    import csv
+    import io
+    import zipfile
+
+    report = _report()
+    hostile = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-1+2", "@SUM(A1)"]
+    rows = [{**report.views[0].rows[1], "school": name, "n": -3} for name in hostile]
+    report = report.model_copy(
+        update={"views": [report.views[0].model_copy(update={"rows": rows})]}
+    )
+    save_report(report, tmp_path / "r.xlsx", detail_rows=1)
+    with zipfile.ZipFile(tmp_path / "r-明细.zip") as zf:
+        text = zf.read("按学校.csv").decode("utf-8").removeprefix("\ufeff")
+    written = list(csv.reader(io.StringIO(text)))[4:]
+    assert [row[0] for row in written] == ["'" + name for name in hostile]
+    assert [row[2] for row in written] == ["-3"] * len(hostile)

@@ -180,3 +180,30 @@ def test_reverse_flows_can_be_left_out_of_the_district_share(session, district) 
     # f's 2022 transfer R1 → U1 is a reverse flow (rural → urban).
     assert [years[y]["moved"] for y in years] == [1, 0, 2]
     assert years[2022]["district_met"] is False
+
+
+def test_with_reverse_flows_left_out_only_forward_moves_count_as_the_optimizer_counts(
+    session, build
+) -> None:  # type: ignore[no-untyped-def]
+    """A lateral move (rural → rural, neither quality) is no forward flow: the optimizer's
+    ``counts_toward_district_share`` leaves it out when reverse flows do not count, and so
+    must the report (it once left out only the reverse flows and counted the lateral move)."""
+    urban = build.school("U1", zone="urban")
+    rural = build.school("R1", zone="rural", town="源南")
+    other = build.school("R2", zone="rural", town="埔前")
+    lateral = build.teacher(rural, joined_school_on=D(2010, 9, 1), first_employed_on=D(2010, 9, 1))
+    forward = build.teacher(urban, joined_school_on=D(2010, 9, 1), first_employed_on=D(2010, 9, 1))
+    build.rotation(lateral, rural, other, D(2022, 9, 1), planned_end=D(2025, 8, 31))
+    build.rotation(forward, urban, rural, D(2022, 9, 1), planned_end=D(2025, 8, 31))
+    build.session.commit()
+    cases = {True: 2, False: 1}
+    for counts, moved in cases.items():
+        rules = load_rules(overrides={"quotas.reverse_flows_count": counts})
+        years = {
+            r["year"]: r
+            for r in rotation_report(session, as_of=D(2022, 12, 31), rules=rules)
+            .view("rotation.years")
+            .rows
+        }
+        assert years[2022]["moved"] == moved, counts
+    assert len(cases) == 2

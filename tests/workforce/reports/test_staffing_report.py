@@ -153,3 +153,26 @@ def test_a_private_schools_own_teachers_count_in_post(session, build) -> None:  
     demand = demand_by_school(session, AS_OF)
     preschool = demand[kinder.id].subjects["preschool"]
     assert (preschool.in_post, preschool.shortage) == (10, 0)
+
+
+def test_the_pe_arts_levels_are_the_scope_files(session, district, narrow_scope) -> None:  # type: ignore[no-untyped-def]
+    """The levels evaluated come from data/reports/scopes.yaml alone (the targets file once
+    held its own copy, which the report used while the notes quoted the scope)."""
+    from workforce.reports import staffing
+
+    assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.pe_arts")) >= {"P1", "J1"}
+    narrow_scope(staffing, "pe_arts_per_100_pupils", ("primary",))
+    assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.pe_arts")) == {"P1"}
+
+
+def test_the_psychology_schools_are_the_scope_files(session, district, build, narrow_scope) -> None:  # type: ignore[no-untyped-def]
+    """The psychology view covers the levels of data/reports/scopes.yaml (which its note
+    quotes): it once took the demand norms' school kinds, special schools included, while the
+    scope left them out."""
+    from workforce.reports import staffing
+
+    build.school("T1", level="special", pupils=120, classes_by_grade=[1] * 9)
+    build.session.commit()
+    assert "T1" not in _rows(staffing_report(session, as_of=AS_OF), "staffing.psychology")
+    narrow_scope(staffing, "psychology_teachers", ("special",))
+    assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.psychology")) == {"T1"}

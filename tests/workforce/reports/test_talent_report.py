@@ -211,3 +211,16 @@ def test_ideology_studios_count_politics_studio_hosts_by_exact_tier(session, bui
     assert district["kinds"]["zh"] == "工作室主持人（道德与法治）"
     assert _goal(report, "区级三名工作室")["current"] == 4  # every studio, district tier and up
     assert any("优质思政课" in note.zh for note in report.notes)
+
+
+def test_the_per_100_pupils_levels_are_the_scope_files(session, district, narrow_scope) -> None:  # type: ignore[no-untyped-def]
+    """The levels evaluated come from data/reports/scopes.yaml alone (talent.yaml once held
+    its own copy, which the report used while its notes quoted the scope)."""
+    from workforce.reports import talent
+
+    narrow_scope(talent, "key_teachers_per_100_pupils", ("kindergarten",))
+    rows = {
+        r["school_code"]: r["in_evaluation"]
+        for r in talent_report(session, as_of=AS_OF).view("talent.per_100_pupils").rows
+    }
+    assert rows == {"U1": False, "R1": False, "K1": True}

@@ -56,3 +56,22 @@ def test_a_changed_file_changes_the_schedule_and_a_broken_one_names_the_field(tm
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ValueError, match="female_55.*step_months"):
         load_schemes(changed)
+
+
+def test_the_categories_must_be_the_code_lists(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An import accepts every code of retirement_categories.csv: a schedule file without one
+    of them once loaded and then failed with a KeyError on the first teacher of it."""
+    data = yaml.safe_load(RETIREMENT_RULES.read_text(encoding="utf-8"))
+    changed = tmp_path / "retirement.yaml"
+    cases = 0
+    for category in list(data["categories"]):
+        fewer = {**data, "categories": {k: v for k, v in data["categories"].items() if k != category}}
+        changed.write_text(yaml.safe_dump(fewer, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(ValueError, match="retirement_categories.csv"):
+            load_schemes(changed)
+        cases += 1
+    assert cases == 3
+    for broken in ("[1, 2]", "categories: [", "other: 1"):
+        changed.write_text(broken, encoding="utf-8")
+        with pytest.raises(ValueError, match=str(changed)):
+            load_schemes(changed)
