@@ -273,3 +273,41 @@ def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path
     finally:
         _reload()
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_new_migrations_go_down_and_up_again_keeping_the_applied_plan_guards(engine):
+    """0008–0011 downgrade to 0007 and upgrade again on SQLite and PostgreSQL; after it the
+    database still refuses a second applied plan of a year (of the whole registry, and of one
+    county) and takes one applied plan per county."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import IntegrityError
+
+    from workforce.models import RotationPlan
+
+    config = db.alembic_config(engine)
+    command.downgrade(config, "0007")
+    assert "supplementary" not in {c["name"] for c in inspect(engine).get_columns("rotationplan")}
+    command.upgrade(config, "head")
+    indexes = {i["name"] for i in inspect(engine).get_indexes("rotationplan")}
+    assert {"uq_rotationplan_applied_year", "uq_rotationplan_applied_year_county"} <= indexes
+
+    def applied(county: str | None) -> RotationPlan:
+        return RotationPlan(year=2026, county=county, status="applied", solver_status="optimal",
+                            instance_json="{}", plan_json="{}", created_by="hr")  # fmt: skip
+
+    checked = 0
+    for first, second, allowed in [(None, None, False), ("东源县", "东源县", False),
+                                   ("东源县", "和平县", True), (None, "东源县", True)]:  # fmt: skip
+        with Session(engine) as session:
+            session.add(applied(first))
+            session.flush()
+            session.add(applied(second))
+            if allowed:
+                session.flush()
+            else:
+                with pytest.raises(IntegrityError):
+                    session.flush()
+            session.rollback()
+        checked += 1
+    assert checked == 4

@@ -149,3 +149,29 @@ def test_plan_command_by_county(engine, tmp_path):
     assert sorted(r[1] for r in rows) == ["东源县", "和平县", "和平县"]
     bad = runner.invoke(app, ["plan", "--year", "2026", "--county", "龙川县"])
     assert bad.exit_code != 0 and "龙川县" in bad.output
+
+
+@pytest.mark.postgres
+def test_every_county_applies_its_own_plan_of_the_year(session):
+    from workforce.plans import apply_plan
+    from workforce.plans.lifecycle import applied_plan_of_year
+
+    _city(session)
+    kept = propose_county_plans(session, year=2026, actor="hr", settings=FAST)
+    session.commit()
+    assert len(kept) == 2
+    for county, record, *_ in kept:
+        approve_plan(session, record.id, actor="hr", comment=f"{county}方案同意")
+        apply_plan(session, record.id, actor="hr")
+        session.commit()
+    statuses = {r.county: r.status for r in session.exec(select(RotationPlan))}
+    assert statuses == {"东源县": "applied", "和平县": "applied"}
+    for county, record, *_ in kept:
+        assert applied_plan_of_year(session, 2026, county).id == record.id
+    assert applied_plan_of_year(session, 2026) is None  # no whole-registry plan was applied
+    # a county's second plan of the year is still refused without the supplementary choice
+    (_, again, *_), = propose_county_plans(session, year=2026, actor="hr", settings=FAST,
+                                           only=["东源县"])  # fmt: skip
+    with pytest.raises(PlanError) as error:
+        approve_plan(session, again.id, actor="hr", comment="再来一份")
+    assert error.value.key == "year_applied"
