@@ -168,3 +168,43 @@ def test_rotate_secret_changes_nothing_when_a_number_cannot_be_read(env, engine,
     with Session(engine) as session:
         assert session.exec(select(Teacher.id, Teacher.id_number_encrypted)).all() == before
         assert session.get(InstanceSetting, "secret_key_check").value == check_value(old)
+
+
+def test_rotate_secret_keeps_the_key_in_use_when_it_cannot_write_the_config(env, engine, loaded,
+                                                                            tmp_path):
+    # The config file cannot be replaced (here: a folder stands where it goes). The old command
+    # re-encrypted the database first and then failed to write the new, random key: the
+    # instance was locked out of every ID number. Now nothing changes.
+    env.delenv("WORKFORCE_SECRET_KEY")
+    home = tmp_path / "locked"
+    config.write_config_value(home / "workforce.env", "WORKFORCE_SECRET_KEY", os.environ.get(
+        "WORKFORCE_TEST_SECRET", "test-secret-key-that-is-only-used-by-the-test-suite"))
+    env.setenv("WORKFORCE_HOME", str(home))
+    _reload(env)
+    old = config.get_settings().secret_key
+    (home / "workforce.tmp").mkdir()  # where write_config_value writes before its rename
+    result = runner.invoke(app, ["rotate-secret"])
+    assert result.exit_code != 0
+    check_secret_key(engine, old)  # the database is still under the key the config holds
+    assert config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"] == old
+    assert _numbers(engine) == loaded
+
+
+def test_rotate_secret_puts_the_old_key_back_when_the_database_refuses(env, engine, loaded,
+                                                                      tmp_path):
+    env.delenv("WORKFORCE_SECRET_KEY")
+    home = tmp_path / "refused"
+    config.write_config_value(home / "workforce.env", "WORKFORCE_SECRET_KEY", os.environ.get(
+        "WORKFORCE_TEST_SECRET", "test-secret-key-that-is-only-used-by-the-test-suite"))
+    env.setenv("WORKFORCE_HOME", str(home))
+    _reload(env)
+    old = config.get_settings().secret_key
+    with Session(engine) as session:  # one stored number the key cannot read
+        teacher = session.exec(select(Teacher).where(Teacher.id_number_encrypted.is_not(None))
+                               ).first()  # fmt: skip
+        teacher.id_number_encrypted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        session.commit()
+    result = runner.invoke(app, ["rotate-secret"])
+    assert result.exit_code == 2 and "密钥与数据库不符" in result.output
+    assert config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"] == old
+    check_secret_key(engine, old)
