@@ -208,3 +208,46 @@ def test_rotate_secret_puts_the_old_key_back_when_the_database_refuses(env, engi
     assert result.exit_code == 2 and "密钥与数据库不符" in result.output
     assert config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"] == old
     check_secret_key(engine, old)
+
+
+def _record_first(engine, value: str):
+    """Another process records its check value just before this one inserts its own."""
+    from sqlalchemy import event, insert
+
+    fired: list[bool] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not fired and statement.lstrip().upper().startswith("INSERT INTO INSTANCESETTING"):
+            fired.append(True)
+            with engine.begin() as other:
+                other.execute(insert(InstanceSetting).values(name="secret_key_check", value=value))
+
+    event.listen(engine, "before_cursor_execute", before)
+    return fired
+
+
+@pytest.mark.postgres
+def test_two_processes_recording_the_key_at_once_both_start(engine, loaded):
+    # `serve` and `worker` started together on a database new to the check: both find no check
+    # value and insert one; the second insert must not be an IntegrityError traceback.
+    key = config.get_settings().secret_key
+    with Session(engine) as session:
+        session.delete(session.get(InstanceSetting, "secret_key_check"))
+        session.commit()
+    fired = _record_first(engine, check_value(key))
+    check_secret_key(engine, key)
+    assert fired == [True]
+    with Session(engine) as session:
+        assert session.get(InstanceSetting, "secret_key_check").value == check_value(key)
+
+
+@pytest.mark.postgres
+def test_a_process_recording_another_key_at_the_same_moment_is_refused(engine, loaded):
+    key = config.get_settings().secret_key
+    with Session(engine) as session:
+        session.delete(session.get(InstanceSetting, "secret_key_check"))
+        session.commit()
+    fired = _record_first(engine, check_value(OTHER_KEY))
+    with pytest.raises(SecretKeyMismatch):
+        check_secret_key(engine, key)
+    assert fired == [True]
