@@ -175,3 +175,23 @@ def test_every_county_applies_its_own_plan_of_the_year(session):
     with pytest.raises(PlanError) as error:
         approve_plan(session, again.id, actor="hr", comment="再来一份")
     assert error.value.key == "year_applied"
+
+
+@pytest.mark.postgres
+def test_a_what_if_question_is_asked_of_its_own_countys_plan(session):
+    from workforce.plans.whatif import ask
+
+    _city(session)
+    kept = {c: r for c, r, *_ in propose_county_plans(session, year=2026, actor="hr",
+                                                     settings=FAST)}  # fmt: skip
+    session.commit()
+    assert set(kept) == {"东源县", "和平县"}
+    checked = 0
+    for county, school, staff_no in (("东源县", "AR1", "AUPE1"), ("和平县", "BR1", "BUPE1")):
+        base_id, answer = ask(session, question="candidates", year=2026, school=school,
+                              subject="pe", k=2)  # fmt: skip
+        assert base_id == kept[county].id and answer.options
+        base_id, _ = ask(session, question="destinations", year=2026, staff_no=staff_no, k=2)
+        assert base_id == kept[county].id
+        checked += 1
+    assert checked == 2
