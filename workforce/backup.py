@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 FORMAT = 1
 BACKUPS = "backups"
@@ -207,8 +207,3 @@ def restore(engine: Engine, home: Path, archive: Path, *, force: bool = False) -
         if config_file.exists():
             config_file.chmod(0o600)
     return manifest
-
-
-def database_name(url: str) -> str:
-    """The database's address without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)

@@ -99,7 +99,9 @@ def serve_command(
         from workforce.plans.jobs import dispatch
 
         dispatch(get_engine())
-    database = settings.database_url.split("@")[-1]
+    from workforce.db import display_url
+
+    database = display_url(settings.database_url)
     typer.echo(_say("started", settings.language, home=settings.home, database=database,
                     workers=workers, host=host, port=port))  # fmt: skip
     import uvicorn

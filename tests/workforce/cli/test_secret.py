@@ -251,3 +251,19 @@ def test_a_process_recording_another_key_at_the_same_moment_is_refused(engine, l
     with pytest.raises(SecretKeyMismatch):
         check_secret_key(engine, key)
     assert fired == [True]
+
+
+def test_the_database_address_shown_never_carries_its_password():
+    from workforce.db import display_url
+
+    cases = {
+        "postgresql+psycopg://hr:s3cret@db.local:5432/wf":
+            "postgresql+psycopg://hr:***@db.local:5432/wf",
+        "postgresql+psycopg:///wf?host=/run/pg&user=hr&password=s3cret":
+            "postgresql+psycopg:///wf?host=%2Frun%2Fpg&user=hr",
+        "sqlite:////srv/home/workforce.sqlite3": "/srv/home/workforce.sqlite3",
+    }
+    for url, shown in cases.items():
+        assert display_url(url) == shown and "s3cret" not in display_url(url)
+    assert len(cases) == 3
+
