@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 FORMAT = 1
-SKIPPED_IN_HOME = ("workforce.sqlite3", "workforce.sqlite3-wal", "workforce.sqlite3-shm")
+BACKUPS = "backups"
+"""The home's folder of archives (``workforce backup``'s default destination). Left out of the
+next archive: each backup would otherwise hold every earlier one, doubling in size each time."""
 
 
 class BackupError(Exception):
@@ -56,9 +58,16 @@ def _sqlite_file(engine: Engine) -> Path | None:
     return Path(url.database)
 
 
-def _libpq_url(engine: Engine) -> str:
-    """The database URL as PostgreSQL's own tools take it (no ``+driver``)."""
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
+    """The database URL as PostgreSQL's own tools take it (no ``+driver``), and their
+    environment: the password goes in ``PGPASSWORD``, not on the command line, where every
+    user of the machine could read it (``ps``)."""
+    url = engine.url.set(drivername="postgresql")
+    environment = dict(os.environ)
+    if url.password is not None:
+        environment["PGPASSWORD"] = str(url.password)
+    # URL.set() takes None as "unchanged"; the URL is a named tuple
+    return url._replace(password=None).render_as_string(hide_password=False), environment
 
 
 def postgres_tool(name: str) -> str:
@@ -95,15 +104,23 @@ def backup(engine: Engine, home: Path, out: Path) -> Manifest:
             source.close()
         elif engine.url.get_backend_name() == "postgresql":
             kind, dumped = "postgresql", work / "database.pgdump"
-            subprocess.run([postgres_tool("pg_dump"), "--format=custom", "--no-owner",
-                            f"--file={dumped}", f"--dbname={_libpq_url(engine)}"],
-                           check=True, capture_output=True)  # fmt: skip
+            url, environment = _libpq(engine)
+            done = subprocess.run([postgres_tool("pg_dump"), "--format=custom", "--no-owner",
+                                   f"--file={dumped}", f"--dbname={url}"],
+                                  capture_output=True, text=True, env=environment)  # fmt: skip
+            if done.returncode != 0:
+                raise BackupError(f"pg_dump 失败：{done.stderr.strip()[:500]}",
+                                  f"pg_dump failed: {done.stderr.strip()[:500]}")  # fmt: skip
         else:
             raise BackupError(f"不支持的数据库：{engine.url.get_backend_name()}",
                               f"unsupported database: {engine.url.get_backend_name()}")  # fmt: skip
+        # the database is in the archive already (a consistent copy), not as the live files
+        live = {Path(f"{sqlite_file}{suffix}").resolve() for suffix in ("", "-wal", "-shm")
+                } if sqlite_file is not None else set()  # fmt: skip
         files = [
             p for p in sorted(home.rglob("*"))
-            if p.is_file() and p.name not in SKIPPED_IN_HOME and p.resolve() != out
+            if p.is_file() and p.resolve() not in live | {out}
+            and p.relative_to(home).parts[0] != BACKUPS
         ] if home.is_dir() else []  # fmt: skip
         manifest = Manifest(
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -147,6 +164,10 @@ def restore(engine: Engine, home: Path, archive: Path, *, force: bool = False) -
             with tarfile.open(archive, "r:gz") as tar:
                 tar.extractall(work, filter="data")
             manifest = Manifest(**json.loads((work / "manifest.json").read_text()))
+            dumped = work / ("database.sqlite3" if manifest.engine == "sqlite"
+                             else "database.pgdump")  # fmt: skip
+            if not dumped.is_file():  # refused before anything is changed
+                raise FileNotFoundError(f"{dumped.name} missing")
         except (OSError, tarfile.TarError, KeyError, TypeError, json.JSONDecodeError) as error:
             raise BackupError(f"{archive}：不是有效的备份文件（{error}）",
                               f"{archive}: not a valid backup ({error})") from None  # fmt: skip
@@ -162,15 +183,16 @@ def restore(engine: Engine, home: Path, archive: Path, *, force: bool = False) -
             assert target is not None
             target.parent.mkdir(parents=True, exist_ok=True)
             incoming = target.with_name(target.name + ".restoring")
-            shutil.copyfile(work / "database.sqlite3", incoming)
+            shutil.copyfile(dumped, incoming)
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             os.replace(incoming, target)
         else:
+            url, environment = _libpq(engine)
             done = subprocess.run([postgres_tool("pg_restore"), "--clean", "--if-exists",
-                                   "--no-owner", "--single-transaction",
-                                   f"--dbname={_libpq_url(engine)}", str(work / "database.pgdump")],
-                                  capture_output=True, text=True)  # fmt: skip
+                                   "--no-owner", "--single-transaction", f"--dbname={url}",
+                                   str(dumped)],
+                                  capture_output=True, text=True, env=environment)  # fmt: skip
             if done.returncode != 0:
                 raise BackupError(f"pg_restore 失败：{done.stderr.strip()[:500]}",
                                   f"pg_restore failed: {done.stderr.strip()[:500]}")  # fmt: skip
@@ -185,8 +207,3 @@ def restore(engine: Engine, home: Path, archive: Path, *, force: bool = False) -
         if config_file.exists():
             config_file.chmod(0o600)
     return manifest
-
-
-def database_name(url: str) -> str:
-    """The database's address without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)

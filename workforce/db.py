@@ -41,6 +41,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def display_url(url: str) -> str:
+    """The database's address for messages and logs: a SQLite file's path; any other URL
+    without its password — neither the URL's own nor a ``password`` in its query (libpq takes
+    one there too)."""
+    parsed = make_url(url).difference_update_query(["password"])
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

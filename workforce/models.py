@@ -180,15 +180,25 @@ class RotationWish(SQLModel, table=True):
 class RotationPlan(SQLModel, table=True):
     """A proposed rotation plan: draft → approved → applied (or superseded).
 
-    At most one plan of a year is applied as the year's plan: a partial unique index on
-    ``year`` over the applied plans that are not supplementary (补充方案) makes the database
-    refuse a second one, whatever the engine and however the requests interleave.
+    At most one plan of a year is applied as the year's plan, per county (a registry without
+    counties has one): partial unique indexes over the applied plans that are not
+    supplementary (补充方案) — on ``year`` for the whole-registry plans (county NULL), on
+    ``year`` and ``county`` for the county plans — make the database refuse a second one,
+    whatever the engine and however the requests interleave.
     """
 
     __table_args__ = (
         Index(
             "uq_rotationplan_applied_year",
             "year",
+            unique=True,
+            sqlite_where=text("status = 'applied' AND NOT supplementary AND county IS NULL"),
+            postgresql_where=text("status = 'applied' AND NOT supplementary AND county IS NULL"),
+        ),
+        Index(
+            "uq_rotationplan_applied_year_county",
+            "year",
+            "county",
             unique=True,
             sqlite_where=text("status = 'applied' AND NOT supplementary"),
             postgresql_where=text("status = 'applied' AND NOT supplementary"),

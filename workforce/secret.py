@@ -19,6 +19,7 @@ import os
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import inspect, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from workforce import audit
@@ -74,7 +75,13 @@ def check_secret_key(engine: Engine, secret_key: str) -> None:
             except (InvalidTag, ValueError):
                 raise SecretKeyMismatch() from None
         session.add(InstanceSetting(name=CHECK_NAME, value=check_value(secret_key)))
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # another process (serve and worker started together) was first
+            session.rollback()
+            stored = session.get(InstanceSetting, CHECK_NAME)
+            if stored is None or not hmac.compare_digest(stored.value, check_value(secret_key)):
+                raise SecretKeyMismatch() from None
 
 
 def _cipher(secret_key: str):  # type: ignore[no-untyped-def]

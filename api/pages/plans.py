@@ -267,7 +267,7 @@ def plan_page(
         slots_total=sum(s.slots for s in plan.shortages),
         pinned=pinned,
         pending=pending_pins(session, user, plan_id),
-        applied=applied_plan_of_year(session, record.year),
+        applied=applied_plan_of_year(session, record.year, record.county),
         pin_kinds=PIN_KINDS,
         default_time_limit=record_time_limit(plan.provenance.settings),
         can_manage=may_manage(user),
@@ -364,7 +364,9 @@ def resolve(
     once the year's plan is applied, only with the supplementary choice."""
     record = _plan_record(session, plan_id)
     try:
-        require_supplementary_choice(session, record.year, supplementary=supplementary == "yes")
+        require_supplementary_choice(
+            session, record.year, supplementary=supplementary == "yes", county=record.county
+        )
     except PlanError as error:
         flash(request, "error", _plan_error_text(error))
         return _to_plan(plan_id)

@@ -273,3 +273,103 @@ def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path
     finally:
         _reload()
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_new_migrations_go_down_and_up_again_keeping_the_applied_plan_guards(engine):
+    """0008–0011 downgrade to 0007 and upgrade again on SQLite and PostgreSQL; after it the
+    database still refuses a second applied plan of a year (of the whole registry, and of one
+    county) and takes one applied plan per county."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import IntegrityError
+
+    from workforce.models import RotationPlan
+
+    config = db.alembic_config(engine)
+    command.downgrade(config, "0007")
+    assert "supplementary" not in {c["name"] for c in inspect(engine).get_columns("rotationplan")}
+    command.upgrade(config, "head")
+    indexes = {i["name"] for i in inspect(engine).get_indexes("rotationplan")}
+    assert {"uq_rotationplan_applied_year", "uq_rotationplan_applied_year_county"} <= indexes
+
+    def applied(county: str | None) -> RotationPlan:
+        return RotationPlan(year=2026, county=county, status="applied", solver_status="optimal",
+                            instance_json="{}", plan_json="{}", created_by="hr")  # fmt: skip
+
+    checked = 0
+    for first, second, allowed in [(None, None, False), ("东源县", "东源县", False),
+                                   ("东源县", "和平县", True), (None, "东源县", True)]:  # fmt: skip
+        with Session(engine) as session:
+            session.add(applied(first))
+            session.flush()
+            session.add(applied(second))
+            if allowed:
+                session.flush()
+            else:
+                with pytest.raises(IntegrityError):
+                    session.flush()
+            session.rollback()
+        checked += 1
+    assert checked == 4
+
+
+def test_a_backup_leaves_out_the_earlier_backups_and_the_live_database(home_instance):
+    # `workforce backup` writes into the home's backups/ by default: the next archive must not
+    # hold the earlier ones (each would double in size), nor the live SQLite files.
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    archives = []
+    for stamp in ("first", "second"):
+        out = home_instance / "backups" / f"{stamp}.tar.gz"
+        assert runner.invoke(app, ["backup", str(out)]).exit_code == 0
+        archives.append(out)
+    with tarfile.open(archives[1]) as tar:
+        names = tar.getnames()
+    assert "home/workforce.env" in names and "database.sqlite3" in names
+    assert not [n for n in names if n.startswith(("home/backups/", "home/workforce.sqlite3"))]
+
+
+def test_restore_refuses_an_archive_without_its_database_before_changing_anything(
+    home_instance, tmp_path
+):
+    import io
+    import json
+
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    before = _registry()
+    archive = tmp_path / "broken.tar.gz"
+    manifest = json.dumps({"created": "2026-01-01T00:00:00+00:00", "engine": "sqlite",
+                           "migration": "0011", "home_files": 1}).encode()  # fmt: skip
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, data in (("manifest.json", manifest), ("home/uploads/x.xlsx", b"new")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    refused = runner.invoke(app, ["restore", str(archive), "--force"])
+    assert refused.exit_code == 2, refused.output
+    assert "database.sqlite3" in refused.output and "不是有效的备份文件" in refused.output
+    assert not (home_instance / "uploads" / "x.xlsx").exists()
+    _reload()
+    assert _registry() == before
+
+
+def test_a_failed_pg_dump_is_a_clear_error_not_a_traceback(tmp_path):
+    from workforce.backup import BackupError, backup
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = db.make_engine(f"postgresql+psycopg://nobody:secret@127.0.0.1:{port}/nothing")
+    with pytest.raises(BackupError) as error:
+        backup(engine, tmp_path / "home", tmp_path / "out.tar.gz")
+    assert error.value.zh.startswith("pg_dump 失败") and str(port) in error.value.en
+    assert "secret" not in error.value.en  # the password is not on pg_dump's command line
+    assert not (tmp_path / "out.tar.gz").exists()
+
+
+def test_postgres_tools_get_the_password_in_their_environment_not_their_arguments():
+    from workforce.backup import _libpq
+
+    url, environment = _libpq(db.make_engine("postgresql+psycopg://hr:p%40ss@db.local:5433/wf"))
+    assert url == "postgresql://hr@db.local:5433/wf" and environment["PGPASSWORD"] == "p@ss"

@@ -50,3 +50,17 @@ def test_two_servers_at_once_are_private_and_stop_without_a_trace():
     for url in urls:
         with pytest.raises(psycopg.OperationalError):
             _connect(url).close()
+
+
+def test_stop_leaves_alone_a_folder_the_script_did_not_make(tmp_path):
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "todo.txt").write_text("keep me")
+    refused = subprocess.run(["bash", str(SCRIPT), "stop", str(mine)], capture_output=True,
+                             text=True, timeout=60)  # fmt: skip
+    assert refused.returncode == 1 and "left alone" in refused.stderr
+    assert (mine / "todo.txt").read_text() == "keep me"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert subprocess.run(["bash", str(SCRIPT), "stop", str(empty)], timeout=60).returncode == 0
+    assert not empty.exists()

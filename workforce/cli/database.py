@@ -17,13 +17,13 @@ def migrate_command() -> None:
     """创建或升级数据库结构 / Create or upgrade the database schema."""
     from workforce.cli.server_commands import check_database_key
     from workforce.config import get_settings
-    from workforce.db import migrate
+    from workforce.db import display_url, migrate
 
     settings = get_settings()
     check_database_key(settings.language)  # a wrong key must not touch the database
     migrate()
     check_database_key(settings.language)  # records the key on a database new to the check
-    typer.echo(f"数据库已是最新结构 / database is up to date: {settings.database_url.split('@')[-1]}")
+    typer.echo(f"数据库已是最新结构 / database is up to date: {display_url(settings.database_url)}")
 
 
 @app.command("backup")
@@ -36,9 +36,9 @@ def backup_command(
     """备份数据库和实例目录（含密钥）/ Back up the database and the home (secret key included)."""
     import datetime as dt
 
-    from workforce.backup import BackupError, backup, database_name
+    from workforce.backup import BackupError, backup
     from workforce.config import get_settings
-    from workforce.db import get_engine
+    from workforce.db import display_url, get_engine
 
     settings = get_settings()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -48,7 +48,7 @@ def backup_command(
     except BackupError as error:
         raise fail(error.zh, error.en, settings.language) from None
     typer.echo(
-        f"已备份 {database_name(settings.database_url)}（迁移 {manifest.migration}）和实例目录 "
+        f"已备份 {display_url(settings.database_url)}（迁移 {manifest.migration}）和实例目录 "
         f"{manifest.home_files} 个文件 → {out}（含密钥，请妥善保管）/ backed up the database and "
         f"{manifest.home_files} home files → {out} (holds the secret key: keep it safe)"
     )

@@ -70,7 +70,9 @@ def drop_everything(engine: Engine) -> None:
 
 def where_lines(settings: Settings, language: str) -> str:
     """Where this instance keeps its files (the database without its password)."""
-    database = settings.database_url.split("@")[-1].removeprefix("sqlite:///")
+    from workforce.db import display_url
+
+    database = display_url(settings.database_url)
     return _say("where", language, home=settings.home, database=database,
                 config=settings.config_file)  # fmt: skip
 

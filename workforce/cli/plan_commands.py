@@ -165,7 +165,9 @@ def plan_command(
         print_plan_summary(instance, plan, language)
         echo_levels(plan, language)
         if out:
-            target = out if name is None else out.with_name(f"{out.stem}-{name}{out.suffix}")
+            target = out if name is None else out.with_name(
+                f"{out.stem}-{_file_part(name)}{out.suffix}"
+            )
             write_plan(target, record_json, instance, plan, language)
             typer.echo(f"→ {target}")
     if len(kept) > 1:
@@ -275,6 +277,12 @@ def check_plan_command(
     )
 
 
+def _file_part(name: str) -> str:
+    """``name`` (a county as HR typed it) fit for a file name: a path separator would put the
+    workbook in another folder, or fail."""
+    return "".join("_" if c in '/\\:' or ord(c) < 32 else c for c in name)
+
+
 def _registry_findings(registry_id: object, plan: Plan, instance: Instance
                        ) -> list[tuple[str, str, str]]:
     """A plan file that names a registry plan must match the registry's copy: same instance
@@ -291,14 +299,18 @@ def _registry_findings(registry_id: object, plan: Plan, instance: Instance
     from optimizer.certify import instance_sha256
     from workforce.models import RotationPlan
 
-    try:
+    # a plan number the database can hold: anything else (text, true, 10**30) names no plan
+    # (a too large number would fail in the driver, a traceback instead of this finding)
+    valid = isinstance(registry_id, int) and not isinstance(registry_id, bool)
+    if valid and not 1 <= registry_id < 2**31:  # type: ignore[operator]
+        valid = False
+    stored = None
+    if valid:
         if not inspect(get_engine()).has_table("rotationplan"):
             return []
         with session_scope() as session:
-            record = session.get(RotationPlan, int(registry_id))
+            record = session.get(RotationPlan, registry_id)
             stored = None if record is None else (record.instance_json, record.plan_json)
-    except (TypeError, ValueError):
-        stored = None
     if stored is None:
         return [("plan.registry", f"信息库中没有方案 #{registry_id}",
                  f"the registry holds no plan #{registry_id}")]

@@ -99,7 +99,9 @@ def serve_command(
         from workforce.plans.jobs import dispatch
 
         dispatch(get_engine())
-    database = settings.database_url.split("@")[-1]
+    from workforce.db import display_url
+
+    database = display_url(settings.database_url)
     typer.echo(_say("started", settings.language, home=settings.home, database=database,
                     workers=workers, host=host, port=port))  # fmt: skip
     import uvicorn
@@ -169,7 +171,9 @@ def rotate_secret_command(
         bool, typer.Option("--new-key-stdin", help="从标准输入读取新密钥 / read the new key")
     ] = False,
 ) -> None:
-    """更换密钥并重新加密全部身份证号（一个事务）/ Change the secret key, re-encrypting ID numbers."""
+    """更换密钥并重新加密全部身份证号（一个事务；请先停止服务）/ Change the secret key,
+    re-encrypting ID numbers (one transaction; stop the server first: a running one still
+    encrypts with the old key)."""
     import secrets
 
     from workforce.config import get_settings, write_config_value
@@ -184,15 +188,23 @@ def rotate_secret_command(
     new = sys.stdin.readline().strip() if new_key_stdin else secrets.token_urlsafe(48)
     if len(new) < 32:
         raise fail(*SERVE_MESSAGES["new_key_short"].values(), language)
+    # The new key is written before the database is re-encrypted, and the old one put back if
+    # that fails: written after, a config file that cannot be written would leave a database
+    # under a random key nobody has (the instance locked out of every ID number).
+    if not from_environment:
+        write_config_value(settings.config_file, "WORKFORCE_SECRET_KEY", new)
     try:
         count = rotate_secret_key(get_engine(), settings.secret_key, new, actor=settings.actor)
-    except SecretKeyMismatch as error:
-        raise fail(error.zh, error.en, language) from None
+    except BaseException as error:
+        if not from_environment:
+            write_config_value(settings.config_file, "WORKFORCE_SECRET_KEY", settings.secret_key)
+        if isinstance(error, SecretKeyMismatch):
+            raise fail(error.zh, error.en, language) from None
+        raise
     if from_environment:
         where = "请更新环境变量 WORKFORCE_SECRET_KEY" if language == "zh" else (
             "now set WORKFORCE_SECRET_KEY to the new key")  # fmt: skip
     else:
-        write_config_value(settings.config_file, "WORKFORCE_SECRET_KEY", new)
         where = f"{'新密钥已写入' if language == 'zh' else 'new key written to'} {settings.config_file}"
     typer.echo(_say("rotated", language, count=count, where=where))
 

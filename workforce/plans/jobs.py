@@ -111,19 +111,24 @@ def get_job(engine: Engine, job_id: int, *, visible_to: str | None = None) -> So
 def stop_job(engine: Engine, job_id: int, max_processes: int | None = None) -> SolveJob | None:
     """Terminate a running job's process, or withdraw a queued job, and mark it stopped (a
     finished job is left as is); the next queued job may then start."""
-    with Session(engine, expire_on_commit=False) as session:
-        job = session.get(SolveJob, job_id)
-        if job is None or job.status in FINISHED:
-            return job
-        if job.status == "running" and job.pid and job.runner == RUNNER:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(job.pid, signal.SIGTERM)
-        job.status = "stopped"
-        job.stage = "stopped"
-        job.slot = None
-        job.finished_at = utcnow()
-        session.commit()
-    multiprocessing.active_children()
+    # One conditional UPDATE, not a read then a write: a job process that finishes its job
+    # takes the next queued one in the same process, so a pid read before that finish could
+    # belong to another job by the time it is signalled. Once this UPDATE has committed, the
+    # job's process can record nothing more (``_set`` refuses a stopped job) and so cannot
+    # move on to another job: the pid it returns is still this job's.
+    with engine.begin() as connection:
+        held = connection.execute(
+            update(SolveJob)
+            .where(SolveJob.id == job_id, SolveJob.status.not_in(FINISHED))
+            .values(status="stopped", stage="stopped", slot=None, finished_at=utcnow())
+            .returning(SolveJob.pid, SolveJob.runner)
+        ).one_or_none()
+    if held is not None and held.pid and held.runner == RUNNER:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(held.pid, signal.SIGTERM)
+    job = get_job(engine, job_id)
+    if held is None:
+        return job  # unknown, or finished before the stop: left as it is
     if _web_runs_solves():
         dispatch(engine, max_processes)
     return job
@@ -257,15 +262,20 @@ def run_worker(
 
 
 def _set(engine: Engine, job_id: int, **values: object) -> SolveJob:
-    with Session(engine, expire_on_commit=False) as session:
-        job = session.get(SolveJob, job_id)
-        assert job is not None
-        if job.status == "stopped":
-            raise SystemExit(0)
-        for key, value in values.items():
-            setattr(job, key, value)
-        session.commit()
-        return job
+    """Record ``values`` on the job unless it was stopped (then end the process's work on it:
+    ``SystemExit``). One conditional UPDATE, so a stop committed a moment earlier is never
+    overwritten with "done" or "failed"."""
+    with engine.begin() as connection:
+        changed = connection.execute(
+            update(SolveJob)
+            .where(SolveJob.id == job_id, SolveJob.status != "stopped")
+            .values(**values)
+        ).rowcount
+    if changed != 1:
+        raise SystemExit(0)
+    job = get_job(engine, job_id)
+    assert job is not None
+    return job
 
 
 def _run(job_id: int, database_url: str, max_processes: int) -> None:

@@ -226,7 +226,9 @@ def approve_plan(
         raise PlanError("comment_required", plan_id=plan_id)
     if len(comment) > COMMENT_MAX:
         raise PlanError("comment_too_long", plan_id=plan_id, limit=COMMENT_MAX)
-    require_supplementary_choice(session, record.year, supplementary=supplementary)
+    require_supplementary_choice(
+        session, record.year, supplementary=supplementary, county=record.county
+    )
     instance, plan = load_plan(record)
     if plan.status not in ("optimal", "feasible"):
         raise PlanError("no_plan", plan_id=plan_id, solver_status=plan.status)
@@ -262,10 +264,7 @@ def approve_plan(
             RotationPlan.year == record.year,
             RotationPlan.status.in_(PENDING),
             RotationPlan.id != record.id,
-            # each county's drafts compete only with that county's (one plan per county)
-            RotationPlan.county.is_(None)
-            if record.county is None
-            else RotationPlan.county == record.county,
+            _same_county(record.county),  # each county's plans compete only with its own
         )
     ).all()
     if others:
@@ -310,22 +309,33 @@ def approve_plan(
     return record
 
 
-def applied_plan_of_year(session: Session, year: int) -> RotationPlan | None:
-    """The year's applied plan (not a supplementary one), if any: the one the dashboard shows."""
+def applied_plan_of_year(
+    session: Session, year: int, county: str | None = None
+) -> RotationPlan | None:
+    """The year's applied plan (not a supplementary one) of ``county`` — None: the plan of the
+    whole registry — if any: the one the dashboard shows. Each county of a prefecture city
+    applies its own plan (``workforce.plans.counties``)."""
     return session.scalars(
         select(RotationPlan).where(
             RotationPlan.year == year,
             RotationPlan.status == "applied",
             RotationPlan.supplementary.is_(False),
+            _same_county(county),
         )
     ).one_or_none()
 
 
-def require_supplementary_choice(session: Session, year: int, *, supplementary: bool) -> None:
-    """Refuse a new plan (solve or approval) of a year whose plan was applied unless the user
-    chose a supplementary plan (补充方案); refuse that choice when there is nothing to
-    supplement."""
-    applied = applied_plan_of_year(session, year)
+def _same_county(county: str | None):  # type: ignore[no-untyped-def]
+    return RotationPlan.county.is_(None) if county is None else RotationPlan.county == county
+
+
+def require_supplementary_choice(
+    session: Session, year: int, *, supplementary: bool, county: str | None = None
+) -> None:
+    """Refuse a new plan (solve or approval) of a year whose plan (of ``county``) was applied
+    unless the user chose a supplementary plan (补充方案); refuse that choice when there is
+    nothing to supplement."""
+    applied = applied_plan_of_year(session, year, county)
     if applied is not None and not supplementary:
         raise PlanError(
             "year_applied",
@@ -380,7 +390,7 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
 def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     record = _get(session, plan_id, fresh=True)
     if record.status == "approved" and not record.supplementary:
-        applied = applied_plan_of_year(session, record.year)
+        applied = applied_plan_of_year(session, record.year, record.county)
         if applied is not None:
             raise PlanError(
                 "year_applied", year=record.year, applied_id=applied.id,

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from optimizer import Instance, Plan, SolveSettings, solve
 from optimizer.whatif import WhatIf, WhatIfError, candidates, destinations, resolve_settings
-from workforce.models import RotationPlan
+from workforce.models import RotationPlan, School, Teacher
 from workforce.plans.lifecycle import load_plan
 from workforce.rules.demand import DemandError
 from workforce.snapshot import build_instance
@@ -28,12 +28,17 @@ BASE_SOLVE_SECONDS = 60.0
 
 
 def base_plan(session: Session, year: int, plan_id: int | None = None,
-              check: Callable[[Instance], None] | None = None
+              check: Callable[[Instance], None] | None = None, county: str | None = None
               ) -> tuple[int | None, Instance, Plan]:
     """(registry id or None, instance, plan) the question is asked of: plan `plan_id` (it must
     be of `year`), else the newest current plan of the year with a solution, else a fresh solve
     of the registry (id None). `check` sees the instance before any solve (a question naming
-    an unknown school is refused at once, not after a minute's solve)."""
+    an unknown school is refused at once, not after a minute's solve).
+
+    `county` (of the school or teacher asked about) keeps to that county's plans — and to the
+    whole-registry ones, which hold every county — in a prefecture city, where each county
+    has its own plan (`workforce.plans.counties`): another county's plan does not hold the
+    school, and the question would be refused as naming an unknown one."""
     query = select(RotationPlan).where(RotationPlan.year == year)
     if plan_id is not None:
         record = session.scalars(query.where(RotationPlan.id == plan_id)).first()
@@ -41,6 +46,8 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
             raise WhatIfError(f"{year}年度没有编号为 #{plan_id} 的方案",
                               f"no plan #{plan_id} of year {year}")
     else:
+        if county:
+            query = query.where(or_(RotationPlan.county == county, RotationPlan.county.is_(None)))
         record = session.scalars(
             query.where(RotationPlan.status.in_(CURRENT),
                         RotationPlan.solver_status.in_(("optimal", "feasible")))
@@ -52,7 +59,7 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
             check(instance)
         return record.id, instance, plan
     try:
-        instance = build_instance(session, year=year)
+        instance = build_instance(session, year=year, county=county or None)
     except DemandError as exc:  # registry data the plan needs (a school's class counts …)
         raise WhatIfError(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}") from None
     if check is not None:
@@ -72,7 +79,8 @@ def ask(session: Session, *, question: Literal["candidates", "destinations"], ye
                 staff_no not in instance.teacher_by_staff_no):
             raise WhatIfError(f"未知工号“{staff_no}”", f"unknown staff number {staff_no!r}")
 
-    registry_id, instance, plan = base_plan(session, year, plan_id, check)
+    registry_id, instance, plan = base_plan(session, year, plan_id, check,
+                                            _county_of(session, school, staff_no, question))
     if plan.status not in ("optimal", "feasible"):
         raise WhatIfError(f"{year}年度的方案没有可行解，无法比较调动的影响",
                           f"the {year} plan has no solution to compare a move with")
@@ -88,3 +96,15 @@ def ask(session: Session, *, question: Literal["candidates", "destinations"], ye
         answer = destinations(instance, plan, staff_no, k, settings=settings,
                               from_date=from_date)
     return registry_id, answer
+
+
+def _county_of(session: Session, school: str | None, staff_no: str | None,
+               question: str) -> str | None:
+    """The county of the school (candidates) or of the teacher's school (destinations) asked
+    about; None when not recorded or not found (the question's check then names it)."""
+    if question == "candidates":
+        found = select(School.county).where(School.code == school)
+    else:
+        found = select(School.county).join(Teacher, Teacher.school_id == School.id).where(
+            Teacher.staff_no == staff_no)
+    return session.scalars(found.limit(1)).first()

@@ -198,3 +198,32 @@ def test_check_plan_says_when_the_bound_was_not_re_proved(engine, tmp_path):
     assert skipped.exit_code == 0 and "第一层目标的界未独立复核" in skipped.output
     proved = _invoke("check-plan", str(out), "--verify-bound", "--lang", "en")
     assert proved.exit_code == 0 and "level 1's bound re-proved independently" in proved.output
+
+
+def test_check_plan_takes_a_registry_number_out_of_range_as_naming_no_plan(engine, tmp_path):
+    out, saved = _saved_plan(engine, tmp_path)
+    checked = 0
+    for forged in (10**30, True, "1", -1):
+        saved["registry_plan_id"] = forged
+        out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+        result = runner.invoke(app, ["check-plan", str(out), "--no-verify-bound"])
+        assert isinstance(result.exception, SystemExit), (forged, result.exception)
+        assert result.exit_code == 1
+        assert f"信息库中没有方案 #{forged}" in result.output, (forged, result.output)
+        checked += 1
+    assert checked == 4
+
+
+def test_plan_by_county_keeps_a_county_name_with_a_slash_in_the_out_folder(engine, tmp_path):
+    from workforce.models import School
+
+    with Session(engine) as session:
+        build_small_district(session)
+        for school in session.exec(select(School)):
+            school.county = "东源县/新区"
+        session.commit()
+    out = tmp_path / "plans" / "plan.json"
+    out.parent.mkdir()
+    result = _invoke("plan", "--year", "2026", "--time-limit", "20", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.parent.iterdir()] == ["plan-东源县_新区.json"]

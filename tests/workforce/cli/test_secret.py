@@ -168,3 +168,102 @@ def test_rotate_secret_changes_nothing_when_a_number_cannot_be_read(env, engine,
     with Session(engine) as session:
         assert session.exec(select(Teacher.id, Teacher.id_number_encrypted)).all() == before
         assert session.get(InstanceSetting, "secret_key_check").value == check_value(old)
+
+
+def test_rotate_secret_keeps_the_key_in_use_when_it_cannot_write_the_config(env, engine, loaded,
+                                                                            tmp_path):
+    # The config file cannot be replaced (here: a folder stands where it goes). The old command
+    # re-encrypted the database first and then failed to write the new, random key: the
+    # instance was locked out of every ID number. Now nothing changes.
+    env.delenv("WORKFORCE_SECRET_KEY")
+    home = tmp_path / "locked"
+    config.write_config_value(home / "workforce.env", "WORKFORCE_SECRET_KEY", os.environ.get(
+        "WORKFORCE_TEST_SECRET", "test-secret-key-that-is-only-used-by-the-test-suite"))
+    env.setenv("WORKFORCE_HOME", str(home))
+    _reload(env)
+    old = config.get_settings().secret_key
+    (home / "workforce.tmp").mkdir()  # where write_config_value writes before its rename
+    result = runner.invoke(app, ["rotate-secret"])
+    assert result.exit_code != 0
+    check_secret_key(engine, old)  # the database is still under the key the config holds
+    assert config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"] == old
+    assert _numbers(engine) == loaded
+
+
+def test_rotate_secret_puts_the_old_key_back_when_the_database_refuses(env, engine, loaded,
+                                                                      tmp_path):
+    env.delenv("WORKFORCE_SECRET_KEY")
+    home = tmp_path / "refused"
+    config.write_config_value(home / "workforce.env", "WORKFORCE_SECRET_KEY", os.environ.get(
+        "WORKFORCE_TEST_SECRET", "test-secret-key-that-is-only-used-by-the-test-suite"))
+    env.setenv("WORKFORCE_HOME", str(home))
+    _reload(env)
+    old = config.get_settings().secret_key
+    with Session(engine) as session:  # one stored number the key cannot read
+        teacher = session.exec(select(Teacher).where(Teacher.id_number_encrypted.is_not(None))
+                               ).first()  # fmt: skip
+        teacher.id_number_encrypted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        session.commit()
+    result = runner.invoke(app, ["rotate-secret"])
+    assert result.exit_code == 2 and "密钥与数据库不符" in result.output
+    assert config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"] == old
+    check_secret_key(engine, old)
+
+
+def _record_first(engine, value: str):
+    """Another process records its check value just before this one inserts its own."""
+    from sqlalchemy import event, insert
+
+    fired: list[bool] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not fired and statement.lstrip().upper().startswith("INSERT INTO INSTANCESETTING"):
+            fired.append(True)
+            with engine.begin() as other:
+                other.execute(insert(InstanceSetting).values(name="secret_key_check", value=value))
+
+    event.listen(engine, "before_cursor_execute", before)
+    return fired
+
+
+@pytest.mark.postgres
+def test_two_processes_recording_the_key_at_once_both_start(engine, loaded):
+    # `serve` and `worker` started together on a database new to the check: both find no check
+    # value and insert one; the second insert must not be an IntegrityError traceback.
+    key = config.get_settings().secret_key
+    with Session(engine) as session:
+        session.delete(session.get(InstanceSetting, "secret_key_check"))
+        session.commit()
+    fired = _record_first(engine, check_value(key))
+    check_secret_key(engine, key)
+    assert fired == [True]
+    with Session(engine) as session:
+        assert session.get(InstanceSetting, "secret_key_check").value == check_value(key)
+
+
+@pytest.mark.postgres
+def test_a_process_recording_another_key_at_the_same_moment_is_refused(engine, loaded):
+    key = config.get_settings().secret_key
+    with Session(engine) as session:
+        session.delete(session.get(InstanceSetting, "secret_key_check"))
+        session.commit()
+    fired = _record_first(engine, check_value(OTHER_KEY))
+    with pytest.raises(SecretKeyMismatch):
+        check_secret_key(engine, key)
+    assert fired == [True]
+
+
+def test_the_database_address_shown_never_carries_its_password():
+    from workforce.db import display_url
+
+    cases = {
+        "postgresql+psycopg://hr:s3cret@db.local:5432/wf":
+            "postgresql+psycopg://hr:***@db.local:5432/wf",
+        "postgresql+psycopg:///wf?host=/run/pg&user=hr&password=s3cret":
+            "postgresql+psycopg:///wf?host=%2Frun%2Fpg&user=hr",
+        "sqlite:////srv/home/workforce.sqlite3": "/srv/home/workforce.sqlite3",
+    }
+    for url, shown in cases.items():
+        assert display_url(url) == shown and "s3cret" not in display_url(url)
+    assert len(cases) == 3
+

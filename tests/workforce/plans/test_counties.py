@@ -149,3 +149,49 @@ def test_plan_command_by_county(engine, tmp_path):
     assert sorted(r[1] for r in rows) == ["东源县", "和平县", "和平县"]
     bad = runner.invoke(app, ["plan", "--year", "2026", "--county", "龙川县"])
     assert bad.exit_code != 0 and "龙川县" in bad.output
+
+
+@pytest.mark.postgres
+def test_every_county_applies_its_own_plan_of_the_year(session):
+    from workforce.plans import apply_plan
+    from workforce.plans.lifecycle import applied_plan_of_year
+
+    _city(session)
+    kept = propose_county_plans(session, year=2026, actor="hr", settings=FAST)
+    session.commit()
+    assert len(kept) == 2
+    for county, record, *_ in kept:
+        approve_plan(session, record.id, actor="hr", comment=f"{county}方案同意")
+        apply_plan(session, record.id, actor="hr")
+        session.commit()
+    statuses = {r.county: r.status for r in session.exec(select(RotationPlan))}
+    assert statuses == {"东源县": "applied", "和平县": "applied"}
+    for county, record, *_ in kept:
+        assert applied_plan_of_year(session, 2026, county).id == record.id
+    assert applied_plan_of_year(session, 2026) is None  # no whole-registry plan was applied
+    # a county's second plan of the year is still refused without the supplementary choice
+    (_, again, *_), = propose_county_plans(session, year=2026, actor="hr", settings=FAST,
+                                           only=["东源县"])  # fmt: skip
+    with pytest.raises(PlanError) as error:
+        approve_plan(session, again.id, actor="hr", comment="再来一份")
+    assert error.value.key == "year_applied"
+
+
+@pytest.mark.postgres
+def test_a_what_if_question_is_asked_of_its_own_countys_plan(session):
+    from workforce.plans.whatif import ask
+
+    _city(session)
+    kept = {c: r for c, r, *_ in propose_county_plans(session, year=2026, actor="hr",
+                                                     settings=FAST)}  # fmt: skip
+    session.commit()
+    assert set(kept) == {"东源县", "和平县"}
+    checked = 0
+    for county, school, staff_no in (("东源县", "AR1", "AUPE1"), ("和平县", "BR1", "BUPE1")):
+        base_id, answer = ask(session, question="candidates", year=2026, school=school,
+                              subject="pe", k=2)  # fmt: skip
+        assert base_id == kept[county].id and answer.options
+        base_id, _ = ask(session, question="destinations", year=2026, staff_no=staff_no, k=2)
+        assert base_id == kept[county].id
+        checked += 1
+    assert checked == 2

@@ -8,6 +8,7 @@ import time
 
 import psutil
 import pytest
+from sqlalchemy import event, update
 from sqlmodel import Session, select
 
 from optimizer import Pin, Plan, SolveSettings
@@ -246,3 +247,80 @@ def test_a_school_without_class_counts_fails_the_job_with_its_name_not_a_traceba
     assert failed.status == "failed"
     assert "新建小学（E1）" in failed.error and "未填写各年级班数" in failed.error
     assert "Traceback" not in failed.error and "DemandError" not in failed.error
+
+
+
+def _between_read_and_write(engine, action) -> list[str]:
+    """Run ``action`` once, on its own connection, at the first moment another request could
+    act between a read of the job and a write of it: just after the first ``SELECT`` on
+    ``solvejob``, or just before the first ``UPDATE`` if that comes first. Returns the first
+    words of the statements seen on ``solvejob`` (for asserting the hook ran)."""
+    seen: list[str] = []
+
+    def hook(conn, cursor, statement, parameters, context, executemany, *, after):
+        if "solvejob" not in statement.lower() or seen == ["fired"]:
+            return
+        word = statement.split()[0].upper()
+        if (word == "SELECT" and after) or (word == "UPDATE" and not after):
+            seen[:] = ["fired"]
+            action()
+
+    def before(*args):
+        hook(*args, after=False)
+
+    def after(*args):
+        hook(*args, after=True)
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    return seen
+
+
+@pytest.mark.postgres
+def test_stopping_a_job_that_finished_meanwhile_signals_no_process(engine):
+    # A job process that finishes its job takes the next queued one in the same process: a
+    # stop that read the pid before the finish must not signal that process (its next job
+    # would die) nor overwrite the finished job as stopped.
+    sleeper = psutil.Popen(["sleep", "60"])
+    try:
+        job_id = _claimed_job(engine, status="running", runner=RUNNER, slot=1, pid=sleeper.pid,
+                              started_at=utcnow())  # fmt: skip
+
+        def finish() -> None:
+            with Session(engine) as session:
+                session.execute(
+                    update(SolveJob).where(SolveJob.id == job_id)
+                    .values(status="done", stage="done", slot=None)
+                )  # fmt: skip
+                session.commit()
+
+        seen = _between_read_and_write(engine, finish)
+        stopped = stop_job(engine, job_id, max_processes=0)
+        assert seen == ["fired"]
+        assert stopped.status == "done" and get_job(engine, job_id).status == "done"
+        time.sleep(0.2)
+        assert sleeper.is_running() and sleeper.status() != psutil.STATUS_ZOMBIE
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+@pytest.mark.postgres
+def test_a_stop_between_a_job_process_read_and_write_is_not_overwritten(engine):
+    from workforce.plans.jobs import _set
+
+    job_id = _claimed_job(engine, status="running", runner=RUNNER, slot=1, pid=os.getpid(),
+                          started_at=utcnow())  # fmt: skip
+
+    def stop() -> None:  # the office presses stop just as the job process records "done"
+        with Session(engine) as session:
+            session.execute(
+                update(SolveJob).where(SolveJob.id == job_id).values(status="stopped")
+            )
+            session.commit()
+
+    seen = _between_read_and_write(engine, stop)
+    with pytest.raises(SystemExit):
+        _set(engine, job_id, status="done", stage="done", slot=None, finished_at=utcnow())
+    assert seen == ["fired"]
+    assert get_job(engine, job_id).status == "stopped"
