@@ -89,7 +89,7 @@ def build_instance(
         .order_by(School.code)
     ).all()
     school_ids = {s.id: s for s in schools}
-    demand = demand_by_school(session, as_of)
+    demand = demand_by_school(session, as_of, school_ids=school_ids)
     teachers = session.execute(
         select(Teacher.__table__)
         .where(Teacher.school_id.in_(list(school_ids)), Teacher.status.in_(["active", "seconded"]))

@@ -431,7 +431,7 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     }
     schools = {s.code: s for s in session.scalars(select(School).where(School.active.is_(True)))}
     _verify_unchanged(plan, teachers, schools)
-    _verify_rules_still_hold(session, instance, plan)
+    _verify_rules_still_hold(session, instance, plan, county=record.county)
 
     history = []
     changes = []
@@ -484,7 +484,9 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     return record
 
 
-def _verify_rules_still_hold(session: Session, instance: Instance, plan: Plan) -> None:
+def _verify_rules_still_hold(
+    session: Session, instance: Instance, plan: Plan, *, county: str | None
+) -> None:
     """Re-run the independent checker on ``plan`` against the registry as it is now.
 
     Only the findings about moved teachers count (see :func:`apply_plan`). ``plan.figures``
@@ -494,7 +496,7 @@ def _verify_rules_still_hold(session: Session, instance: Instance, plan: Plan) -
     """
     try:
         fresh = build_instance(
-            session, year=instance.year, as_of=instance.as_of, rules=instance.rules
+            session, year=instance.year, as_of=instance.as_of, rules=instance.rules, county=county
         )
     except DemandError as error:
         raise PlanError("snapshot_failed", reason_zh=error.zh, reason_en=error.en) from None

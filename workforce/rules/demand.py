@@ -47,7 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -393,8 +393,11 @@ def demand_by_school(
     db: Session | Connection,
     as_of: dt.date,
     norms: DemandNorms | None = None,
+    school_ids: Collection[int] | None = None,
 ) -> dict[int, SchoolDemand]:
-    """Demand and supply of every active school in the registry, keyed by school id.
+    """Demand and supply of every active school in the registry, keyed by school id; with
+    ``school_ids``, of those schools only (one county's rotation is not held up by another
+    county's school whose class counts are missing).
 
     Four queries whatever the size of the district: the schools, the teachers counted per
     school, subject and post type, those with a senior-secondary certificate, and the
@@ -463,7 +466,10 @@ def demand_by_school(
             School.classes_by_grade,
             School.pupils,
             School.disabled_pupils,
-        ).where(School.active.is_(True))
+        ).where(
+            School.active.is_(True),
+            *(() if school_ids is None else (School.id.in_(list(school_ids)),)),
+        )
     )
     result: dict[int, SchoolDemand] = {}
     for school_id, code, name, level, zone, classes, pupils, disabled in schools:

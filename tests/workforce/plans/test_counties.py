@@ -195,3 +195,29 @@ def test_a_what_if_question_is_asked_of_its_own_countys_plan(session):
         assert base_id == kept[county].id
         checked += 1
     assert checked == 2
+
+
+@pytest.mark.postgres
+def test_a_school_without_class_counts_holds_up_only_its_own_countys_plans(session):
+    from workforce.plans import apply_plan
+
+    _city(session)
+    kept = propose_county_plans(session, year=2026, actor="hr", settings=FAST, only=["东源县"])
+    (_, record, *_), = kept
+    approve_plan(session, record.id, actor="hr", comment="东源县方案同意")
+    session.commit()
+    add_school(session, "BNEW", county="和平县", name="新建小学", classes_by_grade=[])
+    session.commit()
+    # the other county's new school has no class counts: this county still solves and applies
+    (_, other, *_), = propose_county_plans(session, year=2026, actor="hr", settings=FAST,
+                                           only=["东源县"])  # fmt: skip
+    assert other.moves > 0
+    apply_plan(session, record.id, actor="hr")
+    session.commit()
+    assert session.get(RotationPlan, record.id).status == "applied"
+    # and its own county is told which school to fix
+    from workforce.rules.demand import DemandError
+
+    with pytest.raises(DemandError) as error:
+        build_instance(session, year=2026, county="和平县")
+    assert "新建小学（BNEW）" in error.value.zh
