@@ -171,8 +171,9 @@ def read_config_file(path: Path) -> dict[str, str]:
 
 
 def write_config_value(path: Path, name: str, value: str) -> None:
-    """Set ``name=value`` in the config file (created with mode 0600, other lines kept)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Set ``name=value`` in the config file (created with mode 0600, other lines kept; a new
+    home folder is made 0700: it holds the database and the workbooks too)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else [
         "# workforce instance settings (WORKFORCE_* variables; the environment wins over them)",
         "# 本实例的配置（WORKFORCE_* 变量；环境变量优先）。请妥善保管，勿泄露。",

@@ -59,6 +59,9 @@ def test_first_run_generates_a_private_secret_in_the_home(env, tmp_path):
     path = tmp_path / "home" / "workforce.env"
     assert len(first.secret_key) >= 64 and first.secret_key != config.DEVELOPMENT_SECRET
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # the home holds the database (names, dates, encrypted ID numbers) and the workbooks:
+    # only its owner may list or read it
+    assert stat.S_IMODE((tmp_path / "home").stat().st_mode) == 0o700
     assert first.database_url == f"sqlite:///{tmp_path / 'home' / 'workforce.sqlite3'}"
     assert first.upload_dir == tmp_path / "home" / "uploads"
     _reload(env)
