@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -40,6 +40,26 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def begin_write(session: Session, *, lock: tuple[int, int] | None = None) -> None:
+    """Open ``session``'s transaction as a write transaction before anything is read, so a
+    check and the write that relies on it see one state and concurrent writers queue.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock at once (the driver would
+    otherwise begin only at the first write, after the reads the checks made); a session that
+    already wrote in this transaction holds it already. PostgreSQL: the transaction-scoped
+    advisory ``lock`` (two integers: what, and of what), when one is given. A writer waiting
+    past the busy timeout gets ``sqlalchemy.exc.OperationalError``.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql" and lock is not None:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:what, :of)"),
+                           {"what": lock[0], "of": lock[1]})  # fmt: skip
 
 
 def display_url(url: str) -> str:

@@ -18,11 +18,12 @@ from typing import Literal
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from workforce.audit import AUDIT_TABLE
 from workforce.bulkwork import cyclic_gc_paused
+from workforce.db import begin_write
 from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.changes import SheetChanges, compare
@@ -36,6 +37,9 @@ from workforce.io.readers import RawSheet, UnreadableFile, read_file
 from workforce.io.spec import EntitySpec, normalise
 from workforce.io.validate import cross_check
 from workforce.models import ImportBatch
+
+IMPORT_LOCK = (0x696D706F, 0)
+"""PostgreSQL advisory lock taken by a committing import (one at a time; dry runs read only)."""
 
 Status = Literal["committed", "unchanged", "failed", "dry_run"]
 SPEC_ORDER = {name: i for i, name in enumerate(SPECS)}
@@ -114,6 +118,15 @@ def _import(
         report.problems.append(Problem(path.name, "", error.text))
         return _failed(engine, report, actor, dry_run)
     with Session(engine, expire_on_commit=False) as session:
+        if not dry_run:
+            # checks against the registry (duplicates, a teacher's hours in a year) and the
+            # writes that rely on them in one write transaction: two imports at once queue
+            # instead of both passing the same check
+            try:
+                begin_write(session, lock=IMPORT_LOCK)
+            except OperationalError:
+                report.problems.append(Problem(path.name, "", message("database_busy")))
+                return _failed(engine, report, actor, dry_run)
         index = RegistryIndex(session)
         hashes: dict[str, str] = {}
         _parse_all(report, raw_sheets, entity)

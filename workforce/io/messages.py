@@ -197,6 +197,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file {file!r} sheet {sheet!r} has a row larger than {limit} MiB; it was not read",
     ),
     "empty_sheet": ("工作表没有表头行", "the sheet has no header row"),
+    "database_busy": (
+        "另一项导入正在写入名册，请稍后再试（本文件未作任何更改）",
+        "another import is writing to the registry; try again shortly (nothing was changed)",
+    ),
     "database_refused": (
         "数据库拒绝了写入，已全部撤销：{reason}",
         "the database refused the changes, all were undone: {reason}",

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, Pin, Plan, SolveSettings, check_plan, solve
 from workforce import audit
 from workforce.config import get_settings
+from workforce.db import begin_write
 from workforce.models import RotationPlan, RotationRecord, School, Teacher, utcnow
 from workforce.plans.messages import message
 from workforce.rules.demand import DemandError
@@ -92,17 +93,8 @@ def _begin_write(session: Session, year: int) -> None:
     Neither lock is the guard against a double approval or application: the conditional
     ``UPDATE … WHERE status = …`` that must change one row is, on every engine.
     """
-    connection = session.connection()
     try:
-        if connection.dialect.name == "sqlite":
-            raw = connection.connection.dbapi_connection
-            if raw is not None and not raw.in_transaction:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-        elif connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:lock, :year)"),
-                {"lock": PLAN_LOCK, "year": year},
-            )
+        begin_write(session, lock=(PLAN_LOCK, year))
     except OperationalError:
         raise PlanError("busy", year=year) from None
 

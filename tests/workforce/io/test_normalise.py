@@ -210,6 +210,49 @@ def test_implausible_training_hours_are_refused_per_record_and_per_year(registry
         assert len(session.exec(select(TrainingRecord)).all()) == 2
 
 
+@pytest.mark.postgres
+def test_two_imports_at_once_cannot_both_pass_the_yearly_hours_check(registry, write_csv, monkeypatch):
+    """Each file alone fits the 960 hours of 2024 (480 stored); together they do not. The first
+    import waits, after its checks, for the second to reach its own checks: with the checks and
+    the write in one write transaction the second waits for the first's commit instead (the
+    wait then times out), sees its hours and is refused."""
+    import threading
+
+    from workforce.io import importer
+
+    header = ["工号", "培训日期", "学时", "培训类别", "培训机构"]
+    stored = import_file(registry, write_csv("a.csv", header, [["T001", "2024-03-01", "480", "集中培训", "A"]]), actor="c")  # fmt: skip
+    assert stored.status == "committed", rendered(stored)
+    files = [write_csv(f"{n}.csv", header, [["T001", f"2024-0{n}-01", "300", "集中培训", n]])
+             for n in ("5", "6")]  # fmt: skip
+    checked = threading.Barrier(2, timeout=3)
+    real_compare = importer.compare
+
+    def compare_when_both_checked(*args, **kwargs):
+        try:
+            checked.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other import is waiting for this one's write transaction
+        return real_compare(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "compare", compare_when_both_checked)
+    reports = [None, None]
+
+    def run(i: int) -> None:
+        reports[i] = import_file(registry, files[i], actor=f"clerk{i}")
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    statuses = sorted(r.status for r in reports)  # type: ignore[union-attr]
+    assert statuses == ["committed", "failed"], [rendered(r) for r in reports]
+    with Session(registry) as session:
+        hours = sum(r.hours for r in session.scalars(select(TrainingRecord)))
+    assert hours == 780
+
+
 OFFICIAL = {
     "titles": {"中小学高级教师": "senior", "中小学一级教师": "first", "中小学二级教师": "second",
                "中小学三级教师": "third", "正高级教师": "principal_senior",
