@@ -42,6 +42,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.i18n.catalogue import UI
+from api.security import check_form_csrf
 from workforce.config import get_settings
 from workforce.io.entities import SPECS
 from workforce.io.spec import EntitySpec
@@ -141,14 +142,17 @@ async def upload_form(request: Request) -> AsyncIterator[tuple[UploadFile, dict[
     """The uploaded ``file`` and the other (text) fields of the request's multipart form,
     closed (its spooled temporary file removed) on leaving the block.
 
-    Entered by the upload routes after their permission check; the body's size is already
-    capped by :class:`BodySizeLimit`.
+    Entered by the upload routes (marked :func:`api.security.reads_own_form`) after their
+    permission check; a cookie session's CSRF token is checked here, on the form's field,
+    before the file is used. The body's size is already capped by :class:`BodySizeLimit`.
     """
     async with request.form(max_files=1, max_fields=16) as form:
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        check_form_csrf(request, fields)
         file = form.get("file")
         if not isinstance(file, UploadFile):
             raise InvalidInput(UI.text("upload_missing"))
-        yield file, {key: value for key, value in form.items() if isinstance(value, str)}
+        yield file, fields
 
 
 async def save_upload(

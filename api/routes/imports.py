@@ -29,6 +29,7 @@ from api.downloads import download, written_file
 from api.i18n.catalogue import UI
 from api.routes.messages import WORK_MESSAGES
 from api.schemas.imports import ImportReportPublic, report_public
+from api.security import reads_own_form
 from api.uploads import (
     Upload,
     chosen_spec,
@@ -125,6 +126,7 @@ def _public(report: ImportReport, upload: Upload) -> ImportReportPublic:
 @router.post(
     "/imports", response_model=ImportReportPublic, status_code=201, openapi_extra=UPLOAD_BODY
 )
+@reads_own_form
 async def check_import(
     request: Request, user: Importer, lang: Language = "zh"
 ) -> ImportReportPublic:
