@@ -89,7 +89,9 @@ def test_implausible_rows_are_warned_about_on_the_dry_run_page(app, uploads):
     assert "（提醒）2008-09-01 时本人仅 17 周岁" in page.text and "第2行" in page.text
 
 
-def _stream_upload(app: FastAPI, client: TestClient, form: dict[str, str]) -> tuple[int, str, bool]:
+def _stream_upload(
+    app: FastAPI, client: TestClient, form: dict[str, str]
+) -> tuple[int, str, bool]:
     """Post a multipart upload whose body arrives in two pieces, the second only when asked
     for: (status, text, whether the server asked for the rest of the body)."""
     boundary = "XyZ"
