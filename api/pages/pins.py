@@ -10,7 +10,7 @@ audited (entity ``plan_pin``) like every other change a user makes.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -112,8 +112,31 @@ def remove_pending(session: Session, user: User, plan_id: int, staff_no: str) ->
         _audit(session, user, plan_id, "delete", {"staff_no": staff_no})
 
 
-def clear_pending(session: Session, user: User, plan_id: int) -> None:
-    """Drop the user's pending pins on the plan (they went into a re-solve)."""
-    session.execute(
-        delete(PlanPin).where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
-    )
+CLEARED_PER_STATEMENT = 300
+"""Pins matched per ``DELETE`` (three parameters each; well within every engine's limit)."""
+
+
+def clear_pending(session: Session, user: User, plan_id: int, taken: list[Pin]) -> None:
+    """Drop the user's pending pins on the plan that went into a re-solve (``taken``, as
+    :func:`pending_pins` read them) - not all of them: a pin added or changed meanwhile (in
+    another tab) was not in the job and stays pending."""
+    mine = (PlanPin.plan_id == plan_id, PlanPin.username == user.username)
+    for start in range(0, len(taken), CLEARED_PER_STATEMENT):
+        chunk = taken[start : start + CLEARED_PER_STATEMENT]
+        session.execute(
+            delete(PlanPin).where(
+                *mine,
+                or_(
+                    *(
+                        and_(
+                            PlanPin.staff_no == pin.staff_no,
+                            PlanPin.kind == pin.kind,
+                            PlanPin.school.is_(None)  # type: ignore[union-attr]
+                            if pin.school is None
+                            else PlanPin.school == pin.school,
+                        )
+                        for pin in chunk
+                    )
+                ),
+            )
+        )

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.pages.pins import add_pending, pending_pins
+from api.pages.pins import add_pending, clear_pending, pending_pins
 from optimizer import Pin
 from workforce.models import AuditLog, PlanPin, RotationPlan
 
@@ -64,3 +64,27 @@ def test_the_same_pin_added_twice_at_once_is_kept_once(engine: Engine, district:
         rows = session.execute(select(func.count()).select_from(PlanPin)).scalar_one()
         audited = session.exec(select(AuditLog).where(AuditLog.entity == "plan_pin")).all()
     assert rows == 1 and len(audited) == 2
+
+
+@pytest.mark.postgres
+def test_a_resolve_clears_only_the_pins_it_took(engine: Engine, district: District):
+    """A re-solve reads the pending pins, starts its job with them, then clears them: a pin
+    added or changed in between (another tab) was not in the job and must stay pending."""
+    plan_id = _plan(engine)
+    hr = district.users["hr"]
+    first, second, third = (t.staff_no for t in district.teachers_a[:3])
+    with Session(engine) as session:
+        add_pending(session, hr, plan_id, Pin(kind="must_stay", staff_no=first))
+        add_pending(session, hr, plan_id, Pin(kind="must_stay", staff_no=second))
+        session.commit()
+        taken = pending_pins(session, hr, plan_id)
+    with Session(engine) as other_tab:
+        add_pending(other_tab, hr, plan_id, Pin(kind="must_move", staff_no=second))
+        add_pending(other_tab, hr, plan_id, Pin(kind="must_move", staff_no=third))
+        other_tab.commit()
+    with Session(engine) as session:
+        clear_pending(session, hr, plan_id, taken)
+        session.commit()
+        left = pending_pins(session, hr, plan_id)
+    assert len(taken) == 2
+    assert left == [Pin(kind="must_move", staff_no=second), Pin(kind="must_move", staff_no=third)]
