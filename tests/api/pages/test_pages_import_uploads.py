@@ -148,3 +148,17 @@ def test_an_upload_without_the_csrf_token_is_refused_and_not_kept(app, uploads):
     good = _stream_upload(app, hr, {"csrf_token": csrf_of(hr.get("/imports").text)})
     assert good[0] == 200 and "预检查通过" in good[1]
     assert len(cases) == 2
+
+
+def test_a_page_commit_happens_once_and_a_second_is_told_so(app, uploads):
+    """The page's commit claims the upload as the API's does: of two commits (a double click,
+    two tabs) one imports and the other is told the file was imported - never a second
+    import of a file the first one is deleting (a 500 when it was gone mid-way)."""
+    hr = signed_in(app, "hr")
+    checked = _post(hr, "学校.csv", SCHOOLS.encode())
+    token = checked.text.split('action="/imports/')[1].split("/")[0]
+    form = {"csrf_token": csrf_of(checked.text)}
+    answers = [hr.post(f"/imports/{token}/commit", data=form) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 409]
+    assert "已导入" in answers[0].text and "已经导入，不能重复导入" in answers[1].text
+    assert (uploads / token / "committed").exists() and not (uploads / token / "学校.csv").exists()
