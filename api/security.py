@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from fastapi import Request
 from sqlmodel import Session
@@ -32,6 +34,7 @@ SESSION_MAX_AGE = 12 * 60 * 60
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def start_session(request: Request, session: Session, user: User) -> str:
@@ -79,19 +82,42 @@ def uses_bearer_token(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
+def reads_own_form(endpoint: F) -> F:
+    """Mark a route that reads its (multipart) form itself, after its permission check (the
+    uploads, :func:`api.uploads.upload_form`): :func:`csrf_protect` does not read the body
+    for it but leaves the form's token to :func:`check_form_csrf`, so a signed-in user
+    without the right is refused before a byte of the upload is read or spooled."""
+    endpoint.reads_own_form = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 async def csrf_protect(request: Request) -> None:
     """Dependency: refuse an unsafe cookie-authenticated request without the right token."""
     if request.method in SAFE_METHODS or uses_bearer_token(request):
         return
     if session_user_id(request) is None:
         return
-    expected = csrf_token(request) or ""
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
+        if getattr(request.scope.get("endpoint"), "reads_own_form", False):
+            request.state.csrf_in_form = True  # checked by check_form_csrf once it is read
+            return
         form_value = (await request.form()).get(CSRF_FIELD)
         sent = form_value if isinstance(form_value, str) else None
+    _compare_csrf(request, sent)
+
+
+def check_form_csrf(request: Request, fields: Mapping[str, str]) -> None:
+    """The CSRF check :func:`csrf_protect` left to a :func:`reads_own_form` route, on the
+    form's text ``fields`` (nothing to do when it was already checked or not needed)."""
+    if getattr(request.state, "csrf_in_form", False):
+        _compare_csrf(request, fields.get(CSRF_FIELD))
+
+
+def _compare_csrf(request: Request, sent: str | None) -> None:
+    expected = csrf_token(request) or ""
     if not expected or not sent or not hmac.compare_digest(expected, sent):
         raise Forbidden(ACCOUNT_MESSAGES.text("csrf_failed"))
 

@@ -30,11 +30,11 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -42,14 +42,17 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.i18n.catalogue import UI
+from api.routes.messages import WORK_MESSAGES as UPLOAD_MESSAGES
+from api.security import check_form_csrf
 from workforce.config import get_settings
 from workforce.io.entities import SPECS
 from workforce.io.spec import EntitySpec
-from workforce.services.errors import InvalidInput, NotFound
+from workforce.services.errors import Conflict, InvalidInput, NotFound
 
 FORM_OVERHEAD = 64 * 1024
 """What a multipart body may hold beyond its file: boundaries, part headers, the CSRF token
 and the entity field."""
+R = TypeVar("R")
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
@@ -102,6 +105,25 @@ class Upload:
         self.path.unlink(missing_ok=True)
 
 
+def commit_once(upload: Upload, run: Callable[[], R], failed: Callable[[R], bool]) -> R:
+    """Run an upload's commit (``run``) at most once, whoever asks (the API, the page; a
+    double click, two tabs): the first claims it, any other is refused (409
+    ``already_committed``). A commit that wrote nothing (``failed`` of its report, or an
+    exception) releases the claim; one that imported deletes the file, keeping the marker."""
+    if not upload.claim_commit():
+        raise Conflict(UPLOAD_MESSAGES.text("already_committed", upload_id=upload.token))
+    try:
+        report = run()
+    except BaseException:
+        upload.release_commit()
+        raise
+    if failed(report):
+        upload.release_commit()
+    else:
+        upload.forget_file()
+    return report
+
+
 def chosen_spec(entity: str) -> EntitySpec | None:
     """The spec the user chose; ``auto`` (or blank) lets the importer detect each sheet's."""
     if entity in ("", "auto"):
@@ -141,14 +163,17 @@ async def upload_form(request: Request) -> AsyncIterator[tuple[UploadFile, dict[
     """The uploaded ``file`` and the other (text) fields of the request's multipart form,
     closed (its spooled temporary file removed) on leaving the block.
 
-    Entered by the upload routes after their permission check; the body's size is already
-    capped by :class:`BodySizeLimit`.
+    Entered by the upload routes (marked :func:`api.security.reads_own_form`) after their
+    permission check; a cookie session's CSRF token is checked here, on the form's field,
+    before the file is used. The body's size is already capped by :class:`BodySizeLimit`.
     """
     async with request.form(max_files=1, max_fields=16) as form:
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        check_form_csrf(request, fields)
         file = form.get("file")
         if not isinstance(file, UploadFile):
             raise InvalidInput(UI.text("upload_missing"))
-        yield file, {key: value for key, value in form.items() if isinstance(value, str)}
+        yield file, fields
 
 
 async def save_upload(

@@ -14,7 +14,6 @@ a 15- or 18-character ID number masked (docs/security.md).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from json.encoder import c_make_encoder, encode_basestring_ascii
@@ -23,13 +22,11 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlmodel import Session
 
-from workforce.idnumber import birth_month, mask
+from workforce.idnumber import birth_month, redacted
 from workforce.models import AuditLog, utcnow
 
 BIRTH_DATE_KEYS = frozenset({"birth_date"})
 """Keys whose values are birth dates: shown as their month."""
-ID_NUMBER_SHAPE = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
-"""A 15- or 18-character ID number inside any text."""
 
 
 def shown_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -50,8 +47,10 @@ def shown_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def masked_text(text: str) -> str:
-    """``text`` with every ID-number-shaped run of digits masked."""
-    return ID_NUMBER_SHAPE.sub(lambda m: mask(m.group(0)), text)
+    """``text`` with every ID number in it masked, however it was typed (full-width, in
+    groups, a digit short): :func:`workforce.idnumber.redacted`, the rule of the access log
+    and the error answers too."""
+    return redacted(text)
 
 
 def record(

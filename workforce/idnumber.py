@@ -19,6 +19,7 @@ import hmac
 import os
 import re
 import unicodedata
+from urllib.parse import unquote
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
@@ -195,6 +196,41 @@ def birth_month(born: dt.date | str | None) -> str | None:
         return None
     text = born.isoformat() if isinstance(born, dt.date) else str(born)
     return text[:7]
+
+
+# ID numbers inside other text (a search, a URL, a free-text reason, an error message).
+# A resident ID number is 15 or 18 characters (digits, the last may be ``X``); clerks also
+# type full-width digits (``４４１６…``) and spaces, and a browser sends those percent-encoded.
+# So a text is looked at after percent-decoding, NFKC normalisation (full-width → ASCII) and
+# without spaces, and any run of MIN_DIGITS or more digits (an ``X`` may end it) counts as an
+# ID number: a slightly mistyped number (16 or 17 digits) is still personal data. Staff
+# numbers, school codes and dates are shorter.
+
+MIN_DIGITS = 14
+_ID_RUN = re.compile(rf"(?<![0-9])[0-9]{{{MIN_DIGITS},}}[Xx]?(?![0-9])")
+_SPACES = re.compile(r"(?<=[0-9])[\s+]+(?=[0-9Xx])")
+
+
+def _normalised(text: str) -> str:
+    """Percent-decoded, full-width folded to ASCII, spaces between digits removed."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", unquote(text)))
+
+
+def looks_like_id_number(text: str | None) -> bool:
+    """Whether ``text`` holds something shaped like an ID number (the rule above)."""
+    return bool(text) and _ID_RUN.search(_normalised(text)) is not None  # type: ignore[arg-type]
+
+
+def redacted(text: str) -> str:
+    """``text`` with every ID-number-shaped run masked character by character (normalised
+    first when it holds one, so an encoded or full-width number is caught too); unchanged
+    otherwise."""
+    if _ID_RUN.search(text):
+        return _ID_RUN.sub(lambda m: MASK_CHARACTER * len(m.group(0)), text)
+    normal = _normalised(text)
+    if _ID_RUN.search(normal):
+        return _ID_RUN.sub(lambda m: MASK_CHARACTER * len(m.group(0)), normal)
+    return text
 
 
 @lru_cache(maxsize=4)

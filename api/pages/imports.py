@@ -29,7 +29,8 @@ from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.pages.uploads import cancel_upload, find_upload, save_upload, upload_root
 from api.routes.imports import refuse_beyond_limits
-from api.uploads import Upload, chosen_spec, made_private, upload_form
+from api.security import reads_own_form
+from api.uploads import Upload, chosen_spec, commit_once, made_private, upload_form
 from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER, FieldChange
 from workforce.io.entities import SPECS
@@ -125,6 +126,7 @@ def _run(
 
 
 @router.post("/imports")
+@reads_own_form
 async def import_check(request: Request, user: Importer) -> Response:
     """Keep the upload and show the dry run: nothing is written yet."""
     async with upload_form(request) as (file, fields):
@@ -153,9 +155,11 @@ def import_commit(
 ) -> Response:
     """Import the file checked in the dry run, for real (all or nothing)."""
     upload = find_upload(request, user, token)
-    report = _run(request, upload, user.username, entity, False)
-    if report.status != "failed":
-        upload.forget_file()
+    report = commit_once(
+        upload,
+        lambda: _run(request, upload, user.username, entity, False),
+        failed=lambda report: report.status == "failed",
+    )
     return render(
         request,
         "import_report.html",

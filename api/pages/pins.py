@@ -10,14 +10,16 @@ audited (entity ``plan_pin``) like every other change a user makes.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from api.i18n.catalogue import UI
 from optimizer import Pin
 from workforce import audit
 from workforce.accounts.models import User
-from workforce.models import PlanPin
+from workforce.models import PlanPin, utcnow
 from workforce.services.errors import InvalidInput
 
 MAX_PENDING = 2000
@@ -50,28 +52,51 @@ def _audit(session: Session, user: User, plan_id: int, action: str, pin: dict | 
     )
 
 
+INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+"""The engines' ``INSERT … ON CONFLICT``: one statement that adds a pin or replaces it."""
+
+
 def add_pending(session: Session, user: User, plan_id: int, pin: Pin) -> None:
-    """Add ``pin``, replacing a pending pin of the user on the same teacher."""
-    existing = session.scalars(
-        select(PlanPin).where(
-            PlanPin.plan_id == plan_id,
-            PlanPin.username == user.username,
-            PlanPin.staff_no == pin.staff_no,
+    """Add ``pin``, replacing a pending pin of the user on the same teacher.
+
+    One ``INSERT … ON CONFLICT DO UPDATE`` on the (plan, user, teacher) key, not a look-up and
+    then an insert: of the same pin sent twice at once (a double click, two tabs) both looked
+    up nothing, and the second insert failed on the key with a 500. The bound is checked
+    before: a race may pass it by a pin or two, which is all it is for.
+    """
+    known = session.execute(
+        select(func.count())
+        .select_from(PlanPin)
+        .where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
+    ).scalar_one()
+    if known >= MAX_PENDING and not _has_pin(session, user, plan_id, pin.staff_no):
+        raise InvalidInput(UI.text("pin_too_many", limit=MAX_PENDING))
+    insert = INSERTS[session.get_bind().dialect.name]
+    session.execute(
+        insert(PlanPin)
+        .values(
+            plan_id=plan_id, username=user.username, staff_no=pin.staff_no,
+            kind=pin.kind, school=pin.school, created_at=utcnow(),
+        )  # fmt: skip
+        .on_conflict_do_update(
+            index_elements=["plan_id", "username", "staff_no"],
+            set_={"kind": pin.kind, "school": pin.school},
         )
-    ).one_or_none()
-    if existing is None:
-        count = session.execute(
-            select(func.count())
-            .select_from(PlanPin)
-            .where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
-        ).scalar_one()
-        if count >= MAX_PENDING:
-            raise InvalidInput(UI.text("pin_too_many", limit=MAX_PENDING))
-        existing = PlanPin(plan_id=plan_id, username=user.username, staff_no=pin.staff_no, kind="")
-    existing.kind, existing.school = pin.kind, pin.school
-    session.add(existing)
-    session.flush()
+    )
     _audit(session, user, plan_id, "create", pin.model_dump())
+
+
+def _has_pin(session: Session, user: User, plan_id: int, staff_no: str) -> bool:
+    return (
+        session.scalars(
+            select(PlanPin.id).where(
+                PlanPin.plan_id == plan_id,
+                PlanPin.username == user.username,
+                PlanPin.staff_no == staff_no,
+            )
+        ).first()
+        is not None
+    )
 
 
 def remove_pending(session: Session, user: User, plan_id: int, staff_no: str) -> None:
@@ -87,8 +112,31 @@ def remove_pending(session: Session, user: User, plan_id: int, staff_no: str) ->
         _audit(session, user, plan_id, "delete", {"staff_no": staff_no})
 
 
-def clear_pending(session: Session, user: User, plan_id: int) -> None:
-    """Drop the user's pending pins on the plan (they went into a re-solve)."""
-    session.execute(
-        delete(PlanPin).where(PlanPin.plan_id == plan_id, PlanPin.username == user.username)
-    )
+CLEARED_PER_STATEMENT = 300
+"""Pins matched per ``DELETE`` (three parameters each; well within every engine's limit)."""
+
+
+def clear_pending(session: Session, user: User, plan_id: int, taken: list[Pin]) -> None:
+    """Drop the user's pending pins on the plan that went into a re-solve (``taken``, as
+    :func:`pending_pins` read them) - not all of them: a pin added or changed meanwhile (in
+    another tab) was not in the job and stays pending."""
+    mine = (PlanPin.plan_id == plan_id, PlanPin.username == user.username)
+    for start in range(0, len(taken), CLEARED_PER_STATEMENT):
+        chunk = taken[start : start + CLEARED_PER_STATEMENT]
+        session.execute(
+            delete(PlanPin).where(
+                *mine,
+                or_(
+                    *(
+                        and_(
+                            PlanPin.staff_no == pin.staff_no,
+                            PlanPin.kind == pin.kind,
+                            PlanPin.school.is_(None)  # type: ignore[union-attr]
+                            if pin.school is None
+                            else PlanPin.school == pin.school,
+                        )
+                        for pin in chunk
+                    )
+                ),
+            )
+        )

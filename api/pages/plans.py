@@ -370,15 +370,16 @@ def resolve(
     except PlanError as error:
         flash(request, "error", _plan_error_text(error))
         return _to_plan(plan_id)
+    taken = pending_pins(session, user, plan_id)
     job = start_solve_job(
         request.app.state.engine,
         year=record.year,
         actor=user.username,
         settings=SolveSettings(time_limit_s=time_limit),
         parent_plan_id=plan_id,
-        pins=pending_pins(session, user, plan_id),
+        pins=taken,
     )
-    clear_pending(session, user, plan_id)
+    clear_pending(session, user, plan_id, taken)
     session.commit()
     return RedirectResponse(f"/plans/jobs/{job.id}", status_code=303)
 

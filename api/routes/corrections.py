@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
 from api.deps import Proposer, Reader, Reviewer, SessionDep
-from api.schemas.accounts import CorrectionPublic
+from api.schemas.accounts import CorrectionPublic, correction_public
 from api.schemas.common import Page
 from workforce.accounts.models import Correction
 from workforce.accounts.scope import get_visible, restrict
@@ -43,7 +43,7 @@ def list_corrections(
     rows = session.execute(
         statement.order_by(Correction.id.desc()).offset(skip).limit(limit)
     ).scalars()
-    return Page(data=[CorrectionPublic.model_validate(c) for c in rows], count=count)
+    return Page(data=[correction_public(c, user.role) for c in rows], count=count)
 
 
 @router.get("/{correction_id}", response_model=CorrectionPublic)
@@ -56,7 +56,7 @@ def read_correction(session: SessionDep, user: Reader, correction_id: int) -> Co
         correction_id,
         REGISTRY_MESSAGES.text("correction_not_found", key=correction_id),
     )
-    return CorrectionPublic.model_validate(correction)
+    return correction_public(correction, user.role)
 
 
 @router.post("", response_model=CorrectionPublic, status_code=201)
@@ -66,7 +66,7 @@ def create_correction(
     """提交更正申请（学校人事专干，仅本校教师）/ Propose a correction (own school only)."""
     correction = propose_correction(session, actor=user.username, viewer=user, data=body)
     session.commit()
-    return CorrectionPublic.model_validate(correction)
+    return correction_public(correction, user.role)
 
 
 @router.post("/{correction_id}/accept", response_model=CorrectionPublic)
@@ -78,7 +78,7 @@ def accept(
         session, actor=user.username, correction_id=correction_id, data=body
     )
     session.commit()
-    return CorrectionPublic.model_validate(correction)
+    return correction_public(correction, user.role)
 
 
 @router.post("/{correction_id}/reject", response_model=CorrectionPublic)
@@ -90,4 +90,4 @@ def reject(
         session, actor=user.username, correction_id=correction_id, data=body
     )
     session.commit()
-    return CorrectionPublic.model_validate(correction)
+    return correction_public(correction, user.role)

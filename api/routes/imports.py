@@ -29,9 +29,11 @@ from api.downloads import download, written_file
 from api.i18n.catalogue import UI
 from api.routes.messages import WORK_MESSAGES
 from api.schemas.imports import ImportReportPublic, report_public
+from api.security import reads_own_form
 from api.uploads import (
     Upload,
     chosen_spec,
+    commit_once,
     discard_upload,
     find_upload,
     made_private,
@@ -125,6 +127,7 @@ def _public(report: ImportReport, upload: Upload) -> ImportReportPublic:
 @router.post(
     "/imports", response_model=ImportReportPublic, status_code=201, openapi_extra=UPLOAD_BODY
 )
+@reads_own_form
 async def check_import(
     request: Request, user: Importer, lang: Language = "zh"
 ) -> ImportReportPublic:
@@ -151,17 +154,12 @@ def commit_import(request: Request, user: Importer, upload_id: str) -> ImportRep
     """正式导入已预检查的文件（全部成功或全部不写入）/ Import the checked file, all or nothing."""
     assert user.id is not None
     upload = find_upload(_root(request), upload_id, owner=user.id)
-    if not upload.claim_commit():
-        raise Conflict(WORK_MESSAGES.text("already_committed", upload_id=upload_id))
-    try:
-        report = _run(request, upload, user.username, dry_run=False)
-    except BaseException:
-        upload.release_commit()
-        raise
-    if report.status != "failed":
-        upload.forget_file()
+    report = commit_once(
+        upload,
+        lambda: _run(request, upload, user.username, dry_run=False),
+        failed=lambda report: report.status == "failed",
+    )
     if report.status == "failed":
-        upload.release_commit()
         public = _public(report, upload)
         raise Conflict(
             WORK_MESSAGES.text("no_longer_valid", file=report.file, count=len(report.problems)),

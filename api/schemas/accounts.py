@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from workforce.accounts.roles import Permission, allows
 from workforce.idnumber import birth_month
 
 
@@ -63,6 +64,18 @@ class CorrectionPublic(BaseModel):
         if self.field == "birth_date" and isinstance(self.current_value, str):
             self.current_value = birth_month(self.current_value)
         return self
+
+
+def correction_public(correction: Any, role: str) -> CorrectionPublic:
+    """A correction as a user of ``role`` sees it. A proposed birth date is the day the ID
+    number holds (an accepted one must agree with it), so it is shown as its month too,
+    unless the reader may unmask ID numbers: the reviewer decides on that day. (Done here,
+    not in the validator: FastAPI validates the answer again, without any context.)"""
+    public = CorrectionPublic.model_validate(correction)
+    full = allows(role, Permission.unmask_id_numbers)
+    if public.field == "birth_date" and isinstance(public.proposed_value, str) and not full:
+        public.proposed_value = birth_month(public.proposed_value)
+    return public
 
 
 class AuditEntryPublic(BaseModel):

@@ -78,3 +78,24 @@ def test_accepting_after_a_change_of_another_field_applies_the_correction(
     with Session(engine) as session:
         refreshed = session.get(Teacher, teacher.id)
         assert (refreshed.title, refreshed.is_head_teacher, refreshed.version) == ("first", True, 3)
+
+
+def test_a_proposed_birth_date_is_shown_as_its_month_except_to_who_may_unmask(
+    client, district: District
+) -> None:  # type: ignore[no-untyped-def]
+    """A birth date correction proposes the day the ID number holds (an accepted one must
+    agree with it): beside a fully masked number, clerks and auditors see birth dates as
+    months everywhere — the teacher, the audit log and so the correction too. Reviewers, who
+    may unmask ID numbers, see the proposed day they decide on."""
+    teacher = district.teachers_a[1]
+    proposal = _propose(client, district, teacher, "birth_date", "1990-05-17")
+    assert proposal["proposed_value"] == "1990-05"  # the proposing clerk's own answer too
+    seen = {}
+    for role in ("clerk_a", "auditor", "hr", "admin"):
+        one = client.get(f"/api/corrections/{proposal['id']}", headers=district.headers[role])
+        listed = client.get("/api/corrections", headers=district.headers[role]).json()["data"]
+        assert one.status_code == 200 and listed[0] == one.json()
+        seen[role] = one.json()["proposed_value"]
+    assert seen == {
+        "clerk_a": "1990-05", "auditor": "1990-05", "hr": "1990-05-17", "admin": "1990-05-17"
+    }  # fmt: skip

@@ -127,6 +127,28 @@ def _wait_for_plan(page: Page, other_than: str | None = None) -> str:
     return found.group(1)
 
 
+def sign_in(page: Page) -> None:
+    """Sign in as the administrator on the sign-in form the page shows."""
+    page.get_by_label("用户名").fill(ADMIN)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def import_and_solve(page: Page, workbook: Path) -> str:
+    """As a signed-in administrator: import ``workbook`` (dry run, then commit), start the
+    2026 solve and wait for its plan; the plan's id."""
+    page.goto("/imports")
+    page.get_by_label("文件（xlsx 或 csv）").set_input_files(workbook)
+    page.get_by_role("button", name="上传并预检查").click()
+    expect(page.get_by_test_id("import-status")).to_contain_text("预检查通过")
+    page.get_by_test_id("commit-import").click()
+    expect(page.get_by_test_id("import-status")).to_contain_text("已导入")
+    page.goto("/plans?year=2026")
+    page.get_by_label("求解时限（秒）").fill("20")
+    page.get_by_test_id("start-solve").click()
+    return _wait_for_plan(page)
+
+
 def test_sign_in_import_solve_pin_resolve_approve_apply(
     page: Page, server: str, tmp_path: Path
 ) -> None:
@@ -134,22 +156,10 @@ def test_sign_in_import_solve_pin_resolve_approve_apply(
 
     page.goto("/teachers")
     expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page)
     expect(page).to_have_url(re.compile(r"/teachers$"))
 
-    page.goto("/imports")
-    page.get_by_label("文件（xlsx 或 csv）").set_input_files(workbook)
-    page.get_by_role("button", name="上传并预检查").click()
-    expect(page.get_by_test_id("import-status")).to_contain_text("预检查通过")
-    page.get_by_test_id("commit-import").click()
-    expect(page.get_by_test_id("import-status")).to_contain_text("已导入")
-
-    page.goto("/plans?year=2026")
-    page.get_by_label("求解时限（秒）").fill("20")
-    page.get_by_test_id("start-solve").click()
-    first_plan = _wait_for_plan(page)
+    first_plan = import_and_solve(page, workbook)
     expect(page.get_by_test_id("plan-status")).to_have_text("草稿")
     first_move = page.locator("tr[data-staff-no]").first
     pinned_staff_no = first_move.get_attribute("data-staff-no")

@@ -11,25 +11,14 @@ from pathlib import Path
 
 from district_sheet import write_district_workbook
 from playwright.sync_api import Page, expect
-from test_browser_workflow import ADMIN, PASSWORD, _wait_for_plan, page, server  # noqa: F401
+from test_browser_workflow import import_and_solve, page, server, sign_in  # noqa: F401
 
 
 def test_picker_own_school_refusal_and_scroll_kept(page: Page, tmp_path: Path) -> None:  # noqa: F811
     workbook = write_district_workbook(tmp_path)
     page.goto("/login")
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.goto("/imports")
-    page.get_by_label("文件（xlsx 或 csv）").set_input_files(workbook)
-    page.get_by_role("button", name="上传并预检查").click()
-    expect(page.get_by_test_id("import-status")).to_contain_text("预检查通过")
-    page.get_by_test_id("commit-import").click()
-    expect(page.get_by_test_id("import-status")).to_contain_text("已导入")
-    page.goto("/plans?year=2026")
-    page.get_by_label("求解时限（秒）").fill("20")
-    page.get_by_test_id("start-solve").click()
-    plan_id = _wait_for_plan(page)
+    sign_in(page)
+    plan_id = import_and_solve(page, workbook)
 
     rows = page.locator("tr[data-staff-no]")
     assert rows.count() >= 3, rows.count()

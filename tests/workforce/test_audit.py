@@ -141,3 +141,19 @@ def test_readers_see_birth_months_and_masked_numbers_only(env):
     assert correction == {"field": "birth_date", "current_value": "1980-03",
                           "proposed_value": "1980-04"}  # fmt: skip
     assert audit.shown_values(None) is None
+
+
+def test_numbers_typed_full_width_spaced_or_mistyped_are_masked_for_readers(env):
+    """A clerk's free text (a correction's reason, a note) holds a number however it was
+    typed: full-width, in groups, a digit short. The audit log shows it masked by the same
+    rule the access log and error answers use (:func:`workforce.idnumber.redacted`)."""
+    typed = {
+        "full width": "身份证号应为４４１６０２１９８００３１２１１３Ｘ",
+        "in groups": "身份证号应为 441602 19800312 113X",
+        "a digit short": "身份证号应为 44160219800312113",
+    }
+    for how, text in typed.items():
+        shown = audit.shown_values({"reason": text})["reason"]  # type: ignore[index]
+        assert not any(c.isdigit() for c in shown), (how, shown)
+        assert "身份证号应为" in shown and "*" in shown, (how, shown)
+    assert len(typed) == 3

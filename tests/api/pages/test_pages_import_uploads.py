@@ -4,10 +4,12 @@ upload's file is deleted, and implausible rows are warned about on the dry-run p
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import District
 from fastapi import FastAPI
@@ -85,3 +87,78 @@ def test_implausible_rows_are_warned_about_on_the_dry_run_page(app, uploads):
     page = _post(hr, "教师.csv", (header + row).encode())
     assert page.status_code == 200 and "预检查通过" in page.text
     assert "（提醒）2008-09-01 时本人仅 17 周岁" in page.text and "第2行" in page.text
+
+
+def _stream_upload(
+    app: FastAPI, client: TestClient, form: dict[str, str]
+) -> tuple[int, str, bool]:
+    """Post a multipart upload whose body arrives in two pieces, the second only when asked
+    for: (status, text, whether the server asked for the rest of the body)."""
+    boundary = "XyZ"
+    head = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in form.items()
+    ) + (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="学校.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    )
+    rest = SCHOOLS.encode() + f"\r\n--{boundary}--\r\n".encode()
+    asked: list[bool] = []
+
+    async def body() -> AsyncIterator[bytes]:
+        yield head.encode()
+        asked.append(True)
+        yield rest
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", cookies=dict(client.cookies)
+        ) as browser:
+            return await browser.post(
+                "/imports", content=body(),
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+            )  # fmt: skip
+
+    answer = asyncio.run(post())
+    return answer.status_code, answer.text, bool(asked)
+
+
+def test_a_signed_in_user_without_the_import_right_is_refused_before_the_body_is_read(
+    app, uploads
+):
+    """The CSRF check of a cookie session reads a form's token from the body: for an upload
+    it waits for the route's permission check, so an auditor's upload (even with a valid
+    token) is refused without its body being read, let alone spooled to disk."""
+    auditor = signed_in(app, "auditor")
+    token = csrf_of(auditor.get("/teachers").text)
+    status, text, read = _stream_upload(app, auditor, {"csrf_token": token})
+    assert status == 403 and "auditor" in text
+    assert not read
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_an_upload_without_the_csrf_token_is_refused_and_not_kept(app, uploads):
+    hr = signed_in(app, "hr")
+    cases = {"missing": {"entity": "auto"}, "wrong": {"csrf_token": "x" * 43, "entity": "auto"}}
+    for form in cases.values():
+        status, text, _ = _stream_upload(app, hr, form)
+        assert status == 403 and "表单校验令牌缺失或不匹配" in text, text
+    assert not uploads.exists() or not any(uploads.glob("*/学校.csv"))
+    good = _stream_upload(app, hr, {"csrf_token": csrf_of(hr.get("/imports").text)})
+    assert good[0] == 200 and "预检查通过" in good[1]
+    assert len(cases) == 2
+
+
+def test_a_page_commit_happens_once_and_a_second_is_told_so(app, uploads):
+    """The page's commit claims the upload as the API's does: of two commits (a double click,
+    two tabs) one imports and the other is told the file was imported - never a second
+    import of a file the first one is deleting (a 500 when it was gone mid-way)."""
+    hr = signed_in(app, "hr")
+    checked = _post(hr, "学校.csv", SCHOOLS.encode())
+    token = checked.text.split('action="/imports/')[1].split("/")[0]
+    form = {"csrf_token": csrf_of(checked.text)}
+    answers = [hr.post(f"/imports/{token}/commit", data=form) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 409]
+    assert "已导入" in answers[0].text and "已经导入，不能重复导入" in answers[1].text
+    assert (uploads / token / "committed").exists() and not (uploads / token / "学校.csv").exists()
