@@ -1,21 +1,17 @@
-"""The production path of docs/deploy.md, tested: ``workforce serve --workers 2`` on a real
-PostgreSQL server (started the way a systemd unit starts it: migrate, create the administrator,
-serve), its health endpoint and a sign-in; ``backup``/``restore`` round trip; ``migrate`` of a
-database made by the first release's schema; ``/healthz`` telling a schema that needs migrating."""
+"""Backups, restores and upgrades of docs/deploy.md: ``backup``/``restore`` round trips (SQLite,
+and PostgreSQL through ``pg_dump``/``pg_restore``); ``migrate`` of a database made by the first
+release's schema; ``/healthz`` telling a schema that needs migrating. The systemd units
+themselves, run on PostgreSQL with several workers, are tested in ``test_systemd.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
 import stat
-import subprocess
 import sys
 import tarfile
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
@@ -161,76 +157,6 @@ def test_healthz_reports_the_database_and_the_migration(engine):
         command.upgrade(db.alembic_config(engine), "head")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    """A private PostgreSQL server for this module (scripts/postgres), removed after."""
-    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"workforce-deploy-{os.getpid()}"
-    url = subprocess.run(["bash", str(ROOT / "scripts" / "postgres")], check=True, text=True,
-                         capture_output=True, env={**os.environ, "PGTEST_DIR": str(folder)},
-                         timeout=120).stdout.strip()  # fmt: skip
-    yield url
-    subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "stop", str(folder)], check=True,
-                   timeout=60)  # fmt: skip
-
-
-def test_serve_with_two_workers_on_postgresql_answers_health_and_sign_in(postgres_url, tmp_path):
-    # As the systemd unit of docs/deploy.md runs it: environment only, a home, migrate, the
-    # first administrator, then `workforce serve --workers 2`.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKFORCE_")}
-    env.update(WORKFORCE_HOME=str(tmp_path / "home"), WORKFORCE_DATABASE_URL=postgres_url,
-               WORKFORCE_ENVIRONMENT="production")  # fmt: skip
-    run = {"env": env, "capture_output": True, "text": True, "timeout": 120}
-    migrated = subprocess.run([str(WORKFORCE), "migrate"], **run)
-    assert migrated.returncode == 0, migrated.stderr
-    admin = subprocess.run([str(WORKFORCE), "create-admin", "chief", "--password-stdin"],
-                           input=PASSWORD + "\n", **run)  # fmt: skip
-    assert admin.returncode == 0, admin.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(WORKFORCE), "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        health = None
-        while time.monotonic() < deadline:
-            try:
-                health = httpx.get(f"{base}/healthz", timeout=5)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stdout.read()
-                time.sleep(0.5)
-        assert health is not None and health.status_code == 200, health
-        assert health.json()["status"] == "ok"
-        for _ in range(5):
-            token = httpx.post(f"{base}/api/auth/token", timeout=10,
-                               data={"username": "chief", "password": PASSWORD})  # fmt: skip
-            assert token.status_code == 200, token.text
-            me = httpx.get(f"{base}/api/auth/me", timeout=10, headers={
-                "Authorization": f"Bearer {token.json()['access_token']}"})  # fmt: skip
-            assert me.status_code == 200 and me.json()["role"] == "admin"
-        import psutil
-
-        workers = [p for p in psutil.Process(server.pid).children(recursive=True)
-                   if "spawn_main" in " ".join(p.cmdline())]  # fmt: skip
-        assert len(workers) == 2
-        log = tmp_path / "home" / "logs" / "server.log"  # the home holds the server's log
-        assert "Application startup complete" in log.read_text(encoding="utf-8")
-        assert "/healthz" in log.read_text(encoding="utf-8")
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
-        server.stdout.close()
-
-
 def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path):
     # pg_dump into the archive, the database emptied, pg_restore back in one transaction.
     import psycopg
@@ -260,8 +186,11 @@ def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path
         (home / "output" / "plan.xlsx").write_bytes(b"plan")
         archive = tmp_path / "pg.tar.gz"
         manifest = backup(engine, home, archive)
-        assert (manifest.engine, manifest.migration, manifest.home_files) == ("postgresql",
-                                                                              "0011", 1)
+        assert (manifest.engine, manifest.migration, manifest.home_files) == (
+            "postgresql",
+            "0011",
+            1,
+        )
         drop_everything(engine)
         (home / "output" / "plan.xlsx").unlink()
         restore(engine, home, archive)
