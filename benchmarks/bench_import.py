@@ -12,7 +12,8 @@ Steps: generate the sample district (workforce.sample) → load it into a scratc
 database → export schools and teachers to xlsx and CSV (ID numbers unmasked, so that a fresh
 database can take them) → for each format, in a child process of its own: migrate a fresh
 database, import the schools file, then time the teachers import (read, parse, validate,
-encrypt, write, audit) and measure the process's peak memory and CPU time (the wall time
+encrypt, write, audit; with a progress callback, as ``workforce import`` on a terminal passes one)
+and measure the process's peak memory and CPU time (the wall time
 depends on what else the machine runs: the load average is recorded with it). Targets (brief): xlsx ≤ 20 s,
 CSV ≤ 10 s, peak ≤ 2 GB. Prints a table and writes benchmarks/results/import.json.
 """
@@ -109,7 +110,9 @@ def run_import(suffix: str, files: dict[str, str], workdir: str) -> dict[str, An
     schools = import_file(engine, Path(files["schools"]), actor="benchmark")
     schools_done = time.perf_counter()
     cpu = time.process_time()
-    teachers = import_file(engine, Path(files["teachers"]), actor="benchmark")
+    heard: list[tuple[str, int, int | None]] = []
+    teachers = import_file(engine, Path(files["teachers"]), actor="benchmark",
+                           progress=lambda *call: heard.append(call))  # fmt: skip
     finished = time.perf_counter()
     cpu = time.process_time() - cpu
     engine.dispose()
@@ -123,6 +126,7 @@ def run_import(suffix: str, files: dict[str, str], workdir: str) -> dict[str, An
         "problems": len(teachers.problems) + len(schools.problems),
         "teachers_s": round(finished - schools_done, 2),
         "teachers_cpu_s": round(cpu, 2),
+        "progress_calls": len(heard),
         "load_average_1min": round(os.getloadavg()[0], 1),
         "target_s": TARGET_SECONDS[suffix],
         "peak_mb": round(_peak_mb(), 1),

@@ -14,8 +14,14 @@ if TYPE_CHECKING:  # imported when a command runs, so that `workforce --help` st
 
 Language = Literal["zh", "en"]
 ENTITY_NAMES = (
-    "schools", "teachers", "certificates", "designations", "training", "exemptions",
-    "rotations", "wishes",
+    "schools",
+    "teachers",
+    "certificates",
+    "designations",
+    "training",
+    "exemptions",
+    "rotations",
+    "wishes",
 )
 """The names of ``workforce.io.entities.SPECS``, for the help text without importing the specs
 (a test keeps the two equal)."""
@@ -63,7 +69,7 @@ def import_command(
     actor: ActorOption = None,
 ) -> None:
     """导入学校、教师及其记录 / Import schools, teachers and their records (all or nothing)."""
-    from workforce.cli.progress import working
+    from workforce.cli.progress import import_progress
     from workforce.config import get_settings
     from workforce.db import get_engine
     from workforce.io.error_report import write_error_report
@@ -73,11 +79,9 @@ def import_command(
 
     language = _language(lang)
     spec = _spec(entity, language) if entity else None
-    with working(f"{'检查' if dry_run else '导入'} {file.name}…",
-                 f"{'checking' if dry_run else 'importing'} {file.name}…", language):  # fmt: skip
-        report = import_file(
-            get_engine(), file, actor=actor or get_settings().actor, entity=spec, dry_run=dry_run
-        )
+    with import_progress(file.name, language) as progress:
+        report = import_file(get_engine(), file, actor=actor or get_settings().actor, entity=spec,
+                             dry_run=dry_run, progress=progress)  # fmt: skip
     for line in summary_lines(report, language, show):
         typer.echo(line)
     if report.status == "failed":
