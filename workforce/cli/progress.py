@@ -45,8 +45,9 @@ def working(zh: str, en: str, language: str = "zh") -> Iterator[None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        progress.add_task(zh if language == "zh" else en, total=None)
+    progress = Progress(*columns, console=Console(stderr=True), transient=True)
+    progress.add_task(zh if language == "zh" else en, total=None)  # drawn from the start
+    with progress:
         yield
 
 

@@ -21,7 +21,9 @@ from workforce.cli.app import app, fail
 if TYPE_CHECKING:  # imported when a report runs, so that `workforce --help` starts fast
     from workforce.reports.result import Report
 
-report_app = typer.Typer(name="report", help="督导报表 / Oversight reports.", no_args_is_help=True, rich_markup_mode=None)
+report_app = typer.Typer(
+    name="report", help="督导报表 / Oversight reports.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(report_app, name="report")
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日期 / as-of date (default today)")]
@@ -29,6 +31,16 @@ School = Annotated[str | None, typer.Option("--school", help="学校代码 / one
 Out = Annotated[Path, typer.Option("--out", help="输出文件 .xlsx 或 .json / output file")]
 Lang = Annotated[str | None, typer.Option("--lang", help="zh（默认）或 en / header language")]
 Chart = Annotated[Path | None, typer.Option("--chart", help="图表 PNG 文件 / chart image")]
+
+
+REPORT_NAMES = {
+    "training": ("继续教育学时完成情况", "continuing-education hours"),
+    "talent": ("骨干教师与名师培养目标", "key teachers and talent goals"),
+    "qualifications": ("教师学历与持证指标", "qualification indicators"),
+    "staffing": ("学科师资配置", "subject staffing"),
+    "rotation": ("交流轮岗完成情况", "rotation compliance"),
+}
+"""Each report's name on the progress line while it is built (zh, en), by its module."""
 
 
 def _report(name: str) -> Callable[..., Report]:
@@ -65,10 +77,18 @@ def _run(
         ) from None
     try:
         check_output_path(out)
-        with working("生成报表…", "building the report…", language), session_scope() as session:
+        zh, en = REPORT_NAMES[make.__module__.rsplit(".", 1)[-1]]
+        with working(f"报表「{zh}」：汇总数据…", f"report '{en}': gathering the data…",
+                     language), session_scope() as session:  # fmt: skip
             report = make(session, as_of=day, **options)
-        written = save_report(report, out, language)
-        drawn = save_chart(report, chart, language) if chart else None
+        with working(f"报表「{zh}」：写出 {out.name}…", f"report '{en}': writing {out.name}…",
+                     language):  # fmt: skip
+            written = save_report(report, out, language)
+        drawn = None
+        if chart:
+            with working(f"报表「{zh}」：绘制图表 {chart.name}…",
+                         f"report '{en}': drawing {chart.name}…", language):  # fmt: skip
+                drawn = save_chart(report, chart, language)
     except (ReportError, TrainingRuleError) as exc:
         raise fail(exc.zh, exc.en, language) from None
     typer.echo(f"{report.title(language)} → {out}")
