@@ -314,7 +314,7 @@ def test_the_units_run_an_instance_on_postgresql_with_workers_behind_nginx(
         assert _sign_in_and_write(base, context, "lin", "LATE") == 201  # after the backup
         server.send_signal(signal.SIGTERM)  # KillMode=mixed: SIGTERM to the main process
         assert server.wait(timeout=30) == 0
-        assert not [p for p in processes if p.is_running() and p.status() != "zombie"]
+        assert psutil.wait_procs(processes, timeout=30)[1] == []  # its workers ended too
         refused = run(f"{workforce} restore {archive}")
         assert refused.returncode == 2 and "数据库中已有数据" in refused.stdout + refused.stderr
         restored = run(f"{workforce} restore {archive} --force")
