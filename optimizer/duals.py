@@ -57,6 +57,9 @@ definitions of the totals and fills, a member's own wish rows and principals' mo
 (nothing a user can change), and the bounds of single variables (a group with one arc, a
 shortage's slot count), which have reduced costs, not row duals."""
 
+_SOLVED = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty)
+"""An LP solved: optimal, or without variables at all (HiGHS's 'empty model', value 0)."""
+
 _ROW = re.compile(r"^(?P<name>[a-z_.]+)\[(?P<scope>[^\]]*)\]$")
 
 
@@ -78,6 +81,8 @@ class Marginal(_Strict):
 
     rank: int
     constraint: str = Field(description="Catalogue name (optimizer.constraints).")
+    row: str = Field(description="The model's row (optimizer.model), e.g. "
+                     "'capacity.post_ceiling[S1]': to check the figure, not to show.")
     rule_zh: str = Field(description="The rule in plain words (the catalogue's).")
     rule_en: str
     source: str = Field(description="Policy source of the rule.")
@@ -159,8 +164,7 @@ def marginal_values(instance: Instance, level: str = "rural_shortage_filled", to
         # A ≥ row made stricter (a quota) can cost even where its dual is 0 (degenerate
         # optimum): the quotas are always checked. Everywhere else a zero dual means no effect.
         if abs(dual) > ZERO or parsed["name"].startswith("quota."):
-            found.append((_entry(instance, lp, parsed["name"], parsed["scope"], dual * scale,
-                                 level), row))
+            found.append((_entry(instance, lp, name, dual * scale, level), row))
     checks = len(found) if verify is None else verify
     found.sort(key=lambda e: (-abs(e[0].value), list(STEPS).index(e[0].constraint), e[0].zh))
     for entry, row in found[:checks]:
@@ -223,7 +227,7 @@ class LevelLP:
         try:
             self.solver.changeRowBounds(row, *new)
             self.solver.run()
-            ok = self.solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            ok = self.solver.getModelStatus() in _SOLVED
             value = self.solver.getInfo().objective_function_value if ok else None
             self.last_columns = list(self.solver.getSolution().col_value) if ok else None
         finally:
@@ -245,9 +249,9 @@ def level_lp(instance: Instance, level: str, settings: SolveSettings) -> LevelLP
         proto = export(model)
         solver = load_lp(proto, settings.time_limit_s)
         solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if solver.getModelStatus() not in _SOLVED:
             raise _no_lp(name)
-        value = solver.getInfo().objective_function_value
+        value = solver.getInfo().objective_function_value if proto.variable else 0.0
         if name == level:
             break
         slack = 1e-9 * max(1.0, abs(value))
@@ -261,7 +265,8 @@ def level_lp(instance: Instance, level: str, settings: SolveSettings) -> LevelLP
         solver=solver, net=net, row_names=[r.name for r in proto.constraint],
         lower=[r.lower_bound for r in proto.constraint],
         upper=[r.upper_bound for r in proto.constraint], value=value,
-        duals=list(solution.row_dual), columns=list(solution.col_value),
+        duals=list(solution.row_dual) or [0.0] * len(proto.constraint),
+        columns=list(solution.col_value),
         fill_columns={key: var.index() for key, var in model.fill.items()},
         step_of_key_share=share.denominator if share else 1)
 
@@ -275,9 +280,12 @@ def _no_lp(what: str) -> MarginalError:
 # ------------------------------------------------------------------ entries in users' words
 
 
-def _entry(instance: Instance, lp: LevelLP, name: str, scope: str, dual: float, level: str
-           ) -> Marginal:
-    """The row as a user's change: what it is about, the step, and the sentence."""
+def _entry(instance: Instance, lp: LevelLP, row: str, dual: float, level: str) -> Marginal:
+    """The row as a user's change: what it is about, the step, and the lever's words (the
+    effect is said once checked, `_say_effect`)."""
+    parsed = _ROW.match(row)
+    assert parsed is not None
+    name, scope = parsed["name"], parsed["scope"]
     info = CATALOGUE[name]
     school = subject = staff_no = None
     if name == "move.once":
@@ -297,7 +305,7 @@ def _entry(instance: Instance, lp: LevelLP, name: str, scope: str, dual: float, 
     texts = [TEMPLATES[f"marginal.{name}"][lang].format(
         school=names[lang], subject=code_label("subjects", subject, lang),
         teacher=teacher_label(teacher, lang) if teacher else staff_no or "") for lang in (0, 1)]
-    return Marginal(rank=0, constraint=name, rule_zh=info.zh, rule_en=info.en,
+    return Marginal(rank=0, constraint=name, row=row, rule_zh=info.zh, rule_en=info.en,
                     source=_source(instance, info), rule_keys=list(info.rule_keys),
                     school=school, school_name=found.name if found else None, subject=subject,
                     staff_no=staff_no, dual=round(dual, 9), step=step, value=round(value, 6),
