@@ -44,10 +44,18 @@ CHECK_TOLERANCE = 1e-6
 """A checked change equals the rate × step within this (relative to the step's size)."""
 
 STEPS: dict[str, int] = {
-    "capacity.post_ceiling": 1, "capacity.subject": 1, "sending.min_keep": 1,
-    "sending.shortage_kept": 1, "principal.post": 1, "move.once": 1,
-    "quota.district_share": 1, "quota.school_share": 1, "quota.key_share": 1,
-    "principal.two_terms": -1, "pin.must_go": -1, "pin.must_move": -1,
+    "capacity.post_ceiling": 1,
+    "capacity.subject": 1,
+    "sending.min_keep": 1,
+    "sending.shortage_kept": 1,
+    "principal.post": 1,
+    "move.once": 1,
+    "quota.district_share": 1,
+    "quota.school_share": 1,
+    "quota.key_share": 1,
+    "principal.two_terms": -1,
+    "pin.must_go": -1,
+    "pin.must_move": -1,
 }
 """The rows reported, by constraint name, and the move of the row's bound a sentence speaks of:
 +1 on a ≤ row is one more post, slot or teacher allowed; +1 on a ≥ row one more person
@@ -81,8 +89,10 @@ class Marginal(_Strict):
 
     rank: int
     constraint: str = Field(description="Catalogue name (optimizer.constraints).")
-    row: str = Field(description="The model's row (optimizer.model), e.g. "
-                     "'capacity.post_ceiling[S1]': to check the figure, not to show.")
+    row: str = Field(
+        description="The model's row (optimizer.model), e.g. "
+        "'capacity.post_ceiling[S1]': to check the figure, not to show."
+    )
     rule_zh: str = Field(description="The rule in plain words (the catalogue's).")
     rule_en: str
     source: str = Field(description="Policy source of the rule.")
@@ -91,23 +101,34 @@ class Marginal(_Strict):
     school_name: str | None = None
     subject: str | None = Field(None, description="Subject code the row is about, if any.")
     staff_no: str | None = Field(None, description="Teacher the row is about (pins, principals).")
-    dual: float = Field(description="Rate: change of the level per unit of the row's bound, in "
-                        "the level's unit.")
+    dual: float = Field(
+        description="Rate: change of the level per unit of the row's bound, in the level's unit."
+    )
     step: int = Field(description="The move of the row's bound the sentence speaks of.")
-    value: float = Field(description="dual × step: the level's change for that move, "
-                         "in `unit` (the local rate; see `checked_change`).")
+    value: float = Field(
+        description="dual × step: the level's change for that move, "
+        "in `unit` (the local rate; see `checked_change`)."
+    )
     unit: str = Field(description="'weighted slots', 'points' or 'km'.")
     zh: str = Field(description="The sentence, Chinese.")
     en: str
     checked_change: float | None = Field(
-        None, description="The level's change when the LP is re-solved with the bound moved by "
-        "the step (in `unit`); None when not checked or when that LP has no solution.")
+        None,
+        description="The level's change when the LP is re-solved with the bound moved by "
+        "the step (in `unit`); None when not checked or when that LP has no solution.",
+    )
     checked_feasible: bool | None = Field(
-        None, description="Whether the re-solved LP had a solution; None when not checked.")
-    holds: bool | None = Field(None, description="The checked change equals `value` (the rate "
-                               "holds for the whole step); None when not checked.")
-    fills: list[FillChange] = Field(default_factory=list, description="Level 1 only: the "
-                                    "shortages the checked re-solve fills more or less of.")
+        None, description="Whether the re-solved LP had a solution; None when not checked."
+    )
+    holds: bool | None = Field(
+        None,
+        description="The checked change equals `value` (the rate "
+        "holds for the whole step); None when not checked.",
+    )
+    fills: list[FillChange] = Field(
+        default_factory=list,
+        description="Level 1 only: the shortages the checked re-solve fills more or less of.",
+    )
 
 
 class MarginalValues(_Strict):
@@ -138,9 +159,13 @@ class MarginalError(ValueError):
 UNITS = {"rural_shortage_filled": "weighted slots", "preference": "points", "distance": "km"}
 
 
-def marginal_values(instance: Instance, level: str = "rural_shortage_filled", top: int = 10,
-                    verify: int | None = None, settings: SolveSettings | None = None
-                    ) -> MarginalValues:
+def marginal_values(
+    instance: Instance,
+    level: str = "rural_shortage_filled",
+    top: int = 10,
+    verify: int | None = None,
+    settings: SolveSettings | None = None,
+) -> MarginalValues:
     """The `top` rules that bind `level` most. Candidates are the reported rows with a non-zero
     dual and every quota row; the first `verify` of them by |rate × step| (default: all) are
     checked by a warm-started re-solve with the bound moved by the step, and the list is ranked
@@ -170,20 +195,36 @@ def marginal_values(instance: Instance, level: str = "rural_shortage_filled", to
     for entry, row in found[:checks]:
         _check(lp, entry, row, scale, instance)
     found = [e for e in found if e[0].checked_feasible is False or abs(_effect(e[0])) > ZERO]
-    found.sort(key=lambda e: (e[0].checked_feasible is False, -abs(_effect(e[0])),
-                              list(STEPS).index(e[0].constraint), e[0].zh))
-    entries = [entry for entry, _ in found[:max(0, top)]]
+    found.sort(
+        key=lambda e: (
+            e[0].checked_feasible is False,
+            -abs(_effect(e[0])),
+            list(STEPS).index(e[0].constraint),
+            e[0].zh,
+        )
+    )
+    entries = [entry for entry, _ in found[: max(0, top)]]
     for rank, entry in enumerate(entries, start=1):
         entry.rank = rank
         _say_effect(entry, level)
     caveat = TEMPLATES["marginal.caveat"]
     info = OBJECTIVES[level]
-    return MarginalValues(level=level, level_zh=info.zh, level_en=info.en, unit=UNITS[level],
-                          lp_value=round(lp.value * scale, 6), rows=considered,
-                          binding=sum(1 for r, d in enumerate(lp.duals)
-                                      if abs(d) > ZERO and _reported(lp.row_names[r])),
-                          entries=entries, checked=sum(e.checked_feasible is not None for e in entries), caveat_zh=caveat[0],
-                          caveat_en=caveat[1], elapsed_s=round(time.perf_counter() - started, 3))
+    return MarginalValues(
+        level=level,
+        level_zh=info.zh,
+        level_en=info.en,
+        unit=UNITS[level],
+        lp_value=round(lp.value * scale, 3),
+        rows=considered,
+        binding=sum(
+            1 for r, d in enumerate(lp.duals) if abs(d) > ZERO and _reported(lp.row_names[r])
+        ),
+        entries=entries,
+        checked=sum(e.checked_feasible is not None for e in entries),
+        caveat_zh=caveat[0],
+        caveat_en=caveat[1],
+        elapsed_s=round(time.perf_counter() - started, 3),
+    )
 
 
 def _effect(entry: Marginal) -> float:
@@ -194,8 +235,12 @@ def _effect(entry: Marginal) -> float:
 
 def _reported(name: str) -> bool:
     parsed = _ROW.match(name)
-    return (parsed is not None and parsed["name"] in STEPS and ":" not in parsed["scope"]
-            and (parsed["name"] != "move.once" or parsed["scope"].startswith("g")))
+    return (
+        parsed is not None
+        and parsed["name"] in STEPS
+        and ":" not in parsed["scope"]
+        and (parsed["name"] != "move.once" or parsed["scope"].startswith("g"))
+    )
 
 
 # ------------------------------------------------------------------ the LP
@@ -255,26 +300,35 @@ def level_lp(instance: Instance, level: str, settings: SolveSettings) -> LevelLP
         if name == level:
             break
         slack = 1e-9 * max(1.0, abs(value))
-        row = model.solver.Constraint(value - slack if maximize else -inf,
-                                      inf if maximize else value + slack, f"lexicographic[{name}]")
+        row = model.solver.Constraint(
+            value - slack if maximize else -inf,
+            inf if maximize else value + slack,
+            f"lexicographic[{name}]",
+        )
         for var, coef in model.terms[name]:
             row.SetCoefficient(var, coef)
     solution = solver.getSolution()
     share = key_share_fraction(instance.rules)
     return LevelLP(
-        solver=solver, net=net, row_names=[r.name for r in proto.constraint],
+        solver=solver,
+        net=net,
+        row_names=[r.name for r in proto.constraint],
         lower=[r.lower_bound for r in proto.constraint],
-        upper=[r.upper_bound for r in proto.constraint], value=value,
+        upper=[r.upper_bound for r in proto.constraint],
+        value=value,
         duals=list(solution.row_dual) or [0.0] * len(proto.constraint),
         columns=list(solution.col_value),
         fill_columns={key: var.index() for key, var in model.fill.items()},
-        step_of_key_share=share.denominator if share else 1)
+        step_of_key_share=share.denominator if share else 1,
+    )
 
 
 def _no_lp(what: str) -> MarginalError:
-    return MarginalError(f"线性松弛无解（{what}），没有边际值可言：请先解决方案的冲突",
-                         f"the LP relaxation has no solution ({what}): no marginal values; "
-                         "resolve the plan's conflicts first")
+    return MarginalError(
+        f"线性松弛无解（{what}），没有边际值可言：请先解决方案的冲突",
+        f"the LP relaxation has no solution ({what}): no marginal values; "
+        "resolve the plan's conflicts first",
+    )
 
 
 # ------------------------------------------------------------------ entries in users' words
@@ -302,14 +356,33 @@ def _entry(instance: Instance, lp: LevelLP, row: str, dual: float, level: str) -
     names = (found.name if found else school or "", found.name if found else school or "")
     teacher = instance.teacher_by_staff_no.get(staff_no) if staff_no else None
     value = dual * step
-    texts = [TEMPLATES[f"marginal.{name}"][lang].format(
-        school=names[lang], subject=code_label("subjects", subject, lang),
-        teacher=teacher_label(teacher, lang) if teacher else staff_no or "") for lang in (0, 1)]
-    return Marginal(rank=0, constraint=name, row=row, rule_zh=info.zh, rule_en=info.en,
-                    source=_source(instance, info), rule_keys=list(info.rule_keys),
-                    school=school, school_name=found.name if found else None, subject=subject,
-                    staff_no=staff_no, dual=round(dual, 9), step=step, value=round(value, 6),
-                    unit=UNITS[level], zh=texts[0], en=texts[1])
+    texts = [
+        TEMPLATES[f"marginal.{name}"][lang].format(
+            school=names[lang],
+            subject=code_label("subjects", subject, lang),
+            teacher=teacher_label(teacher, lang) if teacher else staff_no or "",
+        )
+        for lang in (0, 1)
+    ]
+    return Marginal(
+        rank=0,
+        constraint=name,
+        row=row,
+        rule_zh=info.zh,
+        rule_en=info.en,
+        source=_source(instance, info),
+        rule_keys=list(info.rule_keys),
+        school=school,
+        school_name=found.name if found else None,
+        subject=subject,
+        staff_no=staff_no,
+        dual=round(dual, 9),
+        step=step,
+        value=round(value, 6),
+        unit=UNITS[level],
+        zh=texts[0],
+        en=texts[1],
+    )
 
 
 def _source(instance: Instance, info) -> str:
@@ -342,9 +415,14 @@ def _check(lp: LevelLP, entry: Marginal, row: int, scale: float, instance: Insta
     for (school, subject), column in sorted(lp.fill_columns.items()):
         delta = lp.last_columns[column] - lp.columns[column]
         if abs(delta) > ZERO:
-            entry.fills.append(FillChange(
-                school=school, school_name=instance.school_by_code[school].name,
-                subject=subject, change=round(delta, 6)))
+            entry.fills.append(
+                FillChange(
+                    school=school,
+                    school_name=instance.school_by_code[school].name,
+                    subject=subject,
+                    change=round(delta, 6),
+                )
+            )
 
 
 def _say_effect(entry: Marginal, level: str) -> None:
@@ -359,10 +437,16 @@ def _say_effect(entry: Marginal, level: str) -> None:
         else:
             text = TEMPLATES[f"marginal.effect.{level}"][lang].format(change=_signed(effect))
         if gained:
-            text += ("（{}）", " ({})")[lang].format(("，", "; ")[lang].join(
-                TEMPLATES["marginal.fills"][lang].format(
-                    subject=code_label("subjects", f.subject, lang), school=f.school_name,
-                    count=_number(f.change)) for f in gained))
+            text += ("（{}）", " ({})")[lang].format(
+                ("，", "; ")[lang].join(
+                    TEMPLATES["marginal.fills"][lang].format(
+                        subject=code_label("subjects", f.subject, lang),
+                        school=f.school_name,
+                        count=_number(f.change),
+                    )
+                    for f in gained
+                )
+            )
         if lang == 0:
             entry.zh += "，" + text
         else:

@@ -40,10 +40,14 @@ class _Strict(BaseModel):
 class PolicyChanges(_Strict):
     """The changes to simulate."""
 
-    rules: dict[str, Any] = Field(default_factory=dict, description="Rule overrides by dotted "
-                                  "key, e.g. {'quotas.school_share': 0.15}.")
-    post_ceilings: dict[str, int] = Field(default_factory=dict, description="School code → "
-                                          "posts added to its approved ceiling (negative: fewer).")
+    rules: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Rule overrides by dotted key, e.g. {'quotas.school_share': 0.15}.",
+    )
+    post_ceilings: dict[str, int] = Field(
+        default_factory=dict,
+        description="School code → posts added to its approved ceiling (negative: fewer).",
+    )
 
 
 class RuleChange(_Strict):
@@ -88,8 +92,9 @@ class PolicyError(ValueError):
         self.zh, self.en = zh, en
 
 
-def changed_instance(instance: Instance, changes: PolicyChanges
-                     ) -> tuple[Instance, list[RuleChange]]:
+def changed_instance(
+    instance: Instance, changes: PolicyChanges
+) -> tuple[Instance, list[RuleChange]]:
     """The instance under `changes`, and each change described."""
     try:
         rules = override_rules(instance.rules, changes.rules) if changes.rules else instance.rules
@@ -107,11 +112,17 @@ def changed_instance(instance: Instance, changes: PolicyChanges
             school = school.model_copy(update={"post_ceiling": school.post_ceiling + added})
             zh, en = TEMPLATES["policy.post_ceiling"]
             info = CATALOGUE["capacity.post_ceiling"]
-            described.append(RuleChange(key="post_ceiling", school=school.code,
-                                        zh=zh.format(school=school.name),
-                                        en=en.format(school=school.name), source=info.source,
-                                        before=school.post_ceiling - added,
-                                        after=school.post_ceiling))
+            described.append(
+                RuleChange(
+                    key="post_ceiling",
+                    school=school.code,
+                    zh=zh.format(school=school.name),
+                    en=en.format(school=school.name),
+                    source=info.source,
+                    before=school.post_ceiling - added,
+                    after=school.post_ceiling,
+                )
+            )
         schools.append(school)
     for code in sorted(set(changes.post_ceilings) - set(instance.school_by_code)):
         zh, en = TEMPLATES["policy.unknown_school"]
@@ -119,17 +130,24 @@ def changed_instance(instance: Instance, changes: PolicyChanges
     return instance.model_copy(update={"rules": rules, "schools": schools}), described
 
 
-def simulate(instance: Instance, plan: Plan, changes: PolicyChanges,
-             settings: SolveSettings | None = None) -> Simulation:
+def simulate(
+    instance: Instance, plan: Plan, changes: PolicyChanges, settings: SolveSettings | None = None
+) -> Simulation:
     """Re-solve the year under `changes` and compare with `plan` (the instance's current
     plan)."""
     started = time.perf_counter()
     changed, described = changed_instance(instance, changes)
     after = solve(changed, settings or SolveSettings())
-    return Simulation(year=instance.year, changes=described, base_status=plan.status,
-                      status=after.status, plan=after, levels=level_changes(plan, after),
-                      subjects=subject_totals(plan, after),
-                      elapsed_s=round(time.perf_counter() - started, 3))
+    return Simulation(
+        year=instance.year,
+        changes=described,
+        base_status=plan.status,
+        status=after.status,
+        plan=after,
+        levels=level_changes(plan, after),
+        subjects=subject_totals(plan, after),
+        elapsed_s=round(time.perf_counter() - started, 3),
+    )
 
 
 def level_changes(before: Plan, after: Plan) -> list[LevelChange]:
@@ -138,13 +156,21 @@ def level_changes(before: Plan, after: Plan) -> list[LevelChange]:
     new = {o.name: o for o in after.objectives}
     changes = []
     for name in [o.name for o in before.objectives] + [
-            o.name for o in after.objectives if o.name not in old]:
+        o.name for o in after.objectives if o.name not in old
+    ]:
         a, b = old.get(name), new.get(name)
         was, now = (a.value if a else None), (b.value if b else None)
-        changes.append(LevelChange(
-            name=name, sense=(a or b).sense, before=was, after=now,  # type: ignore[union-attr]
-            change=None if was is None or now is None else round(now - was, 6),
-            proven_optimal=bool(b and b.proven_optimal), unit=LEVEL_UNITS.get(name, "")))
+        changes.append(
+            LevelChange(
+                name=name,
+                sense=(a or b).sense,
+                before=was,
+                after=now,  # type: ignore[union-attr]
+                change=None if was is None or now is None else round(now - was, 6),
+                proven_optimal=bool(b and b.proven_optimal),
+                unit=LEVEL_UNITS.get(name, ""),
+            )
+        )
     return changes
 
 
@@ -157,8 +183,12 @@ def subject_totals(before: Plan, after: Plan) -> list[SubjectTotals]:
             row = totals.setdefault(s.subject, [0, 0, 0, 0])
             row[side] += s.slots
             row[2 + side] += s.filled
-    return [SubjectTotals(subject=j, slots=max(row[0], row[1]), filled_before=row[2],
-                          filled_after=row[3]) for j, row in sorted(totals.items())]
+    return [
+        SubjectTotals(
+            subject=j, slots=max(row[0], row[1]), filled_before=row[2], filled_after=row[3]
+        )
+        for j, row in sorted(totals.items())
+    ]
 
 
 def _describe_rule(instance: Instance, key: str, rules) -> RuleChange:
@@ -173,5 +203,11 @@ def _describe_rule(instance: Instance, key: str, rules) -> RuleChange:
     after = getattr(getattr(rules, section), name)
     if entry:
         before, after = before.get(entry), after.get(entry)
-    return RuleChange(key=key, zh=zh, en=en, before=before, after=after,
-                      source=source.document if source else (info.source if info else ""))
+    return RuleChange(
+        key=key,
+        zh=zh,
+        en=en,
+        before=before,
+        after=after,
+        source=source.document if source else (info.source if info else ""),
+    )

@@ -31,8 +31,11 @@ from workforce.services.messages import Text
 router = page_router()
 
 Percent = Annotated[float | None, Query(ge=0, le=100)]
-SHARES = {"district_share": "quotas.district_share", "school_share": "quotas.school_share",
-          "key_share": "quotas.key_share"}
+SHARES = {
+    "district_share": "quotas.district_share",
+    "school_share": "quotas.school_share",
+    "key_share": "quotas.key_share",
+}
 LEVELS = ("rural_shortage_filled", "preference", "distance")
 
 
@@ -50,36 +53,62 @@ def policy_page(
     weight: Annotated[int | None, Query(ge=0, le=1000)] = None,
     posts_school: Annotated[str | None, Query(max_length=32)] = None,
     posts: Annotated[int | None, Query(ge=-1000, le=1000)] = None,
-    level: Annotated[Literal["rural_shortage_filled", "preference", "distance"] | None,
-                     Query()] = None,
+    level: Annotated[
+        Literal["rural_shortage_filled", "preference", "distance"] | None, Query()
+    ] = None,
 ) -> Response:
     """The form; with a change, the simulation beside the current plan; with a level, the
     marginal values of that level."""
-    rules = [f"{SHARES[name]}={value / 100:g}" for name, value in (
-        ("district_share", district_share), ("school_share", school_share),
-        ("key_share", key_share)) if value is not None]
+    rules = [
+        f"{SHARES[name]}={value / 100:g}"
+        for name, value in (
+            ("district_share", district_share),
+            ("school_share", school_share),
+            ("key_share", key_share),
+        )
+        if value is not None
+    ]
     if min_years is not None:
         rules.append(f"eligibility.min_years_at_school={min_years}")
     if weight_subject and weight is not None:
         rules.append(f"objective.subject_weights.{weight_subject}={weight}")
     post_changes = [f"{posts_school}={posts}"] if posts_school and posts else []
     try:
-        simulation = (simulate_policy(session, year=year, rules=rules, posts=post_changes)
-                      if rules or post_changes else None)
+        simulation = (
+            simulate_policy(session, year=year, rules=rules, posts=post_changes)
+            if rules or post_changes
+            else None
+        )
         values = marginal(session, year=year, level=level) if level else None
     except WhatIfError as exc:
         raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
     schools = dict(session.exec(select(School.code, School.name).order_by(School.code)).all())
     current = load_rules()  # the rules a plan is solved with (workforce.snapshot)
     return render(
-        request, "policy.html", user=user, year=year, simulation=simulation, values=values,
-        schools=schools, subjects=[c.code for c in code_list("subjects").codes],
-        form=dict(district_share=district_share, school_share=school_share,
-                  key_share=key_share, min_years=min_years, weight_subject=weight_subject,
-                  weight=weight, posts_school=posts_school, posts=posts, level=level),
-        current=dict(district_share=round(current.quotas.district_share * 100, 2),
-                     school_share=round(current.quotas.school_share * 100, 2),
-                     key_share=round(current.quotas.key_share * 100, 2),
-                     min_years=current.eligibility.min_years_at_school),
+        request,
+        "policy.html",
+        user=user,
+        year=year,
+        simulation=simulation,
+        values=values,
+        schools=schools,
+        subjects=[c.code for c in code_list("subjects").codes],
+        form=dict(
+            district_share=district_share,
+            school_share=school_share,
+            key_share=key_share,
+            min_years=min_years,
+            weight_subject=weight_subject,
+            weight=weight,
+            posts_school=posts_school,
+            posts=posts,
+            level=level,
+        ),
+        current=dict(
+            district_share=round(current.quotas.district_share * 100, 2),
+            school_share=round(current.quotas.school_share * 100, 2),
+            key_share=round(current.quotas.key_share * 100, 2),
+            min_years=current.eligibility.min_years_at_school,
+        ),
         levels=LEVELS,
     )

@@ -26,8 +26,7 @@ SEEDS = range(60)
 
 def _districts(seeds=SEEDS):
     for seed in seeds:
-        yield seed, f.district(random.Random(seed), max_schools=4, max_teachers=10,
-                               max_available=6)
+        yield seed, f.district(random.Random(seed), max_schools=4, max_teachers=10, max_available=6)
 
 
 def _comparable(plan) -> dict:
@@ -44,23 +43,46 @@ def test_simulated_plan_is_the_changed_instance_solved_directly():
             continue
         school = instance.schools[1]
         changes = PolicyChanges(
-            rules={"quotas.district_share": 0.1, "quotas.school_share": 0.2,
-                   "objective.subject_weights.pe": 7, "eligibility.min_years_at_school": 3},
-            post_ceilings={school.code: 2})
+            rules={
+                "quotas.district_share": 0.1,
+                "quotas.school_share": 0.2,
+                "objective.subject_weights.pe": 7,
+                "eligibility.min_years_at_school": 3,
+            },
+            post_ceilings={school.code: 2},
+        )
         base = solve(instance, SETTINGS)
         result = simulate(instance, base, changes, SETTINGS)
-        rules = load_rules(overrides={
-            "quotas.key_share": instance.rules.quotas.key_share, "quotas.district_share": 0.1, "quotas.school_share": 0.2,
-            "objective.subject_weights": {**instance.rules.objective.subject_weights, "pe": 7},
-            "eligibility.min_years_at_school": 3})
-        direct = solve(instance.model_copy(update={"rules": rules, "schools": [
-            s.model_copy(update={"post_ceiling": s.post_ceiling + 2}) if s.code == school.code
-            else s for s in instance.schools]}), SETTINGS)
+        rules = load_rules(
+            overrides={
+                "quotas.key_share": instance.rules.quotas.key_share,
+                "quotas.district_share": 0.1,
+                "quotas.school_share": 0.2,
+                "objective.subject_weights": {**instance.rules.objective.subject_weights, "pe": 7},
+                "eligibility.min_years_at_school": 3,
+            }
+        )
+        direct = solve(
+            instance.model_copy(
+                update={
+                    "rules": rules,
+                    "schools": [
+                        s.model_copy(update={"post_ceiling": s.post_ceiling + 2})
+                        if s.code == school.code
+                        else s
+                        for s in instance.schools
+                    ],
+                }
+            ),
+            SETTINGS,
+        )
         assert _comparable(result.plan) == _comparable(direct), seed
         assert {lv.name: lv.after for lv in result.levels if lv.after is not None} == {
-            o.name: o.value for o in direct.objectives if o.value is not None}
+            o.name: o.value for o in direct.objectives if o.value is not None
+        }
         assert {lv.name: lv.before for lv in result.levels if lv.before is not None} == {
-            o.name: o.value for o in base.objectives if o.value is not None}
+            o.name: o.value for o in base.objectives if o.value is not None
+        }
         both += base.status != "infeasible" and direct.status != "infeasible"
         for lv in result.levels:
             if lv.before is not None and lv.after is not None:
@@ -69,20 +91,27 @@ def test_simulated_plan_is_the_changed_instance_solved_directly():
             filled = sum(s.filled for s in plan.shortages)
             assert sum((t.filled_before, t.filled_after)[side] for t in result.subjects) == filled
         assert {c.key for c in result.changes} == {
-            "quotas.district_share", "quotas.school_share", "objective.subject_weights.pe",
-            "eligibility.min_years_at_school", "post_ceiling"}
+            "quotas.district_share",
+            "quotas.school_share",
+            "objective.subject_weights.pe",
+            "eligibility.min_years_at_school",
+            "post_ceiling",
+        }
         compared += 1
     assert (compared, both) == (15, 5)  # 5 districts have a plan before and after
 
 
-@pytest.mark.parametrize(("rules", "named"), [
-    ({"quotas.no_such_share": 0.1}, "quotas.no_such_share"),
-    ({"quotas.school_share": 1.5}, "quotas.school_share"),
-    ({"eligibility.min_years_at_school": "six"}, "eligibility.min_years_at_school"),
-    ({"objective.subject_weights.pe": "heavy"}, "objective.subject_weights.pe"),
-    ({"quotas.key_share.x": 1}, "quotas.key_share.x"),
-    ({"district_share": 0.1}, "district_share"),
-])
+@pytest.mark.parametrize(
+    ("rules", "named"),
+    [
+        ({"quotas.no_such_share": 0.1}, "quotas.no_such_share"),
+        ({"quotas.school_share": 1.5}, "quotas.school_share"),
+        ({"eligibility.min_years_at_school": "six"}, "eligibility.min_years_at_school"),
+        ({"objective.subject_weights.pe": "heavy"}, "objective.subject_weights.pe"),
+        ({"quotas.key_share.x": 1}, "quotas.key_share.x"),
+        ({"district_share": 0.1}, "district_share"),
+    ],
+)
 def test_unknown_keys_and_bad_values_are_refused_by_name(rules, named):
     instance = f.district(random.Random(0))
     with pytest.raises(PolicyError) as error:
@@ -98,8 +127,9 @@ def test_post_changes_name_the_school():
     assert "ZZ9" in unknown.value.zh and "ZZ9" in unknown.value.en
     school = instance.schools[0]
     with pytest.raises(PolicyError) as negative:
-        changed_instance(instance, PolicyChanges(post_ceilings={
-            school.code: -school.post_ceiling - 1}))
+        changed_instance(
+            instance, PolicyChanges(post_ceilings={school.code: -school.post_ceiling - 1})
+        )
     assert school.name in negative.value.zh
 
 
@@ -156,10 +186,10 @@ def test_marginal_values_against_brute_force():
                     linear += 1
             headcount = build_network(instance, SolveSettings()).headcount.get(entry.school, 0)
             if entry.constraint == "capacity.post_ceiling" and headcount <= (
-                    instance.school_by_code[entry.school].post_ceiling):
+                instance.school_by_code[entry.school].post_ceiling
+            ):
                 # a school within its ceiling: one more post is the simulation's +1 post
-                more = changed_instance(instance, PolicyChanges(
-                    post_ceilings={entry.school: 1}))[0]
+                more = changed_instance(instance, PolicyChanges(post_ceilings={entry.school: 1}))[0]
                 assert _lp_value(more) == pytest.approx(up, abs=1e-6)
                 ceilings += 1
             checked += 1

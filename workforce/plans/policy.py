@@ -29,8 +29,9 @@ SIMULATION_SECONDS = 60.0
 class PolicyAnswer(BaseModel):
     """A simulation beside the plan it changes."""
 
-    base_plan_id: int | None = Field(description="Registry id of the base plan; None: solved "
-                                     "now, not kept.")
+    base_plan_id: int | None = Field(
+        description="Registry id of the base plan; None: solved now, not kept."
+    )
     simulation: Simulation
     comparison: PlanComparison = Field(description="a = the current plan, b = the simulated.")
     school_names: dict[str, str] = Field(description="School code → name, to show.")
@@ -47,14 +48,17 @@ def parse_changes(rules: Iterable[str], posts: Iterable[str]) -> PolicyChanges:
     for item in rules:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
-            raise PolicyError(f"规则调整“{item}”应写成 键=值，如 quotas.school_share=0.15",
-                              f"rule change {item!r} should read key=value, e.g. "
-                              "quotas.school_share=0.15")
+            raise PolicyError(
+                f"规则调整“{item}”应写成 键=值，如 quotas.school_share=0.15",
+                f"rule change {item!r} should read key=value, e.g. quotas.school_share=0.15",
+            )
         try:
             overrides[key.strip()] = yaml.safe_load(text) if text.strip() else None
         except yaml.YAMLError:
-            raise PolicyError(f"规则“{key.strip()}”的值“{text}”无法识别",
-                              f"rule {key.strip()!r}: cannot read the value {text!r}") from None
+            raise PolicyError(
+                f"规则“{key.strip()}”的值“{text}”无法识别",
+                f"rule {key.strip()!r}: cannot read the value {text!r}",
+            ) from None
     ceilings = {}
     for item in posts:
         code, sep, text = item.partition("=")
@@ -63,14 +67,22 @@ def parse_changes(rules: Iterable[str], posts: Iterable[str]) -> PolicyChanges:
         except ValueError:
             sep = ""
         if not sep or not code.strip():
-            raise PolicyError(f"编制调整“{item}”应写成 学校代码=增加数，如 S1=+2",
-                              f"post change {item!r} should read SCHOOL=N, e.g. S1=+2")
+            raise PolicyError(
+                f"编制调整“{item}”应写成 学校代码=增加数，如 S1=+2",
+                f"post change {item!r} should read SCHOOL=N, e.g. S1=+2",
+            )
     return PolicyChanges(rules=overrides, post_ceilings=ceilings)
 
 
-def simulate_policy(session: Session, *, year: int, rules: Iterable[str] = (),
-                    posts: Iterable[str] = (), plan_id: int | None = None,
-                    time_limit_s: float | None = None) -> PolicyAnswer:
+def simulate_policy(
+    session: Session,
+    *,
+    year: int,
+    rules: Iterable[str] = (),
+    posts: Iterable[str] = (),
+    plan_id: int | None = None,
+    time_limit_s: float | None = None,
+) -> PolicyAnswer:
     """The year re-solved under the changes (`parse_changes`), beside its current plan; a bad
     change is a `WhatIfError` naming it, raised before any solve."""
     from optimizer import SolveSettings
@@ -86,13 +98,22 @@ def simulate_policy(session: Session, *, year: int, rules: Iterable[str] = (),
         result = simulate(instance, plan, changes, settings)
     except PolicyError as exc:
         raise WhatIfError(exc.zh, exc.en) from None
-    return PolicyAnswer(base_plan_id=registry_id, simulation=result,
-                        comparison=compare_plans(plan, result.plan),
-                        school_names={school.code: school.name for school in instance.schools})
+    return PolicyAnswer(
+        base_plan_id=registry_id,
+        simulation=result,
+        comparison=compare_plans(plan, result.plan),
+        school_names={school.code: school.name for school in instance.schools},
+    )
 
 
-def marginal(session: Session, *, year: int, level: str = "rural_shortage_filled",
-             top: int = 10, plan_id: int | None = None) -> MarginalAnswer:
+def marginal(
+    session: Session,
+    *,
+    year: int,
+    level: str = "rural_shortage_filled",
+    top: int = 10,
+    plan_id: int | None = None,
+) -> MarginalAnswer:
     """The rules that bind the year's plan most (the LP of the base plan's instance)."""
     registry_id, instance, _ = base_plan(session, year, plan_id)
     try:
