@@ -7,15 +7,17 @@ LP optimum) and the dual of a row is the rate at which the level's optimum chang
 row's bound moves: "one more post at 埔前中学 fills one more PE slot (weight +3)", "each more
 person the 10% quota of school X requires costs N km". Each row is turned into the change a
 user can make (`STEPS`: one more post, one more person required, a pin dropped …) and its
-effect; the list is ranked by the size of the effect.
+effect.
 
 Limits, said with every answer (`marginal.caveat`): a dual is a local rate — it holds while the
 bound moves within the current basis's range, often less than one whole person or post — and
-at a degenerate optimum (usual in this network model) the duals are not unique. So the first
-`verify` entries are also checked: the LP is re-solved with the bound moved by the step, warm
-started, and the real change is reported beside the rate (`checked_change`, `holds`). These
-are LP figures; a plan (integral) may gain less. For the figures of a whole changed plan, use
-the policy simulation (optimizer.simulate).
+at a degenerate optimum (usual in this network model) the duals are not unique; what duality
+guarantees is that the dual is a supergradient of the LP value (a subgradient when minimising):
+no step gains more than the rate says. So the candidates are also checked: the LP is re-solved
+with the bound moved by the step, warm started from the basis, the real change is reported
+beside the rate (`checked_change`, `holds`), and the list is ranked by it. These are LP figures;
+a plan (integral) may gain less. For the figures of a whole changed plan, use the policy
+simulation (optimizer.simulate).
 """
 
 from __future__ import annotations

@@ -209,9 +209,6 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                         "(simulate larger ones with a re-solve); when the LP is degenerate the "
                         "duals are not unique and another set would be just as optimal."),
     # policy simulation (optimizer.simulate)
-    "policy.unknown_rule": ("未知规则“{key}”", "unknown rule {key!r}"),
-    "policy.bad_value": ("规则“{key}”的值“{value}”无效：{problem}",
-                         "rule {key!r}: invalid value {value!r}: {problem}"),
     "policy.unknown_school": ("编制调整：未知学校代码“{school}”",
                               "post change: unknown school code {school!r}"),
     "policy.negative_ceiling": ("编制调整：{school}核定编制{ceiling}个，不能减少{change}个",
