@@ -94,6 +94,7 @@ def simulate_policy(
     try:
         changes = parse_changes(rules, posts)
         registry_id, instance, plan = base_plan(session, year, plan_id, check)
+        assert plan is not None  # solve_missing: a plan is solved when none is kept
         settings = SolveSettings(time_limit_s=time_limit_s or SIMULATION_SECONDS)
         result = simulate(instance, plan, changes, settings)
     except PolicyError as exc:
@@ -115,7 +116,7 @@ def marginal(
     plan_id: int | None = None,
 ) -> MarginalAnswer:
     """The rules that bind the year's plan most (the LP of the base plan's instance)."""
-    registry_id, instance, _ = base_plan(session, year, plan_id)
+    registry_id, instance, _ = base_plan(session, year, plan_id, solve_missing=False)
     try:
         values = marginal_values(instance, level, top)
     except MarginalError as exc:

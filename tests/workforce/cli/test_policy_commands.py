@@ -117,3 +117,12 @@ def test_bad_changes_are_named(engine):
         assert result.exit_code == 2, result.output
         assert named in result.output, result.output
     assert _plans_and_audit(engine)[0] == 0
+
+
+def test_marginal_values_need_no_plan_solved(engine):
+    with Session(engine) as session:
+        build_small_district(session)
+    result = _invoke("whatif", "marginal", "--year", "2026", "-k", "2", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("marginal values (rural shortage slots filled (weighted)")
+    assert _plans_and_audit(engine) == (0, 0)  # nothing solved and kept, nothing audited
