@@ -214,6 +214,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "policy.negative_ceiling": ("编制调整：{school}核定编制{ceiling}个，不能减少{change}个",
                                 "post change: {school} has {ceiling} posts, cannot remove "
                                 "{change}"),
+    "policy.subject_weight": ("乡村学校{subject}缺口每补充1个的权重",
+                              "weight of one filled rural {subject} slot"),
     "policy.post_ceiling": ("{school}核定编制", "approved posts at {school}"),
 }
 

@@ -25,9 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
-from optimizer.messages import TEMPLATES
+from optimizer.messages import TEMPLATES, code_label
 from optimizer.plan import Plan
-from optimizer.rules import RuleOverrideError, override_rules
+from optimizer.rules import RotationRules, RuleOverrideError, override_rules
 from optimizer.settings import SolveSettings
 from optimizer.solve import solve
 from optimizer.whatif import LEVEL_UNITS, LevelChange
@@ -191,7 +191,9 @@ def subject_totals(before: Plan, after: Plan) -> list[SubjectTotals]:
     ]
 
 
-def _describe_rule(instance: Instance, key: str, rules) -> RuleChange:
+def _describe_rule(instance: Instance, key: str, rules: RotationRules) -> RuleChange:
+    """One rule change in words: the setting's plain words (its catalogue entry, else its
+    source's text), its values before and after, and its policy source."""
     section, _, rest = key.partition(".")
     name, _, entry = rest.partition(".")
     setting = f"{section}.{name}"
@@ -203,6 +205,15 @@ def _describe_rule(instance: Instance, key: str, rules) -> RuleChange:
     after = getattr(getattr(rules, section), name)
     if entry:
         before, after = before.get(entry), after.get(entry)
+    if setting == "objective.subject_weights":
+        default = instance.rules.objective.default_subject_weight
+        before = default if before is None else before
+        zh, en = (
+            TEMPLATES["policy.subject_weight"][lang].format(
+                subject=code_label("subjects", entry, lang)
+            )
+            for lang in (0, 1)
+        )
     return RuleChange(
         key=key,
         zh=zh,
