@@ -116,3 +116,15 @@ def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto, integrality
     solver.changeObjectiveOffset(proto.objective_offset)
     solver.changeObjectiveSense(highspy.ObjSense.kMaximize if proto.maximize
                                 else highspy.ObjSense.kMinimize)
+
+
+def load_lp(proto: linear_solver_pb2.MPModelProto, time_limit_s: float) -> QuietHighs:
+    """The proto's LP relaxation loaded into a quiet HiGHS, not yet run: the caller runs it,
+    reads the row duals (`getSolution().row_dual`: the change of the objective per unit of the
+    row's active bound, in the objective's own sense) and may move a bound and run again, which
+    HiGHS warm-starts from the last basis (optimizer.duals)."""
+    solver = QuietHighs()
+    solver.setOptionValue("time_limit", max(0.05, time_limit_s))
+    solver.setOptionValue("threads", 1)
+    _pass(solver, proto, integrality=False)
+    return solver

@@ -171,6 +171,52 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                            "passes the rules but ranked lower by the estimate; not re-solved"),
     "whatif.unknown": ("在时限内未求得固定该调动的方案",
                        "no plan keeping this move was found within the time limit"),
+    # marginal values of the rules (optimizer.duals): the change a sentence speaks of …
+    "marginal.capacity.post_ceiling": ("{school}多1个编制", "one more post at {school}"),
+    "marginal.capacity.subject": ("{school}{subject}多1个岗位",
+                                  "one more {subject} slot at {school}"),
+    "marginal.sending.min_keep": ("{school}{subject}最低保留人数少1人",
+                                  "{school} keeps one {subject} teacher fewer at least"),
+    "marginal.sending.shortage_kept": ("{school}{subject}允许净调出1人",
+                                       "{school} may lose one {subject} teacher on balance"),
+    "marginal.principal.post": ("{school}多1个校长岗位", "one more principal post at {school}"),
+    "marginal.quota.district_share": ("全区交流人数要求每多1人",
+                                      "each more person the district share requires"),
+    "marginal.quota.school_share": ("{school}交流人数要求每多1人",
+                                    "each more person {school}'s quota requires"),
+    "marginal.quota.key_share": ("骨干教师交流人数要求每多1人",
+                                 "each more key teacher the key share requires"),
+    "marginal.principal.two_terms": ("{teacher}不再须交流", "{teacher} no longer has to rotate"),
+    "marginal.pin.must_go": ("取消人事股对{teacher}的指定去向",
+                             "without the office's pin sending {teacher} to a named school"),
+    "marginal.pin.must_move": ("取消人事股对{teacher}须交流的指定",
+                               "without the office's pin making {teacher} move"),
+    "marginal.move.once": ("{school}{subject}可交流教师多1人",
+                           "one more {subject} teacher at {school} who may rotate"),
+    # … and what it does to the level
+    "marginal.effect.rural_shortage_filled": ("农村学校缺口补充（加权）{change}",
+                                              "rural shortage filled (weighted) {change}"),
+    "marginal.effect.preference": ("意愿得分{change}", "preference score {change}"),
+    "marginal.effect.distance": ("交流总距离{change}公里", "total distance {change} km"),
+    "marginal.no_plan": ("线性松弛无解：任何方案都做不到", "the LP has no solution: no plan can"),
+    "marginal.no_plan_later": ("线性松弛无解：不降低前面的目标层级就做不到",
+                               "the LP has no solution: not without losing on an earlier level"),
+    "marginal.fills": ("可多补充{subject}{count}个岗位（{school}）",
+                       "fills {count} more {subject} slot(s) at {school}"),
+    "marginal.caveat": ("对偶值是局部变化率：只在规则作很小改动时成立，改动较大时请用政策模拟重新"
+                        "求解；线性规划退化时对偶值不唯一，可能有同样最优的另一组数值。",
+                        "a dual is a local rate: it holds only for small changes of the rule "
+                        "(simulate larger ones with a re-solve); when the LP is degenerate the "
+                        "duals are not unique and another set would be just as optimal."),
+    # policy simulation (optimizer.simulate)
+    "policy.unknown_school": ("编制调整：未知学校代码“{school}”",
+                              "post change: unknown school code {school!r}"),
+    "policy.negative_ceiling": ("编制调整：{school}核定编制{ceiling}个，不能减少{change}个",
+                                "post change: {school} has {ceiling} posts, cannot remove "
+                                "{change}"),
+    "policy.subject_weight": ("乡村学校{subject}缺口每补充1个的权重",
+                              "weight of one filled rural {subject} slot"),
+    "policy.post_ceiling": ("{school}核定编制", "approved posts at {school}"),
 }
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 if TYPE_CHECKING:
     from optimizer.instance import Instance, School, SubjectStaffing, Teacher
@@ -182,7 +182,8 @@ def load_rules(path: Path | str | None = None, overrides: dict[str, Any] | None 
     """Read the rules YAML (default: :data:`DEFAULT_RULES_PATH`, the shipped rotation.yaml).
 
     `overrides` replaces values, by dotted key (``{"quotas.district_share": 0.04}``) or nested
-    (``{"quotas": {"district_share": 0.04}}``). Unknown keys are refused.
+    (``{"quotas": {"district_share": 0.04}}``), through `override_rules`: unknown keys and bad
+    values are refused by name (`RuleOverrideError`).
     """
     # libyaml's safe loader when PyYAML has it (0.14 s → ~0.02 s for this file; every solve
     # reads it), the pure-Python one otherwise; both accept exactly the safe subset.
@@ -195,12 +196,67 @@ def load_rules(path: Path | str | None = None, overrides: dict[str, Any] | None 
         for key, leaf in leaves.items():
             values[section][key] = leaf["value"]
             sources[f"{section}.{key}"] = PolicySource(**leaf["source"])
-    for dotted, value in _flatten(overrides or {}).items():
+    rules = RotationRules(**values, sources=sources)
+    return override_rules(rules, overrides) if overrides else rules
+
+
+class RuleOverrideError(KeyError):
+    """An override naming an unknown rule, or giving a rule a value it cannot take; `key` is
+    the dotted rule key, `zh` / `en` say what is wrong."""
+
+    def __init__(self, key: str, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.key, self.zh, self.en = key, zh, en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def override_rules(rules: RotationRules, overrides: dict[str, Any]) -> RotationRules:
+    """`rules` with `overrides` applied (as in `load_rules`) and validated again; the policy
+    sources stay. A third part names one entry of a mapping rule
+    (``{"objective.subject_weights.pe": 3}``). Unknown keys and bad values raise
+    `RuleOverrideError` naming the key."""
+    values = rules.model_dump(exclude={"sources"})
+    for dotted, value in _flatten(overrides).items():
         section, _, key = dotted.partition(".")
-        if section not in values or key not in values[section]:
-            raise KeyError(f"unknown rule {dotted!r}")
-        values[section][key] = value
-    return RotationRules(**values, sources=sources)
+        key, _, entry = key.partition(".")
+        if section not in values or key not in values[section] or (
+                entry and not isinstance(values[section][key], dict)):
+            raise RuleOverrideError(dotted, f"未知规则“{dotted}”", f"unknown rule {dotted!r}")
+        if entry:
+            values[section][key] = {**values[section][key], entry: value}
+        else:
+            values[section][key] = value
+    try:
+        return RotationRules(**values, sources=rules.sources)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        key = next(
+            (k for k in _flatten(overrides)
+             if where == k or where.startswith(k + ".") or k.startswith(where + ".")),
+            where,
+        )
+        value = error.get("input")
+        raise RuleOverrideError(
+            key, f"规则“{key}”的值“{value}”无效：{_problem_zh(error)}",
+            f"rule {key!r}: invalid value {value!r} ({error['msg']})") from None
+
+
+def _problem_zh(error: Any) -> str:
+    """A validation error of a rule value in Chinese (the kinds a rule can raise)."""
+    limit = (error.get("ctx") or {})
+    kinds = {
+        "less_than_equal": f"不应大于{limit.get('le')}",
+        "greater_than_equal": f"不应小于{limit.get('ge')}",
+        "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+        "float_parsing": "应为数字", "float_type": "应为数字",
+        "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
+        "literal_error": f"应为以下之一：{limit.get('expected')}",
+        "dict_type": "应为“键: 值”的对应表", "list_type": "应为列表",
+    }
+    return kinds.get(error["type"], "类型或取值不符合规则")
 
 
 def _flatten(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -212,7 +268,9 @@ def _flatten(overrides: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, dict):
             flat.update({f"{key}.{inner}": v for inner, v in value.items()})
         else:
-            raise KeyError(f"rule override {key!r} needs a section, e.g. 'quotas.{key}'")
+            raise RuleOverrideError(key, f"规则“{key}”须写明所属部分，如“quotas.{key}”",
+                                    f"rule override {key!r} needs a section, e.g. "
+                                    f"'quotas.{key}'")
     return flat
 
 

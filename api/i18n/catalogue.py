@@ -397,4 +397,64 @@ _AUDIT = {
     "entries_found": ("共 {count} 条记录", "{count} entries"),
 }
 
-UI = Catalogue({**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT})
+_POLICY = {
+    "policy_link": ("政策模拟与边际值", "Policy simulation and marginal values"),
+    "policy_title": ("{year} 年度政策模拟", "{year} policy simulation"),
+    "policy_changes": ("调整规则", "Change the rules"),
+    "policy_hint": (
+        "只填要调整的项；按调整后的规则重新求解，与当前方案对比。不改变任何登记数据。",
+        "Fill in only what changes; the year is re-solved under the changed rules and shown "
+        "beside the current plan. Nothing in the registry changes.",
+    ),
+    "policy_district_share": ("全区交流比例 %（现为 {current}）", "District share % (now {current})"),
+    "policy_school_share": ("学校交流比例 %（现为 {current}）", "School share % (now {current})"),
+    "policy_key_share": ("骨干教师比例 %（现为 {current}）", "Key-teacher share % (now {current})"),
+    "policy_min_years": ("任教满年限（现为 {current} 年）", "Years at the school (now {current})"),
+    "policy_weight": ("学科权重", "Subject weight"),
+    "policy_posts": ("增加编制（学校、个数）", "Posts added (school, number)"),
+    "policy_posts_of": ("{school}核定编制", "Approved posts at {school}"),
+    "policy_run": ("模拟", "Simulate"),
+    "policy_result": ("模拟结果", "Result"),
+    "policy_base": ("与方案 {plan_id} 对比", "Compared with plan {plan_id}"),
+    "policy_base_fresh": (
+        "本年度尚无方案，与按登记数据即时求解的方案对比（未保存）",
+        "No plan kept this year: compared with a plan solved now (not kept)",
+    ),
+    "policy_change": ("调整", "Change"),
+    "policy_before": ("原值", "Before"),
+    "policy_after": ("新值", "After"),
+    "policy_source": ("依据", "Source"),
+    "policy_current": ("当前方案", "current plan"),
+    "policy_simulated": ("模拟方案", "simulated"),
+    "policy_by_subject": ("乡村紧缺学科补充（按学科）", "Rural shortages filled, by subject"),
+    "policy_by_school": ("补充有变化的学校", "Schools whose fill changes"),
+    "level_rural_shortage_filled": ("乡村缺口补充（加权）", "Rural shortage filled (weighted)"),
+    "level_preference": ("意愿得分", "Preference score"),
+    "level_distance": ("交流总距离（公里）", "Total distance (km)"),
+    "marginal_title": ("边际值：哪些规则最限制方案", "Marginal values: what binds the plan most"),
+    "marginal_level": ("目标层级", "Objective level"),
+    "marginal_counts": (
+        "线性松弛最优值 {value}；考虑规则约束 {rows} 条，起作用 {binding} 条，重新求解验证 {checked} 条",
+        "LP optimum {value}; {rows} rule rows considered, {binding} binding, {checked} checked "
+        "by a re-solve",
+    ),
+    "marginal_what": ("若……", "If …"),
+    "marginal_rule": ("规则与依据", "Rule and source"),
+    "marginal_dual": ("对偶值（每单位）", "Dual (per unit)"),
+    "marginal_check": ("重新求解验证", "Checked by a re-solve"),
+    "marginal_unchecked": ("未验证", "not checked"),
+    "marginal_no_lp": ("线性松弛无解", "the LP has no solution"),
+    "marginal_holds": ("一致", "holds for the whole step"),
+    "marginal_differs": (
+        "实际变化 {change}（对偶值只在更小的变化内成立）",
+        "real change {change} (the dual holds only for smaller changes)",
+    ),
+    "marginal_none": ("没有起作用的规则", "No rule binds"),
+    "unit_weighted_slots": ("（加权）", "weighted slots"),
+    "unit_points": ("分", "points"),
+    "unit_km": ("公里", "km"),
+}
+
+UI = Catalogue(
+    {**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT, **_POLICY}
+)

@@ -1,5 +1,6 @@
 """``/api/whatif``: planning ahead on the year's plan (issue #14) — the best candidates for a
-vacancy, and where a teacher could go, each with what the move does to the plan.
+vacancy, and where a teacher could go, each with what the move does to the plan; the year
+re-solved under changed rules (``/policy``), and the rules that bind it most (``/marginal``).
 
 Personnel office only (permission ``manage_plans``: HR and admin; a school clerk or an auditor
 gets 403): the answers name teachers of every school. Read-only: the base is the year's newest
@@ -10,7 +11,7 @@ CPU-bound (a few re-solves), so the handlers are plain functions, run off the ev
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
@@ -19,6 +20,7 @@ from api.deps import SessionDep, require
 from optimizer.whatif import WhatIf, WhatIfError
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
+from workforce.plans.policy import MarginalAnswer, PolicyAnswer, marginal, simulate_policy
 from workforce.plans.whatif import ask
 from workforce.services.errors import InvalidInput
 from workforce.services.messages import Text
@@ -80,3 +82,42 @@ def destinations(
     """教师可去的学校及其影响 / Where a teacher could go, and the effect."""
     return _ask(session, question="destinations", year=year, staff_no=staff_no, k=k,
                 time_limit_s=time_limit, plan_id=plan_id, from_date=from_date)
+
+
+@router.get("/policy", response_model=PolicyAnswer)
+def policy(
+    session: SessionDep,
+    user: PlanManager,
+    year: Year,
+    rule: Annotated[list[str], Query(
+        max_length=40, description="规则调整 键=值，如 quotas.school_share=0.15（可多次）")] = [],  # noqa: B006
+    posts: Annotated[list[str], Query(
+        max_length=200, description="编制调整 学校代码=增加数，如 S1=+2（可多次）")] = [],  # noqa: B006
+    time_limit: TimeLimit = None,
+    plan_id: PlanId = None,
+) -> PolicyAnswer:
+    """政策模拟：按调整后的规则重新求解，与当前方案对比 / The year re-solved under changed
+    rules, beside the current plan."""
+    try:
+        return simulate_policy(session, year=year, rules=rule, posts=posts, plan_id=plan_id,
+                               time_limit_s=time_limit)
+    except WhatIfError as exc:
+        raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
+
+
+@router.get("/marginal", response_model=MarginalAnswer)
+def marginal_values(
+    session: SessionDep,
+    user: PlanManager,
+    year: Year,
+    level: Annotated[Literal["rural_shortage_filled", "preference", "distance"], Query(
+        description="目标层级")] = "rural_shortage_filled",
+    top: Annotated[int, Query(ge=1, le=100, description="列出前几条")] = 10,
+    plan_id: PlanId = None,
+) -> MarginalAnswer:
+    """边际值：最限制方案的规则（线性松弛对偶值，逐条重新求解验证）/ What binds the plan
+    most, from the LP duals, each checked by a re-solve."""
+    try:
+        return marginal(session, year=year, level=level, top=top, plan_id=plan_id)
+    except WhatIfError as exc:
+        raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None

@@ -281,6 +281,10 @@ CASES = {
                               DISTRICT_WRITE, with_plan),
     "whatif destinations": Case("GET", "/api/whatif/destinations?year=2026&staff_no=UPE1&k=1",
                                 DISTRICT_WRITE, with_plan),
+    "whatif policy": Case("GET", "/api/whatif/policy?year=2026&rule=quotas.school_share%3D0.15"
+                          "&time_limit_s=20", DISTRICT_WRITE, with_plan),
+    "whatif marginal": Case("GET", "/api/whatif/marginal?year=2026&top=3", DISTRICT_WRITE,
+                            with_plan),
 }
 
 

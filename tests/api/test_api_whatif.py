@@ -110,3 +110,71 @@ def test_a_from_date_outside_the_year_is_refused_by_name(client: TestClient, dis
     assert later.json()["answer"]["as_of"] == "2026-11-02"
     assert outside.status_code == 422
     assert outside.json()["code"] == "whatif_invalid" and "2027-09-01" in outside.text
+
+
+def test_policy_simulation_is_the_changed_plan_beside_the_current(client: TestClient, district,
+                                                                 schools, engine):
+    from optimizer.simulate import PolicyChanges, changed_instance
+
+    plan_id = keep_plan(engine)
+    before = _counts(engine)
+    answer = client.get("/api/whatif/policy", headers=district.headers["hr"], params={
+        "year": 2026, "rule": ["quotas.school_share=0.15", "objective.subject_weights.pe=9"],
+        "posts": ["R1=+1"], "time_limit_s": 20})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["base_plan_id"] == plan_id
+    with Session(engine) as session:
+        instance, plan = load_plan(session.get(RotationPlan, plan_id))
+    changed, _ = changed_instance(instance, PolicyChanges(
+        rules={"quotas.school_share": 0.15, "objective.subject_weights.pe": 9},
+        post_ceilings={"R1": 1}))
+    direct = solve(changed, SolveSettings(time_limit_s=20))
+    simulation, comparison = body["simulation"], body["comparison"]
+    assert [lv["after"] for lv in simulation["levels"]] == [o.value for o in direct.objectives]
+    assert [lv["before"] for lv in simulation["levels"]] == [o.value for o in plan.objectives]
+    assert {c["key"] for c in simulation["changes"]} == {
+        "quotas.school_share", "objective.subject_weights.pe", "post_ceiling"}
+    # the side by side adds up: every move of either plan is added, dropped, redirected or same
+    kept = comparison["same"] + len(comparison["changed"])
+    assert kept + len(comparison["only_in_a"]) == len(plan.moves)
+    assert kept + len(comparison["only_in_b"]) == len(direct.moves)
+    assert sum(s["filled_after"] for s in simulation["subjects"]) == sum(
+        s.filled for s in direct.shortages)
+    assert _counts(engine) == before  # a simulation changes nothing
+
+
+def test_marginal_values_name_the_rule_and_are_checked(client: TestClient, district, schools,
+                                                       engine):
+    keep_plan(engine)
+    answer = client.get("/api/whatif/marginal", headers=district.headers["hr"],
+                        params={"year": 2026, "top": 5})
+    assert answer.status_code == 200, answer.text
+    values = answer.json()["marginal"]
+    assert values["caveat_zh"].startswith("对偶值是局部变化率")
+    assert 0 < len(values["entries"]) <= 5
+    assert values["checked"] == len(values["entries"])
+    for entry in values["entries"]:
+        assert entry["rule_zh"] and entry["rule_en"] and entry["source"]
+        assert entry["zh"] and "[" not in entry["zh"] and "_" not in entry["zh"]
+        assert entry["checked_feasible"] is not None
+
+
+def test_bad_policy_changes_and_roles_are_refused(client: TestClient, district, schools,
+                                                  engine):
+    keep_plan(engine)
+    hr = district.headers["hr"]
+    for params, named in (({"rule": "quotas.urban_share=0.2"}, "quotas.urban_share"),
+                          ({"rule": "quotas.school_share=2"}, "quotas.school_share"),
+                          ({"posts": "ZZ9=+1"}, "ZZ9")):
+        answer = client.get("/api/whatif/policy", headers=hr, params={"year": 2026, **params})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["code"] == "whatif_invalid" and named in answer.text
+    bad_level = client.get("/api/whatif/marginal", headers=hr,
+                           params={"year": 2026, "level": "speed"})
+    assert bad_level.status_code == 422
+    for role in ("clerk_a", "auditor"):
+        for path in ("policy", "marginal"):
+            answer = client.get(f"/api/whatif/{path}", headers=district.headers[role],
+                                params={"year": 2026})
+            assert answer.status_code == 403, (role, path)

@@ -194,3 +194,174 @@ def destinations_command(
     """教师可去的学校及其影响 / Where a teacher could go, and the effect."""
     _run(language, plan, question="destinations", year=year, staff_no=teacher, k=k,
          time_limit_s=time_limit, from_date=_from_date(from_, language))
+
+
+POLICY_TEXT = {
+    "policy": ("政策模拟：{year}年度", "policy simulation: {year}"),
+    "change": ("  调整：{what}（{key}）{before} → {after}；依据：{source}",
+               "  change: {what} ({key}) {before} → {after}; source: {source}"),
+    "sides": ("  {name}：当前 {before}，模拟 {after}（{change}）",
+              "  {name}: current {before}, simulated {after} ({change})"),
+    "moves": ("交流人数", "moves"),
+    "moves_diff": ("  新增 {added} 人，取消 {removed} 人，去向改变 {changed} 人，不变 {same} 人",
+                   "  {added} added, {removed} dropped, {changed} redirected, {same} unchanged"),
+    "quotas": ("指标（要求/完成）：", "quotas (required / achieved):"),
+    "quota": ("  {rule}（{scope}）：当前 {ta}/{aa}，模拟 {tb}/{ab}",
+              "  {rule} ({scope}): current {ta}/{aa}, simulated {tb}/{ab}"),
+    "subjects": ("农村缺口补充（按学科）：", "rural shortage filled, by subject:"),
+    "subject": ("  {subject}：缺口 {slots}，当前补充 {before}，模拟补充 {after}",
+                "  {subject}: {slots} slots, current {before} filled, simulated {after}"),
+    "schools": ("农村缺口补充有变化的学校：", "schools whose rural shortage fill changes:"),
+    "school": ("  {school} {subject}：当前 {before}，模拟 {after}",
+               "  {school} {subject}: current {before}, simulated {after}"),
+    "infeasible": ("模拟规则下没有满足全部规则的方案，冲突与最小放宽：",
+                   "no plan keeps every rule under the changes; conflicts and the smallest "
+                   "relaxation:"),
+    "status_line": ("  求解状态：当前 {before}，模拟 {after}",
+                    "  status: current {before}, simulated {after}"),
+    "marginal": ("边际值（{level}，线性松弛最优值 {value:g}）：最紧的规则",
+                 "marginal values ({level}, LP optimum {value:g}): what binds most"),
+    "entry": ("{rank:2d}. {text}\n    {rule}（依据：{source}）\n    对偶值 {dual:g}{unit}/单位，"
+              "{check}", "{rank:2d}. {text}\n    {rule} (source: {source})\n    dual {dual:g} "
+              "{unit} per unit, {check}"),
+    "check_ok": ("重新求解验证：一致", "checked by a re-solve: holds for the whole step"),
+    "check_diff": ("重新求解验证：实际变化 {change:g}（对偶值只在更小的变化内成立）",
+                   "checked by a re-solve: the real change is {change:g} (the dual holds only "
+                   "for smaller changes)"),
+    "check_none": ("重新求解验证：线性松弛无解", "checked by a re-solve: the LP has no solution"),
+    "unchecked": ("未重新求解验证", "not checked"),
+    "counts": ("考虑规则约束 {rows} 条，起作用 {binding} 条，验证 {checked} 条",
+               "{rows} rule rows considered, {binding} binding, {checked} checked"),
+}
+UNITS = {"weighted slots": ("（加权）", " weighted slots"), "points": ("分", " points"),
+         "km": ("公里", " km")}
+
+
+def _p(message: str, language: str, **values: object) -> str:
+    zh, en = POLICY_TEXT[message]
+    return (zh if language == "zh" else en).format(**values)
+
+
+@whatif_app.command("policy")
+def policy_command(
+    year: Year,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="规则调整 键=值，如 quotas.school_share=0.15 / rule change key=value")] = None,
+    posts: Annotated[list[str] | None, typer.Option(
+        "--posts", help="编制调整 学校代码=增加数，如 S1=+2 / posts added at a school")] = None,
+    time_limit: TimeLimit = None,
+    plan: PlanId = None,
+    language: Language = "zh",
+) -> None:
+    """政策模拟：按调整后的规则重新求解并与当前方案对比 / Re-solve under changed rules."""
+    from optimizer.whatif import WhatIfError
+    from workforce.db import session_scope
+    from workforce.plans.policy import simulate_policy
+
+    try:
+        with session_scope() as session:
+            answer = simulate_policy(session, year=year, rules=set_ or [], posts=posts or [],
+                                     plan_id=plan, time_limit_s=time_limit)
+    except WhatIfError as exc:
+        raise fail(exc.zh, exc.en, language) from None
+    print_policy(answer, language)
+
+
+def print_policy(answer, language: str) -> None:
+    """The changes, then current and simulated side by side: status, moves, levels, quotas,
+    shortages by subject and by school."""
+    from optimizer.constraints import CATALOGUE
+    from workforce.codes import code_list
+
+    zh = language == "zh"
+    sim, c = answer.simulation, answer.comparison
+    subjects = code_list("subjects")
+    schools = answer.school_names
+
+    def subject(code: str) -> str:
+        return subjects.label(code, language) if code in subjects else code
+
+    typer.echo(_p("policy", language, year=sim.year))
+    typer.echo("  " + (_t("base", language, plan=answer.base_plan_id, status=sim.base_status)
+                       if answer.base_plan_id is not None else
+                       _t("base_fresh", language, status=sim.base_status)))
+    for ch in sim.changes:
+        typer.echo(_p("change", language, what=ch.zh if zh else ch.en,
+                      key=ch.school or ch.key, before=ch.before, after=ch.after,
+                      source=ch.source or "—"))
+    typer.echo(_p("status_line", language, before=c.a.status, after=c.b.status))
+    typer.echo(_p("sides", language, name=_p("moves", language), before=c.a.moves,
+                  after=c.b.moves, change=f"{c.b.moves - c.a.moves:+d}"))
+    typer.echo(_p("moves_diff", language, added=len(c.only_in_b), removed=len(c.only_in_a),
+                  changed=len(c.changed), same=c.same))
+    for level in sim.levels:
+        name = LEVELS.get(level.name, (level.name, level.name))[0 if zh else 1]
+        typer.echo(_p("sides", language, name=name, before=_n(level.before),
+                      after=_n(level.after),
+                      change="—" if level.change is None else f"{level.change:+g}"))
+    typer.echo(_p("quotas", language))
+    for q in c.quotas:
+        info = CATALOGUE.get(q.name)
+        rule = q.name if info is None else (info.zh if zh else info.en)
+        scope = _t("district", language) if q.scope == "district" else schools.get(
+            q.scope, q.scope)
+        typer.echo(_p("quota", language, rule=rule, scope=scope, ta=_n(q.target_a),
+                      aa=_n(q.achieved_a), tb=_n(q.target_b), ab=_n(q.achieved_b)))
+    typer.echo(_p("subjects", language))
+    for s in sim.subjects:
+        typer.echo(_p("subject", language, subject=subject(s.subject), slots=s.slots,
+                      before=s.filled_before, after=s.filled_after))
+    changed = [s for s in c.shortages if s.filled_a != s.filled_b]
+    if changed:
+        typer.echo(_p("schools", language))
+    for s in changed:
+        typer.echo(_p("school", language, school=schools.get(s.school, s.school), subject=subject(s.subject),
+                      before=_n(s.filled_a), after=_n(s.filled_b)))
+    if sim.plan.conflicts or sim.plan.relaxation:
+        typer.echo(_p("infeasible", language))
+    for item in [*sim.plan.conflicts, *sim.plan.relaxation]:
+        typer.echo("  " + (item.zh if zh else item.en))
+
+
+def _n(value: object) -> object:
+    """A figure, or '—' where the plan has none (no plan under the changed rules)."""
+    return "—" if value is None else value
+
+
+@whatif_app.command("marginal")
+def marginal_command(
+    year: Year,
+    level: Annotated[Literal["rural_shortage_filled", "preference", "distance"], typer.Option(
+        "--level", help="目标层级 / objective level")] = "rural_shortage_filled",
+    top: K = 10,
+    plan: PlanId = None,
+    language: Language = "zh",
+) -> None:
+    """边际值：哪些规则最限制方案（线性松弛对偶值）/ What binds the plan most (LP duals)."""
+    from optimizer.whatif import WhatIfError
+    from workforce.db import session_scope
+    from workforce.plans.policy import marginal
+
+    try:
+        with session_scope() as session:
+            answer = marginal(session, year=year, level=level, top=top, plan_id=plan)
+    except WhatIfError as exc:
+        raise fail(exc.zh, exc.en, language) from None
+    values = answer.marginal
+    zh = language == "zh"
+    typer.echo(_p("marginal", language, level=values.level_zh if zh else values.level_en,
+                  value=values.lp_value))
+    typer.echo("  " + _p("counts", language, rows=values.rows, binding=values.binding,
+                         checked=values.checked))
+    for e in values.entries:
+        if e.checked_feasible is None:
+            check = _p("unchecked", language)
+        elif not e.checked_feasible:
+            check = _p("check_none", language)
+        else:
+            check = _p("check_ok" if e.holds else "check_diff", language,
+                       change=e.checked_change)
+        typer.echo(_p("entry", language, rank=e.rank, text=e.zh if zh else e.en,
+                      rule=e.rule_zh if zh else e.rule_en, source=e.source, dual=e.dual,
+                      unit=UNITS[e.unit][0 if zh else 1], check=check))
+    typer.echo(values.caveat_zh if zh else values.caveat_en)

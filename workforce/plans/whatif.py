@@ -28,8 +28,8 @@ BASE_SOLVE_SECONDS = 60.0
 
 
 def base_plan(session: Session, year: int, plan_id: int | None = None,
-              check: Callable[[Instance], None] | None = None, county: str | None = None
-              ) -> tuple[int | None, Instance, Plan]:
+              check: Callable[[Instance], None] | None = None, county: str | None = None,
+              solve_missing: bool = True) -> tuple[int | None, Instance, Plan | None]:
     """(registry id or None, instance, plan) the question is asked of: plan `plan_id` (it must
     be of `year`), else the newest current plan of the year with a solution, else a fresh solve
     of the registry (id None). `check` sees the instance before any solve (a question naming
@@ -38,7 +38,10 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
     `county` (of the school or teacher asked about) keeps to that county's plans — and to the
     whole-registry ones, which hold every county — in a prefecture city, where each county
     has its own plan (`workforce.plans.counties`): another county's plan does not hold the
-    school, and the question would be refused as naming an unknown one."""
+    school, and the question would be refused as naming an unknown one.
+
+    `solve_missing=False`: no fresh solve when the year has no plan (the plan is then None), for
+    a question that needs only the instance (the marginal values, `workforce.plans.policy`)."""
     query = select(RotationPlan).where(RotationPlan.year == year)
     if plan_id is not None:
         record = session.scalars(query.where(RotationPlan.id == plan_id)).first()
@@ -64,6 +67,8 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
         raise WhatIfError(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}") from None
     if check is not None:
         check(instance)
+    if not solve_missing:
+        return None, instance, None
     return None, instance, solve(instance, SolveSettings(time_limit_s=BASE_SOLVE_SECONDS))
 
 
@@ -81,6 +86,7 @@ def ask(session: Session, *, question: Literal["candidates", "destinations"], ye
 
     registry_id, instance, plan = base_plan(session, year, plan_id, check,
                                             _county_of(session, school, staff_no, question))
+    assert plan is not None  # solve_missing: a plan is solved when none is kept
     if plan.status not in ("optimal", "feasible"):
         raise WhatIfError(f"{year}年度的方案没有可行解，无法比较调动的影响",
                           f"the {year} plan has no solution to compare a move with")
