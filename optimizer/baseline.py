@@ -32,13 +32,13 @@ from optimizer.explain import (
 from optimizer.instance import Instance, School, Teacher
 from optimizer.plan import Move, Plan, Provenance, SolverStats
 from optimizer.rules import (
-    counts_toward_district_share,
-    district_share_base,
-    in_key_share_base,
     cert_covers,
     counts_in_quota_base,
+    counts_toward_district_share,
     direction_lookup,
+    district_share_base,
     haversine_km,
+    in_key_share_base,
     in_school_quota_scope,
     is_available,
     is_key,
