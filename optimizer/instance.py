@@ -33,10 +33,14 @@ class _Indexed(_Strict):
     _indexes: dict[str, tuple[object, dict]] = PrivateAttr(default_factory=dict)
 
     def _indexed(self, name: str, source: list, build) -> dict:
-        cached = self._indexes.get(name)
+        # Straight to pydantic's private-state dict: `self._indexes` goes through
+        # BaseModel.__getattr__, which made this lookup cost 12 µs (30,000 teachers: 284,000
+        # calls, 3.6 s of a solve).
+        indexes = self.__pydantic_private__["_indexes"]
+        cached = indexes.get(name)
         if cached is None or cached[0] is not source:
             cached = (source, build(source))
-            self._indexes[name] = cached
+            indexes[name] = cached
         return cached[1]
 
 

@@ -88,6 +88,12 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         proto = export(model)
         lp = solve_lp_exported(proto, deadline - time.perf_counter())
     if lp.value is None or lp.values is None:
+        if incumbent is not None and lp.status != pywraplp.Solver.INFEASIBLE:
+            # The LP did not finish in time: the previous level's plan still holds here, and
+            # its values are this level's (a plan reporting no value failed `check-plan`).
+            return LevelResult(pywraplp.Solver.FEASIBLE, round(_objective(proto, incumbent)),
+                               None, incumbent, method="previous level's solution (LP not "
+                               "solved in time)")
         lp.method = "LP relaxation infeasible" if lp.status == pywraplp.Solver.INFEASIBLE else (
             "LP relaxation not solved")
         return lp

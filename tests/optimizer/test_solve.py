@@ -65,6 +65,34 @@ def test_without_a_level_one_solution_in_time_the_greedy_plan_comes_back(monkeyp
     assert check_plan(inst, plan) == []
 
 
+def test_later_levels_whose_lp_does_not_finish_keep_level_ones_plan_with_its_values(
+        monkeypatch, solve_checked):
+    """A large model's later LP not finished in time (10,000-teacher counties at load 9):
+    the later levels report the values of level 1's plan, unproven — not None, which the
+    checker refused as a false claim ("preference reported as None, the moves give -639")."""
+    from optimizer.certify import objective_values
+    from optimizer.model import LevelResult
+
+    levels = importlib.import_module("optimizer.levels")
+    monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
+    monkeypatch.setattr(levels, "solve_lp_exported",
+                        lambda proto, limit: LevelResult(6, None, None))  # 6: NOT_SOLVED
+    inst = instance(
+        [school("U", "urban", staff=[staffing("pe", in_post=3)]),
+         school("U2", "urban", lon=114.75, staff=[staffing("pe", in_post=3)]),
+         school("R", "rural", lat=23.80, staff=[staffing("pe", in_post=0, shortage=1)])],
+        [teacher("t1", "U", "pe"), teacher("t2", "U2", "pe")], rules=free_rules(),
+    )
+    plan = solve_checked(inst)
+    assert [m.staff_no for m in plan.moves] in (["t1"], ["t2"])
+    assert plan.status == "feasible"
+    recomputed = objective_values(inst, plan.moves)
+    assert len(plan.objectives) == 3
+    for level in plan.objectives[1:]:
+        assert level.value == recomputed[level.name] and not level.proven_optimal
+    assert "LP not solved in time" in plan.stats.level_methods[-1]
+
+
 def test_later_levels_of_a_large_model_are_proven_by_the_full_mip(monkeypatch):
     """A model above FULL_MIP_MAX_VARIABLES (here: every model, the limit set to 0) solves its
     later levels from the LP and its neighbourhood, then the full MIP started from that
