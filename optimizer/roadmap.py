@@ -41,6 +41,7 @@ from optimizer.roadmap_types import (
     RoadmapMove,
     RoadmapQuota,
     RoadmapReturn,
+    RoadmapShortage,
     RoadmapYear,
 )
 from optimizer.rules import (
@@ -238,32 +239,36 @@ def _report(model: RoadmapModel, projection: Projection, moves: list[tuple[int, 
                                    required=key_required, achieved=key_achieved,
                                    met=key_achieved >= key_required))
         eligible = {t.staff_no for t in year.teachers if is_available(t, year.as_of, year.rules)}
-        slots, left = _shortages(year, moves, k, term_years(first, len(projection.years)))
+        shortages = _shortages(year, moves, k, term_years(first, len(projection.years)))
         out.append(RoadmapYear(
             year=year.year, as_of=year.as_of, approved=k == 0, moves=year_moves,
             returns=sorted(returns, key=lambda r: r.staff_no), quotas=quotas,
             eligible=len(eligible), newly_eligible=len(eligible - previous) if k else 0,
-            retired=len(projection.retired[k]), shortage_slots=slots, shortage_left=left,
+            retired=len(projection.retired[k]), shortage_slots=sum(x.slots for x in shortages),
+            shortage_left=sum(x.left for x in shortages), shortages=shortages,
             key_moves=key_moves))
         previous = eligible
     return out
 
 
 def _shortages(year: Instance, moves: list[tuple[int, RoadmapMove]], k: int, span: int
-               ) -> tuple[int, int]:
-    """Projected shortage slots before the moves, and those left with the moves in force."""
+               ) -> list[RoadmapShortage]:
+    """Per (school, subject) open before or after the moves: the projected slots, and those
+    left with the moves in force (arrivals fill, a secondee's departure opens a vacancy)."""
     net: dict[tuple[str, str], int] = defaultdict(int)
     main = {t.staff_no: t.main_subject for t in year.teachers}
     for k2, m in moves:
         if k - span < k2 <= k:
             net[(m.to_school, m.subject)] += 1
             net[(m.from_school, main.get(m.staff_no, m.subject))] -= 1
-    slots = left = 0
+    out = []
     for s in year.schools:
         for e in s.staffing:
-            slots += e.shortage
-            left += max(0, e.shortage - net[(s.code, e.subject)])
-    return slots, left
+            left = max(0, e.shortage - net[(s.code, e.subject)])
+            if e.shortage or left:
+                out.append(RoadmapShortage(school=s.code, subject=e.subject, slots=e.shortage,
+                                           left=left))
+    return out
 
 
 def _with_first_year_plan(roadmap: Roadmap, projection: Projection, settings: SolveSettings,
@@ -273,16 +278,23 @@ def _with_first_year_plan(roadmap: Roadmap, projection: Projection, settings: So
     the independent checker."""
     first = projection.years[0]
     movers = {m.staff_no: m.to_school for m in roadmap.years[0].moves}
-    pins = [Pin(kind="must_go", staff_no=s, school=d, note="路线图首年") for s, d in movers.items()]
+    office = first.pins_by_teacher
+
+    def kept(staff_no: str, kind: str, school: str | None) -> bool:
+        return any(p.kind == kind and p.school == school for p in office.get(staff_no, []))
+
+    pins = [Pin(kind="must_go", staff_no=s, school=d, note="路线图首年")
+            for s, d in movers.items() if not kept(s, "must_go", d)]
     pins += [Pin(kind="must_stay", staff_no=t.staff_no, note="路线图首年不交流")
              for t in first.teachers if t.staff_no not in movers
-             and is_available(t, first.as_of, first.rules)]
+             and is_available(t, first.as_of, first.rules)
+             and not kept(t.staff_no, "must_stay", None)]
     left = max(5.0, settings.time_limit_s - (time.perf_counter() - started))
     pinned, plan = solve_with_pins(first, pins, settings.model_copy(update={
         "time_limit_s": left}))
     findings = check_plan(pinned, plan, verify_bound=False)
     return roadmap.model_copy(update={
-        "first_year_plan": plan,
+        "first_year_plan": plan, "first_year_pins": pins,
         "first_year_findings": [f"{f.constraint} {f.scope}: {f.zh}" for f in findings]})
 
 

@@ -50,7 +50,7 @@ from fractions import Fraction
 
 from ortools.linear_solver import pywraplp
 
-from optimizer.instance import Instance
+from optimizer.instance import Instance, SubjectStaffing
 from optimizer.model import DISTANCE_UNIT_KM
 from optimizer.network import principal_posts
 from optimizer.roadmap_project import Projection
@@ -165,8 +165,8 @@ def build_groups(projection: Projection) -> list[Group]:
 
 def build_arcs(projection: Projection, groups: list[Group], nearest: int | None) -> list[Arc]:
     """Arcs where flow is possible: allowed direction and certificate, a subject the group
-    teaches, and a destination short of it that year or with teachers of it who may leave (a
-    swap). Pins restrict the first year. `nearest` keeps, per (group, year, subject), only the
+    teaches, and a destination short of it that year or with teachers of it who may leave or
+    have left (a swap; also into a post a secondee holds). Pins restrict the first year. `nearest` keeps, per (group, year, subject), only the
     nearest shortage and swap destinations (plus wished and pinned ones)."""
     first = projection.years[0]
     rules = first.rules
@@ -174,7 +174,8 @@ def build_arcs(projection: Projection, groups: list[Group], nearest: int | None)
     arcs: list[Arc] = []
     for k, year in enumerate(projection.years):
         short = {(s.code, e.subject) for s in year.schools for e in s.staffing if e.shortage > 0}
-        swap = {(g.school, g.main_subject) for g in groups if g.available[k]}
+        # Open by a swap: teachers of the subject who may leave this year or have left before.
+        swap = {(g.school, g.main_subject) for g in groups if any(g.available[:k + 1])}
         for g in groups:
             if not g.available[k]:
                 continue
@@ -241,7 +242,11 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
         for t in year.teachers:
             headcount[t.school] += t.post_type == "established"
         for s in year.schools:
-            for e in s.staffing:
+            # A subject the school has no staffing entry for: shortage 0 (a swap only), and no
+            # sending row, as in the one-year model.
+            extra = [SubjectStaffing(subject=j) for j in sorted(ix.subjects_into[s.code])
+                     if j not in s.staffing_by_subject]
+            for e in s.staffing + extra:
                 net_in = (ix.into.get((k, s.code, e.subject), [])
                           + _neg(ix.out.get((k, s.code, e.subject), []))
                           + [p for k2 in running for p in ix.into.get((k2, s.code, e.subject), [])]
@@ -253,7 +258,7 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
                     this_year = (ix.out.get((k, s.code, e.subject), [])
                                  + _neg(ix.into.get((k, s.code, e.subject), [])))
                     limit, name = max_net_loss(e)
-                    if this_year:
+                    if this_year and e.subject in s.staffing_by_subject:
                         row(-inf, limit, f"{name}[{k},{s.code},{e.subject}]", this_year)
                 if net_in and s.zone == "rural" and e.shortage > 0:
                     f = solver.NumVar(0, e.shortage, f"fill[{k},{s.code},{e.subject}]")
@@ -310,11 +315,13 @@ class _Index:
         self.by_year: dict[int, list] = defaultdict(list)
         self.key_year: dict[int, Terms] = defaultdict(list)
         self.rotated: dict[tuple[str, int], list] = defaultdict(list)
+        self.subjects_into: dict[str, set[str]] = defaultdict(set)
         for v, a in zip(m.x, m.arcs, strict=True):
             g = m.groups[a.group]
             self.into[(a.year, a.dest, a.subject)].append((v, 1))
             self.out[(a.year, a.source, g.main_subject)].append((v, 1))
             self.into_school[(a.year, a.dest)].append((v, 1))
+            self.subjects_into[a.dest].add(a.subject)
             self.out_school[(a.year, a.source)].append((v, 1))
             self.by_group[a.group].append((v, 1))
             self.by_year[a.year].append((v, a))
@@ -337,7 +344,7 @@ def _quota_rows(m: RoadmapModel, ix: _Index, k: int, year: Instance, row) -> Non
         first objective level (`roadmap.quota_shortfall`); the first year's are hard."""
         if k == 0:
             return []
-        var = m.solver.NumVar(0, inf, f"short[{name}]")
+        var = m.solver.IntVar(0, inf, f"short[{name}]")  # people short
         m.shortfall.append((var, 1))
         return [(var, 1)]
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from optimizer.instance import Pin
 from optimizer.plan import Plan
 
 
@@ -46,6 +47,16 @@ class RoadmapQuota(_Strict):
     met: bool
 
 
+class RoadmapShortage(_Strict):
+    """A (school, subject) short of teachers in a year: projected slots before the moves, and
+    those left with the moves in force (a secondee's home vacancy counts as one)."""
+
+    school: str
+    subject: str
+    slots: int
+    left: int
+
+
 class RoadmapYear(_Strict):
     year: int
     as_of: date
@@ -59,6 +70,8 @@ class RoadmapYear(_Strict):
     retired: int = Field(description="Teachers gone by retirement since the first year.")
     shortage_slots: int = Field(description="Projected shortage slots before the moves.")
     shortage_left: int = Field(description="Slots still open after the moves in force this year.")
+    shortages: list[RoadmapShortage] = Field(default_factory=list,
+                                             description="Per school and subject, where open.")
     key_moves: int
 
 
@@ -81,7 +94,10 @@ class Roadmap(_Strict):
     uncovered: list[str] = Field(default_factory=list,
                                  description="Staff numbers of that cohort who never rotate.")
     assumptions: dict[str, str] = Field(default_factory=dict)
-    first_year_plan: Plan | None = None
+    first_year_plan: Plan | None = Field(None, description="The first year as a one-year plan, "
+                                         "made from the instance with `first_year_pins` added.")
+    first_year_pins: list[Pin] = Field(default_factory=list, description="The pins that hold "
+                                       "the one-year optimizer to the roadmap's first year.")
     first_year_findings: list[str] = Field(
         default_factory=list, description="The independent checker's findings on the first "
         "year's plan (optimizer.check.check_plan); empty when it is a valid one-year plan.")
