@@ -239,7 +239,8 @@ def _report(model: RoadmapModel, projection: Projection, moves: list[tuple[int, 
                                    required=key_required, achieved=key_achieved,
                                    met=key_achieved >= key_required))
         eligible = {t.staff_no for t in year.teachers if is_available(t, year.as_of, year.rules)}
-        shortages = _shortages(year, moves, k, term_years(first, len(projection.years)))
+        shortages = _shortages(year, projection.need, moves, k,
+                               term_years(first, len(projection.years)))
         out.append(RoadmapYear(
             year=year.year, as_of=year.as_of, approved=k == 0, moves=year_moves,
             returns=sorted(returns, key=lambda r: r.staff_no), quotas=quotas,
@@ -251,10 +252,12 @@ def _report(model: RoadmapModel, projection: Projection, moves: list[tuple[int, 
     return out
 
 
-def _shortages(year: Instance, moves: list[tuple[int, RoadmapMove]], k: int, span: int
+def _shortages(year: Instance, need: dict[tuple[str, str], int],
+               moves: list[tuple[int, RoadmapMove]], k: int, span: int
                ) -> list[RoadmapShortage]:
     """Per (school, subject) open before or after the moves: the projected slots, and those
-    left with the moves in force (arrivals fill, a secondee's departure opens a vacancy)."""
+    left with the moves in force (arrivals fill; a secondee's departure opens a vacancy unless
+    the school has a surplus to cover it)."""
     net: dict[tuple[str, str], int] = defaultdict(int)
     main = {t.staff_no: t.main_subject for t in year.teachers}
     for k2, m in moves:
@@ -264,7 +267,7 @@ def _shortages(year: Instance, moves: list[tuple[int, RoadmapMove]], k: int, spa
     out = []
     for s in year.schools:
         for e in s.staffing:
-            left = max(0, e.shortage - net[(s.code, e.subject)])
+            left = max(0, need[(s.code, e.subject)] - e.in_post - net[(s.code, e.subject)])
             if e.shortage or left:
                 out.append(RoadmapShortage(school=s.code, subject=e.subject, slots=e.shortage,
                                            left=left))

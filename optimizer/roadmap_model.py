@@ -18,7 +18,9 @@ functions; year 0 with no earlier moves is exactly the one-year model with the p
 pins), written over the moves in force:
 
   capacity.subject[k,d,j]   A_k − D_k + HA_k − AW_k ≤ shortage_k(d,j)
-  sending.*[k,s,j]          D_k − A_k ≤ max_net_loss(entry_k)   (the year's own decision)
+  sending.min_keep[k,s,j]   D_k − A_k + AW_k − HA_k ≤ in post_k − min_keep   (not short)
+  sending.shortage_kept     D_k − A_k ≤ 0   (short in year k: no new net loss; secondees
+                            already away stay away)
   capacity.post_ceiling[k,d] Σ_j (A_k − D_k + HA_k − AW_k) (+ principals in year 0)
                             ≤ free posts_k (ceiling − the year's established headcount, which
                             counts the secondees away: an arrival may use a held post only
@@ -254,12 +256,14 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
                                   for p in ix.out.get((k2, s.code, e.subject), [])]))
                 if net_in:
                     row(-inf, e.shortage, f"capacity.subject[{k},{s.code},{e.subject}]", net_in)
-                    # The school's decision of the year: its new departures on balance.
-                    this_year = (ix.out.get((k, s.code, e.subject), [])
-                                 + _neg(ix.into.get((k, s.code, e.subject), [])))
+                    # Not short: the moves in force keep the minimum. Short (a retirement may
+                    # make it so while earlier secondees are away): no new net loss this year.
                     limit, name = max_net_loss(e)
-                    if this_year and e.subject in s.staffing_by_subject:
-                        row(-inf, limit, f"{name}[{k},{s.code},{e.subject}]", this_year)
+                    loss = _neg(net_in) if e.shortage == 0 else (
+                        ix.out.get((k, s.code, e.subject), [])
+                        + _neg(ix.into.get((k, s.code, e.subject), [])))
+                    if loss and e.subject in s.staffing_by_subject:
+                        row(-inf, limit, f"{name}[{k},{s.code},{e.subject}]", loss)
                 if net_in and s.zone == "rural" and e.shortage > 0:
                     f = solver.NumVar(0, e.shortage, f"fill[{k},{s.code},{e.subject}]")
                     row(-inf, 0, f"fill[{k},{s.code},{e.subject}]", [(f, 1)] + _neg(net_in))

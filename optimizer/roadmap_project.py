@@ -7,7 +7,7 @@ return on their planned end date (`RoadmapAssumptions.secondment_returns`, else 
 the first year) and then sit out the cool-down; the 6-year rule ripens a new cohort every year by
 itself, since `eligibility_blockers` is asked again on each year's date. Subject demand follows
 `RoadmapAssumptions.enrolment` ('constant': each school's need in a subject — teachers in post
-plus shortage in the first year — stays as it is); retirements are not replaced (`hiring`
+plus shortage, or its minimum when not short, in the first year: `need_slots` — stays); retirements are not replaced (`hiring`
 'none'), so they reopen shortages. Pins are the personnel office's decisions for the first year
 and travel with it only.
 """
@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from optimizer.instance import Instance, Teacher
+from optimizer.instance import Instance, SubjectStaffing, Teacher
 from optimizer.rules import add_years
 
 
@@ -43,9 +43,9 @@ class RoadmapAssumptions(BaseModel):
 
 
 ASSUMPTION_TEXT = {
-    "enrolment": ("招生规模按首年不变（无招生预测数据）：各校各学科需求保持首年的在岗＋缺口",
+    "enrolment": ("招生规模按首年不变（无招生预测数据）：各校各学科需求保持首年水平（缺编时为在岗＋缺口，否则为最低保留人数）",
                   "enrolment held constant (no projection data): each school's need per subject "
-                  "stays at the first year's in-post + shortage"),
+                  "stays at the first year's (in post + shortage, or the minimum when not short)"),
     "hiring": ("不计新招聘：退休教师的岗位空出，缺口随之增加",
                "no recruitment: a retiring teacher's post stays empty and the shortage grows"),
     "returns": ("已在外交流教师按登记的计划结束日期返回；缺日期者按首年起满一个交流期返回",
@@ -63,6 +63,8 @@ class Projection:
     """Staff numbers whose retirement falls before each year (not in that year's instance)."""
     returning: list[list[str]]
     """Secondees already away in the first year who are back by each year (from that year)."""
+    need: dict[tuple[str, str], int]
+    """Teachers each (school, subject) needs (`need_slots`), the same every year."""
 
 
 def project_years(instance: Instance, years: int, assumptions: RoadmapAssumptions
@@ -72,8 +74,7 @@ def project_years(instance: Instance, years: int, assumptions: RoadmapAssumption
     returns = {t.staff_no: assumptions.secondment_returns.get(t.staff_no)
                or add_years(instance.as_of, term)
                for t in instance.teachers if t.on_secondment}
-    need = {(s.code, e.subject): e.in_post + e.shortage for s in instance.schools
-            for e in s.staffing}
+    need = {(s.code, e.subject): need_slots(e) for s in instance.schools for e in s.staffing}
     out, retired_by, returning_by = [], [], []
     for k in range(years):
         as_of = add_years(instance.as_of, k)
@@ -103,7 +104,15 @@ def project_years(instance: Instance, years: int, assumptions: RoadmapAssumption
                             district_established=district))
         retired_by.append(sorted(gone_ids))
         returning_by.append(sorted(s for s, day in returns.items() if k and day <= as_of))
-    return Projection(out, retired_by, returning_by)
+    return Projection(out, retired_by, returning_by, need)
+
+
+def need_slots(entry: SubjectStaffing) -> int:
+    """Teachers a school needs in a subject, in whole posts (⌈demand − tolerance⌉ of
+    workforce.rules.demand): in post + shortage when short; else `min_keep`, which the demand
+    rule sets to the same number (a school above it has a surplus, and a surplus teacher who
+    leaves opens no shortage)."""
+    return entry.in_post + entry.shortage if entry.shortage > 0 else entry.min_keep
 
 
 def _teacher_on(teacher: Teacher, as_of: date, returns_on: date | None) -> Teacher:
