@@ -63,21 +63,30 @@ def max_years(instance: Instance) -> int:
     """Longest horizon the model handles: a teacher moves at most once in it, which holds while
     the horizon is no longer than the term plus the cool-down (eligibility.cooldown_years)."""
     rules = instance.rules
-    return term_years(instance, 99) + rules.eligibility.cooldown_years \
-        if rules.terms.default_kind == "secondment" else rules.eligibility.cooldown_years + 1
+    return (
+        term_years(instance, 99) + rules.eligibility.cooldown_years
+        if rules.terms.default_kind == "secondment"
+        else rules.eligibility.cooldown_years + 1
+    )
 
 
-def solve_roadmap(instance: Instance, years: int = 5,
-                  assumptions: RoadmapAssumptions | None = None,
-                  settings: SolveSettings | None = None, *, nearest: int | None = None,
-                  plan_first_year: bool = True) -> Roadmap:
+def solve_roadmap(
+    instance: Instance,
+    years: int = 5,
+    assumptions: RoadmapAssumptions | None = None,
+    settings: SolveSettings | None = None,
+    *,
+    nearest: int | None = None,
+    plan_first_year: bool = True,
+) -> Roadmap:
     """The roadmap of `years` school years from `instance.year` (see the module docstring).
 
     `nearest` prunes arcs per (group, year, subject) to that many nearest destinations (None:
     the exact model). Raises ValueError for a horizon the model cannot represent."""
     if not 1 <= years <= max_years(instance):
-        raise ValueError(f"years must be 1 to {max_years(instance)} (term + cool-down), "
-                         f"not {years}")
+        raise ValueError(
+            f"years must be 1 to {max_years(instance)} (term + cool-down), not {years}"
+        )
     settings = settings or SolveSettings()
     assumptions = assumptions or RoadmapAssumptions()
     started, cpu = time.perf_counter(), time.process_time()
@@ -90,15 +99,29 @@ def solve_roadmap(instance: Instance, years: int = 5,
     levels, values = _solve_levels(model, deadline, settings)
     cohort = sum(len(g.members) for g in groups)
     text = {key: zh for key, (zh, _en) in ASSUMPTION_TEXT.items()}
-    common = dict(first_year=instance.year, cohort=cohort, assumptions=text,
-                  groups=len(groups), variables=model.solver.NumVariables())
+    common = dict(
+        first_year=instance.year,
+        cohort=cohort,
+        assumptions=text,
+        groups=len(groups),
+        variables=model.solver.NumVariables(),
+    )
     if values is None:
-        note = ("infeasible rows with no variable: " + ", ".join(model.infeasible_rows[:5])
-                if model.infeasible_rows else "the rules cannot all hold over the horizon"
-                if levels else "no roadmap within the time limit")
-        return Roadmap(status="infeasible" if levels else "unknown", objectives=levels,
-                       note=note, wall_time_s=round(time.perf_counter() - started, 3),
-                       cpu_time_s=round(time.process_time() - cpu, 3), **common)
+        note = (
+            "infeasible rows with no variable: " + ", ".join(model.infeasible_rows[:5])
+            if model.infeasible_rows
+            else "the rules cannot all hold over the horizon"
+            if levels
+            else "no roadmap within the time limit"
+        )
+        return Roadmap(
+            status="infeasible" if levels else "unknown",
+            objectives=levels,
+            note=note,
+            wall_time_s=round(time.perf_counter() - started, 3),
+            cpu_time_s=round(time.process_time() - cpu, 3),
+            **common,
+        )
     for level in levels:
         if level.name == "uncovered" and level.value is not None:
             level.value += cohort
@@ -108,16 +131,22 @@ def solve_roadmap(instance: Instance, years: int = 5,
     rotated = {m.staff_no for year in roadmap_years for m in year.moves}
     uncovered = sorted(s for g in groups for s in g.members if s not in rotated)
     status = "optimal" if all(level.proven_optimal for level in levels) else "feasible"
-    roadmap = Roadmap(status=status, years=roadmap_years, objectives=levels, uncovered=uncovered,
-                      **common)
+    roadmap = Roadmap(
+        status=status, years=roadmap_years, objectives=levels, uncovered=uncovered, **common
+    )
     if plan_first_year:
         roadmap = _with_first_year_plan(roadmap, projection, settings, started)
-    return roadmap.model_copy(update={"wall_time_s": round(time.perf_counter() - started, 3),
-                                      "cpu_time_s": round(time.process_time() - cpu, 3)})
+    return roadmap.model_copy(
+        update={
+            "wall_time_s": round(time.perf_counter() - started, 3),
+            "cpu_time_s": round(time.process_time() - cpu, 3),
+        }
+    )
 
 
-def _solve_levels(model: RoadmapModel, deadline: float, settings: SolveSettings
-                  ) -> tuple[list[RoadmapLevel], list[float] | None]:
+def _solve_levels(
+    model: RoadmapModel, deadline: float, settings: SolveSettings
+) -> tuple[list[RoadmapLevel], list[float] | None]:
     """Each level in turn: HiGHS on the exported model, the previous level's solution as its
     start; the value kept by a row (`roadmap.level[...]`; every level is integral)."""
     levels: list[RoadmapLevel] = []
@@ -126,8 +155,9 @@ def _solve_levels(model: RoadmapModel, deadline: float, settings: SolveSettings
     for position, (name, sense) in enumerate(LEVELS):
         maximize = sense == "max"
         if model.infeasible_rows:
-            return [RoadmapLevel(name=name, sense=sense, value=None, bound=None,
-                                 proven_optimal=True)], None
+            return [
+                RoadmapLevel(name=name, sense=sense, value=None, bound=None, proven_optimal=True)
+            ], None
         objective = model.solver.Objective()
         objective.Clear()
         for var, coef in model.terms[name]:
@@ -136,16 +166,34 @@ def _solve_levels(model: RoadmapModel, deadline: float, settings: SolveSettings
         proto = linear_solver_pb2.MPModelProto()
         model.solver.ExportModelToProto(proto)
         remaining = max(0.5, (deadline - time.perf_counter()) / (len(LEVELS) - position))
-        result = solve_mip(proto, settings.backend if settings.backend != "cpsat" else "highs",
-                           remaining, settings.threads, settings.seed, settings.relative_gap,
-                           incumbent)
+        result = solve_mip(
+            proto,
+            settings.backend if settings.backend != "cpsat" else "highs",
+            remaining,
+            settings.threads,
+            settings.seed,
+            settings.relative_gap,
+            incumbent,
+        )
         if result.value is None or result.values is None:
             if incumbent is None:
                 infeasible = result.status == pywraplp.Solver.INFEASIBLE
-                return ([RoadmapLevel(name=name, sense=sense, value=None, bound=None,
-                                      proven_optimal=infeasible)] if infeasible else []), None
-            levels.append(RoadmapLevel(name=name, sense=sense, value=None, bound=None,
-                                       proven_optimal=False))
+                return (
+                    [
+                        RoadmapLevel(
+                            name=name,
+                            sense=sense,
+                            value=None,
+                            bound=None,
+                            proven_optimal=infeasible,
+                        )
+                    ]
+                    if infeasible
+                    else []
+                ), None
+            levels.append(
+                RoadmapLevel(name=name, sense=sense, value=None, bound=None, proven_optimal=False)
+            )
             continue
         incumbent = result.values
         value = round(result.value)
@@ -154,9 +202,15 @@ def _solve_levels(model: RoadmapModel, deadline: float, settings: SolveSettings
             bound = math.floor(bound + 1e-6) if maximize else math.ceil(bound - 1e-6)
         proven = result.status == pywraplp.Solver.OPTIMAL or bound == value
         scale = DISTANCE_UNIT_KM if name == "distance" else 1
-        levels.append(RoadmapLevel(name=name, sense=sense, value=round(value * scale, 3),
-                                   bound=None if bound is None else round(bound * scale, 3),
-                                   proven_optimal=proven))
+        levels.append(
+            RoadmapLevel(
+                name=name,
+                sense=sense,
+                value=round(value * scale, 3),
+                bound=None if bound is None else round(bound * scale, 3),
+                proven_optimal=proven,
+            )
+        )
         lb, ub = (value - 0.5, inf) if maximize else (-inf, value + 0.5)
         row = model.solver.Constraint(lb, ub, f"roadmap.level[{name}]")
         for var, coef in model.terms[name]:
@@ -164,36 +218,67 @@ def _solve_levels(model: RoadmapModel, deadline: float, settings: SolveSettings
     return levels, incumbent
 
 
-def _hand_out(model: RoadmapModel, projection: Projection, values: list[float]
-              ) -> list[tuple[int, RoadmapMove]]:
+def _hand_out(
+    model: RoadmapModel, projection: Projection, values: list[float]
+) -> list[tuple[int, RoadmapMove]]:
     """Each group's flows to its members, in order (longest at the school first), year by year;
     (year index, move) pairs."""
     first = projection.years[0]
     span = term_years(first, len(projection.years))
     taken: dict[int, int] = defaultdict(int)
     out = []
-    flows = sorted(((a.year, a.group, a.dest, a.subject, round(values[v.index()]), a)
-                    for v, a in zip(model.x, model.arcs, strict=True)
-                    if round(values[v.index()]) > 0), key=lambda f: f[:4])
+    flows = sorted(
+        (
+            (a.year, a.group, a.dest, a.subject, round(values[v.index()]), a)
+            for v, a in zip(model.x, model.arcs, strict=True)
+            if round(values[v.index()]) > 0
+        ),
+        key=lambda f: f[:4],
+    )
     for k, group, dest, subject, n, arc in flows:
         members = model.groups[group].members
-        for staff_no in members[taken[group]:taken[group] + n]:
+        for staff_no in members[taken[group] : taken[group] + n]:
             teacher = first.teacher_by_staff_no[staff_no]
-            ends = (add_years(projection.years[k].as_of, span)
-                    if first.rules.terms.default_kind == "secondment" else None)
-            out.append((k, RoadmapMove(staff_no=staff_no, name=teacher.name,
-                                       from_school=teacher.school, to_school=dest,
-                                       subject=subject, is_key=arc.key, returns_on=ends)))
+            ends = (
+                add_years(projection.years[k].as_of, span)
+                if first.rules.terms.default_kind == "secondment"
+                else None
+            )
+            out.append(
+                (
+                    k,
+                    RoadmapMove(
+                        staff_no=staff_no,
+                        name=teacher.name,
+                        from_school=teacher.school,
+                        to_school=dest,
+                        subject=subject,
+                        is_key=arc.key,
+                        returns_on=ends,
+                    ),
+                )
+            )
         taken[group] += n
     for v, a in zip(model.y, model.principal_arcs, strict=True):
         if round(values[v.index()]) > 0:
             staff_no = model.principals[a.group]
             teacher = first.teacher_by_staff_no[staff_no]
-            out.append((0, RoadmapMove(
-                staff_no=staff_no, name=teacher.name, from_school=teacher.school,
-                to_school=a.dest, subject=teacher.main_subject, is_key=a.key,
-                returns_on=add_years(first.as_of, span)
-                if first.rules.terms.default_kind == "secondment" else None)))
+            out.append(
+                (
+                    0,
+                    RoadmapMove(
+                        staff_no=staff_no,
+                        name=teacher.name,
+                        from_school=teacher.school,
+                        to_school=a.dest,
+                        subject=teacher.main_subject,
+                        is_key=a.key,
+                        returns_on=add_years(first.as_of, span)
+                        if first.rules.terms.default_kind == "secondment"
+                        else None,
+                    ),
+                )
+            )
     return out
 
 
@@ -201,60 +286,111 @@ def _value(terms: Terms, values: list[float]) -> int:
     return round(sum(c * values[v.index()] for v, c in terms))
 
 
-def _report(model: RoadmapModel, projection: Projection, moves: list[tuple[int, RoadmapMove]],
-            values: list[float]) -> list[RoadmapYear]:
+def _report(
+    model: RoadmapModel,
+    projection: Projection,
+    moves: list[tuple[int, RoadmapMove]],
+    values: list[float],
+) -> list[RoadmapYear]:
     """Per year: moves, returns, quotas required vs achieved, cohort, shortages before/after."""
     first = projection.years[0]
     out = []
     previous: set[str] = set()
     for k, year in enumerate(projection.years):
-        year_moves = sorted((m for k2, m in moves if k2 == k),
-                            key=lambda m: (m.from_school, m.staff_no))
-        returns = [RoadmapReturn(staff_no=m.staff_no, name=m.name, home_school=m.from_school,
-                                 host_school=m.to_school, subject=m.subject, on=m.returns_on)
-                   for _, m in moves if m.returns_on is not None
-                   and add_years(year.as_of, -1) < m.returns_on <= year.as_of and k]
-        returns += [RoadmapReturn(staff_no=s, name=first.teacher_by_staff_no[s].name,
-                                  home_school=first.teacher_by_staff_no[s].school,
-                                  host_school=None,
-                                  subject=first.teacher_by_staff_no[s].main_subject,
-                                  on=year.as_of)
-                    for s in projection.returning[k]
-                    if k == 0 or s not in projection.returning[k - 1]]
+        year_moves = sorted(
+            (m for k2, m in moves if k2 == k), key=lambda m: (m.from_school, m.staff_no)
+        )
+        returns = [
+            RoadmapReturn(
+                staff_no=m.staff_no,
+                name=m.name,
+                home_school=m.from_school,
+                host_school=m.to_school,
+                subject=m.subject,
+                on=m.returns_on,
+            )
+            for _, m in moves
+            if m.returns_on is not None
+            and add_years(year.as_of, -1) < m.returns_on <= year.as_of
+            and k
+        ]
+        returns += [
+            RoadmapReturn(
+                staff_no=s,
+                name=first.teacher_by_staff_no[s].name,
+                home_school=first.teacher_by_staff_no[s].school,
+                host_school=None,
+                subject=first.teacher_by_staff_no[s].main_subject,
+                on=year.as_of,
+            )
+            for s in projection.returning[k]
+            if k == 0 or s not in projection.returning[k - 1]
+        ]
         quotas = []
         for (name, k2, scope), (fixed, counted, rotated) in sorted(model.targets.items()):
             if k2 != k:
                 continue
-            required = fixed if name == "quota.district_share" else share_target(
-                year.rules.quotas.school_share, fixed - _value(rotated, values))
+            required = (
+                fixed
+                if name == "quota.district_share"
+                else share_target(year.rules.quotas.school_share, fixed - _value(rotated, values))
+            )
             achieved = _value(counted, values)
-            quotas.append(RoadmapQuota(name=name, scope=scope, required=required,
-                                       achieved=achieved, met=achieved >= required))
+            quotas.append(
+                RoadmapQuota(
+                    name=name,
+                    scope=scope,
+                    required=required,
+                    achieved=achieved,
+                    met=achieved >= required,
+                )
+            )
         key_moves = sum(m.is_key for m in year_moves)
         at, rules = year.school_by_code, year.rules
         in_base = [m for m in year_moves if in_key_share_base(at[m.from_school], rules)]
         key_required = key_share_target(key_share_fraction(rules), len(in_base))
         key_achieved = sum(m.is_key for m in in_base)
-        quotas.append(RoadmapQuota(name="quota.key_share", scope="district",
-                                   required=key_required, achieved=key_achieved,
-                                   met=key_achieved >= key_required))
+        quotas.append(
+            RoadmapQuota(
+                name="quota.key_share",
+                scope="district",
+                required=key_required,
+                achieved=key_achieved,
+                met=key_achieved >= key_required,
+            )
+        )
         eligible = {t.staff_no for t in year.teachers if is_available(t, year.as_of, year.rules)}
-        shortages = _shortages(year, projection.need, moves, k,
-                               term_years(first, len(projection.years)))
-        out.append(RoadmapYear(
-            year=year.year, as_of=year.as_of, approved=k == 0, moves=year_moves,
-            returns=sorted(returns, key=lambda r: r.staff_no), quotas=quotas,
-            eligible=len(eligible), newly_eligible=len(eligible - previous) if k else 0,
-            retired=len(projection.retired[k]), shortage_slots=sum(x.slots for x in shortages),
-            shortage_left=sum(x.left for x in shortages), shortages=shortages,
-            key_moves=key_moves))
+        shortages = _shortages(
+            year, projection.need, moves, k, term_years(first, len(projection.years))
+        )
+        out.append(
+            RoadmapYear(
+                year=year.year,
+                as_of=year.as_of,
+                approved=k == 0,
+                moves=year_moves,
+                returns=sorted(returns, key=lambda r: r.staff_no),
+                quotas=quotas,
+                eligible=len(eligible),
+                newly_eligible=len(eligible - previous) if k else 0,
+                retired=len(projection.retired[k]),
+                shortage_slots=sum(x.slots for x in shortages),
+                shortage_left=sum(x.left for x in shortages),
+                shortages=shortages,
+                key_moves=key_moves,
+            )
+        )
         previous = eligible
     return out
 
 
-def _shortages(year: Instance, need: dict[tuple[str, str], int],
-               moves: list[tuple[int, RoadmapMove]], k: int, span: int
-               ) -> list[RoadmapShortage]:
+def _shortages(
+    year: Instance,
+    need: dict[tuple[str, str], int],
+    moves: list[tuple[int, RoadmapMove]],
+    k: int,
+    span: int,
+) -> list[RoadmapShortage]:
     """Per (school, subject) open before or after the moves: the projected slots, and those
     left with the moves in force (arrivals fill; a secondee's departure opens a vacancy unless
     the school has a surplus to cover it)."""
@@ -269,13 +405,15 @@ def _shortages(year: Instance, need: dict[tuple[str, str], int],
         for e in s.staffing:
             left = max(0, need[(s.code, e.subject)] - e.in_post - net[(s.code, e.subject)])
             if e.shortage or left:
-                out.append(RoadmapShortage(school=s.code, subject=e.subject, slots=e.shortage,
-                                           left=left))
+                out.append(
+                    RoadmapShortage(school=s.code, subject=e.subject, slots=e.shortage, left=left)
+                )
     return out
 
 
-def _with_first_year_plan(roadmap: Roadmap, projection: Projection, settings: SolveSettings,
-                          started: float) -> Roadmap:
+def _with_first_year_plan(
+    roadmap: Roadmap, projection: Projection, settings: SolveSettings, started: float
+) -> Roadmap:
     """The first year as a one-year plan: the roadmap's first-year moves pinned (must_go), every
     other teacher who could move pinned to stay, solved by the one-year optimizer and checked by
     the independent checker."""
@@ -286,19 +424,28 @@ def _with_first_year_plan(roadmap: Roadmap, projection: Projection, settings: So
     def kept(staff_no: str, kind: str, school: str | None) -> bool:
         return any(p.kind == kind and p.school == school for p in office.get(staff_no, []))
 
-    pins = [Pin(kind="must_go", staff_no=s, school=d, note="路线图首年")
-            for s, d in movers.items() if not kept(s, "must_go", d)]
-    pins += [Pin(kind="must_stay", staff_no=t.staff_no, note="路线图首年不交流")
-             for t in first.teachers if t.staff_no not in movers
-             and is_available(t, first.as_of, first.rules)
-             and not kept(t.staff_no, "must_stay", None)]
+    pins = [
+        Pin(kind="must_go", staff_no=s, school=d, note="路线图首年")
+        for s, d in movers.items()
+        if not kept(s, "must_go", d)
+    ]
+    pins += [
+        Pin(kind="must_stay", staff_no=t.staff_no, note="路线图首年不交流")
+        for t in first.teachers
+        if t.staff_no not in movers
+        and is_available(t, first.as_of, first.rules)
+        and not kept(t.staff_no, "must_stay", None)
+    ]
     left = max(5.0, settings.time_limit_s - (time.perf_counter() - started))
-    pinned, plan = solve_with_pins(first, pins, settings.model_copy(update={
-        "time_limit_s": left}))
+    pinned, plan = solve_with_pins(first, pins, settings.model_copy(update={"time_limit_s": left}))
     findings = check_plan(pinned, plan, verify_bound=False)
-    return roadmap.model_copy(update={
-        "first_year_plan": plan, "first_year_pins": pins,
-        "first_year_findings": [f"{f.constraint} {f.scope}: {f.zh}" for f in findings]})
+    return roadmap.model_copy(
+        update={
+            "first_year_plan": plan,
+            "first_year_pins": pins,
+            "first_year_findings": [f"{f.constraint} {f.scope}: {f.zh}" for f in findings],
+        }
+    )
 
 
 __all__ = ["RoadmapAssumptions", "max_years", "solve_roadmap"]

@@ -145,23 +145,44 @@ def build_groups(projection: Projection) -> list[Group]:
     for t in first.teachers:
         if t.is_principal:
             continue
-        states = [(year.get(t.staff_no), inst) for year, inst in zip(by_year, projection.years,
-                                                                   strict=True)]
+        states = [
+            (year.get(t.staff_no), inst)
+            for year, inst in zip(by_year, projection.years, strict=True)
+        ]
         available = tuple(s is not None and is_available(s, i.as_of, i.rules) for s, i in states)
         if not any(available):
             continue
-        key = (t.school, t.main_subject, tuple(t.can_teach), cert_rank(t.cert_levels),
-               t.volunteer, tuple(t.wishes), available,
-               tuple(s is not None and is_key(s, i.as_of, i.rules) for s, i in states),
-               tuple(s is not None and counts_in_quota_base(s, i.as_of, i.rules)
-                     for s, i in states),
-               t.staff_no if t.staff_no in first.pins_by_teacher else "")
+        key = (
+            t.school,
+            t.main_subject,
+            tuple(t.can_teach),
+            cert_rank(t.cert_levels),
+            t.volunteer,
+            tuple(t.wishes),
+            available,
+            tuple(s is not None and is_key(s, i.as_of, i.rules) for s, i in states),
+            tuple(s is not None and counts_in_quota_base(s, i.as_of, i.rules) for s, i in states),
+            t.staff_no if t.staff_no in first.pins_by_teacher else "",
+        )
         buckets[key].append(t)
     groups = []
     for index, key in enumerate(sorted(buckets)):
         members = sorted(buckets[key], key=lambda t: (t.joined_school_on, t.staff_no))
-        groups.append(Group(index, key[0], key[1], key[2], key[3], key[4], key[5], key[6],
-                            key[7], key[8], tuple(t.staff_no for t in members)))
+        groups.append(
+            Group(
+                index,
+                key[0],
+                key[1],
+                key[2],
+                key[3],
+                key[4],
+                key[5],
+                key[6],
+                key[7],
+                key[8],
+                tuple(t.staff_no for t in members),
+            )
+        )
     return groups
 
 
@@ -177,7 +198,7 @@ def build_arcs(projection: Projection, groups: list[Group], nearest: int | None)
     for k, year in enumerate(projection.years):
         short = {(s.code, e.subject) for s in year.schools for e in s.staffing if e.shortage > 0}
         # Open by a swap: teachers of the subject who may leave this year or have left before.
-        swap = {(g.school, g.main_subject) for g in groups if any(g.available[:k + 1])}
+        swap = {(g.school, g.main_subject) for g in groups if any(g.available[: k + 1])}
         for g in groups:
             if not g.available[k]:
                 continue
@@ -193,13 +214,19 @@ def build_arcs(projection: Projection, groups: list[Group], nearest: int | None)
             for j in g.can_teach:
                 options = []
                 for dst in first.schools:
-                    if (dst.code == src.code or dst.code in forbidden
-                            or must_go not in (None, dst.code)
-                            or ((dst.code, j) not in short and (dst.code, j) not in swap)
-                            or direction_between((src.zone, src.is_quality),
-                                                 (dst.zone, dst.is_quality), rules) is None
-                            or not cert_covers(first.teacher_by_staff_no[g.members[0]]
-                                               .cert_levels, dst, rules)):
+                    if (
+                        dst.code == src.code
+                        or dst.code in forbidden
+                        or must_go not in (None, dst.code)
+                        or ((dst.code, j) not in short and (dst.code, j) not in swap)
+                        or direction_between(
+                            (src.zone, src.is_quality), (dst.zone, dst.is_quality), rules
+                        )
+                        is None
+                        or not cert_covers(
+                            first.teacher_by_staff_no[g.members[0]].cert_levels, dst, rules
+                        )
+                    ):
                         continue
                     options.append((school_distance_km(src, dst), dst.code))
                 options.sort()
@@ -209,9 +236,18 @@ def build_arcs(projection: Projection, groups: list[Group], nearest: int | None)
                     keep |= set(g.wishes) | ({must_go} if must_go else set())
                     options = [o for o in options if o[1] in keep]
                 for km, code in options:
-                    arcs.append(Arc(g.index, k, g.school, code, j, g.key[k],
-                                    move_preference(probe, code, rules),
-                                    round(km / DISTANCE_UNIT_KM)))
+                    arcs.append(
+                        Arc(
+                            g.index,
+                            k,
+                            g.school,
+                            code,
+                            j,
+                            g.key[k],
+                            move_preference(probe, code, rules),
+                            round(km / DISTANCE_UNIT_KM),
+                        )
+                    )
     return arcs
 
 
@@ -220,9 +256,12 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
     first = projection.years[0]
     n_years = len(projection.years)
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    m = RoadmapModel(solver, groups, arcs,
-                     [solver.IntVar(0, len(groups[a.group].members), f"x{i}")
-                      for i, a in enumerate(arcs)])
+    m = RoadmapModel(
+        solver,
+        groups,
+        arcs,
+        [solver.IntVar(0, len(groups[a.group].members), f"x{i}") for i, a in enumerate(arcs)],
+    )
     principals, p_arcs, must = principal_posts(first, None)
     m.principals, m.principal_arcs = principals, p_arcs
     m.y = [solver.IntVar(0, 1, f"y{i}") for i in range(len(p_arcs))]
@@ -246,22 +285,31 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
         for s in year.schools:
             # A subject the school has no staffing entry for: shortage 0 (a swap only), and no
             # sending row, as in the one-year model.
-            extra = [SubjectStaffing(subject=j) for j in sorted(ix.subjects_into[s.code])
-                     if j not in s.staffing_by_subject]
+            extra = [
+                SubjectStaffing(subject=j)
+                for j in sorted(ix.subjects_into[s.code])
+                if j not in s.staffing_by_subject
+            ]
             for e in s.staffing + extra:
-                net_in = (ix.into.get((k, s.code, e.subject), [])
-                          + _neg(ix.out.get((k, s.code, e.subject), []))
-                          + [p for k2 in running for p in ix.into.get((k2, s.code, e.subject), [])]
-                          + _neg([p for k2 in running
-                                  for p in ix.out.get((k2, s.code, e.subject), [])]))
+                net_in = (
+                    ix.into.get((k, s.code, e.subject), [])
+                    + _neg(ix.out.get((k, s.code, e.subject), []))
+                    + [p for k2 in running for p in ix.into.get((k2, s.code, e.subject), [])]
+                    + _neg([p for k2 in running for p in ix.out.get((k2, s.code, e.subject), [])])
+                )
                 if net_in:
                     row(-inf, e.shortage, f"capacity.subject[{k},{s.code},{e.subject}]", net_in)
                     # Not short: the moves in force keep the minimum. Short (a retirement may
                     # make it so while earlier secondees are away): no new net loss this year.
                     limit, name = max_net_loss(e)
-                    loss = _neg(net_in) if e.shortage == 0 else (
-                        ix.out.get((k, s.code, e.subject), [])
-                        + _neg(ix.into.get((k, s.code, e.subject), [])))
+                    loss = (
+                        _neg(net_in)
+                        if e.shortage == 0
+                        else (
+                            ix.out.get((k, s.code, e.subject), [])
+                            + _neg(ix.into.get((k, s.code, e.subject), []))
+                        )
+                    )
                     if loss and e.subject in s.staffing_by_subject:
                         row(-inf, limit, f"{name}[{k},{s.code},{e.subject}]", loss)
                 if net_in and s.zone == "rural" and e.shortage > 0:
@@ -270,13 +318,21 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
                     fill_terms.append((f, subject_weight(e.subject, year.rules)))
             # Moves in force: a secondee holds the home post, so an arrival may use it only
             # while the secondee is away (the row of every later year checks that).
-            ceiling = [p for k2 in (*running, k) for p in ix.into_school.get((k2, s.code), [])
-                       + _neg(ix.out_school.get((k2, s.code), []))]
+            ceiling = [
+                p
+                for k2 in (*running, k)
+                for p in ix.into_school.get((k2, s.code), [])
+                + _neg(ix.out_school.get((k2, s.code), []))
+            ]
             if k == 0:
                 ceiling += ix.p_into.get(s.code, []) + _neg(ix.p_out.get(s.code, []))
             if ceiling:
-                row(-inf, max(0, s.post_ceiling - headcount[s.code]),
-                    f"capacity.post_ceiling[{k},{s.code}]", ceiling)
+                row(
+                    -inf,
+                    max(0, s.post_ceiling - headcount[s.code]),
+                    f"capacity.post_ceiling[{k},{s.code}]",
+                    ceiling,
+                )
         _quota_rows(m, ix, k, year, row)
 
     for g in groups:
@@ -352,13 +408,14 @@ def _quota_rows(m: RoadmapModel, ix: _Index, k: int, year: Instance, row) -> Non
         m.shortfall.append((var, 1))
         return [(var, 1)]
 
-    moves = ix.by_year.get(k, []) + (list(zip(m.y, m.principal_arcs, strict=True))
-                                     if k == 0 else [])
-    counted = [(v, 1.0) for v, a in moves
-               if counts_toward_district_share(at[a.source], at[a.dest], rules)]
+    moves = ix.by_year.get(k, []) + (
+        list(zip(m.y, m.principal_arcs, strict=True)) if k == 0 else []
+    )
+    counted = [
+        (v, 1.0) for v, a in moves if counts_toward_district_share(at[a.source], at[a.dest], rules)
+    ]
     target = share_target(rules.quotas.district_share, district_share_base(year))
-    row(target, inf, f"quota.district_share[{k},district]",
-        counted + slack(f"district_share,{k}"))
+    row(target, inf, f"quota.district_share[{k},district]", counted + slack(f"district_share,{k}"))
     m.targets[("quota.district_share", k, "district")] = (target, counted, [])
 
     share = Fraction(str(rules.quotas.school_share))
@@ -369,21 +426,30 @@ def _quota_rows(m: RoadmapModel, ix: _Index, k: int, year: Instance, row) -> Non
         if not in_school_quota_scope(s) or share == 0 or base[s.code] == 0:
             continue
         left = [(v, 1.0) for v, a in moves if a.source == s.code]
-        rotated = [(v, 1.0) for k2 in range(k) for v, g in ix.rotated.get((s.code, k2), [])
-                   if g.in_base[k]]
-        row(share.numerator * base[s.code], inf, f"quota.school_share[{k},{s.code}]",
+        rotated = [
+            (v, 1.0) for k2 in range(k) for v, g in ix.rotated.get((s.code, k2), []) if g.in_base[k]
+        ]
+        row(
+            share.numerator * base[s.code],
+            inf,
+            f"quota.school_share[{k},{s.code}]",
             [(v, share.denominator) for v, _ in left]
             + [(v, share.numerator) for v, _ in rotated]
-            + [(v, share.denominator) for v, _ in slack(f"school_share,{k},{s.code}")])
+            + [(v, share.denominator) for v, _ in slack(f"school_share,{k},{s.code}")],
+        )
         m.targets[("quota.school_share", k, s.code)] = (base[s.code], left, rotated)
 
     key = key_share_fraction(rules)
     if key == 0:
         return
     p, q = key.numerator, key.denominator
-    row(0, inf, f"quota.key_share[{k},district]",
+    row(
+        0,
+        inf,
+        f"quota.key_share[{k},district]",
         [(v, q * a.key - p) for v, a in moves if in_key_share_base(at[a.source], rules)]
-        + [(v, q) for v, _ in slack(f"key_share,{k}")])
+        + [(v, q) for v, _ in slack(f"key_share,{k}")],
+    )
 
 
 def _principal_rows(m: RoadmapModel, first: Instance, must: list[str], row) -> None:
@@ -392,9 +458,13 @@ def _principal_rows(m: RoadmapModel, first: Instance, must: list[str], row) -> N
     staffed = {t.school for t in first.teachers if t.is_principal}
     pairs = list(zip(m.y, m.principal_arcs, strict=True))
     for code in sorted({a.dest for a in m.principal_arcs}):
-        row(-inf, 0 if code in staffed else 1, f"principal.post[{code}]",
+        row(
+            -inf,
+            0 if code in staffed else 1,
+            f"principal.post[{code}]",
             [(v, 1) for v, a in pairs if a.dest == code]
-            + [(v, -1) for v, a in pairs if a.source == code])
+            + [(v, -1) for v, a in pairs if a.source == code],
+        )
     for index, staff_no in enumerate(m.principals):
         mine = [(v, 1) for v, a in pairs if a.group == index]
         row(-inf, 1, f"move.once[{staff_no}]", mine)
@@ -410,11 +480,11 @@ def _pin_rows(m: RoadmapModel, ix: _Index, first: Instance, row) -> None:
             continue
         if pin.staff_no in m.principals:
             index = m.principals.index(pin.staff_no)
-            terms = [(v, 1) for v, a in zip(m.y, m.principal_arcs, strict=True)
-                     if a.group == index]
+            terms = [(v, 1) for v, a in zip(m.y, m.principal_arcs, strict=True) if a.group == index]
         else:
-            terms = [(v, 1) for v, a in ix.by_year.get(0, [])
-                     if m.groups[a.group].members == (pin.staff_no,)]
+            terms = [
+                (v, 1)
+                for v, a in ix.by_year.get(0, [])
+                if m.groups[a.group].members == (pin.staff_no,)
+            ]
         row(1, inf, f"pin.{pin.kind}[{pin.staff_no}]", terms)
-
-

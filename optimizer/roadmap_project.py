@@ -30,27 +30,39 @@ class RoadmapAssumptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enrolment: Literal["constant"] = Field(
-        "constant", description="Enrolment projection. 'constant' (no projection data in the "
+        "constant",
+        description="Enrolment projection. 'constant' (no projection data in the "
         "registry): every school's need in a subject stays at its first-year value (in post + "
-        "shortage from workforce.rules.demand).")
+        "shortage from workforce.rules.demand).",
+    )
     hiring: Literal["none"] = Field(
-        "none", description="Recruitment in the projection. 'none': a retiring teacher's post "
-        "stays empty, so retirements reopen shortages (the bureau's hiring plan is not modelled).")
+        "none",
+        description="Recruitment in the projection. 'none': a retiring teacher's post "
+        "stays empty, so retirements reopen shortages (the bureau's hiring plan is not modelled).",
+    )
     secondment_returns: dict[str, date] = Field(
-        default_factory=dict, description="Planned end of the secondments under way in the first "
+        default_factory=dict,
+        description="Planned end of the secondments under way in the first "
         "year, by staff number (the registry's rotation records). A secondee missing here is "
-        "taken to return a full term (terms.secondment_years) after the first year's date.")
+        "taken to return a full term (terms.secondment_years) after the first year's date.",
+    )
 
 
 ASSUMPTION_TEXT = {
-    "enrolment": ("招生规模按首年不变（无招生预测数据）：各校各学科需求保持首年水平（缺编时为在岗＋缺口，否则为最低保留人数）",
-                  "enrolment held constant (no projection data): each school's need per subject "
-                  "stays at the first year's (in post + shortage, or the minimum when not short)"),
-    "hiring": ("不计新招聘：退休教师的岗位空出，缺口随之增加",
-               "no recruitment: a retiring teacher's post stays empty and the shortage grows"),
-    "returns": ("已在外交流教师按登记的计划结束日期返回；缺日期者按首年起满一个交流期返回",
-                "secondees already away return on their planned end date, else one full term "
-                "after the first year"),
+    "enrolment": (
+        "招生规模按首年不变（无招生预测数据）：各校各学科需求保持首年水平（缺编时为在岗＋缺口，否则为最低保留人数）",
+        "enrolment held constant (no projection data): each school's need per subject "
+        "stays at the first year's (in post + shortage, or the minimum when not short)",
+    ),
+    "hiring": (
+        "不计新招聘：退休教师的岗位空出，缺口随之增加",
+        "no recruitment: a retiring teacher's post stays empty and the shortage grows",
+    ),
+    "returns": (
+        "已在外交流教师按登记的计划结束日期返回；缺日期者按首年起满一个交流期返回",
+        "secondees already away return on their planned end date, else one full term "
+        "after the first year",
+    ),
 }
 
 
@@ -67,21 +79,26 @@ class Projection:
     """Teachers each (school, subject) needs (`need_slots`), the same every year."""
 
 
-def project_years(instance: Instance, years: int, assumptions: RoadmapAssumptions
-                  ) -> Projection:
+def project_years(instance: Instance, years: int, assumptions: RoadmapAssumptions) -> Projection:
     """`years` yearly instances from `instance` (see the module docstring)."""
     term = instance.rules.terms.secondment_years
-    returns = {t.staff_no: assumptions.secondment_returns.get(t.staff_no)
-               or add_years(instance.as_of, term)
-               for t in instance.teachers if t.on_secondment}
+    returns = {
+        t.staff_no: assumptions.secondment_returns.get(t.staff_no)
+        or add_years(instance.as_of, term)
+        for t in instance.teachers
+        if t.on_secondment
+    }
     need = {(s.code, e.subject): need_slots(e) for s in instance.schools for e in s.staffing}
     out, retired_by, returning_by = [], [], []
     for k in range(years):
         as_of = add_years(instance.as_of, k)
         gone = [t for t in instance.teachers if t.retirement_date <= as_of] if k else []
         gone_ids = {t.staff_no for t in gone}
-        teachers = [_teacher_on(t, as_of, returns.get(t.staff_no)) for t in instance.teachers
-                    if t.staff_no not in gone_ids]
+        teachers = [
+            _teacher_on(t, as_of, returns.get(t.staff_no))
+            for t in instance.teachers
+            if t.staff_no not in gone_ids
+        ]
         lost: dict[tuple[str, str], int] = {}
         for t in gone:
             if t.post_type == "established":
@@ -91,17 +108,33 @@ def project_years(instance: Instance, years: int, assumptions: RoadmapAssumption
             staffing = []
             for e in s.staffing:
                 in_post = max(0, e.in_post - lost.get((s.code, e.subject), 0))
-                staffing.append(e.model_copy(update={
-                    "in_post": in_post, "shortage": max(0, need[(s.code, e.subject)] - in_post),
-                    "min_keep": min(e.min_keep, in_post)}))
+                staffing.append(
+                    e.model_copy(
+                        update={
+                            "in_post": in_post,
+                            "shortage": max(0, need[(s.code, e.subject)] - in_post),
+                            "min_keep": min(e.min_keep, in_post),
+                        }
+                    )
+                )
             schools.append(s.model_copy(update={"staffing": staffing}))
         established_gone = sum(t.post_type == "established" for t in gone)
-        district = (None if instance.district_established is None
-                    else max(0, instance.district_established - established_gone))
-        out.append(Instance(year=instance.year + k, as_of=as_of, rules=instance.rules,
-                            schools=schools, teachers=teachers,
-                            pins=instance.pins if k == 0 else [],
-                            district_established=district))
+        district = (
+            None
+            if instance.district_established is None
+            else max(0, instance.district_established - established_gone)
+        )
+        out.append(
+            Instance(
+                year=instance.year + k,
+                as_of=as_of,
+                rules=instance.rules,
+                schools=schools,
+                teachers=teachers,
+                pins=instance.pins if k == 0 else [],
+                district_established=district,
+            )
+        )
         retired_by.append(sorted(gone_ids))
         returning_by.append(sorted(s for s, day in returns.items() if k and day <= as_of))
     return Projection(out, retired_by, returning_by, need)

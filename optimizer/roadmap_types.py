@@ -23,8 +23,9 @@ class RoadmapMove(_Strict):
     to_school: str
     subject: str
     is_key: bool
-    returns_on: date | None = Field(description="End of the secondment term; None past the "
-                                    "horizon's view (a transfer).")
+    returns_on: date | None = Field(
+        description="End of the secondment term; None past the horizon's view (a transfer)."
+    )
 
 
 class RoadmapReturn(_Strict):
@@ -60,8 +61,9 @@ class RoadmapShortage(_Strict):
 class RoadmapYear(_Strict):
     year: int
     as_of: date
-    approved: bool = Field(description="True for the first year (the plan HR approves); later "
-                           "years are indicative.")
+    approved: bool = Field(
+        description="True for the first year (the plan HR approves); later years are indicative."
+    )
     moves: list[RoadmapMove] = Field(default_factory=list)
     returns: list[RoadmapReturn] = Field(default_factory=list)
     quotas: list[RoadmapQuota] = Field(default_factory=list)
@@ -70,13 +72,21 @@ class RoadmapYear(_Strict):
     retired: int = Field(description="Teachers gone by retirement since the first year.")
     shortage_slots: int = Field(description="Projected shortage slots before the moves.")
     shortage_left: int = Field(description="Slots still open after the moves in force this year.")
-    shortages: list[RoadmapShortage] = Field(default_factory=list,
-                                             description="Per school and subject, where open.")
+    shortages: list[RoadmapShortage] = Field(
+        default_factory=list, description="Per school and subject, where open."
+    )
     key_moves: int
 
 
 class RoadmapLevel(_Strict):
-    name: Literal["quota_shortfall", "rural_shortage_filled", "uncovered", "key_spread", "preference", "distance"]
+    name: Literal[
+        "quota_shortfall",
+        "rural_shortage_filled",
+        "uncovered",
+        "key_spread",
+        "preference",
+        "distance",
+    ]
     sense: Literal["max", "min"]
     value: float | None
     bound: float | None
@@ -91,16 +101,24 @@ class Roadmap(_Strict):
     years: list[RoadmapYear] = Field(default_factory=list)
     objectives: list[RoadmapLevel] = Field(default_factory=list)
     cohort: int = Field(0, description="Teachers eligible in at least one year of the horizon.")
-    uncovered: list[str] = Field(default_factory=list,
-                                 description="Staff numbers of that cohort who never rotate.")
+    uncovered: list[str] = Field(
+        default_factory=list, description="Staff numbers of that cohort who never rotate."
+    )
     assumptions: dict[str, str] = Field(default_factory=dict)
-    first_year_plan: Plan | None = Field(None, description="The first year as a one-year plan, "
-                                         "made from the instance with `first_year_pins` added.")
-    first_year_pins: list[Pin] = Field(default_factory=list, description="The pins that hold "
-                                       "the one-year optimizer to the roadmap's first year.")
+    first_year_plan: Plan | None = Field(
+        None,
+        description="The first year as a one-year plan, "
+        "made from the instance with `first_year_pins` added.",
+    )
+    first_year_pins: list[Pin] = Field(
+        default_factory=list,
+        description="The pins that hold the one-year optimizer to the roadmap's first year.",
+    )
     first_year_findings: list[str] = Field(
-        default_factory=list, description="The independent checker's findings on the first "
-        "year's plan (optimizer.check.check_plan); empty when it is a valid one-year plan.")
+        default_factory=list,
+        description="The independent checker's findings on the first "
+        "year's plan (optimizer.check.check_plan); empty when it is a valid one-year plan.",
+    )
     groups: int = 0
     variables: int = 0
     wall_time_s: float = 0.0

@@ -55,29 +55,55 @@ SUBJECTS = ("math", "pe")
 
 def tiny_district(rng: random.Random):
     """Two or three schools, three or four teachers whose cohorts ripen in different years."""
-    schools = [school("U", "urban", quality=rng.random() < 0.5, ceiling=rng.randint(3, 6),
-                      staff=[staffing(j, in_post=rng.randint(1, 3), shortage=rng.choice([0, 1]))
-                             for j in SUBJECTS])]
+    schools = [
+        school(
+            "U",
+            "urban",
+            quality=rng.random() < 0.5,
+            ceiling=rng.randint(3, 6),
+            staff=[
+                staffing(j, in_post=rng.randint(1, 3), shortage=rng.choice([0, 1]))
+                for j in SUBJECTS
+            ],
+        )
+    ]
     for i in range(rng.randint(1, 2)):
-        schools.append(school(f"R{i}", "rural", lat=23.75 + 0.02 * (i + 1),
-                              ceiling=rng.randint(2, 5),
-                              staff=[staffing(j, in_post=rng.randint(0, 2),
-                                              shortage=rng.choice([0, 1, 2])) for j in SUBJECTS]))
+        schools.append(
+            school(
+                f"R{i}",
+                "rural",
+                lat=23.75 + 0.02 * (i + 1),
+                ceiling=rng.randint(2, 5),
+                staff=[
+                    staffing(j, in_post=rng.randint(0, 2), shortage=rng.choice([0, 1, 2]))
+                    for j in SUBJECTS
+                ],
+            )
+        )
     teachers = []
     for n in range(rng.randint(3, 4)):
         home = rng.choice(schools).code
         subject = rng.choice(SUBJECTS)
-        teachers.append(teacher(
-            f"T{n}", home, subject, can_teach=sorted({subject, rng.choice(SUBJECTS)}),
-            joined_school_on=date(rng.choice([2016, 2020, 2021]), 9, 1),
-            retirement_date=date(rng.choice([2046, 2032, 2033]), 3, 1),
-            designations=[key_designation()] if rng.random() < 0.4 else [],
-            volunteer=rng.random() < 0.3,
-            wishes=[s.code for s in schools if s.code != home][:rng.randint(0, 1)]))
-    rules = load_rules(overrides={
-        "quotas.district_share": rng.choice([0.0, 0.2]),
-        "quotas.school_share": rng.choice([0.0, 0.3]),
-        "quotas.key_share": rng.choice([0.0, 0.5])})
+        teachers.append(
+            teacher(
+                f"T{n}",
+                home,
+                subject,
+                can_teach=sorted({subject, rng.choice(SUBJECTS)}),
+                joined_school_on=date(rng.choice([2016, 2020, 2021]), 9, 1),
+                retirement_date=date(rng.choice([2046, 2032, 2033]), 3, 1),
+                designations=[key_designation()] if rng.random() < 0.4 else [],
+                volunteer=rng.random() < 0.3,
+                wishes=[s.code for s in schools if s.code != home][: rng.randint(0, 1)],
+            )
+        )
+    rules = load_rules(
+        overrides={
+            "quotas.district_share": rng.choice([0.0, 0.2]),
+            "quotas.school_share": rng.choice([0.0, 0.3]),
+            "quotas.key_share": rng.choice([0.0, 0.5]),
+        }
+    )
     return instance(schools, teachers, rules=rules)
 
 
@@ -94,8 +120,12 @@ def options(proj, staff_no: str):
         for dst in first.schools:
             if dst.code == src.code or not cert_covers(t.cert_levels, dst, first.rules):
                 continue
-            if direction_between((src.zone, src.is_quality), (dst.zone, dst.is_quality),
-                                 first.rules) is None:
+            if (
+                direction_between(
+                    (src.zone, src.is_quality), (dst.zone, dst.is_quality), first.rules
+                )
+                is None
+            ):
                 continue
             out += [(k, dst.code, j) for j in t.can_teach]
     return out
@@ -132,35 +162,48 @@ def score(proj, choice: dict[str, tuple[int, str, str]]):
                 e = entries.get(j)
                 if net[(s.code, j)] > (e.shortage if e else 0):
                     return None
-                loss = -net[(s.code, j)] if e is not None and e.shortage == 0 else (
-                    -new_net[(s.code, j)])
+                loss = (
+                    -net[(s.code, j)]
+                    if e is not None and e.shortage == 0
+                    else (-new_net[(s.code, j)])
+                )
                 if e is not None and loss > max_net_loss(e)[0]:
                     return None
                 if e is not None and s.zone == "rural" and e.shortage > 0:
                     fill += subject_weight(j, rules) * min(e.shortage, max(0, net[(s.code, j)]))
-            headcount = sum(t.post_type == "established" and t.school == s.code
-                            for t in year.teachers)
+            headcount = sum(
+                t.post_type == "established" and t.school == s.code for t in year.teachers
+            )
             if head_net[s.code] > max(0, s.post_ceiling - headcount):
                 return None
         moves = [(s, d, j) for s, (k2, d, j) in choice.items() if k2 == k]
         lacks = []
-        counted = sum(counts_toward_district_share(at[year.teacher_by_staff_no[s].school],
-                                                   at[d], rules) for s, d, _ in moves)
-        lacks.append(share_target(rules.quotas.district_share, district_share_base(year))
-                     - counted)
+        counted = sum(
+            counts_toward_district_share(at[year.teacher_by_staff_no[s].school], at[d], rules)
+            for s, d, _ in moves
+        )
+        lacks.append(share_target(rules.quotas.district_share, district_share_base(year)) - counted)
         for s in year.schools:
             if not in_school_quota_scope(s) or rules.quotas.school_share == 0:
                 continue
-            members = [t for t in year.teachers if t.school == s.code
-                       and counts_in_quota_base(t, year.as_of, rules)]
-            rotated = sum(1 for t in members if t.staff_no in choice
-                          and choice[t.staff_no][0] < k)
-            left = sum(1 for staff_no, _, _ in moves
-                       if first.teacher_by_staff_no[staff_no].school == s.code)
+            members = [
+                t
+                for t in year.teachers
+                if t.school == s.code and counts_in_quota_base(t, year.as_of, rules)
+            ]
+            rotated = sum(1 for t in members if t.staff_no in choice and choice[t.staff_no][0] < k)
+            left = sum(
+                1
+                for staff_no, _, _ in moves
+                if first.teacher_by_staff_no[staff_no].school == s.code
+            )
             lacks.append(share_target(rules.quotas.school_share, len(members) - rotated) - left)
         keyed = [is_key(year.teacher_by_staff_no[s], year.as_of, rules) for s, _, _ in moves]
-        base = [key for (s, _, _), key in zip(moves, keyed, strict=True)
-                if in_key_share_base(at[first.teacher_by_staff_no[s].school], rules)]
+        base = [
+            key
+            for (s, _, _), key in zip(moves, keyed, strict=True)
+            if in_key_share_base(at[first.teacher_by_staff_no[s].school], rules)
+        ]
         lacks.append(key_share_target(key_share_fraction(rules), len(base)) - sum(base))
         if k == 0 and max(lacks) > 0:
             return None
@@ -171,16 +214,28 @@ def score(proj, choice: dict[str, tuple[int, str, str]]):
             if k:
                 t = t.model_copy(update={"wishes": []})
             preference += move_preference(t, dest, rules)
-            distance += round(school_distance_km(first.school_by_code[t.school],
-                                                 first.school_by_code[dest]) / 0.1)
-    cohort = [t.staff_no for t in first.teachers
-              if any(y.teacher_by_staff_no.get(t.staff_no) is not None
-                     and is_available(y.teacher_by_staff_no[t.staff_no], y.as_of, y.rules)
-                     for y in proj.years)]
+            distance += round(
+                school_distance_km(first.school_by_code[t.school], first.school_by_code[dest]) / 0.1
+            )
+    cohort = [
+        t.staff_no
+        for t in first.teachers
+        if any(
+            y.teacher_by_staff_no.get(t.staff_no) is not None
+            and is_available(y.teacher_by_staff_no[t.staff_no], y.as_of, y.rules)
+            for y in proj.years
+        )
+    ]
     uncovered = sum(1 for s in cohort if s not in choice)
     assert n_years == len(key_per_year)
-    return (shortfall, -fill, uncovered, max(key_per_year) - min(key_per_year), -preference,
-            distance)
+    return (
+        shortfall,
+        -fill,
+        uncovered,
+        max(key_per_year) - min(key_per_year),
+        -preference,
+        distance,
+    )
 
 
 def brute_force(inst, years: int):
@@ -197,8 +252,14 @@ def brute_force(inst, years: int):
 
 def levels_of(roadmap) -> tuple:
     v = {level.name: level.value for level in roadmap.objectives}
-    return (v["quota_shortfall"], -v["rural_shortage_filled"], v["uncovered"], v["key_spread"],
-            -v["preference"], round(v["distance"] / 0.1))
+    return (
+        v["quota_shortfall"],
+        -v["rural_shortage_filled"],
+        v["uncovered"],
+        v["key_spread"],
+        -v["preference"],
+        round(v["distance"] / 0.1),
+    )
 
 
 def test_roadmap_equals_exhaustive_search_on_tiny_districts():
@@ -220,7 +281,8 @@ def test_roadmap_equals_exhaustive_search_on_tiny_districts():
         plan = roadmap.first_year_plan
         assert check_plan(inst.with_pins(roadmap.first_year_pins), plan) == []
         assert {(m.staff_no, m.to_school) for m in plan.moves} == {
-            (m.staff_no, m.to_school) for m in roadmap.years[0].moves}
+            (m.staff_no, m.to_school) for m in roadmap.years[0].moves
+        }
     assert checked == 40
     assert feasible >= 20, feasible
 
@@ -280,8 +342,10 @@ def test_the_home_post_is_held_while_the_secondee_is_away():
 
 def test_a_teacher_who_rotated_is_not_eligible_again_within_the_cool_down():
     u = school("U", "urban", staff=[staffing("math", 3)])
-    rural = [school(f"R{i}", "rural", lat=23.8 + i / 100, staff=[staffing("math", 0, shortage=1)])
-             for i in range(2)]
+    rural = [
+        school(f"R{i}", "rural", lat=23.8 + i / 100, staff=[staffing("math", 0, shortage=1)])
+        for i in range(2)
+    ]
     recent = teacher("C", "U", last_rotation_end=date(2025, 7, 31))  # cool-down until 2028
     fresh = teacher("F", "U")
     inst = instance([u, *rural], [recent, fresh], rules=free_rules())
@@ -296,10 +360,16 @@ def test_a_teacher_who_rotated_is_not_eligible_again_within_the_cool_down():
 def test_later_years_report_quotas_cohorts_and_retirements():
     u = school("U", "urban", staff=[staffing("math", 4)])
     r = school("R", "rural", lat=23.8, staff=[staffing("math", 0, shortage=2)])
-    teachers = [teacher("A", "U"), teacher("B", "U", joined_school_on=date(2021, 9, 1)),
-                teacher("O", "U", retirement_date=date(2028, 1, 31))]
-    inst = instance([u, r], teachers, **{"quotas.district_share": 0.3,
-                                         "quotas.school_share": 0, "quotas.key_share": 0})
+    teachers = [
+        teacher("A", "U"),
+        teacher("B", "U", joined_school_on=date(2021, 9, 1)),
+        teacher("O", "U", retirement_date=date(2028, 1, 31)),
+    ]
+    inst = instance(
+        [u, r],
+        teachers,
+        **{"quotas.district_share": 0.3, "quotas.school_share": 0, "quotas.key_share": 0},
+    )
     roadmap = solve_roadmap(inst, 3)
     first, second, third = roadmap.years
     # The cohort as the rules see each year's date (O never: the 5-year retirement margin).

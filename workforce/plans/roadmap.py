@@ -40,35 +40,47 @@ def secondment_returns(session: Session, instance: Instance) -> dict[str, dt.dat
     rows = session.execute(
         select(Teacher.staff_no, RotationRecord.planned_end_on)
         .join(Teacher, Teacher.id == RotationRecord.teacher_id)
-        .where(RotationRecord.kind == "secondment", RotationRecord.start_on <= instance.as_of,
-               RotationRecord.actual_end_on.is_(None),
-               RotationRecord.planned_end_on.is_not(None),
-               RotationRecord.planned_end_on >= instance.as_of)
+        .where(
+            RotationRecord.kind == "secondment",
+            RotationRecord.start_on <= instance.as_of,
+            RotationRecord.actual_end_on.is_(None),
+            RotationRecord.planned_end_on.is_not(None),
+            RotationRecord.planned_end_on >= instance.as_of,
+        )
     ).all()
     return {staff_no: end for staff_no, end in rows if staff_no in away}
 
 
-def roadmap_from_registry(session: Session, *, first_year: int, years: int,
-                          county: str | None = None, time_limit_s: float | None = None
-                          ) -> tuple[Instance, Roadmap]:
+def roadmap_from_registry(
+    session: Session,
+    *,
+    first_year: int,
+    years: int,
+    county: str | None = None,
+    time_limit_s: float | None = None,
+) -> tuple[Instance, Roadmap]:
     """The roadmap of `years` years from `first_year` (one county's when the registry has
     several: `county` then required). Raises RoadmapError for a bad request."""
     found = [c for c in counties(session) if c != NO_COUNTY]
     if county is not None and county not in found:
         raise RoadmapError(f"未知的县（区）：“{county}”", f"unknown county {county!r}")
     if county is None and len(found) > 1:
-        raise RoadmapError("信息库中有多个县（区），请指定一个（--county）："
-                           + "、".join(found),
-                           "the registry holds several counties; name one (--county): "
-                           + ", ".join(found))
+        raise RoadmapError(
+            "信息库中有多个县（区），请指定一个（--county）：" + "、".join(found),
+            "the registry holds several counties; name one (--county): " + ", ".join(found),
+        )
     if not 2000 <= first_year <= 2100:
-        raise RoadmapError(f"起始年度 {first_year} 不在 2000–2100 之间",
-                           f"first year {first_year} is not within 2000–2100")
+        raise RoadmapError(
+            f"起始年度 {first_year} 不在 2000–2100 之间",
+            f"first year {first_year} is not within 2000–2100",
+        )
     instance = build_instance(session, year=first_year, county=county)
     limit = max_years(instance)
     if not 1 <= years <= limit:
-        raise RoadmapError(f"规划年数须为 1–{limit}（交流期加冷静期），不能为 {years}",
-                           f"years must be 1 to {limit} (term + cool-down), not {years}")
+        raise RoadmapError(
+            f"规划年数须为 1–{limit}（交流期加冷静期），不能为 {years}",
+            f"years must be 1 to {limit} (term + cool-down), not {years}",
+        )
     if not instance.teachers:
         raise RoadmapError("信息库中没有可编制路线图的教师", "no teachers in the registry to plan")
     assumptions = RoadmapAssumptions(secondment_returns=secondment_returns(session, instance))

@@ -20,8 +20,10 @@ def _invoke(*args: str):
 
 def _counts(engine) -> tuple[int, int]:
     with Session(engine) as session:
-        return (session.exec(select(func.count()).select_from(RotationPlan)).one(),
-                session.exec(select(func.count()).select_from(AuditLog)).one())
+        return (
+            session.exec(select(func.count()).select_from(RotationPlan)).one(),
+            session.exec(select(func.count()).select_from(AuditLog)).one(),
+        )
 
 
 def test_roadmap_in_chinese_with_moves_and_json(engine, tmp_path):
@@ -29,8 +31,18 @@ def test_roadmap_in_chinese_with_moves_and_json(engine, tmp_path):
         build_small_district(session)
     before = _counts(engine)
     out = tmp_path / "roadmap.json"
-    result = _invoke("roadmap", "--from", "2026", "--years", "3", "--moves", "--json", str(out),
-                     "--time-limit", "30")
+    result = _invoke(
+        "roadmap",
+        "--from",
+        "2026",
+        "--years",
+        "3",
+        "--moves",
+        "--json",
+        str(out),
+        "--time-limit",
+        "30",
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "交流轮岗路线图 2026–2028（已证明最优）"
@@ -38,8 +50,10 @@ def test_roadmap_in_chinese_with_moves_and_json(engine, tmp_path):
     assert len(years) == 3
     assert years[0].startswith("2026年度（报批方案）：交流 ")
     assert all("（预测）" in line for line in years[1:])
-    assert any(line.startswith("    全区交流人数不低于在编教师总数的规定比例（全区）：要求 ")
-               for line in lines)
+    assert any(
+        line.startswith("    全区交流人数不低于在编教师总数的规定比例（全区）：要求 ")
+        for line in lines
+    )
     assert any("→ R1学校（R1）  体育" in line or "→ R2学校（R2）  体育" in line for line in lines)
     assert "首年方案经独立复核：符合全部规则" in lines
     assert any(line.startswith("  招生规模按首年不变（无招生预测数据）") for line in lines)
@@ -55,8 +69,9 @@ def test_roadmap_in_english(engine):
         build_small_district(session)
     result = _invoke("roadmap", "--from", "2026", "--years", "2", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("rotation roadmap 2026–2027 (proven optimal)\n2026 (plan to "
-                                    "approve): ")
+    assert result.output.startswith(
+        "rotation roadmap 2026–2027 (proven optimal)\n2026 (plan to approve): "
+    )
     assert "first year checked independently: valid" in result.output
 
 
