@@ -20,6 +20,7 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 from optimizer.check import check_plan
 from optimizer.instance import Instance, Pin
 from optimizer.model import DISTANCE_UNIT_KM, solve_mip
+from optimizer.plan import Plan
 from optimizer.roadmap_model import (
     LEVELS,
     RoadmapModel,
@@ -53,10 +54,17 @@ from optimizer.rules import (
     share_target,
 )
 from optimizer.settings import SolveSettings
-from optimizer.solve import solve_with_pins
+from optimizer.solve import solve, solve_with_pins
 
 FIRST_YEAR_SHARE = 0.25
 """Share of the time limit kept for the first year's one-year plan and its check."""
+PRUNE_ABOVE_ARCS = 40_000
+AUTO_NEAREST = 4
+"""Above this many arcs (sample district, 5 years: 157,000) keep per (group, year, subject) the
+`AUTO_NEAREST` nearest shortage destinations (and 2 swap ones): 45,000 variables there. The
+levels' bounds are then the pruned model's, and the roadmap's note says so."""
+START_SHARE = 0.25
+"""Share of the roadmap's time for the one-year plan that starts the first level."""
 
 
 def max_years(instance: Instance) -> int:
@@ -93,10 +101,22 @@ def solve_roadmap(
     budget = settings.time_limit_s * (1 - FIRST_YEAR_SHARE if plan_first_year else 1)
     deadline = started + budget
     projection = project_years(instance, years, assumptions)
+    one_year = solve(
+        projection.years[0],
+        settings.model_copy(update={"time_limit_s": budget * START_SHARE}),
+    )
     groups = build_groups(projection)
-    arcs = build_arcs(projection, groups, nearest)
+    keep = frozenset((m.staff_no, m.to_school, m.subject or "") for m in one_year.moves)
+    arcs = build_arcs(projection, groups, nearest, keep)
+    pruned_to = nearest
+    pruning = f"nearest {nearest}" if nearest is not None else "none (exact model)"
+    if nearest is None and len(arcs) > PRUNE_ABOVE_ARCS:
+        pruned_to = AUTO_NEAREST
+        pruning = f"nearest {AUTO_NEAREST} (exact model: {len(arcs)} arcs)"
+        arcs = build_arcs(projection, groups, AUTO_NEAREST, keep)
     model = build_model(projection, groups, arcs)
-    levels, values = _solve_levels(model, deadline, settings)
+    start = _start_from(model, one_year, deadline, settings)
+    levels, values = _solve_levels(model, deadline, settings, start)
     cohort = sum(len(g.members) for g in groups)
     text = {key: zh for key, (zh, _en) in ASSUMPTION_TEXT.items()}
     common = dict(
@@ -105,6 +125,8 @@ def solve_roadmap(
         assumptions=text,
         groups=len(groups),
         variables=model.solver.NumVariables(),
+        note=f"arc pruning: {pruning}",
+        pruned_to=pruned_to,
     )
     if values is None:
         note = (
@@ -114,10 +136,10 @@ def solve_roadmap(
             if levels
             else "no roadmap within the time limit"
         )
+        common["note"] = f"{note}; {common['note']}"
         return Roadmap(
             status="infeasible" if levels else "unknown",
             objectives=levels,
-            note=note,
             wall_time_s=round(time.perf_counter() - started, 3),
             cpu_time_s=round(time.process_time() - cpu, 3),
             **common,
@@ -125,7 +147,7 @@ def solve_roadmap(
     for level in levels:
         if level.name == "uncovered" and level.value is not None:
             level.value += cohort
-            level.bound = None if level.bound is None else level.bound + cohort
+            level.bound = None if level.bound is None else max(0.0, level.bound + cohort)
     moves = _hand_out(model, projection, values)
     roadmap_years = _report(model, projection, moves, values)
     rotated = {m.staff_no for year in roadmap_years for m in year.moves}
@@ -144,39 +166,104 @@ def solve_roadmap(
     )
 
 
+def _start_from(
+    model: RoadmapModel, one_year: Plan, deadline: float, settings: SolveSettings
+) -> list[float] | None:
+    """A first incumbent: the one-year optimizer's plan as the first year, nobody moving
+    later. Why: the first year's rules are hard, and on the sample district HiGHS found no
+    solution of the whole model in a minute without one (stuck at the root). Its moves are
+    fixed and the model solved for the rest (totals, fills, slacks); None when that plan
+    does not fit the roadmap (e.g. a later year's minimum after retirements)."""
+    if one_year.status not in ("optimal", "feasible") or not one_year.moves:
+        return None
+    group_of = {s: g.index for g in model.groups for s in g.members}
+    wanted: dict[int, int] = defaultdict(int)
+    for move in one_year.moves:
+        if move.role == "principal":
+            found = [
+                i
+                for i, a in enumerate(model.principal_arcs)
+                if model.principals[a.group] == move.staff_no and a.dest == move.to_school
+            ]
+            target = model.y
+        else:
+            found = [
+                i
+                for i, a in enumerate(model.arcs)
+                if a.year == 0
+                and a.group == group_of.get(move.staff_no)
+                and a.dest == move.to_school
+                and a.subject == move.subject
+                and a.member in (None, move.staff_no)
+            ]
+            found.sort(key=lambda i: model.arcs[i].member is None)  # its own wish arc first
+            target = model.x
+        if not found:
+            return None
+        wanted[target[found[0]].index()] += 1
+    fixed = [v for v in model.x + model.y]
+    saved = [(v.lb(), v.ub()) for v in fixed]
+    for v in fixed:
+        v.SetBounds(wanted.get(v.index(), 0), wanted.get(v.index(), 0))
+    objective = model.solver.Objective()
+    objective.Clear()
+    for v, c in model.shortfall + model.first_year_slack:
+        objective.SetCoefficient(v, c)
+    objective.SetMinimization()
+    proto = linear_solver_pb2.MPModelProto()
+    model.solver.ExportModelToProto(proto)
+    for v, (lb, ub) in zip(fixed, saved, strict=True):
+        v.SetBounds(lb, ub)
+    limit = max(1.0, (deadline - time.perf_counter()) / 10)
+    result = solve_mip(proto, "highs", limit, settings.threads, settings.seed, 0.0)
+    return result.values
+
+
 def _solve_levels(
-    model: RoadmapModel, deadline: float, settings: SolveSettings
+    model: RoadmapModel, deadline: float, settings: SolveSettings, start: list[float] | None
 ) -> tuple[list[RoadmapLevel], list[float] | None]:
-    """Each level in turn: HiGHS on the exported model, the previous level's solution as its
-    start; the value kept by a row (`roadmap.level[...]`; every level is integral)."""
+    """Each level in turn: the MIP by HiGHS with the previous level's solution (for the first
+    level: nobody moves, every slack at its need) as the first incumbent; the value kept by a
+    row (`roadmap.level[...]`; every level is integral)."""
     levels: list[RoadmapLevel] = []
     incumbent: list[float] | None = None
     inf = model.solver.infinity()
     for position, (name, sense) in enumerate(LEVELS):
         maximize = sense == "max"
         if model.infeasible_rows:
-            return [
-                RoadmapLevel(name=name, sense=sense, value=None, bound=None, proven_optimal=True)
-            ], None
+            level = RoadmapLevel(
+                name=name, sense=sense, value=None, bound=None, proven_optimal=True
+            )
+            return [level], None
+        terms = model.terms[name]
+        if position == 0:  # the first year's slacks outweigh every later one, then stay at 0
+            weight = 1 + sum(model.zero_start[v.index()] for v, _ in model.shortfall)
+            terms = terms + [(v, weight * c) for v, c in model.first_year_slack]
+            incumbent = start or [
+                model.zero_start.get(i, 0.0) for i in range(model.solver.NumVariables())
+            ]
         objective = model.solver.Objective()
         objective.Clear()
-        for var, coef in model.terms[name]:
-            objective.SetCoefficient(var, objective.GetCoefficient(var) + coef)
+        for var, coef in terms:
+            objective.SetCoefficient(var, coef)
         objective.SetOptimizationDirection(maximize)
+        left = max(0.5, deadline - time.perf_counter())
+        # Level 1 (the hardest: it finds the first plan) half of the time left; then each
+        # level an equal share of what remains.
+        budget = left / 2 if position == 0 else left / (len(LEVELS) - position)
         proto = linear_solver_pb2.MPModelProto()
         model.solver.ExportModelToProto(proto)
-        remaining = max(0.5, (deadline - time.perf_counter()) / (len(LEVELS) - position))
         result = solve_mip(
             proto,
-            settings.backend if settings.backend != "cpsat" else "highs",
-            remaining,
+            "highs" if settings.backend == "cpsat" else settings.backend,
+            budget,
             settings.threads,
             settings.seed,
             settings.relative_gap,
             incumbent,
         )
         if result.value is None or result.values is None:
-            if incumbent is None:
+            if position == 0:
                 infeasible = result.status == pywraplp.Solver.INFEASIBLE
                 return (
                     [
@@ -197,6 +284,17 @@ def _solve_levels(
             continue
         incumbent = result.values
         value = round(result.value)
+        if position == 0:
+            if round(sum(incumbent[v.index()] for v, _ in model.first_year_slack)):
+                if result.status == pywraplp.Solver.OPTIMAL:  # proven: the first year is not
+                    return [
+                        RoadmapLevel(
+                            name=name, sense=sense, value=None, bound=None, proven_optimal=True
+                        )
+                    ], None
+                return [], None  # not proven either way in the time
+            for var, _ in model.first_year_slack:
+                var.SetUb(0)
         bound = result.bound
         if bound is not None:
             bound = math.floor(bound + 1e-6) if maximize else math.ceil(bound - 1e-6)
@@ -225,7 +323,6 @@ def _hand_out(
     (year index, move) pairs."""
     first = projection.years[0]
     span = term_years(first, len(projection.years))
-    taken: dict[int, int] = defaultdict(int)
     out = []
     flows = sorted(
         (
@@ -235,30 +332,29 @@ def _hand_out(
         ),
         key=lambda f: f[:4],
     )
-    for k, group, dest, subject, n, arc in flows:
-        members = model.groups[group].members
-        for staff_no in members[taken[group] : taken[group] + n]:
+    taken: dict[int, set[str]] = defaultdict(set)
+    # Wish arcs first, each to its own member; then group flows to the members not moving yet.
+    for k, group, dest, subject, n, arc in sorted(flows, key=lambda f: f[5].member is None):
+        free = [s for s in model.groups[group].members if s not in taken[group]]
+        chosen = [arc.member] if arc.member else free[:n]
+        for staff_no in chosen:
+            taken[group].add(staff_no)
             teacher = first.teacher_by_staff_no[staff_no]
             ends = (
                 add_years(projection.years[k].as_of, span)
                 if first.rules.terms.default_kind == "secondment"
                 else None
             )
-            out.append(
-                (
-                    k,
-                    RoadmapMove(
-                        staff_no=staff_no,
-                        name=teacher.name,
-                        from_school=teacher.school,
-                        to_school=dest,
-                        subject=subject,
-                        is_key=arc.key,
-                        returns_on=ends,
-                    ),
-                )
+            move = RoadmapMove(
+                staff_no=staff_no,
+                name=teacher.name,
+                from_school=teacher.school,
+                to_school=dest,
+                subject=subject,
+                is_key=arc.key,
+                returns_on=ends,
             )
-        taken[group] += n
+            out.append((k, move))
     for v, a in zip(model.y, model.principal_arcs, strict=True):
         if round(values[v.index()]) > 0:
             staff_no = model.principals[a.group]

@@ -6,7 +6,7 @@ Variables (k = year index, 0 = the first year)
   fill[k,d,j] ≥ 0        filled rural shortage slots; kmax, kmin: most and fewest key moves
 
 Groups: teachers the model cannot tell apart over the whole horizon — the one-year grouping
-(school, main subject, subjects, certificate, volunteer, wishes, pin) plus, per year, whether
+(school, main subject, subjects, certificate, volunteer, pin) plus, per year, whether
 they may rotate (`is_available`), are key (`is_key`) and count in the school quota's base.
 
 A move started in year k is in force for `terms.secondment_years` years (k … k+S−1; a transfer
@@ -18,7 +18,8 @@ functions; year 0 with no earlier moves is exactly the one-year model with the p
 pins), written over the moves in force:
 
   capacity.subject[k,d,j]   A_k − D_k + HA_k − AW_k ≤ shortage_k(d,j)
-  sending.min_keep[k,s,j]   D_k − A_k + AW_k − HA_k ≤ in post_k − min_keep   (not short)
+  sending.min_keep[k,s,j]   D_k − A_k + AW_k − HA_k ≤ in post_k − min_keep + retired since
+                            year 0   (not short; a retirement is not charged to earlier moves)
   sending.shortage_kept     D_k − A_k ≤ 0   (short in year k: no new net loss; secondees
                             already away stay away)
   capacity.post_ceiling[k,d] Σ_j (A_k − D_k + HA_k − AW_k) (+ principals in year 0)
@@ -36,8 +37,10 @@ pins), written over the moves in force:
 (A = arrivals, D = departures of main-j teachers started this year; HA, AW the same for moves
 started in earlier years still in force.)
 
-Later years' quota rows have a slack each (people short); first level quota_shortfall (min
-their sum: `roadmap.quota_shortfall`) — the first year's quotas stay hard.
+Every ≥ row (quotas, principal.two_terms, pins) has a slack (people short), so that no move at
+all is a solution and the first level starts from it. Later years' slacks are the first level,
+quota_shortfall (min their sum: `roadmap.quota_shortfall`); the first year's are weighted above
+all of them in that level and then held at zero — the first year's rules stay hard.
 
 Objective levels, lexicographic, after it: rural_shortage_filled (max weighted slot-years), uncovered (min
 teachers of the horizon's cohort who never rotate: `roadmap.coverage`, soft), key_spread (min
@@ -46,6 +49,7 @@ kmax − kmin: `roadmap.key_spread`, soft), preference (max), distance (min 0.1-
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -57,7 +61,6 @@ from optimizer.model import DISTANCE_UNIT_KM
 from optimizer.network import principal_posts
 from optimizer.roadmap_project import Projection
 from optimizer.rules import (
-    cert_covers,
     cert_rank,
     counts_in_quota_base,
     counts_toward_district_share,
@@ -70,6 +73,7 @@ from optimizer.rules import (
     key_share_fraction,
     max_net_loss,
     move_preference,
+    required_cert_rank,
     school_distance_km,
     share_target,
     subject_weight,
@@ -94,7 +98,6 @@ class Group:
     can_teach: tuple[str, ...]
     cert: int
     volunteer: bool
-    wishes: tuple[str, ...]
     available: tuple[bool, ...]
     key: tuple[bool, ...]
     in_base: tuple[bool, ...]
@@ -111,6 +114,8 @@ class Arc:
     key: bool
     preference: int
     distance_units: int
+    member: str | None = None
+    """A wish arc (first year only): the one member who wished the school may take it."""
 
 
 @dataclass
@@ -125,6 +130,28 @@ class RoadmapModel:
     terms: dict[str, Terms] = field(default_factory=dict)
     infeasible_rows: list[str] = field(default_factory=list)
     shortfall: Terms = field(default_factory=list)
+
+    first_year_slack: Terms = field(default_factory=list)
+    zero_start: dict[int, float] = field(default_factory=dict)
+    """Value of each slack when nobody moves: with them, no move at all is a solution, the
+    start of the first level (the first year's quotas, principals and pins are hard, and on
+    the sample district HiGHS found no solution without a start in 20 s)."""
+
+    def elastic(self, name: str, year: int, coef: int, lb: float) -> Terms:
+        """A slack (people short) for a ≥ row of `year` with lower bound `lb`: later years' go
+        into `shortfall` (the first level, `roadmap.quota_shortfall`); the first year's into
+        `first_year_slack`, which the first level drives to zero before anything else (the
+        first year's rules are hard: a first year that needs them is infeasible)."""
+        var = self.solver.IntVar(0, self.solver.infinity(), f"short[{name}]")
+        (self.shortfall if year else self.first_year_slack).append((var, 1))
+        self.zero_start[var.index()] = max(0, math.ceil(lb / coef - 1e-9))
+        return [(var, coef)]
+
+    @property
+    def empty_infeasible_rows(self) -> list[str]:
+        """The name optimizer.levels reads (the roadmap's rows with no variable that fail)."""
+        return self.infeasible_rows
+
     targets: dict[tuple[str, int, str], tuple[int, Terms, Terms]] = field(default_factory=dict)
     """(quota, year, scope) → (the target for the district, the base for a school; the moves
     counting towards it; the base's members who rotated earlier), for the report."""
@@ -158,7 +185,6 @@ def build_groups(projection: Projection) -> list[Group]:
             tuple(t.can_teach),
             cert_rank(t.cert_levels),
             t.volunteer,
-            tuple(t.wishes),
             available,
             tuple(s is not None and is_key(s, i.as_of, i.rules) for s, i in states),
             tuple(s is not None and counts_in_quota_base(s, i.as_of, i.rules) for s, i in states),
@@ -168,33 +194,51 @@ def build_groups(projection: Projection) -> list[Group]:
     groups = []
     for index, key in enumerate(sorted(buckets)):
         members = sorted(buckets[key], key=lambda t: (t.joined_school_on, t.staff_no))
-        groups.append(
-            Group(
-                index,
-                key[0],
-                key[1],
-                key[2],
-                key[3],
-                key[4],
-                key[5],
-                key[6],
-                key[7],
-                key[8],
-                tuple(t.staff_no for t in members),
-            )
-        )
+        groups.append(Group(index, *key[:8], tuple(t.staff_no for t in members)))
     return groups
 
 
-def build_arcs(projection: Projection, groups: list[Group], nearest: int | None) -> list[Arc]:
+def build_arcs(
+    projection: Projection,
+    groups: list[Group],
+    nearest: int | None,
+    keep: frozenset[tuple[str, str, str]] = frozenset(),
+) -> list[Arc]:
     """Arcs where flow is possible: allowed direction and certificate, a subject the group
     teaches, and a destination short of it that year or with teachers of it who may leave or
-    have left (a swap; also into a post a secondee holds). Pins restrict the first year. `nearest` keeps, per (group, year, subject), only the
-    nearest shortage and swap destinations (plus wished and pinned ones)."""
+    have left (a swap; also into a post a secondee holds). Pins restrict the first year; each
+    member's wishes get wish arcs in the first year. `nearest` keeps, per (group, year,
+    subject), only the nearest `nearest` shortage and 2 swap destinations (wish arcs, pinned
+    schools and the first-year moves in `keep` — (staff number, school, subject) — always)."""
     first = projection.years[0]
     rules = first.rules
     schools = first.school_by_code
     arcs: list[Arc] = []
+    cache: dict[tuple, list[tuple[float, str]]] = {}
+
+    def reachable(k: int, source: str, cert: int, j: str) -> list[tuple[float, str]]:
+        """(km, code) of the schools open for j in year k that a teacher of `source` with
+        certificate rank `cert` may go to, nearest first (the same for every such group)."""
+        key = (k, source, cert, j)
+        if key not in cache:
+            src = schools[source]
+            found = [
+                (school_distance_km(src, dst), dst.code)
+                for dst in first.schools
+                if dst.code != source
+                and ((dst.code, j) in short or (dst.code, j) in swap)
+                and direction_between((src.zone, src.is_quality), (dst.zone, dst.is_quality), rules)
+                and cert_rank_required[dst.code] <= cert
+            ]
+            cache[key] = sorted(found)
+        return cache[key]
+
+    cert_rank_required = {s.code: required_cert_rank(s, rules) for s in first.schools}
+    group_of = {staff_no: g.index for g in groups for staff_no in g.members}
+    kept_for: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for staff_no, code, subject in keep:
+        if staff_no in group_of:
+            kept_for[group_of[staff_no]].add((code, subject))
     for k, year in enumerate(projection.years):
         short = {(s.code, e.subject) for s in year.schools for e in s.staffing if e.shortage > 0}
         # Open by a swap: teachers of the subject who may leave this year or have left before.
@@ -202,40 +246,39 @@ def build_arcs(projection: Projection, groups: list[Group], nearest: int | None)
         for g in groups:
             if not g.available[k]:
                 continue
-            src = schools[g.school]
             pins = year.pins_by_teacher.get(g.members[0], []) if len(g.members) == 1 else []
             if any(p.kind == "must_stay" for p in pins):
                 continue
             forbidden = {p.school for p in pins if p.kind == "forbid"}
             must_go = next((p.school for p in pins if p.kind == "must_go"), None)
-            probe = year.teacher_by_staff_no[g.members[0]]
-            if k:  # wishes are for the first year's rotation only
-                probe = probe.model_copy(update={"wishes": []})
+            # Group arcs carry the preference of a move nobody wished; a member's wishes get
+            # arcs of their own in the first year (as in optimizer.network, and for the same
+            # reason: wishes in the group key made most groups singletons).
+            probe = year.teacher_by_staff_no[g.members[0]].model_copy(update={"wishes": []})
+            wishers = (
+                [
+                    first.teacher_by_staff_no[s]
+                    for s in g.members
+                    if first.teacher_by_staff_no[s].wishes
+                ]
+                if k == 0
+                else []
+            )
             for j in g.can_teach:
-                options = []
-                for dst in first.schools:
-                    if (
-                        dst.code == src.code
-                        or dst.code in forbidden
-                        or must_go not in (None, dst.code)
-                        or ((dst.code, j) not in short and (dst.code, j) not in swap)
-                        or direction_between(
-                            (src.zone, src.is_quality), (dst.zone, dst.is_quality), rules
-                        )
-                        is None
-                        or not cert_covers(
-                            first.teacher_by_staff_no[g.members[0]].cert_levels, dst, rules
-                        )
-                    ):
-                        continue
-                    options.append((school_distance_km(src, dst), dst.code))
-                options.sort()
+                options = [
+                    (km, code)
+                    for km, code in reachable(k, g.school, g.cert, j)
+                    if code not in forbidden and must_go in (None, code)
+                ]
+                kept = options
                 if nearest is not None:
-                    keep = {c for _, c in [o for o in options if (o[1], j) in short][:nearest]}
-                    keep |= {c for _, c in [o for o in options if (o[1], j) not in short][:2]}
-                    keep |= set(g.wishes) | ({must_go} if must_go else set())
-                    options = [o for o in options if o[1] in keep]
-                for km, code in options:
+                    wanted = {c for _, c in [o for o in options if (o[1], j) in short][:nearest]}
+                    wanted |= {c for _, c in [o for o in options if (o[1], j) not in short][:2]}
+                    wanted |= {must_go} if must_go else set()
+                    if k == 0:
+                        wanted |= {c for c, subject in kept_for[g.index] if subject == j}
+                    kept = [o for o in options if o[1] in wanted]
+                for km, code in kept:
                     arcs.append(
                         Arc(
                             g.index,
@@ -248,6 +291,22 @@ def build_arcs(projection: Projection, groups: list[Group], nearest: int | None)
                             round(km / DISTANCE_UNIT_KM),
                         )
                     )
+                for wisher in wishers:
+                    for km, code in options:
+                        if code in wisher.wishes:
+                            arcs.append(
+                                Arc(
+                                    g.index,
+                                    k,
+                                    g.school,
+                                    code,
+                                    j,
+                                    g.key[k],
+                                    move_preference(wisher, code, rules),
+                                    round(km / DISTANCE_UNIT_KM),
+                                    wisher.staff_no,
+                                )
+                            )
     return arcs
 
 
@@ -260,7 +319,10 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
         solver,
         groups,
         arcs,
-        [solver.IntVar(0, len(groups[a.group].members), f"x{i}") for i, a in enumerate(arcs)],
+        [
+            solver.IntVar(0, 1 if a.member else len(groups[a.group].members), f"x{i}")
+            for i, a in enumerate(arcs)
+        ],
     )
     principals, p_arcs, must = principal_posts(first, None)
     m.principals, m.principal_arcs = principals, p_arcs
@@ -270,14 +332,21 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
     ix = _Index(m)
 
     def row(lb: float, ub: float, name: str, terms: Terms) -> None:
+        """A named row; every variable appears once in `terms` (totals keep them apart)."""
         if not terms and not lb <= 0 <= ub:
             m.infeasible_rows.append(name)
         r = solver.Constraint(lb, ub, name)
         for v, c in terms:
-            r.SetCoefficient(v, r.GetCoefficient(v) + c)
+            r.SetCoefficient(v, c)
 
     fill_terms: Terms = []
+    in_post_0 = {(s.code, e.subject): e.in_post for s in first.schools for e in s.staffing}
     for k, year in enumerate(projection.years):
+        retired = {
+            (s.code, e.subject): in_post_0[(s.code, e.subject)] - e.in_post
+            for s in year.schools
+            for e in s.staffing
+        }
         running = range(max(0, k - span + 1), k)
         headcount: dict[str, int] = defaultdict(int)
         for t in year.teachers:
@@ -299,9 +368,12 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
                 )
                 if net_in:
                     row(-inf, e.shortage, f"capacity.subject[{k},{s.code},{e.subject}]", net_in)
-                    # Not short: the moves in force keep the minimum. Short (a retirement may
-                    # make it so while earlier secondees are away): no new net loss this year.
+                    # Not short: the moves in force keep the minimum, a retirement since the
+                    # first year not charged to moves made before it (it would make a legal
+                    # earlier secondment illegal). Short: no new net loss this year.
                     limit, name = max_net_loss(e)
+                    if e.shortage == 0:
+                        limit += retired.get((s.code, e.subject), 0)
                     loss = (
                         _neg(net_in)
                         if e.shortage == 0
@@ -337,6 +409,9 @@ def build_model(projection: Projection, groups: list[Group], arcs: list[Arc]) ->
 
     for g in groups:
         row(-inf, len(g.members), f"roadmap.once[g{g.index}]", ix.by_group.get(g.index, []))
+    for staff_no, wish_arcs in sorted(ix.by_member.items()):
+        if len(wish_arcs) > 1:
+            row(-inf, 1, f"roadmap.once[{staff_no}]", wish_arcs)
     _principal_rows(m, first, must, row)
     _pin_rows(m, ix, first, row)
 
@@ -363,31 +438,71 @@ def _neg(terms: Terms) -> Terms:
     return [(v, -c) for v, c in terms]
 
 
+@dataclass(frozen=True)
+class _GroupYear:
+    """A group's moves in one year, as the quota rows count them."""
+
+    group: int
+    source: str
+    key: bool
+
+
 class _Index:
-    """Arc terms by (year, school, subject), by school, by group, and principal arcs by school."""
+    """Aggregate variables, each defined once by an equality row (`define.*`), so that an arc
+    enters three rows and the yearly rows are written over a few totals — as optimizer.model
+    does, and for the same reason: on the sample district over five years an arc entered ~18
+    rows and building the model took half a minute. `into`/`out` (year, school, subject),
+    `into_school`/`out_school` (year, school), `by_group` (group), `by_year` (year → per-group
+    totals), `key_year` (year), `rotated` ((school, year) → per-group totals)."""
 
     def __init__(self, m: RoadmapModel) -> None:
-        self.into: dict[tuple, Terms] = defaultdict(list)
-        self.out: dict[tuple, Terms] = defaultdict(list)
-        self.into_school: dict[tuple, Terms] = defaultdict(list)
-        self.out_school: dict[tuple, Terms] = defaultdict(list)
+        solver = m.solver
+        arcs_of: dict[tuple, list] = defaultdict(list)
+        self.arcs_by_year: dict[int, list] = defaultdict(list)
+        self.subjects_into: dict[str, set[str]] = defaultdict(set)
+        self.by_member: dict[str, Terms] = defaultdict(list)
+        for v, a in zip(m.x, m.arcs, strict=True):
+            g = m.groups[a.group]
+            for key in (
+                ("in", a.year, a.dest, a.subject),
+                ("out", a.year, a.source, g.main_subject),
+                ("ins", a.year, a.dest),
+                ("outs", a.year, a.source),
+                ("g", a.group, a.year),
+            ):
+                arcs_of[key].append(v)
+            self.subjects_into[a.dest].add(a.subject)
+            self.arcs_by_year[a.year].append((v, a))
+            if a.member:
+                self.by_member[a.member].append((v, 1))
+        total: dict[tuple, pywraplp.Variable] = {}
+        for key in sorted(arcs_of, key=str):
+            var = solver.NumVar(0, solver.infinity(), f"{key[0]}{list(key[1:])}")
+            row = solver.Constraint(0, 0, f"define.{key[0]}{list(key[1:])}")
+            row.SetCoefficient(var, 1)
+            for x in arcs_of[key]:
+                row.SetCoefficient(x, -1)
+            total[key] = var
+
+        def terms(kind: str) -> dict[tuple, Terms]:
+            return {key[1:]: [(var, 1)] for key, var in total.items() if key[0] == kind}
+
+        self.into, self.out = terms("in"), terms("out")
+        self.into_school, self.out_school = terms("ins"), terms("outs")
         self.by_group: dict[int, Terms] = defaultdict(list)
         self.by_year: dict[int, list] = defaultdict(list)
         self.key_year: dict[int, Terms] = defaultdict(list)
         self.rotated: dict[tuple[str, int], list] = defaultdict(list)
-        self.subjects_into: dict[str, set[str]] = defaultdict(set)
-        for v, a in zip(m.x, m.arcs, strict=True):
-            g = m.groups[a.group]
-            self.into[(a.year, a.dest, a.subject)].append((v, 1))
-            self.out[(a.year, a.source, g.main_subject)].append((v, 1))
-            self.into_school[(a.year, a.dest)].append((v, 1))
-            self.subjects_into[a.dest].add(a.subject)
-            self.out_school[(a.year, a.source)].append((v, 1))
-            self.by_group[a.group].append((v, 1))
-            self.by_year[a.year].append((v, a))
-            if a.key:
-                self.key_year[a.year].append((v, 1))
-            self.rotated[(a.source, a.year)].append((v, g))
+        for (kind, *key), var in total.items():
+            if kind != "g":
+                continue
+            group, year = key
+            g = m.groups[group]
+            self.by_group[group].append((var, 1))
+            self.by_year[year].append((var, _GroupYear(group, g.school, g.key[year])))
+            if g.key[year]:
+                self.key_year[year].append((var, 1))
+            self.rotated[(g.school, year)].append((var, g))
         self.p_into: dict[str, Terms] = defaultdict(list)
         self.p_out: dict[str, Terms] = defaultdict(list)
         for v, a in zip(m.y, m.principal_arcs, strict=True):
@@ -399,33 +514,40 @@ def _quota_rows(m: RoadmapModel, ix: _Index, k: int, year: Instance, row) -> Non
     """quota.district_share, quota.school_share and quota.key_share of year k."""
     rules, inf, at = year.rules, m.solver.infinity(), year.school_by_code
 
-    def slack(name: str) -> Terms:
-        """Later years are indicative: their quotas may fall short, by people counted in the
-        first objective level (`roadmap.quota_shortfall`); the first year's are hard."""
-        if k == 0:
-            return []
-        var = m.solver.IntVar(0, inf, f"short[{name}]")  # people short
-        m.shortfall.append((var, 1))
-        return [(var, 1)]
+    def slack(name: str, coef: int, lb: float) -> Terms:
+        return m.elastic(name, k, coef, lb)
 
-    moves = ix.by_year.get(k, []) + (
-        list(zip(m.y, m.principal_arcs, strict=True)) if k == 0 else []
+    principals = list(zip(m.y, m.principal_arcs, strict=True)) if k == 0 else []
+    moves = ix.by_year.get(k, []) + principals
+    counted = (
+        [(v, 1.0) for v, _ in moves]
+        if rules.quotas.reverse_flows_count
+        else [
+            (v, 1.0)
+            for v, a in ix.arcs_by_year.get(k, []) + principals
+            if counts_toward_district_share(at[a.source], at[a.dest], rules)
+        ]
     )
-    counted = [
-        (v, 1.0) for v, a in moves if counts_toward_district_share(at[a.source], at[a.dest], rules)
-    ]
     target = share_target(rules.quotas.district_share, district_share_base(year))
-    row(target, inf, f"quota.district_share[{k},district]", counted + slack(f"district_share,{k}"))
+    row(
+        target,
+        inf,
+        f"quota.district_share[{k},district]",
+        counted + slack(f"district_share,{k}", 1, target),
+    )
     m.targets[("quota.district_share", k, "district")] = (target, counted, [])
 
     share = Fraction(str(rules.quotas.school_share))
+    by_source: dict[str, list] = defaultdict(list)
+    for v, a in moves:
+        by_source[a.source].append((v, a))
     base: dict[str, int] = defaultdict(int)
     for t in year.teachers:
         base[t.school] += counts_in_quota_base(t, year.as_of, rules)
     for s in year.schools:
         if not in_school_quota_scope(s) or share == 0 or base[s.code] == 0:
             continue
-        left = [(v, 1.0) for v, a in moves if a.source == s.code]
+        left = [(v, 1.0) for v, a in by_source.get(s.code, [])]
         rotated = [
             (v, 1.0) for k2 in range(k) for v, g in ix.rotated.get((s.code, k2), []) if g.in_base[k]
         ]
@@ -435,7 +557,9 @@ def _quota_rows(m: RoadmapModel, ix: _Index, k: int, year: Instance, row) -> Non
             f"quota.school_share[{k},{s.code}]",
             [(v, share.denominator) for v, _ in left]
             + [(v, share.numerator) for v, _ in rotated]
-            + [(v, share.denominator) for v, _ in slack(f"school_share,{k},{s.code}")],
+            + slack(
+                f"school_share,{k},{s.code}", share.denominator, share.numerator * base[s.code]
+            ),
         )
         m.targets[("quota.school_share", k, s.code)] = (base[s.code], left, rotated)
 
@@ -448,7 +572,7 @@ def _quota_rows(m: RoadmapModel, ix: _Index, k: int, year: Instance, row) -> Non
         inf,
         f"quota.key_share[{k},district]",
         [(v, q * a.key - p) for v, a in moves if in_key_share_base(at[a.source], rules)]
-        + [(v, q) for v, _ in slack(f"key_share,{k}")],
+        + slack(f"key_share,{k}", q, 0),
     )
 
 
@@ -469,7 +593,12 @@ def _principal_rows(m: RoadmapModel, first: Instance, must: list[str], row) -> N
         mine = [(v, 1) for v, a in pairs if a.group == index]
         row(-inf, 1, f"move.once[{staff_no}]", mine)
         if staff_no in must:
-            row(1, inf, f"principal.two_terms[{staff_no}]", mine)
+            row(
+                1,
+                inf,
+                f"principal.two_terms[{staff_no}]",
+                mine + m.elastic(f"two_terms,{staff_no}", 0, 1, 1),
+            )
 
 
 def _pin_rows(m: RoadmapModel, ix: _Index, first: Instance, row) -> None:
@@ -487,4 +616,9 @@ def _pin_rows(m: RoadmapModel, ix: _Index, first: Instance, row) -> None:
                 for v, a in ix.by_year.get(0, [])
                 if m.groups[a.group].members == (pin.staff_no,)
             ]
-        row(1, inf, f"pin.{pin.kind}[{pin.staff_no}]", terms)
+        row(
+            1,
+            inf,
+            f"pin.{pin.kind}[{pin.staff_no}]",
+            terms + m.elastic(f"{pin.kind},{pin.staff_no}", 0, 1, 1),
+        )

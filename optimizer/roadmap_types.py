@@ -123,4 +123,9 @@ class Roadmap(_Strict):
     variables: int = 0
     wall_time_s: float = 0.0
     cpu_time_s: float = 0.0
-    note: str = ""
+    pruned_to: int | None = Field(
+        None,
+        description="Nearest destinations kept per (group, year, "
+        "subject) when pruned; the bounds are then the pruned model's.",
+    )
+    note: str = Field("", description="Diagnostics (English): pruning, why no roadmap.")

@@ -167,7 +167,13 @@ def score(proj, choice: dict[str, tuple[int, str, str]]):
                     if e is not None and e.shortage == 0
                     else (-new_net[(s.code, j)])
                 )
-                if e is not None and loss > max_net_loss(e)[0]:
+                retired = (
+                    first.school_by_code[s.code].staffing_by_subject[j].in_post - e.in_post
+                    if e is not None
+                    else 0
+                )
+                limit = max_net_loss(e)[0] + (retired if e.shortage == 0 else 0) if e else 0
+                if e is not None and loss > limit:
                     return None
                 if e is not None and s.zone == "rural" and e.shortage > 0:
                     fill += subject_weight(j, rules) * min(e.shortage, max(0, net[(s.code, j)]))

@@ -64,6 +64,16 @@ TEXT = {
         "{wall:.1f} s ({cpu:.1f} CPU s), {groups} groups, {variables} variables",
     ),
     "district": ("全区", "district"),
+    "pruned": (
+        "为在时限内求解，每组教师每年每学科只保留最近的 {n} 所缺编学校（界为该模型的界）",
+        "to solve in time, each group keeps the {n} nearest schools short of a subject per year "
+        "(bounds are for that model)",
+    ),
+    "infeasible": (
+        "首年的规则无法同时满足（可先用 workforce plan 查看冲突与最小放宽）",
+        "the first year's rules cannot all hold (workforce plan shows the conflicts)",
+    ),
+    "unknown": ("时限内未得到路线图，请加长 --time-limit", "no roadmap in the time limit"),
 }
 LEVELS = {
     "quota_shortfall": ("以后各年指标缺额（人）", "later years' quota shortfall (people)"),
@@ -233,8 +243,10 @@ def print_roadmap(instance: Instance, roadmap: Roadmap, language: str, moves: bo
                 typer.echo(f"  {finding}")
         else:
             typer.echo(_t("check_ok", language))
-    if roadmap.note:
-        typer.echo(roadmap.note)
+    if roadmap.pruned_to is not None:
+        typer.echo(_t("pruned", language, n=roadmap.pruned_to))
+    if roadmap.status in ("infeasible", "unknown"):
+        typer.echo(_t(roadmap.status, language))
     typer.echo(_t("assume", language))
     from optimizer.roadmap_project import ASSUMPTION_TEXT
 
