@@ -30,6 +30,7 @@ from api.routes import (
     plans,
     records,
     reports,
+    roadmap,
     schools,
     teachers,
     users,
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (*routers, imports, exports, reports, plans):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
     app.include_router(whatif.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
+    app.include_router(roadmap.router, prefix=API_PREFIX, dependencies=[Depends(csrf_protect)])
     install_pages(app)
     app.include_router(health.router)
     if docs:

@@ -125,6 +125,27 @@ CATALOGUE: dict[str, ConstraintInfo] = {
         ConstraintInfo("plan.terms", "交流期限与起止日期须符合规则",
                        "the kind, start and planned end of each move follow the rules",
                        _OPINION_2014, ("terms.default_kind", "terms.secondment_years")),
+        ConstraintInfo("roadmap.once", "规划期内每位教师至多交流一次（交流期满返回后进入冷静期）",
+                       "each teacher rotates at most once in the roadmap's horizon (after the "
+                       "term comes the cool-down; the horizon is at most term + cool-down)",
+                       "地方实践（交流期一般为3年）",
+                       ("terms.secondment_years", "eligibility.cooldown_years")),
+        ConstraintInfo("roadmap.term", "交流期内在接收学校任教并占其缺口，原学校岗位保留，期满返回",
+                       "a secondee teaches at the host and fills its shortage for the term; the "
+                       "home post is held and taken again on return", _OPINION_2014,
+                       ("terms.default_kind", "terms.secondment_years")),
+        ConstraintInfo("roadmap.quota_shortfall", "以后各年的交流指标尽量达成（首年为硬约束）",
+                       "later years' quotas are met as far as possible (hard in the first year); "
+                       "the shortfall in people is the roadmap's first objective level", _PLAN,
+                       ("quotas.district_share", "quotas.school_share", "quotas.key_share")),
+        ConstraintInfo("roadmap.coverage", "规划期内符合交流条件的教师尽量都至少交流一次",
+                       "every teacher who becomes eligible within the horizon rotates at least "
+                       "once, as far as possible (soft: uncovered teachers are minimised)",
+                       _OPINION_2014, ("eligibility.min_years_at_school",)),
+        ConstraintInfo("roadmap.key_spread", "骨干教师交流人数在各年之间尽量均衡",
+                       "key teachers' moves spread evenly over the years (soft: the gap between "
+                       "the busiest and the quietest year is minimised)", _PLAN,
+                       ("quotas.key_share",)),
     )
 }
 

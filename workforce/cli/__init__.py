@@ -6,6 +6,7 @@ from workforce.cli import (  # noqa: F401  (importing a module registers its com
     io_commands,
     plan_commands,
     report_commands,
+    roadmap_commands,
     server_commands,
     whatif_commands,
 )

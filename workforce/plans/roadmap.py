@@ -1,0 +1,88 @@
+"""The multi-year rotation roadmap from the registry (issue #14 item 4): read-only.
+
+Builds the first year's instance (`workforce.snapshot.build_instance`), reads the planned end of
+the secondments under way (rotation records), and hands both to the pure optimizer
+(`optimizer.roadmap.solve_roadmap`). Nothing in the registry changes, so no audit entry.
+Teachers rotate within their county: a registry with several counties needs one named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from optimizer.instance import Instance
+from optimizer.roadmap import max_years, solve_roadmap
+from optimizer.roadmap_project import RoadmapAssumptions
+from optimizer.roadmap_types import Roadmap
+from optimizer.settings import SolveSettings
+from workforce.models import RotationRecord, Teacher
+from workforce.snapshot import NO_COUNTY, build_instance, counties
+
+DEFAULT_TIME_LIMIT_S = 60.0
+
+
+class RoadmapError(ValueError):
+    """A roadmap that cannot be asked for as given, in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def secondment_returns(session: Session, instance: Instance) -> dict[str, dt.date]:
+    """Planned end of each secondment under way on the instance's date, by staff number."""
+    away = {t.staff_no for t in instance.teachers if t.on_secondment}
+    if not away:
+        return {}
+    rows = session.execute(
+        select(Teacher.staff_no, RotationRecord.planned_end_on)
+        .join(Teacher, Teacher.id == RotationRecord.teacher_id)
+        .where(
+            RotationRecord.kind == "secondment",
+            RotationRecord.start_on <= instance.as_of,
+            RotationRecord.actual_end_on.is_(None),
+            RotationRecord.planned_end_on.is_not(None),
+            RotationRecord.planned_end_on >= instance.as_of,
+        )
+    ).all()
+    return {staff_no: end for staff_no, end in rows if staff_no in away}
+
+
+def roadmap_from_registry(
+    session: Session,
+    *,
+    first_year: int,
+    years: int,
+    county: str | None = None,
+    time_limit_s: float | None = None,
+) -> tuple[Instance, Roadmap]:
+    """The roadmap of `years` years from `first_year` (one county's when the registry has
+    several: `county` then required). Raises RoadmapError for a bad request."""
+    found = [c for c in counties(session) if c != NO_COUNTY]
+    if county is not None and county not in found:
+        raise RoadmapError(f"未知的县（区）：“{county}”", f"unknown county {county!r}")
+    if county is None and len(found) > 1:
+        raise RoadmapError(
+            "信息库中有多个县（区），请指定一个（--county）：" + "、".join(found),
+            "the registry holds several counties; name one (--county): " + ", ".join(found),
+        )
+    if not 2000 <= first_year <= 2100:
+        raise RoadmapError(
+            f"起始年度 {first_year} 不在 2000–2100 之间",
+            f"first year {first_year} is not within 2000–2100",
+        )
+    instance = build_instance(session, year=first_year, county=county)
+    limit = max_years(instance)
+    if not 1 <= years <= limit:
+        raise RoadmapError(
+            f"规划年数须为 1–{limit}（交流期加冷静期），不能为 {years}",
+            f"years must be 1 to {limit} (term + cool-down), not {years}",
+        )
+    if not instance.teachers:
+        raise RoadmapError("信息库中没有可编制路线图的教师", "no teachers in the registry to plan")
+    assumptions = RoadmapAssumptions(secondment_returns=secondment_returns(session, instance))
+    settings = SolveSettings(time_limit_s=time_limit_s or DEFAULT_TIME_LIMIT_S)
+    return instance, solve_roadmap(instance, years, assumptions, settings)
