@@ -5,6 +5,7 @@ Ids that start with a prefix and end in a code (``status_draft``, ``pin_must_go`
 ``stage_solving`` …) are looked up from that code, so every code a page can show has an entry.
 """
 
+from api.i18n.report_pages import REPORT_PAGES
 from workforce.services.messages import Catalogue
 
 _SHELL = {
@@ -397,4 +398,6 @@ _AUDIT = {
     "entries_found": ("共 {count} 条记录", "{count} entries"),
 }
 
-UI = Catalogue({**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT})
+UI = Catalogue(
+    {**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT, **REPORT_PAGES}
+)

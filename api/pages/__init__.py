@@ -12,13 +12,22 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import audit, dashboard, imports, plans, signin, teachers
+from api.pages import (
+    audit,
+    dashboard,
+    imports,
+    plans,
+    reports,
+    signin,
+    teacher_export,
+    teachers,
+)
 from api.security import csrf_protect
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install_pages(app: FastAPI) -> None:
-    for module in (signin, dashboard, teachers, imports, plans, audit):
+    for module in (signin, dashboard, teachers, teacher_export, imports, plans, reports, audit):
         app.include_router(module.router, dependencies=[Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -29,10 +29,44 @@ class Bar:
     """CSS class suffix: primary, warn, bad."""
 
 
-def bar_chart(bars: Sequence[Bar], *, maximum: float | None = None, title: str = "") -> Markup:
-    """Horizontal bars, one per row, scaled to ``maximum`` (default: the largest value)."""
-    top = maximum or max((b.value for b in bars), default=0) or 1
-    usable = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+FONT_PX = 12
+"""The charts' font size: a CJK character is about this wide, a Latin one about 0.6 of it."""
+
+
+def text_width(text: str) -> float:
+    """Roughly how wide ``text`` is drawn, in user units (CJK and full-width: one em)."""
+    return sum(FONT_PX if ord(c) > 0x2E80 else FONT_PX * 0.6 for c in text)
+
+
+def fit(text: str, width: float) -> str:
+    """``text`` cut (with …) to be drawn within ``width``, so that it never runs into the bar
+    or the value beside it; the full text stays in the element's tooltip."""
+    if text_width(text) <= width:
+        return text
+    while text and text_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _label(x: float, y: float, text: str, width: float, anchor: str = "end") -> str:
+    shown = fit(text, width)
+    tip = f"<title>{escape(text)}</title>" if shown != text else ""
+    return f'<text x="{x}" y="{y}" text-anchor="{anchor}">{tip}{escape(shown)}</text>'
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    maximum: float | None = None,
+    title: str = "",
+    value_width: int = VALUE_WIDTH,
+    target: float | None = None,
+) -> Markup:
+    """Horizontal bars, one per row, scaled to ``maximum`` (default: the largest value, or
+    ``target`` when higher); ``target`` draws a dashed line across every bar. Labels and value
+    texts are cut to their room (:func:`fit`): nothing is written over a bar or a target."""
+    top = maximum or max([b.value for b in bars] + [target or 0]) or 1
+    usable = CHART_WIDTH - LABEL_WIDTH - value_width
     height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     parts = [
         f'<svg class="chart bars" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '
@@ -42,15 +76,74 @@ def bar_chart(bars: Sequence[Bar], *, maximum: float | None = None, title: str =
         y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
         width = max(0.0, min(bar.value / top, 1.0)) * usable
         parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end">{escape(bar.label)}</text>'
-            f'<rect class="bar-bg" x="{LABEL_WIDTH}" y="{y}" width="{usable}" '
+            _label(LABEL_WIDTH - 6, y + 13, bar.label, LABEL_WIDTH - 8)
+            + f'<rect class="bar-bg" x="{LABEL_WIDTH}" y="{y}" width="{usable}" '
             f'height="{BAR_HEIGHT}"/>'
             f'<rect class="bar-{escape(bar.tone)}" x="{LABEL_WIDTH}" y="{y}" '
             f'width="{width:.1f}" height="{BAR_HEIGHT}"/>'
-            f'<text x="{LABEL_WIDTH + usable + 6}" y="{y + 13}">{escape(bar.text)}</text>'
+            + _label(LABEL_WIDTH + usable + 6, y + 13, bar.text, value_width - 8, "start")
         )
+    if target is not None:
+        x = LABEL_WIDTH + min(target / top, 1.0) * usable
+        parts.append(f'<line class="target" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a stacked bar: its key, its legend text and its CSS class (``seg-<key>``)."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Stack:
+    label: str
+    counts: tuple[float, ...]
+    """One count per segment, in the segments' order."""
+    text: str
+
+
+def stacked_chart(
+    stacks: Sequence[Stack], segments: Sequence[Segment], *, title: str = ""
+) -> Markup:
+    """Horizontal 100 % bars split into ``segments`` (a distribution per row: teachers by
+    training status …), with the legend as an HTML list under the chart (it wraps on a narrow
+    screen) and each part's count in its tooltip."""
+    usable = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    height = len(stacks) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    parts = [
+        f'<svg class="chart bars stacked" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, stack in enumerate(stacks):
+        y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
+        total = sum(stack.counts)
+        parts.append(
+            _label(LABEL_WIDTH - 6, y + 13, stack.label, LABEL_WIDTH - 8)
+            + f'<rect class="bar-bg" x="{LABEL_WIDTH}" y="{y}" width="{usable}" '
+            f'height="{BAR_HEIGHT}"/>'
+        )
+        x = float(LABEL_WIDTH)
+        for segment, count in zip(segments, stack.counts, strict=True):
+            if not total or not count:
+                continue
+            width = count / total * usable
+            parts.append(
+                f'<rect class="seg-{escape(segment.key)}" x="{x:.1f}" y="{y}" '
+                f'width="{width:.1f}" height="{BAR_HEIGHT}"><title>{escape(segment.label)}：'
+                f"{count:g}</title></rect>"
+            )
+            x += width
+        parts.append(_label(LABEL_WIDTH + usable + 6, y + 13, stack.text, VALUE_WIDTH - 8, "start"))
+    parts.append("</svg>")
+    legend = "".join(
+        f'<li><span class="swatch seg-{escape(s.key)}"></span>{escape(s.label)}</li>'
+        for s in segments
+    )
+    return Markup("".join(parts) + f'<ul class="legend">{legend}</ul>')
 
 
 def line_chart(
