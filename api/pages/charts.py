@@ -104,6 +104,9 @@ class Stack:
     counts: tuple[float, ...]
     """One count per segment, in the segments' order."""
     text: str
+    scale: float = 1.0
+    """The bar's length as a share of the full width (1: every bar full; a share to compare
+    rows of different sizes, as the shortages by subject)."""
 
 
 def stacked_chart(
@@ -126,11 +129,11 @@ def stacked_chart(
             + f'<rect class="bar-bg" x="{LABEL_WIDTH}" y="{y}" width="{usable}" '
             f'height="{BAR_HEIGHT}"/>'
         )
-        x = float(LABEL_WIDTH)
+        x = float(LABEL_WIDTH)  # the parts, left to right
         for segment, count in zip(segments, stack.counts, strict=True):
             if not total or not count:
                 continue
-            width = count / total * usable
+            width = count / total * usable * max(0.0, min(stack.scale, 1.0))
             parts.append(
                 f'<rect class="seg-{escape(segment.key)}" x="{x:.1f}" y="{y}" '
                 f'width="{width:.1f}" height="{BAR_HEIGHT}"><title>{escape(segment.label)}：'
@@ -167,27 +170,55 @@ def line_chart(
         f'y2="{top_pad + plot_h}"/>',
         f'<line class="target" x1="{left}" y1="{target_y:.1f}" x2="{left + plot_w}" '
         f'y2="{target_y:.1f}"/>',
-        f'<text class="target-label" x="{left + plot_w}" y="{target_y - 5:.1f}" '
-        f'text-anchor="end">{escape(target_label)}</text>',
+        _target_label(target_label, target_y, coords, left, plot_w),
     ]
     if coords:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline class="series" points="{path}"/>')
     for (x, y), (label, value) in zip(coords, points, strict=True):
+        # the value above its point, or below it when it would sit on the target line
+        above = y - 8
+        value_y = y + 18 if above - FONT_PX - 2 < target_y < above + 4 else above
         parts.append(
             f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3.5"/>'
-            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{value:g}</text>'
+            f'<text x="{x:.1f}" y="{value_y:.1f}" text-anchor="middle">{value:g}</text>'
             f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def gauge(achieved: float, target: float, *, caption: str) -> Markup:
+def _target_label(
+    text: str, y: float, points: Sequence[tuple[float, float]], left: float, plot_w: float
+) -> str:
+    """The target line's label where it covers no point and no point's value (each value is
+    written 8 units above its point): above the line at the right, else below it, else the
+    same at the left."""
+    width = text_width(text)
+    boxes = [(x - 20, py - 20, x + 20, py + 22) for x, py in points]  # a point and its value
+
+    def clear(x0: float, baseline: float) -> bool:
+        box = (x0, baseline - FONT_PX, x0 + width, baseline + 2)
+        return not any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
+        )
+
+    right, start = left + plot_w - width, left + 4
+    for x0, baseline in ((right, y - 5), (right, y + 15), (start, y - 5), (start, y + 15)):
+        if clear(x0, baseline):
+            break
+    else:
+        x0, baseline = right, y - 5
+    return f'<text class="target-label" x="{x0:.1f}" y="{baseline:.1f}">{escape(text)}</text>'
+
+
+def gauge(achieved: float, target: float, *, caption: str, value: str | None = None) -> Markup:
     """A half-circle gauge of ``achieved`` against ``target``; full at 125 % of the target,
-    with a tick at the target, green when met."""
+    with a tick at the target, green when met. ``value`` (default ``achieved / target``) is
+    written under the arc, the caption below it: neither crosses the arc or its tick."""
     full = max(target * 1.25, achieved, 1)
-    radius, cx, cy = 70, 90, 85
+    radius, cx, cy = 70, 110, 85
+    value = value if value is not None else f"{achieved:g} / {target:g}"
 
     def point(share: float) -> tuple[float, float]:
         angle = math.pi * (1 - min(max(share, 0.0), 1.0))
@@ -197,14 +228,15 @@ def gauge(achieved: float, target: float, *, caption: str) -> Markup:
     tick_x, tick_y = point(target / full)
     tone = "good" if achieved >= target else "bad"
     return Markup(
-        f'<svg class="chart gauge" viewBox="0 0 180 120" role="img" aria-label="{escape(caption)}" '
+        f'<svg class="chart gauge" viewBox="0 0 220 140" role="img" aria-label="{escape(caption)}" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<path class="gauge-bg" d="M {cx - radius} {cy} A {radius} {radius} 0 0 1 '
         f'{cx + radius} {cy}"/>'
         f'<path class="gauge-{tone}" d="M {cx - radius} {cy} A {radius} {radius} 0 0 1 '
         f'{end_x:.1f} {end_y:.1f}"/>'
         f'<circle class="gauge-tick" cx="{tick_x:.1f}" cy="{tick_y:.1f}" r="4"/>'
-        f'<text class="gauge-value" x="{cx}" y="{cy - 8}" text-anchor="middle">'
-        f"{achieved:g} / {target:g}</text>"
-        f'<text x="{cx}" y="{cy + 25}" text-anchor="middle">{escape(caption)}</text></svg>'
+        f'<text class="gauge-value" x="{cx}" y="{cy + 22}" text-anchor="middle">'
+        f"{escape(fit(value, 2 * cx - 4))}</text>"
+        f'<text x="{cx}" y="{cy + 44}" text-anchor="middle">{escape(fit(caption, 2 * cx - 4))}'
+        "</text></svg>"
     )
