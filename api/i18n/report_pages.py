@@ -52,4 +52,9 @@ REPORT_PAGES = {
     "dash_shortage_legend": ("已补充 / 仍缺", "filled / still open"),
     "quota_line": ("{achieved} 人（要求 ≥ {target}）", "{achieved} (required ≥ {target})"),
     "see_report": ("查看报表", "Open the report"),
+    "doc_no": ("文号", "Document no."),
+    "download_letters_draft": (
+        "交流通知书草稿（PDF，带“草稿”水印，仅供核对）",
+        "Draft notice letters (PDF, watermarked, for checking)",
+    ),
 }

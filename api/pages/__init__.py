@@ -16,6 +16,7 @@ from api.pages import (
     audit,
     dashboard,
     imports,
+    letters,
     plans,
     reports,
     signin,
@@ -28,6 +29,16 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install_pages(app: FastAPI) -> None:
-    for module in (signin, dashboard, teachers, teacher_export, imports, plans, reports, audit):
+    for module in (
+        signin,
+        dashboard,
+        teachers,
+        teacher_export,
+        imports,
+        letters,
+        plans,
+        reports,
+        audit,
+    ):
         app.include_router(module.router, dependencies=[Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
