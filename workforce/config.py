@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     max_solver_processes: int = 2
     """At most this many solve jobs run at once on this machine (each is one solver process,
     about one core and up to 2 GB at 100,000 teachers); the others wait in order, queued."""
+    notice_number: str = "源城教人〔{year}〕{plan_id}号"
+    """The document number (文号) of a plan's notice letters: ``{year}`` and ``{plan_id}`` are
+    filled in; the office may give another number when it downloads them."""
     web_runs_solves: bool = True
     """Whether the web server starts queued solve jobs on its own machine; false when
     ``workforce worker`` runs them elsewhere (the web server then only queues)."""

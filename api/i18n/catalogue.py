@@ -5,6 +5,7 @@ Ids that start with a prefix and end in a code (``status_draft``, ``pin_must_go`
 ``stage_solving`` …) are looked up from that code, so every code a page can show has an entry.
 """
 
+from api.i18n.report_pages import REPORT_PAGES
 from workforce.services.messages import Catalogue
 
 _SHELL = {
@@ -456,5 +457,14 @@ _POLICY = {
 }
 
 UI = Catalogue(
-    {**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT, **_POLICY}
+    {
+        **_SHELL,
+        **_DASHBOARD,
+        **_TEACHERS,
+        **_IMPORTS,
+        **_PLANS,
+        **_AUDIT,
+        **_POLICY,
+        **REPORT_PAGES,
+    }
 )

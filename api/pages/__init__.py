@@ -12,13 +12,37 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import audit, dashboard, imports, plans, policy, roadmap, signin, teachers
+from api.pages import (
+    audit,
+    dashboard,
+    imports,
+    letters,
+    plans,
+    policy,
+    reports,
+    roadmap,
+    signin,
+    teacher_export,
+    teachers,
+)
 from api.security import csrf_protect
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install_pages(app: FastAPI) -> None:
-    for module in (signin, dashboard, teachers, imports, policy, plans, roadmap, audit):
+    for module in (
+        signin,
+        dashboard,
+        teachers,
+        teacher_export,
+        imports,
+        letters,
+        policy,
+        plans,
+        roadmap,
+        reports,
+        audit,
+    ):
         app.include_router(module.router, dependencies=[Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,8 +1,10 @@
-"""The dashboard: this year's quota gauges (from the year's latest plan), the district's
-key teachers against the 700 goal year by year, training completion by school, and the rural
-shortages by subject that the latest plan fills or leaves.
+"""The dashboard: this year's quota gauges (from the year's latest plan, each written
+"189 人（要求 ≥ 146）"), the district's key teachers against the 700 goal year by year, the
+training statuses by school type and the completion of the lowest schools (saying so when it
+shows fewer than all), and the rural shortages by subject: the part the latest plan fills and
+the part still open.
 
-A school clerk sees only their own school's training completion; the district figures and the
+A school clerk sees only their own school's training statuses; the district figures and the
 plan are for the district roles. The figures come from :mod:`api.pages.dashboard_figures`
 (the report functions and the stored plan, kept until the registry changes); this module only
 draws them in the reader's language.
@@ -20,10 +22,12 @@ from markupsafe import Markup
 from api.deps import Reader, SessionDep
 from api.i18n import Language, page_language, translator
 from api.i18n.catalogue import UI
-from api.pages.charts import Bar, bar_chart, gauge, line_chart
+from api.pages.charts import Bar, Segment, Stack, bar_chart, gauge, line_chart, stacked_chart
 from api.pages.dashboard_figures import (
     KEY_TEACHER_GOAL,
     SchoolCompletion,
+    Training,
+    TypeStatuses,
     district_figures,
     school_training,
 )
@@ -31,12 +35,15 @@ from api.pages.rendering import code_label, render
 from api.pages.routing import page_router
 from optimizer import Plan
 from workforce.accounts.roles import is_school_bound
+from workforce.reports.messages import enum_label
 from workforce.reports.talent import default_talent_targets
+from workforce.rules.training import STATUSES
 
 router = page_router()
 
 
 def quota_gauges(plan: Plan, language: Language) -> list[Markup]:
+    """One gauge per district quota, its figure written "189 人（要求 ≥ 146）"."""
     t = translator(language)
 
     def caption(name: str) -> str:
@@ -44,7 +51,12 @@ def quota_gauges(plan: Plan, language: Language) -> list[Markup]:
         return t(key) if key in UI else name
 
     return [
-        gauge(q.achieved, q.target, caption=caption(q.name))
+        gauge(
+            q.achieved,
+            q.target,
+            caption=caption(q.name),
+            value=t("quota_line", achieved=q.achieved, target=q.target),
+        )
         for q in plan.quotas
         if q.scope == "district"
     ]
@@ -61,7 +73,24 @@ def key_teacher_trend(points: list[tuple[str, float]], language: Language) -> Ma
     )
 
 
-def training_by_school(schools: list[SchoolCompletion], language: Language) -> Markup:
+def training_by_type(types: tuple[TypeStatuses, ...], language: Language) -> Markup:
+    """Teachers by training status at each school type: what the bars show at any point of
+    the cycle (at its start everyone is on track or at risk, nobody done)."""
+    segments = [Segment(s, enum_label("training_status", s, language)) for s in STATUSES]
+    label = code_label(language)
+    stacks = []
+    for row in types:
+        name = label("school_levels", row.level)
+        if row.scope_group != "headline":
+            name += f"（{label('ownership', row.ownership)}）"
+        done = f"{row.rate:.0%}" if row.rate is not None else "—"
+        stacks.append(
+            Stack(name, tuple(float(c) for c in row.counts), f"{done} / {sum(row.counts)}")
+        )
+    return stacked_chart(stacks, segments, title=translator(language)("dash_training_types"))
+
+
+def training_by_school(schools: tuple[SchoolCompletion, ...], language: Language) -> Markup:
     bars = [
         Bar(
             label=school.name,
@@ -74,23 +103,36 @@ def training_by_school(schools: list[SchoolCompletion], language: Language) -> M
     return bar_chart(bars, maximum=1, title=translator(language)("dash_training"))
 
 
+def schools_note(training: Training, language: Language) -> str:
+    """Says that the chart shows only the lowest schools, when it does."""
+    t = translator(language)
+    shown = len(training.schools)
+    if shown < training.schools_total:
+        return t("dash_training_lowest", shown=shown, total=training.schools_total)
+    return t("dash_training_all_schools", total=training.schools_total)
+
+
 def shortages_by_subject(plan: Plan, language: Language) -> Markup:
+    """Rural shortages per subject: the part the plan fills and the part still open."""
     slots: dict[str, int] = defaultdict(int)
     filled: dict[str, int] = defaultdict(int)
     for shortage in plan.shortages:
         slots[shortage.subject] += shortage.slots
         filled[shortage.subject] += shortage.filled
     label = code_label(language)
-    bars = [
-        Bar(
+    t = translator(language)
+    segments = [Segment("filled", t("filled")), Segment("open", t("unfilled"))]
+    top = max(slots.values(), default=0)
+    stacks = [
+        Stack(
             label=label("subjects", subject),
-            value=slots[subject],
-            text=translator(language)("filled_of", filled=filled[subject], slots=slots[subject]),
-            tone="primary" if filled[subject] >= slots[subject] else "bad",
+            counts=(filled[subject], slots[subject] - filled[subject]),
+            text=t("filled_of", filled=filled[subject], slots=slots[subject]),
+            scale=slots[subject] / top if top else 0,
         )
         for subject in sorted(slots, key=lambda s: -slots[s])
     ]
-    return bar_chart(bars, title=translator(language)("dash_shortages"))
+    return stacked_chart(stacks, segments, title=t("dash_shortages"))
 
 
 @router.get("/")
@@ -99,8 +141,9 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
     today = dt.date.today()
     context: dict[str, object] = {"year": today.year, "as_of": today}
     if is_school_bound(user.role):
-        schools = school_training(session, today, user.school_id) if user.school_id else []
-        context["training_chart"] = training_by_school(schools, language)
+        training = school_training(session, today, user.school_id) if user.school_id else None
+        if training is not None:
+            context["types_chart"] = training_by_type(training.by_type, language)
         return render(request, "dashboard.html", user=user, **context)
     figures = district_figures(session, today)
     if figures.plan is not None:
@@ -110,8 +153,10 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
             gauges=quota_gauges(plan, language),
             schools_met=sum(q.met for q in plan.quotas if q.scope != "district"),
             schools_total=sum(q.scope != "district" for q in plan.quotas),
-            shortage_chart=shortages_by_subject(plan, language),
+            shortage_chart=shortages_by_subject(plan, language) if plan.shortages else None,
         )
     context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
-    context["training_chart"] = training_by_school(figures.training, language)
+    context["types_chart"] = training_by_type(figures.training.by_type, language)
+    context["training_chart"] = training_by_school(figures.training.schools, language)
+    context["schools_note"] = schools_note(figures.training, language)
     return render(request, "dashboard.html", user=user, **context)

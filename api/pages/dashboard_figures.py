@@ -14,10 +14,12 @@ The numbers come from the report functions (:mod:`workforce.reports`) and the st
   plan that is not superseded (only its
   ``plan_json``: the instance beside it holds every teacher and is not needed here);
 * key teachers year by year — the talent report's ``talent.by_year`` view;
-* training completion by school — the training report's assessment
-  (:func:`~workforce.reports.training.assessed_teachers`) summarised by school with its
-  :func:`~workforce.reports.training.status_summary`, without the per-teacher and certificate
-  views the dashboard does not show.
+* training completion by school, and teachers by training status for each school type — the
+  training report's assessment (:func:`~workforce.reports.training.assessed_teachers`)
+  summarised with its :func:`~workforce.reports.training.status_summary` (by school; by scope
+  group, ownership and level as its ``training.school_types`` view), without the per-teacher
+  and certificate views the dashboard does not show. At the start of a cycle nobody is done
+  yet: the distribution of statuses (on track, at risk …) still tells who is behind.
 """
 
 from __future__ import annotations
@@ -26,14 +28,21 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import and_, case, select
 from sqlmodel import Session
 
 from optimizer import Plan
 from workforce.models import RotationPlan
+from workforce.reports.scope import default_scopes
 from workforce.reports.talent import talent_report
-from workforce.reports.training import SCHOOL_COLUMNS, assessed_teachers, status_summary
-from workforce.rules.training import default_training_rules
+from workforce.reports.training import (
+    GROUPS,
+    SCHOOL_COLUMNS,
+    assessed_teachers,
+    status_summary,
+)
+from workforce.rules.training import STATUSES, default_training_rules
 from workforce.services.registry_cache import RegistryCache
 
 KEY_TEACHER_GOAL = "key_teachers"
@@ -64,6 +73,29 @@ class SchoolCompletion:
 
 
 @dataclass(frozen=True)
+class TypeStatuses:
+    """Teachers by training status at one type of school (as ``training.school_types``)."""
+
+    scope_group: str
+    ownership: str
+    level: str
+    counts: tuple[int, ...]
+    """Teachers in each of :data:`~workforce.rules.training.STATUSES`, in that order."""
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class Training:
+    """The training figures of one scope (the district or one school) this cycle."""
+
+    schools: tuple[SchoolCompletion, ...]
+    """The :data:`SCHOOLS_SHOWN` schools with the lowest completion, lowest first."""
+    schools_total: int
+    """How many schools have counted teachers (the chart notes when it shows fewer)."""
+    by_type: tuple[TypeStatuses, ...]
+
+
+@dataclass(frozen=True)
 class DistrictFigures:
     """Kept and shared by every request until the registry changes: tuples, and the plan is
     only read."""
@@ -71,12 +103,11 @@ class DistrictFigures:
     plan: LatestPlan | None
     key_teachers_by_year: tuple[tuple[str, float], ...]
     """(year, district key teachers on its 31 December), oldest first."""
-    training: tuple[SchoolCompletion, ...]
-    """The :data:`SCHOOLS_SHOWN` schools with the lowest completion, lowest first."""
+    training: Training
 
 
 _DISTRICT: RegistryCache[DistrictFigures] = RegistryCache(max_entries=4)
-_SCHOOLS: RegistryCache[tuple[SchoolCompletion, ...]] = RegistryCache(max_entries=256)
+_SCHOOLS: RegistryCache[Training] = RegistryCache(max_entries=256)
 
 
 def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
@@ -84,8 +115,7 @@ def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
     return _DISTRICT.get(session, as_of, lambda: _district(session, as_of))
 
 
-def school_training(session: Session, as_of: dt.date, school_id: int
-                    ) -> tuple[SchoolCompletion, ...]:
+def school_training(session: Session, as_of: dt.date, school_id: int) -> Training:
     """Training completion of one school on ``as_of`` (a clerk's dashboard)."""
     return _SCHOOLS.get(session, (school_id, as_of), lambda: _training(session, as_of, school_id))
 
@@ -117,10 +147,10 @@ def _district(session: Session, as_of: dt.date) -> DistrictFigures:
     )
 
 
-def _training(session: Session, as_of: dt.date, school_id: int | None
-              ) -> tuple[SchoolCompletion, ...]:
+def _training(session: Session, as_of: dt.date, school_id: int | None) -> Training:
     """Completion by school in the cycle containing ``as_of`` (the training report's default),
-    lowest first (ties by school code), at most :data:`SCHOOLS_SHOWN`."""
+    lowest first (ties by school code), at most :data:`SCHOOLS_SHOWN`; and the statuses by
+    school type."""
     rules = default_training_rules()
     people = assessed_teachers(session, rules.cycle_on(as_of).name, as_of, rules, school_id)
     table = status_summary(people, list(SCHOOL_COLUMNS))
@@ -142,4 +172,31 @@ def _training(session: Session, as_of: dt.date, school_id: int | None
         )
     ]
     schools.sort(key=lambda s: (s.rate or 0, s.code))
-    return tuple(schools[:SCHOOLS_SHOWN])
+    return Training(tuple(schools[:SCHOOLS_SHOWN]), len(schools), _by_type(people))
+
+
+def _by_type(people: pd.DataFrame) -> tuple[TypeStatuses, ...]:
+    """Statuses by school type, grouped as the training report groups them (its scope:
+    the headline 中小学 first, kindergartens and private schools apart)."""
+    scope = default_scopes()["training_completion"]
+    groups = [
+        scope.group(o, lv) for o, lv in zip(people["ownership"], people["level"], strict=True)
+    ]
+    people = people.assign(scope_group=groups)
+    people = people[people["scope_group"].notna()]
+    table = status_summary(people, ["scope_group", "ownership", "level"])
+    order = {g: i for i, g in enumerate(GROUPS)}
+    rows = sorted(
+        (
+            TypeStatuses(
+                scope_group=str(row["scope_group"]),
+                ownership=str(row["ownership"]),
+                level=str(row["level"]),
+                counts=tuple(int(row[s]) for s in STATUSES),
+                rate=None if math.isnan(row["completion_rate"]) else float(row["completion_rate"]),
+            )
+            for _, row in table.iterrows()
+        ),
+        key=lambda t: (order.get(t.scope_group, 9), t.ownership, t.level),
+    )
+    return tuple(rows)

@@ -3,8 +3,8 @@ the plan: moves with their reasons (filtered and paged on the server, see
 :mod:`api.pages.plan_moves`), quotas with margins, unfilled shortages with reasons, conflicts
 and the smallest relaxation when infeasible; pin any teacher of the district (a search box fed
 by a small lookup) and unpin, re-solve with the pins, approve, apply (confirmed), download the
-plan workbook and the notice letters; and two plans compared (moves added, removed, changed;
-every quota and shortage of both, with the change).
+plan workbook (the notice letters are :mod:`api.pages.letters`); and two plans compared (moves
+added, removed, changed; every quota and shortage of both, with the change).
 
 Solves run in their own process (:mod:`workforce.plans.jobs`), so the server never waits for
 one. Viewing is for the district roles; changing (solve, pin, approve, apply) needs the
@@ -55,7 +55,6 @@ from workforce.plans.lifecycle import (
     plans_of_year,
     require_supplementary_choice,
 )
-from workforce.plans.notices import notice_letters_pdf
 from workforce.plans.workbook import write_plan_workbook
 from workforce.services.errors import InvalidInput, NotFound
 from workforce.services.messages import Text
@@ -451,18 +450,4 @@ def plan_workbook(
         content,
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'},
-    )
-
-
-@router.get("/plans/{plan_id}/letters.pdf")
-def plan_letters(
-    request: Request, session: SessionDep, user: DistrictReader, plan_id: int
-) -> Response:
-    record = _plan_record(session, plan_id)
-    instance, plan = load_plan(record)
-    content = notice_letters_pdf(instance, plan, plan_id=plan_id, status=record.status)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="notices-plan-{plan_id}.pdf"'},
     )

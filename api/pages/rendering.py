@@ -80,7 +80,7 @@ def navigation(user: User | None) -> list[tuple[str, str]]:
     """(path, message id) of the pages this user may open, for the menu."""
     if user is None:
         return []
-    items = [("/", "nav_dashboard"), ("/teachers", "nav_teachers")]
+    items = [("/", "nav_dashboard"), ("/teachers", "nav_teachers"), ("/reports", "nav_reports")]
     if allows(user.role, Permission.import_data):
         items.append(("/imports", "nav_imports"))
     if not is_school_bound(user.role):

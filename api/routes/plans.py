@@ -38,7 +38,7 @@ from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import PlanComparison, compare_plans
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import require_supplementary_choice
-from workforce.plans.notices import notice_letters_pdf, write_notice_workbook
+from workforce.plans.notices import NoticeRefused, notice_letters_pdf, write_notice_workbook
 from workforce.plans.school_view import pins_for_school, plan_for_school
 from workforce.plans.workbook import write_plan_workbook
 from workforce.services.errors import Conflict, NotFound, StaleVersion, VersionRequired
@@ -182,20 +182,29 @@ def plan_notices(
     plan_id: int,
     file_format: Literal["pdf", "xlsx"],
     lang: Language = "zh",
+    doc_no: Annotated[
+        str | None, Query(max_length=40, description="文号，默认按 WORKFORCE_NOTICE_NUMBER")
+    ] = None,
 ) -> Response:
-    """交流轮岗通知书（每位交流教师一页 / 一行）/ Notice letters, one per moved teacher."""
+    """交流轮岗通知书（每位交流教师一页 / 一行；草稿带水印，已替代的方案不出）/ Notice
+    letters, one per moved teacher (a draft's watermarked; none for a superseded plan)."""
     record = _record(session, plan_id)
     instance, plan, _ = _seen(session, user, record)
     assert record.id is not None
-    if file_format == "pdf":
-        content = notice_letters_pdf(instance, plan, plan_id=record.id, status=record.status)
-    else:
-        content = written_file(
-            "notices.xlsx",
-            lambda path: write_notice_workbook(
-                path, instance, plan, plan_id=plan_id, status=record.status, language=lang
-            ),
-        )
+    try:
+        if file_format == "pdf":
+            content = notice_letters_pdf(
+                instance, plan, plan_id=record.id, status=record.status, doc_no=doc_no
+            )
+        else:
+            content = written_file(
+                "notices.xlsx",
+                lambda path: write_notice_workbook(
+                    path, instance, plan, plan_id=plan_id, status=record.status, language=lang
+                ),
+            )
+    except NoticeRefused as refused:
+        raise Conflict(Text("notice_refused", refused.zh, refused.en)) from None
     return download(content, f"notices-plan-{plan_id}.{file_format}")
 
 

@@ -1,7 +1,18 @@
-"""Notice letters (交流轮岗通知书) of a plan, one per moved teacher: as a PDF (one A4 page each,
-drawn with reportlab's built-in CJK font STSong-Light, so no font file is needed: PDF readers
-supply it) and as a workbook (one row per letter, for mail merges and checking). A letter of a
-plan that is not yet approved is marked as a draft.
+"""Notice letters (交流轮岗通知书) of a plan, one per moved teacher: as a PDF fit to send and as
+a workbook (one row per letter, for mail merges and checking).
+
+The PDF page: the bureau's letterhead (its name in red over a red rule), the document number
+(文号, :func:`document_number`: the setting ``WORKFORCE_NOTICE_NUMBER`` filled with the year and
+the plan, or the number the office gives), the letter, the issuer with room for the seal, the
+date in the official style (二〇二六年十二月五日, :func:`chinese_date`), 抄送 to the teacher's
+school and the receiving school, and below a cut line a return slip (回执) for the teacher to
+sign and send back. The font is embedded (:mod:`workforce.plans.notice_font`), so the letter
+prints the same anywhere.
+
+Letters fit to send come only from an approved or applied plan; a draft's letters are for
+checking — every page watermarked 草稿, no document number — and a superseded plan has none
+(:class:`NoticeRefused`). A letter issued after its move's start date says so: the office
+sees the warning (:func:`late_moves`) and the teacher is asked to report at once.
 
 Letters are official notices, so the PDF is always Chinese; the workbook's headers follow the
 requested language while the letter text column stays Chinese.
@@ -13,20 +24,28 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import xlsxwriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    CondPageBreak,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from optimizer import Instance, Plan
 from optimizer.plan import Move
 from workforce.codes import code_list
-from workforce.services.messages import Catalogue
+from workforce.config import get_settings
+from workforce.plans.notice_font import embedded_font
+from workforce.services.messages import Catalogue, Text
 
 NOTICE_MESSAGES = Catalogue(
     {
@@ -38,13 +57,13 @@ NOTICE_MESSAGES = Catalogue(
         ),
         "letter_body": (
             "根据《源城区教育发展“十四五”规划》和本区 {year} 年度义务教育学校教师交流轮岗方案"
-            "（方案编号 {plan_id}），经研究，安排您自 {start} 起由{from_school}{kind}到"
+            "（方案编号 {plan_id}），经研究，安排您自{start}起由{from_school}{kind}到"
             "{to_school}任教{subject}。",
             "Under the district plan and the {year} rotation plan (no. {plan_id}), you will move "
             "from {from_school} to {to_school} from {start} ({kind}) to teach {subject}.",
         ),
         "letter_term": (
-            "交流期限至 {end}，期满后回原学校任教。",
+            "交流期限至{end}，期满后回原学校任教。",
             "The term ends on {end}; you then return to your school.",
         ),
         "letter_report": (
@@ -52,6 +71,42 @@ NOTICE_MESSAGES = Catalogue(
             "Please report to the receiving school on time; contact district HR with any question.",
         ),
         "letter_issuer": ("源城区教育局", "Yuancheng District Education Bureau"),
+        "letterhead": ("源城区教育局", "Yuancheng District Education Bureau"),
+        "doc_no_pending": ("（审批后编号）", "(numbered once approved)"),
+        "seal": ("（盖章）", "(seal)"),
+        "copy_to": ("抄送：{schools}。", "Copy to: {schools}."),
+        "letter_late": (
+            "本通知签发时报到日期已过，请接到通知后立即到接收学校报到。",
+            "The start date has passed: please report to the receiving school at once.",
+        ),
+        "slip_cut": ("（沿此线剪下，交回原学校）", "(cut here and return to your school)"),
+        "slip_title": ("回　执", "Return slip"),
+        "slip_body": (
+            "本人 {name}（工号 {staff_no}）已收到{doc}交流轮岗通知书，将于{start}前到{to_school}"
+            "报到。",
+            "I, {name} (staff no. {staff_no}), received notice {doc} and will report to "
+            "{to_school} by {start}.",
+        ),
+        "slip_signature": (
+            "本人签名：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日",
+            "Signature: ________  Date: ________",
+        ),
+        "slip_schools": (
+            "原学校（盖章）：＿＿＿＿＿＿　　接收学校（盖章）：＿＿＿＿＿＿",
+            "Sending school (seal): ______  Receiving school (seal): ______",
+        ),
+        "watermark": ("草稿", "DRAFT"),
+        "refused": (
+            "方案 {plan_id} {status_zh}，不出通知书；请使用已审批或已执行的方案",
+            "plan {plan_id} is {status_en}: notice letters come from an approved or applied plan",
+        ),
+        "status_superseded": ("已被替代", "superseded"),
+        "status_other": ("不在可出通知书的状态", "not in a status that has letters"),
+        "late_warning": (
+            "{count} 名教师的报到日期（最早 {start}）早于签发日期 {issued}：通知书已注明请立即报到",
+            "{count} teachers' start dates (earliest {start}) are before the issue date "
+            "{issued}: their letters ask them to report at once",
+        ),
         "letter_none": ("本方案没有交流安排。", "This plan moves nobody."),
         "principal": ("校长", "Principal"),
         "sheet": ("交流轮岗通知书", "Notices"),
@@ -64,23 +119,66 @@ NOTICE_MESSAGES = Catalogue(
         "header_start": ("报到日期", "Start"),
         "header_end": ("期满日期", "Term ends"),
         "header_draft": ("草稿", "Draft"),
+        "header_doc_no": ("文号", "Document no."),
         "header_text": ("通知书正文", "Letter text"),
         "yes": ("是", "yes"),
         "no": ("否", "no"),
     }
 )
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-TITLE = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=28, alignment=1)
-BODY = ParagraphStyle(
-    "body", fontName=FONT, fontSize=13, leading=24, firstLineIndent=26, wordWrap="CJK"
-)
-PLAIN = ParagraphStyle("plain", parent=BODY, firstLineIndent=0)
-SIGNATURE = ParagraphStyle("signature", parent=PLAIN, alignment=2)
-DRAFT = ParagraphStyle("draft", parent=PLAIN, textColor="#b00020", alignment=1)
 FINAL_STATUSES = ("approved", "applied")
+"""Plans whose letters are fit to send."""
+LETTER_STATUSES = ("draft", *FINAL_STATUSES)
+"""Plans that have letters at all (a draft's are watermarked, for checking)."""
+RED = "#c00000"
+DIGITS = "〇一二三四五六七八九"
+
+
+class NoticeRefused(ValueError):
+    """A plan whose letters may not be made (superseded): ``zh`` and ``en`` say why."""
+
+    def __init__(self, plan_id: int, status: str) -> None:
+        key = f"status_{status}" if f"status_{status}" in NOTICE_MESSAGES else "status_other"
+        label = NOTICE_MESSAGES.text(key)
+        text = NOTICE_MESSAGES.text(
+            "refused", plan_id=plan_id, status_zh=label.zh, status_en=label.en
+        )
+        super().__init__(text.en)
+        self.zh, self.en = text.zh, text.en
+
+
+def chinese_date(day: dt.date) -> str:
+    """A date as official documents write it (GB/T 9704): 二〇二六年十二月五日."""
+
+    def number(n: int) -> str:
+        tens, units = divmod(n, 10)
+        return ("十" if tens == 1 else DIGITS[tens] + "十" if tens else "") + (
+            DIGITS[units] if units or not tens else ""
+        )
+
+    year = "".join(DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{number(day.month)}月{number(day.day)}日"
+
+
+def document_number(pattern: str, *, year: int, plan_id: int) -> str:
+    """The plan's 文号 from the setting's ``pattern`` (``{year}``, ``{plan_id}``)."""
+    return pattern.format(year=year, plan_id=plan_id)
+
+
+def late_moves(plan: Plan, issued_on: dt.date) -> list[Move]:
+    """The moves whose start date is before ``issued_on``: their letters come late."""
+    return [m for m in plan.moves if m.start < issued_on]
+
+
+def late_warning(plan: Plan, issued_on: dt.date) -> Text | None:
+    """The office's warning when letters are issued after start dates (None when none is)."""
+    late = late_moves(plan, issued_on)
+    if not late:
+        return None
+    start = min(m.start for m in late).isoformat()
+    return NOTICE_MESSAGES.text(
+        "late_warning", count=len(late), start=start, issued=issued_on.isoformat()
+    )
 
 
 def _zh(message_id: str, **params: object) -> str:
@@ -99,7 +197,7 @@ def _body_paragraphs(
             "letter_body",
             year=plan.year,
             plan_id=plan_id,
-            start=move.start.isoformat(),
+            start=chinese_date(move.start),
             from_school=schools.get(move.from_school, move.from_school),
             to_school=schools.get(move.to_school, move.to_school),
             kind=kinds.label(move.kind, "zh"),
@@ -107,42 +205,179 @@ def _body_paragraphs(
         )
     ]
     if move.planned_end:
-        paragraphs.append(text("letter_term", end=move.planned_end.isoformat()))
+        paragraphs.append(text("letter_term", end=chinese_date(move.planned_end)))
     paragraphs.append(text("letter_report"))
     return paragraphs
 
 
-def notice_letters_pdf(instance: Instance, plan: Plan, *, plan_id: int, status: str) -> bytes:
-    """The letters of every move of ``plan`` as one PDF, a page per teacher."""
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=font, fontSize=14, leading=26, firstLineIndent=28,
+                          wordWrap="CJK")  # fmt: skip
+    plain = ParagraphStyle("plain", parent=body, firstLineIndent=0)
+    return {
+        "head": ParagraphStyle(
+            "head", parent=plain, fontSize=30, leading=40, alignment=1, textColor=RED
+        ),  # fmt: skip
+        "number": ParagraphStyle("number", parent=plain, fontSize=13, alignment=1),
+        "title": ParagraphStyle("title", parent=plain, fontSize=20, leading=30, alignment=1),
+        "body": body,
+        "plain": plain,
+        "right": ParagraphStyle("right", parent=plain, alignment=2),
+        "draft": ParagraphStyle("draft", parent=plain, textColor=RED, alignment=1),
+        "small": ParagraphStyle("small", parent=plain, fontSize=11, leading=18),
+        "slip": ParagraphStyle("slip", parent=plain, fontSize=12, leading=22),
+        "slip_title": ParagraphStyle("slip_title", parent=plain, fontSize=16, alignment=1),
+    }
 
+
+def _rule(colour: str, dashed: bool = False) -> Table:
+    """A full-width line (the letterhead's red rule, the return slip's cut line)."""
+    line = Table([[""]], colWidths=[160 * mm], rowHeights=[2])
+    style = ("LINEABOVE", (0, 0), (-1, -1), 0.6 if dashed else 1.5, colour)
+    line.setStyle(TableStyle([(*style, None, (3, 3)) if dashed else style]))
+    return line
+
+
+def _seal_space(style: ParagraphStyle, issuer: str, day: str) -> Table:
+    """The issuer and the date at the right, over a 42 mm square left empty for the seal."""
+    seal = Table(
+        [[Paragraph(_zh("seal"), style)], [Paragraph(issuer, style)], [Paragraph(day, style)]],
+        colWidths=[60 * mm], rowHeights=[30 * mm, 9 * mm, 9 * mm],
+    )  # fmt: skip
+    seal.setStyle(TableStyle([("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+                              ("TEXTCOLOR", (0, 0), (0, 0), "#999999")]))  # fmt: skip
+    seal.hAlign = "RIGHT"
+    return seal
+
+
+def _letter(
+    instance: Instance, plan: Plan, move: Move, plan_id: int, doc_no: str | None,
+    issued_on: dt.date, styles: dict[str, ParagraphStyle],
+) -> list:  # type: ignore[type-arg]  # fmt: skip
     def escaped(message_id: str, **params: object) -> str:
         """The text with its values escaped (a Paragraph reads mini-HTML)."""
         return _zh(message_id, **{k: escape(str(v)) for k, v in params.items()})
 
-    story: list = []  # type: ignore[type-arg]
-    for i, move in enumerate(plan.moves):
-        if i:
-            story.append(PageBreak())
-        if status not in FINAL_STATUSES:
-            story.append(Paragraph(escaped("letter_draft"), DRAFT))
-        story += [
-            Paragraph(escaped("letter_title"), TITLE),
-            Spacer(1, 10 * mm),
-            Paragraph(escaped("letter_salutation", name=move.name, staff_no=move.staff_no), PLAIN),
-            *(Paragraph(p, BODY) for p in _body_paragraphs(instance, plan, move, plan_id, escaped)),
-            Spacer(1, 20 * mm),
-            Paragraph(escaped("letter_issuer"), SIGNATURE),
-            Paragraph(dt.date.today().strftime("%Y年%m月%d日"), SIGNATURE),
-        ]
-    if not story:
-        story.append(Paragraph(escaped("letter_none"), PLAIN))
+    schools = {s.code: s.name for s in instance.schools}
+    from_school = schools.get(move.from_school, move.from_school)
+    to_school = schools.get(move.to_school, move.to_school)
+    story: list = [  # type: ignore[type-arg]
+        Paragraph(escaped("letterhead"), styles["head"]),
+        Paragraph(escape(doc_no) if doc_no else escaped("doc_no_pending"), styles["number"]),
+        Spacer(1, 2 * mm),
+        _rule(RED),
+        Spacer(1, 6 * mm),
+    ]
+    if doc_no is None:
+        story.append(Paragraph(escaped("letter_draft"), styles["draft"]))
+    story += [
+        Paragraph(escaped("letter_title"), styles["title"]),
+        Spacer(1, 6 * mm),
+        Paragraph(
+            escaped("letter_salutation", name=move.name, staff_no=move.staff_no), styles["plain"]
+        ),  # fmt: skip
+        *(
+            Paragraph(p, styles["body"])
+            for p in _body_paragraphs(instance, plan, move, plan_id, escaped)
+        ),
+    ]
+    if move.start < issued_on:
+        story.append(Paragraph(escaped("letter_late"), styles["body"]))
+    story += [
+        Spacer(1, 4 * mm),
+        _seal_space(styles["right"], escaped("letter_issuer"), chinese_date(issued_on)),
+        Spacer(1, 3 * mm),
+        Paragraph(escaped("copy_to", schools=f"{from_school}、{to_school}"), styles["small"]),
+        CondPageBreak(60 * mm),
+        Spacer(1, 4 * mm),
+        _rule("#666666", dashed=True),
+        Paragraph(escaped("slip_cut"), styles["small"]),
+        Paragraph(escaped("slip_title"), styles["slip_title"]),
+        Paragraph(
+            escaped(
+                "slip_body",
+                name=move.name,
+                staff_no=move.staff_no,
+                doc=doc_no or "",
+                start=chinese_date(move.start),
+                to_school=to_school,
+            ),
+            styles["slip"],
+        ),  # fmt: skip
+        Paragraph(escaped("slip_signature"), styles["slip"]),
+        Paragraph(escaped("slip_schools"), styles["slip"]),
+    ]
+    return story
+
+
+def _watermark(canvas, document) -> None:  # type: ignore[no-untyped-def]
+    """草稿 across the page, in light red, under the text."""
+    canvas.saveState()
+    canvas.setFillColor("#f4cccc")
+    canvas.setFont(document.watermark_font, 110)
+    canvas.translate(A4[0] / 2, A4[1] / 2)
+    canvas.rotate(40)
+    canvas.drawCentredString(0, -40, _zh("watermark"))
+    canvas.restoreState()
+
+
+def notice_letters_pdf(
+    instance: Instance,
+    plan: Plan,
+    *,
+    plan_id: int,
+    status: str,
+    doc_no: str | None = None,
+    issued_on: dt.date | None = None,
+) -> bytes:
+    """The letters of every move of ``plan`` as one PDF, a page per teacher (its return slip
+    on the next page when it does not fit). ``doc_no`` is the 文号 (used only for an approved
+    or applied plan); ``issued_on`` the date written on the letters (today). A draft's pages
+    are watermarked 草稿; a plan in another status is refused (:class:`NoticeRefused`)."""
+    if status not in LETTER_STATUSES:
+        raise NoticeRefused(plan_id, status)
+    issued_on = issued_on or dt.date.today()
+    final = status in FINAL_STATUSES
+    number = None
+    if final:
+        pattern = get_settings().notice_number
+        number = (doc_no or "").strip() or document_number(pattern, year=plan.year, plan_id=plan_id)
+
+    def build(styles: dict[str, ParagraphStyle]) -> list:  # type: ignore[type-arg]
+        story: list = []  # type: ignore[type-arg]
+        for i, move in enumerate(plan.moves):
+            if i:
+                story.append(PageBreak())
+            story += _letter(instance, plan, move, plan_id, number, issued_on, styles)
+        if not story:
+            story.append(Paragraph(_zh("letter_none"), styles["plain"]))
+        return story
+
+    # The letters are laid out twice: first to learn every character they use (the font is
+    # cut down to those), then with that font.
+    used = _text_of(build(_styles("Helvetica")))
+    font = embedded_font(used + _zh("watermark"))
+    story = build(_styles(font))
     out = io.BytesIO()
     document = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=30 * mm,
-        title=_zh("letter_title"),
+        out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=22 * mm,
+        bottomMargin=18 * mm, title=_zh("letter_title"),
     )  # fmt: skip
-    document.build(story)
+    document.watermark_font = font
+    on_page = _watermark if not final else (lambda canvas, document: None)
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return out.getvalue()
+
+
+def _text_of(flowable: object) -> str:
+    """The characters a flowable draws (a paragraph's text, a table's cells)."""
+    if isinstance(flowable, Paragraph):
+        return unescape(flowable.text)
+    if isinstance(flowable, Table):
+        return "".join(_text_of(cell) for row in flowable._cellvalues for cell in row)  # noqa: SLF001
+    if isinstance(flowable, list):
+        return "".join(_text_of(f) for f in flowable)
+    return str(flowable) if isinstance(flowable, str) else ""
 
 
 def write_notice_workbook(
@@ -155,6 +390,8 @@ def write_notice_workbook(
         text = NOTICE_MESSAGES.text(message_id)
         return text.zh if language == "zh" else text.en
 
+    if status not in LETTER_STATUSES:
+        raise NoticeRefused(plan_id, status)
     schools = {s.code: s.name for s in instance.schools}
     subjects = code_list("subjects")
     kinds = code_list("rotation_kinds")

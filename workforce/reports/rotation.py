@@ -723,11 +723,11 @@ def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
             f"{targets.baseline.share:.1%}.",
         ),
         Note(
-            zh=f"在编基数口径（quotas.district_share_base，data/rules/rotation.yaml，与交流方案"
+            zh=f"在编基数口径（交流规则设置 data/rules/rotation.yaml 中的全区比例基数，与交流方案"
             f"同一设置）：{base_zh[q.district_share_base]}；“另一口径”各列按"
             f"{base_zh[other]}计算，供对照。"
             f"{'各方向的交流（含乡村→城区、薄弱→优质跟岗）均计入' if q.reverse_flows_count else '仅城区→乡村、优质→薄弱的交流计入'}"
-            "交流人数（quotas.reverse_flows_count）。",
+            "交流人数（交流规则设置：反向交流是否计入）。",
             en=f"Base of the district share (quotas.district_share_base, the same setting as the "
             f"optimizer's): {base_en[q.district_share_base]}; the 'other reading' columns use "
             f"{base_en[other]}. "
@@ -736,16 +736,16 @@ def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
         ),
         Note(
             zh=f"城区学校、优质学校：交流人数 ≥ 符合交流条件教师的 {q.school_share:.0%}"
-            f"（quotas.school_quota_base：{'按任教年限与在编身份' if q.school_quota_base == 'service' else '仅当年可交流者'}；"
+            f"（交流规则设置“学校比例基数”：{'按任教年限与在编身份' if q.school_quota_base == 'service' else '仅当年可交流者'}；"
             "人数向上取整）。",
             en=f"Urban or quality schools: moved ≥ {q.school_share:.0%} of the teachers meeting "
             f"the exchange conditions (quotas.school_quota_base = {q.school_quota_base}; "
             "rounded up to whole people).",
         ),
         Note(
-            zh=f"骨干教师（区级骨干教师、学科带头人、教学能手、教坛新秀等，见 quotas.key_kinds；"
+            zh=f"骨干教师（区级骨干教师、学科带头人、教学能手、教坛新秀等，见交流规则设置的骨干称号类别；"
             f"{q.key_min_tier == 'district' and '区级' or q.key_min_tier}及以上，交流开始日有效）"
-            f"占{key_zh[q.key_share_base]}的比例 ≥ {q.key_share:.0%}（quotas.key_share_base）；"
+            f"占{key_zh[q.key_share_base]}的比例 ≥ {q.key_share:.0%}（交流规则设置的骨干比例基数）；"
             f"“另一口径”按{key_zh[other_key]}计算。",
             en=f"Key teachers (quotas.key_kinds, tier {q.key_min_tier} or above, valid on the "
             f"move's start day) ≥ {q.key_share:.0%} of {key_en[q.key_share_base]} "

@@ -35,13 +35,13 @@ def test_figures_are_reused_until_the_registry_changes(engine: Engine, district:
     with Session(engine, expire_on_commit=False) as session:
         first = district_figures(session, today)
         assert district_figures(session, today) is first
-        done = {s.code: s.done for s in first.training}
+        done = {s.code: s.done for s in first.training.schools}
         assert done == {"A001": 0, "B001": 0}
 
         _full_cycle_of_training(session, district.teachers_a[0].id, today)
         after_training = district_figures(session, today)
         assert after_training is not first
-        assert {s.code: s.done for s in after_training.training} == {"A001": 1, "B001": 0}
+        assert {s.code: s.done for s in after_training.training.schools} == {"A001": 1, "B001": 0}
 
         last_year_end = f"{today.year - 1}"
         before = dict(after_training.key_teachers_by_year)[last_year_end]
@@ -78,11 +78,12 @@ def test_a_clerk_sees_their_school_change_on_the_next_view(engine: Engine, distr
     app: FastAPI = create_app()
     try:
         clerk = signed_in(app, district.users["clerk_a"].username)
-        assert "0% (0/3)" in clerk.get("/").text
+        assert "0% / 3" in clerk.get("/").text  # the school's type: done share / teachers
         with Session(engine, expire_on_commit=False) as session:
             _full_cycle_of_training(session, district.teachers_a[1].id, dt.date.today())
         page = clerk.get("/").text
     finally:
         app.state.engine.dispose()
-    assert "33% (1/3)" in page
-    assert "0% (0/3)" not in page
+    assert "33% / 3" in page
+    assert "<title>已完成：1</title>" in page
+    assert "0% / 3" not in page

@@ -1,0 +1,69 @@
+"""The notice letters of a plan from its page (``/plans/<id>/letters.pdf``): an approved or
+applied plan's letters with the document number (文号) the office gives in the form (the
+setting ``WORKFORCE_NOTICE_NUMBER`` filled in by default), a draft's watermarked for checking,
+a superseded plan's refused; and, on the plan page, a warning when letters issued today would
+come after a move's start date (:func:`workforce.plans.notices.late_warning`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Query
+from fastapi.responses import Response
+
+from api.deps import SessionDep
+from api.downloads import download
+from api.i18n.catalogue import UI
+from api.pages.access import DistrictReader
+from api.pages.rendering import templates
+from api.pages.routing import page_router
+from optimizer import Plan
+from workforce.config import get_settings
+from workforce.models import RotationPlan
+from workforce.plans import load_plan
+from workforce.plans.notices import (
+    NoticeRefused,
+    document_number,
+    late_warning,
+    notice_letters_pdf,
+)
+from workforce.services.errors import Conflict, NotFound
+from workforce.services.messages import Text
+
+router = page_router()
+
+
+def default_doc_no(record: RotationPlan) -> str:
+    """The 文号 the letters get unless the office writes another."""
+    assert record.id is not None
+    return document_number(get_settings().notice_number, year=record.year, plan_id=record.id)
+
+
+def letters_late(plan: Plan, language: str) -> str:
+    """The plan page's warning when today's letters come after a start date ('' when not)."""
+    text = late_warning(plan, dt.date.today())
+    return "" if text is None else (text.zh if language == "zh" else text.en)
+
+
+templates.env.globals.update(letters_doc_no=default_doc_no, letters_late=letters_late)
+
+
+@router.get("/plans/{plan_id}/letters.pdf")
+def plan_letters(
+    session: SessionDep,
+    user: DistrictReader,
+    plan_id: int,
+    doc_no: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    record = session.get(RotationPlan, plan_id)
+    if record is None:
+        raise NotFound(UI.text("plan_not_found", plan_id=plan_id))
+    instance, plan = load_plan(record)
+    try:
+        content = notice_letters_pdf(
+            instance, plan, plan_id=plan_id, status=record.status, doc_no=doc_no
+        )
+    except NoticeRefused as refused:
+        raise Conflict(Text("notice_refused", refused.zh, refused.en)) from None
+    return download(content, f"交流轮岗通知书-方案{plan_id}.pdf")

@@ -1,0 +1,46 @@
+"""The notice letters' pure parts: the official date style and the document number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from workforce.plans.notices import NoticeRefused, chinese_date, document_number
+
+DATES = [
+    (dt.date(2026, 12, 5), "二〇二六年十二月五日"),
+    (dt.date(2026, 10, 20), "二〇二六年十月二十日"),
+    (dt.date(2030, 1, 31), "二〇三〇年一月三十一日"),
+    (dt.date(2026, 11, 11), "二〇二六年十一月十一日"),
+    (dt.date(2100, 9, 10), "二一〇〇年九月十日"),
+    (dt.date(2027, 2, 28), "二〇二七年二月二十八日"),
+]
+
+
+@pytest.mark.parametrize(("day", "written"), DATES)
+def test_dates_are_written_in_the_official_style(day: dt.date, written: str):
+    assert chinese_date(day) == written
+
+
+def test_every_day_of_a_year_is_written_with_chinese_numerals_only():
+    day, seen = dt.date(2026, 1, 1), set()
+    while day.year == 2026:
+        text = chinese_date(day)
+        assert text.startswith("二〇二六年") and text.endswith("日")
+        assert not any(c.isascii() for c in text), text
+        seen.add(text)
+        day += dt.timedelta(days=1)
+    assert len(seen) == 365
+
+
+def test_the_document_number_fills_the_setting():
+    assert document_number("源城教人〔{year}〕{plan_id}号", year=2026, plan_id=7) == (
+        "源城教人〔2026〕7号"
+    )
+
+
+def test_a_refusal_names_the_status_in_words():
+    refused = NoticeRefused(3, "superseded")
+    assert refused.zh.startswith("方案 3 已被替代，不出通知书")
+    assert "superseded" not in refused.zh
