@@ -5,6 +5,7 @@ Ids that start with a prefix and end in a code (``status_draft``, ``pin_must_go`
 ``stage_solving`` …) are looked up from that code, so every code a page can show has an entry.
 """
 
+from api.i18n.review import REVIEW
 from workforce.services.messages import Catalogue
 
 _SHELL = {
@@ -347,7 +348,10 @@ _PLANS = {
         "{added} added, {removed} removed, {changed} changed, {same} the same",
     ),
     "moves_added": ("新增的交流（仅方案 {plan_id} 有）", "Moves added (only in plan {plan_id})"),
-    "moves_removed": ("取消的交流（仅方案 {plan_id} 有）", "Moves removed (only in plan {plan_id})"),
+    "moves_removed": (
+        "取消的交流（仅方案 {plan_id} 有）",
+        "Moves removed (only in plan {plan_id})",
+    ),
     "moves_changed": ("变更的交流", "Moves changed"),
     "in_plan": ("方案 {plan_id}", "Plan {plan_id}"),
     "change": ("变化", "Change"),
@@ -397,4 +401,4 @@ _AUDIT = {
     "entries_found": ("共 {count} 条记录", "{count} entries"),
 }
 
-UI = Catalogue({**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT})
+UI = Catalogue({**_SHELL, **_DASHBOARD, **_TEACHERS, **_IMPORTS, **_PLANS, **_AUDIT, **REVIEW})

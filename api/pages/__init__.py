@@ -12,13 +12,33 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import audit, dashboard, imports, plans, signin, teachers
+from api.pages import (
+    audit,
+    corrections,
+    dashboard,
+    imports,
+    plans,
+    signin,
+    teacher_forms,
+    teachers,
+    users,
+)
 from api.security import csrf_protect
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install_pages(app: FastAPI) -> None:
-    for module in (signin, dashboard, teachers, imports, plans, audit):
+    for module in (
+        signin,
+        dashboard,
+        teachers,
+        teacher_forms,
+        corrections,
+        users,
+        imports,
+        plans,
+        audit,
+    ):
         app.include_router(module.router, dependencies=[Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,6 +1,6 @@
 """The teacher list (filters, search, paging) and the teacher page (details with the ID number
 masked, certificates, designations, training hours this cycle, rotation history, exemptions),
-and a clerk's correction proposal from the teacher page.
+with HR's edit form and a clerk's correction form (:mod:`api.pages.teacher_forms`).
 
 Every query goes through the registry's scoped services (``list_teachers``, ``get_visible``),
 so a clerk sees their own school only and another school's teacher is "not found".
@@ -11,23 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 from sqlmodel import Session, select
 
-from api.deps import Proposer, Reader, SessionDep
+from api.deps import Reader, SessionDep
 from api.i18n import page_language
-from api.i18n.catalogue import UI
 from api.messages import API_MESSAGES
-from api.pages.rendering import flash, render
+from api.pages.rendering import render
 from api.pages.routing import page_router
+from api.pages.teacher_forms import editing_context
 from api.redaction import looks_like_id_number
 from workforce.accounts.models import User
-from workforce.accounts.roles import Permission, allows
 from workforce.accounts.scope import get_visible
 from workforce.codes import code_list
 from workforce.idnumber import birth_month
@@ -42,11 +40,6 @@ from workforce.models import (
 )
 from workforce.reports.messages import enum_label
 from workforce.rules.training import assess, default_training_rules
-from workforce.services.corrections import (
-    CORRECTABLE_FIELDS,
-    CorrectionCreate,
-    propose_correction,
-)
 from workforce.services.errors import InvalidInput
 from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.queries import SchoolFilters, TeacherFilters, list_schools, list_teachers
@@ -201,6 +194,20 @@ def training_this_cycle(teacher: Teacher, records: list[TrainingRecord], today: 
 
 @router.get("/teachers/{teacher_id}")
 def teacher_page(request: Request, session: SessionDep, user: Reader, teacher_id: int) -> Response:
+    return render_teacher(request, session, user, teacher_id)
+
+
+def render_teacher(
+    request: Request,
+    session: Session,
+    user: User,
+    teacher_id: int,
+    *,
+    status_code: int = 200,
+    **forms: Any,
+) -> Response:
+    """The teacher page; ``forms`` carries a form sent back (HR's edit, a clerk's correction)
+    with what was written in it and what is wrong, so nothing typed is lost."""
     teacher = get_visible(
         session,
         user,
@@ -218,10 +225,12 @@ def teacher_page(request: Request, session: SessionDep, user: Reader, teacher_id
     training = training_this_cycle(
         teacher, _children(session, TrainingRecord, teacher_id), dt.date.today()
     )
+    language = page_language(request)
     return render(
         request,
         "teacher.html",
         user=user,
+        status_code=status_code,
         teacher=teacher,
         id_number=masked_id_number(teacher),
         birth_month=birth_month(teacher.birth_date),
@@ -229,35 +238,8 @@ def teacher_page(request: Request, session: SessionDep, user: Reader, teacher_id
         certificates=_children(session, Certificate, teacher_id),
         designations=_children(session, Designation, teacher_id),
         training=training,
-        training_status=enum_label(
-            "training_status", training["assessment"].status, page_language(request)
-        ),
+        training_status=enum_label("training_status", training["assessment"].status, language),
         rotations=rotations,
         exemptions=_children(session, Exemption, teacher_id),
-        correctable_fields=CORRECTABLE_FIELDS,
-        can_propose=allows(user.role, Permission.propose_correction),
+        **editing_context(session, user, teacher, language, forms),
     )
-
-
-@router.post("/teachers/{teacher_id}/corrections")
-def propose_correction_page(
-    request: Request,
-    session: SessionDep,
-    user: Proposer,
-    teacher_id: int,
-    field: Annotated[str, Form(max_length=64)],
-    proposed_value: Annotated[str, Form(max_length=200)],
-    reason: Annotated[str, Form(max_length=500)],
-) -> Response:
-    """A clerk proposes a correction of one field; district HR reviews it."""
-    try:
-        data = CorrectionCreate(
-            teacher_id=teacher_id, field=field, proposed_value=proposed_value, reason=reason
-        )
-    except ValidationError as error:
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
-        raise InvalidInput(UI.text("invalid_request", fields=fields)) from None
-    propose_correction(session, actor=user.username, viewer=user, data=data)
-    session.commit()
-    flash(request, "success", UI.text("correction_sent"))
-    return RedirectResponse(f"/teachers/{teacher_id}", status_code=303)

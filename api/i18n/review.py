@@ -1,0 +1,78 @@
+"""Page text of editing and review: HR's edit of a teacher (and its conflict), corrections
+(the clerk's requests, HR's inbox) and the administrator's user management; part of
+:data:`api.i18n.catalogue.UI`."""
+
+REVIEW = {
+    "nav_corrections": ("更正申请", "Corrections"),
+    "nav_users": ("用户管理", "Users"),
+    "edit_teacher": ("修改教师信息", "Edit the teacher"),
+    "save": ("保存", "Save"),
+    "teacher_saved": ("已保存 {name} 的信息", "{name}'s record was saved"),
+    "no_changes": ("没有修改任何内容", "Nothing was changed"),
+    "edit_conflict": (
+        "保存前，他人已修改了该教师的信息（版本 {sent} → {current}）。请对照下表，"
+        "确认后再次保存；表单已保留您填写的值。",
+        "Someone else changed this teacher before you saved (version {sent} → {current}). "
+        "Compare the values below and save again; the form keeps what you wrote.",
+    ),
+    "conflict_yours": ("您填写的值", "Your value"),
+    "conflict_theirs": ("当前登记的值（他人修改后）", "Value now on record"),
+    "form_invalid": ("以下内容有误，请修改后重新提交：", "Please correct the following:"),
+    "problem_date": ("日期格式应为 年-月-日，如 2015-09-01", "write the date as YYYY-MM-DD"),
+    "problem_bool": ("应填“是”或“否”", "write yes or no"),
+    "problem_blank": ("不能为空", "must not be blank"),
+    "problem_too_long": ("不能超过 {limit} 个字", "at most {limit} characters"),
+    "problem_number": ("应为整数", "must be a whole number"),
+    "problem_invalid": ("填写的值无效", "the value is not valid"),
+    "my_corrections": ("我的更正申请", "My correction requests"),
+    "teacher_corrections": ("该教师的更正申请", "Correction requests for this teacher"),
+    "corrections_title": ("更正申请", "Correction requests"),
+    "corrections_found": ("共 {count} 条", "{count} requests"),
+    "correction_status": ("状态", "Status"),
+    "correction_status_proposed": ("待审核", "Awaiting review"),
+    "correction_status_accepted": ("已采纳", "Accepted"),
+    "correction_status_rejected": ("已驳回", "Rejected"),
+    "value_at_proposal": ("申请时的值", "Value when proposed"),
+    "value_now": ("当前登记的值", "Value on record"),
+    "changed_since": ("（申请后已被修改）", "(changed since)"),
+    "proposed_by": ("申请人", "Proposed by"),
+    "proposed_at": ("申请时间", "Proposed"),
+    "review": ("审核", "Review"),
+    "review_note": ("审核意见", "Note"),
+    "reviewed_by": ("审核人", "Reviewed by"),
+    "accept": ("采纳", "Accept"),
+    "reject": ("驳回", "Reject"),
+    "correction_accepted": (
+        "已采纳更正：{name} 的“{field}”已改为 {value}",
+        "accepted: {name}'s {field} is now {value}",
+    ),
+    "correction_rejected": ("已驳回 {name} 的“{field}”更正申请", "rejected the {field} request"),
+    "correction_outdated": (
+        "无法采纳：申请提交后“{field}”已被修改为 {current}，请核实后驳回或请学校重新申请"
+        "（申请值：{proposed}）",
+        "cannot accept: {field} was changed to {current} after the request (proposed: "
+        "{proposed}); reject it or ask the school to send a new one",
+    ),
+    "users_title": ("用户管理", "User management"),
+    "users_found": ("共 {count} 个账号", "{count} accounts"),
+    "display_name": ("姓名", "Name"),
+    "role": ("角色", "Role"),
+    "active": ("状态", "Status"),
+    "account_active": ("启用", "Active"),
+    "account_inactive": ("已停用", "Deactivated"),
+    "create_user": ("新建账号", "New account"),
+    "create": ("新建", "Create"),
+    "clerk_school_hint": ("仅学校人事专干需选择学校", "Only a school clerk has a school"),
+    "no_school": ("（无）", "(none)"),
+    "deactivate": ("停用", "Deactivate"),
+    "activate": ("启用", "Activate"),
+    "assign_school": ("指定学校", "Assign school"),
+    "reset_password": ("重置密码", "Reset password"),
+    "new_password": ("新密码", "New password"),
+    "user_created": ("已新建账号 {username}", "account {username} created"),
+    "user_updated": ("已修改账号 {username}", "account {username} changed"),
+    "password_reset": (
+        "已重置 {username} 的密码，其登录会话已全部失效",
+        "{username}'s password was reset and their sessions ended",
+    ),
+}
