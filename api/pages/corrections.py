@@ -22,7 +22,7 @@ from api.i18n import Language, page_language
 from api.i18n.catalogue import UI
 from api.pages.rendering import flash, render
 from api.pages.routing import page_router
-from api.pages.teacher_values import field_label, shown_value
+from api.pages.teacher_values import field_label, plain_text, shown_value
 from workforce.accounts.models import Correction, User
 from workforce.accounts.roles import Permission, allows, is_school_bound
 from workforce.accounts.scope import restrict
@@ -153,7 +153,8 @@ def _refusal(error: DomainError, language: Language) -> Text:
     and both values as labels (the service's message has the stored codes)."""
     field = error.extra.get("field")
     if not isinstance(field, str):
-        return error.text
+        plain = plain_text(error.text, language)
+        return Text(error.text.id, plain, plain) if language == "zh" else error.text
     return UI.text(
         "correction_outdated",
         field=field_label(field, language),

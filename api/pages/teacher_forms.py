@@ -31,6 +31,7 @@ from api.pages.teacher_values import (
     form_problems,
     form_value,
     parsed_form_value,
+    plain_text,
     problem_message,
     shown_value,
 )
@@ -153,7 +154,7 @@ def edit_teacher_page(
         session.rollback()
         current: dict[str, Any] = error.extra["current"]
         conflict = _conflict(session, data, original, current, language)
-        conflict["message"] = _in(
+        conflict["message"] = plain_text(
             UI.text("edit_conflict", sent=version, current=error.extra["current_version"]),
             language,
         )
@@ -172,7 +173,7 @@ def edit_teacher_page(
             user,
             teacher_id,
             status_code=422,
-            edit_problems=[_in(error.text, language)],
+            edit_problems=[plain_text(error.text, language)],
             **kept,
         )
     session.commit()
@@ -223,14 +224,6 @@ def _conflict(
     return {"rows": rows}
 
 
-def _in(text: Any, language: Language) -> str:
-    """A message in ``language``; a Chinese one without the English half some registry
-    messages carry inside (``…：中文 / English``, the reason of a validation error)."""
-    if language == "zh":
-        return str(text.zh).partition(" / ")[0]
-    return str(text.en)
-
-
 @router.post("/teachers/{teacher_id}/corrections")
 def propose_correction_page(
     request: Request, session: SessionDep, user: Proposer, teacher_id: int, form: FormFields
@@ -244,7 +237,7 @@ def propose_correction_page(
     field = written["field"]
     problems: list[str] = []
     if field not in CORRECTABLE_FIELDS:
-        problems.append(_in(UI.text("problem_invalid"), language))
+        problems.append(plain_text(UI.text("problem_invalid"), language))
     else:
         try:
             TeacherUpdate.model_validate(

@@ -163,3 +163,11 @@ def problem_message(field: str, problem: Text, language: Language) -> str:
         if language == "zh"
         else (f"{field_label(field, language)}: {text}")
     )
+
+
+def plain_text(text: Text, language: Language) -> str:
+    """A message in ``language``; a Chinese one without the English half some registry
+    messages carry inside (``…：中文 / English``, the reason of a validation error)."""
+    if language == "zh":
+        return text.zh.partition(" / ")[0]
+    return text.en

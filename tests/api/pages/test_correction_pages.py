@@ -163,3 +163,22 @@ def test_only_reviewers_decide(app: FastAPI, district: District) -> None:
         client = signed_in(app, role)
         token = csrf_of(client.get("/corrections").text)
         assert client.post("/corrections/1/accept", data={"csrf_token": token}).status_code == 403
+
+
+def test_a_request_the_registry_refuses_is_explained_in_chinese_only(
+    app: FastAPI, district: District, engine
+) -> None:  # type: ignore[no-untyped-def]
+    teacher = district.teachers_a[0]  # joined the school on 2015-09-01
+    clerk = signed_in(app, "clerk_a")
+    assert _propose(clerk, teacher.id, "first_employed_on", "2016-09-01").status_code == 303
+    hr = signed_in(app, "hr")
+    inbox = hr.get("/corrections").text
+    with Session(engine) as session:
+        correction_id = session.exec(select(Correction.id)).one()
+    hr.post(f"/corrections/{correction_id}/accept", data={"csrf_token": csrf_of(inbox)})
+    shown = hr.get("/corrections").text
+    error = shown.split('class="flash flash-error"')[1].split("</div>")[0]
+    assert "参加工作时间晚于到本校时间" in error and "first employment" not in error
+    with Session(engine) as session:
+        assert session.get(Correction, correction_id).status == "proposed"
+        assert session.get(Teacher, teacher.id).first_employed_on is None
