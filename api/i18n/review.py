@@ -53,6 +53,15 @@ REVIEW = {
         "cannot accept: {field} was changed to {current} after the request (proposed: "
         "{proposed}); reject it or ask the school to send a new one",
     ),
+    "import_warnings": ("需要核对的提醒（{count} 条）", "Warnings to check ({count})"),
+    "acknowledge_warnings": (
+        "我已逐条核对以上 {count} 条提醒，确认按文件导入",
+        "I have checked the {count} warnings above; import the file as it is",
+    ),
+    "acknowledge_first": (
+        "尚未导入：请核对以下提醒，勾选确认后再点击“正式导入”。",
+        "Nothing was imported: check the warnings, tick the box, then import.",
+    ),
     "users_title": ("用户管理", "User management"),
     "users_found": ("共 {count} 个账号", "{count} accounts"),
     "display_name": ("姓名", "Name"),

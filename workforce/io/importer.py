@@ -26,6 +26,7 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.db import begin_write
 from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
+from workforce.io.change_checks import change_warnings, file_created_at
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
 from workforce.io.limits import ImportLimits, LimitExceeded
@@ -61,6 +62,13 @@ class ImportReport:
     batch_id: int | None = None
     limit_exceeded: Text | None = None
     """Why the file was refused unread by the import limits (then its only problem)."""
+    unacknowledged: bool = False
+    """A commit stopped before writing: the file has warnings not acknowledged."""
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The notices about rows (a sheet's notices without a row say what was skipped)."""
+        return [n for n in self.notices if n.row is not None]
 
     @property
     def changed(self) -> bool:
@@ -91,13 +99,19 @@ def import_file(
     entity: EntitySpec | None = None,
     dry_run: bool = False,
     limits: ImportLimits | None = None,
+    warnings_acknowledged: bool = True,
 ) -> ImportReport:
     """Import ``path`` (xlsx or csv) into the registry; see the module docstring.
 
-    A file beyond ``limits`` (by default the settings') fails unread, with the reason.
+    A file beyond ``limits`` (by default the settings') fails unread, with the reason. With
+    ``warnings_acknowledged`` false a file with warnings is not written: the report comes
+    back as a dry run marked ``unacknowledged`` (the pages ask for the acknowledgement).
     """
     with cyclic_gc_paused():
-        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits)
+        return _import(
+            engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits,
+            acknowledged=warnings_acknowledged,
+        )  # fmt: skip
 
 
 def _import(
@@ -108,6 +122,7 @@ def _import(
     entity: EntitySpec | None,
     dry_run: bool,
     limits: ImportLimits | None,
+    acknowledged: bool,
 ) -> ImportReport:
     report = ImportReport(path.name, "failed")
     try:
@@ -142,7 +157,9 @@ def _import(
             session.rollback()
             return _failed(engine, report, actor, dry_run)
         report.changes = [compare(session, s, index, hashes) for s in report.sheets]
-        if dry_run:
+        report.notices += change_warnings(session, report.changes, file_created_at(path))
+        report.unacknowledged = not dry_run and not acknowledged and bool(report.warnings)
+        if dry_run or report.unacknowledged:
             session.rollback()
             report.status = "dry_run"
             return report
