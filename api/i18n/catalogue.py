@@ -64,7 +64,10 @@ _DASHBOARD = {
 
 _TEACHERS = {
     "search": ("查询", "Search"),
-    "search_hint": ("姓名、工号或身份证号", "name, staff no. or ID number"),
+    "search_hint": (
+        "姓名（任意部分）、拼音首字母、工号或身份证号",
+        "part of a name, pinyin initials, staff no. or ID number",
+    ),
     "school": ("学校", "School"),
     "field_subject": ("任教学科", "Subject"),
     "field_post_type": ("用工性质", "Post type"),

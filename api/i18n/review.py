@@ -62,6 +62,8 @@ REVIEW = {
         "尚未导入：请核对以下提醒，勾选确认后再点击“正式导入”。",
         "Nothing was imported: check the warnings, tick the box, then import.",
     ),
+    "years_at_school": ("本校年限", "Years at school"),
+    "school_search": ("输入学校名称或代码筛选", "type a school's name or code"),
     "users_title": ("用户管理", "User management"),
     "users_found": ("共 {count} 个账号", "{count} accounts"),
     "display_name": ("姓名", "Name"),

@@ -20,7 +20,9 @@ from sqlmodel import Session, select
 
 from api.deps import Reader, SessionDep
 from api.i18n import page_language
+from api.i18n.catalogue import UI
 from api.messages import API_MESSAGES
+from api.pages.plan_moves import parse_page
 from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.pages.teacher_forms import editing_context
@@ -28,6 +30,7 @@ from api.redaction import looks_like_id_number
 from workforce.accounts.models import User
 from workforce.accounts.scope import get_visible
 from workforce.codes import code_list
+from workforce.dates import years_between
 from workforce.idnumber import birth_month
 from workforce.models import (
     Certificate,
@@ -41,8 +44,15 @@ from workforce.models import (
 from workforce.reports.messages import enum_label
 from workforce.rules.training import assess, default_training_rules
 from workforce.services.errors import InvalidInput
-from workforce.services.messages import REGISTRY_MESSAGES
-from workforce.services.queries import SchoolFilters, TeacherFilters, list_schools, list_teachers
+from workforce.services.key_teachers import key_designation
+from workforce.services.messages import REGISTRY_MESSAGES, Text
+from workforce.services.queries import (
+    SORT_COLUMNS,
+    SchoolFilters,
+    TeacherFilters,
+    list_schools,
+    list_teachers,
+)
 from workforce.services.teachers import masked_id_number
 
 router = page_router()
@@ -71,8 +81,22 @@ def parse_code(list_name: str, value: str | None) -> str | None:
 
 
 def visible_schools(session: Session, user: User) -> list[School]:
+    """The schools the user may see, by type (the school levels' order: kindergartens,
+    primary, …) and then code, as the school pickers list them."""
     rows, _ = list_schools(session, viewer=user, filters=SchoolFilters(), skip=0, limit=10_000)
-    return list(rows)
+    levels = {code: i for i, code in enumerate(code_list("school_levels").code_values)}
+    return sorted(rows, key=lambda s: (levels.get(s.level, len(levels)), s.code))
+
+
+def key_teachers_among(session: Session, teacher_ids: list[int | None]) -> set[int]:
+    """Which of these teachers are key teachers today (one query for the page)."""
+    if not teacher_ids:
+        return set()
+    statement = select(Designation.teacher_id).where(
+        Designation.teacher_id.in_(teacher_ids),  # type: ignore[attr-defined]
+        *key_designation(dt.date.today()),
+    )
+    return set(session.exec(statement).all())
 
 
 @router.get("/teachers")
@@ -86,14 +110,21 @@ def teacher_list(
     status: Annotated[str | None, Query(max_length=32)] = None,
     key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Query(max_length=50)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: Annotated[str | None, Query(max_length=16)] = None,
+    page: Annotated[str, Query(max_length=20)] = "1",
 ) -> Response:
-    """The list, filtered by the address (links, paging). An ID number in the address is
-    refused: the search form sends it by POST, out of the access log."""
+    """The list, filtered and sorted by the address (links, paging). An ID number in the
+    address is refused: the search form sends it by POST, out of the access log. A page
+    number that is not one is answered on the list (page 1, 422) with what is wrong; one past
+    the end shows the last page."""
     if looks_like_id_number(q):
         raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q)
-    return _list_page(request, session, user, criteria, page)
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort)
+    number = parse_page(page)
+    if number is None:
+        error = UI.text("page_invalid", value=page)
+        return _list_page(request, session, user, criteria, 1, error=error)
+    return _list_page(request, session, user, criteria, number)
 
 
 @router.post("/teachers")
@@ -110,7 +141,7 @@ def teacher_search(
 ) -> Response:
     """The search form: its fields in the body, so that an ID number never stands in an
     address (and so in no access or proxy log, no browser history)."""
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q)
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None)
     return _list_page(request, session, user, criteria, 1)
 
 
@@ -124,8 +155,9 @@ class ListCriteria:
     status: str | None
     key_teacher: str | None
     q: str | None
+    sort: str | None
 
-    def query(self, page: int) -> str:
+    def query(self, page: int, sort: str | None = None) -> str:
         """The address of a page of this list; an ID number is left out of it (its search
         has one answer, and the address would put it in the logs)."""
         shown = {
@@ -135,13 +167,19 @@ class ListCriteria:
             "status": self.status,
             "key_teacher": self.key_teacher,
             "q": None if looks_like_id_number(self.q) else self.q,
+            "sort": sort if sort is not None else self.sort,
             "page": page,
         }
         return "/teachers?" + urlencode({k: v for k, v in shown.items() if v})
 
 
 def _list_page(
-    request: Request, session: Session, user: User, criteria: ListCriteria, page: int
+    request: Request,
+    session: Session,
+    user: User,
+    criteria: ListCriteria,
+    page: int,
+    error: Text | None = None,
 ) -> Response:
     schools = visible_schools(session, user)
     school_id = criteria.school_id
@@ -154,14 +192,37 @@ def _list_page(
         key_teacher={"yes": True, "no": False}.get(criteria.key_teacher or ""),
         q=criteria.q,
     )
+    sort = criteria.sort if (criteria.sort or "").removeprefix("-") in SORT_COLUMNS else None
     rows, count = list_teachers(
-        session, viewer=user, filters=filters, skip=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session,
+        viewer=user,
+        filters=filters,
+        skip=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        order=sort,
     )
     pages = max(1, -(-count // PAGE_SIZE))
+    if page > pages:  # past the end: the last page (the count is kept, so this is cheap)
+        page = pages
+        rows, count = list_teachers(
+            session,
+            viewer=user,
+            filters=filters,
+            skip=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            order=sort,
+        )
+    language = page_language(request)
     return render(
         request,
         "teachers.html",
         user=user,
+        status_code=422 if error else 200,
+        error=None if error is None else (error.zh if language == "zh" else error.en),
+        sort=sort or "",
+        sort_url=lambda key: criteria.query(1, "-" + key if sort == key else key),
+        key_teachers=key_teachers_among(session, [t.id for t in rows]),
+        years_at_school=lambda t: years_between(t.joined_school_on, dt.date.today()),
         teachers=rows,
         count=count,
         page=page,
