@@ -32,6 +32,7 @@ from api.pages.routing import page_router
 from optimizer import Plan
 from workforce.accounts.roles import is_school_bound
 from workforce.reports.talent import default_talent_targets
+from workforce.services.attention import attention_counts
 
 router = page_router()
 
@@ -98,6 +99,8 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
     language = page_language(request)
     today = dt.date.today()
     context: dict[str, object] = {"year": today.year, "as_of": today}
+    days = request.app.state.settings.expiry_notice_days
+    context["attention"] = attention_counts(session, user, today, days)
     if is_school_bound(user.role):
         schools = school_training(session, today, user.school_id) if user.school_id else []
         context["training_chart"] = training_by_school(schools, language)

@@ -25,6 +25,7 @@ from api.messages import API_MESSAGES
 from api.pages.plan_moves import parse_page
 from api.pages.rendering import render
 from api.pages.routing import page_router
+from api.pages.teacher_attention import attention_context
 from api.pages.teacher_forms import editing_context
 from api.redaction import looks_like_id_number
 from workforce.accounts.models import User
@@ -110,6 +111,7 @@ def teacher_list(
     status: Annotated[str | None, Query(max_length=32)] = None,
     key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Query(max_length=50)] = None,
+    attention: Annotated[str | None, Query(pattern="^(|yes)$")] = None,
     sort: Annotated[str | None, Query(max_length=16)] = None,
     page: Annotated[str, Query(max_length=20)] = "1",
 ) -> Response:
@@ -119,7 +121,7 @@ def teacher_list(
     the end shows the last page."""
     if looks_like_id_number(q):
         raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort)
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort, attention)
     number = parse_page(page)
     if number is None:
         error = UI.text("page_invalid", value=page)
@@ -138,10 +140,11 @@ def teacher_search(
     status: Annotated[str | None, Form(max_length=32)] = None,
     key_teacher: Annotated[str | None, Form(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Form(max_length=50)] = None,
+    attention: Annotated[str | None, Form(pattern="^(|yes)$")] = None,
 ) -> Response:
     """The search form: its fields in the body, so that an ID number never stands in an
     address (and so in no access or proxy log, no browser history)."""
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None)
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None, attention)
     return _list_page(request, session, user, criteria, 1)
 
 
@@ -156,6 +159,7 @@ class ListCriteria:
     key_teacher: str | None
     q: str | None
     sort: str | None
+    attention: str | None = None
 
     def query(self, page: int, sort: str | None = None) -> str:
         """The address of a page of this list; an ID number is left out of it (its search
@@ -167,6 +171,7 @@ class ListCriteria:
             "status": self.status,
             "key_teacher": self.key_teacher,
             "q": None if looks_like_id_number(self.q) else self.q,
+            "attention": self.attention,
             "sort": sort if sort is not None else self.sort,
             "page": page,
         }
@@ -191,6 +196,7 @@ def _list_page(
         status=parse_code("teacher_statuses", criteria.status),
         key_teacher={"yes": True, "no": False}.get(criteria.key_teacher or ""),
         q=criteria.q,
+        attention_days=_notice_days(request) if criteria.attention == "yes" else None,
     )
     sort = criteria.sort if (criteria.sort or "").removeprefix("-") in SORT_COLUMNS else None
     rows, count = list_teachers(
@@ -231,10 +237,16 @@ def _list_page(
         school_names={s.id: s.name for s in schools},
         filters=filters,
         key_teacher=criteria.key_teacher or "",
+        attention=criteria.attention or "",
         q=criteria.q or "",
         code_lists={key: code_list(name).codes for key, name in FILTER_LISTS.items()},
         page_url=criteria.query,
     )
+
+
+def _notice_days(request: Request) -> int:
+    """The setting ``expiry_notice_days``: how far ahead an expiry is flagged."""
+    return int(request.app.state.settings.expiry_notice_days)
 
 
 def _children(session: Session, model: type, teacher_id: int) -> list:  # type: ignore[type-arg]
@@ -283,10 +295,14 @@ def render_teacher(
         | {r.to_school_id for r in rotations}
     )
     schools = {s.id: s.name for s in session.exec(select(School).where(School.id.in_(school_ids)))}  # type: ignore[union-attr]
-    training = training_this_cycle(
-        teacher, _children(session, TrainingRecord, teacher_id), dt.date.today()
-    )
+    records = _children(session, TrainingRecord, teacher_id)
+    training = training_this_cycle(teacher, records, dt.date.today())
     language = page_language(request)
+    certificates = _children(session, Certificate, teacher_id)
+    designations = _children(session, Designation, teacher_id)
+    attention = attention_context(
+        session, teacher, certificates, designations, records, language, _notice_days(request)
+    )
     return render(
         request,
         "teacher.html",
@@ -296,8 +312,9 @@ def render_teacher(
         id_number=masked_id_number(teacher),
         birth_month=birth_month(teacher.birth_date),
         school_names=schools,
-        certificates=_children(session, Certificate, teacher_id),
-        designations=_children(session, Designation, teacher_id),
+        certificates=certificates,
+        designations=designations,
+        **attention,
         training=training,
         training_status=enum_label("training_status", training["assessment"].status, language),
         rotations=rotations,

@@ -27,6 +27,7 @@ from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import Viewer, restrict
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import School, Teacher
+from workforce.services.attention import attention_condition
 from workforce.services.key_teachers import (
     key_teacher_condition,
     key_teacher_count,
@@ -57,6 +58,9 @@ class TeacherFilters:
     zone: str | None = None
     key_teacher: bool | None = None
     q: str | None = None
+    attention_days: int | None = None
+    """Only teachers whose certificate registration or key-teacher term needs attention,
+    with this many days' notice (:mod:`workforce.services.attention`); None: everyone."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ def _teacher_page(
     kept from an earlier count at the same registry version)."""
     as_of = as_of or dt.date.today()
     conditions = _teacher_conditions(filters)
+    if filters.attention_days is not None:
+        conditions.append(attention_condition(as_of, filters.attention_days))
     if filters.key_teacher and not conditions and not is_school_bound(viewer.role) and not order:
         # The district's key teachers, nothing else asked: straight from the designations.
         count_statement = key_teacher_count(as_of)
