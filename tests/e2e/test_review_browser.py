@@ -50,7 +50,7 @@ def test_edit_with_conflict_and_a_correction_accepted(page: Page, tmp_path: Path
 
     # a teacher, and the clerk of their school made on the user management page
     page.goto("/teachers")
-    page.locator("table.data a").first.click()
+    page.locator("table.data tbody a").first.click()
     teacher_url = page.url
     name = page.locator("h1").inner_text().split()[0]
     school = page.locator("dl.details dd").first.inner_text()
