@@ -84,9 +84,8 @@ def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
     return _DISTRICT.get(session, as_of, lambda: _district(session, as_of))
 
 
-def school_training(
-    session: Session, as_of: dt.date, school_id: int
-) -> tuple[SchoolCompletion, ...]:
+def school_training(session: Session, as_of: dt.date, school_id: int
+                    ) -> tuple[SchoolCompletion, ...]:
     """Training completion of one school on ``as_of`` (a clerk's dashboard)."""
     return _SCHOOLS.get(session, (school_id, as_of), lambda: _training(session, as_of, school_id))
 
@@ -118,9 +117,8 @@ def _district(session: Session, as_of: dt.date) -> DistrictFigures:
     )
 
 
-def _training(
-    session: Session, as_of: dt.date, school_id: int | None
-) -> tuple[SchoolCompletion, ...]:
+def _training(session: Session, as_of: dt.date, school_id: int | None
+              ) -> tuple[SchoolCompletion, ...]:
     """Completion by school in the cycle containing ``as_of`` (the training report's default),
     lowest first (ties by school code), at most :data:`SCHOOLS_SHOWN`."""
     rules = default_training_rules()

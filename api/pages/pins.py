@@ -75,12 +75,8 @@ def add_pending(session: Session, user: User, plan_id: int, pin: Pin) -> None:
     session.execute(
         insert(PlanPin)
         .values(
-            plan_id=plan_id,
-            username=user.username,
-            staff_no=pin.staff_no,
-            kind=pin.kind,
-            school=pin.school,
-            created_at=utcnow(),
+            plan_id=plan_id, username=user.username, staff_no=pin.staff_no,
+            kind=pin.kind, school=pin.school, created_at=utcnow(),
         )  # fmt: skip
         .on_conflict_do_update(
             index_elements=["plan_id", "username", "staff_no"],

@@ -89,7 +89,9 @@ def test_implausible_rows_are_warned_about_on_the_dry_run_page(app, uploads):
     assert "（提醒）2008-09-01 时本人仅 17 周岁" in page.text and "第2行" in page.text
 
 
-def _stream_upload(app: FastAPI, client: TestClient, form: dict[str, str]) -> tuple[int, str, bool]:
+def _stream_upload(
+    app: FastAPI, client: TestClient, form: dict[str, str]
+) -> tuple[int, str, bool]:
     """Post a multipart upload whose body arrives in two pieces, the second only when asked
     for: (status, text, whether the server asked for the rest of the body)."""
     boundary = "XyZ"
@@ -122,7 +124,9 @@ def _stream_upload(app: FastAPI, client: TestClient, form: dict[str, str]) -> tu
     return answer.status_code, answer.text, bool(asked)
 
 
-def test_a_signed_in_user_without_the_import_right_is_refused_before_the_body_is_read(app, uploads):
+def test_a_signed_in_user_without_the_import_right_is_refused_before_the_body_is_read(
+    app, uploads
+):
     """The CSRF check of a cookie session reads a form's token from the body: for an upload
     it waits for the route's permission check, so an auditor's upload (even with a valid
     token) is refused without its body being read, let alone spooled to disk."""

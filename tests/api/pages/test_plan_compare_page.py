@@ -64,7 +64,9 @@ def test_the_compare_page_shows_moves_and_every_quota_and_shortage_change(
             Pin(kind="must_stay", staff_no=kept_home),
             Pin(kind="must_go", staff_no=sent_elsewhere, school=elsewhere),
         ]
-        record, _, second = resolve_plan(session, first_id, pins=pins, actor="hr", settings=FAST)
+        record, _, second = resolve_plan(
+            session, first_id, pins=pins, actor="hr", settings=FAST
+        )
         session.commit()
         second_id = record.id
     after = {m.staff_no: m for m in second.moves}
@@ -156,9 +158,6 @@ def test_the_compare_page_refuses_one_plan_twice_and_a_missing_plan(
     assert same.status_code in (400, 422) and "请选择两个不同的方案" in same.text
     missing = hr.get("/plans/compare", params={"a": plan_id, "b": plan_id + 99})
     assert missing.status_code == 404 and f"方案 {plan_id + 99} 不存在" in missing.text
-    assert (
-        signed_in(app, "clerk_a")
-        .get("/plans/compare", params={"a": plan_id, "b": plan_id})
-        .status_code
-        == 403
-    )
+    assert signed_in(app, "clerk_a").get(
+        "/plans/compare", params={"a": plan_id, "b": plan_id}
+    ).status_code == 403

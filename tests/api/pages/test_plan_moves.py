@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from api.pages.plan_moves import PAGE_SIZE, page_of, parse_page
 
-
 @given(size=st.integers(0, 5 * PAGE_SIZE + 3), asked=st.integers(1, 10**6))
 def test_pages_cover_the_list_once_and_clamp(size: int, asked: int) -> None:
     items = list(range(size))
@@ -38,18 +37,8 @@ def test_a_page_number_is_a_whole_number_from_one(text: str) -> None:
 
 
 def test_page_numbers_by_example() -> None:
-    cases = {
-        "1": 1,
-        " 7 ": 7,
-        "0": None,
-        "-1": None,
-        "abc": None,
-        "1.5": None,
-        "２": None,
-        "": None,
-        "999999999": 999999999,
-        "1000000000": None,
-    }
+    cases = {"1": 1, " 7 ": 7, "0": None, "-1": None, "abc": None, "1.5": None, "２": None,
+             "": None, "999999999": 999999999, "1000000000": None}
     for text, expected in cases.items():
         assert parse_page(text) == expected, text
     assert len(cases) == 10

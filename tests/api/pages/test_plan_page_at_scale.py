@@ -154,12 +154,10 @@ def test_filters_return_only_matching_moves(app: FastAPI, engine: Engine) -> Non
         ({"q": "x012"}, lambda m: m.staff_no.startswith("X012")),
         (
             {"school": "U1", "subject": "math", "key": "no", "direction": "to_rural"},
-            lambda m: (
-                "U1" in (m.from_school, m.to_school)
-                and m.subject == "math"
-                and not m.is_key
-                and direction(m) == "to_rural"
-            ),
+            lambda m: "U1" in (m.from_school, m.to_school)
+            and m.subject == "math"
+            and not m.is_key
+            and direction(m) == "to_rural",
         ),
         ({"q": "没有这个人"}, lambda m: False),
     ]
@@ -280,13 +278,8 @@ def test_a_pin_to_the_teachers_own_school_is_refused_in_chinese(
     for school in (mover.from_school, names[mover.from_school]):  # by code and by name
         answer = hr.post(
             f"/plans/{plan_id}/pins",
-            data={
-                "csrf_token": token,
-                "staff_no": mover.staff_no,
-                "kind": "must_go",
-                "school": school,
-                "anchor": f"m-{mover.staff_no}",
-            },
+            data={"csrf_token": token, "staff_no": mover.staff_no, "kind": "must_go",
+                  "school": school, "anchor": f"m-{mover.staff_no}"},
         )
         assert answer.status_code == 303
         page = hr.get(answer.headers["location"]).text
@@ -304,9 +297,8 @@ def test_a_pin_to_the_teachers_own_school_is_refused_in_chinese(
     api = TestClient(app).post(
         f"/api/plans/{plan_id}/resolve",
         headers=district.headers["hr"],
-        json={
-            "pins": [{"kind": "must_go", "staff_no": mover.staff_no, "school": mover.from_school}]
-        },
+        json={"pins": [{"kind": "must_go", "staff_no": mover.staff_no,
+                        "school": mover.from_school}]},
     )
     assert api.status_code == 422 and "不能锁定交流到本校" in api.json()["detail"]["zh"]
     # another school is accepted
