@@ -56,6 +56,7 @@ LIST_KINDS = (
     "list subject+zone",
     "key teachers",
     "search name",
+    "search initials",
     "search staff no",
     "search id number",
     "clerk list",
@@ -89,6 +90,7 @@ def build_database(database: Path, teachers: int, seed: int) -> dict:
     from workforce.accounts.passwords import hash_password
     from workforce.db import make_engine, migrate
     from workforce.models import School
+    from workforce.pinyin import name_initials
     from workforce.plans.lifecycle import propose_plan
     from workforce.sample import generate_district, load_district
 
@@ -144,6 +146,7 @@ def build_database(database: Path, teachers: int, seed: int) -> dict:
         "staff_numbers": [t.staff_no for t in people[::step]],
         "id_numbers": [t.id_number for t in people[::step]],
         "surnames": sorted({t.name[0] for t in people}),
+        "initials": sorted({name_initials(t.name) for t in people[::step]}),
     }
     _sidecar(database).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return data
@@ -194,6 +197,8 @@ def request_mix(
         params = {"key_teacher": "true"}
     elif kind == "search name":
         params = {"q": rng.choice(data["surnames"])}
+    elif kind == "search initials":  # pinyin initials of a given name (two or three letters)
+        params = {"q": rng.choice(data["initials"])}
     elif kind == "search staff no":
         params = {"q": rng.choice(data["staff_numbers"])}
     elif kind == "search id number":  # by POST: an ID number never goes in an address

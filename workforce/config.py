@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     the request's ``Host`` header."""
     api_docs: bool | None = None
     """``/api/docs`` and ``/api/openapi.json``: on by default, off by default in production."""
+    expiry_notice_days: int = 90
+    """Days ahead that an expiring certificate registration or key-teacher term is flagged."""
     upload_max_bytes: int = 50 * 1024 * 1024
     """Largest import file, web upload or ``workforce import`` (bytes; an upload is cut off
     at this size while it streams). A 100,000-teacher CSV is about 17 MB, its xlsx 6 MB."""

@@ -68,6 +68,9 @@ class Teacher(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     staff_no: str = Field(max_length=32, unique=True, index=True, description="工号")
     name: str = Field(max_length=50, index=True)
+    name_initials: str | None = Field(
+        default=None, max_length=50, index=True, description="拼音首字母 (workforce.pinyin)"
+    )
     gender: str = Field(max_length=8)
     birth_date: dt.date
     id_number_encrypted: str | None = Field(default=None, sa_column=Column(Text))

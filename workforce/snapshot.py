@@ -84,9 +84,7 @@ def build_instance(
     # Plain rows, not ORM objects: nothing here is changed, and building ~11,000 mapped
     # objects was half of the sample district's 2 s read.
     schools = session.execute(
-        select(School.__table__)
-        .where(*_in_scope(levels, county))
-        .order_by(School.code)
+        select(School.__table__).where(*_in_scope(levels, county)).order_by(School.code)
     ).all()
     school_ids = {s.id: s for s in schools}
     demand = demand_by_school(session, as_of, school_ids=school_ids)
@@ -126,8 +124,9 @@ def build_instance(
     ]
     term_years = rules.principals.term_years
     in_scope = {s.code for s in schools}
-    instance_teachers = [_instance_teacher(t, children, code_of, as_of, term_years, in_scope)
-                         for t in teachers]
+    instance_teachers = [
+        _instance_teacher(t, children, code_of, as_of, term_years, in_scope) for t in teachers
+    ]
     return Instance(
         year=year,
         as_of=as_of,
@@ -162,7 +161,9 @@ def _in_scope(levels: Iterable[str], county: str | None) -> list:
     """The conditions on a school in scope: active, public, of the given levels, and of the
     county when one is given."""
     return [
-        School.active.is_(True), School.ownership == "public", School.level.in_(list(levels)),
+        School.active.is_(True),
+        School.ownership == "public",
+        School.level.in_(list(levels)),
         *_of_county(county),
     ]
 
@@ -185,15 +186,21 @@ def counties(session: Session, *, levels: Iterable[str] = COMPULSORY_LEVELS) -> 
     have no county recorded. ``[NO_COUNTY]`` is a registry of one county (nothing recorded),
     ``[]`` an empty one. Each county is one rotation instance (``build_instance(county=c)``):
     teachers rotate within their county."""
-    found = session.execute(
-        select(School.county).where(*_in_scope(levels, None)).distinct()
-    ).scalars().all()
+    found = (
+        session.execute(select(School.county).where(*_in_scope(levels, None)).distinct())
+        .scalars()
+        .all()
+    )
     return sorted({c or NO_COUNTY for c in found})
 
 
 def _instance_teacher(
-    t: Row, children: dict[str, dict[int, list[Row]]], code_of: dict[int, str], as_of: dt.date,
-    term_years: int, in_scope: set[str] | None = None,
+    t: Row,
+    children: dict[str, dict[int, list[Row]]],
+    code_of: dict[int, str],
+    as_of: dt.date,
+    term_years: int,
+    in_scope: set[str] | None = None,
 ) -> InstanceTeacher:
     """One teacher row (columns of the teacher table) and its child rows, as the optimizer
     sees them. A principal's full terms at the school are counted in `term_years` (the rules'
@@ -264,10 +271,12 @@ def _children_by_teacher(
     queries = {
         "certificates": select(Certificate.__table__).order_by(Certificate.id),
         "designations": select(Designation.__table__).order_by(
-            Designation.term_start, Designation.id),
+            Designation.term_start, Designation.id
+        ),
         "exemptions": select(Exemption.__table__).order_by(Exemption.from_on, Exemption.id),
         "rotations": select(RotationRecord.__table__).order_by(
-            RotationRecord.start_on, RotationRecord.id),
+            RotationRecord.start_on, RotationRecord.id
+        ),
         "wishes": select(RotationWish.__table__)
         .where(RotationWish.year == year)
         .order_by(RotationWish.teacher_id, RotationWish.rank),
@@ -280,3 +289,37 @@ def _children_by_teacher(
                 by_teacher[row.teacher_id].append(row)
         grouped[name] = by_teacher
     return grouped
+
+
+def instance_teacher_of(
+    session: Session, teacher_id: int, *, year: int, rules: RotationRules | None = None
+) -> InstanceTeacher:
+    """One teacher as ``year``'s rotation sees them (the same mapping as
+    :func:`build_instance`, their own rows only): what the teacher page asks the optimizer's
+    eligibility rules about."""
+    rules = rules or load_rules()
+    row = session.execute(select(Teacher.__table__).where(Teacher.id == teacher_id)).one()
+    tables = {
+        "certificates": Certificate,
+        "designations": Designation,
+        "exemptions": Exemption,
+        "rotations": RotationRecord,
+    }
+    children: dict[str, dict[int, list[Row]]] = {
+        name: {teacher_id: list(session.execute(
+            select(model.__table__).where(model.teacher_id == teacher_id).order_by(model.id)
+        ).all())}
+        for name, model in tables.items()
+    }  # fmt: skip
+    children["wishes"] = {
+        teacher_id: list(
+            session.execute(
+                select(RotationWish.__table__)
+                .where(RotationWish.teacher_id == teacher_id, RotationWish.year == year)
+                .order_by(RotationWish.rank)
+            ).all()
+        )
+    }
+    code_of = dict(session.execute(select(School.id, School.code)).all())
+    as_of = school_year_start(year)
+    return _instance_teacher(row, children, code_of, as_of, rules.principals.term_years)

@@ -6,6 +6,7 @@ Ids that start with a prefix and end in a code (``status_draft``, ``pin_must_go`
 """
 
 from api.i18n.report_pages import REPORT_PAGES
+from api.i18n.review import REVIEW
 from workforce.services.messages import Catalogue
 
 _SHELL = {
@@ -64,7 +65,10 @@ _DASHBOARD = {
 
 _TEACHERS = {
     "search": ("查询", "Search"),
-    "search_hint": ("姓名、工号或身份证号", "name, staff no. or ID number"),
+    "search_hint": (
+        "姓名（任意部分）、拼音首字母、工号或身份证号",
+        "part of a name, pinyin initials, staff no. or ID number",
+    ),
     "school": ("学校", "School"),
     "field_subject": ("任教学科", "Subject"),
     "field_post_type": ("用工性质", "Post type"),
@@ -348,7 +352,10 @@ _PLANS = {
         "{added} added, {removed} removed, {changed} changed, {same} the same",
     ),
     "moves_added": ("新增的交流（仅方案 {plan_id} 有）", "Moves added (only in plan {plan_id})"),
-    "moves_removed": ("取消的交流（仅方案 {plan_id} 有）", "Moves removed (only in plan {plan_id})"),
+    "moves_removed": (
+        "取消的交流（仅方案 {plan_id} 有）",
+        "Moves removed (only in plan {plan_id})",
+    ),
     "moves_changed": ("变更的交流", "Moves changed"),
     "in_plan": ("方案 {plan_id}", "Plan {plan_id}"),
     "change": ("变化", "Change"),
@@ -466,5 +473,6 @@ UI = Catalogue(
         **_AUDIT,
         **_POLICY,
         **REPORT_PAGES,
+        **REVIEW,
     }
 )

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.pages import (
     audit,
+    corrections,
     dashboard,
     imports,
     letters,
@@ -23,7 +24,9 @@ from api.pages import (
     roadmap,
     signin,
     teacher_export,
+    teacher_forms,
     teachers,
+    users,
 )
 from api.security import csrf_protect
 
@@ -36,6 +39,9 @@ def install_pages(app: FastAPI) -> None:
         dashboard,
         teachers,
         teacher_export,
+        teacher_forms,
+        corrections,
+        users,
         imports,
         letters,
         policy,

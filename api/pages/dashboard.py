@@ -38,6 +38,7 @@ from workforce.accounts.roles import is_school_bound
 from workforce.reports.messages import enum_label
 from workforce.reports.talent import default_talent_targets
 from workforce.rules.training import STATUSES
+from workforce.services.attention import attention_counts
 
 router = page_router()
 
@@ -140,6 +141,8 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
     language = page_language(request)
     today = dt.date.today()
     context: dict[str, object] = {"year": today.year, "as_of": today}
+    days = request.app.state.settings.expiry_notice_days
+    context["attention"] = attention_counts(session, user, today, days)
     if is_school_bound(user.role):
         training = school_training(session, today, user.school_id) if user.school_id else None
         if training is not None:

@@ -21,6 +21,8 @@ from urllib.parse import quote
 from fastapi import Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from api.i18n import Language, page_language
 from api.i18n.catalogue import UI
@@ -37,7 +39,8 @@ from workforce.io.entities import SPECS
 from workforce.io.error_report import write_error_report
 from workforce.io.importer import ImportReport, import_file
 from workforce.io.template import write_template
-from workforce.services.errors import NotFound
+from workforce.models import Teacher
+from workforce.services.errors import InvalidInput, NotFound
 
 router = page_router()
 
@@ -56,8 +59,12 @@ def shown_value(change: FieldChange, value: Any, language: Language) -> str:
     return str(change.column.cell.export(value, language))
 
 
-def report_view(report: ImportReport, language: Language) -> dict[str, Any]:
-    """What the report page shows: per-sheet counts, the changes, the problems."""
+def report_view(
+    report: ImportReport, language: Language, names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the report page shows: per-sheet counts, the changes (with the teacher's name
+    from ``names``, staff number → name), the problems, the warnings to acknowledge."""
+    names = names or {}
     sheets = [
         {
             "entity": c.spec.label(language),
@@ -72,6 +79,7 @@ def report_view(report: ImportReport, language: Language) -> dict[str, Any]:
         {
             "entity": c.spec.label(language),
             "key": c.spec.key_text(c.parsed.records[u.position]),
+            "name": _name_of(c.parsed.records[u.position], names),
             "header": f.column.header(language),
             "before": shown_value(f, f.before, language),
             "after": shown_value(f, f.after, language),
@@ -98,10 +106,40 @@ def report_view(report: ImportReport, language: Language) -> dict[str, Any]:
         "changes_total": len(changes),
         "problems": problems[:CHANGES_SHOWN],
         "problems_total": len(problems),
-        "notices": [n.render(language) for n in report.notices],
+        "notices": [n.render(language) for n in report.notices if n.row is None],
+        "warnings": [n.render(language) for n in report.warnings],
+        "unacknowledged": report.unacknowledged,
         "batch_id": report.batch_id,
         "file": report.file,
     }
+
+
+def _name_of(record: dict[str, Any], names: dict[str, str]) -> str:
+    if record.get("name") and "staff_no" in record:
+        return str(record["name"])
+    return names.get(str(record.get("staff_no", "")), "")
+
+
+def teacher_names(engine: Engine, report: ImportReport) -> dict[str, str]:
+    """Staff number → name of the teachers the changes name without a name column
+    (certificates, designations …), read in one query per 5,000."""
+    wanted = sorted(
+        {
+            str(record["staff_no"])
+            for c in report.changes
+            for u in c.updates
+            if "staff_no" in (record := c.parsed.records[u.position]) and not record.get("name")
+        }
+    )
+    names: dict[str, str] = {}
+    with Session(engine) as session:
+        for start in range(0, len(wanted), 5_000):
+            chunk = wanted[start : start + 5_000]
+            rows = session.exec(
+                select(Teacher.staff_no, Teacher.name).where(Teacher.staff_no.in_(chunk))  # type: ignore[attr-defined]
+            )
+            names.update(dict(rows.all()))
+    return names
 
 
 @router.get("/imports")
@@ -110,7 +148,12 @@ def import_start(request: Request, user: Importer) -> Response:
 
 
 def _run(
-    request: Request, upload: Upload, user_name: str, entity: str, dry_run: bool
+    request: Request,
+    upload: Upload,
+    user_name: str,
+    entity: str,
+    dry_run: bool,
+    acknowledged: bool = False,
 ) -> ImportReport:
     report = import_file(
         request.app.state.engine,
@@ -118,6 +161,7 @@ def _run(
         actor=user_name,
         entity=chosen_spec(entity),
         dry_run=dry_run,
+        warnings_acknowledged=acknowledged,
     )
     if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, page_language(request))
@@ -129,19 +173,26 @@ def _run(
 @reads_own_form
 async def import_check(request: Request, user: Importer) -> Response:
     """Keep the upload and show the dry run: nothing is written yet."""
-    async with upload_form(request) as (file, fields):
-        entity = fields.get("entity", "auto")[:32]
-        chosen_spec(entity)
-        upload = await save_upload(request, user, file, entity)
+    try:
+        async with upload_form(request) as (file, fields):
+            entity = fields.get("entity", "auto")[:32]
+            chosen_spec(entity)
+            upload = await save_upload(request, user, file, entity)
+    except InvalidInput as error:  # a wrong file type, none, or too large: back to the form
+        message = error.text.zh if page_language(request) == "zh" else error.text.en
+        return render(
+            request, "import_start.html", user=user, specs=SPECS, error=message, status_code=422
+        )
     report = await run_in_threadpool(_run, request, upload, user.username, entity, True)
     refuse_beyond_limits(upload_root(request), upload, report)
+    names = await run_in_threadpool(teacher_names, request.app.state.engine, report)
     return render(
         request,
         "import_report.html",
         user=user,
         token=upload.token,
         entity=entity,
-        report=report_view(report, page_language(request)),
+        report=report_view(report, page_language(request), names),
         committed=False,
     )
 
@@ -152,13 +203,16 @@ def import_commit(
     user: Importer,
     token: str,
     entity: Annotated[str, Form(max_length=32)] = "auto",
+    acknowledge: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    """Import the file checked in the dry run, for real (all or nothing)."""
+    """Import the file checked in the dry run, for real (all or nothing). A file with
+    warnings is written only with them acknowledged (the box under the list); else the
+    dry run's report comes back with the request to acknowledge them."""
     upload = find_upload(request, user, token)
     report = commit_once(
         upload,
-        lambda: _run(request, upload, user.username, entity, False),
-        failed=lambda report: report.status == "failed",
+        lambda: _run(request, upload, user.username, entity, False, acknowledge == "yes"),
+        failed=lambda report: report.status == "failed" or report.unacknowledged,
     )
     return render(
         request,
@@ -166,9 +220,13 @@ def import_commit(
         user=user,
         token=upload.token,
         entity=entity,
-        report=report_view(report, page_language(request)),
-        committed=True,
+        report=report_view(report, page_language(request), teacher_names(_engine(request), report)),
+        committed=not report.unacknowledged,
     )
+
+
+def _engine(request: Request) -> Engine:
+    return request.app.state.engine
 
 
 @router.post("/imports/{token}/cancel")

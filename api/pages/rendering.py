@@ -87,6 +87,12 @@ def navigation(user: User | None) -> list[tuple[str, str]]:
         items.append(("/plans", "nav_plans"))
     if allows(user.role, Permission.read_audit):
         items.append(("/audit", "nav_audit"))
+    if allows(user.role, Permission.review_correction) or allows(
+        user.role, Permission.propose_correction
+    ):
+        items.append(("/corrections", "nav_corrections"))
+    if allows(user.role, Permission.manage_users):
+        items.append(("/users", "nav_users"))
     return items
 
 

@@ -1,6 +1,6 @@
 """The teacher list (filters, search, paging) and the teacher page (details with the ID number
 masked, certificates, designations, training hours this cycle, rotation history, exemptions),
-and a clerk's correction proposal from the teacher page.
+with HR's edit form and a clerk's correction form (:mod:`api.pages.teacher_forms`).
 
 Every query goes through the registry's scoped services (``list_teachers``, ``get_visible``),
 so a clerk sees their own school only and another school's teacher is "not found".
@@ -11,25 +11,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 from sqlmodel import Session, select
 
-from api.deps import Proposer, Reader, SessionDep
+from api.deps import Reader, SessionDep
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.messages import API_MESSAGES
-from api.pages.rendering import flash, render
+from api.pages.plan_moves import parse_page
+from api.pages.rendering import render
 from api.pages.routing import page_router
+from api.pages.teacher_attention import attention_context
+from api.pages.teacher_forms import editing_context
 from api.redaction import looks_like_id_number
 from workforce.accounts.models import User
-from workforce.accounts.roles import Permission, allows
 from workforce.accounts.scope import get_visible
 from workforce.codes import code_list
+from workforce.dates import years_between
 from workforce.idnumber import birth_month
 from workforce.models import (
     Certificate,
@@ -42,14 +44,16 @@ from workforce.models import (
 )
 from workforce.reports.messages import enum_label
 from workforce.rules.training import assess, default_training_rules
-from workforce.services.corrections import (
-    CORRECTABLE_FIELDS,
-    CorrectionCreate,
-    propose_correction,
-)
 from workforce.services.errors import InvalidInput
-from workforce.services.messages import REGISTRY_MESSAGES
-from workforce.services.queries import SchoolFilters, TeacherFilters, list_schools, list_teachers
+from workforce.services.key_teachers import key_designation
+from workforce.services.messages import REGISTRY_MESSAGES, Text
+from workforce.services.queries import (
+    SORT_COLUMNS,
+    SchoolFilters,
+    TeacherFilters,
+    list_schools,
+    list_teachers,
+)
 from workforce.services.teachers import masked_id_number
 
 router = page_router()
@@ -78,8 +82,22 @@ def parse_code(list_name: str, value: str | None) -> str | None:
 
 
 def visible_schools(session: Session, user: User) -> list[School]:
+    """The schools the user may see, by type (the school levels' order: kindergartens,
+    primary, …) and then code, as the school pickers list them."""
     rows, _ = list_schools(session, viewer=user, filters=SchoolFilters(), skip=0, limit=10_000)
-    return list(rows)
+    levels = {code: i for i, code in enumerate(code_list("school_levels").code_values)}
+    return sorted(rows, key=lambda s: (levels.get(s.level, len(levels)), s.code))
+
+
+def key_teachers_among(session: Session, teacher_ids: list[int | None]) -> set[int]:
+    """Which of these teachers are key teachers today (one query for the page)."""
+    if not teacher_ids:
+        return set()
+    statement = select(Designation.teacher_id).where(
+        Designation.teacher_id.in_(teacher_ids),  # type: ignore[attr-defined]
+        *key_designation(dt.date.today()),
+    )
+    return set(session.exec(statement).all())
 
 
 @router.get("/teachers")
@@ -93,14 +111,22 @@ def teacher_list(
     status: Annotated[str | None, Query(max_length=32)] = None,
     key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Query(max_length=50)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    attention: Annotated[str | None, Query(pattern="^(|yes)$")] = None,
+    sort: Annotated[str | None, Query(max_length=16)] = None,
+    page: Annotated[str, Query(max_length=20)] = "1",
 ) -> Response:
-    """The list, filtered by the address (links, paging). An ID number in the address is
-    refused: the search form sends it by POST, out of the access log."""
+    """The list, filtered and sorted by the address (links, paging). An ID number in the
+    address is refused: the search form sends it by POST, out of the access log. A page
+    number that is not one is answered on the list (page 1, 422) with what is wrong; one past
+    the end shows the last page."""
     if looks_like_id_number(q):
         raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q)
-    return _list_page(request, session, user, criteria, page)
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort, attention)
+    number = parse_page(page)
+    if number is None:
+        error = UI.text("page_invalid", value=page)
+        return _list_page(request, session, user, criteria, 1, error=error)
+    return _list_page(request, session, user, criteria, number)
 
 
 @router.post("/teachers")
@@ -114,10 +140,11 @@ def teacher_search(
     status: Annotated[str | None, Form(max_length=32)] = None,
     key_teacher: Annotated[str | None, Form(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Form(max_length=50)] = None,
+    attention: Annotated[str | None, Form(pattern="^(|yes)$")] = None,
 ) -> Response:
     """The search form: its fields in the body, so that an ID number never stands in an
     address (and so in no access or proxy log, no browser history)."""
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q)
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None, attention)
     return _list_page(request, session, user, criteria, 1)
 
 
@@ -131,8 +158,10 @@ class ListCriteria:
     status: str | None
     key_teacher: str | None
     q: str | None
+    sort: str | None
+    attention: str | None = None
 
-    def query(self, page: int) -> str:
+    def query(self, page: int, sort: str | None = None) -> str:
         """The address of a page of this list; an ID number is left out of it (its search
         has one answer, and the address would put it in the logs)."""
         shown = {
@@ -142,13 +171,20 @@ class ListCriteria:
             "status": self.status,
             "key_teacher": self.key_teacher,
             "q": None if looks_like_id_number(self.q) else self.q,
+            "attention": self.attention,
+            "sort": sort if sort is not None else self.sort,
             "page": page,
         }
         return "/teachers?" + urlencode({k: v for k, v in shown.items() if v})
 
 
 def _list_page(
-    request: Request, session: Session, user: User, criteria: ListCriteria, page: int
+    request: Request,
+    session: Session,
+    user: User,
+    criteria: ListCriteria,
+    page: int,
+    error: Text | None = None,
 ) -> Response:
     schools = visible_schools(session, user)
     school_id = criteria.school_id
@@ -160,15 +196,39 @@ def _list_page(
         status=parse_code("teacher_statuses", criteria.status),
         key_teacher={"yes": True, "no": False}.get(criteria.key_teacher or ""),
         q=criteria.q,
+        attention_days=_notice_days(request) if criteria.attention == "yes" else None,
     )
+    sort = criteria.sort if (criteria.sort or "").removeprefix("-") in SORT_COLUMNS else None
     rows, count = list_teachers(
-        session, viewer=user, filters=filters, skip=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session,
+        viewer=user,
+        filters=filters,
+        skip=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        order=sort,
     )
     pages = max(1, -(-count // PAGE_SIZE))
+    if page > pages:  # past the end: the last page (the count is kept, so this is cheap)
+        page = pages
+        rows, count = list_teachers(
+            session,
+            viewer=user,
+            filters=filters,
+            skip=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            order=sort,
+        )
+    language = page_language(request)
     return render(
         request,
         "teachers.html",
         user=user,
+        status_code=422 if error else 200,
+        error=None if error is None else (error.zh if language == "zh" else error.en),
+        sort=sort or "",
+        sort_url=lambda key: criteria.query(1, "-" + key if sort == key else key),
+        key_teachers=key_teachers_among(session, [t.id for t in rows]),
+        years_at_school=lambda t: years_between(t.joined_school_on, dt.date.today()),
         teachers=rows,
         count=count,
         page=page,
@@ -177,10 +237,16 @@ def _list_page(
         school_names={s.id: s.name for s in schools},
         filters=filters,
         key_teacher=criteria.key_teacher or "",
+        attention=criteria.attention or "",
         q=criteria.q or "",
         code_lists={key: code_list(name).codes for key, name in FILTER_LISTS.items()},
         page_url=criteria.query,
     )
+
+
+def _notice_days(request: Request) -> int:
+    """The setting ``expiry_notice_days``: how far ahead an expiry is flagged."""
+    return int(request.app.state.settings.expiry_notice_days)
 
 
 def _children(session: Session, model: type, teacher_id: int) -> list:  # type: ignore[type-arg]
@@ -201,6 +267,20 @@ def training_this_cycle(teacher: Teacher, records: list[TrainingRecord], today: 
 
 @router.get("/teachers/{teacher_id}")
 def teacher_page(request: Request, session: SessionDep, user: Reader, teacher_id: int) -> Response:
+    return render_teacher(request, session, user, teacher_id)
+
+
+def render_teacher(
+    request: Request,
+    session: Session,
+    user: User,
+    teacher_id: int,
+    *,
+    status_code: int = 200,
+    **forms: Any,
+) -> Response:
+    """The teacher page; ``forms`` carries a form sent back (HR's edit, a clerk's correction)
+    with what was written in it and what is wrong, so nothing typed is lost."""
     teacher = get_visible(
         session,
         user,
@@ -215,49 +295,29 @@ def teacher_page(request: Request, session: SessionDep, user: Reader, teacher_id
         | {r.to_school_id for r in rotations}
     )
     schools = {s.id: s.name for s in session.exec(select(School).where(School.id.in_(school_ids)))}  # type: ignore[union-attr]
-    training = training_this_cycle(
-        teacher, _children(session, TrainingRecord, teacher_id), dt.date.today()
+    records = _children(session, TrainingRecord, teacher_id)
+    training = training_this_cycle(teacher, records, dt.date.today())
+    language = page_language(request)
+    certificates = _children(session, Certificate, teacher_id)
+    designations = _children(session, Designation, teacher_id)
+    attention = attention_context(
+        session, teacher, certificates, designations, records, language, _notice_days(request)
     )
     return render(
         request,
         "teacher.html",
         user=user,
+        status_code=status_code,
         teacher=teacher,
         id_number=masked_id_number(teacher),
         birth_month=birth_month(teacher.birth_date),
         school_names=schools,
-        certificates=_children(session, Certificate, teacher_id),
-        designations=_children(session, Designation, teacher_id),
+        certificates=certificates,
+        designations=designations,
+        **attention,
         training=training,
-        training_status=enum_label(
-            "training_status", training["assessment"].status, page_language(request)
-        ),
+        training_status=enum_label("training_status", training["assessment"].status, language),
         rotations=rotations,
         exemptions=_children(session, Exemption, teacher_id),
-        correctable_fields=CORRECTABLE_FIELDS,
-        can_propose=allows(user.role, Permission.propose_correction),
+        **editing_context(session, user, teacher, language, forms),
     )
-
-
-@router.post("/teachers/{teacher_id}/corrections")
-def propose_correction_page(
-    request: Request,
-    session: SessionDep,
-    user: Proposer,
-    teacher_id: int,
-    field: Annotated[str, Form(max_length=64)],
-    proposed_value: Annotated[str, Form(max_length=200)],
-    reason: Annotated[str, Form(max_length=500)],
-) -> Response:
-    """A clerk proposes a correction of one field; district HR reviews it."""
-    try:
-        data = CorrectionCreate(
-            teacher_id=teacher_id, field=field, proposed_value=proposed_value, reason=reason
-        )
-    except ValidationError as error:
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
-        raise InvalidInput(UI.text("invalid_request", fields=fields)) from None
-    propose_correction(session, actor=user.username, viewer=user, data=data)
-    session.commit()
-    flash(request, "success", UI.text("correction_sent"))
-    return RedirectResponse(f"/teachers/{teacher_id}", status_code=303)

@@ -128,3 +128,29 @@ document.querySelectorAll("form.pin-form").forEach((form) => {
     }
   });
 });
+
+// A long school list gets a filter box: typing part of a name or code keeps the matching
+// schools (the chosen one stays); the select itself is still what the form sends.
+document.querySelectorAll("select[data-searchable]").forEach((select) => {
+  const box = document.createElement("input");
+  box.type = "search";
+  box.placeholder = select.dataset.searchable;
+  box.setAttribute("aria-label", select.dataset.searchable);
+  box.className = "select-filter";
+  select.before(box);
+  box.addEventListener("input", () => {
+    const needle = box.value.trim().toLowerCase();
+    let first = null;
+    for (const option of select.options) {
+      const shown = !needle || option.value === "" || option.selected ||
+        option.text.toLowerCase().includes(needle);
+      option.hidden = !shown;
+      if (shown && !first && option.value !== "" && option.text.toLowerCase().includes(needle)) {
+        first = option;
+      }
+    }
+    if (needle && first && !select.options[select.selectedIndex]?.text.toLowerCase().includes(needle)) {
+      select.value = first.value;
+    }
+  });
+});

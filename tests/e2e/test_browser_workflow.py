@@ -190,7 +190,7 @@ def test_sign_in_import_solve_pin_resolve_approve_apply(
     page.screenshot(path=tmp_path / "applied-plan.png", full_page=False)
 
     page.goto(f"/teachers?q={moved_staff_no}")
-    page.locator("table.data a").first.click()
+    page.locator("table.data tbody a").first.click()
     details = page.locator("dl.details")
     expect(details).to_contain_text(destination)
     expect(page.locator("section", has_text="交流轮岗经历")).to_contain_text(destination)

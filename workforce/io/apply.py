@@ -22,6 +22,7 @@ from workforce.io.changes import ID_NUMBER, SheetChanges, column_defaults, id_ha
 from workforce.io.lookups import RegistryIndex
 from workforce.io.spec import EntitySpec
 from workforce.models import utcnow
+from workforce.pinyin import name_initials
 
 
 def write_changes(
@@ -99,6 +100,8 @@ def _insert(
         columns["id_number_encrypted"] = [sealed[n] if n else None for n in numbers]
         columns["id_number_hash"] = [id_hash(hashes, n) if n else None for n in numbers]
         shown[ID_NUMBER] = [mask(n) if n else None for n in numbers]
+    if "name_initials" in spec.table.c:  # the search's pinyin initials (workforce.pinyin)
+        columns["name_initials"] = [name_initials(name) for name in columns["name"]]
     insert_columns(session.connection(), spec.table, columns)
     keys = list(shown)
     afters = [dict(zip(keys, values, strict=True)) for values in zip(*shown.values(), strict=True)]
@@ -157,6 +160,8 @@ def _update(
                 values[column.model_field] = ids[column.key][change.after]
             else:
                 values[column.model_field] = change.after
+        if "name" in values and "name_initials" in table.c:
+            values["name_initials"] = name_initials(values["name"])
         if versioned:
             values["version"] = (update_.version or 0) + 1
             values["updated_at"] = now

@@ -34,6 +34,7 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.db import begin_write
 from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
+from workforce.io.change_checks import change_warnings, file_created_at
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.entities import SPECS
 from workforce.io.limits import ImportLimits, LimitExceeded
@@ -73,6 +74,13 @@ class ImportReport:
     batch_id: int | None = None
     limit_exceeded: Text | None = None
     """Why the file was refused unread by the import limits (then its only problem)."""
+    unacknowledged: bool = False
+    """A commit stopped before writing: the file has warnings not acknowledged."""
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The notices about rows (a sheet's notices without a row say what was skipped)."""
+        return [n for n in self.notices if n.row is not None]
 
     @property
     def changed(self) -> bool:
@@ -104,15 +112,20 @@ def import_file(
     dry_run: bool = False,
     limits: ImportLimits | None = None,
     progress: ImportProgress | None = None,
+    warnings_acknowledged: bool = True,
 ) -> ImportReport:
     """Import ``path`` (xlsx or csv) into the registry; see the module docstring.
 
-    A file beyond ``limits`` (by default the settings') fails unread, with the reason.
+    A file beyond ``limits`` (by default the settings') fails unread, with the reason. With
+    ``warnings_acknowledged`` false a file with warnings is not written: the report comes
+    back as a dry run marked ``unacknowledged`` (the pages ask for the acknowledgement).
     """
     tell = progress or _silent
     with cyclic_gc_paused():
-        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits,
-                       progress=tell)  # fmt: skip
+        return _import(
+            engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits,
+            progress=tell, acknowledged=warnings_acknowledged,
+        )  # fmt: skip
 
 
 def _silent(stage: str, rows: int, total: int | None) -> None:
@@ -128,6 +141,7 @@ def _import(
     dry_run: bool,
     limits: ImportLimits | None,
     progress: ImportProgress,
+    acknowledged: bool,
 ) -> ImportReport:
     report = ImportReport(path.name, "failed")
     try:
@@ -166,7 +180,9 @@ def _import(
             session.rollback()
             return _failed(engine, report, actor, dry_run)
         report.changes = [compare(session, s, index, hashes) for s in report.sheets]
-        if dry_run:
+        report.notices += change_warnings(session, report.changes, file_created_at(path))
+        report.unacknowledged = not dry_run and not acknowledged and bool(report.warnings)
+        if dry_run or report.unacknowledged:
             session.rollback()
             report.status = "dry_run"
             return report

@@ -70,6 +70,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "birth date {date} is before {earliest}: no teacher on the register was born then",
     ),
     "date_in_future": ("日期 {date} 在今天之后", "the date {date} is in the future"),
+    "arrival_ahead": (
+        "（提醒）到本校任教时间 {date} 在今天之后，该教师尚未到岗，请核对",
+        "(warning) the arrival at the school on {date} is still ahead — please check",
+    ),
+    "code_by_alias": (
+        "（提醒）“{text}”按别名识别为“{label}”，将把{header}由“{before}”改为“{label}”，请核对",
+        "(warning) {text!r} was read as {label!r} through an alias and changes {header} "
+        "from {before!r} — please check",
+    ),
+    "older_than_record": (
+        "（提醒）文件生成于 {exported}，而该记录已于 {changed} 修改；导入将以文件中较旧的值"
+        "覆盖：{fields}",
+        "(warning) the file was made on {exported} but this record was changed on {changed}; "
+        "importing writes the file's older values over: {fields}",
+    ),
     "joined_before_employed": (
         "到本校任教时间 {joined} 早于参加工作时间 {first}",
         "joined the school on {joined}, before first employment on {first}",

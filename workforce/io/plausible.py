@@ -32,6 +32,7 @@ WARNING = "warning"
 class Plausibility:
     earliest_birth_date: dt.date
     minimum_working_age: int
+    arrival_ahead_days: int
     usual_first_employment_age: int
     oldest_active_age: int
     training_hours_per_record: Decimal
@@ -46,6 +47,7 @@ def plausibility(path: Path = IMPORT_LIMITS) -> Plausibility:
     return Plausibility(
         earliest_birth_date=value["earliest_birth_date"],
         minimum_working_age=int(value["minimum_working_age"]),
+        arrival_ahead_days=int(value["arrival_ahead_days"]),
         usual_first_employment_age=int(value["usual_first_employment_age"]),
         oldest_active_age=int(value["oldest_active_age"]),
         training_hours_per_record=Decimal(str(value["training_hours_per_record"])),
@@ -64,8 +66,9 @@ def birthday(birth: dt.date, age: int) -> dt.date:
 def plausible_teacher(row: Mapping[str, Any], spec: Any) -> Iterable[tuple]:
     """A teacher's dates as a life can have them: born after 1900 and not in the future,
     at least 16 at first employment and at arrival at the school, arrived no earlier than
-    first employed, neither in the future. Warns when first employed or arrived before 18,
-    or still active past the oldest retirement age."""
+    first employed, first employed not in the future, arrival at most ``arrival_ahead_days``
+    ahead. Warns when first employed or arrived before 18, when the arrival is still ahead (a
+    transfer entered before it happens), or still active past the oldest retirement age."""
     bounds = plausibility()
     today = dt.date.today()
     birth = row.get("birth_date")
@@ -81,9 +84,13 @@ def plausible_teacher(row: Mapping[str, Any], spec: Any) -> Iterable[tuple]:
                 earliest=bounds.earliest_birth_date.isoformat(),
             )  # fmt: skip
             birth = None
-    for key, day in (("first_employed_on", first), ("joined_school_on", joined)):
-        if day is not None and day > today:
-            yield key, message("date_in_future", date=day.isoformat())
+    if first is not None and first > today:
+        yield "first_employed_on", message("date_in_future", date=first.isoformat())
+    if joined is not None and joined > today:
+        if joined > today + dt.timedelta(days=bounds.arrival_ahead_days):
+            yield "joined_school_on", message("date_in_future", date=joined.isoformat())
+        else:
+            yield "joined_school_on", message("arrival_ahead", date=joined.isoformat()), WARNING
     if first is not None and joined is not None and joined < first:
         yield (
             "joined_school_on",

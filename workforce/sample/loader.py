@@ -32,6 +32,7 @@ from workforce.models import (
     TrainingRecord,
     utcnow,
 )
+from workforce.pinyin import name_initials
 from workforce.sample.district import SampleError
 from workforce.sample.records import District
 
@@ -64,7 +65,8 @@ def load_district(
     ))  # fmt: skip
     school_id = {code: id_ for code, id_ in session.execute(select(School.code, School.id))}
     _insert(session, Teacher, (
-        {"staff_no": t.staff_no, "name": t.name, "gender": t.gender, "birth_date": t.birth_date,
+        {"staff_no": t.staff_no, "name": t.name, "name_initials": name_initials(t.name),
+         "gender": t.gender, "birth_date": t.birth_date,
          "id_number_encrypted": encrypt(t.id_number) if t.id_number else None,
          "id_number_hash": lookup_hash(t.id_number) if t.id_number else None,
          "post_type": t.post_type, "first_employed_on": t.first_employed_on,

@@ -1,9 +1,11 @@
 """Read queries of the registry, always scoped to what the viewer may see.
 
-The teacher list serves both browsing (filters, paging) and the search box: ``q`` matches
-a staff number exactly, an ID number exactly (through its keyed hash — the clear number is
-never compared), or the start of a name (``张`` finds 张三 and 张小红; a prefix range, so
-the name index answers it).
+The teacher list serves both browsing (filters, paging, an order) and the search box: ``q``
+matches a staff number exactly in any case (as written, upper or lower case: each an index
+lookup), an ID number exactly (through its keyed hash — the clear number is never compared),
+a part of a name anywhere (``小红`` finds 张小红; a Latin-letter name by its start), or, for
+Latin letters, the start of the name's pinyin initials (``zxh`` and ``zx`` find 张小红; :mod:`workforce.pinyin`, an indexed
+column).
 
 How many teachers match is counted once per filter, scope and day and kept until the registry
 changes (:class:`~workforce.services.registry_cache.RegistryCache`): paging through a list or
@@ -25,12 +27,23 @@ from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import Viewer, restrict
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import School, Teacher
+from workforce.services.attention import attention_condition
 from workforce.services.key_teachers import (
     key_teacher_condition,
     key_teacher_count,
     key_teacher_ids,
 )
 from workforce.services.registry_cache import RegistryCache
+
+SORT_COLUMNS = {
+    "staff_no": Teacher.staff_no,
+    "name": Teacher.name,
+    "school": Teacher.school_id,
+    "title": Teacher.title,
+    "joined": Teacher.joined_school_on,
+}
+"""The orders a teacher list may be sorted by (``-`` before the key: descending); ties and
+no order at all go by id."""
 
 TEACHER_COUNTS: RegistryCache[int] = RegistryCache(max_entries=1024)
 """Matching teachers by (filters, viewer's scope, as-of day), until the registry changes."""
@@ -45,6 +58,9 @@ class TeacherFilters:
     zone: str | None = None
     key_teacher: bool | None = None
     q: str | None = None
+    attention_days: int | None = None
+    """Only teachers whose certificate registration or key-teacher term needs attention,
+    with this many days' notice (:mod:`workforce.services.attention`); None: everyone."""
 
 
 @dataclass(frozen=True)
@@ -57,15 +73,24 @@ class SchoolFilters:
 
 
 def _search_condition(q: str):  # type: ignore[no-untyped-def]
+    """Every term an index answers, except a Chinese part of a name: ``LIKE '%…%'`` reads the
+    names (fast enough, and what people expect of a name search). A Latin-letter or digit
+    query (a staff number, an ID number, initials) stays index-only, so its single answer
+    is found without reading 100,000 names."""
     text = q.strip()
-    conditions = [Teacher.staff_no == text, _name_prefix(text)]
+    conditions = [Teacher.staff_no.in_(sorted({text, text.upper(), text.lower()}))]  # type: ignore[attr-defined]
+    if text.isascii():
+        conditions.append((Teacher.name >= text) & (Teacher.name < text + "\U0010ffff"))
+        if text.isalpha():
+            initials = text.lower()
+            conditions.append(
+                (Teacher.name_initials >= initials) & (Teacher.name_initials < initials + "{")
+            )
+    else:
+        conditions.append(Teacher.name.contains(text, autoescape=True))  # type: ignore[attr-defined]
     with contextlib.suppress(IdNumberError):
         conditions.append(Teacher.id_number_hash == lookup_hash(parse_id_number(text).value))
     return or_(*conditions)
-
-
-def _name_prefix(text: str):  # type: ignore[no-untyped-def]
-    return (Teacher.name >= text) & (Teacher.name < text + "\U0010ffff")
 
 
 def list_teachers(
@@ -76,11 +101,12 @@ def list_teachers(
     skip: int,
     limit: int,
     as_of: dt.date | None = None,
+    order: str | None = None,
 ) -> tuple[Sequence[Teacher], int]:
-    """One page of the teachers ``viewer`` may see that match ``filters`` (ordered by id),
-    and how many match in all."""
-    page_ids, count = _teacher_page(session, viewer, filters, skip, limit, as_of)
-    rows_statement = select(Teacher).where(Teacher.id.in_(page_ids)).order_by(Teacher.id)
+    """One page of the teachers ``viewer`` may see that match ``filters`` (in ``order``, a
+    key of :data:`SORT_COLUMNS`, else by id), and how many match in all."""
+    page_ids, count = _teacher_page(session, viewer, filters, skip, limit, as_of, order)
+    rows_statement = select(Teacher).where(Teacher.id.in_(page_ids)).order_by(*_order_by(order))
     return session.execute(rows_statement).scalars().all(), count
 
 
@@ -109,12 +135,15 @@ def _teacher_page(
     skip: int,
     limit: int,
     as_of: dt.date | None,
+    order: str | None = None,
 ) -> tuple[Select[tuple[int]], int]:
     """The ids of the page's teachers (a statement) and how many match in all (counted, or
     kept from an earlier count at the same registry version)."""
     as_of = as_of or dt.date.today()
     conditions = _teacher_conditions(filters)
-    if filters.key_teacher and not conditions and not is_school_bound(viewer.role):
+    if filters.attention_days is not None:
+        conditions.append(attention_condition(as_of, filters.attention_days))
+    if filters.key_teacher and not conditions and not is_school_bound(viewer.role) and not order:
         # The district's key teachers, nothing else asked: straight from the designations.
         count_statement = key_teacher_count(as_of)
         page_ids = key_teacher_ids(as_of).offset(skip).limit(limit)
@@ -129,7 +158,7 @@ def _teacher_page(
         # the narrowest index that answers), and only the page's rows are read in full.
         page_ids = (
             restrict(select(Teacher.id).where(*conditions), viewer, Teacher)
-            .order_by(Teacher.id)
+            .order_by(*_order_by(order))
             .offset(skip)
             .limit(limit)
         )
@@ -140,6 +169,15 @@ def _teacher_page(
         lambda: session.execute(count_statement).scalar_one(),
     )
     return page_ids, count
+
+
+def _order_by(order: str | None) -> list[Any]:
+    """ORDER BY terms of ``order`` (an unknown one is no order), then the id."""
+    key = (order or "").removeprefix("-")
+    column = SORT_COLUMNS.get(key)
+    if column is None:
+        return [Teacher.id]
+    return [column.desc() if (order or "").startswith("-") else column.asc(), Teacher.id]
 
 
 def _teacher_conditions(f: TeacherFilters) -> list[Any]:

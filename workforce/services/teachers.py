@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from workforce import audit
 from workforce.idnumber import IdNumberError, decrypt, encrypt, lookup_hash, mask, parse_id_number
 from workforce.models import School, Teacher, utcnow
+from workforce.pinyin import name_initials
 from workforce.services.changes import changes_of
 from workforce.services.errors import Conflict, InvalidInput, NotFound
 from workforce.services.fields import (
@@ -141,7 +142,13 @@ def _check_consistency(
 def teacher_snapshot(teacher: Teacher) -> dict[str, Any]:
     """The values the audit log and a conflict answer show: the ID number masked."""
     values = teacher.model_dump(
-        exclude={"id_number_encrypted", "id_number_hash", "created_at", "updated_at"}
+        exclude={
+            "id_number_encrypted",
+            "id_number_hash",
+            "name_initials",
+            "created_at",
+            "updated_at",
+        }
     )
     values["id_number_masked"] = masked_id_number(teacher)
     return values
@@ -165,6 +172,7 @@ def create_teacher(session: Session, *, actor: str, data: TeacherCreate) -> Teac
     _refuse_taken_staff_no(session, staff_no=data.staff_no, teacher_id=None)
     values = data.model_dump(exclude={"id_number"})
     teacher = Teacher(**values, **_protected_id_number(session, data.id_number, teacher_id=None))
+    teacher.name_initials = name_initials(teacher.name)
     session.add(teacher)
     session.flush()
     audit.record(
@@ -206,6 +214,7 @@ def update_teacher(
     claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
     for key, value in changes.items():
         setattr(teacher, key, value)
+    teacher.name_initials = name_initials(teacher.name)
     teacher.updated_at = utcnow()
     session.add(teacher)
     session.flush()

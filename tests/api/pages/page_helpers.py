@@ -4,6 +4,7 @@ the sign-in form, and the CSRF token of the page it last saw."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from conftest import PASSWORD
 from fastapi import FastAPI
@@ -33,3 +34,25 @@ def signed_in(app: FastAPI, username: str) -> TestClient:
 def token_for(client: TestClient, path: str = "/teachers") -> str:
     """The signed-in session's CSRF token, read from a page's sign-out form."""
     return csrf_of(client.get(path).text)
+
+
+_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+_INTERNAL = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\bNone\b")
+
+
+def visible_text(html: str) -> str:
+    """The words a reader sees on a page: tags, attributes, scripts and styles left out."""
+    return unescape(_TAGS.sub(" ", html))
+
+
+def internal_codes(html: str) -> list[str]:
+    """ASCII identifiers (``snake_case``) and ``None`` in a page's visible text: internal
+    codes that must never reach a Chinese screen."""
+    return _INTERNAL.findall(visible_text(html))
+
+
+def hidden_value(html: str, name: str) -> str:
+    """The value of the first ``<input name=…>`` of a page (HTML entities decoded)."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no input {name!r} on the page"
+    return unescape(found.group(1))

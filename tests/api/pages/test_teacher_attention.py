@@ -1,0 +1,109 @@
+"""What needs attention (issue #13, item 8): expired and expiring certificate registrations
+and key-teacher terms flagged on the teacher page, filtered in the list and counted on the
+dashboard; the teacher page's past training cycles, this year's wishes and whether the
+teacher may rotate, with the optimizer's reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from conftest import District
+from fastapi import FastAPI
+from page_helpers import internal_codes, signed_in
+from sqlmodel import Session
+
+from api.main import create_app
+from workforce.models import Certificate, Designation, RotationWish, TrainingRecord
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        zhang, xiaohong, li = (t.id for t in district.teachers_a)
+        wang, zhao = (t.id for t in district.teachers_b)
+        session.add_all(
+            [
+                # 张三: registration expired (an older one long ago, the latest 10 days ago)
+                Certificate(teacher_id=zhang, level="primary", subject="math", number="C1",
+                            valid_until=TODAY - dt.timedelta(days=2000)),
+                Certificate(teacher_id=zhang, level="primary", subject="math", number="C2",
+                            valid_until=TODAY - dt.timedelta(days=10)),
+                # 张小红: expires in 30 days; 李四: renewed, valid for years
+                Certificate(teacher_id=xiaohong, level="primary", subject="pe", number="C3",
+                            valid_until=TODAY + dt.timedelta(days=30)),
+                Certificate(teacher_id=li, level="primary", subject="math", number="C4",
+                            valid_until=TODAY + dt.timedelta(days=900)),
+                # 王五: key-teacher term ends in 20 days; 赵六: one that ended years ago
+                Designation(teacher_id=wang, kind="key_teacher", tier="district",
+                            term_start=TODAY - dt.timedelta(days=1000),
+                            term_end=TODAY + dt.timedelta(days=20)),
+                Designation(teacher_id=zhao, kind="key_teacher", tier="district",
+                            term_start=dt.date(2010, 1, 1), term_end=dt.date(2013, 1, 1)),
+                TrainingRecord(teacher_id=zhang, date=dt.date(2023, 5, 1), hours=Decimal(48),
+                               category="school_based"),
+                RotationWish(teacher_id=zhang, year=TODAY.year, rank=1,
+                             school_id=district.school_b.id),
+            ]
+        )  # fmt: skip
+        session.commit()
+    app = create_app()
+    yield app
+    app.state.engine.dispose()
+
+
+def test_flags_on_the_teacher_page(app: FastAPI, district: District) -> None:
+    hr = signed_in(app, "hr")
+    pages = {
+        t.name: hr.get(f"/teachers/{t.id}").text for t in district.teachers_a + district.teachers_b
+    }
+    flagged = {
+        name: html.split('data-testid="attention-flags"')[1].split("</div>")[0]
+        for name, html in pages.items()
+        if 'data-testid="attention-flags"' in html
+    }
+    assert sorted(flagged) == ["张三", "张小红", "王五"]
+    assert f"已于 {TODAY - dt.timedelta(days=10)} 到期" in flagged["张三"]
+    assert f"将于 {TODAY + dt.timedelta(days=30)} 到期" in flagged["张小红"]
+    assert f"骨干教师称号任期将于 {TODAY + dt.timedelta(days=20)} 届满" in flagged["王五"]
+    assert pages["张三"].count("badge-expired") == 2  # both of 张三's rows are past
+    for html in pages.values():
+        assert internal_codes(html) == []
+
+
+def test_the_list_filter_and_the_dashboard_count(app: FastAPI, district: District) -> None:
+    hr = signed_in(app, "hr")
+    listed = hr.get("/teachers", params={"attention": "yes"}).text
+    body = listed.split('data-testid="teacher-list"')[1].split("</tbody>")[0]
+    names = sorted(
+        p.split(">", 1)[1].split("<", 1)[0] for p in body.split('<a href="/teachers/')[1:]
+    )
+    assert names == ["张三", "张小红", "王五"]
+    dashboard = hr.get("/").text
+    block = dashboard.split('data-testid="attention-counts"')[1].split("</section>")[0]
+    assert "需关注（90 天内到期）" in block
+    assert "资格证注册：已到期 1 人，即将到期 1 人" in block
+    assert "骨干称号：近期届满 0 人，即将届满 1 人" in block
+    clerk = signed_in(app, "clerk_b").get("/").text  # a clerk counts their own school
+    mine = clerk.split('data-testid="attention-counts"')[1].split("</section>")[0]
+    assert "已到期 0 人，即将到期 0 人" in mine and "即将届满 1 人" in mine
+
+
+def test_past_cycles_wishes_and_whether_the_teacher_may_rotate(
+    app: FastAPI, district: District
+) -> None:
+    hr = signed_in(app, "hr")
+    zhang = hr.get(f"/teachers/{district.teachers_a[0].id}").text
+    cycles = zhang.split('data-testid="past-cycles"')[1].split("</section>")[0]
+    assert "2021-2025" in cycles and "48" in cycles
+    rotation = zhang.split('data-testid="rotation-this-year"')[1].split("</section>")[0]
+    assert f"{TODAY.year} 年度交流轮岗" in rotation
+    assert "埔前中心小学" in rotation  # the wish
+    li = hr.get(f"/teachers/{district.teachers_a[2].id}").text  # 李四: a temporary post
+    reasons = li.split('data-testid="rotation-this-year"')[1].split("</section>")[0]
+    assert "本年度不参加交流" in reasons and "只有在编教师参加交流" in reasons
+    assert "本年度未填报志愿" in reasons

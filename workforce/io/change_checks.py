@@ -1,0 +1,157 @@
+"""Warnings about what an import would change (issue #13, item 11), found once the rows are
+matched with the registry (:func:`workforce.io.changes.compare`):
+
+- a coded value read through an alias that changes the stored value (``体育与健康`` is an
+  alias of 体育: a kindergarten teacher's 学前教育 would silently become 体育);
+- a row that changes a record changed after the file was made: re-importing an older export
+  would write its older values over the newer edit. The file's time is the workbook's
+  creation time (``docProps/core.xml``: an export's creation, kept by Excel when the clerk
+  saves it), compared with the record's ``updated_at``; a CSV carries no time and is not
+  checked. The creation time has whole minutes, so a change within the minute after the
+  export is not told apart from the export itself.
+
+Each warning sits at its row and column; the pages make them acknowledged before a commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from workforce.codes import code_list
+from workforce.io.cells import CodeCell, as_text
+from workforce.io.changes import SheetChanges
+from workforce.io.messages import message_each
+from workforce.io.problems import Problem
+
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
+RESOLUTION = dt.timedelta(minutes=1)
+"""The workbook's creation time is written to the minute."""
+ALIAS_CHECKED = frozenset({"subjects"})
+"""Code lists whose aliases may change a meaning: a subject's alias names another
+curriculum's subject (体育与健康 is the school subject; a kindergarten has 学前教育). Short
+forms of the other lists (一级 for 一级教师) say the same thing and are not warned about."""
+CHUNK = 5_000
+"""Record ids per query (below every engine's limit on bound parameters)."""
+
+
+def file_created_at(path: Path) -> dt.datetime | None:
+    """When an xlsx workbook was made (aware, UTC); None for a CSV, a workbook without the
+    property or one that cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    found = CREATED.search(core)
+    if found is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(found.group(1).decode().strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return _utc(moment)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as an aware UTC time (a naive one is taken as UTC, as the registry stores)."""
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def change_warnings(
+    session: Session, changes: Iterable[SheetChanges], exported_at: dt.datetime | None
+) -> list[Problem]:
+    """The warnings of every sheet's updates, in sheet and row order."""
+    found: list[Problem] = []
+    for sheet in changes:
+        found += _alias_changes(sheet)
+        if exported_at is not None:
+            found += _older_than_record(session, sheet, exported_at)
+    return found
+
+
+def _alias_changes(sheet: SheetChanges) -> Iterator[Problem]:
+    parsed = sheet.parsed
+    for update in sheet.updates:
+        for change in update.changes:
+            cell = change.column.cell
+            if type(cell) is not CodeCell or cell.codes not in ALIAS_CHECKED or not change.after:
+                continue
+            raw = as_text(_raw(sheet, update.position, change.column.key))
+            code = code_list(cell.codes).get(change.after)
+            if _plain(raw) in {_plain(code.code), _plain(code.zh), _plain(code.en)}:
+                continue
+            labels = code_list(cell.codes)
+            text = message_each(
+                "code_by_alias",
+                zh={
+                    "text": raw,
+                    "label": code.zh,
+                    "header": change.column.zh,
+                    "before": labels.label(change.before, "zh") if change.before else "空",
+                },
+                en={
+                    "text": raw,
+                    "label": code.en,
+                    "header": change.column.en,
+                    "before": labels.label(change.before, "en") if change.before else "blank",
+                },
+            )
+            yield parsed.located(update.position, change.column.key, text)
+
+
+def _older_than_record(
+    session: Session, sheet: SheetChanges, exported_at: dt.datetime
+) -> Iterator[Problem]:
+    table = sheet.spec.table
+    if "updated_at" not in table.c or not sheet.updates:
+        return
+    ids = [u.row_id for u in sheet.updates]
+    changed_at: dict[int, dt.datetime] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(table.c.id, table.c.updated_at).where(table.c.id.in_(ids[start : start + CHUNK]))
+        )
+        changed_at.update({row.id: _utc(row.updated_at) for row in rows if row.updated_at})
+    key = sheet.spec.key[0]
+    for update in sheet.updates:
+        changed = changed_at.get(update.row_id)
+        if changed is None or changed < exported_at + RESOLUTION:
+            continue
+        text = message_each(
+            "older_than_record",
+            zh={
+                "exported": _local(exported_at),
+                "changed": _local(changed),
+                "fields": "、".join(c.column.zh for c in update.changes),
+            },
+            en={
+                "exported": _local(exported_at),
+                "changed": _local(changed),
+                "fields": ", ".join(c.column.en for c in update.changes),
+            },
+        )
+        yield sheet.parsed.located(update.position, key, text)
+
+
+def _raw(sheet: SheetChanges, position: int, key: str) -> object:
+    parsed = sheet.parsed
+    row = parsed.sheet.rows[parsed.rows[position] - 1]
+    column = parsed.columns[key]
+    return row[column] if column < len(row) else None
+
+
+def _plain(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _local(moment: dt.datetime) -> str:
+    """A stored UTC time in Beijing time, to the minute."""
+    return moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
