@@ -31,6 +31,8 @@ from api.pages.uploads import cancel_upload, find_upload, save_upload, upload_ro
 from api.routes.imports import refuse_beyond_limits
 from api.security import reads_own_form
 from api.uploads import Upload, chosen_spec, commit_once, made_private, upload_form
+from workforce.accounts.models import User
+from workforce.accounts.scope import county_of
 from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER, FieldChange
 from workforce.io.entities import SPECS
@@ -110,14 +112,15 @@ def import_start(request: Request, user: Importer) -> Response:
 
 
 def _run(
-    request: Request, upload: Upload, user_name: str, entity: str, dry_run: bool
+    request: Request, upload: Upload, user: User, entity: str, dry_run: bool
 ) -> ImportReport:
     report = import_file(
         request.app.state.engine,
         upload.path,
-        actor=user_name,
+        actor=user.username,
         entity=chosen_spec(entity),
         dry_run=dry_run,
+        county=county_of(user),
     )
     if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, page_language(request))
@@ -133,7 +136,7 @@ async def import_check(request: Request, user: Importer) -> Response:
         entity = fields.get("entity", "auto")[:32]
         chosen_spec(entity)
         upload = await save_upload(request, user, file, entity)
-    report = await run_in_threadpool(_run, request, upload, user.username, entity, True)
+    report = await run_in_threadpool(_run, request, upload, user, entity, True)
     refuse_beyond_limits(upload_root(request), upload, report)
     return render(
         request,
@@ -157,7 +160,7 @@ def import_commit(
     upload = find_upload(request, user, token)
     report = commit_once(
         upload,
-        lambda: _run(request, upload, user.username, entity, False),
+        lambda: _run(request, upload, user, entity, False),
         failed=lambda report: report.status == "failed",
     )
     return render(

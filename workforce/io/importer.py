@@ -27,6 +27,7 @@ from workforce.db import begin_write
 from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.changes import SheetChanges, compare
+from workforce.io.county_scope import refuse_outside_county
 from workforce.io.entities import SPECS
 from workforce.io.limits import ImportLimits, LimitExceeded
 from workforce.io.lookups import RegistryIndex
@@ -91,13 +92,18 @@ def import_file(
     entity: EntitySpec | None = None,
     dry_run: bool = False,
     limits: ImportLimits | None = None,
+    county: str | None = None,
 ) -> ImportReport:
     """Import ``path`` (xlsx or csv) into the registry; see the module docstring.
+
+    ``county``: the importing user's county; a row reaching outside it is refused
+    (:mod:`workforce.io.county_scope`).
 
     A file beyond ``limits`` (by default the settings') fails unread, with the reason.
     """
     with cyclic_gc_paused():
-        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits)
+        return _import(engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits,
+                       county=county)  # fmt: skip
 
 
 def _import(
@@ -108,6 +114,7 @@ def _import(
     entity: EntitySpec | None,
     dry_run: bool,
     limits: ImportLimits | None,
+    county: str | None,
 ) -> ImportReport:
     report = ImportReport(path.name, "failed")
     try:
@@ -131,6 +138,8 @@ def _import(
         hashes: dict[str, str] = {}
         _parse_all(report, raw_sheets, entity)
         cross_check(report.sheets, index, hashes)
+        if county is not None:
+            refuse_outside_county(report.sheets, index, county)
         for sheet in report.sheets:  # warnings of the cells, rows and cross-checks
             report.notices.extend(sheet.notices)
         report.problems = sorted(

@@ -22,7 +22,7 @@ from sqlalchemy import Row, Select, func, or_, select
 from sqlmodel import Session
 
 from workforce.accounts.roles import is_school_bound
-from workforce.accounts.scope import Viewer, restrict
+from workforce.accounts.scope import Viewer, county_of, is_city_level, restrict
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import School, Teacher
 from workforce.services.key_teachers import (
@@ -114,7 +114,7 @@ def _teacher_page(
     kept from an earlier count at the same registry version)."""
     as_of = as_of or dt.date.today()
     conditions = _teacher_conditions(filters)
-    if filters.key_teacher and not conditions and not is_school_bound(viewer.role):
+    if filters.key_teacher and not conditions and is_city_level(viewer):
         # The district's key teachers, nothing else asked: straight from the designations.
         count_statement = key_teacher_count(as_of)
         page_ids = key_teacher_ids(as_of).offset(skip).limit(limit)
@@ -133,7 +133,7 @@ def _teacher_page(
             .offset(skip)
             .limit(limit)
         )
-    scope = (is_school_bound(viewer.role), viewer.school_id)
+    scope = (is_school_bound(viewer.role), viewer.school_id, county_of(viewer))
     count = TEACHER_COUNTS.get(
         session,
         (filters, scope, as_of),
