@@ -1,7 +1,8 @@
-"""The school an export or a report is narrowed to, through the one scoping function
-(:func:`workforce.accounts.scope.restrict`): a district role may name any school by its code
-or none (the whole district); a school clerk always gets their own school, and naming another
-one answers 404 exactly like a code that does not exist."""
+"""The school (or county) an export, a report or a solve is narrowed to, through the one scoping
+function (:func:`workforce.accounts.scope.restrict`): a city-level role may name any school by
+its code or none (the whole registry); a user scoped to a county may name a school of that
+county, and none means their county; a school clerk always gets their own school, and naming
+another one answers 404 exactly like a code that does not exist."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from sqlmodel import Session
 from api.routes.messages import WORK_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.roles import is_school_bound
-from workforce.accounts.scope import restrict
+from workforce.accounts.scope import county_of, restrict
 from workforce.models import School
-from workforce.services.errors import NotFound
+from workforce.services.errors import Forbidden, InvalidInput, NotFound
 
 
 def visible_school(session: Session, user: User, code: str | None) -> School | None:
-    """The school ``code`` names (the clerk's own when None); None = the whole district."""
+    """The school ``code`` names (the clerk's own when None); None = every school the user
+    sees (the whole registry, or a county user's county: callers still :func:`restrict`)."""
     if code is None and not is_school_bound(user.role):
         return None
     statement = select(School) if code is None else select(School).where(School.code == code)
@@ -25,3 +27,22 @@ def visible_school(session: Session, user: User, code: str | None) -> School | N
     if school is None:
         raise NotFound(WORK_MESSAGES.text("school_not_visible", code=code or ""))
     return school
+
+
+def solve_county(session: Session, user: User, named: str | None) -> str | None:
+    """The county a new plan is solved for: the one ``named`` (None: the whole registry), which
+    the schools must carry; a county's user solves their own county only (403 for another
+    county or the whole registry)."""
+    own = county_of(user)
+    if own is not None:
+        if named not in (None, own):
+            raise Forbidden(WORK_MESSAGES.text("county_out_of_scope", own=own, county=named))
+        return own
+    if named is None:
+        return None
+    known = session.execute(select(School.county).where(School.county.is_not(None)).distinct())  # type: ignore[union-attr]
+    counties = sorted(known.scalars())
+    if named not in counties:
+        listed = "、".join(counties) or "—"
+        raise InvalidInput(WORK_MESSAGES.text("unknown_county", county=named, known=listed))
+    return named

@@ -280,6 +280,11 @@ class SolveJob(SQLModel, table=True):
     status: str = Field(default="queued", max_length=16)
     stage: str = Field(default="queued", max_length=32, description="building / solving / saving")
     parent_plan_id: int | None = Field(default=None, foreign_key="rotationplan.id")
+    county: str | None = Field(
+        default=None, max_length=50,
+        description="the county whose plan a new solve makes (None: the whole registry); a "
+        "re-solve keeps its parent plan's county",
+    )
     pins: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     unpin: list[str] = Field(
         default_factory=list,

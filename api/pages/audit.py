@@ -51,7 +51,7 @@ def audit_page(
     days = {"since": _day(since), "until": _day(until)}
     result = list_audit_entries(
         session=session,
-        _user=user,
+        user=user,
         **filters,
         **days,
         skip=(page - 1) * PAGE_SIZE,

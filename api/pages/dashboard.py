@@ -25,10 +25,12 @@ from api.i18n.catalogue import UI
 from api.pages.charts import Bar, Segment, Stack, bar_chart, gauge, line_chart, stacked_chart
 from api.pages.dashboard_figures import (
     KEY_TEACHER_GOAL,
+    LatestPlan,
     SchoolCompletion,
     Training,
     TypeStatuses,
     district_figures,
+    latest_plan,
     school_training,
 )
 from api.pages.rendering import code_label, render
@@ -36,6 +38,7 @@ from api.pages.routing import page_router
 from optimizer import Plan
 from workforce.accounts.roles import is_school_bound
 from workforce.reports.messages import enum_label
+from workforce.accounts.scope import county_of
 from workforce.reports.talent import default_talent_targets
 from workforce.rules.training import STATUSES
 from workforce.services.attention import attention_counts
@@ -148,18 +151,29 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
         if training is not None:
             context["types_chart"] = training_by_type(training.by_type, language)
         return render(request, "dashboard.html", user=user, **context)
+    county = county_of(user)
+    if county is not None:  # the county's plan; the city's figures await reports by county
+        plan_record = latest_plan(session, today.year, county)
+        if plan_record is not None:
+            context.update(plan_context(plan_record, language))
+        return render(request, "dashboard.html", user=user, **context)
     figures = district_figures(session, today)
     if figures.plan is not None:
-        plan = figures.plan.plan
-        context.update(
-            plan_record=figures.plan,
-            gauges=quota_gauges(plan, language),
-            schools_met=sum(q.met for q in plan.quotas if q.scope != "district"),
-            schools_total=sum(q.scope != "district" for q in plan.quotas),
-            shortage_chart=shortages_by_subject(plan, language) if plan.shortages else None,
-        )
+        context.update(plan_context(figures.plan, language))
     context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
     context["types_chart"] = training_by_type(figures.training.by_type, language)
     context["training_chart"] = training_by_school(figures.training.schools, language)
     context["schools_note"] = schools_note(figures.training, language)
     return render(request, "dashboard.html", user=user, **context)
+
+
+def plan_context(record: LatestPlan, language: Language) -> dict[str, object]:
+    """The dashboard's figures of a plan: quota gauges, schools meeting their quota, shortages."""
+    plan = record.plan
+    return dict(
+        plan_record=record,
+        gauges=quota_gauges(plan, language),
+        schools_met=sum(q.met for q in plan.quotas if q.scope != "district"),
+        schools_total=sum(q.scope != "district" for q in plan.quotas),
+        shortage_chart=shortages_by_subject(plan, language) if plan.shortages else None,
+    )

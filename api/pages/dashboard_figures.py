@@ -120,16 +120,18 @@ def school_training(session: Session, as_of: dt.date, school_id: int) -> Trainin
     return _SCHOOLS.get(session, (school_id, as_of), lambda: _training(session, as_of, school_id))
 
 
-def latest_plan(session: Session, year: int) -> LatestPlan | None:
+def latest_plan(session: Session, year: int, county: str | None = None) -> LatestPlan | None:
     """The year's applied plan (not a supplementary one) once there is one; before that the
-    newest plan of ``year`` that is not superseded (approved or draft)."""
+    newest plan of ``year`` that is not superseded (approved or draft); with ``county``, of
+    that county's plans only (a county's user)."""
     applied_first = case(
         (and_(RotationPlan.status == "applied", RotationPlan.supplementary.is_(False)), 0),
         else_=1,
     )
     row = session.execute(
         select(RotationPlan.id, RotationPlan.status, RotationPlan.plan_json)
-        .where(RotationPlan.year == year, RotationPlan.status != "superseded")
+        .where(RotationPlan.year == year, RotationPlan.status != "superseded",
+               *(() if county is None else (RotationPlan.county == county,)))  # fmt: skip
         .order_by(applied_first, RotationPlan.id.desc())
         .limit(1)
     ).first()

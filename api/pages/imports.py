@@ -33,6 +33,8 @@ from api.pages.uploads import cancel_upload, find_upload, save_upload, upload_ro
 from api.routes.imports import refuse_beyond_limits
 from api.security import reads_own_form
 from api.uploads import Upload, chosen_spec, commit_once, made_private, upload_form
+from workforce.accounts.models import User
+from workforce.accounts.scope import county_of
 from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER, FieldChange
 from workforce.io.entities import SPECS
@@ -150,7 +152,7 @@ def import_start(request: Request, user: Importer) -> Response:
 def _run(
     request: Request,
     upload: Upload,
-    user_name: str,
+    user: User,
     entity: str,
     dry_run: bool,
     acknowledged: bool = False,
@@ -158,10 +160,11 @@ def _run(
     report = import_file(
         request.app.state.engine,
         upload.path,
-        actor=user_name,
+        actor=user.username,
         entity=chosen_spec(entity),
         dry_run=dry_run,
         warnings_acknowledged=acknowledged,
+        county=county_of(user),
     )
     if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, page_language(request))
@@ -183,7 +186,7 @@ async def import_check(request: Request, user: Importer) -> Response:
         return render(
             request, "import_start.html", user=user, specs=SPECS, error=message, status_code=422
         )
-    report = await run_in_threadpool(_run, request, upload, user.username, entity, True)
+    report = await run_in_threadpool(_run, request, upload, user, entity, True)
     refuse_beyond_limits(upload_root(request), upload, report)
     names = await run_in_threadpool(teacher_names, request.app.state.engine, report)
     return render(
@@ -211,7 +214,7 @@ def import_commit(
     upload = find_upload(request, user, token)
     report = commit_once(
         upload,
-        lambda: _run(request, upload, user.username, entity, False, acknowledge == "yes"),
+        lambda: _run(request, upload, user, entity, False, acknowledge == "yes"),
         failed=lambda report: report.status == "failed" or report.unacknowledged,
     )
     return render(

@@ -19,6 +19,7 @@ from api.pages.access import DistrictReader
 from api.pages.rendering import templates
 from api.pages.routing import page_router
 from optimizer import Plan
+from workforce.accounts.scope import sees_county
 from workforce.config import get_settings
 from workforce.models import RotationPlan
 from workforce.plans import load_plan
@@ -57,7 +58,7 @@ def plan_letters(
     doc_no: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     record = session.get(RotationPlan, plan_id)
-    if record is None:
+    if record is None or not sees_county(user, record.county):
         raise NotFound(UI.text("plan_not_found", plan_id=plan_id))
     instance, plan = load_plan(record)
     try:

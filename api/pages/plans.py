@@ -43,9 +43,11 @@ from api.pages.rendering import flash, render
 from api.pages.routing import page_router
 from api.pins import PIN_KINDS, make_pin
 from api.schemas.plans import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S, JobPublic
+from api.school_filter import solve_county
 from optimizer import SolveSettings
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission, allows
+from workforce.accounts.scope import county_of, sees_county
 from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
@@ -71,16 +73,16 @@ def may_manage(user: User) -> bool:
     return allows(user.role, Permission.manage_plans)
 
 
-def _plan_record(session: Session, plan_id: int) -> RotationPlan:
+def _plan_record(session: Session, plan_id: int, user: User) -> RotationPlan:
     record = session.get(RotationPlan, plan_id)
-    if record is None:
+    if record is None or not sees_county(user, record.county):
         raise NotFound(UI.text("plan_not_found", plan_id=plan_id))
     return record
 
 
-def _job(request: Request, job_id: int) -> SolveJob:
+def _job(request: Request, job_id: int, user: User) -> SolveJob:
     job = get_job(request.app.state.engine, job_id)
-    if job is None:
+    if job is None or not sees_county(user, job.county):
         raise NotFound(UI.text("job_not_found", job_id=job_id))
     return job
 
@@ -109,9 +111,9 @@ def plans_page(
         "plans.html",
         user=user,
         year=year,
-        plans=list(reversed(plans_of_year(session, year))),
-        applied=applied_plan_of_year(session, year),
-        jobs=jobs,
+        plans=[p for p in reversed(plans_of_year(session, year)) if sees_county(user, p.county)],
+        applied=applied_plan_of_year(session, year, county_of(user)),
+        jobs=[job for job in jobs if sees_county(user, job.county)],
         default_time_limit=DEFAULT_TIME_LIMIT_S,
         max_time_limit=MAX_TIME_LIMIT_S,
         can_manage=may_manage(user),
@@ -128,14 +130,18 @@ def start_solve(
     supplementary: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """Start a solve; once the year's plan is applied, only with the supplementary choice."""
+    county = solve_county(session, user, None)
     try:
-        require_supplementary_choice(session, year, supplementary=supplementary == "yes")
+        require_supplementary_choice(
+            session, year, supplementary=supplementary == "yes", county=county
+        )
     except PlanError as error:
         flash(request, "error", _plan_error_text(error))
         return RedirectResponse(f"/plans?year={year}", status_code=303)
     job = start_solve_job(
         request.app.state.engine,
         year=year,
+        county=county,
         actor=user.username,
         settings=SolveSettings(time_limit_s=time_limit),
     )
@@ -149,7 +155,7 @@ def job_state(job: SolveJob) -> dict[str, object]:
 
 @router.get("/plans/jobs/{job_id}")
 def job_page(request: Request, user: DistrictReader, job_id: int) -> Response:
-    job = _job(request, job_id)
+    job = _job(request, job_id, user)
     return render(
         request, "job.html", user=user, job=job, state=job_state(job), can_manage=may_manage(user)
     )
@@ -157,12 +163,12 @@ def job_page(request: Request, user: DistrictReader, job_id: int) -> Response:
 
 @router.get("/plans/jobs/{job_id}/status")
 def job_status(request: Request, user: DistrictReader, job_id: int) -> Response:
-    return JSONResponse(job_state(_job(request, job_id)))
+    return JSONResponse(job_state(_job(request, job_id, user)))
 
 
 @router.post("/plans/jobs/{job_id}/stop")
 def stop_solve(request: Request, user: PlanManager, job_id: int) -> Response:
-    _job(request, job_id)
+    _job(request, job_id, user)
     stop_job(request.app.state.engine, job_id)
     flash(request, "info", UI.text("job_stopped", job_id=job_id))
     return RedirectResponse(f"/plans/jobs/{job_id}", status_code=303)
@@ -183,7 +189,7 @@ def compare_page(
     ``a``, and each quota and rural shortage of both with the change (b − a)."""
     if a == b:
         raise InvalidInput(UI.text("compare_same_plan"))
-    record_a, record_b = _plan_record(session, a), _plan_record(session, b)
+    record_a, record_b = _plan_record(session, a, user), _plan_record(session, b, user)
     instance_a, plan_a = load_plan(record_a)
     instance_b, plan_b = load_plan(record_b)
     schools = {s.code: s.name for s in instance_a.schools}
@@ -208,7 +214,7 @@ def teacher_lookup(
 ) -> Response:
     """The pin form's teacher picker: a few teachers of the plan's instance (the whole
     district) matching what was typed, as JSON — never the whole list."""
-    instance, plan = load_plan(_plan_record(session, plan_id))
+    instance, plan = load_plan(_plan_record(session, plan_id, user))
     moving = {m.staff_no for m in plan.moves}
     return JSONResponse(teacher_matches(instance, q, moving))
 
@@ -229,7 +235,7 @@ def plan_page(
     """The plan; its moves filtered by the address's school, subject, direction, key teacher
     and search, a page at a time. A page that is not a whole number from 1 is answered on the
     page's own filter form (422, page 1 shown); a page past the end shows the last page."""
-    record = _plan_record(session, plan_id)
+    record = _plan_record(session, plan_id, user)
     instance, plan = load_plan(record)
     schools = {s.code: s.name for s in instance.schools}
     zones = {s.code: s.zone for s in instance.schools}
@@ -308,7 +314,7 @@ def pin_move(
     """Add a pending pin on any teacher of the plan's instance (a staff number, or a name only
     one teacher has); a refused pin (no kind chosen, the teacher's own school …) is named in
     a message at the top of the same place of the page."""
-    instance, _ = load_plan(_plan_record(session, plan_id))
+    instance, _ = load_plan(_plan_record(session, plan_id, user))
     try:
         chosen = resolve_teacher(instance, staff_no)
         pin = make_pin(
@@ -343,7 +349,7 @@ def unpin_move(
     staff_no: Annotated[str, Form(max_length=32)],
     back: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    _plan_record(session, plan_id)
+    _plan_record(session, plan_id, user)
     remove_pending(session, user, plan_id, staff_no)
     session.commit()
     flash(request, "info", UI.text("pin_removed", staff_no=staff_no))
@@ -361,7 +367,7 @@ def resolve(
 ) -> Response:
     """Re-solve the plan's instance with the pending pins added (a new draft, a new job);
     once the year's plan is applied, only with the supplementary choice."""
-    record = _plan_record(session, plan_id)
+    record = _plan_record(session, plan_id, user)
     try:
         require_supplementary_choice(
             session, record.year, supplementary=supplementary == "yes", county=record.county
@@ -373,6 +379,7 @@ def resolve(
     job = start_solve_job(
         request.app.state.engine,
         year=record.year,
+        county=record.county,
         actor=user.username,
         settings=SolveSettings(time_limit_s=time_limit),
         parent_plan_id=plan_id,
@@ -398,6 +405,8 @@ def approve(
     if confirm != "yes" or not comment.strip():
         flash(request, "error", UI.text("approve_confirm_missing"))
         return _to_plan(plan_id)
+    _plan_record(session, plan_id, user)
+    session.rollback()  # approving opens its own write transaction (lifecycle._begin_write)
     try:
         approve_plan(
             session,
@@ -427,6 +436,8 @@ def apply(
     if confirm != "yes":
         flash(request, "error", UI.text("apply_confirm_missing"))
         return _to_plan(plan_id)
+    _plan_record(session, plan_id, user)
+    session.rollback()  # applying opens its own write transaction (lifecycle._begin_write)
     try:
         apply_plan(session, plan_id, actor=user.username)
         session.commit()
@@ -441,7 +452,7 @@ def apply(
 def plan_workbook(
     request: Request, session: SessionDep, user: DistrictReader, plan_id: int
 ) -> Response:
-    instance, plan = load_plan(_plan_record(session, plan_id))
+    instance, plan = load_plan(_plan_record(session, plan_id, user))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plan.xlsx"
         write_plan_workbook(path, instance, plan, language=page_language(request))

@@ -1,4 +1,5 @@
-"""The audit log, for administrators and auditors."""
+"""The audit log, for administrators and auditors (an auditor scoped to a county sees the
+entries about that county: :mod:`workforce.accounts.audit_scope`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from api.deps import AuditReader, SessionDep
 from api.schemas.accounts import AuditEntryPublic
 from api.schemas.common import Page
+from workforce.accounts.scope import restrict
 from workforce.audit import masked_text, shown_values
 from workforce.models import AuditLog
 
@@ -23,7 +25,7 @@ EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 @router.get("", response_model=Page[AuditEntryPublic])
 def list_audit_entries(
     session: SessionDep,
-    _user: AuditReader,
+    user: AuditReader,
     entity: Annotated[
         str | None, Query(max_length=32, description="teacher / school / user …")
     ] = None,
@@ -42,7 +44,7 @@ def list_audit_entries(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[AuditEntryPublic]:
     """审计日志（最新在前）/ The audit log, newest first."""
-    statement = select(AuditLog)
+    statement = restrict(select(AuditLog), user, AuditLog)
     for column, value in (
         (AuditLog.entity, entity),
         (AuditLog.entity_key, entity_key),

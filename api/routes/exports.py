@@ -23,7 +23,7 @@ from api.deps import Reader, SessionDep
 from api.downloads import download, written_file
 from api.routes.messages import WORK_MESSAGES
 from api.school_filter import visible_school
-from workforce.accounts.scope import restrict
+from workforce.accounts.scope import county_of, restrict
 from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER
 from workforce.io.entities import SPECS
@@ -73,8 +73,9 @@ def export_entity_route(
             purpose=f"export {filename}",
         )
     rows, _ = export_rows(
-        session, spec, school=only.code if only else None, unmask_id_numbers=unmask, language=lang
-    )
+        session, spec, school=only.code if only else None, unmask_id_numbers=unmask, language=lang,
+        county=county_of(user),
+    )  # fmt: skip
     if not unmask:
         _birth_months_only(spec.columns, rows)
     data = SheetData(spec, rows)

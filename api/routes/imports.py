@@ -42,6 +42,7 @@ from api.uploads import (
 )
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
+from workforce.accounts.scope import county_of
 from workforce.io.entities import SPECS
 from workforce.io.error_report import write_error_report
 from workforce.io.importer import ImportReport, import_file
@@ -62,14 +63,16 @@ def _error_report_url(upload: Upload) -> str:
     return f"/api/imports/{upload.token}/errors.xlsx"
 
 
-def _run(request: Request, upload: Upload, actor: str, *, dry_run: bool) -> ImportReport:
-    """Check (``dry_run``) or import the upload; writes the error workbook on problems."""
+def _run(request: Request, upload: Upload, user: User, *, dry_run: bool) -> ImportReport:
+    """Check (``dry_run``) or import the upload; writes the error workbook on problems. A
+    county's user imports rows of their county only."""
     report = import_file(
         request.app.state.engine,
         upload.path,
-        actor=actor,
+        actor=user.username,
         entity=chosen_spec(upload.entity),
         dry_run=dry_run,
+        county=county_of(user),
     )
     if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, upload.language)  # type: ignore[arg-type]
@@ -144,7 +147,7 @@ async def check_import(
             root, file, owner=user.id, entity=entity, language=lang,
             max_bytes=request.app.state.settings.upload_max_bytes,
         )  # fmt: skip
-    report = await run_in_threadpool(_run, request, upload, user.username, dry_run=True)
+    report = await run_in_threadpool(_run, request, upload, user, dry_run=True)
     refuse_beyond_limits(root, upload, report)
     return _public(report, upload)
 
@@ -156,7 +159,7 @@ def commit_import(request: Request, user: Importer, upload_id: str) -> ImportRep
     upload = find_upload(_root(request), upload_id, owner=user.id)
     report = commit_once(
         upload,
-        lambda: _run(request, upload, user.username, dry_run=False),
+        lambda: _run(request, upload, user, dry_run=False),
         failed=lambda report: report.status == "failed",
     )
     if report.status == "failed":

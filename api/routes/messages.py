@@ -30,6 +30,25 @@ WORK_MESSAGES = Catalogue(
             "{title_en!r} covers the whole district; a school clerk may see the training and "
             "staffing reports of their own school",
         ),
+        "report_city_only": (
+            "“{title}”尚不能按县（区）统计，仅限全市用户查看；县（区）用户可查看本县（区）学校的"
+            "培训和师资配置报表（指定学校代码）",
+            "{title_en!r} cannot be narrowed to a county yet, so it is for city-level users; a "
+            "county's user may see the training and staffing reports of a school of their county",
+        ),
+        "county_out_of_scope": (
+            "您限定在“{own}”，不能编制“{county}”的方案；全市（不分县区）的方案仅限全市用户",
+            "you are scoped to {own!r} and cannot solve the plan of {county!r}; a plan of the "
+            "whole registry is for city-level users only",
+        ),
+        "no_county_plan": (
+            "“{county}”没有{year}年度可用的方案（草稿、已审批或已执行且有解）；请先编制本县（区）的方案",
+            "{county!r} has no current {year} plan with a solution; solve your county's plan first",
+        ),
+        "unknown_county": (
+            "学校名单中没有县（区）“{county}”；已登记的县（区）：{known}",
+            "no school of the registry is in county {county!r}; the counties recorded: {known}",
+        ),
         "report_invalid": ("报表参数有误：{reason}", "the report cannot be made: {reason}"),
         "plan_not_found": ("方案 {plan_id} 不存在", "plan {plan_id} does not exist"),
         "job_not_found": ("求解任务 {job_id} 不存在", "solve job {job_id} does not exist"),

@@ -5,7 +5,9 @@ letters.
 
 Rights: admin and hr do everything; auditors read; a school clerk reads only the part of each
 plan that concerns their school (:mod:`workforce.plans.school_view`): the moves leaving or
-reaching it, its shortages, the district's and its own quotas.
+reaching it, its shortages, the district's and its own quotas. A user scoped to a county sees,
+solves, approves and applies only that county's plans and jobs (another county's plan, or a
+whole-registry one, is "not found"; :mod:`workforce.accounts.scope`).
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from api.schemas.plans import (
     ResolveRequest,
     SolveRequest,
 )
-from api.school_filter import visible_school
+from api.school_filter import solve_county, visible_school
 from optimizer import Instance, Pin, Plan, SolveSettings
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
+from workforce.accounts.scope import county_of, get_visible, restrict
 from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import PlanComparison, compare_plans
@@ -58,26 +61,38 @@ def _plan_error(error: PlanError) -> Exception:
     return cls(Text(error.key, error.zh, error.en), extra=extra)
 
 
-def _supplementary_choice(session: Session, year: int, supplementary: bool) -> None:
-    """A new plan of a year whose plan was applied needs the supplementary choice (409)."""
+def _supplementary_choice(
+    session: Session, year: int, supplementary: bool, county: str | None
+) -> None:
+    """A new plan of a year whose plan (of ``county``) was applied needs the supplementary
+    choice (409)."""
     try:
-        require_supplementary_choice(session, year, supplementary=supplementary)
+        require_supplementary_choice(session, year, supplementary=supplementary, county=county)
     except PlanError as error:
         raise _plan_error(error) from None
 
 
-def _record(session: Session, plan_id: int) -> RotationPlan:
-    record = session.get(RotationPlan, plan_id)
-    if record is None:
-        raise NotFound(WORK_MESSAGES.text("plan_not_found", plan_id=plan_id))
-    return record
+def _record(session: Session, plan_id: int, user: User) -> RotationPlan:
+    """The plan if ``user`` may see it (a county's user: their county's plans only)."""
+    missing = WORK_MESSAGES.text("plan_not_found", plan_id=plan_id)
+    return get_visible(session, user, RotationPlan, plan_id, missing)
 
 
-def _job(request: Request, job_id: int, user: User | None = None) -> SolveJob:
-    """The job; a school clerk's own jobs only (another's is "not found", not "forbidden")."""
-    own = user.username if user is not None and user.role == "clerk" else None
+def _may_change(session: Session, plan_id: int, user: User) -> None:
+    """404 unless ``user`` may see the plan (a county's user: their county's plans only); the
+    read transaction then ends, so approving or applying opens its own write transaction
+    before it reads (``workforce.plans.lifecycle``). A plan's county never changes."""
+    _record(session, plan_id, user)
+    session.rollback()
+
+
+def _job(request: Request, job_id: int, user: User) -> SolveJob:
+    """The job; a school clerk's own jobs only, a county's user their county's jobs only
+    (another's is "not found", not "forbidden")."""
+    own = user.username if user.role == "clerk" else None
     job = get_job(request.app.state.engine, job_id, visible_to=own)
-    if job is None:
+    county = county_of(user)
+    if job is None or (county is not None and job.county != county):
         raise NotFound(WORK_MESSAGES.text("job_not_found", job_id=job_id))
     return job
 
@@ -105,11 +120,14 @@ def start_job(
     response: Response,
 ) -> JobPublic:
     """开始求解（独立进程）/ Start a solve in its own process; poll the job it returns.
-    Once the year's plan has been applied, only a supplementary plan may be solved."""
-    _supplementary_choice(session, body.year, body.supplementary)
+    Once the year's plan has been applied, only a supplementary plan may be solved. ``county``
+    solves that county's plan; a user scoped to a county solves their own county's."""
+    county = solve_county(session, user, body.county)
+    _supplementary_choice(session, body.year, body.supplementary, county)
     job = start_solve_job(
         request.app.state.engine,
         year=body.year,
+        county=county,
         actor=user.username,
         settings=SolveSettings(time_limit_s=body.time_limit_s, backend=body.backend),
     )
@@ -125,7 +143,7 @@ def read_job(request: Request, user: Reader, job_id: int) -> JobPublic:
 @router.post("/jobs/{job_id}/stop", response_model=JobPublic)
 def stop_solve(request: Request, user: PlanManager, job_id: int) -> JobPublic:
     """停止求解 / Stop a running solve (a finished job is left as it is)."""
-    _job(request, job_id)
+    _job(request, job_id, user)
     stopped = stop_job(request.app.state.engine, job_id)
     assert stopped is not None
     return JobPublic.of(stopped, FINISHED)
@@ -140,7 +158,7 @@ def list_plans(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Page[PlanSummary]:
     """方案列表（最新在前）/ Plans kept in the registry, newest first."""
-    statement = select(RotationPlan)
+    statement = restrict(select(RotationPlan), user, RotationPlan)
     if year is not None:
         statement = statement.where(RotationPlan.year == year)
     count = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
@@ -158,8 +176,8 @@ def compare(
     b: Annotated[int, Query(description="方案 b 的编号")],
 ) -> PlanComparison:
     """比较两个方案 / Moves only in a, only in b, changed destinations; figures side by side."""
-    _, plan_a, _ = _seen(session, user, _record(session, a))
-    _, plan_b, _ = _seen(session, user, _record(session, b))
+    _, plan_a, _ = _seen(session, user, _record(session, a, user))
+    _, plan_b, _ = _seen(session, user, _record(session, b, user))
     return compare_plans(plan_a, plan_b)
 
 
@@ -168,7 +186,7 @@ def plan_workbook(
     session: SessionDep, user: Reader, plan_id: int, lang: Language = "zh"
 ) -> Response:
     """方案工作簿 / The plan as a workbook: moves, quotas, shortages (or conflicts)."""
-    instance, plan, _ = _seen(session, user, _record(session, plan_id))
+    instance, plan, _ = _seen(session, user, _record(session, plan_id, user))
     content = written_file(
         "plan.xlsx", lambda path: write_plan_workbook(path, instance, plan, language=lang)
     )
@@ -188,7 +206,7 @@ def plan_notices(
 ) -> Response:
     """交流轮岗通知书（每位交流教师一页 / 一行；草稿带水印，已替代的方案不出）/ Notice
     letters, one per moved teacher (a draft's watermarked; none for a superseded plan)."""
-    record = _record(session, plan_id)
+    record = _record(session, plan_id, user)
     instance, plan, _ = _seen(session, user, record)
     assert record.id is not None
     try:
@@ -211,7 +229,7 @@ def plan_notices(
 @router.get("/{plan_id}", response_model=PlanDetail)
 def read_plan(session: SessionDep, user: Reader, plan_id: int, response: Response) -> PlanDetail:
     """方案详情：调动及理由、指标、缺口、冲突、放宽、界与差距 / A plan with its content."""
-    record = _record(session, plan_id)
+    record = _record(session, plan_id, user)
     _, plan, pins = _seen(session, user, record)
     response.headers["ETag"] = f'"{record.version}"'
     return PlanDetail(registry=PlanSummary.model_validate(record), plan=plan, pins=pins)
@@ -227,8 +245,8 @@ def resolve(
     response: Response,
 ) -> JobPublic:
     """带锁定重新求解（新草稿，原方案为其父方案）/ Re-solve with pins added or removed."""
-    record = _record(session, plan_id)
-    _supplementary_choice(session, record.year, body.supplementary)
+    record = _record(session, plan_id, user)
+    _supplementary_choice(session, record.year, body.supplementary, record.county)
     instance, plan = load_plan(record)
     pins = [check_pin(instance, pin) for pin in body.pins]
     settings = SolveSettings(
@@ -238,6 +256,7 @@ def resolve(
     job = start_solve_job(
         request.app.state.engine,
         year=record.year,
+        county=record.county,
         actor=user.username,
         settings=settings,
         parent_plan_id=plan_id,
@@ -262,6 +281,7 @@ def approve(
     pending approval or application become superseded."""
     if if_match is None:
         raise VersionRequired(REGISTRY_MESSAGES.text("version_required"))
+    _may_change(session, plan_id, user)
     try:
         record = approve_plan(
             session,
@@ -286,6 +306,7 @@ def apply(session: SessionDep, user: PlanManager, plan_id: int, response: Respon
     Refused (409) when the plan is not approved or already applied, when the year's plan was
     applied already, or when the registry changed so that a move no longer keeps the rules
     (``teachers`` lists each teacher — staff number, name — and the rule now broken)."""
+    _may_change(session, plan_id, user)
     try:
         record = apply_plan(session, plan_id, actor=user.username)
         session.commit()

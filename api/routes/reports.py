@@ -6,7 +6,8 @@ Reports: ``training`` (continuing-education hours; ``cycle``, ``school``), ``tal
 teachers and talent goals), ``qualifications``, ``staffing`` (``school``) and ``rotation``
 (compliance by year); each on ``as_of`` (default today). A school clerk gets the two reports
 that can be narrowed to a school — training and staffing — for their own school only; the
-district-wide ones answer 403 to them.
+district-wide ones answer 403 to them. A user scoped to a county gets each report for their
+county (``county=``, :data:`BY_COUNTY`), or for one school of their county.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from api.routes.messages import WORK_MESSAGES
 from api.school_filter import visible_school
 from workforce.accounts.models import User
 from workforce.accounts.roles import is_school_bound
+from workforce.accounts.scope import county_of
 from workforce.reports.charts import save_chart
 from workforce.reports.messages import REPORTS
 from workforce.reports.qualifications import qualifications_report
@@ -61,6 +63,11 @@ MAKERS: dict[ReportName, Callable[..., Report]] = {
 }
 BY_SCHOOL = frozenset({ReportName.training, ReportName.staffing})
 """The reports that can be narrowed to one school (and so the ones a clerk may see)."""
+BY_COUNTY: frozenset[ReportName] = frozenset()
+"""The reports whose makers take ``county=`` (narrowed to one county's schools), which a
+county's user gets for their county; the others they get for one school of their county only
+(BY_SCHOOL) or not at all (403). Every report function gains ``county=`` in the reports'
+county work: then this is ``frozenset(ReportName)``."""
 CHART_LOCK = threading.Lock()
 """matplotlib's pyplot keeps global state: one chart is drawn at a time."""
 
@@ -103,6 +110,11 @@ def make_report(
     if name in BY_SCHOOL:
         only = visible_school(session, user, parameters["school"])  # type: ignore[arg-type]
         options["school"] = only.code if only else None
+    county = county_of(user)
+    if county is not None and options.get("school") is None:
+        if name not in BY_COUNTY:
+            raise Forbidden(WORK_MESSAGES.text("report_city_only", title=title_zh, title_en=title_en))
+        options["county"] = county
     try:
         return MAKERS[name](session, **options)
     except (ReportError, TrainingRuleError) as error:

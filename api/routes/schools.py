@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from api.deps import Editor, IfMatch, Reader, SessionDep, chosen_version
 from api.schemas.common import Page
 from api.schemas.registry import SchoolPublic
-from workforce.accounts.scope import get_visible
+from workforce.accounts.models import User
+from workforce.accounts.scope import get_visible, require_city_level
 from workforce.models import School
 from workforce.services.fields import SchoolLevel, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
@@ -62,17 +64,22 @@ def read_school(
     session: SessionDep, user: Reader, school_id: int, response: Response
 ) -> SchoolPublic:
     """学校详情 / One school (its version is also the ETag)."""
-    school = get_visible(
+    return _public(response, _visible(session, user, school_id))
+
+
+def _visible(session: Session, user: User, school_id: int) -> School:
+    """The school if ``user`` may see it (404 otherwise: another school's or county's)."""
+    return get_visible(
         session, user, School, school_id, REGISTRY_MESSAGES.text("school_not_found", key=school_id)
     )
-    return _public(response, school)
 
 
 @router.post("", response_model=SchoolPublic, status_code=201)
 def create_school_route(
     session: SessionDep, user: Editor, body: SchoolCreate, response: Response
 ) -> SchoolPublic:
-    """新建学校 / Create a school."""
+    """新建学校（仅限全市用户）/ Create a school (city-level users only)."""
+    require_city_level(user)
     school = create_school(session, actor=user.username, data=body)
     session.commit()
     return _public(response, school)
@@ -88,6 +95,7 @@ def update_school_route(
     response: Response,
 ) -> SchoolPublic:
     """修改学校（需提供读取时的版本号）/ Change a school; send the version you read."""
+    _visible(session, user, school_id)
     changes = SchoolUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
     school = update_school(
         session,
@@ -110,6 +118,7 @@ def deactivate_school_route(
     response: Response,
 ) -> SchoolPublic:
     """停用学校（不删除）/ Deactivate a school; it is never deleted."""
+    _visible(session, user, school_id)
     school = deactivate_school(
         session,
         actor=user.username,

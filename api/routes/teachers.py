@@ -26,13 +26,14 @@ from api.schemas.registry import (
     TrainingPublic,
 )
 from workforce.accounts.models import User
-from workforce.accounts.scope import get_visible
+from workforce.accounts.scope import get_visible, restrict
 from workforce.idnumber import birth_month
 from workforce.models import (
     Certificate,
     Designation,
     Exemption,
     RotationRecord,
+    School,
     Teacher,
     TrainingRecord,
 )
@@ -114,6 +115,14 @@ def _visible(session: Session, user: User, teacher_id: int) -> Teacher:
         teacher_id,
         REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
     )
+
+
+def _visible_school(session: Session, user: User, school_id: int) -> None:
+    """422 ``school_unknown`` for a school outside the user's scope (a county's HR: another
+    county's school), the answer a missing school gets."""
+    found = restrict(select(School.id).where(School.id == school_id), user, School)
+    if session.exec(found).first() is None:
+        raise InvalidInput(REGISTRY_MESSAGES.text("school_unknown", key=school_id))
 
 
 TEACHER_PAGE = TypeAdapter(Page[TeacherPublic])
@@ -260,6 +269,7 @@ def create_teacher_route(
     session: SessionDep, user: Editor, body: TeacherCreate, response: Response
 ) -> TeacherPublic:
     """新建教师 / Create a teacher."""
+    _visible_school(session, user, body.school_id)
     teacher = create_teacher(session, actor=user.username, data=body)
     session.commit()
     response.headers["ETag"] = f'"{teacher.version}"'
@@ -277,6 +287,9 @@ def update_teacher_route(
 ) -> TeacherPublic:
     """修改教师信息（需提供读取时的版本号）/ Change a teacher; send the version you read."""
     changes = TeacherUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
+    _visible(session, user, teacher_id)
+    if changes.school_id is not None:
+        _visible_school(session, user, changes.school_id)
     teacher = update_teacher(
         session,
         actor=user.username,
@@ -299,6 +312,7 @@ def deactivate_teacher_route(
     response: Response,
 ) -> TeacherPublic:
     """教师离职或退休（不删除）/ Mark a teacher as left or retired; never deleted."""
+    _visible(session, user, teacher_id)
     teacher = deactivate_teacher(
         session,
         actor=user.username,

@@ -15,15 +15,21 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlmodel import Session
 
 from api.deps import SessionDep, require
+from api.routes.messages import WORK_MESSAGES
+from api.school_filter import visible_school
 from optimizer.whatif import WhatIf, WhatIfError
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
+from workforce.accounts.scope import county_of, restrict
+from workforce.models import RotationPlan, Teacher
 from workforce.plans.policy import MarginalAnswer, PolicyAnswer, marginal, simulate_policy
-from workforce.plans.whatif import ask
-from workforce.services.errors import InvalidInput
-from workforce.services.messages import Text
+from workforce.plans.whatif import CURRENT, ask
+from workforce.services.errors import InvalidInput, NotFound
+from workforce.services.messages import REGISTRY_MESSAGES, Text
 
 router = APIRouter(prefix="/whatif", tags=["whatif"])
 
@@ -43,7 +49,37 @@ class WhatIfAnswer(BaseModel):
     answer: WhatIf
 
 
-def _ask(session, **question: object) -> WhatIfAnswer:
+def _in_scope(session: Session, user: User, question: dict[str, object]) -> None:
+    """A county's user asks about their county only: the school or teacher must be theirs
+    (404 otherwise, as a missing one), and the base plan one of their county's — the newest
+    current one when none is named — never a whole-registry plan with every county's
+    teachers; a city-level user asks as before."""
+    county = county_of(user)
+    if county is None:
+        return
+    if question.get("school") is not None:
+        visible_school(session, user, str(question["school"]))
+    if question.get("staff_no") is not None:
+        found = restrict(select(Teacher.id).where(Teacher.staff_no == question["staff_no"]),
+                         user, Teacher)  # fmt: skip
+        if session.execute(found).first() is None:
+            key = question["staff_no"]
+            raise NotFound(REGISTRY_MESSAGES.text("teacher_not_found", key=key))
+    plans = restrict(select(RotationPlan.id), user, RotationPlan).where(
+        RotationPlan.year == question["year"])  # fmt: skip
+    if question.get("plan_id") is not None:
+        plans = plans.where(RotationPlan.id == question["plan_id"])
+    else:
+        plans = plans.where(RotationPlan.status.in_(CURRENT),
+                            RotationPlan.solver_status.in_(("optimal", "feasible")))  # fmt: skip
+    plan_id = session.execute(plans.order_by(RotationPlan.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+    if plan_id is None:
+        raise NotFound(WORK_MESSAGES.text("no_county_plan", county=county, year=question["year"]))
+    question["plan_id"] = plan_id
+
+
+def _ask(session, user: User, **question: object) -> WhatIfAnswer:
+    _in_scope(session, user, question)
     try:
         plan_id, answer = ask(session, **question)  # type: ignore[arg-type]
     except WhatIfError as exc:
@@ -64,8 +100,8 @@ def candidates(
     from_date: From = None,
 ) -> WhatIfAnswer:
     """空缺岗位的最佳候选教师及其影响 / The best teachers to fill a vacancy, and the effect."""
-    return _ask(session, question="candidates", year=year, school=school, subject=subject, k=k,
-                time_limit_s=time_limit, plan_id=plan_id, from_date=from_date)
+    return _ask(session, user, question="candidates", year=year, school=school, subject=subject,
+                k=k, time_limit_s=time_limit, plan_id=plan_id, from_date=from_date)
 
 
 @router.get("/destinations", response_model=WhatIfAnswer)
@@ -80,7 +116,7 @@ def destinations(
     from_date: From = None,
 ) -> WhatIfAnswer:
     """教师可去的学校及其影响 / Where a teacher could go, and the effect."""
-    return _ask(session, question="destinations", year=year, staff_no=staff_no, k=k,
+    return _ask(session, user, question="destinations", year=year, staff_no=staff_no, k=k,
                 time_limit_s=time_limit, plan_id=plan_id, from_date=from_date)
 
 

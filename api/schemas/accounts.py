@@ -19,6 +19,7 @@ class UserPublic(BaseModel):
     display_name: str
     role: str
     school_id: int | None
+    county: str | None = None
     active: bool
     created_at: dt.datetime
 

@@ -29,6 +29,12 @@ class SolveRequest(BaseModel):
         description="补充方案：该年度方案已执行后再求解须明确选择 / a supplementary plan "
         "(required once the year's plan has been applied)",
     )
+    county: str | None = Field(
+        None,
+        max_length=50,
+        description="只编制该县（区）的方案；限定到县（区）的用户默认为其县（区）/ solve this "
+        "county's plan (a county-scoped user: their own county by default)",
+    )
 
 
 class ApproveRequest(BaseModel):

@@ -46,6 +46,19 @@ ACCOUNT_MESSAGES = Catalogue(
             "only school clerks belong to a school",
         ),
         "unknown_school": ("学校（编号 {school_id}）不存在", "school {school_id} does not exist"),
+        "county_not_for_role": (
+            "只有区人事股和审计人员可以限定到一个县（区）；管理员和学校人事专干不能",
+            "only HR officers and auditors may be scoped to a county; administrators and "
+            "school clerks may not",
+        ),
+        "city_level_only": (
+            "此操作仅限全市用户；您限定在“{county}”",
+            "this is for city-level users only; you are scoped to {county!r}",
+        ),
+        "unknown_county": (
+            "学校名单中没有县（区）“{county}”；已登记的县（区）：{known}",
+            "no school of the registry is in county {county!r}; the counties recorded: {known}",
+        ),
         "password_too_short": (
             "密码至少需要 {min_length} 位",
             "the password needs at least {min_length} characters",

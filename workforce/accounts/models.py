@@ -15,7 +15,8 @@ from workforce.models import utcnow
 
 
 class User(SQLModel, table=True):
-    """A person who signs in: district administrator, district HR, school clerk or auditor."""
+    """A person who signs in: district administrator, district HR, school clerk or auditor; HR and
+    auditors may be scoped to one county of a prefecture city (``county``)."""
 
     __tablename__ = "app_user"
     id: int | None = Field(default=None, primary_key=True)
@@ -24,6 +25,12 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=16, description="admin / hr / clerk / auditor")
     school_id: int | None = Field(
         default=None, foreign_key="school.id", description="the clerk's school; empty otherwise"
+    )
+    county: str | None = Field(
+        default=None,
+        max_length=50,
+        description="the county (``School.county``) an HR officer or auditor works in: they see "
+        "and act on its schools, teachers and plans only; empty: the whole registry (city level)",
     )
     password_hash: str = Field(max_length=255, description="argon2id")
     active: bool = True

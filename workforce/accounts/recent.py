@@ -73,8 +73,13 @@ class RecentUsers:
                 return None
         return _detached_user(values)
 
-    def keep(self, key: Hashable, user: User, expires_at: dt.datetime | None,
-             checked_in: int | None = None) -> None:
+    def keep(
+        self,
+        key: Hashable,
+        user: User,
+        expires_at: dt.datetime | None,
+        checked_in: int | None = None,
+    ) -> None:
         """Remember that ``key`` was just checked to be ``user`` (credential valid until
         ``expires_at``, None for no expiry of its own) — unless everyone was forgotten since
         the check began (``checked_in``, a :meth:`generation`)."""

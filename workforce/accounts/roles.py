@@ -8,6 +8,11 @@
 ID numbers are shown masked to everyone; admin and hr may ask for them unmasked (and that
 view is written to the audit log). Clerks and auditors never see them unmasked (PIPL: the
 least each role needs).
+
+In a prefecture city an HR officer or an auditor may be scoped to one county
+(``User.county``): the same rights, over that county's schools only
+(:mod:`workforce.accounts.scope`). Administrators manage every account, so they work at city
+level; a clerk is already bound to one school.
 """
 
 from __future__ import annotations
@@ -69,3 +74,8 @@ def allows(role: str, permission: Permission) -> bool:
 def is_school_bound(role: str) -> bool:
     """Roles that see a single school (the user's ``school_id``) rather than the district."""
     return role == Role.clerk
+
+
+def may_have_county(role: str) -> bool:
+    """Roles that may be scoped to one county (``User.county``): HR and auditors."""
+    return role in (Role.hr, Role.auditor)

@@ -12,7 +12,7 @@ from workforce import audit
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.passwords import hash_password
-from workforce.accounts.roles import Role, is_school_bound
+from workforce.accounts.roles import Role, is_school_bound, may_have_county
 from workforce.accounts.tokens import revoke_user_tokens
 from workforce.models import School
 from workforce.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -25,6 +25,9 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=100, description="姓名")
     role: Role
     school_id: int | None = Field(default=None, description="学校人事专干所属学校")
+    county: str | None = Field(
+        default=None, max_length=50, description="限定的县（区）（区人事股、审计人员）；空为全市"
+    )
     password: str = Field(max_length=256)
 
 
@@ -32,6 +35,7 @@ class UserUpdate(BaseModel):
     display_name: str | None = Field(default=None, min_length=1, max_length=100)
     role: Role | None = None
     school_id: int | None = None
+    county: str | None = Field(default=None, max_length=50, description="空（null）为全市")
     active: bool | None = None
     password: str | None = Field(default=None, max_length=256)
 
@@ -43,6 +47,7 @@ def user_snapshot(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "role": user.role,
         "school_id": user.school_id,
+        "county": user.county,
         "active": user.active,
     }
 
@@ -54,11 +59,13 @@ def create_user(session: Session, *, actor: str, data: UserCreate) -> User:
     if session.exec(select(User.id).where(User.username == data.username)).first() is not None:
         raise Conflict(ACCOUNT_MESSAGES.text("username_taken", username=data.username))
     _check_school(session, role=data.role, school_id=data.school_id)
+    _check_county(session, role=data.role, county=data.county)
     user = User(
         username=data.username,
         display_name=data.display_name,
         role=data.role.value,
         school_id=data.school_id,
+        county=data.county,
         password_hash=hash_password(data.password, (data.username, data.display_name)),
     )
     session.add(user)
@@ -74,19 +81,27 @@ def create_user(session: Session, *, actor: str, data: UserCreate) -> User:
     return user
 
 
-def update_user(session: Session, *, actor: User, user_id: int, data: UserUpdate) -> User:
-    """Change an account; an administrator cannot lock themself out."""
+def update_user(session: Session, *, actor: User | str, user_id: int, data: UserUpdate) -> User:
+    """Change an account; an administrator cannot lock themself out. A role that may not be
+    scoped to a county (admin, clerk) drops the county; ``county`` null makes the user
+    city-level. ``actor`` is the signed-in administrator, or the name of the operator at the
+    console (``workforce update-user``), who holds no account to lock out."""
     user = get_user(session, user_id=user_id)
     changes = data.model_dump(exclude_unset=True)
-    if user.id == actor.id and (
-        changes.get("active") is False or changes.get("role", Role.admin) != Role.admin
+    actor_name = actor if isinstance(actor, str) else actor.username
+    if (
+        not isinstance(actor, str)
+        and user.id == actor.id
+        and (changes.get("active") is False or changes.get("role", Role.admin) != Role.admin)
     ):
         raise Forbidden(ACCOUNT_MESSAGES.text("cannot_demote_self"))
     before = user_snapshot(user)
     role = Role(changes.get("role", user.role))
     school_id = changes.get("school_id", user.school_id if is_school_bound(role) else None)
     _check_school(session, role=role, school_id=school_id)
-    user.role, user.school_id = role.value, school_id
+    county = changes.get("county", user.county if may_have_county(role) else None)
+    _check_county(session, role=role, county=county)
+    user.role, user.school_id, user.county = role.value, school_id, county
     if "display_name" in changes and changes["display_name"] is not None:
         user.display_name = changes["display_name"]
     if changes.get("active") is not None:
@@ -98,7 +113,7 @@ def update_user(session: Session, *, actor: User, user_id: int, data: UserUpdate
     session.flush()
     audit.record(
         session,
-        actor=actor.username,
+        actor=actor_name,
         action="update",
         entity="user",
         entity_key=user.username,
@@ -128,6 +143,18 @@ def _check_school(session: Session, *, role: Role, school_id: int | None) -> Non
             raise InvalidInput(ACCOUNT_MESSAGES.text("unknown_school", school_id=school_id))
     elif school_id is not None:
         raise InvalidInput(ACCOUNT_MESSAGES.text("school_only_for_clerks"))
+
+
+def _check_county(session: Session, *, role: Role, county: str | None) -> None:
+    """A county only for the roles that may have one, and only one that schools carry."""
+    if county is None:
+        return
+    if not may_have_county(role):
+        raise InvalidInput(ACCOUNT_MESSAGES.text("county_not_for_role"))
+    known = session.exec(select(School.county).where(School.county.is_not(None)).distinct()).all()  # type: ignore[union-attr]
+    if county not in known:
+        listed = "、".join(sorted(known)) or "—"
+        raise InvalidInput(ACCOUNT_MESSAGES.text("unknown_county", county=county, known=listed))
 
 
 def change_own_password(

@@ -1,5 +1,6 @@
 """``workforce serve``, ``workforce worker`` (queued solve jobs on this machine),
-``workforce rotate-secret``, ``workforce create-admin`` and ``workforce create-user``.
+``workforce rotate-secret``, ``workforce create-admin``, ``workforce create-user`` and
+``workforce update-user`` (role, county scope).
 
 There is no default account or password: the first administrator is created here, with
 the password typed twice at a prompt (or read from standard input for scripts).
@@ -24,6 +25,11 @@ from workforce.cli.app import app, fail
 
 if TYPE_CHECKING:
     from workforce.config import Settings
+
+COUNTY_HELP = (
+    "限定的县（区）（区人事股、审计人员；须为学校名单中的县区）/ the county an HR officer or "
+    "auditor is scoped to (one the schools carry)"
+)
 
 SERVE_MESSAGES = {
     "development_secret": {
@@ -224,7 +230,12 @@ def _read_password(password_stdin: bool) -> str:
 
 
 def _create(
-    username: str, display_name: str, role: Role, school_id: int | None, password: str
+    username: str,
+    display_name: str,
+    role: Role,
+    school_id: int | None,
+    password: str,
+    county: str | None = None,
 ) -> None:
     from pydantic import ValidationError
 
@@ -239,6 +250,7 @@ def _create(
         display_name=display_name or username,
         role=role,
         school_id=school_id,
+        county=county,
         password=password,
     )
     try:
@@ -276,9 +288,48 @@ def create_user_command(
     school_id: Annotated[
         int | None, typer.Option(help="学校人事专干所属学校编号 / the clerk's school id")
     ] = None,
+    county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
     password_stdin: Annotated[
         bool, typer.Option(help="从标准输入读取密码 / read the password from standard input")
     ] = False,
 ) -> None:
     """创建用户 / Create an account of any role."""
-    _create(username, display_name, role, school_id, _read_password(password_stdin))
+    _create(username, display_name, role, school_id, _read_password(password_stdin), county)
+
+
+@app.command("update-user")
+def update_user_command(
+    username: Annotated[str, typer.Argument(help="用户名 / username")],
+    role: Annotated[Role | None, typer.Option(help="新角色 / new role")] = None,
+    county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
+    city: Annotated[
+        bool, typer.Option("--city", help="取消县（区）限定，改为全市 / make the user city-level")
+    ] = False,
+) -> None:
+    """修改用户的角色或县（区）限定（写入审计日志）/ Change an account's role or county
+    (audited)."""
+    from workforce.accounts.messages import ACCOUNT_MESSAGES
+    from workforce.accounts.users import UserUpdate, find_user, update_user
+    from workforce.config import get_settings
+    from workforce.db import session_scope
+    from workforce.services.errors import DomainError
+
+    settings = get_settings()
+    if county is not None and city:
+        raise fail("--county 与 --city 不能同时使用", "use --county or --city, not both",
+                   settings.language)  # fmt: skip
+    changes: dict[str, object] = {"role": role} if role is not None else {}
+    if county is not None or city:
+        changes["county"] = county
+    try:
+        with session_scope() as session:
+            user = find_user(session, username=username)
+            if user is None:
+                text = ACCOUNT_MESSAGES.text("user_not_found", key=username)
+                raise fail(text.zh, text.en, settings.language)
+            update_user(session, actor=settings.actor, user_id=user.id,  # type: ignore[arg-type]
+                        data=UserUpdate(**changes))  # fmt: skip
+            scope = user.county or "全市 / city"
+    except DomainError as error:
+        raise fail(error.text.zh, error.text.en, settings.language) from None
+    typer.echo(f"已修改用户 / updated user: {username} ({user.role}, {scope})")

@@ -71,13 +71,15 @@ def export_rows(
     school: str | None = None,
     unmask_id_numbers: bool = False,
     language: Language = "zh",
+    county: str | None = None,
 ) -> tuple[list[list[Cell]], list[str]]:
-    """The sheet rows of ``spec`` and the staff numbers whose ID numbers they show in clear."""
+    """The sheet rows of ``spec`` and the staff numbers whose ID numbers they show in clear;
+    of one ``school`` (by code) and/or one ``county``'s schools (a county's user)."""
     index = RegistryIndex(session)
     reverse = {c.key: index.keys(c.cell.target) for c in spec.references}  # type: ignore[union-attr]
     rows: list[list[Cell]] = []
     unmasked: list[str] = []
-    for record in session.execute(_query(spec, index, school)).mappings():
+    for record in session.execute(_query(spec, index, school, county)).mappings():
         row: list[Cell] = []
         for column in spec.columns:
             if column.key == ID_NUMBER:
@@ -96,9 +98,18 @@ def export_rows(
     return rows, unmasked
 
 
-def _query(spec: EntitySpec, index: RegistryIndex, school: str | None) -> Any:
+def _query(spec: EntitySpec, index: RegistryIndex, school: str | None, county: str | None) -> Any:
     table = spec.table
     query = select(table).order_by(table.c.id)
+    if county is not None:
+        of_county = select(School.id).where(School.county == county)
+        if spec.model is School:
+            query = query.where(table.c.county == county)
+        elif spec.model is Teacher:
+            query = query.where(table.c.school_id.in_(of_county))
+        else:
+            teachers = select(Teacher.id).where(Teacher.school_id.in_(of_county))  # type: ignore[union-attr]
+            query = query.where(table.c.teacher_id.in_(teachers))
     if school is None:
         return query
     school_id = index.school_ids.get(school)

@@ -36,6 +36,7 @@ from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.change_checks import change_warnings, file_created_at
 from workforce.io.changes import SheetChanges, compare
+from workforce.io.county_scope import refuse_outside_county
 from workforce.io.entities import SPECS
 from workforce.io.limits import ImportLimits, LimitExceeded
 from workforce.io.lookups import RegistryIndex
@@ -113,8 +114,12 @@ def import_file(
     limits: ImportLimits | None = None,
     progress: ImportProgress | None = None,
     warnings_acknowledged: bool = True,
+    county: str | None = None,
 ) -> ImportReport:
     """Import ``path`` (xlsx or csv) into the registry; see the module docstring.
+
+    ``county``: the importing user's county; a row reaching outside it is refused
+    (:mod:`workforce.io.county_scope`).
 
     A file beyond ``limits`` (by default the settings') fails unread, with the reason. With
     ``warnings_acknowledged`` false a file with warnings is not written: the report comes
@@ -124,7 +129,7 @@ def import_file(
     with cyclic_gc_paused():
         return _import(
             engine, path, actor=actor, entity=entity, dry_run=dry_run, limits=limits,
-            progress=tell, acknowledged=warnings_acknowledged,
+            progress=tell, acknowledged=warnings_acknowledged, county=county,
         )  # fmt: skip
 
 
@@ -142,6 +147,7 @@ def _import(
     limits: ImportLimits | None,
     progress: ImportProgress,
     acknowledged: bool,
+    county: str | None,
 ) -> ImportReport:
     report = ImportReport(path.name, "failed")
     try:
@@ -167,6 +173,8 @@ def _import(
         hashes: dict[str, str] = {}
         _parse_all(report, raw_sheets, entity, progress)
         cross_check(report.sheets, index, hashes)
+        if county is not None:
+            refuse_outside_county(report.sheets, index, county)
         rows = report.counts()["rows"]
         progress("validate", rows, rows)
         for sheet in report.sheets:  # warnings of the cells, rows and cross-checks

@@ -144,6 +144,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "学校代码“{value}”在数据库和本文件中都不存在",
         "school code {value!r} is neither in the database nor in this file",
     ),
+    "school_outside_county": (
+        "学校“{code}”属于“{other}”，不在您负责的县（区）“{county}”，不能导入",
+        "school {code!r} is in {other!r}, not in your county {county!r}: it cannot be imported",
+    ),
+    "school_county_must_be": (
+        "您只能导入本县（区）的学校：“所属县区”须为“{county}”",
+        "you may import schools of your county only: the county must be {county!r}",
+    ),
+    "teacher_outside_county": (
+        "工号“{staff_no}”的教师不在您负责的县（区）“{county}”的学校，不能导入",
+        "the teacher {staff_no!r} does not work at a school of your county {county!r}: "
+        "the row cannot be imported",
+    ),
     "unknown_teacher": (
         "工号“{value}”在数据库和本文件中都不存在",
         "staff number {value!r} is neither in the database nor in this file",

@@ -72,18 +72,21 @@ def start_solve_job(
     year: int,
     actor: str,
     settings: SolveSettings,
+    county: str | None = None,
     parent_plan_id: int | None = None,
     pins: list[Pin] | None = None,
     unpin: list[str] | None = None,
     max_processes: int | None = None,
 ) -> SolveJob:
     """Queue a job and start it if this machine has a free solver slot; returns at once.
+    ``county`` limits a new plan to that county's schools (a re-solve keeps its parent's).
 
     ``unpin`` (staff numbers whose pins in the parent plan are dropped) only applies to a
     re-solve. ``max_processes`` overrides the setting (tests, the worker)."""
     with Session(engine, expire_on_commit=False) as session:
         job = SolveJob(
             year=year,
+            county=county,
             parent_plan_id=parent_plan_id,
             pins=[p.model_dump() for p in pins or []],
             settings=settings.model_dump(),
@@ -314,8 +317,9 @@ def _run_one(engine: Engine, job_id: int) -> bool:
                 )
             else:
                 record, _, _ = propose_plan(
-                    session, year=job.year, actor=job.created_by, settings=settings, pins=pins
-                )
+                    session, year=job.year, actor=job.created_by, settings=settings, pins=pins,
+                    county=job.county,
+                )  # fmt: skip
             session.commit()
         _set(engine, job_id, status="done", stage="done", plan_id=record.id, slot=None,
              finished_at=utcnow())  # fmt: skip

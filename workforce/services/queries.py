@@ -24,7 +24,7 @@ from sqlalchemy import Row, Select, func, or_, select
 from sqlmodel import Session
 
 from workforce.accounts.roles import is_school_bound
-from workforce.accounts.scope import Viewer, restrict
+from workforce.accounts.scope import Viewer, county_of, is_city_level, restrict
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import School, Teacher
 from workforce.services.attention import attention_condition
@@ -143,7 +143,7 @@ def _teacher_page(
     conditions = _teacher_conditions(filters)
     if filters.attention_days is not None:
         conditions.append(attention_condition(as_of, filters.attention_days))
-    if filters.key_teacher and not conditions and not is_school_bound(viewer.role) and not order:
+    if filters.key_teacher and not conditions and is_city_level(viewer) and not order:
         # The district's key teachers, nothing else asked: straight from the designations.
         count_statement = key_teacher_count(as_of)
         page_ids = key_teacher_ids(as_of).offset(skip).limit(limit)
@@ -162,7 +162,7 @@ def _teacher_page(
             .offset(skip)
             .limit(limit)
         )
-    scope = (is_school_bound(viewer.role), viewer.school_id)
+    scope = (is_school_bound(viewer.role), viewer.school_id, county_of(viewer))
     count = TEACHER_COUNTS.get(
         session,
         (filters, scope, as_of),

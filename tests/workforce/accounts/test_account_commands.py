@@ -34,3 +34,41 @@ def test_refusals_are_clear_messages(engine):
         app, ["create-user", "li", "--role", "clerk", "--password-stdin"], input=f"{PASSWORD}\n"
     )
     assert clerk.exit_code == 2 and "学校" in clerk.output
+
+
+def test_a_county_is_given_and_taken_away_on_the_command_line_and_audited(engine):
+    """``--county`` scopes an HR officer or auditor to a county the schools carry;
+    ``update-user --city`` makes them city-level again; each change is in the audit log."""
+    from workforce.models import AuditLog, School
+
+    with Session(engine) as session:
+        for code, county in (("A001", "东源县"), ("B001", "和平县")):
+            session.add(School(code=code, name=code, town="镇", county=county, zone="rural",
+                               level="primary"))  # fmt: skip
+        session.commit()
+    runner = CliRunner()
+
+    def create(*options: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["create-user", "wu", "--role", "hr", *options,
+                                   "--password-stdin"], input=f"{PASSWORD}\n")  # fmt: skip
+
+    unknown = create("--county", "龙川县")
+    assert unknown.exit_code == 2 and "龙川县" in unknown.output and "东源县" in unknown.output
+    assert create("--county", "东源县").exit_code == 0
+    moved = runner.invoke(app, ["update-user", "wu", "--county", "和平县"])
+    assert moved.exit_code == 0, moved.output
+    admin = runner.invoke(app, ["update-user", "wu", "--role", "admin", "--county", "和平县"])
+    assert admin.exit_code == 2 and "县" in admin.output  # an administrator is city-level
+    city = runner.invoke(app, ["update-user", "wu", "--city"])
+    assert city.exit_code == 0, city.output
+    missing = runner.invoke(app, ["update-user", "nobody", "--city"])
+    assert missing.exit_code == 2 and "nobody" in missing.output
+    with Session(engine) as session:
+        county = session.exec(select(User.county).where(User.username == "wu")).one()
+        entries = session.exec(
+            select(AuditLog).where(AuditLog.entity == "user").order_by(AuditLog.id)
+        ).all()
+    assert county is None
+    assert [(e.action, (e.before or {}).get("county"), e.after["county"]) for e in entries] == [
+        ("create", None, "东源县"), ("update", "东源县", "和平县"), ("update", "和平县", None)
+    ]  # fmt: skip

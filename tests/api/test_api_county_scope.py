@@ -1,0 +1,277 @@
+"""Users scoped to a county of a prefecture city (``User.county``): a two-county registry —
+school A001 in 东源县, B001 in 和平县 — an HR officer and an auditor of 东源县, and the city-level
+HR officer and auditor of the fixture. The county's users see and act on 东源县 only: lists hold
+its rows alone (counted), the other county's teacher, school, plan and job answer 404, their
+export rows and import rows are refused; the city's users see both counties."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from conftest import District
+from plan_fixtures import build_plan_district, keep_plan
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from workforce.accounts.models import User
+from workforce.accounts.tokens import issue_token
+from workforce.models import AuditLog, RotationPlan, School, SolveJob
+
+EAST, WEST = "东源县", "和平县"
+
+
+@pytest.fixture
+def upload_dir(env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    env.setenv("WORKFORCE_UPLOAD_DIR", str(tmp_path / "uploads"))
+
+
+@pytest.fixture
+def city(district: District, engine: Engine) -> District:
+    """The fixture's district split into two counties, with 东源县's HR officer and auditor."""
+    with Session(engine, expire_on_commit=False) as session:
+        for school, county in ((district.school_a, EAST), (district.school_b, WEST)):
+            row = session.get(School, school.id)
+            assert row is not None
+            row.county = county
+            row.classes_by_grade, row.pupils, row.post_ceiling = [2] * 6, 500, 30  # staffing
+            session.add(row)
+        for key, role in (("hr_east", "hr"), ("auditor_east", "auditor")):
+            user = User(username=key, display_name=key, role=role, county=EAST,
+                        password_hash=district.users["hr"].password_hash)  # fmt: skip
+            session.add(user)
+            session.flush()
+            token, _ = issue_token(session, user=user)
+            district.users[key] = user
+            district.headers[key] = {"Authorization": f"Bearer {token}"}
+        session.commit()
+    return district
+
+
+def _plan(engine: Engine, county: str | None, status: str = "draft") -> int:
+    with Session(engine) as session:
+        record = RotationPlan(year=2026, status=status, solver_status="optimal",
+                              instance_json="{}", plan_json="{}", county=county,
+                              created_by="fixture")  # fmt: skip
+        session.add(record)
+        session.commit()
+        assert record.id is not None
+        return record.id
+
+
+def test_lists_hold_the_county_only_and_the_city_sees_both(client, city):
+    counts = {}
+    for key in ("hr_east", "auditor_east", "hr", "auditor"):
+        teachers = client.get("/api/teachers", headers=city.headers[key]).json()
+        schools = client.get("/api/schools", headers=city.headers[key]).json()
+        counts[key] = (teachers["count"], len(teachers["data"]), schools["count"])
+        if key.endswith("_east"):
+            assert {t["school_id"] for t in teachers["data"]} == {city.school_a.id}
+            assert [s["code"] for s in schools["data"]] == ["A001"]
+    assert counts == {"hr_east": (3, 3, 1), "auditor_east": (3, 3, 1),
+                      "hr": (5, 5, 2), "auditor": (5, 5, 2)}  # fmt: skip
+    # the search box finds no teacher of the other county, by name or by ID number
+    for q in ("王五", city.id_numbers["T101"]):
+        found = {
+            key: client.post("/api/teachers/search", json={"q": q}, headers=city.headers[key])
+            .json()["count"]
+            for key in ("hr_east", "hr")
+        }  # fmt: skip
+        assert found == {"hr_east": 0, "hr": 1}
+
+
+def test_the_other_countys_teacher_and_school_are_not_found(client, city):
+    west_teacher, east_teacher = city.teachers_b[0], city.teachers_a[0]
+    checked = 0
+    for key in ("hr_east", "auditor_east"):
+        headers = city.headers[key]
+        assert client.get(f"/api/teachers/{west_teacher.id}", headers=headers).status_code == 404
+        assert client.get(f"/api/schools/{city.school_b.id}", headers=headers).status_code == 404
+        assert client.get(f"/api/teachers/{east_teacher.id}", headers=headers).status_code == 200
+        checked += 1
+    assert checked == 2
+    hr = city.headers["hr_east"]
+    patched = client.patch(f"/api/teachers/{west_teacher.id}", headers=hr,
+                           json={"name": "改名", "version": west_teacher.version})  # fmt: skip
+    assert patched.status_code == 404
+    moved = client.patch(f"/api/teachers/{east_teacher.id}", headers=hr,
+                         json={"school_id": city.school_b.id, "version": east_teacher.version})  # fmt: skip
+    assert (moved.status_code, moved.json()["code"]) == (422, "school_unknown")  # as a missing one
+    assert client.post("/api/schools", headers=hr, json={
+        "code": "C001", "name": "新校", "town": "东埔", "zone": "rural", "level": "primary",
+    }).status_code == 403  # fmt: skip
+    assert (
+        client.get(f"/api/teachers/{west_teacher.id}", headers=city.headers["hr"]).json()["name"]
+        == west_teacher.name
+    )
+
+
+def test_exports_hold_the_county_rows_only(client, city):
+    rows = {}
+    for key in ("hr_east", "hr"):
+        text = client.get("/api/exports/teachers.csv", headers=city.headers[key]).text
+        rows[key] = sorted(r[0] for r in list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:])
+    assert rows == {"hr_east": ["T001", "T002", "T003"],
+                    "hr": ["T001", "T002", "T003", "T101", "T102"]}  # fmt: skip
+    other = client.get("/api/exports/teachers.csv", params={"school": "B001"},
+                       headers=city.headers["hr_east"])  # fmt: skip
+    assert other.status_code == 404
+
+
+def test_plans_of_the_other_county_or_the_whole_registry_are_refused(client, city, engine):
+    east, west, whole = _plan(engine, EAST), _plan(engine, WEST), _plan(engine, None)
+    listed = client.get("/api/plans", headers=city.headers["hr_east"]).json()
+    assert listed["count"] == 1 and [p["id"] for p in listed["data"]] == [east]
+    assert client.get("/api/plans", headers=city.headers["hr"]).json()["count"] == 3
+    hr = city.headers["hr_east"]
+    for plan_id in (west, whole):
+        assert client.get(f"/api/plans/{plan_id}", headers=hr).status_code == 404
+        approve = client.post(f"/api/plans/{plan_id}/approve", json={"comment": "同意"},
+                              headers={**hr, "If-Match": '"1"'})  # fmt: skip
+        assert approve.status_code == 404
+        assert client.post(f"/api/plans/{plan_id}/apply", headers=hr).status_code == 404
+    with Session(engine) as session:
+        statuses = [session.get(RotationPlan, i).status for i in (west, whole)]  # type: ignore[union-attr]
+    assert statuses == ["draft", "draft"]
+    for county in (WEST, None):
+        solve = client.post("/api/plans/jobs", headers=hr,
+                            json={"year": 2026, "county": county or WEST})  # fmt: skip
+        assert solve.status_code == 403
+    with Session(engine) as session:
+        jobs = [SolveJob(year=2026, county=c, created_by="hr") for c in (EAST, WEST, None)]
+        session.add_all(jobs)
+        session.commit()
+        job_ids = [job.id for job in jobs]
+    seen = [client.get(f"/api/plans/jobs/{i}", headers=hr).status_code for i in job_ids]
+    assert seen == [200, 404, 404]
+    assert [client.get(f"/api/plans/jobs/{i}", headers=city.headers["hr"]).status_code
+            for i in job_ids] == [200, 200, 200]  # fmt: skip
+
+
+def test_a_countys_hr_approves_their_own_countys_plan(client, city, engine):
+    build_plan_district(city, engine)
+    plan_id = keep_plan(engine)
+    with Session(engine) as session:
+        record = session.get(RotationPlan, plan_id)
+        assert record is not None
+        record.county = EAST
+        session.add(record)
+        session.commit()
+    approved = client.post(f"/api/plans/{plan_id}/approve", json={"comment": "同意"},
+                           headers={**city.headers["hr_east"], "If-Match": '"1"'})  # fmt: skip
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"
+
+
+def test_an_import_row_of_the_other_county_is_refused_at_its_row_and_column(
+    client, city, engine, upload_dir
+):
+    exported = client.get("/api/exports/teachers.csv", params={"unmask": True},
+                          headers=city.headers["hr"]).text  # fmt: skip
+    lines = exported.splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["T001", "T002", "T003", "T101", "T102"]
+    lines[1] = lines[1].replace(",A001,", ",B001,")  # T001 moved to 和平县
+    content = "\n".join(lines).encode()
+    answers = {}
+    for key in ("hr_east", "hr"):
+        answers[key] = client.post(
+            "/api/imports", headers=city.headers[key], data={"entity": "teachers"},
+            files={"file": ("teachers.csv", io.BytesIO(content), "text/csv")},
+        ).json()  # fmt: skip
+    refused = answers["hr_east"]
+    assert refused["status"] == "failed", refused["problems"]
+    places = sorted((p["row"], p["header"]) for p in refused["problems"])
+    # rows 5 and 6: teachers of 和平县 (at the staff number) at a school of 和平县 (at the school);
+    # row 2: a teacher of 东源县 moved to a school of 和平县
+    assert places == [(2, "学校代码"), (5, "学校代码"), (5, "工号"), (6, "学校代码"), (6, "工号")]
+    texts = " ".join(p["message"]["zh"] for p in refused["problems"])
+    assert "和平县" in texts and "B001" in texts and "T101" in texts
+    assert answers["hr"]["status"] == "dry_run" and not answers["hr"]["problems"]
+
+
+def test_the_audit_view_of_a_countys_auditor_holds_their_county(client, city, engine):
+    for teacher in (city.teachers_a[0], city.teachers_b[0]):
+        changed = client.patch(f"/api/teachers/{teacher.id}", headers=city.headers["hr"],
+                               json={"title": "first", "version": teacher.version})  # fmt: skip
+        assert changed.status_code == 200
+    keys = {}
+    for key in ("auditor_east", "auditor"):
+        entries = client.get("/api/audit", params={"entity": "teacher", "action": "update"},
+                             headers=city.headers[key]).json()  # fmt: skip
+        keys[key] = (entries["count"], sorted(e["entity_key"] for e in entries["data"]))
+    assert keys == {"auditor_east": (1, ["T001"]), "auditor": (2, ["T001", "T101"])}
+    everything = client.get("/api/audit", headers=city.headers["auditor_east"]).json()
+    with Session(engine) as session:
+        about_west = session.exec(select(AuditLog).where(AuditLog.entity_key.in_(
+            ["T101", "T102", "B001"]))).all()  # fmt: skip
+    assert len(about_west) >= 3  # created by the fixture and changed above
+    assert not {e["entity_key"] for e in everything["data"]} & {"T101", "T102", "B001"}
+    assert {"T001", "A001"} <= {e["entity_key"] for e in everything["data"]}
+
+
+def test_id_numbers_stay_masked_for_the_countys_auditor_and_unmasking_is_audited(
+    client, city, engine
+):
+    teacher = city.teachers_a[0]
+    shown = client.get(f"/api/teachers/{teacher.id}", params={"unmask": True},
+                       headers=city.headers["hr_east"])  # fmt: skip
+    assert shown.json()["id_number"] == city.id_numbers["T001"]
+    masked = client.get(f"/api/teachers/{teacher.id}", headers=city.headers["hr_east"])
+    assert set(masked.json()["id_number"]) == {"*"}
+    refused = client.get(f"/api/teachers/{teacher.id}", params={"unmask": True},
+                         headers=city.headers["auditor_east"])  # fmt: skip
+    assert refused.status_code == 403
+    export = client.get("/api/exports/teachers.csv", headers=city.headers["auditor_east"]).text
+    assert not any(number in export for number in city.id_numbers.values())
+    with Session(engine) as session:
+        unmasked = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+    assert [(e.actor, e.entity_key) for e in unmasked] == [("hr_east", "T001")]
+
+
+def test_reports_and_whatif_keep_to_the_county(client, city):
+    hr = city.headers["hr_east"]
+    assert client.get("/api/reports/talent", headers=hr).status_code == 403
+    assert client.get("/api/reports/staffing", params={"school": "B001"},
+                      headers=hr).status_code == 404  # fmt: skip
+    own = client.get("/api/reports/staffing", params={"school": "A001"}, headers=hr)
+    assert own.status_code == 200, own.text
+    assert client.get("/api/reports/talent", headers=city.headers["hr"]).status_code == 200
+    asked = client.get("/api/whatif/candidates", headers=hr,
+                       params={"year": 2026, "school": "B001", "subject": "math"})  # fmt: skip
+    assert asked.status_code == 404
+    asked = client.get("/api/whatif/destinations", headers=hr,
+                       params={"year": 2026, "staff_no": "T101"})  # fmt: skip
+    assert asked.status_code == 404
+
+
+def test_the_admin_assigns_a_county_that_schools_carry_and_it_is_audited(client, city, engine):
+    admin = city.headers["admin"]
+    body = {"username": "hr_west", "display_name": "和平人事", "role": "hr",
+            "password": "a long uncommon phrase for west"}  # fmt: skip
+    unknown = client.post("/api/users", headers=admin, json={**body, "county": "龙川县"})
+    assert unknown.status_code == 422 and "东源县" in unknown.text and "和平县" in unknown.text
+    not_for_admin = client.post("/api/users", headers=admin,
+                                json={**body, "role": "admin", "county": WEST})  # fmt: skip
+    assert not_for_admin.status_code == 422
+    created = client.post("/api/users", headers=admin, json={**body, "county": WEST})
+    assert created.status_code == 201 and created.json()["county"] == WEST
+    user_id = created.json()["id"]
+    city_level = client.patch(f"/api/users/{user_id}", headers=admin, json={"county": None})
+    assert city_level.status_code == 200 and city_level.json()["county"] is None
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).where(AuditLog.entity == "user",
+                                                      AuditLog.entity_key == "hr_west")
+                               .order_by(AuditLog.id)).all()  # fmt: skip
+    assert [(e.action, (e.before or {}).get("county"), e.after["county"]) for e in entries] == [
+        ("create", None, WEST), ("update", WEST, None)]  # fmt: skip
+    assert client.patch(f"/api/users/{city.users['hr_east'].id}", headers=city.headers["hr_east"],
+                        json={"county": None}).status_code == 403  # fmt: skip
+
+
+def test_the_countys_user_sees_the_pages_of_their_county(client, city):
+    page = client.get("/teachers", headers=city.headers["hr_east"])
+    assert page.status_code == 200
+    assert "张三" in page.text and "王五" not in page.text
+    assert client.get("/", headers=city.headers["hr_east"]).status_code == 200

@@ -1,0 +1,67 @@
+"""Which audit entries a county's user sees: those about their county's schools, teachers (and
+the teachers' records), corrections and plans. An entry names what it is about by ``entity``
+and ``entity_key``; the key of a teacher's entry starts with the staff number (``S001``,
+``S001/17`` for a record, ``S001|2024-05-01|…`` for an imported row), of a plan pin with the
+plan's id (``12:S001``), so the key's head — up to the first ``/``, ``|`` or ``:`` — is
+matched against the county's staff numbers, school codes or plan ids, one indexed look-up per
+entry. Entries about accounts, the district's sample data or the secret key are city-level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from workforce.accounts.models import Correction
+from workforce.models import AuditLog, RotationPlan, School, Teacher
+
+SEPARATORS = ("/", "|", ":")
+"""What ends the leading key in an entity key."""
+CITY_LEVEL = frozenset({"user", "district", "instance"})
+"""Entities no county's user sees."""
+BY_PLAN = frozenset({"rotation_plan", "plan_pin"})
+
+
+class key_head(FunctionElement):  # noqa: N801 (an SQL function, named as one)
+    """The part of a text before the first of :data:`SEPARATORS` (all of it without one)."""
+
+    type = String()
+    inherit_cache = True
+    name = "key_head"
+
+
+@compiles(key_head, "postgresql")
+def _key_head_postgresql(element: key_head, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    for separator in SEPARATORS:
+        text = f"split_part({text}, '{separator}', 1)"
+    return text
+
+
+@compiles(key_head)
+def _key_head_sqlite(element: key_head, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    for separator in SEPARATORS:
+        at = f"instr({text}, '{separator}')"
+        text = f"(CASE WHEN {at} > 0 THEN substr({text}, 1, {at} - 1) ELSE {text} END)"
+    return text
+
+
+def audit_in_county(county: str) -> Any:
+    """The condition on AuditLog rows that keeps the entries about ``county``."""
+    schools = select(School.id).where(School.county == county)
+    head = key_head(AuditLog.entity_key)
+    plan_ids = select(cast(RotationPlan.id, String)).where(RotationPlan.county == county)
+    teachers = select(Teacher.id).where(Teacher.school_id.in_(schools))  # type: ignore[union-attr]
+    corrections = select(cast(Correction.id, String)).where(Correction.teacher_id.in_(teachers))
+    of_teacher = exists().where(Teacher.staff_no == head, Teacher.school_id.in_(schools))  # type: ignore[union-attr]
+    return or_(
+        (AuditLog.entity == "school")
+        & AuditLog.entity_key.in_(select(School.code).where(School.county == county)),
+        AuditLog.entity.in_(BY_PLAN) & head.in_(plan_ids),
+        (AuditLog.entity == "correction") & AuditLog.entity_key.in_(corrections),
+        AuditLog.entity.not_in(CITY_LEVEL | BY_PLAN | {"school", "correction"}) & of_teacher,
+    )
