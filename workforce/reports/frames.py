@@ -147,9 +147,12 @@ def teachers(
     statuses: Iterable[str] | None = None,
     school_id: int | None = None,
     columns: Iterable[str] = TEACHER_COLUMNS,
+    *,
+    post_types: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Teachers, optionally only those with one of ``statuses`` and at one school, with only
-    the ``columns`` a report reads (each date column costs a parse per row)."""
+    """Teachers, optionally only those with one of ``statuses``, at one school and of one of
+    ``post_types``, with only the ``columns`` a report reads (each column read costs a
+    conversion per row: a report that needs a subset asks the database for it)."""
     names = list(columns)
     if SHARED_READS in session.info:
         every = _read(
@@ -159,8 +162,10 @@ def teachers(
             every = every[every["status"].isin(list(statuses))]
         if school_id is not None:
             every = every[every["school_id"] == school_id]
+        if post_types is not None:
+            every = every[every["post_type"].isin(list(post_types))]
         return every[names].reset_index(drop=True)
-    return _teachers(session, statuses, school_id, names)
+    return _teachers(session, statuses, school_id, names, post_types)
 
 
 def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
@@ -181,13 +186,19 @@ def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
 
 
 def _teachers(
-    session: Session, statuses: Iterable[str] | None, school_id: int | None, names: list[str]
+    session: Session,
+    statuses: Iterable[str] | None,
+    school_id: int | None,
+    names: list[str],
+    post_types: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     statement = select(*(getattr(Teacher, c) for c in names))
     if statuses is not None:
         statement = statement.where(Teacher.status.in_(list(statuses)))
     if school_id is not None:
         statement = statement.where(Teacher.school_id == school_id)
+    if post_types is not None:
+        statement = statement.where(Teacher.post_type.in_(list(post_types)))
     return _frame(session, statement, names)
 
 
@@ -214,9 +225,7 @@ def certificates_expiring(session: Session, start: dt.date, end: dt.date) -> pd.
         until = day_array(every["valid_until"])
         keep = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
         return every[keep].reset_index(drop=True)
-    return _certificates(
-        session, Certificate.valid_until >= start, Certificate.valid_until <= end
-    )
+    return _certificates(session, Certificate.valid_until >= start, Certificate.valid_until <= end)
 
 
 CERTIFICATE_COLUMNS = ("teacher_id", "level", "subject", "number", "valid_until")
