@@ -4,7 +4,8 @@
 
 Reports: ``training`` (continuing-education hours; ``cycle``, ``school``), ``talent`` (key
 teachers and talent goals), ``qualifications``, ``staffing`` (``school``) and ``rotation``
-(compliance by year); each on ``as_of`` (default today). A school clerk gets the two reports
+(compliance by year); each on ``as_of`` (default today) and, in a city's registry, for one
+``county`` (its schools only; without it, each report has a by-county view). A school clerk gets the two reports
 that can be narrowed to a school — training and staffing — for their own school only; the
 district-wide ones answer 403 to them.
 """
@@ -76,8 +77,12 @@ def report_parameters(
     school: Annotated[
         str | None, Query(max_length=32, description="学校代码（仅 training、staffing）")
     ] = None,
+    county: Annotated[
+        str | None,
+        Query(max_length=64, description="县（区）：只统计该县（区）的学校；空串为未登记县的学校"),
+    ] = None,
 ) -> dict[str, object]:
-    return {"as_of": as_of or dt.date.today(), "cycle": cycle, "school": school}
+    return {"as_of": as_of or dt.date.today(), "cycle": cycle, "school": school, "county": county}
 
 
 Parameters = Annotated[dict[str, object], Depends(report_parameters)]
@@ -93,7 +98,7 @@ def make_report(
         raise Forbidden(
             WORK_MESSAGES.text("report_district_only", title=title_zh, title_en=title_en)
         )
-    options: dict[str, object] = {"as_of": parameters["as_of"]}
+    options: dict[str, object] = {"as_of": parameters["as_of"], "county": parameters["county"]}
     for option, allowed in (("cycle", {ReportName.training}), ("school", BY_SCHOOL)):
         if parameters[option] is not None and name not in allowed:
             reason = f"{option} does not apply to {name}"

@@ -47,6 +47,7 @@ SCHOOL_COLUMNS = (
     "pupils",
     "disabled_pupils",
     "active",
+    "county",
 )
 TEACHER_COLUMNS = (
     "id",

@@ -63,6 +63,13 @@ from optimizer.rules import (
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.config import DATA_DIR
 from workforce.reports import frames
+from workforce.reports.counties import (
+    county_names,
+    county_parameter,
+    county_schools,
+    has_counties,
+    scoped_note,
+)
 from workforce.reports.keyteachers import DesignationView, is_key_on, rule_designations
 from workforce.reports.messages import REPORTS, columns, enum_label, view_title
 from workforce.reports.result import Note, Report, View
@@ -193,6 +200,8 @@ SCHOOL_KEYS = (
     "quota",
     "meets",
 )
+COUNTY_SCHOOL_KEYS = (*SCHOOL_KEYS[:2], "county", *SCHOOL_KEYS[2:])
+"""The school rows' columns when counties are recorded."""
 
 
 @cyclic_gc_paused()
@@ -203,10 +212,18 @@ def rotation_report(
     rules: RotationRules | None = None,
     targets: RotationTargets | None = None,
     levels: Iterable[str] = COMPULSORY_LEVELS,
+    county: str | None = None,
 ) -> Report:
     """Rotation compliance for each year from the baseline year to the as-of year, over the
     public schools of ``levels`` (by default the rotation's own scope: compulsory education,
-    as :mod:`workforce.snapshot` builds the optimizer's instance)."""
+    as :mod:`workforce.snapshot` builds the optimizer's instance), of every county or of one
+    (``county``).
+
+    A city rotates within each county (one plan per county, :mod:`workforce.plans.counties`),
+    so with counties recorded the quotas are judged per county too: the district share's base
+    is the county's 在编 teachers (as :func:`workforce.snapshot.district_established` counts
+    it for a county's plan), its moves those out of its schools; the by-county view has a
+    row per year and county, whose counts sum to the whole registry's row."""
     rules = rules or load_rules()
     targets = targets or default_rotation_targets()
     teachers = frames.teachers(  # 在编 teachers only: no other post type counts anywhere here
@@ -219,6 +236,7 @@ def rotation_report(
         ),
     )  # fmt: skip
     schools = frames.schools(session)
+    in_county = county_schools(schools, county)
     all_moves = frames.rotations(session)
     # Places and years at a school are rebuilt from every record (a transfer made after the
     # as-of date still tells where the teacher was before it); only the moves that had
@@ -227,7 +245,7 @@ def rotation_report(
     moves = all_moves[frames.day_array(all_moves["start_on"]) <= np.datetime64(as_of, "D")]
     designations = frames.designations(session)
     exemptions = read_exemptions(session)
-    public = schools[schools["ownership"] == "public"]
+    public = in_county[in_county["ownership"] == "public"]
     counted = public[public["level"].isin(list(levels))]
     views = {
         int(row.id): cast("RuleSchool", SchoolView(row.zone, bool(row.is_quality)))
@@ -271,13 +289,24 @@ def rotation_report(
     quota_ids = {int(row.id) for row in setting.quota_schools}
 
     first_year = min([targets.baseline.year, *(d.year for d in moves["start_on"])])
-    year_rows, school_rows = [], []
+    by_county = has_counties(schools)
+    county_of = dict(zip(schools["id"].astype(int), county_names(schools), strict=True))
+    counties = sorted({county_of[s] for s in known}) if by_county and county is None else []
+    year_rows, school_rows, county_rows = [], [], []
     for year in range(first_year, as_of.year + 1):
         day = dt.date(year, targets.reference_day.month, targets.reference_day.day)
         counts = day_counts(day, roster, rebuilt, known, quota_ids, exemptions, rules)
-        year_row, schools_of_year = _year(year, day, counts, moves[start_years == year], setting)
+        moved_year = moves[start_years == year]
+        year_row, schools_of_year = _year(year, day, counts, moved_year, setting)
         year_rows.append(year_row)
+        if by_county:
+            for row, school in zip(schools_of_year, setting.quota_schools, strict=True):
+                row["county"] = county_of[int(school.id)]
         school_rows.extend(schools_of_year)
+        for name in counties:
+            subset = {s for s in known if county_of[s] == name}
+            row, _ = _year(year, day, counts, moved_year, setting, subset)
+            county_rows.append({"county": name, **row})
 
     zh, en = REPORTS["rotation"]
     return Report(
@@ -285,7 +314,7 @@ def rotation_report(
         zh=zh,
         en=en,
         as_of=as_of,
-        parameters={},
+        parameters=county_parameter(county),
         views=[
             View(
                 key="rotation.years",
@@ -298,12 +327,25 @@ def rotation_report(
                 key="rotation.schools",
                 zh=view_title("rotation.schools")[0],
                 en=view_title("rotation.schools")[1],
-                columns=columns(*SCHOOL_KEYS),
+                columns=columns(*(COUNTY_SCHOOL_KEYS if by_county else SCHOOL_KEYS)),
                 rows=school_rows,
             ),
+            *(
+                [
+                    View(
+                        key="rotation.counties",
+                        zh=view_title("rotation.counties")[0],
+                        en=view_title("rotation.counties")[1],
+                        columns=columns("county", *YEAR_KEYS),
+                        rows=county_rows,
+                    )
+                ]
+                if counties
+                else []
+            ),
         ],
-        notes=_notes(rules, targets),
-        scope=_scope(rules),
+        notes=[*_notes(rules, targets), *([COUNTY_NOTE] if counties else [])],
+        scope=scoped_note(_scope(rules), county),
     )
 
 
@@ -358,9 +400,10 @@ def _year(
     counts: DayCounts,
     moved_year: pd.DataFrame,
     setting: Setting,
+    subset: set[int] | None = None,
 ) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
     """One year's district row and school rows, from the schools' counts on the reference day
-    and the year's moves.
+    and the year's moves; over the schools of ``subset`` only when given (one county's).
 
     ``setting.scopes`` holds the schools of each reading of the district share's base
     (``quotas.district_share_base``): the configured reading gives the main figures, the
@@ -374,14 +417,19 @@ def _year(
         else ("assessed" if year >= targets.quotas_from_year.year else "before_quotas")
     )
     judged = status == "assessed"
-    scope_moves = moved_year[moved_year["from_school_id"].isin(setting.scopes["compulsory"])]
+    scopes = setting.scopes
+    quota_schools = setting.quota_schools
+    if subset is not None:
+        scopes = {reading: schools & subset for reading, schools in scopes.items()}
+        quota_schools = [row for row in quota_schools if int(row.id) in subset]
+    scope_moves = moved_year[moved_year["from_school_id"].isin(scopes["compulsory"])]
     left_from = (
         scope_moves.drop_duplicates(["teacher_id", "from_school_id"])
         .groupby("from_school_id")
         .size()
     )
     school_rows = []
-    for school in setting.quota_schools:
+    for school in quota_schools:
         quota_base = counts.quota_base.get(int(school.id), 0)
         moved = int(left_from.get(school.id, 0))
         quota = share_target(rules.quotas.school_share, quota_base)
@@ -403,7 +451,7 @@ def _year(
         )
 
     def district(reading: str) -> dict:  # type: ignore[type-arg]
-        scope = setting.scopes[reading]
+        scope = scopes[reading]
         established = sum(n for s, n in counts.established.items() if s in scope)
         movers = _district_moves(moved_year, scope)
         quota = share_target(rules.quotas.district_share, established)
@@ -453,6 +501,15 @@ def _year(
         "scope_moved": sum(r["moved"] for r in school_rows),
     }
     return row, school_rows
+
+
+COUNTY_NOTE = Note(
+    zh="分县（区）：各县（区）分别制定交流方案，全区比例、骨干比例按各县（区）在编教师与交流人数"
+    "分别评定（在编基数口径相同，按县计）；全市一行为各县之和，仅供汇总。",
+    en="By county: each county rotates under its own plan, so the district and key-teacher "
+    "shares are judged per county (the same base reading, counted within the county); the "
+    "whole registry's row is the sum of the counties, for reference.",
+)
 
 
 def _scope(rules: RotationRules) -> Note:

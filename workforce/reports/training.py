@@ -24,6 +24,13 @@ from sqlmodel import Session
 
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.reports import frames
+from workforce.reports.counties import (
+    county_names,
+    county_parameter,
+    county_schools,
+    has_counties,
+    scoped_note,
+)
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import default_scopes, school_by_code
@@ -68,13 +75,24 @@ def training_report(
     cycle: str | None = None,
     school: str | None = None,
     rules: TrainingRules | None = None,
+    county: str | None = None,
 ) -> Report:
     """Training compliance on ``as_of`` in ``cycle`` (default: the cycle containing ``as_of``),
-    for the district or one school (by code)."""
+    for the district, one county's schools (``county``, :mod:`workforce.reports.counties`) or
+    one school (by code). With counties recorded and no county asked for, a by-county view."""
     rules = rules or default_training_rules()
     the_cycle = rules.cycle(cycle) if cycle else rules.cycle_on(as_of)
     only = school_by_code(session, school)
+    every_school = frames.schools(session)
+    in_county = county_schools(every_school, county)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
+    if county is not None:
+        people = people[people["school_id"].isin(in_county["id"])]
+    by_county = county is None and has_counties(every_school)
+    if by_county:
+        people["county"] = people["school_id"].map(
+            dict(zip(every_school["id"], county_names(every_school), strict=True))
+        )
     scope = default_scopes()["training_completion"]
     schools = people.drop_duplicates("school_id")
     group_of = {  # per school: its ownership and level decide
@@ -102,16 +120,21 @@ def training_report(
         _teacher_view(people),
         _certificate_view(session, people, the_cycle.start, the_cycle.end, as_of),
     ]
+    if by_county:  # each county's teachers, by scope group (they sum to the district view)
+        views.append(
+            _summary_view("training.counties", people, ["county", "scope_group"],
+                          ("county", "scope_group"))
+        )  # fmt: skip
     zh, en = REPORTS["training"]
     return Report(
         name="training",
         zh=zh,
         en=en,
         as_of=as_of,
-        parameters={"cycle": the_cycle.name, "school": school},
+        parameters={"cycle": the_cycle.name, "school": school, **county_parameter(county)},
         views=views,
         notes=_notes(rules, the_cycle.name),
-        scope=default_scopes().note("training_completion"),
+        scope=scoped_note(default_scopes().note("training_completion"), county),
     )
 
 
