@@ -275,14 +275,32 @@ def rotation_report(
     )  # fmt: skip
     roster, rebuilt = careers(teachers, history, exemptions, rules)
     moves = moves[moves["teacher_id"].isin({c.id for c in rebuilt})]
+    # What each move counts toward, asked of the rules once per move (not once per year and
+    # county): the district share; the key share's base under each reading; a key teacher
+    # on the move's start day.
+    sources = [int(a) for a in moves["from_school_id"]]
     moves = moves.assign(
         counts=np.array(
             [
-                _counts(views.get(int(a)), views.get(int(b)), rules)
-                for a, b in zip(moves["from_school_id"], moves["to_school_id"], strict=True)
+                _counts(views.get(a), views.get(int(b)), rules)
+                for a, b in zip(sources, moves["to_school_id"], strict=True)
             ],
             dtype=bool,
-        )
+        ),
+        key=np.array(
+            [
+                is_key_on(setting.held.get(int(teacher), []), start, rules)
+                for teacher, start in zip(moves["teacher_id"], moves["start_on"], strict=True)
+            ],
+            dtype=bool,
+        ),
+        **{
+            f"key_base_{reading}": np.array(
+                [a in views and in_key_share_base(views[a], key_rules) for a in sources],
+                dtype=bool,
+            )
+            for reading, key_rules in setting.key_rules.items()
+        },
     )
     start_years = np.array([d.year for d in moves["start_on"]], dtype=int)
     known = setting.scopes["whole_district"] | setting.scopes["compulsory"]
@@ -372,26 +390,16 @@ def _district_moves(moved_year: pd.DataFrame, scope: set[int]) -> pd.DataFrame:
     return kept.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
 
 
-def _key_base_moves(
-    district_moves: pd.DataFrame, rules: RotationRules, views: dict[int, RuleSchool]
-) -> pd.DataFrame:
-    """The moves the key-teacher share is a share of, as ``rules`` read
-    ``quotas.key_share_base`` (:func:`optimizer.rules.in_key_share_base`)."""
-    mask = np.array(
-        [
-            s in views and in_key_share_base(views[s], rules)
-            for s in map(int, district_moves["from_school_id"])
-        ],
-        dtype=bool,
-    )
-    return district_moves[mask]
+def _key_base_moves(district_moves: pd.DataFrame, reading: str) -> pd.DataFrame:
+    """The moves the key-teacher share is a share of under ``reading`` of
+    ``quotas.key_share_base`` (:func:`optimizer.rules.in_key_share_base`, asked once per move:
+    the ``key_base_<reading>`` column)."""
+    return district_moves[district_moves[f"key_base_{reading}"]]
 
 
-def _key_count(moves: pd.DataFrame, held: dict, rules: RotationRules) -> int:  # type: ignore[type-arg]
-    return sum(
-        is_key_on(held.get(int(teacher_id), []), start, rules)
-        for teacher_id, start in zip(moves["teacher_id"], moves["start_on"], strict=True)
-    )
+_share_target = lru_cache(maxsize=4096)(share_target)
+""":func:`optimizer.rules.share_target` once per (share, base): thousands of school rows share a
+few bases."""
 
 
 def _year(
@@ -432,7 +440,7 @@ def _year(
     for school in quota_schools:
         quota_base = counts.quota_base.get(int(school.id), 0)
         moved = int(left_from.get(school.id, 0))
-        quota = share_target(rules.quotas.school_share, quota_base)
+        quota = _share_target(rules.quotas.school_share, quota_base)
         school_rows.append(
             {
                 "year": year,
@@ -452,9 +460,9 @@ def _year(
 
     def district(reading: str) -> dict:  # type: ignore[type-arg]
         scope = scopes[reading]
-        established = sum(n for s, n in counts.established.items() if s in scope)
+        established = sum(counts.established.get(s, 0) for s in scope)
         movers = _district_moves(moved_year, scope)
-        quota = share_target(rules.quotas.district_share, established)
+        quota = _share_target(rules.quotas.district_share, established)
         return {
             "established": established,
             "moved": len(movers),
@@ -465,8 +473,8 @@ def _year(
         }
 
     def key(movers: pd.DataFrame, reading: str) -> dict:  # type: ignore[type-arg]
-        in_base = _key_base_moves(movers, setting.key_rules[reading], setting.views)
-        key_moved = _key_count(in_base, setting.held, rules)
+        in_base = _key_base_moves(movers, reading)
+        key_moved = int(in_base["key"].sum())
         share = key_moved / len(in_base) if len(in_base) else None
         return {
             "key_base_moved": len(in_base),
