@@ -190,8 +190,8 @@ def assessed_teachers(
     distinct: list[Assessment] = [
         assess(hours, first_on, cycle, as_of, rules)
         for hours, first_on in zip(
-            people["hours"].to_numpy()[sample],
-            people["first_employed_on"].to_numpy()[sample],
+            people["hours"].to_numpy()[sample].tolist(),
+            people["first_employed_on"].to_numpy()[sample].tolist(),
             strict=True,
         )
     ]
