@@ -10,8 +10,14 @@ Prints a table and writes benchmarks/results/reports.json.
     .venv/bin/python benchmarks/bench_reports.py --reuse /tmp/district.sqlite3
 
 ``--reuse FILE`` keeps the loaded district in FILE (generating and loading it only when FILE
-does not exist; a reused district is taken to be the default one, as of 2026-09-01), so repeated runs time the reports alone. Both wall-clock and CPU seconds are
-recorded: on a shared machine the CPU time is the steadier measure.
+does not exist; a reused district is taken to be the default one, as of 2026-09-01), so
+repeated runs time the reports alone. Both wall-clock and CPU seconds are recorded: on a shared
+machine the CPU time is the steadier measure.
+
+``--counties N`` times a prefecture city instead: the district's schools spread over N counties
+(round robin by id, on a scratch copy of the database), so every report also builds its
+by-county view and the rotation report judges its quotas per county; results go to
+benchmarks/results/reports-counties.json.
 """
 
 from __future__ import annotations
@@ -21,10 +27,12 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -55,7 +63,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--reuse", type=Path, help="keep/reuse the loaded district in this file")
     parser.add_argument("--without-xlsx", action="store_true", help="time the reports only")
+    parser.add_argument("--counties", type=int, help="spread the schools over N counties")
     args = parser.parse_args()
+    results = RESULTS.with_name("reports-counties.json") if args.counties else RESULTS
+    load_at_start = os.getloadavg()[0]
 
     with tempfile.TemporaryDirectory() as scratch:
         database = args.reuse or Path(scratch) / "bench.sqlite3"
@@ -72,6 +83,8 @@ def main() -> None:
             started = time.perf_counter()
             counts = load_district(engine, district)
             loaded = round(time.perf_counter() - started, 2)
+        if args.counties:
+            engine = _city_copy(engine, database, Path(scratch) / "city.sqlite3", args.counties)
         timings = []
         for name, make in REPORTS.items():
             with Session(engine) as session:
@@ -98,7 +111,8 @@ def main() -> None:
     total = round(sum(t["compute_s"] for t in timings), 2)
     total_cpu = round(sum(t["compute_cpu_s"] for t in timings), 2)
     print(
-        f"district: {args.teachers} teachers (seed {args.seed}), as of {as_of}; "
+        f"district: {args.teachers} teachers (seed {args.seed}), "
+        f"{args.counties or 1} count{'ies' if args.counties else 'y'}, as of {as_of}; "
         f"generated in {generated if generated is not None else '(reused)'} s; loaded in {loaded if loaded is not None else '(reused)'} s"
     )
     print(f"{'report':<16}{'wall s':>9}{'cpu s':>9}{'xlsx s':>9}{'rows':>9}")
@@ -112,16 +126,21 @@ def main() -> None:
         f"{'all together':<16}{together['wall_s']:>9.2f}{together['cpu_s']:>9.2f}"
         "   (one session, shared reads)"
     )
-    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    print(
+        f"load average (1 min): {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        f"the end, on {os.cpu_count()} cores"
+    )
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(
         json.dumps(
             {
                 "teachers": args.teachers,
                 "seed": args.seed,
+                "counties": args.counties,
                 "as_of": as_of.isoformat(),
                 "measured_on": dt.date.today().isoformat(),
                 "machine": f"{platform.platform()}, {os.cpu_count()} cores",
+                "load_average_at_start": load_at_start,
                 "load_average_at_end": os.getloadavg()[0],
                 "generate_s": generated,
                 "load_s": loaded,
@@ -136,6 +155,16 @@ def main() -> None:
         ),
         encoding="utf-8",
     )
+
+
+def _city_copy(engine: Engine, database: Path, copy: Path, counties: int) -> Engine:
+    """A copy of ``database`` whose schools are spread over ``counties`` counties."""
+    engine.dispose()
+    shutil.copyfile(database, copy)
+    city = make_engine(f"sqlite:///{copy}")
+    with city.begin() as connection:
+        connection.execute(text("UPDATE school SET county = '县' || (id % :n)"), {"n": counties})
+    return city
 
 
 def _all_together(engine: Engine, as_of: dt.date) -> dict[str, float]:

@@ -4,7 +4,8 @@
 
 Reports: ``training`` (continuing-education hours; ``cycle``, ``school``), ``talent`` (key
 teachers and talent goals), ``qualifications``, ``staffing`` (``school``) and ``rotation``
-(compliance by year); each on ``as_of`` (default today). A school clerk gets the two reports
+(compliance by year); each on ``as_of`` (default today) and, in a city's registry, for one
+``county`` (its schools only; without it, each report has a by-county view). A school clerk gets the two reports
 that can be narrowed to a school — training and staffing — for their own school only; the
 district-wide ones answer 403 to them. A user scoped to a county gets each report for their
 county (``county=``, :data:`BY_COUNTY`), or for one school of their county.
@@ -63,11 +64,10 @@ MAKERS: dict[ReportName, Callable[..., Report]] = {
 }
 BY_SCHOOL = frozenset({ReportName.training, ReportName.staffing})
 """The reports that can be narrowed to one school (and so the ones a clerk may see)."""
-BY_COUNTY: frozenset[ReportName] = frozenset()
+BY_COUNTY: frozenset[ReportName] = frozenset(ReportName)
 """The reports whose makers take ``county=`` (narrowed to one county's schools), which a
 county's user gets for their county; the others they get for one school of their county only
-(BY_SCHOOL) or not at all (403). Every report function gains ``county=`` in the reports'
-county work: then this is ``frozenset(ReportName)``."""
+(BY_SCHOOL) or not at all (403). Every report function takes ``county=``."""
 CHART_LOCK = threading.Lock()
 """matplotlib's pyplot keeps global state: one chart is drawn at a time."""
 
@@ -83,8 +83,12 @@ def report_parameters(
     school: Annotated[
         str | None, Query(max_length=32, description="学校代码（仅 training、staffing）")
     ] = None,
+    county: Annotated[
+        str | None,
+        Query(max_length=64, description="县（区）：只统计该县（区）的学校；空串为未登记县的学校"),
+    ] = None,
 ) -> dict[str, object]:
-    return {"as_of": as_of or dt.date.today(), "cycle": cycle, "school": school}
+    return {"as_of": as_of or dt.date.today(), "cycle": cycle, "school": school, "county": county}
 
 
 Parameters = Annotated[dict[str, object], Depends(report_parameters)]
@@ -100,7 +104,7 @@ def make_report(
         raise Forbidden(
             WORK_MESSAGES.text("report_district_only", title=title_zh, title_en=title_en)
         )
-    options: dict[str, object] = {"as_of": parameters["as_of"]}
+    options: dict[str, object] = {"as_of": parameters["as_of"], "county": parameters["county"]}
     for option, allowed in (("cycle", {ReportName.training}), ("school", BY_SCHOOL)):
         if parameters[option] is not None and name not in allowed:
             reason = f"{option} does not apply to {name}"
@@ -111,7 +115,8 @@ def make_report(
         only = visible_school(session, user, parameters["school"])  # type: ignore[arg-type]
         options["school"] = only.code if only else None
     county = county_of(user)
-    if county is not None and options.get("school") is None:
+    if county is not None:
+        # a county's user reads their own county only, whatever ``county=`` asks for
         if name not in BY_COUNTY:
             raise Forbidden(WORK_MESSAGES.text("report_city_only", title=title_zh, title_en=title_en))
         options["county"] = county

@@ -72,3 +72,28 @@ def test_bad_report_parameters_are_named(client, district):
     assert misplaced.status_code == 422 and "school" in misplaced.json()["detail"]["en"]
     assert client.get("/api/reports/salaries", headers=hr).status_code == 422
     assert client.get("/api/reports/training", headers=hr, params={"as_of": "x"}).status_code == 422
+
+
+def test_reports_take_a_county(client, district, engine):
+    _with_classes_and_training(engine, district)
+    with Session(engine) as session:
+        for school in session.exec(select(School)):
+            school.county = "东源县" if school.code == "A001" else "和平县"
+            session.add(school)
+        session.commit()
+    auditor = district.headers["auditor"]
+    for name in ("training", "talent", "qualifications", "staffing", "rotation"):
+        whole = client.get(f"/api/reports/{name}", headers=auditor, params=AS_OF).json()
+        by_county = next(v for v in whole["views"] if v["key"] == f"{name}.counties")
+        assert {r["county"] for r in by_county["rows"]} == {"东源县", "和平县"}, name
+        one = client.get(f"/api/reports/{name}", headers=auditor,
+                         params={**AS_OF, "county": "东源县"})  # fmt: skip
+        assert one.status_code == 200 and one.json()["parameters"]["county"] == "东源县"
+        assert "B001" not in str(one.json()["views"]), name
+        assert not [v for v in one.json()["views"] if v["key"].endswith(".counties")]
+    teachers = next(v for v in client.get("/api/reports/training", headers=auditor,
+                    params={**AS_OF, "county": "东源县"}).json()["views"]
+                    if v["key"] == "training.teachers")  # fmt: skip
+    assert {r["school_code"] for r in teachers["rows"]} == {"A001"}
+    unknown = client.get("/api/reports/rotation", headers=auditor, params={"county": "龙川县"})
+    assert unknown.status_code == 422 and "龙川县" in unknown.json()["detail"]["zh"]

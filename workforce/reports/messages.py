@@ -14,6 +14,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "name": ("姓名", "Name", "text"),
     "school_code": ("学校代码", "School code", "text"),
     "school_name": ("学校名称", "School", "text"),
+    "county": ("县（区）", "County", "enum:county"),
     "zone": ("城乡", "Urban/rural", "code:zones"),
     "level": ("学段/学校类型", "School level", "code:school_levels"),
     "ownership": ("办学性质", "Ownership", "code:ownership"),
@@ -67,6 +68,11 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "days_left": ("剩余天数", "Days left", "int"),
     "key_teachers": ("县级及以上骨干教师数", "County-level+ key teachers", "int"),
     "per_100_pupils": ("每百名学生拥有数", "Per 100 pupils", "number"),
+    "evaluated_key_teachers": (
+        "评估学校县级及以上骨干教师数",
+        "County-level+ key teachers of the schools evaluated",
+        "int",
+    ),
     "threshold": ("标准", "Threshold", "number"),
     "meets": ("达标", "Meets", "bool"),
     "in_evaluation": ("纳入优质均衡评估", "In the county evaluation", "bool"),
@@ -154,7 +160,7 @@ UNITS: dict[str, str] = {
             "established", "moved", "key_moved", "scope_base", "scope_moved", "quota_base",
             "quota", "district_quota", "established_other", "moved_other", "key_base_moved",
             "key_moved_other", "key_base_moved_other", "pupils", "disabled_pupils", "target",
-            "gap",
+            "gap", "evaluated_key_teachers",
         ),
         "人",
     ),
@@ -204,6 +210,11 @@ VIEWS: dict[str, tuple[str, str]] = {
     "staffing.out_of_field": ("跨学科任教明细", "Teaching out of field"),
     "rotation.years": ("逐年完成情况", "Year by year"),
     "rotation.schools": ("城区及优质学校", "Urban and quality schools"),
+    "rotation.counties": ("分县（区）逐年完成情况", "Year by year, by county"),
+    "training.counties": ("分县（区）", "By county"),
+    "talent.counties": ("分县（区）", "By county"),
+    "qualifications.counties": ("分县（区）", "By county"),
+    "staffing.counties": ("分县（区）学科汇总", "Subject totals by county"),
     "notes": ("口径与依据", "Definitions and sources"),
 }
 
@@ -216,6 +227,7 @@ REPORTS: dict[str, tuple[str, str]] = {
 }
 
 ENUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "county": {"": ("未登记县（区）", "County not recorded")},  # other names shown as they are
     "training_status": {
         "done": ("已完成", "Done"),
         "on_track": ("进度正常", "On track"),
@@ -297,6 +309,10 @@ def enum_label(catalogue: str, value: str, language: str) -> str:
 
 ERRORS: dict[str, tuple[str, str]] = {
     "unknown_school": ("学校代码“{code}”不存在", "unknown school code {code!r}"),
+    "unknown_county": (
+        "县（区）“{county}”不存在（已登记：{known}）",
+        "unknown county {county!r} (recorded: {known})",
+    ),
     "bad_output": (
         "输出文件“{path}”须以 .xlsx 或 .json 结尾",
         "output file {path!r} must end in .xlsx or .json",

@@ -27,6 +27,13 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.codes import code_list
 from workforce.config import DATA_DIR
 from workforce.reports import frames
+from workforce.reports.counties import (
+    county_names,
+    county_parameter,
+    county_schools,
+    has_counties,
+    scoped_note,
+)
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.scope import ReportError, default_scopes
@@ -96,11 +103,18 @@ def qualifications_report(
     *,
     as_of: dt.date,
     targets: QualificationTargets | None = None,
+    county: str | None = None,
 ) -> Report:
     """Qualification rates of the teachers on the registry employed on ``as_of`` (people hired
-    after it are not counted; education and certificates are the registry's present ones)."""
+    after it are not counted; education and certificates are the registry's present ones), of
+    every school or of one county's (``county``); with counties recorded and no county asked
+    for, each county's rates beside."""
     targets = targets or default_qualification_targets()
+    every_school = frames.schools(session)
+    in_county = county_schools(every_school, county)
     people = staged_teachers(session, targets, as_of)
+    if county is not None:
+        people = people[people["school_id"].isin(in_county["id"])].reset_index(drop=True)
     for indicator in targets.indicators:
         people[indicator.key] = _meets(people, indicator.measure)
 
@@ -163,15 +177,18 @@ def qualifications_report(
         ),
         _school_view(people, targets),
     ]
+    if county is None and has_counties(every_school):
+        views.append(_county_view(people, every_school, targets))
     zh, en = REPORTS["qualifications"]
     return Report(
         name="qualifications",
         zh=zh,
         en=en,
         as_of=as_of,
+        parameters=county_parameter(county),
         views=views,
         notes=_notes(),
-        scope=default_scopes().note("qualification_rates"),
+        scope=scoped_note(default_scopes().note("qualification_rates"), county),
     )
 
 
@@ -250,6 +267,42 @@ def _school_view(people: pd.DataFrame, targets: QualificationTargets) -> View:
         en=en,
         columns=[*columns(*by, "teachers"), *indicator_columns],
         rows=frames.records(table.sort_values("school_code"), keys),
+    )
+
+
+def _county_view(
+    people: pd.DataFrame, schools: pd.DataFrame, targets: QualificationTargets
+) -> View:
+    """Each county's teachers, qualified teachers and rate per indicator (counts sum to the
+    district's)."""
+    county_of = dict(zip(schools["id"], county_names(schools), strict=True))
+    people = people.assign(county=people["school_id"].map(county_of))
+    rows = []
+    for name in sorted(set(county_of.values())):
+        mine = people[people["county"] == name]
+        for indicator in targets.indicators:
+            scope = mine[mine["stage"] == indicator.stage]
+            rows.append(
+                {
+                    "county": name,
+                    "indicator": {"zh": indicator.zh, "en": indicator.en},
+                    "stage": indicator.stage,
+                    "teachers": len(scope),
+                    "qualified": int(scope[indicator.key].sum()),
+                    "rate": _rate(scope, indicator.key),
+                }
+            )
+    zh, en = view_title("qualifications.counties")
+    return View(
+        key="qualifications.counties",
+        zh=zh,
+        en=en,
+        columns=[
+            *columns("county"),
+            Column(key="indicator", zh="指标", en="Indicator", kind="label"),
+            *columns("stage", "teachers", "qualified", "rate"),
+        ],
+        rows=rows,
     )
 
 

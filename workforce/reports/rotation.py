@@ -41,21 +41,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import select
 from sqlmodel import Session
 
 from optimizer.rules import (
     RotationRules,
-    counts_in_quota_base,
     counts_toward_district_share,
     in_key_share_base,
     in_school_quota_scope,
@@ -64,22 +62,32 @@ from optimizer.rules import (
 )
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.config import DATA_DIR
-from workforce.models import Exemption
 from workforce.reports import frames
+from workforce.reports.counties import (
+    county_names,
+    county_parameter,
+    county_schools,
+    has_counties,
+    scoped_note,
+)
 from workforce.reports.keyteachers import DesignationView, is_key_on, rule_designations
 from workforce.reports.messages import REPORTS, columns, enum_label, view_title
 from workforce.reports.result import Note, Report, View
+from workforce.reports.rotation_history import (
+    IN_SERVICE,
+    DayCounts,
+    careers,
+    day_counts,
+    history_of,
+    read_exemptions,
+)
 from workforce.reports.scope import ReportError
-from workforce.rules.retirement import default_category, retirement_date
 from workforce.snapshot import COMPULSORY_LEVELS
 
 if TYPE_CHECKING:
     from optimizer.instance import School as RuleSchool
-    from optimizer.instance import Teacher as RuleTeacher
 
 ROTATION_TARGETS = DATA_DIR / "targets" / "rotation.yaml"
-IN_SERVICE = ("active", "seconded")
-EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 class YearFigure(BaseModel):
@@ -120,15 +128,6 @@ def default_rotation_targets() -> RotationTargets:
 
 
 @dataclass(frozen=True, slots=True)
-class ExemptionView:
-    """An exemption as the eligibility rule reads one."""
-
-    reason: str
-    from_date: dt.date
-    until: dt.date | None
-
-
-@dataclass(frozen=True, slots=True)
 class SchoolView:
     """A school as :func:`optimizer.rules.in_school_quota_scope` reads one."""
 
@@ -136,98 +135,73 @@ class SchoolView:
     is_quality: bool
 
 
-@dataclass(slots=True)
-class TeacherOnDay:
-    """A teacher as the rule functions read one (the attributes of
-    :class:`optimizer.instance.Teacher` that eligibility and key status use), rebuilt for a
-    past reference day."""
-
-    post_type: str
-    gender: str
-    birth_date: dt.date
-    joined_school_on: dt.date
-    retirement_date: dt.date
-    on_secondment: bool = False
-    last_rotation_end: dt.date | None = None
-    exemptions: list[ExemptionView] = field(default_factory=list)
-    designations: list[DesignationView] = field(default_factory=list)
-    """The key-kind designations (all that key-teacher status reads)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Career:
-    """What a report needs of one established teacher for every year, computed once."""
-
-    id: int
-    school_id: int
-    joined_school_on: dt.date
-    first_employed_on: dt.date | None
-    employed_since: dt.date
-    in_service_until: dt.date | None
-    """Last day in service: None = still serving; a retiree's retirement date."""
-    post_type: str
-    gender: str
-    birth_date: dt.date
-    retirement_date: dt.date
-    records: tuple = ()  # type: ignore[type-arg]
-
-
 @dataclass(frozen=True)
-class Roster:
-    """The established teachers with no rotation on record, as arrays for counting in bulk."""
+class Setting:
+    """What every year of one report reads: the rules, the schools of each reading of the
+    district share's base (``scopes``), the urban or quality schools whose quotas are judged
+    (``quota_schools``, plain rows in the schools' order), every school as the rules read it
+    (``views``, by id), the rules under each reading of the key share's base and the key-kind
+    designations held."""
 
-    careers: list[Career]
-    school_id: np.ndarray
-    joined: np.ndarray
-    since: np.ndarray
-    until: np.ndarray
-    """Last day in service, exclusive bound for the test ``until > day``; far future if serving."""
-
-    @classmethod
-    def of(cls, careers: list[Career]) -> Roster:
-        never = dt.date(9999, 12, 31).toordinal()
-
-        def days(ordinals: list[int]) -> np.ndarray:  # date → ordinal is fast; numpy's parse not
-            return (np.array(ordinals, dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
-
-        return cls(
-            careers=careers,
-            school_id=np.array([c.school_id for c in careers], dtype=np.int64),
-            joined=days([c.joined_school_on.toordinal() for c in careers]),
-            since=days([c.employed_since.toordinal() for c in careers]),
-            until=days([
-                c.in_service_until.toordinal() if c.in_service_until else never for c in careers
-            ]),
-        )  # fmt: skip
+    as_of: dt.date
+    rules: RotationRules
+    targets: RotationTargets
+    scopes: dict[str, set[int]]
+    quota_schools: list[Any]
+    views: dict[int, RuleSchool]
+    key_rules: dict[str, RotationRules]
+    held: dict[int, list[DesignationView]]
 
 
-def _careers(teachers: pd.DataFrame, history: dict) -> list[Career]:  # type: ignore[type-arg]
-    """Established teachers still serving or retired (leavers have no leaving date)."""
-    careers = []
-    kept = teachers[
-        (teachers["post_type"] == "established") & teachers["status"].isin([*IN_SERVICE, "retired"])
-    ]
-    for t in frames.plain_rows(kept):
-        records = tuple(history.get(int(t.id), ()))
-        category = t.retirement_category or default_category(t.gender)
-        retires = retirement_date(t.birth_date, category, t.retirement_confirmed_on)
-        since = t.first_employed_on or min([t.joined_school_on, *(r.start_on for r in records)])
-        careers.append(
-            Career(
-                id=int(t.id),
-                school_id=int(t.school_id),
-                joined_school_on=t.joined_school_on,
-                first_employed_on=t.first_employed_on,
-                employed_since=since,
-                in_service_until=None if t.status in IN_SERVICE else retires,
-                post_type=t.post_type,
-                gender=t.gender,
-                birth_date=t.birth_date,
-                retirement_date=retires,
-                records=records,
-            )
-        )
-    return careers
+YEAR_KEYS = (
+    "year",
+    "reference_day",
+    "year_status",
+    "district_base",
+    "established",
+    "moved",
+    "moved_share",
+    "plan_figure",
+    "district_target",
+    "district_quota",
+    "district_met",
+    "district_base_other",
+    "established_other",
+    "moved_other",
+    "moved_share_other",
+    "district_met_other",
+    "key_base",
+    "key_base_moved",
+    "key_moved",
+    "key_share",
+    "key_target",
+    "key_met",
+    "key_base_other",
+    "key_base_moved_other",
+    "key_moved_other",
+    "key_share_other",
+    "key_met_other",
+    "scope_schools",
+    "scope_schools_met",
+    "scope_base",
+    "scope_moved",
+)
+SCHOOL_KEYS = (
+    "year",
+    "year_status",
+    "school_code",
+    "school_name",
+    "zone",
+    "is_quality",
+    "quota_base",
+    "moved",
+    "moved_share",
+    "school_target",
+    "quota",
+    "meets",
+)
+COUNTY_SCHOOL_KEYS = (*SCHOOL_KEYS[:2], "county", *SCHOOL_KEYS[2:])
+"""The school rows' columns when counties are recorded."""
 
 
 @cyclic_gc_paused()
@@ -238,244 +212,158 @@ def rotation_report(
     rules: RotationRules | None = None,
     targets: RotationTargets | None = None,
     levels: Iterable[str] = COMPULSORY_LEVELS,
+    county: str | None = None,
 ) -> Report:
     """Rotation compliance for each year from the baseline year to the as-of year, over the
     public schools of ``levels`` (by default the rotation's own scope: compulsory education,
-    as :mod:`workforce.snapshot` builds the optimizer's instance)."""
+    as :mod:`workforce.snapshot` builds the optimizer's instance), of every county or of one
+    (``county``).
+
+    A city rotates within each county (one plan per county, :mod:`workforce.plans.counties`),
+    so with counties recorded the quotas are judged per county too: the district share's base
+    is the county's 在编 teachers (as :func:`workforce.snapshot.district_established` counts
+    it for a county's plan), its moves those out of its schools; the by-county view has a
+    row per year and county, whose counts sum to the whole registry's row."""
     rules = rules or load_rules()
     targets = targets or default_rotation_targets()
-    teachers = frames.teachers(
+    teachers = frames.teachers(  # 在编 teachers only: no other post type counts anywhere here
         session,
         (*IN_SERVICE, "retired"),
+        post_types=("established",),
         columns=(
             "id", "gender", "birth_date", "post_type", "first_employed_on", "school_id",
             "joined_school_on", "retirement_category", "retirement_confirmed_on", "status",
         ),
     )  # fmt: skip
     schools = frames.schools(session)
+    in_county = county_schools(schools, county)
     all_moves = frames.rotations(session)
     # Places and years at a school are rebuilt from every record (a transfer made after the
     # as-of date still tells where the teacher was before it); only the moves that had
     # started by the as-of date are counted as moves.
-    history = _history(all_moves)
+    history = history_of(all_moves)
     moves = all_moves[frames.day_array(all_moves["start_on"]) <= np.datetime64(as_of, "D")]
     designations = frames.designations(session)
-    # Only the key kinds: the designations are read for key-teacher status alone.
-    held = rule_designations(designations[designations["kind"].isin(rules.quotas.key_kinds)])
-    exemptions = _exemptions(session)
-    public = schools[schools["ownership"] == "public"]
+    exemptions = read_exemptions(session)
+    public = in_county[in_county["ownership"] == "public"]
     counted = public[public["level"].isin(list(levels))]
-    scopes = {
-        "whole_district": set(public["id"].astype(int)),
-        "compulsory": set(counted["id"].astype(int)),
-    }
-    counted_schools = scopes["compulsory"]
-    in_scope = {
-        int(row.id): in_school_quota_scope(
-            cast("RuleSchool", SchoolView(row.zone, bool(row.is_quality)))
-        )
-        for row in frames.plain_rows(counted)
-    }
     views = {
         int(row.id): cast("RuleSchool", SchoolView(row.zone, bool(row.is_quality)))
         for row in frames.plain_rows(schools)
     }
-    careers = _careers(teachers, history)
-    roster = Roster.of([c for c in careers if not c.records])
-    careers = [c for c in careers if c.records]
-    established_ids = {c.id for c in careers}
-    moves = moves[moves["teacher_id"].isin(established_ids)]
+    setting = Setting(
+        as_of=as_of,
+        rules=rules,
+        targets=targets,
+        scopes={
+            "whole_district": set(public["id"].astype(int)),
+            "compulsory": set(counted["id"].astype(int)),
+        },
+        quota_schools=[
+            row for row in frames.plain_rows(counted)
+            if in_school_quota_scope(views[int(row.id)])
+        ],
+        views=views,
+        key_rules={  # the rules under each reading of the key share's base
+            reading: rules.model_copy(
+                update={"quotas": rules.quotas.model_copy(update={"key_share_base": reading})}
+            )
+            for reading in OTHER_KEY_BASE
+        },
+        # Only the key kinds: the designations are read for key-teacher status alone.
+        held=rule_designations(designations[designations["kind"].isin(rules.quotas.key_kinds)]),
+    )  # fmt: skip
+    roster, rebuilt = careers(teachers, history, exemptions, rules)
+    moves = moves[moves["teacher_id"].isin({c.id for c in rebuilt})]
+    # What each move counts toward, asked of the rules once per move (not once per year and
+    # county): the district share; the key share's base under each reading; a key teacher
+    # on the move's start day.
+    sources = [int(a) for a in moves["from_school_id"]]
     moves = moves.assign(
         counts=np.array(
             [
-                _counts(views.get(int(a)), views.get(int(b)), rules)
-                for a, b in zip(moves["from_school_id"], moves["to_school_id"], strict=True)
+                _counts(views.get(a), views.get(int(b)), rules)
+                for a, b in zip(sources, moves["to_school_id"], strict=True)
             ],
             dtype=bool,
-        )
+        ),
+        key=np.array(
+            [
+                is_key_on(setting.held.get(int(teacher), []), start, rules)
+                for teacher, start in zip(moves["teacher_id"], moves["start_on"], strict=True)
+            ],
+            dtype=bool,
+        ),
+        **{
+            f"key_base_{reading}": np.array(
+                [a in views and in_key_share_base(views[a], key_rules) for a in sources],
+                dtype=bool,
+            )
+            for reading, key_rules in setting.key_rules.items()
+        },
     )
     start_years = np.array([d.year for d in moves["start_on"]], dtype=int)
-    key_rules = {  # the rules under each reading of the key share's base
-        reading: rules.model_copy(
-            update={"quotas": rules.quotas.model_copy(update={"key_share_base": reading})}
-        )
-        for reading in OTHER_KEY_BASE
-    }
+    known = setting.scopes["whole_district"] | setting.scopes["compulsory"]
+    quota_ids = {int(row.id) for row in setting.quota_schools}
 
     first_year = min([targets.baseline.year, *(d.year for d in moves["start_on"])])
-    year_rows, school_rows = [], []
-    steady: dict[int, TeacherOnDay] = {}
+    by_county = has_counties(schools)
+    county_of = dict(zip(schools["id"].astype(int), county_names(schools), strict=True))
+    counties = sorted({county_of[s] for s in known}) if by_county and county is None else []
+    year_rows, school_rows, county_rows = [], [], []
     for year in range(first_year, as_of.year + 1):
         day = dt.date(year, targets.reference_day.month, targets.reference_day.day)
-        year_row, schools_of_year = _year(
-            year,
-            day,
-            as_of,
-            careers,
-            roster,
-            schools,
-            moves[start_years == year],
-            held,
-            exemptions,
-            in_scope,
-            views,
-            key_rules,
-            scopes,
-            rules,
-            targets,
-            steady,
-        )
+        counts = day_counts(day, roster, rebuilt, known, quota_ids, exemptions, rules)
+        moved_year = moves[start_years == year]
+        year_row, schools_of_year = _year(year, day, counts, moved_year, setting)
         year_rows.append(year_row)
+        if by_county:
+            for row, school in zip(schools_of_year, setting.quota_schools, strict=True):
+                row["county"] = county_of[int(school.id)]
         school_rows.extend(schools_of_year)
+        for name in counties:
+            subset = {s for s in known if county_of[s] == name}
+            row, _ = _year(year, day, counts, moved_year, setting, subset)
+            county_rows.append({"county": name, **row})
 
-    year_keys = (
-        "year",
-        "reference_day",
-        "year_status",
-        "district_base",
-        "established",
-        "moved",
-        "moved_share",
-        "plan_figure",
-        "district_target",
-        "district_quota",
-        "district_met",
-        "district_base_other",
-        "established_other",
-        "moved_other",
-        "moved_share_other",
-        "district_met_other",
-        "key_base",
-        "key_base_moved",
-        "key_moved",
-        "key_share",
-        "key_target",
-        "key_met",
-        "key_base_other",
-        "key_base_moved_other",
-        "key_moved_other",
-        "key_share_other",
-        "key_met_other",
-        "scope_schools",
-        "scope_schools_met",
-        "scope_base",
-        "scope_moved",
-    )
-    school_keys = (
-        "year",
-        "year_status",
-        "school_code",
-        "school_name",
-        "zone",
-        "is_quality",
-        "quota_base",
-        "moved",
-        "moved_share",
-        "school_target",
-        "quota",
-        "meets",
-    )
     zh, en = REPORTS["rotation"]
     return Report(
         name="rotation",
         zh=zh,
         en=en,
         as_of=as_of,
-        parameters={},
+        parameters=county_parameter(county),
         views=[
             View(
                 key="rotation.years",
                 zh=view_title("rotation.years")[0],
                 en=view_title("rotation.years")[1],
-                columns=columns(*year_keys),
+                columns=columns(*YEAR_KEYS),
                 rows=year_rows,
             ),
             View(
                 key="rotation.schools",
                 zh=view_title("rotation.schools")[0],
                 en=view_title("rotation.schools")[1],
-                columns=columns(*school_keys),
+                columns=columns(*(COUNTY_SCHOOL_KEYS if by_county else SCHOOL_KEYS)),
                 rows=school_rows,
             ),
+            *(
+                [
+                    View(
+                        key="rotation.counties",
+                        zh=view_title("rotation.counties")[0],
+                        en=view_title("rotation.counties")[1],
+                        columns=columns("county", *YEAR_KEYS),
+                        rows=county_rows,
+                    )
+                ]
+                if counties
+                else []
+            ),
         ],
-        notes=_notes(rules, targets),
-        scope=_scope(rules),
-    )
-
-
-def _exemptions(session: Session) -> dict[int, list[ExemptionView]]:
-    rows = session.execute(
-        select(Exemption.teacher_id, Exemption.reason, Exemption.from_on, Exemption.until_on)
-    )
-    out: dict[int, list[ExemptionView]] = {}
-    for teacher_id, reason, start, until in rows:
-        out.setdefault(teacher_id, []).append(ExemptionView(reason, start, until))
-    return out
-
-
-def _history(moves: pd.DataFrame) -> dict[int, list[tuple]]:  # type: ignore[type-arg]
-    """Rotation records per teacher, oldest first."""
-    ordered = moves.sort_values("start_on", kind="stable")
-    history: dict[int, list[tuple]] = {}  # type: ignore[type-arg]
-    for record in frames.plain_rows(ordered):
-        history.setdefault(int(record.teacher_id), []).append(record)
-    return history
-
-
-def _place_on(teacher, records: list, day: dt.date) -> tuple[int, dt.date] | None:  # type: ignore[no-untyped-def]
-    """(school id, joined that school) on ``day``, rebuilt from the transfers; None when the
-    registry cannot tell (the teacher joined the current school later with no transfer on
-    record, or the first employment date is unknown)."""
-    transfers = [r for r in records if r.kind == "transfer"]
-    later = [r for r in transfers if r.start_on >= day]
-    if not later:
-        if teacher.joined_school_on > day:
-            return None
-        return teacher.school_id, teacher.joined_school_on
-    earlier = [r for r in transfers if r.start_on < day]
-    joined = earlier[-1].start_on if earlier else teacher.first_employed_on
-    if joined is None or joined > day:
-        return None
-    return int(later[0].from_school_id), joined
-
-
-def _on_day(
-    teacher,
-    records: list,
-    day: dt.date,
-    joined: dt.date,
-    held: dict,  # type: ignore[no-untyped-def]
-    exemptions: dict,
-) -> TeacherOnDay:
-    if not records:  # most teachers: no rotation ever
-        return TeacherOnDay(
-            post_type=teacher.post_type,
-            gender=teacher.gender,
-            birth_date=teacher.birth_date,
-            joined_school_on=joined,
-            retirement_date=teacher.retirement_date,
-            exemptions=exemptions.get(teacher.id, []),
-            designations=held.get(teacher.id, []),
-        )
-    ended = [r.actual_end_on or r.planned_end_on for r in records]
-    return TeacherOnDay(
-        post_type=teacher.post_type,
-        gender=teacher.gender,
-        birth_date=teacher.birth_date,
-        joined_school_on=joined,
-        retirement_date=teacher.retirement_date,
-        on_secondment=any(
-            r.kind == "secondment"
-            and r.start_on < day
-            and (
-                (r.actual_end_on or r.planned_end_on) is None
-                or (r.actual_end_on or r.planned_end_on) >= day
-            )
-            for r in records
-        ),
-        last_rotation_end=max((d for d in ended if d is not None and d <= day), default=None),
-        exemptions=exemptions.get(teacher.id, []),
-        designations=held.get(teacher.id, []),
+        notes=[*_notes(rules, targets), *([COUNTY_NOTE] if counties else [])],
+        scope=scoped_note(_scope(rules), county),
     )
 
 
@@ -483,7 +371,9 @@ OTHER_DISTRICT_BASE = {"whole_district": "compulsory", "compulsory": "whole_dist
 OTHER_KEY_BASE = {"urban_quality_moves": "all_moves", "all_moves": "urban_quality_moves"}
 
 
-def _counts(source: RuleSchool | None, destination: RuleSchool | None, rules: RotationRules) -> bool:
+def _counts(
+    source: RuleSchool | None, destination: RuleSchool | None, rules: RotationRules
+) -> bool:
     """Whether a move counts toward the district share, as the optimizer counts it
     (:func:`optimizer.rules.counts_toward_district_share`); a move from or to a school the
     registry no longer holds counts only when every move does."""
@@ -500,113 +390,46 @@ def _district_moves(moved_year: pd.DataFrame, scope: set[int]) -> pd.DataFrame:
     return kept.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
 
 
-def _key_base_moves(
-    district_moves: pd.DataFrame, rules: RotationRules, views: dict[int, RuleSchool]
-) -> pd.DataFrame:
-    """The moves the key-teacher share is a share of, as ``rules`` read
-    ``quotas.key_share_base`` (:func:`optimizer.rules.in_key_share_base`)."""
-    mask = np.array(
-        [
-            s in views and in_key_share_base(views[s], rules)
-            for s in map(int, district_moves["from_school_id"])
-        ],
-        dtype=bool,
-    )
-    return district_moves[mask]
+def _key_base_moves(district_moves: pd.DataFrame, reading: str) -> pd.DataFrame:
+    """The moves the key-teacher share is a share of under ``reading`` of
+    ``quotas.key_share_base`` (:func:`optimizer.rules.in_key_share_base`, asked once per move:
+    the ``key_base_<reading>`` column)."""
+    return district_moves[district_moves[f"key_base_{reading}"]]
 
 
-def _key_count(moves: pd.DataFrame, held: dict, rules: RotationRules) -> int:  # type: ignore[type-arg]
-    return sum(
-        is_key_on(held.get(int(teacher_id), []), start, rules)
-        for teacher_id, start in zip(moves["teacher_id"], moves["start_on"], strict=True)
-    )
+_share_target = lru_cache(maxsize=4096)(share_target)
+""":func:`optimizer.rules.share_target` once per (share, base): thousands of school rows share a
+few bases."""
 
 
 def _year(
     year: int,
     day: dt.date,
-    as_of: dt.date,
-    careers: list[Career],
-    roster: Roster,
-    schools: pd.DataFrame,
+    counts: DayCounts,
     moved_year: pd.DataFrame,
-    held: dict,
-    exemptions: dict,  # type: ignore[type-arg]
-    in_scope: dict[int, bool],
-    views: dict[int, RuleSchool],
-    key_rules: dict[str, RotationRules],
-    scopes: dict[str, set[int]],
-    rules: RotationRules,
-    targets: RotationTargets,
-    steady: dict[int, TeacherOnDay],
+    setting: Setting,
+    subset: set[int] | None = None,
 ) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
-    """One year's district row and school rows. ``steady`` keeps, across the years, the
-    teachers with no rotation on record as the rules read them (the same on every day).
+    """One year's district row and school rows, from the schools' counts on the reference day
+    and the year's moves; over the schools of ``subset`` only when given (one county's).
 
-    ``scopes`` holds the schools of each reading of the district share's base
+    ``setting.scopes`` holds the schools of each reading of the district share's base
     (``quotas.district_share_base``): the configured reading gives the main figures, the
     other is shown beside them. A year whose reference day is after the as-of date is not
     yet due: its figures so far are shown, with no verdict."""
-    base: dict[int, int] = {}
-    counts = dict.fromkeys(scopes, 0)
-    known = scopes["whole_district"] | scopes["compulsory"]
-    # Teachers with no rotation on record (most): at their current school since joining it;
-    # counted in bulk, the quota-base rule asked only for those at a school in scope.
-    on = np.datetime64(day, "D")
-    serving = (roster.since <= on) & (roster.until > on)
-    for reading, scope in scopes.items():
-        counts[reading] += int((serving & np.isin(roster.school_id, list(scope))).sum())
-    scoped = serving & (roster.joined <= on) & np.isin(
-        roster.school_id, [s for s in scopes["compulsory"] if in_scope.get(s)]
-    )
-    for i in np.flatnonzero(scoped):
-        teacher = roster.careers[i]
-        person = steady.get(teacher.id) or steady.setdefault(
-            teacher.id,
-            _on_day(teacher, (), day, teacher.joined_school_on, held, exemptions),
-        )
-        if counts_in_quota_base(cast("RuleTeacher", person), day, rules):
-            base[teacher.school_id] = base.get(teacher.school_id, 0) + 1
-    for teacher in careers:  # teachers with rotations: place rebuilt for the day
-        if teacher.employed_since > day or (
-            teacher.in_service_until is not None and teacher.in_service_until <= day
-        ):
-            continue
-        records = teacher.records
-        if records:
-            place = _place_on(teacher, records, day)
-        else:  # no rotation on record: at the current school since joining it
-            place = (
-                (teacher.school_id, teacher.joined_school_on)
-                if teacher.joined_school_on <= day
-                else None
-            )
-        where = place[0] if place else teacher.school_id
-        if where not in known:
-            continue
-        for reading, scope in scopes.items():
-            if where in scope:
-                counts[reading] += 1
-        if place is None or where not in scopes["compulsory"]:
-            continue
-        school_id, joined = place
-        if in_scope.get(school_id):
-            if records:
-                person = _on_day(teacher, records, day, joined, held, exemptions)
-            else:  # the same every year: built once per report
-                person = steady.get(teacher.id) or steady.setdefault(
-                    teacher.id, _on_day(teacher, records, day, joined, held, exemptions)
-                )
-            if counts_in_quota_base(cast("RuleTeacher", person), day, rules):
-                base[school_id] = base.get(school_id, 0) + 1
-
-    due = day <= as_of
+    rules, targets = setting.rules, setting.targets
+    due = day <= setting.as_of
     status = (
         "not_yet_due"
         if not due
         else ("assessed" if year >= targets.quotas_from_year.year else "before_quotas")
     )
     judged = status == "assessed"
+    scopes = setting.scopes
+    quota_schools = setting.quota_schools
+    if subset is not None:
+        scopes = {reading: schools & subset for reading, schools in scopes.items()}
+        quota_schools = [row for row in quota_schools if int(row.id) in subset]
     scope_moves = moved_year[moved_year["from_school_id"].isin(scopes["compulsory"])]
     left_from = (
         scope_moves.drop_duplicates(["teacher_id", "from_school_id"])
@@ -614,12 +437,10 @@ def _year(
         .size()
     )
     school_rows = []
-    for school in frames.plain_rows(schools):
-        if not in_scope.get(int(school.id)):
-            continue
-        quota_base = base.get(int(school.id), 0)
+    for school in quota_schools:
+        quota_base = counts.quota_base.get(int(school.id), 0)
         moved = int(left_from.get(school.id, 0))
-        quota = share_target(rules.quotas.school_share, quota_base)
+        quota = _share_target(rules.quotas.school_share, quota_base)
         school_rows.append(
             {
                 "year": year,
@@ -638,9 +459,10 @@ def _year(
         )
 
     def district(reading: str) -> dict:  # type: ignore[type-arg]
-        established = counts[reading]
-        movers = _district_moves(moved_year, scopes[reading])
-        quota = share_target(rules.quotas.district_share, established)
+        scope = scopes[reading]
+        established = sum(counts.established.get(s, 0) for s in scope)
+        movers = _district_moves(moved_year, scope)
+        quota = _share_target(rules.quotas.district_share, established)
         return {
             "established": established,
             "moved": len(movers),
@@ -651,8 +473,8 @@ def _year(
         }
 
     def key(movers: pd.DataFrame, reading: str) -> dict:  # type: ignore[type-arg]
-        in_base = _key_base_moves(movers, key_rules[reading], views)
-        key_moved = _key_count(in_base, held, rules)
+        in_base = _key_base_moves(movers, reading)
+        key_moved = int(in_base["key"].sum())
         share = key_moved / len(in_base) if len(in_base) else None
         return {
             "key_base_moved": len(in_base),
@@ -689,6 +511,15 @@ def _year(
     return row, school_rows
 
 
+COUNTY_NOTE = Note(
+    zh="分县（区）：各县（区）分别制定交流方案，全区比例、骨干比例按各县（区）在编教师与交流人数"
+    "分别评定（在编基数口径相同，按县计）；全市一行为各县之和，仅供汇总。",
+    en="By county: each county rotates under its own plan, so the district and key-teacher "
+    "shares are judged per county (the same base reading, counted within the county); the "
+    "whole registry's row is the sum of the counties, for reference.",
+)
+
+
 def _scope(rules: RotationRules) -> Note:
     """The district share's base as configured, the school quotas' schools."""
     base = rules.quotas.district_share_base
@@ -703,14 +534,22 @@ def _scope(rules: RotationRules) -> Note:
 
 def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
     q = rules.quotas
-    base_zh = {"whole_district": "全区公办学校在编教师总数（规划原文“全区在编教师总数”）",
-               "compulsory": "仅义务教育学校及完全中学在编教师"}
-    base_en = {"whole_district": "every 在编 teacher of the district's public schools",
-               "compulsory": "the 在编 teachers of compulsory and complete-secondary schools"}
-    key_zh = {"urban_quality_moves": "城区学校、优质学校的交流人数（规划“其中”）",
-              "all_moves": "全部交流人数"}
-    key_en = {"urban_quality_moves": "the moves out of urban and quality schools",
-              "all_moves": "every move"}
+    base_zh = {
+        "whole_district": "全区公办学校在编教师总数（规划原文“全区在编教师总数”）",
+        "compulsory": "仅义务教育学校及完全中学在编教师",
+    }
+    base_en = {
+        "whole_district": "every 在编 teacher of the district's public schools",
+        "compulsory": "the 在编 teachers of compulsory and complete-secondary schools",
+    }
+    key_zh = {
+        "urban_quality_moves": "城区学校、优质学校的交流人数（规划“其中”）",
+        "all_moves": "全部交流人数",
+    }
+    key_en = {
+        "urban_quality_moves": "the moves out of urban and quality schools",
+        "all_moves": "every move",
+    }
     other = OTHER_DISTRICT_BASE[q.district_share_base]
     other_key = OTHER_KEY_BASE[q.key_share_base]
     return [

@@ -32,9 +32,16 @@ from sqlmodel import Session
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.config import DATA_DIR
 from workforce.reports import frames
+from workforce.reports.counties import (
+    county_names,
+    county_parameter,
+    county_schools,
+    has_counties,
+    scoped_note,
+)
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
-from workforce.reports.scope import ReportError, school_by_code, default_scopes
+from workforce.reports.scope import ReportError, default_scopes, school_by_code
 from workforce.rules.demand import DemandError, DemandNorms, default_norms, demand_by_school
 
 STAFFING_TARGETS = DATA_DIR / "targets" / "staffing.yaml"
@@ -85,8 +92,10 @@ def staffing_report(
     school: str | None = None,
     norms: DemandNorms | None = None,
     targets: StaffingTargets | None = None,
+    county: str | None = None,
 ) -> Report:
-    """Staffing of every active school (or one school) on ``as_of``."""
+    """Staffing of every active school, one county's (``county``) or one school on ``as_of``;
+    with counties recorded and no county asked for, the subject totals of each county."""
     norms = norms or default_norms()
     targets = targets or default_staffing_targets()
     only = school_by_code(session, school)
@@ -94,7 +103,10 @@ def staffing_report(
         demand = demand_by_school(session, as_of, norms)
     except DemandError as exc:
         raise ReportError(exc.zh, exc.en) from None
-    schools = frames.schools(session).rename(columns={"code": "school_code", "name": "school_name"})
+    every_school = frames.schools(session)
+    schools = county_schools(every_school, county).rename(
+        columns={"code": "school_code", "name": "school_name"}
+    )
     schools = schools[schools["id"].isin(list(demand))]
     if only is not None:
         schools = schools[schools["id"] == only.id]
@@ -199,17 +211,37 @@ def staffing_report(
             ),
         ),
     ]
+    if county is None and has_counties(every_school):
+        views.append(
+            _view(
+                "staffing.counties",
+                _county_totals(subjects, every_school, targets),
+                (
+                    "county",
+                    "subject",
+                    "focus",
+                    "need",
+                    "in_post",
+                    "shortage",
+                    "surplus",
+                    "schools_short",
+                ),
+            )  # fmt: skip
+        )
     zh, en = REPORTS["staffing"]
     return Report(
         name="staffing",
         zh=zh,
         en=en,
         as_of=as_of,
-        parameters={"school": school},
+        parameters={"school": school, **county_parameter(county)},
         views=views,
         notes=_notes(norms, targets),
-        scope=default_scopes().note(
-            "subject_staffing", "pe_arts_per_100_pupils", "psychology_teachers"
+        scope=scoped_note(
+            default_scopes().note(
+                "subject_staffing", "pe_arts_per_100_pupils", "psychology_teachers"
+            ),
+            county,
         ),
     )
 
@@ -259,6 +291,23 @@ def _subject_totals(subjects: pd.DataFrame, targets: StaffingTargets) -> pd.Data
     for column in ("need", "shortage", "surplus"):
         totals[column] = totals[column].round(2)
     return totals.sort_values(["focus", "shortage"], ascending=[False, False], kind="stable")
+
+
+def _county_totals(
+    subjects: pd.DataFrame, schools: pd.DataFrame, targets: StaffingTargets
+) -> pd.DataFrame:
+    """:func:`_subject_totals` of each county's schools, county by county (they sum to the
+    district's subject totals)."""
+    county_of = dict(zip(schools["id"], county_names(schools), strict=True))
+    counties = subjects["id"].map(county_of)
+    parts = [
+        _subject_totals(subjects[counties == name], targets).assign(county=name)
+        for name in sorted(set(counties))
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["county", "subject", "focus", "need", "in_post",
+                                     "shortage", "surplus", "schools_short"])  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
 
 
 def _in_post(subjects: pd.DataFrame, wanted: tuple[str, ...]) -> pd.Series:

@@ -40,6 +40,13 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.codes import code_list
 from workforce.config import DATA_DIR
 from workforce.reports import frames
+from workforce.reports.counties import (
+    county_names,
+    county_parameter,
+    county_schools,
+    has_counties,
+    scoped_note,
+)
 from workforce.reports.keyteachers import key_kinds, key_teacher_ids, key_tiers, rule_designations
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
@@ -135,17 +142,25 @@ def talent_report(
     as_of: dt.date,
     targets: TalentTargets | None = None,
     rotation_rules: RotationRules | None = None,
+    county: str | None = None,
 ) -> Report:
-    """Designations against the plan's goals on ``as_of`` (district-wide)."""
+    """Designations against the plan's goals on ``as_of``, district-wide or among the teachers
+    of one county's schools (``county``: a teacher counts where they teach now); with counties
+    recorded and no county asked for, each county's figures beside."""
     targets = targets or default_talent_targets()
     rotation_rules = rotation_rules or load_rules()
+    every_school = frames.schools(session)
+    schools = county_schools(every_school, county)
     designations = frames.designations(session)
-    designations["start_day"] = frames.day_array(designations["term_start"])
-    designations["end_day"] = frames.day_array(designations["term_end"])
     teachers = frames.teachers(
         session, columns=("id", "staff_no", "name", "school_id", "main_subject", "status")
     )
-    schools = frames.schools(session)
+    if county is not None:
+        teachers = teachers[teachers["school_id"].isin(schools["id"])].reset_index(drop=True)
+        designations = designations[designations["teacher_id"].isin(teachers["id"])]
+        designations = designations.reset_index(drop=True)
+    designations["start_day"] = frames.day_array(designations["term_start"])
+    designations["end_day"] = frames.day_array(designations["term_end"])
     people = teachers.merge(
         schools[["id", "code", "name", "zone", "level"]].rename(
             columns={"id": "school_id", "code": "school_code", "name": "school_name"}
@@ -156,6 +171,9 @@ def talent_report(
     serving = set(people.loc[people["status"].isin(SERVING), "id"])
     matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
+    per_pupil = _per_pupil_views(
+        targets, designations, people, schools, serving, as_of, rotation_rules
+    )
     views = [
         _goals_view(targets, matches, serving, as_of, rotation_rules),
         _by_year_view(targets, matches, as_of),
@@ -164,22 +182,88 @@ def talent_report(
             "talent.subjects", "main_subject", targets, matches, serving, people, as_of
         ),
         _expiring_view(designations, people, serving, as_of),
-        *_per_pupil_views(targets, designations, people, schools, serving, as_of, rotation_rules),
+        *per_pupil,
     ]
+    if county is None and has_counties(every_school):
+        views.append(
+            _county_view(targets, matches, serving, people, per_pupil[0], every_school, as_of)
+        )
     zh, en = REPORTS["talent"]
     return Report(
         name="talent",
         zh=zh,
         en=en,
         as_of=as_of,
-        parameters={},
+        parameters=county_parameter(county),
         views=views,
         notes=_notes(targets),
-        scope=Note(
-            zh="培养目标：全区在岗、借调教师；" + default_scopes().note("key_teachers_per_100_pupils").zh,
-            en="Goals: every serving teacher of the district; "
-            + default_scopes().note("key_teachers_per_100_pupils").en,
+        scope=scoped_note(
+            Note(
+                zh="培养目标：全区在岗、借调教师；"
+                + default_scopes().note("key_teachers_per_100_pupils").zh,
+                en="Goals: every serving teacher of the district; "
+                + default_scopes().note("key_teachers_per_100_pupils").en,
+            ),
+            county,
         ),
+    )
+
+
+def _county_view(
+    targets: TalentTargets,
+    matches: dict[str, pd.DataFrame],
+    serving: set[int],
+    people: pd.DataFrame,
+    per_school: View,
+    schools: pd.DataFrame,
+    as_of: dt.date,
+) -> View:
+    """Each county's current count per goal (serving teachers, by the school they teach at)
+    and its key teachers per 100 pupils over the schools evaluated: every figure sums to the
+    district's."""
+    county_of_school = dict(zip(schools["code"], county_names(schools), strict=True))
+    county_of_teacher = dict(
+        zip(people["id"], people["school_code"].map(county_of_school), strict=True)
+    )
+    names = sorted(set(county_of_school.values()))
+    rows = {
+        name: {"county": name, **{g.key: 0 for g in targets.goals}, "schools": 0,
+               "schools_meeting": 0, "pupils": 0, "evaluated_key_teachers": 0}
+        for name in names
+    }  # fmt: skip
+    for goal in targets.goals:
+        for teacher_id in holders(matches[goal.key], as_of) & serving:
+            rows[county_of_teacher[teacher_id]][goal.key] += 1
+    for school in per_school.rows:
+        if school["in_evaluation"]:
+            row = rows[county_of_school[school["school_code"]]]
+            row["schools"] += 1
+            row["schools_meeting"] += bool(school["meets"])
+            row["pupils"] += school["pupils"]
+            row["evaluated_key_teachers"] += school["key_teachers"]
+    threshold = targets.key_teachers_per_100_pupils.threshold
+    for row in rows.values():
+        evaluated, pupils = row["evaluated_key_teachers"], row["pupils"]
+        row["per_100_pupils"] = 100 * evaluated / pupils if pupils else None
+        row["threshold"] = threshold
+    zh, en = view_title("talent.counties")
+    return View(
+        key="talent.counties",
+        zh=zh,
+        en=en,
+        columns=[
+            *columns("county"),
+            *_goal_columns(targets),
+            *columns(
+                "schools",
+                "schools_meeting",
+                "pupils",
+                "evaluated_key_teachers",
+                "per_100_pupils",
+                "threshold",
+            ),
+        ],  # fmt: skip
+        rows=list(rows.values()),
     )
 
 
@@ -402,7 +486,9 @@ def _per_pupil_views(
         table["pupils"] > 0
     )
     table["threshold"] = rule.threshold
-    table["in_evaluation"] = table["level"].isin(default_scopes()["key_teachers_per_100_pupils"].levels)
+    table["in_evaluation"] = table["level"].isin(
+        default_scopes()["key_teachers_per_100_pupils"].levels
+    )
     table["meets"] = (table["per_100_pupils"] >= rule.threshold).where(
         table["in_evaluation"] & table["per_100_pupils"].notna()
     )

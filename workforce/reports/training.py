@@ -24,6 +24,13 @@ from sqlmodel import Session
 
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.reports import frames
+from workforce.reports.counties import (
+    county_names,
+    county_parameter,
+    county_schools,
+    has_counties,
+    scoped_note,
+)
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import default_scopes, school_by_code
@@ -68,28 +75,39 @@ def training_report(
     cycle: str | None = None,
     school: str | None = None,
     rules: TrainingRules | None = None,
+    county: str | None = None,
 ) -> Report:
     """Training compliance on ``as_of`` in ``cycle`` (default: the cycle containing ``as_of``),
-    for the district or one school (by code)."""
+    for the district, one county's schools (``county``, :mod:`workforce.reports.counties`) or
+    one school (by code). With counties recorded and no county asked for, a by-county view."""
     rules = rules or default_training_rules()
     the_cycle = rules.cycle(cycle) if cycle else rules.cycle_on(as_of)
     only = school_by_code(session, school)
+    every_school = frames.schools(session)
+    in_county = county_schools(every_school, county)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
+    if county is not None:
+        people = people[people["school_id"].isin(in_county["id"])]
+    by_county = county is None and has_counties(every_school)
+    if by_county:
+        people["county"] = people["school_id"].map(
+            dict(zip(every_school["id"], county_names(every_school), strict=True))
+        )
     scope = default_scopes()["training_completion"]
-    kind = people["ownership"].astype(str) + "|" + people["level"].astype(str)
-    group_of = {k: scope.group(*k.split("|")) for k in kind.unique()}
-    people["scope_group"] = kind.map(group_of)
+    schools = people.drop_duplicates("school_id")
+    group_of = {  # per school: its ownership and level decide
+        school_id: scope.group(str(ownership), str(level))
+        for school_id, ownership, level in zip(
+            schools["school_id"], schools["ownership"], schools["level"], strict=True
+        )
+    }
+    people["scope_group"] = people["school_id"].map(group_of)
     people = people[people["scope_group"].notna()]
     headline = people[people["scope_group"] == "headline"]
 
     views = [
         _district_view(people),
-        _summary_view(
-            "training.schools",
-            people,
-            list(SCHOOL_COLUMNS),
-            SCHOOL_COLUMNS,
-        ),
+        _summary_view("training.schools", people, list(SCHOOL_COLUMNS), SCHOOL_COLUMNS),
         _summary_view("training.subjects", headline, ["main_subject"], ("main_subject",)),
         _summary_view("training.levels", people, ["level"], ("level",)),
         _summary_view(
@@ -102,16 +120,21 @@ def training_report(
         _teacher_view(people),
         _certificate_view(session, people, the_cycle.start, the_cycle.end, as_of),
     ]
+    if by_county:  # each county's teachers, by scope group (they sum to the district view)
+        views.append(
+            _summary_view("training.counties", people, ["county", "scope_group"],
+                          ("county", "scope_group"))
+        )  # fmt: skip
     zh, en = REPORTS["training"]
     return Report(
         name="training",
         zh=zh,
         en=en,
         as_of=as_of,
-        parameters={"cycle": the_cycle.name, "school": school},
+        parameters={"cycle": the_cycle.name, "school": school, **county_parameter(county)},
         views=views,
         notes=_notes(rules, the_cycle.name),
-        scope=default_scopes().note("training_completion"),
+        scope=scoped_note(default_scopes().note("training_completion"), county),
     )
 
 
@@ -140,9 +163,9 @@ def assessed_teachers(
     )
     # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
     # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
-    last_day = min(as_of, cycle.end)
-    employed = teachers["first_employed_on"].map(lambda d: d is None or d <= last_day)
-    teachers = teachers[employed.astype(bool)]
+    last_day = min(as_of, cycle.end).toordinal()
+    first = _ordinals(teachers["first_employed_on"])
+    teachers = teachers[first <= last_day]
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )
@@ -154,40 +177,74 @@ def assessed_teachers(
     hours = frames.training_hours(session, cycle.start, min(as_of, cycle.end))
     people["hours"] = people["id"].map(hours).fillna(0.0).astype(float)
     # Teachers employed before the cycle owe the same, so (hours, start) repeats a lot: assess
-    # each distinct pair once.
-    memo: dict[tuple[float, dt.date | None], int] = {}
-    distinct: list[Assessment] = []
-    which = np.empty(len(people), dtype=np.intp)
-    for i, (hours, first) in enumerate(
-        zip(people["hours"], people["first_employed_on"], strict=True)
-    ):
-        key = (hours, first if first is not None and first > cycle.start else None)
-        index = memo.get(key)
-        if index is None:
-            index = memo[key] = len(distinct)
-            distinct.append(assess(hours, first, cycle, as_of, rules))
-        which[i] = index
+    # each distinct pair once (a teacher employed by the cycle's start owes what one employed
+    # on it does).
+    first = np.maximum(_ordinals(people["first_employed_on"]), cycle.start.toordinal())
+    which = (
+        pd.DataFrame({"hours": people["hours"].to_numpy(), "first": first})
+        .groupby(["hours", "first"], sort=False)
+        .ngroup()
+        .to_numpy()
+    )
+    _, sample = np.unique(which, return_index=True)
+    distinct: list[Assessment] = [
+        assess(hours, first_on, cycle, as_of, rules)
+        for hours, first_on in zip(
+            people["hours"].to_numpy()[sample].tolist(),
+            people["first_employed_on"].to_numpy()[sample].tolist(),
+            strict=True,
+        )
+    ]
     for field in ("required", "remaining", "years_left", "standard_pace", "needed_pace", "status"):
         values = [getattr(r, field) for r in distinct]
         column = np.array(values, dtype=object if field == "status" else float)
         people[field] = column[which] if len(distinct) else column
-    return people.sort_values(["school_code", "staff_no"], kind="stable").reset_index(drop=True)
+    return people.iloc[_by_school_and_staff_no(people)].reset_index(drop=True)
+
+
+def _ordinals(days: pd.Series) -> np.ndarray:
+    """Each date's ordinal, 0 for an unknown date (read as "before any cycle"); converted once
+    per distinct date."""
+    done = {d: d.toordinal() if d is not None else 0 for d in set(days)}
+    return np.fromiter(map(done.__getitem__, days), dtype=np.int64, count=len(days))
+
+
+def _by_school_and_staff_no(people: pd.DataFrame) -> np.ndarray:
+    """Positions that order ``people`` by school code, then staff number — what a stable sort
+    on the two text columns gives (teachers without a school last), on integer keys: the
+    staff numbers sorted once, then the schools' ranks (a tenth of a second less over
+    158,000 teachers)."""
+    by_staff = np.argsort(people["staff_no"].to_numpy(dtype=object), kind="stable")
+    rank, _ = pd.factorize(people["school_code"], sort=True)
+    rank = np.where(rank < 0, len(people), rank)[by_staff]
+    return by_staff[np.argsort(rank, kind="stable")]
 
 
 def status_summary(people: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Teachers, counts by status and completion rate for each group of ``by``."""
-    counts = (
-        people.groupby([*by, "status"], sort=True)
-        .size()
-        .unstack("status", fill_value=0)
-        .reindex(columns=list(STATUSES), fill_value=0)
-        if len(people)
-        else pd.DataFrame(columns=[*by, *STATUSES]).set_index(by)
-    )
-    counts.columns.name = None
+    """Teachers, counts by status and completion rate for each group of ``by`` (groups
+    sorted by ``by``; rows whose ``by`` values are missing left out)."""
+    if not len(people):
+        counts = pd.DataFrame(columns=[*by, *STATUSES]).set_index(by)
+    else:  # one 0/1 column per status, summed per group: the status column is not grouped on
+        status = people["status"].to_numpy(dtype=object)
+        flags = pd.DataFrame(
+            np.column_stack([status == s for s in STATUSES]).astype(np.int64),
+            columns=list(STATUSES),
+            index=people.index,
+        )
+        counts = flags.groupby([people[column] for column in by], sort=True).sum()
     counts["teachers"] = counts[list(STATUSES)].sum(axis=1)
     counts["completion_rate"] = (counts["done"] / counts["teachers"]).where(counts["teachers"] > 0)
     return counts.reset_index()
+
+
+def school_summary(people: pd.DataFrame) -> pd.DataFrame:
+    """:func:`status_summary` by school (:data:`SCHOOL_COLUMNS`, in school-code order), grouped
+    on the school id rather than on four text columns."""
+    table = status_summary(people, ["school_id"])
+    named = people.drop_duplicates("school_id")[["school_id", *SCHOOL_COLUMNS]]
+    table = table.merge(named, on="school_id", how="inner").dropna(subset=list(SCHOOL_COLUMNS))
+    return table.sort_values(list(SCHOOL_COLUMNS), kind="stable").reset_index(drop=True)
 
 
 GROUPS = ("headline", "kindergarten", "private")
@@ -216,7 +273,7 @@ def _district_view(people: pd.DataFrame) -> View:
 
 
 def _summary_view(key: str, people: pd.DataFrame, by: list[str], shown: tuple[str, ...]) -> View:
-    table = status_summary(people, by)
+    table = school_summary(people) if by == list(SCHOOL_COLUMNS) else status_summary(people, by)
     zh, en = view_title(key)
     return View(
         key=key,
@@ -238,17 +295,27 @@ def _teacher_view(people: pd.DataFrame) -> View:
     )
 
 
+HOLDER = ("id", "staff_no", "name", "school_code", "school_name", "hours", "required",
+          "remaining", "status")  # fmt: skip
+"""What the certificate view shows of a certificate's holder."""
+
+
 def _certificate_view(
     session: Session, people: pd.DataFrame, start: dt.date, end: dt.date, as_of: dt.date
 ) -> View:
-    certs = frames.certificates_expiring(session, start, end)
-    short = people[people["status"] != "done"]
-    at_risk = certs.merge(short, left_on="teacher_id", right_on="id", how="inner")
-    at_risk = at_risk.rename(
-        columns={"number": "certificate_no", "level_x": "certificate_level", "level_y": "level"}
+    certs = frames.certificates_expiring(
+        session, start, end, columns=("teacher_id", "level", "number", "valid_until")
     )
-    at_risk["days_to_expiry"] = [(d - as_of).days for d in at_risk["valid_until"]]
-    at_risk = at_risk.sort_values(["valid_until", "school_code", "staff_no"], kind="stable")
+    short = people.loc[people["status"] != "done", list(HOLDER)]
+    short["rank"] = short.index  # people come sorted by school code and staff number
+    at_risk = certs.merge(short, left_on="teacher_id", right_on="id", how="inner")
+    at_risk = at_risk.rename(columns={"number": "certificate_no", "level": "certificate_level"})
+    expiry = np.fromiter(
+        (d.toordinal() for d in at_risk["valid_until"]), dtype=np.int64, count=len(at_risk)
+    )
+    at_risk["days_to_expiry"] = expiry - as_of.toordinal()
+    # by expiry, then school code and staff number, then as read (a stable sort on integers)
+    at_risk = at_risk.iloc[np.lexsort((np.arange(len(at_risk)), at_risk["rank"], expiry))]
     keys = (
         "staff_no",
         "name",

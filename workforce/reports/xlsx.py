@@ -95,7 +95,7 @@ def _write_archive(archive: Path, views: list[View], language: str, lines) -> No
             for line in (f"{lines[0]}——{view.title(language)}", lines[1], lines[2]):
                 out.writerow([line])
             out.writerow([_header(c, language) for c in view.columns])
-            out.writerows(zip(*(_csv_column(view, c, language) for c in view.columns)))
+            out.writerows(zip(*(_csv_column(view, c, language) for c in view.columns), strict=True))
             zf.writestr(csv_name(view, language), buffer.getvalue())
 
 
@@ -141,8 +141,10 @@ def title_lines(report: Report, language: str, made_on: dt.date) -> tuple[str, s
     scopes = default_scopes()
     district = scopes.district.zh if language == "zh" else scopes.district.en
     issuer = scopes.issuer.zh if language == "zh" else scopes.issuer.en
-    scope = report.scope.zh if report.scope and language == "zh" else (
-        report.scope.en if report.scope else ""
+    scope = (
+        report.scope.zh
+        if report.scope and language == "zh"
+        else (report.scope.en if report.scope else "")
     )
     if language == "zh":
         return (
@@ -268,7 +270,9 @@ def _write_view(workbook, view: View, language: str, header, formats, used: set[
         sheet.autofilter(top, 0, top + len(view.rows), len(view.columns) - 1)
 
 
-def _write_notes(workbook, report: Report, language: str, header, used: set[str], lines, formats) -> None:  # type: ignore[no-untyped-def]
+def _write_notes(
+    workbook, report: Report, language: str, header, used: set[str], lines, formats
+) -> None:  # type: ignore[no-untyped-def]
     zh, en = view_title("notes")
     title = zh if language == "zh" else en
     sheet = workbook.add_worksheet(_sheet_name(title, used))
