@@ -109,7 +109,12 @@ class ReportPage:
             session,
             user,
             name,
-            {"as_of": self.as_of, "cycle": None, "school": chosen.code if by_report else None},
+            {
+                "as_of": self.as_of,
+                "cycle": None,
+                "school": chosen.code if by_report else None,
+                "county": None,
+            },
         )
         codes: set[str] | None = None
         if chosen is not None:

@@ -285,6 +285,8 @@ CASES = {
                           "&time_limit_s=20", DISTRICT_WRITE, with_plan),
     "whatif marginal": Case("GET", "/api/whatif/marginal?year=2026&top=3", DISTRICT_WRITE,
                             with_plan),
+    "roadmap": Case("GET", "/api/roadmap?from=2026&years=2&time_limit_s=20", DISTRICT_WRITE,
+                    with_plan),
 }
 
 

@@ -127,7 +127,7 @@ def test_migrate_upgrades_a_first_release_database_and_keeps_its_data(engine):
     with engine.connect() as connection:
         from alembic.migration import MigrationContext
 
-        assert MigrationContext.configure(connection).get_current_revision() == "0011"
+        assert MigrationContext.configure(connection).get_current_revision() == "0013"
     with Session(engine) as session:
         teacher = session.get(Teacher, 1)
         assert (teacher.staff_no, teacher.name, teacher.school_id) == ("T0001", "陈老师", 1)
@@ -149,8 +149,8 @@ def test_healthz_reports_the_database_and_the_migration(engine):
     with TestClient(create_app()) as client:
         ok = client.get("/healthz")
         assert ok.status_code == 200
-        assert ok.json() == {"status": "ok", "database": "ok", "migration": "0011",
-                             "migration_head": "0011"}  # fmt: skip
+        assert ok.json() == {"status": "ok", "database": "ok", "migration": "0013",
+                             "migration_head": "0013"}  # fmt: skip
         command.downgrade(db.alembic_config(engine), "0010")
         stale = client.get("/healthz")
         assert stale.status_code == 503 and stale.json()["status"] == "migration_needed"
@@ -188,7 +188,7 @@ def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path
         manifest = backup(engine, home, archive)
         assert (manifest.engine, manifest.migration, manifest.home_files) == (
             "postgresql",
-            "0011",
+            "0013",
             1,
         )
         drop_everything(engine)
@@ -269,7 +269,7 @@ def test_restore_refuses_an_archive_without_its_database_before_changing_anythin
     before = _registry()
     archive = tmp_path / "broken.tar.gz"
     manifest = json.dumps({"created": "2026-01-01T00:00:00+00:00", "engine": "sqlite",
-                           "migration": "0011", "home_files": 1}).encode()  # fmt: skip
+                           "migration": "0013", "home_files": 1}).encode()  # fmt: skip
     with tarfile.open(archive, "w:gz") as tar:
         for name, data in (("manifest.json", manifest), ("home/uploads/x.xlsx", b"new")):
             info = tarfile.TarInfo(name)

@@ -19,6 +19,7 @@ from optimizer.roadmap_project import RoadmapAssumptions
 from optimizer.roadmap_types import Roadmap
 from optimizer.settings import SolveSettings
 from workforce.models import RotationRecord, Teacher
+from workforce.rules.demand import DemandError
 from workforce.snapshot import NO_COUNTY, build_instance, counties
 
 DEFAULT_TIME_LIMIT_S = 60.0
@@ -74,7 +75,10 @@ def roadmap_from_registry(
             f"起始年度 {first_year} 不在 2000–2100 之间",
             f"first year {first_year} is not within 2000–2100",
         )
-    instance = build_instance(session, year=first_year, county=county)
+    try:
+        instance = build_instance(session, year=first_year, county=county)
+    except DemandError as exc:  # registry data the roadmap needs (a school's class counts …)
+        raise RoadmapError(f"无法生成规划：{exc.zh}", f"cannot make the roadmap: {exc.en}") from None
     limit = max_years(instance)
     if not 1 <= years <= limit:
         raise RoadmapError(
