@@ -1,6 +1,6 @@
 """The package list: every package under workforce/, optimizer/ and api/ (found, so a new
-subpackage ships without editing this file), plus the three packages the build maps from the
-repository's data/ and migrations/ folders (see ``[tool.setuptools.package-dir]`` in
+subpackage ships without editing this file), plus the four packages the build maps from the
+repository's data/, migrations/ and deploy/ folders (see ``[tool.setuptools.package-dir]`` in
 pyproject.toml). Everything else is declared in pyproject.toml."""
 
 from setuptools import find_namespace_packages, setup
@@ -9,6 +9,6 @@ FOUND = find_namespace_packages(
     include=["workforce*", "optimizer*", "api*"],
     exclude=["*.__pycache__", "api.static*", "api.templates*"],
 )
-MAPPED = ["workforce._data", "workforce._migrations", "optimizer._rules"]
+MAPPED = ["workforce._data", "workforce._migrations", "workforce._deploy", "optimizer._rules"]
 
 setup(packages=[*FOUND, *MAPPED])

@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGED = ("pyproject.toml", "setup.py", "README.md", "workforce", "optimizer", "api", "data",
-            "migrations")  # fmt: skip
+            "migrations", "deploy")  # fmt: skip
 
 
 def _files(folder: Path) -> set[str]:
@@ -93,11 +93,18 @@ def test_the_wheel_runs_the_demo_and_a_plan_from_an_empty_folder(installed, tmp_
     assert "方案草稿 #2 已保存" in plan
     checked = workforce("check-plan", "plan.json")
     assert "方案通过校验" in checked
+    # docs/deploy.md is followed from the installed package: its files come with the wheel
+    workforce("deploy-files", "deploy")
+    shipped = {p.name for p in (ROOT / "deploy").iterdir() if not p.name.startswith("_")}
+    assert len(shipped) == 6
+    assert {p.name: p.read_bytes() for p in (folder / "deploy").iterdir()} == {
+        name: (ROOT / "deploy" / name).read_bytes() for name in shipped
+    }
 
     written = _files(folder)
     assert {"var/workforce.sqlite3", "var/workforce.env", "plan.json"} <= written
     assert any(f.startswith("var/output/rotation-plan-2026-draft-1") for f in written)
-    assert all(f.startswith("var/") or f == "plan.json" for f in written), written
+    assert all(f.startswith(("var/", "deploy/")) or f == "plan.json" for f in written), written
     assert (home / "workforce.env").stat().st_mode & 0o777 == 0o600
     assert _files(package_root) == package_before
     assert _files(ROOT / "data") | _files(ROOT / "migrations") == source_before

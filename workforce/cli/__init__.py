@@ -3,6 +3,7 @@
 from workforce.cli import (  # noqa: F401  (importing a module registers its commands)
     database,
     demo,
+    deploy_commands,
     io_commands,
     plan_commands,
     report_commands,
