@@ -22,12 +22,13 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import string
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +120,23 @@ class Settings(BaseSettings):
     web_runs_solves: bool = True
     """Whether the web server starts queued solve jobs on its own machine; false when
     ``workforce worker`` runs them elsewhere (the web server then only queues)."""
+
+    @field_validator("notice_number")
+    @classmethod
+    def _notice_number_fills_year_and_plan_only(cls, pattern: str) -> str:
+        """Refuse at start-up a pattern that every plan page and letter would fail on (a
+        ``{`` alone, ``{id}``) or that reaches into the values (``{year.__class__}``)."""
+        try:
+            fields = [(f, c) for _, f, _, c in string.Formatter().parse(pattern) if f is not None]
+            if any(f not in ("year", "plan_id") or c for f, c in fields):
+                raise ValueError
+            pattern.format(year=2026, plan_id=1)
+        except ValueError:
+            raise ValueError(
+                "WORKFORCE_NOTICE_NUMBER may hold only {year} and {plan_id} as fields, e.g. "
+                "源城教人〔{year}〕{plan_id}号（文号格式只能含 {year} 与 {plan_id}）"
+            ) from None
+        return pattern
 
     @model_validator(mode="after")
     def _resolve_paths_and_refuse_development_secret(self) -> Settings:

@@ -7,30 +7,19 @@ come after a move's start date (:func:`workforce.plans.notices.late_warning`).""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
-from fastapi import Query
 from fastapi.responses import Response
 
 from api.deps import SessionDep
 from api.downloads import download
-from api.i18n.catalogue import UI
 from api.pages.access import DistrictReader
 from api.pages.rendering import templates
 from api.pages.routing import page_router
+from api.routes.plans import DocNo, notice_letters
 from optimizer import Plan
-from workforce.accounts.scope import sees_county
 from workforce.config import get_settings
 from workforce.models import RotationPlan
-from workforce.plans import load_plan
-from workforce.plans.notices import (
-    NoticeRefused,
-    document_number,
-    late_warning,
-    notice_letters_pdf,
-)
-from workforce.services.errors import Conflict, NotFound
-from workforce.services.messages import Text
+from workforce.plans.notices import document_number, late_warning
 
 router = page_router()
 
@@ -51,20 +40,8 @@ templates.env.globals.update(letters_doc_no=default_doc_no, letters_late=letters
 
 
 @router.get("/plans/{plan_id}/letters.pdf")
-def plan_letters(
-    session: SessionDep,
-    user: DistrictReader,
-    plan_id: int,
-    doc_no: Annotated[str | None, Query(max_length=40)] = None,
-) -> Response:
-    record = session.get(RotationPlan, plan_id)
-    if record is None or not sees_county(user, record.county):
-        raise NotFound(UI.text("plan_not_found", plan_id=plan_id))
-    instance, plan = load_plan(record)
-    try:
-        content = notice_letters_pdf(
-            instance, plan, plan_id=plan_id, status=record.status, doc_no=doc_no
-        )
-    except NoticeRefused as refused:
-        raise Conflict(Text("notice_refused", refused.zh, refused.en)) from None
+def plan_letters(session: SessionDep, user: DistrictReader, plan_id: int, doc_no: DocNo = None
+                 ) -> Response:  # fmt: skip
+    """The letters as the JSON API's ``notices.pdf`` makes them, under a Chinese file name."""
+    content = notice_letters(session, user, plan_id, doc_no)
     return download(content, f"交流轮岗通知书-方案{plan_id}.pdf")

@@ -193,6 +193,34 @@ def plan_workbook(
     return download(content, f"plan-{plan_id}.xlsx")
 
 
+DocNo = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="文号（至多 40 字，不含控制字符），默认按 WORKFORCE_NOTICE_NUMBER",
+    ),
+]
+"""The 文号 the office types for the letters: printed on every page (escaped for the PDF's
+mini-HTML), never part of a file name."""
+
+
+def notice_letters(session: Session, user: User, plan_id: int, doc_no: str | None) -> bytes:
+    """The plan's letters as a PDF, as ``user`` may see them — the one implementation
+    behind this API's ``notices.pdf`` and the plan page's ``letters.pdf``: another county's
+    plan is "not found", a clerk's letters are their school's moves, a superseded plan's are
+    refused (409)."""
+    record = _record(session, plan_id, user)
+    instance, plan, _ = _seen(session, user, record)
+    try:
+        content = notice_letters_pdf(
+            instance, plan, plan_id=plan_id, status=record.status, doc_no=doc_no
+        )
+    except NoticeRefused as refused:
+        raise Conflict(Text("notice_refused", refused.zh, refused.en)) from None
+    return content
+
+
 @router.get("/{plan_id}/notices.{file_format}", response_class=Response)
 def plan_notices(
     session: SessionDep,
@@ -200,30 +228,25 @@ def plan_notices(
     plan_id: int,
     file_format: Literal["pdf", "xlsx"],
     lang: Language = "zh",
-    doc_no: Annotated[
-        str | None, Query(max_length=40, description="文号，默认按 WORKFORCE_NOTICE_NUMBER")
-    ] = None,
+    doc_no: DocNo = None,
 ) -> Response:
     """交流轮岗通知书（每位交流教师一页 / 一行；草稿带水印，已替代的方案不出）/ Notice
     letters, one per moved teacher (a draft's watermarked; none for a superseded plan)."""
+    if file_format == "pdf":
+        content = notice_letters(session, user, plan_id, doc_no)
+        return download(content, f"notices-plan-{plan_id}.pdf")
     record = _record(session, plan_id, user)
     instance, plan, _ = _seen(session, user, record)
-    assert record.id is not None
     try:
-        if file_format == "pdf":
-            content = notice_letters_pdf(
-                instance, plan, plan_id=record.id, status=record.status, doc_no=doc_no
-            )
-        else:
-            content = written_file(
-                "notices.xlsx",
-                lambda path: write_notice_workbook(
-                    path, instance, plan, plan_id=plan_id, status=record.status, language=lang
-                ),
-            )
+        content = written_file(
+            "notices.xlsx",
+            lambda path: write_notice_workbook(
+                path, instance, plan, plan_id=plan_id, status=record.status, language=lang
+            ),
+        )
     except NoticeRefused as refused:
         raise Conflict(Text("notice_refused", refused.zh, refused.en)) from None
-    return download(content, f"notices-plan-{plan_id}.{file_format}")
+    return download(content, f"notices-plan-{plan_id}.xlsx")
 
 
 @router.get("/{plan_id}", response_model=PlanDetail)

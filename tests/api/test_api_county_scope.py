@@ -132,6 +132,8 @@ def test_plans_of_the_other_county_or_the_whole_registry_are_refused(client, cit
                               headers={**hr, "If-Match": '"1"'})  # fmt: skip
         assert approve.status_code == 404
         assert client.post(f"/api/plans/{plan_id}/apply", headers=hr).status_code == 404
+        for letters in (f"/api/plans/{plan_id}/notices.pdf", f"/plans/{plan_id}/letters.pdf"):
+            assert client.get(letters, headers=hr).status_code == 404, letters
     with Session(engine) as session:
         statuses = [session.get(RotationPlan, i).status for i in (west, whole)]  # type: ignore[union-attr]
     assert statuses == ["draft", "draft"]

@@ -18,14 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    """A private PostgreSQL server for the module (scripts/postgres), stopped and removed after."""
+    """A private PostgreSQL server for the module (scripts/postgres), stopped and removed after
+    — also when it failed to start half-way (a timeout leaves a running server behind)."""
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"workforce-deploy-{os.getpid()}"
-    url = subprocess.run(["bash", str(ROOT / "scripts" / "postgres")], check=True, text=True,
-                         capture_output=True, env={**os.environ, "PGTEST_DIR": str(folder)},
-                         timeout=120).stdout.strip()  # fmt: skip
-    yield url
-    subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "stop", str(folder)], check=True,
-                   timeout=60)  # fmt: skip
+    try:
+        yield subprocess.run(["bash", str(ROOT / "scripts" / "postgres")], check=True, text=True,
+                             capture_output=True, env={**os.environ, "PGTEST_DIR": str(folder)},
+                             timeout=120).stdout.strip()  # fmt: skip
+    finally:
+        subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "stop", str(folder)],
+                       check=True, timeout=60)  # fmt: skip
 
 
 def end_process_group(process: subprocess.Popen, grace_s: float = 30) -> int:

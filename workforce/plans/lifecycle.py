@@ -559,10 +559,12 @@ def plan_as_json(record: RotationPlan, *, with_instance: bool = True) -> str:
     Spliced from the stored JSON texts rather than parsed and dumped again: both are pydantic's
     compact JSON objects, and re-encoding the sample district's plan and instance (4 MB) with
     `json.dumps(indent=…)` — Python's pure encoder — took 0.5–1 s of `workforce plan`'s 3 s."""
-    plan = record.plan_json.rstrip()
-    assert plan.startswith("{") and plan.endswith("}"), "a stored plan is a JSON object"
+    plan = record.plan_json.strip()
+    if not (plan.startswith("{") and plan.endswith("}")):
+        raise ValueError(f"plan #{record.id}: the stored plan is not a JSON object")
+    fields = plan[1:-1].strip()  # an older release's indented JSON, or an empty object
     extra = (f'"registry_plan_id":{json.dumps(record.id)},'
-             f'"registry_status":{json.dumps(record.status)}')
+             f'"registry_status":{json.dumps(record.status)}')  # fmt: skip
     if with_instance:
-        extra += f',"instance":{record.instance_json}'
-    return f"{plan[:-1]},{extra}}}" if plan != "{}" else f"{{{extra}}}"
+        extra += f',"instance":{record.instance_json.strip()}'
+    return f"{{{fields},{extra}}}" if fields else f"{{{extra}}}"

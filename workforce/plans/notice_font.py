@@ -7,7 +7,7 @@ system-deps``; the same files the report charts use, :data:`workforce.reports.ch
 CJK_FONT_FILES`). Its outlines are CFF, which reportlab cannot embed, so for each document
 the font is cut down to the characters the document uses (fontTools' subsetter) and its
 cubic outlines converted to TrueType quadratics (``cu2qu``, at most 1 unit in 1000 off):
-about 0.4 s and 20–60 KB per PDF. Without such a font the letters cannot be made
+about 0.4 s and 20–60 KB per PDF (a cut is kept for reuse, a few at a time). Without such a font the letters cannot be made
 (:class:`FontMissing`, which names the package).
 """
 
@@ -16,6 +16,10 @@ from __future__ import annotations
 import glob
 import hashlib
 import io
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTCollection, TTFont, newTable
+from reportlab.lib import fonts
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont as PdfFont
 
@@ -91,14 +96,56 @@ def _quadratic(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-def embedded_font(text: str) -> str:
+KEPT = 8
+"""Cuts of the font kept registered for reuse (unless more are in use at once)."""
+_LOCK = threading.Lock()
+_USERS: OrderedDict[str, int] = OrderedDict()
+"""The cuts registered with reportlab, least recently used first: documents building with each."""
+
+
+@contextmanager
+def embedded_font(text: str) -> Iterator[str]:
     """The name of the CJK font cut down to the characters of ``text``, registered with
-    reportlab (which embeds it in every PDF that uses it). The name is the character set's
-    digest: the same letters use the font already registered."""
+    reportlab (which embeds it in every PDF that uses it) while the ``with`` block builds the
+    document. The name is the character set's digest: letters of the same characters reuse a
+    cut still kept. At most :data:`KEPT` cuts stay registered (each holds about 3 MB; more only
+    while more documents are being built), the least recently used unused one forgotten first,
+    so a server's memory does not grow with every 文号 or plan whose letters were printed."""
     chars = "".join(sorted(set(text + "0123456789")))
     name = "NoticeCJK-" + hashlib.sha1(chars.encode()).hexdigest()[:16]
-    if name in pdfmetrics.getRegisteredFontNames():
-        return name
+    with _LOCK:
+        registered = name in _USERS
+    font = None if registered else _cut(chars, name)  # outside the lock: 0.4 s
+    with _LOCK:
+        if name not in _USERS:  # new, or forgotten since the look above (then cut again)
+            pdfmetrics.registerFont(font or _cut(chars, name))
+            _USERS[name] = 0
+        _USERS[name] += 1
+        _USERS.move_to_end(name)
+    try:
+        yield name
+    finally:
+        with _LOCK:
+            _USERS[name] -= 1
+            _forget_unused()
+
+
+def _forget_unused() -> None:
+    """Unregister the least recently used cuts no document is using, down to :data:`KEPT` in all
+    (reportlab has no call for it: its registry's dictionaries, as ``registerFont`` fills
+    them)."""
+    unused = [name for name, users in _USERS.items() if users == 0]
+    for name in unused[: max(0, len(_USERS) - KEPT)]:
+        del _USERS[name]
+        font = pdfmetrics._fonts.pop(name)  # noqa: SLF001
+        pdfmetrics._dynFaceNames.pop(font.face.name, None)  # noqa: SLF001
+        fonts._ps2tt_map.pop(name.lower(), None)  # noqa: SLF001
+        for bold, italic in ((0, 0), (0, 1), (1, 0), (1, 1)):
+            fonts._tt2ps_map.pop((name.lower(), bold, italic), None)  # noqa: SLF001
+
+
+def _cut(chars: str, name: str) -> PdfFont:
+    """The CJK font with only ``chars``, its outlines TrueType, under the PostScript ``name``."""
     path, index = font_face()
     font = TTFont(path, fontNumber=index)
     options = Options()
@@ -117,5 +164,4 @@ def embedded_font(text: str) -> str:
     font.save(data)
     font.close()
     data.seek(0)
-    pdfmetrics.registerFont(PdfFont(name, data))
-    return name
+    return PdfFont(name, data)

@@ -356,16 +356,16 @@ def notice_letters_pdf(
     # The letters are laid out twice: first to learn every character they use (the font is
     # cut down to those), then with that font.
     used = _text_of(build(_styles("Helvetica")))
-    font = embedded_font(used + _zh("watermark"))
-    story = build(_styles(font))
     out = io.BytesIO()
-    document = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=22 * mm,
-        bottomMargin=18 * mm, title=_zh("letter_title"),
-    )  # fmt: skip
-    document.watermark_font = font
-    on_page = _watermark if not final else (lambda canvas, document: None)
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    with embedded_font(used + _zh("watermark")) as font:
+        story = build(_styles(font))
+        document = SimpleDocTemplate(
+            out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=22 * mm,
+            bottomMargin=18 * mm, title=_zh("letter_title"),
+        )  # fmt: skip
+        document.watermark_font = font
+        on_page = _watermark if not final else (lambda canvas, document: None)
+        document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return out.getvalue()
 
 

@@ -131,3 +131,28 @@ def test_letters_issued_after_the_start_date_say_so(app: FastAPI, engine: Engine
         assert f"{len(late)} 名教师的报到日期" in page
     else:
         assert 'data-testid="letters-late"' not in page
+
+
+def test_the_document_number_is_checked_alike_on_both_routes_and_printed_as_text(
+    app: FastAPI, district: District, engine: Engine
+):
+    plan_id = keep_plan(engine, status="approved")
+    hr = signed_in(app, "hr")
+    routes = (f"/plans/{plan_id}/letters.pdf", f"/api/plans/{plan_id}/notices.pdf")
+    refused = ["源教\n〔2026〕1号", "源教\x1b[2J", "号" * 41]
+    with TestClient(app) as client:
+        answers = [
+            (hr if route.startswith("/plans") else client).get(
+                route, params={"doc_no": doc_no}, headers=district.headers["hr"]
+            )
+            for route in routes
+            for doc_no in refused
+        ]
+        markup = client.get(routes[1], params={"doc_no": '<font size="90">源教</font>&amp;1号'},
+                            headers=district.headers["hr"])  # fmt: skip
+    assert [a.status_code for a in answers] == [422] * 6
+    assert all("doc_no" in a.text for a in answers)
+    assert markup.status_code == 200
+    assert "attachment; filename*=UTF-8''notices-plan-" in markup.headers["content-disposition"]
+    letters = [p for p in _pages(markup.content) if "工号" in p]
+    assert letters and all('<font size="90">源教</font>&amp;1号' in p for p in letters)

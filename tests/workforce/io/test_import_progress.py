@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import pty
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from tests.workforce.cli.terminal import ESCAPE, run_workforce
 from tests.workforce.io.conftest import TEACHERS_HEADER, id_number
 from workforce.io import importer
 from workforce.io.importer import import_file
@@ -100,38 +95,9 @@ def test_a_failed_import_reports_its_reading_and_validating_only(registry, write
     assert heard[-1] == ("validate", 3, 3)
 
 
-ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def _workforce_import(path, *, on_terminal: bool) -> tuple[int, str, str]:
-    """``workforce import PATH`` in a child process (this test's database and key, through the
-    environment); standard error on a pseudo-terminal or a pipe. Returns the exit code, the
-    standard output and standard error (escape codes left in)."""
-    argv = [str(Path(sys.executable).with_name("workforce")), "import", str(path)]
-    environment = {**os.environ, "COLUMNS": "120"}
-    if not on_terminal:
-        done = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=120)
-        return done.returncode, done.stdout, done.stderr
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=follower, env=environment)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    out = process.communicate(timeout=120)[0]
-    os.close(leader)
-    return process.returncode, out.decode(), b"".join(chunks).decode(errors="replace")
-
-
 def test_workforce_import_shows_the_counts_on_a_terminal_and_nothing_in_a_pipe(registry, write_csv):
     path = write_csv("teachers.csv", TEACHERS_HEADER, teacher_rows(40))
-    code, out, shown = _workforce_import(path, on_terminal=True)
+    code, out, shown = run_workforce(["import", str(path)], on_terminal=True)
     assert code == 0, out + shown
     assert "已导入" in out
     plain = ESCAPE.sub("", shown)
@@ -141,7 +107,7 @@ def test_workforce_import_shows_the_counts_on_a_terminal_and_nothing_in_a_pipe(r
         assert line in plain, plain
 
     again = write_csv("more.csv", TEACHERS_HEADER, teacher_rows(40, name="改名教师"))
-    code, out, quiet = _workforce_import(again, on_terminal=False)
+    code, out, quiet = run_workforce(["import", str(again)], on_terminal=False)
     assert code == 0, out + quiet
     assert "已导入" in out
     assert quiet == "" and "\x1b" not in out

@@ -1,6 +1,7 @@
 """Plans in the registry: propose, approve, apply (all or nothing, never twice), re-solve."""
 
 import datetime as dt
+import json
 
 import pytest
 from sqlmodel import select
@@ -8,6 +9,7 @@ from sqlmodel import select
 from optimizer import Pin, SolveSettings, check_plan
 from workforce.models import AuditLog, RotationPlan, RotationRecord, School, Teacher
 from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
+from workforce.plans.lifecycle import plan_as_json
 
 from ..district import build_small_district
 
@@ -104,3 +106,29 @@ def test_resolve_keeps_the_pin_and_records_the_parent(session):
     assert not check_plan(instance, replanned)
     move = next(m for m in replanned.moves if m.staff_no == chosen.staff_no)
     assert move.to_school == other_rural
+
+
+STORED_PLANS = [
+    '{"year":2026,"moves":[{"staff_no":"T1","note":"a \\"}\\" inside"}]}',  # pydantic's compact
+    '\n{\n "year": 2026,\n "moves": []\n}\n',  # an older release's indented JSON
+    "{}",
+    "{ }",
+]
+
+
+@pytest.mark.parametrize("stored", STORED_PLANS)
+def test_the_saved_form_of_a_stored_plan_is_its_json_with_the_registry_fields(stored):
+    record = RotationPlan(id=7, year=2026, status="approved", solver_status="optimal",
+                          plan_json=stored, instance_json=' {"schools": []} \n',
+                          created_by="t")  # fmt: skip
+    expected = {**json.loads(stored), "registry_plan_id": 7, "registry_status": "approved"}
+    assert json.loads(plan_as_json(record, with_instance=False)) == expected
+    assert json.loads(plan_as_json(record)) == {**expected, "instance": {"schools": []}}
+
+
+@pytest.mark.parametrize("stored", ["", "[1, 2]", '"text"'])
+def test_a_stored_plan_that_is_no_json_object_is_named(stored):
+    record = RotationPlan(id=8, year=2026, status="draft", solver_status="optimal",
+                          plan_json=stored, instance_json="{}", created_by="t")  # fmt: skip
+    with pytest.raises(ValueError, match="plan #8: the stored plan is not a JSON object"):
+        plan_as_json(record)

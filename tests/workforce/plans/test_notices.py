@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 
+from workforce.config import Settings
 from workforce.plans.notices import NoticeRefused, chinese_date, document_number
 
 DATES = [
@@ -44,3 +46,34 @@ def test_a_refusal_names_the_status_in_words():
     refused = NoticeRefused(3, "superseded")
     assert refused.zh.startswith("方案 3 已被替代，不出通知书")
     assert "superseded" not in refused.zh
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "源城教人〔{year}〕{plan_id}号",
+        "源教〔{year}〕{plan_id:03d}号",
+        "源教{{{year}}}号",
+        "无编号",
+    ],
+)
+def test_a_notice_number_setting_of_year_and_plan_is_taken(pattern: str):
+    settings = Settings(secret_key="k" * 40, notice_number=pattern)
+    assert document_number(settings.notice_number, year=2026, plan_id=7)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "源教{id}号",
+        "源教〔{year}〕{",
+        "{}号",
+        "{0}号",
+        "{year.__class__}",
+        "{year!r}",
+        "{plan_id:zz}",
+    ],  # fmt: skip
+)
+def test_a_notice_number_setting_that_letters_would_fail_on_is_refused_at_start(pattern: str):
+    with pytest.raises(ValidationError, match="WORKFORCE_NOTICE_NUMBER may hold only"):
+        Settings(secret_key="k" * 40, notice_number=pattern)

@@ -4,41 +4,16 @@ the data, writing the workbook, drawing the chart); in a pipe it shows none of i
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pty
-import re
-import subprocess
-import sys
 from pathlib import Path
 
-ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+from tests.workforce.cli.terminal import ESCAPE, run_workforce
 
 
 def _report(out: Path, chart: Path, *, on_terminal: bool) -> tuple[int, str, str]:
-    """``workforce report training`` in a child process (this test's database, through the
-    environment); returns the exit code, standard output and standard error."""
-    argv = [str(Path(sys.executable).with_name("workforce")), "report", "training",
-            "--cycle", "2021-2025", "--as-of", "2025-06-30", "--out", str(out),
-            "--chart", str(chart)]  # fmt: skip
-    environment = {**os.environ, "COLUMNS": "160"}
-    if not on_terminal:
-        done = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=120)
-        return done.returncode, done.stdout, done.stderr
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=follower, env=environment)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    out_text = process.communicate(timeout=120)[0].decode()
-    os.close(leader)
-    return process.returncode, out_text, b"".join(chunks).decode(errors="replace")
+    """``workforce report training`` writing ``out`` and ``chart``."""
+    args = ["report", "training", "--cycle", "2021-2025", "--as-of", "2025-06-30",
+            "--out", str(out), "--chart", str(chart)]  # fmt: skip
+    return run_workforce(args, on_terminal=on_terminal, columns=160)
 
 
 def test_report_stages_are_named_on_a_terminal_only(build, tmp_path) -> None:  # type: ignore[no-untyped-def]
