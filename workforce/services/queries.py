@@ -119,12 +119,13 @@ def list_teacher_rows(
     skip: int,
     limit: int,
     as_of: dt.date | None = None,
+    order: str | None = None,
 ) -> tuple[Sequence[Row[Any]], int]:
     """Like :func:`list_teachers`, but only the Teacher ``columns`` of each row: a page for
     the API is read as plain rows, without building an ORM object (and its change tracking)
     per teacher that the response never changes."""
-    page_ids, count = _teacher_page(session, viewer, filters, skip, limit, as_of)
-    rows_statement = select(*columns).where(Teacher.id.in_(page_ids)).order_by(Teacher.id)
+    page_ids, count = _teacher_page(session, viewer, filters, skip, limit, as_of, order)
+    rows_statement = select(*columns).where(Teacher.id.in_(page_ids)).order_by(*_order_by(order))
     return session.execute(rows_statement).all(), count
 
 
