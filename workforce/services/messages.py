@@ -132,7 +132,7 @@ REGISTRY_MESSAGES = Catalogue(
         ),
         "correction_value": ("更正值不合法：{reason}", "the proposed value is not valid: {reason}"),
         "correction_closed": (
-            "该更正申请已处理（{status}），不能再次审核",
+            "该更正申请已处理（{status_zh}），不能再次审核",
             "this correction was already reviewed ({status})",
         ),
         "correction_outdated": (
