@@ -163,6 +163,9 @@ def test_an_existing_staff_number_updates_the_teacher_instead_of_adding_one(regi
     report = import_file(registry, write_csv("rename.csv", TEACHERS_HEADER, rows), actor="hr")
     assert report.counts()["teachers.updated"] == 1
     assert count(registry, "teacher") == 2
+    with Session(registry) as session:  # the search's pinyin initials follow the name
+        initials = dict(session.execute(select(Teacher.name, Teacher.name_initials)).all())
+    assert initials == {"李明": "lm", "王芳芳": "wff"}  # one inserted, one renamed
 
 
 def test_duplicate_id_numbers_in_the_file_and_against_the_database(registry, write_csv):
