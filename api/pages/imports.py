@@ -111,6 +111,7 @@ def report_view(
         "notices": [n.render(language) for n in report.notices if n.row is None],
         "warnings": [n.render(language) for n in report.warnings],
         "unacknowledged": report.unacknowledged,
+        "warnings_fingerprint": report.warnings_fingerprint,
         "batch_id": report.batch_id,
         "file": report.file,
     }
@@ -155,7 +156,7 @@ def _run(
     user: User,
     entity: str,
     dry_run: bool,
-    acknowledged: bool = False,
+    acknowledged: str | None = None,
 ) -> ImportReport:
     report = import_file(
         request.app.state.engine,
@@ -206,15 +207,17 @@ def import_commit(
     user: Importer,
     token: str,
     entity: Annotated[str, Form(max_length=32)] = "auto",
-    acknowledge: Annotated[str, Form(max_length=8)] = "",
+    acknowledge: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Import the file checked in the dry run, for real (all or nothing). A file with
-    warnings is written only with them acknowledged (the box under the list); else the
-    dry run's report comes back with the request to acknowledge them."""
+    warnings is written only with them acknowledged (the box under the list, whose value is
+    the warnings' fingerprint: the commit checks it against its own warnings); else, or
+    when the warnings changed since the dry run, the report comes back with the request to
+    acknowledge them."""
     upload = find_upload(request, user, token)
     report = commit_once(
         upload,
-        lambda: _run(request, upload, user, entity, False, acknowledge == "yes"),
+        lambda: _run(request, upload, user, entity, False, acknowledge or None),
         failed=lambda report: report.status == "failed" or report.unacknowledged,
     )
     return render(

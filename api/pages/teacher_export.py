@@ -1,9 +1,10 @@
 """The teacher list, as filtered on its page, as an Excel file (``/teachers.xlsx`` with the
-list's own query: school, subject, post type, status, key teacher, search): every matching
-teacher the user may see, not only the page on screen, written by the reports' workbook writer
-(:func:`workforce.reports.xlsx.write_xlsx`: title rows with the district, the date and the
-filter in words, the header frozen, codes as their labels). No ID numbers and no birth dates:
-the list shows neither.
+list's own query, parsed by the list's own :func:`~api.pages.teachers.list_criteria`: school,
+subject, post type, status, key teacher, attention, search and sort): every matching teacher
+the user may see, in the list's order, not only the page on screen, written by the reports'
+workbook writer (:func:`workforce.reports.xlsx.write_xlsx`: title rows with the district, the
+date and the filter in words, the header frozen, codes as their labels). No ID numbers and no
+birth dates: the list shows neither.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlmodel import Session
@@ -19,17 +20,14 @@ from sqlmodel import Session
 from api.deps import Reader, SessionDep
 from api.downloads import download, written_file
 from api.i18n import page_language, translator
-from api.messages import API_MESSAGES
 from api.pages.routing import page_router
-from api.redaction import looks_like_id_number
+from api.pages.teachers import ListCriteria, list_criteria, notice_days
 from workforce.accounts.models import User
 from workforce.accounts.scope import restrict
 from workforce.codes import code_list
 from workforce.models import School, Teacher
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.xlsx import write_xlsx
-from workforce.services.errors import InvalidInput
-from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.queries import TeacherFilters, list_teacher_rows
 
 router = page_router()
@@ -47,31 +45,18 @@ COLUMNS = (
 """(row key, UI message id of the header, kind): the list page's columns."""
 
 
-def _code(list_name: str, value: str | None) -> str | None:
-    if not value:
-        return None
-    codes = code_list(list_name)
-    code = codes.parse(value)
-    if code is None:
-        raise InvalidInput(
-            REGISTRY_MESSAGES.text(
-                "unknown_code", value=value, list_name=list_name,
-                choices_zh="、".join(c.zh for c in codes.codes),
-                choices=", ".join(codes.code_values),
-            )
-        )  # fmt: skip
-    return code
-
-
-def _rows(session: Session, user: User, filters: TeacherFilters) -> list[dict[str, object]]:
+def _rows(
+    session: Session, user: User, filters: TeacherFilters, order: str | None
+) -> list[dict[str, object]]:
     columns = (Teacher.staff_no, Teacher.name, Teacher.school_id, Teacher.main_subject,
                Teacher.post_type, Teacher.status)  # fmt: skip
     schools = {i: n for i, n in session.execute(select(School.id, School.name)).all()}
     rows: list[dict[str, object]] = []
     while True:
         chunk, count = list_teacher_rows(
-            session, viewer=user, filters=filters, columns=columns, skip=len(rows), limit=CHUNK
-        )
+            session, viewer=user, filters=filters, columns=columns, skip=len(rows), limit=CHUNK,
+            order=order,
+        )  # fmt: skip
         rows += [
             {"staff_no": r.staff_no, "name": r.name, "school_name": schools.get(r.school_id, ""),
              "main_subject": r.main_subject, "post_type": r.post_type, "status": r.status}
@@ -81,9 +66,7 @@ def _rows(session: Session, user: User, filters: TeacherFilters) -> list[dict[st
             return rows
 
 
-def _words(
-    filters: TeacherFilters, session: Session, user: User, q: str | None, language: str
-) -> str:
+def _words(filters: TeacherFilters, session: Session, user: User, language: str) -> str:
     """The filter in words, for the sheet's title rows (a school by name when ``user`` may
     see it, else by its number)."""
     t = translator(language)  # type: ignore[arg-type]
@@ -99,8 +82,10 @@ def _words(
             parts.append(f"{t('field_' + key)}：{code_list(list_name).label(value, language)}")
     if filters.key_teacher is not None:
         parts.append(f"{t('key_teacher')}：{t('yes' if filters.key_teacher else 'no')}")
-    if q:
-        parts.append(f"{t('search')}：{q}")
+    if filters.attention_days is not None:
+        parts.append(f"{t('needs_attention')}：{t('attention_filter')}")
+    if filters.q:
+        parts.append(f"{t('search')}：{filters.q}")
     return ("；" if language == "zh" else "; ").join(parts) or t("teacher_list_all")
 
 
@@ -109,24 +94,10 @@ def teacher_list_workbook(
     request: Request,
     session: SessionDep,
     user: Reader,
-    school_id: Annotated[str | None, Query(max_length=12)] = None,
-    subject: Annotated[str | None, Query(max_length=32)] = None,
-    post_type: Annotated[str | None, Query(max_length=32)] = None,
-    status: Annotated[str | None, Query(max_length=32)] = None,
-    key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
-    q: Annotated[str | None, Query(max_length=50)] = None,
+    criteria: Annotated[ListCriteria, Depends(list_criteria)],
 ) -> Response:
     """Every teacher of the filtered list, as the list page shows them."""
-    if looks_like_id_number(q):
-        raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
-    filters = TeacherFilters(
-        school_id=int(school_id) if school_id and school_id.isdigit() else None,
-        subject=_code("subjects", subject),
-        post_type=_code("post_types", post_type),
-        status=_code("teacher_statuses", status),
-        key_teacher={"yes": True, "no": False}.get(key_teacher or ""),
-        q=q or None,
-    )
+    filters = criteria.filters(notice_days(request))
     language = page_language(request)
     zh, en = translator("zh"), translator("en")
     view = View(
@@ -134,7 +105,7 @@ def teacher_list_workbook(
         zh=zh("teacher_list_title"),
         en=en("teacher_list_title"),
         columns=[Column(key=k, zh=zh(m), en=en(m), kind=kind) for k, m, kind in COLUMNS],
-        rows=_rows(session, user, filters),
+        rows=_rows(session, user, filters, criteria.order),
     )
     report = Report(
         name="teachers",
@@ -143,8 +114,8 @@ def teacher_list_workbook(
         as_of=dt.date.today(),
         views=[view],
         scope=Note(
-            zh=zh("teacher_list_scope", what=_words(filters, session, user, q, "zh")),
-            en=en("teacher_list_scope", what=_words(filters, session, user, q, "en")),
+            zh=zh("teacher_list_scope", what=_words(filters, session, user, "zh")),
+            en=en("teacher_list_scope", what=_words(filters, session, user, "en")),
         ),
     )
     content = written_file("teachers.xlsx", lambda path: write_xlsx(report, path, language))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
@@ -100,54 +100,6 @@ def key_teachers_among(session: Session, teacher_ids: list[int | None]) -> set[i
     return set(session.exec(statement).all())
 
 
-@router.get("/teachers")
-def teacher_list(
-    request: Request,
-    session: SessionDep,
-    user: Reader,
-    school_id: Annotated[str | None, Query(max_length=12)] = None,
-    subject: Annotated[str | None, Query(max_length=32)] = None,
-    post_type: Annotated[str | None, Query(max_length=32)] = None,
-    status: Annotated[str | None, Query(max_length=32)] = None,
-    key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
-    q: Annotated[str | None, Query(max_length=50)] = None,
-    attention: Annotated[str | None, Query(pattern="^(|yes)$")] = None,
-    sort: Annotated[str | None, Query(max_length=16)] = None,
-    page: Annotated[str, Query(max_length=20)] = "1",
-) -> Response:
-    """The list, filtered and sorted by the address (links, paging). An ID number in the
-    address is refused: the search form sends it by POST, out of the access log. A page
-    number that is not one is answered on the list (page 1, 422) with what is wrong; one past
-    the end shows the last page."""
-    if looks_like_id_number(q):
-        raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort, attention)
-    number = parse_page(page)
-    if number is None:
-        error = UI.text("page_invalid", value=page)
-        return _list_page(request, session, user, criteria, 1, error=error)
-    return _list_page(request, session, user, criteria, number)
-
-
-@router.post("/teachers")
-def teacher_search(
-    request: Request,
-    session: SessionDep,
-    user: Reader,
-    school_id: Annotated[str | None, Form(max_length=12)] = None,
-    subject: Annotated[str | None, Form(max_length=32)] = None,
-    post_type: Annotated[str | None, Form(max_length=32)] = None,
-    status: Annotated[str | None, Form(max_length=32)] = None,
-    key_teacher: Annotated[str | None, Form(pattern="^(|yes|no)$")] = None,
-    q: Annotated[str | None, Form(max_length=50)] = None,
-    attention: Annotated[str | None, Form(pattern="^(|yes)$")] = None,
-) -> Response:
-    """The search form: its fields in the body, so that an ID number never stands in an
-    address (and so in no access or proxy log, no browser history)."""
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None, attention)
-    return _list_page(request, session, user, criteria, 1)
-
-
 @dataclass(frozen=True)
 class ListCriteria:
     """The list's filters as the form or the address gives them (text, parsed here)."""
@@ -177,6 +129,81 @@ class ListCriteria:
         }
         return "/teachers?" + urlencode({k: v for k, v in shown.items() if v})
 
+    def filters(self, notice_days: int) -> TeacherFilters:
+        """The query's filters (an unknown code is a clear 422); ``notice_days``: how far
+        ahead the attention filter looks (the setting ``expiry_notice_days``)."""
+        school_id = self.school_id
+        return TeacherFilters(
+            school_id=int(school_id) if school_id and school_id.isdigit() else None,
+            subject=parse_code("subjects", self.subject),
+            post_type=parse_code("post_types", self.post_type),
+            status=parse_code("teacher_statuses", self.status),
+            key_teacher={"yes": True, "no": False}.get(self.key_teacher or ""),
+            q=self.q,
+            attention_days=notice_days if self.attention == "yes" else None,
+        )
+
+    @property
+    def order(self) -> str | None:
+        """The sort the list is in (a key of ``SORT_COLUMNS``, ``-`` first: descending);
+        an unknown one is none."""
+        return self.sort if (self.sort or "").removeprefix("-") in SORT_COLUMNS else None
+
+
+def list_criteria(
+    school_id: Annotated[str | None, Query(max_length=12)] = None,
+    subject: Annotated[str | None, Query(max_length=32)] = None,
+    post_type: Annotated[str | None, Query(max_length=32)] = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
+    q: Annotated[str | None, Query(max_length=50)] = None,
+    attention: Annotated[str | None, Query(pattern="^(|yes)$")] = None,
+    sort: Annotated[str | None, Query(max_length=16)] = None,
+) -> ListCriteria:
+    """The list's criteria from an address: the list page's and its Excel export's (one
+    parser, so the export always has exactly the list's filters). An ID number in the address
+    is refused: the search form sends it by POST, out of the access log."""
+    if looks_like_id_number(q):
+        raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
+    return ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort, attention)
+
+
+@router.get("/teachers")
+def teacher_list(
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    criteria: Annotated[ListCriteria, Depends(list_criteria)],
+    page: Annotated[str, Query(max_length=20)] = "1",
+) -> Response:
+    """The list, filtered and sorted by the address (links, paging). A page number that is
+    not one is answered on the list (page 1, 422) with what is wrong; one past the end shows
+    the last page."""
+    number = parse_page(page)
+    if number is None:
+        error = UI.text("page_invalid", value=page)
+        return _list_page(request, session, user, criteria, 1, error=error)
+    return _list_page(request, session, user, criteria, number)
+
+
+@router.post("/teachers")
+def teacher_search(
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    school_id: Annotated[str | None, Form(max_length=12)] = None,
+    subject: Annotated[str | None, Form(max_length=32)] = None,
+    post_type: Annotated[str | None, Form(max_length=32)] = None,
+    status: Annotated[str | None, Form(max_length=32)] = None,
+    key_teacher: Annotated[str | None, Form(pattern="^(|yes|no)$")] = None,
+    q: Annotated[str | None, Form(max_length=50)] = None,
+    attention: Annotated[str | None, Form(pattern="^(|yes)$")] = None,
+) -> Response:
+    """The search form: its fields in the body, so that an ID number never stands in an
+    address (and so in no access or proxy log, no browser history)."""
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None, attention)
+    return _list_page(request, session, user, criteria, 1)
+
 
 def _list_page(
     request: Request,
@@ -187,18 +214,8 @@ def _list_page(
     error: Text | None = None,
 ) -> Response:
     schools = visible_schools(session, user)
-    school_id = criteria.school_id
-    chosen_school = int(school_id) if school_id and school_id.isdigit() else None
-    filters = TeacherFilters(
-        school_id=chosen_school,
-        subject=parse_code("subjects", criteria.subject),
-        post_type=parse_code("post_types", criteria.post_type),
-        status=parse_code("teacher_statuses", criteria.status),
-        key_teacher={"yes": True, "no": False}.get(criteria.key_teacher or ""),
-        q=criteria.q,
-        attention_days=_notice_days(request) if criteria.attention == "yes" else None,
-    )
-    sort = criteria.sort if (criteria.sort or "").removeprefix("-") in SORT_COLUMNS else None
+    filters = criteria.filters(notice_days(request))
+    sort = criteria.order
     rows, count = list_teachers(
         session,
         viewer=user,
@@ -244,7 +261,7 @@ def _list_page(
     )
 
 
-def _notice_days(request: Request) -> int:
+def notice_days(request: Request) -> int:
     """The setting ``expiry_notice_days``: how far ahead an expiry is flagged."""
     return int(request.app.state.settings.expiry_notice_days)
 
@@ -301,7 +318,7 @@ def render_teacher(
     certificates = _children(session, Certificate, teacher_id)
     designations = _children(session, Designation, teacher_id)
     attention = attention_context(
-        session, teacher, certificates, designations, records, language, _notice_days(request)
+        session, teacher, certificates, designations, records, language, notice_days(request)
     )
     return render(
         request,

@@ -179,7 +179,9 @@ class TeacherSearch(BaseModel):
     """The teacher list's filters in a request body: how an ID number is searched for."""
 
     q: str | None = Field(
-        default=None, max_length=50, description="身份证号或工号（精确）、姓名（前缀）"
+        default=None,
+        max_length=50,
+        description="身份证号（仅管理员和人事股）或工号（精确）、姓名（前缀）",
     )
     school_id: int | None = None
     subject: Subject | None = None

@@ -20,6 +20,9 @@ from workforce.models import AuditLog, RotationPlan, School, Teacher
 
 SEPARATORS = ("/", "|", ":")
 """What ends the leading key in an entity key."""
+STAFF_NO_FORBIDDEN = " " + "".join(SEPARATORS)
+"""What a staff number may not hold: with a separator in it, its entries' key head would be
+another staff number (``T001/9`` read as ``T001``), shown to that teacher's county."""
 CITY_LEVEL = frozenset({"user", "district", "instance"})
 """Entities no county's user sees."""
 BY_PLAN = frozenset({"rotation_plan", "plan_pin"})

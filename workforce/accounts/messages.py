@@ -76,5 +76,10 @@ ACCOUNT_MESSAGES = Catalogue(
             "不能停用自己的账号或取消自己的管理员角色",
             "you cannot deactivate yourself or give up your own administrator role",
         ),
+        "last_admin": (
+            "“{username}”是最后一个启用的管理员账号，不能停用或改为其他角色；请先设置另一名管理员",
+            "{username!r} is the last active administrator and cannot be deactivated or given "
+            "another role; make someone else an administrator first",
+        ),
     }
 )

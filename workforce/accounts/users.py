@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, Field
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from workforce import audit
@@ -14,9 +15,12 @@ from workforce.accounts.models import User
 from workforce.accounts.passwords import hash_password
 from workforce.accounts.roles import Role, is_school_bound, may_have_county
 from workforce.accounts.tokens import revoke_user_tokens
+from workforce.db import begin_write
 from workforce.models import School
 from workforce.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
+ACCOUNTS_LOCK = (0x75736572, 0)
+"""PostgreSQL advisory lock of account changes (SQLite: the write lock itself)."""
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 
 
@@ -82,10 +86,12 @@ def create_user(session: Session, *, actor: str, data: UserCreate) -> User:
 
 
 def update_user(session: Session, *, actor: User | str, user_id: int, data: UserUpdate) -> User:
-    """Change an account; an administrator cannot lock themself out. A role that may not be
+    """Change an account; an administrator cannot lock themself out, and the last active
+    administrator stays one (:func:`_keep_an_admin`). A role that may not be
     scoped to a county (admin, clerk) drops the county; ``county`` null makes the user
     city-level. ``actor`` is the signed-in administrator, or the name of the operator at the
     console (``workforce update-user``), who holds no account to lock out."""
+    begin_write(session, lock=ACCOUNTS_LOCK)  # two admins demoting each other queue
     user = get_user(session, user_id=user_id)
     changes = data.model_dump(exclude_unset=True)
     actor_name = actor if isinstance(actor, str) else actor.username
@@ -106,6 +112,7 @@ def update_user(session: Session, *, actor: User | str, user_id: int, data: User
         user.display_name = changes["display_name"]
     if changes.get("active") is not None:
         user.active = changes["active"]
+    _keep_an_admin(session, user, was_admin=before["role"] == Role.admin and before["active"])
     if changes.get("password") is not None:
         user.password_hash = hash_password(changes["password"], (user.username, user.display_name))
         revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
@@ -122,6 +129,18 @@ def update_user(session: Session, *, actor: User | str, user_id: int, data: User
         note="password reset" if changes.get("password") else None,
     )
     return user
+
+
+def _keep_an_admin(session: Session, user: User, *, was_admin: bool) -> None:
+    """Refuse a change that leaves no active administrator (no one could manage accounts on
+    the web any more). Counted after the change, inside the accounts' write transaction, so
+    two administrators demoting each other at once cannot both pass."""
+    if not was_admin or (user.role == Role.admin and user.active):
+        return
+    others = select(func.count()).select_from(User)
+    others = others.where(User.role == Role.admin, User.active, User.id != user.id)  # type: ignore[arg-type]
+    if session.execute(others).scalar_one() == 0:
+        raise Forbidden(ACCOUNT_MESSAGES.text("last_admin", username=user.username))
 
 
 def get_user(session: Session, *, user_id: int) -> User:

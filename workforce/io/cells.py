@@ -138,12 +138,18 @@ class TextCell:
     max_length: int | None = None
     multiline: bool = False
     """Whether line breaks and tabs are allowed (a note); names and codes are single-line."""
+    forbidden: str = ""
+    """Characters a key may not hold (a staff number: a space, or the separators that end it
+    in an audit entry's key, :mod:`workforce.accounts.audit_scope`)."""
     describe: ClassVar[Text] = Text("文本", "text")
 
     def parse(self, raw: object) -> str:
         text = clean_text(raw, multiline=self.multiline) if isinstance(raw, str) else as_text(raw)
         if self.max_length is not None and len(text) > self.max_length:
             raise CellError(message("too_long", limit=self.max_length))
+        if self.forbidden and not set(text).isdisjoint(self.forbidden):
+            shown = " ".join("空格" if c == " " else c for c in self.forbidden)
+            raise CellError(message("forbidden_characters", characters=shown))
         return text
 
     def parse_texts(self, raws: list[str]) -> list[str | None] | None:
@@ -154,6 +160,8 @@ class TextCell:
         if texts is None:
             return None
         if self.max_length is not None and max(map(len, texts), default=0) > self.max_length:
+            return None
+        if self.forbidden and any(not set(self.forbidden).isdisjoint(t) for t in texts):
             return None
         return [text or None for text in texts]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from workforce.accounts.audit_scope import STAFF_NO_FORBIDDEN
 from workforce.codes import code_list
 from workforce.idnumber import IdNumber
 from workforce.io.cells import (
@@ -148,7 +149,8 @@ TEACHERS = EntitySpec(
     checks=(id_number_agrees, plausible_teacher),
     columns=(
         text("staff_no", "工号", "Staff number", Teacher, required=True,
-             aliases=("教职工号", "职工号", "教师工号"), example="YC000123"),
+             forbidden=STAFF_NO_FORBIDDEN, aliases=("教职工号", "职工号", "教师工号"),
+             example="YC000123"),
         text("name", "姓名", "Name", Teacher, required=True, aliases=("教师姓名",), example="李明"),
         ColumnSpec("gender", "性别", "Gender", CodeCell("genders"), required=True, example="男"),
         ColumnSpec("birth_date", "出生日期", "Birth date", DATE, required=True,

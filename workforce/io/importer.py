@@ -18,6 +18,7 @@ them costs nothing measurable; counts only grow within a stage.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -58,6 +59,8 @@ WRITE_CHUNK_ROWS = 10_000
 """Rows written between two ``write`` progress calls (10 calls for 100,000 rows)."""
 SPEC_ORDER = {name: i for i, name in enumerate(SPECS)}
 MAX_ENTITY_TEXT = 32
+ANY_WARNINGS = "any"
+"""``warnings_acknowledged`` of a caller that asks no acknowledgement (API, console)."""
 AUXILIARY_SHEETS = frozenset(
     normalise(name) for key in ("codes_sheet", "problems_sheet") for name in MESSAGES[key]
 )
@@ -82,6 +85,14 @@ class ImportReport:
     def warnings(self) -> list[Problem]:
         """The notices about rows (a sheet's notices without a row say what was skipped)."""
         return [n for n in self.notices if n.row is not None]
+
+    @property
+    def warnings_fingerprint(self) -> str:
+        """What the warnings say and where, as a short digest: the dry run's page sends it
+        with the acknowledgement, and the commit writes only if its own warnings have the
+        same one (so an acknowledgement covers exactly the warnings that were shown)."""
+        text = "\n".join(f"{w.sheet}|{w.row}|{w.column}|{w.text.zh}" for w in self.warnings)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     @property
     def changed(self) -> bool:
@@ -113,7 +124,7 @@ def import_file(
     dry_run: bool = False,
     limits: ImportLimits | None = None,
     progress: ImportProgress | None = None,
-    warnings_acknowledged: bool = True,
+    warnings_acknowledged: str | None = ANY_WARNINGS,
     county: str | None = None,
 ) -> ImportReport:
     """Import ``path`` (xlsx or csv) into the registry; see the module docstring.
@@ -121,9 +132,13 @@ def import_file(
     ``county``: the importing user's county; a row reaching outside it is refused
     (:mod:`workforce.io.county_scope`).
 
-    A file beyond ``limits`` (by default the settings') fails unread, with the reason. With
-    ``warnings_acknowledged`` false a file with warnings is not written: the report comes
-    back as a dry run marked ``unacknowledged`` (the pages ask for the acknowledgement).
+    A file beyond ``limits`` (by default the settings') fails unread, with the reason.
+    ``warnings_acknowledged``: the :attr:`ImportReport.warnings_fingerprint` of the warnings
+    the user saw in the dry run and acknowledged. A file whose warnings are not those — none
+    acknowledged (None), or new ones since the dry run (the registry changed in between) —
+    is not written: the report comes back as a dry run marked ``unacknowledged`` (the pages
+    ask for the acknowledgement). :data:`ANY_WARNINGS`: written whatever they are (the API
+    and the console, which list the warnings in their answer but ask nothing).
     """
     tell = progress or _silent
     with cyclic_gc_paused():
@@ -146,7 +161,7 @@ def _import(
     dry_run: bool,
     limits: ImportLimits | None,
     progress: ImportProgress,
-    acknowledged: bool,
+    acknowledged: str | None,
     county: str | None,
 ) -> ImportReport:
     report = ImportReport(path.name, "failed")
@@ -189,7 +204,11 @@ def _import(
             return _failed(engine, report, actor, dry_run)
         report.changes = [compare(session, s, index, hashes) for s in report.sheets]
         report.notices += change_warnings(session, report.changes, file_created_at(path))
-        report.unacknowledged = not dry_run and not acknowledged and bool(report.warnings)
+        report.unacknowledged = (
+            not dry_run
+            and bool(report.warnings)
+            and acknowledged not in (ANY_WARNINGS, report.warnings_fingerprint)
+        )
         if dry_run or report.unacknowledged:
             session.rollback()
             report.status = "dry_run"

@@ -42,6 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value!r} is not in the code list {codes!r} (choose from: {choices})",
     ),
     "too_long": ("超过 {limit} 个字符", "longer than {limit} characters"),
+    "forbidden_characters": ("不能含有以下字符：{characters}", "may not hold: {characters}"),
     "control_character": (
         "含有不可见的控制字符 {character}（如换行、NUL、ESC 颜色代码），请删除后重新导入",
         "holds the control character {character} (a line break, NUL, an ESC colour code …); "

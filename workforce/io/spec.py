@@ -121,9 +121,17 @@ class EntitySpec:
 
 
 def text(
-    key: str, zh: str, en: str, model: type[SQLModel], *, multiline: bool = False, **options: Any
+    key: str,
+    zh: str,
+    en: str,
+    model: type[SQLModel],
+    *,
+    multiline: bool = False,
+    forbidden: str = "",
+    **options: Any,
 ) -> ColumnSpec:
     """A text column whose length limit is the model column's; single-line unless
-    ``multiline`` (a note may hold line breaks, a name or a code may not)."""
+    ``multiline`` (a note may hold line breaks, a name or a code may not); none of the
+    ``forbidden`` characters."""
     length = model.__table__.c[options.get("field") or key].type.length  # type: ignore[attr-defined]
-    return ColumnSpec(key, zh, en, TextCell(length, multiline), **options)
+    return ColumnSpec(key, zh, en, TextCell(length, multiline, forbidden), **options)

@@ -96,6 +96,11 @@ def propose_correction(
     return correction
 
 
+CLOSED_STATUS_ZH = {"accepted": "已采纳", "rejected": "已驳回"}
+"""A decided correction's status in Chinese, for the refusal of a second decision (the code
+stays in the English text and in the API's ``code``)."""
+
+
 def accept_correction(
     session: Session, *, actor: str, correction_id: int, data: CorrectionReview
 ) -> Correction:
@@ -159,7 +164,13 @@ def _claim(
     )
     session.refresh(correction)
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(REGISTRY_MESSAGES.text("correction_closed", status=correction.status))
+        raise Conflict(
+            REGISTRY_MESSAGES.text(
+                "correction_closed",
+                status=correction.status,
+                status_zh=CLOSED_STATUS_ZH.get(correction.status, correction.status),
+            )
+        )
     audit.record(
         session,
         actor=actor,

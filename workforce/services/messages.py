@@ -75,6 +75,11 @@ REGISTRY_MESSAGES = Catalogue(
             "工号“{staff_no}”已被其他教师使用",
             "staff number {staff_no!r} is already used by another teacher",
         ),
+        "id_search_needs_right": (
+            "按身份证号查找教师仅限可查看完整身份证号的人员（区人事股、管理员）；请按姓名或工号查找",
+            "searching by ID number is for those who may see ID numbers in full (district HR, "
+            "administrators); search by name or staff number",
+        ),
         "id_number_taken": (
             "该身份证号已登记在其他教师名下",
             "this ID number is already registered for another teacher",
@@ -127,7 +132,7 @@ REGISTRY_MESSAGES = Catalogue(
         ),
         "correction_value": ("更正值不合法：{reason}", "the proposed value is not valid: {reason}"),
         "correction_closed": (
-            "该更正申请已处理（{status}），不能再次审核",
+            "该更正申请已处理（{status_zh}），不能再次审核",
             "this correction was already reviewed ({status})",
         ),
         "correction_outdated": (

@@ -2,7 +2,11 @@
 
 The teacher list serves both browsing (filters, paging, an order) and the search box: ``q``
 matches a staff number exactly in any case (as written, upper or lower case: each an index
-lookup), an ID number exactly (through its keyed hash — the clear number is never compared),
+lookup), an ID number exactly (through its keyed hash — the clear number is never compared;
+only for a viewer who may see ID numbers in full: to anyone else a search that answers
+"yes, this number is this teacher" would confirm guesses of the masked number — the birth
+month shown, the gender, the district's area code leave some 15,000 candidates — so theirs is
+refused),
 a part of a name anywhere (``小红`` finds 张小红; a Latin-letter name by its start), or, for
 Latin letters, the start of the name's pinyin initials (``zxh`` and ``zx`` find 张小红; :mod:`workforce.pinyin`, an indexed
 column).
@@ -23,16 +27,18 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 from sqlmodel import Session
 
-from workforce.accounts.roles import is_school_bound
+from workforce.accounts.roles import Permission, allows, is_school_bound
 from workforce.accounts.scope import Viewer, county_of, is_city_level, restrict
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import School, Teacher
 from workforce.services.attention import attention_condition
+from workforce.services.errors import InvalidInput
 from workforce.services.key_teachers import (
     key_teacher_condition,
     key_teacher_count,
     key_teacher_ids,
 )
+from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.registry_cache import RegistryCache
 
 SORT_COLUMNS = {
@@ -72,7 +78,7 @@ class SchoolFilters:
     q: str | None = None
 
 
-def _search_condition(q: str):  # type: ignore[no-untyped-def]
+def _search_condition(q: str, viewer: Viewer):  # type: ignore[no-untyped-def]
     """Every term an index answers, except a Chinese part of a name: ``LIKE '%…%'`` reads the
     names (fast enough, and what people expect of a name search). A Latin-letter or digit
     query (a staff number, an ID number, initials) stays index-only, so its single answer
@@ -89,7 +95,10 @@ def _search_condition(q: str):  # type: ignore[no-untyped-def]
     else:
         conditions.append(Teacher.name.contains(text, autoescape=True))  # type: ignore[attr-defined]
     with contextlib.suppress(IdNumberError):
-        conditions.append(Teacher.id_number_hash == lookup_hash(parse_id_number(text).value))
+        number = parse_id_number(text).value
+        if not allows(viewer.role, Permission.unmask_id_numbers):
+            raise InvalidInput(REGISTRY_MESSAGES.text("id_search_needs_right"))
+        conditions.append(Teacher.id_number_hash == lookup_hash(number))
     return or_(*conditions)
 
 
@@ -119,12 +128,13 @@ def list_teacher_rows(
     skip: int,
     limit: int,
     as_of: dt.date | None = None,
+    order: str | None = None,
 ) -> tuple[Sequence[Row[Any]], int]:
     """Like :func:`list_teachers`, but only the Teacher ``columns`` of each row: a page for
     the API is read as plain rows, without building an ORM object (and its change tracking)
     per teacher that the response never changes."""
-    page_ids, count = _teacher_page(session, viewer, filters, skip, limit, as_of)
-    rows_statement = select(*columns).where(Teacher.id.in_(page_ids)).order_by(Teacher.id)
+    page_ids, count = _teacher_page(session, viewer, filters, skip, limit, as_of, order)
+    rows_statement = select(*columns).where(Teacher.id.in_(page_ids)).order_by(*_order_by(order))
     return session.execute(rows_statement).all(), count
 
 
@@ -140,7 +150,7 @@ def _teacher_page(
     """The ids of the page's teachers (a statement) and how many match in all (counted, or
     kept from an earlier count at the same registry version)."""
     as_of = as_of or dt.date.today()
-    conditions = _teacher_conditions(filters)
+    conditions = _teacher_conditions(filters, viewer)
     if filters.attention_days is not None:
         conditions.append(attention_condition(as_of, filters.attention_days))
     if filters.key_teacher and not conditions and is_city_level(viewer) and not order:
@@ -180,7 +190,7 @@ def _order_by(order: str | None) -> list[Any]:
     return [column.desc() if (order or "").startswith("-") else column.asc(), Teacher.id]
 
 
-def _teacher_conditions(f: TeacherFilters) -> list[Any]:
+def _teacher_conditions(f: TeacherFilters, viewer: Viewer) -> list[Any]:
     """Conditions on Teacher for every filter but ``key_teacher``."""
     conditions: list[Any] = []
     if f.school_id is not None:
@@ -194,7 +204,7 @@ def _teacher_conditions(f: TeacherFilters) -> list[Any]:
     if f.zone:
         conditions.append(Teacher.school_id.in_(select(School.id).where(School.zone == f.zone)))
     if f.q and f.q.strip():
-        conditions.append(_search_condition(f.q))
+        conditions.append(_search_condition(f.q, viewer))
     return conditions
 
 

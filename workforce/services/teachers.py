@@ -8,12 +8,14 @@ Teachers are never deleted: one who leaves or retires keeps their history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import Session, select
 
 from workforce import audit
+from workforce.accounts.audit_scope import STAFF_NO_FORBIDDEN
 from workforce.idnumber import IdNumberError, decrypt, encrypt, lookup_hash, mask, parse_id_number
 from workforce.models import School, Teacher, utcnow
 from workforce.pinyin import name_initials
@@ -32,6 +34,8 @@ from workforce.services.fields import (
 from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.versioning import claim_next_version
 
+STAFF_NO = "^[^\\s" + re.escape(STAFF_NO_FORBIDDEN.strip()) + "]+$"
+"""A staff number: no spaces and none of the audit keys' separators (``STAFF_NO_FORBIDDEN``)."""
 NULLABLE_FIELDS = frozenset(
     {
         "id_number",
@@ -72,7 +76,7 @@ class TeacherBase(BaseModel):
 
 
 class TeacherCreate(TeacherBase):
-    staff_no: str = Field(min_length=1, max_length=32, pattern=r"^\S+$", description="工号")
+    staff_no: str = Field(min_length=1, max_length=32, pattern=STAFF_NO, description="工号")
     id_number: str | None = Field(default=None, max_length=32, description="身份证号（明文提交）")
 
     _id_number = field_validator("id_number")(_normalise_id_number)
@@ -92,7 +96,7 @@ class TeacherCreate(TeacherBase):
 class TeacherUpdate(BaseModel):
     """Fields to change; omitted fields stay as they are, ``null`` clears an optional one."""
 
-    staff_no: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^\S+$")
+    staff_no: str | None = Field(default=None, min_length=1, max_length=32, pattern=STAFF_NO)
     id_number: str | None = Field(default=None, max_length=32)
     name: str | None = Field(default=None, min_length=1, max_length=50)
     gender: Gender | None = None

@@ -98,6 +98,11 @@ def test_a_request_is_reviewed_in_the_inbox_and_its_status_shown_to_the_clerk(
     assert accepted.status_code == rejected.status_code == 303
     after = hr.get("/corrections").text
     assert "已采纳更正：张三 的“主教学科”已改为 语文" in after and "共 0 条" in after
+    again = hr.post(f"/corrections/{subject_id}/accept", data={"csrf_token": token})
+    assert again.status_code == 303  # a second click, or a colleague's: refused in words
+    refused = hr.get("/corrections").text
+    assert "该更正申请已处理（已采纳），不能再次审核" in refused
+    assert internal_codes(refused) == []
     with Session(engine) as session:
         assert session.get(Teacher, teacher.id).main_subject == "chinese"
         actions = [

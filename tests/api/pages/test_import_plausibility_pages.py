@@ -73,7 +73,11 @@ def test_warnings_must_be_acknowledged_and_the_changes_name_the_teacher(
         stored = session.exec(select(Teacher).where(Teacher.staff_no == "T001")).one()
         assert stored.main_subject == "math"
 
-    done = hr.post(f"/imports/{commit}", data={**form, "acknowledge": "yes"})
+    forged = hr.post(f"/imports/{commit}", data={**form, "acknowledge": "yes"})
+    assert "尚未导入：请核对以下提醒" in forged.text  # only the shown warnings' fingerprint
+    box = html.split('name="acknowledge" value="')[1].split('"')[0]
+    assert len(box) == 32
+    done = hr.post(f"/imports/{commit}", data={**form, "acknowledge": box})
     assert "已导入" in done.text
     with Session(engine) as session:
         stored = session.exec(select(Teacher).where(Teacher.staff_no == "T001")).one()

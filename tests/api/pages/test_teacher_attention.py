@@ -6,17 +6,22 @@ teacher may rotate, with the optimizer's reasons."""
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
+import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from conftest import District
 from fastapi import FastAPI
+from openpyxl import load_workbook
 from page_helpers import internal_codes, signed_in
 from sqlmodel import Session
 
 from api.main import create_app
 from workforce.models import Certificate, Designation, RotationWish, TrainingRecord
+from workforce.reports.xlsx import TITLE_ROWS
 
 TODAY = dt.date.today()
 
@@ -91,6 +96,45 @@ def test_the_list_filter_and_the_dashboard_count(app: FastAPI, district: Distric
     clerk = signed_in(app, "clerk_b").get("/").text  # a clerk counts their own school
     mine = clerk.split('data-testid="attention-counts"')[1].split("</section>")[0]
     assert "已到期 0 人，即将到期 0 人" in mine and "即将届满 1 人" in mine
+
+
+def _listed(html: str) -> list[str]:
+    body = html.split('data-testid="teacher-list"')[1].split("</tbody>")[0]
+    return [p.split(">", 1)[1].split("<", 1)[0] for p in body.split('<a href="/teachers/')[1:]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # every filter the list has at once
+        (
+            {"school_id": "A", "subject": "math", "post_type": "established", "status": "active",
+             "key_teacher": "no", "q": "z", "attention": "yes", "sort": "-name"},
+            ["张三"],
+        ),
+        # the attention filter and a descending sort: three of five, in the list's order
+        ({"attention": "yes", "sort": "-staff_no"}, ["王五", "张小红", "张三"]),
+        ({"attention": "yes", "q": "张", "sort": "staff_no"}, ["张三", "张小红"]),
+    ],
+)  # fmt: skip
+def test_the_export_has_exactly_the_lists_rows(
+    app: FastAPI, district: District, query: dict[str, str], expected: list[str]
+) -> None:
+    """The export link of a filtered, sorted list gives the list's rows in its order."""
+    if query.get("school_id") == "A":
+        query = {**query, "school_id": str(district.school_a.id)}
+    hr = signed_in(app, "hr")
+    listed = hr.get("/teachers", params=query).text
+    assert _listed(listed) == expected
+    link = re.search(r'href="(/teachers\.xlsx\?[^"]*)" data-testid="teacher-export"', listed)
+    assert link is not None
+    answer = hr.get(html_lib.unescape(link.group(1)))
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[1] for r in rows[TITLE_ROWS + 1 :]] == expected
+    if "attention" in query:
+        assert "需关注：证书注册或骨干称号到期" in rows[1][0]
 
 
 def test_past_cycles_wishes_and_whether_the_teacher_may_rotate(

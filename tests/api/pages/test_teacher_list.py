@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import District
 from fastapi import FastAPI
-from page_helpers import internal_codes, signed_in
+from page_helpers import internal_codes, signed_in, token_for
 from sqlmodel import Session, select
 
 from api.main import create_app
@@ -109,3 +109,34 @@ def test_a_page_past_the_end_shows_the_last_and_a_bad_one_is_a_form_error(
         error = answer.text.split('data-testid="list-error"')[1].split("</div>")[0]
         assert f"页码“{bad}”无效" in error and "query" not in answer.text
         assert len(_names(answer.text)) == 5  # the first page, with the form to go on
+
+
+def test_only_those_who_may_see_id_numbers_search_by_one(
+    app: FastAPI, district: District, client
+) -> None:  # type: ignore[no-untyped-def]
+    """A search by ID number answers "this number is this teacher": to a clerk or an auditor,
+    who see the number masked and the birth month beside it, it would confirm guesses of
+    the rest; theirs is refused with a reason, on the page and over the API."""
+    number = district.id_numbers["T001"]  # 张三, of clerk_a's own school
+    answers = {}
+    for username in ("admin", "hr", "clerk_a", "auditor"):
+        user = signed_in(app, username)
+        page = user.post("/teachers", data={"q": number, "csrf_token": token_for(user)})
+        api = client.post(
+            "/api/teachers/search", json={"q": number}, headers=district.headers[username]
+        )
+        listed = _names(page.text) if 'data-testid="teacher-list"' in page.text else []
+        answers[username] = (page.status_code, listed, api.status_code)
+        if page.status_code == 422:
+            assert "按身份证号查找教师仅限" in page.text and "张三" not in page.text
+            assert "按身份证号查找教师仅限" in api.json()["detail"]["zh"]
+    assert answers == {
+        "admin": (200, ["张三"], 200),
+        "hr": (200, ["张三"], 200),
+        "clerk_a": (422, [], 422),
+        "auditor": (422, [], 422),
+    }
+    clerk = signed_in(app, "clerk_a")  # a name or staff number is still found
+    assert _names(
+        clerk.post("/teachers", data={"q": "T001", "csrf_token": token_for(clerk)}).text
+    ) == ["张三"]

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from workforce.accounts.models import SignInAttempt, User
 from workforce.accounts.roles import Permission, Role, allows
 from workforce.accounts.scope import restrict
 from workforce.accounts.signin import MAX_FAILURES_PER_USERNAME, sign_in
 from workforce.accounts.tokens import issue_token, token_holder
-from workforce.accounts.users import UserCreate, create_user
+from workforce.accounts.users import UserCreate, UserUpdate, create_user, update_user
 from workforce.models import Designation, School, Teacher
-from workforce.services.errors import Conflict, InvalidInput, RateLimited, Unauthenticated
+from workforce.services.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    RateLimited,
+    Unauthenticated,
+)
 
 PASSWORD = "a long enough password"
 
@@ -162,3 +170,50 @@ def test_common_and_repetitive_passwords_are_refused(session):
             data=UserCreate(username="chen", display_name="陈", role="hr", password="woaini1314"),
         )
     assert len(WEAK_PASSWORDS) == 11
+
+
+def test_the_last_active_admin_stays(engine):
+    """Two administrators demoting each other at once: the second change is checked against
+    the first (the accounts' write lock), so one administrator remains; alone, an
+    administrator cannot be deactivated or given another role, even from the console."""
+    with Session(engine) as setup:
+        first, second = (_user(setup, name, Role.admin) for name in ("admin_a", "admin_b"))
+        setup.commit()
+        ids = {"admin_a": first.id, "admin_b": second.id}
+    written, outcomes = threading.Event(), {}
+
+    def demote_b() -> None:
+        with Session(engine) as session:
+            actor = session.get(User, ids["admin_a"])
+            update_user(session, actor=actor, user_id=ids["admin_b"], data=UserUpdate(role=Role.hr))
+            written.set()
+            time.sleep(0.3)  # admin_b's request arrives while this one is still open
+            session.commit()
+            outcomes["demote_b"] = "done"
+
+    def deactivate_a() -> None:
+        written.wait()
+        with Session(engine) as session:
+            actor = session.get(User, ids["admin_b"])
+            change = UserUpdate(active=False)
+            try:
+                update_user(session, actor=actor, user_id=ids["admin_a"], data=change)
+                session.commit()
+                outcomes["deactivate_a"] = "done"
+            except Forbidden as error:
+                outcomes["deactivate_a"] = error.text.id
+
+    threads = [threading.Thread(target=demote_b), threading.Thread(target=deactivate_a)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == {"demote_b": "done", "deactivate_a": "last_admin"}
+    with Session(engine) as session:
+        admins = session.exec(select(User.username).where(User.role == "admin", User.active))
+        assert admins.all() == ["admin_a"]
+        for change in (UserUpdate(active=False), UserUpdate(role=Role.auditor)):
+            with pytest.raises(Forbidden) as refused:
+                update_user(session, actor="cli", user_id=ids["admin_a"], data=change)
+            session.rollback()
+            assert "最后一个启用的管理员" in refused.value.text.zh

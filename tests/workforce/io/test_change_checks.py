@@ -46,10 +46,22 @@ def test_a_subject_changed_through_an_alias_is_a_warning_to_acknowledge(registry
     assert warning.text.zh == (
         "（提醒）“体育与健康”按别名识别为“体育”，将把主教学科由“数学”改为“体育”，请核对"
     )
-    refused = import_file(registry, path, actor="hr", warnings_acknowledged=False)
-    assert (refused.status, refused.unacknowledged, refused.batch_id) == ("dry_run", True, None)
+    shown = checked.warnings_fingerprint
+    for acknowledged in (None, "yes", shown.upper()):
+        refused = import_file(registry, path, actor="hr", warnings_acknowledged=acknowledged)
+        assert (refused.status, refused.unacknowledged, refused.batch_id) == (
+            "dry_run", True, None
+        ), acknowledged  # fmt: skip
     assert _subject(registry) == "math"
-    done = import_file(registry, path, actor="hr", warnings_acknowledged=True)
+    with Session(registry) as session:  # someone changes the subject after the dry run:
+        session.execute(
+            update(Teacher).where(Teacher.staff_no == "T001").values(main_subject="music")
+        )
+        session.commit()
+    stale = import_file(registry, path, actor="hr", warnings_acknowledged=shown)
+    assert stale.unacknowledged and _subject(registry) == "music"  # a warning not yet seen
+    assert "由“音乐”改为“体育”" in stale.warnings[0].text.zh
+    done = import_file(registry, path, actor="hr", warnings_acknowledged=stale.warnings_fingerprint)
     assert done.status == "committed" and _subject(registry) == "pe"
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import xlsxwriter
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -25,6 +27,7 @@ from workforce.io.entities import TEACHERS
 from workforce.io.importer import import_file
 from workforce.io.summary import summary_lines
 from workforce.models import AuditLog, ImportBatch, School, Teacher
+from workforce.services.teachers import TeacherUpdate
 
 
 def test_teachers_are_created_with_codes_dates_lists_and_protected_id_numbers(registry):
@@ -163,6 +166,9 @@ def test_an_existing_staff_number_updates_the_teacher_instead_of_adding_one(regi
     report = import_file(registry, write_csv("rename.csv", TEACHERS_HEADER, rows), actor="hr")
     assert report.counts()["teachers.updated"] == 1
     assert count(registry, "teacher") == 2
+    with Session(registry) as session:  # the search's pinyin initials follow the name
+        initials = dict(session.execute(select(Teacher.name, Teacher.name_initials)).all())
+    assert initials == {"李明": "lm", "王芳芳": "wff"}  # one inserted, one renamed
 
 
 def test_duplicate_id_numbers_in_the_file_and_against_the_database(registry, write_csv):
@@ -378,3 +384,22 @@ def test_an_empty_file_and_a_workbook_of_unknown_sheets_fail_with_a_reason(engin
         "misc.xlsx sheet '甲': skipped unrecognised sheet '甲'",
         "misc.xlsx sheet '乙': skipped unrecognised sheet '乙'",
     ]
+
+
+def test_a_staff_number_with_a_space_or_an_audit_key_separator_is_refused(registry, write_csv):
+    """``T001/9`` would be read as ``T001`` by the audit's county scope: refused by the import
+    (file, row, column) and by the registry's form alike."""
+    rows = [
+        [staff_no, "钱七", "女", "1990-07-01", "", "在编", "S01", "2020-09-01", "语文", "", "", ""]
+        for staff_no in ("T001/9", "T2|1", "T3:1", "T4 1", "T005")
+    ]
+    report = import_file(registry, write_csv("keys.csv", TEACHERS_HEADER, rows), actor="hr")
+    assert [(p.row, p.column_letter, p.value) for p in report.problems] == [
+        (2, "A", "T001/9"), (3, "A", "T2|1"), (4, "A", "T3:1"), (5, "A", "T4 1")
+    ]  # fmt: skip
+    assert "不能含有以下字符：空格 / | :" in report.problems[0].text.zh
+    assert report.status == "failed" and count(registry, "teacher") == 2
+    for staff_no in ("T001/9", "T4 1"):
+        with pytest.raises(ValidationError):
+            TeacherUpdate(staff_no=staff_no)
+    assert TeacherUpdate(staff_no="YC-000.1").staff_no == "YC-000.1"

@@ -19,6 +19,7 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
+from workforce.pinyin import name_initials
 from workforce.rules.demand import demand_by_school
 from workforce.sample import SampleError, generate_district, load_district
 
@@ -52,6 +53,10 @@ def test_round_trip(engine: Engine) -> None:
         assert row.school_id == school.id
         demand = demand_by_school(session, district.as_of)
         assert len(demand) == len(district.schools)
+        initials = session.execute(select(Teacher.name, Teacher.name_initials)).all()
+        assert len(initials) == len(district.teachers)  # the search's pinyin initials, all kept
+        assert [i for n, i in initials] == [name_initials(n) for n, _ in initials]
+        assert all(i for _, i in initials)
 
 
 def test_loading_twice_is_refused(session: Session) -> None:

@@ -79,6 +79,8 @@ def test_two_writers_with_the_same_version_one_wins(engine):
             )
     assert refused.value.extra["current"]["name"] == "张叁"
     assert refused.value.extra["current_version"] == 2
+    with Session(engine) as session:  # the search's pinyin initials follow the new name
+        assert session.get(Teacher, teacher_id).name_initials == "zs"
 
 
 def test_update_needs_a_version(session):
