@@ -281,3 +281,12 @@ def test_the_countys_user_sees_the_pages_of_their_county(client, city):
     assert page.status_code == 200
     assert "张三" in page.text and "王五" not in page.text
     assert client.get("/", headers=city.headers["hr_east"]).status_code == 200
+    # report pages: the county's own, and a school of the other county is not found (in Chinese)
+    hr = city.headers["hr_east"]
+    for name in ("training", "talent", "qualifications", "staffing", "rotation"):
+        own = client.get(f"/reports/{name}", headers=hr)
+        assert own.status_code == 200 and "县（区）：东源县" in own.text, name
+        assert "B001" not in own.text and "和平县" not in own.text, name
+        other = client.get(f"/reports/{name}", params={"school": "B001"}, headers=hr)
+        assert other.status_code == 404 and "B001" in other.text and "学校" in other.text, name
+    assert client.get("/reports/training", params={"school": "A001"}, headers=hr).status_code == 200
