@@ -4,8 +4,9 @@ training statuses by school type and the completion of the lowest schools (sayin
 shows fewer than all), and the rural shortages by subject: the part the latest plan fills and
 the part still open.
 
-A school clerk sees only their own school's training statuses; the district figures and the
-plan are for the district roles. The figures come from :mod:`api.pages.dashboard_figures`
+A school clerk sees only their own school's training statuses; a county's user sees their
+county's plan and training (the key-teacher goal is the district's: no trend for a county);
+the district roles see the whole registry. The figures come from :mod:`api.pages.dashboard_figures`
 (the report functions and the stored plan, kept until the registry changes); this module only
 draws them in the reader's language.
 """
@@ -30,15 +31,14 @@ from api.pages.dashboard_figures import (
     Training,
     TypeStatuses,
     district_figures,
-    latest_plan,
     school_training,
 )
 from api.pages.rendering import code_label, render
 from api.pages.routing import page_router
 from optimizer import Plan
 from workforce.accounts.roles import is_school_bound
-from workforce.reports.messages import enum_label
 from workforce.accounts.scope import county_of
+from workforce.reports.messages import enum_label
 from workforce.reports.talent import default_talent_targets
 from workforce.rules.training import STATUSES
 from workforce.services.attention import attention_counts
@@ -152,15 +152,12 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
             context["types_chart"] = training_by_type(training.by_type, language)
         return render(request, "dashboard.html", user=user, **context)
     county = county_of(user)
-    if county is not None:  # the county's plan; the city's figures await reports by county
-        plan_record = latest_plan(session, today.year, county)
-        if plan_record is not None:
-            context.update(plan_context(plan_record, language))
-        return render(request, "dashboard.html", user=user, **context)
-    figures = district_figures(session, today)
+    figures = district_figures(session, today, county)
+    context["plan_shown"] = True
     if figures.plan is not None:
         context.update(plan_context(figures.plan, language))
-    context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
+    if county is None:
+        context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
     context["types_chart"] = training_by_type(figures.training.by_type, language)
     context["training_chart"] = training_by_school(figures.training.schools, language)
     context["schools_note"] = schools_note(figures.training, language)

@@ -7,6 +7,7 @@ export rows and import rows are refused; the city's users see both counties."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -280,7 +281,15 @@ def test_the_countys_user_sees_the_pages_of_their_county(client, city):
     page = client.get("/teachers", headers=city.headers["hr_east"])
     assert page.status_code == 200
     assert "张三" in page.text and "王五" not in page.text
-    assert client.get("/", headers=city.headers["hr_east"]).status_code == 200
+    # the dashboard: the county's plan section and training, never the city's or the other's
+    dashboard = client.get("/", headers=city.headers["hr_east"])
+    assert dashboard.status_code == 200
+    quotas = dashboard.text.split('data-testid="dash-quotas"')[1].split("</section>")[0]
+    assert f"{dt.date.today().year} 年度尚无交流轮岗方案" in quotas
+    schools = dashboard.text.split('data-testid="dash-training-schools"')[1]
+    schools = schools.split("</section>")[0]
+    assert "东埔小学" in schools and "埔前中心小学" not in schools
+    assert "埔前中心小学" in client.get("/", headers=city.headers["hr"]).text
     # report pages: the county's own, and a school of the other county is not found (in Chinese)
     hr = city.headers["hr_east"]
     for name in ("training", "talent", "qualifications", "staffing", "rotation"):
