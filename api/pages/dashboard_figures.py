@@ -129,8 +129,9 @@ def school_training(session: Session, as_of: dt.date, school_id: int) -> Trainin
 
 def latest_plan(session: Session, year: int, county: str | None = None) -> LatestPlan | None:
     """The year's applied plan (not a supplementary one) once there is one; before that the
-    newest plan of ``year`` that is not superseded (approved or draft); with ``county``, of
-    that county's plans only (a county's user)."""
+    newest plan of ``year`` that is not superseded (approved or draft); of that county's plans
+    (a county's user), or of the whole-registry plans (``county`` None: a county's plan is not
+    the district's, whose gauges it would otherwise fill)."""
     applied_first = case(
         (and_(RotationPlan.status == "applied", RotationPlan.supplementary.is_(False)), 0),
         else_=1,
@@ -140,7 +141,7 @@ def latest_plan(session: Session, year: int, county: str | None = None) -> Lates
         .where(
             RotationPlan.year == year,
             RotationPlan.status != "superseded",
-            *(() if county is None else (RotationPlan.county == county,)),
+            RotationPlan.county.is_(None) if county is None else RotationPlan.county == county,  # type: ignore[union-attr]
         )
         .order_by(applied_first, RotationPlan.id.desc())
         .limit(1)

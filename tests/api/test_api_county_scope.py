@@ -17,6 +17,9 @@ from plan_fixtures import build_plan_district, keep_plan
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from optimizer import Plan, SolveSettings
+from optimizer.plan import Provenance, SolverStats
+from workforce import audit
 from workforce.accounts.models import User
 from workforce.accounts.tokens import issue_token
 from workforce.models import AuditLog, RotationPlan, School, SolveJob
@@ -275,6 +278,45 @@ def test_the_admin_assigns_a_county_that_schools_carry_and_it_is_audited(client,
         ("create", None, WEST), ("update", WEST, None)]  # fmt: skip
     assert client.patch(f"/api/users/{city.users['hr_east'].id}", headers=city.headers["hr_east"],
                         json={"county": None}).status_code == 403  # fmt: skip
+
+
+def _solved(engine: Engine, county: str | None) -> int:
+    """A stored draft plan of this year for ``county``: a valid plan without moves."""
+    plan = Plan(
+        status="optimal", year=dt.date.today().year,
+        stats=SolverStats(backend="highs", wall_time_s=0.1, build_time_s=0.0,
+                          time_to_first_plan_s=None, nodes=None, groups=1, arcs=1,
+                          pruned=False, pruning="none"),
+        provenance=Provenance(optimizer_version="test", settings=SolveSettings(),
+                              created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                              instance_sha256="0" * 64, method="by hand"),
+    )  # fmt: skip
+    with Session(engine) as session:
+        record = RotationPlan(year=plan.year, status="draft", solver_status="optimal",
+                              instance_json="{}", plan_json=plan.model_dump_json(),
+                              county=county, created_by="fixture")  # fmt: skip
+        session.add(record)
+        session.flush()
+        assert record.id is not None
+        # as every stored plan, with its audit entry (the dashboard's kept figures follow it)
+        audit.record(session, actor="fixture", action="create", entity="rotation_plan",
+                     entity_key=str(record.id))  # fmt: skip
+        session.commit()
+        return record.id
+
+
+def test_each_dashboard_shows_the_plan_of_its_own_scope(client, city, engine):
+    west = _solved(engine, WEST)
+    none_yet = f"{dt.date.today().year} 年度尚无交流轮岗方案"
+    for user in ("hr_east", "hr"):  # neither the county's nor the city's is the west's plan
+        page = client.get("/", headers=city.headers[user]).text
+        quotas = page.split('data-testid="dash-quotas"')[1].split("</section>")[0]
+        assert none_yet in quotas and f"/plans/{west}" not in quotas, user
+    east, whole = _solved(engine, EAST), _solved(engine, None)
+    for user, plan in (("hr_east", east), ("hr", whole)):
+        page = client.get("/", headers=city.headers[user]).text
+        quotas = page.split('data-testid="dash-quotas"')[1].split("</section>")[0]
+        assert f'href="/plans/{plan}"' in quotas and none_yet not in quotas, user
 
 
 def test_the_countys_user_sees_the_pages_of_their_county(client, city):
