@@ -319,6 +319,20 @@ def test_each_dashboard_shows_the_plan_of_its_own_scope(client, city, engine):
         assert f'href="/plans/{plan}"' in quotas and none_yet not in quotas, user
 
 
+def test_a_county_without_schools_yet_has_an_empty_dashboard(client, city, engine):
+    with Session(engine) as session:
+        user = User(username="hr_new", display_name="hr_new", role="hr", county="龙川县",
+                    password_hash=city.users["hr"].password_hash)  # fmt: skip
+        session.add(user)
+        session.flush()
+        token, _ = issue_token(session, user=user)
+        session.commit()
+    page = client.get("/", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200, page.text[-300:]
+    schools = page.text.split('data-testid="dash-training-schools"')[1].split("</section>")[0]
+    assert "东埔小学" not in schools and "埔前中心小学" not in schools
+
+
 def test_the_countys_user_sees_the_pages_of_their_county(client, city):
     page = client.get("/teachers", headers=city.headers["hr_east"])
     assert page.status_code == 200
