@@ -34,11 +34,11 @@ from api.pages.dashboard_figures import (
     school_training,
 )
 from api.pages.rendering import code_label, render
+from api.pages.report_charts import status_chart
 from api.pages.routing import page_router
 from optimizer import Plan
 from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import county_of
-from workforce.reports.messages import enum_label
 from workforce.reports.talent import default_talent_targets
 from workforce.rules.training import STATUSES
 from workforce.services.attention import attention_counts
@@ -78,20 +78,16 @@ def key_teacher_trend(points: list[tuple[str, float]], language: Language) -> Ma
 
 
 def training_by_type(types: tuple[TypeStatuses, ...], language: Language) -> Markup:
-    """Teachers by training status at each school type: what the bars show at any point of
-    the cycle (at its start everyone is on track or at risk, nobody done)."""
-    segments = [Segment(s, enum_label("training_status", s, language)) for s in STATUSES]
-    label = code_label(language)
-    stacks = []
-    for row in types:
-        name = label("school_levels", row.level)
-        if row.scope_group != "headline":
-            name += f"（{label('ownership', row.ownership)}）"
-        done = f"{row.rate:.0%}" if row.rate is not None else "—"
-        stacks.append(
-            Stack(name, tuple(float(c) for c in row.counts), f"{done} / {sum(row.counts)}")
-        )
-    return stacked_chart(stacks, segments, title=translator(language)("dash_training_types"))
+    """Teachers by training status at each school type, drawn as the training report's page
+    draws it: what the bars show at any point of the cycle (at its start everyone is on track
+    or at risk, nobody done)."""
+    rows = [
+        {"scope_group": row.scope_group, "ownership": row.ownership, "level": row.level,
+         **dict(zip(STATUSES, row.counts, strict=True)), "completion_rate": row.rate,
+         "teachers": sum(row.counts)}
+        for row in types
+    ]  # fmt: skip
+    return status_chart(rows, language, translator(language)("dash_training_types"))
 
 
 def training_by_school(schools: tuple[SchoolCompletion, ...], language: Language) -> Markup:
