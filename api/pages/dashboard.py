@@ -4,8 +4,9 @@ training statuses by school type and the completion of the lowest schools (sayin
 shows fewer than all), and the rural shortages by subject: the part the latest plan fills and
 the part still open.
 
-A school clerk sees only their own school's training statuses; the district figures and the
-plan are for the district roles. The figures come from :mod:`api.pages.dashboard_figures`
+A school clerk sees only their own school's training statuses; a county's user sees their
+county's plan and training (the key-teacher goal is the district's: no trend for a county);
+the district roles see the whole registry. The figures come from :mod:`api.pages.dashboard_figures`
 (the report functions and the stored plan, kept until the registry changes); this module only
 draws them in the reader's language.
 """
@@ -30,14 +31,13 @@ from api.pages.dashboard_figures import (
     Training,
     TypeStatuses,
     district_figures,
-    latest_plan,
     school_training,
 )
 from api.pages.rendering import code_label, render
+from api.pages.report_charts import status_chart
 from api.pages.routing import page_router
 from optimizer import Plan
 from workforce.accounts.roles import is_school_bound
-from workforce.reports.messages import enum_label
 from workforce.accounts.scope import county_of
 from workforce.reports.talent import default_talent_targets
 from workforce.rules.training import STATUSES
@@ -78,20 +78,16 @@ def key_teacher_trend(points: list[tuple[str, float]], language: Language) -> Ma
 
 
 def training_by_type(types: tuple[TypeStatuses, ...], language: Language) -> Markup:
-    """Teachers by training status at each school type: what the bars show at any point of
-    the cycle (at its start everyone is on track or at risk, nobody done)."""
-    segments = [Segment(s, enum_label("training_status", s, language)) for s in STATUSES]
-    label = code_label(language)
-    stacks = []
-    for row in types:
-        name = label("school_levels", row.level)
-        if row.scope_group != "headline":
-            name += f"（{label('ownership', row.ownership)}）"
-        done = f"{row.rate:.0%}" if row.rate is not None else "—"
-        stacks.append(
-            Stack(name, tuple(float(c) for c in row.counts), f"{done} / {sum(row.counts)}")
-        )
-    return stacked_chart(stacks, segments, title=translator(language)("dash_training_types"))
+    """Teachers by training status at each school type, drawn as the training report's page
+    draws it: what the bars show at any point of the cycle (at its start everyone is on track
+    or at risk, nobody done)."""
+    rows = [
+        {"scope_group": row.scope_group, "ownership": row.ownership, "level": row.level,
+         **dict(zip(STATUSES, row.counts, strict=True)), "completion_rate": row.rate,
+         "teachers": sum(row.counts)}
+        for row in types
+    ]  # fmt: skip
+    return status_chart(rows, language, translator(language)("dash_training_types"))
 
 
 def training_by_school(schools: tuple[SchoolCompletion, ...], language: Language) -> Markup:
@@ -152,15 +148,12 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
             context["types_chart"] = training_by_type(training.by_type, language)
         return render(request, "dashboard.html", user=user, **context)
     county = county_of(user)
-    if county is not None:  # the county's plan; the city's figures await reports by county
-        plan_record = latest_plan(session, today.year, county)
-        if plan_record is not None:
-            context.update(plan_context(plan_record, language))
-        return render(request, "dashboard.html", user=user, **context)
-    figures = district_figures(session, today)
+    figures = district_figures(session, today, county)
+    context["plan_shown"] = True
     if figures.plan is not None:
         context.update(plan_context(figures.plan, language))
-    context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
+    if county is None:
+        context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
     context["types_chart"] = training_by_type(figures.training.by_type, language)
     context["training_chart"] = training_by_school(figures.training.schools, language)
     context["schools_note"] = schools_note(figures.training, language)

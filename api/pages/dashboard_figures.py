@@ -4,7 +4,8 @@ Over 100,000 teachers the figures take seconds (the training assessment of every
 key-teacher counts of every year end), while the page is opened all day and the registry
 changes now and then. So they are computed on the first view and kept in a
 :class:`~workforce.services.registry_cache.RegistryCache`, keyed by the day (the figures are
-"as of today") and the scope (the district, or one clerk's school): every change to the
+"as of today") and the scope (the whole registry, one county's schools for a county's user, or
+one clerk's school): every change to the
 registry writes an audit entry, which changes the registry's version, so the next view after
 any change computes them afresh — a kept figure is never stale.
 
@@ -34,6 +35,8 @@ from sqlmodel import Session
 
 from optimizer import Plan
 from workforce.models import RotationPlan
+from workforce.reports import frames
+from workforce.reports.counties import county_names
 from workforce.reports.scope import default_scopes
 from workforce.reports.talent import talent_report
 from workforce.reports.training import (
@@ -102,17 +105,21 @@ class DistrictFigures:
 
     plan: LatestPlan | None
     key_teachers_by_year: tuple[tuple[str, float], ...]
-    """(year, district key teachers on its 31 December), oldest first."""
+    """(year, district key teachers on its 31 December), oldest first; empty for a county (the
+    goal is the district's: a county's count beside it would read as falling short)."""
     training: Training
 
 
-_DISTRICT: RegistryCache[DistrictFigures] = RegistryCache(max_entries=4)
+_DISTRICT: RegistryCache[DistrictFigures] = RegistryCache(max_entries=32)
 _SCHOOLS: RegistryCache[Training] = RegistryCache(max_entries=256)
 
 
-def district_figures(session: Session, as_of: dt.date) -> DistrictFigures:
-    """The district dashboard's figures on ``as_of``: kept, or computed and kept."""
-    return _DISTRICT.get(session, as_of, lambda: _district(session, as_of))
+def district_figures(
+    session: Session, as_of: dt.date, county: str | None = None
+) -> DistrictFigures:
+    """The dashboard's figures on ``as_of`` for the whole registry (``county`` None) or one
+    county's schools and plans (a county's user): kept per scope, or computed and kept."""
+    return _DISTRICT.get(session, (county, as_of), lambda: _district(session, as_of, county))
 
 
 def school_training(session: Session, as_of: dt.date, school_id: int) -> Training:
@@ -122,16 +129,20 @@ def school_training(session: Session, as_of: dt.date, school_id: int) -> Trainin
 
 def latest_plan(session: Session, year: int, county: str | None = None) -> LatestPlan | None:
     """The year's applied plan (not a supplementary one) once there is one; before that the
-    newest plan of ``year`` that is not superseded (approved or draft); with ``county``, of
-    that county's plans only (a county's user)."""
+    newest plan of ``year`` that is not superseded (approved or draft); of that county's plans
+    (a county's user), or of the whole-registry plans (``county`` None: a county's plan is not
+    the district's, whose gauges it would otherwise fill)."""
     applied_first = case(
         (and_(RotationPlan.status == "applied", RotationPlan.supplementary.is_(False)), 0),
         else_=1,
     )
     row = session.execute(
         select(RotationPlan.id, RotationPlan.status, RotationPlan.plan_json)
-        .where(RotationPlan.year == year, RotationPlan.status != "superseded",
-               *(() if county is None else (RotationPlan.county == county,)))  # fmt: skip
+        .where(
+            RotationPlan.year == year,
+            RotationPlan.status != "superseded",
+            RotationPlan.county.is_(None) if county is None else RotationPlan.county == county,  # type: ignore[union-attr]
+        )
         .order_by(applied_first, RotationPlan.id.desc())
         .limit(1)
     ).first()
@@ -140,21 +151,29 @@ def latest_plan(session: Session, year: int, county: str | None = None) -> Lates
     return LatestPlan(row.id, row.status, Plan.model_validate_json(row.plan_json))
 
 
-def _district(session: Session, as_of: dt.date) -> DistrictFigures:
-    rows = talent_report(session, as_of=as_of).view("talent.by_year").rows
+def _district(session: Session, as_of: dt.date, county: str | None) -> DistrictFigures:
+    trend: tuple[tuple[str, float], ...] = ()
+    if county is None:
+        rows = talent_report(session, as_of=as_of).view("talent.by_year").rows
+        trend = tuple((row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows)
     return DistrictFigures(
-        plan=latest_plan(session, as_of.year),
-        key_teachers_by_year=tuple((row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows),
-        training=_training(session, as_of, None),
+        plan=latest_plan(session, as_of.year, county),
+        key_teachers_by_year=trend,
+        training=_training(session, as_of, None, county),
     )
 
 
-def _training(session: Session, as_of: dt.date, school_id: int | None) -> Training:
+def _training(
+    session: Session, as_of: dt.date, school_id: int | None, county: str | None = None
+) -> Training:
     """Completion by school in the cycle containing ``as_of`` (the training report's default),
     lowest first (ties by school code), at most :data:`SCHOOLS_SHOWN`; and the statuses by
-    school type."""
+    school type. Of one school, one county's schools (none yet: no rows), or all."""
     rules = default_training_rules()
     people = assessed_teachers(session, rules.cycle_on(as_of).name, as_of, rules, school_id)
+    if county is not None:
+        schools = frames.schools(session)
+        people = people[people["school_id"].isin(schools["id"][county_names(schools) == county])]
     table = status_summary(people, list(SCHOOL_COLUMNS))
     schools = [
         SchoolCompletion(

@@ -52,17 +52,23 @@ def training(report: Report, language: Language) -> Markup | None:
     view = _view(report, "training.school_types")
     if view is None:
         return None
+    return status_chart(view.rows, language, report.title(language))
+
+
+def status_chart(rows: list[dict[str, Any]], language: Language, title: str) -> Markup:
+    """Teachers by training status at each school type, from rows as the training report's
+    ``training.school_types`` view holds them (the report page and the dashboard draw it)."""
     segments = [Segment(s, enum_label("training_status", s, language)) for s in STATUSES]
     stacks = []
-    for row in view.rows:
+    for row in rows:
         label = _level(row["level"], language)
         if row["scope_group"] != "headline":
             label += "（" + code_list("ownership").label(row["ownership"], language) + "）"
-        done = f"{_pct(row['completion_rate'])}" if row["completion_rate"] is not None else ""
+        done = _pct(row["completion_rate"]) if row["completion_rate"] is not None else "—"
         stacks.append(
             Stack(label, tuple(float(row[s]) for s in STATUSES), f"{done} / {row['teachers']:g}")
         )
-    return stacked_chart(stacks, segments, title=report.title(language))
+    return stacked_chart(stacks, segments, title=title)
 
 
 def talent(report: Report, language: Language) -> Markup | None:

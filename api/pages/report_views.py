@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from api.i18n import translator
 from workforce.codes import code_list
 from workforce.reports.messages import enum_label, with_unit
 from workforce.reports.result import Column, Note, Report, View
@@ -66,7 +67,11 @@ def narrow(report: Report, only: Filter) -> Narrowed:
             continue
         kept.append(view.model_copy(update={"rows": rows}))
     scope = report.scope or Note(zh="全区", en="the whole district")
-    scope = Note(zh=f"{scope.zh}；筛选：{only.zh}", en=f"{scope.en}; filter: {only.en}")
+    zh, en = (
+        translator("zh")("report_filter", what=only.zh),
+        translator("en")("report_filter", what=only.en),
+    )
+    scope = Note(zh=f"{scope.zh}；{zh}", en=f"{scope.en}; {en}")
     narrowed = report.model_copy(update={"views": kept, "scope": scope})
     return Narrowed(narrowed, tuple(left_out))
 

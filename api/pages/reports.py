@@ -122,21 +122,23 @@ class ReportPage:
         if self.level is not None:
             typed = {s.code for s in self.schools if s.level == self.level}
             codes = typed if codes is None else codes & typed
-        level_zh = code_list("school_levels").label(self.level, "zh") if self.level else ""
-        level_en = code_list("school_levels").label(self.level, "en") if self.level else ""
-        words_zh = [f"学校 {chosen.name}"] if chosen else []
-        words_en = [f"school {chosen.name}"] if chosen else []
-        if self.level:
-            words_zh.append(f"学校类型 {level_zh}")
-            words_en.append(f"school type {level_en}")
         only = Filter(
             codes=frozenset(codes) if codes is not None else None,
             level=self.level,
             narrowed_by_report=by_report,
-            zh="；".join(words_zh),
-            en="; ".join(words_en),
+            zh="；".join(self._words("zh")),
+            en="; ".join(self._words("en")),
         )
         self.narrowed: Narrowed = narrow(report, only)
+
+    def _words(self, language: Language) -> list[str]:
+        """The filter in words, one item per condition."""
+        t = translator(language)
+        words = [t("report_filter_school", name=self.school.name)] if self.school else []
+        if self.level:
+            level = code_list("school_levels").label(self.level, language)
+            words.append(t("report_filter_type", level=level))
+        return words
 
     def query(self) -> str:
         """The filter as an address's query (the page's own and its download's)."""

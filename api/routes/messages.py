@@ -30,12 +30,6 @@ WORK_MESSAGES = Catalogue(
             "{title_en!r} covers the whole district; a school clerk may see the training and "
             "staffing reports of their own school",
         ),
-        "report_city_only": (
-            "“{title}”尚不能按县（区）统计，仅限全市用户查看；县（区）用户可查看本县（区）学校的"
-            "培训和师资配置报表（指定学校代码）",
-            "{title_en!r} cannot be narrowed to a county yet, so it is for city-level users; a "
-            "county's user may see the training and staffing reports of a school of their county",
-        ),
         "county_out_of_scope": (
             "您限定在“{own}”，不能编制“{county}”的方案；全市（不分县区）的方案仅限全市用户",
             "you are scoped to {own!r} and cannot solve the plan of {county!r}; a plan of the "

@@ -8,7 +8,7 @@ teachers and talent goals), ``qualifications``, ``staffing`` (``school``) and ``
 ``county`` (its schools only; without it, each report has a by-county view). A school clerk gets the two reports
 that can be narrowed to a school — training and staffing — for their own school only; the
 district-wide ones answer 403 to them. A user scoped to a county gets each report for their
-county (``county=``, :data:`BY_COUNTY`), or for one school of their county.
+own county whatever ``county=`` asks for (or, for BY_SCHOOL, one school of their county).
 """
 
 from __future__ import annotations
@@ -64,10 +64,6 @@ MAKERS: dict[ReportName, Callable[..., Report]] = {
 }
 BY_SCHOOL = frozenset({ReportName.training, ReportName.staffing})
 """The reports that can be narrowed to one school (and so the ones a clerk may see)."""
-BY_COUNTY: frozenset[ReportName] = frozenset(ReportName)
-"""The reports whose makers take ``county=`` (narrowed to one county's schools), which a
-county's user gets for their county; the others they get for one school of their county only
-(BY_SCHOOL) or not at all (403). Every report function takes ``county=``."""
 CHART_LOCK = threading.Lock()
 """matplotlib's pyplot keeps global state: one chart is drawn at a time."""
 
@@ -115,10 +111,7 @@ def make_report(
         only = visible_school(session, user, parameters["school"])  # type: ignore[arg-type]
         options["school"] = only.code if only else None
     county = county_of(user)
-    if county is not None:
-        # a county's user reads their own county only, whatever ``county=`` asks for
-        if name not in BY_COUNTY:
-            raise Forbidden(WORK_MESSAGES.text("report_city_only", title=title_zh, title_en=title_en))
+    if county is not None:  # a county's user reads their own county only
         options["county"] = county
     try:
         return MAKERS[name](session, **options)

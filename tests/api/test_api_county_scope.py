@@ -7,6 +7,7 @@ export rows and import rows are refused; the city's users see both counties."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from plan_fixtures import build_plan_district, keep_plan
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from optimizer import Plan, SolveSettings
+from optimizer.plan import Provenance, SolverStats
+from workforce import audit
 from workforce.accounts.models import User
 from workforce.accounts.tokens import issue_token
 from workforce.models import AuditLog, RotationPlan, School, SolveJob
@@ -278,8 +282,78 @@ def test_the_admin_assigns_a_county_that_schools_carry_and_it_is_audited(client,
                         json={"county": None}).status_code == 403  # fmt: skip
 
 
+def _solved(engine: Engine, county: str | None) -> int:
+    """A stored draft plan of this year for ``county``: a valid plan without moves."""
+    plan = Plan(
+        status="optimal", year=dt.date.today().year,
+        stats=SolverStats(backend="highs", wall_time_s=0.1, build_time_s=0.0,
+                          time_to_first_plan_s=None, nodes=None, groups=1, arcs=1,
+                          pruned=False, pruning="none"),
+        provenance=Provenance(optimizer_version="test", settings=SolveSettings(),
+                              created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                              instance_sha256="0" * 64, method="by hand"),
+    )  # fmt: skip
+    with Session(engine) as session:
+        record = RotationPlan(year=plan.year, status="draft", solver_status="optimal",
+                              instance_json="{}", plan_json=plan.model_dump_json(),
+                              county=county, created_by="fixture")  # fmt: skip
+        session.add(record)
+        session.flush()
+        assert record.id is not None
+        # as every stored plan, with its audit entry (the dashboard's kept figures follow it)
+        audit.record(session, actor="fixture", action="create", entity="rotation_plan",
+                     entity_key=str(record.id))  # fmt: skip
+        session.commit()
+        return record.id
+
+
+def test_each_dashboard_shows_the_plan_of_its_own_scope(client, city, engine):
+    west = _solved(engine, WEST)
+    none_yet = f"{dt.date.today().year} 年度尚无交流轮岗方案"
+    for user in ("hr_east", "hr"):  # neither the county's nor the city's is the west's plan
+        page = client.get("/", headers=city.headers[user]).text
+        quotas = page.split('data-testid="dash-quotas"')[1].split("</section>")[0]
+        assert none_yet in quotas and f"/plans/{west}" not in quotas, user
+    east, whole = _solved(engine, EAST), _solved(engine, None)
+    for user, plan in (("hr_east", east), ("hr", whole)):
+        page = client.get("/", headers=city.headers[user]).text
+        quotas = page.split('data-testid="dash-quotas"')[1].split("</section>")[0]
+        assert f'href="/plans/{plan}"' in quotas and none_yet not in quotas, user
+
+
+def test_a_county_without_schools_yet_has_an_empty_dashboard(client, city, engine):
+    with Session(engine) as session:
+        user = User(username="hr_new", display_name="hr_new", role="hr", county="龙川县",
+                    password_hash=city.users["hr"].password_hash)  # fmt: skip
+        session.add(user)
+        session.flush()
+        token, _ = issue_token(session, user=user)
+        session.commit()
+    page = client.get("/", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200, page.text[-300:]
+    schools = page.text.split('data-testid="dash-training-schools"')[1].split("</section>")[0]
+    assert "东埔小学" not in schools and "埔前中心小学" not in schools
+
+
 def test_the_countys_user_sees_the_pages_of_their_county(client, city):
     page = client.get("/teachers", headers=city.headers["hr_east"])
     assert page.status_code == 200
     assert "张三" in page.text and "王五" not in page.text
-    assert client.get("/", headers=city.headers["hr_east"]).status_code == 200
+    # the dashboard: the county's plan section and training, never the city's or the other's
+    dashboard = client.get("/", headers=city.headers["hr_east"])
+    assert dashboard.status_code == 200
+    quotas = dashboard.text.split('data-testid="dash-quotas"')[1].split("</section>")[0]
+    assert f"{dt.date.today().year} 年度尚无交流轮岗方案" in quotas
+    schools = dashboard.text.split('data-testid="dash-training-schools"')[1]
+    schools = schools.split("</section>")[0]
+    assert "东埔小学" in schools and "埔前中心小学" not in schools
+    assert "埔前中心小学" in client.get("/", headers=city.headers["hr"]).text
+    # report pages: the county's own, and a school of the other county is not found (in Chinese)
+    hr = city.headers["hr_east"]
+    for name in ("training", "talent", "qualifications", "staffing", "rotation"):
+        own = client.get(f"/reports/{name}", headers=hr)
+        assert own.status_code == 200 and "县（区）：东源县" in own.text, name
+        assert "B001" not in own.text and "和平县" not in own.text, name
+        other = client.get(f"/reports/{name}", params={"school": "B001"}, headers=hr)
+        assert other.status_code == 404 and "B001" in other.text and "学校" in other.text, name
+    assert client.get("/reports/training", params={"school": "A001"}, headers=hr).status_code == 200

@@ -95,5 +95,10 @@ def test_reports_take_a_county(client, district, engine):
                     params={**AS_OF, "county": "东源县"}).json()["views"]
                     if v["key"] == "training.teachers")  # fmt: skip
     assert {r["school_code"] for r in teachers["rows"]} == {"A001"}
-    unknown = client.get("/api/reports/rotation", headers=auditor, params={"county": "龙川县"})
-    assert unknown.status_code == 422 and "龙川县" in unknown.json()["detail"]["zh"]
+    for name in ("training", "talent", "qualifications", "staffing", "rotation"):
+        unknown = client.get(f"/api/reports/{name}", headers=auditor, params={"county": "龙川县"})
+        assert unknown.status_code == 422, (name, unknown.text)
+        assert (
+            "龙川县" in unknown.json()["detail"]["zh"]
+            and "东源县" in unknown.json()["detail"]["zh"]
+        )

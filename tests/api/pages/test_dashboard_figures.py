@@ -78,12 +78,12 @@ def test_a_clerk_sees_their_school_change_on_the_next_view(engine: Engine, distr
     app: FastAPI = create_app()
     try:
         clerk = signed_in(app, district.users["clerk_a"].username)
-        assert "0% / 3" in clerk.get("/").text  # the school's type: done share / teachers
+        assert "0.0% / 3" in clerk.get("/").text  # the school's type: done share / teachers
         with Session(engine, expire_on_commit=False) as session:
             _full_cycle_of_training(session, district.teachers_a[1].id, dt.date.today())
         page = clerk.get("/").text
     finally:
         app.state.engine.dispose()
-    assert "33% / 3" in page
+    assert "33.3% / 3" in page
     assert "<title>已完成：1</title>" in page
-    assert "0% / 3" not in page
+    assert "0.0% / 3" not in page

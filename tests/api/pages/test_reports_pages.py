@@ -141,6 +141,8 @@ def test_the_download_holds_exactly_what_the_page_shows(app: FastAPI, name: str,
     for (key, count), title in zip(counts.items(), views, strict=True):
         rows = sheets[title]
         assert "筛选：" in rows[1][0], rows[1]  # the title rows name the filter
+        if name == "qualifications":  # both conditions, in the catalogue's words
+            assert re.search(r"筛选：学校 \S+；学校类型 幼儿园", rows[1][0]), rows[1]
         data = [r for r in rows[TITLE_ROWS + 1 :] if any(v is not None for v in r)]
         assert len(data) == count, (key, len(data), count)
         if count:

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import typing
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
 
-from optimizer.rules import counts_in_quota_base, eligibility_blockers, load_rules
+from optimizer.rules import (
+    EligibilityRules,
+    QuotaRules,
+    counts_in_quota_base,
+    eligibility_blockers,
+    load_rules,
+)
 from workforce.reports.eligibility import QuotaPeople
 
 D = dt.date
@@ -110,3 +117,36 @@ def test_bulk_quota_base_equals_the_rule_teacher_by_teacher(overrides) -> None: 
     if rules.eligibility.max_age_male is not None:
         expected.add("eligibility.age_cap")
     assert expected <= {k for k, n in blockers.items() if n >= 20}
+    # a blocker the bulk rule does not know of fails here when the sample meets it
+    assert set(blockers) <= BULK_BLOCKERS, set(blockers) - BULK_BLOCKERS
+
+
+BULK_READS = {
+    "min_years_at_school",
+    "min_years_to_retirement",
+    "cooldown_years",
+    "established_only",
+    "max_age_male",
+    "max_age_female",
+}
+"""The eligibility settings :class:`QuotaPeople` reads from the rules (none is copied)."""
+BULK_BLOCKERS = {
+    "eligibility.established_post",
+    "eligibility.on_secondment",
+    "eligibility.service_years",
+    "eligibility.retirement_margin",
+    "eligibility.exemption",
+    "eligibility.cooldown",
+    "eligibility.age_cap",
+}
+"""The rule's blockers :meth:`QuotaPeople.available` has a condition for."""
+
+
+def test_a_new_eligibility_setting_cannot_pass_the_bulk_rule_by() -> None:
+    """The bulk rule reads every threshold from the rules object, so changing a value cannot
+    make it diverge; a new condition (a new setting, or a new quota-base reading) would be
+    ignored by it unless it learns it: this fails until it does (and the comparison above
+    covers the new setting)."""
+    assert set(EligibilityRules.model_fields) == BULK_READS
+    base = QuotaRules.model_fields["school_quota_base"].annotation
+    assert set(typing.get_args(base)) == {"service", "available"}
