@@ -17,7 +17,7 @@ from datetime import date
 from fractions import Fraction
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import yaml
@@ -158,7 +158,7 @@ class PrincipalRules(_Strict):
 class ObjectiveRules(_Strict):
     """Weights of the soft objective levels (all integers, so every level is integral)."""
 
-    subject_weights: dict[str, int] = Field(default_factory=dict)
+    subject_weights: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     default_subject_weight: int = Field(1, ge=0)
     wish_points: list[int] = Field(default_factory=lambda: [6, 5, 4, 3, 2])
     volunteer_points: int = Field(4, ge=0)

@@ -419,6 +419,7 @@ _POLICY = {
     "policy_key_share": ("骨干教师比例 %（现为 {current}）", "Key-teacher share % (now {current})"),
     "policy_min_years": ("任教满年限（现为 {current} 年）", "Years at the school (now {current})"),
     "policy_weight": ("学科权重", "Subject weight"),
+    "policy_county": ("县（区）（信息库有多个时必填）", "County (when the registry has several)"),
     "policy_posts": ("增加编制（学校、个数）", "Posts added (school, number)"),
     "policy_posts_of": ("{school}核定编制", "Approved posts at {school}"),
     "policy_run": ("模拟", "Simulate"),

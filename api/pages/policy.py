@@ -20,8 +20,10 @@ from api.deps import SessionDep
 from api.pages.access import PlanManager
 from api.pages.rendering import render
 from api.pages.routing import page_router
+from api.routes.whatif import county_plan
 from optimizer.rules import load_rules
 from optimizer.whatif import WhatIfError
+from workforce.accounts.scope import county_of, restrict
 from workforce.codes import code_list
 from workforce.models import School
 from workforce.plans.policy import marginal, simulate_policy
@@ -56,9 +58,11 @@ def policy_page(
     level: Annotated[
         Literal["rural_shortage_filled", "preference", "distance"] | None, Query()
     ] = None,
+    county: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """The form; with a change, the simulation beside the current plan; with a level, the
-    marginal values of that level."""
+    marginal values of that level — of ``county``'s plan (a county's user: their own)."""
+    county = county or None
     rules = [
         f"{SHARES[name]}={value / 100:g}"
         for name, value in (
@@ -73,16 +77,26 @@ def policy_page(
     if weight_subject and weight is not None:
         rules.append(f"objective.subject_weights.{weight_subject}={weight}")
     post_changes = [f"{posts_school}={posts}"] if posts_school and posts else []
+    plan_id = None
     try:
+        if rules or post_changes or level:
+            plan_id, county = county_plan(session, user, year, None, county)
         simulation = (
-            simulate_policy(session, year=year, rules=rules, posts=post_changes)
+            simulate_policy(
+                session, year=year, rules=rules, posts=post_changes, plan_id=plan_id, county=county
+            )
             if rules or post_changes
             else None
         )
-        values = marginal(session, year=year, level=level) if level else None
+        values = (
+            marginal(session, year=year, level=level, plan_id=plan_id, county=county)
+            if level
+            else None
+        )
     except WhatIfError as exc:
         raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
-    schools = dict(session.exec(select(School.code, School.name).order_by(School.code)).all())
+    shown = restrict(select(School.code, School.name), user, School).order_by(School.code)
+    schools = dict(session.exec(shown).all())
     current = load_rules()  # the rules a plan is solved with (workforce.snapshot)
     return render(
         request,
@@ -103,6 +117,7 @@ def policy_page(
             posts_school=posts_school,
             posts=posts,
             level=level,
+            county=county_of(user) or county or "",
         ),
         current=dict(
             district_share=round(current.quotas.district_share * 100, 2),

@@ -3,7 +3,8 @@ asked, the multi-year rotation roadmap — per year the moves, the quotas achiev
 required, the shortage slots left and the secondees returning; the objective levels; the
 teachers who never rotate; the first year's independent check; the assumptions. Chinese first.
 
-Personnel office only (``manage_plans``, as ``/api/roadmap``). Read-only; the solve runs in the
+Personnel office only (``manage_plans``, as ``/api/roadmap``; a county's user plans their own
+county whatever the form says). Read-only; the solve runs in the
 request (at most 60 s), off the event loop.
 """
 
@@ -21,6 +22,7 @@ from api.pages.rendering import render
 from api.pages.routing import page_router
 from optimizer.constraints import CATALOGUE
 from optimizer.roadmap_project import ASSUMPTION_TEXT
+from workforce.accounts.scope import county_of
 from workforce.plans.roadmap import RoadmapError, roadmap_from_registry
 
 router = page_router()
@@ -106,6 +108,7 @@ def roadmap_page(
 ) -> Response:
     language = page_language(request)
     zh = language == "zh"
+    county = county_of(user) or county or None  # a county's user plans their own county
     form = {"from": from_year or "", "years": years, "county": county or "",
             "time_limit": time_limit}
     context: dict[str, object] = {"rt": _text(language), "form": form, "roadmap": None,
@@ -113,7 +116,7 @@ def roadmap_page(
     if from_year is not None:
         try:
             instance, found = roadmap_from_registry(
-                session, first_year=from_year, years=years, county=county or None,
+                session, first_year=from_year, years=years, county=county,
                 time_limit_s=time_limit,
             )
         except RoadmapError as exc:

@@ -1,6 +1,7 @@
 """``/api/roadmap``: the multi-year rotation roadmap (issue #14 item 4) as JSON.
 
-Personnel office only (permission ``manage_plans``): it names teachers of every school.
+Personnel office only (permission ``manage_plans``): it names teachers of every school of the
+county (a county's user: of their own county only).
 Read-only: nothing in the registry changes. CPU-bound (one solve up to the time limit), so the
 handler is a plain function, run off the event loop.
 """
@@ -15,6 +16,7 @@ from api.deps import SessionDep, require
 from optimizer.roadmap_types import Roadmap
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
+from workforce.accounts.scope import county_of
 from workforce.plans.roadmap import RoadmapError, roadmap_from_registry
 from workforce.services.errors import InvalidInput
 from workforce.services.messages import Text
@@ -33,10 +35,12 @@ def roadmap(
     county: Annotated[str | None, Query(max_length=64, description="县（区）")] = None,
     time_limit: Annotated[float, Query(gt=0, le=60, alias="time_limit_s")] = 60.0,
 ) -> Roadmap:
-    """多年度交流轮岗路线图 / A multi-year rotation roadmap (first year: the plan to approve)."""
+    """多年度交流轮岗路线图 / A multi-year rotation roadmap (first year: the plan to approve);
+    a county's user gets their county's whatever ``county`` asks."""
     try:
         _, found = roadmap_from_registry(
-            session, first_year=from_year, years=years, county=county, time_limit_s=time_limit
+            session, first_year=from_year, years=years, county=county_of(user) or county,
+            time_limit_s=time_limit,
         )
     except RoadmapError as exc:
         raise InvalidInput(Text("roadmap_invalid", exc.zh, exc.en)) from None

@@ -40,6 +40,10 @@ TimeLimit = Annotated[float | None, Query(gt=0, le=60, alias="time_limit_s",
                                           description="每次重新求解的时限（秒）")]
 PlanId = Annotated[int | None, Query(description="方案编号；默认该年度最新方案")]
 From = Annotated[dt.date | None, Query(alias="from", description="起始日期；默认学年开始")]
+County = Annotated[
+    str | None,
+    Query(max_length=64, description="县（区）；多个县（区）且未指定方案时必填；本县用户总是本县"),
+]
 
 
 class WhatIfAnswer(BaseModel):
@@ -76,6 +80,19 @@ def _in_scope(session: Session, user: User, question: dict[str, object]) -> None
     if plan_id is None:
         raise NotFound(WORK_MESSAGES.text("no_county_plan", county=county, year=question["year"]))
     question["plan_id"] = plan_id
+
+
+def county_plan(
+    session: Session, user: User, year: int, plan_id: int | None, county: str | None
+) -> tuple[int | None, str | None]:
+    """(plan id, county) a year-wide question is asked of: a county's user asks of their
+    county's plan whatever ``county`` says (`_in_scope`), a city-level user of ``county``'s."""
+    own = county_of(user)
+    if own is None:
+        return plan_id, county
+    question: dict[str, object] = {"year": year, "plan_id": plan_id}
+    _in_scope(session, user, question)
+    return question["plan_id"], own  # type: ignore[return-value]
 
 
 def _ask(session, user: User, **question: object) -> WhatIfAnswer:
@@ -131,12 +148,14 @@ def policy(
         max_length=200, description="编制调整 学校代码=增加数，如 S1=+2（可多次）")] = [],  # noqa: B006
     time_limit: TimeLimit = None,
     plan_id: PlanId = None,
+    county: County = None,
 ) -> PolicyAnswer:
     """政策模拟：按调整后的规则重新求解，与当前方案对比 / The year re-solved under changed
     rules, beside the current plan."""
+    plan_id, county = county_plan(session, user, year, plan_id, county)
     try:
         return simulate_policy(session, year=year, rules=rule, posts=posts, plan_id=plan_id,
-                               time_limit_s=time_limit)
+                               county=county, time_limit_s=time_limit)
     except WhatIfError as exc:
         raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
 
@@ -150,10 +169,12 @@ def marginal_values(
         description="目标层级")] = "rural_shortage_filled",
     top: Annotated[int, Query(ge=1, le=100, description="列出前几条")] = 10,
     plan_id: PlanId = None,
+    county: County = None,
 ) -> MarginalAnswer:
     """边际值：最限制方案的规则（线性松弛对偶值，逐条重新求解验证）/ What binds the plan
     most, from the LP duals, each checked by a re-solve."""
+    plan_id, county = county_plan(session, user, year, plan_id, county)
     try:
-        return marginal(session, year=year, level=level, top=top, plan_id=plan_id)
+        return marginal(session, year=year, level=level, top=top, plan_id=plan_id, county=county)
     except WhatIfError as exc:
         raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None

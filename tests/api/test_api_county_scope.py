@@ -357,3 +357,67 @@ def test_the_countys_user_sees_the_pages_of_their_county(client, city):
         other = client.get(f"/reports/{name}", params={"school": "B001"}, headers=hr)
         assert other.status_code == 404 and "B001" in other.text and "学校" in other.text, name
     assert client.get("/reports/training", params={"school": "A001"}, headers=hr).status_code == 200
+
+
+def _kept_plan(engine: Engine, county: str | None) -> int:
+    """A kept draft of the plan district labelled as ``county``'s plan; its id."""
+    plan_id = keep_plan(engine)
+    with Session(engine) as session:
+        record = session.get(RotationPlan, plan_id)
+        assert record is not None
+        record.county = county
+        session.add(record)
+        session.commit()
+    return plan_id
+
+
+def test_policy_and_marginal_ask_of_the_countys_plan(client, city, engine):
+    build_plan_district(city, engine)  # its schools have no county: the registry has two
+    _kept_plan(engine, None)
+    west = _kept_plan(engine, WEST)
+    hr, city_hr = city.headers["hr_east"], city.headers["hr"]
+    asked = {"year": 2026, "top": 2}
+    # neither the whole registry's plan nor the other county's newer one is the county's
+    assert client.get("/api/whatif/marginal", params=asked, headers=hr).status_code == 404
+    policy = client.get("/api/whatif/policy", headers=hr,
+                        params={"year": 2026, "rule": "quotas.school_share=0.2"})  # fmt: skip
+    assert policy.status_code == 404, policy.text
+    page = client.get("/plans/policy", params={"year": 2026, "level": "preference"}, headers=hr)
+    assert page.status_code == 404
+    east = _kept_plan(engine, EAST)
+    page = client.get("/plans/policy", params={"year": 2026, "level": "preference"}, headers=hr)
+    assert page.status_code == 200, page.text
+    assert city.school_a.name in page.text and city.school_b.name not in page.text
+    cases = (({}, 200), ({"county": WEST}, 200), ({"plan_id": west}, 404))
+    for extra, status in cases:
+        answer = client.get("/api/whatif/marginal", params={**asked, **extra}, headers=hr)
+        assert answer.status_code == status, (extra, answer.text)
+        if status == 200:
+            assert answer.json()["base_plan_id"] == east
+    # a city-level user names the county (several are present) unless naming the plan
+    unnamed = client.get("/api/whatif/marginal", params=asked, headers=city_hr)
+    assert unnamed.status_code == 422, unnamed.text
+    assert EAST in unnamed.text and WEST in unnamed.text
+    unknown = client.get("/api/whatif/marginal", params={**asked, "county": "某县"},
+                         headers=city_hr)  # fmt: skip
+    assert unknown.status_code == 422 and "某县" in unknown.text
+    for extra, base in (({"county": EAST}, east), ({"county": WEST}, west),
+                        ({"plan_id": west}, west)):  # fmt: skip
+        answer = client.get("/api/whatif/marginal", params={**asked, **extra}, headers=city_hr)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["base_plan_id"] == base
+
+
+def test_a_countys_roadmap_is_their_own_countys(client, city):
+    asked = {"from": 2026, "years": 2, "time_limit_s": 20}
+    unnamed = client.get("/api/roadmap", params=asked, headers=city.headers["hr"])
+    assert unnamed.status_code == 422 and EAST in unnamed.text and WEST in unnamed.text
+    by_city = client.get("/api/roadmap", params={**asked, "county": EAST},
+                         headers=city.headers["hr"])  # fmt: skip
+    assert by_city.status_code == 200, by_city.text
+    timing = ("wall_time_s", "cpu_time_s")
+    for extra in ({}, {"county": WEST}):
+        own = client.get("/api/roadmap", params={**asked, **extra}, headers=city.headers["hr_east"])
+        assert own.status_code == 200, own.text
+        expected = {k: v for k, v in by_city.json().items() if k not in timing}
+        assert {k: v for k, v in own.json().items() if k not in timing} == expected

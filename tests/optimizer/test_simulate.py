@@ -198,3 +198,11 @@ def test_marginal_values_against_brute_force():
     # `linear` (there the dual is the slope); 3 ceilings cross-checked with the simulation's
     # +1 post. Most entries sit at a kink (integral data): there only the supergradient holds.
     assert (answered, checked, held, linear, ceilings) == (155, 112, 104, 5, 3)
+
+
+def test_a_negative_subject_weight_is_refused_by_name():
+    from optimizer.rules import RuleOverrideError, override_rules
+
+    with pytest.raises(RuleOverrideError) as refused:
+        override_rules(load_rules(), {"objective.subject_weights.pe": -3})
+    assert "objective.subject_weights.pe" in refused.value.zh and "不应小于0" in refused.value.zh

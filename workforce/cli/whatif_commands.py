@@ -237,6 +237,10 @@ UNITS = {"weighted slots": ("（加权）", " weighted slots"), "points": ("分"
          "km": ("公里", " km")}
 
 
+County = Annotated[str | None, typer.Option(
+    "--county", help="县（区）；信息库有多个且未指定方案时必填 / county")]  # fmt: skip
+
+
 def _p(message: str, language: str, **values: object) -> str:
     zh, en = POLICY_TEXT[message]
     return (zh if language == "zh" else en).format(**values)
@@ -251,6 +255,7 @@ def policy_command(
         "--posts", help="编制调整 学校代码=增加数，如 S1=+2 / posts added at a school")] = None,
     time_limit: TimeLimit = None,
     plan: PlanId = None,
+    county: County = None,
     language: Language = "zh",
 ) -> None:
     """政策模拟：按调整后的规则重新求解并与当前方案对比 / Re-solve under changed rules."""
@@ -261,7 +266,7 @@ def policy_command(
     try:
         with session_scope() as session:
             answer = simulate_policy(session, year=year, rules=set_ or [], posts=posts or [],
-                                     plan_id=plan, time_limit_s=time_limit)
+                                     plan_id=plan, county=county, time_limit_s=time_limit)
     except WhatIfError as exc:
         raise fail(exc.zh, exc.en, language) from None
     print_policy(answer, language)
@@ -335,6 +340,7 @@ def marginal_command(
         "--level", help="目标层级 / objective level")] = "rural_shortage_filled",
     top: K = 10,
     plan: PlanId = None,
+    county: County = None,
     language: Language = "zh",
 ) -> None:
     """边际值：哪些规则最限制方案（线性松弛对偶值）/ What binds the plan most (LP duals)."""
@@ -344,7 +350,8 @@ def marginal_command(
 
     try:
         with session_scope() as session:
-            answer = marginal(session, year=year, level=level, top=top, plan_id=plan)
+            answer = marginal(session, year=year, level=level, top=top, plan_id=plan,
+                              county=county)  # fmt: skip
     except WhatIfError as exc:
         raise fail(exc.zh, exc.en, language) from None
     values = answer.marginal

@@ -10,17 +10,18 @@ value read as YAML, so numbers, true/false and null mean what they do in the rul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import yaml
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from optimizer import Instance, Plan
 from optimizer.duals import MarginalError, MarginalValues, marginal_values
 from optimizer.simulate import PolicyChanges, PolicyError, Simulation, simulate
 from optimizer.whatif import WhatIfError
 from workforce.plans.compare import PlanComparison, compare_plans
-from workforce.plans.whatif import base_plan
+from workforce.plans.whatif import base_plan, county_problem
 
 SIMULATION_SECONDS = 60.0
 """Time limit of the simulated plan's solve (as `workforce plan`)."""
@@ -81,10 +82,12 @@ def simulate_policy(
     rules: Iterable[str] = (),
     posts: Iterable[str] = (),
     plan_id: int | None = None,
+    county: str | None = None,
     time_limit_s: float | None = None,
 ) -> PolicyAnswer:
-    """The year re-solved under the changes (`parse_changes`), beside its current plan; a bad
-    change is a `WhatIfError` naming it, raised before any solve."""
+    """The year re-solved under the changes (`parse_changes`), beside its current plan
+    (`_base`: of `county`); a bad change is a `WhatIfError` naming it, raised before any
+    solve."""
     from optimizer import SolveSettings
     from optimizer.simulate import changed_instance
 
@@ -93,7 +96,7 @@ def simulate_policy(
 
     try:
         changes = parse_changes(rules, posts)
-        registry_id, instance, plan = base_plan(session, year, plan_id, check)
+        registry_id, instance, plan = _base(session, year, plan_id, county, check)
         assert plan is not None  # solve_missing: a plan is solved when none is kept
         settings = SolveSettings(time_limit_s=time_limit_s or SIMULATION_SECONDS)
         result = simulate(instance, plan, changes, settings)
@@ -114,11 +117,30 @@ def marginal(
     level: str = "rural_shortage_filled",
     top: int = 10,
     plan_id: int | None = None,
+    county: str | None = None,
 ) -> MarginalAnswer:
-    """The rules that bind the year's plan most (the LP of the base plan's instance)."""
-    registry_id, instance, _ = base_plan(session, year, plan_id, solve_missing=False)
+    """The rules that bind the year's plan most (the LP of the base plan's instance, `_base`)."""
+    registry_id, instance, _ = _base(session, year, plan_id, county, solve_missing=False)
     try:
         values = marginal_values(instance, level, top)
     except MarginalError as exc:
         raise WhatIfError(exc.zh, exc.en) from None
     return MarginalAnswer(base_plan_id=registry_id, marginal=values)
+
+
+def _base(
+    session: Session,
+    year: int,
+    plan_id: int | None,
+    county: str | None,
+    check: Callable[[Instance], None] | None = None,
+    solve_missing: bool = True,
+) -> tuple[int | None, Instance, Plan | None]:
+    """`base_plan` of `county`: plan `plan_id` when named (it holds its county), else the
+    newest current plan of `county` (or a fresh solve of it); a registry of several counties
+    needs one named — the newest plan of any county would be a guess."""
+    if plan_id is None:
+        problem = county_problem(session, county)
+        if problem is not None:
+            raise WhatIfError(*problem)
+    return base_plan(session, year, plan_id, check, county, solve_missing)

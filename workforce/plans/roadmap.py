@@ -19,8 +19,9 @@ from optimizer.roadmap_project import RoadmapAssumptions
 from optimizer.roadmap_types import Roadmap
 from optimizer.settings import SolveSettings
 from workforce.models import RotationRecord, Teacher
+from workforce.plans.whatif import county_problem
 from workforce.rules.demand import DemandError
-from workforce.snapshot import NO_COUNTY, build_instance, counties
+from workforce.snapshot import build_instance
 
 DEFAULT_TIME_LIMIT_S = 60.0
 
@@ -62,14 +63,9 @@ def roadmap_from_registry(
 ) -> tuple[Instance, Roadmap]:
     """The roadmap of `years` years from `first_year` (one county's when the registry has
     several: `county` then required). Raises RoadmapError for a bad request."""
-    found = [c for c in counties(session) if c != NO_COUNTY]
-    if county is not None and county not in found:
-        raise RoadmapError(f"未知的县（区）：“{county}”", f"unknown county {county!r}")
-    if county is None and len(found) > 1:
-        raise RoadmapError(
-            "信息库中有多个县（区），请指定一个（--county）：" + "、".join(found),
-            "the registry holds several counties; name one (--county): " + ", ".join(found),
-        )
+    problem = county_problem(session, county)
+    if problem is not None:
+        raise RoadmapError(*problem)
     if not 2000 <= first_year <= 2100:
         raise RoadmapError(
             f"起始年度 {first_year} 不在 2000–2100 之间",

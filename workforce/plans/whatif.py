@@ -20,11 +20,26 @@ from optimizer.whatif import WhatIf, WhatIfError, candidates, destinations, reso
 from workforce.models import RotationPlan, School, Teacher
 from workforce.plans.lifecycle import load_plan
 from workforce.rules.demand import DemandError
-from workforce.snapshot import build_instance
+from workforce.snapshot import NO_COUNTY, build_instance, counties
 
 CURRENT = ("draft", "approved", "applied")
 BASE_SOLVE_SECONDS = 60.0
 """Time limit of the base plan solved when the year has none kept (as `workforce plan`)."""
+
+
+def county_problem(session: Session, county: str | None) -> tuple[str, str] | None:
+    """Why `county` cannot name the county a question is asked of, in Chinese and English, or
+    None: a county the registry does not hold, or none named in a registry of several (each
+    county is its own rotation instance; teachers rotate within their county)."""
+    found = [c for c in counties(session) if c != NO_COUNTY]
+    if county is not None and county not in found:
+        return f"未知的县（区）：“{county}”", f"unknown county {county!r}"
+    if county is None and len(found) > 1:
+        return (
+            "信息库中有多个县（区），请指定一个（--county）：" + "、".join(found),
+            "the registry holds several counties; name one (--county): " + ", ".join(found),
+        )
+    return None
 
 
 def base_plan(session: Session, year: int, plan_id: int | None = None,

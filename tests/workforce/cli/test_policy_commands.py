@@ -126,3 +126,21 @@ def test_marginal_values_need_no_plan_solved(engine):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("marginal values (rural shortage slots filled (weighted)")
     assert _plans_and_audit(engine) == (0, 0)  # nothing solved and kept, nothing audited
+
+
+def test_a_registry_of_several_counties_needs_one_named(engine):
+    with Session(engine) as session:
+        schools = build_small_district(session)
+        for code, county in (("U1", "东源县"), ("R1", "东源县"), ("R2", "和平县")):
+            schools[code].county = county
+            session.add(schools[code])
+        session.commit()
+    unnamed = _invoke("whatif", "marginal", "--year", "2026", "-k", "2")
+    assert unnamed.exit_code == 2, unnamed.output
+    assert "东源县" in unnamed.output and "和平县" in unnamed.output
+    unknown = _invoke("whatif", "policy", "--year", "2026", "--county", "某县",
+                      "--set", "quotas.school_share=0.2")  # fmt: skip
+    assert unknown.exit_code == 2 and "某县" in unknown.output, unknown.output
+    named = _invoke("whatif", "marginal", "--year", "2026", "-k", "2", "--county", "东源县")
+    assert named.exit_code == 0, named.output
+    assert _plans_and_audit(engine) == (0, 0)
