@@ -7,6 +7,7 @@ Ids that start with a prefix and end in a code (``status_draft``, ``pin_must_go`
 
 from api.i18n.report_pages import REPORT_PAGES
 from api.i18n.review import REVIEW
+from api.i18n.roadmap_page import ROADMAP_PAGE
 from workforce.services.messages import Catalogue
 
 _SHELL = {
@@ -475,5 +476,6 @@ UI = Catalogue(
         **_POLICY,
         **REPORT_PAGES,
         **REVIEW,
+        **ROADMAP_PAGE,
     }
 )
