@@ -8,8 +8,16 @@ consistent copy while the server runs) or ``database.pgdump`` made with ``pg_dum
 custom`` — and ``home/`` with every other file of the home.
 
 Restoring refuses a database that already holds a registry unless told ``--force`` (then the
-archive's database replaces it); it is all or nothing for the database (a restored SQLite file is
-swapped in at once; ``pg_restore`` runs in one transaction). Stop the server first.
+archive's database replaces it). It is all or nothing, in this order: everything that can be
+refused is checked before anything changes (the archive is whole; its engine is the target's; the
+secret key that will be in effect afterwards — the environment's, else the archive's
+``workforce.env``, else the home's — is the one the archived database's ID numbers were
+encrypted with, so a restore never leaves a registry its server refuses to open); the home's
+files are copied into a staging folder inside the home; then the database is restored (a SQLite
+file swapped in at once; ``pg_restore`` in one transaction) and only after it succeeds are the
+staged files renamed into place (a rename within one file system cannot run out of space). A
+failure before the database step leaves both the database and the home as they were. Stop the
+server first.
 """
 
 from __future__ import annotations
@@ -153,57 +161,184 @@ def _holds_registry(engine: Engine) -> bool:
 
 
 def restore(engine: Engine, home: Path, archive: Path, *, force: bool = False) -> Manifest:
-    """Put the archive's database behind ``engine`` and its files into ``home``."""
+    """Put the archive's database behind ``engine`` and its files into ``home`` (all or nothing,
+    see the module's docstring)."""
     if _holds_registry(engine) and not force:
         raise BackupError("数据库中已有数据；确认要用备份覆盖时加 --force",
                           "the database already holds data; add --force to replace it "
                           "with the backup")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="workforce-restore-") as scratch:
         work = Path(scratch)
-        try:
-            with tarfile.open(archive, "r:gz") as tar:
-                tar.extractall(work, filter="data")
-            manifest = Manifest(**json.loads((work / "manifest.json").read_text()))
-            dumped = work / ("database.sqlite3" if manifest.engine == "sqlite"
-                             else "database.pgdump")  # fmt: skip
-            if not dumped.is_file():  # refused before anything is changed
-                raise FileNotFoundError(f"{dumped.name} missing")
-        except (OSError, tarfile.TarError, KeyError, TypeError, json.JSONDecodeError) as error:
-            raise BackupError(f"{archive}：不是有效的备份文件（{error}）",
-                              f"{archive}: not a valid backup ({error})") from None  # fmt: skip
+        manifest, dumped = _unpack(archive, work)
         target_kind = "sqlite" if _sqlite_file(engine) else engine.url.get_backend_name()
         if manifest.engine != target_kind:
             raise BackupError(
                 f"备份来自 {manifest.engine}，当前数据库是 {target_kind}",
                 f"the backup is of {manifest.engine}, the database is {target_kind}",
             )
-        engine.dispose()
-        if manifest.engine == "sqlite":
-            target = _sqlite_file(engine)
-            assert target is not None
-            target.parent.mkdir(parents=True, exist_ok=True)
-            incoming = target.with_name(target.name + ".restoring")
-            shutil.copyfile(dumped, incoming)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
-            os.replace(incoming, target)
-        else:
-            url, environment = _libpq(engine)
-            done = subprocess.run([postgres_tool("pg_restore"), "--clean", "--if-exists",
-                                   "--no-owner", "--single-transaction", f"--dbname={url}",
-                                   str(dumped)],
-                                  capture_output=True, text=True, env=environment)  # fmt: skip
-            if done.returncode != 0:
-                raise BackupError(f"pg_restore 失败：{done.stderr.strip()[:500]}",
-                                  f"pg_restore failed: {done.stderr.strip()[:500]}")  # fmt: skip
-        saved_home = work / "home"
-        if saved_home.is_dir():
-            for path in sorted(saved_home.rglob("*")):
-                if path.is_file():
-                    destination = home / path.relative_to(saved_home)
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, destination)
+        _refuse_a_key_the_database_was_not_made_with(home, work / "home", dumped, manifest)
+        staging = _stage_home_files(work / "home", home)
+        try:
+            engine.dispose()
+            if manifest.engine == "sqlite":
+                _swap_in_sqlite(engine, dumped)
+            else:
+                _pg_restore(engine, dumped)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _move_staged_files(staging, home)
         config_file = home / "workforce.env"
         if config_file.exists():
             config_file.chmod(0o600)
     return manifest
+
+
+def _unpack(archive: Path, work: Path) -> tuple[Manifest, Path]:
+    """Extract ``archive`` into ``work``; its manifest and database file, or a clear refusal."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(work, filter="data")
+        manifest = Manifest(**json.loads((work / "manifest.json").read_text()))
+        dumped = work / ("database.sqlite3" if manifest.engine == "sqlite"
+                         else "database.pgdump")  # fmt: skip
+        if not dumped.is_file():  # refused before anything is changed
+            raise FileNotFoundError(f"{dumped.name} missing")
+    except (OSError, tarfile.TarError, KeyError, TypeError, json.JSONDecodeError) as error:
+        raise BackupError(f"{archive}：不是有效的备份文件（{error}）",
+                          f"{archive}: not a valid backup ({error})") from None  # fmt: skip
+    return manifest, dumped
+
+
+def _key_after_restore(home: Path, saved_home: Path) -> str | None:
+    """The secret key the instance will run with once restored: the environment wins over the
+    config file (as :mod:`workforce.config` reads it), and the archive's config file replaces the
+    home's."""
+    from workforce.config import CONFIG_FILE, read_config_file
+
+    for source in (
+        os.environ,
+        read_config_file(saved_home / CONFIG_FILE),
+        read_config_file(home / CONFIG_FILE),
+    ):
+        if source.get("WORKFORCE_SECRET_KEY"):
+            return source["WORKFORCE_SECRET_KEY"]
+    return None
+
+
+def _archived_key_check(dumped: Path, engine_kind: str) -> str | None:
+    """The secret key's check value stored in the archived database (None for a database from
+    before the check value existed: its key is then checked at the first start, as ever)."""
+    from workforce.secret import CHECK_NAME
+
+    if engine_kind == "sqlite":
+        connection = sqlite3.connect(f"file:{dumped}?mode=ro", uri=True)
+        try:
+            row = connection.execute(
+                "SELECT value FROM instancesetting WHERE name = ?", (CHECK_NAME,)
+            ).fetchone()
+        except sqlite3.OperationalError:  # a database from before the table existed
+            return None
+        finally:
+            connection.close()
+        return row[0] if row else None
+    listed = subprocess.run([postgres_tool("pg_restore"), "--data-only",
+                             "--table=instancesetting", "--file=-", str(dumped)],
+                            capture_output=True, text=True)  # fmt: skip
+    if listed.returncode != 0:
+        raise BackupError(f"pg_restore 无法读取备份：{listed.stderr.strip()[:500]}",
+                          f"pg_restore cannot read the backup: {listed.stderr.strip()[:500]}")  # fmt: skip
+    copying = False
+    for line in listed.stdout.splitlines():  # COPY public.instancesetting (name, value) FROM stdin;
+        if line.startswith("COPY ") and "instancesetting" in line:
+            copying = True
+        elif copying and line == "\\.":
+            copying = False
+        elif copying:
+            name, _, value = line.partition("\t")
+            if name == CHECK_NAME:
+                return value
+    return None
+
+
+def _refuse_a_key_the_database_was_not_made_with(
+    home: Path, saved_home: Path, dumped: Path, manifest: Manifest
+) -> None:
+    """Refuse the restore, before anything changes, when the key in effect afterwards is not the
+    one the archived ID numbers were encrypted with: the server would refuse to start on it."""
+    import hmac
+
+    from workforce.secret import check_value
+
+    stored = _archived_key_check(dumped, manifest.engine)
+    key = _key_after_restore(home, saved_home)
+    if stored is None or key is None:
+        return
+    if not hmac.compare_digest(stored, check_value(key)):
+        raise BackupError(
+            "备份中的数据库是用另一个密钥加密身份证号的，恢复后服务将无法读取；请把备份时的 "
+            "WORKFORCE_SECRET_KEY 设为当前密钥（环境变量或实例目录的 workforce.env）后重试。"
+            "未做任何更改。",
+            "the archived database's ID numbers were encrypted with another secret key, so the "
+            "server could not read them after the restore; set WORKFORCE_SECRET_KEY to the key "
+            "of the backup (environment or the home's workforce.env) and try again. Nothing was "
+            "changed.",
+        )
+
+
+def _stage_home_files(saved_home: Path, home: Path) -> Path:
+    """Copy the archive's home files into a staging folder inside ``home`` (same file system, so
+    placing them later is a rename). A failure here (a full disk, a file where the archive has a
+    folder) removes the staging folder and is reported before the database is touched."""
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=home))
+    try:
+        for path in sorted(saved_home.rglob("*")) if saved_home.is_dir() else []:
+            if path.is_file():
+                relative = path.relative_to(saved_home)
+                destination = home / relative
+                for parent in reversed(destination.relative_to(home).parents[:-1]):
+                    if (home / parent).exists() and not (home / parent).is_dir():
+                        raise NotADirectoryError(f"{home / parent} is a file")
+                if destination.is_dir():
+                    raise IsADirectoryError(f"{destination} is a folder")
+                staged = staging / relative
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, staged)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BackupError(f"无法放回实例目录的文件（{error}）；数据库和实例目录均未更改",
+                          f"cannot put back the home's files ({error}); neither the database "
+                          "nor the home was changed") from None  # fmt: skip
+    return staging
+
+
+def _move_staged_files(staging: Path, home: Path) -> None:
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            destination = home / path.relative_to(staging)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, destination)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in_sqlite(engine: Engine, dumped: Path) -> None:
+    target = _sqlite_file(engine)
+    assert target is not None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    incoming = target.with_name(target.name + ".restoring")
+    shutil.copyfile(dumped, incoming)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(incoming, target)
+
+
+def _pg_restore(engine: Engine, dumped: Path) -> None:
+    url, environment = _libpq(engine)
+    done = subprocess.run([postgres_tool("pg_restore"), "--clean", "--if-exists",
+                           "--no-owner", "--single-transaction", f"--dbname={url}",
+                           str(dumped)],
+                          capture_output=True, text=True, env=environment)  # fmt: skip
+    if done.returncode != 0:
+        raise BackupError(f"pg_restore 失败：{done.stderr.strip()[:500]}",
+                          f"pg_restore failed: {done.stderr.strip()[:500]}")  # fmt: skip

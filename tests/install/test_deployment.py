@@ -6,6 +6,7 @@ themselves, run on PostgreSQL with several workers, are tested in ``test_systemd
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import socket
 import stat
 import sys
@@ -162,9 +163,10 @@ def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path
     import psycopg
     from sqlalchemy.engine import make_url
 
-    from workforce.backup import backup, restore
+    from workforce.backup import BackupError, backup, restore
     from workforce.cli.demo import drop_everything
     from workforce.sample import generate_district, load_district
+    from workforce.secret import check_secret_key
 
     base = make_url(postgres_url)
     with psycopg.connect(host=base.host, port=base.port, user=base.username,
@@ -185,6 +187,8 @@ def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path
         (home / "output").mkdir(parents=True)
         (home / "output" / "plan.xlsx").write_bytes(b"plan")
         archive = tmp_path / "pg.tar.gz"
+        key = config.get_settings().secret_key
+        check_secret_key(engine, key)  # what every entry point records at its first start
         manifest = backup(engine, home, archive)
         assert (manifest.engine, manifest.migration, manifest.home_files) == (
             "postgresql",
@@ -193,6 +197,11 @@ def test_backup_and_restore_round_trip_on_postgresql(postgres_url, env, tmp_path
         )
         drop_everything(engine)
         (home / "output" / "plan.xlsx").unlink()
+        env.setenv("WORKFORCE_SECRET_KEY", "another key that encrypted nothing here, 0123456789")
+        with pytest.raises(BackupError) as wrong_key:  # read from the dump, before any change
+            restore(engine, home, archive)
+        assert "另一个密钥" in wrong_key.value.zh and not (home / "output" / "plan.xlsx").exists()
+        env.setenv("WORKFORCE_SECRET_KEY", key)
         restore(engine, home, archive)
         _reload()
         assert _registry() == before
@@ -281,6 +290,68 @@ def test_restore_refuses_an_archive_without_its_database_before_changing_anythin
     assert not (home_instance / "uploads" / "x.xlsx").exists()
     _reload()
     assert _registry() == before
+
+
+def _files(home: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(home).as_posix(): p.read_bytes()
+        for p in sorted(home.rglob("*"))
+        if p.is_file() and p.parts[-1] not in {"workforce.sqlite3-wal", "workforce.sqlite3-shm"}
+    }
+
+
+def test_restore_refuses_a_backup_whose_id_numbers_another_key_encrypted(
+    home_instance, env, tmp_path
+):
+    # The machine is lost; the new one is set up with a key of its own in the environment (which
+    # wins over the archive's workforce.env). Restoring would give a registry the server refuses
+    # to open: refused before anything changes, saying which key is needed.
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    before = _registry()
+    archive = tmp_path / "backup.tar.gz"
+    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
+    (home_instance / "output" / "after-the-backup.xlsx").write_bytes(b"kept")
+    _reload()
+    files = _files(home_instance)
+    env.setenv("WORKFORCE_SECRET_KEY", "the new machine's own key, not the backup's, 0123456789")
+    refused = runner.invoke(app, ["restore", str(archive), "--force"])
+    assert refused.exit_code == 2, refused.output
+    assert "另一个密钥" in refused.output and "未做任何更改" in refused.output
+    assert _files(home_instance) == files  # the database file and the home, byte for byte
+    assert not list(home_instance.glob(".restoring-*"))
+
+    env.delenv("WORKFORCE_SECRET_KEY")  # the archive's workforce.env brings the right key back
+    _reload()
+    assert runner.invoke(app, ["restore", str(archive), "--force"]).exit_code == 0
+    _reload()
+    assert _registry() == before
+
+
+def test_restore_changes_nothing_when_the_home_files_cannot_be_put_back(home_instance, tmp_path):
+    # The archive holds output/… but the home has a file named `output` where the folder should
+    # be: the files are staged before the database is touched, so the refusal leaves the old
+    # database and home exactly as they were (before, the database was already replaced).
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    archive = tmp_path / "backup.tar.gz"
+    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
+    with tarfile.open(archive) as tar:
+        assert any(name.startswith("home/output/") for name in tar.getnames())
+    made = runner.invoke(app, ["demo", "--teachers", "150", "--seed", "6", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    _reload()
+    shutil.rmtree(home_instance / "output")
+    (home_instance / "output").write_bytes(b"a file in the way")
+    before, files = _registry(), _files(home_instance)
+    _reload()
+    refused = runner.invoke(app, ["restore", str(archive), "--force"])
+    assert refused.exit_code == 2, refused.output
+    assert "数据库和实例目录均未更改" in refused.output and "output" in refused.output
+    _reload()
+    assert _registry() == before and before[1] > 130  # still the second district
+    assert _files(home_instance) == files
+    assert not list(home_instance.glob(".restoring-*"))
 
 
 def test_a_failed_pg_dump_is_a_clear_error_not_a_traceback(tmp_path):
