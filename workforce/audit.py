@@ -19,14 +19,22 @@ from decimal import Decimal
 from json.encoder import c_make_encoder, encode_basestring_ascii
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlmodel import Session
 
 from workforce.idnumber import birth_month, redacted
-from workforce.models import AuditLog, utcnow
+from workforce.models import AuditLog, Teacher, utcnow
 
 BIRTH_DATE_KEYS = frozenset({"birth_date"})
 """Keys whose values are birth dates: shown as their month."""
+NOT_ABOUT_ONE_TEACHER = frozenset(
+    {"user", "district", "instance", "rotation_plan", "plan_pin", "school"}
+)
+"""Entities whose entries are not about one teacher. Every other entity's key starts with the
+teacher's staff number (``S001``, ``S001/17`` for a record, ``S001|2024-05-01|…`` for an
+imported row) — except ``correction``, keyed by the correction's id."""
+KEY_SEPARATORS = ("/", "|", ":")
+"""What ends the leading key (staff number, plan id) in an entity key."""
 
 
 def shown_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -91,7 +99,10 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
     about 5 s per 100,000 entries of an import; this is the same SQL and the same stored
     values.
     """
+    entries = list(entries)
+    session.flush()  # a renumbered or new teacher is looked up as the transaction has it
     connection = session.connection()
+    teacher_ids = _teacher_ids(connection, entries)
     dialect = connection.dialect
     at_type = AUDIT_TABLE.c.at.type.dialect_impl(dialect)
     process_at = at_type.bind_processor(dialect)
@@ -108,8 +119,9 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
             json_text(e.get("after")),
             e.get("import_batch_id"),
             e.get("note"),
+            teacher_id,
         )
-        for e in entries
+        for e, teacher_id in zip(entries, teacher_ids, strict=True)
     ]
     if not rows:
         return 0
@@ -124,6 +136,52 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
         parameters = [dict(zip(AUDIT_COLUMNS, row, strict=True)) for row in rows]
     connection.exec_driver_sql(str(compiled), parameters)
     return len(rows)
+
+
+def key_head(entity_key: str) -> str:
+    """The leading key of an entity key: the text before the first of :data:`KEY_SEPARATORS`."""
+    for separator in KEY_SEPARATORS:
+        entity_key = entity_key.partition(separator)[0]
+    return entity_key
+
+
+def _teacher_ids(connection: Any, entries: list[Mapping[str, Any]]) -> list[int | None]:
+    """The teacher each entry is about (``None`` for entries about no one teacher, or about a
+    staff number not on file), resolved by staff number — or by correction id — once per batch.
+    An entry may name its ``teacher_id`` itself."""
+    staff_numbers = {
+        key_head(e["entity_key"])
+        for e in entries
+        if "teacher_id" not in e and e["entity"] not in NOT_ABOUT_ONE_TEACHER | {"correction"}
+    }
+    by_staff_no: dict[str, int] = {}
+    if staff_numbers:
+        query = select(TEACHER_TABLE.c.staff_no, TEACHER_TABLE.c.id)
+        if len(staff_numbers) <= WHOLE_TABLE_ABOVE:
+            query = query.where(TEACHER_TABLE.c.staff_no.in_(sorted(staff_numbers)))
+        by_staff_no = {staff_no: id_ for staff_no, id_ in connection.execute(query)}
+    corrections = {
+        int(e["entity_key"])
+        for e in entries
+        if "teacher_id" not in e and e["entity"] == "correction" and e["entity_key"].isdigit()
+    }
+    by_correction: dict[int, int] = {}
+    if corrections:
+        table = AUDIT_TABLE.metadata.tables["correction"]
+        query = select(table.c.id, table.c.teacher_id).where(table.c.id.in_(sorted(corrections)))
+        by_correction = {key: teacher for key, teacher in connection.execute(query)}
+    resolved: list[int | None] = []
+    for e in entries:
+        if "teacher_id" in e:
+            resolved.append(e["teacher_id"])
+        elif e["entity"] == "correction":
+            key = e["entity_key"]
+            resolved.append(by_correction.get(int(key)) if key.isdigit() else None)
+        elif e["entity"] in NOT_ABOUT_ONE_TEACHER:
+            resolved.append(None)
+        else:
+            resolved.append(by_staff_no.get(key_head(e["entity_key"])))
+    return resolved
 
 
 def json_text(value: Any) -> str:
@@ -149,7 +207,12 @@ def _json_default(value: object) -> str:
 AUDIT_TABLE: Table = AuditLog.__table__  # type: ignore[attr-defined]
 AUDIT_COLUMNS = (
     "at", "actor", "action", "entity", "entity_key", "before", "after", "import_batch_id", "note",
+    "teacher_id",
 )  # fmt: skip
+TEACHER_TABLE: Table = Teacher.__table__  # type: ignore[attr-defined]
+WHOLE_TABLE_ABOVE = 2_000
+"""Above this many staff numbers to resolve (an import), read every teacher's number at once
+instead of one IN list (SQLite caps the bound parameters of one statement)."""
 _ENCODE_CHUNKS = c_make_encoder(
     None,  # no circular-reference check: audit values are flat mappings, and a shared
     # markers dict would not be safe across threads (sync API routes run in a thread pool)

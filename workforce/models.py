@@ -261,6 +261,13 @@ class AuditLog(SQLModel, table=True):
     after: dict | None = Field(default=None, sa_column=Column(JSON))
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id")
     note: str | None = Field(default=None, max_length=500)
+    teacher_id: int | None = Field(
+        default=None,
+        index=True,
+        description="the teacher the entry is about, fixed when it is written: a staff number "
+        "can be changed (and later given to someone else), the teacher's id cannot; no foreign "
+        "key, so entries outlive a deleted teacher",
+    )
 
 
 class SolveJob(SQLModel, table=True):

@@ -14,7 +14,7 @@ from api.schemas.accounts import AuditEntryPublic
 from api.schemas.common import Page
 from workforce.accounts.scope import restrict
 from workforce.audit import masked_text, shown_values
-from workforce.models import AuditLog
+from workforce.models import AuditLog, Teacher
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -30,6 +30,14 @@ def list_audit_entries(
         str | None, Query(max_length=32, description="teacher / school / user …")
     ] = None,
     entity_key: Annotated[str | None, Query(max_length=128, description="工号、学校代码…")] = None,
+    teacher: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="教师现工号：该教师的全部记录（含改号前） / a teacher's current staff "
+            "number: all the teacher's entries, from before a change of number too",
+        ),
+    ] = None,
     actor: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[
         str | None, Query(max_length=32, description="create / update / unmask …")
@@ -53,6 +61,9 @@ def list_audit_entries(
     ):
         if value:
             statement = statement.where(column == value)
+    if teacher:
+        teacher_id = select(Teacher.id).where(Teacher.staff_no == teacher).scalar_subquery()
+        statement = statement.where(AuditLog.teacher_id == teacher_id)
     if since is not None:
         statement = statement.where(AuditLog.at >= _start_of(since))
     if until is not None:

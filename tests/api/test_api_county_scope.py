@@ -217,6 +217,38 @@ def test_the_audit_view_of_a_countys_auditor_holds_their_county(client, city, en
     assert {"T001", "A001"} <= {e["entity_key"] for e in everything["data"]}
 
 
+def test_a_teachers_entries_follow_the_teacher_not_a_staff_number_given_again(client, city):
+    # 和平县's T101 is renumbered W101, and the freed T101 is then given to 东源县's T001. Keyed by
+    # staff number, 东源县's auditor saw the first T101's history (its creation, its ID number
+    # masked or not) and W101's own history lost everything from before the change.
+    west, east = city.teachers_b[0], city.teachers_a[0]
+    hr = city.headers["hr"]
+    for teacher, number in ((west, "W101"), (east, "T101")):
+        current = client.get(f"/api/teachers/{teacher.id}", headers=hr).json()
+        changed = client.patch(f"/api/teachers/{teacher.id}", headers=hr,
+                               json={"staff_no": number, "version": current["version"]})  # fmt: skip
+        assert changed.status_code == 200, changed.text
+
+    def entries(role: str, **params: str) -> list[tuple[str, str, str]]:
+        answer = client.get("/api/audit", params={"limit": 500, **params},
+                            headers=city.headers[role]).json()  # fmt: skip
+        assert answer["count"] == len(answer["data"])
+        return sorted((e["entity"], e["action"], e["entity_key"]) for e in answer["data"])
+
+    east_view = entries("auditor_east")
+    about_the_west_teacher = entries("auditor", teacher="W101")
+    # W101's whole history from the city's view: its creation under T101, the change of number
+    assert about_the_west_teacher == [("teacher", "create", "T101"), ("teacher", "update", "W101")]
+    assert not set(about_the_west_teacher) & set(entries("auditor_east", teacher="W101"))
+    assert ("teacher", "create", "T101") not in east_view  # the west teacher's creation
+    assert ("teacher", "update", "W101") not in east_view
+    # the east teacher's own history is whole under its new number: created as T001, renumbered
+    east_teacher = entries("auditor_east", teacher="T101")
+    assert ("teacher", "create", "T001") in east_teacher
+    assert ("teacher", "update", "T101") in east_teacher
+    assert set(east_teacher) <= set(east_view)
+
+
 def test_id_numbers_stay_masked_for_the_countys_auditor_and_unmasking_is_audited(
     client, city, engine
 ):

@@ -121,8 +121,10 @@ def test_migration_0008_remasks_the_numbers_already_in_the_log(env, tmp_path):
                 {"action": action, "b": before, "a": after},
             )
     command.upgrade(alembic_config(engine), "0008")
-    with Session(engine) as session:
-        entries = session.exec(select(AuditLog).order_by(AuditLog.id)).all()
+    with Session(engine) as session:  # the columns that migration 0008 knew
+        entries = session.exec(
+            select(AuditLog.id, AuditLog.before, AuditLog.after).order_by(AuditLog.id)
+        ).all()
     engine.dispose()
     assert len(entries) == 3
     assert entries[0].after == {**old, "id_number_masked": "*" * 18}
@@ -152,8 +154,45 @@ def test_numbers_typed_full_width_spaced_or_mistyped_are_masked_for_readers(env)
         "in groups": "身份证号应为 441602 19800312 113X",
         "a digit short": "身份证号应为 44160219800312113",
     }
-    for how, text in typed.items():
-        shown = audit.shown_values({"reason": text})["reason"]  # type: ignore[index]
+    for how, typed_text in typed.items():
+        shown = audit.shown_values({"reason": typed_text})["reason"]  # type: ignore[index]
         assert not any(c.isdigit() for c in shown), (how, shown)
         assert "身份证号应为" in shown and "*" in shown, (how, shown)
     assert len(typed) == 3
+
+
+@pytest.mark.parametrize("whole_table_above", [0, 2_000], ids=["whole-table", "in-list"])
+def test_each_entry_about_a_teacher_names_the_teacher_by_id(
+    session, engine, monkeypatch, whole_table_above
+):
+    """The teacher an entry is about is fixed when it is written — by the staff number at the
+    head of its key (a record ``S/17``, an imported row ``S|…``) or by a correction's teacher —
+    so it stays the same teacher after the number is changed or given to someone else. Both
+    ways of looking the numbers up (an IN list, or every teacher for an import) give the same."""
+    from workforce.models import Teacher
+    from workforce.sample import generate_district, load_district
+
+    monkeypatch.setattr(audit, "WHOLE_TABLE_ABOVE", whole_table_above)
+    load_district(engine, generate_district(teachers=100, seed=3))
+    teachers = session.exec(select(Teacher).order_by(Teacher.id).limit(2)).all()
+    first, second = teachers
+    keys = [
+        ("teacher", first.staff_no, first.id),
+        ("training", f"{first.staff_no}/17", first.id),
+        ("certificates", f"{second.staff_no}|高级中学|2020-01-01", second.id),
+        ("teacher", "NOT-ON-FILE", None),
+        ("school", first.staff_no, None),  # a school's key is a school code, never a teacher
+        ("rotation_plan", "1", None),
+    ]
+    written = audit.record_many(
+        session,
+        [dict(actor="t", action="update", entity=e, entity_key=k) for e, k, _ in keys]
+        + [dict(actor="t", action="update", entity="teacher", entity_key="X", teacher_id=7)],
+    )
+    assert written == len(keys) + 1
+    stored = session.exec(
+        select(AuditLog.entity, AuditLog.entity_key, AuditLog.teacher_id)
+        .where(AuditLog.actor == "t")
+        .order_by(AuditLog.id)
+    ).all()
+    assert [tuple(row) for row in stored] == [*keys, ("teacher", "X", 7)]

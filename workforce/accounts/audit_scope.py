@@ -1,10 +1,13 @@
 """Which audit entries a county's user sees: those about their county's schools, teachers (and
 the teachers' records), corrections and plans. An entry names what it is about by ``entity``
-and ``entity_key``; the key of a teacher's entry starts with the staff number (``S001``,
-``S001/17`` for a record, ``S001|2024-05-01|…`` for an imported row), of a plan pin with the
-plan's id (``12:S001``), so the key's head — up to the first ``/``, ``|`` or ``:`` — is
-matched against the county's staff numbers, school codes or plan ids, one indexed look-up per
-entry. Entries about accounts, the district's sample data or the secret key are city-level.
+and ``entity_key``, and — for an entry about a teacher — by ``teacher_id``, fixed when it is
+written (:func:`workforce.audit.record_many`): a teacher's entries follow the teacher, not the
+staff number, which can be changed and later given to a teacher of another county. The key of
+a plan pin starts with the plan's id (``12:S001``), so the key's head — up to the first ``/``,
+``|`` or ``:`` — is matched against the county's plan ids or school codes, one indexed look-up
+per entry; an entry from before ``teacher_id`` existed that migration 0014 could not resolve
+is matched by its key's head against the county's staff numbers, as before. Entries about
+accounts, the district's sample data or the secret key are city-level.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from workforce.accounts.models import Correction
+from workforce.audit import KEY_SEPARATORS
 from workforce.models import AuditLog, RotationPlan, School, Teacher
 
-SEPARATORS = ("/", "|", ":")
+SEPARATORS = KEY_SEPARATORS
 """What ends the leading key in an entity key."""
 STAFF_NO_FORBIDDEN = " " + "".join(SEPARATORS)
 """What a staff number may not hold: with a separator in it, its entries' key head would be
@@ -60,11 +64,17 @@ def audit_in_county(county: str) -> Any:
     plan_ids = select(cast(RotationPlan.id, String)).where(RotationPlan.county == county)
     teachers = select(Teacher.id).where(Teacher.school_id.in_(schools))  # type: ignore[union-attr]
     corrections = select(cast(Correction.id, String)).where(Correction.teacher_id.in_(teachers))
-    of_teacher = exists().where(Teacher.staff_no == head, Teacher.school_id.in_(schools))  # type: ignore[union-attr]
+    of_teacher = exists().where(
+        Teacher.id == AuditLog.teacher_id,
+        Teacher.school_id.in_(schools),  # type: ignore[union-attr]
+    )
+    of_staff_no = exists().where(Teacher.staff_no == head, Teacher.school_id.in_(schools))  # type: ignore[union-attr]
+    about_teachers = AuditLog.entity.not_in(CITY_LEVEL | BY_PLAN | {"school", "correction"})
     return or_(
         (AuditLog.entity == "school")
         & AuditLog.entity_key.in_(select(School.code).where(School.county == county)),
         AuditLog.entity.in_(BY_PLAN) & head.in_(plan_ids),
         (AuditLog.entity == "correction") & AuditLog.entity_key.in_(corrections),
-        AuditLog.entity.not_in(CITY_LEVEL | BY_PLAN | {"school", "correction"}) & of_teacher,
+        about_teachers & AuditLog.teacher_id.is_not(None) & of_teacher,
+        about_teachers & AuditLog.teacher_id.is_(None) & of_staff_no,
     )
