@@ -1,18 +1,20 @@
-"""The audit log page (administrators and auditors): filters by entity, key, actor, action and
-dates, newest first, paged. The query is the API's own route function, so the page and
-``GET /api/audit`` always show the same entries to the same people."""
+"""The audit log page (administrators and auditors): filters by entity, key, teacher, actor,
+action and dates, newest first, paged. The query is the API's own route function, so the page
+and ``GET /api/audit`` always show the same entries to the same people; each entry is shown in
+words (:mod:`api.pages.audit_entries`), not as codes and JSON."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import Response
 
 from api.deps import AuditReader, SessionDep
+from api.i18n import page_language
 from api.i18n.catalogue import UI
+from api.pages.audit_entries import describe
 from api.pages.rendering import local_url, render
 from api.pages.routing import page_router
 from api.routes.audit import EARLIEST, LATEST, list_audit_entries
@@ -36,6 +38,7 @@ def audit_page(
     user: AuditReader,
     entity: Filter = None,
     entity_key: Filter = None,
+    teacher: Filter = None,
     actor: Filter = None,
     action: Filter = None,
     since: Annotated[str | None, Query(max_length=10)] = None,
@@ -45,6 +48,7 @@ def audit_page(
     filters = {
         "entity": _blank_to_none(entity),
         "entity_key": _blank_to_none(entity_key),
+        "teacher": _blank_to_none(teacher),
         "actor": _blank_to_none(actor),
         "action": _blank_to_none(action),
     }
@@ -61,7 +65,7 @@ def audit_page(
         request,
         "audit.html",
         user=user,
-        entries=result.data,
+        entries=describe(session, result.data, page_language(request)),
         count=result.count,
         page=page,
         pages=max(1, -(-result.count // PAGE_SIZE)),
@@ -70,14 +74,8 @@ def audit_page(
             "since": since or "",
             "until": until or "",
         },
-        pretty=pretty_json,
         page_url=lambda n: local_url(request, page=n),
     )
-
-
-def pretty_json(value: object) -> str:
-    """A before/after snapshot as readable JSON (Chinese kept as is); a dash when empty."""
-    return json.dumps(value, ensure_ascii=False, indent=1, default=str) if value else "—"
 
 
 def _day(value: str | None) -> dt.date | None:

@@ -92,3 +92,5 @@ class AuditEntryPublic(BaseModel):
     after: dict[str, Any] | None
     import_batch_id: int | None
     note: str | None
+    teacher_id: int | None = None
+    """The teacher the entry is about (fixed when written; survives a change of staff number)."""
