@@ -197,6 +197,42 @@ def test_an_import_row_of_the_other_county_is_refused_at_its_row_and_column(
     assert answers["hr"]["status"] == "dry_run" and not answers["hr"]["problems"]
 
 
+def test_an_id_number_of_the_other_county_is_refused_without_naming_its_teacher(
+    client, city, upload_dir
+):
+    # 东源县's HR officer types 和平县's T101's ID number for a new teacher: refused (the number
+    # is one person's), but not "belongs to T101" — else any ID number could be matched to a
+    # staff number of another county, row by row. A number of their own county is named, and
+    # the city's HR officer is told the other teacher in both cases.
+    exported = client.get("/api/exports/teachers.csv", params={"unmask": True},
+                          headers=city.headers["hr"]).text  # fmt: skip
+    header, *rows = exported.splitlines()
+    by_staff_no = {row.split(",")[0]: row for row in rows}
+    west_number, east_number = city.id_numbers["T101"], city.id_numbers["T002"]
+    new_rows = [
+        by_staff_no["T001"]
+        .replace("T001", "N001", 1)
+        .replace(city.id_numbers["T001"], west_number),
+        by_staff_no["T003"]
+        .replace("T003", "N003", 1)
+        .replace(city.id_numbers["T003"], east_number),
+    ]
+    content = "\n".join([header, *new_rows]).encode()
+    texts = {}
+    for key in ("hr_east", "hr"):
+        answer = client.post(
+            "/api/imports", headers=city.headers[key], data={"entity": "teachers"},
+            files={"file": ("teachers.csv", io.BytesIO(content), "text/csv")},
+        ).json()  # fmt: skip
+        assert answer["status"] == "failed", answer
+        problems = [p for p in answer["problems"] if p["header"] == "身份证号"]
+        assert [p["row"] for p in problems] == [2, 3], answer["problems"]
+        texts[key] = [p["message"]["zh"] for p in problems]
+    assert "其他县（区）" in texts["hr_east"][0] and "T101" not in " ".join(texts["hr_east"])
+    assert "T002" in texts["hr_east"][1]
+    assert "T101" in texts["hr"][0] and "T002" in texts["hr"][1]
+
+
 def test_the_audit_view_of_a_countys_auditor_holds_their_county(client, city, engine):
     for teacher in (city.teachers_a[0], city.teachers_b[0]):
         changed = client.patch(f"/api/teachers/{teacher.id}", headers=city.headers["hr"],

@@ -187,7 +187,7 @@ def _import(
         index = RegistryIndex(session)
         hashes: dict[str, str] = {}
         _parse_all(report, raw_sheets, entity, progress)
-        cross_check(report.sheets, index, hashes)
+        cross_check(report.sheets, index, hashes, county)
         if county is not None:
             refuse_outside_county(report.sheets, index, county)
         rows = report.counts()["rows"]

@@ -141,6 +141,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "身份证号与数据库中工号 {other} 的教师重复",
         "the ID number belongs to teacher {other} in the database",
     ),
+    "duplicate_id_in_other_county": (
+        "该身份证号已登记在其他县（区）的教师名下；如确为同一人调入，请联系市教育局人事部门办理",
+        "the ID number is registered for a teacher of another county; if the same person is "
+        "moving here, ask the city's personnel office",
+    ),
     "unknown_school": (
         "学校代码“{value}”在数据库和本文件中都不存在",
         "school code {value!r} is neither in the database nor in this file",

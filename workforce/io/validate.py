@@ -19,7 +19,7 @@ from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
 from workforce.io.plausible import plausibility
-from workforce.models import Teacher, TrainingRecord
+from workforce.models import School, Teacher, TrainingRecord
 
 STORED_MASK = mask("0" * 18)
 """The mask of every stored ID number: numbers are stored in their one 18-character form
@@ -30,11 +30,17 @@ IN_CHUNK = 500
 """Staff numbers per ``IN (…)`` query (well below every database's parameter limit)."""
 
 
-def cross_check(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[str, str]) -> None:
-    """Add every cross-row problem to the sheet it belongs to (``hashes``: ID-hash cache)."""
+def cross_check(
+    sheets: list[ParsedSheet],
+    index: RegistryIndex,
+    hashes: dict[str, str],
+    county: str | None = None,
+) -> None:
+    """Add every cross-row problem to the sheet it belongs to (``hashes``: ID-hash cache;
+    ``county``: the importing user's county, which bounds what a problem may reveal)."""
     _duplicate_keys(sheets)
     _references(sheets, index)
-    _id_numbers(sheets, index, hashes)
+    _id_numbers(sheets, index, hashes, county)
     _masked_id_numbers(sheets, index)
     _training_per_year(sheets, index)
 
@@ -100,10 +106,22 @@ def _references(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
                     sheet.problem(position, column.key, message(unknown, value=value))
 
 
-def _id_numbers(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[str, str]) -> None:
+def _id_numbers(
+    sheets: list[ParsedSheet],
+    index: RegistryIndex,
+    hashes: dict[str, str],
+    county: str | None,
+) -> None:
     """An ID number belongs to one teacher: not twice in the file, not to another teacher
     in the database. A masked number (with ``*``) means "unchanged", so a new teacher
-    cannot have one."""
+    cannot have one.
+
+    The refusal names the teacher who holds the number — unless the importer works for one
+    county and that teacher is in another: then it says only that the number is registered
+    elsewhere. Otherwise a county's HR officer could learn, row by row, which staff number of
+    another county holds any ID number they type (the number must still be refused: it is one
+    person's)."""
+    taken: list[tuple[ParsedSheet, int, str]] = []
     seen: dict[str, tuple[ParsedSheet, int]] = {}
     _hash_all(sheets, hashes)
     owners = index.id_hash_owners
@@ -128,9 +146,28 @@ def _id_numbers(sheets: list[ParsedSheet], index: RegistryIndex, hashes: dict[st
             seen[number] = (sheet, position)
             owner = owners.get(hashes[number]) if owners else None
             if owner is not None and owner != staff_no:
-                sheet.problem(
-                    position, "id_number", message("duplicate_id_in_database", other=owner)
-                )
+                taken.append((sheet, position, owner))
+    elsewhere = _outside_county({owner for _, _, owner in taken}, index, county)
+    for sheet, position, owner in taken:
+        if owner in elsewhere:
+            sheet.problem(position, "id_number", message("duplicate_id_in_other_county"))
+        else:
+            sheet.problem(position, "id_number", message("duplicate_id_in_database", other=owner))
+
+
+def _outside_county(staff_numbers: set[str], index: RegistryIndex, county: str | None) -> set[str]:
+    """Those of ``staff_numbers`` whose school is not in ``county`` (none without a county)."""
+    if county is None or not staff_numbers:
+        return set()
+    listed, inside = sorted(staff_numbers), set()
+    for start in range(0, len(listed), IN_CHUNK):
+        query = (
+            select(Teacher.staff_no, School.county)
+            .join(School, Teacher.school_id == School.id)  # type: ignore[arg-type]
+            .where(Teacher.staff_no.in_(listed[start : start + IN_CHUNK]))  # type: ignore[attr-defined]
+        )
+        inside |= {staff_no for staff_no, of in index.session.execute(query) if of == county}
+    return staff_numbers - inside
 
 
 def _teacher_sheets(sheets: list[ParsedSheet]) -> list[ParsedSheet]:
