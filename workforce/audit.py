@@ -155,11 +155,18 @@ def _teacher_ids(connection: Any, entries: list[Mapping[str, Any]]) -> list[int 
         if "teacher_id" not in e and e["entity"] not in NOT_ABOUT_ONE_TEACHER | {"correction"}
     }
     by_staff_no: dict[str, int] = {}
-    if staff_numbers:
-        query = select(TEACHER_TABLE.c.staff_no, TEACHER_TABLE.c.id)
-        if len(staff_numbers) <= WHOLE_TABLE_ABOVE:
-            query = query.where(TEACHER_TABLE.c.staff_no.in_(sorted(staff_numbers)))
-        by_staff_no = {staff_no: id_ for staff_no, id_ in connection.execute(query)}
+    if len(staff_numbers) > LOOKUP_IN_LIST_UP_TO:
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SELECT staff_no, id FROM {TEACHER_TABLE.name}")
+            by_staff_no = dict(cursor.fetchall())
+        finally:
+            cursor.close()
+    elif staff_numbers:
+        query = select(TEACHER_TABLE.c.staff_no, TEACHER_TABLE.c.id).where(
+            TEACHER_TABLE.c.staff_no.in_(sorted(staff_numbers))
+        )
+        by_staff_no.update(connection.execute(query).all())
     corrections = {
         int(e["entity_key"])
         for e in entries
@@ -210,9 +217,10 @@ AUDIT_COLUMNS = (
     "teacher_id",
 )  # fmt: skip
 TEACHER_TABLE: Table = Teacher.__table__  # type: ignore[attr-defined]
-WHOLE_TABLE_ABOVE = 2_000
-"""Above this many staff numbers to resolve (an import), read every teacher's number at once
-instead of one IN list (SQLite caps the bound parameters of one statement)."""
+LOOKUP_IN_LIST_UP_TO = 1_000
+"""Up to this many staff numbers are looked up in one ``IN`` list; more (an import writes
+10,000 entries at a time) read every teacher's number through the driver's own cursor — one
+cheap scan instead of many compiled ``IN`` queries (SQLite caps the parameters of one)."""
 _ENCODE_CHUNKS = c_make_encoder(
     None,  # no circular-reference check: audit values are flat mappings, and a shared
     # markers dict would not be safe across threads (sync API routes run in a thread pool)

@@ -161,18 +161,18 @@ def test_numbers_typed_full_width_spaced_or_mistyped_are_masked_for_readers(env)
     assert len(typed) == 3
 
 
-@pytest.mark.parametrize("whole_table_above", [0, 2_000], ids=["whole-table", "in-list"])
+@pytest.mark.parametrize("in_list_up_to", [0, 1_000], ids=["every-teacher", "in-list"])
 def test_each_entry_about_a_teacher_names_the_teacher_by_id(
-    session, engine, monkeypatch, whole_table_above
+    session, engine, monkeypatch, in_list_up_to
 ):
     """The teacher an entry is about is fixed when it is written — by the staff number at the
     head of its key (a record ``S/17``, an imported row ``S|…``) or by a correction's teacher —
     so it stays the same teacher after the number is changed or given to someone else. Both
-    ways of looking the numbers up (an IN list, or every teacher for an import) give the same."""
+    look-ups (an IN list; every teacher's number, as for an import) give the same."""
     from workforce.models import Teacher
     from workforce.sample import generate_district, load_district
 
-    monkeypatch.setattr(audit, "WHOLE_TABLE_ABOVE", whole_table_above)
+    monkeypatch.setattr(audit, "LOOKUP_IN_LIST_UP_TO", in_list_up_to)
     load_district(engine, generate_district(teachers=100, seed=3))
     teachers = session.exec(select(Teacher).order_by(Teacher.id).limit(2)).all()
     first, second = teachers
