@@ -82,21 +82,31 @@ def message_ids() -> list[str]:
 
 class Pairs(Mapping[str, tuple[str, str]]):
     """The messages under one prefix as a read-only mapping key → (zh, en): the shape of the
-    hand-written label tables it replaces (``TEMPLATES["why.teacher.key"]``)."""
+    hand-written label tables it replaces (``TEMPLATES["why.teacher.key"]``).
 
-    def __init__(self, prefix: str) -> None:
+    ``keys`` fixes the keys and their order (an enum's members, whose values are the ids'
+    last part); without it the keys are the catalogue's ids under the prefix."""
+
+    def __init__(self, prefix: str, keys: tuple[str, ...] | None = None) -> None:
         self.prefix = f"{prefix}."
+        self.keys_in_order = keys
 
     def __getitem__(self, key: str) -> tuple[str, str]:
+        if self.keys_in_order is not None and key not in self.keys_in_order:
+            raise KeyError(key)
         try:
-            return pair(self.prefix + key)
+            return pair(f"{self.prefix}{key}")
         except MissingMessage:
             raise KeyError(key) from None
 
     def __contains__(self, key: object) -> bool:
+        if self.keys_in_order is not None:
+            return key in self.keys_in_order
         return isinstance(key, str) and exists(self.prefix + key)
 
     def __iter__(self) -> Iterator[str]:
+        if self.keys_in_order is not None:
+            return iter(self.keys_in_order)
         n = len(self.prefix)
         return (k[n:] for k in message_ids() if k.startswith(self.prefix))
 

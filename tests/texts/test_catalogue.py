@@ -15,6 +15,14 @@ import pytest
 from babel.messages.pofile import read_po
 
 import texts
+from api.i18n.catalogue import UI
+from optimizer.messages import QUOTA_BASE_LABELS, TEMPLATES
+from workforce.accounts.roles import ROLE_LABELS, Role
+from workforce.io.messages import message as io_message
+from workforce.plans.messages import message as plan_message
+from workforce.reports.messages import columns, enum_label, error
+from workforce.sample.summary import message as sample_message
+from workforce.services.messages import REGISTRY_MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "texts" / "locale"
@@ -184,3 +192,25 @@ def test_every_id_the_code_names_exists():
     assert len(found) >= 950, len(found)  # 970 lookups of 663 ids when the test was written
     assert set(by_area) >= {"ui", "registry", "accounts", "api", "notices", "io", "plans",
                             "reports", "optimizer", "sample"}, by_area  # fmt: skip
+
+
+def test_each_area_reads_its_own_namespace():
+    """Each area's lookup keeps its signature and finds its messages under its prefix."""
+    cases = [
+        (UI.text("page_of", page=1, pages=2).en, "page 1 of 2"),
+        (REGISTRY_MESSAGES.text("school_unknown", key=7).id, "school_unknown"),
+        (io_message("not_int", value="x").zh, "“x”不是整数"),
+        (plan_message("not_found", "en", plan_id=3), "plan 3 does not exist"),
+        (columns("hours")[0].zh, "本周期已修学时（学时）"),
+        (enum_label("county", "", "zh"), "未登记县（区）"),
+        (enum_label("county", "梅县区", "zh"), "梅县区"),  # a county's own name, shown as it is
+        (error("bad_language", "en"), "--lang must be zh or en"),
+        (sample_message("none", "en"), "none"),
+        (TEMPLATES["why.teacher.volunteer"], ("本人申请交流", "asked to rotate")),
+        (list(QUOTA_BASE_LABELS), ["available", "service"]),
+        (list(ROLE_LABELS), list(Role)),
+        (ROLE_LABELS[Role.clerk][0], "学校人事专干"),
+    ]
+    assert len(cases) == 13
+    assert [got for got, _ in cases] == [want for _, want in cases]
+    assert "why.teacher.volunteer" in TEMPLATES and "no_such_reason" not in TEMPLATES
