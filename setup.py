@@ -1,4 +1,4 @@
-"""The package list: every package under workforce/, optimizer/ and api/ (found, so a new
+"""The package list: every package under workforce/, optimizer/, api/ and texts/ (found, so a new
 subpackage ships without editing this file), plus the four packages the build maps from the
 repository's data/, migrations/ and deploy/ folders (see ``[tool.setuptools.package-dir]`` in
 pyproject.toml). Everything else is declared in pyproject.toml."""
@@ -6,8 +6,8 @@ pyproject.toml). Everything else is declared in pyproject.toml."""
 from setuptools import find_namespace_packages, setup
 
 FOUND = find_namespace_packages(
-    include=["workforce*", "optimizer*", "api*"],
-    exclude=["*.__pycache__", "api.static*", "api.templates*"],
+    include=["workforce*", "optimizer*", "api*", "texts*"],
+    exclude=["*.__pycache__", "api.static*", "api.templates*", "texts.locale*"],
 )
 MAPPED = ["workforce._data", "workforce._migrations", "workforce._deploy", "optimizer._rules"]
 

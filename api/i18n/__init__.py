@@ -1,8 +1,9 @@
 """The pages' language: Chinese by default, English on request.
 
 The language comes from ``?lang=`` (which the pages then remember in the ``lang`` cookie),
-else from that cookie, else Chinese. Every UI string is an entry of :data:`UI` in
-:mod:`api.i18n.catalogue`; :func:`translator` gives templates a ``t(id, **params)``.
+else from that cookie, else Chinese. Every UI string is a ``ui.*`` message of the project
+catalogue (:mod:`texts`), read through :data:`api.i18n.catalogue.UI`; :func:`translator` gives
+templates a ``t(id, **params)``.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGED = ("pyproject.toml", "setup.py", "README.md", "workforce", "optimizer", "api", "data",
-            "migrations", "deploy")  # fmt: skip
+PACKAGED = ("pyproject.toml", "setup.py", "README.md", "workforce", "optimizer", "api", "texts",
+            "data", "migrations", "deploy")  # fmt: skip
 
 
 def _files(folder: Path) -> set[str]:

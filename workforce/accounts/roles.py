@@ -17,7 +17,10 @@ level; a clerk is already bound to one school.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+
+from texts import Pairs
 
 
 class Role(StrEnum):
@@ -39,12 +42,8 @@ class Permission(StrEnum):
     import_data = "import_data"
 
 
-ROLE_LABELS: dict[Role, tuple[str, str]] = {
-    Role.admin: ("区教育局管理员", "District administrator"),
-    Role.hr: ("区人事股", "District HR"),
-    Role.clerk: ("学校人事专干", "School clerk"),
-    Role.auditor: ("审计人员", "Auditor"),
-}
+ROLE_LABELS: Mapping[Role, tuple[str, str]] = Pairs("accounts.role", keys=tuple(Role))
+"""Each role's name, (zh, en), in the roles' order: the ``accounts.role.*`` messages."""
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),

@@ -3,7 +3,8 @@ teachers, qualification rates against the 2020 baseline, key teachers against th
 and the rural schools' shortages by the subject-demand rule.
 
 The figures are read from the registry (not from the generator), so the summary also describes
-a real district once its data are imported. Labels are in :data:`MESSAGES` (zh first, en).
+a real district once its data are imported. Labels are the ``sample.*`` messages of the
+project catalogue (:mod:`texts`), zh first, en.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
 from optimizer.rules import RotationRules
+from texts import text
 from workforce.codes import code_list
 from workforce.models import Certificate, Designation, School, Teacher
 from workforce.reports.keyteachers import default_rules
@@ -26,39 +28,6 @@ from workforce.sample.calibration import QUALIFICATION_BASELINE, STAGE_OF_LEVEL
 SUMMARY_GOALS = ("key_teachers", "key_head_teachers")
 """The talent goals the summary shows (data/targets/talent.yaml: 700 district key teachers and
 300 district key head teachers, plan ch.3 §3.3(二)); counted as the talent report counts them."""
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "title": {"zh": "样本区概况（{as_of}）", "en": "Sample district overview ({as_of})"},
-    "schools": {"zh": "学校：{items}（共{total}所）", "en": "Schools: {items} ({total} in all)"},
-    "school_item": {"zh": "{label}{count}所（民办{private}）", "en": "{label} {count} ({private} private)"},
-    "teachers": {
-        "zh": "公办中小学教师 {total} 人：在编 {established}、临聘 {temporary}；"
-        "幼儿园教师 {kindergarten} 人；民办学校教师 {private} 人",
-        "en": "Public primary/secondary teachers {total}: established {established}, temporary "
-        "{temporary}; kindergarten teachers {kindergarten}; private schools' teachers {private}",
-    },
-    "qualifications": {"zh": "学历与持证（2020年基线）：", "en": "Qualifications (2020 baseline):"},
-    "rate": {"zh": "  {label}：{rate:.2%}（基线 {baseline:.2%}）", "en": "  {label}: {rate:.2%} (baseline {baseline:.2%})"},
-    "key_teachers": {
-        "zh": "区级骨干教师 {key} 人（{key_year}年目标 {key_goal}）；区级骨干班主任 {head} 人（{head_year}年目标 {head_goal}）",
-        "en": "District key teachers {key} ({key_year} goal {key_goal}); district key head teachers "
-        "{head} ({head_year} goal {head_goal})",
-    },
-    "rural_shortage": {
-        "zh": "农村学校缺编（按学科需求规则，岗位数）：{items}",
-        "en": "Rural schools' shortages (subject-demand rule, posts): {items}",
-    },
-    "urban_spare": {
-        "zh": "城区学校可交流的富余教师：{items}",
-        "en": "Urban schools' teachers who could rotate without a shortage: {items}",
-    },
-    "none": {"zh": "无", "en": "none"},
-    "kindergarten_associate_or_above": {"zh": "幼儿园教师大专及以上", "en": "Kindergarten, associate degree or above"},
-    "kindergarten_certified": {"zh": "幼儿园教师持证", "en": "Kindergarten, certified"},
-    "primary_bachelor_or_above": {"zh": "小学教师本科及以上", "en": "Primary, bachelor or above"},
-    "junior_bachelor_or_above": {"zh": "初中教师本科及以上", "en": "Junior secondary, bachelor or above"},
-    "senior_postgraduate": {"zh": "高中教师研究生", "en": "Senior secondary, postgraduate"},
-}  # fmt: skip
 
 INDICATORS: dict[str, tuple[str, frozenset[str] | None]] = {
     # indicator → (stage, educations that count; None = holds a certificate)
@@ -74,7 +43,7 @@ INDICATORS: dict[str, tuple[str, frozenset[str] | None]] = {
 
 
 def message(message_id: str, language: str, /, **values: object) -> str:
-    return MESSAGES[message_id]["zh" if language == "zh" else "en"].format(**values)
+    return text(f"sample.{message_id}", language, **values)
 
 
 @dataclass
