@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
     from optimizer.instance import School, Teacher
     from optimizer.rules import Blocker
 
-CODES_DIR = Path(__file__).resolve().parent.parent / "data" / "codes"
-"""The project's code lists (data/codes/*.csv: code, zh, en, …): the labels users know."""
+CODES_DIR = Path(str(files("optimizer._codes")))
+"""The project's code lists (data/codes/*.csv: code, zh, en, …): the labels users know. The
+build ships them as the optimizer's own package ``optimizer._codes`` (as ``optimizer._rules``),
+so an installed copy finds them too — a path through the source tree found nothing there, and
+every checker finding fell back to the raw codes (``持有primary``)."""
 
 SUBJECT_LABELS = Pairs("optimizer.subject")
 """Subject labels, used when the code lists have none."""
@@ -72,9 +76,7 @@ def percent(share: float) -> str:
 
 @cache
 def _code_list(name: str) -> dict[str, tuple[str, str]]:
-    path = CODES_DIR / f"{name}.csv"
-    if not path.exists():
-        return {}
+    path = CODES_DIR / f"{name}.csv"  # a list that is not there is a packaging error: raised
     with path.open(encoding="utf-8", newline="") as f:
         return {row["code"]: (row["zh"], row["en"]) for row in csv.DictReader(f)}
 

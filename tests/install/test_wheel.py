@@ -93,6 +93,14 @@ def test_the_wheel_runs_the_demo_and_a_plan_from_an_empty_folder(installed, tmp_
     assert "方案草稿 #2 已保存" in plan
     checked = workforce("check-plan", "plan.json")
     assert "方案通过校验" in checked
+    # the checker's and explanations' code labels come with the wheel (they fell back to codes)
+    labels = subprocess.run(
+        [str(installed / "python"), "-c",
+         "from optimizer.messages import code_label as c; print(c('school_levels', 'primary', 0),"
+         " c('certificate_levels', 'junior', 0), c('subjects', 'pe', 0), c('zones', 'rural', 0))"],
+        cwd=folder, env=env, check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    assert labels == ["小学", "初级中学教师资格", "体育", "农村"], labels
     # docs/deploy.md is followed from the installed package: its files come with the wheel
     workforce("deploy-files", "deploy")
     shipped = {p.name for p in (ROOT / "deploy").iterdir() if not p.name.startswith("_")}
