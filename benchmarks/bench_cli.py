@@ -107,7 +107,8 @@ def time_plan(workforce: str, runs: int) -> dict[str, object]:
         "plan_target_s": PLAN_TARGET_S,
         "plan_met": min(wall) <= PLAN_TARGET_S,
         "plan": f"{EXPECTED['moves']} moves, "
-        + " / ".join(f"{v:g}" for v in EXPECTED["levels"]) + ", proven optimal",
+        + " / ".join(f"{v:g}" for v in EXPECTED["levels"])
+        + ", proven optimal",
     }
 
 
