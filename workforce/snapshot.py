@@ -56,6 +56,14 @@ CHILD_COLUMNS = {
     "wishes": ("teacher_id", "school_id"),
 }
 """The columns of each child table the instance is made of."""
+CHILD_TABLES = {
+    "certificates": Certificate,
+    "designations": Designation,
+    "exemptions": Exemption,
+    "rotations": RotationRecord,
+    "wishes": RotationWish,
+}
+"""The child tables of a teacher that the instance reads."""
 COMPULSORY_LEVELS = ("primary", "junior", "nine_year", "complete_secondary")
 """School levels in scope by default: compulsory education (义务教育学校)."""
 CERTIFICATE_LEVELS_KNOWN_TO_THE_OPTIMIZER = {"kindergarten", "primary", "junior", "senior"}
@@ -279,15 +287,6 @@ def _instance_teacher(
 
 def _columns(model: type, names: Iterable[str]) -> list:
     return [model.__table__.c[name] for name in names]  # type: ignore[attr-defined]
-
-
-CHILD_TABLES = {
-    "certificates": Certificate,
-    "designations": Designation,
-    "exemptions": Exemption,
-    "rotations": RotationRecord,
-    "wishes": RotationWish,
-}
 
 
 def _select_child(name: str):  # type: ignore[no-untyped-def]
