@@ -41,6 +41,29 @@ from workforce.models import (
 from workforce.rules.demand import demand_by_school
 from workforce.rules.retirement import default_category, retirement_date
 
+TEACHER_COLUMNS = (
+    "id", "staff_no", "name", "school_id", "gender", "birth_date", "post_type", "main_subject",
+    "joined_school_on", "is_principal", "principal_since", "retirement_category",
+    "retirement_confirmed_on",
+)  # fmt: skip
+"""The teacher columns the instance is made of: reading only these skips decoding the others
+(JSON lists, timestamps, the encrypted ID number) of every teacher."""
+CHILD_COLUMNS = {
+    "certificates": ("teacher_id", "level", "subject"),
+    "designations": ("teacher_id", "kind", "tier", "term_start", "term_end"),
+    "exemptions": ("teacher_id", "reason", "from_on", "until_on"),
+    "rotations": ("teacher_id", "kind", "start_on", "actual_end_on", "planned_end_on"),
+    "wishes": ("teacher_id", "school_id"),
+}
+"""The columns of each child table the instance is made of."""
+CHILD_TABLES = {
+    "certificates": Certificate,
+    "designations": Designation,
+    "exemptions": Exemption,
+    "rotations": RotationRecord,
+    "wishes": RotationWish,
+}
+"""The child tables of a teacher that the instance reads."""
 COMPULSORY_LEVELS = ("primary", "junior", "nine_year", "complete_secondary")
 """School levels in scope by default: compulsory education (义务教育学校)."""
 CERTIFICATE_LEVELS_KNOWN_TO_THE_OPTIMIZER = {"kindergarten", "primary", "junior", "senior"}
@@ -89,7 +112,7 @@ def build_instance(
     school_ids = {s.id: s for s in schools}
     demand = demand_by_school(session, as_of, school_ids=school_ids)
     teachers = session.execute(
-        select(Teacher.__table__)
+        select(*_columns(Teacher, TEACHER_COLUMNS))
         .where(Teacher.school_id.in_(list(school_ids)), Teacher.status.in_(["active", "seconded"]))
         .order_by(Teacher.staff_no)
     ).all()
@@ -262,6 +285,15 @@ def _instance_teacher(
     )
 
 
+def _columns(model: type, names: Iterable[str]) -> list:
+    return [model.__table__.c[name] for name in names]  # type: ignore[attr-defined]
+
+
+def _select_child(name: str):  # type: ignore[no-untyped-def]
+    """The columns of child table ``name`` (``CHILD_COLUMNS``) the instance is made of."""
+    return select(*_columns(CHILD_TABLES[name], CHILD_COLUMNS[name]))
+
+
 def _children_by_teacher(
     session: Session, teacher_ids: list[int], year: int
 ) -> dict[str, dict[int, list[Row]]]:
@@ -269,15 +301,15 @@ def _children_by_teacher(
     per table)."""
     wanted = set(teacher_ids)
     queries = {
-        "certificates": select(Certificate.__table__).order_by(Certificate.id),
-        "designations": select(Designation.__table__).order_by(
+        "certificates": _select_child("certificates").order_by(Certificate.id),
+        "designations": _select_child("designations").order_by(
             Designation.term_start, Designation.id
         ),
-        "exemptions": select(Exemption.__table__).order_by(Exemption.from_on, Exemption.id),
-        "rotations": select(RotationRecord.__table__).order_by(
+        "exemptions": _select_child("exemptions").order_by(Exemption.from_on, Exemption.id),
+        "rotations": _select_child("rotations").order_by(
             RotationRecord.start_on, RotationRecord.id
         ),
-        "wishes": select(RotationWish.__table__)
+        "wishes": _select_child("wishes")
         .where(RotationWish.year == year)
         .order_by(RotationWish.teacher_id, RotationWish.rank),
     }
@@ -298,23 +330,19 @@ def instance_teacher_of(
     :func:`build_instance`, their own rows only): what the teacher page asks the optimizer's
     eligibility rules about."""
     rules = rules or load_rules()
-    row = session.execute(select(Teacher.__table__).where(Teacher.id == teacher_id)).one()
-    tables = {
-        "certificates": Certificate,
-        "designations": Designation,
-        "exemptions": Exemption,
-        "rotations": RotationRecord,
-    }
+    row = session.execute(
+        select(*_columns(Teacher, TEACHER_COLUMNS)).where(Teacher.id == teacher_id)
+    ).one()
     children: dict[str, dict[int, list[Row]]] = {
         name: {teacher_id: list(session.execute(
-            select(model.__table__).where(model.teacher_id == teacher_id).order_by(model.id)
+            _select_child(name).where(model.teacher_id == teacher_id).order_by(model.id)
         ).all())}
-        for name, model in tables.items()
+        for name, model in CHILD_TABLES.items() if name != "wishes"
     }  # fmt: skip
     children["wishes"] = {
         teacher_id: list(
             session.execute(
-                select(RotationWish.__table__)
+                _select_child("wishes")
                 .where(RotationWish.teacher_id == teacher_id, RotationWish.year == year)
                 .order_by(RotationWish.rank)
             ).all()

@@ -79,8 +79,9 @@ def test_principal_terms_are_counted_in_the_rules_term_length(session):
     session.commit()
     default = build_instance(session, year=2026).teacher_by_staff_no["UMA1"]
     assert default.is_principal and default.principal_terms_at_school == 2  # 3-year terms
-    longer = build_instance(session, year=2026,
-                            rules=load_rules(overrides={"principals.term_years": 4}))
+    longer = build_instance(
+        session, year=2026, rules=load_rules(overrides={"principals.term_years": 4})
+    )
     assert longer.teacher_by_staff_no["UMA1"].principal_terms_at_school == 1
 
 
@@ -131,5 +132,61 @@ def test_a_school_with_an_empty_county_is_in_the_no_county_rotation(session):
     by_county = build_instance(session, year=2026, county="源城区")
     assert {s.code for s in no_county.schools} == {"U1", "R2"}
     assert {s.code for s in by_county.schools} == {"R1"}
-    assert len(no_county.teachers) + len(by_county.teachers) == len(
-        build_instance(session, year=2026).teachers) == 20
+    assert (
+        len(no_county.teachers) + len(by_county.teachers)
+        == len(build_instance(session, year=2026).teachers)
+        == 20
+    )
+
+
+def test_the_columns_read_are_all_the_mapping_uses(session):
+    """The snapshot reads only `TEACHER_COLUMNS` and `CHILD_COLUMNS` (skipping the decoding of
+    the rest); every teacher maps to the same instance teacher as from whole rows — a column
+    the mapping uses but the selection leaves out fails here."""
+    from collections import defaultdict
+
+    from workforce.snapshot import (
+        CHILD_TABLES,
+        TEACHER_COLUMNS,
+        _children_by_teacher,
+        _instance_teacher,
+    )
+
+    schools = build_small_district(session)
+    teacher = session.exec(select(Teacher).where(Teacher.staff_no == "UMA1")).one()
+    session.add(Exemption(teacher_id=teacher.id, reason="nursing", from_on=dt.date(2026, 3, 1),
+                          until_on=dt.date(2027, 3, 1)))  # fmt: skip
+    session.add(RotationWish(teacher_id=teacher.id, year=2026, rank=1, school_id=schools["R2"].id))
+    session.add(
+        RotationRecord(
+            teacher_id=teacher.id,
+            from_school_id=schools["U1"].id,
+            to_school_id=schools["R1"].id,
+            kind="secondment",
+            start_on=dt.date(2025, 9, 1),
+            planned_end_on=dt.date(2027, 8, 31),
+        )
+    )
+    session.commit()  # fmt: skip
+    whole_children = {}
+    for name, model in CHILD_TABLES.items():
+        by_teacher = defaultdict(list)
+        for row in session.execute(select(model.__table__).order_by(model.id)):
+            by_teacher[row.teacher_id].append(row)
+        whole_children[name] = by_teacher
+    whole_rows = session.execute(select(Teacher.__table__).order_by(Teacher.staff_no)).all()
+    chosen = [Teacher.__table__.c[c] for c in TEACHER_COLUMNS]
+    rows = session.execute(select(*chosen).order_by(Teacher.staff_no)).all()
+    children = _children_by_teacher(session, [r.id for r in rows], 2026)
+    code_of = dict(session.execute(select(School.id, School.code)).all())
+    as_of = dt.date(2026, 9, 1)
+    mapped = [_instance_teacher(r, children, code_of, as_of, 5) for r in rows]
+    from_whole = [_instance_teacher(r, whole_children, code_of, as_of, 5) for r in whole_rows]
+    assert len(mapped) == len(rows) == 20  # every teacher of the small district
+    assert mapped == from_whole
+    moved = next(t for t in mapped if t.staff_no == "UMA1")
+    assert (
+        moved.on_secondment
+        and moved.wishes == ["R2"]
+        and moved.exemptions[0].until == dt.date(2027, 3, 1)
+    )

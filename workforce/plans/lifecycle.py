@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from optimizer import Instance, Pin, Plan, SolveSettings, check_plan, solve
+from optimizer import Instance, Pin, Plan, SolveSettings, solve
 from workforce import audit
 from workforce.config import get_settings
 from workforce.db import begin_write
@@ -99,7 +99,11 @@ def _begin_write(session: Session, year: int) -> None:
 
 
 def _keep(
-    session: Session, instance: Instance, plan: Plan, actor: str, parent_id: int | None,
+    session: Session,
+    instance: Instance,
+    plan: Plan,
+    actor: str,
+    parent_id: int | None,
     county: str | None = None,
 ) -> RotationPlan:
     record = RotationPlan(
@@ -220,6 +224,8 @@ def approve_plan(
     require_supplementary_choice(
         session, record.year, supplementary=supplementary, county=record.county
     )
+    from optimizer.check import check_plan  # the checker is loaded by the steps that use it
+
     instance, plan = load_plan(record)
     if plan.status not in ("optimal", "feasible"):
         raise PlanError("no_plan", plan_id=plan_id, solver_status=plan.status)
@@ -485,6 +491,8 @@ def _verify_rules_still_hold(
     :func:`_verify_unchanged`, and the rest of that rule (wish rank, key flag) is the plan's
     report of the registry at solve time, not a rule the move breaks.
     """
+    from optimizer.check import check_plan
+
     try:
         fresh = build_instance(
             session, year=instance.year, as_of=instance.as_of, rules=instance.rules, county=county
@@ -493,9 +501,7 @@ def _verify_rules_still_hold(
         raise PlanError("snapshot_failed", reason_zh=error.zh, reason_en=error.en) from None
     names = {m.staff_no: m.name for m in plan.moves}
     broken = [
-        f
-        for f in check_plan(fresh, plan)
-        if f.scope in names and f.constraint != "plan.figures"
+        f for f in check_plan(fresh, plan) if f.scope in names and f.constraint != "plan.figures"
     ]
     if broken:
         details = [

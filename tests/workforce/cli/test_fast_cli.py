@@ -39,3 +39,43 @@ def test_the_entity_names_in_the_help_are_the_import_specs():
     from workforce.io.entities import SPECS
 
     assert ENTITY_NAMES == tuple(SPECS)
+
+
+NOT_FOR_PLANNING = ("pandas", "matplotlib", "openpyxl", "alembic", "fastapi", "uvicorn", "jinja2",
+                    "optimizer.check", "optimizer.roadmap", "optimizer.whatif",
+                    "workforce.plans.workbook", "workforce.io", "api")  # fmt: skip
+
+PLAN_PROBE = """
+import gc, json, sys
+from workforce.cli import app
+try:
+    app(["plan", "--year", "2026", "--out", sys.argv[1]])
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(json.dumps({"modules": sorted(sys.modules), "young_every": gc.get_threshold()[0]}))
+"""
+
+
+def test_plan_imports_only_what_planning_uses(engine, tmp_path):
+    """`workforce plan --out plan.json` solves and stores the plan without the workbook writer,
+    data-frame, plotting, migration or web libraries, nor the independent checker; and the
+    command runs with the collector's young generation widened (`workforce.cli.app.start`)."""
+    from sqlmodel import Session
+
+    from workforce.cli.app import YOUNG_COLLECTION_EVERY
+
+    from ..district import build_small_district
+
+    with Session(engine) as session:
+        build_small_district(session)
+    out = tmp_path / "plan.json"
+    done = subprocess.run([sys.executable, "-c", PLAN_PROBE, str(out)], capture_output=True,
+                          text=True, check=True, timeout=300)  # fmt: skip
+    seen = json.loads(done.stdout[done.stdout.rindex("\n{") + 1 :])
+    assert json.loads(out.read_text(encoding="utf-8"))["status"] == "optimal"
+    loaded = seen["modules"]
+    assert "optimizer.solve" in loaded and "workforce.snapshot" in loaded  # it did plan
+    unwanted = [m for m in loaded
+                if any(m == n or m.startswith(n + ".") for n in NOT_FOR_PLANNING)]  # fmt: skip
+    assert unwanted == []
+    assert seen["young_every"] == YOUNG_COLLECTION_EVERY
