@@ -51,3 +51,15 @@ def fail(zh: str, en: str, language: str = "zh") -> typer.Exit:
     """Print a user-facing error (Chinese first, or English) and return the exit to raise."""
     typer.echo(zh if language == "zh" else en, err=True)
     return typer.Exit(code=2)
+
+
+def say(message_id: str, language: str, **values: object) -> str:
+    """A command's message from the project catalogue (:mod:`texts`, ids ``cli.…``), filled."""
+    from texts import text
+
+    return text(message_id, language, **values)
+
+
+def pair(message_id: str, **values: object) -> tuple[str, str]:
+    """The message in Chinese and English, as :func:`fail` takes them."""
+    return say(message_id, "zh", **values), say(message_id, "en", **values)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, pair, say
 
 if TYPE_CHECKING:  # imported when the command runs, so that `workforce --help` starts fast
     from sqlalchemy.engine import Engine
@@ -25,39 +25,6 @@ if TYPE_CHECKING:  # imported when the command runs, so that `workforce --help` 
 
     from workforce.config import Settings
     from workforce.sample.summary import DistrictSummary
-
-MESSAGES = {
-    "reset": {"zh": "已清空数据库", "en": "database dropped"},
-    "loaded": {
-        "zh": "已载入合成样本区（种子 {seed}）：{schools} 所学校、{teachers} 名教师，用时 {seconds:.1f} 秒",
-        "en": "loaded the synthetic sample district (seed {seed}): {schools} schools, "
-        "{teachers} teachers in {seconds:.1f} s",
-    },
-    "kept": {
-        "zh": "数据库中已有数据（{schools} 所学校），未重复载入；用 --reset 重建",
-        "en": "the database already holds data ({schools} schools); not loaded again — "
-        "use --reset to rebuild",
-    },
-    "plan_title": {
-        "zh": "{year}年交流轮岗方案（草稿 #{plan_id}）：",
-        "en": "{year} rotation plan (draft #{plan_id}):",
-    },
-    "plan_written": {"zh": "方案工作簿：{path}", "en": "plan workbook: {path}"},
-    "where": {
-        "zh": "实例目录（WORKFORCE_HOME）：{home}\n  数据库：{database}\n  配置文件（含密钥，仅本人可读）：{config}",
-        "en": "instance home (WORKFORCE_HOME): {home}\n  database: {database}\n"
-        "  config file (with the secret key, owner-only): {config}",
-    },
-    "reset_refused": {
-        "zh": "生产环境不允许 --reset（会删除全部数据）",
-        "en": "--reset is refused in production (it deletes all data)",
-    },
-}  # fmt: skip
-
-
-def _say(key: str, language: str, **values: object) -> str:
-    return MESSAGES[key]["zh" if language == "zh" else "en"].format(**values)
-
 
 def drop_everything(engine: Engine) -> None:
     """Drop every table of the database, Alembic's version table included."""
@@ -73,7 +40,7 @@ def where_lines(settings: Settings, language: str) -> str:
     from workforce.db import display_url
 
     database = display_url(settings.database_url)
-    return _say("where", language, home=settings.home, database=database,
+    return say("cli.demo.where", language, home=settings.home, database=database,
                 config=settings.config_file)  # fmt: skip
 
 
@@ -127,7 +94,7 @@ def demo_command(
     language = language or settings.language
     engine = get_engine()
     if reset and settings.environment == "production":
-        raise fail(MESSAGES["reset_refused"]["zh"], MESSAGES["reset_refused"]["en"], language)
+        raise fail(*pair("cli.demo.reset_refused"), language)
     typer.echo(where_lines(settings, language))
     schools = 0
     if not reset:
@@ -137,7 +104,7 @@ def demo_command(
         with Session(engine) as session:
             schools = session.scalar(select(func.count()).select_from(School)) or 0
         if schools:
-            typer.echo(_say("kept", language, schools=schools))
+            typer.echo(say("cli.demo.kept", language, schools=schools))
     if reset or not schools:
         started = dt.datetime.now()
         try:  # generate first: a bad option must not leave the database dropped
@@ -146,7 +113,7 @@ def demo_command(
             raise fail(error.zh, error.en, language) from None
         if reset:
             drop_everything(engine)
-            typer.echo(_say("reset", language))
+            typer.echo(say("cli.demo.reset", language))
             migrate(engine)
             check_database_key(language)  # records this key for the rebuilt database
         with working("载入样本区…", "loading the sample district…", language):
@@ -154,7 +121,7 @@ def demo_command(
         seconds = (dt.datetime.now() - started).total_seconds()
         counts = district.counts()
         typer.echo(
-            _say("loaded", language, seed=seed, schools=counts["schools"],
+            say("cli.demo.loaded", language, seed=seed, schools=counts["schools"],
                  teachers=counts["teachers"], seconds=seconds)
         )  # fmt: skip
     with Session(engine) as session:
@@ -168,10 +135,10 @@ def demo_command(
             actor=settings.actor,
             settings=SolveSettings(time_limit_s=time_limit),
         )
-    typer.echo(_say("plan_title", language, year=year, plan_id=record.id))
+    typer.echo(say("cli.demo.plan_title", language, year=year, plan_id=record.id))
     print_plan_summary(instance, plan, language)
     echo_levels(plan, language)
     workbook = plan_out or settings.output_dir / f"rotation-plan-{year}-draft-{record.id}.xlsx"
     workbook.parent.mkdir(parents=True, exist_ok=True)
     write_plan_workbook(workbook, instance, plan, language=language)
-    typer.echo(_say("plan_written", language, path=workbook))
+    typer.echo(say("cli.demo.plan_written", language, path=workbook))

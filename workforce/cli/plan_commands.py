@@ -31,6 +31,7 @@ Backend = Annotated[
 
 def _require_database(language: str) -> None:
     from sqlalchemy import inspect
+
     from workforce.db import get_engine
 
     if not inspect(get_engine()).has_table("teacher"):
@@ -201,10 +202,11 @@ def check_plan_command(
 ) -> None:
     """独立校验方案是否满足每条规则、所称数字是否属实 / Verify every rule and every claim of a
     saved plan, independently."""
+    from pydantic import ValidationError
+
     from optimizer import Instance, Plan, check_plan
     from optimizer.certify import PROOF_MAX_ARCS, proof_size
     from optimizer.check import bound_verifiable
-    from pydantic import ValidationError
 
     zh = language == "zh"
     try:
@@ -290,8 +292,9 @@ def _registry_findings(registry_id: object, plan: Plan, instance: Instance
     and write it into the file; the registry's copy is what they cannot edit unseen (every change
     to it is audited). No finding when the file names no registry plan or no database is set up
     (the check then proves only what the file says about itself)."""
-    from optimizer import Instance, Plan
     from sqlalchemy import inspect
+
+    from optimizer import Instance, Plan
     from workforce.db import get_engine, session_scope
 
     if registry_id is None:

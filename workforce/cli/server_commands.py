@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from workforce.accounts.roles import Role  # an enum only: cheap to import for --help
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, pair, say
 
 if TYPE_CHECKING:
     from workforce.config import Settings
@@ -30,37 +30,6 @@ COUNTY_HELP = (
     "限定的县（区）（区人事股、审计人员；须为学校名单中的县区）/ the county an HR officer or "
     "auditor is scoped to (one the schools carry)"
 )
-
-SERVE_MESSAGES = {
-    "development_secret": {
-        "zh": "拒绝启动：正在使用公开的开发密钥。请设置 WORKFORCE_SECRET_KEY 或删除它以使用实例目录中"
-        "生成的密钥；仅在本机调试时可用 --host 127.0.0.1 --insecure-dev。",
-        "en": "refusing to start with the published development secret: set WORKFORCE_SECRET_KEY "
-        "(or unset it to use the key generated in the home); only for local debugging, "
-        "--host 127.0.0.1 --insecure-dev allows it.",
-    },
-    "started": {
-        "zh": "实例目录：{home}；数据库：{database}；{workers} 个工作进程，监听 http://{host}:{port}/",
-        "en": "home {home}; database {database}; {workers} workers on http://{host}:{port}/",
-    },
-    "rotated": {
-        "zh": "已用新密钥重新加密 {count} 个身份证号；{where}",
-        "en": "{count} ID numbers re-encrypted under the new key; {where}",
-    },
-    "rotate_env": {
-        "zh": "密钥来自环境变量 WORKFORCE_SECRET_KEY：请用 --new-key-stdin 提供新密钥，并在之后更新环境变量",
-        "en": "the key comes from the environment (WORKFORCE_SECRET_KEY): give the new key with "
-        "--new-key-stdin and update the environment afterwards",
-    },
-    "new_key_short": {
-        "zh": "新密钥至少需要32个字符", "en": "the new key must have at least 32 characters",
-    },
-}  # fmt: skip
-
-
-def _say(key: str, language: str, **values: object) -> str:
-    return SERVE_MESSAGES[key]["zh" if language == "zh" else "en"].format(**values)
-
 
 def development_secret_refused(settings: Settings, host: str, *, insecure_dev: bool) -> bool:
     """Whether ``serve`` must refuse to start: the published development secret is allowed only
@@ -98,7 +67,7 @@ def serve_command(
 
     settings = get_settings()
     if development_secret_refused(settings, host, insecure_dev=insecure_dev):
-        raise fail(*SERVE_MESSAGES["development_secret"].values(), settings.language)
+        raise fail(*pair("cli.serve.development_secret"), settings.language)
     check_database_key(settings.language)
     if settings.web_runs_solves:  # jobs whose process died with the last server: failed; the
         from workforce.db import get_engine  # queue: started again
@@ -108,7 +77,7 @@ def serve_command(
     from workforce.db import display_url
 
     database = display_url(settings.database_url)
-    typer.echo(_say("started", settings.language, home=settings.home, database=database,
+    typer.echo(say("cli.serve.started", settings.language, home=settings.home, database=database,
                     workers=workers, host=host, port=port))  # fmt: skip
     import uvicorn
 
@@ -190,10 +159,10 @@ def rotate_secret_command(
     language = settings.language
     from_environment = bool(os.environ.get("WORKFORCE_SECRET_KEY"))
     if from_environment and not new_key_stdin:
-        raise fail(*SERVE_MESSAGES["rotate_env"].values(), language)
+        raise fail(*pair("cli.serve.rotate_env"), language)
     new = sys.stdin.readline().strip() if new_key_stdin else secrets.token_urlsafe(48)
     if len(new) < 32:
-        raise fail(*SERVE_MESSAGES["new_key_short"].values(), language)
+        raise fail(*pair("cli.serve.new_key_short"), language)
     # The new key is written before the database is re-encrypted, and the old one put back if
     # that fails: written after, a config file that cannot be written would leave a database
     # under a random key nobody has (the instance locked out of every ID number).
@@ -212,7 +181,7 @@ def rotate_secret_command(
             "now set WORKFORCE_SECRET_KEY to the new key")  # fmt: skip
     else:
         where = f"{'新密钥已写入' if language == 'zh' else 'new key written to'} {settings.config_file}"
-    typer.echo(_say("rotated", language, count=count, where=where))
+    typer.echo(say("cli.serve.rotated", language, count=count, where=where))
 
 
 def _read_password(password_stdin: bool) -> str:
