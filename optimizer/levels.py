@@ -17,7 +17,13 @@ none in a minute). So, with `lp_guided` (the default), each level is solved as:
    large model continues with RINS: the variables where the incumbent and this level's LP
    disagree are freed and the rest fixed at the incumbent; when a round stalls the
    neighbourhood widens (group → source slot → destination slot);
-3. when that does not reach the LP bound and the model is small, the full MIP with the time
+3. when the solution found does not reach the LP bound and the LP came with row prices (a
+   later level's LP, HiGHS), reduced-cost fixing (optimizer.fixing): every integer variable
+   that cannot leave its value in a solution as good is fixed, and the MIP over the rest is
+   solved with the solution's value as cutoff — its optimum and bound are the level's (30,000
+   teachers: 52,857 of 138,730 variables left, the later levels proven in 13–20 s where the
+   full MIP took 25–35 s);
+4. when that does not reach the LP bound and the model is small, the full MIP with the time
    left; the better solution is kept.
 
 Later levels of a small model (≤ `FULL_MIP_MAX_VARIABLES`) skip steps 1–2 and run the full MIP
@@ -26,7 +32,8 @@ preference LP 45 vs optimum 40, distance 15,120.5 vs 15,618), RINS rounds found 
 did not, and HiGHS proves the (combined, see optimizer.solve) later levels in under 2 s.
 
 A level's bound is the LP value rounded to an integer (every level is integral), tightened by the
-full MIP's bound when it ran. Without `lp_guided`, only step 3 runs (the back-end comparison).
+restricted or full MIP's bound when it ran. Without `lp_guided`, only step 4 runs (the back-end
+comparison).
 """
 
 from __future__ import annotations
