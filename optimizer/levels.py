@@ -135,8 +135,12 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
                 best.method = f"LP neighbourhood MIP (radius {radius}, {len(free)} free)"
             break
     if best.value is not None and round(best.value) != bound and lp.row_prices is not None:
-        best, bound = _fixed_mip(proto, lp, integer, best, bound, maximize, deadline, backend,
-                                 threads, seed, gap)
+        # A large model keeps half of the time for RINS should the restricted MIP not finish
+        # (not measured at 100,000 teachers, where RINS brought preference within 0.21%).
+        share = 1.0 if small else 0.5
+        best, bound = _fixed_mip(proto, lp, integer, best, bound, maximize,
+                                 time.perf_counter() + share * (deadline - time.perf_counter()),
+                                 backend, threads, seed, gap)
     if incumbent is not None and round(best.value) != bound and not small:  # a large model
         best = _rins(proto, lp.values, integer, best, bound, maximize, deadline, backend,
                      threads, seed, gap)
