@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from ortools.linear_solver import pywraplp
@@ -178,17 +179,21 @@ Stage = tuple[tuple[str, str], ...]
 
 
 def _stages(model: RotationModel, net: Network
-            ) -> list[tuple[Stage, tuple[Terms, int] | None]]:
+            ) -> Iterator[tuple[Stage, tuple[Terms, int] | None]]:
     """The levels in the order they are solved, each stage with its combined objective when it
     has one. The two later levels are one stage, solved as one MIP with an exact combined
     objective (`combined_terms`), unless its weight would be numerically unsafe; then they are
-    solved one by one."""
+    solved one by one. A generator: the combined objective (1.0 s on a 10,000-teacher county)
+    is built only once level 1 has a plan — not for an infeasible district."""
     first, *later = LEVELS
+    yield (first,), None
     combined = (combined_terms(model, net, later[0][0], later[1][0]) if len(later) == 2
                 else None)
     if combined is not None:
-        return [((first,), None), (tuple(later), combined)]
-    return [((level,), None) for level in LEVELS]
+        yield tuple(later), combined
+        return
+    for level in later:
+        yield (level,), None
 
 
 def _solve_together(model: RotationModel, stage: Stage, combined: tuple[Terms, int],
