@@ -34,11 +34,20 @@ class QuietHighs(highspy.Highs):
 
 
 def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, threads: int,
-                    seed: int, gap: float, start: list[float] | None = None
+                    seed: int, gap: float, start: list[float] | None = None,
+                    cutoff: float | None = None
                     ) -> tuple[int, float | None, float | None, list[float] | None, int | None]:
     """Solve the proto's MIP; returns (pywraplp status, value, bound, values, nodes).
 
-    `start` is a feasible solution (all variables, integral where integer) or None."""
+    `start` is a feasible solution (all variables, integral where integer) or None. `cutoff`
+    is a value every solution of interest reaches (at least, maximising): HiGHS prunes every
+    node that cannot, as it would with an incumbent of that value, but without one.
+
+    The value is recomputed from the solution: HiGHS 1.16, given a start on a model whose
+    presolve removes columns with costs, valued the start wrongly "in the reduced space"
+    (30,000 teachers: 197,185,492 for a solution worth 94,771,905), pruned everything below
+    that and reported it as the optimum and the bound. When the reported value is not the
+    solution's, the bound is dropped and the result is only feasible."""
     if not proto.variable:  # HiGHS calls this an empty model and reports no solution
         if all(r.lower_bound <= 0 <= r.upper_bound for r in proto.constraint):
             return (pywraplp.Solver.OPTIMAL, proto.objective_offset, proto.objective_offset, [],
@@ -48,7 +57,13 @@ def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, 
     for option, value in (("time_limit", max(0.05, time_limit_s)), ("threads", threads),
                           ("random_seed", seed), ("mip_rel_gap", gap)):
         solver.setOptionValue(option, value)
-    _pass(solver, proto)
+    # The constant offset stays out of HiGHS (added back below), so that the cutoff and the
+    # values HiGHS reports mean one thing.
+    offset = proto.objective_offset
+    _pass(solver, proto, offset=False)
+    if cutoff is not None:  # HiGHS minimises internally: the limit is in that sense
+        limit = cutoff - offset
+        solver.setOptionValue("objective_bound", -limit if proto.maximize else limit)
     if start is not None:
         solver.setSolution(len(start), np.arange(len(start), dtype=np.int32),
                            np.asarray(start, dtype=np.float64))
@@ -59,16 +74,23 @@ def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, 
         return pywraplp.Solver.INFEASIBLE, None, None, None, None
     if status not in _FOUND or info.primal_solution_status != 2:  # 2: a feasible solution
         return pywraplp.Solver.NOT_SOLVED, None, None, None, None
-    value = info.objective_function_value
-    bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
+    values = np.asarray(solver.getSolution().col_value, np.float64)
+    costs = np.fromiter((v.objective_coefficient for v in proto.variable), np.float64,
+                        len(proto.variable))
+    value = offset + float(costs @ values)
+    reported = offset + info.objective_function_value
+    bound = offset + info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
     optimal = status == highspy.HighsModelStatus.kOptimal
+    if abs(reported - value) > 1e-6 * max(1.0, abs(value)):
+        optimal, bound = False, None
     return (pywraplp.Solver.OPTIMAL if optimal else pywraplp.Solver.FEASIBLE, value, bound,
-            list(solver.getSolution().col_value), int(info.mip_node_count))
+            list(values), int(info.mip_node_count))
 
 
 def solve_lp_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
-                   ) -> tuple[int, float | None, list[float] | None]:
-    """The LP relaxation of the proto (integrality dropped); (pywraplp status, value, values).
+                   ) -> tuple[int, float | None, list[float] | None, list[float] | None]:
+    """The LP relaxation of the proto (integrality dropped); (pywraplp status, value, values,
+    row duals — for reduced-cost fixing, optimizer.fixing).
 
     Used for the later levels of a large model: on the 30,000-teacher sample district the
     preference level's LP took HiGHS 7.9 s from scratch, GLOP 16 s from scratch and more than
@@ -80,16 +102,18 @@ def solve_lp_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
     solver.run()
     status = solver.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
-        return pywraplp.Solver.INFEASIBLE, None, None
+        return pywraplp.Solver.INFEASIBLE, None, None, None
     if status != highspy.HighsModelStatus.kOptimal:
-        return pywraplp.Solver.NOT_SOLVED, None, None
+        return pywraplp.Solver.NOT_SOLVED, None, None, None
+    solution = solver.getSolution()
     return (pywraplp.Solver.OPTIMAL, solver.getInfo().objective_function_value,
-            list(solver.getSolution().col_value))
+            list(solution.col_value), list(solution.row_dual))
 
 
-def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto, integrality: bool = True
-          ) -> None:
-    """Columns, rows (compressed by row), integrality and objective of the proto."""
+def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto, integrality: bool = True,
+          offset: bool = True) -> None:
+    """Columns, rows (compressed by row), integrality and objective of the proto (its constant
+    only with `offset`)."""
     n = len(proto.variable)
     costs = np.fromiter((v.objective_coefficient for v in proto.variable), np.float64, n)
     lower = np.fromiter((v.lower_bound for v in proto.variable), np.float64, n)
@@ -113,7 +137,8 @@ def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto, integrality
         solver.changeColsIntegrality(len(integer), integer,
                                      np.full(len(integer), int(highspy.HighsVarType.kInteger),
                                              dtype=np.uint8))
-    solver.changeObjectiveOffset(proto.objective_offset)
+    if offset:
+        solver.changeObjectiveOffset(proto.objective_offset)
     solver.changeObjectiveSense(highspy.ObjSense.kMaximize if proto.maximize
                                 else highspy.ObjSense.kMinimize)
 

@@ -60,6 +60,8 @@ class LevelResult:
     values: list[float] | None = None
     method: str = ""
     nodes: int | None = None
+    row_prices: list[float] | None = None
+    """An LP's row duals (HiGHS), for reduced-cost fixing (optimizer.fixing)."""
 
 
 @dataclass
@@ -419,8 +421,8 @@ def solve_lp(model: RotationModel, time_limit_s: float) -> LevelResult:
 def solve_lp_exported(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
                       ) -> LevelResult:
     """The LP relaxation of an exported model, by HiGHS (see `highs.solve_lp_highs`)."""
-    status, value, values = solve_lp_highs(proto, time_limit_s)
-    return LevelResult(status, value, value, values)
+    status, value, values, prices = solve_lp_highs(proto, time_limit_s)
+    return LevelResult(status, value, value, values, row_prices=prices)
 
 
 def export(model: RotationModel) -> linear_solver_pb2.MPModelProto:
@@ -431,14 +433,15 @@ def export(model: RotationModel) -> linear_solver_pb2.MPModelProto:
 
 
 def solve_mip(proto: linear_solver_pb2.MPModelProto, backend: str, time_limit_s: float,
-              threads: int, seed: int, gap: float, start: list[float] | None = None
-              ) -> LevelResult:
+              threads: int, seed: int, gap: float, start: list[float] | None = None,
+              cutoff: float | None = None) -> LevelResult:
     """Solve a model proto with the MIP back-end (HiGHS, SCIP or CP-SAT). HiGHS runs through
-    `highspy` (quiet, and `start` — a feasible solution — is its first incumbent); the others
-    through `pywraplp`, where `start` is not used."""
+    `highspy` (quiet, `start` — a feasible solution — is its first incumbent, and `cutoff` a
+    value worse solutions are pruned against); the others through `pywraplp`, where `start`
+    and `cutoff` are not used."""
     if backend == "highs":
         status, value, bound, values, nodes = solve_mip_highs(proto, time_limit_s, threads, seed,
-                                                              gap, start)
+                                                              gap, start, cutoff)
         return LevelResult(status, value, bound, values, nodes=nodes)
     solver = pywraplp.Solver.CreateSolver(SOLVER_IDS[backend])
     if solver is None:

@@ -118,3 +118,51 @@ def test_later_levels_of_a_large_model_are_proven_by_the_full_mip(monkeypatch):
         assert (fill, preference, -round(distance * 10)) == expected, seed
         checked += 1
     assert checked >= 10, checked
+
+
+def test_a_later_level_kept_from_level_ones_plan_reports_the_moves_preference(monkeypatch):
+    """Random districts with wishes, the later LP never finishing: the later levels keep level
+    1's plan, whose group flows the hand-out may give to members who wished the school — the
+    preference reported must be the moves' (a 10,000-teacher county reported −1,632 for moves
+    worth −1,628, and `check-plan` refused it), and every plan passes the checker."""
+    import random
+
+    from optimizer import check_plan, levels, solve
+    from optimizer.certify import objective_values
+    from optimizer.model import LevelResult
+    from tests.optimizer.factories import district
+
+    monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
+    monkeypatch.setattr(levels, "solve_lp_exported", lambda proto, limit: LevelResult(6, None, None))
+    checked = 0
+    for seed in range(80):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        plan = solve(inst)
+        if not plan.moves:
+            continue
+        recomputed = objective_values(inst, plan.moves)
+        assert [lv.value for lv in plan.objectives[1:]] == [
+            recomputed["preference"], recomputed["distance"]], seed
+        assert check_plan(inst, plan) == [], seed
+        checked += 1
+    assert checked >= 25, checked
+
+
+def test_true_preference_replaces_a_model_value_the_moves_do_not_give():
+    from optimizer import solve
+    from optimizer.solve import _true_preference
+
+    inst = instance(
+        [school("U", "urban", staff=[staffing("pe", in_post=3)]),
+         school("R", "rural", lat=23.80, staff=[staffing("pe", in_post=0, shortage=1)])],
+        [teacher("t1", "U", "pe", wishes=["R"])], rules=free_rules(),
+    )
+    plan = solve(inst)
+    assert [m.staff_no for m in plan.moves] == ["t1"]
+    wished = plan.objectives[1].value
+    claimed = [lv.model_copy(update={"value": wished - 3, "proven_optimal": False})
+               if lv.name == "preference" else lv for lv in plan.objectives]
+    fixed = _true_preference(inst, plan.moves, claimed)
+    assert [lv.value for lv in fixed] == [lv.value for lv in plan.objectives]
+    assert fixed[1].relative_gap == 0 and fixed[1].proven_optimal
+    assert fixed[0] is claimed[0] and fixed[2] is claimed[2]

@@ -1,0 +1,101 @@
+"""Reduced-cost fixing from an LP's row prices: which integer variables cannot leave their LP
+value in any solution better than a known one.
+
+Why: a later level of a large model (30,000 teachers: 138,730 variables) had its best solution
+from the LP neighbourhood within a second, and then HiGHS's full MIP spent 25–35 s proving it —
+10 s in presolve of the whole model and 7 s in its root LP before it fixed 73% of the columns
+by their reduced costs and restarted on the rest. The LP is already solved here, so the fixing
+is done at once and HiGHS gets only the free part (30,000: 62,268 of 138,730 columns), with the
+known solution as its incumbent.
+
+The argument is weak Lagrangian duality, as in optimizer.pricing, so it does not depend on the
+prices being optimal or exact: for *any* row prices π, every solution of max c·x, l ≤ Ax ≤ u,
+lo ≤ x ≤ hi has
+
+    c·x ≤ L(π) = Σ_rows max_{s ∈ [l, u]} π·s + Σ_columns max_{x ∈ [lo, hi]} d·x,  d = c − Aᵀπ.
+
+A column j that the maximum puts at a bound b (d_j ≠ 0) can only move off it by at least 1 (it is
+integer): the column's term then falls by at least |d_j|, so such a solution has
+c·x ≤ L(π) − |d_j|. When that is below the incumbent's value, no solution as good as the
+incumbent moves j: fixing j at b keeps every solution at least as good, and the restricted
+MIP's optimum (and bound) is the level's. The reduced costs are recomputed here from the prices
+(not taken from the LP solver), so the only error is float rounding, covered by a margin.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2
+
+_MARGIN = 1e-9
+"""Relative margin on the Lagrangian bound against float rounding (the objective's scale)."""
+
+
+def lagrangian_fixing(
+    proto: linear_solver_pb2.MPModelProto, row_prices: list[float], incumbent: list[float]
+) -> tuple[float, dict[int, float]]:
+    """(L(π) in the proto's own sense, {integer column: the value it keeps}).
+
+    `row_prices` are the LP's row duals in either sign convention (the one giving the tighter
+    bound is used; both are valid); `incumbent` is a feasible solution. A column is fixed only
+    at the value the incumbent gives it, so the incumbent stays feasible."""
+    sign = 1.0 if proto.maximize else -1.0  # work on max sign·c·x
+    n = len(proto.variable)
+    cost = sign * np.fromiter((v.objective_coefficient for v in proto.variable), np.float64, n)
+    lower = np.fromiter((v.lower_bound for v in proto.variable), np.float64, n)
+    upper = np.fromiter((v.upper_bound for v in proto.variable), np.float64, n)
+    integer = np.fromiter((v.is_integer for v in proto.variable), bool, n)
+    rows = proto.constraint
+    row_lower = np.fromiter((r.lower_bound for r in rows), np.float64, len(rows))
+    row_upper = np.fromiter((r.upper_bound for r in rows), np.float64, len(rows))
+    counts = np.fromiter((len(r.var_index) for r in rows), np.int64, len(rows))
+    columns = np.fromiter((i for r in rows for i in r.var_index), np.int64, int(counts.sum()))
+    values = np.fromiter((a for r in rows for a in r.coefficient), np.float64, len(columns))
+    row_of = np.repeat(np.arange(len(rows)), counts)
+    prices = np.asarray(row_prices, np.float64)
+    best: tuple[float, np.ndarray] | None = None
+    for candidate in (prices, -prices):
+        bound, reduced = _lagrangian(
+            candidate, cost, lower, upper, row_lower, row_upper, columns, values, row_of
+        )
+        if best is None or bound < best[0]:
+            best = (bound, reduced)
+    assert best is not None
+    bound, reduced = best
+    offset = sign * proto.objective_offset
+    start = np.asarray(incumbent, np.float64)
+    value = offset + float(cost @ start)
+    at = np.where(reduced > 0, upper, lower)  # where the maximum puts each column
+    # A column is fixed when moving it costs more than the bound's lead over the incumbent,
+    # with a margin: whoever moves it is then strictly worse than the incumbent.
+    slack = (bound + offset) - value + _MARGIN * max(1.0, abs(value), abs(bound + offset))
+    fix = integer & (np.abs(reduced) > slack) & (reduced != 0) & np.isfinite(at) & (start == at)
+    return sign * (bound + offset), {int(j): float(at[j]) for j in np.flatnonzero(fix)}
+
+
+def _lagrangian(
+    prices: np.ndarray,
+    cost: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    columns: np.ndarray,
+    values: np.ndarray,
+    row_of: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """L(π) without the objective offset, and the reduced costs d = c − Aᵀπ. A price that
+    points at an infinite row side is set to 0 (allowed: any prices give a bound)."""
+    prices = np.where(
+        ((prices > 0) & ~np.isfinite(row_upper)) | ((prices < 0) & ~np.isfinite(row_lower)),
+        0.0,
+        prices,
+    )
+    reduced = cost - np.bincount(columns, weights=values * prices[row_of], minlength=len(cost))
+    with np.errstate(invalid="ignore"):
+        rows = np.where(
+            prices > 0, prices * row_upper, np.where(prices < 0, prices * row_lower, 0.0)
+        )
+        cols = np.where(reduced > 0, reduced * upper, np.where(reduced < 0, reduced * lower, 0.0))
+    bound = float(rows.sum() + cols.sum())
+    return (bound if np.isfinite(bound) else np.inf), reduced

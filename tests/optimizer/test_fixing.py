@@ -1,0 +1,113 @@
+"""Reduced-cost fixing (optimizer.fixing) on the real model of random small districts: the
+Lagrangian bound holds, the incumbent keeps every fixed value, and the MIP with the fixed
+variables held has the same optimum as the whole MIP — so a level proven on the restricted
+model is proven. Brute force: each optimum is HiGHS's full MIP."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+import pytest
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+from optimizer.fixing import lagrangian_fixing
+from optimizer.levels import _fixed_mip
+from optimizer.model import (
+    LevelResult,
+    build_model,
+    export,
+    fix_level,
+    set_objective,
+    solve_lp_exported,
+    solve_mip,
+)
+from optimizer.network import build_network
+from optimizer.settings import SolveSettings
+from tests.optimizer.factories import district
+
+CASES = 25
+"""Random districts checked (those whose level 1 has a solution and whose preference LP is
+fractional enough that the incumbent is below the LP bound)."""
+
+
+def preference_level(seed: int, level: str = "preference", maximize: bool = True):
+    """(proto of a later level — preference, max, or distance, min — with level 1 kept at its
+    optimum, a worse feasible solution of it — level 1's — and the true optimum), or None when
+    level 1 has no plan."""
+    inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+    net = build_network(inst, SolveSettings())
+    model = build_model(inst, net, "highs")
+    set_objective(model, model.terms["rural_shortage_filled"], True)
+    first = solve_mip(export(model), "highs", 20, 1, 0, 0.0)
+    if first.status != pywraplp.Solver.OPTIMAL:
+        return None
+    fix_level(model, "rural_shortage_filled", round(first.value), True)
+    set_objective(model, model.terms[level], maximize)
+    proto = export(model)
+    optimum = solve_mip(proto, "highs", 20, 1, 0, 0.0)
+    assert optimum.status == pywraplp.Solver.OPTIMAL, seed
+    return proto, first.values, optimum.value
+
+
+def held(proto: linear_solver_pb2.MPModelProto, fixed: dict[int, float]):
+    restricted = linear_solver_pb2.MPModelProto()
+    restricted.CopyFrom(proto)
+    for j, value in fixed.items():
+        restricted.variable[j].lower_bound = restricted.variable[j].upper_bound = value
+    return restricted
+
+
+def objective(proto: linear_solver_pb2.MPModelProto, values: list[float]) -> float:
+    return proto.objective_offset + sum(
+        v.objective_coefficient * values[i] for i, v in enumerate(proto.variable)
+    )
+
+
+@pytest.mark.parametrize(("level", "maximize"), [("preference", True), ("distance", False)])
+def test_fixing_keeps_the_optimum_of_random_districts(level: str, maximize: bool):
+    checked = fixed_any = 0
+    for seed in range(200):
+        case = preference_level(seed, level, maximize)
+        if case is None:
+            continue
+        proto, incumbent, optimum = case
+        lp = solve_lp_exported(proto, 20)
+        assert lp.row_prices is not None, seed
+        bound, fixed = lagrangian_fixing(proto, lp.row_prices, incumbent)
+        assert (bound >= optimum - 1e-6) if maximize else (bound <= optimum + 1e-6), seed
+        assert all(incumbent[j] == value for j, value in fixed.items()), seed
+        restricted = solve_mip(held(proto, fixed), "highs", 20, 1, 0, 0.0)
+        assert restricted.status == pywraplp.Solver.OPTIMAL, seed
+        assert abs(restricted.value - optimum) < 1e-6, seed
+        fixed_any += bool(fixed)
+        checked += 1
+        if checked == CASES:
+            break
+    assert checked == CASES
+    assert fixed_any >= CASES // 5, fixed_any  # the test is about fixing: 9 of 25 fix some
+
+
+def test_fixed_mip_proves_the_level_from_a_worse_solution():
+    checked = 0
+    for seed in range(200):
+        case = preference_level(seed)
+        if case is None:
+            continue
+        proto, incumbent, optimum = case
+        lp = solve_lp_exported(proto, 20)
+        integer = [v.is_integer for v in proto.variable]
+        start = LevelResult(pywraplp.Solver.FEASIBLE, objective(proto, incumbent), None, incumbent)
+        lp_bound = math.floor(lp.value + 1e-6)
+        if round(start.value) == lp_bound:
+            continue  # nothing to prove: the incumbent already reaches the LP bound
+        best, bound = _fixed_mip(
+            proto, lp, integer, start, lp_bound, True, time.perf_counter() + 20, "highs", 1, 0, 0.0
+        )
+        assert round(best.value) == round(optimum) == bound, seed
+        assert abs(objective(proto, best.values) - best.value) < 1e-6, seed
+        checked += 1
+        if checked == CASES:
+            break
+    assert checked == CASES
