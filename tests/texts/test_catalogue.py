@@ -172,7 +172,9 @@ def _literal_lookups() -> list[tuple[str, str]]:
                     (name, f"reports.column.{k}") for k in re.findall(r"\"([a-z0-9_]+)\"", call)
                 ]
         if name.startswith("workforce/cli/"):  # workforce.cli.app.say / pair: whole ids
-            found += [(name, k) for k in re.findall(r"\b(?:say|pair)\(\s*\"(cli\.[a-z0-9_.]+)\"", source)]
+            found += [
+                (name, k) for k in re.findall(r"\b(?:say|pair)\(\s*\"(cli\.[a-z0-9_.]+)\"", source)
+            ]
         if name == "workforce/sample/summary.py":
             found += [
                 (name, f"sample.{k}") for k in re.findall(r"\bmessage\(\s*\"([a-z0-9_]+)\"", source)
@@ -219,3 +221,22 @@ def test_each_area_reads_its_own_namespace():
     assert len(cases) == 13
     assert [got for got, _ in cases] == [want for _, want in cases]
     assert "why.teacher.volunteer" in TEMPLATES and "no_such_reason" not in TEMPLATES
+
+
+def test_the_plan_workbook_reads_every_word_from_the_catalogue():
+    """Its sheet names, column headers, move kinds, statuses and summary labels: each id the
+    workbook module names exists in both languages (counted), and no Chinese is left in it."""
+    from workforce.plans import workbook
+
+    source = (ROOT / "workforce" / "plans" / "workbook.py").read_text(encoding="utf-8")
+    assert not re.search(r"[\u4e00-\u9fff]", source)
+    ids = [f"plans.workbook.column.{sheet}.{column}"
+           for sheet, columns in workbook.HEADERS.items() for column in columns]  # fmt: skip
+    ids += [f"plans.workbook.label.{k}" for k in re.findall(r'\bLABELS\["(\w+)"\]', source)]
+    ids += [f"plans.workbook.{kind}.{key}" for kind, keys in (
+        ("sheet", workbook.HEADERS), ("kind", ("secondment", "transfer")),
+        ("status", ("optimal", "feasible", "infeasible", "unknown")),
+    ) for key in keys]  # fmt: skip
+    assert len(ids) >= 66, len(ids)  # 66 when the workbook moved into the catalogue
+    missing = [i for i in ids if i not in ZH or i not in EN or not ZH[i] or not EN[i]]
+    assert missing == []

@@ -8,73 +8,56 @@ from pathlib import Path
 import xlsxwriter
 
 from optimizer import Instance, Plan
+from texts import Pairs, pair
 from workforce.codes import code_list
 
 HEADERS = {
-    "summary": (("项目", "Item"), ("内容", "Value")),
+    "summary": ("item", "value"),
     "moves": (
-        ("工号", "Staff no."),
-        ("姓名", "Name"),
-        ("原学校代码", "From code"),
-        ("原学校", "From school"),
-        ("交流学校代码", "To code"),
-        ("交流学校", "To school"),
-        ("任教学科", "Subject"),
-        ("形式", "Kind"),
-        ("开始日期", "Start"),
-        ("计划结束日期", "Planned end"),
-        ("骨干教师", "Key teacher"),
-        ("志愿顺位", "Wish rank"),
-        ("距离(公里)", "Distance (km)"),
-        ("理由", "Reasons"),
+        "staff_no",
+        "name",
+        "from_code",
+        "from_school",
+        "to_code",
+        "to_school",
+        "subject",
+        "kind",
+        "start",
+        "planned_end",
+        "key_teacher",
+        "wish_rank",
+        "distance_km",
+        "reasons",
     ),
-    "quotas": (
-        ("指标", "Quota"),
-        ("范围", "Scope"),
-        ("基数", "Base"),
-        ("要求人数", "Target"),
-        ("实际人数", "Achieved"),
-        ("余量", "Margin"),
-        ("是否达标", "Met"),
-        ("说明", "Notes"),
-    ),
+    "quotas": ("quota", "scope", "base", "target", "achieved", "margin", "met", "notes"),
     "shortages": (
-        ("学校代码", "School code"),
-        ("学校", "School"),
-        ("学科", "Subject"),
-        ("缺口", "Slots"),
-        ("权重", "Weight"),
-        ("调入", "Arrivals"),
-        ("调出", "Departures"),
-        ("已补充", "Filled"),
-        ("未补充", "Unfilled"),
-        ("未补充原因", "Why unfilled"),
+        "school_code",
+        "school",
+        "subject",
+        "slots",
+        "weight",
+        "arrivals",
+        "departures",
+        "filled",
+        "unfilled",
+        "why_unfilled",
     ),
-    "conflicts": (("规则", "Rule"), ("范围", "Scope"), ("说明", "Explanation")),
-    "relaxation": (
-        ("规则", "Rule"),
-        ("范围", "Scope"),
-        ("要求", "Target"),
-        ("可达到", "Achievable"),
-        ("需放宽", "Relax by"),
-        ("说明", "Explanation"),
-    ),
+    "conflicts": ("rule", "scope", "explanation"),
+    "relaxation": ("rule", "scope", "target", "achievable", "relax_by", "explanation"),
 }
-SHEETS = {
-    "summary": ("概况", "Summary"),
-    "moves": ("交流名单", "Moves"),
-    "quotas": ("指标完成情况", "Quotas"),
-    "shortages": ("学科缺口", "Shortages"),
-    "conflicts": ("规则冲突", "Conflicts"),
-    "relaxation": ("最小放宽", "Relaxation"),
-}
-KINDS = {"secondment": ("交流（任期）", "Secondment"), "transfer": ("调动", "Transfer")}
-STATUS = {
-    "optimal": ("已证明最优", "proven optimal"),
-    "feasible": ("可行（未证明最优）", "feasible (not proven optimal)"),
-    "infeasible": ("无可行方案", "infeasible"),
-    "unknown": ("时限内未找到方案", "no plan found in the time limit"),
-}
+"""Each sheet's columns, in order; their headers are ``plans.workbook.column.<sheet>.<id>``."""
+SHEETS = Pairs("plans.workbook.sheet")
+KINDS = Pairs("plans.workbook.kind")
+STATUS = Pairs("plans.workbook.status")
+LABELS = Pairs("plans.workbook.label")
+"""The workbook's words, from the one catalogue (:mod:`texts`): sheet names, move kinds, solver
+statuses and the summary's labels, each (zh, en)."""
+
+
+def column_headers(sheet: str, language: str) -> list[str]:
+    """The header row of ``sheet`` in ``language``."""
+    i = 0 if language == "zh" else 1
+    return [pair(f"plans.workbook.column.{sheet}.{c}")[i] for c in HEADERS[sheet]]
 
 
 def write_plan_workbook(
@@ -89,21 +72,21 @@ def write_plan_workbook(
         return subjects.label(code, language) if code and code in subjects else (code or "")
 
     def yes(value: bool) -> str:
-        return ("是", "yes")[i] if value else ("否", "no")[i]
+        return LABELS["yes"][i] if value else LABELS["no"][i]
 
     def text(item: object) -> str:
         return getattr(item, ("zh", "en")[i])
 
     rows = {
         "summary": [
-            (("年度", "Year")[i], plan.year),
-            (("求解状态", "Status")[i], STATUS[plan.status][i]),
-            (("交流人数", "Moves")[i], len(plan.moves)),
-            (("最优界", "Best bound")[i], plan.best_bound),
-            (("相对差距", "Relative gap")[i], plan.relative_gap),
-            (("求解用时(秒)", "Wall time (s)")[i], plan.stats.wall_time_s),
-            (("求解器", "Back-end")[i], plan.stats.backend),
-            (("剪枝", "Pruning")[i], plan.stats.pruning),
+            (LABELS["year"][i], plan.year),
+            (LABELS["status"][i], STATUS[plan.status][i]),
+            (LABELS["moves"][i], len(plan.moves)),
+            (LABELS["best_bound"][i], plan.best_bound),
+            (LABELS["relative_gap"][i], plan.relative_gap),
+            (LABELS["wall_time_s"][i], plan.stats.wall_time_s),
+            (LABELS["back_end"][i], plan.stats.backend),
+            (LABELS["pruning"][i], plan.stats.pruning),
         ]
         + [(level.name, level.value) for level in plan.objectives],
         "moves": [
@@ -114,7 +97,7 @@ def write_plan_workbook(
                 names.get(m.from_school, ""),
                 m.to_school,
                 names.get(m.to_school, ""),
-                subject(m.subject) or ("校长", "Principal")[i],
+                subject(m.subject) or LABELS["principal"][i],
                 KINDS[m.kind][i],
                 m.start.isoformat(),
                 m.planned_end.isoformat() if m.planned_end else "",
@@ -166,7 +149,7 @@ def write_plan_workbook(
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     for key, data in rows.items():
         sheet = workbook.add_worksheet(SHEETS[key][i])
-        headers = [h[i] for h in HEADERS[key]]
+        headers = column_headers(key, language)
         sheet.write_row(0, 0, headers, bold)
         widths = [max(6, len(h) * 2) for h in headers]
         for r, row in enumerate(data, start=1):
