@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from api.i18n import Language
@@ -23,6 +24,7 @@ from api.i18n.catalogue import UI
 from api.pages.teacher_values import field_label, shown_value
 from api.schemas.accounts import AuditEntryPublic
 from workforce.accounts.roles import ROLE_LABELS
+from workforce.audit import key_head
 from workforce.codes import code_list
 from workforce.io.entities import SPECS
 from workforce.io.spec import EntitySpec
@@ -198,7 +200,15 @@ class _Names:
             t.id: (t.staff_no, t.name, t.school_id)
             for t in session.exec(select(Teacher).where(Teacher.id.in_(teacher_ids)))  # type: ignore[union-attr]
         }
-        self.schools = {s.id: (s.code, s.name) for s in session.exec(select(School))}
+        school_ids = {school for _, _, school in self.teachers.values() if school is not None} | {
+            int(values["school_id"])
+            for e in entries
+            for values in (e.before, e.after)
+            if values and isinstance(values.get("school_id"), int)
+        }
+        codes = {e.entity_key for e in entries if e.entity == "school"}
+        named = select(School).where(or_(School.id.in_(school_ids), School.code.in_(codes)))  # type: ignore[union-attr]
+        self.schools = {s.id: (s.code, s.name) for s in session.exec(named)}
         self.school_by_code = {code: name for code, name in self.schools.values()}
         plan_ids = {
             int(e.entity_key.partition(":")[0])
@@ -229,8 +239,7 @@ class _Names:
             staff_no, name, school_id = self.teachers[entry.teacher_id]
             school = self.school_name(school_id) if school_id is not None else ""
             now = f"{staff_no} {name}" + (f"（{school}）" if school else "")
-            key_head = entry.entity_key.partition("/")[0].partition("|")[0]
-            return now if key_head == staff_no else f"{entry.entity_key} → {now}"
+            return now if key_head(entry.entity_key) == staff_no else f"{entry.entity_key} → {now}"
         if entry.entity == "school" and entry.entity_key in self.school_by_code:
             return f"{entry.entity_key} {self.school_by_code[entry.entity_key]}"
         head = entry.entity_key.partition(":")[0]

@@ -124,11 +124,20 @@ def test_migrate_upgrades_a_first_release_database_and_keeps_its_data(engine):
         connection.execute(insert(tables.tables["solvejob"]).values(
             id=1, year=2026, status="done", stage="done", pins=[], settings={},
             created_by="chief", created_at=now))  # fmt: skip
-        for entry_id, entity, key in ((1, "teacher", "T0001"), (2, "training", "T0001/7"),
-                                      (3, "teacher", "T0999"), (4, "school", "S001")):
+        # the log of a teacher first numbered T0500, renumbered T0001 — a number an earlier,
+        # since deleted teacher had held (entry 1 is about that one)
+        for entry_id, entity, action, key, before, after in (
+            (1, "teacher", "create", "T0001", None, {"staff_no": "T0001", "name": "旧人"}),
+            (2, "training", "create", "T0500/7", None, {"hours": 24}),
+            (3, "teacher", "update", "T0001", {"id": 1, "staff_no": "T0500"},
+             {"id": 1, "staff_no": "T0001"}),
+            (4, "training", "create", "T0001/8", None, {"hours": 12}),
+            (5, "teacher", "update", "T0999", None, None),
+            (6, "school", "update", "S001", None, None),
+        ):  # fmt: skip
             connection.execute(insert(tables.tables["auditlog"]).values(
-                id=entry_id, at=now, actor="chief", action="update", entity=entity,
-                entity_key=key))  # fmt: skip
+                id=entry_id, at=now, actor="chief", action=action, entity=entity,
+                entity_key=key, before=before, after=after))  # fmt: skip
 
     upgraded = runner.invoke(app, ["migrate"])
     assert upgraded.exit_code == 0, upgraded.output
@@ -137,9 +146,12 @@ def test_migrate_upgrades_a_first_release_database_and_keeps_its_data(engine):
 
         assert MigrationContext.configure(connection).get_current_revision() == HEAD
         resolved = connection.execute(text("SELECT id, teacher_id FROM auditlog ORDER BY id"))
-        # 0014: entries resolved to the teacher their staff number names; an unknown number
-        # (a deleted teacher) and a school's entry stay without one
-        assert [tuple(row) for row in resolved] == [(1, 1), (2, 1), (3, None), (4, None)]
+        # 0014: each entry resolved to the teacher its number named when it was written: T0500
+        # before the renumbering is teacher 1; T0001 before it was the deleted teacher (none);
+        # an unknown number and a school's entry stay without one
+        assert [tuple(row) for row in resolved] == [
+            (1, None), (2, 1), (3, 1), (4, 1), (5, None), (6, None)
+        ]
     with Session(engine) as session:
         teacher = session.get(Teacher, 1)
         assert (teacher.staff_no, teacher.name, teacher.school_id) == ("T0001", "陈老师", 1)

@@ -5,9 +5,10 @@ written (:func:`workforce.audit.record_many`): a teacher's entries follow the te
 staff number, which can be changed and later given to a teacher of another county. The key of
 a plan pin starts with the plan's id (``12:S001``), so the key's head — up to the first ``/``,
 ``|`` or ``:`` — is matched against the county's plan ids or school codes, one indexed look-up
-per entry; an entry from before ``teacher_id`` existed that migration 0014 could not resolve
-is matched by its key's head against the county's staff numbers, as before. Entries about
-accounts, the district's sample data or the secret key are city-level.
+per entry. An entry about a teacher whose teacher migration 0014 could not resolve (a number
+no teacher held at the time, as far as the log tells) is city-level: matched by its number, it
+would show a teacher of another county who holds that number now. Entries about accounts, the
+district's sample data or the secret key are city-level.
 """
 
 from __future__ import annotations
@@ -68,13 +69,11 @@ def audit_in_county(county: str) -> Any:
         Teacher.id == AuditLog.teacher_id,
         Teacher.school_id.in_(schools),  # type: ignore[union-attr]
     )
-    of_staff_no = exists().where(Teacher.staff_no == head, Teacher.school_id.in_(schools))  # type: ignore[union-attr]
     about_teachers = AuditLog.entity.not_in(CITY_LEVEL | BY_PLAN | {"school", "correction"})
     return or_(
         (AuditLog.entity == "school")
         & AuditLog.entity_key.in_(select(School.code).where(School.county == county)),
         AuditLog.entity.in_(BY_PLAN) & head.in_(plan_ids),
         (AuditLog.entity == "correction") & AuditLog.entity_key.in_(corrections),
-        about_teachers & AuditLog.teacher_id.is_not(None) & of_teacher,
-        about_teachers & AuditLog.teacher_id.is_(None) & of_staff_no,
+        about_teachers & of_teacher,
     )
