@@ -66,12 +66,14 @@ def test_the_wheel_runs_the_demo_and_a_plan_from_an_empty_folder(installed, tmp_
     folder.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKFORCE_")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    where = subprocess.run(
-        [str(installed / "python"), "-c",
-         "import workforce, optimizer, api; print(workforce.__file__, optimizer.__file__, "
-         "api.__file__)"],
-        cwd=folder, env=env, check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+
+    def python(code: str) -> list[str]:
+        """What the installed interpreter prints for ``code``, run from the empty folder."""
+        return subprocess.run([str(installed / "python"), "-c", code], cwd=folder, env=env,
+                              check=True, capture_output=True, text=True).stdout.split()  # fmt: skip
+
+    where = python("import workforce, optimizer, api; "
+                   "print(workforce.__file__, optimizer.__file__, api.__file__)")  # fmt: skip
     package_root = Path(where[0]).parent.parent
     assert all(Path(p).is_relative_to(installed.parent) for p in where), where
     package_before = _files(package_root)
@@ -94,12 +96,9 @@ def test_the_wheel_runs_the_demo_and_a_plan_from_an_empty_folder(installed, tmp_
     checked = workforce("check-plan", "plan.json")
     assert "方案通过校验" in checked
     # the checker's and explanations' code labels come with the wheel (they fell back to codes)
-    labels = subprocess.run(
-        [str(installed / "python"), "-c",
-         "from optimizer.messages import code_label as c; print(c('school_levels', 'primary', 0),"
-         " c('certificate_levels', 'junior', 0), c('subjects', 'pe', 0), c('zones', 'rural', 0))"],
-        cwd=folder, env=env, check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+    labels = python("from optimizer.messages import code_label as c; "
+                    "print(c('school_levels', 'primary', 0), c('certificate_levels', 'junior', 0),"
+                    " c('subjects', 'pe', 0), c('zones', 'rural', 0))")  # fmt: skip
     assert labels == ["小学", "初级中学教师资格", "体育", "农村"], labels
     # docs/deploy.md is followed from the installed package: its files come with the wheel
     workforce("deploy-files", "deploy")

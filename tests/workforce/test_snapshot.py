@@ -40,28 +40,8 @@ def test_teacher_facts_include_retirement_designations_exemptions_and_wishes(ses
     assert [d.kind for d in key.designations] == ["key_teacher"]
     assert key.can_teach == ["pe"] and key.cert_levels == ["primary"]
 
-    teacher = session.exec(select(Teacher).where(Teacher.staff_no == "UMA1")).one()
-    session.add(
-        Exemption(
-            teacher_id=teacher.id,
-            reason="nursing",
-            from_on=dt.date(2026, 3, 1),
-            until_on=dt.date(2027, 3, 1),
-        )
-    )
-    session.add(RotationWish(teacher_id=teacher.id, year=2026, rank=1, school_id=schools["R2"].id))
-    session.add(
-        RotationRecord(
-            teacher_id=teacher.id,
-            from_school_id=schools["U1"].id,
-            to_school_id=schools["R1"].id,
-            kind="secondment",
-            start_on=dt.date(2019, 9, 1),
-            planned_end_on=dt.date(2022, 8, 31),
-            actual_end_on=dt.date(2022, 8, 31),
-        )
-    )
-    session.commit()
+    _add_records_of_uma1(session, schools, start=dt.date(2019, 9, 1), end=dt.date(2022, 8, 31),
+                         ended=dt.date(2022, 8, 31))  # fmt: skip
     facts = build_instance(session, year=2026).teacher_by_staff_no["UMA1"]
     assert facts.exemptions[0].reason == "nursing"
     assert facts.wishes == ["R2"] and facts.volunteer
@@ -153,21 +133,8 @@ def test_the_columns_read_are_all_the_mapping_uses(session):
     )
 
     schools = build_small_district(session)
-    teacher = session.exec(select(Teacher).where(Teacher.staff_no == "UMA1")).one()
-    session.add(Exemption(teacher_id=teacher.id, reason="nursing", from_on=dt.date(2026, 3, 1),
-                          until_on=dt.date(2027, 3, 1)))  # fmt: skip
-    session.add(RotationWish(teacher_id=teacher.id, year=2026, rank=1, school_id=schools["R2"].id))
-    session.add(
-        RotationRecord(
-            teacher_id=teacher.id,
-            from_school_id=schools["U1"].id,
-            to_school_id=schools["R1"].id,
-            kind="secondment",
-            start_on=dt.date(2025, 9, 1),
-            planned_end_on=dt.date(2027, 8, 31),
-        )
-    )
-    session.commit()  # fmt: skip
+    _add_records_of_uma1(session, schools, start=dt.date(2025, 9, 1), end=dt.date(2027, 8, 31),
+                         ended=None)  # on secondment now  # fmt: skip
     whole_children = {}
     for name, model in CHILD_TABLES.items():
         by_teacher = defaultdict(list)
@@ -190,3 +157,19 @@ def test_the_columns_read_are_all_the_mapping_uses(session):
         and moved.wishes == ["R2"]
         and moved.exemptions[0].until == dt.date(2027, 3, 1)
     )
+
+
+def _add_records_of_uma1(
+    session, schools, *, start: dt.date, end: dt.date, ended: dt.date | None
+) -> None:
+    """Teacher UMA1 of the small district gets an exemption (nursing, 2026-03-01 to
+    2027-03-01), a wish for R2 in 2026 and a secondment U1 → R1 from ``start`` to ``end``
+    (ended on ``ended``, or still running)."""
+    teacher = session.exec(select(Teacher).where(Teacher.staff_no == "UMA1")).one()
+    session.add(Exemption(teacher_id=teacher.id, reason="nursing", from_on=dt.date(2026, 3, 1),
+                          until_on=dt.date(2027, 3, 1)))  # fmt: skip
+    session.add(RotationWish(teacher_id=teacher.id, year=2026, rank=1, school_id=schools["R2"].id))
+    session.add(RotationRecord(teacher_id=teacher.id, from_school_id=schools["U1"].id,
+                               to_school_id=schools["R1"].id, kind="secondment", start_on=start,
+                               planned_end_on=end, actual_end_on=ended))  # fmt: skip
+    session.commit()
