@@ -237,8 +237,12 @@ def _archived_key_check(dumped: Path, engine_kind: str) -> str | None:
             row = connection.execute(
                 "SELECT value FROM instancesetting WHERE name = ?", (CHECK_NAME,)
             ).fetchone()
-        except sqlite3.OperationalError:  # a database from before the table existed
-            return None
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):  # a database from before the check value existed
+                return None
+            raise _not_a_database(dumped, error) from None
+        except sqlite3.DatabaseError as error:  # not an SQLite file at all
+            raise _not_a_database(dumped, error) from None
         finally:
             connection.close()
         return row[0] if row else None
@@ -259,6 +263,12 @@ def _archived_key_check(dumped: Path, engine_kind: str) -> str | None:
             if name == CHECK_NAME:
                 return value
     return None
+
+
+def _not_a_database(dumped: Path, error: Exception) -> BackupError:
+    return BackupError(f"备份中的 {dumped.name} 不是有效的 SQLite 数据库（{error}）；未做任何更改",
+                       f"{dumped.name} in the backup is not a valid SQLite database ({error}); "
+                       "nothing was changed")  # fmt: skip
 
 
 def _refuse_a_key_the_database_was_not_made_with(

@@ -377,6 +377,30 @@ def test_restore_changes_nothing_when_the_home_files_cannot_be_put_back(home_ins
     assert not list(home_instance.glob(".restoring-*"))
 
 
+def test_restore_refuses_a_database_file_that_is_not_one_before_changing_anything(
+    home_instance, tmp_path
+):
+    import io
+    import json
+
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    before = _registry()
+    archive = tmp_path / "damaged.tar.gz"
+    manifest = json.dumps({"created": "2026-01-01T00:00:00+00:00", "engine": "sqlite",
+                           "migration": "0014", "home_files": 0}).encode()  # fmt: skip
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, data in (("manifest.json", manifest), ("database.sqlite3", b"x" * 4096)):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    refused = runner.invoke(app, ["restore", str(archive), "--force"])
+    assert refused.exit_code == 2, refused.output
+    assert "不是有效的 SQLite 数据库" in refused.output and "Traceback" not in refused.output
+    _reload()
+    assert _registry() == before
+
+
 def test_a_failed_pg_dump_is_a_clear_error_not_a_traceback(tmp_path):
     from workforce.backup import BackupError, backup
 
