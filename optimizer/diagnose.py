@@ -31,9 +31,9 @@ from optimizer.plan import Conflict, RelaxationItem
 from optimizer.rules import (
     counts_in_quota_base,
     eligibility_blockers,
+    in_key_share_base,
     is_available,
     is_key,
-    in_key_share_base,
     key_share_fraction,
     key_share_target,
 )
@@ -132,14 +132,60 @@ def _conflict(instance: Instance, net: Network, name: str, scope: str, target: i
                       base_label=labels[0], base_label_en=labels[1],
                       available=available, relax_by=short)
     elif name == "principal.two_terms":
-        t = instance.teacher_by_staff_no[scope]
-        home = instance.school_by_code[t.school]
-        text = render("conflict.principal.two_terms", name=teacher_label(t, 0),
-                      name_en=teacher_label(t, 1), school_name=school_label(home, 0),
-                      school_name_en=school_label(home, 1), terms=t.principal_terms_at_school)
+        text = _principal_conflict(instance, net, scope)
     else:
         text = _pin_conflict(instance, net, name, scope)
     return Conflict(constraint=name, scope=scope, params=text.params, zh=text.zh, en=text.en)
+
+
+EXAMPLES = 3
+"""How many posts or principals a conflict names before it says how many more there are."""
+
+
+def _principal_conflict(instance: Instance, net: Network, staff_no: str):
+    """Why a principal who must rotate cannot, in facts that hold for this instance.
+
+    With no allowed post at all (every post in an allowed direction with certificate cover
+    is held by a principal who may not leave), that is the reason. Otherwise the posts exist
+    but every one of them needs its principal to leave first; a chain of such moves ends at a
+    vacant post or comes back to the principal's own school. So the conflict counts the
+    allowed posts, the vacancies among them, the principals allowed to take this school's post
+    and the other principals who must rotate too, whose chains compete for the same posts
+    (county 2021 of `benchmarks/bench_city.py`: 20 allowed posts, none vacant, 6 principals who
+    could come, 18 others who must rotate — where the old text said there was no post)."""
+    t = instance.teacher_by_staff_no[staff_no]
+    home = instance.school_by_code[t.school]
+    params = dict(name=teacher_label(t, 0), name_en=teacher_label(t, 1),
+                  school_name=school_label(home, 0), school_name_en=school_label(home, 1),
+                  terms=t.principal_terms_at_school)
+    posts = [a.dest for a in net.principal_arcs if net.principals[a.group] == staff_no]
+    if not posts:
+        return render("conflict.principal.two_terms", **params)
+    staffed = {p.school for p in instance.teachers if p.is_principal}
+    incoming = sorted({net.principals[a.group] for a in net.principal_arcs
+                       if a.dest == t.school})
+    at, who = instance.school_by_code, instance.teacher_by_staff_no
+    return render(
+        "conflict.principal.two_terms_chain", **params, posts=len(posts),
+        vacant=sum(d not in staffed for d in posts),
+        post_examples=_examples([school_label(at[d], 0) for d in posts], 0),
+        post_examples_en=_examples([school_label(at[d], 1) for d in posts], 1),
+        incoming=len(incoming),
+        incoming_examples=_examples([teacher_label(who[p], 0) for p in incoming], 0, "人"),
+        incoming_examples_en=_examples([teacher_label(who[p], 1) for p in incoming], 1),
+        others=len(net.must_rotate_principals) - 1)
+
+
+def _examples(labels: list[str], lang: int, unit: str = "个") -> str:
+    """The first EXAMPLES labels, and how many in all: 'A、B、C等5个' / 'A, B, C and 2 more';
+    '无' / 'none' when there are none."""
+    if not labels:
+        return "none" if lang else "无"
+    shown = labels[:EXAMPLES]
+    if lang == 0:
+        return "、".join(shown) + (f"等{len(labels)}{unit}" if len(labels) > EXAMPLES else "")
+    return ", ".join(shown) + (f" and {len(labels) - EXAMPLES} more"
+                               if len(labels) > EXAMPLES else "")
 
 
 _PIN_PLAIN = {"must_move": ("必须交流", "must move"), "must_stay": ("必须留任", "must stay"),

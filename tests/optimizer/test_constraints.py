@@ -184,6 +184,26 @@ def test_principal_with_two_terms_swaps_posts(solve_checked):
                     "教师pu (staff no. pu) (principal of U学校 (U), 2 terms)")
 
 
+def test_principals_competing_for_one_chain_get_the_true_reason(solve_checked):
+    """Two urban principals must rotate and both may take the rural post, but only one can:
+    no post is vacant, so a chain must come back, and the rural principal can close one. The
+    one left over has allowed posts, so "no post" would be false: the conflict counts them."""
+    other_urban = school("V", "urban", lon=114.72, staff=[staffing("math", 3)])
+    principals = [teacher("pu", "U", is_principal=True, principal_terms_at_school=2),
+                  teacher("pv", "V", is_principal=True, principal_terms_at_school=2),
+                  teacher("pr", "R", is_principal=True)]
+    plan = solve_checked(instance([URBAN, other_urban, RURAL], principals, rules=free_rules()))
+    stuck = [c for c in plan.conflicts if c.constraint == "principal.two_terms"]
+    assert len(stuck) == 1 and stuck[0].scope in ("pu", "pv")
+    fragments_zh = ("校长岗位有1个（R学校（R））", "其中空缺0个", "可调入本校的校长1人（教师pr（工号pr））",
+                    "与另外1名须交流的校长统筹后，没有这样的调动链")
+    fragments_en = ("1 principal posts lie in an allowed direction", "0 of them vacant",
+                    "1 principals may take (教师pr (staff no. pr))", "1 other principals")
+    assert [f for f in fragments_zh if f not in stuck[0].zh] == []
+    assert [f for f in fragments_en if f not in stuck[0].en] == []
+    assert "没有可去的校长岗位" not in stuck[0].zh
+
+
 def test_urban_principal_goes_only_to_rural_or_weak_schools(solve_checked):
     plain = school("P", "urban", quality=False)
     quality = school("Q", "urban", quality=True)
