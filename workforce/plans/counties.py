@@ -45,7 +45,7 @@ def propose_county_plans(
         chosen = list(dict.fromkeys(only))
     else:
         chosen = known
-    if chosen == [NO_COUNTY] or not chosen:  # a registry of one county
+    if known == [NO_COUNTY] or not chosen:  # a registry of one county, nothing recorded
         record, instance, plan = propose_plan(session, year=year, actor=actor, settings=settings)
         return [(None, record, instance, plan)]
     instances = [build_instance(session, year=year, county=c) for c in chosen]

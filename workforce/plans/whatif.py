@@ -50,10 +50,11 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
     of the registry (id None). `check` sees the instance before any solve (a question naming
     an unknown school is refused at once, not after a minute's solve).
 
-    `county` (of the school or teacher asked about) keeps to that county's plans — and to the
-    whole-registry ones, which hold every county — in a prefecture city, where each county
-    has its own plan (`workforce.plans.counties`): another county's plan does not hold the
-    school, and the question would be refused as naming an unknown one.
+    `county` (of the school or teacher asked about; ``NO_COUNTY`` when it is not recorded)
+    keeps to that county's plans (`_of_county`): in a prefecture city each county has its own
+    plan (`workforce.plans.counties`), another county's does not hold the school, and a plan
+    of the whole registry would let teachers move across county borders. A fresh solve is of
+    that county's instance.
 
     `solve_missing=False`: no fresh solve when the year has no plan (the plan is then None), for
     a question that needs only the instance (the marginal values, `workforce.plans.policy`)."""
@@ -64,20 +65,23 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
             raise WhatIfError(f"{year}年度没有编号为 #{plan_id} 的方案",
                               f"no plan #{plan_id} of year {year}")
     else:
-        if county:
-            query = query.where(or_(RotationPlan.county == county, RotationPlan.county.is_(None)))
-        record = session.scalars(
+        if county is not None:
+            query = query.where(or_(RotationPlan.county == (county or None),
+                                    RotationPlan.county.is_(None)))
+        current = session.scalars(
             query.where(RotationPlan.status.in_(CURRENT),
                         RotationPlan.solver_status.in_(("optimal", "feasible")))
             .order_by(RotationPlan.id.desc())
-        ).first()
+        )
+        record = next((r for r in current if county is None or _of_county(session, r, county)),
+                      None)
     if record is not None:
         instance, plan = load_plan(record)
         if check is not None:
             check(instance)
         return record.id, instance, plan
     try:
-        instance = build_instance(session, year=year, county=county or None)
+        instance = build_instance(session, year=year, county=county)
     except DemandError as exc:  # registry data the plan needs (a school's class counts …)
         raise WhatIfError(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}") from None
     if check is not None:
@@ -85,6 +89,19 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
     if not solve_missing:
         return None, instance, None
     return None, instance, solve(instance, SolveSettings(time_limit_s=BASE_SOLVE_SECONDS))
+
+
+def _of_county(session: Session, record: RotationPlan, county: str) -> bool:
+    """Whether `record` is a plan of `county`'s instance. A plan without a county is the plan of
+    the schools whose county is not recorded (``NO_COUNTY``), or one made of the whole registry
+    (before any county was recorded, or by hand): that one is `county`'s only when every
+    school it holds is — in a city it held every county's teachers."""
+    if record.county is not None or counties(session) == [county]:
+        return True  # the query kept only `county`'s own; or the registry is that county alone
+    instance, _ = load_plan(record)
+    own = School.county.is_(None) if county == NO_COUNTY else School.county == county
+    codes = set(session.scalars(select(School.code).where(own)))
+    return all(s.code in codes for s in instance.schools)
 
 
 def ask(session: Session, *, question: Literal["candidates", "destinations"], year: int,
@@ -122,10 +139,12 @@ def ask(session: Session, *, question: Literal["candidates", "destinations"], ye
 def _county_of(session: Session, school: str | None, staff_no: str | None,
                question: str) -> str | None:
     """The county of the school (candidates) or of the teacher's school (destinations) asked
-    about; None when not recorded or not found (the question's check then names it)."""
+    about: ``NO_COUNTY`` when not recorded, None when not found (the question's check then
+    names it)."""
     if question == "candidates":
         found = select(School.county).where(School.code == school)
     else:
         found = select(School.county).join(Teacher, Teacher.school_id == School.id).where(
             Teacher.staff_no == staff_no)
-    return session.scalars(found.limit(1)).first()
+    row = session.execute(found.limit(1)).first()
+    return None if row is None else row[0] or NO_COUNTY

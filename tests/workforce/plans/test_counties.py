@@ -198,6 +198,42 @@ def test_a_what_if_question_is_asked_of_its_own_countys_plan(session):
 
 
 @pytest.mark.postgres
+def test_a_what_if_is_never_asked_of_a_plan_of_the_whole_city(session):
+    """A plan of the whole registry (county None: one instance with every county's teachers,
+    made before the counties were recorded or by hand) is newer than the counties' own; a
+    question about a county's school is still asked of that county's plan, and one about a
+    school whose county is not recorded of a plan of those schools only."""
+    from workforce.plans import propose_plan
+    from workforce.plans.whatif import ask
+
+    _city(session)
+    add_county(session, "C", None, lon=114.5)
+    session.commit()
+    kept = {c: r for c, r, *_ in propose_county_plans(session, year=2026, actor="hr",
+                                                     settings=FAST, only=["东源县", "和平县"])}
+    whole, instance, _ = propose_plan(session, year=2026, actor="hr", settings=FAST)
+    session.commit()
+    assert whole.county is None and len(instance.schools) == 9
+    asked = []
+    for county, school, staff_no in (("东源县", "AR1", "AUPE1"), ("和平县", "BR1", "BUPE1")):
+        base_id, _ = ask(session, question="candidates", year=2026, school=school,
+                         subject="pe", k=1)
+        asked.append(base_id == kept[county].id)
+        base_id, _ = ask(session, question="destinations", year=2026, staff_no=staff_no, k=1)
+        asked.append(base_id == kept[county].id)
+    assert asked == [True] * 4
+    base_id, answer = ask(session, question="candidates", year=2026, school="CR1",
+                          subject="pe", k=1)
+    assert base_id is None  # solved now, of the unrecorded schools only
+    assert answer.options and {o.staff_no[0] for o in answer.options} == {"C"}
+    unrecorded = propose_county_plans(session, year=2026, actor="hr", settings=FAST,
+                                      only=[NO_COUNTY])
+    session.commit()
+    base_id, _ = ask(session, question="candidates", year=2026, school="CR1", subject="pe", k=1)
+    assert base_id == unrecorded[0][1].id != whole.id
+
+
+@pytest.mark.postgres
 def test_a_school_without_class_counts_holds_up_only_its_own_countys_plans(session):
     from workforce.plans import apply_plan
 
