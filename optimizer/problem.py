@@ -3,10 +3,11 @@
 Why arrays: the model of a 10,000-teacher county has 113,000 columns and 627,000 coefficients.
 Built through OR-Tools' `pywraplp` one coefficient at a time, exported to a proto and read back
 row by row for HiGHS, the copying took about 10 of the 17.5 CPU seconds of a solve. As arrays,
-the model goes to HiGHS in two calls (`optimizer.highs`), to GLOP through OR-Tools'
-`model_builder` from a sparse matrix, and a sub-model with some columns fixed (the LP
-neighbourhood, reduced-cost fixing) is a few array operations (`restrict`). Only SCIP and
-CP-SAT, which run through `pywraplp`, get a proto (`to_proto`).
+the model goes to HiGHS in two calls (`optimizer.highs`), and a sub-model with some columns
+fixed (the LP neighbourhood, reduced-cost fixing) is a few array operations (`restrict`).
+GLOP, SCIP and CP-SAT get a proto (`to_proto`, its columns written from the arrays). (OR-Tools'
+`model_builder` takes arrays too, but only as a SciPy sparse matrix: importing SciPy costs
+0.17 s, more than the proto at 10,000 teachers, 0.08 s.)
 
 Rows are compressed by row (CSR: `starts`, `index`, `value`) and keep their catalogue names
 (`row_names`: explanations, diagnosis and the marginal values read them).
@@ -57,8 +58,8 @@ class Problem:
     def restrict(self, base: np.ndarray, keep: np.ndarray) -> Problem:
         """The problem over the columns where `keep` is true, every other column fixed at its
         value in `base` rounded (integral there) and substituted out: into the rows' bounds and
-        the objective's offset. Rows left without a column are dropped (they hold: `base` is a
-        solution, or the rounding of one whose rows the caller has checked)."""
+        the objective's offset. A row left without a column is dropped when the fixed values
+        satisfy it, and kept (empty, so the problem is infeasible) when they do not."""
         keep = np.asarray(keep, bool)
         position = np.full(self.num_cols, -1, np.int64)
         kept_columns = np.flatnonzero(keep)
@@ -71,7 +72,9 @@ class Problem:
         where = position[self.index]
         stays = where >= 0
         counts = np.bincount(row_of[stays], minlength=self.num_rows)
-        rows = np.flatnonzero(counts)
+        tolerance = 1e-9 * np.maximum(1.0, np.abs(constant))
+        violated = (constant < self.row_lower - tolerance) | (constant > self.row_upper + tolerance)
+        rows = np.flatnonzero((counts > 0) | violated)
         return Problem(
             cost=self.cost[keep],
             lower=self.lower[keep],
@@ -94,26 +97,20 @@ class Problem:
         return replace(self, lower=lower, upper=upper)
 
     def to_proto(self) -> linear_solver_pb2.MPModelProto:
-        """The problem as an OR-Tools proto (for SCIP and CP-SAT through `pywraplp`)."""
+        """The problem as an OR-Tools proto (GLOP, and SCIP and CP-SAT through `pywraplp`).
+        The columns are written as protobuf wire format straight from the arrays (one message
+        per column added from Python took 0.13 s for a 10,000-teacher county's 116,000)."""
         proto = linear_solver_pb2.MPModelProto(maximize=self.maximize, objective_offset=self.offset)
-        for c, lb, ub, integral in zip(
-            self.cost.tolist(),
-            self.lower.tolist(),
-            self.upper.tolist(),
-            self.integer.tolist(),
-            strict=True,
-        ):
-            proto.variable.add(
-                lower_bound=lb, upper_bound=ub, objective_coefficient=c, is_integer=integral
-            )
+        proto.MergeFromString(_columns_wire(self))
         index, value, starts = self.index.tolist(), self.value.tolist(), self.starts.tolist()
+        lower, upper = self.row_lower.tolist(), self.row_upper.tolist()
         for r, name in enumerate(self.row_names):
             s, e = starts[r], starts[r + 1]
             proto.constraint.add(
                 var_index=index[s:e],
                 coefficient=value[s:e],
-                lower_bound=float(self.row_lower[r]),
-                upper_bound=float(self.row_upper[r]),
+                lower_bound=lower[r],
+                upper_bound=upper[r],
                 name=name,
             )
         return proto
@@ -139,3 +136,31 @@ class Problem:
             maximize=proto.maximize,
             offset=proto.objective_offset,
         )
+
+
+_COLUMN = np.dtype(
+    [
+        ("tag", "u1"),  # MPModelProto.variable (field 3), length-delimited
+        ("length", "u1"),
+        ("lower_tag", "u1"),  # MPVariableProto.lower_bound (field 1), 64-bit
+        ("lower", "<f8"),
+        ("upper_tag", "u1"),  # upper_bound (field 2), 64-bit
+        ("upper", "<f8"),
+        ("cost_tag", "u1"),  # objective_coefficient (field 3), 64-bit
+        ("cost", "<f8"),
+        ("integer_tag", "u1"),  # is_integer (field 4), varint
+        ("integer", "u1"),
+    ]
+)
+
+
+def _columns_wire(problem: Problem) -> bytes:
+    """The columns as the serialized `variable` field of an MPModelProto: each a 29-byte
+    message with all four fields (protobuf's wire format; parsing it is OR-Tools' own)."""
+    columns = np.zeros(problem.num_cols, _COLUMN)
+    columns["tag"], columns["length"] = (3 << 3) | 2, _COLUMN.itemsize - 2
+    columns["lower_tag"], columns["upper_tag"] = (1 << 3) | 1, (2 << 3) | 1
+    columns["cost_tag"], columns["integer_tag"] = (3 << 3) | 1, 4 << 3
+    columns["lower"], columns["upper"], columns["cost"] = problem.lower, problem.upper, problem.cost
+    columns["integer"] = problem.integer
+    return columns.tobytes()
