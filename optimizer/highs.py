@@ -114,14 +114,10 @@ def solve_lp_highs(problem: Problem, time_limit_s: float
 
     Used for the later levels of a large model: on the 30,000-teacher sample district the
     preference level's LP took HiGHS 7.9 s from scratch, GLOP 16 s from scratch and more than
-    20 s warm-started from level 1's basis. (Level 1 stays in GLOP: HiGHS took 91 s there.)
-    Without presolve: on the eight feasible 10,000-teacher counties of `bench_city.py` the
-    later levels' LP took 1.5–1.7 CPU s instead of 1.8–2.5 s (presolve removes little from a
-    network model and its postsolve costs)."""
+    20 s warm-started from level 1's basis. (Level 1 stays in GLOP: HiGHS took 91 s there.)"""
     solver = QuietHighs()
     solver.setOptionValue("time_limit", max(0.05, time_limit_s))
     solver.setOptionValue("threads", 1)
-    solver.setOptionValue("presolve", "off")
     _pass(solver, problem, integrality=False)
     solver.run()
     status = solver.getModelStatus()
