@@ -62,6 +62,7 @@ class _Ledger:
         self.pins_by_teacher = instance.pins_by_teacher
         self.direction = direction_lookup(self.rules)
         self._schools = sorted(instance.schools, key=lambda s: s.code)
+        self._position = {s.code: k for k, s in enumerate(self._schools)}
         self._lat = np.array([s.lat for s in self._schools])
         self._lon = np.array([s.lon for s in self._schools])
         self.moves: list[tuple[Teacher, str, str]] = []
@@ -76,6 +77,7 @@ class _Ledger:
         self.counted = 0  # moves that count towards the district share
         self.left: Counter[str] = Counter()
         self._distance: dict[str, list[tuple[float, School]]] = {}
+        self._sources: dict[str, list[School]] = {}
         self.by_school: dict[str, list[Teacher]] = defaultdict(list)
         self.by_school_subject: dict[tuple[str, str], list[Teacher]] = defaultdict(list)
         for t in sorted(instance.teachers, key=lambda t: (t.joined_school_on, t.staff_no)):
@@ -92,9 +94,19 @@ class _Ledger:
             here = self.school_by_code[code]
             km = haversine_km(here.lat, here.lon, self._lat, self._lon)
             order = np.argsort(km, kind="stable")  # schools are in code order: ties by code
-            self._distance[code] = [(float(km[i]), self._schools[i]) for i in order
-                                    if self._schools[i].code != code]
+            order = order[order != self._position[code]]
+            schools = self._schools
+            self._distance[code] = [(d, schools[i]) for d, i in zip(km[order].tolist(),
+                                                                    order.tolist(), strict=True)]
         return self._distance[code]
+
+    def sources(self, dest: School) -> list[School]:
+        """Other schools by distance from `dest` from which a move to it is allowed (cached:
+        the direction rule depends on the two schools' kinds only)."""
+        if dest.code not in self._sources:
+            self._sources[dest.code] = [source for _, source in self.nearest(dest.code)
+                                        if self.direction(source, dest) is not None]
+        return self._sources[dest.code]
 
     def room(self, school: School, subject: str) -> bool:
         key = (school.code, subject)
@@ -214,8 +226,7 @@ def _fill_rural_shortages(ledger: _Ledger) -> None:
          for s in instance.schools if s.zone == "rural" for e in s.staffing if e.shortage > 0)
     for _, code, subject in slots:
         dest = ledger.school_by_code[code]
-        sources = [source for _, source in ledger.nearest(code)
-                   if ledger.direction(source, dest) is not None]
+        sources = ledger.sources(dest)
         # One scan per slot, resumed after each move rather than restarted: a teacher passed
         # over stays unusable for this slot (fits is fixed for the destination, moves only add
         # departures at the sources, and nothing arrives at a source here), so resuming picks
