@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Instance
 from optimizer.levels import solve_level
@@ -25,7 +27,7 @@ from optimizer.messages import (
     school_label,
     teacher_label,
 )
-from optimizer.model import build_model, set_objective
+from optimizer.model import build_model, set_objective, terms
 from optimizer.network import Network
 from optimizer.plan import Conflict, RelaxationItem
 from optimizer.rules import (
@@ -44,7 +46,8 @@ def diagnose(instance: Instance, net: Network, settings: SolveSettings
              ) -> tuple[list[Conflict], list[RelaxationItem]]:
     """Conflicts and the minimum-total-slack relaxation of an infeasible instance."""
     model = build_model(instance, net, settings.backend, elastic=True)
-    set_objective(model, [(var, 1.0) for var in model.slack.values()], maximize=False)
+    slack = list(model.slack.values())
+    set_objective(model, terms(slack, [1.0] * len(slack)), maximize=False)
     result = solve_level(model, False, max(5.0, settings.time_limit_s), settings.threads,
                          settings.seed, 0.0, settings.backend, settings.lp_guided)
     if result.values is None:
@@ -53,11 +56,11 @@ def diagnose(instance: Instance, net: Network, settings: SolveSettings
     conflicts, relaxation = [], []
     at = instance.school_by_code
     moved_total = round(sum(  # the moves in the key share's base (quotas.key_share_base)
-        values[v.index()] for v, a in zip(model.x + model.y, net.arcs + net.principal_arcs,
-                                          strict=True)
+        values[v] for v, a in zip(np.concatenate((model.x, model.y)).tolist(),
+                                  net.arcs + net.principal_arcs, strict=True)
         if in_key_share_base(at[a.source], instance.rules)))
-    for (name, scope), var in sorted(model.slack.items()):
-        short = round(values[var.index()])
+    for (name, scope), column in sorted(model.slack.items()):
+        short = round(values[column])
         if short <= 0:
             continue
         target = _target(net, instance, name, scope, moved_total, short)

@@ -289,38 +289,36 @@ def level_lp(instance: Instance, level: str, settings: SolveSettings) -> LevelLP
     model = build_model(instance, net, settings.backend)
     if model.empty_infeasible_rows:
         raise _no_lp(model.empty_infeasible_rows[0])
-    inf = model.solver.infinity()
     for name, sense in LEVELS:
         maximize = sense == "max"
         set_objective(model, model.terms[name], maximize)
-        proto = export(model)
-        solver = load_lp(proto, settings.time_limit_s)
+        problem = export(model)
+        solver = load_lp(problem, settings.time_limit_s)
         solver.run()
         if solver.getModelStatus() not in _SOLVED:
             raise _no_lp(name)
-        value = solver.getInfo().objective_function_value if proto.variable else 0.0
+        value = solver.getInfo().objective_function_value if problem.num_cols else 0.0
         if name == level:
             break
         slack = 1e-9 * max(1.0, abs(value))
-        row = model.solver.Constraint(
-            value - slack if maximize else -inf,
-            inf if maximize else value + slack,
+        model.row(
+            value - slack if maximize else -math.inf,
+            math.inf if maximize else value + slack,
             f"lexicographic[{name}]",
+            *model.terms[name],
         )
-        for var, coef in model.terms[name]:
-            row.SetCoefficient(var, coef)
     solution = solver.getSolution()
     share = key_share_fraction(instance.rules)
     return LevelLP(
         solver=solver,
         net=net,
-        row_names=[r.name for r in proto.constraint],
-        lower=[r.lower_bound for r in proto.constraint],
-        upper=[r.upper_bound for r in proto.constraint],
+        row_names=list(problem.row_names),
+        lower=problem.row_lower.tolist(),
+        upper=problem.row_upper.tolist(),
         value=value,
-        duals=list(solution.row_dual) or [0.0] * len(proto.constraint),
+        duals=list(solution.row_dual) or [0.0] * problem.num_rows,
         columns=list(solution.col_value),
-        fill_columns={key: var.index() for key, var in model.fill.items()},
+        fill_columns=dict(model.fill),
         step_of_key_share=share.denominator if share else 1,
     )
 

@@ -25,33 +25,27 @@ MIP's optimum (and bound) is the level's. The reduced costs are recomputed here 
 from __future__ import annotations
 
 import numpy as np
-from ortools.linear_solver import linear_solver_pb2
+
+from optimizer.problem import Problem
 
 _MARGIN = 1e-9
 """Relative margin on the Lagrangian bound against float rounding (the objective's scale)."""
 
 
 def lagrangian_fixing(
-    proto: linear_solver_pb2.MPModelProto, row_prices: list[float], incumbent: list[float]
-) -> tuple[float, dict[int, float]]:
-    """(L(π) in the proto's own sense, {integer column: the value it keeps}).
+    problem: Problem, row_prices: np.ndarray, incumbent: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """(L(π) in the problem's own sense, a mask of the integer columns that keep their value in
+    the incumbent).
 
     `row_prices` are the LP's row duals in either sign convention (the one giving the tighter
     bound is used; both are valid); `incumbent` is a feasible solution. A column is fixed only
     at the value the incumbent gives it, so the incumbent stays feasible."""
-    sign = 1.0 if proto.maximize else -1.0  # work on max sign·c·x
-    n = len(proto.variable)
-    cost = sign * np.fromiter((v.objective_coefficient for v in proto.variable), np.float64, n)
-    lower = np.fromiter((v.lower_bound for v in proto.variable), np.float64, n)
-    upper = np.fromiter((v.upper_bound for v in proto.variable), np.float64, n)
-    integer = np.fromiter((v.is_integer for v in proto.variable), bool, n)
-    rows = proto.constraint
-    row_lower = np.fromiter((r.lower_bound for r in rows), np.float64, len(rows))
-    row_upper = np.fromiter((r.upper_bound for r in rows), np.float64, len(rows))
-    counts = np.fromiter((len(r.var_index) for r in rows), np.int64, len(rows))
-    columns = np.fromiter((i for r in rows for i in r.var_index), np.int64, int(counts.sum()))
-    values = np.fromiter((a for r in rows for a in r.coefficient), np.float64, len(columns))
-    row_of = np.repeat(np.arange(len(rows)), counts)
+    sign = 1.0 if problem.maximize else -1.0  # work on max sign·c·x
+    cost = sign * problem.cost
+    lower, upper, integer = problem.lower, problem.upper, problem.integer
+    row_lower, row_upper = problem.row_lower, problem.row_upper
+    columns, values, row_of = problem.index, problem.value, problem.row_of()
     prices = np.asarray(row_prices, np.float64)
     best: tuple[float, np.ndarray] | None = None
     for candidate in (prices, -prices):
@@ -62,7 +56,7 @@ def lagrangian_fixing(
             best = (bound, reduced)
     assert best is not None
     bound, reduced = best
-    offset = sign * proto.objective_offset
+    offset = sign * problem.offset
     start = np.asarray(incumbent, np.float64)
     value = offset + float(cost @ start)
     at = np.where(reduced > 0, upper, lower)  # where the maximum puts each column
@@ -70,7 +64,7 @@ def lagrangian_fixing(
     # with a margin: whoever moves it is then strictly worse than the incumbent.
     slack = (bound + offset) - value + _MARGIN * max(1.0, abs(value), abs(bound + offset))
     fix = integer & (np.abs(reduced) > slack) & (reduced != 0) & np.isfinite(at) & (start == at)
-    return sign * (bound + offset), {int(j): float(at[j]) for j in np.flatnonzero(fix)}
+    return sign * (bound + offset), fix
 
 
 def _lagrangian(

@@ -2,9 +2,10 @@
 
 Why not HiGHS through OR-Tools' `pywraplp`: that route prints HiGHS's banner ("Running HiGHS …")
 on every solve whatever `SuppressOutput` says — users saw it in the CLI and in tests — and it
-cannot hand HiGHS a start solution. Here the model proto is passed to HiGHS as arrays (one
-`addCols`, one `addRows`), output is off before anything can log, and a known feasible solution
-can go in as the incumbent (`setSolution`), so branch-and-bound starts with a cutoff.
+cannot hand HiGHS a start solution. Here the model's arrays (`optimizer.problem`) go to HiGHS
+as they are (one `addCols`, one `addRows`), output is off before anything can log, and a known
+feasible solution can go in as the incumbent (`setSolution`), so branch-and-bound starts with a
+cutoff.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import time
 
 import highspy
 import numpy as np
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.linear_solver import pywraplp
+
+from optimizer.problem import Problem
 
 _FOUND = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit,
           highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kSolutionLimit,
@@ -34,11 +37,10 @@ class QuietHighs(highspy.Highs):
         self.enableCallbacks()
 
 
-def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, threads: int,
-                    seed: int, gap: float, start: list[float] | None = None,
-                    cutoff: float | None = None
-                    ) -> tuple[int, float | None, float | None, list[float] | None, int | None]:
-    """Solve the proto's MIP; returns (pywraplp status, value, bound, values, nodes).
+def solve_mip_highs(problem: Problem, time_limit_s: float, threads: int, seed: int, gap: float,
+                    start: np.ndarray | None = None, cutoff: float | None = None
+                    ) -> tuple[int, float | None, float | None, np.ndarray | None, int | None]:
+    """Solve the problem's MIP; returns (pywraplp status, value, bound, values, nodes).
 
     `start` is a feasible solution (all variables, integral where integer) or None. `cutoff`
     is a value every solution of interest reaches (at least, maximising): HiGHS prunes every
@@ -50,10 +52,9 @@ def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, 
     that and reported it as the optimum and the bound. When the reported value is not the
     solution's, the bound is dropped and the result is only feasible."""
     started = time.perf_counter()
-    if not proto.variable:  # HiGHS calls this an empty model and reports no solution
-        if all(r.lower_bound <= 0 <= r.upper_bound for r in proto.constraint):
-            return (pywraplp.Solver.OPTIMAL, proto.objective_offset, proto.objective_offset, [],
-                    0)
+    if not problem.num_cols:  # HiGHS calls this an empty model and reports no solution
+        if np.all((problem.row_lower <= 0) & (problem.row_upper >= 0)):
+            return pywraplp.Solver.OPTIMAL, problem.offset, problem.offset, np.zeros(0), 0
         return pywraplp.Solver.INFEASIBLE, None, None, None, None
     solver = QuietHighs()
     for option, value in (("time_limit", max(0.05, time_limit_s)), ("threads", threads),
@@ -61,11 +62,11 @@ def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, 
         solver.setOptionValue(option, value)
     # The constant offset stays out of HiGHS (added back below), so that the cutoff and the
     # values HiGHS reports mean one thing.
-    offset = proto.objective_offset
-    _pass(solver, proto, offset=False)
+    offset = problem.offset
+    _pass(solver, problem, offset=False)
     if cutoff is not None:  # HiGHS minimises internally: the limit is in that sense
         limit = cutoff - offset
-        solver.setOptionValue("objective_bound", -limit if proto.maximize else limit)
+        solver.setOptionValue("objective_bound", -limit if problem.maximize else limit)
     if start is not None:
         solver.setSolution(len(start), np.arange(len(start), dtype=np.int32),
                            np.asarray(start, dtype=np.float64))
@@ -77,9 +78,7 @@ def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, 
     if status not in _FOUND or info.primal_solution_status != 2:  # 2: a feasible solution
         return pywraplp.Solver.NOT_SOLVED, None, None, None, None
     values = np.asarray(solver.getSolution().col_value, np.float64)
-    costs = np.fromiter((v.objective_coefficient for v in proto.variable), np.float64,
-                        len(proto.variable))
-    value = offset + float(costs @ values)
+    value = problem.objective(values)
     reported = offset + info.objective_function_value
     bound = offset + info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
     optimal = status == highspy.HighsModelStatus.kOptimal
@@ -88,29 +87,29 @@ def solve_mip_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float, 
         if start is not None and left > 0.05:
             # The misvaluation comes with the start: solved again without it (a cutoff at the
             # start's true value keeps the search as narrow), the proof is HiGHS's own again.
-            retry = solve_mip_highs(proto, left, threads, seed, gap, cutoff=_better(
-                proto, value, cutoff))  # fmt: skip
-            better = retry[1] is not None and (retry[1] >= value if proto.maximize
+            retry = solve_mip_highs(problem, left, threads, seed, gap, cutoff=_better(
+                problem, value, cutoff))  # fmt: skip
+            better = retry[1] is not None and (retry[1] >= value if problem.maximize
                                                else retry[1] <= value)  # fmt: skip
             if retry[0] == pywraplp.Solver.OPTIMAL or better:
                 return retry
         optimal, bound = False, None
     return (pywraplp.Solver.OPTIMAL if optimal else pywraplp.Solver.FEASIBLE, value, bound,
-            list(values), int(info.mip_node_count))
+            values, int(info.mip_node_count))
 
 
-def _better(proto: linear_solver_pb2.MPModelProto, value: float, cutoff: float | None) -> float:
+def _better(problem: Problem, value: float, cutoff: float | None) -> float:
     """The tighter of a solution's value (loosened by a hair, so that a solution as good as it
-    still counts) and a cutoff, in the proto's sense."""
+    still counts) and a cutoff, in the problem's sense."""
     slack = 1e-6 * max(1.0, abs(value))
-    if proto.maximize:
+    if problem.maximize:
         return value - slack if cutoff is None else max(value - slack, cutoff)
     return value + slack if cutoff is None else min(value + slack, cutoff)
 
 
-def solve_lp_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
-                   ) -> tuple[int, float | None, list[float] | None, list[float] | None]:
-    """The LP relaxation of the proto (integrality dropped); (pywraplp status, value, values,
+def solve_lp_highs(problem: Problem, time_limit_s: float
+                   ) -> tuple[int, float | None, np.ndarray | None, np.ndarray | None]:
+    """The LP relaxation of the problem (integrality dropped); (pywraplp status, value, values,
     row duals — for reduced-cost fixing, optimizer.fixing).
 
     Used for the later levels of a large model: on the 30,000-teacher sample district the
@@ -119,7 +118,7 @@ def solve_lp_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
     solver = QuietHighs()
     solver.setOptionValue("time_limit", max(0.05, time_limit_s))
     solver.setOptionValue("threads", 1)
-    _pass(solver, proto, integrality=False)
+    _pass(solver, problem, integrality=False)
     solver.run()
     status = solver.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
@@ -128,49 +127,37 @@ def solve_lp_highs(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
         return pywraplp.Solver.NOT_SOLVED, None, None, None
     solution = solver.getSolution()
     return (pywraplp.Solver.OPTIMAL, solver.getInfo().objective_function_value,
-            list(solution.col_value), list(solution.row_dual))
+            np.asarray(solution.col_value, np.float64), np.asarray(solution.row_dual, np.float64))
 
 
-def _pass(solver: QuietHighs, proto: linear_solver_pb2.MPModelProto, integrality: bool = True,
+def _pass(solver: QuietHighs, problem: Problem, integrality: bool = True,
           offset: bool = True) -> None:
-    """Columns, rows (compressed by row), integrality and objective of the proto (its constant
-    only with `offset`)."""
-    n = len(proto.variable)
-    costs = np.fromiter((v.objective_coefficient for v in proto.variable), np.float64, n)
-    lower = np.fromiter((v.lower_bound for v in proto.variable), np.float64, n)
-    upper = np.fromiter((v.upper_bound for v in proto.variable), np.float64, n)
-    solver.addCols(n, costs, lower, upper, 0, np.zeros(n, np.int32), np.zeros(0, np.int32),
-                   np.zeros(0, np.float64))
-    rows = proto.constraint
-    starts = np.zeros(len(rows), np.int32)
-    indices: list[int] = []
-    values: list[float] = []
-    for r, row in enumerate(rows):
-        starts[r] = len(indices)
-        indices.extend(row.var_index)
-        values.extend(row.coefficient)
-    solver.addRows(len(rows), np.fromiter((r.lower_bound for r in rows), np.float64, len(rows)),
-                   np.fromiter((r.upper_bound for r in rows), np.float64, len(rows)),
-                   len(indices), starts, np.asarray(indices, np.int32),
-                   np.asarray(values, np.float64))
-    integer = np.flatnonzero([v.is_integer for v in proto.variable]).astype(np.int32)
+    """Columns, rows (compressed by row), integrality and objective of the problem (its
+    constant only with `offset`)."""
+    n = problem.num_cols
+    solver.addCols(n, problem.cost, problem.lower, problem.upper, 0, np.zeros(n, np.int32),
+                   np.zeros(0, np.int32), np.zeros(0, np.float64))
+    solver.addRows(problem.num_rows, problem.row_lower, problem.row_upper, len(problem.index),
+                   problem.starts[:-1].astype(np.int32), problem.index.astype(np.int32),
+                   problem.value)
+    integer = np.flatnonzero(problem.integer).astype(np.int32)
     if integrality and len(integer):
         solver.changeColsIntegrality(len(integer), integer,
                                      np.full(len(integer), int(highspy.HighsVarType.kInteger),
                                              dtype=np.uint8))
     if offset:
-        solver.changeObjectiveOffset(proto.objective_offset)
-    solver.changeObjectiveSense(highspy.ObjSense.kMaximize if proto.maximize
+        solver.changeObjectiveOffset(problem.offset)
+    solver.changeObjectiveSense(highspy.ObjSense.kMaximize if problem.maximize
                                 else highspy.ObjSense.kMinimize)
 
 
-def load_lp(proto: linear_solver_pb2.MPModelProto, time_limit_s: float) -> QuietHighs:
-    """The proto's LP relaxation loaded into a quiet HiGHS, not yet run: the caller runs it,
+def load_lp(problem: Problem, time_limit_s: float) -> QuietHighs:
+    """The problem's LP relaxation loaded into a quiet HiGHS, not yet run: the caller runs it,
     reads the row duals (`getSolution().row_dual`: the change of the objective per unit of the
     row's active bound, in the objective's own sense) and may move a bound and run again, which
     HiGHS warm-starts from the last basis (optimizer.duals)."""
     solver = QuietHighs()
     solver.setOptionValue("time_limit", max(0.05, time_limit_s))
     solver.setOptionValue("threads", 1)
-    _pass(solver, proto, integrality=False)
+    _pass(solver, problem, integrality=False)
     return solver

@@ -41,7 +41,8 @@ from __future__ import annotations
 import math
 import time
 
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+import numpy as np
+from ortools.linear_solver import pywraplp
 
 from optimizer.fixing import lagrangian_fixing
 from optimizer.model import (
@@ -52,6 +53,7 @@ from optimizer.model import (
     solve_lp_exported,
     solve_mip,
 )
+from optimizer.problem import Problem
 
 _INTEGRAL = 1e-6
 NEIGHBOURHOOD_RADII = 1
@@ -73,7 +75,7 @@ time limit 1.3% from the preference bound."""
 
 def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
                 seed: int, gap: float, backend: str, lp_guided: bool,
-                incumbent: list[float] | None = None) -> LevelResult:
+                incumbent: np.ndarray | None = None) -> LevelResult:
     """The best solution of the model's current objective (see the module docstring).
 
     `incumbent` is a solution of the previous level: it is feasible here too (the previous
@@ -88,12 +90,12 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         if result.value is not None:
             result.value = round(result.value)
         return result
-    if incumbent is not None and model.solver.NumVariables() <= FULL_MIP_MAX_VARIABLES:
+    if incumbent is not None and model.num_columns <= FULL_MIP_MAX_VARIABLES:
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
+    proto = export(model)
     if incumbent is None:
         lp = solve_lp(model, time_limit_s)
     else:
-        proto = export(model)
         lp = solve_lp_exported(proto, deadline - time.perf_counter())
     if lp.value is None or lp.values is None:
         if incumbent is not None and lp.status != pywraplp.Solver.INFEASIBLE:
@@ -106,19 +108,16 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
             "LP relaxation not solved")
         return lp
     bound = math.floor(lp.value + _INTEGRAL) if maximize else math.ceil(lp.value - _INTEGRAL)
-    variables = model.solver.variables()
-    integer = [v.integer() for v in variables]
-    fractional = {i for i, x in enumerate(lp.values)
-                  if integer[i] and abs(x - round(x)) > _INTEGRAL}
-    if not fractional:
-        values = [round(x) if integer[i] else x for i, x in enumerate(lp.values)]
+    integer = proto.integer
+    relaxed = np.asarray(lp.values, np.float64)
+    fractional = integer & (np.abs(relaxed - np.round(relaxed)) > _INTEGRAL)
+    if not fractional.any():
+        values = np.where(integer, np.round(relaxed), relaxed)
         return LevelResult(pywraplp.Solver.OPTIMAL, bound, bound, values, method="LP integral")
 
-    if incumbent is None:
-        proto = export(model)
-    small = len(proto.variable) <= FULL_MIP_MAX_VARIABLES or (
+    small = proto.num_cols <= FULL_MIP_MAX_VARIABLES or (
         incumbent is not None and backend == "highs"
-        and len(proto.variable) <= FULL_MIP_WITH_START_MAX_VARIABLES)
+        and proto.num_cols <= FULL_MIP_WITH_START_MAX_VARIABLES)
     best = LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
     if incumbent is not None:
         best = LevelResult(pywraplp.Solver.FEASIBLE, _objective(proto, incumbent), None,
@@ -126,24 +125,25 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
     free = fractional
     for radius in range(NEIGHBOURHOOD_RADII + 1):
         if radius:
-            free = _Links(proto).widen(free, integer, radius)
-        found = _solve_neighbourhood(proto, lp.values, integer, free, backend,
-                                     _budget(deadline), threads, seed, gap)
+            free = _Links(proto).widen(free, radius)
+        found = _solve_neighbourhood(proto, relaxed, free, backend, _budget(deadline), threads,
+                                     seed, gap)
         if found.value is not None:
             if best.value is None or _better(found, best, maximize):
                 best = found
-                best.method = f"LP neighbourhood MIP (radius {radius}, {len(free)} free)"
+                best.method = (f"LP neighbourhood MIP (radius {radius}, "
+                               f"{int(free.sum())} free)")
             break
     if best.value is not None and round(best.value) != bound and lp.row_prices is not None:
         # A large model keeps half of the time for RINS should the restricted MIP not finish
         # (not measured at 100,000 teachers, where RINS brought preference within 0.21%).
         share = 1.0 if small else 0.5
-        best, bound = _fixed_mip(proto, lp, integer, best, bound, maximize,
+        best, bound = _fixed_mip(proto, lp, best, bound, maximize,
                                  time.perf_counter() + share * (deadline - time.perf_counter()),
                                  backend, threads, seed, gap)
     if incumbent is not None and round(best.value) != bound and not small:  # a large model
-        best = _rins(proto, lp.values, integer, best, bound, maximize, deadline, backend,
-                     threads, seed, gap)
+        best = _rins(proto, relaxed, best, bound, maximize, deadline, backend, threads, seed,
+                     gap)
     if (best.value is None or round(best.value) != bound) and small:
         remaining = deadline - time.perf_counter()
         if remaining > 0.2:
@@ -163,9 +163,9 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
                        value, bound, best.values, best.method, best.nodes)
 
 
-def _fixed_mip(proto: linear_solver_pb2.MPModelProto, lp: LevelResult, integer: list[bool],
-               best: LevelResult, bound: int, maximize: bool, deadline: float, backend: str,
-               threads: int, seed: int, gap: float) -> tuple[LevelResult, int]:
+def _fixed_mip(proto: Problem, lp: LevelResult, best: LevelResult, bound: int, maximize: bool,
+               deadline: float, backend: str, threads: int, seed: int, gap: float
+               ) -> tuple[LevelResult, int]:
     """The MIP with every integer variable fixed that the LP's prices show cannot move in a
     solution at least as good as `best` (optimizer.fixing), from `best`: its optimum is the
     level's, and its bound the level's bound. `best` is not handed over as a start (HiGHS 1.16
@@ -178,10 +178,10 @@ def _fixed_mip(proto: linear_solver_pb2.MPModelProto, lp: LevelResult, integer: 
     priced, fixed = lagrangian_fixing(proto, lp.row_prices, best.values)
     limit = math.floor(priced + _INTEGRAL) if maximize else math.ceil(priced - _INTEGRAL)
     bound = min(bound, limit) if maximize else max(bound, limit)
-    free = {i for i in range(len(proto.variable)) if integer[i] and i not in fixed}
-    if round(best.value) == bound or len(free) > FULL_MIP_WITH_START_MAX_VARIABLES:
+    free = proto.integer & ~fixed
+    if round(best.value) == bound or free.sum() > FULL_MIP_WITH_START_MAX_VARIABLES:
         return best, bound
-    found = _solve_neighbourhood(proto, best.values, integer, free, backend,
+    found = _solve_neighbourhood(proto, best.values, free, backend,
                                  max(0.2, deadline - time.perf_counter()), threads, seed, gap,
                                  cutoff=best.value - 0.5 if maximize else best.value + 0.5)
     if found.value is None:
@@ -191,7 +191,7 @@ def _fixed_mip(proto: linear_solver_pb2.MPModelProto, lp: LevelResult, integer: 
         restricted = (math.floor(found.bound + _INTEGRAL) if maximize
                       else math.ceil(found.bound - _INTEGRAL))
         bound = min(bound, restricted) if maximize else max(bound, restricted)
-    label = f"MIP after reduced-cost fixing ({len(free)} of {len(integer)} free)"
+    label = f"MIP after reduced-cost fixing ({int(free.sum())} of {proto.num_cols} free)"
     if _better(found, best, maximize):
         found.method = label
         return found, bound
@@ -223,9 +223,8 @@ def _full_mip_from(model: RotationModel, incumbent: list[float], maximize: bool,
                        bound, best.values, best.method, full.nodes)
 
 
-def _rins(proto: linear_solver_pb2.MPModelProto, relaxed: list[float], integer: list[bool],
-          best: LevelResult, bound: int, maximize: bool, deadline: float, backend: str,
-          threads: int, seed: int, gap: float) -> LevelResult:
+def _rins(proto: Problem, relaxed: np.ndarray, best: LevelResult, bound: int, maximize: bool,
+          deadline: float, backend: str, threads: int, seed: int, gap: float) -> LevelResult:
     """RINS from the previous level's solution: free the integer variables where it and this
     level's LP disagree, fix the rest; widen the neighbourhood when a round stalls."""
     links = _Links(proto)
@@ -238,12 +237,11 @@ def _rins(proto: linear_solver_pb2.MPModelProto, relaxed: list[float], integer: 
         if deadline - started < max(0.5, last_round):
             break
         assert best.values is not None
-        free = {i for i, x in enumerate(relaxed)
-                if integer[i] and abs(x - best.values[i]) > _INTEGRAL}
+        free = proto.integer & (np.abs(relaxed - np.asarray(best.values)) > _INTEGRAL)
         if widen:
-            free = links.widen(free, integer, widen)
-        found = _solve_neighbourhood(proto, best.values, integer, free, backend,
-                                     _budget(deadline), threads, seed, gap)
+            free = links.widen(free, widen)
+        found = _solve_neighbourhood(proto, best.values, free, backend, _budget(deadline),
+                                     threads, seed, gap)
         last_round = time.perf_counter() - started
         if found.value is None or not _better(found, best, maximize):
             if widen == len(_Links.FAMILIES):
@@ -251,7 +249,7 @@ def _rins(proto: linear_solver_pb2.MPModelProto, relaxed: list[float], integer: 
             widen += 1  # stalled: look further around the same disagreement
             continue
         best = found
-        best.method = f"RINS around the previous level ({len(free)} free)"
+        best.method = f"RINS around the previous level ({int(free.sum())} free)"
         if round(found.value) == bound:
             break
     return best
@@ -261,9 +259,8 @@ def _budget(deadline: float) -> float:
     return max(0.5, (deadline - time.perf_counter()) / 4)
 
 
-def _objective(proto: linear_solver_pb2.MPModelProto, values: list[float]) -> float:
-    return proto.objective_offset + sum(
-        v.objective_coefficient * values[i] for i, v in enumerate(proto.variable))
+def _objective(proto: Problem, values: np.ndarray | list[float]) -> float:
+    return proto.objective(values)
 
 
 def _better(a: LevelResult, b: LevelResult, maximize: bool) -> bool:
@@ -278,62 +275,37 @@ class _Links:
 
     FAMILIES = (("move.once[", "principal.post["), ("define.dep[",), ("define.arr[",))
 
-    def __init__(self, proto: linear_solver_pb2.MPModelProto) -> None:
-        self.members: dict[str, list[int]] = {}
-        self.rows_of: dict[int, list[str]] = {}
-        for row in proto.constraint:
-            if row.name.startswith(("move.once[", "principal.post[", "define.")):
-                self.members[row.name] = list(row.var_index)
-                for i in row.var_index:
-                    self.rows_of.setdefault(i, []).append(row.name)
+    def __init__(self, proto: Problem) -> None:
+        self.problem = proto
+        self.row_of = proto.row_of()
+        self.family = np.array([next((k for k, family in enumerate(self.FAMILIES)
+                                      if name.startswith(family)), len(self.FAMILIES))
+                                for name in proto.row_names], np.int64)
 
-    def widen(self, free: set[int], integer: list[bool], radius: int) -> set[int]:
-        prefixes = tuple(p for family in self.FAMILIES[:radius] for p in family)
-        widened = set(free)
-        for i in free:
-            for name in self.rows_of.get(i, []):
-                if name.startswith(prefixes):
-                    widened.update(j for j in self.members[name] if integer[j])
-        return widened
+    def widen(self, free: np.ndarray, radius: int) -> np.ndarray:
+        """`free` (a mask over the columns) and every integer column sharing a row of the
+        first `radius` families with a column in it."""
+        index = self.problem.index
+        linking = self.family[self.row_of] < radius
+        rows = np.zeros(self.problem.num_rows, bool)
+        rows[self.row_of[linking & free[index]]] = True
+        widened = free.copy()
+        widened[index[rows[self.row_of]]] = True
+        return widened & (self.problem.integer | free)
 
 
-def _solve_neighbourhood(proto: linear_solver_pb2.MPModelProto, base: list[float],
-                         integer: list[bool], free: set[int], backend: str, budget: float,
-                         threads: int, seed: int, gap: float, cutoff: float | None = None
-                         ) -> LevelResult:
-    """Solve with every integer variable outside `free` fixed at its value in `base` (integral
-    there), substituted out of the rows so that the back-end gets a small model; values come
-    back for all variables. `cutoff` (HiGHS only): solutions worse than it are of no interest."""
-    keep = [i for i in range(len(proto.variable)) if not integer[i] or i in free]
-    position = {i: k for k, i in enumerate(keep)}
-    fixed = [0.0] * len(proto.variable)
-    for i, x in enumerate(base):
-        if i not in position:
-            fixed[i] = round(x)
-    small = linear_solver_pb2.MPModelProto(maximize=proto.maximize)
-    small.objective_offset = proto.objective_offset + sum(
-        proto.variable[i].objective_coefficient * fixed[i]
-        for i in range(len(proto.variable)) if i not in position)
-    for i in keep:
-        small.variable.add().CopyFrom(proto.variable[i])
-    for row in proto.constraint:
-        constant = 0.0
-        indices, coefficients = [], []
-        for i, a in zip(row.var_index, row.coefficient, strict=True):
-            k = position.get(i)
-            if k is None:
-                constant += a * fixed[i]
-            else:
-                indices.append(k)
-                coefficients.append(a)
-        if indices:
-            small.constraint.add(var_index=indices, coefficient=coefficients,
-                                 lower_bound=row.lower_bound - constant,
-                                 upper_bound=row.upper_bound - constant, name=row.name)
+def _solve_neighbourhood(proto: Problem, base: np.ndarray | list[float], free: np.ndarray,
+                         backend: str, budget: float, threads: int, seed: int, gap: float,
+                         cutoff: float | None = None) -> LevelResult:
+    """Solve with every integer variable outside `free` (a mask) fixed at its value in `base`
+    (integral there), substituted out of the rows so that the back-end gets a small model;
+    values come back for all variables. `cutoff` (HiGHS only): solutions worse than it are of
+    no interest."""
+    keep = ~proto.integer | free
+    small = proto.restrict(np.asarray(base, np.float64), keep)
     result = solve_mip(small, backend, budget, threads, seed, gap, cutoff=cutoff)
     if result.values is not None:
-        values = list(fixed)
-        for k, i in enumerate(keep):
-            values[i] = result.values[k]
+        values = np.where(keep, 0.0, np.round(np.asarray(base, np.float64)))
+        values[keep] = result.values
         result.values = values
     return result

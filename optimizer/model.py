@@ -15,21 +15,25 @@ teacher district; with them an arc enters three or four rows.
 
 Objective levels (lexicographic, all integer-valued): rural_shortage_filled (max Σ w_j f[d,j]),
 preference (max Σ preference·x), distance (min Σ 0.1-km units·x). The quotas are hard rows.
-The model lives in GLOP (its LP relaxation); the MIP back-ends (HiGHS, SCIP, CP-SAT) receive it
-as a proto, whole or restricted (see optimizer.levels).
+The model is built as arrays (`RotationModel`: columns' bounds and integrality, rows as flat
+index/coefficient lists with their catalogue names) and handed out as an `optimizer.problem
+.Problem`: to GLOP for level 1's LP as a proto whose columns are written from the arrays, to
+HiGHS as it is, whole or restricted (see optimizer.levels), to SCIP and CP-SAT as a proto.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from dataclasses import dataclass, field
-from itertools import chain
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from optimizer.highs import solve_lp_highs, solve_mip_highs
 from optimizer.instance import Instance
 from optimizer.network import Network
+from optimizer.problem import Problem
 from optimizer.rules import (
     counts_toward_district_share,
     in_key_share_base,
@@ -46,38 +50,118 @@ LEVELS: tuple[tuple[str, str], ...] = (
 SOLVER_IDS = {"highs": "HIGHS", "scip": "SCIP", "cpsat": "CP_SAT"}
 DISTANCE_UNIT_KM = 0.1
 """The distance level counts 0.1-km units so that its coefficients are integers (CP-SAT)."""
+INF = math.inf
 
-Terms = list[tuple[pywraplp.Variable, float]]
+Terms = tuple[np.ndarray, np.ndarray]
+"""An objective level or a row's left side: (column indices, coefficients)."""
+
+
+def terms(columns, coefficients) -> Terms:
+    """Terms from any sequences of columns and coefficients."""
+    return np.asarray(columns, np.int64), np.asarray(coefficients, np.float64)
 
 
 @dataclass
 class LevelResult:
-    """Outcome of one solve: pywraplp status, objective value, bound, all variable values."""
+    """Outcome of one solve: pywraplp status, objective value, bound, all column values."""
 
     status: int
     value: float | None
     bound: float | None
-    values: list[float] | None = None
+    values: np.ndarray | None = None
     method: str = ""
     nodes: int | None = None
-    row_prices: list[float] | None = None
-    """An LP's row duals (HiGHS), for reduced-cost fixing (optimizer.fixing)."""
+    row_prices: np.ndarray | None = None
+    """A later level's LP row duals (HiGHS), for reduced-cost fixing (optimizer.fixing)."""
 
 
 @dataclass
 class RotationModel:
-    """A built model. `terms[level]` lists (variable, coefficient) of each objective level."""
+    """A built model: columns and rows as flat arrays. `x` and `y` are the columns of the arcs
+    and principal arcs (the first columns, in the network's order); `arr`, `dep`, `kdep`,
+    `fill`, `slack` name their columns by key; `terms[level]` the objective levels.
+    `cost`/`maximize` are the current objective (`set_objective`). After `solve_lp`,
+    `lp_duals` and `lp_reduced_costs` hold that LP's row duals and reduced costs."""
 
-    solver: pywraplp.Solver
-    x: list[pywraplp.Variable]
-    y: list[pywraplp.Variable]
-    arr: dict[tuple[str, str], pywraplp.Variable] = field(default_factory=dict)
-    dep: dict[tuple[str, str], pywraplp.Variable] = field(default_factory=dict)
-    kdep: dict[str, pywraplp.Variable] = field(default_factory=dict)
-    fill: dict[tuple[str, str], pywraplp.Variable] = field(default_factory=dict)
-    slack: dict[tuple[str, str], pywraplp.Variable] = field(default_factory=dict)
+    backend: str
+    x: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    y: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    arr: dict[tuple[str, str], int] = field(default_factory=dict)
+    dep: dict[tuple[str, str], int] = field(default_factory=dict)
+    kdep: dict[str, int] = field(default_factory=dict)
+    fill: dict[tuple[str, str], int] = field(default_factory=dict)
+    slack: dict[tuple[str, str], int] = field(default_factory=dict)
     terms: dict[str, Terms] = field(default_factory=dict)
     empty_infeasible_rows: list[str] = field(default_factory=list)
+    col_names: list[str] = field(default_factory=list)
+    row_names: list[str] = field(default_factory=list)
+    cost: np.ndarray | None = None
+    maximize: bool = True
+    lp_duals: np.ndarray | None = None
+    lp_reduced_costs: np.ndarray | None = None
+    _lower: list[float] = field(default_factory=list)
+    _upper: list[float] = field(default_factory=list)
+    _integer: list[bool] = field(default_factory=list)
+    _row_lower: list[float] = field(default_factory=list)
+    _row_upper: list[float] = field(default_factory=list)
+    _row_length: list[int] = field(default_factory=list)
+    _index: list[int] = field(default_factory=list)
+    _value: list[float] = field(default_factory=list)
+    _arrays: Problem | None = None
+
+    @property
+    def num_columns(self) -> int:
+        return len(self._lower)
+
+    def columns(self, lower: list[float], upper: list[float], integer: bool,
+                names: list[str]) -> np.ndarray:
+        """Add columns; their indices."""
+        first = len(self._lower)
+        self._lower.extend(lower)
+        self._upper.extend(upper)
+        self._integer.extend([integer] * len(lower))
+        self.col_names.extend(names)
+        self._arrays = None
+        return np.arange(first, len(self._lower), dtype=np.int64)
+
+    def column(self, lower: float, upper: float, integer: bool, name: str) -> int:
+        return int(self.columns([lower], [upper], integer, [name])[0])
+
+    def row(self, lower: float, upper: float, name: str, columns, coefficients) -> int:
+        """Add a row (lists or arrays of columns and coefficients); its index. A row without
+        columns whose bounds exclude 0 cannot hold: noted in `empty_infeasible_rows`."""
+        if isinstance(columns, np.ndarray):
+            columns, coefficients = columns.tolist(), np.asarray(coefficients).tolist()
+        if not columns and not lower <= 0 <= upper:
+            self.empty_infeasible_rows.append(name)
+        self._row_lower.append(lower)
+        self._row_upper.append(upper)
+        self._row_length.append(len(columns))
+        self._index.extend(columns)
+        self._value.extend(coefficients)
+        self.row_names.append(name)
+        self._arrays = None
+        return len(self._row_lower) - 1
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self._row_lower[row], self._row_upper[row] = lower, upper
+        self._arrays = None
+
+    def problem(self) -> Problem:
+        """The model with its current objective as arrays (cached until the model changes)."""
+        if self._arrays is None:
+            n = self.num_columns
+            self._arrays = Problem(
+                cost=np.zeros(n), lower=np.array(self._lower, np.float64),
+                upper=np.array(self._upper, np.float64), integer=np.array(self._integer, bool),
+                row_lower=np.array(self._row_lower, np.float64),
+                row_upper=np.array(self._row_upper, np.float64),
+                starts=np.concatenate(([0], np.cumsum(self._row_length, dtype=np.int64))),
+                index=np.array(self._index, np.int32), value=np.array(self._value, np.float64),
+                row_names=self.row_names, maximize=True)
+        cost = self.cost if self.cost is not None and len(self.cost) == self.num_columns else (
+            np.zeros(self.num_columns))
+        return replace(self._arrays, cost=cost, maximize=self.maximize)
 
 
 class _Index:
@@ -114,22 +198,17 @@ class _Index:
 
 def build_model(instance: Instance, net: Network, backend: str, *, elastic: bool = False
                 ) -> RotationModel:
-    """Build the model in GLOP, which solves its LP relaxation (warm-started from level to level);
-    the integer flags travel in the exported proto to the MIP back-end (`solve_mip`).
+    """Build the model as arrays. The integer flags travel to the MIP back-end (`solve_mip`);
     `elastic` adds a slack to every quota and pin row (for the diagnosis)."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    solver.SuppressOutput()
-    make = solver.IntVar
-    # Totals and fills are integral whenever the flows are; only CP-SAT needs them declared so.
-    derived = solver.IntVar if backend == "cpsat" else solver.NumVar
     sizes = [len(g.members) for g in net.groups]
-    model = RotationModel(
-        solver=solver,
-        x=[make(0, 1 if a.member else sizes[a.group], f"x{i}") for i, a in enumerate(net.arcs)],
-        y=[make(0, 1, f"y{i}") for i in range(len(net.principal_arcs))],
-    )
+    model = RotationModel(backend=backend)
+    model.x = model.columns([0.0] * len(net.arcs),
+                            [1.0 if a.member else float(sizes[a.group]) for a in net.arcs], True,
+                            [f"x{i}" for i in range(len(net.arcs))])
+    model.y = model.columns([0.0] * len(net.principal_arcs), [1.0] * len(net.principal_arcs),
+                            True, [f"y{i}" for i in range(len(net.principal_arcs))])
     index = _Index(net)
-    add_flow_totals(model, net, index, sizes, derived)
+    add_flow_totals(model, net, index, sizes)
     add_group_supply(model, net, index)
     add_subject_capacity(model, instance)
     add_post_ceiling(model, instance, net, index)
@@ -140,35 +219,37 @@ def build_model(instance: Instance, net: Network, backend: str, *, elastic: bool
     add_key_share(model, instance, net, elastic)
     add_principal_two_terms(model, net, index, elastic)
     add_pins(model, instance, net, index, elastic)
-    add_objective_terms(model, instance, net, derived)
+    add_objective_terms(model, instance, net)
     return model
 
 
-def _row(model: RotationModel, lb: float, ub: float, name: str, coefficients: Terms) -> None:
-    if not coefficients and not lb <= 0 <= ub:
-        model.empty_infeasible_rows.append(name)
-    row = model.solver.Constraint(lb, ub, name)
-    for var, coef in coefficients:
-        row.SetCoefficient(var, coef)
+def _derived(model: RotationModel) -> bool:
+    """Totals and fills are integral whenever the flows are; only CP-SAT needs them declared
+    so."""
+    return model.backend == "cpsat"
 
 
-def _elastic(model: RotationModel, name: str, scope: str, elastic: bool, upper: float) -> Terms:
+def _elastic(model: RotationModel, name: str, scope: str, elastic: bool, upper: float
+             ) -> tuple[list[int], list[float]]:
     if not elastic:
-        return []
-    var = model.solver.IntVar(0, upper, f"slack[{name},{scope}]")  # people short
-    model.slack[(name, scope)] = var
-    return [(var, 1.0)]
+        return [], []
+    column = model.column(0, upper, True, f"slack[{name},{scope}]")  # people short
+    model.slack[(name, scope)] = column
+    return [column], [1.0]
 
 
-def add_flow_totals(model: RotationModel, net: Network, index: _Index, sizes: list[int],
-                    make) -> None:
+def add_flow_totals(model: RotationModel, net: Network, index: _Index, sizes: list[int]
+                    ) -> None:
     """Definitions: arr[d,j] = Σ x into (d, j); dep[s,j] = Σ x of main-j groups leaving s;
     kdep[s] = Σ x of key groups leaving s."""
-    def total(name: str, arcs: list[int]) -> pywraplp.Variable:
-        upper = sum(min(sizes[net.arcs[i].group], 10**6) for i in arcs)
-        var = make(0, upper, name)
-        _row(model, 0, 0, f"define.{name}", [(var, 1)] + [(model.x[i], -1) for i in arcs])
-        return var
+    group_of = [a.group for a in net.arcs]
+    derived = _derived(model)
+
+    def total(name: str, arcs: list[int]) -> int:
+        upper = sum(min(sizes[group_of[i]], 10**6) for i in arcs)
+        column = model.column(0, upper, derived, name)
+        model.row(0, 0, f"define.{name}", [column, *arcs], [1.0] + [-1.0] * len(arcs))
+        return column
 
     for key, arcs in sorted(index.into.items()):
         model.arr[key] = total(f"arr[{key[0]},{key[1]}]", arcs)
@@ -181,65 +262,66 @@ def add_flow_totals(model: RotationModel, net: Network, index: _Index, sizes: li
 def add_group_supply(model: RotationModel, net: Network, index: _Index) -> None:
     """move.once: a group sends at most its size, its wish arcs included, and a member with
     more than one wish arc takes at most one of them (each teacher moves at most once)."""
-    inf = model.solver.infinity()
     for g in net.groups:
         arcs = index.by_group[g.index]
         if len(arcs) > 1:
-            _row(model, -inf, len(g.members), f"move.once[g{g.index}]",
-                 [(model.x[i], 1) for i in arcs])
+            model.row(-INF, len(g.members), f"move.once[g{g.index}]", arcs, [1.0] * len(arcs))
     for (group, member), arcs in sorted(index.by_member.items()):
         if len(arcs) > 1:
-            _row(model, -inf, 1, f"move.once[g{group}:{member}]",
-                 [(model.x[i], 1) for i in arcs])
+            model.row(-INF, 1, f"move.once[g{group}:{member}]", arcs, [1.0] * len(arcs))
+    y = model.y.tolist()
     for staff_no, arcs in sorted(index.p_by.items()):
         if len(arcs) > 1:
-            _row(model, -inf, 1, f"move.once[{staff_no}]", [(model.y[i], 1) for i in arcs])
+            model.row(-INF, 1, f"move.once[{staff_no}]", [y[i] for i in arcs], [1.0] * len(arcs))
 
 
 def add_subject_capacity(model: RotationModel, instance: Instance) -> None:
     """capacity.subject: arr[d,j] ≤ shortage(d, j) + dep[d,j]."""
-    inf = model.solver.infinity()
     for (dest, subject), arrivals in model.arr.items():
         leaving = model.dep.get((dest, subject))
-        _row(model, -inf, instance.school_by_code[dest].shortage(subject),
-             f"capacity.subject[{dest},{subject}]",
-             [(arrivals, 1)] + ([(leaving, -1)] if leaving is not None else []))
+        model.row(-INF, instance.school_by_code[dest].shortage(subject),
+                  f"capacity.subject[{dest},{subject}]",
+                  [arrivals] + ([leaving] if leaving is not None else []),
+                  [1.0] + ([-1.0] if leaving is not None else []))
 
 
 def add_post_ceiling(model: RotationModel, instance: Instance, net: Network, index: _Index
                      ) -> None:
     """capacity.post_ceiling: net arrivals ≤ free posts (0 for a school already at or above)."""
-    inf = model.solver.infinity()
+    y = model.y.tolist()
     for dest in sorted(set(index.arr_by_school) | set(index.p_into)):
         free = max(0, instance.school_by_code[dest].post_ceiling - net.headcount.get(dest, 0))
-        _row(model, -inf, free, f"capacity.post_ceiling[{dest}]",
-             [(model.arr[k], 1) for k in index.arr_by_school[dest]]
-             + [(model.dep[k], -1) for k in index.dep_by_school[dest]]
-             + [(model.y[i], 1) for i in index.p_into[dest]]
-             + [(model.y[i], -1) for i in index.p_out[dest]])
+        plus = [model.arr[k] for k in index.arr_by_school[dest]] + [
+            y[i] for i in index.p_into[dest]]
+        minus = [model.dep[k] for k in index.dep_by_school[dest]] + [
+            y[i] for i in index.p_out[dest]]
+        model.row(-INF, free, f"capacity.post_ceiling[{dest}]", plus + minus,
+                  [1.0] * len(plus) + [-1.0] * len(minus))
 
 
 def add_min_keep(model: RotationModel, instance: Instance) -> None:
     """sending.min_keep / sending.shortage_kept: dep[s,j] − arr[s,j] ≤ the net loss the school
     may bear in j (`rules.max_net_loss`: 0 while short of j, else in_post − min_keep)."""
-    inf = model.solver.infinity()
     for (source, subject), leaving in model.dep.items():
         entry = instance.school_by_code[source].staffing_by_subject.get(subject)
         if entry is None:
             continue
         coming = model.arr.get((source, subject))
         limit, name = max_net_loss(entry)
-        _row(model, -inf, limit, f"{name}[{source},{subject}]",
-             [(leaving, 1)] + ([(coming, -1)] if coming is not None else []))
+        model.row(-INF, limit, f"{name}[{source},{subject}]",
+                  [leaving] + ([coming] if coming is not None else []),
+                  [1.0] + ([-1.0] if coming is not None else []))
 
 
 def add_principal_posts(model: RotationModel, instance: Instance, index: _Index) -> None:
     """principal.post: principals arriving at a school ≤ its principal leaving (or a vacancy)."""
-    inf = model.solver.infinity()
     staffed = {t.school for t in instance.teachers if t.is_principal}
+    y = model.y.tolist()
     for dest, arrivals in sorted(index.p_into.items()):
-        _row(model, -inf, 0 if dest in staffed else 1, f"principal.post[{dest}]",
-             [(model.y[i], 1) for i in arrivals] + [(model.y[i], -1) for i in index.p_out[dest]])
+        leaving = index.p_out[dest]
+        model.row(-INF, 0 if dest in staffed else 1, f"principal.post[{dest}]",
+                  [y[i] for i in arrivals] + [y[i] for i in leaving],
+                  [1.0] * len(arrivals) + [-1.0] * len(leaving))
 
 
 def add_district_quota(model: RotationModel, net: Network, elastic: bool,
@@ -248,26 +330,29 @@ def add_district_quota(model: RotationModel, net: Network, elastic: bool,
     Every move counts unless the rules leave reverse flows out (quotas.reverse_flows_count);
     then only the arcs that `counts_toward_district_share`."""
     if instance.rules.quotas.reverse_flows_count:
-        terms = [(v, 1) for v in model.dep.values()] + [(v, 1) for v in model.y]
+        columns = list(model.dep.values()) + model.y.tolist()
     else:
         at, rules = instance.school_by_code, instance.rules
-        terms = [(v, 1) for v, a in chain(zip(model.x, net.arcs, strict=True),
-                                          zip(model.y, net.principal_arcs, strict=True))
-                 if counts_toward_district_share(at[a.source], at[a.dest], rules)]
-    _row(model, net.district_target, model.solver.infinity(), "quota.district_share[district]",
-         terms + _elastic(model, "quota.district_share", "district", elastic,
-                          net.district_target))
+        columns = [v for v, a in zip(model.x.tolist() + model.y.tolist(),
+                                     net.arcs + net.principal_arcs, strict=True)
+                   if counts_toward_district_share(at[a.source], at[a.dest], rules)]
+    slack, ones = _elastic(model, "quota.district_share", "district", elastic,
+                           net.district_target)
+    model.row(net.district_target, INF, "quota.district_share[district]", columns + slack,
+              [1.0] * len(columns) + ones)
 
 
 def add_school_quotas(model: RotationModel, net: Network, index: _Index, elastic: bool) -> None:
     """quota.school_share: departures from each urban or quality school ≥ its target."""
+    y = model.y.tolist()
     for school, target in sorted(net.school_targets.items()):
         if target == 0:
             continue
-        _row(model, target, model.solver.infinity(), f"quota.school_share[{school}]",
-             [(model.dep[k], 1) for k in index.dep_by_school[school]]
-             + [(model.y[i], 1) for i in index.p_out[school]]
-             + _elastic(model, "quota.school_share", school, elastic, target))
+        columns = [model.dep[k] for k in index.dep_by_school[school]] + [
+            y[i] for i in index.p_out[school]]
+        slack, ones = _elastic(model, "quota.school_share", school, elastic, target)
+        model.row(target, INF, f"quota.school_share[{school}]", columns + slack,
+                  [1.0] * len(columns) + ones)
 
 
 def add_key_share(model: RotationModel, instance: Instance, net: Network, elastic: bool) -> None:
@@ -279,23 +364,34 @@ def add_key_share(model: RotationModel, instance: Instance, net: Network, elasti
     # Only the moves in the share's base (quotas.key_share_base): all, or those out of urban
     # and quality schools.
     at, rules = instance.school_by_code, instance.rules
-    principals = [(v, a) for v, a in zip(model.y, net.principal_arcs, strict=True)
-                  if in_key_share_base(at[a.source], rules)]
-    _row(model, 0, model.solver.infinity(), "quota.key_share[district]",
-         [(v, q) for s, v in model.kdep.items() if in_key_share_base(at[s], rules)]
-         + [(v, -p) for (s, _), v in model.dep.items() if in_key_share_base(at[s], rules)]
-         + [(v, q * a.key - p) for v, a in principals]
-         + [(v, q) for v, _ in _elastic(model, "quota.key_share", "district", elastic,
-                                        model.solver.infinity())])
+    columns: list[int] = []
+    coefficients: list[float] = []
+    for s, v in model.kdep.items():
+        if in_key_share_base(at[s], rules):
+            columns.append(v)
+            coefficients.append(q)
+    for (s, _), v in model.dep.items():
+        if in_key_share_base(at[s], rules):
+            columns.append(v)
+            coefficients.append(-p)
+    for v, a in zip(model.y.tolist(), net.principal_arcs, strict=True):
+        if in_key_share_base(at[a.source], rules):
+            columns.append(v)
+            coefficients.append(q * a.key - p)
+    slack, _ = _elastic(model, "quota.key_share", "district", elastic, INF)
+    model.row(0, INF, "quota.key_share[district]", columns + slack,
+              coefficients + [float(q)] * len(slack))
 
 
 def add_principal_two_terms(model: RotationModel, net: Network, index: _Index, elastic: bool
                             ) -> None:
     """principal.two_terms: a principal with the set number of terms at one school moves."""
+    y = model.y.tolist()
     for staff_no in net.must_rotate_principals:
-        _row(model, 1, model.solver.infinity(), f"principal.two_terms[{staff_no}]",
-             [(model.y[i], 1) for i in index.p_by[staff_no]]
-             + _elastic(model, "principal.two_terms", staff_no, elastic, 1))
+        columns = [y[i] for i in index.p_by[staff_no]]
+        slack, ones = _elastic(model, "principal.two_terms", staff_no, elastic, 1)
+        model.row(1, INF, f"principal.two_terms[{staff_no}]", columns + slack,
+                  [1.0] * len(columns) + ones)
 
 
 def add_pins(model: RotationModel, instance: Instance, net: Network, index: _Index,
@@ -303,39 +399,46 @@ def add_pins(model: RotationModel, instance: Instance, net: Network, index: _Ind
     """pin.must_move / pin.must_go: the pinned teacher moves (must_go arcs lead only to the
     named school; forbid and must_stay pins removed arcs when the network was built)."""
     group_of = {g.members[0]: g.index for g in net.groups if len(g.members) == 1}
+    y = model.y.tolist()
     for pin in sorted(instance.pins, key=lambda p: (p.staff_no, p.kind)):
         if pin.kind not in ("must_move", "must_go"):
             continue
         if instance.teacher_by_staff_no[pin.staff_no].is_principal:
-            terms = [(model.y[i], 1) for i in index.p_by.get(pin.staff_no, [])]
+            columns = [y[i] for i in index.p_by.get(pin.staff_no, [])]
         else:
             group = group_of.get(pin.staff_no)
-            terms = [(model.x[i], 1) for i in index.by_group[group]] if group is not None else []
+            columns = list(index.by_group[group]) if group is not None else []
         name = f"pin.{pin.kind}"
-        _row(model, 1, model.solver.infinity(), f"{name}[{pin.staff_no}]",
-             terms + _elastic(model, name, pin.staff_no, elastic, 1))
+        slack, ones = _elastic(model, name, pin.staff_no, elastic, 1)
+        model.row(1, INF, f"{name}[{pin.staff_no}]", columns + slack,
+                  [1.0] * len(columns) + ones)
 
 
-def add_objective_terms(model: RotationModel, instance: Instance, net: Network, make) -> None:
+def add_objective_terms(model: RotationModel, instance: Instance, net: Network) -> None:
     """Fill variables for rural shortages, and the coefficient lists of the three levels."""
-    fill_terms: Terms = []
+    fill_columns: list[int] = []
+    fill_weights: list[float] = []
+    derived = _derived(model)
     for (dest, subject), arrivals in sorted(model.arr.items()):
         school = instance.school_by_code[dest]
         slots = school.shortage(subject)
         if school.zone != "rural" or slots == 0:
             continue
-        f = make(0, slots, f"fill[{dest},{subject}]")
+        f = model.column(0, slots, derived, f"fill[{dest},{subject}]")
         model.fill[(dest, subject)] = f
         leaving = model.dep.get((dest, subject))
-        _row(model, -model.solver.infinity(), 0, f"fill[{dest},{subject}]",
-             [(f, 1), (arrivals, -1)] + ([(leaving, 1)] if leaving is not None else []))
-        fill_terms.append((f, subject_weight(subject, instance.rules)))
-    pairs = list(zip(model.x, net.arcs, strict=True)) + list(
-        zip(model.y, net.principal_arcs, strict=True))
+        model.row(-INF, 0, f"fill[{dest},{subject}]",
+                  [f, arrivals] + ([leaving] if leaving is not None else []),
+                  [1.0, -1.0] + ([1.0] if leaving is not None else []))
+        fill_columns.append(f)
+        fill_weights.append(subject_weight(subject, instance.rules))
+    arcs = net.arcs + net.principal_arcs
+    columns = np.concatenate((model.x, model.y))
     model.terms = {
-        "rural_shortage_filled": fill_terms,
-        "preference": [(v, a.preference) for v, a in pairs],
-        "distance": [(v, round(a.distance_km / DISTANCE_UNIT_KM)) for v, a in pairs],
+        "rural_shortage_filled": terms(fill_columns, fill_weights),
+        "preference": (columns, np.array([a.preference for a in arcs], np.float64)),
+        "distance": (columns, np.array([round(a.distance_km / DISTANCE_UNIT_KM) for a in arcs],
+                                       np.float64)),
     }
 
 
@@ -355,99 +458,111 @@ def combined_terms(model: RotationModel, net: Network, first: str, second: str
     Why: solved one after the other, the two later levels of the sample district took 1.2 s
     and 3.4 s of HiGHS (each spends a second and more in presolve on the same model); together
     1.7 s. None when the weight would make coefficients too large (`COMBINED_MAX_COEFFICIENT`)."""
-    # Variable.index() is a call into OR-Tools: each variable's index is asked once here
-    # (30,000 teachers: 1.8 million calls took 3 s when every use asked again).
-    second_terms = [(var.index(), var, coef) for var, coef in model.terms[second]]
-    if any(coef < 0 for _, _, coef in second_terms):
+    second_columns, second_coefficients = model.terms[second]
+    if np.any(second_coefficients < 0):
         return None
-    second_coef = {i: coef for i, _, coef in second_terms}
-    longest: dict[tuple[bool, int], float] = {}
-    sizes = [len(g.members) for g in net.groups]
-    arcs = [((False, a.group), v) for v, a in zip(model.x, net.arcs, strict=True)] + [
-        ((True, a.group), v) for v, a in zip(model.y, net.principal_arcs, strict=True)]
-    for owner, var in arcs:
-        longest[owner] = max(longest.get(owner, 0.0), second_coef.get(var.index(), 0.0))
-    weight = 1 + round(sum(c * (1 if principal else sizes[g]) for (principal, g), c in
-                           longest.items()))
-    first_terms = model.terms[first]
-    if weight * max((abs(c) for _, c in first_terms), default=1) > COMBINED_MAX_COEFFICIENT:
+    n = model.num_columns
+    second_cost = np.bincount(second_columns, second_coefficients, minlength=n)
+    # Each arc's owner: its group (0 … groups − 1) or its principal (after the groups).
+    owners = np.concatenate((np.array([a.group for a in net.arcs], np.int64),
+                             len(net.groups) + np.array([a.group for a in net.principal_arcs],
+                                                        np.int64)))
+    longest = np.zeros(len(net.groups) + len(net.principals))
+    np.maximum.at(longest, owners, second_cost[np.concatenate((model.x, model.y))])
+    sizes = np.array([len(g.members) for g in net.groups] + [1] * len(net.principals), float)
+    weight = 1 + round(float(longest @ sizes))
+    first_columns, first_coefficients = model.terms[first]
+    largest = float(np.abs(first_coefficients).max()) if len(first_coefficients) else 1.0
+    if weight * largest > COMBINED_MAX_COEFFICIENT:
         return None
-    coefficients: dict[int, float] = {}
-    variables: dict[int, pywraplp.Variable] = {}
-    for var, coef in first_terms:
-        i = var.index()
-        coefficients[i] = coefficients.get(i, 0.0) + weight * coef
-        variables[i] = var
-    for i, var, coef in second_terms:
-        coefficients[i] = coefficients.get(i, 0.0) - coef
-        variables[i] = var
-    return [(variables[i], coefficients[i]) for i in sorted(variables)], weight
+    cost = weight * np.bincount(first_columns, first_coefficients, minlength=n) - second_cost
+    used = np.zeros(n, bool)
+    used[first_columns] = used[second_columns] = True
+    columns = np.flatnonzero(used)
+    return (columns, cost[columns]), weight
 
 
-def term_value(terms: Terms, values: list[float]) -> float:
-    """The value of an objective level at a solution (all variables, in index order)."""
-    return sum(coef * values[var.index()] for var, coef in terms)
+def term_value(level_terms: Terms, values: np.ndarray | list[float]) -> float:
+    """The value of an objective level at a solution (all columns, in index order)."""
+    columns, coefficients = level_terms
+    return float(coefficients @ np.asarray(values, np.float64)[columns])
 
 
-def set_objective(model: RotationModel, terms: list[tuple[pywraplp.Variable, float]],
-                  maximize: bool) -> None:
-    objective = model.solver.Objective()
-    objective.Clear()
-    for var, coef in terms:
-        objective.SetCoefficient(var, coef)
-    objective.SetOptimizationDirection(maximize)
+def set_objective(model: RotationModel, level_terms: Terms, maximize: bool) -> None:
+    columns, coefficients = level_terms
+    model.cost = np.bincount(columns, coefficients, minlength=model.num_columns).astype(
+        np.float64)
+    model.maximize = maximize
 
 
 def fix_level(model: RotationModel, level: str, value: float, maximize: bool) -> None:
     """Keep a solved level at `value`: its objective is integral, so the bound is exact."""
-    inf = model.solver.infinity()
-    lb, ub = (value - 0.5, inf) if maximize else (-inf, value + 0.5)
-    _row(model, lb, ub, f"lexicographic[{level}]", model.terms[level])
+    lb, ub = (value - 0.5, INF) if maximize else (-INF, value + 0.5)
+    model.row(lb, ub, f"lexicographic[{level}]", *model.terms[level])
 
 
 def solve_lp(model: RotationModel, time_limit_s: float) -> LevelResult:
-    """The LP relaxation of the current objective (GLOP ignores the integer flags)."""
+    """The LP relaxation of the current objective in GLOP (`solve_lp_glop`); its row duals and
+    reduced costs stay on the model (pricing)."""
     if model.empty_infeasible_rows:  # e.g. a quota with nobody to move
         return LevelResult(pywraplp.Solver.INFEASIBLE, None, None)
-    model.solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
-    status = model.solver.Solve()
+    status, value, values, duals, reduced = solve_lp_glop(model.problem(), time_limit_s)
+    model.lp_duals, model.lp_reduced_costs = duals, reduced
     if status != pywraplp.Solver.OPTIMAL:
         return LevelResult(status, None, None)
-    value = model.solver.Objective().Value()
-    return LevelResult(status, value, value,
-                       [v.solution_value() for v in model.solver.variables()])
+    return LevelResult(status, value, value, values)
 
 
-def solve_lp_exported(proto: linear_solver_pb2.MPModelProto, time_limit_s: float
-                      ) -> LevelResult:
+def solve_lp_glop(problem: Problem, time_limit_s: float
+                  ) -> tuple[int, float | None, np.ndarray | None, np.ndarray | None,
+                             np.ndarray | None]:
+    """(pywraplp status, value, values, row duals, reduced costs) of the problem's LP
+    relaxation in GLOP, solved from its proto (`pywraplp.Solver.SolveWithProto`: the answer
+    comes back as arrays). Level 1 stays in GLOP: on a 10,000-teacher county GLOP took 1.7 CPU
+    s, HiGHS 4.8 s (interior point), 6.0 s (PDLP), 13.6 s (dual simplex), 22.7 s (primal); on
+    the 30,000-teacher district HiGHS's simplex took 91 s where GLOP took 4–10 s."""
+    request = linear_solver_pb2.MPModelRequest(
+        model=problem.to_proto(), solver_type=linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING,
+        solver_time_limit_seconds=max(0.001, time_limit_s))
+    response = linear_solver_pb2.MPSolutionResponse()
+    pywraplp.Solver.SolveWithProto(request, response)
+    if response.status == linear_solver_pb2.MPSOLVER_INFEASIBLE:
+        return pywraplp.Solver.INFEASIBLE, None, None, None, None
+    if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
+        return pywraplp.Solver.NOT_SOLVED, None, None, None, None
+    values = np.array(response.variable_value, np.float64)
+    return (pywraplp.Solver.OPTIMAL, problem.objective(values), values,
+            np.array(response.dual_value, np.float64), np.array(response.reduced_cost, np.float64))
+
+
+def solve_lp_exported(problem: Problem, time_limit_s: float) -> LevelResult:
     """The LP relaxation of an exported model, by HiGHS (see `highs.solve_lp_highs`)."""
-    status, value, values, prices = solve_lp_highs(proto, time_limit_s)
+    status, value, values, prices = solve_lp_highs(problem, time_limit_s)
     return LevelResult(status, value, value, values, row_prices=prices)
 
 
-def export(model: RotationModel) -> linear_solver_pb2.MPModelProto:
-    """The model with its current objective and rows, as a proto (variables in order)."""
-    proto = linear_solver_pb2.MPModelProto()
-    model.solver.ExportModelToProto(proto)
-    return proto
+def export(model: RotationModel) -> Problem:
+    """The model with its current objective and rows, as arrays (columns in order)."""
+    return model.problem()
 
 
-def solve_mip(proto: linear_solver_pb2.MPModelProto, backend: str, time_limit_s: float,
-              threads: int, seed: int, gap: float, start: list[float] | None = None,
+def solve_mip(problem: Problem, backend: str, time_limit_s: float, threads: int, seed: int,
+              gap: float, start: np.ndarray | list[float] | None = None,
               cutoff: float | None = None) -> LevelResult:
-    """Solve a model proto with the MIP back-end (HiGHS, SCIP or CP-SAT). HiGHS runs through
-    `highspy` (quiet, `start` — a feasible solution — is its first incumbent, and `cutoff` a
-    value worse solutions are pruned against); the others through `pywraplp`, where `start`
-    and `cutoff` are not used."""
+    """Solve a problem with the MIP back-end (HiGHS, SCIP or CP-SAT). HiGHS gets the arrays
+    (quiet; `start` — a feasible solution — is its first incumbent, and `cutoff` a value worse
+    solutions are pruned against); the others a proto through `pywraplp`, where `start` and
+    `cutoff` are not used."""
     if backend == "highs":
-        status, value, bound, values, nodes = solve_mip_highs(proto, time_limit_s, threads, seed,
-                                                              gap, start, cutoff)
+        status, value, bound, values, nodes = solve_mip_highs(
+            problem, time_limit_s, threads, seed, gap,
+            None if start is None else np.asarray(start, np.float64), cutoff)
         return LevelResult(status, value, bound, values, nodes=nodes)
     solver = pywraplp.Solver.CreateSolver(SOLVER_IDS[backend])
     if solver is None:
         raise RuntimeError(f"OR-Tools has no {backend} back-end here")
     solver.SuppressOutput()
-    error = solver.LoadModelFromProto(proto)
+    error = solver.LoadModelFromProto(problem.to_proto())
     if error:
         raise RuntimeError(f"cannot load the model into {backend}: {error}")
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
@@ -462,5 +577,5 @@ def solve_mip(proto: linear_solver_pb2.MPModelProto, backend: str, time_limit_s:
     objective = solver.Objective()
     nodes = int(solver.nodes())
     return LevelResult(status, objective.Value(), objective.BestBound(),
-                       [v.solution_value() for v in solver.variables()],
+                       np.array([v.solution_value() for v in solver.variables()]),
                        nodes=nodes if nodes >= 0 else None)

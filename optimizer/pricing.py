@@ -39,7 +39,9 @@ def exact_model_bound(instance: Instance, net: Network, model: RotationModel) ->
     assert net.geometry is not None
     if not instance.rules.quotas.reverse_flows_count:
         return None  # the district row is then per arc, which the pricing below does not price
-    prices = {row.name(): row.dual_value() for row in model.solver.constraints()}
+    if model.lp_duals is None or model.lp_reduced_costs is None:
+        return None
+    prices = dict(zip(model.row_names, model.lp_duals.tolist(), strict=True))
     total = _row_terms(model)
     if total is None:
         return None
@@ -47,13 +49,14 @@ def exact_model_bound(instance: Instance, net: Network, model: RotationModel) ->
     uppers: dict[str, float] = defaultdict(float)
     total += _group_arcs(instance, net, prices, reached, uppers)
     total += _principal_arcs(instance, prices)
-    arc_vars = {v.index() for v in model.x} | {v.index() for v in model.y}
-    for var in model.solver.variables():
-        if var.index() not in arc_vars:
-            # A total (arr, dep, kdep) is bounded by the sizes of its arcs: more of them in
-            # the exact model than here. Fill keeps its slots.
-            upper = uppers.get(var.name(), var.ub())
-            total += _box(var.reduced_cost(), var.lb(), upper)
+    problem = model.problem()
+    arcs = len(model.x) + len(model.y)  # the first columns
+    reduced = model.lp_reduced_costs.tolist()
+    for j in range(arcs, model.num_columns):
+        # A total (arr, dep, kdep) is bounded by the sizes of its arcs: more of them in the
+        # exact model than here. Fill keeps its slots.
+        upper = uppers.get(model.col_names[j], float(problem.upper[j]))
+        total += _box(reduced[j], float(problem.lower[j]), upper)
     geo = net.geometry
     for d, j in reached:
         school = geo.schools[d]
@@ -97,18 +100,15 @@ def _new_total_column(name: str, prices: dict[str, float], instance: Instance) -
 def _row_terms(model: RotationModel) -> float | None:
     """Σ max π·s over each row's range, but for the move.once rows, which are priced anew per
     group and principal (`_group_arcs`, `_principal_arcs`)."""
-    total = 0.0
-    for row in model.solver.constraints():
-        if row.name().startswith("move.once["):
-            continue
-        price = row.dual_value()
-        if abs(price) <= _TOLERANCE:
-            continue
-        side = row.ub() if price > 0 else row.lb()
-        if not np.isfinite(side):
-            return None
-        total += price * side
-    return total
+    assert model.lp_duals is not None
+    problem = model.problem()
+    priced = np.abs(model.lp_duals) > _TOLERANCE
+    priced &= ~np.array([name.startswith("move.once[") for name in model.row_names], bool)
+    prices = model.lp_duals[priced]
+    sides = np.where(prices > 0, problem.row_upper[priced], problem.row_lower[priced])
+    if not np.all(np.isfinite(sides)):
+        return None
+    return float(prices @ sides)
 
 
 def _box(reduced_cost: float, lower: float, upper: float) -> float:

@@ -21,6 +21,7 @@ from optimizer.check import check_plan
 from optimizer.instance import Instance, Pin
 from optimizer.model import DISTANCE_UNIT_KM, solve_mip
 from optimizer.plan import Plan
+from optimizer.problem import Problem
 from optimizer.roadmap_model import (
     LEVELS,
     RoadmapModel,
@@ -215,8 +216,9 @@ def _start_from(
     for v, (lb, ub) in zip(fixed, saved, strict=True):
         v.SetBounds(lb, ub)
     limit = max(1.0, (deadline - time.perf_counter()) / 10)
-    result = solve_mip(proto, "highs", limit, settings.threads, settings.seed, 0.0)
-    return result.values
+    result = solve_mip(Problem.from_proto(proto), "highs", limit, settings.threads, settings.seed,
+                       0.0)
+    return None if result.values is None else result.values.tolist()
 
 
 def _solve_levels(
@@ -254,7 +256,7 @@ def _solve_levels(
         proto = linear_solver_pb2.MPModelProto()
         model.solver.ExportModelToProto(proto)
         result = solve_mip(
-            proto,
+            Problem.from_proto(proto),
             "highs" if settings.backend == "cpsat" else settings.backend,
             budget,
             settings.threads,
@@ -282,7 +284,7 @@ def _solve_levels(
                 RoadmapLevel(name=name, sense=sense, value=None, bound=None, proven_optimal=False)
             )
             continue
-        incumbent = result.values
+        incumbent = result.values.tolist()
         value = round(result.value)
         if position == 0:
             if round(sum(incumbent[v.index()] for v, _ in model.first_year_slack)):

@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 
 from optimizer import __version__
-from optimizer.certify import instance_sha256
 from optimizer.baseline import greedy_plan
+from optimizer.certify import instance_sha256
 from optimizer.diagnose import diagnose
 from optimizer.explain import (
     make_move,
@@ -73,7 +74,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
 
     levels: list[ObjectiveLevel] = []
     values: tuple[list[float], list[float]] | None = None
-    incumbent: list[float] | None = None
+    incumbent: np.ndarray | None = None
     first_plan_at = None
     failed_status = None
     methods: list[str] = []
@@ -150,14 +151,10 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
     )
 
 
-def _arc_values(model: RotationModel, values: list[float]) -> tuple[list[float], list[float]]:
-    """The flows x and principal moves y of a solution. build_model creates them first, x then
-    y, so they are two slices (checked at both ends) — asking OR-Tools each variable's index
-    cost seconds on large models."""
-    nx, ny = len(model.x), len(model.y)
-    assert not nx or (model.x[0].index() == 0 and model.x[-1].index() == nx - 1)
-    assert not ny or (model.y[0].index() == nx and model.y[-1].index() == nx + ny - 1)
-    return list(values[:nx]), list(values[nx:nx + ny])
+def _arc_values(model: RotationModel, values) -> tuple[list[float], list[float]]:
+    """The flows x and principal moves y of a solution."""
+    values = np.asarray(values, np.float64)
+    return values[model.x].tolist(), values[model.y].tolist()
 
 
 def _exact_bound(instance: Instance, net: Network, model: RotationModel, result: LevelResult,
@@ -197,7 +194,7 @@ def _stages(model: RotationModel, net: Network
 
 
 def _solve_together(model: RotationModel, stage: Stage, combined: tuple[Terms, int],
-                    deadline: float, settings: SolveSettings, incumbent: list[float] | None,
+                    deadline: float, settings: SolveSettings, incumbent: np.ndarray | None,
                     levels: list[ObjectiveLevel]) -> LevelResult:
     """Solve (max upper, then min lower) as one MIP and record both levels in `levels`.
 

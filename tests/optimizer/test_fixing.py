@@ -9,8 +9,9 @@ import math
 import random
 import time
 
+import numpy as np
 import pytest
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.linear_solver import pywraplp
 
 from optimizer.fixing import lagrangian_fixing
 from optimizer.levels import _fixed_mip
@@ -24,6 +25,7 @@ from optimizer.model import (
     solve_mip,
 )
 from optimizer.network import build_network
+from optimizer.problem import Problem
 from optimizer.settings import SolveSettings
 from tests.optimizer.factories import district
 
@@ -33,7 +35,7 @@ fractional enough that the incumbent is below the LP bound)."""
 
 
 def preference_level(seed: int, level: str = "preference", maximize: bool = True):
-    """(proto of a later level — preference, max, or distance, min — with level 1 kept at its
+    """(problem of a later level — preference, max, or distance, min — with level 1 kept at its
     optimum, a worse feasible solution of it — level 1's — and the true optimum), or None when
     level 1 has no plan."""
     inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
@@ -51,18 +53,9 @@ def preference_level(seed: int, level: str = "preference", maximize: bool = True
     return proto, first.values, optimum.value
 
 
-def held(proto: linear_solver_pb2.MPModelProto, fixed: dict[int, float]):
-    restricted = linear_solver_pb2.MPModelProto()
-    restricted.CopyFrom(proto)
-    for j, value in fixed.items():
-        restricted.variable[j].lower_bound = restricted.variable[j].upper_bound = value
-    return restricted
-
-
-def objective(proto: linear_solver_pb2.MPModelProto, values: list[float]) -> float:
-    return proto.objective_offset + sum(
-        v.objective_coefficient * values[i] for i, v in enumerate(proto.variable)
-    )
+def objective(proto: Problem, values: np.ndarray) -> float:
+    """The objective at a solution, summed term by term (not through `Problem.objective`)."""
+    return proto.offset + sum(float(c) * float(x) for c, x in zip(proto.cost, values, strict=True))
 
 
 @pytest.mark.parametrize(("level", "maximize"), [("preference", True), ("distance", False)])
@@ -77,11 +70,11 @@ def test_fixing_keeps_the_optimum_of_random_districts(level: str, maximize: bool
         assert lp.row_prices is not None, seed
         bound, fixed = lagrangian_fixing(proto, lp.row_prices, incumbent)
         assert (bound >= optimum - 1e-6) if maximize else (bound <= optimum + 1e-6), seed
-        assert all(incumbent[j] == value for j, value in fixed.items()), seed
-        restricted = solve_mip(held(proto, fixed), "highs", 20, 1, 0, 0.0)
+        assert np.all(proto.integer[fixed]), seed
+        restricted = solve_mip(proto.held(fixed, incumbent), "highs", 20, 1, 0, 0.0)
         assert restricted.status == pywraplp.Solver.OPTIMAL, seed
         assert abs(restricted.value - optimum) < 1e-6, seed
-        fixed_any += bool(fixed)
+        fixed_any += bool(fixed.any())
         checked += 1
         if checked == CASES:
             break
@@ -97,13 +90,12 @@ def test_fixed_mip_proves_the_level_from_a_worse_solution():
             continue
         proto, incumbent, optimum = case
         lp = solve_lp_exported(proto, 20)
-        integer = [v.is_integer for v in proto.variable]
         start = LevelResult(pywraplp.Solver.FEASIBLE, objective(proto, incumbent), None, incumbent)
         lp_bound = math.floor(lp.value + 1e-6)
         if round(start.value) == lp_bound:
             continue  # nothing to prove: the incumbent already reaches the LP bound
         best, bound = _fixed_mip(
-            proto, lp, integer, start, lp_bound, True, time.perf_counter() + 20, "highs", 1, 0, 0.0
+            proto, lp, start, lp_bound, True, time.perf_counter() + 20, "highs", 1, 0, 0.0
         )
         assert round(best.value) == round(optimum) == bound, seed
         assert abs(objective(proto, best.values) - best.value) < 1e-6, seed

@@ -14,7 +14,7 @@ from ortools.linear_solver import pywraplp
 
 from optimizer import SolveSettings, solve
 from optimizer.duals import STEPS, MarginalError, marginal_values
-from optimizer.model import build_model, set_objective
+from optimizer.model import build_model, set_objective, solve_lp
 from optimizer.network import build_network
 from optimizer.rules import load_rules
 from optimizer.simulate import PolicyChanges, PolicyError, changed_instance, simulate
@@ -142,15 +142,18 @@ def _lp_value(instance, row_name: str | None = None, step: float = 0.0) -> float
     model = build_model(instance, net, "highs")
     set_objective(model, model.terms["rural_shortage_filled"], True)
     if row_name is not None:
-        row = model.solver.LookupConstraint(row_name)
-        assert row is not None, row_name
-        if math.isfinite(row.lb()) and row.lb() > -model.solver.infinity():
-            row.SetLb(row.lb() + step)
+        assert row_name in model.row_names, row_name
+        row = model.row_names.index(row_name)
+        problem = model.problem()
+        lower, upper = float(problem.row_lower[row]), float(problem.row_upper[row])
+        if math.isfinite(lower):
+            model.set_row_bounds(row, lower + step, upper)
         else:
-            row.SetUb(row.ub() + step)
-    if model.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            model.set_row_bounds(row, lower, upper + step)
+    result = solve_lp(model, 20)
+    if result.status != pywraplp.Solver.OPTIMAL:
         return None
-    return model.solver.Objective().Value()
+    return result.value
 
 
 def test_marginal_values_against_brute_force():

@@ -1,0 +1,110 @@
+"""The model's arrays (optimizer.problem) on the real model of random small districts: the proto
+written from the arrays is the one OR-Tools builds field by field, and a restricted sub-model
+(columns fixed and substituted out) has the optimum of the whole model with those columns held
+— what the LP neighbourhood and reduced-cost fixing rely on."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+from optimizer.model import build_model, export, set_objective, solve_mip
+from optimizer.network import build_network
+from optimizer.problem import Problem
+from optimizer.settings import SolveSettings
+from tests.optimizer.factories import district
+
+CASES = 20
+"""Random districts checked (those whose level 1 has a solution)."""
+
+
+def level_one(seed: int) -> tuple[Problem, np.ndarray] | None:
+    """Level 1's problem of a random district and an optimal solution, or None."""
+    inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+    model = build_model(inst, build_network(inst, SolveSettings()), "highs")
+    set_objective(model, model.terms["rural_shortage_filled"], True)
+    problem = export(model)
+    found = solve_mip(problem, "highs", 20, 1, 0, 0.0)
+    if found.status != pywraplp.Solver.OPTIMAL:
+        return None
+    return problem, found.values
+
+
+def reference_proto(problem: Problem) -> linear_solver_pb2.MPModelProto:
+    """The proto built one field at a time through protobuf's own API."""
+    proto = linear_solver_pb2.MPModelProto(
+        maximize=problem.maximize, objective_offset=problem.offset
+    )
+    for j in range(problem.num_cols):
+        proto.variable.add(
+            lower_bound=problem.lower[j],
+            upper_bound=problem.upper[j],
+            objective_coefficient=problem.cost[j],
+            is_integer=bool(problem.integer[j]),
+        )
+    for r, name in enumerate(problem.row_names):
+        s, e = problem.starts[r], problem.starts[r + 1]
+        proto.constraint.add(
+            var_index=problem.index[s:e].tolist(),
+            coefficient=problem.value[s:e].tolist(),
+            lower_bound=problem.row_lower[r],
+            upper_bound=problem.row_upper[r],
+            name=name,
+        )
+    return proto
+
+
+def cases():
+    found = []
+    for seed in range(200):
+        case = level_one(seed)
+        if case is not None:
+            found.append((seed, *case))
+        if len(found) == CASES:
+            break
+    assert len(found) == CASES
+    return found
+
+
+def test_proto_from_the_arrays_is_the_field_by_field_proto():
+    for seed, problem, _ in cases():
+        proto = problem.to_proto()
+        assert proto == reference_proto(problem), seed
+        back = Problem.from_proto(proto)
+        for field in (
+            "cost",
+            "lower",
+            "upper",
+            "integer",
+            "row_lower",
+            "row_upper",
+            "starts",
+            "index",
+            "value",
+        ):
+            assert np.array_equal(getattr(back, field), getattr(problem, field)), (seed, field)
+        assert back.row_names == problem.row_names and back.maximize == problem.maximize
+
+
+def test_restricted_problem_has_the_optimum_of_the_held_problem():
+    compared = infeasible = 0
+    for seed, problem, optimum in cases():
+        rng = np.random.default_rng(seed)
+        for _ in range(3):
+            # Fix a random half of the integer columns at a solution's values: the optimal
+            # one (the restricted optimum is then the same) or the empty plan's rounding.
+            base = optimum if rng.random() < 0.5 else np.zeros(problem.num_cols)
+            keep = ~problem.integer | (rng.random(problem.num_cols) < 0.5)
+            held = solve_mip(problem.held(~keep, np.round(base)), "highs", 20, 1, 0, 0.0)
+            small = problem.restrict(base, keep)
+            assert small.num_cols == int(keep.sum()), seed
+            restricted = solve_mip(small, "highs", 20, 1, 0, 0.0)
+            assert restricted.status == held.status, seed
+            if held.value is not None:
+                assert abs(restricted.value - held.value) < 1e-6, seed
+                compared += 1
+            else:
+                infeasible += 1
+    assert compared >= CASES and infeasible >= CASES // 4, (compared, infeasible)
