@@ -43,7 +43,8 @@ def test_the_entity_names_in_the_help_are_the_import_specs():
 
 
 NOT_FOR_PLANNING = ("pandas", "matplotlib", "openpyxl", "alembic", "fastapi", "uvicorn", "jinja2",
-                    "optimizer.check", "optimizer.roadmap", "optimizer.whatif", "cryptography",
+                    "optimizer.check", "optimizer.roadmap", "optimizer.whatif", "optimizer.parallel",
+                    "cryptography",
                     "workforce.plans.workbook", "workforce.io", "api")  # fmt: skip
 
 PLAN_PROBE = """
