@@ -548,15 +548,15 @@ def export(model: RotationModel) -> Problem:
 
 def solve_mip(problem: Problem, backend: str, time_limit_s: float, threads: int, seed: int,
               gap: float, start: np.ndarray | list[float] | None = None,
-              cutoff: float | None = None) -> LevelResult:
+              cutoff: float | None = None, feasibility_jump: bool = True) -> LevelResult:
     """Solve a problem with the MIP back-end (HiGHS, SCIP or CP-SAT). HiGHS gets the arrays
-    (quiet; `start` — a feasible solution — is its first incumbent, and `cutoff` a value worse
-    solutions are pruned against); the others a proto through `pywraplp`, where `start` and
-    `cutoff` are not used."""
+    (quiet; `start` — a feasible solution — is its first incumbent, `cutoff` a value worse
+    solutions are pruned against, `feasibility_jump` whether its heuristic of that name runs);
+    the others a proto through `pywraplp`, where these three are not used."""
     if backend == "highs":
         status, value, bound, values, nodes = solve_mip_highs(
             problem, time_limit_s, threads, seed, gap,
-            None if start is None else np.asarray(start, np.float64), cutoff)
+            None if start is None else np.asarray(start, np.float64), cutoff, feasibility_jump)
         return LevelResult(status, value, bound, values, nodes=nodes)
     solver = pywraplp.Solver.CreateSolver(SOLVER_IDS[backend])
     if solver is None:

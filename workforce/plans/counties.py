@@ -11,15 +11,17 @@ county's other drafts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, Plan, SolveSettings
-from optimizer.parallel import solve_many
 from workforce.models import RotationPlan
 from workforce.plans.lifecycle import PlanError, propose_plan
 from workforce.snapshot import NO_COUNTY, build_instance, counties
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 def propose_county_plans(
@@ -48,6 +50,9 @@ def propose_county_plans(
     if known == [NO_COUNTY] or not chosen:  # a registry of one county, nothing recorded
         record, instance, plan = propose_plan(session, year=year, actor=actor, settings=settings)
         return [(None, record, instance, plan)]
+    # Imported here: the process pool's modules (9 ms) are not needed for one county.
+    from optimizer.parallel import solve_many
+
     instances = [build_instance(session, year=year, county=c) for c in chosen]
     plans = solve_many(instances, settings, workers=workers, executor=executor)
     kept = []

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session, select
 
 from workforce.codes import code_list
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 from workforce.models import School
 from workforce.reports.messages import error
 from workforce.reports.result import Note
@@ -131,7 +131,7 @@ def load_scopes(path: Path | None = None) -> ReportScopes:
     """Read ``data/reports/scopes.yaml`` (or ``path``); a broken file is a ReportError."""
     path = path or SCOPES_FILE
     try:
-        scopes = ReportScopes(**yaml.safe_load(path.read_text(encoding="utf-8")))
+        scopes = ReportScopes(**read_yaml(path))
     except (ValidationError, TypeError, yaml.YAMLError) as exc:
         raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
     for key, scope in scopes.indicators.items():

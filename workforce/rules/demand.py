@@ -57,7 +57,7 @@ import yaml
 from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 from workforce.models import Certificate, RotationRecord, School, Teacher
 
 NORMS_DIR = DATA_DIR / "norms"
@@ -151,7 +151,7 @@ def load_norms(directory: Path = NORMS_DIR) -> DemandNorms:
     def read(name: str) -> dict[str, Any]:
         path = directory / name
         try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
+            return read_yaml(path)
         except (OSError, yaml.YAMLError) as exc:
             raise DemandError(
                 f"无法读取编制标准文件 {path}：{exc}", f"cannot read {path}: {exc}"

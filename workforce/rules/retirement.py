@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from workforce.codes import code_list
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 
 RETIREMENT_RULES = DATA_DIR / "rules" / "retirement.yaml"
 
@@ -50,7 +50,7 @@ def load_schemes(path: Path | None = None) -> dict[str, RetirementScheme]:
     import accepts (one left out would fail every report on a teacher of it)."""
     path = path or RETIREMENT_RULES
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML: {exc}") from None
     categories = data.get("categories") if isinstance(data, dict) else None

@@ -5,6 +5,7 @@ can check without depending on the machine's load)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -42,24 +43,28 @@ def test_the_entity_names_in_the_help_are_the_import_specs():
 
 
 NOT_FOR_PLANNING = ("pandas", "matplotlib", "openpyxl", "alembic", "fastapi", "uvicorn", "jinja2",
-                    "optimizer.check", "optimizer.roadmap", "optimizer.whatif",
+                    "optimizer.check", "optimizer.roadmap", "optimizer.whatif", "optimizer.parallel",
+                    "cryptography",
                     "workforce.plans.workbook", "workforce.io", "api")  # fmt: skip
 
 PLAN_PROBE = """
-import gc, json, sys
+import gc, json, os, sys
 from workforce.cli import app
 try:
     app(["plan", "--year", "2026", "--out", sys.argv[1]])
 except SystemExit as exit:
     assert not exit.code, exit.code
-print(json.dumps({"modules": sorted(sys.modules), "young_every": gc.get_threshold()[0]}))
+print(json.dumps({"modules": sorted(sys.modules), "young_every": gc.get_threshold()[0],
+                  "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+                  "numpy_loaded": "numpy" in sys.modules}))
 """
 
 
 def test_plan_imports_only_what_planning_uses(engine, tmp_path):
     """`workforce plan --out plan.json` solves and stores the plan without the workbook writer,
     data-frame, plotting, migration or web libraries, nor the independent checker; and the
-    command runs with the collector's young generation widened (`workforce.cli.app.start`)."""
+    command runs with the collector's young generation widened and OpenBLAS on one thread (its
+    environment variable set before numpy was loaded: `workforce.cli.app.start`)."""
     from sqlmodel import Session
 
     from workforce.cli.app import YOUNG_COLLECTION_EVERY
@@ -69,8 +74,9 @@ def test_plan_imports_only_what_planning_uses(engine, tmp_path):
     with Session(engine) as session:
         build_small_district(session)
     out = tmp_path / "plan.json"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     done = subprocess.run([sys.executable, "-c", PLAN_PROBE, str(out)], capture_output=True,
-                          text=True, check=True, timeout=300)  # fmt: skip
+                          text=True, check=True, timeout=300, env=env)  # fmt: skip
     seen = json.loads(done.stdout[done.stdout.rindex("\n{") + 1 :])
     assert json.loads(out.read_text(encoding="utf-8"))["status"] == "optimal"
     loaded = seen["modules"]
@@ -79,3 +85,4 @@ def test_plan_imports_only_what_planning_uses(engine, tmp_path):
                 if any(m == n or m.startswith(n + ".") for n in NOT_FOR_PLANNING)]  # fmt: skip
     assert unwanted == []
     assert seen["young_every"] == YOUNG_COLLECTION_EVERY
+    assert seen["numpy_loaded"] and seen["openblas_threads"] == "1"
