@@ -32,13 +32,13 @@ from optimizer.highs import QuietHighs
 from optimizer.instance import Instance
 from optimizer.plan import Move
 from optimizer.rules import (
-    counts_toward_district_share,
-    district_share_base,
-    in_key_share_base,
     cert_covers,
     cert_rank,
     counts_in_quota_base,
+    counts_toward_district_share,
     direction_between,
+    district_share_base,
+    in_key_share_base,
     in_school_quota_scope,
     is_available,
     is_key,

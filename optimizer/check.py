@@ -41,18 +41,18 @@ from optimizer.messages import (
 )
 from optimizer.plan import Plan
 from optimizer.rules import (
-    counts_toward_district_share,
-    district_share_base,
-    in_key_share_base,
-    key_share_target,
     add_years,
     cert_covers,
     counts_in_quota_base,
+    counts_toward_district_share,
+    district_share_base,
     eligibility_blockers,
+    in_key_share_base,
     in_school_quota_scope,
     is_available,
     is_key,
     key_share_fraction,
+    key_share_target,
     max_net_loss,
     move_direction,
     must_rotate_principal,
@@ -621,11 +621,18 @@ def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
         at, at_en = _at(school) if school else (s, s)
         subj, subj_en = _subject(j)
         said, real = reported.get((s, j)), truth.get((s, j))
-        fmt = (lambda v: "无" if v is None else f"缺{v[0]}人、补{v[1]}人、未补{v[2]}人")
-        fmt_en = (lambda v: "none" if v is None else f"{v[0]} slots, {v[1]} filled, "
-                  f"{v[2]} unfilled")
         findings.append(_finding("plan.figures", f"{s}:{j}",
-                                 f"{at}{subj}：方案报告{fmt(said)}，实际{fmt(real)}",
-                                 f"{at_en}, {subj_en}: the plan reports {fmt_en(said)}, in fact "
-                                 f"{fmt_en(real)}"))
+                                 f"{at}{subj}：方案报告{_slots(said, 0)}，实际{_slots(real, 0)}",
+                                 f"{at_en}, {subj_en}: the plan reports {_slots(said, 1)}, in "
+                                 f"fact {_slots(real, 1)}"))
     return findings
+
+
+def _slots(figures: tuple[int, int, int] | None, lang: int) -> str:
+    """A shortage's (slots, filled, unfilled) in words; '无' / 'none' when not listed."""
+    if figures is None:
+        return "none" if lang else "无"
+    slots, filled, unfilled = figures
+    if lang:
+        return f"{slots} slots, {filled} filled, {unfilled} unfilled"
+    return f"缺{slots}人、补{filled}人、未补{unfilled}人"

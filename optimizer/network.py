@@ -35,11 +35,11 @@ import numpy as np
 from optimizer.baseline import greedy_moves
 from optimizer.instance import Instance, Teacher
 from optimizer.rules import (
-    district_share_base,
     cert_covers,
     cert_rank,
     counts_in_quota_base,
     direction_between,
+    district_share_base,
     haversine_km,
     in_school_quota_scope,
     is_available,

@@ -89,6 +89,28 @@ def test_quota_shortfall_and_false_figures(plan):
     assert names(INSTANCE, lying) == {"plan.figures"}
 
 
+def test_false_shortage_figures_are_named_with_the_school_and_the_numbers(plan):
+    """A plan that claims R's PE slot unfilled (or lists none) is refused with R, the subject
+    and both sets of figures, in Chinese and in English."""
+    pe = next(r for r in plan.shortages if r.school == "R" and r.subject == "pe")
+    assert (pe.slots, pe.filled) == (1, 1)
+    claims = {"unfilled": [r if r is not pe else pe.model_copy(update={"filled": 0,
+                                                                        "unfilled": 1})
+                           for r in plan.shortages],
+              "left out": [r for r in plan.shortages if r is not pe]}
+    said = {"unfilled": ("缺1人、补0人、未补1人", "1 slots, 0 filled, 1 unfilled"),
+            "left out": ("无", "none")}
+    for claim, shortages in claims.items():
+        found = [f for f in check_plan(INSTANCE, plan.model_copy(update={"shortages": shortages}))
+                 if f.constraint == "plan.figures"]
+        assert len(found) == 1 and found[0].scope == "R:pe"
+        zh, en = said[claim]
+        assert f"方案报告{zh}，实际缺1人、补1人、未补0人" in found[0].zh
+        assert "R学校（R）" in found[0].zh and "体育" in found[0].zh
+        assert f"the plan reports {en}, in fact 1 slots, 1 filled, 0 unfilled" in found[0].en
+    assert len(claims) == 2
+
+
 def test_key_share_is_checked(plan):
     non_key = TEACHERS[0].model_copy(update={"designations": []})
     inst = INSTANCE.model_copy(update={"teachers": [non_key, *TEACHERS[1:]]})
@@ -267,7 +289,6 @@ def test_every_finding_names_who_and_where(plan):
 
 def test_the_bound_is_re_proved_by_default_only_when_the_instance_is_small(plan, monkeypatch):
     import optimizer.check
-
     from optimizer.certify import proof_size
 
     lowered = plan.model_copy(update={"objectives": _level(plan, 0, bound=4.0, value=4.0),
