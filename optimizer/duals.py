@@ -34,7 +34,7 @@ from optimizer.constraints import CATALOGUE, OBJECTIVES
 from optimizer.highs import QuietHighs, load_lp
 from optimizer.instance import Instance
 from optimizer.messages import TEMPLATES, code_label, teacher_label
-from optimizer.model import DISTANCE_UNIT_KM, LEVELS, build_model, export, set_objective
+from optimizer.model import DISTANCE_UNIT_KM, LEVELS, build_model, set_objective
 from optimizer.network import Network, build_network
 from optimizer.rules import key_share_fraction
 from optimizer.settings import SolveSettings
@@ -292,7 +292,7 @@ def level_lp(instance: Instance, level: str, settings: SolveSettings) -> LevelLP
     for name, sense in LEVELS:
         maximize = sense == "max"
         set_objective(model, model.terms[name], maximize)
-        problem = export(model)
+        problem = model.problem()
         solver = load_lp(problem, settings.time_limit_s)
         solver.run()
         if solver.getModelStatus() not in _SOLVED:

@@ -48,7 +48,6 @@ from optimizer.fixing import lagrangian_fixing
 from optimizer.model import (
     LevelResult,
     RotationModel,
-    export,
     solve_lp,
     solve_lp_exported,
     solve_mip,
@@ -85,14 +84,14 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
     if not lp_guided:
         if model.empty_infeasible_rows:
             return LevelResult(pywraplp.Solver.INFEASIBLE, None, None, method="empty row")
-        result = solve_mip(export(model), backend, time_limit_s, threads, seed, gap)
+        result = solve_mip(model.problem(), backend, time_limit_s, threads, seed, gap)
         result.method = "full MIP"
         if result.value is not None:
             result.value = round(result.value)
         return result
     if incumbent is not None and model.num_columns <= FULL_MIP_MAX_VARIABLES:
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
-    proto = export(model)
+    proto = model.problem()
     if incumbent is None:
         lp = solve_lp(model, time_limit_s)
     else:
@@ -101,7 +100,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         if incumbent is not None and lp.status != pywraplp.Solver.INFEASIBLE:
             # The LP did not finish in time: the previous level's plan still holds here, and
             # its values are this level's (a plan reporting no value failed `check-plan`).
-            return LevelResult(pywraplp.Solver.FEASIBLE, round(_objective(proto, incumbent)),
+            return LevelResult(pywraplp.Solver.FEASIBLE, round(proto.objective(incumbent)),
                                None, incumbent, method="previous level's solution (LP not "
                                "solved in time)")
         lp.method = "LP relaxation infeasible" if lp.status == pywraplp.Solver.INFEASIBLE else (
@@ -120,7 +119,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         and proto.num_cols <= FULL_MIP_WITH_START_MAX_VARIABLES)
     best = LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
     if incumbent is not None:
-        best = LevelResult(pywraplp.Solver.FEASIBLE, _objective(proto, incumbent), None,
+        best = LevelResult(pywraplp.Solver.FEASIBLE, proto.objective(incumbent), None,
                            incumbent, method="previous level's solution")
     free = fractional
     for radius in range(NEIGHBOURHOOD_RADII + 1):
@@ -208,8 +207,8 @@ def _full_mip_from(model: RotationModel, incumbent: list[float], maximize: bool,
     (level 2: 1.0 s → 4.1 s, level 3: 3.5 s → 4.7 s).
 
     HiGHS runs without its feasibility-jump heuristic (`FULL_MIP_FEASIBILITY_JUMP`)."""
-    proto = export(model)
-    best = LevelResult(pywraplp.Solver.FEASIBLE, _objective(proto, incumbent), None, incumbent,
+    proto = model.problem()
+    best = LevelResult(pywraplp.Solver.FEASIBLE, proto.objective(incumbent), None, incumbent,
                        method="previous level's solution")
     full = solve_mip(proto, backend, max(0.2, deadline - time.perf_counter()), threads, seed, gap,
                      feasibility_jump=FULL_MIP_FEASIBILITY_JUMP)
@@ -268,10 +267,6 @@ def _rins(proto: Problem, relaxed: np.ndarray, best: LevelResult, bound: int, ma
 
 def _budget(deadline: float) -> float:
     return max(0.5, (deadline - time.perf_counter()) / 4)
-
-
-def _objective(proto: Problem, values: np.ndarray | list[float]) -> float:
-    return proto.objective(values)
 
 
 def _better(a: LevelResult, b: LevelResult, maximize: bool) -> bool:

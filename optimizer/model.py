@@ -541,11 +541,6 @@ def solve_lp_exported(problem: Problem, time_limit_s: float) -> LevelResult:
     return LevelResult(status, value, value, values, row_prices=prices)
 
 
-def export(model: RotationModel) -> Problem:
-    """The model with its current objective and rows, as arrays (columns in order)."""
-    return model.problem()
-
-
 def solve_mip(problem: Problem, backend: str, time_limit_s: float, threads: int, seed: int,
               gap: float, start: np.ndarray | list[float] | None = None,
               cutoff: float | None = None, feasibility_jump: bool = True) -> LevelResult:

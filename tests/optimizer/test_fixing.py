@@ -18,7 +18,6 @@ from optimizer.levels import _fixed_mip
 from optimizer.model import (
     LevelResult,
     build_model,
-    export,
     fix_level,
     set_objective,
     solve_lp_exported,
@@ -42,12 +41,12 @@ def preference_level(seed: int, level: str = "preference", maximize: bool = True
     net = build_network(inst, SolveSettings())
     model = build_model(inst, net, "highs")
     set_objective(model, model.terms["rural_shortage_filled"], True)
-    first = solve_mip(export(model), "highs", 20, 1, 0, 0.0)
+    first = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
     if first.status != pywraplp.Solver.OPTIMAL:
         return None
     fix_level(model, "rural_shortage_filled", round(first.value), True)
     set_objective(model, model.terms[level], maximize)
-    proto = export(model)
+    proto = model.problem()
     optimum = solve_mip(proto, "highs", 20, 1, 0, 0.0)
     assert optimum.status == pywraplp.Solver.OPTIMAL, seed
     return proto, first.values, optimum.value

@@ -10,7 +10,7 @@ import random
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-from optimizer.model import build_model, export, set_objective, solve_mip
+from optimizer.model import build_model, set_objective, solve_mip
 from optimizer.network import build_network
 from optimizer.problem import Problem
 from optimizer.settings import SolveSettings
@@ -25,7 +25,7 @@ def level_one(seed: int) -> tuple[Problem, np.ndarray] | None:
     inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
     model = build_model(inst, build_network(inst, SolveSettings()), "highs")
     set_objective(model, model.terms["rural_shortage_filled"], True)
-    problem = export(model)
+    problem = model.problem()
     found = solve_mip(problem, "highs", 20, 1, 0, 0.0)
     if found.status != pywraplp.Solver.OPTIMAL:
         return None

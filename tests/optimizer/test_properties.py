@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from optimizer import Instance, SolveSettings, check_plan, solve
 from optimizer.rules import (
+    cert_covers,
+    counts_in_quota_base,
     counts_toward_district_share,
     district_share_base,
     in_key_share_base,
-    cert_covers,
-    counts_in_quota_base,
     in_school_quota_scope,
     is_available,
     is_key,
