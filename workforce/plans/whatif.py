@@ -8,7 +8,7 @@ from the registry and not kept: a question changes nothing in the registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Literal
 
@@ -51,7 +51,7 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
     an unknown school is refused at once, not after a minute's solve).
 
     `county` (of the school or teacher asked about; ``NO_COUNTY`` when it is not recorded)
-    keeps to that county's plans (`_of_county`): in a prefecture city each county has its own
+    keeps to that county's plans (`_newest_of_county`): in a prefecture city each county has its own
     plan (`workforce.plans.counties`), another county's does not hold the school, and a plan
     of the whole registry would let teachers move across county borders. A fresh solve is of
     that county's instance.
@@ -64,6 +64,7 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
         if record is None:
             raise WhatIfError(f"{year}年度没有编号为 #{plan_id} 的方案",
                               f"no plan #{plan_id} of year {year}")
+        found = record, *load_plan(record)
     else:
         if county is not None:
             query = query.where(or_(RotationPlan.county == (county or None),
@@ -73,10 +74,9 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
                         RotationPlan.solver_status.in_(("optimal", "feasible")))
             .order_by(RotationPlan.id.desc())
         )
-        record = next((r for r in current if county is None or _of_county(session, r, county)),
-                      None)
-    if record is not None:
-        instance, plan = load_plan(record)
+        found = _newest_of_county(session, current, county)
+    if found is not None:
+        record, instance, plan = found
         if check is not None:
             check(instance)
         return record.id, instance, plan
@@ -91,17 +91,25 @@ def base_plan(session: Session, year: int, plan_id: int | None = None,
     return None, instance, solve(instance, SolveSettings(time_limit_s=BASE_SOLVE_SECONDS))
 
 
-def _of_county(session: Session, record: RotationPlan, county: str) -> bool:
-    """Whether `record` is a plan of `county`'s instance. A plan without a county is the plan of
-    the schools whose county is not recorded (``NO_COUNTY``), or one made of the whole registry
-    (before any county was recorded, or by hand): that one is `county`'s only when every
-    school it holds is — in a city it held every county's teachers."""
-    if record.county is not None or counties(session) == [county]:
-        return True  # the query kept only `county`'s own; or the registry is that county alone
-    instance, _ = load_plan(record)
-    own = School.county.is_(None) if county == NO_COUNTY else School.county == county
-    codes = set(session.scalars(select(School.code).where(own)))
-    return all(s.code in codes for s in instance.schools)
+def _newest_of_county(session: Session, records: Iterable[RotationPlan], county: str | None
+                      ) -> tuple[RotationPlan, Instance, Plan] | None:
+    """The first of `records` (newest first) made of `county`'s instance, loaded. The query
+    kept only `county`'s own plans and those without a county. A plan without a county is the
+    plan of the schools whose county is not recorded (``NO_COUNTY``), or one made of the whole
+    registry (before any county was recorded, or by hand): that one is `county`'s only when
+    every school it holds is — in a city it held every county's teachers."""
+    alone = county is None or counties(session) == [county]  # the registry is that county
+    codes: set[str] | None = None
+    for record in records:
+        instance, plan = load_plan(record)
+        if record.county is not None or alone:
+            return record, instance, plan
+        if codes is None:
+            own = School.county.is_(None) if county == NO_COUNTY else School.county == county
+            codes = set(session.scalars(select(School.code).where(own)))
+        if all(s.code in codes for s in instance.schools):
+            return record, instance, plan
+    return None
 
 
 def ask(session: Session, *, question: Literal["candidates", "destinations"], year: int,
