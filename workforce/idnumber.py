@@ -19,11 +19,11 @@ import hmac
 import os
 import re
 import unicodedata
-from urllib.parse import unquote
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from workforce.config import derive_key, get_settings
 

@@ -17,9 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 from workforce.dates import years_between
 from workforce.io.messages import message
 
@@ -42,7 +40,7 @@ class Plausibility:
 @cache
 def plausibility(path: Path = IMPORT_LIMITS) -> Plausibility:
     """The bounds of ``data/rules/import_limits.yaml`` (each leaf's ``value``)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     value = {key: leaf["value"] for key, leaf in data.items()}
     return Plausibility(
         earliest_birth_date=value["earliest_birth_date"],

@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.codes import code_list
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 from workforce.reports import frames
 from workforce.reports.counties import (
     county_names,
@@ -87,7 +87,7 @@ class QualificationTargets(BaseModel):
 def load_qualification_targets(path: Path | None = None) -> QualificationTargets:
     path = path or QUALIFICATION_TARGETS
     try:
-        return QualificationTargets(**yaml.safe_load(path.read_text(encoding="utf-8")))
+        return QualificationTargets(**read_yaml(path))
     except (ValidationError, TypeError, yaml.YAMLError) as exc:
         raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
 

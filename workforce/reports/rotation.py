@@ -61,7 +61,7 @@ from optimizer.rules import (
     share_target,
 )
 from workforce.bulkwork import cyclic_gc_paused
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 from workforce.reports import frames
 from workforce.reports.counties import (
     county_names,
@@ -117,7 +117,7 @@ class RotationTargets(BaseModel):
 def load_rotation_targets(path: Path | None = None) -> RotationTargets:
     path = path or ROTATION_TARGETS
     try:
-        return RotationTargets(**yaml.safe_load(path.read_text(encoding="utf-8")))
+        return RotationTargets(**read_yaml(path))
     except (ValidationError, TypeError, yaml.YAMLError) as exc:
         raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
 

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from workforce.bulkwork import cyclic_gc_paused
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 from workforce.reports import frames
 from workforce.reports.counties import (
     county_names,
@@ -74,7 +74,7 @@ class StaffingTargets(BaseModel):
 def load_staffing_targets(path: Path | None = None) -> StaffingTargets:
     path = path or STAFFING_TARGETS
     try:
-        return StaffingTargets(**yaml.safe_load(path.read_text(encoding="utf-8")))
+        return StaffingTargets(**read_yaml(path))
     except (ValidationError, TypeError, yaml.YAMLError) as exc:
         raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
 

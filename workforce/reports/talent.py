@@ -38,7 +38,7 @@ from sqlmodel import Session
 from optimizer.rules import TIERS, RotationRules, load_rules
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.codes import code_list
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 from workforce.reports import frames
 from workforce.reports.counties import (
     county_names,
@@ -125,7 +125,7 @@ def load_talent_targets(path: Path | None = None) -> TalentTargets:
     """Read ``data/targets/talent.yaml`` (or ``path``); a broken file is a ReportError."""
     path = path or TALENT_TARGETS
     try:
-        return TalentTargets(**yaml.safe_load(path.read_text(encoding="utf-8")))
+        return TalentTargets(**read_yaml(path))
     except (ValidationError, TypeError, yaml.YAMLError) as exc:
         raise ReportError.of("bad_targets", path=str(path), detail=str(exc)) from None
 

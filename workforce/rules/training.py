@@ -51,10 +51,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from workforce.config import DATA_DIR
+from workforce.config import DATA_DIR, read_yaml
 
 DEFAULT_TRAINING_RULES = DATA_DIR / "rules" / "training.yaml"
 DAYS_PER_YEAR = 365.2425
@@ -154,7 +153,7 @@ def load_training_rules(
 ) -> TrainingRules:
     """Read the training rules YAML (``{key: {value, source}}``); ``overrides`` replaces values
     by key (``{"hours_per_cycle": 300}``). Unknown keys are refused."""
-    raw = yaml.safe_load(Path(path or DEFAULT_TRAINING_RULES).read_text(encoding="utf-8"))
+    raw = read_yaml(Path(path or DEFAULT_TRAINING_RULES))
     values = {key: leaf["value"] for key, leaf in raw.items()}
     sources = {key: PolicySource(**leaf["source"]) for key, leaf in raw.items()}
     for key, value in (overrides or {}).items():
