@@ -12,7 +12,7 @@ from api.deps import Editor, IfMatch, Reader, SessionDep, chosen_version
 from api.schemas.common import Page
 from api.schemas.registry import SchoolPublic
 from workforce.accounts.models import User
-from workforce.accounts.scope import get_visible, require_city_level
+from workforce.accounts.scope import get_visible, placed_county
 from workforce.models import School
 from workforce.services.fields import SchoolLevel, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
@@ -48,13 +48,14 @@ def list_schools_route(
     zone: Zone | None = None,
     level: SchoolLevel | None = None,
     town: Annotated[str | None, Query(max_length=50)] = None,
+    county: Annotated[str | None, Query(max_length=50, description="所属县（区）")] = None,
     active: bool | None = None,
     q: Annotated[str | None, Query(max_length=100, description="学校代码或名称")] = None,
     skip: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[SchoolPublic]:
     """学校列表（按权限范围）/ List the schools you may see."""
-    filters = SchoolFilters(zone=zone, level=level, town=town, active=active, q=q)
+    filters = SchoolFilters(zone=zone, level=level, town=town, county=county, active=active, q=q)
     rows, count = list_schools(session, viewer=user, filters=filters, skip=skip, limit=limit)
     return Page(data=[SchoolPublic.model_validate(s) for s in rows], count=count)
 
@@ -78,8 +79,9 @@ def _visible(session: Session, user: User, school_id: int) -> School:
 def create_school_route(
     session: SessionDep, user: Editor, body: SchoolCreate, response: Response
 ) -> SchoolPublic:
-    """新建学校（仅限全市用户）/ Create a school (city-level users only)."""
-    require_city_level(user)
+    """新建学校；限定县（区）的用户只能建在本县（区），不写县区即为本县（区）/ Create a school; a
+    user scoped to a county creates schools in that county only (no county given: theirs)."""
+    body.county = placed_county(user, body.county, new=True)
     school = create_school(session, actor=user.username, data=body)
     session.commit()
     return _public(response, school)
@@ -94,9 +96,12 @@ def update_school_route(
     if_match: IfMatch,
     response: Response,
 ) -> SchoolPublic:
-    """修改学校（需提供读取时的版本号）/ Change a school; send the version you read."""
+    """修改学校（需提供读取时的版本号）；限定县（区）的用户不能把学校移出本县（区）/ Change a
+    school; send the version you read. A county's user cannot move it out of their county."""
     _visible(session, user, school_id)
     changes = SchoolUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
+    if "county" in changes.model_fields_set:
+        placed_county(user, changes.county, new=False)
     school = update_school(
         session,
         actor=user.username,

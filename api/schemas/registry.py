@@ -24,6 +24,7 @@ class SchoolPublic(Record):
     code: str
     name: str
     town: str
+    county: str | None = Field(default=None, description="所属县（区）；未登记为 null")
     zone: str
     level: str
     ownership: str

@@ -105,6 +105,7 @@ def test_the_other_countys_teacher_and_school_are_not_found(client, city):
     assert (moved.status_code, moved.json()["code"]) == (422, "school_unknown")  # as a missing one
     assert client.post("/api/schools", headers=hr, json={
         "code": "C001", "name": "新校", "town": "东埔", "zone": "rural", "level": "primary",
+        "county": WEST,
     }).status_code == 403  # fmt: skip
     assert (
         client.get(f"/api/teachers/{west_teacher.id}", headers=city.headers["hr"]).json()["name"]
@@ -348,6 +349,62 @@ def test_the_admin_assigns_a_county_that_schools_carry_and_it_is_audited(client,
         ("create", None, WEST), ("update", WEST, None)]  # fmt: skip
     assert client.patch(f"/api/users/{city.users['hr_east'].id}", headers=city.headers["hr_east"],
                         json={"county": None}).status_code == 403  # fmt: skip
+
+
+def test_schools_are_placed_in_a_county_and_a_countys_user_keeps_them_in_theirs(
+    client, city, engine
+):
+    """The county of a school through the API: the city's HR places and moves schools (trimmed,
+    blank meaning not recorded), a county's HR creates schools in their county only and cannot
+    move one out of it; every change is in the audit log and the lists follow it."""
+    city_hr, east_hr = city.headers["hr"], city.headers["hr_east"]
+    new = {"name": "新校", "town": "东埔", "zone": "rural", "level": "primary"}
+    # a county's HR: no county given → theirs; their own named → theirs; another → 403
+    mine = client.post("/api/schools", headers=east_hr, json={**new, "code": "E002"})
+    named = client.post("/api/schools", headers=east_hr,
+                        json={**new, "code": "E003", "county": f" {EAST} "})  # fmt: skip
+    other = client.post("/api/schools", headers=east_hr,
+                        json={**new, "code": "E004", "county": WEST})  # fmt: skip
+    assert (mine.status_code, mine.json()["county"]) == (201, EAST)
+    assert (named.status_code, named.json()["county"]) == (201, EAST)
+    assert other.status_code == 403
+    refusal = other.json()["detail"]
+    assert EAST in refusal["zh"] and WEST in refusal["zh"] and WEST in refusal["en"]
+    # the city's HR: as named, trimmed; blank is "not recorded"
+    west = client.post("/api/schools", headers=city_hr,
+                       json={**new, "code": "W002", "county": f"{WEST} "})  # fmt: skip
+    unrecorded = client.post("/api/schools", headers=city_hr,
+                             json={**new, "code": "U001", "county": "  "})  # fmt: skip
+    assert (west.status_code, west.json()["county"]) == (201, WEST)
+    assert (unrecorded.status_code, unrecorded.json()["county"]) == (201, None)
+    # a county's HR cannot move their school to another county, nor clear its county
+    school = mine.json()
+    for county, fragment in ((WEST, WEST), (None, "取消")):
+        moved = client.patch(f"/api/schools/{school['id']}", headers=east_hr,
+                             json={"county": county, "version": school["version"]})  # fmt: skip
+        assert moved.status_code == 403 and fragment in moved.json()["detail"]["zh"]
+    renamed = client.patch(f"/api/schools/{school['id']}", headers=east_hr,
+                           json={"name": "东埔新校", "version": school["version"]})  # fmt: skip
+    assert (renamed.status_code, renamed.json()["county"]) == (200, EAST)
+    # the city's HR moves 和平县's new school to 东源县: now in the county's list and filter
+    west_school = west.json()
+    moved = client.patch(f"/api/schools/{west_school['id']}", headers=city_hr,
+                         json={"county": EAST, "version": west_school["version"]})  # fmt: skip
+    assert (moved.status_code, moved.json()["county"]) == (200, EAST)
+    listed = client.get("/api/schools", headers=east_hr).json()
+    assert sorted(s["code"] for s in listed["data"]) == ["A001", "E002", "E003", "W002"]
+    filtered = client.get("/api/schools", headers=city_hr, params={"county": WEST}).json()
+    assert [s["code"] for s in filtered["data"]] == ["B001"] and filtered["count"] == 1
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).where(AuditLog.entity == "school")
+                               .order_by(AuditLog.id)).all()  # fmt: skip
+    changes = [(e.action, e.entity_key, (e.before or {}).get("county"), e.after["county"])
+               for e in entries if e.entity_key in ("E002", "E003", "W002", "U001")]  # fmt: skip
+    assert changes == [
+        ("create", "E002", None, EAST), ("create", "E003", None, EAST),
+        ("create", "W002", None, WEST), ("create", "U001", None, None),
+        ("update", "E002", EAST, EAST), ("update", "W002", WEST, EAST),
+    ]  # fmt: skip
 
 
 def _solved(engine: Engine, county: str | None) -> int:

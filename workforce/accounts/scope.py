@@ -48,12 +48,20 @@ def is_city_level(viewer: Viewer) -> bool:
     return not is_school_bound(viewer.role) and viewer.county is None
 
 
-def require_city_level(viewer: Viewer) -> None:
-    """403 for a user scoped to a county: what they asked concerns more than their county
-    (creating a school, which the API cannot place in a county; a whole-registry report)."""
-    county = county_of(viewer)
-    if county is not None:
-        raise Forbidden(ACCOUNT_MESSAGES.text("city_level_only", county=county))
+def placed_county(viewer: Viewer, county: str | None, *, new: bool) -> str | None:
+    """The county a school created (``new``) or moved by ``viewer`` is placed in. A city-level
+    user places it as named (None: not recorded). A county's user places schools in their own
+    county only: a new school without a county goes there, and naming another county — or
+    none, for a school on file — is 403, so no school leaves the county through its own user
+    (as an import by that user refuses such a row, :mod:`workforce.io.county_scope`)."""
+    own = county_of(viewer)
+    if own is None or county == own:
+        return county
+    if county is None and new:
+        return own
+    if county is None:
+        raise Forbidden(ACCOUNT_MESSAGES.text("school_county_cleared", own=own))
+    raise Forbidden(ACCOUNT_MESSAGES.text("school_county_out_of_scope", own=own, county=county))
 
 
 def sees_county(viewer: Viewer, county: str | None) -> bool:

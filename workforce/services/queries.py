@@ -74,6 +74,7 @@ class SchoolFilters:
     zone: str | None = None
     level: str | None = None
     town: str | None = None
+    county: str | None = None
     active: bool | None = None
     q: str | None = None
 
@@ -219,6 +220,8 @@ def list_schools(
         statement = statement.where(School.level == f.level)
     if f.town:
         statement = statement.where(School.town == f.town)
+    if f.county and f.county.strip():
+        statement = statement.where(School.county == f.county.strip())
     if f.active is not None:
         statement = statement.where(School.active == f.active)
     if f.q and f.q.strip():

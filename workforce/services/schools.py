@@ -6,9 +6,9 @@ deactivated, and only once no active teacher remains.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -25,9 +25,29 @@ WORKING_STATUSES = ("active", "seconded")
 """Teacher statuses that still hold a post at their school."""
 
 
+def _county(value: str | None) -> str | None:
+    """A county name as the registry keeps it: trimmed, blank meaning not recorded (as the
+    import's 所属县区 column reads it)."""
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+County = Annotated[
+    Annotated[str, Field(max_length=50)] | None,
+    AfterValidator(_county),
+    Field(
+        description="所属县（区）/ the county whose teachers rotate with this school's (a "
+        "prefecture city); blank or null: not recorded (a registry of one county). A user "
+        "scoped to a county places new schools in that county and may not move one out of it",
+    ),
+]
+
+
 class SchoolBase(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="学校名称")
     town: str = Field(min_length=1, max_length=50, description="所在街道或镇")
+    county: County = None
     zone: Zone = Field(description="urban 城区 / rural 农村")
     level: SchoolLevel = Field(description="学段 (school_levels)")
     ownership: Ownership = "public"
@@ -53,6 +73,7 @@ class SchoolUpdate(BaseModel):
     code: str | None = Field(default=None, min_length=1, max_length=32, pattern=SCHOOL_CODE_PATTERN)
     name: str | None = Field(default=None, min_length=1, max_length=100)
     town: str | None = Field(default=None, min_length=1, max_length=50)
+    county: County = None
     zone: Zone | None = None
     level: SchoolLevel | None = None
     ownership: Ownership | None = None
@@ -99,7 +120,7 @@ def update_school(
 ) -> School:
     """Apply the fields set in ``data`` if ``version`` is still the current one."""
     school = get_school(session, school_id=school_id)
-    changes = changes_of(data, nullable={"lat", "lon"})
+    changes = changes_of(data, nullable={"lat", "lon", "county"})
     if "code" in changes:
         _refuse_taken_code(session, code=changes["code"], school_id=school.id)
     before = school_snapshot(school)
