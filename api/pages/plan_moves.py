@@ -65,9 +65,7 @@ class MoveFilters:
         if self.key and move.is_key != (self.key == "yes"):
             return False
         needle = self.q.strip().casefold()
-        if needle and needle not in move.name.casefold() and needle not in move.staff_no.casefold():
-            return False
-        return True
+        return not needle or needle in move.name.casefold() or needle in move.staff_no.casefold()
 
     def apply(self, moves: Sequence[Move], zones: dict[str, str]) -> list[Move]:
         return [m for m in moves if self.matches(m, zones)]

@@ -17,8 +17,8 @@ import datetime as dt
 import re
 import tempfile
 from pathlib import Path
-from urllib.parse import parse_qsl
 from typing import Annotated
+from urllib.parse import parse_qsl
 
 from fastapi import Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -50,8 +50,8 @@ from workforce.accounts.roles import Permission, allows
 from workforce.accounts.scope import county_of, sees_county
 from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
-from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
 from workforce.plans.compare import compare_plans
+from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import (
     applied_plan_of_year,
     plans_of_year,

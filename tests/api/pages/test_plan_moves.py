@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from api.pages.plan_moves import PAGE_SIZE, page_of, parse_page
 
+
 @given(size=st.integers(0, 5 * PAGE_SIZE + 3), asked=st.integers(1, 10**6))
 def test_pages_cover_the_list_once_and_clamp(size: int, asked: int) -> None:
     items = list(range(size))

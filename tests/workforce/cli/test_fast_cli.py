@@ -39,7 +39,7 @@ def test_the_entity_names_in_the_help_are_the_import_specs():
     from workforce.cli.io_commands import ENTITY_NAMES
     from workforce.io.entities import SPECS
 
-    assert ENTITY_NAMES == tuple(SPECS)
+    assert tuple(SPECS) == ENTITY_NAMES
 
 
 NOT_FOR_PLANNING = ("pandas", "matplotlib", "openpyxl", "alembic", "fastapi", "uvicorn", "jinja2",

@@ -6,6 +6,7 @@ hours, the official names of the code lists, and the refusals that used to misle
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import unicodedata
 
@@ -229,10 +230,9 @@ def test_two_imports_at_once_cannot_both_pass_the_yearly_hours_check(registry, w
     real_compare = importer.compare
 
     def compare_when_both_checked(*args, **kwargs):
-        try:
+        # a broken barrier: the other import is waiting for this one's write transaction
+        with contextlib.suppress(threading.BrokenBarrierError):
             checked.wait()
-        except threading.BrokenBarrierError:
-            pass  # the other import is waiting for this one's write transaction
         return real_compare(*args, **kwargs)
 
     monkeypatch.setattr(importer, "compare", compare_when_both_checked)

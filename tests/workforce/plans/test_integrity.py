@@ -85,7 +85,7 @@ def _count(session: Session, model: type, *where: object) -> int:
 def test_three_concurrent_applies_apply_once(engine):
     (plan_id,) = _district_with_drafts(engine)
     _approve(engine, plan_id)
-    outcomes = _race(engine, [lambda s: apply_plan(s, plan_id, actor=f"hr{i}") for i in range(3)])
+    outcomes = _race(engine, [lambda s, i=i: apply_plan(s, plan_id, actor=f"hr{i}") for i in range(3)])
     assert sorted(outcomes) == ["already_applied", "already_applied", "ok"]
     with Session(engine) as session:
         record = session.get(RotationPlan, plan_id)

@@ -155,7 +155,7 @@ def test_twenty_users_pressing_solve_queue_behind_the_cap(engine, env):
     # take their timestamps a few milliseconds apart from their UPDATEs, hence the tolerance).
     starts = [j.started_at for j in jobs]
     slack = dt.timedelta(milliseconds=100)
-    assert all(later >= earlier - slack for earlier, later in zip(starts, starts[1:]))
+    assert all(later >= earlier - slack for earlier, later in zip(starts, starts[1:], strict=False))
     assert all(j.slot is None for j in jobs)
 
 

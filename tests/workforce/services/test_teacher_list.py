@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from optimizer.rules import load_rules
 from workforce.accounts.models import User
 from workforce.models import Designation, School, Teacher
+from workforce.reports.keyteachers import DesignationView, is_key_on
 from workforce.sample import District, generate_district, load_district
 from workforce.services.designations import DesignationCreate, create_designation
-from optimizer.rules import load_rules
-from workforce.reports.keyteachers import DesignationView, is_key_on
 from workforce.services.queries import TeacherFilters, list_teachers
 from workforce.services.teachers import TeacherCreate, create_teacher
 
