@@ -33,10 +33,22 @@ def solve_county(session: Session, user: User, named: str | None) -> str | None:
     """The county a new plan is solved for: the one ``named`` (None: the whole registry), which
     the schools must carry; a county's user solves their own county only (403 for another
     county or the whole registry)."""
+    return named_county(session, user, named, refusal="county_out_of_scope")
+
+
+def export_county(session: Session, user: User, named: str | None) -> str | None:
+    """The county an export is narrowed to: the one ``named`` (None: every school the user
+    sees); a county's user exports their own county (403 for naming another)."""
+    return named_county(session, user, named, refusal="export_county_out_of_scope")
+
+
+def named_county(session: Session, user: User, named: str | None, *, refusal: str) -> str | None:
+    """``named`` for a city-level user (422 when no school carries it); a county's user gets
+    their own county, and naming another is 403 with the ``refusal`` message."""
     own = county_of(user)
     if own is not None:
         if named not in (None, own):
-            raise Forbidden(WORK_MESSAGES.text("county_out_of_scope", own=own, county=named))
+            raise Forbidden(WORK_MESSAGES.text(refusal, own=own, county=named))
         return own
     if named is None:
         return None

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from api.deps import Reader, SessionDep
 from api.downloads import download, written_file
 from api.routes.messages import WORK_MESSAGES
-from api.school_filter import visible_school
-from workforce.accounts.scope import county_of, restrict
+from api.school_filter import export_county, visible_school
+from workforce.accounts.scope import county_school_ids, restrict
 from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER
 from workforce.io.entities import SPECS
@@ -45,6 +45,9 @@ def export_entity_route(
     school: Annotated[
         str | None, Query(max_length=32, description="学校代码 / one school's code")
     ] = None,
+    county: Annotated[
+        str | None, Query(max_length=50, description="县（区）/ one county's schools")
+    ] = None,
     unmask: Annotated[
         bool, Query(description="完整身份证号（仅管理员和人事股，记入审计日志）/ full ID numbers")
     ] = False,
@@ -57,12 +60,15 @@ def export_entity_route(
             WORK_MESSAGES.text("unknown_entity", entity=entity, choices=", ".join(SPECS))
         )
     only = visible_school(session, user, school)
-    filename = f"{spec.name}{'-' + only.code if only else ''}.{file_format}"
+    narrowed = export_county(session, user, county.strip() if county else None)
+    part = only.code if only else narrowed if county else None  # what the user narrowed to
+    filename = f"{spec.name}{'-' + part if part else ''}.{file_format}"
     if unmask:
         has_id_numbers = any(c.key == ID_NUMBER for c in spec.columns)
-        shown = (
-            select(Teacher) if only is None else select(Teacher).where(Teacher.school_id == only.id)
-        )
+        shown = select(Teacher) if only is None else select(Teacher).where(
+            Teacher.school_id == only.id)  # fmt: skip
+        if narrowed is not None:
+            shown = shown.where(Teacher.school_id.in_(county_school_ids(narrowed)))  # type: ignore[union-attr]
         disclose_id_numbers(
             session,
             actor=user.username,
@@ -74,7 +80,7 @@ def export_entity_route(
         )
     rows, _ = export_rows(
         session, spec, school=only.code if only else None, unmask_id_numbers=unmask, language=lang,
-        county=county_of(user),
+        county=narrowed,
     )  # fmt: skip
     if not unmask:
         _birth_months_only(spec.columns, rows)

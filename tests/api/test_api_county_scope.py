@@ -125,6 +125,34 @@ def test_exports_hold_the_county_rows_only(client, city):
     assert other.status_code == 404
 
 
+def test_the_city_exports_one_county_and_unmasks_only_its_teachers(client, city, engine):
+    """``county=`` narrows an export: the city's HR gets 和平县's rows alone (file named after
+    it), and unmasking writes an audit entry for 和平县's teachers only; a county's user gets
+    their county whether they name it or not, and naming the other is 403; an unknown county
+    is 422 naming the recorded ones."""
+
+    def staff(response) -> list[str]:
+        assert response.status_code == 200, response.text
+        table = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+        return sorted(r[0] for r in table[1:])
+
+    city_hr, east_hr = city.headers["hr"], city.headers["hr_east"]
+    west = client.get("/api/exports/teachers.csv", headers=city_hr,
+                      params={"county": WEST, "unmask": True})  # fmt: skip
+    assert staff(west) == ["T101", "T102"]
+    assert "teachers-%E5%92%8C%E5%B9%B3%E5%8E%BF.csv" in west.headers["content-disposition"]
+    with Session(engine) as session:
+        unmasked = session.exec(select(AuditLog.entity_key).where(AuditLog.action == "unmask")).all()
+    assert sorted(unmasked) == ["T101", "T102"]
+    assert staff(client.get("/api/exports/teachers.csv", headers=east_hr,
+                            params={"county": EAST})) == ["T001", "T002", "T003"]  # fmt: skip
+    refused = client.get("/api/exports/teachers.csv", headers=east_hr, params={"county": WEST})
+    assert refused.status_code == 403 and WEST in refused.json()["detail"]["zh"]
+    unknown = client.get("/api/exports/teachers.csv", headers=city_hr, params={"county": "龙川县"})
+    assert unknown.status_code == 422
+    assert EAST in unknown.json()["detail"]["zh"] and WEST in unknown.json()["detail"]["zh"]
+
+
 def test_plans_of_the_other_county_or_the_whole_registry_are_refused(client, city, engine):
     east, west, whole = _plan(engine, EAST), _plan(engine, WEST), _plan(engine, None)
     listed = client.get("/api/plans", headers=city.headers["hr_east"]).json()

@@ -98,6 +98,10 @@ def export_command(
     school: Annotated[
         str | None, typer.Option("--school", help="只导出该学校 / one school's rows")
     ] = None,
+    county: Annotated[
+        str | None,
+        typer.Option("--county", help="只导出该县（区）学校的数据 / one county's schools"),
+    ] = None,
     unmask_id_numbers: Annotated[
         bool,
         typer.Option("--unmask-id-numbers", help="导出完整身份证号（记入审计）/ audited"),
@@ -108,7 +112,7 @@ def export_command(
     """按模板格式导出 / Export in the template's layout (ID numbers masked by default)."""
     from workforce.config import get_settings
     from workforce.db import get_engine
-    from workforce.io.exporter import UnknownSchool, export_entity
+    from workforce.io.exporter import UnknownCounty, UnknownSchool, export_entity
     from workforce.io.messages import message
 
     language = _language(lang)
@@ -116,10 +120,14 @@ def export_command(
     try:
         rows = export_entity(
             get_engine(), spec, out, actor=actor or get_settings().actor, school=school,
+            county=county.strip() if county is not None else None,
             unmask_id_numbers=unmask_id_numbers, language=language,
         )  # fmt: skip
     except UnknownSchool:
         text = message("unknown_school", value=school)
+        raise fail(text.zh, text.en, language) from None
+    except UnknownCounty as exc:
+        text = message("unknown_county", county=exc.county, known="、".join(exc.known) or "—")
         raise fail(text.zh, text.en, language) from None
     typer.echo(message("exported", rows=rows, path=out).render(language))
 

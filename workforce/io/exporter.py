@@ -32,6 +32,24 @@ class UnknownSchool(LookupError):
     """The ``school`` filter names no school."""
 
 
+class UnknownCounty(LookupError):
+    """The ``county`` filter names no county a school carries; ``known`` lists those that do."""
+
+    def __init__(self, county: str, known: list[str]) -> None:
+        super().__init__(county)
+        self.county, self.known = county, known
+
+
+def check_county(session: Session, county: str) -> None:
+    """Refuse (UnknownCounty) a county that no school carries: an export of it would be empty
+    for a reason the clerk should see (a typo), not a blank file."""
+    known = sorted(session.execute(
+        select(School.county).where(School.county.is_not(None)).distinct()  # type: ignore[union-attr]
+    ).scalars())  # fmt: skip
+    if county not in known:
+        raise UnknownCounty(county, known)
+
+
 def export_entity(
     engine: Engine,
     spec: EntitySpec,
@@ -39,14 +57,19 @@ def export_entity(
     *,
     actor: str,
     school: str | None = None,
+    county: str | None = None,
     unmask_id_numbers: bool = False,
     language: Language = "zh",
 ) -> int:
-    """Write ``spec``'s rows to ``out`` (.xlsx or .csv); returns how many rows."""
+    """Write ``spec``'s rows to ``out`` (.xlsx or .csv), of one ``school`` and/or one
+    ``county``'s schools when given; returns how many rows."""
     with Session(engine, expire_on_commit=False) as session:
+        if county is not None:
+            check_county(session, county)
         rows, unmasked = export_rows(
-            session, spec, school=school, unmask_id_numbers=unmask_id_numbers, language=language
-        )
+            session, spec, school=school, unmask_id_numbers=unmask_id_numbers, language=language,
+            county=county,
+        )  # fmt: skip
         data = SheetData(spec, rows)
         if out.suffix.lower() == ".csv":
             write_csv(out, data, language)
@@ -74,7 +97,7 @@ def export_rows(
     county: str | None = None,
 ) -> tuple[list[list[Cell]], list[str]]:
     """The sheet rows of ``spec`` and the staff numbers whose ID numbers they show in clear;
-    of one ``school`` (by code) and/or one ``county``'s schools (a county's user)."""
+    of one ``school`` (by code) and/or one ``county``'s schools."""
     index = RegistryIndex(session)
     reverse = {c.key: index.keys(c.cell.target) for c in spec.references}  # type: ignore[union-attr]
     rows: list[list[Cell]] = []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from tests.workforce.io.conftest import TEACHERS_HEADER, TEACHERS_ROWS, snapshot
 from workforce.cli import app
+from workforce.models import School
 
 runner = CliRunner()
 
@@ -51,3 +53,29 @@ def test_usage_errors_are_named_not_raised(registry, tmp_path):
     assert result.exit_code == 2 and "未知的数据类型“pupils”" in result.output
     result = _invoke("export", "teachers", "--out", tmp_path / "x.csv", "--school", "S99")
     assert result.exit_code == 2 and "S99" in result.output
+
+
+def test_export_of_one_county_holds_its_schools_rows_and_an_unknown_county_is_named(
+    registry, tmp_path
+):
+    """`export --county`: a city's clerk exports one county's teachers (the county trimmed as
+    typed); a county no school carries is refused with the recorded ones listed, and no file is
+    written."""
+    with Session(registry) as session:
+        for code, county in (("S01", "东源县"), ("S02", "和平县")):
+            school = session.exec(select(School).where(School.code == code)).one()
+            school.county = county
+            session.add(school)
+        session.commit()
+    written = {}
+    for county in ("东源县", " 和平县 "):
+        out = tmp_path / f"{county.strip()}.csv"
+        result = _invoke("export", "teachers", "--out", out, "--county", county)
+        assert result.exit_code == 0 and "已导出 1 行" in result.output, result.output
+        lines = out.read_text(encoding="utf-8-sig").splitlines()
+        written[county.strip()] = [line.split(",")[0] for line in lines[1:]]
+    assert written == {"东源县": ["T001"], "和平县": ["T002"]}
+    missing = tmp_path / "none.csv"
+    refused = _invoke("export", "teachers", "--out", missing, "--county", "龙川县")
+    assert refused.exit_code != 0 and not missing.exists()
+    assert "龙川县" in refused.output and "东源县、和平县" in refused.output
