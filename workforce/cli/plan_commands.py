@@ -340,16 +340,25 @@ def list_command(
     year: Annotated[int, typer.Option("--year")],
     language: Language = "zh",
 ) -> None:
-    """列出某年度的方案 / List the plans of a year."""
+    """列出某年度的方案 / List the plans of a year: a header line, then one tab-separated line
+    per plan with its status and solver result in words (the web page's labels)."""
+    from texts import text
     from workforce.db import session_scope
     from workforce.plans.lifecycle import plans_of_year
 
+    def label(kind: str, code: str) -> str:
+        return text(f"ui.{kind}_{code}", language)
+
     _require_database(language)
+    columns = ("ui.plan", "reports.column.county", "ui.status", "ui.solver_status", "ui.moves",
+               "ui.created_by", "ui.created_at")  # fmt: skip
+    typer.echo("\t".join(text(c, language) for c in columns))
     with session_scope() as session:
         for p in plans_of_year(session, year):
             typer.echo(
-                f"#{p.id}\t{p.county or '-'}\t{p.status}\t{p.solver_status}\t{p.moves}\t"
-                f"{p.created_by}\t{p.created_at:%Y-%m-%d %H:%M}"
+                f"#{p.id}\t{p.county or '-'}\t{label('status', p.status)}\t"
+                f"{label('solver', p.solver_status)}\t{p.moves}\t{p.created_by}\t"
+                f"{p.created_at:%Y-%m-%d %H:%M}"
             )
 
 

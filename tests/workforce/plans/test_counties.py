@@ -145,8 +145,10 @@ def test_plan_command_by_county(engine, tmp_path):
                         catch_exceptions=False)
     assert one.exit_code == 0 and "[和平县]" in one.output and "东源县" not in one.output
     listed = runner.invoke(app, ["plans", "list", "--year", "2026"], catch_exceptions=False)
-    rows = [line.split("\t") for line in listed.output.splitlines()]
+    header, *rows = [line.split("\t") for line in listed.output.splitlines()]
+    assert header == ["方案", "县（区）", "状态", "求解结果", "交流人数", "生成人", "时间"]
     assert sorted(r[1] for r in rows) == ["东源县", "和平县", "和平县"]
+    assert {(r[2], r[3]) for r in rows} == {("草稿", "最优")}
     bad = runner.invoke(app, ["plan", "--year", "2026", "--county", "龙川县"])
     assert bad.exit_code != 0 and "龙川县" in bad.output
 
