@@ -35,7 +35,7 @@ def test_the_readme_demo_prints_the_figures_the_readme_states(env, tmp_path):
     public = _readme_number(r"about ([\d,]+)\s+public\s+primary\s+and\s+secondary\s+teachers")
     assert f"公办中小学教师 {public} 人" in out
     status = re.search(r"方案状态：(\w+)；交流 (\d+) 人；相对差距 ([\d.]+)%", out)
-    assert status and status.group(1) == "optimal" and float(status.group(3)) == 0.0
+    assert status and status.group(1) == "最优" and float(status.group(3)) == 0.0
     quotas = re.findall(r"：(\d+)/(\d+)（(达标|未达标)，余量 (-?\d+)）", out)
     assert len(quotas) == 2 and all(q[2] == "达标" and int(q[0]) >= int(q[1]) for q in quotas)
     schools = re.search(r"(\d+)/(\d+) 所学校达标", out)

@@ -63,19 +63,21 @@ def rule_title(name: str, language: str) -> str:
 
 def print_plan_summary(instance: Instance, plan: Plan, language: str = "zh") -> None:
     """Status, quotas with margins, and the rural shortages filled by subject."""
+    from texts import text
     from workforce.codes import code_list
 
     zh = language == "zh"
     subjects = code_list("subjects")
     gap = "—" if plan.relative_gap is None else f"{plan.relative_gap:.4%}"
+    status = text(f"ui.solver_{plan.status}", language)  # 最优 / 可行 / 无解 / 未知
     typer.echo(
         (
-            f"方案状态：{plan.status}；交流 {len(plan.moves)} 人；相对差距 {gap}；"
+            f"方案状态：{status}；交流 {len(plan.moves)} 人；相对差距 {gap}；"
             f"用时 {plan.stats.wall_time_s:.2f} 秒"
         )
         if zh
         else (
-            f"status {plan.status}; {len(plan.moves)} moves; gap {gap}; "
+            f"status {status}; {len(plan.moves)} moves; gap {gap}; "
             f"{plan.stats.wall_time_s:.2f} s"
         )
     )
