@@ -68,6 +68,13 @@ def _t(key: str, language: str, **values: object) -> str:
     return (zh if language == "zh" else en).format(**values)
 
 
+def _solver_status(code: str, language: str) -> str:
+    """A plan's solver status in words (最优 / optimal), as the plan pages show it."""
+    from texts import text
+
+    return text(f"ui.solver_{code}", language)
+
+
 def _from_date(value: str | None, language: str) -> dt.date | None:
     from workforce.dates import DateError, parse_date
 
@@ -110,9 +117,9 @@ def print_answer(answer: WhatIf, plan_id: int | None, language: str) -> None:
     else:
         title = _t("destinations", language, teacher=about, as_of=answer.as_of.isoformat())
     typer.echo(title)
-    typer.echo("  " + (_t("base", language, plan=plan_id, status=answer.base_status)
-                       if plan_id is not None else
-                       _t("base_fresh", language, status=answer.base_status)))
+    status = _solver_status(answer.base_status, language)
+    typer.echo("  " + (_t("base", language, plan=plan_id, status=status) if plan_id is not None
+                       else _t("base_fresh", language, status=status)))
     typer.echo("  " + _t("counts", language, screened=answer.screened, checked=answer.checked,
                          seconds=answer.elapsed_s, scope=_t(answer.scope, language)))
     if not answer.options:
@@ -162,7 +169,7 @@ def _run(language: str, plan_id: int | None, **question: object) -> None:
 @whatif_app.command("candidates")
 def candidates_command(
     school: Annotated[str, typer.Option("--school", help="学校代码 / school code")],
-    subject: Annotated[str, typer.Option("--subject", help="学科代码，如 pe / subject code")],
+    subject: Annotated[str, typer.Option("--subject", help="学科名称或代码，如 体育 / pe / subject")],
     year: Year,
     k: K = 5,
     time_limit: TimeLimit = None,
@@ -174,9 +181,12 @@ def candidates_command(
     from workforce.codes import code_list
 
     subjects = code_list("subjects")
-    if subject not in subjects:
-        raise fail(f"--subject：未知学科代码“{subject}”", f"--subject: unknown subject code "
-                   f"{subject!r}", language)
+    code = subjects.parse(subject)  # the code, or the name as the reports print it (体育)
+    if code is None:
+        known = "、".join(subjects.label(c, language) for c in subjects.code_values)
+        raise fail(f"--subject：未知学科“{subject}”；可用：{known}",
+                   f"--subject: unknown subject {subject!r}; known: {known}", language)
+    subject = code
     _run(language, plan, question="candidates", year=year, school=school, subject=subject, k=k,
          time_limit_s=time_limit, from_date=_from_date(from_, language))
 
@@ -287,9 +297,10 @@ def print_policy(answer, language: str) -> None:
         return subjects.label(code, language) if code in subjects else code
 
     typer.echo(_p("policy", language, year=sim.year))
-    typer.echo("  " + (_t("base", language, plan=answer.base_plan_id, status=sim.base_status)
+    status = _solver_status(sim.base_status, language)
+    typer.echo("  " + (_t("base", language, plan=answer.base_plan_id, status=status)
                        if answer.base_plan_id is not None else
-                       _t("base_fresh", language, status=sim.base_status)))
+                       _t("base_fresh", language, status=status)))
     for ch in sim.changes:
         typer.echo(_p("change", language, what=ch.zh if zh else ch.en,
                       key=ch.school or ch.key, before=ch.before, after=ch.after,

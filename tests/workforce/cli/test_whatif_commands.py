@@ -27,12 +27,12 @@ def test_candidates_in_chinese_on_the_kept_plan(engine):
         build_small_district(session)
     assert _invoke("plan", "--year", "2026", "--time-limit", "20").exit_code == 0
     before = _plans_and_audit(engine)
-    result = _invoke("whatif", "candidates", "--school", "R1", "--subject", "pe", "--year",
-                     "2026", "-k", "2")
+    result = _invoke("whatif", "candidates", "--school", "R1", "--subject", "体育", "--year",
+                     "2026", "-k", "2")  # the subject by the name the reports print, or its code
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "R1学校（R1） 体育岗位的候选教师（自2026-09-01起）"
-    assert lines[1] == "  比较基准：方案 #1（optimal）"
+    assert lines[1] == "  比较基准：方案 #1（最优）"
     ranked = [line for line in lines if line[:3] in (" 1.", " 2.")]
     assert len(ranked) == 2
     assert all("（工号UPE" in line and "→ R1学校（R1）" in line and "体育" in line
@@ -71,6 +71,6 @@ def test_bad_input_is_named(engine):
                                   outside)] == [2, 2, 2, 2, 2]
     assert "--from 不是有效日期：“2026-13-01”" in bad_date.output
     assert "起始日期2028-01-01不在2026学年内" in outside.output
-    assert "--subject：未知学科代码“xx”" in unknown_subject.output
+    assert "--subject：未知学科“xx”；可用：语文、" in unknown_subject.output
     assert "unknown school code 'ZZ'" in unknown_school.output
     assert "2026年度没有编号为 #99 的方案" in unknown_plan.output
