@@ -527,7 +527,8 @@ def _verify_unchanged(plan: Plan, teachers: dict[str, Teacher], schools: dict[st
             problems.append(("teacher_missing", {"staff_no": move.staff_no}))
         elif teacher.status != "active":
             problems.append(
-                ("teacher_inactive", {"staff_no": move.staff_no, "status": teacher.status})
+                ("teacher_inactive", {"staff_no": move.staff_no,
+                                      "teacher_status": teacher.status})
             )
         elif code_by_id.get(teacher.school_id) != move.from_school:
             problems.append(

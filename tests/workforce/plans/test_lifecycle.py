@@ -72,6 +72,7 @@ def test_apply_refuses_and_changes_nothing_when_the_registry_moved_on(session):
         apply_plan(session, record.id, actor="chief")
     session.rollback()
     assert err.value.key == "registry_changed" and moved in err.value.zh
+    assert f"{moved} 状态为“离职”" in err.value.zh and "left" not in err.value.zh
     assert {m: _table_rows(session, m) for m in before} == before
     assert session.get(RotationPlan, record.id).status == "approved"
 
@@ -80,11 +81,13 @@ def test_only_a_draft_can_be_approved_and_only_an_approved_plan_applied(session)
     build_small_district(session)
     record, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST)
     session.commit()
-    with pytest.raises(PlanError, match="only an approved plan"):
+    with pytest.raises(PlanError, match="only an approved plan") as err:
         apply_plan(session, record.id, actor="chief")
+    assert "状态是“草稿”" in err.value.zh  # the status in words, not the code
     approve_plan(session, record.id, actor="chief", comment="同意")
-    with pytest.raises(PlanError, match="only a draft"):
+    with pytest.raises(PlanError, match="only a draft") as err:
         approve_plan(session, record.id, actor="chief", comment="同意")
+    assert "状态是“已审批”" in err.value.zh and "approved" not in err.value.zh
     with pytest.raises(PlanError, match="does not exist"):
         approve_plan(session, 999, actor="chief", comment="同意")
 
