@@ -55,11 +55,13 @@ from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import (
     applied_plan_of_year,
     plans_of_year,
+    require_one_county,
     require_supplementary_choice,
 )
 from workforce.plans.workbook import write_plan_workbook
 from workforce.services.errors import InvalidInput, NotFound
 from workforce.services.messages import Text
+from workforce.snapshot import counties
 
 router = page_router()
 
@@ -106,13 +108,22 @@ def plans_page(
     jobs = session.exec(
         select(SolveJob).where(SolveJob.year == year).order_by(SolveJob.id.desc()).limit(10)  # type: ignore[union-attr]
     ).all()
+    # A city-level user of a registry of several counties solves one county at a time (a plan
+    # spanning counties is refused: workforce.plans.lifecycle.require_one_county) and sees
+    # every county's plans: the form asks for the county, the tables show it.
+    groups = counties(session) if county_of(user) is None else []
+    several = len(groups) > 1
+    applied = [a for a in (applied_plan_of_year(session, year, c or None) for c in groups) if a] \
+        if several else [a for a in [applied_plan_of_year(session, year, county_of(user))] if a]
     return render(
         request,
         "plans.html",
         user=user,
         year=year,
         plans=[p for p in reversed(plans_of_year(session, year)) if sees_county(user, p.county)],
-        applied=applied_plan_of_year(session, year, county_of(user)),
+        applied=applied,
+        solve_counties=[c for c in groups if c] if several else [],
+        show_county=several,
         jobs=[job for job in jobs if sees_county(user, job.county)],
         default_time_limit=DEFAULT_TIME_LIMIT_S,
         max_time_limit=MAX_TIME_LIMIT_S,
@@ -128,12 +139,17 @@ def start_solve(
     year: Year,
     time_limit: TimeLimit,
     supplementary: Annotated[str, Form(max_length=8)] = "",
+    county: Annotated[str, Form(max_length=50)] = "",
 ) -> Response:
-    """Start a solve; once the year's plan is applied, only with the supplementary choice."""
-    county = solve_county(session, user, None)
+    """Start a solve of the user's county, or of the county the form names (a city-level user
+    of several counties); once that county's plan of the year is applied, only with the
+    supplementary choice."""
+    county_named = solve_county(session, user, county.strip() or None)
     try:
+        if county_named is None:
+            require_one_county(session)
         require_supplementary_choice(
-            session, year, supplementary=supplementary == "yes", county=county
+            session, year, supplementary=supplementary == "yes", county=county_named
         )
     except PlanError as error:
         flash(request, "error", _plan_error_text(error))
@@ -141,7 +157,7 @@ def start_solve(
     job = start_solve_job(
         request.app.state.engine,
         year=year,
-        county=county,
+        county=county_named,
         actor=user.username,
         settings=SolveSettings(time_limit_s=time_limit),
     )

@@ -18,6 +18,7 @@ from workforce.accounts.models import User
 from workforce.accounts.tokens import issue_token
 from workforce.models import RotationPlan, School, Teacher
 from workforce.plans import propose_plan
+from workforce.snapshot import build_instance
 
 FAST = SolveSettings(time_limit_s=20)
 
@@ -74,7 +75,11 @@ the same district, so the solve would give the same plan."""
 
 def _plan_json(session: Session) -> tuple[str, str]:
     if "plan" not in _CACHE:
-        record, _, _ = propose_plan(session, year=2026, actor="fixture", settings=FAST)
+        # the registry's instance as it is, whatever counties a test gave the schools: the
+        # tests that need a county set it on the kept record
+        instance = build_instance(session, year=2026)
+        record, _, _ = propose_plan(session, year=2026, actor="fixture", settings=FAST,
+                                    instance=instance)  # fmt: skip
         session.rollback()
         _CACHE["plan"] = (record.instance_json, record.plan_json)
     return _CACHE["plan"]

@@ -185,6 +185,54 @@ def test_plans_of_the_other_county_or_the_whole_registry_are_refused(client, cit
             for i in job_ids] == [200, 200, 200]  # fmt: skip
 
 
+def test_a_city_solves_one_county_at_a_time_never_the_counties_together(client, city, engine):
+    """Teachers rotate within their county: in a registry of two counties a plan without a
+    county (which would move teachers across the border and judge the 5% on the whole city) is
+    refused by the lifecycle, the API (422 naming both counties) and the web form, which asks
+    the city's HR for the county and shows each plan's and job's county; nothing is queued by a
+    refusal. A county's HR solves their own county as before, without being asked."""
+    from workforce.plans import PlanError, propose_plan
+
+    def jobs() -> list[tuple[str | None, str]]:
+        with Session(engine) as session:
+            return [(j.county, j.created_by) for j in session.exec(select(SolveJob)).all()]
+
+    with Session(engine) as session, pytest.raises(PlanError) as refused:
+        propose_plan(session, year=2026, actor="hr", settings=SolveSettings(time_limit_s=5))
+    assert refused.value.key == "county_required"
+    assert f"{EAST}、{WEST}" in refused.value.zh and f"{EAST}, {WEST}" in refused.value.en
+    with Session(engine) as session:
+        assert session.exec(select(RotationPlan)).all() == []
+    city_hr = city.headers["hr"]
+    whole = client.post("/api/plans/jobs", headers=city_hr, json={"year": 2026, "time_limit_s": 5})
+    assert whole.status_code == 422 and whole.json()["code"] == "county_required"
+    assert EAST in whole.json()["detail"]["zh"] and WEST in whole.json()["detail"]["zh"]
+    assert jobs() == []
+    west = client.post("/api/plans/jobs", headers=city_hr,
+                       json={"year": 2026, "time_limit_s": 5, "county": WEST})  # fmt: skip
+    assert west.status_code in (200, 201, 202), west.text
+    assert jobs() == [(WEST, "hr")]
+    # the web page: the city's HR picks the county; the county's HR is not asked
+    page = client.get("/plans", params={"year": 2026}, headers=city_hr).text
+    form = page.split('data-testid="solve-county"')[1].split("</select>")[0]
+    assert f'<option value="{EAST}">' in form and f'<option value="{WEST}">' in form
+    assert f"<td>{WEST}</td>" in page.split("</table>")[-2]  # the jobs table shows the county
+    assert 'data-testid="solve-county"' not in client.get(
+        "/plans", params={"year": 2026}, headers=city.headers["hr_east"]).text  # fmt: skip
+    unnamed = client.post("/plans/solve", headers=city_hr, data={"year": "2026", "time_limit": "5"},
+                          follow_redirects=False)  # fmt: skip
+    assert unnamed.status_code == 303 and jobs() == [(WEST, "hr")]
+    shown = client.get(unnamed.headers["location"], headers=city_hr).text
+    assert "方案须按县（区）分别编制" in shown
+    east = client.post("/plans/solve", headers=city_hr, follow_redirects=False,
+                       data={"year": "2026", "time_limit": "5", "county": EAST})  # fmt: skip
+    assert east.status_code == 303 and east.headers["location"].startswith("/plans/jobs/")
+    own = client.post("/plans/solve", headers=city.headers["hr_east"], follow_redirects=False,
+                      data={"year": "2026", "time_limit": "5"})  # fmt: skip
+    assert own.status_code == 303 and own.headers["location"].startswith("/plans/jobs/")
+    assert jobs() == [(WEST, "hr"), (EAST, "hr"), (EAST, "hr_east")]
+
+
 def test_a_countys_hr_approves_their_own_countys_plan(client, city, engine):
     build_plan_district(city, engine)
     plan_id = keep_plan(engine)

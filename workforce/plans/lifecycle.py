@@ -33,7 +33,7 @@ from workforce.db import begin_write
 from workforce.models import RotationPlan, RotationRecord, School, Teacher, utcnow
 from workforce.plans.messages import message
 from workforce.rules.demand import DemandError
-from workforce.snapshot import build_instance
+from workforce.snapshot import build_instance, counties
 
 PENDING = ("draft", "approved")
 """Statuses of a plan not yet applied nor superseded: approving one supersedes the others."""
@@ -154,11 +154,27 @@ def propose_plan(
 
     ``county`` limits it to one county's schools (``workforce.snapshot.build_instance``) and is
     kept on the record; ``plan``, already solved on ``instance`` (e.g. in a process pool, one
-    county each: ``workforce.plans.counties``), is kept as it is."""
+    county each: ``workforce.plans.counties``), is kept as it is.
+
+    Without ``county`` or ``instance``, a registry of several counties is refused
+    (``county_required``): teachers rotate within their county (县域内交流轮岗), and one plan
+    of the whole registry would move them across county borders and judge the 5% share on the
+    whole city; ``workforce.plans.counties.propose_county_plans`` makes one plan per county."""
+    if instance is None and county is None:
+        require_one_county(session)
     instance = instance or build_instance(session, year=year, pins=pins or [], county=county)
     plan = plan or solve(instance, settings)
     record = _keep(session, instance, plan, actor, parent_id=None, county=county)
     return record, instance, plan
+
+
+def require_one_county(session: Session) -> None:
+    """PlanError ``county_required`` when the registry's schools form more than one county
+    group (recorded counties, and the schools whose county is not recorded): a plan without a
+    county would then span counties. Checked when a solve is asked for, not only when it runs."""
+    groups = counties(session)
+    if len(groups) > 1:
+        raise PlanError("county_required", counties=groups)
 
 
 def resolve_plan(

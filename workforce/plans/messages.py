@@ -2,7 +2,8 @@
 
 Statuses are stored as codes and shown in words: a plan's ``status`` (draft, approved, applied,
 superseded) and ``solver_status`` (optimal, feasible, infeasible, unknown) with the labels the
-plan pages use (``ui.status_*``, ``ui.solver_*``), a ``teacher_status`` with the code list's."""
+plan pages use (``ui.status_*``, ``ui.solver_*``), a ``teacher_status`` with the code list's.
+A list of ``counties`` is joined in the language's way, the schools without a county named."""
 
 from texts import text
 
@@ -16,6 +17,9 @@ def message(key: str, language: str = "zh", **params: object) -> str:
 def _shown(name: str, value: object, language: str) -> object:
     if name in _LABELS:
         return text(_LABELS[name] + str(value), language)
+    if name == "counties" and isinstance(value, list | tuple):
+        named = [c or text("plans.county_unrecorded", language) for c in value]
+        return ("、" if language == "zh" else ", ").join(named)
     if name == "teacher_status":
         from workforce.codes import code_list
 

@@ -49,7 +49,7 @@ def test_policy_simulation_in_chinese_matches_the_optimizer(engine):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "政策模拟：2026年度"
-    assert lines[1] == "  比较基准：方案 #1（optimal）"
+    assert lines[1] == "  比较基准：方案 #1（最优）"
     assert any(
         line.startswith("  调整：")
         and "（quotas.school_share）0.1 → 0.15" in line

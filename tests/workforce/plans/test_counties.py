@@ -213,7 +213,10 @@ def test_a_what_if_is_never_asked_of_a_plan_of_the_whole_city(session):
     session.commit()
     kept = {c: r for c, r, *_ in propose_county_plans(session, year=2026, actor="hr",
                                                      settings=FAST, only=["东源县", "和平县"])}
-    whole, instance, _ = propose_plan(session, year=2026, actor="hr", settings=FAST)
+    # a whole-city plan can no longer be asked for (county_required); as one made before the
+    # counties were recorded, from the whole registry's instance
+    whole, instance, _ = propose_plan(session, year=2026, actor="hr", settings=FAST,
+                                      instance=build_instance(session, year=2026))  # fmt: skip
     session.commit()
     assert whole.county is None and len(instance.schools) == 9
     asked = []
