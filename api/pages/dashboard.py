@@ -37,6 +37,7 @@ from api.pages.rendering import code_label, render
 from api.pages.report_charts import status_chart
 from api.pages.routing import page_router
 from optimizer import Plan
+from optimizer.plan import ShortageResult
 from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import county_of
 from workforce.reports.talent import default_talent_targets
@@ -112,11 +113,11 @@ def schools_note(training: Training, language: Language) -> str:
     return t("dash_training_all_schools", total=training.schools_total)
 
 
-def shortages_by_subject(plan: Plan, language: Language) -> Markup:
-    """Rural shortages per subject: the part the plan fills and the part still open."""
+def shortages_by_subject(shortages: list[ShortageResult], language: Language) -> Markup:
+    """Rural shortages per subject: the part the plans fill and the part still open."""
     slots: dict[str, int] = defaultdict(int)
     filled: dict[str, int] = defaultdict(int)
-    for shortage in plan.shortages:
+    for shortage in shortages:
         slots[shortage.subject] += shortage.slots
         filled[shortage.subject] += shortage.filled
     label = code_label(language)
@@ -150,7 +151,9 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
     county = county_of(user)
     figures = district_figures(session, today, county)
     context["plan_shown"] = True
-    if figures.plan is not None:
+    if figures.county_plans:  # the city of several counties: a plan per county
+        context.update(county_plans_context(figures.county_plans, language))
+    elif figures.plan is not None:
         context.update(plan_context(figures.plan, language))
     if county is None:
         context["trend_chart"] = key_teacher_trend(figures.key_teachers_by_year, language)
@@ -158,6 +161,31 @@ def dashboard(request: Request, session: SessionDep, user: Reader) -> Response:
     context["training_chart"] = training_by_school(figures.training.schools, language)
     context["schools_note"] = schools_note(figures.training, language)
     return render(request, "dashboard.html", user=user, **context)
+
+
+def county_plans_context(
+    plans: tuple[tuple[str, LatestPlan | None], ...], language: Language
+) -> dict[str, object]:
+    """The city's quota card and shortages in a registry of several counties: per county its
+    latest plan, the county-wide quotas ("185/169") and the schools meeting theirs; the rural
+    shortages of all the counties' plans together."""
+    t = translator(language)
+    rows = []
+    for county, record in plans:
+        quotas = [] if record is None else record.plan.quotas
+        rows.append({
+            "county": county,
+            "record": record,
+            "quotas": [(t(q.name.replace(".", "_")), q) for q in quotas if q.scope == "district"],
+            "schools_met": sum(q.met for q in quotas if q.scope != "district"),
+            "schools_total": sum(q.scope != "district" for q in quotas),
+        })  # fmt: skip
+    shortages = [s for _, record in plans if record is not None for s in record.plan.shortages]
+    return dict(
+        county_rows=rows,
+        plan_record=next((record for _, record in plans if record is not None), None),
+        shortage_chart=shortages_by_subject(shortages, language) if shortages else None,
+    )
 
 
 def plan_context(record: LatestPlan, language: Language) -> dict[str, object]:
@@ -168,5 +196,5 @@ def plan_context(record: LatestPlan, language: Language) -> dict[str, object]:
         gauges=quota_gauges(plan, language),
         schools_met=sum(q.met for q in plan.quotas if q.scope != "district"),
         schools_total=sum(q.scope != "district" for q in plan.quotas),
-        shortage_chart=shortages_by_subject(plan, language) if plan.shortages else None,
+        shortage_chart=shortages_by_subject(plan.shortages, language) if plan.shortages else None,
     )

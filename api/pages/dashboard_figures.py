@@ -13,7 +13,8 @@ The numbers come from the report functions (:mod:`workforce.reports`) and the st
 
 * quota gauges and rural shortages — the year's applied plan, or before one is applied the latest
   plan that is not superseded (only its
-  ``plan_json``: the instance beside it holds every teacher and is not needed here);
+  ``plan_json``: the instance beside it holds every teacher and is not needed here); for the
+  city of a registry of several counties, each county's (a row per county, the shortages of all);
 * key teachers year by year — the talent report's ``talent.by_year`` view;
 * training completion by school, and teachers by training status for each school type — the
   training report's assessment (:func:`~workforce.reports.training.assessed_teachers`)
@@ -47,6 +48,7 @@ from workforce.reports.training import (
 )
 from workforce.rules.training import STATUSES, default_training_rules
 from workforce.services.registry_cache import RegistryCache
+from workforce.snapshot import counties
 
 KEY_TEACHER_GOAL = "key_teachers"
 """The talent goal the trend follows: 700 district key teachers by 2025 (data/targets)."""
@@ -108,6 +110,9 @@ class DistrictFigures:
     """(year, district key teachers on its 31 December), oldest first; empty for a county (the
     goal is the district's: a county's count beside it would read as falling short)."""
     training: Training
+    county_plans: tuple[tuple[str, LatestPlan | None], ...] = ()
+    """The city's view of a registry of several counties: each recorded county and its latest
+    plan (every plan is a county's there: `workforce.plans.lifecycle.require_one_county`)."""
 
 
 _DISTRICT: RegistryCache[DistrictFigures] = RegistryCache(max_entries=32)
@@ -156,10 +161,16 @@ def _district(session: Session, as_of: dt.date, county: str | None) -> DistrictF
     if county is None:
         rows = talent_report(session, as_of=as_of).view("talent.by_year").rows
         trend = tuple((row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows)
+    county_plans: tuple[tuple[str, LatestPlan | None], ...] = ()
+    if county is None:
+        groups = counties(session)
+        if len(groups) > 1:
+            county_plans = tuple((c, latest_plan(session, as_of.year, c)) for c in groups if c)
     return DistrictFigures(
         plan=latest_plan(session, as_of.year, county),
         key_teachers_by_year=trend,
         training=_training(session, as_of, None, county),
+        county_plans=county_plans,
     )
 
 

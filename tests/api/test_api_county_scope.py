@@ -509,17 +509,29 @@ def _solved(engine: Engine, county: str | None) -> int:
 
 
 def test_each_dashboard_shows_the_plan_of_its_own_scope(client, city, engine):
+    """A county's HR sees their county's plan; the city's HR a row per county, each with its
+    own plan (or none yet) — a plan of the whole registry is no county's and is not shown."""
+
+    def quotas(user: str) -> str:
+        page = client.get("/", headers=city.headers[user]).text
+        return page.split('data-testid="dash-quotas"')[1].split("</section>")[0]
+
+    def rows(user: str) -> dict[str, str]:
+        table = quotas(user).split('data-testid="dash-county-plans"')[1].split("</table>")[0]
+        cells = [row.split("</td>", 1) for row in table.split("<tr><td>")[1:]]
+        return {county: rest for county, rest in cells}
+
     west = _solved(engine, WEST)
     none_yet = f"{dt.date.today().year} 年度尚无交流轮岗方案"
-    for user in ("hr_east", "hr"):  # neither the county's nor the city's is the west's plan
-        page = client.get("/", headers=city.headers[user]).text
-        quotas = page.split('data-testid="dash-quotas"')[1].split("</section>")[0]
-        assert none_yet in quotas and f"/plans/{west}" not in quotas, user
+    assert none_yet in quotas("hr_east") and f"/plans/{west}" not in quotas("hr_east")
+    city_rows = rows("hr")
+    assert sorted(city_rows) == [EAST, WEST]
+    assert none_yet in city_rows[EAST] and f'href="/plans/{west}"' in city_rows[WEST]
     east, whole = _solved(engine, EAST), _solved(engine, None)
-    for user, plan in (("hr_east", east), ("hr", whole)):
-        page = client.get("/", headers=city.headers[user]).text
-        quotas = page.split('data-testid="dash-quotas"')[1].split("</section>")[0]
-        assert f'href="/plans/{plan}"' in quotas and none_yet not in quotas, user
+    assert f'href="/plans/{east}"' in quotas("hr_east") and none_yet not in quotas("hr_east")
+    city_rows = rows("hr")
+    assert f'href="/plans/{east}"' in city_rows[EAST] and f'href="/plans/{west}"' in city_rows[WEST]
+    assert f"/plans/{whole}" not in quotas("hr") and none_yet not in quotas("hr")
 
 
 def test_a_county_without_schools_yet_has_an_empty_dashboard(client, city, engine):
