@@ -231,6 +231,12 @@ def test_a_city_solves_one_county_at_a_time_never_the_counties_together(client, 
                       data={"year": "2026", "time_limit": "5"})  # fmt: skip
     assert own.status_code == 303 and own.headers["location"].startswith("/plans/jobs/")
     assert jobs() == [(WEST, "hr"), (EAST, "hr"), (EAST, "hr_east")]
+    job_page = client.get(east.headers["location"], headers=city_hr).text
+    assert f'data-testid="job-county">{EAST}<' in job_page  # which county the job solves
+    build_plan_district(city, engine)  # the kept plan (solved once per run) is of this one
+    kept = _kept_plan(engine, EAST)
+    plan_page = client.get(f"/plans/{kept}", headers=city_hr)
+    assert plan_page.status_code == 200 and f'data-testid="plan-county">{EAST}<' in plan_page.text
 
 
 def test_a_countys_hr_approves_their_own_countys_plan(client, city, engine):
