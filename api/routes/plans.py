@@ -166,13 +166,17 @@ def list_plans(
     session: SessionDep,
     user: Reader,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    county: Annotated[str | None, Query(max_length=50, description="县（区）的方案")] = None,
     skip: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Page[PlanSummary]:
-    """方案列表（最新在前）/ Plans kept in the registry, newest first."""
+    """方案列表（最新在前）/ Plans kept in the registry, newest first; ``county`` keeps one
+    county's (a county's user sees only their own county's anyway)."""
     statement = restrict(select(RotationPlan), user, RotationPlan)
     if year is not None:
         statement = statement.where(RotationPlan.year == year)
+    if county is not None and county.strip():
+        statement = statement.where(RotationPlan.county == county.strip())
     count = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
     rows = session.execute(
         statement.order_by(RotationPlan.id.desc()).offset(skip).limit(limit)  # type: ignore[union-attr]

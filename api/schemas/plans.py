@@ -65,6 +65,9 @@ class JobPublic(BaseModel):
 
     id: int
     year: int
+    county: str | None = Field(
+        default=None, description="所属县（区）: the county whose plan the job makes (None: the "
+        "whole registry, a registry of one county)")
     status: str = Field(description="queued | running | done | failed | stopped")
     stage: str
     finished: bool
@@ -83,6 +86,7 @@ class JobPublic(BaseModel):
         return cls(
             id=job.id,
             year=job.year,
+            county=job.county,
             status=job.status,
             stage=job.stage,
             finished=job.status in finished_statuses,
@@ -102,6 +106,9 @@ class PlanSummary(BaseModel):
 
     id: int
     year: int
+    county: str | None = Field(
+        default=None, description="所属县（区）: the county the plan is of (None: the whole "
+        "registry, a registry of one county)")
     status: str = Field(description="draft | approved | applied | superseded")
     supplementary: bool = Field(description="补充方案: approved after the year's plan was applied")
     approval_comment: str | None = Field(description="审批意见 / the approver's comment")

@@ -157,7 +157,10 @@ def test_plans_of_the_other_county_or_the_whole_registry_are_refused(client, cit
     east, west, whole = _plan(engine, EAST), _plan(engine, WEST), _plan(engine, None)
     listed = client.get("/api/plans", headers=city.headers["hr_east"]).json()
     assert listed["count"] == 1 and [p["id"] for p in listed["data"]] == [east]
+    assert listed["data"][0]["county"] == EAST
     assert client.get("/api/plans", headers=city.headers["hr"]).json()["count"] == 3
+    west_only = client.get("/api/plans", headers=city.headers["hr"], params={"county": WEST})
+    assert [(p["id"], p["county"]) for p in west_only.json()["data"]] == [(west, WEST)]
     hr = city.headers["hr_east"]
     for plan_id in (west, whole):
         assert client.get(f"/api/plans/{plan_id}", headers=hr).status_code == 404
@@ -211,7 +214,7 @@ def test_a_city_solves_one_county_at_a_time_never_the_counties_together(client, 
     west = client.post("/api/plans/jobs", headers=city_hr,
                        json={"year": 2026, "time_limit_s": 5, "county": WEST})  # fmt: skip
     assert west.status_code in (200, 201, 202), west.text
-    assert jobs() == [(WEST, "hr")]
+    assert west.json()["county"] == WEST and jobs() == [(WEST, "hr")]
     # the web page: the city's HR picks the county; the county's HR is not asked
     page = client.get("/plans", params={"year": 2026}, headers=city_hr).text
     form = page.split('data-testid="solve-county"')[1].split("</select>")[0]
