@@ -112,11 +112,13 @@ class ListCriteria:
     q: str | None
     sort: str | None
     attention: str | None = None
+    county: str | None = None
 
     def query(self, page: int, sort: str | None = None) -> str:
         """The address of a page of this list; an ID number is left out of it (its search
         has one answer, and the address would put it in the logs)."""
         shown = {
+            "county": self.county,
             "school_id": self.school_id,
             "subject": self.subject,
             "post_type": self.post_type,
@@ -138,6 +140,7 @@ class ListCriteria:
             subject=parse_code("subjects", self.subject),
             post_type=parse_code("post_types", self.post_type),
             status=parse_code("teacher_statuses", self.status),
+            county=self.county or None,
             key_teacher={"yes": True, "no": False}.get(self.key_teacher or ""),
             q=self.q,
             attention_days=notice_days if self.attention == "yes" else None,
@@ -159,13 +162,15 @@ def list_criteria(
     q: Annotated[str | None, Query(max_length=50)] = None,
     attention: Annotated[str | None, Query(pattern="^(|yes)$")] = None,
     sort: Annotated[str | None, Query(max_length=16)] = None,
+    county: Annotated[str | None, Query(max_length=50)] = None,
 ) -> ListCriteria:
     """The list's criteria from an address: the list page's and its Excel export's (one
     parser, so the export always has exactly the list's filters). An ID number in the address
     is refused: the search form sends it by POST, out of the access log."""
     if looks_like_id_number(q):
         raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
-    return ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort, attention)
+    return ListCriteria(school_id, subject, post_type, status, key_teacher, q, sort, attention,
+                        county)  # fmt: skip
 
 
 @router.get("/teachers")
@@ -198,10 +203,12 @@ def teacher_search(
     key_teacher: Annotated[str | None, Form(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Form(max_length=50)] = None,
     attention: Annotated[str | None, Form(pattern="^(|yes)$")] = None,
+    county: Annotated[str | None, Form(max_length=50)] = None,
 ) -> Response:
     """The search form: its fields in the body, so that an ID number never stands in an
     address (and so in no access or proxy log, no browser history)."""
-    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None, attention)
+    criteria = ListCriteria(school_id, subject, post_type, status, key_teacher, q, None, attention,
+                            county)  # fmt: skip
     return _list_page(request, session, user, criteria, 1)
 
 
@@ -252,6 +259,9 @@ def _list_page(
         pages=pages,
         schools=schools,
         school_names={s.id: s.name for s in schools},
+        # the county filter: for whoever sees schools of more than one county
+        counties=sorted({s.county for s in schools if s.county}) if len(
+            {s.county or "" for s in schools}) > 1 else [],  # fmt: skip
         filters=filters,
         key_teacher=criteria.key_teacher or "",
         attention=criteria.attention or "",

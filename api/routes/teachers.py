@@ -142,6 +142,7 @@ def list_teachers_route(
     post_type: PostType | None = None,
     status: TeacherStatus | None = None,
     zone: Zone | None = None,
+    county: Annotated[str | None, Query(max_length=50, description="所属县（区）")] = None,
     key_teacher: Annotated[bool | None, Query(description="区级及以上在任骨干教师")] = None,
     q: Annotated[
         str | None,
@@ -169,6 +170,7 @@ def list_teachers_route(
         post_type=post_type,
         status=status,
         zone=zone,
+        county=county,
         key_teacher=key_teacher,
         q=q,
     )
@@ -188,6 +190,7 @@ class TeacherSearch(BaseModel):
     post_type: PostType | None = None
     status: TeacherStatus | None = None
     zone: Zone | None = None
+    county: str | None = Field(default=None, max_length=50, description="所属县（区）")
     key_teacher: bool | None = None
     unmask: bool = Field(
         default=False, description="完整身份证号（仅管理员和人事股，记入审计日志）"
@@ -206,6 +209,7 @@ def search_teachers_route(session: SessionDep, user: Reader, body: TeacherSearch
         post_type=body.post_type,
         status=body.status,
         zone=body.zone,
+        county=body.county,
         key_teacher=body.key_teacher,
         q=body.q,
     )

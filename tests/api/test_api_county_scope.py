@@ -86,6 +86,27 @@ def test_lists_hold_the_county_only_and_the_city_sees_both(client, city):
         assert found == {"hr_east": 0, "hr": 1}
 
 
+def test_the_city_filters_teachers_by_county_in_the_api_and_on_the_page(client, city):
+    """``county`` narrows the teacher list (API list and search, the page and its Excel link);
+    the page offers the filter to whoever sees more than one county, not to a county's user."""
+    city_hr = city.headers["hr"]
+    listed = client.get("/api/teachers", headers=city_hr, params={"county": WEST}).json()
+    assert sorted(t["staff_no"] for t in listed["data"]) == ["T101", "T102"]
+    assert listed["count"] == 2
+    searched = client.post("/api/teachers/search", headers=city_hr,
+                           json={"county": EAST, "limit": 50}).json()  # fmt: skip
+    assert sorted(t["staff_no"] for t in searched["data"]) == ["T001", "T002", "T003"]
+    page = client.get("/teachers", headers=city_hr, params={"county": WEST}).text
+    rows = page.split('data-testid="teacher-list"')[1].split("</table>")[0]
+    assert "王五" in rows and "张三" not in rows
+    choices = page.split('data-testid="county-filter"')[1].split("</select>")[0]
+    assert f'<option value="{WEST}" selected>' in choices and f'<option value="{EAST}">' in choices
+    export = page.split('data-testid="teacher-export"')[0].rsplit('href="', 1)[1]
+    assert "county=%E5%92%8C%E5%B9%B3%E5%8E%BF" in export  # the Excel link keeps the filter
+    own = client.get("/teachers", headers=city.headers["hr_east"]).text
+    assert 'data-testid="county-filter"' not in own
+
+
 def test_the_other_countys_teacher_and_school_are_not_found(client, city):
     west_teacher, east_teacher = city.teachers_b[0], city.teachers_a[0]
     checked = 0

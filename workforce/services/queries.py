@@ -62,6 +62,8 @@ class TeacherFilters:
     post_type: str | None = None
     status: str | None = None
     zone: str | None = None
+    county: str | None = None
+    """Teachers of the schools of this county (所属县（区）)."""
     key_teacher: bool | None = None
     q: str | None = None
     attention_days: int | None = None
@@ -204,6 +206,9 @@ def _teacher_conditions(f: TeacherFilters, viewer: Viewer) -> list[Any]:
         conditions.append(Teacher.status == f.status)
     if f.zone:
         conditions.append(Teacher.school_id.in_(select(School.id).where(School.zone == f.zone)))
+    if f.county and f.county.strip():
+        of_county = select(School.id).where(School.county == f.county.strip())
+        conditions.append(Teacher.school_id.in_(of_county))
     if f.q and f.q.strip():
         conditions.append(_search_condition(f.q, viewer))
     return conditions
