@@ -35,7 +35,6 @@ import numpy as np
 from optimizer.baseline import greedy_moves
 from optimizer.instance import Instance, Teacher
 from optimizer.rules import (
-    cert_covers,
     cert_rank,
     counts_in_quota_base,
     direction_between,
@@ -46,7 +45,6 @@ from optimizer.rules import (
     is_key,
     move_preference,
     must_rotate_principal,
-    principal_direction_ok,
     required_cert_rank,
     share_target,
     wish_rank,
@@ -426,29 +424,49 @@ def principal_posts(instance: Instance, nearest: int | None
     posts = [school_by_code[code] for code in sorted(open_posts)]
     must = [p for p in movable if must_rotate_principal(instance.teacher_by_staff_no[p], rules)]
     vacated_for_sure = {instance.teacher_by_staff_no[p].school for p in must}
+    # The posts as arrays (in code order, so that a stable sort by distance breaks ties by
+    # code): one vectorised pass per principal instead of a Python test per (principal, post)
+    # pair (100,000 teachers: 3.9 s, twice — here and in the pricing).
+    post_codes = [s.code for s in posts]
+    post_at = {code: i for i, code in enumerate(post_codes)}
+    post_lat = np.array([s.lat for s in posts])
+    post_lon = np.array([s.lon for s in posts])
+    kinds = sorted({(s.zone, s.is_quality) for s in instance.schools})
+    kind_of = np.array([kinds.index((s.zone, s.is_quality)) for s in posts], np.int64)
+    allowed_kind = np.array([[direction_between(a, b, rules) is not None for b in kinds]
+                             for a in kinds], dtype=bool)
+    required = np.array([required_cert_rank(s, rules) for s in posts], np.int64)
+    rural_or_weak = np.array([s.zone == "rural" or s.is_weak for s in posts], dtype=bool)
     arcs = []
     for number, staff_no in enumerate(movable):
         t = instance.teacher_by_staff_no[staff_no]
         src = school_by_code[t.school]
         pins = pins_by_teacher.get(staff_no, [])
-        forbidden = {p.school for p in pins if p.kind == "forbid"}
         must_go = next((p.school for p in pins if p.kind == "must_go"), None)
-        allowed = [
-            (float(haversine_km(src.lat, src.lon, dst.lat, dst.lon)), dst) for dst in posts
-            if dst.code != src.code and dst.code not in forbidden and must_go in (None, dst.code)
-            and direction_between((src.zone, src.is_quality), (dst.zone, dst.is_quality), rules)
-            and principal_direction_ok(src, dst, rules) and cert_covers(t.cert_levels, dst, rules)
-        ]
-        allowed.sort(key=lambda pair: (pair[0], pair[1].code))
+        mask = allowed_kind[kinds.index((src.zone, src.is_quality))][kind_of] & (
+            required <= cert_rank(t.cert_levels))
+        if rules.principals.urban_to_rural_or_weak and src.zone == "urban":
+            mask &= rural_or_weak  # principal_direction_ok
+        for code in [src.code] + [p.school for p in pins if p.kind == "forbid"]:
+            if code in post_at:
+                mask[post_at[code]] = False
+        if must_go is not None:
+            keep = must_go in post_at and bool(mask[post_at[must_go]])
+            mask[:] = False
+            if keep:
+                mask[post_at[must_go]] = True
+        candidates = np.flatnonzero(mask)
+        distance = haversine_km(src.lat, src.lon, post_lat[candidates], post_lon[candidates])
+        order = np.argsort(distance, kind="stable")
+        allowed = [(float(distance[i]), post_codes[candidates[i]]) for i in order.tolist()]
         if nearest is not None and staff_no not in must:
             allowed = allowed[:nearest] + [
-                p for p in allowed[nearest:]
-                if p[1].code in t.wishes or p[1].code in vacated_for_sure]
+                p for p in allowed[nearest:] if p[1] in t.wishes or p[1] in vacated_for_sure]
         key = is_key(t, as_of, rules)
-        for distance, dst in allowed:
+        for distance_km, code in allowed:
             arcs.append(Arc(
-                group=number, source=src.code, dest=dst.code, subject=None,
-                distance_km=round(distance, 3), preference=move_preference(t, dst.code, rules),
-                wish_rank=wish_rank(t, dst.code), key=key,
+                group=number, source=src.code, dest=code, subject=None,
+                distance_km=round(distance_km, 3), preference=move_preference(t, code, rules),
+                wish_rank=wish_rank(t, code), key=key,
             ))
     return movable, arcs, must
