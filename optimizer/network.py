@@ -52,7 +52,7 @@ from optimizer.rules import (
 from optimizer.settings import SolveSettings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeacherGroup:
     """Interchangeable available teachers; `members` in hand-out order (longest at the school
     first, then staff number)."""
@@ -68,7 +68,7 @@ class TeacherGroup:
     must_go: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arc:
     """Flow of a group (or one principal) to a destination; `subject` is None for principals."""
 
