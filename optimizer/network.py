@@ -237,13 +237,14 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         for key, d in _greedy_arcs(instance, groups, position):
             slot_picks[key].append(d)
     arcs: list[Arc] = []
-    order_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    order_cache: dict[int, tuple[list[float], np.ndarray]] = {}
+    codes = [s.code for s in schools]
     for g in groups:
         src = position[g.school]
         if src not in order_cache:
             dist = haversine_km(lat[src], lon[src], lat, lon)
-            order_cache[src] = (dist, np.argsort(dist, kind="stable"))
-        dist, order = order_cache[src]
+            order_cache[src] = (dist.tolist(), np.argsort(dist, kind="stable"))
+        km, order = order_cache[src]  # km as Python floats: no numpy scalar per arc
         teacher = instance.teacher_by_staff_no[g.members[0]]
         alone = len(g.members) == 1  # a group of one carries its member's own wishes
         wished = [position[w] for w in teacher.wishes] if alone else []
@@ -251,23 +252,29 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         wishers = [] if alone else [
             instance.teacher_by_staff_no[m] for m in g.members
             if instance.teacher_by_staff_no[m].wishes]
+        unwished: int | None = None  # the preference of a move `anyone` did not wish
         for j in g.can_teach:
             if j not in open_for:
                 continue
             allowed = exact[(g.index, j)]
             if pruned:  # a subset of the exact destinations, by distance and on purpose
-                chosen = (list(order[(allowed & short_in[j])[order]][:nearest])
-                          + list(order[(allowed & swap_only[j])[order]][:swaps])
+                chosen = (order[(allowed & short_in[j])[order]][:nearest].tolist()
+                          + order[(allowed & swap_only[j])[order]][:swaps].tolist()
                           + [d for d in wished if allowed[d]]
                           + [d for d in slot_picks.get((g.index, j), []) if allowed[d]])
             else:
-                chosen = list(np.flatnonzero(allowed))
-            for d in sorted(set(chosen), key=lambda d: (dist[d], d)):
-                code = schools[d].code
+                chosen = np.flatnonzero(allowed).tolist()
+            for d in sorted(set(chosen), key=lambda d: (km[d], d)):
+                code = codes[d]
+                if code in anyone.wishes:
+                    preference = move_preference(anyone, code, rules)
+                else:
+                    if unwished is None:
+                        unwished = move_preference(anyone, code, rules)
+                    preference = unwished
                 arcs.append(Arc(
                     group=g.index, source=g.school, dest=code, subject=j,
-                    distance_km=round(float(dist[d]), 3),
-                    preference=move_preference(anyone, code, rules),
+                    distance_km=round(km[d], 3), preference=preference,
                     wish_rank=wish_rank(anyone, code), key=g.key,
                 ))
             for member in wishers:  # wish arcs, kept whether pruned or not
@@ -277,7 +284,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                         continue
                     arcs.append(Arc(
                         group=g.index, source=g.school, dest=code, subject=j,
-                        distance_km=round(float(dist[d]), 3),
+                        distance_km=round(km[d], 3),
                         preference=move_preference(member, code, rules),
                         wish_rank=wish_rank(member, code), key=g.key, member=member.staff_no,
                     ))
