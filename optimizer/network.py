@@ -394,17 +394,30 @@ def _nearest_groups_per_slot(
     sources = {j: (np.array([position[g.school] for g in candidates]),
                    np.array([g.cert for g in candidates])) for j, candidates in by_subject.items()}
     picks: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for d, subject in slots:
+    km, at = np.zeros(0), -1
+    for d, subject in slots:  # sorted by school: one distance row per school
         if subject not in sources:
             continue
+        if d != at:
+            km, at = haversine_km(lat[d], lon[d], lat, lon), d
         candidates = by_subject[subject]
         src, cert = sources[subject]
         fits = allowed_kind[kind_of[src], kind_of[d]] & (cert >= required[d]) & (src != d)
-        dist = np.where(fits, haversine_km(lat[d], lon[d], lat[src], lon[src]), np.inf)
-        for i in np.argsort(dist, kind="stable")[:k]:
+        dist = np.where(fits, km[src], np.inf)
+        for i in _nearest(dist, k).tolist():
             if np.isfinite(dist[i]):
                 picks[(candidates[i].index, subject)].append(d)
     return picks
+
+
+def _nearest(dist: np.ndarray, k: int) -> np.ndarray:
+    """`np.argsort(dist, kind="stable")[:k]` without sorting all of `dist`: the entries up to
+    the k-th smallest value, sorted stably (ties keep index order, as in the full sort)."""
+    if len(dist) <= k:
+        return np.argsort(dist, kind="stable")
+    kth = np.partition(dist, k - 1)[k - 1]
+    near = np.flatnonzero(dist <= kth)
+    return near[np.argsort(dist[near], kind="stable")][:k]
 
 
 def principal_posts(instance: Instance, nearest: int | None
