@@ -237,14 +237,13 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         for key, d in _greedy_arcs(instance, groups, position):
             slot_picks[key].append(d)
     arcs: list[Arc] = []
-    order_cache: dict[int, tuple[list[float], np.ndarray]] = {}
     codes = [s.code for s in schools]
-    for g in groups:
-        src = position[g.school]
-        if src not in order_cache:
+    src, km, order = -1, [], np.zeros(0, np.int64)
+    for g in groups:  # sorted by school: one distance row at a time (all of them: 140 MB)
+        if position[g.school] != src:
+            src = position[g.school]
             dist = haversine_km(lat[src], lon[src], lat, lon)
-            order_cache[src] = (dist.tolist(), np.argsort(dist, kind="stable"))
-        km, order = order_cache[src]  # km as Python floats: no numpy scalar per arc
+            km, order = dist.tolist(), np.argsort(dist, kind="stable")  # km: Python floats
         teacher = instance.teacher_by_staff_no[g.members[0]]
         alone = len(g.members) == 1  # a group of one carries its member's own wishes
         wished = [position[w] for w in teacher.wishes] if alone else []
