@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import numpy as np
@@ -78,9 +79,17 @@ class _Ledger:
         self.key_base = 0  # moves in the key share's base (quotas.key_share_base)
         self.counted = 0  # moves that count towards the district share
         self.left: Counter[str] = Counter()
-        self._distance: dict[str, list[tuple[float, School]]] = {}
-        self._sources: dict[str, list[School]] = {}
-        self._kind = {s.code: (s.zone, s.is_quality) for s in instance.schools}
+        self._orders: dict[str, np.ndarray] = {}
+        self._nearest: dict[str, list[School]] = {}
+        self._source_orders: dict[str, np.ndarray] = {}
+        self._summaries: dict[tuple[str, str], tuple[int, tuple[tuple[str, str], ...]]] = {}
+        self._codes = [s.code for s in self._schools]
+        kinds = sorted({(s.zone, s.is_quality) for s in self._schools})
+        self._kind_index = np.array([kinds.index((s.zone, s.is_quality)) for s in self._schools],
+                                    np.int64)
+        # _allowed_from[destination kind][source kind]: a move in an allowed direction.
+        self._allowed_from = np.array([[direction_between(a, b, self.rules) is not None
+                                        for a in kinds] for b in kinds], dtype=bool)
         self._required = {s.code: required_cert_rank(s, self.rules) for s in instance.schools}
         self._cert = {t.staff_no: cert_rank(t.cert_levels) for t in instance.teachers}
         self._loss = {(s.code, e.subject): max_net_loss(e)[0]
@@ -94,29 +103,63 @@ class _Ledger:
                 self.by_school[t.school].append(t)
                 for subject in t.can_teach:
                     self.by_school_subject[(t.school, subject)].append(t)
+        # Per subject, the schools (by position) with an available teacher who can teach it:
+        # a slot's scan skips the others at once (100,000 teachers: most schools have nobody
+        # in a rare subject, and the scan asked 14 million times).
+        self._has_subject: dict[str, np.ndarray] = {}
+        for school, subject in self.by_school_subject:
+            if subject not in self._has_subject:
+                self._has_subject[subject] = np.zeros(len(self._schools), dtype=bool)
+            self._has_subject[subject][self._position[school]] = True
 
-    def nearest(self, code: str) -> list[tuple[float, School]]:
-        """Other schools by distance from `code`, ties by code (cached)."""
-        if code not in self._distance:
+    def _order(self, code: str) -> np.ndarray:
+        """Positions of the other schools by distance from `code`, ties by code (cached)."""
+        if code not in self._orders:
             here = self.school_by_code[code]
             km = haversine_km(here.lat, here.lon, self._lat, self._lon)
             order = np.argsort(km, kind="stable")  # schools are in code order: ties by code
-            schools, own = self._schools, self._position[code]
-            self._distance[code] = [(d, schools[i]) for d, i in zip(km[order].tolist(),
-                                                                    order.tolist(), strict=True)
-                                    if i != own]
-        return self._distance[code]
+            self._orders[code] = order[order != self._position[code]]
+        return self._orders[code]
 
-    def sources(self, code: str) -> list[School]:
-        """Other schools by distance from `code` (as `nearest`) from which a move to `code` is
-        in an allowed direction (cached: the direction depends only on the two schools' kinds,
-        and a 100,000-teacher district asked it 8.8 million times)."""
-        if code not in self._sources:
-            allowed = {kind: direction_between(kind, self._kind[code], self.rules) is not None
-                       for kind in set(self._kind.values())}
-            kind = self._kind
-            self._sources[code] = [s for _, s in self.nearest(code) if allowed[kind[s.code]]]
-        return self._sources[code]
+    def nearest(self, code: str) -> list[School]:
+        """Other schools by distance from `code`, ties by code (cached)."""
+        if code not in self._nearest:
+            schools = self._schools
+            self._nearest[code] = [schools[i] for i in self._order(code).tolist()]
+        return self._nearest[code]
+
+    def _sources(self, code: str) -> np.ndarray:
+        """Positions of the other schools by distance from `code` (as `nearest`) from which a
+        move to `code` is in an allowed direction (cached: the direction depends only on the two
+        schools' kinds, and a 100,000-teacher district asked it 8.8 million times)."""
+        if code not in self._source_orders:
+            allowed = self._allowed_from[self._kind_index[self._position[code]]]
+            order = self._order(code)
+            self._source_orders[code] = order[allowed[self._kind_index[order]]]
+        return self._source_orders[code]
+
+    def sources_teaching(self, code: str, subject: str) -> list[str]:
+        """The codes of the schools a move to `code` may come from, nearest first (ties by
+        code), that have an available teacher who can teach `subject`."""
+        has = self._has_subject.get(subject)
+        if has is None:
+            return []
+        order = self._sources(code)
+        codes = self._codes
+        return [codes[i] for i in order[has[order]].tolist()]
+
+    def list_summary(self, source: str, subject: str) -> tuple[int, tuple[tuple[str, str], ...]]:
+        """Of the available teachers at `source` who can teach `subject`: the highest
+        certificate rank, and the (school, main subject) keys of their sending limits (cached;
+        the list does not change)."""
+        key = (source, subject)
+        summary = self._summaries.get(key)
+        if summary is None:
+            teachers = self.by_school_subject[key]
+            summary = (max(self._cert[t.staff_no] for t in teachers),
+                       tuple(dict.fromkeys((source, t.main_subject) for t in teachers)))
+            self._summaries[key] = summary
+        return summary
 
     def room(self, school: School, subject: str) -> bool:
         key = (school.code, subject)
@@ -162,7 +205,7 @@ class _Ledger:
         with a same-subject teacher of the nearest school that has one."""
         if teacher.staff_no in self.moved or not self.can_leave(teacher):
             return False
-        for _, dest in self.nearest(teacher.school):
+        for dest in self.nearest(teacher.school):
             if not self.fits(teacher, dest):
                 continue
             subject = next((j for j in teacher.can_teach if self.room(dest, j)), None)
@@ -244,15 +287,39 @@ def _fill_rural_shortages(ledger: _Ledger) -> None:
         # over stays unusable for this slot (fits is fixed for the destination, moves only add
         # departures at the sources, and nothing arrives at a source here), so resuming picks
         # the same teachers as restarting did (30,000 teachers: most of the clerk's 6 s).
-        found = (t for source in ledger.sources(code)
-                 for t in ledger.by_school_subject.get((source.code, subject), ())
-                 if t.staff_no not in ledger.moved and ledger.covers(t, dest)
-                 and ledger.can_leave(t))
+        found = _candidates(ledger, dest, subject)
         while ledger.room(dest, subject):
             teacher = next(found, None)
             if teacher is None:
                 break
             ledger.move(teacher, code, subject)
+
+
+def _candidates(ledger: _Ledger, dest: School, subject: str) -> Iterator[Teacher]:
+    """Teachers who could fill a slot in `subject` at `dest` now, nearest school first, longest
+    at the school first: not moved, `covers` and `can_leave` written out with the ledger's
+    tables (100,000 teachers: a million teachers looked at over the slots, and the two method
+    calls with their Counter misses were half the clerk's time)."""
+    moved, cert, pins = ledger.moved, ledger._cert, ledger.pins_by_teacher
+    departures, arrivals, loss = ledger.departures, ledger.arrivals, ledger._loss
+    required = ledger._required[dest.code]
+    for source in ledger.sources_teaching(dest.code, subject):
+        teachers = ledger.by_school_subject[(source, subject)]
+        best_cert, keys = ledger.list_summary(source, subject)
+        if best_cert < required or not any(
+                (limit := loss.get(key)) is None
+                or departures.get(key, 0) - arrivals.get(key, 0) < limit for key in keys):
+            continue  # nobody there holds the certificate, or every one of them must stay
+        for t in teachers:
+            staff_no = t.staff_no
+            if staff_no in moved or cert[staff_no] < required:
+                continue
+            if staff_no in pins and not ledger.covers(t, dest):
+                continue
+            key = (source, t.main_subject)
+            limit = loss.get(key)
+            if limit is None or departures.get(key, 0) - arrivals.get(key, 0) < limit:
+                yield t
 
 
 def _top_up_quotas(ledger: _Ledger) -> None:

@@ -35,7 +35,6 @@ import numpy as np
 from optimizer.baseline import greedy_moves
 from optimizer.instance import Instance, Teacher
 from optimizer.rules import (
-    cert_covers,
     cert_rank,
     counts_in_quota_base,
     direction_between,
@@ -46,7 +45,6 @@ from optimizer.rules import (
     is_key,
     move_preference,
     must_rotate_principal,
-    principal_direction_ok,
     required_cert_rank,
     share_target,
     wish_rank,
@@ -54,7 +52,7 @@ from optimizer.rules import (
 from optimizer.settings import SolveSettings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeacherGroup:
     """Interchangeable available teachers; `members` in hand-out order (longest at the school
     first, then staff number)."""
@@ -70,7 +68,7 @@ class TeacherGroup:
     must_go: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arc:
     """Flow of a group (or one principal) to a destination; `subject` is None for principals."""
 
@@ -239,13 +237,13 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         for key, d in _greedy_arcs(instance, groups, position):
             slot_picks[key].append(d)
     arcs: list[Arc] = []
-    order_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for g in groups:
-        src = position[g.school]
-        if src not in order_cache:
+    codes = [s.code for s in schools]
+    src, km, order = -1, [], np.zeros(0, np.int64)
+    for g in groups:  # sorted by school: one distance row at a time (all of them: 140 MB)
+        if position[g.school] != src:
+            src = position[g.school]
             dist = haversine_km(lat[src], lon[src], lat, lon)
-            order_cache[src] = (dist, np.argsort(dist, kind="stable"))
-        dist, order = order_cache[src]
+            km, order = dist.tolist(), np.argsort(dist, kind="stable")  # km: Python floats
         teacher = instance.teacher_by_staff_no[g.members[0]]
         alone = len(g.members) == 1  # a group of one carries its member's own wishes
         wished = [position[w] for w in teacher.wishes] if alone else []
@@ -253,23 +251,29 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         wishers = [] if alone else [
             instance.teacher_by_staff_no[m] for m in g.members
             if instance.teacher_by_staff_no[m].wishes]
+        unwished: int | None = None  # the preference of a move `anyone` did not wish
         for j in g.can_teach:
             if j not in open_for:
                 continue
             allowed = exact[(g.index, j)]
             if pruned:  # a subset of the exact destinations, by distance and on purpose
-                chosen = (list(order[(allowed & short_in[j])[order]][:nearest])
-                          + list(order[(allowed & swap_only[j])[order]][:swaps])
+                chosen = (order[(allowed & short_in[j])[order]][:nearest].tolist()
+                          + order[(allowed & swap_only[j])[order]][:swaps].tolist()
                           + [d for d in wished if allowed[d]]
                           + [d for d in slot_picks.get((g.index, j), []) if allowed[d]])
             else:
-                chosen = list(np.flatnonzero(allowed))
-            for d in sorted(set(chosen), key=lambda d: (dist[d], d)):
-                code = schools[d].code
+                chosen = np.flatnonzero(allowed).tolist()
+            for d in sorted(set(chosen), key=lambda d: (km[d], d)):
+                code = codes[d]
+                if code in anyone.wishes:
+                    preference = move_preference(anyone, code, rules)
+                else:
+                    if unwished is None:
+                        unwished = move_preference(anyone, code, rules)
+                    preference = unwished
                 arcs.append(Arc(
                     group=g.index, source=g.school, dest=code, subject=j,
-                    distance_km=round(float(dist[d]), 3),
-                    preference=move_preference(anyone, code, rules),
+                    distance_km=round(km[d], 3), preference=preference,
                     wish_rank=wish_rank(anyone, code), key=g.key,
                 ))
             for member in wishers:  # wish arcs, kept whether pruned or not
@@ -279,7 +283,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                         continue
                     arcs.append(Arc(
                         group=g.index, source=g.school, dest=code, subject=j,
-                        distance_km=round(float(dist[d]), 3),
+                        distance_km=round(km[d], 3),
                         preference=move_preference(member, code, rules),
                         wish_rank=wish_rank(member, code), key=g.key, member=member.staff_no,
                     ))
@@ -389,17 +393,30 @@ def _nearest_groups_per_slot(
     sources = {j: (np.array([position[g.school] for g in candidates]),
                    np.array([g.cert for g in candidates])) for j, candidates in by_subject.items()}
     picks: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for d, subject in slots:
+    km, at = np.zeros(0), -1
+    for d, subject in slots:  # sorted by school: one distance row per school
         if subject not in sources:
             continue
+        if d != at:
+            km, at = haversine_km(lat[d], lon[d], lat, lon), d
         candidates = by_subject[subject]
         src, cert = sources[subject]
         fits = allowed_kind[kind_of[src], kind_of[d]] & (cert >= required[d]) & (src != d)
-        dist = np.where(fits, haversine_km(lat[d], lon[d], lat[src], lon[src]), np.inf)
-        for i in np.argsort(dist, kind="stable")[:k]:
+        dist = np.where(fits, km[src], np.inf)
+        for i in _nearest(dist, k).tolist():
             if np.isfinite(dist[i]):
                 picks[(candidates[i].index, subject)].append(d)
     return picks
+
+
+def _nearest(dist: np.ndarray, k: int) -> np.ndarray:
+    """`np.argsort(dist, kind="stable")[:k]` without sorting all of `dist`: the entries up to
+    the k-th smallest value, sorted stably (ties keep index order, as in the full sort)."""
+    if len(dist) <= k:
+        return np.argsort(dist, kind="stable")
+    kth = np.partition(dist, k - 1)[k - 1]
+    near = np.flatnonzero(dist <= kth)
+    return near[np.argsort(dist[near], kind="stable")][:k]
 
 
 def principal_posts(instance: Instance, nearest: int | None
@@ -426,29 +443,49 @@ def principal_posts(instance: Instance, nearest: int | None
     posts = [school_by_code[code] for code in sorted(open_posts)]
     must = [p for p in movable if must_rotate_principal(instance.teacher_by_staff_no[p], rules)]
     vacated_for_sure = {instance.teacher_by_staff_no[p].school for p in must}
+    # The posts as arrays (in code order, so that a stable sort by distance breaks ties by
+    # code): one vectorised pass per principal instead of a Python test per (principal, post)
+    # pair (100,000 teachers: 3.9 s, twice — here and in the pricing).
+    post_codes = [s.code for s in posts]
+    post_at = {code: i for i, code in enumerate(post_codes)}
+    post_lat = np.array([s.lat for s in posts])
+    post_lon = np.array([s.lon for s in posts])
+    kinds = sorted({(s.zone, s.is_quality) for s in instance.schools})
+    kind_of = np.array([kinds.index((s.zone, s.is_quality)) for s in posts], np.int64)
+    allowed_kind = np.array([[direction_between(a, b, rules) is not None for b in kinds]
+                             for a in kinds], dtype=bool)
+    required = np.array([required_cert_rank(s, rules) for s in posts], np.int64)
+    rural_or_weak = np.array([s.zone == "rural" or s.is_weak for s in posts], dtype=bool)
     arcs = []
     for number, staff_no in enumerate(movable):
         t = instance.teacher_by_staff_no[staff_no]
         src = school_by_code[t.school]
         pins = pins_by_teacher.get(staff_no, [])
-        forbidden = {p.school for p in pins if p.kind == "forbid"}
         must_go = next((p.school for p in pins if p.kind == "must_go"), None)
-        allowed = [
-            (float(haversine_km(src.lat, src.lon, dst.lat, dst.lon)), dst) for dst in posts
-            if dst.code != src.code and dst.code not in forbidden and must_go in (None, dst.code)
-            and direction_between((src.zone, src.is_quality), (dst.zone, dst.is_quality), rules)
-            and principal_direction_ok(src, dst, rules) and cert_covers(t.cert_levels, dst, rules)
-        ]
-        allowed.sort(key=lambda pair: (pair[0], pair[1].code))
+        mask = allowed_kind[kinds.index((src.zone, src.is_quality))][kind_of] & (
+            required <= cert_rank(t.cert_levels))
+        if rules.principals.urban_to_rural_or_weak and src.zone == "urban":
+            mask &= rural_or_weak  # principal_direction_ok
+        for code in [src.code] + [p.school for p in pins if p.kind == "forbid"]:
+            if code in post_at:
+                mask[post_at[code]] = False
+        if must_go is not None:
+            keep = must_go in post_at and bool(mask[post_at[must_go]])
+            mask[:] = False
+            if keep:
+                mask[post_at[must_go]] = True
+        candidates = np.flatnonzero(mask)
+        distance = haversine_km(src.lat, src.lon, post_lat[candidates], post_lon[candidates])
+        order = np.argsort(distance, kind="stable")
+        allowed = [(float(distance[i]), post_codes[candidates[i]]) for i in order.tolist()]
         if nearest is not None and staff_no not in must:
             allowed = allowed[:nearest] + [
-                p for p in allowed[nearest:]
-                if p[1].code in t.wishes or p[1].code in vacated_for_sure]
+                p for p in allowed[nearest:] if p[1] in t.wishes or p[1] in vacated_for_sure]
         key = is_key(t, as_of, rules)
-        for distance, dst in allowed:
+        for distance_km, code in allowed:
             arcs.append(Arc(
-                group=number, source=src.code, dest=dst.code, subject=None,
-                distance_km=round(distance, 3), preference=move_preference(t, dst.code, rules),
-                wish_rank=wish_rank(t, dst.code), key=key,
+                group=number, source=src.code, dest=code, subject=None,
+                distance_km=round(distance_km, 3), preference=move_preference(t, code, rules),
+                wish_rank=wish_rank(t, code), key=key,
             ))
     return movable, arcs, must

@@ -174,25 +174,37 @@ def _principal_arcs(instance: Instance, prices: dict[str, float]) -> float:
     quota.school_share[from], principal.two_terms[p] and the pin rows; −1 in principal.post[from]
     and capacity.post_ceiling[from]; q·key − p in quota.key_share (share p/q)."""
     movable, arcs, _ = principal_posts(instance, None)
+    if not arcs:
+        return 0.0
     share = key_share_fraction(instance.rules)
     district = prices.get("quota.district_share[district]", 0.0)
     key_price = prices.get("quota.key_share[district]", 0.0)
-    best: dict[str, float] = defaultdict(float)
-    for arc in arcs:
-        staff_no = movable[arc.group]
-        column = (
-            prices.get(f"principal.post[{arc.dest}]", 0.0)
-            - prices.get(f"principal.post[{arc.source}]", 0.0)
-            + prices.get(f"capacity.post_ceiling[{arc.dest}]", 0.0)
-            - prices.get(f"capacity.post_ceiling[{arc.source}]", 0.0)
-            + district
-            + prices.get(f"quota.school_share[{arc.source}]", 0.0)
-            + prices.get(f"principal.two_terms[{staff_no}]", 0.0)
-            + prices.get(f"pin.must_move[{staff_no}]", 0.0)
-            + prices.get(f"pin.must_go[{staff_no}]", 0.0)
-            + (key_price * (share.denominator * arc.key - share.numerator)
-               if in_key_share_base(instance.school_by_code[arc.source], instance.rules)
-               else 0.0)
-        )
-        best[staff_no] = max(best[staff_no], -column)
-    return sum(best.values())
+    # Each price once per school and per principal, then one array expression over the arcs
+    # (100,000 teachers: 142,000 arcs, a dozen lookups each took 1.5 s), summed in the same
+    # order as the column above.
+    codes = sorted({a.source for a in arcs} | {a.dest for a in arcs})
+    at = {code: i for i, code in enumerate(codes)}
+
+    def per_school(row: str) -> np.ndarray:
+        return np.array([prices.get(f"{row}[{code}]", 0.0) for code in codes])
+
+    def per_principal(row: str) -> np.ndarray:
+        return np.array([prices.get(f"{row}[{staff_no}]", 0.0) for staff_no in movable])
+
+    post, ceiling, school_share = (per_school("principal.post"),
+                                   per_school("capacity.post_ceiling"),
+                                   per_school("quota.school_share"))
+    in_base = np.array([in_key_share_base(instance.school_by_code[code], instance.rules)
+                        for code in codes])
+    source = np.array([at[a.source] for a in arcs])
+    dest = np.array([at[a.dest] for a in arcs])
+    owner = np.array([a.group for a in arcs])
+    key = np.array([a.key for a in arcs], dtype=np.float64)
+    column = (post[dest] - post[source] + ceiling[dest] - ceiling[source] + district
+              + school_share[source] + per_principal("principal.two_terms")[owner]
+              + per_principal("pin.must_move")[owner] + per_principal("pin.must_go")[owner]
+              + np.where(in_base[source],
+                         key_price * (share.denominator * key - share.numerator), 0.0))
+    best = np.zeros(len(movable))
+    np.maximum.at(best, owner, -column)
+    return sum(best[np.unique(owner)].tolist())

@@ -34,6 +34,20 @@ def test_main_subject_is_always_teachable():
     assert teacher("t", "A", "pe", can_teach=["music"]).can_teach == ["music", "pe"]
 
 
+def test_teachers_given_the_same_fields_share_the_set_but_stay_independent():
+    a = teacher("a", "".join(["A"]), "".join(["p", "e"]), volunteer=True)  # new str objects
+    b = teacher("b", "".join(["A"]), "".join(["p", "e"]), volunteer=True)
+    c = teacher("c", "A", "pe")
+    assert a.__pydantic_fields_set__ is b.__pydantic_fields_set__  # shared: memory
+    assert "volunteer" in a.model_fields_set and "volunteer" not in c.model_fields_set
+    assert a.school is b.school and a.can_teach[0] is b.can_teach[0]  # interned codes
+    copied = c.model_copy(update={"volunteer": True})
+    assert "volunteer" in copied.model_fields_set
+    assert "volunteer" not in c.model_fields_set  # the copy's set is its own
+    assert "volunteer" not in teacher("d", "A", "pe").model_fields_set
+    assert [t.model_dump(exclude_unset=True)["staff_no"] for t in (a, b, c)] == ["a", "b", "c"]
+
+
 def test_json_round_trip_of_instance_and_plan():
     inst = district(random.Random(3))
     assert Instance.model_validate_json(inst.model_dump_json()) == inst
