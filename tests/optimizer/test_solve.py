@@ -166,3 +166,50 @@ def test_true_preference_replaces_a_model_value_the_moves_do_not_give():
     assert [lv.value for lv in fixed] == [lv.value for lv in plan.objectives]
     assert fixed[1].relative_gap == 0 and fixed[1].proven_optimal
     assert fixed[0] is claimed[0] and fixed[2] is claimed[2]
+
+
+def test_principals_without_a_chain_are_found_infeasible_before_level_one(solve_checked):
+    """When the principals' rows alone have no LP solution, the county is infeasible without
+    level 1's LP (optimizer.levels.principal_rows_infeasible), and the diagnosis is the same.
+    A principal whose move also needs a teacher to leave (the post ceiling: a row shared with
+    the teachers' flows; the teacher kept by the minimum to keep) is left to level 1's LP: that row is not among the principals' own; so is
+    a principal with no allowed post at all (an empty row, refused before any LP)."""
+    from datetime import date
+
+    from optimizer import SolveSettings
+    from optimizer.levels import principal_rows_infeasible
+    from optimizer.model import build_model
+    from optimizer.network import build_network
+
+    urban = school("U", "urban", staff=[staffing("math", 3)])
+    other = school("V", "urban", lon=114.72, staff=[staffing("math", 3)])
+    rural = school("R", "rural", lat=23.80, staff=[staffing("math", 1)])
+    must = dict(is_principal=True, principal_terms_at_school=2)
+    cases = {  # principals → (the check's answer, the plan's status)
+        "swap": ([teacher("pu", "U", **must), teacher("pr", "R", is_principal=True)],
+                 [urban, rural], False, "optimal"),
+        "held post": ([teacher("pu", "U", **must), teacher(
+            "pr", "R", is_principal=True, retirement_date=date(2028, 1, 1))],
+            [urban, rural], False, "infeasible"),  # no arc at all: an empty row, no LP
+        "one post for two": ([teacher("pu", "U", **must), teacher("pv", "V", **must),
+                              teacher("pr", "R", is_principal=True)],
+                             [urban, other, rural], True, "infeasible"),
+        "ceiling": ([teacher("pu", "U", **must), teacher("r1", "R")],  # r1 kept by min_keep
+                    [school("U", "urban", staff=[staffing("math", 3, shortage=1)]),
+                     school("R", "rural", lat=23.80, ceiling=1,
+                            staff=[staffing("math", 1, min_keep=1)])], False, "infeasible"),
+    }
+    for name, (people, schools, infeasible, status) in cases.items():
+        inst = instance(schools, people, rules=free_rules())
+        settings = SolveSettings(time_limit_s=20)
+        model = build_model(inst, build_network(inst, settings), "highs")
+        assert principal_rows_infeasible(model, 10.0) is infeasible, name
+        plan = solve_checked(inst, settings)
+        assert plan.status == status, name
+        if infeasible:
+            assert plan.stats.level_methods == [
+                "infeasible: the principals' rows alone have no LP solution"], name
+            assert [c.constraint for c in plan.conflicts] == ["principal.two_terms"], name
+        elif status == "infeasible":
+            assert plan.stats.level_methods == ["LP relaxation infeasible"], name
+    assert len(cases) == 4
