@@ -95,7 +95,8 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
             set_objective(model, model.terms[name], maximize)
             result = solve_level(model, maximize, _level_budget(name, deadline),
                                  settings.threads, settings.seed, settings.relative_gap,
-                                 settings.backend, settings.lp_guided, incumbent)
+                                 settings.backend, settings.lp_guided, incumbent,
+                                 keep_basis=not levels)
         methods.append(result.method)
         node_counts.append(result.nodes)
         if result.value is None:

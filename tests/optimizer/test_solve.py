@@ -76,7 +76,7 @@ def test_later_levels_whose_lp_does_not_finish_keep_level_ones_plan_with_its_val
     levels = importlib.import_module("optimizer.levels")
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
     monkeypatch.setattr(levels, "solve_lp_exported",
-                        lambda proto, limit: LevelResult(6, None, None))  # 6: NOT_SOLVED
+                        lambda proto, limit, basis: LevelResult(6, None, None))  # NOT_SOLVED
     inst = instance(
         [school("U", "urban", staff=[staffing("pe", in_post=3)]),
          school("U2", "urban", lon=114.75, staff=[staffing("pe", in_post=3)]),
@@ -133,7 +133,8 @@ def test_a_later_level_kept_from_level_ones_plan_reports_the_moves_preference(mo
     from tests.optimizer.factories import district
 
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
-    monkeypatch.setattr(levels, "solve_lp_exported", lambda proto, limit: LevelResult(6, None, None))
+    monkeypatch.setattr(levels, "solve_lp_exported",
+                        lambda proto, limit, basis: LevelResult(6, None, None))
     checked = 0
     for seed in range(80):
         inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
