@@ -8,8 +8,9 @@ none in a minute). So, with `lp_guided` (the default), each level is solved as:
 
 1. the LP relaxation — level 1 in GLOP, later levels (their model exported with the earlier
    levels' rows) in HiGHS, which solved the 30,000-teacher district's second LP twice as fast
-   as GLOP, while GLOP solved level 1 ten times faster than HiGHS: infeasible → the level is
-   infeasible; integral → optimal, the LP is the proof;
+   as GLOP, while GLOP solved level 1 ten times faster than HiGHS; on a large model the later
+   LP starts from level 1's optimal GLOP basis (`_glop_lp_with_basis`): infeasible → the
+   level is infeasible; integral → optimal, the LP is the proof;
 2. otherwise a MIP over a neighbourhood, every other integer variable fixed and substituted
    out so that the back-end receives a small model: the fractional variables free, the rest
    fixed at their integral LP values, then whole groups if that has no solution. A later level
