@@ -192,8 +192,10 @@ def _glop_lp_with_basis(model: RotationModel, time_limit_s: float) -> LevelResul
         return LevelResult(pywraplp.Solver.INFEASIBLE, None, None)
     problem = model.problem()
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    solver.LoadModelFromProto(replace(problem, integer=np.zeros(problem.num_cols, bool))
-                              .to_proto())
+    error = solver.LoadModelFromProto(replace(problem, integer=np.zeros(problem.num_cols, bool))
+                                      .to_proto())
+    if error:  # an empty solver would report an empty "optimum"
+        raise RuntimeError(f"cannot load level 1's LP into GLOP: {error}")
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 
 from tests.optimizer.factories import (
     free_rules,
@@ -214,3 +215,41 @@ def test_principals_without_a_chain_are_found_infeasible_before_level_one(solve_
         elif status == "infeasible":
             assert plan.stats.level_methods == ["LP relaxation infeasible"], name
     assert len(cases) == 4
+
+
+def test_the_later_lp_from_level_ones_basis_has_the_cold_lps_optimum(monkeypatch):
+    """Level 1 solved with `keep_basis` on a model above FULL_MIP_MAX_VARIABLES (here: every
+    model) keeps GLOP's basis, one status per column and per row; the later LP started from it
+    (the level-1 row added basic) reaches the same optimum as HiGHS from scratch."""
+    import random
+
+    from optimizer import levels
+    from optimizer.highs import solve_lp_highs
+    from optimizer.model import build_model, fix_level, set_objective
+    from optimizer.network import build_network
+    from optimizer.settings import SolveSettings
+    from tests.optimizer.factories import district
+
+    monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
+    checked = 0
+    for seed in range(40):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        settings = SolveSettings(time_limit_s=20)
+        model = build_model(inst, build_network(inst, settings), "highs")
+        if not model.num_columns:
+            continue
+        set_objective(model, model.terms["rural_shortage_filled"], True)
+        first = levels.solve_level(model, True, 20, 1, 0, 0.0, "highs", True, keep_basis=True)
+        if first.value is None:
+            continue
+        assert model.lp_basis is not None, seed
+        assert (len(model.lp_basis[0]), len(model.lp_basis[1])) == (
+            model.num_columns, len(model.row_names)), seed
+        fix_level(model, "rural_shortage_filled", first.value, True)
+        set_objective(model, model.terms["preference"], True)
+        warm = solve_lp_highs(model.problem(), 20, model.lp_basis)
+        cold = solve_lp_highs(model.problem(), 20)
+        assert warm[0] == cold[0] == 0, seed  # both optimal
+        assert math.isclose(warm[1], cold[1], abs_tol=1e-6), seed
+        checked += 1
+    assert checked >= 15, checked
