@@ -8,8 +8,9 @@ none in a minute). So, with `lp_guided` (the default), each level is solved as:
 
 1. the LP relaxation — level 1 in GLOP, later levels (their model exported with the earlier
    levels' rows) in HiGHS, which solved the 30,000-teacher district's second LP twice as fast
-   as GLOP, while GLOP solved level 1 ten times faster than HiGHS: infeasible → the level is
-   infeasible; integral → optimal, the LP is the proof;
+   as GLOP, while GLOP solved level 1 ten times faster than HiGHS; on a large model the later
+   LP starts from level 1's optimal GLOP basis (`_glop_lp_with_basis`): infeasible → the
+   level is infeasible; integral → optimal, the LP is the proof;
 2. otherwise a MIP over a neighbourhood, every other integer variable fixed and substituted
    out so that the back-end receives a small model: the fractional variables free, the rest
    fixed at their integral LP values, then whole groups if that has no solution. A later level
@@ -40,11 +41,14 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
+import highspy
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from optimizer.fixing import lagrangian_fixing
+from optimizer.highs import solve_lp_highs
 from optimizer.model import (
     LevelResult,
     RotationModel,
@@ -74,11 +78,14 @@ time limit 1.3% from the preference bound."""
 
 def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
                 seed: int, gap: float, backend: str, lp_guided: bool,
-                incumbent: np.ndarray | None = None) -> LevelResult:
+                incumbent: np.ndarray | None = None, keep_basis: bool = False) -> LevelResult:
     """The best solution of the model's current objective (see the module docstring).
 
     `incumbent` is a solution of the previous level: it is feasible here too (the previous
-    level is kept at its optimum), so this level never ends without a solution.
+    level is kept at its optimum), so this level never ends without a solution. `keep_basis`
+    (level 1): when the later levels will start from an LP (a model above
+    `FULL_MIP_MAX_VARIABLES`), GLOP's optimal basis is kept in `model.lp_basis`
+    (`_glop_lp_with_basis`), and a later level's LP starts from it.
     """
     deadline = time.perf_counter() + time_limit_s
     if not lp_guided:
@@ -93,9 +100,10 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
     proto = model.problem()
     if incumbent is None:
-        lp = solve_lp(model, time_limit_s)
+        basis = keep_basis and model.num_columns > FULL_MIP_MAX_VARIABLES  # later: an LP
+        lp = (_glop_lp_with_basis if basis else solve_lp)(model, time_limit_s)
     else:
-        lp = solve_lp_exported(proto, deadline - time.perf_counter())
+        lp = solve_lp_exported(proto, deadline - time.perf_counter(), model.lp_basis)
     if lp.value is None or lp.values is None:
         if incumbent is not None and lp.status != pywraplp.Solver.INFEASIBLE:
             # The LP did not finish in time: the previous level's plan still holds here, and
@@ -162,6 +170,79 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
                        value, bound, best.values, best.method, best.nodes)
 
 
+_GLOP_TO_HIGHS = {
+    pywraplp.Solver.FREE: highspy.HighsBasisStatus.kZero,
+    pywraplp.Solver.AT_LOWER_BOUND: highspy.HighsBasisStatus.kLower,
+    pywraplp.Solver.AT_UPPER_BOUND: highspy.HighsBasisStatus.kUpper,
+    pywraplp.Solver.FIXED_VALUE: highspy.HighsBasisStatus.kLower,
+    pywraplp.Solver.BASIC: highspy.HighsBasisStatus.kBasic,
+}
+
+
+def _glop_lp_with_basis(model: RotationModel, time_limit_s: float) -> LevelResult:
+    """Level 1's LP in GLOP, as `model.solve_lp`, through a `pywraplp.Solver` instead of
+    `SolveWithProto` so that its optimal basis can be read (`basis_status`) and kept in
+    `model.lp_basis` for the later levels' LP in HiGHS (`highs.solve_lp_highs`).
+
+    Why: HiGHS solves level 1's LP ten times slower than GLOP, and the later LP from scratch
+    took it 1.9–2.1 CPU s on a 10,000-teacher county; from GLOP's basis it takes 0.75–1.1 s,
+    while loading the model this way and reading the basis cost GLOP's side 0.3–0.45 s more
+    (counties 2022, 2023, 2030: 0.7–0.85 s less in all; 30,000 teachers: 1.2 s less)."""
+    if model.empty_infeasible_rows:  # e.g. a quota with nobody to move
+        return LevelResult(pywraplp.Solver.INFEASIBLE, None, None)
+    problem = model.problem()
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    error = solver.LoadModelFromProto(replace(problem, integer=np.zeros(problem.num_cols, bool))
+                                      .to_proto())
+    if error:  # an empty solver would report an empty "optimum"
+        raise RuntimeError(f"cannot load level 1's LP into GLOP: {error}")
+    solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
+    status = solver.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        model.lp_duals = model.lp_reduced_costs = model.lp_basis = None
+        return LevelResult(status if status == pywraplp.Solver.INFEASIBLE
+                           else pywraplp.Solver.NOT_SOLVED, None, None)
+    response = linear_solver_pb2.MPSolutionResponse()
+    solver.FillSolutionResponseProto(response)
+    values = np.array(response.variable_value, np.float64)
+    model.lp_duals = np.array(response.dual_value, np.float64)
+    model.lp_reduced_costs = np.array(response.reduced_cost, np.float64)
+    model.lp_basis = ([_GLOP_TO_HIGHS[v.basis_status()] for v in solver.variables()],
+                      [_GLOP_TO_HIGHS[c.basis_status()] for c in solver.constraints()])
+    value = problem.objective(values)
+    return LevelResult(pywraplp.Solver.OPTIMAL, value, value, values)
+
+
+def principal_rows_infeasible(model: RotationModel, time_limit_s: float) -> bool:
+    """Whether the rows over principal moves alone (`principal.post`, `principal.two_terms`,
+    a principal's `move.once` and pins) have no LP solution: then the whole model has none, and
+    level 1's LP need not run (dropping every row that holds a teacher's flow relaxes the model).
+
+    Why: a principal who must rotate but finds no chain of posts (every allowed post held by a
+    principal who must leave first) makes the county infeasible; this sub-system of ~1,700
+    columns and ~170 rows shows it in 0.05 s, where level 1's LP over the whole county (113,000
+    columns) took 1.1–1.2 CPU s to say so — counties 0 and 3 of `benchmarks/bench_city.py`.
+    False when the check is inconclusive (no such rows, LP not solved in time)."""
+    proto = model.problem()
+    principal = np.zeros(proto.num_cols, bool)
+    principal[model.y] = True
+    row_of = proto.row_of()
+    other = np.bincount(row_of, weights=~principal[proto.index], minlength=proto.num_rows)
+    rows = np.flatnonzero((other == 0) & (np.diff(proto.starts) > 0))
+    if not len(rows):
+        return False
+    entries = np.isin(row_of, rows)  # rows are in order, so the entries stay grouped by row
+    position = np.cumsum(principal) - 1
+    sub = Problem(cost=np.zeros(int(principal.sum())), lower=proto.lower[principal],
+                  upper=proto.upper[principal], integer=proto.integer[principal],
+                  row_lower=proto.row_lower[rows], row_upper=proto.row_upper[rows],
+                  starts=np.concatenate(([0], np.cumsum(np.diff(proto.starts)[rows]))),
+                  index=position[proto.index[entries]].astype(np.int32),
+                  value=proto.value[entries], row_names=[proto.row_names[r] for r in rows],
+                  maximize=True)
+    return solve_lp_highs(sub, time_limit_s)[0] == pywraplp.Solver.INFEASIBLE
+
+
 def _fixed_mip(proto: Problem, lp: LevelResult, best: LevelResult, bound: int, maximize: bool,
                deadline: float, backend: str, threads: int, seed: int, gap: float
                ) -> tuple[LevelResult, int]:
@@ -182,7 +263,8 @@ def _fixed_mip(proto: Problem, lp: LevelResult, best: LevelResult, bound: int, m
         return best, bound
     found = _solve_neighbourhood(proto, best.values, free, backend,
                                  max(0.2, deadline - time.perf_counter()), threads, seed, gap,
-                                 cutoff=best.value - 0.5 if maximize else best.value + 0.5)
+                                 cutoff=best.value - 0.5 if maximize else best.value + 0.5,
+                                 feasibility_jump=FIXED_MIP_FEASIBILITY_JUMP)
     if found.value is None:
         return best, bound
     if found.bound is not None and found.status in (pywraplp.Solver.OPTIMAL,
@@ -196,6 +278,15 @@ def _fixed_mip(proto: Problem, lp: LevelResult, best: LevelResult, bound: int, m
         return found, bound
     best.method = f"{best.method}, proven by the {label}"
     return best, bound
+
+
+FIXED_MIP_FEASIBILITY_JUMP = False
+"""Whether HiGHS runs its feasibility-jump heuristic in the MIP after reduced-cost fixing
+(`_fixed_mip`). That MIP has the known solution's value as cutoff and only has to prove it;
+the heuristic runs before the root LP and found nothing there. Measured on its models, CPU s
+with / without (load 3–5): 10,000-teacher counties 2022 2.99 / 2.94, 2023 5.39 / 5.03, 2025
+2.13 / 1.95, 2026 4.58 / 4.15, 2028 2.60 / 2.42, 2030 5.38 / 4.77; 30,000 teachers 14.5 /
+13.1."""
 
 
 def _full_mip_from(model: RotationModel, incumbent: list[float], maximize: bool,
@@ -302,14 +393,16 @@ class _Links:
 
 def _solve_neighbourhood(proto: Problem, base: np.ndarray | list[float], free: np.ndarray,
                          backend: str, budget: float, threads: int, seed: int, gap: float,
-                         cutoff: float | None = None) -> LevelResult:
+                         cutoff: float | None = None, feasibility_jump: bool = True
+                         ) -> LevelResult:
     """Solve with every integer variable outside `free` (a mask) fixed at its value in `base`
     (integral there), substituted out of the rows so that the back-end gets a small model;
     values come back for all variables. `cutoff` (HiGHS only): solutions worse than it are of
-    no interest."""
+    no interest; `feasibility_jump` whether HiGHS runs that heuristic."""
     keep = ~proto.integer | free
     small = proto.restrict(np.asarray(base, np.float64), keep)
-    result = solve_mip(small, backend, budget, threads, seed, gap, cutoff=cutoff)
+    result = solve_mip(small, backend, budget, threads, seed, gap, cutoff=cutoff,
+                       feasibility_jump=feasibility_jump)
     if result.values is not None:
         values = np.where(keep, 0.0, np.round(np.asarray(base, np.float64)))
         values[keep] = result.values

@@ -99,6 +99,9 @@ class RotationModel:
     maximize: bool = True
     lp_duals: np.ndarray | None = None
     lp_reduced_costs: np.ndarray | None = None
+    lp_basis: tuple[list, list] | None = None
+    """Level 1's optimal LP basis (column and row statuses, HiGHS's kinds) when it was asked
+    for (optimizer.levels): the later levels' LP starts from it."""
     _lower: list[float] = field(default_factory=list)
     _upper: list[float] = field(default_factory=list)
     _integer: list[bool] = field(default_factory=list)
@@ -535,9 +538,11 @@ def solve_lp_glop(problem: Problem, time_limit_s: float
             np.array(response.dual_value, np.float64), np.array(response.reduced_cost, np.float64))
 
 
-def solve_lp_exported(problem: Problem, time_limit_s: float) -> LevelResult:
-    """The LP relaxation of an exported model, by HiGHS (see `highs.solve_lp_highs`)."""
-    status, value, values, prices = solve_lp_highs(problem, time_limit_s)
+def solve_lp_exported(problem: Problem, time_limit_s: float,
+                      basis: tuple[list, list] | None = None) -> LevelResult:
+    """The LP relaxation of an exported model, by HiGHS, from `basis` when given (see
+    `highs.solve_lp_highs`)."""
+    status, value, values, prices = solve_lp_highs(problem, time_limit_s, basis)
     return LevelResult(status, value, value, values, row_prices=prices)
 
 

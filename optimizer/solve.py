@@ -33,7 +33,7 @@ from optimizer.explain import (
     with_quota_reasons,
 )
 from optimizer.instance import Instance, Pin
-from optimizer.levels import solve_level
+from optimizer.levels import principal_rows_infeasible, solve_level
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
@@ -80,7 +80,12 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
     methods: list[str] = []
     node_counts: list[int | None] = []
     stats_notes: list[str] = []
-    for stage, combined in _stages(model, net):
+    stages = _stages(model, net)
+    if settings.lp_guided and principal_rows_infeasible(model, deadline - time.perf_counter()):
+        failed_status = pywraplp.Solver.INFEASIBLE  # no chain of principals' posts: diagnose
+        methods.append("infeasible: the principals' rows alone have no LP solution")
+        stages = iter(())
+    for stage, combined in stages:
         if combined is not None:
             result = _solve_together(model, stage, combined, deadline, settings, incumbent,
                                      levels)
@@ -90,7 +95,8 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
             set_objective(model, model.terms[name], maximize)
             result = solve_level(model, maximize, _level_budget(name, deadline),
                                  settings.threads, settings.seed, settings.relative_gap,
-                                 settings.backend, settings.lp_guided, incumbent)
+                                 settings.backend, settings.lp_guided, incumbent,
+                                 keep_basis=not levels)
         methods.append(result.method)
         node_counts.append(result.nodes)
         if result.value is None:

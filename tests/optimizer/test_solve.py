@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 
 from tests.optimizer.factories import (
     free_rules,
@@ -76,7 +77,7 @@ def test_later_levels_whose_lp_does_not_finish_keep_level_ones_plan_with_its_val
     levels = importlib.import_module("optimizer.levels")
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
     monkeypatch.setattr(levels, "solve_lp_exported",
-                        lambda proto, limit: LevelResult(6, None, None))  # 6: NOT_SOLVED
+                        lambda proto, limit, basis: LevelResult(6, None, None))  # NOT_SOLVED
     inst = instance(
         [school("U", "urban", staff=[staffing("pe", in_post=3)]),
          school("U2", "urban", lon=114.75, staff=[staffing("pe", in_post=3)]),
@@ -133,7 +134,8 @@ def test_a_later_level_kept_from_level_ones_plan_reports_the_moves_preference(mo
     from tests.optimizer.factories import district
 
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
-    monkeypatch.setattr(levels, "solve_lp_exported", lambda proto, limit: LevelResult(6, None, None))
+    monkeypatch.setattr(levels, "solve_lp_exported",
+                        lambda proto, limit, basis: LevelResult(6, None, None))
     checked = 0
     for seed in range(80):
         inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
@@ -166,3 +168,88 @@ def test_true_preference_replaces_a_model_value_the_moves_do_not_give():
     assert [lv.value for lv in fixed] == [lv.value for lv in plan.objectives]
     assert fixed[1].relative_gap == 0 and fixed[1].proven_optimal
     assert fixed[0] is claimed[0] and fixed[2] is claimed[2]
+
+
+def test_principals_without_a_chain_are_found_infeasible_before_level_one(solve_checked):
+    """When the principals' rows alone have no LP solution, the county is infeasible without
+    level 1's LP (optimizer.levels.principal_rows_infeasible), and the diagnosis is the same.
+    A principal whose move also needs a teacher to leave (the post ceiling: a row shared with
+    the teachers' flows; the teacher kept by the minimum to keep) is left to level 1's LP: that row is not among the principals' own; so is
+    a principal with no allowed post at all (an empty row, refused before any LP)."""
+    from datetime import date
+
+    from optimizer import SolveSettings
+    from optimizer.levels import principal_rows_infeasible
+    from optimizer.model import build_model
+    from optimizer.network import build_network
+
+    urban = school("U", "urban", staff=[staffing("math", 3)])
+    other = school("V", "urban", lon=114.72, staff=[staffing("math", 3)])
+    rural = school("R", "rural", lat=23.80, staff=[staffing("math", 1)])
+    must = dict(is_principal=True, principal_terms_at_school=2)
+    cases = {  # principals → (the check's answer, the plan's status)
+        "swap": ([teacher("pu", "U", **must), teacher("pr", "R", is_principal=True)],
+                 [urban, rural], False, "optimal"),
+        "held post": ([teacher("pu", "U", **must), teacher(
+            "pr", "R", is_principal=True, retirement_date=date(2028, 1, 1))],
+            [urban, rural], False, "infeasible"),  # no arc at all: an empty row, no LP
+        "one post for two": ([teacher("pu", "U", **must), teacher("pv", "V", **must),
+                              teacher("pr", "R", is_principal=True)],
+                             [urban, other, rural], True, "infeasible"),
+        "ceiling": ([teacher("pu", "U", **must), teacher("r1", "R")],  # r1 kept by min_keep
+                    [school("U", "urban", staff=[staffing("math", 3, shortage=1)]),
+                     school("R", "rural", lat=23.80, ceiling=1,
+                            staff=[staffing("math", 1, min_keep=1)])], False, "infeasible"),
+    }
+    for name, (people, schools, infeasible, status) in cases.items():
+        inst = instance(schools, people, rules=free_rules())
+        settings = SolveSettings(time_limit_s=20)
+        model = build_model(inst, build_network(inst, settings), "highs")
+        assert principal_rows_infeasible(model, 10.0) is infeasible, name
+        plan = solve_checked(inst, settings)
+        assert plan.status == status, name
+        if infeasible:
+            assert plan.stats.level_methods == [
+                "infeasible: the principals' rows alone have no LP solution"], name
+            assert [c.constraint for c in plan.conflicts] == ["principal.two_terms"], name
+        elif status == "infeasible":
+            assert plan.stats.level_methods == ["LP relaxation infeasible"], name
+    assert len(cases) == 4
+
+
+def test_the_later_lp_from_level_ones_basis_has_the_cold_lps_optimum(monkeypatch):
+    """Level 1 solved with `keep_basis` on a model above FULL_MIP_MAX_VARIABLES (here: every
+    model) keeps GLOP's basis, one status per column and per row; the later LP started from it
+    (the level-1 row added basic) reaches the same optimum as HiGHS from scratch."""
+    import random
+
+    from optimizer import levels
+    from optimizer.highs import solve_lp_highs
+    from optimizer.model import build_model, fix_level, set_objective
+    from optimizer.network import build_network
+    from optimizer.settings import SolveSettings
+    from tests.optimizer.factories import district
+
+    monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
+    checked = 0
+    for seed in range(40):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        settings = SolveSettings(time_limit_s=20)
+        model = build_model(inst, build_network(inst, settings), "highs")
+        if not model.num_columns:
+            continue
+        set_objective(model, model.terms["rural_shortage_filled"], True)
+        first = levels.solve_level(model, True, 20, 1, 0, 0.0, "highs", True, keep_basis=True)
+        if first.value is None:
+            continue
+        assert model.lp_basis is not None, seed
+        assert (len(model.lp_basis[0]), len(model.lp_basis[1])) == (
+            model.num_columns, len(model.row_names)), seed
+        fix_level(model, "rural_shortage_filled", first.value, True)
+        set_objective(model, model.terms["preference"], True)
+        warm = solve_lp_highs(model.problem(), 20, model.lp_basis)
+        cold = solve_lp_highs(model.problem(), 20)
+        assert warm[0] == cold[0] == 0, seed  # both optimal
+        assert math.isclose(warm[1], cold[1], abs_tol=1e-6), seed
+        checked += 1
+    assert checked >= 15, checked
