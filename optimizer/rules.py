@@ -11,7 +11,7 @@ mean two things in two places.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -323,59 +323,57 @@ def meets_service_conditions(teacher: Teacher, as_of: date, rules: RotationRules
 
 def eligibility_blockers(teacher: Teacher, as_of: date, rules: RotationRules) -> list[Blocker]:
     """Every reason why `teacher` may not rotate on `as_of`; empty when the teacher may."""
+    return [describe() for describe in _unmet_conditions(teacher, as_of, rules)]
+
+
+def is_available(teacher: Teacher, as_of: date, rules: RotationRules) -> bool:
+    """True when the teacher may rotate this year (no blocker at all). Stops at the first
+    unmet condition without describing it: a 100,000-teacher solve asks this ~650,000 times."""
+    return next(_unmet_conditions(teacher, as_of, rules), None) is None
+
+
+def _unmet_conditions(
+    teacher: Teacher, as_of: date, rules: RotationRules
+) -> Iterator[Callable[[], Blocker]]:
+    """Each eligibility condition `teacher` fails on `as_of`, in order, as a function that
+    describes it (a Blocker with its figures): the one list of conditions behind both
+    `eligibility_blockers` (every description) and `is_available` (whether there is one)."""
     elig = rules.eligibility
-    blockers: list[Blocker] = []
     if elig.established_only and teacher.post_type != "established":
-        blockers.append(Blocker("eligibility.established_post", {"post_type": teacher.post_type}))
+        yield lambda: Blocker("eligibility.established_post", {"post_type": teacher.post_type})
     if teacher.on_secondment:
-        blockers.append(Blocker("eligibility.on_secondment"))
+        yield lambda: Blocker("eligibility.on_secondment")
     service_from = add_years(teacher.joined_school_on, elig.min_years_at_school)
     if service_from > as_of:
-        blockers.append(
-            Blocker(
-                "eligibility.service_years",
-                {"joined": teacher.joined_school_on.isoformat(), "years": elig.min_years_at_school,
-                 "eligible_from": service_from.isoformat()},
-            )
-        )
+        yield lambda: Blocker(
+            "eligibility.service_years",
+            {"joined": teacher.joined_school_on.isoformat(), "years": elig.min_years_at_school,
+             "eligible_from": service_from.isoformat()},
+        )  # fmt: skip
     if teacher.retirement_date <= add_years(as_of, elig.min_years_to_retirement):
-        blockers.append(
-            Blocker(
-                "eligibility.retirement_margin",
-                {"retirement_date": teacher.retirement_date.isoformat(),
-                 "years": elig.min_years_to_retirement},
-            )
-        )
+        yield lambda: Blocker(
+            "eligibility.retirement_margin",
+            {"retirement_date": teacher.retirement_date.isoformat(),
+             "years": elig.min_years_to_retirement},
+        )  # fmt: skip
     for exemption in teacher.exemptions:
         if exemption.from_date <= as_of and (exemption.until is None or as_of <= exemption.until):
-            blockers.append(
-                Blocker(
-                    "eligibility.exemption",
-                    {"reason": exemption.reason,
-                     "until": exemption.until.isoformat() if exemption.until else None},
-                )
-            )
-    if teacher.last_rotation_end is not None and (
-        add_years(teacher.last_rotation_end, elig.cooldown_years) > as_of
-    ):
-        blockers.append(
-            Blocker(
-                "eligibility.cooldown",
-                {"last_rotation_end": teacher.last_rotation_end.isoformat(),
-                 "years": elig.cooldown_years},
-            )
+            yield lambda exemption=exemption: Blocker(  # type: ignore[misc]
+                "eligibility.exemption",
+                {"reason": exemption.reason,
+                 "until": exemption.until.isoformat() if exemption.until else None},
+            )  # fmt: skip
+    last_end = teacher.last_rotation_end
+    if last_end is not None and add_years(last_end, elig.cooldown_years) > as_of:
+        yield lambda: Blocker(
+            "eligibility.cooldown",
+            {"last_rotation_end": last_end.isoformat(), "years": elig.cooldown_years},
         )
     cap = elig.max_age_male if teacher.gender == "male" else elig.max_age_female
     if cap is not None and teacher.birth_date is not None:
         age = age_on(teacher.birth_date, as_of)
         if age > cap:
-            blockers.append(Blocker("eligibility.age_cap", {"age": age, "cap": cap}))
-    return blockers
-
-
-def is_available(teacher: Teacher, as_of: date, rules: RotationRules) -> bool:
-    """True when the teacher may rotate this year (no blocker at all)."""
-    return not eligibility_blockers(teacher, as_of, rules)
+            yield lambda: Blocker("eligibility.age_cap", {"age": age, "cap": cap})
 
 
 def eligible_since(teacher: Teacher, rules: RotationRules) -> date:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optimizer.constraints import CATALOGUE
 from optimizer.instance import Exemption
@@ -14,6 +16,7 @@ from optimizer.rules import (
     eligibility_blockers,
     eligible_since,
     haversine_km,
+    is_available,
     is_key,
     load_rules,
     move_direction,
@@ -55,6 +58,42 @@ def test_each_eligibility_rule_blocks_and_its_boundary_passes(fields, constraint
     blocked = teacher("t", "U", **fields)
     assert [b.constraint for b in eligibility_blockers(blocked, AS_OF, RULES)] == [constraint]
     assert eligibility_blockers(teacher("t", "U"), AS_OF, RULES) == []
+
+
+CAPPED = load_rules(overrides={"eligibility.max_age_male": 55, "eligibility.max_age_female": 50})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    joined=st.dates(date(2000, 1, 1), date(2027, 1, 1)),
+    retirement=st.dates(date(2026, 1, 1), date(2040, 1, 1)),
+    last_end=st.none() | st.dates(date(2015, 1, 1), date(2026, 12, 31)),
+    born=st.dates(date(1965, 1, 1), date(2000, 1, 1)),
+    gender=st.sampled_from(["male", "female"]),
+    post_type=st.sampled_from(["established", "temporary"]),
+    seconded=st.booleans(),
+    exempt=st.lists(st.tuples(st.dates(date(2024, 1, 1), date(2027, 1, 1)),
+                              st.none() | st.dates(date(2024, 1, 1), date(2028, 1, 1))),
+                    max_size=2),
+    capped=st.booleans(),
+)
+def test_available_exactly_when_nothing_blocks(joined, retirement, last_end, born, gender,
+                                               post_type, seconded, exempt, capped):
+    """`is_available` stops at the first unmet condition; it must agree with the full list of
+    blockers (which the explanations show) for any teacher, with and without age caps."""
+    rules = CAPPED if capped else RULES
+    exemptions = [Exemption(reason="illness", from_date=start, until=until)
+                  for start, until in exempt if until is None or until >= start]
+    t = teacher("t", "U", joined_school_on=joined, retirement_date=retirement,
+                last_rotation_end=last_end, birth_date=born, gender=gender, post_type=post_type,
+                on_secondment=seconded, exemptions=exemptions)
+    blockers = eligibility_blockers(t, AS_OF, rules)
+    assert is_available(t, AS_OF, rules) == (not blockers)
+    order = ["eligibility.established_post", "eligibility.on_secondment",
+             "eligibility.service_years", "eligibility.retirement_margin",
+             "eligibility.exemption", "eligibility.cooldown", "eligibility.age_cap"]
+    assert [b.constraint for b in blockers] == sorted((b.constraint for b in blockers),
+                                                       key=order.index)
 
 
 def test_boundaries_six_years_exactly_and_more_than_five_to_retirement():
