@@ -107,3 +107,27 @@ def test_approval_needs_the_confirmation_and_a_comment(app: FastAPI, engine: Eng
         entry = session.exec(select(AuditLog).where(AuditLog.action == "approve")).one()
         assert entry.actor == "hr" and entry.after["comment"] == "局务会通过"
     assert len(cases) == 2
+
+
+def test_a_plan_not_optimised_in_time_is_flagged_on_its_page(app: FastAPI, engine: Engine) -> None:
+    """The greedy clerk's plan kept when no level was solved in time: its page says first that
+    it is not optimised and may miss quotas; an optimised plan's page does not."""
+    from optimizer import SolveSettings
+    from optimizer.baseline import greedy_plan
+
+    optimised = keep_plan(engine)
+    fallback_id = keep_plan(engine)
+    with Session(engine) as session:
+        record = session.get(RotationPlan, fallback_id)
+        instance = Instance.model_validate_json(record.instance_json)
+        plan = greedy_plan(instance)
+        plan = plan.model_copy(update={"status": "unknown", "provenance": plan.provenance.model_copy(
+            update={"settings": SolveSettings(time_limit_s=3)})})  # as the fallback keeps it
+        record.plan_json, record.solver_status = plan.model_dump_json(), "unknown"
+        session.add(record)
+        session.commit()
+    hr = signed_in(app, "hr")
+    flagged = hr.get(f"/plans/{fallback_id}").text
+    alert = flagged.split('data-testid="plan-not-optimised"')[1].split("</p>")[0]
+    assert "时限 3.0 秒内未能求出优化方案" in alert and "加大时限" in alert
+    assert 'data-testid="plan-not-optimised"' not in hr.get(f"/plans/{optimised}").text

@@ -227,3 +227,27 @@ def test_plan_by_county_keeps_a_county_name_with_a_slash_in_the_out_folder(engin
     result = _invoke("plan", "--year", "2026", "--time-limit", "20", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert [p.name for p in out.parent.iterdir()] == ["plan-东源县_新区.json"]
+
+
+def test_a_plan_made_without_the_optimizer_says_so_and_what_to_do(engine, capsys):
+    """When no level is solved within the time limit the solve hands back the greedy clerk's
+    plan (optimizer.solve._greedy_fallback): the summary says first that it is not optimised
+    and may miss quotas, and to solve again with more time; an optimised plan has no warning."""
+    from optimizer import SolveSettings, solve
+    from optimizer.baseline import greedy_plan
+    from workforce.cli.plan_commands import print_plan_summary
+    from workforce.snapshot import build_instance
+
+    with Session(engine) as session:
+        build_small_district(session)
+        instance = build_instance(session, year=2026)
+    fallback = greedy_plan(instance)
+    fallback = fallback.model_copy(update={"provenance": fallback.provenance.model_copy(
+        update={"settings": SolveSettings(time_limit_s=0.5)})})  # as the fallback records it
+    assert fallback.moves and not fallback.objectives
+    for language, words in (("zh", "时限 0.5 秒内未能求出优化方案"), ("en", "within the time limit of 0.5 s")):
+        print_plan_summary(instance, fallback, language)
+        first = capsys.readouterr().out.splitlines()[0]
+        assert first.startswith("⚠ ") and words in first, first
+    print_plan_summary(instance, solve(instance, SolveSettings(time_limit_s=20)), "zh")
+    assert "⚠" not in capsys.readouterr().out
