@@ -98,8 +98,8 @@ def character_name(char: str) -> str:
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
-    """A text cell normalised (see :func:`_translation`) and trimmed; raises
-    :class:`CellError` naming the first control character it holds.
+    """A text cell normalised (see :func:`_translation`; a note's line breaks as ``\n``) and
+    trimmed; raises :class:`CellError` naming the first control character it holds.
 
     Plain printable ASCII — almost every staff number, code and date — is only trimmed.
     """
@@ -108,7 +108,14 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     refused = _refused_character(text, multiline)
     if refused is not None:
         raise CellError(message("control_character", character=character_name(refused)))
+    if multiline:  # one kind of line break, whichever system wrote the file
+        text = text.replace("\r\n", "\n").translate(_LINE_BREAK_FORMS)
     return text.translate(_translation()).strip()
+
+
+_LINE_BREAK_FORMS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+"""A note's line breaks as stored: a lone carriage return (old Mac files) and the Unicode line
+and paragraph separators become ``\n``, as ``\r\n`` (Windows) does before them."""
 
 
 def stripped_texts(raws: list[str]) -> list[str] | None:

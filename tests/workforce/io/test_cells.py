@@ -22,6 +22,7 @@ from workforce.io.cells import (
     IntCell,
     IntListCell,
     TextCell,
+    clean_text,
 )
 
 DATES = st.dates(dt.date(1940, 1, 1), dt.date(2060, 12, 31))
@@ -145,3 +146,17 @@ def test_id_number_check_character_and_masked_numbers():
     with pytest.raises(CellError, match="check character"):
         IdNumberCell().parse("130402198207290622")
     assert IdNumberCell().parse("441602********1234") == "441602********1234"
+
+
+@pytest.mark.parametrize(("written", "stored"), [
+    ("第一行\r\n第二行", "第一行\n第二行"),  # Windows
+    ("第一行\r第二行", "第一行\n第二行"),  # old Mac
+    ("第一行\u2028第二行\u2029第三行", "第一行\n第二行\n第三行"),  # Unicode separators
+    ("甲\t乙\n丙", "甲\t乙\n丙"),
+])
+def test_a_notes_line_breaks_are_stored_as_one_kind(written, stored):
+    """A note (multi-line text) keeps its lines, each break stored as ``\\n`` whichever
+    system wrote the file; a single-line cell refuses them at the cell."""
+    assert clean_text(written, multiline=True) == stored
+    with pytest.raises(CellError):
+        clean_text(written, multiline=False)
