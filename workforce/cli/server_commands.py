@@ -234,7 +234,7 @@ def _create(
             user = create_user(session, actor=settings.actor, data=request)
     except DomainError as error:
         raise fail(error.text.zh, error.text.en, settings.language) from None
-    typer.echo(f"已创建用户 / created user: {user.username} ({user.role})")
+    typer.echo(f"已创建用户 / created user: {user.username} ({_role(user.role)})")
 
 
 @app.command("create-admin")
@@ -301,4 +301,11 @@ def update_user_command(
             scope = user.county or "全市 / city"
     except DomainError as error:
         raise fail(error.text.zh, error.text.en, settings.language) from None
-    typer.echo(f"已修改用户 / updated user: {username} ({user.role}, {scope})")
+    typer.echo(f"已修改用户 / updated user: {username} ({_role(user.role)}, {scope})")
+
+
+def _role(code: str) -> str:
+    """A role in both languages, as the users page names it: 区人事股 / HR office (hr)."""
+    from texts import text
+
+    return f"{text(f'accounts.role.{code}', 'zh')} / {text(f'accounts.role.{code}', 'en')}"

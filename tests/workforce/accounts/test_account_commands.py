@@ -19,6 +19,7 @@ def test_create_admin_from_prompt_and_user_from_stdin(engine):
         app, ["create-user", "wu", "--role", "auditor", "--password-stdin"], input=f"{PASSWORD}\n"
     )
     assert auditor.exit_code == 0, auditor.output
+    assert "wu (审计人员 / " in auditor.output  # the role in words, not its code
     with Session(engine) as session:
         users = {u.username: u.role for u in session.exec(select(User)).all()}
     assert users == {"chen": "admin", "wu": "auditor"}
@@ -57,6 +58,7 @@ def test_a_county_is_given_and_taken_away_on_the_command_line_and_audited(engine
     assert create("--county", "东源县").exit_code == 0
     moved = runner.invoke(app, ["update-user", "wu", "--county", "和平县"])
     assert moved.exit_code == 0, moved.output
+    assert "wu (区人事股 / " in moved.output and "和平县)" in moved.output
     admin = runner.invoke(app, ["update-user", "wu", "--role", "admin", "--county", "和平县"])
     assert admin.exit_code == 2 and "县" in admin.output  # an administrator is city-level
     city = runner.invoke(app, ["update-user", "wu", "--city"])
