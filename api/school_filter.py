@@ -12,7 +12,7 @@ from sqlmodel import Session
 from api.routes.messages import WORK_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.roles import is_school_bound
-from workforce.accounts.scope import county_of, restrict
+from workforce.accounts.scope import county_of, recorded_counties, restrict
 from workforce.models import School
 from workforce.services.errors import Forbidden, InvalidInput, NotFound
 
@@ -52,8 +52,7 @@ def named_county(session: Session, user: User, named: str | None, *, refusal: st
         return own
     if named is None:
         return None
-    known = session.execute(select(School.county).where(School.county.is_not(None)).distinct())  # type: ignore[union-attr]
-    counties = sorted(known.scalars())
+    counties = recorded_counties(session)
     if named not in counties:
         listed = "、".join(counties) or "—"
         raise InvalidInput(WORK_MESSAGES.text("unknown_county", county=named, known=listed))

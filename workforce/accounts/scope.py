@@ -71,6 +71,13 @@ def sees_county(viewer: Viewer, county: str | None) -> bool:
     return own is None or county == own
 
 
+def recorded_counties(session: Session) -> list[str]:
+    """Every county a school carries (any school, active or not), sorted: what an account's
+    county, an export's or a solve's may name. Schools without a county are not one."""
+    found = session.execute(select(School.county).where(School.county.is_not(None)).distinct())  # type: ignore[union-attr]
+    return sorted(c for c in found.scalars() if c)
+
+
 def county_school_ids(county: str) -> Any:
     """A subquery of the ids of ``county``'s schools."""
     return select(School.id).where(School.county == county)

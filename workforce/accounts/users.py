@@ -14,6 +14,7 @@ from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.passwords import hash_password
 from workforce.accounts.roles import Role, is_school_bound, may_have_county
+from workforce.accounts.scope import recorded_counties
 from workforce.accounts.tokens import revoke_user_tokens
 from workforce.db import begin_write
 from workforce.models import School
@@ -170,9 +171,9 @@ def _check_county(session: Session, *, role: Role, county: str | None) -> None:
         return
     if not may_have_county(role):
         raise InvalidInput(ACCOUNT_MESSAGES.text("county_not_for_role"))
-    known = session.exec(select(School.county).where(School.county.is_not(None)).distinct()).all()  # type: ignore[union-attr]
+    known = recorded_counties(session)
     if county not in known:
-        listed = "、".join(sorted(known)) or "—"
+        listed = "、".join(known) or "—"
         raise InvalidInput(ACCOUNT_MESSAGES.text("unknown_county", county=county, known=listed))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from workforce import audit
+from workforce.accounts.scope import recorded_counties
 from workforce.idnumber import decrypt, mask
 from workforce.io.cells import ReferenceCell
 from workforce.io.changes import ID_NUMBER
@@ -43,9 +44,7 @@ class UnknownCounty(LookupError):
 def check_county(session: Session, county: str) -> None:
     """Refuse (UnknownCounty) a county that no school carries: an export of it would be empty
     for a reason the clerk should see (a typo), not a blank file."""
-    known = sorted(session.execute(
-        select(School.county).where(School.county.is_not(None)).distinct()  # type: ignore[union-attr]
-    ).scalars())  # fmt: skip
+    known = recorded_counties(session)
     if county not in known:
         raise UnknownCounty(county, known)
 
