@@ -15,6 +15,7 @@ from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import county_of, recorded_counties, restrict
 from workforce.models import School
 from workforce.services.errors import Forbidden, InvalidInput, NotFound
+from workforce.services.messages import Text
 
 
 def visible_school(session: Session, user: User, code: str | None) -> School | None:
@@ -30,10 +31,20 @@ def visible_school(session: Session, user: User, code: str | None) -> School | N
 
 
 def solve_county(session: Session, user: User, named: str | None) -> str | None:
-    """The county a new plan is solved for: the one ``named`` (None: the whole registry), which
-    the schools must carry; a county's user solves their own county only (403 for another
-    county or the whole registry)."""
-    return named_county(session, user, named, refusal="county_out_of_scope")
+    """The county a new plan is solved for: the one ``named``, which the schools must carry; a
+    county's user solves their own county only (403 for another county or the whole registry).
+    None — the whole registry — only for a registry of one county: a plan spanning counties is
+    refused here, when it is asked for (422 ``county_required``), as the lifecycle refuses it
+    (:func:`workforce.plans.lifecycle.require_one_county`)."""
+    county = named_county(session, user, named, refusal="county_out_of_scope")
+    if county is None:
+        from workforce.plans.lifecycle import PlanError, require_one_county  # the solver's side
+
+        try:
+            require_one_county(session)
+        except PlanError as refused:
+            raise InvalidInput(Text(refused.key, refused.zh, refused.en)) from None
+    return county
 
 
 def export_county(session: Session, user: User, named: str | None) -> str | None:

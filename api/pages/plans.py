@@ -55,7 +55,6 @@ from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import (
     applied_plan_of_year,
     plans_of_year,
-    require_one_county,
     require_supplementary_choice,
 )
 from workforce.plans.workbook import write_plan_workbook
@@ -144,13 +143,14 @@ def start_solve(
     """Start a solve of the user's county, or of the county the form names (a city-level user
     of several counties); once that county's plan of the year is applied, only with the
     supplementary choice."""
-    county_named = solve_county(session, user, county.strip() or None)
     try:
-        if county_named is None:
-            require_one_county(session)
+        county_named = solve_county(session, user, county.strip() or None)
         require_supplementary_choice(
             session, year, supplementary=supplementary == "yes", county=county_named
         )
+    except InvalidInput as error:  # no county named where a plan would span several
+        flash(request, "error", error.text)
+        return RedirectResponse(f"/plans?year={year}", status_code=303)
     except PlanError as error:
         flash(request, "error", _plan_error_text(error))
         return RedirectResponse(f"/plans?year={year}", status_code=303)

@@ -40,25 +40,18 @@ from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import PlanComparison, compare_plans
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
-from workforce.plans.lifecycle import require_one_county, require_supplementary_choice
+from workforce.plans.lifecycle import require_supplementary_choice
 from workforce.plans.notices import NoticeRefused, notice_letters_pdf, write_notice_workbook
 from workforce.plans.school_view import pins_for_school, plan_for_school
 from workforce.plans.workbook import write_plan_workbook
-from workforce.services.errors import (
-    Conflict,
-    InvalidInput,
-    NotFound,
-    StaleVersion,
-    VersionRequired,
-)
+from workforce.services.errors import Conflict, NotFound, StaleVersion, VersionRequired
 from workforce.services.messages import REGISTRY_MESSAGES, Text
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 
 PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
 Language = Annotated[Literal["zh", "en"], Query(description="表头语言 / headers")]
-PLAN_ERROR_CLASS = {"not_found": NotFound, "stale_version": StaleVersion,
-                    "county_required": InvalidInput}
+PLAN_ERROR_CLASS = {"not_found": NotFound, "stale_version": StaleVersion}
 """How a lifecycle refusal maps to a domain error; every other one is a conflict."""
 
 
@@ -130,11 +123,6 @@ def start_job(
     Once the year's plan has been applied, only a supplementary plan may be solved. ``county``
     solves that county's plan; a user scoped to a county solves their own county's."""
     county = solve_county(session, user, body.county)
-    if county is None:
-        try:
-            require_one_county(session)  # a plan of several counties would mix them (422)
-        except PlanError as error:
-            raise _plan_error(error) from None
     _supplementary_choice(session, body.year, body.supplementary, county)
     job = start_solve_job(
         request.app.state.engine,

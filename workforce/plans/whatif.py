@@ -18,7 +18,7 @@ from sqlmodel import Session
 from optimizer import Instance, Plan, SolveSettings, solve
 from optimizer.whatif import WhatIf, WhatIfError, candidates, destinations, resolve_settings
 from workforce.models import RotationPlan, School, Teacher
-from workforce.plans.lifecycle import load_plan
+from workforce.plans.lifecycle import PlanError, load_plan, require_one_county
 from workforce.rules.demand import DemandError
 from workforce.snapshot import NO_COUNTY, build_instance, counties
 
@@ -31,18 +31,13 @@ def county_problem(session: Session, county: str | None) -> tuple[str, str] | No
     """Why `county` cannot name the county a question is asked of, in Chinese and English, or
     None: a county the registry does not hold, or none named in a registry of several (each
     county is its own rotation instance; teachers rotate within their county)."""
-    groups = counties(session)
-    found = [c for c in groups if c != NO_COUNTY]
-    if county is not None and county not in found:
+    if county is None:  # as a plan: none spans counties
+        try:
+            require_one_county(session)
+        except PlanError as refused:
+            return refused.zh, refused.en
+    elif county not in counties(session) or county == NO_COUNTY:
         return f"未知的县（区）：“{county}”", f"unknown county {county!r}"
-    if county is None and len(groups) > 1:  # as a plan (lifecycle.require_one_county)
-        unrecorded = NO_COUNTY in groups
-        return (
-            "信息库中有多个县（区），请指定一个：" + "、".join(found)
-            + ("（另有未登记县（区）的学校，请先登记其所属县区）" if unrecorded else ""),
-            "the registry holds several counties; name one: " + ", ".join(found)
-            + (" (some schools have no county recorded: record it first)" if unrecorded else ""),
-        )
     return None
 
 

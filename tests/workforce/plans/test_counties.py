@@ -266,21 +266,22 @@ def test_a_school_without_class_counts_holds_up_only_its_own_countys_plans(sessi
 
 def test_a_roadmap_names_the_counties_to_choose_from_and_the_unrecorded_schools(session):
     """A roadmap (as a plan) is of one county: without one, a registry of two counties is
-    refused naming both; schools without a county recorded are a group of their own, so they
-    too make a county necessary, and the refusal says to record it."""
+    refused naming both, with the plan's own refusal; schools without a county recorded are a
+    group of their own, so they too make a county necessary, and the refusal names them."""
     from workforce.plans.roadmap import RoadmapError, roadmap_from_registry
 
     _city(session)
     session.commit()
     with pytest.raises(RoadmapError) as two:
         roadmap_from_registry(session, first_year=2026, years=2, county=None, time_limit_s=5)
-    assert "东源县、和平县" in two.value.zh and "登记" not in two.value.zh
-    assert "东源县, 和平县" in two.value.en
+    assert "东源县、和平县" in two.value.zh and "方案须按县（区）分别编制" in two.value.zh
+    assert "东源县, 和平县" in two.value.en and "未登记" not in two.value.zh
     add_county(session, "C", None, lon=114.5)
     session.commit()
     with pytest.raises(RoadmapError) as unrecorded:
         roadmap_from_registry(session, first_year=2026, years=2, county=None, time_limit_s=5)
-    assert "未登记县（区）的学校" in unrecorded.value.zh and "record it" in unrecorded.value.en
+    assert "未登记县（区）的学校" in unrecorded.value.zh
+    assert "schools without a county" in unrecorded.value.en
     with pytest.raises(RoadmapError) as unknown:
         roadmap_from_registry(session, first_year=2026, years=2, county="龙川县", time_limit_s=5)
     assert "龙川县" in unknown.value.zh
