@@ -148,6 +148,12 @@ class Plan(_Strict):
     relaxation: list[RelaxationItem] = Field(default_factory=list)
     provenance: Provenance
 
+    @property
+    def optimised(self) -> bool:
+        """Whether the moves come from the optimizer: False for the greedy clerk's plan handed
+        back when no objective level was solved within the time limit (moves, no levels)."""
+        return bool(self.objectives) or not self.moves
+
     def content(self) -> dict[str, Any]:
         """The plan without timings and creation time: equal for equal instance and settings."""
         data = self.model_dump(mode="json", exclude={"provenance": {"created_at"}})

@@ -70,7 +70,7 @@ def print_plan_summary(instance: Instance, plan: Plan, language: str = "zh") -> 
     subjects = code_list("subjects")
     gap = "—" if plan.relative_gap is None else f"{plan.relative_gap:.4%}"
     status = text(f"ui.solver_{plan.status}", language)  # 最优 / 可行 / 无解 / 未知
-    if plan.moves and not plan.objectives:  # no level solved in time: the greedy clerk's plan
+    if not plan.optimised:  # no level solved in time: the greedy clerk's plan
         limit = round(plan.provenance.settings.time_limit_s, 1)
         typer.echo("⚠ " + text("ui.greedy_fallback", language, limit=limit))
     typer.echo(

@@ -244,7 +244,7 @@ def test_a_plan_made_without_the_optimizer_says_so_and_what_to_do(engine, capsys
     fallback = greedy_plan(instance)
     fallback = fallback.model_copy(update={"provenance": fallback.provenance.model_copy(
         update={"settings": SolveSettings(time_limit_s=0.5)})})  # as the fallback records it
-    assert fallback.moves and not fallback.objectives
+    assert fallback.moves and not fallback.optimised
     for language, words in (("zh", "时限 0.5 秒内未能求出优化方案"), ("en", "within the time limit of 0.5 s")):
         print_plan_summary(instance, fallback, language)
         first = capsys.readouterr().out.splitlines()[0]
