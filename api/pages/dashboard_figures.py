@@ -161,13 +161,11 @@ def _district(session: Session, as_of: dt.date, county: str | None) -> DistrictF
     if county is None:
         rows = talent_report(session, as_of=as_of).view("talent.by_year").rows
         trend = tuple((row["date"][:4], float(row[KEY_TEACHER_GOAL])) for row in rows)
-    county_plans: tuple[tuple[str, LatestPlan | None], ...] = ()
-    if county is None:
-        groups = counties(session)
-        if len(groups) > 1:
-            county_plans = tuple((c, latest_plan(session, as_of.year, c)) for c in groups if c)
+    groups = counties(session) if county is None else []
+    county_plans = tuple((c, latest_plan(session, as_of.year, c)) for c in groups if c) \
+        if len(groups) > 1 else ()  # the city of several counties: no plan of its own
     return DistrictFigures(
-        plan=latest_plan(session, as_of.year, county),
+        plan=None if county_plans else latest_plan(session, as_of.year, county),
         key_teachers_by_year=trend,
         training=_training(session, as_of, None, county),
         county_plans=county_plans,

@@ -112,8 +112,8 @@ def plans_page(
     # every county's plans: the form asks for the county, the tables show it.
     groups = counties(session) if county_of(user) is None else []
     several = len(groups) > 1
-    applied = [a for a in (applied_plan_of_year(session, year, c or None) for c in groups) if a] \
-        if several else [a for a in [applied_plan_of_year(session, year, county_of(user))] if a]
+    scopes = [c or None for c in groups] if several else [county_of(user)]
+    applied = [a for a in (applied_plan_of_year(session, year, c) for c in scopes) if a]
     return render(
         request,
         "plans.html",

@@ -259,9 +259,7 @@ def _list_page(
         pages=pages,
         schools=schools,
         school_names={s.id: s.name for s in schools},
-        # the county filter: for whoever sees schools of more than one county
-        counties=sorted({s.county for s in schools if s.county}) if len(
-            {s.county or "" for s in schools}) > 1 else [],  # fmt: skip
+        counties=_county_choices(schools),
         filters=filters,
         key_teacher=criteria.key_teacher or "",
         attention=criteria.attention or "",
@@ -269,6 +267,13 @@ def _list_page(
         code_lists={key: code_list(name).codes for key, name in FILTER_LISTS.items()},
         page_url=criteria.query,
     )
+
+
+def _county_choices(schools: list[School]) -> list[str]:
+    """The county filter's choices: the counties of the schools the user sees, when they are
+    more than one group (none for a county's user, a clerk, or a registry of one county)."""
+    groups = {s.county or "" for s in schools}
+    return sorted(groups - {""}) if len(groups) > 1 else []
 
 
 def notice_days(request: Request) -> int:
