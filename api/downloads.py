@@ -24,13 +24,15 @@ def download(content: bytes, filename: str) -> Response:
     return Response(
         content,
         media_type=MEDIA_TYPES[suffix],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}"},
     )
 
 
 def written_file(filename: str, write: Callable[[Path], object]) -> bytes:
-    """The bytes ``write(path)`` puts in a fresh temporary file called ``filename``."""
+    """The bytes ``write(path)`` puts in a fresh temporary file with ``filename``'s suffix.
+    Only the suffix is taken: a file name may hold what users typed (a county, which may hold
+    ``/`` or ``..``), and as a path it could land outside the temporary folder."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / filename
+        path = Path(folder) / f"download{Path(filename).suffix}"
         write(path)
         return path.read_bytes()

@@ -174,6 +174,27 @@ def test_the_city_exports_one_county_and_unmasks_only_its_teachers(client, city,
     assert EAST in unknown.json()["detail"]["zh"] and WEST in unknown.json()["detail"]["zh"]
 
 
+def test_an_export_named_after_a_county_with_a_path_in_it_stays_a_download(client, city, engine):
+    """A county is text HR typed: one written ``../和平/县`` names the download, and is not a
+    path (the file was once written at it: outside the temporary folder, or nowhere)."""
+    odd = "../和平/县"
+    with Session(engine) as session:
+        school = session.get(School, city.school_b.id)
+        assert school is not None
+        school.county = odd
+        session.add(school)
+        session.commit()
+    for suffix in ("csv", "xlsx"):
+        answer = client.get(f"/api/exports/teachers.{suffix}", headers=city.headers["hr"],
+                            params={"county": odd})  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        assert "..%2F" in answer.headers["content-disposition"]  # the name, quoted as a name
+    rows = list(csv.reader(io.StringIO(client.get(
+        "/api/exports/teachers.csv", headers=city.headers["hr"], params={"county": odd}
+    ).text.lstrip("\ufeff"))))  # fmt: skip
+    assert sorted(r[0] for r in rows[1:]) == ["T101", "T102"]
+
+
 def test_plans_of_the_other_county_or_the_whole_registry_are_refused(client, city, engine):
     east, west, whole = _plan(engine, EAST), _plan(engine, WEST), _plan(engine, None)
     listed = client.get("/api/plans", headers=city.headers["hr_east"]).json()
