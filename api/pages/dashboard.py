@@ -50,21 +50,22 @@ router = page_router()
 def quota_gauges(plan: Plan, language: Language) -> list[Markup]:
     """One gauge per district quota, its figure written "189 人（要求 ≥ 146）"."""
     t = translator(language)
-
-    def caption(name: str) -> str:
-        key = name.replace(".", "_")
-        return t(key) if key in UI else name
-
     return [
         gauge(
             q.achieved,
             q.target,
-            caption=caption(q.name),
+            caption=quota_caption(q.name, language),
             value=t("quota_line", achieved=q.achieved, target=q.target),
         )
         for q in plan.quotas
         if q.scope == "district"
     ]
+
+
+def quota_caption(name: str, language: Language) -> str:
+    """A quota's short title on the dashboard ("全区交流比例"), its rule name if it has none."""
+    key = name.replace(".", "_")
+    return translator(language)(key) if key in UI else name
 
 
 def key_teacher_trend(points: list[tuple[str, float]], language: Language) -> Markup:
@@ -169,14 +170,14 @@ def county_plans_context(
     """The city's quota card and shortages in a registry of several counties: per county its
     latest plan, the county-wide quotas ("185/169") and the schools meeting theirs; the rural
     shortages of all the counties' plans together."""
-    t = translator(language)
     rows = []
     for county, record in plans:
         quotas = [] if record is None else record.plan.quotas
         rows.append({
             "county": county,
             "record": record,
-            "quotas": [(t(q.name.replace(".", "_")), q) for q in quotas if q.scope == "district"],
+            "quotas": [(quota_caption(q.name, language), q) for q in quotas
+                       if q.scope == "district"],
             "schools_met": sum(q.met for q in quotas if q.scope != "district"),
             "schools_total": sum(q.scope != "district" for q in quotas),
         })  # fmt: skip
