@@ -45,6 +45,7 @@ from optimizer.rules import (
     is_key,
     move_preference,
     must_rotate_principal,
+    principal_direction_ok,
     required_cert_rank,
     share_target,
     wish_rank,
@@ -455,7 +456,8 @@ def principal_posts(instance: Instance, nearest: int | None
     allowed_kind = np.array([[direction_between(a, b, rules) is not None for b in kinds]
                              for a in kinds], dtype=bool)
     required = np.array([required_cert_rank(s, rules) for s in posts], np.int64)
-    rural_or_weak = np.array([s.zone == "rural" or s.is_weak for s in posts], dtype=bool)
+    # principal_direction_ok per kind of source school (it reads the source's zone), once
+    direction_ok: dict[tuple[str, bool, bool], np.ndarray] = {}
     arcs = []
     for number, staff_no in enumerate(movable):
         t = instance.teacher_by_staff_no[staff_no]
@@ -464,8 +466,11 @@ def principal_posts(instance: Instance, nearest: int | None
         must_go = next((p.school for p in pins if p.kind == "must_go"), None)
         mask = allowed_kind[kinds.index((src.zone, src.is_quality))][kind_of] & (
             required <= cert_rank(t.cert_levels))
-        if rules.principals.urban_to_rural_or_weak and src.zone == "urban":
-            mask &= rural_or_weak  # principal_direction_ok
+        kind = (src.zone, src.is_quality, src.is_weak)
+        if kind not in direction_ok:
+            direction_ok[kind] = np.array([principal_direction_ok(src, dst, rules)
+                                           for dst in posts], dtype=bool)
+        mask &= direction_ok[kind]
         for code in [src.code] + [p.school for p in pins if p.kind == "forbid"]:
             if code in post_at:
                 mask[post_at[code]] = False
