@@ -169,7 +169,10 @@ class _Ledger:
     def can_leave(self, teacher: Teacher) -> bool:
         """The sending school keeps its minimum in the teacher's main subject
         (`rules.max_net_loss`; no limit where the school has no staffing entry for it)."""
-        key = (teacher.school, teacher.main_subject)
+        return self.may_lose((teacher.school, teacher.main_subject))
+
+    def may_lose(self, key: tuple[str, str]) -> bool:
+        """Whether (school, subject) may lose one more teacher on balance (`can_leave`)."""
         limit = self._loss.get(key)
         return limit is None or self.departures[key] - self.arrivals[key] < limit
 
@@ -297,18 +300,15 @@ def _fill_rural_shortages(ledger: _Ledger) -> None:
 
 def _candidates(ledger: _Ledger, dest: School, subject: str) -> Iterator[Teacher]:
     """Teachers who could fill a slot in `subject` at `dest` now, nearest school first, longest
-    at the school first: not moved, `covers` and `can_leave` written out with the ledger's
-    tables (100,000 teachers: a million teachers looked at over the slots, and the two method
-    calls with their Counter misses were half the clerk's time)."""
+    at the school first: not moved, `covers` (its certificate part read from the ledger's
+    table, the pins only for a pinned teacher) and `can_leave` (100,000 teachers: a million
+    teachers looked at over the slots, and the method calls were half the clerk's time)."""
     moved, cert, pins = ledger.moved, ledger._cert, ledger.pins_by_teacher
-    departures, arrivals, loss = ledger.departures, ledger.arrivals, ledger._loss
     required = ledger._required[dest.code]
     for source in ledger.sources_teaching(dest.code, subject):
         teachers = ledger.by_school_subject[(source, subject)]
         best_cert, keys = ledger.list_summary(source, subject)
-        if best_cert < required or not any(
-                (limit := loss.get(key)) is None
-                or departures.get(key, 0) - arrivals.get(key, 0) < limit for key in keys):
+        if best_cert < required or not any(ledger.may_lose(key) for key in keys):
             continue  # nobody there holds the certificate, or every one of them must stay
         for t in teachers:
             staff_no = t.staff_no
@@ -316,9 +316,7 @@ def _candidates(ledger: _Ledger, dest: School, subject: str) -> Iterator[Teacher
                 continue
             if staff_no in pins and not ledger.covers(t, dest):
                 continue
-            key = (source, t.main_subject)
-            limit = loss.get(key)
-            if limit is None or departures.get(key, 0) - arrivals.get(key, 0) < limit:
+            if ledger.may_lose((source, t.main_subject)):
                 yield t
 
 
