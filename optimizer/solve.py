@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -64,8 +64,18 @@ PRICING_SECONDS_PER_ARC = 1e-6
 teachers): the level-1 bound is priced only when that fits in the time left."""
 
 
-def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
-    """The best plan under the instance's rules and pins, or the conflicts and relaxation."""
+LevelListener = Callable[[int, ObjectiveLevel], None]
+"""Told each objective level (its number from 1, its value, bound and proof) as soon as it is
+settled, before the later levels are solved: a long solve's progress (the web's job page)."""
+
+
+def solve(instance: Instance, settings: SolveSettings | None = None, *,
+          on_level: LevelListener | None = None) -> Plan:
+    """The best plan under the instance's rules and pins, or the conflicts and relaxation.
+
+    ``on_level`` is called with each level as it is settled (the two later levels arrive
+    together when they are solved as one MIP); a level with no value was not solved in time.
+    It is not called for a plan that fails (infeasible, no level solved)."""
     settings = settings or SolveSettings()
     started = time.perf_counter()
     deadline = started + settings.time_limit_s * (1 - PLAN_ASSEMBLY_SHARE)
@@ -88,6 +98,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         stages = iter(())
     digest: Future[str] | None = None
     for stage, combined in stages:
+        told = len(levels)
         if combined is not None:
             digest = _hash_in_background(instance)  # while HiGHS, which lets go of the GIL
             result = _solve_together(model, stage, combined, deadline, settings, incumbent,
@@ -109,6 +120,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
             levels.extend(ObjectiveLevel(name=name, sense=sense, value=None, bound=None,
                                          relative_gap=None, proven_optimal=False)
                           for name, sense in stage)
+            _tell(on_level, levels, told)
             continue
         incumbent = result.values
         values = _arc_values(model, incumbent)
@@ -124,6 +136,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
                                        "left to price the left-out arcs)")
             levels.append(_level(name, sense, result.value, bound, proven))
             fix_level(model, name, result.value, maximize)
+        _tell(on_level, levels, told)
 
     stats = SolverStats(
         backend=settings.backend, wall_time_s=round(time.perf_counter() - started, 3),
@@ -232,6 +245,13 @@ def _solve_together(model: RotationModel, stage: Stage, combined: tuple[Terms, i
     fix_level(model, lower, lower_value, False)
     result.method += f" (levels {upper} and {lower} together, weight {weight})"
     return result
+
+
+def _tell(on_level: LevelListener | None, levels: list[ObjectiveLevel], told: int) -> None:
+    """Give the listener the levels settled since the first ``told`` (numbered from 1)."""
+    if on_level is not None:
+        for number, level in enumerate(levels[told:], start=told + 1):
+            on_level(number, level)
 
 
 def _level_budget(name: str, deadline: float) -> float:

@@ -298,6 +298,12 @@ class SolveJob(SQLModel, table=True):
         sa_column=Column(JSON, nullable=False),
         description="staff numbers whose pins in the parent plan are dropped",
     )
+    levels: list[dict] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description="each objective level as the solver settles it, in order: number, name, "
+        "value, bound, relative_gap, proven_optimal (``optimizer.solve``'s ``on_level``)",
+    )
     settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     plan_id: int | None = Field(default=None, foreign_key="rotationplan.id")
     error: str | None = Field(default=None, sa_column=Column(Text))

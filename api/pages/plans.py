@@ -28,6 +28,7 @@ from api.deps import SessionDep
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import DistrictReader, PlanManager
+from api.pages.job_progress import job_state
 from api.pages.pins import add_pending, clear_pending, pending_pins, remove_pending
 from api.pages.plan_moves import (
     DIRECTIONS,
@@ -42,7 +43,7 @@ from api.pages.plan_moves import (
 from api.pages.rendering import flash, render
 from api.pages.routing import page_router
 from api.pins import PIN_KINDS, make_pin
-from api.schemas.plans import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S, JobPublic
+from api.schemas.plans import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
 from api.school_filter import solve_county
 from optimizer import SolveSettings
 from workforce.accounts.models import User
@@ -51,7 +52,7 @@ from workforce.accounts.scope import county_of, sees_county
 from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import compare_plans
-from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
+from workforce.plans.jobs import get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import (
     applied_plan_of_year,
     plans_of_year,
@@ -164,22 +165,18 @@ def start_solve(
     return RedirectResponse(f"/plans/jobs/{job.id}", status_code=303)
 
 
-def job_state(job: SolveJob) -> dict[str, object]:
-    """What the progress page polls: status, stage, the plan when done, a one-line error."""
-    return JobPublic.of(job, FINISHED).model_dump(mode="json")
-
-
 @router.get("/plans/jobs/{job_id}")
 def job_page(request: Request, user: DistrictReader, job_id: int) -> Response:
     job = _job(request, job_id, user)
     return render(
-        request, "job.html", user=user, job=job, state=job_state(job), can_manage=may_manage(user)
+        request, "job.html", user=user, job=job, state=job_state(job, page_language(request)),
+        can_manage=may_manage(user),
     )
 
 
 @router.get("/plans/jobs/{job_id}/status")
 def job_status(request: Request, user: DistrictReader, job_id: int) -> Response:
-    return JSONResponse(job_state(_job(request, job_id, user)))
+    return JSONResponse(job_state(_job(request, job_id, user), page_language(request)))
 
 
 @router.post("/plans/jobs/{job_id}/stop")

@@ -60,6 +60,28 @@ class ResolveRequest(BaseModel):
     supplementary: bool = Field(False, description="补充方案 / a supplementary plan")
 
 
+class JobLevel(BaseModel):
+    """An objective level the running solve has settled: the plan found so far and its proof."""
+
+    number: int = Field(description="第几层（从1起）/ the level's place in the order, from 1")
+    name: str = Field(description="rural_shortage_filled | preference | distance")
+    title_zh: str
+    title_en: str
+    value: float | None = Field(description="None: not solved within the time limit")
+    bound: float | None
+    relative_gap: float | None
+    proven_optimal: bool
+
+    @classmethod
+    def of(cls, stored: dict) -> JobLevel:
+        from optimizer.constraints import OBJECTIVES
+
+        info = OBJECTIVES[stored["name"]]
+        return cls(title_zh=info.zh, title_en=info.en, **{
+            key: stored.get(key) for key in ("number", "name", "value", "bound",
+                                             "relative_gap", "proven_optimal")})  # fmt: skip
+
+
 class JobPublic(BaseModel):
     """A solve job's state, as polled while it runs."""
 
@@ -75,6 +97,10 @@ class JobPublic(BaseModel):
     parent_plan_id: int | None
     elapsed_s: float
     error: str | None = Field(description="The failure's first line.")
+    levels: list[JobLevel] = Field(
+        default_factory=list,
+        description="已求得的目标层（逐层求解，先得者先显示）/ the objective levels settled so "
+        "far, in order: a plan exists once level 1 is here")
     created_by: str
     created_at: dt.datetime
 
@@ -94,6 +120,7 @@ class JobPublic(BaseModel):
             parent_plan_id=job.parent_plan_id,
             elapsed_s=round(max(0.0, (end - started).total_seconds()), 1),
             error=job.error.splitlines()[0] if job.error else None,
+            levels=[JobLevel.of(level) for level in job.levels or ()],
             created_by=job.created_by,
             created_at=job.created_at,
         )

@@ -37,6 +37,15 @@ if (job) {
     }
     document.getElementById("job-stage").textContent = labels[state.stage] || state.stage;
     document.getElementById("job-elapsed").textContent = state.elapsed_s;
+    // the objective levels settled so far: a plan exists once level 1 is here
+    const lines = document.getElementById("job-level-lines");
+    lines.replaceChildren(...state.level_lines.map((text) => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    }));
+    document.getElementById("job-levels").hidden = state.level_lines.length === 0;
+    document.getElementById("job-first-plan").hidden = !state.first_plan;
     if (!state.finished) {
       window.setTimeout(poll, 1000);
       return;

@@ -39,10 +39,15 @@ def test_solve_pin_resolve_compare_approve_apply(client, district, schools, engi
     assert started.status_code == 202 and started.headers["Location"].endswith(
         str(started.json()["id"])
     )
-    first_id = _finished_job(client, hr, started.json())["plan_id"]
+    done = _finished_job(client, hr, started.json())
+    first_id = done["plan_id"]
     first = client.get(f"/api/plans/{first_id}", headers=hr)
     assert first.headers["ETag"] == '"1"'
     plan = first.json()["plan"]
+    # the job kept each level as the solver settled it: the plan's levels, titled
+    assert [(lv["number"], lv["name"], lv["value"]) for lv in done["levels"]] == [
+        (n, o["name"], o["value"]) for n, o in enumerate(plan["objectives"], start=1)]
+    assert len(done["levels"]) == 3 and done["levels"][0]["title_zh"] == "农村学校缺口补充（加权）"
     assert plan["status"] == "optimal" and plan["moves"] and plan["quotas"]
     assert all(m["reasons"] for m in plan["moves"])
     assert {"best_bound", "relative_gap", "shortages", "conflicts", "relaxation"} <= set(plan)

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from optimizer import Pin, SolveSettings
+from optimizer.plan import ObjectiveLevel
 from workforce.db import make_engine
 from workforce.models import SolveJob, utcnow
 from workforce.rules.demand import DemandError
@@ -281,6 +282,20 @@ def _set(engine: Engine, job_id: int, **values: object) -> SolveJob:
     return job
 
 
+def _level_recorder(engine: Engine, job_id: int) -> Callable[[int, ObjectiveLevel], None]:
+    """The solver's ``on_level`` for a job: each settled level is added to ``SolveJob.levels``
+    at once (its own short transaction, like the stage), so the job page shows it while the
+    later levels are still being solved. A job stopped meanwhile ends the solve
+    (``SystemExit``, as every :func:`_set` does)."""
+    settled: list[dict] = []
+
+    def record(number: int, level: ObjectiveLevel) -> None:
+        settled.append({"number": number, **level.model_dump(mode="json")})
+        _set(engine, job_id, levels=list(settled))
+
+    return record
+
+
 def _run(job_id: int, database_url: str, max_processes: int) -> None:
     """The job process: run the claimed job, then claim and run queued ones until none is left."""
     engine = make_engine(database_url)
@@ -304,6 +319,7 @@ def _run_one(engine: Engine, job_id: int) -> bool:
         pins = [Pin.model_validate(p) for p in job.pins]
         from workforce.plans.lifecycle import propose_plan, resolve_plan
 
+        on_level = _level_recorder(engine, job_id)
         with Session(engine, expire_on_commit=False) as session:
             _set(engine, job_id, stage="solving")
             if job.parent_plan_id is not None:
@@ -314,11 +330,12 @@ def _run_one(engine: Engine, job_id: int) -> bool:
                     actor=job.created_by,
                     settings=settings,
                     unpin=job.unpin,
+                    on_level=on_level,
                 )
             else:
                 record, _, _ = propose_plan(
                     session, year=job.year, actor=job.created_by, settings=settings, pins=pins,
-                    county=job.county,
+                    county=job.county, on_level=on_level,
                 )  # fmt: skip
             session.commit()
         _set(engine, job_id, status="done", stage="done", plan_id=record.id, slot=None,

@@ -21,6 +21,7 @@ Every step writes the audit log in the same transaction.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -34,6 +35,9 @@ from workforce.models import RotationPlan, RotationRecord, School, Teacher, utcn
 from workforce.plans.messages import message
 from workforce.rules.demand import DemandError
 from workforce.snapshot import build_instance, counties
+
+if TYPE_CHECKING:
+    from optimizer.solve import LevelListener
 
 PENDING = ("draft", "approved")
 """Statuses of a plan not yet applied nor superseded: approving one supersedes the others."""
@@ -149,12 +153,14 @@ def propose_plan(
     instance: Instance | None = None,
     county: str | None = None,
     plan: Plan | None = None,
+    on_level: LevelListener | None = None,
 ) -> tuple[RotationPlan, Instance, Plan]:
     """Solve the ``year`` rotation on the registry (or on ``instance``) and keep a draft.
 
     ``county`` limits it to one county's schools (``workforce.snapshot.build_instance``) and is
     kept on the record; ``plan``, already solved on ``instance`` (e.g. in a process pool, one
-    county each: ``workforce.plans.counties``), is kept as it is.
+    county each: ``workforce.plans.counties``), is kept as it is. ``on_level`` hears of each
+    objective level as the solver settles it (a job's progress: ``workforce.plans.jobs``).
 
     Without ``county`` or ``instance``, a registry of several counties is refused
     (``county_required``): teachers rotate within their county (县域内交流轮岗), and one plan
@@ -163,7 +169,7 @@ def propose_plan(
     if instance is None and county is None:
         require_one_county(session)
     instance = instance or build_instance(session, year=year, pins=pins or [], county=county)
-    plan = plan or solve(instance, settings)
+    plan = plan or solve(instance, settings, on_level=on_level)
     record = _keep(session, instance, plan, actor, parent_id=None, county=county)
     return record, instance, plan
 
@@ -185,17 +191,18 @@ def resolve_plan(
     actor: str,
     settings: SolveSettings | None = None,
     unpin: list[str] | None = None,
+    on_level: LevelListener | None = None,
 ) -> tuple[RotationPlan, Instance, Plan]:
     """Re-solve a kept plan's instance with ``pins`` added (replacing earlier pins of the same
     teachers) and the pins of the staff numbers in ``unpin`` dropped (a staff number both
     unpinned and pinned keeps its new pin); the other moves are re-optimised. The new draft's
-    parent is ``plan_id``."""
+    parent is ``plan_id``; ``on_level`` as in :func:`propose_plan`."""
     parent = _get(session, plan_id)
     instance, _ = load_plan(parent)
     dropped = set(unpin or ())
     kept = [p for p in instance.pins if p.staff_no not in dropped]
     instance = instance.model_copy(update={"pins": kept}).with_pins(pins)
-    plan = solve(instance, settings)
+    plan = solve(instance, settings, on_level=on_level)
     record = _keep(session, instance, plan, actor, parent_id=parent.id, county=parent.county)
     return record, instance, plan
 

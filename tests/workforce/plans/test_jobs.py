@@ -324,3 +324,40 @@ def test_a_stop_between_a_job_process_read_and_write_is_not_overwritten(engine):
         _set(engine, job_id, status="done", stage="done", slot=None, finished_at=utcnow())
     assert seen == ["fired"]
     assert get_job(engine, job_id).status == "stopped"
+
+
+def test_a_job_keeps_each_level_as_it_is_settled_and_the_plan_has_the_same(engine):
+    """The job process records each objective level the solver settles (``SolveJob.levels``)
+    in its own transaction, so the job page shows it at once; the draft's levels are those."""
+    from optimizer.plan import ObjectiveLevel
+    from workforce.plans.jobs import _level_recorder
+
+    job_id = _claimed_job(engine, status="running", stage="solving")
+    record = _level_recorder(engine, job_id)
+    first = ObjectiveLevel(name="rural_shortage_filled", sense="max", value=490, bound=490,
+                           relative_gap=0, proven_optimal=True)
+    record(1, first)
+    assert get_job(engine, job_id).levels == [{"number": 1, **first.model_dump(mode="json")}]
+
+    with Session(engine) as session:
+        build_small_district(session)
+    job = start_solve_job(engine, year=2026, actor="hr1", settings=SolveSettings(time_limit_s=20))
+    done = _wait(engine, job.id)
+    assert done.status == "done", done.error
+    with Session(engine) as session:
+        plan = Plan.model_validate_json(session.get(RotationPlan, done.plan_id).plan_json)
+    assert [level["number"] for level in done.levels] == [1, 2, 3]
+    assert [ObjectiveLevel.model_validate({k: v for k, v in level.items() if k != "number"})
+            for level in done.levels] == plan.objectives
+
+
+def test_a_level_told_after_a_stop_ends_the_solve_and_is_not_kept(engine):
+    from optimizer.plan import ObjectiveLevel
+    from workforce.plans.jobs import _level_recorder
+
+    job_id = _claimed_job(engine, status="stopped", stage="stopped")
+    level = ObjectiveLevel(name="rural_shortage_filled", sense="max", value=5, bound=5,
+                           relative_gap=0, proven_optimal=True)
+    with pytest.raises(SystemExit):
+        _level_recorder(engine, job_id)(1, level)
+    assert get_job(engine, job_id).levels == []
