@@ -7,8 +7,9 @@ plans are explained the same way as the optimizer's.
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
-from optimizer.instance import Instance, Teacher
+from optimizer.instance import Instance, School, Teacher
 from optimizer.messages import (
     DISTRICT_BASE_LABELS,
     KEY_BASE_LABELS,
@@ -22,10 +23,10 @@ from optimizer.plan import Move, QuotaResult, Reason, ShortageResult
 from optimizer.rules import (
     add_years,
     age_on,
-    cert_covers,
+    cert_rank,
     counts_in_quota_base,
     counts_toward_district_share,
-    direction_lookup,
+    direction_between,
     district_share_base,
     eligible_since,
     in_key_share_base,
@@ -37,6 +38,7 @@ from optimizer.rules import (
     max_net_loss,
     move_direction,
     must_rotate_principal,
+    required_cert_rank,
     school_distance_km,
     share_target,
     subject_weight,
@@ -235,6 +237,21 @@ def shortage_results(instance: Instance, moves: list[Move], pruned_nearest: int 
     return results
 
 
+class _Kind(NamedTuple):
+    """What a slot's reasons need to know of a candidate teacher: the kind of their school
+    (zone, quality), their highest certificate, whether the plan moves them, key status, whether
+    their school is at its minimum, whether a move out of their school counts in the key
+    share's base."""
+
+    zone: str
+    is_quality: bool
+    cert_rank: int
+    moved: bool
+    key: bool
+    at_minimum: bool
+    in_key_base: bool
+
+
 class _MoveTotals:
     """Counts of a set of moves by school and subject, and the available teachers by subject."""
 
@@ -244,7 +261,6 @@ class _MoveTotals:
         # Plain lookups for the loops over candidates (pydantic attribute access is slow).
         self.school_by_code = instance.school_by_code
         self.pins_by_teacher = instance.pins_by_teacher
-        self.direction = direction_lookup(instance.rules)
         self.moved = {m.staff_no for m in moves}
         self.arrivals = Counter((m.to_school, m.subject) for m in moves if m.subject)
         self.departures: Counter[tuple[str, str | None]] = Counter()
@@ -256,23 +272,35 @@ class _MoveTotals:
         self.net_in.subtract(Counter(m.from_school for m in moves))
         self.headcount = Counter(t.school for t in instance.teachers
                                  if t.post_type == "established")
-        # Candidates by subject, counted in buckets of teachers the reasons cannot tell apart
-        # (school, certificates, pins, moved, key, at the school's minimum): a slot's reasons
-        # then look at a few hundred buckets, not at every teacher of the subject — on 30,000
-        # teachers scanning them per unfilled slot took 13 s of the solve.
-        self.buckets: dict[str, Counter[tuple]] = {}
+        # Candidates by subject, counted in buckets of teachers the reasons cannot tell apart.
+        # A slot's reasons depend on a candidate's school only through its kind (zone, quality:
+        # the direction, the key share's base) and whether it is the slot's own school, so the
+        # buckets without pins are summed by kind (`_Kind`), and each school's own buckets are
+        # kept to take them out again; a slot then looks at a few dozen kinds instead of every
+        # (school, …) bucket of the subject (100,000 teachers: 7 s of the solve). Buckets with
+        # a must-stay or forbid pin (a forbid names a school) are looked at one by one.
+        self.by_kind: dict[str, Counter[_Kind]] = {}
+        self.own: dict[tuple[str, str], Counter[_Kind]] = {}
+        self.pinned: dict[str, list[tuple[School, _Kind, tuple]]] = {}
+        self.directions: dict[tuple, bool] = {}  # (zone, quality, (zone, quality)) → allowed
         rules, as_of = instance.rules, instance.as_of
         for t in instance.teachers:
             if t.is_principal or not is_available(t, as_of, rules):
                 continue
+            source = self.school_by_code[t.school]
             pins = tuple(sorted((p.kind, p.school or "") for p in
                                 self.pins_by_teacher.get(t.staff_no, [])
                                 if p.kind in ("must_stay", "forbid")))
             moved = t.staff_no in self.moved
-            bucket = (t.school, tuple(t.cert_levels), pins, moved, is_key(t, as_of, rules),
-                      not moved and self._at_minimum(t))
+            kind = _Kind(source.zone, source.is_quality, cert_rank(t.cert_levels), moved,
+                         is_key(t, as_of, rules), not moved and self._at_minimum(t),
+                         in_key_share_base(source, rules))
             for subject in t.can_teach:
-                self.buckets.setdefault(subject, Counter())[bucket] += 1
+                if pins:
+                    self.pinned.setdefault(subject, []).append((source, kind, pins))
+                else:
+                    self.by_kind.setdefault(subject, Counter())[kind] += 1
+                    self.own.setdefault((t.school, subject), Counter())[kind] += 1
         share = key_share_fraction(rules)
         in_base = [m for m in moves if in_key_share_base(self.school_by_code[m.from_school],
                                                          rules)]
@@ -286,37 +314,26 @@ class _MoveTotals:
         (nothing more can arrive without a departure), no candidate at all, candidates used
         elsewhere, the minimum a candidate's school keeps, the key share, pruning (only when
         the bound does not already prove that no plan fills more)."""
-        rules = self.instance.rules
-        school_by_code = self.school_by_code
-        dest = school_by_code[school]
+        dest = self.school_by_code[school]
         if not greedy and self.headcount[school] + self.net_in[school] >= dest.post_ceiling:
             ceiling = [render("unfilled.post_ceiling", ceiling=dest.post_ceiling,
                               school_name=school_label(dest, 0))]
         else:
             ceiling = []
-        candidates: list[tuple[tuple, int]] = []
-        for bucket, count in self.buckets.get(subject, Counter()).items():
-            source, certs, pins = bucket[0], bucket[1], bucket[2]
-            if source != school and cert_covers(certs, dest, rules) \
-                    and self.direction(school_by_code[source], dest) is not None \
-                    and not any(kind == "must_stay" or (kind == "forbid" and at == school)
-                                for kind, at in pins):
-                candidates.append((bucket, count))
+        candidates = self._candidates(dest, subject)
         if not candidates:
             return ceiling + [render("unfilled.no_candidate", subject=subject)]
         reasons = list(ceiling)
-        used = sum(count for bucket, count in candidates if bucket[3])
+        used = sum(count for kind, count in candidates.items() if kind.moved)
         if used:
             reasons.append(render("unfilled.used_elsewhere", count=used))
         if greedy:
             return reasons + [render("unfilled.greedy")]
-        rest = [(bucket, count) for bucket, count in candidates if not bucket[3]]
-        at_minimum = sum(count for bucket, count in rest if bucket[5])
+        rest = [(kind, count) for kind, count in candidates.items() if not kind.moved]
+        at_minimum = sum(count for kind, count in rest if kind.at_minimum)
         if at_minimum:
             reasons.append(render("unfilled.source_min_keep", count=at_minimum))
-        if self.key_share_binds and any(
-                not bucket[4] and in_key_share_base(school_by_code[bucket[0]], rules)
-                for bucket, _ in rest):
+        if self.key_share_binds and any(not kind.key and kind.in_key_base for kind, _ in rest):
             reasons.append(render("unfilled.key_share"))
         if proven_bound is not None:
             reasons.append(render("unfilled.bound", bound=f"{proven_bound:g}"))
@@ -326,6 +343,34 @@ class _MoveTotals:
         if remaining > 0:
             reasons.append(render("unfilled.trade_off", count=remaining))
         return reasons
+
+    def _candidates(self, dest: School, subject: str) -> Counter[_Kind]:
+        """The available teachers of ``subject`` who could come to ``dest`` by the rules (the
+        direction between their kinds of school, the certificate ``dest`` needs, no pin
+        keeping them away), counted by kind; a kind with none is left out."""
+        rules = self.instance.rules
+        needed = required_cert_rank(dest, rules)
+        target = (dest.zone, dest.is_quality)
+
+        def allowed(kind: _Kind) -> bool:
+            if kind.cert_rank < needed:
+                return False
+            pair = (kind.zone, kind.is_quality, target)
+            if pair not in self.directions:
+                self.directions[pair] = direction_between(pair[:2], target, rules) is not None
+            return self.directions[pair]
+
+        found = Counter({kind: count for kind, count in self.by_kind.get(subject, {}).items()
+                         if allowed(kind)})
+        found.subtract({kind: count for kind, count in self.own.get((dest.code, subject),
+                                                                    {}).items()
+                        if allowed(kind)})  # a teacher does not come to their own school
+        for source, kind, pins in self.pinned.get(subject, ()):
+            if source.code != dest.code and allowed(kind) and not any(
+                    pin == "must_stay" or (pin == "forbid" and at == dest.code)
+                    for pin, at in pins):
+                found[kind] += 1
+        return +found  # the kinds with someone left
 
     def _at_minimum(self, teacher: Teacher) -> bool:
         school = self.school_by_code[teacher.school]
