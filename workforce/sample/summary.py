@@ -1,6 +1,9 @@
 """A short overview of a district in the registry, as ``workforce demo`` prints it: schools,
 teachers, qualification rates against the 2020 baseline, key teachers against the 2025 goal,
-and the rural schools' shortages by the subject-demand rule.
+and the rural schools' shortages by the subject-demand rule — over the schools the rotation
+plan covers (public compulsory schools, ``workforce.snapshot.COMPULSORY_LEVELS``), so that the
+plan printed below fills exactly these slots (a rural senior high school's shortage is not the
+plan's to fill, and counting it made "体育 52" sit above the plan's "体育: 51/51").
 
 The figures are read from the registry (not from the generator), so the summary also describes
 a real district once its data are imported. Labels are the ``sample.*`` messages of the
@@ -24,6 +27,7 @@ from workforce.reports.keyteachers import default_rules
 from workforce.reports.talent import SERVING, Goal, TalentTargets, default_talent_targets
 from workforce.rules.demand import demand_by_school
 from workforce.sample.calibration import QUALIFICATION_BASELINE, STAGE_OF_LEVEL
+from workforce.snapshot import COMPULSORY_LEVELS
 
 SUMMARY_GOALS = ("key_teachers", "key_head_teachers")
 """The talent goals the summary shows (data/targets/talent.yaml: 700 district key teachers and
@@ -119,8 +123,8 @@ def district_summary(
     summary.key_head_teachers = _holders(session, summary.goals["key_head_teachers"], rules, as_of)
     for demand in demand_by_school(session, as_of).values():
         _, ownership, zone = levels[demand.school_id]
-        if ownership != "public" or demand.level == "kindergarten":
-            continue
+        if ownership != "public" or demand.level not in COMPULSORY_LEVELS:
+            continue  # the schools the rotation plan covers
         for subject, d in demand.subjects.items():
             if zone == "rural":
                 summary.rural_shortage[subject] += d.shortage_slots

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from typer.testing import CliRunner
 from workforce import config, db
 from workforce.cli import app
 from workforce.models import School, Teacher
+from workforce.rules.demand import demand_by_school
 
 
 @pytest.fixture
@@ -39,7 +42,7 @@ def test_demo_loads_once_summarises_and_proposes_the_plan(demo_db: str, tmp_path
     )
     assert first.exit_code == 0, first.output
     assert "样本区概况" in first.output
-    assert "农村学校缺编" in first.output and "体育" in first.output
+    assert "农村义务教育学校缺编" in first.output and "体育" in first.output
     assert "区级骨干教师" in first.output
     assert "2026年交流轮岗方案（草稿 #1）" in first.output
     assert "全区交流人数不低于在编教师总数的规定比例" in first.output
@@ -83,4 +86,33 @@ def test_english_summary(demo_db: str, env: pytest.MonkeyPatch, tmp_path: Path) 
         ["demo", "--teachers", "150", "--plan-out", str(tmp_path / "plan.xlsx")],
     )
     assert result.exit_code == 0, result.output
-    assert "Rural schools' shortages" in result.output
+    assert "Rural compulsory schools' shortages" in result.output
+
+
+def test_the_summary_shortages_are_the_slots_the_plan_fills(demo_db: str, tmp_path: Path) -> None:
+    """The overview's rural shortages cover the schools the plan covers (compulsory schools):
+    per subject, the overview's figure is the plan's total of slots (``体育: 51/51`` under
+    ``体育 51``), though the sample district has a rural senior high school short of teachers."""
+    runner = CliRunner()
+    result = runner.invoke(app, ["demo", "--plan-out", str(tmp_path / "plan.xlsx")])
+    assert result.exit_code == 0, result.output
+    engine = db.make_engine(demo_db)
+    with Session(engine) as session:
+        senior = {s.id for s in session.scalars(select(School).where(
+            School.zone == "rural", School.level == "senior"))}  # fmt: skip
+        outside = sum(
+            d.shortage_slots
+            for demand in demand_by_school(session, dt.date.today()).values()
+            if demand.school_id in senior
+            for d in demand.subjects.values()
+        )
+    engine.dispose()
+    assert outside > 0  # a shortage the plan does not cover exists, and is not counted
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith("农村义务教育学校缺编")]
+    overview = {s: int(n) for s, n in re.findall(r"([^\s：、]+) (\d+)", line.split("：", 1)[1])}
+    start = result.output.index("农村学校学科缺口补充")
+    plan = {
+        s: int(total)
+        for s, total in re.findall(r"^\s+([^\s:]+): \d+/(\d+)$", result.output[start:], re.M)
+    }
+    assert len(plan) >= 10 and overview == plan
