@@ -303,12 +303,13 @@ def _full_mip_from(model: RotationModel, incumbent: list[float], maximize: bool,
     The start solution is not handed over: on the sample district it made HiGHS slower
     (level 2: 1.0 s → 4.1 s, level 3: 3.5 s → 4.7 s).
 
-    HiGHS runs without its feasibility-jump heuristic (`FULL_MIP_FEASIBILITY_JUMP`)."""
+    HiGHS runs without its feasibility-jump heuristic (`FULL_MIP_FEASIBILITY_JUMP`) and without
+    its presolve (`FULL_MIP_PRESOLVE`)."""
     proto = model.problem()
     best = LevelResult(pywraplp.Solver.FEASIBLE, proto.objective(incumbent), None, incumbent,
                        method="previous level's solution")
     full = solve_mip(proto, backend, max(0.2, deadline - time.perf_counter()), threads, seed, gap,
-                     feasibility_jump=FULL_MIP_FEASIBILITY_JUMP)
+                     feasibility_jump=FULL_MIP_FEASIBILITY_JUMP, presolve=FULL_MIP_PRESOLVE)
     if full.value is not None and not _better(best, full, maximize):
         best = full
         best.method = "full MIP"
@@ -328,6 +329,14 @@ root LP and, on these models (flows with side rows, continuous fill variables), 
 the combined later levels of the sample district, over 8 row/column orders × 2 seeds, took
 1.61 CPU s on average without it against 1.73 s with it (median 1.64 / 1.69), 15 of the 16 runs
 faster; 0.73 s against 0.87 s in the model's own order (measured under load ~1.8)."""
+
+FULL_MIP_PRESOLVE = False
+"""Whether HiGHS presolves in `_full_mip_from`. Since the earlier levels are kept by exact rows
+(`solve.EXACT_LEVEL_ROWS_MAX_VARIABLES`) the LP of the sample district's combined later levels
+is tight (its bound is the optimum, proven at the root): presolve (0.25 s, mostly probing's
+domain propagation through the long total-definition rows) then only delays it — 0.36–0.47 CPU s
+with it, 0.13–0.15 s without, over 10 seeds. With the old ≥ value − 0.5 rows presolve paid
+(probing off alone: 0.78 → 1.6 s)."""
 
 
 def _rins(proto: Problem, relaxed: np.ndarray, best: LevelResult, bound: int, maximize: bool,
