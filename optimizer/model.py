@@ -509,7 +509,9 @@ def fix_level(model: RotationModel, level: str, value: float, maximize: bool,
     spent 0.73–2.2 CPU s closing it with cuts; at `slack` 0 the LP bound is the optimum and the
     proof takes 0.36–0.47 s over 6 seeds (`solve.EXACT_LEVEL_ROWS_MAX_VARIABLES`). A level's
     value is that of a plan found (an integral sum of integral terms), so the plan meets the row
-    at 0 too."""
+    at 0 too; the value is rounded, so that a level reported as 490.0000001 does not cut off
+    its own plan."""
+    value = round(value)
     lb, ub = (value - slack, INF) if maximize else (-INF, value + slack)
     model.row(lb, ub, f"lexicographic[{level}]", *model.terms[level])
 

@@ -68,6 +68,11 @@ seeds) — their LP bound became the optimum. Not measured on the large models' 
 restricted-MIP path, which keeps the half unit."""
 
 
+def _level_row_slack(model: RotationModel) -> float:
+    """How far short of a solved level's value its row may go (`EXACT_LEVEL_ROWS_MAX_VARIABLES`)."""
+    return 0.0 if model.num_columns <= EXACT_LEVEL_ROWS_MAX_VARIABLES else 0.5
+
+
 PRICING_SECONDS_PER_ARC = 1e-6
 """What pricing an arc of the exact model costs, about (11.3 M arcs in ~10 s at 100,000
 teachers): the level-1 bound is priced only when that fits in the time left."""
@@ -96,7 +101,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None) -> Plan:
         methods.append("infeasible: the principals' rows alone have no LP solution")
         stages = iter(())
     digest: Future[str] | None = None
-    slack = 0.0 if model.num_columns <= EXACT_LEVEL_ROWS_MAX_VARIABLES else 0.5
+    slack = _level_row_slack(model)
     for stage, combined in stages:
         if combined is not None:
             digest = _hash_in_background(instance)  # while HiGHS, which lets go of the GIL
@@ -238,9 +243,8 @@ def _solve_together(model: RotationModel, stage: Stage, combined: tuple[Terms, i
             lower_bound = max(0, math.ceil(weight * upper_value - result.bound))
     levels.append(_level(upper, upper_sense, upper_value, upper_bound, proven))
     levels.append(_level(lower, lower_sense, lower_value, lower_bound, proven))
-    slack = 0.0 if model.num_columns <= EXACT_LEVEL_ROWS_MAX_VARIABLES else 0.5
-    fix_level(model, upper, upper_value, True, slack)
-    fix_level(model, lower, lower_value, False, slack)
+    fix_level(model, upper, upper_value, True, _level_row_slack(model))
+    fix_level(model, lower, lower_value, False, _level_row_slack(model))
     result.method += f" (levels {upper} and {lower} together, weight {weight})"
     return result
 
