@@ -39,7 +39,7 @@ class QuietHighs(highspy.Highs):
 
 def solve_mip_highs(problem: Problem, time_limit_s: float, threads: int, seed: int, gap: float,
                     start: np.ndarray | None = None, cutoff: float | None = None,
-                    feasibility_jump: bool = True
+                    feasibility_jump: bool = True, presolve: bool = True
                     ) -> tuple[int, float | None, float | None, np.ndarray | None, int | None]:
     """Solve the problem's MIP; returns (pywraplp status, value, bound, values, nodes).
 
@@ -47,7 +47,8 @@ def solve_mip_highs(problem: Problem, time_limit_s: float, threads: int, seed: i
     is a value every solution of interest reaches (at least, maximising): HiGHS prunes every
     node that cannot, as it would with an incumbent of that value, but without one.
     `feasibility_jump` False skips HiGHS's feasibility-jump heuristic, which runs before the
-    root LP (see `levels._full_mip_from` for where that pays).
+    root LP (see `levels._full_mip_from` for where that pays); `presolve` False skips HiGHS's
+    presolve (the same).
 
     The value is recomputed from the solution: HiGHS 1.16, given a start on a model whose
     presolve removes columns with costs, valued the start wrongly "in the reduced space"
@@ -62,7 +63,8 @@ def solve_mip_highs(problem: Problem, time_limit_s: float, threads: int, seed: i
     solver = QuietHighs()
     for option, value in (("time_limit", max(0.05, time_limit_s)), ("threads", threads),
                           ("random_seed", seed), ("mip_rel_gap", gap),
-                          ("mip_heuristic_run_feasibility_jump", feasibility_jump)):
+                          ("mip_heuristic_run_feasibility_jump", feasibility_jump),
+                          ("presolve", "choose" if presolve else "off")):
         solver.setOptionValue(option, value)
     # The constant offset stays out of HiGHS (added back below), so that the cutoff and the
     # values HiGHS reports mean one thing.
@@ -92,7 +94,8 @@ def solve_mip_highs(problem: Problem, time_limit_s: float, threads: int, seed: i
             # The misvaluation comes with the start: solved again without it (a cutoff at the
             # start's true value keeps the search as narrow), the proof is HiGHS's own again.
             retry = solve_mip_highs(problem, left, threads, seed, gap, cutoff=_better(
-                problem, value, cutoff), feasibility_jump=feasibility_jump)  # fmt: skip
+                problem, value, cutoff), feasibility_jump=feasibility_jump,
+                presolve=presolve)  # fmt: skip
             better = retry[1] is not None and (retry[1] >= value if problem.maximize
                                                else retry[1] <= value)  # fmt: skip
             if retry[0] == pywraplp.Solver.OPTIMAL or better:

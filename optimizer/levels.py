@@ -303,23 +303,38 @@ def _full_mip_from(model: RotationModel, incumbent: list[float], maximize: bool,
     The start solution is not handed over: on the sample district it made HiGHS slower
     (level 2: 1.0 s → 4.1 s, level 3: 3.5 s → 4.7 s).
 
-    HiGHS runs without its feasibility-jump heuristic (`FULL_MIP_FEASIBILITY_JUMP`)."""
+    HiGHS runs without its feasibility-jump heuristic (`FULL_MIP_FEASIBILITY_JUMP`), and first
+    without its presolve for at most `FULL_MIP_WITHOUT_PRESOLVE_S`; only a level that this does
+    not prove goes to the presolved MIP with the time left (the better plan and the tighter
+    bound of the two kept)."""
     proto = model.problem()
     best = LevelResult(pywraplp.Solver.FEASIBLE, proto.objective(incumbent), None, incumbent,
                        method="previous level's solution")
-    full = solve_mip(proto, backend, max(0.2, deadline - time.perf_counter()), threads, seed, gap,
-                     feasibility_jump=FULL_MIP_FEASIBILITY_JUMP)
-    if full.value is not None and not _better(best, full, maximize):
-        best = full
-        best.method = "full MIP"
-    bound = full.bound if full.status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE) \
-        else None
-    value = round(best.value)
-    if bound is not None:
-        bound = math.floor(bound + _INTEGRAL) if maximize else math.ceil(bound - _INTEGRAL)
-    proven = full.status == pywraplp.Solver.OPTIMAL or value == bound
-    return LevelResult(pywraplp.Solver.OPTIMAL if proven else pywraplp.Solver.FEASIBLE, value,
-                       bound, best.values, best.method, full.nodes)
+    bound = nodes = None
+    proven = False
+    tries = [False, True] if backend == "highs" else [True]  # only HiGHS's presolve is switched
+    for presolve in tries:
+        left = deadline - time.perf_counter()
+        if presolve and len(tries) > 1 and left < 0.2:
+            break
+        seconds = max(0.2, left if presolve else min(left, FULL_MIP_WITHOUT_PRESOLVE_S))
+        full = solve_mip(proto, backend, seconds, threads, seed, gap,
+                         feasibility_jump=FULL_MIP_FEASIBILITY_JUMP, presolve=presolve)
+        nodes = full.nodes if nodes is None else nodes + (full.nodes or 0)
+        if full.value is not None and not _better(best, full, maximize):
+            best = full
+            best.method = "full MIP" if presolve else "full MIP without presolve"
+        if full.status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE) and \
+                full.bound is not None:
+            found = math.floor(full.bound + _INTEGRAL) if maximize else math.ceil(
+                full.bound - _INTEGRAL)
+            bound = found if bound is None else min(bound, found) if maximize else max(
+                bound, found)
+        proven = full.status == pywraplp.Solver.OPTIMAL or round(best.value) == bound
+        if proven:
+            break
+    return LevelResult(pywraplp.Solver.OPTIMAL if proven else pywraplp.Solver.FEASIBLE,
+                       round(best.value), bound, best.values, best.method, nodes)
 
 
 FULL_MIP_FEASIBILITY_JUMP = False
@@ -328,6 +343,16 @@ root LP and, on these models (flows with side rows, continuous fill variables), 
 the combined later levels of the sample district, over 8 row/column orders × 2 seeds, took
 1.61 CPU s on average without it against 1.73 s with it (median 1.64 / 1.69), 15 of the 16 runs
 faster; 0.73 s against 0.87 s in the model's own order (measured under load ~1.8)."""
+
+FULL_MIP_WITHOUT_PRESOLVE_S = 1.0
+"""How long `_full_mip_from` lets HiGHS try a later level without its presolve before it solves
+it presolved. Since the earlier levels are kept by exact rows (`solve.EXACT_LEVEL_ROWS_MAX_
+VARIABLES`) the LP of the sample district's combined later levels is tight (its bound is the
+optimum, proven at the root), and presolve (0.25 s, mostly probing's domain propagation through
+the long total-definition rows) only delays the proof: 0.36–0.47 CPU s with it, 0.13–0.15 s
+without, over 10 seeds; level by level 1.87 → 0.67 s (2027: 2.77 → 1.15 s). Where the LP is not
+tight presolve pays — with the old ≥ value − 0.5 rows HiGHS without presolve had not proven the
+combined levels after 100 s (with it: 0.73–2.2 s) — hence the limit."""
 
 
 def _rins(proto: Problem, relaxed: np.ndarray, best: LevelResult, bound: int, maximize: bool,

@@ -498,9 +498,21 @@ def set_objective(model: RotationModel, level_terms: Terms, maximize: bool) -> N
     model.maximize = maximize
 
 
-def fix_level(model: RotationModel, level: str, value: float, maximize: bool) -> None:
-    """Keep a solved level at `value`: its objective is integral, so the bound is exact."""
-    lb, ub = (value - 0.5, INF) if maximize else (-INF, value + 0.5)
+def fix_level(model: RotationModel, level: str, value: float, maximize: bool,
+              slack: float = 0.5) -> None:
+    """Keep a solved level at `value`: its objective is integral, so a bound `slack` < 1 short
+    of the value admits the same integral plans.
+
+    Not the same relaxation: the LP may give up `slack` of the level. On the sample district the
+    combined later levels' LP spent the half unit of rural shortage that 0.5 left (its dual
+    640,377 × 0.5 = the whole root gap, 5,062,940.5 against the optimum 4,742,752) and HiGHS
+    spent 0.73–2.2 CPU s closing it with cuts; at `slack` 0 the LP bound is the optimum and the
+    proof takes 0.36–0.47 s over 6 seeds (`solve.EXACT_LEVEL_ROWS_MAX_VARIABLES`). A level's
+    value is that of a plan found (an integral sum of integral terms), so the plan meets the row
+    at 0 too; the value is rounded, so that a level reported as 490.0000001 does not cut off
+    its own plan."""
+    value = round(value)
+    lb, ub = (value - slack, INF) if maximize else (-INF, value + slack)
     model.row(lb, ub, f"lexicographic[{level}]", *model.terms[level])
 
 
@@ -548,15 +560,18 @@ def solve_lp_exported(problem: Problem, time_limit_s: float,
 
 def solve_mip(problem: Problem, backend: str, time_limit_s: float, threads: int, seed: int,
               gap: float, start: np.ndarray | list[float] | None = None,
-              cutoff: float | None = None, feasibility_jump: bool = True) -> LevelResult:
+              cutoff: float | None = None, feasibility_jump: bool = True,
+              presolve: bool = True) -> LevelResult:
     """Solve a problem with the MIP back-end (HiGHS, SCIP or CP-SAT). HiGHS gets the arrays
     (quiet; `start` — a feasible solution — is its first incumbent, `cutoff` a value worse
-    solutions are pruned against, `feasibility_jump` whether its heuristic of that name runs);
-    the others a proto through `pywraplp`, where these three are not used."""
+    solutions are pruned against, `feasibility_jump` whether its heuristic of that name runs,
+    `presolve` whether its presolve does); the others a proto through `pywraplp`, where these
+    four are not used."""
     if backend == "highs":
         status, value, bound, values, nodes = solve_mip_highs(
             problem, time_limit_s, threads, seed, gap,
-            None if start is None else np.asarray(start, np.float64), cutoff, feasibility_jump)
+            None if start is None else np.asarray(start, np.float64), cutoff, feasibility_jump,
+            presolve)
         return LevelResult(status, value, bound, values, nodes=nodes)
     solver = pywraplp.Solver.CreateSolver(SOLVER_IDS[backend])
     if solver is None:

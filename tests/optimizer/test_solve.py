@@ -253,3 +253,143 @@ def test_the_later_lp_from_level_ones_basis_has_the_cold_lps_optimum(monkeypatch
         assert math.isclose(warm[1], cold[1], abs_tol=1e-6), seed
         checked += 1
     assert checked >= 15, checked
+
+
+def test_a_level_kept_at_its_exact_value_keeps_every_plan_and_tightens_the_lp():
+    """A small model keeps a solved level by a row at its exact value, not ≥ value − 0.5
+    (`solve.EXACT_LEVEL_ROWS_MAX_VARIABLES`). On random small districts: level 1's plan meets
+    the exact row, the combined later levels' MIP optimum is the same under both rows (the same
+    integral plans), and their LP bound under the exact row is never looser — on some districts
+    strictly tighter (the LP spent the half unit of level 1 the old row left)."""
+    import random
+
+    from optimizer.highs import solve_lp_highs
+    from optimizer.model import build_model, combined_terms, fix_level, set_objective, solve_mip
+    from optimizer.network import build_network
+    from optimizer.settings import SolveSettings
+    from tests.optimizer.factories import district
+
+    checked = tighter = 0
+    for seed in range(120):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        net = build_network(inst, SolveSettings())
+        optima, bounds = [], []
+        for slack in (0.5, 0.0):
+            model = build_model(inst, net, "highs")
+            set_objective(model, model.terms["rural_shortage_filled"], True)
+            first = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
+            if not model.num_columns or first.status != 0:  # nothing to keep
+                break
+            value = round(first.value)
+            fix_level(model, "rural_shortage_filled", value, True, slack)
+            kept = model.problem()
+            assert kept.row_lower[-1] == value - slack, seed
+            activity = kept.value[kept.starts[-2]:] @ first.values[kept.index[kept.starts[-2]:]]
+            assert activity >= kept.row_lower[-1] - 1e-9, seed  # level 1's plan meets the row
+            combined = combined_terms(model, net, "preference", "distance")
+            assert combined is not None, seed
+            set_objective(model, combined[0], True)
+            optimum = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0, presolve=slack == 0)
+            assert optimum.status == 0, seed
+            optima.append(round(optimum.value))
+            lp = solve_lp_highs(model.problem(), 20)
+            assert lp[0] == 0, seed
+            bounds.append(lp[1])
+        else:
+            assert optima[0] == optima[1], seed
+            assert bounds[1] <= bounds[0] + 1e-6, seed
+            tighter += bounds[1] < bounds[0] - 1e-6
+            checked += 1
+    assert checked >= 45, checked  # 52 of the 120 have columns and an optimal level 1
+    assert tighter >= 5, tighter  # 10 of them
+
+
+def _later_level(seed: int):
+    """(model with level 1 kept exactly and the preference objective set, level 1's plan) of a
+    random small district, or None when it has no columns or no optimal level 1."""
+    import random
+
+    from optimizer.model import build_model, fix_level, set_objective, solve_mip
+    from optimizer.network import build_network
+    from optimizer.settings import SolveSettings
+    from tests.optimizer.factories import district
+
+    inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+    model = build_model(inst, build_network(inst, SolveSettings()), "highs")
+    set_objective(model, model.terms["rural_shortage_filled"], True)
+    first = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
+    if not model.num_columns or first.status != 0:
+        return None
+    fix_level(model, "rural_shortage_filled", round(first.value), True, 0.0)
+    set_objective(model, model.terms["preference"], True)
+    return model, first.values
+
+
+def test_a_later_level_without_presolve_is_proven_with_the_presolved_mips_optimum(monkeypatch):
+    """`_full_mip_from` tries HiGHS without presolve first; on random small districts that
+    proves the level at once (one call), with the optimum of the presolved MIP."""
+    import time
+
+    from optimizer import levels
+    from optimizer.model import solve_mip
+
+    calls: list[bool] = []
+    real = levels.solve_mip
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["presolve"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(levels, "solve_mip", spy)
+    checked = 0
+    for seed in range(120):
+        case = _later_level(seed)
+        if case is None:
+            continue
+        model, start = case
+        calls.clear()
+        result = levels._full_mip_from(model, start, True, time.perf_counter() + 20, 1, 0, 0.0,
+                                       "highs")
+        optimum = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
+        assert calls == [False], seed
+        assert result.status == 0 and result.value == result.bound == round(optimum.value), seed
+        checked += 1
+    assert checked >= 45, checked  # 52 of the 120
+
+
+def test_a_later_level_not_proven_without_presolve_goes_to_the_presolved_mip(monkeypatch):
+    """When HiGHS without presolve does not prove the level in its time (here: its result taken
+    as unproven, solution and bound dropped), `_full_mip_from` solves the presolved MIP and
+    keeps its proof and plan."""
+    import time
+
+    from ortools.linear_solver import pywraplp
+
+    from optimizer import levels
+    from optimizer.model import LevelResult, solve_mip
+
+    calls: list[bool] = []
+    real = levels.solve_mip
+
+    def unproven_without_presolve(*args, **kwargs):
+        calls.append(kwargs["presolve"])
+        result = real(*args, **kwargs)
+        if kwargs["presolve"]:
+            return result
+        return LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
+
+    monkeypatch.setattr(levels, "solve_mip", unproven_without_presolve)
+    checked = 0
+    for seed in range(120):
+        case = _later_level(seed)
+        if case is None:
+            continue
+        model, start = case
+        calls.clear()
+        result = levels._full_mip_from(model, start, True, time.perf_counter() + 20, 1, 0, 0.0,
+                                       "highs")
+        optimum = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
+        assert calls == [False, True], seed
+        assert result.status == 0 and result.value == result.bound == round(optimum.value), seed
+        checked += 1
+    assert checked >= 45, checked  # 52 of the 120
