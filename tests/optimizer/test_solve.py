@@ -253,3 +253,51 @@ def test_the_later_lp_from_level_ones_basis_has_the_cold_lps_optimum(monkeypatch
         assert math.isclose(warm[1], cold[1], abs_tol=1e-6), seed
         checked += 1
     assert checked >= 15, checked
+
+
+def test_the_row_keeping_a_level_at_its_value_tightens_the_lp_but_not_the_plans():
+    """`fix_level` keeps level 1 at its value itself (up to rounding), not half a unit below:
+    on random districts the preference level's LP bound is never above the bound with the old
+    half-unit row (and below it where the LP used that half unit), while the MIP optimum is the
+    same with either row — the level is integral, so both rows allow the same plans.
+    (10,000-teacher counties: the later LP's bound then is the optimum; see `LEVEL_ROW_SLACK`.)"""
+    import random
+
+    from ortools.linear_solver import pywraplp
+
+    from optimizer.highs import solve_lp_highs
+    from optimizer.model import INF, build_model, fix_level, set_objective, solve_mip
+    from optimizer.network import build_network
+    from optimizer.settings import SolveSettings
+    from tests.optimizer.factories import district
+
+    checked = tighter = 0
+    for seed in range(120):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        model = build_model(inst, build_network(inst, SolveSettings()), "highs")
+        if not model.num_columns:
+            continue
+        set_objective(model, model.terms["rural_shortage_filled"], True)
+        first = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
+        if first.status != pywraplp.Solver.OPTIMAL:
+            continue
+        value = round(first.value)
+        old = build_model(inst, build_network(inst, SolveSettings()), "highs")
+        old.row(value - 0.5, INF, "lexicographic[rural_shortage_filled]",
+                *old.terms["rural_shortage_filled"])
+        fix_level(model, "rural_shortage_filled", value, True)
+        assert model.problem().row_lower[-1] >= value - 1e-6, seed
+        bounds, optima = [], []
+        for m in (model, old):
+            set_objective(m, m.terms["preference"], True)
+            lp = solve_lp_highs(m.problem(), 20)
+            mip = solve_mip(m.problem(), "highs", 20, 1, 0, 0.0)
+            assert lp[0] == mip.status == pywraplp.Solver.OPTIMAL, seed
+            bounds.append(lp[1])
+            optima.append(round(mip.value))
+        assert bounds[0] <= bounds[1] + 1e-6, seed
+        assert optima[0] == optima[1], seed
+        tighter += bounds[0] < bounds[1] - 1e-6
+        checked += 1
+    assert checked == 52, checked  # of 120 seeds: those whose level 1 has a plan
+    assert tighter >= 8, (tighter, checked)  # 8 of them tighter when written
