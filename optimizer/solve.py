@@ -3,7 +3,7 @@ levels one after another, hand the group flows out to named teachers, and explai
 
 Lexicographic by fixing, not by weights: each level is solved, then kept at its value by a row
 (`lexicographic[level]`) before the next level is solved. Every level's objective is integral
-(integer weights), so keeping a maximum ≥ value − 0.5 is exact: no tolerance leaks. A weighted
+(integer weights), so keeping a maximum ≥ value (less 10⁻⁹ of it for rounding) is exact. A weighted
 sum would need weights above the range of all lower levels (the distance level alone reaches
 10^6 units on a large district), which puts 10^9-sized coefficients into a MIP — a known source
 of numerical trouble. Fixing also lets each later level start from the previous level's plan,
