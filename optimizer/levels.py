@@ -346,8 +346,7 @@ faster; 0.73 s against 0.87 s in the model's own order (measured under load ~1.8
 
 FULL_MIP_WITHOUT_PRESOLVE_S = 1.0
 """How long `_full_mip_from` lets HiGHS try a later level without its presolve before it solves
-it presolved. Since the earlier levels are kept by exact rows (`solve.EXACT_LEVEL_ROWS_MAX_
-VARIABLES`) the LP of the sample district's combined later levels is tight (its bound is the
+it presolved. Since the earlier levels are kept by exact rows (`model.fix_level`) the LP of the sample district's combined later levels is tight (its bound is the
 optimum, proven at the root), and presolve (0.25 s, mostly probing's domain propagation through
 the long total-definition rows) only delays the proof: 0.36–0.47 CPU s with it, 0.13–0.15 s
 without, over 10 seeds; level by level 1.87 → 0.67 s (2027: 2.77 → 1.15 s). Where the LP is not

@@ -99,6 +99,9 @@ class RotationModel:
     maximize: bool = True
     lp_duals: np.ndarray | None = None
     lp_reduced_costs: np.ndarray | None = None
+    glop_parameters: str = ""
+    """GLOP's parameters for this model's LP (`solve_lp`; text format), e.g. the diagnosis's
+    `diagnose.ELASTIC_GLOP_PARAMETERS`."""
     lp_basis: tuple[list, list] | None = None
     """Level 1's optimal LP basis (column and row statuses, HiGHS's kinds) when it was asked
     for (optimizer.levels): the later levels' LP starts from it."""
@@ -498,20 +501,28 @@ def set_objective(model: RotationModel, level_terms: Terms, maximize: bool) -> N
     model.maximize = maximize
 
 
-def fix_level(model: RotationModel, level: str, value: float, maximize: bool,
-              slack: float = 0.5) -> None:
-    """Keep a solved level at `value`: its objective is integral, so a bound `slack` < 1 short
-    of the value admits the same integral plans.
+LEVEL_ROW_SLACK = 1e-9
+"""How far (relative to the value) the row that keeps a solved level lets it fall, against
+float rounding only (as `duals` does for its LPs).
 
-    Not the same relaxation: the LP may give up `slack` of the level. On the sample district the
-    combined later levels' LP spent the half unit of rural shortage that 0.5 left (its dual
-    640,377 × 0.5 = the whole root gap, 5,062,940.5 against the optimum 4,742,752) and HiGHS
-    spent 0.73–2.2 CPU s closing it with cuts; at `slack` 0 the LP bound is the optimum and the
-    proof takes 0.36–0.47 s over 6 seeds (`solve.EXACT_LEVEL_ROWS_MAX_VARIABLES`). A level's
-    value is that of a plan found (an integral sum of integral terms), so the plan meets the row
-    at 0 too; the value is rounded, so that a level reported as 490.0000001 does not cut off
-    its own plan."""
+Why not half a unit: the level is integral, so `≥ value − 0.5` and `≥ value` allow the same
+integer plans, but the LP relaxation of the later levels used that half unit — on a
+10,000-teacher county it gave up half a weighted fill slot for ~1.5 preference points, and the
+combined later LP's bound stood ~460,000 (1.5 weights) above the optimum, which HiGHS's MIP after
+reduced-cost fixing then had to close (40,000–50,000 columns free, 2–3 CPU s). With the row at
+the value itself the later LP's bound is the optimum on the eight feasible counties of
+`benchmarks/bench_city.py` and no MIP runs after it (county 2022 6.6 → 4.4 CPU s). On the
+sample district the same half unit was the whole root gap of the combined later levels (its dual
+640,377 × 0.5 = 5,062,940.5 − 4,742,752); with the row at the value HiGHS proves them at the
+root (0.73–2.2 → 0.13–0.15 CPU s without presolve, `levels.FULL_MIP_WITHOUT_PRESOLVE_S`)."""
+
+
+def fix_level(model: RotationModel, level: str, value: float, maximize: bool) -> None:
+    """Keep a solved level at `value` (integral: its objective is), up to rounding
+    (`LEVEL_ROW_SLACK`). The value is rounded first: it is a plan's integral sum of integral
+    terms, and a value reported a hair above its integer must not cut off its own plan."""
     value = round(value)
+    slack = LEVEL_ROW_SLACK * max(1.0, abs(value))
     lb, ub = (value - slack, INF) if maximize else (-INF, value + slack)
     model.row(lb, ub, f"lexicographic[{level}]", *model.terms[level])
 
@@ -521,24 +532,27 @@ def solve_lp(model: RotationModel, time_limit_s: float) -> LevelResult:
     reduced costs stay on the model (pricing)."""
     if model.empty_infeasible_rows:  # e.g. a quota with nobody to move
         return LevelResult(pywraplp.Solver.INFEASIBLE, None, None)
-    status, value, values, duals, reduced = solve_lp_glop(model.problem(), time_limit_s)
+    status, value, values, duals, reduced = solve_lp_glop(model.problem(), time_limit_s,
+                                                          model.glop_parameters)
     model.lp_duals, model.lp_reduced_costs = duals, reduced
     if status != pywraplp.Solver.OPTIMAL:
         return LevelResult(status, None, None)
     return LevelResult(status, value, value, values)
 
 
-def solve_lp_glop(problem: Problem, time_limit_s: float
+def solve_lp_glop(problem: Problem, time_limit_s: float, parameters: str = ""
                   ) -> tuple[int, float | None, np.ndarray | None, np.ndarray | None,
                              np.ndarray | None]:
     """(pywraplp status, value, values, row duals, reduced costs) of the problem's LP
     relaxation in GLOP, solved from its proto (`pywraplp.Solver.SolveWithProto`: the answer
     comes back as arrays). Level 1 stays in GLOP: on a 10,000-teacher county GLOP took 1.7 CPU
     s, HiGHS 4.8 s (interior point), 6.0 s (PDLP), 13.6 s (dual simplex), 22.7 s (primal); on
-    the 30,000-teacher district HiGHS's simplex took 91 s where GLOP took 4–10 s."""
+    the 30,000-teacher district HiGHS's simplex took 91 s where GLOP took 4–10 s.
+    `parameters`: GLOP's own, in text format ("" for its defaults)."""
     request = linear_solver_pb2.MPModelRequest(
         model=problem.to_proto(), solver_type=linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING,
-        solver_time_limit_seconds=max(0.001, time_limit_s))
+        solver_time_limit_seconds=max(0.001, time_limit_s),
+        solver_specific_parameters=parameters)
     response = linear_solver_pb2.MPSolutionResponse()
     pywraplp.Solver.SolveWithProto(request, response)
     if response.status == linear_solver_pb2.MPSOLVER_INFEASIBLE:

@@ -3,8 +3,7 @@ levels one after another, hand the group flows out to named teachers, and explai
 
 Lexicographic by fixing, not by weights: each level is solved, then kept at its value by a row
 (`lexicographic[level]`) before the next level is solved. Every level's objective is integral
-(integer weights), so keeping a maximum ≥ value − 0.5 is exact: no tolerance leaks (a small
-model keeps it ≥ value: a tighter LP, `EXACT_LEVEL_ROWS_MAX_VARIABLES`). A weighted
+(integer weights), so keeping a maximum ≥ value (less 10⁻⁹ of it for rounding) is exact. A weighted
 sum would need weights above the range of all lower levels (the distance level alone reaches
 10^6 units on a large district), which puts 10^9-sized coefficients into a MIP — a known source
 of numerical trouble. Fixing also lets each later level start from the previous level's plan,
@@ -35,7 +34,7 @@ from optimizer.explain import (
     with_quota_reasons,
 )
 from optimizer.instance import Instance, Pin
-from optimizer.levels import FULL_MIP_MAX_VARIABLES, principal_rows_infeasible, solve_level
+from optimizer.levels import principal_rows_infeasible, solve_level
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
@@ -58,19 +57,6 @@ PLAN_ASSEMBLY_SHARE = 0.1
 """Share of the time limit kept for handing flows to teachers and explaining the plan after the
 levels: about 22 s of 300 at 100,000 teachers (the reasons of every unfilled slot), 3 s of 60 at
 30,000. Without it a solve stopped by its limit ended 20 s late; with 7% still 0.9 s late."""
-
-
-EXACT_LEVEL_ROWS_MAX_VARIABLES = FULL_MIP_MAX_VARIABLES
-"""Up to this many columns (the small models, whose later levels are one full MIP) a solved level
-is kept by a row at its exact value, above it ≥ value − 0.5 (`model.fix_level`): the exact row
-took the sample district's combined later levels from 0.73–2.2 to 0.36–0.47 CPU s (6 HiGHS
-seeds) — their LP bound became the optimum. Not measured on the large models' LP, RINS and
-restricted-MIP path, which keeps the half unit."""
-
-
-def _level_row_slack(model: RotationModel) -> float:
-    """How far short of a solved level's value its row may go (`EXACT_LEVEL_ROWS_MAX_VARIABLES`)."""
-    return 0.0 if model.num_columns <= EXACT_LEVEL_ROWS_MAX_VARIABLES else 0.5
 
 
 PRICING_SECONDS_PER_ARC = 1e-6
@@ -111,7 +97,6 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
         methods.append("infeasible: the principals' rows alone have no LP solution")
         stages = iter(())
     digest: Future[str] | None = None
-    slack = _level_row_slack(model)
     for stage, combined in stages:
         told = len(levels)
         if combined is not None:
@@ -150,7 +135,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
                     stats_notes.append("level-1 bound for this pruned model only (no time "
                                        "left to price the left-out arcs)")
             levels.append(_level(name, sense, result.value, bound, proven))
-            fix_level(model, name, result.value, maximize, slack)
+            fix_level(model, name, result.value, maximize)
         _tell(on_level, levels, told)
 
     stats = SolverStats(
@@ -256,8 +241,8 @@ def _solve_together(model: RotationModel, stage: Stage, combined: tuple[Terms, i
             lower_bound = max(0, math.ceil(weight * upper_value - result.bound))
     levels.append(_level(upper, upper_sense, upper_value, upper_bound, proven))
     levels.append(_level(lower, lower_sense, lower_value, lower_bound, proven))
-    fix_level(model, upper, upper_value, True, _level_row_slack(model))
-    fix_level(model, lower, lower_value, False, _level_row_slack(model))
+    fix_level(model, upper, upper_value, True)
+    fix_level(model, lower, lower_value, False)
     result.method += f" (levels {upper} and {lower} together, weight {weight})"
     return result
 

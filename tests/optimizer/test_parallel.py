@@ -1,6 +1,7 @@
 """Counties solved side by side: a local process pool, and the path a province would take
 across machines — a Dask cluster (here a LocalCluster of two worker processes)."""
 
+import gc
 import random
 
 from optimizer import SolveSettings, check_plan, solve
@@ -25,7 +26,9 @@ def _same(a, b) -> bool:
 
 def test_process_pool_gives_each_county_the_plan_of_a_solve_on_its_own():
     counties = _city(6)  # some infeasible (their diagnosis runs in the pool too), some not
+    frozen = gc.get_freeze_count()
     plans = solve_many(counties, FAST, workers=2)
+    assert gc.get_freeze_count() == frozen  # the pool's freeze is undone
     assert len(plans) == 6
     for instance, plan in zip(counties, plans, strict=True):
         assert _same(plan, solve(instance, FAST))
