@@ -72,6 +72,7 @@ def solve_many(instances: list[Instance], settings: SolveSettings | None = None,
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     global _INHERITED
     _INHERITED = list(instances)
+    frozen_before = gc.get_freeze_count()  # someone else's freeze is theirs to undo
     gc.freeze()  # see the module docstring: workers' collections skip what they inherit
     try:
         if context.get_start_method() == "fork":
@@ -85,5 +86,6 @@ def solve_many(instances: list[Instance], settings: SolveSettings | None = None,
                 results = {i: futures[i].result() for i in order}
     finally:
         _INHERITED = []
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
     return [Plan.model_validate_json(results[i]) for i in range(len(instances))]

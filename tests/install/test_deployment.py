@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFORCE = Path(sys.executable).with_name("workforce")
 runner = CliRunner()
 PASSWORD = "a long enough password for chief"
-HEAD = "0014"
+HEAD = "0015"
 """The newest migration (written out: a new migration must be seen to change these tests)."""
 
 
