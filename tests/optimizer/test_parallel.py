@@ -32,7 +32,7 @@ def test_process_pool_gives_each_county_the_plan_of_a_solve_on_its_own():
     gc.freeze()  # someone else's freeze stays: the pool does not undo it
     frozen = gc.get_freeze_count()
     assert frozen > 0 and _same(solve_many(counties[:2], FAST, workers=2)[0], plans[0])
-    assert gc.get_freeze_count() >= frozen
+    assert gc.get_freeze_count() > frozen // 2  # not undone (frozen objects may still die)
     gc.unfreeze()
     assert len(plans) == 6
     for instance, plan in zip(counties, plans, strict=True):
