@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import math
 
+import pytest
+
 from tests.optimizer.factories import (
     free_rules,
     instance,
@@ -337,20 +339,30 @@ def _later_level(seed: int):
     return model, first.values
 
 
-def test_a_later_level_without_presolve_is_proven_with_the_presolved_mips_optimum(monkeypatch):
+@pytest.mark.parametrize(("proven_without_presolve", "expected_calls"),
+                         [(True, [False]), (False, [False, True])])
+def test_a_later_level_tries_no_presolve_first_then_the_presolved_mip(
+        monkeypatch, proven_without_presolve, expected_calls):
     """`_full_mip_from` tries HiGHS without presolve first; on random small districts that
-    proves the level at once (one call), with the optimum of the presolved MIP."""
+    proves the level at once (one call). When it does not prove it in its time (here: its result
+    taken as unproven, solution and bound dropped), the presolved MIP runs and its proof and plan
+    are kept. Either way the level's value and bound are the presolved MIP's optimum."""
     import time
 
+    from ortools.linear_solver import pywraplp
+
     from optimizer import levels
-    from optimizer.model import solve_mip
+    from optimizer.model import LevelResult, solve_mip
 
     calls: list[bool] = []
     real = levels.solve_mip
 
     def spy(*args, **kwargs):
         calls.append(kwargs["presolve"])
-        return real(*args, **kwargs)
+        result = real(*args, **kwargs)
+        if kwargs["presolve"] or proven_without_presolve:
+            return result
+        return LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
 
     monkeypatch.setattr(levels, "solve_mip", spy)
     checked = 0
@@ -363,45 +375,7 @@ def test_a_later_level_without_presolve_is_proven_with_the_presolved_mips_optimu
         result = levels._full_mip_from(model, start, True, time.perf_counter() + 20, 1, 0, 0.0,
                                        "highs")
         optimum = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
-        assert calls == [False], seed
-        assert result.status == 0 and result.value == result.bound == round(optimum.value), seed
-        checked += 1
-    assert checked >= 45, checked  # 52 of the 120
-
-
-def test_a_later_level_not_proven_without_presolve_goes_to_the_presolved_mip(monkeypatch):
-    """When HiGHS without presolve does not prove the level in its time (here: its result taken
-    as unproven, solution and bound dropped), `_full_mip_from` solves the presolved MIP and
-    keeps its proof and plan."""
-    import time
-
-    from ortools.linear_solver import pywraplp
-
-    from optimizer import levels
-    from optimizer.model import LevelResult, solve_mip
-
-    calls: list[bool] = []
-    real = levels.solve_mip
-
-    def unproven_without_presolve(*args, **kwargs):
-        calls.append(kwargs["presolve"])
-        result = real(*args, **kwargs)
-        if kwargs["presolve"]:
-            return result
-        return LevelResult(pywraplp.Solver.NOT_SOLVED, None, None)
-
-    monkeypatch.setattr(levels, "solve_mip", unproven_without_presolve)
-    checked = 0
-    for seed in range(120):
-        case = _later_level(seed)
-        if case is None:
-            continue
-        model, start = case
-        calls.clear()
-        result = levels._full_mip_from(model, start, True, time.perf_counter() + 20, 1, 0, 0.0,
-                                       "highs")
-        optimum = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
-        assert calls == [False, True], seed
+        assert calls == expected_calls, seed
         assert result.status == 0 and result.value == result.bound == round(optimum.value), seed
         checked += 1
     assert checked >= 45, checked  # 52 of the 120
