@@ -501,32 +501,29 @@ def set_objective(model: RotationModel, level_terms: Terms, maximize: bool) -> N
     model.maximize = maximize
 
 
-LEVEL_ROW_SLACK = 0.0
-"""How far (relative to the value) the row that keeps a solved level lets it fall: none. The
-value is rounded to its integer first, so float rounding cannot cut off the plan that reached
-it (the solvers' own feasibility tolerance, 10⁻⁷, covers the rest). 10⁻⁹ of the value was tried:
-the LP used that too — 100,000 teachers: distance unproven (gap 0.014%) in 205 s, against all
-three levels proven with the LP integral at 0; 30,000: 18.1 against 11.9 CPU s.
-
-Why not half a unit: the level is integral, so `≥ value − 0.5` and `≥ value` allow the same
-integer plans, but the LP relaxation of the later levels used that half unit — on a
-10,000-teacher county it gave up half a weighted fill slot for ~1.5 preference points, and the
-combined later LP's bound stood ~460,000 (1.5 weights) above the optimum, which HiGHS's MIP after
-reduced-cost fixing then had to close (40,000–50,000 columns free, 2–3 CPU s). With the row at
-the value itself the later LP's bound is the optimum on the eight feasible counties of
-`benchmarks/bench_city.py` and no MIP runs after it (county 2022 6.6 → 4.4 CPU s). On the
-sample district the same half unit was the whole root gap of the combined later levels (its dual
-640,377 × 0.5 = 5,062,940.5 − 4,742,752); with the row at the value HiGHS proves them at the
-root (0.73–2.2 → 0.13–0.15 CPU s without presolve, `levels.FULL_MIP_WITHOUT_PRESOLVE_S`)."""
-
-
 def fix_level(model: RotationModel, level: str, value: float, maximize: bool) -> None:
-    """Keep a solved level at `value` (integral: its objective is), up to rounding
-    (`LEVEL_ROW_SLACK`). The value is rounded first: it is a plan's integral sum of integral
-    terms, and a value reported a hair above its integer must not cut off its own plan."""
+    """Keep a solved level at `value` by a row at the value itself, no slack: the level is a
+    plan's integral sum of integral terms, so `value` is rounded to its integer first (a value
+    reported a hair above it must not cut off its own plan; the solvers' feasibility tolerance,
+    10⁻⁷, covers the rest).
+
+    10⁻⁹ of the value as slack was tried: the LP used that too — 100,000 teachers: distance
+    unproven (gap 0.014%) in 205 s, against all three levels proven with the LP integral at 0;
+    30,000: 18.1 against 11.9 CPU s.
+
+    Why not half a unit: the level is integral, so `≥ value − 0.5` and `≥ value` allow the same
+    integer plans, but the LP relaxation of the later levels used that half unit — on a
+    10,000-teacher county it gave up half a weighted fill slot for ~1.5 preference points, and
+    the combined later LP's bound stood ~460,000 (1.5 weights) above the optimum, which HiGHS's
+    MIP after reduced-cost fixing then had to close (40,000–50,000 columns free, 2–3 CPU s).
+    With the row at the value the later LP's bound is the optimum on the eight feasible counties
+    of `benchmarks/bench_city.py` and no MIP runs after it (county 2022 6.6 → 4.4 CPU s). On the
+    sample district the same half unit was the whole root gap of the combined later levels (its
+    dual 640,377 × 0.5 = 5,062,940.5 − 4,742,752); with the row at the value HiGHS proves them
+    at the root (0.73–2.2 → 0.13–0.15 CPU s without presolve,
+    `levels.FULL_MIP_WITHOUT_PRESOLVE_S`)."""
     value = round(value)
-    slack = LEVEL_ROW_SLACK * max(1.0, abs(value))
-    lb, ub = (value - slack, INF) if maximize else (-INF, value + slack)
+    lb, ub = (value, INF) if maximize else (-INF, value)
     model.row(lb, ub, f"lexicographic[{level}]", *model.terms[level])
 
 
