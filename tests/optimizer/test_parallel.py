@@ -26,9 +26,12 @@ def _same(a, b) -> bool:
 
 def test_process_pool_gives_each_county_the_plan_of_a_solve_on_its_own():
     counties = _city(6)  # some infeasible (their diagnosis runs in the pool too), some not
-    frozen = gc.get_freeze_count()  # a web app made in this process froze its start-up objects
+    gc.freeze()  # as the web app does with its start-up objects
+    frozen = gc.get_freeze_count()
     plans = solve_many(counties, FAST, workers=2)
-    assert gc.get_freeze_count() == frozen  # the workers freeze their own copies, not ours
+    # The workers freeze their own copies, not ours: our freeze is neither undone (0) nor grown.
+    # It may shrink by the few frozen objects whose last reference went away meanwhile.
+    assert 0.99 * frozen <= gc.get_freeze_count() <= frozen
     assert len(plans) == 6
     for instance, plan in zip(counties, plans, strict=True):
         assert _same(plan, solve(instance, FAST))
