@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from api_helpers import id_number
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from plan_fixtures import build_plan_district
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -120,3 +122,21 @@ def district(engine: Engine, password_hash: str) -> District:
 def client(engine: Engine) -> Iterator[TestClient]:
     with TestClient(create_app()) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def app(engine: Engine, district: District) -> Iterator[FastAPI]:
+    """The web app (pages and API) on the test's database, holding the small district; page
+    tests sign in to it with `page_helpers.signed_in`."""
+    app = create_app()
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def plan_district(engine: Engine, district: District) -> District:
+    """The small district plus the hand-made one a plan can be made for
+    (`plan_fixtures.build_plan_district`); page modules that show plans use it with
+    `pytestmark = pytest.mark.usefixtures("plan_district")`."""
+    build_plan_district(district, engine)
+    return district

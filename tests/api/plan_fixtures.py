@@ -7,8 +7,8 @@ and R2 short of PE), and a clerk of R1."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from conftest import District
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -19,6 +19,9 @@ from workforce.accounts.tokens import issue_token
 from workforce.models import RotationPlan, School, Teacher
 from workforce.plans import propose_plan
 from workforce.snapshot import build_instance
+
+if TYPE_CHECKING:  # conftest imports this module for its `plan_district` fixture
+    from conftest import District
 
 FAST = SolveSettings(time_limit_s=20)
 

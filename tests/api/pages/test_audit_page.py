@@ -6,27 +6,17 @@ teacher's whole history stays together under a new staff number."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from conftest import District
 from fastapi import FastAPI
 from page_helpers import internal_codes, signed_in, visible_text
 
 from api.i18n.catalogue import UI
-from api.main import create_app
 from api.pages.audit_entries import AUDIT_ACTIONS, AUDIT_ENTITIES, SPEC_OF_ENTITY
 from workforce.io.importer import import_file
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _rows(html: str) -> list[str]:

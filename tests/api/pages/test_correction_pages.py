@@ -6,8 +6,6 @@ plain words."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from conftest import District
 from fastapi import FastAPI
@@ -15,17 +13,9 @@ from fastapi.testclient import TestClient
 from page_helpers import csrf_of, internal_codes, signed_in
 from sqlmodel import Session, select
 
-from api.main import create_app
 from workforce.accounts.models import Correction
 from workforce.models import AuditLog, Teacher
 from workforce.services.teachers import TeacherUpdate, update_teacher
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _propose(client: TestClient, teacher_id: int, field: str, value: str, reason: str = "档案"):

@@ -8,30 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 
 import pytest
-from conftest import District
 from fastapi import FastAPI
 from page_helpers import signed_in
-from plan_fixtures import FAST, build_plan_district
+from plan_fixtures import FAST
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.main import create_app
 from api.pages import dashboard_figures
 from workforce.codes import code_list
 from workforce.plans import propose_plan
 from workforce.reports.training import training_report
 from workforce.services.registry_cache import RegistryCache
 
-
-@pytest.fixture
-def app(engine: Engine, district: District) -> Iterator[FastAPI]:
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
+pytestmark = pytest.mark.usefixtures("plan_district")
 
 
 def _section(page: str, testid: str) -> str:

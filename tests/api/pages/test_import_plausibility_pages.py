@@ -5,26 +5,16 @@ writes anything; the changes name the teacher."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
-import pytest
 from conftest import District
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from page_helpers import csrf_of, internal_codes, signed_in
 from sqlmodel import Session, select
 
-from api.main import create_app
 from workforce.models import Teacher
 
 HEADER = "工号,姓名,性别,出生日期,用人类型,学校代码,到本校任教时间,主教学科\n"
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _upload(client: TestClient, name: str, content: bytes, entity: str = "teachers"):

@@ -4,17 +4,13 @@ status it polls carries the same lines, in the page's language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from conftest import District
-from fastapi import FastAPI
 from page_helpers import signed_in
-from plan_fixtures import build_plan_district
 from sqlmodel import Session
 
-from api.main import create_app
 from workforce.models import SolveJob
+
+pytestmark = pytest.mark.usefixtures("plan_district")
 
 LEVELS = [
     {
@@ -45,14 +41,6 @@ LEVELS = [
         "proven_optimal": False,
     },
 ]
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _running_job(engine, levels: list[dict]) -> int:  # type: ignore[no-untyped-def]

@@ -9,30 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pytest
 from conftest import District
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from page_helpers import signed_in
-from plan_fixtures import build_plan_district, keep_plan
+from plan_fixtures import keep_plan
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.main import create_app
 from workforce.models import RotationPlan
 from workforce.plans import load_plan
 from workforce.plans.notices import chinese_date
 
-
-@pytest.fixture
-def app(engine: Engine, district: District) -> Iterator[FastAPI]:
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
+pytestmark = pytest.mark.usefixtures("plan_district")
 
 
 def _pages(content: bytes) -> list[str]:

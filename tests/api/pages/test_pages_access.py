@@ -5,14 +5,11 @@ own school's teachers; another school's teacher page is "not found"."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from conftest import District
 from fastapi import FastAPI
 from page_helpers import signed_in, token_for
-
-from api.main import create_app
 
 ROLES = ("admin", "hr", "clerk_a", "auditor")
 PAGES = {
@@ -24,13 +21,6 @@ PAGES = {
     "/plans": ("admin", "hr", "auditor"),
     "/audit": ("admin", "auditor"),
 }
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("role", ROLES)

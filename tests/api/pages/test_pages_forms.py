@@ -5,10 +5,8 @@ column, the error workbook), the audit log's filters and a plan page's refusals.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from conftest import PASSWORD, District
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,17 +14,9 @@ from openpyxl import load_workbook
 from page_helpers import csrf_of, signed_in, token_for
 from sqlmodel import Session, select
 
-from api.main import create_app
 from optimizer import SolveSettings
 from workforce.models import AuditLog, School
 from workforce.plans import propose_plan
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def test_wrong_password_is_shown_on_the_form_then_the_rate_limit(

@@ -6,31 +6,22 @@ change in every quota and rural shortage, with Chinese labels only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from conftest import District
 from fastapi import FastAPI
 from page_helpers import signed_in
-from plan_fixtures import FAST, build_plan_district, keep_plan
+from plan_fixtures import FAST, keep_plan
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.i18n.catalogue import UI
-from api.main import create_app
 from optimizer import Pin
 from workforce.codes import code_list
 from workforce.models import RotationPlan
 from workforce.plans import load_plan
 from workforce.plans.lifecycle import resolve_plan
 
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
+pytestmark = pytest.mark.usefixtures("plan_district")
 
 
 def _rows(html: str, testid: str) -> list[str]:

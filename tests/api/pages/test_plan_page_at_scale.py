@@ -8,7 +8,6 @@ own school refused in Chinese."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,27 +15,20 @@ from conftest import District
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from page_helpers import signed_in, token_for
-from plan_fixtures import build_plan_district, keep_plan
+from plan_fixtures import keep_plan
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.main import create_app
 from optimizer import Instance, Plan
 from workforce.models import PlanPin, RotationPlan
+
+pytestmark = pytest.mark.usefixtures("plan_district")
 
 MOVES = 2000
 PAGE = 50
 SUBJECTS = ("math", "pe", "chinese", "english")
 SURNAMES = ("王", "李", "陈")
 ROW = re.compile(r'<tr id="m-[^"]+" data-staff-no="([^"]+)"')
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _big_plan(engine: Engine) -> tuple[int, Instance, Plan]:

@@ -4,30 +4,21 @@ approval that needs the ticked confirmation and a comment, stored and shown."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from conftest import District
 from fastapi import FastAPI
 from page_helpers import signed_in, token_for
-from plan_fixtures import build_plan_district, keep_plan
+from plan_fixtures import keep_plan
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.main import create_app
 from optimizer import Instance
 from workforce.models import AuditLog, PlanPin, RotationPlan
 
+pytestmark = pytest.mark.usefixtures("plan_district")
+
 PINS = 200
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _plan_with_teachers(engine, extra: int) -> int:  # type: ignore[no-untyped-def]

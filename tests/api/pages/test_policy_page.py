@@ -5,30 +5,20 @@ values with the caveat; Chinese labels only, no internal codes; the office only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from conftest import District
-from fastapi import FastAPI
 from page_helpers import signed_in
-from plan_fixtures import build_plan_district, keep_plan
+from plan_fixtures import keep_plan
 from sqlmodel import Session
 
-from api.main import create_app
 from optimizer import SolveSettings
 from optimizer.simulate import PolicyChanges, simulate
 from workforce.models import RotationPlan
 from workforce.plans import load_plan
 
+pytestmark = pytest.mark.usefixtures("plan_district")
+
 INTERNAL = re.compile(r"quota\.|quotas\.|rural_shortage|weighted_slots|None|_share|\[")
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _rows(html: str, testid: str) -> list[list[str]]:

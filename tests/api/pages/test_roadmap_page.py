@@ -4,23 +4,12 @@ year checked and no internal codes on the screen; refused to a school clerk; bad
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from conftest import District
 from fastapi import FastAPI
 from page_helpers import signed_in
-from plan_fixtures import build_plan_district
 
-from api.main import create_app
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    build_plan_district(district, engine)
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
+pytestmark = pytest.mark.usefixtures("plan_district")
 
 
 def _visible(html: str) -> str:

@@ -5,7 +5,6 @@ says in Chinese what is wrong."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from conftest import District
@@ -13,16 +12,8 @@ from fastapi import FastAPI
 from page_helpers import csrf_of, hidden_value, internal_codes, signed_in
 from sqlmodel import Session, select
 
-from api.main import create_app
 from workforce.models import AuditLog, Teacher
 from workforce.services.teachers import TeacherUpdate, update_teacher
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _edit_form(html: str, **changes: str) -> dict[str, str]:

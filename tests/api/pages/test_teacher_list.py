@@ -6,7 +6,6 @@ that is no number is a form error in Chinese."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from conftest import District
@@ -14,16 +13,8 @@ from fastapi import FastAPI
 from page_helpers import internal_codes, signed_in, token_for
 from sqlmodel import Session, select
 
-from api.main import create_app
 from workforce.models import Designation, Teacher
 from workforce.pinyin import name_initials
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _names(html: str) -> list[str]:

@@ -4,8 +4,6 @@ school — each change audited; nobody else may open it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from conftest import PASSWORD, District
 from fastapi import FastAPI
@@ -13,18 +11,10 @@ from fastapi.testclient import TestClient
 from page_helpers import csrf_of, internal_codes, signed_in
 from sqlmodel import Session, select
 
-from api.main import create_app
 from workforce.accounts.models import User
 from workforce.models import AuditLog
 
 NEW_PASSWORD = "a brand new passphrase for the clerk"
-
-
-@pytest.fixture
-def app(engine, district: District) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    app = create_app()
-    yield app
-    app.state.engine.dispose()
 
 
 def _audit(engine) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
