@@ -50,6 +50,7 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from optimizer.fixing import lagrangian_fixing
 from optimizer.highs import solve_lp_highs
+from optimizer.memory import release_freed_memory
 from optimizer.model import (
     LevelResult,
     RotationModel,
@@ -110,6 +111,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         lp = (_glop_lp_with_basis if basis else solve_lp)(model, time_limit_s)
     else:
         lp = solve_lp_exported(proto, deadline - time.perf_counter(), model.lp_basis)
+    release_freed_memory()  # the LP solver's copies of the model (optimizer.memory)
     if lp.value is None or lp.values is None:
         if incumbent is not None and lp.status != pywraplp.Solver.INFEASIBLE:
             # The LP did not finish in time: the previous level's plan still holds here, and

@@ -10,7 +10,7 @@ import random
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-from optimizer.model import build_model, set_objective, solve_mip
+from optimizer.model import build_model, fix_level, set_objective, solve_mip
 from optimizer.network import build_network
 from optimizer.problem import Problem
 from optimizer.settings import SolveSettings
@@ -108,3 +108,34 @@ def test_restricted_problem_has_the_optimum_of_the_held_problem():
             else:
                 infeasible += 1
     assert compared >= CASES and infeasible >= CASES // 4, (compared, infeasible)
+
+
+def test_a_model_grown_after_its_arrays_were_made_has_the_arrays_of_one_built_at_once():
+    """RotationModel keeps what was added before `problem()` as arrays and appends what comes
+    after (the rows that keep a solved level, a bound moved for a marginal value): the result
+    must be the model built without the intermediate arrays, and arrays handed out earlier
+    must not change under their holder."""
+    checked = 0
+    for seed in range(60):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        net = build_network(inst, SolveSettings())
+        settled, direct = build_model(inst, net, "highs"), build_model(inst, net, "highs")
+        if not settled.row_names:
+            continue
+        before = settled.problem()  # the lists become arrays here
+        first_lower = float(before.row_lower[0])
+        for model in (settled, direct):
+            set_objective(model, model.terms["rural_shortage_filled"], True)
+            fix_level(model, "rural_shortage_filled", 1.0, True)
+            model.column(0.0, 3.0, True, "extra")
+            model.row(-1.0, 2.0, "extra.row", [0, model.num_columns - 1], [1.0, -1.0])
+            model.set_row_bounds(0, first_lower - 1, float(before.row_upper[0]))
+        grown, built = settled.problem(), direct.problem()
+        for field in ("cost", "lower", "upper", "integer", "row_lower", "row_upper", "starts",
+                      "index", "value"):
+            assert np.array_equal(getattr(grown, field), getattr(built, field)), (seed, field)
+        assert grown.row_names == built.row_names
+        assert grown.num_cols == before.num_cols + 1 and grown.num_rows == before.num_rows + 2
+        assert before.row_lower[0] == first_lower  # the earlier arrays kept their bound
+        checked += 1
+    assert checked >= 50
