@@ -37,6 +37,7 @@ from optimizer import Instance, Plan, SolveSettings, check_plan, load_rules, sol
 from optimizer.baseline import greedy_plan  # noqa: E402
 from optimizer.bounds import lp_bound  # noqa: E402
 from optimizer.instance import Designation, Exemption, School, SubjectStaffing, Teacher  # noqa: E402
+from optimizer.memory import release_freed_memory  # noqa: E402
 
 InstanceSource = Callable[[int, int], Instance]
 
@@ -187,6 +188,7 @@ def reset_peak_rss() -> None:
 
 
 def run_method(name: str, instance: Instance, make: Callable[[], Plan | float]) -> dict[str, Any]:
+    release_freed_memory()  # an earlier method's garbage is not this one's
     reset_peak_rss()
     started, cpu = time.perf_counter(), time.process_time()
     result = make()

@@ -35,6 +35,7 @@ from optimizer.explain import (
 )
 from optimizer.instance import Instance, Pin
 from optimizer.levels import principal_rows_infeasible, solve_level
+from optimizer.memory import release_freed_memory
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
@@ -79,6 +80,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
     settings = settings or SolveSettings()
     started = time.perf_counter()
     deadline = started + settings.time_limit_s * (1 - PLAN_ASSEMBLY_SHARE)
+    release_freed_memory()  # what reading the registry left behind (optimizer.memory)
     net = build_network(instance, settings)
     model = build_model(instance, net, settings.backend)
     build_time = time.perf_counter() - started
