@@ -124,7 +124,7 @@ class RotationModel:
 
     @property
     def _settled_columns(self) -> int:
-        return 0 if self._settled is None else len(self._settled.lower)  # its cost is empty
+        return 0 if self._settled is None else self._settled.num_cols
 
     @property
     def _settled_rows(self) -> int:
@@ -186,9 +186,10 @@ class RotationModel:
             added = np.array(pending, dtype)
             return added if old is None else np.concatenate((getattr(old, name), added))
 
+        lower = joined("lower", self._lower, np.float64)
         self._settled = Problem(
-            cost=np.zeros(0),
-            lower=joined("lower", self._lower, np.float64),
+            cost=np.zeros(len(lower)),
+            lower=lower,
             upper=joined("upper", self._upper, np.float64),
             integer=joined("integer", self._integer, bool),
             row_lower=joined("row_lower", self._row_lower, np.float64),
@@ -197,7 +198,8 @@ class RotationModel:
                     else np.concatenate((old.starts, old.starts[-1] + new_starts))),
             index=joined("index", self._index, np.int32),
             value=joined("value", self._value, np.float64),
-            row_names=self.row_names, maximize=True)
+            row_names=list(self.row_names),  # its own: rows added later are not its rows
+            maximize=True)
         for pending in (self._lower, self._upper, self._integer, self._row_lower,
                         self._row_upper, self._row_length, self._index, self._value):
             pending.clear()

@@ -80,7 +80,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
     settings = settings or SolveSettings()
     started = time.perf_counter()
     deadline = started + settings.time_limit_s * (1 - PLAN_ASSEMBLY_SHARE)
-    release_freed_memory()  # what reading the registry left behind (optimizer.memory)
+    release_freed_memory()  # what the caller freed, e.g. reading the registry (optimizer.memory)
     net = build_network(instance, settings)
     model = build_model(instance, net, settings.backend)
     build_time = time.perf_counter() - started

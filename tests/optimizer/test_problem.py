@@ -137,5 +137,7 @@ def test_a_model_grown_after_its_arrays_were_made_has_the_arrays_of_one_built_at
         assert grown.row_names == built.row_names
         assert grown.num_cols == before.num_cols + 1 and grown.num_rows == before.num_rows + 2
         assert before.row_lower[0] == first_lower  # the earlier arrays kept their bound
+        assert len(before.row_names) == before.num_rows  # and only their own rows' names
+        assert len(before.to_proto().constraint) == before.num_rows
         checked += 1
     assert checked >= 50
