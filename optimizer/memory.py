@@ -1,4 +1,4 @@
-"""Giving freed memory back to the operating system after a large LP.
+"""Giving freed memory back to the operating system: at the start of a solve and after each LP.
 
 Why: GLOP and HiGHS allocate their copies of the model with the C allocator, and glibc keeps
 what they free in the process's heap for reuse. The heap then only grows: on the
