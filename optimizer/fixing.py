@@ -41,21 +41,55 @@ def lagrangian_fixing(
     `row_prices` are the LP's row duals in either sign convention (the one giving the tighter
     bound is used; both are valid); `incumbent` is a feasible solution. A column is fixed only
     at the value the incumbent gives it, so the incumbent stays feasible."""
+    bound, fixed, _ = _fixings(problem, row_prices, incumbent, None)
+    return bound, fixed
+
+
+def held_face(
+    problem: Problem, row_prices: np.ndarray, incumbent: np.ndarray, integral: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(integer columns, rows) that keep the incumbent's value and activity in every solution
+    at least as good as the incumbent — the face of the LP optimum when the incumbent reaches
+    the LP bound. `integral` marks the columns integral in every solution (the integer ones and
+    those an equality of integer columns defines, e.g. a total of arcs). Third: the rows'
+    activities at the incumbent, the values to hold the rows at.
+
+    The argument for rows is the one for columns: a row priced π ≠ 0 whose activity leaves the
+    bound its term takes by δ lowers L(π) by |π|·δ, and δ ≥ 1 when the row's coefficients are
+    integers over integral columns. So a row is held (lower = upper = the incumbent's activity)
+    when |π| exceeds the bound's lead over the incumbent, as a column is.
+
+    Why: once level 1 is solved, the later levels may only use plans as good in level 1. The row
+    `lexicographic[level]` says so, but the LP of the later levels then still searches the whole
+    polytope for it; holding what level 1's prices pin down takes a quarter to a third off
+    HiGHS's time on it (`solve._hold_level_face`)."""
+    _, fixed, held = _fixings(problem, row_prices, incumbent, integral)
+    assert held is not None
+    start = np.asarray(incumbent, np.float64)
+    activity = np.bincount(problem.row_of(), weights=problem.value * start[problem.index],
+                           minlength=problem.num_rows)
+    return fixed, held, activity
+
+
+def _fixings(
+    problem: Problem, row_prices: np.ndarray, incumbent: np.ndarray, integral: np.ndarray | None
+) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """L(π) in the problem's sense, the columns fixed, and (with `integral`) the rows held."""
     sign = 1.0 if problem.maximize else -1.0  # work on max sign·c·x
     cost = sign * problem.cost
     lower, upper, integer = problem.lower, problem.upper, problem.integer
     row_lower, row_upper = problem.row_lower, problem.row_upper
     columns, values, row_of = problem.index, problem.value, problem.row_of()
     prices = np.asarray(row_prices, np.float64)
-    best: tuple[float, np.ndarray] | None = None
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
     for candidate in (prices, -prices):
-        bound, reduced = _lagrangian(
+        bound, reduced, used = _lagrangian(
             candidate, cost, lower, upper, row_lower, row_upper, columns, values, row_of
         )
         if best is None or bound < best[0]:
-            best = (bound, reduced)
+            best = (bound, reduced, used)
     assert best is not None
-    bound, reduced = best
+    bound, reduced, used = best
     offset = sign * problem.offset
     start = np.asarray(incumbent, np.float64)
     value = offset + float(cost @ start)
@@ -64,7 +98,14 @@ def lagrangian_fixing(
     # with a margin: whoever moves it is then strictly worse than the incumbent.
     slack = (bound + offset) - value + _MARGIN * max(1.0, abs(value), abs(bound + offset))
     fix = integer & (np.abs(reduced) > slack) & (reduced != 0) & np.isfinite(at) & (start == at)
-    return sign * (bound + offset), fix
+    if integral is None:
+        return sign * (bound + offset), fix, None
+    activity = np.bincount(row_of, weights=values * start[columns], minlength=len(row_lower))
+    side = np.where(used > 0, row_upper, row_lower)  # the bound each priced row's term takes
+    whole = np.bincount(row_of, weights=~(integral[columns] & (values == np.round(values))),
+                        minlength=len(row_lower)) == 0
+    held = whole & (np.abs(used) > slack) & np.isfinite(side) & (activity == side)
+    return sign * (bound + offset), fix, held
 
 
 def _lagrangian(
@@ -77,9 +118,9 @@ def _lagrangian(
     columns: np.ndarray,
     values: np.ndarray,
     row_of: np.ndarray,
-) -> tuple[float, np.ndarray]:
-    """L(π) without the objective offset, and the reduced costs d = c − Aᵀπ. A price that
-    points at an infinite row side is set to 0 (allowed: any prices give a bound)."""
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """L(π) without the objective offset, the reduced costs d = c − Aᵀπ and the prices used. A
+    price that points at an infinite row side is set to 0 (allowed: any prices give a bound)."""
     prices = np.where(
         ((prices > 0) & ~np.isfinite(row_upper)) | ((prices < 0) & ~np.isfinite(row_lower)),
         0.0,
@@ -92,4 +133,4 @@ def _lagrangian(
         )
         cols = np.where(reduced > 0, reduced * upper, np.where(reduced < 0, reduced * lower, 0.0))
     bound = float(rows.sum() + cols.sum())
-    return (bound if np.isfinite(bound) else np.inf), reduced
+    return (bound if np.isfinite(bound) else np.inf), reduced, prices

@@ -114,32 +114,22 @@ def _better(problem: Problem, value: float, cutoff: float | None) -> float:
     return value + slack if cutoff is None else min(value + slack, cutoff)
 
 
-def solve_lp_highs(problem: Problem, time_limit_s: float, basis: tuple[list, list] | None = None
+def solve_lp_highs(problem: Problem, time_limit_s: float
                    ) -> tuple[int, float | None, np.ndarray | None, np.ndarray | None]:
     """The LP relaxation of the problem (integrality dropped); (pywraplp status, value, values,
     row duals — for reduced-cost fixing, optimizer.fixing).
 
-    `basis` (column and row statuses) is a basis of the problem with its last rows left out —
-    level 1's optimal basis, before the rows that keep the earlier levels were added: those rows
-    start basic, which keeps the basis valid, and the simplex starts from it instead of from
-    scratch (10,000-teacher counties: 0.75–1.1 s instead of 1.9–2.1 s; 30,000: 4.1 s instead of
-    5.5 s). Ignored when its column count is not the problem's.
-
     Used for the later levels of a large model: on the 30,000-teacher sample district the
     preference level's LP took HiGHS 7.9 s from scratch, GLOP 16 s from scratch and more than
-    20 s warm-started from level 1's basis. (Level 1 stays in GLOP: HiGHS took 91 s there.)"""
+    20 s warm-started from level 1's basis. (Level 1 stays in GLOP: HiGHS took 91 s there.)
+    Up to 160,000 columns it started from level 1's GLOP basis, until level 1's prices held
+    what they pin down (`solve._hold_level_face`); with that the cold start is the faster one
+    (30,000 teachers: 4.0–5.0 s; held and from the basis 6.3–7.7 s; the basis alone, as before,
+    6.0–6.7 s; 10,000-teacher counties: the same within the machine's noise)."""
     solver = QuietHighs()
     solver.setOptionValue("time_limit", max(0.05, time_limit_s))
     solver.setOptionValue("threads", 1)
     _pass(solver, problem, integrality=False)
-    if basis is not None and len(basis[0]) == problem.num_cols and len(
-            basis[1]) <= problem.num_rows:
-        start = highspy.HighsBasis()
-        start.col_status = basis[0]
-        start.row_status = basis[1] + [highspy.HighsBasisStatus.kBasic] * (
-            problem.num_rows - len(basis[1]))
-        start.valid = True
-        solver.setBasis(start)
     solver.run()
     status = solver.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:

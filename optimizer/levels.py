@@ -8,10 +8,10 @@ none in a minute). So, with `lp_guided` (the default), each level is solved as:
 
 1. the LP relaxation — level 1 in GLOP, later levels (their model exported with the earlier
    levels' rows) in HiGHS, which solved the 30,000-teacher district's second LP twice as fast
-   as GLOP, while GLOP solved level 1 ten times faster than HiGHS; on a model of 20,000 to
-   160,000 variables the later LP starts from level 1's optimal GLOP basis
-   (`_glop_lp_with_basis`; beyond that it cost more than it saved): infeasible → the
-   level is infeasible; integral → optimal, the LP is the proof;
+   as GLOP, while GLOP solved level 1 ten times faster than HiGHS (on a model above
+   `FULL_MIP_MAX_VARIABLES` with the columns and rows level 1's prices pin down held,
+   `solve._hold_level_face`): infeasible → the level is infeasible; integral → optimal, the
+   LP is the proof;
 2. otherwise a MIP over a neighbourhood, every other integer variable fixed and substituted
    out so that the back-end receives a small model: the fractional variables free, the rest
    fixed at their integral LP values, then whole groups if that has no solution. A later level
@@ -42,11 +42,9 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
 
-import highspy
 import numpy as np
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.linear_solver import pywraplp
 
 from optimizer.fixing import lagrangian_fixing
 from optimizer.highs import solve_lp_highs
@@ -80,15 +78,11 @@ time limit 1.3% from the preference bound."""
 
 def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
                 seed: int, gap: float, backend: str, lp_guided: bool,
-                incumbent: np.ndarray | None = None, keep_basis: bool = False) -> LevelResult:
+                incumbent: np.ndarray | None = None) -> LevelResult:
     """The best solution of the model's current objective (see the module docstring).
 
     `incumbent` is a solution of the previous level: it is feasible here too (the previous
-    level is kept at its optimum), so this level never ends without a solution. `keep_basis`
-    (level 1): when the later levels will start from an LP (a model above
-    `FULL_MIP_MAX_VARIABLES`) and go on to the full or fixed MIP (up to
-    `FULL_MIP_WITH_START_MAX_VARIABLES`), GLOP's optimal basis is kept in `model.lp_basis`
-    (`_glop_lp_with_basis`), and a later level's LP starts from it.
+    level is kept at its optimum), so this level never ends without a solution.
     """
     deadline = time.perf_counter() + time_limit_s
     if not lp_guided:
@@ -103,14 +97,9 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
     proto = model.problem()
     if incumbent is None:
-        # the later levels solve an LP (above FULL_MIP_MAX_VARIABLES), and the basis pays up to
-        # FULL_MIP_WITH_START_MAX_VARIABLES: at 100,000 teachers (403,000 columns, the later
-        # levels by RINS) it cost 21 s and 78 MB (175.6 s against 154.1 s, side by side)
-        basis = keep_basis and (FULL_MIP_MAX_VARIABLES < model.num_columns
-                                <= FULL_MIP_WITH_START_MAX_VARIABLES)
-        lp = (_glop_lp_with_basis if basis else solve_lp)(model, time_limit_s)
+        lp = solve_lp(model, time_limit_s)
     else:
-        lp = solve_lp_exported(proto, deadline - time.perf_counter(), model.lp_basis)
+        lp = solve_lp_exported(proto, deadline - time.perf_counter())
     release_freed_memory()  # the LP solver's copies of the model (optimizer.memory)
     if lp.value is None or lp.values is None:
         if incumbent is not None and lp.status != pywraplp.Solver.INFEASIBLE:
@@ -176,49 +165,6 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
     limit = math.floor(bound + _INTEGRAL) if maximize else math.ceil(bound - _INTEGRAL)
     return LevelResult(pywraplp.Solver.OPTIMAL if value == limit else pywraplp.Solver.FEASIBLE,
                        value, bound, best.values, best.method, best.nodes)
-
-
-_GLOP_TO_HIGHS = {
-    pywraplp.Solver.FREE: highspy.HighsBasisStatus.kZero,
-    pywraplp.Solver.AT_LOWER_BOUND: highspy.HighsBasisStatus.kLower,
-    pywraplp.Solver.AT_UPPER_BOUND: highspy.HighsBasisStatus.kUpper,
-    pywraplp.Solver.FIXED_VALUE: highspy.HighsBasisStatus.kLower,
-    pywraplp.Solver.BASIC: highspy.HighsBasisStatus.kBasic,
-}
-
-
-def _glop_lp_with_basis(model: RotationModel, time_limit_s: float) -> LevelResult:
-    """Level 1's LP in GLOP, as `model.solve_lp`, through a `pywraplp.Solver` instead of
-    `SolveWithProto` so that its optimal basis can be read (`basis_status`) and kept in
-    `model.lp_basis` for the later levels' LP in HiGHS (`highs.solve_lp_highs`).
-
-    Why: HiGHS solves level 1's LP ten times slower than GLOP, and the later LP from scratch
-    took it 1.9–2.1 CPU s on a 10,000-teacher county; from GLOP's basis it takes 0.75–1.1 s,
-    while loading the model this way and reading the basis cost GLOP's side 0.3–0.45 s more
-    (counties 2022, 2023, 2030: 0.7–0.85 s less in all; 30,000 teachers: 1.2 s less)."""
-    if model.empty_infeasible_rows:  # e.g. a quota with nobody to move
-        return LevelResult(pywraplp.Solver.INFEASIBLE, None, None)
-    problem = model.problem()
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    error = solver.LoadModelFromProto(replace(problem, integer=np.zeros(problem.num_cols, bool))
-                                      .to_proto())
-    if error:  # an empty solver would report an empty "optimum"
-        raise RuntimeError(f"cannot load level 1's LP into GLOP: {error}")
-    solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
-    status = solver.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
-        model.lp_duals = model.lp_reduced_costs = model.lp_basis = None
-        return LevelResult(status if status == pywraplp.Solver.INFEASIBLE
-                           else pywraplp.Solver.NOT_SOLVED, None, None)
-    response = linear_solver_pb2.MPSolutionResponse()
-    solver.FillSolutionResponseProto(response)
-    values = np.array(response.variable_value, np.float64)
-    model.lp_duals = np.array(response.dual_value, np.float64)
-    model.lp_reduced_costs = np.array(response.reduced_cost, np.float64)
-    model.lp_basis = ([_GLOP_TO_HIGHS[v.basis_status()] for v in solver.variables()],
-                      [_GLOP_TO_HIGHS[c.basis_status()] for c in solver.constraints()])
-    value = problem.objective(values)
-    return LevelResult(pywraplp.Solver.OPTIMAL, value, value, values)
 
 
 def principal_rows_infeasible(model: RotationModel, time_limit_s: float) -> bool:

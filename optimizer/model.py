@@ -102,9 +102,6 @@ class RotationModel:
     glop_parameters: str = ""
     """GLOP's parameters for this model's LP (`solve_lp`; text format), e.g. the diagnosis's
     `diagnose.ELASTIC_GLOP_PARAMETERS`."""
-    lp_basis: tuple[list, list] | None = None
-    """Level 1's optimal LP basis (column and row statuses, HiGHS's kinds) when it was asked
-    for (optimizer.levels): the later levels' LP starts from it."""
     _lower: list[float] = field(default_factory=list)
     _upper: list[float] = field(default_factory=list)
     _integer: list[bool] = field(default_factory=list)
@@ -167,6 +164,25 @@ class RotationModel:
         row_lower, row_upper = self._settled.row_lower.copy(), self._settled.row_upper.copy()
         row_lower[row], row_upper[row] = lower, upper  # copies: problems handed out keep theirs
         self._settled = replace(self._settled, row_lower=row_lower, row_upper=row_upper)
+
+    def hold(self, columns: np.ndarray, values: np.ndarray, rows: np.ndarray,
+             activities: np.ndarray) -> None:
+        """Fix `columns` at `values` and `rows` at `activities` (lower = upper), in copies:
+        problems handed out keep their bounds."""
+        settled = self.problem()  # what is pending is settled first
+        lower, upper = settled.lower.copy(), settled.upper.copy()
+        lower[columns] = upper[columns] = values
+        row_lower, row_upper = settled.row_lower.copy(), settled.row_upper.copy()
+        row_lower[rows] = row_upper[rows] = activities
+        assert self._settled is not None
+        self._settled = replace(self._settled, lower=lower, upper=upper, row_lower=row_lower,
+                                row_upper=row_upper)
+
+    def totals(self) -> np.ndarray:
+        """The columns of the totals `arr`, `dep` and `kdep`: each defined by an equality with
+        integer arcs, so integral in every solution (continuous for HiGHS, see `_derived`)."""
+        return np.array([*self.arr.values(), *self.dep.values(), *self.kdep.values()],
+                        np.int64)
 
     def problem(self) -> Problem:
         """The model with its current objective as arrays (what was added since the last call
@@ -600,11 +616,9 @@ def solve_lp_glop(problem: Problem, time_limit_s: float, parameters: str = ""
             np.array(response.dual_value, np.float64), np.array(response.reduced_cost, np.float64))
 
 
-def solve_lp_exported(problem: Problem, time_limit_s: float,
-                      basis: tuple[list, list] | None = None) -> LevelResult:
-    """The LP relaxation of an exported model, by HiGHS, from `basis` when given (see
-    `highs.solve_lp_highs`)."""
-    status, value, values, prices = solve_lp_highs(problem, time_limit_s, basis)
+def solve_lp_exported(problem: Problem, time_limit_s: float) -> LevelResult:
+    """The LP relaxation of an exported model, by HiGHS (`highs.solve_lp_highs`)."""
+    status, value, values, prices = solve_lp_highs(problem, time_limit_s)
     return LevelResult(status, value, value, values, row_prices=prices)
 
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 import math
 import random
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from ortools.linear_solver import pywraplp
 
-from optimizer.fixing import lagrangian_fixing
+from optimizer.fixing import held_face, lagrangian_fixing
 from optimizer.levels import _fixed_mip
 from optimizer.model import (
     LevelResult,
     build_model,
     fix_level,
     set_objective,
+    solve_lp,
     solve_lp_exported,
     solve_mip,
 )
@@ -102,3 +104,54 @@ def test_fixed_mip_proves_the_level_from_a_worse_solution():
         if checked == CASES:
             break
     assert checked == CASES
+
+
+HELD_CASES = 30
+"""Random districts whose level 1 has an optimum, checked for `held_face`."""
+
+
+def test_what_level_ones_prices_hold_keeps_every_plan_as_good_in_level_one():
+    """`held_face` after level 1 (GLOP's row prices, the MIP's optimum as incumbent): for
+    random objectives over the plans as good in level 1 (level 1 kept by its row), the optimum
+    with the held columns and rows is the one without — every such plan meets what is held, so
+    the later levels lose nothing. Brute force: HiGHS's full MIP, both ways. Problems handed
+    out before `RotationModel.hold` keep their bounds."""
+    checked = columns_held = rows_held = 0
+    for seed in range(200):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        model = build_model(inst, build_network(inst, SolveSettings()), "highs")
+        if not model.num_columns:
+            continue
+        set_objective(model, model.terms["rural_shortage_filled"], True)
+        first = solve_mip(model.problem(), "highs", 20, 1, 0, 0.0)
+        if first.status != pywraplp.Solver.OPTIMAL or solve_lp(model, 20).value is None:
+            continue
+        problem = model.problem()
+        integral = problem.integer.copy()
+        integral[model.totals()] = True
+        incumbent = np.where(integral, np.round(first.values), first.values)
+        fixed, held, activity = held_face(problem, model.lp_duals, incumbent, integral)
+        assert np.all(integral[fixed]) and np.all(problem.integer[fixed]), seed
+        assert np.array_equal(incumbent[fixed], np.where(
+            incumbent[fixed] == problem.lower[fixed], problem.lower[fixed],
+            problem.upper[fixed])), seed  # each fixed at a bound, where the incumbent is
+        fix_level(model, "rural_shortage_filled", first.value, True)
+        free = model.problem()
+        model.hold(np.flatnonzero(fixed), incumbent[fixed], np.flatnonzero(held),
+                   activity[held])
+        kept = model.problem()
+        assert np.array_equal(free.lower, problem.lower), seed  # handed out: unchanged
+        rng = np.random.default_rng(seed)
+        for _ in range(3):
+            cost = rng.integers(-3, 4, free.num_cols).astype(np.float64)
+            optima = [solve_mip(replace(p, cost=cost), "highs", 20, 1, 0, 0.0) for p in
+                      (free, kept)]
+            assert [o.status for o in optima] == [pywraplp.Solver.OPTIMAL] * 2, seed
+            assert abs(optima[0].value - optima[1].value) < 1e-6, seed
+        columns_held += int(fixed.sum())
+        rows_held += int((held & (problem.row_lower != problem.row_upper)).sum())
+        checked += 1
+        if checked == HELD_CASES:
+            break
+    assert checked == HELD_CASES
+    assert columns_held >= HELD_CASES and rows_held >= HELD_CASES, (columns_held, rows_held)

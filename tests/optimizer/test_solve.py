@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import math
 
 import pytest
 
@@ -79,7 +78,7 @@ def test_later_levels_whose_lp_does_not_finish_keep_level_ones_plan_with_its_val
     levels = importlib.import_module("optimizer.levels")
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
     monkeypatch.setattr(levels, "solve_lp_exported",
-                        lambda proto, limit, basis: LevelResult(6, None, None))  # NOT_SOLVED
+                        lambda proto, limit: LevelResult(6, None, None))  # NOT_SOLVED
     inst = instance(
         [school("U", "urban", staff=[staffing("pe", in_post=3)]),
          school("U2", "urban", lon=114.75, staff=[staffing("pe", in_post=3)]),
@@ -137,7 +136,7 @@ def test_a_later_level_kept_from_level_ones_plan_reports_the_moves_preference(mo
 
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
     monkeypatch.setattr(levels, "solve_lp_exported",
-                        lambda proto, limit, basis: LevelResult(6, None, None))
+                        lambda proto, limit: LevelResult(6, None, None))
     checked = 0
     for seed in range(80):
         inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
@@ -219,42 +218,36 @@ def test_principals_without_a_chain_are_found_infeasible_before_level_one(solve_
     assert len(cases) == 4
 
 
-def test_the_later_lp_from_level_ones_basis_has_the_cold_lps_optimum(monkeypatch):
-    """Level 1 solved with `keep_basis` on a model above FULL_MIP_MAX_VARIABLES (here: every
-    model) keeps GLOP's basis, one status per column and per row; the later LP started from it
-    (the level-1 row added basic) reaches the same optimum as HiGHS from scratch."""
+def test_holding_what_level_ones_prices_pin_down_changes_no_level(monkeypatch):
+    """On models whose later levels start from an LP (here: every model), the solve holds
+    what level 1's prices pin down (`solve._hold_level_face`) and says so in the later stage's
+    method; its three levels are those of the same solve without holding, on random small
+    districts."""
     import random
 
     from optimizer import levels
-    from optimizer.highs import solve_lp_highs
-    from optimizer.model import build_model, fix_level, set_objective
-    from optimizer.network import build_network
-    from optimizer.settings import SolveSettings
     from tests.optimizer.factories import district
 
+    solving = importlib.import_module("optimizer.solve")
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
-    checked = 0
-    for seed in range(40):
+    checked = held = 0
+    for seed in range(60):
         inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
-        settings = SolveSettings(time_limit_s=20)
-        model = build_model(inst, build_network(inst, settings), "highs")
-        if not model.num_columns:
+        plans = []
+        for threshold in (10**9, -1):
+            monkeypatch.setattr(solving, "HOLD_LEVEL_FACE_ABOVE_VARIABLES", threshold)
+            plans.append(solving.solve(inst))
+        without, with_held = plans
+        if without.status != "optimal":
             continue
-        set_objective(model, model.terms["rural_shortage_filled"], True)
-        first = levels.solve_level(model, True, 20, 1, 0, 0.0, "highs", True, keep_basis=True)
-        if first.value is None:
-            continue
-        assert model.lp_basis is not None, seed
-        assert (len(model.lp_basis[0]), len(model.lp_basis[1])) == (
-            model.num_columns, len(model.row_names)), seed
-        fix_level(model, "rural_shortage_filled", first.value, True)
-        set_objective(model, model.terms["preference"], True)
-        warm = solve_lp_highs(model.problem(), 20, model.lp_basis)
-        cold = solve_lp_highs(model.problem(), 20)
-        assert warm[0] == cold[0] == 0, seed  # both optimal
-        assert math.isclose(warm[1], cold[1], abs_tol=1e-6), seed
+        assert with_held.status == "optimal", seed
+        assert ([o.value for o in with_held.objectives]
+                == [o.value for o in without.objectives]), seed
+        assert not any("prices held" in m for m in without.stats.level_methods), seed
+        held += "level 1's prices held" in with_held.stats.level_methods[1]
         checked += 1
-    assert checked >= 15, checked
+    assert checked >= 20, checked
+    assert held == checked, (held, checked)
 
 
 def test_a_level_kept_at_its_exact_value_keeps_every_plan_and_tightens_the_lp():
