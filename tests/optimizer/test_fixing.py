@@ -141,6 +141,11 @@ def test_what_level_ones_prices_hold_keeps_every_plan_as_good_in_level_one():
                    activity[held])
         kept = model.problem()
         assert np.array_equal(free.lower, problem.lower), seed  # handed out: unchanged
+        assert np.array_equal(kept.lower[fixed], incumbent[fixed]), seed  # and held: applied
+        assert np.array_equal(kept.upper[fixed], incumbent[fixed]), seed
+        rows = np.flatnonzero(held)
+        assert np.array_equal(kept.row_lower[rows], activity[rows]), seed
+        assert np.array_equal(kept.row_upper[rows], activity[rows]), seed
         rng = np.random.default_rng(seed)
         for _ in range(3):
             cost = rng.integers(-3, 4, free.num_cols).astype(np.float64)
