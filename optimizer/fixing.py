@@ -63,18 +63,16 @@ def held_face(
     `lexicographic[level]` says so, but the LP of the later levels then still searches the whole
     polytope for it; holding what level 1's prices pin down takes a quarter to a third off
     HiGHS's time on it (`solve._hold_level_face`)."""
-    _, fixed, held = _fixings(problem, row_prices, incumbent, integral)
-    assert held is not None
-    start = np.asarray(incumbent, np.float64)
-    activity = np.bincount(problem.row_of(), weights=problem.value * start[problem.index],
-                           minlength=problem.num_rows)
-    return fixed, held, activity
+    _, fixed, rows = _fixings(problem, row_prices, incumbent, integral)
+    assert rows is not None
+    return fixed, *rows
 
 
 def _fixings(
     problem: Problem, row_prices: np.ndarray, incumbent: np.ndarray, integral: np.ndarray | None
-) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """L(π) in the problem's sense, the columns fixed, and (with `integral`) the rows held."""
+) -> tuple[float, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """L(π) in the problem's sense, the columns fixed, and (with `integral`) the rows held
+    with the incumbent's row activities."""
     sign = 1.0 if problem.maximize else -1.0  # work on max sign·c·x
     cost = sign * problem.cost
     lower, upper, integer = problem.lower, problem.upper, problem.integer
@@ -105,7 +103,7 @@ def _fixings(
     whole = np.bincount(row_of, weights=~(integral[columns] & (values == np.round(values))),
                         minlength=len(row_lower)) == 0
     held = whole & (np.abs(used) > slack) & np.isfinite(side) & (activity == side)
-    return sign * (bound + offset), fix, held
+    return sign * (bound + offset), fix, (held, activity)
 
 
 def _lagrangian(

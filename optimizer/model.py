@@ -160,23 +160,31 @@ class RotationModel:
         if pending >= 0:
             self._row_lower[pending], self._row_upper[pending] = lower, upper
             return
-        assert self._settled is not None
-        row_lower, row_upper = self._settled.row_lower.copy(), self._settled.row_upper.copy()
-        row_lower[row], row_upper[row] = lower, upper  # copies: problems handed out keep theirs
-        self._settled = replace(self._settled, row_lower=row_lower, row_upper=row_upper)
+        self._fix_settled(rows=np.array([row]), row_lower=np.array([lower]),
+                          row_upper=np.array([upper]))
 
     def hold(self, columns: np.ndarray, values: np.ndarray, rows: np.ndarray,
              activities: np.ndarray) -> None:
-        """Fix `columns` at `values` and `rows` at `activities` (lower = upper), in copies:
-        problems handed out keep their bounds."""
-        settled = self.problem()  # what is pending is settled first
-        lower, upper = settled.lower.copy(), settled.upper.copy()
-        lower[columns] = upper[columns] = values
-        row_lower, row_upper = settled.row_lower.copy(), settled.row_upper.copy()
-        row_lower[rows] = row_upper[rows] = activities
+        """Fix `columns` at `values` and `rows` at `activities` (lower = upper)."""
+        if self._lower or self._row_lower:
+            self._settle()
+        self._fix_settled(columns, values, values, rows, activities, activities)
+
+    def _fix_settled(self, columns: np.ndarray | None = None, lower: np.ndarray | None = None,
+                     upper: np.ndarray | None = None, rows: np.ndarray | None = None,
+                     row_lower: np.ndarray | None = None, row_upper: np.ndarray | None = None
+                     ) -> None:
+        """New bounds for settled columns and rows, in copies: problems handed out keep
+        theirs."""
         assert self._settled is not None
-        self._settled = replace(self._settled, lower=lower, upper=upper, row_lower=row_lower,
-                                row_upper=row_upper)
+        changes = {}
+        for name, where, bound in (("lower", columns, lower), ("upper", columns, upper),
+                                   ("row_lower", rows, row_lower),
+                                   ("row_upper", rows, row_upper)):
+            if where is not None:
+                changes[name] = getattr(self._settled, name).copy()
+                changes[name][where] = bound
+        self._settled = replace(self._settled, **changes)
 
     def totals(self) -> np.ndarray:
         """The columns of the totals `arr`, `dep` and `kdep`: each defined by an equality with
