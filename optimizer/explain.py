@@ -24,14 +24,12 @@ from optimizer.rules import (
     add_years,
     age_on,
     cert_rank,
-    counts_in_quota_base,
     counts_toward_district_share,
     direction_between,
     district_share_base,
     eligible_since,
     in_key_share_base,
     in_school_quota_scope,
-    is_available,
     is_key,
     key_share_fraction,
     key_share_target,
@@ -116,10 +114,10 @@ def with_quota_reasons(instance: Instance, moves: list[Move]) -> list[Move]:
     asked for (volunteer, wish), nor a pin, nor a principal's full terms explain is there for the
     district's 5%: it says that. Without this, a non-volunteer's move gave only a distance and a
     subject."""
-    rules, as_of = instance.rules, instance.as_of
+    rules = instance.rules
     q = rules.quotas
     leaving = Counter(m.from_school for m in moves)
-    base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
+    base = Counter(instance.quota_base)
     district_base = district_share_base(instance)
     labels = DISTRICT_BASE_LABELS[q.district_share_base]
     at = instance.school_by_code
@@ -156,7 +154,7 @@ def with_quota_reasons(instance: Instance, moves: list[Move]) -> list[Move]:
 
 def quota_results(instance: Instance, moves: list[Move]) -> list[QuotaResult]:
     """The district, per-school and key-teacher quotas with target, achieved and margin."""
-    rules, as_of = instance.rules, instance.as_of
+    rules = instance.rules
     q = rules.quotas
     at = instance.school_by_code
     district_base = district_share_base(instance)
@@ -172,7 +170,7 @@ def quota_results(instance: Instance, moves: list[Move]) -> list[QuotaResult]:
                           base_label=labels[0], base_label_en=labels[1], counting=counting[0],
                           counting_en=counting[1]))
     departures = Counter(m.from_school for m in moves)
-    base = Counter(t.school for t in instance.teachers if counts_in_quota_base(t, as_of, rules))
+    base = Counter(instance.quota_base)
     for school in sorted(instance.schools, key=lambda s: s.code):
         if not in_school_quota_scope(school):
             continue
@@ -283,9 +281,9 @@ class _MoveTotals:
         self.own: dict[tuple[str, str], Counter[_Kind]] = {}
         self.pinned: dict[str, list[tuple[School, _Kind, tuple]]] = {}
         self.directions: dict[tuple, bool] = {}  # (zone, quality, (zone, quality)) → allowed
-        rules, as_of = instance.rules, instance.as_of
+        rules, as_of, available = instance.rules, instance.as_of, instance.available_staff
         for t in instance.teachers:
-            if t.is_principal or not is_available(t, as_of, rules):
+            if t.is_principal or t.staff_no not in available:
                 continue
             source = self.school_by_code[t.school]
             pins = tuple(sorted((p.kind, p.school or "") for p in

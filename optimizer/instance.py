@@ -20,7 +20,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from optimizer.rules import CertLevel, RotationRules, SchoolLevel, Tier
+from optimizer.rules import (
+    CertLevel,
+    RotationRules,
+    SchoolLevel,
+    Tier,
+    counts_in_quota_base,
+    is_available,
+)
 
 
 class _Strict(BaseModel):
@@ -31,7 +38,7 @@ class _Indexed(_Strict):
     """Lookup tables over list fields, rebuilt when the list is another one: `model_copy` with
     an update shares private state, so a cache keyed by name alone would go stale."""
 
-    _indexes: dict[str, tuple[object, dict]] = PrivateAttr(default_factory=dict)
+    _indexes: dict[str, tuple[object, object]] = PrivateAttr(default_factory=dict)
 
     def _indexed(self, name: str, source: list, build) -> dict:
         # Straight to pydantic's private-state dict: `self._indexes` goes through
@@ -41,6 +48,16 @@ class _Indexed(_Strict):
         cached = indexes.get(name)
         if cached is None or cached[0] is not source:
             cached = (source, build(source))
+            indexes[name] = cached
+        return cached[1]
+
+    def _derived(self, name: str, sources: tuple, build):
+        """`build()`, cached while every one of `sources` is the same object as when it was
+        built (a copy with another date or other rules sharing the teachers list rebuilds)."""
+        indexes = self.__pydantic_private__["_indexes"]
+        cached = indexes.get(name)
+        if cached is None or any(a is not b for a, b in zip(cached[0], sources, strict=True)):
+            cached = (sources, build())
             indexes[name] = cached
         return cached[1]
 
@@ -244,6 +261,23 @@ class Instance(_Indexed):
     @property
     def teacher_by_staff_no(self) -> dict[str, Teacher]:
         return self._indexed("teachers", self.teachers, lambda xs: {t.staff_no: t for t in xs})
+
+    @property
+    def available_staff(self) -> frozenset[str]:
+        """Staff numbers of the teachers who may rotate on `as_of` (`rules.is_available`):
+        asked once per teacher, not by every part of a solve (the network, the clerk and the
+        explanations asked 373,000 times at 100,000 teachers)."""
+        return self._derived("available", (self.teachers, self.as_of, self.rules), lambda: (
+            frozenset(t.staff_no for t in self.teachers
+                      if is_available(t, self.as_of, self.rules))))
+
+    @property
+    def quota_base(self) -> dict[str, int]:
+        """Per school code, its teachers in the school quota's base (符合交流条件教师,
+        `rules.counts_in_quota_base`; schools without any are absent)."""
+        return self._derived("quota_base", (self.teachers, self.as_of, self.rules), lambda: dict(
+            Counter(t.school for t in self.teachers
+                    if counts_in_quota_base(t, self.as_of, self.rules))))
 
     @property
     def pins_by_teacher(self) -> dict[str, list[Pin]]:

@@ -36,12 +36,10 @@ from optimizer.baseline import greedy_moves
 from optimizer.instance import Instance, Teacher
 from optimizer.rules import (
     cert_rank,
-    counts_in_quota_base,
     direction_between,
     district_share_base,
     haversine_km,
     in_school_quota_scope,
-    is_available,
     is_key,
     move_preference,
     must_rotate_principal,
@@ -95,7 +93,6 @@ class Network:
     principal_arcs: list[Arc]
     must_rotate_principals: list[str]
     headcount: dict[str, int]
-    quota_base: dict[str, int]
     district_base: int
     district_target: int
     school_targets: dict[str, int]
@@ -115,13 +112,13 @@ def _group_key(teacher: Teacher, instance: Instance) -> tuple:
 
 def build_groups(instance: Instance) -> list[TeacherGroup]:
     """Available, non-principal teachers without a must_stay pin, grouped deterministically."""
-    rules, as_of = instance.rules, instance.as_of
+    available = instance.available_staff
     buckets: dict[tuple, list[Teacher]] = defaultdict(list)
     for t in instance.teachers:
         pins = instance.pins_by_teacher.get(t.staff_no, [])
         if t.is_principal or any(p.kind == "must_stay" for p in pins):
             continue
-        if is_available(t, as_of, rules):
+        if t.staff_no in available:
             buckets[_group_key(t, instance)].append(t)
     groups = []
     for index, key in enumerate(sorted(buckets)):
@@ -210,7 +207,7 @@ class Geometry:
 
 def build_network(instance: Instance, settings: SolveSettings) -> Network:
     """Groups, arcs (pruned as the settings say), principal arcs and quota figures."""
-    rules, as_of = instance.rules, instance.as_of
+    rules = instance.rules
     groups = build_groups(instance)
     geo = Geometry.of(instance, groups)
     schools, position, lat, lon = geo.schools, geo.position, geo.lat, geo.lon
@@ -292,21 +289,18 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     principals, principal_arcs, must_rotate = principal_posts(
         instance, settings.principal_posts_kept if pruned else None)
     headcount: dict[str, int] = defaultdict(int)
-    quota_base: dict[str, int] = defaultdict(int)
     for t in instance.teachers:
         if t.post_type == "established":
             headcount[t.school] += 1
-        if counts_in_quota_base(t, as_of, rules):
-            quota_base[t.school] += 1
-    district_base = district_share_base(instance)
+    district_base, quota_base = district_share_base(instance), instance.quota_base
     school_targets = {
-        s.code: share_target(rules.quotas.school_share, quota_base[s.code])
+        s.code: share_target(rules.quotas.school_share, quota_base.get(s.code, 0))
         for s in schools if in_school_quota_scope(s)
     }
     return Network(
         groups=groups, arcs=arcs, principals=principals, principal_arcs=principal_arcs,
         must_rotate_principals=must_rotate, headcount=dict(headcount),
-        quota_base=dict(quota_base), district_base=district_base,
+        district_base=district_base,
         district_target=share_target(rules.quotas.district_share, district_base),
         school_targets=school_targets, geometry=geo, pruned=pruned, exact_arcs=exact_arcs,
         pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
@@ -436,7 +430,7 @@ def principal_posts(instance: Instance, nearest: int | None
             principal_at[t.school] = t
     movable = sorted(
         t.staff_no for t in principal_at.values()
-        if is_available(t, as_of, rules)
+        if t.staff_no in instance.available_staff
         and not any(p.kind == "must_stay" for p in instance.pins_by_teacher.get(t.staff_no, []))
     )
     open_posts = {s.code for s in instance.schools if s.code not in principal_at} | {

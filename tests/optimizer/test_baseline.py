@@ -44,3 +44,22 @@ def test_greedy_keeps_the_hard_rules_and_the_optimum_is_at_least_as_good():
                 compared += 1
         seed += 1
     assert compared == COMPARED and optimal_seen >= COMPARED
+
+
+def test_the_clerks_ledger_knows_which_subjects_may_still_lose_a_teacher():
+    # `_Ledger.blocked` is kept up to date by each move instead of recomputing the net loss
+    # per question; after the clerk's whole run it must still be the rule for every key.
+    from optimizer.baseline import _fill_rural_shortages, _Ledger, _place_pins, _top_up_quotas
+
+    keys = blocked_by_moves = moves = 0
+    for seed in range(200):
+        ledger = _Ledger(district(random.Random(seed), max_teachers=20, max_available=12))
+        for phase in (_place_pins, _fill_rural_shortages, _top_up_quotas):
+            phase(ledger)
+            for key, limit in ledger._loss.items():
+                by_rule = ledger.departures[key] - ledger.arrivals[key] < limit
+                assert ledger.may_lose(key) == by_rule, (seed, phase.__name__, key)
+                keys += 1
+                blocked_by_moves += not by_rule and limit > 0  # open at first, closed by moves
+        moves += len(ledger.moves)
+    assert keys > 5000 and blocked_by_moves > 20 and moves > 100, (keys, blocked_by_moves, moves)

@@ -78,3 +78,41 @@ def test_every_back_end_reaches_the_same_optimum(backend):
     plan = solve(inst, SolveSettings(time_limit_s=10, backend=backend, lp_guided=False))
     assert plan.status == reference.status
     assert [o.value for o in plan.objectives[:2]] == [o.value for o in reference.objectives[:2]]
+
+
+CACHE_DISTRICTS = 40
+"""Random districts on which who may rotate is compared with the rule, teacher by teacher."""
+
+
+def test_who_may_rotate_is_the_rule_for_every_teacher_and_follows_a_copy_with_another_date():
+    # The solve asks `available_staff` and `quota_base` instead of the rule for every teacher
+    # each time; a copy that shares the teachers list but has another date or other rules
+    # (what-if simulations, the roadmap's later years) must not see the original's answer.
+    from collections import Counter
+    from datetime import timedelta
+
+    from optimizer.rules import counts_in_quota_base, is_available, load_rules
+
+    def by_rule(inst: Instance) -> tuple[frozenset[str], dict[str, int]]:
+        return (frozenset(t.staff_no for t in inst.teachers
+                          if is_available(t, inst.as_of, inst.rules)),
+                dict(Counter(t.school for t in inst.teachers
+                             if counts_in_quota_base(t, inst.as_of, inst.rules))))
+
+    teachers = changed_by_date = changed_by_rules = 0
+    for seed in range(CACHE_DISTRICTS):
+        original = district(random.Random(seed))
+        first = (original.available_staff, original.quota_base)
+        assert first == by_rule(original), seed
+        later = original.model_copy(update={"as_of": original.as_of + timedelta(days=8 * 365)})
+        assert later.teachers is original.teachers  # the copy shares the list
+        assert (later.available_staff, later.quota_base) == by_rule(later), seed
+        eased = original.model_copy(update={"rules": load_rules(overrides={
+            "eligibility.min_years_at_school": 0, "quotas.school_quota_base": "service"})})
+        assert (eased.available_staff, eased.quota_base) == by_rule(eased), seed
+        assert (original.available_staff, original.quota_base) == first, seed
+        teachers += len(original.teachers)
+        changed_by_date += later.available_staff != first[0]
+        changed_by_rules += eased.available_staff != first[0]
+    # the copies did change who may rotate, so a stale answer would have failed above
+    assert teachers > 5 * CACHE_DISTRICTS and changed_by_date >= 10 and changed_by_rules >= 10
