@@ -78,11 +78,13 @@ time limit 1.3% from the preference bound."""
 
 def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
                 seed: int, gap: float, backend: str, lp_guided: bool,
-                incumbent: np.ndarray | None = None) -> LevelResult:
+                incumbent: np.ndarray | None = None,
+                lp_start: tuple[np.ndarray, np.ndarray] | None = None) -> LevelResult:
     """The best solution of the model's current objective (see the module docstring).
 
     `incumbent` is a solution of the previous level: it is feasible here too (the previous
-    level is kept at its optimum), so this level never ends without a solution.
+    level is kept at its optimum), so this level never ends without a solution. `lp_start`
+    is a basis (column and row statuses) GLOP starts level 1's LP from (`optimizer.crash`).
     """
     deadline = time.perf_counter() + time_limit_s
     if not lp_guided:
@@ -97,7 +99,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
     proto = model.problem()
     if incumbent is None:
-        lp = solve_lp(model, time_limit_s)
+        lp = solve_lp(model, time_limit_s, lp_start)
     else:
         lp = solve_lp_exported(proto, deadline - time.perf_counter())
     release_freed_memory()  # the LP solver's copies of the model (optimizer.memory)

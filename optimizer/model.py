@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
+from optimizer.glop import solve_lp_glop_from_basis
 from optimizer.highs import solve_lp_highs, solve_mip_highs
 from optimizer.instance import Instance
 from optimizer.network import Network
@@ -586,13 +587,19 @@ def fix_level(model: RotationModel, level: str, value: float, maximize: bool) ->
     model.row(lb, ub, f"lexicographic[{level}]", *model.terms[level])
 
 
-def solve_lp(model: RotationModel, time_limit_s: float) -> LevelResult:
-    """The LP relaxation of the current objective in GLOP (`solve_lp_glop`); its row duals and
+def solve_lp(model: RotationModel, time_limit_s: float,
+             start: tuple[np.ndarray, np.ndarray] | None = None) -> LevelResult:
+    """The LP relaxation of the current objective in GLOP (`solve_lp_glop`; from the basis
+    `start`, column and row statuses, by `glop.solve_lp_glop_from_basis`); its row duals and
     reduced costs stay on the model (pricing)."""
     if model.empty_infeasible_rows:  # e.g. a quota with nobody to move
         return LevelResult(pywraplp.Solver.INFEASIBLE, None, None)
-    status, value, values, duals, reduced = solve_lp_glop(model.problem(), time_limit_s,
-                                                          model.glop_parameters)
+    if start is None:
+        status, value, values, duals, reduced = solve_lp_glop(model.problem(), time_limit_s,
+                                                              model.glop_parameters)
+    else:
+        status, value, values, duals, reduced = solve_lp_glop_from_basis(
+            model.problem(), time_limit_s, *start, model.glop_parameters)
     model.lp_duals, model.lp_reduced_costs = duals, reduced
     if status != pywraplp.Solver.OPTIMAL:
         return LevelResult(status, None, None)

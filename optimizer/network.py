@@ -100,6 +100,9 @@ class Network:
     pruned: bool = False
     pruning: str = "none: every feasible destination kept (exact model)"
     exact_arcs: int = 0
+    clerk_moves: list[tuple[str, str, str]] | None = None
+    """The greedy clerk's moves (staff number, destination, subject) when pruning asked for
+    them, kept for level 1's starting basis (`optimizer.crash`); None when not computed."""
 
 
 def _group_key(teacher: Teacher, instance: Instance) -> tuple:
@@ -224,6 +227,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     pruned = nearest is not None
 
     slot_picks: dict[tuple[int, str], list[int]] = defaultdict(list)
+    clerk_moves = None
     if pruned:
         wanted = _slots(schools, groups)
         for slots, k in ((wanted, settings.groups_per_slot),
@@ -232,7 +236,8 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                                                        kind_of, allowed_kind, required, k,
                                                        slots).items():
                 slot_picks[key].extend(picks)
-        for key, d in _greedy_arcs(instance, groups, position):
+        clerk_moves = [(t.staff_no, dest, j) for t, dest, j in greedy_moves(instance)]
+        for key, d in _greedy_arcs(clerk_moves, groups, position):
             slot_picks[key].append(d)
     arcs: list[Arc] = []
     codes = [s.code for s in schools]
@@ -303,6 +308,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
         district_base=district_base,
         district_target=share_target(rules.quotas.district_share, district_base),
         school_targets=school_targets, geometry=geo, pruned=pruned, exact_arcs=exact_arcs,
+        clerk_moves=clerk_moves,
         pruning=(f"per teacher group and subject the nearest {nearest} schools short of the "
                  f"subject and the nearest {swaps} where a swap is possible; per school short "
                  f"of a subject, and per subject a school with a 10% quota may exchange, the "
@@ -352,15 +358,15 @@ def forbidden_schools(instance: Instance, group: TeacherGroup) -> set[str]:
             if p.kind == "forbid"}
 
 
-def _greedy_arcs(instance: Instance, groups: list[TeacherGroup], position: dict[str, int]
-                 ) -> list[tuple[tuple[int, str], int]]:
+def _greedy_arcs(moves: list[tuple[str, str, str]], groups: list[TeacherGroup],
+                 position: dict[str, int]) -> list[tuple[tuple[int, str], int]]:
     """((group, subject), destination) of every move of the greedy clerk's plan: a pruned model
     that keeps them can do at least what the clerk does. Without them the 100,000-teacher
     sample district filled 15,225 weighted slots against the clerk's 17,095 — its nearest
     groups per slot were taken by other slots, where the clerk goes on to farther schools."""
     group_of = {staff_no: g.index for g in groups for staff_no in g.members}
-    return [((group_of[t.staff_no], subject), position[dest])
-            for t, dest, subject in greedy_moves(instance) if t.staff_no in group_of]
+    return [((group_of[staff_no], subject), position[dest])
+            for staff_no, dest, subject in moves if staff_no in group_of]
 
 
 def _open_slots(geo: Geometry, taken: set[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -250,6 +250,37 @@ def test_holding_what_level_ones_prices_pin_down_changes_no_level(monkeypatch):
     assert held == checked, (held, checked)
 
 
+def test_level_one_from_the_clerks_basis_changes_no_level(monkeypatch):
+    """On models large enough (here: every model), level 1's LP starts from the basis of the
+    greedy clerk's plan (`solve._clerk_basis`); every level is that of the same solve from
+    GLOP's own start, on random small districts, and infeasible districts stay infeasible."""
+    import random
+
+    from optimizer import glop
+    from tests.optimizer.factories import district
+
+    solving = importlib.import_module("optimizer.solve")
+    started = []
+    real = glop.solve_lp_glop_from_basis
+    monkeypatch.setattr(importlib.import_module("optimizer.model"), "solve_lp_glop_from_basis",
+                        lambda *args: started.append(1) or real(*args))
+    checked = infeasible = 0
+    for seed in range(60):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        plans = []
+        for threshold in (10**9, -1):
+            monkeypatch.setattr(solving, "CLERK_BASIS_ABOVE_VARIABLES", threshold)
+            plans.append(solving.solve(inst))
+        cold, from_clerk = plans
+        assert from_clerk.status == cold.status, seed
+        assert ([o.value for o in from_clerk.objectives]
+                == [o.value for o in cold.objectives]), seed
+        checked += cold.status == "optimal"
+        infeasible += cold.status == "infeasible"
+    assert checked >= 20 and infeasible >= 1, (checked, infeasible)
+    assert len(started) >= checked  # the clerk's basis was used, not only asked for
+
+
 def test_a_level_kept_at_its_exact_value_keeps_every_plan_and_tightens_the_lp():
     """A solved level is kept by a row at its value (`model.fix_level`, up to rounding), not
     ≥ value − 0.5 as before. On random small districts: level 1's plan meets
