@@ -74,13 +74,6 @@ under a second (sample district: 0.85 s in all, with or without), where holding 
 which of several equally good plans HiGHS returns."""
 
 
-CLERK_BASIS_ABOVE_VARIABLES = FULL_MIP_MAX_VARIABLES
-"""Level 1's LP starts from the basis of the greedy clerk's plan (`_clerk_basis`) only in a
-model this large: there GLOP's own start costs seconds (a 10,000-teacher county 1.95 s against
-0.55 s from the clerk's basis); the sample district's LP takes 0.2 s either way, and its plan
-stays the one it was."""
-
-
 LevelListener = Callable[[int, ObjectiveLevel], None]
 """Told each objective level (its number from 1, its value, bound and proof) as soon as it is
 settled, before the later levels are solved: a long solve's progress (the web's job page)."""
@@ -126,7 +119,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
             maximize = sense == "max"
             set_objective(model, model.terms[name], maximize)
             lp_start = (_clerk_basis(instance, net, model) if not levels and settings.lp_guided
-                        and model.num_columns > CLERK_BASIS_ABOVE_VARIABLES else None)
+                        else None)
             result = solve_level(model, maximize, _level_budget(name, deadline),
                                  settings.threads, settings.seed, settings.relative_gap,
                                  settings.backend, settings.lp_guided, incumbent, lp_start)
@@ -222,7 +215,12 @@ def _hold_level_face(model: RotationModel, incumbent: np.ndarray) -> str:
 def _clerk_basis(instance: Instance, net: Network, model: RotationModel
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The basis of the greedy clerk's plan for level 1's LP (optimizer.crash): its moves from
-    the network when pruning asked the clerk already, else asked now."""
+    the network when pruning asked the clerk already, else asked now (sample district: 0.03 s).
+
+    From it GLOP solved level 1 of the 30,000-teacher district in 1.9 s instead of 6.2 s, of a
+    10,000-teacher county in 0.55 s instead of 1.95 s; on the sample district the whole solve
+    took 0.76 s instead of 0.93–1.0 s (level 1's LP came out integral, no neighbourhood MIP),
+    with the same moves."""
     moves = net.clerk_moves if net.clerk_moves is not None else [
         (t.staff_no, dest, subject) for t, dest, subject in greedy_moves(instance)]
     problem = model.problem()
