@@ -8,8 +8,8 @@ none in a minute). So, with `lp_guided` (the default), each level is solved as:
 
 1. the LP relaxation — level 1 in GLOP (from the basis of the greedy clerk's plan when the
    caller gives one, `lp_start`: optimizer.crash), later levels (their model exported with
-   the earlier levels' rows) in HiGHS, which solved the 30,000-teacher district's second LP twice as fast
-   as GLOP, while GLOP solved level 1 ten times faster than HiGHS (on a model above
+   the earlier levels' rows) in HiGHS, which solved the 30,000-teacher district's second LP
+   twice as fast as GLOP, while GLOP solved level 1 ten times faster than HiGHS (on a model above
    `FULL_MIP_MAX_VARIABLES` with the columns and rows level 1's prices pin down held,
    `solve._hold_level_face`): infeasible → the level is infeasible; integral → optimal, the
    LP is the proof;

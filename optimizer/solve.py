@@ -110,6 +110,7 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
     digest: Future[str] | None = None
     for stage, combined in stages:
         told = len(levels)
+        lp_start = None
         if combined is not None:
             digest = _hash_in_background(instance)  # while HiGHS, which lets go of the GIL
             result = _solve_together(model, stage, combined, deadline, settings, incumbent,
@@ -135,6 +136,8 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
             _tell(on_level, levels, told)
             continue
         incumbent = result.values
+        if lp_start is not None:
+            methods[-1] += "; its LP started from the greedy clerk's basis"
         values = _arc_values(model, incumbent)
         if first_plan_at is None:
             first_plan_at = time.perf_counter() - started

@@ -274,6 +274,9 @@ def test_level_one_from_the_clerks_basis_changes_no_level(monkeypatch):
         assert from_clerk.status == cold.status, seed
         assert ([o.value for o in from_clerk.objectives]
                 == [o.value for o in cold.objectives]), seed
+        if cold.status == "optimal":
+            assert "greedy clerk's basis" in from_clerk.stats.level_methods[0], seed
+            assert "greedy clerk's basis" not in cold.stats.level_methods[0], seed
         checked += cold.status == "optimal"
         infeasible += cold.status == "infeasible"
     assert checked >= 20 and infeasible >= 1, (checked, infeasible)
