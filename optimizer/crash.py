@@ -60,7 +60,8 @@ def crash_basis(problem: Problem, values: np.ndarray) -> tuple[np.ndarray, np.nd
     columns = np.where(values <= lower + _TOLERANCE, AT_LOWER,
                        np.where(values >= upper - _TOLERANCE, AT_UPPER, BASIC))
     columns = np.where(lower == upper, FIXED, columns)
-    activity = np.bincount(problem.row_of(), weights=problem.value * values[problem.index],
+    row_of = problem.row_of()
+    activity = np.bincount(row_of, weights=problem.value * values[problem.index],
                            minlength=problem.num_rows)
     at_bound = np.where(activity <= problem.row_lower + _TOLERANCE, AT_LOWER,
                         np.where(activity >= problem.row_upper - _TOLERANCE, AT_UPPER, 0))
@@ -68,7 +69,7 @@ def crash_basis(problem: Problem, values: np.ndarray) -> tuple[np.ndarray, np.nd
     rows = np.full(problem.num_rows, BASIC)
     # the matrix by column: the rows of column c are rows_by_column[col_starts[c]:col_starts[c+1]]
     by_column = np.argsort(problem.index, kind="stable")
-    rows_by_column = problem.row_of()[by_column]
+    rows_by_column = row_of[by_column]
     col_starts = np.searchsorted(problem.index[by_column], np.arange(problem.num_cols + 1))
     basic = np.flatnonzero(columns == BASIC)
     basic = np.concatenate((basic[~problem.integer[basic]], basic[problem.integer[basic]]))

@@ -12,6 +12,7 @@ from ortools.linear_solver import pywraplp
 from optimizer import SolveSettings
 from optimizer.baseline import greedy_moves
 from optimizer.crash import clerk_values, crash_basis
+from optimizer.fixing import lagrangian_fixing
 from optimizer.glop import BASIC, solve_lp_glop_from_basis
 from optimizer.model import build_model, set_objective, solve_lp_glop
 from optimizer.network import build_network
@@ -68,14 +69,12 @@ def test_glop_from_the_clerks_basis_reaches_the_optimum_with_prices_that_prove_i
         assert np.all(activity >= problem.row_lower - 1e-6), seed
         assert np.all(activity <= problem.row_upper + 1e-6), seed
         assert np.all((values >= problem.lower - 1e-9) & (values <= problem.upper + 1e-9)), seed
-        # the prices in `solve_lp_glop`'s convention: c − Aᵀy − r = 0, and they prove the value
-        # (maximising: the Lagrangian bound y·b + Σ max over each column's box equals it)
+        # the prices in `solve_lp_glop`'s convention (c − Aᵀy − r = 0), and they prove the
+        # value: their Lagrangian bound (what pricing and fixing compute from them) equals it
         priced = np.bincount(problem.index, weights=problem.value * duals[problem.row_of()],
                              minlength=problem.num_cols)
         assert np.allclose(problem.cost - priced - reduced, 0, atol=1e-7), seed
-        rhs = np.where(duals > 0, problem.row_upper, problem.row_lower)
-        bound = float(duals[duals != 0] @ rhs[duals != 0]) + float(np.sum(
-            np.where(reduced > 0, reduced * problem.upper, reduced * problem.lower)))
+        bound, _ = lagrangian_fixing(problem, duals, values)
         assert abs(bound - value) < 1e-6, seed
         feasible += 1
     assert feasible >= 80 and infeasible >= 1, (feasible, infeasible)
