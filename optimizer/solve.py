@@ -197,9 +197,11 @@ def _hold_level_face(model: RotationModel, incumbent: np.ndarray) -> str:
     after level 1's method ("" when level 1's prices are not at hand).
 
     The row `lexicographic[level]` alone keeps the later levels exact too; this only shrinks
-    what their solvers search. Sample district of 30,000 teachers: 12,313 columns fixed and
-    2,479 inequality rows made equalities, the later LP 6.0–6.7 s → 4.0–5.0 s; of 100,000:
-    92.9 → 66.3 s."""
+    what their solvers search. How much depends on which optimal prices level 1's LP ends with:
+    from GLOP's own start, the 30,000-teacher district held 12,313 columns and 2,479 rows (the
+    later LP 6.0–6.7 s → 4.0–5.0 s) and 100,000 teachers 36,829 and 7,120 (92.9 → 66.3 s);
+    from the clerk's basis (`_clerk_basis`) 9,693 and 2,219 (later LP 4.4–4.6 s) and 21,423
+    and 6,239 (95 s)."""
     problem = model.problem()
     if model.lp_duals is None or len(model.lp_duals) != problem.num_rows:
         return ""
