@@ -239,11 +239,12 @@ class _Index:
         self.out_key: dict[str, list[int]] = defaultdict(list)
         self.by_group: dict[int, list[int]] = defaultdict(list)
         self.by_member: dict[tuple[int, str], list[int]] = defaultdict(list)
+        main_subject = [g.main_subject for g in net.groups]
         for i, a in enumerate(net.arcs):
             if a.member:
                 self.by_member[(a.group, a.member)].append(i)
             self.into[(a.dest, a.subject)].append(i)
-            self.out_main[(a.source, net.groups[a.group].main_subject)].append(i)
+            self.out_main[(a.source, main_subject[a.group])].append(i)
             if a.key:
                 self.out_key[a.source].append(i)
             self.by_group[a.group].append(i)
@@ -308,11 +309,11 @@ def add_flow_totals(model: RotationModel, net: Network, index: _Index, sizes: li
                     ) -> None:
     """Definitions: arr[d,j] = Σ x into (d, j); dep[s,j] = Σ x of main-j groups leaving s;
     kdep[s] = Σ x of key groups leaving s."""
-    group_of = [a.group for a in net.arcs]
+    size_of = [min(sizes[a.group], 10**6) for a in net.arcs]  # per arc, its group's size
     derived = _derived(model)
 
     def total(name: str, arcs: list[int]) -> int:
-        upper = sum(min(sizes[group_of[i]], 10**6) for i in arcs)
+        upper = sum(map(size_of.__getitem__, arcs))
         column = model.column(0, upper, derived, name)
         model.row(0, 0, f"define.{name}", [column, *arcs], [1.0] + [-1.0] * len(arcs))
         return column
