@@ -9,12 +9,21 @@ release memory). With it, and the model's lists turned into arrays (`model.Rotat
 the solve's peak as the kernel counts it (`VmHWM`) went from 1,355 to 1,204 MB, now at level
 1's LP rather than at the later one. A no-op where the C library has no `malloc_trim` (macOS,
 Windows, musl).
+
+And the pace of Python's cyclic garbage collector during a solve (`fewer_collections`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
+
+YOUNG_COLLECTION_EVERY = 50_000
+"""Allocations between two young-generation collections while a solve runs (Python's default:
+700; the command line uses the same figure for its whole process)."""
 
 
 def release_freed_memory() -> None:
@@ -30,3 +39,27 @@ def _malloc_trim():  # type: ignore[no-untyped-def]
         return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError, TypeError):
         return None
+
+
+@contextmanager
+def fewer_collections(every: int = YOUNG_COLLECTION_EVERY) -> Iterator[None]:
+    """Run the block with the young generation collected every `every` allocations (unless it
+    already is as seldom), and the collector's thresholds as they were afterwards.
+
+    Why: a solve allocates hundreds of thousands of objects that form no cycles (arcs, index
+    lists, explanations) beside the instance; at Python's pace every 700 allocations trigger a
+    collection, and the resulting full collections each walk the whole instance. Timed with
+    `gc.callbacks`: a 10,000-teacher county spent 0.33 s of a 4 s solve collecting (0.26 s in
+    two full collections), the 30,000-teacher district 0.83 s; at 50,000 allocations 0.03 s and
+    0.38 s. Cyclic garbage is still collected while the block runs. The collector's thresholds
+    are the process's: a solve running beside another thread paces that thread's collections
+    too, for as long as it runs."""
+    before = gc.get_threshold()
+    if before[0] == 0 or before[0] >= every:  # disabled by threshold 0, or already as seldom
+        yield
+        return
+    gc.set_threshold(every, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

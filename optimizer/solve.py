@@ -37,7 +37,7 @@ from optimizer.explain import (
 from optimizer.fixing import held_face
 from optimizer.instance import Instance, Pin
 from optimizer.levels import FULL_MIP_MAX_VARIABLES, principal_rows_infeasible, solve_level
-from optimizer.memory import release_freed_memory
+from optimizer.memory import fewer_collections, release_freed_memory
 from optimizer.model import (
     DISTANCE_UNIT_KM,
     LEVELS,
@@ -85,8 +85,13 @@ def solve(instance: Instance, settings: SolveSettings | None = None, *,
 
     ``on_level`` is called with each level as it is settled (the two later levels arrive
     together when they are solved as one MIP); a level with no value was not solved in time.
-    It is not called for a plan that fails (infeasible, no level solved)."""
-    settings = settings or SolveSettings()
+    It is not called for a plan that fails (infeasible, no level solved). The garbage
+    collector runs at a slower pace meanwhile (`memory.fewer_collections`)."""
+    with fewer_collections():
+        return _solve(instance, settings or SolveSettings(), on_level)
+
+
+def _solve(instance: Instance, settings: SolveSettings, on_level: LevelListener | None) -> Plan:
     started = time.perf_counter()
     deadline = started + settings.time_limit_s * (1 - PLAN_ASSEMBLY_SHARE)
     release_freed_memory()  # what the caller freed, e.g. reading the registry (optimizer.memory)
