@@ -134,7 +134,8 @@ def _group_arcs(instance: Instance, net: Network, prices: dict[str, float],
     geo = net.geometry
     assert geo is not None
     def define_price(total: str) -> float:
-        return prices.get(f"define.{total}", -_new_total_column(total, prices, instance))
+        price = prices.get(f"define.{total}")  # the total's own row, or one priced as if
+        return -_new_total_column(total, prices, instance) if price is None else price
 
     subjects = {j for g in net.groups for j in g.can_teach}
     arrival_price = {j: np.array([define_price(f"arr[{school.code},{j}]")
