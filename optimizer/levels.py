@@ -11,8 +11,9 @@ none in a minute). So, with `lp_guided` (the default), each level is solved as:
    the earlier levels' rows) in HiGHS, which solved the 30,000-teacher district's second LP
    twice as fast as GLOP, while GLOP solved level 1 ten times faster than HiGHS (on a model above
    `FULL_MIP_MAX_VARIABLES` with the columns and rows level 1's prices pin down held,
-   `solve._hold_level_face`): infeasible → the level is infeasible; integral → optimal, the
-   LP is the proof;
+   `solve._hold_level_face`) — or, on an exact model, in GLOP from the crash basis around level
+   1's plan (`lp_from_incumbent`, `solve._later_lp_from_level_one`): infeasible → the level is
+   infeasible; integral → optimal, the LP is the proof;
 2. otherwise a MIP over a neighbourhood, every other integer variable fixed and substituted
    out so that the back-end receives a small model: the fractional variables free, the rest
    fixed at their integral LP values, then whole groups if that has no solution. A later level
@@ -47,6 +48,7 @@ import time
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from optimizer.crash import crash_basis
 from optimizer.fixing import lagrangian_fixing
 from optimizer.highs import solve_lp_highs
 from optimizer.memory import release_freed_memory
@@ -77,15 +79,24 @@ HiGHS a cutoff, and its presolve and cuts then prove what RINS could not. Measur
 time limit 1.3% from the preference bound."""
 
 
+def later_lp_runs(model: RotationModel) -> bool:
+    """Whether a later level of `model` starts from its LP (with `lp_guided`): above
+    `FULL_MIP_MAX_VARIABLES`; a smaller model's later levels are the full MIP at once."""
+    return model.num_columns > FULL_MIP_MAX_VARIABLES
+
+
 def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
                 seed: int, gap: float, backend: str, lp_guided: bool,
                 incumbent: np.ndarray | None = None,
-                lp_start: tuple[np.ndarray, np.ndarray] | None = None) -> LevelResult:
+                lp_start: tuple[np.ndarray, np.ndarray] | None = None,
+                lp_from_incumbent: bool = False) -> LevelResult:
     """The best solution of the model's current objective (see the module docstring).
 
     `incumbent` is a solution of the previous level: it is feasible here too (the previous
     level is kept at its optimum), so this level never ends without a solution. `lp_start`
-    is a basis (column and row statuses) GLOP starts level 1's LP from (`optimizer.crash`).
+    is a basis (column and row statuses) GLOP starts level 1's LP from (`optimizer.crash`);
+    `lp_from_incumbent` has a later level's LP solved by GLOP from the crash basis around
+    `incumbent` instead of by HiGHS from scratch (`solve.LATER_LP_FROM_LEVEL_ONE`).
     """
     deadline = time.perf_counter() + time_limit_s
     if not lp_guided:
@@ -96,13 +107,14 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         if result.value is not None:
             result.value = round(result.value)
         return result
-    if incumbent is not None and model.num_columns <= FULL_MIP_MAX_VARIABLES:
+    if incumbent is not None and not later_lp_runs(model):
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
     proto = model.problem()
     if incumbent is None:
         lp = solve_lp(model, time_limit_s, lp_start)
     else:
-        lp = solve_lp_exported(proto, deadline - time.perf_counter())
+        start = crash_basis(proto, incumbent) if lp_from_incumbent else None
+        lp = solve_lp_exported(proto, deadline - time.perf_counter(), start)
     release_freed_memory()  # the LP solver's copies of the model (optimizer.memory)
     if lp.value is None or lp.values is None:
         if incumbent is not None and lp.status != pywraplp.Solver.INFEASIBLE:

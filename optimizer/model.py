@@ -632,9 +632,16 @@ def solve_lp_glop(problem: Problem, time_limit_s: float, parameters: str = ""
             np.array(response.dual_value, np.float64), np.array(response.reduced_cost, np.float64))
 
 
-def solve_lp_exported(problem: Problem, time_limit_s: float) -> LevelResult:
-    """The LP relaxation of an exported model, by HiGHS (`highs.solve_lp_highs`)."""
-    status, value, values, prices = solve_lp_highs(problem, time_limit_s)
+def solve_lp_exported(problem: Problem, time_limit_s: float,
+                      start: tuple[np.ndarray, np.ndarray] | None = None) -> LevelResult:
+    """The LP relaxation of an exported model, by HiGHS from scratch (`highs.solve_lp_highs`),
+    or by GLOP from the basis `start` (column and row statuses, `glop.solve_lp_glop_from_basis`;
+    see `solve.LATER_LP_FROM_LEVEL_ONE`)."""
+    if start is None:
+        status, value, values, prices = solve_lp_highs(problem, time_limit_s)
+    else:
+        status, value, values, prices, _ = solve_lp_glop_from_basis(problem, time_limit_s,
+                                                                    *start)
     return LevelResult(status, value, value, values, row_prices=prices)
 
 

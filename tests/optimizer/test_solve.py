@@ -78,7 +78,7 @@ def test_later_levels_whose_lp_does_not_finish_keep_level_ones_plan_with_its_val
     levels = importlib.import_module("optimizer.levels")
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
     monkeypatch.setattr(levels, "solve_lp_exported",
-                        lambda proto, limit: LevelResult(6, None, None))  # NOT_SOLVED
+                        lambda proto, limit, start=None: LevelResult(6, None, None))  # NOT_SOLVED
     inst = instance(
         [school("U", "urban", staff=[staffing("pe", in_post=3)]),
          school("U2", "urban", lon=114.75, staff=[staffing("pe", in_post=3)]),
@@ -136,7 +136,7 @@ def test_a_later_level_kept_from_level_ones_plan_reports_the_moves_preference(mo
 
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
     monkeypatch.setattr(levels, "solve_lp_exported",
-                        lambda proto, limit: LevelResult(6, None, None))
+                        lambda proto, limit, start=None: LevelResult(6, None, None))
     checked = 0
     for seed in range(80):
         inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
@@ -281,6 +281,45 @@ def test_level_one_from_the_clerks_basis_changes_no_level(monkeypatch):
         infeasible += cold.status == "infeasible"
     assert checked >= 20 and infeasible >= 1, (checked, infeasible)
     assert len(started) >= checked  # the clerk's basis was used, not only asked for
+
+
+def test_later_levels_from_level_ones_plan_in_glop_change_no_level(monkeypatch):
+    """On an exact model whose later levels start from an LP (here: every model), that LP is
+    solved by GLOP from the crash basis around level 1's plan (`solve._later_lp_from_level_one`)
+    and the plan says so; every level is that of the same solve with the LP by HiGHS from
+    scratch, on random small districts, and infeasible districts stay infeasible."""
+    import random
+
+    from optimizer import glop, levels
+    from tests.optimizer.factories import district
+
+    solving = importlib.import_module("optimizer.solve")
+    monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
+    glop_runs = []
+    real = glop.solve_lp_glop_from_basis
+    monkeypatch.setattr(importlib.import_module("optimizer.model"), "solve_lp_glop_from_basis",
+                        lambda *args: glop_runs.append(1) or real(*args))
+    checked = infeasible = 0
+    for seed in range(60):
+        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
+        before = len(glop_runs)
+        from_plan = solving.solve(inst)
+        from_plan_runs = len(glop_runs) - before
+        with monkeypatch.context() as cold_start:
+            cold_start.setattr(solving, "_later_lp_from_level_one", lambda net: False)
+            before = len(glop_runs)
+            cold = solving.solve(inst)
+            cold_runs = len(glop_runs) - before
+        assert from_plan.status == cold.status, seed
+        assert ([(o.value, o.bound, o.proven_optimal) for o in from_plan.objectives]
+                == [(o.value, o.bound, o.proven_optimal) for o in cold.objectives]), seed
+        if cold.status == "optimal":
+            assert "its LP in GLOP from level 1's plan" in from_plan.stats.level_methods[1], seed
+            assert not any("GLOP from level 1's plan" in m for m in cold.stats.level_methods)
+            assert from_plan_runs == cold_runs + 1, seed  # the later LP, besides level 1's
+            checked += 1
+        infeasible += cold.status == "infeasible"
+    assert checked >= 20 and infeasible >= 1, (checked, infeasible)
 
 
 def test_a_level_kept_at_its_exact_value_keeps_every_plan_and_tightens_the_lp():
