@@ -96,7 +96,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
     level is kept at its optimum), so this level never ends without a solution. `lp_start`
     is a basis (column and row statuses) GLOP starts level 1's LP from (`optimizer.crash`);
     `lp_from_incumbent` has a later level's LP solved by GLOP from the crash basis around
-    `incumbent` instead of by HiGHS from scratch (`solve.LATER_LP_FROM_LEVEL_ONE`).
+    `incumbent` instead of by HiGHS from scratch (`solve._later_lp_from_level_one`).
     """
     deadline = time.perf_counter() + time_limit_s
     if not lp_guided:

@@ -636,7 +636,7 @@ def solve_lp_exported(problem: Problem, time_limit_s: float,
                       start: tuple[np.ndarray, np.ndarray] | None = None) -> LevelResult:
     """The LP relaxation of an exported model, by HiGHS from scratch (`highs.solve_lp_highs`),
     or by GLOP from the basis `start` (column and row statuses, `glop.solve_lp_glop_from_basis`;
-    see `solve.LATER_LP_FROM_LEVEL_ONE`)."""
+    see `solve._later_lp_from_level_one`)."""
     if start is None:
         status, value, values, prices = solve_lp_highs(problem, time_limit_s)
     else:

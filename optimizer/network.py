@@ -72,8 +72,8 @@ class Arc:
     """Flow of a group (or one principal) to a destination; `subject` is None for principals.
 
     Not frozen, though nothing changes an arc once built: a frozen dataclass sets each field in
-    `__init__` through `object.__setattr__`, 3.2 µs an arc against 0.5 µs — and a network has
-    up to 1.1 million arcs (100,000 teachers)."""
+    `__init__` through `object.__setattr__`, 3.2 µs an arc against 0.5 µs — and a
+    10,000-teacher county has 110,000 arcs, the 100,000-teacher district 402,000 once pruned."""
 
     group: int
     source: str
