@@ -250,37 +250,52 @@ def test_holding_what_level_ones_prices_pin_down_changes_no_level(monkeypatch):
     assert held == checked, (held, checked)
 
 
-def test_level_one_from_the_clerks_basis_changes_no_level(monkeypatch):
-    """Level 1's LP starts from the basis of the greedy clerk's plan (`solve._clerk_basis`);
-    every level is that of the same solve from GLOP's own start, on random small districts, and
-    infeasible districts stay infeasible."""
+def _solved_both_ways(monkeypatch, switch: str, off):
+    """For each of 60 random small districts: (seed, the plan, its runs of GLOP from a basis,
+    the plan with `solve.<switch>` replaced by `off`, its runs) — a start tried both ways."""
     import random
 
     from optimizer import glop
     from tests.optimizer.factories import district
 
     solving = importlib.import_module("optimizer.solve")
-    started = []
+    runs = []
     real = glop.solve_lp_glop_from_basis
     monkeypatch.setattr(importlib.import_module("optimizer.model"), "solve_lp_glop_from_basis",
-                        lambda *args: started.append(1) or real(*args))
-    checked = infeasible = 0
+                        lambda *args: runs.append(1) or real(*args))
     for seed in range(60):
         inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
-        from_clerk = solving.solve(inst)
-        with monkeypatch.context() as cold_start:
-            cold_start.setattr(solving, "_clerk_basis", lambda *args: None)
-            cold = solving.solve(inst)
-        assert from_clerk.status == cold.status, seed
-        assert ([o.value for o in from_clerk.objectives]
-                == [o.value for o in cold.objectives]), seed
+        before = len(runs)
+        plan = solving.solve(inst)
+        plan_runs, before = len(runs) - before, len(runs)
+        with monkeypatch.context() as other:
+            other.setattr(solving, switch, off)
+            without = solving.solve(inst)
+        yield seed, plan, plan_runs, without, len(runs) - before
+
+
+def _same_levels(a, b) -> bool:
+    """The same status and, level by level, the same value, bound and proof."""
+    return a.status == b.status and (
+        [(o.value, o.bound, o.proven_optimal) for o in a.objectives]
+        == [(o.value, o.bound, o.proven_optimal) for o in b.objectives])
+
+
+def test_level_one_from_the_clerks_basis_changes_no_level(monkeypatch):
+    """Level 1's LP starts from the basis of the greedy clerk's plan (`solve._clerk_basis`);
+    every level is that of the same solve from GLOP's own start, on random small districts, and
+    infeasible districts stay infeasible."""
+    checked = infeasible = 0
+    for seed, from_clerk, runs, cold, _ in _solved_both_ways(monkeypatch, "_clerk_basis",
+                                                             lambda *args: None):
+        assert _same_levels(from_clerk, cold), seed
         if cold.status == "optimal":
             assert "greedy clerk's basis" in from_clerk.stats.level_methods[0], seed
             assert "greedy clerk's basis" not in cold.stats.level_methods[0], seed
-        checked += cold.status == "optimal"
+            assert runs >= 1, seed  # the clerk's basis was used, not only asked for
+            checked += 1
         infeasible += cold.status == "infeasible"
     assert checked >= 20 and infeasible >= 1, (checked, infeasible)
-    assert len(started) >= checked  # the clerk's basis was used, not only asked for
 
 
 def test_later_levels_from_level_ones_plan_in_glop_change_no_level(monkeypatch):
@@ -288,35 +303,17 @@ def test_later_levels_from_level_ones_plan_in_glop_change_no_level(monkeypatch):
     solved by GLOP from the crash basis around level 1's plan (`solve._later_lp_from_level_one`)
     and the plan says so; every level is that of the same solve with the LP by HiGHS from
     scratch, on random small districts, and infeasible districts stay infeasible."""
-    import random
+    from optimizer import levels
 
-    from optimizer import glop, levels
-    from tests.optimizer.factories import district
-
-    solving = importlib.import_module("optimizer.solve")
     monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
-    glop_runs = []
-    real = glop.solve_lp_glop_from_basis
-    monkeypatch.setattr(importlib.import_module("optimizer.model"), "solve_lp_glop_from_basis",
-                        lambda *args: glop_runs.append(1) or real(*args))
     checked = infeasible = 0
-    for seed in range(60):
-        inst = district(random.Random(seed), max_schools=5, max_teachers=14, max_available=9)
-        before = len(glop_runs)
-        from_plan = solving.solve(inst)
-        from_plan_runs = len(glop_runs) - before
-        with monkeypatch.context() as cold_start:
-            cold_start.setattr(solving, "_later_lp_from_level_one", lambda net: False)
-            before = len(glop_runs)
-            cold = solving.solve(inst)
-            cold_runs = len(glop_runs) - before
-        assert from_plan.status == cold.status, seed
-        assert ([(o.value, o.bound, o.proven_optimal) for o in from_plan.objectives]
-                == [(o.value, o.bound, o.proven_optimal) for o in cold.objectives]), seed
+    for seed, from_plan, runs, cold, cold_runs in _solved_both_ways(
+            monkeypatch, "_later_lp_from_level_one", lambda net: False):
+        assert _same_levels(from_plan, cold), seed
         if cold.status == "optimal":
             assert "its LP in GLOP from level 1's plan" in from_plan.stats.level_methods[1], seed
             assert not any("GLOP from level 1's plan" in m for m in cold.stats.level_methods)
-            assert from_plan_runs == cold_runs + 1, seed  # the later LP, besides level 1's
+            assert runs == cold_runs + 1, seed  # the later LP, besides level 1's
             checked += 1
         infeasible += cold.status == "infeasible"
     assert checked >= 20 and infeasible >= 1, (checked, infeasible)
