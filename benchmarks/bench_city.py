@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> None:
         print(" | ".join(str(row[c]) for c in ("county", "teachers", "status", "moves",
                                                 "solve_s", "levels", "gaps",
                                                 "checker_findings")), flush=True)
+    # Settled: every county proven — optimal, or infeasible with the reason (the sample's
+    # counties 0 and 3 cannot rotate every principal who must); a plan the checker refuses
+    # settles nothing.
+    settled = all(p.status in ("optimal", "infeasible") for p in plans)
     summary = {
         "counties": args.counties, "teachers_per_county": args.teachers,
         "workers": args.workers, "registry_read_s": round(read_s, 1),
@@ -79,10 +83,13 @@ def main(argv: list[str] | None = None) -> None:
         "city_solve_cpu_s": round(cpu_s, 1),
         "all_proven_optimal": all(p.status == "optimal" for p in plans),
         "proven_optimal": sum(p.status == "optimal" for p in plans),
+        "proven_infeasible": sum(p.status == "infeasible" for p in plans),
+        "checker_findings": sum(row["checker_findings"] or 0 for row in rows),
         "peak_rss_mb_main": round(peak_rss_mb()),
         "load_average_1m_before": round(load_before, 2),
         "load_average_1m_after": round(load_after, 2),
-        "target_met": all(p.status == "optimal" for p in plans) and solve_s <= 20.0,
+        "target_met": settled and not any(row["checker_findings"] for row in rows)
+        and solve_s <= 20.0,
     }
     print(json.dumps(summary, ensure_ascii=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)

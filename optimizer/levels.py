@@ -42,7 +42,6 @@ comparison).
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -59,7 +58,7 @@ from optimizer.model import (
     solve_lp_exported,
     solve_mip,
 )
-from optimizer.problem import Problem
+from optimizer.problem import Problem, integer_bound
 
 _INTEGRAL = 1e-6
 NEIGHBOURHOOD_RADII = 1
@@ -126,13 +125,16 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         lp.method = "LP relaxation infeasible" if lp.status == pywraplp.Solver.INFEASIBLE else (
             "LP relaxation not solved")
         return lp
-    bound = math.floor(lp.value + _INTEGRAL) if maximize else math.ceil(lp.value - _INTEGRAL)
+    bound = integer_bound(lp.value, maximize)
     integer = proto.integer
     relaxed = np.asarray(lp.values, np.float64)
     fractional = integer & (np.abs(relaxed - np.round(relaxed)) > _INTEGRAL)
     if not fractional.any():
+        # The rounded solution is the LP's optimum; its value is computed exactly (integers),
+        # where the LP's own sum may be a hair off (`problem.integer_bound`).
         values = np.where(integer, np.round(relaxed), relaxed)
-        return LevelResult(pywraplp.Solver.OPTIMAL, bound, bound, values, method="LP integral")
+        exact = round(proto.objective(values))
+        return LevelResult(pywraplp.Solver.OPTIMAL, exact, exact, values, method="LP integral")
 
     small = proto.num_cols <= FULL_MIP_MAX_VARIABLES or (
         incumbent is not None and backend == "highs"
@@ -177,7 +179,7 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
     if best.value is None:
         return LevelResult(pywraplp.Solver.NOT_SOLVED, None, None, method="no solution in time")
     value = round(best.value)
-    limit = math.floor(bound + _INTEGRAL) if maximize else math.ceil(bound - _INTEGRAL)
+    limit = integer_bound(bound, maximize)
     return LevelResult(pywraplp.Solver.OPTIMAL if value == limit else pywraplp.Solver.FEASIBLE,
                        value, bound, best.values, best.method, best.nodes)
 
@@ -225,7 +227,7 @@ def _fixed_mip(proto: Problem, lp: LevelResult, best: LevelResult, bound: int, m
     (returns its inputs) when more than `FULL_MIP_WITH_START_MAX_VARIABLES` stay free."""
     assert best.values is not None and lp.row_prices is not None
     priced, fixed = lagrangian_fixing(proto, lp.row_prices, best.values)
-    limit = math.floor(priced + _INTEGRAL) if maximize else math.ceil(priced - _INTEGRAL)
+    limit = integer_bound(priced, maximize)
     bound = min(bound, limit) if maximize else max(bound, limit)
     free = proto.integer & ~fixed
     if round(best.value) == bound or free.sum() > FULL_MIP_WITH_START_MAX_VARIABLES:
@@ -238,8 +240,7 @@ def _fixed_mip(proto: Problem, lp: LevelResult, best: LevelResult, bound: int, m
         return best, bound
     if found.bound is not None and found.status in (pywraplp.Solver.OPTIMAL,
                                                     pywraplp.Solver.FEASIBLE):
-        restricted = (math.floor(found.bound + _INTEGRAL) if maximize
-                      else math.ceil(found.bound - _INTEGRAL))
+        restricted = integer_bound(found.bound, maximize)
         bound = min(bound, restricted) if maximize else max(bound, restricted)
     label = f"MIP after reduced-cost fixing ({int(free.sum())} of {proto.num_cols} free)"
     if _better(found, best, maximize):
@@ -289,8 +290,7 @@ def _full_mip_from(model: RotationModel, incumbent: list[float], maximize: bool,
             best.method = "full MIP" if presolve else "full MIP without presolve"
         if full.status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE) and \
                 full.bound is not None:
-            found = math.floor(full.bound + _INTEGRAL) if maximize else math.ceil(
-                full.bound - _INTEGRAL)
+            found = integer_bound(full.bound, maximize)
             bound = found if bound is None else min(bound, found) if maximize else max(
                 bound, found)
         proven = full.status == pywraplp.Solver.OPTIMAL or round(best.value) == bound

@@ -11,7 +11,6 @@ against that instance. Later years are indicative. Pure: instance in, roadmap ou
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 
@@ -21,7 +20,7 @@ from optimizer.check import check_plan
 from optimizer.instance import Instance, Pin
 from optimizer.model import DISTANCE_UNIT_KM, solve_mip
 from optimizer.plan import Plan
-from optimizer.problem import Problem
+from optimizer.problem import Problem, integer_bound
 from optimizer.roadmap_model import (
     LEVELS,
     RoadmapModel,
@@ -299,7 +298,7 @@ def _solve_levels(
                 var.SetUb(0)
         bound = result.bound
         if bound is not None:
-            bound = math.floor(bound + 1e-6) if maximize else math.ceil(bound - 1e-6)
+            bound = integer_bound(bound, maximize)
         proven = result.status == pywraplp.Solver.OPTIMAL or bound == value
         scale = DISTANCE_UNIT_KM if name == "distance" else 1
         levels.append(

@@ -58,6 +58,7 @@ from optimizer.model import (
 from optimizer.network import Network, build_network
 from optimizer.plan import Move, ObjectiveLevel, Plan, Provenance, SolverStats
 from optimizer.pricing import exact_model_bound
+from optimizer.problem import integer_bound
 from optimizer.rules import move_preference
 from optimizer.settings import SolveSettings
 
@@ -262,7 +263,7 @@ def _exact_bound(instance: Instance, net: Network, model: RotationModel, result:
         notes.append("level-1 bound for this pruned model only (pricing the left-out arcs "
                       "gave no finite bound)")
         return result.bound, False
-    bound = math.floor(exact + 1e-6)
+    bound = integer_bound(exact, True)
     notes.append(f"level-1 bound {bound} holds for the exact model: its "
                  f"{net.exact_arcs - len(net.arcs)} left-out arcs priced with the LP's duals")
     return bound, result.value is not None and round(result.value) >= bound
