@@ -299,13 +299,11 @@ def test_level_one_from_the_clerks_basis_changes_no_level(monkeypatch):
 
 
 def test_later_levels_from_level_ones_plan_in_glop_change_no_level(monkeypatch):
-    """On an exact model whose later levels start from an LP (here: every model), that LP is
-    solved by GLOP from the crash basis around level 1's plan (`solve._later_lp_from_level_one`)
-    and the plan says so; every level is that of the same solve with the LP by HiGHS from
-    scratch, on random small districts, and infeasible districts stay infeasible."""
-    from optimizer import levels
-
-    monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
+    """On an exact model of any size, the later levels' LP is solved by GLOP from the crash
+    basis around level 1's plan (`solve._later_lp_from_level_one`) and the plan says so; every
+    level is that of the same solve without it — on these small models, HiGHS's full MIP at
+    once (`levels._full_mip_from`) — on random small districts, and infeasible districts stay
+    infeasible."""
     checked = infeasible = 0
     for seed, from_plan, runs, cold, cold_runs in _solved_both_ways(
             monkeypatch, "_later_lp_from_level_one", lambda net: False):
