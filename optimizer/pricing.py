@@ -55,7 +55,7 @@ def exact_model_bound(instance: Instance, net: Network, model: RotationModel) ->
     for j in range(arcs, model.num_columns):
         # A total (arr, dep, kdep) is bounded by the sizes of its arcs: more of them in the
         # exact model than here. Fill keeps its slots.
-        upper = uppers.get(model.col_names[j], float(problem.upper[j]))
+        upper = uppers.get(model.col_names.get(j, ""), float(problem.upper[j]))
         total += _box(reduced[j], float(problem.lower[j]), upper)
     geo = net.geometry
     for d, j in reached:
