@@ -11,9 +11,10 @@ it near the optimum's face.
 The model goes to MathOpt as a `ModelProto` of packed arrays (one list per field, written from
 the problem's arrays), without names. It makes the solver (`math_opt.new`, which loads the LP
 into GLOP) and is dropped before GLOP solves: MathOpt's one-call `solve` keeps the proto, and
-its own C++ copy of it, for the whole solve. Level 1's LP at 100,000 teachers (508,216 columns,
-2.06 million coefficients) peaked 672 MB over a 97 MB process that way, 597 MB this way. Row duals and reduced costs come back in the same sign
-convention as `model.solve_lp_glop`'s (c − Aᵀy − r = 0), so pricing and fixing read either.
+its own C++ copy of it, for the whole solve. Level 1's LP at 100,000 teachers (508,216
+columns, 2.06 million coefficients) peaked 672 MB over a 97 MB process that way, 597 MB this
+way. Row duals and reduced costs come back in the same sign convention as
+`model.solve_lp_glop`'s (c − Aᵀy − r = 0), so pricing and fixing read either.
 """
 
 from __future__ import annotations

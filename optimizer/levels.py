@@ -266,8 +266,9 @@ with / without (load 3–5): 10,000-teacher counties 2022 2.99 / 2.94, 2023 5.39
 def _full_mip_from(model: RotationModel, incumbent: list[float], maximize: bool,
                    deadline: float, threads: int, seed: int, gap: float, backend: str
                    ) -> LevelResult:
-    """A later level of a small pruned model: the full MIP at once (its root LP replaces ours, and
-    the level's bound is the MIP's); the previous level's solution if it finds nothing better.
+    """A later level of a small pruned model: the full MIP at once (its root LP replaces ours,
+    and the level's bound is the MIP's); the previous level's solution if it finds nothing
+    better.
     The start solution is not handed over: on the sample district it made HiGHS slower
     (level 2: 1.0 s → 4.1 s, level 3: 3.5 s → 4.7 s).
 
