@@ -37,8 +37,9 @@ held at its exact value, the combined later LP of the 3,400-teacher sample distr
 (HiGHS's full MIP proved it at its root node, with no cut and no branch, in 0.27 s), and GLOP
 from level 1's plan gets there sooner.
 
-A level's bound is the LP value rounded to an integer (every level is integral), tightened by the
-restricted or full MIP's bound when it ran. Without `lp_guided`, only step 4 runs (the back-end
+A level's bound is the LP value rounded to an integer (every level is integral; the rounding allows
+for the solver's rounding error, `problem.integer_bound`), tightened by the restricted or full
+MIP's bound when it ran; an integral LP solution's level is its exact value. Without `lp_guided`, only step 4 runs (the back-end
 comparison).
 """
 
