@@ -37,10 +37,10 @@ held at its exact value, the combined later LP of the 3,400-teacher sample distr
 (HiGHS's full MIP proved it at its root node, with no cut and no branch, in 0.27 s), and GLOP
 from level 1's plan gets there sooner.
 
-A level's bound is the LP value rounded to an integer (every level is integral; the rounding allows
-for the solver's rounding error, `problem.integer_bound`), tightened by the restricted or full
-MIP's bound when it ran; an integral LP solution's level is its exact value. Without `lp_guided`, only step 4 runs (the back-end
-comparison).
+A level's bound is the LP value rounded to an integer (every level is integral; the rounding
+allows for the solver's rounding error, `problem.integer_bound`), tightened by the restricted or
+full MIP's bound when it ran; an integral LP solution's level is its exact value. Without
+`lp_guided`, only step 4 runs (the back-end comparison).
 """
 
 from __future__ import annotations
@@ -81,14 +81,6 @@ HiGHS a cutoff, and its presolve and cuts then prove what RINS could not. Measur
 time limit 1.3% from the preference bound."""
 
 
-def later_lp_runs(model: RotationModel) -> bool:
-    """Whether a later level of `model` starts from an LP solved from scratch (with
-    `lp_guided`): above `FULL_MIP_MAX_VARIABLES`; a smaller model's later levels are the full
-    MIP at once — unless their LP starts from level 1's plan (`solve_level`'s
-    `lp_from_incumbent`), which it does on an exact model of any size."""
-    return model.num_columns > FULL_MIP_MAX_VARIABLES
-
-
 def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threads: int,
                 seed: int, gap: float, backend: str, lp_guided: bool,
                 incumbent: np.ndarray | None = None,
@@ -111,7 +103,8 @@ def solve_level(model: RotationModel, maximize: bool, time_limit_s: float, threa
         if result.value is not None:
             result.value = round(result.value)
         return result
-    if incumbent is not None and not lp_from_incumbent and not later_lp_runs(model):
+    if (incumbent is not None and not lp_from_incumbent
+            and model.num_columns <= FULL_MIP_MAX_VARIABLES):  # a small pruned model
         return _full_mip_from(model, incumbent, maximize, deadline, threads, seed, gap, backend)
     proto = model.problem()
     if incumbent is None:

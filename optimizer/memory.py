@@ -23,7 +23,7 @@ from functools import cache
 
 YOUNG_COLLECTION_EVERY = 50_000
 """Allocations between two young-generation collections while a solve runs (Python's default:
-700; the command line uses the same figure for its whole process)."""
+700); the command line (`workforce.cli.app.start`) keeps this pace for its whole process."""
 
 
 def release_freed_memory() -> None:

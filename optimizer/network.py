@@ -87,6 +87,19 @@ class Arc:
     """A wish arc: the one member (staff number) who alone may take it, at most once."""
 
 
+class _Rounded(dict):
+    """Distances from one source in km rounded to the metre, by destination position, each
+    worked out once, not once per arc."""
+
+    def __init__(self, km: list[float]) -> None:
+        super().__init__()
+        self.km = km
+
+    def __missing__(self, d: int) -> float:
+        self[d] = distance = round(self.km[d], 3)
+        return distance
+
+
 @dataclass
 class Network:
     """Everything the model needs, indexed for building rows quickly."""
@@ -246,13 +259,13 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     arcs: list[Arc] = []
     codes = [s.code for s in schools]
     src, km, order = -1, [], np.zeros(0, np.int64)
-    rounded: dict[int, float] = {}  # km to the metre, per destination of the current source
+    rounded = _Rounded([])  # km to the metre, per destination of the current source
     for g in groups:  # sorted by school: one distance row at a time (all of them: 140 MB)
         if position[g.school] != src:
             src = position[g.school]
             dist = haversine_km(lat[src], lon[src], lat, lon)
             km, order = dist.tolist(), np.argsort(dist, kind="stable")  # km: Python floats
-            rounded = {}
+            rounded = _Rounded(km)
         teacher = instance.teacher_by_staff_no[g.members[0]]
         alone = len(g.members) == 1  # a group of one carries its member's own wishes
         wished = [position[w] for w in teacher.wishes] if alone else []
@@ -275,25 +288,20 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                 destinations = order[allowed[order]].tolist()
             for d in destinations:
                 code = codes[d]
-                distance = rounded.get(d)
-                if distance is None:
-                    distance = rounded[d] = round(km[d], 3)
                 if code in anyone.wishes:
                     preference, rank = move_preference(anyone, code, rules), wish_rank(anyone, code)
                 else:
                     if unwished is None:
                         unwished = move_preference(anyone, code, rules)
                     preference, rank = unwished, None
-                arcs.append(Arc(g.index, g.school, code, j, distance, preference, rank, g.key))
+                arcs.append(Arc(g.index, g.school, code, j, rounded[d], preference, rank,
+                                g.key))
             for member in wishers:  # wish arcs, kept whether pruned or not
                 for code in dict.fromkeys(member.wishes):
                     d = position.get(code)
                     if d is None or not allowed[d]:
                         continue
-                    distance = rounded.get(d)
-                    if distance is None:
-                        distance = rounded[d] = round(km[d], 3)
-                    arcs.append(Arc(g.index, g.school, code, j, distance,
+                    arcs.append(Arc(g.index, g.school, code, j, rounded[d],
                                     move_preference(member, code, rules),
                                     wish_rank(member, code), g.key, member.staff_no))
 

@@ -36,11 +36,7 @@ from optimizer.explain import (
 )
 from optimizer.fixing import held_face
 from optimizer.instance import Instance, Pin
-from optimizer.levels import (
-    FULL_MIP_MAX_VARIABLES,
-    principal_rows_infeasible,
-    solve_level,
-)
+from optimizer.levels import FULL_MIP_MAX_VARIABLES, principal_rows_infeasible, solve_level
 from optimizer.memory import fewer_collections, release_freed_memory
 from optimizer.model import (
     DISTANCE_UNIT_KM,
@@ -304,7 +300,7 @@ def _later_lp_from_level_one(net: Network) -> bool:
     gained); why the pruned models differ was not established.
 
     It holds for small exact models too, which used to go to HiGHS's full MIP at once
-    (`levels.later_lp_runs`): their combined later LP is integral, and the whole solve, 7 runs
+    (`levels._full_mip_from`): their combined later LP is integral, and the whole solve, 7 runs
     each way interleaved, took 0.45–0.57 s (fastest–median) against 0.50–0.61 s on the sample
     district and 0.45–0.65 against 0.66–0.75 s on its seed 2023 (3,400 teachers), with the same
     levels."""

@@ -26,11 +26,6 @@ app = typer.Typer(
 )
 
 
-YOUNG_COLLECTION_EVERY = 50_000
-"""Allocations between two young-generation collections of the garbage collector in a command's
-process (Python's default: 700)."""
-
-
 @app.callback()
 def start() -> None:
     """Runs before every command; tunes the cyclic garbage collector for a short process that
@@ -50,6 +45,8 @@ def start() -> None:
     threads and their buffers are set up at import), and nothing a command runs multiplies
     matrices large enough to gain from them — the solver's parallelism is one process per
     county (``optimizer.parallel``). Only before numpy is imported: later it has no effect."""
+    from optimizer.memory import YOUNG_COLLECTION_EVERY  # the solve's own pace (light module)
+
     if "numpy" not in sys.modules:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])

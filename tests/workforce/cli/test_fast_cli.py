@@ -67,7 +67,7 @@ def test_plan_imports_only_what_planning_uses(engine, tmp_path):
     environment variable set before numpy was loaded: `workforce.cli.app.start`)."""
     from sqlmodel import Session
 
-    from workforce.cli.app import YOUNG_COLLECTION_EVERY
+    from optimizer.memory import YOUNG_COLLECTION_EVERY
 
     from ..district import build_small_district
 
