@@ -334,7 +334,6 @@ def test_a_later_lp_summed_a_hair_short_still_proves_its_levels(monkeypatch):
     from tests.optimizer.factories import district
 
     solving = importlib.import_module("optimizer.solve")
-    monkeypatch.setattr(levels, "FULL_MIP_MAX_VARIABLES", 0)
     real, shifts = levels.solve_lp_exported, []
 
     def summed_short(proto, *args):
