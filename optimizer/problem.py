@@ -73,6 +73,11 @@ class Problem:
         """The row of each matrix entry."""
         return np.repeat(np.arange(self.num_rows), np.diff(self.starts))
 
+    def reduced_costs(self, prices: np.ndarray) -> np.ndarray:
+        """c − Aᵀy for row prices y: each column's reduced cost."""
+        return self.cost - np.bincount(self.index, weights=self.value * prices[self.row_of()],
+                                       minlength=self.num_cols)
+
     def objective(self, values: np.ndarray | list[float]) -> float:
         """The objective's value (offset included) at a solution of all columns."""
         return self.offset + float(self.cost @ np.asarray(values, np.float64))
