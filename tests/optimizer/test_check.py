@@ -223,6 +223,33 @@ def test_the_instance_hash_is_canonical(plan):
     assert instance_sha256(Instance.model_validate(data)) != instance_sha256(INSTANCE)
 
 
+def test_the_instance_hash_is_the_sha256_of_the_whole_canonical_text(monkeypatch):
+    """Hashed in pieces (the teachers a few at a time), the hash is still that of the canonical
+    JSON written whole — the definition plans made before carry — for every count of teachers
+    around the piece size, Chinese names and exemptions included."""
+    import hashlib
+    import json
+    import random
+
+    from optimizer import certify
+    from tests.optimizer.factories import district
+
+    monkeypatch.setattr(certify, "HASH_TEACHERS_AT_ONCE", 3)
+    rng = random.Random(11)
+    counts = Counter()
+    for _ in range(40):
+        drawn = district(rng, max_teachers=12)
+        teachers = [t.model_copy(update={"name": f"教师{t.staff_no}", "exemptions": [
+            Exemption(reason="illness", **{"from": date(2026, 3, 1)})]}) for t in drawn.teachers]
+        for n in (0, 1, 2, 3, 4, 6, 7, len(teachers)):
+            cut = drawn.model_copy(update={"teachers": teachers[:n]})
+            whole = json.dumps(cut.model_dump(mode="json", by_alias=True), sort_keys=True,
+                               ensure_ascii=False, separators=(",", ":"))
+            assert certify.instance_sha256(cut) == hashlib.sha256(whole.encode()).hexdigest()
+            counts[len(cut.teachers)] += 1
+    assert sum(counts.values()) == 320 and set(range(8)) <= set(counts), counts
+
+
 def test_a_true_infeasible_result_is_verified():
     from optimizer import SolveSettings, solve
 
