@@ -43,14 +43,19 @@ def _require_database(language: str) -> None:
         )
 
 
-def write_plan(out: Path, record_json: str, instance: Instance, plan: Plan, language: str) -> None:
+def write_plan(out: Path, json_pieces: tuple[str, ...], instance: Instance, plan: Plan,
+               language: str) -> None:
+    """The plan as a workbook (`.xlsx`) or as its saved JSON form, given in pieces
+    (`workforce.plans.lifecycle.plan_json_pieces`)."""
     if out.suffix.lower() == ".xlsx":
         # imported here: the workbook writer is only needed when a workbook is asked for
         from workforce.plans.workbook import write_plan_workbook
 
         write_plan_workbook(out, instance, plan, language=language)
     else:
-        out.write_text(record_json, encoding="utf-8")
+        from workforce.plans.lifecycle import write_json_pieces
+
+        write_json_pieces(out, json_pieces)
 
 
 def rule_title(name: str, language: str) -> str:
@@ -145,7 +150,7 @@ def plan_command(
     from workforce.db import session_scope
     from workforce.plans import PlanError
     from workforce.plans.counties import propose_county_plans
-    from workforce.plans.lifecycle import plan_as_json
+    from workforce.plans.lifecycle import plan_json_pieces
     from workforce.rules.demand import DemandError
 
     _require_database(language)
@@ -158,13 +163,13 @@ def plan_command(
                 session, year=year, actor=actor or get_settings().actor, settings=settings,
                 only=county or None, workers=workers,
             )
-            saved = [plan_as_json(record) for _, record, _, _ in kept]
+            saved = [plan_json_pieces(record) for _, record, _, _ in kept]
     except PlanError as exc:
         raise _plan_error(exc, language) from None
     except DemandError as exc:  # registry data the plan needs (a school's class counts …)
         raise fail(f"无法生成方案：{exc.zh}", f"cannot make the plan: {exc.en}", language) from None
     zh = language == "zh"
-    for (name, record, instance, plan), record_json in zip(kept, saved, strict=True):
+    for (name, record, instance, plan), json_pieces in zip(kept, saved, strict=True):
         if name is not None:
             typer.echo(f"【{name}】" if zh else f"[{name}]")
         typer.echo(f"方案草稿 #{record.id} 已保存" if zh else f"draft plan #{record.id}")
@@ -174,7 +179,7 @@ def plan_command(
             target = out if name is None else out.with_name(
                 f"{out.stem}-{_file_part(name)}{out.suffix}"
             )
-            write_plan(target, record_json, instance, plan, language)
+            write_plan(target, json_pieces, instance, plan, language)
             typer.echo(f"→ {target}")
     if len(kept) > 1:
         moves = sum(len(plan.moves) for *_, plan in kept)

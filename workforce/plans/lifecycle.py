@@ -21,6 +21,8 @@ Every step writes the audit log in the same transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -584,17 +586,42 @@ def plans_of_year(session: Session, year: int) -> list[RotationPlan]:
 
 
 def plan_as_json(record: RotationPlan, *, with_instance: bool = True) -> str:
-    """The saved form of a plan: the plan's fields, the registry id, and its instance.
+    """The saved form of a plan: the plan's fields, the registry id, and its instance
+    (`plan_json_pieces` joined)."""
+    return "".join(plan_json_pieces(record, with_instance=with_instance))
+
+
+def plan_json_pieces(record: RotationPlan, *, with_instance: bool = True) -> tuple[str, ...]:
+    """The saved form of a plan as pieces of text whose concatenation is the JSON object: the
+    plan's fields, the registry id and status, and its instance.
 
     Spliced from the stored JSON texts rather than parsed and dumped again: both are pydantic's
     compact JSON objects, and re-encoding the sample district's plan and instance (4 MB) with
-    `json.dumps(indent=…)` — Python's pure encoder — took 0.5–1 s of `workforce plan`'s 3 s."""
+    `json.dumps(indent=…)` — Python's pure encoder — took 0.5–1 s of `workforce plan`'s 3 s.
+    Left in pieces so that the instance's text is written as it is stored, not copied: at
+    100,000 teachers it is 50 million characters, 100 MB as a Python string of Chinese text,
+    and joining it to the plan's took another 124 MB at `workforce plan`'s end
+    (`write_json_pieces`)."""
     plan = record.plan_json.strip()
     if not (plan.startswith("{") and plan.endswith("}")):
         raise ValueError(f"plan #{record.id}: the stored plan is not a JSON object")
     fields = plan[1:-1].strip()  # an older release's indented JSON, or an empty object
     extra = (f'"registry_plan_id":{json.dumps(record.id)},'
              f'"registry_status":{json.dumps(record.status)}')  # fmt: skip
+    pieces = ["{", fields, "," if fields else "", extra]
     if with_instance:
-        extra += f',"instance":{record.instance_json.strip()}'
-    return f"{{{fields},{extra}}}" if fields else f"{{{extra}}}"
+        pieces += [',"instance":', record.instance_json.strip()]
+    return (*pieces, "}")
+
+
+WRITE_CHARACTERS_AT_ONCE = 1 << 20
+"""Characters of a long text encoded and written at a time (`write_json_pieces`): 1 M
+characters are 2–4 MB of transient memory where the whole 100,000-teacher plan took 60 MB."""
+
+
+def write_json_pieces(path: Path, pieces: Iterable[str]) -> None:
+    """Write the pieces of a text to ``path`` as UTF-8, a slice at a time."""
+    with path.open("w", encoding="utf-8") as out:
+        for piece in pieces:
+            for start in range(0, len(piece), WRITE_CHARACTERS_AT_ONCE):
+                out.write(piece[start:start + WRITE_CHARACTERS_AT_ONCE])

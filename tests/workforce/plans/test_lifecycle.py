@@ -8,8 +8,15 @@ from sqlmodel import select
 
 from optimizer import Pin, SolveSettings, check_plan
 from workforce.models import AuditLog, RotationPlan, RotationRecord, School, Teacher
-from workforce.plans import PlanError, apply_plan, approve_plan, propose_plan, resolve_plan
-from workforce.plans.lifecycle import plan_as_json
+from workforce.plans import (
+    PlanError,
+    apply_plan,
+    approve_plan,
+    lifecycle,
+    propose_plan,
+    resolve_plan,
+)
+from workforce.plans.lifecycle import plan_as_json, plan_json_pieces, write_json_pieces
 
 from ..district import build_small_district
 
@@ -127,6 +134,23 @@ def test_the_saved_form_of_a_stored_plan_is_its_json_with_the_registry_fields(st
     expected = {**json.loads(stored), "registry_plan_id": 7, "registry_status": "approved"}
     assert json.loads(plan_as_json(record, with_instance=False)) == expected
     assert json.loads(plan_as_json(record)) == {**expected, "instance": {"schools": []}}
+
+
+@pytest.mark.parametrize("stored", STORED_PLANS)
+def test_a_plan_written_in_slices_is_its_saved_form_in_utf8(stored, tmp_path, monkeypatch):
+    # Slices of 7 characters: the instance text (Chinese, 2–3 bytes a character in UTF-8) is
+    # cut mid-name many times over, and the file must still be the one text.
+    monkeypatch.setattr(lifecycle, "WRITE_CHARACTERS_AT_ONCE", 7)
+    instance = '{"schools":[' + ",".join(f'{{"code":"S{i}","name":"源城区第{i}小学"}}'
+                                         for i in range(40)) + "]}"
+    record = RotationPlan(id=9, year=2026, status="draft", solver_status="optimal",
+                          plan_json=stored, instance_json=instance, created_by="t")
+    pieces = plan_json_pieces(record)
+    assert sum(len(piece) for piece in pieces) > 40 * 7  # many slices, not one write
+    write_json_pieces(tmp_path / "plan.json", pieces)
+    text = (tmp_path / "plan.json").read_bytes().decode("utf-8")
+    assert text == plan_as_json(record)
+    assert json.loads(text)["instance"]["schools"][39]["name"] == "源城区第39小学"
 
 
 @pytest.mark.parametrize("stored", ["", "[1, 2]", '"text"'])
