@@ -26,6 +26,7 @@ import math
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -142,29 +143,43 @@ SAMPLE_CACHE = Path("/tmp/workforce-bench")
 
 def sample_district(n_teachers: int, seed: int = 2021) -> Instance:
     """The sample district of `n_teachers` through the registry, as the CLI builds it; the
-    loaded SQLite file is cached in SAMPLE_CACHE (a marker file says the load finished)."""
+    loaded SQLite file is cached in SAMPLE_CACHE (a marker file says the load finished).
+
+    The district is generated and loaded in a process of its own (`_load_sample`): the
+    generator's modules are not `workforce plan`'s — the pinyin tables for the teachers' name
+    initials alone hold 55 MB — and in this process they would count in every peak measured."""
     from sqlmodel import Session
 
     from workforce.db import make_engine, migrate
-    from workforce.sample import generate_district, load_district
     from workforce.snapshot import build_instance
 
     SAMPLE_CACHE.mkdir(parents=True, exist_ok=True)
     path = SAMPLE_CACHE / f"district-{n_teachers}-{seed}.sqlite"
     loaded = path.with_suffix(".loaded")
-    engine = make_engine(f"sqlite:///{path}")
     if not loaded.exists():
         for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             stale.unlink(missing_ok=True)
-        migrate(engine)
-        load_district(engine, generate_district(teachers=n_teachers, seed=seed))
+        subprocess.run([sys.executable, "-c", _LOAD_SAMPLE, str(path), str(n_teachers), str(seed)],
+                       check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         loaded.touch()
-    else:
-        migrate(engine)  # a file cached before a schema change (e.g. school.county) is upgraded
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)  # a file cached before a schema change (e.g. school.county) is upgraded
     with Session(engine) as session:
         instance = build_instance(session, year=2026)
     engine.dispose()
     return instance
+
+
+_LOAD_SAMPLE = """
+import sys
+from workforce.db import make_engine, migrate
+from workforce.sample import generate_district, load_district
+engine = make_engine(f"sqlite:///{sys.argv[1]}")
+migrate(engine)
+load_district(engine, generate_district(teachers=int(sys.argv[2]), seed=int(sys.argv[3])))
+engine.dispose()
+"""
+"""Generate the sample district and load it into the SQLite file (path, teachers, seed)."""
 
 
 def weighted_fill(plan: Plan) -> int:
@@ -275,6 +290,7 @@ def bench(source: InstanceSource, label: str, seed: int, sizes: list[int], cpsat
                     row["bound_vs_greedy_pct"] = round(100 * (row["bound"] / greedy_fill - 1), 1)
             rows.append(row)
             print_row(row)
+        del instance  # not alive while the next size is read and solved
     return rows
 
 

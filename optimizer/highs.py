@@ -24,6 +24,18 @@ _FOUND = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit
           highspy.HighsModelStatus.kIterationLimit, highspy.HighsModelStatus.kObjectiveBound,
           highspy.HighsModelStatus.kObjectiveTarget)
 
+LP_PRESOLVE_MAX_COLUMNS = 300_000
+"""An LP above this many columns is solved without HiGHS's presolve (`solve_lp_highs`), for
+memory: presolve keeps the LP as given, its postsolve stack and the reduced LP side by side
+while the simplex runs. Measured on the later levels' LP of the 100,000-teacher sample district
+(508,216 columns, 80,437 rows, 2.06 M nonzeros), each run alone on one thread: with presolve
+85–91 s and 462 MB above the process's start at the peak (558 MB; the search for dependent
+equations alone adds a spike of 130 MB and removed none), without 104 s and 346 MB (442).
+`workforce plan` on that district's registry peaked at 1,046 MB with presolve and at 918 MB
+without (`/usr/bin/time`; the same three levels, proven; 119 → 145 s). On the 30,000-teacher district's later LP
+(about 150,000 columns) presolve halves the time (4.8–5.9 s against 9.4–10.9 s), so smaller
+LPs keep it."""
+
 
 class QuietHighs(highspy.Highs):
     """`highspy.Highs` with output off from the start: the wrapper's own constructor installs its
@@ -125,10 +137,13 @@ def solve_lp_highs(problem: Problem, time_limit_s: float
     Up to 160,000 columns it started from level 1's GLOP basis, until level 1's prices held
     what they pin down (`solve._hold_level_face`); with that the cold start is the faster one
     (30,000 teachers: 4.0–5.0 s; held and from the basis 6.3–7.7 s; the basis alone, as before,
-    6.0–6.7 s; 10,000-teacher counties: the same within the machine's noise)."""
+    6.0–6.7 s; 10,000-teacher counties: the same within the machine's noise). Above
+    `LP_PRESOLVE_MAX_COLUMNS` columns without presolve."""
     solver = QuietHighs()
     solver.setOptionValue("time_limit", max(0.05, time_limit_s))
     solver.setOptionValue("threads", 1)
+    if problem.num_cols > LP_PRESOLVE_MAX_COLUMNS:
+        solver.setOptionValue("presolve", "off")
     _pass(solver, problem, integrality=False)
     solver.run()
     status = solver.getModelStatus()

@@ -443,6 +443,43 @@ def _later_level(seed: int):
     return model, first.values
 
 
+def test_a_large_lp_without_presolve_has_the_same_optimum(monkeypatch):
+    """Above `highs.LP_PRESOLVE_MAX_COLUMNS` columns the later levels' LP runs without HiGHS's
+    presolve (memory at 100,000 teachers). With the limit at 0, so every LP takes that path,
+    random small districts' preference LPs reach the presolved LP's optimum, and HiGHS was
+    told to skip presolve (an option it does not know would be ignored silently)."""
+    import highspy
+
+    from optimizer import highs
+
+    told: list[tuple[str, object]] = []
+    real = highs.QuietHighs.setOptionValue
+
+    def spy(self, name, value):
+        told.append((name, value))
+        status = real(self, name, value)
+        assert status == highspy.HighsStatus.kOk, (name, value)
+        return status
+
+    checked = 0
+    for seed in range(80):
+        found = _later_level(seed)
+        if found is None:
+            continue
+        problem = found[0].problem()
+        presolved = highs.solve_lp_highs(problem, 20)
+        with monkeypatch.context() as patch:
+            patch.setattr(highs, "LP_PRESOLVE_MAX_COLUMNS", 0)
+            patch.setattr(highs.QuietHighs, "setOptionValue", spy)
+            told.clear()
+            plain = highs.solve_lp_highs(problem, 20)
+        assert ("presolve", "off") in told, seed
+        assert presolved[0] == plain[0] == 0, seed
+        assert abs(presolved[1] - plain[1]) <= 1e-6 * max(1.0, abs(presolved[1])), seed
+        checked += 1
+    assert checked >= 30, checked  # 32 of the 80 have columns and an optimal level 1
+
+
 @pytest.mark.parametrize(("proven_without_presolve", "expected_calls"),
                          [(True, [False]), (False, [False, True])])
 def test_a_later_level_tries_no_presolve_first_then_the_presolved_mip(
