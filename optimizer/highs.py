@@ -32,9 +32,9 @@ while the simplex runs. Measured on the later levels' LP of the 100,000-teacher 
 85–91 s and 462 MB above the process's start at the peak (558 MB; the search for dependent
 equations alone adds a spike of 130 MB and removed none), without 104 s and 346 MB (442).
 `workforce plan` on that district's registry peaked at 1,046 MB with presolve and at 918 MB
-without (`/usr/bin/time`; the same three levels, proven; 119 → 145 s). On the 30,000-teacher district's later LP
-(about 150,000 columns) presolve halves the time (4.8–5.9 s against 9.4–10.9 s), so smaller
-LPs keep it."""
+without (`/usr/bin/time`; the same three levels, proven; 119 → 145 s). On the 30,000-teacher
+district's later LP (about 150,000 columns) presolve halves the time (4.8–5.9 s against
+9.4–10.9 s), so smaller LPs keep it."""
 
 
 class QuietHighs(highspy.Highs):

@@ -585,12 +585,6 @@ def plans_of_year(session: Session, year: int) -> list[RotationPlan]:
     )
 
 
-def plan_as_json(record: RotationPlan, *, with_instance: bool = True) -> str:
-    """The saved form of a plan: the plan's fields, the registry id, and its instance
-    (`plan_json_pieces` joined)."""
-    return "".join(plan_json_pieces(record, with_instance=with_instance))
-
-
 def plan_json_pieces(record: RotationPlan, *, with_instance: bool = True) -> tuple[str, ...]:
     """The saved form of a plan as pieces of text whose concatenation is the JSON object: the
     plan's fields, the registry id and status, and its instance.

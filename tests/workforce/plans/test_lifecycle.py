@@ -16,7 +16,7 @@ from workforce.plans import (
     propose_plan,
     resolve_plan,
 )
-from workforce.plans.lifecycle import plan_as_json, plan_json_pieces, write_json_pieces
+from workforce.plans.lifecycle import plan_json_pieces, write_json_pieces
 
 from ..district import build_small_district
 
@@ -116,6 +116,11 @@ def test_resolve_keeps_the_pin_and_records_the_parent(session):
     assert not check_plan(instance, replanned)
     move = next(m for m in replanned.moves if m.staff_no == chosen.staff_no)
     assert move.to_school == other_rural
+
+
+def plan_as_json(record: RotationPlan, *, with_instance: bool = True) -> str:
+    """The saved form's pieces joined: the text of a plan file."""
+    return "".join(plan_json_pieces(record, with_instance=with_instance))
 
 
 STORED_PLANS = [
