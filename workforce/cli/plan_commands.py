@@ -44,18 +44,41 @@ def _require_database(language: str) -> None:
 
 
 def write_plan(out: Path, json_pieces: tuple[str, ...], instance: Instance, plan: Plan,
-               language: str) -> None:
+               language: str, draft: int) -> None:
     """The plan as a workbook (`.xlsx`) or as its saved JSON form, given in pieces
-    (`workforce.plans.lifecycle.plan_json_pieces`)."""
-    if out.suffix.lower() == ".xlsx":
-        # imported here: the workbook writer is only needed when a workbook is asked for
-        from workforce.plans.workbook import write_plan_workbook
+    (`workforce.plans.lifecycle.plan_json_pieces`). A file that cannot be written is an error
+    naming it and the reason, and saying that the draft (`draft`, its registry number) is kept:
+    the solve is not lost with the file."""
+    try:
+        if out.suffix.lower() == ".xlsx":
+            # imported here: the workbook writer is only needed when a workbook is asked for
+            from xlsxwriter.exceptions import FileCreateError
 
-        write_plan_workbook(out, instance, plan, language=language)
-    else:
-        from workforce.plans.lifecycle import write_json_pieces
+            from workforce.plans.workbook import write_plan_workbook
 
-        write_json_pieces(out, json_pieces)
+            try:
+                write_plan_workbook(out, instance, plan, language=language)
+            except FileCreateError as exc:  # xlsxwriter's wrapper around the OSError
+                raise _unwritable(out, exc.args[0] if exc.args else exc, draft, language) from None
+        else:
+            from workforce.plans.lifecycle import write_json_pieces
+
+            write_json_pieces(out, json_pieces)
+    except OSError as exc:
+        raise _unwritable(out, exc, draft, language) from None
+
+
+def _unwritable(out: Path, error: BaseException, draft: int, language: str) -> typer.Exit:
+    reason = getattr(error, "strerror", None) or str(error)
+    return fail(f"无法写入方案文件 {out}：{reason}；方案草稿 #{draft} 已保存",
+                f"cannot write the plan file {out}: {reason}; draft plan #{draft} is kept",
+                language)
+
+
+def _require_out_folder(out: Path | None, language: str) -> None:
+    """Refuse an output file in a folder that does not exist before the solve, not after it."""
+    if out is not None and not out.parent.is_dir():
+        raise fail(f"输出文件夹不存在：{out.parent}", f"no such folder: {out.parent}", language)
 
 
 def rule_title(name: str, language: str) -> str:
@@ -154,6 +177,7 @@ def plan_command(
     from workforce.rules.demand import DemandError
 
     _require_database(language)
+    _require_out_folder(out, language)
     settings = SolveSettings(time_limit_s=time_limit, backend=backend)
     try:
         with working(f"求解 {year} 年交流方案（时限 {time_limit:g} 秒）…",
@@ -179,7 +203,7 @@ def plan_command(
             target = out if name is None else out.with_name(
                 f"{out.stem}-{_file_part(name)}{out.suffix}"
             )
-            write_plan(target, json_pieces, instance, plan, language)
+            write_plan(target, json_pieces, instance, plan, language, record.id)
             typer.echo(f"→ {target}")
     if len(kept) > 1:
         moves = sum(len(plan.moves) for *_, plan in kept)

@@ -251,3 +251,34 @@ def test_a_plan_made_without_the_optimizer_says_so_and_what_to_do(engine, capsys
         assert first.startswith("⚠ ") and words in first, first
     print_plan_summary(instance, solve(instance, SolveSettings(time_limit_s=20)), "zh")
     assert "⚠" not in capsys.readouterr().out
+
+
+def test_plan_out_in_a_missing_folder_is_refused_before_the_solve(engine, tmp_path):
+    with Session(engine) as session:
+        build_small_district(session)
+    missing = tmp_path / "no-such-folder"
+    result = runner.invoke(app, ["plan", "--year", "2026", "--out", str(missing / "plan.json")])
+    assert result.exit_code == 2
+    assert f"输出文件夹不存在：{missing}" in result.output and "Traceback" not in result.output
+    with Session(engine) as session:  # refused before solving: no draft was kept
+        assert session.exec(select(RotationPlan)).all() == []
+
+
+def test_a_plan_file_that_cannot_be_written_is_named_and_the_draft_kept(engine, tmp_path):
+    # A folder where the file should go: the folder exists, the file cannot be opened — the
+    # solve has run and its draft is in the registry, so the message says so.
+    with Session(engine) as session:
+        build_small_district(session)
+    written = 0
+    for name in ("plan.json", "plan.xlsx"):
+        blocked = tmp_path / name
+        blocked.mkdir()
+        result = runner.invoke(app, ["plan", "--year", "2026", "--time-limit", "20", "--out",
+                                     str(blocked)])
+        assert result.exit_code == 2, result.output
+        with Session(engine) as session:
+            draft = max(p.id for p in session.exec(select(RotationPlan)))
+        assert f"无法写入方案文件 {blocked}：" in result.output, result.output
+        assert f"方案草稿 #{draft} 已保存" in result.output and "Traceback" not in result.output
+        written += 1
+    assert written == 2
