@@ -47,6 +47,7 @@ from api.security import check_form_csrf
 from workforce.config import get_settings
 from workforce.io.entities import SPECS
 from workforce.io.spec import EntitySpec
+from workforce.private_files import PRIVATE_FILE_MODE
 from workforce.services.errors import Conflict, InvalidInput, NotFound
 
 FORM_OVERHEAD = 64 * 1024
@@ -54,7 +55,7 @@ FORM_OVERHEAD = 64 * 1024
 and the entity field."""
 R = TypeVar("R")
 FOLDER_MODE = 0o700
-FILE_MODE = 0o600
+FILE_MODE = PRIVATE_FILE_MODE
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 KEPT_FOR = dt.timedelta(days=1)
 """How long an upload waits for its commit: a working day, then it is swept away."""
@@ -150,12 +151,6 @@ def private_file(path: Path) -> Any:
     """A new file at ``path`` for writing, readable by its owner only (``0600`` from the
     start, whatever the process's umask)."""
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb")
-
-
-def made_private(path: Path) -> None:
-    """``chmod 0600`` a file another library wrote (the error workbook)."""
-    if path.exists():
-        path.chmod(FILE_MODE)
 
 
 @asynccontextmanager

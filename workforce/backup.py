@@ -36,6 +36,8 @@ from pathlib import Path
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 
+from workforce.private_files import private_output
+
 FORMAT = 1
 BACKUPS = "backups"
 """The home's folder of archives (``workforce backup``'s default destination). Left out of the
@@ -138,14 +140,12 @@ def backup(engine: Engine, home: Path, out: Path) -> Manifest:
         )
         (work / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=2))
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(out.name + ".partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        with (private_output(out) as partial,
+              tarfile.open(partial, mode="w:gz") as tar):
             tar.add(work / "manifest.json", "manifest.json")
             tar.add(dumped, dumped.name)
             for path in files:
                 tar.add(path, f"home/{path.relative_to(home).as_posix()}")
-        os.replace(partial, out)
     return manifest
 
 

@@ -31,6 +31,8 @@ from typing import Any, Literal
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from workforce.private_files import write_private_text
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """The source checkout this module lies in. Only developer tools that rewrite the repository's
 own files (``python -m workforce.io.docs``) use it; nothing reads it at run time — in an
@@ -214,12 +216,7 @@ def write_config_value(path: Path, name: str, value: str) -> None:
     ]  # fmt: skip
     lines = [line for line in lines if line.partition("=")[0].strip() != name]
     lines.append(f"{name}={value}")
-    temporary = path.with_suffix(".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, path)
+    write_private_text(path, "\n".join(lines) + "\n")
 
 
 def ensure_secret_key(home: Path) -> bool:

@@ -32,7 +32,7 @@ from api.pages.routing import page_router
 from api.pages.uploads import cancel_upload, find_upload, save_upload, upload_root
 from api.routes.imports import refuse_beyond_limits
 from api.security import reads_own_form
-from api.uploads import Upload, chosen_spec, commit_once, made_private, upload_form
+from api.uploads import Upload, chosen_spec, commit_once, upload_form
 from workforce.accounts.models import User
 from workforce.accounts.scope import county_of
 from workforce.idnumber import birth_month
@@ -169,7 +169,6 @@ def _run(
     )
     if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, page_language(request))
-        made_private(upload.error_report)
     return report
 
 

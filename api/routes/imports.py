@@ -36,7 +36,6 @@ from api.uploads import (
     commit_once,
     discard_upload,
     find_upload,
-    made_private,
     save_upload,
     upload_form,
 )
@@ -76,7 +75,6 @@ def _run(request: Request, upload: Upload, user: User, *, dry_run: bool) -> Impo
     )
     if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, upload.language)  # type: ignore[arg-type]
-        made_private(upload.error_report)
     return report
 
 

@@ -135,7 +135,9 @@ def roadmap_command(
         raise fail(exc.zh, exc.en, language) from None
     print_roadmap(instance, roadmap, language, moves)
     if json_out is not None:
-        json_out.write_text(roadmap.model_dump_json(indent=1), encoding="utf-8")
+        from workforce.private_files import write_private_text
+
+        write_private_text(json_out, roadmap.model_dump_json(indent=1))
 
 
 def print_roadmap(instance: Instance, roadmap: Roadmap, language: str, moves: bool) -> None:

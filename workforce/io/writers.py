@@ -30,6 +30,7 @@ from workforce.io.messages import Language, message
 from workforce.io.problems import Problem, column_letter
 from workforce.io.readers import TEXT_MARKER
 from workforce.io.spec import ColumnSpec, EntitySpec
+from workforce.private_files import private_output, private_workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", TEXT_MARKER)
 VALIDATION_ROWS = 5000
@@ -57,7 +58,9 @@ def protect_csv_text(value: str) -> str:
 
 
 def write_csv(path: Path, data: SheetData, language: Language = "zh") -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+    """Write ``data`` as CSV (whole or not at all, owner-only: `private_files`)."""
+    with private_output(path) as partial, partial.open("w", encoding="utf-8-sig",
+                                                        newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([c.header(language) for c in data.spec.columns])
         writer.writerows([_csv_cell(value) for value in row] for row in data.rows)
@@ -82,31 +85,31 @@ def write_xlsx(
     problems: Sequence[Problem] = (),
 ) -> None:
     """Write ``sheets``, then (``with_codes``) the codes sheet their drop-downs use and,
-    when there are ``problems``, a sheet listing them."""
+    when there are ``problems``, a sheet listing them (whole or not at all, owner-only:
+    `private_files`)."""
     sheets = list(sheets)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    formats = {
-        "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
-        "required": workbook.add_format(
-            {"bold": True, "bg_color": "#FCE4D6", "border": 1, "font_color": "#9C0006"}
-        ),
-        "date": workbook.add_format({"num_format": DATE_FORMAT}),
-        "bad": workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
-        "bad_date": workbook.add_format(
-            {"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": DATE_FORMAT}
-        ),
-        "error": workbook.add_format({"font_color": "#9C0006", "text_wrap": True}),
-    }
-    codes_sheet = message("codes_sheet").render(language)
-    code_ranges = _code_ranges(sheets, codes_sheet) if with_codes else {}
-    for data in sheets:
-        worksheet = workbook.add_worksheet(data.spec.label(language))
-        _write_sheet(worksheet, data, language, formats, code_ranges)
-    if with_codes and code_ranges:
-        _write_codes(workbook.add_worksheet(codes_sheet), sheets, formats["header"])
-    if problems:
-        _write_problems(workbook, problems, language, formats["header"])
-    workbook.close()
+    with private_workbook(path, {"constant_memory": True}) as workbook:
+        formats = {
+            "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+            "required": workbook.add_format(
+                {"bold": True, "bg_color": "#FCE4D6", "border": 1, "font_color": "#9C0006"}
+            ),
+            "date": workbook.add_format({"num_format": DATE_FORMAT}),
+            "bad": workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+            "bad_date": workbook.add_format(
+                {"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": DATE_FORMAT}
+            ),
+            "error": workbook.add_format({"font_color": "#9C0006", "text_wrap": True}),
+        }
+        codes_sheet = message("codes_sheet").render(language)
+        code_ranges = _code_ranges(sheets, codes_sheet) if with_codes else {}
+        for data in sheets:
+            worksheet = workbook.add_worksheet(data.spec.label(language))
+            _write_sheet(worksheet, data, language, formats, code_ranges)
+        if with_codes and code_ranges:
+            _write_codes(workbook.add_worksheet(codes_sheet), sheets, formats["header"])
+        if problems:
+            _write_problems(workbook, problems, language, formats["header"])
 
 
 def _write_sheet(

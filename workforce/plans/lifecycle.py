@@ -35,6 +35,7 @@ from workforce.config import get_settings
 from workforce.db import begin_write
 from workforce.models import RotationPlan, RotationRecord, School, Teacher, utcnow
 from workforce.plans.messages import message
+from workforce.private_files import private_output
 from workforce.rules.demand import DemandError
 from workforce.snapshot import build_instance, counties
 
@@ -614,8 +615,10 @@ characters are 2–4 MB of transient memory where the whole 100,000-teacher plan
 
 
 def write_json_pieces(path: Path, pieces: Iterable[str]) -> None:
-    """Write the pieces of a text to ``path`` as UTF-8, a slice at a time."""
-    with path.open("w", encoding="utf-8") as out:
+    """Write the pieces of a text to ``path`` as UTF-8, a slice at a time; whole or not at
+    all, and readable by its owner only (`private_files`: the plan names every teacher, with
+    birth dates)."""
+    with private_output(path) as partial, partial.open("w", encoding="utf-8") as out:
         for piece in pieces:
             for start in range(0, len(piece), WRITE_CHARACTERS_AT_ONCE):
                 out.write(piece[start:start + WRITE_CHARACTERS_AT_ONCE])

@@ -26,7 +26,6 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
-import xlsxwriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -45,6 +44,7 @@ from optimizer.plan import Move
 from workforce.codes import code_list
 from workforce.config import get_settings
 from workforce.plans.notice_font import embedded_font
+from workforce.private_files import private_workbook
 from workforce.services.messages import Catalogue, Text
 
 NOTICE_MESSAGES = Catalogue("notices")
@@ -341,8 +341,7 @@ def write_notice_workbook(
         ]
         for move in plan.moves
     ]
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    try:
+    with private_workbook(path, {"strings_to_formulas": False}) as workbook:
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         sheet = workbook.add_worksheet(label("sheet"))
@@ -354,5 +353,3 @@ def write_notice_workbook(
             sheet.set_column(c, c, 14)
         sheet.set_column(len(headers) - 1, len(headers) - 1, 80, wrap)
         sheet.freeze_panes(1, 0)
-    finally:
-        workbook.close()

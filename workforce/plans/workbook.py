@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from optimizer import Instance, Plan
 from texts import Pairs, pair
 from workforce.codes import code_list
+from workforce.private_files import private_workbook
 
 HEADERS = {
     "summary": ("item", "value"),
@@ -145,24 +144,23 @@ def write_plan_workbook(
     if plan.status in ("optimal", "feasible"):
         rows.pop("conflicts")
         rows.pop("relaxation")
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for key, data in rows.items():
-        sheet = workbook.add_worksheet(SHEETS[key][i])
-        headers = column_headers(key, language)
-        sheet.write_row(0, 0, headers, bold)
-        widths = [max(6, len(h) * 2) for h in headers]
-        for r, row in enumerate(data, start=1):
-            for c, value in enumerate(row):
-                if isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                elif value is None:
-                    sheet.write_blank(r, c, None)
-                else:
-                    sheet.write_number(r, c, value)
-                widths[c] = max(widths[c], min(60, len(str(value)) + 2))
-        for c, width in enumerate(widths):
-            sheet.set_column(c, c, width)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(1, len(data)), len(headers) - 1)
-    workbook.close()
+    with private_workbook(path, {"strings_to_formulas": False}) as workbook:
+        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        for key, data in rows.items():
+            sheet = workbook.add_worksheet(SHEETS[key][i])
+            headers = column_headers(key, language)
+            sheet.write_row(0, 0, headers, bold)
+            widths = [max(6, len(h) * 2) for h in headers]
+            for r, row in enumerate(data, start=1):
+                for c, value in enumerate(row):
+                    if isinstance(value, str):
+                        sheet.write_string(r, c, value)
+                    elif value is None:
+                        sheet.write_blank(r, c, None)
+                    else:
+                        sheet.write_number(r, c, value)
+                    widths[c] = max(widths[c], min(60, len(str(value)) + 2))
+            for c, width in enumerate(widths):
+                sheet.set_column(c, c, width)
+            sheet.freeze_panes(1, 0)
+            sheet.autofilter(0, 0, max(1, len(data)), len(headers) - 1)

@@ -28,6 +28,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from workforce.codes import code_list  # noqa: E402
+from workforce.private_files import private_output  # noqa: E402
 from workforce.reports.messages import enum_label  # noqa: E402
 from workforce.reports.result import Report  # noqa: E402
 from workforce.reports.scope import ReportError  # noqa: E402
@@ -366,14 +367,18 @@ CHARTS: dict[str, Callable[[Report, str], Figure]] = {
 
 
 def save_chart(report: Report, path: Path, language: str = "zh") -> str:
-    """Draw the report's chart to ``path`` (PNG); returns the language actually used."""
+    """Draw the report's chart to ``path`` (PNG; whole or not at all, owner-only:
+    `private_files`); returns the language actually used."""
     if path.suffix.lower() != ".png":
         raise ReportError.of("bad_chart", path=str(path))
     drawn = chart_language(language)
     fig = CHARTS[report.name](report, drawn)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with private_output(path) as partial:
+            fig.savefig(partial, format="png")
+    finally:
+        plt.close(fig)
     return drawn
 
 

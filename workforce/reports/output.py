@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workforce.private_files import write_private_text
 from workforce.reports.result import Report
 from workforce.reports.scope import ReportError
 from workforce.reports.xlsx import write_xlsx
@@ -30,7 +31,7 @@ def save_report(
     check_output_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".json":
-        path.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+        write_private_text(path, report.model_dump_json(indent=1))
         return [path]
     archive = write_xlsx(report, path, language, detail_rows=detail_rows)
     return [path] if archive is None else [path, archive]

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from workforce.codes import code_list
 from workforce.io.writers import protect_csv_text
+from workforce.private_files import private_output, private_workbook
 from workforce.reports.messages import enum_label, view_title, with_unit
 from workforce.reports.result import Column, Report, View
 
@@ -51,7 +50,8 @@ def write_xlsx(
     made_on: dt.date | None = None,
     detail_rows: int | None = None,
 ) -> Path | None:
-    """Write ``report`` to ``path`` (overwriting it); ``made_on`` is the 制表日期 (today).
+    """Write ``report`` to ``path`` (overwriting it, whole or not at all and owner-only:
+    `private_files`); ``made_on`` is the 制表日期 (today).
 
     With ``detail_rows``, a view of more rows than that (the training report's 158,000
     teachers) is written as a CSV file (UTF-8 with BOM, Excel opens it as is; same headers and
@@ -60,8 +60,7 @@ def write_xlsx(
     rows. Returns the archive's path when one was written."""
     large = [v for v in report.views if detail_rows is not None and len(v.rows) > detail_rows]
     archive = detail_archive(path) if large else None
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    try:
+    with private_workbook(path, {"constant_memory": True}) as workbook:
         header = workbook.add_format(
             {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
         )
@@ -74,8 +73,6 @@ def write_xlsx(
             moved = archive if view in large else None
             _write_view(workbook, view, language, header, formats, used, lines, moved)
         _write_notes(workbook, report, language, header, used, lines, formats)
-    finally:
-        workbook.close()
     if archive is not None:
         _write_archive(archive, large, language, lines)
     return archive
@@ -87,7 +84,8 @@ def csv_name(view: View, language: str) -> str:
 
 def _write_archive(archive: Path, views: list[View], language: str, lines) -> None:  # type: ignore[no-untyped-def]
     """The large views as CSV files in one zip, each opening with the sheet's title lines."""
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with (private_output(archive) as partial,
+          zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf):
         for view in views:
             buffer = io.StringIO()
             buffer.write("\ufeff")  # BOM: Excel reads the file as UTF-8

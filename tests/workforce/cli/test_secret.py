@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
@@ -10,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from workforce import config, db
+from workforce import config, db, private_files
 from workforce.cli import app
 from workforce.idnumber import decrypt, lookup_hash
 from workforce.models import AuditLog, InstanceSetting, Teacher
@@ -175,9 +176,9 @@ def test_rotate_secret_changes_nothing_when_a_number_cannot_be_read(env, engine,
 
 def test_rotate_secret_keeps_the_key_in_use_when_it_cannot_write_the_config(env, engine, loaded,
                                                                             tmp_path):
-    # The config file cannot be replaced (here: a folder stands where it goes). The old command
-    # re-encrypted the database first and then failed to write the new, random key: the
-    # instance was locked out of every ID number. Now nothing changes.
+    # The config file cannot be written (here: the disk is full when the new file is flushed).
+    # The old command re-encrypted the database first and then failed to write the new, random
+    # key: the instance was locked out of every ID number. Now nothing changes.
     env.delenv("WORKFORCE_SECRET_KEY")
     home = tmp_path / "locked"
     config.write_config_value(home / "workforce.env", "WORKFORCE_SECRET_KEY", os.environ.get(
@@ -185,12 +186,16 @@ def test_rotate_secret_keeps_the_key_in_use_when_it_cannot_write_the_config(env,
     env.setenv("WORKFORCE_HOME", str(home))
     _reload(env)
     old = config.get_settings().secret_key
-    (home / "workforce.tmp").mkdir()  # where write_config_value writes before its rename
+    def full_disk(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    env.setattr(private_files.os, "fsync", full_disk)
     result = runner.invoke(app, ["rotate-secret"])
     assert result.exit_code != 0
     check_secret_key(engine, old)  # the database is still under the key the config holds
     assert config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"] == old
     assert _numbers(engine) == loaded
+    assert not list(home.glob("*.partial"))  # the half-written config did not stay behind
 
 
 def test_rotate_secret_puts_the_old_key_back_when_the_database_refuses(env, engine, loaded,

@@ -1,0 +1,117 @@
+"""Files users get from the system are theirs alone and never half-written (`private_files`):
+the helper itself, then every command that writes a file, as a user runs it."""
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from workforce.cli import app
+from workforce.private_files import private_output, private_workbook, write_private_text
+
+from .district import build_small_district
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_file_is_owner_only_whatever_the_umask(tmp_path):
+    with umask(0):  # a umask that would make every new file world-writable
+        write_private_text(tmp_path / "名单.json", '{"姓名": "张三"}')
+    assert mode(tmp_path / "名单.json") == 0o600
+    assert json.loads((tmp_path / "名单.json").read_text(encoding="utf-8")) == {"姓名": "张三"}
+    assert [p.name for p in tmp_path.iterdir()] == ["名单.json"]
+
+
+def test_a_file_readable_by_others_is_replaced_by_an_owner_only_one(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o644)
+    write_private_text(path, "new")
+    assert path.read_text(encoding="utf-8") == "new" and mode(path) == 0o600
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_partial_one(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text("the plan the office approved", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk full"), private_output(path) as partial:
+        partial.write_text("the first half of a new pl", encoding="utf-8")
+        raise RuntimeError("disk full")
+    assert path.read_text(encoding="utf-8") == "the plan the office approved"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def test_a_workbook_that_fails_halfway_is_not_left_behind(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    with pytest.raises(ValueError, match="bad row"), private_workbook(path, {}) as workbook:
+        workbook.add_worksheet("交流名单").write_string(0, 0, "工号")
+        raise ValueError("bad row")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_where_the_file_should_go_is_an_error_and_leaves_nothing(tmp_path):
+    (tmp_path / "plan.json").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_private_text(tmp_path / "plan.json", "{}")
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+    assert list((tmp_path / "plan.json").iterdir()) == []
+
+
+def test_a_missing_folder_is_an_error_that_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no-such-folder"):
+        write_private_text(tmp_path / "no-such-folder" / "plan.json", "{}")
+
+
+runner = CliRunner()
+
+COMMANDS = {
+    "plan.json": ["plan", "--year", "2026", "--time-limit", "20", "--out", "{out}"],
+    "plan.xlsx": ["plan", "--year", "2026", "--time-limit", "20", "--out", "{out}"],
+    "teachers.csv": ["export", "teachers", "--out", "{out}"],
+    "teachers.xlsx": ["export", "teachers", "--out", "{out}"],
+    "template.xlsx": ["template", "teachers", "--out", "{out}"],
+    "training.xlsx": ["report", "training", "--as-of", "2026-09-01", "--out", "{out}"],
+    "rotation.json": ["report", "rotation", "--out", "{out}"],
+    "staffing.png": ["report", "staffing", "--out", "{folder}/staffing.xlsx",
+                     "--chart", "{out}"],
+    "roadmap.json": ["roadmap", "--from", "2026", "--years", "2", "--time-limit", "20",
+                     "--json", "{out}"],
+    "backup.tar.gz": ["backup", "{out}"],
+}
+"""Every command that writes a file a user takes away, with the file it is checked on."""
+
+
+def test_every_file_a_command_writes_is_owner_only_and_whole(engine, tmp_path):
+    with Session(engine) as session:
+        build_small_district(session)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    checked = []
+    with umask(0o022):  # the usual umask: files the user's colleagues on the server could read
+        for name, arguments in COMMANDS.items():
+            out = folder / name
+            result = runner.invoke(app, [a.format(out=out, folder=folder) for a in arguments],
+                                   catch_exceptions=False)
+            assert result.exit_code == 0, (name, result.output)
+            assert out.stat().st_size > 0 and mode(out) == 0o600, name
+            checked.append(name)
+    assert checked == list(COMMANDS) and len(checked) == 10
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == sorted([*COMMANDS, "staffing.xlsx"])  # nothing partial left beside them
+    assert all(mode(p) == 0o600 for p in folder.iterdir())
