@@ -8,8 +8,9 @@ database made today can be upgraded tomorrow.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -30,12 +31,19 @@ MIGRATIONS_DIR = Path(str(files("workforce._migrations")))
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get their folder, foreign keys and WAL."""
+    """An engine for ``url``; SQLite files get their folder, foreign keys and WAL.
+
+    A new SQLite file and a new folder for it are made readable by their owner only, whatever
+    the umask: the file holds names, birth dates and the encrypted ID numbers, and SQLite gives
+    its ``-wal`` and ``-shm`` files the database file's mode. (An empty file is an empty SQLite
+    database.) An existing file keeps the mode its administrator gave it."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            # a new folder is private: the file holds personal data
-            Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            database = Path(parsed.database)
+            database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with suppress(FileExistsError):
+                os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -83,6 +91,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 @lru_cache
 def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
+
+
+def close_engine() -> None:
+    """Close the pooled connections of `get_engine`'s engine, if one was made (a command's
+    end). The last connection to close a SQLite database in WAL mode checkpoints the log into
+    the database file and removes ``-wal`` and ``-shm``: without it every command left them
+    beside the file, holding its last writes (after `workforce demo`, 7 MB of 14), and a
+    plain copy of the ``.sqlite3`` file alone missed them."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
 
 
 def alembic_config(engine: Engine) -> Config:
