@@ -17,6 +17,7 @@ file is removed and the old file, if there was one, is left as it was.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -34,11 +35,17 @@ PRIVATE_FILE_MODE = 0o600
 @contextmanager
 def private_output(path: Path | str) -> Iterator[Path]:
     """A temporary path to write ``path``'s content to; when the block ends without an error
-    the file there replaces ``path``, else it is removed. The folder must exist (the error
-    names the temporary file in it otherwise, as `open` would name the file itself)."""
+    the file there replaces ``path``, else it is removed.
+
+    A file that cannot be written (no such folder, no room, a folder where the file should go)
+    raises the `OSError` of the system — `FileNotFoundError`, `IsADirectoryError`, … — with
+    ``path`` as its ``filename``, never the temporary file's name, which the user never gave."""
     target = Path(path)
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                        dir=target.parent)
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+                                            dir=target.parent)
+    except OSError as exc:
+        raise _naming(exc, target) from None
     os.close(descriptor)
     partial = Path(name)
     try:
@@ -46,9 +53,17 @@ def private_output(path: Path | str) -> Iterator[Path]:
         with partial.open("rb+") as written:  # its data on the disk before the name points at it
             os.fsync(written.fileno())
         os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise _naming(exc, target) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def _naming(error: OSError, target: Path) -> OSError:
+    """``error`` (its errno, hence its class, and the system's reason) about ``target``."""
+    return OSError(error.errno, error.strerror or str(error), str(target))
 
 
 def write_private_text(path: Path | str, text: str) -> None:
@@ -61,12 +76,18 @@ def write_private_text(path: Path | str, text: str) -> None:
 def private_workbook(path: Path | str, options: dict[str, object]) -> Iterator[Workbook]:
     """An XlsxWriter workbook (with ``options``) that becomes ``path`` as `private_output`
     says: closed (written) when the block ends, whatever happened in it, and kept only when
-    nothing went wrong."""
+    nothing went wrong. XlsxWriter's own error for a file it cannot create is the system's
+    `OSError` again, naming ``path``."""
     import xlsxwriter  # here: the CLI imports this module on commands that write no workbook
+    from xlsxwriter.exceptions import FileCreateError
 
     with private_output(path) as partial:
         workbook = xlsxwriter.Workbook(str(partial), options)
         try:
             yield workbook
         finally:
-            workbook.close()
+            try:
+                workbook.close()
+            except FileCreateError as exc:  # it wraps the OSError of the zip file it opens
+                cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+                raise cause or OSError(errno.EIO, str(exc)) from None

@@ -115,3 +115,24 @@ def test_every_file_a_command_writes_is_owner_only_and_whole(engine, tmp_path):
     written = sorted(p.name for p in folder.iterdir())
     assert written == sorted([*COMMANDS, "staffing.xlsx"])  # nothing partial left beside them
     assert all(mode(p) == 0o600 for p in folder.iterdir())
+
+
+def test_a_command_that_cannot_write_its_file_says_which_and_why_and_leaves_nothing(engine,
+                                                                                    tmp_path):
+    with Session(engine) as session:
+        build_small_district(session)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    refused = []
+    for name, arguments in COMMANDS.items():
+        out = folder / name
+        out.mkdir()  # a folder stands where the file should go
+        result = runner.invoke(app, [a.format(out=out, folder=folder) for a in arguments],
+                               catch_exceptions=False)
+        assert result.exit_code == 2, (name, result.output)
+        assert "无法写入" in result.output and str(out) in result.output, (name, result.output)
+        assert "Traceback" not in result.output and ".partial" not in result.output
+        assert list(out.iterdir()) == [], name
+        refused.append(name)
+    assert refused == list(COMMANDS) and len(refused) == 10
+    assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]

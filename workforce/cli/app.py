@@ -11,6 +11,8 @@ import atexit
 import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 
@@ -62,6 +64,20 @@ def _close_database() -> None:
     even imported: `--help`, `deploy-files`)."""
     if "workforce.db" in sys.modules:
         sys.modules["workforce.db"].close_engine()
+
+
+@contextmanager
+def writing(language: str) -> Iterator[None]:
+    """A file the block cannot write (`workforce.private_files` names it in the `OSError`)
+    becomes the command's error, exit 2: the file and the system's reason, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        reason = exc.strerror or str(exc)
+        raise fail(f"无法写入文件 {exc.filename}：{reason}",
+                   f"cannot write the file {exc.filename}: {reason}", language) from None
 
 
 def fail(zh: str, en: str, language: str = "zh") -> typer.Exit:

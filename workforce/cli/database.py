@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, writing
 
 
 @app.command("migrate")
@@ -44,7 +44,8 @@ def backup_command(
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = out or settings.home / "backups" / f"workforce-{stamp}.tar.gz"
     try:
-        manifest = backup(get_engine(), settings.home, out)
+        with writing(settings.language):
+            manifest = backup(get_engine(), settings.home, out)
     except BackupError as error:
         raise fail(error.zh, error.en, settings.language) from None
     typer.echo(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, writing
 
 if TYPE_CHECKING:  # imported when a command runs, so that `workforce --help` starts fast
     from workforce.io.spec import EntitySpec
@@ -118,11 +118,12 @@ def export_command(
     language = _language(lang)
     spec = _spec(entity, language)
     try:
-        rows = export_entity(
-            get_engine(), spec, out, actor=actor or get_settings().actor, school=school,
-            county=county.strip() if county is not None else None,
-            unmask_id_numbers=unmask_id_numbers, language=language,
-        )  # fmt: skip
+        with writing(language):
+            rows = export_entity(
+                get_engine(), spec, out, actor=actor or get_settings().actor, school=school,
+                county=county.strip() if county is not None else None,
+                unmask_id_numbers=unmask_id_numbers, language=language,
+            )  # fmt: skip
     except UnknownSchool:
         text = message("unknown_school", value=school)
         raise fail(text.zh, text.en, language) from None
@@ -143,5 +144,6 @@ def template_command(
     from workforce.io.template import write_template
 
     language = _language(lang)
-    write_template(_spec(entity, language), out, language)
+    with writing(language):
+        write_template(_spec(entity, language), out, language)
     typer.echo(message("template_written", path=out).render(language))

@@ -52,14 +52,9 @@ def write_plan(out: Path, json_pieces: tuple[str, ...], instance: Instance, plan
     try:
         if out.suffix.lower() == ".xlsx":
             # imported here: the workbook writer is only needed when a workbook is asked for
-            from xlsxwriter.exceptions import FileCreateError
-
             from workforce.plans.workbook import write_plan_workbook
 
-            try:
-                write_plan_workbook(out, instance, plan, language=language)
-            except FileCreateError as exc:  # xlsxwriter's wrapper around the OSError
-                raise _unwritable(out, exc.args[0] if exc.args else exc, draft, language) from None
+            write_plan_workbook(out, instance, plan, language=language)
         else:
             from workforce.plans.lifecycle import write_json_pieces
 

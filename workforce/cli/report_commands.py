@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, writing
 
 if TYPE_CHECKING:  # imported when a report runs, so that `workforce --help` starts fast
     from workforce.reports.result import Report
@@ -85,12 +85,12 @@ def _run(
                      language), session_scope() as session:  # fmt: skip
             report = make(session, as_of=day, **options)
         with working(f"报表「{zh}」：写出 {out.name}…", f"report '{en}': writing {out.name}…",
-                     language):  # fmt: skip
+                     language), writing(language):  # fmt: skip
             written = save_report(report, out, language)
         drawn = None
         if chart:
             with working(f"报表「{zh}」：绘制图表 {chart.name}…",
-                         f"report '{en}': drawing {chart.name}…", language):  # fmt: skip
+                         f"report '{en}': drawing {chart.name}…", language), writing(language):  # fmt: skip
                 drawn = save_chart(report, chart, language)
     except (ReportError, TrainingRuleError) as exc:
         raise fail(exc.zh, exc.en, language) from None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, writing
 
 if TYPE_CHECKING:  # imported inside the command: `workforce --help` stays fast
     from optimizer.instance import Instance
@@ -137,7 +137,8 @@ def roadmap_command(
     if json_out is not None:
         from workforce.private_files import write_private_text
 
-        write_private_text(json_out, roadmap.model_dump_json(indent=1))
+        with writing(language):
+            write_private_text(json_out, roadmap.model_dump_json(indent=1))
 
 
 def print_roadmap(instance: Instance, roadmap: Roadmap, language: str, moves: bool) -> None:
