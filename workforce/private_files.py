@@ -39,7 +39,8 @@ def private_output(path: Path | str) -> Iterator[Path]:
 
     A file that cannot be written (no such folder, no room, a folder where the file should go)
     raises the `OSError` of the system — `FileNotFoundError`, `IsADirectoryError`, … — with
-    ``path`` as its ``filename``, never the temporary file's name, which the user never gave."""
+    ``path`` as its ``filename``, never the temporary file's name, which the user never gave.
+    An `OSError` about another file (one the block reads) passes as it is."""
     target = Path(path)
     try:
         descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
@@ -55,6 +56,8 @@ def private_output(path: Path | str) -> Iterator[Path]:
         os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
+        if exc.filename not in (None, name):  # about another file the block read: as it is
+            raise
         raise _naming(exc, target) from None
     except BaseException:
         partial.unlink(missing_ok=True)

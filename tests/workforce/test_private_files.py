@@ -1,6 +1,7 @@
 """Files users get from the system are theirs alone and never half-written (`private_files`):
 the helper itself, then every command that writes a file, as a user runs it."""
 
+import errno
 import json
 import os
 import stat
@@ -136,3 +137,17 @@ def test_a_command_that_cannot_write_its_file_says_which_and_why_and_leaves_noth
         refused.append(name)
     assert refused == list(COMMANDS) and len(refused) == 10
     assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
+
+
+def test_an_error_about_another_file_is_not_blamed_on_the_one_written(tmp_path):
+    with pytest.raises(FileNotFoundError) as raised, private_output(tmp_path / "b.tar.gz"):
+        (tmp_path / "gone.txt").read_text()  # e.g. a file the backup was packing vanished
+    assert raised.value.filename == str(tmp_path / "gone.txt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_room_while_writing_is_an_error_about_the_file_asked_for(tmp_path):
+    with pytest.raises(OSError) as raised, private_output(tmp_path / "名单.csv"):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as a write() on a full disk
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename == str(tmp_path / "名单.csv")
+    assert list(tmp_path.iterdir()) == []
