@@ -336,11 +336,10 @@ def _swap_in_sqlite(engine: Engine, dumped: Path) -> None:
     target = _sqlite_file(engine)
     assert target is not None
     target.parent.mkdir(parents=True, exist_ok=True)
-    incoming = target.with_name(target.name + ".restoring")
-    shutil.copyfile(dumped, incoming)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    os.replace(incoming, target)
+    with private_output(target) as incoming:  # owner-only, as a new database file is
+        shutil.copyfile(dumped, incoming)
+        for suffix in ("-wal", "-shm"):  # the replaced file's log must not be replayed on it
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
 def _pg_restore(engine: Engine, dumped: Path) -> None:

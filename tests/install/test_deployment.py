@@ -86,6 +86,7 @@ def test_backup_and_restore_round_trip_on_sqlite(home_instance, tmp_path):
     assert _registry() == before
     assert (home_instance / "uploads" / "u1" / "教师.xlsx").read_bytes() == b"sheet"
     assert stat.S_IMODE((home_instance / "workforce.env").stat().st_mode) == 0o600
+    assert stat.S_IMODE((home_instance / "workforce.sqlite3").stat().st_mode) == 0o600
     assert runner.invoke(app, ["migrate"]).exit_code == 0  # the key check passes
 
     again = runner.invoke(app, ["restore", str(archive)])
