@@ -19,10 +19,13 @@ explicitly, and ``workforce serve`` refuses it unless bound to 127.0.0.1 with ``
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import secrets
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -206,10 +209,31 @@ def read_config_file(path: Path) -> dict[str, str]:
     return values
 
 
-def write_config_value(path: Path, name: str, value: str) -> None:
-    """Set ``name=value`` in the config file (created with mode 0600, other lines kept; a new
-    home folder is made 0700: it holds the database and the workbooks too)."""
+@contextmanager
+def _config_locked(path: Path) -> Iterator[None]:
+    """The config file's folder (the home; made 0700 when new: it holds the database and the
+    workbooks too) locked against other processes for a read-then-write of the file
+    (`fcntl.flock` on the folder itself, so no lock file is left in the home). Without it two
+    processes started together on a new home (`workforce serve` and `workforce worker` at
+    boot) each generated a secret key and each wrote its own: one of them went on encrypting
+    ID numbers with a key the file no longer held, lost at its next start."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # and the lock with it
+
+
+def write_config_value(path: Path, name: str, value: str) -> None:
+    """Set ``name=value`` in the config file (created with mode 0600, other lines kept), under
+    the config's lock (`_config_locked`)."""
+    with _config_locked(path):
+        _set_config_value(path, name, value)
+
+
+def _set_config_value(path: Path, name: str, value: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else [
         "# workforce instance settings (WORKFORCE_* variables; the environment wins over them)",
         "# 本实例的配置（WORKFORCE_* 变量；环境变量优先）。请妥善保管，勿泄露。",
@@ -227,7 +251,10 @@ def ensure_secret_key(home: Path) -> bool:
     path = home / CONFIG_FILE
     if read_config_file(path).get("WORKFORCE_SECRET_KEY"):
         return False
-    write_config_value(path, "WORKFORCE_SECRET_KEY", secrets.token_urlsafe(48))
+    with _config_locked(path):  # read again: another process may have written one meanwhile
+        if read_config_file(path).get("WORKFORCE_SECRET_KEY"):
+            return False
+        _set_config_value(path, "WORKFORCE_SECRET_KEY", secrets.token_urlsafe(48))
     return True
 
 

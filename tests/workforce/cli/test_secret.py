@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import stat
 
@@ -275,3 +276,32 @@ def test_the_database_address_shown_never_carries_its_password():
         assert display_url(url) == shown and "s3cret" not in display_url(url)
     assert len(cases) == 3
 
+
+
+def _first_start(home: str, barrier, keys) -> None:  # type: ignore[no-untyped-def]
+    """One process of a new instance's first start: the key it goes on with."""
+    os.environ.pop("WORKFORCE_SECRET_KEY", None)
+    os.environ["WORKFORCE_HOME"] = home
+    config.get_settings.cache_clear()
+    barrier.wait()  # all at once, as `serve` and `worker` at boot
+    keys.put(config.get_settings().secret_key)
+
+
+def test_processes_starting_together_on_a_new_home_share_the_one_key_in_the_file(env, tmp_path):
+    # Each process used to generate a key of its own and write it: the file kept the last, and
+    # the others encrypted ID numbers with a key that was gone at their next start.
+    context = multiprocessing.get_context("fork")
+    trials, processes = 5, 6
+    for trial in range(trials):
+        home = tmp_path / f"home{trial}"
+        barrier, keys = context.Barrier(processes), context.Queue()
+        started = [context.Process(target=_first_start, args=(str(home), barrier, keys))
+                   for _ in range(processes)]  # fmt: skip
+        for process in started:
+            process.start()
+        got = [keys.get(timeout=60) for _ in started]
+        for process in started:
+            process.join(timeout=60)
+        in_file = config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"]
+        assert got == [in_file] * processes, trial
+        assert sorted(p.name for p in home.iterdir()) == ["workforce.env"]  # no lock file left
