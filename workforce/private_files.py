@@ -21,7 +21,7 @@ import errno
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,9 +78,10 @@ def write_private_text(path: Path | str, text: str) -> None:
 @contextmanager
 def private_workbook(path: Path | str, options: dict[str, object]) -> Iterator[Workbook]:
     """An XlsxWriter workbook (with ``options``) that becomes ``path`` as `private_output`
-    says: closed (written) when the block ends, whatever happened in it, and kept only when
-    nothing went wrong. XlsxWriter's own error for a file it cannot create is the system's
-    `OSError` again, naming ``path``."""
+    says: closed (written) when the block ends and kept only when nothing went wrong.
+    XlsxWriter's own error for a file it cannot create is the system's `OSError` again, naming
+    ``path``. After an error in the block the workbook is still closed (XlsxWriter's temporary
+    files go), but the block's error is the one raised."""
     import xlsxwriter  # here: the CLI imports this module on commands that write no workbook
     from xlsxwriter.exceptions import FileCreateError
 
@@ -88,9 +89,12 @@ def private_workbook(path: Path | str, options: dict[str, object]) -> Iterator[W
         workbook = xlsxwriter.Workbook(str(partial), options)
         try:
             yield workbook
-        finally:
-            try:
+        except BaseException:
+            with suppress(Exception):
                 workbook.close()
-            except FileCreateError as exc:  # it wraps the OSError of the zip file it opens
-                cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-                raise cause or OSError(errno.EIO, str(exc)) from None
+            raise
+        try:
+            workbook.close()
+        except FileCreateError as exc:  # it wraps the OSError of the zip file it opens
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise cause or OSError(errno.EIO, str(exc)) from None

@@ -151,3 +151,16 @@ def test_no_room_while_writing_is_an_error_about_the_file_asked_for(tmp_path):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as a write() on a full disk
     assert raised.value.errno == errno.ENOSPC and raised.value.filename == str(tmp_path / "名单.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_the_files_a_command_writes_are_called_unwritable(tmp_path, monkeypatch):
+    import typer
+
+    from workforce.cli.app import writing
+
+    monkeypatch.chdir(tmp_path)
+    out = Path("out") / "b.tar.gz"  # as typed; the writer reports it resolved
+    with pytest.raises(typer.Exit), writing("zh", out):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(tmp_path / out))
+    with pytest.raises(FileNotFoundError), writing("zh", out):  # a file being read vanished
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", "home/uploads/a.xlsx")

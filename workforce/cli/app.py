@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 
@@ -67,13 +68,15 @@ def _close_database() -> None:
 
 
 @contextmanager
-def writing(language: str) -> Iterator[None]:
-    """A file the block cannot write (`workforce.private_files` names it in the `OSError`)
-    becomes the command's error, exit 2: the file and the system's reason, not a traceback."""
+def writing(language: str, *files: Path) -> Iterator[None]:
+    """One of ``files`` that the block cannot write (`workforce.private_files` names it in the
+    `OSError`) becomes the command's error, exit 2: the file and the system's reason, not a
+    traceback. An error about any other file (one the block reads) is not called a write."""
     try:
         yield
     except OSError as exc:
-        if exc.filename is None:
+        if exc.filename is None or Path(exc.filename).resolve() not in {
+                f.resolve() for f in files}:  # fmt: skip
             raise
         reason = exc.strerror or str(exc)
         raise fail(f"无法写入文件 {exc.filename}：{reason}",

@@ -44,7 +44,7 @@ def backup_command(
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = out or settings.home / "backups" / f"workforce-{stamp}.tar.gz"
     try:
-        with writing(settings.language):
+        with writing(settings.language, out):
             manifest = backup(get_engine(), settings.home, out)
     except BackupError as error:
         raise fail(error.zh, error.en, settings.language) from None

@@ -118,7 +118,7 @@ def export_command(
     language = _language(lang)
     spec = _spec(entity, language)
     try:
-        with writing(language):
+        with writing(language, out):
             rows = export_entity(
                 get_engine(), spec, out, actor=actor or get_settings().actor, school=school,
                 county=county.strip() if county is not None else None,
@@ -144,6 +144,6 @@ def template_command(
     from workforce.io.template import write_template
 
     language = _language(lang)
-    with writing(language):
+    with writing(language, out):
         write_template(_spec(entity, language), out, language)
     typer.echo(message("template_written", path=out).render(language))

@@ -67,6 +67,7 @@ def _run(
     from workforce.reports.messages import error
     from workforce.reports.output import check_output_path, save_report
     from workforce.reports.scope import ReportError
+    from workforce.reports.xlsx import detail_archive
     from workforce.rules.training import TrainingRuleError
 
     language = lang or get_settings().language
@@ -85,12 +86,12 @@ def _run(
                      language), session_scope() as session:  # fmt: skip
             report = make(session, as_of=day, **options)
         with working(f"报表「{zh}」：写出 {out.name}…", f"report '{en}': writing {out.name}…",
-                     language), writing(language):  # fmt: skip
+                     language), writing(language, out, detail_archive(out)):  # fmt: skip
             written = save_report(report, out, language)
         drawn = None
         if chart:
             with working(f"报表「{zh}」：绘制图表 {chart.name}…",
-                         f"report '{en}': drawing {chart.name}…", language), writing(language):  # fmt: skip
+                         f"report '{en}': drawing {chart.name}…", language), writing(language, chart):  # fmt: skip
                 drawn = save_chart(report, chart, language)
     except (ReportError, TrainingRuleError) as exc:
         raise fail(exc.zh, exc.en, language) from None

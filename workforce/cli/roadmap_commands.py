@@ -137,7 +137,7 @@ def roadmap_command(
     if json_out is not None:
         from workforce.private_files import write_private_text
 
-        with writing(language):
+        with writing(language, json_out):
             write_private_text(json_out, roadmap.model_dump_json(indent=1))
 
 
