@@ -162,5 +162,7 @@ def test_only_the_files_a_command_writes_are_called_unwritable(tmp_path, monkeyp
     out = Path("out") / "b.tar.gz"  # as typed; the writer reports it resolved
     with pytest.raises(typer.Exit), writing("zh", out):
         raise IsADirectoryError(errno.EISDIR, "Is a directory", str(tmp_path / out))
+    with pytest.raises(typer.Exit), writing("zh", out):  # its folder cannot be made
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", "out")
     with pytest.raises(FileNotFoundError), writing("zh", out):  # a file being read vanished
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", "home/uploads/a.xlsx")

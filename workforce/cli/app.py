@@ -71,12 +71,13 @@ def _close_database() -> None:
 def writing(language: str, *files: Path) -> Iterator[None]:
     """One of ``files`` that the block cannot write (`workforce.private_files` names it in the
     `OSError`) becomes the command's error, exit 2: the file and the system's reason, not a
-    traceback. An error about any other file (one the block reads) is not called a write."""
+    traceback; so does a folder on the way to one that cannot be made. An error about any other
+    file (one the block reads) is not called a write."""
     try:
         yield
     except OSError as exc:
-        if exc.filename is None or Path(exc.filename).resolve() not in {
-                f.resolve() for f in files}:  # fmt: skip
+        about = None if exc.filename is None else Path(exc.filename).resolve()
+        if not any(about == f.resolve() or about in f.resolve().parents for f in files):
             raise
         reason = exc.strerror or str(exc)
         raise fail(f"无法写入文件 {exc.filename}：{reason}",

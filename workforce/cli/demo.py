@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workforce.cli.app import app, fail, pair, say
+from workforce.cli.app import app, fail, pair, say, writing
 
 if TYPE_CHECKING:  # imported when the command runs, so that `workforce --help` starts fast
     from sqlalchemy.engine import Engine
@@ -139,6 +139,7 @@ def demo_command(
     print_plan_summary(instance, plan, language)
     echo_levels(plan, language)
     workbook = plan_out or settings.output_dir / f"rotation-plan-{year}-draft-{record.id}.xlsx"
-    workbook.parent.mkdir(parents=True, exist_ok=True)
-    write_plan_workbook(workbook, instance, plan, language=language)
+    with writing(language, workbook):
+        workbook.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds names: private
+        write_plan_workbook(workbook, instance, plan, language=language)
     typer.echo(say("cli.demo.plan_written", language, path=workbook))
