@@ -2,8 +2,9 @@
 
 Every service that changes the registry calls :func:`record` (or :func:`record_many`
 for bulk work) inside the same transaction as the change, so a change and its audit
-entry land together or not at all. Unmasked views and exports of ID numbers are
-recorded with the action ``unmask``.
+entry land together or not at all; the commit seals the transaction's entries into the audit
+chain (:mod:`workforce.audit_chain`), which shows any later edit. Unmasked views and exports
+of ID numbers are recorded with the action ``unmask``.
 
 Entries store ID numbers masked (:func:`workforce.idnumber.mask`) and birth dates in full
 (the audit trail of a birth date correction needs the day); :func:`shown_values` is how an
@@ -22,6 +23,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlmodel import Session
 
+from workforce import audit_chain
 from workforce.idnumber import birth_month, redacted
 from workforce.models import AuditLog, Teacher, utcnow
 
@@ -135,6 +137,7 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
     else:
         parameters = [dict(zip(AUDIT_COLUMNS, row, strict=True)) for row in rows]
     connection.exec_driver_sql(str(compiled), parameters)
+    session.info[audit_chain.PENDING] = True
     return len(rows)
 
 

@@ -113,10 +113,15 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine | None = None) -> None:
-    """Bring the database schema up to the newest migration (idempotent)."""
+    """Bring the database schema up to the newest migration (idempotent), then seal into the
+    audit chain any entries no link holds (those written before the chain existed)."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine or get_engine()), "head")
+    from workforce.audit_chain import seal_pending
+
+    engine = engine or get_engine()
+    command.upgrade(alembic_config(engine), "head")
+    seal_pending(engine)
 
 
 @contextmanager

@@ -268,6 +268,31 @@ class AuditLog(SQLModel, table=True):
         "can be changed (and later given to someone else), the teacher's id cannot; no foreign "
         "key, so entries outlive a deleted teacher",
     )
+    seal_id: int | None = Field(
+        default=None,
+        foreign_key="auditseal.id",
+        index=True,
+        description="the seal that holds the entry in the audit chain (workforce.audit_chain); "
+        "set when the entry's transaction commits",
+    )
+
+
+class AuditSeal(SQLModel, table=True):
+    """One link of the audit chain: the entries one transaction wrote, sealed as it committed.
+
+    ``digest`` is an HMAC (a key derived from the deployment's secret key) over the link's
+    number, its entries' count and SHA-256, and the previous link's digest, so an entry edited,
+    deleted or added afterwards — or a link removed — no longer matches
+    (:mod:`workforce.audit_chain`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, description="the link's place in the chain, from 1, no gaps")
+    sealed_at: dt.datetime = Field(default_factory=utcnow)
+    entries: int = Field(description="how many audit entries the link holds")
+    first_entry_id: int
+    last_entry_id: int
+    entries_sha256: str = Field(max_length=64)
+    digest: str = Field(max_length=64)
 
 
 class SolveJob(SQLModel, table=True):

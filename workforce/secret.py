@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from workforce import audit
+from workforce import audit, audit_chain
 from workforce.config import derive_key
 from workforce.models import InstanceSetting, Teacher
 
@@ -97,14 +97,17 @@ def _decrypt(secret_key: str, token: str) -> str:
 
 def rotate_secret_key(engine: Engine, old: str, new: str, *, actor: str) -> int:
     """Re-encrypt and re-hash every stored ID number from ``old`` to ``new`` and move the check
-    value, all in one transaction (any failure leaves the database as it was). Returns how many
-    ID numbers were re-encrypted. Refuses an ``old`` that is not the database's key."""
+    value, and sign the audit chain again under ``new`` (:func:`workforce.audit_chain.rekey`),
+    all in one transaction (any failure leaves the database as it was). Returns how many ID
+    numbers were re-encrypted. Refuses an ``old`` that is not the database's key, and an audit
+    chain that does not verify (:class:`~workforce.audit_chain.ChainBroken`)."""
     if len(new) < 32:
         raise ValueError("the new secret key must have at least 32 characters")
     check_secret_key(engine, old)
     cipher = _cipher(new)
     hash_key = derive_key(new, "id-number-hash")
     with Session(engine) as session:
+        audit_chain.rekey(session, old, new)  # first: a chain that does not verify stops here
         rows = session.execute(
             select(Teacher.id, Teacher.id_number_encrypted).where(
                 Teacher.id_number_encrypted.is_not(None)

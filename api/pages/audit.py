@@ -1,5 +1,6 @@
 """The audit log page (administrators and auditors): filters by entity, key, teacher, actor,
-action and dates, newest first, paged. The query is the API's own route function, so the page
+action and dates, newest first, paged; and the audit chain's verification (``/audit/chain``, the
+same answer as ``GET /api/audit/chain``). The query is the API's own route function, so the page
 and ``GET /api/audit`` always show the same entries to the same people; each entry is shown in
 words (:mod:`api.pages.audit_entries`), not as codes and JSON."""
 
@@ -17,7 +18,8 @@ from api.i18n.catalogue import UI
 from api.pages.audit_entries import describe
 from api.pages.rendering import local_url, render
 from api.pages.routing import page_router
-from api.routes.audit import EARLIEST, LATEST, list_audit_entries
+from api.routes.audit import EARLIEST, LATEST, chain_public, list_audit_entries
+from workforce.audit_chain import parse_head, verify
 from workforce.services.errors import InvalidInput
 
 router = page_router()
@@ -87,3 +89,29 @@ def _day(value: str | None) -> dt.date | None:
     except ValueError:
         raise InvalidInput(UI.text("bad_date", value=value)) from None
     return min(max(day, EARLIEST), LATEST)
+
+
+@router.get("/audit/chain")
+def audit_chain_page(
+    request: Request,
+    session: SessionDep,
+    user: AuditReader,
+    expect_head: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """The audit chain verified now: each finding, the verdict and the head to record."""
+    expect_head = _blank_to_none(expect_head)
+    try:
+        expected = parse_head(expect_head) if expect_head else None
+    except ValueError:
+        raise InvalidInput(UI.text("audit_chain_bad_head")) from None
+    result = chain_public(verify(session, expected_head=expected))
+    language = page_language(request)
+    return render(
+        request,
+        "audit_chain.html",
+        user=user,
+        chain=result,
+        findings=[getattr(f.message, language) for f in result.findings],
+        summary=getattr(result.summary, language),
+        expect_head=expect_head or "",
+    )

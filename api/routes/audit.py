@@ -10,11 +10,19 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
 from api.deps import AuditReader, SessionDep
-from api.schemas.accounts import AuditEntryPublic
+from api.schemas.accounts import (
+    AuditChainFinding,
+    AuditChainMessage,
+    AuditChainPublic,
+    AuditEntryPublic,
+)
 from api.schemas.common import Page
 from workforce.accounts.scope import restrict
 from workforce.audit import masked_text, shown_values
+from workforce.audit_chain import ChainReport, parse_head, verify
 from workforce.models import AuditLog, Teacher
+from workforce.services.errors import InvalidInput
+from workforce.services.messages import REGISTRY_MESSAGES
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -73,6 +81,47 @@ def list_audit_entries(
         statement.order_by(AuditLog.id.desc()).offset(skip).limit(limit)
     ).scalars()
     return Page(data=[_shown(e) for e in rows], count=count)
+
+
+@router.get("/chain", response_model=AuditChainPublic)
+def verify_audit_chain(
+    session: SessionDep,
+    user: AuditReader,
+    expect_head: Annotated[
+        str | None,
+        Query(max_length=100, description="上次记下的链头 SEQ:DIGEST / a head recorded earlier"),
+    ] = None,
+) -> AuditChainPublic:
+    """校验审计链：审计记录写入后是否被改动、删除或增加（读全部记录，较慢）/ Verify the audit
+    chain: were audit entries edited, deleted or added after they were written? (Reads every
+    entry.) The answer names links and entry ids only, never an entry's content, so a
+    county-scoped reader learns nothing of other counties' entries but their number."""
+    try:
+        expected = parse_head(expect_head) if expect_head is not None else None
+    except ValueError:
+        raise InvalidInput(REGISTRY_MESSAGES.text("audit_chain.bad_head")) from None
+    return chain_public(verify(session, expected_head=expected))
+
+
+def chain_public(report: ChainReport) -> AuditChainPublic:
+    """A verification as the API (and the audit page) shows it."""
+    lines = {language: report.lines(language) for language in ("zh", "en")}
+    return AuditChainPublic(
+        intact=report.intact,
+        links=report.links,
+        entries=report.entries,
+        head=report.head,
+        head_sealed_at=report.head_sealed_at,
+        expected_head_found=report.expected_head_found,
+        findings=[
+            AuditChainFinding(
+                code=f.code, seq=f.seq, entry_ids=list(f.entry_ids),
+                message=AuditChainMessage(zh=f.text("zh"), en=f.text("en")),
+            )
+            for f in report.findings
+        ],  # fmt: skip
+        summary=AuditChainMessage(zh=lines["zh"][-1], en=lines["en"][-1]),
+    )
 
 
 def _shown(entry: AuditLog) -> AuditEntryPublic:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workforce.accounts.roles import Permission, allows
 from workforce.idnumber import birth_month
@@ -94,3 +94,34 @@ class AuditEntryPublic(BaseModel):
     note: str | None
     teacher_id: int | None = None
     """The teacher the entry is about (fixed when written; survives a change of staff number)."""
+    seal_id: int | None = None
+    """The audit-chain link that sealed the entry (``GET /api/audit/chain`` verifies them)."""
+
+
+class AuditChainMessage(BaseModel):
+    zh: str
+    en: str
+
+
+class AuditChainFinding(BaseModel):
+    code: str = Field(description="link_missing / link_broken / entries_count / "
+                      "entries_content / unsealed")  # fmt: skip
+    seq: int | None = Field(description="the chain link concerned (序号)")
+    entry_ids: list[int] = Field(description="the first audit entries concerned (at most 10)")
+    message: AuditChainMessage
+
+
+class AuditChainPublic(BaseModel):
+    """``workforce verify-audit`` as data: was any audit entry edited, deleted or added?"""
+
+    intact: bool
+    links: int
+    entries: int
+    head: str | None = Field(description="the newest link as SEQ:DIGEST: record it, and pass it "
+                             "as expect_head later")  # fmt: skip
+    head_sealed_at: dt.datetime | None
+    expected_head_found: bool | None = Field(
+        description="whether the expect_head given is still in the chain (null: none given)"
+    )
+    findings: list[AuditChainFinding]
+    summary: AuditChainMessage

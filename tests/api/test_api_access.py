@@ -229,6 +229,7 @@ CASES = {
         body={"note": "证据不足"},
     ),
     "audit log": Case("GET", "/api/audit", everyone(403, admin=200, auditor=200)),
+    "audit chain": Case("GET", "/api/audit/chain", everyone(403, admin=200, auditor=200)),
     "import upload": Case(
         "POST",
         "/api/imports",

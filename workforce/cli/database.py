@@ -1,6 +1,7 @@
 """``workforce migrate``: create or upgrade the database schema (and record or check the secret
 key's check value, see :mod:`workforce.secret`); ``workforce backup`` / ``restore``: the database
-and the instance's home in one archive (see :mod:`workforce.backup`)."""
+and the instance's home in one archive (see :mod:`workforce.backup`); ``workforce verify-audit``:
+the audit chain checked against the entries (see :mod:`workforce.audit_chain`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from workforce.cli.app import app, fail, writing
+from workforce.cli.app import app, fail, pair, say, writing
 
 
 @app.command("migrate")
@@ -77,3 +78,39 @@ def restore_command(
         f"workforce migrate / restored from {archive} ({manifest.created}, migration "
         f"{manifest.migration}); run `workforce migrate` if it is older"
     )
+
+
+@app.command("verify-audit")
+def verify_audit_command(
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            "--expect-head",
+            help="上次记下的链头“序号:摘要” / a head recorded earlier (SEQ:DIGEST)",
+        ),
+    ] = None,
+) -> None:
+    """校验审计链：审计记录在写入后是否被改动、删除或增加 / Verify the audit chain: were audit
+    entries edited, deleted or added after they were written? Exit 0 intact, 1 not."""
+    from sqlmodel import Session
+
+    from workforce.audit_chain import parse_head, verify
+    from workforce.cli.server_commands import check_database_key
+    from workforce.config import get_settings
+    from workforce.db import get_engine
+
+    settings = get_settings()
+    language = settings.language
+    try:
+        expected = parse_head(expect_head) if expect_head is not None else None
+    except ValueError:
+        raise fail(*pair("cli.verify_audit.bad_head", value=expect_head), language) from None
+    check_database_key(language)  # another key would call every link broken
+    with Session(get_engine()) as session:
+        report = verify(session, settings.secret_key, expected)
+    for line in report.lines(language):
+        typer.echo(line)
+    if not report.intact:
+        raise typer.Exit(code=1)
+    if report.head is not None:
+        typer.echo(say("cli.verify_audit.hint", language, head=report.head))

@@ -151,6 +151,7 @@ def rotate_secret_command(
     encrypts with the old key)."""
     import secrets
 
+    from workforce.audit_chain import ChainBroken
     from workforce.config import get_settings, write_config_value
     from workforce.db import get_engine
     from workforce.secret import SecretKeyMismatch, rotate_secret_key
@@ -173,7 +174,7 @@ def rotate_secret_command(
     except BaseException as error:
         if not from_environment:
             write_config_value(settings.config_file, "WORKFORCE_SECRET_KEY", settings.secret_key)
-        if isinstance(error, SecretKeyMismatch):
+        if isinstance(error, SecretKeyMismatch | ChainBroken):
             raise fail(error.zh, error.en, language) from None
         raise
     if from_environment:

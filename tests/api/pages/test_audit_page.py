@@ -86,3 +86,51 @@ def test_every_action_and_entity_the_code_writes_has_a_label_in_both_languages()
         text = UI.text(key)
         assert text.zh and text.en and text.zh != text.en, key
     assert len(labels) == len(AUDIT_ACTIONS) + len(AUDIT_ENTITIES) == 19
+
+
+def test_an_auditor_verifies_the_audit_chain_and_sees_which_link_was_altered(
+    app: FastAPI, district: District, engine, client
+) -> None:  # type: ignore[no-untyped-def]
+    """``GET /api/audit/chain`` and the page ``/audit/chain``: intact with the head to record;
+    after an entry is edited in the database, the link that holds it, in words; a recorded head
+    that is gone; a malformed head refused."""
+    from sqlalchemy import text
+
+    teacher, hr = district.teachers_a[0], district.headers["hr"]
+    changed = client.patch(f"/api/teachers/{teacher.id}", headers=hr,
+                           json={"title": "senior", "version": teacher.version})  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    auditor = district.headers["auditor"]
+    sound = client.get("/api/audit/chain", headers=auditor).json()
+    assert (sound["intact"], sound["findings"], sound["expected_head_found"]) == (True, [], None)
+    assert sound["links"] >= 1 and sound["entries"] >= 1 and sound["head"].startswith(
+        f"{sound['links']}:")
+    assert sound["summary"]["zh"].startswith("审计链完整：")
+    page = signed_in(app, "auditor").get("/audit/chain")
+    assert page.status_code == 200 and sound["head"] in page.text
+    assert "审计链完整" in visible_text(page.text) and internal_codes(page.text) == []
+    entries = client.get("/api/audit", headers=auditor, params={"action": "update"}).json()["data"]
+    edited = entries[0]
+    assert edited["seal_id"] is not None
+
+    with engine.begin() as connection:  # an entry rewritten with the database's own rights
+        connection.execute(text("UPDATE auditlog SET actor = 'nobody' WHERE id = :i"),
+                           {"i": edited["id"]})  # fmt: skip
+    broken = client.get("/api/audit/chain", headers=auditor,
+                        params={"expect_head": sound["head"]}).json()  # fmt: skip
+    assert broken["intact"] is False and broken["expected_head_found"] is True
+    assert [f["code"] for f in broken["findings"]] == ["entries_content"]
+    (finding,) = broken["findings"]
+    assert edited["id"] in finding["entry_ids"] and f"#{edited['id']}" in finding["message"]["zh"]
+    assert f"第 {finding['seq']} 批封存" in finding["message"]["zh"]
+    page = signed_in(app, "auditor").get("/audit/chain")
+    assert finding["message"]["zh"] in visible_text(page.text)
+    assert "审计链校验未通过：1 处问题" in visible_text(page.text)
+    english = signed_in(app, "auditor").get("/audit/chain", params={"lang": "en"})
+    assert finding["message"]["en"] in visible_text(english.text)
+
+    malformed = client.get("/api/audit/chain", headers=auditor, params={"expect_head": "3:abc"})
+    assert malformed.status_code == 422 and "序号:摘要" in malformed.text
+    unknown = client.get("/api/audit/chain", headers=auditor,
+                         params={"expect_head": f"{sound['links']}:{'0' * 64}"}).json()  # fmt: skip
+    assert unknown["expected_head_found"] is False and unknown["intact"] is False

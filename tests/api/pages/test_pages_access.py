@@ -20,6 +20,7 @@ PAGES = {
     "/imports/templates/teachers.xlsx": ("admin", "hr"),
     "/plans": ("admin", "hr", "auditor"),
     "/audit": ("admin", "auditor"),
+    "/audit/chain": ("admin", "auditor"),
 }
 
 

@@ -1,0 +1,381 @@
+"""The audit chain: the audit log made tamper-evident.
+
+The audit log (:mod:`workforce.audit`) is a table; whoever has the database's own rights — a
+database administrator, a copy of the database file or a backup without the secret key — could
+edit, delete or add entries and nothing would show it. So every transaction that writes audit
+entries seals them as it commits: one *link* (``AuditSeal``) holds
+
+- ``seq``, its place in the chain (1, 2, 3, … with no gaps),
+- how many entries it seals, the first and last entry id, and the SHA-256 of the entries'
+  canonical text (:func:`entry_text`: every stored field, the id and time included),
+- ``digest`` = HMAC-SHA256 under a key derived from the secret key (``audit-chain``) of
+  ``seq | entries | entries_sha256 | the previous link's digest``.
+
+:func:`verify` reads the whole log back and says which link no longer matches (an entry of it
+edited, deleted or added), which links are missing from the numbering, and which entries no
+link holds. Without the secret key nobody can make a matching digest; with it (the
+configuration file *and* the database) the chain can be rewritten, which only a head recorded
+elsewhere shows: :func:`verify` takes an expected head (``seq:digest``) and says whether the
+chain still contains it (docs/security.md, "The audit chain").
+
+Sealing happens in the committing transaction, last (``before_commit``): the entries written
+since the last link are read back as stored, so the text the seal covers is the text
+:func:`verify` reads. PostgreSQL: a transaction-scoped advisory lock orders the committing
+transactions, so the links follow the commit order and ``seq`` has no gap or fork (``seq`` is
+unique as well: two links can never share a place); the lock is the transaction's last, so
+it cannot take part in a deadlock. SQLite: the transaction holds the database's write lock
+already (it wrote the entries). Entries that no transaction sealed (written before the chain
+existed) are sealed by the next link, and by ``workforce migrate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, Text, bindparam, cast, event, insert, select, text, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session
+
+import texts
+from workforce.config import derive_key, get_settings
+from workforce.models import AuditLog, AuditSeal, utcnow
+
+PENDING = "audit_chain_pending"
+"""``session.info`` flag: this transaction wrote audit entries (set by
+:func:`workforce.audit.record_many`); the commit seals them."""
+KEY_OVERRIDE = "audit_chain_secret"
+"""``session.info`` key: the secret key this transaction's link is sealed with, when it is not
+the configured one (``rotate-secret`` seals its own entry under the new key)."""
+CHAIN_LOCK = (0x61756469, 0)
+"""PostgreSQL advisory lock ("audi") held from sealing to commit: links in commit order."""
+GENESIS = "0" * 64
+"""The "previous digest" of link 1."""
+ENTRY_FIELDS = (
+    "id", "at", "actor", "action", "entity", "entity_key", "before", "after", "import_batch_id",
+    "note", "teacher_id",
+)  # fmt: skip
+"""What a link covers of each entry: every field an entry is read and judged by."""
+READ_BATCH = 5_000
+SHOWN_IDS = 10
+"""Entry ids a finding lists (the first ones; the count says how many)."""
+
+AUDIT: Table = AuditLog.__table__  # type: ignore[attr-defined]
+SEAL: Table = AuditSeal.__table__  # type: ignore[attr-defined]
+
+
+def chain_key(secret_key: str) -> bytes:
+    """The HMAC key of the chain, derived from the deployment's secret key."""
+    return derive_key(secret_key, "audit-chain")
+
+
+def entry_text(row: Any) -> bytes:
+    """An entry's canonical text: its :data:`ENTRY_FIELDS` (as :func:`_entry_columns` reads
+    them) as one JSON array — ``before``/``after`` as the JSON text the database holds, the time
+    as ISO text without a zone — the same bytes whether read by the sealing transaction or by
+    :func:`verify` years later, on SQLite or PostgreSQL (whose ``json`` type keeps the text as
+    written). Unambiguous: JSON quotes every text."""
+    at = row[1]
+    if isinstance(at, dt.datetime):
+        at = (at.replace(tzinfo=None) if at.tzinfo else at).isoformat(timespec="microseconds")
+    return _ENCODER.encode([row[0], at, *row[2:_FIELDS]]).encode()
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+_FIELDS = len(ENTRY_FIELDS)
+
+
+def link_digest(key: bytes, seq: int, entries: int, entries_sha256: str, previous: str) -> str:
+    """The keyed digest of one link (hex)."""
+    message = f"{seq}|{entries}|{entries_sha256}|{previous}".encode()
+    return hmac.digest(key, message, "sha256").hex()
+
+
+def _entry_columns() -> list[Any]:
+    """The columns :func:`entry_text` reads, in :data:`ENTRY_FIELDS`' order; ``before`` and
+    ``after`` as their stored text (not parsed: the text is what was written)."""
+    return [
+        cast(AUDIT.c[name], Text).label(name) if name in ("before", "after") else AUDIT.c[name]
+        for name in ENTRY_FIELDS
+    ]
+
+
+def seal(connection: Connection, secret_key: str) -> int:
+    """Seal every entry no link holds yet as one new link; returns how many (0: no link made).
+
+    Called as a writing transaction commits (and by :func:`seal_pending`); see the module's
+    docstring for the ordering under concurrent commits."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:what, :of)"),
+                           {"what": CHAIN_LOCK[0], "of": CHAIN_LOCK[1]})  # fmt: skip
+    digest = hashlib.sha256()
+    count = 0
+    first = last = 0
+    rows = connection.execute(
+        select(*_entry_columns()).where(AUDIT.c.seal_id.is_(None)).order_by(AUDIT.c.id)
+    )
+    for row in rows:
+        digest.update(entry_text(row))
+        digest.update(b"\n")
+        count += 1
+        first = first or row.id
+        last = row.id
+    if not count:
+        return 0
+    previous = connection.execute(
+        select(SEAL.c.seq, SEAL.c.digest).order_by(SEAL.c.seq.desc()).limit(1)
+    ).first()
+    seq = previous.seq + 1 if previous else 1
+    entries_sha256 = digest.hexdigest()
+    seal_id = connection.execute(
+        insert(SEAL).values(
+            seq=seq, sealed_at=utcnow(), entries=count, first_entry_id=first,
+            last_entry_id=last, entries_sha256=entries_sha256,
+            digest=link_digest(chain_key(secret_key), seq, count, entries_sha256,
+                               previous.digest if previous else GENESIS),
+        )
+    ).inserted_primary_key[0]  # fmt: skip
+    sealed = connection.execute(
+        update(AUDIT).where(AUDIT.c.seal_id.is_(None), AUDIT.c.id <= last).values(seal_id=seal_id)
+    ).rowcount
+    if sealed != count:  # an entry appeared between the read and the update: refuse to commit
+        raise RuntimeError(f"audit chain: sealed {sealed} entries, read {count}")
+    return count
+
+
+def seal_pending(engine: Engine, secret_key: str | None = None) -> int:
+    """Seal the entries no link holds (those written before the chain existed) in a
+    transaction of their own; returns how many."""
+    with engine.begin() as connection:
+        return seal(connection, secret_key or get_settings().secret_key)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _seal_on_commit(session: OrmSession) -> None:
+    """A transaction that wrote audit entries seals them before it commits."""
+    if session.info.pop(PENDING, False):
+        secret_key = session.info.pop(KEY_OVERRIDE, None) or get_settings().secret_key
+        seal(session.connection(), secret_key)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_on_rollback(session: OrmSession) -> None:
+    """Entries rolled back need no seal."""
+    session.info.pop(PENDING, None)
+    session.info.pop(KEY_OVERRIDE, None)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with the chain: ``code`` (a catalogue id under
+    ``registry.audit_chain.``), the link it concerns, the entries it names (the first
+    :data:`SHOWN_IDS`), and the figures its message is filled with."""
+
+    code: str
+    seq: int | None
+    entry_ids: tuple[int, ...]
+    params: dict[str, Any]
+
+    def text(self, language: str) -> str:
+        return texts.text(f"registry.audit_chain.{self.code}", language, **self.params)
+
+
+@dataclass
+class ChainReport:
+    """What :func:`verify` found: counts, the head (the newest link) and the findings."""
+
+    links: int = 0
+    entries: int = 0
+    head_seq: int | None = None
+    head_digest: str | None = None
+    head_sealed_at: dt.datetime | None = None
+    expected_head: str | None = None
+    expected_head_found: bool | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings and self.expected_head_found is not False
+
+    @property
+    def head(self) -> str | None:
+        """The head as a user records it: ``seq:digest``."""
+        return f"{self.head_seq}:{self.head_digest}" if self.head_seq is not None else None
+
+    def lines(self, language: str) -> list[str]:
+        """The report in words: each finding, then the verdict (with the head to record)."""
+        out = [finding.text(language) for finding in self.findings]
+        if self.expected_head_found is False:
+            out.append(_say("head_missing", language, head=self.expected_head))
+        if not self.intact:
+            out.append(_say("broken", language, count=len(out)))
+        elif self.head is None:
+            out.append(_say("empty", language))
+        else:
+            assert self.head_sealed_at is not None
+            out.append(_say("intact", language, links=self.links, entries=self.entries,
+                            head=self.head, sealed_at=_when(self.head_sealed_at)))  # fmt: skip
+        return out
+
+
+def _say(code: str, language: str, **params: Any) -> str:
+    return texts.text(f"registry.audit_chain.{code}", language, **params)
+
+
+def parse_head(head: str) -> tuple[int, str]:
+    """``seq:digest`` as typed by a user; ``ValueError`` with the reason otherwise."""
+    seq, sep, digest = head.strip().partition(":")
+    digest = digest.strip().lower()
+    if (
+        not sep
+        or not seq.strip().isdigit()
+        or len(digest) != 64
+        or any(c not in "0123456789abcdef" for c in digest)
+    ):
+        raise ValueError(head)
+    return int(seq), digest
+
+
+def verify(session: Session, secret_key: str | None = None,
+           expected_head: tuple[int, str] | None = None) -> ChainReport:  # fmt: skip
+    """Check the whole audit chain against the entries as stored now.
+
+    Findings (their ``code``): ``link_missing`` (numbers absent from 1…head: a link deleted),
+    ``link_broken`` (a link whose digest does not match its own figures and the previous link:
+    the link was edited, or the one before it replaced), ``entries_count`` /
+    ``entries_content`` (a link whose entries no longer give its count / its SHA-256: an entry
+    deleted or added, or edited), ``unsealed`` (committed entries no link holds: written
+    around the application, or their link deleted). ``expected_head`` (``seq``, ``digest``) — a
+    head recorded earlier — is looked for in the chain: if that link is gone or differs, the
+    chain was cut back or rewritten after it was recorded (the one change a key holder could
+    otherwise hide)."""
+    key = chain_key(secret_key or get_settings().secret_key)
+    connection = session.connection()
+    report = ChainReport()
+    links = connection.execute(select(SEAL).order_by(SEAL.c.seq)).all()
+    entries = _entries_by_seal(connection)
+    previous_digest, expected_seq = GENESIS, 1
+    for link in links:
+        report.links += 1
+        if link.seq != expected_seq:
+            missing = (
+                f"{expected_seq}–{link.seq - 1}"
+                if link.seq - 1 > expected_seq
+                else str(expected_seq)
+            )
+            report.findings.append(Finding("link_missing", link.seq, (), {"missing": missing}))
+        if link_digest(key, link.seq, link.entries, link.entries_sha256, previous_digest) != (
+            link.digest
+        ):
+            report.findings.append(Finding("link_broken", link.seq, (), _about(link)))
+        count, sha256, ids = entries.pop(link.id, (0, hashlib.sha256().hexdigest(), ()))
+        report.entries += count
+        if count != link.entries:
+            report.findings.append(Finding("entries_count", link.seq, ids,
+                                           {**_about(link), "now": count}))  # fmt: skip
+        elif sha256 != link.entries_sha256:
+            report.findings.append(Finding("entries_content", link.seq, ids, _about(link)))
+        if expected_head and link.seq == expected_head[0]:
+            report.expected_head_found = hmac.compare_digest(link.digest, expected_head[1])
+        previous_digest, expected_seq = link.digest, link.seq + 1
+    if links:
+        head = links[-1]
+        report.head_seq, report.head_digest, report.head_sealed_at = (
+            head.seq,
+            head.digest,
+            head.sealed_at,
+        )
+    if expected_head:
+        report.expected_head = f"{expected_head[0]}:{expected_head[1]}"
+    if expected_head and report.expected_head_found is None:
+        report.expected_head_found = False
+    orphans = sorted(entries.values(), key=lambda group: group[2][:1])
+    if orphans:
+        count = sum(group[0] for group in orphans)
+        ids = tuple(i for group in orphans for i in group[2])[:SHOWN_IDS]
+        report.entries += count
+        shown = ", ".join(f"#{i}" for i in ids) + ("…" if count > len(ids) else "")
+        report.findings.append(Finding("unsealed", None, ids, {"count": count, "ids": shown}))
+    return report
+
+
+def _entries_by_seal(connection: Connection) -> dict[int | None, tuple[int, str, tuple[int, ...]]]:
+    """Each seal id's entries (``None``: entries no link holds): count, SHA-256 of their
+    canonical texts in id order, and the first :data:`SHOWN_IDS` ids. One ordered pass."""
+    result: dict[int | None, tuple[int, str, tuple[int, ...]]] = {}
+    rows = connection.execute(
+        select(*_entry_columns(), AUDIT.c.seal_id).order_by(
+            AUDIT.c.seal_id.is_(None), AUDIT.c.seal_id, AUDIT.c.id
+        ),
+        execution_options={"yield_per": READ_BATCH},  # this statement only
+    )
+    current: Any = object()
+    digest, count, ids = hashlib.sha256(), 0, []
+    for row in rows:
+        if row.seal_id != current:
+            if count:
+                result[current] = (count, digest.hexdigest(), tuple(ids))
+            current, digest, count, ids = row.seal_id, hashlib.sha256(), 0, []
+        digest.update(entry_text(row))
+        digest.update(b"\n")
+        count += 1
+        if len(ids) < SHOWN_IDS:
+            ids.append(row.id)
+    if count:
+        result[current] = (count, digest.hexdigest(), tuple(ids))
+    return result
+
+
+class ChainBroken(Exception):
+    """The chain does not verify, so it is not signed again under a new key (that would hide
+    the changes found); ``zh``/``en`` say so, ``report`` has the findings."""
+
+    def __init__(self, report: ChainReport) -> None:
+        self.report = report
+        count = len(report.findings)
+        self.zh = _say("rotate_refused", "zh", count=count)
+        self.en = _say("rotate_refused", "en", count=count)
+        super().__init__(self.en)
+
+
+def rekey(session: Session, old_secret: str, new_secret: str) -> int:
+    """Sign every link again under ``new_secret`` (``rotate-secret``), in ``session``'s
+    transaction, and seal the transaction's own entries under it too; returns how many links.
+
+    Only a chain that verifies under ``old_secret`` is signed again (:class:`ChainBroken`
+    otherwise): the entries' SHA-256 stay as sealed, but a link's edited figures would pass
+    under the new key."""
+    report = verify(session, old_secret)
+    if not report.intact:
+        raise ChainBroken(report)
+    connection = session.connection()
+    key = chain_key(new_secret)
+    previous, changes = GENESIS, []
+    for link in connection.execute(select(SEAL).order_by(SEAL.c.seq)):
+        previous = link_digest(key, link.seq, link.entries, link.entries_sha256, previous)
+        changes.append({"link": link.id, "signed": previous})
+    if changes:
+        connection.execute(
+            update(SEAL).where(SEAL.c.id == bindparam("link")).values(digest=bindparam("signed")),
+            changes,
+        )
+    session.info[KEY_OVERRIDE] = new_secret
+    return len(changes)
+
+
+def _about(link: Any) -> dict[str, Any]:
+    """A link as its findings name it: number, sealing time, entry ids, count when sealed."""
+    return {"seq": link.seq, "sealed_at": _when(link.sealed_at), "first": link.first_entry_id,
+            "last": link.last_entry_id, "sealed": link.entries}  # fmt: skip
+
+
+def _when(moment: dt.datetime) -> str:
+    """A link's sealing time as users read it: Beijing time, to the second."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
