@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -718,3 +719,28 @@ def test_a_countys_hr_cannot_decide_the_other_countys_corrections(client, city, 
                            json={})  # fmt: skip
     assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
 
+
+def test_a_countys_hr_edits_their_own_countys_teachers_on_the_page_only(client, city, engine):
+    """The teacher page's edit form keeps to the county as the API does: another county's
+    teacher is "not found" whatever version is sent, a teacher cannot be moved to another
+    county's school, and the form's school picker lists the county's schools only."""
+    west, east = city.teachers_b[0], city.teachers_a[0]
+    hr = city.headers["hr_east"]
+    original = json.dumps({"name": west.name}, ensure_ascii=False)
+    answers = [
+        client.post(f"/teachers/{west.id}/edit", headers=hr, follow_redirects=False,
+                    data={"version": str(version), "original": original, "name": "被改"})
+        for version in range(1, 4)
+    ]  # fmt: skip
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    moved = client.post(f"/teachers/{east.id}/edit", headers=hr, follow_redirects=False, data={
+        "version": str(east.version), "original": json.dumps({"school_id": str(city.school_a.id)}),
+        "school_id": str(city.school_b.id),
+    })  # fmt: skip
+    assert moved.status_code == 422, moved.text
+    with Session(engine) as session:
+        assert session.get(Teacher, west.id).name == west.name  # type: ignore[union-attr]
+        assert session.get(Teacher, east.id).school_id == city.school_a.id  # type: ignore[union-attr]
+    page = client.get(f"/teachers/{east.id}", headers=hr).text
+    assert "A001 " in page and "B001" not in page
+    assert "B001 " in client.get(f"/teachers/{east.id}", headers=city.headers["hr"]).text
