@@ -276,3 +276,22 @@ def test_deactivate_marks_left_and_keeps_the_record(client, district):
     assert client.get(f"/api/teachers/{teacher.id}", headers=h).status_code == 200
     again = client.post(f"/api/teachers/{teacher.id}/deactivate", json={"version": 2}, headers=h)
     assert (again.status_code, again.json()["code"]) == (409, "already_inactive")
+
+
+def test_a_stale_change_of_birth_date_does_not_tell_the_day_in_the_id_number(client, district):
+    """The registry refuses a birth date that the ID number on file contradicts; a change
+    sent with a stale version is refused for its version first, whatever date it carries.
+    Judged the other way round, the refusal (422 for a wrong day, 409 for the right one) told
+    an editor the day the number holds, one unaudited try per day of the month shown."""
+    answers = {}
+    for role in ("admin", "hr"):
+        for teacher in (*district.teachers_a, *district.teachers_b):
+            born = teacher.birth_date
+            for day in (born, born.replace(day=2 if born.day == 1 else 1)):
+                sent = {"birth_date": day.isoformat(), "version": teacher.version + 5}
+                answer = client.patch(f"/api/teachers/{teacher.id}", headers=district.headers[role],
+                                      json=sent)  # fmt: skip
+                answers[(role, teacher.staff_no, day == born)] = (
+                    answer.status_code, answer.json()["code"])  # fmt: skip
+    assert len(answers) == 2 * 5 * 2
+    assert set(answers.values()) == {(409, "stale_version")}
