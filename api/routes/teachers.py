@@ -37,7 +37,7 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
-from workforce.services.disclosure import disclose_id_numbers
+from workforce.services.disclosure import disclose_id_numbers, record_id_number_search
 from workforce.services.errors import InvalidInput
 from workforce.services.fields import PostType, Subject, TeacherStatus, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
@@ -227,6 +227,11 @@ def _teacher_page(
         session, viewer=user, filters=filters, columns=LISTED_COLUMNS, skip=skip, limit=limit
     )
     shown = _id_numbers(session, user, rows, unmask)
+    # an unmasked page is logged already, teacher by teacher
+    if not unmask and record_id_number_search(
+        session, actor=user.username, query=filters.q, found=rows
+    ):
+        session.commit()
     data = [
         _shown_row({name: row._mapping[name] for name in LISTED_FIELDS}, shown[row.id], unmask)
         for row in rows
