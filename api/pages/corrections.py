@@ -129,7 +129,9 @@ def decide_correction(
     review = CorrectionReview(note=note.strip() or None)
     decide = accept_correction if decision == "accept" else reject_correction
     try:
-        correction = decide(session, actor=user.username, correction_id=correction_id, data=review)
+        correction = decide(
+            session, actor=user.username, viewer=user, correction_id=correction_id, data=review
+        )
     except DomainError as error:
         session.rollback()
         flash(request, "error", _refusal(error, language))

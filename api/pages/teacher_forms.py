@@ -7,6 +7,10 @@ the page comes back with a side-by-side of the value written and the value now o
 every field either side changed, the form kept and the version moved on, so saving again
 deliberately writes over the other change. An invalid value (either form) brings the page
 back with what was typed and, per field, what is wrong in plain words.
+
+The edit keeps to the editor's scope as the API's ``PATCH /api/teachers/{id}`` does: a
+county's HR officer edits their county's teachers only (another's is "not found"), moves one
+to a school of their county only, and the form's school picker lists those schools.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ from api.pages.teacher_values import (
     problem_message,
     shown_value,
 )
+from api.routes.teachers import check_visible_school
 from workforce.accounts.models import Correction, User
 from workforce.accounts.roles import Permission, allows, is_school_bound
+from workforce.accounts.scope import get_visible, restrict
 from workforce.codes import code_list
 from workforce.models import School, Teacher
 from workforce.services.corrections import (
@@ -45,6 +51,7 @@ from workforce.services.corrections import (
     propose_correction,
 )
 from workforce.services.errors import DomainError, StaleVersion
+from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.teachers import NULLABLE_FIELDS, TeacherUpdate, update_teacher
 
 router = page_router()
@@ -93,7 +100,9 @@ def editing_context(
             "edit_version": forms.get("edit_version", teacher.version),
             "edit_codes": {f: code_list(name).codes for f, name in EDIT_CODE_LISTS.items()},
             "edit_schools": session.exec(
-                select(School).where(School.active).order_by(School.level, School.code)
+                restrict(select(School).where(School.active), user, School).order_by(
+                    School.level, School.code
+                )
             ).all(),
         }
     return context
@@ -114,6 +123,13 @@ def edit_teacher_page(
     """HR saves the edit form (see the module's description for a conflict)."""
     from api.pages.teachers import render_teacher
 
+    get_visible(
+        session,
+        user,
+        Teacher,
+        teacher_id,
+        REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
+    )
     language = page_language(request)
     version = int(form["version"]) if form.get("version", "").isdigit() else None
     original = _original(form.get("original", ""))
@@ -147,6 +163,8 @@ def edit_teacher_page(
             **kept,
         )
     try:
+        if data.school_id is not None:
+            check_visible_school(session, user, data.school_id)
         teacher = update_teacher(
             session, actor=user.username, teacher_id=teacher_id, data=data, version=version
         )

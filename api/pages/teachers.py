@@ -44,6 +44,7 @@ from workforce.models import (
 )
 from workforce.reports.messages import enum_label
 from workforce.rules.training import assess, default_training_rules
+from workforce.services.disclosure import record_id_number_search
 from workforce.services.errors import InvalidInput
 from workforce.services.key_teachers import key_designation
 from workforce.services.messages import REGISTRY_MESSAGES, Text
@@ -242,6 +243,8 @@ def _list_page(
             limit=PAGE_SIZE,
             order=sort,
         )
+    if record_id_number_search(session, actor=user.username, query=filters.q, found=rows):
+        session.commit()
     language = page_language(request)
     return render(
         request,

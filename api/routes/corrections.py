@@ -75,7 +75,7 @@ def accept(
 ) -> CorrectionPublic:
     """采纳更正并修改教师信息（记入审计）/ Accept and apply a correction (audited)."""
     correction = accept_correction(
-        session, actor=user.username, correction_id=correction_id, data=body
+        session, actor=user.username, viewer=user, correction_id=correction_id, data=body
     )
     session.commit()
     return correction_public(correction, user.role)
@@ -87,7 +87,7 @@ def reject(
 ) -> CorrectionPublic:
     """驳回更正申请 / Reject a correction."""
     correction = reject_correction(
-        session, actor=user.username, correction_id=correction_id, data=body
+        session, actor=user.username, viewer=user, correction_id=correction_id, data=body
     )
     session.commit()
     return correction_public(correction, user.role)

@@ -37,7 +37,7 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
-from workforce.services.disclosure import disclose_id_numbers
+from workforce.services.disclosure import disclose_id_numbers, record_id_number_search
 from workforce.services.errors import InvalidInput
 from workforce.services.fields import PostType, Subject, TeacherStatus, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
@@ -117,9 +117,10 @@ def _visible(session: Session, user: User, teacher_id: int) -> Teacher:
     )
 
 
-def _visible_school(session: Session, user: User, school_id: int) -> None:
+def check_visible_school(session: Session, user: User, school_id: int) -> None:
     """422 ``school_unknown`` for a school outside the user's scope (a county's HR: another
-    county's school), the answer a missing school gets."""
+    county's school), the answer a missing school gets. The teacher page's edit form checks
+    a change of school with it too."""
     found = restrict(select(School.id).where(School.id == school_id), user, School)
     if session.exec(found).first() is None:
         raise InvalidInput(REGISTRY_MESSAGES.text("school_unknown", key=school_id))
@@ -226,6 +227,11 @@ def _teacher_page(
         session, viewer=user, filters=filters, columns=LISTED_COLUMNS, skip=skip, limit=limit
     )
     shown = _id_numbers(session, user, rows, unmask)
+    # an unmasked page is logged already, teacher by teacher
+    if not unmask and record_id_number_search(
+        session, actor=user.username, query=filters.q, found=rows
+    ):
+        session.commit()
     data = [
         _shown_row({name: row._mapping[name] for name in LISTED_FIELDS}, shown[row.id], unmask)
         for row in rows
@@ -275,7 +281,7 @@ def create_teacher_route(
     session: SessionDep, user: Editor, body: TeacherCreate, response: Response
 ) -> TeacherPublic:
     """新建教师 / Create a teacher."""
-    _visible_school(session, user, body.school_id)
+    check_visible_school(session, user, body.school_id)
     teacher = create_teacher(session, actor=user.username, data=body)
     session.commit()
     response.headers["ETag"] = f'"{teacher.version}"'
@@ -295,7 +301,7 @@ def update_teacher_route(
     changes = TeacherUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
     _visible(session, user, teacher_id)
     if changes.school_id is not None:
-        _visible_school(session, user, changes.school_id)
+        check_visible_school(session, user, changes.school_id)
     teacher = update_teacher(
         session,
         actor=user.username,

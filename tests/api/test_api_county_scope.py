@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,9 @@ from sqlmodel import Session, select
 from optimizer import Plan, SolveSettings
 from optimizer.plan import Provenance, SolverStats
 from workforce import audit
-from workforce.accounts.models import User
+from workforce.accounts.models import Correction, User
 from workforce.accounts.tokens import issue_token
-from workforce.models import AuditLog, RotationPlan, School, SolveJob
+from workforce.models import AuditLog, RotationPlan, School, SolveJob, Teacher
 
 EAST, WEST = "东源县", "和平县"
 
@@ -685,3 +686,61 @@ def test_a_countys_roadmap_is_their_own_countys(client, city):
         assert own.status_code == 200, own.text
         expected = {k: v for k, v in by_city.json().items() if k not in timing}
         assert {k: v for k, v in own.json().items() if k not in timing} == expected
+
+
+def test_a_countys_hr_cannot_decide_the_other_countys_corrections(client, city, engine):
+    """A correction about 和平县's teacher is not 东源县's HR's to accept or reject, by the API or
+    the inbox's form: it is "not found" (as reading it is), stays proposed, and its values —
+    the proposal, the reason, the value on record — are not in the answer."""
+    west = city.teachers_b[0]
+    proposal = client.post("/api/corrections", headers=city.headers["clerk_b"], json={
+        "teacher_id": west.id, "field": "name", "proposed_value": "王五改", "reason": "户口本为准",
+    })  # fmt: skip
+    assert proposal.status_code == 201, proposal.text
+    number = proposal.json()["id"]
+    hr = city.headers["hr_east"]
+    assert client.get(f"/api/corrections/{number}", headers=hr).status_code == 404
+    tried = 0
+    for decision in ("accept", "reject"):
+        answer = client.post(f"/api/corrections/{number}/{decision}", headers=hr,
+                             json={"note": "东源县"})  # fmt: skip
+        assert answer.status_code == 404, answer.text
+        assert "王五改" not in answer.text and "户口本" not in answer.text
+        page = client.post(f"/corrections/{number}/{decision}", headers=hr,
+                           data={"note": "东源县"}, follow_redirects=False)  # fmt: skip
+        assert page.status_code == 303
+        tried += 2
+    assert tried == 4
+    with Session(engine) as session:
+        row = session.get(Correction, number)
+        assert row is not None and (row.status, row.reviewed_by) == ("proposed", None)
+        assert session.get(Teacher, west.id).name == "王五"  # type: ignore[union-attr]
+    accepted = client.post(f"/api/corrections/{number}/accept", headers=city.headers["hr"],
+                           json={})  # fmt: skip
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
+
+
+def test_a_countys_hr_edits_their_own_countys_teachers_on_the_page_only(client, city, engine):
+    """The teacher page's edit form keeps to the county as the API does: another county's
+    teacher is "not found" whatever version is sent, a teacher cannot be moved to another
+    county's school, and the form's school picker lists the county's schools only."""
+    west, east = city.teachers_b[0], city.teachers_a[0]
+    hr = city.headers["hr_east"]
+    original = json.dumps({"name": west.name}, ensure_ascii=False)
+    answers = [
+        client.post(f"/teachers/{west.id}/edit", headers=hr, follow_redirects=False,
+                    data={"version": str(version), "original": original, "name": "被改"})
+        for version in range(1, 4)
+    ]  # fmt: skip
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    moved = client.post(f"/teachers/{east.id}/edit", headers=hr, follow_redirects=False, data={
+        "version": str(east.version), "original": json.dumps({"school_id": str(city.school_a.id)}),
+        "school_id": str(city.school_b.id),
+    })  # fmt: skip
+    assert moved.status_code == 422, moved.text
+    with Session(engine) as session:
+        assert session.get(Teacher, west.id).name == west.name  # type: ignore[union-attr]
+        assert session.get(Teacher, east.id).school_id == city.school_a.id  # type: ignore[union-attr]
+    page = client.get(f"/teachers/{east.id}", headers=hr).text
+    assert "A001 " in page and "B001" not in page
+    assert "B001 " in client.get(f"/teachers/{east.id}", headers=city.headers["hr"]).text

@@ -1,6 +1,6 @@
 """An attacker's test of the masking rule: from exactly what each role sees without an
 audited unmasking — the teacher list and detail, a masked export, the teacher page, the audit
-log, corrections and an import dry run — rebuild a teacher's ID number, and count how many
+log, corrections, an import dry run and a refused change of birth date — rebuild a teacher's ID number, and count how many
 numbers remain possible. It must stay at least 10,000 for every role.
 
 The attacker is given the most the pages can tell: the area code (the school's district,
@@ -69,6 +69,16 @@ def _seen_by(client, district, role: str, teacher) -> str:  # type: ignore[no-un
         )
         assert stale.status_code == 409, stale.text
         seen.append(stale.text)
+        # a birth date the number on file refutes: the refusal says so, not which day it holds
+        version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+        other_day = teacher.birth_date.replace(day=2 if teacher.birth_date.day == 1 else 1)
+        refuted = client.patch(
+            f"/api/teachers/{teacher.id}",
+            headers=h,
+            json={"birth_date": other_day.isoformat(), "version": version},
+        )
+        assert (refuted.status_code, refuted.json()["code"]) == (422, "inconsistent"), refuted.text
+        seen.append(refuted.text)
     for text in seen:
         assert text, "every view answers"
     return "\n".join(seen)

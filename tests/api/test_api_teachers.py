@@ -276,3 +276,49 @@ def test_deactivate_marks_left_and_keeps_the_record(client, district):
     assert client.get(f"/api/teachers/{teacher.id}", headers=h).status_code == 200
     again = client.post(f"/api/teachers/{teacher.id}/deactivate", json={"version": 2}, headers=h)
     assert (again.status_code, again.json()["code"]) == (409, "already_inactive")
+
+
+def test_a_stale_change_of_birth_date_does_not_tell_the_day_in_the_id_number(client, district):
+    """The registry refuses a birth date that the ID number on file contradicts; a change
+    sent with a stale version is refused for its version first, whatever date it carries.
+    Judged the other way round, the refusal (422 for a wrong day, 409 for the right one) told
+    an editor the day the number holds, one unaudited try per day of the month shown."""
+    answers = {}
+    for role in ("admin", "hr"):
+        for teacher in (*district.teachers_a, *district.teachers_b):
+            born = teacher.birth_date
+            for day in (born, born.replace(day=2 if born.day == 1 else 1)):
+                sent = {"birth_date": day.isoformat(), "version": teacher.version + 5}
+                answer = client.patch(f"/api/teachers/{teacher.id}", headers=district.headers[role],
+                                      json=sent)  # fmt: skip
+                answers[(role, teacher.staff_no, day == born)] = (
+                    answer.status_code, answer.json()["code"])  # fmt: skip
+    assert len(answers) == 2 * 5 * 2
+    assert set(answers.values()) == {(409, "stale_version")}
+
+
+def test_a_search_that_finds_a_teacher_by_id_number_is_an_audited_unmasking(
+    client, district, engine
+):
+    """Finding a teacher by a full ID number tells the searcher that teacher's number, as an
+    unmasking does: every teacher found so is written to the audit log (``unmask``, note
+    ``search``), by the API's search and the list page's search form alike. Without it an
+    editor could try the ~14,000 numbers that fit what the page shows, unlogged, until one
+    answered. A number no one holds, a name or a staff number finds nothing to log."""
+    number = district.id_numbers["T102"]
+    unheld = id_number(dt.date(1980, 1, 1), 999)
+    searches = [
+        ("hr", client.post("/api/teachers/search", json={"q": number}, headers=district.headers["hr"])),
+        ("admin", client.post("/teachers", data={"q": number}, headers=district.headers["admin"])),
+        ("hr", client.post("/api/teachers/search", json={"q": unheld}, headers=district.headers["hr"])),
+        ("hr", client.post("/api/teachers/search", json={"q": "赵"}, headers=district.headers["hr"])),
+        ("hr", client.get("/api/teachers", params={"q": "T102"}, headers=district.headers["hr"])),
+    ]  # fmt: skip
+    assert [answer.status_code for _, answer in searches] == [200] * 5
+    assert "赵六" in searches[1][1].text
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+    assert sorted((e.actor, e.entity_key, e.note) for e in entries) == [
+        ("admin", "T102", "search"),
+        ("hr", "T102", "search"),
+    ]

@@ -9,6 +9,10 @@ matter. A decision is a conditional status change (``UPDATE … WHERE status = '
 that must change one row), so of an accept and a reject sent together exactly one succeeds,
 on every engine.
 
+Deciding is scoped like reading: the reviewer must see the correction (its teacher) under
+:func:`workforce.accounts.scope.restrict` — a county's HR officer decides their county's
+corrections only; another county's is "not found", as reading it is.
+
 Clerks cannot propose an ID number (it would sit in clear in the proposal and clerks never
 see ID numbers), a school (a transfer is HR's decision) or a status (leaving and retiring
 are registry actions).
@@ -26,7 +30,7 @@ from workforce import audit
 from workforce.accounts.models import Correction
 from workforce.accounts.scope import Viewer, get_visible
 from workforce.models import Teacher, utcnow
-from workforce.services.errors import Conflict, InvalidInput, NotFound
+from workforce.services.errors import Conflict, InvalidInput
 from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.teachers import TeacherUpdate, get_teacher, update_teacher
 
@@ -102,7 +106,7 @@ stays in the English text and in the API's ``code``)."""
 
 
 def accept_correction(
-    session: Session, *, actor: str, correction_id: int, data: CorrectionReview
+    session: Session, *, actor: str, viewer: Viewer, correction_id: int, data: CorrectionReview
 ) -> Correction:
     """Apply the proposed value to the teacher (audited as an update) and close the proposal.
 
@@ -110,7 +114,9 @@ def accept_correction(
     against, the current one and the proposed one) when the field changed since the proposal.
     On any refusal the caller rolls back, which also undoes the claimed decision.
     """
-    correction = _claim(session, correction_id, actor=actor, status="accepted", note=data.note)
+    correction = _claim(
+        session, correction_id, actor=actor, viewer=viewer, status="accepted", note=data.note
+    )
     teacher = get_teacher(session, teacher_id=correction.teacher_id)
     current = teacher.model_dump(mode="json")[correction.field]
     if current != correction.current_value:
@@ -142,19 +148,32 @@ def accept_correction(
 
 
 def reject_correction(
-    session: Session, *, actor: str, correction_id: int, data: CorrectionReview
+    session: Session, *, actor: str, viewer: Viewer, correction_id: int, data: CorrectionReview
 ) -> Correction:
-    return _claim(session, correction_id, actor=actor, status="rejected", note=data.note)
+    return _claim(
+        session, correction_id, actor=actor, viewer=viewer, status="rejected", note=data.note
+    )
 
 
 def _claim(
-    session: Session, correction_id: int, *, actor: str, status: str, note: str | None
+    session: Session,
+    correction_id: int,
+    *,
+    actor: str,
+    viewer: Viewer,
+    status: str,
+    note: str | None,
 ) -> Correction:
     """Close a proposed correction with ``status`` — ``UPDATE … WHERE status = 'proposed'``,
-    which must change exactly one row — and audit the decision."""
-    correction = session.get(Correction, correction_id)
-    if correction is None:
-        raise NotFound(REGISTRY_MESSAGES.text("correction_not_found", key=correction_id))
+    which must change exactly one row — and audit the decision. A correction ``viewer`` may
+    not see (another county's teacher) is not found: neither decided nor shown."""
+    correction = get_visible(
+        session,
+        viewer,
+        Correction,
+        correction_id,
+        REGISTRY_MESSAGES.text("correction_not_found", key=correction_id),
+    )
     before = correction_snapshot(correction)
     claimed = session.execute(
         update(Correction)

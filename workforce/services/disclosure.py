@@ -1,16 +1,18 @@
 """Showing ID numbers in full: only to roles with the right, and always written to the
-audit log (action ``unmask``), for views and exports alike (PIPL: log who saw what)."""
+audit log (action ``unmask``), for views and exports alike (PIPL: log who saw what) — and
+for a search by a full ID number that finds a teacher, which tells the same."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import Session
 
 from workforce import audit
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.roles import Permission, allows
-from workforce.idnumber import decrypt
+from workforce.idnumber import IdNumberError, decrypt, parse_id_number
 from workforce.models import Teacher
 from workforce.services.errors import Forbidden
 
@@ -44,3 +46,38 @@ def disclose_id_numbers(
         ],
     )
     return shown
+
+
+def record_id_number_search(
+    session: Session, *, actor: str, query: str | None, found: Iterable[Any]
+) -> bool:
+    """Write an ``unmask`` entry (note ``search``) for each teacher ``found`` by a search
+    whose ``query`` is a full ID number. The answer "this number is this teacher's" discloses
+    the number as an unmasking does: unlogged, an editor could try every number that fits
+    the masked one, the birth month and the gender shown (some 14,000) until one answered.
+    Only roles that may unmask search by number (:mod:`workforce.services.queries`). The
+    caller commits when this says it wrote; a query that is not an ID number, or finds nobody,
+    writes nothing."""
+    found = list(found)
+    if query is None or not found:
+        return False
+    try:
+        parse_id_number(query.strip())
+    except IdNumberError:
+        return False
+    return (
+        audit.record_many(
+            session,
+            [
+                {
+                    "actor": actor,
+                    "action": "unmask",
+                    "entity": "teacher",
+                    "entity_key": teacher.staff_no,
+                    "note": "search",
+                }
+                for teacher in found
+            ],
+        )
+        > 0
+    )

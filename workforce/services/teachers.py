@@ -130,10 +130,10 @@ def _check_consistency(
     if id_number is not None:
         parsed = parse_id_number(id_number)
         if parsed.birth_date != birth_date:
+            # the day the number holds is not said: it would disclose the number's birth date
+            # to an editor who only sees its month (docs/security.md, "The masking rule")
             raise ValueError(
-                REGISTRY_MESSAGES.text(
-                    "id_birth_date", birth_date=birth_date, id_birth_date=parsed.birth_date
-                ).joined()
+                REGISTRY_MESSAGES.text("id_birth_date", birth_date=birth_date).joined()
             )
         if parsed.gender != gender:
             raise ValueError(REGISTRY_MESSAGES.text("id_gender").joined())
@@ -202,6 +202,13 @@ def update_teacher(
         _refuse_taken_staff_no(session, staff_no=changes["staff_no"], teacher_id=teacher.id)
     if "id_number" in changes:
         changes.update(_protected_id_number(session, changes.pop("id_number"), teacher.id))
+    before = teacher_snapshot(teacher)
+    claimed = version != teacher.version
+    if claimed:
+        # A missing or stale version is refused before the values are judged: the check of
+        # a birth date against the ID number on file would otherwise answer, to a client
+        # that changes nothing, which day the number holds (422 for every other day).
+        claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
     merged = {**teacher.model_dump(), **changes}
     current_id = decrypt(teacher.id_number_encrypted) if teacher.id_number_encrypted else None
     try:
@@ -214,8 +221,8 @@ def update_teacher(
         )
     except ValueError as error:
         raise InvalidInput(REGISTRY_MESSAGES.text("inconsistent", reason=str(error))) from None
-    before = teacher_snapshot(teacher)
-    claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
+    if not claimed:
+        claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
     for key, value in changes.items():
         setattr(teacher, key, value)
     teacher.name_initials = name_initials(teacher.name)

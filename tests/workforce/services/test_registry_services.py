@@ -127,5 +127,8 @@ def test_accepted_correction_updates_the_teacher(session):
         teacher_id=teacher.id, field="education", proposed_value="本科", reason="补交学历"
     )
     correction = propose_correction(session, actor="c", viewer=clerk, data=data)
-    accept_correction(session, actor="hr", correction_id=correction.id, data=CorrectionReview())
+    hr = User(username="hr", display_name="hr", role="hr", password_hash="-")
+    accept_correction(
+        session, actor="hr", viewer=hr, correction_id=correction.id, data=CorrectionReview()
+    )
     assert (teacher.education, teacher.version, correction.status) == ("bachelor", 2, "accepted")
