@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 50 * 1024 * 1024
     """Largest import file, web upload or ``workforce import`` (bytes; an upload is cut off
     at this size while it streams). A 100,000-teacher CSV is about 17 MB, its xlsx 6 MB."""
+    request_max_bytes: int = 1024 * 1024
+    """Largest request body that is not a file upload (JSON, a page's form): read and parsed
+    before the route's permission check, so an anonymous client chose its size. The largest
+    real one (a re-solve's 500 pins) is about 50 KB."""
     import_max_rows: int = 200_000
     """Rows a sheet may span (twice the largest district's teachers with their records)."""
     import_max_columns: int = 200

@@ -178,3 +178,32 @@ def test_bad_policy_changes_and_roles_are_refused(client: TestClient, district, 
             answer = client.get(f"/api/whatif/{path}", headers=district.headers[role],
                                 params={"year": 2026})
             assert answer.status_code == 403, (role, path)
+
+
+def _alias_bomb(levels: int) -> str:
+    """A YAML list of ``levels`` nested lists of nine aliases each: a few hundred bytes that
+    stand for 9^levels items once the aliases are followed."""
+    parts = ["&a0 [x,x,x,x,x,x,x,x,x]"]
+    parts += [f"&a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "[" + ", ".join(parts) + "]"
+
+
+def test_a_yaml_alias_in_a_rule_value_is_refused_unexpanded(client: TestClient, district,
+                                                             schools, engine):
+    """A rule value is YAML; an alias makes a few hundred bytes stand for millions of items,
+    which the error message quoting the value expanded (9 levels: 7 GB before the process ran
+    out of memory). Every alias is refused with the rule named, the answer short."""
+    keep_plan(engine)
+    values = (_alias_bomb(7), "[&x 1, *x]", "{a: &x 0.1, b: *x}", "&x [1, *x]")
+    checked = 0
+    for value in values:
+        answer = client.get("/api/whatif/policy", headers=district.headers["hr"],
+                            params={"year": 2026, "rule": f"quotas.school_share={value}"})
+        assert answer.status_code == 422, answer.text[:300]
+        body = answer.json()
+        assert body["code"] == "whatif_invalid"
+        assert "quotas.school_share" in body["detail"]["zh"] and "别名" in body["detail"]["zh"]
+        assert "alias" in body["detail"]["en"]
+        assert len(answer.content) < 2_000
+        checked += 1
+    assert checked == 4

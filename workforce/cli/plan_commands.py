@@ -239,12 +239,12 @@ def check_plan_command(
 
     zh = language == "zh"
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = _json_object(file)
         embedded = data.pop("instance", None)
         registry_id = data.pop("registry_plan_id", None)
         data.pop("registry_status", None)
         raw_instance = (
-            json.loads(instance_file.read_text(encoding="utf-8")) if instance_file else embedded
+            _json_object(instance_file) if instance_file else embedded
         )
         if raw_instance is None:
             raise fail(
@@ -254,9 +254,12 @@ def check_plan_command(
             )
         plan = Plan.model_validate(data)
         instance = Instance.model_validate(raw_instance)
-    except (OSError, json.JSONDecodeError, ValidationError) as exc:
+    except (OSError, ValueError, RecursionError, ValidationError) as exc:
+        # ValueError: not JSON, not UTF-8, not an object, a number of over 4,300 digits;
+        # RecursionError: arrays nested beyond the parser's depth
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
         raise fail(
-            f"{file}：无法读取方案：{exc}", f"{file}: cannot read the plan: {exc}", language
+            f"{file}：无法读取方案：{reason}", f"{file}: cannot read the plan: {reason}", language
         ) from None
     verified = bound_verifiable(instance) if verify_bound is None else verify_bound
     findings = [(f.constraint, f.zh, f.en)
@@ -306,6 +309,16 @@ def check_plan_command(
         else f"the plan passes: {len(plan.moves)} moves, every rule holds, the reported figures "
         f"are true{proof}"
     )
+
+
+def _json_object(path: Path) -> dict:
+    """The JSON object in ``path``. The checker's input may come from anyone, so whatever is
+    not one — another encoding, a list, a number of thousands of digits, arrays nested
+    100,000 deep — is a ``ValueError`` (or ``RecursionError``) for the caller to report."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object, found {type(data).__name__}")
+    return data
 
 
 def _file_part(name: str) -> str:

@@ -16,6 +16,16 @@ Two kinds of hostile file are refused by what they are, not by what reading them
   zip directory declares are summed first (cheap); then every member is decompressed as a
   stream, counting the bytes it really yields, and refused as soon as the total passes the
   limit — a member that declares less than it holds is caught by its real size.
+- **many sheets**: the cell limit holds for the workbook, all its sheets together (the
+  reader reads them all): ten sheets of one far cell each within the per-sheet limit, 4 KB
+  on disk, took 1.3 GB and 9 s, a hundred ten times that.
+- **the shared-string echo**: a cell of type ``s`` holds an index into the shared-string
+  table, and the reader copies the string into every cell that names it. One 1 MiB string
+  named by 1,000 cells is a 5 KB file that took 2.1 GB (a 30 MiB string and 10,000 cells:
+  600 GB). The text the cells hold, each shared string counted at every use, is held
+  against the expansion limit: the table's strings are measured (an XML parser, so that
+  comments and CDATA cannot shift the count), and when the cells that may use them could
+  hold more than the limit, the sheets are read again and every use counted.
 
 The scan decompresses each member once and keeps at most one row's XML in memory; a
 100,000-teacher workbook is scanned in well under a second. CSV files are bounded by
@@ -33,10 +43,12 @@ import lzma
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from workforce.io.messages import Text, message
 
@@ -61,6 +73,11 @@ _SST_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?sst\b[^>]*>")
 _SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="(\d+)"')
 _SHEET_DATA = re.compile(rb"<(?:[^\s<>/:]+:)?sheetData\b")
 _SHEET_DATA_END = re.compile(rb"</(?:[^\s<>/:]+:)?sheetData>")
+_PLAIN_CELL = re.compile(rb'<c((?:\s+[A-Za-z_][\w.\-]*="[^"]*")*)\s*(/?)>')
+_SHARED_TYPE = re.compile(rb'\st="s"')
+_SHARED_INDEX = re.compile(rb"\s*<v>\s*(\d{1,10})\s*</v>")
+_USUAL_SHARED_CELL = re.compile(rb'<c r="[A-Z]{1,3}\d{1,7}"(?: s="\d{1,5}")? t="s"><v>(\d{1,10})</v>')
+_ANY_SHARED_TYPE = re.compile(rb"""[\s:]t\s*=\s*["']s["']""")
 DAMAGED = (
     zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError, ValueError,
 )  # fmt: skip
@@ -208,6 +225,16 @@ class _Scan:
         self.limits = limits
         self.total = 0
         self.names: dict[str, str] = {}
+        self.cells = 0
+        """Rows × columns of every sheet so far: the workbook's cells, as the reader lays
+        them out."""
+        self.strings: array[int] | None = array("I")
+        """The UTF-8 length of each shared string (the longest at each index when there are
+        several tables); None when a table could not be measured string by string."""
+        self.longest = 0
+        """The longest shared string, in bytes."""
+        self.sheet_cells: list[tuple[zipfile.ZipInfo, str, int]] = []
+        """Each member with cells: its name as a sheet, and at most how many cells it holds."""
 
     def run(self, members: list[zipfile.ZipInfo]) -> None:
         by_name = {info.filename: info for info in members}
@@ -215,6 +242,7 @@ class _Scan:
         for info in members:
             if not info.is_dir():
                 self._scan_member(info)
+        self._check_shared_text()
 
     def _too_much(self) -> LimitExceeded:
         return LimitExceeded(
@@ -226,22 +254,24 @@ class _Scan:
             )  # fmt: skip
         )
 
-    def _chunks(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
-        """The member's decompressed bytes, counted against the limit as they come.
+    def _chunks(self, info: zipfile.ZipInfo, *, again: bool = False) -> Iterator[bytes]:
+        """The member's decompressed bytes, counted against the limit as they come (read
+        ``again``: not counted twice, it was measured the first time).
 
         The member is read with its declared size raised to what is left of the limit, so
         that a member declaring fewer bytes than its stream holds is read for what it
         really holds (the zip module would otherwise stop at the declared size)."""
-        budget = self.limits.max_uncompressed_bytes - self.total
+        budget = self.limits.max_uncompressed_bytes - (0 if again else self.total)
         trusted = copy.copy(info)
         trusted.file_size = budget + 1
         trusted.CRC = None  # type: ignore[assignment]  # the reader checks it when it reads
         try:
             with self.archive.open(trusted) as stream:
                 while chunk := stream.read(CHUNK):
-                    self.total += len(chunk)
-                    if self.total > self.limits.max_uncompressed_bytes:
-                        raise self._too_much()
+                    if not again:
+                        self.total += len(chunk)
+                        if self.total > self.limits.max_uncompressed_bytes:
+                            raise self._too_much()
                     yield chunk
         except DAMAGED:
             return  # damaged: the reader will say so
@@ -292,14 +322,27 @@ class _Scan:
         sheet = self.names.get(info.filename, info.filename)
         extent = _Extent()
         head: bytes | None = b""  # the start of the member, until a string table's tag is read
+        table: _StringTable | None = None
+        unclassified = False  # 4 MB read and no tag of a table or a sheet's data yet
         carry = b""
         inside = False  # within <sheetData>, where the cells are
+        cells = 0  # cell tags within <sheetData>: at most this many cells
+        size = 0
         for chunk in self._chunks(info):
+            size += len(chunk)
             if head is not None:
                 head += chunk
                 if _SST_TAG.search(head) or _SHEET_DATA.search(head) or len(head) > SMALL_PART:
                     self._check_shared_strings(head)
+                    table = self._table(head)
+                    unclassified = table is None and not _SHEET_DATA.search(head)
                     head = None
+            elif table is not None:
+                table.feed(chunk)
+            elif unclassified and _SST_TAG.search(carry[-256:] + chunk):
+                table = _StringTable(self.file, self.limits)
+                table.broken = True  # its start is gone: measured by its size alone
+                unclassified = False
             data = carry + chunk
             if not inside:
                 found = _DIMENSION.search(data)  # declared before the sheet's data
@@ -312,7 +355,9 @@ class _Scan:
                 inside = True
                 data = data[start.end() :]
             cut = _last_row_end(data)
-            extent.add(data[:cut])
+            rows = data[:cut]
+            extent.add(rows)
+            cells += rows.count(b"<c") + rows.count(b":c")
             carry = data[cut:]
             if len(carry) > MAX_ROW_XML:
                 raise LimitExceeded(
@@ -321,10 +366,83 @@ class _Scan:
             check_table(self.file, sheet, extent.rows, extent.columns, self.limits)
         if head is not None:
             self._check_shared_strings(head)
+            table = self._table(head)
+        if table is not None:
+            self._add_table(table, size)
         if inside:
             end = _SHEET_DATA_END.search(carry)
-            extent.add(carry[: end.start()] if end else carry)
+            rest = carry[: end.start()] if end else carry
+            extent.add(rest)
+            cells += rest.count(b"<c") + rest.count(b":c")
         check_table(self.file, sheet, extent.rows, extent.columns, self.limits)
+        self.cells += extent.rows * extent.columns
+        if self.cells > self.limits.max_cells:
+            raise LimitExceeded(
+                message(
+                    "workbook_too_many_cells",
+                    file=self.file,
+                    cells=f"{self.cells:,}",
+                    max_cells=f"{self.limits.max_cells:,}",
+                )  # fmt: skip
+            )
+        if cells:
+            self.sheet_cells.append((info, sheet, cells))
+
+    def _table(self, head: bytes) -> _StringTable | None:
+        """A measure of the member's shared strings, fed its start, when it is a table."""
+        if not _SST_TAG.search(head):
+            return None
+        table = _StringTable(self.file, self.limits)
+        table.feed(head)
+        return table
+
+    def _add_table(self, table: _StringTable, size: int) -> None:
+        """Take in a measured table: each index keeps the longest string of any table (the
+        reader uses one; which is left to it). A table that could not be measured string by
+        string makes every shared string as long as the table itself."""
+        table.close()
+        if table.broken or self.strings is None:
+            self.strings = None
+            self.longest = max(self.longest, size)
+            return
+        lengths = table.lengths
+        for index in range(min(len(lengths), len(self.strings))):
+            lengths[index] = max(lengths[index], self.strings[index])
+        if len(self.strings) > len(lengths):
+            lengths.extend(self.strings[len(lengths) :])
+        self.strings = lengths
+        self.longest = max(self.longest, table.longest)
+
+    def _check_shared_text(self) -> None:
+        """The text the cells hold, each shared string counted at every cell that names it,
+        against the expansion limit. Cheap first: when every cell that may name a string
+        could name the longest and still stay within the limit, nothing more is read;
+        otherwise the sheets are read again and each use counted (a use that cannot be read
+        as a plain index counts as the longest string)."""
+        limit = self.limits.max_uncompressed_bytes
+        if sum(cells for *_, cells in self.sheet_cells) * self.longest <= limit:
+            return
+        total = 0
+        for info, sheet, _ in self.sheet_cells:
+            carry = b""
+            for chunk in self._chunks(info, again=True):
+                data = carry + chunk
+                cut = _last_row_end(data)
+                total += _shared_text(data[:cut], self.strings, self.longest)
+                carry = data[cut:]
+                if total > limit:
+                    break
+            total += _shared_text(carry, self.strings, self.longest)
+            if total > limit:
+                raise LimitExceeded(
+                    message(
+                        "shared_text_too_large",
+                        file=self.file,
+                        sheet=sheet,
+                        size=f"> {_mib(limit)}",
+                        limit=_mib(limit),
+                    )  # fmt: skip
+                )
 
     def _check_shared_strings(self, head: bytes) -> None:
         """The shared-string table's declared counts: the xlsx reader reserves memory for
@@ -423,3 +541,94 @@ class _Extent:
                 else:
                     column += 1
                 self.columns = max(self.columns, column)
+
+
+def _shared_text(data: bytes, strings: array[int] | None, longest: int) -> int:
+    """The bytes of shared strings that the cells of ``data`` (complete rows) name: the
+    string's length for each cell of type ``s`` with a plain index; the longest string for
+    one written any other way, and for every cell tag when the XML is not the usual form
+    (double-quoted attributes, no namespace prefix) or the strings are not known one by one."""
+    tags = data.count(b"<c")
+    if strings is None or b":c" in data:
+        return (tags + data.count(b":c")) * longest
+    usual = _USUAL_SHARED_CELL.findall(data)  # as Excel, WPS, openpyxl, XlsxWriter write them
+    if len(usual) == len(_ANY_SHARED_TYPE.findall(data)):
+        try:
+            return sum(map(strings.__getitem__, map(int, usual)))
+        except IndexError:
+            pass
+    total = 0
+    matched = 0
+    for cell in _PLAIN_CELL.finditer(data):
+        matched += 1
+        if not _SHARED_TYPE.search(cell.group(1)):
+            continue
+        index = None if cell.group(2) else _SHARED_INDEX.match(data, cell.end())
+        if index is None:
+            total += longest
+        else:
+            number = int(index.group(1))
+            total += strings[number] if number < len(strings) else 0
+    return total if matched == tags else tags * longest
+
+
+class _StringTable:
+    """The UTF-8 length of each string of a shared-string table, read with the standard
+    library's XML parser (expat) as the member streams: comments, CDATA and character
+    references are read as the reader reads them, so none can shift a string's index.
+    Every text within an ``<si>`` counts (phonetic runs too: never less than the reader
+    keeps). A table that is not well-formed XML is ``broken``: measured by its size."""
+
+    def __init__(self, file: str, limits: ImportLimits) -> None:
+        self.file = file
+        self.limits = limits
+        self.lengths: array[int] = array("I")
+        self.longest = 0
+        self.broken = False
+        self._depth = 0
+        self._current = -1  # the length of the <si> being read; -1 outside one
+        self._parser = expat.ParserCreate()
+        self._parser.buffer_text = True
+        self._parser.StartElementHandler = self._start
+        self._parser.EndElementHandler = self._end
+        self._parser.CharacterDataHandler = self._text
+
+    def feed(self, data: bytes) -> None:
+        if self.broken:
+            return
+        try:
+            self._parser.Parse(data, False)
+        except expat.ExpatError:
+            self.broken = True
+
+    def close(self) -> None:
+        if not self.broken:
+            try:
+                self._parser.Parse(b"", True)
+            except expat.ExpatError:
+                self.broken = True
+
+    def _start(self, name: str, _attributes: object) -> None:
+        self._depth += 1
+        if self._depth == 2 and name.rpartition(":")[2] == "si":
+            self._current = 0
+
+    def _end(self, name: str) -> None:
+        if self._depth == 2 and self._current >= 0:
+            self.lengths.append(self._current)
+            self.longest = max(self.longest, self._current)
+            self._current = -1
+            if len(self.lengths) > self.limits.max_cells:
+                raise LimitExceeded(
+                    message(
+                        "too_many_strings",
+                        file=self.file,
+                        count=f"> {self.limits.max_cells:,}",
+                        limit=f"{self.limits.max_cells:,}",
+                    )  # fmt: skip
+                )
+        self._depth -= 1
+
+    def _text(self, text: str) -> None:
+        if self._current >= 0:
+            self._current += len(text.encode("utf-8", "surrogatepass"))

@@ -107,7 +107,17 @@ def read_csv_rows(
         text = decode_csv(data)
     except UnicodeDecodeError as error:
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
-    rows: list[list[object]] = collect(csv.reader(io.StringIO(text, newline="")))  # type: ignore[assignment]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows: list[list[object]] = collect(reader)  # type: ignore[assignment]
+    except csv.Error as error:
+        # a field beyond the csv module's limit (131,072 characters, four times Excel's
+        # 32,767 per cell): most often a quote never closed, which runs to the file's end
+        if "field larger than field limit" in str(error):
+            raise UnreadableFile(
+                message("csv_field_too_long", row=reader.line_num, limit=f"{csv.field_size_limit():,}")
+            ) from None
+        raise UnreadableFile(message("csv_unreadable", row=reader.line_num, reason=str(error))) from None
     if TEXT_MARKER not in text:  # most files: no cell to unmark, no pass over 2 million cells
         return rows
     return [

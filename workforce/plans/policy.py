@@ -6,6 +6,12 @@ under changed rules and compared with the current plan, and what binds the plan 
 Changes arrive as text from the CLI, the API and the page: ``quotas.school_share=0.15`` (the
 value read as YAML, so numbers, true/false and null mean what they do in the rules file) and
 ``S1=+2`` (posts added at a school). Bad text is refused naming the item.
+
+A value is plain YAML data: an alias (``*name``) is refused. Aliases share one object between
+many places, so a 330-byte value of nine nested lists of nine aliases each loads at once but
+stands for 9^9 items; the error message that quotes a bad value (``repr``) then took 7 GB and
+two minutes before the process ran out of memory (one level more: 9 times that). No rule
+needs one.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ def parse_changes(rules: Iterable[str], posts: Iterable[str]) -> PolicyChanges:
                 f"rule change {item!r} should read key=value, e.g. quotas.school_share=0.15",
             )
         try:
-            overrides[key.strip()] = yaml.safe_load(text) if text.strip() else None
+            overrides[key.strip()] = _plain_yaml(key.strip(), text) if text.strip() else None
         except yaml.YAMLError:
             raise PolicyError(
                 f"规则“{key.strip()}”的值“{text}”无法识别",
@@ -73,6 +79,18 @@ def parse_changes(rules: Iterable[str], posts: Iterable[str]) -> PolicyChanges:
                 f"post change {item!r} should read SCHOOL=N, e.g. S1=+2",
             )
     return PolicyChanges(rules=overrides, post_ceilings=ceilings)
+
+
+def _plain_yaml(key: str, text: str) -> object:
+    """``text`` read as YAML (the safe loader), refused when it uses an alias: the document's
+    events are read first (no object is built), and an alias stops it there."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=loader)):
+        raise PolicyError(
+            f"规则“{key}”的值使用了 YAML 别名（*名称），请直接写出取值",
+            f"rule {key!r}: the value uses a YAML alias (*name); write the value out instead",
+        )
+    return yaml.load(text, Loader=loader)
 
 
 def simulate_policy(

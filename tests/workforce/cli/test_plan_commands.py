@@ -282,3 +282,25 @@ def test_a_plan_file_that_cannot_be_written_is_named_and_the_draft_kept(engine, 
         assert f"方案草稿 #{draft} 已保存" in result.output and "Traceback" not in result.output
         written += 1
     assert written == 2
+
+
+def test_check_plan_reports_a_file_it_cannot_read_and_does_not_crash(tmp_path):
+    """The checker's input may come from anyone. A plan that is not UTF-8, not an object, a
+    number of 5,000 digits or arrays nested 200,000 deep ended in a traceback (a ValueError,
+    TypeError or RecursionError the command did not expect); each is now the usual refusal
+    naming the file, exit 2 (as an unreadable file always was)."""
+    cases = {
+        "gbk.json": '{"year": "年度"}'.encode("gbk"),
+        "list.json": b"[1, 2]",
+        "digits.json": b'{"year": ' + b"9" * 5000 + b"}",
+        "deep.json": b'{"instance": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = runner.invoke(app, ["check-plan", str(path), "--lang", "en"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            name, repr(result.exception))
+        assert result.exit_code == 2, (name, result.output)
+        assert f"{path}: cannot read the plan" in result.output, (name, result.output)
+    assert len(cases) == 4

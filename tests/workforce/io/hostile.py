@@ -184,3 +184,88 @@ def prefixed(sheet: str, prefix: str) -> str:
                               (f"</{tag}>", f"</{prefix}:{tag}>"), (f"<{tag}/>", f"<{prefix}:{tag}/>")):
             sheet = sheet.replace(before, after)
     return sheet
+
+
+STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+STRINGS_REL = (
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+)
+
+
+def _column(index: int) -> str:
+    """Excel's letters of the 0-based column ``index`` (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def shared_strings(path: Path, strings: list[str], sheet: str) -> Path:
+    """A workbook whose shared-string table holds ``strings`` (each ``<si><t>…</t></si>``,
+    written as given: markup allowed) and whose one sheet is ``sheet``."""
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES.replace("</Types>", STRINGS_TYPE))
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels", WORKBOOK_RELS.replace("</Relationships>", STRINGS_REL)
+        )
+        archive.writestr(SHEET, sheet)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main" count="{len(strings)}" uniqueCount="{len(strings)}">'
+            f"{items}</sst>",
+        )
+    return path
+
+
+def string_uses(count: int, index: int = 0, *, columns: int = 10, cell: str | None = None) -> str:
+    """A sheet of ``count`` cells (``columns`` a row) naming shared string ``index``; ``cell``
+    overrides each cell's XML (``{ref}`` and ``{index}`` filled in)."""
+    template = cell or '<c r="{ref}" t="s"><v>{index}</v></c>'
+    rows = []
+    for row in range((count + columns - 1) // columns):
+        cells = "".join(
+            template.format(ref=f"{_column(c)}{row + 1}", index=index)
+            for c in range(min(columns, count - row * columns))
+        )
+        rows.append(f'<row r="{row + 1}">{cells}</row>')
+    return sheet_xml("A1", "".join(rows))
+
+
+def many_sheets(path: Path, count: int, ref: str) -> Path:
+    """A workbook of ``count`` sheets, each holding one cell at ``ref`` (each within the
+    per-sheet limits: together far beyond)."""
+    sheets = "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i in range(count))
+    rels = "".join(
+        f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/relationships/worksheet" Target="worksheets/s{i}.xml"/>'
+        for i in range(count)
+    )
+    row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
+        archive.writestr(
+            "xl/workbook.xml",
+            WORKBOOK.replace('<sheet name="教师" sheetId="1" r:id="rId1"/>', sheets),
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
+            f'"http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
+        )
+        for i in range(count):
+            archive.writestr(
+                f"xl/worksheets/s{i}.xml",
+                sheet_xml("A1", f'<row r="{row}">{inline(ref, "x")}</row>'),
+            )
+    return path

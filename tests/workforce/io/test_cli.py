@@ -79,3 +79,28 @@ def test_export_of_one_county_holds_its_schools_rows_and_an_unknown_county_is_na
     refused = _invoke("export", "teachers", "--out", missing, "--county", "龙川县")
     assert refused.exit_code != 0 and not missing.exists()
     assert "龙川县" in refused.output and "东源县、和平县" in refused.output
+
+
+def test_a_csv_the_csv_module_refuses_is_a_clear_error_not_a_traceback(registry, tmp_path):
+    """A field beyond the csv module's 131,072 characters (a quote left open runs to the
+    file's end) raised csv.Error out of the import: a traceback on the command line, a 500
+    from the API. It is a problem naming the file and the row; nothing is written."""
+    header = ",".join(TEACHERS_HEADER)
+    cases = {
+        "long.csv": header + "\n" + "T9," + "x" * 200_000 + "\n",
+        "open-quote.csv": header + '\n"T9,' + "李明," * 50_000 + "\n",
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        before = registry_rows(registry)
+        result = _invoke("import", path, "--entity", "teachers", "--lang", "en")
+        assert result.exit_code == 1, result.output
+        assert name in result.output and "row 2 holds a cell longer than 131,072" in result.output
+        assert registry_rows(registry) == before  # only the failed attempt is logged
+    assert len(cases) == 2
+
+
+def registry_rows(engine):  # type: ignore[no-untyped-def]
+    """Every table but the import log (which records a failed attempt, as documented)."""
+    return {table: rows for table, rows in snapshot(engine).items() if table != "importbatch"}

@@ -276,3 +276,50 @@ def test_an_honest_file_still_imports_in_the_child(tmp_path, database_url, write
         assert child.returncode == 0, (child.stdout, child.stderr[-2000:])
         outputs.append(child.stdout)
     assert len(outputs) == 2 and "2 new" in outputs[1]
+
+
+def test_the_cell_limit_holds_for_the_whole_workbook(tmp_path):
+    """The reader reads every sheet: ten sheets of one far cell each, within the per-sheet
+    limit, took 1.3 GB from a 4 KB file. Three sheets of 15,000 cells are refused at the second (limit
+    20,000), one is read."""
+    text = refusal(hostile.many_sheets(tmp_path / "many.xlsx", 3, "AX300"))
+    assert "30,000 cells over all its sheets" in text and "limit of 20,000" in text
+    sheets = read_file(hostile.many_sheets(tmp_path / "one.xlsx", 1, "AX300"), LIMITS)
+    assert [len(sheet.rows) for sheet in sheets] == [300]
+
+
+MIB = "x" * 2**20
+SHARED_ECHOES = {
+    "plain": ([MIB], {}),
+    "quoted with apostrophes": ([MIB], {"cell": "<c r='{ref}' t='s'><v>{index}</v></c>"}),
+    "spaced attribute": ([MIB], {"cell": '<c r="{ref}"\n t = "s"><v>{index}</v></c>'}),
+    "formula before the index": ([MIB], {"cell": '<c r="{ref}" t="s"><f>A1</f><v>{index}</v></c>'}),
+    "every cell at A1": ([MIB], {"cell": '<c r="A1" t="s"><v>{index}</v></c>'}),
+    "a comment shifts the strings": (["a<!--</t></si><si><t>-->", MIB], {"index": 1}),
+    "CDATA shifts the strings": (["<![CDATA[</t></si><si><t>]]>", MIB], {"index": 1}),
+}
+
+
+@pytest.mark.parametrize("case", SHARED_ECHOES)
+def test_a_shared_string_counts_at_every_cell_that_names_it(tmp_path, case):
+    """The reader copies a shared string into every cell naming it: a 1 MiB string named by
+    1,000 cells, a 5 KB file, took 2.1 GB. 30 uses of a 1 MiB string pass the 20 MiB limit
+    however the cells and the table are written; 15 uses are read."""
+    strings, how = SHARED_ECHOES[case]
+    sheet = hostile.string_uses(30, columns=10, **how)
+    text = refusal(hostile.shared_strings(tmp_path / "echo.xlsx", strings, sheet))
+    assert "'教师'" in text and "each string counted at every cell that names it" in text
+    within = hostile.shared_strings(tmp_path / "ok.xlsx", strings, hostile.string_uses(15, **how))
+    cells = [cell for row in read_file(within, LIMITS)[0].rows for cell in row if cell != ""]
+    assert len(cells) == (1 if case == "every cell at A1" else 15)
+    assert all(len(cell) == 2**20 for cell in cells)
+
+
+def test_every_shared_string_echo_is_checked():
+    assert len(SHARED_ECHOES) == 7
+
+
+def test_a_namespaced_sheet_counts_its_shared_strings_too(tmp_path):
+    sheet = hostile.prefixed(hostile.string_uses(30), "x")
+    text = refusal(hostile.shared_strings(tmp_path / "prefixed.xlsx", [MIB], sheet))
+    assert "each string counted at every cell that names it" in text
