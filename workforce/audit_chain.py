@@ -34,6 +34,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,69 +258,97 @@ def verify(session: Session, secret_key: str | None = None,
     key = chain_key(secret_key or get_settings().secret_key)
     connection = session.connection()
     report = ChainReport()
-    links = connection.execute(select(SEAL).order_by(SEAL.c.seq)).all()
-    entries = _entries_by_seal(connection)
+    if expected_head:
+        report.expected_head = f"{expected_head[0]}:{expected_head[1]}"
+        report.expected_head_found = False
     previous_digest, expected_seq = GENESIS, 1
-    for link in links:
+    for link in _stream(connection, select(SEAL).order_by(SEAL.c.seq)):
         report.links += 1
         if link.seq != expected_seq:
             missing = (
-                f"{expected_seq}–{link.seq - 1}"
-                if link.seq - 1 > expected_seq
+                f"{expected_seq}–{link.seq - 1}" if link.seq - 1 > expected_seq
                 else str(expected_seq)
-            )
+            )  # fmt: skip
             report.findings.append(Finding("link_missing", link.seq, (), {"missing": missing}))
-        if link_digest(key, link.seq, link.entries, link.entries_sha256, previous_digest) != (
-            link.digest
-        ):
+        signed = link_digest(key, link.seq, link.entries, link.entries_sha256, previous_digest)
+        if signed != link.digest:
             report.findings.append(Finding("link_broken", link.seq, (), _about(link)))
-        count, sha256, ids = entries.pop(link.id, (0, hashlib.sha256().hexdigest(), ()))
-        report.entries += count
-        if count != link.entries:
-            report.findings.append(Finding("entries_count", link.seq, ids,
-                                           {**_about(link), "now": count}))  # fmt: skip
-        elif sha256 != link.entries_sha256:
-            report.findings.append(Finding("entries_content", link.seq, ids, _about(link)))
         if expected_head and link.seq == expected_head[0]:
             report.expected_head_found = hmac.compare_digest(link.digest, expected_head[1])
         previous_digest, expected_seq = link.digest, link.seq + 1
-    if links:
-        head = links[-1]
-        report.head_seq, report.head_digest, report.head_sealed_at = (
-            head.seq,
-            head.digest,
-            head.sealed_at,
-        )
-    if expected_head:
-        report.expected_head = f"{expected_head[0]}:{expected_head[1]}"
-    if expected_head and report.expected_head_found is None:
-        report.expected_head_found = False
-    orphans = sorted(entries.values(), key=lambda group: group[2][:1])
-    if orphans:
-        count = sum(group[0] for group in orphans)
-        ids = tuple(i for group in orphans for i in group[2])[:SHOWN_IDS]
-        report.entries += count
-        shown = ", ".join(f"#{i}" for i in ids) + ("…" if count > len(ids) else "")
-        report.findings.append(Finding("unsealed", None, ids, {"count": count, "ids": shown}))
+        report.head_seq, report.head_digest = link.seq, link.digest
+        report.head_sealed_at = link.sealed_at
+    _compare_entries(connection, report)
+    order = {code: n for n, code in enumerate(FINDING_ORDER)}
+    report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0, order[f.code]))
     return report
 
 
-def _entries_by_seal(connection: Connection) -> dict[int | None, tuple[int, str, tuple[int, ...]]]:
-    """Each seal id's entries (``None``: entries no link holds): count, SHA-256 of their
-    canonical texts in id order, and the first :data:`SHOWN_IDS` ids. One ordered pass."""
-    result: dict[int | None, tuple[int, str, tuple[int, ...]]] = {}
-    rows = connection.execute(
+FINDING_ORDER = ("link_missing", "link_broken", "entries_count", "entries_content", "unsealed")
+"""How the findings of one link are listed (links in chain order, unsealed entries last)."""
+
+
+def _compare_entries(connection: Connection, report: ChainReport) -> None:
+    """Every link's entries against its count and SHA-256, in one pass over the links by id
+    and the entries by link (both streamed: memory does not grow with the log); entries no
+    link holds are one ``unsealed`` finding."""
+    links = iter(_stream(connection, select(SEAL).order_by(SEAL.c.id)))
+    link = next(links, None)
+    orphans, orphan_ids = 0, []
+    for seal_id, count, sha256, ids in _entries_by_seal(connection):
+        report.entries += count
+        while link is not None and seal_id is not None and link.id < seal_id:
+            _judge(report, link, 0, "", ())  # a link none of whose entries is left
+            link = next(links, None)
+        if link is not None and link.id == seal_id:
+            _judge(report, link, count, sha256, ids)
+            link = next(links, None)
+        else:  # no link, or a link id no link has
+            orphans += count
+            orphan_ids += ids
+    while link is not None:
+        _judge(report, link, 0, "", ())
+        link = next(links, None)
+    if orphans:
+        shown_ids = tuple(sorted(orphan_ids))[:SHOWN_IDS]
+        shown = ", ".join(f"#{i}" for i in shown_ids) + ("…" if orphans > len(shown_ids) else "")
+        report.findings.append(
+            Finding("unsealed", None, shown_ids, {"count": orphans, "ids": shown})
+        )
+
+
+def _judge(report: ChainReport, link: Any, count: int, sha256: str, ids: tuple[int, ...]) -> None:
+    if count != link.entries:
+        report.findings.append(
+            Finding("entries_count", link.seq, ids, {**_about(link), "now": count})
+        )
+    elif sha256 != link.entries_sha256:
+        report.findings.append(Finding("entries_content", link.seq, ids, _about(link)))
+
+
+def _stream(connection: Connection, statement: Any) -> Any:
+    """``statement``'s rows in batches (a server-side cursor on PostgreSQL)."""
+    return connection.execute(statement, execution_options={"yield_per": READ_BATCH})
+
+
+def _entries_by_seal(
+    connection: Connection,
+) -> Iterator[tuple[int | None, int, str, tuple[int, ...]]]:
+    """The entries grouped by the link that holds them, links by id, then those no link holds
+    (``None``): link id, count, SHA-256 of their canonical texts in id order, and the first
+    :data:`SHOWN_IDS` ids."""
+    rows = _stream(
+        connection,
         select(*_entry_columns(), AUDIT.c.seal_id).order_by(
             AUDIT.c.seal_id.is_(None), AUDIT.c.seal_id, AUDIT.c.id
         ),
-        execution_options={"yield_per": READ_BATCH},  # this statement only
     )
     current: Any = object()
     digest, count, ids = hashlib.sha256(), 0, []
     for row in rows:
         if row.seal_id != current:
             if count:
-                result[current] = (count, digest.hexdigest(), tuple(ids))
+                yield current, count, digest.hexdigest(), tuple(ids)
             current, digest, count, ids = row.seal_id, hashlib.sha256(), 0, []
         digest.update(entry_text(row))
         digest.update(b"\n")
@@ -327,8 +356,7 @@ def _entries_by_seal(connection: Connection) -> dict[int | None, tuple[int, str,
         if len(ids) < SHOWN_IDS:
             ids.append(row.id)
     if count:
-        result[current] = (count, digest.hexdigest(), tuple(ids))
-    return result
+        yield current, count, digest.hexdigest(), tuple(ids)
 
 
 class ChainBroken(Exception):
