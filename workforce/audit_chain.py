@@ -36,6 +36,7 @@ import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, Text, bindparam, cast, event, insert, select, text, update
@@ -110,17 +111,14 @@ def seal(connection: Connection, secret_key: str) -> int:
     """Seal every entry no link holds yet as one new link; returns how many (0: no link made).
 
     Called as a writing transaction commits (and by :func:`seal_pending`); see the module's
-    docstring for the ordering under concurrent commits."""
+    docstring for the ordering under concurrent commits. The statements are built once
+    (:func:`_statements`): built per call, they cost more than running them."""
+    statements = _statements()
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:what, :of)"),
-                           {"what": CHAIN_LOCK[0], "of": CHAIN_LOCK[1]})  # fmt: skip
+        connection.execute(statements["lock"], {"what": CHAIN_LOCK[0], "of": CHAIN_LOCK[1]})
     digest = hashlib.sha256()
-    count = 0
-    first = last = 0
-    rows = connection.execute(
-        select(*_entry_columns()).where(AUDIT.c.seal_id.is_(None)).order_by(AUDIT.c.id)
-    )
-    for row in rows:
+    count = first = last = 0
+    for row in connection.execute(statements["pending"]):
         digest.update(entry_text(row))
         digest.update(b"\n")
         count += 1
@@ -128,25 +126,35 @@ def seal(connection: Connection, secret_key: str) -> int:
         last = row.id
     if not count:
         return 0
-    previous = connection.execute(
-        select(SEAL.c.seq, SEAL.c.digest).order_by(SEAL.c.seq.desc()).limit(1)
-    ).first()
+    previous = connection.execute(statements["head"]).first()
     seq = previous.seq + 1 if previous else 1
     entries_sha256 = digest.hexdigest()
-    seal_id = connection.execute(
-        insert(SEAL).values(
-            seq=seq, sealed_at=utcnow(), entries=count, first_entry_id=first,
-            last_entry_id=last, entries_sha256=entries_sha256,
-            digest=link_digest(chain_key(secret_key), seq, count, entries_sha256,
-                               previous.digest if previous else GENESIS),
-        )
+    signed = link_digest(
+        chain_key(secret_key), seq, count, entries_sha256, previous.digest if previous else GENESIS
+    )
+    link = connection.execute(
+        statements["insert"],
+        {"seq": seq, "sealed_at": utcnow(), "entries": count, "first_entry_id": first,
+         "last_entry_id": last, "entries_sha256": entries_sha256, "digest": signed},
     ).inserted_primary_key[0]  # fmt: skip
-    sealed = connection.execute(
-        update(AUDIT).where(AUDIT.c.seal_id.is_(None), AUDIT.c.id <= last).values(seal_id=seal_id)
-    ).rowcount
+    sealed = connection.execute(statements["mark"], {"link": link, "last": last}).rowcount
     if sealed != count:  # an entry appeared between the read and the update: refuse to commit
         raise RuntimeError(f"audit chain: sealed {sealed} entries, read {count}")
     return count
+
+
+@cache
+def _statements() -> dict[str, Any]:
+    """The statements :func:`seal` runs, built once."""
+    return {
+        "lock": text("SELECT pg_advisory_xact_lock(:what, :of)"),
+        "pending": select(*_entry_columns()).where(AUDIT.c.seal_id.is_(None)).order_by(AUDIT.c.id),
+        "head": select(SEAL.c.seq, SEAL.c.digest).order_by(SEAL.c.seq.desc()).limit(1),
+        "insert": insert(SEAL),
+        "mark": update(AUDIT)
+        .where(AUDIT.c.seal_id.is_(None), AUDIT.c.id <= bindparam("last"))
+        .values(seal_id=bindparam("link")),
+    }
 
 
 def seal_pending(engine: Engine, secret_key: str | None = None) -> int:
