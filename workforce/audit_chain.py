@@ -157,6 +157,13 @@ def _statements() -> dict[str, Any]:
     }
 
 
+def current_head(connection: Connection) -> str | None:
+    """The newest link as ``seq:digest`` (not verified: what a backup records, so that the
+    chain restored from it, or the live one later, can be checked to still hold it)."""
+    head = connection.execute(_statements()["head"]).first()
+    return f"{head.seq}:{head.digest}" if head else None
+
+
 def seal_pending(engine: Engine, secret_key: str | None = None) -> int:
     """Seal the entries no link holds (those written before the chain existed) in a
     transaction of their own; returns how many."""

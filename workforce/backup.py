@@ -35,7 +35,10 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
+from workforce.audit_chain import current_head
+from workforce.db import display_url
 from workforce.private_files import private_output
 
 FORMAT = 1
@@ -59,6 +62,10 @@ class Manifest:
     migration: str | None
     home_files: int
     format: int = FORMAT
+    audit_head: str | None = None
+    """The audit chain's newest link (``seq:digest``) when the backup began — in the archive
+    too, so kept off the server it is a recorded head: ``workforce verify-audit --expect-head``
+    then shows a chain cut back or rewritten since (None: an archive from before the chain)."""
 
 
 def _sqlite_file(engine: Engine) -> Path | None:
@@ -103,6 +110,16 @@ def _current_migration(engine: Engine) -> str | None:
 def backup(engine: Engine, home: Path, out: Path) -> Manifest:
     """Write the archive ``out`` of the database behind ``engine`` and the files in ``home``."""
     out = out.resolve()
+    try:
+        with engine.connect() as connection:  # before the copy: the copy holds this link
+            # a database not yet migrated to the chain (a backup before upgrading) has none
+            audit_head = current_head(connection) if inspect(connection).has_table(
+                "auditseal") else None  # fmt: skip
+    except OperationalError as error:  # e.g. the server is down: say so, no traceback
+        reason = str(error.orig).strip().splitlines()[0][:500]
+        where = display_url(engine.url.render_as_string(hide_password=False))
+        raise BackupError(f"无法连接数据库 {where}：{reason}",
+                          f"cannot reach the database {where}: {reason}") from None  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="workforce-backup-") as scratch:
         work = Path(scratch)
         sqlite_file = _sqlite_file(engine)
@@ -137,6 +154,7 @@ def backup(engine: Engine, home: Path, out: Path) -> Manifest:
             engine=kind,
             migration=_current_migration(engine),
             home_files=len(files),
+            audit_head=audit_head,
         )
         (work / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=2))
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ themselves, run on PostgreSQL with several workers, are tested in ``test_systemd
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import socket
 import stat
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFORCE = Path(sys.executable).with_name("workforce")
 runner = CliRunner()
 PASSWORD = "a long enough password for chief"
-HEAD = "0015"
+HEAD = "0016"
 """The newest migration (written out: a new migration must be seen to change these tests)."""
 
 
@@ -68,13 +69,19 @@ def test_backup_and_restore_round_trip_on_sqlite(home_instance, tmp_path):
     before = _registry()
     assert before[0] > 0 and before[1] > 100
     archive = tmp_path / "saved" / "backup.tar.gz"
+    verified = runner.invoke(app, ["verify-audit"])
+    assert verified.exit_code == 0, verified.output
+    head = verified.output.split("链头 ", 1)[1].split("（", 1)[0]
     saved = runner.invoke(app, ["backup", str(archive)])
     assert saved.exit_code == 0, saved.output
+    assert f"审计链链头（已记入备份清单 manifest.json）：{head}" in saved.output
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
+        manifest = json.load(tar.extractfile("manifest.json"))
     assert {"manifest.json", "database.sqlite3", "home/workforce.env",
             "home/uploads/u1/教师.xlsx"} <= names  # fmt: skip
+    assert manifest["audit_head"] == head
 
     _reload()
     for path in sorted(home_instance.rglob("*"), reverse=True):  # the machine is lost
@@ -82,8 +89,11 @@ def test_backup_and_restore_round_trip_on_sqlite(home_instance, tmp_path):
     _reload()  # a fresh process: the new, empty instance generates a new key
     restored = runner.invoke(app, ["restore", str(archive)])
     assert restored.exit_code == 0, restored.output
+    assert head in restored.output
     _reload()  # the restored config file brings back the key
     assert _registry() == before
+    checked = runner.invoke(app, ["verify-audit", "--expect-head", head])
+    assert checked.exit_code == 0, checked.output
     assert (home_instance / "uploads" / "u1" / "教师.xlsx").read_bytes() == b"sheet"
     assert stat.S_IMODE((home_instance / "workforce.env").stat().st_mode) == 0o600
     assert stat.S_IMODE((home_instance / "workforce.sqlite3").stat().st_mode) == 0o600
@@ -153,6 +163,11 @@ def test_migrate_upgrades_a_first_release_database_and_keeps_its_data(engine):
         assert [tuple(row) for row in resolved] == [
             (1, None), (2, 1), (3, 1), (4, 1), (5, None), (6, None)
         ]
+    with Session(engine) as session:  # 0016: the old entries sealed as the chain's first link
+        from workforce.audit_chain import verify
+
+        chain = verify(session)
+        assert (chain.intact, chain.links, chain.entries) == (True, 1, 6)
     with Session(engine) as session:
         teacher = session.get(Teacher, 1)
         assert (teacher.staff_no, teacher.name, teacher.school_id) == ("T0001", "陈老师", 1)
@@ -402,7 +417,7 @@ def test_restore_refuses_a_database_file_that_is_not_one_before_changing_anythin
     assert _registry() == before
 
 
-def test_a_failed_pg_dump_is_a_clear_error_not_a_traceback(tmp_path):
+def test_an_unreachable_database_is_a_clear_error_not_a_traceback(tmp_path):
     from workforce.backup import BackupError, backup
 
     with socket.socket() as probe:  # a port nothing listens on
@@ -411,8 +426,26 @@ def test_a_failed_pg_dump_is_a_clear_error_not_a_traceback(tmp_path):
     engine = db.make_engine(f"postgresql+psycopg://nobody:secret@127.0.0.1:{port}/nothing")
     with pytest.raises(BackupError) as error:
         backup(engine, tmp_path / "home", tmp_path / "out.tar.gz")
-    assert error.value.zh.startswith("pg_dump 失败") and str(port) in error.value.en
-    assert "secret" not in error.value.en  # the password is not on pg_dump's command line
+    assert error.value.zh.startswith(f"无法连接数据库 postgresql+psycopg://nobody:***@127.0.0.1:{port}")
+    assert str(port) in error.value.en and "Connection refused" in error.value.en
+    assert "secret" not in error.value.zh + error.value.en  # the password is in neither
+    assert not (tmp_path / "out.tar.gz").exists()
+
+
+def test_a_failed_pg_dump_is_a_clear_error_not_a_traceback(postgres_url, env, tmp_path,
+                                                           monkeypatch):  # fmt: skip
+    from workforce import backup as backups
+
+    failing = tmp_path / "pg_dump"  # a pg_dump that refuses, as one of another version does
+    failing.write_text("#!/bin/sh\necho 'pg_dump: error: server version mismatch' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(backups, "postgres_tool", lambda name: str(failing))
+    engine = db.make_engine(postgres_url)
+    db.migrate(engine)
+    with pytest.raises(backups.BackupError) as error:
+        backups.backup(engine, tmp_path / "home", tmp_path / "out.tar.gz")
+    engine.dispose()
+    assert error.value.zh == "pg_dump 失败：pg_dump: error: server version mismatch"
     assert not (tmp_path / "out.tar.gz").exists()
 
 

@@ -54,6 +54,8 @@ def backup_command(
         f"{manifest.home_files} 个文件 → {out}（含密钥，请妥善保管）/ backed up the database and "
         f"{manifest.home_files} home files → {out} (holds the secret key: keep it safe)"
     )
+    if manifest.audit_head:
+        typer.echo(say("cli.backup.audit_head", settings.language, head=manifest.audit_head))
 
 
 @app.command("restore")
@@ -78,6 +80,8 @@ def restore_command(
         f"workforce migrate / restored from {archive} ({manifest.created}, migration "
         f"{manifest.migration}); run `workforce migrate` if it is older"
     )
+    if manifest.audit_head:
+        typer.echo(say("cli.backup.audit_head", settings.language, head=manifest.audit_head))
 
 
 @app.command("verify-audit")
