@@ -4,8 +4,9 @@ Excel writes.
 Rows keep Excel's numbering (row 1 is the first row of the sheet, whatever is blank
 above the header), so every problem can name the row the clerk sees. CSV is decoded as
 UTF-8 (with or without BOM; UTF-8 is self-validating, so a GBK file almost never decodes
-as UTF-8 by accident) and otherwise as GB18030, the superset of GBK that Excel on a
-Chinese Windows writes. In CSV a leading apostrophe is Excel's text marker: it is removed,
+as UTF-8 by accident), as UTF-16 when it starts with that BOM (Excel's "Unicode text",
+tab-separated), and otherwise as GB18030, the superset of GBK that Excel on a Chinese Windows
+writes. In CSV a leading apostrophe is Excel's text marker: it is removed,
 which is how :mod:`workforce.io.writers` protects cells that start like a formula.
 
 Before anything is read, the file is held against the import limits
@@ -90,13 +91,24 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
 
 
 def decode_csv(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 with BOM, UTF-8, else GB18030 (GBK's superset)."""
+    """CSV bytes as text: UTF-8 with BOM, UTF-16 with BOM (Excel's and WPS's "Unicode text"),
+    UTF-8, else GB18030 (GBK's superset). A UTF-16 file read as GB18030 gave a refusal about
+    that codec, or a sheet of garbled headers."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # the codec reads the BOM's byte order and drops it
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("gb18030")
+
+
+def _delimiter(text: str) -> str:
+    """A tab when the first line has tabs and no comma (Excel's "Unicode text" is
+    tab-separated), else a comma."""
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    return "\t" if "\t" in first and "," not in first else ","
 
 
 def read_csv_rows(
@@ -107,7 +119,7 @@ def read_csv_rows(
         text = decode_csv(data)
     except UnicodeDecodeError as error:
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         rows: list[list[object]] = collect(reader)  # type: ignore[assignment]
     except csv.Error as error:

@@ -19,6 +19,25 @@ def test_csv_encoding_is_detected_not_asked(tmp_path, encoding):
     assert sheet.rows == [["工号", "姓名"], ["T001", "李明"], ["T002", "=SUM(A1)"]]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("separator", [",", "\t"])
+def test_utf16_and_excels_tab_separated_unicode_text_are_read(tmp_path, encoding, separator):
+    """Excel's and WPS's "Unicode 文本": UTF-16 with a BOM, tab-separated (and the same as
+    commas); before, it was read as GB18030 and refused or garbled."""
+    path = tmp_path / "teachers.csv"
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    path.write_bytes(bom + ROWS.replace(",", separator).encode(encoding))
+    [sheet] = read_file(path)
+    assert sheet.rows == [["工号", "姓名"], ["T001", "李明"], ["T002", "=SUM(A1)"]]
+
+
+def test_a_comma_in_the_first_line_keeps_the_comma_separator(tmp_path):
+    path = tmp_path / "teachers.csv"
+    path.write_bytes("工号,姓名\tX\nT001,李明\n".encode())
+    [sheet] = read_file(path)
+    assert sheet.rows == [["工号", "姓名\tX"], ["T001", "李明"]]
+
+
 def test_utf8_is_preferred_because_it_validates_itself():
     text = "源城区教师"
     assert decode_csv(text.encode("utf-8")) == text
