@@ -59,6 +59,12 @@ DEFAULT_RESOLVE_SECONDS = 2.0
 """Time limit of one re-solve with a move pinned, in seconds. Each re-solve is a whole plan; on
 the sample district (3,400 teachers) a re-solve started from scratch usually proves its levels
 well inside this (measured in docs/optimizer.md, "Planning ahead")."""
+ANSWER_BUDGET_SECONDS = 120.0
+"""Time all the re-solves of one answer may take together, in seconds. A question may ask for
+``k`` = 50 answers (up to 100 re-solves) with up to 60 s each: without a budget one request of
+the web app could hold a worker thread and a core for well over an hour. Pairs not reached in
+time are listed as not checked for that reason (``whatif.not_checked_in_time``); the last
+re-solve gets what is left of the budget as its time limit."""
 
 FULL_SCOPE_MAX_AVAILABLE = 400
 """Up to this many teachers who may rotate, `scope="auto"` re-solves the whole plan for each
@@ -194,10 +200,11 @@ class WhatIfError(ValueError):
 
 def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int = 5, *,
                settings: SolveSettings | None = None, max_checks: int | None = None,
-               from_date: date | None = None, scope: Scope | Literal["auto"] = "auto") -> WhatIf:
+               from_date: date | None = None, scope: Scope | Literal["auto"] = "auto",
+               budget_s: float = ANSWER_BUDGET_SECONDS) -> WhatIf:
     """The best `k` teachers to take up `subject` at `school` from `from_date` (default: the
     instance's reference date, the start of the school year), re-solving at most `max_checks`
-    (default 2k) of those the rules allow."""
+    (default 2k) of those the rules allow, all within `budget_s` seconds."""
     started = time.perf_counter()
     instance, plan, settings = _on_date(instance, plan, settings, from_date)
     dest = instance.school_by_code.get(school)
@@ -208,7 +215,7 @@ def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int
     options, excluded, screened = _answers(
         instance, plan, [(t, dest) for t in instance.teachers if t.school != school], {subject},
         k, settings, max_checks, chosen, lambda t, _d, text: _teacher_example(t, text),
-        subject=subject)
+        subject=subject, deadline=started + budget_s)
     return WhatIf(question="candidates", year=instance.year, as_of=instance.as_of,
                   school=school, subject=subject, scope=chosen,
                   about_zh=school_label(dest, 0), about_en=school_label(dest, 1),
@@ -220,9 +227,10 @@ def candidates(instance: Instance, plan: Plan, school: str, subject: str, k: int
 
 def destinations(instance: Instance, plan: Plan, staff_no: str, k: int = 5, *,
                  settings: SolveSettings | None = None, max_checks: int | None = None,
-                 from_date: date | None = None, scope: Scope | Literal["auto"] = "auto") -> WhatIf:
+                 from_date: date | None = None, scope: Scope | Literal["auto"] = "auto",
+                 budget_s: float = ANSWER_BUDGET_SECONDS) -> WhatIf:
     """The best `k` schools for the teacher `staff_no`, re-solving at most `max_checks`
-    (default 2k) of the schools the rules allow."""
+    (default 2k) of the schools the rules allow, all within `budget_s` seconds."""
     started = time.perf_counter()
     instance, plan, settings = _on_date(instance, plan, settings, from_date)
     t = instance.teacher_by_staff_no.get(staff_no)
@@ -233,7 +241,7 @@ def destinations(instance: Instance, plan: Plan, staff_no: str, k: int = 5, *,
     options, excluded, screened = _answers(
         instance, plan, [(t, dest) for dest in instance.schools if dest.code != t.school],
         None if t.is_principal else set(t.can_teach), k, settings, max_checks, chosen,
-        lambda _t, d, text: _school_example(d, text))
+        lambda _t, d, text: _school_example(d, text), deadline=started + budget_s)
     return WhatIf(question="destinations", year=instance.year, as_of=instance.as_of,
                   staff_no=staff_no, scope=chosen, base_status=plan.status,
                   about_zh=teacher_label(t, 0), about_en=teacher_label(t, 1),
@@ -244,8 +252,8 @@ def destinations(instance: Instance, plan: Plan, staff_no: str, k: int = 5, *,
 
 def _answers(instance: Instance, plan: Plan, pairs: list[tuple[Teacher, School]],
              subjects: set[str] | None, k: int, settings: SolveSettings | None,
-             max_checks: int | None, scope: Scope, example, subject: str | None = None
-             ) -> tuple[list[Option], _Excluded, int]:
+             max_checks: int | None, scope: Scope, example, subject: str | None = None,
+             deadline: float = float("inf")) -> tuple[list[Option], _Excluded, int]:
     """Both questions: screen each (teacher, school) pair by the rules (`subjects` to teach
     there; None for a principal's post), rank those left by base-plan membership and estimate
     (ties by staff number, then school code), and re-solve them in that order (`_check`).
@@ -263,7 +271,8 @@ def _answers(instance: Instance, plan: Plan, pairs: list[tuple[Teacher, School]]
     screened.sort(key=lambda p: (not _in_base(plan, p[0], p[1]), -p[2][0], -p[2][1], p[2][2],
                                  p[0].staff_no, p[1].code))
     options = _check(instance, plan, screened, k, settings, max_checks, excluded,
-                     example=lambda t, d: example(t, d, None), scope=scope, subject=subject)
+                     example=lambda t, d: example(t, d, None), scope=scope, subject=subject,
+                     deadline=deadline)
     return options, excluded, len(screened)
 
 
@@ -375,9 +384,11 @@ def _estimate(instance: Instance, plan: Plan, t: Teacher, dest: School, subjects
 
 def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, tuple]], k: int,
            settings: SolveSettings | None, max_checks: int | None, excluded: _Excluded,
-           example, scope: Scope, subject: str | None = None) -> list[Option]:
-    """Re-solve the ranked pairs in order until `k` feasible answers or `max_checks` solves;
-    the rest are listed as not checked. For a vacancy (`subject` given) an answer whose plan
+           example, scope: Scope, subject: str | None = None,
+           deadline: float = float("inf")) -> list[Option]:
+    """Re-solve the ranked pairs in order until `k` feasible answers or `max_checks` solves
+    or the `deadline` (a `time.perf_counter()` value; each re-solve's time limit is cut to
+    what is left of it); the rest are listed as not checked, and why. For a vacancy (`subject` given) an answer whose plan
     has the teacher teach another subject there does not fill it and is excluded. A teacher
     interchangeable with one already re-solved for the same school (`_class_key`) shares that
     answer instead of a solve of its own. Answers sorted by the plan's lexicographic order."""
@@ -392,9 +403,16 @@ def _check(instance: Instance, plan: Plan, ranked: list[tuple[Teacher, School, t
             for t2, dest2, _ in ranked[position:]:
                 excluded.add("whatif.not_checked", example(t2, dest2))
             break
+        left = deadline - time.perf_counter()
+        if shared is None and left <= 0:
+            for t2, dest2, _ in ranked[position:]:
+                excluded.add("whatif.not_checked_in_time", example(t2, dest2))
+            break
         if shared is None:
             excluded.checked += 1
-            option = done[key] = _resolve(instance, plan, t, dest, est, settings, scope)
+            within = settings if settings.time_limit_s <= left else settings.model_copy(
+                update={"time_limit_s": left})  # fmt: skip
+            option = done[key] = _resolve(instance, plan, t, dest, est, within, scope)
         else:
             option = shared.model_copy(update=dict(
                 staff_no=t.staff_no, name=t.name, teacher=teacher_label(t, 0),

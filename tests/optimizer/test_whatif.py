@@ -186,6 +186,30 @@ def test_screened_out_and_ranked_by_estimate_when_checks_are_few() -> None:
     assert (answer.screened, answer.checked) == (3, 1)
 
 
+@pytest.mark.parametrize("question", ["candidates", "destinations"])
+def test_a_question_stops_re_solving_when_its_time_is_spent(question) -> None:
+    """The whole answer has a time budget (`ANSWER_BUDGET_SECONDS`): the pairs not reached in
+    it are listed as not checked for that reason, and no re-solve runs past it."""
+    school_u = f.school("U", "urban", staff=[f.staffing("pe", in_post=3)])
+    rural = [f.school(f"R{i}", "rural", lon=114.8 + i / 100,
+                      staff=[f.staffing("pe", 0, shortage=1)]) for i in range(3)]  # fmt: skip
+    teachers = [f.teacher(f"T{i}", "U", "pe", volunteer=i == 0) for i in range(3)]
+    instance = f.instance([school_u, *rural], teachers, rules=f.free_rules())
+    base = solve(instance, SETTINGS)
+    ask = (lambda budget: candidates(instance, base, "R1", "pe", k=3, settings=SETTINGS,
+                                     budget_s=budget)) if question == "candidates" else (
+        lambda budget: destinations(instance, base, "T1", k=3, settings=SETTINGS,
+                                    budget_s=budget))  # fmt: skip
+    spent = ask(0.0)
+    assert (spent.options, spent.checked, spent.screened) == ([], 0, 3)
+    (group,) = spent.excluded
+    assert (group.code, group.count) == ("whatif.not_checked_in_time", 3)
+    assert group.zh == "符合规则，但本次查询的求解时限已用完，未重新求解"
+    ample = ask(600.0)
+    assert ample.checked >= 1 and len(ample.options) >= 1
+    assert "whatif.not_checked_in_time" not in {g.code for g in ample.excluded}
+
+
 @pytest.mark.parametrize(("call", "zh"), [
     (lambda i, p: candidates(i, p, "NOPE", "pe"), "未知学校代码“NOPE”"),
     (lambda i, p: destinations(i, p, "NOPE"), "未知工号“NOPE”"),
