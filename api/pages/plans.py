@@ -52,7 +52,7 @@ from workforce.accounts.scope import county_of, sees_county
 from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import compare_plans
-from workforce.plans.jobs import get_job, start_solve_job, stop_job
+from workforce.plans.jobs import TooManyJobs, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import (
     applied_plan_of_year,
     plans_of_year,
@@ -155,13 +155,17 @@ def start_solve(
     except PlanError as error:
         flash(request, "error", _plan_error_text(error))
         return RedirectResponse(f"/plans?year={year}", status_code=303)
-    job = start_solve_job(
-        request.app.state.engine,
-        year=year,
-        county=county_named,
-        actor=user.username,
-        settings=SolveSettings(time_limit_s=time_limit),
-    )
+    try:
+        job = start_solve_job(
+            request.app.state.engine,
+            year=year,
+            county=county_named,
+            actor=user.username,
+            settings=SolveSettings(time_limit_s=time_limit),
+        )
+    except TooManyJobs as error:
+        flash(request, "error", error.text)
+        return RedirectResponse(f"/plans?year={year}", status_code=303)
     return RedirectResponse(f"/plans/jobs/{job.id}", status_code=303)
 
 
@@ -389,15 +393,19 @@ def resolve(
         flash(request, "error", _plan_error_text(error))
         return _to_plan(plan_id)
     taken = pending_pins(session, user, plan_id)
-    job = start_solve_job(
-        request.app.state.engine,
-        year=record.year,
-        county=record.county,
-        actor=user.username,
-        settings=SolveSettings(time_limit_s=time_limit),
-        parent_plan_id=plan_id,
-        pins=taken,
-    )
+    try:
+        job = start_solve_job(
+            request.app.state.engine,
+            year=record.year,
+            county=record.county,
+            actor=user.username,
+            settings=SolveSettings(time_limit_s=time_limit),
+            parent_plan_id=plan_id,
+            pins=taken,
+        )
+    except TooManyJobs as error:
+        flash(request, "error", error.text)
+        return _to_plan(plan_id)
     clear_pending(session, user, plan_id, taken)
     session.commit()
     return RedirectResponse(f"/plans/jobs/{job.id}", status_code=303)

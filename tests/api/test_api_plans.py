@@ -192,3 +192,21 @@ def test_a_clerk_cannot_see_another_users_solve_job(client, district, schools):
     other = client.get(f"/api/plans/jobs/{job_id}", headers=district.headers["clerk_r1"])
     assert other.status_code == 404
     client.post(f"/api/plans/jobs/{job_id}/stop", headers=district.headers["hr"])
+
+
+def test_a_fourth_unfinished_solve_of_one_user_is_refused_with_a_wait(client, district, schools,
+                                                                       env):  # fmt: skip
+    from workforce import config
+
+    env.setenv("WORKFORCE_WEB_RUNS_SOLVES", "false")  # the jobs stay queued
+    config.get_settings.cache_clear()
+    hr = district.headers["hr"]
+    started = [client.post("/api/plans/jobs", headers=hr, json={"year": 2026, "time_limit_s": 20})
+               for _ in range(4)]  # fmt: skip
+    assert [s.status_code for s in started] == [202, 202, 202, 429]
+    refused = started[3]
+    assert refused.json()["code"] == "too_many_jobs" and refused.headers["Retry-After"] == "60"
+    assert refused.json()["detail"]["zh"].startswith("您已有 3 个求解任务在排队或运行中")
+    client.post(f"/api/plans/jobs/{started[0].json()['id']}/stop", headers=hr)
+    again = client.post("/api/plans/jobs", headers=hr, json={"year": 2026, "time_limit_s": 20})
+    assert again.status_code == 202

@@ -29,22 +29,36 @@ import signal
 import socket
 import time
 import traceback
+import zlib
 from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from optimizer import Pin, SolveSettings
 from optimizer.plan import ObjectiveLevel
-from workforce.db import make_engine
+from workforce.db import begin_write, make_engine
 from workforce.models import SolveJob, utcnow
 from workforce.rules.demand import DemandError
+from workforce.services.errors import RateLimited
+from workforce.services.messages import Catalogue
+
+PLAN_TEXTS = Catalogue("plans")
+"""The jobs' refusals (``plans.…`` in the catalogue; the short id is the API's error code)."""
 
 FINISHED = ("done", "failed", "stopped")
 RUNNER = socket.gethostname()
 """This machine's name in ``SolveJob.runner``: its solver slots and the processes it can check."""
+MAX_UNFINISHED_JOBS_PER_USER = 3
+"""Jobs one user may have queued or running at once: a user who starts more waits for one to
+finish (or stops one). The solver slots cap the processes, not the queue: without this one
+person could queue enough 600-second solves to hold every slot for hours, everyone else's jobs
+waiting behind them."""
+JOBS_LOCK = 0x6A6F6273
+"""PostgreSQL advisory-lock class of a user's job submissions ("jobs"); the key is a hash of
+the user name (SQLite: the write lock)."""
 STARTING_GRACE = dt.timedelta(minutes=2)
 """How long a claimed job may wait for its process to record its pid before it counts as lost."""
 LOST_PROCESS_ERROR = (
@@ -83,8 +97,21 @@ def start_solve_job(
     ``county`` limits a new plan to that county's schools (a re-solve keeps its parent's).
 
     ``unpin`` (staff numbers whose pins in the parent plan are dropped) only applies to a
-    re-solve. ``max_processes`` overrides the setting (tests, the worker)."""
+    re-solve. ``max_processes`` overrides the setting (tests, the worker).
+
+    Refuses (:class:`TooManyJobs`) a user who already has
+    :data:`MAX_UNFINISHED_JOBS_PER_USER` jobs queued or running: the count and the insert are
+    one write transaction (the user's advisory lock on PostgreSQL), so requests sent together
+    cannot all pass the count."""
     with Session(engine, expire_on_commit=False) as session:
+        begin_write(session, lock=(JOBS_LOCK, zlib.crc32(actor.encode()) & 0x7FFFFFFF))
+        unfinished = session.scalar(
+            select(func.count()).select_from(SolveJob).where(
+                SolveJob.created_by == actor, SolveJob.status.not_in(FINISHED))
+        )  # fmt: skip
+        if unfinished >= MAX_UNFINISHED_JOBS_PER_USER:
+            raise TooManyJobs(PLAN_TEXTS.text("too_many_jobs", count=unfinished),
+                              extra={"retry_after": 60})  # fmt: skip
         job = SolveJob(
             year=year,
             county=county,
@@ -99,6 +126,10 @@ def start_solve_job(
     if _web_runs_solves():
         dispatch(engine, max_processes)
     return get_job(engine, job.id) or job  # type: ignore[arg-type]
+
+
+class TooManyJobs(RateLimited):
+    """The user already has :data:`MAX_UNFINISHED_JOBS_PER_USER` jobs queued or running."""
 
 
 def get_job(engine: Engine, job_id: int, *, visible_to: str | None = None) -> SolveJob | None:

@@ -16,7 +16,9 @@ from workforce import config
 from workforce.models import RotationPlan, SolveJob, utcnow
 from workforce.plans.jobs import (
     LOST_PROCESS_ERROR,
+    MAX_UNFINISHED_JOBS_PER_USER,
     RUNNER,
+    TooManyJobs,
     claim_next,
     dispatch,
     get_job,
@@ -124,13 +126,13 @@ def test_twenty_users_pressing_solve_queue_behind_the_cap(engine, env):
     ids: list[int] = []
     lock = threading.Lock()
 
-    def press() -> None:
-        job = start_solve_job(engine, year=2026, actor="hr1",
+    def press(user: int) -> None:
+        job = start_solve_job(engine, year=2026, actor=f"hr{user}",
                               settings=SolveSettings(time_limit_s=20))  # fmt: skip
         with lock:
             ids.append(job.id)
 
-    users = [threading.Thread(target=press) for _ in range(20)]
+    users = [threading.Thread(target=press, args=(n,)) for n in range(20)]
     for user in users:
         user.start()
     most_running = most_processes = 0
@@ -157,6 +159,43 @@ def test_twenty_users_pressing_solve_queue_behind_the_cap(engine, env):
     slack = dt.timedelta(milliseconds=100)
     assert all(later >= earlier - slack for earlier, later in zip(starts, starts[1:], strict=False))
     assert all(j.slot is None for j in jobs)
+
+
+def test_one_user_pressing_solve_twenty_times_at_once_queues_three_jobs(engine, env):
+    """The per-user cap holds under requests sent together: the count and the insert are one
+    write transaction. The others get the refusal in words; a stopped job frees a place."""
+    env.setenv("WORKFORCE_WEB_RUNS_SOLVES", "false")  # the jobs only queue
+    config.get_settings.cache_clear()
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def press() -> None:
+        try:
+            outcome: object = start_solve_job(engine, year=2026, actor="hr1",
+                                              settings=SolveSettings(time_limit_s=20)).id  # fmt: skip
+        except TooManyJobs as refused:
+            outcome = refused
+        with lock:
+            outcomes.append(outcome)
+
+    presses = [threading.Thread(target=press) for _ in range(20)]
+    for thread in presses:
+        thread.start()
+    for thread in presses:
+        thread.join()
+    queued = sorted(o for o in outcomes if isinstance(o, int))
+    refusals = [o for o in outcomes if isinstance(o, TooManyJobs)]
+    assert len(outcomes) == 20 and len(queued) == MAX_UNFINISHED_JOBS_PER_USER == 3
+    assert len(refusals) == 17
+    assert refusals[0].text.zh == ("您已有 3 个求解任务在排队或运行中：请等其中一个完成（或停止一个）"
+                                   "后再提交")  # fmt: skip
+    with Session(engine) as session:
+        assert session.exec(select(SolveJob.id).order_by(SolveJob.id)).all() == queued
+    other = start_solve_job(engine, year=2026, actor="hr2", settings=SolveSettings(time_limit_s=20))
+    assert other.status == "queued"  # another user is not held up
+    stop_job(engine, queued[0])
+    again = start_solve_job(engine, year=2026, actor="hr1", settings=SolveSettings(time_limit_s=20))
+    assert again.status == "queued"
 
 
 def _claimed_job(engine, **values) -> int:
