@@ -110,6 +110,7 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
     process_at = at_type.bind_processor(dialect)
     now = utcnow()
     at = process_at(now) if process_at else now
+    token = audit_chain.transaction_token(session)
     rows = [
         (
             at,
@@ -122,6 +123,7 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
             e.get("import_batch_id"),
             e.get("note"),
             teacher_id,
+            token,
         )
         for e, teacher_id in zip(entries, teacher_ids, strict=True)
     ]
@@ -137,7 +139,6 @@ def record_many(session: Session, entries: Iterable[Mapping[str, Any]]) -> int:
     else:
         parameters = [dict(zip(AUDIT_COLUMNS, row, strict=True)) for row in rows]
     connection.exec_driver_sql(str(compiled), parameters)
-    session.info[audit_chain.PENDING] = True
     return len(rows)
 
 
@@ -217,7 +218,7 @@ def _json_default(value: object) -> str:
 AUDIT_TABLE: Table = AuditLog.__table__  # type: ignore[attr-defined]
 AUDIT_COLUMNS = (
     "at", "actor", "action", "entity", "entity_key", "before", "after", "import_batch_id", "note",
-    "teacher_id",
+    "teacher_id", "seal_token",
 )  # fmt: skip
 TEACHER_TABLE: Table = Teacher.__table__  # type: ignore[attr-defined]
 LOOKUP_IN_LIST_UP_TO = 1_000

@@ -18,14 +18,15 @@ configuration file *and* the database) the chain can be rewritten, which only a 
 elsewhere shows: :func:`verify` takes an expected head (``seq:digest``) and says whether the
 chain still contains it (docs/security.md, "The audit chain").
 
-Sealing happens in the committing transaction, last (``before_commit``): the entries written
-since the last link are read back as stored, so the text the seal covers is the text
-:func:`verify` reads. PostgreSQL: a transaction-scoped advisory lock orders the committing
+Sealing happens in the committing transaction, last (``before_commit``): the entries the
+transaction wrote — those carrying its random token (:func:`transaction_token`), never an entry
+written around the application in between — are read back as stored, so the text the seal
+covers is the text :func:`verify` reads. PostgreSQL: a transaction-scoped advisory lock orders the committing
 transactions, so the links follow the commit order and ``seq`` has no gap or fork (``seq`` is
 unique as well: two links can never share a place); the lock is the transaction's last, so
 it cannot take part in a deadlock. SQLite: the transaction holds the database's write lock
-already (it wrote the entries). Entries that no transaction sealed (written before the chain
-existed) are sealed by the next link, and by ``workforce migrate``.
+already (it wrote the entries). The entries written before the chain existed are sealed as
+its first link by ``workforce migrate`` (:func:`seal_pending`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,9 +50,9 @@ import texts
 from workforce.config import derive_key, get_settings
 from workforce.models import AuditLog, AuditSeal, utcnow
 
-PENDING = "audit_chain_pending"
-"""``session.info`` flag: this transaction wrote audit entries (set by
-:func:`workforce.audit.record_many`); the commit seals them."""
+PENDING = "audit_chain_token"
+"""``session.info`` key: the token of this transaction's audit entries (set by
+:func:`transaction_token`); the commit seals the entries that carry it."""
 KEY_OVERRIDE = "audit_chain_secret"
 """``session.info`` key: the secret key this transaction's link is sealed with, when it is not
 the configured one (``rotate-secret`` seals its own entry under the new key)."""
@@ -107,18 +109,34 @@ def _entry_columns() -> list[Any]:
     ]
 
 
-def seal(connection: Connection, secret_key: str) -> int:
-    """Seal every entry no link holds yet as one new link; returns how many (0: no link made).
+def transaction_token(session: OrmSession) -> str:
+    """The random token :func:`workforce.audit.record_many` writes on the entries of
+    ``session``'s transaction (``auditlog.seal_token``), made at its first entry.
 
-    Called as a writing transaction commits (and by :func:`seal_pending`); see the module's
-    docstring for the ordering under concurrent commits. The statements are built once
-    (:func:`_statements`): built per call, they cost more than running them."""
+    The commit seals only the entries that carry it: an entry written around the application
+    between two transactions (no token, or not this one — it lives only in this process's
+    memory) is never sealed by the next commit as if it were the application's, and
+    :func:`verify` names it as unsealed."""
+    token = session.info.get(PENDING)
+    if token is None:
+        token = session.info[PENDING] = secrets.token_hex(16)
+    return token
+
+
+def seal(connection: Connection, secret_key: str, token: str | None) -> int:
+    """Seal the entries no link holds yet that carry ``token`` (``None``: those that carry no
+    token — written before the chain existed, :func:`seal_pending`) as one new link; returns
+    how many (0: no link made).
+
+    Called as a writing transaction commits; see the module's docstring for the ordering under
+    concurrent commits. The statements are built once (:func:`_statements`): built per call,
+    they cost more than running them."""
     statements = _statements()
     if connection.dialect.name == "postgresql":
         connection.execute(statements["lock"], {"what": CHAIN_LOCK[0], "of": CHAIN_LOCK[1]})
     digest = hashlib.sha256()
     count = first = last = 0
-    for row in connection.execute(statements["pending"]):
+    for row in connection.execute(statements["pending"], {"token": token}):
         digest.update(entry_text(row))
         digest.update(b"\n")
         count += 1
@@ -137,9 +155,7 @@ def seal(connection: Connection, secret_key: str) -> int:
         {"seq": seq, "sealed_at": utcnow(), "entries": count, "first_entry_id": first,
          "last_entry_id": last, "entries_sha256": entries_sha256, "digest": signed},
     ).inserted_primary_key[0]  # fmt: skip
-    sealed = connection.execute(statements["mark"], {"link": link, "last": last}).rowcount
-    if sealed != count:  # an entry appeared between the read and the update: refuse to commit
-        raise RuntimeError(f"audit chain: sealed {sealed} entries, read {count}")
+    connection.execute(statements["mark"], {"link": link, "token": token})
     return count
 
 
@@ -148,13 +164,20 @@ def _statements() -> dict[str, Any]:
     """The statements :func:`seal` runs, built once."""
     return {
         "lock": text("SELECT pg_advisory_xact_lock(:what, :of)"),
-        "pending": select(*_entry_columns()).where(AUDIT.c.seal_id.is_(None)).order_by(AUDIT.c.id),
+        "pending": select(*_entry_columns())
+        .where(AUDIT.c.seal_id.is_(None), _carries(bindparam("token")))
+        .order_by(AUDIT.c.id),
         "head": select(SEAL.c.seq, SEAL.c.digest).order_by(SEAL.c.seq.desc()).limit(1),
         "insert": insert(SEAL),
         "mark": update(AUDIT)
-        .where(AUDIT.c.seal_id.is_(None), AUDIT.c.id <= bindparam("last"))
-        .values(seal_id=bindparam("link")),
+        .where(AUDIT.c.seal_id.is_(None), _carries(bindparam("token")))
+        .values(seal_id=bindparam("link"), seal_token=None),
     }
+
+
+def _carries(token: Any) -> Any:
+    """The entries whose ``seal_token`` is ``token``, or that have none when it is NULL."""
+    return AUDIT.c.seal_token.is_not_distinct_from(token)
 
 
 def current_head(connection: Connection) -> str | None:
@@ -165,18 +188,23 @@ def current_head(connection: Connection) -> str | None:
 
 
 def seal_pending(engine: Engine, secret_key: str | None = None) -> int:
-    """Seal the entries no link holds (those written before the chain existed) in a
-    transaction of their own; returns how many."""
+    """Seal the entries written before the chain existed (no link, no token) as its first link,
+    in a transaction of their own; returns how many. Only while the chain has no link yet:
+    once it has one, an entry without a token was written around the application, and stays
+    unsealed for :func:`verify` to name."""
     with engine.begin() as connection:
-        return seal(connection, secret_key or get_settings().secret_key)
+        if connection.execute(_statements()["head"]).first() is not None:
+            return 0
+        return seal(connection, secret_key or get_settings().secret_key, None)
 
 
 @event.listens_for(OrmSession, "before_commit")
 def _seal_on_commit(session: OrmSession) -> None:
     """A transaction that wrote audit entries seals them before it commits."""
-    if session.info.pop(PENDING, False):
+    token = session.info.pop(PENDING, None)
+    if token is not None:
         secret_key = session.info.pop(KEY_OVERRIDE, None) or get_settings().secret_key
-        seal(session.connection(), secret_key)
+        seal(session.connection(), secret_key, token)
 
 
 @event.listens_for(OrmSession, "after_rollback")

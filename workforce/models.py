@@ -275,6 +275,12 @@ class AuditLog(SQLModel, table=True):
         description="the seal that holds the entry in the audit chain (workforce.audit_chain); "
         "set when the entry's transaction commits",
     )
+    seal_token: str | None = Field(
+        default=None,
+        max_length=32,
+        description="the writing transaction's random token until it commits: its commit seals "
+        "only the entries that carry it (workforce.audit_chain.transaction_token)",
+    )
 
 
 class AuditSeal(SQLModel, table=True):

@@ -206,6 +206,26 @@ def test_the_tampering_cases_cover_each_finding():
                      "link_missing"}  # fmt: skip
 
 
+def test_an_entry_forged_between_transactions_is_not_sealed_by_the_next_commit(chain):
+    """The next commit seals only its own entries (its token): a forged entry stays unsealed,
+    so `verify` still names it — also after `migrate`, which seals only a chain's first link."""
+    _sql(
+        chain,
+        "INSERT INTO auditlog (at, actor, action, entity, entity_key) "
+        "VALUES ('2026-01-05 08:00:00', 'admin', 'update', 'teacher', 'T1/forged')",
+    )
+    _commit(chain, 2)
+    db.migrate(chain)
+    report = _report(chain)
+    assert (report.links, report.entries) == (5, 13)
+    (finding,) = report.findings
+    (forged,) = finding.entry_ids
+    assert (finding.code, finding.params["count"]) == ("unsealed", 1)
+    assert forged not in _entry_ids(chain, 5) and len(_entry_ids(chain, 5)) == 2
+    with Session(chain) as session:  # no token is left behind on a sealed entry
+        assert session.exec(select(AuditLog).where(AuditLog.seal_token.is_not(None))).all() == []
+
+
 def test_a_chain_cut_back_is_found_only_by_the_head_a_reader_recorded(chain):
     recorded = parse_head(_report(chain).head)
     earlier = _report(chain)
