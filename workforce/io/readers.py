@@ -107,7 +107,11 @@ def decode_csv(data: bytes) -> str:
 def _delimiter(text: str) -> str:
     """A tab when the first line has tabs and no comma (Excel's "Unicode text" is
     tab-separated), else a comma."""
-    first = text.lstrip("\r\n").split("\n", 1)[0]
+    start = 0
+    while start < len(text) and text[start] in "\r\n":
+        start += 1
+    end = text.find("\n", start)
+    first = text[start : end if end >= 0 else len(text)]  # not a copy of the whole file
     return "\t" if "\t" in first and "," not in first else ","
 
 
