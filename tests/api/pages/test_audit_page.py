@@ -131,6 +131,8 @@ def test_an_auditor_verifies_the_audit_chain_and_sees_which_link_was_altered(
 
     malformed = client.get("/api/audit/chain", headers=auditor, params={"expect_head": "3:abc"})
     assert malformed.status_code == 422 and "序号:摘要" in malformed.text
+    typed = signed_in(app, "auditor").get("/audit/chain", params={"expect_head": "3:abc"})
+    assert typed.status_code == 422 and "链头应为“序号:摘要”" in visible_text(typed.text)
     unknown = client.get("/api/audit/chain", headers=auditor,
                          params={"expect_head": f"{sound['links']}:{'0' * 64}"}).json()  # fmt: skip
     assert unknown["expected_head_found"] is False and unknown["intact"] is False
