@@ -8,8 +8,9 @@ entries seals them as it commits: one *link* (``AuditSeal``) holds
 - ``seq``, its place in the chain (1, 2, 3, … with no gaps),
 - how many entries it seals, the first and last entry id, and the SHA-256 of the entries'
   canonical text (:func:`entry_text`: every stored field, the id and time included),
-- ``digest`` = HMAC-SHA256 under a key derived from the secret key (``audit-chain``) of
-  ``seq | entries | entries_sha256 | the previous link's digest``.
+- ``digest`` = HMAC-SHA256 under a key derived from the secret key (``audit-chain``) of all
+  the link's figures (number, sealing time, count, entry ids, SHA-256) and the previous link's
+  digest (:func:`link_digest`).
 
 :func:`verify` reads the whole log back and says which link no longer matches (an entry of it
 edited, deleted or added), which links are missing from the numbering, and which entries no
@@ -94,10 +95,16 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=s
 _FIELDS = len(ENTRY_FIELDS)
 
 
-def link_digest(key: bytes, seq: int, entries: int, entries_sha256: str, previous: str) -> str:
-    """The keyed digest of one link (hex)."""
-    message = f"{seq}|{entries}|{entries_sha256}|{previous}".encode()
-    return hmac.digest(key, message, "sha256").hex()
+def link_digest(key: bytes, link: Any, previous: str) -> str:
+    """The keyed digest (hex) of ``link`` — every figure a finding shows of it: number,
+    sealing time, count, first and last entry id, the entries' SHA-256 — and the previous
+    link's digest. ``link`` is the stored row: signed and verified as the database keeps it."""
+    sealed_at = link.sealed_at.replace(tzinfo=None).isoformat(timespec="microseconds")
+    message = "|".join(str(part) for part in (
+        link.seq, sealed_at, link.entries, link.first_entry_id, link.last_entry_id,
+        link.entries_sha256, previous,
+    ))  # fmt: skip
+    return hmac.digest(key, message.encode(), "sha256").hex()
 
 
 def _entry_columns() -> list[Any]:
@@ -146,16 +153,15 @@ def seal(connection: Connection, secret_key: str, token: str | None) -> int:
         return 0
     previous = connection.execute(statements["head"]).first()
     seq = previous.seq + 1 if previous else 1
-    entries_sha256 = digest.hexdigest()
-    signed = link_digest(
-        chain_key(secret_key), seq, count, entries_sha256, previous.digest if previous else GENESIS
-    )
-    link = connection.execute(
-        statements["insert"],
-        {"seq": seq, "sealed_at": utcnow(), "entries": count, "first_entry_id": first,
-         "last_entry_id": last, "entries_sha256": entries_sha256, "digest": signed},
-    ).inserted_primary_key[0]  # fmt: skip
-    connection.execute(statements["mark"], {"link": link, "token": token})
+    link_id = connection.execute(statements["insert"], {
+        "seq": seq, "sealed_at": utcnow(), "entries": count, "first_entry_id": first,
+        "last_entry_id": last, "entries_sha256": digest.hexdigest(), "digest": "",
+    }).inserted_primary_key[0]  # fmt: skip
+    # signed as read back: the sealing time as the database keeps it, which is what verify reads
+    stored = connection.execute(statements["link"], {"link": link_id}).one()
+    signed = link_digest(chain_key(secret_key), stored, previous.digest if previous else GENESIS)
+    connection.execute(statements["sign"], {"link": link_id, "signed": signed})
+    connection.execute(statements["mark"], {"link": link_id, "token": token})
     return count
 
 
@@ -169,6 +175,10 @@ def _statements() -> dict[str, Any]:
         .order_by(AUDIT.c.id),
         "head": select(SEAL.c.seq, SEAL.c.digest).order_by(SEAL.c.seq.desc()).limit(1),
         "insert": insert(SEAL),
+        "link": select(SEAL).where(SEAL.c.id == bindparam("link")),
+        "sign": update(SEAL)
+        .where(SEAL.c.id == bindparam("link"))
+        .values(digest=bindparam("signed")),
         "mark": update(AUDIT)
         .where(AUDIT.c.seal_id.is_(None), _carries(bindparam("token")))
         .values(seal_id=bindparam("link"), seal_token=None),
@@ -313,7 +323,7 @@ def verify(session: Session, secret_key: str | None = None,
                 else str(expected_seq)
             )  # fmt: skip
             report.findings.append(Finding("link_missing", link.seq, (), {"missing": missing}))
-        signed = link_digest(key, link.seq, link.entries, link.entries_sha256, previous_digest)
+        signed = link_digest(key, link, previous_digest)
         if signed != link.digest:
             report.findings.append(Finding("link_broken", link.seq, (), _about(link)))
         if expected_head and link.seq == expected_head[0]:
@@ -428,7 +438,7 @@ def rekey(session: Session, old_secret: str, new_secret: str) -> int:
     key = chain_key(new_secret)
     previous, changes = GENESIS, []
     for link in connection.execute(select(SEAL).order_by(SEAL.c.seq)):
-        previous = link_digest(key, link.seq, link.entries, link.entries_sha256, previous)
+        previous = link_digest(key, link, previous)
         changes.append({"link": link.id, "signed": previous})
     if changes:
         connection.execute(

@@ -105,6 +105,11 @@ def _rehash_link(engine, seq: int) -> None:
          s=sha, n=len(rows), q=seq)  # fmt: skip
 
 
+def _link(engine, seq: int):
+    with Session(engine) as session:
+        return session.exec(select(AuditSeal).where(AuditSeal.seq == seq)).one()
+
+
 TAMPERING = {
     "an entry's note edited": (
         lambda e: _sql(e, "UPDATE auditlog SET note = 'ok' WHERE id = :i", i=_entry_ids(e, 2)[1]),
@@ -164,9 +169,17 @@ TAMPERING = {
         lambda e: _sql(
             e,
             "UPDATE auditseal SET digest = :d WHERE seq = 2",
-            d=link_digest(b"guess", 2, 2, "0" * 64, "0" * 64),
+            d=link_digest(b"guess", _link(e, 2), "0" * 64),
         ),  # fmt: skip
         {("link_broken", 2), ("link_broken", 3)},
+    ),
+    "a link's shown entry range moved": (
+        lambda e: _sql(e, "UPDATE auditseal SET first_entry_id = 1 WHERE seq = 3"),
+        {("link_broken", 3)},
+    ),
+    "a link's sealing time moved": (
+        lambda e: _sql(e, "UPDATE auditseal SET sealed_at = '2020-01-01 00:00:00' WHERE seq = 1"),
+        {("link_broken", 1)},
     ),
     "links renumbered to close a gap": (
         lambda e: (
@@ -201,7 +214,7 @@ def test_every_change_around_the_application_is_named_by_its_link(chain, tamperi
 
 def test_the_tampering_cases_cover_each_finding():
     codes = {code for _, expected in TAMPERING.values() for code, _ in expected}
-    assert len(TAMPERING) == 11
+    assert len(TAMPERING) == 13
     assert codes == {"entries_content", "entries_count", "unsealed", "link_broken",
                      "link_missing"}  # fmt: skip
 
