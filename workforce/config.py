@@ -41,6 +41,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 own files (``python -m workforce.io.docs``) use it; nothing reads it at run time — in an
 installed wheel it is ``site-packages``."""
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
+DATABASE_FILE = "workforce.sqlite3"
+"""The embedded SQLite registry's file in the home, when no database URL is set."""
+
 CONFIG_FILE = "workforce.env"
 """The instance's config file in its home: ``WORKFORCE_*=value`` lines (the generated secret key,
 and whatever else an administrator puts there); the environment wins over it."""
@@ -89,7 +92,8 @@ class Settings(BaseSettings):
     home: Path = Path("var")
     """The instance's folder (see the module's docstring); made absolute."""
     database_url: str = ""
-    """Any SQLAlchemy URL; empty means the embedded SQLite file ``<home>/workforce.sqlite3``."""
+    """Any SQLAlchemy URL; empty means the embedded SQLite file ``<home>/workforce.sqlite3``
+    (`DATABASE_FILE`)."""
     secret_key: str = ""
     """Protects ID numbers at rest (AES-GCM key and HMAC key are derived from it) and signs web
     sessions. Changing it makes stored ID numbers unreadable: use ``workforce rotate-secret``.
@@ -162,7 +166,7 @@ class Settings(BaseSettings):
     def _resolve_paths_and_refuse_development_secret(self) -> Settings:
         self.home = self.home.resolve()
         if not self.database_url:
-            self.database_url = f"sqlite:///{self.home / 'workforce.sqlite3'}"
+            self.database_url = f"sqlite:///{self.home / DATABASE_FILE}"
         if self.upload_dir is None:
             self.upload_dir = self.home / "uploads"
         if not self.secret_key:
@@ -245,6 +249,29 @@ def _set_config_value(path: Path, name: str, value: str) -> None:
     lines = [line for line in lines if line.partition("=")[0].strip() != name]
     lines.append(f"{name}={value}")
     write_private_text(path, "\n".join(lines) + "\n")
+
+
+def existing_registry_url() -> str | None:
+    """The database URL of the registry set up here, or None when there is none; found without
+    writing anything — no secret key generated, no SQLite file or folder made — as
+    :func:`get_settings` and ``db.make_engine`` would.
+
+    Why: a command that only reads a file, ``workforce check-plan`` on an auditor's machine, left
+    a new instance behind (``var/workforce.env`` with a fresh secret key and an empty SQLite
+    database) just to look for plans there. A URL set in the environment or the home's config
+    file counts, unless it names a SQLite file that does not exist (it holds nothing yet);
+    without one, the home's embedded SQLite file if it exists."""
+    home = default_home()
+    url = (os.environ.get("WORKFORCE_DATABASE_URL")
+           or read_config_file(home / CONFIG_FILE).get("WORKFORCE_DATABASE_URL")
+           or f"sqlite:///{home / DATABASE_FILE}")
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not (
+            parsed.database and Path(parsed.database).is_file()):
+        return None
+    return url
 
 
 def ensure_secret_key(home: Path) -> bool:

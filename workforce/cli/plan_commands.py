@@ -227,10 +227,22 @@ def check_plan_command(
             "(default: when the instance is not too large)",
         ),
     ] = None,
+    without_registry: Annotated[
+        bool,
+        typer.Option(
+            "--without-registry",
+            help="只按文件所附实例校验，不与信息库中的方案核对 / check against the file's own "
+            "instance only, not against the registry's plan",
+        ),
+    ] = False,
     language: Language = "zh",
 ) -> None:
     """独立校验方案是否满足每条规则、所称数字是否属实 / Verify every rule and every claim of a
-    saved plan, independently."""
+    saved plan, independently.
+
+    The rules are checked against the plan's instance: the registry's copy of it when the file
+    names a registry plan and a registry is here (the registry's copy is what a forger cannot
+    edit unseen), else the instance in the file, and the verdict says which."""
     from pydantic import ValidationError
 
     from optimizer import Instance, Plan, check_plan
@@ -265,7 +277,10 @@ def check_plan_command(
     findings = [(f.constraint, f.zh, f.en)
                 for f in check_plan(instance, plan, verify_bound=verified,
                                     time_limit_s=time_limit)]
-    findings += _registry_findings(registry_id, plan, instance)
+    registry_found, basis_zh, basis_en = _registry_basis(registry_id, plan, instance,
+                                                          without_registry)
+    findings += registry_found
+    basis = f"  依据：{basis_zh}" if zh else f"  basis: {basis_en}"
     if findings:
         for constraint, text_zh, text_en in findings:
             typer.echo(f"✗ [{constraint}] {text_zh if zh else text_en}", err=True)
@@ -284,6 +299,7 @@ def check_plan_command(
             typer.echo(f"  ✗ {c.zh if zh else c.en}")
         for r in plan.relaxation:
             typer.echo(f"  ↳ {r.zh if zh else r.en}")
+        typer.echo(basis)
         return
     if plan.status == "unknown" and not plan.moves:
         typer.echo("方案未求得结果：没有交流名单可校验" if zh
@@ -309,6 +325,7 @@ def check_plan_command(
         else f"the plan passes: {len(plan.moves)} moves, every rule holds, the reported figures "
         f"are true{proof}"
     )
+    typer.echo(basis)
 
 
 def _json_object(path: Path) -> dict:
@@ -327,38 +344,65 @@ def _file_part(name: str) -> str:
     return "".join("_" if c in '/\\:' or ord(c) < 32 else c for c in name)
 
 
-def _registry_findings(registry_id: object, plan: Plan, instance: Instance
-                       ) -> list[tuple[str, str, str]]:
-    """A plan file that names a registry plan must match the registry's copy: same instance
+def _registry_basis(registry_id: object, plan: Plan, instance: Instance, skip: bool
+                    ) -> tuple[list[tuple[str, str, str]], str, str]:
+    """What the check rests on: (findings, basis in Chinese, basis in English).
+
+    A plan file that names a registry plan must match the registry's copy: same instance
     (canonical hash) and same content. Anyone can recompute the hash of an instance they edited
     and write it into the file; the registry's copy is what they cannot edit unseen (every change
-    to it is audited). No finding when the file names no registry plan or no database is set up
-    (the check then proves only what the file says about itself)."""
+    to it is audited). A file that names no plan where a registry is set up is a finding: every
+    file `workforce plan` writes names its plan, so the number was taken out, and with it the
+    one check of the instance (`--without-registry` checks such a file against itself, said
+    so). Where no registry is set up (an auditor's machine) the verdict holds for the file's own
+    instance, and the basis says that; nothing is written there (`existing_registry_url`)."""
     from sqlalchemy import inspect
+    from sqlmodel import Session
 
     from optimizer import Instance, Plan
-    from workforce.db import get_engine, session_scope
-
-    if registry_id is None:
-        return []
     from optimizer.certify import instance_sha256
+    from workforce.config import existing_registry_url
+    from workforce.db import make_engine
     from workforce.models import RotationPlan
 
-    # a plan number the database can hold: anything else (text, true, 10**30) names no plan
-    # (a too large number would fail in the driver, a traceback instead of this finding)
-    valid = isinstance(registry_id, int) and not isinstance(registry_id, bool)
-    if valid and not 1 <= registry_id < 2**31:  # type: ignore[operator]
-        valid = False
+    itself = ("结论只对文件所附的实例成立，该实例本身（人员、规则、豁免）未经核对",
+              "the verdict holds for the instance in the file, which itself (teachers, rules, "
+              "exemptions) was not verified")
+    if skip:
+        return ([], f"未与信息库核对（--without-registry）：{itself[0]}",
+                f"not checked against the registry (--without-registry): {itself[1]}")
+    url = existing_registry_url()
     stored = None
-    if valid:
-        if not inspect(get_engine()).has_table("rotationplan"):
-            return []
-        with session_scope() as session:
-            record = session.get(RotationPlan, registry_id)
-            stored = None if record is None else (record.instance_json, record.plan_json)
+    if url is not None:
+        engine = make_engine(url)
+        try:
+            if not inspect(engine).has_table("rotationplan"):
+                url = None  # a registry not set up yet holds no plans
+            elif _valid_plan_number(registry_id):
+                with Session(engine) as session:
+                    record = session.get(RotationPlan, registry_id)
+                    stored = None if record is None else (record.instance_json, record.plan_json)
+        finally:
+            engine.dispose()
+    if url is None:
+        named = (f"本机没有信息库，未能与信息库中方案 #{registry_id} 核对"
+                 if registry_id is not None else "本机没有信息库，文件也未注明信息库中的方案",
+                 f"no registry here to compare with registry plan #{registry_id}"
+                 if registry_id is not None else
+                 "no registry here, and the file names no registry plan")
+        return [], f"{named[0]}：{itself[0]}", f"{named[1]}: {itself[1]}"
+    if registry_id is None:
+        return ([("plan.registry",
+                  "文件未注明信息库中的方案编号（registry_plan_id），所附实例无法与信息库核对；"
+                  "workforce plan 写出的方案文件都注明编号。如确需只按文件所附实例校验，"
+                  "请加 --without-registry",
+                  "the file names no registry plan (registry_plan_id), so its instance cannot "
+                  "be compared with the registry; every file `workforce plan` writes names its "
+                  "plan. To check it against its own instance only, add --without-registry")],
+                "", "")
     if stored is None:
-        return [("plan.registry", f"信息库中没有方案 #{registry_id}",
-                 f"the registry holds no plan #{registry_id}")]
+        return ([("plan.registry", f"信息库中没有方案 #{registry_id}",
+                  f"the registry holds no plan #{registry_id}")], "", "")
     stored_instance = Instance.model_validate_json(stored[0])
     stored_plan = Plan.model_validate_json(stored[1])
     found = []
@@ -370,7 +414,15 @@ def _registry_findings(registry_id: object, plan: Plan, instance: Instance
     if stored_plan.content() != plan.content():
         found.append(("plan.registry", f"方案内容与信息库中方案 #{registry_id} 不同（文件被改动）",
                       f"the plan differs from registry plan #{registry_id} (the file was edited)"))
-    return found
+    return (found, f"所附实例即信息库中方案 #{registry_id} 的实例，方案内容与其一致",
+            f"the instance is that of registry plan #{registry_id}, and the plan matches it")
+
+
+def _valid_plan_number(registry_id: object) -> bool:
+    """A plan number the database can hold: anything else (text, true, 10**30) names no plan
+    (a too large number would fail in the driver, a traceback instead of a finding)."""
+    return (isinstance(registry_id, int) and not isinstance(registry_id, bool)
+            and 1 <= registry_id < 2**31)
 
 
 def _plan_error(exc: PlanError, language: str) -> typer.Exit:

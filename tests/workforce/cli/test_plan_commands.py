@@ -160,6 +160,67 @@ def test_check_plan_refuses_an_instance_edited_after_solving(engine, tmp_path):
     assert "与信息库中方案 #1 的实例不同" in rehashed.output
 
 
+def test_check_plan_says_what_its_verdict_rests_on(engine, tmp_path):
+    out, _ = _saved_plan(engine, tmp_path)
+    result = _invoke("check-plan", str(out), "--no-verify-bound")
+    assert result.exit_code == 0, result.output
+    assert "依据：所附实例即信息库中方案 #1 的实例" in result.output
+    english = _invoke("check-plan", str(out), "--no-verify-bound", "--lang", "en")
+    assert "basis: the instance is that of registry plan #1" in english.output
+
+
+def test_check_plan_refuses_a_file_whose_registry_number_was_taken_out(engine, tmp_path):
+    """The forger's next step after the registry refused an edited instance: take the plan
+    number out of the file, so that nothing is compared. Before, such a file passed with
+    "报告的数字属实" whatever its instance said; now a file that names no plan, where a registry
+    is set up, is refused — and checking it against itself must be asked for, and is said."""
+    from optimizer import Instance
+    from optimizer.certify import instance_sha256
+
+    out, saved = _saved_plan(engine, tmp_path)
+    moved = {m["staff_no"] for m in saved["moves"]}
+    edited = min((t for t in saved["instance"]["teachers"] if t["staff_no"] not in moved),
+                 key=lambda t: t["staff_no"])
+    edited["name"] = "改过的名字"  # any edit the file agrees with once the hash is recomputed
+    saved["provenance"]["instance_sha256"] = instance_sha256(Instance.model_validate(
+        saved["instance"]))
+    named = dict(saved)
+    del saved["registry_plan_id"], saved["registry_status"]
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    stripped = _invoke("check-plan", str(out), "--no-verify-bound")
+    assert stripped.exit_code == 1, stripped.output
+    assert "[plan.registry] 文件未注明信息库中的方案编号" in stripped.output
+    assert "通过校验" not in stripped.output
+    itself = _invoke("check-plan", str(out), "--no-verify-bound", "--without-registry")
+    assert itself.exit_code == 0, itself.output
+    assert "依据：未与信息库核对（--without-registry）：结论只对文件所附的实例成立" in itself.output
+    out.write_text(json.dumps(named, ensure_ascii=False), encoding="utf-8")
+    kept = _invoke("check-plan", str(out), "--no-verify-bound")  # the number left in
+    assert kept.exit_code == 1 and "与信息库中方案 #1 的实例不同" in kept.output
+
+
+def test_check_plan_on_a_machine_without_a_registry_writes_nothing_and_says_so(
+        engine, tmp_path, monkeypatch):
+    """An auditor checks a plan file on a fresh install. Before, the command made
+    `var/workforce.env` with a new secret key and an empty SQLite database in that folder,
+    then said "报告的数字属实" with no word that no registry was compared."""
+    out, _ = _saved_plan(engine, tmp_path)
+    empty = tmp_path / "auditor"
+    empty.mkdir()
+    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(empty)
+    from workforce import config, db
+
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    result = _invoke("check-plan", str(out), "--no-verify-bound")
+    assert result.exit_code == 0, result.output
+    assert "通过校验" in result.output
+    assert "依据：本机没有信息库，未能与信息库中方案 #1 核对：结论只对文件所附的实例成立" in result.output
+    assert list(empty.iterdir()) == []  # no var/, no secret key, no database
+
+
 def test_check_plan_says_when_no_plan_exists(env, tmp_path):
     from optimizer import SolveSettings, solve
     from tests.optimizer.factories import instance, school, staffing, teacher
