@@ -274,6 +274,15 @@ def existing_registry_url() -> str | None:
     return url
 
 
+def configured_language() -> Literal["zh", "en"]:
+    """``WORKFORCE_LANGUAGE`` from the environment or the home's config file, read without
+    writing anything (as `existing_registry_url`): the language of an error said before the
+    settings may be read."""
+    value = (os.environ.get("WORKFORCE_LANGUAGE")
+             or read_config_file(default_home() / CONFIG_FILE).get("WORKFORCE_LANGUAGE"))
+    return "en" if value == "en" else "zh"
+
+
 def ensure_secret_key(home: Path) -> bool:
     """Generate a random secret key into ``<home>/workforce.env`` unless the environment or that
     file already has one. Returns whether a key was generated."""

@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -110,6 +110,26 @@ def alembic_config(engine: Engine) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
     return config
+
+
+def schema_head() -> str:
+    """The newest migration's revision: the highest four-digit prefix of the scripts' names.
+
+    Each script's revision is its file name's prefix, in one line of history (a test holds
+    Alembic's own answer to this one). Read from the names, not from Alembic's
+    ``ScriptDirectory``, whose import costs 0.33 s of every command that checks the schema."""
+    prefixes = [entry.name[:4] for entry in (MIGRATIONS_DIR / "versions").iterdir()
+                if entry.name.endswith(".py") and entry.name[:4].isdigit()]
+    return max(prefixes)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The revision the database's schema is at (Alembic's ``alembic_version``), or None for a
+    database no migration has run on."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def migrate(engine: Engine | None = None) -> None:

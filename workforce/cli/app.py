@@ -14,8 +14,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 app = typer.Typer(
     name="workforce",
@@ -82,6 +86,65 @@ def writing(language: str, *files: Path) -> Iterator[None]:
         reason = exc.strerror or str(exc)
         raise fail(f"无法写入文件 {exc.filename}：{reason}",
                    f"cannot write the file {exc.filename}: {reason}", language) from None
+
+
+def require_registry(language: str | None = None, *, at_schema_head: bool = True) -> Engine:
+    """The registry's engine, once there is a registry here, it answers and (unless
+    ``at_schema_head`` is False: ``backup``, which must work before an upgrade) its schema is
+    this program's; else the command's error, exit 2, saying what to do (in ``language``, else
+    the configured one).
+
+    Why: run from a folder with no registry, or against a database not yet migrated, every
+    command that reads the registry ended in an SQL traceback ("no such table: school") and
+    left ``var/`` behind with a new secret key and an empty database. Looking writes nothing
+    (`config.existing_registry_url`)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from workforce.config import (
+        DATABASE_FILE,
+        configured_language,
+        default_home,
+        existing_registry_url,
+    )
+    from workforce.db import display_url, get_engine, schema_head, schema_revision
+
+    language = language or configured_language()
+    url = existing_registry_url()
+    if url is None:
+        home = default_home()
+        raise fail(
+            f"这里没有信息库：{home / DATABASE_FILE} 不存在，也未设置 WORKFORCE_DATABASE_URL。"
+            "请在信息库所在的目录运行（或设置 WORKFORCE_HOME）；新建信息库请运行 "
+            "workforce migrate，载入示例区请运行 workforce demo",
+            f"there is no registry here: {home / DATABASE_FILE} does not exist and "
+            "WORKFORCE_DATABASE_URL is not set. Run the command where the registry is (or set "
+            "WORKFORCE_HOME); `workforce migrate` creates one, `workforce demo` loads the "
+            "sample district",
+            language)
+    where = display_url(url)
+    engine = get_engine()
+    try:
+        current = schema_revision(engine)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise fail(f"无法连接信息库 {where}：{reason}",
+                   f"cannot reach the registry {where}: {reason}", language) from None
+    head = schema_head()
+    if current is None:
+        raise fail(f"信息库 {where} 尚未建立：请运行 workforce migrate",
+                   f"the registry {where} is not set up yet: run `workforce migrate`", language)
+    if at_schema_head and current != head:
+        if current > head:
+            raise fail(
+                f"信息库 {where} 的结构版本 {current} 比本程序所知的 {head} 新：请升级本程序",
+                f"the registry {where} is at schema {current}, newer than this program's "
+                f"{head}: upgrade the program", language)
+        raise fail(
+            f"信息库 {where} 的结构版本为 {current}，本程序需要 {head}：请先备份"
+            "（workforce backup），再运行 workforce migrate",
+            f"the registry {where} is at schema {current}; this program needs {head}: back it "
+            "up (`workforce backup`), then run `workforce migrate`", language)
+    return engine
 
 
 def fail(zh: str, en: str, language: str = "zh") -> typer.Exit:

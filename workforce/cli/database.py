@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from workforce.cli.app import app, fail, pair, say, writing
+from workforce.cli.app import app, fail, pair, require_registry, say, writing
 
 
 @app.command("migrate")
@@ -41,6 +41,7 @@ def backup_command(
     from workforce.config import get_settings
     from workforce.db import display_url, get_engine
 
+    require_registry(at_schema_head=False)  # a backup comes before an upgrade
     settings = get_settings()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = out or settings.home / "backups" / f"workforce-{stamp}.tar.gz"
@@ -103,6 +104,7 @@ def verify_audit_command(
     from workforce.config import get_settings
     from workforce.db import get_engine
 
+    require_registry()
     settings = get_settings()
     language = settings.language
     try:

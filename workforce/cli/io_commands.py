@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail, writing
+from workforce.cli.app import app, fail, require_registry, writing
 
 if TYPE_CHECKING:  # imported when a command runs, so that `workforce --help` starts fast
     from workforce.io.spec import EntitySpec
@@ -77,6 +77,7 @@ def import_command(
     from workforce.io.messages import message
     from workforce.io.summary import summary_lines
 
+    require_registry(lang)  # before the settings: with no registry here, nothing is written
     language = _language(lang)
     spec = _spec(entity, language) if entity else None
     with import_progress(file.name, language) as progress:
@@ -115,6 +116,7 @@ def export_command(
     from workforce.io.exporter import UnknownCounty, UnknownSchool, export_entity
     from workforce.io.messages import message
 
+    require_registry(lang)
     language = _language(lang)
     spec = _spec(entity, language)
     try:

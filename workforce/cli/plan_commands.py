@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, require_registry
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
     from optimizer import Instance, Plan
@@ -27,20 +27,6 @@ TimeLimit = Annotated[float, typer.Option("--time-limit", help="求解时限（�
 Backend = Annotated[
     Literal["highs", "scip", "cpsat"], typer.Option("--backend", help="MIP: highs / scip; cpsat")
 ]
-
-
-def _require_database(language: str) -> None:
-    from sqlalchemy import inspect
-
-    from workforce.db import get_engine
-
-    if not inspect(get_engine()).has_table("teacher"):
-        raise fail(
-            "数据库尚未建立：请先运行 workforce demo（样例区）或 workforce migrate 并导入数据",
-            "the database is not set up: run `workforce demo` (sample district) or "
-            "`workforce migrate` and import your sheets",
-            language,
-        )
 
 
 def write_plan(out: Path, json_pieces: tuple[str, ...], instance: Instance, plan: Plan,
@@ -171,7 +157,7 @@ def plan_command(
     from workforce.plans.lifecycle import plan_json_pieces
     from workforce.rules.demand import DemandError
 
-    _require_database(language)
+    require_registry(language)
     _require_out_folder(out, language)
     settings = SolveSettings(time_limit_s=time_limit, backend=backend)
     try:
@@ -443,7 +429,7 @@ def list_command(
     def label(kind: str, code: str) -> str:
         return text(f"ui.{kind}_{code}", language)
 
-    _require_database(language)
+    require_registry(language)
     columns = ("ui.plan", "reports.column.county", "ui.status", "ui.solver_status", "ui.moves",
                "ui.created_by", "ui.created_at")  # fmt: skip
     typer.echo("\t".join(text(c, language) for c in columns))
@@ -473,7 +459,7 @@ def resolve_command(
     from workforce.db import session_scope
     from workforce.plans import PlanError, resolve_plan
 
-    _require_database(language)
+    require_registry(language)
     pins = [Pin(kind="must_move", staff_no=s) for s in must_move]
     pins += [Pin(kind="must_stay", staff_no=s) for s in must_stay]
     for kind, pairs in (("must_go", must_go), ("forbid", forbid)):
@@ -525,7 +511,7 @@ def approve_command(
     from workforce.db import session_scope
     from workforce.plans import PlanError, approve_plan
 
-    _require_database(language)
+    require_registry(language)
     if not yes and not typer.confirm(
         f"审批方案 #{plan_id}？同年度其他待审批或待执行的方案将被替代"
         if language == "zh"
@@ -558,7 +544,7 @@ def apply_command(
     from workforce.db import session_scope
     from workforce.plans import PlanError, apply_plan
 
-    _require_database(language)
+    require_registry(language)
     try:
         with session_scope() as session:
             record = apply_plan(session, plan_id, actor=actor or get_settings().actor)

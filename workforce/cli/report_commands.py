@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workforce.cli.app import app, fail, writing
+from workforce.cli.app import app, fail, require_registry, writing
 
 if TYPE_CHECKING:  # imported when a report runs, so that `workforce --help` starts fast
     from workforce.reports.result import Report
@@ -70,6 +70,7 @@ def _run(
     from workforce.reports.xlsx import detail_archive
     from workforce.rules.training import TrainingRuleError
 
+    require_registry(lang)  # before the settings: with no registry here, nothing is written
     language = lang or get_settings().language
     if language not in ("zh", "en"):
         raise fail(*_both("bad_language"), language="zh")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail, writing
+from workforce.cli.app import app, fail, require_registry, writing
 
 if TYPE_CHECKING:  # imported inside the command: `workforce --help` stays fast
     from optimizer.instance import Instance
@@ -126,6 +126,7 @@ def roadmap_command(
 
     if time_limit <= 0:
         raise fail("--time-limit 须大于 0", "--time-limit must be above 0", language)
+    require_registry(language)
     try:
         with session_scope() as session:
             instance, roadmap = roadmap_from_registry(

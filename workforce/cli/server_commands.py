@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from workforce.accounts.roles import Role  # an enum only: cheap to import for --help
-from workforce.cli.app import app, fail, pair, say
+from workforce.cli.app import app, fail, pair, require_registry, say
 
 if TYPE_CHECKING:
     from workforce.config import Settings
@@ -68,6 +68,7 @@ def serve_command(
     settings = get_settings()
     if development_secret_refused(settings, host, insecure_dev=insecure_dev):
         raise fail(*pair("cli.serve.development_secret"), settings.language)
+    require_registry(settings.language)  # every page would fail on a missing or older schema
     check_database_key(settings.language)
     if settings.web_runs_solves:  # jobs whose process died with the last server: failed; the
         from workforce.db import get_engine  # queue: started again
@@ -123,6 +124,7 @@ def worker_command(
     from workforce.db import get_engine
     from workforce.plans.jobs import RUNNER, run_worker
 
+    require_registry()
     settings = get_settings()
     check_database_key(settings.language)
     running = [True]
@@ -156,6 +158,7 @@ def rotate_secret_command(
     from workforce.db import get_engine
     from workforce.secret import SecretKeyMismatch, rotate_secret_key
 
+    require_registry()
     settings = get_settings()
     language = settings.language
     from_environment = bool(os.environ.get("WORKFORCE_SECRET_KEY"))
@@ -212,6 +215,8 @@ def _create(
     from workforce.accounts.users import UserCreate, create_user
     from workforce.config import get_settings
     from workforce.db import session_scope
+
+    require_registry()
     from workforce.services.errors import DomainError
 
     settings = get_settings()
@@ -284,6 +289,7 @@ def update_user_command(
     from workforce.db import session_scope
     from workforce.services.errors import DomainError
 
+    require_registry()
     settings = get_settings()
     if county is not None and city:
         raise fail("--county 与 --city 不能同时使用", "use --county or --city, not both",

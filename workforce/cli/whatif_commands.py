@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail
+from workforce.cli.app import app, fail, require_registry
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
     from optimizer.whatif import WhatIf
@@ -157,6 +157,7 @@ def _run(language: str, plan_id: int | None, **question: object) -> None:
     from workforce.db import session_scope
     from workforce.plans.whatif import ask
 
+    require_registry(language)
     try:
         with session_scope() as session:
             registry_id, answer = ask(
@@ -273,6 +274,7 @@ def policy_command(
     from workforce.db import session_scope
     from workforce.plans.policy import simulate_policy
 
+    require_registry(language)
     try:
         with session_scope() as session:
             answer = simulate_policy(session, year=year, rules=set_ or [], posts=posts or [],
@@ -359,6 +361,7 @@ def marginal_command(
     from workforce.db import session_scope
     from workforce.plans.policy import marginal
 
+    require_registry(language)
     try:
         with session_scope() as session:
             answer = marginal(session, year=year, level=level, top=top, plan_id=plan,

@@ -1,0 +1,105 @@
+"""Commands run where there is no registry, or against one not yet at this program's schema:
+a clear error (exit 2) saying what to do, not an SQL traceback, and nothing written.
+
+Before, every such command ended in "sqlite3.OperationalError: no such table: school" and left
+``var/`` behind with a new secret key and an empty database (`cli.app.require_registry`)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from workforce import config, db
+from workforce.cli import app
+
+runner = CliRunner()
+
+READING_COMMANDS = [
+    ["report", "training", "--out", "r.json"],
+    ["export", "teachers", "--out", "e.xlsx"],
+    ["plan", "--year", "2026"],
+    ["plans", "list", "--year", "2026"],
+    ["whatif", "marginal", "--year", "2026"],
+    ["roadmap", "--from", "2026"],
+    ["verify-audit"],
+    ["backup"],
+    ["rotate-secret"],
+    ["update-user", "someone", "--city"],
+    ["worker"],
+]
+"""One of each kind of command that needs the registry."""
+
+
+def _fresh(env: pytest.MonkeyPatch) -> None:
+    if db.get_engine.cache_info().currsize:
+        db.get_engine().dispose()
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def empty_folder(env: pytest.MonkeyPatch, tmp_path):
+    """A folder with nothing in it, the current one, no registry configured anywhere."""
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
+        env.delenv(name, raising=False)
+    env.chdir(folder)
+    _fresh(env)
+    yield folder
+    _fresh(env)
+
+
+def test_without_a_registry_each_command_says_so_and_writes_nothing(empty_folder):
+    checked = 0
+    for args in READING_COMMANDS:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        assert "这里没有信息库" in result.output, (args, result.output)
+        assert f"{empty_folder / 'var' / 'workforce.sqlite3'} 不存在" in result.output
+        assert "workforce migrate" in result.output
+        assert list(empty_folder.iterdir()) == [], args  # no var/, no key, no database
+        checked += 1
+    assert checked == len(READING_COMMANDS) == 11
+    english = runner.invoke(app, ["report", "training", "--out", "r.json", "--lang", "en"])
+    assert english.exit_code == 2 and "there is no registry here" in english.output
+
+
+def test_a_database_not_set_up_is_named_with_the_command_that_sets_it_up(env, tmp_path):
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()  # an empty file is an empty SQLite database
+    env.setenv("WORKFORCE_DATABASE_URL", f"sqlite:///{empty}")
+    _fresh(env)
+    result = runner.invoke(app, ["plans", "list", "--year", "2026"])
+    assert result.exit_code == 2, result.output
+    assert f"信息库 {empty} 尚未建立：请运行 workforce migrate" in result.output
+    _fresh(env)
+
+
+def test_an_older_schema_asks_for_a_backup_and_migrate_but_backup_still_runs(engine, tmp_path):
+    head = db.schema_head()
+    older = f"{int(head) - 1:04d}"
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": older})
+    result = runner.invoke(app, ["report", "training", "--out", str(tmp_path / "r.json")])
+    assert result.exit_code == 2, result.output
+    assert f"的结构版本为 {older}，本程序需要 {head}" in result.output
+    assert "workforce backup" in result.output and "workforce migrate" in result.output
+    assert not (tmp_path / "r.json").exists()
+    backed_up = runner.invoke(app, ["backup", str(tmp_path / "before-upgrade.tar.gz")])
+    assert backed_up.exit_code == 0, backed_up.output  # the step before the upgrade works
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    newer = runner.invoke(app, ["plans", "list", "--year", "2026", "--lang", "en"])
+    assert newer.exit_code == 2
+    assert f"at schema 9999, newer than this program's {head}: upgrade the program" in newer.output
+
+
+def test_the_schema_head_read_from_the_names_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(db.MIGRATIONS_DIR))
+    assert [script.get_current_head()] == [db.schema_head()]
+    assert len(script.get_heads()) == 1  # one line of history, as `schema_head` assumes
