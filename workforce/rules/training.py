@@ -142,9 +142,13 @@ class TrainingRules(BaseModel):
         for cycle in self.cycles:
             if cycle.start <= day <= cycle.end:
                 return cycle
+        known = "、".join(f"{c.name}（{c.start.isoformat()}至{c.end.isoformat()}）"
+                         for c in self.cycles)
+        known_en = "; ".join(f"{c.name} ({c.start.isoformat()} to {c.end.isoformat()})"
+                             for c in self.cycles)
         raise TrainingRuleError(
-            f"{day.isoformat()} 不在任何已配置的培训周期内（见 data/rules/training.yaml）",
-            f"{day.isoformat()} is in no configured training cycle (see data/rules/training.yaml)",
+            f"{day.isoformat()} 不在任何已配置的培训周期内；已配置的周期：{known}",
+            f"{day.isoformat()} is in no configured training cycle; the cycles: {known_en}",
         )
 
 

@@ -117,6 +117,9 @@ def test_unknown_cycle_and_dates_outside_cycles_are_refused_with_clear_text() ->
     with pytest.raises(TrainingRuleError) as err:
         RULES.cycle_on(dt.date(2019, 5, 1))
     assert "不在任何已配置的培训周期内" in err.value.zh
+    # what the user can pick instead, not a path inside the installed package
+    assert "已配置的周期：2021-2025（2021-01-01至2025-12-31）" in err.value.zh
+    assert "data/" not in err.value.zh + err.value.en
     with pytest.raises(TrainingRuleError, match="before the start"):
         assess(0, None, CYCLE, dt.date(2020, 12, 31), RULES)
 
