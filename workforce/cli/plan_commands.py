@@ -411,6 +411,28 @@ def _valid_plan_number(registry_id: object) -> bool:
             and 1 <= registry_id < 2**31)
 
 
+def _plan_summary(plan_id: int, language: str) -> str:
+    """What a confirmation names: the plan's year, county, status and moves, read before the
+    question (a plan that does not exist is the error, not a question to say yes to)."""
+    from sqlmodel import Session, select
+
+    from texts import text
+    from workforce.db import get_engine
+    from workforce.models import RotationPlan
+    from workforce.plans import PlanError
+
+    columns = (RotationPlan.year, RotationPlan.county, RotationPlan.status, RotationPlan.moves)
+    with Session(get_engine()) as session:
+        row = session.exec(select(*columns).where(RotationPlan.id == plan_id)).first()
+    if row is None:
+        raise _plan_error(PlanError("not_found", plan_id=plan_id), language)
+    year, county, status, moves = row
+    shown = text(f"ui.status_{status}", language)
+    if language == "zh":
+        return f"{year}年度{'，' + county if county else ''}，{shown}，交流{moves}人"
+    return f"{year}{', ' + county if county else ''}, {shown}, {moves} moves"
+
+
 def _plan_error(exc: PlanError, language: str) -> typer.Exit:
     return fail(exc.zh, exc.en, language)
 
@@ -512,10 +534,11 @@ def approve_command(
     from workforce.plans import PlanError, approve_plan
 
     require_registry(language)
+    about = _plan_summary(plan_id, language)
     if not yes and not typer.confirm(
-        f"审批方案 #{plan_id}？同年度其他待审批或待执行的方案将被替代"
+        f"审批方案 #{plan_id}（{about}）？同年度其他待审批或待执行的方案将被替代"
         if language == "zh"
-        else f"Approve plan #{plan_id}? The year's other pending plans are superseded",
+        else f"Approve plan #{plan_id} ({about})? The year's other pending plans are superseded",
         default=False,
     ):
         raise fail("未审批", "not approved", language)
@@ -536,15 +559,26 @@ def approve_command(
 @plans_app.command("apply")
 def apply_command(
     plan_id: Annotated[int, typer.Argument()],
+    yes: Annotated[bool, typer.Option("--yes", help="不再询问确认 / do not ask to confirm")] = False,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
     language: Language = "zh",
 ) -> None:
-    """执行已审批的方案（全部成功或全部不变）/ Apply an approved plan, all or nothing."""
+    """执行已审批的方案（全部成功或全部不变；须确认）/ Apply an approved plan, all or nothing
+    (a confirmation is asked for)."""
     from workforce.config import get_settings
     from workforce.db import session_scope
     from workforce.plans import PlanError, apply_plan
 
     require_registry(language)
+    about = _plan_summary(plan_id, language)
+    if not yes and not typer.confirm(
+        f"执行方案 #{plan_id}（{about}）？将按方案调整教师的任教学校并记入交流档案"
+        if language == "zh"
+        else f"Apply plan #{plan_id} ({about})? The teachers' schools change as planned and "
+        "their rotation history is written",
+        default=False,
+    ):
+        raise fail("未执行", "not applied", language)
     try:
         with session_scope() as session:
             record = apply_plan(session, plan_id, actor=actor or get_settings().actor)

@@ -64,9 +64,9 @@ def test_approve_and_apply_from_the_command_line(engine):
         build_small_district(session)
     assert _invoke("plan", "--year", "2026").exit_code == 0
     assert "已审批" in _invoke("plans", "approve", "1", "--comment", "同意", "--yes").output
-    applied = _invoke("plans", "apply", "1")
+    applied = _invoke("plans", "apply", "1", "--yes")
     assert applied.exit_code == 0 and "已执行" in applied.output
-    again = _invoke("plans", "apply", "1")
+    again = _invoke("plans", "apply", "1", "--yes")
     assert again.exit_code == 2 and "不能重复执行" in again.output
 
 
@@ -81,7 +81,36 @@ def test_approve_asks_for_a_comment_and_a_confirmation(engine):
     confirmed = runner.invoke(app, ["plans", "approve", "1", "--comment", "同意"], input="y\n")
     assert confirmed.exit_code == 0 and "已审批" in confirmed.output
     with Session(engine) as session:
-        assert session.get(RotationPlan, 1).approval_comment == "同意"
+        record = session.get(RotationPlan, 1)
+        assert record.approval_comment == "同意"
+        moves = record.moves
+    # the question names what is approved
+    assert f"审批方案 #1（2026年度，草稿，交流{moves}人）？" in confirmed.output
+
+
+def test_apply_asks_for_a_confirmation_naming_the_plan(engine):
+    """Applying changes every mover's school: before, `plans apply` did it at once, without
+    the question `approve` asks; and `approve 999` asked before saying there is no plan."""
+    with Session(engine) as session:
+        build_small_district(session)
+    assert _invoke("plan", "--year", "2026").exit_code == 0
+    assert _invoke("plans", "approve", "1", "--comment", "同意", "--yes").exit_code == 0
+    declined = runner.invoke(app, ["plans", "apply", "1"], input="n\n")
+    assert declined.exit_code == 2 and "未执行" in declined.output
+    with Session(engine) as session:
+        record = session.get(RotationPlan, 1)
+        assert record.status == "approved"  # nothing applied
+        moves = record.moves
+    assert f"执行方案 #1（2026年度，已审批，交流{moves}人）？" in declined.output
+    confirmed = runner.invoke(app, ["plans", "apply", "1"], input="y\n")
+    assert confirmed.exit_code == 0 and "已执行" in confirmed.output
+    checked = 0
+    for command in (["plans", "apply", "999"], ["plans", "approve", "999", "--comment", "x"]):
+        missing = runner.invoke(app, command, input="y\n")
+        assert missing.exit_code == 2 and "999" in missing.output, command
+        assert "？" not in missing.output, command  # no question about a plan that is not there
+        checked += 1
+    assert checked == 2
 
 
 def test_apply_refuses_a_mover_exempted_after_approval(engine):
@@ -103,7 +132,7 @@ def test_apply_refuses_a_mover_exempted_after_approval(engine):
         )
         session.commit()
     for language, word in (("zh", "未执行"), ("en", "nothing was applied")):
-        refused = _invoke("plans", "apply", "1", "--lang", language)
+        refused = _invoke("plans", "apply", "1", "--yes", "--lang", language)
         assert refused.exit_code == 2 and word in refused.output
         assert f"{move.staff_no} {move.name}" in refused.output
     with Session(engine) as session:
