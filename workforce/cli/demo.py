@@ -35,6 +35,29 @@ def drop_everything(engine: Engine) -> None:
     metadata.drop_all(engine)
 
 
+def _confirm_reset(engine: Engine, settings: Settings, language: str) -> None:
+    """Ask before `--reset` empties a registry that holds teachers, naming what goes — its
+    teachers, plans and audit entries (the audit chain with them). Outside production (where
+    `--reset` is refused) a home tried with the demo may since hold a county's real registry."""
+    from sqlalchemy import func, inspect, select
+
+    from workforce.db import display_url
+    from workforce.models import AuditLog, RotationPlan, Teacher
+
+    if not inspect(engine).has_table("teacher"):
+        return
+    with engine.connect() as connection:
+        teachers, plans, entries = (
+            connection.scalar(select(func.count()).select_from(model.__table__))
+            for model in (Teacher, RotationPlan, AuditLog))  # type: ignore[attr-defined]
+    if not teachers and not plans:
+        return
+    question = say("cli.demo.reset_confirm", language, database=display_url(settings.database_url),
+                   teachers=teachers, plans=plans, audit=entries)  # fmt: skip
+    if not typer.confirm(question, default=False):
+        raise fail(*pair("cli.demo.reset_declined"), language)
+
+
 def where_lines(settings: Settings, language: str) -> str:
     """Where this instance keeps its files (the database without its password)."""
     from workforce.db import display_url
@@ -67,6 +90,7 @@ def demo_command(
     teachers: int = typer.Option(3400, "--teachers", help="公办中小学教师数 / public teachers"),
     seed: int = typer.Option(2021, "--seed", help="随机种子 / random seed"),
     reset: bool = typer.Option(False, "--reset", help="清空后重建 / drop and rebuild"),
+    yes: bool = typer.Option(False, "--yes", help="--reset 时不再询问确认 / do not ask to confirm"),
     time_limit: float = typer.Option(60.0, "--time-limit", help="求解时限（秒）/ solve seconds"),
     plan_out: Annotated[
         Path | None,
@@ -112,6 +136,8 @@ def demo_command(
         except SampleError as error:
             raise fail(error.zh, error.en, language) from None
         if reset:
+            if not yes:
+                _confirm_reset(engine, settings, language)
             drop_everything(engine)
             typer.echo(say("cli.demo.reset", language))
             migrate(engine)

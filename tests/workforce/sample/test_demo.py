@@ -69,7 +69,13 @@ def test_reset_rebuilds_and_bad_options_leave_data_alone(demo_db: str, tmp_path:
     assert "至少需要100名教师" in bad.output
     assert _teachers(demo_db) == loaded
 
-    rebuilt = runner.invoke(app, ["demo", "--reset", "--teachers", "200", *out])
+    declined = runner.invoke(app, ["demo", "--reset", "--teachers", "200", *out], input="n\n")
+    assert declined.exit_code == 2, declined.output
+    assert f"（{loaded} 名教师、" in declined.output and "条审计记录）并重建示例区？" in declined.output
+    assert "未清空，数据库未改动" in declined.output
+    assert _teachers(demo_db) == loaded  # nothing dropped
+
+    rebuilt = runner.invoke(app, ["demo", "--reset", "--teachers", "200", *out], input="y\n")
     assert rebuilt.exit_code == 0, rebuilt.output
     assert 0 < _teachers(demo_db) < loaded
     engine = db.make_engine(demo_db)
