@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.messages import API_MESSAGES
 from api.redaction import redacted
 from workforce.audit import shown_values
+from workforce.rules.local import LocalRulesError
 from workforce.services.errors import (
     Conflict,
     DomainError,
@@ -131,6 +132,16 @@ async def _number_out_of_range(request: Request, error: Exception) -> JSONRespon
     return await _unexpected_error(request, error)
 
 
+async def _local_rules_broken(request: Request, error: Exception) -> JSONResponse:
+    """The county's rules file was edited into something unusable while the server ran
+    (`workforce.rules.local`; `serve` refuses to start on one): 503 naming the file and the
+    rule, for the administrator to mend — not an anonymous 500."""
+    assert isinstance(error, LocalRulesError)
+    logger.error("local rules unusable on %s %s: %s", request.method, request.url.path, error.en)
+    return JSONResponse(error_body(Text("local_rules_broken", error.zh, error.en)),
+                        status_code=503)
+
+
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(error_body(API_MESSAGES.text("internal_error")), status_code=500)
@@ -142,4 +153,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(sqlalchemy.exc.DataError, _data_refused)
     app.add_exception_handler(OverflowError, _number_out_of_range)
+    app.add_exception_handler(LocalRulesError, _local_rules_broken)
     app.add_exception_handler(Exception, _unexpected_error)

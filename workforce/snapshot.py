@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
-from optimizer import Instance, RotationRules, load_rules
+from optimizer import Instance, RotationRules
 from optimizer.instance import Designation as InstanceDesignation
 from optimizer.instance import Exemption as InstanceExemption
 from optimizer.instance import Pin, SubjectStaffing
@@ -39,6 +39,7 @@ from workforce.models import (
     Teacher,
 )
 from workforce.rules.demand import demand_by_school
+from workforce.rules.local import rotation_rules as rules_in_force
 from workforce.rules.retirement import default_category, retirement_date
 
 TEACHER_COLUMNS = (
@@ -103,7 +104,7 @@ def build_instance(
     teachers, each as one set-based query.
     """
     as_of = as_of or school_year_start(year)
-    rules = rules or load_rules()
+    rules = rules or rules_in_force()
     # Plain rows, not ORM objects: nothing here is changed, and building ~11,000 mapped
     # objects was half of the sample district's 2 s read.
     schools = session.execute(
@@ -329,7 +330,7 @@ def instance_teacher_of(
     """One teacher as ``year``'s rotation sees them (the same mapping as
     :func:`build_instance`, their own rows only): what the teacher page asks the optimizer's
     eligibility rules about."""
-    rules = rules or load_rules()
+    rules = rules or rules_in_force()
     row = session.execute(
         select(*_columns(Teacher, TEACHER_COLUMNS)).where(Teacher.id == teacher_id)
     ).one()

@@ -46,7 +46,8 @@ from workforce.reports.training import (
     assessed_teachers,
     status_summary,
 )
-from workforce.rules.training import STATUSES, default_training_rules
+from workforce.rules.local import training_rules
+from workforce.rules.training import STATUSES
 from workforce.services.registry_cache import RegistryCache
 from workforce.snapshot import counties
 
@@ -178,7 +179,7 @@ def _training(
     """Completion by school in the cycle containing ``as_of`` (the training report's default),
     lowest first (ties by school code), at most :data:`SCHOOLS_SHOWN`; and the statuses by
     school type. Of one school, one county's schools (none yet: no rows), or all."""
-    rules = default_training_rules()
+    rules = training_rules()
     people = assessed_teachers(session, rules.cycle_on(as_of).name, as_of, rules, school_id)
     if county is not None:
         schools = frames.schools(session)

@@ -21,12 +21,12 @@ from api.pages.access import PlanManager
 from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.routes.whatif import county_plan
-from optimizer.rules import load_rules
 from optimizer.whatif import WhatIfError
 from workforce.accounts.scope import county_of, restrict
 from workforce.codes import code_list
 from workforce.models import School
 from workforce.plans.policy import marginal, simulate_policy
+from workforce.rules.local import rotation_rules as rules_in_force
 from workforce.services.errors import InvalidInput
 from workforce.services.messages import Text
 
@@ -97,7 +97,7 @@ def policy_page(
         raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
     shown = restrict(select(School.code, School.name), user, School).order_by(School.code)
     schools = dict(session.exec(shown).all())
-    current = load_rules()  # the rules a plan is solved with (workforce.snapshot)
+    current = rules_in_force()  # the rules a plan is solved with (workforce.snapshot)
     return render(
         request,
         "policy.html",

@@ -14,13 +14,14 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.i18n import Language
-from optimizer import load_rules
 from optimizer.messages import blocker_text
 from optimizer.rules import eligibility_blockers
 from workforce.models import Certificate, Designation, RotationWish, School, Teacher, TrainingRecord
 from workforce.reports.keyteachers import key_kinds, key_tiers
 from workforce.reports.messages import enum_label
-from workforce.rules.training import assess, default_training_rules
+from workforce.rules.local import rotation_rules as rules_in_force
+from workforce.rules.local import training_rules
+from workforce.rules.training import assess
 from workforce.services.attention import row_state
 from workforce.snapshot import instance_teacher_of, school_year_start
 
@@ -67,7 +68,7 @@ def past_cycles(
     teacher: Teacher, records: list[TrainingRecord], today: dt.date, language: Language
 ) -> list[dict[str, Any]]:
     """Each finished cycle the teacher served in (or has hours in): hours, required, outcome."""
-    rules = default_training_rules()
+    rules = training_rules()
     rows = []
     for cycle in rules.cycles:
         if cycle.end >= today:
@@ -102,7 +103,7 @@ def _rotation(session: Session, teacher: Teacher, year: int, language: Language)
     """May the teacher rotate in ``year``'s rotation, and if not, every reason why."""
     if teacher.status not in IN_SERVICE:
         return {"year": year, "applies": False, "reasons": []}
-    rules = load_rules()
+    rules = rules_in_force()
     subject = instance_teacher_of(session, teacher.id, year=year, rules=rules)  # type: ignore[arg-type]
     as_of = school_year_start(year)
     lang = 0 if language == "zh" else 1

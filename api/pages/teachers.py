@@ -43,7 +43,8 @@ from workforce.models import (
     TrainingRecord,
 )
 from workforce.reports.messages import enum_label
-from workforce.rules.training import assess, default_training_rules
+from workforce.rules.local import training_rules
+from workforce.rules.training import assess
 from workforce.services.disclosure import record_id_number_search
 from workforce.services.errors import InvalidInput
 from workforce.services.key_teachers import key_designation
@@ -292,7 +293,7 @@ def _children(session: Session, model: type, teacher_id: int) -> list:  # type: 
 
 def training_this_cycle(teacher: Teacher, records: list[TrainingRecord], today: dt.date) -> dict:  # type: ignore[type-arg]
     """Hours recorded in the cycle containing ``today`` and the training rule's assessment."""
-    rules = default_training_rules()
+    rules = training_rules()
     cycle = rules.cycle_on(today)
     in_cycle = [r for r in records if cycle.start <= r.date <= min(today, cycle.end)]
     hours = sum((r.hours for r in in_cycle), Decimal(0))

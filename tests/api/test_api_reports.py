@@ -102,3 +102,26 @@ def test_reports_take_a_county(client, district, engine):
             "龙川县" in unknown.json()["detail"]["zh"]
             and "东源县" in unknown.json()["detail"]["zh"]
         )
+
+
+def test_county_training_rules_are_used_and_a_broken_edit_is_named(client, district):
+    """The county's own training cycles (`<home>/rules/training.yaml`) decide which cycle a
+    date falls in; a file edited into something unusable while the server runs is a 503
+    naming the file and the rule, not an anonymous 500."""
+    from workforce.rules.local import local_rules_path
+
+    hr = district.headers["hr"]
+    path = local_rules_path("training")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "cycles:\n  value:\n    - {name: '2024-2028', start: 2024-01-01, end: 2028-12-31}\n"
+        "  source: {text: 本省5年一周期, document: 某省继续教育管理办法第五条}\n",
+        encoding="utf-8")
+    report = client.get("/api/reports/training", headers=hr, params=AS_OF)
+    assert report.status_code == 200, report.text
+    assert "2024-2028" in report.text
+    path.write_text("hours_per_cycle:\n  value: 300\n", encoding="utf-8")  # no source
+    broken = client.get("/api/reports/training", headers=hr, params=AS_OF)
+    assert broken.status_code == 503, broken.text
+    assert broken.json()["code"] == "local_rules_broken"
+    assert "hours_per_cycle" in broken.json()["detail"]["zh"]

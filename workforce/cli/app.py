@@ -91,8 +91,8 @@ def writing(language: str, *files: Path) -> Iterator[None]:
 def require_registry(language: str | None = None, *, at_schema_head: bool = True) -> Engine:
     """The registry's engine, once there is a registry here, it answers and (unless
     ``at_schema_head`` is False: ``backup``, which must work before an upgrade) its schema is
-    this program's; else the command's error, exit 2, saying what to do (in ``language``, else
-    the configured one).
+    this program's, and its local rule files are sound (`workforce.rules.local`); else the
+    command's error, exit 2, saying what to do (in ``language``, else the configured one).
 
     Why: run from a folder with no registry, or against a database not yet migrated, every
     command that reads the registry ended in an SQL traceback ("no such table: school") and
@@ -144,6 +144,12 @@ def require_registry(language: str | None = None, *, at_schema_head: bool = True
             "（workforce backup），再运行 workforce migrate",
             f"the registry {where} is at schema {current}; this program needs {head}: back it "
             "up (`workforce backup`), then run `workforce migrate`", language)
+    from workforce.rules.local import LocalRulesError, local_rule_keys
+
+    try:
+        local_rule_keys()  # the county's own rules (`workforce.rules.local`), checked first
+    except LocalRulesError as error:
+        raise fail(error.zh, error.en, language) from None
     return engine
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
-from optimizer.rules import TIERS, RotationRules, is_key, load_rules
+from optimizer.rules import TIERS, RotationRules, is_key
+from workforce.rules.local import rotation_rules as rules_in_force
 
 if TYPE_CHECKING:
     from optimizer.instance import Teacher as RuleTeacher
@@ -35,14 +36,10 @@ def key_tiers(rules: RotationRules | None = None) -> tuple[str, ...]:
     return TIERS[TIERS.index(rules.quotas.key_min_tier) :]
 
 
-_DEFAULT: list[RotationRules] = []
-
-
 def default_rules() -> RotationRules:
-    """The repository's rotation rules, read once per process."""
-    if not _DEFAULT:
-        _DEFAULT.append(load_rules())
-    return _DEFAULT[0]
+    """The rotation rules in force (`workforce.rules.local`: the shipped defaults with the
+    deployment's own, read again when its file changes)."""
+    return rules_in_force()
 
 
 @dataclass(frozen=True, slots=True)

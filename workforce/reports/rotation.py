@@ -57,7 +57,6 @@ from optimizer.rules import (
     counts_toward_district_share,
     in_key_share_base,
     in_school_quota_scope,
-    load_rules,
     share_target,
 )
 from workforce.bulkwork import cyclic_gc_paused
@@ -82,6 +81,7 @@ from workforce.reports.rotation_history import (
     read_exemptions,
 )
 from workforce.reports.scope import ReportError
+from workforce.rules.local import rotation_rules as rules_in_force
 from workforce.snapshot import COMPULSORY_LEVELS
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ def rotation_report(
     is the county's 在编 teachers (as :func:`workforce.snapshot.district_established` counts
     it for a county's plan), its moves those out of its schools; the by-county view has a
     row per year and county, whose counts sum to the whole registry's row."""
-    rules = rules or load_rules()
+    rules = rules or rules_in_force()
     targets = targets or default_rotation_targets()
     teachers = frames.teachers(  # 在编 teachers only: no other post type counts anywhere here
         session,

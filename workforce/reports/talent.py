@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlmodel import Session
 
-from optimizer.rules import TIERS, RotationRules, load_rules
+from optimizer.rules import TIERS, RotationRules
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.codes import code_list
 from workforce.config import DATA_DIR, read_yaml
@@ -51,6 +51,7 @@ from workforce.reports.keyteachers import key_kinds, key_teacher_ids, key_tiers,
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.scope import ReportError, default_scopes
+from workforce.rules.local import rotation_rules as rules_in_force
 
 TALENT_TARGETS = DATA_DIR / "targets" / "talent.yaml"
 SERVING = ("active", "seconded")
@@ -148,7 +149,7 @@ def talent_report(
     of one county's schools (``county``: a teacher counts where they teach now); with counties
     recorded and no county asked for, each county's figures beside."""
     targets = targets or default_talent_targets()
-    rotation_rules = rotation_rules or load_rules()
+    rotation_rules = rotation_rules or rules_in_force()
     every_school = frames.schools(session)
     schools = county_schools(every_school, county)
     designations = frames.designations(session)

@@ -34,12 +34,12 @@ from workforce.reports.counties import (
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import default_scopes, school_by_code
+from workforce.rules.local import training_rules
 from workforce.rules.training import (
     STATUSES,
     Assessment,
     TrainingRules,
     assess,
-    default_training_rules,
 )
 
 TEACHER_VIEW = (
@@ -80,7 +80,7 @@ def training_report(
     """Training compliance on ``as_of`` in ``cycle`` (default: the cycle containing ``as_of``),
     for the district, one county's schools (``county``, :mod:`workforce.reports.counties`) or
     one school (by code). With counties recorded and no county asked for, a by-county view."""
-    rules = rules or default_training_rules()
+    rules = rules or training_rules()
     the_cycle = rules.cycle(cycle) if cycle else rules.cycle_on(as_of)
     only = school_by_code(session, school)
     every_school = frames.schools(session)
