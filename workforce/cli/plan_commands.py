@@ -13,8 +13,11 @@ import typer
 from workforce.cli.app import app, fail, require_registry
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
+    from collections.abc import Callable
+
     from optimizer import Instance, Plan
     from workforce.plans import PlanError
+    from workforce.plans.signing import SignatureCheck
 
 plans_app = typer.Typer(
     help="方案管理：列表、重新求解、审批、执行 / Manage plans.", no_args_is_help=True,
@@ -154,7 +157,7 @@ def plan_command(
     from workforce.db import session_scope
     from workforce.plans import PlanError
     from workforce.plans.counties import propose_county_plans
-    from workforce.plans.lifecycle import plan_json_pieces
+    from workforce.plans.lifecycle import signed_plan_json_pieces
     from workforce.rules.demand import DemandError
 
     require_registry(language)
@@ -168,7 +171,9 @@ def plan_command(
                 session, year=year, actor=actor or get_settings().actor, settings=settings,
                 only=county or None, workers=workers,
             )
-            saved = [plan_json_pieces(record) for _, record, _, _ in kept]
+            # signed only for a JSON file: cryptography's import is not every plan's to pay
+            as_json = out is not None and out.suffix.lower() != ".xlsx"
+            saved = [signed_plan_json_pieces(record) if as_json else () for _, record, _, _ in kept]
     except PlanError as exc:
         raise _plan_error(exc, language) from None
     except DemandError as exc:  # registry data the plan needs (a school's class counts …)
@@ -221,6 +226,15 @@ def check_plan_command(
             "instance only, not against the registry's plan",
         ),
     ] = False,
+    trust_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trust-key",
+            help="可信的信息库公钥（workforce signing-key 所示，可多次给出）：文件须由其签发 / "
+            "a registry's public key (from `workforce signing-key`; repeatable): the file must "
+            "be signed under one",
+        ),
+    ] = None,
     language: Language = "zh",
 ) -> None:
     """独立校验方案是否满足每条规则、所称数字是否属实 / Verify every rule and every claim of a
@@ -228,7 +242,8 @@ def check_plan_command(
 
     The rules are checked against the plan's instance: the registry's copy of it when the file
     names a registry plan and a registry is here (the registry's copy is what a forger cannot
-    edit unseen), else the instance in the file, and the verdict says which."""
+    edit unseen), else the instance in the file — proven the registry's when the file's
+    signature verifies under a key given with --trust-key — and the verdict says which."""
     from pydantic import ValidationError
 
     from optimizer import Instance, Plan, check_plan
@@ -240,7 +255,8 @@ def check_plan_command(
         data = _json_object(file)
         embedded = data.pop("instance", None)
         registry_id = data.pop("registry_plan_id", None)
-        data.pop("registry_status", None)
+        registry_status = data.pop("registry_status", None)
+        signature = data.pop("registry_signature", None)
         raw_instance = (
             _json_object(instance_file) if instance_file else embedded
         )
@@ -263,8 +279,9 @@ def check_plan_command(
     findings = [(f.constraint, f.zh, f.en)
                 for f in check_plan(instance, plan, verify_bound=verified,
                                     time_limit_s=time_limit)]
-    registry_found, basis_zh, basis_en = _registry_basis(registry_id, plan, instance,
-                                                          without_registry)
+    registry_found, basis_zh, basis_en = _registry_basis(
+        (registry_id, registry_status, signature), plan, instance, without_registry,
+        trust_key or [])
     findings += registry_found
     basis = f"  依据：{basis_zh}" if zh else f"  basis: {basis_en}"
     if findings:
@@ -330,9 +347,10 @@ def _file_part(name: str) -> str:
     return "".join("_" if c in '/\\:' or ord(c) < 32 else c for c in name)
 
 
-def _registry_basis(registry_id: object, plan: Plan, instance: Instance, skip: bool
-                    ) -> tuple[list[tuple[str, str, str]], str, str]:
-    """What the check rests on: (findings, basis in Chinese, basis in English).
+def _registry_basis(registry: tuple[object, object, object], plan: Plan, instance: Instance,
+                    skip: bool, trusted: list[str]) -> tuple[list[tuple[str, str, str]], str, str]:
+    """What the check rests on: (findings, basis in Chinese, basis in English). ``registry``:
+    the file's registry plan number, status and signature.
 
     A plan file that names a registry plan must match the registry's copy: same instance
     (canonical hash) and same content. Anyone can recompute the hash of an instance they edited
@@ -340,8 +358,11 @@ def _registry_basis(registry_id: object, plan: Plan, instance: Instance, skip: b
     to it is audited). A file that names no plan where a registry is set up is a finding: every
     file `workforce plan` writes names its plan, so the number was taken out, and with it the
     one check of the instance (`--without-registry` checks such a file against itself, said
-    so). Where no registry is set up (an auditor's machine) the verdict holds for the file's own
-    instance, and the basis says that; nothing is written there (`existing_registry_url`)."""
+    so). Away from the registry (an auditor's machine; nothing is written there,
+    `existing_registry_url`) the file's signature stands in for it when it verifies under a
+    public key the user gave (`workforce.plans.signing`); otherwise the verdict holds for the
+    file's own instance, and the basis says that. A signature that does not verify is a
+    finding wherever the check runs."""
     from sqlalchemy import inspect
     from sqlmodel import Session
 
@@ -350,13 +371,20 @@ def _registry_basis(registry_id: object, plan: Plan, instance: Instance, skip: b
     from workforce.config import existing_registry_url
     from workforce.db import make_engine
     from workforce.models import RotationPlan
+    from workforce.plans.signing import check, fingerprint
 
+    registry_id, status, field = registry
+    found, signed = _signature_basis(check(field, registry_id, status, plan, trusted),
+                                     registry_id, status, bool(trusted), fingerprint)
     itself = ("结论只对文件所附的实例成立，该实例本身（人员、规则、豁免）未经核对",
               "the verdict holds for the instance in the file, which itself (teachers, rules, "
               "exemptions) was not verified")
     if skip:
-        return ([], f"未与信息库核对（--without-registry）：{itself[0]}",
-                f"not checked against the registry (--without-registry): {itself[1]}")
+        if signed[2]:
+            return found, signed[0], signed[1]
+        zh, en = (f"未与信息库核对（--without-registry）：{itself[0]}",
+                  f"not checked against the registry (--without-registry): {itself[1]}")
+        return found, _joined(zh, signed[0], "；"), _joined(en, signed[1], "; ")
     url = existing_registry_url()
     stored = None
     if url is not None:
@@ -371,14 +399,17 @@ def _registry_basis(registry_id: object, plan: Plan, instance: Instance, skip: b
         finally:
             engine.dispose()
     if url is None:
+        if signed[2]:
+            return found, signed[0], signed[1]
         named = (f"本机没有信息库，未能与信息库中方案 #{registry_id} 核对"
                  if registry_id is not None else "本机没有信息库，文件也未注明信息库中的方案",
                  f"no registry here to compare with registry plan #{registry_id}"
                  if registry_id is not None else
                  "no registry here, and the file names no registry plan")
-        return [], f"{named[0]}：{itself[0]}", f"{named[1]}: {itself[1]}"
+        return (found, _joined(f"{named[0]}：{itself[0]}", signed[0], "；"),
+                _joined(f"{named[1]}: {itself[1]}", signed[1], "; "))
     if registry_id is None:
-        return ([("plan.registry",
+        return ([*found, ("plan.registry",
                   "文件未注明信息库中的方案编号（registry_plan_id），所附实例无法与信息库核对；"
                   "workforce plan 写出的方案文件都注明编号。如确需只按文件所附实例校验，"
                   "请加 --without-registry",
@@ -387,11 +418,10 @@ def _registry_basis(registry_id: object, plan: Plan, instance: Instance, skip: b
                   "plan. To check it against its own instance only, add --without-registry")],
                 "", "")
     if stored is None:
-        return ([("plan.registry", f"信息库中没有方案 #{registry_id}",
-                  f"the registry holds no plan #{registry_id}")], "", "")
+        return ([*found, ("plan.registry", f"信息库中没有方案 #{registry_id}",
+                          f"the registry holds no plan #{registry_id}")], "", "")
     stored_instance = Instance.model_validate_json(stored[0])
     stored_plan = Plan.model_validate_json(stored[1])
-    found = []
     if instance_sha256(stored_instance) != instance_sha256(instance):
         found.append(("plan.registry",
                       f"所附实例与信息库中方案 #{registry_id} 的实例不同（实例被改动）",
@@ -402,6 +432,43 @@ def _registry_basis(registry_id: object, plan: Plan, instance: Instance, skip: b
                       f"the plan differs from registry plan #{registry_id} (the file was edited)"))
     return (found, f"所附实例即信息库中方案 #{registry_id} 的实例，方案内容与其一致",
             f"the instance is that of registry plan #{registry_id}, and the plan matches it")
+
+
+def _signature_basis(result: SignatureCheck, registry_id: object, status: object,
+                     demanded: bool, fingerprint: Callable[[str], str]
+                     ) -> tuple[list[tuple[str, str, str]], tuple[str, str, bool]]:
+    """The findings and the basis (zh, en, proven) of the file's signature: proven when it
+    verifies under a key the user trusts; a signature that does not verify is a finding, and so
+    is a file without a trusted one when keys were given (``demanded``)."""
+    found: list[tuple[str, str, str]] = []
+    if result.present and not result.valid:
+        found.append(("plan.signature",
+                      "文件的信息库签名无效：方案、编号或状态在签发后被改动，或签名不属于此文件",
+                      "the registry signature does not verify: the plan, its number or status "
+                      "was changed after signing, or the signature is not this file's"))
+    elif demanded and not result.trusted:
+        reason = ((f"签名的公钥 {fingerprint(result.key)} 不在 --trust-key 之列",
+                   f"it is signed under the key {fingerprint(result.key)}, not one given with "
+                   "--trust-key") if result.present and result.key
+                  else ("文件没有签名", "the file is not signed"))
+        found.append(("plan.signature", f"文件不是由可信的信息库签发的：{reason[0]}",
+                      f"the file was not signed by a trusted registry: {reason[1]}"))
+    if result.valid and result.trusted and result.key:
+        key = fingerprint(result.key)
+        return found, (f"文件由公钥 {key} 的信息库签发（方案 #{registry_id}，状态 {status}），"
+                       "签发后方案及其实例均未被改动",
+                       f"signed by the registry whose key is {key} (plan #{registry_id}, "
+                       f"{status}); neither the plan nor its instance was changed since", True)
+    if result.valid and result.key:
+        key = fingerprint(result.key)
+        return found, (f"文件带有公钥 {key} 的签名，但未用 --trust-key 指定可信公钥，来源未核验",
+                       f"the file is signed under the key {key}, but no trusted key was given "
+                       "(--trust-key): its origin is unverified", False)
+    return found, ("", "", False)
+
+
+def _joined(first: str, second: str, separator: str) -> str:
+    return f"{first}{separator}{second}" if second else first
 
 
 def _valid_plan_number(registry_id: object) -> bool:
@@ -435,6 +502,52 @@ def _plan_summary(plan_id: int, language: str) -> str:
 
 def _plan_error(exc: PlanError, language: str) -> typer.Exit:
     return fail(exc.zh, exc.en, language)
+
+
+@app.command("signing-key")
+def signing_key_command(language: Language = "zh") -> None:
+    """本信息库签发方案文件所用的公钥，供审计方以 check-plan --trust-key 核验 / The public key
+    this registry signs plan files with, for `check-plan --trust-key` elsewhere."""
+    from workforce.config import get_settings
+    from workforce.plans.signing import fingerprint, public_key
+
+    require_registry(language)
+    key = public_key(get_settings().secret_key)
+    typer.echo(key)
+    typer.echo(
+        f"指纹 {fingerprint(key)}；请经可靠渠道交给审计方：workforce check-plan 方案.json "
+        f"--trust-key {key}。更换密钥（rotate-secret）后公钥随之改变，此前签发的文件仍按旧公钥核验"
+        if language == "zh" else
+        f"fingerprint {fingerprint(key)}; hand it to the auditors by a channel they trust: "
+        f"workforce check-plan plan.json --trust-key {key}. Rotating the secret key changes it; "
+        "files signed before verify under the key published before")
+
+
+@plans_app.command("export")
+def export_command(
+    plan_id: Annotated[int, typer.Argument()],
+    out: Annotated[Path, typer.Option("--out", help="方案文件 .json 或 .xlsx / plan file")],
+    language: Language = "zh",
+) -> None:
+    """写出信息库中的方案（.json 带信息库签名，可在别处以 check-plan 核验；.xlsx 供阅读）/
+    Write a registry plan to a file (.json signed by the registry, checkable elsewhere with
+    check-plan; .xlsx to read)."""
+    from sqlmodel import Session
+
+    from workforce.db import get_engine
+    from workforce.models import RotationPlan
+    from workforce.plans.lifecycle import load_plan, signed_plan_json_pieces
+
+    require_registry(language)
+    _plan_summary(plan_id, language)  # a plan that is not there: the error
+    _require_out_folder(out, language)
+    with Session(get_engine()) as session:
+        record = session.get(RotationPlan, plan_id)
+        assert record is not None
+        pieces = signed_plan_json_pieces(record)
+        instance, plan = load_plan(record)
+    write_plan(out, pieces, instance, plan, language, plan_id)
+    typer.echo(f"方案 #{plan_id} → {out}" if language == "zh" else f"plan #{plan_id} → {out}")
 
 
 @plans_app.command("list")

@@ -586,9 +586,22 @@ def plans_of_year(session: Session, year: int) -> list[RotationPlan]:
     )
 
 
-def plan_json_pieces(record: RotationPlan, *, with_instance: bool = True) -> tuple[str, ...]:
+def signed_plan_json_pieces(record: RotationPlan) -> tuple[str, ...]:
+    """The saved form of a plan as the registry writes it to a file: `plan_json_pieces` with
+    the registry's signature (`workforce.plans.signing`), over the plan as stored."""
+    from workforce.plans.signing import sign
+
+    assert record.id is not None
+    signature = sign(get_settings().secret_key, record.id, record.status,
+                     Plan.model_validate_json(record.plan_json))
+    return plan_json_pieces(record, signature=signature)
+
+
+def plan_json_pieces(record: RotationPlan, *, with_instance: bool = True,
+                     signature: dict[str, str] | None = None) -> tuple[str, ...]:
     """The saved form of a plan as pieces of text whose concatenation is the JSON object: the
-    plan's fields, the registry id and status, and its instance.
+    plan's fields, the registry id and status (and the registry's ``signature``, when given),
+    and its instance.
 
     Spliced from the stored JSON texts rather than parsed and dumped again: both are pydantic's
     compact JSON objects, and re-encoding the sample district's plan and instance (4 MB) with
@@ -603,6 +616,8 @@ def plan_json_pieces(record: RotationPlan, *, with_instance: bool = True) -> tup
     fields = plan[1:-1].strip()  # an older release's indented JSON, or an empty object
     extra = (f'"registry_plan_id":{json.dumps(record.id)},'
              f'"registry_status":{json.dumps(record.status)}')  # fmt: skip
+    if signature is not None:
+        extra += f',"registry_signature":{json.dumps(signature)}'  # fmt: skip
     pieces = ["{", fields, "," if fields else "", extra]
     if with_instance:
         pieces += [',"instance":', record.instance_json.strip()]

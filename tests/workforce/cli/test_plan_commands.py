@@ -216,6 +216,10 @@ def test_check_plan_refuses_a_file_whose_registry_number_was_taken_out(engine, t
     named = dict(saved)
     del saved["registry_plan_id"], saved["registry_status"]
     out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    signed = _invoke("check-plan", str(out), "--no-verify-bound", "--without-registry")
+    assert signed.exit_code == 1 and "[plan.signature]" in signed.output  # the signature says
+    del saved["registry_signature"]  # so the forger takes it out too
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
     stripped = _invoke("check-plan", str(out), "--no-verify-bound")
     assert stripped.exit_code == 1, stripped.output
     assert "[plan.registry] 文件未注明信息库中的方案编号" in stripped.output
@@ -394,3 +398,66 @@ def test_check_plan_reports_a_file_it_cannot_read_and_does_not_crash(tmp_path):
         assert result.exit_code == 2, (name, result.output)
         assert f"{path}: cannot read the plan" in result.output, (name, result.output)
     assert len(cases) == 4
+
+
+def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_path, monkeypatch):
+    """An auditor's machine has no registry: before, the verdict held only for whatever
+    instance the file carried. The registry signs each file it writes; with its public key
+    (`workforce signing-key`) given as --trust-key, check-plan proves the file unedited, and
+    any edit to the plan, its instance, number or status breaks the signature."""
+    from optimizer import Instance
+    from optimizer.certify import instance_sha256
+    from workforce import config, db
+
+    out, saved = _saved_plan(engine, tmp_path)
+    assert saved["registry_signature"]["algorithm"] == "ed25519"
+    key_lines = _invoke("signing-key").output.splitlines()
+    key = key_lines[0]
+    assert f"--trust-key {key}" in key_lines[1]
+    approved = _invoke("plans", "approve", "1", "--comment", "同意", "--yes")
+    assert approved.exit_code == 0, approved.output
+    exported = tmp_path / "approved.json"
+    assert _invoke("plans", "export", "1", "--out", str(exported)).exit_code == 0
+    assert json.loads(exported.read_text(encoding="utf-8"))["registry_status"] == "approved"
+
+    auditor = tmp_path / "auditor"  # no registry here, nothing configured
+    auditor.mkdir()
+    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(auditor)
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+    def check(path, *extra):
+        return runner.invoke(app, ["check-plan", str(path), "--no-verify-bound", *extra])
+
+    trusted = check(exported, "--trust-key", key)
+    assert trusted.exit_code == 0, trusted.output
+    assert "依据：文件由公钥" in trusted.output and "（方案 #1，状态 approved）" in trusted.output
+    unnamed = check(exported)
+    assert unnamed.exit_code == 0 and "但未用 --trust-key 指定可信公钥，来源未核验" in unnamed.output
+    other_key = "A" * 43 + "="
+    stranger = check(exported, "--trust-key", other_key)
+    assert stranger.exit_code == 1 and "[plan.signature] 文件不是由可信的信息库签发的" in stranger.output
+
+    forged = json.loads(exported.read_text(encoding="utf-8"))
+    edits = {
+        "instance": lambda f: f["instance"]["teachers"][0].update(name="改过的名字"),
+        "status": lambda f: f.update(registry_status="applied"),
+        "number": lambda f: f.update(registry_plan_id=2),
+        "moves": lambda f: f["moves"].pop(),
+    }
+    refused = 0
+    for what, edit in edits.items():
+        copy = json.loads(json.dumps(forged))
+        edit(copy)
+        copy["provenance"]["instance_sha256"] = instance_sha256(
+            Instance.model_validate(copy["instance"]))  # the forger rehashes
+        path = tmp_path / f"forged-{what}.json"
+        path.write_text(json.dumps(copy, ensure_ascii=False), encoding="utf-8")
+        result = check(path, "--trust-key", key)
+        assert result.exit_code == 1, (what, result.output)
+        assert "[plan.signature] 文件的信息库签名无效" in result.output, (what, result.output)
+        refused += 1
+    assert refused == len(edits) == 4
+    assert list(auditor.iterdir()) == []  # the checks wrote nothing
