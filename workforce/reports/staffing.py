@@ -99,14 +99,19 @@ def staffing_report(
     norms = norms or default_norms()
     targets = targets or default_staffing_targets()
     only = school_by_code(session, school)
-    try:
-        demand = demand_by_school(session, as_of, norms)
-    except DemandError as exc:
-        raise ReportError(exc.zh, exc.en) from None
     every_school = frames.schools(session)
     schools = county_schools(every_school, county).rename(
         columns={"code": "school_code", "name": "school_name"}
     )
+    # Only the schools reported on: one county's (or one school's) report is not held up by
+    # another county's school whose class counts are missing.
+    wanted = [only.id] if only is not None else schools["id"].tolist()
+    try:
+        demand = demand_by_school(
+            session, as_of, norms, school_ids=None if county is None and only is None else wanted
+        )
+    except DemandError as exc:
+        raise ReportError(exc.zh, exc.en) from None
     schools = schools[schools["id"].isin(list(demand))]
     if only is not None:
         schools = schools[schools["id"] == only.id]
