@@ -187,6 +187,54 @@ def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
     )
 
 
+RETIREMENT_COLUMNS = ("birth_date", "gender", "retirement_category", "retirement_confirmed_on")
+"""What :func:`retirement_dates` reads of a teacher."""
+
+
+def retirement_dates(teachers: pd.DataFrame) -> list[dt.date]:
+    """Each teacher's retirement date (:func:`workforce.rules.retirement.retirement_date`: the
+    HR-confirmed date, else the statutory one), computed once per distinct (birth date,
+    category, confirmed date). Needs :data:`RETIREMENT_COLUMNS`."""
+    from workforce.rules.retirement import default_category, retirement_date
+
+    keys = list(
+        zip(
+            teachers["birth_date"].tolist(),
+            [c or default_category(g) for c, g in zip(
+                teachers["retirement_category"].tolist(), teachers["gender"].tolist(), strict=True
+            )],
+            teachers["retirement_confirmed_on"].tolist(),
+            strict=True,
+        )
+    )  # fmt: skip
+    done = {key: retirement_date(*key) for key in set(keys)}
+    return list(map(done.__getitem__, keys))
+
+
+def in_service_on(
+    teachers: pd.DataFrame,
+    day: dt.date,
+    serving: Iterable[str],
+    today: dt.date | None = None,
+) -> pd.Series:
+    """Which teachers were in service on ``day``: employed by then (:func:`employed_by`) and
+    either still serving (status in ``serving``) or retired since — status ``retired`` with a
+    retirement date after ``day``. A report dated in the past counts the teachers who retired
+    after its date, as the rotation report does; the registry keeps no leaving date, so
+    leavers are not counted. A retirement date after ``today`` (the real date: the teacher is
+    already retired) cannot be right and is not relied on. Needs ``status``,
+    ``first_employed_on``, ``joined_school_on`` and :data:`RETIREMENT_COLUMNS`."""
+    today = today or dt.date.today()
+    status = teachers["status"]
+    active = status.isin(list(serving)).to_numpy()
+    retired = (status == "retired").to_numpy()
+    later = np.zeros(len(teachers), dtype=bool)
+    if retired.any():
+        dates = retirement_dates(teachers[retired])
+        later[retired] = [day < d <= today for d in dates]
+    return employed_by(teachers, day) & pd.Series(active | later, index=teachers.index)
+
+
 def _teachers(
     session: Session,
     statuses: Iterable[str] | None,

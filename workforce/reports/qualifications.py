@@ -197,13 +197,21 @@ def staged_teachers(
 ) -> pd.DataFrame:
     """Counted teachers (employed on ``as_of`` when given) with school, stage, education rank
     and certificate facts."""
-    teachers = frames.teachers(
-        session,
-        targets.counted_statuses,
-        columns=("id", "school_id", "education", "first_employed_on", "joined_school_on"),
-    )
-    if as_of is not None:
-        teachers = teachers[frames.employed_by(teachers, as_of)].reset_index(drop=True)
+    if as_of is None:
+        teachers = frames.teachers(
+            session,
+            targets.counted_statuses,
+            columns=("id", "school_id", "education", "first_employed_on", "joined_school_on"),
+        )
+    else:  # in service on the date: employed by then, still serving or retired since
+        teachers = frames.teachers(
+            session,
+            (*targets.counted_statuses, "retired"),
+            columns=("id", "school_id", "education", "first_employed_on", "joined_school_on",
+                     "status", *frames.RETIREMENT_COLUMNS),
+        )  # fmt: skip
+        keep = frames.in_service_on(teachers, as_of, targets.counted_statuses)
+        teachers = teachers[keep].reset_index(drop=True)
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )
@@ -309,11 +317,14 @@ def _county_view(
 def _notes() -> list[Note]:
     return [
         Note(
-            zh="比例 = 达标人数 ÷ 该学段在岗、借调教师数。九年一贯制、完全中学的教师按所持最高教师"
+            zh="比例 = 达标人数 ÷ 该学段统计日在职教师数（统计日已参加工作，现为在岗、借调或统计日后"
+            "退休者；离职者无离职日期，不计入）。九年一贯制、完全中学的教师按所持最高教师"
             "资格证归入高学段（持初中及以上资格归初中，持高中资格归高中），否则归低学段；特殊教育"
             "学校不计入。学历按 GB/T 4658 等级比较（本科以上含硕士、博士），未登记学历者计为"
             "未达标；持证 = 至少持有一本教师资格证。",
-            en="Rate = qualified ÷ active or seconded teachers of the stage. In nine-year and "
+            en="Rate = qualified ÷ teachers of the stage in service on the as-of date (employed "
+            "by then; active or seconded now, or retired after the date; leavers have no leaving "
+            "date and are not counted). In nine-year and "
             "complete secondary schools a teacher belongs to the upper stage when holding a "
             "certificate of that level or higher; special schools are not counted. Education "
             "compares by GB/T 4658 rank; no recorded education does not qualify; certified = "

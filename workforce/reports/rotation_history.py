@@ -25,7 +25,6 @@ from optimizer.rules import RotationRules
 from workforce.models import Exemption
 from workforce.reports import frames
 from workforce.reports.eligibility import QuotaPeople, ordinals
-from workforce.rules.retirement import default_category, retirement_date
 
 IN_SERVICE = ("active", "seconded")
 NEVER = dt.date(9999, 12, 31).toordinal()
@@ -145,20 +144,8 @@ def careers(
 
 
 def _retirement_dates(teachers: pd.DataFrame) -> list[dt.date]:
-    """Each teacher's retirement date (:func:`workforce.rules.retirement.retirement_date`),
-    computed once per distinct (birth date, category, confirmed date)."""
-    keys = list(
-        zip(
-            teachers["birth_date"].tolist(),
-            [c or default_category(g) for c, g in zip(
-                teachers["retirement_category"].tolist(), teachers["gender"].tolist(), strict=True
-            )],
-            teachers["retirement_confirmed_on"].tolist(),
-            strict=True,
-        )
-    )  # fmt: skip
-    done = {key: retirement_date(*key) for key in set(keys)}
-    return list(map(done.__getitem__, keys))
+    """Each teacher's retirement date (:func:`frames.retirement_dates`)."""
+    return frames.retirement_dates(teachers)
 
 
 def read_exemptions(session: Session) -> dict[int, list[ExemptionView]]:

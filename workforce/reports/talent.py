@@ -153,8 +153,10 @@ def talent_report(
     schools = county_schools(every_school, county)
     designations = frames.designations(session)
     teachers = frames.teachers(
-        session, columns=("id", "staff_no", "name", "school_id", "main_subject", "status")
-    )
+        session,
+        columns=("id", "staff_no", "name", "school_id", "main_subject", "status",
+                 "first_employed_on", "joined_school_on", *frames.RETIREMENT_COLUMNS),
+    )  # fmt: skip
     if county is not None:
         teachers = teachers[teachers["school_id"].isin(schools["id"])].reset_index(drop=True)
         designations = designations[designations["teacher_id"].isin(teachers["id"])]
@@ -168,7 +170,9 @@ def talent_report(
         on="school_id",
         how="left",
     )
-    serving = set(people.loc[people["status"].isin(SERVING), "id"])
+    # Serving on the as-of date: active or seconded now, or retired since (a past date's
+    # count keeps the teachers who retired after it).
+    serving = set(people.loc[_serving_on(people, as_of), "id"])
     matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
     per_pupil = _per_pupil_views(
@@ -199,14 +203,21 @@ def talent_report(
         notes=_notes(targets),
         scope=scoped_note(
             Note(
-                zh="培养目标：全区在岗、借调教师；"
+                zh="培养目标：全区统计日在职教师（在岗、借调及统计日后退休者）；"
                 + default_scopes().note("key_teachers_per_100_pupils").zh,
-                en="Goals: every serving teacher of the district; "
+                en="Goals: every teacher of the district serving on the as-of date (active, seconded, "
+                "or retired after it); "
                 + default_scopes().note("key_teachers_per_100_pupils").en,
             ),
             county,
         ),
     )
+
+
+def _serving_on(people: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Active or seconded now, or retired after ``day`` (the current count of a past date)."""
+    now = people["status"].isin(SERVING)
+    return now | (frames.in_service_on(people, day, SERVING) & (people["status"] == "retired"))
 
 
 def _county_view(
@@ -553,9 +564,10 @@ def _notes(targets: TalentTargets) -> list[Note]:
             "and the teacher list's filter do.",
         ),
         Note(
-            zh="现有数只计在岗、借调教师；逐年数据按任期推算（登记册未记录离职日期，往年数含已离职、"
+            zh="现有数只计统计日在职教师（现为在岗、借调，或统计日后退休者）；逐年数据按任期推算（登记册未记录离职日期，往年数含已离职、"
             "退休者）。",
-            en="Current counts serving teachers only; year-end counts come from the terms alone "
+            en="Current counts the teachers serving on the as-of date (active or seconded now, "
+            "or retired after it); year-end counts come from the terms alone "
             "(the registry has no leaving dates, so past years include later leavers).",
         ),
         Note(

@@ -149,7 +149,7 @@ def assessed_teachers(
     cycle = rules.cycle(cycle_name)
     teachers = frames.teachers(
         session,
-        rules.counted_statuses,
+        (*rules.counted_statuses, "retired"),
         school_id,
         columns=(
             "id",
@@ -159,13 +159,24 @@ def assessed_teachers(
             "post_type",
             "first_employed_on",
             "main_subject",
+            "joined_school_on",
+            "status",
+            *frames.RETIREMENT_COLUMNS,
         ),
     )
     # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
     # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
-    last_day = min(as_of, cycle.end).toordinal()
+    # A teacher retired since that day was in service on it and is counted.
+    last_day = min(as_of, cycle.end)
     first = _ordinals(teachers["first_employed_on"])
-    teachers = teachers[first <= last_day]
+    serving = teachers["status"].isin(list(rules.counted_statuses)).to_numpy()
+    retired = ~serving
+    if retired.any():
+        retired &= frames.in_service_on(teachers, last_day, rules.counted_statuses).to_numpy()
+    teachers = teachers.loc[
+        (serving | retired) & (first <= last_day.toordinal()),
+        ["id", "staff_no", "name", "school_id", "post_type", "first_employed_on", "main_subject"],
+    ]
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )
@@ -373,10 +384,12 @@ def _notes(rules: TrainingRules, cycle: str) -> list[Note]:
             "cannot finish. A convention of this system, set in data/rules/training.yaml.",
         ),
         Note(
-            zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师，统计日已参加工作）。优质均衡评估"
+            zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师及统计日后退休者，统计日已参加工作；"
+            "周期已结束时按周期末日）。优质均衡评估"
             "要求360学时培训完成率100%（教督〔2017〕6号）。",
-            en="Completion rate = teachers done ÷ teachers counted (active or seconded, employed "
-            "on the as-of date). The county evaluation asks for 100% (教督〔2017〕6号).",
+            en="Completion rate = teachers done ÷ teachers counted (active or seconded, or "
+            "retired after the date; employed on the as-of date, or the cycle's last day once it "
+            "is over). The county evaluation asks for 100% (教督〔2017〕6号).",
         ),
         Note(
             zh="资格注册风险：资格证注册有效期在本周期内（含已过期）且学时未完成者；完成学时是"

@@ -1,0 +1,75 @@
+"""Reports dated in the past count the teachers in service on that date, among them those who
+retired after it (their retirement date tells, as in the rotation report); the day a teacher
+retires (the first day of the month they reach the age, or the HR-confirmed date) they are no
+longer counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from workforce.reports.qualifications import qualifications_report
+from workforce.reports.talent import talent_report
+from workforce.reports.training import training_report
+
+D = dt.date
+
+
+@pytest.fixture
+def district(build):  # type: ignore[no-untyped-def]
+    school = build.school("P1", level="primary")
+    serving = build.teacher(school, education="bachelor")
+    build.training(serving, 360, D(2022, 3, 1))
+    build.designation(serving, "key_teacher", "district", D(2022, 1, 1), D(2026, 12, 31))
+    # male_60, born July 1964: retires 2024-07-01 (statutory, no delay for his birth year)
+    aged = build.teacher(
+        school, education="master", gender="male", birth_date=D(1964, 7, 15), status="retired"
+    )
+    build.training(aged, 100, D(2022, 3, 1))
+    build.designation(aged, "key_teacher", "district", D(2022, 1, 1), D(2026, 12, 31))
+    # HR-confirmed early retirement on 2025-03-01
+    early = build.teacher(
+        school, education="associate", status="retired", retirement_confirmed_on=D(2025, 3, 1)
+    )
+    build.training(early, 360, D(2023, 3, 1))
+    # retired, but the recorded dates say 2040 (after today): not relied on, never counted
+    build.teacher(school, education="doctorate", status="retired")
+    build.teacher(school, education="bachelor", status="left")  # no leaving date: not counted
+    build.session.commit()
+
+
+# as-of date → (teachers counted, of them bachelor or above, done with 360 h, key teachers)
+EXPECTED = {
+    D(2024, 6, 30): (3, 2, 2, 2),  # the day before the statutory retirement: all three
+    D(2024, 7, 1): (2, 1, 2, 1),  # he retires that day: the serving teacher and the early one
+    D(2025, 2, 28): (2, 1, 2, 1),
+    D(2025, 3, 1): (1, 1, 1, 1),  # the confirmed date: only the serving teacher
+}
+
+
+@pytest.mark.parametrize("as_of", list(EXPECTED))
+def test_teachers_retired_after_the_date_are_counted_on_it(session, district, as_of) -> None:  # type: ignore[no-untyped-def]
+    teachers, qualified, done, key = EXPECTED[as_of]
+    rows = qualifications_report(session, as_of=as_of).view("qualifications.indicators").rows
+    primary = next(r for r in rows if r["indicator"]["zh"] == "小学专任教师本科以上学历比例")
+    (training,) = training_report(session, as_of=as_of).view("training.district").rows
+    goals = talent_report(session, as_of=as_of).view("talent.goals").rows
+    key_teachers = next(r for r in goals if r["target_key"]["zh"] == "区级骨干教师")
+    figures = (primary["teachers"], primary["qualified"], training["done"],
+               key_teachers["current"])  # fmt: skip
+    assert figures == (teachers, qualified, done, key)
+    assert training["teachers"] == teachers
+
+
+def test_a_finished_cycle_counts_who_served_on_its_last_day(session, build) -> None:  # type: ignore[no-untyped-def]
+    """The 2021–2025 cycle reported in 2026: a teacher who retired in 2026 was in the cycle to
+    its end and counts; one who retired in 2025 before its last day does not."""
+    school = build.school("P1", level="primary")
+    build.training(build.teacher(school), 360, D(2022, 1, 1))
+    build.teacher(school, status="retired", retirement_confirmed_on=D(2026, 2, 1))
+    build.teacher(school, status="retired", retirement_confirmed_on=D(2025, 12, 31))
+    build.session.commit()
+    report = training_report(session, as_of=D(2026, 9, 1), cycle="2021-2025")
+    (row,) = report.view("training.district").rows
+    assert (row["teachers"], row["done"], row["cannot_finish"]) == (2, 1, 1)
