@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from workforce.bulkwork import cyclic_gc_paused
+from workforce.codes import code_list
 from workforce.config import DATA_DIR, read_yaml
 from workforce.reports import frames
 from workforce.reports.counties import (
@@ -247,6 +248,7 @@ def staffing_report(
                 "subject_staffing", "pe_arts_per_100_pupils", "psychology_teachers"
             ),
             county,
+            only,
         ),
     )
 
@@ -414,9 +416,20 @@ def _out_of_field(
     return outside.sort_values(["school_code", "staff_no"], kind="stable")
 
 
+SCHOOL_KINDS = {"primary": ("小学", "primary"), "secondary": ("中学", "secondary")}
+"""The psychology thresholds' school kinds (data/norms/staffing.yaml) in words."""
+
+
 def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
     rule = targets.pe_arts_per_100_pupils
-    applied = ", ".join(f"{kind} ≥ {n}" for kind, n in norms.psychology_thresholds.items())
+    thresholds = norms.psychology_thresholds.items()
+    applied = ", ".join(f"{kind} ≥ {n}" for kind, n in thresholds)
+    applied_zh = "、".join(
+        f"{SCHOOL_KINDS.get(kind, (kind,))[0]}{n}人" for kind, n in thresholds
+    )
+    subjects = code_list("subjects")
+    focus_zh = "、".join(subjects.label(s, "zh") for s in targets.focus_subjects.value)
+    focus_en = ", ".join(subjects.label(s, "en") for s in targets.focus_subjects.value)
     return [
         Note(
             zh="需求、在岗、缺编与超编均按学科需求规则计算（按课时标准、周课时与教师标准工作量"
@@ -427,9 +440,8 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
             "subject), in full-time teachers.",
         ),
         Note(
-            zh=f"重点学科（结构性缺编）：{'、'.join(targets.focus_subjects.value)}；"
-            f"{targets.focus_subjects.source}",
-            en=f"Focus subjects: {', '.join(targets.focus_subjects.value)} (plan annex 2, 二.3).",
+            zh=f"重点学科（结构性缺编）：{focus_zh}；{targets.focus_subjects.source}",
+            en=f"Focus subjects: {focus_en} (plan annex 2, 二.3).",
         ),
         Note(
             zh=f"每百名学生体育、艺术专任教师数 ≥ {rule.threshold:g}（含本数）；{rule.source}",
@@ -437,7 +449,7 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
             "教督〔2017〕6号.",
         ),
         Note(
-            zh=f"心理健康专职教师门槛（采用 data/norms/staffing.yaml 中选定的版本）：{applied}"
+            zh=f"心理健康专职教师门槛（采用 data/norms/staffing.yaml 中选定的版本）：{applied_zh}"
             "（学生数达到门槛含本数）。规划第三章为小学1000人、中学1200人，附件2为中学1000人、"
             "小学1200人。",
             en=f"Full-time psychology teacher thresholds applied (data/norms/staffing.yaml): "

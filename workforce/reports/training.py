@@ -134,7 +134,7 @@ def training_report(
         parameters={"cycle": the_cycle.name, "school": school, **county_parameter(county)},
         views=views,
         notes=_notes(rules, the_cycle.name),
-        scope=scoped_note(default_scopes().note("training_completion"), county),
+        scope=scoped_note(default_scopes().note("training_completion"), county, only),
     )
 
 
