@@ -73,3 +73,35 @@ def test_a_finished_cycle_counts_who_served_on_its_last_day(session, build) -> N
     report = training_report(session, as_of=D(2026, 9, 1), cycle="2021-2025")
     (row,) = report.view("training.district").rows
     assert (row["teachers"], row["done"], row["cannot_finish"]) == (2, 1, 1)
+
+
+def test_a_goal_is_judged_without_the_key_teachers_retired_before_its_due_date(
+    session, build
+) -> None:  # type: ignore[no-untyped-def]
+    """Designations run past a holder's retirement. On the due date (2025-12-31) a teacher who
+    retired before it is no longer one of the district's key teachers: the due-date figure,
+    the year-end row and the current count of that day agree."""
+    school = build.school("P1")
+    term = (D(2023, 1, 1), D(2026, 12, 31))
+    build.designation(build.teacher(school), "key_teacher", "district", *term)
+    gone = build.teacher(school, status="retired", retirement_confirmed_on=D(2025, 9, 1))
+    build.designation(gone, "key_teacher", "district", *term)
+    after = build.teacher(school, status="retired", retirement_confirmed_on=D(2026, 3, 1))
+    build.designation(after, "key_teacher", "district", *term)
+    build.session.commit()
+    checked = 0
+    # as-of date → (due-date figure, current count, 2024-12-31 row, 2025-12-31 row)
+    for as_of, expected in (
+        (D(2025, 12, 31), (2, 2, 3, 2)),
+        (D(2026, 6, 30), (2, 1, 3, 2)),
+    ):
+        report = talent_report(session, as_of=as_of)
+        goal = next(
+            r for r in report.view("talent.goals").rows if r["target_key"]["zh"] == "区级骨干教师"
+        )
+        years = {r["date"]: r["key_teachers"] for r in report.view("talent.by_year").rows}
+        figures = (goal["due_figure"], goal["current"], years["2024-12-31"], years["2025-12-31"])
+        assert figures == expected, as_of
+        assert goal["gap"] == 700 - expected[0]
+        checked += 1
+    assert checked == 2
