@@ -321,14 +321,16 @@ def _notes() -> list[Note]:
             "退休者；离职者无离职日期，不计入）。九年一贯制、完全中学的教师按所持最高教师"
             "资格证归入高学段（持初中及以上资格归初中，持高中资格归高中），否则归低学段；特殊教育"
             "学校不计入。学历按 GB/T 4658 等级比较（本科以上含硕士、博士），未登记学历者计为"
-            "未达标；持证 = 至少持有一本教师资格证。",
+            "未达标；持证 = 至少持有一本教师资格证。学历与资格证为登记册现有记录（未记录取得日期，"
+            "统计日期在过去时不回溯）。",
             en="Rate = qualified ÷ teachers of the stage in service on the as-of date (employed "
             "by then; active or seconded now, or retired after the date; leavers have no leaving "
             "date and are not counted). In nine-year and "
             "complete secondary schools a teacher belongs to the upper stage when holding a "
             "certificate of that level or higher; special schools are not counted. Education "
             "compares by GB/T 4658 rank; no recorded education does not qualify; certified = "
-            "holds at least one teaching certificate.",
+            "holds at least one teaching certificate. Education and certificates are the "
+            "registry's present records (no dates of award: not rolled back to a past date).",
         ),
         Note(
             zh="规划对同一指标给出不同数字时（附件1与附件2的目标、第一章与附件1的基数）全部列出并"

@@ -440,6 +440,13 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
             "subject), in full-time teachers.",
         ),
         Note(
+            zh="统计日期只决定所用课时标准（如每天一节体育课的起始日期）；在岗教师、学生数、班级数"
+            "与残疾学生数均为登记册现有数据，统计日期在过去时不回溯。",
+            en="The as-of date only picks the curriculum norms in force (e.g. the start of daily "
+            "PE); teachers in post, pupils, classes and disabled pupils are the registry's "
+            "present figures, not rolled back to a past date.",
+        ),
+        Note(
             zh=f"重点学科（结构性缺编）：{focus_zh}；{targets.focus_subjects.source}",
             en=f"Focus subjects: {focus_en} (plan annex 2, 二.3).",
         ),

@@ -202,3 +202,19 @@ def test_one_county_or_school_is_not_held_up_by_another_countys_missing_class_co
     with pytest.raises(ReportError) as err:
         staffing_report(session, as_of=AS_OF)
     assert "B1" in err.value.zh
+
+
+def test_a_past_date_says_which_figures_are_todays(session, district) -> None:  # type: ignore[no-untyped-def]
+    """Staffing cannot be rolled back (no history of pupils, classes or postings): a report
+    dated in the past says so beside its figures, as does the qualification report for
+    education and certificates."""
+    from workforce.reports.qualifications import qualifications_report
+
+    checked = 0
+    for report, phrase in (
+        (staffing_report(session, as_of=dt.date(2024, 6, 30)), "登记册现有数据，统计日期在过去时不回溯"),
+        (qualifications_report(session, as_of=dt.date(2024, 6, 30)), "学历与资格证为登记册现有记录"),
+    ):
+        assert sum(phrase in note.zh for note in report.notes) == 1, report.name
+        checked += 1
+    assert checked == 2
