@@ -187,6 +187,27 @@ def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
     )
 
 
+def schools_on(session: Session, teachers: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Each teacher's school on ``day`` (``id`` and ``school_id`` columns): the source school
+    of their first rotation record (transfer or secondment) starting after ``day`` — the
+    registry moves a teacher when the move is recorded, or when a plan is applied, ahead of
+    its start — else the current school. On a move's first day the teacher is at the new
+    school. (The rotation report's reference day reads a move starting on it as after it:
+    :func:`workforce.reports.rotation_history.place_on`.)"""
+    moves = rotations(session)
+    later = moves[[d > day for d in moves["start_on"]]]
+    if not len(later):
+        return teachers["school_id"].copy()
+    first = later.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
+    source = dict(zip(first["teacher_id"].astype(int), first["from_school_id"].astype(int),
+                      strict=True))  # fmt: skip
+    return pd.Series(
+        [source.get(int(t), s) for t, s in zip(teachers["id"], teachers["school_id"], strict=True)],
+        index=teachers.index,
+        dtype=teachers["school_id"].dtype,
+    )
+
+
 RETIREMENT_COLUMNS = ("birth_date", "gender", "retirement_category", "retirement_confirmed_on")
 """What :func:`retirement_dates` reads of a teacher."""
 

@@ -212,6 +212,7 @@ def staged_teachers(
         )  # fmt: skip
         keep = frames.in_service_on(teachers, as_of, targets.counted_statuses)
         teachers = teachers[keep].reset_index(drop=True)
+        teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )

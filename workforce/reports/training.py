@@ -150,7 +150,6 @@ def assessed_teachers(
     teachers = frames.teachers(
         session,
         (*rules.counted_statuses, "retired"),
-        school_id,
         columns=(
             "id",
             "staff_no",
@@ -177,6 +176,11 @@ def assessed_teachers(
         (serving | retired) & (first <= last_day.toordinal()),
         ["id", "staff_no", "name", "school_id", "post_type", "first_employed_on", "main_subject"],
     ]
+    # Where each taught on that day: a move recorded (or applied by a plan) after it does not
+    # take the teacher out of the school, or the county, of the day.
+    teachers["school_id"] = frames.schools_on(session, teachers, last_day)
+    if school_id is not None:
+        teachers = teachers[teachers["school_id"] == school_id]
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )

@@ -105,3 +105,46 @@ def test_a_goal_is_judged_without_the_key_teachers_retired_before_its_due_date(
         assert goal["gap"] == 700 - expected[0]
         checked += 1
     assert checked == 2
+
+
+def test_teachers_are_reported_where_they_taught_on_the_date(session, build) -> None:  # type: ignore[no-untyped-def]
+    """A transfer made after the as-of date (school_id already the new school) still leaves
+    the teacher at the source school on that date, in its county; so does a move a plan has
+    applied ahead of its start (the registry moves the teacher when the plan is applied)."""
+    a = build.school("A1", county="甲县", level="primary")
+    b = build.school("B1", county="乙县", level="primary")
+    moved = build.teacher(b, education="master", joined_school_on=D(2025, 9, 1))
+    build.training(moved, 360, D(2023, 1, 1))
+    build.rotation(moved, a, b, D(2025, 9, 1), kind="transfer")
+    ahead = build.teacher(b, education="master", joined_school_on=D(2027, 9, 1))
+    build.rotation(ahead, a, b, D(2027, 9, 1), kind="secondment", planned_end=D(2030, 8, 31))
+    build.teacher(a, education="associate")
+    build.session.commit()
+
+    def where(as_of):  # type: ignore[no-untyped-def]
+        """{county: (training teachers, done, qualification teachers, qualified)}"""
+        figures = {}
+        for county in ("甲县", "乙县"):
+            (row,) = training_report(session, as_of=as_of, county=county).view(
+                "training.district").rows  # fmt: skip
+            rows = qualifications_report(session, as_of=as_of, county=county).view(
+                "qualifications.indicators").rows  # fmt: skip
+            q = next(r for r in rows if r["indicator"]["zh"] == "小学专任教师本科以上学历比例")
+            figures[county] = (row["teachers"], row["done"], q["teachers"], q["qualified"])
+        return figures
+
+    cases = {
+        D(2025, 6, 30): {"甲县": (3, 1, 3, 2), "乙县": (0, 0, 0, 0)},
+        D(2025, 9, 1): {"甲县": (2, 0, 2, 1), "乙县": (1, 1, 1, 1)},  # the transfer's first day
+        # cycle 2026–2030: the 2023 hours are the last cycle's; the plan's move is ahead
+        D(2026, 12, 1): {"甲县": (2, 0, 2, 1), "乙县": (1, 0, 1, 1)},
+    }
+    for as_of, expected in cases.items():
+        assert where(as_of) == expected, as_of
+    assert len(cases) == 3
+    # one school, on a date before the transfer: the teacher is the source school's
+    report = training_report(session, as_of=D(2025, 6, 30), school="A1")
+    assert {r["staff_no"] for r in report.view("training.teachers").rows} == {
+        moved.staff_no, ahead.staff_no, "T0003"}  # fmt: skip
+    report = training_report(session, as_of=D(2025, 6, 30), school="B1")
+    assert report.view("training.teachers").rows == []
