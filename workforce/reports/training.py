@@ -271,8 +271,10 @@ def _district_view(people: pd.DataFrame) -> View:
     table = status_summary(people, ["scope_group"]).set_index("scope_group")
     rows = []
     for group in GROUPS:
-        if group in table.index:
-            rows.append({"scope_group": group, **table.loc[group].to_dict()})
+        if group in table.index:  # a row of the table is all floats (the rate): counts back to int
+            counts = {k: int(table.at[group, k]) for k in ("teachers", *STATUSES)}
+            rows.append({"scope_group": group, **counts,
+                         "completion_rate": table.at[group, "completion_rate"]})  # fmt: skip
         elif group == "headline":
             rows.append({"scope_group": group, "teachers": 0, **dict.fromkeys(STATUSES, 0),
                          "completion_rate": None})  # fmt: skip
