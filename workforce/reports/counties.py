@@ -40,6 +40,22 @@ def county_schools(schools: pd.DataFrame, county: str | None) -> pd.DataFrame:
     return schools[names == county]
 
 
+def check_school_in_county(school: School | None, county: str | None) -> None:
+    """A report asked for one school and one county must not answer, silently empty, for a
+    school of another county: a ReportError naming both."""
+    if school is None or county is None:
+        return
+    actual = school.county or NO_COUNTY
+    if actual != county:
+        raise ReportError.of(
+            "school_outside_county",
+            school=school.name,
+            code=school.code,
+            county=county,
+            actual=actual or "—",
+        )
+
+
 def county_parameter(county: str | None) -> dict[str, str]:
     """``{"county": county}`` for a report's parameters when it is of one county; nothing
     otherwise, so a registry without counties gives the reports it always gave."""

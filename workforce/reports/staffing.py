@@ -34,6 +34,7 @@ from workforce.codes import code_list
 from workforce.config import DATA_DIR, read_yaml
 from workforce.reports import frames
 from workforce.reports.counties import (
+    check_school_in_county,
     county_names,
     county_parameter,
     county_schools,
@@ -104,6 +105,7 @@ def staffing_report(
     schools = county_schools(every_school, county).rename(
         columns={"code": "school_code", "name": "school_name"}
     )
+    check_school_in_county(only, county)
     # Only the schools reported on: one county's (or one school's) report is not held up by
     # another county's school whose class counts are missing.
     wanted = [only.id] if only is not None else schools["id"].tolist()

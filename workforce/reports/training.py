@@ -25,6 +25,7 @@ from sqlmodel import Session
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.reports import frames
 from workforce.reports.counties import (
+    check_school_in_county,
     county_names,
     county_parameter,
     county_schools,
@@ -85,6 +86,7 @@ def training_report(
     only = school_by_code(session, school)
     every_school = frames.schools(session)
     in_county = county_schools(every_school, county)
+    check_school_in_county(only, county)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
     if county is not None:
         people = people[people["school_id"].isin(in_county["id"])]
