@@ -148,7 +148,8 @@ def talent_report(
     county: str | None = None,
 ) -> Report:
     """Designations against the plan's goals on ``as_of``, district-wide or among the teachers
-    of one county's schools (``county``: a teacher counts where they teach now); with counties
+    of one county's schools (``county``: a teacher counts where they taught on ``as_of``,
+    :func:`frames.schools_on`); with counties
     recorded and no county asked for, each county's figures beside."""
     targets = targets or default_talent_targets()
     rotation_rules = rotation_rules or load_rules()
@@ -160,6 +161,7 @@ def talent_report(
         columns=("id", "staff_no", "name", "school_id", "main_subject", "status",
                  "first_employed_on", "joined_school_on", *frames.RETIREMENT_COLUMNS),
     )  # fmt: skip
+    teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school
     if county is not None:
         teachers = teachers[teachers["school_id"].isin(schools["id"])].reset_index(drop=True)
         designations = designations[designations["teacher_id"].isin(teachers["id"])]

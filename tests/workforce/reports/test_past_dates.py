@@ -148,3 +148,32 @@ def test_teachers_are_reported_where_they_taught_on_the_date(session, build) -> 
         moved.staff_no, ahead.staff_no, "T0003"}  # fmt: skip
     report = training_report(session, as_of=D(2025, 6, 30), school="B1")
     assert report.view("training.teachers").rows == []
+
+
+def test_key_teachers_are_counted_in_the_county_where_they_taught_on_the_date(
+    session, build
+) -> None:  # type: ignore[no-untyped-def]
+    """A key teacher transferred from 甲县 to 乙县 on 2025-09-01 is 甲县's before that day, in
+    the county scope, the by-county view and the per-100-pupils figure of the school."""
+    a = build.school("A1", county="甲县", pupils=100)
+    b = build.school("B1", county="乙县", pupils=100)
+    moved = build.teacher(b, joined_school_on=D(2025, 9, 1))
+    build.rotation(moved, a, b, D(2025, 9, 1), kind="transfer")
+    build.designation(moved, "key_teacher", "district", D(2023, 1, 1), D(2026, 12, 31))
+    build.session.commit()
+    checked = 0
+    for as_of, home in ((D(2025, 6, 30), "甲县"), (D(2025, 9, 1), "乙县")):
+        for county in ("甲县", "乙县"):
+            goals = talent_report(session, as_of=as_of, county=county).view("talent.goals").rows
+            current = next(r for r in goals if r["target_key"]["zh"] == "区级骨干教师")["current"]
+            assert current == (1 if county == home else 0), (as_of, county)
+            checked += 1
+        report = talent_report(session, as_of=as_of)
+        by_county = {r["county"]: r["key_teachers"] for r in report.view("talent.counties").rows}
+        assert by_county == {"甲县": int(home == "甲县"), "乙县": int(home == "乙县")}
+        per_school = {
+            r["school_code"]: r["key_teachers"]
+            for r in report.view("talent.per_100_pupils").rows
+        }
+        assert per_school == {"A1": int(home == "甲县"), "B1": int(home == "乙县")}
+    assert checked == 4
