@@ -187,6 +187,33 @@ def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
     )
 
 
+def teachers_of_school_on(
+    session: Session,
+    school_id: int,
+    day: dt.date,
+    statuses: Iterable[str],
+    columns: Iterable[str],
+) -> pd.DataFrame:
+    """The teachers who may have been at ``school_id`` on ``day`` (:func:`schools_on` decides):
+    those there now and those with a rotation record out of it starting after ``day``; two
+    small queries instead of reading the whole district for one school (its dashboard)."""
+    names = list(columns)
+    here = teachers(session, statuses, school_id, names)
+    leaving = session.execute(
+        select(RotationRecord.teacher_id)
+        .where(RotationRecord.from_school_id == school_id, RotationRecord.start_on > day)
+        .distinct()
+    ).scalars().all()
+    if not leaving:
+        return here
+    statement = select(*(getattr(Teacher, c) for c in names)).where(
+        Teacher.id.in_(list(leaving)), Teacher.status.in_(list(statuses))
+    )
+    away = _frame(session, statement, names)
+    both = pd.concat([here, away[~away["id"].isin(here["id"])]], ignore_index=True)
+    return both
+
+
 def schools_on(session: Session, teachers: pd.DataFrame, day: dt.date) -> pd.Series:
     """Each teacher's school on ``day`` (``id`` and ``school_id`` columns): the source school
     of their first rotation record (transfer or secondment) starting after ``day`` — the

@@ -149,26 +149,18 @@ def assessed_teachers(
 ) -> pd.DataFrame:
     """One row per counted teacher with school fields, hours and the rule's assessment."""
     cycle = rules.cycle(cycle_name)
-    teachers = frames.teachers(
-        session,
-        (*rules.counted_statuses, "retired"),
-        columns=(
-            "id",
-            "staff_no",
-            "name",
-            "school_id",
-            "post_type",
-            "first_employed_on",
-            "main_subject",
-            "joined_school_on",
-            "status",
-            *frames.RETIREMENT_COLUMNS,
-        ),
+    statuses = (*rules.counted_statuses, "retired")
+    wanted = ("id", "staff_no", "name", "school_id", "post_type", "first_employed_on",
+              "main_subject", "joined_school_on", "status", *frames.RETIREMENT_COLUMNS)  # fmt: skip
+    last_day = min(as_of, cycle.end)
+    teachers = (
+        frames.teachers(session, statuses, columns=wanted)
+        if school_id is None
+        else frames.teachers_of_school_on(session, school_id, last_day, statuses, wanted)
     )
     # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
     # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
     # A teacher retired since that day was in service on it and is counted.
-    last_day = min(as_of, cycle.end)
     first = _ordinals(teachers["first_employed_on"])
     serving = teachers["status"].isin(list(rules.counted_statuses)).to_numpy()
     retired = ~serving
