@@ -221,18 +221,25 @@ def schools_on(session: Session, teachers: pd.DataFrame, day: dt.date) -> pd.Ser
     its start — else the current school. On a move's first day the teacher is at the new
     school. (The rotation report's reference day reads a move starting on it as after it:
     :func:`workforce.reports.rotation_history.place_on`.)"""
-    moves = rotations(session)
-    later = moves[[d > day for d in moves["start_on"]]]
-    if not len(later):
-        return teachers["school_id"].copy()
+    if SHARED_READS in session.info:
+        moves = rotations(session)
+        later = moves.loc[day_array(moves["start_on"]) > np.datetime64(day, "D"),
+                          ["teacher_id", "from_school_id", "start_on"]]  # fmt: skip
+    else:  # only the moves after the day, three columns: most of the history is older
+        statement = select(
+            RotationRecord.teacher_id, RotationRecord.from_school_id, RotationRecord.start_on
+        ).where(RotationRecord.start_on > day)
+        later = _frame(session, statement, ("teacher_id", "from_school_id", "start_on"))
+    current = teachers["school_id"]
+    if not len(later) or not len(teachers):
+        return current.copy()
     first = later.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
-    source = dict(zip(first["teacher_id"].astype(int), first["from_school_id"].astype(int),
-                      strict=True))  # fmt: skip
-    return pd.Series(
-        [source.get(int(t), s) for t, s in zip(teachers["id"], teachers["school_id"], strict=True)],
-        index=teachers.index,
-        dtype=teachers["school_id"].dtype,
+    source = pd.Series(
+        first["from_school_id"].to_numpy(dtype=np.int64),
+        index=first["teacher_id"].to_numpy(dtype=np.int64),
     )
+    placed = teachers["id"].astype(np.int64).map(source)
+    return placed.fillna(current).astype(current.dtype)
 
 
 RETIREMENT_COLUMNS = ("birth_date", "gender", "retirement_category", "retirement_confirmed_on")
@@ -281,6 +288,28 @@ def in_service_on(
         dates = retirement_dates(teachers[retired])
         later[retired] = [day < d <= today for d in dates]
     return employed_by(teachers, day) & pd.Series(active | later, index=teachers.index)
+
+
+def retirees(session: Session) -> pd.DataFrame:
+    """The teachers whose status is ``retired`` (every column of :data:`TEACHER_COLUMNS`) —
+    a few percent of the registry, read apart so that the reports' reads of everyone stay
+    as narrow as they were."""
+    if SHARED_READS in session.info:
+        every = _read(
+            session, "teachers", lambda: _teachers(session, None, None, list(TEACHER_COLUMNS))
+        )
+        return every[every["status"] == "retired"].reset_index(drop=True)
+    return _teachers(session, ("retired",), None, list(TEACHER_COLUMNS))
+
+
+def retired_in_service(session: Session, day: dt.date, today: dt.date | None = None) -> pd.DataFrame:
+    """The retirees who were in service on ``day`` (:func:`in_service_on`: employed by then,
+    retired after it, the retirement date not after today), every column of
+    :data:`TEACHER_COLUMNS`."""
+    retired = retirees(session)
+    if not len(retired):
+        return retired
+    return retired[in_service_on(retired, day, (), today)].reset_index(drop=True)
 
 
 def _teachers(

@@ -197,21 +197,13 @@ def staged_teachers(
 ) -> pd.DataFrame:
     """Counted teachers (employed on ``as_of`` when given) with school, stage, education rank
     and certificate facts."""
-    if as_of is None:
-        teachers = frames.teachers(
-            session,
-            targets.counted_statuses,
-            columns=("id", "school_id", "education", "first_employed_on", "joined_school_on"),
-        )
-    else:  # in service on the date: employed by then, still serving or retired since
-        teachers = frames.teachers(
-            session,
-            (*targets.counted_statuses, "retired"),
-            columns=("id", "school_id", "education", "first_employed_on", "joined_school_on",
-                     "status", *frames.RETIREMENT_COLUMNS),
-        )  # fmt: skip
-        keep = frames.in_service_on(teachers, as_of, targets.counted_statuses)
-        teachers = teachers[keep].reset_index(drop=True)
+    names = ("id", "school_id", "education", "first_employed_on", "joined_school_on")
+    teachers = frames.teachers(session, targets.counted_statuses, columns=names)
+    if as_of is not None:  # in service on the date: employed by then, serving or retired since
+        teachers = teachers[frames.employed_by(teachers, as_of)]
+        later = frames.retired_in_service(session, as_of)[list(names)]
+        teachers = pd.concat([teachers, later], ignore_index=True) if len(later) else teachers
+        teachers = teachers.reset_index(drop=True)
         teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}

@@ -157,10 +157,8 @@ def talent_report(
     schools = county_schools(every_school, county)
     designations = frames.designations(session)
     teachers = frames.teachers(
-        session,
-        columns=("id", "staff_no", "name", "school_id", "main_subject", "status",
-                 "first_employed_on", "joined_school_on", *frames.RETIREMENT_COLUMNS),
-    )  # fmt: skip
+        session, columns=("id", "staff_no", "name", "school_id", "main_subject", "status")
+    )
     teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school
     if county is not None:
         teachers = teachers[teachers["school_id"].isin(schools["id"])].reset_index(drop=True)
@@ -168,7 +166,8 @@ def talent_report(
         designations = designations.reset_index(drop=True)
     designations["start_day"] = frames.day_array(designations["term_start"])
     designations["term_end_day"] = frames.day_array(designations["term_end"])
-    designations["end_day"] = _held_until(designations, teachers)
+    retired = frames.retirees(session)
+    designations["end_day"] = _held_until(designations, retired)
     people = teachers.merge(
         schools[["id", "code", "name", "zone", "level"]].rename(
             columns={"id": "school_id", "code": "school_code", "name": "school_name"}
@@ -178,7 +177,9 @@ def talent_report(
     )
     # Serving on the as-of date: active or seconded now, or retired since (a past date's
     # count keeps the teachers who retired after it).
-    serving = set(people.loc[_serving_on(people, as_of), "id"])
+    serving = set(people.loc[people["status"].isin(SERVING), "id"]) | (
+        set(frames.retired_in_service(session, as_of)["id"]) & set(people["id"])
+    )
     matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
     per_pupil = _per_pupil_views(
@@ -220,13 +221,13 @@ def talent_report(
     )
 
 
-def _held_until(designations: pd.DataFrame, teachers: pd.DataFrame) -> np.ndarray:
+def _held_until(designations: pd.DataFrame, retired: pd.DataFrame) -> np.ndarray:
     """Each designation's last day as a teacher of the district: its term's end, or for a
-    retired holder the day before the retirement date when that comes first (a term runs on
-    past a retirement; the retiree is no longer a serving key teacher). A retirement date
-    after today is not relied on (:func:`frames.in_service_on`)."""
+    retired holder (``retired``: :func:`frames.retirees`) the day before the retirement date
+    when that comes first (a term runs on past a retirement; the retiree is no longer a
+    serving key teacher). A retirement date after today is not relied on
+    (:func:`frames.in_service_on`)."""
     ends = designations["term_end_day"].to_numpy()
-    retired = teachers[teachers["status"] == "retired"]
     if not len(retired) or not len(designations):
         return ends
     today = dt.date.today()
@@ -243,12 +244,6 @@ def _held_until(designations: pd.DataFrame, teachers: pd.DataFrame) -> np.ndarra
     )
     earlier = ~np.isnat(cut) & (cut < ends)
     return np.where(earlier, cut, ends)
-
-
-def _serving_on(people: pd.DataFrame, day: dt.date) -> pd.Series:
-    """Active or seconded now, or retired after ``day`` (the current count of a past date)."""
-    now = people["status"].isin(SERVING)
-    return now | (frames.in_service_on(people, day, SERVING) & (people["status"] == "retired"))
 
 
 def _county_view(

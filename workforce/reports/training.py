@@ -149,27 +149,24 @@ def assessed_teachers(
 ) -> pd.DataFrame:
     """One row per counted teacher with school fields, hours and the rule's assessment."""
     cycle = rules.cycle(cycle_name)
-    statuses = (*rules.counted_statuses, "retired")
-    wanted = ("id", "staff_no", "name", "school_id", "post_type", "first_employed_on",
-              "main_subject", "joined_school_on", "status", *frames.RETIREMENT_COLUMNS)  # fmt: skip
+    wanted = ["id", "staff_no", "name", "school_id", "post_type", "first_employed_on",
+              "main_subject"]  # fmt: skip
     last_day = min(as_of, cycle.end)
     teachers = (
-        frames.teachers(session, statuses, columns=wanted)
+        frames.teachers(session, rules.counted_statuses, columns=wanted)
         if school_id is None
-        else frames.teachers_of_school_on(session, school_id, last_day, statuses, wanted)
+        else frames.teachers_of_school_on(
+            session, school_id, last_day, rules.counted_statuses, wanted
+        )
     )
+    # A teacher retired since that day was in service on it and is counted (a few, read apart).
+    later = frames.retired_in_service(session, last_day)
+    if len(later):
+        teachers = pd.concat([teachers, later[wanted]], ignore_index=True)
     # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
     # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
-    # A teacher retired since that day was in service on it and is counted.
     first = _ordinals(teachers["first_employed_on"])
-    serving = teachers["status"].isin(list(rules.counted_statuses)).to_numpy()
-    retired = ~serving
-    if retired.any():
-        retired &= frames.in_service_on(teachers, last_day, rules.counted_statuses).to_numpy()
-    teachers = teachers.loc[
-        (serving | retired) & (first <= last_day.toordinal()),
-        ["id", "staff_no", "name", "school_id", "post_type", "first_employed_on", "main_subject"],
-    ]
+    teachers = teachers[first <= last_day.toordinal()]
     # Where each taught on that day: a move recorded (or applied by a plan) after it does not
     # take the teacher out of the school, or the county, of the day.
     teachers["school_id"] = frames.schools_on(session, teachers, last_day)
