@@ -177,3 +177,34 @@ def test_key_teachers_are_counted_in_the_county_where_they_taught_on_the_date(
         }
         assert per_school == {"A1": int(home == "甲县"), "B1": int(home == "乙县")}
     assert checked == 4
+
+
+def test_reports_built_together_with_shared_reads_are_the_same(session, build) -> None:  # type: ignore[no-untyped-def]
+    """Inside frames.shared_reads each table is read once for all reports; the retirees and
+    the moves after the date come from those shared reads then. Every report, on a past date
+    and on one after the moves, is byte for byte what it is alone."""
+    from workforce.reports import frames
+    from workforce.reports.rotation import rotation_report
+    from workforce.reports.staffing import staffing_report
+
+    a = build.school("A1", county="甲县", classes_by_grade=[1] * 6)
+    b = build.school("B1", county="乙县", classes_by_grade=[1] * 6, zone="rural")
+    moved = build.teacher(b, joined_school_on=D(2025, 9, 1), education="master")
+    build.rotation(moved, a, b, D(2025, 9, 1), kind="transfer")
+    build.designation(moved, "key_teacher", "district", D(2023, 1, 1), D(2026, 12, 31))
+    old = build.teacher(a, status="retired", retirement_confirmed_on=D(2025, 3, 1))
+    build.designation(old, "key_teacher", "district", D(2023, 1, 1), D(2026, 12, 31))
+    build.training(old, 200, D(2023, 1, 1))
+    build.teacher(a)
+    build.session.commit()
+    makers = (training_report, qualifications_report, talent_report, staffing_report,
+              rotation_report)  # fmt: skip
+    compared = 0
+    for as_of in (D(2024, 12, 31), D(2025, 12, 31)):
+        alone = [make(session, as_of=as_of).model_dump_json() for make in makers]
+        with frames.shared_reads(session):
+            together = [make(session, as_of=as_of).model_dump_json() for make in makers]
+        for one, other in zip(alone, together, strict=True):
+            assert one == other
+            compared += 1
+    assert compared == 10
