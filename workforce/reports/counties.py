@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workforce.models import School
 from workforce.reports.result import Note
 from workforce.reports.scope import ReportError
 from workforce.snapshot import NO_COUNTY
@@ -39,18 +40,41 @@ def county_schools(schools: pd.DataFrame, county: str | None) -> pd.DataFrame:
     return schools[names == county]
 
 
+def check_school_in_county(school: School | None, county: str | None) -> None:
+    """A report asked for one school and one county must not answer, silently empty, for a
+    school of another county: a ReportError naming both."""
+    if school is None or county is None:
+        return
+    actual = school.county or NO_COUNTY
+    if actual != county:
+        raise ReportError.of(
+            "school_outside_county",
+            school=school.name,
+            code=school.code,
+            county=county,
+            actual=actual or "—",
+        )
+
+
 def county_parameter(county: str | None) -> dict[str, str]:
     """``{"county": county}`` for a report's parameters when it is of one county; nothing
     otherwise, so a registry without counties gives the reports it always gave."""
     return {} if county is None else {"county": county}
 
 
-def scoped_note(scope: Note | None, county: str | None) -> Note | None:
-    """The report's scope in words with the county in front, when the report is of one."""
-    if county is None:
+def scoped_note(scope: Note | None, county: str | None, school: School | None = None) -> Note | None:
+    """The report's scope in words with the county and the school in front, when the report
+    is of one: a one-school report must not read as the district's."""
+    if county is None and school is None:
         return scope
-    zh = f"县（区）：{county or '未登记县（区）的学校'}"
-    en = f"County: {county or 'schools without a county recorded'}"
+    zh_parts, en_parts = [], []
+    if county is not None:
+        zh_parts.append(f"县（区）：{county or '未登记县（区）的学校'}")
+        en_parts.append(f"County: {county or 'schools without a county recorded'}")
+    if school is not None:
+        zh_parts.append(f"学校：{school.name}（{school.code}）")
+        en_parts.append(f"School: {school.name} ({school.code})")
+    zh, en = "；".join(zh_parts), "; ".join(en_parts)
     if scope is None:
         return Note(zh=zh, en=en)
     return Note(zh=f"{zh}；{scope.zh}", en=f"{en}; {scope.en}")

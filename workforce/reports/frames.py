@@ -187,6 +187,131 @@ def employed_by(teachers: pd.DataFrame, day: dt.date) -> pd.Series:
     )
 
 
+def teachers_of_school_on(
+    session: Session,
+    school_id: int,
+    day: dt.date,
+    statuses: Iterable[str],
+    columns: Iterable[str],
+) -> pd.DataFrame:
+    """The teachers who may have been at ``school_id`` on ``day`` (:func:`schools_on` decides):
+    those there now and those with a rotation record out of it starting after ``day``; two
+    small queries instead of reading the whole district for one school (its dashboard)."""
+    names = list(columns)
+    here = teachers(session, statuses, school_id, names)
+    leaving = session.execute(
+        select(RotationRecord.teacher_id)
+        .where(RotationRecord.from_school_id == school_id, RotationRecord.start_on > day)
+        .distinct()
+    ).scalars().all()
+    if not leaving:
+        return here
+    statement = select(*(getattr(Teacher, c) for c in names)).where(
+        Teacher.id.in_(list(leaving)), Teacher.status.in_(list(statuses))
+    )
+    away = _frame(session, statement, names)
+    both = pd.concat([here, away[~away["id"].isin(here["id"])]], ignore_index=True)
+    return both
+
+
+def schools_on(session: Session, teachers: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Each teacher's school on ``day`` (``id`` and ``school_id`` columns): the source school
+    of their first rotation record (transfer or secondment) starting after ``day`` — the
+    registry moves a teacher when the move is recorded, or when a plan is applied, ahead of
+    its start — else the current school. On a move's first day the teacher is at the new
+    school. (The rotation report's reference day reads a move starting on it as after it:
+    :func:`workforce.reports.rotation_history.place_on`.)"""
+    if SHARED_READS in session.info:
+        moves = rotations(session)
+        later = moves.loc[day_array(moves["start_on"]) > np.datetime64(day, "D"),
+                          ["teacher_id", "from_school_id", "start_on"]]  # fmt: skip
+    else:  # only the moves after the day, three columns: most of the history is older
+        statement = select(
+            RotationRecord.teacher_id, RotationRecord.from_school_id, RotationRecord.start_on
+        ).where(RotationRecord.start_on > day)
+        later = _frame(session, statement, ("teacher_id", "from_school_id", "start_on"))
+    current = teachers["school_id"]
+    if not len(later) or not len(teachers):
+        return current.copy()
+    first = later.sort_values("start_on", kind="stable").drop_duplicates("teacher_id")
+    source = pd.Series(
+        first["from_school_id"].to_numpy(dtype=np.int64),
+        index=first["teacher_id"].to_numpy(dtype=np.int64),
+    )
+    placed = teachers["id"].astype(np.int64).map(source)
+    return placed.fillna(current).astype(current.dtype)
+
+
+RETIREMENT_COLUMNS = ("birth_date", "gender", "retirement_category", "retirement_confirmed_on")
+"""What :func:`retirement_dates` reads of a teacher."""
+
+
+def retirement_dates(teachers: pd.DataFrame) -> list[dt.date]:
+    """Each teacher's retirement date (:func:`workforce.rules.retirement.retirement_date`: the
+    HR-confirmed date, else the statutory one), computed once per distinct (birth date,
+    category, confirmed date). Needs :data:`RETIREMENT_COLUMNS`."""
+    from workforce.rules.retirement import default_category, retirement_date
+
+    keys = list(
+        zip(
+            teachers["birth_date"].tolist(),
+            [c or default_category(g) for c, g in zip(
+                teachers["retirement_category"].tolist(), teachers["gender"].tolist(), strict=True
+            )],
+            teachers["retirement_confirmed_on"].tolist(),
+            strict=True,
+        )
+    )  # fmt: skip
+    done = {key: retirement_date(*key) for key in set(keys)}
+    return list(map(done.__getitem__, keys))
+
+
+def in_service_on(
+    teachers: pd.DataFrame,
+    day: dt.date,
+    serving: Iterable[str],
+    today: dt.date | None = None,
+) -> pd.Series:
+    """Which teachers were in service on ``day``: employed by then (:func:`employed_by`) and
+    either still serving (status in ``serving``) or retired since — status ``retired`` with a
+    retirement date after ``day``. A report dated in the past counts the teachers who retired
+    after its date, as the rotation report does; the registry keeps no leaving date, so
+    leavers are not counted. A retirement date after ``today`` (the real date: the teacher is
+    already retired) cannot be right and is not relied on. Needs ``status``,
+    ``first_employed_on``, ``joined_school_on`` and :data:`RETIREMENT_COLUMNS`."""
+    today = today or dt.date.today()
+    status = teachers["status"]
+    active = status.isin(list(serving)).to_numpy()
+    retired = (status == "retired").to_numpy()
+    later = np.zeros(len(teachers), dtype=bool)
+    if retired.any():
+        dates = retirement_dates(teachers[retired])
+        later[retired] = [day < d <= today for d in dates]
+    return employed_by(teachers, day) & pd.Series(active | later, index=teachers.index)
+
+
+def retirees(session: Session) -> pd.DataFrame:
+    """The teachers whose status is ``retired`` (every column of :data:`TEACHER_COLUMNS`) —
+    a few percent of the registry, read apart so that the reports' reads of everyone stay
+    as narrow as they were."""
+    if SHARED_READS in session.info:
+        every = _read(
+            session, "teachers", lambda: _teachers(session, None, None, list(TEACHER_COLUMNS))
+        )
+        return every[every["status"] == "retired"].reset_index(drop=True)
+    return _teachers(session, ("retired",), None, list(TEACHER_COLUMNS))
+
+
+def retired_in_service(session: Session, day: dt.date, today: dt.date | None = None) -> pd.DataFrame:
+    """The retirees who were in service on ``day`` (:func:`in_service_on`: employed by then,
+    retired after it, the retirement date not after today), every column of
+    :data:`TEACHER_COLUMNS`."""
+    retired = retirees(session)
+    if not len(retired):
+        return retired
+    return retired[in_service_on(retired, day, (), today)].reset_index(drop=True)
+
+
 def _teachers(
     session: Session,
     statuses: Iterable[str] | None,

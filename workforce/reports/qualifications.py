@@ -197,13 +197,14 @@ def staged_teachers(
 ) -> pd.DataFrame:
     """Counted teachers (employed on ``as_of`` when given) with school, stage, education rank
     and certificate facts."""
-    teachers = frames.teachers(
-        session,
-        targets.counted_statuses,
-        columns=("id", "school_id", "education", "first_employed_on", "joined_school_on"),
-    )
-    if as_of is not None:
-        teachers = teachers[frames.employed_by(teachers, as_of)].reset_index(drop=True)
+    names = ("id", "school_id", "education", "first_employed_on", "joined_school_on")
+    teachers = frames.teachers(session, targets.counted_statuses, columns=names)
+    if as_of is not None:  # in service on the date: employed by then, serving or retired since
+        teachers = teachers[frames.employed_by(teachers, as_of)]
+        later = frames.retired_in_service(session, as_of)[list(names)]
+        teachers = pd.concat([teachers, later], ignore_index=True) if len(later) else teachers
+        teachers = teachers.reset_index(drop=True)
+        teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )
@@ -309,15 +310,20 @@ def _county_view(
 def _notes() -> list[Note]:
     return [
         Note(
-            zh="比例 = 达标人数 ÷ 该学段在岗、借调教师数。九年一贯制、完全中学的教师按所持最高教师"
+            zh="比例 = 达标人数 ÷ 该学段统计日在职教师数（统计日已参加工作，现为在岗、借调或统计日后"
+            "退休者；离职者无离职日期，不计入）。九年一贯制、完全中学的教师按所持最高教师"
             "资格证归入高学段（持初中及以上资格归初中，持高中资格归高中），否则归低学段；特殊教育"
             "学校不计入。学历按 GB/T 4658 等级比较（本科以上含硕士、博士），未登记学历者计为"
-            "未达标；持证 = 至少持有一本教师资格证。",
-            en="Rate = qualified ÷ active or seconded teachers of the stage. In nine-year and "
+            "未达标；持证 = 至少持有一本教师资格证。学历与资格证为登记册现有记录（未记录取得日期，"
+            "统计日期在过去时不回溯）。",
+            en="Rate = qualified ÷ teachers of the stage in service on the as-of date (employed "
+            "by then; active or seconded now, or retired after the date; leavers have no leaving "
+            "date and are not counted). In nine-year and "
             "complete secondary schools a teacher belongs to the upper stage when holding a "
             "certificate of that level or higher; special schools are not counted. Education "
             "compares by GB/T 4658 rank; no recorded education does not qualify; certified = "
-            "holds at least one teaching certificate.",
+            "holds at least one teaching certificate. Education and certificates are the "
+            "registry's present records (no dates of award: not rolled back to a past date).",
         ),
         Note(
             zh="规划对同一指标给出不同数字时（附件1与附件2的目标、第一章与附件1的基数）全部列出并"

@@ -25,7 +25,6 @@ from optimizer.rules import RotationRules
 from workforce.models import Exemption
 from workforce.reports import frames
 from workforce.reports.eligibility import QuotaPeople, ordinals
-from workforce.rules.retirement import default_category, retirement_date
 
 IN_SERVICE = ("active", "seconded")
 NEVER = dt.date(9999, 12, 31).toordinal()
@@ -94,9 +93,15 @@ def careers(
         (teachers["post_type"] == "established") & teachers["status"].isin([*IN_SERVICE, "retired"])
     ]
     retires = _retirement_dates(kept)
+    # A retiree's last day in service is the day before the retirement date; a date after
+    # today cannot be right for a teacher already retired and is not relied on: never counted
+    # (as frames.in_service_on reads it for the other reports).
+    today = dt.date.today()
+    ends = [d if d <= today else dt.date.min for d in retires]
     moved = kept["id"].isin(list(history)).to_numpy()
     steady = kept[~moved]
     steady_retires = [d for d, m in zip(retires, moved, strict=True) if not m]
+    steady_ends = [d for d, m in zip(ends, moved, strict=True) if not m]
     serving = steady["status"].isin(IN_SERVICE).to_numpy()
     first = steady["first_employed_on"].tolist()
     joined = steady["joined_school_on"].tolist()
@@ -105,7 +110,7 @@ def careers(
         school_id=steady["school_id"].to_numpy(dtype=np.int64),
         joined=ordinals(joined),
         since=ordinals([f or j for f, j in zip(first, joined, strict=True)]),
-        until=np.where(serving, NEVER, ordinals(steady_retires)),
+        until=np.where(serving, NEVER, ordinals(steady_ends)),
         people=QuotaPeople.of_columns(
             post_type=steady["post_type"].tolist(),
             on_secondment=[False] * len(steady),
@@ -119,9 +124,10 @@ def careers(
         ),
     )
     rebuilt = []
-    for t, retires_on in zip(
+    for t, retires_on, ends_on in zip(
         frames.plain_rows(kept[moved]),
         (d for d, m in zip(retires, moved, strict=True) if m),
+        (d for d, m in zip(ends, moved, strict=True) if m),
         strict=True,
     ):
         records = tuple(history[int(t.id)])
@@ -133,7 +139,7 @@ def careers(
                 joined_school_on=t.joined_school_on,
                 first_employed_on=t.first_employed_on,
                 employed_since=since,
-                in_service_until=None if t.status in IN_SERVICE else retires_on,
+                in_service_until=None if t.status in IN_SERVICE else ends_on,
                 post_type=t.post_type,
                 gender=t.gender,
                 birth_date=t.birth_date,
@@ -145,20 +151,8 @@ def careers(
 
 
 def _retirement_dates(teachers: pd.DataFrame) -> list[dt.date]:
-    """Each teacher's retirement date (:func:`workforce.rules.retirement.retirement_date`),
-    computed once per distinct (birth date, category, confirmed date)."""
-    keys = list(
-        zip(
-            teachers["birth_date"].tolist(),
-            [c or default_category(g) for c, g in zip(
-                teachers["retirement_category"].tolist(), teachers["gender"].tolist(), strict=True
-            )],
-            teachers["retirement_confirmed_on"].tolist(),
-            strict=True,
-        )
-    )  # fmt: skip
-    done = {key: retirement_date(*key) for key in set(keys)}
-    return list(map(done.__getitem__, keys))
+    """Each teacher's retirement date (:func:`frames.retirement_dates`)."""
+    return frames.retirement_dates(teachers)
 
 
 def read_exemptions(session: Session) -> dict[int, list[ExemptionView]]:

@@ -30,9 +30,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from workforce.bulkwork import cyclic_gc_paused
+from workforce.codes import code_list
 from workforce.config import DATA_DIR, read_yaml
 from workforce.reports import frames
 from workforce.reports.counties import (
+    check_school_in_county,
     county_names,
     county_parameter,
     county_schools,
@@ -99,14 +101,20 @@ def staffing_report(
     norms = norms or default_norms()
     targets = targets or default_staffing_targets()
     only = school_by_code(session, school)
-    try:
-        demand = demand_by_school(session, as_of, norms)
-    except DemandError as exc:
-        raise ReportError(exc.zh, exc.en) from None
     every_school = frames.schools(session)
     schools = county_schools(every_school, county).rename(
         columns={"code": "school_code", "name": "school_name"}
     )
+    check_school_in_county(only, county)
+    # Only the schools reported on: one county's (or one school's) report is not held up by
+    # another county's school whose class counts are missing.
+    wanted = [only.id] if only is not None else schools["id"].tolist()
+    try:
+        demand = demand_by_school(
+            session, as_of, norms, school_ids=None if county is None and only is None else wanted
+        )
+    except DemandError as exc:
+        raise ReportError(exc.zh, exc.en) from None
     schools = schools[schools["id"].isin(list(demand))]
     if only is not None:
         schools = schools[schools["id"] == only.id]
@@ -242,6 +250,7 @@ def staffing_report(
                 "subject_staffing", "pe_arts_per_100_pupils", "psychology_teachers"
             ),
             county,
+            only,
         ),
     )
 
@@ -409,9 +418,20 @@ def _out_of_field(
     return outside.sort_values(["school_code", "staff_no"], kind="stable")
 
 
+SCHOOL_KINDS = {"primary": ("小学", "primary"), "secondary": ("中学", "secondary")}
+"""The psychology thresholds' school kinds (data/norms/staffing.yaml) in words."""
+
+
 def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
     rule = targets.pe_arts_per_100_pupils
-    applied = ", ".join(f"{kind} ≥ {n}" for kind, n in norms.psychology_thresholds.items())
+    thresholds = norms.psychology_thresholds.items()
+    applied = ", ".join(f"{kind} ≥ {n}" for kind, n in thresholds)
+    applied_zh = "、".join(
+        f"{SCHOOL_KINDS.get(kind, (kind,))[0]}{n}人" for kind, n in thresholds
+    )
+    subjects = code_list("subjects")
+    focus_zh = "、".join(subjects.label(s, "zh") for s in targets.focus_subjects.value)
+    focus_en = ", ".join(subjects.label(s, "en") for s in targets.focus_subjects.value)
     return [
         Note(
             zh="需求、在岗、缺编与超编均按学科需求规则计算（按课时标准、周课时与教师标准工作量"
@@ -422,9 +442,15 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
             "subject), in full-time teachers.",
         ),
         Note(
-            zh=f"重点学科（结构性缺编）：{'、'.join(targets.focus_subjects.value)}；"
-            f"{targets.focus_subjects.source}",
-            en=f"Focus subjects: {', '.join(targets.focus_subjects.value)} (plan annex 2, 二.3).",
+            zh="统计日期只决定所用课时标准（如每天一节体育课的起始日期）；在岗教师、学生数、班级数"
+            "与残疾学生数均为登记册现有数据，统计日期在过去时不回溯。",
+            en="The as-of date only picks the curriculum norms in force (e.g. the start of daily "
+            "PE); teachers in post, pupils, classes and disabled pupils are the registry's "
+            "present figures, not rolled back to a past date.",
+        ),
+        Note(
+            zh=f"重点学科（结构性缺编）：{focus_zh}；{targets.focus_subjects.source}",
+            en=f"Focus subjects: {focus_en} (plan annex 2, 二.3).",
         ),
         Note(
             zh=f"每百名学生体育、艺术专任教师数 ≥ {rule.threshold:g}（含本数）；{rule.source}",
@@ -432,7 +458,7 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
             "教督〔2017〕6号.",
         ),
         Note(
-            zh=f"心理健康专职教师门槛（采用 data/norms/staffing.yaml 中选定的版本）：{applied}"
+            zh=f"心理健康专职教师门槛（采用 data/norms/staffing.yaml 中选定的版本）：{applied_zh}"
             "（学生数达到门槛含本数）。规划第三章为小学1000人、中学1200人，附件2为中学1000人、"
             "小学1200人。",
             en=f"Full-time psychology teacher thresholds applied (data/norms/staffing.yaml): "

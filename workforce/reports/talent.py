@@ -8,14 +8,17 @@ Counting: a goal counts **distinct teachers** holding, on the day, a designation
 goal's kinds at the goal's tier (or above, for ``at_least``), valid that day
 (``term_start <= day <= term_end``: a designation that ended yesterday no longer counts).
 
-* current — on the as-of date, teachers still serving (status active or seconded);
+* current — on the as-of date, teachers serving on it (status active or seconded, or retired
+  after it: :func:`frames.in_service_on`);
 * year by year — on 31 December of each year from the baseline to the last year end before the
-  as-of date, from the terms alone (the registry does not record when a teacher left, so past
-  counts include teachers who have since left or retired);
+  as-of date, from the terms, a retired holder's designation up to the day before the
+  retirement date (the registry does not record when a teacher left, so past counts include
+  teachers who have since left);
 * projection to the target year — linear at the present pace: pace = (count on the as-of date −
   count on the baseline date 2020-12-31) ÷ years between them; projected = count on the as-of
   date + pace × years from the as-of date to the target year's 31 December (never below 0).
-  Both counts here are from the terms alone, so the pace is not distorted by who has since left.
+  Both counts here are from the terms (as the year ends), so the pace is not distorted by who
+  has since left.
   Once the target year is over the report shows the actual year-end count instead.
 * key teachers per 100 pupils — the county evaluation's indicator (≥ 1, 教督〔2017〕6号) for each
   school of the configured levels: serving teachers of the school who are key teachers by
@@ -146,7 +149,8 @@ def talent_report(
     county: str | None = None,
 ) -> Report:
     """Designations against the plan's goals on ``as_of``, district-wide or among the teachers
-    of one county's schools (``county``: a teacher counts where they teach now); with counties
+    of one county's schools (``county``: a teacher counts where they taught on ``as_of``,
+    :func:`frames.schools_on`); with counties
     recorded and no county asked for, each county's figures beside."""
     targets = targets or default_talent_targets()
     rotation_rules = rotation_rules or rules_in_force()
@@ -156,12 +160,15 @@ def talent_report(
     teachers = frames.teachers(
         session, columns=("id", "staff_no", "name", "school_id", "main_subject", "status")
     )
+    teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school
     if county is not None:
         teachers = teachers[teachers["school_id"].isin(schools["id"])].reset_index(drop=True)
         designations = designations[designations["teacher_id"].isin(teachers["id"])]
         designations = designations.reset_index(drop=True)
     designations["start_day"] = frames.day_array(designations["term_start"])
-    designations["end_day"] = frames.day_array(designations["term_end"])
+    designations["term_end_day"] = frames.day_array(designations["term_end"])
+    retired = frames.retirees(session)
+    designations["end_day"] = _held_until(designations, retired)
     people = teachers.merge(
         schools[["id", "code", "name", "zone", "level"]].rename(
             columns={"id": "school_id", "code": "school_code", "name": "school_name"}
@@ -169,7 +176,11 @@ def talent_report(
         on="school_id",
         how="left",
     )
-    serving = set(people.loc[people["status"].isin(SERVING), "id"])
+    # Serving on the as-of date: active or seconded now, or retired since (a past date's
+    # count keeps the teachers who retired after it).
+    serving = set(people.loc[people["status"].isin(SERVING), "id"]) | (
+        set(frames.retired_in_service(session, as_of)["id"]) & set(people["id"])
+    )
     matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
     per_pupil = _per_pupil_views(
@@ -200,14 +211,40 @@ def talent_report(
         notes=_notes(targets),
         scope=scoped_note(
             Note(
-                zh="培养目标：全区在岗、借调教师；"
+                zh="培养目标：全区统计日在职教师（在岗、借调及统计日后退休者）；"
                 + default_scopes().note("key_teachers_per_100_pupils").zh,
-                en="Goals: every serving teacher of the district; "
+                en="Goals: every teacher of the district serving on the as-of date (active, seconded, "
+                "or retired after it); "
                 + default_scopes().note("key_teachers_per_100_pupils").en,
             ),
             county,
         ),
     )
+
+
+def _held_until(designations: pd.DataFrame, retired: pd.DataFrame) -> np.ndarray:
+    """Each designation's last day as a teacher of the district: its term's end, or for a
+    retired holder (``retired``: :func:`frames.retirees`) the day before the retirement date
+    when that comes first (a term runs on past a retirement; the retiree is no longer a
+    serving key teacher). A retirement date after today is not relied on
+    (:func:`frames.in_service_on`)."""
+    ends = designations["term_end_day"].to_numpy()
+    if not len(retired) or not len(designations):
+        return ends
+    today = dt.date.today()
+    last = {
+        int(t): np.datetime64(d - dt.timedelta(days=1), "D")
+        for t, d in zip(retired["id"], frames.retirement_dates(retired), strict=True)
+        if d <= today
+    }
+    if not last:
+        return ends
+    cut = np.array(
+        [last.get(int(t), np.datetime64("NaT")) for t in designations["teacher_id"]],
+        dtype="datetime64[D]",
+    )
+    earlier = ~np.isnat(cut) & (cut < ends)
+    return np.where(earlier, cut, ends)
 
 
 def _county_view(
@@ -437,8 +474,8 @@ def _expiring_view(
     horizon = as_of + dt.timedelta(days=EXPIRY_WINDOW_DAYS)
     soon = designations[
         (designations["start_day"] <= np.datetime64(as_of, "D"))
-        & (designations["end_day"] >= np.datetime64(as_of, "D"))
-        & (designations["end_day"] <= np.datetime64(horizon, "D"))
+        & (designations["term_end_day"] >= np.datetime64(as_of, "D"))
+        & (designations["term_end_day"] <= np.datetime64(horizon, "D"))
         & designations["teacher_id"].isin(serving)
     ].merge(
         people[["id", "staff_no", "name", "school_code", "school_name"]],
@@ -554,9 +591,12 @@ def _notes(targets: TalentTargets) -> list[Note]:
             "and the teacher list's filter do.",
         ),
         Note(
-            zh="现有数只计在岗、借调教师；逐年数据按任期推算（登记册未记录离职日期，往年数含已离职、"
-            "退休者）。",
-            en="Current counts serving teachers only; year-end counts come from the terms alone "
+            zh="现有数只计统计日在职教师（现为在岗、借调，或统计日后退休者）；逐年数据、到期日人数"
+            "与预计数按任期推算，已退休者的称号只计至退休日前一日（登记册未记录离职日期，往年数含"
+            "其后离职者）。",
+            en="Current counts the teachers serving on the as-of date (active or seconded now, "
+            "or retired after it); year-end counts, the due-date figure and the projection come "
+            "from the terms, a retiree's designation counted up to the day before retirement "
             "(the registry has no leaving dates, so past years include later leavers).",
         ),
         Note(

@@ -25,6 +25,7 @@ from sqlmodel import Session
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.reports import frames
 from workforce.reports.counties import (
+    check_school_in_county,
     county_names,
     county_parameter,
     county_schools,
@@ -85,6 +86,7 @@ def training_report(
     only = school_by_code(session, school)
     every_school = frames.schools(session)
     in_county = county_schools(every_school, county)
+    check_school_in_county(only, county)
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
     if county is not None:
         people = people[people["school_id"].isin(in_county["id"])]
@@ -134,7 +136,7 @@ def training_report(
         parameters={"cycle": the_cycle.name, "school": school, **county_parameter(county)},
         views=views,
         notes=_notes(rules, the_cycle.name),
-        scope=scoped_note(default_scopes().note("training_completion"), county),
+        scope=scoped_note(default_scopes().note("training_completion"), county, only),
     )
 
 
@@ -147,25 +149,29 @@ def assessed_teachers(
 ) -> pd.DataFrame:
     """One row per counted teacher with school fields, hours and the rule's assessment."""
     cycle = rules.cycle(cycle_name)
-    teachers = frames.teachers(
-        session,
-        rules.counted_statuses,
-        school_id,
-        columns=(
-            "id",
-            "staff_no",
-            "name",
-            "school_id",
-            "post_type",
-            "first_employed_on",
-            "main_subject",
-        ),
+    wanted = ["id", "staff_no", "name", "school_id", "post_type", "first_employed_on",
+              "main_subject"]  # fmt: skip
+    last_day = min(as_of, cycle.end)
+    teachers = (
+        frames.teachers(session, rules.counted_statuses, columns=wanted)
+        if school_id is None
+        else frames.teachers_of_school_on(
+            session, school_id, last_day, rules.counted_statuses, wanted
+        )
     )
+    # A teacher retired since that day was in service on it and is counted (a few, read apart).
+    later = frames.retired_in_service(session, last_day)
+    if len(later):
+        teachers = pd.concat([teachers, later[wanted]], ignore_index=True)
     # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
     # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
-    last_day = min(as_of, cycle.end).toordinal()
     first = _ordinals(teachers["first_employed_on"])
-    teachers = teachers[first <= last_day]
+    teachers = teachers[first <= last_day.toordinal()]
+    # Where each taught on that day: a move recorded (or applied by a plan) after it does not
+    # take the teacher out of the school, or the county, of the day.
+    teachers["school_id"] = frames.schools_on(session, teachers, last_day)
+    if school_id is not None:
+        teachers = teachers[teachers["school_id"] == school_id]
     schools = frames.schools(session).rename(
         columns={"id": "school_id", "code": "school_code", "name": "school_name"}
     )
@@ -256,8 +262,10 @@ def _district_view(people: pd.DataFrame) -> View:
     table = status_summary(people, ["scope_group"]).set_index("scope_group")
     rows = []
     for group in GROUPS:
-        if group in table.index:
-            rows.append({"scope_group": group, **table.loc[group].to_dict()})
+        if group in table.index:  # a row of the table is all floats (the rate): counts back to int
+            counts = {k: int(table.at[group, k]) for k in ("teachers", *STATUSES)}
+            rows.append({"scope_group": group, **counts,
+                         "completion_rate": table.at[group, "completion_rate"]})  # fmt: skip
         elif group == "headline":
             rows.append({"scope_group": group, "teachers": 0, **dict.fromkeys(STATUSES, 0),
                          "completion_rate": None})  # fmt: skip
@@ -373,10 +381,12 @@ def _notes(rules: TrainingRules, cycle: str) -> list[Note]:
             "cannot finish. A convention of this system, set in data/rules/training.yaml.",
         ),
         Note(
-            zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师，统计日已参加工作）。优质均衡评估"
+            zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师及统计日后退休者，统计日已参加工作；"
+            "周期已结束时按周期末日）。优质均衡评估"
             "要求360学时培训完成率100%（教督〔2017〕6号）。",
-            en="Completion rate = teachers done ÷ teachers counted (active or seconded, employed "
-            "on the as-of date). The county evaluation asks for 100% (教督〔2017〕6号).",
+            en="Completion rate = teachers done ÷ teachers counted (active or seconded, or "
+            "retired after the date; employed on the as-of date, or the cycle's last day once it "
+            "is over). The county evaluation asks for 100% (教督〔2017〕6号).",
         ),
         Note(
             zh="资格注册风险：资格证注册有效期在本周期内（含已过期）且学时未完成者；完成学时是"

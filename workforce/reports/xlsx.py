@@ -35,7 +35,11 @@ _BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
 TITLE_ROWS = 3
 """Rows above the header: title; district, as-of date and scope; reporting unit and date."""
 A4 = 9
-PARAMETER_LABELS = {"cycle": ("培训周期", "Cycle"), "school": ("学校代码", "School code")}
+PARAMETER_LABELS = {
+    "cycle": ("培训周期", "Cycle"),
+    "school": ("学校代码", "School code"),
+    "county": ("县（区）", "County"),
+}
 
 
 def detail_archive(path: Path) -> Path:

@@ -248,7 +248,8 @@ def assess(
     counted_from = max(cycle.start, first_employed_on or cycle.start)
     span_years = ((cycle.end - counted_from).days + 1) / DAYS_PER_YEAR
     standard_pace = required / span_years if span_years > 0 else 0.0
-    window = max(years_left, rules.min_remaining_years) if years_left > 0 else 0.0
+    # The cycle's last day is inside it (both ends inclusive): the floor applies on it too.
+    window = max(years_left, rules.min_remaining_years) if as_of <= cycle.end else 0.0
     needed_pace = (remaining / window if window else None) if remaining else 0.0
     return Assessment(
         hours=hours,

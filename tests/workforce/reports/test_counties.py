@@ -239,3 +239,23 @@ def test_cli_county_scope_and_by_county_sheets(build, city, tmp_path) -> None:  
     assert (
         unknown.exit_code == 2 and "龙川县" in unknown.output and "Traceback" not in unknown.output
     )
+
+
+def test_a_school_of_another_county_is_refused_not_answered_empty(session, build) -> None:  # type: ignore[no-untyped-def]
+    """--school A1 --county 乙县 (A1 is in 甲县) used to give an empty report that read as
+    'no teachers'; it is refused naming the school and its county, in both languages."""
+    a = build.school("A1", name="东城小学", county="甲县", classes_by_grade=[1] * 6)
+    build.school("B1", county="乙县", classes_by_grade=[1] * 6)
+    build.teacher(a)
+    build.session.commit()
+    refused = 0
+    for make in (training_report, staffing_report):
+        with pytest.raises(ReportError) as err:
+            make(session, as_of=dt.date(2025, 6, 30), school="A1", county="乙县")
+        assert err.value.zh == "学校“东城小学”（A1）不属于县（区）“乙县”，属于“甲县”"
+        assert err.value.en == "school 东城小学 (A1) is not in county '乙县' but in '甲县'"
+        refused += 1
+        # its own county, or no county, still answers
+        assert make(session, as_of=dt.date(2025, 6, 30), school="A1", county="甲县")
+        assert make(session, as_of=dt.date(2025, 6, 30), school="A1")
+    assert refused == 2

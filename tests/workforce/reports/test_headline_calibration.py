@@ -1,6 +1,7 @@
 """Each report's headline figures recomputed from the raw tables with plain SQL and pandas,
 independently of the report code, on the sample district — today (its as-of date) and on a
-past date. A report that drifts from its documented definition fails here."""
+past date (each teacher at the school of the date: the source of their first move after it).
+A report that drifts from its documented definition fails here."""
 
 from __future__ import annotations
 
@@ -83,7 +84,9 @@ def check_training(session: Session, day: dt.date) -> None:
         """SELECT t.id, t.first_employed_on,
                   COALESCE((SELECT SUM(r.hours) FROM trainingrecord r WHERE r.teacher_id = t.id
                             AND r.date >= :start AND r.date <= :stop), 0) AS hours
-           FROM teacher t JOIN school s ON s.id = t.school_id
+           FROM teacher t JOIN school s ON s.id = COALESCE(
+               (SELECT r.from_school_id FROM rotationrecord r WHERE r.teacher_id = t.id
+                AND r.start_on > :stop ORDER BY r.start_on LIMIT 1), t.school_id)
            WHERE t.status IN ('active', 'seconded') AND s.ownership = 'public'
              AND s.level <> 'kindergarten'
              AND (t.first_employed_on IS NULL OR t.first_employed_on <= :stop)""",
@@ -132,7 +135,9 @@ def check_qualifications(session: Session, day: dt.date) -> None:
                   EXISTS (SELECT 1 FROM certificate c WHERE c.teacher_id = t.id) AS certified,
                   EXISTS (SELECT 1 FROM certificate c WHERE c.teacher_id = t.id
                           AND c.level IN ('junior', 'senior')) AS junior_cert
-           FROM teacher t JOIN school s ON s.id = t.school_id
+           FROM teacher t JOIN school s ON s.id = COALESCE(
+               (SELECT r.from_school_id FROM rotationrecord r WHERE r.teacher_id = t.id
+                AND r.start_on > :day ORDER BY r.start_on LIMIT 1), t.school_id)
            WHERE t.status IN ('active', 'seconded')
              AND COALESCE(t.first_employed_on, t.joined_school_on) <= :day""",
         day=day,

@@ -120,3 +120,49 @@ def test_staffing_qualifications_and_rotation_reports_with_charts(build, tmp_pat
         assert result.exit_code == 0, result.output
         assert openpyxl.load_workbook(out).sheetnames[-1] == "口径与依据"
         assert chart.stat().st_size > 10_000
+
+
+def _notes_sheet(path):  # type: ignore[no-untyped-def]
+    """The 口径与依据 sheet's (item, text) rows under its header."""
+    rows = list(openpyxl.load_workbook(path)["口径与依据"].iter_rows(min_row=5, values_only=True))
+    return [(item, text) for item, text in rows if item is not None]
+
+
+def test_a_report_of_one_school_or_county_says_so_in_chinese(build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A one-school workbook's 统计范围 names the school (not the district's scope alone), the
+    county parameter is labelled 县（区）, and the staffing notes name subjects and school kinds
+    in Chinese, not by their codes."""
+    a = build.school("A1", name="东城小学", county="甲县", classes_by_grade=[1] * 6)
+    build.school("B1", county="乙县", classes_by_grade=[1] * 6)
+    build.teacher(a)
+    build.session.commit()
+    checked = 0
+    for name, scope in (("training", "A1"), ("staffing", "A1")):
+        out = tmp_path / f"{name}.xlsx"
+        args = ["report", name, "--as-of", "2025-06-30", "--school", scope, "--out", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        book = openpyxl.load_workbook(out)
+        for title in book.sheetnames:
+            line = book[title]["A2"].value
+            assert line.startswith("统计日期：2025-06-30　统计范围：学校：东城小学（A1）；"), (
+                title, line)  # fmt: skip
+            checked += 1
+        notes = dict(_notes_sheet(out))
+        assert notes["统计范围"].startswith("学校：东城小学（A1）；")
+        assert notes["学校代码"] == "A1"
+        if name == "staffing":
+            texts = [text for item, text in _notes_sheet(out) if item.isdigit()]
+            focus = next(t for t in texts if t.startswith("重点学科"))
+            assert focus.startswith("重点学科（结构性缺编）：体育、音乐、美术、科学；")
+            psychology = next(t for t in texts if t.startswith("心理健康专职教师门槛"))
+            assert "小学1000人、中学1200人（学生数达到门槛含本数）" in psychology
+            assert not any(code in t for t in texts for code in ("pe、", "primary ≥"))
+    assert checked == 19  # 10 training sheets and 9 staffing sheets, each with the line
+    out = tmp_path / "qualifications.xlsx"
+    args = ["report", "qualifications", "--as-of", "2025-06-30", "--county", "甲县", "--out"]
+    result = runner.invoke(app, [*args, str(out)])
+    assert result.exit_code == 0, result.output
+    notes = _notes_sheet(out)
+    assert ("县（区）", "甲县") in notes
+    assert "county" not in [item for item, _ in notes]

@@ -207,3 +207,20 @@ def test_with_reverse_flows_left_out_only_forward_moves_count_as_the_optimizer_c
         }
         assert years[2022]["moved"] == moved, counts
     assert len(cases) == 2
+
+
+def test_a_retiree_without_a_usable_retirement_date_is_not_in_the_base(session, build) -> None:  # type: ignore[no-untyped-def]
+    """A teacher recorded retired whose retirement date (statutory: 2040, no confirmed date)
+    is after today was not in service on every reference day to 2040: the 在编 base does not
+    count them, as the qualification and training reports do not (frames.in_service_on);
+    one retired 2023-07-01 counts in 2021 and 2022."""
+    school = build.school("U1", zone="urban")
+    build.teacher(school)
+    build.teacher(school, status="retired")  # born 1985: statutory retirement in 2040
+    build.teacher(school, status="retired", retirement_confirmed_on=D(2023, 7, 1))
+    build.session.commit()
+    years = {
+        r["year"]: r["established"]
+        for r in rotation_report(session, as_of=D(2025, 12, 31)).view("rotation.years").rows
+    }
+    assert years == {2021: 2, 2022: 2, 2023: 1, 2024: 1, 2025: 1}

@@ -176,3 +176,45 @@ def test_the_psychology_schools_are_the_scope_files(session, district, build, na
     assert "T1" not in _rows(staffing_report(session, as_of=AS_OF), "staffing.psychology")
     narrow_scope(staffing, "psychology_teachers", ("special",))
     assert set(_rows(staffing_report(session, as_of=AS_OF), "staffing.psychology")) == {"T1"}
+
+
+def test_one_county_or_school_is_not_held_up_by_another_countys_missing_class_counts(
+    session, build
+) -> None:  # type: ignore[no-untyped-def]
+    """A county's clerk (or a school's) gets their staffing report although a school of
+    another county has not filled in its class counts yet; the whole city's report still
+    names that school."""
+    ours = build.school("A1", county="甲县", level="primary", classes_by_grade=[1] * 6)
+    build.school("B1", county="乙县", level="primary", classes_by_grade=[])
+    build.teacher(ours, main_subject="chinese")
+    build.session.commit()
+    checked = []
+    for scope in ({"county": "甲县"}, {"school": "A1"}):
+        report = staffing_report(session, as_of=AS_OF, **scope)
+        rows = report.view("staffing.subjects").rows
+        assert {r["school_code"] for r in rows} == {"A1"}, scope
+        chinese = next(r for r in rows if r["subject"] == "chinese")
+        assert chinese["in_post"] == 1
+        checked.append(scope)
+    assert len(checked) == 2
+    from workforce.reports.scope import ReportError
+
+    with pytest.raises(ReportError) as err:
+        staffing_report(session, as_of=AS_OF)
+    assert "B1" in err.value.zh
+
+
+def test_a_past_date_says_which_figures_are_todays(session, district) -> None:  # type: ignore[no-untyped-def]
+    """Staffing cannot be rolled back (no history of pupils, classes or postings): a report
+    dated in the past says so beside its figures, as does the qualification report for
+    education and certificates."""
+    from workforce.reports.qualifications import qualifications_report
+
+    checked = 0
+    for report, phrase in (
+        (staffing_report(session, as_of=dt.date(2024, 6, 30)), "登记册现有数据，统计日期在过去时不回溯"),
+        (qualifications_report(session, as_of=dt.date(2024, 6, 30)), "学历与资格证为登记册现有记录"),
+    ):
+        assert sum(phrase in note.zh for note in report.notes) == 1, report.name
+        checked += 1
+    assert checked == 2

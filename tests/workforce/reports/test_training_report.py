@@ -170,3 +170,20 @@ def test_kindergarten_and_private_teachers_are_shown_apart_from_the_headline(ses
     zones = report.view("training.zones").rows
     assert sum(r["teachers"] for r in zones) == 2  # headline only
     assert len(report.view("training.teachers").rows) == 5
+
+
+def test_counts_are_whole_numbers_in_the_json(session, district) -> None:  # type: ignore[no-untyped-def]
+    """Every column of kind int holds an int in the JSON the API serves (2, not 2.0)."""
+    import json
+
+    data = json.loads(training_report(session, as_of=AS_OF).model_dump_json())
+    cells = [
+        row[column["key"]]
+        for view in data["views"]
+        for column in view["columns"]
+        if column["kind"] == "int"
+        for row in view["rows"]
+        if row.get(column["key"]) is not None
+    ]
+    assert len(cells) > 50
+    assert [c for c in cells if not isinstance(c, int)] == []

@@ -143,3 +143,22 @@ def test_the_training_rules_cite_their_sources_exactly() -> None:
     assert "第九条" in sources["probation_hours"] and "第八条" not in sources["probation_hours"]
     assert "教师〔2011〕1号" in sources["hours_per_cycle"]
     assert len(sources) >= 5
+
+
+def test_the_cycles_last_day_is_still_inside_it() -> None:
+    """On 31 December of the cycle's last year (a year-end report's date) the cycle is not
+    over: a teacher a few hours short is judged at the floored pace like the day before, not
+    as one who can no longer finish; from the next day on the shortfall is final."""
+    cases = [
+        (dt.date(2025, 12, 30), "on_track", 40.0),
+        (dt.date(2025, 12, 31), "on_track", 40.0),  # 10 left over the 0.25-year floor
+        (dt.date(2026, 1, 1), "cannot_finish", None),
+    ]
+    for as_of, status, needed in cases:
+        result = assess(350, dt.date(2010, 9, 1), CYCLE, as_of, RULES)
+        assert (result.status, result.needed_pace) == (status, needed), as_of
+    assert len(cases) == 3
+    # With no floor, nothing is left of the cycle on its last day: 10 hours short is final.
+    no_floor = load_training_rules(overrides={"min_remaining_years": 0})
+    last = assess(350, dt.date(2010, 9, 1), CYCLE, dt.date(2025, 12, 31), no_floor)
+    assert last.status == "cannot_finish"
