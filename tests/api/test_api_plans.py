@@ -122,6 +122,8 @@ def test_apply_names_the_teachers_who_moved_since_the_plan_was_made(client, dist
     refused = client.post(f"/api/plans/{plan_id}/apply", headers=hr)
     assert refused.status_code == 409 and refused.json()["code"] == "registry_changed"
     assert moved in refused.json()["detail"]["zh"] and moved in refused.json()["detail"]["en"]
+    named = [(t["staff_no"], t["name"], t["rule"]) for t in refused.json()["teachers"]]
+    assert named == [(moved, teacher["name"], "registry.teacher_moved")]
     assert client.get(f"/api/plans/{plan_id}", headers=hr).json()["registry"]["status"] == (
         "approved"
     )

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, Pin, Plan, SolveSettings, solve
+from optimizer.plan import Move
 from workforce import audit
 from workforce.config import get_settings
 from workforce.db import begin_write
@@ -452,8 +453,9 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
             select(Teacher).where(Teacher.staff_no.in_(staff_nos)).with_for_update()
         )
     }
-    schools = {s.code: s for s in session.scalars(select(School).where(School.active.is_(True)))}
-    _verify_unchanged(plan, teachers, schools)
+    every_school = list(session.scalars(select(School)))
+    schools = {s.code: s for s in every_school if s.active}
+    _verify_unchanged(plan, teachers, schools, {s.id: s.code for s in every_school})
     _verify_rules_still_hold(session, instance, plan, county=record.county)
 
     history = []
@@ -544,37 +546,64 @@ def _verify_rules_still_hold(
         )
 
 
-def _verify_unchanged(plan: Plan, teachers: dict[str, Teacher], schools: dict[str, School]) -> None:
-    code_by_id = {s.id: s.code for s in schools.values()}
-    problems: list[tuple[str, dict[str, object]]] = []
+REGISTRY_RULES = {
+    "teacher_missing": "registry.teacher_missing",
+    "teacher_inactive": "registry.teacher_inactive",
+    "teacher_moved": "registry.teacher_moved",
+    "school_missing": "registry.school_inactive",
+}
+"""The rule each registry change breaks, as a refusal's ``details`` name it (``rule``)."""
+
+
+def _verify_unchanged(
+    plan: Plan, teachers: dict[str, Teacher], schools: dict[str, School], codes: dict[int, str]
+) -> None:
+    """Refuse (``registry_changed``) when a mover is no longer where the plan found them, or a
+    school of a move is gone. Each teacher is named — staff number, name — with the change, in
+    the text and in ``details`` (one entry per teacher and change, as ``rules_now_broken``
+    gives them), however many there are. ``codes``: every school's code by id, inactive ones
+    too, so a teacher now at a closed school is named there."""
+    problems: list[tuple[Move, str, dict[str, object]]] = []
     for move in plan.moves:
         teacher = teachers.get(move.staff_no)
         if teacher is None:
-            problems.append(("teacher_missing", {"staff_no": move.staff_no}))
+            problems.append((move, "teacher_missing", {"staff_no": move.staff_no}))
         elif teacher.status != "active":
             problems.append(
-                ("teacher_inactive", {"staff_no": move.staff_no,
-                                      "teacher_status": teacher.status})
+                (move, "teacher_inactive", {"staff_no": move.staff_no,
+                                            "teacher_status": teacher.status})
             )
-        elif code_by_id.get(teacher.school_id) != move.from_school:
+        elif codes.get(teacher.school_id) != move.from_school:
             problems.append(
                 (
+                    move,
                     "teacher_moved",
                     {
                         "staff_no": move.staff_no,
-                        "current": code_by_id.get(teacher.school_id, "?"),
+                        "current": codes.get(teacher.school_id, "?"),
                         "expected": move.from_school,
                     },
                 )
             )
-        for code in (move.from_school, move.to_school):
+        for code in dict.fromkeys((move.from_school, move.to_school)):
             if code not in schools:
-                problems.append(("school_missing", {"code": code}))
+                problems.append((move, "school_missing", {"code": code}))
     if problems:
+        details = []
+        for move, key, params in problems:
+            teacher = teachers.get(move.staff_no)
+            details.append({
+                "staff_no": move.staff_no,
+                "name": teacher.name if teacher is not None else move.name,
+                "rule": REGISTRY_RULES[key],
+                "zh": message(key, "zh", **params),
+                "en": message(key, "en", **params),
+            })  # fmt: skip
         raise PlanError(
             "registry_changed",
-            details_zh="；".join(message(key, "zh", **params) for key, params in problems[:10]),
-            details_en="; ".join(message(key, "en", **params) for key, params in problems[:10]),
+            details=details,
+            details_zh="；".join(f"{d['name']} {d['zh']}" for d in details),
+            details_en="; ".join(f"{d['name']} {d['en']}" for d in details),
         )
 
 

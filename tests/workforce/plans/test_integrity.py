@@ -342,3 +342,58 @@ def test_apply_refuses_when_the_registry_cannot_be_read_as_an_instance(engine):
         session.commit()
         error = _refused_apply(session, plan_id)
     assert error.key == "snapshot_failed" and "R1" in error.zh and "R1" in error.en
+
+
+def test_apply_names_every_teacher_who_retired_or_moved_since_approval(engine):
+    """A mover retired and another moved to another school after the approval: the refusal
+    names both — staff number, name, what changed — in its text and one entry each in
+    ``details`` (what the API answers as ``teachers``); nothing is applied."""
+    (plan_id,) = _district_with_drafts(engine)
+    _approve(engine, plan_id)
+    with Session(engine, expire_on_commit=False) as session:
+        _, plan = load_plan(session.get(RotationPlan, plan_id))
+        assert len(plan.moves) >= 2
+        first, second = plan.moves[:2]
+        retired = session.exec(select(Teacher).where(Teacher.staff_no == first.staff_no)).one()
+        retired.status = "retired"
+        moved = session.exec(select(Teacher).where(Teacher.staff_no == second.staff_no)).one()
+        elsewhere = session.exec(
+            select(School).where(School.code.not_in([second.from_school, second.to_school]))
+        ).first()
+        moved.school_id = elsewhere.id
+        session.add_all([retired, moved])
+        session.commit()
+        error = _refused_apply(session, plan_id)
+    assert error.key == "registry_changed"
+    assert [(d["staff_no"], d["name"], d["rule"]) for d in error.details] == [
+        (retired.staff_no, retired.name, "registry.teacher_inactive"),
+        (moved.staff_no, moved.name, "registry.teacher_moved"),
+    ]
+    assert f"{retired.name} {retired.staff_no} 状态为“退休”" in error.zh
+    assert f"{moved.name} {moved.staff_no} 现在 {elsewhere.code} 而非 {second.from_school}" in (
+        error.zh
+    )
+    assert retired.name in error.en and moved.name in error.en
+
+
+def test_apply_names_each_of_many_teachers_no_longer_in_the_registry(engine):
+    """Twelve movers gone from the registry: each is named, not only the first ten."""
+    (plan_id,) = _district_with_drafts(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        record = session.get(RotationPlan, plan_id)
+        _, plan = load_plan(record)
+        template = plan.moves[0]
+        gone = [
+            template.model_copy(update={"staff_no": f"GONE{i:02}", "name": f"离开者{i:02}"})
+            for i in range(12)
+        ]
+        record.plan_json = plan.model_copy(update={"moves": gone}).model_dump_json()
+        record.status = "approved"
+        session.add(record)
+        session.commit()
+        error = _refused_apply(session, plan_id)
+    assert error.key == "registry_changed"
+    assert [d["staff_no"] for d in error.details] == [f"GONE{i:02}" for i in range(12)]
+    assert {d["rule"] for d in error.details} == {"registry.teacher_missing"}
+    named = [i for i in range(12) if f"离开者{i:02} GONE{i:02} 已不在登记中" in error.zh]
+    assert len(named) == 12
