@@ -304,3 +304,37 @@ def test_check_plan_reports_a_file_it_cannot_read_and_does_not_crash(tmp_path):
         assert result.exit_code == 2, (name, result.output)
         assert f"{path}: cannot read the plan" in result.output, (name, result.output)
     assert len(cases) == 4
+
+
+def test_check_plan_names_each_edited_claim_of_a_file_without_a_registry_copy(engine, tmp_path):
+    """A plan file passed on without its registry number (so only the file speaks for itself):
+    a mover's name changed (the name the notice letter prints), the year changed, a rural
+    shortage's arrivals, departures and weight changed (the workbook's columns) — each edit is
+    refused and named, and the file as written passes."""
+    out, saved = _saved_plan(engine, tmp_path)
+    saved.pop("registry_plan_id")
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    assert _invoke("check-plan", str(out)).exit_code == 0
+    move, shortage = saved["moves"][0], saved["shortages"][0]
+    edits = {
+        "name": (lambda p: p["moves"][0].update(name="冒名者"),
+                 "方案记的姓名为“冒名者”"),
+        "year": (lambda p: p.update(year=p["year"] + 1),
+                 f"方案报告为{saved['year'] + 1}年度，实例是{saved['year']}年度"),
+        "arrivals": (lambda p: p["shortages"][0].update(arrivals=shortage["arrivals"] + 1),
+                     f"方案报告调入{shortage['arrivals'] + 1}人"),
+        "departures": (lambda p: p["shortages"][0].update(departures=shortage["departures"] + 2),
+                       f"调出{shortage['departures'] + 2}人"),
+        "weight": (lambda p: p["shortages"][0].update(weight=shortage["weight"] + 3),
+                   f"权重{shortage['weight'] + 3}，实际"),
+    }
+    for edit, (change, named) in edits.items():
+        edited = json.loads(json.dumps(saved))
+        change(edited)
+        out.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+        result = _invoke("check-plan", str(out))
+        assert result.exit_code == 1, edit
+        assert "[plan.figures]" in result.output and named in result.output, (edit, result.output)
+        if edit == "name":
+            assert move["staff_no"] in result.output
+    assert len(edits) == 5
