@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import openpyxl
 from sqlmodel import Session, select
@@ -338,3 +339,23 @@ def test_check_plan_names_each_edited_claim_of_a_file_without_a_registry_copy(en
         if edit == "name":
             assert move["staff_no"] in result.output
     assert len(edits) == 5
+
+
+def test_plan_workbook_names_objectives_quotas_and_scopes_in_chinese(engine, tmp_path):
+    """The Chinese workbook's summary labels the objective levels, and its quota sheet the
+    quotas and the district, in Chinese — not by the optimizer's code names
+    (rural_shortage_filled, quota.district_share, district)."""
+    with Session(engine) as session:
+        build_small_district(session)
+    out = tmp_path / "plan.xlsx"
+    assert _invoke("plan", "--year", "2026", "--out", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    labels = [row[0] for row in book["概况"].iter_rows(min_row=2, values_only=True)]
+    assert labels[-3:] == ["农村学校缺口补充（加权）", "意愿得分", "交流总距离（公里）"]
+    quotas = list(book["指标完成情况"].iter_rows(min_row=2, values_only=True))
+    assert [(q[0][:6], q[1]) for q in quotas] == [
+        ("全区交流人数", "全区"), ("城区学校、优", "U1学校"), ("骨干教师不低", "全区")
+    ]
+    cells = [c for row in quotas for c in row[:2]] + labels
+    assert len(cells) == 2 * 3 + 11
+    assert not [c for c in cells if re.search(r"[a-z]+[._][a-z]+", str(c))]
