@@ -226,7 +226,8 @@ def approve_plan(
     ``plan_approval_second_person`` is on, its drafter (``created_by``) may not approve it.
     When the year already has an applied plan, approving another needs the explicit
     ``supplementary`` choice (补充方案) — and the choice is refused when there is nothing to
-    supplement. The other drafts and approved plans of the year become ``superseded``.
+    supplement, or when the draft was solved on the registry as it was before that application
+    (:func:`require_instance_after_applied`). The other drafts and approved plans of the year become ``superseded``.
 
     The status change is the guard: ``UPDATE … WHERE status = 'draft' AND version = v`` must
     change exactly one row inside the write transaction (see :func:`_begin_write`), so of two
@@ -254,6 +255,8 @@ def approve_plan(
     from optimizer.check import check_plan  # the checker is loaded by the steps that use it
 
     instance, plan = load_plan(record)
+    if supplementary:
+        require_instance_after_applied(session, record, instance)
     if plan.status not in ("optimal", "feasible"):
         raise PlanError("no_plan", plan_id=plan_id, solver_status=plan.status)
     findings = check_plan(instance, plan)
@@ -371,6 +374,60 @@ def require_supplementary_choice(
         raise PlanError("nothing_to_supplement", year=year)
 
 
+def require_instance_after_applied(
+    session: Session, record: RotationPlan, instance: Instance
+) -> None:
+    """Refuse (``instance_before_applied``) a supplementary plan solved on the registry as it
+    was before one of the year's applied plans (of its county) was applied: a solve started
+    before the application, or a re-solve of an older plan's instance. Such a plan repeats the
+    rotation already carried out — it fills the same shortages and takes the sending schools'
+    teachers again — and the checks at applying judge only its own movers. Told by the
+    teachers the applied plan moved: the instance still has them at the school they left, and
+    the registry has them at their destination."""
+    applied = session.execute(
+        select(RotationPlan.id, RotationPlan.plan_json).where(
+            RotationPlan.year == record.year,
+            RotationPlan.status == "applied",
+            RotationPlan.id != record.id,
+            _same_county(record.county),
+        ).order_by(RotationPlan.id)
+    ).all()
+    if not applied:
+        return
+    where = {t.staff_no: t.school for t in instance.teachers}
+    for applied_id, plan_json in applied:
+        moves = [m for m in Plan.model_validate_json(plan_json).moves
+                 if where.get(m.staff_no) == m.from_school]  # fmt: skip
+        if not moves:
+            continue
+        now = dict(
+            session.execute(
+                select(Teacher.staff_no, School.code)
+                .join(School, School.id == Teacher.school_id)
+                .where(Teacher.staff_no.in_([m.staff_no for m in moves]))
+            ).all()
+        )
+        stale = [m for m in moves if now.get(m.staff_no) == m.to_school]
+        if stale:
+            details = []
+            for m in stale:
+                params = dict(from_school=m.from_school, to_school=m.to_school,
+                              applied_id=applied_id)  # fmt: skip
+                details.append({
+                    "staff_no": m.staff_no, "name": m.name, "rule": "registry.plan_applied_since",
+                    "zh": message("moved_by_applied", "zh", **params),
+                    "en": message("moved_by_applied", "en", **params),
+                })  # fmt: skip
+            raise PlanError(
+                "instance_before_applied",
+                details=details,
+                plan_id=record.id,
+                applied_id=applied_id,
+                details_zh="；".join(f"{d['staff_no']} {d['name']}：{d['zh']}" for d in details),
+                details_en="; ".join(f"{d['staff_no']} {d['name']}: {d['en']}" for d in details),
+            )
+
+
 def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     """Carry out an approved plan at the start of term, all or nothing, exactly once.
 
@@ -446,6 +503,8 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
             )
         raise PlanError("not_approved", plan_id=plan_id, status=record.status)
     instance, plan = load_plan(record)
+    if record.supplementary:
+        require_instance_after_applied(session, record, instance)
     staff_nos = [m.staff_no for m in plan.moves]
     teachers = {
         t.staff_no: t

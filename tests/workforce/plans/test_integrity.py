@@ -16,17 +16,25 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from optimizer import SolveSettings
+from optimizer import Pin, SolveSettings
 from workforce.models import (
     AuditLog,
     Certificate,
+    Designation,
     Exemption,
     RotationPlan,
     RotationRecord,
     School,
     Teacher,
 )
-from workforce.plans import PlanError, apply_plan, approve_plan, load_plan, propose_plan
+from workforce.plans import (
+    PlanError,
+    apply_plan,
+    approve_plan,
+    load_plan,
+    propose_plan,
+    resolve_plan,
+)
 
 from ..district import build_small_district
 
@@ -202,15 +210,12 @@ def test_an_applied_year_needs_a_supplementary_plan_and_is_never_applied_twice(e
         session.rollback()
         assert applied_again.value.key == "already_applied"
 
-        record = approve_plan(session, third.id, actor="chief", comment="补充", supplementary=True)
-        session.commit()
-        assert (record.status, record.supplementary) == ("approved", True)
-        # its moves were planned before the year's plan moved those teachers: refused
-        with pytest.raises(PlanError) as moved_on:
-            apply_plan(session, third.id, actor="chief")
+        # solved before the year's plan moved those teachers: not even as a supplementary plan
+        with pytest.raises(PlanError) as stale:
+            approve_plan(session, third.id, actor="chief", comment="补充", supplementary=True)
         session.rollback()
-        assert moved_on.value.key == "registry_changed"
-        assert session.get(RotationPlan, third.id).status == "approved"
+        assert stale.value.key == "instance_before_applied"
+        assert session.get(RotationPlan, third.id).status == "draft"
 
 
 def test_supplementary_is_refused_when_nothing_was_applied(engine):
@@ -397,3 +402,77 @@ def test_apply_names_each_of_many_teachers_no_longer_in_the_registry(engine):
     assert {d["rule"] for d in error.details} == {"registry.teacher_missing"}
     named = [i for i in range(12) if f"离开者{i:02} GONE{i:02} 已不在登记中" in error.zh]
     assert len(named) == 12
+
+
+def _district_with_spare_pe_teachers(engine: Engine) -> None:
+    """The small district with four more PE teachers at U1 (one a key teacher): after the
+    year's plan moves four, four others could move as well."""
+    from ..district import add_teacher
+
+    with Session(engine, expire_on_commit=False) as session:
+        schools = build_small_district(session)
+        for n in range(6, 10):
+            teacher = add_teacher(session, f"UPE{n}", schools["U1"], main_subject="pe")
+            if n == 6:
+                session.add(Designation(teacher_id=teacher.id, kind="key_teacher",
+                                        tier="district", subject="pe",
+                                        term_start=dt.date(2024, 9, 1),
+                                        term_end=dt.date(2027, 8, 31)))  # fmt: skip
+        session.commit()
+
+
+def test_a_supplementary_plan_solved_before_the_application_is_refused(engine):
+    """The year's plan approved, then re-solved keeping its movers (a new draft on the same,
+    older registry data), then applied: the re-solved draft moves four other PE teachers out
+    of U1 into the shortages the applied plan already filled. As a supplementary plan it would
+    leave U1 two PE teachers of the four it must keep; approving it is refused, naming each
+    teacher the applied plan moved, and so is applying it when it was approved before (as an
+    older version allowed). Nothing moves."""
+    _district_with_spare_pe_teachers(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        record, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+        session.commit()
+        approve_plan(session, record.id, actor="chief", comment="同意")
+        session.commit()
+        stay = [Pin(kind="must_stay", staff_no=m.staff_no) for m in plan.moves]
+        again, _, other = resolve_plan(session, record.id, pins=stay, actor="hr1", settings=FAST)
+        session.commit()
+        assert len(plan.moves) == len(other.moves) == 4
+        assert not {m.staff_no for m in plan.moves} & {m.staff_no for m in other.moves}
+        apply_plan(session, record.id, actor="chief")
+        session.commit()
+
+        with pytest.raises(PlanError) as refused:
+            approve_plan(session, again.id, actor="chief", comment="补充", supplementary=True)
+        session.rollback()
+        error = refused.value
+        assert error.key == "instance_before_applied"
+        assert [(d["staff_no"], d["rule"]) for d in error.details] == [
+            (m.staff_no, "registry.plan_applied_since") for m in plan.moves
+        ]
+        for m in plan.moves:
+            assert f"{m.staff_no} {m.name}：方案中仍在 U1，已按方案 {record.id} 调至 " in error.zh
+
+        session.execute(update(RotationPlan).where(RotationPlan.id == again.id).values(
+            status="approved", supplementary=True))  # fmt: skip
+        session.commit()
+        assert _refused_apply(session, again.id).key == "instance_before_applied"
+        u1 = session.exec(select(School).where(School.code == "U1")).one()
+        kept = _count(session, Teacher, Teacher.school_id == u1.id, Teacher.main_subject == "pe")
+        assert kept == 6
+
+        # R2 grows after the application: a supplementary plan solved on the registry as it
+        # is now is approved and applied
+        r2 = session.exec(select(School).where(School.code == "R2")).one()
+        r2.classes_by_grade, r2.pupils = [3] * 6, 500
+        session.add(r2)
+        session.commit()
+        fresh, _, more = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+        session.commit()
+        assert more.moves and not {m.staff_no for m in plan.moves} & {m.staff_no for m in more.moves}
+        approve_plan(session, fresh.id, actor="chief", comment="补充", supplementary=True)
+        session.commit()
+        assert session.get(RotationPlan, again.id).status == "superseded"
+        apply_plan(session, fresh.id, actor="chief")
+        session.commit()
+        assert session.get(RotationPlan, fresh.id).status == "applied"
