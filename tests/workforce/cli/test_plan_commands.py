@@ -359,3 +359,21 @@ def test_plan_workbook_names_objectives_quotas_and_scopes_in_chinese(engine, tmp
     cells = [c for row in quotas for c in row[:2]] + labels
     assert len(cells) == 2 * 3 + 11
     assert not [c for c in cells if re.search(r"[a-z]+[._][a-z]+", str(c))]
+
+
+def test_check_plan_names_each_field_edited_against_the_registry_copy(engine, tmp_path):
+    """A plan file of a registry plan whose first move's reason was reworded and whose second
+    mover was renamed: the registry comparison names each edited field — the move by its
+    staff number — not only that the file differs."""
+    out, saved = _saved_plan(engine, tmp_path)
+    first, second = saved["moves"][:2]
+    first["reasons"][0]["zh"] = "该教师本人申请交流"
+    second["name"] = "冒名者"
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    result = _invoke("check-plan", str(out), "--no-verify-bound")
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "文件被改动" in x)
+    edited = line.split("（文件被改动）：")[1].split("、")
+    assert edited == [
+        f"moves[{first['staff_no']}].reasons[0].zh", f"moves[{second['staff_no']}].name"
+    ]
