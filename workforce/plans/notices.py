@@ -304,7 +304,13 @@ def _text_of(flowable: object) -> str:
 
 
 def write_notice_workbook(
-    path: Path, instance: Instance, plan: Plan, *, plan_id: int, status: str, language: str = "zh",
+    path: Path,
+    instance: Instance,
+    plan: Plan,
+    *,
+    plan_id: int,
+    status: str,
+    language: str = "zh",
     doc_no: str | None = None,
 ) -> None:
     """The letters of ``plan`` as an xlsx at ``path``: one row per moved teacher with the

@@ -147,8 +147,14 @@ def write_plan_workbook(
             (titled(c.constraint, CATALOGUE), scope(c.scope), text(c)) for c in plan.conflicts
         ],
         "relaxation": [
-            (titled(r.constraint, CATALOGUE), scope(r.scope), r.target, r.achievable, r.relax_by,
-             text(r))
+            (
+                titled(r.constraint, CATALOGUE),
+                scope(r.scope),
+                r.target,
+                r.achievable,
+                r.relax_by,
+                text(r),
+            )
             for r in plan.relaxation
         ],  # fmt: skip
     }
