@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -291,7 +291,8 @@ def approve_plan(
             RotationPlan.year == record.year,
             RotationPlan.status.in_(PENDING),
             RotationPlan.id != record.id,
-            _same_county(record.county),  # each county's plans compete only with its own
+            _sharing_teachers(record.county),  # a county's plans compete only with its own
+            # and the whole registry's
         )
     ).all()
     if others:
@@ -356,13 +357,41 @@ def _same_county(county: str | None):  # type: ignore[no-untyped-def]
     return RotationPlan.county.is_(None) if county is None else RotationPlan.county == county
 
 
+def _sharing_teachers(county: str | None):  # type: ignore[no-untyped-def]
+    """The plans that hold teachers of a plan of ``county``: those of the same county, and
+    the whole registry's (county None), which hold every county's — so a whole registry's plan
+    shares teachers with every plan. In a registry of one county whose schools carry its name
+    the web page solves the whole registry and ``workforce plan`` the county: the same teachers,
+    so the two plans compete as one county's do."""
+    if county is None:
+        return true()
+    return RotationPlan.county.is_(None) | (RotationPlan.county == county)
+
+
+def applied_plan_over(session: Session, year: int, county: str | None) -> RotationPlan | None:
+    """The year's first applied plan (not a supplementary one) that moved teachers a plan of
+    ``county`` holds (:func:`_sharing_teachers`), if any: another plan of those teachers is
+    then a supplementary plan or none."""
+    return session.scalars(
+        select(RotationPlan)
+        .where(
+            RotationPlan.year == year,
+            RotationPlan.status == "applied",
+            RotationPlan.supplementary.is_(False),
+            _sharing_teachers(county),
+        )
+        .order_by(RotationPlan.id)
+    ).first()
+
+
 def require_supplementary_choice(
     session: Session, year: int, *, supplementary: bool, county: str | None = None
 ) -> None:
     """Refuse a new plan (solve or approval) of a year whose plan (of ``county``) was applied
     unless the user chose a supplementary plan (补充方案); refuse that choice when there is
-    nothing to supplement."""
-    applied = applied_plan_of_year(session, year, county)
+    nothing to supplement. A whole registry's plan and a county's share teachers
+    (:func:`applied_plan_over`)."""
+    applied = applied_plan_over(session, year, county)
     if applied is not None and not supplementary:
         raise PlanError(
             "year_applied",
@@ -389,7 +418,7 @@ def require_instance_after_applied(
             RotationPlan.year == record.year,
             RotationPlan.status == "applied",
             RotationPlan.id != record.id,
-            _same_county(record.county),
+            _sharing_teachers(record.county),
         ).order_by(RotationPlan.id)
     ).all()
     if not applied:
@@ -471,7 +500,7 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
 def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     record = _get(session, plan_id, fresh=True)
     if record.status == "approved" and not record.supplementary:
-        applied = applied_plan_of_year(session, record.year, record.county)
+        applied = applied_plan_over(session, record.year, record.county)
         if applied is not None:
             raise PlanError(
                 "year_applied", year=record.year, applied_id=applied.id,

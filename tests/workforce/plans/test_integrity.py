@@ -476,3 +476,44 @@ def test_a_supplementary_plan_solved_before_the_application_is_refused(engine):
         apply_plan(session, fresh.id, actor="chief")
         session.commit()
         assert session.get(RotationPlan, fresh.id).status == "applied"
+
+
+def test_a_county_plan_and_a_whole_registry_plan_of_the_same_teachers_compete(engine):
+    """A registry of one county whose schools carry its name: the web page solves it as the
+    whole registry (no county), ``workforce plan`` and the county's HR officer as the county.
+    Both plans hold the same teachers, so they compete as one county's plans do: approving one
+    supersedes the other, and once one is applied the other year plan is refused
+    (``year_applied``) — the year's rotation is not carried out twice."""
+    _district_with_spare_pe_teachers(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        for school in session.exec(select(School)):
+            school.county = "源城区"
+            session.add(school)
+        session.commit()
+        whole, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+        county, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST,
+                                    county="源城区")  # fmt: skip
+        session.commit()
+        assert (whole.county, county.county) == (None, "源城区")
+        approve_plan(session, whole.id, actor="chief", comment="同意")
+        session.commit()
+        assert session.get(RotationPlan, county.id).status == "superseded"
+
+        # the county's own plan, re-solved keeping the whole plan's movers, approved after it
+        stay = [Pin(kind="must_stay", staff_no=m.staff_no) for m in plan.moves]
+        other, _, again = resolve_plan(session, county.id, pins=stay, actor="hr1", settings=FAST)
+        session.commit()
+        assert not {m.staff_no for m in plan.moves} & {m.staff_no for m in again.moves}
+        apply_plan(session, whole.id, actor="chief")
+        session.commit()
+        with pytest.raises(PlanError) as refused:
+            approve_plan(session, other.id, actor="chief", comment="同意")
+        session.rollback()
+        assert refused.value.key == "year_applied" and str(whole.id) in refused.value.zh
+
+        session.execute(update(RotationPlan).where(RotationPlan.id == other.id).values(
+            status="approved"))  # fmt: skip
+        session.commit()
+        assert _refused_apply(session, other.id).key == "year_applied"
+        applied = session.exec(select(RotationPlan).where(RotationPlan.status == "applied")).all()
+        assert [p.id for p in applied] == [whole.id]
