@@ -59,6 +59,7 @@ from optimizer.rules import (
     principal_direction_ok,
     school_distance_km,
     share_target,
+    subject_weight,
 )
 
 
@@ -83,7 +84,10 @@ def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool | None = No
     """Every rule the plan breaks and every claim of it that is not true; empty when it keeps
     them all.
 
-    Claims checked besides the moves: the instance hash the plan names (`plan.instance`), each
+    Claims checked besides the moves: the plan's year and each mover's name (what the
+    workbook and the notice letters print), each rural shortage's arrivals, departures and
+    weight besides its slots filled (`plan.figures`), the instance hash the plan names
+    (`plan.instance`), each
     objective level's value recomputed from the moves (`plan.objective`), status, proof flags,
     gaps and level 1's bound — re-proved by the checker's own model (`optimizer.certify`) when
     `verify_bound` (`plan.bound`; None = when `bound_verifiable`, i.e. the instance is not too
@@ -92,7 +96,7 @@ def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool | None = No
     An unknown plan with moves — the greedy baseline's when it misses a quota — is checked like
     any other, so its shortfalls show as findings.
     """
-    findings = _check_instance_hash(instance, plan)
+    findings = _check_instance_hash(instance, plan) + _check_year(instance, plan)
     if verify_bound is None:
         verify_bound = bound_verifiable(instance)
     if plan.status == "infeasible" or (plan.status == "unknown" and not plan.moves):
@@ -404,6 +408,11 @@ def _check_moves(instance: Instance, plan: Plan) -> list[Finding]:
                 f"{as_of}至{want_end or '—'}",
                 f"{who_en}: the plan has {m.kind} {m.start} to {m.planned_end or '—'}, the rules "
                 f"give {kind} {as_of} to {want_end or '—'}"))
+        if m.name != teacher.name:  # the name the workbook and the notice letter print
+            findings.append(_finding(
+                "plan.figures", m.staff_no,
+                f"{who}：方案记的姓名为“{m.name}”，与实例不符",
+                f"{who_en}: the plan gives the name {m.name!r}, not the instance's"))
         rank = teacher.wishes.index(m.to_school) + 1 if m.to_school in teacher.wishes else None
         key = is_key(teacher, as_of, rules)
         if m.wish_rank != rank or m.is_key != key:
@@ -593,6 +602,15 @@ def _check_quotas(instance: Instance, plan: Plan) -> list[Finding]:
     return findings
 
 
+def _check_year(instance: Instance, plan: Plan) -> list[Finding]:
+    """The plan's year is its instance's (the year its workbook and letters print)."""
+    if plan.year == instance.year:
+        return []
+    return [_finding("plan.figures", "plan",
+                     f"方案报告为{plan.year}年度，实例是{instance.year}年度",
+                     f"the plan says year {plan.year}, the instance is of {instance.year}")]
+
+
 _BASE_ZH = {k: v[0] for k, v in QUOTA_BASE_LABELS.items()}
 _BASE_EN = {k: v[1] for k, v in QUOTA_BASE_LABELS.items()}
 
@@ -604,6 +622,7 @@ def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
     departures = Counter((m.from_school, main.get(m.staff_no)) for m in plan.moves
                          if m.role == "teacher")
     truth = {}
+    flows: dict[tuple[str, str], tuple[int, int, int]] = {}
     for school in instance.schools:
         if school.zone == "rural":
             for entry in school.staffing:
@@ -611,11 +630,15 @@ def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
                     key = (school.code, entry.subject)
                     filled = min(entry.shortage, max(0, arrivals[key] - departures[key]))
                     truth[key] = (entry.shortage, filled, entry.shortage - filled)
+                    flows[key] = (arrivals[key], departures[key],
+                                  subject_weight(entry.subject, instance.rules))
     reported = {(r.school, r.subject): (r.slots, r.filled, r.unfilled) for r in plan.shortages}
+    said_flows = {(r.school, r.subject): (r.arrivals, r.departures, r.weight)
+                  for r in plan.shortages}
+    findings = _check_flows(instance, flows, said_flows)
     if reported == truth:
-        return []
+        return findings
     wrong = sorted(k for k in truth.keys() | reported.keys() if truth.get(k) != reported.get(k))
-    findings = []
     for s, j in wrong:
         school = instance.school_by_code.get(s)
         at, at_en = _at(school) if school else (s, s)
@@ -625,6 +648,28 @@ def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
                                  f"{at}{subj}：方案报告{_slots(said, 0)}，实际{_slots(real, 0)}",
                                  f"{at_en}, {subj_en}: the plan reports {_slots(said, 1)}, in "
                                  f"fact {_slots(real, 1)}"))
+    return findings
+
+
+def _check_flows(instance: Instance, truth: dict[tuple[str, str], tuple[int, int, int]],
+                 reported: dict[tuple[str, str], tuple[int, int, int]]) -> list[Finding]:
+    """The arrivals, departures and weight each listed shortage reports (the workbook's
+    columns) are those of the moves and the rules; a shortage listed or left out wrongly is
+    named by the figures check."""
+    findings = []
+    for (s, j), said in sorted(reported.items()):
+        real = truth.get((s, j))
+        if real is None or real == said:
+            continue
+        school = instance.school_by_code.get(s)
+        at, at_en = _at(school) if school else (s, s)
+        subj, subj_en = _subject(j)
+        findings.append(_finding(
+            "plan.figures", f"{s}:{j}",
+            f"{at}{subj}：方案报告调入{said[0]}人、调出{said[1]}人、权重{said[2]}，"
+            f"实际调入{real[0]}人、调出{real[1]}人、权重{real[2]}",
+            f"{at_en}, {subj_en}: the plan reports {said[0]} arriving, {said[1]} leaving, "
+            f"weight {said[2]}; in fact {real[0]} arriving, {real[1]} leaving, weight {real[2]}"))
     return findings
 
 

@@ -54,7 +54,7 @@ from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import compare_plans
 from workforce.plans.jobs import TooManyJobs, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import (
-    applied_plan_of_year,
+    applied_plan_over,
     plans_of_year,
     require_supplementary_choice,
 )
@@ -114,7 +114,8 @@ def plans_page(
     groups = counties(session) if county_of(user) is None else []
     several = len(groups) > 1
     scopes = [c or None for c in groups] if several else [county_of(user)]
-    applied = [a for a in (applied_plan_of_year(session, year, c) for c in scopes) if a]
+    found = (applied_plan_over(session, year, c) for c in scopes)
+    applied = list({a.id: a for a in found if a is not None}.values())
     return render(
         request,
         "plans.html",
@@ -289,7 +290,7 @@ def plan_page(
         slots_total=sum(s.slots for s in plan.shortages),
         pinned=pinned,
         pending=pending_pins(session, user, plan_id),
-        applied=applied_plan_of_year(session, record.year, record.county),
+        applied=applied_plan_over(session, record.year, record.county),
         pin_kinds=PIN_KINDS,
         default_time_limit=record_time_limit(plan.provenance.settings),
         can_manage=may_manage(user),

@@ -245,7 +245,13 @@ def plan_notices(
         content = written_file(
             "notices.xlsx",
             lambda path: write_notice_workbook(
-                path, instance, plan, plan_id=plan_id, status=record.status, language=lang
+                path,
+                instance,
+                plan,
+                plan_id=plan_id,
+                status=record.status,
+                language=lang,
+                doc_no=doc_no,
             ),
         )
     except NoticeRefused as refused:

@@ -71,16 +71,18 @@ def test_an_applied_year_needs_the_supplementary_choice(client, hr, engine):
         json={"comment": "同意"},
     )
     assert (approve.status_code, approve.json()["code"]) == (409, "year_applied")
+    # the draft was solved on the registry before the application moved its teachers: not
+    # even as a supplementary plan (it would carry out the same rotation again)
     supplementary = client.post(
         f"/api/plans/{draft_id}/approve",
         headers={**hr, "If-Match": '"1"'},
         json={"comment": "补充交流", "supplementary": True},
     )
-    assert supplementary.status_code == 200, supplementary.text
-    assert (supplementary.json()["status"], supplementary.json()["supplementary"]) == (
-        "approved",
-        True,
-    )
+    assert supplementary.status_code == 409, supplementary.text
+    assert supplementary.json()["code"] == "instance_before_applied"
+    moved = client.get(f"/api/plans/{applied_id}", headers=hr).json()["plan"]["moves"]
+    named = [t["staff_no"] for t in supplementary.json()["teachers"]]
+    assert named == [m["staff_no"] for m in moved] and len(named) > 0
     other_year = client.post(
         "/api/plans/jobs",
         headers=hr,
@@ -130,3 +132,32 @@ def test_with_second_person_approval_the_drafter_cannot_approve(client, district
         "admin",
         "复核同意",
     )
+
+
+def test_a_county_plan_applied_counts_for_the_whole_registry_of_that_one_county(
+    client, hr, engine
+):
+    """Every school carries the one county's name: the county's plan was applied (as
+    ``workforce plan`` keeps it). The plans page, which solves the whole registry, says the
+    year's plan is applied and offers the supplementary choice, and a solve of the whole
+    registry without that choice is refused — the same teachers are not rotated twice."""
+    from workforce.models import School
+
+    with Session(engine) as session:
+        for school in session.exec(select(School)):
+            school.county = "源城区"
+            session.add(school)
+        session.commit()
+    plan_id = keep_plan(engine, status="approved")
+    with Session(engine) as session:
+        session.execute(
+            update(RotationPlan).where(RotationPlan.id == plan_id).values(county="源城区")
+        )
+        session.commit()
+    assert client.post(f"/api/plans/{plan_id}/apply", headers=hr).status_code == 200
+    page = client.get("/plans", params={"year": 2026}, headers=hr).text
+    assert 'data-testid="year-applied"' in page and 'data-testid="solve-supplementary"' in page
+    assert f'href="/plans/{plan_id}"' in page
+    solve = client.post("/api/plans/jobs", headers=hr, json={"year": 2026, "time_limit_s": 1})
+    assert (solve.status_code, solve.json()["code"]) == (409, "year_applied")
+    assert str(plan_id) in solve.json()["detail"]["zh"]

@@ -122,6 +122,8 @@ def test_apply_names_the_teachers_who_moved_since_the_plan_was_made(client, dist
     refused = client.post(f"/api/plans/{plan_id}/apply", headers=hr)
     assert refused.status_code == 409 and refused.json()["code"] == "registry_changed"
     assert moved in refused.json()["detail"]["zh"] and moved in refused.json()["detail"]["en"]
+    named = [(t["staff_no"], t["name"], t["rule"]) for t in refused.json()["teachers"]]
+    assert named == [(moved, teacher["name"], "registry.teacher_moved")]
     assert client.get(f"/api/plans/{plan_id}", headers=hr).json()["registry"]["status"] == (
         "approved"
     )
@@ -179,7 +181,7 @@ def test_the_plan_workbook_and_notice_letters(client, district, schools, tmp_pat
     rows = list(sheet.iter_rows(values_only=True))
     moves = client.get(f"/api/plans/{plan_id}", headers=auditor).json()["plan"]["moves"]
     assert rows[0][0] == "Staff no." and len(rows) == len(moves) + 1
-    assert "交流轮岗方案" in rows[1][-1] and rows[1][-2] == "yes"  # a draft's letters say so
+    assert "交流轮岗方案" in rows[1][-1] and rows[1][rows[0].index("Draft")] == "yes"  # a draft's
     assert client.get("/api/plans/999.xlsx", headers=auditor).status_code == 404
     assert client.get(f"/api/plans/{plan_id}/notices.doc", headers=auditor).status_code == 422
 
@@ -210,3 +212,28 @@ def test_a_fourth_unfinished_solve_of_one_user_is_refused_with_a_wait(client, di
     client.post(f"/api/plans/jobs/{started[0].json()['id']}/stop", headers=hr)
     again = client.post("/api/plans/jobs", headers=hr, json={"year": 2026, "time_limit_s": 20})
     assert again.status_code == 202
+
+
+def test_the_notice_workbook_carries_the_document_number_of_the_letters(client, district, schools,
+                                                                        tmp_path):  # fmt: skip
+    """The notice workbook, made for mail merges, gives each letter the 文号 the PDF prints:
+    the one the office asks for, else the setting's; a draft's none yet."""
+    approved = keep_plan(client.app.state.engine, status="approved")
+    draft = keep_plan(client.app.state.engine)
+    hr = district.headers["hr"]
+
+    def numbers(plan_id: int, **params: str) -> list[str]:
+        answer = client.get(f"/api/plans/{plan_id}/notices.xlsx", headers=hr, params=params)
+        assert answer.status_code == 200, answer.text
+        path = tmp_path / f"notices-{plan_id}.xlsx"
+        path.write_bytes(answer.content)
+        rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+        column = rows[0].index("文号")
+        return [row[column] for row in rows[1:]]
+
+    given = numbers(approved, doc_no="源城教人〔2026〕88号")
+    assert given and set(given) == {"源城教人〔2026〕88号"}
+    assert set(numbers(approved)) == {f"源城教人〔2026〕{approved}号"}
+    assert set(numbers(draft, doc_no="源城教人〔2026〕88号")) == {"（审批后编号）"}
+    moves = client.get(f"/api/plans/{approved}", headers=hr).json()["plan"]["moves"]
+    assert len(given) == len(moves) > 0

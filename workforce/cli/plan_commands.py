@@ -428,8 +428,13 @@ def _registry_basis(registry: tuple[object, object, object], plan: Plan, instanc
                       f"the instance differs from the one of registry plan #{registry_id} "
                       "(edited)"))
     if stored_plan.content() != plan.content():
-        found.append(("plan.registry", f"方案内容与信息库中方案 #{registry_id} 不同（文件被改动）",
-                      f"the plan differs from registry plan #{registry_id} (the file was edited)"))
+        edited = content_differences(stored_plan.content(), plan.content())
+        shown = "、".join(edited[:10]) + ("…" if len(edited) > 10 else "")
+        shown_en = ", ".join(edited[:10]) + ("…" if len(edited) > 10 else "")
+        found.append(("plan.registry",
+                      f"方案内容与信息库中方案 #{registry_id} 不同（文件被改动）：{shown}",
+                      f"the plan differs from registry plan #{registry_id} (the file was edited): "
+                      f"{shown_en}"))  # fmt: skip
     return (found, f"所附实例即信息库中方案 #{registry_id} 的实例，方案内容与其一致",
             f"the instance is that of registry plan #{registry_id}, and the plan matches it")
 
@@ -498,6 +503,47 @@ def _plan_summary(plan_id: int, language: str) -> str:
     if language == "zh":
         return f"{year}年度{'，' + county if county else ''}，{shown}，交流{moves}人"
     return f"{year}{', ' + county if county else ''}, {shown}, {moves} moves"
+
+
+ITEM_KEYS = {"moves": ("staff_no",), "shortages": ("school", "subject"),
+             "quotas": ("name", "scope"), "objectives": ("name",)}  # fmt: skip
+"""What names an item of a plan's lists in :func:`content_differences`."""
+
+
+def content_differences(stored: object, given: object, path: str = "") -> list[str]:
+    """Where ``given`` (a plan file's content) differs from ``stored`` (the registry's copy):
+    each edited field by its path, a list's item by what names it (a move by its staff
+    number, a shortage by school and subject, …), e.g. ``moves[T001].name``."""
+    if isinstance(stored, dict) and isinstance(given, dict):
+        found = []
+        for key in [*stored, *(k for k in given if k not in stored)]:
+            if key not in stored or key not in given:
+                found.append(f"{path}.{key}".lstrip("."))
+            else:
+                found += content_differences(stored[key], given[key], f"{path}.{key}")
+        return found
+    if isinstance(stored, list) and isinstance(given, list):
+        field = path.rsplit(".", 1)[-1]
+        keys = ITEM_KEYS.get(field)
+
+        def named(items: list) -> dict[str, object] | None:  # type: ignore[type-arg]
+            if keys is None or not all(isinstance(i, dict) for i in items):
+                return None
+            labelled = {":".join(str(i.get(k)) for k in keys): i for i in items}
+            return labelled if len(labelled) == len(items) else None
+
+        before, after = named(stored), named(given)
+        if before is None or after is None:
+            before = {str(n): item for n, item in enumerate(stored)}
+            after = {str(n): item for n, item in enumerate(given)}
+        found = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            if key not in before or key not in after:
+                found.append(f"{path}[{key}]".lstrip("."))
+            else:
+                found += content_differences(before[key], after[key], f"{path}[{key}]")
+        return found
+    return [] if stored == given else [path.lstrip(".")]
 
 
 def _plan_error(exc: PlanError, language: str) -> typer.Exit:

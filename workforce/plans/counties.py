@@ -5,7 +5,8 @@ the caller's session), solves them side by side (`optimizer.parallel.solve_many`
 process pool, or any executor such as Dask's), and keeps one draft per county in the caller's
 transaction — all of them or none. Every draft carries its county (`RotationPlan.county`), so
 the city's HR office sees them all, and approving one county's draft supersedes only that
-county's other drafts.
+county's other drafts (and a whole registry's, which holds its teachers too:
+:func:`workforce.plans.lifecycle.applied_plan_over`).
 """
 
 from __future__ import annotations

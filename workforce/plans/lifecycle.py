@@ -25,11 +25,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from optimizer import Instance, Pin, Plan, SolveSettings, solve
+from optimizer.plan import Move
 from workforce import audit
 from workforce.config import get_settings
 from workforce.db import begin_write
@@ -225,7 +226,8 @@ def approve_plan(
     ``plan_approval_second_person`` is on, its drafter (``created_by``) may not approve it.
     When the year already has an applied plan, approving another needs the explicit
     ``supplementary`` choice (补充方案) — and the choice is refused when there is nothing to
-    supplement. The other drafts and approved plans of the year become ``superseded``.
+    supplement, or when the draft was solved on the registry as it was before that application
+    (:func:`require_instance_after_applied`). The other drafts and approved plans of the year become ``superseded``.
 
     The status change is the guard: ``UPDATE … WHERE status = 'draft' AND version = v`` must
     change exactly one row inside the write transaction (see :func:`_begin_write`), so of two
@@ -253,6 +255,8 @@ def approve_plan(
     from optimizer.check import check_plan  # the checker is loaded by the steps that use it
 
     instance, plan = load_plan(record)
+    if supplementary:
+        require_instance_after_applied(session, record, instance)
     if plan.status not in ("optimal", "feasible"):
         raise PlanError("no_plan", plan_id=plan_id, solver_status=plan.status)
     findings = check_plan(instance, plan)
@@ -287,7 +291,8 @@ def approve_plan(
             RotationPlan.year == record.year,
             RotationPlan.status.in_(PENDING),
             RotationPlan.id != record.id,
-            _same_county(record.county),  # each county's plans compete only with its own
+            _sharing_teachers(record.county),  # a county's plans compete only with its own
+            # and the whole registry's
         )
     ).all()
     if others:
@@ -352,13 +357,41 @@ def _same_county(county: str | None):  # type: ignore[no-untyped-def]
     return RotationPlan.county.is_(None) if county is None else RotationPlan.county == county
 
 
+def _sharing_teachers(county: str | None):  # type: ignore[no-untyped-def]
+    """The plans that hold teachers of a plan of ``county``: those of the same county, and
+    the whole registry's (county None), which hold every county's — so a whole registry's plan
+    shares teachers with every plan. In a registry of one county whose schools carry its name
+    the web page solves the whole registry and ``workforce plan`` the county: the same teachers,
+    so the two plans compete as one county's do."""
+    if county is None:
+        return true()
+    return RotationPlan.county.is_(None) | (RotationPlan.county == county)
+
+
+def applied_plan_over(session: Session, year: int, county: str | None) -> RotationPlan | None:
+    """The year's first applied plan (not a supplementary one) that moved teachers a plan of
+    ``county`` holds (:func:`_sharing_teachers`), if any: another plan of those teachers is
+    then a supplementary plan or none."""
+    return session.scalars(
+        select(RotationPlan)
+        .where(
+            RotationPlan.year == year,
+            RotationPlan.status == "applied",
+            RotationPlan.supplementary.is_(False),
+            _sharing_teachers(county),
+        )
+        .order_by(RotationPlan.id)
+    ).first()
+
+
 def require_supplementary_choice(
     session: Session, year: int, *, supplementary: bool, county: str | None = None
 ) -> None:
     """Refuse a new plan (solve or approval) of a year whose plan (of ``county``) was applied
     unless the user chose a supplementary plan (补充方案); refuse that choice when there is
-    nothing to supplement."""
-    applied = applied_plan_of_year(session, year, county)
+    nothing to supplement. A whole registry's plan and a county's share teachers
+    (:func:`applied_plan_over`)."""
+    applied = applied_plan_over(session, year, county)
     if applied is not None and not supplementary:
         raise PlanError(
             "year_applied",
@@ -368,6 +401,60 @@ def require_supplementary_choice(
         )
     if applied is None and supplementary:
         raise PlanError("nothing_to_supplement", year=year)
+
+
+def require_instance_after_applied(
+    session: Session, record: RotationPlan, instance: Instance
+) -> None:
+    """Refuse (``instance_before_applied``) a supplementary plan solved on the registry as it
+    was before one of the year's applied plans (of its county) was applied: a solve started
+    before the application, or a re-solve of an older plan's instance. Such a plan repeats the
+    rotation already carried out — it fills the same shortages and takes the sending schools'
+    teachers again — and the checks at applying judge only its own movers. Told by the
+    teachers the applied plan moved: the instance still has them at the school they left, and
+    the registry has them at their destination."""
+    applied = session.execute(
+        select(RotationPlan.id, RotationPlan.plan_json).where(
+            RotationPlan.year == record.year,
+            RotationPlan.status == "applied",
+            RotationPlan.id != record.id,
+            _sharing_teachers(record.county),
+        ).order_by(RotationPlan.id)
+    ).all()
+    if not applied:
+        return
+    where = {t.staff_no: t.school for t in instance.teachers}
+    for applied_id, plan_json in applied:
+        moves = [m for m in Plan.model_validate_json(plan_json).moves
+                 if where.get(m.staff_no) == m.from_school]  # fmt: skip
+        if not moves:
+            continue
+        now = dict(
+            session.execute(
+                select(Teacher.staff_no, School.code)
+                .join(School, School.id == Teacher.school_id)
+                .where(Teacher.staff_no.in_([m.staff_no for m in moves]))
+            ).all()
+        )
+        stale = [m for m in moves if now.get(m.staff_no) == m.to_school]
+        if stale:
+            details = []
+            for m in stale:
+                params = dict(from_school=m.from_school, to_school=m.to_school,
+                              applied_id=applied_id)  # fmt: skip
+                details.append({
+                    "staff_no": m.staff_no, "name": m.name, "rule": "registry.plan_applied_since",
+                    "zh": message("moved_by_applied", "zh", **params),
+                    "en": message("moved_by_applied", "en", **params),
+                })  # fmt: skip
+            raise PlanError(
+                "instance_before_applied",
+                details=details,
+                plan_id=record.id,
+                applied_id=applied_id,
+                details_zh="；".join(f"{d['staff_no']} {d['name']}：{d['zh']}" for d in details),
+                details_en="; ".join(f"{d['staff_no']} {d['name']}: {d['en']}" for d in details),
+            )
 
 
 def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
@@ -413,7 +500,7 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
 def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     record = _get(session, plan_id, fresh=True)
     if record.status == "approved" and not record.supplementary:
-        applied = applied_plan_of_year(session, record.year, record.county)
+        applied = applied_plan_over(session, record.year, record.county)
         if applied is not None:
             raise PlanError(
                 "year_applied", year=record.year, applied_id=applied.id,
@@ -445,6 +532,8 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
             )
         raise PlanError("not_approved", plan_id=plan_id, status=record.status)
     instance, plan = load_plan(record)
+    if record.supplementary:
+        require_instance_after_applied(session, record, instance)
     staff_nos = [m.staff_no for m in plan.moves]
     teachers = {
         t.staff_no: t
@@ -452,8 +541,9 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
             select(Teacher).where(Teacher.staff_no.in_(staff_nos)).with_for_update()
         )
     }
-    schools = {s.code: s for s in session.scalars(select(School).where(School.active.is_(True)))}
-    _verify_unchanged(plan, teachers, schools)
+    every_school = list(session.scalars(select(School)))
+    schools = {s.code: s for s in every_school if s.active}
+    _verify_unchanged(plan, teachers, schools, {s.id: s.code for s in every_school})
     _verify_rules_still_hold(session, instance, plan, county=record.county)
 
     history = []
@@ -544,37 +634,64 @@ def _verify_rules_still_hold(
         )
 
 
-def _verify_unchanged(plan: Plan, teachers: dict[str, Teacher], schools: dict[str, School]) -> None:
-    code_by_id = {s.id: s.code for s in schools.values()}
-    problems: list[tuple[str, dict[str, object]]] = []
+REGISTRY_RULES = {
+    "teacher_missing": "registry.teacher_missing",
+    "teacher_inactive": "registry.teacher_inactive",
+    "teacher_moved": "registry.teacher_moved",
+    "school_missing": "registry.school_inactive",
+}
+"""The rule each registry change breaks, as a refusal's ``details`` name it (``rule``)."""
+
+
+def _verify_unchanged(
+    plan: Plan, teachers: dict[str, Teacher], schools: dict[str, School], codes: dict[int, str]
+) -> None:
+    """Refuse (``registry_changed``) when a mover is no longer where the plan found them, or a
+    school of a move is gone. Each teacher is named — staff number, name — with the change, in
+    the text and in ``details`` (one entry per teacher and change, as ``rules_now_broken``
+    gives them), however many there are. ``codes``: every school's code by id, inactive ones
+    too, so a teacher now at a closed school is named there."""
+    problems: list[tuple[Move, str, dict[str, object]]] = []
     for move in plan.moves:
         teacher = teachers.get(move.staff_no)
         if teacher is None:
-            problems.append(("teacher_missing", {"staff_no": move.staff_no}))
+            problems.append((move, "teacher_missing", {"staff_no": move.staff_no}))
         elif teacher.status != "active":
             problems.append(
-                ("teacher_inactive", {"staff_no": move.staff_no,
-                                      "teacher_status": teacher.status})
+                (move, "teacher_inactive", {"staff_no": move.staff_no,
+                                            "teacher_status": teacher.status})
             )
-        elif code_by_id.get(teacher.school_id) != move.from_school:
+        elif codes.get(teacher.school_id) != move.from_school:
             problems.append(
                 (
+                    move,
                     "teacher_moved",
                     {
                         "staff_no": move.staff_no,
-                        "current": code_by_id.get(teacher.school_id, "?"),
+                        "current": codes.get(teacher.school_id, "?"),
                         "expected": move.from_school,
                     },
                 )
             )
-        for code in (move.from_school, move.to_school):
+        for code in dict.fromkeys((move.from_school, move.to_school)):
             if code not in schools:
-                problems.append(("school_missing", {"code": code}))
+                problems.append((move, "school_missing", {"code": code}))
     if problems:
+        details = []
+        for move, key, params in problems:
+            teacher = teachers.get(move.staff_no)
+            details.append({
+                "staff_no": move.staff_no,
+                "name": teacher.name if teacher is not None else move.name,
+                "rule": REGISTRY_RULES[key],
+                "zh": message(key, "zh", **params),
+                "en": message(key, "en", **params),
+            })  # fmt: skip
         raise PlanError(
             "registry_changed",
-            details_zh="；".join(message(key, "zh", **params) for key, params in problems[:10]),
-            details_en="; ".join(message(key, "en", **params) for key, params in problems[:10]),
+            details=details,
+            details_zh="；".join(f"{d['name']} {d['zh']}" for d in details),
+            details_en="; ".join(f"{d['name']} {d['en']}" for d in details),
         )
 
 

@@ -304,10 +304,18 @@ def _text_of(flowable: object) -> str:
 
 
 def write_notice_workbook(
-    path: Path, instance: Instance, plan: Plan, *, plan_id: int, status: str, language: str = "zh"
+    path: Path,
+    instance: Instance,
+    plan: Plan,
+    *,
+    plan_id: int,
+    status: str,
+    language: str = "zh",
+    doc_no: str | None = None,
 ) -> None:
     """The letters of ``plan`` as an xlsx at ``path``: one row per moved teacher with the
-    facts of the letter and its full Chinese text."""
+    facts of the letter — the 文号 as the PDF prints it (``doc_no``, else the setting's; a
+    draft's "numbered once approved") — and its full Chinese text."""
 
     def label(message_id: str) -> str:
         text = NOTICE_MESSAGES.text(message_id)
@@ -318,11 +326,17 @@ def write_notice_workbook(
     schools = {s.code: s.name for s in instance.schools}
     subjects = code_list("subjects")
     kinds = code_list("rotation_kinds")
-    draft = label("no") if status in FINAL_STATUSES else label("yes")
+    final = status in FINAL_STATUSES
+    draft = label("no") if final else label("yes")
+    number = label("doc_no_pending")
+    if final:
+        pattern = get_settings().notice_number
+        number = (doc_no or "").strip() or document_number(pattern, year=plan.year, plan_id=plan_id)
     headers = [
         label(f"header_{key}")
-        for key in ("staff_no", "name", "from", "to", "subject", "kind", "start", "end", "draft")
-    ] + [label("header_text")]
+        for key in ("staff_no", "name", "from", "to", "subject", "kind", "start", "end", "draft",
+                    "doc_no")
+    ] + [label("header_text")]  # fmt: skip
     rows = [
         [
             move.staff_no,
@@ -334,6 +348,7 @@ def write_notice_workbook(
             move.start.isoformat(),
             move.planned_end.isoformat() if move.planned_end else "",
             draft,
+            number,
             "\n".join(
                 [_zh("letter_salutation", name=move.name, staff_no=move.staff_no)]
                 + _body_paragraphs(instance, plan, move, plan_id, _zh)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from optimizer import Instance, Plan
+from optimizer.constraints import CATALOGUE, OBJECTIVES
 from texts import Pairs, pair
 from workforce.codes import code_list
 from workforce.private_files import private_workbook
@@ -76,6 +77,13 @@ def write_plan_workbook(
     def text(item: object) -> str:
         return getattr(item, ("zh", "en")[i])
 
+    def titled(name: str, known: dict) -> str:  # type: ignore[type-arg]
+        """A rule's or objective level's title in the language, not its code name."""
+        return text(known[name]) if name in known else name
+
+    def scope(code: str) -> str:
+        return LABELS["district"][i] if code == "district" else names.get(code, code)
+
     rows = {
         "summary": [
             (LABELS["year"][i], plan.year),
@@ -87,7 +95,7 @@ def write_plan_workbook(
             (LABELS["back_end"][i], plan.stats.backend),
             (LABELS["pruning"][i], plan.stats.pruning),
         ]
-        + [(level.name, level.value) for level in plan.objectives],
+        + [(titled(level.name, OBJECTIVES), level.value) for level in plan.objectives],
         "moves": [
             (
                 m.staff_no,
@@ -109,8 +117,8 @@ def write_plan_workbook(
         ],
         "quotas": [
             (
-                q.name,
-                names.get(q.scope, q.scope),
+                titled(q.name, CATALOGUE),
+                scope(q.scope),
                 q.base,
                 q.target,
                 q.achieved,
@@ -135,11 +143,20 @@ def write_plan_workbook(
             )
             for s in plan.shortages
         ],
-        "conflicts": [(c.constraint, names.get(c.scope, c.scope), text(c)) for c in plan.conflicts],
-        "relaxation": [
-            (r.constraint, names.get(r.scope, r.scope), r.target, r.achievable, r.relax_by, text(r))
-            for r in plan.relaxation
+        "conflicts": [
+            (titled(c.constraint, CATALOGUE), scope(c.scope), text(c)) for c in plan.conflicts
         ],
+        "relaxation": [
+            (
+                titled(r.constraint, CATALOGUE),
+                scope(r.scope),
+                r.target,
+                r.achievable,
+                r.relax_by,
+                text(r),
+            )
+            for r in plan.relaxation
+        ],  # fmt: skip
     }
     if plan.status in ("optimal", "feasible"):
         rows.pop("conflicts")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import openpyxl
 from sqlmodel import Session, select
@@ -461,3 +462,76 @@ def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_pat
         refused += 1
     assert refused == len(edits) == 4
     assert list(auditor.iterdir()) == []  # the checks wrote nothing
+
+
+def test_check_plan_names_each_edited_claim_of_a_file_without_a_registry_copy(engine, tmp_path):
+    """A plan file passed on without its registry number (so only the file speaks for itself):
+    a mover's name changed (the name the notice letter prints), the year changed, a rural
+    shortage's arrivals, departures and weight changed (the workbook's columns) — each edit is
+    refused and named, and the file as written passes."""
+    out, saved = _saved_plan(engine, tmp_path)
+    saved.pop("registry_plan_id")
+    saved.pop("registry_signature")  # else the signature names every edit already
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    assert _invoke("check-plan", str(out), "--without-registry").exit_code == 0
+    move, shortage = saved["moves"][0], saved["shortages"][0]
+    edits = {
+        "name": (lambda p: p["moves"][0].update(name="冒名者"),
+                 "方案记的姓名为“冒名者”"),
+        "year": (lambda p: p.update(year=p["year"] + 1),
+                 f"方案报告为{saved['year'] + 1}年度，实例是{saved['year']}年度"),
+        "arrivals": (lambda p: p["shortages"][0].update(arrivals=shortage["arrivals"] + 1),
+                     f"方案报告调入{shortage['arrivals'] + 1}人"),
+        "departures": (lambda p: p["shortages"][0].update(departures=shortage["departures"] + 2),
+                       f"调出{shortage['departures'] + 2}人"),
+        "weight": (lambda p: p["shortages"][0].update(weight=shortage["weight"] + 3),
+                   f"权重{shortage['weight'] + 3}，实际"),
+    }
+    for edit, (change, named) in edits.items():
+        edited = json.loads(json.dumps(saved))
+        change(edited)
+        out.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+        result = _invoke("check-plan", str(out), "--without-registry")
+        assert result.exit_code == 1, edit
+        assert "[plan.figures]" in result.output and named in result.output, (edit, result.output)
+        if edit == "name":
+            assert move["staff_no"] in result.output
+    assert len(edits) == 5
+
+
+def test_plan_workbook_names_objectives_quotas_and_scopes_in_chinese(engine, tmp_path):
+    """The Chinese workbook's summary labels the objective levels, and its quota sheet the
+    quotas and the district, in Chinese — not by the optimizer's code names
+    (rural_shortage_filled, quota.district_share, district)."""
+    with Session(engine) as session:
+        build_small_district(session)
+    out = tmp_path / "plan.xlsx"
+    assert _invoke("plan", "--year", "2026", "--out", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    labels = [row[0] for row in book["概况"].iter_rows(min_row=2, values_only=True)]
+    assert labels[-3:] == ["农村学校缺口补充（加权）", "意愿得分", "交流总距离（公里）"]
+    quotas = list(book["指标完成情况"].iter_rows(min_row=2, values_only=True))
+    assert [(q[0][:6], q[1]) for q in quotas] == [
+        ("全区交流人数", "全区"), ("城区学校、优", "U1学校"), ("骨干教师不低", "全区")
+    ]
+    cells = [c for row in quotas for c in row[:2]] + labels
+    assert len(cells) == 2 * 3 + 11
+    assert not [c for c in cells if re.search(r"[a-z]+[._][a-z]+", str(c))]
+
+
+def test_check_plan_names_each_field_edited_against_the_registry_copy(engine, tmp_path):
+    """A plan file of a registry plan whose first move's reason was reworded and whose second
+    mover was renamed: the registry comparison names each edited field — the move by its
+    staff number — not only that the file differs."""
+    out, saved = _saved_plan(engine, tmp_path)
+    first, second = saved["moves"][:2]
+    first["reasons"][0]["zh"] = "该教师本人申请交流"
+    second["name"] = "冒名者"
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    result = _invoke("check-plan", str(out), "--no-verify-bound")
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "文件被改动" in x)
+    edited = line.split("（文件被改动）：")[1].split("、")
+    assert edited == [
+        f"moves[{first['staff_no']}].reasons[0].zh", f"moves[{second['staff_no']}].name"
+    ]

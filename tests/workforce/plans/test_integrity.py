@@ -16,17 +16,25 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from optimizer import SolveSettings
+from optimizer import Pin, SolveSettings
 from workforce.models import (
     AuditLog,
     Certificate,
+    Designation,
     Exemption,
     RotationPlan,
     RotationRecord,
     School,
     Teacher,
 )
-from workforce.plans import PlanError, apply_plan, approve_plan, load_plan, propose_plan
+from workforce.plans import (
+    PlanError,
+    apply_plan,
+    approve_plan,
+    load_plan,
+    propose_plan,
+    resolve_plan,
+)
 
 from ..district import build_small_district
 
@@ -202,15 +210,12 @@ def test_an_applied_year_needs_a_supplementary_plan_and_is_never_applied_twice(e
         session.rollback()
         assert applied_again.value.key == "already_applied"
 
-        record = approve_plan(session, third.id, actor="chief", comment="补充", supplementary=True)
-        session.commit()
-        assert (record.status, record.supplementary) == ("approved", True)
-        # its moves were planned before the year's plan moved those teachers: refused
-        with pytest.raises(PlanError) as moved_on:
-            apply_plan(session, third.id, actor="chief")
+        # solved before the year's plan moved those teachers: not even as a supplementary plan
+        with pytest.raises(PlanError) as stale:
+            approve_plan(session, third.id, actor="chief", comment="补充", supplementary=True)
         session.rollback()
-        assert moved_on.value.key == "registry_changed"
-        assert session.get(RotationPlan, third.id).status == "approved"
+        assert stale.value.key == "instance_before_applied"
+        assert session.get(RotationPlan, third.id).status == "draft"
 
 
 def test_supplementary_is_refused_when_nothing_was_applied(engine):
@@ -342,3 +347,173 @@ def test_apply_refuses_when_the_registry_cannot_be_read_as_an_instance(engine):
         session.commit()
         error = _refused_apply(session, plan_id)
     assert error.key == "snapshot_failed" and "R1" in error.zh and "R1" in error.en
+
+
+def test_apply_names_every_teacher_who_retired_or_moved_since_approval(engine):
+    """A mover retired and another moved to another school after the approval: the refusal
+    names both — staff number, name, what changed — in its text and one entry each in
+    ``details`` (what the API answers as ``teachers``); nothing is applied."""
+    (plan_id,) = _district_with_drafts(engine)
+    _approve(engine, plan_id)
+    with Session(engine, expire_on_commit=False) as session:
+        _, plan = load_plan(session.get(RotationPlan, plan_id))
+        assert len(plan.moves) >= 2
+        first, second = plan.moves[:2]
+        retired = session.exec(select(Teacher).where(Teacher.staff_no == first.staff_no)).one()
+        retired.status = "retired"
+        moved = session.exec(select(Teacher).where(Teacher.staff_no == second.staff_no)).one()
+        elsewhere = session.exec(
+            select(School).where(School.code.not_in([second.from_school, second.to_school]))
+        ).first()
+        moved.school_id = elsewhere.id
+        session.add_all([retired, moved])
+        session.commit()
+        error = _refused_apply(session, plan_id)
+    assert error.key == "registry_changed"
+    assert [(d["staff_no"], d["name"], d["rule"]) for d in error.details] == [
+        (retired.staff_no, retired.name, "registry.teacher_inactive"),
+        (moved.staff_no, moved.name, "registry.teacher_moved"),
+    ]
+    assert f"{retired.name} {retired.staff_no} 状态为“退休”" in error.zh
+    assert f"{moved.name} {moved.staff_no} 现在 {elsewhere.code} 而非 {second.from_school}" in (
+        error.zh
+    )
+    assert retired.name in error.en and moved.name in error.en
+
+
+def test_apply_names_each_of_many_teachers_no_longer_in_the_registry(engine):
+    """Twelve movers gone from the registry: each is named, not only the first ten."""
+    (plan_id,) = _district_with_drafts(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        record = session.get(RotationPlan, plan_id)
+        _, plan = load_plan(record)
+        template = plan.moves[0]
+        gone = [
+            template.model_copy(update={"staff_no": f"GONE{i:02}", "name": f"离开者{i:02}"})
+            for i in range(12)
+        ]
+        record.plan_json = plan.model_copy(update={"moves": gone}).model_dump_json()
+        record.status = "approved"
+        session.add(record)
+        session.commit()
+        error = _refused_apply(session, plan_id)
+    assert error.key == "registry_changed"
+    assert [d["staff_no"] for d in error.details] == [f"GONE{i:02}" for i in range(12)]
+    assert {d["rule"] for d in error.details} == {"registry.teacher_missing"}
+    named = [i for i in range(12) if f"离开者{i:02} GONE{i:02} 已不在登记中" in error.zh]
+    assert len(named) == 12
+
+
+def _district_with_spare_pe_teachers(engine: Engine) -> None:
+    """The small district with four more PE teachers at U1 (one a key teacher): after the
+    year's plan moves four, four others could move as well."""
+    from ..district import add_teacher
+
+    with Session(engine, expire_on_commit=False) as session:
+        schools = build_small_district(session)
+        for n in range(6, 10):
+            teacher = add_teacher(session, f"UPE{n}", schools["U1"], main_subject="pe")
+            if n == 6:
+                session.add(Designation(teacher_id=teacher.id, kind="key_teacher",
+                                        tier="district", subject="pe",
+                                        term_start=dt.date(2024, 9, 1),
+                                        term_end=dt.date(2027, 8, 31)))  # fmt: skip
+        session.commit()
+
+
+def test_a_supplementary_plan_solved_before_the_application_is_refused(engine):
+    """The year's plan approved, then re-solved keeping its movers (a new draft on the same,
+    older registry data), then applied: the re-solved draft moves four other PE teachers out
+    of U1 into the shortages the applied plan already filled. As a supplementary plan it would
+    leave U1 two PE teachers of the four it must keep; approving it is refused, naming each
+    teacher the applied plan moved, and so is applying it when it was approved before (as an
+    older version allowed). Nothing moves."""
+    _district_with_spare_pe_teachers(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        record, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+        session.commit()
+        approve_plan(session, record.id, actor="chief", comment="同意")
+        session.commit()
+        stay = [Pin(kind="must_stay", staff_no=m.staff_no) for m in plan.moves]
+        again, _, other = resolve_plan(session, record.id, pins=stay, actor="hr1", settings=FAST)
+        session.commit()
+        assert len(plan.moves) == len(other.moves) == 4
+        assert not {m.staff_no for m in plan.moves} & {m.staff_no for m in other.moves}
+        apply_plan(session, record.id, actor="chief")
+        session.commit()
+
+        with pytest.raises(PlanError) as refused:
+            approve_plan(session, again.id, actor="chief", comment="补充", supplementary=True)
+        session.rollback()
+        error = refused.value
+        assert error.key == "instance_before_applied"
+        assert [(d["staff_no"], d["rule"]) for d in error.details] == [
+            (m.staff_no, "registry.plan_applied_since") for m in plan.moves
+        ]
+        for m in plan.moves:
+            assert f"{m.staff_no} {m.name}：方案中仍在 U1，已按方案 {record.id} 调至 " in error.zh
+
+        session.execute(update(RotationPlan).where(RotationPlan.id == again.id).values(
+            status="approved", supplementary=True))  # fmt: skip
+        session.commit()
+        assert _refused_apply(session, again.id).key == "instance_before_applied"
+        u1 = session.exec(select(School).where(School.code == "U1")).one()
+        kept = _count(session, Teacher, Teacher.school_id == u1.id, Teacher.main_subject == "pe")
+        assert kept == 6
+
+        # R2 grows after the application: a supplementary plan solved on the registry as it
+        # is now is approved and applied
+        r2 = session.exec(select(School).where(School.code == "R2")).one()
+        r2.classes_by_grade, r2.pupils = [3] * 6, 500
+        session.add(r2)
+        session.commit()
+        fresh, _, more = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+        session.commit()
+        assert more.moves and not {m.staff_no for m in plan.moves} & {m.staff_no for m in more.moves}
+        approve_plan(session, fresh.id, actor="chief", comment="补充", supplementary=True)
+        session.commit()
+        assert session.get(RotationPlan, again.id).status == "superseded"
+        apply_plan(session, fresh.id, actor="chief")
+        session.commit()
+        assert session.get(RotationPlan, fresh.id).status == "applied"
+
+
+def test_a_county_plan_and_a_whole_registry_plan_of_the_same_teachers_compete(engine):
+    """A registry of one county whose schools carry its name: the web page solves it as the
+    whole registry (no county), ``workforce plan`` and the county's HR officer as the county.
+    Both plans hold the same teachers, so they compete as one county's plans do: approving one
+    supersedes the other, and once one is applied the other year plan is refused
+    (``year_applied``) — the year's rotation is not carried out twice."""
+    _district_with_spare_pe_teachers(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        for school in session.exec(select(School)):
+            school.county = "源城区"
+            session.add(school)
+        session.commit()
+        whole, _, plan = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+        county, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST,
+                                    county="源城区")  # fmt: skip
+        session.commit()
+        assert (whole.county, county.county) == (None, "源城区")
+        approve_plan(session, whole.id, actor="chief", comment="同意")
+        session.commit()
+        assert session.get(RotationPlan, county.id).status == "superseded"
+
+        # the county's own plan, re-solved keeping the whole plan's movers, approved after it
+        stay = [Pin(kind="must_stay", staff_no=m.staff_no) for m in plan.moves]
+        other, _, again = resolve_plan(session, county.id, pins=stay, actor="hr1", settings=FAST)
+        session.commit()
+        assert not {m.staff_no for m in plan.moves} & {m.staff_no for m in again.moves}
+        apply_plan(session, whole.id, actor="chief")
+        session.commit()
+        with pytest.raises(PlanError) as refused:
+            approve_plan(session, other.id, actor="chief", comment="同意")
+        session.rollback()
+        assert refused.value.key == "year_applied" and str(whole.id) in refused.value.zh
+
+        session.execute(update(RotationPlan).where(RotationPlan.id == other.id).values(
+            status="approved"))  # fmt: skip
+        session.commit()
+        assert _refused_apply(session, other.id).key == "year_applied"
+        applied = session.exec(select(RotationPlan).where(RotationPlan.status == "applied")).all()
+        assert [p.id for p in applied] == [whole.id]
