@@ -259,6 +259,8 @@ def approve_plan(
         require_instance_after_applied(session, record, instance)
     if plan.status not in ("optimal", "feasible"):
         raise PlanError("no_plan", plan_id=plan_id, solver_status=plan.status)
+    if not plan.moves:  # applied, it would stand as the year's one plan with nobody moved
+        raise PlanError("no_moves", plan_id=plan_id)
     findings = check_plan(instance, plan)
     if findings:
         raise PlanError(

@@ -84,6 +84,25 @@ def test_apply_refuses_and_changes_nothing_when_the_registry_moved_on(session):
     assert session.get(RotationPlan, record.id).status == "approved"
 
 
+def test_a_plan_that_moves_nobody_is_not_approved(session):
+    """Approved and applied, a plan with no moves stood as the year's one plan with nobody
+    moved (the approval's docstring promised to refuse it; the code never did)."""
+    from optimizer import Plan
+
+    build_small_district(session)
+    record, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST)
+    plan = Plan.model_validate_json(record.plan_json)
+    assert plan.status == "optimal" and plan.moves
+    record.plan_json = plan.model_copy(update={"moves": []}).model_dump_json()
+    session.add(record)
+    session.commit()
+    with pytest.raises(PlanError) as err:
+        approve_plan(session, record.id, actor="chief", comment="同意")
+    assert err.value.key == "no_moves"
+    assert f"方案 {record.id} 没有任何教师交流，不能审批" in err.value.zh
+    assert session.get(RotationPlan, record.id).status == "draft"
+
+
 def test_only_a_draft_can_be_approved_and_only_an_approved_plan_applied(session):
     build_small_district(session)
     record, _, _ = propose_plan(session, year=2026, actor="hr1", settings=FAST)
