@@ -8,6 +8,7 @@ from pathlib import Path
 from optimizer import Instance, Plan
 from optimizer.constraints import CATALOGUE, OBJECTIVES
 from texts import Pairs, pair
+from texts import text as catalogue_text
 from workforce.codes import code_list
 from workforce.private_files import private_workbook
 
@@ -54,6 +55,25 @@ LABELS = Pairs("plans.workbook.label")
 statuses and the summary's labels, each (zh, en)."""
 
 
+def pruning_words(plan: Plan, language: str) -> str:
+    """How far the candidate destinations were cut. English: the solver's own account
+    (`SolverStats.pruning`). Chinese: the same facts in words — the Chinese workbook showed the
+    English paragraph — whether the model was pruned, how many candidate destinations it kept,
+    and for which model level 1's bound holds (the notes `optimizer.solve` appends: "holds for
+    the exact model" or "for this pruned model only")."""
+    stats = plan.stats
+    if language != "zh":
+        return stats.pruning
+    if not stats.pruned:
+        return catalogue_text("plans.workbook.pruning.exact", "zh")
+    words = [catalogue_text("plans.workbook.pruning.pruned", "zh", arcs=stats.arcs)]
+    if "holds for the exact model" in stats.pruning:
+        words.append(catalogue_text("plans.workbook.pruning.bound_exact", "zh"))
+    elif "for this pruned model only" in stats.pruning:
+        words.append(catalogue_text("plans.workbook.pruning.bound_pruned", "zh"))
+    return "；".join(words)
+
+
 def column_headers(sheet: str, language: str) -> list[str]:
     """The header row of ``sheet`` in ``language``."""
     i = 0 if language == "zh" else 1
@@ -93,7 +113,7 @@ def write_plan_workbook(
             (LABELS["relative_gap"][i], plan.relative_gap),
             (LABELS["wall_time_s"][i], plan.stats.wall_time_s),
             (LABELS["back_end"][i], plan.stats.backend),
-            (LABELS["pruning"][i], plan.stats.pruning),
+            (LABELS["pruning"][i], pruning_words(plan, language)),
         ]
         + [(titled(level.name, OBJECTIVES), level.value) for level in plan.objectives],
         "moves": [
