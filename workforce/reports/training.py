@@ -373,12 +373,12 @@ def _notes(rules: TrainingRules, cycle: str) -> list[Note]:
             f"{rules.min_remaining_years:g}年计）；与本人标准年进度之比 ≤"
             f"{rules.on_track_max_ratio:g} 为进度正常，≤{rules.at_risk_max_ratio:g} 为有风险，"
             f"≤{rules.max_credible_ratio:g} 为滞后，更高或周期已结束仍未完成为周期内无法完成。"
-            "（本系统约定，可在 data/rules/training.yaml 调整）",
+            "（本系统约定，可在实例目录的 rules/training.yaml 中按本地调整）",
             en="Needed pace = hours remaining ÷ years left in the cycle (at least "
             f"{rules.min_remaining_years:g}); as a multiple of the teacher's own even pace: "
             f"≤ {rules.on_track_max_ratio:g} on track, ≤ {rules.at_risk_max_ratio:g} at risk, "
             f"≤ {rules.max_credible_ratio:g} behind, above that (or the cycle over and short) "
-            "cannot finish. A convention of this system, set in data/rules/training.yaml.",
+            "cannot finish. A convention of this system, set locally in the home's rules/training.yaml.",
         ),
         Note(
             zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师及统计日后退休者，统计日已参加工作；"
