@@ -120,3 +120,43 @@ def verify_audit_command(
         raise typer.Exit(code=1)
     if report.head is not None:
         typer.echo(say("cli.verify_audit.hint", language, head=report.head))
+
+
+@app.command("rules")
+def rules_command(
+    language: Annotated[str, typer.Option("--lang", help="zh 或 en")] = "zh",
+) -> None:
+    """列出生效的交流轮岗与继续教育规则、取值及其依据，标明本地设置 / The rules in force, each
+    with its value and policy source; the county's own (the home's rules/) marked."""
+    import json
+
+    from workforce.rules.local import (
+        local_rule_keys,
+        local_rules_path,
+        rotation_rules,
+        training_rules,
+    )
+
+    require_registry(language)
+    local = local_rule_keys()
+    zh = language == "zh"
+    rotation = rotation_rules()
+    training = training_rules()
+    values = {"rotation": rotation.model_dump(mode="json", exclude={"sources"}),
+              "training": training.model_dump(mode="json", exclude={"sources"})}
+    for name, rules in (("rotation", rotation), ("training", training)):
+        path = local_rules_path(name)
+        typer.echo(("【交流轮岗规则】" if name == "rotation" else "【继续教育规则】") if zh
+                   else ("[rotation rules]" if name == "rotation" else "[training rules]"))
+        if local[name]:
+            typer.echo(f"  本地设置：{path}" if zh else f"  local settings: {path}")
+        for key, source in rules.sources.items():
+            value = values[name]
+            for part in key.split("."):
+                value = value[part]
+            mark = ("（本地）" if zh else " (local)") if key in local[name] else ""
+            shown = json.dumps(value, ensure_ascii=False)
+            typer.echo(f"  {key} = {shown}{mark}")
+            typer.echo(f"      {'依据' if zh else 'source'}：{source.document}" if zh
+                       else f"      source: {source.document}")
+

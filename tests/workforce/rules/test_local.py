@@ -116,3 +116,16 @@ def test_commands_refuse_to_run_on_a_broken_local_file(engine):
     _write(path, _district_share(0.06))
     listed = CliRunner().invoke(app, ["plans", "list", "--year", "2026"])
     assert listed.exit_code == 0, listed.output
+
+
+def test_the_rules_command_lists_the_rules_in_force_and_marks_the_countys(engine):
+    _write(local_rules_path("rotation"), _district_share(0.06))
+    result = CliRunner().invoke(app, ["rules"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    share = lines.index("  quotas.district_share = 0.06（本地）")
+    assert lines[share + 1] == f"      依据：{COUNTY_SOURCE['document']}"
+    assert "  quotas.school_share = 0.1" in lines  # shipped, not marked
+    listed = [line for line in lines if line.startswith("  ") and " = " in line]
+    assert len(listed) == len(load_rules().sources) + len(default_training_rules().sources)
+    assert sum(line.endswith("（本地）") for line in listed) == 1
