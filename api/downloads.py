@@ -15,6 +15,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "pdf": "application/pdf",
     "png": "image/png",
+    "json": "application/json",
 }
 
 

@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
 from api.deps import SessionDep
+from api.downloads import download
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import DistrictReader, PlanManager
@@ -468,6 +469,15 @@ def apply(
         session.rollback()
         flash(request, "error", _plan_error_text(error))
     return _to_plan(plan_id)
+
+
+@router.get("/plans/{plan_id}/plan.json")
+def plan_file(session: SessionDep, user: DistrictReader, plan_id: int) -> Response:
+    """The plan file signed by the registry (`api.routes.plans.plan_file`), for auditors."""
+    from workforce.plans.lifecycle import signed_plan_json_pieces
+
+    record = _plan_record(session, plan_id, user)
+    return download("".join(signed_plan_json_pieces(record)).encode(), f"plan-{plan_id}.json")
 
 
 @router.get("/plans/{plan_id}/workbook.xlsx")

@@ -259,6 +259,8 @@ CASES = {
         "GET", "/api/plans/compare?a={plan_id}&b={plan_id}", everyone(200), with_plan
     ),
     "plan workbook": Case("GET", "/api/plans/{plan_id}.xlsx", everyone(200), with_plan),
+    "signed plan file": Case("GET", "/api/plans/{plan_id}.json",
+                             everyone(200, clerk_a=403, clerk_b=403), with_plan),
     "notice letters": Case(
         "GET", "/api/plans/{plan_id}/notices.{file_format}", everyone(200), with_plan
     ),

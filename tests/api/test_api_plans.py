@@ -237,3 +237,38 @@ def test_the_notice_workbook_carries_the_document_number_of_the_letters(client, 
     assert set(numbers(draft, doc_no="源城教人〔2026〕88号")) == {"（审批后编号）"}
     moves = client.get(f"/api/plans/{approved}", headers=hr).json()["plan"]["moves"]
     assert len(given) == len(moves) > 0
+
+
+def test_the_signed_plan_file_is_the_auditors_and_checks_away_from_the_registry(
+        client, district, schools, tmp_path, monkeypatch):
+    """An auditor downloads the plan file and checks it on their own machine with the
+    registry's public key; a school clerk, who sees only their school, does not get the
+    whole plan and its instance."""
+    from typer.testing import CliRunner
+
+    from workforce import config, db
+    from workforce.cli import app
+    from workforce.plans.signing import public_key
+
+    plan_id = keep_plan(client.app.state.engine)
+    key = public_key(config.get_settings().secret_key)
+    answer = client.get(f"/api/plans/{plan_id}.json", headers=district.headers["auditor"])
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.json()["registry_signature"]["public_key"] == key
+    assert client.get(f"/api/plans/{plan_id}.json",
+                      headers=district.headers["clerk_r1"]).status_code == 403
+    assert client.get("/api/plans/999.json", headers=district.headers["auditor"]).status_code == 404
+    path = tmp_path / "plan.json"
+    path.write_bytes(answer.content)
+    away = tmp_path / "away"
+    away.mkdir()
+    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(away)
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    checked = CliRunner().invoke(app, ["check-plan", str(path), "--no-verify-bound",
+                                       "--trust-key", key])
+    assert checked.exit_code == 0, checked.output
+    assert "依据：文件由公钥" in checked.output and f"方案 #{plan_id}" in checked.output

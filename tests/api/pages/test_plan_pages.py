@@ -122,3 +122,17 @@ def test_a_plan_not_optimised_in_time_is_flagged_on_its_page(app: FastAPI, engin
     alert = flagged.split('data-testid="plan-not-optimised"')[1].split("</p>")[0]
     assert "时限 3.0 秒内未能求出优化方案" in alert and "加大时限" in alert
     assert 'data-testid="plan-not-optimised"' not in hr.get(f"/plans/{optimised}").text
+
+
+def test_the_plan_page_offers_the_signed_plan_file_to_the_district_roles(
+        app: FastAPI, engine: Engine) -> None:
+    plan_id = keep_plan(engine)
+    auditor = signed_in(app, "auditor")
+    page = auditor.get(f"/plans/{plan_id}").text
+    assert f'href="/plans/{plan_id}/plan.json" data-testid="plan-file"' in page
+    assert "下载方案文件（带签名，可离线核验）" in page
+    answer = auditor.get(f"/plans/{plan_id}/plan.json")
+    assert answer.status_code == 200
+    assert answer.json()["registry_signature"]["algorithm"] == "ed25519"
+    assert answer.json()["registry_plan_id"] == plan_id
+    assert signed_in(app, "clerk_a").get(f"/plans/{plan_id}/plan.json").status_code == 403
