@@ -20,6 +20,8 @@ from api.pages.rendering import local_url, render
 from api.pages.routing import page_router
 from api.routes.audit import EARLIEST, LATEST, chain_public, list_audit_entries
 from workforce.audit_chain import parse_head, verify
+from workforce.config import get_settings
+from workforce.plans.signing import fingerprint, public_key
 from workforce.services.errors import InvalidInput
 
 router = page_router()
@@ -98,7 +100,8 @@ def audit_chain_page(
     user: AuditReader,
     expect_head: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    """The audit chain verified now: each finding, the verdict and the head to record."""
+    """The audit chain verified now: each finding, the verdict and the head to record; and the
+    public key plan files are signed with, for auditors' `check-plan --trust-key`."""
     expect_head = _blank_to_none(expect_head)
     try:
         expected = parse_head(expect_head) if expect_head else None
@@ -106,6 +109,7 @@ def audit_chain_page(
         raise InvalidInput(UI.text("audit_chain_bad_head")) from None
     result = chain_public(verify(session, expected_head=expected))
     language = page_language(request)
+    key = public_key(get_settings().secret_key)  # plan files' signatures (workforce signing-key)
     return render(
         request,
         "audit_chain.html",
@@ -114,4 +118,6 @@ def audit_chain_page(
         findings=[getattr(f.message, language) for f in result.findings],
         summary=getattr(result.summary, language),
         expect_head=expect_head or "",
+        signing_key=key,
+        signing_fingerprint=fingerprint(key),
     )

@@ -136,3 +136,17 @@ def test_an_auditor_verifies_the_audit_chain_and_sees_which_link_was_altered(
     unknown = client.get("/api/audit/chain", headers=auditor,
                          params={"expect_head": f"{sound['links']}:{'0' * 64}"}).json()  # fmt: skip
     assert unknown["expected_head_found"] is False and unknown["intact"] is False
+
+
+def test_the_audit_chain_page_shows_the_key_plan_files_are_signed_with(
+    app: FastAPI, district: District
+) -> None:
+    """An auditor takes the registry's public key from a page behind sign-in (a channel they
+    trust) to check plan files elsewhere with `check-plan --trust-key`."""
+    from workforce.config import get_settings
+    from workforce.plans.signing import fingerprint, public_key
+
+    key = public_key(get_settings().secret_key)
+    page = signed_in(app, "auditor").get("/audit/chain").text
+    assert f'<code data-testid="signing-key">{key}</code>' in page
+    assert f"指纹 {fingerprint(key)}" in page and "--trust-key" in page
