@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -115,6 +115,25 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.Monk
     _clear_caches()
     yield monkeypatch
     _clear_caches()
+
+
+@pytest.fixture
+def away_from_the_registry(env: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[], Path]:
+    """Call it to continue in a new, empty current folder with no registry configured — an
+    auditor's fresh install (no home, no database URL, no secret key); returns the folder."""
+
+    def leave() -> Path:
+        folder = tmp_path / "away"
+        folder.mkdir()
+        for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
+            env.delenv(name, raising=False)
+        env.chdir(folder)
+        if db.get_engine.cache_info().currsize:
+            db.get_engine().dispose()
+        _clear_caches()
+        return folder
+
+    return leave
 
 
 @pytest.fixture

@@ -240,13 +240,13 @@ def test_the_notice_workbook_carries_the_document_number_of_the_letters(client, 
 
 
 def test_the_signed_plan_file_is_the_auditors_and_checks_away_from_the_registry(
-        client, district, schools, tmp_path, monkeypatch):
+        client, district, schools, tmp_path, away_from_the_registry):
     """An auditor downloads the plan file and checks it on their own machine with the
     registry's public key; a school clerk, who sees only their school, does not get the
     whole plan and its instance."""
     from typer.testing import CliRunner
 
-    from workforce import config, db
+    from workforce import config
     from workforce.cli import app
     from workforce.plans.signing import public_key
 
@@ -261,13 +261,7 @@ def test_the_signed_plan_file_is_the_auditors_and_checks_away_from_the_registry(
     assert client.get("/api/plans/999.json", headers=district.headers["auditor"]).status_code == 404
     path = tmp_path / "plan.json"
     path.write_bytes(answer.content)
-    away = tmp_path / "away"
-    away.mkdir()
-    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(away)
-    config.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    away_from_the_registry()
     checked = CliRunner().invoke(app, ["check-plan", str(path), "--no-verify-bound",
                                        "--trust-key", key])
     assert checked.exit_code == 0, checked.output

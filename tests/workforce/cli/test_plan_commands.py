@@ -234,20 +234,12 @@ def test_check_plan_refuses_a_file_whose_registry_number_was_taken_out(engine, t
 
 
 def test_check_plan_on_a_machine_without_a_registry_writes_nothing_and_says_so(
-        engine, tmp_path, monkeypatch):
+        engine, tmp_path, away_from_the_registry):
     """An auditor checks a plan file on a fresh install. Before, the command made
     `var/workforce.env` with a new secret key and an empty SQLite database in that folder,
     then said "报告的数字属实" with no word that no registry was compared."""
     out, _ = _saved_plan(engine, tmp_path)
-    empty = tmp_path / "auditor"
-    empty.mkdir()
-    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(empty)
-    from workforce import config, db
-
-    config.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    empty = away_from_the_registry()
     result = _invoke("check-plan", str(out), "--no-verify-bound")
     assert result.exit_code == 0, result.output
     assert "通过校验" in result.output
@@ -401,14 +393,14 @@ def test_check_plan_reports_a_file_it_cannot_read_and_does_not_crash(tmp_path):
     assert len(cases) == 4
 
 
-def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_path, monkeypatch):
+def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_path,
+                                                                 away_from_the_registry):
     """An auditor's machine has no registry: before, the verdict held only for whatever
     instance the file carried. The registry signs each file it writes; with its public key
     (`workforce signing-key`) given as --trust-key, check-plan proves the file unedited, and
     any edit to the plan, its instance, number or status breaks the signature."""
     from optimizer import Instance
     from optimizer.certify import instance_sha256
-    from workforce import config, db
 
     out, saved = _saved_plan(engine, tmp_path)
     assert saved["registry_signature"]["algorithm"] == "ed25519"
@@ -421,13 +413,7 @@ def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_pat
     assert _invoke("plans", "export", "1", "--out", str(exported)).exit_code == 0
     assert json.loads(exported.read_text(encoding="utf-8"))["registry_status"] == "approved"
 
-    auditor = tmp_path / "auditor"  # no registry here, nothing configured
-    auditor.mkdir()
-    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(auditor)
-    config.get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    auditor = away_from_the_registry()  # no registry here, nothing configured
 
     def check(path, *extra):
         return runner.invoke(app, ["check-plan", str(path), "--no-verify-bound", *extra])

@@ -39,15 +39,9 @@ def _fresh(env: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def empty_folder(env: pytest.MonkeyPatch, tmp_path):
+def empty_folder(env: pytest.MonkeyPatch, away_from_the_registry):
     """A folder with nothing in it, the current one, no registry configured anywhere."""
-    folder = tmp_path / "empty"
-    folder.mkdir()
-    for name in ("WORKFORCE_DATABASE_URL", "WORKFORCE_SECRET_KEY", "WORKFORCE_HOME"):
-        env.delenv(name, raising=False)
-    env.chdir(folder)
-    _fresh(env)
-    yield folder
+    yield away_from_the_registry()
     _fresh(env)
 
 
