@@ -132,7 +132,8 @@ def print_plan_summary(instance: Instance, plan: Plan, language: str = "zh") -> 
 
 @app.command("plan")
 def plan_command(
-    year: Annotated[int, typer.Option("--year", help="交流年度 / rotation year")],
+    year: Annotated[int, typer.Option("--year", min=2000, max=2100,
+                                      help="交流年度 / rotation year")],
     time_limit: TimeLimit = 60.0,
     backend: Backend = "highs",
     out: Annotated[Path | None, typer.Option("--out", help="plan.json 或 plan.xlsx")] = None,
@@ -598,7 +599,7 @@ def export_command(
 
 @plans_app.command("list")
 def list_command(
-    year: Annotated[int, typer.Option("--year")],
+    year: Annotated[int, typer.Option("--year", min=2000, max=2100)],
     language: Language = "zh",
 ) -> None:
     """列出某年度的方案 / List the plans of a year: a header line, then one tab-separated line

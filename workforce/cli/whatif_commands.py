@@ -25,7 +25,9 @@ whatif_app = typer.Typer(
 app.add_typer(whatif_app, name="whatif")
 
 Language = Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh 或 en")]
-Year = Annotated[int, typer.Option("--year", help="交流年度 / rotation year")]
+Year = Annotated[int, typer.Option("--year", min=2000, max=2100, help="交流年度 / rotation year")]
+"""The same years as the web's and the API's (2000–2100): a typo such as 2206 is refused, not
+solved into an infeasible draft with every teacher retired."""
 K = Annotated[int, typer.Option("-k", "--top", help="列出前几名 / how many answers")]
 TimeLimit = Annotated[float | None, typer.Option(
     "--time-limit", help="每次重新求解的时限（秒）/ seconds per re-solve")]

@@ -521,3 +521,19 @@ def test_check_plan_names_each_field_edited_against_the_registry_copy(engine, tm
     assert edited == [
         f"moves[{first['staff_no']}].reasons[0].zh", f"moves[{second['staff_no']}].name"
     ]
+
+
+def test_a_year_outside_the_webs_range_is_refused_before_any_solve(engine):
+    """`plan --year 2206` (for 2026) solved a year in which every teacher had retired and kept
+    the infeasible draft; the web and the API take 2000–2100 only, and so does the command."""
+    with Session(engine) as session:
+        build_small_district(session)
+    checked = 0
+    for args in (["plan", "--year", "2206"], ["plans", "list", "--year", "1999"],
+                 ["whatif", "marginal", "--year", "2101"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "--year" in result.output, (args, result.output)
+        checked += 1
+    assert checked == 3
+    with Session(engine) as session:
+        assert session.exec(select(RotationPlan)).first() is None  # no draft kept
