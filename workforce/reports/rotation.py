@@ -563,7 +563,7 @@ def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
             f"{targets.baseline.share:.1%}.",
         ),
         Note(
-            zh=f"在编基数口径（交流规则 quotas.district_share_base，可在实例目录的 rules/rotation.yaml 中按本地设置，与交流方案"
+            zh=f"在编基数口径（交流轮岗规则中的全区比例基数，可在实例目录的 rules/rotation.yaml 中按本地设置，与交流方案"
             f"同一设置）：{base_zh[q.district_share_base]}；“另一口径”各列按"
             f"{base_zh[other]}计算，供对照。"
             f"{'各方向的交流（含乡村→城区、薄弱→优质跟岗）均计入' if q.reverse_flows_count else '仅城区→乡村、优质→薄弱的交流计入'}"
