@@ -14,14 +14,23 @@ from typing import Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from api.deps import SessionDep, forget_recent_users
 from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.routes.auth import client_address
-from api.security import CSRF_FIELD, csrf_token, end_session, session_user_id, start_session
+from api.security import (
+    CSRF_FIELD,
+    csrf_token,
+    end_session,
+    session_token,
+    session_user_id,
+    start_session,
+)
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.signin import sign_in
+from workforce.accounts.tokens import token_holder
 from workforce.services.errors import Forbidden, RateLimited, Unauthenticated
 
 router = page_router()
@@ -34,6 +43,15 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _session_valid(request: Request, session: Session) -> bool:
+    sid = session_token(request)
+    try:
+        user, _ = token_holder(session, token=sid or "")
+    except Unauthenticated:
+        return False
+    return user.id == session_user_id(request)
+
+
 def anonymous_csrf_token(request: Request) -> str:
     """The CSRF token of this browser's session, created for a visitor not yet signed in."""
     token = csrf_token(request)
@@ -44,9 +62,14 @@ def anonymous_csrf_token(request: Request) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    """The form; a browser signed in goes on to ``next``. A cookie whose session has ended
+    (signed out elsewhere, password changed, account deactivated, expired) is dropped and
+    the form shown: sending it on would bring it straight back here."""
     if session_user_id(request) is not None:
-        return RedirectResponse(safe_next(next), status_code=303)
+        if _session_valid(request, session):
+            return RedirectResponse(safe_next(next), status_code=303)
+        request.session.clear()
     anonymous_csrf_token(request)
     return render(request, "login.html", user=None, next=safe_next(next), error=None)
 
