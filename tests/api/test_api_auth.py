@@ -346,3 +346,55 @@ def test_the_current_password_check_is_rate_limited(client, district):
     right = client.post("/api/users/me/password", headers=h,
                         json={"current_password": PASSWORD, "new_password": "x9!Lk2#vQ8zP"})  # fmt: skip
     assert right.status_code == 429
+
+
+def test_another_sites_link_cannot_unmask_id_numbers_with_the_browsers_session(
+    client, district, engine
+):
+    """The session cookie is SameSite=Lax: a link on any page (a mail, a forum) to an
+    unmasking address is a top-level GET that carries it. It used to download every
+    teacher's full ID number into a signed-in HR officer's browser and write one unmasking
+    per teacher under their name to the audit log. Refused now when the browser says another
+    site sent it; asked from this system, typed, or with a token, it is served and logged."""
+    from sqlalchemy import func
+
+    from workforce.models import AuditLog
+
+    def unmaskings() -> int:
+        with Session(engine) as session:
+            query = select(func.count()).select_from(AuditLog).where(AuditLog.action == "unmask")
+            return session.exec(query).one()
+
+    browser, _ = _cookie_client(client.app, "hr")
+    number = district.id_numbers["T001"]
+    addresses = (
+        "/api/exports/teachers.csv?unmask=true",
+        "/api/exports/teachers.xlsx?unmask=true",
+        f"/api/teachers/{district.teachers_a[0].id}?unmask=true",
+        "/api/teachers?unmask=true",
+    )
+    checked = 0
+    for address in addresses:
+        for site in ("cross-site", "same-site", "CROSS-SITE"):
+            before = unmaskings()
+            link = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "navigate"}
+            refused = browser.get(address, headers=link)
+            assert refused.status_code == 403, (address, site)
+            assert refused.json()["code"] == "cross_site_unmask"
+            assert number not in refused.text
+            assert unmaskings() == before
+            checked += 1
+        for site in ("same-origin", "none", None):
+            before = unmaskings()
+            own = browser.get(address, headers={"Sec-Fetch-Site": site} if site else {})
+            assert own.status_code == 200, (address, site, own.text[:200])
+            assert unmaskings() > before
+            checked += 1
+        bearer = {**district.headers["hr"], "Sec-Fetch-Site": "cross-site"}
+        assert client.get(address, headers=bearer).status_code == 200  # an API client
+        masked = browser.get(address.replace("unmask=true", "unmask=false"), headers=link)
+        assert masked.status_code == 200 and number not in masked.text  # masked: as before
+        checked += 2
+    assert checked == 4 * 8
+    full = browser.get(addresses[2], headers={"Sec-Fetch-Site": "same-origin"}).json()
+    assert full["id_number"] == number
