@@ -69,6 +69,33 @@ def test_deactivated_user_loses_access(client, district):
     assert sign_in(client, "hr").json()["code"] == "user_inactive"
 
 
+def test_activating_an_account_again_does_not_bring_back_its_old_sessions(client, district):
+    """An account is deactivated because its cookie or token was stolen, then activated again
+    for its owner: what was stolen stays refused (it used to work again, for the rest of its
+    12 hours). The owner signs in afresh."""
+    admin = district.headers["admin"]
+    user_id = district.users["clerk_a"].id
+    browser, _ = _cookie_client(client.app, "clerk_a")
+    old = {"bearer": district.headers["clerk_a"], "cookie": {}}
+    assert [c.get("/api/auth/me", headers=h).status_code
+            for c, h in ((client, old["bearer"]), (browser, old["cookie"]))] == [200, 200]  # fmt: skip
+    for active in (False, True):
+        changed = client.patch(f"/api/users/{user_id}", json={"active": active}, headers=admin)
+        assert changed.status_code == 200, changed.text
+    answers = [
+        client.get("/api/auth/me", headers=old["bearer"]),
+        browser.get("/api/auth/me"),
+        browser.get("/api/teachers"),
+    ]
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [(401, "token_invalid")] * 3
+    fresh = sign_in(client, "clerk_a")
+    assert fresh.status_code == 200
+    me = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    assert client.get("/api/auth/me", headers=me).json()["username"] == "clerk_a"
+    # another account's token is untouched
+    assert client.get("/api/auth/me", headers=district.headers["clerk_b"]).status_code == 200
+
+
 def test_revoked_token_and_deactivated_user_are_refused_at_once_by_every_route(client, district):
     """The registry routes take a credential checked a moment ago as valid; revoking a token
     or changing an account through this server makes every route check again."""
