@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from workforce.accounts.models import Correction, User
-from workforce.models import AuditLog, RotationPlan, SolveJob, Teacher
+from workforce.models import AuditLog, RotationPlan, School, SolveJob, Teacher
 
 ROLES = ("admin", "hr", "clerk_a", "clerk_b", "auditor", "nobody")
 EVERYONE = ("admin", "hr", "clerk_a", "clerk_b", "auditor")
@@ -69,10 +69,10 @@ READS: dict[str, dict[str, int]] = {
     "/plans/{plan}/workbook.xlsx": shown_to(*DISTRICT),
     "/roadmap": shown_to(*MANAGERS),
     "/reports": shown_to(*EVERYONE),
-    "/reports/{report}.xlsx?school=A001": shown_to(
+    "/reports/{report}.xlsx?school={school}": shown_to(
         "admin", "hr", "clerk_a", "auditor", clerk_b=404
     ),  # fmt: skip
-    "/reports/{report}?school=A001": shown_to("admin", "hr", "clerk_a", "auditor", clerk_b=404),
+    "/reports/{report}?school={school}": shown_to("admin", "hr", "clerk_a", "auditor", clerk_b=404),
     "/audit": shown_to("admin", "auditor"),
     "/audit/chain": shown_to("admin", "auditor"),
 }
@@ -105,7 +105,10 @@ WRITES: dict[str, tuple[dict[str, str], dict[str, int]]] = {
     "/plans/{plan}/pins": ({"staff_no": "UPE0", "kind": "stay"}, refused_to(*NOT_MANAGERS)),
     "/plans/{plan}/pins/remove": ({"staff_no": "UPE0"}, refused_to(*NOT_MANAGERS)),
     "/plans/{plan}/resolve": ({"time_limit": "5"}, refused_to(*NOT_MANAGERS)),
-    "/plans/{plan}/approve": ({"version": "1", "confirm": "yes"}, refused_to(*NOT_MANAGERS)),
+    "/plans/{plan}/approve": (
+        {"version": "1", "confirm": "yes", "comment": "同意"},
+        refused_to(*NOT_MANAGERS),
+    ),
     "/plans/{plan}/apply": ({"confirm": "yes"}, refused_to(*NOT_MANAGERS)),
 }
 """Each form post (its address, a form that would be accepted from the rightful roles) and
@@ -189,6 +192,7 @@ def _records(district: District, engine: Engine) -> dict[str, Any]:
             "correction": correction.id,
             "entity": "teachers",
             "report": "training",
+            "school": "A001",
         }
 
 
@@ -260,3 +264,136 @@ def test_each_role_gets_each_page_and_is_refused_each_post_it_may_not_make(
     assert _state(engine) == before, role
     refused_posts = {"admin": 0, "hr": 3, "clerk_a": 15, "clerk_b": 16, "auditor": 16}
     assert len(checked) == len(READS) + len(SEARCHES) + refused_posts.get(role, len(WRITES))
+
+
+# A county's HR officer and auditor (东源县, school A) before the other county's records
+# (和平县, school B): its teacher, correction, plan and solve job are not found; the lists hold
+# none of its teachers; every change to them is refused and changes nothing.
+EAST, WEST = "东源县", "和平县"
+COUNTY_READS: dict[str, tuple[int, int]] = {
+    "/": (200, 200),
+    "/teachers": (200, 200),
+    "/teachers/{teacher}": (404, 404),
+    "/teachers.xlsx": (200, 200),
+    "/corrections": (200, 200),
+    "/users": (403, 403),
+    "/imports": (200, 403),
+    "/imports/{upload}/errors.xlsx": (404, 403),
+    "/imports/templates/{entity}.xlsx": (200, 403),
+    "/plans/{plan}/letters.pdf": (404, 404),
+    "/plans/policy": (200, 403),
+    "/plans": (200, 200),
+    "/plans/jobs/{job}": (404, 404),
+    "/plans/jobs/{job}/status": (404, 404),
+    "/plans/compare?a={plan}&b={other_plan}": (404, 404),
+    "/plans/{plan}/teachers?q=U": (404, 404),
+    "/plans/{plan}": (404, 404),
+    "/plans/{plan}/workbook.xlsx": (404, 404),
+    "/roadmap": (200, 403),
+    "/reports": (200, 200),
+    "/reports/{report}.xlsx?school={school}": (404, 404),
+    "/reports/{report}?school={school}": (404, 404),
+    "/audit": (403, 200),
+    "/audit/chain": (403, 200),
+}
+"""Each page with the other county's records: (county HR's status, county auditor's)."""
+REFUSED_DECISION = 303
+"""A decision the reviewer may not make comes back to the inbox with the refusal shown."""
+COUNTY_WRITES: dict[str, tuple[dict[str, str], int, int]] = {
+    "/teachers/{teacher}/edit": ({"title": "一级"}, 404, 403),
+    "/teachers/{teacher}/corrections": (
+        {"field": "title", "proposed_value": "一级", "reason": "已评"},
+        403,
+        403,
+    ),
+    "/corrections/{correction}/accept": ({"note": "同意"}, REFUSED_DECISION, 403),
+    "/corrections/{correction}/reject": ({"note": "不同意"}, REFUSED_DECISION, 403),
+    "/users": (WRITES["/users"][0], 403, 403),
+    "/users/{user}": ({"action": "deactivate"}, 403, 403),
+    "/imports": ({"entity": "auto"}, 422, 403),
+    "/imports/{upload}/commit": ({"entity": "auto"}, 404, 403),
+    "/imports/{upload}/cancel": ({}, 404, 403),
+    "/plans/solve": ({"year": "2026", "time_limit": "5", "county": WEST}, 403, 403),
+    "/plans/jobs/{job}/stop": ({}, 404, 403),
+    "/plans/{plan}/pins": ({"staff_no": "UPE0", "kind": "stay"}, 404, 403),
+    "/plans/{plan}/pins/remove": ({"staff_no": "UPE0"}, 404, 403),
+    "/plans/{plan}/resolve": ({"time_limit": "5"}, 404, 403),
+    "/plans/{plan}/approve": ({"version": "1", "confirm": "yes", "comment": "同意"}, 404, 403),
+    "/plans/{plan}/apply": ({"confirm": "yes"}, 404, 403),
+}
+"""Each form post on the other county's records: its form, county HR's status, auditor's."""
+
+
+def test_the_county_tables_cover_every_page_route(app: FastAPI) -> None:
+    assert set(COUNTY_READS) == set(READS)
+    assert set(COUNTY_WRITES) | set(SEARCHES) == set(WRITES) | {"/teachers"}
+
+
+def _other_county(district: District, engine: Engine) -> dict[str, Any]:
+    """The fixture's schools split into two counties, a county HR officer and auditor of 东源县,
+    and 和平县's teacher, correction, plans and solve job."""
+    ids = _records(district, engine)
+    with Session(engine, expire_on_commit=False) as session:
+        for school, county in ((district.school_a, EAST), (district.school_b, WEST)):
+            row = session.get(School, school.id)
+            assert row is not None
+            row.county = county
+            session.add(row)
+        for username, role in (("hr_east", "hr"), ("auditor_east", "auditor")):
+            session.add(User(username=username, display_name=username, role=role, county=EAST,
+                             password_hash=district.users["hr"].password_hash))  # fmt: skip
+        for plan_id in (ids["plan"], ids["other_plan"]):
+            plan = session.get(RotationPlan, plan_id)
+            assert plan is not None
+            plan.county = WEST
+            session.add(plan)
+        job = session.get(SolveJob, ids["job"])
+        assert job is not None
+        job.county = WEST
+        correction = Correction(
+            teacher_id=district.teachers_b[0].id,
+            field="title",
+            current_value=None,
+            proposed_value="first",
+            reason="职称已评",
+            proposed_by="clerk_b",
+        )
+        session.add_all([job, correction])
+        session.commit()
+        return {
+            **ids,
+            "teacher": district.teachers_b[0].id,
+            "correction": correction.id,
+            "school": "B001",
+        }
+
+
+@pytest.mark.parametrize(("role", "column"), [("hr_east", 1), ("auditor_east", 2)])
+def test_a_countys_user_gets_nothing_of_the_other_county_on_any_page(
+    app: FastAPI, district: District, engine: Engine, role: str, column: int
+) -> None:
+    ids = _other_county(district, engine)
+    other_teacher = district.teachers_b[0].name  # 王五, of 和平县
+    client = signed_in(app, role)
+    token = token_for(client, "/reports")
+    checked = 0
+    for address, statuses in COUNTY_READS.items():
+        answer = client.get(address.format(**ids))
+        want = statuses[column - 1]
+        assert answer.status_code == want, (role, address, answer.text[:300])
+        if answer.headers["content-type"].startswith("text/html"):
+            assert other_teacher not in answer.text, (role, address)
+        checked += 1
+    answer = client.post("/teachers", data={"q": other_teacher[0], "csrf_token": token})
+    assert answer.status_code == 200 and other_teacher not in answer.text
+    checked += 1
+    before = _state(engine)
+    for address, (form, *statuses) in COUNTY_WRITES.items():
+        answer = client.post(address.format(**ids), data={**form, "csrf_token": token})
+        want = statuses[column - 1]
+        assert answer.status_code == want, (role, address, answer.text[:300])
+        if want == REFUSED_DECISION:
+            assert answer.headers["location"] == "/corrections"
+        checked += 1
+    assert _state(engine) == before, role
+    assert checked == len(COUNTY_READS) + 1 + len(COUNTY_WRITES) == 41
