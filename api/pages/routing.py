@@ -16,6 +16,7 @@ from api.errors import status_of
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.rendering import render
+from api.security import session_user_id
 from workforce.services.errors import DomainError, Unauthenticated
 from workforce.services.messages import Text
 
@@ -29,7 +30,8 @@ def sign_in_redirect(request: Request) -> RedirectResponse:
     ``next`` — which sent it to ``/login`` again, a redirect loop the user could not leave
     without clearing the browser's cookies. "Back here" is the address for a GET; a form's
     POST address has no page (a GET of it is 405), so it is the page the form was on."""
-    request.session.clear()
+    if session_user_id(request) is not None:  # a visitor's own sign-in form token is kept
+        request.session.clear()
     if request.method in ("GET", "HEAD"):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     else:

@@ -144,6 +144,20 @@ def test_a_browser_whose_session_ended_on_the_server_reaches_the_sign_in_form(
     assert _follow(clerk, "/login?next=%2Faudit") == [("/login?next=%2Faudit", 200)]
 
 
+def test_a_sign_in_form_open_in_another_tab_still_works_after_a_page_was_refused(
+    app: FastAPI, district: District
+) -> None:
+    """Dropping an ended session must not drop a visitor's own sign-in form token: a form
+    open in one tab is still accepted after another tab was sent to sign in."""
+    browser = TestClient(app, follow_redirects=False)
+    form = browser.get("/login")
+    assert browser.get("/teachers").status_code == 303  # the other tab
+    answer = browser.post(
+        "/login", data={"username": "hr", "password": PASSWORD, "csrf_token": csrf_of(form.text)}
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+
+
 def test_a_form_sent_after_the_session_ended_returns_to_its_page_after_sign_in(
     app: FastAPI, district: District, engine: Engine
 ) -> None:
