@@ -50,6 +50,7 @@ NOT_MANAGERS = ("clerk_a", "clerk_b", "auditor")
 
 READS: dict[str, dict[str, int]] = {
     "/": shown_to(*EVERYONE),
+    "/account/password": shown_to(*EVERYONE),
     "/teachers": shown_to(*EVERYONE),
     "/teachers/{teacher}": shown_to("admin", "hr", "clerk_a", "auditor", clerk_b=404),
     "/teachers.xlsx": shown_to(*EVERYONE),
@@ -116,6 +117,9 @@ the roles that must be refused."""
 
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/healthz")}
 """Signing in and out and the health check: every role, tested in test_pages_forms.py."""
+OWN_ACCOUNT = {("POST", "/account/password")}
+"""Changing one's own password: every signed-in role, on their own account only (it names
+no other); tested in test_password_page.py."""
 WRITE_PATHS = {
     "/corrections/{correction}/accept": "/corrections/{correction_id}/{decision}",
     "/corrections/{correction}/reject": "/corrections/{correction_id}/{decision}",
@@ -163,8 +167,8 @@ def test_every_page_route_is_in_the_table(app: FastAPI) -> None:
     routes = page_routes(app)
     covered = {_route_of("GET", a) for a in READS}
     covered |= {_route_of("POST", a) for a in (*SEARCHES, *WRITES)}
-    assert routes - PUBLIC == covered
-    assert len(covered) == 40  # 24 pages, the search, 15 form posts (accept/reject: one route)
+    assert routes - PUBLIC - OWN_ACCOUNT == covered
+    assert len(covered) == 41  # 25 pages, the search, 15 form posts (accept/reject: one route)
 
 
 def _records(district: District, engine: Engine) -> dict[str, Any]:
@@ -272,6 +276,7 @@ def test_each_role_gets_each_page_and_is_refused_each_post_it_may_not_make(
 EAST, WEST = "东源县", "和平县"
 COUNTY_READS: dict[str, tuple[int, int]] = {
     "/": (200, 200),
+    "/account/password": (200, 200),
     "/teachers": (200, 200),
     "/teachers/{teacher}": (404, 404),
     "/teachers.xlsx": (200, 200),
@@ -396,4 +401,4 @@ def test_a_countys_user_gets_nothing_of_the_other_county_on_any_page(
             assert answer.headers["location"] == "/corrections"
         checked += 1
     assert _state(engine) == before, role
-    assert checked == len(COUNTY_READS) + 1 + len(COUNTY_WRITES) == 41
+    assert checked == len(COUNTY_READS) + 1 + len(COUNTY_WRITES) == 42
