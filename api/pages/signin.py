@@ -9,8 +9,10 @@ shown on the form with the status the API gives (401, 429 with ``Retry-After``).
 from __future__ import annotations
 
 import hmac
+import posixpath
 import secrets
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -37,10 +39,24 @@ router = page_router()
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after sign-in: a path on this site only (never ``//other.site``)."""
+    """Where to go after sign-in: a page of this site only — never ``//other.site``, and
+    never the JSON API. The pages send only their own addresses here; an API address came
+    from a link someone else wrote: ``/login?next=/api/exports/teachers.xlsx?unmask=true``,
+    opened by an HR officer who then signs in, downloaded every full ID number in their name
+    (the browser counts the redirect after their own sign-in as this site's request)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    if _is_api_path(target):
+        return "/"
     return target
+
+
+def _is_api_path(target: str) -> bool:
+    """Whether ``target`` reaches ``/api`` as the browser and the server read it: percent
+    escapes decoded (``/%61pi``) and dot segments resolved (``/x/../api``, ``/%2e/api``)."""
+    path = unquote(urlsplit(target).path)
+    normal = posixpath.normpath(path) if path else "/"
+    return normal == "/api" or normal.startswith(("/api/", "//api"))
 
 
 def _session_valid(request: Request, session: Session) -> bool:

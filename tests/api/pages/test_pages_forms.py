@@ -64,6 +64,56 @@ def test_sign_in_goes_back_to_the_page_asked_for_and_only_on_this_site(
         assert answer.headers["location"] == expected
 
 
+API_NEXTS = (
+    "/api/exports/teachers.xlsx?unmask=true",
+    "/api/teachers?unmask=true",
+    "/api",
+    "/%61pi/exports/teachers.csv?unmask=true",
+    "/x/../api/teachers/1?unmask=true",
+    "/%2e%2e/api/teachers?unmask=true",
+    "/./api/exports/teachers.csv?unmask=true",
+)
+
+
+def test_sign_in_never_goes_on_to_the_json_api(
+    app: FastAPI, district: District, engine: Engine
+) -> None:
+    """A link ``/login?next=/api/exports/teachers.xlsx?unmask=true`` sent to an HR officer:
+    once they signed in, their browser downloaded every teacher's full ID number, recorded
+    as their unmasking (the redirect after their own sign-in is this site's request, so the
+    refusal of another site's unmasking did not apply). The sign-in goes to the dashboard."""
+    client = TestClient(app, follow_redirects=False)
+    for wanted in API_NEXTS:
+        client.cookies.clear()
+        form = client.get("/login", params={"next": wanted})
+        assert hidden_value(form.text, "next") == "/", wanted
+        answer = client.post(
+            "/login",
+            data={
+                "username": "hr",
+                "password": PASSWORD,
+                "csrf_token": csrf_of(form.text),
+                "next": wanted,
+            },
+        )
+        assert answer.headers["location"] == "/", wanted
+        signed = client.get("/login", params={"next": wanted})  # already signed in
+        assert signed.headers["location"] == "/", wanted
+    with Session(engine) as session:
+        unmaskings = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+    assert unmaskings == []
+    assert len(API_NEXTS) == 7
+    for page in ("/teachers?school_id=1", "/apiary", "/plans/policy?year=2026"):  # pages: kept
+        client.cookies.clear()
+        form = client.get("/login", params={"next": page})
+        answer = client.post(
+            "/login",
+            data={"username": "hr", "password": PASSWORD, "csrf_token": csrf_of(form.text),
+                  "next": page},
+        )  # fmt: skip
+        assert answer.headers["location"] == page
+
+
 def test_a_form_post_without_the_token_is_refused_while_signed_in(
     app: FastAPI, district: District
 ) -> None:
