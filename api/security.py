@@ -82,6 +82,25 @@ def uses_bearer_token(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
+OTHER_SITES = frozenset({"cross-site", "same-site"})
+"""``Sec-Fetch-Site`` values of a request another site's page made the browser send."""
+
+
+def refuse_cross_site_disclosure(request: Request) -> None:
+    """An unmasking (full ID numbers, ``unmask=true``) asked with the browser's session cookie
+    from another site's page is refused (403). The session cookie is ``SameSite=Lax``, so a
+    link or redirect on any web page — a mail, a forum post — that opens
+    ``/api/exports/teachers.xlsx?unmask=true`` is a top-level GET that carries it: a signed-in
+    HR officer's browser downloaded every teacher's full number, and the audit log recorded
+    one unmasking per teacher under their name, none of which they asked for. The browser
+    says where the request comes from in ``Sec-Fetch-Site``; a bearer token (an API client)
+    carries no ambient credential, and an address typed or bookmarked is ``none``."""
+    if uses_bearer_token(request):
+        return
+    if request.headers.get("sec-fetch-site", "").lower() in OTHER_SITES:
+        raise Forbidden(ACCOUNT_MESSAGES.text("cross_site_unmask"))
+
+
 def reads_own_form(endpoint: F) -> F:
     """Mark a route that reads its (multipart) form itself, after its permission check (the
     uploads, :func:`api.uploads.upload_form`): :func:`csrf_protect` does not read the body

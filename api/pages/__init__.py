@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.pages import (
+    account,
     audit,
     corrections,
     dashboard,
@@ -36,6 +37,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def install_pages(app: FastAPI) -> None:
     for module in (
         signin,
+        account,
         dashboard,
         teachers,
         teacher_export,

@@ -5,7 +5,7 @@ redirect to the sign-in page (not signed in) or an error page in the user's lang
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -16,12 +16,27 @@ from api.errors import status_of
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.rendering import render
+from api.security import session_user_id
 from workforce.services.errors import DomainError, Unauthenticated
 from workforce.services.messages import Text
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    """To the sign-in page, and back here afterwards.
+
+    The browser's session is dropped first: a cookie whose session the server no longer
+    honours (signed out elsewhere, password changed or reset, account deactivated, the
+    12 hours over) still names a user, and ``/login`` sends a browser that names one back to
+    ``next`` — which sent it to ``/login`` again, a redirect loop the user could not leave
+    without clearing the browser's cookies. "Back here" is the address for a GET; a form's
+    POST address has no page (a GET of it is 405), so it is the page the form was on."""
+    if session_user_id(request) is not None:  # a visitor's own sign-in form token is kept
+        request.session.clear()
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        sent_from = urlsplit(request.headers.get("referer", ""))
+        target = (sent_from.path or "/") + (f"?{sent_from.query}" if sent_from.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 

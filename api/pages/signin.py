@@ -9,29 +9,63 @@ shown on the form with the status the API gives (401, 429 with ``Retry-After``).
 from __future__ import annotations
 
 import hmac
+import posixpath
 import secrets
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from api.deps import SessionDep, forget_recent_users
 from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.routes.auth import client_address
-from api.security import CSRF_FIELD, csrf_token, end_session, session_user_id, start_session
+from api.security import (
+    CSRF_FIELD,
+    csrf_token,
+    end_session,
+    session_token,
+    session_user_id,
+    start_session,
+)
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.signin import sign_in
+from workforce.accounts.tokens import token_holder
 from workforce.services.errors import Forbidden, RateLimited, Unauthenticated
 
 router = page_router()
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after sign-in: a path on this site only (never ``//other.site``)."""
+    """Where to go after sign-in: a page of this site only — never ``//other.site``, and
+    never the JSON API. The pages send only their own addresses here; an API address came
+    from a link someone else wrote: ``/login?next=/api/exports/teachers.xlsx?unmask=true``,
+    opened by an HR officer who then signs in, downloaded every full ID number in their name
+    (the browser counts the redirect after their own sign-in as this site's request)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    if _is_api_path(target):
+        return "/"
     return target
+
+
+def _is_api_path(target: str) -> bool:
+    """Whether ``target`` reaches ``/api`` as the browser and the server read it: percent
+    escapes decoded (``/%61pi``) and dot segments resolved (``/x/../api``, ``/%2e/api``)."""
+    path = unquote(urlsplit(target).path)
+    normal = posixpath.normpath(path) if path else "/"
+    return normal == "/api" or normal.startswith(("/api/", "//api"))
+
+
+def _session_valid(request: Request, session: Session) -> bool:
+    sid = session_token(request)
+    try:
+        user, _ = token_holder(session, token=sid or "")
+    except Unauthenticated:
+        return False
+    return user.id == session_user_id(request)
 
 
 def anonymous_csrf_token(request: Request) -> str:
@@ -44,9 +78,14 @@ def anonymous_csrf_token(request: Request) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    """The form; a browser signed in goes on to ``next``. A cookie whose session has ended
+    (signed out elsewhere, password changed, account deactivated, expired) is dropped and
+    the form shown: sending it on would bring it straight back here."""
     if session_user_id(request) is not None:
-        return RedirectResponse(safe_next(next), status_code=303)
+        if _session_valid(request, session):
+            return RedirectResponse(safe_next(next), status_code=303)
+        request.session.clear()
     anonymous_csrf_token(request)
     return render(request, "login.html", user=None, next=safe_next(next), error=None)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from api.deps import Reader, SessionDep
 from api.downloads import download, written_file
 from api.routes.messages import WORK_MESSAGES
 from api.school_filter import export_county, visible_school
+from api.security import refuse_cross_site_disclosure
 from workforce.accounts.scope import county_school_ids, restrict
 from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER
@@ -38,6 +39,7 @@ router = APIRouter(prefix="/exports", tags=["exports"])
 
 @router.get("/{entity}.{file_format}", response_class=Response)
 def export_entity_route(
+    request: Request,
     session: SessionDep,
     user: Reader,
     entity: str,
@@ -54,6 +56,8 @@ def export_entity_route(
     lang: Annotated[Literal["zh", "en"], Query(description="表头语言 / headers")] = "zh",
 ) -> Response:
     """按导入模板格式导出（按权限范围）/ Export an entity in its template's layout."""
+    if unmask:
+        refuse_cross_site_disclosure(request)
     spec = SPECS.get(entity)
     if spec is None:
         raise NotFound(

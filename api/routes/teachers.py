@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Literal, Protocol
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, TypeAdapter
 from sqlmodel import Session, select
 
@@ -25,6 +25,7 @@ from api.schemas.registry import (
     TeacherPublic,
     TrainingPublic,
 )
+from api.security import refuse_cross_site_disclosure
 from workforce.accounts.models import User
 from workforce.accounts.scope import get_visible, restrict
 from workforce.idnumber import birth_month
@@ -136,6 +137,7 @@ LISTED_COLUMNS = (*(getattr(Teacher, name) for name in LISTED_FIELDS), Teacher.i
 
 @router.get("", response_model=Page[TeacherPublic])
 def list_teachers_route(
+    request: Request,
     session: SessionDep,
     user: Reader,
     school_id: int | None = None,
@@ -165,6 +167,8 @@ def list_teachers_route(
     validate the returned model a second time, in one more trip through the thread pool."""
     if looks_like_id_number(q):
         raise InvalidInput(API_MESSAGES.text("id_search_by_post"))
+    if unmask:
+        refuse_cross_site_disclosure(request)
     filters = TeacherFilters(
         school_id=school_id,
         subject=subject,
@@ -242,9 +246,16 @@ def _teacher_page(
 
 @router.get("/{teacher_id}", response_model=TeacherDetail)
 def read_teacher(
-    session: SessionDep, user: Reader, teacher_id: int, response: Response, unmask: Unmask = False
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    teacher_id: int,
+    response: Response,
+    unmask: Unmask = False,
 ) -> TeacherDetail:
     """教师详情：证书、称号、培训、交流经历、暂缓交流 / One teacher with their records."""
+    if unmask:
+        refuse_cross_site_disclosure(request)
     teacher = _visible(session, user, teacher_id)
     public = _public(session, user, teacher, unmask)
 

@@ -69,6 +69,33 @@ def test_deactivated_user_loses_access(client, district):
     assert sign_in(client, "hr").json()["code"] == "user_inactive"
 
 
+def test_activating_an_account_again_does_not_bring_back_its_old_sessions(client, district):
+    """An account is deactivated because its cookie or token was stolen, then activated again
+    for its owner: what was stolen stays refused (it used to work again, for the rest of its
+    12 hours). The owner signs in afresh."""
+    admin = district.headers["admin"]
+    user_id = district.users["clerk_a"].id
+    browser, _ = _cookie_client(client.app, "clerk_a")
+    old = {"bearer": district.headers["clerk_a"], "cookie": {}}
+    assert [c.get("/api/auth/me", headers=h).status_code
+            for c, h in ((client, old["bearer"]), (browser, old["cookie"]))] == [200, 200]  # fmt: skip
+    for active in (False, True):
+        changed = client.patch(f"/api/users/{user_id}", json={"active": active}, headers=admin)
+        assert changed.status_code == 200, changed.text
+    answers = [
+        client.get("/api/auth/me", headers=old["bearer"]),
+        browser.get("/api/auth/me"),
+        browser.get("/api/teachers"),
+    ]
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [(401, "token_invalid")] * 3
+    fresh = sign_in(client, "clerk_a")
+    assert fresh.status_code == 200
+    me = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    assert client.get("/api/auth/me", headers=me).json()["username"] == "clerk_a"
+    # another account's token is untouched
+    assert client.get("/api/auth/me", headers=district.headers["clerk_b"]).status_code == 200
+
+
 def test_revoked_token_and_deactivated_user_are_refused_at_once_by_every_route(client, district):
     """The registry routes take a credential checked a moment ago as valid; revoking a token
     or changing an account through this server makes every route check again."""
@@ -346,3 +373,55 @@ def test_the_current_password_check_is_rate_limited(client, district):
     right = client.post("/api/users/me/password", headers=h,
                         json={"current_password": PASSWORD, "new_password": "x9!Lk2#vQ8zP"})  # fmt: skip
     assert right.status_code == 429
+
+
+def test_another_sites_link_cannot_unmask_id_numbers_with_the_browsers_session(
+    client, district, engine
+):
+    """The session cookie is SameSite=Lax: a link on any page (a mail, a forum) to an
+    unmasking address is a top-level GET that carries it. It used to download every
+    teacher's full ID number into a signed-in HR officer's browser and write one unmasking
+    per teacher under their name to the audit log. Refused now when the browser says another
+    site sent it; asked from this system, typed, or with a token, it is served and logged."""
+    from sqlalchemy import func
+
+    from workforce.models import AuditLog
+
+    def unmaskings() -> int:
+        with Session(engine) as session:
+            query = select(func.count()).select_from(AuditLog).where(AuditLog.action == "unmask")
+            return session.exec(query).one()
+
+    browser, _ = _cookie_client(client.app, "hr")
+    number = district.id_numbers["T001"]
+    addresses = (
+        "/api/exports/teachers.csv?unmask=true",
+        "/api/exports/teachers.xlsx?unmask=true",
+        f"/api/teachers/{district.teachers_a[0].id}?unmask=true",
+        "/api/teachers?unmask=true",
+    )
+    checked = 0
+    for address in addresses:
+        for site in ("cross-site", "same-site", "CROSS-SITE"):
+            before = unmaskings()
+            link = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "navigate"}
+            refused = browser.get(address, headers=link)
+            assert refused.status_code == 403, (address, site)
+            assert refused.json()["code"] == "cross_site_unmask"
+            assert number not in refused.text
+            assert unmaskings() == before
+            checked += 1
+        for site in ("same-origin", "none", None):
+            before = unmaskings()
+            own = browser.get(address, headers={"Sec-Fetch-Site": site} if site else {})
+            assert own.status_code == 200, (address, site, own.text[:200])
+            assert unmaskings() > before
+            checked += 1
+        bearer = {**district.headers["hr"], "Sec-Fetch-Site": "cross-site"}
+        assert client.get(address, headers=bearer).status_code == 200  # an API client
+        masked = browser.get(address.replace("unmask=true", "unmask=false"), headers=link)
+        assert masked.status_code == 200 and number not in masked.text  # masked: as before
+        checked += 2
+    assert checked == 4 * 8
+    full = browser.get(addresses[2], headers={"Sec-Fetch-Site": "same-origin"}).json()
+    assert full["id_number"] == number

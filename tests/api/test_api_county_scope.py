@@ -196,6 +196,32 @@ def test_an_export_named_after_a_county_with_a_path_in_it_stays_a_download(clien
     assert sorted(r[0] for r in rows[1:]) == ["T101", "T102"]
 
 
+def test_a_download_name_with_quotes_or_line_breaks_stays_one_header(client, city, engine):
+    """A county HR typed with a quote, a semicolon or a line break names the download: the
+    name is percent-encoded whole into ``filename*`` — no second header, no cut-off name —
+    and reads back as typed."""
+    from urllib.parse import unquote
+
+    names = ('和平"县', "和平;县 filename=x.exe", "和平\r\nSet-Cookie: a=1", "和平\n县")
+    for odd in names:
+        with Session(engine) as session:
+            school = session.get(School, city.school_b.id)
+            assert school is not None
+            school.county = odd
+            session.add(school)
+            session.commit()
+        answer = client.get("/api/exports/teachers.csv", headers=city.headers["hr"],
+                            params={"county": odd})  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        assert "set-cookie" not in answer.headers
+        disposition = answer.headers["content-disposition"]
+        assert disposition.startswith("attachment; filename*=UTF-8''"), disposition
+        encoded = disposition.removeprefix("attachment; filename*=UTF-8''")
+        assert not set(encoded) & set('"; \r\n'), disposition
+        assert unquote(encoded) == f"teachers-{odd}.csv"
+    assert len(names) == 4
+
+
 def test_plans_of_the_other_county_or_the_whole_registry_are_refused(client, city, engine):
     east, west, whole = _plan(engine, EAST), _plan(engine, WEST), _plan(engine, None)
     listed = client.get("/api/plans", headers=city.headers["hr_east"]).json()

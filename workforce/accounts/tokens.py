@@ -46,10 +46,10 @@ def token_holder(session: Session, *, token: str) -> tuple[User, dt.datetime]:
     if found is None:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("token_invalid"))
     user, revoked, expires_at = found
+    if not user.active:  # said first: deactivating revokes the tokens too
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("user_inactive"))
     if revoked or expires_at <= utcnow():
         raise Unauthenticated(ACCOUNT_MESSAGES.text("token_invalid"))
-    if not user.active:
-        raise Unauthenticated(ACCOUNT_MESSAGES.text("user_inactive"))
     return user, expires_at
 
 

@@ -116,6 +116,9 @@ def update_user(session: Session, *, actor: User | str, user_id: int, data: User
     _keep_an_admin(session, user, was_admin=before["role"] == Role.admin and before["active"])
     if changes.get("password") is not None:
         user.password_hash = hash_password(changes["password"], (user.username, user.display_name))
+    if changes.get("password") is not None or (before["active"] and not user.active):
+        # a deactivation ends the sessions too: activating the account again must not bring
+        # back a cookie or token from before (one stolen, the reason it was deactivated)
         revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
     session.add(user)
     session.flush()

@@ -4,17 +4,23 @@ column, the error workbook), the audit log's filters and a plan page's refusals.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
+from urllib.parse import quote
 
+import pytest
 from conftest import PASSWORD, District
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from page_helpers import csrf_of, signed_in, token_for
+from page_helpers import csrf_of, hidden_value, signed_in, token_for
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from optimizer import SolveSettings
+from workforce.accounts.models import ApiToken
 from workforce.models import AuditLog, School
 from workforce.plans import propose_plan
 
@@ -58,6 +64,56 @@ def test_sign_in_goes_back_to_the_page_asked_for_and_only_on_this_site(
         assert answer.headers["location"] == expected
 
 
+API_NEXTS = (
+    "/api/exports/teachers.xlsx?unmask=true",
+    "/api/teachers?unmask=true",
+    "/api",
+    "/%61pi/exports/teachers.csv?unmask=true",
+    "/x/../api/teachers/1?unmask=true",
+    "/%2e%2e/api/teachers?unmask=true",
+    "/./api/exports/teachers.csv?unmask=true",
+)
+
+
+def test_sign_in_never_goes_on_to_the_json_api(
+    app: FastAPI, district: District, engine: Engine
+) -> None:
+    """A link ``/login?next=/api/exports/teachers.xlsx?unmask=true`` sent to an HR officer:
+    once they signed in, their browser downloaded every teacher's full ID number, recorded
+    as their unmasking (the redirect after their own sign-in is this site's request, so the
+    refusal of another site's unmasking did not apply). The sign-in goes to the dashboard."""
+    client = TestClient(app, follow_redirects=False)
+    for wanted in API_NEXTS:
+        client.cookies.clear()
+        form = client.get("/login", params={"next": wanted})
+        assert hidden_value(form.text, "next") == "/", wanted
+        answer = client.post(
+            "/login",
+            data={
+                "username": "hr",
+                "password": PASSWORD,
+                "csrf_token": csrf_of(form.text),
+                "next": wanted,
+            },
+        )
+        assert answer.headers["location"] == "/", wanted
+        signed = client.get("/login", params={"next": wanted})  # already signed in
+        assert signed.headers["location"] == "/", wanted
+    with Session(engine) as session:
+        unmaskings = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+    assert unmaskings == []
+    assert len(API_NEXTS) == 7
+    for page in ("/teachers?school_id=1", "/apiary", "/plans/policy?year=2026"):  # pages: kept
+        client.cookies.clear()
+        form = client.get("/login", params={"next": page})
+        answer = client.post(
+            "/login",
+            data={"username": "hr", "password": PASSWORD, "csrf_token": csrf_of(form.text),
+                  "next": page},
+        )  # fmt: skip
+        assert answer.headers["location"] == page
+
+
 def test_a_form_post_without_the_token_is_refused_while_signed_in(
     app: FastAPI, district: District
 ) -> None:
@@ -78,6 +134,112 @@ def test_sign_out_ends_the_session(app: FastAPI, district: District) -> None:
     answer = hr.post("/logout", data={"csrf_token": token_for(hr)})
     assert answer.headers["location"] == "/login"
     assert hr.get("/teachers").status_code == 303
+
+
+def _follow(client: TestClient, path: str, limit: int = 6) -> list[tuple[str, int]]:
+    """The addresses a browser visits from ``path`` following redirects, with their status."""
+    visited = []
+    for _ in range(limit):
+        answer = client.get(path)
+        visited.append((path, answer.status_code))
+        if answer.status_code != 303:
+            break
+        path = answer.headers["location"]
+    return visited
+
+
+SESSION_ENDINGS = {
+    "password reset": {"password": "reset by the chief 2026"},
+    "deactivated": {"active": False},
+    "expired": None,
+}
+
+
+@pytest.mark.parametrize("ending", SESSION_ENDINGS)
+def test_a_browser_whose_session_ended_on_the_server_reaches_the_sign_in_form(
+    app: FastAPI, district: District, engine: Engine, ending: str
+) -> None:
+    """A password reset, a deactivation or the session's 12 hours ending leave the browser a
+    cookie naming the user; the next page sends it to the sign-in form. It used to bounce
+    between the page and /login (which saw a user in the cookie and sent it back) until the
+    browser gave up: "too many redirects", and no way back in without clearing cookies."""
+    clerk = signed_in(app, "clerk_a")
+    teacher = f"/teachers/{district.teachers_a[0].id}"
+    assert clerk.get(teacher).status_code == 200
+    change = SESSION_ENDINGS[ending]
+    if change is None:
+        with Session(engine) as session:
+            session.execute(
+                update(ApiToken)
+                .where(ApiToken.user_id == district.users["clerk_a"].id)  # type: ignore[arg-type]
+                .values(expires_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+            )
+            session.commit()
+        app.state.recent_users.forget()
+    else:
+        user_id = district.users["clerk_a"].id
+        admin = TestClient(app).patch(
+            f"/api/users/{user_id}", headers=district.headers["admin"], json=change
+        )
+        assert admin.status_code == 200, admin.text
+    sign_in_form = f"/login?next={quote(teacher, safe='')}"
+    assert _follow(clerk, teacher) == [(teacher, 303), (sign_in_form, 200)]
+    # the form is shown to such a cookie when the browser goes to /login first, too
+    clerk.cookies.clear()
+    clerk = signed_in(app, "hr")
+    with Session(engine) as session:
+        session.execute(update(ApiToken).values(revoked=True))
+        session.commit()
+    app.state.recent_users.forget()
+    assert _follow(clerk, "/login?next=%2Faudit") == [("/login?next=%2Faudit", 200)]
+
+
+def test_a_sign_in_form_open_in_another_tab_still_works_after_a_page_was_refused(
+    app: FastAPI, district: District
+) -> None:
+    """Dropping an ended session must not drop a visitor's own sign-in form token: a form
+    open in one tab is still accepted after another tab was sent to sign in."""
+    browser = TestClient(app, follow_redirects=False)
+    form = browser.get("/login")
+    assert browser.get("/teachers").status_code == 303  # the other tab
+    answer = browser.post(
+        "/login", data={"username": "hr", "password": PASSWORD, "csrf_token": csrf_of(form.text)}
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+
+
+def test_a_form_sent_after_the_session_ended_returns_to_its_page_after_sign_in(
+    app: FastAPI, district: District, engine: Engine
+) -> None:
+    """A clerk's session ends while they fill in a correction; sending it leads to sign-in,
+    then back to the teacher's page — not to the form's POST address, which as a GET is a
+    405 in JSON."""
+    clerk = signed_in(app, "clerk_a")
+    teacher = f"/teachers/{district.teachers_a[0].id}"
+    token = token_for(clerk, teacher)
+    with Session(engine) as session:
+        session.execute(update(ApiToken).values(revoked=True))
+        session.commit()
+    app.state.recent_users.forget()
+    sent = clerk.post(
+        f"{teacher}/corrections",
+        data={"csrf_token": token, "field": "title", "proposed_value": "一级", "reason": "已评"},
+        headers={"Referer": f"http://testserver{teacher}?tab=records"},
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/login?next={quote(teacher + '?tab=records', safe='')}"
+    form = clerk.get(sent.headers["location"])
+    back = clerk.post(
+        "/login",
+        data={
+            "username": "clerk_a",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(form.text),
+            "next": hidden_value(form.text, "next"),
+        },
+    )
+    assert back.headers["location"] == f"{teacher}?tab=records"
+    assert clerk.get(back.headers["location"]).status_code == 200
 
 
 def test_the_language_switch_is_remembered(app: FastAPI, district: District) -> None:

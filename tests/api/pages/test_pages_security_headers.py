@@ -4,8 +4,9 @@ for, and no link built from the request's Host header."""
 from __future__ import annotations
 
 import pytest
+from conftest import PASSWORD
 from fastapi.testclient import TestClient
-from page_helpers import signed_in
+from page_helpers import csrf_of, signed_in
 
 from api.main import create_app
 from workforce.config import Settings
@@ -63,3 +64,32 @@ def test_links_are_never_built_from_the_host_header(client, district):
     assert all("<html" in text for text in texts)
     assert not [text for text in texts if "evil.example" in text]
     assert 'href="/teachers?page=1&amp;lang=en"' in texts[0]  # the language switch, relative
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_the_session_cookie_is_http_only_same_site_and_secure_in_production(
+    engine, district, environment
+):
+    """The cookie carries the session's token: no script may read it (HttpOnly), another
+    site's form posts do not send it (SameSite=Lax), and in production — served over TLS —
+    it never travels in clear (Secure)."""
+    settings = Settings(environment=environment, secret_key=PRODUCTION_SECRET)
+    app = create_app(settings)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        form = client.get("/login")  # the anonymous session of the sign-in form's token
+        signed = client.post(
+            "/login",
+            data={"username": "hr", "password": PASSWORD, "csrf_token": csrf_of(form.text)},
+        )
+    assert signed.status_code == 303, signed.text
+    cookies = [
+        value
+        for answer in (form, signed)
+        for name, value in answer.headers.multi_items()
+        if name == "set-cookie" and value.startswith("workforce_session=")
+    ]
+    assert len(cookies) == 2, cookies
+    for cookie in cookies:
+        flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+        assert {"httponly", "samesite=lax", "path=/"} <= flags, cookie
+        assert ("secure" in flags) == (environment == "production"), cookie
