@@ -103,13 +103,31 @@ def write_xlsx(
         }
         codes_sheet = message("codes_sheet").render(language)
         code_ranges = _code_ranges(sheets, codes_sheet) if with_codes else {}
-        for data in sheets:
-            worksheet = workbook.add_worksheet(data.spec.label(language))
+        for data, name in zip(sheets, _sheet_names(sheets, language), strict=True):
+            worksheet = workbook.add_worksheet(name)
             _write_sheet(worksheet, data, language, formats, code_ranges)
         if with_codes and code_ranges:
             _write_codes(workbook.add_worksheet(codes_sheet), sheets, formats["header"])
         if problems:
             _write_problems(workbook, problems, language, formats["header"])
+
+
+def _sheet_names(sheets: Sequence[SheetData], language: Language) -> list[str]:
+    """Each sheet's name: its entity's label, numbered from the second sheet of an entity on
+    (``教师``, ``教师（2）``). An error report holds one sheet per sheet of the clerk's workbook,
+    and a workbook may hold several of one entity (a sheet per school or grade); Excel refuses
+    two sheets of one name, so the report was never written."""
+    names: list[str] = []
+    used: set[str] = set()
+    for data in sheets:
+        label = name = data.spec.label(language)
+        number = 1
+        while name.casefold() in used:
+            number += 1
+            name = f"{label}（{number}）" if language == "zh" else f"{label} ({number})"
+        used.add(name.casefold())
+        names.append(name)
+    return names
 
 
 def _write_sheet(

@@ -47,3 +47,34 @@ def test_error_report_can_be_fixed_and_uploaded_again(registry, write_csv, tmp_p
     fixed = import_file(registry, out, actor="clerk")
     assert fixed.status == "committed", rendered(fixed)
     assert fixed.counts()["teachers.updated"] == 1
+
+
+def test_error_report_of_a_workbook_with_two_teacher_sheets(registry, tmp_path):
+    """A school's workbook with a sheet per section, both of teachers: the report keeps both
+    (Excel refuses two sheets of one name: the report was a traceback, a 500 on the web)."""
+    path = tmp_path / "two-sections.xlsx"
+    book = openpyxl.Workbook()
+    for title, row in (("小学部", TEACHERS_ROWS[0]), ("初中部", TEACHERS_ROWS[1])):
+        sheet = book.create_sheet(title)
+        sheet.append(TEACHERS_HEADER)
+        sheet.append([f"N{row[0]}", *row[1:4], None, row[5], "S99", *row[7:]])
+    del book["Sheet"]
+    book.save(path)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed", rendered(report)
+    assert len(report.problems) == 2, rendered(report)
+    out = tmp_path / "errors.xlsx"
+    write_error_report(report, out)
+
+    written = openpyxl.load_workbook(out)
+    assert written.sheetnames[:2] == ["教师", "教师（2）"]
+    for name, staff_no in (("教师", "NT001"), ("教师（2）", "NT002")):
+        sheet = written[name]
+        school = [c.value for c in sheet[1]].index("学校代码") + 1
+        assert sheet.cell(2, 1).value == staff_no
+        assert sheet.cell(2, school).fill.fgColor.rgb == BAD_FILL
+        sheet.cell(2, school).value = "S01"
+    written.save(out)
+    fixed = import_file(registry, out, actor="clerk")
+    assert fixed.status == "committed", rendered(fixed)
+    assert fixed.counts()["teachers.created"] == 2
