@@ -35,6 +35,7 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.db import begin_write
 from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
+from workforce.io.cells import is_blank
 from workforce.io.change_checks import change_warnings, file_created_at
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.county_scope import refuse_outside_county
@@ -251,11 +252,29 @@ def _parse_all(
                 )
             continue
         spec, header_index = found
+        if sheet.hidden:
+            # rows the clerk does not see are never imported: a hidden copy of last year's
+            # list was written beside the visible sheet, unnoticed
+            _hidden_sheet(report, sheet, spec, header_index)
+            continue
         report.sheets.append(parse_sheet(report.file, sheet, spec, header_index))
         progress("validate", sum(len(s.records) for s in report.sheets), None)
     if not report.sheets and not report.problems:  # a workbook none of whose sheets is known
         report.problems.append(_not_detected(report.file, chosen[0] if chosen else None))
     report.sheets.sort(key=lambda s: SPEC_ORDER[s.spec.name])
+
+
+def _hidden_sheet(report: ImportReport, sheet: RawSheet, spec: EntitySpec, header: int) -> None:
+    """A hidden sheet of an entity: refused when it holds rows, else skipped with a notice."""
+    rows = sum(1 for row in sheet.rows[header + 1 :] if any(not is_blank(c) for c in row))
+    if rows:
+        text = message("hidden_sheet", sheet=sheet.name, rows=rows, entity=spec.zh,
+                       entity_en=spec.en)  # fmt: skip
+        report.problems.append(Problem(report.file, sheet.name, text))
+    else:
+        report.notices.append(
+            Problem(report.file, sheet.name, message("ignored_sheet", sheet=sheet.name))
+        )
 
 
 def _not_detected(file: str, sheet: RawSheet | None) -> Problem:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from workforce.io.limits import (
     ImportLimits,
@@ -53,6 +53,8 @@ class RawSheet:
     name: str
     rows: list[list[object]]
     """All rows from the sheet's row 1; ``rows[i]`` is Excel row ``i + 1``."""
+    hidden: bool = False
+    """Whether Excel hides the sheet (hidden or very hidden): the clerk does not see it."""
 
 
 def read_file(path: Path, limits: ImportLimits | None = None) -> list[RawSheet]:
@@ -78,8 +80,16 @@ def read_file(path: Path, limits: ImportLimits | None = None) -> list[RawSheet]:
 def _read_xlsx(path: Path) -> list[RawSheet]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+        hidden = {
+            sheet.name for sheet in workbook.sheets_metadata
+            if sheet.visible != SheetVisibleEnum.Visible
+        }  # fmt: skip
         return [
-            RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            RawSheet(
+                name,
+                workbook.get_sheet_by_name(name).to_python(skip_empty_area=False),
+                name in hidden,
+            )
             for name in workbook.sheet_names
         ]
     except (CalamineError, OSError, ValueError) as error:

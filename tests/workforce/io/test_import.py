@@ -403,3 +403,55 @@ def test_a_staff_number_with_a_space_or_an_audit_key_separator_is_refused(regist
         with pytest.raises(ValidationError):
             TeacherUpdate(staff_no=staff_no)
     assert TeacherUpdate(staff_no="YC-000.1").staff_no == "YC-000.1"
+
+
+def _workbook_with_a_hidden_sheet(path, hidden_rows, state):
+    """A visible teachers sheet (one new teacher) and a ``state`` (hidden, veryHidden) sheet
+    of teacher headers and ``hidden_rows``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    visible = book.active
+    visible.title = "教师"
+    new = ["T010", "赵六", "男", "1988-05-05", None, "在编", "S01", "2019-09-01", "体育", "", "", "否"]
+    for row in (TEACHERS_HEADER, new):
+        visible.append(row)
+    hidden = book.create_sheet("旧名单")
+    hidden.sheet_state = state
+    for row in (TEACHERS_HEADER, *hidden_rows):
+        hidden.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_of_teachers_is_refused_not_imported_unseen(registry, tmp_path, state):
+    """A clerk's workbook kept last year's list in a hidden sheet: its rows, which the clerk
+    does not see, were imported beside the visible ones (a departed teacher's old school
+    written back). Now the file is refused, naming the hidden sheet, and nothing is written."""
+    old = ["T002", "王芳", "女", "1990-07-01", None, "在编", "S01", "2010-09-01", "语文", "", "", "否"]
+    path = _workbook_with_a_hidden_sheet(tmp_path / "教师.xlsx", [old, [None] * 12], state)
+    before = snapshot(registry)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "教师.xlsx sheet '旧名单': sheet '旧名单' is hidden and holds 1 rows of Teachers: "
+        "hidden rows are not imported. Unhide the sheet to import it, or delete it"
+    ]
+    assert "隐藏" in report.problems[0].render("zh")
+    after = snapshot(registry)
+    assert {k: v for k, v in after.items() if k != "importbatch"} == {
+        k: v for k, v in before.items() if k != "importbatch"
+    }
+    assert len(after["importbatch"]) == len(before["importbatch"]) + 1
+
+
+def test_a_hidden_sheet_without_rows_is_skipped(registry, tmp_path):
+    """A hidden sheet with the headers only (or drop-down lists) holds nothing to import."""
+    path = _workbook_with_a_hidden_sheet(tmp_path / "教师.xlsx", [], "hidden")
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "committed", rendered(report)
+    assert report.counts()["teachers.created"] == 1
+    assert [n.render("en") for n in report.notices] == [
+        "教师.xlsx sheet '旧名单': skipped unrecognised sheet '旧名单'"
+    ]
