@@ -55,6 +55,16 @@ def test_usage_errors_are_named_not_raised(registry, tmp_path):
     assert result.exit_code == 2 and "S99" in result.output
 
 
+def test_importing_a_file_that_is_not_there_is_a_usage_error_not_a_traceback(registry, tmp_path):
+    """A mistyped file name printed a FileNotFoundError traceback."""
+    before = snapshot(registry)
+    for path, said in ((tmp_path / "教师名单.xlsx", "does not exist"), (tmp_path, "is a directory")):
+        result = runner.invoke(app, ["import", str(path)])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.exit_code == 2 and said in result.output, result.output
+    assert snapshot(registry) == before
+
+
 def test_export_of_one_county_holds_its_schools_rows_and_an_unknown_county_is_named(
     registry, tmp_path
 ):
