@@ -176,9 +176,16 @@ class TextCell:
         return value
 
 
+DATABASE_INT_MAX = 2**31 - 1
+"""The largest whole number an ``INTEGER`` column holds on PostgreSQL: a count beyond it
+(在校生数 1E+20) passed the checks and then failed the write — a traceback on SQLite, a
+refusal naming no row on PostgreSQL — or, below SQLite's 2**63, was stored."""
+
+
 @dataclass(frozen=True)
 class IntCell:
     minimum: int | None = 0
+    maximum: int = DATABASE_INT_MAX
     describe: ClassVar[Text] = Text("整数", "whole number")
 
     def parse(self, raw: object) -> int:
@@ -191,6 +198,8 @@ class IntCell:
         value = int(number)
         if self.minimum is not None and value < self.minimum:
             raise CellError(message("below_minimum", minimum=self.minimum))
+        if value > self.maximum:
+            raise CellError(message("above_maximum", maximum=f"{self.maximum:,}"))
         return value
 
     def export(self, value: Any, language: Language) -> Any:

@@ -455,3 +455,31 @@ def test_a_hidden_sheet_without_rows_is_skipped(registry, tmp_path):
     assert [n.render("en") for n in report.notices] == [
         "教师.xlsx sheet '旧名单': skipped unrecognised sheet '旧名单'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"), [("1E+20", "'1E+20'"), ("99999999999", "'99999999999'"), (1e20, "'1e+20'")]
+)
+def test_a_count_beyond_the_database_is_named_at_its_cell(registry, tmp_path, written, shown):
+    """在校生数 1E+20 (Excel's form of a long number) passed the checks: the write then raised
+    OverflowError on SQLite (a traceback, the import half-done in its transaction) and
+    'integer out of range' naming no row on PostgreSQL; 99999999999 was stored on SQLite."""
+    path = tmp_path / "学校.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("学校")
+    header = [*SCHOOLS_HEADER, "在校生数"]
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(SCHOOLS_ROWS, start=1):
+        sheet.write_row(r, 0, [*row, 120])
+    sheet.write_row(3, 0, ["S03", "新校", "埔前", "农村", "小学", "1,1,1,1,1,1", "9", written])
+    book.close()
+    before = snapshot(registry)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        f"学校.xlsx sheet '学校' row 4 column H (在校生数) value {shown}: "
+        "must be at most 2,147,483,647"
+    ]
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
