@@ -22,6 +22,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -47,7 +48,7 @@ from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
 from workforce.io.spec import EntitySpec, normalise
-from workforce.io.validate import cross_check
+from workforce.io.validate import birth_months, cross_check
 from workforce.models import ImportBatch
 
 IMPORT_LOCK = (0x696D706F, 0)
@@ -187,7 +188,7 @@ def _import(
                 return _failed(engine, report, actor, dry_run)
         index = RegistryIndex(session)
         hashes: dict[str, str] = {}
-        _parse_all(report, raw_sheets, entity, progress)
+        _parse_all(report, raw_sheets, entity, progress, partial(birth_months, index=index, county=county))
         cross_check(report.sheets, index, hashes, county)
         if county is not None:
             refuse_outside_county(report.sheets, index, county)
@@ -234,6 +235,7 @@ def _parse_all(
     raw_sheets: list[RawSheet],
     entity: EntitySpec | None,
     progress: ImportProgress,
+    prepare: Callable[[ParsedSheet], None],
 ) -> None:
     chosen = raw_sheets
     if entity is not None:
@@ -257,7 +259,7 @@ def _parse_all(
             # list was written beside the visible sheet, unnoticed
             _hidden_sheet(report, sheet, spec, header_index)
             continue
-        report.sheets.append(parse_sheet(report.file, sheet, spec, header_index))
+        report.sheets.append(parse_sheet(report.file, sheet, spec, header_index, prepare))
         progress("validate", sum(len(s.records) for s in report.sheets), None)
     if not report.sheets and not report.problems:  # a workbook none of whose sheets is known
         report.problems.append(_not_detected(report.file, chosen[0] if chosen else None))

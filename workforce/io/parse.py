@@ -8,7 +8,7 @@ Every cell problem is collected; nothing stops at the first one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
@@ -99,7 +99,15 @@ def detect(sheet: RawSheet, entity: EntitySpec | None) -> tuple[EntitySpec, int]
     return spec, -index
 
 
-def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int) -> ParsedSheet:
+def parse_sheet(
+    file: str,
+    sheet: RawSheet,
+    spec: EntitySpec,
+    header_index: int,
+    prepare: Callable[[ParsedSheet], None] | None = None,
+) -> ParsedSheet:
+    """The sheet's cells parsed, then ``prepare`` run on it (values that need the registry,
+    such as a birth date given as its month), then each row checked."""
     header = sheet.rows[header_index]
     parsed = ParsedSheet(file, sheet, spec, header_index + 1, {}, {})
     _map_columns(parsed, header)
@@ -119,6 +127,8 @@ def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int)
         for k in keys
     ]
     parsed.records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+    if prepare is not None:
+        prepare(parsed)
     for position, record in enumerate(parsed.records):
         for check in spec.checks:
             for key, text, *severity in check(record, spec):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from workforce.idnumber import lookup_hashes, mask
-from workforce.io.cells import MASK_CHARACTER, ReferenceCell
+from workforce.io.cells import MASK_CHARACTER, BirthMonth, ReferenceCell
 from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
@@ -265,3 +265,43 @@ def _training_per_year(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
             )  # fmt: skip
             for sheet, position in places:
                 sheet.problem(position, "hours", text)
+
+
+def birth_months(parsed: ParsedSheet, index: RegistryIndex, county: str | None = None) -> None:
+    """A birth date given as its month (:class:`~workforce.io.cells.BirthMonth`, as a masked
+    export shows it) becomes the stored birth date when that lies in the month — re-importing a
+    masked export changes nothing (every row was refused as an unrecognised date). For a
+    teacher not in the registry, or another month, it is a problem at the cell: a birth date is
+    changed or given only with its day. Run before the row checks, which then see the date.
+
+    For an importer of one ``county`` a teacher of another county counts as not registered:
+    whether a month is accepted would tell them that teacher's birth month (the row is refused
+    as outside the county anyway)."""
+    at = [
+        position for position, record in enumerate(parsed.records)
+        if type(record.get("birth_date")) is BirthMonth
+    ]  # fmt: skip
+    if not at:
+        return
+    staff = sorted({s for p in at if (s := parsed.records[p].get("staff_no")) in index.teacher_ids})
+    stored = {}
+    for start in range(0, len(staff), IN_CHUNK):
+        query = select(Teacher.staff_no, Teacher.birth_date).where(
+            Teacher.staff_no.in_(staff[start : start + IN_CHUNK])  # type: ignore[attr-defined]
+        )
+        if county is not None:
+            query = query.join(School, Teacher.school_id == School.id).where(  # type: ignore[arg-type]
+                School.county == county
+            )
+        stored.update(index.session.execute(query).all())
+    for position in at:
+        record = parsed.records[position]
+        month: BirthMonth = record["birth_date"]
+        day = stored.get(record.get("staff_no"))
+        record["birth_date"] = None
+        if day is None:
+            parsed.problem(position, "birth_date", message("birth_month_new", month=month.text))
+        elif (day.year, day.month) != (month.year, month.month):
+            parsed.problem(position, "birth_date", message("birth_month_other", month=month.text))
+        else:
+            record["birth_date"] = day

@@ -483,3 +483,49 @@ def test_a_count_beyond_the_database_is_named_at_its_cell(registry, tmp_path, wr
     after = snapshot(registry)
     assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
     assert after == before
+
+
+def test_a_birth_month_is_the_stored_date_or_a_problem_at_its_cell(registry, write_csv):
+    """A birth date written as its month (as masked exports show it): the stored date when it
+    lies in that month; a new teacher's, or another month, is refused at the cell — a birth
+    date is given or changed only with its day."""
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][3], rows[0][4] = "1985-03", "*" * 18  # T001, born 1985-03-12: unchanged
+    rows[1][3], rows[1][4] = "1990年8月", ""  # T002, born 1990-07-01: another month
+    rows.append(["T009", "新人", "男", "1995-05", "", "在编", "S01", "2020-09-01", "数学", "", "", "否"])
+    before = snapshot(registry)
+    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="hr")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "t.csv sheet 't' row 3 column D (出生日期) value '1990年8月': birth date '1990年8月' is "
+        "only a month, and not the registered birth month: a birth date is changed with its "
+        "full date, e.g. 1985-03-12",
+        "t.csv sheet 't' row 4 column D (出生日期) value '1995-05': birth date '1995-05' is only "
+        "a month (as a masked export shows it): a new teacher needs the full date, e.g. 1985-03-12",
+    ]
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
+    alone = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows[:1]), actor="hr")
+    assert alone.status == "unchanged", rendered(alone)
+
+
+def test_a_birth_month_tells_a_county_importer_nothing_of_another_county(registry, write_csv):
+    """An HR officer of one county naming another county's teacher with that teacher's true
+    birth month must get the same answer as for any other month (the month is not theirs to
+    learn by trying): a problem at the cell, beside the row's refusal as outside the county."""
+    with Session(registry) as session:
+        for school in session.exec(select(School)).scalars():
+            school.county = "源城区" if school.code == "S01" else "东源县"
+            session.add(school)
+        session.commit()
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][3], rows[0][4] = "1985-03", ""  # T001 of 源城区, its true month
+    rows[1][3], rows[1][4] = "1990-07", ""  # T002 of 东源县, its true month
+    path = write_csv("t.csv", TEACHERS_HEADER, rows)
+    report = import_file(registry, path, actor="hr", county="东源县", dry_run=True)
+    birth = [p for p in report.problems if p.header == "出生日期"]
+    assert [(p.row, p.text.en.split(":")[0]) for p in birth] == [
+        (2, "birth date '1985-03' is only a month (as a masked export shows it)")
+    ]
+    assert [p.row for p in report.problems if p.header == "工号"] == [2]
