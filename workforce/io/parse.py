@@ -91,12 +91,31 @@ def detect(sheet: RawSheet, entity: EntitySpec | None) -> tuple[EntitySpec, int]
     named = entity or next((s for s in SPECS.values() if s.identifies(sheet.name)), None)
     specs = [named] if named else list(SPECS.values())
     score, index, spec = max(
-        ((header_score(s, sheet.rows[i]), -i, s) for s in specs for i in candidates),
+        ((header_score(s, header_cells(sheet, s, i)), -i, s) for s in specs for i in candidates),
         key=lambda t: (t[0], t[1]),
     )
     if score == 0:
         return (named, candidates[0]) if named else None
     return spec, -index
+
+
+def header_cells(sheet: RawSheet, spec: EntitySpec, index: int) -> list[object]:
+    """The header whose last row is ``index``: that row, or — when it names more of ``spec``'s
+    columns so — that row over the row above, as a two-level header of official forms has it
+    (a group label such as 基本信息 merged over 性别 and 出生日期 below it, while 工号 is merged
+    down both rows and so stands in the upper row only). Such a header was read from one of
+    its rows, and the columns under the other were reported missing."""
+    lower = sheet.rows[index]
+    if index == 0:
+        return lower
+    upper = sheet.rows[index - 1]
+    merged = [
+        below if not is_blank(below) else above
+        for above, below in zip_longest(upper, lower, fillvalue=None)
+    ]
+    if header_score(spec, merged) > header_score(spec, lower):
+        return [("" if cell is None else cell) for cell in merged]
+    return lower
 
 
 def parse_sheet(
@@ -108,7 +127,7 @@ def parse_sheet(
 ) -> ParsedSheet:
     """The sheet's cells parsed, then ``prepare`` run on it (values that need the registry,
     such as a birth date given as its month), then each row checked."""
-    header = sheet.rows[header_index]
+    header = header_cells(sheet, spec, header_index)
     parsed = ParsedSheet(file, sheet, spec, header_index + 1, {}, {})
     _map_columns(parsed, header)
     if parsed.problems:

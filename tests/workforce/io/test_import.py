@@ -529,3 +529,34 @@ def test_a_birth_month_tells_a_county_importer_nothing_of_another_county(registr
         (2, "birth date '1985-03' is only a month (as a masked export shows it)")
     ]
     assert [p.row for p in report.problems if p.header == "工号"] == [2]
+
+
+def test_a_two_level_header_with_merged_cells_is_read(registry, tmp_path):
+    """An official form's header: a title row, then 工号 and 姓名 merged down two rows, a group
+    label 基本信息 merged over 性别 / 出生日期 / 用人类型 in the row below. It was read from
+    one of its rows and the columns under the other were reported missing."""
+    import openpyxl
+
+    path = tmp_path / "教师花名册.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet["A1"] = "埔前中心小学教师花名册"
+    sheet.merge_cells("A1:I1")
+    for column in ("A", "B", "F", "G", "H", "I"):
+        sheet.merge_cells(f"{column}2:{column}3")
+    for column, header in zip("ABFGHI", ["工号", "姓名", "学校代码", "到本校任教时间", "主教学科", "是否班主任"], strict=True):
+        sheet[f"{column}2"] = header
+    sheet["C2"] = "基本信息"
+    sheet.merge_cells("C2:E2")
+    sheet["C3"], sheet["D3"], sheet["E3"] = "性别", "出生日期", "用人类型"
+    sheet.append(["T010", "赵六", "男", dt.date(1988, 5, 5), "在编", "S01", dt.date(2019, 9, 1), "体育", "是"])
+    sheet.append(["T001", "李明", "男", dt.date(1985, 3, 12), "在编", "S01", dt.date(2015, 8, 28), "数学", "是"])
+    book.save(path)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "committed", rendered(report)
+    assert (report.counts()["teachers.created"], report.counts()["teachers.unchanged"]) == (1, 1)
+    assert report.notices == []
+    with Session(registry) as session:
+        new = session.exec(select(Teacher).where(Teacher.staff_no == "T010")).scalar_one()
+    assert (new.gender, new.birth_date, new.post_type) == ("male", dt.date(1988, 5, 5), "established")
