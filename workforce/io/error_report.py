@@ -24,8 +24,12 @@ def write_error_report(report: ImportReport, out: Path, language: Language = "zh
 
 
 def _sheet_data(parsed: ParsedSheet, language: Language) -> SheetData:
-    """The sheet's rows in the spec's column order, as the clerk wrote them."""
-    spec_index = {column.key: i for i, column in enumerate(parsed.spec.columns)}
+    """The sheet's rows in the spec's column order, as the clerk wrote them: only the columns
+    the sheet has. A column the sheet lacks is left unchanged by an import, but a blank column
+    clears its fields: written out empty, the fixed report uploaded again erased every row's
+    最高学历, 职称, 参加工作时间 … that the clerk's file had never named."""
+    shown = tuple(column for column in parsed.spec.columns if column.key in parsed.columns)
+    spec_index = {column.key: i for i, column in enumerate(shown)}
     by_row: dict[int, list[Problem]] = defaultdict(list)
     for problem in parsed.problems:
         if problem.row is not None:
@@ -45,4 +49,4 @@ def _sheet_data(parsed: ParsedSheet, language: Language) -> SheetData:
                 bad.add((r, sheet_to_spec[problem.column]))
         rows.append(row)
         errors.append("；".join(p.text.render(language) for p in by_row.get(number, ())))
-    return SheetData(parsed.spec, rows, errors, bad)
+    return SheetData(parsed.spec, rows, errors, bad, shown)

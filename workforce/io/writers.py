@@ -49,7 +49,14 @@ class SheetData:
     errors: Sequence[str] | None = None
     """Per row, the error text for the extra error column (the error report only)."""
     bad_cells: set[tuple[int, int]] = field(default_factory=set)
-    """(row index in ``rows``, column index in the spec) cells to highlight."""
+    """(row index in ``rows``, column index in :attr:`columns`) cells to highlight."""
+    only: tuple[ColumnSpec, ...] | None = None
+    """The columns written, in the spec's order, when not all of them (the error report
+    writes the columns of the clerk's sheet only); ``rows`` hold these columns."""
+
+    @property
+    def columns(self) -> tuple[ColumnSpec, ...]:
+        return self.spec.columns if self.only is None else self.only
 
 
 def protect_csv_text(value: str) -> str:
@@ -62,7 +69,7 @@ def write_csv(path: Path, data: SheetData, language: Language = "zh") -> None:
     with private_output(path) as partial, partial.open("w", encoding="utf-8-sig",
                                                         newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([c.header(language) for c in data.spec.columns])
+        writer.writerow([c.header(language) for c in data.columns])
         writer.writerows([_csv_cell(value) for value in row] for row in data.rows)
 
 
@@ -137,7 +144,7 @@ def _write_sheet(
     formats: dict,
     code_ranges: dict[str, str],
 ) -> None:
-    columns = data.spec.columns
+    columns = data.columns
     for index, column in enumerate(columns):
         style = formats["required"] if column.required else formats["header"]
         worksheet.write_string(0, index, column.header(language), style)
@@ -226,7 +233,7 @@ def _validate(
 
 
 def _code_lists(sheets: Sequence[SheetData]) -> list[str]:
-    return list(dict.fromkeys(c.code_list for d in sheets for c in d.spec.columns if c.code_list))
+    return list(dict.fromkeys(c.code_list for d in sheets for c in d.columns if c.code_list))
 
 
 def _code_ranges(sheets: Sequence[SheetData], codes_sheet: str) -> dict[str, str]:

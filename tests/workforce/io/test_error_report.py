@@ -3,12 +3,16 @@ cells highlighted, a problem list; fixed and uploaded again, it imports."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
+from sqlmodel import Session, select
 
 from tests.workforce.io.conftest import TEACHERS_HEADER, TEACHERS_ROWS, rendered
 from workforce.io.entities import TEACHERS
 from workforce.io.error_report import write_error_report
 from workforce.io.importer import import_file
+from workforce.models import Teacher
 
 BAD_FILL = "FFFFC7CE"
 
@@ -27,7 +31,7 @@ def test_error_report_can_be_fixed_and_uploaded_again(registry, write_csv, tmp_p
     book = openpyxl.load_workbook(out)
     sheet = book["教师"]
     headers = [c.value for c in sheet[1]]
-    assert headers == [c.zh for c in TEACHERS.columns] + ["错误说明"]
+    assert headers == [c.zh for c in TEACHERS.columns if c.zh in TEACHERS_HEADER] + ["错误说明"]
     school, joined = headers.index("学校代码") + 1, headers.index("到本校任教时间") + 1
     assert sheet.cell(3, school).value == "S99"
     assert sheet.cell(3, school).fill.fgColor.rgb == BAD_FILL
@@ -78,3 +82,33 @@ def test_error_report_of_a_workbook_with_two_teacher_sheets(registry, tmp_path):
     fixed = import_file(registry, out, actor="clerk")
     assert fixed.status == "committed", rendered(fixed)
     assert fixed.counts()["teachers.created"] == 2
+
+
+def test_a_fixed_error_report_changes_no_column_the_clerks_file_did_not_have(
+    registry, write_csv, tmp_path
+):
+    """The report wrote every column of the template, those the clerk's file did not have
+    blank; uploaded again once fixed, the blank columns cleared 最高学历 and 参加工作时间 of
+    every row — of the rows that had no problem too."""
+    full_header = [*TEACHERS_HEADER, "最高学历", "参加工作时间"]
+    full = write_csv("full.csv", full_header, [[*r, "本科", "2007-09-01"] for r in TEACHERS_ROWS])
+    assert import_file(registry, full, actor="hr").status == "committed"
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[1][6] = "S99"
+    report = import_file(registry, write_csv("bad.csv", TEACHERS_HEADER, rows), actor="clerk")
+    assert report.status == "failed" and len(report.problems) == 1
+    out = tmp_path / "errors.xlsx"
+    write_error_report(report, out)
+
+    book = openpyxl.load_workbook(out)
+    sheet = book["教师"]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(3, headers.index("学校代码") + 1).value = "S01"  # T002 moves to S01
+    book.save(out)
+    fixed = import_file(registry, out, actor="clerk")
+    assert fixed.status == "committed", rendered(fixed)
+    assert (fixed.counts()["teachers.updated"], fixed.counts()["teachers.unchanged"]) == (1, 1)
+    with Session(registry) as session:
+        kept = {t.staff_no: (t.education, t.first_employed_on) for t in session.exec(select(Teacher))}
+    assert kept == {"T001": ("bachelor", dt.date(2007, 9, 1)), "T002": ("bachelor", dt.date(2007, 9, 1))}
+    assert sorted(headers[:-1]) == sorted(TEACHERS_HEADER) and headers[-1] == "错误说明"
