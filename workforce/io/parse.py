@@ -17,7 +17,7 @@ from workforce.io.cells import BoolCell, CellError, ReferenceCell, TextCell, is_
 from workforce.io.entities import SPECS
 from workforce.io.messages import MESSAGES, Text, message, message_each
 from workforce.io.problems import Problem
-from workforce.io.readers import RawSheet
+from workforce.io.readers import ExcelError, RawSheet
 from workforce.io.spec import ColumnSpec, EntitySpec, normalise
 
 HEADER_SEARCH_ROWS = 10
@@ -261,6 +261,8 @@ def _outcome(column: ColumnSpec, raw: object) -> Any:
     """The parsed value of ``raw``, None when blank, or the :class:`CellError`."""
     if is_blank(raw):
         return None
+    if type(raw) is ExcelError:
+        return CellError(message("excel_error", value=raw))
     try:
         value = column.cell.parse(raw)
     except CellError as error:

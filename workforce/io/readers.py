@@ -20,14 +20,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from workforce.io.limits import (
+    CHUNK,
+    SMALL_PART,
     ImportLimits,
     LimitExceeded,
     bounded_rows,
@@ -84,7 +89,7 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             sheet.name for sheet in workbook.sheets_metadata
             if sheet.visible != SheetVisibleEnum.Visible
         }  # fmt: skip
-        return [
+        sheets = [
             RawSheet(
                 name,
                 workbook.get_sheet_by_name(name).to_python(skip_empty_area=False),
@@ -98,6 +103,92 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
         if type(error).__name__ != "PanicException":
             raise
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+    _mark_error_values(path, sheets)
+    return sheets
+
+
+class ExcelError(str):
+    """A cell holding one of Excel's error values (``#N/A``, ``#REF!``, ``#DIV/0!`` …): a
+    formula that failed, most often a VLOOKUP that found nothing. The xlsx reader gives such a
+    cell as blank, so a failed lookup cleared the field it should have filled; marked, it is
+    refused at its cell (:func:`workforce.io.parse._outcome`)."""
+
+    __slots__ = ()
+
+
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_ERROR_CELL = re.compile(
+    rb"""<(?:[\w.-]+:)?c\s([^>]*\bt\s*=\s*["']e["'][^>]*)>(.*?)</(?:[\w.-]+:)?c\s*>""", re.S
+)
+_REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})["']""")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
+
+
+def _mark_error_values(path: Path, sheets: list[RawSheet]) -> None:
+    """Replace in ``sheets`` every cell the workbook stores as an error value (``t="e"``) by
+    its :class:`ExcelError`. The sheets' members are searched for the type first (the file is
+    within the import limits already): a workbook without errors costs one decompression."""
+    by_name = {sheet.name: sheet for sheet in sheets}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member, name in _sheet_members(archive).items():
+                sheet = by_name.get(name)
+                if sheet is None:
+                    continue
+                if not _holds_errors(archive, member):
+                    continue
+                data = archive.read(member)
+                for found in _ERROR_CELL.finditer(data):
+                    reference = _REFERENCE.search(found.group(1))
+                    value = _VALUE.search(found.group(2))
+                    if reference is None:
+                        continue
+                    row = int(reference.group(2)) - 1
+                    column = _column_index(reference.group(1).decode().upper())
+                    if row < len(sheet.rows) and column < len(sheet.rows[row]):
+                        text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+                        sheet.rows[row][column] = ExcelError(text.strip() or "#ERROR")
+    except (zipfile.BadZipFile, OSError, KeyError, ElementTree.ParseError):
+        return  # the reader read it; errors left unmarked read as blank, as before
+
+
+def _holds_errors(archive: zipfile.ZipFile, member: str) -> bool:
+    """Whether the member has a cell of type ``e`` (as Excel, WPS and the usual libraries
+    write it: ``t="e"``), read as a stream (a sheet of 100,000 rows is 100 MB of XML: not
+    held whole unless it has one; a byte search, not a regular expression, over all of it)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK):
+            part = tail + chunk
+            if (b't="e"' in part or b"t='e'" in part) and _ERROR_TYPE.search(part):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member → the sheet's name, through the workbook's relationships."""
+    parts = [archive.getinfo(name) for name in ("xl/_rels/workbook.xml.rels", "xl/workbook.xml")]
+    if any(part.file_size > SMALL_PART for part in parts):
+        return {}
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {element.get("Id"): element.get("Target", "") for element in rels}
+    members = {}
+    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+        if not element.tag.endswith("}sheet"):
+            continue
+        rel = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel, "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        members[str(PurePosixPath(member))] = element.get("name", "")
+    return members
 
 
 def decode_csv(data: bytes) -> str:

@@ -560,3 +560,43 @@ def test_a_two_level_header_with_merged_cells_is_read(registry, tmp_path):
     with Session(registry) as session:
         new = session.exec(select(Teacher).where(Teacher.staff_no == "T010")).scalar_one()
     assert (new.gender, new.birth_date, new.post_type) == ("male", dt.date(1988, 5, 5), "established")
+
+
+def test_an_excel_error_value_is_refused_at_its_cell_not_read_as_blank(registry, tmp_path):
+    """A clerk fills 最高学历 and 学校代码 with VLOOKUP; where the lookup finds nothing the
+    cell holds #N/A. The reader gave such a cell as blank: the required school was "missing",
+    and an optional field of a registered teacher was cleared (T001's 本科 erased)."""
+    header = [*TEACHERS_HEADER, "最高学历"]
+    full = tmp_path / "full.xlsx"
+    book = xlsxwriter.Workbook(str(full))
+    sheet = book.add_worksheet("教师")
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(TEACHERS_ROWS, start=1):
+        sheet.write_row(r, 0, [*row, "本科"])
+    book.close()
+    assert import_file(registry, full, actor="hr").status == "committed"
+
+    path = tmp_path / "lookup.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("教师")
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(TEACHERS_ROWS, start=1):
+        sheet.write_row(r, 0, row)
+    sheet.write_formula(1, len(header) - 1, '=VLOOKUP(A2,学历!A:B,2,0)', None, "#N/A")
+    sheet.write_string(2, len(header) - 1, "本科")
+    sheet.write_formula(2, 6, '=VLOOKUP(B3,学校!A:B,2,0)', None, "#REF!")
+    book.close()
+    before = snapshot(registry)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "lookup.xlsx sheet '教师' row 2 column M (最高学历) value '#N/A': the cell holds Excel's "
+        "error value '#N/A' (a formula failed, such as a VLOOKUP that found nothing): enter "
+        "the actual value",
+        "lookup.xlsx sheet '教师' row 3 column G (学校代码) value '#REF!': the cell holds "
+        "Excel's error value '#REF!' (a formula failed, such as a VLOOKUP that found nothing): "
+        "enter the actual value",
+    ]
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
