@@ -42,6 +42,7 @@ def cross_check(
     _references(sheets, index)
     _id_numbers(sheets, index, hashes, county)
     _masked_id_numbers(sheets, index)
+    _agrees_with_stored_id(sheets, index, county)
     _training_per_year(sheets, index)
 
 
@@ -212,6 +213,63 @@ def _masked_id_numbers(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
         shown = stored.get(staff_no)
         if shown != number:
             sheet.warn(position, "id_number", message("masked_id_ignored", stored=shown or "—"))
+
+
+def _agrees_with_stored_id(
+    sheets: list[ParsedSheet], index: RegistryIndex, county: str | None
+) -> None:
+    """A registered teacher with an ID number on file changes birth date or gender only with
+    the full number in the row. The row check (:func:`workforce.io.entities.id_number_agrees`)
+    sees the file's own number only; with the cell blank or masked (the stored number kept),
+    a masked export re-saved by Excel — 1985-03 turned into the date 1985-03-01 — changed the
+    birth date away from the number it is part of. The stored birth date and gender are the
+    number's (every entry checks them against it), so a change is a disagreement: no stored
+    number is decrypted, and the message names no stored date (the day is the number's). For
+    one county's importer another county's teacher is not looked at (the row is refused as
+    outside the county, and the answer would tell that teacher's birth date)."""
+    rows = [
+        (sheet, position, record)
+        for sheet in _teacher_sheets(sheets)
+        for position, record in enumerate(sheet.records)
+        if record.get("staff_no") in index.teacher_ids
+        and (record.get("birth_date") is not None or record.get("gender") is not None)
+        and (not record.get("id_number") or MASK_CHARACTER in record["id_number"])
+    ]
+    if not rows:
+        return
+    staff = sorted({record["staff_no"] for _, _, record in rows})
+    columns = (
+        Teacher.staff_no,
+        Teacher.birth_date,
+        Teacher.gender,
+        Teacher.id_number_encrypted.is_not(None),  # type: ignore[union-attr]
+    )
+    # a few rows: by their staff numbers; a whole registry re-imported: one pass over the table
+    queries = (
+        [select(*columns)]
+        if len(staff) > 4 * IN_CHUNK
+        else [
+            select(*columns).where(Teacher.staff_no.in_(staff[start : start + IN_CHUNK]))  # type: ignore[attr-defined]
+            for start in range(0, len(staff), IN_CHUNK)
+        ]
+    )
+    stored: dict[str, tuple] = {}
+    for query in queries:
+        if county is not None:
+            query = query.join(School, Teacher.school_id == School.id).where(  # type: ignore[arg-type]
+                School.county == county
+            )
+        stored.update((row[0], row[1:]) for row in index.session.execute(query))
+    for sheet, position, record in rows:
+        born, gender, held = stored.get(record["staff_no"], (None, None, False))
+        if not held:
+            continue
+        new_birth, new_gender = record.get("birth_date"), record.get("gender")
+        if new_birth is not None and new_birth != born:
+            text = message("birth_date_not_stored_id", birth=new_birth.isoformat())
+            sheet.problem(position, "birth_date", text)
+        if new_gender is not None and new_gender != gender:
+            sheet.problem(position, "gender", message("gender_not_stored_id"))
 
 
 def _training_per_year(sheets: list[ParsedSheet], index: RegistryIndex) -> None:

@@ -600,3 +600,35 @@ def test_an_excel_error_value_is_refused_at_its_cell_not_read_as_blank(registry,
     after = snapshot(registry)
     assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
     assert after == before
+
+
+def test_a_new_birth_date_or_gender_must_agree_with_the_stored_id_number(registry, write_csv):
+    """With the ID number masked or blank (the stored one is kept), a row changed T001's birth
+    date to 1985-03-01 — how Excel re-saves a masked export's 1985-03 — and T002's gender,
+    against the number on file: the registry then held a birth date its own ID number denies."""
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][3], rows[0][4] = "1985-03-01", "*" * 18
+    rows[1][2], rows[1][4] = "男", ""
+    before = snapshot(registry)
+    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "t.csv sheet 't' row 2 column D (出生日期) value '1985-03-01': birth date changed to "
+        "1985-03-01 while this row's ID number is blank or masked: a teacher with an ID number "
+        "on file has the birth date it holds; to change it, give the full ID number with it",
+        "t.csv sheet 't' row 3 column C (性别) value '男': gender changed while this row's ID "
+        "number is blank or masked: a teacher with an ID number on file has the gender it "
+        "holds; to change it, give the full ID number with it",
+    ]
+    assert "1985-03-12" not in " ".join(p.render("zh") for p in report.problems)
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
+    # a correction that agrees with the stored number still goes in; so does one with its number
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][4] = "*" * 18
+    rows[0][1] = "李明明"
+    rows[1][3], rows[1][4] = "1990-07-02", id_number(dt.date(1990, 7, 2), 222)
+    done = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk")
+    assert done.status == "committed", rendered(done)
+    assert done.counts()["teachers.updated"] == 2
