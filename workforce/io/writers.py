@@ -59,6 +59,16 @@ class SheetData:
         return self.spec.columns if self.only is None else self.only
 
 
+@dataclass(frozen=True)
+class ReportCell:
+    """A cell of a written workbook: the ``sheet``-th of the sheets written, 0-based ``row``
+    (0 the header) and ``column``."""
+
+    sheet: int
+    row: int
+    column: int
+
+
 def protect_csv_text(value: str) -> str:
     """Prefix Excel's text marker to a text that Excel would read as a formula."""
     return TEXT_MARKER + value if value.startswith(FORMULA_STARTS) else value
@@ -90,6 +100,7 @@ def write_xlsx(
     *,
     with_codes: bool = True,
     problems: Sequence[Problem] = (),
+    problem_cells: Sequence[ReportCell | None] = (),
 ) -> None:
     """Write ``sheets``, then (``with_codes``) the codes sheet their drop-downs use and,
     when there are ``problems``, a sheet listing them (whole or not at all, owner-only:
@@ -110,13 +121,19 @@ def write_xlsx(
         }
         codes_sheet = message("codes_sheet").render(language)
         code_ranges = _code_ranges(sheets, codes_sheet) if with_codes else {}
-        for data, name in zip(sheets, _sheet_names(sheets, language), strict=True):
+        names = _sheet_names(sheets, language)
+        for data, name in zip(sheets, names, strict=True):
             worksheet = workbook.add_worksheet(name)
             _write_sheet(worksheet, data, language, formats, code_ranges)
         if with_codes and code_ranges:
             _write_codes(workbook.add_worksheet(codes_sheet), sheets, formats["header"])
         if problems:
-            _write_problems(workbook, problems, language, formats["header"])
+            links = [
+                None if cell is None
+                else f"{names[cell.sheet]}!{column_letter(cell.column)}{cell.row + 1}"
+                for cell in problem_cells
+            ]  # fmt: skip
+            _write_problems(workbook, problems, language, formats["header"], links)
 
 
 def _sheet_names(sheets: Sequence[SheetData], language: Language) -> list[str]:
@@ -183,14 +200,24 @@ def _write_cell(
 
 
 def _write_problems(
-    workbook: xlsxwriter.Workbook, problems: Sequence[Problem], language: Language, header: object
+    workbook: xlsxwriter.Workbook,
+    problems: Sequence[Problem],
+    language: Language,
+    header: object,
+    links: Sequence[str | None] = (),
 ) -> None:
+    """The problem list; ``links``, when given, per problem the report's cell (``教师!G3``),
+    written as a link to it in a last column."""
     worksheet = workbook.add_worksheet(message("problems_sheet").render(language))
     headers = message("problem_list_headers").render(language).split("|")
+    if links:
+        headers.append(message("problem_list_report_cell").render(language))
     for c, title in enumerate(headers):
         worksheet.write_string(0, c, title, header)
     worksheet.set_column(0, 1, 16)
-    worksheet.set_column(len(headers) - 1, len(headers) - 1, 80)
+    worksheet.set_column(PROBLEM_TEXT_COLUMN, PROBLEM_TEXT_COLUMN, 80)
+    if links:
+        worksheet.set_column(PROBLEM_TEXT_COLUMN + 1, PROBLEM_TEXT_COLUMN + 1, 18)
     for r, p in enumerate(problems, start=1):
         cells = (
             p.file,
@@ -206,6 +233,15 @@ def _write_problems(
                 worksheet.write_number(r, c, value)
             elif value is not None:
                 worksheet.write_string(r, c, str(value))
+        link = links[r - 1] if links else None
+        if link is not None:
+            sheet, cell = link.rsplit("!", 1)
+            worksheet.write_url(r, PROBLEM_TEXT_COLUMN + 1, f"internal:'{sheet}'!{cell}", string=link)
+
+
+PROBLEM_TEXT_COLUMN = 6
+"""The problem list's column of the problem's text (after file, sheet, row, column, header
+and value); the link to the report's cell follows it."""
 
 
 def header_comment(column: ColumnSpec) -> str:

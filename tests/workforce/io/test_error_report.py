@@ -112,3 +112,44 @@ def test_a_fixed_error_report_changes_no_column_the_clerks_file_did_not_have(
         kept = {t.staff_no: (t.education, t.first_employed_on) for t in session.exec(select(Teacher))}
     assert kept == {"T001": ("bachelor", dt.date(2007, 9, 1)), "T002": ("bachelor", dt.date(2007, 9, 1))}
     assert sorted(headers[:-1]) == sorted(TEACHERS_HEADER) and headers[-1] == "错误说明"
+
+
+def test_every_listed_problem_links_to_its_highlighted_cell_in_the_report(registry, tmp_path):
+    """The problem list gives the row and column of the clerk's file; the report has no title
+    rows, no blank rows and the template's column order, so "row 5, column B" named another
+    cell of the report. Each problem now also names and links its cell in the report."""
+    path = tmp_path / "花名册.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(["埔前中心小学教师花名册"])
+    header = ["序号", "学校代码", *[h for h in TEACHERS_HEADER if h != "学校代码"]]
+    sheet.append(header)
+    for n, row in enumerate(TEACHERS_ROWS, start=1):
+        values = dict(zip(TEACHERS_HEADER, row, strict=True))
+        values.update(序号=n, 身份证号=None, 工号=f"N{n}")
+        if n == 2:
+            values.update(学校代码="S99", 出生日期="1990-02-30")
+            sheet.append([None] * len(header))  # a blank row before it
+        sheet.append([values[h] for h in header])
+    book.save(path)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed" and len(report.problems) == 2, rendered(report)
+    out = tmp_path / "errors.xlsx"
+    write_error_report(report, out)
+
+    written = openpyxl.load_workbook(out)
+    listed = written["问题清单"]
+    titles = [c.value for c in listed[1]]
+    assert titles[-1] == "本报告中的单元格"
+    checked = 0
+    for line in listed.iter_rows(min_row=2):
+        row, column, value, link = line[2].value, line[3].value, line[5].value, line[-1]
+        assert (row, column) in {(5, "B"), (5, "F")}  # the clerk's file: row 5, B and F
+        sheet_name, cell = link.value.split("!")
+        assert link.hyperlink.location == f"'{sheet_name}'!{cell}"
+        target = written[sheet_name][cell]
+        assert target.value == value and target.fill.fgColor.rgb == BAD_FILL
+        assert cell[1:] == "3"  # the report's row 3: header, then the two rows
+        checked += 1
+    assert checked == 2
