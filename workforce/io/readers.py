@@ -89,14 +89,12 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             sheet.name for sheet in workbook.sheets_metadata
             if sheet.visible != SheetVisibleEnum.Visible
         }  # fmt: skip
-        sheets = [
-            RawSheet(
-                name,
-                workbook.get_sheet_by_name(name).to_python(skip_empty_area=False),
-                name in hidden,
-            )
-            for name in workbook.sheet_names
-        ]
+        sheets = []
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged_columns(rows, sheet.merged_cell_ranges or ())
+            sheets.append(RawSheet(name, rows, name in hidden))
     except (CalamineError, OSError, ValueError) as error:
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
     except BaseException as error:  # the library's Rust panics (pyo3 PanicException)
@@ -105,6 +103,25 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
     _mark_error_values(path, sheets)
     return sheets
+
+
+def _fill_merged_columns(
+    rows: list[list[object]], ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
+    """A cell merged down several rows of one column shows its value in each of them (a
+    school code over its teachers, 工号 down a two-row header); the workbook stores it in the
+    top cell only, so the rows below read blank — a required value "missing" where the clerk
+    sees it, an optional field cleared. Each covered cell gets the value. A merge across
+    columns is left alone: its value belongs to one column."""
+    for (top, left), (bottom, right) in ranges:
+        if left != right or bottom <= top or top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else None
+        if value is None or value == "":
+            continue
+        for row in rows[top + 1 : bottom + 1]:
+            if left < len(row) and (row[left] is None or row[left] == ""):
+                row[left] = value
 
 
 class ExcelError(str):

@@ -632,3 +632,34 @@ def test_a_new_birth_date_or_gender_must_agree_with_the_stored_id_number(registr
     done = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk")
     assert done.status == "committed", rendered(done)
     assert done.counts()["teachers.updated"] == 2
+
+
+def test_a_cell_merged_down_several_rows_counts_in_each_of_them(registry, tmp_path):
+    """A roster groups its teachers by school: 学校代码 merged over the school's rows, and here
+    最高学历 too. The workbook keeps the value in the top cell only: the rows below read as
+    a blank required school (refused where the clerk sees the code) or a cleared education."""
+    import openpyxl
+
+    path = tmp_path / "教师.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "教师"
+    header = [*TEACHERS_HEADER, "最高学历"]
+    sheet.append(header)
+    for row in TEACHERS_ROWS:
+        sheet.append([*row[:6], "S02", *row[7:], "硕士"])
+    for name in ("学校代码", "最高学历"):
+        letter = "ABCDEFGHIJKLM"[header.index(name)]
+        sheet[f"{letter}3"] = None
+        sheet.merge_cells(f"{letter}2:{letter}3")
+    sheet.merge_cells("B4:C4")  # a merge across columns, in a blank row: nothing to fill
+    book.save(path)
+    report = import_file(registry, path, actor="hr")
+    assert report.status == "committed", rendered(report)
+    assert report.counts()["teachers.updated"] == 2
+    with Session(registry) as session:
+        found = {
+            t.staff_no: (session.get(School, t.school_id).code, t.education)
+            for t in session.exec(select(Teacher)).scalars()
+        }
+    assert found == {"T001": ("S02", "master"), "T002": ("S02", "master")}
