@@ -240,7 +240,9 @@ def _parse_all(
     chosen = raw_sheets
     if entity is not None:
         named = [s for s in raw_sheets if entity.identifies(s.name)]
-        chosen = named or raw_sheets[:1]
+        # else the first sheet the clerk sees (a hidden sheet of drop-down lists often comes first)
+        visible = [s for s in raw_sheets if not s.hidden] or raw_sheets
+        chosen = named or visible[:1]
     for sheet in chosen:
         if normalise(sheet.name) in AUXILIARY_SHEETS:
             continue

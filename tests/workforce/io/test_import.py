@@ -663,3 +663,25 @@ def test_a_cell_merged_down_several_rows_counts_in_each_of_them(registry, tmp_pa
             for t in session.exec(select(Teacher)).scalars()
         }
     assert found == {"T001": ("S02", "master"), "T002": ("S02", "master")}
+
+
+def test_a_chosen_entity_is_read_from_the_first_sheet_the_clerk_sees(registry, tmp_path):
+    """With the entity chosen (the upload page's choice, ``--entity``) and no sheet of its name,
+    the first sheet was read — here a hidden sheet of drop-down lists placed first, so the
+    clerk's visible sheet was never looked at."""
+    import openpyxl
+
+    path = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    lists = book.active
+    lists.title = "lists"
+    for value in ("男", "女"):
+        lists.append([value])
+    lists.sheet_state = "hidden"
+    visible = book.create_sheet("Sheet2")
+    visible.append(TEACHERS_HEADER)
+    visible.append(["T010", "赵六", "男", "1988-05-05", None, "在编", "S01", "2019-09-01", "体育", "", "", "否"])
+    book.save(path)
+    report = import_file(registry, path, actor="hr", entity=TEACHERS)
+    assert report.status == "committed", rendered(report)
+    assert report.counts()["teachers.created"] == 1
