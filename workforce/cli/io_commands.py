@@ -91,7 +91,8 @@ def import_command(
         typer.echo(line)
     if report.status == "failed":
         if errors_out is not None:
-            write_error_report(report, errors_out, language)
+            with writing(language, errors_out):
+                write_error_report(report, errors_out, language)
             typer.echo(message("errors_written", path=errors_out).render(language))
         raise typer.Exit(code=1)
 
