@@ -39,6 +39,7 @@ def cross_check(
     """Add every cross-row problem to the sheet it belongs to (``hashes``: ID-hash cache;
     ``county``: the importing user's county, which bounds what a problem may reveal)."""
     _duplicate_keys(sheets)
+    _leading_zeros_lost(sheets, index)
     _references(sheets, index)
     _id_numbers(sheets, index, hashes, county)
     _masked_id_numbers(sheets, index)
@@ -105,6 +106,31 @@ def _references(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
                 value = record.get(column.key)
                 if value is not None and value not in known and value not in in_file[target]:
                     sheet.problem(position, column.key, message(unknown, value=value))
+
+
+def _leading_zeros_lost(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
+    """A new school code or staff number of digits that is a registered one without its
+    leading zeros (123 where 000123 is on file) is refused: Excel turns such a text into a
+    number when it opens a CSV (an export saved again), and the row would add a second school
+    or teacher beside the registered one instead of updating it."""
+    for entity, key in (("schools", "code"), ("teachers", "staff_no")):
+        rows = [
+            (sheet, position, value)
+            for sheet, position in _rows(sheets, entity)
+            if (value := sheet.records[position].get(key)) is not None and value.isdigit()
+            and value not in index.ids(entity)
+        ]  # fmt: skip
+        if not rows:
+            continue
+        zeroed = {
+            known.lstrip("0"): known
+            for known in index.ids(entity)
+            if known[:1] == "0" and known.isdigit()
+        }
+        for sheet, position, value in rows:
+            if value in zeroed:
+                text = message("leading_zeros_lost", value=value, known=zeroed[value])
+                sheet.problem(position, key, text)
 
 
 def _id_numbers(

@@ -685,3 +685,29 @@ def test_a_chosen_entity_is_read_from_the_first_sheet_the_clerk_sees(registry, t
     report = import_file(registry, path, actor="hr", entity=TEACHERS)
     assert report.status == "committed", rendered(report)
     assert report.counts()["teachers.created"] == 1
+
+
+def test_a_number_that_lost_its_leading_zeros_is_not_added_beside_the_registered_one(
+    registry, write_csv
+):
+    """Staff number 000123 and school 0101 exported to CSV, opened and saved by Excel: the
+    cells read 123 and 101, and the re-import added a second school and teacher."""
+    schools = write_csv("schools.csv", SCHOOLS_HEADER, [["0101", "附属小学", "埔前", "农村", "小学", "2,2,2,2,2,2", "20"]])
+    assert import_file(registry, schools, actor="hr").status == "committed"
+    row = ["000123", "陈七", "女", "1992-02-02", "", "在编", "0101", "2016-09-01", "英语", "", "", "否"]
+    assert import_file(registry, write_csv("t.csv", TEACHERS_HEADER, [row]), actor="hr").status == "committed"
+    before = snapshot(registry)
+    resaved = write_csv("s.csv", SCHOOLS_HEADER, [["101", "附属小学", "埔前", "农村", "小学", "2,2,2,2,2,2", "20"]])
+    teachers = write_csv("t2.csv", TEACHERS_HEADER, [["123", *row[1:6], "0101", *row[7:]]])
+    found = [rendered(import_file(registry, path, actor="hr")) for path in (resaved, teachers)]
+    assert found == [
+        ["s.csv sheet 's' row 2 column A (学校代码) value '101': '101' is not registered, but "
+         "'0101' is: Excel probably dropped the leading zeros (as it does when it opens a CSV). "
+         "Format the column as text and write '0101'"],
+        ["t2.csv sheet 't2' row 2 column A (工号) value '123': '123' is not registered, but "
+         "'000123' is: Excel probably dropped the leading zeros (as it does when it opens a CSV). "
+         "Format the column as text and write '000123'"],
+    ]  # fmt: skip
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 2
+    assert after == before
