@@ -28,13 +28,24 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _COMPACT_NUMBERS[0] <= value <= _COMPACT_NUMBERS[1] and value == int(value):
+            return _parse_text(str(int(value)))  # 20190901 typed in a number cell
         return _from_serial(float(value))
     return _parse_text(str(value).strip())
 
 
+_COMPACT_NUMBERS = (1000_01_01, 9999_12_31)
+"""A number in this range is a date typed as ``YYYYMMDD`` (Excel keeps it a number): far
+beyond the last Excel serial (2958465, 9999-12-31), so the two never meet."""
+_TIME = re.compile(r"^(\S+?)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+"""A time after a date, as a date-and-time cell saved as CSV shows it (``2019/9/1 0:00``,
+``2019-09-01 00:00:00``): the day is what counts, as for a date-and-time cell of a workbook."""
+
+
 @lru_cache(maxsize=65536)
 def _parse_text(text: str) -> dt.date:
-    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
+    timed = _TIME.match(text)
+    text = timed.group(1) if timed else text
     m = _YMD.match(text) or _COMPACT.match(text)
     if m:
         y, mo, d = (int(g) for g in m.groups())
@@ -52,7 +63,8 @@ def _parse_text(text: str) -> dt.date:
 
 def _from_serial(serial: float) -> dt.date:
     if not 1 <= serial < 2958466 or serial != int(serial):
-        raise DateError(f"“{serial:g}”不是有效的Excel日期", f"{serial:g} is not an Excel date")
+        shown = f"{serial:.15g}"  # 20190901.5, not 2.01909e+07
+        raise DateError(f"“{shown}”不是有效的Excel日期", f"{shown} is not an Excel date")
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 

@@ -112,6 +112,10 @@ def parse_id_number(raw: object) -> IdNumber:
 def normalised_id_number(raw: object) -> str:
     """:func:`parse_id_number`'s value, without the :class:`IdNumber` around it."""
     if isinstance(raw, float) or (isinstance(raw, int) and not isinstance(raw, bool)):
+        if float(raw).is_integer() and 10**14 <= raw < 10**15:
+            # an old 15-digit number in a number cell: a double holds 15 digits exactly (an
+            # 18-digit one has lost its last digits: 4.41602198503121E+17)
+            return _checked(_cleaned(str(int(raw))))
         raise IdNumberError(
             "身份证号被Excel存成了数字，末几位已丢失；请将该列设为文本后重新录入",
             "the ID number was stored by Excel as a number and its last digits are lost; "

@@ -6,8 +6,9 @@ Scoped through :mod:`api.school_filter`: a school clerk gets their own school's 
 masked unless ``unmask=true`` is asked by a role allowed to see them; every number shown in
 full is written to the audit log through the disclosure service, in the same transaction as
 the reading. A masked export gives birth dates as their month (``YYYY-MM``), as the pages do:
-the day would give the number back (docs/security.md). Such a file is for reading; one to edit
-and import again is an unmasked export.
+the day would give the number back (docs/security.md). Such a file imports back unchanged
+(a month means the stored birth date, a masked number the stored number); one to change
+numbers or birth dates in is an unmasked export.
 """
 
 from __future__ import annotations

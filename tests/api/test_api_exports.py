@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from workforce.models import AuditLog
+from workforce.models import AuditLog, Teacher
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +70,29 @@ def test_an_export_imports_again_unchanged(client, district):
     ).json()
     assert checked["status"] == "dry_run"
     assert checked["counts"]["teachers.unchanged"] == 5 and checked["changes_total"] == 0
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_masked_export_imports_again_unchanged(client, district, engine, file_format):
+    """The default (masked) export shows birth dates as months and hides the numbers. Uploaded
+    again unchanged, every row was refused ("unrecognised date '1985-03'"); now each month is
+    its teacher's stored birth date, the masked number keeps the stored number, and nothing
+    changes — no number, no birth date."""
+    hr = district.headers["hr"]
+    exported = client.get(f"/api/exports/teachers.{file_format}", headers=hr)
+    assert exported.status_code == 200
+    with Session(engine) as session:
+        before = {t.staff_no: (t.birth_date, t.id_number_hash) for t in session.exec(select(Teacher))}
+    assert len(before) == 5 and all(h for _, h in before.values())
+    upload = {"file": (f"teachers.{file_format}", io.BytesIO(exported.content))}
+    checked = client.post("/api/imports", headers=hr, files=upload).json()
+    assert checked["status"] == "dry_run", checked["problems"]
+    assert checked["counts"]["teachers.unchanged"] == 5 and checked["changes_total"] == 0
+    committed = client.post(f"/api/imports/{checked['upload_id']}/commit", headers=hr).json()
+    assert committed["status"] == "unchanged", committed
+    with Session(engine) as session:
+        after = {t.staff_no: (t.birth_date, t.id_number_hash) for t in session.exec(select(Teacher))}
+    assert after == before
 
 
 def test_unknown_entities_and_formats_are_refused(client, district):

@@ -41,7 +41,16 @@ def test_old_fifteen_digit_number_is_upgraded(env):
     assert parse_id_number("110105491231002").value == "11010519491231002X"
 
 
-@pytest.mark.parametrize("mangled", [4.41602198709011e17, "4.41602E+17", "4.41602198709011E+17"])
+@pytest.mark.parametrize("cell", [110105491231002.0, 110105491231002])
+def test_old_fifteen_digit_number_in_a_number_cell_is_upgraded(env, cell):
+    """Excel keeps a typed 15-digit number exactly (a double holds 15 digits); it was refused
+    as a number whose "last digits are lost", and the clerk told to type it again."""
+    assert parse_id_number(cell).value == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    "mangled", [4.41602198709011e17, "4.41602E+17", "4.41602198709011E+17", 44160219870901.0]
+)
 def test_number_mangled_by_excel_is_caught_and_named(env, mangled):
     with pytest.raises(IdNumberError) as err:
         parse_id_number(mangled)

@@ -54,7 +54,12 @@ def _spec(name: str, language: Language) -> EntitySpec:
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="xlsx 或 csv 文件 / xlsx or csv file")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="xlsx 或 csv 文件 / xlsx or csv file", exists=True, dir_okay=False, readable=True
+        ),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只检查并列出修改，不写入 / check only")
     ] = False,
@@ -87,7 +92,8 @@ def import_command(
         typer.echo(line)
     if report.status == "failed":
         if errors_out is not None:
-            write_error_report(report, errors_out, language)
+            with writing(language, errors_out):
+                write_error_report(report, errors_out, language)
             typer.echo(message("errors_written", path=errors_out).render(language))
         raise typer.Exit(code=1)
 

@@ -176,9 +176,16 @@ class TextCell:
         return value
 
 
+DATABASE_INT_MAX = 2**31 - 1
+"""The largest whole number an ``INTEGER`` column holds on PostgreSQL: a count beyond it
+(在校生数 1E+20) passed the checks and then failed the write — a traceback on SQLite, a
+refusal naming no row on PostgreSQL — or, below SQLite's 2**63, was stored."""
+
+
 @dataclass(frozen=True)
 class IntCell:
     minimum: int | None = 0
+    maximum: int = DATABASE_INT_MAX
     describe: ClassVar[Text] = Text("整数", "whole number")
 
     def parse(self, raw: object) -> int:
@@ -191,6 +198,8 @@ class IntCell:
         value = int(number)
         if self.minimum is not None and value < self.minimum:
             raise CellError(message("below_minimum", minimum=self.minimum))
+        if value > self.maximum:
+            raise CellError(message("above_maximum", maximum=f"{self.maximum:,}"))
         return value
 
     def export(self, value: Any, language: Language) -> Any:
@@ -279,6 +288,40 @@ class DateCell:
 
     def export(self, value: Any, language: Language) -> Any:
         return value
+
+
+@dataclass(frozen=True)
+class BirthMonth:
+    """A birth date written as its month, as a masked export shows it (``1985-03``,
+    :func:`workforce.idnumber.birth_month`): it means the stored birth date, when that lies in
+    this month (:func:`workforce.io.validate.birth_months`)."""
+
+    year: int
+    month: int
+    text: str
+
+
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+
+@dataclass(frozen=True)
+class BirthDateCell(DateCell):
+    """A birth date; also its month alone (:class:`BirthMonth`), as masked exports write it."""
+
+    describe: ClassVar[Text] = Text(
+        "日期（2019-09-01、2019/9/1、2019.9.1 或 2019年9月1日）；"
+        "已登记教师可写遮蔽导出的年月（如 1985-03），表示不修改",
+        "date (2019-09-01, 2019/9/1, 2019.9.1 or 2019年9月1日); for a registered teacher "
+        "the month a masked export shows (e.g. 1985-03) means unchanged",
+    )
+
+    def parse(self, raw: object) -> dt.date | BirthMonth:  # type: ignore[override]
+        if isinstance(raw, str):
+            text = as_text(raw)
+            found = _MONTH.match(text)
+            if found and 1 <= int(found.group(2)) <= 12:
+                return BirthMonth(int(found.group(1)), int(found.group(2)), text)
+        return super().parse(raw)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from workforce.codes import code_list
 from workforce.idnumber import IdNumber
 from workforce.io.cells import (
     MASK_CHARACTER,
+    BirthDateCell,
     BoolCell,
     CodeCell,
     CodesCell,
@@ -153,7 +154,7 @@ TEACHERS = EntitySpec(
              example="YC000123"),
         text("name", "姓名", "Name", Teacher, required=True, aliases=("教师姓名",), example="李明"),
         ColumnSpec("gender", "性别", "Gender", CodeCell("genders"), required=True, example="男"),
-        ColumnSpec("birth_date", "出生日期", "Birth date", DATE, required=True,
+        ColumnSpec("birth_date", "出生日期", "Birth date", BirthDateCell(), required=True,
                    aliases=("出生年月日",), example="1985-03-12"),
         ColumnSpec("id_number", "身份证号", "ID number", IdNumberCell(),
                    aliases=("身份证号码", "公民身份号码", "身份证件号"),

@@ -2,9 +2,9 @@
 again changes nothing: codes as Chinese labels (English with ``language="en"``), dates as
 dates, references as school codes and staff numbers.
 
-ID numbers are masked (``441602********123X``) unless the caller asks for them in clear;
-an unmasked export writes one ``unmask`` audit entry per teacher whose number it shows, in
-the same transaction as the reading. ``school`` limits the export to one school's rows
+ID numbers are masked (``******************``) and birth dates shown as their month unless the
+caller asks for them in clear; an unmasked export writes one ``unmask`` audit entry per teacher
+whose number it shows, in the same transaction as the reading. ``school`` limits the export to one school's rows
 (a school's clerk must not receive another school's data).
 """
 
@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from workforce import audit
 from workforce.accounts.scope import recorded_counties
-from workforce.idnumber import decrypt, mask
+from workforce.idnumber import birth_month, decrypt, mask
 from workforce.io.cells import ReferenceCell
 from workforce.io.changes import ID_NUMBER
 from workforce.io.lookups import RegistryIndex
@@ -27,6 +27,8 @@ from workforce.io.messages import Language
 from workforce.io.spec import EntitySpec
 from workforce.io.writers import Cell, SheetData, write_csv, write_xlsx
 from workforce.models import School, Teacher
+
+BIRTH_DATE = "birth_date"
 
 
 class UnknownSchool(LookupError):
@@ -69,6 +71,8 @@ def export_entity(
             session, spec, school=school, unmask_id_numbers=unmask_id_numbers, language=language,
             county=county,
         )  # fmt: skip
+        if not unmask_id_numbers:
+            birth_months_only(spec, rows)
         data = SheetData(spec, rows)
         if out.suffix.lower() == ".csv":
             write_csv(out, data, language)
@@ -84,6 +88,16 @@ def export_entity(
         )  # fmt: skip
         session.commit()
     return len(rows)
+
+
+def birth_months_only(spec: EntitySpec, rows: list[list[Cell]]) -> None:
+    """Replace, in place, every birth date of ``rows`` by its month (``1985-03``): beside a
+    masked number the day is not shown (docs/security.md, "The masking rule"); a month
+    imports back as the stored birth date (:func:`workforce.io.validate.birth_months`)."""
+    at = [i for i, column in enumerate(spec.columns) if column.key == BIRTH_DATE]
+    for row in rows:
+        for i in at:
+            row[i] = birth_month(row[i])  # type: ignore[arg-type]
 
 
 def export_rows(

@@ -22,6 +22,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -35,6 +36,7 @@ from workforce.bulkwork import cyclic_gc_paused
 from workforce.db import begin_write
 from workforce.io.apply import write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
+from workforce.io.cells import is_blank
 from workforce.io.change_checks import change_warnings, file_created_at
 from workforce.io.changes import SheetChanges, compare
 from workforce.io.county_scope import refuse_outside_county
@@ -46,7 +48,7 @@ from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
 from workforce.io.spec import EntitySpec, normalise
-from workforce.io.validate import cross_check
+from workforce.io.validate import birth_months, cross_check
 from workforce.models import ImportBatch
 
 IMPORT_LOCK = (0x696D706F, 0)
@@ -186,7 +188,7 @@ def _import(
                 return _failed(engine, report, actor, dry_run)
         index = RegistryIndex(session)
         hashes: dict[str, str] = {}
-        _parse_all(report, raw_sheets, entity, progress)
+        _parse_all(report, raw_sheets, entity, progress, partial(birth_months, index=index, county=county))
         cross_check(report.sheets, index, hashes, county)
         if county is not None:
             refuse_outside_county(report.sheets, index, county)
@@ -233,11 +235,14 @@ def _parse_all(
     raw_sheets: list[RawSheet],
     entity: EntitySpec | None,
     progress: ImportProgress,
+    prepare: Callable[[ParsedSheet], None],
 ) -> None:
     chosen = raw_sheets
     if entity is not None:
         named = [s for s in raw_sheets if entity.identifies(s.name)]
-        chosen = named or raw_sheets[:1]
+        # else the first sheet the clerk sees (a hidden sheet of drop-down lists often comes first)
+        visible = [s for s in raw_sheets if not s.hidden] or raw_sheets
+        chosen = named or visible[:1]
     for sheet in chosen:
         if normalise(sheet.name) in AUXILIARY_SHEETS:
             continue
@@ -251,11 +256,29 @@ def _parse_all(
                 )
             continue
         spec, header_index = found
-        report.sheets.append(parse_sheet(report.file, sheet, spec, header_index))
+        if sheet.hidden:
+            # rows the clerk does not see are never imported: a hidden copy of last year's
+            # list was written beside the visible sheet, unnoticed
+            _hidden_sheet(report, sheet, spec, header_index)
+            continue
+        report.sheets.append(parse_sheet(report.file, sheet, spec, header_index, prepare))
         progress("validate", sum(len(s.records) for s in report.sheets), None)
     if not report.sheets and not report.problems:  # a workbook none of whose sheets is known
         report.problems.append(_not_detected(report.file, chosen[0] if chosen else None))
     report.sheets.sort(key=lambda s: SPEC_ORDER[s.spec.name])
+
+
+def _hidden_sheet(report: ImportReport, sheet: RawSheet, spec: EntitySpec, header: int) -> None:
+    """A hidden sheet of an entity: refused when it holds rows, else skipped with a notice."""
+    rows = sum(1 for row in sheet.rows[header + 1 :] if any(not is_blank(c) for c in row))
+    if rows:
+        text = message("hidden_sheet", sheet=sheet.name, rows=rows, entity=spec.zh,
+                       entity_en=spec.en)  # fmt: skip
+        report.problems.append(Problem(report.file, sheet.name, text))
+    else:
+        report.notices.append(
+            Problem(report.file, sheet.name, message("ignored_sheet", sheet=sheet.name))
+        )
 
 
 def _not_detected(file: str, sheet: RawSheet | None) -> Problem:

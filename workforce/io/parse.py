@@ -8,7 +8,7 @@ Every cell problem is collected; nothing stops at the first one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
@@ -17,7 +17,7 @@ from workforce.io.cells import BoolCell, CellError, ReferenceCell, TextCell, is_
 from workforce.io.entities import SPECS
 from workforce.io.messages import MESSAGES, Text, message, message_each
 from workforce.io.problems import Problem
-from workforce.io.readers import RawSheet
+from workforce.io.readers import ExcelError, RawSheet
 from workforce.io.spec import ColumnSpec, EntitySpec, normalise
 
 HEADER_SEARCH_ROWS = 10
@@ -91,7 +91,7 @@ def detect(sheet: RawSheet, entity: EntitySpec | None) -> tuple[EntitySpec, int]
     named = entity or next((s for s in SPECS.values() if s.identifies(sheet.name)), None)
     specs = [named] if named else list(SPECS.values())
     score, index, spec = max(
-        ((header_score(s, sheet.rows[i]), -i, s) for s in specs for i in candidates),
+        ((header_score(s, header_cells(sheet, s, i)), -i, s) for s in specs for i in candidates),
         key=lambda t: (t[0], t[1]),
     )
     if score == 0:
@@ -99,8 +99,35 @@ def detect(sheet: RawSheet, entity: EntitySpec | None) -> tuple[EntitySpec, int]
     return spec, -index
 
 
-def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int) -> ParsedSheet:
-    header = sheet.rows[header_index]
+def header_cells(sheet: RawSheet, spec: EntitySpec, index: int) -> list[object]:
+    """The header whose last row is ``index``: that row, or — when it names more of ``spec``'s
+    columns so — that row over the row above, as a two-level header of official forms has it
+    (a group label such as 基本信息 merged over 性别 and 出生日期 below it, while 工号 is merged
+    down both rows and so stands in the upper row only). Such a header was read from one of
+    its rows, and the columns under the other were reported missing."""
+    lower = sheet.rows[index]
+    if index == 0:
+        return lower
+    upper = sheet.rows[index - 1]
+    merged = [
+        below if not is_blank(below) else above
+        for above, below in zip_longest(upper, lower, fillvalue=None)
+    ]
+    if header_score(spec, merged) > header_score(spec, lower):
+        return [("" if cell is None else cell) for cell in merged]
+    return lower
+
+
+def parse_sheet(
+    file: str,
+    sheet: RawSheet,
+    spec: EntitySpec,
+    header_index: int,
+    prepare: Callable[[ParsedSheet], None] | None = None,
+) -> ParsedSheet:
+    """The sheet's cells parsed, then ``prepare`` run on it (values that need the registry,
+    such as a birth date given as its month), then each row checked."""
+    header = header_cells(sheet, spec, header_index)
     parsed = ParsedSheet(file, sheet, spec, header_index + 1, {}, {})
     _map_columns(parsed, header)
     if parsed.problems:
@@ -119,6 +146,8 @@ def parse_sheet(file: str, sheet: RawSheet, spec: EntitySpec, header_index: int)
         for k in keys
     ]
     parsed.records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+    if prepare is not None:
+        prepare(parsed)
     for position, record in enumerate(parsed.records):
         for check in spec.checks:
             for key, text, *severity in check(record, spec):
@@ -232,6 +261,8 @@ def _outcome(column: ColumnSpec, raw: object) -> Any:
     """The parsed value of ``raw``, None when blank, or the :class:`CellError`."""
     if is_blank(raw):
         return None
+    if type(raw) is ExcelError:
+        return CellError(message("excel_error", value=raw))
     try:
         value = column.cell.parse(raw)
     except CellError as error:

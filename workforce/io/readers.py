@@ -20,14 +20,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from workforce.io.limits import (
+    CHUNK,
+    SMALL_PART,
     ImportLimits,
     LimitExceeded,
     bounded_rows,
@@ -53,6 +58,8 @@ class RawSheet:
     name: str
     rows: list[list[object]]
     """All rows from the sheet's row 1; ``rows[i]`` is Excel row ``i + 1``."""
+    hidden: bool = False
+    """Whether Excel hides the sheet (hidden or very hidden): the clerk does not see it."""
 
 
 def read_file(path: Path, limits: ImportLimits | None = None) -> list[RawSheet]:
@@ -78,16 +85,127 @@ def read_file(path: Path, limits: ImportLimits | None = None) -> list[RawSheet]:
 def _read_xlsx(path: Path) -> list[RawSheet]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        return [
-            RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in workbook.sheet_names
-        ]
+        hidden = {
+            sheet.name for sheet in workbook.sheets_metadata
+            if sheet.visible != SheetVisibleEnum.Visible
+        }  # fmt: skip
+        sheets = []
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged_columns(rows, sheet.merged_cell_ranges or ())
+            sheets.append(RawSheet(name, rows, name in hidden))
     except (CalamineError, OSError, ValueError) as error:
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
     except BaseException as error:  # the library's Rust panics (pyo3 PanicException)
         if type(error).__name__ != "PanicException":
             raise
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+    _mark_error_values(path, sheets)
+    return sheets
+
+
+def _fill_merged_columns(
+    rows: list[list[object]], ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
+    """A cell merged down several rows of one column shows its value in each of them (a
+    school code over its teachers, 工号 down a two-row header); the workbook stores it in the
+    top cell only, so the rows below read blank — a required value "missing" where the clerk
+    sees it, an optional field cleared. Each covered cell gets the value. A merge across
+    columns is left alone: its value belongs to one column."""
+    for (top, left), (bottom, right) in ranges:
+        if left != right or bottom <= top or top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else None
+        if value is None or value == "":
+            continue
+        for row in rows[top + 1 : bottom + 1]:
+            if left < len(row) and (row[left] is None or row[left] == ""):
+                row[left] = value
+
+
+class ExcelError(str):
+    """A cell holding one of Excel's error values (``#N/A``, ``#REF!``, ``#DIV/0!`` …): a
+    formula that failed, most often a VLOOKUP that found nothing. The xlsx reader gives such a
+    cell as blank, so a failed lookup cleared the field it should have filled; marked, it is
+    refused at its cell (:func:`workforce.io.parse._outcome`)."""
+
+    __slots__ = ()
+
+
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_ERROR_CELL = re.compile(
+    rb"""<(?:[\w.-]+:)?c\s([^>]*\bt\s*=\s*["']e["'][^>]*)>(.*?)</(?:[\w.-]+:)?c\s*>""", re.S
+)
+_REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})["']""")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
+
+
+def _mark_error_values(path: Path, sheets: list[RawSheet]) -> None:
+    """Replace in ``sheets`` every cell the workbook stores as an error value (``t="e"``) by
+    its :class:`ExcelError`. The sheets' members are searched for the type first (the file is
+    within the import limits already): a workbook without errors costs one decompression."""
+    by_name = {sheet.name: sheet for sheet in sheets}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member, name in _sheet_members(archive).items():
+                sheet = by_name.get(name)
+                if sheet is None:
+                    continue
+                if not _holds_errors(archive, member):
+                    continue
+                data = archive.read(member)
+                for found in _ERROR_CELL.finditer(data):
+                    reference = _REFERENCE.search(found.group(1))
+                    value = _VALUE.search(found.group(2))
+                    if reference is None:
+                        continue
+                    row = int(reference.group(2)) - 1
+                    column = _column_index(reference.group(1).decode().upper())
+                    if row < len(sheet.rows) and column < len(sheet.rows[row]):
+                        text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+                        sheet.rows[row][column] = ExcelError(text.strip() or "#ERROR")
+    except (zipfile.BadZipFile, OSError, KeyError, ElementTree.ParseError):
+        return  # the reader read it; errors left unmarked read as blank, as before
+
+
+def _holds_errors(archive: zipfile.ZipFile, member: str) -> bool:
+    """Whether the member has a cell of type ``e`` (as Excel, WPS and the usual libraries
+    write it: ``t="e"``), read as a stream (a sheet of 100,000 rows is 100 MB of XML: not
+    held whole unless it has one; a byte search, not a regular expression, over all of it)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK):
+            part = tail + chunk
+            if (b't="e"' in part or b"t='e'" in part) and _ERROR_TYPE.search(part):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member → the sheet's name, through the workbook's relationships."""
+    parts = [archive.getinfo(name) for name in ("xl/_rels/workbook.xml.rels", "xl/workbook.xml")]
+    if any(part.file_size > SMALL_PART for part in parts):
+        return {}
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {element.get("Id"): element.get("Target", "") for element in rels}
+    members = {}
+    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+        if not element.tag.endswith("}sheet"):
+            continue
+        rel = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel, "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        members[str(PurePosixPath(member))] = element.get("name", "")
+    return members
 
 
 def decode_csv(data: bytes) -> str:

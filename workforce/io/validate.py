@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from workforce.idnumber import lookup_hashes, mask
-from workforce.io.cells import MASK_CHARACTER, ReferenceCell
+from workforce.io.cells import MASK_CHARACTER, BirthMonth, ReferenceCell
 from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
@@ -39,9 +39,11 @@ def cross_check(
     """Add every cross-row problem to the sheet it belongs to (``hashes``: ID-hash cache;
     ``county``: the importing user's county, which bounds what a problem may reveal)."""
     _duplicate_keys(sheets)
+    _leading_zeros_lost(sheets, index)
     _references(sheets, index)
     _id_numbers(sheets, index, hashes, county)
     _masked_id_numbers(sheets, index)
+    _agrees_with_stored_id(sheets, index, county)
     _training_per_year(sheets, index)
 
 
@@ -104,6 +106,31 @@ def _references(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
                 value = record.get(column.key)
                 if value is not None and value not in known and value not in in_file[target]:
                     sheet.problem(position, column.key, message(unknown, value=value))
+
+
+def _leading_zeros_lost(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
+    """A new school code or staff number of digits that is a registered one without its
+    leading zeros (123 where 000123 is on file) is refused: Excel turns such a text into a
+    number when it opens a CSV (an export saved again), and the row would add a second school
+    or teacher beside the registered one instead of updating it."""
+    for entity, key in (("schools", "code"), ("teachers", "staff_no")):
+        rows = [
+            (sheet, position, value)
+            for sheet, position in _rows(sheets, entity)
+            if (value := sheet.records[position].get(key)) is not None and value.isdigit()
+            and value not in index.ids(entity)
+        ]  # fmt: skip
+        if not rows:
+            continue
+        zeroed = {
+            known.lstrip("0"): known
+            for known in index.ids(entity)
+            if known[:1] == "0" and known.isdigit()
+        }
+        for sheet, position, value in rows:
+            if value in zeroed:
+                text = message("leading_zeros_lost", value=value, known=zeroed[value])
+                sheet.problem(position, key, text)
 
 
 def _id_numbers(
@@ -214,6 +241,63 @@ def _masked_id_numbers(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
             sheet.warn(position, "id_number", message("masked_id_ignored", stored=shown or "—"))
 
 
+def _agrees_with_stored_id(
+    sheets: list[ParsedSheet], index: RegistryIndex, county: str | None
+) -> None:
+    """A registered teacher with an ID number on file changes birth date or gender only with
+    the full number in the row. The row check (:func:`workforce.io.entities.id_number_agrees`)
+    sees the file's own number only; with the cell blank or masked (the stored number kept),
+    a masked export re-saved by Excel — 1985-03 turned into the date 1985-03-01 — changed the
+    birth date away from the number it is part of. The stored birth date and gender are the
+    number's (every entry checks them against it), so a change is a disagreement: no stored
+    number is decrypted, and the message names no stored date (the day is the number's). For
+    one county's importer another county's teacher is not looked at (the row is refused as
+    outside the county, and the answer would tell that teacher's birth date)."""
+    rows = [
+        (sheet, position, record)
+        for sheet in _teacher_sheets(sheets)
+        for position, record in enumerate(sheet.records)
+        if record.get("staff_no") in index.teacher_ids
+        and (record.get("birth_date") is not None or record.get("gender") is not None)
+        and (not record.get("id_number") or MASK_CHARACTER in record["id_number"])
+    ]
+    if not rows:
+        return
+    staff = sorted({record["staff_no"] for _, _, record in rows})
+    columns = (
+        Teacher.staff_no,
+        Teacher.birth_date,
+        Teacher.gender,
+        Teacher.id_number_encrypted.is_not(None),  # type: ignore[union-attr]
+    )
+    # a few rows: by their staff numbers; a whole registry re-imported: one pass over the table
+    queries = (
+        [select(*columns)]
+        if len(staff) > 4 * IN_CHUNK
+        else [
+            select(*columns).where(Teacher.staff_no.in_(staff[start : start + IN_CHUNK]))  # type: ignore[attr-defined]
+            for start in range(0, len(staff), IN_CHUNK)
+        ]
+    )
+    stored: dict[str, tuple] = {}
+    for query in queries:
+        if county is not None:
+            query = query.join(School, Teacher.school_id == School.id).where(  # type: ignore[arg-type]
+                School.county == county
+            )
+        stored.update((row[0], row[1:]) for row in index.session.execute(query))
+    for sheet, position, record in rows:
+        born, gender, held = stored.get(record["staff_no"], (None, None, False))
+        if not held:
+            continue
+        new_birth, new_gender = record.get("birth_date"), record.get("gender")
+        if new_birth is not None and new_birth != born:
+            text = message("birth_date_not_stored_id", birth=new_birth.isoformat())
+            sheet.problem(position, "birth_date", text)
+        if new_gender is not None and new_gender != gender:
+            sheet.problem(position, "gender", message("gender_not_stored_id"))
+
+
 def _training_per_year(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
     """A teacher's hours in one calendar year — the stored records the file does not
     replace, plus the file's — at most ``training_hours_per_year``
@@ -265,3 +349,43 @@ def _training_per_year(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
             )  # fmt: skip
             for sheet, position in places:
                 sheet.problem(position, "hours", text)
+
+
+def birth_months(parsed: ParsedSheet, index: RegistryIndex, county: str | None = None) -> None:
+    """A birth date given as its month (:class:`~workforce.io.cells.BirthMonth`, as a masked
+    export shows it) becomes the stored birth date when that lies in the month — re-importing a
+    masked export changes nothing (every row was refused as an unrecognised date). For a
+    teacher not in the registry, or another month, it is a problem at the cell: a birth date is
+    changed or given only with its day. Run before the row checks, which then see the date.
+
+    For an importer of one ``county`` a teacher of another county counts as not registered:
+    whether a month is accepted would tell them that teacher's birth month (the row is refused
+    as outside the county anyway)."""
+    at = [
+        position for position, record in enumerate(parsed.records)
+        if type(record.get("birth_date")) is BirthMonth
+    ]  # fmt: skip
+    if not at:
+        return
+    staff = sorted({s for p in at if (s := parsed.records[p].get("staff_no")) in index.teacher_ids})
+    stored = {}
+    for start in range(0, len(staff), IN_CHUNK):
+        query = select(Teacher.staff_no, Teacher.birth_date).where(
+            Teacher.staff_no.in_(staff[start : start + IN_CHUNK])  # type: ignore[attr-defined]
+        )
+        if county is not None:
+            query = query.join(School, Teacher.school_id == School.id).where(  # type: ignore[arg-type]
+                School.county == county
+            )
+        stored.update(index.session.execute(query).all())
+    for position in at:
+        record = parsed.records[position]
+        month: BirthMonth = record["birth_date"]
+        day = stored.get(record.get("staff_no"))
+        record["birth_date"] = None
+        if day is None:
+            parsed.problem(position, "birth_date", message("birth_month_new", month=month.text))
+        elif (day.year, day.month) != (month.year, month.month):
+            parsed.problem(position, "birth_date", message("birth_month_other", month=month.text))
+        else:
+            record["birth_date"] = day

@@ -49,7 +49,24 @@ class SheetData:
     errors: Sequence[str] | None = None
     """Per row, the error text for the extra error column (the error report only)."""
     bad_cells: set[tuple[int, int]] = field(default_factory=set)
-    """(row index in ``rows``, column index in the spec) cells to highlight."""
+    """(row index in ``rows``, column index in :attr:`columns`) cells to highlight."""
+    only: tuple[ColumnSpec, ...] | None = None
+    """The columns written, in the spec's order, when not all of them (the error report
+    writes the columns of the clerk's sheet only); ``rows`` hold these columns."""
+
+    @property
+    def columns(self) -> tuple[ColumnSpec, ...]:
+        return self.spec.columns if self.only is None else self.only
+
+
+@dataclass(frozen=True)
+class ReportCell:
+    """A cell of a written workbook: the ``sheet``-th of the sheets written, 0-based ``row``
+    (0 the header) and ``column``."""
+
+    sheet: int
+    row: int
+    column: int
 
 
 def protect_csv_text(value: str) -> str:
@@ -62,7 +79,7 @@ def write_csv(path: Path, data: SheetData, language: Language = "zh") -> None:
     with private_output(path) as partial, partial.open("w", encoding="utf-8-sig",
                                                         newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([c.header(language) for c in data.spec.columns])
+        writer.writerow([c.header(language) for c in data.columns])
         writer.writerows([_csv_cell(value) for value in row] for row in data.rows)
 
 
@@ -83,6 +100,7 @@ def write_xlsx(
     *,
     with_codes: bool = True,
     problems: Sequence[Problem] = (),
+    problem_cells: Sequence[ReportCell | None] = (),
 ) -> None:
     """Write ``sheets``, then (``with_codes``) the codes sheet their drop-downs use and,
     when there are ``problems``, a sheet listing them (whole or not at all, owner-only:
@@ -103,13 +121,37 @@ def write_xlsx(
         }
         codes_sheet = message("codes_sheet").render(language)
         code_ranges = _code_ranges(sheets, codes_sheet) if with_codes else {}
-        for data in sheets:
-            worksheet = workbook.add_worksheet(data.spec.label(language))
+        names = _sheet_names(sheets, language)
+        for data, name in zip(sheets, names, strict=True):
+            worksheet = workbook.add_worksheet(name)
             _write_sheet(worksheet, data, language, formats, code_ranges)
         if with_codes and code_ranges:
             _write_codes(workbook.add_worksheet(codes_sheet), sheets, formats["header"])
         if problems:
-            _write_problems(workbook, problems, language, formats["header"])
+            links = [
+                None if cell is None
+                else f"{names[cell.sheet]}!{column_letter(cell.column)}{cell.row + 1}"
+                for cell in problem_cells
+            ]  # fmt: skip
+            _write_problems(workbook, problems, language, formats["header"], links)
+
+
+def _sheet_names(sheets: Sequence[SheetData], language: Language) -> list[str]:
+    """Each sheet's name: its entity's label, numbered from the second sheet of an entity on
+    (``教师``, ``教师（2）``). An error report holds one sheet per sheet of the clerk's workbook,
+    and a workbook may hold several of one entity (a sheet per school or grade); Excel refuses
+    two sheets of one name, so the report was never written."""
+    names: list[str] = []
+    used: set[str] = set()
+    for data in sheets:
+        label = name = data.spec.label(language)
+        number = 1
+        while name.casefold() in used:
+            number += 1
+            name = f"{label}（{number}）" if language == "zh" else f"{label} ({number})"
+        used.add(name.casefold())
+        names.append(name)
+    return names
 
 
 def _write_sheet(
@@ -119,7 +161,7 @@ def _write_sheet(
     formats: dict,
     code_ranges: dict[str, str],
 ) -> None:
-    columns = data.spec.columns
+    columns = data.columns
     for index, column in enumerate(columns):
         style = formats["required"] if column.required else formats["header"]
         worksheet.write_string(0, index, column.header(language), style)
@@ -158,14 +200,24 @@ def _write_cell(
 
 
 def _write_problems(
-    workbook: xlsxwriter.Workbook, problems: Sequence[Problem], language: Language, header: object
+    workbook: xlsxwriter.Workbook,
+    problems: Sequence[Problem],
+    language: Language,
+    header: object,
+    links: Sequence[str | None] = (),
 ) -> None:
+    """The problem list; ``links``, when given, per problem the report's cell (``教师!G3``),
+    written as a link to it in a last column."""
     worksheet = workbook.add_worksheet(message("problems_sheet").render(language))
     headers = message("problem_list_headers").render(language).split("|")
+    if links:
+        headers.append(message("problem_list_report_cell").render(language))
     for c, title in enumerate(headers):
         worksheet.write_string(0, c, title, header)
     worksheet.set_column(0, 1, 16)
-    worksheet.set_column(len(headers) - 1, len(headers) - 1, 80)
+    worksheet.set_column(PROBLEM_TEXT_COLUMN, PROBLEM_TEXT_COLUMN, 80)
+    if links:
+        worksheet.set_column(PROBLEM_TEXT_COLUMN + 1, PROBLEM_TEXT_COLUMN + 1, 18)
     for r, p in enumerate(problems, start=1):
         cells = (
             p.file,
@@ -181,6 +233,15 @@ def _write_problems(
                 worksheet.write_number(r, c, value)
             elif value is not None:
                 worksheet.write_string(r, c, str(value))
+        link = links[r - 1] if links else None
+        if link is not None:
+            sheet, cell = link.rsplit("!", 1)
+            worksheet.write_url(r, PROBLEM_TEXT_COLUMN + 1, f"internal:'{sheet}'!{cell}", string=link)
+
+
+PROBLEM_TEXT_COLUMN = 6
+"""The problem list's column of the problem's text (after file, sheet, row, column, header
+and value); the link to the report's cell follows it."""
 
 
 def header_comment(column: ColumnSpec) -> str:
@@ -208,7 +269,7 @@ def _validate(
 
 
 def _code_lists(sheets: Sequence[SheetData]) -> list[str]:
-    return list(dict.fromkeys(c.code_list for d in sheets for c in d.spec.columns if c.code_list))
+    return list(dict.fromkeys(c.code_list for d in sheets for c in d.columns if c.code_list))
 
 
 def _code_ranges(sheets: Sequence[SheetData], codes_sheet: str) -> dict[str, str]:

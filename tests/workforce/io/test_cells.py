@@ -40,8 +40,39 @@ def test_every_date_form_reads_the_same_day(day):
         f"{day.year}/{day.month}/{day.day}",
         f"{day.year}.{day.month}.{day.day}",
         f"{day.year}年{day.month}月{day.day}日",
+        int(f"{day:%Y%m%d}"),  # 20190901 typed into a number cell
+        float(f"{day:%Y%m%d}"),
+        f"{day.year}/{day.month}/{day.day} 0:00",  # a date-and-time cell saved as CSV
+        f"{day.isoformat()} 00:00:00",
     ]
     assert {cell.parse(form) for form in forms} == {day}
+
+
+@pytest.mark.parametrize(
+    ("raw", "day"),
+    [
+        (19850312, dt.date(1985, 3, 12)),
+        (19850312.0, dt.date(1985, 3, 12)),
+        ("1985/3/12 0:00", dt.date(1985, 3, 12)),
+        ("2015/8/28 8:30:00", dt.date(2015, 8, 28)),
+        ("2015年8月28日 0:00", dt.date(2015, 8, 28)),
+        ("2015-08-28T00:00:00", dt.date(2015, 8, 28)),
+    ],
+)
+def test_excel_number_dates_and_csv_date_times_are_read(raw, day):
+    """A clerk types 19850312 into a cell Excel keeps as a number (the text "19850312" was
+    read, the number refused as "1.98503e+07 is not an Excel date"); a date-and-time cell
+    saved as CSV reads "1985/3/12 0:00" (refused as unrecognised)."""
+    assert DateCell().parse(raw) == day
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"), [(19851332, "19851332"), (20190901.5, "20190901.5"), (2958466, "2958466")]
+)
+def test_a_number_that_is_no_date_is_named_as_written(raw, shown):
+    with pytest.raises(CellError) as error:
+        DateCell().parse(raw)
+    assert f"“{shown}”" in error.value.text.zh
 
 
 @pytest.mark.parametrize("text", ["2019-02-30", "2019年13月1日", "下周一", "2019-9"])

@@ -55,6 +55,29 @@ def test_usage_errors_are_named_not_raised(registry, tmp_path):
     assert result.exit_code == 2 and "S99" in result.output
 
 
+def test_importing_a_file_that_is_not_there_is_a_usage_error_not_a_traceback(registry, tmp_path):
+    """A mistyped file name printed a FileNotFoundError traceback."""
+    before = snapshot(registry)
+    for path, said in ((tmp_path / "教师名单.xlsx", "does not exist"), (tmp_path, "is a directory")):
+        result = runner.invoke(app, ["import", str(path)])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.exit_code == 2 and said in result.output, result.output
+    assert snapshot(registry) == before
+
+
+def test_an_error_report_that_cannot_be_written_is_named_not_raised(registry, write_csv, tmp_path):
+    """--errors-out into a folder that does not exist printed a FileNotFoundError traceback
+    (the export's --out already said which file it could not write)."""
+    rows = [[*TEACHERS_ROWS[0][:6], "S99", *TEACHERS_ROWS[0][7:]]]
+    errors = tmp_path / "没有的文件夹" / "errors.xlsx"
+    result = runner.invoke(
+        app, ["import", str(write_csv("bad.csv", TEACHERS_HEADER, rows)), "--errors-out", str(errors)]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2 and f"无法写入文件 {errors}" in result.output, result.output
+    assert "第2行 G列（学校代码）值“S99”" in result.output
+
+
 def test_export_of_one_county_holds_its_schools_rows_and_an_unknown_county_is_named(
     registry, tmp_path
 ):

@@ -403,3 +403,311 @@ def test_a_staff_number_with_a_space_or_an_audit_key_separator_is_refused(regist
         with pytest.raises(ValidationError):
             TeacherUpdate(staff_no=staff_no)
     assert TeacherUpdate(staff_no="YC-000.1").staff_no == "YC-000.1"
+
+
+def _workbook_with_a_hidden_sheet(path, hidden_rows, state):
+    """A visible teachers sheet (one new teacher) and a ``state`` (hidden, veryHidden) sheet
+    of teacher headers and ``hidden_rows``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    visible = book.active
+    visible.title = "教师"
+    new = ["T010", "赵六", "男", "1988-05-05", None, "在编", "S01", "2019-09-01", "体育", "", "", "否"]
+    for row in (TEACHERS_HEADER, new):
+        visible.append(row)
+    hidden = book.create_sheet("旧名单")
+    hidden.sheet_state = state
+    for row in (TEACHERS_HEADER, *hidden_rows):
+        hidden.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_of_teachers_is_refused_not_imported_unseen(registry, tmp_path, state):
+    """A clerk's workbook kept last year's list in a hidden sheet: its rows, which the clerk
+    does not see, were imported beside the visible ones (a departed teacher's old school
+    written back). Now the file is refused, naming the hidden sheet, and nothing is written."""
+    old = ["T002", "王芳", "女", "1990-07-01", None, "在编", "S01", "2010-09-01", "语文", "", "", "否"]
+    path = _workbook_with_a_hidden_sheet(tmp_path / "教师.xlsx", [old, [None] * 12], state)
+    before = snapshot(registry)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "教师.xlsx sheet '旧名单': sheet '旧名单' is hidden and holds 1 rows of Teachers: "
+        "hidden rows are not imported. Unhide the sheet to import it, or delete it"
+    ]
+    assert "隐藏" in report.problems[0].render("zh")
+    after = snapshot(registry)
+    assert {k: v for k, v in after.items() if k != "importbatch"} == {
+        k: v for k, v in before.items() if k != "importbatch"
+    }
+    assert len(after["importbatch"]) == len(before["importbatch"]) + 1
+
+
+def test_a_hidden_sheet_without_rows_is_skipped(registry, tmp_path):
+    """A hidden sheet with the headers only (or drop-down lists) holds nothing to import."""
+    path = _workbook_with_a_hidden_sheet(tmp_path / "教师.xlsx", [], "hidden")
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "committed", rendered(report)
+    assert report.counts()["teachers.created"] == 1
+    assert [n.render("en") for n in report.notices] == [
+        "教师.xlsx sheet '旧名单': skipped unrecognised sheet '旧名单'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"), [("1E+20", "'1E+20'"), ("99999999999", "'99999999999'"), (1e20, "'1e+20'")]
+)
+def test_a_count_beyond_the_database_is_named_at_its_cell(registry, tmp_path, written, shown):
+    """在校生数 1E+20 (Excel's form of a long number) passed the checks: the write then raised
+    OverflowError on SQLite (a traceback, the import half-done in its transaction) and
+    'integer out of range' naming no row on PostgreSQL; 99999999999 was stored on SQLite."""
+    path = tmp_path / "学校.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("学校")
+    header = [*SCHOOLS_HEADER, "在校生数"]
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(SCHOOLS_ROWS, start=1):
+        sheet.write_row(r, 0, [*row, 120])
+    sheet.write_row(3, 0, ["S03", "新校", "埔前", "农村", "小学", "1,1,1,1,1,1", "9", written])
+    book.close()
+    before = snapshot(registry)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        f"学校.xlsx sheet '学校' row 4 column H (在校生数) value {shown}: "
+        "must be at most 2,147,483,647"
+    ]
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
+
+
+def test_a_birth_month_is_the_stored_date_or_a_problem_at_its_cell(registry, write_csv):
+    """A birth date written as its month (as masked exports show it): the stored date when it
+    lies in that month; a new teacher's, or another month, is refused at the cell — a birth
+    date is given or changed only with its day."""
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][3], rows[0][4] = "1985-03", "*" * 18  # T001, born 1985-03-12: unchanged
+    rows[1][3], rows[1][4] = "1990年8月", ""  # T002, born 1990-07-01: another month
+    rows.append(["T009", "新人", "男", "1995-05", "", "在编", "S01", "2020-09-01", "数学", "", "", "否"])
+    before = snapshot(registry)
+    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="hr")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "t.csv sheet 't' row 3 column D (出生日期) value '1990年8月': birth date '1990年8月' is "
+        "only a month, and not the registered birth month: a birth date is changed with its "
+        "full date, e.g. 1985-03-12",
+        "t.csv sheet 't' row 4 column D (出生日期) value '1995-05': birth date '1995-05' is only "
+        "a month (as a masked export shows it): a new teacher needs the full date, e.g. 1985-03-12",
+    ]
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
+    alone = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows[:1]), actor="hr")
+    assert alone.status == "unchanged", rendered(alone)
+
+
+def test_a_birth_month_tells_a_county_importer_nothing_of_another_county(registry, write_csv):
+    """An HR officer of one county naming another county's teacher with that teacher's true
+    birth month must get the same answer as for any other month (the month is not theirs to
+    learn by trying): a problem at the cell, beside the row's refusal as outside the county."""
+    with Session(registry) as session:
+        for school in session.exec(select(School)).scalars():
+            school.county = "源城区" if school.code == "S01" else "东源县"
+            session.add(school)
+        session.commit()
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][3], rows[0][4] = "1985-03", ""  # T001 of 源城区, its true month
+    rows[1][3], rows[1][4] = "1990-07", ""  # T002 of 东源县, its true month
+    path = write_csv("t.csv", TEACHERS_HEADER, rows)
+    report = import_file(registry, path, actor="hr", county="东源县", dry_run=True)
+    birth = [p for p in report.problems if p.header == "出生日期"]
+    assert [(p.row, p.text.en.split(":")[0]) for p in birth] == [
+        (2, "birth date '1985-03' is only a month (as a masked export shows it)")
+    ]
+    assert [p.row for p in report.problems if p.header == "工号"] == [2]
+
+
+def test_a_two_level_header_with_merged_cells_is_read(registry, tmp_path):
+    """An official form's header: a title row, then 工号 and 姓名 merged down two rows, a group
+    label 基本信息 merged over 性别 / 出生日期 / 用人类型 in the row below. It was read from
+    one of its rows and the columns under the other were reported missing."""
+    import openpyxl
+
+    path = tmp_path / "教师花名册.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet["A1"] = "埔前中心小学教师花名册"
+    sheet.merge_cells("A1:I1")
+    for column in ("A", "B", "F", "G", "H", "I"):
+        sheet.merge_cells(f"{column}2:{column}3")
+    for column, header in zip("ABFGHI", ["工号", "姓名", "学校代码", "到本校任教时间", "主教学科", "是否班主任"], strict=True):
+        sheet[f"{column}2"] = header
+    sheet["C2"] = "基本信息"
+    sheet.merge_cells("C2:E2")
+    sheet["C3"], sheet["D3"], sheet["E3"] = "性别", "出生日期", "用人类型"
+    sheet.append(["T010", "赵六", "男", dt.date(1988, 5, 5), "在编", "S01", dt.date(2019, 9, 1), "体育", "是"])
+    sheet.append(["T001", "李明", "男", dt.date(1985, 3, 12), "在编", "S01", dt.date(2015, 8, 28), "数学", "是"])
+    book.save(path)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "committed", rendered(report)
+    assert (report.counts()["teachers.created"], report.counts()["teachers.unchanged"]) == (1, 1)
+    assert report.notices == []
+    with Session(registry) as session:
+        new = session.exec(select(Teacher).where(Teacher.staff_no == "T010")).scalar_one()
+    assert (new.gender, new.birth_date, new.post_type) == ("male", dt.date(1988, 5, 5), "established")
+
+
+def test_an_excel_error_value_is_refused_at_its_cell_not_read_as_blank(registry, tmp_path):
+    """A clerk fills 最高学历 and 学校代码 with VLOOKUP; where the lookup finds nothing the
+    cell holds #N/A. The reader gave such a cell as blank: the required school was "missing",
+    and an optional field of a registered teacher was cleared (T001's 本科 erased)."""
+    header = [*TEACHERS_HEADER, "最高学历"]
+    full = tmp_path / "full.xlsx"
+    book = xlsxwriter.Workbook(str(full))
+    sheet = book.add_worksheet("教师")
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(TEACHERS_ROWS, start=1):
+        sheet.write_row(r, 0, [*row, "本科"])
+    book.close()
+    assert import_file(registry, full, actor="hr").status == "committed"
+
+    path = tmp_path / "lookup.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("教师")
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(TEACHERS_ROWS, start=1):
+        sheet.write_row(r, 0, row)
+    sheet.write_formula(1, len(header) - 1, '=VLOOKUP(A2,学历!A:B,2,0)', None, "#N/A")
+    sheet.write_string(2, len(header) - 1, "本科")
+    sheet.write_formula(2, 6, '=VLOOKUP(B3,学校!A:B,2,0)', None, "#REF!")
+    book.close()
+    before = snapshot(registry)
+    report = import_file(registry, path, actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "lookup.xlsx sheet '教师' row 2 column M (最高学历) value '#N/A': the cell holds Excel's "
+        "error value '#N/A' (a formula failed, such as a VLOOKUP that found nothing): enter "
+        "the actual value",
+        "lookup.xlsx sheet '教师' row 3 column G (学校代码) value '#REF!': the cell holds "
+        "Excel's error value '#REF!' (a formula failed, such as a VLOOKUP that found nothing): "
+        "enter the actual value",
+    ]
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
+
+
+def test_a_new_birth_date_or_gender_must_agree_with_the_stored_id_number(registry, write_csv):
+    """With the ID number masked or blank (the stored one is kept), a row changed T001's birth
+    date to 1985-03-01 — how Excel re-saves a masked export's 1985-03 — and T002's gender,
+    against the number on file: the registry then held a birth date its own ID number denies."""
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][3], rows[0][4] = "1985-03-01", "*" * 18
+    rows[1][2], rows[1][4] = "男", ""
+    before = snapshot(registry)
+    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk")
+    assert report.status == "failed"
+    assert rendered(report) == [
+        "t.csv sheet 't' row 2 column D (出生日期) value '1985-03-01': birth date changed to "
+        "1985-03-01 while this row's ID number is blank or masked: a teacher with an ID number "
+        "on file has the birth date it holds; to change it, give the full ID number with it",
+        "t.csv sheet 't' row 3 column C (性别) value '男': gender changed while this row's ID "
+        "number is blank or masked: a teacher with an ID number on file has the gender it "
+        "holds; to change it, give the full ID number with it",
+    ]
+    assert "1985-03-12" not in " ".join(p.render("zh") for p in report.problems)
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
+    assert after == before
+    # a correction that agrees with the stored number still goes in; so does one with its number
+    rows = [list(r) for r in TEACHERS_ROWS]
+    rows[0][4] = "*" * 18
+    rows[0][1] = "李明明"
+    rows[1][3], rows[1][4] = "1990-07-02", id_number(dt.date(1990, 7, 2), 222)
+    done = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk")
+    assert done.status == "committed", rendered(done)
+    assert done.counts()["teachers.updated"] == 2
+
+
+def test_a_cell_merged_down_several_rows_counts_in_each_of_them(registry, tmp_path):
+    """A roster groups its teachers by school: 学校代码 merged over the school's rows, and here
+    最高学历 too. The workbook keeps the value in the top cell only: the rows below read as
+    a blank required school (refused where the clerk sees the code) or a cleared education."""
+    import openpyxl
+
+    path = tmp_path / "教师.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "教师"
+    header = [*TEACHERS_HEADER, "最高学历"]
+    sheet.append(header)
+    for row in TEACHERS_ROWS:
+        sheet.append([*row[:6], "S02", *row[7:], "硕士"])
+    for name in ("学校代码", "最高学历"):
+        letter = "ABCDEFGHIJKLM"[header.index(name)]
+        sheet[f"{letter}3"] = None
+        sheet.merge_cells(f"{letter}2:{letter}3")
+    sheet.merge_cells("B4:C4")  # a merge across columns, in a blank row: nothing to fill
+    book.save(path)
+    report = import_file(registry, path, actor="hr")
+    assert report.status == "committed", rendered(report)
+    assert report.counts()["teachers.updated"] == 2
+    with Session(registry) as session:
+        found = {
+            t.staff_no: (session.get(School, t.school_id).code, t.education)
+            for t in session.exec(select(Teacher)).scalars()
+        }
+    assert found == {"T001": ("S02", "master"), "T002": ("S02", "master")}
+
+
+def test_a_chosen_entity_is_read_from_the_first_sheet_the_clerk_sees(registry, tmp_path):
+    """With the entity chosen (the upload page's choice, ``--entity``) and no sheet of its name,
+    the first sheet was read — here a hidden sheet of drop-down lists placed first, so the
+    clerk's visible sheet was never looked at."""
+    import openpyxl
+
+    path = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    lists = book.active
+    lists.title = "lists"
+    for value in ("男", "女"):
+        lists.append([value])
+    lists.sheet_state = "hidden"
+    visible = book.create_sheet("Sheet2")
+    visible.append(TEACHERS_HEADER)
+    visible.append(["T010", "赵六", "男", "1988-05-05", None, "在编", "S01", "2019-09-01", "体育", "", "", "否"])
+    book.save(path)
+    report = import_file(registry, path, actor="hr", entity=TEACHERS)
+    assert report.status == "committed", rendered(report)
+    assert report.counts()["teachers.created"] == 1
+
+
+def test_a_number_that_lost_its_leading_zeros_is_not_added_beside_the_registered_one(
+    registry, write_csv
+):
+    """Staff number 000123 and school 0101 exported to CSV, opened and saved by Excel: the
+    cells read 123 and 101, and the re-import added a second school and teacher."""
+    schools = write_csv("schools.csv", SCHOOLS_HEADER, [["0101", "附属小学", "埔前", "农村", "小学", "2,2,2,2,2,2", "20"]])
+    assert import_file(registry, schools, actor="hr").status == "committed"
+    row = ["000123", "陈七", "女", "1992-02-02", "", "在编", "0101", "2016-09-01", "英语", "", "", "否"]
+    assert import_file(registry, write_csv("t.csv", TEACHERS_HEADER, [row]), actor="hr").status == "committed"
+    before = snapshot(registry)
+    resaved = write_csv("s.csv", SCHOOLS_HEADER, [["101", "附属小学", "埔前", "农村", "小学", "2,2,2,2,2,2", "20"]])
+    teachers = write_csv("t2.csv", TEACHERS_HEADER, [["123", *row[1:6], "0101", *row[7:]]])
+    found = [rendered(import_file(registry, path, actor="hr")) for path in (resaved, teachers)]
+    assert found == [
+        ["s.csv sheet 's' row 2 column A (学校代码) value '101': '101' is not registered, but "
+         "'0101' is: Excel probably dropped the leading zeros (as it does when it opens a CSV). "
+         "Format the column as text and write '0101'"],
+        ["t2.csv sheet 't2' row 2 column A (工号) value '123': '123' is not registered, but "
+         "'000123' is: Excel probably dropped the leading zeros (as it does when it opens a CSV). "
+         "Format the column as text and write '000123'"],
+    ]  # fmt: skip
+    after = snapshot(registry)
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 2
+    assert after == before
