@@ -68,6 +68,7 @@ READS: dict[str, dict[str, int]] = {
     "/plans/{plan}/teachers?q=U": shown_to(*DISTRICT),
     "/plans/{plan}": shown_to(*DISTRICT),
     "/plans/{plan}/workbook.xlsx": shown_to(*DISTRICT),
+    "/plans/{plan}/plan.json": shown_to(*DISTRICT),
     "/roadmap": shown_to(*MANAGERS),
     "/reports": shown_to(*EVERYONE),
     "/reports/{report}.xlsx?school={school}": shown_to(
@@ -168,7 +169,7 @@ def test_every_page_route_is_in_the_table(app: FastAPI) -> None:
     covered = {_route_of("GET", a) for a in READS}
     covered |= {_route_of("POST", a) for a in (*SEARCHES, *WRITES)}
     assert routes - PUBLIC - OWN_ACCOUNT == covered
-    assert len(covered) == 41  # 25 pages, the search, 15 form posts (accept/reject: one route)
+    assert len(covered) == 42  # 26 pages, the search, 15 form posts (accept/reject: one route)
 
 
 def _records(district: District, engine: Engine) -> dict[str, Any]:
@@ -294,6 +295,7 @@ COUNTY_READS: dict[str, tuple[int, int]] = {
     "/plans/{plan}/teachers?q=U": (404, 404),
     "/plans/{plan}": (404, 404),
     "/plans/{plan}/workbook.xlsx": (404, 404),
+    "/plans/{plan}/plan.json": (404, 404),
     "/roadmap": (200, 403),
     "/reports": (200, 200),
     "/reports/{report}.xlsx?school={school}": (404, 404),
@@ -401,4 +403,4 @@ def test_a_countys_user_gets_nothing_of_the_other_county_on_any_page(
             assert answer.headers["location"] == "/corrections"
         checked += 1
     assert _state(engine) == before, role
-    assert checked == len(COUNTY_READS) + 1 + len(COUNTY_WRITES) == 42
+    assert checked == len(COUNTY_READS) + 1 + len(COUNTY_WRITES) == 43
