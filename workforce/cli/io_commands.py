@@ -119,7 +119,12 @@ def export_command(
     """按模板格式导出 / Export in the template's layout (ID numbers masked by default)."""
     from workforce.config import get_settings
     from workforce.db import get_engine
-    from workforce.io.exporter import UnknownCounty, UnknownSchool, export_entity
+    from workforce.io.exporter import (
+        SchoolOutsideCounty,
+        UnknownCounty,
+        UnknownSchool,
+        export_entity,
+    )
     from workforce.io.messages import message
 
     require_registry(lang)
@@ -133,7 +138,11 @@ def export_command(
                 unmask_id_numbers=unmask_id_numbers, language=language,
             )  # fmt: skip
     except UnknownSchool:
-        text = message("unknown_school", value=school)
+        text = message("export_unknown_school", value=school)
+        raise fail(text.zh, text.en, language) from None
+    except SchoolOutsideCounty as exc:
+        text = message("school_outside_county", school=exc.school, county=county,
+                       actual=exc.actual or "—")
         raise fail(text.zh, text.en, language) from None
     except UnknownCounty as exc:
         text = message("unknown_county", county=exc.county, known="、".join(exc.known) or "—")

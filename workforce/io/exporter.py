@@ -35,6 +35,15 @@ class UnknownSchool(LookupError):
     """The ``school`` filter names no school."""
 
 
+class SchoolOutsideCounty(LookupError):
+    """The ``school`` filter names a school of another county than the ``county`` filter: the
+    export would be empty for a reason the clerk should see."""
+
+    def __init__(self, school: str, actual: str | None) -> None:
+        super().__init__(school)
+        self.school, self.actual = school, actual
+
+
 class UnknownCounty(LookupError):
     """The ``county`` filter names no county a school carries; ``known`` lists those that do."""
 
@@ -67,17 +76,17 @@ def export_entity(
     with Session(engine, expire_on_commit=False) as session:
         if county is not None:
             check_county(session, county)
+            if school is not None:
+                actual = session.scalar(select(School.county).where(School.code == school))
+                if actual != county and session.scalar(
+                        select(School.id).where(School.code == school)) is not None:
+                    raise SchoolOutsideCounty(school, actual)
         rows, unmasked = export_rows(
             session, spec, school=school, unmask_id_numbers=unmask_id_numbers, language=language,
             county=county,
         )  # fmt: skip
-        if not unmask_id_numbers:
-            birth_months_only(spec, rows)
-        data = SheetData(spec, rows)
-        if out.suffix.lower() == ".csv":
-            write_csv(out, data, language)
-        else:
-            write_xlsx(out, [data], language)
+        # The unmasking is logged and committed before the file exists: a failed commit after
+        # the write left full ID numbers on disk with no entry saying who took them.
         audit.record_many(
             session,
             (
@@ -87,6 +96,13 @@ def export_entity(
             ),
         )  # fmt: skip
         session.commit()
+    if not unmask_id_numbers:
+        birth_months_only(spec, rows)
+    data = SheetData(spec, rows)
+    if out.suffix.lower() == ".csv":
+        write_csv(out, data, language)
+    else:
+        write_xlsx(out, [data], language)
     return len(rows)
 
 

@@ -102,6 +102,13 @@ def test_export_of_one_county_holds_its_schools_rows_and_an_unknown_county_is_na
     refused = _invoke("export", "teachers", "--out", missing, "--county", "龙川县")
     assert refused.exit_code != 0 and not missing.exists()
     assert "龙川县" in refused.output and "东源县、和平县" in refused.output
+    # a school of the other county: before, an empty file and exit 0
+    mixed = _invoke("export", "teachers", "--out", missing, "--county", "东源县", "--school", "S02")
+    assert mixed.exit_code == 2 and not missing.exists(), mixed.output
+    assert "学校“S02”属于和平县，不在县（区）“东源县”中" in mixed.output
+    unknown = _invoke("export", "teachers", "--out", missing, "--school", "S99")
+    assert unknown.exit_code == 2 and "学校代码“S99”在信息库中不存在" in unknown.output
+    assert "本文件" not in unknown.output  # an export reads no file
 
 
 def test_a_csv_the_csv_module_refuses_is_a_clear_error_not_a_traceback(registry, tmp_path):

@@ -115,6 +115,22 @@ def test_id_numbers_are_masked_unless_asked_and_unmasking_is_audited(full_regist
     assert all(LI_ID not in str(e.note) and WANG_ID not in str(e.note) for e in entries)
 
 
+def test_an_unmasked_export_is_never_on_disk_without_its_audit_entries(full_registry, tmp_path,
+                                                                       monkeypatch):
+    """Before, the file was written first and the unmasking logged after: a failed commit left
+    every full ID number on disk with no entry saying who took them."""
+    from workforce.io import exporter
+
+    def failing(*_args, **_kwargs):
+        raise RuntimeError("the audit log cannot be written")
+
+    monkeypatch.setattr(exporter.audit, "record_many", failing)
+    out = tmp_path / "clear.csv"
+    with pytest.raises(RuntimeError):
+        export_entity(full_registry, TEACHERS, out, actor="hr-chief", unmask_id_numbers=True)
+    assert not out.exists()
+
+
 def test_an_export_can_be_limited_to_one_school(full_registry, tmp_path):
     out = tmp_path / "s01.csv"
     assert export_entity(full_registry, TEACHERS, out, actor="clerk", school="S01") == 1
