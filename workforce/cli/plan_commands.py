@@ -460,17 +460,25 @@ def _signature_basis(result: SignatureCheck, registry_id: object, status: object
         found.append(("plan.signature", f"文件不是由可信的信息库签发的：{reason[0]}",
                       f"the file was not signed by a trusted registry: {reason[1]}"))
     if result.valid and result.trusted and result.key:
+        from texts import text
+
         key = fingerprint(result.key)
-        return found, (f"文件由公钥 {key} 的信息库签发（方案 #{registry_id}，状态 {status}），"
+        shown = ((text(f"ui.status_{status}", "zh"), text(f"ui.status_{status}", "en"))
+                 if status in PLAN_STATUSES else (status, status))  # signed, so one of them
+        return found, (f"文件由公钥 {key} 的信息库签发（方案 #{registry_id}，{shown[0]}），"
                        "签发后方案及其实例均未被改动",
                        f"signed by the registry whose key is {key} (plan #{registry_id}, "
-                       f"{status}); neither the plan nor its instance was changed since", True)
+                       f"{shown[1]}); neither the plan nor its instance was changed since", True)
     if result.valid and result.key:
         key = fingerprint(result.key)
         return found, (f"文件带有公钥 {key} 的签名，但未用 --trust-key 指定可信公钥，来源未核验",
                        f"the file is signed under the key {key}, but no trusted key was given "
                        "(--trust-key): its origin is unverified", False)
     return found, ("", "", False)
+
+
+PLAN_STATUSES = ("draft", "approved", "applied", "superseded")
+"""A registry plan's statuses, shown in words (``ui.status_*``)."""
 
 
 def _joined(first: str, second: str, separator: str) -> str:

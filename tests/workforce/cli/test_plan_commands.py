@@ -420,7 +420,7 @@ def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_pat
 
     trusted = check(exported, "--trust-key", key)
     assert trusted.exit_code == 0, trusted.output
-    assert "依据：文件由公钥" in trusted.output and "（方案 #1，状态 approved）" in trusted.output
+    assert "依据：文件由公钥" in trusted.output and "（方案 #1，已审批）" in trusted.output
     unnamed = check(exported)
     assert unnamed.exit_code == 0 and "但未用 --trust-key 指定可信公钥，来源未核验" in unnamed.output
     other_key = "A" * 43 + "="
