@@ -103,6 +103,17 @@ def test_the_committed_mo_matches_its_po(language, locale):
     assert all(texts.template(i, language) == po[i] for i in po)
 
 
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_each_id_is_written_once(locale):
+    """Two entries of one id compile silently, and the later one wins: an export message added
+    as ``io.school_outside_county`` replaced the import's message of that id, whose
+    placeholders the import then filled in vain (a KeyError on every refused row)."""
+    text = (LOCALE / locale / "LC_MESSAGES" / "workforce.po").read_text(encoding="utf-8")
+    ids = re.findall(r'^msgid "(.+)"$', text, flags=re.MULTILINE)
+    assert len(ids) > 1000
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
 def test_an_unknown_id_is_an_error_not_the_id_shown():
     with pytest.raises(texts.MissingMessage):
         texts.text("io.no_such_message", "zh")

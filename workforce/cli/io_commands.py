@@ -141,7 +141,7 @@ def export_command(
         text = message("export_unknown_school", value=school)
         raise fail(text.zh, text.en, language) from None
     except SchoolOutsideCounty as exc:
-        text = message("school_outside_county", school=exc.school, county=county,
+        text = message("export_school_outside_county", school=exc.school, county=county,
                        actual=exc.actual or "—")
         raise fail(text.zh, text.en, language) from None
     except UnknownCounty as exc:
