@@ -365,12 +365,13 @@ def _registry_basis(registry: tuple[object, object, object], plan: Plan, instanc
     file's own instance, and the basis says that. A signature that does not verify is a
     finding wherever the check runs."""
     from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
     from optimizer import Instance, Plan
     from optimizer.certify import instance_sha256
     from workforce.config import existing_registry_url
-    from workforce.db import make_engine
+    from workforce.db import display_url, make_engine
     from workforce.models import RotationPlan
     from workforce.plans.signing import check, fingerprint
 
@@ -397,6 +398,15 @@ def _registry_basis(registry: tuple[object, object, object], plan: Plan, instanc
                 with Session(engine) as session:
                     record = session.get(RotationPlan, registry_id)
                     stored = None if record is None else (record.instance_json, record.plan_json)
+        except SQLAlchemyError as error:  # a configured server that does not answer
+            where = display_url(url)
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            return ([*found, ("plan.registry",
+                              f"无法连接信息库 {where}（{reason}），未能与信息库核对；只按文件所附"
+                              "实例校验请加 --without-registry",
+                              f"cannot reach the registry {where} ({reason}) to compare with; "
+                              "add --without-registry to check against the file's own instance")],
+                    "", "")
         finally:
             engine.dispose()
     if url is None:

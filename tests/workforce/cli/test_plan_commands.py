@@ -537,3 +537,20 @@ def test_a_year_outside_the_webs_range_is_refused_before_any_solve(engine):
     assert checked == 3
     with Session(engine) as session:
         assert session.exec(select(RotationPlan)).first() is None  # no draft kept
+
+
+def test_check_plan_names_a_registry_that_does_not_answer(engine, tmp_path, monkeypatch):
+    """A registry configured on a server that is down: before, `inspect` raised out of
+    check-plan as a traceback; now a finding names the server (without its password) and the
+    way to check the file against itself."""
+    from workforce import config, db
+
+    out, _ = _saved_plan(engine, tmp_path)
+    monkeypatch.setenv("WORKFORCE_DATABASE_URL", "postgresql+psycopg://u:secret@127.0.0.1:1/db")
+    config.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    result = runner.invoke(app, ["check-plan", str(out), "--no-verify-bound"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+    assert "[plan.registry] 无法连接信息库 postgresql+psycopg://u:***@127.0.0.1:1/db" in result.output
+    assert "secret" not in result.output and "--without-registry" in result.output
