@@ -61,8 +61,11 @@ def local_rule_keys() -> dict[str, list[str]]:
     """The keys each local file sets (``{"rotation": ["quotas.district_share"], …}``), after
     checking both files; empty lists where there is no file."""
     rotation_rules(), training_rules()
-    return {name: sorted(_leaves(local_rules_path(name), nested=name == "rotation"))
-            for name in ("rotation", "training")}
+    keys = {}
+    for name in ("rotation", "training"):
+        path = local_rules_path(name)
+        keys[name] = sorted(_local_leaves(str(path), _stamp(path), name == "rotation"))
+    return keys
 
 
 def _stamp(path: Path) -> int | None:
@@ -73,13 +76,20 @@ def _stamp(path: Path) -> int | None:
 
 
 @lru_cache(maxsize=4)
+def _local_leaves(path: str, stamp: int | None, nested: bool) -> dict[str, dict[str, Any]]:
+    """The file's leaves as of its modification time ``stamp``: read once per edit, however
+    many commands and reports ask (`_leaves`; do not change what it returns)."""
+    return {} if stamp is None else _leaves(Path(path), nested=nested)
+
+
+@lru_cache(maxsize=4)
 def _rotation_rules(path: str, stamp: int | None) -> RotationRules:
     from optimizer.rules import PolicySource, RuleOverrideError, load_rules, override_rules
 
     defaults = load_rules()
     if stamp is None:
         return defaults
-    leaves = _leaves(Path(path), nested=True)
+    leaves = _local_leaves(path, stamp, True)
     try:
         rules = override_rules(defaults, {key: leaf["value"] for key, leaf in leaves.items()})
     except RuleOverrideError as error:
@@ -103,7 +113,7 @@ def _training_rules(path: str, stamp: int | None) -> TrainingRules:
 
     if stamp is None:
         return default_training_rules()
-    leaves = _leaves(Path(path), nested=False)
+    leaves = _local_leaves(path, stamp, False)
     try:
         rules = load_training_rules(overrides={k: leaf["value"] for k, leaf in leaves.items()})
     except TrainingRuleError as error:
