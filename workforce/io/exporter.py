@@ -77,10 +77,10 @@ def export_entity(
         if county is not None:
             check_county(session, county)
             if school is not None:
-                actual = session.scalar(select(School.county).where(School.code == school))
-                if actual != county and session.scalar(
-                        select(School.id).where(School.code == school)) is not None:
-                    raise SchoolOutsideCounty(school, actual)
+                found = session.execute(
+                    select(School.county).where(School.code == school)).first()
+                if found is not None and found.county != county:  # unknown: UnknownSchool
+                    raise SchoolOutsideCounty(school, found.county)
         rows, unmasked = export_rows(
             session, spec, school=school, unmask_id_numbers=unmask_id_numbers, language=language,
             county=county,
