@@ -75,6 +75,12 @@ teachers; also 2,000 and 1,000) took the same time with and without holding, wit
 machine's noise (3,400: 0.55–0.62 s either way), and the plans were the same."""
 
 
+BOUND_FOR_EXACT_MODEL = "holds for the exact model"
+BOUND_FOR_PRUNED_MODEL = "for this pruned model only"
+"""The words of `SolverStats.pruning` that say for which model level 1's bound holds; the plan
+workbook reads them to say it in Chinese (`workforce.plans.workbook.pruning_words`)."""
+
+
 LevelListener = Callable[[int, ObjectiveLevel], None]
 """Told each objective level (its number from 1, its value, bound and proof) as soon as it is
 settled, before the later levels are solved: a long solve's progress (the web's job page)."""
@@ -158,7 +164,7 @@ def _solve(instance: Instance, settings: SolveSettings, on_level: LevelListener 
                 if deadline - time.perf_counter() > net.exact_arcs * PRICING_SECONDS_PER_ARC:
                     bound, proven = _exact_bound(instance, net, model, result, stats_notes)
                 else:  # pricing millions of arcs takes seconds: not past the time limit
-                    stats_notes.append("level-1 bound for this pruned model only (no time "
+                    stats_notes.append(f"level-1 bound {BOUND_FOR_PRUNED_MODEL} (no time "
                                        "left to price the left-out arcs)")
             levels.append(_level(name, sense, result.value, bound, proven))
             if (len(levels) == 1 and settings.lp_guided
@@ -255,11 +261,11 @@ def _exact_bound(instance: Instance, net: Network, model: RotationModel, result:
     LP that GLOP has just solved; proven when the plan reaches it. Says so in `notes`."""
     exact = exact_model_bound(instance, net, model)
     if exact is None:
-        notes.append("level-1 bound for this pruned model only (pricing the left-out arcs "
-                      "gave no finite bound)")
+        notes.append(f"level-1 bound {BOUND_FOR_PRUNED_MODEL} (pricing the left-out arcs "
+                     "gave no finite bound)")
         return result.bound, False
     bound = integer_bound(exact, True)
-    notes.append(f"level-1 bound {bound} holds for the exact model: its "
+    notes.append(f"level-1 bound {bound} {BOUND_FOR_EXACT_MODEL}: its "
                  f"{net.exact_arcs - len(net.arcs)} left-out arcs priced with the LP's duals")
     return bound, result.value is not None and round(result.value) >= bound
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from optimizer import Instance, Plan
 from optimizer.constraints import CATALOGUE, OBJECTIVES
+from optimizer.solve import BOUND_FOR_EXACT_MODEL, BOUND_FOR_PRUNED_MODEL
 from texts import Pairs, pair
 from texts import text as catalogue_text
 from workforce.codes import code_list
@@ -59,17 +60,16 @@ def pruning_words(plan: Plan, language: str) -> str:
     """How far the candidate destinations were cut. English: the solver's own account
     (`SolverStats.pruning`). Chinese: the same facts in words — the Chinese workbook showed the
     English paragraph — whether the model was pruned, how many candidate destinations it kept,
-    and for which model level 1's bound holds (the notes `optimizer.solve` appends: "holds for
-    the exact model" or "for this pruned model only")."""
+    and for which model level 1's bound holds (the words `optimizer.solve` writes for it)."""
     stats = plan.stats
     if language != "zh":
         return stats.pruning
     if not stats.pruned:
         return catalogue_text("plans.workbook.pruning.exact", "zh")
     words = [catalogue_text("plans.workbook.pruning.pruned", "zh", arcs=stats.arcs)]
-    if "holds for the exact model" in stats.pruning:
+    if BOUND_FOR_EXACT_MODEL in stats.pruning:
         words.append(catalogue_text("plans.workbook.pruning.bound_exact", "zh"))
-    elif "for this pruned model only" in stats.pruning:
+    elif BOUND_FOR_PRUNED_MODEL in stats.pruning:
         words.append(catalogue_text("plans.workbook.pruning.bound_pruned", "zh"))
     return "；".join(words)
 
