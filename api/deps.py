@@ -16,7 +16,7 @@ from api.security import session_token, session_user_id
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.recent import RecentUsers
-from workforce.accounts.roles import Permission, allows
+from workforce.accounts.roles import Permission, allows, is_school_bound
 from workforce.accounts.tokens import token_digest, token_holder
 from workforce.services.errors import Forbidden, Unauthenticated
 from workforce.services.versioning import parse_version
@@ -125,6 +125,17 @@ Proposer = Annotated[User, Depends(require(Permission.propose_correction))]
 Reviewer = Annotated[User, Depends(require(Permission.review_correction))]
 AuditReader = Annotated[User, Depends(require(Permission.read_audit))]
 Administrator = Annotated[User, Depends(require(Permission.manage_users))]
+
+
+def district_reader(user: Reader) -> User:
+    """A reader who sees the whole district (admin, hr, auditor); 403 for a school clerk: for
+    what shows every school's teachers at once (the plan pages, the signed plan file)."""
+    if is_school_bound(user.role):
+        raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", role=user.role))
+    return user
+
+
+DistrictReader = Annotated[User, Depends(district_reader)]
 
 
 def if_match_version(

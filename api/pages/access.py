@@ -1,6 +1,6 @@
 """Who may open which page: the API's own dependencies (:mod:`api.deps`), so a page and its
-API route always agree. Only :data:`DistrictReader` is new — the plan pages show every
-school's teachers, so they are for the district roles (``is_school_bound`` is false)."""
+API route always agree (``DistrictReader``, for the plan pages that show every school's
+teachers, is the API's too)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from api.deps import Reader, require
-from workforce.accounts.messages import ACCOUNT_MESSAGES
+from api.deps import require
 from workforce.accounts.models import User
-from workforce.accounts.roles import Permission, is_school_bound
-from workforce.services.errors import Forbidden
+from workforce.accounts.roles import Permission
 
-
-def district_reader(user: Reader) -> User:
-    """A reader who sees the whole district (admin, hr, auditor); 403 for a school clerk."""
-    if is_school_bound(user.role):
-        raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", role=user.role))
-    return user
-
-
-DistrictReader = Annotated[User, Depends(district_reader)]
 PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
 Importer = Annotated[User, Depends(require(Permission.import_data))]

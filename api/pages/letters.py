@@ -10,9 +10,8 @@ import datetime as dt
 
 from fastapi.responses import Response
 
-from api.deps import SessionDep
+from api.deps import DistrictReader, SessionDep
 from api.downloads import download
-from api.pages.access import DistrictReader
 from api.pages.rendering import templates
 from api.pages.routing import page_router
 from api.routes.plans import DocNo, notice_letters

@@ -24,11 +24,11 @@ from fastapi import Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
-from api.deps import SessionDep
+from api.deps import DistrictReader, SessionDep
 from api.downloads import download
 from api.i18n import page_language
 from api.i18n.catalogue import UI
-from api.pages.access import DistrictReader, PlanManager
+from api.pages.access import PlanManager
 from api.pages.job_progress import job_state
 from api.pages.pins import add_pending, clear_pending, pending_pins, remove_pending
 from api.pages.plan_moves import (

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from api.deps import IfMatch, Reader, SessionDep, require
+from api.deps import DistrictReader, IfMatch, Reader, SessionDep, require
 from api.downloads import download, written_file
 from api.pins import check_pin
 from api.routes.messages import WORK_MESSAGES
@@ -198,18 +198,13 @@ def plan_workbook(
 
 
 @router.get("/{plan_id}.json", response_class=Response)
-def plan_file(session: SessionDep, user: Reader, plan_id: int) -> Response:
+def plan_file(session: SessionDep, user: DistrictReader, plan_id: int) -> Response:
     """方案文件（含实例与信息库签名，可离线以 check-plan --trust-key 核验）/ The plan file with
     its instance and the registry's signature, for `workforce check-plan --trust-key` away from
     the registry. Whole-district data (every mover and the instance's teachers): not for a
     school clerk."""
-    from workforce.accounts.messages import ACCOUNT_MESSAGES
-    from workforce.accounts.roles import is_school_bound
     from workforce.plans.lifecycle import signed_plan_json_pieces
-    from workforce.services.errors import Forbidden
 
-    if is_school_bound(user.role):
-        raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", role=user.role))
     record = _record(session, plan_id, user)
     return download("".join(signed_plan_json_pieces(record)).encode(), f"plan-{plan_id}.json")
 
