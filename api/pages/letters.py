@@ -16,9 +16,8 @@ from api.pages.rendering import templates
 from api.pages.routing import page_router
 from api.routes.plans import DocNo, notice_letters
 from optimizer import Plan
-from workforce.config import get_settings
 from workforce.models import RotationPlan
-from workforce.plans.notices import document_number, late_warning
+from workforce.plans.notices import default_letter_number, late_warning
 
 router = page_router()
 
@@ -26,7 +25,7 @@ router = page_router()
 def default_doc_no(record: RotationPlan) -> str:
     """The 文号 the letters get unless the office writes another."""
     assert record.id is not None
-    return document_number(get_settings().notice_number, year=record.year, plan_id=record.id)
+    return default_letter_number(year=record.year, plan_id=record.id)
 
 
 def letters_late(plan: Plan, language: str) -> str:

@@ -244,6 +244,20 @@ def _watermark(canvas, document) -> None:  # type: ignore[no-untyped-def]
     canvas.restoreState()
 
 
+def letter_number(status: str, doc_no: str | None, *, year: int, plan_id: int) -> str | None:
+    """The 文号 a plan's letters carry: the office's own (``doc_no``), else the setting's
+    pattern filled in; None for a draft, which has none yet. The one rule for the PDF, the
+    mail-merge workbook and the plan page's default, so they never print different numbers."""
+    if status not in FINAL_STATUSES:
+        return None
+    return (doc_no or "").strip() or default_letter_number(year=year, plan_id=plan_id)
+
+
+def default_letter_number(*, year: int, plan_id: int) -> str:
+    """The 文号 unless the office writes another: the setting's pattern, filled in."""
+    return document_number(get_settings().notice_number, year=year, plan_id=plan_id)
+
+
 def notice_letters_pdf(
     instance: Instance,
     plan: Plan,
@@ -261,10 +275,7 @@ def notice_letters_pdf(
         raise NoticeRefused(plan_id, status)
     issued_on = issued_on or dt.date.today()
     final = status in FINAL_STATUSES
-    number = None
-    if final:
-        pattern = get_settings().notice_number
-        number = (doc_no or "").strip() or document_number(pattern, year=plan.year, plan_id=plan_id)
+    number = letter_number(status, doc_no, year=plan.year, plan_id=plan_id)
 
     def build(styles: dict[str, ParagraphStyle]) -> list:  # type: ignore[type-arg]
         story: list = []  # type: ignore[type-arg]
@@ -328,10 +339,8 @@ def write_notice_workbook(
     kinds = code_list("rotation_kinds")
     final = status in FINAL_STATUSES
     draft = label("no") if final else label("yes")
-    number = label("doc_no_pending")
-    if final:
-        pattern = get_settings().notice_number
-        number = (doc_no or "").strip() or document_number(pattern, year=plan.year, plan_id=plan_id)
+    number = (letter_number(status, doc_no, year=plan.year, plan_id=plan_id)
+              or label("doc_no_pending"))
     headers = [
         label(f"header_{key}")
         for key in ("staff_no", "name", "from", "to", "subject", "kind", "start", "end", "draft",
