@@ -339,26 +339,6 @@ def approve_plan(
     return record
 
 
-def applied_plan_of_year(
-    session: Session, year: int, county: str | None = None
-) -> RotationPlan | None:
-    """The year's applied plan (not a supplementary one) of ``county`` — None: the plan of the
-    whole registry — if any: the one the dashboard shows. Each county of a prefecture city
-    applies its own plan (``workforce.plans.counties``)."""
-    return session.scalars(
-        select(RotationPlan).where(
-            RotationPlan.year == year,
-            RotationPlan.status == "applied",
-            RotationPlan.supplementary.is_(False),
-            _same_county(county),
-        )
-    ).one_or_none()
-
-
-def _same_county(county: str | None):  # type: ignore[no-untyped-def]
-    return RotationPlan.county.is_(None) if county is None else RotationPlan.county == county
-
-
 def _sharing_teachers(county: str | None):  # type: ignore[no-untyped-def]
     """The plans that hold teachers of a plan of ``county``: those of the same county, and
     the whole registry's (county None), which hold every county's — so a whole registry's plan

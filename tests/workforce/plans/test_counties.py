@@ -156,7 +156,7 @@ def test_plan_command_by_county(engine, tmp_path):
 @pytest.mark.postgres
 def test_every_county_applies_its_own_plan_of_the_year(session):
     from workforce.plans import apply_plan
-    from workforce.plans.lifecycle import applied_plan_of_year
+    from workforce.plans.lifecycle import applied_plan_over
 
     _city(session)
     kept = propose_county_plans(session, year=2026, actor="hr", settings=FAST)
@@ -169,8 +169,9 @@ def test_every_county_applies_its_own_plan_of_the_year(session):
     statuses = {r.county: r.status for r in session.exec(select(RotationPlan))}
     assert statuses == {"东源县": "applied", "和平县": "applied"}
     for county, record, *_ in kept:
-        assert applied_plan_of_year(session, 2026, county).id == record.id
-    assert applied_plan_of_year(session, 2026) is None  # no whole-registry plan was applied
+        assert applied_plan_over(session, 2026, county).id == record.id
+    # a whole registry's plan holds every county's teachers: it would be a supplementary one
+    assert applied_plan_over(session, 2026, None).id == kept[0][1].id
     # a county's second plan of the year is still refused without the supplementary choice
     (_, again, *_), = propose_county_plans(session, year=2026, actor="hr", settings=FAST,
                                            only=["东源县"])  # fmt: skip
