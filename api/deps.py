@@ -125,6 +125,7 @@ Proposer = Annotated[User, Depends(require(Permission.propose_correction))]
 Reviewer = Annotated[User, Depends(require(Permission.review_correction))]
 AuditReader = Annotated[User, Depends(require(Permission.read_audit))]
 Administrator = Annotated[User, Depends(require(Permission.manage_users))]
+Unmasker = Annotated[User, Depends(require(Permission.unmask_id_numbers))]
 
 
 def district_reader(user: Reader) -> User:

@@ -24,8 +24,8 @@ from fastapi import Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
-from api.deps import DistrictReader, SessionDep
-from api.downloads import download
+from api.deps import DistrictReader, SessionDep, Unmasker
+from api.downloads import download_pieces
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import PlanManager
@@ -46,6 +46,7 @@ from api.pages.routing import page_router
 from api.pins import PIN_KINDS, make_pin
 from api.schemas.plans import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
 from api.school_filter import solve_county
+from api.security import refuse_cross_site_disclosure
 from optimizer import SolveSettings
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission, allows
@@ -56,6 +57,7 @@ from workforce.plans.compare import compare_plans
 from workforce.plans.jobs import TooManyJobs, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import (
     applied_plan_over,
+    disclose_plan_file,
     plans_of_year,
     require_supplementary_choice,
 )
@@ -269,6 +271,7 @@ def plan_page(
         "plan.html",
         status_code=200 if number else 422,
         user=user,
+        may_take_plan_file=allows(user.role, Permission.unmask_id_numbers),
         record=record,
         plan=plan,
         schools=schools,
@@ -472,12 +475,13 @@ def apply(
 
 
 @router.get("/plans/{plan_id}/plan.json")
-def plan_file(session: SessionDep, user: DistrictReader, plan_id: int) -> Response:
-    """The plan file signed by the registry (`api.routes.plans.plan_file`), for auditors."""
-    from workforce.plans.lifecycle import signed_plan_json_pieces
-
+def plan_file(request: Request, session: SessionDep, user: Unmasker, plan_id: int) -> Response:
+    """The signed plan file (`api.routes.plans.plan_file`): an audited unmasking."""
+    refuse_cross_site_disclosure(request)
     record = _plan_record(session, plan_id, user)
-    return download("".join(signed_plan_json_pieces(record)).encode(), f"plan-{plan_id}.json")
+    pieces = disclose_plan_file(session, record, actor=user.username)
+    session.commit()
+    return download_pieces(pieces, f"plan-{plan_id}.json")
 
 
 @router.get("/plans/{plan_id}/workbook.xlsx")

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from api.deps import DistrictReader, IfMatch, Reader, SessionDep, require
-from api.downloads import download, written_file
+from api.deps import IfMatch, Reader, SessionDep, Unmasker, require
+from api.downloads import download, download_pieces, written_file
 from api.pins import check_pin
 from api.routes.messages import WORK_MESSAGES
 from api.schemas.common import Page
@@ -32,6 +32,7 @@ from api.schemas.plans import (
     SolveRequest,
 )
 from api.school_filter import solve_county, visible_school
+from api.security import refuse_cross_site_disclosure
 from optimizer import Instance, Pin, Plan, SolveSettings
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
@@ -40,7 +41,7 @@ from workforce.models import RotationPlan, SolveJob
 from workforce.plans import PlanError, apply_plan, approve_plan, load_plan
 from workforce.plans.compare import PlanComparison, compare_plans
 from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
-from workforce.plans.lifecycle import require_supplementary_choice
+from workforce.plans.lifecycle import disclose_plan_file, require_supplementary_choice
 from workforce.plans.notices import NoticeRefused, notice_letters_pdf, write_notice_workbook
 from workforce.plans.school_view import pins_for_school, plan_for_school
 from workforce.plans.workbook import write_plan_workbook
@@ -198,15 +199,16 @@ def plan_workbook(
 
 
 @router.get("/{plan_id}.json", response_class=Response)
-def plan_file(session: SessionDep, user: DistrictReader, plan_id: int) -> Response:
-    """方案文件（含实例与信息库签名，可离线以 check-plan --trust-key 核验）/ The plan file with
-    its instance and the registry's signature, for `workforce check-plan --trust-key` away from
-    the registry. Whole-district data (every mover and the instance's teachers): not for a
-    school clerk."""
-    from workforce.plans.lifecycle import signed_plan_json_pieces
-
+def plan_file(request: Request, session: SessionDep, user: Unmasker, plan_id: int) -> Response:
+    """方案文件（含实例与信息库签名，可离线以 check-plan --trust-key 核验；记入审计）/ The plan
+    file with its instance and the registry's signature, for `workforce check-plan
+    --trust-key` away from the registry. Its instance holds every teacher's full birth date,
+    so it is an unmasking: for admin and HR, audited, never from another site's link."""
+    refuse_cross_site_disclosure(request)
     record = _record(session, plan_id, user)
-    return download("".join(signed_plan_json_pieces(record)).encode(), f"plan-{plan_id}.json")
+    pieces = disclose_plan_file(session, record, actor=user.username)
+    session.commit()
+    return download_pieces(pieces, f"plan-{plan_id}.json")
 
 
 DocNo = Annotated[

@@ -260,7 +260,7 @@ CASES = {
     ),
     "plan workbook": Case("GET", "/api/plans/{plan_id}.xlsx", everyone(200), with_plan),
     "signed plan file": Case("GET", "/api/plans/{plan_id}.json",
-                             everyone(200, clerk_a=403, clerk_b=403), with_plan),
+                             everyone(403, admin=200, hr=200), with_plan),
     "notice letters": Case(
         "GET", "/api/plans/{plan_id}/notices.{file_format}", everyone(200), with_plan
     ),

@@ -239,26 +239,37 @@ def test_the_notice_workbook_carries_the_document_number_of_the_letters(client, 
     assert len(given) == len(moves) > 0
 
 
-def test_the_signed_plan_file_is_the_auditors_and_checks_away_from_the_registry(
+def test_the_signed_plan_file_is_an_audited_unmasking_and_checks_away_from_the_registry(
         client, district, schools, tmp_path, away_from_the_registry):
-    """An auditor downloads the plan file and checks it on their own machine with the
-    registry's public key; a school clerk, who sees only their school, does not get the
-    whole plan and its instance."""
+    """HR downloads the plan file (for an auditor) and it checks on a machine without the
+    registry with the registry's public key. Its instance holds every teacher's full birth
+    date — the day a masked ID number hides — so it is for the roles that may unmask, each
+    download is an audit entry, and another site's link cannot make a browser take it."""
+    from sqlmodel import Session, select
     from typer.testing import CliRunner
 
     from workforce import config
     from workforce.cli import app
+    from workforce.models import AuditLog
     from workforce.plans.signing import public_key
 
     plan_id = keep_plan(client.app.state.engine)
     key = public_key(config.get_settings().secret_key)
-    answer = client.get(f"/api/plans/{plan_id}.json", headers=district.headers["auditor"])
+    answer = client.get(f"/api/plans/{plan_id}.json", headers=district.headers["hr"])
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/json")
     assert answer.json()["registry_signature"]["public_key"] == key
-    assert client.get(f"/api/plans/{plan_id}.json",
-                      headers=district.headers["clerk_r1"]).status_code == 403
-    assert client.get("/api/plans/999.json", headers=district.headers["auditor"]).status_code == 404
+    with Session(client.app.state.engine) as session:
+        logged = session.exec(select(AuditLog).where(AuditLog.entity == "rotation_plan",
+                                                     AuditLog.action == "unmask")).all()
+    assert [(e.actor, e.entity_key) for e in logged] == [("hr", str(plan_id))]
+    refused = 0
+    for role in ("auditor", "clerk_r1"):
+        got = client.get(f"/api/plans/{plan_id}.json", headers=district.headers[role])
+        assert got.status_code == 403, (role, got.status_code)
+        refused += 1
+    assert refused == 2
+    assert client.get("/api/plans/999.json", headers=district.headers["hr"]).status_code == 404
     path = tmp_path / "plan.json"
     path.write_bytes(answer.content)
     away_from_the_registry()

@@ -696,6 +696,18 @@ def signed_plan_json_pieces(record: RotationPlan) -> tuple[str, ...]:
     return plan_json_pieces(record, signature=signature)
 
 
+def disclose_plan_file(session: Session, record: RotationPlan, *, actor: str
+                       ) -> tuple[str, ...]:
+    """The signed plan file for a download, its disclosure in the audit log (the caller
+    commits before it sends a byte). The file's instance holds every teacher's birth date in
+    full beside name, gender and school — the day a masked ID number hides — so handing it
+    out is an unmasking (action ``unmask``), for the roles that may unmask."""
+    assert record.id is not None
+    audit.record(session, actor=actor, action="unmask", entity="rotation_plan",
+                 entity_key=str(record.id), note="plan file: the instance's birth dates")
+    return signed_plan_json_pieces(record)
+
+
 def plan_json_pieces(record: RotationPlan, *, with_instance: bool = True,
                      signature: dict[str, str] | None = None) -> tuple[str, ...]:
     """The saved form of a plan as pieces of text whose concatenation is the JSON object: the

@@ -68,7 +68,7 @@ READS: dict[str, dict[str, int]] = {
     "/plans/{plan}/teachers?q=U": shown_to(*DISTRICT),
     "/plans/{plan}": shown_to(*DISTRICT),
     "/plans/{plan}/workbook.xlsx": shown_to(*DISTRICT),
-    "/plans/{plan}/plan.json": shown_to(*DISTRICT),
+    "/plans/{plan}/plan.json": shown_to(*MANAGERS),
     "/roadmap": shown_to(*MANAGERS),
     "/reports": shown_to(*EVERYONE),
     "/reports/{report}.xlsx?school={school}": shown_to(
@@ -295,7 +295,7 @@ COUNTY_READS: dict[str, tuple[int, int]] = {
     "/plans/{plan}/teachers?q=U": (404, 404),
     "/plans/{plan}": (404, 404),
     "/plans/{plan}/workbook.xlsx": (404, 404),
-    "/plans/{plan}/plan.json": (404, 404),
+    "/plans/{plan}/plan.json": (404, 403),  # an auditor may not unmask at all
     "/roadmap": (200, 403),
     "/reports": (200, 200),
     "/reports/{report}.xlsx?school={school}": (404, 404),

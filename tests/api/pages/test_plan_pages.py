@@ -124,15 +124,26 @@ def test_a_plan_not_optimised_in_time_is_flagged_on_its_page(app: FastAPI, engin
     assert 'data-testid="plan-not-optimised"' not in hr.get(f"/plans/{optimised}").text
 
 
-def test_the_plan_page_offers_the_signed_plan_file_to_the_district_roles(
+def test_the_plan_page_offers_the_signed_plan_file_to_the_roles_that_may_unmask(
         app: FastAPI, engine: Engine) -> None:
+    """The file's instance holds full birth dates: HR and admin get it (audited), an auditor
+    sees no link and gets 403, and another site's link is refused."""
     plan_id = keep_plan(engine)
-    auditor = signed_in(app, "auditor")
-    page = auditor.get(f"/plans/{plan_id}").text
+    hr = signed_in(app, "hr")
+    page = hr.get(f"/plans/{plan_id}").text
     assert f'href="/plans/{plan_id}/plan.json" data-testid="plan-file"' in page
     assert "下载方案文件（带签名，可离线核验）" in page
-    answer = auditor.get(f"/plans/{plan_id}/plan.json")
+    answer = hr.get(f"/plans/{plan_id}/plan.json")
     assert answer.status_code == 200
     assert answer.json()["registry_signature"]["algorithm"] == "ed25519"
     assert answer.json()["registry_plan_id"] == plan_id
+    linked = hr.get(f"/plans/{plan_id}/plan.json", headers={"Sec-Fetch-Site": "cross-site"})
+    assert linked.status_code == 403
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).where(AuditLog.entity == "rotation_plan",
+                                                      AuditLog.action == "unmask")).all()
+    assert len(entries) == 1  # the download, not the refused link
+    auditor = signed_in(app, "auditor")
+    assert 'data-testid="plan-file"' not in auditor.get(f"/plans/{plan_id}").text
+    assert auditor.get(f"/plans/{plan_id}/plan.json").status_code == 403
     assert signed_in(app, "clerk_a").get(f"/plans/{plan_id}/plan.json").status_code == 403
