@@ -99,6 +99,19 @@ class IdNumber:
         return mask(self.value)
 
 
+def birth_date_beside_number(given: dt.date, stored: dt.date) -> dt.date:
+    """The birth date a change of a teacher whose ID number is on file, made without the
+    full number, stands for: the stored date when ``given`` is in the stored month, else
+    ``given`` (refused then, as against the number).
+
+    Why: an editor or importer sees the month beside the masked number, not the day. Judged
+    day by day, the answer — accepted for the stored day, refused for every other — told the
+    day, and with it the number down to ~500 candidates (docs/security.md, "The masking
+    rule"). The stored date is the number's own, so no other day of that month could be
+    saved anyway; changing it takes the full number."""
+    return stored if (given.year, given.month) == (stored.year, stored.month) else given
+
+
 def parse_id_number(raw: object) -> IdNumber:
     """Validate and normalise an ID number as a clerk might have typed it.
 

@@ -69,13 +69,27 @@ def _seen_by(client, district, role: str, teacher) -> str:  # type: ignore[no-un
         )
         assert stale.status_code == 409, stale.text
         seen.append(stale.text)
-        # a birth date the number on file refutes: the refusal says so, not which day it holds
+        # every day of the shown month gets one answer: the stored date is kept (before, 422
+        # for every day but the one the number holds told the day)
+        answers = set()
+        for day in (1, 2, teacher.birth_date.day):
+            version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+            tried = client.patch(
+                f"/api/teachers/{teacher.id}",
+                headers=h,
+                json={"birth_date": teacher.birth_date.replace(day=day).isoformat(),
+                      "version": version},
+            )
+            answers.add((tried.status_code, tried.json().get("birth_date")))
+            seen.append(tried.text)
+        assert len(answers) == 1 and next(iter(answers))[0] == 200, answers
+        # another month is refused, and the refusal names no day
         version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
-        other_day = teacher.birth_date.replace(day=2 if teacher.birth_date.day == 1 else 1)
+        other_month = teacher.birth_date.replace(month=teacher.birth_date.month % 12 + 1, day=1)
         refuted = client.patch(
             f"/api/teachers/{teacher.id}",
             headers=h,
-            json={"birth_date": other_day.isoformat(), "version": version},
+            json={"birth_date": other_month.isoformat(), "version": version},
         )
         assert (refuted.status_code, refuted.json()["code"]) == (422, "inconsistent"), refuted.text
         seen.append(refuted.text)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from workforce.idnumber import lookup_hashes, mask
+from workforce.idnumber import birth_date_beside_number, lookup_hashes, mask
 from workforce.io.cells import MASK_CHARACTER, BirthMonth, ReferenceCell
 from workforce.io.lookups import RegistryIndex
 from workforce.io.messages import message
@@ -291,6 +291,9 @@ def _agrees_with_stored_id(
         if not held:
             continue
         new_birth, new_gender = record.get("birth_date"), record.get("gender")
+        if new_birth is not None and born is not None:
+            # a day of the stored month is the stored date: no answer tells which day it is
+            new_birth = record["birth_date"] = birth_date_beside_number(new_birth, born)
         if new_birth is not None and new_birth != born:
             text = message("birth_date_not_stored_id", birth=new_birth.isoformat())
             sheet.problem(position, "birth_date", text)

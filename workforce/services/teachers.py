@@ -16,7 +16,15 @@ from sqlmodel import Session, select
 
 from workforce import audit
 from workforce.accounts.audit_scope import STAFF_NO_FORBIDDEN
-from workforce.idnumber import IdNumberError, decrypt, encrypt, lookup_hash, mask, parse_id_number
+from workforce.idnumber import (
+    IdNumberError,
+    birth_date_beside_number,
+    decrypt,
+    encrypt,
+    lookup_hash,
+    mask,
+    parse_id_number,
+)
 from workforce.models import School, Teacher, utcnow
 from workforce.pinyin import name_initials
 from workforce.services.changes import changes_of
@@ -202,13 +210,15 @@ def update_teacher(
         _refuse_taken_staff_no(session, staff_no=changes["staff_no"], teacher_id=teacher.id)
     if "id_number" in changes:
         changes.update(_protected_id_number(session, changes.pop("id_number"), teacher.id))
+    if ("birth_date" in changes and changes["birth_date"] is not None
+            and teacher.id_number_encrypted and "id_number" not in data.model_fields_set):
+        # a day of the stored month is the stored date: no answer tells which day it is
+        changes["birth_date"] = birth_date_beside_number(changes["birth_date"],
+                                                         teacher.birth_date)
     before = teacher_snapshot(teacher)
-    claimed = version != teacher.version
-    if claimed:
-        # A missing or stale version is refused before the values are judged: the check of
-        # a birth date against the ID number on file would otherwise answer, to a client
-        # that changes nothing, which day the number holds (422 for every other day).
-        claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
+    # The version is claimed before the values are judged (a refusal rolls it back): a stale
+    # or missing version is refused alike for every value sent.
+    claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
     merged = {**teacher.model_dump(), **changes}
     current_id = decrypt(teacher.id_number_encrypted) if teacher.id_number_encrypted else None
     try:
@@ -221,8 +231,6 @@ def update_teacher(
         )
     except ValueError as error:
         raise InvalidInput(REGISTRY_MESSAGES.text("inconsistent", reason=str(error))) from None
-    if not claimed:
-        claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
     for key, value in changes.items():
         setattr(teacher, key, value)
     teacher.name_initials = name_initials(teacher.name)

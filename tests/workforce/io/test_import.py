@@ -607,14 +607,14 @@ def test_a_new_birth_date_or_gender_must_agree_with_the_stored_id_number(registr
     date to 1985-03-01 — how Excel re-saves a masked export's 1985-03 — and T002's gender,
     against the number on file: the registry then held a birth date its own ID number denies."""
     rows = [list(r) for r in TEACHERS_ROWS]
-    rows[0][3], rows[0][4] = "1985-03-01", "*" * 18
+    rows[0][3], rows[0][4] = "1985-04-01", "*" * 18
     rows[1][2], rows[1][4] = "男", ""
     before = snapshot(registry)
     report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk")
     assert report.status == "failed"
     assert rendered(report) == [
-        "t.csv sheet 't' row 2 column D (出生日期) value '1985-03-01': birth date changed to "
-        "1985-03-01 while this row's ID number is blank or masked: a teacher with an ID number "
+        "t.csv sheet 't' row 2 column D (出生日期) value '1985-04-01': birth date changed to "
+        "1985-04-01 while this row's ID number is blank or masked: a teacher with an ID number "
         "on file has the birth date it holds; to change it, give the full ID number with it",
         "t.csv sheet 't' row 3 column C (性别) value '男': gender changed while this row's ID "
         "number is blank or masked: a teacher with an ID number on file has the gender it "
@@ -624,6 +624,16 @@ def test_a_new_birth_date_or_gender_must_agree_with_the_stored_id_number(registr
     after = snapshot(registry)
     assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 1
     assert after == before
+    # every day of the stored month (Excel's 1985-03 → 1985-03-01 among them) gets one answer,
+    # the stored date kept: judged day by day, only 1985-03-12 was accepted, which told the day
+    answers = set()
+    for day in range(1, 32):
+        rows = [list(r) for r in TEACHERS_ROWS]
+        rows[0][3], rows[0][4] = f"1985-03-{day:02d}", "*" * 18
+        dry = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, rows), actor="clerk",
+                          dry_run=True)
+        answers.add((dry.status, tuple(rendered(dry)), dry.counts().get("teachers.updated", 0)))
+    assert len(answers) == 1, answers
     # a correction that agrees with the stored number still goes in; so does one with its number
     rows = [list(r) for r in TEACHERS_ROWS]
     rows[0][4] = "*" * 18
