@@ -13,8 +13,7 @@ numbers or birth dates in is an unmasked export.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -26,10 +25,9 @@ from api.routes.messages import WORK_MESSAGES
 from api.school_filter import export_county, visible_school
 from api.security import refuse_cross_site_disclosure
 from workforce.accounts.scope import county_school_ids, restrict
-from workforce.idnumber import birth_month
 from workforce.io.changes import ID_NUMBER
 from workforce.io.entities import SPECS
-from workforce.io.exporter import export_rows
+from workforce.io.exporter import birth_months_only, export_rows
 from workforce.io.writers import SheetData, write_csv, write_xlsx
 from workforce.models import Teacher
 from workforce.services.disclosure import disclose_id_numbers
@@ -88,7 +86,7 @@ def export_entity_route(
         county=narrowed,
     )  # fmt: skip
     if not unmask:
-        _birth_months_only(spec.columns, rows)
+        birth_months_only(spec, rows)
     data = SheetData(spec, rows)
     if file_format == "csv":
         content = written_file(filename, lambda path: write_csv(path, data, lang))
@@ -96,14 +94,3 @@ def export_entity_route(
         content = written_file(filename, lambda path: write_xlsx(path, [data], lang))
     session.commit()
     return download(content, filename)
-
-
-BIRTH_DATE = "birth_date"
-
-
-def _birth_months_only(columns: Sequence[Any], rows: list[list[Any]]) -> None:
-    """Replace, in place, every birth date cell of ``rows`` by its month."""
-    at = [i for i, column in enumerate(columns) if column.key == BIRTH_DATE]
-    for row in rows:
-        for i in at:
-            row[i] = birth_month(row[i])
