@@ -302,11 +302,12 @@ def retirees(session: Session) -> pd.DataFrame:
     return _teachers(session, ("retired",), None, list(TEACHER_COLUMNS))
 
 
-def retired_in_service(session: Session, day: dt.date, today: dt.date | None = None) -> pd.DataFrame:
+def retired_in_service(session: Session, day: dt.date, today: dt.date | None = None,
+                       retired: pd.DataFrame | None = None) -> pd.DataFrame:
     """The retirees who were in service on ``day`` (:func:`in_service_on`: employed by then,
     retired after it, the retirement date not after today), every column of
-    :data:`TEACHER_COLUMNS`."""
-    retired = retirees(session)
+    :data:`TEACHER_COLUMNS`; of ``retired`` when the caller has read them already."""
+    retired = retirees(session) if retired is None else retired
     if not len(retired):
         return retired
     return retired[in_service_on(retired, day, (), today)].reset_index(drop=True)

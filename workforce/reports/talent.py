@@ -179,7 +179,7 @@ def talent_report(
     # Serving on the as-of date: active or seconded now, or retired since (a past date's
     # count keeps the teachers who retired after it).
     serving = set(people.loc[people["status"].isin(SERVING), "id"]) | (
-        set(frames.retired_in_service(session, as_of)["id"]) & set(people["id"])
+        set(frames.retired_in_service(session, as_of, retired=retired)["id"]) & set(people["id"])
     )
     matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
