@@ -32,6 +32,7 @@ from workforce.services.errors import (
     InvalidInput,
     NotFound,
     RateLimited,
+    ServerBusy,
     Unauthenticated,
     VersionRequired,
 )
@@ -51,6 +52,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     Conflict: 409,
     VersionRequired: 428,
     RateLimited: 429,
+    ServerBusy: 503,
 }
 
 
@@ -70,7 +72,7 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(error, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(error, RateLimited):
+    if isinstance(error, (RateLimited, ServerBusy)):
         headers["Retry-After"] = str(error.extra.get("retry_after", 60))
     extra = error.extra
     if isinstance(extra.get("current"), dict):  # a conflict's current values, shown as anywhere

@@ -31,7 +31,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from workforce.private_files import write_private_text
@@ -138,6 +138,10 @@ class Settings(BaseSettings):
     max_solver_processes: int = 2
     """At most this many solve jobs run at once on this machine (each is one solver process,
     about one core and up to 2 GB at 100,000 teachers); the others wait in order, queued."""
+    solves_at_once: int | None = Field(default=None, ge=1)
+    """At most this many solves run inside web requests at once per server process (what-if
+    questions, policy simulations, marginal values, roadmaps: up to a minute of a core each);
+    one more is answered with 503 at once (`api.solving`). Default: the number of cores."""
     notice_number: str = "源城教人〔{year}〕{plan_id}号"
     """The document number (文号) of a plan's notice letters: ``{year}`` and ``{plan_id}`` are
     filled in; the office may give another number when it downloads them."""

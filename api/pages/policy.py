@@ -4,7 +4,8 @@ school — beside the current plan; and the rules that bind the plan most, from 
 each checked by a re-solve, with the caveat that a dual is a local rate.
 
 A read-only question (GET, nothing in the registry changes), for the personnel office only
-(``manage_plans``), like ``/api/whatif``. Shares are entered in per cent, as the policy writes
+(``manage_plans``), like ``/api/whatif``; a link from another site shows the form filled in
+without solving, and the solves are bounded (:mod:`api.solving`). Shares are entered in per cent, as the policy writes
 them; the page turns the form into the rule changes of :mod:`workforce.plans.policy`.
 """
 
@@ -18,9 +19,11 @@ from sqlmodel import select
 
 from api.deps import SessionDep
 from api.pages.access import PlanManager
-from api.pages.rendering import render
+from api.pages.rendering import flash, render
 from api.pages.routing import page_router
+from api.routes.messages import WORK_MESSAGES
 from api.routes.whatif import county_plan
+from api.solving import solve_asked_by_other_site, solve_slot
 from optimizer.whatif import WhatIfError
 from workforce.accounts.scope import county_of, restrict
 from workforce.codes import code_list
@@ -78,23 +81,29 @@ def policy_page(
         rules.append(f"objective.subject_weights.{weight_subject}={weight}")
     post_changes = [f"{posts_school}={posts}"] if posts_school and posts else []
     plan_id = None
-    try:
-        if rules or post_changes or level:
+    simulation = values = None
+    asked = bool(rules or post_changes or level)
+    if asked and solve_asked_by_other_site(request):
+        flash(request, "info", WORK_MESSAGES.text("solve_link_from_other_site"))
+    elif asked:
+        try:
             plan_id, county = county_plan(session, user, year, None, county)
-        simulation = (
-            simulate_policy(
-                session, year=year, rules=rules, posts=post_changes, plan_id=plan_id, county=county
-            )
-            if rules or post_changes
-            else None
-        )
-        values = (
-            marginal(session, year=year, level=level, plan_id=plan_id, county=county)
-            if level
-            else None
-        )
-    except WhatIfError as exc:
-        raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
+            with solve_slot():
+                if rules or post_changes:
+                    simulation = simulate_policy(
+                        session,
+                        year=year,
+                        rules=rules,
+                        posts=post_changes,
+                        plan_id=plan_id,
+                        county=county,
+                    )
+                if level:
+                    values = marginal(
+                        session, year=year, level=level, plan_id=plan_id, county=county
+                    )
+        except WhatIfError as exc:
+            raise InvalidInput(Text("whatif_invalid", exc.zh, exc.en)) from None
     shown = restrict(select(School.code, School.name), user, School).order_by(School.code)
     schools = dict(session.exec(shown).all())
     current = rules_in_force()  # the rules a plan is solved with (workforce.snapshot)

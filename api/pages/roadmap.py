@@ -5,7 +5,8 @@ teachers who never rotate; the first year's independent check; the assumptions. 
 
 Personnel office only (``manage_plans``, as ``/api/roadmap``; a county's user plans their own
 county whatever the form says). Read-only; the solve runs in the
-request (at most 60 s), off the event loop.
+request (at most 60 s), off the event loop; a link from another site shows the form filled in
+without solving, and the solves are bounded (:mod:`api.solving`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from fastapi.responses import Response
 from api.deps import SessionDep
 from api.i18n import page_language, translator
 from api.pages.access import PlanManager
-from api.pages.rendering import render
+from api.pages.rendering import flash, render
 from api.pages.routing import page_router
+from api.routes.messages import WORK_MESSAGES
+from api.solving import solve_asked_by_other_site, solve_slot
 from optimizer.constraints import CATALOGUE
 from optimizer.roadmap_project import ASSUMPTION_TEXT
 from workforce.accounts.scope import county_of
@@ -48,15 +51,18 @@ def roadmap_page(
         "time_limit": time_limit,
     }
     context: dict[str, object] = {"form": form, "roadmap": None, "error": None}
-    if from_year is not None:
+    if from_year is not None and solve_asked_by_other_site(request):
+        flash(request, "info", WORK_MESSAGES.text("solve_link_from_other_site"))
+    elif from_year is not None:
         try:
-            instance, found = roadmap_from_registry(
-                session,
-                first_year=from_year,
-                years=years,
-                county=county,
-                time_limit_s=time_limit,
-            )
+            with solve_slot():
+                instance, found = roadmap_from_registry(
+                    session,
+                    first_year=from_year,
+                    years=years,
+                    county=county,
+                    time_limit_s=time_limit,
+                )
         except RoadmapError as exc:
             context["error"] = exc.zh if zh else exc.en
         else:

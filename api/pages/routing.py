@@ -58,7 +58,10 @@ class PageRoute(APIRoute):
             except Unauthenticated:
                 return sign_in_redirect(request)
             except DomainError as error:
-                return error_page(request, error.text, status_of(error))
+                page = error_page(request, error.text, status_of(error))
+                if "retry_after" in error.extra:
+                    page.headers["Retry-After"] = str(error.extra["retry_after"])
+                return page
             except RequestValidationError as error:
                 fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
                 return error_page(request, UI.text("invalid_request", fields=fields), 422)

@@ -3,7 +3,8 @@
 Personnel office only (permission ``manage_plans``): it names teachers of every school of the
 county (a county's user: of their own county only).
 Read-only: nothing in the registry changes. CPU-bound (one solve up to the time limit), so the
-handler is a plain function, run off the event loop.
+handler is a plain function, run off the event loop; not started by another site's link, and
+a bounded number at once (:mod:`api.solving`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import SessionDep, require
+from api.solving import guarded_solve
 from optimizer.roadmap_types import Roadmap
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
@@ -30,6 +32,7 @@ PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
 def roadmap(
     session: SessionDep,
     user: PlanManager,
+    _solve: Annotated[None, Depends(guarded_solve)],
     from_year: Annotated[int, Query(alias="from", ge=2000, le=2100, description="起始年度")],
     years: Annotated[int, Query(ge=1, le=10, description="规划年数")] = 5,
     county: Annotated[str | None, Query(max_length=64, description="县（区）")] = None,

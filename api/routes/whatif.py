@@ -5,7 +5,8 @@ re-solved under changed rules (``/policy``), and the rules that bind it most (``
 Personnel office only (permission ``manage_plans``: HR and admin; a school clerk or an auditor
 gets 403): the answers name teachers of every school. Read-only: the base is the year's newest
 current plan (or one solved now and not kept); nothing in the registry changes. The work is
-CPU-bound (a few re-solves), so the handlers are plain functions, run off the event loop.
+CPU-bound (a few re-solves), so the handlers are plain functions, run off the event loop; not
+started by another site's link, and a bounded number at once (:mod:`api.solving`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlmodel import Session
 from api.deps import SessionDep, require
 from api.routes.messages import WORK_MESSAGES
 from api.school_filter import visible_school
+from api.solving import guarded_solve
 from optimizer.whatif import WhatIf, WhatIfError
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission
@@ -34,6 +36,9 @@ from workforce.services.messages import REGISTRY_MESSAGES, Text
 router = APIRouter(prefix="/whatif", tags=["whatif"])
 
 PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
+Solve = Annotated[None, Depends(guarded_solve)]
+"""After the permission check: not for another site's link, and a bounded number at once
+(:mod:`api.solving`)."""
 Year = Annotated[int, Query(ge=2000, le=2100, description="交流年度 / rotation year")]
 K = Annotated[int, Query(ge=1, le=50, description="列出前几名 / how many answers")]
 TimeLimit = Annotated[float | None, Query(gt=0, le=60, alias="time_limit_s",
@@ -108,6 +113,7 @@ def _ask(session, user: User, **question: object) -> WhatIfAnswer:
 def candidates(
     session: SessionDep,
     user: PlanManager,
+    _solve: Solve,
     year: Year,
     school: Annotated[str, Query(min_length=1, max_length=32, description="学校代码")],
     subject: Annotated[str, Query(min_length=1, max_length=32, description="学科代码")],
@@ -125,6 +131,7 @@ def candidates(
 def destinations(
     session: SessionDep,
     user: PlanManager,
+    _solve: Solve,
     year: Year,
     staff_no: Annotated[str, Query(min_length=1, max_length=32, description="工号")],
     k: K = 5,
@@ -141,6 +148,7 @@ def destinations(
 def policy(
     session: SessionDep,
     user: PlanManager,
+    _solve: Solve,
     year: Year,
     rule: Annotated[list[str], Query(
         max_length=40, description="规则调整 键=值，如 quotas.school_share=0.15（可多次）")] = [],  # noqa: B006
@@ -164,6 +172,7 @@ def policy(
 def marginal_values(
     session: SessionDep,
     user: PlanManager,
+    _solve: Solve,
     year: Year,
     level: Annotated[Literal["rural_shortage_filled", "preference", "distance"], Query(
         description="目标层级")] = "rural_shortage_filled",

@@ -50,5 +50,10 @@ class VersionRequired(DomainError):
     """An update came without the version the client read."""
 
 
+class ServerBusy(DomainError):
+    """The server is doing as much of this work as it may at once; ``extra["retry_after"]``
+    is the suggested wait in seconds."""
+
+
 class RateLimited(DomainError):
     """Too many failed sign-ins; ``extra["retry_after"]`` is the wait in seconds."""
