@@ -98,6 +98,8 @@ def _decrypt(secret_key: str, token: str) -> str:
 def rotate_secret_key(engine: Engine, old: str, new: str, *, actor: str) -> int:
     """Re-encrypt and re-hash every stored ID number from ``old`` to ``new`` and move the check
     value, and sign the audit chain again under ``new`` (:func:`workforce.audit_chain.rekey`),
+    recording the plan files' public signing key before and after in the audit entry (so the
+    keys files were signed under stay published, :func:`workforce.plans.signing.key_history`),
     all in one transaction (any failure leaves the database as it was). Returns how many ID
     numbers were re-encrypted. Refuses an ``old`` that is not the database's key, and an audit
     chain that does not verify (:class:`~workforce.audit_chain.ChainBroken`)."""
@@ -137,9 +139,12 @@ def rotate_secret_key(engine: Engine, old: str, new: str, *, actor: str) -> int:
         setting = session.get(InstanceSetting, CHECK_NAME)
         assert setting is not None  # check_secret_key recorded it
         setting.value = check_value(new)
+        from workforce.plans.signing import SIGNING_KEY_FIELD, public_key
+
         audit.record(
             session, actor=actor, action="rotate_secret", entity="instance",
             entity_key=CHECK_NAME, note=f"{len(changes)} ID numbers re-encrypted under a new key",
-        )  # fmt: skip
+            before={SIGNING_KEY_FIELD: public_key(old)}, after={SIGNING_KEY_FIELD: public_key(new)},
+        )  # the plan files' public keys, for `signing.key_history`  # fmt: skip
         session.commit()
     return len(changes)

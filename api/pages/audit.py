@@ -21,7 +21,7 @@ from api.pages.routing import page_router
 from api.routes.audit import EARLIEST, LATEST, chain_public, list_audit_entries
 from workforce.audit_chain import parse_head, verify
 from workforce.config import get_settings
-from workforce.plans.signing import fingerprint, public_key
+from workforce.plans.signing import key_history
 from workforce.services.errors import InvalidInput
 
 router = page_router()
@@ -101,7 +101,8 @@ def audit_chain_page(
     expect_head: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     """The audit chain verified now: each finding, the verdict and the head to record; and the
-    public key plan files are signed with, for auditors' `check-plan --trust-key`."""
+    public key plan files are signed with, for auditors' `check-plan --trust-key`, and the keys
+    files were signed with before each rotation of the secret key, with when each was in force."""
     expect_head = _blank_to_none(expect_head)
     try:
         expected = parse_head(expect_head) if expect_head else None
@@ -109,7 +110,8 @@ def audit_chain_page(
         raise InvalidInput(UI.text("audit_chain_bad_head")) from None
     result = chain_public(verify(session, expected_head=expected))
     language = page_language(request)
-    key = public_key(get_settings().secret_key)  # plan files' signatures (workforce signing-key)
+    # plan files' signatures (workforce signing-key): the key now, and each before a rotation
+    current, *earlier = key_history(session, get_settings().secret_key)
     return render(
         request,
         "audit_chain.html",
@@ -118,6 +120,7 @@ def audit_chain_page(
         findings=[getattr(f.message, language) for f in result.findings],
         summary=getattr(result.summary, language),
         expect_head=expect_head or "",
-        signing_key=key,
-        signing_fingerprint=fingerprint(key),
+        signing_key=current.key,
+        signing_fingerprint=current.fingerprint,
+        earlier_keys=earlier,
     )

@@ -571,21 +571,42 @@ def _plan_error(exc: PlanError, language: str) -> typer.Exit:
 
 @app.command("signing-key")
 def signing_key_command(language: Language = "zh") -> None:
-    """本信息库签发方案文件所用的公钥，供审计方以 check-plan --trust-key 核验 / The public key
-    this registry signs plan files with, for `check-plan --trust-key` elsewhere."""
-    from workforce.config import get_settings
-    from workforce.plans.signing import fingerprint, public_key
+    """本信息库签发方案文件所用的公钥（及更换密钥前用过的公钥），供审计方以 check-plan
+    --trust-key 核验 / The public key this registry signs plan files with (and those it signed
+    with before each secret-key rotation), for `check-plan --trust-key` elsewhere.
 
-    require_registry(language)
-    key = public_key(get_settings().secret_key)
-    typer.echo(key)
+    The first line is the current key alone, for scripts."""
+    from sqlmodel import Session
+
+    from workforce.config import get_settings
+    from workforce.plans.signing import key_history
+
+    with Session(require_registry(language)) as session:
+        current, *earlier = key_history(session, get_settings().secret_key)
+    assert current.key is not None and current.fingerprint is not None
+    zh = language == "zh"
+    typer.echo(current.key)
     typer.echo(
-        f"指纹 {fingerprint(key)}；请经可靠渠道交给审计方：workforce check-plan 方案.json "
-        f"--trust-key {key}。更换密钥（rotate-secret）后公钥随之改变，此前签发的文件仍按旧公钥核验"
-        if language == "zh" else
-        f"fingerprint {fingerprint(key)}; hand it to the auditors by a channel they trust: "
-        f"workforce check-plan plan.json --trust-key {key}. Rotating the secret key changes it; "
-        "files signed before verify under the key published before")
+        f"指纹 {current.fingerprint}；请经可靠渠道交给审计方：workforce check-plan 方案.json "
+        f"--trust-key {current.key}。更换密钥（rotate-secret）后公钥随之改变，此前签发的文件仍按"
+        "当时的公钥核验（见下）"
+        if zh else
+        f"fingerprint {current.fingerprint}; hand it to the auditors by a channel they trust: "
+        f"workforce check-plan plan.json --trust-key {current.key}. Rotating the secret key "
+        "changes it; files signed before verify under the key of their time (below)")
+    if earlier:
+        typer.echo("此前的公钥（签发于其使用期间的方案文件按它核验）：" if zh else
+                   "Earlier keys (files signed while each was in force verify under it):")
+    for period in earlier:
+        since = f"{period.since:%Y-%m-%d %H:%M}" if period.since else ("启用之初" if zh else "the start")
+        until = f"{period.until:%Y-%m-%d %H:%M}"
+        if period.key is None:
+            typer.echo(f"  {since} – {until} UTC：" + ("该次更换密钥前的公钥未记录" if zh else
+                       "the key before this rotation was not recorded"))
+        else:
+            typer.echo(f"  {since} – {until} UTC：{period.key}（指纹 {period.fingerprint}）" if zh
+                       else f"  {since} – {until} UTC: {period.key} (fingerprint "
+                       f"{period.fingerprint})")
 
 
 @plans_app.command("export")

@@ -13,12 +13,16 @@ that was not given is not trusted, and the verdict says so.
 
 The signing key is derived from the deployment's secret key (so it is backed up and restored with
 it, and nothing new is stored); ``rotate-secret`` changes it, and files signed before verify only
-under the public key published before.
+under the public key of their time. So that key stays published: each rotation's audit entry
+records the public key before and after (the audit chain makes that record tamper-evident), and
+``workforce signing-key`` and the audit chain page list every key with the time it was in force
+(:func:`key_history`).
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -28,12 +32,15 @@ from workforce.config import derive_key
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sqlmodel import Session
 
     from optimizer import Plan
 
 ALGORITHM = "ed25519"
 DOMAIN = b"workforce-plan-file-v1\n"
 """Prefixed to every signed message: a signature made here means nothing anywhere else."""
+SIGNING_KEY_FIELD = "plan_signing_key"
+"""The field of a ``rotate_secret`` audit entry's before and after that holds the public key."""
 
 
 def _private_key(secret_key: str) -> Ed25519PrivateKey:
@@ -104,3 +111,38 @@ def check(field: Any, plan_id: Any, status: Any, plan: Plan, trusted: list[str]
         key = field.get("public_key") if isinstance(field, dict) else None
         return SignatureCheck(True, False, key if isinstance(key, str) else None, False)
     return SignatureCheck(True, True, key, key in {k.strip() for k in trusted})
+
+
+@dataclass(frozen=True)
+class KeyInForce:
+    """A public key plan files were signed under, from ``since`` until ``until`` (UTC; None:
+    from the start, and still in force). ``key`` None: a rotation made before rotations
+    recorded the key (the key of that time cannot be derived any more)."""
+
+    key: str | None
+    since: dt.datetime | None
+    until: dt.datetime | None
+
+    @property
+    def fingerprint(self) -> str | None:
+        return None if self.key is None else fingerprint(self.key)
+
+
+def key_history(session: Session, secret_key: str) -> list[KeyInForce]:
+    """Every public key this registry has signed plan files under, newest (the current one)
+    first, read from the ``rotate_secret`` entries of the audit log."""
+    from sqlmodel import select
+
+    from workforce.models import AuditLog
+
+    rotations = session.exec(
+        select(AuditLog).where(AuditLog.action == "rotate_secret").order_by(AuditLog.id)  # type: ignore[arg-type]
+    ).all()
+    keys: list[KeyInForce] = []
+    since = None
+    for entry in rotations:
+        before = (entry.before or {}).get(SIGNING_KEY_FIELD)
+        keys.append(KeyInForce(before if isinstance(before, str) else None, since, entry.at))
+        since = entry.at
+    keys.append(KeyInForce(public_key(secret_key), since, None))
+    return keys[::-1]

@@ -150,3 +150,32 @@ def test_the_audit_chain_page_shows_the_key_plan_files_are_signed_with(
     page = signed_in(app, "auditor").get("/audit/chain").text
     assert f'<code data-testid="signing-key">{key}</code>' in page
     assert f"指纹 {fingerprint(key)}" in page and "--trust-key" in page
+
+
+def test_the_audit_chain_page_lists_the_keys_before_each_rotation(
+    app: FastAPI, district: District, engine, monkeypatch
+) -> None:
+    """Files signed before `rotate-secret` verify only under the key of their time: the page
+    lists it, with when it was in force, so an auditor can still check last year's files."""
+    from workforce import config
+    from workforce.plans.signing import fingerprint, public_key
+    from workforce.secret import check_secret_key, rotate_secret_key
+
+    old = config.get_settings().secret_key
+    new = "a-new-secret-key-for-the-rotation-test-0123456789"
+    check_secret_key(engine, old)
+    rotate_secret_key(engine, old, new, actor="admin")
+    monkeypatch.setenv("WORKFORCE_SECRET_KEY", new)
+    config.get_settings.cache_clear()
+    try:
+        page = signed_in(app, "auditor").get("/audit/chain").text
+    finally:
+        monkeypatch.undo()
+        config.get_settings.cache_clear()
+    assert f'<code data-testid="signing-key">{public_key(new)}</code>' in page
+    earlier = re.findall(r'<tr data-testid="earlier-signing-key">(.*?)</tr>', page, re.S)
+    assert len(earlier) == 1
+    assert public_key(old) in earlier[0] and fingerprint(public_key(old)) in earlier[0]
+    assert "启用之初 –" in visible_text(earlier[0])
+    assert "此前的签名公钥" in visible_text(page)
+    assert 'data-testid="audit-chain-verdict"' in page and "flash-success" in page

@@ -305,3 +305,43 @@ def test_processes_starting_together_on_a_new_home_share_the_one_key_in_the_file
         in_file = config.read_config_file(home / "workforce.env")["WORKFORCE_SECRET_KEY"]
         assert got == [in_file] * processes, trial
         assert sorted(p.name for p in home.iterdir()) == ["workforce.env"]  # no lock file left
+
+
+def test_signing_key_lists_the_keys_files_were_signed_under_before_each_rotation(
+    env, engine, loaded, tmp_path
+):
+    """Plan files signed before `rotate-secret` verify only under the public key of their time.
+    That key could not be had afterwards (it is derived from the old secret, which is gone), so
+    an auditor handed last year's file could not check it. Each rotation now records the keys
+    before and after in its audit entry, and `signing-key` lists them with their periods."""
+    from workforce.plans.signing import public_key
+
+    env.delenv("WORKFORCE_SECRET_KEY")
+    home = tmp_path / "rotating"
+    config.write_config_value(home / "workforce.env", "WORKFORCE_SECRET_KEY", os.environ.get(
+        "WORKFORCE_TEST_SECRET", "test-secret-key-that-is-only-used-by-the-test-suite"))
+    env.setenv("WORKFORCE_HOME", str(home))
+    secrets = []
+    for _ in range(3):
+        _reload(env)
+        secrets.append(config.get_settings().secret_key)
+        if len(secrets) < 3:
+            assert runner.invoke(app, ["rotate-secret"]).exit_code == 0
+    assert len(set(secrets)) == 3
+    first, second, now = (public_key(s) for s in secrets)
+    shown = runner.invoke(app, ["signing-key"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == now
+    earlier = [line for line in lines if "UTC" in line]
+    assert len(earlier) == 2  # newest first, each with when it was in force
+    assert second in earlier[0] and first in earlier[1]
+    assert earlier[1].strip().startswith("启用之初 –")
+    assert earlier[0].strip().split(" – ")[0] == earlier[1].split(" – ")[1].split(" UTC")[0]
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).where(AuditLog.action == "rotate_secret")
+                               .order_by(AuditLog.id)).all()  # fmt: skip
+    assert [(e.before["plan_signing_key"], e.after["plan_signing_key"]) for e in entries] == [
+        (first, second), (second, now)]
+    english = runner.invoke(app, ["signing-key", "--lang", "en"]).output
+    assert "Earlier keys" in english and "the start –" in english
