@@ -65,10 +65,13 @@ def serve_command(
     """启动网页和 API 服务 / Run the web application and HTTP API."""
     from workforce.config import get_settings
 
+    # first: where there is no registry, refuse before the settings are read, which would write
+    # a new secret key into var/workforce.env of whatever folder this was run in; every page
+    # would fail on a missing or older schema anyway
+    require_registry()
     settings = get_settings()
     if development_secret_refused(settings, host, insecure_dev=insecure_dev):
         raise fail(*pair("cli.serve.development_secret"), settings.language)
-    require_registry(settings.language)  # every page would fail on a missing or older schema
     check_database_key(settings.language)
     if settings.web_runs_solves:  # jobs whose process died with the last server: failed; the
         from workforce.db import get_engine  # queue: started again

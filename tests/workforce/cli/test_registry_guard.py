@@ -27,6 +27,7 @@ READING_COMMANDS = [
     ["rotate-secret"],
     ["update-user", "someone", "--city"],
     ["worker"],
+    ["serve"],
 ]
 """One of each kind of command that needs the registry."""
 
@@ -56,7 +57,7 @@ def test_without_a_registry_each_command_says_so_and_writes_nothing(empty_folder
         assert "workforce migrate" in result.output
         assert list(empty_folder.iterdir()) == [], args  # no var/, no key, no database
         checked += 1
-    assert checked == len(READING_COMMANDS) == 11
+    assert checked == len(READING_COMMANDS) == 12
     english = runner.invoke(app, ["report", "training", "--out", "r.json", "--lang", "en"])
     assert english.exit_code == 2 and "there is no registry here" in english.output
 

@@ -82,7 +82,7 @@ def test_first_run_generates_a_private_secret_in_the_home(env, tmp_path):
         (["--host", "127.0.0.1"], True),
     ],
 )
-def test_serve_refuses_the_development_secret(env, args, refused):
+def test_serve_refuses_the_development_secret(env, engine, args, refused):
     env.setenv("WORKFORCE_SECRET_KEY", config.DEVELOPMENT_SECRET)
     env.setenv("WORKFORCE_ENVIRONMENT", "development")
     _reload(env)
