@@ -93,6 +93,11 @@ class Teacher(SQLModel, table=True):
         default=None, description="HR-confirmed retirement date, overrides the statutory one"
     )
     status: str = Field(default="active", max_length=16)
+    left_on: dt.date | None = Field(
+        default=None,
+        description="离岗日期: the first day out of service of a teacher who left or retired "
+        "(None while serving, or when not recorded); reports dated before it count them",
+    )
     version: int = Field(default=1, description="optimistic-concurrency counter")
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)

@@ -15,6 +15,7 @@ to a school of their county only, and the form's school picker lists those schoo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -44,7 +45,9 @@ from workforce.accounts.models import Correction, User
 from workforce.accounts.roles import Permission, allows, is_school_bound
 from workforce.accounts.scope import get_visible, restrict
 from workforce.codes import code_list
+from workforce.dates import DateError, parse_date
 from workforce.models import School, Teacher
+from workforce.rules.leaving import GONE
 from workforce.services.corrections import (
     CORRECTABLE_FIELDS,
     CorrectionCreate,
@@ -52,7 +55,12 @@ from workforce.services.corrections import (
 )
 from workforce.services.errors import DomainError, StaleVersion
 from workforce.services.messages import REGISTRY_MESSAGES
-from workforce.services.teachers import NULLABLE_FIELDS, TeacherUpdate, update_teacher
+from workforce.services.teachers import (
+    NULLABLE_FIELDS,
+    TeacherUpdate,
+    deactivate_teacher,
+    update_teacher,
+)
 
 router = page_router()
 
@@ -90,6 +98,9 @@ def editing_context(
         "propose_problems": forms.get("propose_problems", []),
         "edit_problems": forms.get("edit_problems", []),
         "conflict": forms.get("conflict"),
+        "leave_problems": forms.get("leave_problems", []),
+        "leave_on": forms.get("leave_on", ""),
+        "today": dt.date.today().isoformat(),
     }
     if can_edit:
         current = {field: form_value(field, getattr(teacher, field)) for field in EDITABLE_FIELDS}
@@ -289,4 +300,49 @@ def propose_correction_page(
     propose_correction(session, actor=user.username, viewer=user, data=data)
     session.commit()
     flash(request, "success", UI.text("correction_sent"))
+    return RedirectResponse(f"/teachers/{teacher_id}", status_code=303)
+
+
+@router.post("/teachers/{teacher_id}/leave")
+def leave_teacher_page(
+    request: Request, session: SessionDep, user: Editor, teacher_id: int, form: FormFields
+) -> Response:
+    """HR records that a teacher left (离职/调出) or retired, from the day given: the first day
+    out of service (`workforce.rules.leaving`; reports dated before it still count them). A
+    stale version, a day that is not a date or one before the teacher joined the school comes
+    back on the page, in words."""
+    from api.pages.teachers import render_teacher
+
+    get_visible(
+        session,
+        user,
+        Teacher,
+        teacher_id,
+        REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
+    )
+    language = page_language(request)
+    version = int(form["version"]) if form.get("version", "").isdigit() else None
+    status = form.get("status", "")
+    typed = form.get("left_on", "").strip()
+    problems = []
+    if status not in GONE:
+        problems.append(plain_text(UI.text("leave_status_invalid"), language))
+    try:
+        left_on = parse_date(typed) if typed else None
+    except DateError as error:
+        left_on = None
+        problems.append(error.zh if language == "zh" else error.en)
+    if not problems:
+        try:
+            teacher = deactivate_teacher(session, actor=user.username, teacher_id=teacher_id,
+                                         version=version, status=status, left_on=left_on)  # type: ignore[arg-type]  # fmt: skip
+        except DomainError as error:
+            session.rollback()
+            problems.append(plain_text(error.text, language))
+    if problems:
+        return render_teacher(request, session, user, teacher_id, status_code=422,
+                              leave_problems=problems, leave_on=typed)  # fmt: skip
+    session.commit()
+    flash(request, "success", UI.text("teacher_left", name=teacher.name,
+                                      left_on=teacher.left_on))  # fmt: skip
     return RedirectResponse(f"/teachers/{teacher_id}", status_code=303)

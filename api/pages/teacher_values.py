@@ -53,7 +53,7 @@ retiring are their own registry action)."""
 
 BOOL_FIELDS = frozenset({"is_head_teacher", "is_principal"})
 DATE_FIELDS = frozenset(
-    {"birth_date", "first_employed_on", "joined_school_on", "retirement_confirmed_on"}
+    {"birth_date", "first_employed_on", "joined_school_on", "retirement_confirmed_on", "left_on"}
 )
 _COLUMN_OF = {"school_id": "school_code"}
 

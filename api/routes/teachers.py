@@ -40,7 +40,7 @@ from workforce.models import (
 )
 from workforce.services.disclosure import disclose_id_numbers, record_id_number_search
 from workforce.services.errors import InvalidInput
-from workforce.services.fields import PostType, Subject, TeacherStatus, Zone
+from workforce.services.fields import Day, PostType, Subject, TeacherStatus, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.queries import TeacherFilters, list_teacher_rows
 from workforce.services.teachers import (
@@ -66,6 +66,9 @@ class TeacherPatch(TeacherUpdate):
 
 class TeacherDeactivate(BaseModel):
     status: Literal["left", "retired"] = Field(default="left", description="离职 left / 退休")
+    left_on: Day | None = Field(
+        default=None, description="离岗日期：不再在岗的第一天；默认当天 / first day out of service"
+    )
     version: int | None = Field(default=None, ge=1, description="读取时的版本号（或 If-Match）")
 
 
@@ -342,6 +345,7 @@ def deactivate_teacher_route(
         teacher_id=teacher_id,
         version=chosen_version(if_match, body.version),
         status=body.status,
+        left_on=body.left_on,
     )
     session.commit()
     response.headers["ETag"] = f'"{teacher.version}"'

@@ -60,6 +60,9 @@ class TeacherPublic(Record):
     is_head_teacher: bool
     is_principal: bool
     status: str
+    left_on: dt.date | None = Field(
+        default=None, description="离岗日期：离职、调出或退休后不再在岗的第一天 / first day out of service"
+    )
     version: int
 
 

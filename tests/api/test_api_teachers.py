@@ -278,6 +278,39 @@ def test_deactivate_marks_left_and_keeps_the_record(client, district):
     assert (again.status_code, again.json()["code"]) == (409, "already_inactive")
 
 
+def test_the_leaving_date_is_recorded_with_the_leaving_and_goes_with_a_return(client, district):
+    """Reports dated in the past count a teacher until the day they left: deactivating records
+    that day (today unless given); a status change through the edit does too; a date before
+    the teacher joined, or beside a status in service, is refused; a re-employed teacher has
+    none any more."""
+    h = district.headers["admin"]
+    first, second = district.teachers_b[0], district.teachers_a[0]
+    before_joining = (first.joined_school_on - dt.timedelta(days=1)).isoformat()
+    refused = client.post(f"/api/teachers/{first.id}/deactivate", headers=h,
+                          json={"version": 1, "left_on": before_joining})  # fmt: skip
+    assert (refused.status_code, refused.json()["code"]) == (422, "left_before_joining")
+    assert "早于到本校任教时间" in refused.json()["detail"]["zh"]
+    left = client.post(f"/api/teachers/{first.id}/deactivate", headers=h,
+                       json={"version": 1, "left_on": "2026-07-15"})  # fmt: skip
+    assert left.status_code == 200, left.text
+    assert (left.json()["status"], left.json()["left_on"]) == ("left", "2026-07-15")
+    back = client.patch(f"/api/teachers/{first.id}", headers=h,
+                        json={"version": 2, "status": "active"})  # fmt: skip
+    assert back.status_code == 200, back.text
+    assert (back.json()["status"], back.json()["left_on"]) == ("active", None)
+    serving_with_a_date = client.patch(f"/api/teachers/{first.id}", headers=h,
+                                       json={"version": 3, "left_on": "2026-08-01"})  # fmt: skip
+    assert serving_with_a_date.json()["code"] == "left_on_while_serving"
+    retired = client.patch(f"/api/teachers/{second.id}", headers=h,
+                           json={"version": second.version, "status": "retired"})  # fmt: skip
+    assert retired.status_code == 200, retired.text
+    assert retired.json()["left_on"] == dt.date.today().isoformat()
+    with Session(client.app.state.engine) as session:
+        entry = session.exec(select(AuditLog).where(AuditLog.entity_key == first.staff_no,
+                                                    AuditLog.action == "deactivate")).one()  # fmt: skip
+    assert (entry.before["left_on"], entry.after["left_on"]) == (None, "2026-07-15")
+
+
 def test_a_stale_change_of_birth_date_does_not_tell_the_day_in_the_id_number(client, district):
     """The registry refuses a birth date that the ID number on file contradicts; a change
     sent with a stale version is refused for its version first, whatever date it carries.

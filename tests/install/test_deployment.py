@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFORCE = Path(sys.executable).with_name("workforce")
 runner = CliRunner()
 PASSWORD = "a long enough password for chief"
-HEAD = "0016"
+HEAD = "0017"
 """The newest migration (written out: a new migration must be seen to change these tests)."""
 
 

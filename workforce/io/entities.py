@@ -41,6 +41,7 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
+from workforce.rules.leaving import leaving_date_conflict
 from workforce.school_codes import is_school_code
 
 DATE = DateCell()
@@ -72,6 +73,17 @@ def date_order(start: str, end: str, *, strictly: bool = False) -> RowCheck:
             )  # fmt: skip
 
     return check
+
+
+def leaving_date_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:
+    """A leaving date not beside a status in service, and not before the teacher joined the
+    school (`workforce.rules.leaving`); a row that gives no status is judged on the second
+    only."""
+    conflict = leaving_date_conflict(row.get("status"), row.get("left_on"),
+                                     row.get("joined_school_on"))  # fmt: skip
+    if conflict is not None:
+        yield "left_on", message(conflict, left_on=row["left_on"].isoformat(),
+                                 joined=str(row.get("joined_school_on")))  # fmt: skip
 
 
 def id_number_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:
@@ -147,7 +159,7 @@ SCHOOLS = EntitySpec(
 TEACHERS = EntitySpec(
     name="teachers", zh="教师", en="Teachers", model=Teacher, key=("staff_no",),
     sheet_names=("教师信息", "教职工", "教师名单", "teacher"),
-    checks=(id_number_agrees, plausible_teacher),
+    checks=(id_number_agrees, leaving_date_agrees, plausible_teacher),
     columns=(
         text("staff_no", "工号", "Staff number", Teacher, required=True,
              forbidden=STAFF_NO_FORBIDDEN, aliases=("教职工号", "职工号", "教师工号"),
@@ -184,6 +196,8 @@ TEACHERS = EntitySpec(
                    aliases=("退休日期",)),
         ColumnSpec("status", "状态", "Status", CodeCell("teacher_statuses"),
                    aliases=("在岗状态", "人员状态"), example="在岗"),
+        ColumnSpec("left_on", "离岗日期", "Left on", DATE,
+                   aliases=("离职日期", "调出日期", "退休日期（实际）", "离岗时间")),
     ),
 )  # fmt: skip
 

@@ -33,6 +33,7 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
+from workforce.rules.leaving import GONE
 
 SCHOOL_COLUMNS = (
     "id",
@@ -67,6 +68,7 @@ TEACHER_COLUMNS = (
     "retirement_category",
     "retirement_confirmed_on",
     "status",
+    "left_on",
 )
 
 
@@ -266,6 +268,32 @@ def retirement_dates(teachers: pd.DataFrame) -> list[dt.date]:
     return list(map(done.__getitem__, keys))
 
 
+def service_ends(teachers: pd.DataFrame, serving: Iterable[str], today: dt.date | None = None
+                 ) -> list[dt.date]:
+    """Each teacher's first day out of service (`workforce.rules.leaving`): ``date.max`` for one
+    still serving (status in ``serving``); the recorded leaving date (``left_on``) of one who
+    left or retired; for a retiree without it, the retirement date — one after ``today`` (the
+    real date: the teacher is already retired) cannot be right and is not relied on; else
+    ``date.min``: a leaver whose leaving date was not recorded is not counted on any day.
+    Needs ``status``, ``left_on`` and :data:`RETIREMENT_COLUMNS`."""
+    today = today or dt.date.today()
+    status = teachers["status"].tolist()
+    left_on = teachers["left_on"].tolist()
+    serves = set(serving)
+    known = [isinstance(d, dt.date) and not pd.isna(d) for d in left_on]  # NaT is a date too
+    ends = [
+        dt.date.max if s in serves else d if k else dt.date.min
+        for s, d, k in zip(status, left_on, known, strict=True)
+    ]
+    unknown = [i for i, (s, k) in enumerate(zip(status, known, strict=True))
+               if s == "retired" and not k]  # fmt: skip
+    if unknown:
+        statutory = retirement_dates(teachers.iloc[unknown])
+        for i, day in zip(unknown, statutory, strict=True):
+            ends[i] = day if day <= today else dt.date.min
+    return ends
+
+
 def in_service_on(
     teachers: pd.DataFrame,
     day: dt.date,
@@ -273,44 +301,36 @@ def in_service_on(
     today: dt.date | None = None,
 ) -> pd.Series:
     """Which teachers were in service on ``day``: employed by then (:func:`employed_by`) and
-    either still serving (status in ``serving``) or retired since — status ``retired`` with a
-    retirement date after ``day``. A report dated in the past counts the teachers who retired
-    after its date, as the rotation report does; the registry keeps no leaving date, so
-    leavers are not counted. A retirement date after ``today`` (the real date: the teacher is
-    already retired) cannot be right and is not relied on. Needs ``status``,
-    ``first_employed_on``, ``joined_school_on`` and :data:`RETIREMENT_COLUMNS`."""
-    today = today or dt.date.today()
-    status = teachers["status"]
-    active = status.isin(list(serving)).to_numpy()
-    retired = (status == "retired").to_numpy()
-    later = np.zeros(len(teachers), dtype=bool)
-    if retired.any():
-        dates = retirement_dates(teachers[retired])
-        later[retired] = [day < d <= today for d in dates]
-    return employed_by(teachers, day) & pd.Series(active | later, index=teachers.index)
+    not out of service yet (:func:`service_ends` after ``day``). A report dated in the past
+    counts the teachers who left or retired after its date, as the rotation report does.
+    Needs ``status``, ``left_on``, ``first_employed_on``, ``joined_school_on`` and
+    :data:`RETIREMENT_COLUMNS`."""
+    ends = service_ends(teachers, serving, today)
+    later = pd.Series([day < end for end in ends], index=teachers.index, dtype=bool)
+    return employed_by(teachers, day) & later
 
 
-def retirees(session: Session) -> pd.DataFrame:
-    """The teachers whose status is ``retired`` (every column of :data:`TEACHER_COLUMNS`) —
-    a few percent of the registry, read apart so that the reports' reads of everyone stay
-    as narrow as they were."""
+def former_teachers(session: Session) -> pd.DataFrame:
+    """The teachers who left or retired (every column of :data:`TEACHER_COLUMNS`) — a few
+    percent of the registry, read apart so that the reports' reads of everyone stay as narrow
+    as they were."""
     if SHARED_READS in session.info:
         every = _read(
             session, "teachers", lambda: _teachers(session, None, None, list(TEACHER_COLUMNS))
         )
-        return every[every["status"] == "retired"].reset_index(drop=True)
-    return _teachers(session, ("retired",), None, list(TEACHER_COLUMNS))
+        return every[every["status"].isin(GONE)].reset_index(drop=True)
+    return _teachers(session, GONE, None, list(TEACHER_COLUMNS))
 
 
-def retired_in_service(session: Session, day: dt.date, today: dt.date | None = None,
-                       retired: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The retirees who were in service on ``day`` (:func:`in_service_on`: employed by then,
-    retired after it, the retirement date not after today), every column of
-    :data:`TEACHER_COLUMNS`; of ``retired`` when the caller has read them already."""
-    retired = retirees(session) if retired is None else retired
-    if not len(retired):
-        return retired
-    return retired[in_service_on(retired, day, (), today)].reset_index(drop=True)
+def former_in_service(session: Session, day: dt.date, today: dt.date | None = None,
+                      former: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The teachers who left or retired after ``day`` and were in service on it
+    (:func:`in_service_on`), every column of :data:`TEACHER_COLUMNS`; of ``former`` when the
+    caller has read them already (:func:`former_teachers`)."""
+    former = former_teachers(session) if former is None else former
+    if not len(former):
+        return former
+    return former[in_service_on(former, day, (), today)].reset_index(drop=True)
 
 
 def _teachers(

@@ -199,9 +199,9 @@ def staged_teachers(
     and certificate facts."""
     names = ("id", "school_id", "education", "first_employed_on", "joined_school_on")
     teachers = frames.teachers(session, targets.counted_statuses, columns=names)
-    if as_of is not None:  # in service on the date: employed by then, serving or retired since
+    if as_of is not None:  # in service on the date: employed by then, serving or left since
         teachers = teachers[frames.employed_by(teachers, as_of)]
-        later = frames.retired_in_service(session, as_of)[list(names)]
+        later = frames.former_in_service(session, as_of)[list(names)]
         teachers = pd.concat([teachers, later], ignore_index=True) if len(later) else teachers
         teachers = teachers.reset_index(drop=True)
         teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school

@@ -82,6 +82,7 @@ from workforce.reports.rotation_history import (
     read_exemptions,
 )
 from workforce.reports.scope import ReportError
+from workforce.rules.leaving import GONE
 from workforce.rules.local import rotation_rules as rules_in_force
 from workforce.snapshot import COMPULSORY_LEVELS
 
@@ -229,11 +230,12 @@ def rotation_report(
     targets = targets or default_rotation_targets()
     teachers = frames.teachers(  # 在编 teachers only: no other post type counts anywhere here
         session,
-        (*IN_SERVICE, "retired"),
+        (*IN_SERVICE, *GONE),
         post_types=("established",),
         columns=(
             "id", "gender", "birth_date", "post_type", "first_employed_on", "school_id",
             "joined_school_on", "retirement_category", "retirement_confirmed_on", "status",
+            "left_on",
         ),
     )  # fmt: skip
     schools = frames.schools(session)
@@ -594,12 +596,13 @@ def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
         Note(
             zh=f"基数日：每年{targets.reference_day.month}月{targets.reference_day.day}日；"
             f"{targets.reference_day.source}。基数日在统计日期之后的年度“尚未评定”。"
-            "在编人数含当时在岗、后来退休者，不含已离职者"
-            "（登记册无离职日期）；任教学校与年限按全部调动记录还原（含统计日期之后的调动），"
+            "在编人数含当时在岗、后来离职或退休者（按离岗日期；未登记离岗日期的离职者不计）；"
+            "任教学校与年限按全部调动记录还原（含统计日期之后的调动），"
             "交流人数只计统计日期前已开始的交流；学校城乡、优质属性按当前登记。",
             en="Reference day: 1 September of each year; a year whose reference day is after the "
             "as-of date is not yet due. 在编 counts teachers in service then, "
-            "including later retirees but not leavers (no leaving date is recorded); schools "
+            "including those who left or retired later (by their leaving date; a leaver with "
+            "no leaving date on record is not counted); schools "
             "and years there are rebuilt from every transfer on record (later ones included); "
             "moves count only when they started by the as-of date; school zone and quality "
             "are today's.",

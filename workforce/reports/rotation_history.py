@@ -25,6 +25,7 @@ from optimizer.rules import RotationRules
 from workforce.models import Exemption
 from workforce.reports import frames
 from workforce.reports.eligibility import QuotaPeople, ordinals
+from workforce.rules.leaving import GONE
 
 IN_SERVICE = ("active", "seconded")
 NEVER = dt.date(9999, 12, 31).toordinal()
@@ -87,17 +88,16 @@ def careers(
     exemptions: dict[int, list[ExemptionView]],
     rules: RotationRules,
 ) -> tuple[Roster, list[Career]]:
-    """The established teachers still serving or retired (leavers have no leaving date): those
-    without a rotation on record as a :class:`Roster`, the others as :class:`Career` each."""
+    """The established teachers still serving, or who left or retired (each until their
+    leaving: :func:`frames.service_ends`): those without a rotation on record as a
+    :class:`Roster`, the others as :class:`Career` each."""
     kept = teachers[
-        (teachers["post_type"] == "established") & teachers["status"].isin([*IN_SERVICE, "retired"])
+        (teachers["post_type"] == "established") & teachers["status"].isin([*IN_SERVICE, *GONE])
     ]
     retires = _retirement_dates(kept)
-    # A retiree's last day in service is the day before the retirement date; a date after
-    # today cannot be right for a teacher already retired and is not relied on: never counted
-    # (as frames.in_service_on reads it for the other reports).
-    today = dt.date.today()
-    ends = [d if d <= today else dt.date.min for d in retires]
+    # The last day in service of one who left or retired is the day before they left
+    # (frames.service_ends, as frames.in_service_on reads it for the other reports).
+    ends = frames.service_ends(kept, IN_SERVICE)
     moved = kept["id"].isin(list(history)).to_numpy()
     steady = kept[~moved]
     steady_retires = [d for d, m in zip(retires, moved, strict=True) if not m]

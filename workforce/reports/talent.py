@@ -167,8 +167,8 @@ def talent_report(
         designations = designations.reset_index(drop=True)
     designations["start_day"] = frames.day_array(designations["term_start"])
     designations["term_end_day"] = frames.day_array(designations["term_end"])
-    retired = frames.retirees(session)
-    designations["end_day"] = _held_until(designations, retired)
+    former = frames.former_teachers(session)
+    designations["end_day"] = _held_until(designations, former)
     people = teachers.merge(
         schools[["id", "code", "name", "zone", "level"]].rename(
             columns={"id": "school_id", "code": "school_code", "name": "school_name"}
@@ -176,10 +176,10 @@ def talent_report(
         on="school_id",
         how="left",
     )
-    # Serving on the as-of date: active or seconded now, or retired since (a past date's
-    # count keeps the teachers who retired after it).
+    # Serving on the as-of date: active or seconded now, or left or retired since (a past
+    # date's count keeps the teachers who left after it).
     serving = set(people.loc[people["status"].isin(SERVING), "id"]) | (
-        set(frames.retired_in_service(session, as_of, retired=retired)["id"]) & set(people["id"])
+        set(frames.former_in_service(session, as_of, former=former)["id"]) & set(people["id"])
     )
     matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
 
@@ -211,10 +211,10 @@ def talent_report(
         notes=_notes(targets),
         scope=scoped_note(
             Note(
-                zh="培养目标：全区统计日在职教师（在岗、借调及统计日后退休者）；"
+                zh="培养目标：全区统计日在职教师（在岗、借调及统计日后离职、退休者）；"
                 + default_scopes().note("key_teachers_per_100_pupils").zh,
                 en="Goals: every teacher of the district serving on the as-of date (active, seconded, "
-                "or retired after it); "
+                "or left or retired after it); "
                 + default_scopes().note("key_teachers_per_100_pupils").en,
             ),
             county,
@@ -222,20 +222,19 @@ def talent_report(
     )
 
 
-def _held_until(designations: pd.DataFrame, retired: pd.DataFrame) -> np.ndarray:
+def _held_until(designations: pd.DataFrame, former: pd.DataFrame) -> np.ndarray:
     """Each designation's last day as a teacher of the district: its term's end, or for a
-    retired holder (``retired``: :func:`frames.retirees`) the day before the retirement date
-    when that comes first (a term runs on past a retirement; the retiree is no longer a
-    serving key teacher). A retirement date after today is not relied on
-    (:func:`frames.in_service_on`)."""
+    holder who left or retired (``former``: :func:`frames.former_teachers`) the day before
+    they left service when that comes first (a term runs on past a leaving; the teacher is no
+    longer a serving key teacher). When they left is :func:`frames.service_ends`: a leaving
+    not on record (no leaving date, or a retirement date after today) cuts nothing."""
     ends = designations["term_end_day"].to_numpy()
-    if not len(retired) or not len(designations):
+    if not len(former) or not len(designations):
         return ends
-    today = dt.date.today()
     last = {
         int(t): np.datetime64(d - dt.timedelta(days=1), "D")
-        for t, d in zip(retired["id"], frames.retirement_dates(retired), strict=True)
-        if d <= today
+        for t, d in zip(former["id"], frames.service_ends(former, ()), strict=True)
+        if d != dt.date.min
     }
     if not last:
         return ends
@@ -591,13 +590,14 @@ def _notes(targets: TalentTargets) -> list[Note]:
             "and the teacher list's filter do.",
         ),
         Note(
-            zh="现有数只计统计日在职教师（现为在岗、借调，或统计日后退休者）；逐年数据、到期日人数"
-            "与预计数按任期推算，已退休者的称号只计至退休日前一日（登记册未记录离职日期，往年数含"
-            "其后离职者）。",
+            zh="现有数只计统计日在职教师（现为在岗、借调，或统计日后离职、退休者）；逐年数据、到期日"
+            "人数与预计数按任期推算，已离职、退休者的称号只计至离岗日期前一日（未登记离岗日期的离职者"
+            "不截断，往年数含其后离职者）。",
             en="Current counts the teachers serving on the as-of date (active or seconded now, "
-            "or retired after it); year-end counts, the due-date figure and the projection come "
-            "from the terms, a retiree's designation counted up to the day before retirement "
-            "(the registry has no leaving dates, so past years include later leavers).",
+            "or left or retired after it); year-end counts, the due-date figure and the "
+            "projection come from the terms, the designation of a teacher who left or retired "
+            "counted up to the day before the leaving date (a leaver with no leaving date on "
+            "record is not cut, so past years include them).",
         ),
         Note(
             zh="预计方法：年均净增 =（统计日人数 − 基期人数）÷ 间隔年数，预计数 = 统计日人数 + 年均"

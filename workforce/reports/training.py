@@ -159,8 +159,9 @@ def assessed_teachers(
             session, school_id, last_day, rules.counted_statuses, wanted
         )
     )
-    # A teacher retired since that day was in service on it and is counted (a few, read apart).
-    later = frames.retired_in_service(session, last_day)
+    # A teacher who left or retired since that day was in service on it and is counted (a few,
+    # read apart).
+    later = frames.former_in_service(session, last_day)
     if len(later):
         teachers = pd.concat([teachers, later[wanted]], ignore_index=True)
     # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
@@ -381,11 +382,11 @@ def _notes(rules: TrainingRules, cycle: str) -> list[Note]:
             "cannot finish. A convention of this system, set locally in the home's rules/training.yaml.",
         ),
         Note(
-            zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师及统计日后退休者，统计日已参加工作；"
+            zh="完成率 = 已完成人数 ÷ 统计人数（在岗、借调教师及统计日后离职、退休者，统计日已参加工作；"
             "周期已结束时按周期末日）。优质均衡评估"
             "要求360学时培训完成率100%（教督〔2017〕6号）。",
             en="Completion rate = teachers done ÷ teachers counted (active or seconded, or "
-            "retired after the date; employed on the as-of date, or the cycle's last day once it "
+            "left or retired after the date; employed on the as-of date, or the cycle's last day once it "
             "is over). The county evaluation asks for 100% (教督〔2017〕6号).",
         ),
         Note(

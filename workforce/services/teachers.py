@@ -27,6 +27,7 @@ from workforce.idnumber import (
 )
 from workforce.models import School, Teacher, utcnow
 from workforce.pinyin import name_initials
+from workforce.rules.leaving import GONE, SERVING, leaving_date_conflict
 from workforce.services.changes import changes_of
 from workforce.services.errors import Conflict, InvalidInput, NotFound
 from workforce.services.fields import (
@@ -52,6 +53,7 @@ NULLABLE_FIELDS = frozenset(
         "title",
         "retirement_category",
         "retirement_confirmed_on",
+        "left_on",
     }
 )
 
@@ -122,6 +124,10 @@ class TeacherUpdate(BaseModel):
     retirement_category: RetirementCategory | None = None
     retirement_confirmed_on: Day | None = None
     status: TeacherStatus | None = None
+    left_on: Day | None = Field(
+        default=None,
+        description="离岗日期：离职、调出或退休后不再在岗的第一天；状态改为离职或退休而未填时为当天",
+    )
 
     _id_number = field_validator("id_number")(_normalise_id_number)
 
@@ -220,6 +226,7 @@ def update_teacher(
     # or missing version is refused alike for every value sent.
     claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
     merged = {**teacher.model_dump(), **changes}
+    _leaving_date(changes, merged, was_serving=teacher.status in SERVING)
     current_id = decrypt(teacher.id_number_encrypted) if teacher.id_number_encrypted else None
     try:
         _check_consistency(
@@ -256,16 +263,24 @@ def deactivate_teacher(
     teacher_id: int,
     version: int | None,
     status: Literal["left", "retired"] = "left",
+    left_on: dt.date | None = None,
 ) -> Teacher:
-    """Mark a teacher as left (离职/调出) or retired; the record and its history stay."""
+    """Mark a teacher as left (离职/调出) or retired from ``left_on`` (the first day out of
+    service; default today); the record and its history stay."""
     teacher = get_teacher(session, teacher_id=teacher_id)
-    if teacher.status in ("left", "retired"):
+    if teacher.status in GONE:
         raise Conflict(
             REGISTRY_MESSAGES.text("already_inactive", entity_zh="该教师", entity_en="the teacher")
         )
     before = teacher_snapshot(teacher)
     claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
+    left_on = left_on or dt.date.today()
+    conflict = leaving_date_conflict(status, left_on, teacher.joined_school_on)
+    if conflict is not None:
+        raise InvalidInput(REGISTRY_MESSAGES.text(
+            conflict, left_on=left_on, joined=teacher.joined_school_on))  # fmt: skip
     teacher.status = status
+    teacher.left_on = left_on
     session.add(teacher)
     session.flush()
     audit.record(
@@ -278,6 +293,21 @@ def deactivate_teacher(
         after=teacher_snapshot(teacher),
     )
     return teacher
+
+
+def _leaving_date(changes: dict[str, Any], merged: dict[str, Any], *, was_serving: bool) -> None:
+    """The leaving date that goes with an update's status (`workforce.rules.leaving`): a
+    teacher marked left or retired without one left today; one back in service (re-employed)
+    has none any more; a date that contradicts the status or the arrival is refused."""
+    if merged["status"] in GONE and was_serving and "left_on" not in changes:
+        changes["left_on"] = merged["left_on"] = dt.date.today()
+    if merged["status"] in SERVING and "left_on" not in changes:
+        changes["left_on"] = merged["left_on"] = None
+    conflict = leaving_date_conflict(merged["status"], merged["left_on"],
+                                     merged["joined_school_on"])  # fmt: skip
+    if conflict is not None:
+        raise InvalidInput(REGISTRY_MESSAGES.text(
+            conflict, left_on=merged["left_on"], joined=merged["joined_school_on"]))  # fmt: skip
 
 
 def _protected_id_number(

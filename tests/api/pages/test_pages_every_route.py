@@ -88,6 +88,9 @@ addresses): walked for every role like the pages."""
 
 WRITES: dict[str, tuple[dict[str, str], dict[str, int]]] = {
     "/teachers/{teacher}/edit": ({"title": "一级"}, refused_to(*NOT_MANAGERS)),
+    "/teachers/{teacher}/leave": (
+        {"status": "left", "left_on": "2026-07-01", "version": "1"}, refused_to(*NOT_MANAGERS)
+    ),
     "/teachers/{teacher}/corrections": (
         {"field": "title", "proposed_value": "一级", "reason": "已评"},
         refused_to("hr", "auditor", clerk_b=404),
@@ -169,7 +172,7 @@ def test_every_page_route_is_in_the_table(app: FastAPI) -> None:
     covered = {_route_of("GET", a) for a in READS}
     covered |= {_route_of("POST", a) for a in (*SEARCHES, *WRITES)}
     assert routes - PUBLIC - OWN_ACCOUNT == covered
-    assert len(covered) == 42  # 26 pages, the search, 15 form posts (accept/reject: one route)
+    assert len(covered) == 43  # 26 pages, the search, 16 form posts (accept/reject: one route)
 
 
 def _records(district: District, engine: Engine) -> dict[str, Any]:
@@ -267,7 +270,7 @@ def test_each_role_gets_each_page_and_is_refused_each_post_it_may_not_make(
             assert answer.headers["location"].startswith("/login?next=")
         checked.append(address)
     assert _state(engine) == before, role
-    refused_posts = {"admin": 0, "hr": 3, "clerk_a": 15, "clerk_b": 16, "auditor": 16}
+    refused_posts = {"admin": 0, "hr": 3, "clerk_a": 16, "clerk_b": 17, "auditor": 17}
     assert len(checked) == len(READS) + len(SEARCHES) + refused_posts.get(role, len(WRITES))
 
 
@@ -308,6 +311,7 @@ REFUSED_DECISION = 303
 """A decision the reviewer may not make comes back to the inbox with the refusal shown."""
 COUNTY_WRITES: dict[str, tuple[dict[str, str], int, int]] = {
     "/teachers/{teacher}/edit": ({"title": "一级"}, 404, 403),
+    "/teachers/{teacher}/leave": ({"status": "left", "version": "1"}, 404, 403),
     "/teachers/{teacher}/corrections": (
         {"field": "title", "proposed_value": "一级", "reason": "已评"},
         403,
@@ -403,4 +407,4 @@ def test_a_countys_user_gets_nothing_of_the_other_county_on_any_page(
             assert answer.headers["location"] == "/corrections"
         checked += 1
     assert _state(engine) == before, role
-    assert checked == len(COUNTY_READS) + 1 + len(COUNTY_WRITES) == 43
+    assert checked == len(COUNTY_READS) + 1 + len(COUNTY_WRITES) == 44

@@ -136,3 +136,33 @@ def test_clerks_and_auditors_have_no_edit_form_and_cannot_post_one(
             data={"csrf_token": csrf_of(page), "version": "1", "name": "x"},
         )
         assert answer.status_code == 403, role
+
+
+def test_hr_records_a_leaving_on_the_teacher_page(
+    app: FastAPI, district: District, engine
+) -> None:  # type: ignore[no-untyped-def]
+    """The leaving date was kept nowhere, so a report dated before a leaving lost the teacher.
+    HR records it on the teacher page; a day before the teacher joined comes back in words,
+    with what was typed; the form is gone once the teacher is out of service."""
+    hr = signed_in(app, "hr")
+    teacher = district.teachers_a[0]
+    page = hr.get(f"/teachers/{teacher.id}").text
+    assert 'data-testid="leave-form"' in page and "登记离岗" in page
+    form = {"csrf_token": csrf_of(page), "version": hidden_value(page, "version"),
+            "status": "retired"}  # fmt: skip
+    early = (teacher.joined_school_on.replace(year=teacher.joined_school_on.year - 1)).isoformat()
+    refused = hr.post(f"/teachers/{teacher.id}/leave", data={**form, "left_on": early})
+    assert refused.status_code == 422
+    assert "早于到本校任教时间" in refused.text and f'value="{early}"' in refused.text
+    bad_day = hr.post(f"/teachers/{teacher.id}/leave", data={**form, "left_on": "2026-02-30"})
+    assert bad_day.status_code == 422 and 'data-testid="leave-problems"' in bad_day.text
+    saved = hr.post(f"/teachers/{teacher.id}/leave", data={**form, "left_on": "2026年7月1日"})
+    assert saved.status_code == 303, saved.text[:300]
+    shown = hr.get(f"/teachers/{teacher.id}").text
+    assert "自 2026-07-01 起离岗" in shown and 'data-testid="left-on"' in shown
+    assert 'data-testid="leave-form"' not in shown and internal_codes(shown) == []
+    with Session(engine) as session:
+        stored = session.get(Teacher, teacher.id)
+        assert (stored.status, str(stored.left_on)) == ("retired", "2026-07-01")
+        entry = session.exec(select(AuditLog).where(AuditLog.action == "deactivate")).one()
+        assert (entry.actor, entry.after["left_on"]) == ("hr", "2026-07-01")

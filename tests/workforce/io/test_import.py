@@ -721,3 +721,31 @@ def test_a_number_that_lost_its_leading_zeros_is_not_added_beside_the_registered
     after = snapshot(registry)
     assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 2
     assert after == before
+
+
+def test_a_leaving_date_is_imported_beside_its_status_and_refused_beside_one_in_service(
+    registry, write_csv
+):
+    """离岗日期 is the day a teacher left (reports dated before it still count them). It goes
+    with 离职 or 退休; beside 在岗 it is named at its cell, as is a day before the teacher
+    joined the school, and nothing is written."""
+    header = [*TEACHERS_HEADER, "状态", "离岗日期"]
+    left = [*TEACHERS_ROWS[0], "离职", "2025-03-01"]
+    before = snapshot(registry)
+    refused = import_file(registry, write_csv("bad.csv", header, [
+        [*TEACHERS_ROWS[0], "在岗", "2025-03-01"],
+        [*TEACHERS_ROWS[1], "退休", "2018-08-31"],  # joined 2018-09-01
+    ]), actor="hr")  # fmt: skip
+    assert refused.status == "failed"
+    problems = [(p.row, p.column_letter, p.text.zh) for p in refused.problems]
+    assert len(problems) == 2
+    assert problems[0][:2] == (2, "N") and "在岗或借调的教师不应有离岗日期（2025-03-01）" in problems[0][2]
+    assert problems[1][:2] == (3, "N") and "离岗日期（2018-08-31）早于到本校任教时间（2018-09-01）" in problems[1][2]
+    after = snapshot(registry)  # only the failed import's own log line is new
+    assert {k: v for k, v in after.items() if k != "importbatch"} == {
+        k: v for k, v in before.items() if k != "importbatch"}  # fmt: skip
+    done = import_file(registry, write_csv("left.csv", header, [left]), actor="hr")
+    assert done.status == "committed", rendered(done)
+    with Session(registry) as session:
+        teacher = session.execute(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
+    assert (teacher.status, teacher.left_on) == ("left", dt.date(2025, 3, 1))

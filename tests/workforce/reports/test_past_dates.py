@@ -62,6 +62,57 @@ def test_teachers_retired_after_the_date_are_counted_on_it(session, district, as
     assert training["teachers"] == teachers
 
 
+def test_teachers_who_left_after_the_date_are_counted_on_it(session, build) -> None:  # type: ignore[no-untyped-def]
+    """A teacher who left (离职/调出) was counted on no date before the registry kept the day
+    they left: a September report printed in December left out everyone who had left since.
+    With the leaving date each report counts them up to the day before it — a retiree too,
+    by the recorded day rather than the statutory one."""
+    from workforce.reports.rotation import rotation_report
+
+    school = build.school("P1", level="primary")
+    serving = build.teacher(school, education="bachelor")
+    build.training(serving, 360, D(2022, 3, 1))
+    build.designation(serving, "key_teacher", "district", D(2022, 1, 1), D(2026, 12, 31))
+    resigned = build.teacher(school, education="master", status="left", left_on=D(2025, 3, 1))
+    build.training(resigned, 360, D(2023, 3, 1))
+    build.designation(resigned, "key_teacher", "district", D(2022, 1, 1), D(2026, 12, 31))
+    # statutory retirement in 2040, but HR recorded the day she actually left: 2024-09-01
+    early = build.teacher(school, education="associate", status="retired", left_on=D(2024, 9, 1))
+    build.training(early, 100, D(2023, 3, 1))
+    build.teacher(school, education="bachelor", status="left")  # no leaving date: not counted
+    build.session.commit()
+    # as-of date → (teachers counted, of them bachelor or above, done with 360 h, key
+    # teachers, 在编 on the rotation report's reference day of that year)
+    expected = {
+        D(2024, 8, 31): (3, 2, 2, 2),
+        D(2024, 9, 1): (2, 2, 2, 2),  # she left that day
+        D(2025, 2, 28): (2, 2, 2, 2),
+        D(2025, 3, 1): (1, 1, 1, 1),  # and he that day
+    }
+    checked = 0
+    for as_of, (teachers, qualified, done, key) in expected.items():
+        rows = qualifications_report(session, as_of=as_of).view("qualifications.indicators").rows
+        primary = next(r for r in rows if r["indicator"]["zh"] == "小学专任教师本科以上学历比例")
+        (training,) = training_report(session, as_of=as_of).view("training.district").rows
+        goals = talent_report(session, as_of=as_of).view("talent.goals").rows
+        key_teachers = next(r for r in goals if r["target_key"]["zh"] == "区级骨干教师")
+        figures = (primary["teachers"], training["teachers"], primary["qualified"],
+                   training["done"], key_teachers["current"])  # fmt: skip
+        assert figures == (teachers, teachers, qualified, done, key), as_of
+        checked += 1
+    assert checked == 4
+    # the rotation report's 在编 on each 1 September: 2023 all three, 2024 she had left that
+    # day, 2025 he had left in March
+    years = {r["year"]: r["established"]
+             for r in rotation_report(session, as_of=D(2025, 12, 31)).view("rotation.years").rows}
+    assert [years[y] for y in (2023, 2024, 2025)] == [3, 2, 1]
+    # the key teacher's designation ends with his leaving: the 2024 year-end row counts him,
+    # the 2025 one does not
+    report = talent_report(session, as_of=D(2025, 12, 31))
+    by_year = {r["date"]: r["key_teachers"] for r in report.view("talent.by_year").rows}
+    assert (by_year["2024-12-31"], by_year["2025-12-31"]) == (2, 1)
+
+
 def test_a_finished_cycle_counts_who_served_on_its_last_day(session, build) -> None:  # type: ignore[no-untyped-def]
     """The 2021–2025 cycle reported in 2026: a teacher who retired in 2026 was in the cycle to
     its end and counts; one who retired in 2025 before its last day does not."""
