@@ -19,6 +19,7 @@ import hmac
 import secrets
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from sqlmodel import Session
@@ -86,6 +87,29 @@ OTHER_SITES = frozenset({"cross-site", "same-site"})
 """``Sec-Fetch-Site`` values of a request another site's page made the browser send."""
 
 
+def sent_by_other_site(request: Request) -> bool:
+    """Whether the browser says another site's page made this request carrying its cookie.
+
+    ``Sec-Fetch-Site`` says so in every current browser (``cross-site`` or ``same-site``).
+    Browsers without it — older ones, and the IE-compatible mode of the browsers some offices
+    still use — say where a link was followed from in ``Referer``: another site's page sends
+    at least its origin by default (``strict-origin-when-cross-origin``), so a ``Referer`` of
+    another host than this server's (or ``WORKFORCE_PUBLIC_ORIGIN``'s) counts too. No header
+    at all (an address typed or bookmarked, a script) is not another site. A bearer token
+    carries no ambient credential: never."""
+    if uses_bearer_token(request):
+        return False
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site.lower() in OTHER_SITES
+    referer = request.headers.get("referer")
+    if not referer:
+        return False
+    public = request.app.state.settings.public_origin
+    own = {request.url.netloc.lower(), *([urlsplit(public).netloc.lower()] if public else [])}
+    return urlsplit(referer).netloc.lower() not in own
+
+
 def refuse_cross_site_disclosure(request: Request) -> None:
     """An unmasking (full ID numbers, ``unmask=true``) asked with the browser's session cookie
     from another site's page is refused (403). The session cookie is ``SameSite=Lax``, so a
@@ -94,10 +118,10 @@ def refuse_cross_site_disclosure(request: Request) -> None:
     HR officer's browser downloaded every teacher's full number, and the audit log recorded
     one unmasking per teacher under their name, none of which they asked for. The browser
     says where the request comes from in ``Sec-Fetch-Site``; a bearer token (an API client)
-    carries no ambient credential, and an address typed or bookmarked is ``none``."""
-    if uses_bearer_token(request):
-        return
-    if request.headers.get("sec-fetch-site", "").lower() in OTHER_SITES:
+    carries no ambient credential, and an address typed or bookmarked is ``none``
+    (:func:`sent_by_other_site`, which reads ``Referer`` where a browser sends no
+    ``Sec-Fetch-Site``)."""
+    if sent_by_other_site(request):
         raise Forbidden(ACCOUNT_MESSAGES.text("cross_site_unmask"))
 
 

@@ -9,9 +9,10 @@ each one costs up to a minute of a core (the roadmap's time limit is 60 s), so:
   planner's browser send the GET with their session. Ten such links were ten minutes of CPU
   in the planner's name. A request whose ``Sec-Fetch-Site`` says another site made it is
   refused (the API: 403); a page shows its form filled in from the link instead, for the
-  planner to check and submit (:func:`solve_asked_by_other_site`). A bearer token carries no
-  ambient credential, and an address typed, bookmarked or opened from a chat program is
-  ``none``: those run.
+  planner to check and submit (:func:`api.security.sent_by_other_site`; a browser without
+  ``Sec-Fetch-Site`` is judged by its ``Referer``). A bearer token carries no ambient
+  credential, and an address typed, bookmarked or opened from a chat program is ``none``:
+  those run.
 * **A bounded number at once.** Each process runs at most ``WORKFORCE_SOLVES_AT_ONCE``
   (``Settings.solves_at_once``; by default the number of cores) such solves at a time; one
   more is answered at once with 503 and ``Retry-After`` instead of queueing behind them in the
@@ -30,7 +31,7 @@ from contextlib import contextmanager
 from fastapi import Request
 
 from api.routes.messages import WORK_MESSAGES
-from api.security import OTHER_SITES, uses_bearer_token
+from api.security import sent_by_other_site
 from workforce.config import get_settings
 from workforce.services.errors import Forbidden, ServerBusy
 
@@ -57,16 +58,9 @@ def _slots() -> threading.BoundedSemaphore:
         return _semaphores[at_once]
 
 
-def solve_asked_by_other_site(request: Request) -> bool:
-    """True when the browser says another site's page sent this request with its cookie."""
-    if uses_bearer_token(request):
-        return False
-    return request.headers.get("sec-fetch-site", "").lower() in OTHER_SITES
-
-
 def refuse_solve_from_other_site(request: Request) -> None:
     """The API's guard: 403 for a solve another site's page asked for."""
-    if solve_asked_by_other_site(request):
+    if sent_by_other_site(request):
         raise Forbidden(WORK_MESSAGES.text("cross_site_solve"))
 
 

@@ -23,7 +23,8 @@ from api.pages.rendering import flash, render
 from api.pages.routing import page_router
 from api.routes.messages import WORK_MESSAGES
 from api.routes.whatif import county_plan
-from api.solving import solve_asked_by_other_site, solve_slot
+from api.security import sent_by_other_site
+from api.solving import solve_slot
 from optimizer.whatif import WhatIfError
 from workforce.accounts.scope import county_of, restrict
 from workforce.codes import code_list
@@ -83,7 +84,7 @@ def policy_page(
     plan_id = None
     simulation = values = None
     asked = bool(rules or post_changes or level)
-    if asked and solve_asked_by_other_site(request):
+    if asked and sent_by_other_site(request):
         flash(request, "info", WORK_MESSAGES.text("solve_link_from_other_site"))
     elif asked:
         try:

@@ -22,7 +22,8 @@ from api.pages.access import PlanManager
 from api.pages.rendering import flash, render
 from api.pages.routing import page_router
 from api.routes.messages import WORK_MESSAGES
-from api.solving import solve_asked_by_other_site, solve_slot
+from api.security import sent_by_other_site
+from api.solving import solve_slot
 from optimizer.constraints import CATALOGUE
 from optimizer.roadmap_project import ASSUMPTION_TEXT
 from workforce.accounts.scope import county_of
@@ -51,7 +52,7 @@ def roadmap_page(
         "time_limit": time_limit,
     }
     context: dict[str, object] = {"form": form, "roadmap": None, "error": None}
-    if from_year is not None and solve_asked_by_other_site(request):
+    if from_year is not None and sent_by_other_site(request):
         flash(request, "info", WORK_MESSAGES.text("solve_link_from_other_site"))
     elif from_year is not None:
         try:
