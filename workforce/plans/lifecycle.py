@@ -525,8 +525,8 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     }
     every_school = list(session.scalars(select(School)))
     schools = {s.code: s for s in every_school if s.active}
-    _verify_unchanged(plan, teachers, schools, {s.id: s.code for s in every_school})
-    _verify_rules_still_hold(session, instance, plan, county=record.county)
+    _refuse_if_changed(session, instance, plan, record.county, teachers, schools,
+                       {s.id: s.code for s in every_school})  # fmt: skip
 
     history = []
     changes = []
@@ -579,15 +579,56 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     return record
 
 
-def _verify_rules_still_hold(
-    session: Session, instance: Instance, plan: Plan, *, county: str | None
+def _refuse_if_changed(
+    session: Session,
+    instance: Instance,
+    plan: Plan,
+    county: str | None,
+    teachers: dict[str, Teacher],
+    schools: dict[str, School],
+    codes: dict[int, str],
 ) -> None:
-    """Re-run the independent checker on ``plan`` against the registry as it is now.
+    """Refuse the apply naming every mover the registry no longer allows, in one answer: first
+    those no longer where the plan found them (``registry_changed``, :func:`_registry_changes`),
+    then the others whose move now breaks a rule (:func:`_rules_now_broken`) — before, the
+    second kind were named only once the first were dealt with, one more refused apply
+    later. With none of the first kind the refusal is ``rules_now_broken``."""
+    changed = _registry_changes(plan, teachers, schools, codes)
+    named = {d["staff_no"] for d in changed}
+    try:
+        broken = [d for d in _rules_now_broken(session, instance, plan, county=county)
+                  if d["staff_no"] not in named]  # fmt: skip
+    except PlanError:  # the registry cannot be read as an instance (snapshot_failed)
+        if not changed:
+            raise
+        broken = []  # the changes found are the refusal; that one comes at the next try
+    if changed:  # the registry's messages name the staff number after the name already
+        raise PlanError(
+            "registry_changed",
+            details=changed + broken,
+            details_zh="；".join([*(f"{d['name']} {d['zh']}" for d in changed),
+                                 *(f"{d['staff_no']} {d['name']}：{d['zh']}" for d in broken)]),
+            details_en="; ".join([*(f"{d['name']} {d['en']}" for d in changed),
+                                  *(f"{d['staff_no']} {d['name']}: {d['en']}" for d in broken)]),
+        )  # fmt: skip
+    if broken:
+        raise PlanError(
+            "rules_now_broken",
+            details=broken,
+            count=len({d["staff_no"] for d in broken}),
+            details_zh="；".join(f"{d['staff_no']} {d['name']}：{d['zh']}" for d in broken),
+            details_en="; ".join(f"{d['staff_no']} {d['name']}: {d['en']}" for d in broken),
+        )
 
-    Only the findings about moved teachers count (see :func:`apply_plan`). ``plan.figures``
-    findings are left out: the movers' identity and whereabouts were verified just before by
-    :func:`_verify_unchanged`, and the rest of that rule (wish rank, key flag) is the plan's
-    report of the registry at solve time, not a rule the move breaks.
+
+def _rules_now_broken(
+    session: Session, instance: Instance, plan: Plan, *, county: str | None
+) -> list[dict[str, str]]:
+    """Re-run the independent checker on ``plan`` against the registry as it is now: each
+    finding on a moved teacher (see :func:`apply_plan`). ``plan.figures`` findings are left
+    out: the movers' identity and whereabouts are :func:`_registry_changes`'s, and the rest of
+    that rule (wish rank, key flag) is the plan's report of the registry at solve time, not a
+    rule the move breaks.
     """
     from optimizer.check import check_plan
 
@@ -598,22 +639,12 @@ def _verify_rules_still_hold(
     except DemandError as error:
         raise PlanError("snapshot_failed", reason_zh=error.zh, reason_en=error.en) from None
     names = {m.staff_no: m.name for m in plan.moves}
-    broken = [
-        f for f in check_plan(fresh, plan) if f.scope in names and f.constraint != "plan.figures"
-    ]
-    if broken:
-        details = [
-            {"staff_no": f.scope, "name": names[f.scope], "rule": f.constraint, "zh": f.zh,
-             "en": f.en}
-            for f in broken
-        ]  # fmt: skip
-        raise PlanError(
-            "rules_now_broken",
-            details=details,
-            count=len({f.scope for f in broken}),
-            details_zh="；".join(f"{d['staff_no']} {d['name']}：{d['zh']}" for d in details),
-            details_en="; ".join(f"{d['staff_no']} {d['name']}: {d['en']}" for d in details),
-        )
+    return [
+        {"staff_no": f.scope, "name": names[f.scope], "rule": f.constraint, "zh": f.zh,
+         "en": f.en}
+        for f in check_plan(fresh, plan)
+        if f.scope in names and f.constraint != "plan.figures"
+    ]  # fmt: skip
 
 
 REGISTRY_RULES = {
@@ -625,14 +656,14 @@ REGISTRY_RULES = {
 """The rule each registry change breaks, as a refusal's ``details`` name it (``rule``)."""
 
 
-def _verify_unchanged(
+def _registry_changes(
     plan: Plan, teachers: dict[str, Teacher], schools: dict[str, School], codes: dict[int, str]
-) -> None:
-    """Refuse (``registry_changed``) when a mover is no longer where the plan found them, or a
-    school of a move is gone. Each teacher is named — staff number, name — with the change, in
-    the text and in ``details`` (one entry per teacher and change, as ``rules_now_broken``
-    gives them), however many there are. ``codes``: every school's code by id, inactive ones
-    too, so a teacher now at a closed school is named there."""
+) -> list[dict[str, str]]:
+    """The movers no longer where the plan found them, and the moves whose school is gone.
+    Each teacher is named — staff number, name — with the change, in ``details`` form (one
+    entry per teacher and change, as :func:`_rules_now_broken` gives them), however many there
+    are. ``codes``: every school's code by id, inactive ones too, so a teacher now at a closed
+    school is named there."""
     problems: list[tuple[Move, str, dict[str, object]]] = []
     for move in plan.moves:
         teacher = teachers.get(move.staff_no)
@@ -658,23 +689,17 @@ def _verify_unchanged(
         for code in dict.fromkeys((move.from_school, move.to_school)):
             if code not in schools:
                 problems.append((move, "school_missing", {"code": code}))
-    if problems:
-        details = []
-        for move, key, params in problems:
-            teacher = teachers.get(move.staff_no)
-            details.append({
-                "staff_no": move.staff_no,
-                "name": teacher.name if teacher is not None else move.name,
-                "rule": REGISTRY_RULES[key],
-                "zh": message(key, "zh", **params),
-                "en": message(key, "en", **params),
-            })  # fmt: skip
-        raise PlanError(
-            "registry_changed",
-            details=details,
-            details_zh="；".join(f"{d['name']} {d['zh']}" for d in details),
-            details_en="; ".join(f"{d['name']} {d['en']}" for d in details),
-        )
+    details = []
+    for move, key, params in problems:
+        teacher = teachers.get(move.staff_no)
+        details.append({
+            "staff_no": move.staff_no,
+            "name": teacher.name if teacher is not None else move.name,
+            "rule": REGISTRY_RULES[key],
+            "zh": message(key, "zh", **params),
+            "en": message(key, "en", **params),
+        })  # fmt: skip
+    return details
 
 
 def plans_of_year(session: Session, year: int) -> list[RotationPlan]:

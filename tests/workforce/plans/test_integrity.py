@@ -517,3 +517,34 @@ def test_a_county_plan_and_a_whole_registry_plan_of_the_same_teachers_compete(en
         assert _refused_apply(session, other.id).key == "year_applied"
         applied = session.exec(select(RotationPlan).where(RotationPlan.status == "applied")).all()
         assert [p.id for p in applied] == [whole.id]
+
+
+def test_apply_names_registry_changes_and_rule_breaks_in_one_refusal(engine):
+    """One mover moved to another school and another was exempted after the approval. The
+    refusal named only the first; the second came up at the next try, after the office had
+    re-solved or fixed the record. Now both are named at once, the registry change first."""
+    (plan_id,) = _district_with_drafts(engine)
+    _approve(engine, plan_id)
+    with Session(engine, expire_on_commit=False) as session:
+        _, plan = load_plan(session.get(RotationPlan, plan_id))
+        assert len(plan.moves) >= 2
+        first, second = plan.moves[:2]
+        moved = session.exec(select(Teacher).where(Teacher.staff_no == first.staff_no)).one()
+        elsewhere = session.exec(
+            select(School).where(School.code.not_in([first.from_school, first.to_school]))
+        ).first()
+        moved.school_id = elsewhere.id
+        exempt = session.exec(select(Teacher).where(Teacher.staff_no == second.staff_no)).one()
+        session.add_all([moved, Exemption(teacher_id=exempt.id, reason="illness",
+                                          from_on=dt.date(2026, 7, 1),
+                                          until_on=dt.date(2027, 8, 31))])  # fmt: skip
+        session.commit()
+        error = _refused_apply(session, plan_id)
+    assert error.key == "registry_changed"
+    assert [(d["staff_no"], d["rule"]) for d in error.details] == [
+        (moved.staff_no, "registry.teacher_moved"),
+        (exempt.staff_no, "eligibility.exemption"),
+    ]
+    assert f"{moved.name} {moved.staff_no} 现在 {elsewhere.code}" in error.zh
+    assert f"{exempt.staff_no} {exempt.name}：" in error.zh
+    assert error.zh.index(moved.name) < error.zh.index(exempt.name)
