@@ -19,13 +19,12 @@ from optimizer.rules import eligibility_blockers
 from workforce.models import Certificate, Designation, RotationWish, School, Teacher, TrainingRecord
 from workforce.reports.keyteachers import key_kinds, key_tiers
 from workforce.reports.messages import enum_label
+from workforce.rules.leaving import SERVING
 from workforce.rules.local import rotation_rules as rules_in_force
 from workforce.rules.local import training_rules
 from workforce.rules.training import assess
 from workforce.services.attention import row_state
 from workforce.snapshot import instance_teacher_of, school_year_start
-
-IN_SERVICE = ("active", "seconded")
 
 
 def attention_context(
@@ -56,7 +55,7 @@ def attention_context(
         if state and not lapsed_long_ago:
             flags.append(("designation_" + state, latest_key.term_end))
     return {
-        "flags": flags if teacher.status in IN_SERVICE else [],
+        "flags": flags if teacher.status in SERVING else [],
         "row_state": lambda end: row_state(end, today, days),
         "past_cycles": past_cycles(teacher, training, today, language),
         "wishes": _wishes(session, teacher, today.year),
@@ -101,7 +100,7 @@ def _wishes(session: Session, teacher: Teacher, year: int) -> list[tuple[int, st
 
 def _rotation(session: Session, teacher: Teacher, year: int, language: Language) -> dict:
     """May the teacher rotate in ``year``'s rotation, and if not, every reason why."""
-    if teacher.status not in IN_SERVICE:
+    if teacher.status not in SERVING:
         return {"year": year, "applies": False, "reasons": []}
     rules = rules_in_force()
     subject = instance_teacher_of(session, teacher.id, year=year, rules=rules)  # type: ignore[arg-type]

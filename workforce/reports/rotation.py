@@ -74,7 +74,6 @@ from workforce.reports.keyteachers import DesignationView, is_key_on, rule_desig
 from workforce.reports.messages import REPORTS, columns, enum_label, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.rotation_history import (
-    IN_SERVICE,
     DayCounts,
     careers,
     day_counts,
@@ -82,7 +81,7 @@ from workforce.reports.rotation_history import (
     read_exemptions,
 )
 from workforce.reports.scope import ReportError
-from workforce.rules.leaving import GONE
+from workforce.rules.leaving import GONE, SERVING
 from workforce.rules.local import rotation_rules as rules_in_force
 from workforce.snapshot import COMPULSORY_LEVELS
 
@@ -230,7 +229,7 @@ def rotation_report(
     targets = targets or default_rotation_targets()
     teachers = frames.teachers(  # 在编 teachers only: no other post type counts anywhere here
         session,
-        (*IN_SERVICE, *GONE),
+        (*SERVING, *GONE),
         post_types=("established",),
         columns=(
             "id", "gender", "birth_date", "post_type", "first_employed_on", "school_id",

@@ -25,9 +25,8 @@ from optimizer.rules import RotationRules
 from workforce.models import Exemption
 from workforce.reports import frames
 from workforce.reports.eligibility import QuotaPeople, ordinals
-from workforce.rules.leaving import GONE
+from workforce.rules.leaving import GONE, SERVING
 
-IN_SERVICE = ("active", "seconded")
 NEVER = dt.date(9999, 12, 31).toordinal()
 """The last day in service of a teacher still serving (an ordinal no reference day reaches)."""
 
@@ -92,17 +91,17 @@ def careers(
     leaving: :func:`frames.service_ends`): those without a rotation on record as a
     :class:`Roster`, the others as :class:`Career` each."""
     kept = teachers[
-        (teachers["post_type"] == "established") & teachers["status"].isin([*IN_SERVICE, *GONE])
+        (teachers["post_type"] == "established") & teachers["status"].isin([*SERVING, *GONE])
     ]
     retires = _retirement_dates(kept)
     # The last day in service of one who left or retired is the day before they left
     # (frames.service_ends, as frames.in_service_on reads it for the other reports).
-    ends = frames.service_ends(kept, IN_SERVICE)
+    ends = frames.service_ends(kept, SERVING)
     moved = kept["id"].isin(list(history)).to_numpy()
     steady = kept[~moved]
     steady_retires = [d for d, m in zip(retires, moved, strict=True) if not m]
     steady_ends = [d for d, m in zip(ends, moved, strict=True) if not m]
-    serving = steady["status"].isin(IN_SERVICE).to_numpy()
+    serving = steady["status"].isin(SERVING).to_numpy()
     first = steady["first_employed_on"].tolist()
     joined = steady["joined_school_on"].tolist()
     exempt = [exemptions.get(i, []) for i in steady["id"].tolist()]
@@ -139,7 +138,7 @@ def careers(
                 joined_school_on=t.joined_school_on,
                 first_employed_on=t.first_employed_on,
                 employed_since=since,
-                in_service_until=None if t.status in IN_SERVICE else ends_on,
+                in_service_until=None if t.status in SERVING else ends_on,
                 post_type=t.post_type,
                 gender=t.gender,
                 birth_date=t.birth_date,

@@ -54,10 +54,10 @@ from workforce.reports.keyteachers import key_kinds, key_teacher_ids, key_tiers,
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.scope import ReportError, default_scopes
+from workforce.rules.leaving import SERVING
 from workforce.rules.local import rotation_rules as rules_in_force
 
 TALENT_TARGETS = DATA_DIR / "targets" / "talent.yaml"
-SERVING = ("active", "seconded")
 EXPIRY_WINDOW_DAYS = 365
 
 

@@ -23,6 +23,7 @@ from workforce.accounts.roles import is_school_bound
 from workforce.accounts.scope import Viewer, restrict
 from workforce.models import Certificate, Designation, Teacher
 from workforce.reports.keyteachers import key_kinds, key_tiers
+from workforce.rules.leaving import SERVING
 from workforce.services.registry_cache import RegistryCache
 
 
@@ -38,7 +39,6 @@ class AttentionCounts:
 State = Literal["expired", "expiring"]
 COUNTS: RegistryCache[AttentionCounts] = RegistryCache(max_entries=256)
 """The dashboard's counts by (scope, day, notice), until the registry changes."""
-IN_SERVICE = ("active", "seconded")
 
 
 def certificate_ids(today: dt.date, days: int, state: State | None = None) -> Select[Any]:
@@ -88,7 +88,7 @@ def _count_all(session: Session, viewer: Viewer, today: dt.date, days: int) -> A
         statement = restrict(
             select(func.count())
             .select_from(Teacher)
-            .where(Teacher.status.in_(IN_SERVICE), Teacher.id.in_(ids)),  # type: ignore[attr-defined]
+            .where(Teacher.status.in_(SERVING), Teacher.id.in_(ids)),  # type: ignore[attr-defined]
             viewer,
             Teacher,
         )

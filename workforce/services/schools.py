@@ -14,15 +14,13 @@ from sqlmodel import Session, select
 
 from workforce import audit
 from workforce.models import School, Teacher, utcnow
+from workforce.rules.leaving import SERVING
 from workforce.school_codes import SCHOOL_CODE_PATTERN
 from workforce.services.changes import changes_of
 from workforce.services.errors import Conflict, NotFound
 from workforce.services.fields import Ownership, SchoolLevel, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.versioning import claim_next_version
-
-WORKING_STATUSES = ("active", "seconded")
-"""Teacher statuses that still hold a post at their school."""
 
 
 def _county(value: str | None) -> str | None:
@@ -154,7 +152,7 @@ def deactivate_school(
     working = session.exec(
         select(func.count())
         .select_from(Teacher)
-        .where(Teacher.school_id == school.id, Teacher.status.in_(WORKING_STATUSES))
+        .where(Teacher.school_id == school.id, Teacher.status.in_(SERVING))
     ).one()
     if working:
         raise Conflict(
