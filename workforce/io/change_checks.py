@@ -10,6 +10,9 @@ matched with the registry (:func:`workforce.io.changes.compare`):
   checked. The creation time has whole minutes, so a change within the minute after the
   export is not told apart from the export itself.
 
+- a teacher put out of service (离职, 退休) with no leaving date (离岗日期): reports dated
+  before the leaving would stop counting them.
+
 Each warning sits at its row and column; the pages make them acknowledged before a commit.
 """
 
@@ -29,6 +32,7 @@ from workforce.io.cells import CodeCell, as_text
 from workforce.io.changes import SheetChanges
 from workforce.io.messages import message_each
 from workforce.io.problems import Problem
+from workforce.rules.leaving import GONE, SERVING
 
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
@@ -72,6 +76,7 @@ def change_warnings(
     found: list[Problem] = []
     for sheet in changes:
         found += _alias_changes(sheet)
+        found += _leaving_without_a_date(sheet)
         if exported_at is not None:
             found += _older_than_record(session, sheet, exported_at)
     return found
@@ -105,6 +110,30 @@ def _alias_changes(sheet: SheetChanges) -> Iterator[Problem]:
                 },
             )
             yield parsed.located(update.position, change.column.key, text)
+
+
+def _leaving_without_a_date(sheet: SheetChanges) -> Iterator[Problem]:
+    """A teacher put from a status in service to 离职 or 退休 with no 离岗日期: the registry
+    cannot tell when they left, so reports dated before the leaving stop counting them
+    (`workforce.rules.leaving`). The import does not guess the day; the clerk fills it in or
+    goes on knowingly."""
+    if sheet.spec.name != "teachers":
+        return
+    for update in sheet.updates:
+        fields = {c.column.key: c for c in update.changes}
+        status = fields.get("status")
+        if status is None or status.before not in SERVING or status.after not in GONE:
+            continue
+        left_on = fields.get("left_on")
+        if left_on is not None and left_on.after is not None:
+            continue
+        labels = code_list("teacher_statuses")
+        text = message_each(
+            "leaving_without_a_date",
+            zh={"status": labels.label(status.after, "zh")},
+            en={"status": labels.label(status.after, "en")},
+        )
+        yield sheet.parsed.located(update.position, "status", text)
 
 
 def _older_than_record(

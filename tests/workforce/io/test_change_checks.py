@@ -132,3 +132,27 @@ def test_a_csv_has_no_time_and_is_not_compared(registry: Engine, write_csv) -> N
         session.execute(update(Teacher).values(updated_at=dt.datetime(2100, 1, 1, tzinfo=dt.UTC)))
         session.commit()
     assert import_file(registry, path, actor="hr", dry_run=True).warnings == []
+
+
+def test_a_teacher_put_out_of_service_without_a_leaving_date_is_a_warning(registry, write_csv):  # type: ignore[no-untyped-def]
+    """Reports dated before a leaving count the teacher only when the day is known: a sheet
+    that marks a teacher 离职 with no 离岗日期 is warned about at the status cell; with the
+    date, or for a status still in service, it is not."""
+    header = [*TEACHERS_HEADER, "状态", "离岗日期"]
+    cases = {
+        ("离职", ""): "（提醒）状态改为“离职”但未填离岗日期",
+        ("退休", ""): "（提醒）状态改为“退休”但未填离岗日期",
+        ("离职", "2026-07-01"): None,
+        ("借调", ""): None,
+    }
+    for (status, left_on), expected in cases.items():
+        path = write_csv("t.csv", header, [[*TEACHERS_ROWS[0], status, left_on]])
+        checked = import_file(registry, path, actor="hr", dry_run=True)
+        assert checked.status == "dry_run", [p.render("en") for p in checked.problems]
+        found = [(w.row, w.column_letter, w.text.zh) for w in checked.warnings]
+        if expected is None:
+            assert found == [], (status, left_on)
+        else:
+            assert len(found) == 1 and found[0][:2] == (2, "M"), found
+            assert found[0][2].startswith(expected)
+    assert len(cases) == 4
