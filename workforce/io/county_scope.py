@@ -19,10 +19,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from workforce.io.cells import ReferenceCell
-from workforce.io.lookups import RegistryIndex
+from workforce.io.lookups import IN_CHUNK, RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
-from workforce.io.validate import IN_CHUNK
 from workforce.models import School, Teacher
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from workforce.idnumber import birth_date_beside_number, lookup_hashes, mask
 from workforce.io.cells import MASK_CHARACTER, BirthMonth, ReferenceCell
-from workforce.io.lookups import RegistryIndex
+from workforce.io.lookups import IN_CHUNK, RegistryIndex
 from workforce.io.messages import message
 from workforce.io.parse import ParsedSheet
 from workforce.io.plausible import plausibility
@@ -26,8 +26,6 @@ STORED_MASK = mask("0" * 18)
 (:func:`workforce.idnumber.normalised_id_number`) and the mask hides every character, so
 whether a number is on file is all the comparison needs — no stored number is decrypted."""
 
-IN_CHUNK = 500
-"""Staff numbers per ``IN (…)`` query (well below every database's parameter limit)."""
 
 
 def cross_check(
@@ -263,29 +261,7 @@ def _agrees_with_stored_id(
     ]
     if not rows:
         return
-    staff = sorted({record["staff_no"] for _, _, record in rows})
-    columns = (
-        Teacher.staff_no,
-        Teacher.birth_date,
-        Teacher.gender,
-        Teacher.id_number_encrypted.is_not(None),  # type: ignore[union-attr]
-    )
-    # a few rows: by their staff numbers; a whole registry re-imported: one pass over the table
-    queries = (
-        [select(*columns)]
-        if len(staff) > 4 * IN_CHUNK
-        else [
-            select(*columns).where(Teacher.staff_no.in_(staff[start : start + IN_CHUNK]))  # type: ignore[attr-defined]
-            for start in range(0, len(staff), IN_CHUNK)
-        ]
-    )
-    stored: dict[str, tuple] = {}
-    for query in queries:
-        if county is not None:
-            query = query.join(School, Teacher.school_id == School.id).where(  # type: ignore[arg-type]
-                School.county == county
-            )
-        stored.update((row[0], row[1:]) for row in index.session.execute(query))
+    stored = index.birth_facts((record["staff_no"] for _, _, record in rows), county)
     for sheet, position, record in rows:
         born, gender, held = stored.get(record["staff_no"], (None, None, False))
         if not held:
@@ -370,17 +346,8 @@ def birth_months(parsed: ParsedSheet, index: RegistryIndex, county: str | None =
     ]  # fmt: skip
     if not at:
         return
-    staff = sorted({s for p in at if (s := parsed.records[p].get("staff_no")) in index.teacher_ids})
-    stored = {}
-    for start in range(0, len(staff), IN_CHUNK):
-        query = select(Teacher.staff_no, Teacher.birth_date).where(
-            Teacher.staff_no.in_(staff[start : start + IN_CHUNK])  # type: ignore[attr-defined]
-        )
-        if county is not None:
-            query = query.join(School, Teacher.school_id == School.id).where(  # type: ignore[arg-type]
-                School.county == county
-            )
-        stored.update(index.session.execute(query).all())
+    staff = {s for p in at if (s := parsed.records[p].get("staff_no")) in index.teacher_ids}
+    stored = {s: facts[0] for s, facts in index.birth_facts(staff, county).items()}
     for position in at:
         record = parsed.records[position]
         month: BirthMonth = record["birth_date"]

@@ -17,6 +17,7 @@ from tests.workforce.io.conftest import (
     SCHOOLS_ROWS,
     TEACHERS_HEADER,
     TEACHERS_ROWS,
+    WANG_ID,
     count,
     id_number,
     rendered,
@@ -749,3 +750,28 @@ def test_a_leaving_date_is_imported_beside_its_status_and_refused_beside_one_in_
     with Session(registry) as session:
         teacher = session.execute(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
     assert (teacher.status, teacher.left_on) == ("left", dt.date(2025, 3, 1))
+
+
+def test_a_masked_export_read_back_reads_the_stored_birth_dates_once(registry, write_csv):
+    """A masked export's birth months are read back, and the dates they become checked beside
+    the stored numbers, against the same stored facts: one read of them, not one per check."""
+    from sqlalchemy import event
+
+    header = ["工号", "姓名", "性别", "出生日期", "身份证号", "用人类型", "学校代码",
+              "到本校任教时间", "主教学科"]  # fmt: skip
+    rows = [["T001", "李明", "男", "1985-03", mask(LI_ID), "在编", "S01", "2015-08-28", "数学"],
+            ["T002", "王芳", "女", "1990-07", mask(WANG_ID), "在编", "S02", "2018-09-01", "语文"]]  # fmt: skip
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.startswith("SELECT teacher.staff_no, teacher.birth_date"):  # those checks'
+            reads.append(statement)
+
+    event.listen(registry, "before_cursor_execute", count)
+    try:
+        report = import_file(registry, write_csv("m.csv", header, rows), actor="hr", dry_run=True)
+    finally:
+        event.remove(registry, "before_cursor_execute", count)
+    assert report.status == "dry_run", rendered(report)
+    assert report.counts()["teachers.unchanged"] == 2
+    assert len(reads) == 1, reads
