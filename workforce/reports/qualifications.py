@@ -34,6 +34,7 @@ from workforce.reports.counties import (
     has_counties,
     scoped_note,
 )
+from workforce.reports.leavers import undated_leavers_notes
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.scope import ReportError, default_scopes
@@ -187,7 +188,10 @@ def qualifications_report(
         as_of=as_of,
         parameters=county_parameter(county),
         views=views,
-        notes=_notes(),
+        notes=[
+            *_notes(),
+            *undated_leavers_notes(session, None if county is None else in_county["id"].tolist()),
+        ],
         scope=scoped_note(default_scopes().note("qualification_rates"), county),
     )
 

@@ -71,6 +71,7 @@ from workforce.reports.counties import (
     scoped_note,
 )
 from workforce.reports.keyteachers import DesignationView, is_key_on, rule_designations
+from workforce.reports.leavers import undated_leavers_notes
 from workforce.reports.messages import REPORTS, columns, enum_label, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.rotation_history import (
@@ -364,7 +365,15 @@ def rotation_report(
                 else []
             ),
         ],
-        notes=[*_notes(rules, targets), *([COUNTY_NOTE] if counties else [])],
+        notes=[
+            *_notes(rules, targets),
+            *([COUNTY_NOTE] if counties else []),
+            *undated_leavers_notes(
+                session,
+                None if county is None else in_county["id"].tolist(),
+                post_types=("established",),
+            ),
+        ],
         scope=scoped_note(_scope(rules), county),
     )
 

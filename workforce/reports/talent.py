@@ -51,6 +51,7 @@ from workforce.reports.counties import (
     scoped_note,
 )
 from workforce.reports.keyteachers import key_kinds, key_teacher_ids, key_tiers, rule_designations
+from workforce.reports.leavers import undated_leavers_notes
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.scope import ReportError, default_scopes
@@ -208,7 +209,10 @@ def talent_report(
         as_of=as_of,
         parameters=county_parameter(county),
         views=views,
-        notes=_notes(targets),
+        notes=[
+            *_notes(targets),
+            *undated_leavers_notes(session, None if county is None else schools["id"].tolist()),
+        ],
         scope=scoped_note(
             Note(
                 zh="培养目标：全区统计日在职教师（在岗、借调及统计日后离职、退休者）；"

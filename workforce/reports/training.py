@@ -32,6 +32,7 @@ from workforce.reports.counties import (
     has_counties,
     scoped_note,
 )
+from workforce.reports.leavers import undated_leavers_notes
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import default_scopes, school_by_code
@@ -135,7 +136,13 @@ def training_report(
         as_of=as_of,
         parameters={"cycle": the_cycle.name, "school": school, **county_parameter(county)},
         views=views,
-        notes=_notes(rules, the_cycle.name),
+        notes=[
+            *_notes(rules, the_cycle.name),
+            *undated_leavers_notes(
+                session,
+                [only.id] if only else None if county is None else in_county["id"].tolist(),
+            ),
+        ],
         scope=scoped_note(default_scopes().note("training_completion"), county, only),
     )
 

@@ -111,6 +111,13 @@ def test_teachers_who_left_after_the_date_are_counted_on_it(session, build) -> N
     report = talent_report(session, as_of=D(2025, 12, 31))
     by_year = {r["date"]: r["key_teachers"] for r in report.view("talent.by_year").rows}
     assert (by_year["2024-12-31"], by_year["2025-12-31"]) == (2, 1)
+    # the one leaver with no date is counted on no date, and every report says so
+    made = [make(session, as_of=D(2025, 3, 1)) for make in (
+        qualifications_report, training_report, talent_report, rotation_report)]  # fmt: skip
+    for made_report in made:
+        said = [n.zh for n in made_report.notes if n.zh.startswith("另有")]
+        assert said == [said[0]] and said[0].startswith("另有 1 名离职、退休教师"), made_report.name
+    assert len(made) == 4
 
 
 def test_a_finished_cycle_counts_who_served_on_its_last_day(session, build) -> None:  # type: ignore[no-untyped-def]
@@ -259,3 +266,28 @@ def test_reports_built_together_with_shared_reads_are_the_same(session, build) -
             assert one == other
             compared += 1
     assert compared == 10
+
+
+def test_the_note_on_leavers_without_a_date_counts_the_schools_reported_on(session, build) -> None:  # type: ignore[no-untyped-def]
+    """Two counties: each county's report counts its own undated leavers; a report with none
+    says nothing; a leaver with a date, or a retiree whose statutory date has passed, is
+    placed in time and not in the count."""
+    from workforce.reports.leavers import undated_leavers
+
+    a = build.school("A1", county="甲县", level="primary")
+    b = build.school("B1", county="乙县", level="primary")
+    build.teacher(a)
+    build.teacher(b)
+    build.teacher(a, status="left")  # no date
+    build.teacher(a, status="retired")  # born 1985: statutory date ahead, no date
+    build.teacher(b, status="left", left_on=D(2025, 3, 1))
+    build.teacher(b, status="retired", gender="male", birth_date=D(1960, 1, 15))  # 2020
+    build.session.commit()
+    assert undated_leavers(session, None) == 2
+    notes = {
+        county: [n.zh for n in training_report(session, as_of=D(2025, 1, 1), county=county).notes
+                 if n.zh.startswith("另有")]
+        for county in ("甲县", "乙县")
+    }  # fmt: skip
+    assert notes["甲县"] == [notes["甲县"][0]] and notes["甲县"][0].startswith("另有 2 名")
+    assert notes["乙县"] == []

@@ -1,0 +1,57 @@
+"""How many teachers who left or retired a report cannot place in time, said in its notes.
+
+A teacher out of service is counted on the days before their leaving date (``left_on``,
+`workforce.rules.leaving`). One with no leaving date on record — a leaver, or a retiree whose
+statutory retirement date is still ahead — is counted on no past date
+(:func:`workforce.reports.frames.service_ends`). A report dated before their leaving is short
+by them; the note says by how many, of the schools reported on, so that HR can record the days
+(the teacher page's 登记离岗, or the import's 离岗日期 column).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from sqlmodel import Session
+
+from workforce.reports import frames
+from workforce.reports.result import Note
+
+
+def undated_leavers(
+    session: Session,
+    school_ids: Collection[int] | None,
+    post_types: Collection[str] | None = None,
+) -> int:
+    """Teachers out of service whom no past date counts, of ``school_ids`` (the school they
+    left; None: every school) and ``post_types`` (None: every post type)."""
+    former = frames.former_teachers(session)
+    if school_ids is not None:
+        former = former[former["school_id"].isin(list(school_ids))]
+    if post_types is not None:
+        former = former[former["post_type"].isin(list(post_types))]
+    if not len(former):
+        return 0
+    return sum(end == dt.date.min for end in frames.service_ends(former, ()))
+
+
+def undated_leavers_notes(
+    session: Session,
+    school_ids: Collection[int] | None,
+    post_types: Collection[str] | None = None,
+) -> list[Note]:
+    """The note on :func:`undated_leavers`, when there are any."""
+    count = undated_leavers(session, school_ids, post_types)
+    if not count:
+        return []
+    return [
+        Note(
+            zh=f"另有 {count} 名离职、退休教师未登记离岗日期（退休者的法定退休日期也未到），"
+            "统计日期在其离岗之前时也未计入；请在教师页面“登记离岗”或导入的“离岗日期”列补填。",
+            en=f"{count} teachers who left or retired have no leaving date on record (for a "
+            "retiree, the statutory retirement date is still ahead): they are not counted on "
+            "dates before they left either; record the dates on the teacher page (Record a "
+            "leaving) or in the import's Left on column.",
+        )
+    ]
