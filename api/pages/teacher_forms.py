@@ -40,10 +40,10 @@ from api.pages.teacher_values import (
     problem_message,
     shown_value,
 )
-from api.routes.teachers import check_visible_school
+from api.routes.teachers import check_visible_school, visible_teacher
 from workforce.accounts.models import Correction, User
 from workforce.accounts.roles import Permission, allows, is_school_bound
-from workforce.accounts.scope import get_visible, restrict
+from workforce.accounts.scope import restrict
 from workforce.codes import code_list
 from workforce.dates import DateError, parse_date
 from workforce.models import School, Teacher
@@ -54,7 +54,6 @@ from workforce.services.corrections import (
     propose_correction,
 )
 from workforce.services.errors import DomainError, StaleVersion
-from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.teachers import (
     NULLABLE_FIELDS,
     TeacherUpdate,
@@ -127,6 +126,11 @@ def _corrections_of(session: Session, user: User, teacher_id: int) -> list[Corre
     return list(session.exec(statement.order_by(Correction.id.desc())).all())  # type: ignore[union-attr]
 
 
+def _sent_version(form: Mapping[str, str]) -> int | None:
+    """The version the form was read at (None: missing or not a number: refused as such)."""
+    return int(form["version"]) if form.get("version", "").isdigit() else None
+
+
 @router.post("/teachers/{teacher_id}/edit")
 def edit_teacher_page(
     request: Request, session: SessionDep, user: Editor, teacher_id: int, form: FormFields
@@ -134,15 +138,9 @@ def edit_teacher_page(
     """HR saves the edit form (see the module's description for a conflict)."""
     from api.pages.teachers import render_teacher
 
-    get_visible(
-        session,
-        user,
-        Teacher,
-        teacher_id,
-        REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
-    )
+    visible_teacher(session, user, teacher_id)
     language = page_language(request)
-    version = int(form["version"]) if form.get("version", "").isdigit() else None
+    version = _sent_version(form)
     original = _original(form.get("original", ""))
     written = {field: form.get(field, "").strip() for field in EDITABLE_FIELDS}
     changed = {
@@ -313,15 +311,9 @@ def leave_teacher_page(
     back on the page, in words."""
     from api.pages.teachers import render_teacher
 
-    get_visible(
-        session,
-        user,
-        Teacher,
-        teacher_id,
-        REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
-    )
+    visible_teacher(session, user, teacher_id)
     language = page_language(request)
-    version = int(form["version"]) if form.get("version", "").isdigit() else None
+    version = _sent_version(form)
     status = form.get("status", "")
     typed = form.get("left_on", "").strip()
     problems = []

@@ -2,7 +2,7 @@
 masked, certificates, designations, training hours this cycle, rotation history, exemptions),
 with HR's edit form and a clerk's correction form (:mod:`api.pages.teacher_forms`).
 
-Every query goes through the registry's scoped services (``list_teachers``, ``get_visible``),
+Every query goes through the registry's scoped services (``list_teachers``, ``visible_teacher``),
 so a clerk sees their own school only and another school's teacher is "not found".
 """
 
@@ -28,8 +28,8 @@ from api.pages.routing import page_router
 from api.pages.teacher_attention import attention_context
 from api.pages.teacher_forms import editing_context
 from api.redaction import looks_like_id_number
+from api.routes.teachers import visible_teacher
 from workforce.accounts.models import User
-from workforce.accounts.scope import get_visible
 from workforce.codes import code_list
 from workforce.dates import years_between
 from workforce.idnumber import birth_month
@@ -317,13 +317,7 @@ def render_teacher(
 ) -> Response:
     """The teacher page; ``forms`` carries a form sent back (HR's edit, a clerk's correction)
     with what was written in it and what is wrong, so nothing typed is lost."""
-    teacher = get_visible(
-        session,
-        user,
-        Teacher,
-        teacher_id,
-        REGISTRY_MESSAGES.text("teacher_not_found", key=teacher_id),
-    )
+    teacher = visible_teacher(session, user, teacher_id)
     rotations = _children(session, RotationRecord, teacher_id)
     school_ids = (
         {teacher.school_id}

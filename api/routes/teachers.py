@@ -111,7 +111,8 @@ def _shown_row(values: dict[str, object], id_number: str | None, unmask: bool) -
     }
 
 
-def _visible(session: Session, user: User, teacher_id: int) -> Teacher:
+def visible_teacher(session: Session, user: User, teacher_id: int) -> Teacher:
+    """The teacher ``user`` may see, or "not found" (another county's looks the same)."""
     return get_visible(
         session,
         user,
@@ -259,7 +260,7 @@ def read_teacher(
     """教师详情：证书、称号、培训、交流经历、暂缓交流 / One teacher with their records."""
     if unmask:
         refuse_cross_site_disclosure(request)
-    teacher = _visible(session, user, teacher_id)
+    teacher = visible_teacher(session, user, teacher_id)
     public = _public(session, user, teacher, unmask)
 
     def children(model):  # type: ignore[no-untyped-def]
@@ -313,7 +314,7 @@ def update_teacher_route(
 ) -> TeacherPublic:
     """修改教师信息（需提供读取时的版本号）/ Change a teacher; send the version you read."""
     changes = TeacherUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
-    _visible(session, user, teacher_id)
+    visible_teacher(session, user, teacher_id)
     if changes.school_id is not None:
         check_visible_school(session, user, changes.school_id)
     teacher = update_teacher(
@@ -338,7 +339,7 @@ def deactivate_teacher_route(
     response: Response,
 ) -> TeacherPublic:
     """教师离职或退休（不删除）/ Mark a teacher as left or retired; never deleted."""
-    _visible(session, user, teacher_id)
+    visible_teacher(session, user, teacher_id)
     teacher = deactivate_teacher(
         session,
         actor=user.username,
