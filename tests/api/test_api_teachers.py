@@ -355,3 +355,25 @@ def test_a_search_that_finds_a_teacher_by_id_number_is_an_audited_unmasking(
         ("admin", "T102", "search"),
         ("hr", "T102", "search"),
     ]
+
+
+def test_an_arrival_date_does_not_tell_the_birth_day_behind_the_month_shown(client, district):
+    """An editor sees a number-holder's birth month only. The edit refused an arrival before
+    the birth day ("joined the school before being born") and took one on it: trying the
+    month's days told the day, and the ID number with it. Every day of the birth month now
+    gets the same answer."""
+    h = district.headers["hr"]
+    teacher = next(t for t in district.teachers_a if t.staff_no in district.id_numbers)
+    born = dt.date.fromisoformat(
+        client.get(f"/api/teachers/{teacher.id}?unmask=true", headers=h).json()["birth_date"]
+    )
+    answers = set()
+    version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+    for day in range(1, 29):
+        sent = {"joined_school_on": born.replace(day=day).isoformat(), "version": version,
+                "first_employed_on": None}  # fmt: skip
+        answer = client.patch(f"/api/teachers/{teacher.id}", headers=h, json=sent)
+        if answer.status_code == 200:
+            version = answer.json()["version"]
+        answers.add((answer.status_code, answer.json().get("code")))
+    assert len(answers) == 1, answers

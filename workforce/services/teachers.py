@@ -151,7 +151,9 @@ def _check_consistency(
             )
         if parsed.gender != gender:
             raise ValueError(REGISTRY_MESSAGES.text("id_gender").joined())
-    if joined_school_on < birth_date:
+    if joined_school_on < birth_date.replace(day=1):
+        # by the month: an editor sees a number-holder's birth month only, and a refusal
+        # that turned on the day would tell it (and the number with it)
         raise ValueError(REGISTRY_MESSAGES.text("joined_before_birth").joined())
     if first_employed_on is not None and first_employed_on > joined_school_on:
         raise ValueError(REGISTRY_MESSAGES.text("employed_after_joining").joined())
