@@ -111,7 +111,7 @@ def audit_chain_page(
     result = chain_public(verify(session, expected_head=expected))
     language = page_language(request)
     # plan files' signatures (workforce signing-key): the key now, and each before a rotation
-    current, *earlier = key_history(session, get_settings().secret_key)
+    keys = key_history(session, get_settings().secret_key, chain_intact=result.intact)
     return render(
         request,
         "audit_chain.html",
@@ -120,7 +120,8 @@ def audit_chain_page(
         findings=[getattr(f.message, language) for f in result.findings],
         summary=getattr(result.summary, language),
         expect_head=expect_head or "",
-        signing_key=current.key,
-        signing_fingerprint=current.fingerprint,
-        earlier_keys=earlier,
+        signing_key=keys.current.key,
+        signing_fingerprint=keys.current.fingerprint,
+        earlier_keys=keys.earlier,
+        earlier_keys_withheld=keys.withheld,
     )

@@ -578,11 +578,14 @@ def signing_key_command(language: Language = "zh") -> None:
     The first line is the current key alone, for scripts."""
     from sqlmodel import Session
 
+    from workforce.audit_chain import verify
     from workforce.config import get_settings
     from workforce.plans.signing import key_history
 
     with Session(require_registry(language)) as session:
-        current, *earlier = key_history(session, get_settings().secret_key)
+        history = key_history(session, get_settings().secret_key,
+                              chain_intact=verify(session).intact)  # fmt: skip
+    current, earlier = history.current, history.earlier
     assert current.key is not None and current.fingerprint is not None
     zh = language == "zh"
     typer.echo(current.key)
@@ -594,6 +597,11 @@ def signing_key_command(language: Language = "zh") -> None:
         f"fingerprint {current.fingerprint}; hand it to the auditors by a channel they trust: "
         f"workforce check-plan plan.json --trust-key {current.key}. Rotating the secret key "
         "changes it; files signed before verify under the key of their time (below)")
+    if history.withheld:
+        typer.echo("此前的公钥不予列出：审计链未通过核验，或各次更换密钥记录的公钥前后不相接"
+                   "（请运行 workforce verify-audit）" if zh else
+                   "earlier keys are not listed: the audit chain does not verify, or the keys "
+                   "the rotations recorded do not follow on (run workforce verify-audit)")
     if earlier:
         typer.echo("此前的公钥（签发于其使用期间的方案文件按它核验）：" if zh else
                    "Earlier keys (files signed while each was in force verify under it):")

@@ -128,9 +128,24 @@ class KeyInForce:
         return None if self.key is None else fingerprint(self.key)
 
 
-def key_history(session: Session, secret_key: str) -> list[KeyInForce]:
-    """Every public key this registry has signed plan files under, newest (the current one)
-    first, read from the ``rotate_secret`` entries of the audit log."""
+@dataclass(frozen=True)
+class KeyHistory:
+    """The key plan files are signed under now, and the earlier ones with their periods
+    (newest first). ``withheld``: earlier keys were recorded but are not listed, because the
+    audit chain that holds them does not verify, or the rotations' keys do not follow on from
+    each other (one rotation's key after is the next one's key before, the last one's the key
+    now) — a row written into the log around the application could otherwise publish a
+    forger's key as one of the registry's own."""
+
+    current: KeyInForce
+    earlier: list[KeyInForce]
+    withheld: bool
+
+
+def key_history(session: Session, secret_key: str, *, chain_intact: bool) -> KeyHistory:
+    """Every public key this registry has signed plan files under, read from the
+    ``rotate_secret`` entries of the audit log; ``chain_intact``: what
+    :func:`workforce.audit_chain.verify` says of the log now (the caller has it, or asks)."""
     from sqlmodel import select
 
     from workforce.models import AuditLog
@@ -138,11 +153,18 @@ def key_history(session: Session, secret_key: str) -> list[KeyInForce]:
     rotations = session.exec(
         select(AuditLog).where(AuditLog.action == "rotate_secret").order_by(AuditLog.id)  # type: ignore[arg-type]
     ).all()
-    keys: list[KeyInForce] = []
+    current = public_key(secret_key)
+    earlier: list[KeyInForce] = []
+    handed_on: list[tuple[object, object]] = []  # (key after one rotation, key before the next)
     since = None
+    after: object = None
     for entry in rotations:
         before = (entry.before or {}).get(SIGNING_KEY_FIELD)
-        keys.append(KeyInForce(before if isinstance(before, str) else None, since, entry.at))
-        since = entry.at
-    keys.append(KeyInForce(public_key(secret_key), since, None))
-    return keys[::-1]
+        handed_on.append((after, before))
+        earlier.append(KeyInForce(before if isinstance(before, str) else None, since, entry.at))
+        since, after = entry.at, (entry.after or {}).get(SIGNING_KEY_FIELD)
+    handed_on.append((after, current))
+    follows = all(a is None or b is None or a == b for a, b in handed_on)
+    withheld = bool(rotations) and not (chain_intact and follows)
+    return KeyHistory(KeyInForce(current, since, None), [] if withheld else earlier[::-1],
+                      withheld)  # fmt: skip

@@ -179,3 +179,4 @@ def test_the_audit_chain_page_lists_the_keys_before_each_rotation(
     assert "启用之初 –" in visible_text(earlier[0])
     assert "此前的签名公钥" in visible_text(page)
     assert 'data-testid="audit-chain-verdict"' in page and "flash-success" in page
+    assert 'data-testid="earlier-keys-withheld"' not in page

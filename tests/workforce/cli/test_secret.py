@@ -345,3 +345,16 @@ def test_signing_key_lists_the_keys_files_were_signed_under_before_each_rotation
         (first, second), (second, now)]
     english = runner.invoke(app, ["signing-key", "--lang", "en"]).output
     assert "Earlier keys" in english and "the start –" in english
+    # a row written into the log around the application, publishing a forger's key as an
+    # earlier one: the chain no longer verifies, and no earlier key is listed
+    forged = "Zm9yZ2VkLWtleS1mb3JnZWQta2V5LWZvcmdlZC1rZXk="
+    with Session(engine) as session:
+        session.add(AuditLog(actor="admin", action="rotate_secret", entity="instance",
+                             entity_key="secret_key_check", at=entries[0].at,
+                             before={"plan_signing_key": forged},
+                             after={"plan_signing_key": first}))  # fmt: skip
+        session.commit()
+    withheld = runner.invoke(app, ["signing-key"])
+    assert withheld.exit_code == 0 and withheld.output.splitlines()[0] == now
+    assert forged not in withheld.output and first not in withheld.output
+    assert "此前的公钥不予列出：审计链未通过核验" in withheld.output
