@@ -39,24 +39,30 @@ router = page_router()
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after sign-in: a page of this site only — never ``//other.site``, and
-    never the JSON API. The pages send only their own addresses here; an API address came
+    """Where to go after sign-in: a page of this site only — never ``//other.site``, never the
+    JSON API or a file download (:func:`_is_page_path`). The pages send only their own addresses here; an API address came
     from a link someone else wrote: ``/login?next=/api/exports/teachers.xlsx?unmask=true``,
     opened by an HR officer who then signs in, downloaded every full ID number in their name
     (the browser counts the redirect after their own sign-in as this site's request)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
-    if _is_api_path(target):
+    if not _is_page_path(target):
         return "/"
     return target
 
 
-def _is_api_path(target: str) -> bool:
-    """Whether ``target`` reaches ``/api`` as the browser and the server read it: percent
-    escapes decoded (``/%61pi``) and dot segments resolved (``/x/../api``, ``/%2e/api``)."""
-    path = unquote(urlsplit(target).path)
+def _is_page_path(target: str) -> bool:
+    """Whether ``target`` is a page, as the browser and the server read it (percent escapes
+    decoded — ``/%61pi`` — and dot segments resolved — ``/x/../api``, ``/%2e/api``): not the
+    API, and not a file (a last segment with a dot: ``/plans/3/plan.json``, the plan file with
+    every teacher's full birth date, downloaded and audited in the officer's name the same
+    way; ``workbook.xlsx``, a report's ``.xlsx``), nor anything asking to ``unmask``."""
+    parts = urlsplit(target)
+    path = unquote(parts.path)
     normal = posixpath.normpath(path) if path else "/"
-    return normal == "/api" or normal.startswith(("/api/", "//api"))
+    if normal == "/api" or normal.startswith(("/api/", "//api")):
+        return False
+    return "." not in normal.rsplit("/", 1)[-1] and "unmask" not in unquote(parts.query).lower()
 
 
 def _session_valid(request: Request, session: Session) -> bool:

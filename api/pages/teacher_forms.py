@@ -128,7 +128,8 @@ def _corrections_of(session: Session, user: User, teacher_id: int) -> list[Corre
 
 def _sent_version(form: Mapping[str, str]) -> int | None:
     """The version the form was read at (None: missing or not a number: refused as such)."""
-    return int(form["version"]) if form.get("version", "").isdigit() else None
+    sent = form.get("version", "")
+    return int(sent) if sent.isascii() and sent.isdigit() else None  # "²".isdigit() too
 
 
 @router.post("/teachers/{teacher_id}/edit")

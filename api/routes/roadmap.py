@@ -32,7 +32,7 @@ PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
 def roadmap(
     session: SessionDep,
     user: PlanManager,
-    _solve: Annotated[None, Depends(guarded_solve)],
+    _solve: Annotated[None, Depends(guarded_solve, scope="function")],
     from_year: Annotated[int, Query(alias="from", ge=2000, le=2100, description="起始年度")],
     years: Annotated[int, Query(ge=1, le=10, description="规划年数")] = 5,
     county: Annotated[str | None, Query(max_length=64, description="县（区）")] = None,

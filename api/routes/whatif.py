@@ -36,9 +36,10 @@ from workforce.services.messages import REGISTRY_MESSAGES, Text
 router = APIRouter(prefix="/whatif", tags=["whatif"])
 
 PlanManager = Annotated[User, Depends(require(Permission.manage_plans))]
-Solve = Annotated[None, Depends(guarded_solve)]
+Solve = Annotated[None, Depends(guarded_solve, scope="function")]
 """After the permission check: not for another site's link, and a bounded number at once
-(:mod:`api.solving`)."""
+(:mod:`api.solving`); the slot is given back when the answer is built, not once a slow
+client has read it (``scope="function"``)."""
 Year = Annotated[int, Query(ge=2000, le=2100, description="交流年度 / rotation year")]
 K = Annotated[int, Query(ge=1, le=50, description="列出前几名 / how many answers")]
 TimeLimit = Annotated[float | None, Query(gt=0, le=60, alias="time_limit_s",

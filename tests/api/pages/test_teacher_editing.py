@@ -154,6 +154,8 @@ def test_hr_records_a_leaving_on_the_teacher_page(
     refused = hr.post(f"/teachers/{teacher.id}/leave", data={**form, "left_on": early})
     assert refused.status_code == 422
     assert "早于到本校任教时间" in refused.text and f'value="{early}"' in refused.text
+    odd_version = hr.post(f"/teachers/{teacher.id}/leave", data={**form, "version": "²"})
+    assert odd_version.status_code == 422  # a digit that is not 0–9: refused, not a 500
     bad_day = hr.post(f"/teachers/{teacher.id}/leave", data={**form, "left_on": "2026-02-30"})
     assert bad_day.status_code == 422 and 'data-testid="leave-problems"' in bad_day.text
     saved = hr.post(f"/teachers/{teacher.id}/leave", data={**form, "left_on": "2026年7月1日"})
