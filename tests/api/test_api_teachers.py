@@ -290,6 +290,10 @@ def test_the_leaving_date_is_recorded_with_the_leaving_and_goes_with_a_return(cl
                           json={"version": 1, "left_on": before_joining})  # fmt: skip
     assert (refused.status_code, refused.json()["code"]) == (422, "left_before_joining")
     assert "早于到本校任教时间" in refused.json()["detail"]["zh"]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    ahead = client.post(f"/api/teachers/{first.id}/deactivate", headers=h,
+                        json={"version": 1, "left_on": tomorrow})  # fmt: skip
+    assert (ahead.status_code, ahead.json()["code"]) == (422, "left_on_ahead")
     left = client.post(f"/api/teachers/{first.id}/deactivate", headers=h,
                        json={"version": 1, "left_on": "2026-07-15"})  # fmt: skip
     assert left.status_code == 200, left.text

@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -113,12 +114,17 @@ def _alias_changes(sheet: SheetChanges) -> Iterator[Problem]:
 
 
 def _leaving_without_a_date(sheet: SheetChanges) -> Iterator[Problem]:
-    """A teacher put from a status in service to 离职 or 退休 with no 离岗日期: the registry
-    cannot tell when they left, so reports dated before the leaving stop counting them
-    (`workforce.rules.leaving`). The import does not guess the day; the clerk fills it in or
+    """A teacher put from a status in service to 离职 or 退休 — or entered new as one — with no
+    离岗日期: the registry cannot tell when they left, so reports dated before the leaving stop
+    counting them (`workforce.rules.leaving`). The import does not guess the day; the clerk fills it in or
     goes on knowingly."""
     if sheet.spec.name != "teachers":
         return
+    labels = code_list("teacher_statuses")
+    for position in sheet.creates:  # a new teacher entered as already out of service
+        record = sheet.parsed.records[position]
+        if record.get("status") in GONE and record.get("left_on") is None:
+            yield _undated(sheet, position, record["status"], labels)
     for update in sheet.updates:
         fields = {c.column.key: c for c in update.changes}
         status = fields.get("status")
@@ -127,13 +133,16 @@ def _leaving_without_a_date(sheet: SheetChanges) -> Iterator[Problem]:
         left_on = fields.get("left_on")
         if left_on is not None and left_on.after is not None:
             continue
-        labels = code_list("teacher_statuses")
-        text = message_each(
-            "leaving_without_a_date",
-            zh={"status": labels.label(status.after, "zh")},
-            en={"status": labels.label(status.after, "en")},
-        )
-        yield sheet.parsed.located(update.position, "status", text)
+        yield _undated(sheet, update.position, status.after, labels)
+
+
+def _undated(sheet: SheetChanges, position: int, status: str, labels: Any) -> Problem:
+    text = message_each(
+        "leaving_without_a_date",
+        zh={"status": labels.label(status, "zh")},
+        en={"status": labels.label(status, "en")},
+    )
+    return sheet.parsed.located(position, "status", text)
 
 
 def _older_than_record(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+import pandas as pd
 from sqlmodel import Session
 
 from workforce.reports import frames
@@ -23,10 +24,12 @@ def undated_leavers(
     session: Session,
     school_ids: Collection[int] | None,
     post_types: Collection[str] | None = None,
+    former: pd.DataFrame | None = None,
 ) -> int:
     """Teachers out of service whom no past date counts, of ``school_ids`` (the school they
-    left; None: every school) and ``post_types`` (None: every post type)."""
-    former = frames.former_teachers(session)
+    left; None: every school) and ``post_types`` (None: every post type); of ``former``
+    (:func:`frames.former_teachers`) when the report has read them already."""
+    former = frames.former_teachers(session) if former is None else former
     if school_ids is not None:
         former = former[former["school_id"].isin(list(school_ids))]
     if post_types is not None:
@@ -40,9 +43,10 @@ def undated_leavers_notes(
     session: Session,
     school_ids: Collection[int] | None,
     post_types: Collection[str] | None = None,
+    former: pd.DataFrame | None = None,
 ) -> list[Note]:
     """The note on :func:`undated_leavers`, when there are any."""
-    count = undated_leavers(session, school_ids, post_types)
+    count = undated_leavers(session, school_ids, post_types, former)
     if not count:
         return []
     return [

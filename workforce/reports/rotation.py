@@ -24,9 +24,10 @@ reference day R = 1 September of Y:
 * a year whose reference day is after the as-of date is "not yet due" (no verdict); places and
   years at a school are rebuilt from every record, later ones included;
 * 在编 teachers = established teachers employed by R (first employment) and in service then:
-  status active or seconded, or retired with a retirement date after R (and not after today:
-  a later date cannot be right for a teacher already retired; the registry keeps no
-  leaving date, so teachers who left are not counted in any year), at a school in scope on R
+  status active or seconded, or left or retired after R (``frames.service_ends``: the leaving
+  date, ``left_on``; a retiree without one by the retirement date, not after today — a later
+  date cannot be right for a teacher already retired; a leaver without one is counted in no
+  year, and the notes say how many), at a school in scope on R
   (their current school when the registry cannot tell where they were);
 * district share = moved ÷ 在编 teachers, against ``district_share`` from the quota year on;
 * key share = moved teachers who were key teachers on their move's start day ÷ moved;

@@ -93,7 +93,7 @@ def careers(
     kept = teachers[
         (teachers["post_type"] == "established") & teachers["status"].isin([*SERVING, *GONE])
     ]
-    retires = _retirement_dates(kept)
+    retires = frames.retirement_dates(kept)
     # The last day in service of one who left or retired is the day before they left
     # (frames.service_ends, as frames.in_service_on reads it for the other reports).
     ends = frames.service_ends(kept, SERVING)
@@ -147,11 +147,6 @@ def careers(
             )
         )
     return roster, rebuilt
-
-
-def _retirement_dates(teachers: pd.DataFrame) -> list[dt.date]:
-    """Each teacher's retirement date (:func:`frames.retirement_dates`)."""
-    return frames.retirement_dates(teachers)
 
 
 def read_exemptions(session: Session) -> dict[int, list[ExemptionView]]:

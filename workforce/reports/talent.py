@@ -211,7 +211,9 @@ def talent_report(
         views=views,
         notes=[
             *_notes(targets),
-            *undated_leavers_notes(session, None if county is None else schools["id"].tolist()),
+            *undated_leavers_notes(
+                session, None if county is None else schools["id"].tolist(), former=former
+            ),
         ],
         scope=scoped_note(
             Note(

@@ -156,3 +156,9 @@ def test_a_teacher_put_out_of_service_without_a_leaving_date_is_a_warning(regist
             assert len(found) == 1 and found[0][:2] == (2, "M"), found
             assert found[0][2].startswith(expected)
     assert len(cases) == 4
+    # a new teacher entered as already retired, with no date: warned the same way
+    new = ["T009", "陈新", "女", "1966-05-01", "", "在编", "S01", "2010-09-01", "语文", "", "",
+           "否", "退休", ""]  # fmt: skip
+    checked = import_file(registry, write_csv("n.csv", header, [new]), actor="hr", dry_run=True)
+    found = [(w.row, w.column_letter, w.text.zh) for w in checked.warnings]
+    assert len(found) == 1 and found[0][2].startswith("（提醒）状态改为“退休”但未填离岗日期"), found
