@@ -98,7 +98,8 @@ def require_registry(language: str | None = None, *, at_schema_head: bool = True
     command that reads the registry ended in an SQL traceback ("no such table: school") and
     left ``var/`` behind with a new secret key and an empty database. Looking writes nothing
     (`config.existing_registry_url`)."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from workforce.config import (
         DATABASE_FILE,
@@ -109,8 +110,20 @@ def require_registry(language: str | None = None, *, at_schema_head: bool = True
     from workforce.db import display_url, get_engine, schema_head, schema_revision
 
     language = language or configured_language()
-    url = existing_registry_url()
-    if url is None:
+    try:
+        url = existing_registry_url()
+        if url is not None:  # its driver, before the settings are read (which write a key)
+            make_url(url).get_dialect().import_dbapi()
+        engine = get_engine() if url is not None else None
+    except (ArgumentError, ImportError) as error:  # not a URL; a database with no driver here
+        reason = str(error).strip().splitlines()[0]
+        raise fail(
+            f"数据库地址（WORKFORCE_DATABASE_URL）无法使用：{reason}。本程序支持 SQLite 与 "
+            "PostgreSQL，地址形如 postgresql+psycopg://用户:密码@主机/库名",
+            f"the database address (WORKFORCE_DATABASE_URL) cannot be used: {reason}. This "
+            "program works with SQLite and PostgreSQL, e.g. postgresql+psycopg://user:pw@host/db",
+            language) from None
+    if url is None or engine is None:
         home = default_home()
         raise fail(
             f"这里没有信息库：{home / DATABASE_FILE} 不存在，也未设置 WORKFORCE_DATABASE_URL。"
@@ -122,7 +135,6 @@ def require_registry(language: str | None = None, *, at_schema_head: bool = True
             "sample district",
             language)
     where = display_url(url)
-    engine = get_engine()
     try:
         current = schema_revision(engine)
     except SQLAlchemyError as error:

@@ -365,7 +365,7 @@ def _registry_basis(registry: tuple[object, object, object], plan: Plan, instanc
     file's own instance, and the basis says that. A signature that does not verify is a
     finding wherever the check runs."""
     from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
     from sqlmodel import Session
 
     from optimizer import Instance, Plan
@@ -387,10 +387,19 @@ def _registry_basis(registry: tuple[object, object, object], plan: Plan, instanc
         zh, en = (f"未与信息库核对（--without-registry）：{itself[0]}",
                   f"not checked against the registry (--without-registry): {itself[1]}")
         return found, _joined(zh, signed[0], "；"), _joined(en, signed[1], "; ")
-    url = existing_registry_url()
+    try:
+        url = existing_registry_url()
+        engine = make_engine(url) if url is not None else None
+    except (ArgumentError, ImportError) as error:  # not a URL; a database with no driver here
+        reason = str(error).strip().splitlines()[0]
+        return ([*found, ("plan.registry",
+                          f"数据库地址（WORKFORCE_DATABASE_URL）无法使用（{reason}），未能与信息库"
+                          "核对；只按文件所附实例校验请加 --without-registry",
+                          f"the database address (WORKFORCE_DATABASE_URL) cannot be used "
+                          f"({reason}); add --without-registry to check against the file's own "
+                          "instance")], "", "")  # fmt: skip
     stored = None
-    if url is not None:
-        engine = make_engine(url)
+    if url is not None and engine is not None:
         try:
             if not inspect(engine).has_table("rotationplan"):
                 url = None  # a registry not set up yet holds no plans

@@ -554,3 +554,10 @@ def test_check_plan_names_a_registry_that_does_not_answer(engine, tmp_path, monk
     assert result.exit_code == 1, result.output
     assert "[plan.registry] 无法连接信息库 postgresql+psycopg://u:***@127.0.0.1:1/db" in result.output
     assert "secret" not in result.output and "--without-registry" in result.output
+    for unusable in ("not a url", "mysql://u:secret@127.0.0.1/db"):  # no such address, driver
+        monkeypatch.setenv("WORKFORCE_DATABASE_URL", unusable)
+        result = runner.invoke(app, ["check-plan", str(out), "--no-verify-bound"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), unusable
+        assert result.exit_code == 1, result.output
+        assert "[plan.registry] 数据库地址（WORKFORCE_DATABASE_URL）无法使用" in result.output
+        assert "secret" not in result.output

@@ -106,3 +106,25 @@ def test_the_schema_head_read_from_the_names_is_alembics():
     script = ScriptDirectory(str(db.MIGRATIONS_DIR))
     assert [script.get_current_head()] == [db.schema_head()]
     assert len(script.get_heads()) == 1  # one line of history, as `schema_head` assumes
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("not a url", "Could not parse"), ("mysql://someone:s3cret-pw@db.example/hr", "MySQLdb")],
+)
+def test_a_database_address_that_cannot_be_used_is_named_not_a_traceback(
+    empty_folder, env, url, reason
+):
+    """A mistyped WORKFORCE_DATABASE_URL, or one of a database this program has no driver for,
+    ended every command in a SQLAlchemy traceback; the address's password is never shown."""
+    env.setenv("WORKFORCE_DATABASE_URL", url)
+    _fresh(env)
+    checked = 0
+    for args in (["plans", "list", "--year", "2026"], ["serve"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        assert "数据库地址（WORKFORCE_DATABASE_URL）无法使用" in result.output and reason in result.output
+        assert "s3cret-pw" not in result.output
+        checked += 1
+    assert checked == 2 and list(empty_folder.iterdir()) == []
