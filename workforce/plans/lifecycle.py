@@ -445,8 +445,11 @@ def apply_plan(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
     The status change is the guard: ``UPDATE … SET status = 'applied' WHERE status =
     'approved'`` must change exactly one row, inside the write transaction (see
     :func:`_begin_write`); a second apply sent at the same moment changes none and is refused.
-    The database's partial unique index refuses a second applied plan of a year (supplementary
-    plans aside).
+    The database's partial unique index refuses a second applied plan of a year of the same
+    scope (a county, or the whole registry; supplementary plans aside). A county's plan and the
+    whole registry's share teachers and are never approved together — approving one supersedes
+    the other, under the year's lock (:func:`approve_plan`) — and an apply checks the year's
+    applied plans of either scope first (:func:`applied_plan_over`).
 
     Then, inside the same transaction, the registry is verified: every moved teacher must still
     be active at the school the plan found them at, and the independent checker
