@@ -83,31 +83,38 @@ def uses_bearer_token(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
-OTHER_SITES = frozenset({"cross-site", "same-site"})
-"""``Sec-Fetch-Site`` values of a request another site's page made the browser send."""
-
-
 def sent_by_other_site(request: Request) -> bool:
-    """Whether the browser says another site's page made this request carrying its cookie.
+    """Whether this request, carrying the browser's cookie, may have been made by another
+    site's page: True unless the browser shows it came from this site.
 
-    ``Sec-Fetch-Site`` says so in every current browser (``cross-site`` or ``same-site``).
-    Browsers without it — older ones, and the IE-compatible mode of the browsers some offices
-    still use — say where a link was followed from in ``Referer``: another site's page sends
-    at least its origin by default (``strict-origin-when-cross-origin``), so a ``Referer`` of
-    another host than this server's (or ``WORKFORCE_PUBLIC_ORIGIN``'s) counts too. No header
-    at all (an address typed or bookmarked, a script) is not another site. A bearer token
-    carries no ambient credential: never."""
+    ``Sec-Fetch-Site`` shows it in current browsers: ``same-origin``, or ``none`` for an
+    address typed or bookmarked. Browsers send it to HTTPS addresses only, and older ones (or
+    the IE-compatible mode some offices use) not at all; there a ``Referer`` of this server's
+    host (or ``WORKFORCE_PUBLIC_ORIGIN``'s) shows it — this site's pages send it to their own
+    links (``Referrer-Policy: same-origin``). With neither, nothing shows where the request
+    came from: a page can send a link with no ``Referer`` (``rel="noreferrer"``), so that is
+    treated as another site's. A bearer token carries no ambient credential: never."""
     if uses_bearer_token(request):
         return False
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None:
-        return fetch_site.lower() in OTHER_SITES
+        return fetch_site.lower() not in ("same-origin", "none")
     referer = request.headers.get("referer")
-    if not referer:
-        return False
+    return not referer or not is_own_host(request, referer)
+
+
+def is_own_host(request: Request, address: str) -> bool:
+    """Whether ``address`` (an ``Origin`` or ``Referer``) names a host this server answers
+    as: the one the request was sent to, or ``WORKFORCE_PUBLIC_ORIGIN``'s. The scheme is not
+    compared (a TLS proxy in front changes it); a default port is left out on both sides, as
+    browsers write these headers without it."""
     public = request.app.state.settings.public_origin
-    own = {request.url.netloc.lower(), *([urlsplit(public).netloc.lower()] if public else [])}
-    return urlsplit(referer).netloc.lower() not in own
+    own = {request.url.netloc, *([urlsplit(public).netloc] if public else [])}
+    return _host(urlsplit(address).netloc) in {_host(h) for h in own}
+
+
+def _host(netloc: str) -> str:
+    return netloc.lower().removesuffix(":443").removesuffix(":80")
 
 
 def refuse_cross_site_disclosure(request: Request) -> None:

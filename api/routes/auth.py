@@ -5,14 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from api.deps import CurrentUser, SessionDep, bearer_scheme, forget_recent_users
 from api.schemas.accounts import SessionStarted, TokenIssued, UserPublic
-from api.security import end_session, start_session
+from api.security import end_session, is_own_host, start_session
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.signin import sign_in
 from workforce.accounts.tokens import issue_token, revoke_token
@@ -80,9 +79,7 @@ def refuse_cross_site(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is None:
         return
-    public = request.app.state.settings.public_origin
-    allowed = {request.url.netloc.lower(), *([urlsplit(public).netloc.lower()] if public else [])}
-    if urlsplit(origin).netloc.lower() not in allowed:
+    if not is_own_host(request, origin):
         raise Forbidden(ACCOUNT_MESSAGES.text("csrf_failed"))
 
 

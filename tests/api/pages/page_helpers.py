@@ -19,9 +19,18 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def signed_in(app: FastAPI, username: str) -> TestClient:
-    """A client with its own cookies, signed in as ``username`` through ``/login``."""
-    client = TestClient(app, follow_redirects=False)
+CURRENT_BROWSER = {"Sec-Fetch-Site": "same-origin"}
+"""What a current browser sends with every request it makes from this site's pages (over
+HTTPS): without it, or a ``Referer`` of this site, a cookie request may be another site's
+(`api.security.sent_by_other_site`)."""
+
+
+def signed_in(app: FastAPI, username: str, *, current_browser: bool = True) -> TestClient:
+    """A client with its own cookies, signed in as ``username`` through ``/login``; by
+    default a current browser on this site's pages (``current_browser=False``: one that sends
+    no ``Sec-Fetch-Site``, an older browser or plain HTTP)."""
+    client = TestClient(app, follow_redirects=False,
+                        headers=CURRENT_BROWSER if current_browser else None)  # fmt: skip
     token = csrf_of(client.get("/login").text)
     answer = client.post(
         "/login",
