@@ -1,6 +1,7 @@
 """Page routes answer in HTML, never in JSON: :class:`PageRoute` turns a refusal into a
 redirect to the sign-in page (not signed in) or an error page in the user's language
-(forbidden, not found, invalid input …), with the status the API would give."""
+(forbidden, not found, invalid input, the county's rules file unusable …), with the status the
+API would give."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.rendering import render
 from api.security import session_user_id
+from workforce.rules.local import LocalRulesError
 from workforce.services.errors import DomainError, Unauthenticated
 from workforce.services.messages import Text
 
@@ -62,6 +64,8 @@ class PageRoute(APIRoute):
                 if "retry_after" in error.extra:
                     page.headers["Retry-After"] = str(error.extra["retry_after"])
                 return page
+            except LocalRulesError as error:  # the county's rules file, edited while serving
+                return error_page(request, Text("local_rules_broken", error.zh, error.en), 503)
             except RequestValidationError as error:
                 fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
                 return error_page(request, UI.text("invalid_request", fields=fields), 422)

@@ -125,3 +125,4 @@ def test_county_training_rules_are_used_and_a_broken_edit_is_named(client, distr
     assert broken.status_code == 503, broken.text
     assert broken.json()["code"] == "local_rules_broken"
     assert "hours_per_cycle" in broken.json()["detail"]["zh"]
+

@@ -218,3 +218,17 @@ def test_the_filtered_teacher_list_exports_to_excel(app: FastAPI, engine: Engine
     clerk = signed_in(app, "clerk_a")
     own = _sheets(clerk.get("/teachers.xlsx").content)["教师名册"][TITLE_ROWS + 1 :]
     assert sorted(r[0] for r in own) == ["T001", "T002", "T003"]
+
+
+def test_a_broken_rules_file_is_an_error_page_on_the_pages(app, district):  # type: ignore[no-untyped-def]
+    """The same broken file reached a browser as a JSON body; a page now says it in words,
+    with the file and the rule."""
+    from workforce.rules.local import local_rules_path
+
+    path = local_rules_path("training")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("hours_per_cycle:\n  value: 300\n", encoding="utf-8")  # no source
+    page = signed_in(app, "hr").get("/reports/training", params={"as_of": "2026-06-30"})
+    assert page.status_code == 503
+    assert page.headers["content-type"].startswith("text/html")
+    assert "hours_per_cycle" in page.text and "training.yaml" in page.text
