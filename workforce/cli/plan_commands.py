@@ -634,12 +634,17 @@ def export_command(
 ) -> None:
     """写出信息库中的方案（.json 带信息库签名，可在别处以 check-plan 核验；.xlsx 供阅读）/
     Write a registry plan to a file (.json signed by the registry, checkable elsewhere with
-    check-plan; .xlsx to read)."""
+    check-plan; .xlsx to read).
+
+    The JSON file's instance holds every teacher's full birth date beside name and school, the
+    day a masked ID number hides: writing it is an unmasking, on record in the audit log
+    before the file is written, as the web download is (`disclose_plan_file`)."""
     from sqlmodel import Session
 
+    from workforce.config import get_settings
     from workforce.db import get_engine
     from workforce.models import RotationPlan
-    from workforce.plans.lifecycle import load_plan, signed_plan_json_pieces
+    from workforce.plans.lifecycle import disclose_plan_file, load_plan
 
     require_registry(language)
     _plan_summary(plan_id, language)  # a plan that is not there: the error
@@ -647,7 +652,10 @@ def export_command(
     with Session(get_engine()) as session:
         record = session.get(RotationPlan, plan_id)
         assert record is not None
-        pieces = signed_plan_json_pieces(record)
+        pieces: tuple[str, ...] = ()
+        if out.suffix.lower() != ".xlsx":
+            pieces = disclose_plan_file(session, record, actor=get_settings().actor)
+            session.commit()
         instance, plan = load_plan(record)
     write_plan(out, pieces, instance, plan, language, plan_id)
     typer.echo(f"方案 #{plan_id} → {out}" if language == "zh" else f"plan #{plan_id} → {out}")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from optimizer import Plan
 from workforce.cli import app
-from workforce.models import Exemption, RotationPlan, Teacher
+from workforce.models import AuditLog, Exemption, RotationPlan, Teacher
 
 from ..district import build_small_district
 
@@ -412,6 +412,12 @@ def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_pat
     exported = tmp_path / "approved.json"
     assert _invoke("plans", "export", "1", "--out", str(exported)).exit_code == 0
     assert json.loads(exported.read_text(encoding="utf-8"))["registry_status"] == "approved"
+    # the file holds every teacher's full birth date: an unmasking on record, as the web
+    # download is; the workbook (no birth dates) is none
+    assert _invoke("plans", "export", "1", "--out", str(tmp_path / "p.xlsx")).exit_code == 0
+    with Session(engine) as session:
+        unmasked = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+    assert [(e.entity, e.entity_key) for e in unmasked] == [("rotation_plan", "1")]
 
     auditor = away_from_the_registry()  # no registry here, nothing configured
 
