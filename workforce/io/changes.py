@@ -17,6 +17,7 @@ Rules that make a re-import change nothing:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -30,6 +31,7 @@ from workforce.io.cells import MASK_CHARACTER, ReferenceCell
 from workforce.io.lookups import RegistryIndex
 from workforce.io.parse import ParsedSheet
 from workforce.io.spec import ColumnSpec, EntitySpec
+from workforce.rules.leaving import SERVING
 
 ID_NUMBER = "id_number"
 EMPTY_DEFAULTS = (None, [], "")
@@ -146,11 +148,25 @@ def compare(
             for column in present
             if (change := _change(spec, column, record.get(column.key), found, hashes))
         ]
+        changes += _leaving_date_cleared(spec, changes, found, parsed.columns)
         if changes:
             result.updates.append(RowUpdate(position, found.row_id, found.version, changes))
         else:
             result.unchanged += 1
     return result
+
+
+def _leaving_date_cleared(
+    spec: EntitySpec, changes: list[FieldChange], found: ExistingRow, columns: Mapping[str, int]
+) -> list[FieldChange]:
+    """A teacher put back in service (re-employed) by a sheet without a 离岗日期 column has no
+    leaving date any more, as the edit clears it (`workforce.services.teachers`): kept, it
+    would stand beside a status in service, and the next export of it would be refused on
+    import (`workforce.rules.leaving`)."""
+    if "left_on" in columns or found.values.get("left_on") is None:
+        return []
+    back = [c for c in changes if c.column.key == "status" and c.after in SERVING]
+    return [FieldChange(spec.column("left_on"), found.values["left_on"], None)] if back else []
 
 
 def _change(

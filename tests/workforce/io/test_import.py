@@ -750,6 +750,14 @@ def test_a_leaving_date_is_imported_beside_its_status_and_refused_beside_one_in_
     with Session(registry) as session:
         teacher = session.execute(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
     assert (teacher.status, teacher.left_on) == ("left", dt.date(2025, 3, 1))
+    # re-employed by a sheet without the 离岗日期 column: the date goes with the return, as
+    # the edit clears it (kept, the next export of it would be refused on import)
+    back = import_file(registry, write_csv("back.csv", [*TEACHERS_HEADER, "状态"],
+                                          [[*TEACHERS_ROWS[0], "在岗"]]), actor="hr")  # fmt: skip
+    assert back.status == "committed", rendered(back)
+    with Session(registry) as session:
+        teacher = session.execute(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
+    assert (teacher.status, teacher.left_on) == ("active", None)
 
 
 def test_a_masked_export_read_back_reads_the_stored_birth_dates_once(registry, write_csv):
