@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,17 +33,11 @@ def download_pieces(pieces: Iterable[str], filename: str) -> StreamingResponse:
     """A long text given in pieces (`workforce.plans.lifecycle.plan_json_pieces`) as an
     attachment, encoded and sent a slice at a time: joined, the 100,000-teacher plan file is
     about 100 MB of text, held again as bytes."""
-    from workforce.plans.lifecycle import WRITE_CHARACTERS_AT_ONCE  # the file writer's slices
+    from workforce.plans.lifecycle import text_slices  # the file writer's slices
 
     suffix = filename.rsplit(".", 1)[-1].lower()
-
-    def encoded() -> Iterator[bytes]:
-        for piece in pieces:
-            for start in range(0, len(piece), WRITE_CHARACTERS_AT_ONCE):
-                yield piece[start:start + WRITE_CHARACTERS_AT_ONCE].encode()
-
     return StreamingResponse(
-        encoded(),
+        (text.encode() for text in text_slices(pieces)),
         media_type=MEDIA_TYPES[suffix],
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}"},
     )

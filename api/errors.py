@@ -72,8 +72,8 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(error, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(error, (RateLimited, ServerBusy)):
-        headers["Retry-After"] = str(error.extra.get("retry_after", 60))
+    if "retry_after" in error.extra:  # too many sign-ins, or the server's solves busy
+        headers["Retry-After"] = str(error.extra["retry_after"])
     extra = error.extra
     if isinstance(extra.get("current"), dict):  # a conflict's current values, shown as anywhere
         extra = {**extra, "current": shown_values(extra["current"])}

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 
 from fastapi import Request
 
+from api.pages.rendering import flash
 from api.routes.messages import WORK_MESSAGES
 from api.security import sent_by_other_site
 from workforce.config import get_settings
@@ -86,3 +87,14 @@ def guarded_solve(request: Request) -> Iterator[None]:
     refuse_solve_from_other_site(request)
     with solve_slot():
         yield
+
+
+def page_may_solve(request: Request, asked: bool) -> bool:
+    """A page's guard: whether to solve what its form ``asked`` for now. Not for a request
+    another site may have made — the page then shows the form filled in from the link, with
+    a notice, for the user to check and submit (the solve itself still takes a slot,
+    :func:`solve_slot`)."""
+    if asked and sent_by_other_site(request):
+        flash(request, "info", WORK_MESSAGES.text("solve_link_from_other_site"))
+        return False
+    return asked

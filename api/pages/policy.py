@@ -19,12 +19,10 @@ from sqlmodel import select
 
 from api.deps import SessionDep
 from api.pages.access import PlanManager
-from api.pages.rendering import flash, render
+from api.pages.rendering import render
 from api.pages.routing import page_router
-from api.routes.messages import WORK_MESSAGES
 from api.routes.whatif import county_plan
-from api.security import sent_by_other_site
-from api.solving import solve_slot
+from api.solving import page_may_solve, solve_slot
 from optimizer.whatif import WhatIfError
 from workforce.accounts.scope import county_of, restrict
 from workforce.codes import code_list
@@ -84,9 +82,7 @@ def policy_page(
     plan_id = None
     simulation = values = None
     asked = bool(rules or post_changes or level)
-    if asked and sent_by_other_site(request):
-        flash(request, "info", WORK_MESSAGES.text("solve_link_from_other_site"))
-    elif asked:
+    if page_may_solve(request, asked):
         try:
             plan_id, county = county_plan(session, user, year, None, county)
             with solve_slot():

@@ -19,11 +19,9 @@ from fastapi.responses import Response
 from api.deps import SessionDep
 from api.i18n import page_language, translator
 from api.pages.access import PlanManager
-from api.pages.rendering import flash, render
+from api.pages.rendering import render
 from api.pages.routing import page_router
-from api.routes.messages import WORK_MESSAGES
-from api.security import sent_by_other_site
-from api.solving import solve_slot
+from api.solving import page_may_solve, solve_slot
 from optimizer.constraints import CATALOGUE
 from optimizer.roadmap_project import ASSUMPTION_TEXT
 from workforce.accounts.scope import county_of
@@ -52,9 +50,7 @@ def roadmap_page(
         "time_limit": time_limit,
     }
     context: dict[str, object] = {"form": form, "roadmap": None, "error": None}
-    if from_year is not None and sent_by_other_site(request):
-        flash(request, "info", WORK_MESSAGES.text("solve_link_from_other_site"))
-    elif from_year is not None:
+    if from_year is not None and page_may_solve(request, asked=True):
         try:
             with solve_slot():
                 instance, found = roadmap_from_registry(

@@ -21,7 +21,7 @@ Every step writes the audit log in the same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -773,6 +773,13 @@ def write_json_pieces(path: Path, pieces: Iterable[str]) -> None:
     all, and readable by its owner only (`private_files`: the plan names every teacher, with
     birth dates)."""
     with private_output(path) as partial, partial.open("w", encoding="utf-8") as out:
-        for piece in pieces:
-            for start in range(0, len(piece), WRITE_CHARACTERS_AT_ONCE):
-                out.write(piece[start:start + WRITE_CHARACTERS_AT_ONCE])
+        for text in text_slices(pieces):
+            out.write(text)
+
+
+def text_slices(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces of a long text in slices of at most ``WRITE_CHARACTERS_AT_ONCE``: what is
+    encoded at a time, written to a file or sent in a download (`api.downloads`)."""
+    for piece in pieces:
+        for start in range(0, len(piece), WRITE_CHARACTERS_AT_ONCE):
+            yield piece[start:start + WRITE_CHARACTERS_AT_ONCE]
