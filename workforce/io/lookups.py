@@ -48,9 +48,10 @@ class RegistryIndex:
         teacher is not looked at: an answer would tell their birth date). Read once per
         teacher for every check of the import that needs them (a birth month read back, a
         birth date or gender beside a stored number); a whole registry re-imported is one
-        pass over the table. One importer's index serves one ``county`` (the import's)."""
+        pass over the table."""
         asked = set(staff_nos)
-        wanted = sorted(asked - self._birth_facts_read.keys())
+        read = self._birth_facts_read.setdefault(county, {})
+        wanted = sorted(asked - read.keys())
         columns = (Teacher.staff_no, Teacher.birth_date, Teacher.gender,
                    Teacher.id_number_encrypted.is_not(None))  # type: ignore[union-attr]  # fmt: skip
         queries = (
@@ -69,12 +70,13 @@ class RegistryIndex:
                 )
             found.update((row[0], tuple(row[1:])) for row in self.session.execute(query))
         for staff_no in wanted:
-            self._birth_facts_read[staff_no] = found.get(staff_no)
-        return {s: f for s in asked if (f := self._birth_facts_read.get(s)) is not None}
+            read[staff_no] = found.get(staff_no)
+        return {s: f for s in asked if (f := read.get(s)) is not None}
 
     @cached_property
-    def _birth_facts_read(self) -> dict[str, tuple[dt.date, str, bool] | None]:
-        """What :meth:`birth_facts` has read (None: not a teacher the importer may see)."""
+    def _birth_facts_read(self) -> dict[str | None, dict[str, tuple[dt.date, str, bool] | None]]:
+        """What :meth:`birth_facts` has read, by county asked for (None: not a teacher of that
+        county, or not one)."""
         return {}
 
     def ids(self, target: str) -> dict[str, int]:
