@@ -158,7 +158,7 @@ def plan_command(
     from workforce.db import session_scope
     from workforce.plans import PlanError
     from workforce.plans.counties import propose_county_plans
-    from workforce.plans.lifecycle import signed_plan_json_pieces
+    from workforce.plans.lifecycle import disclose_plan_file
     from workforce.rules.demand import DemandError
 
     require_registry(language)
@@ -172,9 +172,12 @@ def plan_command(
                 session, year=year, actor=actor or get_settings().actor, settings=settings,
                 only=county or None, workers=workers,
             )
-            # signed only for a JSON file: cryptography's import is not every plan's to pay
+            # signed only for a JSON file: cryptography's import is not every plan's to pay. The
+            # file holds every teacher's full birth date: an unmasking on record, as an export is
             as_json = out is not None and out.suffix.lower() != ".xlsx"
-            saved = [signed_plan_json_pieces(record) if as_json else () for _, record, _, _ in kept]
+            actor_name = actor or get_settings().actor
+            saved = [disclose_plan_file(session, record, actor=actor_name) if as_json else ()
+                     for _, record, _, _ in kept]
     except PlanError as exc:
         raise _plan_error(exc, language) from None
     except DemandError as exc:  # registry data the plan needs (a school's class counts …)

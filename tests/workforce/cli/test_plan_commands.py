@@ -34,6 +34,15 @@ def test_plan_writes_json_that_check_plan_accepts(engine, tmp_path):
     assert {"staff_no", "from_school", "to_school", "subject", "reasons"} <= set(move)
     checked = _invoke("check-plan", str(out))
     assert checked.exit_code == 0 and "通过校验" in checked.output
+    # the file holds every teacher's full birth date: writing it is an unmasking on record, as
+    # `plans export` and the web download are; a workbook (no birth dates) is none
+    workbook = _invoke("plan", "--year", "2026", "--time-limit", "20",
+                       "--out", str(tmp_path / "plan.xlsx"))
+    assert workbook.exit_code == 0, workbook.output
+    with Session(engine) as session:
+        unmasked = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+    assert [(e.entity, e.entity_key, e.actor) for e in unmasked] == [
+        ("rotation_plan", "1", "cli")]
 
 
 def test_check_plan_names_the_broken_rule(engine, tmp_path):
@@ -417,7 +426,7 @@ def test_a_signed_plan_file_is_proven_the_registrys_away_from_it(engine, tmp_pat
     assert _invoke("plans", "export", "1", "--out", str(tmp_path / "p.xlsx")).exit_code == 0
     with Session(engine) as session:
         unmasked = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
-    assert [(e.entity, e.entity_key) for e in unmasked] == [("rotation_plan", "1")]
+    assert [(e.entity, e.entity_key) for e in unmasked] == [("rotation_plan", "1")] * 2  # plan, export
 
     auditor = away_from_the_registry()  # no registry here, nothing configured
 
