@@ -13,6 +13,10 @@ Rules that make a re-import change nothing:
 - a column the sheet does not have is left as it is;
 - an ID number that is blank or masked (contains ``*``) leaves the stored number as it is;
   ID numbers are compared by their keyed hash, never decrypted in bulk.
+
+A check between columns (:class:`~workforce.io.spec.CrossCheck`) is run again here on what a
+row will hold after the import, where the sheet left some of its columns to the registry or
+to a default: a leaving date in a sheet without a status column, beside a stored 在岗.
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ from sqlmodel import Session
 from workforce.idnumber import decrypt, lookup_hash, mask
 from workforce.io.cells import MASK_CHARACTER, ReferenceCell
 from workforce.io.lookups import RegistryIndex
+from workforce.io.messages import message_each
 from workforce.io.parse import ParsedSheet
-from workforce.io.spec import ColumnSpec, EntitySpec
+from workforce.io.problems import Problem
+from workforce.io.spec import ColumnSpec, CrossCheck, EntitySpec
 from workforce.rules.leaving import SERVING
 
 ID_NUMBER = "id_number"
@@ -60,6 +66,9 @@ class SheetChanges:
     """Positions of rows whose key is new."""
     updates: list[RowUpdate] = field(default_factory=list)
     unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    """Rows that would break a check between columns once the registry's values (or the
+    defaults) fill the columns the sheet leaves blank or lacks: the import stops on them."""
 
     @property
     def spec(self) -> EntitySpec:
@@ -142,6 +151,8 @@ def compare(
         found = existing.get(tuple(record.get(k) for k in spec.key))
         if found is None:
             result.creates.append(position)
+            defaults = {c.key: effective(spec, c, record.get(c.key)) for c in spec.columns}
+            result.problems += _cross_checked(parsed, position, defaults, {c.key for c in spec.columns})
             continue
         changes = [
             change
@@ -151,9 +162,42 @@ def compare(
         changes += _leaving_date_cleared(spec, changes, found, parsed.columns)
         if changes:
             result.updates.append(RowUpdate(position, found.row_id, found.version, changes))
+            after = found.values | {c.column.key: c.after for c in changes}
+            result.problems += _cross_checked(parsed, position, after,
+                                              {c.column.key for c in changes})
         else:
             result.unchanged += 1
     return result
+
+
+def _cross_checked(
+    parsed: ParsedSheet, position: int, after: Mapping[str, Any], changed: set[str]
+) -> list[Problem]:
+    """The checks between columns judged on what row ``position`` will hold (``after``), for
+    each check that reads a ``changed`` column and some of whose columns the sheet left to the
+    registry or a default (blank or missing). Parsing judged the row with those columns empty;
+    a check with all its columns given was judged there already, and one whose columns the
+    import does not change is the registry's own business, not this sheet's. Each problem
+    names the columns taken from elsewhere."""
+    record = parsed.records[position]
+    found: list[Problem] = []
+    for check in parsed.spec.checks:
+        if not isinstance(check, CrossCheck) or changed.isdisjoint(check.reads):
+            continue
+        filled = [k for k in check.reads if record.get(k) is None and after.get(k) is not None]
+        if not filled:
+            continue
+        for key, text, *severity in check({k: after.get(k) for k in check.reads}, parsed.spec):
+            if severity:  # a warning: parsing gave the ones the sheet's own values call for
+                continue
+            columns = [parsed.spec.column(k) for k in filled]
+            where = key if key in parsed.columns else parsed.spec.key[0]
+            found.append(parsed.located(position, where, message_each(
+                "judged_with_registry",
+                zh={"problem": text.zh, "columns": "、".join(f"“{c.zh}”" for c in columns)},
+                en={"problem": text.en, "columns": ", ".join(f"'{c.en}'" for c in columns)},
+            )))  # fmt: skip
+    return found
 
 
 def _leaving_date_cleared(

@@ -30,7 +30,7 @@ from workforce.io.cells import (
 )
 from workforce.io.messages import Text, message, message_each
 from workforce.io.plausible import plausible_teacher, plausible_training
-from workforce.io.spec import ColumnSpec, EntitySpec, RowCheck, text
+from workforce.io.spec import ColumnSpec, CrossCheck, EntitySpec, RowCheck, text
 from workforce.models import (
     Certificate,
     Designation,
@@ -59,7 +59,8 @@ def staff_no_reference() -> ColumnSpec:
 
 
 def date_order(start: str, end: str, *, strictly: bool = False) -> RowCheck:
-    """A check that column ``end`` is not before (or, ``strictly``, after) column ``start``."""
+    """A check that column ``end`` is not before (or, ``strictly``, after) column ``start``;
+    a sheet with only one of them is judged with the other's stored value."""
 
     def check(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:
         first, last = row.get(start), row.get(end)
@@ -72,18 +73,21 @@ def date_order(start: str, end: str, *, strictly: bool = False) -> RowCheck:
                 later_en=later.en, start=first.isoformat(), end=last.isoformat(),
             )  # fmt: skip
 
-    return check
+    return CrossCheck(check, (start, end))
 
 
-def leaving_date_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:
+def _leaving_date_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:
     """A leaving date not beside a status in service, and not before the teacher joined the
-    school (`workforce.rules.leaving`); a row that gives no status is judged on the second
-    only."""
+    school (`workforce.rules.leaving`). A row that gives no status is judged again, once
+    matched, with the status it will have (stored, or 在岗 for a new teacher)."""
     conflict = leaving_date_conflict(row.get("status"), row.get("left_on"),
                                      row.get("joined_school_on"))  # fmt: skip
     if conflict is not None:
         yield "left_on", message(conflict, left_on=row["left_on"].isoformat(),
                                  joined=str(row.get("joined_school_on")))  # fmt: skip
+
+
+leaving_date_agrees = CrossCheck(_leaving_date_agrees, ("status", "left_on", "joined_school_on"))
 
 
 def id_number_agrees(row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple[str, Text]]:

@@ -205,6 +205,10 @@ def _import(
             session.rollback()
             return _failed(engine, report, actor, dry_run)
         report.changes = [compare(session, s, index, hashes) for s in report.sheets]
+        report.problems = [p for c in report.changes for p in c.problems]
+        if report.problems:
+            session.rollback()
+            return _failed(engine, report, actor, dry_run)
         report.notices += change_warnings(session, report.changes, file_created_at(path))
         report.unacknowledged = (
             not dry_run

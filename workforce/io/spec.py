@@ -34,6 +34,23 @@ or (column key, text, ``"warning"``) for a warning that does not stop the import
 
 
 @dataclass(frozen=True)
+class CrossCheck:
+    """A row check between columns (a start before an end, a leaving date beside a status).
+
+    A sheet may give only some of the columns it ``reads``: a sheet of leaving dates without a
+    status column, of end dates without the start. Such a row is judged again once matched with
+    the registry, with the stored values of the columns the sheet lacks
+    (`workforce.io.changes.compare`): else a partial sheet could write what a whole one is
+    refused."""
+
+    check: RowCheck
+    reads: tuple[str, ...]
+
+    def __call__(self, row: Mapping[str, Any], spec: EntitySpec) -> Iterable[tuple]:
+        return self.check(row, spec)
+
+
+@dataclass(frozen=True)
 class ColumnSpec:
     key: str
     """Stable key of the column (also its name in the audit log and the docs)."""

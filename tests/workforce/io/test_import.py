@@ -760,6 +760,51 @@ def test_a_leaving_date_is_imported_beside_its_status_and_refused_beside_one_in_
     assert (teacher.status, teacher.left_on) == ("active", None)
 
 
+def test_a_leaving_date_is_judged_beside_the_status_the_sheet_leaves_to_the_registry(
+    registry, write_csv
+):
+    """A sheet of leaving dates without a 状态 column (or with the cell blank, which keeps the
+    stored status) passed the row check, which saw no status, and wrote a leaving date beside
+    a teacher still 在岗; so did a new teacher entered without a status (在岗 by default). Each
+    is now judged with the status the row will have, named at its cell, and nothing is
+    written."""
+    header = [*TEACHERS_HEADER, "离岗日期"]
+    new_row = ["T009", "赵九", "男", "1980-01-05", "", "在编", "S01", "2010-09-01", "数学",
+               "", "", "否", "2025-03-01"]  # fmt: skip
+    sheets = {
+        "no_status.csv": (header, [[*TEACHERS_ROWS[0], "2025-03-01"]]),
+        "blank_status.csv": ([*TEACHERS_HEADER, "状态", "离岗日期"],
+                             [[*TEACHERS_ROWS[0], "", "2025-03-01"]]),
+        "new_teacher.csv": (header, [new_row]),
+    }  # fmt: skip
+    before = snapshot(registry)
+    for name, (columns, rows) in sheets.items():
+        refused = import_file(registry, write_csv(name, columns, rows), actor="hr")
+        assert refused.status == "failed", (name, rendered(refused))
+        assert len(refused.problems) == 1, (name, rendered(refused))
+        problem = refused.problems[0]
+        assert (problem.row, problem.header) == (2, "离岗日期"), name
+        assert "在岗或借调的教师不应有离岗日期（2025-03-01）" in problem.text.zh, name
+        assert "表中未填“状态”，按信息库中已有的值或默认值判断" in problem.text.zh, name
+        assert "the sheet gives no 'Status'" in problem.text.en, name
+        dry = import_file(registry, write_csv(name, columns, rows), actor="hr", dry_run=True)
+        assert [p.text for p in dry.problems] == [problem.text], name
+    assert len(sheets) == 3
+    after = snapshot(registry)  # only the failed imports' own log lines are new
+    assert len(after.pop("importbatch")) == len(before.pop("importbatch")) + 3
+    assert after == before
+    # the same date with the status given goes in, and a sheet that changes only another
+    # column of a teacher with a leaving date is not judged on the stored pair again
+    assert import_file(registry, write_csv("left.csv", [*TEACHERS_HEADER, "状态", "离岗日期"], [
+        [*TEACHERS_ROWS[0], "离职", "2025-03-01"]]), actor="hr").status == "committed"  # fmt: skip
+    renamed = [*TEACHERS_ROWS[0][:1], "李明明", *TEACHERS_ROWS[0][2:], "2025-03-01"]
+    assert import_file(registry, write_csv("renamed.csv", header, [renamed]),
+                       actor="hr").status == "committed"  # fmt: skip
+    with Session(registry) as session:
+        teacher = session.execute(select(Teacher).where(Teacher.staff_no == "T001")).scalar_one()
+    assert (teacher.name, teacher.status, teacher.left_on) == ("李明明", "left", dt.date(2025, 3, 1))
+
+
 def test_a_masked_export_read_back_reads_the_stored_birth_dates_once(registry, write_csv):
     """A masked export's birth months are read back, and the dates they become checked beside
     the stored numbers, against the same stored facts: one read of them, not one per check."""
