@@ -148,6 +148,7 @@ def parse_sheet(
     parsed.records = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
     if prepare is not None:
         prepare(parsed)
+    _warn_of_hidden_rows(parsed)
     for position, record in enumerate(parsed.records):
         for check in spec.checks:
             for key, text, *severity in check(record, spec):
@@ -156,6 +157,35 @@ def parse_sheet(
                 else:
                     parsed.problem(position, key, text)
     return parsed
+
+
+def _warn_of_hidden_rows(parsed: ParsedSheet) -> None:
+    """One warning, at the first of them, for the rows of data the sheet hides (filtered out,
+    hidden or in a collapsed group). They are imported as every row is — a filter is often
+    left on by chance — but the clerk who filtered the sheet to import only what it shows
+    would otherwise write rows never looked at; the warning must be acknowledged first."""
+    hidden = [n for n in parsed.rows if n in parsed.sheet.hidden_rows]
+    if not hidden:
+        return
+    text = message_each(
+        "hidden_rows",
+        zh={"rows": row_ranges(hidden, "、"), "count": len(hidden)},
+        en={"rows": row_ranges(hidden, ", "), "count": len(hidden)},
+    )
+    parsed.warn(parsed.rows.index(hidden[0]), parsed.spec.key[0], text)
+
+
+def row_ranges(rows: list[int], separator: str, shown: int = 10) -> str:
+    """Ascending row numbers as ranges (``5, 7–9, 12``), the first ``shown`` ranges and an
+    ellipsis after them."""
+    ranges: list[list[int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    texts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges]
+    return separator.join(texts[:shown]) + (separator + "…" if len(texts) > shown else "")
 
 
 def _map_columns(parsed: ParsedSheet, header: list[object]) -> None:

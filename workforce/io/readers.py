@@ -60,6 +60,9 @@ class RawSheet:
     """All rows from the sheet's row 1; ``rows[i]`` is Excel row ``i + 1``."""
     hidden: bool = False
     """Whether Excel hides the sheet (hidden or very hidden): the clerk does not see it."""
+    hidden_rows: frozenset[int] = frozenset()
+    """Excel row numbers the sheet hides (filtered out, hidden or in a collapsed group):
+    the reader gives them as any other row, but the clerk does not see them."""
 
 
 def read_file(path: Path, limits: ImportLimits | None = None) -> list[RawSheet]:
@@ -101,7 +104,7 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
         if type(error).__name__ != "PanicException":
             raise
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
-    _mark_error_values(path, sheets)
+    _read_sheet_marks(path, sheets)
     return sheets
 
 
@@ -141,10 +144,19 @@ _REFERENCE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})["']""")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
 
 
-def _mark_error_values(path: Path, sheets: list[RawSheet]) -> None:
-    """Replace in ``sheets`` every cell the workbook stores as an error value (``t="e"``) by
-    its :class:`ExcelError`. The sheets' members are searched for the type first (the file is
-    within the import limits already): a workbook without errors costs one decompression."""
+_HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\s([^>]*)>")
+_ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d{1,7})["']""")
+_TAIL = 4096
+"""Bytes of a chunk kept before the next: a row's start tag (its attributes) or a cell's type
+cut by the chunk's end is found whole in the next part."""
+
+
+def _read_sheet_marks(path: Path, sheets: list[RawSheet]) -> None:
+    """What the xlsx reader does not give, read from each sheet's XML in one streamed pass
+    (the file is within the import limits already; a sheet of 100,000 rows is 100 MB of XML,
+    never held whole unless it has error cells): the rows the sheet hides, and every cell
+    stored as an error value (``t="e"``), replaced in ``sheets`` by its :class:`ExcelError`."""
     by_name = {sheet.name: sheet for sheet in sheets}
     try:
         with zipfile.ZipFile(path) as archive:
@@ -152,35 +164,48 @@ def _mark_error_values(path: Path, sheets: list[RawSheet]) -> None:
                 sheet = by_name.get(name)
                 if sheet is None:
                     continue
-                if not _holds_errors(archive, member):
-                    continue
-                data = archive.read(member)
-                for found in _ERROR_CELL.finditer(data):
-                    reference = _REFERENCE.search(found.group(1))
-                    value = _VALUE.search(found.group(2))
-                    if reference is None:
-                        continue
-                    row = int(reference.group(2)) - 1
-                    column = _column_index(reference.group(1).decode().upper())
-                    if row < len(sheet.rows) and column < len(sheet.rows[row]):
-                        text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-                        sheet.rows[row][column] = ExcelError(text.strip() or "#ERROR")
+                holds_errors, hidden_rows = _scan_sheet(archive, member)
+                sheet.hidden_rows = frozenset(hidden_rows)
+                if holds_errors:
+                    _mark_error_values(archive.read(member), sheet)
     except (zipfile.BadZipFile, OSError, KeyError, ElementTree.ParseError):
         return  # the reader read it; errors left unmarked read as blank, as before
 
 
-def _holds_errors(archive: zipfile.ZipFile, member: str) -> bool:
+def _scan_sheet(archive: zipfile.ZipFile, member: str) -> tuple[bool, set[int]]:
     """Whether the member has a cell of type ``e`` (as Excel, WPS and the usual libraries
-    write it: ``t="e"``), read as a stream (a sheet of 100,000 rows is 100 MB of XML: not
-    held whole unless it has one; a byte search, not a regular expression, over all of it)."""
+    write it: ``t="e"``), and the numbers of the rows whose start tag says ``hidden="1"``.
+    Byte searches first, regular expressions only over a part that has what they look for."""
+    holds_errors = False
+    hidden: set[int] = set()
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(CHUNK):
             part = tail + chunk
-            if (b't="e"' in part or b"t='e'" in part) and _ERROR_TYPE.search(part):
-                return True
-            tail = chunk[-16:]
-    return False
+            if not holds_errors and (b't="e"' in part or b"t='e'" in part):
+                holds_errors = _ERROR_TYPE.search(part) is not None
+            if b"hidden" in part:
+                for tag in _ROW_TAG.finditer(part):
+                    attributes = tag.group(1)
+                    number = _ROW_NUMBER.search(attributes)
+                    if number is not None and _HIDDEN.search(attributes):
+                        hidden.add(int(number.group(1)))
+            tail = chunk[-_TAIL:]
+    return holds_errors, hidden
+
+
+def _mark_error_values(data: bytes, sheet: RawSheet) -> None:
+    """Replace in ``sheet`` every cell its XML ``data`` stores as an error value."""
+    for found in _ERROR_CELL.finditer(data):
+        reference = _REFERENCE.search(found.group(1))
+        value = _VALUE.search(found.group(2))
+        if reference is None:
+            continue
+        row = int(reference.group(2)) - 1
+        column = _column_index(reference.group(1).decode().upper())
+        if row < len(sheet.rows) and column < len(sheet.rows[row]):
+            text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+            sheet.rows[row][column] = ExcelError(text.strip() or "#ERROR")
 
 
 def _column_index(letters: str) -> int:
