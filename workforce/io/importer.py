@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from workforce import audit
 from workforce.audit import AUDIT_TABLE
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.db import begin_write
@@ -48,7 +49,7 @@ from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
 from workforce.io.spec import EntitySpec, normalise
-from workforce.io.validate import birth_months, cross_check
+from workforce.io.validate import NUMBER_NAMED, birth_months, cross_check
 from workforce.models import ImportBatch
 
 IMPORT_LOCK = (0x696D706F, 0)
@@ -189,7 +190,7 @@ def _import(
         index = RegistryIndex(session)
         hashes: dict[str, str] = {}
         _parse_all(report, raw_sheets, entity, progress, partial(birth_months, index=index, county=county))
-        cross_check(report.sheets, index, hashes, county)
+        disclosed = cross_check(report.sheets, index, hashes, county)
         if county is not None:
             refuse_outside_county(report.sheets, index, county)
         rows = report.counts()["rows"]
@@ -201,8 +202,9 @@ def _import(
             + [p for s in report.sheets for p in s.problems],
             key=lambda p: (p.sheet, p.row or 0, p.column or 0),
         )
-        if report.problems:
+        if report.problems:  # the rows that name a teacher's number disclose it; no other row
             session.rollback()
+            _record_disclosures(engine, actor, [d for d in disclosed if d[1] == NUMBER_NAMED])
             return _failed(engine, report, actor, dry_run)
         report.changes = [compare(session, s, index, hashes) for s in report.sheets]
         report.problems = [p for c in report.changes for p in c.problems]
@@ -215,13 +217,15 @@ def _import(
             and bool(report.warnings)
             and acknowledged not in (ANY_WARNINGS, report.warnings_fingerprint)
         )
-        if dry_run or report.unacknowledged:
+        if dry_run or report.unacknowledged:  # the changes shown tell which numbers matched
             session.rollback()
+            _record_disclosures(engine, actor, disclosed)
             report.status = "dry_run"
             return report
         report.status = "committed" if report.changed else "unchanged"
         try:
             report.batch_id = _write(session, report, index, hashes, actor, progress)
+            _disclose(session, actor, disclosed, report.batch_id)
             session.commit()
         except DBAPIError as error:
             session.rollback()
@@ -341,6 +345,28 @@ def _incoming_rows(report: ImportReport) -> dict[Table, int]:
         incoming[changes.spec.table] += len(changes.creates)
         incoming[AUDIT_TABLE] += len(changes.creates) + len(changes.updates)
     return incoming
+
+
+def _disclose(
+    session: Session, actor: str, disclosed: list[tuple[str, str]], batch_id: int | None = None
+) -> None:
+    """One ``unmask`` entry per (staff number, note) the import's answer discloses
+    (:func:`workforce.io.validate.cross_check`)."""
+    audit.record_many(session, [
+        {"actor": actor, "action": "unmask", "entity": "teacher", "entity_key": staff_no,
+         "note": note, "import_batch_id": batch_id}
+        for staff_no, note in disclosed
+    ])  # fmt: skip
+
+
+def _record_disclosures(engine: Engine, actor: str, disclosed: list[tuple[str, str]]) -> None:
+    """The disclosures of an answer that writes nothing else (a dry run, a refused file),
+    committed on their own: a dry run discloses as much as an import."""
+    if not disclosed:
+        return
+    with Session(engine) as session:
+        _disclose(session, actor, disclosed)
+        session.commit()
 
 
 def _failed(engine: Engine, report: ImportReport, actor: str, dry_run: bool) -> ImportReport:

@@ -28,21 +28,34 @@ whether a number is on file is all the comparison needs — no stored number is 
 
 
 
+NUMBER_MATCHED = "import: the full ID number given is the stored one"
+NUMBER_NAMED = "import: the full ID number given is this teacher's (refused for another row)"
+"""Notes of the ``unmask`` entries an import writes (:func:`cross_check`)."""
+
+
 def cross_check(
     sheets: list[ParsedSheet],
     index: RegistryIndex,
     hashes: dict[str, str],
     county: str | None = None,
-) -> None:
+) -> list[tuple[str, str]]:
     """Add every cross-row problem to the sheet it belongs to (``hashes``: ID-hash cache;
-    ``county``: the importing user's county, which bounds what a problem may reveal)."""
+    ``county``: the importing user's county, which bounds what a problem may reveal).
+
+    Returns what the answer discloses, as (staff number, note) for ``unmask`` entries: each
+    registered teacher whose full ID number a row gives — on that teacher's row (the row reads
+    "unchanged") or on another (refused, naming the teacher). "This number is this teacher's"
+    is what a search by ID number answers, logged as an unmasking: unlogged, a dry run of
+    14,000 rows, one for each number that fits a teacher's birth month and gender, named
+    the teacher's own."""
     _duplicate_keys(sheets)
     _leading_zeros_lost(sheets, index)
     _references(sheets, index)
-    _id_numbers(sheets, index, hashes, county)
+    disclosed = _id_numbers(sheets, index, hashes, county)
     _masked_id_numbers(sheets, index)
     _agrees_with_stored_id(sheets, index, county)
     _training_per_year(sheets, index)
+    return disclosed
 
 
 def _rows(sheets: list[ParsedSheet], entity: str) -> Iterator[tuple[ParsedSheet, int]]:
@@ -136,9 +149,9 @@ def _id_numbers(
     index: RegistryIndex,
     hashes: dict[str, str],
     county: str | None,
-) -> None:
+) -> list[tuple[str, str]]:
     """An ID number belongs to one teacher: not twice in the file, not to another teacher
-    in the database. A masked number (with ``*``) means "unchanged", so a new teacher
+    in the database; returns the disclosures (:func:`cross_check`). A masked number (with ``*``) means "unchanged", so a new teacher
     cannot have one.
 
     The refusal names the teacher who holds the number — unless the importer works for one
@@ -147,6 +160,7 @@ def _id_numbers(
     another county holds any ID number they type (the number must still be refused: it is one
     person's)."""
     taken: list[tuple[ParsedSheet, int, str]] = []
+    matched: list[str] = []
     seen: dict[str, tuple[ParsedSheet, int]] = {}
     _hash_all(sheets, hashes)
     owners = index.id_hash_owners
@@ -170,14 +184,21 @@ def _id_numbers(
                 continue
             seen[number] = (sheet, position)
             owner = owners.get(hashes[number]) if owners else None
-            if owner is not None and owner != staff_no:
+            if owner == staff_no:
+                matched.append(owner)
+            elif owner is not None:
                 taken.append((sheet, position, owner))
-    elsewhere = _outside_county({owner for _, _, owner in taken}, index, county)
+    elsewhere = _outside_county({owner for _, _, owner in taken} | set(matched), index, county)
+    # another county's teacher counts as unregistered for this importer: the row is refused
+    # as such (`workforce.io.county_scope`), which tells nothing of the number
+    disclosed = [(owner, NUMBER_MATCHED) for owner in matched if owner not in elsewhere]
     for sheet, position, owner in taken:
         if owner in elsewhere:
             sheet.problem(position, "id_number", message("duplicate_id_in_other_county"))
         else:
             sheet.problem(position, "id_number", message("duplicate_id_in_database", other=owner))
+            disclosed.append((owner, NUMBER_NAMED))
+    return disclosed
 
 
 def _outside_county(staff_numbers: set[str], index: RegistryIndex, county: str | None) -> set[str]:

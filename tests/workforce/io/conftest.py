@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 from workforce.idnumber import check_character
 from workforce.io.importer import ImportReport, import_file
+from workforce.models import AuditLog
 
 SCHOOLS_HEADER = [
     "学校代码",
@@ -89,6 +90,28 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
             ]
             for table in SQLModel.metadata.sorted_tables
         }
+
+
+def disclosures_only(
+    engine: Engine, before: dict[str, list[tuple]], *, logged: bool = False
+) -> list[tuple[str, str, str]]:
+    """Assert that nothing changed since ``before`` (a :func:`snapshot`) but entries added to
+    the audit log (and their seals; with ``logged``, the import log's too); return those as
+    (action, staff number, note): what a dry run writes is the ``unmask`` entries of the
+    numbers its answer discloses."""
+    after = snapshot(engine)
+    appended = {"auditlog", "auditseal"} | ({"importbatch"} if logged else set())
+    for table in appended:
+        assert after[table][: len(before[table])] == before[table]
+    assert {k: v for k, v in after.items() if k not in appended} == {
+        k: v for k, v in before.items() if k not in appended}  # fmt: skip
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(AuditLog.action, AuditLog.entity_key, AuditLog.note)
+            .where(AuditLog.id > max((row[0] for row in before["auditlog"]), default=0))
+            .order_by(AuditLog.id)
+        )  # fmt: skip
+        return [tuple(row) for row in rows]
 
 
 def rendered(report: ImportReport) -> list[str]:

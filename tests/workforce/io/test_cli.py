@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from tests.workforce.io.conftest import TEACHERS_HEADER, TEACHERS_ROWS, snapshot
+from tests.workforce.io.conftest import TEACHERS_HEADER, TEACHERS_ROWS, disclosures_only, snapshot
 from workforce.cli import app
 from workforce.models import School
 
@@ -28,7 +28,8 @@ def test_template_dry_run_import_and_export(registry, write_csv, tmp_path):
     dry = _invoke("import", path, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "试运行" in dry.output and "教师 T001：姓名 李明 → 李明明" in dry.output
-    assert snapshot(registry) == before
+    assert [entry[:2] for entry in disclosures_only(registry, before)] == [
+        ("unmask", "T001"), ("unmask", "T002")]  # the full numbers given are the stored ones
 
     done = _invoke("import", path, "--lang", "en", "--actor", "hr-li")
     assert done.exit_code == 0 and "1 changed" in done.output and "imported (batch" in done.output

@@ -19,6 +19,7 @@ from tests.workforce.io.conftest import (
     TEACHERS_ROWS,
     WANG_ID,
     count,
+    disclosures_only,
     id_number,
     rendered,
     snapshot,
@@ -27,6 +28,7 @@ from workforce.idnumber import decrypt, lookup_hash, mask
 from workforce.io.entities import TEACHERS
 from workforce.io.importer import import_file
 from workforce.io.summary import summary_lines
+from workforce.io.validate import NUMBER_MATCHED, NUMBER_NAMED
 from workforce.models import AuditLog, ImportBatch, School, Teacher
 from workforce.services.teachers import TeacherUpdate
 
@@ -75,9 +77,9 @@ def test_reimporting_the_same_sheet_changes_nothing_and_says_so(registry, write_
     assert any("nothing changed" in line for line in summary_lines(report, "en"))
     after = snapshot(registry)
     assert after["importbatch"][-1][5] == "unchanged"
-    assert {k: v for k, v in after.items() if k != "importbatch"} == {
-        k: v for k, v in before.items() if k != "importbatch"
-    }
+    # the sheet's full numbers are the stored ones, which "unchanged" tells: on record
+    assert disclosures_only(registry, before, logged=True) == [
+        ("unmask", "T001", NUMBER_MATCHED), ("unmask", "T002", NUMBER_MATCHED)]  # fmt: skip
 
 
 def test_changes_are_reported_field_by_field_and_audited(registry, write_csv):
@@ -275,7 +277,10 @@ def test_a_dry_run_writes_nothing_and_says_what_would_change(registry, write_csv
         "teachers.unchanged": 1,
     }  # fmt: skip
     assert "Teachers T002: Head teacher no → yes" in summary_lines(report, "en")
-    assert snapshot(registry) == before
+    # the rows give T001's and T002's full numbers, which the answer says are the stored ones
+    # (one row reads unchanged): an unmasking each, on record; nothing else is written
+    assert disclosures_only(registry, before) == [
+        ("unmask", "T001", NUMBER_MATCHED), ("unmask", "T002", NUMBER_MATCHED)]  # fmt: skip
 
 
 def test_a_workbook_sheet_may_reference_rows_of_another_sheet_and_of_the_database(
@@ -595,6 +600,54 @@ def test_a_birth_month_tells_a_county_importer_nothing_of_another_county(registr
         (2, "birth date '1985-03' is only a month (as a masked export shows it)")
     ]
     assert [p.row for p in report.problems if p.header == "工号"] == [2]
+
+
+def test_a_dry_run_that_names_whose_number_it_is_is_an_unmasking_on_record(registry, write_csv):
+    """The answer "this number is teacher T001's" is what a search by ID number gives, and is
+    logged as an unmasking. A dry run of new rows, one per number that fits T001's birth month
+    and gender, named T001 at the row with the true one — the full number learned in one
+    unlogged request. Now each teacher so named, and each whose own row gives the stored
+    number (the row reads unchanged), gets an ``unmask`` entry; a wrong guess, or a teacher
+    of another county (whose row is refused as unregistered there), gets none."""
+    born = [dt.date(1985, 3, day) for day in range(1, 32)]
+    numbers = [id_number(day, sequence) for day in born for sequence in range(101, 131, 2)]
+    assert LI_ID in numbers and len(numbers) == 465
+    rows = [[f"X{i:04d}", "试探", "男", number[6:14], number, "在编", "S01", "2015-08-28", "数学",
+             "", "", "否"] for i, number in enumerate(numbers)]  # fmt: skip
+    before = snapshot(registry)
+    probe = import_file(registry, write_csv("probe.csv", TEACHERS_HEADER, rows), actor="hr-a",
+                        dry_run=True)  # fmt: skip
+    assert probe.status == "failed"
+    named = [p for p in probe.problems if "T001" in p.text.en]
+    assert len(named) == 1 and named[0].value == LI_ID
+    assert disclosures_only(registry, before) == [("unmask", "T001", NUMBER_NAMED)]
+    # T001's own row: the stored number reads unchanged (an entry), a wrong one changes (none)
+    for number, expected in ((LI_ID, [("unmask", "T001", NUMBER_MATCHED)]),
+                             (id_number(dt.date(1985, 3, 12), 125), [])):  # fmt: skip
+        before = snapshot(registry)
+        own = import_file(registry, write_csv("own.csv", TEACHERS_HEADER,
+                                              [[*TEACHERS_ROWS[0][:4], number, *TEACHERS_ROWS[0][5:]]]),
+                          actor="hr-a", dry_run=True)  # fmt: skip
+        assert own.status == "dry_run", rendered(own)
+        assert own.counts()["teachers.unchanged"] == (1 if number == LI_ID else 0)
+        assert disclosures_only(registry, before) == expected
+    # an importer of 东源县 naming 源城区's T001 by its number learns nothing, and no entry
+    with Session(registry) as session:
+        for school in session.exec(select(School)).scalars():
+            school.county = "源城区" if school.code == "S01" else "东源县"
+            session.add(school)
+        session.commit()
+    for name, row in (
+        ("own_elsewhere.csv", [*TEACHERS_ROWS[0][:6], "S02", *TEACHERS_ROWS[0][7:]]),
+        ("other_row.csv", ["X9999", "试探", "男", "1985-03-12", LI_ID, "在编", "S02",
+                           "2015-08-28", "数学", "", "", "否"]),
+    ):  # fmt: skip
+        before = snapshot(registry)
+        outside = import_file(registry, write_csv(name, TEACHERS_HEADER, [row]), actor="hr-b",
+                              county="东源县", dry_run=True)  # fmt: skip
+        assert outside.status == "failed", name
+        assert not any("T001" in p.text.en for p in outside.problems if p.row and p.column != 0)
+        assert disclosures_only(registry, before) == [], name
 
 
 def test_a_two_level_header_with_merged_cells_is_read(registry, tmp_path):
