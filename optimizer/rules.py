@@ -371,7 +371,7 @@ def _unmet_conditions(
         )
     cap = elig.max_age_male if teacher.gender == "male" else elig.max_age_female
     if cap is not None and teacher.birth_date is not None:
-        age = age_on(teacher.birth_date, as_of)
+        age = age_by_birth_month(teacher.birth_date, as_of)
         if age > cap:
             yield lambda: Blocker("eligibility.age_cap", {"age": age, "cap": cap})
 
@@ -387,6 +387,16 @@ def eligible_since(teacher: Teacher, rules: RotationRules) -> date:
 def age_on(birth: date, day: date) -> int:
     """Full years from `birth` to `day` (an age, or years of service since a start date)."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def age_by_birth_month(birth: date, day: date) -> int:
+    """A person's age on ``day`` as personnel work counts it, from the birth year and month
+    (出生年月, the field of personnel forms; the retirement age is reached in a month too):
+    a year older from the first of the birth month. No answer then depends on the day of
+    birth, which everyone without an audited unmasking sees only as its month (docs/
+    security.md, "The masking rule"): counted to the day, eligibility on dates a user chooses
+    told when a teacher crossed the age cap, and so the day."""
+    return age_on(birth.replace(day=1), day)
 
 
 def counts_in_quota_base(teacher: Teacher, as_of: date, rules: RotationRules) -> bool:

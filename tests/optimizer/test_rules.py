@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -107,6 +107,24 @@ def test_age_cap_only_when_set():
     assert not eligibility_blockers(old, AS_OF, RULES)
     capped = load_rules(overrides={"eligibility.max_age_male": 50})
     assert [b.constraint for b in eligibility_blockers(old, AS_OF, capped)] == ["eligibility.age_cap"]
+
+
+def test_the_age_cap_never_depends_on_the_day_of_birth():
+    """Users without an unmasking see a birth date as its month. Counted to the day, a
+    capped teacher's eligibility on dates a user picks (plans, what-ifs, reports dated in
+    the past) flipped on the birthday and told it, and with it the ID number. Ages count from
+    the first of the birth month, as personnel forms (出生年月) do."""
+    capped = load_rules(overrides={"eligibility.max_age_male": 50})
+    days = [date(2027, 2, 1) + timedelta(days=n) for n in range(90)]
+    verdicts = {
+        tuple(bool(eligibility_blockers(teacher("t", "U", gender="male", birth_date=born),
+                                        day, capped)) for day in days)  # fmt: skip
+        for born in (date(1976, 3, d) for d in range(1, 32))
+    }
+    assert len(verdicts) == 1  # the same verdicts for all 31 birth days, on each of 90 days
+    (verdict,) = verdicts
+    assert verdict.index(True) == days.index(date(2027, 3, 1))  # 51 from the month's first
+    assert sum(verdict) == 90 - 28
 
 
 def test_eligible_since_takes_the_later_of_service_and_cooldown():

@@ -44,7 +44,8 @@ class QuotaPeople:
     age_cap: np.ndarray
     birth_year: np.ndarray
     birth_md: np.ndarray
-    """Month × 100 + day of birth, to tell whether the birthday has come in a year."""
+    """Birth month × 100 + 1, to tell whether the birth month has come in a year: ages count
+    from its first day (`optimizer.rules.age_by_birth_month`)."""
     exempt_index: np.ndarray
     exempt_from: np.ndarray
     exempt_until: np.ndarray
@@ -108,7 +109,7 @@ class QuotaPeople:
                 dtype=np.int64,
             ),
             birth_year=_distinct(birth, lambda b: b.year if b else 0),
-            birth_md=_distinct(birth, lambda b: b.month * 100 + b.day if b else 0),
+            birth_md=_distinct(birth, lambda b: b.month * 100 + 1 if b else 0),
             exempt_index=np.array(index, dtype=np.intp),
             exempt_from=np.array(starts, dtype=np.int64),
             exempt_until=np.array(ends, dtype=np.int64),
