@@ -43,6 +43,14 @@ def county_of(viewer: Viewer) -> str | None:
     return None if is_school_bound(viewer.role) else viewer.county
 
 
+def scope_key(viewer: Viewer) -> tuple[bool, int | None, str | None]:
+    """What tells apart the rows ``viewer`` may see (:func:`restrict`), as a key for figures
+    kept across requests: a clerk's school, a county user's county, or the whole registry.
+    Two users with one key see the same rows; a key without the county gave a county's HR
+    the whole registry's counts, or the other way round, whichever was asked first."""
+    return (is_school_bound(viewer.role), viewer.school_id, county_of(viewer))
+
+
 def is_city_level(viewer: Viewer) -> bool:
     """Whether ``viewer`` sees the whole registry (no school, no county)."""
     return not is_school_bound(viewer.role) and viewer.county is None

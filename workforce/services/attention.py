@@ -19,8 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
-from workforce.accounts.roles import is_school_bound
-from workforce.accounts.scope import Viewer, restrict
+from workforce.accounts.scope import Viewer, restrict, scope_key
 from workforce.models import Certificate, Designation, Teacher
 from workforce.reports.keyteachers import key_kinds, key_tiers
 from workforce.rules.leaving import SERVING
@@ -78,8 +77,8 @@ def attention_counts(
 ) -> AttentionCounts:
     """How many teachers in service (that ``viewer`` may see) have each concern (counted
     once per scope, day and notice until the registry changes)."""
-    scope = (is_school_bound(viewer.role), viewer.school_id, today, days)
-    return COUNTS.get(session, scope, lambda: _count_all(session, viewer, today, days))
+    key = (scope_key(viewer), today, days)
+    return COUNTS.get(session, key, lambda: _count_all(session, viewer, today, days))
 
 
 def _count_all(session: Session, viewer: Viewer, today: dt.date, days: int) -> AttentionCounts:

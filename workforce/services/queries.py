@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 from sqlmodel import Session
 
-from workforce.accounts.roles import Permission, allows, is_school_bound
-from workforce.accounts.scope import Viewer, county_of, is_city_level, restrict
+from workforce.accounts.roles import Permission, allows
+from workforce.accounts.scope import Viewer, is_city_level, restrict, scope_key
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import School, Teacher
 from workforce.services.attention import attention_condition
@@ -175,10 +175,9 @@ def _teacher_page(
             .offset(skip)
             .limit(limit)
         )
-    scope = (is_school_bound(viewer.role), viewer.school_id, county_of(viewer))
     count = TEACHER_COUNTS.get(
         session,
-        (filters, scope, as_of),
+        (filters, scope_key(viewer), as_of),
         lambda: session.execute(count_statement).scalar_one(),
     )
     return page_ids, count
