@@ -84,6 +84,8 @@ def _words(filters: TeacherFilters, session: Session, user: User, language: str)
         parts.append(f"{t('key_teacher')}：{t('yes' if filters.key_teacher else 'no')}")
     if filters.attention_days is not None:
         parts.append(f"{t('needs_attention')}：{t('attention_filter')}")
+    if filters.leaving_undated:
+        parts.append(f"{t('needs_attention')}：{t('attention_leaving_filter')}")
     if filters.q:
         parts.append(f"{t('search')}：{filters.q}")
     return ("；" if language == "zh" else "; ").join(parts) or t("teacher_list_all")

@@ -307,19 +307,24 @@ def leave_teacher_page(
     request: Request, session: SessionDep, user: Editor, teacher_id: int, form: FormFields
 ) -> Response:
     """HR records that a teacher left (离职/调出) or retired, from the day given: the first day
-    out of service (`workforce.rules.leaving`; reports dated before it still count them). A
-    stale version, a day that is not a date or one before the teacher joined the school comes
-    back on the page, in words."""
+    out of service (`workforce.rules.leaving`; reports dated before it still count them). For
+    a teacher already out of service with no date on record (the list's 需关注 worklist), the
+    same form records the day alone, which must then be given: today would be wrong for a
+    leaving long past. A stale version, a day that is not a date or one before the teacher
+    joined the school comes back on the page, in words."""
     from api.pages.teachers import render_teacher
 
-    visible_teacher(session, user, teacher_id)
+    current = visible_teacher(session, user, teacher_id)
     language = page_language(request)
     version = _sent_version(form)
     status = form.get("status", "")
     typed = form.get("left_on", "").strip()
     problems = []
-    if status not in GONE:
+    backfill = current.status in GONE and current.left_on is None
+    if status not in GONE or (backfill and status != current.status):
         problems.append(plain_text(UI.text("leave_status_invalid"), language))
+    if backfill and not typed:
+        problems.append(plain_text(UI.text("leave_date_needed"), language))
     try:
         left_on = parse_date(typed) if typed else None
     except DateError as error:
@@ -327,8 +332,12 @@ def leave_teacher_page(
         problems.append(error.zh if language == "zh" else error.en)
     if not problems:
         try:
-            teacher = deactivate_teacher(session, actor=user.username, teacher_id=teacher_id,
-                                         version=version, status=status, left_on=left_on)  # type: ignore[arg-type]  # fmt: skip
+            if backfill:
+                teacher = update_teacher(session, actor=user.username, teacher_id=teacher_id,
+                                         data=TeacherUpdate(left_on=left_on), version=version)  # fmt: skip
+            else:
+                teacher = deactivate_teacher(session, actor=user.username, teacher_id=teacher_id,
+                                             version=version, status=status, left_on=left_on)  # type: ignore[arg-type]  # fmt: skip
         except DomainError as error:
             session.rollback()
             problems.append(plain_text(error.text, language))

@@ -62,6 +62,9 @@ router = page_router()
 
 PAGE_SIZE = 50
 FILTER_LISTS = {"subject": "subjects", "post_type": "post_types", "status": "teacher_statuses"}
+ATTENTION_CHOICES = "^(|yes|leaving)$"
+"""The list's 需关注 filter: certificate registrations or key-teacher terms expiring (``yes``),
+teachers out of service with no leaving date (``leaving``)."""
 
 
 def parse_code(list_name: str, value: str | None) -> str | None:
@@ -146,6 +149,7 @@ class ListCriteria:
             key_teacher={"yes": True, "no": False}.get(self.key_teacher or ""),
             q=self.q,
             attention_days=notice_days if self.attention == "yes" else None,
+            leaving_undated=self.attention == "leaving",
         )
 
     @property
@@ -162,7 +166,7 @@ def list_criteria(
     status: Annotated[str | None, Query(max_length=32)] = None,
     key_teacher: Annotated[str | None, Query(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Query(max_length=50)] = None,
-    attention: Annotated[str | None, Query(pattern="^(|yes)$")] = None,
+    attention: Annotated[str | None, Query(pattern=ATTENTION_CHOICES)] = None,
     sort: Annotated[str | None, Query(max_length=16)] = None,
     county: Annotated[str | None, Query(max_length=50)] = None,
 ) -> ListCriteria:
@@ -204,7 +208,7 @@ def teacher_search(
     status: Annotated[str | None, Form(max_length=32)] = None,
     key_teacher: Annotated[str | None, Form(pattern="^(|yes|no)$")] = None,
     q: Annotated[str | None, Form(max_length=50)] = None,
-    attention: Annotated[str | None, Form(pattern="^(|yes)$")] = None,
+    attention: Annotated[str | None, Form(pattern=ATTENTION_CHOICES)] = None,
     county: Annotated[str | None, Form(max_length=50)] = None,
 ) -> Response:
     """The search form: its fields in the body, so that an ID number never stands in an

@@ -151,6 +151,9 @@ def list_teachers_route(
     zone: Zone | None = None,
     county: Annotated[str | None, Query(max_length=50, description="所属县（区）")] = None,
     key_teacher: Annotated[bool | None, Query(description="区级及以上在任骨干教师")] = None,
+    leaving_undated: Annotated[bool, Query(
+        description="只列离职、退休但未登记离岗日期的教师 / only teachers out of service with "
+        "no leaving date")] = False,  # fmt: skip
     q: Annotated[
         str | None,
         Query(
@@ -182,6 +185,7 @@ def list_teachers_route(
         county=county,
         key_teacher=key_teacher,
         q=q,
+        leaving_undated=leaving_undated,
     )
     return _teacher_page(session, user, filters, unmask=unmask, skip=skip, limit=limit)
 
@@ -201,6 +205,9 @@ class TeacherSearch(BaseModel):
     zone: Zone | None = None
     county: str | None = Field(default=None, max_length=50, description="所属县（区）")
     key_teacher: bool | None = None
+    leaving_undated: bool = Field(
+        default=False, description="只列离职、退休但未登记离岗日期的教师"
+    )
     unmask: bool = Field(
         default=False, description="完整身份证号（仅管理员和人事股，记入审计日志）"
     )
@@ -221,6 +228,7 @@ def search_teachers_route(session: SessionDep, user: Reader, body: TeacherSearch
         county=body.county,
         key_teacher=body.key_teacher,
         q=body.q,
+        leaving_undated=body.leaving_undated,
     )
     return _teacher_page(
         session, user, filters, unmask=body.unmask, skip=body.skip, limit=body.limit

@@ -52,10 +52,12 @@ def undated_leavers_notes(
     return [
         Note(
             zh=f"另有 {count} 名离职、退休教师未登记离岗日期（退休者的法定退休日期也未到），"
-            "统计日期在其离岗之前时也未计入；请在教师页面“登记离岗”或导入的“离岗日期”列补填。",
+            "统计日期在其离岗之前时也未计入；名单见教师列表“需关注”中的“离职、退休但未登记离岗"
+            "日期”，请在教师页面“补登离岗日期”或导入的“离岗日期”列补填。",
             en=f"{count} teachers who left or retired have no leaving date on record (for a "
             "retiree, the statutory retirement date is still ahead): they are not counted on "
-            "dates before they left either; record the dates on the teacher page (Record a "
-            "leaving) or in the import's Left on column.",
+            "dates before they left either. The teacher list's Needs attention filter \"Left or "
+            "retired, no leaving date\" lists them; record the dates on the teacher page "
+            "(Record the leaving date) or in the import's Left on column.",
         )
     ]

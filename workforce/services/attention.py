@@ -1,5 +1,7 @@
 """What in the registry needs attention (issue #13, item 8): teaching-certificate
-registrations and key-teacher designations that have expired or expire soon.
+registrations and key-teacher designations that have expired or expire soon, and teachers who
+left or retired with no leaving date on record (reports dated before their leaving cannot
+count them: `workforce.reports.leavers`).
 
 A teacher's certificate registration is their latest ``valid_until`` (an older certificate
 replaced by a newer one is no concern): expired before today, or expiring within ``days``.
@@ -22,7 +24,7 @@ from sqlmodel import Session
 from workforce.accounts.scope import Viewer, restrict, scope_key
 from workforce.models import Certificate, Designation, Teacher
 from workforce.reports.keyteachers import key_kinds, key_tiers
-from workforce.rules.leaving import SERVING
+from workforce.rules.leaving import GONE, SERVING
 from workforce.services.registry_cache import RegistryCache
 
 
@@ -33,6 +35,8 @@ class AttentionCounts:
     designations_expired: int
     designations_expiring: int
     days: int
+    leavers_undated: int = 0
+    """Teachers out of service (离职, 退休) with no leaving date (离岗日期)."""
 
 
 State = Literal["expired", "expiring"]
@@ -65,6 +69,14 @@ def designation_ids(today: dt.date, days: int, state: State | None = None) -> Se
     )
 
 
+def undated_leaving_condition() -> Any:
+    """Condition on Teacher: out of service (离职, 退休) with no leaving date on record — the
+    worklist of the reports' note (`workforce.reports.leavers`; the note counts only those
+    no past date places, a retiree whose statutory date has come being placed by it, while
+    this lists every one, since an early retirement does not follow that date)."""
+    return Teacher.status.in_(GONE) & Teacher.left_on.is_(None)  # type: ignore[attr-defined,union-attr]
+
+
 def attention_condition(today: dt.date, days: int) -> Any:
     """Condition on Teacher: a registration or a key-teacher designation needs attention."""
     return Teacher.id.in_(certificate_ids(today, days)) | Teacher.id.in_(  # type: ignore[union-attr]
@@ -93,7 +105,13 @@ def _count_all(session: Session, viewer: Viewer, today: dt.date, days: int) -> A
         )
         return int(session.exec(statement).one()[0])  # type: ignore[call-overload]
 
+    undated = restrict(
+        select(func.count()).select_from(Teacher).where(undated_leaving_condition()),
+        viewer,
+        Teacher,
+    )
     return AttentionCounts(
+        leavers_undated=int(session.exec(undated).one()[0]),  # type: ignore[call-overload]
         certificates_expired=count(certificate_ids(today, days, "expired")),
         certificates_expiring=count(certificate_ids(today, days, "expiring")),
         designations_expired=count(designation_ids(today, days, "expired")),

@@ -31,7 +31,7 @@ from workforce.accounts.roles import Permission, allows
 from workforce.accounts.scope import Viewer, is_city_level, restrict, scope_key
 from workforce.idnumber import IdNumberError, lookup_hash, parse_id_number
 from workforce.models import School, Teacher
-from workforce.services.attention import attention_condition
+from workforce.services.attention import attention_condition, undated_leaving_condition
 from workforce.services.errors import InvalidInput
 from workforce.services.key_teachers import (
     key_teacher_condition,
@@ -69,6 +69,9 @@ class TeacherFilters:
     attention_days: int | None = None
     """Only teachers whose certificate registration or key-teacher term needs attention,
     with this many days' notice (:mod:`workforce.services.attention`); None: everyone."""
+    leaving_undated: bool = False
+    """Only teachers out of service with no leaving date on record (the worklist of the
+    reports' note on them, :func:`workforce.services.attention.undated_leaving_condition`)."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,8 @@ def _teacher_page(
     conditions = _teacher_conditions(filters, viewer)
     if filters.attention_days is not None:
         conditions.append(attention_condition(as_of, filters.attention_days))
+    if filters.leaving_undated:
+        conditions.append(undated_leaving_condition())
     if filters.key_teacher and not conditions and is_city_level(viewer) and not order:
         # The district's key teachers, nothing else asked: straight from the designations.
         count_statement = key_teacher_count(as_of)

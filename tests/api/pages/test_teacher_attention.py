@@ -16,11 +16,18 @@ import pytest
 from conftest import District
 from fastapi import FastAPI
 from openpyxl import load_workbook
-from page_helpers import internal_codes, signed_in
-from sqlmodel import Session
+from page_helpers import csrf_of, internal_codes, signed_in
+from sqlmodel import Session, select
 
 from api.main import create_app
-from workforce.models import Certificate, Designation, RotationWish, TrainingRecord
+from workforce.models import (
+    AuditLog,
+    Certificate,
+    Designation,
+    RotationWish,
+    Teacher,
+    TrainingRecord,
+)
 from workforce.reports.xlsx import TITLE_ROWS
 
 TODAY = dt.date.today()
@@ -151,3 +158,72 @@ def test_past_cycles_wishes_and_whether_the_teacher_may_rotate(
     reasons = li.split('data-testid="rotation-this-year"')[1].split("</section>")[0]
     assert "本年度不参加交流" in reasons and "只有在编教师参加交流" in reasons
     assert "本年度未填报志愿" in reasons
+
+
+def _mark_gone(engine, district: District) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """李四 (school A) left and 赵六 (school B) retired, neither with a leaving date; 张小红
+    (school A) left with one."""
+    _, xiaohong, li = district.teachers_a
+    zhao = district.teachers_b[1]
+    with Session(engine) as session:
+        for teacher, status, left_on in ((li, "left", None), (zhao, "retired", None),
+                                         (xiaohong, "left", dt.date(2024, 8, 31))):  # fmt: skip
+            row = session.get(Teacher, teacher.id)
+            row.status, row.left_on = status, left_on
+            session.add(row)
+        session.commit()
+    return li.id, zhao.id
+
+
+def test_leavers_without_a_date_are_a_worklist_hr_can_clear(
+    app: FastAPI, district: District, engine
+) -> None:  # type: ignore[no-untyped-def]
+    """The reports say how many leavers have no leaving date, so they cannot be counted on
+    past dates; HR had no list of them, and the teacher page had no way to record the day of
+    a leaving already on file. Now the dashboard counts them (per scope), the list's 需关注
+    filter lists them (the API's too), and the teacher page asks for the day."""
+    li, zhao = _mark_gone(engine, district)
+    hr = signed_in(app, "hr")
+    assert _listed(hr.get("/teachers", params={"attention": "leaving"}).text) == ["李四", "赵六"]
+    api = hr.get("/api/teachers", params={"leaving_undated": "true"}).json()
+    assert sorted(t["name"] for t in api["data"]) == ["李四", "赵六"] and api["count"] == 2
+    dashboard = hr.get("/").text
+    line = dashboard.split('data-testid="attention-leavers"')[1].split("</p>")[0]
+    assert "离职、退休教师未登记离岗日期 2 人" in line and "/teachers?attention=leaving" in line
+    clerk = signed_in(app, "clerk_b")
+    mine = clerk.get("/").text.split('data-testid="attention-leavers"')[1].split("</p>")[0]
+    assert "未登记离岗日期 1 人" in mine
+    assert _listed(clerk.get("/teachers", params={"attention": "leaving"}).text) == ["赵六"]
+
+    page = hr.get(f"/teachers/{zhao}").text
+    form = page.split('id="leave"')[1].split("</section>")[0]
+    assert "补登离岗日期" in form and 'name="status" value="retired"' in form
+    token = csrf_of(page)
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)  # type: ignore[union-attr]
+    refusals = {
+        "": "请填写离岗日期",
+        "2030-01-01": "晚于今天",  # a day still ahead
+        "1999-01-01": "早于到本校任教时间",
+    }
+    for typed, words in refusals.items():
+        answer = hr.post(f"/teachers/{zhao}/leave", data={
+            "csrf_token": token, "version": version, "status": "retired", "left_on": typed})  # fmt: skip
+        assert answer.status_code == 422, typed
+        problems = answer.text.split('data-testid="leave-problems"')[1].split("</div>")[0]
+        assert words in html_lib.unescape(problems), (typed, problems)
+    wrong = hr.post(f"/teachers/{zhao}/leave", data={
+        "csrf_token": token, "version": version, "status": "left", "left_on": "2025-07-31"})  # fmt: skip
+    assert wrong.status_code == 422 and "请选择" in wrong.text  # the status stays retired
+    done = hr.post(f"/teachers/{zhao}/leave", data={
+        "csrf_token": token, "version": version, "status": "retired", "left_on": "2025-07-31"})  # fmt: skip
+    assert done.status_code == 303, done.text[:500]
+    with Session(engine) as session:
+        row = session.get(Teacher, zhao)
+        assert (row.status, row.left_on) == ("retired", dt.date(2025, 7, 31))
+        entry = session.exec(select(AuditLog).where(AuditLog.entity_key == row.staff_no)
+                             .order_by(AuditLog.id.desc())).first()  # fmt: skip
+        assert entry.action == "update" and entry.after["left_on"] == "2025-07-31"
+    assert len(refusals) == 3
+    assert _listed(hr.get("/teachers", params={"attention": "leaving"}).text) == ["李四"]
+    assert 'id="leave"' not in hr.get(f"/teachers/{zhao}").text  # dated: nothing to record
+    assert "未登记离岗日期 1 人" in hr.get("/").text
