@@ -14,7 +14,9 @@ each one costs up to a minute of a core (the roadmap's time limit is 60 s), so:
   credential, and an address typed, bookmarked or opened from a chat program is ``none``:
   those run.
 * **A bounded number at once.** Each process runs at most ``WORKFORCE_SOLVES_AT_ONCE``
-  (``Settings.solves_at_once``; by default the number of cores) such solves at a time; one
+  (``Settings.solves_at_once``; by default the number of cores, shared out among the server's
+  worker processes by ``workforce serve --workers``: :func:`workforce.config.solves_per_worker`) such solves
+  at a time; one
   more is answered at once with 503 and ``Retry-After`` instead of queueing behind them in the
   thread pool, where it would hold a worker thread and its database connection while the user
   waits with no word (:func:`solve_slot`). Rotation plans are not solved here: they run as jobs

@@ -141,7 +141,8 @@ class Settings(BaseSettings):
     solves_at_once: int | None = Field(default=None, ge=1)
     """At most this many solves run inside web requests at once per server process (what-if
     questions, policy simulations, marginal values, roadmaps: up to a minute of a core each);
-    one more is answered with 503 at once (`api.solving`). Default: the number of cores."""
+    one more is answered with 503 at once (`api.solving`). Default: the number of cores
+    (`workforce serve --workers N` gives each process its share, :func:`solves_per_worker`)."""
     notice_number: str = "源城教人〔{year}〕{plan_id}号"
     """The document number (文号) of a plan's notice letters: ``{year}`` and ``{plan_id}`` are
     filled in; the office may give another number when it downloads them."""
@@ -314,3 +315,10 @@ def get_settings() -> Settings:
         if name.startswith("WORKFORCE_") and name != "WORKFORCE_HOME" and name not in os.environ
     }
     return Settings(**{**from_file, "home": home})
+
+
+def solves_per_worker(workers: int) -> int:
+    """Each of ``workers`` server processes' share of the cores, for a server whose limit is
+    not configured: without it, every process took the whole machine's number, and
+    ``serve --workers 4`` on 2 cores ran 8 solves at once. At least one each."""
+    return max(1, (os.cpu_count() or 1) // workers)

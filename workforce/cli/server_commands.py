@@ -81,6 +81,10 @@ def serve_command(
     from workforce.db import display_url
 
     database = display_url(settings.database_url)
+    if workers > 1 and settings.solves_at_once is None:  # the worker processes inherit it
+        from workforce.config import solves_per_worker
+
+        os.environ["WORKFORCE_SOLVES_AT_ONCE"] = str(solves_per_worker(workers))
     typer.echo(say("cli.serve.started", settings.language, home=settings.home, database=database,
                     workers=workers, host=host, port=port))  # fmt: skip
     import uvicorn
