@@ -145,7 +145,7 @@ _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
 
 
 _HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
-_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\s([^>]*)>")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\s([^<>]*)>")  # no < in a tag: linear on any bytes
 _ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d{1,7})["']""")
 _TAIL = 4096
 """Bytes of a chunk kept before the next: a row's start tag (its attributes) or a cell's type
