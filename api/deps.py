@@ -99,6 +99,13 @@ def _checked_user(
     be neither revoked (signed out, password changed) nor expired, and be the cookie user's."""
     if credentials is not None:
         return token_holder(session, token=credentials.credentials)
+    return cookie_user(request, session)
+
+
+def cookie_user(request: Request, session: Session) -> tuple[User, dt.datetime | None]:
+    """The active user of the request's session cookie and when its session expires; 401
+    (``Unauthenticated``) when there is none, or its server-side token is revoked, expired
+    or another user's."""
     sid, user_id = session_token(request), session_user_id(request)
     if sid is None or user_id is None:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("not_signed_in"))

@@ -18,7 +18,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from api.deps import SessionDep, forget_recent_users
+from api.deps import SessionDep, cookie_user, forget_recent_users
 from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.routes.auth import client_address
@@ -26,13 +26,11 @@ from api.security import (
     CSRF_FIELD,
     csrf_token,
     end_session,
-    session_token,
     session_user_id,
     start_session,
 )
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.signin import sign_in
-from workforce.accounts.tokens import token_holder
 from workforce.services.errors import Forbidden, RateLimited, Unauthenticated
 
 router = page_router()
@@ -66,12 +64,12 @@ def _is_page_path(target: str) -> bool:
 
 
 def _session_valid(request: Request, session: Session) -> bool:
-    sid = session_token(request)
+    """Whether the browser's cookie still holds a live session (:func:`api.deps.cookie_user`)."""
     try:
-        user, _ = token_holder(session, token=sid or "")
+        cookie_user(request, session)
     except Unauthenticated:
         return False
-    return user.id == session_user_id(request)
+    return True
 
 
 def anonymous_csrf_token(request: Request) -> str:
