@@ -314,15 +314,15 @@ def _county_view(
 def _notes() -> list[Note]:
     return [
         Note(
-            zh="比例 = 达标人数 ÷ 该学段统计日在职教师数（统计日已参加工作，现为在岗、借调或统计日后"
-            "退休者；离职者无离职日期，不计入）。九年一贯制、完全中学的教师按所持最高教师"
+            zh="比例 = 达标人数 ÷ 该学段统计日在职教师数（统计日已参加工作，现为在岗、借调，或在统计日"
+            "后离职、退休者；未登记离岗日期的离职者不计入）。九年一贯制、完全中学的教师按所持最高教师"
             "资格证归入高学段（持初中及以上资格归初中，持高中资格归高中），否则归低学段；特殊教育"
             "学校不计入。学历按 GB/T 4658 等级比较（本科以上含硕士、博士），未登记学历者计为"
             "未达标；持证 = 至少持有一本教师资格证。学历与资格证为登记册现有记录（未记录取得日期，"
             "统计日期在过去时不回溯）。",
             en="Rate = qualified ÷ teachers of the stage in service on the as-of date (employed "
-            "by then; active or seconded now, or retired after the date; leavers have no leaving "
-            "date and are not counted). In nine-year and "
+            "by then; active or seconded now, or left or retired after the date; leavers without "
+            "a leaving date are not counted). In nine-year and "
             "complete secondary schools a teacher belongs to the upper stage when holding a "
             "certificate of that level or higher; special schools are not counted. Education "
             "compares by GB/T 4658 rank; no recorded education does not qualify; certified = "

@@ -219,7 +219,7 @@ def staffing_report(
             ),
         ),
     ]
-    if county is None and has_counties(every_school):
+    if county is None and only is None and has_counties(every_school):  # not for one school
         views.append(
             _view(
                 "staffing.counties",

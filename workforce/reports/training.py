@@ -91,7 +91,9 @@ def training_report(
     people = assessed_teachers(session, the_cycle.name, as_of, rules, only.id if only else None)
     if county is not None:
         people = people[people["school_id"].isin(in_county["id"])]
-    by_county = county is None and has_counties(every_school)
+    # by county only for a report of several counties' schools: one school's (a clerk's) would
+    # show its own figures under its county's name
+    by_county = county is None and only is None and has_counties(every_school)
     if by_county:
         people["county"] = people["school_id"].map(
             dict(zip(every_school["id"], county_names(every_school), strict=True))
