@@ -243,10 +243,18 @@ def _teacher_page(
         session, viewer=user, filters=filters, columns=LISTED_COLUMNS, skip=skip, limit=limit
     )
     shown = _id_numbers(session, user, rows, unmask)
+    unseen = []
+    if count > len(rows) and looks_like_id_number(filters.q):
+        # the count tells that the number is a teacher's even for a page past the match
+        # (skip 1): the matches the page leaves out are found all the same
+        every, _ = list_teacher_rows(
+            session, viewer=user, filters=filters, columns=LISTED_COLUMNS, skip=0, limit=count
+        )
+        on_page = {row.id for row in rows}
+        unseen = [row for row in every if row.id not in on_page]
     # an unmasked page is logged already, teacher by teacher
-    if not unmask and record_id_number_search(
-        session, actor=user.username, query=filters.q, found=rows
-    ):
+    found = unseen if unmask else [*rows, *unseen]
+    if record_id_number_search(session, actor=user.username, query=filters.q, found=found):
         session.commit()
     data = [
         _shown_row({name: row._mapping[name] for name in LISTED_FIELDS}, shown[row.id], unmask)

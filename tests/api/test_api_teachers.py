@@ -350,12 +350,23 @@ def test_a_search_that_finds_a_teacher_by_id_number_is_an_audited_unmasking(
         ("hr", client.post("/api/teachers/search", json={"q": unheld}, headers=district.headers["hr"])),
         ("hr", client.post("/api/teachers/search", json={"q": "赵"}, headers=district.headers["hr"])),
         ("hr", client.get("/api/teachers", params={"q": "T102"}, headers=district.headers["hr"])),
+        # a page past the match shows no one, but its count says the number is someone's
+        ("admin", client.post("/api/teachers/search", json={"q": number, "skip": 1, "limit": 1},
+                              headers=district.headers["admin"])),
+        ("hr", client.post("/api/teachers/search", json={"q": unheld, "skip": 1, "limit": 1},
+                           headers=district.headers["hr"])),
+        ("admin", client.post("/api/teachers/search", json={"q": number, "skip": 1, "unmask": True},
+                              headers=district.headers["admin"])),
     ]  # fmt: skip
-    assert [answer.status_code for _, answer in searches] == [200] * 5
+    assert [answer.status_code for _, answer in searches] == [200] * 8
     assert "赵六" in searches[1][1].text
+    assert [searches[i][1].json()["count"] for i in (5, 6, 7)] == [1, 0, 1]
+    assert [len(searches[i][1].json()["data"]) for i in (5, 6, 7)] == [0, 0, 0]
     with Session(engine) as session:
         entries = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
     assert sorted((e.actor, e.entity_key, e.note) for e in entries) == [
+        ("admin", "T102", "search"),
+        ("admin", "T102", "search"),
         ("admin", "T102", "search"),
         ("hr", "T102", "search"),
     ]
