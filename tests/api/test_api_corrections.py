@@ -4,6 +4,9 @@ it was made against; accepting it after HR changed the same field is refused wit
 
 from __future__ import annotations
 
+import datetime as dt
+
+from api_helpers import id_number
 from conftest import District
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -99,3 +102,29 @@ def test_a_proposed_birth_date_is_shown_as_its_month_except_to_who_may_unmask(
     assert seen == {
         "clerk_a": "1990-05", "auditor": "1990-05", "hr": "1990-05-17", "admin": "1990-05-17"
     }  # fmt: skip
+
+
+def test_an_outdated_birth_date_correction_shows_the_dates_on_file_as_months(
+    client, district: District, engine
+) -> None:  # type: ignore[no-untyped-def]
+    """The refusal of an outdated correction quoted the birth date it was made against and the
+    current one in full: the day the current ID number holds, to a reviewer without an
+    unmasking. They are now months, as everywhere; the proposal stays as proposed (it is what
+    the reviewer judges)."""
+    teacher = district.teachers_a[0]  # 张三, born 1980-03-12, male
+    before = dt.date(1980, 3, 12)
+    day = 20
+    proposal = _propose(client, district, teacher, "birth_date", before.replace(day=3).isoformat())
+    _hr_edit(client, district, teacher, birth_date=before.replace(day=day).isoformat(),
+             id_number=id_number(before.replace(day=day), 11))  # the number holds the day
+    refused = client.post(
+        f"/api/corrections/{proposal['id']}/accept", json={}, headers=district.headers["admin"]
+    )
+    body = refused.json()
+    assert (refused.status_code, body.get("code")) == (409, "correction_outdated")
+    month = before.isoformat()[:7]
+    assert (body["proposal_based_on"], body["current_value"]) == (month, month)
+    assert body["proposed_value"] == before.replace(day=3).isoformat()
+    for shown in (before.isoformat(), before.replace(day=day).isoformat()):
+        assert shown not in refused.text, shown
+    assert month in body["detail"]["zh"] and month in body["detail"]["en"]

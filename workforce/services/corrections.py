@@ -29,6 +29,7 @@ from sqlmodel import Session
 from workforce import audit
 from workforce.accounts.models import Correction
 from workforce.accounts.scope import Viewer, get_visible
+from workforce.idnumber import birth_month
 from workforce.models import Teacher, utcnow
 from workforce.services.errors import Conflict, InvalidInput
 from workforce.services.messages import REGISTRY_MESSAGES
@@ -120,18 +121,22 @@ def accept_correction(
     teacher = get_teacher(session, teacher_id=correction.teacher_id)
     current = teacher.model_dump(mode="json")[correction.field]
     if current != correction.current_value:
+        # a birth date on file is shown as its month, as everywhere without an unmasking: the
+        # refusal told the reviewer the day the current ID number holds (the proposal itself
+        # is what they judge, and is shown as proposed)
+        shown = birth_month if correction.field in audit.BIRTH_DATE_KEYS else _as_is
         raise Conflict(
             REGISTRY_MESSAGES.text(
                 "correction_outdated",
                 field=correction.field,
-                based_on=correction.current_value,
-                current=current,
+                based_on=shown(correction.current_value),
+                current=shown(current),
                 proposed=correction.proposed_value,
             ),
             extra={
                 "field": correction.field,
-                "proposal_based_on": correction.current_value,
-                "current_value": current,
+                "proposal_based_on": shown(correction.current_value),
+                "current_value": shown(current),
                 "proposed_value": correction.proposed_value,
                 "proposal_teacher_version": correction.teacher_version,
                 "current_teacher_version": teacher.version,
@@ -145,6 +150,10 @@ def accept_correction(
         version=teacher.version,
     )
     return correction
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def reject_correction(
