@@ -4,7 +4,8 @@ concurrency), deactivate. ID numbers are masked unless an allowed role asks with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Literal, Protocol
 
@@ -38,12 +39,17 @@ from workforce.models import (
     Teacher,
     TrainingRecord,
 )
-from workforce.services.disclosure import disclose_id_numbers, record_id_number_search
+from workforce.services.disclosure import (
+    disclose_id_numbers,
+    record_id_number_search,
+    record_number_refused,
+)
 from workforce.services.errors import InvalidInput
 from workforce.services.fields import Day, PostType, Subject, TeacherStatus, Zone
 from workforce.services.messages import REGISTRY_MESSAGES
 from workforce.services.queries import TeacherFilters, list_teacher_rows
 from workforce.services.teachers import (
+    IdNumberTaken,
     TeacherCreate,
     TeacherUpdate,
     create_teacher,
@@ -307,13 +313,27 @@ def read_teacher(
     )
 
 
+@contextmanager
+def _number_refusal_recorded(session: Session, user: User) -> Iterator[None]:
+    """A change refused because its ID number is another teacher's is rolled back, and the
+    disclosure that refusal makes is written and committed before the 409 goes out."""
+    try:
+        yield
+    except IdNumberTaken as refused:
+        session.rollback()
+        record_number_refused(session, actor=user.username, holder=refused.holder)
+        session.commit()
+        raise
+
+
 @router.post("", response_model=TeacherPublic, status_code=201)
 def create_teacher_route(
     session: SessionDep, user: Editor, body: TeacherCreate, response: Response
 ) -> TeacherPublic:
     """新建教师 / Create a teacher."""
     check_visible_school(session, user, body.school_id)
-    teacher = create_teacher(session, actor=user.username, data=body)
+    with _number_refusal_recorded(session, user):
+        teacher = create_teacher(session, actor=user.username, data=body)
     session.commit()
     response.headers["ETag"] = f'"{teacher.version}"'
     return _public(session, user, teacher, unmask=False)
@@ -333,13 +353,14 @@ def update_teacher_route(
     visible_teacher(session, user, teacher_id)
     if changes.school_id is not None:
         check_visible_school(session, user, changes.school_id)
-    teacher = update_teacher(
-        session,
-        actor=user.username,
-        teacher_id=teacher_id,
-        data=changes,
-        version=chosen_version(if_match, body.version),
-    )
+    with _number_refusal_recorded(session, user):
+        teacher = update_teacher(
+            session,
+            actor=user.username,
+            teacher_id=teacher_id,
+            data=changes,
+            version=chosen_version(if_match, body.version),
+        )
     session.commit()
     response.headers["ETag"] = f'"{teacher.version}"'
     return _public(session, user, teacher, unmask=False)

@@ -392,3 +392,55 @@ def test_an_arrival_date_does_not_tell_the_birth_day_behind_the_month_shown(clie
             version = answer.json()["version"]
         answers.add((answer.status_code, answer.json().get("code")))
     assert len(answers) == 1, answers
+
+
+def test_a_new_id_number_alone_tells_nothing_of_the_day_on_file(client, district, engine):
+    """HR sent a teacher's new ID number without a birth date: it was judged against the
+    stored day, and the refusal quoted that day ("birth date 1980-03-12 differs …") — and
+    which refusal came (the date's, or the gender's) told it too. A number in the month on
+    file now carries its own day, whatever the day; another month is refused naming the
+    month. 31 days × a number of the other sex: one answer, no day in it."""
+    h = district.headers["hr"]
+    teacher = district.teachers_a[0]  # 张三: male, born 1980-03-12
+    version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+    answers = set()
+    for day in range(1, 32):
+        sent = {"id_number": id_number(dt.date(1980, 3, day), 20), "version": version}  # female
+        answer = client.patch(f"/api/teachers/{teacher.id}", headers=h, json=sent)
+        assert "1980-03-12" not in answer.text and "12" not in answer.json()["detail"]["en"]
+        answers.add((answer.status_code, answer.json()["code"], answer.json()["detail"]["en"]))
+    assert len(answers) == 1 and next(iter(answers))[:2] == (422, "inconsistent")
+    other_month = client.patch(f"/api/teachers/{teacher.id}", headers=h, json={
+        "id_number": id_number(dt.date(1980, 4, 5), 21), "version": version})  # fmt: skip
+    assert (other_month.status_code, other_month.json()["code"]) == (422, "id_birth_month")
+    assert "1980-03" in other_month.json()["detail"]["zh"] and "1980-03-" not in other_month.text
+    taken = client.patch(f"/api/teachers/{teacher.id}", headers=h, json={
+        "id_number": id_number(dt.date(1980, 3, 1), 21), "version": version})  # fmt: skip
+    assert taken.status_code == 200, taken.text
+    with Session(engine) as session:
+        assert session.get(type(teacher), teacher.id).birth_date == dt.date(1980, 3, 1)
+
+
+def test_a_number_refused_as_another_teachers_is_an_audited_unmasking(client, district, engine):
+    """"This number is already registered" tells the sender the number is a teacher's, as a
+    search by number does; without a version (428) nothing was changed, so every candidate
+    number could be tried for free, unlogged. The version is now judged first, and each
+    refusal of a number as another teacher's writes an ``unmask`` entry for its holder."""
+    h = district.headers["hr"]
+    held = district.id_numbers["T101"]
+    teacher = district.teachers_a[0]
+    version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+    answers = [
+        client.patch(f"/api/teachers/{teacher.id}", headers=h, json={"id_number": held}),
+        client.patch(f"/api/teachers/{teacher.id}", headers=h,
+                     json={"id_number": held, "version": version}),
+        client.post("/api/teachers", headers=h,
+                    json=new_teacher(district, id_number=held, birth_date="1985-10-05")),
+    ]  # fmt: skip
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [
+        (428, "version_required"), (409, "id_number_taken"), (409, "id_number_taken")]
+    with Session(engine) as session:
+        entries = session.exec(select(AuditLog).where(AuditLog.action == "unmask")).all()
+        assert [(e.actor, e.entity_key, e.note) for e in entries] == [
+            ("hr", "T101", "edit: the ID number sent is this teacher's (refused)")] * 2
+        assert session.get(type(teacher), teacher.id).version == version  # nothing changed

@@ -81,3 +81,17 @@ def record_id_number_search(
         )
         > 0
     )
+
+
+NUMBER_REFUSED = "edit: the ID number sent is this teacher's (refused)"
+"""Note of the ``unmask`` entry of :func:`record_number_refused`."""
+
+
+def record_number_refused(session: Session, *, actor: str, holder: str) -> None:
+    """Write an ``unmask`` entry for ``holder`` (a staff number) after an edit or a new
+    teacher was refused because the ID number sent is theirs: the refusal tells the sender
+    that the number is a registered teacher's, as a search by number does — unlogged, an
+    editor could try the ~14,000 numbers that fit what they see until one was refused. The
+    caller has rolled the refused change back, and commits this."""
+    audit.record(session, actor=actor, action="unmask", entity="teacher", entity_key=holder,
+                 note=NUMBER_REFUSED)  # fmt: skip

@@ -19,6 +19,7 @@ from workforce.accounts.audit_scope import STAFF_NO_FORBIDDEN
 from workforce.idnumber import (
     IdNumberError,
     birth_date_beside_number,
+    birth_month,
     decrypt,
     encrypt,
     lookup_hash,
@@ -212,6 +213,11 @@ def update_teacher(
     """Apply the fields set in ``data`` if ``version`` is still the current one."""
     teacher = get_teacher(session, teacher_id=teacher_id)
     changes = changes_of(data, nullable=NULLABLE_FIELDS)
+    before = teacher_snapshot(teacher)
+    # The version is claimed before the values are judged (a refusal rolls it back): a stale
+    # or missing version is refused alike for every value sent — a number already held by
+    # another teacher included, which was otherwise a free test of candidate numbers
+    claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
     if "school_id" in changes and changes["school_id"] != teacher.school_id:
         _refuse_inactive_school(session, school_id=changes["school_id"])
     if "staff_no" in changes:
@@ -223,10 +229,8 @@ def update_teacher(
         # a day of the stored month is the stored date: no answer tells which day it is
         changes["birth_date"] = birth_date_beside_number(changes["birth_date"],
                                                          teacher.birth_date)
-    before = teacher_snapshot(teacher)
-    # The version is claimed before the values are judged (a refusal rolls it back): a stale
-    # or missing version is refused alike for every value sent.
-    claim_next_version(session, teacher, sent=version, snapshot=teacher_snapshot)
+    if data.id_number is not None and "birth_date" not in data.model_fields_set:
+        changes["birth_date"] = _birth_date_of_number(data.id_number, teacher.birth_date)
     merged = {**teacher.model_dump(), **changes}
     _leaving_date(changes, merged, was_serving=teacher.status in SERVING)
     current_id = decrypt(teacher.id_number_encrypted) if teacher.id_number_encrypted else None
@@ -312,15 +316,38 @@ def _leaving_date(changes: dict[str, Any], merged: dict[str, Any], *, was_servin
             conflict, left_on=merged["left_on"], joined=merged["joined_school_on"]))  # fmt: skip
 
 
+def _birth_date_of_number(id_number: str, stored: dt.date) -> dt.date:
+    """The birth date of a teacher given a new ID number and no birth date: the number's, when
+    it lies in the month on file (the month is what the editor sees); else refused, saying the
+    month. Judged against the stored day, the refusal quoted it — and which refusal came (the
+    birth date's, or the gender's for a number of the other sex) told it too."""
+    born = parse_id_number(id_number).birth_date
+    if (born.year, born.month) != (stored.year, stored.month):
+        raise InvalidInput(REGISTRY_MESSAGES.text("id_birth_month", month=birth_month(stored)))
+    return born
+
+
+class IdNumberTaken(Conflict):
+    """The ID number sent is another teacher's (``holder``, a staff number). The answer tells
+    the sender so, as a search by number does: the caller rolls back, then records the
+    disclosure (`workforce.services.disclosure.record_number_refusal`) and commits it."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(REGISTRY_MESSAGES.text("id_number_taken"))
+        self.holder = holder
+
+
 def _protected_id_number(
     session: Session, id_number: str | None, teacher_id: int | None
 ) -> dict[str, str | None]:
     if id_number is None:
         return {"id_number_encrypted": None, "id_number_hash": None}
     digest = lookup_hash(id_number)
-    other = session.exec(select(Teacher.id).where(Teacher.id_number_hash == digest)).first()
-    if other is not None and other != teacher_id:
-        raise Conflict(REGISTRY_MESSAGES.text("id_number_taken"))
+    other = session.exec(
+        select(Teacher.id, Teacher.staff_no).where(Teacher.id_number_hash == digest)
+    ).first()
+    if other is not None and other[0] != teacher_id:
+        raise IdNumberTaken(other[1])
     return {"id_number_encrypted": encrypt(id_number), "id_number_hash": digest}
 
 
