@@ -160,6 +160,7 @@ def compare(
             if (change := _change(spec, column, record.get(column.key), found, hashes))
         ]
         changes += _leaving_date_cleared(spec, changes, found, parsed.columns)
+        changes = _birth_date_beside_new_number(spec, record, found, changes, hashes)
         if changes:
             result.updates.append(RowUpdate(position, found.row_id, found.version, changes))
             after = found.values | {c.column.key: c.after for c in changes}
@@ -198,6 +199,28 @@ def _cross_checked(
                 en={"problem": text.en, "columns": ", ".join(f"'{c.en}'" for c in columns)},
             )))  # fmt: skip
     return found
+
+
+def _birth_date_beside_new_number(
+    spec: EntitySpec,
+    record: Mapping[str, Any],
+    found: ExistingRow,
+    changes: list[FieldChange],
+    hashes: dict[str, str],
+) -> list[FieldChange]:
+    """A row that gives a teacher a new full ID number lists the birth date as changed
+    whether or not its day differs from the one on file. Listed only when the day differed, a
+    dry run of rows with numbers for each day of the month shown (the birth date is the
+    number's, checked beside it) told the stored day by the one row without the change; the
+    listing shows months, the same for every day. A row giving the stored number is no such
+    question (its answer is an unmasking on record: `workforce.io.validate.cross_check`)."""
+    number = record.get(ID_NUMBER)
+    stored, given = found.values.get("birth_date"), record.get("birth_date")
+    if (spec.name != "teachers" or not number or MASK_CHARACTER in number or stored is None
+            or given is None or id_hash(hashes, number) == found.values[ID_NUMBER]):
+        return changes
+    kept = [c for c in changes if c.column.key != "birth_date"]
+    return [*kept, FieldChange(spec.column("birth_date"), stored, given)]
 
 
 def _leaving_date_cleared(

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from workforce.idnumber import birth_date_beside_number, lookup_hashes, mask
+from workforce.idnumber import IdNumber, birth_date_beside_number, lookup_hashes, mask
 from workforce.io.cells import MASK_CHARACTER, BirthMonth, ReferenceCell
 from workforce.io.lookups import IN_CHUNK, RegistryIndex
 from workforce.io.messages import message
@@ -360,11 +360,28 @@ def birth_months(parsed: ParsedSheet, index: RegistryIndex, county: str | None =
 
     For an importer of one ``county`` a teacher of another county counts as not registered:
     whether a month is accepted would tell them that teacher's birth month (the row is refused
-    as outside the county anyway)."""
-    at = [
-        position for position, record in enumerate(parsed.records)
-        if type(record.get("birth_date")) is BirthMonth
-    ]  # fmt: skip
+    as outside the county anyway).
+
+    Beside a full ID number the month means the day the number holds, when that lies in it
+    (else a problem naming the month and the number's date, both the row's own): made the
+    stored date, the row check then quoted it against the number's — the stored day, to an
+    importer who sees the month only."""
+    at = []
+    for position, record in enumerate(parsed.records):
+        month = record.get("birth_date")
+        if type(month) is not BirthMonth:
+            continue
+        number = record.get("id_number")
+        if not number or MASK_CHARACTER in number:
+            at.append(position)
+            continue
+        born = IdNumber(number).birth_date  # validated by its cell
+        if (born.year, born.month) == (month.year, month.month):
+            record["birth_date"] = born
+        else:
+            record["birth_date"] = None
+            parsed.problem(position, "birth_date", message(
+                "birth_date_mismatch", birth=month.text, expected=born.isoformat()))  # fmt: skip
     if not at:
         return
     staff = {s for p in at if (s := parsed.records[p].get("staff_no")) in index.teacher_ids}

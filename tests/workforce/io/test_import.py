@@ -650,6 +650,35 @@ def test_a_dry_run_that_names_whose_number_it_is_is_an_unmasking_on_record(regis
         assert disclosures_only(registry, before) == [], name
 
 
+def test_a_new_number_beside_the_birth_date_tells_no_day_on_file(registry, write_csv):
+    """A row giving T001 a new full ID number, for each day of the month shown (1985-03):
+    the dry run listed the birth date as changed except on the stored day, and a month cell
+    (as a masked export writes it) became the stored date, which the row check then quoted
+    against the number's. Now every day gets the same answer, and no answer holds the day on
+    file (1985-03-12); a month beside a number of another month is refused naming both."""
+    header = TEACHERS_HEADER
+    answers = set()
+    for day in range(1, 32):
+        born = dt.date(1985, 3, day)
+        for birth_cell in (born.isoformat(), "1985-03"):
+            row = [*TEACHERS_ROWS[0][:3], birth_cell, id_number(born, 125), *TEACHERS_ROWS[0][5:]]
+            report = import_file(registry, write_csv("new.csv", header, [row]), actor="hr",
+                                 dry_run=True)  # fmt: skip
+            assert report.status == "dry_run", (day, birth_cell, rendered(report))
+            lines = summary_lines(report, "zh")
+            assert not any("1985-03-12" in line for line in lines), (day, lines)
+            answers.add(tuple(lines))
+    assert len(answers) == 1, answers
+    assert any("出生日期" in line for line in next(iter(answers)))
+    other = [*TEACHERS_ROWS[0][:3], "1985-03", id_number(dt.date(1985, 4, 2), 125),
+             *TEACHERS_ROWS[0][5:]]  # fmt: skip
+    refused = import_file(registry, write_csv("other.csv", header, [other]), actor="hr",
+                          dry_run=True)  # fmt: skip
+    assert [p.text.en for p in refused.problems] == [
+        "birth date 1985-03 differs from 1985-04-02 in the ID number"]
+    assert "1985-03-12" not in " ".join(rendered(refused))
+
+
 def test_a_two_level_header_with_merged_cells_is_read(registry, tmp_path):
     """An official form's header: a title row, then 工号 and 姓名 merged down two rows, a group
     label 基本信息 merged over 性别 / 出生日期 / 用人类型 in the row below. It was read from
