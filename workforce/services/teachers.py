@@ -330,7 +330,7 @@ def _birth_date_of_number(id_number: str, stored: dt.date) -> dt.date:
 class IdNumberTaken(Conflict):
     """The ID number sent is another teacher's (``holder``, a staff number). The answer tells
     the sender so, as a search by number does: the caller rolls back, then records the
-    disclosure (`workforce.services.disclosure.record_number_refusal`) and commits it."""
+    disclosure (`workforce.services.disclosure.record_number_refused`) and commits it."""
 
     def __init__(self, holder: str) -> None:
         super().__init__(REGISTRY_MESSAGES.text("id_number_taken"))
