@@ -6,7 +6,9 @@ in dependency order, so a certificates sheet may name teachers that the teachers
 the same workbook adds. Any problem anywhere fails the whole import: the registry is left
 exactly as it was and only an :class:`~workforce.models.ImportBatch` row with the status
 ``failed`` and its counts is recorded (in a transaction of its own), so a failed upload is
-visible in the import log. A dry run records nothing at all.
+visible in the import log. A dry run changes nothing in the registry and logs no import; what
+its answer discloses (a full ID number confirmed as a teacher's, :func:`~workforce.io.validate.
+cross_check`) is written to the audit log as an unmasking, as for any import.
 
 A ``progress`` callback, when given, hears ``(stage, rows, total)`` as the import goes: ``read``
 once the file is read (its rows, header and blank ones included), ``validate`` after each sheet
