@@ -74,7 +74,9 @@ def status_chart(rows: list[dict[str, Any]], language: Language, title: str) -> 
 def talent(report: Report, language: Language) -> Markup | None:
     t = translator(language)
     goals = _view(report, "talent.goals")
-    if goals is not None:
+    # attainment against the district's targets; a county's report has none (they are not
+    # shared out by county), and shows its schools' key teachers per 100 pupils instead
+    if goals is not None and any(row["target"] is not None for row in goals.rows):
         bars = [
             Bar(
                 label=row["target_key"][language],

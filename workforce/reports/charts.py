@@ -188,13 +188,16 @@ def training_chart(report: Report, language: str) -> Figure:
 
 def talent_chart(report: Report, language: str) -> Figure:
     """Counts of the first goal (区级骨干教师) at each year end and on the as-of date, with the
-    target (labelled with its source), the count on the due date and the projection."""
+    target (labelled with its source), the count on the due date and the projection. One
+    county's report has no target (the goals are the district's): no target line, no verdict
+    on the due-date point, and the title names the counts only."""
     goal = report.view("talent.goals").rows[0]
     by_year = report.view("talent.by_year")
     key = by_year.columns[1].key
     label = by_year.columns[1].header(language)
     days = [dt.date.fromisoformat(r["date"]) for r in by_year.rows]
     counts = [r[key] for r in by_year.rows]
+    target = goal["target"]
     fig = _figure(language, height=5.0)
     ax = fig.add_subplot()
     ax.plot(days, counts, marker="o", color="#4472C4", label=label)
@@ -203,19 +206,26 @@ def talent_chart(report: Report, language: str) -> Figure:
                     ha="center", fontsize=8)  # fmt: skip
     end = dt.date(goal["target_year"], 12, 31)
     source = short_source(goal["source"], language)
-    ax.axhline(
-        goal["target"],
-        color="#C00000",
-        linestyle="--",
-        label=_t(language, f"目标 {goal['target']}（{goal['target_year']}年，{source}）",
-                 f"target {goal['target']} by {goal['target_year']} ({source})"),
-    )  # fmt: skip
+    if target is not None:
+        ax.axhline(
+            target,
+            color="#C00000",
+            linestyle="--",
+            label=_t(language, f"目标 {target}（{goal['target_year']}年，{source}）",
+                     f"target {target} by {goal['target_year']} ({source})"),
+        )  # fmt: skip
     if goal.get("due_figure") is not None:
-        verdict = enum_label("verdict", goal["verdict"], language)
+        if goal["verdict"] is not None:
+            verdict = enum_label("verdict", goal["verdict"], language)
+            due_label = _t(language, f"到期日 {end} 人数 {goal['due_figure']}（{verdict}）",
+                           f"on the due date {end}: {goal['due_figure']} ({verdict})")  # fmt: skip
+        else:
+            due_label = _t(language, f"到期日 {end} 人数 {goal['due_figure']}",
+                           f"on the due date {end}: {goal['due_figure']}")  # fmt: skip
         ax.plot([end], [goal["due_figure"]], marker="D", color="#C00000", linestyle="",
-                label=_t(language, f"到期日 {end} 人数 {goal['due_figure']}（{verdict}）",
-                         f"on the due date {end}: {goal['due_figure']} ({verdict})"))  # fmt: skip
-    if goal.get("projection_basis") == "projected":
+                label=due_label)  # fmt: skip
+    projected = goal.get("projection_basis") == "projected"
+    if projected:
         ax.plot(
             [days[-1], end],
             [counts[-1], goal["projection"]],
@@ -225,9 +235,17 @@ def talent_chart(report: Report, language: str) -> Figure:
             label=_t(language, f"按现有进度预计 {goal['projection']:.0f}",
                      f"projection {goal['projection']:.0f}"),
         )  # fmt: skip
-    ax.set_ylim(0, max(goal["target"], *counts) * 1.15)
-    ax.set_title(_title(report, language, f"{label}：逐年末人数与{goal['target_year']}年目标",
-                        f"{label}: year-end counts and the {goal['target_year']} target"))  # fmt: skip
+    if target is not None:
+        ax.set_ylim(0, max(target, *counts) * 1.15)
+        title = (f"{label}：逐年末人数与{goal['target_year']}年目标",
+                 f"{label}: year-end counts and the {goal['target_year']} target")
+    else:
+        highest = max(*counts, goal.get("due_figure") or 0,
+                      goal["projection"] if projected else 0)  # fmt: skip
+        ax.set_ylim(0, max(highest, 1) * 1.15)
+        title = (f"{label}：逐年末人数（目标为全区目标，不分县（区））",
+                 f"{label}: year-end counts (the target is the district's, not a county's)")
+    ax.set_title(_title(report, language, *title))
     ax.legend(loc="upper left", fontsize=8)
     _source_line(fig, report, language, goal["source"], "the district plan, ch.3 §3 (2)")
     return _finish(fig)

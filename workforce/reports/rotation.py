@@ -32,8 +32,9 @@ reference day R = 1 September of Y:
 * district share = moved ÷ 在编 teachers, against ``district_share`` from the quota year on;
 * key share = moved teachers who were key teachers on their move's start day ÷ moved;
 * each school in scope: its quota base on R (each teacher's school and years there are rebuilt
-  from the transfer history: a teacher who transferred later was at the transfer's source
-  school, since the previous transfer or first employment), moved = base or not, teachers who
+  from the rotation history: a teacher with a transfer or secondment starting later was at its
+  source school — applying a plan moves a seconded teacher too — since the previous transfer or
+  first employment), moved = base or not, teachers who
   left it in Y; quota = ``share_target(school_share, base)``; met when moved ≥ quota. A school's
   zone and quality are today's (the registry keeps no history of them). A move that starts on
   the reference day itself happens after it: the teacher still counts at the source school.
@@ -226,7 +227,9 @@ def rotation_report(
     so with counties recorded the quotas are judged per county too: the district share's base
     is the county's 在编 teachers (as :func:`workforce.snapshot.district_established` counts
     it for a county's plan), its moves those out of its schools; the by-county view has a
-    row per year and county, whose counts sum to the whole registry's row."""
+    row per year and county, whose counts sum to the whole registry's row, and that row's
+    quota is the counties' quotas summed, met only when every county is
+    (:func:`_judge_by_counties`)."""
     rules = rules or rules_in_force()
     targets = targets or default_rotation_targets()
     teachers = frames.teachers(  # 在编 teachers only: no other post type counts anywhere here
@@ -325,10 +328,14 @@ def rotation_report(
             for row, school in zip(schools_of_year, setting.quota_schools, strict=True):
                 row["county"] = county_of[int(school.id)]
         school_rows.extend(schools_of_year)
+        of_year = []
         for name in counties:
             subset = {s for s in known if county_of[s] == name}
             row, _ = _year(year, day, counts, moved_year, setting, subset)
-            county_rows.append({"county": name, **row})
+            of_year.append({"county": name, **row})
+        if of_year:
+            _judge_by_counties(year_row, of_year)
+        county_rows.extend(of_year)
 
     zh, en = REPORTS["rotation"]
     return Report(
@@ -523,12 +530,27 @@ def _year(
     return row, school_rows
 
 
+def _judge_by_counties(city: dict, counties: list[dict]) -> None:  # type: ignore[type-arg]
+    """Make the whole registry's row of a year judge as the counties are judged (each county
+    rotates under its own plan): its district quota is the sum of the counties' quotas, and
+    each verdict (district and key shares, both readings) is met only when every county's
+    is. Pooled over the city, the whole-person rounding would give a smaller quota (⌈5% × 20⌉
+    = 1 against 1 + 1) and a county falling short could read as met."""
+    if city["district_quota"] is not None:
+        city["district_quota"] = sum(row["district_quota"] for row in counties)
+    for verdict in ("district_met", "district_met_other", "key_met", "key_met_other"):
+        if city[verdict] is not None:
+            city[verdict] = all(row[verdict] for row in counties)
+
+
 COUNTY_NOTE = Note(
     zh="分县（区）：各县（区）分别制定交流方案，全区比例、骨干比例按各县（区）在编教师与交流人数"
-    "分别评定（在编基数口径相同，按县计）；全市一行为各县之和，仅供汇总。",
+    "分别评定（在编基数口径相同，按县计）；全市一行的人数为全市合计，应交流人数为各县（区）之和，"
+    "各县（区）均达标时全市方为达标。",
     en="By county: each county rotates under its own plan, so the district and key-teacher "
     "shares are judged per county (the same base reading, counted within the county); the "
-    "whole registry's row is the sum of the counties, for reference.",
+    "whole registry's row counts the whole city, its quota is the sum of the counties' quotas, "
+    "and it is met only when every county is met.",
 )
 
 
@@ -606,13 +628,14 @@ def _notes(rules: RotationRules, targets: RotationTargets) -> list[Note]:
             zh=f"基数日：每年{targets.reference_day.month}月{targets.reference_day.day}日；"
             f"{targets.reference_day.source}。基数日在统计日期之后的年度“尚未评定”。"
             "在编人数含当时在岗、后来离职或退休者（按离岗日期；未登记离岗日期的离职者不计）；"
-            "任教学校与年限按全部调动记录还原（含统计日期之后的调动），"
+            "任教学校按全部调动、借调记录还原，任教年限按调动记录（均含统计日期之后的记录），"
             "交流人数只计统计日期前已开始的交流；学校城乡、优质属性按当前登记。",
             en="Reference day: 1 September of each year; a year whose reference day is after the "
             "as-of date is not yet due. 在编 counts teachers in service then, "
             "including those who left or retired later (by their leaving date; a leaver with "
             "no leaving date on record is not counted); schools "
-            "and years there are rebuilt from every transfer on record (later ones included); "
+            "are rebuilt from every transfer and secondment on record, years there from the "
+            "transfers (later records included); "
             "moves count only when they started by the as-of date; school zone and quality "
             "are today's.",
         ),

@@ -5,8 +5,8 @@ the quota base).
 Most teachers have no rotation on record: they are at their current school since joining it,
 and are counted in bulk over arrays (:class:`Roster`, the quota-base rule through
 :class:`~workforce.reports.eligibility.QuotaPeople`). The few with records are rebuilt one by
-one (:func:`place_on`): a teacher who transferred later was at the transfer's source school,
-since the previous transfer or first employment.
+one (:func:`place_on`): a teacher with a transfer or secondment starting later was at its
+source school, since the previous transfer or first employment.
 """
 
 from __future__ import annotations
@@ -169,16 +169,23 @@ def history_of(moves: pd.DataFrame) -> dict[int, list[Any]]:
 
 
 def place_on(teacher: Career, day: dt.date) -> tuple[int, dt.date] | None:
-    """(school id, joined that school) on ``day``, rebuilt from the transfers; None when the
-    registry cannot tell (the teacher joined the current school later with no transfer on
-    record, or the first employment date is unknown)."""
-    transfers = [r for r in teacher.records if r.kind == "transfer"]
-    later = [r for r in transfers if r.start_on >= day]
+    """(school id, joined that school) on ``day``; None when the registry cannot tell (the
+    teacher joined the current school later with no rotation on record, or the first
+    employment date is unknown).
+
+    The school is the source of the first record of any kind (transfer or secondment)
+    starting on or after ``day``, as :func:`frames.schools_on` reads it: applying a plan moves
+    a seconded teacher's school and joined date to the destination too, so without it a
+    teacher seconded after the day would be placed at the destination, outside the home
+    school's quota base. The years there run from the previous transfer before ``day`` (a
+    secondment keeps the home school's years), else from first employment; with no record on
+    or after ``day``, the current school since joining it."""
+    later = [r for r in teacher.records if r.start_on >= day]
     if not later:
         if teacher.joined_school_on > day:
             return None
         return teacher.school_id, teacher.joined_school_on
-    earlier = [r for r in transfers if r.start_on < day]
+    earlier = [r for r in teacher.records if r.kind == "transfer" and r.start_on < day]
     joined = earlier[-1].start_on if earlier else teacher.first_employed_on
     if joined is None or joined > day:
         return None

@@ -8,8 +8,8 @@ Counting: a goal counts **distinct teachers** holding, on the day, a designation
 goal's kinds at the goal's tier (or above, for ``at_least``), valid that day
 (``term_start <= day <= term_end``: a designation that ended yesterday no longer counts).
 
-* current — on the as-of date, teachers serving on it (status active or seconded, or retired
-  after it: :func:`frames.in_service_on`);
+* current — on the as-of date, teachers serving on it (employed by then, :func:`frames.employed_by`,
+  and active or seconded, or left or retired after it: :func:`frames.in_service_on`);
 * year by year — on 31 December of each year from the baseline to the last year end before the
   as-of date, from the terms, a retired holder's designation up to the day before the
   retirement date (the registry does not record when a teacher left, so past counts include
@@ -23,11 +23,17 @@ goal's kinds at the goal's tier (or above, for ``at_least``), valid that day
 * key teachers per 100 pupils — the county evaluation's indicator (≥ 1, 教督〔2017〕6号) for each
   school of the configured levels: serving teachers of the school who are key teachers by
   :func:`optimizer.rules.is_key` on the as-of date, × 100 ÷ pupils.
+
+One county's report (``county``) counts, on each day above, the teachers teaching at one of
+its schools on that day (:func:`frames.schools_on`): a teacher who transferred between
+counties counts in the county they were in at each year end. The goals are the district's:
+a county's report shows its counts and projection but no target, gap, attainment or verdict.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -150,22 +156,24 @@ def talent_report(
     county: str | None = None,
 ) -> Report:
     """Designations against the plan's goals on ``as_of``, district-wide or among the teachers
-    of one county's schools (``county``: a teacher counts where they taught on ``as_of``,
-    :func:`frames.schools_on`); with counties
-    recorded and no county asked for, each county's figures beside."""
+    of one county's schools (``county``: on each day counted a teacher counts where they
+    taught that day, :func:`frames.schools_on`; no targets, they are the district's); with
+    counties recorded and no county asked for, each county's figures beside."""
     targets = targets or default_talent_targets()
     rotation_rules = rotation_rules or rules_in_force()
     every_school = frames.schools(session)
     schools = county_schools(every_school, county)
     designations = frames.designations(session)
-    teachers = frames.teachers(
-        session, columns=("id", "staff_no", "name", "school_id", "main_subject", "status")
-    )
+    every_teacher = frames.teachers(
+        session,
+        columns=("id", "staff_no", "name", "school_id", "main_subject", "status",
+                 "first_employed_on", "joined_school_on"),
+    )  # fmt: skip
+    stock = Stock(session, every_teacher, None if county is None else set(schools["id"]))
+    teachers = every_teacher.copy()
     teachers["school_id"] = frames.schools_on(session, teachers, as_of)  # the date's school
     if county is not None:
         teachers = teachers[teachers["school_id"].isin(schools["id"])].reset_index(drop=True)
-        designations = designations[designations["teacher_id"].isin(teachers["id"])]
-        designations = designations.reset_index(drop=True)
     designations["start_day"] = frames.day_array(designations["term_start"])
     designations["term_end_day"] = frames.day_array(designations["term_end"])
     former = frames.former_teachers(session)
@@ -177,9 +185,11 @@ def talent_report(
         on="school_id",
         how="left",
     )
-    # Serving on the as-of date: active or seconded now, or left or retired since (a past
-    # date's count keeps the teachers who left after it).
-    serving = set(people.loc[people["status"].isin(SERVING), "id"]) | (
+    # Serving on the as-of date: employed by then and active or seconded now, or left or
+    # retired since (a past date's count keeps the teachers who left after it, and leaves out
+    # those hired after it).
+    employed = people["status"].isin(SERVING) & frames.employed_by(people, as_of)
+    serving = set(people.loc[employed, "id"]) | (
         set(frames.former_in_service(session, as_of, former=former)["id"]) & set(people["id"])
     )
     matches = {goal.key: _matching(designations, goal, rotation_rules) for goal in targets.goals}
@@ -188,8 +198,8 @@ def talent_report(
         targets, designations, people, schools, serving, as_of, rotation_rules
     )
     views = [
-        _goals_view(targets, matches, serving, as_of, rotation_rules),
-        _by_year_view(targets, matches, as_of),
+        _goals_view(targets, matches, serving, as_of, rotation_rules, stock),
+        _by_year_view(targets, matches, as_of, stock),
         _breakdown_view("talent.zones", "zone", targets, matches, serving, people, as_of),
         _breakdown_view(
             "talent.subjects", "main_subject", targets, matches, serving, people, as_of
@@ -215,17 +225,57 @@ def talent_report(
                 session, None if county is None else schools["id"].tolist(), former=former
             ),
         ],
-        scope=scoped_note(
-            Note(
-                zh="培养目标：全区统计日在职教师（在岗、借调及统计日后离职、退休者）；"
-                + default_scopes().note("key_teachers_per_100_pupils").zh,
-                en="Goals: every teacher of the district serving on the as-of date (active, seconded, "
-                "or left or retired after it); "
-                + default_scopes().note("key_teachers_per_100_pupils").en,
-            ),
-            county,
-        ),
+        scope=scoped_note(_scope(county), county),
     )
+
+
+def _scope(county: str | None) -> Note:
+    """Who the goals count; for a county, that the targets are the district's and not judged."""
+    per_pupil = default_scopes().note("key_teachers_per_100_pupils")
+    if county is None:
+        return Note(
+            zh="培养目标：全区统计日在职教师（在岗、借调及统计日后离职、退休者）；" + per_pupil.zh,
+            en="Goals: every teacher of the district serving on the as-of date (active, seconded, "
+            "or left or retired after it); " + per_pupil.en,
+        )
+    return Note(
+        zh="培养目标：本县（区）学校统计日在职教师（在岗、借调及统计日后离职、退休者），逐年数按各日期"
+        "所在学校计；目标为全区目标，不分县（区），本表不列目标、差距、完成比例与达标评定；"
+        + per_pupil.zh,
+        en="Goals: the teachers of the county's schools serving on the as-of date (active, "
+        "seconded, or left or retired after it), each year's count by the school on that day; "
+        "the targets are the district's, not split by county, so no target, gap, attainment or "
+        "verdict is shown; " + per_pupil.en,
+    )
+
+
+@dataclass
+class Stock:
+    """Who of a goal's matching designations counts on a day: every holder district-wide; for
+    one county (``schools``, its school ids) only the teachers teaching at one of its schools
+    that day (:func:`frames.schools_on`), so a past year end counts the county's teachers of
+    that day, not of the as-of date."""
+
+    session: Session
+    teachers: pd.DataFrame
+    """Every teacher (``id`` and ``school_id``), whatever the status."""
+    schools: set[int] | None
+    _members: dict[dt.date, set[int]] = field(default_factory=dict)
+
+    @property
+    def district(self) -> bool:
+        """Whether this counts the whole district, the goals' own scope."""
+        return self.schools is None
+
+    def on(self, matching: pd.DataFrame, day: dt.date) -> set[int]:
+        """The distinct holders of ``matching`` valid on ``day`` counted here."""
+        found = holders(matching, day)
+        if self.schools is None:
+            return found
+        if day not in self._members:
+            where = frames.schools_on(self.session, self.teachers, day)
+            self._members[day] = set(self.teachers.loc[where.isin(self.schools), "id"].astype(int))
+        return found & self._members[day]
 
 
 def _held_until(designations: pd.DataFrame, former: pd.DataFrame) -> np.ndarray:
@@ -329,14 +379,15 @@ def holders(designations: pd.DataFrame, day: dt.date) -> set[int]:
 
 
 def projection(
-    targets: TalentTargets, goal: Goal, matching: pd.DataFrame, as_of: dt.date
+    targets: TalentTargets, goal: Goal, matching: pd.DataFrame, as_of: dt.date, stock: Stock
 ) -> tuple[float, str]:
     """(figure, basis): the actual year-end count once the target year is over, else the
-    linear projection at the pace since the baseline date (see the module docstring)."""
+    linear projection at the pace since the baseline date (see the module docstring); each
+    count of ``stock``'s teachers on its own day."""
     if as_of >= goal.end():
-        return float(len(holders(matching, goal.end()))), "actual"
-    start = len(holders(matching, targets.baseline_date))
-    now = len(holders(matching, as_of))
+        return float(len(stock.on(matching, goal.end()))), "actual"
+    start = len(stock.on(matching, targets.baseline_date))
+    now = len(stock.on(matching, as_of))
     years = (as_of - targets.baseline_date).days / 365.2425
     pace = (now - start) / years if years > 0 else 0.0
     ahead = (goal.end() - as_of).days / 365.2425
@@ -353,31 +404,39 @@ def _goals_view(
     serving: set[int],
     as_of: dt.date,
     rules: RotationRules,
+    stock: Stock,
 ) -> View:
+    """Each goal's counts; its target, gap, attainment and verdict only district-wide (a
+    county's count against the district's target would read as falling short)."""
     rows = []
     for goal in targets.goals:
         current = len(holders(matches[goal.key], as_of) & serving)
         due = as_of >= goal.end()
         # A target is judged on its due date, by the stock on that day (from the terms); the
         # current figure is shown beside it, never in its place.
-        on_due = len(holders(matches[goal.key], goal.end())) if due else None
+        on_due = len(stock.on(matches[goal.key], goal.end())) if due else None
         judged = on_due if on_due is not None else current
-        figure, basis = projection(targets, goal, matches[goal.key], as_of)
+        figure, basis = projection(targets, goal, matches[goal.key], as_of, stock)
+        target = goal.target if stock.district else None
+        if target is None:
+            verdict = None
+        elif on_due is None:
+            verdict = "not_yet_due"
+        else:
+            verdict = "met" if on_due >= target else "not_met"
         rows.append(
             {
                 "target_key": {"zh": goal.zh, "en": goal.en},
                 "kinds": _kinds_label(goal, rules),
                 "tier_rule": _tier_label(goal, rules),
-                "target": goal.target,
+                "target": target,
                 "target_year": goal.year,
                 "due_date": goal.end().isoformat(),
                 "due_figure": on_due,
-                "verdict": ("met" if on_due >= goal.target else "not_met")
-                if on_due is not None
-                else "not_yet_due",
+                "verdict": verdict,
                 "current": current,
-                "gap": goal.target - judged,
-                "attainment": judged / goal.target,
+                "gap": None if target is None else target - judged,
+                "attainment": None if target is None else judged / target,
                 "projection": None if due else figure,
                 "projection_basis": None if due else basis,
                 "source": goal.source,
@@ -426,7 +485,9 @@ def _tier_label(goal: Goal, rules: RotationRules) -> dict[str, str]:
     }
 
 
-def _by_year_view(targets: TalentTargets, matches: dict[str, pd.DataFrame], as_of: dt.date) -> View:
+def _by_year_view(
+    targets: TalentTargets, matches: dict[str, pd.DataFrame], as_of: dt.date, stock: Stock
+) -> View:
     days = [
         dt.date(y, 12, 31)
         for y in range(targets.baseline_date.year, as_of.year + 1)
@@ -436,7 +497,7 @@ def _by_year_view(targets: TalentTargets, matches: dict[str, pd.DataFrame], as_o
     rows = [
         {
             "date": day.isoformat(),
-            **{g.key: len(holders(matches[g.key], day)) for g in targets.goals},
+            **{g.key: len(stock.on(matches[g.key], day)) for g in targets.goals},
         }
         for day in days
     ]
@@ -596,11 +657,11 @@ def _notes(targets: TalentTargets) -> list[Note]:
             "and the teacher list's filter do.",
         ),
         Note(
-            zh="现有数只计统计日在职教师（现为在岗、借调，或统计日后离职、退休者）；逐年数据、到期日"
+            zh="现有数只计统计日在职教师（统计日已参加工作，现为在岗、借调，或统计日后离职、退休者）；逐年数据、到期日"
             "人数与预计数按任期推算，已离职、退休者的称号只计至离岗日期前一日（未登记离岗日期的离职者"
             "不截断，往年数含其后离职者）。",
-            en="Current counts the teachers serving on the as-of date (active or seconded now, "
-            "or left or retired after it); year-end counts, the due-date figure and the "
+            en="Current counts the teachers serving on the as-of date (employed by then, and "
+            "active or seconded now, or left or retired after it); year-end counts, the due-date figure and the "
             "projection come from the terms, the designation of a teacher who left or retired "
             "counted up to the day before the leaving date (a leaver with no leaving date on "
             "record is not cut, so past years include them).",

@@ -13,7 +13,7 @@ from workforce.reports.qualifications import qualifications_report
 from workforce.reports.rotation import rotation_report
 from workforce.reports.scope import ReportError
 from workforce.reports.staffing import staffing_report
-from workforce.reports.talent import talent_report
+from workforce.reports.talent import default_talent_targets, talent_report
 from workforce.reports.training import training_report
 
 AS_OF = dt.date(2025, 6, 30)
@@ -113,6 +113,48 @@ def test_talent_by_county(session, city) -> None:  # type: ignore[no-untyped-def
     assert sum(r["evaluated_key_teachers"] for r in rows) == summary["key_teachers"]
 
 
+def test_a_countys_talent_report_has_no_district_target(session, build) -> None:  # type: ignore[no-untyped-def]
+    """The goals are the district's (700 区级骨干教师): a county's count against them read as
+    falling short (the old code: 甲县 target 700, gap 697, not met, and the chart's 700 line).
+    A county's report shows its counts and no target, gap, attainment or verdict; the scope
+    line says why, and the chart draws no target line."""
+    import matplotlib.pyplot as plt
+
+    from workforce.reports.charts import CHARTS
+
+    for county in ("甲县", "乙县"):
+        school = build.school(f"{county}1", county=county)
+        for _ in range(3):
+            teacher = build.teacher(school)
+            build.designation(teacher, "key_teacher", "district", dt.date(2021, 1, 1),
+                              dt.date(2027, 12, 31))  # fmt: skip
+    build.session.commit()
+    as_of = dt.date(2026, 1, 31)
+    whole = talent_report(session, as_of=as_of).view("talent.goals").rows[0]
+    assert (whole["target"], whole["due_figure"], whole["gap"], whole["verdict"]) == (
+        700, 6, 694, "not_met")  # fmt: skip
+    report = talent_report(session, as_of=as_of, county="甲县")
+    rows = report.view("talent.goals").rows
+    assert all(
+        (r["target"], r["gap"], r["attainment"], r["verdict"]) == (None, None, None, None)
+        for r in rows
+    )
+    assert len(rows) == len(default_talent_targets().goals) == 8
+    assert (rows[0]["due_figure"], rows[0]["current"]) == (3, 3)  # its own counts stay
+    assert "目标为全区目标，不分县（区）" in report.scope.zh  # type: ignore[union-attr]
+    assert "the targets are the district's" in report.scope.en  # type: ignore[union-attr]
+    for language in ("zh", "en"):
+        fig = CHARTS["talent"](report, language)
+        try:
+            ax = fig.axes[0]
+            assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+            assert ax.get_ylim()[1] < 10  # scaled to the county's 3, not to 700
+            legend = [t.get_text() for t in ax.get_legend().get_texts()]
+            assert not any("700" in t for t in legend), legend
+        finally:
+            plt.close(fig)
+
+
 def test_qualifications_by_county(session, city) -> None:  # type: ignore[no-untyped-def]
     whole = qualifications_report(session, as_of=AS_OF)
     indicators = whole.view("qualifications.indicators").rows
@@ -180,6 +222,38 @@ def test_rotation_judged_per_county(session, city) -> None:  # type: ignore[no-u
     past_rows = [r for r in past.view("rotation.counties").rows if r["year"] == 2024]
     assert [r["year_status"] for r in past_rows] == ["not_yet_due"] * 2
     assert [r["moved"] for r in past_rows] == [0, 0]  # the secondments start after PAST
+
+
+def test_the_whole_city_row_is_judged_as_the_counties_are(session, build) -> None:  # type: ignore[no-untyped-def]
+    """With counties the whole registry's row sums the counties' quotas and is met only when
+    every county is (the note says so). The old code pooled the city: ⌈5% × 20⌉ = 1 quota,
+    met by 甲县's one move, while 乙县 (quota 1, no move) fell short."""
+    a_urban = build.school("A1", county="甲县", zone="urban")
+    a_rural = build.school("A2", county="甲县", zone="rural", town="源南")
+    b_urban = build.school("B1", county="乙县", zone="urban")
+    build.school("B2", county="乙县", zone="rural", town="源南")
+    for _ in range(9):
+        build.teacher(a_urban)
+    for _ in range(10):
+        build.teacher(b_urban)
+    moved = build.teacher(a_rural, joined_school_on=dt.date(2023, 9, 1))
+    build.rotation(moved, a_urban, a_rural, dt.date(2023, 9, 1), kind="transfer")
+    build.session.commit()
+    report = rotation_report(session, as_of=dt.date(2024, 6, 30))
+    city = next(r for r in report.view("rotation.years").rows if r["year"] == 2023)
+    counties = [r for r in report.view("rotation.counties").rows if r["year"] == 2023]
+    figures = {r["county"]: (r["established"], r["moved"], r["district_quota"], r["district_met"])
+               for r in counties}  # fmt: skip
+    assert figures == {"甲县": (10, 1, 1, True), "乙县": (10, 0, 1, False)}
+    assert len(figures) == 2
+    assert (city["established"], city["moved"], city["district_quota"], city["district_met"]) == (
+        20, 1, 2, False)  # fmt: skip
+    # no county moved a key teacher: not met in either, so not in the city
+    assert (city["key_met"], city["key_met_other"]) == (False, False)
+    assert city["district_met_other"] is False
+    note = next(n for n in report.notes if n.zh.startswith("分县"))
+    assert "应交流人数为各县（区）之和" in note.zh and "均达标时全市方为达标" in note.zh
+    assert "sum of the counties' quotas" in note.en and "every county is met" in note.en
 
 
 def test_an_unknown_county_is_named(session, city) -> None:  # type: ignore[no-untyped-def]

@@ -237,6 +237,58 @@ def test_key_teachers_are_counted_in_the_county_where_they_taught_on_the_date(
     assert checked == 4
 
 
+def test_a_countys_past_key_teachers_are_counted_where_they_taught_each_year(
+    session, build
+) -> None:  # type: ignore[no-untyped-def]
+    """A key teacher (terms 2021–2026) transferred 甲县 → 乙县 on 2023-09-01 is 甲县's at the
+    2021 and 2022 year ends and 乙县's from 2023; the projection follows (the old code
+    counted every year in 乙县, the county on the report date, and 甲县 never)."""
+    a = build.school("A1", county="甲县")
+    b = build.school("B1", county="乙县")
+    moved = build.teacher(b, joined_school_on=D(2023, 9, 1))
+    build.rotation(moved, a, b, D(2023, 9, 1), kind="transfer")
+    build.designation(moved, "key_teacher", "district", D(2021, 1, 1), D(2026, 12, 31))
+    build.teacher(a)
+    build.session.commit()
+    expected = {
+        #      2020 … 2023 year ends, 2024-06-30; current; projection to 2025-12-31
+        "甲县": ([0, 1, 1, 0, 0], 0, 0.0),
+        "乙县": ([0, 0, 0, 1, 1], 1, 1.4),
+    }
+    for county, (years, current, projected) in expected.items():
+        report = talent_report(session, as_of=D(2024, 6, 30), county=county)
+        counts = [r["key_teachers"] for r in report.view("talent.by_year").rows]
+        goal = next(r for r in report.view("talent.goals").rows
+                    if r["target_key"]["zh"] == "区级骨干教师")  # fmt: skip
+        assert (counts, goal["current"], goal["projection"]) == (years, current, projected), county
+    assert len(expected) == 2
+    # a due date passed: the due-date figure is the county's on that day
+    for county, due in (("甲县", 0), ("乙县", 1)):
+        goal = talent_report(session, as_of=D(2026, 1, 31), county=county).view(
+            "talent.goals").rows[0]  # fmt: skip
+        assert goal["due_figure"] == due, county
+
+
+def test_key_teachers_hired_after_the_date_are_not_counted(session, build) -> None:  # type: ignore[no-untyped-def]
+    """A serving teacher first employed on 2024-09-01 (with a designation recorded from 2022)
+    was not a teacher of the district on 2023-06-30: not a current key teacher, not in the
+    per-100-pupils count (the old code read the status only: 1 and 1); from the hiring day on
+    they are."""
+    school = build.school("P1")
+    build.teacher(school)
+    hired = build.teacher(school, first_employed_on=D(2024, 9, 1), joined_school_on=D(2024, 9, 1))
+    build.designation(hired, "key_teacher", "district", D(2022, 1, 1), D(2026, 12, 31))
+    build.session.commit()
+    figures = {}
+    for as_of in (D(2023, 6, 30), D(2024, 9, 1)):
+        talent = talent_report(session, as_of=as_of)
+        goal = next(r for r in talent.view("talent.goals").rows
+                    if r["target_key"]["zh"] == "区级骨干教师")  # fmt: skip
+        per_100 = talent.view("talent.per_100_district").rows[0]["key_teachers"]
+        figures[as_of] = (goal["current"], per_100)
+    assert figures == {D(2023, 6, 30): (0, 0), D(2024, 9, 1): (1, 1)}
+
+
 def test_reports_built_together_with_shared_reads_are_the_same(session, build) -> None:  # type: ignore[no-untyped-def]
     """Inside frames.shared_reads each table is read once for all reports; the retirees and
     the moves after the date come from those shared reads then. Every report, on a past date

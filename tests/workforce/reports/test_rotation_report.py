@@ -120,6 +120,30 @@ def test_a_past_date_rebuilds_places_from_later_transfers(session, build) -> Non
     assert rows[2023]["moved"] == 0 and rows[2023]["quota_base"] == 10
 
 
+def test_a_teacher_seconded_after_the_reference_day_counts_at_the_home_school(session, build) -> None:  # type: ignore[no-untyped-def]
+    """Applying a plan moves a seconded teacher's school and joined date to the destination
+    (workforce.plans.lifecycle): before the secondment starts the teacher is still at the
+    home school, in its quota base. The old code rebuilt places from transfers only, put the
+    teacher at A2 on 2024-09-01 and judged A1 on a base of 10 (quota 1, met by the move)."""
+    home = build.school("A1", zone="urban")
+    away = build.school("A2", zone="rural", town="源南")
+    for _ in range(10):
+        build.teacher(home, joined_school_on=D(2010, 9, 1))
+    seconded = build.teacher(away, joined_school_on=D(2024, 9, 2), first_employed_on=D(2008, 9, 1))
+    build.rotation(seconded, home, away, D(2024, 9, 2), planned_end=D(2026, 8, 31))
+    build.session.commit()
+    report = rotation_report(session, as_of=D(2024, 12, 31))
+    rows = {r["year"]: r for r in report.view("rotation.schools").rows if r["school_code"] == "A1"}
+    # 10 + the seconded teacher (at A1 since first employment in 2008) = 11 → quota ⌈1.1⌉ = 2
+    expected = {2023: (11, 0, 2, False), 2024: (11, 1, 2, False)}
+    for year, figures in expected.items():
+        row = rows[year]
+        assert (row["quota_base"], row["moved"], row["quota"], row["meets"]) == figures, year
+    assert len(expected) == 2
+    years = {r["year"]: r for r in report.view("rotation.years").rows}
+    assert years[2024]["established"] == 11  # all 在编 at the two schools on 2024-09-01
+
+
 def test_a_year_whose_reference_day_is_after_the_date_is_not_yet_due(session, district) -> None:  # type: ignore[no-untyped-def]
     report = rotation_report(session, as_of=D(2023, 6, 30))
     years = {r["year"]: r for r in report.view("rotation.years").rows}
