@@ -5,9 +5,10 @@ because the hours are short.
 Every figure follows :mod:`workforce.rules.training` (hours owed, statuses and their exact
 definitions). Who is counted: teachers whose status is in the rule's ``counted_statuses``
 (active, seconded) and who were employed on the as-of date and, when the cycle is over, on its
-last day (``first_employed_on`` unknown or not after either): a teacher hired after a cycle is
-outside it. Hours: the training records dated from the cycle's start to the as-of date (or
-the cycle's end, if earlier). Completion rate = teachers ``done`` ÷ teachers counted.
+last day (:func:`frames.employed_by`: ``first_employed_on`` not after either, or when it is
+unknown ``joined_school_on``): a teacher hired after a cycle is outside it. Hours: the training
+records dated from the cycle's start to the as-of date (or the cycle's end, if earlier).
+Completion rate = teachers ``done`` ÷ teachers counted.
 
 A certificate's re-registration is at risk when its ``valid_until`` falls inside the cycle
 (re-registration is due within it, or is already overdue) and its holder's status is not
@@ -159,7 +160,7 @@ def assessed_teachers(
     """One row per counted teacher with school fields, hours and the rule's assessment."""
     cycle = rules.cycle(cycle_name)
     wanted = ["id", "staff_no", "name", "school_id", "post_type", "first_employed_on",
-              "main_subject"]  # fmt: skip
+              "joined_school_on", "main_subject"]  # fmt: skip
     last_day = min(as_of, cycle.end)
     teachers = (
         frames.teachers(session, rules.counted_statuses, columns=wanted)
@@ -174,9 +175,9 @@ def assessed_teachers(
     if len(later):
         teachers = pd.concat([teachers, later[wanted]], ignore_index=True)
     # Employed by the as-of date and, for a cycle already over, by its last day: a teacher
-    # first employed after the cycle is outside it (they owe nothing in it, and are not "done").
-    first = _ordinals(teachers["first_employed_on"])
-    teachers = teachers[first <= last_day.toordinal()]
+    # first employed after the cycle is outside it (they owe nothing in it, and are not "done");
+    # one whose first employment is not recorded, when they joined their school after it.
+    teachers = teachers[frames.employed_by(teachers, last_day)]
     # Where each taught on that day: a move recorded (or applied by a plan) after it does not
     # take the teacher out of the school, or the county, of the day.
     teachers["school_id"] = frames.schools_on(session, teachers, last_day)

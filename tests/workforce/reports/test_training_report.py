@@ -147,6 +147,22 @@ def test_a_finished_cycle_leaves_out_teachers_hired_after_it(session, build) -> 
     assert len(report.view("training.teachers").rows) == 2
 
 
+def test_a_teacher_without_a_first_employment_date_counts_from_joining_the_school(session, build) -> None:  # type: ignore[no-untyped-def]
+    """With no first-employment date on record, when the teacher joined the school tells
+    (frames.employed_by): one who joined on 2024-09-01 is not counted on 2023-06-30 (the old
+    code read the missing date as "before any cycle": 2 teachers, 50% done)."""
+    school = build.school("P1")
+    done = build.teacher(school)
+    build.training(done, 360, dt.date(2022, 5, 1))
+    build.teacher(school, first_employed_on=None, joined_school_on=dt.date(2024, 9, 1))
+    build.session.commit()
+    figures = {}
+    for as_of in (dt.date(2023, 6, 30), dt.date(2024, 9, 1)):
+        (district,) = training_report(session, as_of=as_of).view("training.district").rows
+        figures[as_of] = (district["teachers"], district["done"], district["completion_rate"])
+    assert figures == {dt.date(2023, 6, 30): (1, 1, 1.0), dt.date(2024, 9, 1): (2, 1, 0.5)}
+
+
 def test_kindergarten_and_private_teachers_are_shown_apart_from_the_headline(session, build) -> None:  # type: ignore[no-untyped-def]
     """360 h is about 中小学 teachers: kindergarten and private-school teachers get their own
     rows (data/reports/scopes.yaml, training_completion), not mixed into the headline."""
