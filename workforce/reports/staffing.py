@@ -3,7 +3,9 @@ PE + arts teachers per 100 pupils, full-time psychology teachers, resource teach
 temporary-teacher share and teachers teaching outside their certified subject.
 
 Need, in post, shortage and surplus are exactly :func:`workforce.rules.demand.demand_by_school`
-(one definition shared with the optimizer); so are the psychology thresholds (the plan's two
+(one definition shared with the optimizer), over the teachers in post on the as-of date
+(:func:`teachers_in_post_on`: active, or left or retired after it, employed by then, at the
+school they taught at that day); so are the psychology thresholds (the plan's two
 versions, the one applied named by ``data/norms/staffing.yaml``) and the resource-teacher
 threshold. Indicators of this report (``data/targets/staffing.yaml``):
 
@@ -13,9 +15,12 @@ threshold. Indicators of this report (``data/targets/staffing.yaml``):
   full-time psychology teacher (main subject psychology, in post ≥ 1); others a part-time one;
 * resource teacher: a regular school with disabled pupils ≥ the threshold (5, included) needs a
   teacher whose main subject is special_ed;
-* temporary share = 临聘 teachers ÷ all teachers in post (status active) at the school;
-* out of field = an active teacher whose main subject is not the subject of any of their
+* temporary share = 临聘 teachers ÷ all teachers in post (on the as-of date) at the school;
+* out of field = a teacher in post whose main subject is not the subject of any of their
   teaching certificates (a teacher with no certificate is out of field too).
+
+Pupils, classes and disabled pupils, and the certificates, are the registry's present ones (it
+keeps no history of them).
 """
 
 from __future__ import annotations
@@ -44,7 +49,13 @@ from workforce.reports.counties import (
 from workforce.reports.messages import REPORTS, columns, view_title
 from workforce.reports.result import Note, Report, View
 from workforce.reports.scope import ReportError, default_scopes, school_by_code
-from workforce.rules.demand import DemandError, DemandNorms, default_norms, demand_by_school
+from workforce.rules.demand import (
+    DemandError,
+    DemandNorms,
+    InPostTeacher,
+    default_norms,
+    demand_by_school,
+)
 
 STAFFING_TARGETS = DATA_DIR / "targets" / "staffing.yaml"
 
@@ -109,22 +120,24 @@ def staffing_report(
     # Only the schools reported on: one county's (or one school's) report is not held up by
     # another county's school whose class counts are missing.
     wanted = [only.id] if only is not None else schools["id"].tolist()
+    teachers = teachers_in_post_on(session, as_of, only.id if only else None)
     try:
         demand = demand_by_school(
-            session, as_of, norms, school_ids=None if county is None and only is None else wanted
-        )
+            session, as_of, norms, school_ids=None if county is None and only is None else wanted,
+            in_post_teachers=[
+                InPostTeacher(*row) for row in zip(
+                    teachers["id"].tolist(), teachers["school_id"].tolist(),
+                    teachers["main_subject"].tolist(), teachers["post_type"].tolist(),
+                    strict=True,
+                )
+            ],
+        )  # fmt: skip
     except DemandError as exc:
         raise ReportError(exc.zh, exc.en) from None
     schools = schools[schools["id"].isin(list(demand))]
     if only is not None:
         schools = schools[schools["id"] == only.id]
     subjects = _subject_table(demand, schools)
-    teachers = frames.teachers(
-        session,
-        ("active",),
-        only.id if only else None,
-        columns=("id", "staff_no", "name", "school_id", "post_type", "main_subject"),
-    )
     certified = _certificate_subjects(session)
     views = [
         _view(
@@ -253,6 +266,34 @@ def staffing_report(
             only,
         ),
     )
+
+
+IN_POST_COLUMNS = ("id", "staff_no", "name", "school_id", "post_type", "main_subject",
+                   "first_employed_on", "joined_school_on")  # fmt: skip
+
+
+def teachers_in_post_on(session: Session, day: dt.date, school_id: int | None = None
+                        ) -> pd.DataFrame:
+    """The teachers in post on ``day`` (:data:`IN_POST_COLUMNS`), each at the school they
+    taught at that day (:func:`frames.schools_on`); of one school when ``school_id`` is given.
+    In post: active now and employed by ``day`` (:func:`frames.employed_by`), or left or
+    retired after it (:func:`frames.former_in_service`) — a report dated in the past counts
+    who was there, not today's staff. One on secondment today was away, as today."""
+    names = list(IN_POST_COLUMNS)
+    teachers = (
+        frames.teachers(session, ("active",), columns=names)
+        if school_id is None
+        else frames.teachers_of_school_on(session, school_id, day, ("active",), names)
+    )
+    teachers = teachers[frames.employed_by(teachers, day)]
+    later = frames.former_in_service(session, day)
+    if len(later):
+        teachers = pd.concat([teachers, later[names]], ignore_index=True)
+    teachers = teachers.reset_index(drop=True)
+    teachers["school_id"] = frames.schools_on(session, teachers, day)
+    if school_id is not None:
+        teachers = teachers[teachers["school_id"] == school_id].reset_index(drop=True)
+    return teachers
 
 
 def _view(key: str, table: pd.DataFrame, keys: tuple[str, ...]) -> View:
@@ -435,18 +476,20 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
     return [
         Note(
             zh="需求、在岗、缺编与超编均按学科需求规则计算（按课时标准、周课时与教师标准工作量"
-            "计算；在岗 = 在岗状态、以该学科为主教学科的教师：公办学校计在编、临聘，民办学校计其自有"
+            "计算；在岗 = 统计日在岗、以该学科为主教学科的教师：公办学校计在编、临聘，民办学校计其自有"
             "教师（登记为“其他”），见 data/reports/scopes.yaml），单位为专任教师数（折合人数，可有小数）。",
             en="Need, in post, shortage and surplus come from workforce.rules.demand (periods ÷ "
-            "standard load; in post = established + temporary active teachers with that main "
-            "subject), in full-time teachers.",
+            "standard load; in post = established + temporary teachers in post on the as-of date "
+            "with that main subject), in full-time teachers.",
         ),
         Note(
-            zh="统计日期只决定所用课时标准（如每天一节体育课的起始日期）；在岗教师、学生数、班级数"
-            "与残疾学生数均为登记册现有数据，统计日期在过去时不回溯。",
-            en="The as-of date only picks the curriculum norms in force (e.g. the start of daily "
-            "PE); teachers in post, pupils, classes and disabled pupils are the registry's "
-            "present figures, not rolled back to a past date.",
+            zh="统计日期决定所用课时标准（如每天一节体育课的起始日期）与在岗教师：统计日已参加工作、"
+            "现为在岗或统计日后离职、退休者，按统计日所在学校计；学生数、班级数、残疾学生数与教师资格证"
+            "为登记册现有数据，统计日期在过去时不回溯。",
+            en="The as-of date picks the curriculum norms in force (e.g. the start of daily PE) "
+            "and the teachers in post: employed by then, active now or left or retired after it, "
+            "at the school they taught at that day; pupils, classes, disabled pupils and "
+            "certificates are the registry's present figures, not rolled back to a past date.",
         ),
         Note(
             zh=f"重点学科（结构性缺编）：{focus_zh}；{targets.focus_subjects.source}",
@@ -474,8 +517,8 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
         ),
         Note(
             zh="跨学科任教：主教学科不在本人任何教师资格证的学科之内（无证者亦计入）。临聘占比 = "
-            "临聘教师 ÷ 在岗教师。",
+            "临聘教师 ÷ 统计日在岗教师。",
             en="Out of field: main subject not among the subjects of the teacher's certificates "
-            "(no certificate counts too). Temporary share = 临聘 ÷ active teachers.",
+            "(no certificate counts too). Temporary share = 临聘 ÷ teachers in post on the date.",
         ),
     ]

@@ -47,11 +47,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from sqlalchemy import Connection, and_, func, or_, select
@@ -389,15 +389,31 @@ def _counted_post_types() -> Any:
     return or_(*conditions)
 
 
+class InPostTeacher(NamedTuple):
+    """A teacher :func:`demand_by_school` counts in post when the caller gives them: at
+    ``school_id`` (the school on the caller's date) with ``main_subject`` and ``post_type``."""
+
+    id: int
+    school_id: int
+    main_subject: str
+    post_type: str
+
+
 def demand_by_school(
     db: Session | Connection,
     as_of: dt.date,
     norms: DemandNorms | None = None,
     school_ids: Collection[int] | None = None,
+    in_post_teachers: Collection[InPostTeacher] | None = None,
 ) -> dict[int, SchoolDemand]:
     """Demand and supply of every active school in the registry, keyed by school id; with
     ``school_ids``, of those schools only (one county's rotation is not held up by another
     county's school whose class counts are missing).
+
+    In post are the registry's active teachers at their current school (the optimizer's
+    today); with ``in_post_teachers``, those teachers instead, each at the school given, by
+    the same rule (:func:`_count_given`): a report dated in the past passes the teachers in
+    post on its date, at the school of that date.
 
     Four queries whatever the size of the district: the schools, the teachers counted per
     school, subject and post type, those with a senior-secondary certificate, and the
@@ -418,44 +434,47 @@ def demand_by_school(
             if counts:
                 table[school_id][subject] = table[school_id].get(subject, 0) + n
 
-    rows = db.execute(
-        select(Teacher.school_id, Teacher.main_subject, Teacher.post_type, func.count())
-        .where(*counted)
-        .group_by(Teacher.school_id, Teacher.main_subject, Teacher.post_type)
-    )
-    for school_id, subject, post_type, n in rows:
-        count(school_id, subject, post_type, False, n)
-    rows = db.execute(  # apart, so that no expression with parameters is grouped by
-        select(Teacher.school_id, Teacher.main_subject, func.count())
-        .where(*counted, senior)
-        .group_by(Teacher.school_id, Teacher.main_subject)
-    )
-    for school_id, subject, n in rows:
-        senior_certified[school_id][subject] = n
-    returning = db.execute(
-        select(
-            RotationRecord.teacher_id,
-            Teacher.school_id,
-            Teacher.main_subject,
-            RotationRecord.from_school_id,
-            RotationRecord.start_on,
-            Teacher.post_type,
-            senior,
+    if in_post_teachers is not None:
+        _count_given(db, in_post_teachers, as_of, count)
+    else:
+        rows = db.execute(
+            select(Teacher.school_id, Teacher.main_subject, Teacher.post_type, func.count())
+            .where(*counted)
+            .group_by(Teacher.school_id, Teacher.main_subject, Teacher.post_type)
         )
-        .join(Teacher, Teacher.id == RotationRecord.teacher_id)
-        .where(
-            *counted,
-            RotationRecord.kind == "secondment",
-            RotationRecord.planned_end_on < as_of,
-            RotationRecord.actual_end_on.is_(None),
+        for school_id, subject, post_type, n in rows:
+            count(school_id, subject, post_type, False, n)
+        rows = db.execute(  # apart, so that no expression with parameters is grouped by
+            select(Teacher.school_id, Teacher.main_subject, func.count())
+            .where(*counted, senior)
+            .group_by(Teacher.school_id, Teacher.main_subject)
         )
-        .order_by(RotationRecord.teacher_id, RotationRecord.start_on)
-    )
-    latest = {teacher_id: rest for teacher_id, *rest in returning}
-    for school_id, subject, home_id, _start, post_type, has_senior in latest.values():
-        if home_id != school_id:
-            count(school_id, subject, post_type, has_senior, -1)
-            count(home_id, subject, post_type, has_senior, 1)
+        for school_id, subject, n in rows:
+            senior_certified[school_id][subject] = n
+        returning = db.execute(
+            select(
+                RotationRecord.teacher_id,
+                Teacher.school_id,
+                Teacher.main_subject,
+                RotationRecord.from_school_id,
+                RotationRecord.start_on,
+                Teacher.post_type,
+                senior,
+            )
+            .join(Teacher, Teacher.id == RotationRecord.teacher_id)
+            .where(
+                *counted,
+                RotationRecord.kind == "secondment",
+                RotationRecord.planned_end_on < as_of,
+                RotationRecord.actual_end_on.is_(None),
+            )
+            .order_by(RotationRecord.teacher_id, RotationRecord.start_on)
+        )
+        latest = {teacher_id: rest for teacher_id, *rest in returning}
+        for school_id, subject, home_id, _start, post_type, has_senior in latest.values():
+            if home_id != school_id:
+                count(school_id, subject, post_type, has_senior, -1)
+                count(home_id, subject, post_type, has_senior, 1)
     schools = db.execute(
         select(
             School.id,
@@ -490,3 +509,42 @@ def demand_by_school(
                               f"school {name} ({code}): {exc.en}") from None
         result[school_id] = SchoolDemand(school_id, code, level, zone, subjects)
     return result
+
+
+def _count_given(
+    db: Session | Connection,
+    teachers: Collection[InPostTeacher],
+    as_of: dt.date,
+    count: Callable[[int, str, str, bool, int], None],
+) -> None:
+    """Count ``teachers`` with :func:`demand_by_school`'s ``count`` as it counts the registry's
+    own: only the post types counted at a school of its ownership (the ``subject_staffing``
+    scope), each at their school — or, on a secondment whose planned end is before ``as_of``
+    and whose actual end is not recorded, at the school they return to — with their
+    senior-secondary certificate when they hold one. Three queries: the schools' ownership,
+    the senior-certified teachers, the secondments to return from."""
+    from workforce.reports.scope import default_scopes  # the scope file's one loader
+
+    scope = default_scopes()["subject_staffing"]
+    ownership = dict(db.execute(select(School.id, School.ownership)).all())
+    senior = set(
+        db.execute(
+            select(Certificate.teacher_id)
+            .where(Certificate.level.in_(SENIOR_CERTIFICATE_LEVELS))
+            .distinct()
+        ).scalars()
+    )
+    returning = db.execute(
+        select(RotationRecord.teacher_id, RotationRecord.from_school_id)
+        .where(
+            RotationRecord.kind == "secondment",
+            RotationRecord.planned_end_on < as_of,
+            RotationRecord.actual_end_on.is_(None),
+        )
+        .order_by(RotationRecord.teacher_id, RotationRecord.start_on)
+    )
+    home = dict(returning.all())  # the latest secondment of each teacher
+    for teacher in teachers:
+        if scope.counts_teacher(ownership.get(teacher.school_id, ""), teacher.post_type):
+            count(home.get(teacher.id, teacher.school_id), teacher.main_subject,
+                  teacher.post_type, teacher.id in senior, 1)  # fmt: skip

@@ -89,7 +89,7 @@ def check_training(session: Session, day: dt.date) -> None:
                 AND r.start_on > :stop ORDER BY r.start_on LIMIT 1), t.school_id)
            WHERE t.status IN ('active', 'seconded') AND s.ownership = 'public'
              AND s.level <> 'kindergarten'
-             AND (t.first_employed_on IS NULL OR t.first_employed_on <= :stop)""",
+             AND COALESCE(t.first_employed_on, t.joined_school_on) <= :stop""",
         start=start,
         stop=min(day, end),
     )
@@ -105,7 +105,10 @@ def check_training(session: Session, day: dt.date) -> None:
 
 def check_talent(session: Session, day: dt.date) -> None:
     def holders(on: dt.date, serving: bool) -> int:
-        status = "AND t.status IN ('active', 'seconded')" if serving else ""
+        status = (  # serving and employed by then (joined the school, when first employed unknown)
+            "AND t.status IN ('active', 'seconded') "
+            "AND COALESCE(t.first_employed_on, t.joined_school_on) <= :on" if serving else ""
+        )
         sql = f"""SELECT COUNT(DISTINCT d.teacher_id) FROM designation d
                   JOIN teacher t ON t.id = d.teacher_id
                   WHERE d.kind IN {KEY_KINDS} AND d.tier IN {HIGHER_TIERS}
@@ -165,14 +168,18 @@ def check_qualifications(session: Session, day: dt.date) -> None:
 
 
 def check_staffing(session: Session, day: dt.date) -> None:
-    """PE + arts per 100 pupils ≥ 0.9: active PE, music and art teachers (public schools:
-    在编 and 临聘; private: their own), a secondment past its planned end and not closed
-    counted back at its home school."""
+    """PE + arts per 100 pupils ≥ 0.9: active PE, music and art teachers employed by the day,
+    at the school of the day (public schools: 在编 and 临聘; private: their own), a secondment
+    past its planned end and not closed counted back at its home school."""
     teachers = _frame(
         session,
-        """SELECT t.id, t.school_id FROM teacher t JOIN school s ON s.id = t.school_id
+        """SELECT t.id, s.id AS school_id FROM teacher t JOIN school s ON s.id = COALESCE(
+               (SELECT r.from_school_id FROM rotationrecord r WHERE r.teacher_id = t.id
+                AND r.start_on > :day ORDER BY r.start_on LIMIT 1), t.school_id)
            WHERE t.status = 'active' AND t.main_subject IN ('pe', 'music', 'art')
+             AND COALESCE(t.first_employed_on, t.joined_school_on) <= :day
              AND (s.ownership = 'private' OR t.post_type IN ('established', 'temporary'))""",
+        day=day,
     )
     overdue = _frame(
         session,

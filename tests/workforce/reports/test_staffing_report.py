@@ -205,9 +205,9 @@ def test_one_county_or_school_is_not_held_up_by_another_countys_missing_class_co
 
 
 def test_a_past_date_says_which_figures_are_todays(session, district) -> None:  # type: ignore[no-untyped-def]
-    """Staffing cannot be rolled back (no history of pupils, classes or postings): a report
-    dated in the past says so beside its figures, as does the qualification report for
-    education and certificates."""
+    """Pupils, classes and certificates cannot be rolled back (the registry keeps no history
+    of them): a report dated in the past says so beside its figures, as does the
+    qualification report for education and certificates."""
     from workforce.reports.qualifications import qualifications_report
 
     checked = 0
@@ -218,3 +218,39 @@ def test_a_past_date_says_which_figures_are_todays(session, district) -> None:  
         assert sum(phrase in note.zh for note in report.notes) == 1, report.name
         checked += 1
     assert checked == 2
+
+
+def test_a_past_date_counts_the_teachers_in_post_on_it(session, build) -> None:  # type: ignore[no-untyped-def]
+    """On 2023-09-30 P1 had three math teachers: one still there, one who left in 2024 and one
+    transferred to P2 in 2024; the one hired in 2025 was not there yet. The old code showed
+    today's staff (P1 2, P2 1) whatever the date; today's report still does."""
+    p1 = build.school("P1", classes_by_grade=[2] * 6, pupils=500)
+    p2 = build.school("P2", classes_by_grade=[2] * 6, pupils=500, zone="rural", town="源南")
+    build.teacher(p1, main_subject="math")
+    build.teacher(p1, main_subject="math", post_type="temporary",
+                  first_employed_on=dt.date(2025, 9, 1), joined_school_on=dt.date(2025, 9, 1))
+    build.teacher(p1, main_subject="math", status="left", left_on=dt.date(2024, 3, 1))
+    moved = build.teacher(p2, main_subject="math", joined_school_on=dt.date(2024, 9, 1))
+    build.rotation(moved, p1, p2, dt.date(2024, 9, 1), kind="transfer")
+    build.session.commit()
+    # as-of date → {school: (math in post, teachers, temporary)}
+    expected = {
+        dt.date(2023, 9, 30): {"P1": (3, 3, 0), "P2": (0, 0, 0)},
+        dt.date(2025, 9, 1): {"P1": (2, 2, 1), "P2": (1, 1, 0)},
+    }
+    for as_of, figures in expected.items():
+        report = staffing_report(session, as_of=as_of)
+        math = {r["school_code"]: r["in_post"] for r in report.view("staffing.subjects").rows
+                if r["subject"] == "math"}  # fmt: skip
+        people = {r["school_code"]: (r["teachers"], r["temporary"])
+                  for r in report.view("staffing.schools").rows}  # fmt: skip
+        assert {code: (math[code], *people[code]) for code in math} == figures, as_of
+    assert len(expected) == 2
+    # today's figures are the demand rule's own (the optimizer's), unchanged
+    today = demand_by_school(session, dt.date(2025, 9, 1))
+    assert {today[s.id].code: today[s.id].subjects["math"].in_post for s in (p1, p2)} == {
+        "P1": 2, "P2": 1}  # fmt: skip
+    # one school on the past date: the moved and the departed teacher are P1's
+    alone = staffing_report(session, as_of=dt.date(2023, 9, 30), school="P1")
+    (row,) = [r for r in alone.view("staffing.subjects").rows if r["subject"] == "math"]
+    assert row["in_post"] == 3
