@@ -11,9 +11,9 @@ goal's kinds at the goal's tier (or above, for ``at_least``), valid that day
 * current — on the as-of date, teachers serving on it (employed by then, :func:`frames.employed_by`,
   and active or seconded, or left or retired after it: :func:`frames.in_service_on`);
 * year by year — on 31 December of each year from the baseline to the last year end before the
-  as-of date, from the terms, a retired holder's designation up to the day before the
-  retirement date (the registry does not record when a teacher left, so past counts include
-  teachers who have since left);
+  as-of date, from the terms, of holders employed by then (:class:`Stock`), a holder who left
+  or retired up to the day before their leaving date (a leaver with no date on record: up to
+  the term's end, and the notes say how many have none);
 * projection to the target year — linear at the present pace: pace = (count on the as-of date −
   count on the baseline date 2020-12-31) ÷ years between them; projected = count on the as-of
   date + pace × years from the as-of date to the target year's 31 December (never below 0).
@@ -251,14 +251,16 @@ def _scope(county: str | None) -> Note:
 
 @dataclass
 class Stock:
-    """Who of a goal's matching designations counts on a day: every holder district-wide; for
-    one county (``schools``, its school ids) only the teachers teaching at one of its schools
-    that day (:func:`frames.schools_on`), so a past year end counts the county's teachers of
-    that day, not of the as-of date."""
+    """Who of a goal's matching designations counts on a day: the holders employed by then
+    (:func:`frames.employed_by`: a designation entered with a term starting before the holder
+    was hired does not count before the hiring); for one county (``schools``, its school ids)
+    only those teaching at one of its schools that day (:func:`frames.schools_on`), so a past
+    year end counts the county's teachers of that day, not of the as-of date."""
 
     session: Session
     teachers: pd.DataFrame
-    """Every teacher (``id`` and ``school_id``), whatever the status."""
+    """Every teacher (``id``, ``school_id``, ``first_employed_on``, ``joined_school_on``),
+    whatever the status."""
     schools: set[int] | None
     _members: dict[dt.date, set[int]] = field(default_factory=dict)
 
@@ -269,13 +271,12 @@ class Stock:
 
     def on(self, matching: pd.DataFrame, day: dt.date) -> set[int]:
         """The distinct holders of ``matching`` valid on ``day`` counted here."""
-        found = holders(matching, day)
-        if self.schools is None:
-            return found
         if day not in self._members:
-            where = frames.schools_on(self.session, self.teachers, day)
-            self._members[day] = set(self.teachers.loc[where.isin(self.schools), "id"].astype(int))
-        return found & self._members[day]
+            counted = frames.employed_by(self.teachers, day)
+            if self.schools is not None:
+                counted &= frames.schools_on(self.session, self.teachers, day).isin(self.schools)
+            self._members[day] = set(self.teachers.loc[counted, "id"].astype(int))
+        return holders(matching, day) & self._members[day]
 
 
 def _held_until(designations: pd.DataFrame, former: pd.DataFrame) -> np.ndarray:

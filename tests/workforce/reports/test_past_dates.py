@@ -287,6 +287,10 @@ def test_key_teachers_hired_after_the_date_are_not_counted(session, build) -> No
         per_100 = talent.view("talent.per_100_district").rows[0]["key_teachers"]
         figures[as_of] = (goal["current"], per_100)
     assert figures == {D(2023, 6, 30): (0, 0), D(2024, 9, 1): (1, 1)}
+    # the year ends: from the hiring on, not from the term's start (the old code: 1 from 2022)
+    by_year = talent_report(session, as_of=D(2025, 6, 30)).view("talent.by_year").rows
+    counts = {row["date"]: row["key_teachers"] for row in by_year if row["date"] >= "2022"}
+    assert counts == {"2022-12-31": 0, "2023-12-31": 0, "2024-12-31": 1, "2025-06-30": 1}
 
 
 def test_reports_built_together_with_shared_reads_are_the_same(session, build) -> None:  # type: ignore[no-untyped-def]
