@@ -279,13 +279,17 @@ def check_plan_command(
         raise fail(
             f"{file}：无法读取方案：{reason}", f"{file}: cannot read the plan: {reason}", language
         ) from None
-    verified = bound_verifiable(instance) if verify_bound is None else verify_bound
-    findings = [(f.constraint, f.zh, f.en)
-                for f in check_plan(instance, plan, verify_bound=verified,
-                                    time_limit_s=time_limit)]
     registry_found, basis_zh, basis_en = _registry_basis(
         (registry_id, registry_status, signature), plan, instance, without_registry,
         trust_key or [])
+    # a file the registry refuses is refused whatever its bound: the rules and claims are
+    # still checked (each finding says what was edited), the bound's re-proof — up to
+    # --time-limit of an LP — is not spent on it
+    verified = (bound_verifiable(instance) if verify_bound is None else verify_bound) and not (
+        registry_found)
+    findings = [(f.constraint, f.zh, f.en)
+                for f in check_plan(instance, plan, verify_bound=verified,
+                                    time_limit_s=time_limit)]
     findings += registry_found
     basis = f"  依据：{basis_zh}" if zh else f"  basis: {basis_en}"
     if findings:

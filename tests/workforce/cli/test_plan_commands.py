@@ -199,6 +199,25 @@ def test_check_plan_refuses_an_instance_edited_after_solving(engine, tmp_path):
     assert "与信息库中方案 #1 的实例不同" in rehashed.output
 
 
+def test_a_file_the_registry_refuses_gets_no_bound_re_proof(engine, tmp_path, monkeypatch):
+    """The bound's re-proof is an LP of up to --time-limit seconds; for a file the registry
+    refuses (here an edited instance) it was spent before the refusal, on an instance nobody
+    vouches for. The rules and claims are still checked and named; the LP is not run."""
+    from optimizer import check
+
+    proofs = []
+    real = check._check_bound
+    monkeypatch.setattr(check, "_check_bound", lambda *a, **k: proofs.append(1) or real(*a, **k))
+    out, saved = _saved_plan(engine, tmp_path)
+    assert _invoke("check-plan", str(out), "--verify-bound").exit_code == 0 and proofs == [1]
+    saved["instance"]["teachers"][0]["exemptions"] = [
+        {"reason": "illness", "from": "2026-01-01", "until": None}]
+    out.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    refused = _invoke("check-plan", str(out), "--verify-bound")
+    assert refused.exit_code == 1 and "与信息库中方案 #1 的实例不同" in refused.output
+    assert proofs == [1]  # not run again for the refused file
+
+
 def test_check_plan_says_what_its_verdict_rests_on(engine, tmp_path):
     out, _ = _saved_plan(engine, tmp_path)
     result = _invoke("check-plan", str(out), "--no-verify-bound")
