@@ -23,6 +23,13 @@ The same limits guard the current-password check of a password change
 (:func:`check_current_password`): a stolen session cannot guess its way to the password.
 
 The attempt is committed even when the sign-in fails, so the caller must not roll it back.
+It is recorded — as a failure — *before* the limits are judged, and made a success only once
+the password is right: the guard is the state change itself. Judged first and recorded after
+the password check (tens of milliseconds of hashing), eight guesses sent together all found
+the four failures on file and were all checked where the limit allows one. Now each request
+counts every other one recorded by then, its own row committed first, so of requests sent
+together only one can find the limit not yet reached; one refused as locked takes its row
+back out (a refusal is not a guess).
 """
 
 from __future__ import annotations
@@ -58,10 +65,11 @@ def sign_in(session: Session, *, username: str, password: str, client: str) -> U
     now = utcnow()
     username = username[:64]
     client = client[:64]
-    _refuse_when_locked(session, username=username, client=client, now=now)
+    attempt = _attempt_within_limits(session, username=username, client=client, now=now)
     user = find_user(session, username=username)
     ok = verify_password(user.password_hash if user else None, password)
-    session.add(SignInAttempt(username=username, client=client, at=now, succeeded=ok))
+    attempt.succeeded = ok
+    session.add(attempt)
     session.commit()
     if not ok or user is None:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("bad_credentials"))
@@ -72,19 +80,46 @@ def sign_in(session: Session, *, username: str, password: str, client: str) -> U
 
 def check_current_password(session: Session, *, user: User, password: str, client: str) -> None:
     """A password change's check of the current password, under the sign-in limits: raises
-    :class:`RateLimited` when locked, :class:`Unauthenticated` when wrong. The attempt is
+    :class:`RateLimited` when locked, :class:`Unauthenticated` when wrong; returns the password
+    hash it was checked against (the change is written over that one only). The attempt is
     recorded and committed either way, as a sign-in's is: call it before making changes."""
     now = utcnow()
     client = client[:64]
-    _refuse_when_locked(session, username=user.username, client=client, now=now)
-    ok = verify_password(user.password_hash, password)
-    session.add(SignInAttempt(username=user.username, client=client, at=now, succeeded=ok))
+    checked = user.password_hash
+    attempt = _attempt_within_limits(session, username=user.username, client=client, now=now)
+    ok = verify_password(checked, password)
+    attempt.succeeded = ok
+    session.add(attempt)
     session.commit()
     if not ok:
         raise Unauthenticated(ACCOUNT_MESSAGES.text("bad_credentials"))
+    return checked
 
 
-def _refuse_when_locked(session: Session, *, username: str, client: str, now: dt.datetime) -> None:
+def _attempt_within_limits(
+    session: Session, *, username: str, client: str, now: dt.datetime
+) -> SignInAttempt:
+    """This attempt, recorded and committed as a failure, once the limits — counting every
+    other attempt recorded by then, those sent at the same moment included — allow it; else
+    its row is taken out again and :class:`RateLimited` raised."""
+    attempt = SignInAttempt(username=username, client=client, at=now, succeeded=False)
+    session.add(attempt)
+    session.commit()
+    assert attempt.id is not None
+    try:
+        _refuse_when_locked(session, username=username, client=client, now=now, own=attempt.id)
+    except RateLimited:
+        session.delete(attempt)
+        session.commit()
+        raise
+    return attempt
+
+
+def _refuse_when_locked(
+    session: Session, *, username: str, client: str, now: dt.datetime, own: int
+) -> None:
+    """:class:`RateLimited` when the failures recorded, other than attempt ``own``, reach a
+    limit (see the module docstring)."""
     since = now - FAILURE_WINDOW
     pair = (SignInAttempt.username == username, SignInAttempt.client == client)
     pair_success = _last_success(session, *pair, since=since)
@@ -94,12 +129,13 @@ def _refuse_when_locked(session: Session, *, username: str, client: str, now: dt
         (SignInAttempt.client == client, since, MAX_FAILURES_PER_CLIENT),
     )
     for condition, start, limit in checks:
-        failures = _failures(session, condition, start, limit)
+        failures = _failures(session, condition, start, limit, own)
         if len(failures) >= limit:
             _refuse(failures[-1] + FAILURE_WINDOW, now)
     account_start = max(since, account_success or since)
     failures = _failures(
-        session, SignInAttempt.username == username, account_start, ACCOUNT_BACKOFF_AFTER + 20
+        session, SignInAttempt.username == username, account_start, ACCOUNT_BACKOFF_AFTER + 20,
+        own,
     )
     if len(failures) >= ACCOUNT_BACKOFF_AFTER and not _known_client(session, username, client, now):
         steps = len(failures) - ACCOUNT_BACKOFF_AFTER + 1
@@ -116,13 +152,17 @@ def _last_success(session: Session, *conditions: Any, since: dt.datetime) -> dt.
     ).one()
 
 
-def _failures(session: Session, condition: Any, start: dt.datetime, limit: int) -> list:
+def _failures(
+    session: Session, condition: Any, start: dt.datetime, limit: int, own: int
+) -> list:
     """The times of the newest ``limit`` failures matching ``condition`` after ``start``,
-    newest first."""
+    newest first, attempt ``own`` left out (a request's own row, recorded before it is
+    judged)."""
     return list(
         session.exec(
             select(SignInAttempt.at)
-            .where(condition, SignInAttempt.at > start, SignInAttempt.succeeded.is_(False))
+            .where(condition, SignInAttempt.at > start, SignInAttempt.succeeded.is_(False),
+                   SignInAttempt.id != own)
             .order_by(SignInAttempt.at.desc())
             .limit(limit)
         ).all()

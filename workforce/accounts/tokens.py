@@ -26,7 +26,23 @@ def token_digest(token: str) -> str:
 def issue_token(
     session: Session, *, user: User, lifetime: dt.timedelta = TOKEN_LIFETIME
 ) -> tuple[str, ApiToken]:
-    """A new token for ``user``; the clear token is returned once and never stored."""
+    """A new token for ``user`` — as signed in: active, with the password hash their password
+    was checked against; the clear token is returned once and never stored.
+
+    Refused (:class:`Unauthenticated`) when the user's row no longer says so: a password
+    reset, a password change or a deactivation committed after the check and before this
+    token revokes the tokens that exist then, not this one. The guard is the state change
+    itself — a conditional UPDATE of the user's row that must match, which holds the row
+    (PostgreSQL) or the database (SQLite) until the caller commits, so such a change either
+    came first and is seen, or waits and then revokes this token too."""
+    still = session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash == user.password_hash, User.active)  # type: ignore[arg-type]
+        .values(password_hash=User.password_hash)
+        .execution_options(synchronize_session=False)
+    )
+    if still.rowcount != 1:  # type: ignore[attr-defined]
+        raise Unauthenticated(ACCOUNT_MESSAGES.text("token_invalid"))
     token = secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=token_digest(token), expires_at=utcnow() + lifetime)
     session.add(row)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from workforce import audit
@@ -188,10 +188,20 @@ def change_own_password(
     token and browser session of the user ends (whoever knew the old password signed out)."""
     from workforce.accounts.signin import check_current_password  # signin imports this module
 
-    check_current_password(session, user=user, password=current, client=client)
-    user.password_hash = hash_password(new, (user.username, user.display_name, current))
+    checked = check_current_password(session, user=user, password=current, client=client)
+    # the new hash only over the one the current password was checked against: an
+    # administrator's reset committed in between is not overwritten (its new password would
+    # stop working and the old one, perhaps stolen, start again), the change is refused
+    changed = session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash == checked)  # type: ignore[arg-type]
+        .values(password_hash=hash_password(new, (user.username, user.display_name, current)))
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(ACCOUNT_MESSAGES.text("password_changed_meanwhile"))
+    session.refresh(user)
     revoke_user_tokens(session, user_id=user.id)  # type: ignore[arg-type]
-    session.add(user)
     audit.record(
         session,
         actor=user.username,
