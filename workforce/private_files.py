@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 PRIVATE_FILE_MODE = 0o600
 """Owner may read and write; nobody else may do anything (what `mkstemp` creates)."""
+NOT_A_REGULAR_FILE = "exists and is not a regular file (a device, pipe or socket): not replaced"
 
 
 @contextmanager
@@ -40,8 +41,14 @@ def private_output(path: Path | str) -> Iterator[Path]:
     A file that cannot be written (no such folder, no room, a folder where the file should go)
     raises the `OSError` of the system — `FileNotFoundError`, `IsADirectoryError`, … — with
     ``path`` as its ``filename``, never the temporary file's name, which the user never gave.
-    An `OSError` about another file (one the block reads) passes as it is."""
+    An `OSError` about another file (one the block reads) passes as it is.
+
+    A ``path`` that exists and is not a regular file (a device, a pipe, a socket) is refused
+    before anything is written: the rename would replace it. ``--out /dev/full`` replaced the
+    device with a plan file when the program ran as root."""
     target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        raise OSError(errno.EEXIST, NOT_A_REGULAR_FILE, str(target))
     try:
         descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
                                             dir=target.parent)

@@ -139,6 +139,30 @@ def test_a_command_that_cannot_write_its_file_says_which_and_why_and_leaves_noth
     assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
 
 
+def test_a_device_or_pipe_where_the_file_should_go_is_refused_not_replaced(engine, tmp_path):
+    """`--out /dev/full`, run as root, replaced the device with the command's file: the
+    rename over the name does not care what is there. Every command now refuses a path that is
+    not a regular file, names it, and leaves it as it was (a pipe stands in for the device)."""
+    with Session(engine) as session:
+        build_small_district(session)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    refused = []
+    for name, arguments in COMMANDS.items():
+        out = folder / name
+        os.mkfifo(out)
+        result = runner.invoke(app, [a.format(out=out, folder=folder) for a in arguments],
+                               catch_exceptions=False)
+        assert result.exit_code == 2, (name, result.output)
+        assert "无法写入" in result.output and str(out) in result.output, (name, result.output)
+        assert "not a regular file" in result.output, (name, result.output)
+        assert stat.S_ISFIFO(os.lstat(out).st_mode), name
+        refused.append(name)
+    assert refused == list(COMMANDS) and len(refused) == 10
+    # nothing else but the staffing workbook, written before its chart was refused
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*COMMANDS, "staffing.xlsx"])
+
+
 def test_an_error_about_another_file_is_not_blamed_on_the_one_written(tmp_path):
     with pytest.raises(FileNotFoundError) as raised, private_output(tmp_path / "b.tar.gz"):
         (tmp_path / "gone.txt").read_text()  # e.g. a file the backup was packing vanished
