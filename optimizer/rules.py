@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from fractions import Fraction
 from importlib.resources import files
 from pathlib import Path
@@ -278,7 +278,11 @@ def _flatten(overrides: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
+    """The same calendar day `years` later (29 February becomes 28 February); past the
+    calendar's ends (a record ending 9999-12-31, Excel's "no end"), its last or first day —
+    one such date made the teacher's page and every rotation report fail."""
+    if not MINYEAR <= day.year + years <= MAXYEAR:
+        return date.max if years > 0 else date.min
     try:
         return day.replace(year=day.year + years)
     except ValueError:

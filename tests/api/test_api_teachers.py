@@ -444,3 +444,35 @@ def test_a_number_refused_as_another_teachers_is_an_audited_unmasking(client, di
         assert [(e.actor, e.entity_key, e.note) for e in entries] == [
             ("hr", "T101", "edit: the ID number sent is this teacher's (refused)")] * 2
         assert session.get(type(teacher), teacher.id).version == version  # nothing changed
+
+
+def test_career_dates_out_of_range_are_refused_and_one_on_file_breaks_no_page(
+    client, district, engine
+):
+    """An arrival on 9999-12-31 was saved through the API, and the teacher's page and every
+    rotation report failed (500) on it from then on. The edit now holds a teacher's dates to
+    the import's bounds, naming the field; and a date past them already on file (an older
+    import) no longer breaks the page or the report. An edit of another field of such a
+    record is not refused for it."""
+    h = district.headers["hr"]
+    teacher = district.teachers_a[0]
+    version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+    refused = {
+        field: client.patch(f"/api/teachers/{teacher.id}", headers=h,
+                            json={field: value, "version": version})  # fmt: skip
+        for field, value in (("joined_school_on", "9999-12-31"), ("first_employed_on", "2999-01-01"))
+    }
+    assert {f: (a.status_code, a.json()["code"]) for f, a in refused.items()} == {
+        "joined_school_on": (422, "inconsistent"), "first_employed_on": (422, "inconsistent")}
+    assert "到本校任教时间 9999-12-31 超出合理范围" in refused["joined_school_on"].json()["detail"]["zh"]
+    with Session(engine) as session:  # as an older import left it
+        row = session.get(type(teacher), teacher.id)
+        row.joined_school_on = dt.date(9999, 12, 31)
+        session.add(row)
+        session.commit()
+    answers = [client.get(f"/teachers/{teacher.id}", headers=h),
+               client.get("/api/reports/rotation", headers=h)]
+    assert [a.status_code for a in answers] == [200, 200]
+    renamed = client.patch(f"/api/teachers/{teacher.id}", headers=h,
+                           json={"name": "张叁", "version": version})
+    assert renamed.status_code == 200, renamed.text

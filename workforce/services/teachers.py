@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -26,6 +27,7 @@ from workforce.idnumber import (
     mask,
     parse_id_number,
 )
+from workforce.io.plausible import plausibility
 from workforce.models import School, Teacher, utcnow
 from workforce.pinyin import name_initials
 from workforce.rules.leaving import GONE, SERVING, leaving_date_conflict
@@ -140,8 +142,11 @@ def _check_consistency(
     gender: str,
     first_employed_on: dt.date | None,
     joined_school_on: dt.date,
+    sent: Collection[str] | None = None,
 ) -> None:
-    """Refuse values that contradict each other (raised as ``ValueError`` for validation)."""
+    """Refuse values that contradict each other (raised as ``ValueError`` for validation);
+    the career dates' bounds only for the fields ``sent`` (None: all, a new teacher's) — an
+    edit of another field of a record that predates them is not refused for them."""
     if id_number is not None:
         parsed = parse_id_number(id_number)
         if parsed.birth_date != birth_date:
@@ -158,6 +163,42 @@ def _check_consistency(
         raise ValueError(REGISTRY_MESSAGES.text("joined_before_birth").joined())
     if first_employed_on is not None and first_employed_on > joined_school_on:
         raise ValueError(REGISTRY_MESSAGES.text("employed_after_joining").joined())
+    _within_a_career(birth_date, first_employed_on, joined_school_on, sent)
+
+
+def _within_a_career(
+    birth_date: dt.date,
+    first_employed_on: dt.date | None,
+    joined_school_on: dt.date,
+    sent: Collection[str] | None,
+) -> None:
+    """The import's bounds on a teacher's dates (``data/rules/import_limits.yaml``), for the
+    edit and a new teacher too: born after the earliest birth date and not in the future,
+    first employed not in the future, arrival at most ``arrival_ahead_days`` ahead. An
+    arrival on 9999-12-31 was saved through the API and the page, and every page and report
+    reading the teacher's years at the school failed after it."""
+    bounds = plausibility()
+    today = dt.date.today()
+    late = {"birth_date": birth_date > today or birth_date < bounds.earliest_birth_date,
+            "first_employed_on": first_employed_on is not None and first_employed_on > today,
+            "joined_school_on": joined_school_on > today + dt.timedelta(
+                days=bounds.arrival_ahead_days)}  # fmt: skip
+    for field, wrong in late.items():
+        if wrong and (sent is None or field in sent):
+            zh, en = CAREER_DATES[field]
+            given = {"birth_date": birth_date, "first_employed_on": first_employed_on,
+                     "joined_school_on": joined_school_on}[field]  # fmt: skip
+            raise ValueError(REGISTRY_MESSAGES.text(
+                "date_out_of_range", field_zh=zh, field_en=en, date=given,
+                earliest=bounds.earliest_birth_date, ahead=bounds.arrival_ahead_days).joined())
+
+
+CAREER_DATES = {
+    "birth_date": ("出生日期", "birth date"),
+    "first_employed_on": ("参加工作时间", "first employment"),
+    "joined_school_on": ("到本校任教时间", "arrival at the school"),
+}
+"""The teacher dates :func:`_within_a_career` bounds, as the forms and sheets name them."""
 
 
 def teacher_snapshot(teacher: Teacher) -> dict[str, Any]:
@@ -241,6 +282,7 @@ def update_teacher(
             gender=merged["gender"],
             first_employed_on=merged["first_employed_on"],
             joined_school_on=merged["joined_school_on"],
+            sent=set(changes),
         )
     except ValueError as error:
         raise InvalidInput(REGISTRY_MESSAGES.text("inconsistent", reason=str(error))) from None
