@@ -33,6 +33,7 @@ from api.pages.routing import page_router
 from api.pages.teacher_values import (
     EDITABLE_FIELDS,
     field_label,
+    form_number,
     form_problems,
     form_value,
     parsed_form_value,
@@ -128,8 +129,7 @@ def _corrections_of(session: Session, user: User, teacher_id: int) -> list[Corre
 
 def _sent_version(form: Mapping[str, str]) -> int | None:
     """The version the form was read at (None: missing or not a number: refused as such)."""
-    sent = form.get("version", "")
-    return int(sent) if sent.isascii() and sent.isdigit() else None  # "²".isdigit() too
+    return form_number(form.get("version", ""))
 
 
 @router.post("/teachers/{teacher_id}/edit")

@@ -171,3 +171,17 @@ def plain_text(text: Text, language: Language) -> str:
     if language == "zh":
         return text.zh.partition(" / ")[0]
     return text.en
+
+
+LARGEST_ID = 2**63 - 1
+"""The largest number a database integer column holds (PostgreSQL's BIGINT, SQLite's)."""
+
+
+def form_number(text: str | None) -> int | None:
+    """A whole number a form or an address gives (an id, a version), or None when the text
+    is not one: ASCII digits only — ``"²".isdigit()`` is true and ``int("²")`` fails, a 500 —
+    and no larger than a database integer holds (2**63 overflowed the query, another 500)."""
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= LARGEST_ID else None

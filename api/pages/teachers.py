@@ -27,6 +27,7 @@ from api.pages.rendering import render
 from api.pages.routing import page_router
 from api.pages.teacher_attention import attention_context
 from api.pages.teacher_forms import editing_context
+from api.pages.teacher_values import form_number
 from api.redaction import looks_like_id_number
 from api.routes.teachers import visible_teacher
 from workforce.accounts.models import User
@@ -141,7 +142,7 @@ class ListCriteria:
         ahead the attention filter looks (the setting ``expiry_notice_days``)."""
         school_id = self.school_id
         return TeacherFilters(
-            school_id=int(school_id) if school_id and school_id.isdigit() else None,
+            school_id=form_number(school_id),
             subject=parse_code("subjects", self.subject),
             post_type=parse_code("post_types", self.post_type),
             status=parse_code("teacher_statuses", self.status),

@@ -21,7 +21,7 @@ from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.rendering import flash, render
 from api.pages.routing import page_router
-from api.pages.teacher_values import form_problems
+from api.pages.teacher_values import form_number, form_problems
 from workforce.accounts.models import User
 from workforce.accounts.roles import ROLE_LABELS
 from workforce.accounts.users import UserCreate, UserUpdate, create_user, update_user
@@ -81,7 +81,7 @@ def create_user_page(
             username=username.strip(),
             display_name=display_name.strip(),
             role=role,  # type: ignore[arg-type]
-            school_id=int(school_id) if school_id.isdigit() else None,
+            school_id=form_number(school_id),
             password=password,
         )
         create_user(session, actor=admin.username, data=data)
@@ -125,7 +125,7 @@ def update_user_page(
     changes: dict[str, Any] = {
         "deactivate": {"active": False},
         "activate": {"active": True},
-        "school": {"school_id": int(school_id) if school_id.isdigit() else None},
+        "school": {"school_id": form_number(school_id)},
         "password": {"password": password},
     }[action]
     try:

@@ -435,3 +435,12 @@ def test_another_sites_link_cannot_unmask_id_numbers_with_the_browsers_session(
     assert checked == 4 * 10
     full = browser.get(addresses[2], headers={"Sec-Fetch-Site": "same-origin"}).json()
     assert full["id_number"] == number
+
+
+def test_a_role_sent_as_null_changes_nothing_and_is_no_500(client, district) -> None:  # type: ignore[no-untyped-def]
+    """``{"role": null}`` reached ``Role(None)``: a 500. No role sent is no change of role."""
+    clerk = district.users["clerk_a"]
+    answer = client.patch(f"/api/users/{clerk.id}", json={"role": None, "display_name": "A校"},
+                          headers=district.headers["admin"])  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["role"], answer.json()["display_name"]) == ("clerk", "A校")

@@ -103,6 +103,8 @@ def update_user(session: Session, *, actor: User | str, user_id: int, data: User
     ):
         raise Forbidden(ACCOUNT_MESSAGES.text("cannot_demote_self"))
     before = user_snapshot(user)
+    if changes.get("role", user.role) is None:  # sent as null: no role is no change
+        changes.pop("role")
     role = Role(changes.get("role", user.role))
     school_id = changes.get("school_id", user.school_id if is_school_bound(role) else None)
     _check_school(session, role=role, school_id=school_id)

@@ -61,7 +61,9 @@ def parse_changes(rules: Iterable[str], posts: Iterable[str]) -> PolicyChanges:
             )
         try:
             overrides[key.strip()] = _plain_yaml(key.strip(), text) if text.strip() else None
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError, TypeError):
+            # ValueError, TypeError: YAML's own tags on a value they cannot make (a date of
+            # 2026-02-30, ``!!int abc``) raise those, not a YAMLError
             raise PolicyError(
                 f"规则“{key.strip()}”的值“{text}”无法识别",
                 f"rule {key.strip()!r}: cannot read the value {text!r}",

@@ -116,3 +116,28 @@ def test_an_administrator_cannot_deactivate_themself_and_others_cannot_open_the_
     for role in ("hr", "clerk_a", "auditor"):
         assert signed_in(app, role).get("/users").status_code == 403
         assert "/users" not in signed_in(app, role).get("/").text
+
+
+@pytest.mark.parametrize("school_id", ["²", str(2**63)])
+def test_a_school_number_that_is_no_number_is_answered_not_a_500(app: FastAPI, district: District,
+                                                                  school_id: str) -> None:
+    """"²".isdigit() is true and int("²") fails; 2**63 overflows the database integer: five
+    forms and lists answered 500 with a JSON body. Each now treats it as no school given."""
+    admin = signed_in(app, "admin")
+    token = csrf_of(admin.get("/users").text)
+    clerk = district.users["clerk_a"].id
+    answers = {
+        "create": admin.post("/users", data={
+            "username": "x1", "display_name": "x", "role": "clerk", "school_id": school_id,
+            "password": "a long enough password 123!", "csrf_token": token}),
+        "move": admin.post(f"/users/{clerk}", data={
+            "action": "school", "school_id": school_id, "csrf_token": token}),
+        "search": admin.post("/teachers", data={"school_id": school_id, "csrf_token": token}),
+        "list": admin.get("/teachers", params={"school_id": school_id}),
+        "export": admin.get("/teachers.xlsx", params={"school_id": school_id}),
+    }  # fmt: skip
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert all(status < 500 for status in statuses.values()), statuses
+    assert {statuses["list"], statuses["export"]} <= {200, 422} and len(answers) == 5
+    assert answers["list"].headers["content-type"].startswith("text/html")
+    assert all("internal_error" not in answer.text for answer in answers.values())
