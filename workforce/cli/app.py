@@ -165,6 +165,20 @@ def require_registry(language: str | None = None, *, at_schema_head: bool = True
     return engine
 
 
+MAX_TIME_LIMIT_S = 24 * 60 * 60
+"""The longest solve a command may be given (a day): ``inf`` overflowed the solvers."""
+
+
+def time_limit_given(value: float | None) -> float | None:
+    """A ``--time-limit`` option's check: seconds above 0 and at most a day (None: the
+    command's default). 0 or less, ``nan`` and ``inf`` ended in a traceback."""
+    if value is not None and not 0 < value <= MAX_TIME_LIMIT_S:
+        raise typer.BadParameter(
+            f"须为大于 0、不超过 {MAX_TIME_LIMIT_S} 的秒数 / seconds above 0, at most "
+            f"{MAX_TIME_LIMIT_S}")
+    return value
+
+
 def fail(zh: str, en: str, language: str = "zh") -> typer.Exit:
     """Print a user-facing error (Chinese first, or English) and return the exit to raise."""
     typer.echo(zh if language == "zh" else en, err=True)

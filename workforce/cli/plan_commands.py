@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail, require_registry
+from workforce.cli.app import app, fail, require_registry, time_limit_given
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
     from collections.abc import Callable
@@ -26,7 +26,8 @@ plans_app = typer.Typer(
 app.add_typer(plans_app, name="plans")
 
 Language = Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh 或 en")]
-TimeLimit = Annotated[float, typer.Option("--time-limit", help="求解时限（秒）/ seconds")]
+TimeLimit = Annotated[float, typer.Option("--time-limit", help="求解时限（秒）/ seconds",
+                                          callback=time_limit_given)]
 Backend = Annotated[
     Literal["highs", "scip", "cpsat"], typer.Option("--backend", help="MIP: highs / scip; cpsat")
 ]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail, require_registry, writing
+from workforce.cli.app import app, fail, require_registry, time_limit_given, writing
 
 if TYPE_CHECKING:  # imported inside the command: `workforce --help` stays fast
     from optimizer.instance import Instance
@@ -109,7 +109,7 @@ def roadmap_command(
         str | None, typer.Option("--county", help="县（区）；信息库有多个时必填 / county")
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="求解时限（秒）/ seconds")
+        float, typer.Option("--time-limit", help="求解时限（秒）/ seconds", callback=time_limit_given)
     ] = 60.0,
     json_out: Annotated[
         Path | None,
@@ -124,8 +124,6 @@ def roadmap_command(
     from workforce.db import session_scope
     from workforce.plans.roadmap import RoadmapError, roadmap_from_registry
 
-    if time_limit <= 0:
-        raise fail("--time-limit 须大于 0", "--time-limit must be above 0", language)
     require_registry(language)
     try:
         with session_scope() as session:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail, require_registry
+from workforce.cli.app import app, fail, require_registry, time_limit_given
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
     from optimizer.whatif import WhatIf
@@ -30,7 +30,8 @@ Year = Annotated[int, typer.Option("--year", min=2000, max=2100, help="交流年
 solved into an infeasible draft with every teacher retired."""
 K = Annotated[int, typer.Option("-k", "--top", help="列出前几名 / how many answers")]
 TimeLimit = Annotated[float | None, typer.Option(
-    "--time-limit", help="每次重新求解的时限（秒）/ seconds per re-solve")]
+    "--time-limit", help="每次重新求解的时限（秒）/ seconds per re-solve",
+    callback=time_limit_given)]
 PlanId = Annotated[int | None, typer.Option(
     "--plan", help="方案编号；默认该年度最新方案 / plan id")]
 From = Annotated[str | None, typer.Option("--from", help="起始日期；默认学年开始 / from date")]
