@@ -53,12 +53,25 @@ def _parse_text(text: str) -> dt.date:
             return dt.date(y, mo, d)
         except ValueError:
             raise DateError(f"日期“{text}”不存在", f"{text!r} is not a real date") from None
+    shown = _shown(text)
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return _from_serial(float(text))
     raise DateError(
-        f"无法识别的日期“{text}”（可写作 2019-09-01、2019/9/1、2019.9.1 或 2019年9月1日）",
-        f"unrecognised date {text!r} (write 2019-09-01, 2019/9/1, 2019.9.1 or 2019年9月1日)",
+        f"无法识别的日期“{shown}”（可写作 2019-09-01、2019/9/1、2019.9.1 或 2019年9月1日）",
+        f"unrecognised date {shown!r} (write 2019-09-01, 2019/9/1, 2019.9.1 or 2019年9月1日)",
     )
+
+
+SHOWN_CHARACTERS = 40
+"""How much of a value that is no date its message repeats."""
+
+
+def _shown(text: str) -> str:
+    """``text`` as a message may repeat it: at most :data:`SHOWN_CHARACTERS` (a 10,000-character
+    cell was echoed whole), and a lone surrogate (``\ud800`` in JSON), which no encoder takes,
+    written as its escape — sent back as it was, it made the answer itself fail (a 500)."""
+    cut = text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+    return cut.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _from_serial(serial: float) -> dt.date:

@@ -476,3 +476,22 @@ def test_career_dates_out_of_range_are_refused_and_one_on_file_breaks_no_page(
     renamed = client.patch(f"/api/teachers/{teacher.id}", headers=h,
                            json={"name": "张叁", "version": version})
     assert renamed.status_code == 200, renamed.text
+
+
+def test_a_date_that_is_no_date_is_quoted_safely_and_briefly(client, district):
+    """A lone surrogate (``\\ud800`` in the JSON) in a date field was repeated in the refusal,
+    which no encoder takes: the answer itself failed (500). A 10,000-character value was
+    repeated whole. Both are now a 422 quoting at most 40 characters, the surrogate escaped."""
+    h = district.headers["hr"]
+    teacher = district.teachers_a[0]
+    version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+    answers = {}
+    # the JSON text as a client sends it: the surrogate as its \u escape
+    for name, value in (("surrogate", "a\\ud800b"), ("long", "9" * 10_000)):
+        body = f'{{"joined_school_on": "{value}", "version": {version}}}'
+        answer = client.patch(f"/api/teachers/{teacher.id}", headers={
+            **h, "Content-Type": "application/json"}, content=body.encode())  # fmt: skip
+        answers[name] = answer
+    assert {n: a.status_code for n, a in answers.items()} == {"surrogate": 422, "long": 422}
+    assert "\\ud800" in answers["surrogate"].text
+    assert len(answers["long"].text) < 2_000
