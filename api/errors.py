@@ -122,7 +122,21 @@ async def _data_refused(request: Request, error: Exception) -> JSONResponse:
         request.url.path,
         redacted(str(getattr(error, "orig", None) or type(error).__name__)),
     )
-    return JSONResponse(error_body(API_MESSAGES.text("data_not_storable")), status_code=422)
+    return JSONResponse(error_body(refused_data_text(request)), status_code=422)
+
+
+def refused_data_text(request: Request) -> Any:
+    """What a value the database refused is called: on a read (an id of 2**63 in the address)
+    nothing was to be stored, and "cannot be stored" misled."""
+    reading = request.method in ("GET", "HEAD")
+    return API_MESSAGES.text("data_not_searchable" if reading else "data_not_storable")
+
+
+def database_refused(error: Exception) -> bool:
+    """Whether ``error`` is the database refusing a value of the request (see
+    :func:`_data_refused`, :func:`_number_out_of_range`)."""
+    return isinstance(error, sqlalchemy.exc.DataError) or (
+        isinstance(error, OverflowError) and "SQLite INTEGER" in str(error))
 
 
 async def _number_out_of_range(request: Request, error: Exception) -> JSONResponse:

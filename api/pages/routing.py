@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from api.errors import status_of
+from api.errors import database_refused, refused_data_text, status_of
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.rendering import render
@@ -69,6 +69,10 @@ class PageRoute(APIRoute):
             except RequestValidationError as error:
                 fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
                 return error_page(request, UI.text("invalid_request", fields=fields), 422)
+            except Exception as error:  # an id of 2**63 in the address: a page, not JSON
+                if not database_refused(error):
+                    raise
+                return error_page(request, refused_data_text(request), 422)
 
         return page_handler
 

@@ -86,3 +86,21 @@ def test_the_teacher_list_filters_and_searches(app: FastAPI, district: District)
     assert links and not [link for link in links if district.id_numbers["T101"] in link]
     bad = hr.get("/teachers", params={"subject": "astrology"})
     assert bad.status_code == 422 and "astrology" in bad.text
+
+
+@pytest.mark.postgres
+def test_an_id_beyond_a_database_integer_is_answered_with_a_page(app, district) -> None:  # type: ignore[no-untyped-def]
+    """An id of 2**63 in a page's address overflowed the query: the browser showed a JSON body
+    saying the data "cannot be stored". A page answers now, saying the number is out of range;
+    the API answers the same in JSON."""
+    from page_helpers import signed_in
+
+    too_big = 2**63
+    hr = signed_in(app, "hr")
+    pages = [hr.get(f"/teachers/{too_big}"), hr.get(f"/plans/{too_big}")]
+    assert [p.status_code for p in pages] == [422, 422]
+    for page in pages:
+        assert page.headers["content-type"].startswith("text/html")
+        assert "超出范围" in page.text and "无法保存" not in page.text
+    api = hr.get(f"/api/teachers/{too_big}")
+    assert (api.status_code, api.json()["code"]) == (422, "data_not_searchable")
