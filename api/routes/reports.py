@@ -66,6 +66,8 @@ BY_SCHOOL = frozenset({ReportName.training, ReportName.staffing})
 """The reports that can be narrowed to one school (and so the ones a clerk may see)."""
 CHART_LOCK = threading.Lock()
 """matplotlib's pyplot keeps global state: one chart is drawn at a time."""
+OPTION_NAMES = {"cycle": "培训周期", "school": "学校"}
+"""The report options some reports do not take, as the refusal names them in Chinese."""
 
 
 def report_parameters(
@@ -94,7 +96,8 @@ Language = Annotated[Literal["zh", "en"], Query(description="语言 / language")
 def make_report(
     session: Session, user: User, name: ReportName, parameters: dict[str, object]
 ) -> Report:
-    """The report ``name`` as ``user`` may see it; bad parameters answer 422."""
+    """The report ``name`` as ``user`` may see it; bad parameters answer 422 (an option the
+    report does not take, named in the user's words)."""
     title_zh, title_en = REPORTS[name]
     if name not in BY_SCHOOL and is_school_bound(user.role):
         raise Forbidden(
@@ -103,8 +106,9 @@ def make_report(
     options: dict[str, object] = {"as_of": parameters["as_of"], "county": parameters["county"]}
     for option, allowed in (("cycle", {ReportName.training}), ("school", BY_SCHOOL)):
         if parameters[option] is not None and name not in allowed:
-            reason = f"{option} does not apply to {name}"
-            raise InvalidInput(WORK_MESSAGES.text("report_invalid", reason=reason))
+            raise InvalidInput(WORK_MESSAGES.text(
+                "report_option_not_for", option=option, title=title_zh, title_en=title_en,
+                option_zh=OPTION_NAMES[option]))  # fmt: skip
     if name == ReportName.training:
         options["cycle"] = parameters["cycle"]
     if name in BY_SCHOOL:

@@ -126,3 +126,20 @@ def test_county_training_rules_are_used_and_a_broken_edit_is_named(client, distr
     assert broken.json()["code"] == "local_rules_broken"
     assert "hours_per_cycle" in broken.json()["detail"]["zh"]
 
+
+
+def test_an_option_a_report_does_not_take_is_named_in_chinese(client, district) -> None:  # type: ignore[no-untyped-def]
+    """``?cycle=`` on the talent report answered "报表参数有误：cycle does not apply to talent":
+    an English reason inside the Chinese message. Now the report and the option are named in
+    each language."""
+    h = district.headers["hr"]
+    answers = {
+        "cycle": client.get("/api/reports/talent", params={"cycle": "2021-2025"}, headers=h),
+        "school": client.get("/api/reports/rotation", params={"school": "A001"}, headers=h),
+    }
+    for option, answer in answers.items():
+        body = answer.json()
+        assert (answer.status_code, body["code"]) == (422, "report_option_not_for"), option
+        assert "does not apply" not in body["detail"]["zh"] and option in body["detail"]["en"]
+    assert "培训周期" in answers["cycle"].json()["detail"]["zh"]
+    assert "学校" in answers["school"].json()["detail"]["zh"] and len(answers) == 2
