@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from sqlalchemy import delete
 from sqlmodel import Session, SQLModel
 
 from workforce import audit
@@ -44,18 +45,26 @@ def withdraw_teacher_record(
     record_id: int,
     not_found: Text,
 ) -> None:
-    """Remove a record entered by mistake; the audit log keeps its values."""
+    """Remove a record entered by mistake; the audit log keeps its values.
+
+    The DELETE itself is the guard: of two withdrawals of one record sent together, the one
+    whose DELETE matches no row (the other removed it first) is refused as an unknown record,
+    so the record is withdrawn — and audited — once. A row lock would not do this on SQLite."""
     record = session.get(model, record_id)
     if record is None:
         raise NotFound(not_found)
+    before = record.model_dump()
     teacher = get_teacher(session, teacher_id=record.teacher_id)  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[attr-defined]
+    deleted = session.execute(delete(table).where(table.c.id == record_id)).rowcount
+    if deleted != 1:
+        raise NotFound(not_found)
+    session.expunge(record)
     audit.record(
         session,
         actor=actor,
         action="delete",
         entity=entity,
         entity_key=f"{teacher.staff_no}/{record_id}",
-        before=record.model_dump(),
+        before=before,
     )
-    session.delete(record)
-    session.flush()
