@@ -313,6 +313,25 @@ def _set(engine: Engine, job_id: int, **values: object) -> SolveJob:
     return job
 
 
+def _finish_with_draft(session: Session, job_id: int, plan_id: int) -> bool:
+    """Record the job done with its draft ``plan_id`` in the draft's own transaction, then
+    commit both; False (the draft rolled back, never kept) when the job is no longer running —
+    stopped, or judged lost, before this commit. One conditional UPDATE in that transaction,
+    not a second transaction after it: a stop pressed between the two would otherwise leave a
+    committed draft that no job names. A stop sent meanwhile waits for this transaction (the
+    write lock on SQLite, the job's row on PostgreSQL), then finds the job done."""
+    finished = session.execute(
+        update(SolveJob)
+        .where(SolveJob.id == job_id, SolveJob.status == "running")
+        .values(status="done", stage="done", plan_id=plan_id, slot=None, finished_at=utcnow())
+    ).rowcount
+    if finished != 1:
+        session.rollback()
+        return False
+    session.commit()
+    return True
+
+
 def _level_recorder(engine: Engine, job_id: int) -> Callable[[int, ObjectiveLevel], None]:
     """The solver's ``on_level`` for a job: each settled level is added to ``SolveJob.levels``
     at once (its own short transaction, like the stage), so the job page shows it while the
@@ -368,9 +387,8 @@ def _run_one(engine: Engine, job_id: int) -> bool:
                     session, year=job.year, actor=job.created_by, settings=settings, pins=pins,
                     county=job.county, on_level=on_level,
                 )  # fmt: skip
-            session.commit()
-        _set(engine, job_id, status="done", stage="done", plan_id=record.id, slot=None,
-             finished_at=utcnow())  # fmt: skip
+            if not _finish_with_draft(session, job_id, record.id):  # type: ignore[arg-type]
+                return False
         return True
     except SystemExit:
         return False

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from optimizer import Pin, Plan, SolveSettings
 from workforce import config
-from workforce.models import RotationPlan, SolveJob, utcnow
+from workforce.models import AuditLog, RotationPlan, SolveJob, utcnow
 from workforce.plans.jobs import (
     LOST_PROCESS_ERROR,
     MAX_UNFINISHED_JOBS_PER_USER,
@@ -400,3 +400,87 @@ def test_a_level_told_after_a_stop_ends_the_solve_and_is_not_kept(engine):
     with pytest.raises(SystemExit):
         _level_recorder(engine, job_id)(1, level)
     assert get_job(engine, job_id).levels == []
+
+
+
+def _job_to_run_here(engine, monkeypatch) -> tuple[int, list]:
+    """A claimed solve job of the small district, to be run in this process by ``_run_one``
+    (as a job process does); its id and the list of the signals a stop sends (to no real
+    process: this one is the job's)."""
+    import types
+
+    import workforce.plans.jobs as jobs
+
+    with Session(engine) as session:
+        build_small_district(session)
+        session.commit()
+    job_id = _claimed_job(engine, settings=SolveSettings(time_limit_s=20).model_dump())
+    assert claim_next(engine, RUNNER, 1) == job_id
+    signals: list = []
+    monkeypatch.setattr(jobs, "os", types.SimpleNamespace(
+        getpid=os.getpid, kill=lambda pid, sig: signals.append((pid, sig))))  # fmt: skip
+    return job_id, signals
+
+
+@pytest.mark.postgres
+def test_a_stop_while_the_job_keeps_its_draft_keeps_no_draft(engine, monkeypatch):
+    # The solve is over; the office presses stop just before the job process writes its draft.
+    # The draft and "done" are one transaction, conditional on the job still running: the
+    # stop wins and no draft is left behind that no job names.
+    import workforce.plans.lifecycle as lifecycle
+    from workforce.plans.jobs import _run_one
+
+    job_id, signals = _job_to_run_here(engine, monkeypatch)
+    answers = []
+    real_keep = lifecycle._keep
+
+    def stop_then_keep(*args, **kwargs):
+        answers.append(stop_job(engine, job_id, max_processes=0))
+        return real_keep(*args, **kwargs)
+
+    monkeypatch.setattr(lifecycle, "_keep", stop_then_keep)
+    assert _run_one(engine, job_id) is False  # the process ends instead of taking a next job
+    assert [a.status for a in answers] == ["stopped"] and len(signals) == 1
+    job = get_job(engine, job_id)
+    assert (job.status, job.plan_id, job.slot) == ("stopped", None, None)
+    with Session(engine) as session:
+        assert session.exec(select(RotationPlan)).all() == []
+        assert session.exec(select(AuditLog).where(AuditLog.entity == "rotation_plan")).all() == []
+
+
+@pytest.mark.postgres
+def test_a_stop_sent_as_the_job_commits_its_draft_finds_it_done(engine, monkeypatch):
+    # The stop arrives once the job process has written its draft and "done" but before that
+    # transaction commits: it waits for the commit (SQLite's write lock, the job's row on
+    # PostgreSQL), then finds the job done — it signals nothing and the draft is the job's.
+    from workforce.plans.jobs import _run_one
+
+    job_id, signals = _job_to_run_here(engine, monkeypatch)
+    stops: list[threading.Thread] = []
+    answers, waiting = [], []
+
+    def stop_after_done(conn, cursor, statement, parameters, context, executemany):
+        if stops or not statement.lstrip().upper().startswith("UPDATE SOLVEJOB"):
+            return
+        if "done" not in repr(parameters):
+            return
+        stop = threading.Thread(
+            target=lambda: answers.append(stop_job(engine, job_id, max_processes=0))
+        )
+        stops.append(stop)
+        stop.start()
+        time.sleep(0.5)
+        waiting.append(stop.is_alive())  # the stop was sent and waits for this transaction
+
+    event.listen(engine, "after_cursor_execute", stop_after_done)
+    try:
+        assert _run_one(engine, job_id) is True
+    finally:
+        event.remove(engine, "after_cursor_execute", stop_after_done)
+    stops[0].join(timeout=60)
+    assert waiting == [True] and not stops[0].is_alive()
+    assert [a.status for a in answers] == ["done"] and signals == []
+    job = get_job(engine, job_id)
+    with Session(engine) as session:
+        drafts = session.exec(select(RotationPlan)).all()
+    assert job.status == "done" and [d.id for d in drafts] == [job.plan_id]
