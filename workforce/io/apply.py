@@ -11,7 +11,7 @@ from collections import defaultdict
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from workforce import audit
@@ -20,6 +20,8 @@ from workforce.io.bulk import insert_columns
 from workforce.io.cells import DateCell, ReferenceCell
 from workforce.io.changes import ID_NUMBER, SheetChanges, column_defaults, id_hash
 from workforce.io.lookups import RegistryIndex
+from workforce.io.messages import Text
+from workforce.io.problems import Problem
 from workforce.io.spec import EntitySpec
 from workforce.models import utcnow
 from workforce.pinyin import name_initials
@@ -163,6 +165,7 @@ def _update(
         if "name" in values and "name_initials" in table.c:
             values["name_initials"] = name_initials(values["name"])
         if versioned:
+            values["read_version"] = update_.version
             values["version"] = (update_.version or 0) + 1
             values["updated_at"] = now
         groups[tuple(sorted(values))].append(values)
@@ -170,9 +173,76 @@ def _update(
         after = {c.column.key: c.after for c in update_.changes}
         entries.append(_entry(spec, actor, batch_id, "update", record, before, after))
     # Core executemany: the SET clause is taken from the parameter keys, hence the groups.
+    # Each row is updated only as the import read it (its version): a web edit committed since
+    # the compare is never overwritten. On SQLite the import's write transaction already holds
+    # off every other writer; on PostgreSQL its advisory lock holds off only other imports.
     statement = update(table).where(table.c.id == bindparam("row_id"))
+    if versioned:
+        statement = statement.where(table.c.version.is_not_distinct_from(bindparam("read_version")))
+    connection = session.connection()
     for rows in groups.values():
-        session.connection().execute(statement, rows)
+        if not _all_matched(connection, statement, rows):
+            raise ChangedMeanwhile(changes)
+
+
+class ChangedMeanwhile(Exception):
+    """Some rows the import compared were changed (a newer version) or removed by someone else
+    before its update reached them. The caller rolls the import back and names the rows with
+    :func:`changed_meanwhile`."""
+
+    def __init__(self, changes: SheetChanges) -> None:
+        super().__init__(f"{changes.spec.name}: rows changed while the import ran")
+        self.changes = changes
+
+
+def _all_matched(connection: Any, statement: Any, rows: list[dict[str, Any]]) -> bool:
+    """Run the bulk update; whether it matched one row per parameter set. The total matched
+    count of one executemany is trusted only where the dialect reports it (SQLite, psycopg);
+    elsewhere each row is updated on its own and checked."""
+    if connection.dialect.supports_sane_multi_rowcount:
+        return connection.execute(statement, rows).rowcount == len(rows)
+    return all(connection.execute(statement, row).rowcount == 1 for row in rows)
+
+
+CHANGED_MEANWHILE = (
+    "这一行（{key}）的记录在导入期间被他人修改或删除，整个文件未导入（没有写入任何内容）；"
+    "请核对登记库中的现值后重新导入",
+    "the record of this row ({key}) was changed or removed by someone else while the import "
+    "ran; the file was not imported (nothing was written): check the registry's current values "
+    "and import it again",
+)
+
+
+def changed_meanwhile(session: Session, changes: SheetChanges) -> list[Problem]:
+    """After :class:`ChangedMeanwhile` and the rollback: a problem at each row of ``changes``
+    whose record now differs from what the import read — another version, or gone (the rows
+    the rolled-back update missed); one problem for the sheet if none can be told."""
+    spec = changes.spec
+    table = spec.table
+    versioned = "version" in table.c
+    columns = [table.c.id, table.c.version] if versioned else [table.c.id]
+    updates = changes.updates
+    now: dict[int, int | None] = {}
+    for start in range(0, len(updates), 1000):
+        ids = [u.row_id for u in updates[start : start + 1000]]
+        for row in session.execute(select(*columns).where(table.c.id.in_(ids))):
+            now[row[0]] = row[1] if versioned else None
+    missed = [
+        u for u in updates if u.row_id not in now or (versioned and now[u.row_id] != u.version)
+    ]
+    parsed = changes.parsed
+    key = spec.key[0]
+    if not missed:
+        zh, en = CHANGED_MEANWHILE
+        text = Text(zh.format(key=spec.zh), en.format(key=spec.en))
+        return [Problem(parsed.file, parsed.sheet.name, text)]
+    problems = []
+    for u in missed:
+        shown = spec.key_text(parsed.records[u.position])
+        zh, en = CHANGED_MEANWHILE
+        problems.append(parsed.located(u.position, key, Text(zh.format(key=shown),
+                                                             en.format(key=shown))))
+    return problems
 
 
 def _entry(

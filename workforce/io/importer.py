@@ -37,7 +37,7 @@ from workforce import audit
 from workforce.audit import AUDIT_TABLE
 from workforce.bulkwork import cyclic_gc_paused
 from workforce.db import begin_write
-from workforce.io.apply import write_changes
+from workforce.io.apply import ChangedMeanwhile, changed_meanwhile, write_changes
 from workforce.io.bulk import bulk_page_cache, indexes_rebuilt_after
 from workforce.io.cells import is_blank
 from workforce.io.change_checks import change_warnings, file_created_at
@@ -229,6 +229,12 @@ def _import(
             report.batch_id = _write(session, report, index, hashes, actor, progress)
             _disclose(session, actor, disclosed, report.batch_id)
             session.commit()
+        except ChangedMeanwhile as changed:  # a row edited since the compare: none overwritten
+            session.rollback()
+            report.batch_id = None
+            report.problems.extend(changed_meanwhile(session, changed.changes))
+            session.rollback()
+            return _failed(engine, report, actor, dry_run)
         except DBAPIError as error:
             session.rollback()
             report.status = "failed"
