@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from workforce import audit
@@ -19,7 +19,7 @@ from workforce.school_codes import SCHOOL_CODE_PATTERN
 from workforce.services.changes import changes_of
 from workforce.services.errors import Conflict, NotFound
 from workforce.services.fields import Ownership, SchoolLevel, Zone
-from workforce.services.messages import REGISTRY_MESSAGES
+from workforce.services.messages import REGISTRY_MESSAGES, Text
 from workforce.services.versioning import claim_next_version
 
 
@@ -143,12 +143,27 @@ def update_school(
 def deactivate_school(
     session: Session, *, actor: str, school_id: int, version: int | None
 ) -> School:
-    """Mark a school inactive; refused while teachers still work there."""
+    """Mark a school inactive; refused while teachers still work there.
+
+    The school is claimed — its version, then ``active`` → false, each a conditional UPDATE —
+    before its teachers are counted, and a refusal rolls the claim back. A teacher written to
+    the school claims the school's row too (``teachers._refuse_inactive_school``): whichever
+    comes second waits for the other's transaction and then sees it (the count, a teacher
+    there; the teacher's claim, an inactive school), on SQLite as on PostgreSQL."""
     school = get_school(session, school_id=school_id)
     if not school.active:
-        raise Conflict(
-            REGISTRY_MESSAGES.text("already_inactive", entity_zh="该学校", entity_en="the school")
-        )
+        raise Conflict(_already_inactive())
+    before = school_snapshot(school)
+    claim_next_version(session, school, sent=version, snapshot=school_snapshot)
+    deactivated = session.execute(
+        update(School)
+        .where(School.id == school.id, School.active.is_(True))
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if deactivated != 1:
+        raise Conflict(_already_inactive())
+    session.refresh(school)
     working = session.exec(
         select(func.count())
         .select_from(Teacher)
@@ -158,11 +173,6 @@ def deactivate_school(
         raise Conflict(
             REGISTRY_MESSAGES.text("school_has_teachers", name=school.name, count=working)
         )
-    before = school_snapshot(school)
-    claim_next_version(session, school, sent=version, snapshot=school_snapshot)
-    school.active = False
-    session.add(school)
-    session.flush()
     audit.record(
         session,
         actor=actor,
@@ -173,6 +183,10 @@ def deactivate_school(
         after=school_snapshot(school),
     )
     return school
+
+
+def _already_inactive() -> Text:
+    return REGISTRY_MESSAGES.text("already_inactive", entity_zh="该学校", entity_en="the school")
 
 
 def _refuse_taken_code(session: Session, *, code: str, school_id: int | None) -> None:

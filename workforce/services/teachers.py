@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from workforce import audit
@@ -394,11 +395,22 @@ def _protected_id_number(
 
 
 def _refuse_inactive_school(session: Session, *, school_id: int) -> None:
-    school = session.get(School, school_id)
+    """Claim the school for a teacher written to it: an UPDATE of its row that changes nothing
+    but matches only an active school. Until this transaction ends, a deactivation of the
+    school waits for it (the row's lock on PostgreSQL, the write lock on SQLite) and then
+    counts this teacher; a deactivation that came first makes this match no row."""
+    claimed = session.execute(
+        update(School)
+        .where(School.id == school_id, School.active.is_(True))
+        .values(version=School.version)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed == 1:
+        return
+    school = session.get(School, school_id, populate_existing=True)
     if school is None:
         raise InvalidInput(REGISTRY_MESSAGES.text("school_unknown", key=school_id))
-    if not school.active:
-        raise InvalidInput(REGISTRY_MESSAGES.text("school_inactive", name=school.name))
+    raise InvalidInput(REGISTRY_MESSAGES.text("school_inactive", name=school.name))
 
 
 def _refuse_taken_staff_no(session: Session, *, staff_no: str, teacher_id: int | None) -> None:
