@@ -68,9 +68,12 @@ def restore_command(
 ) -> None:
     """从备份恢复数据库和实例目录（请先停止服务）/ Restore the database and home (server stopped)."""
     from workforce.backup import BackupError, restore
-    from workforce.config import get_settings
+    from workforce.config import configured_language, get_settings
     from workforce.db import get_engine
 
+    if not archive.is_file():  # before the settings are read, which write a new secret key
+        raise fail(f"备份文件不存在或不是文件：{archive}", f"no such backup file: {archive}",
+                   configured_language())
     settings = get_settings()
     try:
         manifest = restore(get_engine(), settings.home, archive, force=force)

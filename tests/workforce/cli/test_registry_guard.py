@@ -128,3 +128,13 @@ def test_a_database_address_that_cannot_be_used_is_named_not_a_traceback(
         assert "s3cret-pw" not in result.output
         checked += 1
     assert checked == 2 and list(empty_folder.iterdir()) == []
+
+
+def test_a_restore_of_a_missing_archive_writes_nothing(empty_folder):
+    """``restore`` in an empty folder (a new machine) of an archive that is not there said so,
+    but left ``var/`` behind with a new secret key and an empty database."""
+    for archive in ("missing.tar.gz", "."):  # no such file; a folder
+        result = runner.invoke(app, ["restore", archive])
+        assert result.exit_code == 2, result.output
+        assert "备份文件不存在或不是文件" in result.output and archive in result.output
+        assert list(empty_folder.iterdir()) == [], archive
