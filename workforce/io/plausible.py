@@ -110,7 +110,10 @@ def plausible_teacher(row: Mapping[str, Any], spec: Any) -> Iterable[tuple]:
         if day is None:
             continue
         at = years_between(birth, day)
-        if day < birthday(birth, bounds.minimum_working_age):
+        if day < birth:  # not "aged -1988": before the birth month itself
+            yield key, message("date_before_birth", date=day.isoformat(),
+                               month=birth.isoformat()[:7])  # fmt: skip
+        elif day < birthday(birth, bounds.minimum_working_age):
             yield key, message(
                 "employed_too_young", date=day.isoformat(), age=at,
                 minimum=bounds.minimum_working_age,

@@ -991,3 +991,17 @@ def test_the_arrival_checks_do_not_tell_the_birth_day_behind_a_masked_month(regi
         answers.add((dry.status, tuple(rendered(dry)),
                       tuple(w.render("en") for w in dry.warnings)))  # fmt: skip
     assert len(answers) == 1, answers
+
+
+def test_a_date_before_the_birth_month_says_so_not_a_negative_age(registry, write_csv):
+    """An arrival or first employment before the teacher was born read "本人仅 -5 周岁，未满 16
+    周岁": now the date is named as before the birth month."""
+    header = [*TEACHERS_HEADER, "参加工作时间"]
+    row = ["T050", "钱七", "男", "1990-07-01", "", "在编", "S01", "1985-09-01", "数学", "", "",
+           "否", "1985-01-01"]  # fmt: skip
+    report = import_file(registry, write_csv("born.csv", header, [row]), actor="hr", dry_run=True)
+    texts = {p.header: p.text for p in report.problems}
+    assert set(texts) == {"到本校任教时间", "参加工作时间"}, rendered(report)
+    assert texts["到本校任教时间"].zh == "日期 1985-09-01 早于出生年月（1990-07）"
+    assert texts["参加工作时间"].en == "the date 1985-01-01 is before the birth month (1990-07)"
+    assert not any("周岁" in p.text.zh for p in report.problems)
