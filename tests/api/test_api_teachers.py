@@ -495,3 +495,21 @@ def test_a_date_that_is_no_date_is_quoted_safely_and_briefly(client, district):
     assert {n: a.status_code for n, a in answers.items()} == {"surrogate": 422, "long": 422}
     assert "\\ud800" in answers["surrogate"].text
     assert len(answers["long"].text) < 2_000
+
+
+def test_a_name_is_read_as_the_import_reads_it(client, district, engine):
+    """Through the API (and the edit form) a name with a NUL character, one shown backwards by
+    a right-to-left override, or one of nothing visible was saved, where the import refuses
+    or cleans it. The same reading now applies to both."""
+    h = district.headers["hr"]
+    teacher = district.teachers_a[0]
+
+    def send(name: str):  # type: ignore[no-untyped-def]
+        version = client.get(f"/api/teachers/{teacher.id}", headers=h).json()["version"]
+        return client.patch(f"/api/teachers/{teacher.id}", headers=h,
+                            json={"name": name, "version": version})  # fmt: skip
+
+    refused = {name: send(name).status_code for name in ("a\x00b", "\u200d", "张\u001b[31m三")}
+    assert refused == {"a\x00b": 422, "\u200d": 422, "张\u001b[31m三": 422}
+    cleaned = send("\u202e张三丰\u200b")
+    assert cleaned.status_code == 200 and cleaned.json()["name"] == "张三丰"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, update
@@ -19,6 +19,7 @@ from workforce.accounts.tokens import revoke_user_tokens
 from workforce.db import begin_write
 from workforce.models import School
 from workforce.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from workforce.services.fields import PlainText
 
 ACCOUNTS_LOCK = (0x75736572, 0)
 """PostgreSQL advisory lock of account changes (SQLite: the write lock itself)."""
@@ -27,7 +28,8 @@ _USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 
 class UserCreate(BaseModel):
     username: str = Field(max_length=64, description="登录名（字母、数字、._-）")
-    display_name: str = Field(min_length=1, max_length=100, description="姓名")
+    display_name: Annotated[str, PlainText] = Field(min_length=1, max_length=100,
+                                                    description="姓名")
     role: Role
     school_id: int | None = Field(default=None, description="学校人事专干所属学校")
     county: str | None = Field(
@@ -37,7 +39,8 @@ class UserCreate(BaseModel):
 
 
 class UserUpdate(BaseModel):
-    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    display_name: Annotated[str, PlainText] | None = Field(default=None, min_length=1,
+                                                           max_length=100)
     role: Role | None = None
     school_id: int | None = None
     county: str | None = Field(default=None, max_length=50, description="空（null）为全市")

@@ -63,3 +63,23 @@ DesignationKind = Annotated[str, Field(max_length=32), code_field("designation_k
 DesignationTier = Annotated[str, Field(max_length=16), code_field("designation_tiers")]
 TrainingCategory = Annotated[str, Field(max_length=32), code_field("training_categories")]
 Day = Annotated[dt.date, BeforeValidator(_date)]
+
+
+def _plain_text(value: object) -> object:
+    """A single-line text as the import reads a cell (:func:`workforce.io.cells.clean_text`):
+    a control character refused, naming it; invisible format characters (zero-width, a
+    right-to-left override that shows a name backwards) dropped; full-width digits and letters
+    as ASCII; trimmed. Through the edit form and the API a name of ``"a\x00b"``, a name shown
+    reversed or one of nothing visible was saved where the import refused or cleaned it."""
+    if not isinstance(value, str):
+        return value
+    from workforce.io.cells import CellError, clean_text  # io imports this module's users
+
+    try:
+        return clean_text(value)
+    except CellError as error:
+        raise ValueError(f"{error.text.zh} / {error.text.en}") from None
+
+
+PlainText = BeforeValidator(_plain_text)
+"""Put on a name field (``Annotated[str, PlainText, Field(…)]``): see :func:`_plain_text`."""

@@ -18,7 +18,7 @@ from workforce.rules.leaving import SERVING
 from workforce.school_codes import SCHOOL_CODE_PATTERN
 from workforce.services.changes import changes_of
 from workforce.services.errors import Conflict, NotFound
-from workforce.services.fields import Ownership, SchoolLevel, Zone
+from workforce.services.fields import Ownership, PlainText, SchoolLevel, Zone
 from workforce.services.messages import REGISTRY_MESSAGES, Text
 from workforce.services.versioning import claim_next_version
 
@@ -43,7 +43,7 @@ County = Annotated[
 
 
 class SchoolBase(BaseModel):
-    name: str = Field(min_length=1, max_length=100, description="学校名称")
+    name: Annotated[str, PlainText] = Field(min_length=1, max_length=100, description="学校名称")
     town: str = Field(min_length=1, max_length=50, description="所在街道或镇")
     county: County = None
     zone: Zone = Field(description="urban 城区 / rural 农村")
@@ -69,7 +69,7 @@ class SchoolUpdate(BaseModel):
     """Fields to change; omitted fields stay as they are."""
 
     code: str | None = Field(default=None, min_length=1, max_length=32, pattern=SCHOOL_CODE_PATTERN)
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: Annotated[str, PlainText] | None = Field(default=None, min_length=1, max_length=100)
     town: str | None = Field(default=None, min_length=1, max_length=50)
     county: County = None
     zone: Zone | None = None
