@@ -69,7 +69,7 @@ def import_command(
     errors_out: Annotated[
         Path | None, typer.Option("--errors-out", help="错误报告 xlsx / error report xlsx")
     ] = None,
-    show: Annotated[int, typer.Option("--show", help="最多列出几条 / lines to list")] = 100,
+    show: Annotated[int, typer.Option("--show", min=0, help="最多列出几条 / lines to list")] = 100,
     lang: LangOption = None,
     actor: ActorOption = None,
 ) -> None:

@@ -61,9 +61,17 @@ def _unwritable(out: Path, error: BaseException, draft: int, language: str) -> t
 
 
 def _require_out_folder(out: Path | None, language: str) -> None:
-    """Refuse an output file in a folder that does not exist before the solve, not after it."""
-    if out is not None and not out.parent.is_dir():
+    """Refuse, before the solve (which saves a draft), an output file that could not be
+    written after it: in a folder that does not exist, or where a folder or a device stands
+    (`workforce.private_files` refuses those too, but only once the draft is kept)."""
+    if out is None:
+        return
+    if not out.parent.is_dir():
         raise fail(f"输出文件夹不存在：{out.parent}", f"no such folder: {out.parent}", language)
+    if out.exists() and not out.is_file():
+        raise fail(f"无法写入 {out}：该处不是普通文件（是文件夹或设备）",
+                   f"cannot write {out}: it is not a regular file (a folder or a device)",
+                   language)
 
 
 def rule_title(name: str, language: str) -> str:

@@ -595,3 +595,18 @@ def test_check_plan_names_a_registry_that_does_not_answer(engine, tmp_path, monk
         assert result.exit_code == 1, result.output
         assert "[plan.registry] 数据库地址（WORKFORCE_DATABASE_URL）无法使用" in result.output
         assert "secret" not in result.output
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_a_draft_is_kept(engine, tmp_path):
+    """``plan --out <a folder>`` solved, kept the draft, then could not write the file: the
+    command failed with a draft behind it. Such an output is now refused before the solve."""
+    with Session(engine) as session:
+        build_small_district(session)
+    folder = tmp_path / "plan.json"
+    folder.mkdir()
+    result = runner.invoke(app, ["plan", "--year", "2026", "--out", str(folder)])
+    assert result.exit_code == 2 and "不是普通文件" in result.output, result.output
+    with Session(engine) as session:
+        assert session.exec(select(RotationPlan)).all() == []
+    shown = runner.invoke(app, ["import", str(tmp_path / "none.csv"), "--show", "-1"])
+    assert shown.exit_code == 2  # a negative count of lines to list is refused, not misread
