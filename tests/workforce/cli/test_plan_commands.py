@@ -379,15 +379,25 @@ def test_plan_out_in_a_missing_folder_is_refused_before_the_solve(engine, tmp_pa
         assert session.exec(select(RotationPlan)).all() == []
 
 
-def test_a_plan_file_that_cannot_be_written_is_named_and_the_draft_kept(engine, tmp_path):
-    # A folder where the file should go: the folder exists, the file cannot be opened — the
-    # solve has run and its draft is in the registry, so the message says so.
+def test_a_plan_file_that_cannot_be_written_is_named_and_the_draft_kept(engine, tmp_path,
+                                                                       monkeypatch):
+    # The disk fills up as the file is written — the solve has run and its draft is in the
+    # registry, so the message says so. (A folder where the file should go is refused before
+    # the solve: test_an_output_that_cannot_be_written_is_refused_before_a_draft_is_kept.)
+    import errno
+    import os
+
+    from workforce import private_files
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(private_files.os, "replace", full)
     with Session(engine) as session:
         build_small_district(session)
     written = 0
     for name in ("plan.json", "plan.xlsx"):
         blocked = tmp_path / name
-        blocked.mkdir()
         result = runner.invoke(app, ["plan", "--year", "2026", "--time-limit", "20", "--out",
                                      str(blocked)])
         assert result.exit_code == 2, result.output
