@@ -61,6 +61,8 @@ def parse_changes(rules: Iterable[str], posts: Iterable[str]) -> PolicyChanges:
             )
         try:
             overrides[key.strip()] = _plain_yaml(key.strip(), text) if text.strip() else None
+        except PolicyError:  # an alias, refused in its own words
+            raise
         except (yaml.YAMLError, ValueError, TypeError):
             # ValueError, TypeError: YAML's own tags on a value they cannot make (a date of
             # 2026-02-30, ``!!int abc``) raise those, not a YAMLError
