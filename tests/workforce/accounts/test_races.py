@@ -58,7 +58,8 @@ def test_guesses_sent_together_get_no_more_than_the_limit(engine, monkeypatch, f
     failures, and all had their password checked (the right one among them signed in). Each
     attempt is now recorded before it is judged, so at most one of them is checked; the ones
     refused as locked leave no row. Forced: every request has recorded itself before any is
-    judged (then all find the limit reached)."""
+    judged. (A request judged after all the others were refused and took their rows back out
+    may then be checked, as one sent after them would be: still no more than the limit.)"""
     _user(engine, "victim")
     with Session(engine) as session:
         for _ in range(signin.MAX_FAILURES_PER_USERNAME - 1):
@@ -90,8 +91,6 @@ def test_guesses_sent_together_get_no_more_than_the_limit(engine, monkeypatch, f
     with Session(engine) as session:
         recorded = session.exec(select(func.count()).select_from(SignInAttempt)).one()
     assert recorded == signin.MAX_FAILURES_PER_USERNAME - 1 + len(checked)
-    if forced:
-        assert checked == []  # each found the seven others recorded: locked, none checked
 
 
 @pytest.mark.parametrize("change", ["password", "deactivate"])
