@@ -158,6 +158,30 @@ async def _local_rules_broken(request: Request, error: Exception) -> JSONRespons
                         status_code=503)
 
 
+def taken_meanwhile(error: Exception) -> bool:
+    """Whether ``error`` is a unique constraint refusing a key another request took (see
+    :func:`_written_meanwhile`): PostgreSQL's unique_violation, SQLite's UNIQUE message."""
+    if not isinstance(error, sqlalchemy.exc.IntegrityError):
+        return False
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+async def _written_meanwhile(request: Request, error: Exception) -> JSONResponse:
+    """A unique key the request's write took was taken by another request committed at the
+    same moment (two new schools of one code, two accounts of one name): the service's own
+    check ran before either commit, so the database's constraint is what refuses the second.
+    409 in words, not a 500; the first write stands, nothing of the second is kept. Any other
+    integrity error (a missing reference, a null) is a fault of ours: 500."""
+    if not taken_meanwhile(error):
+        return await _unexpected_error(request, error)
+    logger.info(  # the driver's reason only: the statement's parameters are personal data
+        "write refused by a unique constraint on %s %s: %s", request.method, request.url.path,
+        redacted(str(getattr(error, "orig", None) or type(error).__name__)),
+    )  # fmt: skip
+    return JSONResponse(error_body(API_MESSAGES.text("written_meanwhile")), status_code=409)
+
+
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(error_body(API_MESSAGES.text("internal_error")), status_code=500)
@@ -168,6 +192,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(sqlalchemy.exc.DataError, _data_refused)
+    app.add_exception_handler(sqlalchemy.exc.IntegrityError, _written_meanwhile)
     app.add_exception_handler(OverflowError, _number_out_of_range)
     app.add_exception_handler(LocalRulesError, _local_rules_broken)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -13,9 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from api.errors import database_refused, refused_data_text, status_of
+from api.errors import database_refused, refused_data_text, status_of, taken_meanwhile
 from api.i18n import page_language
 from api.i18n.catalogue import UI
+from api.messages import API_MESSAGES
 from api.pages.rendering import render
 from api.security import session_user_id
 from workforce.rules.local import LocalRulesError
@@ -69,8 +70,10 @@ class PageRoute(APIRoute):
             except RequestValidationError as error:
                 fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
                 return error_page(request, UI.text("invalid_request", fields=fields), 422)
-            except Exception as error:  # an id of 2**63 in the address: a page, not JSON
-                if not database_refused(error):
+            except Exception as error:  # the database refused the request: a page, not JSON
+                if taken_meanwhile(error):  # a key another request took at the same moment
+                    return error_page(request, API_MESSAGES.text("written_meanwhile"), 409)
+                if not database_refused(error):  # an id of 2**63 in the address
                     raise
                 return error_page(request, refused_data_text(request), 422)
 

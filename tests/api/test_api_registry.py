@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
 from workforce.models import AuditLog, Teacher
@@ -208,3 +209,19 @@ def test_errors_have_one_shape(client, district):
         "/api/teachers", content=b"{not json", headers={**h, "Content-Type": "application/json"}
     )
     assert bad_json.status_code == 422 and bad_json.json()["code"] == "invalid_request"
+
+
+@pytest.mark.postgres
+def test_a_code_taken_by_a_request_committed_meanwhile_is_a_409_in_words(client, district,
+                                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two new schools of one code sent together both pass the service's check, which reads
+    before either commits; the database's unique constraint refuses the second. That was an
+    unhandled IntegrityError, a 500. (Here the check is skipped, as it is for the second of
+    two concurrent requests.) Any other integrity error stays a fault of ours."""
+    from workforce.services import schools
+
+    monkeypatch.setattr(schools, "_refuse_taken_code", lambda *a, **k: None)
+    taken = client.post("/api/schools", headers=district.headers["admin"], json={
+        "code": "B001", "name": "重复", "town": "源西", "zone": "urban", "level": "primary"})  # fmt: skip
+    assert (taken.status_code, taken.json()["code"]) == (409, "written_meanwhile")
+    assert "刚被另一请求写入" in taken.json()["detail"]["zh"]
