@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 import sqlalchemy.exc
+from cryptography.exceptions import InvalidTag
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +26,7 @@ from api.messages import API_MESSAGES
 from api.redaction import redacted
 from workforce.audit import shown_values
 from workforce.rules.local import LocalRulesError
+from workforce.secret import SecretKeyMismatch
 from workforce.services.errors import (
     Conflict,
     DomainError,
@@ -182,6 +184,21 @@ async def _written_meanwhile(request: Request, error: Exception) -> JSONResponse
     return JSONResponse(error_body(API_MESSAGES.text("written_meanwhile")), status_code=409)
 
 
+def key_changed(error: Exception) -> bool:
+    """Whether ``error`` says this server's secret key is no longer the database's: a write's
+    commit refused by the audit chain's key check (:class:`workforce.secret.SecretKeyMismatch`,
+    after a ``rotate-secret`` while serving) or an ID number that no longer decrypts
+    (``InvalidTag``). 503 in words, not a 500: nothing is saved, and the server must be
+    restarted with the current key."""
+    return isinstance(error, SecretKeyMismatch | InvalidTag)
+
+
+async def _secret_key_changed(request: Request, error: Exception) -> JSONResponse:
+    logger.error("the secret key changed under the server on %s %s: restart it",
+                 request.method, request.url.path)  # fmt: skip
+    return JSONResponse(error_body(API_MESSAGES.text("secret_key_changed")), status_code=503)
+
+
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(error_body(API_MESSAGES.text("internal_error")), status_code=500)
@@ -195,4 +212,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(sqlalchemy.exc.IntegrityError, _written_meanwhile)
     app.add_exception_handler(OverflowError, _number_out_of_range)
     app.add_exception_handler(LocalRulesError, _local_rules_broken)
+    app.add_exception_handler(SecretKeyMismatch, _secret_key_changed)
+    app.add_exception_handler(InvalidTag, _secret_key_changed)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -49,7 +49,8 @@ from sqlmodel import Session
 
 import texts
 from workforce.config import derive_key, get_settings
-from workforce.models import AuditLog, AuditSeal, utcnow
+from workforce.models import AuditLog, AuditSeal, InstanceSetting, utcnow
+from workforce.secret import CHECK_NAME, SecretKeyMismatch, check_value
 
 PENDING = "audit_chain_token"
 """``session.info`` key: the token of this transaction's audit entries (set by
@@ -141,6 +142,7 @@ def seal(connection: Connection, secret_key: str, token: str | None) -> int:
     statements = _statements()
     if connection.dialect.name == "postgresql":
         connection.execute(statements["lock"], {"what": CHAIN_LOCK[0], "of": CHAIN_LOCK[1]})
+    _refuse_changed_key(connection, secret_key)
     digest = hashlib.sha256()
     count = first = last = 0
     for row in connection.execute(statements["pending"], {"token": token}):
@@ -165,11 +167,28 @@ def seal(connection: Connection, secret_key: str, token: str | None) -> int:
     return count
 
 
+def _refuse_changed_key(connection: Connection, secret_key: str) -> None:
+    """Refuse to commit a transaction whose key is no longer the database's.
+
+    ``rotate-secret`` may run while a server or another command still holds the old key in
+    memory: a write of theirs committed after the rotation would store an ID number (and its
+    lookup hash) under a key nobody has any more, and sign a link the chain's new key does not
+    verify. Every transaction that changes the registry writes audit entries and so seals them
+    here, under the chain's lock (PostgreSQL's advisory lock, SQLite's write lock), which the
+    rotation holds from before it reads anything until it commits: the key check value read here
+    is the one the rotation left. A database without a check value yet (before its first
+    start) has nothing to compare."""
+    stored = connection.execute(_statements()["key_check"]).scalar()
+    if stored is not None and not hmac.compare_digest(stored, check_value(secret_key)):
+        raise SecretKeyMismatch()
+
+
 @cache
 def _statements() -> dict[str, Any]:
     """The statements :func:`seal` runs, built once."""
     return {
         "lock": text("SELECT pg_advisory_xact_lock(:what, :of)"),
+        "key_check": select(InstanceSetting.value).where(InstanceSetting.name == CHECK_NAME),
         "pending": select(*_entry_columns())
         .where(AUDIT.c.seal_id.is_(None), _carries(bindparam("token")))
         .order_by(AUDIT.c.id),

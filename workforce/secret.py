@@ -15,14 +15,14 @@ from __future__ import annotations
 import base64
 import hmac
 import os
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from workforce import audit, audit_chain
 from workforce.config import derive_key
 from workforce.models import InstanceSetting, Teacher
 
@@ -47,8 +47,10 @@ class SecretKeyMismatch(Exception):
         super().__init__(self.en)
 
 
+@lru_cache(maxsize=4)
 def check_value(secret_key: str) -> str:
-    """The stored check value of ``secret_key`` (HMAC-SHA256, hex)."""
+    """The stored check value of ``secret_key`` (HMAC-SHA256, hex); every commit that writes
+    audit entries compares it (:func:`workforce.audit_chain.seal`), hence the cache."""
     return hmac.digest(derive_key(secret_key, "key-check"), b"workforce-secret-key", "sha256").hex()
 
 
@@ -103,13 +105,23 @@ def rotate_secret_key(engine: Engine, old: str, new: str, *, actor: str) -> int:
     all in one transaction (any failure leaves the database as it was). Returns how many ID
     numbers were re-encrypted. Refuses an ``old`` that is not the database's key, and an audit
     chain that does not verify (:class:`~workforce.audit_chain.ChainBroken`)."""
+    from workforce import audit, audit_chain  # they import this module's check
+
     if len(new) < 32:
         raise ValueError("the new secret key must have at least 32 characters")
     check_secret_key(engine, old)
     cipher = _cipher(new)
     hash_key = derive_key(new, "id-number-hash")
     with Session(engine) as session:
-        audit_chain.rekey(session, old, new)  # first: a chain that does not verify stops here
+        _hold_every_writer(session)
+        moved = session.execute(
+            update(InstanceSetting)
+            .where(InstanceSetting.name == CHECK_NAME, InstanceSetting.value == check_value(old))
+            .values(value=check_value(new))
+        )
+        if moved.rowcount != 1:  # another rotation committed since the check above
+            raise SecretKeyMismatch()
+        audit_chain.rekey(session, old, new)  # a chain that does not verify stops here
         rows = session.execute(
             select(Teacher.id, Teacher.id_number_encrypted).where(
                 Teacher.id_number_encrypted.is_not(None)
@@ -136,9 +148,6 @@ def rotate_secret_key(engine: Engine, old: str, new: str, *, actor: str) -> int:
                 .values(id_number_encrypted=bindparam("enc"), id_number_hash=bindparam("hash")),
                 changes,
             )
-        setting = session.get(InstanceSetting, CHECK_NAME)
-        assert setting is not None  # check_secret_key recorded it
-        setting.value = check_value(new)
         from workforce.plans.signing import SIGNING_KEY_FIELD, public_key
 
         audit.record(
@@ -148,3 +157,23 @@ def rotate_secret_key(engine: Engine, old: str, new: str, *, actor: str) -> int:
         )  # the plan files' public keys, for `signing.key_history`  # fmt: skip
         session.commit()
     return len(changes)
+
+
+def _hold_every_writer(session: Session) -> None:
+    """Begin the rotation's transaction holding off every other writer until it commits, with
+    nothing read yet, so the numbers it re-encrypts and the chain it signs again are the last
+    ones written under the old key — and every writer still holding the old key, committing
+    after, finds the check value moved and is refused (:func:`workforce.audit_chain.seal`).
+
+    SQLite: the database's write lock (``BEGIN IMMEDIATE``). PostgreSQL: first the teacher
+    table against row changes — waiting for the writers already changing teachers, who commit
+    through the chain's lock, still free — then the chain's lock itself, which every writing
+    commit takes to seal its audit entries. In that order no writer holds what the rotation
+    waits for while waiting for what the rotation holds."""
+    from workforce.audit_chain import CHAIN_LOCK
+    from workforce.db import begin_write
+
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"LOCK TABLE {Teacher.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
+    begin_write(session, lock=CHAIN_LOCK)

@@ -13,7 +13,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from api.errors import database_refused, refused_data_text, status_of, taken_meanwhile
+from api.errors import (
+    database_refused,
+    key_changed,
+    refused_data_text,
+    status_of,
+    taken_meanwhile,
+)
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.messages import API_MESSAGES
@@ -73,6 +79,8 @@ class PageRoute(APIRoute):
             except Exception as error:  # the database refused the request: a page, not JSON
                 if taken_meanwhile(error):  # a key another request took at the same moment
                     return error_page(request, API_MESSAGES.text("written_meanwhile"), 409)
+                if key_changed(error):  # `rotate-secret` ran while serving
+                    return error_page(request, API_MESSAGES.text("secret_key_changed"), 503)
                 if not database_refused(error):  # an id of 2**63 in the address
                     raise
                 return error_page(request, refused_data_text(request), 422)

@@ -155,9 +155,9 @@ def rotate_secret_command(
         bool, typer.Option("--new-key-stdin", help="从标准输入读取新密钥 / read the new key")
     ] = False,
 ) -> None:
-    """更换密钥并重新加密全部身份证号（一个事务；请先停止服务）/ Change the secret key,
-    re-encrypting ID numbers (one transaction; stop the server first: a running one still
-    encrypts with the old key)."""
+    """更换密钥并重新加密全部身份证号（一个事务；仍用旧密钥运行的服务此后拒绝一切写入，须重启）/
+    Change the secret key, re-encrypting ID numbers (one transaction; a server still running
+    on the old key has every write refused afterwards and must be restarted)."""
     import secrets
 
     from workforce.audit_chain import ChainBroken
