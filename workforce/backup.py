@@ -38,6 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from workforce.audit_chain import current_head
+from workforce.config import CONFIG_FILE
 from workforce.db import display_url
 from workforce.private_files import private_output
 
@@ -123,24 +124,8 @@ def backup(engine: Engine, home: Path, out: Path) -> Manifest:
     with tempfile.TemporaryDirectory(prefix="workforce-backup-") as scratch:
         work = Path(scratch)
         sqlite_file = _sqlite_file(engine)
-        if sqlite_file is not None:
-            kind, dumped = "sqlite", work / "database.sqlite3"
-            with sqlite3.connect(sqlite_file) as source, sqlite3.connect(dumped) as target:
-                source.backup(target)
-            target.close()
-            source.close()
-        elif engine.url.get_backend_name() == "postgresql":
-            kind, dumped = "postgresql", work / "database.pgdump"
-            url, environment = _libpq(engine)
-            done = subprocess.run([postgres_tool("pg_dump"), "--format=custom", "--no-owner",
-                                   f"--file={dumped}", f"--dbname={url}"],
-                                  capture_output=True, text=True, env=environment)  # fmt: skip
-            if done.returncode != 0:
-                raise BackupError(f"pg_dump 失败：{done.stderr.strip()[:500]}",
-                                  f"pg_dump failed: {done.stderr.strip()[:500]}")  # fmt: skip
-        else:
-            raise BackupError(f"不支持的数据库：{engine.url.get_backend_name()}",
-                              f"unsupported database: {engine.url.get_backend_name()}")  # fmt: skip
+        kind, dumped = _dump_database(engine, work)
+        config_text = _config_matching_the_copy(home, dumped, kind)
         # the database is in the archive already (a consistent copy), not as the live files
         live = {Path(f"{sqlite_file}{suffix}").resolve() for suffix in ("", "-wal", "-shm")
                 } if sqlite_file is not None else set()  # fmt: skip
@@ -163,8 +148,77 @@ def backup(engine: Engine, home: Path, out: Path) -> Manifest:
             tar.add(work / "manifest.json", "manifest.json")
             tar.add(dumped, dumped.name)
             for path in files:
-                tar.add(path, f"home/{path.relative_to(home).as_posix()}")
+                name = f"home/{path.relative_to(home).as_posix()}"
+                if path == home / CONFIG_FILE and config_text is not None:
+                    _add_bytes(tar, name, path, config_text)  # the text that was checked
+                else:
+                    tar.add(path, name)
     return manifest
+
+
+def _dump_database(engine: Engine, work: Path) -> tuple[str, Path]:
+    """A consistent copy of the database in ``work``: SQLite's online backup, or ``pg_dump``.
+    Returns the engine's kind and the copy's path."""
+    sqlite_file = _sqlite_file(engine)
+    if sqlite_file is not None:
+        dumped = work / "database.sqlite3"
+        with sqlite3.connect(sqlite_file) as source, sqlite3.connect(dumped) as target:
+            source.backup(target)
+        target.close()
+        source.close()
+        return "sqlite", dumped
+    if engine.url.get_backend_name() == "postgresql":
+        dumped = work / "database.pgdump"
+        url, environment = _libpq(engine)
+        done = subprocess.run([postgres_tool("pg_dump"), "--format=custom", "--no-owner",
+                               f"--file={dumped}", f"--dbname={url}"],
+                              capture_output=True, text=True, env=environment)  # fmt: skip
+        if done.returncode != 0:
+            raise BackupError(f"pg_dump 失败：{done.stderr.strip()[:500]}",
+                              f"pg_dump failed: {done.stderr.strip()[:500]}")  # fmt: skip
+        return "postgresql", dumped
+    raise BackupError(f"不支持的数据库：{engine.url.get_backend_name()}",
+                      f"unsupported database: {engine.url.get_backend_name()}")  # fmt: skip
+
+
+def _config_matching_the_copy(home: Path, dumped: Path, kind: str) -> bytes | None:
+    """The home's config file as it will be archived, read once after the database was copied,
+    refused if its secret key is not the one the copy's ID numbers are under.
+
+    ``rotate-secret`` writes the new key into the config file before its transaction commits:
+    a backup that copied the database before the commit and the config file after paired the
+    old numbers with the new key — an archive no restore can use, found out only when it is
+    needed. (A key set in the environment is not in the file: nothing to pair.)"""
+    import hmac
+
+    from workforce.config import read_config_text
+    from workforce.secret import check_value
+
+    path = home / CONFIG_FILE
+    if not path.is_file():
+        return None
+    content = path.read_bytes()
+    key = read_config_text(content.decode("utf-8", "replace")).get("WORKFORCE_SECRET_KEY")
+    stored = _archived_key_check(dumped, kind) if key else None
+    if key and stored is not None and not hmac.compare_digest(stored, check_value(key)):
+        raise BackupError(
+            f"备份期间密钥被更换（workforce rotate-secret）：复制的数据库与 {CONFIG_FILE} "
+            "中的密钥不一致，这样的备份无法恢复，未写入。请待密钥更换完成后重新备份。",
+            "the secret key was changed during the backup (`workforce rotate-secret`): the "
+            f"copied database and the key in {CONFIG_FILE} do not match, and such a backup "
+            "could not be restored; nothing was written. Back up again once the key change "
+            "has finished.",
+        )
+    return content
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, path: Path, content: bytes) -> None:
+    """Add ``content`` to ``tar`` as ``name``, with ``path``'s mode and time."""
+    import io
+
+    info = tar.gettarinfo(path, name)
+    info.size = len(content)
+    tar.addfile(info, io.BytesIO(content))
 
 
 def _holds_registry(engine: Engine) -> bool:

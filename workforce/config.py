@@ -213,12 +213,16 @@ def derive_key(secret_key: str, purpose: str) -> bytes:
 
 def read_config_file(path: Path) -> dict[str, str]:
     """The ``NAME=value`` lines of an instance config file (comments and blanks skipped)."""
+    return read_config_text(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def read_config_text(text: str) -> dict[str, str]:
+    """The ``NAME=value`` lines of a config file's text (comments and blanks skipped)."""
     values: dict[str, str] = {}
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            name, sep, value = line.strip().partition("=")
-            if sep and not name.startswith("#"):
-                values[name.strip()] = value.strip()
+    for line in text.splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and not name.startswith("#"):
+            values[name.strip()] = value.strip()
     return values
 
 

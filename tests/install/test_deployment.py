@@ -454,3 +454,40 @@ def test_postgres_tools_get_the_password_in_their_environment_not_their_argument
 
     url, environment = _libpq(db.make_engine("postgresql+psycopg://hr:p%40ss@db.local:5433/wf"))
     assert url == "postgresql://hr@db.local:5433/wf" and environment["PGPASSWORD"] == "p@ss"
+
+
+def test_a_backup_taken_while_the_key_is_being_changed_is_refused_not_written(
+    home_instance, tmp_path, monkeypatch
+):
+    # `rotate-secret` writes the new key into workforce.env before its transaction commits. A
+    # backup that copied the database just before and the home just after paired the old ID
+    # numbers with the new key: an archive no restore can use. Refused, and nothing written.
+    from workforce import backup as backups
+
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    old = config.read_config_file(home_instance / "workforce.env")["WORKFORCE_SECRET_KEY"]
+    copy_the_database = backups._dump_database
+
+    def rotation_starts_meanwhile(engine, work):  # type: ignore[no-untyped-def]
+        copied = copy_the_database(engine, work)
+        config.write_config_value(home_instance / "workforce.env", "WORKFORCE_SECRET_KEY",
+                                  "the rotation's new key, written before it commits, 0123456789")
+        return copied
+
+    monkeypatch.setattr(backups, "_dump_database", rotation_starts_meanwhile)
+    archive = tmp_path / "backup.tar.gz"
+    refused = runner.invoke(app, ["backup", str(archive)])
+    assert refused.exit_code == 2, refused.output
+    assert "备份期间密钥被更换" in refused.output and "未写入" in refused.output
+    assert not archive.exists() and not list(tmp_path.glob("*.partial*"))
+
+    monkeypatch.setattr(backups, "_dump_database", copy_the_database)
+    # the rotation failed and put the old key back: a backup goes through
+    config.write_config_value(home_instance / "workforce.env", "WORKFORCE_SECRET_KEY", old)
+    _reload()
+    saved = runner.invoke(app, ["backup", str(archive)])
+    assert saved.exit_code == 0, saved.output
+    with tarfile.open(archive) as tar:
+        archived = tar.extractfile("home/workforce.env").read().decode()
+    assert f"WORKFORCE_SECRET_KEY={old}" in archived
