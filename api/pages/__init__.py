@@ -12,29 +12,36 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import (
-    account,
-    audit,
-    corrections,
-    dashboard,
-    imports,
-    letters,
-    plans,
-    policy,
-    reports,
-    roadmap,
-    signin,
-    teacher_export,
-    teacher_forms,
-    teachers,
-    users,
-)
 from api.security import csrf_protect
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install_pages(app: FastAPI) -> None:
+    """Add every page router (behind the CSRF check) and the static files to ``app``.
+
+    The page modules are imported here, not when the package is: a module that needs only a
+    helper of the package (``api.pages.rendering``'s ``flash``, say) would otherwise load every
+    page and the API routes they use — and ``api.solving``, imported first, met itself half
+    made through ``api.routes.whatif``."""
+    from api.pages import (
+        account,
+        audit,
+        corrections,
+        dashboard,
+        imports,
+        letters,
+        plans,
+        policy,
+        reports,
+        roadmap,
+        signin,
+        teacher_export,
+        teacher_forms,
+        teachers,
+        users,
+    )
+
     for module in (
         signin,
         account,
