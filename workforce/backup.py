@@ -30,6 +30,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -405,13 +406,30 @@ def _move_staged_files(staging: Path, home: Path) -> None:
 
 
 def _swap_in_sqlite(engine: Engine, dumped: Path) -> None:
+    """Put the archive's SQLite file in the database's place.
+
+    The database's write-ahead log is folded into its file first (a checkpoint that truncates
+    the log), and only then is the file replaced: a log left beside the new file would be
+    replayed onto it, and a log removed before the swap took the last commits of the old
+    database with it when the swap then failed (a full disk at the copy) — the "nothing
+    changed" of a failed restore. A database in use (a transaction of a server or another
+    command open at that moment) is refused: stop the server first."""
     target = _sqlite_file(engine)
     assert target is not None
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        with closing(sqlite3.connect(target)) as connection:
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise BackupError(
+                "信息库正被使用（服务或其他命令正在运行）：请先停止服务再恢复。未做任何更改。",
+                "the registry is in use (the server or another command is running): stop the "
+                "server, then restore. Nothing was changed.",
+            )
     with private_output(target) as incoming:  # owner-only, as a new database file is
         shutil.copyfile(dumped, incoming)
-        for suffix in ("-wal", "-shm"):  # the replaced file's log must not be replayed on it
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):  # the old file's (now empty) log and its index
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
 def _pg_restore(engine: Engine, dumped: Path) -> None:

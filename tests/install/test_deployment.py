@@ -6,7 +6,9 @@ themselves, run on PostgreSQL with several workers, are tested in ``test_systemd
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import shutil
 import socket
 import stat
@@ -21,7 +23,7 @@ from sqlalchemy import MetaData, func, insert, text
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from workforce import config, db
+from workforce import config, db, private_files
 from workforce.cli import app
 from workforce.idnumber import decrypt, encrypt, lookup_hash
 from workforce.models import School, Teacher
@@ -491,3 +493,62 @@ def test_a_backup_taken_while_the_key_is_being_changed_is_refused_not_written(
     with tarfile.open(archive) as tar:
         archived = tar.extractfile("home/workforce.env").read().decode()
     assert f"WORKFORCE_SECRET_KEY={old}" in archived
+
+
+def test_a_restore_that_fails_at_the_swap_keeps_the_registrys_last_commits(
+    home_instance, tmp_path, monkeypatch
+):
+    # The last commits of a SQLite registry may still be in its write-ahead log. The restore
+    # removed that log before swapping the file in; when the swap then failed (the disk full as
+    # the copy was flushed) the old registry had lost them. Now the log is folded in first.
+    import sqlite3
+
+    from workforce.backup import restore
+
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    archive = tmp_path / "backup.tar.gz"
+    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
+    _reload()
+    database = home_instance / "workforce.sqlite3"
+    writer = sqlite3.connect(database)  # a last commit, left in the log (no checkpoint yet)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("UPDATE school SET name = '最后一次提交的校名' WHERE id = "
+                   "(SELECT min(id) FROM school)")  # fmt: skip
+    writer.commit()
+    assert Path(f"{database}-wal").stat().st_size > 0
+
+    def full_disk(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(private_files.os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        restore(db.get_engine(), home_instance, archive, force=True)
+    reader = sqlite3.connect(database)  # a fresh connection, the writer still open
+    names = [name for (name,) in reader.execute("SELECT name FROM school")]
+    reader.close()
+    writer.close()
+    assert "最后一次提交的校名" in names
+    assert not list(home_instance.glob(".*.partial"))
+
+
+def test_a_restore_refuses_a_sqlite_registry_in_use_and_changes_nothing(home_instance, tmp_path):
+    import sqlite3
+
+    from workforce.backup import BackupError, restore
+
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    archive = tmp_path / "backup.tar.gz"
+    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
+    _reload()
+    database = home_instance / "workforce.sqlite3"
+    server = sqlite3.connect(database, isolation_level=None)  # a server's open transaction
+    server.execute("BEGIN")
+    server.execute("UPDATE school SET name = '服务正在写' WHERE id = (SELECT min(id) FROM school)")
+    with pytest.raises(BackupError) as refused:
+        restore(db.get_engine(), home_instance, archive, force=True)
+    assert "信息库正被使用" in refused.value.zh and "未做任何更改" in refused.value.zh
+    server.execute("COMMIT")
+    server.close()
+    assert not list(home_instance.glob(".restoring-*"))
