@@ -23,6 +23,7 @@ from optimizer.plan import Provenance, SolverStats
 from workforce import audit
 from workforce.accounts.models import Correction, User
 from workforce.accounts.tokens import issue_token
+from workforce.io.validate import NUMBER_ELSEWHERE, NUMBER_NAMED
 from workforce.models import AuditLog, RotationPlan, School, SolveJob, Teacher
 
 EAST, WEST = "东源县", "和平县"
@@ -353,7 +354,7 @@ def test_an_import_row_of_the_other_county_is_refused_at_its_row_and_column(
 
 
 def test_an_id_number_of_the_other_county_is_refused_without_naming_its_teacher(
-    client, city, upload_dir
+    client, city, upload_dir, engine
 ):
     # 东源县's HR officer types 和平县's T101's ID number for a new teacher: refused (the number
     # is one person's), but not "belongs to T101" — else any ID number could be matched to a
@@ -383,6 +384,13 @@ def test_an_id_number_of_the_other_county_is_refused_without_naming_its_teacher(
         problems = [p for p in answer["problems"] if p["header"] == "身份证号"]
         assert [p["row"] for p in problems] == [2, 3], answer["problems"]
         texts[key] = [p["message"]["zh"] for p in problems]
+    # "registered in another county" still says the number is a teacher's (a dry run of one
+    # birth month's numbers found 和平县's T101's): logged against T101 as an unmasking
+    with Session(engine) as session:
+        logged = session.exec(select(AuditLog.actor, AuditLog.entity_key, AuditLog.note).where(
+            AuditLog.action == "unmask").order_by(AuditLog.id)).all()  # fmt: skip
+    east = sorted((key, note) for actor, key, note in logged if actor == "hr_east")
+    assert east == [("T002", NUMBER_NAMED), ("T101", NUMBER_ELSEWHERE)], logged
     assert "其他县（区）" in texts["hr_east"][0] and "T101" not in " ".join(texts["hr_east"])
     assert "T002" in texts["hr_east"][1]
     assert "T101" in texts["hr"][0] and "T002" in texts["hr"][1]

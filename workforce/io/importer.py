@@ -51,7 +51,7 @@ from workforce.io.parse import ParsedSheet, detect, parse_sheet
 from workforce.io.problems import Problem
 from workforce.io.readers import RawSheet, UnreadableFile, read_file
 from workforce.io.spec import EntitySpec, normalise
-from workforce.io.validate import NUMBER_NAMED, birth_months, cross_check
+from workforce.io.validate import REFUSAL_DISCLOSURES, birth_months, cross_check
 from workforce.models import ImportBatch
 
 IMPORT_LOCK = (0x696D706F, 0)
@@ -206,7 +206,8 @@ def _import(
         )
         if report.problems:  # the rows that name a teacher's number disclose it; no other row
             session.rollback()
-            _record_disclosures(engine, actor, [d for d in disclosed if d[1] == NUMBER_NAMED])
+            _record_disclosures(engine, actor,
+                                [d for d in disclosed if d[1] in REFUSAL_DISCLOSURES])
             return _failed(engine, report, actor, dry_run)
         report.changes = [compare(session, s, index, hashes) for s in report.sheets]
         report.problems = [p for c in report.changes for p in c.problems]

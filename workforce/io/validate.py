@@ -30,7 +30,14 @@ whether a number is on file is all the comparison needs — no stored number is 
 
 NUMBER_MATCHED = "import: the full ID number given is the stored one"
 NUMBER_NAMED = "import: the full ID number given is this teacher's (refused for another row)"
+NUMBER_ELSEWHERE = (
+    "import: the full ID number given is this teacher's, in another county (refused for a row "
+    "of the importer's county)"
+)
 """Notes of the ``unmask`` entries an import writes (:func:`cross_check`)."""
+REFUSAL_DISCLOSURES = (NUMBER_NAMED, NUMBER_ELSEWHERE)
+"""The disclosures a refused file makes too: its refusals tell whose (or that someone's) the
+number is, whatever else the file holds."""
 
 
 def cross_check(
@@ -158,7 +165,10 @@ def _id_numbers(
     county and that teacher is in another: then it says only that the number is registered
     elsewhere. Otherwise a county's HR officer could learn, row by row, which staff number of
     another county holds any ID number they type (the number must still be refused: it is one
-    person's)."""
+    person's). Even so the refusal says the number is a teacher's: a dry run of 31,000 rows,
+    one per number of a birth month, found another county's teacher's full number — so it is
+    a disclosure too, logged against that teacher (``NUMBER_ELSEWHERE``), for the auditors of
+    the teacher's county to see."""
     taken: list[tuple[ParsedSheet, int, str]] = []
     matched: list[str] = []
     seen: dict[str, tuple[ParsedSheet, int]] = {}
@@ -195,6 +205,7 @@ def _id_numbers(
     for sheet, position, owner in taken:
         if owner in elsewhere:
             sheet.problem(position, "id_number", message("duplicate_id_in_other_county"))
+            disclosed.append((owner, NUMBER_ELSEWHERE))
         else:
             sheet.problem(position, "id_number", message("duplicate_id_in_database", other=owner))
             disclosed.append((owner, NUMBER_NAMED))

@@ -28,7 +28,7 @@ from workforce.idnumber import decrypt, lookup_hash, mask
 from workforce.io.entities import TEACHERS
 from workforce.io.importer import import_file
 from workforce.io.summary import summary_lines
-from workforce.io.validate import NUMBER_MATCHED, NUMBER_NAMED
+from workforce.io.validate import NUMBER_ELSEWHERE, NUMBER_MATCHED, NUMBER_NAMED
 from workforce.models import AuditLog, ImportBatch, School, Teacher
 from workforce.services.teachers import TeacherUpdate
 
@@ -607,8 +607,9 @@ def test_a_dry_run_that_names_whose_number_it_is_is_an_unmasking_on_record(regis
     logged as an unmasking. A dry run of new rows, one per number that fits T001's birth month
     and gender, named T001 at the row with the true one — the full number learned in one
     unlogged request. Now each teacher so named, and each whose own row gives the stored
-    number (the row reads unchanged), gets an ``unmask`` entry; a wrong guess, or a teacher
-    of another county (whose row is refused as unregistered there), gets none."""
+    number (the row reads unchanged), gets an ``unmask`` entry; a wrong guess gets none. For
+    an importer of another county the teacher is not named, but a new row with the number is
+    still refused as "registered in another county" — the number is someone's: an entry too."""
     born = [dt.date(1985, 3, day) for day in range(1, 32)]
     numbers = [id_number(day, sequence) for day in born for sequence in range(101, 131, 2)]
     assert LI_ID in numbers and len(numbers) == 465
@@ -631,23 +632,25 @@ def test_a_dry_run_that_names_whose_number_it_is_is_an_unmasking_on_record(regis
         assert own.status == "dry_run", rendered(own)
         assert own.counts()["teachers.unchanged"] == (1 if number == LI_ID else 0)
         assert disclosures_only(registry, before) == expected
-    # an importer of 东源县 naming 源城区's T001 by its number learns nothing, and no entry
+    # an importer of 东源县 giving 源城区's T001's number is not told whose it is; on T001's own
+    # row (refused as a teacher of another county) not even that it matched: no entry there
     with Session(registry) as session:
         for school in session.exec(select(School)).scalars():
             school.county = "源城区" if school.code == "S01" else "东源县"
             session.add(school)
         session.commit()
-    for name, row in (
-        ("own_elsewhere.csv", [*TEACHERS_ROWS[0][:6], "S02", *TEACHERS_ROWS[0][7:]]),
+    for name, row, expected in (
+        ("own_elsewhere.csv", [*TEACHERS_ROWS[0][:6], "S02", *TEACHERS_ROWS[0][7:]], []),
         ("other_row.csv", ["X9999", "试探", "男", "1985-03-12", LI_ID, "在编", "S02",
-                           "2015-08-28", "数学", "", "", "否"]),
+                           "2015-08-28", "数学", "", "", "否"],
+         [("unmask", "T001", NUMBER_ELSEWHERE)]),
     ):  # fmt: skip
         before = snapshot(registry)
         outside = import_file(registry, write_csv(name, TEACHERS_HEADER, [row]), actor="hr-b",
                               county="东源县", dry_run=True)  # fmt: skip
         assert outside.status == "failed", name
         assert not any("T001" in p.text.en for p in outside.problems if p.row and p.column != 0)
-        assert disclosures_only(registry, before) == [], name
+        assert disclosures_only(registry, before) == expected, name
 
 
 def test_a_new_number_beside_the_birth_date_tells_no_day_on_file(registry, write_csv):
