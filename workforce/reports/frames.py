@@ -251,16 +251,19 @@ RETIREMENT_COLUMNS = ("birth_date", "gender", "retirement_category", "retirement
 def retirement_dates(teachers: pd.DataFrame) -> list[dt.date]:
     """Each teacher's retirement date (:func:`workforce.rules.retirement.retirement_date`: the
     HR-confirmed date, else the statutory one), computed once per distinct (birth date,
-    category, confirmed date). Needs :data:`RETIREMENT_COLUMNS`."""
+    category, confirmed date). Needs :data:`RETIREMENT_COLUMNS`. A teacher without a category
+    (退休类别 is optional in the import) gets the default of their gender: a column holding
+    some empty cells reads them as NaN, not None, and NaN is not falsy — one teacher imported
+    without it ended the rotation report for everyone."""
     from workforce.rules.retirement import default_category, retirement_date
 
     keys = list(
         zip(
             teachers["birth_date"].tolist(),
-            [c or default_category(g) for c, g in zip(
+            [c if isinstance(c, str) and c else default_category(g) for c, g in zip(
                 teachers["retirement_category"].tolist(), teachers["gender"].tolist(), strict=True
             )],
-            teachers["retirement_confirmed_on"].tolist(),
+            [None if pd.isna(c) else c for c in teachers["retirement_confirmed_on"].tolist()],
             strict=True,
         )
     )  # fmt: skip

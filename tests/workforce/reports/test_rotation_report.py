@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from optimizer.rules import load_rules
+from workforce.reports import frames
 from workforce.reports.rotation import rotation_report
+from workforce.rules.retirement import statutory_retirement_date
 
 D = dt.date
 
@@ -248,3 +250,25 @@ def test_a_retiree_without_a_usable_retirement_date_is_not_in_the_base(session, 
         for r in rotation_report(session, as_of=D(2025, 12, 31)).view("rotation.years").rows
     }
     assert years == {2021: 2, 2022: 2, 2023: 1, 2024: 1, 2025: 1}
+
+
+def test_a_teacher_imported_without_a_retirement_category_gets_the_default(build) -> None:  # type: ignore[no-untyped-def]
+    # 退休类别 is optional in the import. Beside a teacher who has one, the empty cell was read
+    # as NaN, not None — and NaN is not falsy: the report ended in KeyError: nan for everyone.
+    urban = build.school("U1", zone="urban")
+    born = D(1968, 5, 1)
+    without = build.teacher(urban, birth_date=born)
+    build.teacher(urban, birth_date=born, retirement_category="female_50")
+    build.teacher(urban, birth_date=born, retirement_category="female_50",
+                  retirement_confirmed_on=D(2018, 6, 1))  # fmt: skip
+    build.session.commit()
+    report = rotation_report(build.session, as_of=D(2023, 12, 31))
+    assert report.view("rotation.years").rows  # computed, no KeyError
+    table = frames.teachers(build.session, ("active",), columns=frames.RETIREMENT_COLUMNS + (
+        "id",))  # fmt: skip
+    dates = dict(zip(table["id"].tolist(), frames.retirement_dates(table), strict=True))
+    assert len(dates) == 3
+    assert dates[without.id] == statutory_retirement_date(born, "female_55")
+    assert sorted(dates.values()) == sorted([statutory_retirement_date(born, "female_55"),
+                                             statutory_retirement_date(born, "female_50"),
+                                             D(2018, 6, 1)])  # fmt: skip
