@@ -257,7 +257,10 @@ OFFICIAL = {
     "titles": {"中小学高级教师": "senior", "中小学一级教师": "first", "中小学二级教师": "second",
                "中小学三级教师": "third", "正高级教师": "principal_senior",
                "中学高级教师": "senior", "小学高级教师": "first", "小学一级教师": "second",
-               "小学三级教师": "third"},
+               "小学三级教师": "third",
+               # the old names as clerks' sheets write them, without 教师 (docs/import-formats.md)
+               "中学高级": "senior", "中学一级": "first", "小学高级": "first", "中学二级": "second",
+               "小学一级": "second", "中学三级": "third", "小学二级": "third"},
     "subjects": {"思想品德": "politics", "信息技术": "it", "体育与健康": "pe"},
     "education_levels": {"大学本科": "bachelor", "职业高中": "secondary_vocational", "技工学校": "secondary_vocational"},
     "genders": {"男性": "male", "女性": "female"},
@@ -275,7 +278,7 @@ def test_official_names_and_common_variants_of_the_code_lists_are_read():
     expected = {
         (name, label): code for name, labels in OFFICIAL.items() for label, code in labels.items()
     }
-    assert read == expected and len(read) == 21
+    assert read == expected and len(read) == 28
 
 
 def test_a_title_under_its_official_name_imports(registry, write_csv):
