@@ -25,7 +25,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from workforce.codes import code_list
-from workforce.io.cells import BoolCell, CodesCell
+from workforce.io.cells import BoolCell, CodesCell, IdNumberCell, ReferenceCell, TextCell
 from workforce.io.messages import Language, message
 from workforce.io.problems import Problem, column_letter
 from workforce.io.readers import TEXT_MARKER
@@ -36,6 +36,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", TEXT_MARKER)
 VALIDATION_ROWS = 5000
 """Rows below the header that get drop-downs in a template (an export: all its rows)."""
 DATE_FORMAT = "yyyy-mm-dd"
+ID_NUMBER_WIDTH = 22
+"""Columns wide enough for 18 characters of an ID number."""
 
 Cell = str | int | float | dt.date | None
 
@@ -113,6 +115,7 @@ def write_xlsx(
                 {"bold": True, "bg_color": "#FCE4D6", "border": 1, "font_color": "#9C0006"}
             ),
             "date": workbook.add_format({"num_format": DATE_FORMAT}),
+            "text": workbook.add_format({"num_format": "@"}),
             "bad": workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
             "bad_date": workbook.add_format(
                 {"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": DATE_FORMAT}
@@ -166,7 +169,12 @@ def _write_sheet(
         style = formats["required"] if column.required else formats["header"]
         worksheet.write_string(0, index, column.header(language), style)
         worksheet.write_comment(0, index, header_comment(column), {"x_scale": 2, "y_scale": 1.5})
-        worksheet.set_column(index, index, max(10, 2 * len(column.zh) + 2))
+        textual = isinstance(column.cell, TextCell | IdNumberCell | ReferenceCell)
+        width = ID_NUMBER_WIDTH if isinstance(column.cell, IdNumberCell) else max(
+            10, 2 * len(column.zh) + 2)  # fmt: skip
+        # a text column is formatted as text: typed into Excel, an ID number stays 18 digits
+        # (General made it 4.41602E+17, its last digits lost) and a code keeps its leading 0s
+        worksheet.set_column(index, index, width, formats["text"] if textual else None)
     if data.errors is not None:
         worksheet.write_string(0, len(columns), message("errors_column").render(language))
         worksheet.set_column(len(columns), len(columns), 60)

@@ -41,3 +41,15 @@ def test_every_template_is_recognised_by_the_importer(engine, tmp_path, spec):
     report = import_file(engine, out, actor="clerk")
     assert report.status == "unchanged"
     assert [s.spec for s in report.sheets] == [spec]
+
+
+def test_the_columns_of_numbers_kept_as_text_are_text_columns(tmp_path):
+    # 身份证号's comment said "文本格式" but the column was General: typed into Excel, an ID
+    # number became 4.41602E+17 and lost its last digits; codes lost their leading zeros.
+    out = tmp_path / "teachers.xlsx"
+    write_template(TEACHERS, out)
+    sheet = openpyxl.load_workbook(out)["教师"]
+    formats = {cell.value: sheet.column_dimensions[cell.column_letter] for cell in sheet[1]}
+    textual = sorted(header for header, column in formats.items() if column.number_format == "@")
+    assert textual == sorted(["工号", "身份证号", "学校代码"])
+    assert formats["身份证号"].width >= 20
