@@ -75,6 +75,17 @@ def test_search_by_name_prefix_staff_number_and_id_number(client, district):
     assert staff_numbers(narrowed) == ["T002"]
 
 
+def test_search_as_clerks_type_it(client, district):
+    # The start of a staff number, full-width or lower-case letters and digits (as the import
+    # reads them) and a name lined up with a space in Excel found nobody.
+    h = district.headers["hr"]
+    asked = {"T10": ["T101", "T102"], "t00": ["T001", "T002", "T003"], "Ｔ１０１": ["T101"],
+             "ｔ１０２": ["T102"], "张 三": ["T001"], " 李　四 ": ["T003"], "T1019": []}  # fmt: skip
+    found = {q: staff_numbers(client.get("/api/teachers", params={"q": q}, headers=h))
+             for q in asked}  # fmt: skip
+    assert found == asked and len(found) == 7
+
+
 def test_id_numbers_are_masked_by_default(client, district):
     response = client.get("/api/teachers", headers=district.headers["admin"])
     shown = {t["staff_no"]: t["id_number"] for t in response.json()["data"]}

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -84,14 +86,28 @@ class SchoolFilters:
     q: str | None = None
 
 
+def searched_text(q: str) -> str:
+    """The search box's text as the registry stores what it is compared with: full-width
+    letters and digits as ASCII (NFKC: ``Ｔ００１９８２`` is ``T001982``, as the import reads
+    it), spaces between Chinese characters dropped (``李 芳``, the Excel habit of lining up
+    two-character names, finds 李芳), outer spaces trimmed."""
+    text = unicodedata.normalize("NFKC", q).strip()
+    return _SPACE_BETWEEN_HAN.sub("", text)
+
+
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
 def _search_condition(q: str, viewer: Viewer):  # type: ignore[no-untyped-def]
     """Every term an index answers, except a Chinese part of a name: ``LIKE '%…%'`` reads the
     names (fast enough, and what people expect of a name search). A Latin-letter or digit
     query (a staff number, an ID number, initials) stays index-only, so its single answer
     is found without reading 100,000 names."""
-    text = q.strip()
+    text = searched_text(q)
     conditions = [Teacher.staff_no.in_(sorted({text, text.upper(), text.lower()}))]  # type: ignore[attr-defined]
     if text.isascii():
+        for prefix in sorted({text, text.upper()}):  # the start of a staff number: T00198…
+            conditions.append((Teacher.staff_no > prefix) & (Teacher.staff_no < prefix + "\U0010ffff"))
         conditions.append((Teacher.name >= text) & (Teacher.name < text + "\U0010ffff"))
         if text.isalpha():
             initials = text.lower()
