@@ -524,3 +524,14 @@ def test_a_name_is_read_as_the_import_reads_it(client, district, engine):
     assert refused == {"a\x00b": 422, "\u200d": 422, "张\u001b[31m三": 422}
     cleaned = send("\u202e张三丰\u200b")
     assert cleaned.status_code == 200 and cleaned.json()["name"] == "张三丰"
+
+
+def test_a_name_sent_with_spaces_between_its_characters_is_stored_as_the_import_stores_it(
+    client, district
+):
+    teacher = district.teachers_a[0]
+    h = district.headers["hr"]
+    changed = client.patch(f"/api/teachers/{teacher.id}", json={"name": "张 三　丰"},
+                           headers={**h, "If-Match": f'"{teacher.version}"'})  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["name"] == "张三丰"

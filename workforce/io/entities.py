@@ -26,6 +26,7 @@ from workforce.io.cells import (
     IdNumberCell,
     IntCell,
     IntListCell,
+    NameCell,
     ReferenceCell,
 )
 from workforce.io.messages import Text, message, message_each
@@ -168,7 +169,8 @@ TEACHERS = EntitySpec(
         text("staff_no", "工号", "Staff number", Teacher, required=True,
              forbidden=STAFF_NO_FORBIDDEN, aliases=("教职工号", "职工号", "教师工号"),
              example="YC000123"),
-        text("name", "姓名", "Name", Teacher, required=True, aliases=("教师姓名",), example="李明"),
+        ColumnSpec("name", "姓名", "Name", NameCell(Teacher.__table__.c["name"].type.length),  # type: ignore[attr-defined]
+                   required=True, aliases=("教师姓名",), example="李明"),
         ColumnSpec("gender", "性别", "Gender", CodeCell("genders"), required=True, example="男"),
         ColumnSpec("birth_date", "出生日期", "Birth date", BirthDateCell(), required=True,
                    aliases=("出生年月日",), example="1985-03-12"),

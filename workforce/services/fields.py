@@ -83,3 +83,18 @@ def _plain_text(value: object) -> object:
 
 PlainText = BeforeValidator(_plain_text)
 """Put on a name field (``Annotated[str, PlainText, Field(…)]``): see :func:`_plain_text`."""
+
+
+def _person_name(value: object) -> object:
+    """:func:`_plain_text`, then :func:`workforce.io.cells.person_name` (``李 芳`` is 李芳), as
+    the import reads a teacher's name."""
+    value = _plain_text(value)
+    if not isinstance(value, str):
+        return value
+    from workforce.io.cells import person_name
+
+    return person_name(value)
+
+
+PersonName = BeforeValidator(_person_name)
+"""Put on a person's name field: see :func:`_person_name`."""

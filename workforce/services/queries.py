@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,11 +90,9 @@ def searched_text(q: str) -> str:
     letters and digits as ASCII (NFKC: ``Ｔ００１９８２`` is ``T001982``, as the import reads
     it), spaces between Chinese characters dropped (``李 芳``, the Excel habit of lining up
     two-character names, finds 李芳), outer spaces trimmed."""
-    text = unicodedata.normalize("NFKC", q).strip()
-    return _SPACE_BETWEEN_HAN.sub("", text)
+    from workforce.io.cells import person_name
 
-
-_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+    return person_name(unicodedata.normalize("NFKC", q).strip())
 
 
 def _search_condition(q: str, viewer: Viewer):  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ from workforce.services.fields import (
     Day,
     Education,
     Gender,
-    PlainText,
+    PersonName,
     PostType,
     RetirementCategory,
     Subject,
@@ -73,7 +73,7 @@ def _normalise_id_number(value: str | None) -> str | None:
 
 
 class TeacherBase(BaseModel):
-    name: Annotated[str, PlainText] = Field(min_length=1, max_length=50, description="姓名")
+    name: Annotated[str, PersonName] = Field(min_length=1, max_length=50, description="姓名")
     gender: Gender
     birth_date: Day
     post_type: PostType = Field(description="在编 established / 临聘 temporary / other")
@@ -113,7 +113,7 @@ class TeacherUpdate(BaseModel):
 
     staff_no: str | None = Field(default=None, min_length=1, max_length=32, pattern=STAFF_NO)
     id_number: str | None = Field(default=None, max_length=32)
-    name: Annotated[str, PlainText] | None = Field(default=None, min_length=1, max_length=50)
+    name: Annotated[str, PersonName] | None = Field(default=None, min_length=1, max_length=50)
     gender: Gender | None = None
     birth_date: Day | None = None
     post_type: PostType | None = None

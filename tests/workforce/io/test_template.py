@@ -49,7 +49,11 @@ def test_the_columns_of_numbers_kept_as_text_are_text_columns(tmp_path):
     out = tmp_path / "teachers.xlsx"
     write_template(TEACHERS, out)
     sheet = openpyxl.load_workbook(out)["教师"]
-    formats = {cell.value: sheet.column_dimensions[cell.column_letter] for cell in sheet[1]}
-    textual = sorted(header for header, column in formats.items() if column.number_format == "@")
-    assert textual == sorted(["工号", "身份证号", "学校代码"])
-    assert formats["身份证号"].width >= 20
+    columns = {}  # column number → its <col> entry (Excel groups equal neighbours in one)
+    for dimension in sheet.column_dimensions.values():
+        for number in range(dimension.min, dimension.max + 1):
+            columns[number] = dimension
+    textual = sorted(cell.value for cell in sheet[1]
+                     if columns[cell.column].number_format == "@")  # fmt: skip
+    assert textual == sorted(["工号", "姓名", "身份证号", "学校代码"])
+    assert columns[[c.value for c in sheet[1]].index("身份证号") + 1].width >= 20
