@@ -22,8 +22,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import texts
 from api.messages import API_MESSAGES
 from api.redaction import redacted
+from texts import validation
 from workforce.audit import shown_values
 from workforce.rules.local import LocalRulesError
 from workforce.secret import SecretKeyMismatch
@@ -84,21 +86,60 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
-    """422 naming each problem's place and reason, never echoing an ID number: the value sent
-    is not repeated (no ``input``), and a message about an ``id_number`` field has its digits
-    hidden (\"ID number '4416…' must have 18 characters\" → ``'****…'``), as has any
-    ID-number-shaped text in any message (:func:`api.redaction.redacted`)."""
-    assert isinstance(error, RequestValidationError)
+PLACES = ("body", "query", "path", "header", "cookie")
+"""Where FastAPI says a refused value was sent: the first part of an error's ``loc``."""
+
+
+def validation_problems(error: RequestValidationError) -> list[dict[str, Any]]:
+    """Each problem of a refused request as ``{loc, type, msg, zh}``: its place, pydantic's
+    error type, and why, in English (``msg``, as before) and in Chinese (``zh``), each naming
+    the field by its place ("查询参数 limit 应为整数") — never pydantic's English in the Chinese,
+    and never the value sent (:func:`texts.validation.reason` does not repeat it). A message
+    about an ``id_number`` field has its digits hidden ("ID number '4416…' must have 18
+    characters" → ``'****…'``), as has any ID-number-shaped text in any message
+    (:func:`api.redaction.redacted`)."""
     problems = []
     for e in error.errors():
         loc = [str(part) for part in e.get("loc", ())]
-        msg = redacted(str(e.get("msg", "")))
-        if ID_NUMBER_FIELD in loc:
-            msg = _DIGIT_RUN.sub(lambda m: "*" * len(m.group(0)), msg)
-        problems.append({"loc": loc, "msg": msg})
-    summary = "; ".join(f"{'.'.join(p['loc'])}: {p['msg']}" for p in problems[:5])
-    text = API_MESSAGES.text("invalid_request", summary=summary)
+        said = {}
+        for language in ("zh", "en"):
+            sentence = texts.text("api.http.problem", language, field=_place(e, language),
+                                  reason=validation.reason(e, language))  # fmt: skip
+            sentence = redacted(sentence)
+            if ID_NUMBER_FIELD in loc:
+                sentence = _DIGIT_RUN.sub(lambda m: "*" * len(m.group(0)), sentence)
+            said[language] = sentence
+        problems.append({"loc": loc, "type": str(e.get("type", "")), "msg": said["en"],
+                         "zh": said["zh"]})  # fmt: skip
+    return problems
+
+
+def _place(error: Any, language: str) -> str:
+    """The field of ``error`` named by its place: "请求体字段 teachers[2].name", "查询参数 limit";
+    the body as a whole when the field is the body (missing, or not JSON)."""
+    where, *parts = error.get("loc", ()) or ("body",)
+    if where not in PLACES:
+        where, parts = "field", [where, *parts]
+    if error.get("type") in ("json_invalid", "json_type") or (where == "body" and not parts):
+        return texts.text("api.http.place.body_whole", language)
+    name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+    return texts.text(f"api.http.place.{where}", language, name=name)
+
+
+def problems_summary(problems: list[dict[str, Any]], language: str) -> str:
+    """The first five problems in one line, in ``language``."""
+    sentences = [p["zh"] if language == "zh" else p["msg"] for p in problems[:5]]
+    return ("；" if language == "zh" else "; ").join(sentences)
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    """422 naming each problem's place and reason in both languages (see
+    :func:`validation_problems`)."""
+    assert isinstance(error, RequestValidationError)
+    problems = validation_problems(error)
+    zh, en = texts.pair("api.http.invalid_request")
+    text = Text("invalid_request", zh.format(summary=problems_summary(problems, "zh")),
+                en.format(summary=problems_summary(problems, "en")))  # fmt: skip
     return JSONResponse(error_body(text, errors=problems), status_code=422)
 
 

@@ -8,6 +8,8 @@ pages), ``api.http.…`` / ``api.work.…`` (HTTP errors), ``registry.…``, ``a
 ``optimizer.text|subject|direction|…`` — each area's lookup (``message(id, …)``,
 ``Catalogue.text(id)``, ``render(code)``) adds its prefix, so call sites use the short id.
 Templates are ``str.format`` templates (``{name}``, ``{value!r}``), filled by the caller.
+:mod:`texts.validation` words pydantic's refusals of a value (``validation.*``): the HTTP API,
+the command line and the local rules read it.
 
 At run time the committed ``.mo`` files are read with the standard library's :mod:`gettext`,
 on first use (a few milliseconds; Babel is needed only to compile them, see

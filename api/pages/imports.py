@@ -14,6 +14,7 @@ is deleted once committed, or when the clerk cancels.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,6 +25,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+import texts
 from api.i18n import Language, page_language
 from api.i18n.catalogue import UI
 from api.pages.access import Importer
@@ -40,6 +42,8 @@ from workforce.io.changes import ID_NUMBER, FieldChange
 from workforce.io.entities import SPECS
 from workforce.io.error_report import write_error_report
 from workforce.io.importer import ImportReport, import_file
+from workforce.io.messages import Text as IoText
+from workforce.io.messages import message as io_message
 from workforce.io.template import write_template
 from workforce.models import Teacher
 from workforce.services.errors import InvalidInput, NotFound
@@ -150,6 +154,17 @@ def import_start(request: Request, user: Importer) -> Response:
     return render(request, "import_start.html", user=user, specs=SPECS)
 
 
+def _in_the_pages_words(report: ImportReport) -> None:
+    """The importer's advice for a sheet it cannot place is the command line's ("请用 --entity
+    指定"), an option a clerk on the page has never seen: here, and in the error workbook the
+    page offers, it says where to choose the data instead (the form's 数据类别)."""
+    advice = io_message("entity_not_detected", choices=", ".join(SPECS))
+    pages = IoText(*(texts.text("ui.import_choose_entity", each,
+                                label=texts.text("ui.entity", each)) for each in ("zh", "en")))
+    report.problems[:] = [replace(p, text=pages) if p.text == advice else p
+                          for p in report.problems]  # fmt: skip
+
+
 def _run(
     request: Request,
     upload: Upload,
@@ -167,6 +182,7 @@ def _run(
         warnings_acknowledged=acknowledged,
         county=county_of(user),
     )
+    _in_the_pages_words(report)
     if report.problems and report.limit_exceeded is None:
         write_error_report(report, upload.error_report, page_language(request))
     return report

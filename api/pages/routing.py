@@ -13,15 +13,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
+import texts
 from api.errors import (
     database_refused,
     key_changed,
+    problems_summary,
     refused_data_text,
     status_of,
     taken_meanwhile,
+    validation_problems,
 )
 from api.i18n import page_language
-from api.i18n.catalogue import UI
 from api.messages import API_MESSAGES
 from api.pages.rendering import render
 from api.security import session_user_id
@@ -73,9 +75,12 @@ class PageRoute(APIRoute):
                 return page
             except LocalRulesError as error:  # the county's rules file, edited while serving
                 return error_page(request, Text("local_rules_broken", error.zh, error.en), 503)
-            except RequestValidationError as error:
-                fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
-                return error_page(request, UI.text("invalid_request", fields=fields), 422)
+            except RequestValidationError as error:  # each field with why, in words
+                problems = validation_problems(error)
+                zh, en = texts.pair("ui.invalid_request")
+                text = Text("invalid_request", zh.format(fields=problems_summary(problems, "zh")),
+                            en.format(fields=problems_summary(problems, "en")))  # fmt: skip
+                return error_page(request, text, 422)
             except Exception as error:  # the database refused the request: a page, not JSON
                 if taken_meanwhile(error):  # a key another request took at the same moment
                     return error_page(request, API_MESSAGES.text("written_meanwhile"), 409)

@@ -182,6 +182,9 @@ def _literal_lookups() -> list[tuple[str, str]]:
                 found += [
                     (name, f"reports.column.{k}") for k in re.findall(r"\"([a-z0-9_]+)\"", call)
                 ]
+        # texts.text / texts.pair: whole ids
+        found += [(name, k) for k in re.findall(r"\btexts\.(?:text|pair)\(\s*\"([a-z0-9_.]+)\"",
+                                                source)]  # fmt: skip
         if name.startswith("workforce/cli/"):  # workforce.cli.app.say / pair: whole ids
             found += [
                 (name, k) for k in re.findall(r"\b(?:say|pair)\(\s*\"(cli\.[a-z0-9_.]+)\"", source)

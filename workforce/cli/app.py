@@ -8,6 +8,7 @@ its commands, so that ``workforce --help`` (and a mistyped option) answers at on
 from __future__ import annotations
 
 import atexit
+import errno
 import gc
 import os
 import sys
@@ -18,11 +19,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from workforce.cli.usage import LANGUAGES, ValueRefused, WorkforceGroup
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 app = typer.Typer(
     name="workforce",
+    cls=WorkforceGroup,  # Typer's refusals of a command line in the user's language
     help="教师队伍管理与交流轮岗系统 / Teacher workforce registry and rotation planner.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -83,9 +87,9 @@ def writing(language: str, *files: Path) -> Iterator[None]:
         about = None if exc.filename is None else Path(exc.filename).resolve()
         if not any(about == f.resolve() or about in f.resolve().parents for f in files):
             raise
-        reason = exc.strerror or str(exc)
-        raise fail(f"无法写入文件 {exc.filename}：{reason}",
-                   f"cannot write the file {exc.filename}: {reason}", language) from None
+        raise fail(f"无法写入文件 {exc.filename}：{os_reason(exc, 'zh')}",
+                   f"cannot write the file {exc.filename}: {os_reason(exc, 'en')}",
+                   language) from None
 
 
 def require_registry(language: str | None = None, *, at_schema_head: bool = True) -> Engine:
@@ -173,10 +177,73 @@ def time_limit_given(value: float | None) -> float | None:
     """A ``--time-limit`` option's check: seconds above 0 and at most a day (None: the
     command's default). 0 or less, ``nan`` and ``inf`` ended in a traceback."""
     if value is not None and not 0 < value <= MAX_TIME_LIMIT_S:
-        raise typer.BadParameter(
-            f"须为大于 0、不超过 {MAX_TIME_LIMIT_S} 的秒数 / seconds above 0, at most "
-            f"{MAX_TIME_LIMIT_S}")
+        # not the value: Typer's float of what was typed ("0" is 0.0, "1e309" is inf)
+        raise ValueRefused(None, *pair("cli.time_limit_refused", limit=MAX_TIME_LIMIT_S))
     return value
+
+
+def language_given(value: str | None) -> str | None:
+    """A ``--lang`` option's check: zh or en (None: the command's default). Any other value was
+    taken for Chinese (or English) without a word; it is refused in both languages, naming
+    the two (`workforce.cli.usage`: whose language is unknown is answered in both)."""
+    if value is not None and value not in LANGUAGES:
+        raise ValueRefused(value, *pair("cli.language_refused"))
+    return value
+
+
+def out_suffix_given(out: Path | None, suffixes: tuple[str, ...], language: str,
+                     option: str = "--out") -> None:  # fmt: skip
+    """Refuse, before any work, an output file whose extension is not one of ``suffixes``
+    (lower case, with the dot): the extension decides the format written, and a plan written as
+    JSON into ``plan.xlsx`` (or a workbook into ``teachers.csv``) opened as neither."""
+    if out is None or out.suffix.lower() in suffixes:
+        return
+    zh, en = (say("cli.out_suffix", each, option=option, path=out,
+                  suffixes=_listed_suffixes(suffixes, each)) for each in LANGUAGES)  # fmt: skip
+    raise fail(zh, en, language)
+
+
+def _listed_suffixes(suffixes: tuple[str, ...], language: str) -> str:
+    return (" 或 " if language == "zh" else " or ").join(suffixes)
+
+
+OS_ERRORS = {
+    errno.ENOENT: "not_found", errno.EACCES: "permission", errno.EPERM: "permission",
+    errno.EISDIR: "is_folder", errno.ENOTDIR: "not_folder", errno.ENOSPC: "no_space",
+    errno.EROFS: "read_only", errno.EEXIST: "exists",
+}  # fmt: skip
+"""The system's reasons a clerk meets, by ``errno`` → ``cli.os_error.<id>``."""
+
+
+def os_reason(error: OSError, language: str) -> str:
+    """Why the system refused a file, in ``language``: the usual reasons from the catalogue
+    (the system's own ``strerror`` is English: "Permission denied"); another, as the system
+    says it."""
+    from workforce.private_files import NOT_A_REGULAR_FILE
+
+    if error.strerror == NOT_A_REGULAR_FILE:  # our own refusal (a device where a file goes)
+        return say("cli.os_error.not_a_regular_file", language)
+    known = OS_ERRORS.get(error.errno or 0)
+    if known is not None:
+        return say(f"cli.os_error.{known}", language)
+    return error.strerror or str(error)
+
+
+YES, NO = ("y", "yes", "是"), ("n", "no", "否")
+
+
+def confirm(question: str, language: str) -> bool:
+    """A yes-or-no question, no by default: y / yes / 是, n / no / 否 (any case; Enter is no).
+    Typer's own question took y or n only, and answered anything else (是, 好) with "Error:
+    invalid input" in English; this one asks again in the user's language. A question broken
+    off (Ctrl-C, end of input) is Typer's Abort (`workforce.cli.usage`: "已取消")."""
+    while True:
+        reply = typer.prompt(f"{question} [y/N]", default="", show_default=False)
+        if reply.strip().lower() in YES:
+            return True
+        if reply.strip().lower() in ("", *NO):
+            return False
+        typer.echo(say("cli.confirm_again", language), err=True)
 
 
 def fail(zh: str, en: str, language: str = "zh") -> typer.Exit:

@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from workforce.cli.app import app, fail, pair, require_registry, say, writing
+from workforce.cli.app import (
+    app,
+    fail,
+    language_given,
+    pair,
+    require_registry,
+    say,
+    writing,
+)
 
 
 @app.command("migrate")
@@ -127,7 +135,7 @@ def verify_audit_command(
 
 @app.command("rules")
 def rules_command(
-    language: Annotated[str, typer.Option("--lang", help="zh 或 en")] = "zh",
+    language: Annotated[str, typer.Option("--lang", help="zh 或 en", callback=language_given)] = "zh",
 ) -> None:
     """列出生效的交流轮岗与继续教育规则、取值及其依据，标明本地设置 / The rules in force, each
     with its value and policy source; the county's own (the home's rules/) marked."""

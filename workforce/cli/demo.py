@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workforce.cli.app import app, fail, pair, say, writing
+from workforce.cli.app import (
+    app,
+    confirm,
+    fail,
+    language_given,
+    out_suffix_given,
+    pair,
+    say,
+    writing,
+)
 
 if TYPE_CHECKING:  # imported when the command runs, so that `workforce --help` starts fast
     from sqlalchemy.engine import Engine
@@ -54,7 +63,7 @@ def _confirm_reset(engine: Engine, settings: Settings, language: str) -> None:
         return
     question = say("cli.demo.reset_confirm", language, database=display_url(settings.database_url),
                    teachers=teachers, plans=plans, audit=entries)  # fmt: skip
-    if not typer.confirm(question, default=False):
+    if not confirm(question, language):
         raise fail(*pair("cli.demo.reset_declined"), language)
 
 
@@ -96,7 +105,7 @@ def demo_command(
         Path | None,
         typer.Option("--plan-out", help="方案工作簿路径，默认实例目录下 / plan workbook (default: home)"),
     ] = None,
-    language: str | None = typer.Option(None, "--lang", help="zh 或 en"),
+    language: str | None = typer.Option(None, "--lang", help="zh 或 en", callback=language_given),
 ) -> None:
     """建库、载入样本区、生成本年度交流方案 / Load the sample district and propose this year's plan."""
     from sqlalchemy import func, select
@@ -116,6 +125,7 @@ def demo_command(
 
     settings = get_settings()
     language = language or settings.language
+    out_suffix_given(plan_out, (".xlsx",), language, "--plan-out")
     engine = get_engine()
     if reset and settings.environment == "production":
         raise fail(*pair("cli.demo.reset_refused"), language)

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail, require_registry, writing
+from workforce.cli.app import (
+    app,
+    fail,
+    language_given,
+    os_reason,
+    out_suffix_given,
+    require_registry,
+    say,
+    writing,
+)
 
 if TYPE_CHECKING:  # imported when a command runs, so that `workforce --help` starts fast
     from workforce.io.spec import EntitySpec
@@ -28,7 +37,8 @@ ENTITY_NAMES = (
 
 EntityName = Annotated[str, typer.Argument(help=f"数据类型 / entity: {', '.join(ENTITY_NAMES)}")]
 LangOption = Annotated[
-    str | None, typer.Option("--lang", help="zh（默认）或 en / zh (default) or en")
+    str | None,
+    typer.Option("--lang", help="zh（默认）或 en / zh (default) or en", callback=language_given),
 ]
 ActorOption = Annotated[
     str | None, typer.Option("--actor", help="审计日志中的操作人 / who the audit log names")
@@ -52,14 +62,21 @@ def _spec(name: str, language: Language) -> EntitySpec:
         raise fail(text.zh, text.en, language) from None
 
 
+def _readable(file: Path, language: Language) -> None:
+    """Refuse a file to import that is not there, is a folder or cannot be read, in the
+    user's language (Typer's own check of the argument said it in English only)."""
+    try:
+        with file.open("rb"):
+            return
+    except OSError as error:
+        zh, en = (say("cli.import_unreadable", each, path=file, reason=os_reason(error, each))
+                  for each in ("zh", "en"))  # fmt: skip
+        raise fail(zh, en, language) from None
+
+
 @app.command("import")
 def import_command(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="xlsx 或 csv 文件 / xlsx or csv file", exists=True, dir_okay=False, readable=True
-        ),
-    ],
+    file: Annotated[Path, typer.Argument(help="xlsx 或 csv 文件 / xlsx or csv file")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只检查并列出修改，不写入 / check only")
     ] = False,
@@ -84,6 +101,8 @@ def import_command(
 
     require_registry(lang)  # before the settings: with no registry here, nothing is written
     language = _language(lang)
+    _readable(file, language)
+    out_suffix_given(errors_out, (".xlsx",), language, "--errors-out")
     spec = _spec(entity, language) if entity else None
     with import_progress(file.name, language) as progress:
         report = import_file(get_engine(), file, actor=actor or get_settings().actor, entity=spec,
@@ -130,6 +149,7 @@ def export_command(
     require_registry(lang)
     language = _language(lang)
     spec = _spec(entity, language)
+    out_suffix_given(out, (".xlsx", ".csv"), language)
     try:
         with writing(language, out):
             rows = export_entity(
@@ -161,6 +181,7 @@ def template_command(
     from workforce.io.template import write_template
 
     language = _language(lang)
+    out_suffix_given(out, (".xlsx",), language)
     with writing(language, out):
         write_template(_spec(entity, language), out, language)
     typer.echo(message("template_written", path=out).render(language))

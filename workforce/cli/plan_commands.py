@@ -10,12 +10,22 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from workforce.cli.app import app, fail, require_registry, time_limit_given
+from workforce.cli.app import (
+    app,
+    confirm,
+    fail,
+    os_reason,
+    out_suffix_given,
+    pair,
+    require_registry,
+    say,
+    time_limit_given,
+)
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
     from collections.abc import Callable
 
-    from optimizer import Instance, Plan
+    from optimizer import Instance, Pin, Plan
     from workforce.plans import PlanError
     from workforce.plans.signing import SignatureCheck
 
@@ -53,19 +63,25 @@ def write_plan(out: Path, json_pieces: tuple[str, ...], instance: Instance, plan
         raise _unwritable(out, exc, draft, language) from None
 
 
-def _unwritable(out: Path, error: BaseException, draft: int, language: str) -> typer.Exit:
-    reason = getattr(error, "strerror", None) or str(error)
-    return fail(f"无法写入方案文件 {out}：{reason}；方案草稿 #{draft} 已保存",
-                f"cannot write the plan file {out}: {reason}; draft plan #{draft} is kept",
-                language)
+def _unwritable(out: Path, error: OSError, draft: int, language: str) -> typer.Exit:
+    return fail(f"无法写入方案文件 {out}：{os_reason(error, 'zh')}；方案草稿 #{draft} 已保存",
+                f"cannot write the plan file {out}: {os_reason(error, 'en')}; draft plan "
+                f"#{draft} is kept", language)  # fmt: skip
+
+
+PLAN_FILE_SUFFIXES = (".json", ".xlsx")
+"""A plan file is JSON (signed, checkable elsewhere) or a workbook: the extension decides."""
 
 
 def _require_out_folder(out: Path | None, language: str) -> None:
     """Refuse, before the solve (which saves a draft), an output file that could not be
-    written after it: in a folder that does not exist, or where a folder or a device stands
-    (`workforce.private_files` refuses those too, but only once the draft is kept)."""
+    written after it: one whose extension is not a plan file's (anything but ``.xlsx`` was
+    written as JSON: ``plan.txt``, ``plan.xls``), in a folder that does not exist, or where a
+    folder or a device stands (`workforce.private_files` refuses those too, but only once the
+    draft is kept)."""
     if out is None:
         return
+    out_suffix_given(out, PLAN_FILE_SUFFIXES, language)
     if not out.parent.is_dir():
         raise fail(f"输出文件夹不存在：{out.parent}", f"no such folder: {out.parent}", language)
     if out.exists() and not out.is_file():
@@ -284,10 +300,9 @@ def check_plan_command(
     except (OSError, ValueError, RecursionError, ValidationError) as exc:
         # ValueError: not JSON, not UTF-8, not an object, a number of over 4,300 digits;
         # RecursionError: arrays nested beyond the parser's depth
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
-        raise fail(
-            f"{file}：无法读取方案：{reason}", f"{file}: cannot read the plan: {reason}", language
-        ) from None
+        raise fail(f"{file}：无法读取方案：{_unreadable(exc, 'zh')}",
+                   f"{file}: cannot read the plan: {_unreadable(exc, 'en')}",
+                   language) from None  # fmt: skip
     registry_found, basis_zh, basis_en = _registry_basis(
         (registry_id, registry_status, signature), plan, instance, without_registry,
         trust_key or [])
@@ -348,14 +363,41 @@ def check_plan_command(
     typer.echo(basis)
 
 
+class NotAnObject(ValueError):
+    """A plan or instance file holding JSON that is not an object (a list, a number …)."""
+
+
 def _json_object(path: Path) -> dict:
     """The JSON object in ``path``. The checker's input may come from anyone, so whatever is
     not one — another encoding, a list, a number of thousands of digits, arrays nested
     100,000 deep — is a ``ValueError`` (or ``RecursionError``) for the caller to report."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"expected a JSON object, found {type(data).__name__}")
+        raise NotAnObject(f"expected a JSON object, found {type(data).__name__}")
     return data
+
+
+def _unreadable(error: BaseException, language: str) -> str:
+    """Why a plan file (or the instance file given) could not be read, in ``language`` — not
+    the exception's English ("[Errno 2] No such file or directory", "Expecting value: line 1
+    column 1 (char 0)") or pydantic's report of a file that is no plan."""
+    from pydantic import ValidationError
+
+    from texts.validation import reason
+
+    if isinstance(error, ValidationError):
+        problem = error.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        return say("cli.plan_file.not_a_plan", language, field=field,
+                   reason=reason(problem, language))  # fmt: skip
+    if isinstance(error, OSError):
+        return os_reason(error, language)
+    if isinstance(error, json.JSONDecodeError):
+        return say("cli.plan_file.not_json", language, line=error.lineno, column=error.colno)
+    kinds = ((UnicodeDecodeError, "not_utf8"), (RecursionError, "too_deep"),
+             (NotAnObject, "not_object"))  # fmt: skip
+    kind = next((name for cls, name in kinds if isinstance(error, cls)), "unreadable")
+    return say(f"cli.plan_file.{kind}", language)
 
 
 def _file_part(name: str) -> str:
@@ -725,12 +767,12 @@ def resolve_command(
     pins = [Pin(kind="must_move", staff_no=s) for s in must_move]
     pins += [Pin(kind="must_stay", staff_no=s) for s in must_stay]
     for kind, pairs in (("must_go", must_go), ("forbid", forbid)):
-        for pair in pairs:
-            staff_no, _, school = pair.partition("=")
+        for given in pairs:
+            staff_no, _, school = given.partition("=")
             if not school:
                 raise fail(
-                    f"--{kind.replace('_', '-')} 应写作 工号=学校代码，而不是“{pair}”",
-                    f"--{kind.replace('_', '-')} takes STAFF_NO=SCHOOL_CODE, not {pair!r}",
+                    f"--{kind.replace('_', '-')} 应写作 工号=学校代码，而不是“{given}”",
+                    f"--{kind.replace('_', '-')} takes STAFF_NO=SCHOOL_CODE, not '{given}'",
                     language,
                 )
             pins.append(Pin(kind=kind, staff_no=staff_no, school=school))
@@ -745,10 +787,49 @@ def resolve_command(
             )
     except PlanError as exc:
         raise _plan_error(exc, language) from None
-    except ValueError as exc:
-        raise fail(f"固定要求无效：{exc}", f"invalid pins: {exc}", language) from None
+    except ValueError:  # the plan's instance refused the pins (pydantic's ValidationError)
+        raise fail(*_pins_refused(plan_id, pins), language) from None
     typer.echo(f"新方案草稿 #{record.id}" if language == "zh" else f"new draft #{record.id}")
     print_plan_summary(instance, plan, language)
+
+
+def _pins_refused(plan_id: int, pins: list[Pin]) -> tuple[str, str]:
+    """Why the plan's instance refused ``pins`` (`optimizer.Instance` checks them), in words
+    (Chinese, English): the first pin whose teacher or school is not in the plan, or a teacher
+    given pins that contradict each other — where the instance's own report was a pydantic
+    dump in English. Read only when a re-solve was refused: a good one loads the plan once."""
+    from collections import defaultdict
+
+    from sqlmodel import Session
+
+    from texts import text
+    from texts.validation import joined_choices
+    from workforce.db import get_engine
+    from workforce.models import RotationPlan
+    from workforce.plans.lifecycle import load_plan
+
+    with Session(get_engine()) as session:
+        record = session.get(RotationPlan, plan_id)
+        assert record is not None  # the re-solve found it
+        instance, _ = load_plan(record)
+    staff = {t.staff_no for t in instance.teachers}
+    schools = {s.code for s in instance.schools}
+    for pin in pins:
+        if pin.staff_no not in staff:
+            return pair("cli.pins.unknown_teacher", staff_no=pin.staff_no, plan_id=plan_id)
+        if pin.school is not None and pin.school not in schools:
+            return pair("cli.pins.unknown_school", school=pin.school, plan_id=plan_id)
+    by_teacher: defaultdict[str, list[Pin]] = defaultdict(list)
+    for pin in pins:
+        by_teacher[pin.staff_no].append(pin)
+    for staff_no, given in by_teacher.items():
+        fixed = [p for p in given if p.kind in ("must_stay", "must_go", "must_move")]
+        goes = {p.school for p in given if p.kind == "must_go"}
+        if len(fixed) > 1 or goes & {p.school for p in given if p.kind == "forbid"}:
+            zh, en = (say("cli.pins.contradictory", each, staff_no=staff_no, kinds=joined_choices(
+                [text(f"ui.pin_{p.kind}", each) for p in given], each)) for each in ("zh", "en"))
+            return zh, en
+    return pair("cli.pins.refused", plan_id=plan_id)
 
 
 @plans_app.command("approve")
@@ -775,11 +856,11 @@ def approve_command(
 
     require_registry(language)
     about = _plan_summary(plan_id, language)
-    if not yes and not typer.confirm(
+    if not yes and not confirm(
         f"审批方案 #{plan_id}（{about}）？同年度其他待审批或待执行的方案将被替代"
         if language == "zh"
         else f"Approve plan #{plan_id} ({about})? The year's other pending plans are superseded",
-        default=False,
+        language,
     ):
         raise fail("未审批", "not approved", language)
     try:
@@ -811,12 +892,12 @@ def apply_command(
 
     require_registry(language)
     about = _plan_summary(plan_id, language)
-    if not yes and not typer.confirm(
+    if not yes and not confirm(
         f"执行方案 #{plan_id}（{about}）？将按方案调整教师的任教学校并记入交流档案"
         if language == "zh"
         else f"Apply plan #{plan_id} ({about})? The teachers' schools change as planned and "
         "their rotation history is written",
-        default=False,
+        language,
     ):
         raise fail("未执行", "not applied", language)
     try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workforce.cli.app import app, fail, require_registry, writing
+from workforce.cli.app import app, fail, language_given, require_registry, writing
 
 if TYPE_CHECKING:  # imported when a report runs, so that `workforce --help` starts fast
     from workforce.reports.result import Report
@@ -32,7 +32,8 @@ County = Annotated[
     str | None, typer.Option("--county", help="县（区）：只统计该县学校 / one county's schools")
 ]
 Out = Annotated[Path, typer.Option("--out", help="输出文件 .xlsx 或 .json / output file")]
-Lang = Annotated[str | None, typer.Option("--lang", help="zh（默认）或 en / header language")]
+Lang = Annotated[str | None, typer.Option("--lang", help="zh（默认）或 en / header language",
+                                          callback=language_given)]
 Chart = Annotated[Path | None, typer.Option("--chart", help="图表 PNG 文件 / chart image")]
 
 
@@ -72,8 +73,6 @@ def _run(
 
     require_registry(lang)  # before the settings: with no registry here, nothing is written
     language = lang or get_settings().language
-    if language not in ("zh", "en"):
-        raise fail(*_both("bad_language"), language="zh")
     try:
         day = parse_date(as_of) if as_of else dt.date.today()
     except DateError as exc:
@@ -107,12 +106,6 @@ def _run(
                 "no CJK font installed: chart labels are in English",
                 err=True,
             )
-
-
-def _both(key: str) -> tuple[str, str]:
-    from workforce.reports.messages import error
-
-    return error(key, "zh"), error(key, "en")
 
 
 @report_app.command("training")

@@ -98,12 +98,14 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             rows = sheet.to_python(skip_empty_area=False)
             _fill_merged_columns(rows, sheet.merged_cell_ranges or ())
             sheets.append(RawSheet(name, rows, name in hidden))
-    except (CalamineError, OSError, ValueError) as error:
+    except (CalamineError, ValueError):  # its reason was the library's English
+        raise UnreadableFile(message("xlsx_unreadable")) from None  # ("invalid Zip archive …")
+    except OSError as error:  # the file went, or may not be read: the system's reason
         raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
     except BaseException as error:  # the library's Rust panics (pyo3 PanicException)
         if type(error).__name__ != "PanicException":
             raise
-        raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+        raise UnreadableFile(message("xlsx_unreadable")) from None
     _read_sheet_marks(path, sheets)
     return sheets
 
@@ -247,6 +249,12 @@ def decode_csv(data: bytes) -> str:
         return data.decode("gb18030")
 
 
+def _row_of(error: UnicodeDecodeError) -> int:
+    """The line (from 1) of the first byte that ``error`` could not decode."""
+    before = error.object[: error.start]
+    return before.decode(error.encoding, errors="replace").count("\n") + 1
+
+
 def _delimiter(text: str) -> str:
     """A tab when the first line has tabs and no comma (Excel's "Unicode text" is
     tab-separated), else a comma."""
@@ -264,8 +272,8 @@ def read_csv_rows(
     """The CSV's rows, gathered by ``collect`` (which may refuse them as they come)."""
     try:
         text = decode_csv(data)
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(message("unreadable_file", reason=str(error))) from None
+    except UnicodeDecodeError as error:  # its reason named a codec and a byte position
+        raise UnreadableFile(message("csv_undecodable", row=_row_of(error))) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         rows: list[list[object]] = collect(reader)  # type: ignore[assignment]

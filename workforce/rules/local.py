@@ -104,6 +104,7 @@ def _rotation_rules(path: str, stamp: int | None) -> RotationRules:
 def _training_rules(path: str, stamp: int | None) -> TrainingRules:
     from pydantic import ValidationError
 
+    from texts.validation import reason
     from workforce.rules.training import (
         PolicySource,
         TrainingRuleError,
@@ -120,11 +121,15 @@ def _training_rules(path: str, stamp: int | None) -> TrainingRules:
         raise LocalRulesError(f"本地规则文件 {path}：{error.zh}",
                               f"local rules file {path}: {error.en}") from None
     except ValidationError as error:
+        # pydantic's English ("Input should be a valid number …") worded in both languages; a
+        # check of several rules together has no place: the file's own rules are named
         first = error.errors()[0]
         key = ".".join(str(part) for part in first["loc"])
+        zh_key, en_key = key or "、".join(sorted(leaves)), key or ", ".join(sorted(leaves))
         raise LocalRulesError(
-            f"本地规则文件 {path}：规则“{key}”的值无效：{first['msg']}",
-            f"local rules file {path}: rule {key!r}: invalid value ({first['msg']})") from None
+            f"本地规则文件 {path}：规则“{zh_key}”的值无效：{reason(first, 'zh')}",
+            f"local rules file {path}: rule '{en_key}': invalid value ({reason(first, 'en')})",
+        ) from None
     sources = {**rules.sources, **{k: PolicySource(**leaf["source"]) for k, leaf in leaves.items()}}
     return rules.model_copy(update={"sources": sources})
 
@@ -140,10 +145,10 @@ def _leaves(path: Path, *, nested: bool) -> dict[str, dict[str, Any]]:
         return {}
     try:
         raw = read_yaml(path)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        reason = str(error).strip().replace("\n", " ")
-        raise LocalRulesError(f"本地规则文件 {path} 无法读取：{reason}",
-                              f"local rules file {path} cannot be read: {reason}") from None
+    except (OSError, ValueError, yaml.YAMLError) as error:  # ValueError: not UTF-8, a bad date
+        zh, en = _unreadable(error)
+        raise LocalRulesError(f"本地规则文件 {path} 无法读取：{zh}",
+                              f"local rules file {path} cannot be read: {en}") from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -166,6 +171,28 @@ def _leaves(path: Path, *, nested: bool) -> dict[str, dict[str, Any]]:
             raise _bad_leaf(path, key)
         leaves[key] = leaf
     return leaves
+
+
+def _unreadable(error: Exception) -> tuple[str, str]:
+    """Why a local rules file could not be read (Chinese, English): the YAML parser's and the
+    decoder's reasons are English, and a date that does not exist (``2026-13-01``: YAML reads
+    it as a date) ended in a traceback."""
+    import yaml
+
+    said = " ".join(str(error).split())
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        line, column = error.problem_mark.line + 1, error.problem_mark.column + 1
+        return (f"不是有效的 YAML（第 {line} 行第 {column} 列附近）",
+                f"not valid YAML (near line {line}, column {column}: {error.problem})")
+    if isinstance(error, yaml.YAMLError):
+        return "不是有效的 YAML", f"not valid YAML ({said})"
+    if isinstance(error, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文本", "not UTF-8 text"
+    if isinstance(error, ValueError):
+        return ("其中有不存在的日期（日期请写作 2026-09-01 的形式）",
+                f"it holds a date that does not exist ({said})")
+    reason = getattr(error, "strerror", None) or said  # the system's own words
+    return f"系统拒绝读取（{reason}）", reason
 
 
 def _bad_leaf(path: Path, key: str) -> LocalRulesError:

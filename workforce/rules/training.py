@@ -83,8 +83,10 @@ class Cycle(BaseModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> Cycle:
-        if self.end < self.start:
-            raise ValueError(f"cycle {self.name}: end {self.end} before start {self.start}")
+        if self.end < self.start:  # both languages: a county's file is refused in its words
+            raise TrainingRuleError(
+                f"培训周期 {self.name} 的结束日期 {self.end} 早于开始日期 {self.start}",
+                f"cycle {self.name} ends on {self.end}, before it starts on {self.start}")
         return self
 
     @property
@@ -121,9 +123,14 @@ class TrainingRules(BaseModel):
     @model_validator(mode="after")
     def _ratios_ordered(self) -> TrainingRules:
         if not self.on_track_max_ratio <= self.at_risk_max_ratio <= self.max_credible_ratio:
-            raise ValueError("need on_track_max_ratio <= at_risk_max_ratio <= max_credible_ratio")
-        if len({c.name for c in self.cycles}) != len(self.cycles):
-            raise ValueError("two training cycles share a name")
+            order = "on_track_max_ratio ≤ at_risk_max_ratio ≤ max_credible_ratio"
+            raise TrainingRuleError(
+                f"须满足 {order}（进度正常、有风险、滞后三档的上限依次增大）",
+                f"{order} must hold (the limits of on track, at risk and behind grow in turn)")
+        names = [c.name for c in self.cycles]
+        if twice := sorted({n for n in names if names.count(n) > 1}):
+            raise TrainingRuleError(f"有两个培训周期同名（{'、'.join(twice)}）",
+                                    f"two training cycles share a name ({', '.join(twice)})")
         return self
 
     def cycle(self, name: str) -> Cycle:

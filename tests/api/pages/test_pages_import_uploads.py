@@ -162,3 +162,24 @@ def test_a_page_commit_happens_once_and_a_second_is_told_so(app, uploads):
     assert [a.status_code for a in answers] == [200, 409]
     assert "已导入" in answers[0].text and "已经导入，不能重复导入" in answers[1].text
     assert (uploads / token / "committed").exists() and not (uploads / token / "学校.csv").exists()
+
+
+def test_a_sheet_not_recognised_says_where_to_choose_the_data_not_the_commands_option(
+        app, uploads):  # fmt: skip
+    """The importer's advice for a sheet it cannot place was the command line's ("请用
+    --entity 指定（schools, teachers, …）"), an option a clerk on the page has never seen; the
+    page, and the error workbook it offers, now point to the form's 数据类别."""
+    import openpyxl
+
+    hr = signed_in(app, "hr")
+    answer = _post(hr, "名单.csv", "甲,乙\n1,2\n".encode())
+    assert answer.status_code == 200, answer.text
+    assert "无法从工作表名或表头判断数据类别：请在导入页的“数据类别”中选择后重新上传" in answer.text
+    assert "--entity" not in answer.text
+    token = answer.text.split('action="/imports/')[1].split("/")[0]
+    workbook = hr.get(f"/imports/{token}/errors.xlsx")
+    assert workbook.status_code == 200
+    cells = [str(c) for ws in openpyxl.load_workbook(io.BytesIO(workbook.content)).worksheets
+             for row in ws.iter_rows(values_only=True) for c in row if c]  # fmt: skip
+    assert any("请在导入页的“数据类别”中选择" in c for c in cells), cells
+    assert not any("--entity" in c for c in cells)

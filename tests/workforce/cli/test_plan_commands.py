@@ -620,3 +620,34 @@ def test_an_output_that_cannot_be_written_is_refused_before_a_draft_is_kept(engi
         assert session.exec(select(RotationPlan)).all() == []
     shown = runner.invoke(app, ["import", str(tmp_path / "none.csv"), "--show", "-1"])
     assert shown.exit_code == 2  # a negative count of lines to list is refused, not misread
+
+
+def test_pins_the_plan_refuses_are_named_in_words_not_a_validation_dump(engine):
+    """`plans resolve` with a pin the plan's instance refuses printed "固定要求无效：1 validation
+    error for Instance / Value error, pin for unknown teacher NOPE [type=value_error,
+    input_value={'year': 2026, …}" — pydantic's report, in English, with the instance's data."""
+    with Session(engine) as session:
+        build_small_district(session)
+    assert _invoke("plan", "--year", "2026", "--time-limit", "20").exit_code == 0
+    cases = [
+        (["--must-move", "NOPE"], "工号“NOPE”不在方案 #1 的教师中，未重新求解",
+         "staff number NOPE is not one of plan #1's teachers; nothing was solved"),
+        (["--must-go", "UPE1=NOPE"], "学校代码“NOPE”不在方案 #1 的学校中，未重新求解",
+         "school code NOPE is not one of plan #1's schools; nothing was solved"),
+        (["--must-move", "UPE1", "--must-stay", "UPE1"],
+         "工号 UPE1 的固定要求互相矛盾（必须交流、必须留任），未重新求解",
+         "the pins on staff number UPE1 contradict each other (must move, must stay); nothing "
+         "was solved"),
+        (["--must-go", "UPE1=R1", "--forbid", "UPE1=R1"],
+         "工号 UPE1 的固定要求互相矛盾（必须交流到所选学校、不得交流到所选学校），未重新求解", None),
+    ]  # fmt: skip
+    for pins, zh, en in cases:
+        result = runner.invoke(app, ["plans", "resolve", "1", *pins])
+        assert result.exit_code == 2, (pins, result.output)
+        assert result.output.strip() == zh, (pins, result.output)
+        if en is not None:
+            english = runner.invoke(app, ["plans", "resolve", "1", *pins, "--lang", "en"])
+            assert english.output.strip() == en, (pins, english.output)
+    assert len(cases) == 4
+    with Session(engine) as session:  # nothing was solved
+        assert len(session.exec(select(RotationPlan)).all()) == 1

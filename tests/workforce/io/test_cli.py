@@ -57,9 +57,10 @@ def test_usage_errors_are_named_not_raised(registry, tmp_path):
 
 
 def test_importing_a_file_that_is_not_there_is_a_usage_error_not_a_traceback(registry, tmp_path):
-    """A mistyped file name printed a FileNotFoundError traceback."""
+    """A mistyped file name printed a FileNotFoundError traceback (then Typer's English
+    "file '…' does not exist"); the refusal names the file and the reason in words."""
     before = snapshot(registry)
-    for path, said in ((tmp_path / "教师名单.xlsx", "does not exist"), (tmp_path, "is a directory")):
+    for path, said in ((tmp_path / "教师名单.xlsx", "文件或文件夹不存在"), (tmp_path, "这是一个文件夹")):
         result = runner.invoke(app, ["import", str(path)])
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert result.exit_code == 2 and said in result.output, result.output

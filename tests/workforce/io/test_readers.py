@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import xlsxwriter
 
@@ -61,3 +63,28 @@ def test_unreadable_files_raise_a_two_language_error(tmp_path):
     with pytest.raises(UnreadableFile) as error:
         read_file(broken)
     assert "无法读取文件" in error.value.text.zh
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                          ("gb18030", b"")])  # fmt: skip
+def test_a_csv_that_is_not_text_names_the_row_in_words(tmp_path, encoding, bom):
+    """Its refusal was the codec's ("'gb18030' codec can't decode byte 0x80 in position 24:
+    illegal multibyte sequence"): a byte position, in English, in the Chinese too."""
+    path = tmp_path / "teachers.csv"
+    path.write_bytes(bom + ROWS.encode(encoding) + b"T003,\x80\x80\n")
+    with pytest.raises(UnreadableFile) as error:
+        read_file(path)
+    assert error.value.text.zh.startswith("第 4 行有无法识别的字符："), error.value.text.zh
+    assert "另存为“CSV UTF-8”" in error.value.text.zh
+    assert error.value.text.en.startswith("row 4 holds bytes that are not text")
+    assert not re.search(r"codec|position|byte 0x", error.value.text.zh + error.value.text.en)
+
+
+def test_a_file_that_is_no_workbook_says_what_to_do_in_chinese(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(UnreadableFile) as error:
+        read_file(broken)
+    assert "不是可读的 Excel 工作簿" in error.value.text.zh and "另存为 .xlsx" in error.value.text.zh
+    words = set(re.findall(r"[A-Za-z]+", error.value.text.zh))
+    assert words <= {"Excel", "WPS", "xlsx", "xls"}, words  # not "invalid Zip archive: …"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,45 @@ def test_the_rules_command_lists_the_rules_in_force_and_marks_the_countys(engine
     listed = [line for line in lines if line.startswith("  ") and " = " in line]
     assert len(listed) == len(load_rules().sources) + len(default_training_rules().sources)
     assert sum(line.endswith("（本地）") for line in listed) == 1
+
+
+SOURCE = "  source: {text: 县文件, document: 县文件第3条}\n"
+TRAINING_REFUSALS = {  # a county's training rule → what the refusal says in Chinese
+    "hours_per_cycle:\n  value: abc\n" + SOURCE: "规则“hours_per_cycle”的值无效：应为数字",
+    "hours_per_cycle:\n  value: -5\n" + SOURCE: "规则“hours_per_cycle”的值无效：应大于 0",
+    "pro_rata_mid_cycle:\n  value: maybe\n" + SOURCE:
+        "规则“pro_rata_mid_cycle”的值无效：应为是或否（true 或 false）",
+    "counted_statuses:\n  value: active\n" + SOURCE: "规则“counted_statuses”的值无效：应为列表",
+    "cycles:\n  value: [{name: x, start: 2021-01-01}]\n" + SOURCE:
+        "规则“cycles.0.end”的值无效：必须填写",
+    "cycles:\n  value: [{name: x, start: 2021-01-01, end: 2020-01-01}]\n" + SOURCE:
+        "培训周期 x 的结束日期 2020-01-01 早于开始日期 2021-01-01",
+    "cycles:\n  value: [{name: x, start: 2021-01-01, end: 2025-12-31},"
+    " {name: x, start: 2026-01-01, end: 2030-12-31}]\n" + SOURCE:
+        "规则“cycles”的值无效：有两个培训周期同名（x）",
+    "on_track_max_ratio:\n  value: 9\n" + SOURCE:
+        "规则“on_track_max_ratio”的值无效：须满足 on_track_max_ratio ≤ at_risk_max_ratio ≤ "
+        "max_credible_ratio",
+    "cycles:\n  value: [{name: x, start: 2020-13-01, end: 2021-01-01}]\n" + SOURCE:
+        "无法读取：其中有不存在的日期",
+    "hours_per_cycle: [300\n": "无法读取：不是有效的 YAML（第 2 行第 1 列附近）",
+}  # fmt: skip
+
+
+def test_a_bad_training_rule_is_refused_in_chinese(env):
+    """pydantic's English ("Input should be a valid number …", "Field required", "Value
+    error, need on_track_max_ratio <= …") stood in the Chinese refusal, a check of several
+    rules named the rule “”, and a date that does not exist ended in a traceback."""
+    path = local_rules_path("training")
+    refused = 0
+    for text, said in TRAINING_REFUSALS.items():
+        _write(path, text)
+        with pytest.raises(LocalRulesError) as error:
+            training_rules()
+        assert said in error.value.zh, (text, error.value.zh)
+        assert str(path) in error.value.zh and str(path) in error.value.en
+        assert not re.search(r"Input should|Field required|Value error|“”", error.value.zh)
+        assert not re.search(r"[\u4e00-\u9fff]", error.value.en.replace(str(path), "")), (
+            error.value.en)
+        refused += 1
+    assert refused == len(TRAINING_REFUSALS) == 10
