@@ -209,6 +209,20 @@ def _read_password(password_stdin: bool) -> str:
     return first
 
 
+_ACCOUNT_FIELDS = {
+    "username": ("用户名", "username"), "display_name": ("--display-name",) * 2,
+    "role": ("--role",) * 2, "school_id": ("--school",) * 2, "county": ("--county",) * 2,
+    "password": ("密码", "password"),
+}  # fmt: skip
+"""How a refused field of a new account is named: the option the user typed, or the argument."""
+
+
+def _field_named(loc: tuple, language: str) -> str:
+    field = str(loc[0]) if loc else ""
+    names = _ACCOUNT_FIELDS.get(field, (field, field))
+    return names[0] if language == "zh" else names[1]
+
+
 def _create(
     username: str,
     display_name: str,
@@ -238,10 +252,14 @@ def _create(
     try:
         request = UserCreate.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise fail(
-            f"输入有误：{problems}", f"invalid input: {problems}", settings.language
-        ) from None
+        from texts.validation import reason
+
+        said = {language: ("；" if language == "zh" else "; ").join(
+            f"{_field_named(e['loc'], language)}{'：' if language == 'zh' else ': '}"
+            f"{reason(e, language)}" for e in error.errors()
+        ) for language in ("zh", "en")}  # fmt: skip
+        raise fail(f"输入有误：{said['zh']}", f"invalid input: {said['en']}",
+                   settings.language) from None  # fmt: skip
     try:
         with session_scope() as session:
             user = create_user(session, actor=settings.actor, data=request)
@@ -267,8 +285,11 @@ def create_user_command(
     username: Annotated[str, typer.Argument(help="用户名 / username")],
     role: Annotated[Role, typer.Option(help="角色 / role: admin, hr, clerk, auditor")],
     display_name: Annotated[str, typer.Option(help="姓名 / display name")] = "",
+    school: Annotated[
+        str | None, typer.Option(help="学校人事专干所属学校的学校代码 / the clerk's school code")
+    ] = None,
     school_id: Annotated[
-        int | None, typer.Option(help="学校人事专干所属学校编号 / the clerk's school id")
+        int | None, typer.Option(help="或：学校在数据库中的编号 / or: the school's database id")
     ] = None,
     county: Annotated[str | None, typer.Option(help=COUNTY_HELP)] = None,
     password_stdin: Annotated[
@@ -276,7 +297,27 @@ def create_user_command(
     ] = False,
 ) -> None:
     """创建用户 / Create an account of any role."""
+    if school is not None:
+        school_id = _school_id_of_code(school)
     _create(username, display_name, role, school_id, _read_password(password_stdin), county)
+
+
+def _school_id_of_code(code: str) -> int:
+    """The database id of the school whose code is ``code`` (what clerks and the pages call a
+    school; the id, which only the database shows, was all ``--school-id`` took)."""
+    from sqlmodel import Session, select
+
+    from workforce.config import get_settings
+    from workforce.models import School
+
+    engine = require_registry()
+    with Session(engine) as session:
+        found = session.exec(select(School.id).where(School.code == code.strip())).first()
+    if found is None:
+        raise fail(f"没有学校代码为“{code}”的学校（见 workforce export schools）",
+                   f"no school has the code '{code}' (see `workforce export schools`)",
+                   get_settings().language)  # fmt: skip
+    return found
 
 
 @app.command("update-user")

@@ -74,3 +74,32 @@ def test_a_county_is_given_and_taken_away_on_the_command_line_and_audited(engine
     assert [(e.action, (e.before or {}).get("county"), e.after["county"]) for e in entries] == [
         ("create", None, "东源县"), ("update", "东源县", "和平县"), ("update", "和平县", None)
     ]  # fmt: skip
+
+
+def test_a_clerk_is_given_their_school_by_its_code_and_refusals_name_the_option(engine):
+    # --school-id took the database's number, which no command shows; a refused value was
+    # named by its Python field in pydantic's English ("display_name: String should have at
+    # most 100 characters").
+    from workforce.models import School
+
+    with Session(engine) as session:
+        session.add(School(code="YC-P-001", name="太阳升小学", town="镇", zone="urban",
+                           level="primary"))  # fmt: skip
+        session.commit()
+        school_id = session.exec(select(School.id)).one()
+    runner = CliRunner()
+
+    def create(name: str, *options: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["create-user", name, "--role", "clerk", *options,
+                                   "--password-stdin"], input=f"{PASSWORD}\n")  # fmt: skip
+
+    made = create("li", "--school", "YC-P-001")
+    assert made.exit_code == 0, made.output
+    unknown = create("wang", "--school", "YC-P-999")
+    assert unknown.exit_code == 2 and "没有学校代码为“YC-P-999”的学校" in unknown.output
+    long_name = create("zhao", "--school", "YC-P-001", "--display-name", "长" * 101)
+    assert long_name.exit_code == 2, long_name.output
+    assert "--display-name：" in long_name.output and "String should" not in long_name.output
+    with Session(engine) as session:
+        clerks = session.exec(select(User.username, User.school_id)).all()
+    assert clerks == [("li", school_id)]
