@@ -476,6 +476,6 @@ def _about(link: Any) -> dict[str, Any]:
 
 def _when(moment: dt.datetime) -> str:
     """A link's sealing time as users read it: Beijing time, to the second."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+    from workforce.dates import local_time
+
+    return local_time(moment, "%Y-%m-%d %H:%M:%S")

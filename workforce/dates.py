@@ -87,3 +87,17 @@ def years_between(start: dt.date, end: dt.date) -> int:
     if (end.month, end.day) < (start.month, start.day):
         years -= 1
     return years
+
+
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+"""Times are stored in UTC and shown in China Standard Time (UTC+8 all year, no DST)."""
+
+
+def local_time(moment: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time (naive or aware) as Beijing time, as every page, command and message
+    shows it (blank for none): the command line printed UTC where the pages showed Beijing
+    time, eight hours apart for one event in an auditor's two views."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(CHINA_TIME).strftime(pattern)

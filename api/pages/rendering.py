@@ -4,7 +4,6 @@ the one-time messages (flashes) left by the previous request."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,22 +23,13 @@ from api.security import csrf_token
 from workforce.accounts.models import User
 from workforce.accounts.roles import ROLE_LABELS, Permission, Role, allows, is_school_bound
 from workforce.codes import code_list
+from workforce.dates import local_time
 from workforce.services.messages import Text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 FlashKind = Literal["info", "success", "error"]
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
-"""Times are stored in UTC and shown in China Standard Time (UTC+8 all year, no DST)."""
-
-
-def local_time(moment: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC time (naive or aware) as Beijing time; blank for none."""
-    if moment is None:
-        return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(CHINA_TIME).strftime(pattern)
 
 
 def flash(request: Request, kind: FlashKind, text: Text) -> None:

@@ -21,6 +21,7 @@ from workforce.cli.app import (
     say,
     time_limit_given,
 )
+from workforce.dates import local_time
 
 if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce --help` is fast
     from collections.abc import Callable
@@ -673,14 +674,14 @@ def signing_key_command(language: Language = "zh") -> None:
         typer.echo("此前的公钥（签发于其使用期间的方案文件按它核验）：" if zh else
                    "Earlier keys (files signed while each was in force verify under it):")
     for period in earlier:
-        since = f"{period.since:%Y-%m-%d %H:%M}" if period.since else ("启用之初" if zh else "the start")
-        until = f"{period.until:%Y-%m-%d %H:%M}"
+        since = local_time(period.since) if period.since else ("启用之初" if zh else "the start")
+        until = local_time(period.until)
         if period.key is None:
-            typer.echo(f"  {since} – {until} UTC：" + ("该次更换密钥前的公钥未记录" if zh else
+            typer.echo(f"  {since} – {until}：" + ("该次更换密钥前的公钥未记录" if zh else
                        "the key before this rotation was not recorded"))
         else:
-            typer.echo(f"  {since} – {until} UTC：{period.key}（指纹 {period.fingerprint}）" if zh
-                       else f"  {since} – {until} UTC: {period.key} (fingerprint "
+            typer.echo(f"  {since} – {until}：{period.key}（指纹 {period.fingerprint}）" if zh
+                       else f"  {since} – {until} (Beijing time): {period.key} (fingerprint "
                        f"{period.fingerprint})")
 
 
@@ -742,7 +743,7 @@ def list_command(
             typer.echo(
                 f"#{p.id}\t{p.county or '-'}\t{label('status', p.status)}\t"
                 f"{label('solver', p.solver_status)}\t{p.moves}\t{p.created_by}\t"
-                f"{p.created_at:%Y-%m-%d %H:%M}"
+                f"{local_time(p.created_at)}"
             )
 
 

@@ -29,13 +29,13 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from workforce.codes import code_list
+from workforce.dates import local_time
 from workforce.io.cells import CodeCell, as_text
 from workforce.io.changes import SheetChanges
 from workforce.io.messages import message_each
 from workforce.io.problems import Problem
 from workforce.rules.leaving import GONE, SERVING
 
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
 RESOLUTION = dt.timedelta(minutes=1)
 """The workbook's creation time is written to the minute."""
@@ -192,4 +192,4 @@ def _plain(text: str) -> str:
 
 def _local(moment: dt.datetime) -> str:
     """A stored UTC time in Beijing time, to the minute."""
-    return moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+    return local_time(moment)

@@ -33,6 +33,7 @@ from optimizer import Instance, Pin, Plan, SolveSettings, solve
 from optimizer.plan import Move
 from workforce import audit
 from workforce.config import get_settings
+from workforce.dates import local_time
 from workforce.db import begin_write
 from workforce.models import RotationPlan, RotationRecord, School, Teacher, utcnow
 from workforce.plans.messages import message
@@ -512,7 +513,7 @@ def _apply(session: Session, plan_id: int, *, actor: str) -> RotationPlan:
             raise PlanError(
                 "already_applied",
                 plan_id=plan_id,
-                applied_at=f"{record.applied_at:%Y-%m-%d %H:%M}",
+                applied_at=local_time(record.applied_at),
                 applied_by=record.applied_by,
             )
         raise PlanError("not_approved", plan_id=plan_id, status=record.status)

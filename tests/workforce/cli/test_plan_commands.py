@@ -651,3 +651,29 @@ def test_pins_the_plan_refuses_are_named_in_words_not_a_validation_dump(engine):
     assert len(cases) == 4
     with Session(engine) as session:  # nothing was solved
         assert len(session.exec(select(RotationPlan)).all()) == 1
+
+
+def test_the_command_line_shows_times_in_beijing_time_as_the_pages_do(engine):
+    # `plans list` and the "already applied" refusal printed UTC, the plan page Beijing time:
+    # one event eight hours apart in an auditor's two views.
+    import datetime as dt
+
+    with Session(engine) as session:
+        build_small_district(session)
+    assert _invoke("plan", "--year", "2026").exit_code == 0
+    assert _invoke("plans", "approve", "1", "--comment", "同意", "--yes").exit_code == 0
+    assert _invoke("plans", "apply", "1", "--yes").exit_code == 0
+    with Session(engine) as session:
+        plan = session.get(RotationPlan, 1)
+        plan.created_at = dt.datetime(2026, 12, 8, 1, 28, tzinfo=dt.UTC)
+        session.add(plan)
+        session.commit()
+    listed = _invoke("plans", "list", "--year", "2026")
+    assert "2026-12-08 09:28" in listed.output and "01:28" not in listed.output
+    again = _invoke("plans", "apply", "1", "--yes")
+    applied_utc = again.output.split("已于 ", 1)[1][:16]
+    shown = dt.datetime.strptime(applied_utc, "%Y-%m-%d %H:%M")
+    with Session(engine) as session:
+        applied = session.get(RotationPlan, 1).applied_at
+    assert shown == (applied + dt.timedelta(hours=8)).replace(second=0, microsecond=0,
+                                                              tzinfo=None)  # fmt: skip
