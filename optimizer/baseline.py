@@ -8,6 +8,10 @@
    first while the key share is short) to the nearest school with room, or swaps them with a
    teacher of the same main subject there (对调); then the district 5% the same way.
 
+At a complete secondary school short in a subject's senior section, a teacher without a
+senior-level certificate takes only the junior section's slots, and senior-certified teachers
+leave only as far as the senior section allows (`capacity.section`, `sending.section_*`).
+
 It keeps every hard rule except the quotas it fails to reach, which its plan reports as unmet.
 It serves as the benchmark's reference and never uses the model.
 """
@@ -33,6 +37,7 @@ from optimizer.explain import (
 from optimizer.instance import Instance, School, Teacher
 from optimizer.plan import Move, Plan, Provenance, SolverStats
 from optimizer.rules import (
+    SENIOR_CERT_RANK,
     cert_rank,
     counts_toward_district_share,
     direction_between,
@@ -42,8 +47,10 @@ from optimizer.rules import (
     in_key_share_base,
     in_school_quota_scope,
     is_key,
+    junior_section_slots,
     key_share_fraction,
     max_net_loss,
+    max_senior_net_loss,
     required_cert_rank,
     share_target,
     subject_weight,
@@ -97,6 +104,19 @@ class _Ledger:
         # C call (100,000 teachers: the slots' scans asked `may_lose` 936,000 times, 2.2 s).
         self.blocked: set[tuple[str, str]] = {key for key, limit in self._loss.items()
                                               if limit <= 0}
+        # The two sections of complete secondary schools (only places with section figures):
+        # the junior section's slots, net of teachers without a senior certificate who come
+        # or go; the senior-certified teachers' net loss and its limit, and the places that
+        # may not lose one more of them (as `blocked`).
+        self._junior_slots = {(s.code, e.subject): slots for s in instance.schools
+                              for e in s.staffing
+                              if (slots := junior_section_slots(e)) is not None}
+        self.junior_net: Counter[tuple[str, str]] = Counter()
+        self._senior_loss = {(s.code, e.subject): limit[0] for s in instance.schools
+                             for e in s.staffing if (limit := max_senior_net_loss(e)) is not None}
+        self.senior_net_loss: Counter[tuple[str, str]] = Counter()
+        self.senior_blocked: set[tuple[str, str]] = {key for key, limit
+                                                     in self._senior_loss.items() if limit <= 0}
         self.by_school: dict[str, list[Teacher]] = defaultdict(list)
         self.by_school_subject: dict[tuple[str, str], list[Teacher]] = defaultdict(list)
         available = instance.available_staff
@@ -165,15 +185,32 @@ class _Ledger:
             self._summaries[key] = summary
         return summary
 
-    def room(self, school: School, subject: str) -> bool:
+    def room(self, school: School, subject: str, senior: bool = True) -> bool:
+        """A slot of `subject` at `school` and a free post there, for an arrival with
+        (`senior`) or without a senior-level certificate (`junior_room`)."""
         key = (school.code, subject)
         return (self.arrivals[key] - self.departures[key] < school.shortage(subject)
-                and self.net[school.code] < self.free[school.code])
+                and self.net[school.code] < self.free[school.code]
+                and (senior or self.junior_room(key)))
+
+    def junior_room(self, key: tuple[str, str]) -> bool:
+        """Whether (school, subject) takes one more teacher without a senior-level
+        certificate on balance (`capacity.section`; no limit without a short senior
+        section)."""
+        slots = self._junior_slots.get(key)
+        return slots is None or self.junior_net[key] < slots
+
+    def senior(self, teacher: Teacher) -> bool:
+        """Whether the teacher holds a senior-level certificate."""
+        return self._cert[teacher.staff_no] >= SENIOR_CERT_RANK
 
     def can_leave(self, teacher: Teacher) -> bool:
         """The sending school keeps its minimum in the teacher's main subject
-        (`rules.max_net_loss`; no limit where the school has no staffing entry for it)."""
-        return self.may_lose((teacher.school, teacher.main_subject))
+        (`rules.max_net_loss`; no limit where the school has no staffing entry for it), and
+        a senior-certified teacher leaves a complete secondary school only as far as its
+        senior section allows (`rules.max_senior_net_loss`)."""
+        key = (teacher.school, teacher.main_subject)
+        return self.may_lose(key) and not (key in self.senior_blocked and self.senior(teacher))
 
     def may_lose(self, key: tuple[str, str]) -> bool:
         """Whether (school, subject) may lose one more teacher on balance (`can_leave`)."""
@@ -203,10 +240,13 @@ class _Ledger:
     def move(self, teacher: Teacher, dest: str, subject: str) -> None:
         self.moves.append((teacher, dest, subject))
         self.moved.add(teacher.staff_no)
-        self.arrivals[(dest, subject)] += 1
-        self.departures[(teacher.school, teacher.main_subject)] += 1
-        self._reassess((dest, subject))
-        self._reassess((teacher.school, teacher.main_subject))
+        arriving, leaving = (dest, subject), (teacher.school, teacher.main_subject)
+        self.arrivals[arriving] += 1
+        self.departures[leaving] += 1
+        self._reassess(arriving)
+        self._reassess(leaving)
+        if self._junior_slots or self._senior_loss:
+            self._count_sections(teacher, arriving, leaving)
         self.net[dest] += 1
         self.net[teacher.school] -= 1
         self.left[teacher.school] += 1
@@ -217,15 +257,34 @@ class _Ledger:
             self.key_base += 1
             self.key_moves += is_key(teacher, self.as_of, self.rules)
 
+    def _count_sections(self, teacher: Teacher, arriving: tuple[str, str],
+                        leaving: tuple[str, str]) -> None:
+        """The sections' counts after `teacher` moved from `leaving` (school, main subject)
+        to `arriving` (school, subject taught)."""
+        if not self.senior(teacher):
+            for key, change in ((arriving, 1), (leaving, -1)):
+                if key in self._junior_slots:
+                    self.junior_net[key] += change
+            return
+        for key, change in ((leaving, 1), (arriving, -1)):
+            limit = self._senior_loss.get(key)
+            if limit is not None:
+                self.senior_net_loss[key] += change
+                if self.senior_net_loss[key] >= limit:
+                    self.senior_blocked.add(key)
+                else:
+                    self.senior_blocked.discard(key)
+
     def place(self, teacher: Teacher) -> bool:
         """Send `teacher` to the nearest school with room in one of its subjects, or swap it
         with a same-subject teacher of the nearest school that has one."""
         if teacher.staff_no in self.moved or not self.can_leave(teacher):
             return False
+        senior = self.senior(teacher)
         for dest in self.nearest(teacher.school):
             if not self.fits(teacher, dest):
                 continue
-            subject = next((j for j in teacher.can_teach if self.room(dest, j)), None)
+            subject = next((j for j in teacher.can_teach if self.room(dest, j, senior)), None)
             if subject is not None:
                 self.move(teacher, dest.code, subject)
                 return True
@@ -240,9 +299,20 @@ class _Ledger:
         home = self.school_by_code[teacher.school]
         for other in self.candidates_at(dest.code):
             if (other.main_subject == teacher.main_subject and other.staff_no not in self.moved
-                    and self.can_leave(other) and self.fits(other, home)):
+                    and self.can_leave(other) and self.fits(other, home)
+                    and self._swap_keeps_sections(teacher, other)):
                 return other
         return None
+
+    def _swap_keeps_sections(self, teacher: Teacher, other: Teacher) -> bool:
+        """`capacity.section` at both ends of a swap in one main subject: where the teacher
+        who leaves holds a senior-level certificate and the one who comes does not, the junior
+        section must have a slot (each leaving on its own was checked by `can_leave`)."""
+        for coming, going in ((teacher, other), (other, teacher)):
+            if (self.senior(going) and not self.senior(coming)
+                    and not self.junior_room((going.school, going.main_subject))):
+                return False
+        return True
 
     def candidates_at(self, code: str) -> list[Teacher]:
         """Available teachers of a school, longest there first."""
@@ -286,7 +356,8 @@ def _place_pins(ledger: _Ledger) -> None:
             continue
         if pin.kind == "must_go" and pin.school:
             dest = ledger.school_by_code[pin.school]
-            subject = next((j for j in teacher.can_teach if ledger.room(dest, j)), None)
+            senior = ledger.senior(teacher)
+            subject = next((j for j in teacher.can_teach if ledger.room(dest, j, senior)), None)
             if subject and ledger.fits(teacher, dest) and ledger.can_leave(teacher):
                 ledger.move(teacher, dest.code, subject)
         elif pin.kind == "must_move":
@@ -319,6 +390,8 @@ def _candidates(ledger: _Ledger, dest: School, subject: str) -> Iterator[Teacher
     teachers looked at over the slots, and the method calls were half the clerk's time)."""
     moved, cert, pins, blocked = ledger.moved, ledger._cert, ledger.pins_by_teacher, ledger.blocked
     required = ledger._required[dest.code]
+    slot = (dest.code, subject)
+    limited, senior_blocked = slot in ledger._junior_slots, ledger.senior_blocked  # kept current
     for source in ledger.sources_teaching(dest.code, subject):
         teachers = ledger.by_school_subject[(source, subject)]
         best_cert, keys = ledger.list_summary(source, subject)
@@ -330,8 +403,12 @@ def _candidates(ledger: _Ledger, dest: School, subject: str) -> Iterator[Teacher
                 continue
             if staff_no in pins and not ledger.covers(t, dest):
                 continue
-            if (source, t.main_subject) not in blocked:
-                yield t
+            if (source, t.main_subject) in blocked:
+                continue
+            if (limited or senior_blocked) and not (
+                    ledger.can_leave(t) and (ledger.senior(t) or ledger.junior_room(slot))):
+                continue  # a complete secondary school's section, here or at the source
+            yield t
 
 
 def _top_up_quotas(ledger: _Ledger) -> None:

@@ -34,6 +34,7 @@ from optimizer.highs import QuietHighs
 from optimizer.instance import Instance, Teacher
 from optimizer.plan import Move
 from optimizer.rules import (
+    SENIOR_CERT_RANK,
     cert_covers,
     cert_rank,
     counts_in_quota_base,
@@ -44,13 +45,16 @@ from optimizer.rules import (
     in_school_quota_scope,
     is_available,
     is_key,
+    junior_section_slots,
     key_share_fraction,
     max_net_loss,
+    max_senior_net_loss,
     move_preference,
     must_rotate_principal,
     principal_direction_ok,
     school_distance_km,
     share_target,
+    slots_filled,
     subject_weight,
 )
 
@@ -122,14 +126,18 @@ def legacy_instance_sha256(instance: Instance) -> str:
 def objective_values(instance: Instance, moves: list[Move]) -> dict[str, float]:
     """The three objective levels recomputed from the moves alone.
 
-    rural_shortage_filled: Σ weight × min(slots, max(0, arrivals − departures)) over rural
-    shortages (departures counted by the leaving teachers' main subject); preference:
-    Σ `move_preference`; distance: Σ of each move's distance in whole 0.1 km units, in km."""
+    rural_shortage_filled: Σ weight × the slots truly filled over rural shortages
+    (`rules.slots_filled`: min(slots, max(0, arrivals − departures)), departures counted by the
+    leaving teachers' main subject; at a complete secondary school short in its senior section
+    a junior-certified arrival fills no senior slot); preference: Σ `move_preference`;
+    distance: Σ of each move's distance in whole 0.1 km units, in km."""
     rules = instance.rules
     teachers = instance.teacher_by_staff_no
     schools = instance.school_by_code
     arrivals: dict[tuple[str, str], int] = defaultdict(int)
     departures: dict[tuple[str, str], int] = defaultdict(int)
+    senior_arrivals: dict[tuple[str, str], int] = defaultdict(int)
+    senior_departures: dict[tuple[str, str], int] = defaultdict(int)
     preference = 0
     units = 0
     for m in moves:
@@ -140,6 +148,9 @@ def objective_values(instance: Instance, moves: list[Move]) -> dict[str, float]:
         if m.role == "teacher" and m.subject is not None:
             arrivals[(m.to_school, m.subject)] += 1
             departures[(m.from_school, t.main_subject)] += 1
+            if cert_rank(t.cert_levels) >= SENIOR_CERT_RANK:
+                senior_arrivals[(m.to_school, m.subject)] += 1
+                senior_departures[(m.from_school, t.main_subject)] += 1
         preference += move_preference(t, m.to_school, rules)
         units += round(round(school_distance_km(src, dst), 3) / DISTANCE_UNIT_KM)
     filled = 0
@@ -149,7 +160,8 @@ def objective_values(instance: Instance, moves: list[Move]) -> dict[str, float]:
         for e in s.staffing:
             if e.shortage > 0:
                 key = (s.code, e.subject)
-                n = min(e.shortage, max(0, arrivals[key] - departures[key]))
+                n = slots_filled(e, arrivals[key], departures[key], senior_arrivals[key],
+                                 senior_departures[key])
                 filled += subject_weight(e.subject, rules) * n
     return {"rural_shortage_filled": float(filled), "preference": float(preference),
             "distance": round(units * DISTANCE_UNIT_KM, 3)}
@@ -243,8 +255,10 @@ def prove_level_one(instance: Instance, time_limit_s: float = 60.0,
 class _LevelOne:
     """Level 1 written from the rules: maximise Σ weight × fill over rural shortages subject to
     eligibility, pins, direction, certificate, subject capacity, post ceiling, minimum kept,
-    principal posts and terms, and the three quotas (with their bases as the rules read them:
-    `district_share_base`, `counts_toward_district_share`, `in_key_share_base`)."""
+    the two sections of complete secondary schools (`junior_section_slots`,
+    `max_senior_net_loss`), principal posts and terms, and the three quotas (with their bases
+    as the rules read them: `district_share_base`, `counts_toward_district_share`,
+    `in_key_share_base`)."""
 
     def __init__(self, instance: Instance) -> None:
         rules, as_of = instance.rules, instance.as_of
@@ -281,6 +295,9 @@ class _LevelOne:
         rows = _Rows()
         into: dict[tuple[str, str], list[int]] = defaultdict(list)
         out_main: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # the same by certificate (True: senior-level), for the sections' rows
+        into_by_cert: dict[tuple[str, str, bool], list[int]] = defaultdict(list)
+        out_by_cert: dict[tuple[str, str, bool], list[int]] = defaultdict(list)
         school_in: dict[str, list[int]] = defaultdict(list)
         school_out: dict[str, list[int]] = defaultdict(list)
         counted: list[int] = []  # moves that count towards the district share
@@ -310,6 +327,8 @@ class _LevelOne:
                     own.append(c)
                     into[(dst.code, j)].append(c)
                     out_main[(school, main)].append(c)
+                    into_by_cert[(dst.code, j, rank >= SENIOR_CERT_RANK)].append(c)
+                    out_by_cert[(school, main, rank >= SENIOR_CERT_RANK)].append(c)
                     school_in[dst.code].append(c)
                     school_out[school].append(c)
                     if counts_toward_district_share(src, dst, rules):
@@ -388,6 +407,16 @@ class _LevelOne:
                 if entry is not None and dep:  # minimum kept / no net loss while short
                     rows.add([(c, 1.0) for c in dep] + [(c, -1.0) for c in arr], -math.inf,
                              max_net_loss(entry)[0])
+                if entry is not None and (senior_loss := max_senior_net_loss(entry)):
+                    junior = junior_section_slots(entry)
+                    if junior is not None:  # junior-certified net arrivals: junior slots only
+                        rows.add([(c, 1.0) for c in into_by_cert[(code, j, False)]]
+                                 + [(c, -1.0) for c in out_by_cert[(code, j, False)]],
+                                 -math.inf, junior)
+                    # senior-certified net departures: the senior section's limit
+                    rows.add([(c, 1.0) for c in out_by_cert[(code, j, True)]]
+                             + [(c, -1.0) for c in into_by_cert[(code, j, True)]],
+                             -math.inf, senior_loss[0])
                 if school.zone == "rural" and entry is not None and entry.shortage > 0:
                     f = column(entry.shortage, subject_weight(j, rules))
                     rows.add([(f, 1.0)] + [(c, -1.0) for c in arr] + [(c, 1.0) for c in dep],

@@ -41,8 +41,10 @@ from optimizer.messages import (
 )
 from optimizer.plan import Plan
 from optimizer.rules import (
+    SENIOR_CERT_RANK,
     add_years,
     cert_covers,
+    cert_rank,
     counts_in_quota_base,
     counts_toward_district_share,
     district_share_base,
@@ -51,14 +53,17 @@ from optimizer.rules import (
     in_school_quota_scope,
     is_available,
     is_key,
+    junior_section_slots,
     key_share_fraction,
     key_share_target,
     max_net_loss,
+    max_senior_net_loss,
     move_direction,
     must_rotate_principal,
     principal_direction_ok,
     school_distance_km,
     share_target,
+    slots_filled,
     subject_weight,
 )
 
@@ -113,6 +118,7 @@ def check_plan(instance: Instance, plan: Plan, *, verify_bound: bool | None = No
     findings += _check_moves(instance, plan)
     findings += _check_pins(instance, plan)
     findings += _check_capacity(instance, plan)
+    findings += _check_sections(instance, plan)
     findings += _check_principals(instance, plan)
     findings += _check_quotas(instance, plan)
     findings += _check_shortages(instance, plan)
@@ -506,6 +512,80 @@ def _check_capacity(instance: Instance, plan: Plan) -> list[Finding]:
     return findings
 
 
+def _check_sections(instance: Instance, plan: Plan) -> list[Finding]:
+    """The two sections of a complete secondary school with section figures, from the movers'
+    certificates: teachers without a senior-level one fill only the junior section's slots
+    (`capacity.section`), and senior-certified teachers leave only as far as the senior
+    section allows (`sending.section_*`). Each finding names the school, the subject, the
+    figures and the teachers who broke it (name and staff number)."""
+    places = {(school.code, e.subject): (school, e, e.senior, loss)
+              for school in instance.schools for e in school.staffing
+              if e.senior is not None and (loss := max_senior_net_loss(e)) is not None}
+    if not places:
+        return []
+    # per place and certificate (True: senior-level): the movers coming (teaching the
+    # subject there) and going (of that main subject)
+    coming: dict[tuple[str, str, bool], list[Teacher]] = {}
+    going: dict[tuple[str, str, bool], list[Teacher]] = {}
+    for m in plan.moves:
+        t = instance.teacher_by_staff_no.get(m.staff_no)
+        if m.role != "teacher" or t is None or t.school != m.from_school:
+            continue  # named by the move checks
+        certified = cert_rank(t.cert_levels) >= SENIOR_CERT_RANK
+        if (m.to_school, m.subject) in places:
+            coming.setdefault((m.to_school, m.subject or "", certified), []).append(t)
+        if (t.school, t.main_subject) in places:
+            going.setdefault((t.school, t.main_subject, certified), []).append(t)
+    findings = []
+    for (code, subject), (school, entry, senior, (limit, name)) in sorted(places.items()):
+        at, at_en = _at(school)
+        subj, subj_en = _subject(subject)
+        junior = junior_section_slots(entry)
+        came = coming.get((code, subject, False), [])
+        went = going.get((code, subject, False), [])
+        if junior is not None and len(came) - len(went) > junior:
+            who, who_en = _names(came)
+            findings.append(_finding(
+                "capacity.section", f"{code}:{subject}",
+                f"{at}{subj}：缺{entry.shortage}人，其中高中部{entry.shortage - junior}人只能由持"
+                f"高级中学教师资格的教师补充、初中部{junior}人；未持该资格的{who}调入，同类教师"
+                f"调出{len(went)}人，净增{len(came) - len(went)}人，超出初中部缺口",
+                f"{at_en}, {subj_en}: short of {entry.shortage}, of which "
+                f"{entry.shortage - junior} in the senior section, for teachers with a "
+                f"senior-secondary certificate only, and {junior} in the junior section; "
+                f"{who_en} arrive without one and {len(went)} such teachers leave: a net "
+                f"{len(came) - len(went)}, more than the junior section's shortage"))
+        left = going.get((code, subject, True), [])
+        back = coming.get((code, subject, True), [])
+        if len(left) - len(back) > limit:
+            who, who_en = _names(left)
+            if name == "sending.section_shortage_kept":
+                zh = (f"{at}{subj}：高中部本身缺{senior.shortage}人，持高级中学教师资格的{who}"
+                      f"调出，此类教师调入{len(back)}人，净调出{len(left) - len(back)}人")
+                en = (f"{at_en}, {subj_en}: the senior section is short of {senior.shortage} "
+                      f"itself, yet {who_en}, with a senior-secondary certificate, leave and "
+                      f"{len(back)} such teachers arrive: a net loss of "
+                      f"{len(left) - len(back)}")
+            else:
+                zh = (f"{at}{subj}：持高级中学教师资格的在编教师{senior.in_post}人，高中部须保留"
+                      f"{senior.min_keep}人，至多净调出{limit}人；{who}调出，此类教师调入"
+                      f"{len(back)}人，净调出{len(left) - len(back)}人")
+                en = (f"{at_en}, {subj_en}: {senior.in_post} established teachers with a "
+                      f"senior-secondary certificate, {senior.min_keep} of whom the senior "
+                      f"section keeps, so at most {limit} may leave on balance; {who_en} leave "
+                      f"and {len(back)} such teachers arrive: a net loss of "
+                      f"{len(left) - len(back)}")
+            findings.append(_finding(name, f"{code}:{subject}", zh, en))
+    return findings
+
+
+def _names(teachers: list[Teacher]) -> tuple[str, str]:
+    """Teachers by name and staff number, joined ('、' in Chinese), in staff-number order."""
+    ordered = sorted(teachers, key=lambda t: t.staff_no)
+    return ("、".join(teacher_label(t, 0) for t in ordered),
+            ", ".join(teacher_label(t, 1) for t in ordered))
+
+
 def _check_principals(instance: Instance, plan: Plan) -> list[Finding]:
     """Principal posts (vacant or vacated) and principals who must rotate."""
     rules, as_of = instance.rules, instance.as_of
@@ -621,6 +701,11 @@ def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
     arrivals = Counter((m.to_school, m.subject) for m in plan.moves if m.role == "teacher")
     departures = Counter((m.from_school, main.get(m.staff_no)) for m in plan.moves
                          if m.role == "teacher")
+    senior = {t.staff_no for t in instance.teachers
+              if cert_rank(t.cert_levels) >= SENIOR_CERT_RANK}
+    senior_moves = [m for m in plan.moves if m.role == "teacher" and m.staff_no in senior]
+    senior_arrivals = Counter((m.to_school, m.subject) for m in senior_moves)
+    senior_departures = Counter((m.from_school, main.get(m.staff_no)) for m in senior_moves)
     truth = {}
     flows: dict[tuple[str, str], tuple[int, int, int]] = {}
     for school in instance.schools:
@@ -628,7 +713,8 @@ def _check_shortages(instance: Instance, plan: Plan) -> list[Finding]:
             for entry in school.staffing:
                 if entry.shortage > 0:
                     key = (school.code, entry.subject)
-                    filled = min(entry.shortage, max(0, arrivals[key] - departures[key]))
+                    filled = slots_filled(entry, arrivals[key], departures[key],
+                                          senior_arrivals[key], senior_departures[key])
                     truth[key] = (entry.shortage, filled, entry.shortage - filled)
                     flows[key] = (arrivals[key], departures[key],
                                   subject_weight(entry.subject, instance.rules))

@@ -22,6 +22,7 @@ class ConstraintInfo:
 
 _OPINION_2014 = "教育部等《关于推进县（区）域内义务教育学校校长教师交流轮岗的意见》(2014)"
 _PLAN = "《源城区教育发展\"十四五\"规划》第三章第三节"
+_TEACHER_CERTIFICATES = "《教师资格条例》(1995)"
 
 CATALOGUE: dict[str, ConstraintInfo] = {
     c.name: c
@@ -70,7 +71,7 @@ CATALOGUE: dict[str, ConstraintInfo] = {
                         "directions.lateral")),
         ConstraintInfo("move.certificate", "教师资格证书学段须覆盖接收学校学段",
                        "the teacher's certificate level must cover the receiving school's level",
-                       "《教师资格条例》(1995)", ("certificates.required_by_school_level",)),
+                       _TEACHER_CERTIFICATES, ("certificates.required_by_school_level",)),
         ConstraintInfo("move.subject", "到接收学校任教的学科须为本人可教学科",
                        "the subject taught at the destination must be one the teacher can teach",
                        "本系统约定"),
@@ -87,6 +88,23 @@ CATALOGUE: dict[str, ConstraintInfo] = {
         ConstraintInfo("sending.shortage_kept", "学校缺编的学科不得净调出",
                        "a school short of a subject does not lose teachers of it on balance",
                        "本系统约定"),
+        ConstraintInfo("capacity.section",
+                       "完全中学高中部的缺口只由持高级中学教师资格的教师补充：未持该资格的教师"
+                       "调入某学科（减去该学科此类教师调出）不超过初中部的缺口",
+                       "at a complete secondary school only teachers with a senior-secondary "
+                       "certificate fill the senior section's shortage: arrivals in a subject "
+                       "without one (less such departures in it) are at most the junior "
+                       "section's shortage", _TEACHER_CERTIFICATES),
+        ConstraintInfo("sending.section_min_keep",
+                       "完全中学各学科须保留高中部所需的持高级中学教师资格的教师",
+                       "a complete secondary school keeps the senior-certified teachers its "
+                       "senior section needs in every subject",
+                       f"{_TEACHER_CERTIFICATES}；本系统约定"),
+        ConstraintInfo("sending.section_shortage_kept",
+                       "完全中学高中部缺编的学科不得净调出持高级中学教师资格的教师",
+                       "a complete secondary school short in a subject's senior section does "
+                       "not lose senior-certified teachers of it on balance",
+                       f"{_TEACHER_CERTIFICATES}；本系统约定"),
         ConstraintInfo("principal.two_terms", "校长在同一学校任满两届应交流",
                        "a principal who served two full terms at one school must rotate",
                        _OPINION_2014, ("principals.must_rotate_after_terms",)),

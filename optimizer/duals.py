@@ -48,8 +48,11 @@ CHECK_TOLERANCE = 1e-6
 STEPS: dict[str, int] = {
     "capacity.post_ceiling": 1,
     "capacity.subject": 1,
+    "capacity.section": 1,
     "sending.min_keep": 1,
     "sending.shortage_kept": 1,
+    "sending.section_min_keep": 1,
+    "sending.section_shortage_kept": 1,
     "principal.post": 1,
     "move.once": 1,
     "quota.district_share": 1,

@@ -21,6 +21,7 @@ from optimizer.messages import (
 )
 from optimizer.plan import Move, QuotaResult, Reason, ShortageResult
 from optimizer.rules import (
+    SENIOR_CERT_RANK,
     add_years,
     age_on,
     cert_rank,
@@ -31,14 +32,17 @@ from optimizer.rules import (
     in_key_share_base,
     in_school_quota_scope,
     is_key,
+    junior_section_slots,
     key_share_fraction,
     key_share_target,
     max_net_loss,
+    max_senior_net_loss,
     move_direction,
     must_rotate_principal,
     required_cert_rank,
     school_distance_km,
     share_target,
+    slots_filled,
     subject_weight,
 )
 
@@ -223,7 +227,8 @@ def shortage_results(instance: Instance, moves: list[Move], pruned_nearest: int 
                 continue
             key = (school.code, entry.subject)
             arrivals, departures = context.arrivals[key], context.departures[key]
-            filled = min(entry.shortage, max(0, arrivals - departures))
+            filled = slots_filled(entry, arrivals, departures, context.senior_arrivals[key],
+                                  context.senior_departures[key])
             unfilled = entry.shortage - filled
             results.append(ShortageResult(
                 school=school.code, subject=entry.subject, slots=entry.shortage,
@@ -262,10 +267,17 @@ class _MoveTotals:
         self.moved = {m.staff_no for m in moves}
         self.arrivals = Counter((m.to_school, m.subject) for m in moves if m.subject)
         self.departures: Counter[tuple[str, str | None]] = Counter()
+        # the same for the senior-certified movers: a complete secondary school's senior
+        # section counts only them (rules.slots_filled)
+        self.senior_arrivals: Counter[tuple[str, str | None]] = Counter()
+        self.senior_departures: Counter[tuple[str, str | None]] = Counter()
         for m in moves:
             if m.role == "teacher":
-                main = instance.teacher_by_staff_no[m.staff_no].main_subject
-                self.departures[(m.from_school, main)] += 1
+                mover = instance.teacher_by_staff_no[m.staff_no]
+                self.departures[(m.from_school, mover.main_subject)] += 1
+                if cert_rank(mover.cert_levels) >= SENIOR_CERT_RANK:
+                    self.senior_arrivals[(m.to_school, m.subject)] += 1
+                    self.senior_departures[(m.from_school, mover.main_subject)] += 1
         self.net_in = Counter(m.to_school for m in moves)
         self.net_in.subtract(Counter(m.from_school for m in moves))
         self.headcount = Counter(t.school for t in instance.teachers
@@ -309,9 +321,10 @@ class _MoveTotals:
     def unfilled_reasons(self, school: str, subject: str, pruned_nearest: int | None,
                          greedy: bool, proven_bound: float | None = None) -> list[Reason]:
         """Why some slots stay empty, the decisive reason first: this school's post ceiling
-        (nothing more can arrive without a departure), no candidate at all, candidates used
-        elsewhere, the minimum a candidate's school keeps, the key share, pruning (only when
-        the bound does not already prove that no plan fills more)."""
+        (nothing more can arrive without a departure), no candidate at all, a complete
+        secondary school's senior-section slots that only senior-certified candidates can take,
+        candidates used elsewhere, the minimum a candidate's school keeps, the key share,
+        pruning (only when the bound does not already prove that no plan fills more)."""
         dest = self.school_by_code[school]
         if not greedy and self.headcount[school] + self.net_in[school] >= dest.post_ceiling:
             ceiling = [render("unfilled.post_ceiling", ceiling=dest.post_ceiling,
@@ -322,6 +335,14 @@ class _MoveTotals:
         if not candidates:
             return ceiling + [render("unfilled.no_candidate", subject=subject)]
         reasons = list(ceiling)
+        entry = dest.staffing_by_subject.get(subject)
+        junior = None if entry is None else junior_section_slots(entry)
+        if junior is not None:
+            reasons.append(render("unfilled.senior_section", subject=subject,
+                                  slots=entry.shortage - junior,
+                                  count=sum(count for kind, count in candidates.items()
+                                            if kind.cert_rank >= SENIOR_CERT_RANK
+                                            and not kind.moved)))
         used = sum(count for kind, count in candidates.items() if kind.moved)
         if used:
             reasons.append(render("unfilled.used_elsewhere", count=used))
@@ -371,10 +392,16 @@ class _MoveTotals:
         return +found  # the kinds with someone left
 
     def _at_minimum(self, teacher: Teacher) -> bool:
+        """Whether the teacher's school may not lose one more of them on balance: in the main
+        subject, or — a senior-certified teacher of a complete secondary school — in its
+        senior section (`rules.max_senior_net_loss`)."""
         school = self.school_by_code[teacher.school]
         entry = school.staffing_by_subject.get(teacher.main_subject)
         if entry is None:
             return False
-        out = self.departures[(school.code, teacher.main_subject)]
-        back = self.arrivals[(school.code, teacher.main_subject)]
-        return out - back >= max_net_loss(entry)[0]
+        key = (school.code, teacher.main_subject)
+        if self.departures[key] - self.arrivals[key] >= max_net_loss(entry)[0]:
+            return True
+        senior = max_senior_net_loss(entry)
+        return (senior is not None and cert_rank(teacher.cert_levels) >= SENIOR_CERT_RANK
+                and self.senior_departures[key] - self.senior_arrivals[key] >= senior[0])

@@ -7,7 +7,8 @@ norms) are computed outside and passed in; rotation rules travel inside (`rules`
 
 Validation refuses: duplicate school codes or staff numbers, a teacher at an unknown school, a
 wish or pin naming an unknown school or teacher, a main subject missing from `can_teach`,
-duplicate subjects in one school's staffing, `min_keep` above `in_post`, and contradictory pins
+duplicate subjects in one school's staffing, `min_keep` above `in_post`, senior-section figures
+above the subject's or at a school that is not a complete secondary one, and contradictory pins
 for one teacher.
 """
 
@@ -62,6 +63,34 @@ class _Indexed(_Strict):
         return cached[1]
 
 
+class SeniorSection(_Strict):
+    """The senior section (高中部) of a complete secondary school in one subject.
+
+    A teacher without a senior-secondary certificate (``cert_levels`` without ``senior``) may
+    teach only the junior section (《教师资格条例》: a certificate is valid at its own level and
+    below), so the demand rule (``workforce.rules.demand``) counts them only towards the junior
+    section's need; these figures let the rotation keep to the same reading."""
+
+    in_post: int = Field(
+        ge=0, description="The subject's established teachers (part of the entry's `in_post`) "
+        "who hold a senior-level certificate."
+    )
+    shortage: int = Field(
+        0, ge=0, description="Of the entry's shortage slots, those only a teacher with a "
+        "senior-level certificate can fill (the senior section's)."
+    )
+    min_keep: int = Field(
+        0, ge=0, description="Senior-certified teachers of the subject the school keeps at "
+        "least (what the senior section needs)."
+    )
+
+    @model_validator(mode="after")
+    def _keep_not_above_post(self) -> SeniorSection:
+        if self.min_keep > self.in_post:
+            raise ValueError(f"senior section: min_keep {self.min_keep} > in_post {self.in_post}")
+        return self
+
+
 class SubjectStaffing(_Strict):
     """One subject at one school."""
 
@@ -74,11 +103,24 @@ class SubjectStaffing(_Strict):
         0, ge=0, description="Unfilled slots from the demand norms (computed outside); ≥ 0."
     )
     min_keep: int = Field(0, ge=0, description="The school keeps at least this many in it.")
+    senior: SeniorSection | None = Field(
+        None, exclude_if=lambda value: value is None,
+        description="Only at a complete secondary school: its senior section's figures. None = "
+        "no section figures, and every teacher of the subject counts alike. Left out of the "
+        "JSON when None, so an instance without them (and the hash a plan names) is what it "
+        "was before sections existed."
+    )
 
     @model_validator(mode="after")
     def _keep_not_above_post(self) -> SubjectStaffing:
         if self.min_keep > self.in_post:
             raise ValueError(f"{self.subject}: min_keep {self.min_keep} > in_post {self.in_post}")
+        senior = self.senior
+        if senior is not None and (senior.in_post > self.in_post
+                                   or senior.shortage > self.shortage):
+            raise ValueError(f"{self.subject}: the senior section's in_post {senior.in_post} / "
+                             f"shortage {senior.shortage} exceed the subject's {self.in_post} / "
+                             f"{self.shortage}")
         return self
 
 
@@ -103,6 +145,14 @@ class School(_Indexed):
         if dup:
             raise ValueError(f"subject listed twice in staffing: {dup}")
         return staffing
+
+    @model_validator(mode="after")
+    def _sections_only_at_complete_secondary(self) -> School:
+        if self.level != "complete_secondary" and any(e.senior is not None
+                                                      for e in self.staffing):
+            raise ValueError(f"{self.code}: senior section figures at a {self.level} school "
+                             "(only a complete secondary school has two sections)")
+        return self
 
     @property
     def staffing_by_subject(self) -> dict[str, SubjectStaffing]:

@@ -36,10 +36,13 @@ from optimizer.instance import Instance
 from optimizer.network import Network
 from optimizer.problem import Problem
 from optimizer.rules import (
+    SENIOR_CERT_RANK,
     counts_toward_district_share,
     in_key_share_base,
+    junior_section_slots,
     key_share_fraction,
     max_net_loss,
+    max_senior_net_loss,
     subject_weight,
 )
 
@@ -283,6 +286,7 @@ def build_model(instance: Instance, net: Network, backend: str, *, elastic: bool
     add_subject_capacity(model, instance)
     add_post_ceiling(model, instance, net, index)
     add_min_keep(model, instance)
+    add_sections(model, instance, net, index)
     add_principal_posts(model, instance, index)
     add_district_quota(model, net, elastic, instance)
     add_school_quotas(model, net, index, elastic)
@@ -381,6 +385,47 @@ def add_min_keep(model: RotationModel, instance: Instance) -> None:
         model.row(-INF, limit, f"{name}[{source},{subject}]",
                   [leaving] + ([coming] if coming is not None else []),
                   [1.0] + ([-1.0] if coming is not None else []))
+
+
+def add_sections(model: RotationModel, instance: Instance, net: Network, index: _Index) -> None:
+    """The two sections of a complete secondary school, for each subject with the senior
+    section's figures (`SubjectStaffing.senior`), over the arcs of groups with and without a
+    senior-level certificate (a group's certificate is one of its key):
+
+    - capacity.section: arrivals without one − departures of main-j teachers without one ≤
+      the junior section's slots (`rules.junior_section_slots`; only while the senior section
+      is short — else every arrival fills a junior need);
+    - sending.section_shortage_kept / sending.section_min_keep: senior-certified departures of
+      main-j teachers − senior-certified arrivals in j ≤ the senior section's net loss
+      (`rules.max_senior_net_loss`).
+
+    With the subject's own capacity and sending rows these keep every slot counted in level 1
+    a true one (`rules.slots_filled`). Rows only for the schools with section figures: the
+    arcs into and out of those (school, subject) places are split by certificate here, not in
+    the per-arc index."""
+    arcs = net.arcs
+    senior = [g.cert >= SENIOR_CERT_RANK for g in net.groups]
+    x = model.x
+    for school in instance.schools:
+        for entry in school.staffing:
+            limit = max_senior_net_loss(entry)
+            if limit is None:
+                continue
+            key = (school.code, entry.subject)
+            into, out = index.into.get(key, []), index.out_main.get(key, [])
+            junior_in = [i for i in into if not senior[arcs[i].group]]
+            junior_out = [i for i in out if not senior[arcs[i].group]]
+            slots = junior_section_slots(entry)
+            if slots is not None and junior_in:
+                model.row(-INF, slots, f"capacity.section[{key[0]},{key[1]}]",
+                          x[junior_in + junior_out],
+                          [1.0] * len(junior_in) + [-1.0] * len(junior_out))
+            senior_out = [i for i in out if senior[arcs[i].group]]
+            if senior_out:
+                senior_in = [i for i in into if senior[arcs[i].group]]
+                model.row(-INF, limit[0], f"{limit[1]}[{key[0]},{key[1]}]",
+                          x[senior_out + senior_in],
+                          [1.0] * len(senior_out) + [-1.0] * len(senior_in))
 
 
 def add_principal_posts(model: RotationModel, instance: Instance, index: _Index) -> None:

@@ -17,9 +17,11 @@ list; the hand-out gives group flows to members who did not wish that school fir
 An arc group → (destination, subject) exists only when it can carry flow: the direction is
 allowed, the certificate covers the destination, the group can teach the subject, and the
 destination either has a shortage in it or has teachers of that main subject who could leave
-(a swap). When pruned, each (group, subject) keeps its `nearest` schools short of the subject
-and its `swaps` nearest schools where only a swap is possible, plus the wished and pinned ones;
-the plan then states that its bound is for the pruned model.
+(a swap). A shortage that is all the senior section's of a complete secondary school is a
+shortage only for groups with a senior-level certificate (`capacity.section`); for the others
+the place is open to a swap only. When pruned, each (group, subject) keeps its `nearest`
+schools short of the subject and its `swaps` nearest schools where only a swap is possible,
+plus the wished and pinned ones; the plan then states that its bound is for the pruned model.
 
 Principals never join groups: they fill principal posts only, one binary arc per
 (principal, school whose post is vacant or whose principal may leave).
@@ -35,12 +37,14 @@ import numpy as np
 from optimizer.baseline import greedy_moves
 from optimizer.instance import Instance, Teacher
 from optimizer.rules import (
+    SENIOR_CERT_RANK,
     cert_rank,
     direction_between,
     district_share_base,
     haversine_km,
     in_school_quota_scope,
     is_key,
+    junior_section_slots,
     move_preference,
     must_rotate_principal,
     principal_direction_ok,
@@ -159,7 +163,12 @@ class Geometry:
     direction, certificate, and open for the subject — short of it (`short_in`) or with
     available teachers of that main subject who might leave (a swap). The exact model has an
     arc for every destination in `exact_destinations`; pruning keeps a subset; the pricing of
-    the exact model's bound (optimizer.pricing) walks the whole set."""
+    the exact model's bound (optimizer.pricing) walks the whole set.
+
+    For a group without a senior-level certificate a school whose shortage in the subject is
+    all its senior section's (`capacity.section` leaves it no slot) is not short, only open to
+    a swap: the `junior_*` masks, kept only for the subjects where such a school exists (the
+    others use the plain ones)."""
 
     schools: list
     position: dict[str, int]
@@ -171,6 +180,9 @@ class Geometry:
     short_in: dict[str, np.ndarray]
     open_for: dict[str, np.ndarray]
     swap_only: dict[str, np.ndarray]
+    junior_short_in: dict[str, np.ndarray]
+    junior_open_for: dict[str, np.ndarray]
+    junior_swap_only: dict[str, np.ndarray]
 
     @classmethod
     def of(cls, instance: Instance, groups: list[TeacherGroup]) -> Geometry:
@@ -184,13 +196,17 @@ class Geometry:
 
         short_in: dict[str, np.ndarray] = defaultdict(none)
         swap_in: dict[str, np.ndarray] = defaultdict(none)
+        senior_only: dict[str, np.ndarray] = defaultdict(none)
         for s in schools:
             for entry in s.staffing:
                 if entry.shortage > 0:
                     short_in[entry.subject][position[s.code]] = True
+                    if junior_section_slots(entry) == 0:
+                        senior_only[entry.subject][position[s.code]] = True
         for g in groups:
             swap_in[g.main_subject][position[g.school]] = True
         open_for = {j: short_in[j] | swap_in[j] for j in set(short_in) | set(swap_in)}
+        junior_short_in = {j: short_in[j] & ~only for j, only in senior_only.items()}
         return cls(
             schools=schools, position=position,
             lat=np.array([s.lat for s in schools]), lon=np.array([s.lon for s in schools]),
@@ -200,7 +216,22 @@ class Geometry:
             required=np.array([required_cert_rank(s, rules) for s in schools]),
             short_in=short_in, open_for=open_for,
             swap_only={j: swap_in[j] & ~short_in[j] for j in open_for},
+            junior_short_in=junior_short_in,
+            junior_open_for={j: short | swap_in[j] for j, short in junior_short_in.items()},
+            junior_swap_only={j: swap_in[j] & ~short for j, short in junior_short_in.items()},
         )
+
+    def short_for(self, group: TeacherGroup, subject: str) -> np.ndarray:
+        """The schools short of `subject` for `group` (see the class docstring)."""
+        if group.cert < SENIOR_CERT_RANK and subject in self.junior_short_in:
+            return self.junior_short_in[subject]
+        return self.short_in[subject]
+
+    def swap_only_for(self, group: TeacherGroup, subject: str) -> np.ndarray:
+        """The schools open to `group` in `subject` by a swap only."""
+        if group.cert < SENIOR_CERT_RANK and subject in self.junior_swap_only:
+            return self.junior_swap_only[subject]
+        return self.swap_only[subject]
 
     def reachable(self, group: TeacherGroup) -> np.ndarray:
         """Schools the group may go to at all: allowed direction and certificate, not home."""
@@ -214,7 +245,9 @@ class Geometry:
         """The exact model's destinations of (group, subject), pins applied."""
         if subject not in self.open_for:
             return np.zeros(len(self.schools), dtype=bool)
-        mask = self.reachable(group) & self.open_for[subject]
+        junior = group.cert < SENIOR_CERT_RANK and subject in self.junior_open_for
+        mask = self.reachable(group) & (self.junior_open_for[subject] if junior
+                                        else self.open_for[subject])
         if group.must_go:
             must = self.position[group.must_go]
             keep = mask[must]
@@ -232,7 +265,7 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     geo = Geometry.of(instance, groups)
     schools, position, lat, lon = geo.schools, geo.position, geo.lat, geo.lon
     kind_of, allowed_kind, required = geo.kind_of, geo.allowed_kind, geo.required
-    short_in, open_for, swap_only = geo.short_in, geo.open_for, geo.swap_only
+    open_for = geo.open_for
 
     exact = {(g.index, j): geo.exact_destinations(g, j, forbidden_schools(instance, g))
              for g in groups for j in g.can_teach if j in open_for}
@@ -247,10 +280,15 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
     clerk_moves = None
     if pruned:
         wanted = _slots(schools, groups)
-        for slots, k in ((wanted, settings.groups_per_slot),
-                         (_open_slots(geo, set(wanted)), settings.groups_per_open_slot)):
+        # the senior sections' slots again, from their senior-certified groups only: the
+        # nearest groups of all may be junior-certified, who cannot fill them
+        senior = np.maximum(required, SENIOR_CERT_RANK)
+        for slots, k, needed in ((wanted, settings.groups_per_slot, required),
+                                 (_open_slots(geo, set(wanted)), settings.groups_per_open_slot,
+                                  required),
+                                 (_senior_slots(schools), settings.groups_per_slot, senior)):
             for key, picks in _nearest_groups_per_slot(groups, schools, position, lat, lon,
-                                                       kind_of, allowed_kind, required, k,
+                                                       kind_of, allowed_kind, needed, k,
                                                        slots).items():
                 slot_picks[key].extend(picks)
         clerk_moves = [(t.staff_no, dest, j) for t, dest, j in greedy_moves(instance)]
@@ -279,8 +317,9 @@ def build_network(instance: Instance, settings: SolveSettings) -> Network:
                 continue
             allowed = exact[(g.index, j)]
             if pruned:  # a subset of the exact destinations, by distance and on purpose
-                chosen = (order[(allowed & short_in[j])[order]][:nearest].tolist()
-                          + order[(allowed & swap_only[j])[order]][:swaps].tolist()
+                short, swap_only = geo.short_for(g, j), geo.swap_only_for(g, j)
+                chosen = (order[(allowed & short)[order]][:nearest].tolist()
+                          + order[(allowed & swap_only)[order]][:swaps].tolist()
                           + [d for d in wished if allowed[d]]
                           + [d for d in slot_picks.get((g.index, j), []) if allowed[d]])
                 destinations = sorted(set(chosen), key=lambda d: (km[d], d))
@@ -364,6 +403,13 @@ def _slots(schools: list, groups: list[TeacherGroup]) -> list[tuple[int, str]]:
     slots |= {(position[g.school], g.main_subject) for g in groups
               if in_school_quota_scope(schools[position[g.school]])}
     return sorted(slots)
+
+
+def _senior_slots(schools: list) -> list[tuple[int, str]]:
+    """Every (school, subject) whose senior section is short (`capacity.section`): slots only
+    a group with a senior-level certificate can fill."""
+    return sorted((d, e.subject) for d, school in enumerate(schools) for e in school.staffing
+                  if junior_section_slots(e) is not None)
 
 
 def forbidden_schools(instance: Instance, group: TeacherGroup) -> set[str]:

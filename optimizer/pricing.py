@@ -26,8 +26,14 @@ import numpy as np
 
 from optimizer.instance import Instance
 from optimizer.model import RotationModel
-from optimizer.network import Network, forbidden_schools, principal_posts
-from optimizer.rules import in_key_share_base, key_share_fraction, subject_weight
+from optimizer.network import Geometry, Network, forbidden_schools, principal_posts
+from optimizer.rules import (
+    SENIOR_CERT_RANK,
+    in_key_share_base,
+    key_share_fraction,
+    max_senior_net_loss,
+    subject_weight,
+)
 
 _TOLERANCE = 1e-9
 
@@ -124,13 +130,16 @@ def _group_arcs(instance: Instance, net: Network, prices: dict[str, float],
                 reached: set[tuple[int, str]], uppers: dict[str, float]) -> float:
     """The groups' part of the bound. An arc's column is −1 in define.arr[d,j],
     define.dep[s,main], define.kdep[s] (key groups) and +1 in move.once[g] and the group's pin
-    row; its level-1 cost is 0. With r the arcs' reduced costs before the move.once price μ,
-    the group adds μ·size + Σ max(0, r − μ)·size; the best μ ≥ 0 (the LP's is the best for the
-    kept arcs only) makes that size · max(0, max r): a left-out arc counts only when it beats
-    all the group's other arcs. (Priced with the LP's μ — 0 for a group with one kept arc, which
-    has no such row — every left-out arc of such a group counted: 9.7 million at 100,000
-    teachers for a plan of 15,225.) Also collects the exact model's upper bound of every total
-    (the sizes of its arcs) into `uppers`, by name."""
+    row; at a complete secondary school with section figures also, for a group without a
+    senior-level certificate, +1 in capacity.section[d,j] and −1 in capacity.section[s,main],
+    and for one with it +1 in the senior sending row of (s, main) and −1 in that of (d, j)
+    (`_section_prices`); its level-1 cost is 0. With r the arcs' reduced costs before the
+    move.once price μ, the group adds μ·size + Σ max(0, r − μ)·size; the best μ ≥ 0 (the LP's
+    is the best for the kept arcs only) makes that size · max(0, max r): a left-out arc counts
+    only when it beats all the group's other arcs. (Priced with the LP's μ — 0 for a group with
+    one kept arc, which has no such row — every left-out arc of such a group counted: 9.7
+    million at 100,000 teachers for a plan of 15,225.) Also collects the exact model's upper
+    bound of every total (the sizes of its arcs) into `uppers`, by name."""
     geo = net.geometry
     assert geo is not None
     def define_price(total: str) -> float:
@@ -140,14 +149,19 @@ def _group_arcs(instance: Instance, net: Network, prices: dict[str, float],
     subjects = {j for g in net.groups for j in g.can_teach}
     arrival_price = {j: np.array([define_price(f"arr[{school.code},{j}]")
                                   for school in geo.schools]) for j in subjects}
+    # per certificate (without, with a senior one): the section rows' part of an arc's reduced
+    # cost, into each school and out of each (school, main subject); none without sections
+    section_in, section_out = _section_prices(geo, subjects, prices)
     arrivals_upper: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(geo.schools)))
     total = 0.0
     for g in net.groups:
         member = g.members[0]
+        senior = int(g.cert >= SENIOR_CERT_RANK)
         own = (define_price(f"dep[{g.school},{g.main_subject}]")
                + (define_price(f"kdep[{g.school}]") if g.key else 0.0)
                - prices.get(f"pin.must_move[{member}]", 0.0)
-               - prices.get(f"pin.must_go[{member}]", 0.0))
+               - prices.get(f"pin.must_go[{member}]", 0.0)
+               + section_out[senior].get((g.school, g.main_subject), 0.0))
         forbidden = forbidden_schools(instance, g)
         best = 0.0
         for j in g.can_teach:
@@ -159,13 +173,47 @@ def _group_arcs(instance: Instance, net: Network, prices: dict[str, float],
             uppers[f"dep[{g.school},{g.main_subject}]"] += size * count
             if g.key:
                 uppers[f"kdep[{g.school}]"] += size * count
-            best = max(best, float((arrival_price[j][mask] + own).max()))
+            price = arrival_price[j][mask] + own
+            extra = section_in[senior].get(j)
+            if extra is not None:
+                price = price + extra[mask]
+            best = max(best, float(price.max()))
         total += best * len(g.members)
     for j, upper in arrivals_upper.items():
         for d in np.flatnonzero(upper):
             reached.add((int(d), j))
             uppers[f"arr[{geo.schools[d].code},{j}]"] = float(upper[d])
     return total
+
+
+def _section_prices(geo: Geometry, subjects: set[str], prices: dict[str, float]
+                    ) -> tuple[tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+                               tuple[dict[tuple[str, str], float],
+                                     dict[tuple[str, str], float]]]:
+    """The section rows' part of an arc's reduced cost (−Σ price × coefficient), indexed by
+    whether the group holds a senior-level certificate (0 without, 1 with): into each school
+    per subject (an array over `geo.schools`, only for subjects with section figures
+    somewhere) and out of each (school, main subject). A group without the certificate is +1
+    in capacity.section of where it arrives and −1 in that of where it leaves; one with it +1
+    in the senior sending row where it leaves and −1 where it arrives (optimizer.model
+    `add_sections`). A row the model has not got is priced 0."""
+    into: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
+    out: tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]] = ({}, {})
+    for d, school in enumerate(geo.schools):
+        for entry in school.staffing:
+            limit = max_senior_net_loss(entry)
+            if limit is None:
+                continue
+            place = (school.code, entry.subject)
+            scope = f"{place[0]},{place[1]}"
+            junior = prices.get(f"capacity.section[{scope}]", 0.0)
+            senior = prices.get(f"{limit[1]}[{scope}]", 0.0)
+            out[0][place], out[1][place] = junior, -senior
+            if entry.subject in subjects:
+                for side, price in ((0, -junior), (1, senior)):
+                    column = into[side].setdefault(entry.subject, np.zeros(len(geo.schools)))
+                    column[d] = price
+    return into, out
 
 
 def _principal_arcs(instance: Instance, prices: dict[str, float]) -> float:

@@ -114,6 +114,11 @@ def project_years(instance: Instance, years: int, assumptions: RoadmapAssumption
                             "in_post": in_post,
                             "shortage": max(0, need[(s.code, e.subject)] - in_post),
                             "min_keep": min(e.min_keep, in_post),
+                            # A later year has no section figures: projecting them needs the
+                            # senior-certified teachers' retirements, and the roadmap's rows do
+                            # not read them (docs/optimizer.md, "What is left"); the first
+                            # year keeps the instance's, which its one-year plan keeps to.
+                            "senior": e.senior if k == 0 else None,
                         }
                     )
                 )

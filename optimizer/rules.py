@@ -570,6 +570,56 @@ def max_net_loss(entry: SubjectStaffing) -> tuple[int, str]:
     return max(0, entry.in_post - entry.min_keep), "sending.min_keep"
 
 
+SENIOR_CERT_RANK = CERT_LEVELS.index("senior")
+"""`cert_rank` of a teacher holding a senior-level certificate (高级中学; the snapshot maps 中职
+and 高校 to it): the one certificate that covers a complete secondary school's senior section."""
+
+
+def junior_section_slots(entry: SubjectStaffing) -> int | None:
+    """How many of a subject's shortage slots a teacher without a senior-level certificate may
+    fill, net of such teachers of the subject leaving (`capacity.section`): the junior
+    section's, at a complete secondary school short in its senior section — the senior
+    section's slots are only for senior-certified teachers (《教师资格条例》: a certificate is
+    valid at its own level and below). None where no such limit applies: no section figures,
+    or the senior section is not short (then any arrival in the subject fills a junior need,
+    the senior-certified teachers beyond the senior section's need teaching there already)."""
+    senior = entry.senior
+    if senior is None or senior.shortage == 0:
+        return None
+    return entry.shortage - senior.shortage
+
+
+def max_senior_net_loss(entry: SubjectStaffing) -> tuple[int, str] | None:
+    """How many senior-certified teachers of a subject a complete secondary school may lose on
+    balance (their departures − their arrivals), and the rule that sets it — `max_net_loss`
+    for the senior section: none while that section is short
+    (`sending.section_shortage_kept`), else down to the section's minimum
+    (`sending.section_min_keep`). None without section figures. Why: a teacher without a
+    senior certificate cannot stand in for one who leaves, so the subject's count alone would
+    let the senior section be emptied behind a junior surplus."""
+    senior = entry.senior
+    if senior is None:
+        return None
+    if senior.shortage > 0:
+        return 0, "sending.section_shortage_kept"
+    return max(0, senior.in_post - senior.min_keep), "sending.section_min_keep"
+
+
+def slots_filled(entry: SubjectStaffing, arrivals: int, departures: int,
+                 senior_arrivals: int, senior_departures: int) -> int:
+    """Shortage slots of a subject the moves truly fill: min(slots, arrivals − departures)
+    (departures by the leaving teachers' main subject), at least 0. At a complete secondary
+    school short in its senior section, also at most the junior section's slots plus the
+    senior-certified teachers gained on balance (`senior_arrivals` − `senior_departures`):
+    a junior-certified arrival does not fill the senior section's slot. A plan that keeps
+    `capacity.section` and the `sending.section_*` rules gets the plain count."""
+    filled = min(entry.shortage, arrivals - departures)
+    junior = junior_section_slots(entry)
+    if junior is not None:
+        filled = min(filled, junior + senior_arrivals - senior_departures)
+    return max(0, filled)
+
+
 def subject_weight(subject: str, rules: RotationRules) -> int:
     """Priority weight of one filled rural shortage slot in `subject`."""
     return rules.objective.subject_weights.get(subject, rules.objective.default_subject_weight)

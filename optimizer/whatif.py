@@ -41,11 +41,13 @@ from optimizer.instance import Instance, Pin, School, Teacher
 from optimizer.messages import TEMPLATES, blocker_text, school_label, teacher_label
 from optimizer.plan import Plan, Reason
 from optimizer.rules import (
+    SENIOR_CERT_RANK,
     add_years,
     cert_covers,
     cert_rank,
     eligibility_blockers,
     is_key,
+    junior_section_slots,
     move_direction,
     move_preference,
     principal_direction_ok,
@@ -280,7 +282,7 @@ def _answers(instance: Instance, plan: Plan, pairs: list[tuple[Teacher, School]]
 
 
 def _teacher_blocked(instance: Instance, t: Teacher, dest: School, subjects: set[str] | None,
-                     swappable: set[tuple[str, str]]) -> tuple[str | None, str | None]:
+                     swappable: dict[tuple[str, str], bool]) -> tuple[str | None, str | None]:
     """The first rule that keeps `t` from going to `dest` (to teach one of `subjects`; None
     for a principal's post), as (code, detail in Chinese), or (None, None) when none does.
     The order follows the model: who may rotate, the office's pins, then where to."""
@@ -312,7 +314,25 @@ def _teacher_blocked(instance: Instance, t: Teacher, dest: School, subjects: set
             return "move.subject", None
         if not any(dest.shortage(j) > 0 or (dest.code, j) in swappable for j in teachable):
             return "whatif.no_opening", None
+        if cert_rank(t.cert_levels) < SENIOR_CERT_RANK and not any(
+                _junior_opening(dest, j, swappable) for j in teachable):
+            return "capacity.section", None  # only a senior section's slots are open there
     return None, None
+
+
+def _junior_opening(dest: School, subject: str, swappable: dict[tuple[str, str], bool]
+                    ) -> bool:
+    """Whether a teacher without a senior-level certificate may take up `subject` at `dest`:
+    a shortage there, or a swap — but where the subject's senior section is short
+    (`rules.junior_section_slots`), only the junior section's slots, or a swap with a teacher
+    without the certificate either (a senior-certified one may not leave that section)."""
+    entry = dest.staffing_by_subject.get(subject)
+    if entry is None:
+        return (dest.code, subject) in swappable
+    junior = junior_section_slots(entry)
+    if junior is None:
+        return entry.shortage > 0 or (dest.code, subject) in swappable
+    return junior > 0 or swappable.get((dest.code, subject), False)
 
 
 _INDEX: dict[int, tuple[Plan, dict, dict]] = {}
@@ -347,14 +367,20 @@ def swappable_posts(instance: Instance) -> set[str]:
         and not any(pin.kind == "must_stay" for pin in instance.pins_by_teacher.get(p.staff_no, []))}
 
 
-def _swappable(instance: Instance) -> set[tuple[str, str]]:
+def _swappable(instance: Instance) -> dict[tuple[str, str], bool]:
     """(school, main subject) pairs with a teacher who may rotate: the places a newcomer can
-    take by a swap even where there is no shortage (see optimizer.network)."""
+    take by a swap even where there is no shortage (see optimizer.network); each with whether
+    one of them has no senior-level certificate (where a senior section is short, only such a
+    teacher may make way for a newcomer without one, `_junior_opening`)."""
     rules, as_of = instance.rules, instance.as_of
-    return {(t.school, t.main_subject) for t in instance.teachers
-            if not t.is_principal and not eligibility_blockers(t, as_of, rules)
-            and not any(p.kind == "must_stay"
-                        for p in instance.pins_by_teacher.get(t.staff_no, []))}
+    places: dict[tuple[str, str], bool] = {}
+    for t in instance.teachers:
+        if (not t.is_principal and not eligibility_blockers(t, as_of, rules)
+                and not any(p.kind == "must_stay"
+                            for p in instance.pins_by_teacher.get(t.staff_no, []))):
+            key = (t.school, t.main_subject)
+            places[key] = places.get(key, False) or cert_rank(t.cert_levels) < SENIOR_CERT_RANK
+    return places
 
 
 def _estimate(instance: Instance, plan: Plan, t: Teacher, dest: School, subjects: list[str],

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from optimizer import Instance, RotationRules
 from optimizer.instance import Designation as InstanceDesignation
 from optimizer.instance import Exemption as InstanceExemption
-from optimizer.instance import Pin, SubjectStaffing
+from optimizer.instance import Pin, SeniorSection, SubjectStaffing
 from optimizer.instance import School as InstanceSchool
 from optimizer.instance import Teacher as InstanceTeacher
 from workforce.dates import years_between
@@ -38,7 +38,7 @@ from workforce.models import (
     School,
     Teacher,
 )
-from workforce.rules.demand import demand_by_school
+from workforce.rules.demand import SubjectDemand, demand_by_school
 from workforce.rules.local import rotation_rules as rules_in_force
 from workforce.rules.retirement import default_category, retirement_date
 
@@ -132,15 +132,7 @@ def build_instance(
             post_ceiling=s.post_ceiling,
             lat=s.lat if s.lat is not None else 0.0,
             lon=s.lon if s.lon is not None else 0.0,
-            staffing=[
-                SubjectStaffing(
-                    subject=d.subject,
-                    in_post=d.established,
-                    shortage=d.shortage_slots,
-                    min_keep=min(d.min_keep, d.established),
-                )
-                for d in demand[s.id].subjects.values()
-            ]
+            staffing=[_staffing(d) for d in demand[s.id].subjects.values()]
             if s.id in demand
             else [],
         )
@@ -159,6 +151,25 @@ def build_instance(
         teachers=instance_teachers,
         pins=list(pins),
         district_established=district_established(session, county),
+    )
+
+
+def _staffing(demand: SubjectDemand) -> SubjectStaffing:
+    """One subject of a school as the optimizer sees it, from the demand rule: the 在编
+    teachers in post (the minimum is kept in them), the shortage slots, and — at a complete
+    secondary school — its senior section's: the senior-certified 在编 teachers, the slots only
+    they can fill and the fewest of them to keep (``optimizer.instance.SeniorSection``)."""
+    senior = demand.senior
+    return SubjectStaffing(
+        subject=demand.subject,
+        in_post=demand.established,
+        shortage=demand.shortage_slots,
+        min_keep=min(demand.min_keep, demand.established),
+        senior=None if senior is None else SeniorSection(
+            in_post=senior.established,
+            shortage=senior.shortage_slots,
+            min_keep=min(senior.min_keep, senior.established),
+        ),
     )
 
 

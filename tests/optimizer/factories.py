@@ -12,16 +12,28 @@ import random
 from datetime import date
 from typing import Any
 
-from optimizer.instance import Designation, Instance, Pin, School, SubjectStaffing, Teacher
+from optimizer.instance import (
+    Designation,
+    Instance,
+    Pin,
+    School,
+    SeniorSection,
+    SubjectStaffing,
+    Teacher,
+)
 from optimizer.rules import RotationRules, load_rules
 
 AS_OF = date(2026, 9, 1)
 RULES = load_rules()
 
 
-def staffing(subject: str, in_post: int = 2, shortage: int = 0, min_keep: int = 0
-             ) -> SubjectStaffing:
-    return SubjectStaffing(subject=subject, in_post=in_post, shortage=shortage, min_keep=min_keep)
+def staffing(subject: str, in_post: int = 2, shortage: int = 0, min_keep: int = 0,
+             senior: tuple[int, int, int] | None = None) -> SubjectStaffing:
+    """One subject's staffing; `senior` = the senior section's (in_post, shortage, min_keep)
+    at a complete secondary school."""
+    return SubjectStaffing(subject=subject, in_post=in_post, shortage=shortage, min_keep=min_keep,
+                           senior=None if senior is None else SeniorSection(
+                               in_post=senior[0], shortage=senior[1], min_keep=senior[2]))
 
 
 def school(code: str, zone: str = "urban", *, quality: bool = False, weak: bool = False,
@@ -65,9 +77,12 @@ SUBJECTS = ("math", "pe", "music")
 
 
 def district(rng: random.Random, *, max_schools: int = 5, max_teachers: int = 12,
-             max_available: int = 6) -> Instance:
+             max_available: int = 6, sections: bool = False) -> Instance:
     """A random small district: 2–`max_schools` schools (at least one urban and one rural),
-    up to `max_teachers` teachers of whom at most `max_available` may rotate, no principals."""
+    up to `max_teachers` teachers of whom at most `max_available` may rotate, no principals.
+    `sections`: also complete secondary schools with their senior sections' figures, and
+    teachers with senior-level certificates (`with_sections`); without it the draws are
+    those of before sections existed."""
     n_schools = rng.randint(2, max_schools)
     schools = []
     for i in range(n_schools):
@@ -98,7 +113,35 @@ def district(rng: random.Random, *, max_schools: int = 5, max_teachers: int = 12
         else:
             available += 1
         teachers.append(teacher(f"T{k:02d}", home, subject, **fields))
+    if sections:
+        schools, teachers = with_sections(rng, schools, teachers)
     share = rng.choice([0.0, 0.1, 0.3])
     return instance(schools, teachers, rules=load_rules(overrides={
         "quotas.district_share": share, "quotas.school_share": rng.choice([0.0, 0.1, 0.5]),
         "quotas.key_share": rng.choice([0.0, 0.2, 0.5])}))
+
+
+def with_sections(rng: random.Random, schools: list[School], teachers: list[Teacher]
+                  ) -> tuple[list[School], list[Teacher]]:
+    """The rural school S1 and each other school with probability 0.4 become complete
+    secondary schools, each subject with random senior-section figures within its own (often
+    all of its shortage the senior section's); about half of the teachers get a senior-level
+    certificate too (it covers every school level)."""
+    changed = []
+    for s in schools:
+        if s.code != "S1" and rng.random() >= 0.4:
+            changed.append(s)
+            continue
+        staff = []
+        for e in s.staffing:
+            senior_in = rng.randint(0, e.in_post)
+            shortage = rng.choice([e.shortage, rng.randint(0, e.shortage)])
+            staff.append({**e.model_dump(), "senior": {
+                "in_post": senior_in, "shortage": shortage,
+                "min_keep": rng.randint(0, senior_in)}})
+        changed.append(School.model_validate({**s.model_dump(), "level": "complete_secondary",
+                                              "staffing": staff}))
+    certified = [Teacher.model_validate({**t.model_dump(by_alias=True),
+                                         "cert_levels": [*t.cert_levels, "senior"]})
+                 if rng.random() < 0.5 else t for t in teachers]
+    return changed, certified

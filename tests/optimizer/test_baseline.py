@@ -63,3 +63,31 @@ def test_the_clerks_ledger_knows_which_subjects_may_still_lose_a_teacher():
                 blocked_by_moves += not by_rule and limit > 0  # open at first, closed by moves
         moves += len(ledger.moves)
     assert keys > 5000 and blocked_by_moves > 20 and moves > 100, (keys, blocked_by_moves, moves)
+
+
+def test_the_clerk_keeps_complete_secondary_schools_sections():
+    # Random districts with complete secondary schools (`factories.with_sections`): the
+    # clerk's plans break no hard rule — `capacity.section` and `sending.section_*` included —
+    # and its ledger's section counts are those of its moves.
+    from optimizer.baseline import _fill_rural_shortages, _Ledger, _place_pins, _top_up_quotas
+    from optimizer.rules import SENIOR_CERT_RANK, cert_rank
+
+    limited = moves = 0
+    for seed in range(200):
+        instance = district(random.Random(seed), max_teachers=20, max_available=12,
+                            sections=True)
+        assert hard_findings(instance, greedy_plan(instance)) == [], seed
+        ledger = _Ledger(instance)
+        for phase in (_place_pins, _fill_rural_shortages, _top_up_quotas):
+            phase(ledger)
+        senior = [(t, d, j) for t, d, j in ledger.moves
+                  if cert_rank(t.cert_levels) >= SENIOR_CERT_RANK]
+        for key, limit in ledger._senior_loss.items():
+            loss = (sum((t.school, t.main_subject) == key for t, _, _ in senior)
+                    - sum((d, j) == key for _, d, j in senior))
+            assert ledger.senior_net_loss[key] == loss, (seed, key)
+            assert (key in ledger.senior_blocked) == (loss >= limit), (seed, key)
+        for key in ledger._junior_slots:
+            limited += 1
+            moves += sum((d, j) == key for _, d, j in ledger.moves)
+    assert limited > 100 and moves > 20, (limited, moves)

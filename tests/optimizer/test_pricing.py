@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from optimizer import Instance, SolveSettings, solve
 from optimizer.model import build_model, set_objective, solve_lp
 from optimizer.network import build_network
@@ -44,17 +46,29 @@ def feasible_districts(count: int, *models: SolveSettings, **shape: int):
     return found
 
 
-def test_priced_bound_is_the_lp_when_nothing_is_pruned():
-    cases = feasible_districts(CASES, SolveSettings(), max_schools=5, max_available=6)
+def section_rows(model) -> int:
+    """The model's rows of complete secondary schools' sections (`model.add_sections`)."""
+    return sum(name.startswith(("capacity.section[", "sending.section_"))
+               for name in model.row_names)
+
+
+@pytest.mark.parametrize("sections", [False, True])
+def test_priced_bound_is_the_lp_when_nothing_is_pruned(sections):
+    cases = feasible_districts(CASES, SolveSettings(), max_schools=5, max_available=6,
+                               sections=sections)
     for seed, inst, [(net, model, value)] in cases:
         assert not net.pruned, seed
         assert abs(exact_model_bound(inst, net, model) - value) < 1e-6, seed
     assert len(cases) == CASES
+    with_rows = sum(section_rows(model) > 0 for _, _, [(_, model, _)] in cases)
+    assert with_rows >= 20 if sections else with_rows == 0, with_rows
 
 
-def test_priced_bound_of_a_pruned_model_holds_for_the_exact_model():
+@pytest.mark.parametrize("sections", [False, True])
+def test_priced_bound_of_a_pruned_model_holds_for_the_exact_model(sections):
     cases = feasible_districts(
-        CASES, SolveSettings(), PRUNED, max_schools=6, max_teachers=14, max_available=8
+        CASES, SolveSettings(), PRUNED, max_schools=6, max_teachers=14, max_available=8,
+        sections=sections
     )
     for seed, inst, [(_, _, exact), (net, model, pruned)] in cases:
         assert net.pruned, seed
@@ -62,6 +76,8 @@ def test_priced_bound_of_a_pruned_model_holds_for_the_exact_model():
         assert bound is not None, seed  # these districts have no unbounded row side
         assert bound >= exact - 1e-6 and bound >= pruned - 1e-6, seed
     assert len(cases) == CASES
+    with_rows = sum(section_rows(model) > 0 for _, _, [_, (_, model, _)] in cases)
+    assert with_rows >= 20 if sections else with_rows == 0, with_rows
 
 
 def test_priced_bound_covers_the_principal_posts_pruning_left_out():

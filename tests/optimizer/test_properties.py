@@ -1,5 +1,6 @@
 """Random small districts: the checker accepts every plan, and its three objective levels
-equal those of a brute-force enumeration of every assignment."""
+equal those of a brute-force enumeration of every assignment — complete secondary schools with
+their senior sections' figures among them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from optimizer import Instance, SolveSettings, check_plan, solve
 from optimizer.rules import (
     cert_covers,
+    cert_rank,
     counts_in_quota_base,
     counts_toward_district_share,
     district_share_base,
@@ -50,11 +52,15 @@ def brute_force(instance: Instance) -> tuple[int, int, int] | None:
                       for s in instance.schools if in_school_quota_scope(s)}
     headcount = Counter(t.school for t in instance.teachers if t.post_type == "established")
     share = key_share_fraction(rules)
+    senior = {t.staff_no for t in movers if cert_rank(t.cert_levels) >= 3}  # 高级中学 or above
     best = None
     for combo in itertools.product(*options):
         moves = [(t, o) for t, o in zip(movers, combo, strict=True) if o is not None]
         arrivals = Counter(o for _, o in moves)
         departures = Counter((t.school, t.main_subject) for t, _ in moves)
+        senior_arrivals = Counter(o for t, o in moves if t.staff_no in senior)
+        senior_departures = Counter((t.school, t.main_subject) for t, _ in moves
+                                    if t.staff_no in senior)
         leaving = Counter(t.school for t, _ in moves)
         net = Counter(d for _, (d, _) in moves)
         net.subtract(leaving)
@@ -76,6 +82,11 @@ def brute_force(instance: Instance) -> tuple[int, int, int] | None:
                 if arrivals[key] - departures[key] > e.shortage or (
                         departures[key] - arrivals[key] > max_net_loss(e)[0]):
                     ok = False
+                if e.senior is not None and not _sections_hold(
+                        e, arrivals[key] - senior_arrivals[key],
+                        departures[key] - senior_departures[key],
+                        senior_arrivals[key], senior_departures[key]):
+                    ok = False
         if not ok or any(arrivals[k] > 0 and k[1] not in
                          instance.school_by_code[k[0]].staffing_by_subject
                          and arrivals[k] > departures[k] for k in arrivals):
@@ -90,6 +101,18 @@ def brute_force(instance: Instance) -> tuple[int, int, int] | None:
         score = (fill, sum(move_preference(t, d, rules) for t, (d, _) in moves), -distance)
         best = score if best is None or score > best else best
     return best
+
+
+def _sections_hold(e, junior_in: int, junior_out: int, senior_in: int, senior_out: int
+                   ) -> bool:
+    """The two sections of a complete secondary school in one subject, read from the figures
+    alone: while the senior section is short, teachers without a senior certificate gain the
+    school no more than the junior section's slots and it loses no senior-certified one on
+    balance; otherwise it keeps the senior section's minimum of them."""
+    short = e.senior.shortage
+    if short > 0:
+        return junior_in - junior_out <= e.shortage - short and senior_out <= senior_in
+    return senior_out - senior_in <= e.senior.in_post - e.senior.min_keep
 
 
 def with_quota_keys(drawn: Instance, reverse_flows_count: bool, key_share_base: str,
@@ -116,10 +139,10 @@ QUOTA_KEYS = st.tuples(st.booleans(), st.sampled_from(["urban_quality_moves", "a
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=10**9), QUOTA_KEYS)
-def test_random_district_matches_brute_force(seed, quota_keys):
-    instance = with_quota_keys(district(random.Random(seed), max_schools=4, max_available=5),
-                               *quota_keys)
+@given(st.integers(min_value=0, max_value=10**9), QUOTA_KEYS, st.booleans())
+def test_random_district_matches_brute_force(seed, quota_keys, sections):
+    instance = with_quota_keys(district(random.Random(seed), max_schools=4, max_available=5,
+                                        sections=sections), *quota_keys)
     plan = solve(instance, SolveSettings(time_limit_s=20))
     assert check_plan(instance, plan) == []
     expected = brute_force(instance)
@@ -193,3 +216,45 @@ def test_wish_arcs_of_groups_match_brute_force():
     assert with_wish_arcs >= 40 and optimal >= 15, (with_wish_arcs, optimal)
     # every value of every quota key met wish arcs in a plan that exists
     assert len(varied) == 6 and min(varied.values()) >= 3, varied
+
+
+def _without_sections(instance: Instance) -> Instance:
+    """The same district with every senior section's figures taken out (each subject counted
+    as one, as before sections existed)."""
+    schools = [s.model_copy(update={"staffing": [e.model_copy(update={"senior": None})
+                                                 for e in s.staffing]})
+               for s in instance.schools]
+    return instance.model_copy(update={"schools": schools})
+
+
+SECTION_CASES = 200
+"""Random districts with complete secondary schools compared with the brute force."""
+
+
+def test_complete_secondary_sections_match_brute_force():
+    """Districts with complete secondary schools and teachers with and without senior
+    certificates (`factories.with_sections`), their quotas drawn or off: the plan's three
+    levels equal the brute force's, which reads the sections from the figures itself. Counted:
+    the cases where the sections change the optimum (the same district without them has
+    another one), so that the rule is seen to bite, not only to hold."""
+    from tests.optimizer.factories import free_rules
+
+    checked = optimal = bites = 0
+    for seed in range(SECTION_CASES):
+        rng = random.Random(seed)
+        drawn = district(rng, max_schools=4, max_available=5, sections=True)
+        instance = drawn if rng.random() < 0.5 else drawn.model_copy(update={
+            "rules": free_rules(**{"quotas.school_share": rng.choice([0.0, 0.5])})})
+        checked += 1
+        plan = solve(instance, SolveSettings(time_limit_s=20))
+        assert check_plan(instance, plan) == [], seed
+        expected = brute_force(instance)
+        if expected is None:
+            assert plan.status == "infeasible", seed
+            continue
+        optimal += 1
+        assert plan.status == "optimal", seed
+        fill, preference, distance = (level.value for level in plan.objectives)
+        assert (fill, preference, -round(distance * 10)) == expected, seed
+        bites += brute_force(_without_sections(instance)) != expected
+    assert checked == SECTION_CASES and optimal >= 100 and bites >= 20, (optimal, bites)

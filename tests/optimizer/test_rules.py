@@ -18,13 +18,16 @@ from optimizer.rules import (
     haversine_km,
     is_available,
     is_key,
+    junior_section_slots,
     load_rules,
+    max_senior_net_loss,
     move_direction,
     move_preference,
     principal_direction_ok,
     share_target,
+    slots_filled,
 )
-from tests.optimizer.factories import AS_OF, RULES, key_designation, school, teacher
+from tests.optimizer.factories import AS_OF, RULES, key_designation, school, staffing, teacher
 
 
 def test_defaults_match_the_plan_and_carry_sources():
@@ -178,3 +181,24 @@ def test_preference_wishes_volunteers_and_move_cost():
     keen = teacher("t", "U", wishes=["R"], volunteer=True)
     assert move_preference(keen, "R", RULES) == 6 + 4 - 3
     assert move_preference(teacher("t", "U"), "R", RULES) == -3
+
+
+@pytest.mark.parametrize(("senior", "moved", "junior", "loss", "filled"), [
+    # no section figures: every teacher counts alike
+    (None, (3, 0, 0, 0), None, None, 2),
+    # senior section short of 1 of the 2 slots: junior-certified arrivals take only the other
+    ((1, 1, 1), (2, 0, 0, 0), 1, (0, "sending.section_shortage_kept"), 1),
+    ((1, 1, 1), (2, 0, 1, 0), 1, (0, "sending.section_shortage_kept"), 2),
+    # a senior-certified teacher swapped for a junior-certified one: nothing filled
+    ((1, 1, 1), (1, 1, 0, 1), 1, (0, "sending.section_shortage_kept"), 0),
+    # senior section not short: no junior limit, its minimum kept
+    ((3, 0, 1), (3, 0, 0, 0), None, (2, "sending.section_min_keep"), 2),
+])
+def test_complete_secondary_sections(senior, moved, junior, loss, filled):
+    """A subject short of 2 with 3 in post: the junior section's slots, the senior section's
+    net loss, and the slots (arrivals, departures, senior-certified arrivals, departures)
+    truly fill."""
+    entry = staffing("physics", in_post=3, shortage=2, senior=senior)
+    assert junior_section_slots(entry) == junior
+    assert max_senior_net_loss(entry) == loss
+    assert slots_filled(entry, *moved) == filled

@@ -173,3 +173,38 @@ def _add_records_of_uma1(
                                to_school_id=schools["R1"].id, kind="secondment", start_on=start,
                                planned_end_on=end, actual_end_on=ended))  # fmt: skip
     session.commit()
+
+
+def test_a_complete_secondary_school_carries_its_senior_sections_figures(session):
+    """Physics at a complete secondary school: two teachers with junior certificates only, one
+    established and one temporary teacher with a senior certificate. The instance takes the
+    senior section's figures from the demand rule — its 在编 senior-certified teachers, the
+    slots only they can fill, the fewest of them to keep — and the other schools none."""
+    from optimizer import SolveSettings, check_plan, solve
+    from optimizer.instance import SeniorSection
+    from workforce.models import Certificate
+
+    from .district import add_school, add_teacher
+
+    build_small_district(session)
+    school = add_school(session, "W", level="complete_secondary", zone="rural", town="源南")
+    for n in range(2):
+        add_teacher(session, f"WJ{n}", school, main_subject="physics")
+    for staff_no, post_type in (("WS0", "established"), ("WS1", "temporary")):
+        senior = add_teacher(session, staff_no, school, main_subject="physics",
+                             post_type=post_type)
+        session.add(Certificate(teacher_id=senior.id, level="senior", subject="physics",
+                                number=f"S{staff_no}"))
+    session.commit()
+    demand = demand_by_school(session, dt.date(2026, 9, 1))[school.id].subjects["physics"]
+    assert demand.senior is not None and demand.senior.in_post == 2
+    assert demand.senior.established == 1 and demand.senior.min_keep >= 1
+    instance = build_instance(session, year=2026)
+    physics = instance.school_by_code["W"].staffing_by_subject["physics"]
+    assert physics.senior == SeniorSection(in_post=1, shortage=demand.senior.shortage_slots,
+                                           min_keep=1)
+    assert physics.in_post == 3 and physics.shortage == demand.shortage_slots
+    assert all(e.senior is None for code in ("R1", "R2", "U1")
+               for e in instance.school_by_code[code].staffing)
+    plan = solve(instance, SolveSettings(time_limit_s=20))
+    assert plan.status == "optimal" and check_plan(instance, plan) == []

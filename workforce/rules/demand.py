@@ -28,7 +28,10 @@ without a senior-secondary certificate (高级中学 or an equivalent: 中职, �
 junior section, so they count only towards the junior section's need. The shortage is the senior
 section's (need − senior-certified teachers) plus the junior section's (need − the others − the
 senior-certified beyond the senior need); a junior teacher beyond the junior need does not hide a
-senior shortage.
+senior shortage. Such a subject also carries the senior section's own figures
+(:class:`SeniorSectionDemand`: its need, its senior-certified teachers, the slots only they can
+fill, the fewest of them to keep), which the optimizer's instance takes so that a rotation
+keeps to the same reading (``optimizer.instance.SeniorSection``).
 
 From need and in post (with a tolerance, 0.25 FTE by default, for periods that colleagues or a
 teacher shared between schools (走教) can absorb):
@@ -110,6 +113,25 @@ class DemandNorms:
 
 
 @dataclass(frozen=True)
+class SeniorSectionDemand:
+    """The senior section of a complete secondary school in one subject (FTE = full-time
+    teachers): only senior-certified teachers teach there."""
+
+    need: float
+    in_post: int
+    """Teachers counted in post who hold a senior-secondary certificate."""
+    established: int
+    """The 在编 ones among them."""
+    shortage: float
+    """need − in_post, at least 0."""
+    shortage_slots: int
+    """max(0, ⌈shortage − tolerance⌉): the subject's shortage slots that only a
+    senior-certified teacher can fill."""
+    min_keep: int
+    """max(0, ⌈need − tolerance⌉): the fewest senior-certified teachers the section keeps."""
+
+
+@dataclass(frozen=True)
 class SubjectDemand:
     """Need and supply of one subject at one school (FTE = full-time teachers)."""
 
@@ -123,6 +145,9 @@ class SubjectDemand:
     spare: int
     established: int = 0
     """The 在编 teachers among ``in_post`` (the staffing minimum the rotation keeps)."""
+    senior: SeniorSectionDemand | None = None
+    """At a complete secondary school whose teachers' certificates were counted: its senior
+    section's figures; None elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -269,12 +294,14 @@ def _ceil(value: float) -> int:
 
 
 def compare(subject: str, need: float, in_post: int, tolerance: float,
-            established: int | None = None, uncovered: float | None = None) -> SubjectDemand:
+            established: int | None = None, uncovered: float | None = None,
+            senior: SeniorSectionDemand | None = None) -> SubjectDemand:
     """Shortage, surplus, slots and the minimum to keep for one subject (see module docs).
 
     ``uncovered``: the need the teachers in post cannot cover (FTE), when it is more than
     need − in post — at a complete secondary school, the senior section's need that
-    junior-certified teachers cannot teach. ``established`` defaults to ``in_post``."""
+    junior-certified teachers cannot teach. ``established`` defaults to ``in_post``;
+    ``senior`` is the senior section's figures, kept as given."""
     min_keep = max(0, _ceil(need - tolerance))
     short = max(0.0, need - in_post) if uncovered is None else max(0.0, uncovered)
     return SubjectDemand(
@@ -287,6 +314,23 @@ def compare(subject: str, need: float, in_post: int, tolerance: float,
         min_keep=min_keep,
         spare=max(0, in_post - min_keep),
         established=in_post if established is None else established,
+        senior=senior,
+    )
+
+
+def senior_section(need: float, in_post: int, established: int, tolerance: float
+                   ) -> SeniorSectionDemand:
+    """The senior section's figures of one subject: ``need`` (FTE) and its ``in_post``
+    senior-certified teachers, ``established`` of them 在编, with the same tolerance as the
+    subject's own slots and minimum."""
+    short = max(0.0, need - in_post)
+    return SeniorSectionDemand(
+        need=need,
+        in_post=in_post,
+        established=established,
+        shortage=round(short, 4),
+        shortage_slots=max(0, _ceil(short - tolerance)),
+        min_keep=max(0, _ceil(need - tolerance)),
     )
 
 
@@ -311,6 +355,7 @@ def school_demand(
     norms: DemandNorms | None = None,
     established: Mapping[str, int] | None = None,
     senior_certified: Mapping[str, int] | None = None,
+    senior_established: Mapping[str, int] | None = None,
 ) -> dict[str, SubjectDemand]:
     """Demand and supply of every subject that the school needs or has a teacher of.
 
@@ -318,7 +363,9 @@ def school_demand(
     school (see the module docs for who is counted where); ``established`` to the 在编 ones among
     them (default: all); ``senior_certified`` to those with a senior-secondary certificate —
     used at a complete secondary school, where the others count only towards the junior
-    section (default: all of them senior-certified, i.e. no split).
+    section, and each subject gets its senior section's figures (default: all of them
+    senior-certified, i.e. no split, no section figures); ``senior_established`` to the 在编
+    ones among those (default: ``senior_certified``).
     """
     norms = norms or default_norms()
     need = subject_need(
@@ -331,20 +378,26 @@ def school_demand(
     )
     subjects = sorted(set(need) | {s for s, n in in_post.items() if n})
     uncovered: dict[str, float] = {}
+    sections: dict[str, SeniorSectionDemand] = {}
     if level == "complete_secondary" and senior_certified is not None:
         junior_grades = len(norms.grades_by_level["junior"])
         senior_need = subject_need(level="senior",
                                    classes_by_grade=classes_by_grade[junior_grades:],
                                    pupils=0, as_of=as_of, norms=norms)
+        senior_in_post = senior_certified if senior_established is None else senior_established
         for s in subjects:
             senior = min(senior_certified.get(s, 0), in_post.get(s, 0))
             uncovered[s] = section_shortage(
                 need.get(s, 0.0) - senior_need.get(s, 0.0), senior_need.get(s, 0.0),
                 in_post.get(s, 0) - senior, senior)
+            at_most = in_post.get(s, 0) if established is None else established.get(s, 0)
+            sections[s] = senior_section(senior_need.get(s, 0.0), senior,
+                                         min(senior_in_post.get(s, 0), senior, at_most),
+                                         norms.tolerance)
     return {
         s: compare(s, need.get(s, 0.0), in_post.get(s, 0), norms.tolerance,
                    established=None if established is None else established.get(s, 0),
-                   uncovered=uncovered.get(s))
+                   uncovered=uncovered.get(s), senior=sections.get(s))
         for s in subjects
     }
 
@@ -416,8 +469,9 @@ def demand_by_school(
     post on its date, at the school of that date.
 
     Four queries whatever the size of the district: the schools, the teachers counted per
-    school, subject and post type, those with a senior-secondary certificate, and the
-    secondments ending before ``as_of`` that are not yet closed.
+    school, subject and post type, those with a senior-secondary certificate (per post type
+    too: the senior section's 在编 teachers), and the secondments ending before ``as_of`` that
+    are not yet closed.
     """
     norms = norms or default_norms()
     counted = (Teacher.status == "active", _counted_post_types())
@@ -427,10 +481,13 @@ def demand_by_school(
     in_post: dict[int, dict[str, int]] = defaultdict(dict)
     established: dict[int, dict[str, int]] = defaultdict(dict)
     senior_certified: dict[int, dict[str, int]] = defaultdict(dict)
+    senior_established: dict[int, dict[str, int]] = defaultdict(dict)
 
     def count(school_id: int, subject: str, post_type: str, has_senior: bool, n: int) -> None:
-        for table, counts in ((in_post, True), (established, post_type == "established"),
-                              (senior_certified, bool(has_senior))):
+        is_established = post_type == "established"
+        for table, counts in ((in_post, True), (established, is_established),
+                              (senior_certified, bool(has_senior)),
+                              (senior_established, bool(has_senior) and is_established)):
             if counts:
                 table[school_id][subject] = table[school_id].get(subject, 0) + n
 
@@ -445,12 +502,15 @@ def demand_by_school(
         for school_id, subject, post_type, n in rows:
             count(school_id, subject, post_type, False, n)
         rows = db.execute(  # apart, so that no expression with parameters is grouped by
-            select(Teacher.school_id, Teacher.main_subject, func.count())
+            select(Teacher.school_id, Teacher.main_subject, Teacher.post_type, func.count())
             .where(*counted, senior)
-            .group_by(Teacher.school_id, Teacher.main_subject)
+            .group_by(Teacher.school_id, Teacher.main_subject, Teacher.post_type)
         )
-        for school_id, subject, n in rows:
-            senior_certified[school_id][subject] = n
+        for school_id, subject, post_type, n in rows:
+            for table, counts in ((senior_certified, True),
+                                  (senior_established, post_type == "established")):
+                if counts:
+                    table[school_id][subject] = table[school_id].get(subject, 0) + n
         returning = db.execute(
             select(
                 RotationRecord.teacher_id,
@@ -503,6 +563,7 @@ def demand_by_school(
                 norms=norms,
                 established=established.get(school_id, {}),
                 senior_certified=senior_certified.get(school_id, {}),
+                senior_established=senior_established.get(school_id, {}),
             )
         except DemandError as exc:
             raise DemandError(f"学校 {name}（{code}）：{exc.zh}",

@@ -262,3 +262,33 @@ def test_the_registry_splits_a_complete_secondary_school_by_certificate(session:
                             in_post={"physics": 3}, as_of=AFTER_DAILY_PE)["physics"]
     assert physics == expected and physics.in_post == physics.established == 3
     assert physics.shortage > unsplit.shortage
+
+
+def test_a_complete_secondary_school_has_its_senior_sections_figures() -> None:
+    """Each subject of a complete secondary school whose certificates were counted carries its
+    senior section's figures: the senior grades' need, the senior-certified teachers (and the
+    在编 ones among them), the slots only they can fill, the fewest of them to keep. Elsewhere,
+    and without the certificates counted, none."""
+    from workforce.rules.demand import SeniorSectionDemand
+
+    classes = [2, 2, 2, 2, 2, 2]
+    senior_need = subject_need(level="senior", classes_by_grade=classes[3:], pupils=0,
+                               as_of=AFTER_DAILY_PE)["physics"]
+    common = dict(level="complete_secondary", classes_by_grade=classes, pupils=600,
+                  in_post={"physics": 3}, as_of=AFTER_DAILY_PE)
+    split = school_demand(**common, established={"physics": 2},
+                          senior_certified={"physics": 1},
+                          senior_established={"physics": 0})["physics"]
+    short = max(0.0, senior_need - 1)
+    assert split.senior == SeniorSectionDemand(
+        need=senior_need, in_post=1, established=0, shortage=round(short, 4),
+        shortage_slots=max(0, math.ceil(round(short - 0.25, 6))),
+        min_keep=math.ceil(round(senior_need - 0.25, 6)))
+    assert split.senior.shortage_slots <= split.shortage_slots
+    assert school_demand(**common)["physics"].senior is None
+    by_default = school_demand(**common, senior_certified={"physics": 1})["physics"].senior
+    assert by_default is not None and by_default.established == 1  # all of them 在编
+    primary = school_demand(level="primary", classes_by_grade=ONE_CLASS_PER_GRADE, pupils=300,
+                            in_post={"math": 2}, as_of=AFTER_DAILY_PE,
+                            senior_certified={"math": 2})
+    assert all(d.senior is None for d in primary.values())
