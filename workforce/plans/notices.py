@@ -115,17 +115,18 @@ def _body_paragraphs(
     schools = {s.code: s.name for s in instance.schools}
     subjects = code_list("subjects")
     kinds = code_list("rotation_kinds")
+    where = dict(
+        year=plan.year,
+        plan_id=plan_id,
+        start=chinese_date(move.start),
+        from_school=schools.get(move.from_school, move.from_school),
+        to_school=schools.get(move.to_school, move.to_school),
+        kind=kinds.label(move.kind, "zh"),
+    )
+    # a principal takes the post (担任校长); "任教校长" read as teaching a subject called 校长
     paragraphs = [
-        text(
-            "letter_body",
-            year=plan.year,
-            plan_id=plan_id,
-            start=chinese_date(move.start),
-            from_school=schools.get(move.from_school, move.from_school),
-            to_school=schools.get(move.to_school, move.to_school),
-            kind=kinds.label(move.kind, "zh"),
-            subject=subjects.label(move.subject, "zh") if move.subject else text("principal"),
-        )
+        text("letter_body", **where, subject=subjects.label(move.subject, "zh"))
+        if move.subject else text("letter_body_principal", **where)
     ]
     if move.planned_end:
         paragraphs.append(text("letter_term", end=chinese_date(move.planned_end)))
@@ -218,7 +219,8 @@ def _letter(
         Paragraph(escaped("slip_title"), styles["slip_title"]),
         Paragraph(
             escaped(
-                "slip_body",
+                # past its date the letter says "report at once": so does the slip
+                "slip_body_late" if move.start < issued_on else "slip_body",
                 name=move.name,
                 staff_no=move.staff_no,
                 doc=doc_no or "",
