@@ -570,9 +570,11 @@ def _valid_plan_number(registry_id: object) -> bool:
             and 1 <= registry_id < 2**31)
 
 
-def _plan_summary(plan_id: int, language: str) -> str:
+def _plan_summary(plan_id: int, language: str, *, for_status: str | None = None) -> str:
     """What a confirmation names: the plan's year, county, status and moves, read before the
-    question (a plan that does not exist is the error, not a question to say yes to)."""
+    question — and, given ``for_status``, the plan refused at once when it is not in it (a
+    draft to approve, an approved plan to apply): a plan that does not exist, or one already
+    applied, is the error, not a question to say yes to first."""
     from sqlmodel import Session, select
 
     from texts import text
@@ -580,12 +582,19 @@ def _plan_summary(plan_id: int, language: str) -> str:
     from workforce.models import RotationPlan
     from workforce.plans import PlanError
 
-    columns = (RotationPlan.year, RotationPlan.county, RotationPlan.status, RotationPlan.moves)
+    columns = (RotationPlan.year, RotationPlan.county, RotationPlan.status, RotationPlan.moves,
+               RotationPlan.applied_at, RotationPlan.applied_by)  # fmt: skip
     with Session(get_engine()) as session:
         row = session.exec(select(*columns).where(RotationPlan.id == plan_id)).first()
     if row is None:
         raise _plan_error(PlanError("not_found", plan_id=plan_id), language)
-    year, county, status, moves = row
+    year, county, status, moves, applied_at, applied_by = row
+    if for_status is not None and status != for_status:
+        error = (PlanError("already_applied", plan_id=plan_id, applied_at=local_time(applied_at),
+                           applied_by=applied_by) if status == "applied" and for_status == "approved"
+                 else PlanError("not_draft" if for_status == "draft" else "not_approved",
+                                plan_id=plan_id, status=status))  # fmt: skip
+        raise _plan_error(error, language)
     shown = text(f"ui.status_{status}", language)
     if language == "zh":
         return f"{year}年度{'，' + county if county else ''}，{shown}，交流{moves}人"
@@ -856,7 +865,7 @@ def approve_command(
     from workforce.plans import PlanError, approve_plan
 
     require_registry(language)
-    about = _plan_summary(plan_id, language)
+    about = _plan_summary(plan_id, language, for_status="draft")
     if not yes and not confirm(
         f"审批方案 #{plan_id}（{about}）？同年度其他待审批或待执行的方案将被替代"
         if language == "zh"
@@ -892,7 +901,7 @@ def apply_command(
     from workforce.plans import PlanError, apply_plan
 
     require_registry(language)
-    about = _plan_summary(plan_id, language)
+    about = _plan_summary(plan_id, language, for_status="approved")
     if not yes and not confirm(
         f"执行方案 #{plan_id}（{about}）？将按方案调整教师的任教学校并记入交流档案"
         if language == "zh"

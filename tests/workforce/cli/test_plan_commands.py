@@ -115,12 +115,18 @@ def test_apply_asks_for_a_confirmation_naming_the_plan(engine):
     confirmed = runner.invoke(app, ["plans", "apply", "1"], input="y\n")
     assert confirmed.exit_code == 0 and "已执行" in confirmed.output
     checked = 0
-    for command in (["plans", "apply", "999"], ["plans", "approve", "999", "--comment", "x"]):
-        missing = runner.invoke(app, command, input="y\n")
-        assert missing.exit_code == 2 and "999" in missing.output, command
-        assert "？" not in missing.output, command  # no question about a plan that is not there
+    refusals = {  # no question first about a plan that is not there, or not in that state
+        ("plans", "apply", "999"): "999",
+        ("plans", "approve", "999", "--comment", "x"): "999",
+        ("plans", "apply", "1"): "不能重复执行",
+        ("plans", "approve", "1", "--comment", "x"): "只有草稿可以审批",
+    }
+    for command, said in refusals.items():
+        refused = runner.invoke(app, list(command), input="y\n")
+        assert refused.exit_code == 2 and said in refused.output, command
+        assert "？" not in refused.output, command
         checked += 1
-    assert checked == 2
+    assert checked == 4
 
 
 def test_apply_refuses_a_mover_exempted_after_approval(engine):
