@@ -48,6 +48,7 @@ from api.schemas.plans import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
 from api.school_filter import solve_county
 from api.security import refuse_cross_site_disclosure
 from optimizer import SolveSettings
+from optimizer.plan import Plan, Reason
 from workforce.accounts.models import User
 from workforce.accounts.roles import Permission, allows
 from workforce.accounts.scope import county_of, sees_county
@@ -99,6 +100,18 @@ def _plan_error_text(error: PlanError) -> Text:
 def _to_plan(plan_id: int) -> RedirectResponse:
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
+
+
+def proven_for_all(plan: Plan) -> Reason | None:
+    """The proof that no plan fills more (``unfilled.bound``: level 1 at its proven bound), if
+    the plan has it. It is the whole plan's, not a row's: said once above the table, not on
+    each row that cites it, where it buried the reasons that differ (the school's ceiling, the
+    teachers used elsewhere)."""
+    return next((r for s in plan.shortages if s.unfilled > 0 for r in s.reasons
+                 if r.code == BOUND_REASON), None)  # fmt: skip
+
+
+BOUND_REASON = "unfilled.bound"
 
 @router.get("/plans")
 def plans_page(
@@ -290,6 +303,7 @@ def plan_page(
             (q for q in plan.quotas if q.scope != "district"), key=lambda q: (q.margin, q.scope)
         ),
         unfilled=[s for s in plan.shortages if s.unfilled > 0],
+        proof=proven_for_all(plan),
         filled_total=sum(s.filled for s in plan.shortages),
         slots_total=sum(s.slots for s in plan.shortages),
         pinned=pinned,

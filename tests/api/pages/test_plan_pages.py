@@ -147,3 +147,20 @@ def test_the_plan_page_offers_the_signed_plan_file_to_the_roles_that_may_unmask(
     assert 'data-testid="plan-file"' not in auditor.get(f"/plans/{plan_id}").text
     assert auditor.get(f"/plans/{plan_id}/plan.json").status_code == 403
     assert signed_in(app, "clerk_a").get(f"/plans/{plan_id}/plan.json").status_code == 403
+
+
+def test_the_proof_that_no_plan_fills_more_is_said_once_above_the_shortages(
+    app: FastAPI, engine: Engine
+) -> None:
+    # Every unfilled row repeated "经证明…第一层目标已达其界490", burying the reasons that differ.
+    from workforce.plans import load_plan
+
+    plan_id = keep_plan(engine)
+    with Session(engine) as session:
+        plan = load_plan(session.get(RotationPlan, plan_id))[1]
+    unfilled = [s for s in plan.shortages if s.unfilled > 0]
+    citing = [s for s in unfilled if any(r.code == "unfilled.bound" for r in s.reasons)]
+    assert len(citing) >= 2  # said on each of these rows before
+    page = signed_in(app, "hr").get(f"/plans/{plan_id}").text
+    assert page.count("没有任何方案能比本方案补足更多缺口") == 1
+    assert 'data-testid="shortages-proven"' in page and "第一层目标" not in page
