@@ -26,6 +26,7 @@ from workforce.accounts.models import User
 from workforce.accounts.scope import restrict
 from workforce.codes import code_list
 from workforce.models import School, Teacher
+from workforce.reports.counties import school_unit
 from workforce.reports.result import Column, Note, Report, View
 from workforce.reports.xlsx import write_xlsx
 from workforce.services.queries import TeacherFilters, list_teacher_rows
@@ -71,6 +72,11 @@ def _words(filters: TeacherFilters, session: Session, user: User, language: str)
     see it, else by its number)."""
     t = translator(language)  # type: ignore[arg-type]
     parts = []
+    own = _own_school(session, user)
+    if filters.school_id is None and own is not None:  # a clerk's list is their school's
+        parts.append(f"{t('school')}：{own.name}")
+    elif filters.school_id is None and user.county:  # a county officer's, their county's
+        parts.append(f"{t('county')}：{user.county}")
     if filters.school_id is not None:
         shown = restrict(select(School.name).where(School.id == filters.school_id), user, School)
         name = session.execute(shown).scalar()
@@ -89,6 +95,11 @@ def _words(filters: TeacherFilters, session: Session, user: User, language: str)
     if filters.q:
         parts.append(f"{t('search')}：{filters.q}")
     return ("；" if language == "zh" else "; ").join(parts) or t("teacher_list_all")
+
+
+def _own_school(session: Session, user: User) -> School | None:
+    """The school a clerk is bound to (None for every other user)."""
+    return session.get(School, user.school_id) if user.school_id is not None else None
 
 
 @router.get("/teachers.xlsx")
@@ -119,6 +130,7 @@ def teacher_list_workbook(
             zh=zh("teacher_list_scope", what=_words(filters, session, user, "zh")),
             en=en("teacher_list_scope", what=_words(filters, session, user, "en")),
         ),
+        unit=school_unit(_own_school(session, user)),  # a clerk's list is their school's
     )
     content = written_file("teachers.xlsx", lambda path: write_xlsx(report, path, language))
     return download(content, f"{report.title(language)}-{report.as_of.isoformat()}.xlsx")

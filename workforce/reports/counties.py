@@ -62,6 +62,11 @@ def county_parameter(county: str | None) -> dict[str, str]:
     return {} if county is None else {"county": county}
 
 
+def school_unit(school: School | None) -> Note | None:
+    """The reporting unit (填报单位) of a one-school report: the school itself."""
+    return None if school is None else Note(zh=school.name, en=school.name)
+
+
 def scoped_note(scope: Note | None, county: str | None, school: School | None = None) -> Note | None:
     """The report's scope in words with the county and the school in front, when the report
     is of one: a one-school report must not read as the district's."""

@@ -69,6 +69,10 @@ class Report(BaseModel):
     scope: Note | None = Field(
         None, description="Which schools and teachers the report covers, in words (zh, en)."
     )
+    unit: Note | None = Field(
+        None, description="The reporting unit (填报单位) when it is not the bureau: the school "
+        "of a one-school report (a clerk's), which must not read as the bureau's.",
+    )
 
     def view(self, key: str) -> View:
         for view in self.views:

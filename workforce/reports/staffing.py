@@ -44,6 +44,7 @@ from workforce.reports.counties import (
     county_parameter,
     county_schools,
     has_counties,
+    school_unit,
     scoped_note,
 )
 from workforce.reports.messages import REPORTS, columns, view_title
@@ -265,6 +266,7 @@ def staffing_report(
             county,
             only,
         ),
+        unit=school_unit(only),
     )
 
 

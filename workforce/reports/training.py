@@ -31,6 +31,7 @@ from workforce.reports.counties import (
     county_parameter,
     county_schools,
     has_counties,
+    school_unit,
     scoped_note,
 )
 from workforce.reports.leavers import undated_leavers_notes
@@ -112,7 +113,7 @@ def training_report(
     headline = people[people["scope_group"] == "headline"]
 
     views = [
-        _district_view(people),
+        _district_view(people, narrowed_to="school" if only else "county" if county else None),
         _summary_view("training.schools", people, list(SCHOOL_COLUMNS), SCHOOL_COLUMNS),
         _summary_view("training.subjects", headline, ["main_subject"], ("main_subject",)),
         _summary_view("training.levels", people, ["level"], ("level",)),
@@ -147,6 +148,7 @@ def training_report(
             ),
         ],
         scope=scoped_note(default_scopes().note("training_completion"), county, only),
+        unit=school_unit(only),
     )
 
 
@@ -267,7 +269,7 @@ def school_summary(people: pd.DataFrame) -> pd.DataFrame:
 GROUPS = ("headline", "kindergarten", "private")
 
 
-def _district_view(people: pd.DataFrame) -> View:
+def _district_view(people: pd.DataFrame, *, narrowed_to: str | None = None) -> View:
     """The headline (the scope's 中小学 teachers) first, then each group the scope shows
     separately (kindergarten, private schools) on its own row when it has teachers."""
     table = status_summary(people, ["scope_group"]).set_index("scope_group")
@@ -281,7 +283,9 @@ def _district_view(people: pd.DataFrame) -> View:
             rows.append({"scope_group": group, "teachers": 0, **dict.fromkeys(STATUSES, 0),
                          "completion_rate": None})  # fmt: skip
     frame = pd.DataFrame(rows, columns=["scope_group", *SUMMARY])
-    zh, en = view_title("training.district")
+    # one school's (a clerk's) or one county's report: its first sheet is not 全区汇总
+    zh, en = view_title({"school": "training.school_total", "county": "training.county_total"}
+                        .get(narrowed_to or "", "training.district"))  # fmt: skip
     return View(
         key="training.district",
         zh=zh,

@@ -142,7 +142,8 @@ def title_lines(report: Report, language: str, made_on: dt.date) -> tuple[str, s
 
     scopes = default_scopes()
     district = scopes.district.zh if language == "zh" else scopes.district.en
-    issuer = scopes.issuer.zh if language == "zh" else scopes.issuer.en
+    unit = report.unit or scopes.issuer  # a school's own report is the school's
+    issuer = unit.zh if language == "zh" else unit.en
     scope = (
         report.scope.zh
         if report.scope and language == "zh"

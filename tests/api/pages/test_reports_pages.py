@@ -218,8 +218,12 @@ def test_the_filtered_teacher_list_exports_to_excel(app: FastAPI, engine: Engine
         assert count == len(rows)
 
     clerk = signed_in(app, "clerk_a")
-    own = _sheets(clerk.get("/teachers.xlsx").content)["教师名册"][TITLE_ROWS + 1 :]
+    clerks = _sheets(clerk.get("/teachers.xlsx").content)["教师名册"]
+    own = clerks[TITLE_ROWS + 1 :]
     assert sorted(r[0] for r in own) == ["T001", "T002", "T003"]
+    # their school's list, said so: not "全部教师" from the bureau
+    assert "学校：东埔小学" in clerks[1][0] and "全部教师" not in clerks[1][0]
+    assert clerks[2][0].startswith("填报单位：东埔小学")
 
 
 def test_a_broken_rules_file_is_an_error_page_on_the_pages(app, district):  # type: ignore[no-untyped-def]

@@ -203,3 +203,18 @@ def test_counts_are_whole_numbers_in_the_json(session, district) -> None:  # typ
     ]
     assert len(cells) > 50
     assert [c for c in cells if not isinstance(c, int)] == []
+
+
+def test_one_schools_workbook_reads_as_the_schools_not_the_districts(session, district) -> None:  # type: ignore[no-untyped-def]
+    # A clerk's download: its first sheet was 全区汇总 and its 填报单位 the bureau, for one school.
+    from workforce.reports.xlsx import title_lines
+
+    school = training_report(session, as_of=AS_OF, school="R1")
+    whole = training_report(session, as_of=AS_OF)
+    assert (school.views[0].zh, whole.views[0].zh) == ("本校汇总", "全区汇总")
+    made_on = dt.date(2026, 12, 8)
+    school_lines, whole_lines = (title_lines(r, "zh", made_on) for r in (school, whole))
+    name = school.scope.zh.split("学校：", 1)[1].split("（", 1)[0]
+    assert school_lines[2].startswith(f"填报单位：{name}　") and name
+    assert whole_lines[2].startswith("填报单位：源城区教育局")
+    assert "学校：" in school_lines[1] and "学校：" not in whole_lines[1]
