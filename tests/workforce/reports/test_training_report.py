@@ -218,3 +218,24 @@ def test_one_schools_workbook_reads_as_the_schools_not_the_districts(session, di
     assert school_lines[2].startswith(f"填报单位：{name}　") and name
     assert whole_lines[2].startswith("填报单位：源城区教育局")
     assert "学校：" in school_lines[1] and "学校：" not in whole_lines[1]
+
+
+def test_each_view_says_which_teachers_it_counts_and_they_add_up(session, district, build) -> None:  # type: ignore[no-untyped-def]
+    # 按学科 and 按城乡 count the primary and secondary total, 按学校 and 按学段 every group:
+    # the sheets' totals differed with nothing saying why.
+    kindergarten = build.school("K1", zone="urban", level="kindergarten")
+    build.teacher(kindergarten)
+    build.session.commit()
+    report = training_report(session, as_of=AS_OF)
+    totals = {view.key: (view.zh, sum(r["teachers"] for r in view.rows)) for view in report.views
+              if view.key in ("training.subjects", "training.zones", "training.schools",
+                              "training.levels")}  # fmt: skip
+    district_rows = {r["scope_group"]: r["teachers"] for r in report.view("training.district").rows}
+    everyone, headline = sum(district_rows.values()), district_rows["headline"]
+    assert everyone > headline > 0  # the fixture has teachers outside the total
+    assert totals == {
+        "training.subjects": ("按学科（仅中小学教师总体）", headline),
+        "training.zones": ("按城乡（仅中小学教师总体）", headline),
+        "training.schools": ("按学校（含单列的幼儿园、民办学校）", everyone),
+        "training.levels": ("按学段（含单列的幼儿园、民办学校）", everyone),
+    }
