@@ -333,11 +333,11 @@ def test_signing_key_lists_the_keys_files_were_signed_under_before_each_rotation
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
     assert lines[0] == now
-    earlier = [line for line in lines if "UTC" in line]
-    assert len(earlier) == 2  # newest first, each with when it was in force
+    earlier = [line for line in lines if " – " in line]
+    assert len(earlier) == 2  # newest first, each with when it was in force (Beijing time)
     assert second in earlier[0] and first in earlier[1]
     assert earlier[1].strip().startswith("启用之初 –")
-    assert earlier[0].strip().split(" – ")[0] == earlier[1].split(" – ")[1].split(" UTC")[0]
+    assert earlier[0].strip().split(" – ")[0] == earlier[1].split(" – ")[1].split("：")[0]
     with Session(engine) as session:
         entries = session.exec(select(AuditLog).where(AuditLog.action == "rotate_secret")
                                .order_by(AuditLog.id)).all()  # fmt: skip
