@@ -328,6 +328,28 @@ _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 
 
 @dataclass(frozen=True)
+class CareerMonthCell(DateCell):
+    """A date of a career (参加工作时间, 到本校任教时间): also its month alone, as personnel
+    files record them (``2015.9``, ``2015年9月``, ``2015-09``), read as the month's first day.
+    Refused, a clerk's sheet of months failed on every row; the day does not matter to any
+    rule (years at a school, of service), and the dry run shows the date kept."""
+
+    describe: ClassVar[Text] = Text(
+        "日期（2019-09-01、2019/9/1、2019.9.1 或 2019年9月1日）；只写年月（如 2015.9、"
+        "2015年9月）按当月1日记录",
+        "date (2019-09-01, 2019/9/1, 2019.9.1 or 2019年9月1日); a month alone (2015.9, "
+        "2015年9月) is read as its first day",
+    )
+
+    def parse(self, raw: object) -> dt.date:
+        if isinstance(raw, str):
+            found = _MONTH.match(as_text(raw))
+            if found and 1 <= int(found.group(2)) <= 12:
+                return super().parse(f"{found.group(1)}-{int(found.group(2)):02d}-01")
+        return super().parse(raw)
+
+
+@dataclass(frozen=True)
 class BirthDateCell(DateCell):
     """A birth date; also its month alone (:class:`BirthMonth`), as masked exports write it."""
 

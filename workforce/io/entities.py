@@ -18,6 +18,7 @@ from workforce.io.cells import (
     MASK_CHARACTER,
     BirthDateCell,
     BoolCell,
+    CareerMonthCell,
     CodeCell,
     CodesCell,
     DateCell,
@@ -46,6 +47,7 @@ from workforce.rules.leaving import leaving_date_conflict
 from workforce.school_codes import is_school_code
 
 DATE = DateCell()
+CAREER_MONTH = CareerMonthCell()
 BOOL = BoolCell()
 COUNT = IntCell(minimum=0)
 TEACHER = ReferenceCell("teachers")
@@ -179,11 +181,12 @@ TEACHERS = EntitySpec(
                    example="441602198503121234"),
         ColumnSpec("post_type", "用人类型", "Post type", CodeCell("post_types"), required=True,
                    aliases=("编制类型", "岗位类型"), example="在编"),
-        ColumnSpec("first_employed_on", "参加工作时间", "First employed on", DATE,
+        ColumnSpec("first_employed_on", "参加工作时间", "First employed on", CAREER_MONTH,
                    aliases=("参加工作日期",), example="2007-09-01"),
         ColumnSpec("school_code", "学校代码", "School code", SCHOOL, field="school_id",
                    required=True, aliases=("所在学校代码", "任教学校代码"), example="YC-P-001"),
-        ColumnSpec("joined_school_on", "到本校任教时间", "Joined school on", DATE, required=True,
+        ColumnSpec("joined_school_on", "到本校任教时间", "Joined school on", CAREER_MONTH,
+                   required=True,
                    aliases=("调入本校时间", "到校时间"), example="2015-08-28"),
         ColumnSpec("main_subject", "主教学科", "Main subject", CodeCell("subjects"),
                    required=True, aliases=("任教学科", "主要任教学科"), example="数学"),

@@ -459,3 +459,19 @@ def test_a_name_lined_up_with_spaces_in_excel_is_stored_without_them(registry, w
     names = {staff_no: teacher(registry, staff_no).name  # type: ignore[union-attr]
              for staff_no in ("N001", "N002", "N003", "N004")}  # fmt: skip
     assert names == {"N001": "李芳", "N002": "王小明", "N003": "阿依古丽·买买提", "N004": "Li Fang"}
+
+
+@pytest.mark.parametrize("written", ["2016.9", "2016年9月", "2016-09", "2016/9", "２０１６年９月"])
+def test_a_career_date_written_as_its_month_is_its_first_day(registry, write_csv, written):
+    # Personnel files record 到本校任教时间 and 参加工作时间 to the month; every such row was
+    # refused as an unrecognised date.
+    row = teacher_row(到本校任教时间=written)
+    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, [row]), actor="clerk")
+    assert report.status == "committed", rendered(report)
+    assert teacher(registry, "T001").joined_school_on == dt.date(2016, 9, 1)  # type: ignore[union-attr]
+
+
+def test_a_month_that_is_no_month_is_still_refused(registry, write_csv):
+    row = teacher_row(到本校任教时间="2016.13")
+    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, [row]), actor="clerk")
+    assert report.status == "failed" and "2016.13" in " ".join(rendered(report))
