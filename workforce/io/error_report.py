@@ -72,5 +72,15 @@ def _sheet_data(parsed: ParsedSheet, language: Language) -> SheetData:
             if problem.column in sheet_to_spec:
                 bad.add((r, sheet_to_spec[problem.column]))
         rows.append(row)
-        errors.append("；".join(p.text.render(language) for p in by_row.get(number, ())))
+        errors.append("；".join(_said(p, language) for p in by_row.get(number, ())))
     return SheetData(parsed.spec, rows, errors, bad, shown)
+
+
+def _said(problem: Problem, language: Language) -> str:
+    """A problem as the 错误说明 column says it: after its column's header when it is about a
+    cell — "必填项为空；必填项为空；必填项为空" named no field, and the red cells were the only
+    clue to which."""
+    text = problem.text.render(language)
+    if not problem.header:
+        return text
+    return f"{problem.header}：{text}" if language == "zh" else f"{problem.header}: {text}"

@@ -37,10 +37,10 @@ def test_error_report_can_be_fixed_and_uploaded_again(registry, write_csv, tmp_p
     assert sheet.cell(3, school).fill.fgColor.rgb == BAD_FILL
     assert sheet.cell(3, joined).fill.fgColor.rgb == BAD_FILL
     assert sheet.cell(2, school).fill.fgColor.rgb != BAD_FILL
-    assert (
-        "S99" in sheet.cell(3, len(headers)).value
-        and "2018-02-30" in sheet.cell(3, len(headers)).value
-    )
+    said = sorted(sheet.cell(3, len(headers)).value.split("；"))
+    assert len(said) == 2  # each after its column's header: which field, not only the red cell
+    assert said[0].startswith("到本校任教时间：") and "2018-02-30" in said[0]
+    assert said[1].startswith("学校代码：") and "S99" in said[1]
     assert sheet.cell(2, len(headers)).value is None
     problems = book["问题清单"]
     assert [c.value for c in problems[2]][:5] == ["teachers.csv", "teachers", 3, "H", "学校代码"]
