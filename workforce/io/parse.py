@@ -20,6 +20,11 @@ from workforce.io.problems import Problem
 from workforce.io.readers import ExcelError, RawSheet
 from workforce.io.spec import ColumnSpec, EntitySpec, normalise
 
+PARTIAL_SHEETS = frozenset({"teachers", "schools"})
+"""Entities whose sheet may leave out required columns when it only changes registered rows
+(``工号,职称`` to correct titles): "a column the sheet does not have is left unchanged" held
+for optional columns only, and a clerk fixing one field had to re-type every required one —
+the birth date too, which they see only as its month."""
 HEADER_SEARCH_ROWS = 10
 """The header may sit below a title row or two; it is searched for in the first rows."""
 ERROR_COLUMN_NAMES = frozenset(normalise(name) for name in MESSAGES["errors_column"])
@@ -44,6 +49,9 @@ class ParsedSheet:
     records: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    absent_required: list[ColumnSpec] = field(default_factory=list)
+    """Required columns the sheet does not have, allowed while its rows only change registered
+    records (:data:`PARTIAL_SHEETS`); a new row needs them (:mod:`workforce.io.validate`)."""
 
     def problem(self, position: int, key: str, text: Text) -> Problem:
         """Record a problem at the cell of column ``key`` in row ``position``."""
@@ -208,7 +216,9 @@ def _map_columns(parsed: ParsedSheet, header: list[object]) -> None:
             parsed.columns[column.key] = index
             parsed.headers[column.key] = name
     missing = [c for c in spec.columns if c.required and c.key not in parsed.columns]
-    if missing:
+    if missing and spec.name in PARTIAL_SHEETS and not {c.key for c in missing} & set(spec.key):
+        parsed.absent_required = missing  # judged per row, once it is known whose rows they are
+    elif missing:
         parsed.problems.append(
             _sheet_problem(
                 parsed,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from workforce.idnumber import IdNumber, birth_date_beside_number, lookup_hashes, mask
 from workforce.io.cells import MASK_CHARACTER, BirthMonth, ReferenceCell
 from workforce.io.lookups import IN_CHUNK, RegistryIndex
-from workforce.io.messages import message
+from workforce.io.messages import message, message_each
 from workforce.io.parse import ParsedSheet
 from workforce.io.plausible import plausibility
 from workforce.models import School, Teacher, TrainingRecord
@@ -56,6 +56,7 @@ def cross_check(
     14,000 rows, one for each number that fits a teacher's birth month and gender, named
     the teacher's own."""
     _duplicate_keys(sheets)
+    _new_rows_need_every_required_column(sheets, index)
     _leading_zeros_lost(sheets, index)
     _references(sheets, index)
     disclosed = _id_numbers(sheets, index, hashes, county)
@@ -107,6 +108,26 @@ def _keys_all_distinct(sheets: list[ParsedSheet], entity: str) -> bool:
             records = sheet.records
             keys.extend(zip(*([r.get(k) for r in records] for k in sheet.spec.key), strict=True))
     return len(set(keys)) == len(keys)
+
+
+def _new_rows_need_every_required_column(sheets: list[ParsedSheet], index: RegistryIndex) -> None:
+    """A sheet without some required columns (allowed while it only changes registered rows,
+    :data:`workforce.io.parse.PARTIAL_SHEETS`) refuses each of its rows that would register a
+    new teacher or school, at its key, naming the columns it needs."""
+    for sheet in sheets:
+        if not sheet.absent_required:
+            continue
+        known = index.ids(sheet.spec.name)
+        key = sheet.spec.key[0]
+        absent = sheet.absent_required
+        for position, record in enumerate(sheet.records):
+            value = record.get(key)
+            if value is not None and value not in known:
+                sheet.problem(position, key, message_each(
+                    "new_row_needs_columns",
+                    zh={"key": value, "columns": "、".join(c.zh for c in absent)},
+                    en={"key": value, "columns": ", ".join(c.en for c in absent)},
+                ))  # fmt: skip
 
 
 def _references(sheets: list[ParsedSheet], index: RegistryIndex) -> None:

@@ -28,7 +28,7 @@ from tests.workforce.io.conftest import (
 from workforce.codes import code_list
 from workforce.idnumber import decrypt, mask
 from workforce.io.cells import ReferenceCell, TextCell
-from workforce.io.entities import SPECS
+from workforce.io.entities import SPECS, TEACHERS
 from workforce.io.importer import import_file
 from workforce.io.summary import summary_lines
 from workforce.models import Teacher, TrainingRecord
@@ -475,3 +475,35 @@ def test_a_month_that_is_no_month_is_still_refused(registry, write_csv):
     row = teacher_row(到本校任教时间="2016.13")
     report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER, [row]), actor="clerk")
     assert report.status == "failed" and "2016.13" in " ".join(rendered(report))
+
+
+def test_a_sheet_of_the_key_and_one_column_changes_registered_teachers_only(registry, write_csv):
+    # "A column the sheet does not have is left unchanged" held for optional columns only: to
+    # correct one title a clerk had to re-type every required field, the birth date included.
+    before = {t: teacher(registry, t) for t in ("T001", "T002")}
+    fixed = import_file(registry, write_csv("t.csv", ["工号", "职称"], [["T001", "高级"],
+                                                                     ["T002", "一级"]]),
+                        actor="clerk")  # fmt: skip
+    assert fixed.status == "committed", rendered(fixed)
+    after = {t: teacher(registry, t) for t in ("T001", "T002")}
+    assert (after["T001"].title, after["T002"].title) == ("senior", "first")  # type: ignore[union-attr]
+    for staff_no in after:  # nothing else changed
+        kept = {k: v for k, v in before[staff_no].model_dump().items()  # type: ignore[union-attr]
+                if k not in ("title", "version", "updated_at")}  # fmt: skip
+        now = {k: v for k, v in after[staff_no].model_dump().items()  # type: ignore[union-attr]
+               if k not in ("title", "version", "updated_at")}  # fmt: skip
+        assert now == kept
+    # a new teacher in such a sheet is refused at its staff number, naming what it needs
+    new = import_file(registry, write_csv("t.csv", ["工号", "职称"], [["T001", "二级"],
+                                                                   ["N009", "一级"]]),
+                      actor="clerk")  # fmt: skip
+    assert new.status == "failed"
+    problems = [(p.row, p.header, p.text.zh) for p in new.problems]
+    assert len(problems) == 1 and problems[0][:2] == (3, "工号")
+    assert "“N009”尚未登记" in problems[0][2] and "姓名、性别、出生日期" in problems[0][2]
+    assert teacher(registry, "T001").title == "senior"  # type: ignore[union-attr]  # nothing written
+    # without the key column the sheet is still refused as a whole
+    keyless = import_file(registry, write_csv("t.csv", ["姓名", "职称"], [["李明", "二级"]]),
+                          actor="clerk", entity=TEACHERS)  # fmt: skip
+    assert keyless.status == "failed" and "required columns are missing: Staff number" in " ".join(
+        rendered(keyless))
