@@ -90,3 +90,12 @@ def code_list(name: str) -> CodeList:
 
 def all_code_lists() -> list[CodeList]:
     return [code_list(p.stem) for p in sorted(CODES_DIR.glob("*.csv"))]
+
+
+def list_label(name: str, language: str) -> str:
+    """A code list as users call it (``titles`` → 职称, ``post_types`` → 用人类型): messages and
+    the template's codes sheet named the lists by their file names, ``代码表“titles”``."""
+    from texts import exists, text
+
+    message_id = f"codes.list.{name}"
+    return text(message_id, language) if exists(message_id) else name

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, ClassVar
 
-from workforce.codes import code_list
+from workforce.codes import code_list, list_label
 from workforce.dates import DateError, parse_date
 from workforce.idnumber import IdNumberError, normalised_id_number
 from workforce.io.messages import Language, Text, message, message_each
@@ -377,7 +377,8 @@ class CodeCell:
 
     @property
     def describe(self) -> Text:
-        return Text(f"代码表“{self.codes}”", f"code list {self.codes!r}")
+        return Text(f"{list_label(self.codes, 'zh')}代码表",
+                    f"the {list_label(self.codes, 'en')} code list")
 
     def parse(self, raw: object) -> str:
         found = code_list(self.codes).parse(as_text(raw))
@@ -389,8 +390,10 @@ class CodeCell:
         codes = code_list(self.codes).codes
         return message_each(
             "not_in_codes",
-            zh={"value": value, "codes": self.codes, "choices": "、".join(c.zh for c in codes)},
-            en={"value": value, "codes": self.codes, "choices": ", ".join(c.en for c in codes)},
+            zh={"value": value, "codes": list_label(self.codes, "zh"),
+                "choices": "、".join(c.zh for c in codes)},
+            en={"value": value, "codes": list_label(self.codes, "en"),
+                "choices": ", ".join(c.en for c in codes)},
         )
 
     def export(self, value: Any, language: Language) -> Any:

@@ -24,7 +24,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from workforce.codes import code_list
+from workforce.codes import code_list, list_label
 from workforce.io.cells import BoolCell, CodesCell, IdNumberCell, ReferenceCell, TextCell
 from workforce.io.messages import Language, message
 from workforce.io.problems import Problem, column_letter
@@ -293,8 +293,9 @@ def _code_ranges(sheets: Sequence[SheetData], codes_sheet: str) -> dict[str, str
 def _write_codes(worksheet: Worksheet, sheets: Sequence[SheetData], header_format: object) -> None:
     """Two columns per code list: Chinese labels (what the drop-downs offer) and English."""
     for i, name in enumerate(_code_lists(sheets)):
-        worksheet.write_string(0, 2 * i, f"{name}（中文）", header_format)
-        worksheet.write_string(0, 2 * i + 1, f"{name} (English)", header_format)
+        worksheet.write_string(0, 2 * i, f"{list_label(name, 'zh')}（中文）", header_format)
+        worksheet.write_string(0, 2 * i + 1, f"{list_label(name, 'en')} (English)",
+                               header_format)
         worksheet.set_column(2 * i, 2 * i + 1, 22)
     lists = [code_list(name) for name in _code_lists(sheets)]
     for r in range(max((len(c.codes) for c in lists), default=0)):

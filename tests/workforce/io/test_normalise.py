@@ -507,3 +507,19 @@ def test_a_sheet_of_the_key_and_one_column_changes_registered_teachers_only(regi
                           actor="clerk", entity=TEACHERS)  # fmt: skip
     assert keyless.status == "failed" and "required columns are missing: Staff number" in " ".join(
         rendered(keyless))
+
+
+def test_a_value_not_in_a_code_list_names_the_list_as_users_call_it(registry, write_csv):
+    report = import_file(registry, write_csv("t.csv", TEACHERS_HEADER,
+                                             [teacher_row(职称="特级")]), actor="clerk")  # fmt: skip
+    said = [p.text.zh for p in report.problems]
+    assert len(said) == 1 and "不在代码表“职称”中" in said[0] and "titles" not in said[0]
+
+
+def test_every_code_list_has_a_name_for_users():
+    from workforce.codes import all_code_lists, list_label
+
+    lists = all_code_lists()
+    assert len(lists) >= 16
+    unnamed = [c.name for c in lists if list_label(c.name, "zh") == c.name]
+    assert unnamed == []

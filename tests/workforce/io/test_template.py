@@ -28,7 +28,9 @@ def test_teacher_template_has_headers_comments_dropdowns_and_codes(tmp_path):
     assert "K2" not in validations  # several subjects in one cell: no drop-down
     codes = book["代码表"]
     titles = [c.value for c in codes[1]]
-    column = titles.index("genders（中文）") + 1
+    # each list by its name for users (性别), not its file's (genders)
+    assert all(not t.isascii() for t in titles[::2]) and len(titles) >= 8, titles
+    column = titles.index("性别（中文）") + 1
     assert [codes.cell(r, column).value for r in (2, 3)] == [
         c.zh for c in code_list("genders").codes
     ]
