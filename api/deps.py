@@ -16,7 +16,7 @@ from api.security import session_token, session_user_id
 from workforce.accounts.messages import ACCOUNT_MESSAGES
 from workforce.accounts.models import User
 from workforce.accounts.recent import RecentUsers
-from workforce.accounts.roles import Permission, allows, is_school_bound
+from workforce.accounts.roles import Permission, allows, is_school_bound, role_names
 from workforce.accounts.tokens import token_digest, token_holder
 from workforce.services.errors import Forbidden, Unauthenticated
 from workforce.services.versioning import parse_version
@@ -120,7 +120,7 @@ def require(permission: Permission) -> Callable[[User], User]:
 
     async def check(user: Annotated[User, Depends(get_recent_user)]) -> User:
         if not allows(user.role, permission):
-            raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", role=user.role))
+            raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", each=role_names(user.role)))
         return user
 
     return check
@@ -139,7 +139,7 @@ def district_reader(user: Reader) -> User:
     """A reader who sees the whole district (admin, hr, auditor); 403 for a school clerk: for
     what shows every school's teachers at once (the plan pages, the signed plan file)."""
     if is_school_bound(user.role):
-        raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", role=user.role))
+        raise Forbidden(ACCOUNT_MESSAGES.text("forbidden", each=role_names(user.role)))
     return user
 
 

@@ -380,3 +380,14 @@ def test_every_route_is_in_the_matrix(client):
             path = path.replace(short, long)
         normalised.add((method, path))
     assert routes - public - normalised == set()
+
+
+def test_a_refusal_names_the_role_in_words_not_its_code(client, district):  # type: ignore[no-untyped-def]
+    refused = client.post("/api/schools", headers=district.headers["clerk_a"], json={
+        "code": "C001", "name": "新校", "town": "源西", "zone": "urban", "level": "primary"})  # fmt: skip
+    assert refused.status_code == 403
+    assert refused.json()["detail"]["zh"] == "您的角色（学校人事专干）无权执行此操作"
+    assert "School clerk" in refused.json()["detail"]["en"]
+    unmask = client.get(f"/api/teachers/{district.teachers_a[0].id}?unmask=true",
+                        headers=district.headers["auditor"])  # fmt: skip
+    assert unmask.status_code == 403 and "（审计" in unmask.json()["detail"]["zh"]

@@ -78,3 +78,11 @@ def is_school_bound(role: str) -> bool:
 def may_have_county(role: str) -> bool:
     """Roles that may be scoped to one county (``User.county``): HR and auditors."""
     return role in (Role.hr, Role.auditor)
+
+
+def role_names(role: str) -> dict[str, dict[str, object]]:
+    """``{"zh": {"role": …}, "en": {"role": …}}``: a role as a message names it in each
+    language (区人事股 / HR office), not its code ("您的角色（clerk）")."""
+    known = role in {r.value for r in Role}
+    zh, en = ROLE_LABELS[Role(role)] if known else (role, role)
+    return {"zh": {"role": zh}, "en": {"role": en}}

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from workforce import audit
 from workforce.accounts.messages import ACCOUNT_MESSAGES
-from workforce.accounts.roles import Permission, allows
+from workforce.accounts.roles import Permission, allows, role_names
 from workforce.idnumber import IdNumberError, decrypt, parse_id_number
 from workforce.models import Teacher
 from workforce.services.errors import Forbidden
@@ -24,7 +24,7 @@ def disclose_id_numbers(
     whose number is shown; ``purpose`` (``view``, ``export`` …) goes into the entry's note.
     Raises :class:`Forbidden` for roles that may not see them."""
     if not allows(role, Permission.unmask_id_numbers):
-        raise Forbidden(ACCOUNT_MESSAGES.text("unmask_forbidden", role=role))
+        raise Forbidden(ACCOUNT_MESSAGES.text("unmask_forbidden", each=role_names(role)))
     teachers = list(teachers)
     shown = {
         t.id: decrypt(t.id_number_encrypted)

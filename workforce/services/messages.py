@@ -36,9 +36,14 @@ class Catalogue:
     def __init__(self, area: str) -> None:
         self.area = area
 
-    def text(self, message_id: str, **params: object) -> Text:
+    def text(self, message_id: str, *, each: dict[str, dict[str, object]] | None = None,
+             **params: object) -> Text:
+        """The message filled with ``params``, and with ``each[language]`` in that language
+        only (a role, a list's name: words that differ by language)."""
         zh, en = pair(f"{self.area}.{message_id}")
-        return Text(message_id, zh.format(**params), en.format(**params))
+        each = each or {}
+        return Text(message_id, zh.format(**params, **each.get("zh", {})),
+                    en.format(**params, **each.get("en", {})))  # fmt: skip
 
     def __contains__(self, message_id: object) -> bool:
         return isinstance(message_id, str) and exists(f"{self.area}.{message_id}")
