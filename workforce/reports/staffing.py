@@ -479,7 +479,7 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
         Note(
             zh="需求、在岗、缺编与超编均按学科需求规则计算（按课时标准、周课时与教师标准工作量"
             "计算；在岗 = 统计日在岗、以该学科为主教学科的教师：公办学校计在编、临聘，民办学校计其自有"
-            "教师（登记为“其他”），见 data/reports/scopes.yaml），单位为专任教师数（折合人数，可有小数）。",
+            "教师（登记为“其他”），见本表的统计范围），单位为专任教师数（折合人数，可有小数）。",
             en="Need, in post, shortage and surplus come from workforce.rules.demand (periods ÷ "
             "standard load; in post = established + temporary teachers in post on the as-of date "
             "with that main subject), in full-time teachers.",
@@ -503,10 +503,11 @@ def _notes(norms: DemandNorms, targets: StaffingTargets) -> list[Note]:
             "教督〔2017〕6号.",
         ),
         Note(
-            zh=f"心理健康专职教师门槛（采用 data/norms/staffing.yaml 中选定的版本）：{applied_zh}"
+            zh=f"心理健康专职教师门槛（采用编制标准设置中选定的版本）：{applied_zh}"
             "（学生数达到门槛含本数）。规划第三章为小学1000人、中学1200人，附件2为中学1000人、"
             "小学1200人。",
-            en=f"Full-time psychology teacher thresholds applied (data/norms/staffing.yaml): "
+            en=f"Full-time psychology teacher thresholds applied (the version the staffing norms "
+            f"select): "
             f"{applied} pupils (threshold included). The plan's ch.3 says primary 1000 / "
             "secondary 1200; annex 2 swaps them.",
         ),

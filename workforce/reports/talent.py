@@ -647,13 +647,14 @@ def _notes(targets: TalentTargets) -> list[Note]:
     return [
         Note(
             zh="计数口径：同一教师持有多个符合条件的称号只计1人；称号在任期内（任期开始日至结束日，"
-            "含两端）有效，昨日到期者不再计入。“及以上”表示该层级及以上均计入（理由见 "
-            "data/targets/talent.yaml）。区级骨干教师按交流轮岗规则的同一定义计"
+            "含两端）有效，昨日到期者不再计入。“及以上”表示该层级及以上均计入（理由随人才目标"
+            "设置一同登记）。区级骨干教师按交流轮岗规则的同一定义计"
             "（交流轮岗规则中的骨干称号类别与最低层级，可在实例目录的 rules/rotation.yaml 中按本地设置），"
             "与交流方案、教师名单筛选一致。",
             en="Distinct teachers; a designation counts from its term start to its term end, "
             "both included (one that ended yesterday does not). 'and above' = that tier and "
-            "higher (why: data/targets/talent.yaml). District key teachers follow the rotation "
+            "higher (the reason is recorded with the talent targets). District key teachers "
+            "follow the rotation "
             "rules' one definition (quotas.key_kinds, quotas.key_min_tier), as the optimizer "
             "and the teacher list's filter do.",
         ),

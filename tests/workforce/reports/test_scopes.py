@@ -46,3 +46,27 @@ def test_a_broken_scope_file_names_the_problem(tmp_path) -> None:  # type: ignor
                    encoding="utf-8")  # fmt: skip
     with pytest.raises(ReportError, match="primari"):
         load_scopes(bad)
+
+
+def test_no_report_sends_its_reader_to_a_file_of_the_source_tree(build) -> None:  # type: ignore[no-untyped-def]
+    # Notes said "见 data/reports/scopes.yaml", "data/norms/staffing.yaml": paths of the
+    # developers' checkout, which an installed instance and its clerks do not have.
+    import datetime as dt
+
+    from workforce.reports.qualifications import qualifications_report
+    from workforce.reports.rotation import rotation_report
+    from workforce.reports.staffing import staffing_report
+    from workforce.reports.talent import talent_report
+    from workforce.reports.training import training_report
+
+    school = build.school("U1", zone="urban", level="primary", pupils=600,
+                          classes_by_grade=[2, 2, 2, 2, 2, 2])  # fmt: skip
+    build.teacher(school)
+    build.session.commit()
+    as_of = dt.date(2026, 6, 30)
+    reports = [make(build.session, as_of=as_of) for make in (
+        training_report, talent_report, qualifications_report, staffing_report, rotation_report)]  # fmt: skip
+    words = [text for r in reports for note in [*r.notes, *([r.scope] if r.scope else [])]
+             for text in (note.zh, note.en)]  # fmt: skip
+    assert len(reports) == 5 and len(words) > 20
+    assert [w for w in words if "data/" in w] == []
