@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
 from api.deps import DistrictReader, SessionDep, Unmasker
-from api.downloads import download_pieces
+from api.downloads import download, download_pieces
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import PlanManager
@@ -62,7 +62,7 @@ from workforce.plans.lifecycle import (
     plans_of_year,
     require_supplementary_choice,
 )
-from workforce.plans.workbook import write_plan_workbook
+from workforce.plans.workbook import plan_file_name, write_plan_workbook
 from workforce.services.errors import InvalidInput, NotFound
 from workforce.services.messages import Text
 from workforce.snapshot import counties
@@ -502,13 +502,11 @@ def plan_file(request: Request, session: SessionDep, user: Unmasker, plan_id: in
 def plan_workbook(
     request: Request, session: SessionDep, user: DistrictReader, plan_id: int
 ) -> Response:
-    instance, plan = load_plan(_plan_record(session, plan_id, user))
+    record = _plan_record(session, plan_id, user)
+    instance, plan = load_plan(record)
+    language = page_language(request)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plan.xlsx"
-        write_plan_workbook(path, instance, plan, language=page_language(request))
+        write_plan_workbook(path, instance, plan, language=language, record=record)
         content = path.read_bytes()
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.xlsx"'},
-    )
+    return download(content, plan_file_name(record, language))

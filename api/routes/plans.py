@@ -44,7 +44,7 @@ from workforce.plans.jobs import FINISHED, get_job, start_solve_job, stop_job
 from workforce.plans.lifecycle import disclose_plan_file, require_supplementary_choice
 from workforce.plans.notices import NoticeRefused, notice_letters_pdf, write_notice_workbook
 from workforce.plans.school_view import pins_for_school, plan_for_school
-from workforce.plans.workbook import write_plan_workbook
+from workforce.plans.workbook import plan_file_name, write_plan_workbook
 from workforce.services.errors import Conflict, NotFound, StaleVersion, VersionRequired
 from workforce.services.messages import REGISTRY_MESSAGES, Text
 
@@ -191,11 +191,11 @@ def plan_workbook(
     session: SessionDep, user: Reader, plan_id: int, lang: Language = "zh"
 ) -> Response:
     """方案工作簿 / The plan as a workbook: moves, quotas, shortages (or conflicts)."""
-    instance, plan, _ = _seen(session, user, _record(session, plan_id, user))
-    content = written_file(
-        "plan.xlsx", lambda path: write_plan_workbook(path, instance, plan, language=lang)
-    )
-    return download(content, f"plan-{plan_id}.xlsx")
+    record = _record(session, plan_id, user)
+    instance, plan, _ = _seen(session, user, record)
+    content = written_file("plan.xlsx", lambda path: write_plan_workbook(
+        path, instance, plan, language=lang, record=record))  # fmt: skip
+    return download(content, plan_file_name(record, lang))
 
 
 @router.get("/{plan_id}.json", response_class=Response)

@@ -169,6 +169,10 @@ def test_the_plan_workbook_and_notice_letters(client, district, schools, tmp_pat
     auditor = district.headers["auditor"]
     workbook = client.get(f"/api/plans/{plan_id}.xlsx", headers=auditor)
     assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    from urllib.parse import unquote  # named as the office files it, not plan-1.xlsx
+
+    named = unquote(workbook.headers["content-disposition"].split("''", 1)[1])
+    assert named == f"2026年度交流轮岗方案-方案{plan_id}-草稿.xlsx"
     pdf = client.get(f"/api/plans/{plan_id}/notices.pdf", headers=auditor)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf"

@@ -177,5 +177,5 @@ def demo_command(
     workbook = plan_out or settings.output_dir / f"rotation-plan-{year}-draft-{record.id}.xlsx"
     with writing(language, workbook):
         workbook.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds names: private
-        write_plan_workbook(workbook, instance, plan, language=language)
+        write_plan_workbook(workbook, instance, plan, language=language, record=record)
     typer.echo(say("cli.demo.plan_written", language, path=workbook))

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # each command imports what it needs when it runs: `workforce
     from collections.abc import Callable
 
     from optimizer import Instance, Pin, Plan
+    from workforce.models import RotationPlan
     from workforce.plans import PlanError
     from workforce.plans.signing import SignatureCheck
 
@@ -45,7 +46,7 @@ Backend = Annotated[
 
 
 def write_plan(out: Path, json_pieces: tuple[str, ...], instance: Instance, plan: Plan,
-               language: str, draft: int) -> None:
+               language: str, record: RotationPlan) -> None:
     """The plan as a workbook (`.xlsx`) or as its saved JSON form, given in pieces
     (`workforce.plans.lifecycle.plan_json_pieces`). A file that cannot be written is an error
     naming it and the reason, and saying that the draft (`draft`, its registry number) is kept:
@@ -55,13 +56,13 @@ def write_plan(out: Path, json_pieces: tuple[str, ...], instance: Instance, plan
             # imported here: the workbook writer is only needed when a workbook is asked for
             from workforce.plans.workbook import write_plan_workbook
 
-            write_plan_workbook(out, instance, plan, language=language)
+            write_plan_workbook(out, instance, plan, language=language, record=record)
         else:
             from workforce.plans.lifecycle import write_json_pieces
 
             write_json_pieces(out, json_pieces)
     except OSError as exc:
-        raise _unwritable(out, exc, draft, language) from None
+        raise _unwritable(out, exc, record.id or 0, language) from None
 
 
 def _unwritable(out: Path, error: OSError, draft: int, language: str) -> typer.Exit:
@@ -219,7 +220,7 @@ def plan_command(
             target = out if name is None else out.with_name(
                 f"{out.stem}-{_file_part(name)}{out.suffix}"
             )
-            write_plan(target, json_pieces, instance, plan, language, record.id)
+            write_plan(target, json_pieces, instance, plan, language, record)
             typer.echo(f"→ {target}")
     if len(kept) > 1:
         moves = sum(len(plan.moves) for *_, plan in kept)
@@ -725,7 +726,7 @@ def export_command(
             pieces = disclose_plan_file(session, record, actor=get_settings().actor)
             session.commit()
         instance, plan = load_plan(record)
-    write_plan(out, pieces, instance, plan, language, plan_id)
+    write_plan(out, pieces, instance, plan, language, record)
     typer.echo(f"方案 #{plan_id} → {out}" if language == "zh" else f"plan #{plan_id} → {out}")
 
 

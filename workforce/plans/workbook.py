@@ -3,6 +3,7 @@ exists — the conflicts and the smallest relaxation. English headers with ``lan
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from optimizer import Instance, Plan
@@ -11,6 +12,8 @@ from optimizer.solve import BOUND_FOR_EXACT_MODEL, BOUND_FOR_PRUNED_MODEL
 from texts import Pairs, pair
 from texts import text as catalogue_text
 from workforce.codes import code_list
+from workforce.dates import local_time
+from workforce.models import RotationPlan
 from workforce.private_files import private_workbook
 
 HEADERS = {
@@ -80,10 +83,45 @@ def column_headers(sheet: str, language: str) -> list[str]:
     return [pair(f"plans.workbook.column.{sheet}.{c}")[i] for c in HEADERS[sheet]]
 
 
+def plan_file_name(record: RotationPlan, language: str = "zh") -> str:
+    """The workbook's file name: the year, the plan's number and its status
+    (``2026年度交流轮岗方案-方案2-已审批.xlsx``), as the office files it — ``plan-2.xlsx`` said
+    none of them."""
+    state = catalogue_text(f"ui.status_{record.status}", language)
+    return catalogue_text("plans.workbook.label.file_name", language, year=record.year,
+                          plan_id=record.id, state=state) + ".xlsx"  # fmt: skip
+
+
+def _identity(record: RotationPlan, language: str) -> list[tuple[str, object]]:
+    """The summary's first rows: which plan of the registry this is, and who made, approved
+    and applied it when (Beijing time), with the approval's comment — a printed workbook filed
+    under audit named none of it."""
+    i = 0 if language == "zh" else 1
+
+    def who(actor: str | None, moment: dt.datetime | None, comment: str | None = None) -> str:
+        said = f"{actor} {local_time(moment)}".strip() if actor else ""
+        return f"{said}：{comment}" if said and comment and language == "zh" else (
+            f"{said}: {comment}" if said and comment else said)  # fmt: skip
+
+    rows: list[tuple[str, object]] = [
+        (LABELS["plan_id"][i], f"#{record.id}"),
+        (LABELS["plan_state"][i], catalogue_text(f"ui.status_{record.status}", language)),
+        (LABELS["created"][i], who(record.created_by, record.created_at)),
+    ]
+    if record.approved_by:
+        rows.append((LABELS["approved"][i],
+                     who(record.approved_by, record.approved_at, record.approval_comment)))  # fmt: skip
+    if record.applied_by:
+        rows.append((LABELS["applied"][i], who(record.applied_by, record.applied_at)))
+    return rows
+
+
 def write_plan_workbook(
-    path: Path, instance: Instance, plan: Plan, *, language: str = "zh"
+    path: Path, instance: Instance, plan: Plan, *, language: str = "zh",
+    record: RotationPlan | None = None,
 ) -> None:
-    """Write ``plan`` as an xlsx at ``path``: a sheet per view, frozen headers, text as text."""
+    """Write ``plan`` as an xlsx at ``path``: a sheet per view, frozen headers, text as text,
+    dates as dates; ``record`` (the registry's plan) names the plan first on the summary."""
     i = 0 if language == "zh" else 1
     names = {s.code: s.name for s in instance.schools}
     subjects = code_list("subjects")
@@ -106,6 +144,7 @@ def write_plan_workbook(
 
     rows = {
         "summary": [
+            *(_identity(record, language) if record is not None else []),
             (LABELS["year"][i], plan.year),
             (LABELS["status"][i], STATUS[plan.status][i]),
             (LABELS["moves"][i], len(plan.moves)),
@@ -126,8 +165,8 @@ def write_plan_workbook(
                 names.get(m.to_school, ""),
                 subject(m.subject) or LABELS["principal"][i],
                 KINDS[m.kind][i],
-                m.start.isoformat(),
-                m.planned_end.isoformat() if m.planned_end else "",
+                m.start,
+                m.planned_end or "",
                 yes(m.is_key),
                 m.wish_rank if m.wish_rank is not None else "",
                 round(m.distance_km, 1),
@@ -183,6 +222,7 @@ def write_plan_workbook(
         rows.pop("relaxation")
     with private_workbook(path, {"strings_to_formulas": False}) as workbook:
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         for key, data in rows.items():
             sheet = workbook.add_worksheet(SHEETS[key][i])
             headers = column_headers(key, language)
@@ -192,6 +232,8 @@ def write_plan_workbook(
                 for c, value in enumerate(row):
                     if isinstance(value, str):
                         sheet.write_string(r, c, value)
+                    elif isinstance(value, dt.date):  # a date Excel sorts and filters as one
+                        sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
                     elif value is None:
                         sheet.write_blank(r, c, None)
                     else:

@@ -551,7 +551,13 @@ def test_plan_workbook_names_objectives_quotas_and_scopes_in_chinese(engine, tmp
         ("全区交流人数", "全区"), ("城区学校、优", "U1学校"), ("骨干教师不低", "全区")
     ]
     cells = [c for row in quotas for c in row[:2]] + labels
-    assert len(cells) == 2 * 3 + 11
+    assert len(cells) == 2 * 3 + 14
+    # which plan of the registry it is, first: a printed workbook filed under audit named none
+    summary = list(book["概况"].iter_rows(min_row=2, max_row=4, values_only=True))
+    assert [row[0] for row in summary] == ["方案编号", "方案状态", "生成"]
+    assert summary[0][1] == "#1" and summary[1][1] == "草稿" and summary[2][1].startswith("cli ")
+    moves = list(book["交流名单"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert isinstance(moves[0][8], dt.datetime)  # the start, a date Excel sorts as one
     assert not [c for c in cells if re.search(r"[a-z]+[._][a-z]+", str(c))]
 
 
