@@ -84,9 +84,9 @@ def column_headers(sheet: str, language: str) -> list[str]:
 
 
 def plan_file_name(record: RotationPlan, language: str = "zh") -> str:
-    """The workbook's file name: the year, the plan's number and its status
-    (``2026年度交流轮岗方案-方案2-已审批.xlsx``), as the office files it — ``plan-2.xlsx`` said
-    none of them."""
+    """The workbook's file name: the year, the plan's number and its status, in the language
+    (``plans.workbook.label.file_name``), as the office files it — ``plan-2.xlsx`` said none
+    of them."""
     state = catalogue_text(f"ui.status_{record.status}", language)
     return catalogue_text("plans.workbook.label.file_name", language, year=record.year,
                           plan_id=record.id, state=state) + ".xlsx"  # fmt: skip
