@@ -166,7 +166,21 @@ def require_registry(language: str | None = None, *, at_schema_head: bool = True
         local_rule_keys()  # the county's own rules (`workforce.rules.local`), checked first
     except LocalRulesError as error:
         raise fail(error.zh, error.en, language) from None
+    _refuse_another_key(engine, language)
     return engine
+
+
+def _refuse_another_key(engine: Engine, language: str) -> None:
+    """Refuse, before any work, a secret key that is not the registry's — every command, not
+    only the ones that start a server: one run with another key read every ID number as
+    unreadable, and its writes were refused only at their commit, in a traceback."""
+    from workforce.config import get_settings
+    from workforce.secret import SecretKeyMismatch, check_secret_key
+
+    try:
+        check_secret_key(engine, get_settings().secret_key)
+    except SecretKeyMismatch as error:
+        raise fail(error.zh, error.en, language) from None
 
 
 MAX_TIME_LIMIT_S = 24 * 60 * 60

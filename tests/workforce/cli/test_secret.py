@@ -113,10 +113,16 @@ def test_a_changed_secret_is_refused_at_start(env, engine, loaded):
         )
     env.setenv("WORKFORCE_SECRET_KEY", OTHER_KEY)
     _reload(env)
-    for command in (["migrate"], ["serve"], ["demo"]):
+    # every command that opens the registry, not only those that start a server: a plain
+    # command ran on, its ID numbers unreadable and its writes refused at commit, a traceback
+    commands = (["migrate"], ["serve"], ["demo"], ["plans", "list", "--year", "2026"],
+                ["export", "teachers", "--out", "t.csv"],
+                ["report", "training", "--out", "t.xlsx"])  # fmt: skip
+    for command in commands:
         result = runner.invoke(app, command)
         assert result.exit_code == 2, (command, result.output)
-        assert "密钥与数据库不符" in result.output
+        assert "密钥与数据库不符" in result.output, (command, result.output)
+    assert len(commands) == 6
 
 
 @pytest.mark.postgres
