@@ -81,6 +81,13 @@ def school_year_start(year: int) -> dt.date:
     return dt.date(year, 9, 1)
 
 
+def year_being_planned(today: dt.date) -> int:
+    """The rotation year an office plans on ``today``: this year's until its 1 September,
+    next year's from then on (in December 2026 the 2026 moves have started; the plans made
+    now are 2027's)."""
+    return today.year if today < school_year_start(today.year) else today.year + 1
+
+
 def build_instance(
     session: Session,
     *,

@@ -65,7 +65,7 @@ from workforce.plans.lifecycle import (
 from workforce.plans.workbook import plan_file_name, write_plan_workbook
 from workforce.services.errors import InvalidInput, NotFound
 from workforce.services.messages import Text
-from workforce.snapshot import counties
+from workforce.snapshot import counties, year_being_planned
 
 router = page_router()
 
@@ -120,7 +120,7 @@ def plans_page(
     user: DistrictReader,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Response:
-    year = year or dt.date.today().year
+    year = year or year_being_planned(dt.date.today())
     jobs = session.exec(
         select(SolveJob).where(SolveJob.year == year).order_by(SolveJob.id.desc()).limit(10)  # type: ignore[union-attr]
     ).all()

@@ -208,3 +208,15 @@ def test_a_complete_secondary_school_carries_its_senior_sections_figures(session
                for e in instance.school_by_code[code].staffing)
     plan = solve(instance, SolveSettings(time_limit_s=20))
     assert plan.status == "optimal" and check_plan(instance, plan) == []
+
+
+def test_the_year_being_planned_turns_on_the_first_of_september():
+    # The plans page defaulted to the calendar year: in December 2026 it offered 2026, whose
+    # moves started on 1 September.
+    import datetime as dt
+
+    from workforce.snapshot import year_being_planned
+
+    asked = {dt.date(2026, 1, 5): 2026, dt.date(2026, 8, 31): 2026, dt.date(2026, 9, 1): 2027,
+             dt.date(2026, 12, 8): 2027}  # fmt: skip
+    assert {day: year_being_planned(day) for day in asked} == asked and len(asked) == 4
