@@ -54,8 +54,9 @@ def check_value(secret_key: str) -> str:
     return hmac.digest(derive_key(secret_key, "key-check"), b"workforce-secret-key", "sha256").hex()
 
 
-def check_secret_key(engine: Engine, secret_key: str) -> None:
-    """Refuse ``secret_key`` if it is not the database's; record it if the database has none.
+def check_secret_key(engine: Engine, secret_key: str, *, record: bool = True) -> None:
+    """Refuse ``secret_key`` if it is not the database's; record it if the database has none
+    (unless ``record`` is false: a command that must write nothing, a dry run, only checks).
 
     A database from before the check value existed gets it recorded on the first start — after
     one stored ID number (if any) has been decrypted with the key, so a wrong key is refused there
@@ -76,6 +77,8 @@ def check_secret_key(engine: Engine, secret_key: str) -> None:
                 _decrypt(secret_key, sample)
             except (InvalidTag, ValueError):
                 raise SecretKeyMismatch() from None
+        if not record:
+            return
         session.add(InstanceSetting(name=CHECK_NAME, value=check_value(secret_key)))
         try:
             session.commit()

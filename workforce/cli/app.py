@@ -178,7 +178,7 @@ def _refuse_another_key(engine: Engine, language: str) -> None:
     from workforce.secret import SecretKeyMismatch, check_secret_key
 
     try:
-        check_secret_key(engine, get_settings().secret_key)
+        check_secret_key(engine, get_settings().secret_key, record=False)  # a dry run writes nothing
     except SecretKeyMismatch as error:
         raise fail(error.zh, error.en, language) from None
 

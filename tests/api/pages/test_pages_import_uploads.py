@@ -133,7 +133,7 @@ def test_a_signed_in_user_without_the_import_right_is_refused_before_the_body_is
     auditor = signed_in(app, "auditor")
     token = csrf_of(auditor.get("/teachers").text)
     status, text, read = _stream_upload(app, auditor, {"csrf_token": token})
-    assert status == 403 and "auditor" in text
+    assert status == 403 and "审计人员" in text  # the role in words (accounts.role.auditor)
     assert not read
     assert not uploads.exists() or not any(uploads.iterdir())
 
