@@ -37,6 +37,9 @@ class Problem:
         return None if self.column is None else column_letter(self.column)
 
     def render(self, language: Language = "zh") -> str:
+        if self.row is None and not self.sheet:  # about the file (one that cannot be read)
+            return message("problem_of_file", file=self.file,
+                           message=self.text.render(language)).render(language)  # fmt: skip
         if self.row is None:
             return message(
                 "problem_no_cell",

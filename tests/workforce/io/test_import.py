@@ -371,6 +371,11 @@ def test_unrecognisable_sheet_and_unsupported_file_are_reported_not_raised(
     other = tmp_path / "teachers.txt"
     other.write_text("x", encoding="utf-8")
     assert "unsupported file type '.txt'" in rendered(import_file(engine, other, actor="hr"))[0]
+    old = tmp_path / "教师.xls"  # Excel 97–2003: named as a file, with what to do (no sheet "")
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    said = import_file(engine, old, actor="hr").problems[0].render("zh")
+    assert said.startswith("教师.xls：不支持的文件类型“.xls”") and "另存为” .xlsx" in said
+    assert "工作表" not in said
     report = import_file(
         engine, write_csv("misc.csv", ["甲", "乙"], [["1", "2"]]), actor="hr", entity=TEACHERS
     )
