@@ -49,6 +49,20 @@ def _date(value: object) -> object:
         raise ValueError(f"{error.zh} / {error.en}") from None
 
 
+def _career_date(value: object) -> object:
+    """A career date as the import reads it (:class:`workforce.io.cells.CareerMonthCell`): a
+    date, or its month alone (2015.9, 2015年9月) as the month's first day. The edit and the
+    correction forms refused the month the clerk's sheet was imported with."""
+    if not isinstance(value, str):
+        return value
+    from workforce.io.cells import CareerMonthCell, CellError  # io imports this module's users
+
+    try:
+        return CareerMonthCell().parse(value)
+    except CellError as error:
+        raise ValueError(f"{error.text.zh} / {error.text.en}") from None
+
+
 Subject = Annotated[str, Field(max_length=32), code_field("subjects")]
 Gender = Annotated[str, Field(max_length=8), code_field("genders")]
 PostType = Annotated[str, Field(max_length=16), code_field("post_types")]
@@ -63,6 +77,8 @@ DesignationKind = Annotated[str, Field(max_length=32), code_field("designation_k
 DesignationTier = Annotated[str, Field(max_length=16), code_field("designation_tiers")]
 TrainingCategory = Annotated[str, Field(max_length=32), code_field("training_categories")]
 Day = Annotated[dt.date, BeforeValidator(_date)]
+CareerDay = Annotated[dt.date, BeforeValidator(_career_date)]
+"""参加工作时间, 到本校任教时间: a date or its month (see :func:`_career_date`)."""
 
 
 def _plain_text(value: object) -> object:

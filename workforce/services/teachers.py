@@ -35,6 +35,7 @@ from workforce.rules.leaving import GONE, SERVING, leaving_date_conflict
 from workforce.services.changes import changes_of
 from workforce.services.errors import Conflict, InvalidInput, NotFound
 from workforce.services.fields import (
+    CareerDay,
     Day,
     Education,
     Gender,
@@ -77,9 +78,9 @@ class TeacherBase(BaseModel):
     gender: Gender
     birth_date: Day
     post_type: PostType = Field(description="在编 established / 临聘 temporary / other")
-    first_employed_on: Day | None = Field(default=None, description="参加工作时间")
+    first_employed_on: CareerDay | None = Field(default=None, description="参加工作时间")
     school_id: int = Field(description="任教学校")
-    joined_school_on: Day = Field(description="到本校任教时间")
+    joined_school_on: CareerDay = Field(description="到本校任教时间")
     main_subject: Subject = Field(description="主教学科")
     other_subjects: list[Subject] = Field(default_factory=list, max_length=10)
     education: Education | None = None
@@ -117,9 +118,9 @@ class TeacherUpdate(BaseModel):
     gender: Gender | None = None
     birth_date: Day | None = None
     post_type: PostType | None = None
-    first_employed_on: Day | None = None
+    first_employed_on: CareerDay | None = None
     school_id: int | None = None
-    joined_school_on: Day | None = None
+    joined_school_on: CareerDay | None = None
     main_subject: Subject | None = None
     other_subjects: list[Subject] | None = Field(default=None, max_length=10)
     education: Education | None = None
