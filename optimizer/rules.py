@@ -240,23 +240,17 @@ def override_rules(rules: RotationRules, overrides: dict[str, Any]) -> RotationR
         )
         value = error.get("input")
         raise RuleOverrideError(
-            key, f"规则“{key}”的值“{value}”无效：{_problem_zh(error)}",
-            f"rule {key!r}: invalid value {value!r} ({error['msg']})") from None
+            key, f"规则“{key}”的值“{value}”无效：{_problem(error, 'zh')}",
+            f"rule {key!r}: invalid value {value!r} ({_problem(error, 'en')})") from None
 
 
-def _problem_zh(error: Any) -> str:
-    """A validation error of a rule value in Chinese (the kinds a rule can raise)."""
-    limit = (error.get("ctx") or {})
-    kinds = {
-        "less_than_equal": f"不应大于{limit.get('le')}",
-        "greater_than_equal": f"不应小于{limit.get('ge')}",
-        "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
-        "float_parsing": "应为数字", "float_type": "应为数字",
-        "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
-        "literal_error": f"应为以下之一：{limit.get('expected')}",
-        "dict_type": "应为“键: 值”的对应表", "list_type": "应为列表",
-    }
-    return kinds.get(error["type"], "类型或取值不符合规则")
+def _problem(error: Any, language: str) -> str:
+    """Why a rule value was refused, in ``language``, from pydantic's error type
+    (:func:`texts.validation.reason`): its English ``msg`` and Python reprs ("'service' or
+    'available'") reached the Chinese message of a county's rules file and ``whatif --set``."""
+    from texts.validation import reason
+
+    return reason(error, language)
 
 
 def _flatten(overrides: dict[str, Any]) -> dict[str, Any]:

@@ -208,4 +208,9 @@ def test_a_negative_subject_weight_is_refused_by_name():
 
     with pytest.raises(RuleOverrideError) as refused:
         override_rules(load_rules(), {"objective.subject_weights.pe": -3})
-    assert "objective.subject_weights.pe" in refused.value.zh and "不应小于0" in refused.value.zh
+    assert "objective.subject_weights.pe" in refused.value.zh and "不能小于 0" in refused.value.zh
+    # a choice is named without Python's quotes, in both languages
+    with pytest.raises(RuleOverrideError) as choice:
+        override_rules(load_rules(), {"quotas.school_quota_base": "everyone"})
+    assert "'" not in choice.value.zh and "应为以下之一：" in choice.value.zh
+    assert "Input should be" not in choice.value.en
