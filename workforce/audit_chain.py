@@ -49,6 +49,7 @@ from sqlmodel import Session
 
 import texts
 from workforce.config import derive_key, get_settings
+from workforce.dates import local_time
 from workforce.models import AuditLog, AuditSeal, InstanceSetting, utcnow
 from workforce.secret import CHECK_NAME, SecretKeyMismatch, check_value
 
@@ -476,6 +477,4 @@ def _about(link: Any) -> dict[str, Any]:
 
 def _when(moment: dt.datetime) -> str:
     """A link's sealing time as users read it: Beijing time, to the second."""
-    from workforce.dates import local_time
-
     return local_time(moment, "%Y-%m-%d %H:%M:%S")

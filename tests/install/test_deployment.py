@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import stat
 import sys
 import tarfile
@@ -495,22 +496,25 @@ def test_a_backup_taken_while_the_key_is_being_changed_is_refused_not_written(
     assert f"WORKFORCE_SECRET_KEY={old}" in archived
 
 
+def _demo_backed_up(home: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A small demo registry in ``home``, backed up: its SQLite file and the archive."""
+    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
+    assert made.exit_code == 0, made.output
+    archive = tmp_path / "backup.tar.gz"
+    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
+    _reload()
+    return home / "workforce.sqlite3", archive
+
+
 def test_a_restore_that_fails_at_the_swap_keeps_the_registrys_last_commits(
     home_instance, tmp_path, monkeypatch
 ):
     # The last commits of a SQLite registry may still be in its write-ahead log. The restore
     # removed that log before swapping the file in; when the swap then failed (the disk full as
     # the copy was flushed) the old registry had lost them. Now the log is folded in first.
-    import sqlite3
-
     from workforce.backup import restore
 
-    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
-    assert made.exit_code == 0, made.output
-    archive = tmp_path / "backup.tar.gz"
-    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
-    _reload()
-    database = home_instance / "workforce.sqlite3"
+    database, archive = _demo_backed_up(home_instance, tmp_path)
     writer = sqlite3.connect(database)  # a last commit, left in the log (no checkpoint yet)
     writer.execute("PRAGMA wal_autocheckpoint=0")
     writer.execute("UPDATE school SET name = '最后一次提交的校名' WHERE id = "
@@ -533,16 +537,9 @@ def test_a_restore_that_fails_at_the_swap_keeps_the_registrys_last_commits(
 
 
 def test_a_restore_refuses_a_sqlite_registry_in_use_and_changes_nothing(home_instance, tmp_path):
-    import sqlite3
-
     from workforce.backup import BackupError, restore
 
-    made = runner.invoke(app, ["demo", "--teachers", "100", "--seed", "5", "--time-limit", "5"])
-    assert made.exit_code == 0, made.output
-    archive = tmp_path / "backup.tar.gz"
-    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
-    _reload()
-    database = home_instance / "workforce.sqlite3"
+    database, archive = _demo_backed_up(home_instance, tmp_path)
     server = sqlite3.connect(database, isolation_level=None)  # a server's open transaction
     server.execute("BEGIN")
     server.execute("UPDATE school SET name = '服务正在写' WHERE id = (SELECT min(id) FROM school)")

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from workforce.codes import code_list
+from workforce.codes import code_list, list_label
 from workforce.dates import DateError, parse_date
 from workforce.services.messages import REGISTRY_MESSAGES
 
@@ -24,9 +24,10 @@ def _code_parser(list_name: str):  # type: ignore[no-untyped-def]
             text = REGISTRY_MESSAGES.text(
                 "unknown_code",
                 value=value,
-                list_name=list_name,
                 choices_zh="、".join(c.zh for c in codes.codes),
                 choices=", ".join(codes.code_values),
+                each={"zh": {"list_name": list_label(list_name, "zh")},
+                      "en": {"list_name": list_label(list_name, "en")}},
             )
             raise ValueError(text.joined())
         return code
@@ -49,17 +50,17 @@ def _date(value: object) -> object:
         raise ValueError(f"{error.zh} / {error.en}") from None
 
 
-def _career_date(value: object) -> object:
-    """A career date as the import reads it (:class:`workforce.io.cells.CareerMonthCell`): a
-    date, or its month alone (2015.9, 2015年9月) as the month's first day. The edit and the
-    correction forms refused the month the clerk's sheet was imported with."""
+def _as_imported(value: object, cell: str) -> object:
+    """``value`` read as the import reads a cell of the type :mod:`workforce.io.cells` names
+    ``cell`` (named: io imports this module's users), its refusal as the validation error in
+    both languages. What is not text is left to the field's own type."""
     if not isinstance(value, str):
         return value
-    from workforce.io.cells import CareerMonthCell, CellError  # io imports this module's users
+    from workforce.io import cells
 
     try:
-        return CareerMonthCell().parse(value)
-    except CellError as error:
+        return getattr(cells, cell)().parse(value)
+    except cells.CellError as error:
         raise ValueError(f"{error.text.zh} / {error.text.en}") from None
 
 
@@ -77,40 +78,21 @@ DesignationKind = Annotated[str, Field(max_length=32), code_field("designation_k
 DesignationTier = Annotated[str, Field(max_length=16), code_field("designation_tiers")]
 TrainingCategory = Annotated[str, Field(max_length=32), code_field("training_categories")]
 Day = Annotated[dt.date, BeforeValidator(_date)]
-CareerDay = Annotated[dt.date, BeforeValidator(_career_date)]
-"""参加工作时间, 到本校任教时间: a date or its month (see :func:`_career_date`)."""
+CareerDay = Annotated[dt.date, BeforeValidator(lambda v: _as_imported(v, "CareerMonthCell"))]
+"""参加工作时间, 到本校任教时间 as the import reads them
+(:class:`workforce.io.cells.CareerMonthCell`): a date, or its month alone (2015.9, 2015年9月)
+as the month's first day — the edit and the correction forms refused the month the clerk's
+sheet was imported with."""
 
+PlainText = BeforeValidator(lambda v: _as_imported(v, "TextCell"))
+"""Put on a name field (``Annotated[str, PlainText, Field(…)]``): a single-line text as the
+import reads a cell (:func:`workforce.io.cells.clean_text`): a control character refused,
+naming it; invisible format characters (zero-width, a right-to-left override that shows a name
+backwards) dropped; full-width digits and letters as ASCII; trimmed. Through the edit form and
+the API a name of ``"a\x00b"``, a name shown reversed or one of nothing visible was saved where
+the import refused or cleaned it."""
 
-def _plain_text(value: object) -> object:
-    """A single-line text as the import reads a cell (:func:`workforce.io.cells.clean_text`):
-    a control character refused, naming it; invisible format characters (zero-width, a
-    right-to-left override that shows a name backwards) dropped; full-width digits and letters
-    as ASCII; trimmed. Through the edit form and the API a name of ``"a\x00b"``, a name shown
-    reversed or one of nothing visible was saved where the import refused or cleaned it."""
-    if not isinstance(value, str):
-        return value
-    from workforce.io.cells import CellError, clean_text  # io imports this module's users
-
-    try:
-        return clean_text(value)
-    except CellError as error:
-        raise ValueError(f"{error.text.zh} / {error.text.en}") from None
-
-
-PlainText = BeforeValidator(_plain_text)
-"""Put on a name field (``Annotated[str, PlainText, Field(…)]``): see :func:`_plain_text`."""
-
-
-def _person_name(value: object) -> object:
-    """:func:`_plain_text`, then :func:`workforce.io.cells.person_name` (``李 芳`` is 李芳), as
-    the import reads a teacher's name."""
-    value = _plain_text(value)
-    if not isinstance(value, str):
-        return value
-    from workforce.io.cells import person_name
-
-    return person_name(value)
-
-
-PersonName = BeforeValidator(_person_name)
-"""Put on a person's name field: see :func:`_person_name`."""
+PersonName = BeforeValidator(lambda v: _as_imported(v, "NameCell"))
+"""Put on a person's name field: :data:`PlainText`, then
+:func:`workforce.io.cells.person_name` (``李 芳`` is 李芳), as the import reads a teacher's name
+(:class:`workforce.io.cells.NameCell`)."""
