@@ -137,9 +137,8 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     :func:`validation_problems`)."""
     assert isinstance(error, RequestValidationError)
     problems = validation_problems(error)
-    zh, en = texts.pair("api.http.invalid_request")
-    text = Text("invalid_request", zh.format(summary=problems_summary(problems, "zh")),
-                en.format(summary=problems_summary(problems, "en")))  # fmt: skip
+    text = API_MESSAGES.text("invalid_request", each={
+        language: {"summary": problems_summary(problems, language)} for language in ("zh", "en")})
     return JSONResponse(error_body(text, errors=problems), status_code=422)
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qsl
 
@@ -25,7 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
 from api.deps import DistrictReader, SessionDep, Unmasker
-from api.downloads import download, download_pieces
+from api.downloads import download, download_pieces, written_file
 from api.i18n import page_language
 from api.i18n.catalogue import UI
 from api.pages.access import PlanManager
@@ -69,7 +67,6 @@ from workforce.snapshot import counties, year_being_planned
 
 router = page_router()
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Year = Annotated[int, Form(ge=2000, le=2100)]
 TimeLimit = Annotated[float, Form(ge=1, le=MAX_TIME_LIMIT_S)]
 
@@ -505,8 +502,6 @@ def plan_workbook(
     record = _plan_record(session, plan_id, user)
     instance, plan = load_plan(record)
     language = page_language(request)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "plan.xlsx"
-        write_plan_workbook(path, instance, plan, language=language, record=record)
-        content = path.read_bytes()
+    content = written_file("plan.xlsx", lambda path: write_plan_workbook(
+        path, instance, plan, language=language, record=record))  # fmt: skip
     return download(content, plan_file_name(record, language))

@@ -13,7 +13,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-import texts
 from api.errors import (
     database_refused,
     key_changed,
@@ -24,6 +23,7 @@ from api.errors import (
     validation_problems,
 )
 from api.i18n import page_language
+from api.i18n.catalogue import UI
 from api.messages import API_MESSAGES
 from api.pages.rendering import render
 from api.security import session_user_id
@@ -77,9 +77,9 @@ class PageRoute(APIRoute):
                 return error_page(request, Text("local_rules_broken", error.zh, error.en), 503)
             except RequestValidationError as error:  # each field with why, in words
                 problems = validation_problems(error)
-                zh, en = texts.pair("ui.invalid_request")
-                text = Text("invalid_request", zh.format(fields=problems_summary(problems, "zh")),
-                            en.format(fields=problems_summary(problems, "en")))  # fmt: skip
+                text = UI.text("invalid_request", each={
+                    language: {"fields": problems_summary(problems, language)}
+                    for language in ("zh", "en")})  # fmt: skip
                 return error_page(request, text, 422)
             except Exception as error:  # the database refused the request: a page, not JSON
                 if taken_meanwhile(error):  # a key another request took at the same moment

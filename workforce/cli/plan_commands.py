@@ -87,9 +87,14 @@ def _require_out_folder(out: Path | None, language: str) -> None:
     if not out.parent.is_dir():
         raise fail(f"输出文件夹不存在：{out.parent}", f"no such folder: {out.parent}", language)
     if out.exists() and not out.is_file():
-        raise fail(f"无法写入 {out}：该处不是普通文件（是文件夹或设备）",
-                   f"cannot write {out}: it is not a regular file (a folder or a device)",
-                   language)
+        import errno
+
+        from workforce.private_files import NOT_A_REGULAR_FILE
+
+        refused = (OSError(errno.EISDIR, "is a folder") if out.is_dir()
+                   else OSError(errno.EEXIST, NOT_A_REGULAR_FILE))  # fmt: skip
+        raise fail(f"无法写入 {out}：{os_reason(refused, 'zh')}",
+                   f"cannot write {out}: {os_reason(refused, 'en')}", language)
 
 
 def rule_title(name: str, language: str) -> str:

@@ -297,6 +297,11 @@ def create_user_command(
     ] = False,
 ) -> None:
     """创建用户 / Create an account of any role."""
+    if school is not None and school_id is not None:
+        from workforce.config import get_settings
+
+        raise fail("--school 与 --school-id 只能给出一个", "give --school or --school-id, not both",
+                   get_settings().language)  # fmt: skip
     if school is not None:
         school_id = _school_id_of_code(school)
     _create(username, display_name, role, school_id, _read_password(password_stdin), county)

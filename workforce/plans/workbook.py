@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from optimizer import Instance, Plan
 from optimizer.constraints import CATALOGUE, OBJECTIVES
@@ -13,8 +14,10 @@ from texts import Pairs, pair
 from texts import text as catalogue_text
 from workforce.codes import code_list
 from workforce.dates import local_time
-from workforce.models import RotationPlan
 from workforce.private_files import private_workbook
+
+if TYPE_CHECKING:  # the registry's record, only named in annotations
+    from workforce.models import RotationPlan
 
 HEADERS = {
     "summary": ("item", "value"),

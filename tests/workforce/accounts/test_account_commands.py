@@ -95,6 +95,8 @@ def test_a_clerk_is_given_their_school_by_its_code_and_refusals_name_the_option(
 
     made = create("li", "--school", "YC-P-001")
     assert made.exit_code == 0, made.output
+    both = create("wang", "--school", "YC-P-001", "--school-id", str(school_id))
+    assert both.exit_code == 2 and "只能给出一个" in both.output  # not one silently winning
     unknown = create("wang", "--school", "YC-P-999")
     assert unknown.exit_code == 2 and "没有学校代码为“YC-P-999”的学校" in unknown.output
     long_name = create("zhao", "--school", "YC-P-001", "--display-name", "长" * 101)

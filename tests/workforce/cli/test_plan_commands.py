@@ -627,7 +627,7 @@ def test_an_output_that_cannot_be_written_is_refused_before_a_draft_is_kept(engi
     folder = tmp_path / "plan.json"
     folder.mkdir()
     result = runner.invoke(app, ["plan", "--year", "2026", "--out", str(folder)])
-    assert result.exit_code == 2 and "不是普通文件" in result.output, result.output
+    assert result.exit_code == 2 and "这是一个文件夹" in result.output, result.output
     with Session(engine) as session:
         assert session.exec(select(RotationPlan)).all() == []
     shown = runner.invoke(app, ["import", str(tmp_path / "none.csv"), "--show", "-1"])

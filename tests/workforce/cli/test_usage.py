@@ -102,6 +102,7 @@ def test_a_lang_that_is_no_language_is_refused_in_both_naming_the_two(env, tmp_p
     """``--lang fr`` was taken for Chinese (rules, demo, import, export, template) or refused
     in English only; now every command refuses it before any work, in both languages, naming
     zh and en — the user's language is what is not known."""
+    env.chdir(tmp_path)  # the relative --out teachers.xlsx lands here, if anywhere
     refused = 0
     for args in LANGUAGE_OPTIONS:
         result = runner.invoke(app, [*args, "--lang", value])
@@ -113,7 +114,7 @@ def test_a_lang_that_is_no_language_is_refused_in_both_naming_the_two(env, tmp_p
         assert "zh" in en and "en" in en, en
         refused += 1
     assert refused == len(LANGUAGE_OPTIONS) == 9
-    assert not (tmp_path / "teachers.xlsx").exists()
+    assert not (tmp_path / "teachers.xlsx").exists()  # nothing written where it would go
 
 
 def test_a_confirmation_takes_chinese_answers_and_says_what_it_did_not_take(engine):
